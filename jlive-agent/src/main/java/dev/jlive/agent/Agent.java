@@ -1,0 +1,117 @@
+package dev.jlive.agent;
+
+import dev.jlive.agent.log.FileLogger;
+import dev.jlive.agent.server.ControlEndpoint;
+import dev.jlive.agent.server.Token;
+import dev.jlive.bridge.JLiveBridge;
+import dev.jlive.protocol.Discovery;
+import dev.jlive.protocol.Version;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running agent: its endpoint, discovery file and log, from start to stop.
+ *
+ * <p>Stopping undoes everything starting did and leaves nothing that refers to the agent's class
+ * loader (no thread, hook or transformer), so the loader can be collected after a detach.
+ */
+public final class Agent {
+  private final Instrumentation instrumentation;
+  private final AgentOptions options;
+  private final String mode;
+  private final long pid = ProcessHandle.current().pid();
+  private final Instant startedAt = Instant.now();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final FileLogger log;
+  private volatile ControlEndpoint endpoint;
+  private volatile Path discoveryFile;
+  private volatile Thread shutdownHook;
+
+  Agent(Instrumentation instrumentation, AgentOptions options, String mode) {
+    this.instrumentation = instrumentation;
+    this.options = options;
+    this.mode = mode;
+    this.log = FileLogger.open("jlive", options.runtimeDir().resolve(pid + ".log"), System.Logger.Level.INFO);
+  }
+
+  void start() throws IOException {
+    String token = Token.load(options.tokenFile());
+    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, this::stopLater);
+    endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);
+    Discovery discovery = new Discovery(pid, endpoint.host(), endpoint.port(), token, Version.current(), startedAt.toEpochMilli());
+    discoveryFile = discovery.writeTo(options.runtimeDir());
+    shutdownHook = new Thread(this::deleteDiscoveryFile, "jlive-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    log.log(System.Logger.Level.INFO, "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
+        Version.current(), mode, endpoint.host(), Integer.toString(endpoint.port()), discoveryFile);
+    if (!options.quiet()) {
+      // The one line the agent ever writes to the application's output.
+      System.err.println("jlive agent " + Version.current() + " listening on " + endpoint.host() + ":" + endpoint.port()
+          + " (pid " + pid + ", " + mode + ")");
+    }
+  }
+
+  /** Stops the agent; safe to call more than once and from any thread. */
+  public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    log.log(System.Logger.Level.INFO, "agent stopping");
+    ControlEndpoint running = endpoint;
+    if (running != null) {
+      running.stop();
+    }
+    deleteDiscoveryFile();
+    Thread hook = shutdownHook;
+    if (hook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException jvmIsExitingAnyway) {
+        // The hook runs or ran; nothing to remove.
+      }
+    }
+    JLiveBridge.release(this);
+    log.log(System.Logger.Level.INFO, "agent stopped");
+    log.close();
+    closeOwnClassLoader();
+  }
+
+  /** Stops from a thread of its own, so that a request can ask for a stop and still get its answer. */
+  private void stopLater() {
+    Thread stopper = new Thread(this::stop, "jlive-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+  }
+
+  private void deleteDiscoveryFile() {
+    Path file = discoveryFile;
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        log.log(System.Logger.Level.WARNING, "could not delete discovery file " + file, e);
+      }
+    }
+  }
+
+  private void closeOwnClassLoader() {
+    if (Agent.class.getClassLoader() instanceof Closeable loader) {
+      try {
+        loader.close();
+      } catch (IOException e) {
+        // The jar stays open until the loader is collected; nothing else depends on it.
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    ControlEndpoint running = endpoint;
+    return "jlive agent " + Version.current() + (running == null ? "" : " on " + running.host() + ":" + running.port());
+  }
+}

@@ -1,0 +1,61 @@
+package dev.jlive.agent;
+
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.RuntimeDirectory;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Options given as {@code -javaagent:jlive-agent.jar=key=value,key=value} or to an attach.
+ *
+ * @param host address the endpoint binds to; loopback unless explicitly widened
+ * @param port endpoint port, 0 for a free one
+ * @param runtimeDir where the discovery file goes
+ * @param tokenFile file holding a fixed token, or null for a random one
+ * @param quiet true to skip the start-up line on stderr
+ */
+record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet) {
+  private static final Set<String> KEYS = Set.of("host", "port", "runtimeDir", "tokenFile", "quiet");
+
+  static AgentOptions parse(String text) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (text != null && !text.isBlank()) {
+      for (String part : text.split(",")) {
+        if (part.isBlank()) {
+          continue;
+        }
+        int eq = part.indexOf('=');
+        String key = (eq < 0 ? part : part.substring(0, eq)).trim();
+        String value = eq < 0 ? "true" : part.substring(eq + 1).trim();
+        if (!KEYS.contains(key)) {
+          throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown agent option '" + key + "'",
+              "use key=value pairs separated by commas; known keys: " + String.join(", ", KEYS.stream().sorted().toList()));
+        }
+        values.put(key, value);
+      }
+    }
+    String host = values.getOrDefault("host", "127.0.0.1");
+    int port = parsePort(values.getOrDefault("port", "0"));
+    Path runtimeDir = values.containsKey("runtimeDir") ? Paths.get(values.get("runtimeDir")) : RuntimeDirectory.resolve();
+    Path tokenFile = values.containsKey("tokenFile") ? Paths.get(values.get("tokenFile")) : null;
+    boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
+    return new AgentOptions(host, port, runtimeDir, tokenFile, quiet);
+  }
+
+  private static int parsePort(String text) {
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // fall through to the error below
+    }
+    throw new JLiveException(ErrorCode.BAD_REQUEST, "agent option port=" + text + " is not a port number",
+        "give a number from 1 to 65535, or 0 (the default) for a free port");
+  }
+}

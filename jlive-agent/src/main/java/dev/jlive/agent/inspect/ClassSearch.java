@@ -1,0 +1,78 @@
+package dev.jlive.agent.inspect;
+
+import java.lang.instrument.Instrumentation;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code jlive classes} shows: loaded classes matching a pattern, with their loaders. */
+public final class ClassSearch {
+  private ClassSearch() {}
+
+  public static Map<String, Object> find(Instrumentation instrumentation, String patternText, int limit) {
+    ClassPattern pattern = ClassPattern.parse(patternText);
+    List<Class<?>> matches = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (isVisible(type) && pattern.matches(type.getName())) {
+        matches.add(type);
+      }
+    }
+    matches.sort(Comparator.comparing((Class<?> type) -> type.getName()).thenComparing(type -> ClassLoaders.id(type.getClassLoader())));
+    List<Object> classes = new ArrayList<>();
+    for (Class<?> type : matches.subList(0, Math.min(limit, matches.size()))) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", type.getName());
+      entry.put("loader", ClassLoaders.describe(type.getClassLoader()));
+      entry.put("kind", kind(type));
+      entry.put("source", source(type));
+      classes.add(entry);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("pattern", pattern.toString());
+    answer.put("total", matches.size());
+    answer.put("truncated", matches.size() > limit);
+    answer.put("classes", classes);
+    return answer;
+  }
+
+  /**
+   * Arrays, primitives and hidden classes (lambdas, proxies) are not what an engineer looks for;
+   * the agent's own classes are not part of the application.
+   */
+  static boolean isVisible(Class<?> type) {
+    return !type.isArray() && !type.isPrimitive() && !type.isHidden()
+        && type.getClassLoader() != ClassSearch.class.getClassLoader();
+  }
+
+  static String kind(Class<?> type) {
+    if (type.isAnnotation()) {
+      return "annotation";
+    }
+    if (type.isInterface()) {
+      return "interface";
+    }
+    if (type.isEnum()) {
+      return "enum";
+    }
+    if (type.isRecord()) {
+      return "record";
+    }
+    return java.lang.reflect.Modifier.isAbstract(type.getModifiers()) ? "abstract class" : "class";
+  }
+
+  private static String source(Class<?> type) {
+    try {
+      CodeSource source = type.getProtectionDomain().getCodeSource();
+      if (source != null && source.getLocation() != null) {
+        return source.getLocation().toString();
+      }
+    } catch (SecurityException e) {
+      return "";
+    }
+    Module module = type.getModule();
+    return module.isNamed() ? "module " + module.getName() : "";
+  }
+}

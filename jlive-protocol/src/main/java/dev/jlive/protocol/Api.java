@@ -1,0 +1,20 @@
+package dev.jlive.protocol;
+
+/** Paths and headers of an agent's control endpoint. Every answer is JSON. */
+public final class Api {
+  private Api() {}
+
+  /** Sent as {@code Authorization: Bearer <token>}; every request without it gets 401. */
+  public static final String AUTHORIZATION = "Authorization";
+
+  public static final String BEARER = "Bearer ";
+
+  /** Who asked for a request, recorded with every change; set by the CLI from the OS user. */
+  public static final String USER_HEADER = "X-JLive-User";
+
+  public static final String INFO = "/v1/info";
+  public static final String THREADS = "/v1/threads";
+  public static final String CLASSES = "/v1/classes";
+  public static final String METHODS = "/v1/methods";
+  public static final String DETACH = "/v1/detach";
+}

@@ -1,0 +1,49 @@
+package dev.jlive.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An error with a code, what was wrong, and what to do next. Agents send it as
+ * {@code {"error": {"code", "message", "hint"}}}; clients rebuild it from that answer.
+ */
+public class JLiveException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorCode code;
+  private final String hint;
+
+  public JLiveException(ErrorCode code, String message, String hint) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  /** What the user can do about it; may be empty, never null. */
+  public String hint() {
+    return hint == null ? "" : hint;
+  }
+
+  public Map<String, Object> toJson() {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("code", code.name());
+    error.put("message", getMessage());
+    error.put("hint", hint());
+    return Map.of("error", error);
+  }
+
+  /** Rebuilds the exception from an agent's error answer, or null if the body is not one. */
+  public static JLiveException fromJson(Map<String, Object> body) {
+    if (!(body.get("error") instanceof Map<?, ?> error)) {
+      return null;
+    }
+    return new JLiveException(
+        ErrorCode.fromName(String.valueOf(error.get("code"))),
+        String.valueOf(error.get("message")),
+        error.get("hint") == null ? "" : String.valueOf(error.get("hint")));
+  }
+}
