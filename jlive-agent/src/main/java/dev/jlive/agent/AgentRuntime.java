@@ -15,10 +15,26 @@ public final class AgentRuntime {
    *
    * @param mode how the agent came in: {@code javaagent}, {@code attach} or {@code library}
    */
-  public static void start(Instrumentation instrumentation, String options, String mode, String agentJar) throws Exception {
-    AgentOptions parsed = AgentOptions.parse(options);
-    Path runtimeDir = RuntimeDirectory.ensure(parsed.runtimeDir());
-    BootBridge.ensureInstalled(instrumentation, Paths.get(agentJar), runtimeDir);
+  public static void start(Instrumentation instrumentation, String options, String mode, String agentJar) {
+    Path runtimeDir = RuntimeDirectory.resolve();
+    try {
+      AgentOptions parsed = AgentOptions.parse(options);
+      runtimeDir = RuntimeDirectory.ensure(parsed.runtimeDir());
+      StartFailure.clear(runtimeDir);
+      start(instrumentation, parsed, mode, Paths.get(agentJar), runtimeDir);
+    } catch (Throwable t) {
+      // Never thrown back: the JVM would print it on the application's stderr (attach) or
+      // refuse to start the application (-javaagent). The attaching tool reads the failure file.
+      StartFailure.record(runtimeDir, t);
+      if (mode.equals("javaagent")) {
+        System.err.println("jlive: agent not started: " + StartFailure.describe(t));
+      }
+    }
+  }
+
+  private static void start(Instrumentation instrumentation, AgentOptions parsed, String mode, Path agentJar, Path runtimeDir)
+      throws Exception {
+    BootBridge.ensureInstalled(instrumentation, agentJar, runtimeDir);
     Agent agent = new Agent(instrumentation, parsed, mode);
     if (JLiveBridge.claim(agent) != agent) {
       return;

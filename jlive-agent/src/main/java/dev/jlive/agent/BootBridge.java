@@ -6,11 +6,12 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.ProtectionDomain;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * Makes the bridge class ({@code dev.jlive.bridge.JLiveBridge}) part of the boot loader, once
@@ -19,8 +20,8 @@ import net.bytebuddy.dynamic.loading.ClassInjector;
  * <p>Why not {@code Instrumentation.appendToBootstrapClassLoaderSearch}: on a JVM with class data
  * sharing (the default) appending to the boot class path turns sharing off for application
  * classes and makes HotSpot print a warning on the application's stdout. So the class is defined
- * into the boot loader directly, through the JDK's internal {@code Unsafe} that Byte Buddy opens
- * with the agent's {@code Instrumentation}. Only where that is unavailable does the agent fall
+ * into the boot loader directly, through the JDK's internal {@code Unsafe}, which the agent's
+ * {@code Instrumentation} can open. Only where that is unavailable does the agent fall
  * back to appending a one-class jar.
  */
 final class BootBridge {
@@ -34,15 +35,29 @@ final class BootBridge {
       return;
     }
     byte[] bytes = readBridgeClass(agentJar);
-    ClassInjector.UsingUnsafe.Factory unsafe = ClassInjector.UsingUnsafe.Factory.resolve(instrumentation);
-    if (unsafe.isAvailable()) {
-      unsafe.make(null, null).injectRaw(Map.of(BRIDGE_CLASS, bytes));
-    } else {
+    try {
+      defineInBootLoader(instrumentation, bytes);
+    } catch (ReflectiveOperationException | RuntimeException e) {
       appendToBootClassPath(instrumentation, bytes, runtimeDir);
     }
     if (!isInstalled()) {
       throw new IllegalStateException("the bridge class " + BRIDGE_CLASS + " is still missing from the boot loader");
     }
+  }
+
+  /**
+   * Exports {@code jdk.internal.misc} to the agent alone (not to the application) and defines the
+   * class with a null loader, which is the boot loader. {@code sun.misc.Unsafe} is avoided: its
+   * use makes Java 24+ print deprecation warnings on the application's stderr.
+   */
+  private static void defineInBootLoader(Instrumentation instrumentation, byte[] bytes) throws ReflectiveOperationException {
+    Module javaBase = Object.class.getModule();
+    Module agent = BootBridge.class.getModule();
+    instrumentation.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)), Map.of(), Set.of(), Map.of());
+    Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+    Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+    unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class)
+        .invoke(unsafe, BRIDGE_CLASS, bytes, 0, bytes.length, null, null);
   }
 
   private static byte[] readBridgeClass(Path agentJar) throws IOException {

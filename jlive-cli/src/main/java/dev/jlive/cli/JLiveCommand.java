@@ -1,0 +1,68 @@
+package dev.jlive.cli;
+
+import dev.jlive.cli.command.AttachCommand;
+import dev.jlive.cli.command.ClassesCommand;
+import dev.jlive.cli.command.DemoCommand;
+import dev.jlive.cli.command.DetachCommand;
+import dev.jlive.cli.command.InfoCommand;
+import dev.jlive.cli.command.MethodsCommand;
+import dev.jlive.cli.command.PsCommand;
+import dev.jlive.cli.command.ThreadsCommand;
+import dev.jlive.cli.output.Printer;
+import dev.jlive.protocol.Version;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The root of the command tree; each subcommand lives in {@code dev.jlive.cli.command}. */
+@Command(
+    name = "jlive",
+    mixinStandardHelpOptions = true,
+    versionProvider = JLiveCommand.VersionProvider.class,
+    description = "Change the code of a running JVM without a restart.",
+    subcommands = {
+        PsCommand.class, AttachCommand.class, DetachCommand.class, InfoCommand.class,
+        ThreadsCommand.class, ClassesCommand.class, MethodsCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:success", "1:unexpected failure", "2:bad command line", "3:no such process, or not a JVM",
+        "4:the JVM refuses the agent", "5:jlive is not loaded in that JVM", "6:the agent cannot be reached",
+        "7:the agent refused the token", "8:the agent answered with an error"
+    })
+public final class JLiveCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. `jlive ps`; `jlive help` lists them");
+  }
+
+  /** Runs one command line and returns its exit code; output goes to the given streams. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine commandLine = new CommandLine(new JLiveCommand());
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
+      Printer printer = Printer.of(cmd);
+      if (exception instanceof CliException e) {
+        printer.error(e);
+        return e.exitCode();
+      }
+      printer.error(new CliException(ExitCode.ERROR, "INTERNAL_ERROR", String.valueOf(exception),
+          "this is a bug in jlive; please report it with the command line", exception));
+      return ExitCode.ERROR;
+    });
+    return commandLine.execute(args);
+  }
+
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"jlive " + Version.current()};
+    }
+  }
+}

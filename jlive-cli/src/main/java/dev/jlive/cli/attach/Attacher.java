@@ -1,0 +1,149 @@
+package dev.jlive.cli.attach;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
+import dev.jlive.cli.client.AgentClient;
+import dev.jlive.cli.client.Endpoint;
+import dev.jlive.cli.client.Targets;
+import dev.jlive.protocol.Api;
+import dev.jlive.protocol.Discovery;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Loads the agent into a local JVM, or finds it there already.
+ *
+ * <p>Everything that can be known before attaching is checked first from {@code /proc} (flags
+ * that forbid attach, the process owner), because the JDK's own failures are slow (a JVM that
+ * ignores attach is only noticed after a 10 s time-out) and vague about the cause.
+ */
+public final class Attacher {
+  /** What an attach found or did; {@code notes} are things the user should know. */
+  public record Result(long pid, boolean alreadyAttached, Discovery discovery, List<String> notes) {}
+
+  private Attacher() {}
+
+  public static Result attach(long pid, String agentOptions) {
+    if (pid == ProcessHandle.current().pid()) {
+      throw new CliException(ExitCode.USAGE, "USAGE", "jlive cannot attach to itself", "give the pid of another JVM");
+    }
+    LocalJvm jvm = Targets.requireJvm(pid);
+    Optional<Discovery> existing = Targets.discover(pid, jvm.user());
+    if (existing.isPresent() && answers(existing.get(), pid)) {
+      return new Result(pid, true, existing.get(), List.of());
+    }
+    checkAttachAllowed(jvm);
+    String me = System.getProperty("user.name");
+    Path agentJar = AgentJar.agent(!jvm.user().equals(me));
+    load(jvm, agentJar, agentOptions == null ? "" : agentOptions);
+    Discovery discovery = Targets.discover(pid, jvm.user()).orElseThrow(() -> startFailure(jvm));
+    List<String> notes = new ArrayList<>();
+    if (jvm.featureVersion() >= 21 && !jvm.hasFlag("-XX:+EnableDynamicAgentLoading")) {
+      notes.add("Java " + jvm.featureVersion() + " printed a warning about a dynamically loaded agent on the application's stderr; "
+          + "start it with -XX:+EnableDynamicAgentLoading (or with -javaagent:" + agentJar + ") to avoid that");
+    }
+    return new Result(pid, false, discovery, notes);
+  }
+
+  private static boolean answers(Discovery discovery, long pid) {
+    try {
+      new AgentClient(new Endpoint(discovery.host(), discovery.port(), discovery.token(), pid)).get(Api.INFO, Map.of());
+      return true;
+    } catch (CliException staleFile) {
+      return false;
+    }
+  }
+
+  static void checkAttachAllowed(LocalJvm jvm) {
+    long pid = jvm.pid();
+    if (jvm.hasFlag("-XX:+DisableAttachMechanism")) {
+      throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_DISABLED",
+          "pid " + pid + " was started with -XX:+DisableAttachMechanism and refuses every attach",
+          "restart it with -javaagent:/path/to/jlive-agent.jar (and without -XX:+DisableAttachMechanism to attach later)");
+    }
+    if (jvm.featureVersion() >= 21 && jvm.hasFlag("-XX:-EnableDynamicAgentLoading")) {
+      throw dynamicLoadingDisabled(pid);
+    }
+    String me = System.getProperty("user.name");
+    if (!jvm.user().equals(me) && !me.equals("root") && !jvm.user().equals("?")) {
+      throw new CliException(ExitCode.ATTACH_REFUSED, "OTHER_USER",
+          "pid " + pid + " runs as user '" + jvm.user() + "' and jlive runs as '" + me
+              + "'; a JVM accepts attach only from its own user",
+          "run jlive as that user: sudo -u " + jvm.user() + " jlive attach " + pid);
+    }
+  }
+
+  private static CliException dynamicLoadingDisabled(long pid) {
+    return new CliException(ExitCode.ATTACH_REFUSED, "DYNAMIC_LOADING_DISABLED",
+        "pid " + pid + " does not allow agents to be loaded while it runs (-XX:-EnableDynamicAgentLoading)",
+        "restart it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up with -javaagent:/path/to/jlive-agent.jar");
+  }
+
+  private static void load(LocalJvm jvm, Path agentJar, String options) {
+    long pid = jvm.pid();
+    VirtualMachine vm;
+    try {
+      vm = VirtualMachine.attach(Long.toString(pid));
+    } catch (AttachNotSupportedException e) {
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("respond") || message.contains("Unable to open socket file")) {
+        throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_NOT_ANSWERED",
+            "pid " + pid + " did not answer the attach request: " + message,
+            "the JVM may run with -XX:+DisableAttachMechanism, be suspended, or run in another container; "
+                + "start it with -javaagent:/path/to/jlive-agent.jar instead");
+      }
+      throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_REFUSED", "cannot attach to pid " + pid + ": " + message,
+          "attach works for HotSpot JVMs of the same user");
+    } catch (IOException e) {
+      throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_REFUSED", "cannot attach to pid " + pid + ": " + e.getMessage(),
+          "check that the JVM runs as your user");
+    }
+    try {
+      vm.loadAgent(agentJar.toString(), options);
+    } catch (AgentLoadException e) {
+      if (String.valueOf(e.getMessage()).contains("EnableDynamicAgentLoading")) {
+        throw dynamicLoadingDisabled(pid);
+      }
+      throw new CliException(ExitCode.ATTACH_REFUSED, "AGENT_LOAD_FAILED", "pid " + pid + " could not load the agent: " + e.getMessage(),
+          "check that " + agentJar + " is readable by the JVM's user");
+    } catch (AgentInitializationException e) {
+      throw startFailure(jvm);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.ERROR, "ATTACH_FAILED", "attach to pid " + pid + " failed: " + e.getMessage(), "");
+    } finally {
+      try {
+        vm.detach();
+      } catch (IOException e) {
+        // The attach connection is gone already; the agent runs on its own.
+      }
+    }
+  }
+
+  /** The agent writes why it did not start to {@code <pid>.error}: show its first line. */
+  private static CliException startFailure(LocalJvm jvm) {
+    for (Path dir : Targets.runtimeDirs(jvm.user())) {
+      Path errorFile = dir.resolve(jvm.pid() + ".error");
+      try {
+        if (Files.isRegularFile(errorFile)) {
+          String reason = Files.readAllLines(errorFile, StandardCharsets.UTF_8).stream().findFirst().orElse("unknown reason");
+          return new CliException(ExitCode.ERROR, "AGENT_START_FAILED", "the agent did not start in pid " + jvm.pid() + ": " + reason,
+              "details in " + errorFile);
+        }
+      } catch (IOException e) {
+        // Try the next directory.
+      }
+    }
+    return new CliException(ExitCode.ERROR, "AGENT_START_FAILED", "the agent loaded into pid " + jvm.pid() + " but did not start",
+        "see " + Targets.runtimeDirs(jvm.user()).get(0).resolve(jvm.pid() + ".log"));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.jlive.cli.command;
+
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
+import dev.jlive.cli.client.AgentClient;
+import dev.jlive.cli.client.TargetOptions;
+import dev.jlive.cli.client.Targets;
+import dev.jlive.cli.output.Printer;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * A command aimed at one agent: a local PID, or a remote agent given by --host/--port/--token-file.
+ * Positional arguments start with the PID unless the target is remote.
+ */
+abstract class AgentCommand implements Callable<Integer> {
+  @Mixin
+  TargetOptions target;
+
+  @Option(names = "--json", description = "Print JSON instead of a table (errors too).")
+  boolean json;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  Printer printer() {
+    return Printer.of(spec.commandLine());
+  }
+
+  /**
+   * Splits positionals into the pid (absent for a remote target) and the {@code wanted} values
+   * that follow it, and connects to the agent.
+   */
+  Connected connect(List<String> positionals, int wanted, String usage) {
+    List<String> args = positionals == null ? List.of() : positionals;
+    int expected = target.isRemote() ? wanted : wanted + 1;
+    if (args.size() != expected) {
+      throw new CliException(ExitCode.USAGE, "USAGE", "expected " + usage + (target.isRemote() ? " (no PID with --host)" : ""),
+          "see `jlive help " + spec.name() + "`");
+    }
+    String pid = target.isRemote() ? null : args.get(0);
+    AgentClient client = new AgentClient(Targets.resolve(target, pid));
+    return new Connected(client, args.subList(target.isRemote() ? 0 : 1, args.size()));
+  }
+
+  /** A client of the agent plus the positionals that came after the pid. */
+  record Connected(AgentClient client, List<String> rest) {}
+}

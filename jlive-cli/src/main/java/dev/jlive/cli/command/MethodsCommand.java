@@ -1,0 +1,46 @@
+package dev.jlive.cli.command;
+
+import dev.jlive.cli.output.Printer;
+import dev.jlive.protocol.Api;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "methods", description = "List the methods and constructors of a loaded class, with signatures and descriptors.")
+public final class MethodsCommand extends AgentCommand {
+  @Parameters(arity = "1..2", paramLabel = "[PID] CLASS", description = "The JVM's process id (unless --host) and a fully qualified class name.")
+  List<String> positionals;
+
+  @Option(names = "--loader", paramLabel = "ID", description = "Only the class from this loader (as `jlive classes` shows it), when several loaded it.")
+  String loader;
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Integer call() {
+    Connected connected = connect(positionals, 1, "PID CLASS");
+    Map<String, String> query = new HashMap<>();
+    query.put("class", connected.rest().get(0));
+    query.put("loader", loader);
+    Map<String, Object> answer = connected.client().get(Api.METHODS, query);
+    Printer printer = printer();
+    if (printer.isJson()) {
+      printer.json(answer);
+      return 0;
+    }
+    for (Map<String, Object> type : (List<Map<String, Object>>) answer.get("classes")) {
+      printer.line(type.get("name") + " (loader " + type.get("loader") + ")");
+      List<List<String>> rows = new ArrayList<>();
+      for (Map<String, Object> method : (List<Map<String, Object>>) type.get("methods")) {
+        String modifiers = String.valueOf(method.get("modifiers")) + (Boolean.TRUE.equals(method.get("synthetic")) ? " synthetic" : "");
+        rows.add(List.of("  " + modifiers.trim(), String.valueOf(method.get("signature")), String.valueOf(method.get("descriptor"))));
+      }
+      printer.table(List.of("  MODIFIERS", "SIGNATURE", "DESCRIPTOR"), rows);
+      printer.line("");
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,118 @@
+package dev.jlive.cli.demo;
+
+import dev.jlive.cli.JLiveCommand;
+import dev.jlive.protocol.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code jlive demo}: starts the demo shop, then shows step by step what jlive does to a live
+ * service, running the very commands an engineer would type. Every step's commands are real
+ * and their exit codes are checked, so the tour doubles as an end-to-end smoke test.
+ */
+public final class DemoTour {
+  private final PrintWriter out;
+  private final boolean interactive;
+  private final BufferedReader keyboard = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+  private int step;
+  private final List<String> failures = new ArrayList<>();
+
+  public DemoTour(PrintWriter out, boolean interactive) {
+    this.out = out;
+    this.interactive = interactive;
+  }
+
+  public int run() throws IOException, InterruptedException {
+    out.println("jlive demo: a live shop service, changed on the fly without a restart.");
+    out.println();
+    try (DemoService shop = DemoService.start()) {
+      String pid = Long.toString(shop.pid());
+      section("The service is up", "The demo shop runs as its own JVM (pid " + pid + ", port " + shop.port()
+          + "). Some shoppers fill carts, so it holds in-memory state: carts, orders, a price cache.");
+      String cart = cartId(shop.call("POST", "/carts"));
+      show(shop, "POST", "/carts/" + cart + "/items?product=p1&qty=2");
+      show(shop, "POST", "/carts/" + cart + "/items?product=p2&qty=10");
+      show(shop, "GET", "/carts/" + cart);
+      show(shop, "GET", "/stats");
+
+      section("Find it", "jlive lists the JVMs on this machine; the shop has no agent yet.");
+      jlive("ps");
+
+      section("Attach", "The agent loads into the running JVM: no restart, no flag at start-up. It opens a control "
+          + "endpoint on loopback, protected by a token in a file only you can read.");
+      jlive("attach", pid);
+      jlive("attach", pid);
+
+      section("Look inside", "What runs in there: the JVM, the agent, the shop's classes and the methods you could probe or patch.");
+      jlive("info", pid);
+      jlive("classes", pid, "dev.jlive.demo..*");
+      jlive("methods", pid, "dev.jlive.demo.shop.Pricing");
+
+      section("Threads", "Where the request threads are right now.");
+      jlive("threads", pid, "--grep", "dev\\.jlive\\.demo");
+
+      section("Nothing was lost", "The state the shop built up before the attach is still there.");
+      show(shop, "GET", "/carts/" + cart);
+      show(shop, "GET", "/stats");
+
+      section("Detach", "The agent leaves without a trace: endpoint closed, discovery file removed, its class loader freed.");
+      jlive("detach", pid);
+      jlive("ps");
+    }
+    out.println();
+    if (failures.isEmpty()) {
+      out.println("Tour complete. Next: `jlive help` lists every command; the README explains each.");
+      out.flush();
+      return 0;
+    }
+    out.println("Tour finished with failures: " + String.join("; ", failures));
+    out.flush();
+    return 1;
+  }
+
+  private void section(String title, String explanation) throws IOException {
+    step++;
+    out.println();
+    out.println("── " + step + ". " + title + " " + "─".repeat(Math.max(3, 60 - title.length())));
+    out.println(explanation);
+    out.println();
+    out.flush();
+    if (interactive) {
+      out.print("[press Enter] ");
+      out.flush();
+      keyboard.readLine();
+    }
+  }
+
+  private void show(DemoService shop, String method, String path) throws IOException, InterruptedException {
+    out.println("$ curl -X " + method + " http://127.0.0.1:" + shop.port() + path);
+    out.println(shop.call(method, path));
+    out.flush();
+  }
+
+  private void jlive(String... args) {
+    out.println("$ jlive " + String.join(" ", args));
+    out.flush();
+    PrintStream stream = new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8);
+    int exit = JLiveCommand.run(args, stream, stream);
+    stream.flush();
+    if (exit != 0) {
+      failures.add("`jlive " + String.join(" ", args) + "` exited with " + exit);
+    }
+    out.println();
+    out.flush();
+  }
+
+  private static String cartId(String response) {
+    String body = response.substring(response.indexOf(' ') + 1);
+    Map<String, Object> cart = Json.parseObject(body);
+    return String.valueOf(cart.get("id"));
+  }
+}

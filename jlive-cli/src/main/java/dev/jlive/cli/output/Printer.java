@@ -1,0 +1,85 @@
+package dev.jlive.cli.output;
+
+import dev.jlive.cli.CliException;
+import dev.jlive.protocol.Json;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Where a command's answer goes: a human table on stdout, or with {@code --json} one JSON
+ * document on stdout (errors included, so scripts read one format).
+ */
+public final class Printer {
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final boolean json;
+
+  public Printer(PrintWriter out, PrintWriter err, boolean json) {
+    this.out = out;
+    this.err = err;
+    this.json = json;
+  }
+
+  /** The printer for a parsed command: {@code --json} anywhere on its line switches to JSON. */
+  public static Printer of(CommandLine command) {
+    CommandLine.ParseResult parsed = command.getParseResult();
+    boolean json = parsed != null && parsed.hasMatchedOption("--json");
+    return new Printer(command.getOut(), command.getErr(), json);
+  }
+
+  public boolean isJson() {
+    return json;
+  }
+
+  public void json(Object value) {
+    out.println(Json.writePretty(value));
+    out.flush();
+  }
+
+  public void line(String text) {
+    out.println(text);
+    out.flush();
+  }
+
+  /** A note for humans; never mixed into JSON output. */
+  public void note(String text) {
+    err.println(text);
+    err.flush();
+  }
+
+  public void error(CliException e) {
+    if (json) {
+      json(e.toJson());
+      return;
+    }
+    err.println("jlive: " + e.getMessage());
+    if (!e.hint().isEmpty()) {
+      err.println("  hint: " + e.hint());
+    }
+    err.flush();
+  }
+
+  /** Prints rows under headers, each column as wide as its widest cell; the last column is not padded. */
+  public void table(List<String> headers, List<List<String>> rows) {
+    List<List<String>> all = new ArrayList<>();
+    all.add(headers);
+    all.addAll(rows);
+    int[] widths = new int[headers.size()];
+    for (List<String> row : all) {
+      for (int i = 0; i < row.size(); i++) {
+        widths[i] = Math.max(widths[i], row.get(i).length());
+      }
+    }
+    for (List<String> row : all) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < row.size(); i++) {
+        String cell = row.get(i);
+        line.append(i == row.size() - 1 ? cell : String.format("%-" + widths[i] + "s  ", cell));
+      }
+      out.println(line.toString().stripTrailing());
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,4 @@
+package dev.jlive.demo.shop;
+
+/** A cart line with its prices worked out. */
+public record QuotedLine(Product product, int quantity, long unitPriceCents, long lineTotalCents) {}
