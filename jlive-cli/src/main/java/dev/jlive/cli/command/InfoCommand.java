@@ -26,7 +26,7 @@ public final class InfoCommand extends AgentCommand {
       printer.json(info);
       return 0;
     }
-    printer.table(List.of("", ""), List.of(
+    printer.keyValues(List.of(
         List.of("pid", String.valueOf(jvm.get("pid"))),
         List.of("main", String.valueOf(jvm.get("mainClass"))),
         List.of("jvm", jvm.get("vmName") + " (" + jvm.get("vmVendor") + ")"),

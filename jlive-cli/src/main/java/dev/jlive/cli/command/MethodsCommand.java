@@ -39,7 +39,6 @@ public final class MethodsCommand extends AgentCommand {
         rows.add(List.of("  " + modifiers.trim(), String.valueOf(method.get("signature")), String.valueOf(method.get("descriptor"))));
       }
       printer.table(List.of("  MODIFIERS", "SIGNATURE", "DESCRIPTOR"), rows);
-      printer.line("");
     }
     return 0;
   }

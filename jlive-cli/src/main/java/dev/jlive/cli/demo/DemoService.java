@@ -37,7 +37,9 @@ final class DemoService implements AutoCloseable {
 
   static DemoService start() throws IOException, InterruptedException {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(List.of(java.toString(), "-jar", AgentJar.demo().toString()))
+    // A few shoppers keep it busy, so there are request threads and state to look at.
+    Process process = new ProcessBuilder(List.of(java.toString(), "-jar", AgentJar.demo().toString(),
+            "--load", "--rate", "20", "--threads", "2", "--duration", "0"))
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

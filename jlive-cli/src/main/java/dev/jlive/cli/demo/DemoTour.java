@@ -35,12 +35,13 @@ public final class DemoTour {
     try (DemoService shop = DemoService.start()) {
       String pid = Long.toString(shop.pid());
       section("The service is up", "The demo shop runs as its own JVM (pid " + pid + ", port " + shop.port()
-          + "). Some shoppers fill carts, so it holds in-memory state: carts, orders, a price cache.");
-      String cart = cartId(shop.call("POST", "/carts"));
+          + "). Two simulated shoppers keep it busy, so it holds in-memory state: carts, orders, a price cache.");
+      String cart = cartId(show(shop, "POST", "/carts"));
       show(shop, "POST", "/carts/" + cart + "/items?product=p1&qty=2");
       show(shop, "POST", "/carts/" + cart + "/items?product=p2&qty=10");
-      show(shop, "GET", "/carts/" + cart);
       show(shop, "GET", "/stats");
+      out.println("Look at the second line: ten T-shirts at 1999 cost 19990, but the shop promises 10% off from ten units.");
+      out.println("A bug in a running service, with carts full of customers' state: exactly what jlive is for.");
 
       section("Find it", "jlive lists the JVMs on this machine; the shop has no agent yet.");
       jlive("ps");
@@ -55,8 +56,8 @@ public final class DemoTour {
       jlive("classes", pid, "dev.jlive.demo..*");
       jlive("methods", pid, "dev.jlive.demo.shop.Pricing");
 
-      section("Threads", "Where the request threads are right now.");
-      jlive("threads", pid, "--grep", "dev\\.jlive\\.demo");
+      section("Threads", "What a request thread of the shop is doing right now, with its locks.");
+      jlive("threads", pid, "--grep", "jlive-demo-http-1$");
 
       section("Nothing was lost", "The state the shop built up before the attach is still there.");
       show(shop, "GET", "/carts/" + cart);
@@ -91,10 +92,12 @@ public final class DemoTour {
     }
   }
 
-  private void show(DemoService shop, String method, String path) throws IOException, InterruptedException {
-    out.println("$ curl -X " + method + " http://127.0.0.1:" + shop.port() + path);
-    out.println(shop.call(method, path));
+  private String show(DemoService shop, String method, String path) throws IOException, InterruptedException {
+    out.println("$ curl -X " + method + " 'http://127.0.0.1:" + shop.port() + path + "'");
+    String answer = shop.call(method, path);
+    out.println(answer);
     out.flush();
+    return answer;
   }
 
   private void jlive(String... args) {

@@ -61,6 +61,15 @@ public final class Printer {
     err.flush();
   }
 
+  /** Prints label/value pairs, the values aligned. */
+  public void keyValues(List<List<String>> pairs) {
+    int width = pairs.stream().mapToInt(pair -> pair.get(0).length()).max().orElse(0);
+    for (List<String> pair : pairs) {
+      out.println(String.format("%-" + width + "s  %s", pair.get(0), pair.get(1)).stripTrailing());
+    }
+    out.flush();
+  }
+
   /** Prints rows under headers, each column as wide as its widest cell; the last column is not padded. */
   public void table(List<String> headers, List<List<String>> rows) {
     List<List<String>> all = new ArrayList<>();
