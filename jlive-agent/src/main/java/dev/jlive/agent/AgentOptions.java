@@ -42,8 +42,17 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
     int port = parsePort(values.getOrDefault("port", "0"));
     Path runtimeDir = values.containsKey("runtimeDir") ? Paths.get(values.get("runtimeDir")) : RuntimeDirectory.resolve();
     Path tokenFile = values.containsKey("tokenFile") ? Paths.get(values.get("tokenFile")) : null;
-    boolean quiet = Boolean.parseBoolean(values.getOrDefault("quiet", "false"));
+    boolean quiet = parseBoolean("quiet", values.getOrDefault("quiet", "false"));
     return new AgentOptions(host, port, runtimeDir, tokenFile, quiet);
+  }
+
+  private static boolean parseBoolean(String key, String text) {
+    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default -> throw new JLiveException(ErrorCode.BAD_REQUEST, "agent option " + key + "=" + text + " is not true or false",
+          "write " + key + " alone (or " + key + "=true) to turn it on");
+    };
   }
 
   private static int parsePort(String text) {

@@ -160,8 +160,12 @@ public final class Json {
   }
 
   private static final class Parser {
+    /** Deeper nesting is refused rather than risking a stack overflow on hostile input. */
+    private static final int MAX_DEPTH = 256;
+
     private final String text;
     private int pos;
+    private int depth;
 
     Parser(String text) {
       this.text = text;
@@ -183,8 +187,7 @@ public final class Json {
       }
       char c = text.charAt(pos);
       return switch (c) {
-        case '{' -> object();
-        case '[' -> array();
+        case '{', '[' -> nested(c);
         case '"' -> string();
         case 't' -> literal("true", Boolean.TRUE);
         case 'f' -> literal("false", Boolean.FALSE);
@@ -196,6 +199,15 @@ public final class Json {
           throw error("unexpected character '" + c + "'");
         }
       };
+    }
+
+    private Object nested(char open) {
+      if (++depth > MAX_DEPTH) {
+        throw error("nested deeper than " + MAX_DEPTH + " levels");
+      }
+      Object value = open == '{' ? object() : array();
+      depth--;
+      return value;
     }
 
     private Object literal(String word, Object value) {
@@ -282,16 +294,21 @@ public final class Json {
               if (pos + 4 > text.length()) {
                 throw error("short unicode escape");
               }
-              try {
-                out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-              } catch (NumberFormatException ex) {
-                throw error("bad unicode escape");
+              int code = 0;
+              for (int i = 0; i < 4; i++) {
+                int digit = Character.digit(text.charAt(pos + i), 16);
+                if (digit < 0) {
+                  throw error("bad unicode escape");
+                }
+                code = code * 16 + digit;
               }
+              out.append((char) code);
               pos += 4;
             }
             default -> throw error("bad escape '\\" + e + "'");
           }
         } else if (c < 0x20) {
+          pos--;
           throw error("control character in string");
         } else {
           out.append(c);
@@ -299,33 +316,66 @@ public final class Json {
       }
     }
 
+    /** JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
     private Object number() {
       int start = pos;
       if (peek('-')) {
         pos++;
       }
+      if (peek('0')) {
+        pos++;
+      } else if (!digits()) {
+        throw numberError(start);
+      }
       boolean integral = true;
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (c >= '0' && c <= '9') {
-          pos++;
-        } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-          integral = false;
-          pos++;
-        } else {
-          break;
+      if (peek('.')) {
+        integral = false;
+        pos++;
+        if (!digits()) {
+          throw numberError(start);
         }
       }
-      String digits = text.substring(start, pos);
-      try {
-        if (integral) {
-          return Long.parseLong(digits);
+      if (peek('e') || peek('E')) {
+        integral = false;
+        pos++;
+        if (peek('+') || peek('-')) {
+          pos++;
         }
-        return Double.parseDouble(digits);
-      } catch (NumberFormatException e) {
-        pos = start;
-        throw error("bad number '" + digits + "'");
+        if (!digits()) {
+          throw numberError(start);
+        }
       }
+      if (pos < text.length() && (Character.isDigit(text.charAt(pos)) || text.charAt(pos) == '.')) {
+        throw numberError(start);
+      }
+      String number = text.substring(start, pos);
+      if (integral) {
+        try {
+          return Long.parseLong(number);
+        } catch (NumberFormatException tooLarge) {
+          // Refused rather than silently rounded to a double.
+          throw numberError(start);
+        }
+      }
+      return Double.parseDouble(number);
+    }
+
+    private boolean digits() {
+      int from = pos;
+      while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+        pos++;
+      }
+      return pos > from;
+    }
+
+    private IllegalArgumentException numberError(int start) {
+      int end = pos;
+      while (end < text.length() && "0123456789+-.eE".indexOf(text.charAt(end)) >= 0) {
+        end++;
+      }
+      String bad = text.substring(start, end);
+      pos = start;
+      return error("bad number '" + bad + "'");
     }
 
     private boolean peek(char c) {

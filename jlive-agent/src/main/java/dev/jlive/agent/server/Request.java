@@ -50,7 +50,12 @@ public record Request(String method, String path, Map<String, String> query, Map
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      query.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+      try {
+        query.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+      } catch (IllegalArgumentException e) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "malformed query parameter '" + pair + "': " + e.getMessage(),
+            "percent-encode the value (URLEncoder does)");
+      }
     }
     return query;
   }

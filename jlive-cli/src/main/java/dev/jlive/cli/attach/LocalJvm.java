@@ -14,6 +14,11 @@ import java.util.Optional;
  * JVM, whose it is, its Java version and the flags it was started with.
  */
 public record LocalJvm(long pid, String user, List<String> commandLine, String javaVersion, boolean isJvm) {
+  /** Launcher options whose value is the next argument (the java launcher's own list). */
+  private static final java.util.Set<String> OPTIONS_WITH_ARGUMENT = java.util.Set.of(
+      "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules",
+      "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--limit-modules", "--enable-native-access",
+      "--source");
 
   /** Reads the facts of a running process, or empty when there is no such process. */
   public static Optional<LocalJvm> of(long pid) {
@@ -59,9 +64,7 @@ public record LocalJvm(long pid, String user, List<String> commandLine, String j
       if (arg.equals("-jar") && i + 1 < commandLine.size()) {
         return commandLine.get(i + 1);
       }
-      if (arg.equals("-cp") || arg.equals("-classpath") || arg.equals("--class-path") || arg.equals("-p")
-          || arg.equals("--module-path") || arg.equals("--add-opens") || arg.equals("--add-exports")
-          || arg.equals("--add-modules")) {
+      if (OPTIONS_WITH_ARGUMENT.contains(arg)) {
         i++;
       } else if (arg.equals("-m") || arg.equals("--module")) {
         return i + 1 < commandLine.size() ? commandLine.get(i + 1) : "?";

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "classes", description = {
     "List loaded classes matching a pattern, with their class loader.",
-    "Patterns: com.acme.Cart (one class), com.acme.* (a package), com.acme..* (with sub-packages), *Service."})
+    "Patterns: com.acme.Cart (one class), com.acme.* (a package), com.acme..* (with sub-packages), ..*Service (any package)."})
 public final class ClassesCommand extends AgentCommand {
   @Parameters(arity = "1..2", paramLabel = "[PID] PATTERN", description = "The JVM's process id (unless --host) and a class pattern.")
   List<String> positionals;

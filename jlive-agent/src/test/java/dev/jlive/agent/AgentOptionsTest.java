@@ -1,0 +1,79 @@
+package dev.jlive.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.RuntimeDirectory;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AgentOptionsTest {
+
+  @ParameterizedTest(name = "[{index}] ''{0}''")
+  @NullAndEmptySource
+  @ValueSource(strings = {"  ", ",", " , ,"})
+  void defaultsToAQuietlessLoopbackEndpointOnAFreePort(String text) {
+    AgentOptions options = AgentOptions.parse(text);
+
+    assertThat(options.host()).isEqualTo("127.0.0.1");
+    assertThat(options.port()).isZero();
+    assertThat(options.quiet()).isFalse();
+    assertThat(options.tokenFile()).isNull();
+    assertThat(options.runtimeDir()).isEqualTo(RuntimeDirectory.resolve());
+  }
+
+  @Test
+  void aKeyWithoutValueIsTrue() {
+    AgentOptions options = AgentOptions.parse("port=7000,quiet");
+
+    assertThat(options.port()).isEqualTo(7000);
+    assertThat(options.quiet()).isTrue();
+    assertThat(options.host()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void readsEveryKey() {
+    AgentOptions options = AgentOptions.parse(" host = 0.0.0.0 , port=65535,runtimeDir=/run/jlive,tokenFile=/etc/jlive/token,quiet=false");
+
+    assertThat(options).isEqualTo(new AgentOptions("0.0.0.0", 65535, Paths.get("/run/jlive"), Paths.get("/etc/jlive/token"), false));
+  }
+
+  @Test
+  void aLaterValueOverridesAnEarlierOne() {
+    assertThat(AgentOptions.parse("port=1,port=2").port()).isEqualTo(2);
+  }
+
+  @Test
+  void anUnknownKeyIsRejectedNamingItAndTheKnownKeys() {
+    JLiveException e = catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("port=7000,verbose=true"));
+
+    assertThat(e).isNotNull();
+    assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
+    assertThat(e.hint()).endsWith("known keys: host, port, quiet, runtimeDir, tokenFile");
+  }
+
+  @Test
+  void keysAreCaseSensitive() {
+    JLiveException e = catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("Port=7000"));
+
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("'Port'");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "65536", "99999999999", "abc", "", "70 00", "0x10"})
+  void aPortOutOfRangeOrNotANumberIsRejected(String port) {
+    JLiveException e = catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("port=" + port));
+
+    assertThat(e).isNotNull();
+    assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+    assertThat(e.getMessage()).isEqualTo("agent option port=" + port.trim() + " is not a port number");
+    assertThat(e.hint()).contains("65535").contains("0");
+  }
+}
