@@ -1,6 +1,9 @@
 package dev.jlive.agent;
 
+import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.log.FileLogger;
+import dev.jlive.agent.probe.ProbeEngine;
+import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.server.ControlEndpoint;
 import dev.jlive.agent.server.Token;
 import dev.jlive.bridge.JLiveBridge;
@@ -28,6 +31,9 @@ public final class Agent {
   private final Instant startedAt = Instant.now();
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final FileLogger log;
+  private final ChangeLedger ledger;
+  private final ClassPipeline pipeline;
+  private final ProbeEngine probes;
   private volatile ControlEndpoint endpoint;
   private volatile Path discoveryFile;
   private volatile Thread shutdownHook;
@@ -37,11 +43,16 @@ public final class Agent {
     this.options = options;
     this.mode = mode;
     this.log = FileLogger.open("jlive", options.runtimeDir().resolve(pid + ".log"), System.Logger.Level.INFO);
+    this.ledger = new ChangeLedger(log);
+    this.pipeline = new ClassPipeline(instrumentation, log);
+    this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
   }
 
   void start() throws IOException {
     String token = Token.load(options.tokenFile());
-    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, this::stopLater);
+    pipeline.start();
+    probes.start();
+    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, this::stopLater);
     endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);
     Discovery discovery = new Discovery(pid, endpoint.host(), endpoint.port(), token, Version.current(), startedAt.toEpochMilli());
     discoveryFile = discovery.writeTo(options.runtimeDir());
@@ -66,6 +77,12 @@ public final class Agent {
     if (running != null) {
       running.stop();
     }
+    try {
+      probes.stop();
+    } catch (RuntimeException e) {
+      log.log(System.Logger.Level.ERROR, "could not remove every probe", e);
+    }
+    pipeline.stop();
     deleteDiscoveryFile();
     Thread hook = shutdownHook;
     if (hook != null) {

@@ -6,7 +6,10 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -14,19 +17,20 @@ import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 
 /**
- * Makes the bridge class ({@code dev.jlive.bridge.JLiveBridge}) part of the boot loader, once
- * per JVM; a later attach finds it there and reuses it.
+ * Makes the bridge classes ({@code dev.jlive.bridge.JLiveBridge} and its {@code Dispatcher})
+ * part of the boot loader, once per JVM; a later attach finds them there and reuses them.
  *
  * <p>Why not {@code Instrumentation.appendToBootstrapClassLoaderSearch}: on a JVM with class data
  * sharing (the default) appending to the boot class path turns sharing off for application
- * classes and makes HotSpot print a warning on the application's stdout. So the class is defined
+ * classes and makes HotSpot print a warning on the application's stdout. So the classes are defined
  * into the boot loader directly, through the JDK's internal {@code Unsafe}, which the agent's
  * {@code Instrumentation} can open. Only where that is unavailable does the agent fall
- * back to appending a one-class jar.
+ * back to appending a jar of them.
  */
 final class BootBridge {
   static final String BRIDGE_CLASS = "dev.jlive.bridge.JLiveBridge";
-  static final String ENTRY = "jlive-boot/" + BRIDGE_CLASS.replace('.', '/') + ".classdata";
+  /** Outer class first: defining the nested one resolves it. */
+  static final List<String> CLASSES = List.of(BRIDGE_CLASS, BRIDGE_CLASS + "$Dispatcher");
 
   private BootBridge() {}
 
@@ -34,11 +38,11 @@ final class BootBridge {
     if (isInstalled()) {
       return;
     }
-    byte[] bytes = readBridgeClass(agentJar);
+    Map<String, byte[]> classes = readBridgeClasses(agentJar);
     try {
-      defineInBootLoader(instrumentation, bytes);
+      defineInBootLoader(instrumentation, classes);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      appendToBootClassPath(instrumentation, bytes, runtimeDir);
+      appendToBootClassPath(instrumentation, classes, runtimeDir);
     }
     if (!isInstalled()) {
       throw new IllegalStateException("the bridge class " + BRIDGE_CLASS + " is still missing from the boot loader");
@@ -50,35 +54,48 @@ final class BootBridge {
    * class with a null loader, which is the boot loader. {@code sun.misc.Unsafe} is avoided: its
    * use makes Java 24+ print deprecation warnings on the application's stderr.
    */
-  private static void defineInBootLoader(Instrumentation instrumentation, byte[] bytes) throws ReflectiveOperationException {
+  private static void defineInBootLoader(Instrumentation instrumentation, Map<String, byte[]> classes)
+      throws ReflectiveOperationException {
     Module javaBase = Object.class.getModule();
     Module agent = BootBridge.class.getModule();
     instrumentation.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(agent)), Map.of(), Set.of(), Map.of());
     Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
     Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
-    unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class, ClassLoader.class, ProtectionDomain.class)
-        .invoke(unsafe, BRIDGE_CLASS, bytes, 0, bytes.length, null, null);
-  }
-
-  private static byte[] readBridgeClass(Path agentJar) throws IOException {
-    try (JarFile jar = new JarFile(agentJar.toFile())) {
-      JarEntry entry = jar.getJarEntry(ENTRY);
-      if (entry == null) {
-        throw new IOException(agentJar + " has no " + ENTRY + "; it is not a complete jlive agent jar");
-      }
-      try (InputStream in = jar.getInputStream(entry)) {
-        return in.readAllBytes();
-      }
+    Method defineClass = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
+        ClassLoader.class, ProtectionDomain.class);
+    for (String name : CLASSES) {
+      byte[] bytes = classes.get(name);
+      defineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
     }
   }
 
-  private static void appendToBootClassPath(Instrumentation instrumentation, byte[] bytes, Path runtimeDir) throws IOException {
+  private static Map<String, byte[]> readBridgeClasses(Path agentJar) throws IOException {
+    Map<String, byte[]> classes = new LinkedHashMap<>();
+    try (JarFile jar = new JarFile(agentJar.toFile())) {
+      for (String name : CLASSES) {
+        String entryName = "jlive-boot/" + name.replace('.', '/') + ".classdata";
+        JarEntry entry = jar.getJarEntry(entryName);
+        if (entry == null) {
+          throw new IOException(agentJar + " has no " + entryName + "; it is not a complete jlive agent jar");
+        }
+        try (InputStream in = jar.getInputStream(entry)) {
+          classes.put(name, in.readAllBytes());
+        }
+      }
+    }
+    return classes;
+  }
+
+  private static void appendToBootClassPath(Instrumentation instrumentation, Map<String, byte[]> classes, Path runtimeDir)
+      throws IOException {
     Path jarFile = runtimeDir.resolve("jlive-bridge-" + ProcessHandle.current().pid() + ".jar");
     Path temp = Files.createTempFile(runtimeDir, "bridge", ".tmp");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(temp))) {
-      out.putNextEntry(new JarEntry(BRIDGE_CLASS.replace('.', '/') + ".class"));
-      out.write(bytes);
-      out.closeEntry();
+      for (Map.Entry<String, byte[]> type : classes.entrySet()) {
+        out.putNextEntry(new JarEntry(type.getKey().replace('.', '/') + ".class"));
+        out.write(type.getValue());
+        out.closeEntry();
+      }
     }
     Files.move(temp, jarFile, StandardCopyOption.REPLACE_EXISTING);
     instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(jarFile.toFile()));

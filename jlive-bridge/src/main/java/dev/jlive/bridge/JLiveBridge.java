@@ -1,15 +1,18 @@
 package dev.jlive.bridge;
 
 /**
- * The only jlive class on the boot class path, so that code in any class loader of the
- * application can reach the agent, and the agent can be found again on a second attach.
+ * The only jlive code in the boot loader, so that code in any class loader of the application
+ * can reach the agent, and the agent can be found again on a second attach.
  *
- * <p>It uses {@code java.*} types only and holds nothing but a volatile reference to the running
- * agent, swapped on start and stop. Everything else lives in the agent's own class loader, which
- * becomes unreachable (and collectable) once {@link #release} has cleared this reference.
+ * <p>It uses {@code java.*} types only. It holds a volatile reference to the running agent and to
+ * its probe {@link Dispatcher}, both swapped on start and stop. Probe advice woven into
+ * application methods calls the static methods below with an integer probe id; each call is
+ * fenced, so nothing a probe does can throw into the application. Everything else lives in the
+ * agent's own class loader, which becomes collectable once both references are cleared.
  */
 public final class JLiveBridge {
   private static volatile Object agent;
+  private static volatile Dispatcher dispatcher;
 
   private JLiveBridge() {}
 
@@ -34,8 +37,79 @@ public final class JLiveBridge {
   public static synchronized boolean release(Object owner) {
     if (agent == owner) {
       agent = null;
+      dispatcher = null;
       return true;
     }
     return false;
+  }
+
+  /** Routes probe calls to {@code next}, or nowhere when it is null. */
+  public static void dispatchTo(Dispatcher next) {
+    dispatcher = next;
+  }
+
+  // ---- called from woven application code: never throw, never block ----
+
+  /** Entry of a probe that counts or times: no arguments, so no boxing and no allocation. */
+  public static long timedEnter(int probe) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return 0L;
+    }
+    try {
+      return target.timedEnter(probe);
+    } catch (Throwable t) {
+      return 0L;
+    }
+  }
+
+  public static void timedExit(int probe, long token, Throwable thrown) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.timedExit(probe, token, thrown);
+    } catch (Throwable t) {
+      // fenced: a probe never throws into the application
+    }
+  }
+
+  /** Entry of a probe that looks at the call: the receiver (null for static) and the arguments. */
+  public static long enter(int probe, Object self, Object[] args) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return 0L;
+    }
+    try {
+      return target.enter(probe, self, args);
+    } catch (Throwable t) {
+      return 0L;
+    }
+  }
+
+  public static void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.exit(probe, token, self, args, returned, thrown);
+    } catch (Throwable t) {
+      // fenced: a probe never throws into the application
+    }
+  }
+
+  /** What the agent implements to receive probe calls; the second and last bridge class. */
+  public abstract static class Dispatcher {
+    protected Dispatcher() {}
+
+    public abstract long timedEnter(int probe);
+
+    public abstract void timedExit(int probe, long token, Throwable thrown);
+
+    public abstract long enter(int probe, Object self, Object[] args);
+
+    public abstract void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown);
   }
 }

@@ -1,6 +1,10 @@
 package dev.jlive.cli;
 
 import dev.jlive.cli.command.AttachCommand;
+import dev.jlive.cli.command.ChangesCommand;
+import dev.jlive.cli.command.MetricsCommand;
+import dev.jlive.cli.command.ProbeCommand;
+import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ClassesCommand;
 import dev.jlive.cli.command.DemoCommand;
 import dev.jlive.cli.command.DetachCommand;
@@ -23,7 +27,8 @@ import picocli.CommandLine.Command;
     description = "Change the code of a running JVM without a restart.",
     subcommands = {
         PsCommand.class, AttachCommand.class, DetachCommand.class, InfoCommand.class,
-        ThreadsCommand.class, ClassesCommand.class, MethodsCommand.class, DemoCommand.class,
+        ThreadsCommand.class, ClassesCommand.class, MethodsCommand.class, ProbeCommand.class, TailCommand.class,
+        MetricsCommand.class, ChangesCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -17,4 +17,14 @@ public final class Api {
   public static final String CLASSES = "/v1/classes";
   public static final String METHODS = "/v1/methods";
   public static final String DETACH = "/v1/detach";
+  /** GET lists, POST adds, DELETE ({@code ?id=} or {@code ?all=true}) removes. */
+  public static final String PROBES = "/v1/probes";
+  /** Probe events after a sequence number ({@code ?after=&probe=&waitMillis=}). */
+  public static final String EVENTS = "/v1/events";
+  public static final String PROBE_METRICS = "/v1/metrics";
+  public static final String CHANGES = "/v1/changes";
+  /** Size and SHA-256 of the bytes a class runs now ({@code ?class=&loader=}). */
+  public static final String BYTECODE = "/v1/bytecode";
+  /** Probe metrics in Prometheus text format. */
+  public static final String PROMETHEUS = "/metrics";
 }

@@ -38,11 +38,16 @@ public final class ClassSearch {
     return answer;
   }
 
+  /** Loaded class names close to {@code name}, to suggest when a name matched nothing. */
+  public static List<String> similar(Instrumentation instrumentation, String name) {
+    return SimilarNames.closest(instrumentation, name, 5);
+  }
+
   /**
    * Arrays, primitives and hidden classes (lambdas, proxies) are not what an engineer looks for;
    * the agent's own classes are not part of the application.
    */
-  static boolean isVisible(Class<?> type) {
+  public static boolean isVisible(Class<?> type) {
     return !type.isArray() && !type.isPrimitive() && !type.isHidden()
         && type.getClassLoader() != ClassSearch.class.getClassLoader();
   }

@@ -37,8 +37,7 @@ public final class JvmInfo {
     agent.put("version", Version.current());
     agent.put("mode", context.mode());
     agent.put("startedAt", context.startedAt().toString());
-    // Probes and patches are changes; until those engines are loaded there are none to count.
-    agent.put("activeChanges", 0);
+    agent.put("activeChanges", context.ledger().liveCount());
 
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("jvm", jvm);

@@ -55,8 +55,10 @@ public final class ControlEndpoint {
           "leave host unset and reach the agent through an SSH tunnel, or through a jlive controller");
     }
     HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 16);
-    ExecutorService executor = new ThreadPoolExecutor(1, 2, 30, TimeUnit.SECONDS,
+    // Four threads, so that a long-polling `jlive tail` never holds up other requests; idle ones end.
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
         new ArrayBlockingQueue<>(64), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
+    executor.allowCoreThreadTimeOut(true);
     ControlEndpoint endpoint = new ControlEndpoint(server, executor, token, Routes.all(context), context.log());
     server.createContext("/", endpoint::serve);
     server.setExecutor(executor);
@@ -176,8 +178,9 @@ public final class ControlEndpoint {
   }
 
   private static void send(HttpExchange exchange, int status, Object answer) throws IOException {
-    byte[] body = Json.write(answer).getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+    boolean text = answer instanceof TextAnswer;
+    byte[] body = (text ? ((TextAnswer) answer).body() : Json.write(answer)).getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", text ? ((TextAnswer) answer).contentType() : "application/json; charset=utf-8");
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);

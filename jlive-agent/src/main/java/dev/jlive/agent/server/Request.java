@@ -41,6 +41,19 @@ public record Request(String method, String path, Map<String, String> query, Map
     }
   }
 
+  public long longParam(String name, long defaultValue) {
+    String value = query.get(name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "query parameter " + name + "=" + value + " is not a number",
+          "give a whole number");
+    }
+  }
+
   static Map<String, String> parseQuery(String rawQuery) {
     Map<String, String> query = new LinkedHashMap<>();
     if (rawQuery == null || rawQuery.isEmpty()) {

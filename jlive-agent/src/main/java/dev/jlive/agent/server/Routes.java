@@ -6,7 +6,11 @@ import dev.jlive.agent.inspect.JvmInfo;
 import dev.jlive.agent.inspect.MethodListing;
 import dev.jlive.agent.inspect.ThreadDump;
 import dev.jlive.protocol.Api;
+import dev.jlive.agent.probe.ProbeSpec;
+import dev.jlive.agent.weave.ClassBytes;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The endpoint's API: which path and method runs which handler. */
@@ -22,6 +26,25 @@ final class Routes {
         request.intParam("limit", 1000)));
     routes.put("GET " + Api.METHODS, request -> MethodListing.list(context.instrumentation(),
         request.require("class", "the fully qualified name of a loaded class"), request.optional("loader")));
+    routes.put("GET " + Api.PROBES, request -> Map.of("probes", context.probes().list()));
+    routes.put("POST " + Api.PROBES, request -> context.probes().add(ProbeSpec.fromJson(request.body()), request.user()));
+    routes.put("DELETE " + Api.PROBES, request -> {
+      if ("true".equals(request.optional("all"))) {
+        return Map.of("removed", context.probes().removeAll("removed by " + request.user()));
+      }
+      String id = request.require("id", "the probe's id (see `jlive probe list`), or all=true");
+      return Map.of("removed", List.of(context.probes().remove(id, "removed by " + request.user())));
+    });
+    routes.put("GET " + Api.EVENTS, request -> events(context, request));
+    routes.put("GET " + Api.PROBE_METRICS, request -> context.probes().metrics(request.optional("probe")));
+    routes.put("GET " + Api.PROMETHEUS, request -> new TextAnswer("text/plain; version=0.0.4; charset=utf-8", context.probes().prometheus()));
+    routes.put("GET " + Api.BYTECODE, request -> bytecode(context, request.require("class", "a loaded class's name"),
+        request.optional("loader")));
+    routes.put("GET " + Api.CHANGES, request -> {
+      List<Object> changes = new ArrayList<>();
+      context.ledger().list().forEach(entry -> changes.add(entry.toJson()));
+      return Map.of("changes", changes);
+    });
     routes.put("POST " + Api.DETACH, request -> {
       context.log().log(System.Logger.Level.INFO, "detach requested by " + request.user());
       context.requestStop().run();
@@ -29,4 +52,47 @@ final class Routes {
     });
     return routes;
   }
+
+  /**
+   * Events after a sequence number; with {@code waitMillis}, waits up to that long for the first
+   * one, so {@code jlive tail} can follow a probe without polling fast.
+   */
+  private static Object events(AgentContext context, Request request) throws InterruptedException {
+    long after = request.longParam("after", -1);
+    if (after < 0) {
+      after = context.probes().nextEventSequence() - 1 - request.intParam("last", 0);
+    }
+    String probe = request.optional("probe");
+    int limit = Math.max(1, Math.min(1000, request.intParam("limit", 200)));
+    long waitMillis = Math.max(0, Math.min(MAX_WAIT_MILLIS, request.intParam("waitMillis", 0)));
+    long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+    while (true) {
+      Map<String, Object> answer = context.probes().events(after, probe, limit);
+      if (!((List<?>) answer.get("events")).isEmpty() || System.nanoTime() >= deadline) {
+        return answer;
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
+  /** A digest of the bytes a class runs now, to compare before and after a change. */
+  private static Object bytecode(AgentContext context, String className, String loaderId) throws Exception {
+    for (Class<?> type : context.instrumentation().getAllLoadedClasses()) {
+      if (type.getName().equals(className) && dev.jlive.agent.inspect.ClassSearch.isVisible(type)
+          && (loaderId == null || dev.jlive.agent.inspect.ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
+        byte[] bytes = ClassBytes.current(context.instrumentation(), type);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("class", className);
+        answer.put("loader", dev.jlive.agent.inspect.ClassLoaders.describe(type.getClassLoader()));
+        answer.put("size", bytes.length);
+        answer.put("sha256", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+        return answer;
+      }
+    }
+    throw new dev.jlive.protocol.JLiveException(dev.jlive.protocol.ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded",
+        "`jlive classes` lists loaded classes");
+  }
+
+  private static final long MAX_WAIT_MILLIS = 10_000;
+  private static final long POLL_MILLIS = 50;
 }

@@ -46,6 +46,10 @@ public final class AgentClient {
         .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build());
   }
 
+  public Map<String, Object> delete(String path, Map<String, String> query) {
+    return send(request(path + queryString(query)).DELETE().build());
+  }
+
   private HttpRequest.Builder request(String pathAndQuery) {
     return HttpRequest.newBuilder(URI.create("http://" + hostForUri() + ":" + endpoint.port() + pathAndQuery))
         .timeout(REQUEST_TIMEOUT)

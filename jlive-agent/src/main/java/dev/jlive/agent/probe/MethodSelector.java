@@ -1,0 +1,130 @@
+package dev.jlive.agent.probe;
+
+import dev.jlive.agent.inspect.ClassPattern;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+
+/**
+ * Names the methods a probe goes on: {@code CLASS#METHOD} with an optional parameter list.
+ *
+ * <ul>
+ *   <li>{@code com.acme.Cart#add} — every method named {@code add} (an error if it is overloaded)
+ *   <li>{@code com.acme.Cart#add(int,java.lang.String)} — one overload, by Java parameter types
+ *       ({@code String} alone means {@code java.lang.String})
+ *   <li>{@code com.acme.Cart#add(ILjava/lang/String;)V} — one overload, by JVM descriptor
+ *   <li>{@code com.acme.*Service#handle*}, {@code com.acme..*#*} — wildcards, see {@link ClassPattern}
+ *   <li>{@code com.acme.Cart#<init>} — constructors
+ * </ul>
+ */
+public final class MethodSelector {
+  private final String text;
+  private final ClassPattern classes;
+  private final String methodPattern;
+  private final Pattern methodRegex;
+  private final List<String> parameterTypes;
+  private final String descriptor;
+
+  private MethodSelector(String text, ClassPattern classes, String methodPattern, List<String> parameterTypes, String descriptor) {
+    this.text = text;
+    this.classes = classes;
+    this.methodPattern = methodPattern;
+    this.methodRegex = Pattern.compile(methodPattern.replace("$", "\\$").replace("*", ".*"));
+    this.parameterTypes = parameterTypes;
+    this.descriptor = descriptor;
+  }
+
+  public static MethodSelector parse(String text) {
+    String selector = text == null ? "" : text.trim();
+    int hash = selector.indexOf('#');
+    if (hash <= 0 || hash == selector.length() - 1) {
+      throw invalid(text, "it needs CLASS#METHOD");
+    }
+    ClassPattern classes = ClassPattern.parse(selector.substring(0, hash));
+    String method = selector.substring(hash + 1);
+    int paren = method.indexOf('(');
+    String name = paren < 0 ? method : method.substring(0, paren);
+    if (!name.matches("[\\w$*]+|<init>")) {
+      throw invalid(text, "'" + name + "' is not a method name or pattern");
+    }
+    if (paren < 0) {
+      return new MethodSelector(selector, classes, name, null, null);
+    }
+    int close = method.indexOf(')', paren);
+    if (close < 0) {
+      throw invalid(text, "the parameter list is not closed");
+    }
+    String inside = method.substring(paren + 1, close);
+    String after = method.substring(close + 1);
+    if (!after.isEmpty()) {
+      // A return type after the parentheses: a JVM descriptor such as (JI)J.
+      return new MethodSelector(selector, classes, name, null, method.substring(paren));
+    }
+    List<String> types = new ArrayList<>();
+    if (!inside.isBlank()) {
+      for (String type : inside.split(",")) {
+        String trimmed = type.trim();
+        if (!trimmed.matches("[\\w$.]+(\\[])*")) {
+          throw invalid(text, "'" + trimmed + "' is not a Java type");
+        }
+        types.add(trimmed);
+      }
+    }
+    return new MethodSelector(selector, classes, name, types, null);
+  }
+
+  private static JLiveException invalid(String text, String why) {
+    return new JLiveException(ErrorCode.BAD_REQUEST, "'" + text + "' is not a method selector: " + why,
+        "write CLASS#METHOD, e.g. com.acme.Cart#add, com.acme.Cart#add(int,java.lang.String), "
+            + "com.acme.Cart#add(ILjava/lang/String;)V or com.acme..*Service#handle*");
+  }
+
+  public ClassPattern classes() {
+    return classes;
+  }
+
+  /** One method named without wildcards or parameters: finding overloads of it is ambiguous. */
+  public boolean namesOneMethodLoosely() {
+    return !methodPattern.contains("*") && parameterTypes == null && descriptor == null;
+  }
+
+  public boolean hasWildcards() {
+    return methodPattern.contains("*") || !classes.isExact();
+  }
+
+  public boolean matches(MethodDescription method) {
+    String name = method.isConstructor() ? "<init>" : method.getName();
+    if (method.isTypeInitializer() || !methodRegex.matcher(name).matches()) {
+      return false;
+    }
+    if (descriptor != null) {
+      return method.getDescriptor().equals(descriptor);
+    }
+    if (parameterTypes != null) {
+      List<TypeDescription> actual = method.getParameters().asTypeList().asErasures();
+      if (actual.size() != parameterTypes.size()) {
+        return false;
+      }
+      for (int i = 0; i < actual.size(); i++) {
+        if (!sameType(actual.get(i), parameterTypes.get(i))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean sameType(TypeDescription actual, String written) {
+    String name = actual.getActualName();
+    return name.equals(written) || name.equals("java.lang." + written) || name.replace('$', '.').equals(written);
+  }
+
+  @Override
+  public String toString() {
+    return text;
+  }
+}

@@ -1,0 +1,90 @@
+package dev.jlive.agent.probe;
+
+import dev.jlive.bridge.JLiveBridge;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * The code woven around probed methods. Byte Buddy copies these bodies into the application's
+ * methods, with the probe's id as a constant; all they do is call the bridge, which fences every
+ * call. Constructors get their own variants: their exceptions cannot be caught by advice, and
+ * {@code this} does not exist before the super constructor ran.
+ */
+final class ProbeAdvice {
+  private ProbeAdvice() {}
+
+  /** Counting only: one call on entry, no arguments, no allocation. */
+  static final class Count {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@ProbeId int probe) {
+      JLiveBridge.timedEnter(probe);
+    }
+  }
+
+  /** Counting and timing: start time on entry, duration and outcome on exit, no allocation. */
+  static final class Timed {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@ProbeId int probe) {
+      return JLiveBridge.timedEnter(probe);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@ProbeId int probe, @Advice.Enter long token, @Advice.Thrown Throwable thrown) {
+      JLiveBridge.timedExit(probe, token, thrown);
+    }
+  }
+
+  static final class TimedConstructor {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@ProbeId int probe) {
+      return JLiveBridge.timedEnter(probe);
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@ProbeId int probe, @Advice.Enter long token) {
+      JLiveBridge.timedExit(probe, token, null);
+    }
+  }
+
+  /** Looking at the call on entry only. */
+  static final class Entry {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@ProbeId int probe, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args) {
+      JLiveBridge.enter(probe, self, args);
+    }
+  }
+
+  static final class EntryConstructor {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(@ProbeId int probe, @Advice.AllArguments Object[] args) {
+      JLiveBridge.enter(probe, null, args);
+    }
+  }
+
+  /** Looking at the call on entry and on exit (return value or exception). */
+  static final class Full {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@ProbeId int probe, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args) {
+      return JLiveBridge.enter(probe, self, args);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(@ProbeId int probe, @Advice.Enter long token, @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
+        @Advice.Thrown Throwable thrown) {
+      JLiveBridge.exit(probe, token, self, args, returned, thrown);
+    }
+  }
+
+  static final class FullConstructor {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@ProbeId int probe, @Advice.AllArguments Object[] args) {
+      return JLiveBridge.enter(probe, null, args);
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    static void exit(@ProbeId int probe, @Advice.Enter long token, @Advice.This Object self, @Advice.AllArguments Object[] args) {
+      JLiveBridge.exit(probe, token, self, args, null, null);
+    }
+  }
+}

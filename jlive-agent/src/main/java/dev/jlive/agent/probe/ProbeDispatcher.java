@@ -1,0 +1,195 @@
+package dev.jlive.agent.probe;
+
+import dev.jlive.bridge.JLiveBridge;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Receives every probe call from the bridge and runs the probe's action. Sites live in an array
+ * indexed by the slot baked into the woven code; the array is replaced, never changed in place,
+ * so readers need no lock. Every path is guarded by the probe's active flag, and the action's own
+ * failures are caught and counted here (the bridge fences whatever slips through).
+ */
+final class ProbeDispatcher extends JLiveBridge.Dispatcher {
+  private static final int CALLER_DEPTH = 6;
+  private static final int CAPTURE_STACK_DEPTH = 20;
+
+  private volatile ProbeSite[] sites = new ProbeSite[64];
+  private final EventLog events;
+  private final ProbeOutput output;
+
+  ProbeDispatcher(EventLog events, ProbeOutput output) {
+    this.events = events;
+    this.output = output;
+  }
+
+  synchronized void put(ProbeSite site) {
+    ProbeSite[] current = sites;
+    if (site.slot() >= current.length) {
+      current = Arrays.copyOf(current, Math.max(current.length * 2, site.slot() + 1));
+    } else {
+      current = current.clone();
+    }
+    current[site.slot()] = site;
+    sites = current;
+  }
+
+  synchronized void remove(int slot) {
+    ProbeSite[] current = sites.clone();
+    if (slot < current.length) {
+      current[slot] = null;
+    }
+    sites = current;
+  }
+
+  private ProbeSite site(int slot) {
+    ProbeSite[] current = sites;
+    return slot < current.length ? current[slot] : null;
+  }
+
+  @Override
+  public long timedEnter(int slot) {
+    ProbeSite site = site(slot);
+    if (site == null || !site.probe().hit()) {
+      return 0L;
+    }
+    Probe probe = site.probe();
+    if (probe.spec.kind() == ProbeSpec.Kind.CALLERS) {
+      recordCaller(probe);
+      return 0L;
+    }
+    return probe.spec.kind() == ProbeSpec.Kind.METRICS ? System.nanoTime() : 0L;
+  }
+
+  @Override
+  public void timedExit(int slot, long start, Throwable thrown) {
+    if (start == 0L) {
+      return;
+    }
+    ProbeSite site = site(slot);
+    if (site == null || !site.probe().isActive()) {
+      return;
+    }
+    site.probe().latency.record(System.nanoTime() - start);
+    if (thrown != null) {
+      site.probe().exception(thrown);
+    }
+  }
+
+  @Override
+  public long enter(int slot, Object self, Object[] args) {
+    ProbeSite site = site(slot);
+    if (site == null || !site.probe().hit()) {
+      return 0L;
+    }
+    long now = System.nanoTime();
+    if (site.probe().spec.point() == ProbeSpec.Point.ENTRY) {
+      act(site, new ProbeCall(self, args, null, null, 0L, ProbeSpec.Point.ENTRY), now);
+    }
+    return now;
+  }
+
+  @Override
+  public void exit(int slot, long start, Object self, Object[] args, Object returned, Throwable thrown) {
+    if (start == 0L) {
+      return;
+    }
+    ProbeSite site = site(slot);
+    if (site == null || !site.probe().isActive()) {
+      return;
+    }
+    ProbeSpec.Point point = site.probe().spec.point();
+    if ((point == ProbeSpec.Point.EXIT && thrown == null) || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
+      long now = System.nanoTime();
+      act(site, new ProbeCall(self, args, returned, thrown, now - start, point), now);
+    }
+  }
+
+  private void act(ProbeSite site, ProbeCall call, long now) {
+    Probe probe = site.probe();
+    if (!probe.mayEmit(now)) {
+      return;
+    }
+    try {
+      switch (probe.spec.kind()) {
+        case LOG -> emit(site, call, site.template().render(call), null);
+        case CAPTURE -> emit(site, call, null, snapshot(call));
+        default -> {
+          // Counting kinds never come through here.
+        }
+      }
+      probe.emitted.increment();
+    } catch (Throwable failure) {
+      probe.failed(failure);
+    } finally {
+      probe.ownNanos.add(System.nanoTime() - now);
+    }
+  }
+
+  private void emit(ProbeSite site, ProbeCall call, String message, Map<String, Object> data) {
+    Probe probe = site.probe();
+    String thread = Thread.currentThread().getName();
+    String point = call.point().name().toLowerCase(java.util.Locale.ROOT);
+    ProbeEvent event = events.append(sequence -> new ProbeEvent(sequence, probe.id, System.currentTimeMillis(), thread,
+        site.method(), point, message, data));
+    output.publish(probe, event);
+  }
+
+  private void recordCaller(Probe probe) {
+    long start = System.nanoTime();
+    try {
+      if (probe.spec.sampleOneIn() > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(probe.spec.sampleOneIn()) != 0) {
+        probe.sampledOut.increment();
+        return;
+      }
+      // The first frame is the probed method itself; its callers follow.
+      List<String> frames = callerFrames(CALLER_DEPTH + 1);
+      probe.recordCaller(frames.subList(Math.min(1, frames.size()), frames.size()));
+    } catch (Throwable failure) {
+      probe.failed(failure);
+    } finally {
+      probe.ownNanos.add(System.nanoTime() - start);
+    }
+  }
+
+  private static Map<String, Object> snapshot(ProbeCall call) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    List<Object> args = new ArrayList<>();
+    for (Object arg : call.args()) {
+      args.add(ValueRenderer.tree(arg));
+    }
+    data.put("args", args);
+    if (call.self() != null) {
+      data.put("this", ValueRenderer.fields(call.self()));
+    }
+    if (call.point() == ProbeSpec.Point.EXIT) {
+      data.put("return", ValueRenderer.tree(call.returned()));
+    }
+    if (call.thrown() != null) {
+      Map<String, Object> thrown = new LinkedHashMap<>();
+      thrown.put("type", call.thrown().getClass().getName());
+      thrown.put("message", call.thrown().getMessage());
+      data.put("thrown", thrown);
+    }
+    if (call.point() != ProbeSpec.Point.ENTRY) {
+      data.put("elapsedMillis", LatencyHistogram.millis(call.elapsedNanos()));
+    }
+    data.put("stack", callerFrames(CAPTURE_STACK_DEPTH));
+    return data;
+  }
+
+  /** The frames from the probed method outwards: jlive's own frames are left out. */
+  static List<String> callerFrames(int depth) {
+    return StackWalker.getInstance().walk(frames -> frames
+        .dropWhile(frame -> !frame.getClassName().equals(JLiveBridge.class.getName()))
+        .dropWhile(frame -> frame.getClassName().equals(JLiveBridge.class.getName()))
+        .limit(depth)
+        .map(frame -> frame.getClassName() + "." + frame.getMethodName()
+            + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""))
+        .collect(Collectors.toList()));
+  }
+}

@@ -1,0 +1,452 @@
+package dev.jlive.agent.probe;
+
+import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.inspect.ClassLoaders;
+import dev.jlive.agent.weave.ClassPipeline;
+import dev.jlive.agent.weave.Weaving;
+import dev.jlive.agent.weave.WeavingSource;
+import dev.jlive.bridge.JLiveBridge;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatchers;
+
+/**
+ * Adds, lists and removes probes. It is a {@link WeavingSource}: the class pipeline asks it which
+ * advice goes into a class whenever it builds that class's bytes, for a retransformation this
+ * engine asked for, or for a class that is loading (wildcard and interface selectors, and probes
+ * that wait for their class, pick up classes loaded later this way).
+ *
+ * <p>Adding is all or nothing per class: each class is retransformed on its own, a class that
+ * fails keeps its bytes and is reported, and a probe that installs nowhere is not kept. Turning a
+ * probe off (budget, failures, removal) stops it at once through its flag; the engine's own
+ * thread then removes its woven code, so an application thread never waits for a
+ * retransformation.
+ */
+public final class ProbeEngine implements WeavingSource {
+  private static final long HOUSEKEEPING_MILLIS = 250;
+  /** Long enough that one slow first call (class loading, JIT) does not count as a CPU hog. */
+  private static final long CPU_WINDOW_NANOS = 2_000_000_000L;
+
+  private final Instrumentation instrumentation;
+  private final ClassPipeline pipeline;
+  private final ChangeLedger ledger;
+  private final System.Logger log;
+  private final EventLog events = new EventLog(10_000);
+  private final ProbeDispatcher dispatcher;
+  private final Map<String, Installed> probes = new ConcurrentHashMap<>();
+  private final AtomicInteger nextSlot = new AtomicInteger();
+  private final AtomicInteger nextId = new AtomicInteger();
+  private final ScheduledExecutorService housekeeper;
+
+  /** A probe and where it is woven. */
+  private static final class Installed {
+    final Probe probe;
+    final ProbeTargets.Resolution resolution;
+    final List<Installation> installations = new CopyOnWriteArrayList<>();
+    volatile long windowStartNanos = System.nanoTime();
+    volatile long windowStartOwnNanos;
+    /** The first window pays for class loading and JIT of the probe's own code: it is not judged. */
+    volatile boolean warmedUp;
+    volatile boolean woven = true;
+
+    Installed(Probe probe, ProbeTargets.Resolution resolution) {
+      this.probe = probe;
+      this.resolution = resolution;
+    }
+  }
+
+  /** One class a probe is woven into, and the site of each of its methods. */
+  private record Installation(ClassLoader loader, String className, List<ProbeSite> sites, Map<String, String> descriptors) {
+    boolean is(ClassLoader otherLoader, String otherName) {
+      return loader == otherLoader && className.equals(otherName);
+    }
+  }
+
+  public ProbeEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, System.Logger log) {
+    this.instrumentation = instrumentation;
+    this.pipeline = pipeline;
+    this.ledger = ledger;
+    this.log = log;
+    this.dispatcher = new ProbeDispatcher(events, ProbeOutput.NONE);
+    this.housekeeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "jlive-probes");
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  public void start() {
+    JLiveBridge.dispatchTo(dispatcher);
+    pipeline.addSource(this);
+    housekeeper.scheduleWithFixedDelay(this::checkBudgets, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /** Removes every probe and restores every class it touched. */
+  public void stop() {
+    housekeeper.shutdownNow();
+    for (String id : new ArrayList<>(probes.keySet())) {
+      remove(id, "agent stopped");
+    }
+    pipeline.removeSource(this);
+    JLiveBridge.dispatchTo(null);
+  }
+
+  public synchronized Map<String, Object> add(ProbeSpec spec, String author) {
+    ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector());
+    if (resolution.targets().isEmpty() && resolution.supertypes().isEmpty() && !spec.waitForClass()) {
+      throw notFound(spec);
+    }
+    if (resolution.targets().isEmpty() && !resolution.supertypes().isEmpty() && !spec.waitForClass()) {
+      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no loaded class implements " + String.join(", ", resolution.supertypes())
+          + " for " + spec.selector(), "add --wait to probe the implementations when they load");
+    }
+    String id = "p" + nextId.incrementAndGet();
+    Probe probe = new Probe(id, spec, author, this::disabled);
+    Installed installed = new Installed(probe, resolution);
+    // Build every site first: a template that does not fit a method fails before anything is woven.
+    for (ProbeTargets.Target target : resolution.targets()) {
+      installed.installations.add(installation(probe, target.type().getClassLoader(), target.type().getName(), target.methods()));
+    }
+    installed.installations.forEach(installation -> installation.sites().forEach(dispatcher::put));
+    probes.put(id, installed);
+
+    List<Class<?>> classes = new ArrayList<>();
+    resolution.targets().forEach(target -> classes.add(target.type()));
+    Map<Class<?>, String> failed = pipeline.retransform(classes);
+    List<Map<String, Object>> report = new ArrayList<>();
+    for (ProbeTargets.Target target : resolution.targets()) {
+      String failure = failed.get(target.type());
+      Map<String, Object> entry = classReport(target.type().getName(), ClassLoaders.describe(target.type().getClassLoader()),
+          target.methods().stream().map(ProbeTargets::display).toList());
+      entry.put("status", failure == null ? "installed" : "failed");
+      if (failure != null) {
+        entry.put("error", failure);
+        installed.installations.removeIf(installation -> installation.is(target.type().getClassLoader(), target.type().getName()));
+      }
+      report.add(entry);
+    }
+    if (installed.installations.isEmpty() && !resolution.targets().isEmpty() && !spec.waitForClass()) {
+      probes.remove(id);
+      removeSites(installed);
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the probe could not be installed in any class: "
+          + failed.values(), "nothing was changed; see the agent log for details");
+    }
+    boolean waiting = installed.installations.isEmpty();
+    ledger.record(id, "probe", spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(), author,
+        waiting ? ChangeLedger.State.WAITING : ChangeLedger.State.ACTIVE);
+    Map<String, Object> answer = probe.toJson(installedIn(installed));
+    answer.put("classes", report);
+    return answer;
+  }
+
+  /** Removes a probe and restores the classes it was woven into. */
+  public synchronized Map<String, Object> remove(String id, String why) {
+    Installed installed = probes.remove(id);
+    if (installed == null) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
+    }
+    installed.probe.deactivate();
+    unweave(installed);
+    ledger.update(id, ChangeLedger.State.REMOVED, why);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("id", id);
+    answer.put("removed", true);
+    answer.put("hits", installed.probe.hits.sum());
+    return answer;
+  }
+
+  public synchronized List<Map<String, Object>> removeAll(String why) {
+    List<Map<String, Object>> removed = new ArrayList<>();
+    for (String id : new ArrayList<>(probes.keySet())) {
+      removed.add(remove(id, why));
+    }
+    return removed;
+  }
+
+  public List<Map<String, Object>> list() {
+    List<Map<String, Object>> list = new ArrayList<>();
+    probes.values().stream().sorted((a, b) -> Integer.compare(number(a.probe.id), number(b.probe.id)))
+        .forEach(installed -> list.add(installed.probe.toJson(installedIn(installed))));
+    return list;
+  }
+
+  public Map<String, Object> metrics(String id) {
+    List<Object> all = new ArrayList<>();
+    for (Installed installed : probes.values()) {
+      if (id == null || installed.probe.id.equals(id)) {
+        all.add(installed.probe.metricsJson());
+      }
+    }
+    if (id != null && all.isEmpty()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
+    }
+    return Map.of("probes", all);
+  }
+
+  /** Probe events after {@code after}, for tail. */
+  public Map<String, Object> events(long after, String probe, int limit) {
+    if (probe != null && !probes.containsKey(probe)) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + probe, "`jlive probe list` shows the probes");
+    }
+    EventLog.Slice slice = events.since(after, probe, limit);
+    List<Object> list = new ArrayList<>();
+    slice.events().forEach(event -> list.add(event.toJson()));
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("events", list);
+    answer.put("last", slice.last());
+    answer.put("missed", slice.missed());
+    return answer;
+  }
+
+  public long nextEventSequence() {
+    return events.nextSequence();
+  }
+
+  /** Every probe's numbers in Prometheus text format. */
+  public String prometheus() {
+    List<Probe> list = new ArrayList<>();
+    probes.values().forEach(installed -> list.add(installed.probe));
+    list.sort((a, b) -> Integer.compare(number(a.id), number(b.id)));
+    return PrometheusFormat.render(list);
+  }
+
+  // ---- weaving ----
+
+  @Override
+  public boolean mayWeave(ClassLoader loader, String className) {
+    for (Installed installed : probes.values()) {
+      if (installed.woven && watchesNewClasses(installed)
+          && (installed.probe.spec.selector().classes().matches(className) || !installed.resolution.supertypes().isEmpty())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description) {
+    List<Weaving> weavings = new ArrayList<>();
+    for (Installed installed : probes.values()) {
+      if (!installed.woven) {
+        continue;
+      }
+      Installation installation = installed.installations.stream()
+          .filter(candidate -> candidate.is(loader, className)).findFirst().orElse(null);
+      if (installation == null && loaded == null && watchesNewClasses(installed)) {
+        installation = installOnLoad(installed, loader, className, description.get());
+      }
+      if (installation != null) {
+        for (ProbeSite site : installation.sites()) {
+          weavings.add(weaving(installed.probe.spec, site, installation.descriptors().get(site.method())));
+        }
+      }
+    }
+    return weavings;
+  }
+
+  private boolean watchesNewClasses(Installed installed) {
+    ProbeSpec spec = installed.probe.spec;
+    return installed.probe.isActive() && (spec.selector().hasWildcards() || spec.waitForClass() || !installed.resolution.supertypes().isEmpty());
+  }
+
+  /** A class that loads now and matches an open selector: the probe goes into it as it loads. */
+  private Installation installOnLoad(Installed installed, ClassLoader loader, String className, TypeDescription type) {
+    MethodSelector selector = installed.probe.spec.selector();
+    boolean byName = selector.classes().matches(className);
+    boolean bySupertype = !byName && installed.resolution.supertypes().stream().anyMatch(name -> isSubtype(type, name));
+    if (!byName && !bySupertype || type.isInterface() || (bySupertype && type.isAbstract())) {
+      return null;
+    }
+    List<MethodDescription> methods = new ArrayList<>();
+    for (MethodDescription method : type.getDeclaredMethods()) {
+      if (!method.isAbstract() && !method.isNative() && !method.isBridge() && selector.matches(method)) {
+        methods.add(method);
+      }
+    }
+    if (methods.isEmpty()) {
+      return null;
+    }
+    try {
+      Installation installation = installation(installed.probe, loader, className, methods);
+      installation.sites().forEach(dispatcher::put);
+      installed.installations.add(installation);
+      ledger.update(installed.probe.id, ChangeLedger.State.ACTIVE, null);
+      log.log(System.Logger.Level.INFO, "probe {0} installed in {1} as it loaded", installed.probe.id, className);
+      return installation;
+    } catch (JLiveException templateDoesNotFit) {
+      log.log(System.Logger.Level.WARNING, "probe " + installed.probe.id + " skipped " + className + ": " + templateDoesNotFit.getMessage());
+      return null;
+    }
+  }
+
+  private static boolean isSubtype(TypeDescription type, String supertype) {
+    try {
+      return type.getInterfaces().asErasures().stream()
+          .anyMatch(candidate -> candidate.getName().equals(supertype) || isSubtype(candidate, supertype))
+          || (type.getSuperClass() != null && isSubtype(type.getSuperClass().asErasure(), supertype));
+    } catch (RuntimeException unresolvable) {
+      return false;
+    }
+  }
+
+  private Installation installation(Probe probe, ClassLoader loader, String className, List<MethodDescription> methods) {
+    List<ProbeSite> sites = new ArrayList<>();
+    Map<String, String> descriptors = new LinkedHashMap<>();
+    String simpleClass = className.substring(className.lastIndexOf('.') + 1);
+    for (MethodDescription method : methods) {
+      String display = simpleClass + "#" + ProbeTargets.display(method);
+      Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
+          ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display) : null;
+      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, display, template));
+      descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
+    }
+    return new Installation(loader, className, List.copyOf(sites), descriptors);
+  }
+
+  private static Weaving weaving(ProbeSpec spec, ProbeSite site, String nameAndDescriptor) {
+    int paren = nameAndDescriptor.indexOf('(');
+    String name = nameAndDescriptor.substring(0, paren);
+    String descriptor = nameAndDescriptor.substring(paren);
+    boolean constructor = name.equals("<init>");
+    Class<?> advice = switch (spec.kind()) {
+      case COUNT, CALLERS -> ProbeAdvice.Count.class;
+      case METRICS -> constructor ? ProbeAdvice.TimedConstructor.class : ProbeAdvice.Timed.class;
+      case LOG, CAPTURE -> spec.point() == ProbeSpec.Point.ENTRY
+          ? (constructor ? ProbeAdvice.EntryConstructor.class : ProbeAdvice.Entry.class)
+          : (constructor ? ProbeAdvice.FullConstructor.class : ProbeAdvice.Full.class);
+    };
+    AsmVisitorWrapper visitor = Advice.withCustomMapping().bind(ProbeId.class, site.slot()).to(advice)
+        .on((constructor ? ElementMatchers.<MethodDescription>isConstructor() : ElementMatchers.<MethodDescription>named(name))
+            .and(ElementMatchers.hasDescriptor(descriptor)));
+    return () -> visitor;
+  }
+
+  // ---- turning off ----
+
+  /** Called on whichever thread disabled the probe, often an application thread: only schedules. */
+  private void disabled(Probe probe, String reason) {
+    log.log(System.Logger.Level.WARNING, "probe {0} disabled itself: {1}", probe.id, reason);
+    ledger.update(probe.id, ChangeLedger.State.DISABLED, reason);
+    try {
+      housekeeper.execute(() -> {
+        Installed installed = probes.get(probe.id);
+        if (installed != null) {
+          synchronized (this) {
+            unweave(installed);
+          }
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      // The agent is stopping and removes every probe anyway.
+    }
+  }
+
+  private void unweave(Installed installed) {
+    installed.woven = false;
+    List<Class<?>> classes = loadedClasses(installed.installations);
+    Map<Class<?>, String> failed = pipeline.retransform(classes);
+    failed.forEach((type, why) -> log.log(System.Logger.Level.ERROR, "could not restore " + type.getName() + ": " + why));
+    removeSites(installed);
+  }
+
+  private void removeSites(Installed installed) {
+    installed.installations.forEach(installation -> installation.sites().forEach(site -> dispatcher.remove(site.slot())));
+  }
+
+  private List<Class<?>> loadedClasses(List<Installation> installations) {
+    List<Class<?>> classes = new ArrayList<>();
+    if (installations.isEmpty()) {
+      return classes;
+    }
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      for (Installation installation : installations) {
+        if (installation.is(type.getClassLoader(), type.getName())) {
+          classes.add(type);
+        }
+      }
+    }
+    return classes;
+  }
+
+  private void checkBudgets() {
+    try {
+      long now = System.nanoTime();
+      for (Installed installed : probes.values()) {
+        if (!installed.probe.isActive()) {
+          continue;
+        }
+        long window = now - installed.windowStartNanos;
+        if (window < CPU_WINDOW_NANOS) {
+          installed.probe.checkBudget(now, 0, window);
+          continue;
+        }
+        long own = installed.probe.ownNanos.sum();
+        installed.probe.checkBudget(now, installed.warmedUp ? own - installed.windowStartOwnNanos : 0, window);
+        installed.warmedUp = true;
+        installed.windowStartNanos = now;
+        installed.windowStartOwnNanos = own;
+      }
+    } catch (Throwable t) {
+      log.log(System.Logger.Level.ERROR, "probe housekeeping failed", t);
+    }
+  }
+
+  private List<Map<String, Object>> installedIn(Installed installed) {
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (Installation installation : installed.installations) {
+      list.add(classReport(installation.className(), ClassLoaders.describe(installation.loader()),
+          installation.sites().stream().map(ProbeSite::method).toList()));
+    }
+    return list;
+  }
+
+  private static Map<String, Object> classReport(String className, String loader, List<String> methods) {
+    Map<String, Object> entry = new LinkedHashMap<>();
+    entry.put("class", className);
+    entry.put("loader", loader);
+    entry.put("methods", methods);
+    return entry;
+  }
+
+  private JLiveException notFound(ProbeSpec spec) {
+    MethodSelector selector = spec.selector();
+    if (selector.classes().isExact()) {
+      for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+        if (type.getName().equals(selector.classes().toString())) {
+          List<String> methods = new ArrayList<>();
+          for (MethodDescription method : ProbeTargets.describe(type).getDeclaredMethods()) {
+            if (!method.isTypeInitializer()) {
+              methods.add(ProbeTargets.display(method));
+            }
+          }
+          return new JLiveException(ErrorCode.CLASS_NOT_FOUND, type.getName() + " has no method matching " + selector,
+              "its methods: " + String.join(", ", methods));
+        }
+      }
+    }
+    List<String> similar = dev.jlive.agent.inspect.ClassSearch.similar(instrumentation, selector.classes().toString());
+    return new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no loaded class matches " + selector.classes(),
+        (similar.isEmpty() ? "" : "did you mean " + String.join(", ", similar) + "? ")
+            + "If the class is not loaded yet, add --wait to install the probe when it loads");
+  }
+
+  private static int number(String id) {
+    return Integer.parseInt(id.substring(1));
+  }
+}

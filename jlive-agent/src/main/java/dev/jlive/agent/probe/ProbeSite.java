@@ -1,0 +1,9 @@
+package dev.jlive.agent.probe;
+
+/**
+ * One method a probe is woven into. Its slot is the integer baked into the woven code and the
+ * index into the dispatcher's table, so a call finds its probe with one array read.
+ *
+ * @param template the probe's message resolved against this method's parameter names, or null
+ */
+record ProbeSite(int slot, Probe probe, String method, Template template) {}

@@ -1,0 +1,143 @@
+package dev.jlive.agent.probe;
+
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a user asked for when adding a probe, validated. Budgets are on by default: a probe that
+ * forgets them still cannot flood the log, run forever or eat the CPU.
+ *
+ * @param template the log message (for {@link Kind#LOG}), see {@link Template}
+ * @param sampleOneIn act on one call in this many (1 = every call)
+ * @param ratePerSecond emitted events per second at most; more are dropped
+ * @param maxHits calls after which the probe disables itself, 0 for no limit
+ * @param timeToLive how long the probe lives before it disables itself
+ * @param cpuPercent share of one CPU the probe's own work may take before it disables itself
+ * @param waitForClass true to keep the probe when no loaded class matches yet
+ */
+public record ProbeSpec(
+    MethodSelector selector, Kind kind, Point point, String template, int sampleOneIn, int ratePerSecond, long maxHits,
+    Duration timeToLive, double cpuPercent, boolean waitForClass) {
+
+  /** What a probe does at its point. */
+  public enum Kind {
+    /** Counts calls; nothing else, at the lowest cost. */
+    COUNT,
+    /** Counts calls and exceptions by type, and times calls into a latency histogram. */
+    METRICS,
+    /** Writes a message from a template. */
+    LOG,
+    /** Takes a snapshot: arguments, return value, fields of this, the stack. */
+    CAPTURE,
+    /** Counts the distinct call paths that reach the method. */
+    CALLERS
+  }
+
+  /** Where in the method a probe acts. */
+  public enum Point {
+    ENTRY,
+    EXIT,
+    EXCEPTION
+  }
+
+  static final int DEFAULT_RATE = 100;
+  static final Duration DEFAULT_TTL = Duration.ofHours(1);
+  static final double DEFAULT_CPU_PERCENT = 5.0;
+
+  /** Reads a probe request from the endpoint's JSON body. */
+  public static ProbeSpec fromJson(Map<String, Object> body) {
+    MethodSelector selector = MethodSelector.parse(string(body, "selector", null));
+    Kind kind = parseEnum(Kind.class, string(body, "kind", null), "kind", "log, metrics, count, capture or callers");
+    Point point = parseEnum(Point.class, string(body, "at", "entry"), "at",
+        "entry, exit or exception");
+    String template = string(body, "template", null);
+    if (kind == Kind.LOG && (template == null || template.isBlank())) {
+      throw bad("a log probe needs a message template", "e.g. --log 'qty={quantity} price={priceCents} -> {return}'");
+    }
+    if (kind != Kind.LOG && template != null) {
+      throw bad("only log probes take a message template", "drop the template, or use --log");
+    }
+    if ((kind == Kind.METRICS || kind == Kind.COUNT || kind == Kind.CALLERS) && body.containsKey("at")
+        && point != Point.ENTRY) {
+      throw bad(kind.name().toLowerCase(Locale.ROOT) + " probes cover whole calls; --at does not apply",
+          "drop --at, or use --log or --capture");
+    }
+    int sample = (int) number(body, "sampleOneIn", 1, 1, 1_000_000_000);
+    int rate = (int) number(body, "ratePerSecond", DEFAULT_RATE, 1, 1_000_000);
+    long maxHits = number(body, "maxHits", 0, 0, Long.MAX_VALUE);
+    long ttlMillis = number(body, "ttlMillis", DEFAULT_TTL.toMillis(), 1, Duration.ofDays(30).toMillis());
+    double cpu = decimal(body, "cpuPercent", DEFAULT_CPU_PERCENT, 0.01, 100);
+    boolean wait = Boolean.TRUE.equals(body.get("wait"));
+    return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait);
+  }
+
+  public Map<String, Object> toJson() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("selector", selector.toString());
+    json.put("kind", kind.name().toLowerCase(Locale.ROOT));
+    json.put("at", point.name().toLowerCase(Locale.ROOT));
+    if (template != null) {
+      json.put("template", template);
+    }
+    json.put("sampleOneIn", sampleOneIn);
+    json.put("ratePerSecond", ratePerSecond);
+    json.put("maxHits", maxHits);
+    json.put("ttlMillis", timeToLive.toMillis());
+    json.put("cpuPercent", cpuPercent);
+    return json;
+  }
+
+  /** Whether the probe needs arguments and the receiver, which costs boxing on every call. */
+  boolean looksAtCalls() {
+    return kind == Kind.LOG || kind == Kind.CAPTURE;
+  }
+
+  private static String string(Map<String, Object> body, String key, String fallback) {
+    Object value = body.get(key);
+    if (value == null) {
+      if (fallback == null && (key.equals("selector") || key.equals("kind"))) {
+        throw bad("missing '" + key + "'", "see `jlive help probe`");
+      }
+      return fallback;
+    }
+    return value.toString();
+  }
+
+  private static long number(Map<String, Object> body, String key, long fallback, long min, long max) {
+    Object value = body.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number number) || number.longValue() < min || number.longValue() > max) {
+      throw bad("'" + key + "' must be a number from " + min + " to " + max + ", not " + value, "");
+    }
+    return number.longValue();
+  }
+
+  private static double decimal(Map<String, Object> body, String key, double fallback, double min, double max) {
+    Object value = body.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number number) || number.doubleValue() < min || number.doubleValue() > max) {
+      throw bad("'" + key + "' must be a number from " + min + " to " + max + ", not " + value, "");
+    }
+    return number.doubleValue();
+  }
+
+  private static <E extends Enum<E>> E parseEnum(Class<E> type, String text, String key, String choices) {
+    try {
+      return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw bad("'" + text + "' is not a valid " + key, "choose " + choices);
+    }
+  }
+
+  private static JLiveException bad(String message, String hint) {
+    return new JLiveException(ErrorCode.BAD_REQUEST, message, hint);
+  }
+}

@@ -1,0 +1,128 @@
+package dev.jlive.agent.probe;
+
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A log probe's message: text with {@code {placeholders}}, parsed and resolved once when the
+ * probe is added, so a call only reads values and joins strings.
+ *
+ * <p>Placeholders: a parameter by name ({@code {quantity}}, when the class has debug information
+ * or was compiled with {@code -parameters}) or position ({@code {args[1]}}, {@code {args}} for
+ * all); {@code {this}} and its fields ({@code {this.items}}, {@code {this.owner.name}});
+ * {@code {return}}, {@code {thrown}}, {@code {elapsed}} (milliseconds), {@code {thread}},
+ * {@code {method}}. {@code {{} and {@code }}} write braces.
+ */
+final class Template {
+  private final List<Function<ProbeCall, String>> parts;
+
+  private Template(List<Function<ProbeCall, String>> parts) {
+    this.parts = parts;
+  }
+
+  /**
+   * @param parameterNames the probed method's parameter names, or null where they are unknown
+   * @param methodName how {@code {method}} renders
+   */
+  static Template parse(String text, List<String> parameterNames, String methodName) {
+    List<Function<ProbeCall, String>> parts = new ArrayList<>();
+    StringBuilder literal = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c == '{' || c == '}') && i + 1 < text.length() && text.charAt(i + 1) == c) {
+        literal.append(c);
+        i++;
+      } else if (c == '{') {
+        int close = text.indexOf('}', i);
+        if (close < 0) {
+          throw bad("the placeholder at position " + i + " of the template is not closed", "close it with }, or write {{ for a brace");
+        }
+        if (literal.length() > 0) {
+          String fixed = literal.toString();
+          parts.add(call -> fixed);
+          literal.setLength(0);
+        }
+        parts.add(placeholder(text.substring(i + 1, close).trim(), i, parameterNames, methodName));
+        i = close;
+      } else {
+        literal.append(c);
+      }
+    }
+    if (literal.length() > 0) {
+      String fixed = literal.toString();
+      parts.add(call -> fixed);
+    }
+    return new Template(List.copyOf(parts));
+  }
+
+  String render(ProbeCall call) {
+    StringBuilder out = new StringBuilder();
+    for (Function<ProbeCall, String> part : parts) {
+      out.append(part.apply(call));
+    }
+    return out.toString();
+  }
+
+  private static Function<ProbeCall, String> placeholder(String name, int position, List<String> parameterNames, String methodName) {
+    String[] path = name.split("\\.");
+    String head = path[0];
+    Function<ProbeCall, Object> root = switch (head) {
+      case "args" -> call -> call.args();
+      case "this" -> ProbeCall::self;
+      case "return", "returned" -> ProbeCall::returned;
+      case "thrown" -> ProbeCall::thrown;
+      case "elapsed" -> call -> String.format("%.3f", call.elapsedNanos() / 1_000_000.0);
+      case "thread" -> call -> Thread.currentThread().getName();
+      case "method" -> call -> methodName;
+      default -> argument(head, position, parameterNames);
+    };
+    if (path.length == 1) {
+      return head.equals("elapsed") || head.equals("thread") || head.equals("method")
+          ? call -> String.valueOf(root.apply(call)) : call -> ValueRenderer.text(root.apply(call));
+    }
+    return call -> {
+      Object value = root.apply(call);
+      for (int i = 1; i < path.length && value != null; i++) {
+        value = field(value, path[i]);
+      }
+      return ValueRenderer.text(value);
+    };
+  }
+
+  private static Function<ProbeCall, Object> argument(String head, int position, List<String> parameterNames) {
+    if (head.matches("args\\[\\d+]")) {
+      int index = Integer.parseInt(head.substring(5, head.length() - 1));
+      return call -> index < call.args().length ? call.args()[index] : "<no args[" + index + "]>";
+    }
+    int index = parameterNames == null ? -1 : parameterNames.indexOf(head);
+    if (index < 0) {
+      throw bad("the template names '" + head + "' (at position " + position + "), which the method does not have",
+          "use " + (parameterNames == null || parameterNames.isEmpty() ? "" : String.join(", ", parameterNames) + ", ")
+              + "args[N], this, this.FIELD, return, thrown, elapsed, thread or method");
+    }
+    return call -> call.args()[index];
+  }
+
+  /** Reads a field by name through the class hierarchy; a miss renders as a marker, never throws. */
+  private static Object field(Object target, String name) {
+    for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+      try {
+        Field field = type.getDeclaredField(name);
+        return field.trySetAccessible() ? field.get(target) : "<" + name + " not accessible>";
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
+      } catch (IllegalAccessException e) {
+        return "<" + name + " not accessible>";
+      }
+    }
+    return "<no field " + name + " in " + target.getClass().getSimpleName() + ">";
+  }
+
+  private static JLiveException bad(String message, String hint) {
+    return new JLiveException(ErrorCode.BAD_REQUEST, message, hint);
+  }
+}

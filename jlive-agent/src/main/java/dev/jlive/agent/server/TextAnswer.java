@@ -1,0 +1,4 @@
+package dev.jlive.agent.server;
+
+/** An answer that is not JSON, e.g. Prometheus metrics text. */
+public record TextAnswer(String contentType, String body) {}

@@ -1,0 +1,178 @@
+package dev.jlive.agent.weave;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
+import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.pool.TypePool;
+
+/**
+ * The one transformer through which jlive changes classes.
+ *
+ * <p>A class's running bytes are a function of its base bytes plus the weavings that apply now
+ * ({@link WeavingSource}). Every change retransforms just the classes it affects, and this
+ * transformer produces their bytes from scratch each time: the JVM hands a retransform-capable
+ * transformer the class's base bytes, not the previously transformed ones. So removing the last
+ * weaving of a class returns {@code null}, and the JVM restores exactly its original bytes.
+ *
+ * <p>Why one transformer and no Byte Buddy {@code AgentBuilder}: several transformers, or a
+ * {@code reset} beside a redefinition, lose track of which bytes are current (see DESIGN.md);
+ * matching all loaded classes for each change also costs up to seconds where one class costs
+ * milliseconds.
+ *
+ * <p>The transformer never throws: a failure is recorded per class, the class keeps its bytes,
+ * and the change that asked learns why from {@link #retransform}.
+ */
+public final class ClassPipeline implements ClassFileTransformer {
+  private final Instrumentation instrumentation;
+  private final System.Logger log;
+  private final List<WeavingSource> sources = new CopyOnWriteArrayList<>();
+  private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+  private final ByteBuddy byteBuddy;
+  /** Classes that Byte Buddy loads while weaving come back through here: they are left alone. */
+  private final ThreadLocal<Boolean> weaving = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+  public ClassPipeline(Instrumentation instrumentation, System.Logger log) {
+    this.instrumentation = instrumentation;
+    this.log = log;
+    // The settings of Byte Buddy's "disableClassFormatChanges": a retransformation may change
+    // method bodies only, never add a member.
+    this.byteBuddy = new ByteBuddy(ClassFileVersion.ofThisVm(ClassFileVersion.JAVA_V17))
+        .with(TypeValidation.DISABLED)
+        .with(Implementation.Context.Disabled.Factory.INSTANCE)
+        .with(InstrumentedType.Factory.Default.FROZEN)
+        .with(VisibilityBridgeStrategy.Default.NEVER);
+  }
+
+  public void start() {
+    instrumentation.addTransformer(this, true);
+  }
+
+  public void stop() {
+    instrumentation.removeTransformer(this);
+  }
+
+  public void addSource(WeavingSource source) {
+    sources.add(source);
+  }
+
+  public void removeSource(WeavingSource source) {
+    sources.remove(source);
+  }
+
+  /**
+   * Rebuilds the running bytes of each class, one at a time, so that one failure does not hide
+   * the others. Returns the failures by class name; classes not named there now run the bytes
+   * the sources want.
+   */
+  public Map<Class<?>, String> retransform(List<Class<?>> classes) {
+    Map<Class<?>, String> failed = new java.util.LinkedHashMap<>();
+    for (Class<?> type : classes) {
+      String key = key(type.getClassLoader(), type.getName());
+      failures.remove(key);
+      try {
+        instrumentation.retransformClasses(type);
+        Throwable failure = failures.remove(key);
+        if (failure != null) {
+          failed.put(type, describe(failure));
+        }
+      } catch (UnmodifiableClassException e) {
+        failed.put(type, "the JVM does not allow changing " + type.getName());
+      } catch (Throwable e) {
+        // VerifyError, ClassFormatError, InternalError: the JVM rejected the bytes and kept the old ones.
+        failed.put(type, "the JVM rejected the new bytes: " + e);
+      }
+    }
+    return failed;
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+    if (internalName == null || sources.isEmpty() || loader == ClassPipeline.class.getClassLoader() || weaving.get()) {
+      return null;
+    }
+    // JDK classes that load while a probe waits are left alone: the weaving code itself needs
+    // JDK classes, and asking for the one being loaded ends in a ClassCircularityError.
+    if (classBeingRedefined == null && (loader == null || loader == PLATFORM)) {
+      return null;
+    }
+    weaving.set(Boolean.TRUE);
+    try {
+      return weave(loader, internalName, classBeingRedefined, classfileBuffer);
+    } finally {
+      weaving.remove();
+    }
+  }
+
+  private byte[] weave(ClassLoader loader, String internalName, Class<?> classBeingRedefined, byte[] classfileBuffer) {
+    String className = internalName.replace('/', '.');
+    try {
+      if (classBeingRedefined == null && sources.stream().noneMatch(source -> source.mayWeave(loader, className))) {
+        return null;
+      }
+      ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, classfileBuffer),
+          loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+      TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
+      Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
+      List<Weaving> weavings = new ArrayList<>();
+      for (WeavingSource source : sources) {
+        weavings.addAll(source.weavingsFor(loader, className, classBeingRedefined, description));
+      }
+      if (weavings.isEmpty()) {
+        return null;
+      }
+      DynamicType.Builder<?> builder = byteBuddy.redefine(description.get(), locator);
+      for (Weaving weaving : weavings) {
+        builder = builder.visit(weaving.visitor());
+      }
+      return builder.make(pool).getBytes();
+    } catch (Throwable t) {
+      failures.put(key(loader, className), t);
+      log.log(System.Logger.Level.WARNING, "could not weave " + className, t);
+      return null;
+    }
+  }
+
+  private static String key(ClassLoader loader, String className) {
+    return System.identityHashCode(loader) + "/" + className;
+  }
+
+  private static String describe(Throwable failure) {
+    return failure.getMessage() == null ? failure.toString() : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+  }
+
+  /** A value computed at most once, on first use. */
+  static final class Lazy<T> implements java.util.function.Supplier<T> {
+    private java.util.function.Supplier<T> supplier;
+    private T value;
+
+    Lazy(java.util.function.Supplier<T> supplier) {
+      this.supplier = supplier;
+    }
+
+    @Override
+    public synchronized T get() {
+      if (supplier != null) {
+        value = supplier.get();
+        supplier = null;
+      }
+      return value;
+    }
+  }
+}

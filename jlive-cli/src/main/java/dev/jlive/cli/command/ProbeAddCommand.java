@@ -1,0 +1,134 @@
+package dev.jlive.cli.command;
+
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
+import dev.jlive.cli.output.Printer;
+import dev.jlive.protocol.Api;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "add", description = {
+    "Add a probe to the methods a selector names, in classes loaded now and later.",
+    "Selectors: com.acme.Cart#add, com.acme.Cart#add(int,java.lang.String), com.acme.Cart#add(ILjava/lang/String;)V,",
+    "com.acme..*Service#handle*, com.acme.Cart#<init>. An interface or abstract method stands for its implementations.",
+    "Log templates: {name} of a parameter, {args[0]}, {args}, {this}, {this.field.sub}, {return}, {thrown}, {elapsed}, {thread}, {method}."})
+public final class ProbeAddCommand extends AgentCommand {
+  @Parameters(arity = "1..2", paramLabel = "[PID] SELECTOR", description = "The JVM's process id (unless --host) and a method selector.")
+  List<String> positionals;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Kind kind;
+
+  static final class Kind {
+    @Option(names = "--log", paramLabel = "TEMPLATE", description = "Log a message made from TEMPLATE.")
+    String log;
+
+    @Option(names = "--metrics", description = "Count calls and exceptions by type; time calls (latency percentiles).")
+    boolean metrics;
+
+    @Option(names = "--count", description = "Count calls only, at the lowest cost.")
+    boolean count;
+
+    @Option(names = "--capture", description = "Snapshot arguments, return value, fields of this, and the stack.")
+    boolean capture;
+
+    @Option(names = "--callers", description = "Count the distinct call paths that reach the method.")
+    boolean callers;
+  }
+
+  @Option(names = "--at", paramLabel = "POINT", description = "entry (default), exit or exception: where --log and --capture act.")
+  String at;
+
+  @Option(names = "--sample", paramLabel = "1/N", description = "Act on one call in N (events only; counts stay exact).")
+  String sample;
+
+  @Option(names = "--rate", paramLabel = "N", description = "At most N events per second (default 100); a probe far over it disables itself.")
+  Integer rate;
+
+  @Option(names = "--max-hits", paramLabel = "N", description = "Disable the probe after N calls.")
+  Long maxHits;
+
+  @Option(names = "--ttl", paramLabel = "DURATION", description = "Disable the probe after this long (default 1h), e.g. 30s, 10m.")
+  String ttl;
+
+  @Option(names = "--cpu", paramLabel = "PERCENT", description = "Disable the probe if its own work takes more than PERCENT of a CPU (default 5).")
+  Double cpu;
+
+  @Option(names = "--wait", description = "Keep the probe even if no loaded class matches yet; it installs when one loads.")
+  boolean waitForClass;
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Integer call() {
+    Connected connected = connect(positionals, 1, "PID SELECTOR");
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("selector", connected.rest().get(0));
+    if (kind.log != null) {
+      body.put("kind", "log");
+      body.put("template", kind.log);
+    } else {
+      body.put("kind", kind.metrics ? "metrics" : kind.count ? "count" : kind.capture ? "capture" : "callers");
+    }
+    if (at != null) {
+      body.put("at", at);
+    }
+    if (sample != null) {
+      body.put("sampleOneIn", parseSample(sample));
+    }
+    if (rate != null) {
+      body.put("ratePerSecond", rate);
+    }
+    if (maxHits != null) {
+      body.put("maxHits", maxHits);
+    }
+    if (ttl != null) {
+      body.put("ttlMillis", Durations.parse("--ttl", ttl).toMillis());
+    }
+    if (cpu != null) {
+      body.put("cpuPercent", cpu);
+    }
+    if (waitForClass) {
+      body.put("wait", true);
+    }
+    Map<String, Object> answer = connected.client().post(Api.PROBES, body);
+    Printer printer = printer();
+    if (printer.isJson()) {
+      printer.json(answer);
+      return 0;
+    }
+    List<Map<String, Object>> classes = (List<Map<String, Object>>) answer.get("classes");
+    long installed = classes.stream().filter(entry -> "installed".equals(entry.get("status"))).count();
+    printer.line("probe " + answer.get("id") + " added: " + answer.get("kind") + " on " + answer.get("selector")
+        + (classes.isEmpty() ? ", waiting for a matching class to load" : " in " + installed + " of " + classes.size()
+        + (classes.size() == 1 ? " class" : " classes")));
+    List<List<String>> rows = new ArrayList<>();
+    for (Map<String, Object> entry : classes) {
+      rows.add(List.of(String.valueOf(entry.get("class")), String.valueOf(entry.get("status")),
+          String.join(", ", (List<String>) entry.get("methods")), entry.get("error") == null ? "" : String.valueOf(entry.get("error"))));
+    }
+    if (!rows.isEmpty()) {
+      printer.table(List.of("CLASS", "STATUS", "METHODS", "ERROR"), rows);
+    }
+    return 0;
+  }
+
+  static long parseSample(String text) {
+    String value = text.trim();
+    String n = value.startsWith("1/") ? value.substring(2) : value;
+    try {
+      long oneIn = Long.parseLong(n);
+      if (oneIn >= 1) {
+        return oneIn;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CliException(ExitCode.USAGE, "USAGE", "--sample " + text + " is not a sampling rate", "write 1/N, e.g. --sample 1/100");
+  }
+}

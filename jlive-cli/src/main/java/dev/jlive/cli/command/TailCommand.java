@@ -1,0 +1,76 @@
+package dev.jlive.cli.command;
+
+import dev.jlive.cli.output.Printer;
+import dev.jlive.protocol.Api;
+import dev.jlive.protocol.Json;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "tail", description = "Follow probe events (log lines and snapshots) as they happen, of one probe or all.")
+public final class TailCommand extends AgentCommand {
+  private static final int WAIT_MILLIS = 2_000;
+
+  @Parameters(arity = "0..2", paramLabel = "[PID] [ID]", description = "The JVM's process id (unless --host) and optionally a probe id.")
+  List<String> positionals;
+
+  @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
+  Integer count;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop after this long, e.g. 30s (default: follow until interrupted).")
+  String timeout;
+
+  @Option(names = "--last", paramLabel = "N", defaultValue = "0", description = "Start with the N most recent events (default ${DEFAULT-VALUE}).")
+  int last;
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Integer call() {
+    List<String> args = positionals == null ? List.of() : positionals;
+    int wanted = args.size() - (target.isRemote() ? 0 : 1);
+    Connected connected = connect(args, Math.max(0, Math.min(1, wanted)), "PID [ID]");
+    String probe = connected.rest().isEmpty() ? null : connected.rest().get(0);
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
+    Printer printer = printer();
+    long after = -1;
+    int seen = 0;
+    while (System.nanoTime() < deadline && (count == null || seen < count)) {
+      Map<String, String> query = new HashMap<>();
+      query.put("probe", probe);
+      if (after < 0) {
+        query.put("last", Integer.toString(last));
+      } else {
+        query.put("after", Long.toString(after));
+      }
+      long remainingMillis = Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
+      query.put("waitMillis", Long.toString(Math.min(WAIT_MILLIS, remainingMillis)));
+      Map<String, Object> answer = connected.client().get(Api.EVENTS, query);
+      after = ((Number) answer.get("last")).longValue();
+      long missed = ((Number) answer.get("missed")).longValue();
+      if (missed > 0 && !printer.isJson()) {
+        printer.note("(" + missed + " events were overwritten before they could be read)");
+      }
+      for (Map<String, Object> event : (List<Map<String, Object>>) answer.get("events")) {
+        if (count != null && seen >= count) {
+          break;
+        }
+        seen++;
+        printer.line(printer.isJson() ? Json.write(event) : format(event));
+      }
+    }
+    return 0;
+  }
+
+  static String format(Map<String, Object> event) {
+    String head = event.get("time") + " " + event.get("probe") + " [" + event.get("thread") + "] " + event.get("method") + " "
+        + event.get("at") + ": ";
+    if (event.get("message") != null) {
+      return head + event.get("message");
+    }
+    return head + Json.writePretty(event.get("data"));
+  }
+}

@@ -1,0 +1,272 @@
+package dev.jlive.it;
+
+import static dev.jlive.it.support.CliRun.jlive;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jlive.it.apps.ProbeTargetApp;
+import dev.jlive.it.support.AgentHttp;
+import dev.jlive.it.support.CliRun;
+import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.TargetJvm;
+import dev.jlive.protocol.Json;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Probes of every kind on a real JVM: what they see, their budgets, classes that load later, and
+ * that removing them gives each class back exactly its bytes.
+ */
+@SuppressWarnings("unchecked")
+class ProbeTest {
+  private static final String CALCULATOR = ProbeTargetApp.Calculator.class.getName();
+  private static TargetJvm app;
+  private static String pid;
+
+  @BeforeAll
+  static void start() throws Exception {
+    app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(ProbeTargetApp.class).start();
+    pid = Long.toString(app.pid());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  @AfterEach
+  void removeProbes() {
+    assertThat(jlive("probe", "rm", pid, "--all").exitCode()).isZero();
+  }
+
+  @Test
+  void metricsCountCallsExceptionsByTypeAndLatency() throws Exception {
+    String id = add(CALCULATOR + "#divide", "--metrics");
+    assertThat(app.ask("divide 10", "divide done")).isEqualTo("divide done sum=" + expectedDivideSum(10) + " failures=4");
+
+    Map<String, Object> metrics = probeMetrics(id);
+    assertThat(metrics.get("calls")).isEqualTo(10L);
+    assertThat((Map<String, Object>) metrics.get("exceptions")).containsEntry("java.lang.ArithmeticException", 4L);
+    Map<String, Object> latency = (Map<String, Object>) metrics.get("latency");
+    assertThat(latency.get("count")).isEqualTo(10L);
+    assertThat((Double) latency.get("maxMillis")).isGreaterThanOrEqualTo((Double) latency.get("p50Millis"));
+
+    CliRun table = jlive("metrics", pid, id);
+    assertThat(table.stdout()).containsPattern(id + "\\s+metrics\\s+10\\s").contains("java.lang.ArithmeticException=4");
+  }
+
+  @Test
+  void prometheusTextParsesBackToTheSameNumbers() throws Exception {
+    String id = add(CALCULATOR + "#divide", "--metrics");
+    app.ask("divide 7", "divide done");
+    String text = AgentHttp.of(app.pid()).text("/metrics");
+    Map<String, Double> samples = Arrays.stream(text.split("\n"))
+        .filter(line -> !line.startsWith("#") && line.contains("probe=\"" + id + "\""))
+        .collect(Collectors.toMap(line -> line.substring(0, line.lastIndexOf(' ')), line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
+    String labels = "{probe=\"" + id + "\",selector=\"" + CALCULATOR + "#divide\",kind=\"metrics\"";
+    assertThat(samples).containsEntry("jlive_probe_calls_total" + labels + "}", 7.0)
+        .containsEntry("jlive_probe_exceptions_total" + labels + ",exception=\"java.lang.ArithmeticException\"}", 3.0)
+        .containsEntry("jlive_probe_latency_seconds_count" + labels + "}", 7.0)
+        .containsKey("jlive_probe_latency_seconds" + labels + ",quantile=\"0.99\"}");
+  }
+
+  @Test
+  void logProbesRenderParametersReturnValuesAndFields() throws Exception {
+    String id = add(CALCULATOR + "#add(int,int)", "--log", "a={a} b={b} -> {return} on {this.name}", "--at", "exit");
+    assertThat(app.ask("add 3", "add done")).isEqualTo("add done sum=6");
+    List<Map<String, Object>> events = tail(id, 3);
+    assertThat(events).extracting(event -> event.get("message"))
+        .containsExactly("a=0 b=1 -> 1 on \"calc\"", "a=1 b=1 -> 2 on \"calc\"", "a=2 b=1 -> 3 on \"calc\"");
+    assertThat(events.get(0)).containsEntry("at", "exit").containsEntry("method", "ProbeTargetApp$Calculator#add(int,int)");
+  }
+
+  @Test
+  void captureAtExceptionRecordsArgumentsThrownAndStack() throws Exception {
+    String id = add(CALCULATOR + "#divide", "--capture", "--at", "exception");
+    app.ask("divide 4", "divide done");
+    List<Map<String, Object>> events = tail(id, 2);
+    Map<String, Object> data = (Map<String, Object>) events.get(0).get("data");
+    assertThat((List<Object>) data.get("args")).containsExactly(100L, 0L);
+    assertThat((Map<String, Object>) data.get("thrown")).containsEntry("type", "java.lang.ArithmeticException");
+    assertThat((Map<String, Object>) data.get("this")).containsEntry("name", "calc");
+    assertThat((List<String>) data.get("stack")).first().asString().startsWith(CALCULATOR + ".divide");
+  }
+
+  @Test
+  void callersCountTheDistinctPathsIntoAMethod() throws Exception {
+    String id = add(CALCULATOR + "#add(int,int)", "--callers");
+    app.ask("add 5", "add done");
+    List<Map<String, Object>> callers = (List<Map<String, Object>>) probeMetrics(id).get("callers");
+    assertThat(callers).hasSize(1);
+    assertThat(callers.get(0).get("calls")).isEqualTo(5L);
+    assertThat((String) callers.get(0).get("path")).startsWith(ProbeTargetApp.class.getName() + ".callAdd:")
+        .contains(ProbeTargetApp.class.getName() + ".main:");
+  }
+
+  @Test
+  void removingTheLastProbeRestoresTheExactBytes() throws Exception {
+    AgentHttp agent = AgentHttp.of(app.pid());
+    String original = agent.digest(CALCULATOR);
+    String metrics = add(CALCULATOR + "#divide", "--metrics");
+    String log = add(CALCULATOR + "#add(int,int)", "--log", "{a}");
+    String probed = agent.digest(CALCULATOR);
+    assertThat(probed).isNotEqualTo(original);
+
+    assertThat(jlive("probe", "rm", pid, metrics).exitCode()).isZero();
+    assertThat(agent.digest(CALCULATOR)).isNotEqualTo(original).isNotEqualTo(probed);
+    assertThat(jlive("probe", "rm", pid, log).exitCode()).isZero();
+    assertThat(agent.digest(CALCULATOR)).isEqualTo(original);
+    assertThat(app.ask("add 2", "add done")).isEqualTo("add done sum=3");
+  }
+
+  @Test
+  void aProbeOverItsHitLimitDisablesItselfAndTheAppGoesOn() throws Exception {
+    String id = add(CALCULATOR + "#add(int,int)", "--log", "{a}", "--max-hits", "3");
+    assertThat(app.ask("add 10", "add done")).isEqualTo("add done sum=55");
+    assertThat(awaitDisabled(id)).isEqualTo("reached its limit of 3 calls");
+    assertThat(tail(id, 3)).hasSize(3);
+  }
+
+  @Test
+  void aProbeExpiresAfterItsTimeToLive() throws Exception {
+    String id = add(CALCULATOR + "#add(int,int)", "--metrics", "--ttl", "1s");
+    app.ask("add 1", "add done");
+    assertThat(awaitDisabled(id)).isEqualTo("expired after its time to live of 1 s");
+    assertThat(app.ask("add 4", "add done")).isEqualTo("add done sum=10");
+  }
+
+  @Test
+  void aProbeFarOverItsRateLimitDisablesItself() throws Exception {
+    String id = add(CALCULATOR + "#add(int,int)", "--log", "{a}", "--rate", "1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      app.ask("add 200", "add done");
+      return state(id).get("state").equals("disabled");
+    });
+    assertThat((String) state(id).get("reason")).startsWith("ran over its rate limit of 1 events/s more than 10-fold");
+    assertThat((Long) state(id).get("dropped")).isGreaterThan(10L);
+  }
+
+  @Test
+  void aProbeWhoseCodeKeepsFailingDisablesItselfAndNeverThrowsIntoTheApp() throws Exception {
+    String id = add(CALCULATOR + "#inspect", "--log", "value={value}");
+    assertThat(app.ask("bomb 20", "bomb done")).isEqualTo("bomb done ok=20");
+    assertThat(awaitDisabled(id)).startsWith("its code failed 10 times; last: java.lang.IllegalStateException: boom");
+  }
+
+  @Test
+  void aWaitingProbeInstallsWhenItsClassLoads() throws Exception {
+    CliRun added = jlive("probe", "add", pid, "dev.jlive.it.apps.LazyThing#step", "--metrics", "--wait");
+    assertThat(added.exitCode()).as(added.toString()).isZero();
+    assertThat(added.stdout()).contains("waiting for a matching class to load");
+    String id = added.stdout().split(" ")[1];
+    assertThat(state(id).get("state")).isEqualTo("waiting");
+    assertThat(app.ask("lazy 6", "lazy done")).isEqualTo("lazy done 30");
+    assertThat(probeMetrics(id).get("calls")).isEqualTo(6L);
+    assertThat(state(id).get("state")).isEqualTo("active");
+  }
+
+  @Test
+  void anInterfaceSelectorCoversLoadedAndLaterImplementations() throws Exception {
+    String id = add(ProbeTargetApp.Greeter.class.getName() + "#greet", "--count");
+    Map<String, Object> probe = state(id);
+    assertThat(probe.get("installedIn").toString()).contains("EnglishGreeter").doesNotContain("FrenchGreeter");
+    assertThat(app.ask("french 3", "french done")).isEqualTo("french done bonjour annhello bob");
+    assertThat(probeMetrics(id).get("calls")).isEqualTo(6L);
+    assertThat(state(id).get("installedIn").toString()).contains("FrenchGreeter");
+  }
+
+  @Test
+  void badProbesAreRefusedWithWhatToDo() {
+    CliRun typo = jlive("probe", "add", pid, "dev.jlive.it.apps.ProbeTargetApp$Calculater#add", "--count");
+    assertThat(typo.exitCode()).isEqualTo(8);
+    assertThat(typo.stderr()).contains("no loaded class matches").contains("did you mean " + CALCULATOR).contains("--wait");
+
+    CliRun overload = jlive("probe", "add", pid, CALCULATOR + "#add", "--count");
+    assertThat(overload.exitCode()).isEqualTo(8);
+    assertThat(overload.stderr()).contains("matches 2 overloads").contains("#add(int,int)").contains("#add(long,long)");
+
+    CliRun noMethod = jlive("probe", "add", pid, CALCULATOR + "#subtract", "--count");
+    assertThat(noMethod.stderr()).contains("has no method matching").contains("divide(long,long)");
+
+    CliRun nativeMethod = jlive("probe", "add", pid, "java.lang.Object#hashCode", "--count");
+    assertThat(nativeMethod.exitCode()).isEqualTo(8);
+    assertThat(nativeMethod.stderr()).contains("java.lang.Object#hashCode is native");
+
+    CliRun template = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividnd}");
+    assertThat(template.stderr()).contains("names 'dividnd'").contains("dividend, divisor");
+
+    CliRun at = jlive("probe", "add", pid, CALCULATOR + "#divide", "--metrics", "--at", "exit");
+    assertThat(at.stderr()).contains("--at does not apply");
+
+    CliRun unknown = jlive("probe", "rm", pid, "p999");
+    assertThat(unknown.exitCode()).isEqualTo(8);
+    assertThat(unknown.stderr()).contains("no probe p999");
+
+    assertThat(jlive("probe", "list", pid).stdout()).isEqualTo("no probes\n");
+  }
+
+  @Test
+  void theLedgerRecordsWhoAddedEachProbeAndWhatBecameOfIt() throws Exception {
+    String id = add(CALCULATOR + "#divide", "--count");
+    assertThat(jlive("probe", "rm", pid, id).exitCode()).isZero();
+    CliRun changes = jlive("changes", pid, "--json");
+    Map<String, Object> change = ((List<Map<String, Object>>) changes.json().get("changes")).stream()
+        .filter(entry -> entry.get("id").equals(id)).findFirst().orElseThrow();
+    assertThat(change).containsEntry("kind", "probe").containsEntry("state", "removed")
+        .containsEntry("author", System.getProperty("user.name")).containsEntry("description", "count " + CALCULATOR + "#divide");
+  }
+
+  // ---- helpers ----
+
+  private static String add(String selector, String... options) {
+    String[] args = new String[4 + options.length];
+    args[0] = "probe";
+    args[1] = "add";
+    args[2] = pid;
+    args[3] = selector;
+    System.arraycopy(options, 0, args, 4, options.length);
+    CliRun run = jlive(args);
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return run.stdout().split(" ")[1];
+  }
+
+  private static Map<String, Object> probeMetrics(String id) {
+    CliRun run = jlive("metrics", pid, id, "--json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return ((List<Map<String, Object>>) run.json().get("probes")).get(0);
+  }
+
+  private static Map<String, Object> state(String id) {
+    CliRun run = jlive("probe", "list", pid, "--json");
+    return ((List<Map<String, Object>>) run.json().get("probes")).stream().filter(probe -> probe.get("id").equals(id)).findFirst()
+        .orElseThrow();
+  }
+
+  private static String awaitDisabled(String id) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> state(id).get("state").equals("disabled"));
+    return (String) state(id).get("reason");
+  }
+
+  private static List<Map<String, Object>> tail(String id, int count) {
+    CliRun run = jlive("tail", pid, id, "--last", "100", "--count", Integer.toString(count), "--timeout", "20s", "--json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return Arrays.stream(run.stdout().split("\n")).filter(line -> !line.isBlank()).map(Json::parseObject).collect(Collectors.toList());
+  }
+
+  private static long expectedDivideSum(int times) {
+    long sum = 0;
+    for (int i = 0; i < times; i++) {
+      if (i % 3 != 0) {
+        sum += 100 / i;
+      }
+    }
+    return sum;
+  }
+}
