@@ -18,7 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Five attach/detach cycles leave no agent class loader behind. {@code jcmd GC.class_histogram}
+ * Five attach/detach cycles, each with probes woven into the application, leave no agent class
+ * loader behind. {@code jcmd GC.class_histogram}
  * runs a full collection first, so it counts the loaders that are still reachable.
  */
 class ClassLoaderLeakTest {
@@ -34,6 +35,10 @@ class ClassLoaderLeakTest {
         assertThat(attach.exitCode()).as("attach %d: %s", cycle, attach).isZero();
         assertThat(attach.stdout()).startsWith("attached");
         assertThat(jlive("classes", pid, "dev.jlive.it.apps.*").exitCode()).isZero();
+        // Probes woven into the application must not pin the agent either.
+        assertThat(jlive("probe", "add", pid, "dev.jlive.it.apps.IdleApp#pong", "--metrics").exitCode()).isZero();
+        assertThat(jlive("probe", "add", pid, "dev.jlive.it.apps.IdleApp#pong", "--log", "{return}", "--at", "exit").exitCode()).isZero();
+        assertThat(target.ask("ping", "pong")).isEqualTo("pong");
         if (cycle == 1) {
           // Proves the histogram is read right: while attached, exactly one agent loader lives.
           assertThat(liveInstances(jdk, pid, LOADER_CLASS)).isEqualTo(1);

@@ -18,10 +18,14 @@ public final class IdleApp {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (line.equals("ping")) {
-        System.out.println("pong");
+        System.out.println(pong());
       }
     }
     running = false;
+  }
+
+  static String pong() {
+    return "pong";
   }
 
   static void work() {
