@@ -35,8 +35,9 @@ final class EventLog {
    */
   synchronized Slice since(long after, String probe, int limit) {
     long oldest = Math.max(1, next - ring.length);
-    long from = Math.max(after + 1, oldest);
-    long missed = Math.max(0, oldest - (after + 1));
+    long wanted = Math.max(1, after + 1);
+    long from = Math.max(wanted, oldest);
+    long missed = Math.max(0, oldest - wanted);
     List<ProbeEvent> events = new ArrayList<>();
     long sequence = from;
     for (; sequence < next && events.size() < limit; sequence++) {

@@ -24,6 +24,9 @@ public final class TailCommand extends AgentCommand {
   @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop after this long, e.g. 30s (default: follow until interrupted).")
   String timeout;
 
+  @Option(names = "--grep", paramLabel = "REGEX", description = "Only events whose message (or snapshot) matches REGEX.")
+  String grep;
+
   @Option(names = "--last", paramLabel = "N", defaultValue = "0", description = "Start with the N most recent events (default ${DEFAULT-VALUE}).")
   int last;
 
@@ -36,6 +39,7 @@ public final class TailCommand extends AgentCommand {
     String probe = connected.rest().isEmpty() ? null : connected.rest().get(0);
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
     Printer printer = printer();
+    java.util.regex.Pattern filter = grep == null ? null : compile(grep);
     long after = -1;
     int seen = 0;
     while (System.nanoTime() < deadline && (count == null || seen < count)) {
@@ -58,11 +62,23 @@ public final class TailCommand extends AgentCommand {
         if (count != null && seen >= count) {
           break;
         }
+        if (filter != null && !filter.matcher(String.valueOf(event.get("message") != null ? event.get("message") : event.get("data"))).find()) {
+          continue;
+        }
         seen++;
         printer.line(printer.isJson() ? Json.write(event) : format(event));
       }
     }
     return 0;
+  }
+
+  private static java.util.regex.Pattern compile(String regex) {
+    try {
+      return java.util.regex.Pattern.compile(regex);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      throw new dev.jlive.cli.CliException(dev.jlive.cli.ExitCode.USAGE, "USAGE", "--grep is not a valid regular expression: "
+          + e.getDescription(), "quote it for the shell");
+    }
   }
 
   static String format(Map<String, Object> event) {

@@ -59,6 +59,40 @@ public final class DemoTour {
       section("Threads", "What a request thread of the shop is doing right now, with its locks.");
       jlive("threads", pid, "--grep", "jlive-demo-http-1$");
 
+      section("Bug 1: a wrong total", "A log probe on the pricing method shows every call's arguments and result, "
+          + "taken from the running code (parameter names come from the class's debug information).");
+      jlive("probe", "add", pid, "dev.jlive.demo.shop.Pricing#discountedPrice", "--log",
+          "price={priceCents} qty={quantity} -> {return}", "--at", "exit");
+      String fresh = cartId(show(shop, "POST", "/carts"));
+      show(shop, "POST", "/carts/" + fresh + "/items?product=p4&qty=11");
+      show(shop, "POST", "/carts/" + fresh + "/items?product=p3&qty=10");
+      jlive("tail", pid, "p1", "--last", "1000", "--grep", "qty=1[01] ", "--count", "4", "--timeout", "10s");
+      out.println("qty=11 gets 10% off, qty=10 pays full price: the rule is \"from ten units\", the code says \"more than ten\".");
+
+      section("Bug 2: a slow path", "A metrics probe counts and times every call to the price cache, "
+          + "without allocating anything on the way.");
+      jlive("probe", "add", pid, "dev.jlive.demo.shop.PriceCache#priceOf", "--metrics");
+      jlive("probe", "add", pid, "dev.jlive.demo.shop.Pricing#listPrice", "--log", "computing the price of {product.sku}");
+      pause("Letting the shoppers shop for three seconds", 3);
+      jlive("metrics", pid, "p2");
+      jlive("tail", pid, "p3", "--last", "200", "--count", "3", "--timeout", "10s");
+      out.println("p50 is microseconds, p99 tens of milliseconds: one product is never served from the cache. "
+          + "Its SKU has capitals; the cache stores keys in lower case but looks them up as they are.");
+
+      section("Bug 3: an exception", "A capture probe at the exceptional exit takes a snapshot: arguments, the exception, "
+          + "the fields of this, the stack.");
+      jlive("probe", "add", pid, "dev.jlive.demo.shop.Checkout#averageItemPriceCents", "--capture", "--at", "exception");
+      String empty = cartId(show(shop, "POST", "/carts"));
+      show(shop, "POST", "/carts/" + empty + "/checkout");
+      jlive("tail", pid, "p4", "--last", "200", "--count", "1", "--timeout", "10s");
+      out.println("An empty cart divides by its item count, zero.");
+
+      section("What changed", "Every probe is a change, with who added it and why it ended if it did. "
+          + "Probes have budgets: a time to live, a rate limit, a CPU cap; over budget, they turn themselves off.");
+      jlive("probe", "list", pid);
+      jlive("changes", pid);
+      jlive("probe", "rm", pid, "--all");
+
       section("Nothing was lost", "The state the shop built up before the attach is still there.");
       show(shop, "GET", "/carts/" + cart);
       show(shop, "GET", "/stats");
@@ -90,6 +124,13 @@ public final class DemoTour {
       out.flush();
       keyboard.readLine();
     }
+  }
+
+  private void pause(String what, int seconds) throws InterruptedException {
+    out.println(what + " ...");
+    out.flush();
+    // A demo waits for real traffic to build up; nothing here is a test.
+    Thread.sleep(seconds * 1000L);
   }
 
   private String show(DemoService shop, String method, String path) throws IOException, InterruptedException {
