@@ -44,6 +44,10 @@ class DemoTest {
         .contains("is already loaded in pid")
         .contains("dev.jlive.demo.shop.Pricing")
         .contains("long discountedPrice(long,int)")
+        .containsPattern("exit: price=\\d+ qty=10 -> \\d+")
+        .contains("computing the price of \"cable-USB-C\"")
+        .contains("\"type\": \"java.lang.ArithmeticException\"")
+        .contains("removed probe p4")
         .contains("detached jlive")
         .contains("Tour complete");
   }
