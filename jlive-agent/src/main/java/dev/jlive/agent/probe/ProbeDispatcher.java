@@ -136,7 +136,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     String point = call.point().name().toLowerCase(java.util.Locale.ROOT);
     ProbeEvent event = events.append(sequence -> new ProbeEvent(sequence, probe.id, System.currentTimeMillis(), thread,
         site.method(), point, message, data));
-    output.publish(probe, event);
+    output.publish(site, event);
   }
 
   private void recordCaller(Probe probe) {

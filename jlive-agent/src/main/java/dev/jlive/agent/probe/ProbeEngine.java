@@ -48,6 +48,7 @@ public final class ProbeEngine implements WeavingSource {
   private final ChangeLedger ledger;
   private final System.Logger log;
   private final EventLog events = new EventLog(10_000);
+  private final ProbeOutputs outputs;
   private final ProbeDispatcher dispatcher;
   private final Map<String, Installed> probes = new ConcurrentHashMap<>();
   private final AtomicInteger nextSlot = new AtomicInteger();
@@ -83,7 +84,8 @@ public final class ProbeEngine implements WeavingSource {
     this.pipeline = pipeline;
     this.ledger = ledger;
     this.log = log;
-    this.dispatcher = new ProbeDispatcher(events, ProbeOutput.NONE);
+    this.outputs = new ProbeOutputs(log);
+    this.dispatcher = new ProbeDispatcher(events, outputs);
     this.housekeeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "jlive-probes");
       thread.setDaemon(true);
@@ -105,6 +107,7 @@ public final class ProbeEngine implements WeavingSource {
     }
     pipeline.removeSource(this);
     JLiveBridge.dispatchTo(null);
+    outputs.close();
   }
 
   public synchronized Map<String, Object> add(ProbeSpec spec, String author) {
@@ -313,7 +316,7 @@ public final class ProbeEngine implements WeavingSource {
       String display = simpleClass + "#" + ProbeTargets.display(method);
       Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
           ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display) : null;
-      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, display, template));
+      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template));
       descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
     return new Installation(loader, className, List.copyOf(sites), descriptors);

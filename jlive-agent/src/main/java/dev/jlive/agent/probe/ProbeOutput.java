@@ -2,7 +2,5 @@ package dev.jlive.agent.probe;
 
 /** Where a probe's events go besides the event log (the application's logger, JFR). */
 interface ProbeOutput {
-  void publish(Probe probe, ProbeEvent event);
-
-  ProbeOutput NONE = (probe, event) -> { };
+  void publish(ProbeSite site, ProbeEvent event);
 }

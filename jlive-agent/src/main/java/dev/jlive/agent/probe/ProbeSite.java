@@ -4,6 +4,7 @@ package dev.jlive.agent.probe;
  * One method a probe is woven into. Its slot is the integer baked into the woven code and the
  * index into the dispatcher's table, so a call finds its probe with one array read.
  *
+ * @param loader the loader of the probed class, whose logging framework log probes write to
  * @param template the probe's message resolved against this method's parameter names, or null
  */
-record ProbeSite(int slot, Probe probe, String method, Template template) {}
+record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template) {}

@@ -18,10 +18,11 @@ import java.util.Map;
  * @param timeToLive how long the probe lives before it disables itself
  * @param cpuPercent share of one CPU the probe's own work may take before it disables itself
  * @param waitForClass true to keep the probe when no loaded class matches yet
+ * @param appLog true to also write log lines to the application's own logger
  */
 public record ProbeSpec(
     MethodSelector selector, Kind kind, Point point, String template, int sampleOneIn, int ratePerSecond, long maxHits,
-    Duration timeToLive, double cpuPercent, boolean waitForClass) {
+    Duration timeToLive, double cpuPercent, boolean waitForClass, boolean appLog) {
 
   /** What a probe does at its point. */
   public enum Kind {
@@ -72,7 +73,8 @@ public record ProbeSpec(
     long ttlMillis = number(body, "ttlMillis", DEFAULT_TTL.toMillis(), 1, Duration.ofDays(30).toMillis());
     double cpu = decimal(body, "cpuPercent", DEFAULT_CPU_PERCENT, 0.01, 100);
     boolean wait = Boolean.TRUE.equals(body.get("wait"));
-    return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait);
+    boolean appLog = !Boolean.FALSE.equals(body.get("appLog"));
+    return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait, appLog);
   }
 
   public Map<String, Object> toJson() {
@@ -88,6 +90,9 @@ public record ProbeSpec(
     json.put("maxHits", maxHits);
     json.put("ttlMillis", timeToLive.toMillis());
     json.put("cpuPercent", cpuPercent);
+    if (kind == Kind.LOG) {
+      json.put("appLog", appLog);
+    }
     return json;
   }
 

@@ -60,6 +60,9 @@ public final class ProbeAddCommand extends AgentCommand {
   @Option(names = "--cpu", paramLabel = "PERCENT", description = "Disable the probe if its own work takes more than PERCENT of a CPU (default 5).")
   Double cpu;
 
+  @Option(names = "--no-app-log", description = "Log probes: do not also write to the application's own logger.")
+  boolean noAppLog;
+
   @Option(names = "--wait", description = "Keep the probe even if no loaded class matches yet; it installs when one loads.")
   boolean waitForClass;
 
@@ -95,6 +98,9 @@ public final class ProbeAddCommand extends AgentCommand {
     }
     if (waitForClass) {
       body.put("wait", true);
+    }
+    if (noAppLog) {
+      body.put("appLog", false);
     }
     Map<String, Object> answer = connected.client().post(Api.PROBES, body);
     Printer printer = printer();

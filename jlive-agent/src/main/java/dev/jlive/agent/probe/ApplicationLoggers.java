@@ -1,0 +1,79 @@
+package dev.jlive.agent.probe;
+
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Writes log probe lines through the logging framework the application itself uses, found from
+ * the probed class's loader: SLF4J, else Log4j 2, else {@code java.util.logging}. The lines then
+ * land in the application's log pipeline (files, shipping, alerting), under the logger name
+ * {@code jlive.probe.<id>}.
+ *
+ * <p>The framework is looked up by reflection once per class loader (weakly keyed, cleared on
+ * stop, so no application loader is pinned); jlive never bundles or configures one.
+ */
+final class ApplicationLoggers {
+  /** A way to log one line at INFO to a named logger. */
+  private record Sink(String framework, Method getLogger, Method info) {
+    void write(String loggerName, String line) throws ReflectiveOperationException {
+      info.invoke(getLogger.invoke(null, loggerName), line);
+    }
+  }
+
+  private static final Sink JUL = julSink();
+
+  private final Map<ClassLoader, Sink> sinks = Collections.synchronizedMap(new WeakHashMap<>());
+  private final System.Logger log;
+
+  ApplicationLoggers(System.Logger log) {
+    this.log = log;
+  }
+
+  void write(ProbeSite site, ProbeEvent event) {
+    Sink sink = site.loader() == null ? JUL : sinks.computeIfAbsent(site.loader(), this::find);
+    try {
+      sink.write("jlive.probe." + event.probe(), "[jlive " + event.probe() + "] " + event.method() + " " + event.point() + ": "
+          + event.message());
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      // The event stays in jlive's own log; the application's logger refused it.
+      throw new IllegalStateException("the application's logger (" + sink.framework() + ") failed: " + e, e);
+    }
+  }
+
+  void clear() {
+    sinks.clear();
+  }
+
+  private Sink find(ClassLoader loader) {
+    Sink sink = tryFramework(loader, "slf4j", "org.slf4j.LoggerFactory", "org.slf4j.Logger");
+    if (sink == null) {
+      sink = tryFramework(loader, "log4j2", "org.apache.logging.log4j.LogManager", "org.apache.logging.log4j.Logger");
+    }
+    if (sink == null) {
+      sink = JUL;
+    }
+    log.log(System.Logger.Level.INFO, "log probes in classes of {0} write to {1}", loader, sink.framework());
+    return sink;
+  }
+
+  private static Sink tryFramework(ClassLoader loader, String name, String factoryClass, String loggerClass) {
+    try {
+      Class<?> factory = Class.forName(factoryClass, false, loader);
+      Class<?> logger = Class.forName(loggerClass, false, loader);
+      return new Sink(name, factory.getMethod("getLogger", String.class), logger.getMethod("info", String.class));
+    } catch (ReflectiveOperationException | LinkageError absent) {
+      return null;
+    }
+  }
+
+  private static Sink julSink() {
+    try {
+      return new Sink("java.util.logging", java.util.logging.Logger.class.getMethod("getLogger", String.class),
+          java.util.logging.Logger.class.getMethod("info", String.class));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
