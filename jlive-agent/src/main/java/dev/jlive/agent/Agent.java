@@ -51,6 +51,7 @@ public final class Agent {
   void start() throws IOException {
     String token = Token.load(options.tokenFile());
     pipeline.start();
+    dev.jlive.agent.expression.ProbeExpressions.initialise(instrumentation);
     probes.start();
     AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, this::stopLater);
     endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);

@@ -37,7 +37,8 @@ class ClassLoaderLeakTest {
         assertThat(jlive("classes", pid, "dev.jlive.it.apps.*").exitCode()).isZero();
         // Probes woven into the application must not pin the agent either.
         assertThat(jlive("probe", "add", pid, "dev.jlive.it.apps.IdleApp#pong", "--metrics").exitCode()).isZero();
-        assertThat(jlive("probe", "add", pid, "dev.jlive.it.apps.IdleApp#pong", "--log", "{return}", "--at", "exit").exitCode()).isZero();
+        assertThat(jlive("probe", "add", pid, "dev.jlive.it.apps.IdleApp#pong", "--log", "{return}", "--at", "exit",
+            "--when", "returned.length() == 4").exitCode()).isZero();
         assertThat(target.ask("ping", "pong")).isEqualTo("pong");
         if (cycle == 1) {
           // Proves the histogram is read right: while attached, exactly one agent loader lives.

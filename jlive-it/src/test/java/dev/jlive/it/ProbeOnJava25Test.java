@@ -27,7 +27,8 @@ class ProbeOnJava25Test {
 
       CliRun metrics = jlive("probe", "add", pid, CALCULATOR + "#divide", "--metrics");
       assertThat(metrics.exitCode()).as(metrics.toString()).isZero();
-      CliRun log = jlive("probe", "add", pid, CALCULATOR + "#add(int,int)", "--log", "{a}+{b}={return}", "--at", "exit");
+      CliRun log = jlive("probe", "add", pid, CALCULATOR + "#add(int,int)", "--log", "{a}+{b}={return}", "--at", "exit",
+          "--when", "this.calls >= 0 && returned < 10");
       assertThat(log.exitCode()).as(log.toString()).isZero();
 
       assertThat(app.ask("divide 6", "divide done")).endsWith("failures=2");

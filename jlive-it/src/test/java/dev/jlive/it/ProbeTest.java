@@ -88,6 +88,48 @@ class ProbeTest {
   }
 
   @Test
+  void aConditionIsCompiledJavaAndMayReadPrivateFields() throws Exception {
+    // calls is a private field of Calculator: the condition runs as the class's nestmate.
+    String id = add(CALCULATOR + "#add(int,int)", "--log", "a={a}", "--when", "a >= 2 && b == 1 && this.calls > 0");
+    assertThat(app.ask("add 5", "add done")).isEqualTo("add done sum=15");
+    assertThat(tail(id, 3)).extracting(event -> event.get("message")).containsExactly("a=2", "a=3", "a=4");
+    assertThat(state(id)).containsEntry("hits", 5L).containsEntry("emitted", 3L);
+
+    String atExit = add(CALCULATOR + "#divide", "--log", "{return}", "--at", "exit", "--when", "returned > 30L");
+    app.ask("divide 5", "divide done");
+    assertThat(tail(atExit, 2)).extracting(event -> event.get("message")).containsExactly("100", "50");
+  }
+
+  @Test
+  void aConditionThatCouldChangeStateIsRefusedUnlessAllowed() {
+    CliRun mutating = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when", "this.add(1, 2) > 0");
+    assertThat(mutating.exitCode()).isEqualTo(8);
+    assertThat(mutating.stderr()).contains("could change the application's state")
+        .contains("calls " + CALCULATOR + ".add(), which may change state").contains("--allow-side-effects");
+
+    CliRun allocating = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when",
+        "new java.util.ArrayList<Object>().isEmpty()");
+    assertThat(allocating.stderr()).contains("creates a java.util.ArrayList");
+
+    CliRun getter = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when", "this.toString().length() > 0");
+    assertThat(getter.exitCode()).as("toString only reads fields: " + getter).isZero();
+
+    CliRun allowed = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when", "this.add(1, 2) > 0",
+        "--allow-side-effects");
+    assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
+  }
+
+  @Test
+  void aConditionThatDoesNotCompileSaysWhereAndWhatNamesExist() {
+    CliRun run = jlive("probe", "add", pid, CALCULATOR + "#add(int,int)", "--log", "{a}", "--when", "a > 1 && qty > 1");
+    assertThat(run.exitCode()).isEqualTo(8);
+    assertThat(run.stderr()).contains("the condition 'a > 1 && qty > 1' does not compile: at column 10: cannot find symbol")
+        .contains("over this, a, b, args");
+    CliRun metrics = jlive("probe", "add", pid, CALCULATOR + "#divide", "--metrics", "--when", "true");
+    assertThat(metrics.stderr()).contains("--when applies to log and capture probes");
+  }
+
+  @Test
   void captureAtExceptionRecordsArgumentsThrownAndStack() throws Exception {
     String id = add(CALCULATOR + "#divide", "--capture", "--at", "exception");
     app.ask("divide 4", "divide done");

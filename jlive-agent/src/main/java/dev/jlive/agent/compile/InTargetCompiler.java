@@ -54,11 +54,21 @@ public final class InTargetCompiler {
    * @throws IllegalArgumentException when there are no sources, or two with the same class name
    */
   public static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options) {
-    return compile(sources, loader, options, ToolProvider.getSystemJavaCompiler());
+    return compile(sources, loader, options, ToolProvider.getSystemJavaCompiler(), ClassFileView.AS_IS);
+  }
+
+  /** As above, with some class files seen through {@code view}. */
+  public static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options, ClassFileView view) {
+    return compile(sources, loader, options, ToolProvider.getSystemJavaCompiler(), view);
   }
 
   static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options,
       JavaCompiler javac) {
+    return compile(sources, loader, options, javac, ClassFileView.AS_IS);
+  }
+
+  static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options,
+      JavaCompiler javac, ClassFileView view) {
     Objects.requireNonNull(sources, "sources");
     Objects.requireNonNull(options, "options");
     if (javac == null) {
@@ -71,7 +81,7 @@ public final class InTargetCompiler {
     StringWriter otherOutput = new StringWriter();
     String compiler = javac.name() + " " + Runtime.version();
     try (StandardJavaFileManager standard = javac.getStandardFileManager(listener, Locale.ENGLISH, StandardCharsets.UTF_8);
-        LoaderFileManager files = new LoaderFileManager(standard, loader, classes)) {
+        LoaderFileManager files = new LoaderFileManager(standard, loader, classes, view)) {
       JavaCompiler.CompilationTask task = javac.getTask(otherOutput, files, listener, arguments(options), null, units);
       task.setLocale(Locale.ENGLISH);
       boolean succeeded = task.call();

@@ -18,12 +18,14 @@ final class LoaderClassFile extends SimpleJavaFileObject {
   private final String binaryName;
   private final String origin;
   private final ClassLoader loader;
+  private final ClassFileView view;
 
-  LoaderClassFile(String binaryName, String origin, ClassLoader loader) {
+  LoaderClassFile(String binaryName, String origin, ClassLoader loader, ClassFileView view) {
     super(MemorySource.uri("jlive-loader", resourceName(binaryName)), Kind.CLASS);
     this.binaryName = binaryName;
     this.origin = origin;
     this.loader = loader;
+    this.view = view;
   }
 
   static String resourceName(String binaryName) {
@@ -45,6 +47,15 @@ final class LoaderClassFile extends SimpleJavaFileObject {
    */
   @Override
   public InputStream openInputStream() throws IOException {
+    if (view.changes(binaryName)) {
+      try (InputStream original = read()) {
+        return new java.io.ByteArrayInputStream(view.apply(binaryName, original.readAllBytes()));
+      }
+    }
+    return read();
+  }
+
+  private InputStream read() throws IOException {
     String name = resourceName(binaryName);
     URL url = loader.getResource(name);
     if (url == null) {

@@ -23,8 +23,9 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
   private final ClassLoader loader;
   private final LoaderClassPath classPath;
   private final Map<String, byte[]> output;
+  private final ClassFileView view;
 
-  LoaderFileManager(StandardJavaFileManager standard, ClassLoader loader, Map<String, byte[]> output)
+  LoaderFileManager(StandardJavaFileManager standard, ClassLoader loader, Map<String, byte[]> output, ClassFileView view)
       throws IOException {
     super(standard);
     standard.setLocation(StandardLocation.CLASS_PATH, List.of());
@@ -35,6 +36,7 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
     // The boot loader (a JDK class being patched) sees no class path at all.
     this.classPath = loader == null ? null : LoaderClassPath.of(loader);
     this.output = output;
+    this.view = view;
   }
 
   /** Class-path roots that could not be read. */
@@ -61,7 +63,7 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
     for (ClassRoot.Entry entry : entries) {
       String simple = entry.fileName().substring(0, entry.fileName().length() - Kind.CLASS.extension.length());
       String binaryName = entry.packageName().isEmpty() ? simple : entry.packageName() + '.' + simple;
-      files.add(new LoaderClassFile(binaryName, entry.origin(), loader));
+      files.add(new LoaderClassFile(binaryName, entry.origin(), loader, view));
     }
     return files;
   }
@@ -105,7 +107,7 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
     if (loader == null || kind != Kind.CLASS || loader.getResource(LoaderClassFile.resourceName(className)) == null) {
       return null;
     }
-    return new LoaderClassFile(className, "class loader " + loader, loader);
+    return new LoaderClassFile(className, "class loader " + loader, loader, view);
   }
 
   @Override

@@ -111,6 +111,17 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   private void act(ProbeSite site, ProbeCall call, long now) {
     Probe probe = site.probe();
+    Condition condition = site.condition();
+    if (condition != null) {
+      try {
+        if (!condition.test(call)) {
+          return;
+        }
+      } catch (Throwable failure) {
+        probe.failed(failure);
+        return;
+      }
+    }
     if (!probe.mayEmit(now)) {
       return;
     }

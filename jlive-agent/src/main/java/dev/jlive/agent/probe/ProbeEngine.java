@@ -124,7 +124,9 @@ public final class ProbeEngine implements WeavingSource {
     Installed installed = new Installed(probe, resolution);
     // Build every site first: a template that does not fit a method fails before anything is woven.
     for (ProbeTargets.Target target : resolution.targets()) {
-      installed.installations.add(installation(probe, target.type().getClassLoader(), target.type().getName(), target.methods()));
+      Installation installation = installation(probe, target.type().getClassLoader(), target.type().getName(), target.methods());
+      compileConditions(installation, target.type());
+      installed.installations.add(installation);
     }
     installed.installations.forEach(installation -> installation.sites().forEach(dispatcher::put));
     probes.put(id, installed);
@@ -308,6 +310,15 @@ public final class ProbeEngine implements WeavingSource {
     }
   }
 
+  /** Compiles the conditions of a class's sites now that it is loaded; the first error fails the add. */
+  private static void compileConditions(Installation installation, Class<?> type) {
+    for (ProbeSite site : installation.sites()) {
+      if (site.condition() != null) {
+        site.condition().compile(type);
+      }
+    }
+  }
+
   private Installation installation(Probe probe, ClassLoader loader, String className, List<MethodDescription> methods) {
     List<ProbeSite> sites = new ArrayList<>();
     Map<String, String> descriptors = new LinkedHashMap<>();
@@ -316,7 +327,9 @@ public final class ProbeEngine implements WeavingSource {
       String display = simpleClass + "#" + ProbeTargets.display(method);
       Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
           ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display) : null;
-      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template));
+      Condition condition = probe.spec.when() == null ? null
+          : new Condition(probe.spec.when(), method, probe.spec.point() != ProbeSpec.Point.ENTRY, probe.spec.allowSideEffects());
+      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition));
       descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
     return new Installation(loader, className, List.copyOf(sites), descriptors);
@@ -387,8 +400,37 @@ public final class ProbeEngine implements WeavingSource {
     return classes;
   }
 
+  /** Conditions of classes that loaded after their probe: compiled here, never on the class's own thread. */
+  private void compilePendingConditions() {
+    for (Installed installed : probes.values()) {
+      List<Installation> pending = installed.installations.stream()
+          .filter(installation -> installation.sites().stream().anyMatch(site -> site.condition() != null && site.condition().isPending()))
+          .toList();
+      if (pending.isEmpty()) {
+        continue;
+      }
+      List<Class<?>> loaded = loadedClasses(pending);
+      for (Installation installation : pending) {
+        for (Class<?> type : loaded) {
+          if (installation.is(type.getClassLoader(), type.getName())) {
+            for (ProbeSite site : installation.sites()) {
+              try {
+                site.condition().compile(type);
+              } catch (RuntimeException e) {
+                site.condition().failedToCompile(e.getMessage());
+                log.log(System.Logger.Level.WARNING, "probe " + installed.probe.id + ": the condition does not compile for "
+                    + type.getName() + ": " + e.getMessage());
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   private void checkBudgets() {
     try {
+      compilePendingConditions();
       long now = System.nanoTime();
       for (Installed installed : probes.values()) {
         if (!installed.probe.isActive()) {

@@ -6,5 +6,6 @@ package dev.jlive.agent.probe;
  *
  * @param loader the loader of the probed class, whose logging framework log probes write to
  * @param template the probe's message resolved against this method's parameter names, or null
+ * @param condition the compiled {@code --when} expression for this method, or null
  */
-record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template) {}
+record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template, Condition condition) {}

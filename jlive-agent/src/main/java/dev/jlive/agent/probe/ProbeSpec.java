@@ -19,10 +19,12 @@ import java.util.Map;
  * @param cpuPercent share of one CPU the probe's own work may take before it disables itself
  * @param waitForClass true to keep the probe when no loaded class matches yet
  * @param appLog true to also write log lines to the application's own logger
+ * @param when a Java boolean expression the call must satisfy, or null
+ * @param allowSideEffects true to accept a condition that is not provably read-only
  */
 public record ProbeSpec(
     MethodSelector selector, Kind kind, Point point, String template, int sampleOneIn, int ratePerSecond, long maxHits,
-    Duration timeToLive, double cpuPercent, boolean waitForClass, boolean appLog) {
+    Duration timeToLive, double cpuPercent, boolean waitForClass, boolean appLog, String when, boolean allowSideEffects) {
 
   /** What a probe does at its point. */
   public enum Kind {
@@ -74,7 +76,16 @@ public record ProbeSpec(
     double cpu = decimal(body, "cpuPercent", DEFAULT_CPU_PERCENT, 0.01, 100);
     boolean wait = Boolean.TRUE.equals(body.get("wait"));
     boolean appLog = !Boolean.FALSE.equals(body.get("appLog"));
-    return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait, appLog);
+    String when = string(body, "when", null);
+    if (when != null && when.isBlank()) {
+      when = null;
+    }
+    if (when != null && kind != Kind.LOG && kind != Kind.CAPTURE) {
+      throw bad("--when applies to log and capture probes", "drop --when, or use --log or --capture");
+    }
+    boolean sideEffects = Boolean.TRUE.equals(body.get("allowSideEffects"));
+    return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait, appLog,
+        when, sideEffects);
   }
 
   public Map<String, Object> toJson() {
@@ -92,6 +103,9 @@ public record ProbeSpec(
     json.put("cpuPercent", cpuPercent);
     if (kind == Kind.LOG) {
       json.put("appLog", appLog);
+    }
+    if (when != null) {
+      json.put("when", when);
     }
     return json;
   }

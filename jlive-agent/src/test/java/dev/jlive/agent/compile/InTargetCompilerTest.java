@@ -295,7 +295,7 @@ class InTargetCompilerTest {
 
   @Test
   void aRuntimeWithoutACompilerSaysWhatToDo() {
-    assertThatThrownBy(() -> InTargetCompiler.compile(List.of(USE_GREETER), null, OPTIONS, null))
+    assertThatThrownBy(() -> InTargetCompiler.compile(List.of(USE_GREETER), null, OPTIONS, (javax.tools.JavaCompiler) null))
         .isInstanceOf(CompilerUnavailableException.class)
         .hasMessageContaining("jdk.compiler")
         .hasMessageContaining("--add-modules jdk.compiler");

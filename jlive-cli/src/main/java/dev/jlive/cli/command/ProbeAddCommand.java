@@ -17,7 +17,9 @@ import picocli.CommandLine.Parameters;
     "Add a probe to the methods a selector names, in classes loaded now and later.",
     "Selectors: com.acme.Cart#add, com.acme.Cart#add(int,java.lang.String), com.acme.Cart#add(ILjava/lang/String;)V,",
     "com.acme..*Service#handle*, com.acme.Cart#<init>. An interface or abstract method stands for its implementations.",
-    "Log templates: {name} of a parameter, {args[0]}, {args}, {this}, {this.field.sub}, {return}, {thrown}, {elapsed}, {thread}, {method}."})
+    "Log templates: {name} of a parameter, {args[0]}, {args}, {this}, {this.field.sub}, {return}, {thrown}, {elapsed}, {thread}, {method}.",
+    "--when: a Java expression over the parameters by name, this (private fields too), args, and at exit returned and thrown;",
+    "compiled inside the JVM and checked to be read-only."})
 public final class ProbeAddCommand extends AgentCommand {
   @Parameters(arity = "1..2", paramLabel = "[PID] SELECTOR", description = "The JVM's process id (unless --host) and a method selector.")
   List<String> positionals;
@@ -44,6 +46,12 @@ public final class ProbeAddCommand extends AgentCommand {
 
   @Option(names = "--at", paramLabel = "POINT", description = "entry (default), exit or exception: where --log and --capture act.")
   String at;
+
+  @Option(names = "--when", paramLabel = "EXPR", description = "Only calls for which this Java boolean expression holds, e.g. 'quantity >= 10 && this.open'.")
+  String when;
+
+  @Option(names = "--allow-side-effects", description = "Accept a --when expression that jlive cannot prove read-only.")
+  boolean allowSideEffects;
 
   @Option(names = "--sample", paramLabel = "1/N", description = "Act on one call in N (events only; counts stay exact).")
   String sample;
@@ -101,6 +109,12 @@ public final class ProbeAddCommand extends AgentCommand {
     }
     if (noAppLog) {
       body.put("appLog", false);
+    }
+    if (when != null) {
+      body.put("when", when);
+    }
+    if (allowSideEffects) {
+      body.put("allowSideEffects", true);
     }
     Map<String, Object> answer = connected.client().post(Api.PROBES, body);
     Printer printer = printer();

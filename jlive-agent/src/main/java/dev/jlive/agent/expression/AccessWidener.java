@@ -1,0 +1,59 @@
+package dev.jlive.agent.expression;
+
+import dev.jlive.agent.compile.ClassFileView;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Shows javac the probed class and its nest (its outer and inner classes) with {@code private}
+ * turned into package access, so an expression may read private fields as engineers expect.
+ *
+ * <p>Only the compiler sees this. The expression's class is then defined as a hidden nestmate of
+ * the probed class, and the JVM lets nestmates use each other's private members: the running
+ * code reads the real private fields, with no reflection.
+ */
+final class AccessWidener implements ClassFileView {
+  private final String topLevel;
+
+  AccessWidener(Class<?> target) {
+    String name = target.getName();
+    int dollar = name.indexOf('$', name.lastIndexOf('.') + 1);
+    this.topLevel = dollar < 0 ? name : name.substring(0, dollar);
+  }
+
+  @Override
+  public boolean changes(String binaryName) {
+    return binaryName.equals(topLevel) || binaryName.startsWith(topLevel + "$");
+  }
+
+  @Override
+  public byte[] apply(String binaryName, byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    ClassWriter writer = new ClassWriter(0);
+    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+      @Override
+      public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+        return super.visitField(widen(access), name, descriptor, signature, value);
+      }
+
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        return super.visitMethod(widen(access), name, descriptor, signature, exceptions);
+      }
+
+      @Override
+      public void visitInnerClass(String name, String outerName, String innerName, int access) {
+        super.visitInnerClass(name, outerName, innerName, widen(access));
+      }
+    }, 0);
+    return writer.toByteArray();
+  }
+
+  private static int widen(int access) {
+    return access & ~Opcodes.ACC_PRIVATE;
+  }
+}

@@ -1,0 +1,208 @@
+package dev.jlive.agent.expression;
+
+import dev.jlive.agent.compile.Compilation;
+import dev.jlive.agent.compile.CompileOptions;
+import dev.jlive.agent.compile.CompilerUnavailableException;
+import dev.jlive.agent.compile.InTargetCompiler;
+import dev.jlive.agent.compile.Problem;
+import dev.jlive.agent.compile.SourceFile;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.ParameterDescription;
+import net.bytebuddy.description.type.TypeDescription;
+
+/**
+ * Compiles a probe's Java expression (a {@code --when} condition) inside the target, against the
+ * probed class's own loader, into a static method of a hidden class that is a nestmate of the
+ * probed class. It runs as compiled code, and it can read private fields the way the class itself
+ * does.
+ *
+ * <p>In the expression: parameters by name (with their declared types), {@code this},
+ * {@code args} (an {@code Object[]}), and at exit {@code returned} and {@code thrown}. Before it
+ * is defined, its bytecode is checked to be read-only ({@link ReadOnlyCheck}) unless the caller
+ * allowed side effects.
+ */
+public final class ProbeExpressions {
+  /** How a compiled expression is called: (self, args, returned, thrown) to a boolean. */
+  public static final MethodType CONDITION = MethodType.methodType(boolean.class, Object.class, Object[].class, Object.class,
+      Throwable.class);
+
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static final String EXPRESSION_LINE_MARKER = "/*expression*/";
+
+  private ProbeExpressions() {}
+
+  /**
+   * @param atExit true when {@code returned} and {@code thrown} are known (exit and exception points)
+   */
+  /** The agent's Instrumentation, needed to reach the JVM's trusted lookup (see {@link NestmateLookup}). */
+  public static void initialise(java.lang.instrument.Instrumentation instrumentation) {
+    NestmateLookup.initialise(instrumentation);
+  }
+
+  public static MethodHandle condition(Class<?> target, MethodDescription method, String expression, boolean atExit,
+      boolean allowSideEffects) {
+    if (target.getModule().isNamed()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "--when is not available for classes in named modules such as "
+          + target.getName(), "probe an application method that calls it instead");
+    }
+    String simpleName = "JLiveCondition" + COUNTER.incrementAndGet();
+    String packageName = target.getPackageName();
+    String className = packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
+    List<String> names = new ArrayList<>();
+    String source = source(packageName, simpleName, target, method, rewrite(expression), atExit, names);
+    Compilation compilation;
+    try {
+      compilation = InTargetCompiler.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
+          new CompileOptions(Runtime.version().feature(), false, false), new AccessWidener(target));
+    } catch (CompilerUnavailableException e) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM has no Java compiler (jdk.compiler), so --when cannot be compiled",
+          "use a probe without --when, or run the service on a JDK");
+    }
+    if (!compilation.succeeded()) {
+      throw compileError(expression, rewrite(expression), source, compilation, names);
+    }
+    byte[] bytes = compilation.classes().get(className);
+    if (!allowSideEffects) {
+      List<String> violations = ReadOnlyCheck.violations(bytes, target.getClassLoader());
+      if (!violations.isEmpty()) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "the condition '" + expression + "' could change the application's state: "
+            + String.join("; ", violations).replace(className + ".test", "the condition"),
+            "use only reads (fields, getters, String and Math methods), or pass --allow-side-effects if you mean it");
+      }
+    }
+    try {
+      MethodHandles.Lookup lookup = NestmateLookup.in(target);
+      Class<?> hidden = lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+      return lookup.in(hidden).findStatic(hidden, "test", CONDITION);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the condition compiled but could not be defined next to "
+          + target.getName() + ": " + e, "see the agent log");
+    }
+  }
+
+  private static String source(String packageName, String simpleName, Class<?> target, MethodDescription method,
+      String expression, boolean atExit, List<String> names) {
+    StringBuilder code = new StringBuilder();
+    if (!packageName.isEmpty()) {
+      code.append("package ").append(packageName).append(";\n");
+    }
+    code.append("@SuppressWarnings(\"all\")\n");
+    code.append("final class ").append(simpleName).append(" {\n");
+    code.append("  static boolean test(Object $self, Object[] args, Object $returned, Throwable thrown) {\n");
+    if (!method.isStatic()) {
+      code.append("    final ").append(typeName(TypeDescription.ForLoadedType.of(target))).append(" $this = (")
+          .append(typeName(TypeDescription.ForLoadedType.of(target))).append(") $self;\n");
+      names.add("this");
+    }
+    int index = 0;
+    for (ParameterDescription parameter : method.getParameters()) {
+      TypeDescription type = parameter.getType().asErasure();
+      String name = parameter.isNamed() ? parameter.getName() : "arg" + index;
+      code.append("    final ").append(typeName(type)).append(' ').append(name).append(" = ").append(cast(type))
+          .append("args[").append(index).append("];\n");
+      names.add(name);
+      index++;
+    }
+    names.add("args");
+    if (atExit) {
+      TypeDescription returnType = method.getReturnType().asErasure();
+      if (!returnType.represents(void.class)) {
+        code.append("    final ").append(typeName(returnType)).append(" returned = ").append(cast(returnType))
+            .append("$returned;\n");
+        names.add("returned");
+      }
+      names.add("thrown");
+    }
+    code.append("    return ").append(EXPRESSION_LINE_MARKER).append("\n").append(expression).append("\n    ;\n  }\n}\n");
+    return code.toString();
+  }
+
+  /** A cast from Object to {@code type}; primitives go through their box. */
+  private static String cast(TypeDescription type) {
+    if (type.isPrimitive()) {
+      return "(" + box(type) + ") ";
+    }
+    return "(" + typeName(type) + ") ";
+  }
+
+  private static String box(TypeDescription primitive) {
+    return switch (primitive.getName()) {
+      case "int" -> "Integer";
+      case "char" -> "Character";
+      default -> Character.toUpperCase(primitive.getName().charAt(0)) + primitive.getName().substring(1);
+    };
+  }
+
+  /** The name javac accepts; types without one (anonymous, local) become Object. */
+  private static String typeName(TypeDescription type) {
+    if (type.isArray()) {
+      return typeName(type.getComponentType()) + "[]";
+    }
+    String canonical = type.getCanonicalName();
+    return canonical == null ? "Object" : canonical;
+  }
+
+  /** {@code this} becomes {@code $this} outside string and character literals (this is a keyword). */
+  static String rewrite(String expression) {
+    StringBuilder out = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < expression.length(); i++) {
+      char c = expression.charAt(i);
+      if (quote != 0) {
+        out.append(c);
+        if (c == '\\' && i + 1 < expression.length()) {
+          out.append(expression.charAt(++i));
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+        out.append(c);
+      } else if (expression.startsWith("this", i) && (i == 0 || !Character.isJavaIdentifierPart(expression.charAt(i - 1)))
+          && (i + 4 == expression.length() || !Character.isJavaIdentifierPart(expression.charAt(i + 4)))) {
+        out.append("$this");
+        i += 3;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Undoes the shift that turning {@code this} into {@code $this} made before a column. */
+  private static long originalColumn(String rewritten, long column) {
+    long shift = 0;
+    for (int i = rewritten.indexOf("$this"); i >= 0 && i < column - 1; i = rewritten.indexOf("$this", i + 1)) {
+      shift++;
+    }
+    return column - shift;
+  }
+
+  private static JLiveException compileError(String expression, String rewritten, String source, Compilation compilation,
+      List<String> names) {
+    long expressionLine = source.substring(0, source.indexOf(EXPRESSION_LINE_MARKER)).chars().filter(c -> c == '\n').count() + 2;
+    List<String> messages = new ArrayList<>();
+    for (Problem problem : compilation.problems()) {
+      if (problem.severity() != Problem.Severity.ERROR) {
+        continue;
+      }
+      String message = problem.message().replace("$this", "this").replace("variable $this", "this");
+      if (problem.line() == expressionLine) {
+        messages.add("at column " + originalColumn(rewritten, problem.column()) + ": " + message);
+      } else {
+        messages.add(message);
+      }
+    }
+    return new JLiveException(ErrorCode.BAD_REQUEST, "the condition '" + expression + "' does not compile: "
+        + String.join("; ", messages), "it is a Java boolean expression over " + String.join(", ", names)
+        + " (columns count from 1)");
+  }
+}
