@@ -130,6 +130,34 @@ class ProbeTest {
   }
 
   @Test
+  void aLineProbeSeesTheLocalsInScopeByName() throws Exception {
+    String line = Integer.toString(sourceLine("// line probe here"));
+    String id = add(CALCULATOR + "#sumOfSquares", "--line", line, "--log", "i={i} square={square} total={total} n={n}");
+    assertThat(app.ask("sum 3", "sum done")).isEqualTo("sum done 14");
+    assertThat(tail(id, 3)).extracting(event -> event.get("message"))
+        .containsExactly("i=1 square=1 total=0 n=3", "i=2 square=4 total=1 n=3", "i=3 square=9 total=5 n=3");
+    assertThat(tail(id, 1).get(0)).containsEntry("at", "line").containsEntry("method", "ProbeTargetApp$Calculator#sumOfSquares:" + line);
+
+    String even = add(CALCULATOR + "#sumOfSquares", "--line", line, "--capture", "--when", "i % 2 == 0 && total > 0");
+    app.ask("sum 4", "sum done");
+    List<Map<String, Object>> snapshots = tail(even, 2);
+    assertThat(snapshots).extracting(event -> ((Map<String, Object>) event.get("data")).get("locals"))
+        .containsExactly(Map.of("n", 4L, "total", 1L, "i", 2L, "square", 4L), Map.of("n", 4L, "total", 14L, "i", 4L, "square", 16L));
+
+    String counted = add(CALCULATOR + "#sumOfSquares", "--line", line, "--count");
+    app.ask("sum 5", "sum done");
+    assertThat(probeMetrics(counted).get("calls")).isEqualTo(5L);
+  }
+
+  @Test
+  void aLineWithoutCodeIsRefusedWithTheLinesThatHaveCode() {
+    int blank = sourceLine("public long sumOfSquares(int n) {") - 1;
+    CliRun run = jlive("probe", "add", pid, CALCULATOR + "#sumOfSquares", "--line", Integer.toString(blank), "--log", "x");
+    assertThat(run.exitCode()).isEqualTo(8);
+    assertThat(run.stderr()).contains("line " + blank + " has no code in the selected methods").contains("lines with code there: ");
+  }
+
+  @Test
   void captureAtExceptionRecordsArgumentsThrownAndStack() throws Exception {
     String id = add(CALCULATOR + "#divide", "--capture", "--at", "exception");
     app.ask("divide 4", "divide done");
@@ -300,6 +328,21 @@ class ProbeTest {
     CliRun run = jlive("tail", pid, id, "--last", "100", "--count", Integer.toString(count), "--timeout", "20s", "--json");
     assertThat(run.exitCode()).as(run.toString()).isZero();
     return Arrays.stream(run.stdout().split("\n")).filter(line -> !line.isBlank()).map(Json::parseObject).collect(Collectors.toList());
+  }
+
+  /** The line of the test app's source that contains {@code marker}. */
+  private static int sourceLine(String marker) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Paths.get("src/test/java/dev/jlive/it/apps/ProbeTargetApp.java"));
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).contains(marker)) {
+          return i + 1;
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    throw new IllegalStateException(marker + " is not in ProbeTargetApp.java");
   }
 
   private static long expectedDivideSum(int times) {

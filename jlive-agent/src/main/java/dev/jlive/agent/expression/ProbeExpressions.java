@@ -40,15 +40,64 @@ public final class ProbeExpressions {
   private ProbeExpressions() {}
 
   /**
-   * @param atExit true when {@code returned} and {@code thrown} are known (exit and exception points)
+   * A variable an expression can use: its name, its type as Java source names it, and the box of a
+   * primitive type (null for references).
    */
+  public record Variable(String name, String sourceType, String box) {
+
+    public static Variable of(String name, TypeDescription type) {
+      return new Variable(name, typeName(type), type.isPrimitive() ? boxOf(type.getName()) : null);
+    }
+
+    /** From a JVM descriptor, as local variable tables give them. */
+    public static Variable fromDescriptor(String name, String descriptor) {
+      int dimensions = 0;
+      while (descriptor.charAt(dimensions) == '[') {
+        dimensions++;
+      }
+      String element = descriptor.substring(dimensions);
+      String base = switch (element.charAt(0)) {
+        case 'Z' -> "boolean";
+        case 'B' -> "byte";
+        case 'C' -> "char";
+        case 'S' -> "short";
+        case 'I' -> "int";
+        case 'J' -> "long";
+        case 'F' -> "float";
+        case 'D' -> "double";
+        default -> element.substring(1, element.length() - 1).replace('/', '.').replace('$', '.');
+      };
+      String type = base + "[]".repeat(dimensions);
+      boolean primitive = dimensions == 0 && element.charAt(0) != 'L';
+      return new Variable(name, type, primitive ? boxOf(base) : null);
+    }
+  }
+
   /** The agent's Instrumentation, needed to reach the JVM's trusted lookup (see {@link NestmateLookup}). */
   public static void initialise(java.lang.instrument.Instrumentation instrumentation) {
     NestmateLookup.initialise(instrumentation);
   }
 
-  public static MethodHandle condition(Class<?> target, MethodDescription method, String expression, boolean atExit,
-      boolean allowSideEffects) {
+  /** The variables of a method's parameters, named when the class file names them. */
+  public static List<Variable> parameters(MethodDescription method) {
+    List<Variable> variables = new ArrayList<>();
+    int index = 0;
+    for (ParameterDescription parameter : method.getParameters()) {
+      variables.add(Variable.of(parameter.isNamed() ? parameter.getName() : "arg" + index, parameter.getType().asErasure()));
+      index++;
+    }
+    return variables;
+  }
+
+  /**
+   * Compiles a condition.
+   *
+   * @param variables what {@code args[i]} holds, in order, by name
+   * @param returned the return value's variable at exit, or null (entry, line, void methods)
+   * @param atExit true when {@code thrown} is known (exit and exception points)
+   */
+  public static MethodHandle condition(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned, boolean atExit,
+      String expression, boolean allowSideEffects) {
     if (target.getModule().isNamed()) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--when is not available for classes in named modules such as "
           + target.getName(), "probe an application method that calls it instead");
@@ -57,7 +106,7 @@ public final class ProbeExpressions {
     String packageName = target.getPackageName();
     String className = packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
     List<String> names = new ArrayList<>();
-    String source = source(packageName, simpleName, target, method, rewrite(expression), atExit, names);
+    String source = source(packageName, simpleName, target, isStatic, variables, returned, atExit, rewrite(expression), names);
     Compilation compilation;
     try {
       compilation = InTargetCompiler.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
@@ -88,8 +137,8 @@ public final class ProbeExpressions {
     }
   }
 
-  private static String source(String packageName, String simpleName, Class<?> target, MethodDescription method,
-      String expression, boolean atExit, List<String> names) {
+  private static String source(String packageName, String simpleName, Class<?> target, boolean isStatic, List<Variable> variables,
+      Variable returned, boolean atExit, String expression, List<String> names) {
     StringBuilder code = new StringBuilder();
     if (!packageName.isEmpty()) {
       code.append("package ").append(packageName).append(";\n");
@@ -97,47 +146,38 @@ public final class ProbeExpressions {
     code.append("@SuppressWarnings(\"all\")\n");
     code.append("final class ").append(simpleName).append(" {\n");
     code.append("  static boolean test(Object $self, Object[] args, Object $returned, Throwable thrown) {\n");
-    if (!method.isStatic()) {
-      code.append("    final ").append(typeName(TypeDescription.ForLoadedType.of(target))).append(" $this = (")
-          .append(typeName(TypeDescription.ForLoadedType.of(target))).append(") $self;\n");
+    if (!isStatic) {
+      String type = typeName(TypeDescription.ForLoadedType.of(target));
+      code.append("    final ").append(type).append(" $this = (").append(type).append(") $self;\n");
       names.add("this");
     }
     int index = 0;
-    for (ParameterDescription parameter : method.getParameters()) {
-      TypeDescription type = parameter.getType().asErasure();
-      String name = parameter.isNamed() ? parameter.getName() : "arg" + index;
-      code.append("    final ").append(typeName(type)).append(' ').append(name).append(" = ").append(cast(type))
-          .append("args[").append(index).append("];\n");
-      names.add(name);
-      index++;
+    for (Variable variable : variables) {
+      code.append("    final ").append(variable.sourceType()).append(' ').append(variable.name()).append(" = ").append(cast(variable))
+          .append("args[").append(index++).append("];\n");
+      names.add(variable.name());
     }
     names.add("args");
+    if (returned != null) {
+      code.append("    final ").append(returned.sourceType()).append(" returned = ").append(cast(returned)).append("$returned;\n");
+      names.add("returned");
+    }
     if (atExit) {
-      TypeDescription returnType = method.getReturnType().asErasure();
-      if (!returnType.represents(void.class)) {
-        code.append("    final ").append(typeName(returnType)).append(" returned = ").append(cast(returnType))
-            .append("$returned;\n");
-        names.add("returned");
-      }
       names.add("thrown");
     }
     code.append("    return ").append(EXPRESSION_LINE_MARKER).append("\n").append(expression).append("\n    ;\n  }\n}\n");
     return code.toString();
   }
 
-  /** A cast from Object to {@code type}; primitives go through their box. */
-  private static String cast(TypeDescription type) {
-    if (type.isPrimitive()) {
-      return "(" + box(type) + ") ";
-    }
-    return "(" + typeName(type) + ") ";
+  private static String cast(Variable variable) {
+    return "(" + (variable.box() != null ? variable.box() : variable.sourceType()) + ") ";
   }
 
-  private static String box(TypeDescription primitive) {
-    return switch (primitive.getName()) {
+  private static String boxOf(String primitive) {
+    return switch (primitive) {
       case "int" -> "Integer";
       case "char" -> "Character";
-      default -> Character.toUpperCase(primitive.getName().charAt(0)) + primitive.getName().substring(1);
+      default -> Character.toUpperCase(primitive.charAt(0)) + primitive.substring(1);
     };
   }
 

@@ -2,7 +2,7 @@ package dev.jlive.agent.probe;
 
 import dev.jlive.agent.expression.ProbeExpressions;
 import java.lang.invoke.MethodHandle;
-import net.bytebuddy.description.method.MethodDescription;
+import java.util.List;
 
 /**
  * A probe's {@code --when} expression for one method, compiled. For a class that was not loaded
@@ -11,22 +11,27 @@ import net.bytebuddy.description.method.MethodDescription;
  */
 final class Condition {
   private final String expression;
-  private final MethodDescription method;
+  private final boolean isStatic;
+  private final List<ProbeExpressions.Variable> variables;
+  private final ProbeExpressions.Variable returned;
   private final boolean atExit;
   private final boolean allowSideEffects;
   private volatile MethodHandle handle;
   private volatile String failure;
 
-  Condition(String expression, MethodDescription method, boolean atExit, boolean allowSideEffects) {
+  Condition(String expression, boolean isStatic, List<ProbeExpressions.Variable> variables, ProbeExpressions.Variable returned,
+      boolean atExit, boolean allowSideEffects) {
     this.expression = expression;
-    this.method = method;
+    this.isStatic = isStatic;
+    this.variables = variables;
+    this.returned = returned;
     this.atExit = atExit;
     this.allowSideEffects = allowSideEffects;
   }
 
   /** Compiles against the loaded class; throws {@link dev.jlive.protocol.JLiveException} with the compiler's message. */
   void compile(Class<?> target) {
-    handle = ProbeExpressions.condition(target, method, expression, atExit, allowSideEffects);
+    handle = ProbeExpressions.condition(target, isStatic, variables, returned, atExit, expression, allowSideEffects);
   }
 
   void failedToCompile(String why) {

@@ -87,8 +87,13 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
       return 0L;
     }
     long now = System.nanoTime();
-    if (site.probe().spec.point() == ProbeSpec.Point.ENTRY) {
-      act(site, new ProbeCall(self, args, null, null, 0L, ProbeSpec.Point.ENTRY), now);
+    ProbeSpec.Point point = site.probe().spec.point();
+    if (site.probe().spec.kind() == ProbeSpec.Kind.COUNT) {
+      // A counting line probe: hit() counted it.
+      return now;
+    }
+    if (point == ProbeSpec.Point.ENTRY || point == ProbeSpec.Point.LINE) {
+      act(site, new ProbeCall(self, args, null, null, 0L, point), now);
     }
     return now;
   }
@@ -128,7 +133,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     try {
       switch (probe.spec.kind()) {
         case LOG -> emit(site, call, site.template().render(call), null);
-        case CAPTURE -> emit(site, call, null, snapshot(call));
+        case CAPTURE -> emit(site, call, null, snapshot(site, call));
         default -> {
           // Counting kinds never come through here.
         }
@@ -167,13 +172,21 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
   }
 
-  private static Map<String, Object> snapshot(ProbeCall call) {
+  private static Map<String, Object> snapshot(ProbeSite site, ProbeCall call) {
     Map<String, Object> data = new LinkedHashMap<>();
-    List<Object> args = new ArrayList<>();
-    for (Object arg : call.args()) {
-      args.add(ValueRenderer.tree(arg));
+    if (site.localNames() != null) {
+      Map<String, Object> locals = new LinkedHashMap<>();
+      for (int i = 0; i < site.localNames().size(); i++) {
+        locals.put(site.localNames().get(i), ValueRenderer.tree(call.args()[i]));
+      }
+      data.put("locals", locals);
+    } else {
+      List<Object> args = new ArrayList<>();
+      for (Object arg : call.args()) {
+        args.add(ValueRenderer.tree(arg));
+      }
+      data.put("args", args);
     }
-    data.put("args", args);
     if (call.self() != null) {
       data.put("this", ValueRenderer.fields(call.self()));
     }
@@ -186,7 +199,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
       thrown.put("message", call.thrown().getMessage());
       data.put("thrown", thrown);
     }
-    if (call.point() != ProbeSpec.Point.ENTRY) {
+    if (call.point() == ProbeSpec.Point.EXIT || call.point() == ProbeSpec.Point.EXCEPTION) {
       data.put("elapsedMillis", LatencyHistogram.millis(call.elapsedNanos()));
     }
     data.put("stack", callerFrames(CAPTURE_STACK_DEPTH));

@@ -1,6 +1,7 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
@@ -73,7 +74,8 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   /** One class a probe is woven into, and the site of each of its methods. */
-  private record Installation(ClassLoader loader, String className, List<ProbeSite> sites, Map<String, String> descriptors) {
+  private record Installation(ClassLoader loader, String className, List<ProbeSite> sites, Map<String, String> descriptors,
+      LineTarget line) {
     boolean is(ClassLoader otherLoader, String otherName) {
       return loader == otherLoader && className.equals(otherName);
     }
@@ -123,10 +125,21 @@ public final class ProbeEngine implements WeavingSource {
     Probe probe = new Probe(id, spec, author, this::disabled);
     Installed installed = new Installed(probe, resolution);
     // Build every site first: a template that does not fit a method fails before anything is woven.
-    for (ProbeTargets.Target target : resolution.targets()) {
-      Installation installation = installation(probe, target.type().getClassLoader(), target.type().getName(), target.methods());
+    if (spec.line() > 0) {
+      if (resolution.targets().size() != 1) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "a line probe needs exactly one class, and " + spec.selector() + " matches "
+            + resolution.targets().size(), "name the class without wildcards");
+      }
+      ProbeTargets.Target target = resolution.targets().get(0);
+      Installation installation = lineInstallation(probe, target.type(), target.methods(), spec.line());
       compileConditions(installation, target.type());
       installed.installations.add(installation);
+    } else {
+      for (ProbeTargets.Target target : resolution.targets()) {
+        Installation installation = installation(probe, target.type().getClassLoader(), target.type().getName(), target.methods());
+        compileConditions(installation, target.type());
+        installed.installations.add(installation);
+      }
     }
     installed.installations.forEach(installation -> installation.sites().forEach(dispatcher::put));
     probes.put(id, installed);
@@ -256,7 +269,9 @@ public final class ProbeEngine implements WeavingSource {
       if (installation == null && loaded == null && watchesNewClasses(installed)) {
         installation = installOnLoad(installed, loader, className, description.get());
       }
-      if (installation != null) {
+      if (installation != null && installation.line() != null) {
+        weavings.add(new LineWeaving(installation.line(), installation.sites().get(0).slot()));
+      } else if (installation != null) {
         for (ProbeSite site : installation.sites()) {
           weavings.add(weaving(installed.probe.spec, site, installation.descriptors().get(site.method())));
         }
@@ -327,12 +342,33 @@ public final class ProbeEngine implements WeavingSource {
       String display = simpleClass + "#" + ProbeTargets.display(method);
       Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
           ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display) : null;
+      boolean atExit = probe.spec.point() == ProbeSpec.Point.EXIT || probe.spec.point() == ProbeSpec.Point.EXCEPTION;
+      ProbeExpressions.Variable returned = atExit && probe.spec.point() == ProbeSpec.Point.EXIT
+          && !method.getReturnType().asErasure().represents(void.class)
+          ? ProbeExpressions.Variable.of("returned", method.getReturnType().asErasure()) : null;
       Condition condition = probe.spec.when() == null ? null
-          : new Condition(probe.spec.when(), method, probe.spec.point() != ProbeSpec.Point.ENTRY, probe.spec.allowSideEffects());
-      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition));
+          : new Condition(probe.spec.when(), method.isStatic(), ProbeExpressions.parameters(method), returned, atExit,
+              probe.spec.allowSideEffects());
+      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition, null));
       descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
-    return new Installation(loader, className, List.copyOf(sites), descriptors);
+    return new Installation(loader, className, List.copyOf(sites), descriptors, null);
+  }
+
+  /** One site before a source line, with the locals in scope there as its variables. */
+  private Installation lineInstallation(Probe probe, Class<?> type, List<MethodDescription> methods, int line) {
+    LineTarget target = LineTarget.find(type, line, (name, descriptor) -> methods.stream()
+        .anyMatch(method -> (method.isConstructor() ? "<init>" : method.getName()).equals(name) && method.getDescriptor().equals(descriptor)));
+    List<String> names = target.locals().stream().map(LineTarget.Local::name).toList();
+    String display = type.getSimpleName().isEmpty() ? type.getName() : type.getName().substring(type.getName().lastIndexOf('.') + 1);
+    display = display + "#" + target.methodName() + ":" + line;
+    Template template = probe.spec.kind() == ProbeSpec.Kind.LOG ? Template.parse(probe.spec.template(), names, display) : null;
+    Condition condition = probe.spec.when() == null ? null
+        : new Condition(probe.spec.when(), target.isStatic() || target.methodName().equals("<init>"),
+            target.locals().stream().map(local -> ProbeExpressions.Variable.fromDescriptor(local.name(), local.descriptor())).toList(),
+            null, false, probe.spec.allowSideEffects());
+    ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, type.getClassLoader(), display, template, condition, names);
+    return new Installation(type.getClassLoader(), type.getName(), List.of(site), Map.of(), target);
   }
 
   private static Weaving weaving(ProbeSpec spec, ProbeSite site, String nameAndDescriptor) {

@@ -7,5 +7,7 @@ package dev.jlive.agent.probe;
  * @param loader the loader of the probed class, whose logging framework log probes write to
  * @param template the probe's message resolved against this method's parameter names, or null
  * @param condition the compiled {@code --when} expression for this method, or null
+ * @param localNames for a line probe, the names of the locals whose values come as arguments; else null
  */
-record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template, Condition condition) {}
+record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template, Condition condition,
+    java.util.List<String> localNames) {}

@@ -21,10 +21,12 @@ import java.util.Map;
  * @param appLog true to also write log lines to the application's own logger
  * @param when a Java boolean expression the call must satisfy, or null
  * @param allowSideEffects true to accept a condition that is not provably read-only
+ * @param line the source line a line probe acts before, 0 for method probes
  */
 public record ProbeSpec(
     MethodSelector selector, Kind kind, Point point, String template, int sampleOneIn, int ratePerSecond, long maxHits,
-    Duration timeToLive, double cpuPercent, boolean waitForClass, boolean appLog, String when, boolean allowSideEffects) {
+    Duration timeToLive, double cpuPercent, boolean waitForClass, boolean appLog, String when, boolean allowSideEffects,
+    int line) {
 
   /** What a probe does at its point. */
   public enum Kind {
@@ -44,7 +46,9 @@ public record ProbeSpec(
   public enum Point {
     ENTRY,
     EXIT,
-    EXCEPTION
+    EXCEPTION,
+    /** Before a source line runs ({@code --line}). */
+    LINE
   }
 
   static final int DEFAULT_RATE = 100;
@@ -84,8 +88,21 @@ public record ProbeSpec(
       throw bad("--when applies to log and capture probes", "drop --when, or use --log or --capture");
     }
     boolean sideEffects = Boolean.TRUE.equals(body.get("allowSideEffects"));
+    int line = (int) number(body, "line", 0, 1, Integer.MAX_VALUE);
+    if (line > 0) {
+      if (body.containsKey("at")) {
+        throw bad("a line probe acts before its line; --at does not apply", "drop --at, or drop --line");
+      }
+      if (kind != Kind.LOG && kind != Kind.CAPTURE && kind != Kind.COUNT) {
+        throw bad("line probes can log, capture or count", "use --log, --capture or --count with --line");
+      }
+      if (wait) {
+        throw bad("a line probe needs its class loaded, to read its line and variable tables", "drop --wait");
+      }
+      point = Point.LINE;
+    }
     return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait, appLog,
-        when, sideEffects);
+        when, sideEffects, line);
   }
 
   public Map<String, Object> toJson() {
@@ -106,6 +123,9 @@ public record ProbeSpec(
     }
     if (when != null) {
       json.put("when", when);
+    }
+    if (line > 0) {
+      json.put("line", line);
     }
     return json;
   }

@@ -44,6 +44,9 @@ public final class ProbeAddCommand extends AgentCommand {
     boolean callers;
   }
 
+  @Option(names = "--line", paramLabel = "N", description = "Act before source line N runs (log, capture or count); locals in scope are visible by name.")
+  Integer line;
+
   @Option(names = "--at", paramLabel = "POINT", description = "entry (default), exit or exception: where --log and --capture act.")
   String at;
 
@@ -88,6 +91,9 @@ public final class ProbeAddCommand extends AgentCommand {
     }
     if (at != null) {
       body.put("at", at);
+    }
+    if (line != null) {
+      body.put("line", line);
     }
     if (sample != null) {
       body.put("sampleOneIn", parseSample(sample));

@@ -48,6 +48,7 @@ public final class ProbeTargetApp {
           }
           System.out.println("bomb done ok=" + ok);
         }
+        case "sum" -> System.out.println("sum done " + calculator.sumOfSquares(times));
         case "lazy" -> System.out.println("lazy done " + new LazyThing().run(times));
         case "french" -> {
           Greeter french = new FrenchGreeter();
@@ -82,6 +83,15 @@ public final class ProbeTargetApp {
 
     public long divide(long dividend, long divisor) {
       return dividend / divisor;
+    }
+
+    public long sumOfSquares(int n) {
+      long total = 0;
+      for (int i = 1; i <= n; i++) {
+        long square = (long) i * i;
+        total += square; // line probe here
+      }
+      return total;
     }
 
     public boolean inspect(Optional<Bomb> value) {
