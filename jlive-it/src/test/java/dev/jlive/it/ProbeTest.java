@@ -101,6 +101,21 @@ class ProbeTest {
   }
 
   @Test
+  void templatePlaceholdersMayBeJavaExpressions() throws Exception {
+    String id = add(CALCULATOR + "#add(int,int)", "--log", "{a} + {b} = {a + b}, name {this.name.toUpperCase()}, odd {a % 2 == 1}");
+    app.ask("add 2", "add done");
+    assertThat(tail(id, 2)).extracting(event -> event.get("message"))
+        .containsExactly("0 + 1 = 1, name \"CALC\", odd false", "1 + 1 = 2, name \"CALC\", odd true");
+
+    CliRun broken = jlive("probe", "add", pid, CALCULATOR + "#add(int,int)", "--log", "{a +* b}");
+    assertThat(broken.exitCode()).isEqualTo(8);
+    assertThat(broken.stderr()).contains("the template expression 'a +* b' does not compile");
+
+    CliRun mutating = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{this.add(1, 2)}");
+    assertThat(mutating.stderr()).contains("the template expression 'this.add(1, 2)' could change the application's state");
+  }
+
+  @Test
   void aConditionThatCouldChangeStateIsRefusedUnlessAllowed() {
     CliRun mutating = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when", "this.add(1, 2) > 0");
     assertThat(mutating.exitCode()).isEqualTo(8);

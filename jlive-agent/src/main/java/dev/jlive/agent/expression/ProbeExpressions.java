@@ -34,6 +34,10 @@ public final class ProbeExpressions {
   public static final MethodType CONDITION = MethodType.methodType(boolean.class, Object.class, Object[].class, Object.class,
       Throwable.class);
 
+  /** How a compiled template value is called: (self, args, returned, thrown) to any value, boxed. */
+  public static final MethodType VALUE = MethodType.methodType(Object.class, Object.class, Object[].class, Object.class,
+      Throwable.class);
+
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final String EXPRESSION_LINE_MARKER = "/*expression*/";
 
@@ -98,6 +102,17 @@ public final class ProbeExpressions {
    */
   public static MethodHandle condition(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned, boolean atExit,
       String expression, boolean allowSideEffects) {
+    return compile(target, isStatic, variables, returned, atExit, expression, allowSideEffects, CONDITION, "the condition");
+  }
+
+  /** Compiles a template placeholder's expression; its value is rendered like any other. */
+  public static MethodHandle value(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned, boolean atExit,
+      String expression, boolean allowSideEffects) {
+    return compile(target, isStatic, variables, returned, atExit, expression, allowSideEffects, VALUE, "the template expression");
+  }
+
+  private static MethodHandle compile(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned,
+      boolean atExit, String expression, boolean allowSideEffects, MethodType type, String what) {
     if (target.getModule().isNamed()) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--when is not available for classes in named modules such as "
           + target.getName(), "probe an application method that calls it instead");
@@ -106,7 +121,8 @@ public final class ProbeExpressions {
     String packageName = target.getPackageName();
     String className = packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
     List<String> names = new ArrayList<>();
-    String source = source(packageName, simpleName, target, isStatic, variables, returned, atExit, rewrite(expression), names);
+    String source = source(packageName, simpleName, target, isStatic, variables, returned, atExit, rewrite(expression), names,
+        type.returnType() == boolean.class ? "boolean" : "Object");
     Compilation compilation;
     try {
       compilation = InTargetCompiler.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
@@ -116,36 +132,36 @@ public final class ProbeExpressions {
           "use a probe without --when, or run the service on a JDK");
     }
     if (!compilation.succeeded()) {
-      throw compileError(expression, rewrite(expression), source, compilation, names);
+      throw compileError(what, expression, rewrite(expression), source, compilation, names);
     }
     byte[] bytes = compilation.classes().get(className);
     if (!allowSideEffects) {
       List<String> violations = ReadOnlyCheck.violations(bytes, target.getClassLoader());
       if (!violations.isEmpty()) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "the condition '" + expression + "' could change the application's state: "
-            + String.join("; ", violations).replace(className + ".test", "the condition"),
+        throw new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' could change the application's state: "
+            + String.join("; ", violations).replace(className + ".test", what),
             "use only reads (fields, getters, String and Math methods), or pass --allow-side-effects if you mean it");
       }
     }
     try {
       MethodHandles.Lookup lookup = NestmateLookup.in(target);
       Class<?> hidden = lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
-      return lookup.in(hidden).findStatic(hidden, "test", CONDITION);
+      return lookup.in(hidden).findStatic(hidden, "test", type);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the condition compiled but could not be defined next to "
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, what + " compiled but could not be defined next to "
           + target.getName() + ": " + e, "see the agent log");
     }
   }
 
   private static String source(String packageName, String simpleName, Class<?> target, boolean isStatic, List<Variable> variables,
-      Variable returned, boolean atExit, String expression, List<String> names) {
+      Variable returned, boolean atExit, String expression, List<String> names, String resultType) {
     StringBuilder code = new StringBuilder();
     if (!packageName.isEmpty()) {
       code.append("package ").append(packageName).append(";\n");
     }
     code.append("@SuppressWarnings(\"all\")\n");
     code.append("final class ").append(simpleName).append(" {\n");
-    code.append("  static boolean test(Object $self, Object[] args, Object $returned, Throwable thrown) {\n");
+    code.append("  static ").append(resultType).append(" test(Object $self, Object[] args, Object $returned, Throwable thrown) {\n");
     if (!isStatic) {
       String type = typeName(TypeDescription.ForLoadedType.of(target));
       code.append("    final ").append(type).append(" $this = (").append(type).append(") $self;\n");
@@ -226,8 +242,8 @@ public final class ProbeExpressions {
     return column - shift;
   }
 
-  private static JLiveException compileError(String expression, String rewritten, String source, Compilation compilation,
-      List<String> names) {
+  private static JLiveException compileError(String what, String expression, String rewritten, String source,
+      Compilation compilation, List<String> names) {
     long expressionLine = source.substring(0, source.indexOf(EXPRESSION_LINE_MARKER)).chars().filter(c -> c == '\n').count() + 2;
     List<String> messages = new ArrayList<>();
     for (Problem problem : compilation.problems()) {
@@ -241,8 +257,8 @@ public final class ProbeExpressions {
         messages.add(message);
       }
     }
-    return new JLiveException(ErrorCode.BAD_REQUEST, "the condition '" + expression + "' does not compile: "
-        + String.join("; ", messages), "it is a Java boolean expression over " + String.join(", ", names)
+    return new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' does not compile: "
+        + String.join("; ", messages), "it is a Java expression over " + String.join(", ", names)
         + " (columns count from 1)");
   }
 }

@@ -116,7 +116,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   private void act(ProbeSite site, ProbeCall call, long now) {
     Probe probe = site.probe();
-    Condition condition = site.condition();
+    ProbeExpression condition = site.condition();
     if (condition != null) {
       try {
         if (!condition.test(call)) {

@@ -328,8 +328,8 @@ public final class ProbeEngine implements WeavingSource {
   /** Compiles the conditions of a class's sites now that it is loaded; the first error fails the add. */
   private static void compileConditions(Installation installation, Class<?> type) {
     for (ProbeSite site : installation.sites()) {
-      if (site.condition() != null) {
-        site.condition().compile(type);
+      for (ProbeExpression expression : site.expressions()) {
+        expression.compile(type);
       }
     }
   }
@@ -340,15 +340,15 @@ public final class ProbeEngine implements WeavingSource {
     String simpleClass = className.substring(className.lastIndexOf('.') + 1);
     for (MethodDescription method : methods) {
       String display = simpleClass + "#" + ProbeTargets.display(method);
-      Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
-          ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display) : null;
       boolean atExit = probe.spec.point() == ProbeSpec.Point.EXIT || probe.spec.point() == ProbeSpec.Point.EXCEPTION;
       ProbeExpressions.Variable returned = atExit && probe.spec.point() == ProbeSpec.Point.EXIT
           && !method.getReturnType().asErasure().represents(void.class)
           ? ProbeExpressions.Variable.of("returned", method.getReturnType().asErasure()) : null;
-      Condition condition = probe.spec.when() == null ? null
-          : new Condition(probe.spec.when(), method.isStatic(), ProbeExpressions.parameters(method), returned, atExit,
-              probe.spec.allowSideEffects());
+      ProbeExpression.Scope scope = new ProbeExpression.Scope(method.isStatic() || method.isConstructor(),
+          ProbeExpressions.parameters(method), returned, atExit, probe.spec.allowSideEffects());
+      Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
+          ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display, scope) : null;
+      ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
       sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition, null));
       descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
@@ -362,11 +362,11 @@ public final class ProbeEngine implements WeavingSource {
     List<String> names = target.locals().stream().map(LineTarget.Local::name).toList();
     String display = type.getSimpleName().isEmpty() ? type.getName() : type.getName().substring(type.getName().lastIndexOf('.') + 1);
     display = display + "#" + target.methodName() + ":" + line;
-    Template template = probe.spec.kind() == ProbeSpec.Kind.LOG ? Template.parse(probe.spec.template(), names, display) : null;
-    Condition condition = probe.spec.when() == null ? null
-        : new Condition(probe.spec.when(), target.isStatic() || target.methodName().equals("<init>"),
-            target.locals().stream().map(local -> ProbeExpressions.Variable.fromDescriptor(local.name(), local.descriptor())).toList(),
-            null, false, probe.spec.allowSideEffects());
+    ProbeExpression.Scope scope = new ProbeExpression.Scope(target.isStatic() || target.methodName().equals("<init>"),
+        target.locals().stream().map(local -> ProbeExpressions.Variable.fromDescriptor(local.name(), local.descriptor())).toList(),
+        null, false, probe.spec.allowSideEffects());
+    Template template = probe.spec.kind() == ProbeSpec.Kind.LOG ? Template.parse(probe.spec.template(), names, display, scope) : null;
+    ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
     ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, type.getClassLoader(), display, template, condition, names);
     return new Installation(type.getClassLoader(), type.getName(), List.of(site), Map.of(), target);
   }
@@ -440,7 +440,8 @@ public final class ProbeEngine implements WeavingSource {
   private void compilePendingConditions() {
     for (Installed installed : probes.values()) {
       List<Installation> pending = installed.installations.stream()
-          .filter(installation -> installation.sites().stream().anyMatch(site -> site.condition() != null && site.condition().isPending()))
+          .filter(installation -> installation.sites().stream()
+              .anyMatch(site -> site.expressions().stream().anyMatch(ProbeExpression::isPending)))
           .toList();
       if (pending.isEmpty()) {
         continue;
@@ -450,12 +451,14 @@ public final class ProbeEngine implements WeavingSource {
         for (Class<?> type : loaded) {
           if (installation.is(type.getClassLoader(), type.getName())) {
             for (ProbeSite site : installation.sites()) {
-              try {
-                site.condition().compile(type);
-              } catch (RuntimeException e) {
-                site.condition().failedToCompile(e.getMessage());
-                log.log(System.Logger.Level.WARNING, "probe " + installed.probe.id + ": the condition does not compile for "
-                    + type.getName() + ": " + e.getMessage());
+              for (ProbeExpression expression : site.expressions()) {
+                try {
+                  expression.compile(type);
+                } catch (RuntimeException e) {
+                  expression.failedToCompile(e.getMessage());
+                  log.log(System.Logger.Level.WARNING, "probe " + installed.probe.id + ": an expression does not compile for "
+                      + type.getName() + ": " + e.getMessage());
+                }
               }
             }
           }

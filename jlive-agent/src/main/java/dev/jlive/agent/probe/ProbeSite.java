@@ -9,5 +9,18 @@ package dev.jlive.agent.probe;
  * @param condition the compiled {@code --when} expression for this method, or null
  * @param localNames for a line probe, the names of the locals whose values come as arguments; else null
  */
-record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template, Condition condition,
-    java.util.List<String> localNames) {}
+record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template, ProbeExpression condition,
+    java.util.List<String> localNames) {
+
+  /** Every Java expression of the site that needs compiling: the condition and template values. */
+  java.util.List<ProbeExpression> expressions() {
+    java.util.List<ProbeExpression> all = new java.util.ArrayList<>();
+    if (condition != null) {
+      all.add(condition);
+    }
+    if (template != null) {
+      all.addAll(template.expressions());
+    }
+    return all;
+  }
+}

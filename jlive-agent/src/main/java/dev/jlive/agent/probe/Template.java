@@ -15,21 +15,34 @@ import java.util.function.Function;
  * or was compiled with {@code -parameters}) or position ({@code {args[1]}}, {@code {args}} for
  * all); {@code {this}} and its fields ({@code {this.items}}, {@code {this.owner.name}});
  * {@code {return}}, {@code {thrown}}, {@code {elapsed}} (milliseconds), {@code {thread}},
- * {@code {method}}. {@code {{} and {@code }}} write braces.
+ * {@code {method}}. {@code {{} and {@code }}} write braces. Anything else in braces is a Java
+ * expression over the same names ({@code {quantity * priceCents}}, {@code {this.items.size()}}),
+ * compiled in the target like a {@code --when} condition and checked to be read-only.
  */
 final class Template {
-  private final List<Function<ProbeCall, String>> parts;
+  /** A placeholder that names a value; anything else in braces is a Java expression. */
+  private static final java.util.regex.Pattern REFERENCE =
+      java.util.regex.Pattern.compile("(args\\[\\d+]|[A-Za-z_$][\\w$]*)(\\.[A-Za-z_$][\\w$]*)*");
 
-  private Template(List<Function<ProbeCall, String>> parts) {
+  private final List<Function<ProbeCall, String>> parts;
+  private final List<ProbeExpression> expressions;
+
+  private Template(List<Function<ProbeCall, String>> parts, List<ProbeExpression> expressions) {
     this.parts = parts;
+    this.expressions = expressions;
+  }
+
+  List<ProbeExpression> expressions() {
+    return expressions;
   }
 
   /**
    * @param parameterNames the probed method's parameter names, or null where they are unknown
    * @param methodName how {@code {method}} renders
    */
-  static Template parse(String text, List<String> parameterNames, String methodName) {
+  static Template parse(String text, List<String> parameterNames, String methodName, ProbeExpression.Scope scope) {
     List<Function<ProbeCall, String>> parts = new ArrayList<>();
+    List<ProbeExpression> expressions = new ArrayList<>();
     StringBuilder literal = new StringBuilder();
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
@@ -46,7 +59,20 @@ final class Template {
           parts.add(call -> fixed);
           literal.setLength(0);
         }
-        parts.add(placeholder(text.substring(i + 1, close).trim(), i, parameterNames, methodName));
+        String inside = text.substring(i + 1, close).trim();
+        if (REFERENCE.matcher(inside).matches()) {
+          parts.add(placeholder(inside, i, parameterNames, methodName));
+        } else {
+          ProbeExpression expression = ProbeExpression.value(inside, scope);
+          expressions.add(expression);
+          parts.add(call -> {
+            try {
+              return ValueRenderer.text(expression.value(call));
+            } catch (Throwable failure) {
+              throw new ExpressionFailed(failure);
+            }
+          });
+        }
         i = close;
       } else {
         literal.append(c);
@@ -56,7 +82,16 @@ final class Template {
       String fixed = literal.toString();
       parts.add(call -> fixed);
     }
-    return new Template(List.copyOf(parts));
+    return new Template(List.copyOf(parts), List.copyOf(expressions));
+  }
+
+  /** A template expression threw: the probe counts it as its own failure. */
+  static final class ExpressionFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ExpressionFailed(Throwable cause) {
+      super(cause.toString(), cause);
+    }
   }
 
   String render(ProbeCall call) {
