@@ -239,6 +239,18 @@ class ProbeTest {
   }
 
   @Test
+  void aProbeOverItsCpuShareDisablesItself() throws Exception {
+    // A template that builds a large string on every call: far more work than the call itself.
+    String id = add(CALCULATOR + "#add(int,int)", "--log", "{\"x\".repeat(200000).length() + a}", "--rate", "100000",
+        "--cpu", "1", "--no-app-log");
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      assertThat(app.ask("add 300", "add done")).isEqualTo("add done sum=45150");
+      return state(id).get("state").equals("disabled");
+    });
+    assertThat((String) state(id).get("reason")).matches("used [\\d.]+% of a CPU over [\\d.]+ s, above its cap of 1.0%");
+  }
+
+  @Test
   void aProbeWhoseCodeKeepsFailingDisablesItselfAndNeverThrowsIntoTheApp() throws Exception {
     String id = add(CALCULATOR + "#inspect", "--log", "value={value}");
     assertThat(app.ask("bomb 20", "bomb done")).isEqualTo("bomb done ok=20");
