@@ -48,8 +48,13 @@ public final class ClassSearch {
    * the agent's own classes are not part of the application.
    */
   public static boolean isVisible(Class<?> type) {
-    return !type.isArray() && !type.isPrimitive() && !type.isHidden()
-        && type.getClassLoader() != ClassSearch.class.getClassLoader();
+    if (type.isArray() || type.isPrimitive() || type.isHidden()) {
+      return false;
+    }
+    ClassLoader loader = type.getClassLoader();
+    ClassLoader agent = ClassSearch.class.getClassLoader();
+    // Also loaders the agent made itself (Byte Buddy defines helpers in loaders of its own).
+    return loader != agent && (loader == null || loader.getClass().getClassLoader() != agent);
   }
 
   static String kind(Class<?> type) {

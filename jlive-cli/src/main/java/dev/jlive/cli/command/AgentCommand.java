@@ -46,6 +46,18 @@ abstract class AgentCommand implements Callable<Integer> {
     return new Connected(client, args.subList(target.isRemote() ? 0 : 1, args.size()));
   }
 
+  /** Connects for a command that takes {@code [PID] [ID]}: one probe, or all when the id is left out. */
+  Connected connectWithOptionalId(List<String> positionals) {
+    List<String> args = positionals == null ? List.of() : positionals;
+    int idCount = args.size() - (target.isRemote() ? 0 : 1);
+    return connect(args, Math.max(0, Math.min(1, idCount)), "PID [ID]");
+  }
+
   /** A client of the agent plus the positionals that came after the pid. */
-  record Connected(AgentClient client, List<String> rest) {}
+  record Connected(AgentClient client, List<String> rest) {
+    /** The first positional after the pid, or null. */
+    String optionalId() {
+      return rest.isEmpty() ? null : rest.get(0);
+    }
+  }
 }

@@ -17,11 +17,9 @@ public final class MetricsCommand extends AgentCommand {
   @Override
   @SuppressWarnings("unchecked")
   public Integer call() {
-    List<String> args = positionals == null ? List.of() : positionals;
-    int wanted = args.size() - (target.isRemote() ? 0 : 1);
-    Connected connected = connect(args, Math.max(0, Math.min(1, wanted)), "PID [ID]");
+    Connected connected = connectWithOptionalId(positionals);
     Map<String, String> query = new HashMap<>();
-    query.put("probe", connected.rest().isEmpty() ? null : connected.rest().get(0));
+    query.put("probe", connected.optionalId());
     Map<String, Object> answer = connected.client().get(Api.PROBE_METRICS, query);
     Printer printer = printer();
     if (printer.isJson()) {

@@ -33,10 +33,8 @@ public final class TailCommand extends AgentCommand {
   @Override
   @SuppressWarnings("unchecked")
   public Integer call() {
-    List<String> args = positionals == null ? List.of() : positionals;
-    int wanted = args.size() - (target.isRemote() ? 0 : 1);
-    Connected connected = connect(args, Math.max(0, Math.min(1, wanted)), "PID [ID]");
-    String probe = connected.rest().isEmpty() ? null : connected.rest().get(0);
+    Connected connected = connectWithOptionalId(positionals);
+    String probe = connected.optionalId();
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
     Printer printer = printer();
     java.util.regex.Pattern filter = grep == null ? null : compile(grep);
