@@ -2,6 +2,7 @@ package dev.jlive.agent;
 
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.log.FileLogger;
+import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.server.ControlEndpoint;
@@ -34,6 +35,7 @@ public final class Agent {
   private final ChangeLedger ledger;
   private final ClassPipeline pipeline;
   private final ProbeEngine probes;
+  private final PatchEngine patches;
   private volatile ControlEndpoint endpoint;
   private volatile Path discoveryFile;
   private volatile Thread shutdownHook;
@@ -46,6 +48,7 @@ public final class Agent {
     this.ledger = new ChangeLedger(log);
     this.pipeline = new ClassPipeline(instrumentation, log);
     this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
+    this.patches = new PatchEngine(instrumentation, pipeline, ledger, log);
   }
 
   void start() throws IOException {
@@ -53,7 +56,8 @@ public final class Agent {
     pipeline.start();
     dev.jlive.agent.expression.ProbeExpressions.initialise(instrumentation);
     probes.start();
-    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, this::stopLater);
+    patches.start();
+    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, patches, this::stopLater);
     endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);
     Discovery discovery = new Discovery(pid, endpoint.host(), endpoint.port(), token, Version.current(), startedAt.toEpochMilli());
     discoveryFile = discovery.writeTo(options.runtimeDir());
@@ -82,6 +86,11 @@ public final class Agent {
       probes.stop();
     } catch (RuntimeException e) {
       log.log(System.Logger.Level.ERROR, "could not remove every probe", e);
+    }
+    try {
+      patches.stop();
+    } catch (RuntimeException e) {
+      log.log(System.Logger.Level.ERROR, "could not revert every patch", e);
     }
     pipeline.stop();
     deleteDiscoveryFile();

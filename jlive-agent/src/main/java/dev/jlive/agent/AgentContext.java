@@ -1,6 +1,7 @@
 package dev.jlive.agent;
 
 import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import java.lang.instrument.Instrumentation;
 import java.time.Instant;
@@ -11,4 +12,4 @@ import java.time.Instant;
  * @param requestStop stops the agent after the current answer has been sent
  */
 public record AgentContext(Instrumentation instrumentation, System.Logger log, String mode, Instant startedAt,
-    ChangeLedger ledger, ProbeEngine probes, Runnable requestStop) {}
+    ChangeLedger ledger, ProbeEngine probes, PatchEngine patches, Runnable requestStop) {}

@@ -2,6 +2,9 @@ package dev.jlive.cli;
 
 import dev.jlive.cli.command.AttachCommand;
 import dev.jlive.cli.command.ChangesCommand;
+import dev.jlive.cli.command.DiffCommand;
+import dev.jlive.cli.command.PatchCommand;
+import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.MetricsCommand;
 import dev.jlive.cli.command.ProbeCommand;
 import dev.jlive.cli.command.TailCommand;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         PsCommand.class, AttachCommand.class, DetachCommand.class, InfoCommand.class,
         ThreadsCommand.class, ClassesCommand.class, MethodsCommand.class, ProbeCommand.class, TailCommand.class,
-        MetricsCommand.class, ChangesCommand.class, DemoCommand.class,
+        MetricsCommand.class, PatchCommand.class, DiffCommand.class, RevertCommand.class, ChangesCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -23,6 +23,8 @@ public final class Api {
   public static final String EVENTS = "/v1/events";
   public static final String PROBE_METRICS = "/v1/metrics";
   public static final String CHANGES = "/v1/changes";
+  /** POST applies (sources or class files), GET lists or shows one ({@code ?id=}), DELETE reverts ({@code ?id=}). */
+  public static final String PATCHES = "/v1/patches";
   /** Size and SHA-256 of the bytes a class runs now ({@code ?class=&loader=}). */
   public static final String BYTECODE = "/v1/bytecode";
   /** Probe metrics in Prometheus text format. */

@@ -18,6 +18,7 @@ public final class ChangeLedger {
     WAITING,
     DISABLED,
     REMOVED,
+    REVERTED,
     FAILED;
 
     boolean isLive() {

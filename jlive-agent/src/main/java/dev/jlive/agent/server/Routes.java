@@ -6,6 +6,7 @@ import dev.jlive.agent.inspect.JvmInfo;
 import dev.jlive.agent.inspect.MethodListing;
 import dev.jlive.agent.inspect.ThreadDump;
 import dev.jlive.protocol.Api;
+import dev.jlive.agent.patch.PatchRequest;
 import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.agent.weave.ClassBytes;
 import java.util.ArrayList;
@@ -35,6 +36,11 @@ final class Routes {
       String id = request.require("id", "the probe's id (see `jlive probe list`), or all=true");
       return Map.of("removed", List.of(context.probes().remove(id, "removed by " + request.user())));
     });
+    routes.put("POST " + Api.PATCHES, request -> context.patches().apply(PatchRequest.fromJson(request.body()), request.user()));
+    routes.put("GET " + Api.PATCHES, request -> request.optional("id") == null
+        ? Map.of("patches", context.patches().list()) : context.patches().diff(request.optional("id")));
+    routes.put("DELETE " + Api.PATCHES, request -> context.patches().revert(
+        request.require("id", "the patch's id (see `jlive changes`)"), "reverted by " + request.user()));
     routes.put("GET " + Api.EVENTS, request -> events(context, request));
     routes.put("GET " + Api.PROBE_METRICS, request -> context.probes().metrics(request.optional("probe")));
     routes.put("GET " + Api.PROMETHEUS, request -> new TextAnswer("text/plain; version=0.0.4; charset=utf-8", context.probes().prometheus()));

@@ -126,7 +126,9 @@ public final class ClassPipeline implements ClassFileTransformer {
       if (classBeingRedefined == null && sources.stream().noneMatch(source -> source.mayWeave(loader, className))) {
         return null;
       }
-      ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, classfileBuffer),
+      byte[] replacement = classBeingRedefined == null ? null : baseBytes(loader, className);
+      byte[] base = replacement != null ? replacement : classfileBuffer;
+      ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, base),
           loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
       TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
       Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
@@ -135,7 +137,7 @@ public final class ClassPipeline implements ClassFileTransformer {
         weavings.addAll(source.weavingsFor(loader, className, classBeingRedefined, description));
       }
       if (weavings.isEmpty()) {
-        return null;
+        return replacement;
       }
       DynamicType.Builder<?> builder = byteBuddy.redefine(description.get(), locator);
       for (Weaving weaving : weavings) {
@@ -146,6 +148,60 @@ public final class ClassPipeline implements ClassFileTransformer {
       failures.put(key(loader, className), t);
       log.log(System.Logger.Level.WARNING, "could not weave " + className, t);
       return null;
+    }
+  }
+
+  private byte[] baseBytes(ClassLoader loader, String className) {
+    for (WeavingSource source : sources) {
+      byte[] bytes = source.baseBytes(loader, className);
+      if (bytes != null) {
+        return bytes;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The bytes the class would run with {@code base} as its base bytes and today's weavings, made
+   * without touching the class: a patch checks them before it asks the JVM for anything, so that
+   * a weaving failure cannot leave half of a patch applied.
+   */
+  public byte[] preview(Class<?> type, byte[] base) {
+    String className = type.getName();
+    ClassLoader loader = type.getClassLoader();
+    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, base),
+        loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+    TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
+    Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
+    List<Weaving> weavings = new ArrayList<>();
+    for (WeavingSource source : sources) {
+      weavings.addAll(source.weavingsFor(loader, className, type, description));
+    }
+    if (weavings.isEmpty()) {
+      return base;
+    }
+    DynamicType.Builder<?> builder = byteBuddy.redefine(description.get(), locator);
+    for (Weaving weaving : weavings) {
+      builder = builder.visit(weaving.visitor());
+    }
+    return builder.make(pool).getBytes();
+  }
+
+  /**
+   * Retransforms several classes in one call, so the JVM swaps them together or not at all.
+   *
+   * @throws IllegalStateException naming the first class whose bytes could not be produced
+   */
+  public void retransformTogether(List<Class<?>> classes) throws UnmodifiableClassException {
+    for (Class<?> type : classes) {
+      failures.remove(key(type.getClassLoader(), type.getName()));
+    }
+    instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+    for (Class<?> type : classes) {
+      Throwable failure = failures.remove(key(type.getClassLoader(), type.getName()));
+      if (failure != null) {
+        throw new IllegalStateException("could not produce the bytes of " + type.getName() + ": " + describe(failure), failure);
+      }
     }
   }
 

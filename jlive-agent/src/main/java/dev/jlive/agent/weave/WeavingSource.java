@@ -21,4 +21,12 @@ public interface WeavingSource {
 
   /** Cheap first test, called for every class loaded: false means no weaving for this name. */
   boolean mayWeave(ClassLoader loader, String className);
+
+  /**
+   * Bytes to use instead of the class's base bytes (a patch), or null. The first source that
+   * answers wins; weavings then apply on top of them.
+   */
+  default byte[] baseBytes(ClassLoader loader, String className) {
+    return null;
+  }
 }

@@ -1,0 +1,178 @@
+package dev.jlive.agent.patch;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * What of a class the JVM lets a redefinition keep or change: its declaration, fields and methods
+ * (which must stay), and a digest of each method's code (which may change). Line numbers and
+ * local variable names are left out of the digests, so moving code in the source does not count
+ * as changing it.
+ *
+ * @param methods "name descriptor" to access flags
+ * @param bodies "name descriptor" to a digest of the instructions
+ */
+record ClassShape(String name, int access, String superName, List<String> interfaces, Map<String, Integer> fields,
+    Map<String, Integer> methods, Map<String, String> bodies, int majorVersion) {
+
+  /** Access flags the JVM compares; ACC_SUPER and ACC_SYNCHRONIZED-like flags on the class are not among them. */
+  private static final int CLASS_FLAGS = Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT
+      | Opcodes.ACC_ANNOTATION | Opcodes.ACC_ENUM;
+  private static final int MEMBER_FLAGS = 0xFFFF & ~Opcodes.ACC_SYNTHETIC & ~0x1000 & ~Opcodes.ACC_DEPRECATED;
+
+  static ClassShape of(byte[] bytes) {
+    ClassReader reader = new ClassReader(bytes);
+    Map<String, Integer> fields = new LinkedHashMap<>();
+    Map<String, Integer> methods = new LinkedHashMap<>();
+    Map<String, String> bodies = new LinkedHashMap<>();
+    String[] header = new String[2];
+    int[] access = new int[1];
+    List<String> interfaces = new ArrayList<>();
+    reader.accept(new ClassVisitor(Opcodes.ASM9) {
+      @Override
+      public void visit(int version, int classAccess, String className, String signature, String superName, String[] ifaces) {
+        header[0] = className;
+        header[1] = superName;
+        access[0] = classAccess & CLASS_FLAGS;
+        interfaces.addAll(Arrays.asList(ifaces == null ? new String[0] : ifaces));
+      }
+
+      @Override
+      public FieldVisitor visitField(int fieldAccess, String fieldName, String descriptor, String signature, Object value) {
+        fields.put(fieldName + " " + descriptor, fieldAccess & MEMBER_FLAGS);
+        return null;
+      }
+
+      @Override
+      public MethodVisitor visitMethod(int methodAccess, String methodName, String descriptor, String signature, String[] exceptions) {
+        String key = methodName + " " + descriptor;
+        methods.put(key, methodAccess & MEMBER_FLAGS);
+        return new BodyDigest(digest -> bodies.put(key, digest));
+      }
+    }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    int major = ((bytes[6] & 0xFF) << 8) | (bytes[7] & 0xFF);
+    return new ClassShape(header[0].replace('/', '.'), access[0], header[1], List.copyOf(interfaces), fields, methods, bodies, major);
+  }
+
+  /** Writes every instruction, with its operands and labels by order of appearance, into a digest. */
+  private static final class BodyDigest extends MethodVisitor {
+    private final java.util.function.Consumer<String> done;
+    private final StringBuilder text = new StringBuilder();
+    private final Map<Label, Integer> labels = new HashMap<>();
+
+    BodyDigest(java.util.function.Consumer<String> done) {
+      super(Opcodes.ASM9);
+      this.done = done;
+    }
+
+    private String label(Label label) {
+      return "L" + labels.computeIfAbsent(label, l -> labels.size());
+    }
+
+    private void add(Object... parts) {
+      for (Object part : parts) {
+        text.append(part instanceof Label label ? label(label) : String.valueOf(part)).append(' ');
+      }
+      text.append('\n');
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+      add(opcode);
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+      add(opcode, operand);
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int varIndex) {
+      add(opcode, varIndex);
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+      add(opcode, type);
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+      add(opcode, owner, name, descriptor);
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+      add(opcode, owner, name, descriptor, isInterface);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+      add("indy", name, descriptor, bootstrap, Arrays.deepToString(arguments));
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+      add(opcode, label);
+    }
+
+    @Override
+    public void visitLabel(Label label) {
+      add("label", label);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+      add("ldc", value, value == null ? "" : value.getClass().getSimpleName());
+    }
+
+    @Override
+    public void visitIincInsn(int varIndex, int increment) {
+      add("iinc", varIndex, increment);
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... targets) {
+      add("tableswitch", min, max, dflt, Arrays.stream(targets).map(this::label).toList());
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] targets) {
+      add("lookupswitch", dflt, Arrays.toString(keys), Arrays.stream(targets).map(this::label).toList());
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String descriptor, int dimensions) {
+      add("multianewarray", descriptor, dimensions);
+    }
+
+    @Override
+    public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+      add("try", start, end, handler, type);
+    }
+
+    @Override
+    public void visitEnd() {
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        done.accept(HexFormat.of().formatHex(digest, 0, 12));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}

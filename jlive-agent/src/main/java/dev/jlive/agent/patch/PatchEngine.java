@@ -1,0 +1,384 @@
+package dev.jlive.agent.patch;
+
+import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.compile.Compilation;
+import dev.jlive.agent.compile.CompileOptions;
+import dev.jlive.agent.compile.CompilerUnavailableException;
+import dev.jlive.agent.compile.InTargetCompiler;
+import dev.jlive.agent.compile.Problem;
+import dev.jlive.agent.compile.SourceFile;
+import dev.jlive.agent.inspect.ClassLoaders;
+import dev.jlive.agent.inspect.ClassSearch;
+import dev.jlive.agent.weave.ClassPipeline;
+import dev.jlive.agent.weave.Weaving;
+import dev.jlive.agent.weave.WeavingSource;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+
+/**
+ * Gives loaded classes new method bodies, from Java source compiled in the target or from class
+ * files, and takes them back.
+ *
+ * <p>A patch never calls {@code redefineClasses}: it becomes the class's base bytes in the one
+ * class pipeline ({@link #baseBytes}), and the classes are retransformed, all of one patch in a
+ * single call, so the JVM swaps them together or not at all. Probes are woven on top of the new
+ * bytes, so they stay in place across a patch and its revert. Patches stack per class; a revert
+ * takes back the newest patch of each of its classes (an older one cannot be taken out from under
+ * a newer one that was built on it).
+ */
+public final class PatchEngine implements WeavingSource {
+  private final Instrumentation instrumentation;
+  private final ClassPipeline pipeline;
+  private final ChangeLedger ledger;
+  private final System.Logger log;
+  private final Map<String, Patch> patches = new LinkedHashMap<>();
+  private final Map<String, Deque<Layer>> layers = new ConcurrentHashMap<>();
+  private final AtomicInteger nextId = new AtomicInteger();
+
+  /** One class's bytes as a patch left them. */
+  private record Layer(String patchId, Class<?> type, byte[] bytes) {}
+
+  /** A patch as applied: per class, its diff. */
+  private record Patch(String id, String author, Instant appliedAt, String digest, List<Class<?>> classes, List<ClassDiff> diffs) {}
+
+  public PatchEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, System.Logger log) {
+    this.instrumentation = instrumentation;
+    this.pipeline = pipeline;
+    this.ledger = ledger;
+    this.log = log;
+  }
+
+  public void start() {
+    pipeline.addSource(this);
+  }
+
+  /** Takes back every patch, newest first. */
+  public synchronized void stop() {
+    List<String> ids = new ArrayList<>(patches.keySet());
+    for (int i = ids.size() - 1; i >= 0; i--) {
+      try {
+        revert(ids.get(i), "agent stopped");
+      } catch (RuntimeException e) {
+        log.log(System.Logger.Level.ERROR, "could not revert patch " + ids.get(i), e);
+      }
+    }
+    pipeline.removeSource(this);
+  }
+
+  // ---- applying ----
+
+  public synchronized Map<String, Object> apply(PatchRequest request, String author) {
+    Map<Class<?>, byte[]> candidates = request.hasSources() ? compile(request) : fromClassFiles(request);
+    List<Class<?>> classes = new ArrayList<>();
+    List<ClassDiff> diffs = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
+    Map<Class<?>, byte[]> changed = new LinkedHashMap<>();
+    for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
+      Class<?> type = candidate.getKey();
+      ClassDiff diff = ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));
+      if (!diff.refused().isEmpty()) {
+        refusals.add(type.getName() + ": " + String.join("; ", diff.refused()));
+      } else if (!diff.changedMethods().isEmpty()) {
+        classes.add(type);
+        diffs.add(diff);
+        changed.put(type, candidate.getValue());
+      }
+    }
+    if (!refusals.isEmpty()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM can only change method bodies, and this patch "
+          + String.join(" | ", refusals), "keep every field, method, signature, modifier, superclass and interface as it is; "
+          + "a change of shape needs a restart");
+    }
+    if (changed.isEmpty()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch changes no method of " + candidates.keySet().stream()
+          .map(Class::getName).toList(), "nothing to do: the running code is already like this");
+    }
+    String digest = digest(request);
+    Map<String, Object> report = report(request.dryRun() ? null : "x" + (nextId.get() + 1), classes, diffs, digest);
+    if (request.dryRun()) {
+      report.put("dryRun", true);
+      return report;
+    }
+    // Weave first, off to the side: a failure here must not leave half of the patch applied.
+    for (Map.Entry<Class<?>, byte[]> entry : changed.entrySet()) {
+      try {
+        pipeline.preview(entry.getKey(), entry.getValue());
+      } catch (RuntimeException e) {
+        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the probes on " + entry.getKey().getName()
+            + " could not be woven into the patched code: " + e, "remove the probes first (`jlive probe rm`)");
+      }
+    }
+    String id = "x" + nextId.incrementAndGet();
+    changed.forEach((type, bytes) -> layers.computeIfAbsent(key(type), k -> new ArrayDeque<>()).push(new Layer(id, type, bytes)));
+    try {
+      pipeline.retransformTogether(classes);
+    } catch (Throwable e) {
+      changed.keySet().forEach(type -> layers.get(key(type)).pop());
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM refused the patch, and nothing changed: " + e,
+          "a VerifyError means the new bytes are invalid for this JVM; check the class file version and dependencies");
+    }
+    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs));
+    ledger.record(id, "patch", describe(diffs), author, ChangeLedger.State.ACTIVE);
+    report.put("id", id);
+    report.put("safepoint", "immediate");
+    return report;
+  }
+
+  /** The bytes the class runs without probes: its newest patch, or the class file it was loaded from. */
+  private byte[] runningBase(Class<?> type) {
+    Deque<Layer> stack = layers.get(key(type));
+    if (stack != null && !stack.isEmpty()) {
+      return stack.peek().bytes();
+    }
+    try {
+      ClassFileLocator locator = type.getClassLoader() == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
+          : ClassFileLocator.ForClassLoader.of(type.getClassLoader());
+      return locator.locate(type.getName()).resolve();
+    } catch (IOException | IllegalStateException e) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the class file of " + type.getName() + " cannot be read: " + e.getMessage(),
+          "jlive needs it to compare the patch against");
+    }
+  }
+
+  private Map<Class<?>, byte[]> compile(PatchRequest request) {
+    List<SourceFile> sources = new ArrayList<>();
+    Class<?> first = null;
+    for (PatchRequest.Source source : request.sources()) {
+      String className = source.className();
+      Class<?> type = loaded(className, request.loader());
+      first = first == null ? type : first;
+      if (type.getClassLoader() != first.getClassLoader()) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "the classes of one patch must share a class loader; " + className
+            + " is in " + ClassLoaders.describe(type.getClassLoader()) + ", " + first.getName() + " in "
+            + ClassLoaders.describe(first.getClassLoader()), "patch them separately");
+      }
+      sources.add(new SourceFile(className, source.code()));
+    }
+    int release = ClassShape.of(runningBase(first)).majorVersion() - 44;
+    Compilation compilation;
+    try {
+      compilation = InTargetCompiler.compile(sources, first.getClassLoader(),
+          new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
+    } catch (CompilerUnavailableException e) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM has no Java compiler (jdk.compiler module)",
+          "compile the classes yourself and patch with --classes");
+    }
+    if (!compilation.succeeded()) {
+      List<String> errors = new ArrayList<>();
+      for (Problem problem : compilation.problems()) {
+        if (problem.severity() == Problem.Severity.ERROR) {
+          errors.add(problem.format());
+        }
+      }
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch does not compile: " + String.join(" | ", errors),
+          "it is compiled against the classes the JVM runs, through " + ClassLoaders.describe(first.getClassLoader()));
+    }
+    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> output : compilation.classes().entrySet()) {
+      Class<?> type = findLoaded(output.getKey(), first.getClassLoader());
+      if (type != null) {
+        result.put(type, output.getValue());
+      } else {
+        log.log(System.Logger.Level.INFO, "patch: {0} is not loaded; its compiled version is not used", output.getKey());
+      }
+    }
+    return result;
+  }
+
+  /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */
+  private Map<Class<?>, byte[]> fromClassFiles(PatchRequest request) {
+    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
+    List<String> notLoaded = new ArrayList<>();
+    for (byte[] bytes : request.classFiles()) {
+      String className;
+      try {
+        className = ClassShape.of(bytes).name();
+      } catch (RuntimeException e) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "one of the class files is not a valid class file: " + e, "");
+      }
+      if (request.classFiles().size() > 1 && isNotLoaded(className)) {
+        notLoaded.add(className);
+        continue;
+      }
+      result.put(loaded(className, request.loader()), bytes);
+    }
+    if (result.isEmpty()) {
+      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "none of the " + notLoaded.size() + " classes is loaded", 
+          "a patch replaces loaded classes only");
+    }
+    return result;
+  }
+
+  private boolean isNotLoaded(String className) {
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The active patches, oldest first. */
+  public synchronized List<Map<String, Object>> list() {
+    List<Map<String, Object>> list = new ArrayList<>();
+    patches.keySet().forEach(id -> list.add(diff(id)));
+    return list;
+  }
+
+  /** The one loaded class of that name; the loader picks one when several loaded it. */
+  private Class<?> loaded(String className, String loaderId) {
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className) && ClassSearch.isVisible(type)
+          && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
+        found.add(type);
+      }
+    }
+    if (found.isEmpty()) {
+      List<String> similar = ClassSearch.similar(instrumentation, className);
+      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded"
+          + (loaderId == null ? "" : " by " + loaderId), similar.isEmpty() ? "a patch replaces loaded classes only"
+          : "did you mean " + String.join(", ", similar) + "?");
+    }
+    if (found.size() > 1) {
+      throw new JLiveException(ErrorCode.CONFLICT, className + " is loaded by " + found.size() + " class loaders: "
+          + found.stream().map(type -> ClassLoaders.id(type.getClassLoader())).toList(), "pick one with --loader ID");
+    }
+    if (!instrumentation.isModifiableClass(found.get(0))) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM does not allow changing " + className, "");
+    }
+    return found.get(0);
+  }
+
+  private Class<?> findLoaded(String className, ClassLoader loader) {
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className) && type.getClassLoader() == loader) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  // ---- reverting and reading ----
+
+  public synchronized Map<String, Object> revert(String id, String why) {
+    Patch patch = patches.get(id);
+    if (patch == null) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
+    }
+    for (Class<?> type : patch.classes()) {
+      Layer top = layers.get(key(type)).peek();
+      if (top != null && !top.patchId().equals(id)) {
+        throw new JLiveException(ErrorCode.CONFLICT, "patch " + top.patchId() + " changed " + type.getName() + " after " + id,
+            "revert " + top.patchId() + " first");
+      }
+    }
+    List<Layer> removed = new ArrayList<>();
+    patch.classes().forEach(type -> removed.add(layers.get(key(type)).pop()));
+    try {
+      pipeline.retransformTogether(patch.classes());
+    } catch (Throwable e) {
+      for (Layer layer : removed) {
+        layers.get(key(layer.type())).push(layer);
+      }
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + id + ", which stays applied: " + e, "");
+    }
+    patches.remove(id);
+    ledger.update(id, ChangeLedger.State.REVERTED, why);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("id", id);
+    answer.put("reverted", true);
+    answer.put("classes", patch.classes().stream().map(Class::getName).toList());
+    return answer;
+  }
+
+  public synchronized Map<String, Object> diff(String id) {
+    Patch patch = patches.get(id);
+    if (patch == null) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
+    }
+    Map<String, Object> report = report(id, patch.classes(), patch.diffs(), patch.digest());
+    report.put("author", patch.author());
+    report.put("appliedAt", patch.appliedAt().toString());
+    return report;
+  }
+
+  @Override
+  public byte[] baseBytes(ClassLoader loader, String className) {
+    Deque<Layer> stack = layers.get(System.identityHashCode(loader) + "/" + className);
+    Layer top = stack == null ? null : stack.peek();
+    return top == null || top.type().getClassLoader() != loader ? null : top.bytes();
+  }
+
+  @Override
+  public List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description) {
+    return List.of();
+  }
+
+  @Override
+  public boolean mayWeave(ClassLoader loader, String className) {
+    return false;
+  }
+
+  private static String key(Class<?> type) {
+    return System.identityHashCode(type.getClassLoader()) + "/" + type.getName();
+  }
+
+  private static Map<String, Object> report(String id, List<Class<?>> classes, List<ClassDiff> diffs, String digest) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    if (id != null) {
+      report.put("id", id);
+    }
+    report.put("digest", digest);
+    List<Object> entries = new ArrayList<>();
+    for (int i = 0; i < classes.size(); i++) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("class", classes.get(i).getName());
+      entry.put("loader", ClassLoaders.describe(classes.get(i).getClassLoader()));
+      entry.put("changedMethods", diffs.get(i).changedMethods());
+      entries.add(entry);
+    }
+    report.put("classes", entries);
+    return report;
+  }
+
+  private static String describe(List<ClassDiff> diffs) {
+    List<String> parts = new ArrayList<>();
+    for (ClassDiff diff : diffs) {
+      String simple = diff.className().substring(diff.className().lastIndexOf('.') + 1);
+      diff.changedMethods().forEach(method -> parts.add(simple + "#" + method.substring(0, method.indexOf('('))));
+    }
+    return "new code for " + String.join(", ", parts);
+  }
+
+  private static String digest(PatchRequest request) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (PatchRequest.Source source : request.sources()) {
+        sha.update(source.code().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      for (byte[] bytes : request.classFiles()) {
+        sha.update(bytes);
+      }
+      return "sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

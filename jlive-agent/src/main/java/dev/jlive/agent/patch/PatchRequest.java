@@ -1,0 +1,63 @@
+package dev.jlive.agent.patch;
+
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A patch as asked for: Java sources (whole classes) or class files, the loader to use when a
+ * class was loaded more than once, and whether to only compile and compare.
+ */
+public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun) {
+  private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+
+  /** A source file: its name ({@code Cart.java}) and text. */
+  public record Source(String fileName, String code) {
+    /** The class it declares: its package plus the file's name, as javac requires of a public class. */
+    String className() {
+      String simple = fileName.substring(fileName.lastIndexOf('/') + 1).replaceFirst("\\.java$", "");
+      Matcher matcher = PACKAGE.matcher(code);
+      return matcher.find() ? matcher.group(1) + "." + simple : simple;
+    }
+  }
+
+  boolean hasSources() {
+    return !sources.isEmpty();
+  }
+
+  @SuppressWarnings("unchecked")
+  public static PatchRequest fromJson(Map<String, Object> body) {
+    List<Source> sources = new ArrayList<>();
+    if (body.get("sources") instanceof List<?> list) {
+      for (Object item : list) {
+        Map<String, Object> source = (Map<String, Object>) item;
+        String name = String.valueOf(source.get("name"));
+        if (!name.endsWith(".java")) {
+          throw new JLiveException(ErrorCode.BAD_REQUEST, "source " + name + " is not a .java file", "give Java source files");
+        }
+        sources.add(new Source(name, String.valueOf(source.get("code"))));
+      }
+    }
+    List<byte[]> classFiles = new ArrayList<>();
+    if (body.get("classFiles") instanceof List<?> list) {
+      for (Object item : list) {
+        try {
+          classFiles.add(Base64.getDecoder().decode(String.valueOf(item)));
+        } catch (IllegalArgumentException e) {
+          throw new JLiveException(ErrorCode.BAD_REQUEST, "a class file is not valid base64", "send class files base64-encoded");
+        }
+      }
+    }
+    if (sources.isEmpty() == classFiles.isEmpty()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "a patch needs Java sources or class files, not " + (sources.isEmpty()
+          ? "neither" : "both"), "e.g. jlive patch PID Cart.java, or jlive patch PID --classes build/classes");
+    }
+    String loader = body.get("loader") == null ? null : String.valueOf(body.get("loader"));
+    return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, Boolean.TRUE.equals(body.get("dryRun")));
+  }
+}

@@ -1,0 +1,112 @@
+package dev.jlive.cli.command;
+
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
+import dev.jlive.cli.output.Printer;
+import dev.jlive.protocol.Api;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "patch", description = {
+    "Give loaded classes new method bodies, from Java source compiled inside the JVM (against the classes it runs),",
+    "or from compiled classes (--classes). Fields, methods, signatures and the class hierarchy must stay as they are.",
+    "Every patch is a change with an id: `jlive diff` shows it, `jlive revert` takes it back."})
+public final class PatchCommand extends AgentCommand {
+  @Parameters(arity = "0..*", paramLabel = "[PID] FILE.java", description = "The JVM's process id (unless --host), then whole-class Java sources.")
+  List<String> positionals;
+
+  @Option(names = "--classes", paramLabel = "DIR|JAR", description = "Compiled classes instead of sources: a directory or a jar (only loaded classes are used).")
+  Path classes;
+
+  @Option(names = "--loader", paramLabel = "ID", description = "The class loader, when a class is loaded by several (see `jlive classes`).")
+  String loader;
+
+  @Option(names = "--dry-run", description = "Compile and compare only: say what would change, change nothing.")
+  boolean dryRun;
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Integer call() throws IOException {
+    List<String> args = positionals == null ? List.of() : positionals;
+    Connected connected = connect(args, Math.max(0, args.size() - (target.isRemote() ? 0 : 1)), "PID FILE.java...");
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (classes != null) {
+      if (!connected.rest().isEmpty()) {
+        throw new CliException(ExitCode.USAGE, "USAGE", "give Java sources or --classes, not both", "");
+      }
+      body.put("classFiles", classFiles(classes));
+    } else {
+      if (connected.rest().isEmpty()) {
+        throw new CliException(ExitCode.USAGE, "USAGE", "name the Java source files of the classes to patch, or --classes DIR|JAR", "");
+      }
+      List<Object> sources = new ArrayList<>();
+      for (String file : connected.rest()) {
+        Path path = Paths.get(file);
+        if (!Files.isRegularFile(path)) {
+          throw new CliException(ExitCode.USAGE, "USAGE", file + " is not a file", "");
+        }
+        sources.add(Map.of("name", path.getFileName().toString(), "code", Files.readString(path, StandardCharsets.UTF_8)));
+      }
+      body.put("sources", sources);
+    }
+    if (loader != null) {
+      body.put("loader", loader);
+    }
+    body.put("dryRun", dryRun);
+    Map<String, Object> answer = connected.client().post(Api.PATCHES, body);
+    Printer printer = printer();
+    if (printer.isJson()) {
+      printer.json(answer);
+      return 0;
+    }
+    printer.line(dryRun ? "dry run: the patch would change (nothing was changed):"
+        : "patch " + answer.get("id") + " applied (" + answer.get("safepoint") + "):");
+    List<List<String>> rows = new ArrayList<>();
+    for (Map<String, Object> entry : (List<Map<String, Object>>) answer.get("classes")) {
+      rows.add(List.of(String.valueOf(entry.get("class")), String.join(", ", (List<String>) entry.get("changedMethods"))));
+    }
+    printer.table(List.of("CLASS", "NEW CODE IN"), rows);
+    return 0;
+  }
+
+  private static List<String> classFiles(Path location) throws IOException {
+    List<String> encoded = new ArrayList<>();
+    if (Files.isDirectory(location)) {
+      try (Stream<Path> files = Files.walk(location)) {
+        for (Path file : files.filter(path -> path.toString().endsWith(".class")).toList()) {
+          encoded.add(Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
+        }
+      }
+    } else if (Files.isRegularFile(location)) {
+      try (JarFile jar = new JarFile(location.toFile())) {
+        for (JarEntry entry : jar.stream().filter(entry -> entry.getName().endsWith(".class")
+            && !entry.getName().startsWith("META-INF/")).toList()) {
+          try (InputStream in = jar.getInputStream(entry)) {
+            encoded.add(Base64.getEncoder().encodeToString(in.readAllBytes()));
+          }
+        }
+      }
+    } else {
+      throw new CliException(ExitCode.USAGE, "USAGE", "--classes " + location + " is neither a directory nor a jar", "");
+    }
+    if (encoded.isEmpty()) {
+      throw new CliException(ExitCode.USAGE, "USAGE", "--classes " + location + " holds no class files", "");
+    }
+    return encoded;
+  }
+}

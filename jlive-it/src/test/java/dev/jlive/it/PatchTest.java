@@ -1,0 +1,177 @@
+package dev.jlive.it;
+
+import static dev.jlive.it.support.CliRun.jlive;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jlive.it.apps.PatchTargetApp;
+import dev.jlive.it.apps.Pricer;
+import dev.jlive.it.support.AgentHttp;
+import dev.jlive.it.support.Artifacts;
+import dev.jlive.it.support.CliRun;
+import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.TargetJvm;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Patches from source and from class files, dry runs, refusals, reverts, and probes across them. */
+@SuppressWarnings("unchecked")
+class PatchTest {
+  private static final String PRICER = Pricer.class.getName();
+  private static final Path SOURCE = Paths.get("src/test/java/dev/jlive/it/apps/Pricer.java");
+  private static TargetJvm app;
+  private static String pid;
+  private static String original;
+
+  @BeforeAll
+  static void start() throws Exception {
+    app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(PatchTargetApp.class).start();
+    pid = Long.toString(app.pid());
+    original = AgentHttp.of(app.pid()).digest(PRICER);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  @AfterEach
+  void revertEverything() throws Exception {
+    List<Map<String, Object>> changes = (List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes");
+    for (int i = changes.size() - 1; i >= 0; i--) {
+      Map<String, Object> change = changes.get(i);
+      if (change.get("state").equals("active")) {
+        assertThat(jlive("revert", pid, (String) change.get("id")).exitCode()).isZero();
+      }
+    }
+    assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
+  }
+
+  @Test
+  void aSourcePatchChangesBehaviourKeepsStateAndRevertRestoresTheBytes() throws Exception {
+    String before = app.ask("price 3", "price");
+    int quotes = Integer.parseInt(before.substring(before.lastIndexOf(' ') + 1));
+    CliRun patch = jlive("patch", pid, source("quantity * 10", "quantity * 10 + 1").toString());
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(patch.stdout()).containsPattern("patch x\\d+ applied").contains(PRICER).contains("price(int)");
+    // The object and its field survived: the quote count goes on from where it was.
+    assertThat(app.ask("price 3", "price")).isEqualTo("price 31 quotes " + (quotes + 1));
+    assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isNotEqualTo(original);
+
+    String id = patch.stdout().split(" ")[1];
+    CliRun diff = jlive("diff", pid, id);
+    assertThat(diff.stdout()).contains("by " + System.getProperty("user.name")).contains(PRICER + "  price(int)");
+    assertThat(jlive("revert", pid, id).exitCode()).isZero();
+    assertThat(app.ask("price 3", "price")).startsWith("price 30 ");
+    assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
+  }
+
+  @Test
+  void aDryRunSaysWhatWouldChangeAndChangesNothing() throws Exception {
+    CliRun dry = jlive("patch", pid, source("quantity * 10", "quantity * 20").toString(), "--dry-run", "--json");
+    assertThat(dry.exitCode()).as(dry.toString()).isZero();
+    assertThat(dry.json()).containsEntry("dryRun", true);
+    assertThat(dry.stdout()).contains("\"changedMethods\": [\n        \"price(int)\"");
+    assertThat(app.ask("price 2", "price")).startsWith("price 20 ");
+    assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
+  }
+
+  @Test
+  void compiledClassesCanBeThePatch() throws Exception {
+    Path sources = source("quantity * 10", "quantity * 100");
+    Path out = Files.createTempDirectory(Artifacts.work(), "classes");
+    int javac = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", out.toString(), sources.toString());
+    assertThat(javac).isZero();
+    CliRun patch = jlive("patch", pid, "--classes", out.toString());
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(app.ask("price 2", "price")).startsWith("price 200 ");
+  }
+
+  @Test
+  void probesStayInPlaceAcrossAPatchAndItsRevert() throws Exception {
+    CliRun probe = jlive("probe", "add", pid, PRICER + "#price", "--log", "q={quantity} -> {return}", "--at", "exit");
+    assertThat(probe.exitCode()).isZero();
+    String probeId = probe.stdout().split(" ")[1];
+    CliRun patch = jlive("patch", pid, source("quantity * 10", "quantity * 7").toString());
+    assertThat(patch.exitCode()).isZero();
+    app.ask("price 2", "price");
+    assertThat(jlive("revert", pid, patch.stdout().split(" ")[1]).exitCode()).isZero();
+    app.ask("price 2", "price");
+    CliRun tail = jlive("tail", pid, probeId, "--last", "10", "--count", "2", "--timeout", "20s");
+    assertThat(tail.stdout()).contains("q=2 -> 14").contains("q=2 -> 20");
+    assertThat(jlive("probe", "rm", pid, probeId).exitCode()).isZero();
+  }
+
+  @Test
+  void changesTheJvmCannotApplyAreRefusedByNameAndNothingChanges() throws Exception {
+    CliRun field = jlive("patch", pid, source("private int quotes;", "private int quotes;\n  private int extra;").toString());
+    assertThat(field.exitCode()).isEqualTo(8);
+    assertThat(field.stderr()).contains("adds the field extra : int").contains("a change of shape needs a restart");
+
+    CliRun method = jlive("patch", pid, source("public int quotes() {", "public int more() {\n    return 1;\n  }\n\n  public int quotes() {").toString());
+    assertThat(method.stderr()).contains("adds the method more()");
+
+    CliRun signature = jlive("patch", pid, source("public int price(int quantity)", "public long price(int quantity)").toString());
+    assertThat(signature.stderr()).contains("removes the method price(int)").contains("adds the method price(int)");
+
+    CliRun lambda = jlive("patch", pid, source("return quantity * 10;",
+        "java.util.function.IntUnaryOperator times = q -> q * 10;\n    return times.applyAsInt(quantity);").toString());
+    assertThat(lambda.stderr()).contains("adds the method lambda$price$0(int)").contains("a new lambda compiles to a new synthetic method");
+
+    assertThat(app.ask("price 1", "price")).startsWith("price 10 ");
+    assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
+  }
+
+  @Test
+  void aSourceThatDoesNotCompileSaysWhere() throws Exception {
+    CliRun run = jlive("patch", pid, source("return quantity * 10;", "return quantity * tenfold;").toString());
+    assertThat(run.exitCode()).isEqualTo(8);
+    assertThat(run.stderr()).containsPattern("Pricer.java:\\d+:\\d+: error: cannot find symbol");
+  }
+
+  @Test
+  void twoPatchesOnOneClassAreTakenBackNewestFirst() throws Exception {
+    CliRun first = jlive("patch", pid, source("quantity * 10", "quantity * 11").toString());
+    CliRun second = jlive("patch", pid, source("quantity * 10", "quantity * 12").toString());
+    String firstId = first.stdout().split(" ")[1];
+    String secondId = second.stdout().split(" ")[1];
+    assertThat(app.ask("price 1", "price")).startsWith("price 12 ");
+
+    CliRun tooEarly = jlive("revert", pid, firstId);
+    assertThat(tooEarly.exitCode()).isEqualTo(8);
+    assertThat(tooEarly.stderr()).contains("patch " + secondId + " changed " + PRICER + " after " + firstId).contains("revert " + secondId + " first");
+
+    assertThat(jlive("revert", pid, secondId).exitCode()).isZero();
+    assertThat(app.ask("price 1", "price")).startsWith("price 11 ");
+    assertThat(jlive("revert", pid, firstId).exitCode()).isZero();
+    assertThat(app.ask("price 1", "price")).startsWith("price 10 ");
+  }
+
+  @Test
+  void aClassThatIsNotLoadedCannotBePatched() throws Exception {
+    Path other = Artifacts.work().resolve("patch-" + System.nanoTime()).resolve("Unloaded.java");
+    Files.createDirectories(other.getParent());
+    Files.writeString(other, "package dev.jlive.it.apps;\npublic class Unloaded {}\n");
+    CliRun run = jlive("patch", pid, other.toString());
+    assertThat(run.exitCode()).isEqualTo(8);
+    assertThat(run.stderr()).contains("class dev.jlive.it.apps.Unloaded is not loaded");
+  }
+
+  /** A copy of Pricer.java with one piece of text replaced, in a fresh folder. */
+  private static Path source(String from, String to) throws Exception {
+    String code = Files.readString(SOURCE, StandardCharsets.UTF_8);
+    assertThat(code).contains(from);
+    Path file = Artifacts.work().resolve("patch-" + System.nanoTime()).resolve("Pricer.java");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, code.replace(from, to));
+    return file;
+  }
+}
