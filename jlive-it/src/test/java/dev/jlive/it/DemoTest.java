@@ -48,6 +48,9 @@ class DemoTest {
         .contains("computing the price of \"cable-USB-C\"")
         .contains("\"type\": \"java.lang.ArithmeticException\"")
         .contains("removed probe p4")
+        .contains("patch x1 applied")
+        .contains("\"lineTotal\":17991")
+        .contains("reverted x1")
         .contains("detached jlive")
         .contains("Tour complete");
   }

@@ -8,6 +8,8 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,11 +89,27 @@ public final class DemoTour {
       jlive("tail", pid, "p4", "--last", "200", "--count", "1", "--timeout", "10s");
       out.println("An empty cart divides by its item count, zero.");
 
-      section("What changed", "Every probe is a change, with who added it and why it ended if it did. "
-          + "Probes have budgets: a time to live, a rate limit, a CPU cap; over budget, they turn themselves off.");
+      section("Fix bug 1 while it runs", "The fix is one character in Pricing.java: >= instead of >. "
+          + "jlive compiles the class inside the JVM, against the very classes it runs, checks that only method bodies change, "
+          + "and swaps the code. No restart: carts, orders and caches stay.");
+      Path fixed = fixedPricing();
+      out.println("    - if (quantity > BULK_QUANTITY) {");
+      out.println("    + if (quantity >= BULK_QUANTITY) {");
+      out.println();
+      jlive("patch", pid, fixed.toString(), "--dry-run");
+      jlive("patch", pid, fixed.toString());
+      show(shop, "GET", "/carts/" + cart);
+      out.println("The cart from the start of the tour is still there, and its ten T-shirts now get their discount (17991, not 19990).");
+      jlive("diff", pid, "x1");
+
+      section("What changed", "Every probe and patch is a change, with who made it and what became of it. "
+          + "Probes have budgets (a time to live, a rate limit, a CPU cap) and turn themselves off when over them.");
       jlive("probe", "list", pid);
       jlive("changes", pid);
       jlive("probe", "rm", pid, "--all");
+      jlive("revert", pid, "x1");
+      show(shop, "GET", "/carts/" + cart);
+      out.println("Reverted: the running code is the deployed code again, bug included, and the cart is still there.");
 
       section("Nothing was lost", "The state the shop built up before the attach is still there.");
       show(shop, "GET", "/carts/" + cart);
@@ -152,6 +170,27 @@ public final class DemoTour {
     }
     out.println();
     out.flush();
+  }
+
+  /** The demo's Pricing.java, shipped in this jar, with the bulk-discount bug fixed. */
+  private static Path fixedPricing() throws IOException {
+    String source;
+    try (java.io.InputStream in = DemoTour.class.getResourceAsStream("sources/Pricing.java")) {
+      if (in == null) {
+        throw new IOException("this jlive was built without the demo's Pricing.java");
+      }
+      source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String bug = "quantity > BULK_QUANTITY";
+    if (!source.contains(bug)) {
+      throw new IOException("the demo's Pricing.java no longer contains the bug the tour fixes (" + bug + ")");
+    }
+    Path dir = Files.createTempDirectory("jlive-demo-fix");
+    Path file = dir.resolve("Pricing.java");
+    Files.writeString(file, source.replace(bug, "quantity >= BULK_QUANTITY"));
+    file.toFile().deleteOnExit();
+    dir.toFile().deleteOnExit();
+    return file;
   }
 
   private static String cartId(String response) {
