@@ -4,6 +4,7 @@ import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.log.FileLogger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
+import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.server.ControlEndpoint;
 import dev.jlive.agent.server.Token;
@@ -47,8 +48,9 @@ public final class Agent {
     this.log = FileLogger.open("jlive", options.runtimeDir().resolve(pid + ".log"), System.Logger.Level.INFO);
     this.ledger = new ChangeLedger(log);
     this.pipeline = new ClassPipeline(instrumentation, log);
-    this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
-    this.patches = new PatchEngine(instrumentation, pipeline, ledger, log);
+    Gates gates = new Gates();
+    this.probes = new ProbeEngine(instrumentation, pipeline, ledger, gates, log);
+    this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
   }
 
   void start() throws IOException {

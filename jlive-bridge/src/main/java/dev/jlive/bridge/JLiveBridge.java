@@ -100,7 +100,47 @@ public final class JLiveBridge {
     }
   }
 
-  /** What the agent implements to receive probe calls; the second and last bridge class. */
+  // ---- the safe-point gate woven into the methods a patch changes ----
+
+  /**
+   * Entry of a gated method. Waits while the gate is closed; returns true when this frame runs a
+   * version of the code that has been replaced (it then skips its body and re-invokes the method,
+   * which runs the new code).
+   */
+  public static boolean gateEnter(int gate, int version) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return false;
+    }
+    try {
+      return target.gateEnter(gate, version);
+    } catch (Throwable t) {
+      return false;
+    }
+  }
+
+  public static void gateExit(int gate) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.gateExit(gate);
+    } catch (Throwable t) {
+      // fenced
+    }
+  }
+
+  /** Calls the method again, now running its new code; what it throws is the method's own exception. */
+  public static Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      throw new IllegalStateException("jlive stopped while a call waited at a safe point");
+    }
+    return target.reinvoke(gate, method, self, args);
+  }
+
+  /** What the agent implements to receive probe and gate calls; the second and last bridge class. */
   public abstract static class Dispatcher {
     protected Dispatcher() {}
 
@@ -111,5 +151,11 @@ public final class JLiveBridge {
     public abstract long enter(int probe, Object self, Object[] args);
 
     public abstract void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown);
+
+    public abstract boolean gateEnter(int gate, int version);
+
+    public abstract void gateExit(int gate);
+
+    public abstract Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable;
   }
 }

@@ -82,6 +82,11 @@ public final class ProbeExpressions {
     NestmateLookup.initialise(instrumentation);
   }
 
+  /** A lookup with full privileges in {@code type}, for the safe point's re-invocations. */
+  public static MethodHandles.Lookup trustedLookupIn(Class<?> type) throws ReflectiveOperationException {
+    return NestmateLookup.in(type);
+  }
+
   /** The variables of a method's parameters, named when the class file names them. */
   public static List<Variable> parameters(MethodDescription method) {
     List<Variable> variables = new ArrayList<>();

@@ -9,8 +9,10 @@ import java.util.Objects;
  * What a new version of a class changes, against the version that runs: the methods whose code
  * differs, and every change the JVM cannot apply to a loaded class (a redefinition may change
  * method bodies only), each named so the user knows what to undo.
+ *
+ * @param changedKeys the changed methods as "name descriptor"
  */
-record ClassDiff(String className, List<String> changedMethods, List<String> refused) {
+record ClassDiff(String className, List<String> changedMethods, List<String> changedKeys, List<String> refused) {
 
   static ClassDiff between(ClassShape running, ClassShape patched) {
     List<String> refused = new ArrayList<>();
@@ -29,13 +31,15 @@ record ClassDiff(String className, List<String> changedMethods, List<String> ref
     compareMembers("field", running.fields(), patched.fields(), refused);
     compareMembers("method", running.methods(), patched.methods(), refused);
     List<String> changed = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (Map.Entry<String, String> body : patched.bodies().entrySet()) {
       String before = running.bodies().get(body.getKey());
       if (before != null && !before.equals(body.getValue())) {
         changed.add(display(body.getKey()));
+        keys.add(body.getKey());
       }
     }
-    return new ClassDiff(running.name(), List.copyOf(changed), List.copyOf(refused));
+    return new ClassDiff(running.name(), List.copyOf(changed), List.copyOf(keys), List.copyOf(refused));
   }
 
   private static void compareMembers(String kind, Map<String, Integer> running, Map<String, Integer> patched, List<String> refused) {

@@ -9,6 +9,9 @@ import dev.jlive.agent.compile.Problem;
 import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
+import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.safepoint.QuiescentSwap;
+import dev.jlive.agent.safepoint.SafepointTimeout;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
@@ -47,6 +50,8 @@ public final class PatchEngine implements WeavingSource {
   private final ClassPipeline pipeline;
   private final ChangeLedger ledger;
   private final System.Logger log;
+  private final Gates gates;
+  private final QuiescentSwap swapper;
   private final Map<String, Patch> patches = new LinkedHashMap<>();
   private final Map<String, Deque<Layer>> layers = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
@@ -57,15 +62,18 @@ public final class PatchEngine implements WeavingSource {
   /** A patch as applied: per class, its diff. */
   private record Patch(String id, String author, Instant appliedAt, String digest, List<Class<?>> classes, List<ClassDiff> diffs) {}
 
-  public PatchEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, System.Logger log) {
+  public PatchEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, Gates gates, System.Logger log) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.ledger = ledger;
+    this.gates = gates;
+    this.swapper = new QuiescentSwap(gates, log);
     this.log = log;
   }
 
   public void start() {
     pipeline.addSource(this);
+    pipeline.addSource(gates);
   }
 
   /** Takes back every patch, newest first. */
@@ -125,6 +133,20 @@ public final class PatchEngine implements WeavingSource {
       }
     }
     String id = "x" + nextId.incrementAndGet();
+    if (request.immediate()) {
+      swap(id, changed, classes);
+      report.put("safepoint", "immediate");
+    } else {
+      report.putAll(atSafepoint(id, request, changed, classes, diffs));
+    }
+    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs));
+    ledger.record(id, "patch", describe(diffs), author, ChangeLedger.State.ACTIVE);
+    report.put("id", id);
+    return report;
+  }
+
+  /** Pushes the new bytes and retransforms all classes in one JVM call; on failure nothing changed. */
+  private void swap(String id, Map<Class<?>, byte[]> changed, List<Class<?>> classes) {
     changed.forEach((type, bytes) -> layers.computeIfAbsent(key(type), k -> new ArrayDeque<>()).push(new Layer(id, type, bytes)));
     try {
       pipeline.retransformTogether(classes);
@@ -133,11 +155,56 @@ public final class PatchEngine implements WeavingSource {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM refused the patch, and nothing changed: " + e,
           "a VerifyError means the new bytes are invalid for this JVM; check the class file version and dependencies");
     }
-    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs));
-    ledger.record(id, "patch", describe(diffs), author, ChangeLedger.State.ACTIVE);
-    report.put("id", id);
-    report.put("safepoint", "immediate");
-    return report;
+  }
+
+  /** Swaps at a quiescent safe point of the changed methods; constructors cannot wait at a gate. */
+  private Map<String, Object> atSafepoint(String id, PatchRequest request, Map<Class<?>, byte[]> changed, List<Class<?>> classes,
+      List<ClassDiff> diffs) {
+    List<QuiescentSwap.Member> set = new ArrayList<>();
+    for (int i = 0; i < classes.size(); i++) {
+      for (String key : diffs.get(i).changedKeys()) {
+        String name = key.substring(0, key.indexOf(' '));
+        if (!name.equals("<init>") && !name.equals("<clinit>")) {
+          set.add(new QuiescentSwap.Member(classes.get(i), name, key.substring(key.indexOf(' ') + 1)));
+        }
+      }
+    }
+    java.util.function.BooleanSupplier check = request.check() == null ? null : compileCheck(request.check(), classes.get(0));
+    try {
+      return swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
+        @Override
+        public void reweave() throws Exception {
+          pipeline.retransformTogether(classes);
+        }
+
+        @Override
+        public void swap() {
+          PatchEngine.this.swap(id, changed, classes);
+        }
+      });
+    } catch (SafepointTimeout timeout) {
+      throw new JLiveException(ErrorCode.CONFLICT, timeout.getMessage() + "; nothing was changed. Blocking: "
+          + (timeout.blockers().isEmpty() ? "none seen at the end" : String.join("; ", timeout.blockers())),
+          "raise --timeout, add a --check that waits for a better moment, or use --safepoint immediate if a call "
+              + "may run old and new code");
+    } catch (JLiveException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point failed, and nothing was changed: " + e, "see the agent log");
+    }
+  }
+
+  /** A --check expression: compiled like a probe condition, in the package of the patched class, with no variables. */
+  private static java.util.function.BooleanSupplier compileCheck(String expression, Class<?> context) {
+    java.lang.invoke.MethodHandle handle = dev.jlive.agent.expression.ProbeExpressions.condition(context, true, List.of(), null,
+        false, expression, false);
+    return () -> {
+      try {
+        return (boolean) handle.invokeExact((Object) null, new Object[0], (Object) null, (Throwable) null);
+      } catch (Throwable t) {
+        return false;
+      }
+    };
   }
 
   /** The bytes the class runs without probes: its newest patch, or the class file it was loaded from. */

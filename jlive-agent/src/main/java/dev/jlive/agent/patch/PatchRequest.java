@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * A patch as asked for: Java sources (whole classes) or class files, the loader to use when a
  * class was loaded more than once, and whether to only compile and compare.
  */
-public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun) {
+public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun, boolean immediate,
+    java.time.Duration timeout, String check) {
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   /** A source file: its name ({@code Cart.java}) and text. */
@@ -58,6 +59,19 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
           ? "neither" : "both"), "e.g. jlive patch PID Cart.java, or jlive patch PID --classes build/classes");
     }
     String loader = body.get("loader") == null ? null : String.valueOf(body.get("loader"));
-    return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, Boolean.TRUE.equals(body.get("dryRun")));
+    String safepoint = body.get("safepoint") == null ? "quiescent" : String.valueOf(body.get("safepoint"));
+    if (!safepoint.equals("quiescent") && !safepoint.equals("immediate")) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "'" + safepoint + "' is not a safe point", "use quiescent (the default) or immediate");
+    }
+    long timeoutMillis = body.get("timeoutMillis") instanceof Number number ? number.longValue() : 5_000;
+    if (timeoutMillis < 1 || timeoutMillis > 600_000) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the safe-point time-out must be from 1 ms to 10 min", "");
+    }
+    String check = body.get("check") == null ? null : String.valueOf(body.get("check"));
+    if (check != null && safepoint.equals("immediate")) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "--check needs the quiescent safe point", "drop --safepoint immediate");
+    }
+    return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, Boolean.TRUE.equals(body.get("dryRun")),
+        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check);
   }
 }

@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.bridge.JLiveBridge;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,10 +22,34 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
   private volatile ProbeSite[] sites = new ProbeSite[64];
   private final EventLog events;
   private final ProbeOutput output;
+  private final Gates gates;
 
-  ProbeDispatcher(EventLog events, ProbeOutput output) {
+  ProbeDispatcher(EventLog events, ProbeOutput output, Gates gates) {
     this.events = events;
     this.output = output;
+    this.gates = gates;
+  }
+
+  // The bridge has one dispatcher; safe-point gates are another engine's, so they pass through.
+
+  @Override
+  public boolean gateEnter(int gate, int version) {
+    try {
+      return gates.enter(gate, version);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public void gateExit(int gate) {
+    gates.exit(gate);
+  }
+
+  @Override
+  public Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable {
+    return gates.reinvoke(gate, method, self, args);
   }
 
   synchronized void put(ProbeSite site) {

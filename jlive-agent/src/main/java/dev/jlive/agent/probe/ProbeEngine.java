@@ -3,6 +3,7 @@ package dev.jlive.agent.probe;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.inspect.ClassLoaders;
+import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
@@ -81,13 +82,13 @@ public final class ProbeEngine implements WeavingSource {
     }
   }
 
-  public ProbeEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, System.Logger log) {
+  public ProbeEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, Gates gates, System.Logger log) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.ledger = ledger;
     this.log = log;
     this.outputs = new ProbeOutputs(log);
-    this.dispatcher = new ProbeDispatcher(events, outputs);
+    this.dispatcher = new ProbeDispatcher(events, outputs, gates);
     this.housekeeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "jlive-probes");
       thread.setDaemon(true);

@@ -36,6 +36,17 @@ public final class PatchCommand extends AgentCommand {
   @Option(names = "--loader", paramLabel = "ID", description = "The class loader, when a class is loaded by several (see `jlive classes`).")
   String loader;
 
+  @Option(names = "--safepoint", paramLabel = "MODE", description = {
+      "quiescent (default): swap only when no thread runs a changed method, so no call mixes old and new code;",
+      "immediate: plain JVM semantics, calls already running finish the old code."})
+  String safepoint;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", description = "How long to wait for the safe point (default 5s); then nothing changes.")
+  String timeout;
+
+  @Option(names = "--check", paramLabel = "EXPR", description = "A Java boolean expression that must hold at the safe point, e.g. '!Cache.LOCK.isLocked()'.")
+  String check;
+
   @Option(names = "--dry-run", description = "Compile and compare only: say what would change, change nothing.")
   boolean dryRun;
 
@@ -68,6 +79,15 @@ public final class PatchCommand extends AgentCommand {
       body.put("loader", loader);
     }
     body.put("dryRun", dryRun);
+    if (safepoint != null) {
+      body.put("safepoint", safepoint);
+    }
+    if (timeout != null) {
+      body.put("timeoutMillis", Durations.parse("--timeout", timeout).toMillis());
+    }
+    if (check != null) {
+      body.put("check", check);
+    }
     Map<String, Object> answer = connected.client().post(Api.PATCHES, body);
     Printer printer = printer();
     if (printer.isJson()) {
@@ -75,7 +95,9 @@ public final class PatchCommand extends AgentCommand {
       return 0;
     }
     printer.line(dryRun ? "dry run: the patch would change (nothing was changed):"
-        : "patch " + answer.get("id") + " applied (" + answer.get("safepoint") + "):");
+        : "patch " + answer.get("id") + " applied (" + answer.get("safepoint")
+            + (answer.get("attempts") == null ? "" : " safe point after " + answer.get("attempts") + " attempt(s), callers held at most "
+                + answer.get("gateClosedMaxMillis") + " ms") + "):");
     List<List<String>> rows = new ArrayList<>();
     for (Map<String, Object> entry : (List<Map<String, Object>>) answer.get("classes")) {
       rows.add(List.of(String.valueOf(entry.get("class")), String.join(", ", (List<String>) entry.get("changedMethods"))));

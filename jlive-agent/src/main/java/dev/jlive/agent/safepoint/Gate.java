@@ -1,0 +1,133 @@
+package dev.jlive.agent.safepoint;
+
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The safe-point gate of one patch, woven at the entry and exit of every method in its
+ * quiescence set.
+ *
+ * <p>It counts the frames of the set that are running ({@link #active}); a thread that already
+ * has one passes in freely (its depth spans all methods of the set, so recursion and calls
+ * between them never wait on themselves). While the gate is closed, threads entering the set
+ * from outside wait. Entering increments first and checks the gate second, and the patcher
+ * closes first and reads the count second, so once the patcher has seen zero with the gate
+ * closed, no thread can be running, or start running, code of the set.
+ *
+ * <p>Each weaving carries a version. A frame whose woven version is older than the gate's has
+ * old code: it skips its body and re-invokes the method, which runs the new code.
+ */
+final class Gate {
+  final int id;
+  final List<GatedMethod> methods;
+  private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger waiting = new AtomicInteger();
+  private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+  private final Object lock = new Object();
+  private volatile boolean closed;
+  private volatile int version = 1;
+
+  /** A method of the set: how to name it and how to call it again. */
+  record GatedMethod(Class<?> type, String name, String descriptor, boolean isStatic, MethodHandle reinvoker) {}
+
+  Gate(int id, List<GatedMethod> methods) {
+    this.id = id;
+    this.methods = methods;
+  }
+
+  int version() {
+    return version;
+  }
+
+  /** @return true when the calling frame runs replaced code and must re-invoke */
+  boolean enter(int wovenVersion) throws InterruptedException {
+    int[] mine = depth.get();
+    if (mine[0] > 0) {
+      mine[0]++;
+      active.incrementAndGet();
+      return false;
+    }
+    while (true) {
+      active.incrementAndGet();
+      if (!closed) {
+        if (wovenVersion != version) {
+          leave();
+          return true;
+        }
+        mine[0]++;
+        return false;
+      }
+      leave();
+      waiting.incrementAndGet();
+      try {
+        synchronized (lock) {
+          while (closed) {
+            lock.wait();
+          }
+        }
+      } finally {
+        waiting.decrementAndGet();
+      }
+    }
+  }
+
+  void exit() {
+    int[] mine = depth.get();
+    if (mine[0] > 0) {
+      mine[0]--;
+    }
+    leave();
+  }
+
+  private void leave() {
+    if (active.decrementAndGet() == 0 && closed) {
+      synchronized (lock) {
+        lock.notifyAll();
+      }
+    }
+  }
+
+  void close() {
+    closed = true;
+  }
+
+  /** Waits until no frame of the set runs, or the deadline passes. @return true when quiescent */
+  boolean awaitQuiescent(long deadlineNanos) throws InterruptedException {
+    synchronized (lock) {
+      while (active.get() > 0) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        lock.wait(Math.max(1, left / 1_000_000), 0);
+      }
+      return true;
+    }
+  }
+
+  /** Before the new code is woven: it carries the next version, and frames of the old one re-invoke. */
+  void beginSwap() {
+    version++;
+  }
+
+  void abortSwap() {
+    version--;
+  }
+
+  /** Lets everyone through. */
+  void open() {
+    closed = false;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
+  }
+
+  int active() {
+    return active.get();
+  }
+
+  int waiting() {
+    return waiting.get();
+  }
+}

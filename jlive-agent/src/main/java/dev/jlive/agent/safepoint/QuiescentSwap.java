@@ -1,0 +1,191 @@
+package dev.jlive.agent.safepoint;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Swaps code at a quiescent safe point: every invocation of a method of the set either runs
+ * wholly old code and ends before the swap, or wholly new code.
+ *
+ * <ol>
+ *   <li>Weave an open gate into the set.
+ *   <li>Frames that began before the gate existed are not counted by it: wait until every thread
+ *       that had one has been seen without (stack scans).
+ *   <li>Close the gate; wait, a bounded attempt, until no frame of the set runs.
+ *   <li>Evaluate the user's check, if any.
+ *   <li>Swap (the caller's action, a retransformation), mark the new version, open the gate:
+ *       threads that waited re-invoke and run the new code.
+ *   <li>Otherwise open the gate and try again, until the overall time-out; then change nothing and
+ *       name the threads and frames that blocked.
+ * </ol>
+ */
+public final class QuiescentSwap {
+  /** How long one closed-gate attempt may stall callers. */
+  static final Duration ATTEMPT = Duration.ofMillis(200);
+  private static final long SCAN_PAUSE_MILLIS = 5;
+
+  private final Gates gates;
+  private final System.Logger log;
+
+  public QuiescentSwap(Gates gates, System.Logger log) {
+    this.gates = gates;
+    this.log = log;
+  }
+
+  /** What the swap must do at the safe point, and how to weave or unweave the gate. */
+  public interface Actions {
+    /** Retransforms the classes of the set (the gate's current state is woven in). */
+    void reweave() throws Exception;
+
+    /** Installs the new code; runs with the gate closed and the set quiescent. */
+    void swap() throws Exception;
+  }
+
+  /** A method of the quiescence set. */
+  public record Member(Class<?> type, String name, String descriptor) {}
+
+  /**
+   * @param check evaluated once the set is quiescent; the swap waits while it is false (null: none)
+   * @return what happened: attempts, how long callers waited at most
+   */
+  public Map<String, Object> run(List<Member> set, BooleanSupplier check, Duration timeout, Actions actions) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Gate gate = gates.create(gatedMethods(set));
+    boolean swapped = false;
+    int attempts = 0;
+    long longestClosedNanos = 0;
+    try {
+      actions.reweave();
+      awaitOldFramesGone(set, deadline);
+      while (true) {
+        attempts++;
+        long closedAt = System.nanoTime();
+        gate.close();
+        boolean quiescent = gate.awaitQuiescent(Math.min(deadline, closedAt + ATTEMPT.toNanos()));
+        if (quiescent && (check == null || check.getAsBoolean())) {
+          gate.beginSwap();
+          try {
+            actions.swap();
+          } catch (Exception | Error e) {
+            gate.abortSwap();
+            throw e;
+          }
+          swapped = true;
+          gate.open();
+          longestClosedNanos = Math.max(longestClosedNanos, System.nanoTime() - closedAt);
+          break;
+        }
+        gate.open();
+        longestClosedNanos = Math.max(longestClosedNanos, System.nanoTime() - closedAt);
+        if (System.nanoTime() >= deadline) {
+          String why = quiescent ? "the check stayed false" : "methods of the set kept running";
+          throw new SafepointTimeout("no safe point within " + timeout.toMillis() + " ms: " + why, framesOf(set));
+        }
+        Thread.sleep(SCAN_PAUSE_MILLIS);
+      }
+    } finally {
+      if (!swapped) {
+        gate.open();
+      }
+      awaitWaitersGone(gate, Duration.ofSeconds(5));
+      gates.remove(gate);
+      try {
+        actions.reweave();
+      } catch (Exception e) {
+        log.log(System.Logger.Level.ERROR, "could not remove a safe-point gate", e);
+      }
+    }
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("safepoint", "quiescent");
+    report.put("attempts", attempts);
+    report.put("gateClosedMaxMillis", Math.round(longestClosedNanos / 10_000.0) / 100.0);
+    return report;
+  }
+
+  /** Threads that waited at the gate re-invoke through it: the gate stays until they are all through. */
+  private static void awaitWaitersGone(Gate gate, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (gate.waiting() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+  }
+
+  private void awaitOldFramesGone(List<Member> set, long deadline) throws InterruptedException, SafepointTimeout {
+    Set<Long> pending = new HashSet<>(threadsInside(set).keySet());
+    while (!pending.isEmpty()) {
+      Map<Long, String> now = threadsInside(set);
+      pending.retainAll(now.keySet());
+      if (pending.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() >= deadline) {
+        List<String> blockers = new ArrayList<>();
+        pending.forEach(id -> blockers.add(now.get(id)));
+        throw new SafepointTimeout("no safe point: calls that began before the patch never ended", blockers);
+      }
+      Thread.sleep(SCAN_PAUSE_MILLIS);
+    }
+  }
+
+  private static List<String> framesOf(List<Member> set) {
+    return new ArrayList<>(threadsInside(set).values());
+  }
+
+  /**
+   * Threads with a frame of the set, described by thread and frame. Stack traces name methods
+   * without descriptors, so overloads count as the method. A thread blocked on the monitor of a
+   * synchronized method of the set has not entered it yet and does not count.
+   */
+  static Map<Long, String> threadsInside(List<Member> set) {
+    Map<Long, String> inside = new LinkedHashMap<>();
+    long self = Thread.currentThread().getId();
+    for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+      if (info == null || info.getThreadId() == self) {
+        continue;
+      }
+      StackTraceElement[] stack = info.getStackTrace();
+      for (int depth = 0; depth < stack.length; depth++) {
+        StackTraceElement frame = stack[depth];
+        boolean member = set.stream().anyMatch(m -> m.type().getName().equals(frame.getClassName()) && m.name().equals(frame.getMethodName()));
+        if (member && !(depth == 0 && info.getThreadState() == Thread.State.BLOCKED)) {
+          inside.put(info.getThreadId(), "\"" + info.getThreadName() + "\" (" + info.getThreadState() + ") in " + frame);
+          break;
+        }
+      }
+    }
+    return inside;
+  }
+
+  private static List<Gate.GatedMethod> gatedMethods(List<Member> set) throws ReflectiveOperationException {
+    List<Gate.GatedMethod> methods = new ArrayList<>();
+    for (Member member : set) {
+      Method method = find(member);
+      MethodHandles.Lookup lookup = dev.jlive.agent.expression.ProbeExpressions.trustedLookupIn(member.type());
+      boolean isStatic = java.lang.reflect.Modifier.isStatic(method.getModifiers());
+      MethodHandle reinvoker = isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
+      methods.add(new Gate.GatedMethod(member.type(), member.name(), member.descriptor(), isStatic, reinvoker));
+    }
+    return methods;
+  }
+
+  private static Method find(Member member) throws NoSuchMethodException {
+    for (Method method : member.type().getDeclaredMethods()) {
+      if (method.getName().equals(member.name())
+          && net.bytebuddy.jar.asm.Type.getMethodDescriptor(method).equals(member.descriptor())) {
+        return method;
+      }
+    }
+    throw new NoSuchMethodException(member.type().getName() + "." + member.name() + member.descriptor());
+  }
+}
