@@ -14,7 +14,10 @@ public final class Versioned {
 
   public static String call() {
     String a = first();
-    Thread.onSpinWait();
+    // Time between the two halves, with safepoint polls in it: plain redefinition can happen here.
+    for (long spin = 0; spin < 2_000; spin++) {
+      Thread.onSpinWait();
+    }
     String b = second();
     return a + b;
   }
