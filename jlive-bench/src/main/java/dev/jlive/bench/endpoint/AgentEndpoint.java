@@ -1,0 +1,125 @@
+package dev.jlive.bench.endpoint;
+
+import dev.jlive.protocol.Api;
+import dev.jlive.protocol.Discovery;
+import dev.jlive.protocol.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The few calls of an agent's control endpoint the benchmarks make. {@link HttpURLConnection}
+ * rather than {@code java.net.http.HttpClient}: a benchmark calls this from inside the JVM it
+ * measures, and the HTTP client would leave a selector thread running beside the measurement.
+ */
+public final class AgentEndpoint {
+  private static final int TIMEOUT_MILLIS = 60_000;
+
+  private final String base;
+  private final String token;
+
+  private AgentEndpoint(Discovery discovery) {
+    this.base = "http://" + discovery.host() + ":" + discovery.port();
+    this.token = discovery.token();
+  }
+
+  /**
+   * The endpoint of the agent in process {@code pid}, waiting for its discovery file to appear.
+   *
+   * @throws IOException when no file appears in time: the agent is not loaded, or writes elsewhere
+   */
+  public static AgentEndpoint await(Path runtimeDir, long pid, Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Optional<Discovery> discovery = Discovery.read(runtimeDir, pid);
+      if (discovery.isPresent()) {
+        return new AgentEndpoint(discovery.get());
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new IOException("no jlive agent in pid " + pid + ": " + Discovery.fileFor(runtimeDir, pid)
+            + " did not appear within " + timeout.toSeconds() + " s; start the JVM with -javaagent:jlive-agent.jar"
+            + " (and -D" + dev.jlive.protocol.RuntimeDirectory.PROPERTY + " naming the same folder, if one is given)");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Adds a probe; the answer has its {@code id} and, per class, {@code status}. */
+  public Map<String, Object> addProbe(Map<String, Object> spec) throws IOException {
+    return call("POST", Api.PROBES, Json.write(spec));
+  }
+
+  public Map<String, Object> removeProbe(String id) throws IOException {
+    return call("DELETE", Api.PROBES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  }
+
+  /** {@code GET /v1/probes}: every probe, with its state and counters. */
+  public Map<String, Object> listProbes() throws IOException {
+    return call("GET", Api.PROBES, null);
+  }
+
+  /** One probe as {@code GET /v1/probes} lists it: state, reason, hits, emitted, dropped, ... */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> probe(String id) throws IOException {
+    for (Object probe : (List<Object>) listProbes().get("probes")) {
+      Map<String, Object> entry = (Map<String, Object>) probe;
+      if (id.equals(entry.get("id"))) {
+        return entry;
+      }
+    }
+    throw new IOException("probe " + id + " is not listed by the agent any more");
+  }
+
+  public Map<String, Object> metrics(String id) throws IOException {
+    return call("GET", Api.PROBE_METRICS + "?probe=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  }
+
+  /** Adds a probe and checks that it went into every class it selected. */
+  @SuppressWarnings("unchecked")
+  public String addProbeEverywhere(Map<String, Object> spec) throws IOException {
+    Map<String, Object> answer = addProbe(spec);
+    for (Object entry : (List<Object>) answer.get("classes")) {
+      Map<String, Object> report = (Map<String, Object>) entry;
+      if (!"installed".equals(report.get("status"))) {
+        throw new IOException("probe " + spec.get("selector") + " failed in " + report.get("class") + ": " + report.get("error"));
+      }
+    }
+    return (String) answer.get("id");
+  }
+
+  private Map<String, Object> call(String method, String path, String body) throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+    try {
+      connection.setRequestMethod(method);
+      connection.setConnectTimeout(TIMEOUT_MILLIS);
+      connection.setReadTimeout(TIMEOUT_MILLIS);
+      connection.setRequestProperty(Api.AUTHORIZATION, Api.BEARER + token);
+      connection.setRequestProperty(Api.USER_HEADER, "jlive-bench");
+      if (body != null) {
+        connection.setDoOutput(true);
+        connection.setRequestProperty("Content-Type", "application/json");
+        try (OutputStream out = connection.getOutputStream()) {
+          out.write(body.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      int status = connection.getResponseCode();
+      InputStream stream = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+      String text = stream == null ? "" : new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+      if (status >= 400) {
+        throw new IOException(method + " " + path + " answered " + status + ": " + text);
+      }
+      return Json.parseObject(text);
+    } finally {
+      connection.disconnect();
+    }
+  }
+}

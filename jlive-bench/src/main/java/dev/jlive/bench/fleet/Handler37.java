@@ -1,0 +1,8 @@
+package dev.jlive.bench.fleet;
+
+/** One of fifty look-alike handlers that one wildcard probe selects together. */
+public final class Handler37 {
+  public int handle(int request) {
+    return request * 75 + 37;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.jlive.bench.overhead;
+
+import dev.jlive.bench.endpoint.AgentEndpoint;
+import dev.jlive.protocol.RuntimeDirectory;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A benchmark fork's own probe, through its own agent's endpoint: added before the first warm-up
+ * iteration (so the JIT compiles the woven code), watched after every iteration, removed at the
+ * end. A probe that turned itself off (budget, rate overflow) is unwoven again, and what the
+ * iterations after that measure is not its cost; every iteration's line says whether it was on,
+ * and how many calls emitted and dropped events.
+ */
+final class ProbeControl {
+  private final String scenario;
+  private AgentEndpoint endpoint;
+  private String id;
+  private int iteration;
+  private long hits;
+  private long emitted;
+  private long dropped;
+
+  ProbeControl(String scenario) {
+    this.scenario = scenario;
+  }
+
+  /** Adds the probe, or nothing when {@code spec} is null; fails when the agent is not loaded. */
+  void add(Map<String, Object> spec) throws IOException, InterruptedException {
+    // The selector resolves loaded classes only.
+    new Target().work(0);
+    endpoint = AgentEndpoint.await(RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
+    if (spec != null) {
+      id = endpoint.addProbeEverywhere(spec);
+      report("added " + spec);
+    }
+  }
+
+  void iterationStarts() throws IOException {
+    iteration++;
+    if (id != null) {
+      Map<String, Object> probe = endpoint.probe(id);
+      hits = number(probe, "hits");
+      emitted = number(probe, "emitted");
+      dropped = number(probe, "dropped");
+    }
+  }
+
+  void iterationEnded() throws IOException {
+    if (id == null) {
+      return;
+    }
+    Map<String, Object> probe = endpoint.probe(id);
+    String state = String.valueOf(probe.get("state"));
+    long calls = number(probe, "hits") - hits;
+    long emits = number(probe, "emitted") - emitted;
+    long drops = number(probe, "dropped") - dropped;
+    report(String.format(Locale.ROOT, "iteration %d: state=%s calls=%d emitted=%d (%.1f%%) dropped=%d (%.1f%%)%s%s", iteration, state,
+        calls, emits, percent(emits, calls), drops, percent(drops, calls),
+        probe.containsKey("reason") ? " reason=" + probe.get("reason") : "",
+        "active".equals(state) ? "" : "  <-- NOT ACTIVE: not the probe's cost"));
+  }
+
+  void remove() throws IOException {
+    if (id != null) {
+      endpoint.removeProbe(id);
+    }
+  }
+
+  private void report(String line) {
+    System.out.println("[jlive-bench " + scenario + (id == null ? "" : " " + id) + "] " + line);
+  }
+
+  private static long number(Map<String, Object> probe, String key) {
+    return ((Number) probe.get(key)).longValue();
+  }
+
+  private static double percent(long part, long whole) {
+    return whole == 0 ? 0 : 100.0 * part / whole;
+  }
+}

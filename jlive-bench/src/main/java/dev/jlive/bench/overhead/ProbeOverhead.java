@@ -1,0 +1,131 @@
+package dev.jlive.bench.overhead;
+
+import dev.jlive.protocol.RuntimeDirectory;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Per-call cost of each probe kind, {@link Target} (probed) beside {@link Baseline} (never probed)
+ * in forks that load the agent with {@code -javaagent}; {@link ProbeControl} adds the scenario's
+ * probe in the fork and reports after every iteration whether it is still on. {@link NoAgent}
+ * runs the same two methods in a fork without the agent.
+ *
+ * <p>The agent path in {@link Fork} is relative to the working directory: run from the project
+ * root, or pass {@code -jvmArgsAppend "-javaagent:/abs/jlive-agent.jar -Djlive.runtimeDir=/abs/dir"}.
+ *
+ * <p>The rate-limited log scenario runs its probe at {@code ratePerSecond} = {@value #LOG_RATE}
+ * (the most the agent accepts) and without the application-logger copy of each event, unless
+ * {@code -Djlive.bench.logRate=N} or {@code -Djlive.bench.appLog=true} say otherwise (forks inherit
+ * the launching JVM's options). A log probe that drops more than ten times its rate within a
+ * second turns itself off, so at full call speed a lower rate measures a probe that is gone after
+ * a few microseconds; see docs/BENCHMARKS.md. The {@code log-when-false} scenario has a condition
+ * that is never true.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {ProbeOverhead.AGENT, ProbeOverhead.RUNTIME_DIR})
+public class ProbeOverhead {
+  static final String AGENT = "-javaagent:jlive-agent/target/jlive-agent.jar=quiet";
+  static final String RUNTIME_DIR = "-D" + RuntimeDirectory.PROPERTY + "=jlive-bench/target/jlive-runtime";
+  static final String SELECTOR = "dev.jlive.bench.overhead.Target#work";
+  static final int LOG_RATE = 1_000_000;
+  /** Budgets out of the way: the benchmark asks what a probe costs, not when it gives up. */
+  private static final long TTL_MILLIS = TimeUnit.HOURS.toMillis(1);
+  private static final double CPU_PERCENT = 100;
+
+  /** The probe of the scenario, added once per fork and removed at its end. */
+  @State(Scope.Benchmark)
+  public static class Probe {
+    @Param({"none", "count", "metrics", "log-when-false", "log-rate-limited"})
+    public String scenario;
+
+    private ProbeControl control;
+
+    @Setup(Level.Trial)
+    public void add() throws IOException, InterruptedException {
+      control = new ProbeControl(scenario);
+      control.add(spec(scenario));
+    }
+
+    @Setup(Level.Iteration)
+    public void iterationStarts() throws IOException {
+      control.iterationStarts();
+    }
+
+    @TearDown(Level.Iteration)
+    public void iterationEnded() throws IOException {
+      control.iterationEnded();
+    }
+
+    @TearDown(Level.Trial)
+    public void remove() throws IOException {
+      control.remove();
+    }
+  }
+
+  /** The receivers, and the argument, varied so the JIT cannot fold the calls. */
+  @State(Scope.Thread)
+  public static class Input {
+    final Target target = new Target();
+    final Baseline baseline = new Baseline();
+    int x;
+  }
+
+  @Benchmark
+  public int target(Probe probe, Input input) {
+    return input.target.work(input.x++);
+  }
+
+  @Benchmark
+  public int baseline(Probe probe, Input input) {
+    return input.baseline.work(input.x++);
+  }
+
+  static Map<String, Object> spec(String scenario) {
+    Map<String, Object> spec = new LinkedHashMap<>();
+    spec.put("selector", SELECTOR);
+    spec.put("ttlMillis", TTL_MILLIS);
+    spec.put("cpuPercent", CPU_PERCENT);
+    switch (scenario) {
+      case "none" -> {
+        return null;
+      }
+      case "count", "metrics" -> spec.put("kind", scenario);
+      case "log-rate-limited" -> {
+        spec.put("kind", "log");
+        spec.put("at", "entry");
+        spec.put("template", "x={x}");
+        spec.put("ratePerSecond", Integer.getInteger("jlive.bench.logRate", LOG_RATE));
+        // An event the application's logger prints (JUL's console handler by default) costs tens of
+        // microseconds; at any rate that keeps the probe on, that would be all this measures.
+        spec.put("appLog", Boolean.getBoolean("jlive.bench.appLog"));
+      }
+      case "log-when-false" -> {
+        // x counts up from 0 and wraps only after 2^32 calls, more than a fork makes.
+        spec.put("kind", "log");
+        spec.put("at", "entry");
+        spec.put("template", "x={x}");
+        spec.put("when", "x == -1");
+      }
+      default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; use none, count, metrics, log-when-false or log-rate-limited");
+    }
+    return spec;
+  }
+}
