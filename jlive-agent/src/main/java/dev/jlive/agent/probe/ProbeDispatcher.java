@@ -111,16 +111,17 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     if (site == null || !site.probe().hit()) {
       return 0L;
     }
-    long now = System.nanoTime();
     ProbeSpec.Point point = site.probe().spec.point();
     if (site.probe().spec.kind() == ProbeSpec.Kind.COUNT) {
       // A counting line probe: hit() counted it.
-      return now;
+      return 1L;
     }
     if (point == ProbeSpec.Point.ENTRY || point == ProbeSpec.Point.LINE) {
-      act(site, new ProbeCall(self, args, null, null, 0L, point), now);
+      // The clock is read only once the condition passed: a false condition costs no clock read.
+      act(site, new ProbeCall(self, args, null, null, 0L, point), 0L);
+      return 1L;
     }
-    return now;
+    return System.nanoTime();
   }
 
   @Override
@@ -139,6 +140,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
   }
 
+  /** @param now the clock when the caller read it already, else 0 and it is read here, after the condition */
   private void act(ProbeSite site, ProbeCall call, long now) {
     Probe probe = site.probe();
     ProbeExpression condition = site.condition();
@@ -151,6 +153,9 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
         probe.failed(failure);
         return;
       }
+    }
+    if (now == 0L) {
+      now = System.nanoTime();
     }
     if (!probe.mayEmit(now)) {
       return;
