@@ -43,6 +43,24 @@ class SafepointTest {
   }
 
   @Test
+  void aCriticalSectionAcrossTwoMethodsNeverPairsAnOldHalfWithANewOne() throws Exception {
+    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(SafepointApp.class).start()) {
+      String pid = Long.toString(app.pid());
+      app.ask("vault", "workers started");
+      Path vault = Paths.get("src/test/java/dev/jlive/it/apps/Vault.java");
+      String code = Files.readString(vault, StandardCharsets.UTF_8);
+      Path patched = write(code.replace("opened = \"v1\";", "opened = \"v2\";").replace("opened + \"v1\"", "opened + \"v2\""),
+          "Vault.java");
+      CliRun patch = jlive("patch", pid, patched.toString(), "--also", "dev.jlive.it.apps.Vault#section", "--json");
+      assertThat(patch.exitCode()).as(patch.toString()).isZero();
+      assertThat(patch.stdout()).contains("dev.jlive.it.apps.Vault#section").contains("dev.jlive.it.apps.Vault#open");
+      await().atMost(Duration.ofSeconds(30)).until(() -> app.ask("results", "results").contains("v2v2"));
+      app.ask("stop", "stopped");
+      assertThat(app.ask("results", "results")).contains("v1v1=").contains("v2v2=").doesNotContain("v1v2").doesNotContain("v2v1");
+    }
+  }
+
+  @Test
   void recursionThroughAPatchedMethodDoesNotDeadlock() throws Exception {
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(SafepointApp.class).start()) {
       String pid = Long.toString(app.pid());
@@ -109,7 +127,11 @@ class SafepointTest {
   }
 
   private static Path write(String code) throws Exception {
-    Path file = Artifacts.work().resolve("safepoint-" + System.nanoTime()).resolve("Versioned.java");
+    return write(code, "Versioned.java");
+  }
+
+  private static Path write(String code, String fileName) throws Exception {
+    Path file = Artifacts.work().resolve("safepoint-" + System.nanoTime()).resolve(fileName);
     Files.createDirectories(file.getParent());
     Files.writeString(file, code);
     return file;

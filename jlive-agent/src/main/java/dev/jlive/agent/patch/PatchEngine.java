@@ -169,19 +169,31 @@ public final class PatchEngine implements WeavingSource {
         }
       }
     }
+    List<Class<?>> gated = new ArrayList<>(classes);
+    for (QuiescentSwap.Member member : alsoMembers(request.also())) {
+      if (!set.contains(member)) {
+        set.add(member);
+      }
+      if (!gated.contains(member.type())) {
+        gated.add(member.type());
+      }
+    }
     java.util.function.BooleanSupplier check = request.check() == null ? null : compileCheck(request.check(), classes.get(0));
     try {
-      return swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
+      Map<String, Object> report = swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
         @Override
         public void reweave() throws Exception {
-          pipeline.retransformTogether(classes);
+          pipeline.retransformTogether(gated);
         }
 
         @Override
         public void swap() {
-          PatchEngine.this.swap(id, changed, classes);
+          // The --also classes are rewoven too: their gate must carry the new version.
+          PatchEngine.this.swap(id, changed, gated);
         }
       });
+      report.put("quiescenceSet", set.stream().map(m -> m.type().getName() + "#" + m.name()).distinct().toList());
+      return report;
     } catch (SafepointTimeout timeout) {
       throw new JLiveException(ErrorCode.CONFLICT, timeout.getMessage() + "; nothing was changed. Blocking: "
           + (timeout.blockers().isEmpty() ? "none seen at the end" : String.join("; ", timeout.blockers())),
@@ -192,6 +204,32 @@ public final class PatchEngine implements WeavingSource {
     } catch (Exception e) {
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point failed, and nothing was changed: " + e, "see the agent log");
     }
+  }
+
+  /** The methods that --also selectors name: every loaded, concrete method they match. */
+  private List<QuiescentSwap.Member> alsoMembers(List<String> selectors) {
+    List<QuiescentSwap.Member> members = new ArrayList<>();
+    for (String text : selectors) {
+      dev.jlive.agent.probe.MethodSelector selector = dev.jlive.agent.probe.MethodSelector.parse(text);
+      int before = members.size();
+      for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+        if (!ClassSearch.isVisible(type) || !selector.classes().matches(type.getName()) || !instrumentation.isModifiableClass(type)) {
+          continue;
+        }
+        for (net.bytebuddy.description.method.MethodDescription.InDefinedShape method
+            : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
+          if (!method.isConstructor() && !method.isTypeInitializer() && !method.isAbstract() && !method.isNative()
+              && selector.matches(method)) {
+            members.add(new QuiescentSwap.Member(type, method.getName(), method.getDescriptor()));
+          }
+        }
+      }
+      if (members.size() == before) {
+        throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "--also " + text + " matches no loaded method",
+            "name loaded methods, e.g. com.acme.Cache#* for every method of a class");
+      }
+    }
+    return members;
   }
 
   /** A --check expression: compiled like a probe condition, in the package of the patched class, with no variables. */

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * class was loaded more than once, and whether to only compile and compare.
  */
 public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun, boolean immediate,
-    java.time.Duration timeout, String check) {
+    java.time.Duration timeout, String check, List<String> also) {
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   /** A source file: its name ({@code Cart.java}) and text. */
@@ -71,7 +71,14 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     if (check != null && safepoint.equals("immediate")) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--check needs the quiescent safe point", "drop --safepoint immediate");
     }
+    List<String> also = new ArrayList<>();
+    if (body.get("also") instanceof List<?> list) {
+      list.forEach(item -> also.add(String.valueOf(item)));
+    }
+    if (!also.isEmpty() && safepoint.equals("immediate")) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "--also widens the quiescent safe point", "drop --safepoint immediate");
+    }
     return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, Boolean.TRUE.equals(body.get("dryRun")),
-        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check);
+        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check, List.copyOf(also));
   }
 }

@@ -47,6 +47,9 @@ public final class PatchCommand extends AgentCommand {
   @Option(names = "--check", paramLabel = "EXPR", description = "A Java boolean expression that must hold at the safe point, e.g. '!Cache.LOCK.isLocked()'.")
   String check;
 
+  @Option(names = "--also", paramLabel = "SELECTOR", description = "Widen the quiescence set, e.g. both sides of a critical section (repeatable).")
+  List<String> also;
+
   @Option(names = "--dry-run", description = "Compile and compare only: say what would change, change nothing.")
   boolean dryRun;
 
@@ -87,6 +90,9 @@ public final class PatchCommand extends AgentCommand {
     }
     if (check != null) {
       body.put("check", check);
+    }
+    if (also != null && !also.isEmpty()) {
+      body.put("also", also);
     }
     Map<String, Object> answer = connected.client().post(Api.PATCHES, body);
     Printer printer = printer();

@@ -23,6 +23,7 @@ public final class SafepointApp {
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       switch (line) {
         case "calls" -> workers(4, () -> Versioned.call());
+        case "vault" -> workers(4, Vault::section);
         case "recursion" -> workers(4, () -> "countdown=" + Versioned.countdown(40));
         case "results" -> System.out.println("results " + new TreeMap<>(Map.copyOf(RESULTS)));
         case "call" -> System.out.println("call " + Versioned.call() + " " + Versioned.countdown(3));
