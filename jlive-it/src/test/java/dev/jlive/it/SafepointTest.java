@@ -89,13 +89,15 @@ class SafepointTest {
     }
   }
 
-  @Test
-  void aCheckHoldsThePatchBackUntilItIsTrue() throws Exception {
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(SafepointApp.class).start()) {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"--check=Versioned.ready", "--check-class=dev.jlive.it.apps.ReadyCheck"})
+  void aCheckHoldsThePatchBackUntilItIsTrue(String checkOption) throws Exception {
+    String classPath = Artifacts.classPathWith(dev.jlive.api.SafepointCheck.class);
+    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").classPath(classPath).main(SafepointApp.class).start()) {
       String pid = Long.toString(app.pid());
       CompletableFuture<CliRun> patch = CompletableFuture.supplyAsync(() -> {
         try {
-          return jlive("patch", pid, version2().toString(), "--check", "Versioned.ready", "--timeout", "60s");
+          return jlive("patch", pid, version2().toString(), checkOption, "--timeout", "60s");
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }

@@ -178,7 +178,8 @@ public final class PatchEngine implements WeavingSource {
         gated.add(member.type());
       }
     }
-    java.util.function.BooleanSupplier check = request.check() == null ? null : compileCheck(request.check(), classes.get(0));
+    java.util.function.BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
+        : request.checkClass() != null ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader()) : null;
     try {
       Map<String, Object> report = swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
         @Override

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * class was loaded more than once, and whether to only compile and compare.
  */
 public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun, boolean immediate,
-    java.time.Duration timeout, String check, List<String> also) {
+    java.time.Duration timeout, String check, List<String> also, String checkClass) {
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   /** A source file: its name ({@code Cart.java}) and text. */
@@ -78,7 +78,12 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     if (!also.isEmpty() && safepoint.equals("immediate")) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--also widens the quiescent safe point", "drop --safepoint immediate");
     }
+    String checkClass = body.get("checkClass") == null ? null : String.valueOf(body.get("checkClass"));
+    if (checkClass != null && (check != null || safepoint.equals("immediate"))) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "--check-class goes with the quiescent safe point and without --check",
+          "give one check");
+    }
     return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, Boolean.TRUE.equals(body.get("dryRun")),
-        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check, List.copyOf(also));
+        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check, List.copyOf(also), checkClass);
   }
 }

@@ -7,11 +7,9 @@ import java.lang.management.ThreadInfo;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -20,9 +18,11 @@ import java.util.function.BooleanSupplier;
  *
  * <ol>
  *   <li>Weave an open gate into the set.
- *   <li>Frames that began before the gate existed are not counted by it: wait until every thread
- *       that had one has been seen without (stack scans).
- *   <li>Close the gate; wait, a bounded attempt, until no frame of the set runs.
+ *   <li>Close the gate; wait, a bounded attempt, until no counted frame of the set runs.
+ *   <li>Frames that began before the gate existed are not counted by it: with the gate closed and
+ *       its count at zero, a thread dump shows them (a thread waiting at the gate shows one frame
+ *       of the set, the one it waits to enter; any other is uncounted). If there are any, this
+ *       attempt failed. The closed gate keeps the picture still: frames can only end, or wait.
  *   <li>Evaluate the user's check, if any.
  *   <li>Swap (the caller's action, a retransformation), mark the new version, open the gate:
  *       threads that waited re-invoke and run the new code.
@@ -33,6 +33,7 @@ import java.util.function.BooleanSupplier;
 public final class QuiescentSwap {
   /** How long one closed-gate attempt may stall callers. */
   static final Duration ATTEMPT = Duration.ofMillis(200);
+  /** Pause between attempts, so callers run between two closings of the gate. */
   private static final long SCAN_PAUSE_MILLIS = 5;
 
   private final Gates gates;
@@ -67,12 +68,16 @@ public final class QuiescentSwap {
     long longestClosedNanos = 0;
     try {
       actions.reweave();
-      awaitOldFramesGone(set, deadline);
+      Map<Long, String> blockers = Map.of();
       while (true) {
         attempts++;
         long closedAt = System.nanoTime();
         gate.close();
         boolean quiescent = gate.awaitQuiescent(Math.min(deadline, closedAt + ATTEMPT.toNanos()));
+        if (quiescent) {
+          blockers = uncountedFrames(set);
+          quiescent = blockers.isEmpty();
+        }
         if (quiescent && (check == null || check.getAsBoolean())) {
           gate.beginSwap();
           try {
@@ -89,8 +94,10 @@ public final class QuiescentSwap {
         gate.open();
         longestClosedNanos = Math.max(longestClosedNanos, System.nanoTime() - closedAt);
         if (System.nanoTime() >= deadline) {
-          String why = quiescent ? "the check stayed false" : "methods of the set kept running";
-          throw new SafepointTimeout("no safe point within " + timeout.toMillis() + " ms: " + why, framesOf(set));
+          String why = quiescent ? "the check stayed false"
+              : blockers.isEmpty() ? "methods of the set kept running" : "calls that began before the patch never ended";
+          throw new SafepointTimeout("no safe point within " + timeout.toMillis() + " ms: " + why,
+              blockers.isEmpty() ? framesOf(set) : List.copyOf(blockers.values()));
         }
         Thread.sleep(SCAN_PAUSE_MILLIS);
       }
@@ -121,25 +128,43 @@ public final class QuiescentSwap {
     }
   }
 
-  private void awaitOldFramesGone(List<Member> set, long deadline) throws InterruptedException, SafepointTimeout {
-    Set<Long> pending = new HashSet<>(threadsInside(set).keySet());
-    while (!pending.isEmpty()) {
-      Map<Long, String> now = threadsInside(set);
-      pending.retainAll(now.keySet());
-      if (pending.isEmpty()) {
-        return;
-      }
-      if (System.nanoTime() >= deadline) {
-        List<String> blockers = new ArrayList<>();
-        pending.forEach(id -> blockers.add(now.get(id)));
-        throw new SafepointTimeout("no safe point: calls that began before the patch never ended", blockers);
-      }
-      Thread.sleep(SCAN_PAUSE_MILLIS);
-    }
-  }
-
   private static List<String> framesOf(List<Member> set) {
     return new ArrayList<>(threadsInside(set).values());
+  }
+
+  /**
+   * Threads with a frame of the set that the gate did not count, read while the gate is closed
+   * and its count is zero: every frame of the set then either waits at the gate (one per waiting
+   * thread, with the gate's own frames above it) or began before the gate was woven.
+   */
+  static Map<Long, String> uncountedFrames(List<Member> set) {
+    Map<Long, String> uncounted = new LinkedHashMap<>();
+    long self = Thread.currentThread().getId();
+    for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+      if (info == null || info.getThreadId() == self) {
+        continue;
+      }
+      StackTraceElement[] stack = info.getStackTrace();
+      boolean waitingAtGate = false;
+      int members = 0;
+      StackTraceElement first = null;
+      for (int depth = 0; depth < stack.length; depth++) {
+        StackTraceElement frame = stack[depth];
+        if (frame.getClassName().equals(Gate.class.getName()) && frame.getMethodName().equals("enter")) {
+          waitingAtGate = true;
+        }
+        boolean member = set.stream().anyMatch(m -> m.type().getName().equals(frame.getClassName()) && m.name().equals(frame.getMethodName()));
+        if (member && !(depth == 0 && info.getThreadState() == Thread.State.BLOCKED)) {
+          members++;
+          first = first == null ? frame : first;
+        }
+      }
+      if (members > (waitingAtGate ? 1 : 0)) {
+        uncounted.put(info.getThreadId(), "\"" + info.getThreadName() + "\" (" + info.getThreadState() + ") in " + first
+            + (waitingAtGate ? ", waiting at the safe point inside a call that began before it" : ""));
+      }
+    }
+    return uncounted;
   }
 
   /**

@@ -47,6 +47,9 @@ public final class PatchCommand extends AgentCommand {
   @Option(names = "--check", paramLabel = "EXPR", description = "A Java boolean expression that must hold at the safe point, e.g. '!Cache.LOCK.isLocked()'.")
   String check;
 
+  @Option(names = "--check-class", paramLabel = "CLASS", description = "An application class implementing dev.jlive.api.SafepointCheck (artifact jlive-api).")
+  String checkClass;
+
   @Option(names = "--also", paramLabel = "SELECTOR", description = "Widen the quiescence set, e.g. both sides of a critical section (repeatable).")
   List<String> also;
 
@@ -90,6 +93,9 @@ public final class PatchCommand extends AgentCommand {
     }
     if (check != null) {
       body.put("check", check);
+    }
+    if (checkClass != null) {
+      body.put("checkClass", checkClass);
     }
     if (also != null && !also.isEmpty()) {
       body.put("also", also);
