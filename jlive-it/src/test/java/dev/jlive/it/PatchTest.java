@@ -165,6 +165,25 @@ class PatchTest {
     assertThat(run.stderr()).contains("class dev.jlive.it.apps.Unloaded is not loaded");
   }
 
+  @Test
+  void aClassLoadedByTwoLoadersNeedsTheLoaderNamed() throws Exception {
+    try (TargetJvm twice = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(dev.jlive.it.apps.TwoLoadersApp.class).start()) {
+      String twicePid = Long.toString(twice.pid());
+      Path patched = source("quantity * 10", "quantity * 3");
+      CliRun ambiguous = jlive("patch", twicePid, patched.toString());
+      assertThat(ambiguous.exitCode()).isEqualTo(8);
+      assertThat(ambiguous.stderr()).contains(PRICER + " is loaded by 2 class loaders").contains("java.net.URLClassLoader@")
+          .contains("--loader");
+
+      CliRun classes = jlive("classes", twicePid, PRICER, "--json");
+      String loader = ((List<Map<String, Object>>) classes.json().get("classes")).get(0).get("loader").toString();
+      String loaderId = loader.contains(" ") ? loader.substring(0, loader.indexOf(' ')) : loader;
+      CliRun chosen = jlive("patch", twicePid, patched.toString(), "--loader", loaderId);
+      assertThat(chosen.exitCode()).as(chosen.toString()).isZero();
+      assertThat(twice.ask("2", "prices")).isIn("prices 6 20", "prices 20 6");
+    }
+  }
+
   /** A copy of Pricer.java with one piece of text replaced, in a fresh folder. */
   private static Path source(String from, String to) throws Exception {
     String code = Files.readString(SOURCE, StandardCharsets.UTF_8);

@@ -92,6 +92,10 @@ public final class PatchEngine implements WeavingSource {
   // ---- applying ----
 
   public synchronized Map<String, Object> apply(PatchRequest request, String author) {
+    if (!instrumentation.isRetransformClassesSupported()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM cannot change loaded classes (no retransformation support)",
+          "patch by restarting with the fixed build");
+    }
     Map<Class<?>, byte[]> candidates = request.hasSources() ? compile(request) : fromClassFiles(request);
     List<Class<?>> classes = new ArrayList<>();
     List<ClassDiff> diffs = new ArrayList<>();
