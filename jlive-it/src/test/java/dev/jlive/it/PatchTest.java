@@ -166,6 +166,29 @@ class PatchTest {
   }
 
   @Test
+  void oneMethodCanBePatchedWithoutTheClassSource() throws Exception {
+    String before = app.ask("price 1", "price");
+    int quotes = Integer.parseInt(before.substring(before.lastIndexOf(' ') + 1));
+    Path method = Artifacts.work().resolve("method-" + System.nanoTime() + ".java");
+    // Fields by simple name, private ones too, as in the class itself.
+    Files.writeString(method, "public int price(int quantity) {\n  quotes += 2;\n  return quantity * 10 + quotes();\n}\n");
+    CliRun patch = jlive("patch", pid, PRICER + "#price(int)", "--method-file", method.toString());
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(app.ask("price 1", "price")).isEqualTo("price " + (10 + quotes + 2) + " quotes " + (quotes + 2));
+
+    Path lambda = Artifacts.work().resolve("lambda-" + System.nanoTime() + ".java");
+    Files.writeString(lambda, "public int price(int quantity) {\n  java.util.function.IntSupplier s = () -> quantity;\n  return s.getAsInt();\n}\n");
+    CliRun refused = jlive("patch", pid, PRICER + "#price(int)", "--method-file", lambda.toString());
+    assertThat(refused.exitCode()).isEqualTo(8);
+    assertThat(refused.stderr()).contains("a lambda (lambda$price$0)");
+
+    Path broken = Artifacts.work().resolve("broken-" + System.nanoTime() + ".java");
+    Files.writeString(broken, "public int price(int quantity) {\n  return quantity * unknown;\n}\n");
+    CliRun error = jlive("patch", pid, PRICER + "#price(int)", "--method-file", broken.toString());
+    assertThat(error.stderr()).contains("the method does not compile: line 2").contains("cannot find symbol");
+  }
+
+  @Test
   void aClassLoadedByTwoLoadersNeedsTheLoaderNamed() throws Exception {
     try (TargetJvm twice = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(dev.jlive.it.apps.TwoLoadersApp.class).start()) {
       String twicePid = Long.toString(twice.pid());

@@ -96,7 +96,8 @@ public final class PatchEngine implements WeavingSource {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM cannot change loaded classes (no retransformation support)",
           "patch by restarting with the fixed build");
     }
-    Map<Class<?>, byte[]> candidates = request.hasSources() ? compile(request) : fromClassFiles(request);
+    Map<Class<?>, byte[]> candidates = request.isSingleMethod() ? singleMethod(request)
+        : request.hasSources() ? compile(request) : fromClassFiles(request);
     List<Class<?>> classes = new ArrayList<>();
     List<ClassDiff> diffs = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
@@ -311,6 +312,21 @@ public final class PatchEngine implements WeavingSource {
     return result;
   }
 
+  /** One method's new source, spliced into the running class. */
+  private Map<Class<?>, byte[]> singleMethod(PatchRequest request) {
+    String className = request.method().substring(0, Math.max(0, request.method().indexOf('#')));
+    Class<?> type = loaded(className, request.loader());
+    byte[] base = runningBase(type);
+    int release = ClassShape.of(base).majorVersion() - 44;
+    try {
+      return Map.of(type, MethodPatch.build(type, base, request.method(), request.methodSource(),
+          Math.min(release, Runtime.version().feature())));
+    } catch (CompilerUnavailableException e) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM has no Java compiler (jdk.compiler module)",
+          "compile the class yourself and patch with --classes");
+    }
+  }
+
   /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */
   private Map<Class<?>, byte[]> fromClassFiles(PatchRequest request) {
     Map<Class<?>, byte[]> result = new LinkedHashMap<>();
@@ -482,6 +498,9 @@ public final class PatchEngine implements WeavingSource {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (PatchRequest.Source source : request.sources()) {
         sha.update(source.code().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      if (request.methodSource() != null) {
+        sha.update(request.methodSource().getBytes(java.nio.charset.StandardCharsets.UTF_8));
       }
       for (byte[] bytes : request.classFiles()) {
         sha.update(bytes);

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * class was loaded more than once, and whether to only compile and compare.
  */
 public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun, boolean immediate,
-    java.time.Duration timeout, String check, List<String> also, String checkClass) {
+    java.time.Duration timeout, String check, List<String> also, String checkClass, String method, String methodSource) {
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   /** A source file: its name ({@code Cart.java}) and text. */
@@ -29,6 +29,10 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
 
   boolean hasSources() {
     return !sources.isEmpty();
+  }
+
+  boolean isSingleMethod() {
+    return method != null;
   }
 
   @SuppressWarnings("unchecked")
@@ -54,7 +58,16 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
         }
       }
     }
-    if (sources.isEmpty() == classFiles.isEmpty()) {
+    String method = body.get("method") == null ? null : String.valueOf(body.get("method"));
+    String methodSource = body.get("methodSource") == null ? null : String.valueOf(body.get("methodSource"));
+    if ((method == null) != (methodSource == null)) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "a single-method patch needs both the method and its new source",
+          "e.g. jlive patch PID 'com.acme.Cart#total()' --method-file total.java");
+    }
+    if (method != null && !(sources.isEmpty() && classFiles.isEmpty())) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "give a method with --method-file, or class sources, or class files: one of them", "");
+    }
+    if (method == null && sources.isEmpty() == classFiles.isEmpty()) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "a patch needs Java sources or class files, not " + (sources.isEmpty()
           ? "neither" : "both"), "e.g. jlive patch PID Cart.java, or jlive patch PID --classes build/classes");
     }
@@ -84,6 +97,7 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
           "give one check");
     }
     return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, Boolean.TRUE.equals(body.get("dryRun")),
-        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check, List.copyOf(also), checkClass);
+        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check, List.copyOf(also), checkClass, method,
+        methodSource);
   }
 }

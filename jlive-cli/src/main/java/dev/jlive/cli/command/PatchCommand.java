@@ -27,8 +27,13 @@ import picocli.CommandLine.Parameters;
     "or from compiled classes (--classes). Fields, methods, signatures and the class hierarchy must stay as they are.",
     "Every patch is a change with an id: `jlive diff` shows it, `jlive revert` takes it back."})
 public final class PatchCommand extends AgentCommand {
-  @Parameters(arity = "0..*", paramLabel = "[PID] FILE.java", description = "The JVM's process id (unless --host), then whole-class Java sources.")
+  @Parameters(arity = "0..*", paramLabel = "[PID] FILE.java|METHOD", description = "The JVM's process id (unless --host), then whole-class Java sources (or one method selector with --method-file).")
   List<String> positionals;
+
+  @Option(names = "--method-file", paramLabel = "FILE", description = {
+      "The new source of one method (its declaration and body, import lines on top if needed), when the class's",
+      "source is not at hand: jlive patch PID 'com.acme.Cart#total()' --method-file total.java"})
+  Path methodFile;
 
   @Option(names = "--classes", paramLabel = "DIR|JAR", description = "Compiled classes instead of sources: a directory or a jar (only loaded classes are used).")
   Path classes;
@@ -62,7 +67,16 @@ public final class PatchCommand extends AgentCommand {
     List<String> args = positionals == null ? List.of() : positionals;
     Connected connected = connect(args, Math.max(0, args.size() - (target.isRemote() ? 0 : 1)), "PID FILE.java...");
     Map<String, Object> body = new LinkedHashMap<>();
-    if (classes != null) {
+    if (methodFile != null) {
+      if (connected.rest().size() != 1 || classes != null) {
+        throw new CliException(ExitCode.USAGE, "USAGE", "--method-file goes with one method selector, e.g. 'com.acme.Cart#total()'", "");
+      }
+      if (!Files.isRegularFile(methodFile)) {
+        throw new CliException(ExitCode.USAGE, "USAGE", methodFile + " is not a file", "");
+      }
+      body.put("method", connected.rest().get(0));
+      body.put("methodSource", Files.readString(methodFile, StandardCharsets.UTF_8));
+    } else if (classes != null) {
       if (!connected.rest().isEmpty()) {
         throw new CliException(ExitCode.USAGE, "USAGE", "give Java sources or --classes, not both", "");
       }
