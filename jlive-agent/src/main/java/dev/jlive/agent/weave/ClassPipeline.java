@@ -127,23 +127,8 @@ public final class ClassPipeline implements ClassFileTransformer {
         return null;
       }
       byte[] replacement = classBeingRedefined == null ? null : baseBytes(loader, className);
-      byte[] base = replacement != null ? replacement : classfileBuffer;
-      ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, base),
-          loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
-      TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
-      Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
-      List<Weaving> weavings = new ArrayList<>();
-      for (WeavingSource source : sources) {
-        weavings.addAll(source.weavingsFor(loader, className, classBeingRedefined, description));
-      }
-      if (weavings.isEmpty()) {
-        return replacement;
-      }
-      DynamicType.Builder<?> builder = byteBuddy.redefine(description.get(), locator);
-      for (Weaving weaving : weavings) {
-        builder = builder.visit(weaving.visitor());
-      }
-      return builder.make(pool).getBytes();
+      byte[] woven = woven(loader, className, classBeingRedefined, replacement != null ? replacement : classfileBuffer);
+      return woven != null ? woven : replacement;
     } catch (Throwable t) {
       failures.put(key(loader, className), t);
       log.log(System.Logger.Level.WARNING, "could not weave " + className, t);
@@ -167,18 +152,22 @@ public final class ClassPipeline implements ClassFileTransformer {
    * a weaving failure cannot leave half of a patch applied.
    */
   public byte[] preview(Class<?> type, byte[] base) {
-    String className = type.getName();
-    ClassLoader loader = type.getClassLoader();
+    byte[] woven = woven(type.getClassLoader(), type.getName(), type, base);
+    return woven != null ? woven : base;
+  }
+
+  /** {@code base} with every source's weavings on top, or null when no source weaves into the class. */
+  private byte[] woven(ClassLoader loader, String className, Class<?> loaded, byte[] base) {
     ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, base),
         loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
     TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
     Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
     List<Weaving> weavings = new ArrayList<>();
     for (WeavingSource source : sources) {
-      weavings.addAll(source.weavingsFor(loader, className, type, description));
+      weavings.addAll(source.weavingsFor(loader, className, loaded, description));
     }
     if (weavings.isEmpty()) {
-      return base;
+      return null;
     }
     DynamicType.Builder<?> builder = byteBuddy.redefine(description.get(), locator);
     for (Weaving weaving : weavings) {
