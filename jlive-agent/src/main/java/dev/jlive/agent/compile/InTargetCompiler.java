@@ -54,12 +54,20 @@ public final class InTargetCompiler {
    * @throws IllegalArgumentException when there are no sources, or two with the same class name
    */
   public static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options) {
-    return compile(sources, loader, options, ToolProvider.getSystemJavaCompiler(), ClassFileView.AS_IS);
+    return compile(sources, loader, options, ClassFileView.AS_IS);
   }
 
-  /** As above, with some class files seen through {@code view}. */
+  /**
+   * As above, with some class files seen through {@code view}. Where the runtime has no javac (a
+   * jlink'd image without {@code jdk.compiler}), Eclipse's compiler does the work; javac is
+   * preferred when present, since only it builds lambdas the way the running javac-built classes have them.
+   */
   public static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options, ClassFileView view) {
-    return compile(sources, loader, options, ToolProvider.getSystemJavaCompiler(), view);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    if (javac == null) {
+      return EcjCompiler.compile(sources, loader, options, view);
+    }
+    return compile(sources, loader, options, javac, view);
   }
 
   static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options,

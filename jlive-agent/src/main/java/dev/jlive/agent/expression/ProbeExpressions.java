@@ -2,8 +2,7 @@ package dev.jlive.agent.expression;
 
 import dev.jlive.agent.compile.Compilation;
 import dev.jlive.agent.compile.CompileOptions;
-import dev.jlive.agent.compile.CompilerUnavailableException;
-import dev.jlive.agent.compile.InTargetCompiler;
+import dev.jlive.agent.compile.Compilers;
 import dev.jlive.agent.compile.Problem;
 import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.protocol.ErrorCode;
@@ -128,14 +127,8 @@ public final class ProbeExpressions {
     List<String> names = new ArrayList<>();
     String source = source(packageName, simpleName, target, isStatic, variables, returned, atExit, rewrite(expression), names,
         type.returnType() == boolean.class ? "boolean" : "Object");
-    Compilation compilation;
-    try {
-      compilation = InTargetCompiler.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
+    Compilation compilation = Compilers.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
           new CompileOptions(Runtime.version().feature(), false, false), new AccessWidener(target));
-    } catch (CompilerUnavailableException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM has no Java compiler (jdk.compiler), so --when cannot be compiled",
-          "use a probe without --when, or run the service on a JDK");
-    }
     if (!compilation.succeeded()) {
       throw compileError(what, expression, rewrite(expression), source, compilation, names);
     }

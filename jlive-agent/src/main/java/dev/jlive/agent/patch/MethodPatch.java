@@ -2,7 +2,7 @@ package dev.jlive.agent.patch;
 
 import dev.jlive.agent.compile.Compilation;
 import dev.jlive.agent.compile.CompileOptions;
-import dev.jlive.agent.compile.InTargetCompiler;
+import dev.jlive.agent.compile.Compilers;
 import dev.jlive.agent.compile.Problem;
 import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.agent.expression.AccessWidener;
@@ -51,7 +51,7 @@ final class MethodPatch {
     String subName = "JLiveMethod" + COUNTER.incrementAndGet();
     String subBinary = packageName.isEmpty() ? subName : packageName + "." + subName;
     String source = source(type, packageName, subName, methodSource);
-    Compilation compilation = InTargetCompiler.compile(List.of(new SourceFile(subBinary, source)), type.getClassLoader(),
+    Compilation compilation = Compilers.compile(List.of(new SourceFile(subBinary, source)), type.getClassLoader(),
         new CompileOptions(release, true, true), new AccessWidener(type, true));
     if (!compilation.succeeded()) {
       List<String> errors = new ArrayList<>();

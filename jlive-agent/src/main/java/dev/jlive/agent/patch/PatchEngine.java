@@ -3,8 +3,7 @@ package dev.jlive.agent.patch;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.compile.Compilation;
 import dev.jlive.agent.compile.CompileOptions;
-import dev.jlive.agent.compile.CompilerUnavailableException;
-import dev.jlive.agent.compile.InTargetCompiler;
+import dev.jlive.agent.compile.Compilers;
 import dev.jlive.agent.compile.Problem;
 import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.agent.inspect.ClassLoaders;
@@ -55,6 +54,8 @@ public final class PatchEngine implements WeavingSource {
   private final Map<String, Patch> patches = new LinkedHashMap<>();
   private final Map<String, Deque<Layer>> layers = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
+  /** Which compiler built the patch being applied (javac or ecj), for its report. */
+  private String compiler;
 
   /** One class's bytes as a patch left them. */
   private record Layer(String patchId, Class<?> type, byte[] bytes) {}
@@ -96,6 +97,7 @@ public final class PatchEngine implements WeavingSource {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM cannot change loaded classes (no retransformation support)",
           "patch by restarting with the fixed build");
     }
+    compiler = null;
     Map<Class<?>, byte[]> candidates = request.isSingleMethod() ? singleMethod(request)
         : request.hasSources() ? compile(request) : fromClassFiles(request);
     List<Class<?>> classes = new ArrayList<>();
@@ -124,6 +126,9 @@ public final class PatchEngine implements WeavingSource {
     }
     String digest = digest(request);
     Map<String, Object> report = report(request.dryRun() ? null : "x" + (nextId.get() + 1), classes, diffs, digest);
+    if (compiler != null) {
+      report.put("compiler", compiler);
+    }
     if (request.dryRun()) {
       report.put("dryRun", true);
       return report;
@@ -282,14 +287,9 @@ public final class PatchEngine implements WeavingSource {
       sources.add(new SourceFile(className, source.code()));
     }
     int release = ClassShape.of(runningBase(first)).majorVersion() - 44;
-    Compilation compilation;
-    try {
-      compilation = InTargetCompiler.compile(sources, first.getClassLoader(),
-          new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
-    } catch (CompilerUnavailableException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM has no Java compiler (jdk.compiler module)",
-          "compile the classes yourself and patch with --classes");
-    }
+    Compilation compilation = Compilers.compile(sources, first.getClassLoader(),
+        new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
+    compiler = compilation.compiler();
     if (!compilation.succeeded()) {
       List<String> errors = new ArrayList<>();
       for (Problem problem : compilation.problems()) {
@@ -318,13 +318,8 @@ public final class PatchEngine implements WeavingSource {
     Class<?> type = loaded(className, request.loader());
     byte[] base = runningBase(type);
     int release = ClassShape.of(base).majorVersion() - 44;
-    try {
-      return Map.of(type, MethodPatch.build(type, base, request.method(), request.methodSource(),
-          Math.min(release, Runtime.version().feature())));
-    } catch (CompilerUnavailableException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM has no Java compiler (jdk.compiler module)",
-          "compile the class yourself and patch with --classes");
-    }
+    return Map.of(type, MethodPatch.build(type, base, request.method(), request.methodSource(),
+        Math.min(release, Runtime.version().feature())));
   }
 
   /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */

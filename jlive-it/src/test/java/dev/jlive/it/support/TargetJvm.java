@@ -36,7 +36,12 @@ public final class TargetJvm implements AutoCloseable {
   }
 
   public static Builder on(Jdk jdk) {
-    return new Builder(jdk.require());
+    return new Builder(jdk.require().java());
+  }
+
+  /** A JVM from a java executable of its own, e.g. a jlink'd runtime image. */
+  public static Builder onJava(java.nio.file.Path java) {
+    return new Builder(java);
   }
 
   public long pid() {
@@ -107,15 +112,15 @@ public final class TargetJvm implements AutoCloseable {
 
   /** Describes the JVM to fork. */
   public static final class Builder {
-    private final Jdk jdk;
+    private final java.nio.file.Path java;
     private final List<String> jvmArgs = new ArrayList<>();
     private String classPath;
     private final List<String> mainAndArgs = new ArrayList<>();
     private String readyLine = "ready";
     private final List<String> launcherPrefix = new ArrayList<>();
 
-    private Builder(Jdk jdk) {
-      this.jdk = jdk;
+    private Builder(java.nio.file.Path java) {
+      this.java = java;
       jvmArgs.add("-Djlive.runtimeDir=" + Artifacts.runtimeDir());
       jvmArgs.add("-Xmx256m");
     }
@@ -163,7 +168,7 @@ public final class TargetJvm implements AutoCloseable {
 
     public TargetJvm start() throws IOException {
       List<String> command = new ArrayList<>(launcherPrefix);
-      command.add(jdk.java().toString());
+      command.add(java.toString());
       command.addAll(jvmArgs);
       if (classPath != null) {
         command.add("-cp");
