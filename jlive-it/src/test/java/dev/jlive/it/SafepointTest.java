@@ -27,18 +27,26 @@ class SafepointTest {
   private static final String VERSIONED = "dev.jlive.it.apps.Versioned";
   private static final Path SOURCE = Paths.get("src/test/java/dev/jlive/it/apps/Versioned.java");
 
-  @Test
-  void underLoadEveryCallRunsOneVersionWholly() throws Exception {
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(SafepointApp.class).start()) {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(Jdk.class)
+  void underLoadEveryCallRunsOneVersionWhollyBothWays(Jdk jdk) throws Exception {
+    try (TargetJvm app = TargetJvm.on(jdk).javaagent("").main(SafepointApp.class).start()) {
       String pid = Long.toString(app.pid());
       app.ask("calls", "workers started");
       CliRun patch = jlive("patch", pid, version2().toString());
       assertThat(patch.exitCode()).as(patch.toString()).isZero();
       assertThat(patch.stdout()).contains("quiescent safe point after");
       await().atMost(Duration.ofSeconds(30)).until(() -> app.ask("results", "results").contains("v2v2"));
+      // The way back is guarded the same way.
+      String id = patch.stdout().split(" ")[1];
+      CliRun revert = jlive("revert", pid, id, "--json");
+      assertThat(revert.exitCode()).as(revert.toString()).isZero();
+      assertThat(revert.json()).containsEntry("safepoint", "quiescent");
+      assertThat(jlive("diff", pid, id).exitCode()).isEqualTo(8);
       app.ask("stop", "stopped");
       String results = app.ask("results", "results");
       assertThat(results).contains("v1v1=").contains("v2v2=").doesNotContain("v1v2").doesNotContain("v2v1");
+      assertThat(app.ask("call", "call")).isEqualTo("call v1v1 1");
     }
   }
 

@@ -61,7 +61,11 @@ public final class PatchEngine implements WeavingSource {
   private record Layer(String patchId, Class<?> type, byte[] bytes) {}
 
   /** A patch as applied: per class, its diff. */
-  private record Patch(String id, String author, Instant appliedAt, String digest, List<Class<?>> classes, List<ClassDiff> diffs) {}
+  private record Patch(String id, String author, Instant appliedAt, String digest, List<Class<?>> classes, List<ClassDiff> diffs,
+      String safepoint) {}
+
+  /** How long a revert waits for its safe point. */
+  private static final java.time.Duration REVERT_TIMEOUT = java.time.Duration.ofSeconds(5);
 
   public PatchEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, Gates gates, System.Logger log) {
     this.instrumentation = instrumentation;
@@ -149,8 +153,9 @@ public final class PatchEngine implements WeavingSource {
     } else {
       report.putAll(atSafepoint(id, request, changed, classes, diffs));
     }
-    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs));
-    ledger.record(id, "patch", describe(diffs), author, ChangeLedger.State.ACTIVE);
+    String safepoint = request.immediate() ? "immediate" : "quiescent";
+    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs, safepoint));
+    ledger.record(id, "patch", describe(diffs) + " (" + safepoint + ", " + digest + ")", author, ChangeLedger.State.ACTIVE);
     report.put("id", id);
     return report;
   }
@@ -170,15 +175,7 @@ public final class PatchEngine implements WeavingSource {
   /** Swaps at a quiescent safe point of the changed methods; constructors cannot wait at a gate. */
   private Map<String, Object> atSafepoint(String id, PatchRequest request, Map<Class<?>, byte[]> changed, List<Class<?>> classes,
       List<ClassDiff> diffs) {
-    List<QuiescentSwap.Member> set = new ArrayList<>();
-    for (int i = 0; i < classes.size(); i++) {
-      for (String key : diffs.get(i).changedKeys()) {
-        String name = key.substring(0, key.indexOf(' '));
-        if (!name.equals("<init>") && !name.equals("<clinit>")) {
-          set.add(new QuiescentSwap.Member(classes.get(i), name, key.substring(key.indexOf(' ') + 1)));
-        }
-      }
-    }
+    List<QuiescentSwap.Member> set = members(classes, diffs);
     List<Class<?>> gated = new ArrayList<>(classes);
     for (QuiescentSwap.Member member : alsoMembers(request.also())) {
       if (!set.contains(member)) {
@@ -215,6 +212,20 @@ public final class PatchEngine implements WeavingSource {
     } catch (Exception e) {
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point failed, and nothing was changed: " + e, "see the agent log");
     }
+  }
+
+  /** The changed methods of a patch; constructors and static initialisers cannot wait at a gate. */
+  private static List<QuiescentSwap.Member> members(List<Class<?>> classes, List<ClassDiff> diffs) {
+    List<QuiescentSwap.Member> set = new ArrayList<>();
+    for (int i = 0; i < classes.size(); i++) {
+      for (String key : diffs.get(i).changedKeys()) {
+        String name = key.substring(0, key.indexOf(' '));
+        if (!name.equals("<init>") && !name.equals("<clinit>")) {
+          set.add(new QuiescentSwap.Member(classes.get(i), name, key.substring(key.indexOf(' ') + 1)));
+        }
+      }
+    }
+    return set;
   }
 
   /** The methods that --also selectors name: every loaded, concrete method they match. */
@@ -410,6 +421,48 @@ public final class PatchEngine implements WeavingSource {
             "revert " + top.patchId() + " first");
       }
     }
+    Map<String, Object> safepointReport = Map.of("safepoint", "immediate");
+    if (patch.safepoint().equals("immediate")) {
+      unswap(patch);
+    } else {
+      // The way back needs the same guarantee as the way in: no call may run half new, half old.
+      try {
+        safepointReport = swapper.run(members(patch.classes(), patch.diffs()), null, REVERT_TIMEOUT, new QuiescentSwap.Actions() {
+          @Override
+          public void reweave() throws Exception {
+            pipeline.retransformTogether(patch.classes());
+          }
+
+          @Override
+          public void swap() {
+            unswap(patch);
+          }
+        });
+      } catch (SafepointTimeout timeout) {
+        if (!why.equals("agent stopped")) {
+          throw new JLiveException(ErrorCode.CONFLICT, "cannot revert " + id + ": " + timeout.getMessage()
+              + "; it stays applied. Blocking: " + String.join("; ", timeout.blockers()), "try again when those calls have ended");
+        }
+        log.log(System.Logger.Level.WARNING, "reverting " + id + " without a safe point, since the agent stops: " + timeout.getMessage());
+        unswap(patch);
+      } catch (JLiveException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point for reverting " + id + " failed: " + e, "see the agent log");
+      }
+    }
+    patches.remove(id);
+    ledger.update(id, ChangeLedger.State.REVERTED, why);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("id", id);
+    answer.put("reverted", true);
+    answer.put("classes", patch.classes().stream().map(Class::getName).toList());
+    answer.putAll(safepointReport);
+    return answer;
+  }
+
+  /** Takes the patch's layers off and retransforms its classes in one call; on failure it stays applied. */
+  private void unswap(Patch patch) {
     List<Layer> removed = new ArrayList<>();
     patch.classes().forEach(type -> removed.add(layers.get(key(type)).pop()));
     try {
@@ -418,15 +471,8 @@ public final class PatchEngine implements WeavingSource {
       for (Layer layer : removed) {
         layers.get(key(layer.type())).push(layer);
       }
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + id + ", which stays applied: " + e, "");
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + patch.id() + ", which stays applied: " + e, "");
     }
-    patches.remove(id);
-    ledger.update(id, ChangeLedger.State.REVERTED, why);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("id", id);
-    answer.put("reverted", true);
-    answer.put("classes", patch.classes().stream().map(Class::getName).toList());
-    return answer;
   }
 
   public synchronized Map<String, Object> diff(String id) {
@@ -437,6 +483,7 @@ public final class PatchEngine implements WeavingSource {
     Map<String, Object> report = report(id, patch.classes(), patch.diffs(), patch.digest());
     report.put("author", patch.author());
     report.put("appliedAt", patch.appliedAt().toString());
+    report.put("safepoint", patch.safepoint());
     return report;
   }
 
