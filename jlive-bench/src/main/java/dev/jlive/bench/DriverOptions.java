@@ -61,6 +61,18 @@ final class DriverOptions {
     return path.toAbsolutePath();
   }
 
+  /**
+   * A file of the project: the option's value, else {@code <project root>/<relative>}, the project
+   * root found as for {@link #jar}.
+   */
+  Path file(String key, String relative) {
+    Path path = values.containsKey(key) ? Paths.get(values.get(key)) : projectRoot().resolve(relative);
+    if (!Files.isRegularFile(path)) {
+      throw new IllegalArgumentException(path + " does not exist; pass --" + key + " PATH");
+    }
+    return path.toAbsolutePath();
+  }
+
   /** The jar (or classes folder) this driver runs from. */
   static Path benchJar() {
     try {

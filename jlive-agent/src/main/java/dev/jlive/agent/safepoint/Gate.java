@@ -27,6 +27,8 @@ final class Gate {
   private final Object lock = new Object();
   private volatile boolean closed;
   private volatile int version = 1;
+  /** The swap is over and the gate unwoven; it stays only to send stragglers of old code to the new. */
+  private volatile boolean retired;
 
   /** A method of the set: how to name it and how to call it again. */
   record GatedMethod(Class<?> type, String name, String descriptor, boolean isStatic, MethodHandle reinvoker) {}
@@ -42,6 +44,11 @@ final class Gate {
 
   /** @return true when the calling frame runs replaced code and must re-invoke */
   boolean enter(int wovenVersion) throws InterruptedException {
+    if (retired) {
+      // A frame of woven code that began before the gate was unwoven (for instance, one that was
+      // released from the gate and then paused): if its code is old, it goes to the new.
+      return wovenVersion != version;
+    }
     int[] mine = depth.get();
     if (mine[0] > 0) {
       mine[0]++;
@@ -73,6 +80,9 @@ final class Gate {
   }
 
   void exit() {
+    if (retired) {
+      return;
+    }
     int[] mine = depth.get();
     if (mine[0] > 0) {
       mine[0]--;
@@ -121,6 +131,10 @@ final class Gate {
     synchronized (lock) {
       lock.notifyAll();
     }
+  }
+
+  void retire() {
+    retired = true;
   }
 
   int active() {

@@ -83,6 +83,25 @@ public final class AgentEndpoint {
     return call("GET", Api.PROBE_METRICS + "?probe=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
   }
 
+  /**
+   * {@code POST /v1/patches}: the body as the endpoint takes it ({@code sources} or
+   * {@code classFiles}, {@code safepoint}, {@code timeoutMillis}, {@code dryRun}). The answer has the
+   * patch's {@code id} and, at a quiescent safe point, {@code attempts} and {@code gateClosedMaxMillis}.
+   */
+  public Map<String, Object> applyPatch(Map<String, Object> body) throws IOException {
+    return call("POST", Api.PATCHES, Json.write(body));
+  }
+
+  /** {@code GET /v1/patches}: the active patches. */
+  public Map<String, Object> listPatches() throws IOException {
+    return call("GET", Api.PATCHES, null);
+  }
+
+  /** {@code DELETE /v1/patches?id=}: takes a patch back. */
+  public Map<String, Object> revertPatch(String id) throws IOException {
+    return call("DELETE", Api.PATCHES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  }
+
   /** Adds a probe and checks that it went into every class it selected. */
   @SuppressWarnings("unchecked")
   public String addProbeEverywhere(Map<String, Object> spec) throws IOException {
