@@ -1,11 +1,6 @@
 package dev.jlive.agent.patch;
 
 import dev.jlive.agent.change.ChangeLedger;
-import dev.jlive.agent.compile.Compilation;
-import dev.jlive.agent.compile.CompileOptions;
-import dev.jlive.agent.compile.Compilers;
-import dev.jlive.agent.compile.Problem;
-import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.safepoint.Gates;
@@ -54,8 +49,6 @@ public final class PatchEngine implements WeavingSource {
   private final Map<String, Patch> patches = new LinkedHashMap<>();
   private final Map<String, Deque<Layer>> layers = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
-  /** Which compiler built the patch being applied (javac or ecj), for its report. */
-  private String compiler;
 
   /** One class's bytes as a patch left them. */
   private record Layer(String patchId, Class<?> type, byte[] bytes) {}
@@ -101,9 +94,9 @@ public final class PatchEngine implements WeavingSource {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM cannot change loaded classes (no retransformation support)",
           "patch by restarting with the fixed build");
     }
-    compiler = null;
-    Map<Class<?>, byte[]> candidates = request.isSingleMethod() ? singleMethod(request)
-        : request.hasSources() ? compile(request) : fromClassFiles(request);
+    PatchInputs.Inputs inputs = new PatchInputs(instrumentation, this::runningBase, log).read(request);
+    Map<Class<?>, byte[]> candidates = inputs.classes();
+    String compiler = inputs.compiler();
     List<Class<?>> classes = new ArrayList<>();
     List<ClassDiff> diffs = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
@@ -283,131 +276,12 @@ public final class PatchEngine implements WeavingSource {
     }
   }
 
-  private Map<Class<?>, byte[]> compile(PatchRequest request) {
-    List<SourceFile> sources = new ArrayList<>();
-    Class<?> first = null;
-    for (PatchRequest.Source source : request.sources()) {
-      String className = source.className();
-      Class<?> type = loaded(className, request.loader());
-      first = first == null ? type : first;
-      if (type.getClassLoader() != first.getClassLoader()) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "the classes of one patch must share a class loader; " + className
-            + " is in " + ClassLoaders.describe(type.getClassLoader()) + ", " + first.getName() + " in "
-            + ClassLoaders.describe(first.getClassLoader()), "patch them separately");
-      }
-      sources.add(new SourceFile(className, source.code()));
-    }
-    int release = ClassShape.of(runningBase(first)).majorVersion() - 44;
-    Compilation compilation = Compilers.compile(sources, first.getClassLoader(),
-        new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
-    compiler = compilation.compiler();
-    if (!compilation.succeeded()) {
-      List<String> errors = new ArrayList<>();
-      for (Problem problem : compilation.problems()) {
-        if (problem.severity() == Problem.Severity.ERROR) {
-          errors.add(problem.format());
-        }
-      }
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch does not compile: " + String.join(" | ", errors),
-          "it is compiled against the classes the JVM runs, through " + ClassLoaders.describe(first.getClassLoader()));
-    }
-    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
-    for (Map.Entry<String, byte[]> output : compilation.classes().entrySet()) {
-      Class<?> type = findLoaded(output.getKey(), first.getClassLoader());
-      if (type != null) {
-        result.put(type, output.getValue());
-      } else {
-        log.log(System.Logger.Level.INFO, "patch: {0} is not loaded; its compiled version is not used", output.getKey());
-      }
-    }
-    return result;
-  }
-
-  /** One method's new source, spliced into the running class. */
-  private Map<Class<?>, byte[]> singleMethod(PatchRequest request) {
-    String className = request.method().substring(0, Math.max(0, request.method().indexOf('#')));
-    Class<?> type = loaded(className, request.loader());
-    byte[] base = runningBase(type);
-    int release = ClassShape.of(base).majorVersion() - 44;
-    return Map.of(type, MethodPatch.build(type, base, request.method(), request.methodSource(),
-        Math.min(release, Runtime.version().feature())));
-  }
-
-  /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */
-  private Map<Class<?>, byte[]> fromClassFiles(PatchRequest request) {
-    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
-    List<String> notLoaded = new ArrayList<>();
-    for (byte[] bytes : request.classFiles()) {
-      String className;
-      try {
-        className = ClassShape.of(bytes).name();
-      } catch (RuntimeException e) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "one of the class files is not a valid class file: " + e, "");
-      }
-      if (request.classFiles().size() > 1 && isNotLoaded(className)) {
-        notLoaded.add(className);
-        continue;
-      }
-      result.put(loaded(className, request.loader()), bytes);
-    }
-    if (result.isEmpty()) {
-      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "none of the " + notLoaded.size() + " classes is loaded", 
-          "a patch replaces loaded classes only");
-    }
-    return result;
-  }
-
-  private boolean isNotLoaded(String className) {
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The active patches, oldest first. */
   public synchronized List<Map<String, Object>> list() {
     List<Map<String, Object>> list = new ArrayList<>();
     patches.keySet().forEach(id -> list.add(diff(id)));
     return list;
   }
-
-  /** The one loaded class of that name; the loader picks one when several loaded it. */
-  private Class<?> loaded(String className, String loaderId) {
-    List<Class<?>> found = new ArrayList<>();
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className) && ClassSearch.isVisible(type)
-          && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
-        found.add(type);
-      }
-    }
-    if (found.isEmpty()) {
-      List<String> similar = ClassSearch.similar(instrumentation, className);
-      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded"
-          + (loaderId == null ? "" : " by " + loaderId), similar.isEmpty() ? "a patch replaces loaded classes only"
-          : "did you mean " + String.join(", ", similar) + "?");
-    }
-    if (found.size() > 1) {
-      throw new JLiveException(ErrorCode.CONFLICT, className + " is loaded by " + found.size() + " class loaders: "
-          + found.stream().map(type -> ClassLoaders.id(type.getClassLoader())).toList(), "pick one with --loader ID");
-    }
-    if (!instrumentation.isModifiableClass(found.get(0))) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM does not allow changing " + className, "");
-    }
-    return found.get(0);
-  }
-
-  private Class<?> findLoaded(String className, ClassLoader loader) {
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className) && type.getClassLoader() == loader) {
-        return type;
-      }
-    }
-    return null;
-  }
-
-  // ---- reverting and reading ----
 
   public synchronized Map<String, Object> revert(String id, String why) {
     Patch patch = patches.get(id);

@@ -1,0 +1,163 @@
+package dev.jlive.agent.patch;
+
+import dev.jlive.agent.compile.Compilation;
+import dev.jlive.agent.compile.CompileOptions;
+import dev.jlive.agent.compile.Compilers;
+import dev.jlive.agent.compile.Problem;
+import dev.jlive.agent.compile.SourceFile;
+import dev.jlive.agent.inspect.ClassLoaders;
+import dev.jlive.agent.inspect.ClassSearch;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns what a patch request brings (whole-class sources, one method's source, or class files)
+ * into the new bytes of each loaded class it replaces, compiling inside the target where needed.
+ */
+final class PatchInputs {
+  /** The new bytes per class, and which compiler made them (null for class files). */
+  record Inputs(Map<Class<?>, byte[]> classes, String compiler) {}
+
+  private final Instrumentation instrumentation;
+  private final Function<Class<?>, byte[]> runningBase;
+  private final System.Logger log;
+  private String compiler;
+
+  PatchInputs(Instrumentation instrumentation, Function<Class<?>, byte[]> runningBase, System.Logger log) {
+    this.instrumentation = instrumentation;
+    this.runningBase = runningBase;
+    this.log = log;
+  }
+
+  Inputs read(PatchRequest request) {
+    Map<Class<?>, byte[]> classes = request.isSingleMethod() ? singleMethod(request)
+        : request.hasSources() ? compile(request) : fromClassFiles(request);
+    return new Inputs(classes, compiler);
+  }
+
+  private Map<Class<?>, byte[]> compile(PatchRequest request) {
+    List<SourceFile> sources = new ArrayList<>();
+    Class<?> first = null;
+    for (PatchRequest.Source source : request.sources()) {
+      String className = source.className();
+      Class<?> type = loaded(className, request.loader());
+      first = first == null ? type : first;
+      if (type.getClassLoader() != first.getClassLoader()) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "the classes of one patch must share a class loader; " + className
+            + " is in " + ClassLoaders.describe(type.getClassLoader()) + ", " + first.getName() + " in "
+            + ClassLoaders.describe(first.getClassLoader()), "patch them separately");
+      }
+      sources.add(new SourceFile(className, source.code()));
+    }
+    int release = ClassShape.of(runningBase.apply(first)).majorVersion() - 44;
+    Compilation compilation = Compilers.compile(sources, first.getClassLoader(),
+        new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
+    compiler = compilation.compiler();
+    if (!compilation.succeeded()) {
+      List<String> errors = new ArrayList<>();
+      for (Problem problem : compilation.problems()) {
+        if (problem.severity() == Problem.Severity.ERROR) {
+          errors.add(problem.format());
+        }
+      }
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch does not compile: " + String.join(" | ", errors),
+          "it is compiled against the classes the JVM runs, through " + ClassLoaders.describe(first.getClassLoader()));
+    }
+    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
+    for (Map.Entry<String, byte[]> output : compilation.classes().entrySet()) {
+      Class<?> type = findLoaded(output.getKey(), first.getClassLoader());
+      if (type != null) {
+        result.put(type, output.getValue());
+      } else {
+        log.log(System.Logger.Level.INFO, "patch: {0} is not loaded; its compiled version is not used", output.getKey());
+      }
+    }
+    return result;
+  }
+
+  /** One method's new source, spliced into the running class. */
+  private Map<Class<?>, byte[]> singleMethod(PatchRequest request) {
+    String className = request.method().substring(0, Math.max(0, request.method().indexOf('#')));
+    Class<?> type = loaded(className, request.loader());
+    byte[] base = runningBase.apply(type);
+    int release = ClassShape.of(base).majorVersion() - 44;
+    return Map.of(type, MethodPatch.build(type, base, request.method(), request.methodSource(),
+        Math.min(release, Runtime.version().feature())));
+  }
+
+  /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */
+  private Map<Class<?>, byte[]> fromClassFiles(PatchRequest request) {
+    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
+    List<String> notLoaded = new ArrayList<>();
+    for (byte[] bytes : request.classFiles()) {
+      String className;
+      try {
+        className = ClassShape.of(bytes).name();
+      } catch (RuntimeException e) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "one of the class files is not a valid class file: " + e, "");
+      }
+      if (request.classFiles().size() > 1 && isNotLoaded(className)) {
+        notLoaded.add(className);
+        continue;
+      }
+      result.put(loaded(className, request.loader()), bytes);
+    }
+    if (result.isEmpty()) {
+      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "none of the " + notLoaded.size() + " classes is loaded", 
+          "a patch replaces loaded classes only");
+    }
+    return result;
+  }
+
+  private boolean isNotLoaded(String className) {
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The one loaded class of that name; the loader picks one when several loaded it. */
+  private Class<?> loaded(String className, String loaderId) {
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className) && ClassSearch.isVisible(type)
+          && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
+        found.add(type);
+      }
+    }
+    if (found.isEmpty()) {
+      List<String> similar = ClassSearch.similar(instrumentation, className);
+      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded"
+          + (loaderId == null ? "" : " by " + loaderId), similar.isEmpty() ? "a patch replaces loaded classes only"
+          : "did you mean " + String.join(", ", similar) + "?");
+    }
+    if (found.size() > 1) {
+      throw new JLiveException(ErrorCode.CONFLICT, className + " is loaded by " + found.size() + " class loaders: "
+          + found.stream().map(type -> ClassLoaders.id(type.getClassLoader())).toList(), "pick one with --loader ID");
+    }
+    if (!instrumentation.isModifiableClass(found.get(0))) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM does not allow changing " + className, "");
+    }
+    return found.get(0);
+  }
+
+  private Class<?> findLoaded(String className, ClassLoader loader) {
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className) && type.getClassLoader() == loader) {
+        return type;
+      }
+    }
+    return null;
+  }
+
+  // ---- reverting and reading ----
+
+}
