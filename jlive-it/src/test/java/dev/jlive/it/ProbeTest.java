@@ -318,6 +318,18 @@ class ProbeTest {
         .filter(entry -> entry.get("id").equals(id)).findFirst().orElseThrow();
     assertThat(change).containsEntry("kind", "probe").containsEntry("state", "removed")
         .containsEntry("author", System.getProperty("user.name")).containsEntry("description", "count " + CALCULATOR + "#divide");
+    // `jlive revert` takes back any change; the ledger tells the agent this one is a probe.
+    String other = add(CALCULATOR + "#divide", "--count");
+    CliRun revert = jlive("revert", pid, other);
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+    assertThat(change(other)).containsEntry("state", "removed");
+    assertThat(jlive("revert", pid, "x999").stderr()).contains("no change x999").contains("jlive changes");
+  }
+
+  /** The ledger entry of a change. */
+  private static Map<String, Object> change(String id) {
+    return ((List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes")).stream()
+        .filter(entry -> entry.get("id").equals(id)).findFirst().orElseThrow();
   }
 
   // ---- helpers ----

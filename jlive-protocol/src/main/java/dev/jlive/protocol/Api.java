@@ -22,6 +22,7 @@ public final class Api {
   /** Probe events after a sequence number ({@code ?after=&probe=&waitMillis=}). */
   public static final String EVENTS = "/v1/events";
   public static final String PROBE_METRICS = "/v1/metrics";
+  /** GET lists the ledger; DELETE ({@code ?id=}) takes back a change, probe or patch. */
   public static final String CHANGES = "/v1/changes";
   /** POST applies (sources or class files), GET lists or shows one ({@code ?id=}), DELETE reverts ({@code ?id=}). */
   public static final String PATCHES = "/v1/patches";

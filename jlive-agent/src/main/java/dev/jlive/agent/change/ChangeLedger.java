@@ -70,6 +70,11 @@ public final class ChangeLedger {
         reason == null ? "" : ": " + reason);
   }
 
+  /** The entry of a change, or null. */
+  public synchronized Entry find(String id) {
+    return entries.get(id);
+  }
+
   public synchronized List<Entry> list() {
     return new ArrayList<>(entries.values());
   }

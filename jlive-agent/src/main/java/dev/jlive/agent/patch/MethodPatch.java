@@ -82,7 +82,8 @@ final class MethodPatch {
   private static MethodDescription target(Class<?> type, String selectorText) {
     MethodSelector selector = MethodSelector.parse(selectorText);
     if (!selector.classes().matches(type.getName())) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, selectorText + " does not name " + type.getName(), "");
+      throw new JLiveException(ErrorCode.BAD_REQUEST, selectorText + " does not name " + type.getName(),
+          "write it as " + type.getName() + "#method(parameter types)");
     }
     List<MethodDescription> matches = new ArrayList<>();
     for (MethodDescription method : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {

@@ -79,7 +79,7 @@ public final class PatchEngine implements WeavingSource {
     List<String> ids = new ArrayList<>(patches.keySet());
     for (int i = ids.size() - 1; i >= 0; i--) {
       try {
-        revert(ids.get(i), "agent stopped");
+        revert(ids.get(i), "agent stopped", true);
       } catch (RuntimeException e) {
         log.log(System.Logger.Level.ERROR, "could not revert patch " + ids.get(i), e);
       }
@@ -283,7 +283,11 @@ public final class PatchEngine implements WeavingSource {
     return list;
   }
 
-  public synchronized Map<String, Object> revert(String id, String why) {
+  /**
+   * @param force true when the agent stops: if no safe point comes, revert anyway, since the
+   *     agent must leave nothing behind
+   */
+  public synchronized Map<String, Object> revert(String id, String why, boolean force) {
     Patch patch = patches.get(id);
     if (patch == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
@@ -313,11 +317,11 @@ public final class PatchEngine implements WeavingSource {
           }
         });
       } catch (SafepointTimeout timeout) {
-        if (!why.equals("agent stopped")) {
+        if (!force) {
           throw new JLiveException(ErrorCode.CONFLICT, "cannot revert " + id + ": " + timeout.getMessage()
               + "; it stays applied. Blocking: " + String.join("; ", timeout.blockers()), "try again when those calls have ended");
         }
-        log.log(System.Logger.Level.WARNING, "reverting " + id + " without a safe point, since the agent stops: " + timeout.getMessage());
+        log.log(System.Logger.Level.WARNING, "reverting " + id + " without a safe point (" + why + "): " + timeout.getMessage());
         unswap(patch);
       } catch (JLiveException e) {
         throw e;
@@ -345,7 +349,8 @@ public final class PatchEngine implements WeavingSource {
       for (Layer layer : removed) {
         layers.get(key(layer.type())).push(layer);
       }
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + patch.id() + ", which stays applied: " + e, "");
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + patch.id() + ", which stays applied: " + e,
+          "`jlive changes` shows it still active; the agent log has the JVM's reason");
     }
   }
 

@@ -100,7 +100,8 @@ final class PatchInputs {
       try {
         className = ClassShape.of(bytes).name();
       } catch (RuntimeException e) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "one of the class files is not a valid class file: " + e, "");
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "one of the class files is not a valid class file: " + e,
+            "give the .class files a compiler wrote (javac -d DIR), or a jar of them");
       }
       if (request.classFiles().size() > 1 && isNotLoaded(className)) {
         notLoaded.add(className);
@@ -144,7 +145,8 @@ final class PatchInputs {
           + found.stream().map(type -> ClassLoaders.id(type.getClassLoader())).toList(), "pick one with --loader ID");
     }
     if (!instrumentation.isModifiableClass(found.get(0))) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM does not allow changing " + className, "");
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM does not allow changing " + className,
+          "classes such as arrays and hidden classes cannot be patched; patch the code that uses them");
     }
     return found.get(0);
   }

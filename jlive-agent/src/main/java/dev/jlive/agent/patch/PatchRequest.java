@@ -65,7 +65,8 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
           "e.g. jlive patch PID 'com.acme.Cart#total()' --method-file total.java");
     }
     if (method != null && !(sources.isEmpty() && classFiles.isEmpty())) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "give a method with --method-file, or class sources, or class files: one of them", "");
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "give a method with --method-file, or class sources, or class files: one of them",
+          "split it into separate patches");
     }
     if (method == null && sources.isEmpty() == classFiles.isEmpty()) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "a patch needs Java sources or class files, not " + (sources.isEmpty()
@@ -78,7 +79,8 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     }
     long timeoutMillis = body.get("timeoutMillis") instanceof Number number ? number.longValue() : 5_000;
     if (timeoutMillis < 1 || timeoutMillis > 600_000) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the safe-point time-out must be from 1 ms to 10 min", "");
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the safe-point time-out must be from 1 ms to 10 min",
+          "e.g. --timeout 10s");
     }
     String check = body.get("check") == null ? null : String.valueOf(body.get("check"));
     if (check != null && safepoint.equals("immediate")) {

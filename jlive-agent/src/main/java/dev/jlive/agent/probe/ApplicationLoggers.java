@@ -15,10 +15,19 @@ import java.util.WeakHashMap;
  * stop, so no application loader is pinned); jlive never bundles or configures one.
  */
 final class ApplicationLoggers {
-  /** A way to log one line at INFO to a named logger. */
-  private record Sink(String framework, Method getLogger, Method info) {
+  /** A way to log one line at INFO to a named logger; each logger is looked up once. */
+  private record Sink(String framework, Method getLogger, Method info, Map<String, Object> loggers) {
+    Sink(String framework, Method getLogger, Method info) {
+      this(framework, getLogger, info, new java.util.concurrent.ConcurrentHashMap<>());
+    }
+
     void write(String loggerName, String line) throws ReflectiveOperationException {
-      info.invoke(getLogger.invoke(null, loggerName), line);
+      Object logger = loggers.get(loggerName);
+      if (logger == null) {
+        logger = getLogger.invoke(null, loggerName);
+        loggers.put(loggerName, logger);
+      }
+      info.invoke(logger, line);
     }
   }
 
@@ -34,7 +43,7 @@ final class ApplicationLoggers {
   void write(ProbeSite site, ProbeEvent event) {
     Sink sink = site.loader() == null ? JUL : sinks.computeIfAbsent(site.loader(), this::find);
     try {
-      sink.write("jlive.probe." + event.probe(), "[jlive " + event.probe() + "] " + event.method() + " " + event.point() + ": "
+      sink.write(site.probe().loggerName, "[jlive " + event.probe() + "] " + event.method() + " " + event.point() + ": "
           + event.message());
     } catch (ReflectiveOperationException | RuntimeException e) {
       // The event stays in jlive's own log; the application's logger refused it.

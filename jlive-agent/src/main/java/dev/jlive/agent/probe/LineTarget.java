@@ -176,7 +176,8 @@ record LineTarget(String methodName, String descriptor, boolean isStatic, int li
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "cannot read the class file of " + type.getName() + ": " + e, "");
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "cannot read the class file of " + type.getName() + ": " + e,
+          "use an entry or exit probe, which needs no class file");
     }
   }
 

@@ -27,6 +27,8 @@ final class Probe {
   static final int MAX_CALLER_PATHS = 200;
 
   final String id;
+  /** The application logger's name for this probe's lines. */
+  final String loggerName;
   final ProbeSpec spec;
   final String author;
   final Instant createdAt = Instant.now();
@@ -54,6 +56,7 @@ final class Probe {
 
   Probe(String id, ProbeSpec spec, String author, BiConsumer<Probe, String> onDisable) {
     this.id = id;
+    this.loggerName = "jlive.probe." + id;
     this.spec = spec;
     this.author = author;
     this.onDisable = onDisable;

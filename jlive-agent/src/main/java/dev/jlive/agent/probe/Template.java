@@ -119,10 +119,14 @@ final class Template {
       return head.equals("elapsed") || head.equals("thread") || head.equals("method")
           ? call -> String.valueOf(root.apply(call)) : call -> ValueRenderer.text(root.apply(call));
     }
+    FieldCache[] fields = new FieldCache[path.length];
+    for (int i = 1; i < path.length; i++) {
+      fields[i] = new FieldCache(path[i]);
+    }
     return call -> {
       Object value = root.apply(call);
       for (int i = 1; i < path.length && value != null; i++) {
-        value = field(value, path[i]);
+        value = fields[i].read(value);
       }
       return ValueRenderer.text(value);
     };
@@ -142,19 +146,50 @@ final class Template {
     return call -> call.args()[index];
   }
 
-  /** Reads a field by name through the class hierarchy; a miss renders as a marker, never throws. */
-  private static Object field(Object target, String name) {
-    for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
+  /**
+   * Reads one field of a placeholder's path. The field is found once per class (a path usually
+   * meets one class) and kept here, in the probe's own template, so no application class holds a
+   * reference back to the agent. A miss renders as a marker, never throws.
+   */
+  private static final class FieldCache {
+    /** One class and its field (null when it has none): read and written as one value. */
+    private record Found(Class<?> type, Field field) {}
+
+    private final String name;
+    private volatile Found last;
+
+    FieldCache(String name) {
+      this.name = name;
+    }
+
+    Object read(Object target) {
+      Class<?> type = target.getClass();
+      Found found = last;
+      if (found == null || found.type() != type) {
+        found = new Found(type, find(type));
+        last = found;
+      }
+      Field field = found.field();
+      if (field == null) {
+        return "<no field " + name + " in " + type.getSimpleName() + " (or it is not accessible)>";
+      }
       try {
-        Field field = type.getDeclaredField(name);
-        return field.trySetAccessible() ? field.get(target) : "<" + name + " not accessible>";
-      } catch (NoSuchFieldException e) {
-        // look in the superclass
+        return field.get(target);
       } catch (IllegalAccessException e) {
         return "<" + name + " not accessible>";
       }
     }
-    return "<no field " + name + " in " + target.getClass().getSimpleName() + ">";
+
+    private Field find(Class<?> start) {
+      for (Class<?> type = start; type != null; type = type.getSuperclass()) {
+        for (Field field : type.getDeclaredFields()) {
+          if (field.getName().equals(name)) {
+            return field.trySetAccessible() ? field : null;
+          }
+        }
+      }
+      return null;
+    }
   }
 
   private static JLiveException bad(String message, String hint) {

@@ -7,8 +7,6 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -21,12 +19,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class NoAgent {
-  @State(Scope.Thread)
-  public static class Input {
-    final Target target = new Target();
-    final Baseline baseline = new Baseline();
-    int x;
-  }
 
   @Benchmark
   public int target(Input input) {

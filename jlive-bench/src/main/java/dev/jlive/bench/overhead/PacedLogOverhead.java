@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -47,12 +46,11 @@ public class PacedLogOverhead {
   static final int LONG_PAUSE_TOKENS = 1024;
 
   @State(Scope.Benchmark)
-  public static class Probe {
+  public static class Probe extends ProbeState {
     @Param({"log-rate-limited", "log-every-call"})
     public String scenario;
 
     int pause;
-    private ProbeControl control;
 
     @Setup(Level.Trial)
     public void add() throws IOException, InterruptedException {
@@ -66,29 +64,8 @@ public class PacedLogOverhead {
       control = new ProbeControl(scenario + ", pause " + pause + " tokens");
       control.add(spec);
     }
-
-    @Setup(Level.Iteration)
-    public void iterationStarts() throws IOException {
-      control.iterationStarts();
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnded() throws IOException {
-      control.iterationEnded();
-    }
-
-    @TearDown(Level.Trial)
-    public void remove() throws IOException {
-      control.remove();
-    }
   }
 
-  @State(Scope.Thread)
-  public static class Input {
-    final Target target = new Target();
-    final Baseline baseline = new Baseline();
-    int x;
-  }
 
   @Benchmark
   public int target(Probe probe, Input input) {

@@ -16,7 +16,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -52,41 +51,18 @@ public class ProbeOverhead {
 
   /** The probe of the scenario, added once per fork and removed at its end. */
   @State(Scope.Benchmark)
-  public static class Probe {
+  public static class Probe extends ProbeState {
     @Param({"none", "count", "metrics", "log-when-false", "log-rate-limited"})
     public String scenario;
 
-    private ProbeControl control;
 
     @Setup(Level.Trial)
     public void add() throws IOException, InterruptedException {
       control = new ProbeControl(scenario);
       control.add(spec(scenario));
     }
-
-    @Setup(Level.Iteration)
-    public void iterationStarts() throws IOException {
-      control.iterationStarts();
-    }
-
-    @TearDown(Level.Iteration)
-    public void iterationEnded() throws IOException {
-      control.iterationEnded();
-    }
-
-    @TearDown(Level.Trial)
-    public void remove() throws IOException {
-      control.remove();
-    }
   }
 
-  /** The receivers, and the argument, varied so the JIT cannot fold the calls. */
-  @State(Scope.Thread)
-  public static class Input {
-    final Target target = new Target();
-    final Baseline baseline = new Baseline();
-    int x;
-  }
 
   @Benchmark
   public int target(Probe probe, Input input) {

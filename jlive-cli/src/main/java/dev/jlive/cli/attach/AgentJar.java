@@ -78,7 +78,8 @@ public final class AgentJar {
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot read the embedded " + name + ": " + e.getMessage(), "");
+      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot read the embedded " + name + ": " + e.getMessage(),
+          "rebuild jlive with `mvn -B package` from the project root");
     }
   }
 

@@ -119,7 +119,8 @@ public final class Attacher {
     } catch (AgentInitializationException e) {
       throw startFailure(jvm);
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "ATTACH_FAILED", "attach to pid " + pid + " failed: " + e.getMessage(), "");
+      throw new CliException(ExitCode.ERROR, "ATTACH_FAILED", "attach to pid " + pid + " failed: " + e.getMessage(),
+          "check with `jlive ps` that the JVM still runs, then attach again");
     } finally {
       try {
         vm.detach();

@@ -98,7 +98,8 @@ public final class Targets {
       }
       return new Endpoint(remote.host, remote.port, token, -1);
     } catch (IOException e) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "cannot read token file " + remote.tokenFile + ": " + e.getMessage(), "");
+      throw new CliException(ExitCode.USAGE, "USAGE", "cannot read token file " + remote.tokenFile + ": " + e.getMessage(),
+          "check the path and that your user may read it");
     }
   }
 }

@@ -16,9 +16,7 @@ public final class RevertCommand extends AgentCommand {
   public Integer call() {
     Connected connected = connect(positionals, 1, "PID ID");
     String id = connected.rest().get(0);
-    Map<String, Object> answer = id.startsWith("p")
-        ? connected.client().delete(Api.PROBES, Map.of("id", id))
-        : connected.client().delete(Api.PATCHES, Map.of("id", id));
+    Map<String, Object> answer = connected.client().delete(Api.CHANGES, Map.of("id", id));
     Printer printer = printer();
     if (printer.isJson()) {
       printer.json(answer);

@@ -59,13 +59,15 @@ final class DemoService implements AutoCloseable {
     try {
       int port = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       if (port < 0) {
-        throw new CliException(ExitCode.ERROR, "DEMO_FAILED", "the demo service exited before it was ready", "");
+        throw new CliException(ExitCode.ERROR, "DEMO_FAILED", "the demo service exited before it was ready",
+            "run it alone to see why: java -jar jlive-demo/target/jlive-demo.jar");
       }
       drain(lines);
       return new DemoService(process, port);
     } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
       process.destroyForcibly();
-      throw new CliException(ExitCode.ERROR, "DEMO_FAILED", "the demo service did not get ready within " + START_TIMEOUT.toSeconds() + " s", "");
+      throw new CliException(ExitCode.ERROR, "DEMO_FAILED", "the demo service did not get ready within " + START_TIMEOUT.toSeconds() + " s",
+          "the machine may be overloaded; run it alone to see: java -jar jlive-demo/target/jlive-demo.jar");
     }
   }
 

@@ -61,6 +61,29 @@ public final class Printer {
     err.flush();
   }
 
+  /**
+   * Prints an agent's answer: with {@code --json} as it is, else the list under {@code key} as a
+   * table of the given fields (a missing field is an empty cell), or {@code empty} when the list is.
+   */
+  @SuppressWarnings("unchecked")
+  public void records(java.util.Map<String, Object> answer, String key, List<String> headers, List<String> fields, String empty) {
+    if (json) {
+      json(answer);
+      return;
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (java.util.Map<String, Object> record : (List<java.util.Map<String, Object>>) answer.get(key)) {
+      List<String> row = new ArrayList<>();
+      fields.forEach(field -> row.add(record.get(field) == null ? "" : String.valueOf(record.get(field))));
+      rows.add(row);
+    }
+    if (rows.isEmpty()) {
+      line(empty);
+    } else {
+      table(headers, rows);
+    }
+  }
+
   /** Prints label/value pairs, the values aligned. */
   public void keyValues(List<List<String>> pairs) {
     int width = pairs.stream().mapToInt(pair -> pair.get(0).length()).max().orElse(0);
