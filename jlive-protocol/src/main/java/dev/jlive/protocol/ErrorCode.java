@@ -1,14 +1,24 @@
 package dev.jlive.protocol;
 
-/** The closed set of errors an agent answers with, each tied to its HTTP status. */
+/** The closed set of errors an agent or controller answers with, each tied to its HTTP status. */
 public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
   UNKNOWN_ENDPOINT(404),
   CLASS_NOT_FOUND(404),
+  /** Controller: no process of that service has ever registered. */
+  UNKNOWN_SERVICE(404),
+  /** Controller: the process is not (or no longer) registered; the agent registers again. */
+  UNKNOWN_PROCESS(404),
+  /** Controller: no such change in the service's history. */
+  UNKNOWN_CHANGE(404),
+  /** Controller: no live process of the service matches the change's labels. */
+  NO_MATCHING_PROCESS(409),
   METHOD_NOT_ALLOWED(405),
   CONFLICT(409),
   AGENT_STOPPING(503),
+  /** Controller: ZooKeeper cannot be reached; reads answer from the last known state. */
+  STORE_UNAVAILABLE(503),
   INTERNAL_ERROR(500);
 
   private final int httpStatus;

@@ -1,0 +1,91 @@
+package dev.jlive.protocol;
+
+/**
+ * The controller's HTTP API: what agents call (they dial out, so it works behind NAT) and what
+ * the CLI and dashboard call. Every request carries {@code Authorization: Bearer <controller
+ * token>}; every answer is JSON, errors as {@link JLiveException#toJson()}.
+ *
+ * <h2>Agent protocol</h2>
+ *
+ * <pre>
+ * POST /v1/agents/register
+ *   {"service", "host", "pid", "javaVersion", "agentVersion", "labels": {k: v}, "instance": uuid}
+ *   -> {"process": id, "heartbeatMillis": n}
+ *
+ * POST /v1/agents/sync            (a heartbeat, a status report and a long poll in one)
+ *   {"process": id, "desiredVersion": last seen or -1, "waitMillis": how long to hold the poll,
+ *    "changes": {changeId: {"state": applied|waiting|failed|reverted, "message", "localId"}},
+ *    "metrics": {changeId: the agent's /v1/metrics entry for that probe},
+ *    "events": [{"change": changeId, ...the agent's event JSON}]}     (only events new since the last sync)
+ *   -> {"desiredVersion": n, "unchanged": true}                        when the agent is up to date, or
+ *   -> {"desiredVersion": n, "changes": [{"id", "kind": probe|patch, "spec": {...}, "author", "createdAt"}]}
+ *   The controller answers at once when the desired state differs from desiredVersion, else holds the
+ *   poll up to waitMillis. UNKNOWN_PROCESS means: register again (the controller lost the session).
+ *   "spec" is exactly the body the agent's own POST /v1/probes or POST /v1/patches takes.
+ *
+ * POST /v1/agents/deregister      {"process": id} -> {"deregistered": true}
+ * </pre>
+ *
+ * <h2>User API</h2>
+ *
+ * <pre>
+ * GET    /v1/health                                  -> {"zookeeper": connected|suspended|lost, ...}
+ * GET    /v1/services                                -> {"services": [{"name", "processes", "activeChanges"}]}
+ * GET    /v1/services/{s}/processes                  -> {"processes": [{"id", "host", "pid", "labels", ...}]}
+ * POST   /v1/services/{s}/changes                    {"kind", "spec", "where": {k: v}}
+ *                                                    -> {"change": {...}, "created": false if already active}
+ * GET    /v1/services/{s}/changes                    -> {"changes": [...]}  history, newest first
+ * GET    /v1/services/{s}/changes/{id}               -> {"change", "results": [{"process", "host", "pid", "state", "message"}]}
+ * DELETE /v1/services/{s}/changes/{id}               -> {"change"}  reverted on every process
+ * GET    /v1/services/{s}/metrics?change=            -> {"merged": [...], "processes": [...]}
+ * GET    /v1/services/{s}/events?change=&amp;after=      -> {"events": [...], "last"}
+ * </pre>
+ *
+ * Per-process states: {@code pending} (not yet reported), {@code waiting} (for a safe point),
+ * {@code applied}, {@code failed} (with a message), {@code reverted}, {@code unreachable} (the
+ * process stopped heartbeating).
+ */
+public final class FleetApi {
+  private FleetApi() {}
+
+  public static final String REGISTER = "/v1/agents/register";
+  public static final String SYNC = "/v1/agents/sync";
+  public static final String DEREGISTER = "/v1/agents/deregister";
+
+  public static final String HEALTH = "/v1/health";
+  public static final String SERVICES = "/v1/services";
+
+  public static String processes(String service) {
+    return SERVICES + "/" + service + "/processes";
+  }
+
+  public static String changes(String service) {
+    return SERVICES + "/" + service + "/changes";
+  }
+
+  public static String change(String service, String id) {
+    return changes(service) + "/" + id;
+  }
+
+  public static String metrics(String service) {
+    return SERVICES + "/" + service + "/metrics";
+  }
+
+  public static String events(String service) {
+    return SERVICES + "/" + service + "/events";
+  }
+
+  /** Agent options and the environment variables that stand for them, for containers. */
+  public static final String ENV_CONTROLLER = "JLIVE_CONTROLLER";
+  public static final String ENV_SERVICE = "JLIVE_SERVICE";
+  public static final String ENV_LABELS = "JLIVE_LABELS";
+  public static final String ENV_CONTROLLER_TOKEN = "JLIVE_CONTROLLER_TOKEN";
+  public static final String ENV_CONTROLLER_TOKEN_FILE = "JLIVE_CONTROLLER_TOKEN_FILE";
+
+  /** Service names and label keys: what fits in a URL path segment and a ZooKeeper node name. */
+  public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
+
+  public static boolean isValidName(String name) {
+    return name != null && name.matches(NAME_PATTERN);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.jlive.protocol;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The buckets of jlive's latency histograms: log-linear, each power of two split into 16, so a
+ * value is kept within about 6%. Agents record into them; the controller adds the buckets of
+ * many processes and reads percentiles of the whole service from the sum, which averaging
+ * percentiles could not give.
+ */
+public final class LatencyBuckets {
+  private LatencyBuckets() {}
+
+  public static final int SUB_BUCKET_BITS = 4;
+  public static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
+  public static final int COUNT = (64 - SUB_BUCKET_BITS + 1) * SUB_BUCKETS;
+
+  public static int index(long value) {
+    if (value < SUB_BUCKETS) {
+      return (int) Math.max(0, value);
+    }
+    int exponent = 63 - Long.numberOfLeadingZeros(value) - SUB_BUCKET_BITS + 1;
+    int mantissa = (int) (value >>> exponent) & (SUB_BUCKETS - 1);
+    return exponent * SUB_BUCKETS + mantissa;
+  }
+
+  /** The largest value a bucket holds, which percentiles report (so they never under-state). */
+  public static long upperBound(int index) {
+    if (index < SUB_BUCKETS) {
+      return index;
+    }
+    int exponent = index / SUB_BUCKETS;
+    long mantissa = (index % SUB_BUCKETS) | SUB_BUCKETS;
+    return ((mantissa + 1) << (exponent - 1)) - 1;
+  }
+
+  /** The value below which {@code quantile} of the counted values lie; 0 when nothing was counted. */
+  public static long percentile(Map<Integer, Long> counts, double quantile) {
+    long total = 0;
+    for (long count : counts.values()) {
+      total += count;
+    }
+    if (total == 0) {
+      return 0;
+    }
+    long rank = (long) Math.ceil(quantile * total);
+    long seen = 0;
+    for (Map.Entry<Integer, Long> bucket : new TreeMap<>(counts).entrySet()) {
+      seen += bucket.getValue();
+      if (seen >= rank && bucket.getValue() > 0) {
+        return upperBound(bucket.getKey());
+      }
+    }
+    return upperBound(new TreeMap<>(counts).lastKey());
+  }
+
+  /** Non-empty buckets as JSON ({@code {"index": count}}); the form agents report them in. */
+  public static Map<String, Object> toJson(Map<Integer, Long> counts) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    new TreeMap<>(counts).forEach((index, count) -> {
+      if (count > 0) {
+        json.put(Integer.toString(index), count);
+      }
+    });
+    return json;
+  }
+
+  /** Adds buckets in JSON form into {@code into}. */
+  public static void addJson(Map<?, ?> json, Map<Integer, Long> into) {
+    json.forEach((index, count) -> into.merge(Integer.parseInt(String.valueOf(index)), ((Number) count).longValue(), Long::sum));
+  }
+}
