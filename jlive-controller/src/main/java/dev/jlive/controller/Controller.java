@@ -1,0 +1,154 @@
+package dev.jlive.controller;
+
+import dev.jlive.controller.fleet.AgentSessions;
+import dev.jlive.controller.fleet.ServiceChanges;
+import dev.jlive.controller.fleet.ServiceOutput;
+import dev.jlive.controller.http.ControllerRoutes;
+import dev.jlive.controller.http.ControllerServer;
+import dev.jlive.controller.store.EmbeddedZooKeeper;
+import dev.jlive.controller.store.FleetStore;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A running controller: ZooKeeper (embedded or external), the store over it, and the HTTP API.
+ * It keeps no state of its own, so it can be stopped and started again on the same data, and
+ * several can share an external ensemble.
+ */
+public final class Controller implements AutoCloseable {
+  private final EmbeddedZooKeeper zooKeeper;
+  private final FleetStore store;
+  private final AgentSessions agents;
+  private final ControllerServer server;
+  private final String token;
+  private final Path tokenFile;
+  private final boolean tls;
+
+  private Controller(EmbeddedZooKeeper zooKeeper, FleetStore store, AgentSessions agents, ControllerServer server,
+      String token, Path tokenFile, boolean tls) {
+    this.zooKeeper = zooKeeper;
+    this.store = store;
+    this.agents = agents;
+    this.server = server;
+    this.token = token;
+    this.tokenFile = tokenFile;
+    this.tls = tls;
+  }
+
+  public static Controller start(ControllerConfig config) throws Exception {
+    requireSafeAddress(config);
+    Files.createDirectories(config.dataDir());
+    Path tokenFile = config.tokenFile() != null ? config.tokenFile() : config.dataDir().resolve("token");
+    String token = loadOrCreateToken(tokenFile);
+    SSLContext tlsContext = config.tlsKeystore() == null ? null : tls(config.tlsKeystore(), config.tlsPassword());
+    EmbeddedZooKeeper embedded = config.zookeeper() == null ? EmbeddedZooKeeper.start(config.dataDir(), 0) : null;
+    FleetStore store = null;
+    AgentSessions agents = null;
+    try {
+      // A session outlives short blips (agents keep their place) but not a dead controller for long.
+      store = new FleetStore(embedded != null ? embedded.connectString() : config.zookeeper(), Duration.ofSeconds(15));
+      store.start(Duration.ofSeconds(20));
+      agents = new AgentSessions(store, config.heartbeat());
+      ServiceChanges changes = new ServiceChanges(store);
+      ControllerServer server = ControllerServer.start(config.host(), config.port(), tlsContext, token,
+          new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
+      return new Controller(embedded, store, agents, server, token, tokenFile, tlsContext != null);
+    } catch (Exception | Error e) {
+      if (agents != null) {
+        agents.close();
+      }
+      if (store != null) {
+        store.close();
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  public String url() {
+    String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
+    return (tls ? "https" : "http") + "://" + host + ":" + server.port();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public String token() {
+    return token;
+  }
+
+  public Path tokenFile() {
+    return tokenFile;
+  }
+
+  public String zooKeeper() {
+    return (zooKeeper != null ? "embedded at " : "") + store.connectString();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    agents.close();
+    store.close();
+    if (zooKeeper != null) {
+      zooKeeper.close();
+    }
+  }
+
+  private static void requireSafeAddress(ControllerConfig config) throws IOException {
+    boolean loopback = InetAddress.getByName(config.host()).isLoopbackAddress();
+    if (!loopback && config.tlsKeystore() == null && !config.plainHttpAllowed()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "listening on " + config.host() + " without TLS would send tokens and patches in clear",
+          "give --tls-keystore (PKCS12) and --tls-password-file, or --allow-plain-http if a TLS proxy sits in front");
+    }
+  }
+
+  private static String loadOrCreateToken(Path file) throws IOException {
+    if (Files.exists(file)) {
+      String token = Files.readString(file).trim();
+      if (token.length() < 16) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "the token in " + file + " is shorter than 16 characters",
+            "put a long random token there, or delete the file to have one made");
+      }
+      return token;
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, token + "\n");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // best effort on other file systems
+    }
+    return token;
+  }
+
+  private static SSLContext tls(Path keystore, char[] password) throws Exception {
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keystore)) {
+      store.load(in, password);
+    }
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, password);
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+    return context;
+  }
+}

@@ -1,0 +1,282 @@
+package dev.jlive.controller.fleet;
+
+import dev.jlive.controller.store.FleetStore;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.Json;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The agents connected to this controller: registration, the sync long poll (heartbeat, report
+ * and delivery of the desired changes in one request) and the leases that drop a process that
+ * stopped syncing. A parked poll holds no thread: it is answered when the service's desired
+ * state changes (seen through the store's mirror, so a change made at another controller wakes
+ * it too) or when its wait ends.
+ */
+public final class AgentSessions implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("jlive.controller");
+  private static final int EVENTS_KEPT = 200;
+  private static final long MAX_WAIT_MILLIS = 30_000;
+
+  private final FleetStore store;
+  private final Duration heartbeat;
+  private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+  private final Map<String, Map<Lease, Parked>> parked = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
+    Thread thread = new Thread(runnable, "jlive-controller-timer");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  public AgentSessions(FleetStore store, Duration heartbeat) {
+    this.store = store;
+    this.heartbeat = heartbeat;
+    store.onDesiredChange(service -> timer.execute(() -> wake(service)));
+    long every = Math.max(100, heartbeat.toMillis());
+    timer.scheduleWithFixedDelay(this::dropSilentProcesses, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  public Map<String, Object> register(Map<String, Object> body, long now) {
+    String service = Names.service(body.get("service"));
+    Map<String, String> labels = Names.labels(body.get("labels"), "labels");
+    String host = text(body, "host");
+    long pid = body.get("pid") instanceof Number number ? number.longValue() : -1;
+    String instance = text(body, "instance");
+    if (pid <= 0) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "register needs the process id (pid)", "agents send it themselves");
+    }
+    String id = (host + "-" + pid + "-" + instance.substring(0, Math.min(8, instance.length()))).replaceAll("[^A-Za-z0-9._-]", "_");
+    store.ensureService(service, now);
+    Map<String, Object> process = new LinkedHashMap<>();
+    process.put("id", id);
+    process.put("service", service);
+    process.put("host", host);
+    process.put("pid", pid);
+    process.put("javaVersion", String.valueOf(body.get("javaVersion")));
+    process.put("agentVersion", String.valueOf(body.get("agentVersion")));
+    process.put("labels", labels);
+    process.put("registeredAt", now);
+    store.putEphemeral(service, "processes", id, process);
+    Lease lease = new Lease(service, id, labels);
+    Lease previous = leases.put(id, lease);
+    if (previous != null) {
+      answerNow(previous);
+    }
+    LOG.log(System.Logger.Level.INFO, "process {0} of {1} registered (labels {2})", id, service, labels);
+    return Map.of("process", id, "heartbeatMillis", heartbeat.toMillis());
+  }
+
+  /** Records the report, then answers through {@code answer}: now, or when the desired state changes, or when the wait ends. */
+  public void sync(Map<String, Object> body, Consumer<Map<String, Object>> answer) {
+    Lease lease = lease(text(body, "process"));
+    lease.lastSeenNanos = System.nanoTime();
+    record(lease, body);
+    long known = body.get("desiredVersion") instanceof Number number ? number.longValue() : -1;
+    long wait = Math.max(0, Math.min(MAX_WAIT_MILLIS, body.get("waitMillis") instanceof Number number ? number.longValue() : 0));
+    FleetStore.Desired desired = store.desired(lease.service);
+    if (desired.version() != known || wait == 0) {
+      answer.accept(answerFor(lease, desired, known));
+      return;
+    }
+    Parked poll = new Parked(lease, known, answer);
+    Parked before = parked.computeIfAbsent(lease.service, s -> new ConcurrentHashMap<>()).put(lease, poll);
+    if (before != null) {
+      before.complete(Map.of("desiredVersion", desired.version(), "unchanged", true));
+    }
+    timer.schedule(() -> finish(poll), wait, TimeUnit.MILLISECONDS);
+    // The desired state may have changed between reading it and parking: check once more.
+    if (store.desired(lease.service).version() != known) {
+      finish(poll);
+    }
+  }
+
+  public Map<String, Object> deregister(Map<String, Object> body) {
+    String id = text(body, "process");
+    Lease lease = leases.remove(id);
+    if (lease != null) {
+      answerNow(lease);
+      store.deleteProcess(lease.service, id);
+      LOG.log(System.Logger.Level.INFO, "process {0} of {1} deregistered", id, lease.service);
+    }
+    return Map.of("deregistered", lease != null);
+  }
+
+  public int connected() {
+    return leases.size();
+  }
+
+  public int parkedPolls() {
+    return parked.values().stream().mapToInt(Map::size).sum();
+  }
+
+  private Lease lease(String id) {
+    Lease lease = leases.get(id);
+    if (lease != null && store.process(lease.service, id) != null) {
+      return lease;
+    }
+    if (lease == null) {
+      // Registered at another controller, or before this one restarted: adopt it if the store knows it.
+      for (String service : store.services()) {
+        Map<String, Object> process = store.process(service, id);
+        if (process != null) {
+          Lease adopted = new Lease(service, id, Names.labels(process.get("labels"), "labels"));
+          Lease raced = leases.putIfAbsent(id, adopted);
+          return raced != null ? raced : adopted;
+        }
+      }
+    } else {
+      leases.remove(id, lease);
+    }
+    throw new JLiveException(ErrorCode.UNKNOWN_PROCESS, "process " + id + " is not registered", "register again");
+  }
+
+  /** Writes the process's report and events when they differ from what was written last. */
+  private void record(Lease lease, Map<String, Object> body) {
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("changes", body.getOrDefault("changes", Map.of()));
+    report.put("metrics", body.getOrDefault("metrics", Map.of()));
+    String text = Json.write(report);
+    List<Object> events = body.get("events") instanceof List<?> list ? new ArrayList<>(list) : List.of();
+    synchronized (lease) {
+      try {
+        if (!text.equals(lease.reportWritten)) {
+          report.put("at", System.currentTimeMillis());
+          store.putEphemeral(lease.service, "reports", lease.id, report);
+          lease.reportWritten = text;
+        }
+        if (!events.isEmpty()) {
+          events.forEach(lease.events::addLast);
+          while (lease.events.size() > EVENTS_KEPT) {
+            lease.events.removeFirst();
+          }
+          store.putEphemeral(lease.service, "events", lease.id, Map.of("events", new ArrayList<>(lease.events)));
+        }
+      } catch (JLiveException storeDown) {
+        // Kept in memory; the next sync carries the full report again and writes it then.
+        LOG.log(System.Logger.Level.WARNING, "report of {0} not written: {1}", lease.id, storeDown.getMessage());
+      }
+    }
+  }
+
+  private Map<String, Object> answerFor(Lease lease, FleetStore.Desired desired, long known) {
+    if (desired.version() == known) {
+      return Map.of("desiredVersion", desired.version(), "unchanged", true);
+    }
+    List<Object> changes = new ArrayList<>();
+    for (String id : desired.active()) {
+      Map<String, Object> change = store.change(lease.service, id);
+      if (change != null && Names.matches((Map<?, ?>) change.get("where"), lease.labels)) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("id", id);
+        entry.put("kind", change.get("kind"));
+        entry.put("spec", change.get("spec"));
+        entry.put("author", change.get("author"));
+        entry.put("createdAt", change.get("createdAt"));
+        changes.add(entry);
+      }
+    }
+    return Map.of("desiredVersion", desired.version(), "changes", changes);
+  }
+
+  private void wake(String service) {
+    Map<Lease, Parked> polls = parked.get(service);
+    if (polls != null) {
+      new ArrayList<>(polls.values()).forEach(this::finish);
+    }
+  }
+
+  private void answerNow(Lease lease) {
+    Map<Lease, Parked> polls = parked.get(lease.service);
+    Parked poll = polls == null ? null : polls.get(lease);
+    if (poll != null) {
+      finish(poll);
+    }
+  }
+
+  private void finish(Parked poll) {
+    Map<Lease, Parked> polls = parked.get(poll.lease.service);
+    if (polls != null) {
+      polls.remove(poll.lease, poll);
+    }
+    poll.lease.lastSeenNanos = System.nanoTime();
+    poll.complete(answerFor(poll.lease, store.desired(poll.lease.service), poll.known));
+  }
+
+  /** A process that has not synced for three heartbeats has stopped or lost us: it leaves the live list. */
+  private void dropSilentProcesses() {
+    long limit = System.nanoTime() - 3 * heartbeat.toNanos() - TimeUnit.SECONDS.toNanos(1);
+    for (Lease lease : new ArrayList<>(leases.values())) {
+      Map<Lease, Parked> polls = parked.get(lease.service);
+      boolean waiting = polls != null && polls.containsKey(lease);
+      if (!waiting && lease.lastSeenNanos < limit && leases.remove(lease.id, lease)) {
+        try {
+          store.deleteProcess(lease.service, lease.id);
+          LOG.log(System.Logger.Level.INFO, "process {0} of {1} stopped syncing; dropped", lease.id, lease.service);
+        } catch (JLiveException storeDown) {
+          leases.putIfAbsent(lease.id, lease);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    parked.values().forEach(polls -> polls.values().forEach(poll ->
+        poll.complete(new JLiveException(ErrorCode.AGENT_STOPPING, "controller stopping", "the agent reconnects").toJson())));
+  }
+
+  private static String text(Map<String, Object> body, String key) {
+    Object value = body.get(key);
+    if (value == null || String.valueOf(value).isBlank()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "'" + key + "' is missing", "see FleetApi for the agent protocol");
+    }
+    return String.valueOf(value);
+  }
+
+  private static final class Lease {
+    final String service;
+    final String id;
+    final Map<String, String> labels;
+    final Deque<Object> events = new ArrayDeque<>();
+    volatile long lastSeenNanos = System.nanoTime();
+    String reportWritten;
+
+    Lease(String service, String id, Map<String, String> labels) {
+      this.service = service;
+      this.id = id;
+      this.labels = labels;
+    }
+  }
+
+  private static final class Parked {
+    final Lease lease;
+    final long known;
+    final Consumer<Map<String, Object>> answer;
+    final AtomicBoolean done = new AtomicBoolean();
+
+    Parked(Lease lease, long known, Consumer<Map<String, Object>> answer) {
+      this.lease = lease;
+      this.known = known;
+      this.answer = answer;
+    }
+
+    void complete(Map<String, Object> body) {
+      if (done.compareAndSet(false, true)) {
+        answer.accept(body);
+      }
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.jlive.controller.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.jlive.protocol.Api;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The controller's HTTP(S) server. Every request needs the controller's token. A handler either
+ * answers at once or, for an agent's long poll, hands the exchange to {@link Reply} to answer
+ * later from another thread, so thousands of waiting agents hold no threads.
+ */
+public final class ControllerServer implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("jlive.controller");
+  private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+  private final HttpServer server;
+  private final ExecutorService workers;
+
+  private ControllerServer(HttpServer server, ExecutorService workers) {
+    this.server = server;
+    this.workers = workers;
+  }
+
+  /** A request: method, path segments, query and body, and who sent it. */
+  public record Call(String method, String[] segments, Map<String, String> query, Map<String, Object> body, String user) {
+    public String query(String key) {
+      return query.get(key);
+    }
+  }
+
+  /** Answers an exchange once, now or later. */
+  public interface Reply {
+    void send(int status, Object body);
+  }
+
+  /** Routes a call: answer through {@code reply}, or throw a {@link JLiveException}. */
+  public interface Router {
+    void route(Call call, Reply reply) throws Exception;
+  }
+
+  public static ControllerServer start(String host, int port, SSLContext tls, String token, Router router) throws IOException {
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    HttpServer server;
+    if (tls != null) {
+      HttpsServer https = HttpsServer.create(address, 1024);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      server = https;
+    } else {
+      server = HttpServer.create(address, 1024);
+    }
+    ExecutorService workers = Executors.newFixedThreadPool(16, runnable -> {
+      Thread thread = new Thread(runnable, "jlive-controller-http");
+      thread.setDaemon(true);
+      return thread;
+    });
+    server.setExecutor(workers);
+    byte[] expected = (Api.BEARER + token).getBytes(StandardCharsets.UTF_8);
+    server.createContext("/", exchange -> handle(exchange, expected, router));
+    server.start();
+    return new ControllerServer(server, workers);
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public String host() {
+    return server.getAddress().getHostString();
+  }
+
+  private static void handle(HttpExchange exchange, byte[] expectedAuthorization, Router router) {
+    Reply reply = replyTo(exchange);
+    try {
+      String authorization = exchange.getRequestHeaders().getFirst(Api.AUTHORIZATION);
+      if (authorization == null || !MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8))) {
+        throw new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong controller token",
+            "send Authorization: Bearer <token>; the controller writes its token to <data dir>/token");
+      }
+      String path = exchange.getRequestURI().getRawPath();
+      String[] segments = path.replaceAll("^/+|/+$", "").split("/");
+      for (int i = 0; i < segments.length; i++) {
+        segments[i] = URLDecoder.decode(segments[i], StandardCharsets.UTF_8);
+      }
+      String user = exchange.getRequestHeaders().getFirst(Api.USER_HEADER);
+      Call call = new Call(exchange.getRequestMethod(), segments, query(exchange.getRequestURI().getRawQuery()),
+          body(exchange), user == null || user.isBlank() ? "unknown" : user);
+      router.route(call, reply);
+    } catch (JLiveException e) {
+      reply.send(e.code().httpStatus(), e.toJson());
+    } catch (IllegalArgumentException e) {
+      reply.send(400, new JLiveException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON: " + e.getMessage(),
+          "send a JSON object").toJson());
+    } catch (Exception | Error e) {
+      LOG.log(System.Logger.Level.ERROR, "request failed: " + exchange.getRequestURI(), e);
+      reply.send(500, new JLiveException(ErrorCode.INTERNAL_ERROR, "controller error: " + e,
+          "the controller's log has the stack trace").toJson());
+    }
+  }
+
+  private static Reply replyTo(HttpExchange exchange) {
+    java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+    return (status, body) -> {
+      if (!sent.compareAndSet(false, true)) {
+        return;
+      }
+      byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+      try (exchange) {
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      } catch (IOException gone) {
+        // The client hung up (an agent that stopped while its poll waited); nothing to answer.
+      }
+    };
+  }
+
+  private static Map<String, Object> body(HttpExchange exchange) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (bytes.length > MAX_BODY_BYTES) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "request body over " + MAX_BODY_BYTES / (1024 * 1024) + " MB",
+            "send fewer or smaller classes per change");
+      }
+      String text = new String(bytes, StandardCharsets.UTF_8);
+      return text.isBlank() ? new LinkedHashMap<>() : Json.parseObject(text);
+    }
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        int eq = pair.indexOf('=');
+        if (eq > 0) {
+          query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+              URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return query;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package dev.jlive.controller.store;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.server.embedded.ExitHandler;
+import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
+
+/**
+ * A single ZooKeeper server inside the controller, for a controller that runs alone. Its data
+ * lives in a directory that survives restarts, so desired state and history do too. It listens
+ * on loopback only: other controllers share an external ensemble instead ({@code --zk}).
+ */
+public final class EmbeddedZooKeeper implements AutoCloseable {
+  private final ZooKeeperServerEmbedded server;
+  private final int port;
+
+  private EmbeddedZooKeeper(ZooKeeperServerEmbedded server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Starts a server with its data under {@code dataDir/zookeeper}, on {@code port} (0: the last one used, or a free one). */
+  public static EmbeddedZooKeeper start(Path dataDir, int port) throws Exception {
+    Path base = Files.createDirectories(dataDir.resolve("zookeeper"));
+    int chosen = port != 0 ? port : rememberedOrFreePort(base);
+    Properties config = new Properties();
+    config.setProperty("dataDir", base.resolve("data").toString());
+    config.setProperty("clientPort", Integer.toString(chosen));
+    config.setProperty("clientPortAddress", "127.0.0.1");
+    config.setProperty("tickTime", "2000");
+    config.setProperty("initLimit", "10");
+    config.setProperty("syncLimit", "5");
+    config.setProperty("admin.enableServer", "false");
+    config.setProperty("4lw.commands.whitelist", "ruok,srvr");
+    ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
+        .baseDir(base)
+        .configuration(config)
+        // ZooKeeper's default on a fatal error is System.exit; the controller decides that itself.
+        .exitHandler(ExitHandler.LOG_ONLY)
+        .build();
+    server.start(TimeUnit.SECONDS.toMillis(30));
+    Files.writeString(base.resolve("port"), Integer.toString(chosen));
+    return new EmbeddedZooKeeper(server, chosen);
+  }
+
+  public String connectString() {
+    return "127.0.0.1:" + port;
+  }
+
+  /**
+   * The port of the last run, so a restarted controller finds its data at the same address
+   * (agents never see it; only tools looking at ZooKeeper directly would care).
+   */
+  private static int rememberedOrFreePort(Path base) throws IOException {
+    Path remembered = base.resolve("port");
+    if (Files.exists(remembered)) {
+      try {
+        int port = Integer.parseInt(Files.readString(remembered).trim());
+        try (ServerSocket probe = new ServerSocket()) {
+          probe.bind(new InetSocketAddress("127.0.0.1", port));
+          return port;
+        } catch (IOException taken) {
+          // fall through to a free port
+        }
+      } catch (NumberFormatException damaged) {
+        // fall through to a free port
+      }
+    }
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

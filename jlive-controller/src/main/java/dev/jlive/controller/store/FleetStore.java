@@ -1,0 +1,350 @@
+package dev.jlive.controller.store;
+
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Everything a controller knows, kept in ZooKeeper so that controllers hold no state of their
+ * own and several can share one ensemble. Reads come from a local mirror (a Curator cache), so
+ * they still answer while ZooKeeper is unreachable; writes then fail with STORE_UNAVAILABLE.
+ *
+ * <pre>
+ * /jlive/services/{service}                 {"createdAt"}
+ * /jlive/services/{service}/desired         {"active": [change ids]}; its znode version is the desired version
+ * /jlive/services/{service}/counter         the last change number handed out
+ * /jlive/services/{service}/changes/{id}    the change: kind, spec, where, author, state, history
+ * /jlive/services/{service}/processes/{id}  ephemeral: a registered process
+ * /jlive/services/{service}/reports/{id}    ephemeral: its last report (per-change states, probe metrics)
+ * /jlive/services/{service}/events/{id}     ephemeral: its latest probe events
+ * </pre>
+ *
+ * Ephemeral nodes belong to the ZooKeeper session of the controller an agent talks to: when that
+ * controller goes away, so do they, and the agent registers again with whichever controller it
+ * reaches next.
+ */
+public final class FleetStore implements AutoCloseable {
+  public static final String ROOT = "/jlive/services";
+
+  private final CuratorFramework client;
+  private final CuratorCache cache;
+  private final List<Consumer<String>> desiredListeners = new CopyOnWriteArrayList<>();
+  private volatile ConnectionState connection = ConnectionState.LOST;
+
+  public FleetStore(String connectString, Duration sessionTimeout) {
+    this.client = CuratorFrameworkFactory.builder()
+        .connectString(connectString)
+        .sessionTimeoutMs((int) sessionTimeout.toMillis())
+        .connectionTimeoutMs(5_000)
+        .retryPolicy(new ExponentialBackoffRetry(200, 3, 2_000))
+        .build();
+    this.cache = CuratorCache.build(client, ROOT);
+  }
+
+  /** Connects and fills the mirror; fails with a clear message when ZooKeeper cannot be reached. */
+  public void start(Duration connectWait) throws InterruptedException {
+    client.getConnectionStateListenable().addListener((c, state) -> connection = state);
+    client.start();
+    if (!client.blockUntilConnected((int) connectWait.toMillis(), TimeUnit.MILLISECONDS)) {
+      client.close();
+      throw new JLiveException(ErrorCode.STORE_UNAVAILABLE, "cannot reach ZooKeeper at "
+          + client.getZookeeperClient().getCurrentConnectionString() + " within " + connectWait.toSeconds() + " s",
+          "check --zk (host:port,host:port...) and that the ensemble is up, or leave --zk out for an embedded one");
+    }
+    connection = ConnectionState.CONNECTED;
+    try {
+      client.create().orSetData().creatingParentsIfNeeded().forPath(ROOT, new byte[0]);
+    } catch (KeeperException.NodeExistsException fine) {
+      // another controller made it first
+    } catch (Exception e) {
+      throw unavailable(e);
+    }
+    java.util.concurrent.CountDownLatch filled = new java.util.concurrent.CountDownLatch(1);
+    cache.listenable().addListener(CuratorCacheListener.builder()
+        .forAll((type, before, after) -> {
+          ChildData node = after != null ? after : before;
+          String[] parts = relative(node.getPath());
+          if (parts.length == 2 && parts[1].equals("desired")) {
+            desiredListeners.forEach(listener -> listener.accept(parts[0]));
+          }
+        })
+        .forInitialized(filled::countDown)
+        .build());
+    cache.start();
+    filled.await(connectWait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Called with a service's name whenever its desired state changes, from any controller. */
+  public void onDesiredChange(Consumer<String> listener) {
+    desiredListeners.add(listener);
+  }
+
+  /** connected, suspended (reads from the mirror) or lost. */
+  public String connectionState() {
+    return switch (connection) {
+      case CONNECTED, RECONNECTED -> "connected";
+      case SUSPENDED -> "suspended";
+      default -> "lost";
+    };
+  }
+
+  public String connectString() {
+    return client.getZookeeperClient().getCurrentConnectionString();
+  }
+
+  // ---- reads, from the mirror ----
+
+  public List<String> services() {
+    List<String> names = new ArrayList<>();
+    cache.stream().forEach(node -> {
+      String[] parts = relative(node.getPath());
+      if (parts.length == 1 && !parts[0].isEmpty()) {
+        names.add(parts[0]);
+      }
+    });
+    names.sort(null);
+    return names;
+  }
+
+  public boolean serviceExists(String service) {
+    return cache.get(path(service)).isPresent();
+  }
+
+  public Desired desired(String service) {
+    Optional<ChildData> node = cache.get(path(service, "desired"));
+    if (node.isEmpty()) {
+      return new Desired(-1, List.of());
+    }
+    List<String> active = new ArrayList<>();
+    for (Object id : (List<?>) json(node.get()).getOrDefault("active", List.of())) {
+      active.add(String.valueOf(id));
+    }
+    return new Desired(node.get().getStat().getVersion(), active);
+  }
+
+  public Map<String, Object> change(String service, String id) {
+    return cache.get(path(service, "changes", id)).map(FleetStore::json).orElse(null);
+  }
+
+  /** The service's changes, newest first. */
+  public List<Map<String, Object>> changes(String service) {
+    List<Map<String, Object>> list = new ArrayList<>(children(service, "changes").values());
+    list.sort((a, b) -> Long.compare(((Number) b.get("number")).longValue(), ((Number) a.get("number")).longValue()));
+    return list;
+  }
+
+  public Map<String, Map<String, Object>> processes(String service) {
+    return children(service, "processes");
+  }
+
+  public Map<String, Object> process(String service, String id) {
+    return cache.get(path(service, "processes", id)).map(FleetStore::json).orElse(null);
+  }
+
+  public Map<String, Map<String, Object>> reports(String service) {
+    return children(service, "reports");
+  }
+
+  public Map<String, Map<String, Object>> events(String service) {
+    return children(service, "events");
+  }
+
+  private Map<String, Map<String, Object>> children(String service, String kind) {
+    Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+    String prefix = path(service, kind) + "/";
+    cache.stream().filter(node -> node.getPath().startsWith(prefix)).forEach(node ->
+        found.put(node.getPath().substring(prefix.length()), json(node)));
+    return found;
+  }
+
+  // ---- writes ----
+
+  public void ensureService(String service, long now) {
+    if (serviceExists(service)) {
+      return;
+    }
+    try {
+      client.transaction().forOperations(
+          client.transactionOp().create().forPath(path(service), bytes(Map.of("createdAt", now))),
+          client.transactionOp().create().forPath(path(service, "desired"), bytes(Map.of("active", List.of()))),
+          client.transactionOp().create().forPath(path(service, "counter"), bytes(Map.of("last", 0))),
+          client.transactionOp().create().forPath(path(service, "changes"), new byte[0]),
+          client.transactionOp().create().forPath(path(service, "processes"), new byte[0]),
+          client.transactionOp().create().forPath(path(service, "reports"), new byte[0]),
+          client.transactionOp().create().forPath(path(service, "events"), new byte[0]));
+    } catch (KeeperException.NodeExistsException anotherControllerWasFirst) {
+      // fine
+    } catch (Exception e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Writes an ephemeral node of this controller's session, replacing one another session left. */
+  public void putEphemeral(String service, String kind, String id, Map<String, Object> data) {
+    String path = path(service, kind, id);
+    byte[] bytes = bytes(data);
+    try {
+      try {
+        client.setData().forPath(path, bytes);
+        Stat stat = client.checkExists().forPath(path);
+        if (stat != null && stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId()) {
+          return;
+        }
+        client.delete().forPath(path);
+      } catch (KeeperException.NoNodeException absent) {
+        // create below
+      }
+      client.create().withMode(CreateMode.EPHEMERAL).forPath(path, bytes);
+    } catch (KeeperException.NodeExistsException raced) {
+      // another request for the same process won; the next report writes again
+    } catch (Exception e) {
+      throw unavailable(e);
+    }
+  }
+
+  public void deleteProcess(String service, String id) {
+    for (String kind : List.of("processes", "reports", "events")) {
+      try {
+        client.delete().forPath(path(service, kind, id));
+      } catch (KeeperException.NoNodeException gone) {
+        // fine
+      } catch (Exception e) {
+        throw unavailable(e);
+      }
+    }
+  }
+
+  /**
+   * Adds a change and makes it desired in one ZooKeeper transaction, or answers the active change
+   * with the same digest (a change sent twice is applied once). Retries when another controller
+   * changed the service in between.
+   */
+  public Added addChange(String service, String digest, java.util.function.LongFunction<Map<String, Object>> record) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        Stat desiredStat = new Stat();
+        Map<String, Object> desired = Json.parseObject(new String(
+            client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")), StandardCharsets.UTF_8));
+        List<String> active = new ArrayList<>();
+        for (Object id : (List<?>) desired.get("active")) {
+          active.add(String.valueOf(id));
+          Map<String, Object> existing = Json.parseObject(new String(
+              client.getData().forPath(path(service, "changes", String.valueOf(id))), StandardCharsets.UTF_8));
+          if (digest.equals(existing.get("digest"))) {
+            return new Added(existing, false);
+          }
+        }
+        Stat counterStat = new Stat();
+        long number = ((Number) Json.parseObject(new String(client.getData().storingStatIn(counterStat)
+            .forPath(path(service, "counter")), StandardCharsets.UTF_8)).get("last")).longValue() + 1;
+        Map<String, Object> change = record.apply(number);
+        String id = String.valueOf(change.get("id"));
+        active.add(id);
+        client.transaction().forOperations(
+            client.transactionOp().setData().withVersion(counterStat.getVersion()).forPath(path(service, "counter"),
+                bytes(Map.of("last", number))),
+            client.transactionOp().create().forPath(path(service, "changes", id), bytes(change)),
+            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"),
+                bytes(Map.of("active", active))));
+        return new Added(change, true);
+      } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException concurrent) {
+        // another controller changed the service at the same moment: read again
+      } catch (Exception e) {
+        throw unavailable(e);
+      }
+    }
+    throw new JLiveException(ErrorCode.CONFLICT, "the service's desired state kept changing while adding the change",
+        "try again");
+  }
+
+  /** Takes a change out of the desired state and records who did it; answers the updated change. */
+  public Map<String, Object> revertChange(String service, String id, java.util.function.UnaryOperator<Map<String, Object>> update) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        Stat desiredStat = new Stat();
+        Map<String, Object> desired = Json.parseObject(new String(
+            client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")), StandardCharsets.UTF_8));
+        Stat changeStat = new Stat();
+        Map<String, Object> change = Json.parseObject(new String(
+            client.getData().storingStatIn(changeStat).forPath(path(service, "changes", id)), StandardCharsets.UTF_8));
+        List<Object> active = new ArrayList<>((List<?>) desired.get("active"));
+        if (!active.remove(id)) {
+          return change;
+        }
+        Map<String, Object> reverted = update.apply(change);
+        List<CuratorOp> ops = List.of(
+            client.transactionOp().setData().withVersion(changeStat.getVersion()).forPath(path(service, "changes", id), bytes(reverted)),
+            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"),
+                bytes(Map.of("active", active))));
+        client.transaction().forOperations(ops);
+        return reverted;
+      } catch (KeeperException.BadVersionException concurrent) {
+        // read again
+      } catch (Exception e) {
+        throw unavailable(e);
+      }
+    }
+    throw new JLiveException(ErrorCode.CONFLICT, "the service's desired state kept changing while reverting", "try again");
+  }
+
+  @Override
+  public void close() {
+    cache.close();
+    client.close();
+  }
+
+  /** The desired state: its version (the znode's) and the active change ids, oldest first. */
+  public record Desired(long version, List<String> active) {}
+
+  public record Added(Map<String, Object> change, boolean created) {}
+
+  private JLiveException unavailable(Exception cause) {
+    return new JLiveException(ErrorCode.STORE_UNAVAILABLE, "ZooKeeper did not take the write (" + connectionState()
+        + "): " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+        "nothing was changed; reads still answer from the last known state. Check the ensemble at " + connectString());
+  }
+
+  static String path(String... parts) {
+    return ROOT + "/" + String.join("/", parts);
+  }
+
+  private static String[] relative(String path) {
+    if (path.length() <= ROOT.length()) {
+      return new String[] {""};
+    }
+    return path.substring(ROOT.length() + 1).split("/");
+  }
+
+  private static Map<String, Object> json(ChildData node) {
+    byte[] data = node.getData();
+    if (data == null || data.length == 0) {
+      return new LinkedHashMap<>();
+    }
+    return Json.parseObject(new String(data, StandardCharsets.UTF_8));
+  }
+
+  private static byte[] bytes(Map<String, Object> value) {
+    return Json.write(value).getBytes(StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.jlive.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jlive.protocol.FleetApi;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The controller against a real ZooKeeper (Curator's TestingServer), spoken to over HTTP as agents and users do. */
+class ControllerTest {
+  static TestingServer zooKeeper;
+  static Controller controller;
+  static Http http;
+  @TempDir static Path dataDir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    zooKeeper = new TestingServer(true);
+    controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString())
+        .withHeartbeat(Duration.ofSeconds(1)));
+    http = new Http(controller.url(), controller.token());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    controller.close();
+    zooKeeper.close();
+  }
+
+  static String register(String service, long pid, Map<String, Object> labels) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("service", service);
+    body.put("host", "host-a");
+    body.put("pid", pid);
+    body.put("javaVersion", "17");
+    body.put("agentVersion", "test");
+    body.put("labels", labels);
+    body.put("instance", "inst" + pid);
+    Http.Answer answer = http.post(FleetApi.REGISTER, body);
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    return (String) answer.body().get("process");
+  }
+
+  static Map<String, Object> sync(String process, long version, long waitMillis, Map<String, Object> changes, Map<String, Object> metrics) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("process", process);
+    body.put("desiredVersion", version);
+    body.put("waitMillis", waitMillis);
+    body.put("changes", changes);
+    body.put("metrics", metrics);
+    Http.Answer answer = http.post(FleetApi.SYNC, body);
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    return answer.body();
+  }
+
+  static Map<String, Object> probe(String selector) {
+    return Map.of("kind", "probe", "spec", Map.of("selector", selector, "kind", "metrics"));
+  }
+
+  @Test
+  void aChangeReachesEveryProcessAndIsRevertedEverywhere() {
+    String a = register("shop", 101, Map.of("zone", "eu"));
+    String b = register("shop", 102, Map.of("zone", "us"));
+    long version = ((Number) sync(a, -1, 0, Map.of(), Map.of()).get("desiredVersion")).longValue();
+
+    // A waiting poll is answered as soon as the change is made.
+    CompletableFuture<Http.Answer> waiting = http.send("POST", FleetApi.SYNC,
+        Map.of("process", a, "desiredVersion", version, "waitMillis", 20_000));
+    await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) http.get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 1);
+    Http.Answer added = http.post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
+    assertThat(added.status()).isEqualTo(201);
+    String id = (String) ((Map<?, ?>) added.body().get("change")).get("id");
+    Map<String, Object> delivered = waiting.join().body();
+    assertThat(((List<?>) delivered.get("changes")).stream().map(change -> (Object) ((Map<?, ?>) change).get("id")).toList()).containsExactly((Object) id);
+    assertThat(((Map<?, ?>) ((List<?>) delivered.get("changes")).get(0)).get("author")).isEqualTo("tester");
+
+    // Sent twice, applied once.
+    Http.Answer again = http.post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.body().get("created")).isEqualTo(false);
+
+    // Per-process results: one applied, one not yet reported.
+    sync(a, -1, 0, Map.of(id, Map.of("state", "applied", "localId", "p1")), Map.of());
+    Map<String, Object> status = http.get(FleetApi.change("shop", id)).body();
+    assertThat(states(status)).containsEntry(a, "applied").containsEntry(b, "pending");
+    sync(b, -1, 0, Map.of(id, Map.of("state", "failed", "message", "no class com.acme.Cart")), Map.of());
+    assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(b, "failed");
+
+    // Reverted: the desired state no longer has it, and the history says who.
+    Http.Answer reverted = http.delete(FleetApi.change("shop", id));
+    assertThat(((Map<?, ?>) reverted.body().get("change")).get("state")).isEqualTo("reverted");
+    assertThat((List<?>) sync(a, version, 0, Map.of(), Map.of()).get("changes")).isEmpty();
+    List<?> history = (List<?>) http.get(FleetApi.changes("shop")).body().get("changes");
+    assertThat(history).anySatisfy(change -> {
+      assertThat(((Map<?, ?>) change).get("id")).isEqualTo(id);
+      assertThat(((Map<?, ?>) change).get("revertedBy")).isEqualTo("tester");
+    });
+  }
+
+  @Test
+  void labelsChooseTheProcesses() {
+    String eu = register("labelled", 201, Map.of("zone", "eu"));
+    String us = register("labelled", 202, Map.of("zone", "us"));
+    Map<String, Object> body = new LinkedHashMap<>(probe("com.acme.A#a"));
+    body.put("where", Map.of("zone", "eu"));
+    assertThat(http.post(FleetApi.changes("labelled"), body).status()).isEqualTo(201);
+    assertThat((List<?>) sync(eu, -1, 0, Map.of(), Map.of()).get("changes")).hasSize(1);
+    assertThat((List<?>) sync(us, -1, 0, Map.of(), Map.of()).get("changes")).isEmpty();
+
+    body.put("where", Map.of("zone", "mars"));
+    Http.Answer none = http.post(FleetApi.changes("labelled"), body);
+    assertThat(none.status()).isEqualTo(409);
+    assertThat(error(none)).containsEntry("code", "NO_MATCHING_PROCESS");
+  }
+
+  @Test
+  void mergedMetricsAreTheSumOfTheProcesses() {
+    String a = register("metered", 301, Map.of());
+    String b = register("metered", 302, Map.of());
+    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("metered"), probe("com.acme.B#b")).body().get("change")).get("id");
+    // 10 calls of 1 µs and 10 of 1 ms in one process, 5 of 1 ms in the other.
+    int micro = dev.jlive.protocol.LatencyBuckets.index(1_000);
+    int milli = dev.jlive.protocol.LatencyBuckets.index(1_000_000);
+    sync(a, -1, 0, Map.of(), Map.of(id, metrics(20, Map.of(String.valueOf(micro), 10, String.valueOf(milli), 10), 10_010_000, 1_000_000)));
+    sync(b, -1, 0, Map.of(), Map.of(id, metrics(5, Map.of(String.valueOf(milli), 5), 5_000_000, 1_000_000)));
+    Map<String, Object> answer = http.get(FleetApi.metrics("metered") + "?change=" + id).body();
+    Map<?, ?> merged = (Map<?, ?>) ((List<?>) answer.get("merged")).get(0);
+    assertThat(merged.get("calls")).isEqualTo(25L);
+    assertThat(merged.get("processes")).isEqualTo(2L);
+    Map<?, ?> latency = (Map<?, ?>) merged.get("latency");
+    assertThat(latency.get("timedCalls")).isEqualTo(25L);
+    // 15 of 25 calls took 1 ms: the median is in the millisecond bucket, which averaging percentiles would miss.
+    assertThat((Double) latency.get("p50Millis")).isBetween(0.9, 1.0);
+    assertThat(((Map<?, ?>) merged.get("exceptions")).get("java.io.IOException")).isEqualTo(3L);
+    assertThat((List<?>) answer.get("processes")).hasSize(2);
+  }
+
+  static Map<String, Object> metrics(long calls, Map<String, Object> buckets, long sumNanos, long maxNanos) {
+    return Map.of("id", "p1", "selector", "com.acme.B#b", "kind", "metrics", "calls", calls,
+        "exceptions", Map.of("java.io.IOException", calls == 20 ? 2 : 1),
+        "latency", Map.of("count", calls, "buckets", buckets, "sumNanos", sumNanos, "maxNanos", maxNanos));
+  }
+
+  @Test
+  void badRequestsSayWhatWasWrong() {
+    Http.Answer unknownService = http.post(FleetApi.changes("nosuch"), probe("a.B#c"));
+    assertThat(unknownService.status()).isEqualTo(404);
+    assertThat(error(unknownService)).containsEntry("code", "UNKNOWN_SERVICE");
+    assertThat((String) error(unknownService).get("hint")).isNotBlank();
+
+    register("strict", 401, Map.of());
+    Http.Answer badKind = http.post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
+    assertThat(badKind.status()).isEqualTo(400);
+    assertThat((String) error(badKind).get("message")).contains("kind must be probe or patch");
+
+    Http.Answer unknownChange = http.get(FleetApi.change("strict", "c999"));
+    assertThat(error(unknownChange)).containsEntry("code", "UNKNOWN_CHANGE");
+
+    Http.Answer unknownProcess = http.post(FleetApi.SYNC, Map.of("process", "ghost", "desiredVersion", -1));
+    assertThat(error(unknownProcess)).containsEntry("code", "UNKNOWN_PROCESS");
+
+    Http.Answer badName = http.post(FleetApi.REGISTER, Map.of("service", "../etc", "pid", 1, "host", "h", "instance", "i"));
+    assertThat(badName.status()).isEqualTo(400);
+
+    Http.Answer noToken = new Http(controller.url(), "wrong-token").get(FleetApi.SERVICES);
+    assertThat(noToken.status()).isEqualTo(401);
+  }
+
+  @Test
+  void aProcessThatStopsSyncingLeavesTheLiveList() {
+    String quiet = register("leasing", 501, Map.of());
+    assertThat(processIds("leasing")).contains(quiet);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !processIds("leasing").contains(quiet));
+    Http.Answer answer = http.post(FleetApi.SYNC, Map.of("process", quiet, "desiredVersion", -1));
+    assertThat(error(answer)).containsEntry("code", "UNKNOWN_PROCESS");
+  }
+
+  static List<Object> processIds(String service) {
+    return ((List<?>) http.get(FleetApi.processes(service)).body().get("processes")).stream()
+        .map(process -> ((Map<?, ?>) process).get("id")).map(Object.class::cast).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> error(Http.Answer answer) {
+    return (Map<String, Object>) answer.body().get("error");
+  }
+
+  static Map<Object, Object> states(Map<String, Object> status) {
+    Map<Object, Object> states = new LinkedHashMap<>();
+    for (Object row : (List<?>) status.get("results")) {
+      states.put(((Map<?, ?>) row).get("process"), ((Map<?, ?>) row).get("state"));
+    }
+    return states;
+  }
+}
