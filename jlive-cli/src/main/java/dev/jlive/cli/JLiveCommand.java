@@ -9,6 +9,7 @@ import dev.jlive.cli.command.MetricsCommand;
 import dev.jlive.cli.command.ProbeCommand;
 import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ClassesCommand;
+import dev.jlive.cli.command.ControllerCommand;
 import dev.jlive.cli.command.DemoCommand;
 import dev.jlive.cli.command.DetachCommand;
 import dev.jlive.cli.command.InfoCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Command;
         PsCommand.class, AttachCommand.class, DetachCommand.class, InfoCommand.class,
         ThreadsCommand.class, ClassesCommand.class, MethodsCommand.class, ProbeCommand.class, TailCommand.class,
         MetricsCommand.class, PatchCommand.class, DiffCommand.class, RevertCommand.class, ChangesCommand.class, DemoCommand.class,
+        ControllerCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -45,6 +45,11 @@ final class Http {
         .thenApply(response -> new Answer(response.statusCode(), Json.parseObject(response.body())));
   }
 
+  /** One field of every object in a JSON list. */
+  static java.util.List<Object> field(Object list, String key) {
+    return ((java.util.List<?>) list).stream().map(item -> (Object) String.valueOf(((Map<?, ?>) item).get(key))).toList();
+  }
+
   private static Answer join(CompletableFuture<Answer> future) {
     return future.join();
   }

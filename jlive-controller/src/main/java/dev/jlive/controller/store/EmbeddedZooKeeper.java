@@ -36,6 +36,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("initLimit", "10");
     config.setProperty("syncLimit", "5");
     config.setProperty("admin.enableServer", "false");
+    config.setProperty("maxCnxns", "2000");
     config.setProperty("4lw.commands.whitelist", "ruok,srvr");
     ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
         .baseDir(base)

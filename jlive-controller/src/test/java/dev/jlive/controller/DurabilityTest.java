@@ -1,0 +1,83 @@
+package dev.jlive.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jlive.protocol.FleetApi;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What survives: a controller restarted on its data directory, and a ZooKeeper ensemble that loses a server. */
+class DurabilityTest {
+  @TempDir Path dataDir;
+
+  @Test
+  void aRestartedControllerKeepsDesiredStateAndHistory() throws Exception {
+    String active;
+    String reverted;
+    try (Controller first = Controller.start(ControllerConfig.defaults(dataDir))) {
+      Http http = new Http(first.url(), first.token());
+      String process = register(http, "durable", 1);
+      active = add(http, "durable", "com.acme.A#a");
+      reverted = add(http, "durable", "com.acme.B#b");
+      assertThat(http.delete(FleetApi.change("durable", reverted)).status()).isEqualTo(200);
+      assertThat(process).isNotBlank();
+    }
+    try (Controller second = Controller.start(ControllerConfig.defaults(dataDir))) {
+      Http http = new Http(second.url(), second.token());
+      // Same token (read back from the data directory), same history, same desired state.
+      List<?> history = (List<?>) http.get(FleetApi.changes("durable")).body().get("changes");
+      assertThat(history).extracting(change -> ((Map<?, ?>) change).get("id") + ":" + ((Map<?, ?>) change).get("state"))
+          .containsExactly(reverted + ":reverted", active + ":active");
+      // A process that comes back (the old one's session ended with the old controller) gets the active change.
+      String process = register(http, "durable", 2);
+      Map<String, Object> sync = http.post(FleetApi.SYNC, Map.of("process", process, "desiredVersion", -1)).body();
+      assertThat(Http.field(sync.get("changes"), "id")).containsExactly(active);
+    }
+  }
+
+  @Test
+  void aChangeReachesEveryProcessWhenOneOfThreeZooKeeperServersIsDown() throws Exception {
+    try (TestingCluster cluster = new TestingCluster(3)) {
+      cluster.start();
+      try (Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(cluster.getConnectString()))) {
+        Http http = new Http(controller.url(), controller.token());
+        String a = register(http, "ensemble", 1);
+        String b = register(http, "ensemble", 2);
+        InstanceSpec stopped = cluster.getInstances().iterator().next();
+        assertThat(cluster.killServer(stopped)).isTrue();
+        // Writes need a quorum (two of three): the controller may have to reconnect first.
+        String id = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+            .until(() -> add(http, "ensemble", "com.acme.C#c"), found -> found != null);
+        for (String process : List.of(a, b)) {
+          Map<String, Object> sync = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+              () -> http.post(FleetApi.SYNC, Map.of("process", process, "desiredVersion", -1)).body(), body -> body.containsKey("changes"));
+          assertThat(Http.field(sync.get("changes"), "id")).containsExactly(id);
+        }
+      }
+    }
+  }
+
+  static String register(Http http, String service, long pid) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("service", service);
+    body.put("host", "h");
+    body.put("pid", pid);
+    body.put("instance", "i" + pid + "-" + System.nanoTime());
+    Http.Answer answer = http.post(FleetApi.REGISTER, body);
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    return (String) answer.body().get("process");
+  }
+
+  static String add(Http http, String service, String selector) {
+    Http.Answer answer = http.post(FleetApi.changes(service), Map.of("kind", "probe", "spec", Map.of("selector", selector, "kind", "count")));
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(201);
+    return (String) ((Map<?, ?>) answer.body().get("change")).get("id");
+  }
+}
