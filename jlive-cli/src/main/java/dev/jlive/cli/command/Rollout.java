@@ -121,8 +121,8 @@ final class Rollout {
     return String.join(",", pairs);
   }
 
-  /** Judges the per-process results of a change against the goal. */
-  static Outcome judge(List<Map<String, Object>> results, Goal goal, Duration waited) {
+  /** Judges the per-process results of a change against the goal, after waiting up to {@code timeout}. */
+  static Outcome judge(List<Map<String, Object>> results, Goal goal, Duration timeout) {
     Map<String, Integer> byState = new LinkedHashMap<>();
     for (String state : List.of(goal.wanted, "failed", "unreachable", "waiting", "pending", "applied", "reverted")) {
       byState.put(state, 0);
@@ -147,7 +147,7 @@ final class Rollout {
       }
     });
     if (!complete) {
-      summary.append(" (stopped waiting after ").append(Durations.format(waited)).append(')');
+      summary.append(" (stopped waiting after ").append(Durations.format(timeout)).append(')');
     }
     return new Outcome(complete, reached == total, summary.toString());
   }
@@ -173,15 +173,13 @@ final class Rollout {
   static int await(ControllerClient client, String service, Map<String, Object> sent, Goal goal, Duration timeout, Printer printer) {
     Map<String, Object> change = (Map<String, Object>) sent.get("change");
     String id = String.valueOf(change.get("id"));
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     boolean noted = false;
     Map<String, Object> answer;
     Outcome outcome;
     while (true) {
       answer = client.get(FleetApi.change(service, ControllerClient.segment(id)), Map.of());
-      Duration waited = Duration.ofNanos(System.nanoTime() - start);
-      outcome = judge(results(answer), goal, waited);
+      outcome = judge(results(answer), goal, timeout);
       long remaining = deadline - System.nanoTime();
       if (outcome.complete() || remaining <= 0) {
         break;
