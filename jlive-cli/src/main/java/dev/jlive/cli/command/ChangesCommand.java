@@ -29,7 +29,7 @@ public final class ChangesCommand extends ServiceCommand {
 
   @SuppressWarnings("unchecked")
   private int serviceChanges() {
-    serviceArgs(positionals, 0, 0, "(no other arguments)");
+    serviceArgs(positionals, 0, 0, "");
     String service = fleet.service();
     Map<String, Object> answer = controller().get(FleetApi.changes(service), Map.of());
     Printer printer = printer();

@@ -31,11 +31,12 @@ abstract class ServiceCommand extends AgentCommand {
           "--service reaches every process of the service through the controller; --host one agent");
     }
     if (args.size() > max) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--service and a PID are mutually exclusive: with --service give "
-          + usage + " only", "drop the PID to act on every process of the service, or drop --service to act on that one JVM");
+      throw new CliException(ExitCode.USAGE, "USAGE", "--service and a PID are mutually exclusive"
+          + (usage.isEmpty() ? "" : ": with --service give " + usage + " only"),
+          "drop the PID to act on every process of the service, or drop --service to act on that one JVM");
     }
     if (args.size() < min) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "expected --service NAME " + usage, "see `jlive help " + spec.name() + "`");
+      throw new CliException(ExitCode.USAGE, "USAGE", "expected --service NAME " + usage, "see `jlive help " + spec.qualifiedName(" ").replaceFirst("^jlive ", "") + "`");
     }
     return args;
   }
