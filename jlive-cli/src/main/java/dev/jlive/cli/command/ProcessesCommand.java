@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "processes", description = "The live processes of a service: where they run, their labels, and the state of each change in them.")
-public final class ProcessesCommand extends ControllerCommand {
+public final class ProcessesCommand extends ControllerClientCommand {
   @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name (see `jlive services`).")
   String service;
 

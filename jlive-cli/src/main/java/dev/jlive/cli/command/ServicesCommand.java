@@ -6,7 +6,7 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "services", description = "The services the controller knows: live processes and active changes of each.")
-public final class ServicesCommand extends ControllerCommand {
+public final class ServicesCommand extends ControllerClientCommand {
   @Override
   public Integer call() {
     printer().records(controller().get(FleetApi.SERVICES, Map.of()), "services", List.of("NAME", "PROCESSES", "ACTIVE CHANGES"),

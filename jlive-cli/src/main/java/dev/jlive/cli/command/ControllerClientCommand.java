@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** A command that asks the controller (--controller, or $JLIVE_CONTROLLER) about the fleet. */
-abstract class ControllerCommand implements Callable<Integer> {
+abstract class ControllerClientCommand implements Callable<Integer> {
   @Mixin
   ControllerOptions controllerOptions;
 
