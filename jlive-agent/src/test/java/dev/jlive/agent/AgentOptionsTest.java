@@ -55,7 +55,7 @@ class AgentOptionsTest {
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
-    assertThat(e.hint()).endsWith("known keys: host, port, quiet, runtimeDir, tokenFile");
+    assertThat(e.hint()).endsWith("known keys: controller, controllerTokenFile, host, labels, port, quiet, runtimeDir, service, tokenFile");
   }
 
   @Test
