@@ -1,0 +1,44 @@
+package dev.jlive.it.apps;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A process of a fleet: "price N" as {@link PatchTargetApp}; "spawn" starts a child JVM
+ * ({@link IdleApp}) with {@code ProcessBuilder} and says whether its command line got the agent,
+ * and whether the builder's own command was left as the application set it.
+ */
+public final class FleetApp {
+  private FleetApp() {}
+
+  public static void main(String[] args) throws Exception {
+    Pricer pricer = new Pricer();
+    List<Process> children = new ArrayList<>();
+    System.out.println("ready " + ProcessHandle.current().pid() + " " + pricer.price(0));
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    for (String line = in.readLine(); line != null; line = in.readLine()) {
+      String[] words = line.split(" ");
+      switch (words[0]) {
+        case "price" -> System.out.println("price " + pricer.price(Integer.parseInt(words[1])) + " quotes " + pricer.quotes());
+        case "spawn" -> {
+          String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+          List<String> command = List.of(java, "-Djlive.runtimeDir=" + System.getProperty("jlive.runtimeDir"), "-Xmx64m",
+              "-cp", System.getProperty("java.class.path"), IdleApp.class.getName());
+          ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
+          Process child = builder.start();
+          children.add(child);
+          List<String> arguments = List.of(child.info().arguments().orElse(new String[0]));
+          boolean agent = arguments.stream().anyMatch(argument -> argument.startsWith("-javaagent:"));
+          System.out.println("spawned " + child.pid() + " agent=" + agent + " commandKept=" + builder.command().equals(command));
+        }
+        default -> System.out.println("unknown " + line);
+      }
+    }
+    children.forEach(Process::destroy);
+  }
+}
