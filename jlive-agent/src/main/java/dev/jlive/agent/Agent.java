@@ -154,7 +154,7 @@ public final class Agent {
     deleteDiscoveryFile();
     FleetLink link = fleet;
     if (link != null) {
-      link.deregister();
+      link.jvmExits();
     }
   }
 

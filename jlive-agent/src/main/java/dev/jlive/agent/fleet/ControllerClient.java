@@ -67,7 +67,7 @@ final class ControllerClient {
       connection.setRequestProperty("Connection", "close");
       connection.setRequestProperty("User-Agent", "jlive-agent/" + Version.current());
       byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-      connection.setFixedLengthStreamingMode(bytes.length);
+      // Not in streaming mode: there, a 401 ends in an HttpRetryException and the controller's error body is lost.
       current = connection;
       if (closed) {
         throw new IOException("the controller link is closed");

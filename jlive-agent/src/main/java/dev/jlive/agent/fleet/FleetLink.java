@@ -32,9 +32,11 @@ public final class FleetLink {
   private static final int READ_MARGIN_MILLIS = 15_000;
   private static final int STOP_TIMEOUT_MILLIS = 1_000;
   private static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
+  private static final long MIN_HEARTBEAT_MILLIS = 100;
   private static final long MAX_HEARTBEAT_MILLIS = 60_000;
 
   private final FleetSettings settings;
+  private final String token;
   private final System.Logger log;
   private final ControllerClient client;
   private final FleetTarget target;
@@ -49,14 +51,17 @@ public final class FleetLink {
   private volatile long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private volatile long desiredVersion = -1;
   private long eventCursor;
+  private long lastUnknownProcessNanos = System.nanoTime() - 2 * MAX_BACKOFF_MILLIS * 1_000_000L;
 
+  /** Reads the token now: a token file that cannot be read fails the agent's start like a bad option. */
   public FleetLink(FleetSettings settings, AgentContext context) {
-    this(settings, new ControllerClient(settings.controller(), settings.readToken()), new EngineTarget(context), context.log());
+    this(settings, settings.readToken(), new EngineTarget(context), context.log());
   }
 
-  FleetLink(FleetSettings settings, ControllerClient client, FleetTarget target, System.Logger log) {
+  FleetLink(FleetSettings settings, String token, FleetTarget target, System.Logger log) {
     this.settings = settings;
-    this.client = client;
+    this.token = token;
+    this.client = new ControllerClient(settings.controller(), token);
     this.target = target;
     this.log = log;
     this.reconciler = new Reconciler(target, log);
@@ -76,11 +81,7 @@ public final class FleetLink {
    * Changes it applied stay for the agent's own stop to take back.
    */
   public void stop() {
-    running = false;
-    synchronized (sleeper) {
-      sleeper.notifyAll();
-    }
-    client.close();
+    halt();
     try {
       // A patch being applied may wait for its safe point; it is let finish (it has a time-out).
       thread.join(30_000);
@@ -91,8 +92,23 @@ public final class FleetLink {
     log.log(System.Logger.Level.INFO, "fleet link stopped");
   }
 
-  /** Deregisters, briefly and once; for the JVM's exit too, where nothing may hold it up for long. */
-  public void deregister() {
+  /** The JVM exits: the loop stops where it is (it is a daemon), and the controller learns at once. */
+  public void jvmExits() {
+    halt();
+    deregister();
+  }
+
+  /** Ends the loop and breaks the request in flight; the loop registers nothing after this. */
+  private void halt() {
+    running = false;
+    synchronized (sleeper) {
+      sleeper.notifyAll();
+    }
+    client.close();
+  }
+
+  /** Deregisters, briefly and once. */
+  private void deregister() {
     Object registered = process;
     process = null;
     connected = false;
@@ -102,8 +118,7 @@ public final class FleetLink {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("process", registered);
     try {
-      new ControllerClient(settings.controller(), settings.readToken())
-          .post(FleetApi.DEREGISTER, body, STOP_TIMEOUT_MILLIS, STOP_TIMEOUT_MILLIS);
+      new ControllerClient(settings.controller(), token).post(FleetApi.DEREGISTER, body, STOP_TIMEOUT_MILLIS, STOP_TIMEOUT_MILLIS);
       log.log(System.Logger.Level.INFO, "deregistered process {0}", registered);
     } catch (IOException | RuntimeException e) {
       log.log(System.Logger.Level.INFO, "could not deregister process " + registered + " (the controller will see it stop "
@@ -144,7 +159,12 @@ public final class FleetLink {
         if (e.code() == ErrorCode.UNKNOWN_PROCESS && running) {
           log.log(System.Logger.Level.INFO, "the controller does not know process {0} (any more); registering again", process);
           process = null;
-          continue;
+          // Once at once; a controller that keeps forgetting gets the back-off.
+          boolean again = System.nanoTime() - lastUnknownProcessNanos < MAX_BACKOFF_MILLIS * 1_000_000L;
+          lastUnknownProcessNanos = System.nanoTime();
+          if (!again) {
+            continue;
+          }
         }
         backoff = failed(e.getMessage() + (e.hint().isEmpty() ? "" : " (" + e.hint() + ")"), backoff);
       } catch (IOException | RuntimeException e) {
@@ -199,7 +219,7 @@ public final class FleetLink {
           "check that controller= names a jlive controller of this version");
     }
     long heartbeat = answer.get("heartbeatMillis") instanceof Number number ? number.longValue() : DEFAULT_HEARTBEAT_MILLIS;
-    heartbeatMillis = Math.max(0, Math.min(MAX_HEARTBEAT_MILLIS, heartbeat));
+    heartbeatMillis = Math.max(MIN_HEARTBEAT_MILLIS, Math.min(MAX_HEARTBEAT_MILLIS, heartbeat));
     process = id;
     desiredVersion = -1;
     reconciler.forgetFailures();
@@ -223,6 +243,7 @@ public final class FleetLink {
     connected = true;
     lastError = null;
     reconciler.reported(report);
+    reconciler.eventsSent();
     eventCursor = events.cursor();
     long version = answer.get("desiredVersion") instanceof Number number ? number.longValue() : desiredVersion;
     if (answer.get("changes") instanceof List<?> changes && running) {

@@ -148,6 +148,10 @@ final class Reconciler {
   /** A sync carried {@code report}: its reverts need no more telling. */
   void reported(Map<String, Object> report) {
     reverted.keySet().removeIf(report::containsKey);
+  }
+
+  /** A sync carried the events so far: those of reverted probes need no more tagging. */
+  void eventsSent() {
     recentlyReverted.clear();
   }
 

@@ -46,6 +46,8 @@ class ReconcilerTest {
     assertThat(reconciler.fleetIdsByLocalId()).containsEntry("x1", "c1");
     reconciler.reported(report);
     assertThat(reconciler.report()).isEqualTo(Map.of("c3", Map.of("state", "applied", "localId", "p3")));
+    assertThat(reconciler.fleetIdsByLocalId()).containsEntry("x1", "c1");
+    reconciler.eventsSent();
     assertThat(reconciler.fleetIdsByLocalId()).isEqualTo(Map.of("p3", "c3"));
   }
 
