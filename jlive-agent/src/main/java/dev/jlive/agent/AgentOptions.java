@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * @param quiet true to skip the start-up line on stderr
  * @param fleet the controller link, or null to run alone (see {@link FleetSettings} for its options and
  *     environment variables)
- * @param childOptions what a child JVM's agent gets when linked: the fleet options, plus runtimeDir
- *     and quiet when they were given; null without a controller
+ * @param childOptions what a child JVM's agent gets when linked: the fleet options, runtimeDir when it
+ *     was given, and quiet; null without a controller
  */
 record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet, FleetSettings fleet,
     String childOptions) {
@@ -68,8 +68,9 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
     FleetSettings fleet = FleetSettings.from(values, env);
     String childOptions = null;
     if (fleet != null) {
+      // Always quiet: a child's stderr belongs to the application that started it, which may read it.
       childOptions = fleet.childOptions() + (values.containsKey("runtimeDir") ? ",runtimeDir=" + runtimeDir.toAbsolutePath() : "")
-          + (quiet ? ",quiet" : "");
+          + ",quiet";
     }
     return new AgentOptions(host, port, runtimeDir, tokenFile, quiet, fleet, childOptions);
   }

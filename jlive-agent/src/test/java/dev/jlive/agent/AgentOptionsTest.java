@@ -95,7 +95,7 @@ class AgentOptionsTest {
     AgentOptions options = AgentOptions.parse("port=7000", java.util.Map.of("JLIVE_CONTROLLER", "http://ctl", "JLIVE_SERVICE", "shop",
         "JLIVE_CONTROLLER_TOKEN", "t"));
     assertThat(options.fleet().controller()).hasToString("http://ctl");
-    assertThat(options.childOptions()).isEqualTo("controller=http://ctl,service=shop");
+    assertThat(options.childOptions()).isEqualTo("controller=http://ctl,service=shop,quiet");
 
     assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).fleet()).isNull();
     assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).childOptions()).isNull();

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The agent's side of the fleet against a stand-in controller: a JVM started with the controller
@@ -109,11 +111,13 @@ class FleetTest {
     }
   }
 
-  @Test
-  void aChildJvmInheritsTheAgentAndRegistersWithTheSameService() throws Exception {
+  /** On 17 and 25: ProcessBuilder's internals are the JDK's, and the advice must fit each. */
+  @ParameterizedTest
+  @EnumSource(Jdk.class)
+  void aChildJvmInheritsTheAgentAndRegistersWithTheSameService(Jdk jdk) throws Exception {
     try (StandInController controller = StandInController.onFreePort("fleet-secret", 200).start()) {
       Path tokenFile = controller.tokenFile(Artifacts.work().resolve("fleet"));
-      try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent(controller.agentOptions("billing", "zone=b", tokenFile))
+      try (TargetJvm app = TargetJvm.on(jdk).javaagent(controller.agentOptions("billing", "zone=b", tokenFile))
           .main(FleetApp.class).start()) {
         waitFor().until(() -> registrationOf(controller, app.pid()), registration -> registration != null);
         String spawned = app.ask("spawn", "spawned");

@@ -55,6 +55,7 @@ public final class ChildJvms implements WeavingSource {
 
   /** Weaves {@code ProcessBuilder}; a failure is logged and leaves child JVMs without the agent. */
   public void start() {
+    long started = System.nanoTime();
     try {
       // The advice, inside java.base, calls the bridge, which is in the boot loader's unnamed module.
       instrumentation.redefineModule(Object.class.getModule(), Set.of(JLiveBridge.class.getModule()), Map.of(), Map.of(),
@@ -64,6 +65,9 @@ public final class ChildJvms implements WeavingSource {
       Map<Class<?>, String> failed = pipeline.retransform(List.of(ProcessBuilder.class));
       if (!failed.isEmpty()) {
         log.log(System.Logger.Level.WARNING, "child JVMs will not get the agent: " + failed.values());
+      } else {
+        log.log(System.Logger.Level.INFO, "child JVMs get the agent (java.lang.ProcessBuilder woven in {0} ms)",
+            Long.toString((System.nanoTime() - started) / 1_000_000));
       }
     } catch (RuntimeException e) {
       log.log(System.Logger.Level.WARNING, "child JVMs will not get the agent", e);
@@ -110,11 +114,45 @@ public final class ChildJvms implements WeavingSource {
         return null;
       }
     }
+    if (asksTheLauncherOnly(command)) {
+      return null;
+    }
     List<String> changed = new ArrayList<>(command.size() + 1);
     changed.add(launcher);
     changed.add(agentArgument);
     changed.addAll(command.subList(1, command.size()));
     return changed;
+  }
+
+  /** Options that make the launcher answer and exit (e.g. an application checking {@code java -version}): no agent for those. */
+  private static final java.util.Set<String> LAUNCHER_ONLY = java.util.Set.of("-version", "--version", "-showversion",
+      "--show-version", "-fullversion", "--full-version", "-help", "--help", "-h", "-?", "-X", "--help-extra", "--list-modules",
+      "--dry-run", "--describe-module", "-d");
+
+  /** Launcher options followed by a value in the next argument. */
+  private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("-cp", "-classpath", "--class-path", "-p",
+      "--module-path", "--upgrade-module-path", "--add-modules", "--add-opens", "--add-exports", "--add-reads", "--patch-module",
+      "--limit-modules", "--enable-native-access", "--source");
+
+  /**
+   * True when the JVM's own options (those before the main class, {@code -jar} or {@code -m})
+   * include one that makes the launcher print something and exit.
+   */
+  static boolean asksTheLauncherOnly(List<String> command) {
+    for (int i = 1; i < command.size(); i++) {
+      String argument = command.get(i);
+      if (argument == null || !argument.startsWith("-") || argument.equals("-jar") || argument.equals("-m")
+          || argument.equals("--module") || argument.startsWith("--module=")) {
+        return false;
+      }
+      if (LAUNCHER_ONLY.contains(argument)) {
+        return true;
+      }
+      if (WITH_VALUE.contains(argument)) {
+        i++;
+      }
+    }
+    return false;
   }
 
   /** {@code -javaagent:} naming this agent's jar or any jar named like jlive's. */

@@ -39,6 +39,20 @@ class ChildJvmsTest {
   }
 
   @Test
+  void aLauncherAskedForItsVersionOrHelpIsLeftAlone() {
+    assertThat(ChildJvms.withAgent(List.of("java", "-version"), JAR, AGENT)).isNull();
+    assertThat(ChildJvms.withAgent(List.of("java", "-Xmx1g", "--version"), JAR, AGENT)).isNull();
+    assertThat(ChildJvms.withAgent(List.of("java", "-cp", "-version", "Main"), JAR, AGENT)).containsExactly("java", AGENT, "-cp",
+        "-version", "Main");
+    // The application's own arguments are its business.
+    assertThat(ChildJvms.withAgent(List.of("java", "-jar", "tool.jar", "--help"), JAR, AGENT)).containsExactly("java", AGENT, "-jar",
+        "tool.jar", "--help");
+    assertThat(ChildJvms.withAgent(List.of("java", "Main", "-version"), JAR, AGENT)).containsExactly("java", AGENT, "Main",
+        "-version");
+    assertThat(ChildJvms.withAgent(List.of("java", "-m", "app/app.Main", "-h"), JAR, AGENT)).hasSize(5);
+  }
+
+  @Test
   void toolOptionsThatLoadJliveAreSeen() {
     assertThat(ChildJvms.loadsJlive("-Xmx1g  -javaagent:/opt/jlive/jlive-agent.jar=controller=http://c")).isTrue();
     assertThat(ChildJvms.loadsJlive("-javaagent:/otel/agent.jar")).isFalse();
