@@ -57,10 +57,14 @@ class FleetTest {
         controller.desire(List.of(
             change("c-metrics", "probe", Map.of("selector", PRICER + "#price", "kind", "metrics"), "alice"),
             change("c-log", "probe", Map.of("selector", PRICER + "#quotes", "kind", "log", "template", "quoted", "appLog", false), "alice"),
-            change("c-patch", "patch", Map.of("sources", List.of(Map.of("name", "Pricer.java", "code", patchedSource()))), "bob")));
+            change("c-patch", "patch", Map.of("sources", List.of(Map.of("name", "Pricer.java", "code", patchedSource()))), "bob"),
+            change("c-bad", "probe", Map.of("selector", "dev.jlive.it.apps.NoSuchClass#run", "kind", "count"), "carol")));
         for (String id : List.of("c-metrics", "c-log", "c-patch")) {
           waitFor().until(() -> controller.state(process, id), state -> state != null && "applied".equals(state.get("state")));
         }
+        Map<String, Object> bad = waitFor().until(() -> controller.state(process, "c-bad"), state -> state != null);
+        assertThat(bad).containsEntry("state", "failed");
+        assertThat((String) bad.get("message")).contains("NoSuchClass").contains("(hint: ");
         assertThat(app.ask("price 3", "price")).startsWith("price 31 ");
         Map<String, Object> metrics = waitFor().until(() -> controller.metrics(process, "c-metrics"),
             entry -> entry != null && ((Number) entry.get("calls")).longValue() >= 1);
@@ -122,14 +126,18 @@ class FleetTest {
         waitFor().until(() -> registrationOf(controller, app.pid()), registration -> registration != null);
         String spawned = app.ask("spawn", "spawned");
         assertThat(spawned).endsWith("agent=true commandKept=true");
-        long child = Long.parseLong(spawned.split(" ")[1]);
+        String execed = app.ask("exec", "execed");
+        assertThat(execed).endsWith("agent=true");
+        List<Long> children = List.of(Long.parseLong(spawned.split(" ")[1]), Long.parseLong(execed.split(" ")[1]));
         try {
-          Registration registration = waitFor().until(() -> registrationOf(controller, child), r -> r != null);
-          assertThat(registration.service()).isEqualTo("billing");
-          assertThat(registration.body()).containsEntry("labels", Map.of("zone", "b"));
-          assertThat(registration.instance()).isNotEqualTo(registrationOf(controller, app.pid()).instance());
+          for (long child : children) {
+            Registration registration = waitFor().until(() -> registrationOf(controller, child), r -> r != null);
+            assertThat(registration.service()).isEqualTo("billing");
+            assertThat(registration.body()).containsEntry("labels", Map.of("zone", "b"));
+            assertThat(registration.instance()).isNotEqualTo(registrationOf(controller, app.pid()).instance());
+          }
         } finally {
-          ProcessHandle.of(child).ifPresent(ProcessHandle::destroy);
+          children.forEach(child -> ProcessHandle.of(child).ifPresent(ProcessHandle::destroy));
         }
       }
     }

@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * A process of a fleet: "price N" as {@link PatchTargetApp}; "spawn" starts a child JVM
  * ({@link IdleApp}) with {@code ProcessBuilder} and says whether its command line got the agent,
- * and whether the builder's own command was left as the application set it.
+ * and whether the builder's own command was left as the application set it; "exec" does the same
+ * with {@code Runtime.exec}.
  */
 public final class FleetApp {
   private FleetApp() {}
@@ -25,20 +26,31 @@ public final class FleetApp {
       switch (words[0]) {
         case "price" -> System.out.println("price " + pricer.price(Integer.parseInt(words[1])) + " quotes " + pricer.quotes());
         case "spawn" -> {
-          String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-          List<String> command = List.of(java, "-Djlive.runtimeDir=" + System.getProperty("jlive.runtimeDir"), "-Xmx64m",
-              "-cp", System.getProperty("java.class.path"), IdleApp.class.getName());
+          List<String> command = childCommand();
           ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD);
           Process child = builder.start();
           children.add(child);
-          List<String> arguments = List.of(child.info().arguments().orElse(new String[0]));
-          boolean agent = arguments.stream().anyMatch(argument -> argument.startsWith("-javaagent:"));
-          System.out.println("spawned " + child.pid() + " agent=" + agent + " commandKept=" + builder.command().equals(command));
+          System.out.println("spawned " + child.pid() + " agent=" + hasAgent(child) + " commandKept=" + builder.command().equals(command));
+        }
+        case "exec" -> {
+          Process child = Runtime.getRuntime().exec(childCommand().toArray(new String[0]));
+          children.add(child);
+          System.out.println("execed " + child.pid() + " agent=" + hasAgent(child));
         }
         default -> System.out.println("unknown " + line);
       }
     }
     children.forEach(Process::destroy);
+  }
+
+  private static List<String> childCommand() {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    return List.of(java, "-Djlive.runtimeDir=" + System.getProperty("jlive.runtimeDir"), "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"), IdleApp.class.getName());
+  }
+
+  private static boolean hasAgent(Process child) {
+    return List.of(child.info().arguments().orElse(new String[0])).stream().anyMatch(argument -> argument.startsWith("-javaagent:"));
   }
 }
