@@ -179,7 +179,7 @@ public final class FleetLink {
       return backoff;
     }
     if (connected || !reason.equals(lastError)) {
-      log.log(System.Logger.Level.WARNING, "controller {0} unreachable, trying again in {1} ms (and backing off to {2} ms): {3}",
+      log.log(System.Logger.Level.WARNING, "link to controller {0} failed, trying again in {1} ms (backing off up to {2} ms): {3}",
           settings.controller(), Long.toString(backoff), Long.toString(MAX_BACKOFF_MILLIS), reason);
     }
     connected = false;
