@@ -179,8 +179,14 @@ class ControllerTest {
   @Test
   void aProcessThatStopsSyncingLeavesTheLiveList() {
     String quiet = register("leasing", 501, Map.of());
-    assertThat(processIds("leasing")).contains(quiet);
+    String polite = register("leasing", 502, Map.of());
+    assertThat(processIds("leasing")).contains(quiet, polite);
+    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("leasing"), probe("com.acme.L#l")).body().get("change")).get("id");
+    http.post(FleetApi.DEREGISTER, Map.of("process", polite));
     await().atMost(Duration.ofSeconds(20)).until(() -> !processIds("leasing").contains(quiet));
+    // The silent one is unreachable for the change it never confirmed; the one that said goodbye is gone from it.
+    Map<Object, Object> states = states(http.get(FleetApi.change("leasing", id)).body());
+    assertThat(states).containsEntry(quiet, "unreachable").doesNotContainKey(polite);
     Http.Answer answer = http.post(FleetApi.SYNC, Map.of("process", quiet, "desiredVersion", -1));
     assertThat(error(answer)).containsEntry("code", "UNKNOWN_PROCESS");
   }

@@ -116,8 +116,8 @@ class ServiceTest {
     TargetJvm late = fleet.join("converge", null);
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(late.ask("price 1", "price")).startsWith("price 12 "));
 
-    // Restarted: a new JVM in place of the first converges too.
-    first.close();
+    // Restarted: the first stops (its agent says goodbye to the controller), a new JVM takes its place and converges.
+    assertThat(first.exit()).isZero();
     TargetJvm restarted = fleet.join("converge", null);
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(restarted.ask("price 1", "price")).startsWith("price 12 "));
     fleet.awaitProcesses("converge", late, restarted);

@@ -228,6 +228,12 @@ public final class AgentSessions implements AutoCloseable {
       boolean waiting = polls != null && polls.containsKey(lease);
       if (!waiting && lease.lastSeenNanos < limit && leases.remove(lease.id, lease)) {
         try {
+          Map<String, Object> process = store.process(lease.service, lease.id);
+          Map<String, Object> lost = new LinkedHashMap<>(process == null ? Map.of() : process);
+          long now = System.currentTimeMillis();
+          lost.put("lostAt", java.time.Instant.ofEpochMilli(now).toString());
+          lost.put("lostAtMillis", now);
+          store.markLost(lease.service, lease.id, lost, now, TimeUnit.HOURS.toMillis(1));
           store.deleteProcess(lease.service, lease.id);
           LOG.log(System.Logger.Level.INFO, "process {0} of {1} stopped syncing; dropped", lease.id, lease.service);
         } catch (JLiveException storeDown) {

@@ -138,6 +138,7 @@ public final class ServiceChanges {
     Map<String, Object> change = require(service, id);
     Map<String, Map<String, Object>> live = store.processes(service);
     Map<String, Map<String, Object>> reports = store.reports(service);
+    Map<String, Map<String, Object>> lost = store.lost(service);
     Set<String> concerned = new LinkedHashSet<>();
     for (Object target : (List<?>) change.getOrDefault("targets", List.of())) {
       concerned.add(String.valueOf(target));
@@ -151,6 +152,9 @@ public final class ServiceChanges {
     List<Map<String, Object>> results = new ArrayList<>();
     for (String pid : concerned) {
       Map<String, Object> process = live.get(pid);
+      if (process == null && !lost.containsKey(pid)) {
+        continue; // it left the service cleanly (stopped or restarted): nothing of it is left to change
+      }
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("process", pid);
       row.put("host", process == null ? null : process.get("host"));
@@ -159,7 +163,9 @@ public final class ServiceChanges {
       String state;
       if (process == null) {
         state = "unreachable";
-        row.put("message", "no longer registered (stopped, or lost its controller)");
+        row.put("host", lost.get(pid).get("host"));
+        row.put("pid", lost.get(pid).get("pid"));
+        row.put("message", "stopped syncing (since " + lost.get(pid).get("lostAt") + "); it gets the desired changes when it is back");
       } else if (reported == null) {
         state = active ? "pending" : "reverted";
       } else {

@@ -38,6 +38,7 @@ import org.apache.zookeeper.data.Stat;
  * /jlive/services/{service}/processes/{id}  ephemeral: a registered process
  * /jlive/services/{service}/reports/{id}    ephemeral: its last report (per-change states, probe metrics)
  * /jlive/services/{service}/events/{id}     ephemeral: its latest probe events
+ * /jlive/services/{service}/lost/{id}       a process dropped because it stopped syncing (kept an hour)
  * </pre>
  *
  * Ephemeral nodes belong to the ZooKeeper session of the controller an agent talks to: when that
@@ -128,7 +129,7 @@ public final class FleetStore implements AutoCloseable {
   }
 
   public boolean serviceExists(String service) {
-    return cache.get(path(service)).isPresent();
+    return cache.get(path(service)).isPresent() || direct(path(service)) != null;
   }
 
   public Desired desired(String service) {
@@ -144,7 +145,25 @@ public final class FleetStore implements AutoCloseable {
   }
 
   public Map<String, Object> change(String service, String id) {
-    return cache.get(path(service, "changes", id)).map(FleetStore::json).orElse(null);
+    Map<String, Object> cached = cache.get(path(service, "changes", id)).map(FleetStore::json).orElse(null);
+    if (cached != null) {
+      return cached;
+    }
+    // The mirror follows writes a moment later: a change just made here must be found at once.
+    byte[] data = direct(path(service, "changes", id));
+    return data == null || data.length == 0 ? null : Json.parseObject(new String(data, StandardCharsets.UTF_8));
+  }
+
+  /** A node read straight from ZooKeeper; null when it does not exist or ZooKeeper cannot be asked. */
+  private byte[] direct(String path) {
+    if (!connectionState().equals("connected")) {
+      return null;
+    }
+    try {
+      return client.getData().forPath(path);
+    } catch (Exception absentOrUnreachable) {
+      return null;
+    }
   }
 
   /** The service's changes, newest first. */
@@ -168,6 +187,11 @@ public final class FleetStore implements AutoCloseable {
 
   public Map<String, Map<String, Object>> events(String service) {
     return children(service, "events");
+  }
+
+  /** Processes dropped for silence, by id: they are reported unreachable, unlike those that said goodbye. */
+  public Map<String, Map<String, Object>> lost(String service) {
+    return children(service, "lost");
   }
 
   private Map<String, Map<String, Object>> children(String service, String kind) {
@@ -218,6 +242,20 @@ public final class FleetStore implements AutoCloseable {
       client.create().withMode(CreateMode.EPHEMERAL).forPath(path, bytes);
     } catch (KeeperException.NodeExistsException raced) {
       // another request for the same process won; the next report writes again
+    } catch (Exception e) {
+      throw unavailable(e);
+    }
+  }
+
+  /** Records that a process stopped syncing, and forgets such records older than {@code keepMillis}. */
+  public void markLost(String service, String id, Map<String, Object> data, long now, long keepMillis) {
+    try {
+      client.create().orSetData().creatingParentContainersIfNeeded().forPath(path(service, "lost", id), bytes(data));
+      for (Map.Entry<String, Map<String, Object>> old : lost(service).entrySet()) {
+        if (old.getValue().get("lostAtMillis") instanceof Number at && now - at.longValue() > keepMillis) {
+          client.delete().quietly().forPath(path(service, "lost", old.getKey()));
+        }
+      }
     } catch (Exception e) {
       throw unavailable(e);
     }
