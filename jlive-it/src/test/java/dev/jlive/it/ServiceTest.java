@@ -3,6 +3,7 @@ package dev.jlive.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jlive.it.apps.FleetApp;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
@@ -126,6 +127,32 @@ class ServiceTest {
     assertThat(revert.exitCode()).as(revert.toString()).isZero();
     for (TargetJvm jvm : List.of(late, restarted)) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jvm.ask("price 1", "price")).startsWith("price 10 "));
+    }
+  }
+
+  @Test
+  void aWorkerJvmSpawnedByAServiceJvmJoinsTheServiceAndGetsItsChanges() throws Exception {
+    TargetJvm parent = fleet.join("workers", "role=parent", FleetApp.class);
+    fleet.awaitProcesses("workers", parent);
+    CliRun patch = fleet.jlive("patch", "--service", "workers",
+        source("return quantity * 10;", "return quantity * 13;").toString(), "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(parent.ask("price 1", "price")).startsWith("price 13 ");
+
+    String spawned = parent.ask("spawn pricer", "spawned");
+    assertThat(spawned).contains("agent=true");
+    long child = Long.parseLong(spawned.split(" ")[1]);
+    try {
+      // The worker registers with the parent's service and labels, and applies the active patch.
+      await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> {
+        CliRun status = fleet.jlive("processes", "workers", "--json");
+        Map<String, Object> worker = ((List<Map<String, Object>>) status.json().get("processes")).stream()
+            .filter(process -> ((Number) process.get("pid")).longValue() == child).findFirst().orElseThrow();
+        assertThat(((Map<String, Object>) worker.get("labels"))).containsEntry("role", "parent");
+        assertThat(String.valueOf(((Map<String, Object>) worker.get("changes")).get(changeId(patch)))).contains("applied");
+      });
+    } finally {
+      assertThat(parent.exit()).isZero(); // stops the worker too
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * A process of a fleet: "price N" as {@link PatchTargetApp}; "spawn" starts a child JVM
- * ({@link IdleApp}) with {@code ProcessBuilder} and says whether its command line got the agent,
+ * ({@link IdleApp}, or {@link PatchTargetApp} with "spawn pricer") with {@code ProcessBuilder} and says whether its command line got the agent,
  * and whether the builder's own command was left as the application set it; "exec" does the same
  * with {@code Runtime.exec}.
  */
@@ -26,7 +26,7 @@ public final class FleetApp {
       switch (words[0]) {
         case "price" -> System.out.println("price " + pricer.price(Integer.parseInt(words[1])) + " quotes " + pricer.quotes());
         case "spawn" -> {
-          List<String> command = childCommand();
+          List<String> command = childCommand(words.length > 1 && words[1].equals("pricer") ? PatchTargetApp.class : IdleApp.class);
           ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(ProcessBuilder.Redirect.DISCARD);
           Process child = builder.start();
@@ -34,7 +34,7 @@ public final class FleetApp {
           System.out.println("spawned " + child.pid() + " agent=" + hasAgent(child) + " commandKept=" + builder.command().equals(command));
         }
         case "exec" -> {
-          Process child = Runtime.getRuntime().exec(childCommand().toArray(new String[0]));
+          Process child = Runtime.getRuntime().exec(childCommand(IdleApp.class).toArray(new String[0]));
           children.add(child);
           System.out.println("execed " + child.pid() + " agent=" + hasAgent(child));
         }
@@ -44,10 +44,10 @@ public final class FleetApp {
     children.forEach(Process::destroy);
   }
 
-  private static List<String> childCommand() {
+  private static List<String> childCommand(Class<?> main) {
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     return List.of(java, "-Djlive.runtimeDir=" + System.getProperty("jlive.runtimeDir"), "-Xmx64m", "-cp",
-        System.getProperty("java.class.path"), IdleApp.class.getName());
+        System.getProperty("java.class.path"), main.getName());
   }
 
   private static boolean hasAgent(Process child) {

@@ -48,7 +48,12 @@ public final class FleetFixture implements AutoCloseable {
 
   /** A PatchTargetApp JVM (answers "price N") that joins {@code service}. */
   public TargetJvm join(String service, String labels) throws IOException {
-    TargetJvm jvm = TargetJvm.on(Jdk.JAVA_17).javaagent(agentOptions(service, labels)).main(PatchTargetApp.class).start();
+    return join(service, labels, PatchTargetApp.class);
+  }
+
+  /** A JVM running {@code main} (a test app that prints "ready" and reads commands) that joins {@code service}. */
+  public TargetJvm join(String service, String labels, Class<?> main) throws IOException {
+    TargetJvm jvm = TargetJvm.on(Jdk.JAVA_17).javaagent(agentOptions(service, labels)).main(main).start();
     jvms.add(jvm);
     return jvm;
   }
