@@ -145,6 +145,29 @@ class ControllerTest {
     assertThat((List<?>) answer.get("processes")).hasSize(2);
   }
 
+  @Test
+  void eventsOfEveryProcessComeInOneStreamByTime() {
+    String a = register("logged", 601, Map.of());
+    String b = register("logged", 602, Map.of());
+    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("logged"), probe("com.acme.E#e")).body().get("change")).get("id");
+    http.post(FleetApi.SYNC, Map.of("process", a, "desiredVersion", -1, "events", List.of(
+        event(id, 1, "2026-11-25T10:00:01Z", "a first"), event(id, 2, "2026-11-25T10:00:03Z", "a second"))));
+    http.post(FleetApi.SYNC, Map.of("process", b, "desiredVersion", -1, "events", List.of(
+        event(id, 1, "2026-11-25T10:00:02Z", "b first"))));
+    Map<String, Object> answer = http.get(FleetApi.events("logged") + "?change=" + id).body();
+    assertThat(Http.field(answer.get("events"), "message")).containsExactly("a first", "b first", "a second");
+    long last = ((Number) answer.get("last")).longValue();
+    http.post(FleetApi.SYNC, Map.of("process", b, "desiredVersion", -1, "events", List.of(
+        event(id, 2, "2026-11-25T10:00:04Z", "b second"))));
+    Map<String, Object> next = http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
+    assertThat(Http.field(next.get("events"), "message")).containsExactly("b second");
+    assertThat(Http.field(next.get("events"), "pid")).containsExactly("602");
+  }
+
+  static Map<String, Object> event(String change, long seq, String time, String message) {
+    return Map.of("change", change, "seq", seq, "time", time, "message", message, "thread", "main");
+  }
+
   static Map<String, Object> metrics(long calls, Map<String, Object> buckets, long sumNanos, long maxNanos) {
     return Map.of("id", "p1", "selector", "com.acme.B#b", "kind", "metrics", "calls", calls,
         "exceptions", Map.of("java.io.IOException", calls == 20 ? 2 : 1),

@@ -64,6 +64,30 @@ class DurabilityTest {
     }
   }
 
+  @Test
+  void withZooKeeperGoneReadsStillAnswerAndWritesSaySo() throws Exception {
+    org.apache.curator.test.TestingServer zooKeeper = new org.apache.curator.test.TestingServer(true);
+    try (Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString()))) {
+      Http http = new Http(controller.url(), controller.token());
+      register(http, "offline", 1);
+      String id = add(http, "offline", "com.acme.O#o");
+      zooKeeper.stop();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+          .until(() -> !"connected".equals(http.get(FleetApi.HEALTH).body().get("zookeeper")));
+      // Reads answer from the last known state...
+      assertThat(Http.field(http.get(FleetApi.changes("offline")).body().get("changes"), "id")).containsExactly(id);
+      assertThat(Http.field(http.get(FleetApi.SERVICES).body().get("services"), "name")).contains("offline");
+      // ...writes are refused, saying why, and change nothing.
+      Http.Answer refused = http.post(FleetApi.changes("offline"), Map.of("kind", "probe", "spec", Map.of("selector", "a.B#c")));
+      assertThat(refused.status()).isEqualTo(503);
+      Map<?, ?> error = (Map<?, ?>) refused.body().get("error");
+      assertThat(error.get("code")).isEqualTo("STORE_UNAVAILABLE");
+      assertThat((String) error.get("hint")).contains("nothing was changed");
+    } finally {
+      zooKeeper.close();
+    }
+  }
+
   static String register(Http http, String service, long pid) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("service", service);
