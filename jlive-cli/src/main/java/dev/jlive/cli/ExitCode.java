@@ -17,8 +17,13 @@ public final class ExitCode {
   public static final int NOT_ATTACHED = 5;
   /** The agent's endpoint cannot be reached. */
   public static final int UNREACHABLE = 6;
-  /** The endpoint refused the token. */
+  /** The endpoint (agent or controller) refused the token. */
   public static final int UNAUTHORIZED = 7;
-  /** The agent answered with an error (bad request, unknown class, ...). */
+  /** The agent or the controller answered with an error (bad request, unknown class, unknown service, ...). */
   public static final int AGENT_ERROR = 8;
+  /**
+   * A change sent to a service (or taken back) did not reach the wanted state on every process:
+   * some failed or were unreachable, or had not reported when the wait timed out.
+   */
+  public static final int PARTIAL = 9;
 }

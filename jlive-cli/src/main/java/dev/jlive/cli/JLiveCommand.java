@@ -14,7 +14,9 @@ import dev.jlive.cli.command.DemoCommand;
 import dev.jlive.cli.command.DetachCommand;
 import dev.jlive.cli.command.InfoCommand;
 import dev.jlive.cli.command.MethodsCommand;
+import dev.jlive.cli.command.ProcessesCommand;
 import dev.jlive.cli.command.PsCommand;
+import dev.jlive.cli.command.ServicesCommand;
 import dev.jlive.cli.command.ThreadsCommand;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Version;
@@ -32,15 +34,16 @@ import picocli.CommandLine.Command;
     subcommands = {
         PsCommand.class, AttachCommand.class, DetachCommand.class, InfoCommand.class,
         ThreadsCommand.class, ClassesCommand.class, MethodsCommand.class, ProbeCommand.class, TailCommand.class,
-        MetricsCommand.class, PatchCommand.class, DiffCommand.class, RevertCommand.class, ChangesCommand.class, DemoCommand.class,
-        ControllerCommand.class,
+        MetricsCommand.class, PatchCommand.class, DiffCommand.class, RevertCommand.class, ChangesCommand.class,
+        ServicesCommand.class, ProcessesCommand.class, ControllerCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:success", "1:unexpected failure", "2:bad command line", "3:no such process, or not a JVM",
-        "4:the JVM refuses the agent", "5:jlive is not loaded in that JVM", "6:the agent cannot be reached",
-        "7:the agent refused the token", "8:the agent answered with an error"
+        "4:the JVM refuses the agent", "5:jlive is not loaded in that JVM", "6:the agent (or controller) cannot be reached",
+        "7:the agent (or controller) refused the token", "8:the agent (or controller) answered with an error",
+        "9:--service: not every process reached the wanted state"
     })
 public final class JLiveCommand implements Runnable {
   @CommandLine.Spec

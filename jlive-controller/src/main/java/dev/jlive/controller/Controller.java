@@ -60,8 +60,9 @@ public final class Controller implements AutoCloseable {
       // A session outlives short blips (agents keep their place) but not a dead controller for long.
       store = new FleetStore(embedded != null ? embedded.connectString() : config.zookeeper(), Duration.ofSeconds(15));
       store.start(Duration.ofSeconds(20));
-      agents = new AgentSessions(store, config.heartbeat());
-      ServiceChanges changes = new ServiceChanges(store);
+      AgentSessions sessions = new AgentSessions(store, config.heartbeat());
+      agents = sessions;
+      ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen);
       ControllerServer server = ControllerServer.start(config.host(), config.port(), tlsContext, token,
           new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
       return new Controller(embedded, store, agents, server, token, tokenFile, tlsContext != null);

@@ -32,4 +32,10 @@ final class Durations {
     }
     throw new CliException(ExitCode.USAGE, "USAGE", option + " " + text + " is not a duration", "write e.g. 500ms, 30s, 10m, 2h or 1d");
   }
+
+  /** A duration for people: {@code 500ms} below a second, else whole seconds ({@code 30s}). */
+  static String format(Duration duration) {
+    long millis = duration.toMillis();
+    return millis < 1_000 ? millis + "ms" : Math.round(millis / 1_000.0) + "s";
+  }
 }

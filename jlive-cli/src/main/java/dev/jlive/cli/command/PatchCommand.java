@@ -25,10 +25,19 @@ import picocli.CommandLine.Parameters;
 @Command(name = "patch", description = {
     "Give loaded classes new method bodies, from Java source compiled inside the JVM (against the classes it runs),",
     "or from compiled classes (--classes). Fields, methods, signatures and the class hierarchy must stay as they are.",
-    "Every patch is a change with an id: `jlive diff` shows it, `jlive revert` takes it back."})
-public final class PatchCommand extends AgentCommand {
-  @Parameters(arity = "0..*", paramLabel = "[PID] FILE.java|METHOD", description = "The JVM's process id (unless --host), then whole-class Java sources (or one method selector with --method-file).")
+    "Every patch is a change with an id: `jlive diff` shows it, `jlive revert` takes it back.",
+    "With --service NAME (instead of a PID) the patch goes to every process of the service through the controller,",
+    "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."})
+public final class PatchCommand extends ServiceCommand {
+  @Parameters(arity = "0..*", paramLabel = "[PID] FILE.java|METHOD", description = "The JVM's process id (unless --host or --service), then whole-class Java sources (or one method selector with --method-file).")
   List<String> positionals;
+
+  @Option(names = "--where", paramLabel = "LABEL=VALUE", description = "With --service: only processes with this label (repeatable; all must match).")
+  Map<String, String> where;
+
+  @Option(names = "--rollout-timeout", paramLabel = "DURATION",
+      description = "With --service: how long to wait for every process to report (default 30s, or --timeout plus 10s if longer).")
+  String rolloutTimeout;
 
   @Option(names = "--method-file", paramLabel = "FILE", description = {
       "The new source of one method (its declaration and body, import lines on top if needed), when the class's",
@@ -64,29 +73,85 @@ public final class PatchCommand extends AgentCommand {
   @Override
   @SuppressWarnings("unchecked")
   public Integer call() throws IOException {
+    if (onService()) {
+      return patchService();
+    }
+    refuseFleetOptions(where, rolloutTimeout, "--rollout-timeout");
     List<String> args = positionals == null ? List.of() : positionals;
     Connected connected = connect(args, Math.max(0, args.size() - (target.isRemote() ? 0 : 1)), "PID FILE.java...");
+    Map<String, Object> answer = connected.client().post(Api.PATCHES, spec(connected.rest()));
+    Printer printer = printer();
+    if (printer.isJson()) {
+      printer.json(answer);
+      return 0;
+    }
+    printer.line(dryRun ? "dry run: the patch would change (nothing was changed):"
+        : "patch " + answer.get("id") + " applied (" + answer.get("safepoint")
+            + (answer.get("attempts") == null ? "" : " safe point after " + answer.get("attempts") + " attempt(s), callers held at most "
+                + answer.get("gateClosedMaxMillis") + " ms") + "):");
+    List<List<String>> rows = new ArrayList<>();
+    for (Map<String, Object> entry : (List<Map<String, Object>>) answer.get("classes")) {
+      rows.add(List.of(String.valueOf(entry.get("class")), String.join(", ", (List<String>) entry.get("changedMethods"))));
+    }
+    printer.table(List.of("CLASS", "NEW CODE IN"), rows);
+    return 0;
+  }
+
+  /** --service: the same patch, as a change of the service's desired state. */
+  private int patchService() throws IOException {
+    List<String> args = serviceArgs(positionals, 0, Integer.MAX_VALUE, "FILE.java..., --classes DIR|JAR or METHOD --method-file FILE");
+    if (!args.isEmpty() && args.get(0).matches("[0-9]+") && !Files.exists(Paths.get(args.get(0)))) {
+      throw new CliException(ExitCode.USAGE, "USAGE", "--service and a PID are mutually exclusive: '" + args.get(0)
+          + "' looks like a PID", "drop the PID to patch every process of the service, or drop --service to patch that one JVM");
+    }
+    if (dryRun) {
+      throw new CliException(ExitCode.USAGE, "USAGE", "--dry-run does not go with --service: a service's changes are stored and applied",
+          "try the patch on one process first: `jlive processes NAME` gives a PID and host, then `jlive patch PID ... --dry-run`");
+    }
+    String service = fleet.service();
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("kind", "patch");
+    change.put("spec", spec(args));
+    change.put("where", where(where));
+    return Rollout.send(controller(), service, change, rolloutTimeout(), printer());
+  }
+
+  /** How long to wait for a service's processes: at least the safe-point wait each of them may take, plus 10s. */
+  java.time.Duration rolloutTimeout() {
+    if (rolloutTimeout != null) {
+      return Durations.parse("--rollout-timeout", rolloutTimeout);
+    }
+    java.time.Duration safepointWait = timeout == null ? java.time.Duration.ofSeconds(5) : Durations.parse("--timeout", timeout);
+    java.time.Duration atLeast = safepointWait.plusSeconds(10);
+    return atLeast.compareTo(Rollout.DEFAULT_TIMEOUT) > 0 ? atLeast : Rollout.DEFAULT_TIMEOUT;
+  }
+
+  /**
+   * The body of the agent's POST /v1/patches, from the positionals after the PID; the controller
+   * passes it on unchanged as the change's spec.
+   */
+  Map<String, Object> spec(List<String> rest) throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     if (methodFile != null) {
-      if (connected.rest().size() != 1 || classes != null) {
+      if (rest.size() != 1 || classes != null) {
         throw new CliException(ExitCode.USAGE, "USAGE", "--method-file goes with one method selector, e.g. 'com.acme.Cart#total()'", "");
       }
       if (!Files.isRegularFile(methodFile)) {
         throw new CliException(ExitCode.USAGE, "USAGE", methodFile + " is not a file", "");
       }
-      body.put("method", connected.rest().get(0));
+      body.put("method", rest.get(0));
       body.put("methodSource", Files.readString(methodFile, StandardCharsets.UTF_8));
     } else if (classes != null) {
-      if (!connected.rest().isEmpty()) {
+      if (!rest.isEmpty()) {
         throw new CliException(ExitCode.USAGE, "USAGE", "give Java sources or --classes, not both", "");
       }
       body.put("classFiles", classFiles(classes));
     } else {
-      if (connected.rest().isEmpty()) {
+      if (rest.isEmpty()) {
         throw new CliException(ExitCode.USAGE, "USAGE", "name the Java source files of the classes to patch, or --classes DIR|JAR", "");
       }
       List<Object> sources = new ArrayList<>();
-      for (String file : connected.rest()) {
+      for (String file : rest) {
         Path path = Paths.get(file);
         if (!Files.isRegularFile(path)) {
           throw new CliException(ExitCode.USAGE, "USAGE", file + " is not a file", "");
@@ -114,22 +179,7 @@ public final class PatchCommand extends AgentCommand {
     if (also != null && !also.isEmpty()) {
       body.put("also", also);
     }
-    Map<String, Object> answer = connected.client().post(Api.PATCHES, body);
-    Printer printer = printer();
-    if (printer.isJson()) {
-      printer.json(answer);
-      return 0;
-    }
-    printer.line(dryRun ? "dry run: the patch would change (nothing was changed):"
-        : "patch " + answer.get("id") + " applied (" + answer.get("safepoint")
-            + (answer.get("attempts") == null ? "" : " safe point after " + answer.get("attempts") + " attempt(s), callers held at most "
-                + answer.get("gateClosedMaxMillis") + " ms") + "):");
-    List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> entry : (List<Map<String, Object>>) answer.get("classes")) {
-      rows.add(List.of(String.valueOf(entry.get("class")), String.join(", ", (List<String>) entry.get("changedMethods"))));
-    }
-    printer.table(List.of("CLASS", "NEW CODE IN"), rows);
-    return 0;
+    return body;
   }
 
   private static List<String> classFiles(Path location) throws IOException {

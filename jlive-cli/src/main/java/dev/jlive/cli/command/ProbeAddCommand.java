@@ -19,10 +19,19 @@ import picocli.CommandLine.Parameters;
     "com.acme..*Service#handle*, com.acme.Cart#<init>. An interface or abstract method stands for its implementations.",
     "Log templates: {name} of a parameter, {args[0]}, {args}, {this}, {this.field.sub}, {return}, {thrown}, {elapsed}, {thread}, {method}.",
     "--when: a Java expression over the parameters by name, this (private fields too), args, and at exit returned and thrown;",
-    "compiled inside the JVM and checked to be read-only."})
-public final class ProbeAddCommand extends AgentCommand {
-  @Parameters(arity = "1..2", paramLabel = "[PID] SELECTOR", description = "The JVM's process id (unless --host) and a method selector.")
+    "compiled inside the JVM and checked to be read-only.",
+    "With --service NAME (instead of a PID) the probe goes to every process of the service through the controller,",
+    "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."})
+public final class ProbeAddCommand extends ServiceCommand {
+  @Parameters(arity = "1..2", paramLabel = "[PID] SELECTOR", description = "The JVM's process id (unless --host or --service) and a method selector.")
   List<String> positionals;
+
+  @Option(names = "--where", paramLabel = "LABEL=VALUE", description = "With --service: only processes with this label (repeatable; all must match).")
+  Map<String, String> where;
+
+  @Option(names = {"--timeout", "--rollout-timeout"}, paramLabel = "DURATION",
+      description = "With --service: how long to wait for every process to report (default 30s).")
+  String rolloutTimeout;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Kind kind;
@@ -80,9 +89,49 @@ public final class ProbeAddCommand extends AgentCommand {
   @Override
   @SuppressWarnings("unchecked")
   public Integer call() {
+    if (onService()) {
+      return addToService();
+    }
+    refuseFleetOptions(where, rolloutTimeout, "--timeout");
     Connected connected = connect(positionals, 1, "PID SELECTOR");
+    Map<String, Object> answer = connected.client().post(Api.PROBES, spec(connected.rest().get(0)));
+    Printer printer = printer();
+    if (printer.isJson()) {
+      printer.json(answer);
+      return 0;
+    }
+    List<Map<String, Object>> classes = (List<Map<String, Object>>) answer.get("classes");
+    long installed = classes.stream().filter(entry -> "installed".equals(entry.get("status"))).count();
+    printer.line("probe " + answer.get("id") + " added: " + answer.get("kind") + " on " + answer.get("selector")
+        + (classes.isEmpty() ? ", waiting for a matching class to load" : " in " + installed + " of " + classes.size()
+        + (classes.size() == 1 ? " class" : " classes")));
+    List<List<String>> rows = new ArrayList<>();
+    for (Map<String, Object> entry : classes) {
+      rows.add(List.of(String.valueOf(entry.get("class")), String.valueOf(entry.get("status")),
+          String.join(", ", (List<String>) entry.get("methods")), entry.get("error") == null ? "" : String.valueOf(entry.get("error"))));
+    }
+    if (!rows.isEmpty()) {
+      printer.table(List.of("CLASS", "STATUS", "METHODS", "ERROR"), rows);
+    }
+    return 0;
+  }
+
+  /** --service: the same probe, as a change of the service's desired state. */
+  private int addToService() {
+    String selector = serviceArgs(positionals, 1, 1, "SELECTOR").get(0);
+    String service = fleet.service();
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("kind", "probe");
+    change.put("spec", spec(selector));
+    change.put("where", where(where));
+    java.time.Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
+    return Rollout.send(controller(), service, change, timeout, printer());
+  }
+
+  /** The body of the agent's POST /v1/probes; the controller passes it on unchanged as the change's spec. */
+  Map<String, Object> spec(String selector) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("selector", connected.rest().get(0));
+    body.put("selector", selector);
     if (kind.log != null) {
       body.put("kind", "log");
       body.put("template", kind.log);
@@ -122,26 +171,7 @@ public final class ProbeAddCommand extends AgentCommand {
     if (allowSideEffects) {
       body.put("allowSideEffects", true);
     }
-    Map<String, Object> answer = connected.client().post(Api.PROBES, body);
-    Printer printer = printer();
-    if (printer.isJson()) {
-      printer.json(answer);
-      return 0;
-    }
-    List<Map<String, Object>> classes = (List<Map<String, Object>>) answer.get("classes");
-    long installed = classes.stream().filter(entry -> "installed".equals(entry.get("status"))).count();
-    printer.line("probe " + answer.get("id") + " added: " + answer.get("kind") + " on " + answer.get("selector")
-        + (classes.isEmpty() ? ", waiting for a matching class to load" : " in " + installed + " of " + classes.size()
-        + (classes.size() == 1 ? " class" : " classes")));
-    List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> entry : classes) {
-      rows.add(List.of(String.valueOf(entry.get("class")), String.valueOf(entry.get("status")),
-          String.join(", ", (List<String>) entry.get("methods")), entry.get("error") == null ? "" : String.valueOf(entry.get("error"))));
-    }
-    if (!rows.isEmpty()) {
-      printer.table(List.of("CLASS", "STATUS", "METHODS", "ERROR"), rows);
-    }
-    return 0;
+    return body;
   }
 
   static long parseSample(String text) {

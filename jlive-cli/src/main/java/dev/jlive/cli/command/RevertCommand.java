@@ -5,15 +5,29 @@ import dev.jlive.protocol.Api;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "revert", description = "Take back a change: a patch (its classes get back the code they had before it), or a probe.")
-public final class RevertCommand extends AgentCommand {
-  @Parameters(arity = "1..2", paramLabel = "[PID] ID", description = "The JVM's process id (unless --host) and the change's id (see `jlive changes`).")
+@Command(name = "revert", description = {"Take back a change: a patch (its classes get back the code they had before it), or a probe.",
+    "With --service NAME: take it back on every process of the service; the command waits until each reports,",
+    "and exits 9 unless all reverted it."})
+public final class RevertCommand extends ServiceCommand {
+  @Parameters(arity = "1..2", paramLabel = "[PID] ID", description = "The JVM's process id (unless --host or --service) and the change's id (see `jlive changes`).")
   List<String> positionals;
+
+  @Option(names = {"--timeout", "--rollout-timeout"}, paramLabel = "DURATION",
+      description = "With --service: how long to wait for every process to report (default 30s).")
+  String rolloutTimeout;
 
   @Override
   public Integer call() {
+    if (onService()) {
+      String id = serviceArgs(positionals, 1, 1, "ID").get(0);
+      String service = fleet.service();
+      java.time.Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
+      return Rollout.revert(controller(), service, id, timeout, printer());
+    }
+    refuseFleetOptions(null, rolloutTimeout, "--timeout");
     Connected connected = connect(positionals, 1, "PID ID");
     String id = connected.rest().get(0);
     Map<String, Object> answer = connected.client().delete(Api.CHANGES, Map.of("id", id));

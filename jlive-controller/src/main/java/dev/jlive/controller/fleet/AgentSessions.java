@@ -67,7 +67,7 @@ public final class AgentSessions implements AutoCloseable {
     process.put("javaVersion", String.valueOf(body.get("javaVersion")));
     process.put("agentVersion", String.valueOf(body.get("agentVersion")));
     process.put("labels", labels);
-    process.put("registeredAt", now);
+    process.put("registeredAt", java.time.Instant.ofEpochMilli(now).toString());
     store.putEphemeral(service, "processes", id, process);
     Lease lease = new Lease(service, id, labels);
     Lease previous = leases.put(id, lease);
@@ -113,6 +113,12 @@ public final class AgentSessions implements AutoCloseable {
     return Map.of("deregistered", lease != null);
   }
 
+  /** When the process last synced with this controller; null when it is not connected here. */
+  public java.time.Instant lastSeen(String processId) {
+    Lease lease = leases.get(processId);
+    return lease == null ? null : java.time.Instant.now().minusNanos(System.nanoTime() - lease.lastSeenNanos);
+  }
+
   public int connected() {
     return leases.size();
   }
@@ -152,7 +158,7 @@ public final class AgentSessions implements AutoCloseable {
     synchronized (lease) {
       try {
         if (!text.equals(lease.reportWritten)) {
-          report.put("at", System.currentTimeMillis());
+          report.put("at", java.time.Instant.now().toString());
           store.putEphemeral(lease.service, "reports", lease.id, report);
           lease.reportWritten = text;
         }

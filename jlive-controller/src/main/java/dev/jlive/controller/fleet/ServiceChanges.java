@@ -19,9 +19,12 @@ import java.util.TreeMap;
 /** What users do to a service: list it, add a change, revert one, and see where each change stands. */
 public final class ServiceChanges {
   private final FleetStore store;
+  private final java.util.function.Function<String, java.time.Instant> lastSeen;
 
-  public ServiceChanges(FleetStore store) {
+  /** @param lastSeen when a process last synced with this controller, or null if it talks to another one */
+  public ServiceChanges(FleetStore store, java.util.function.Function<String, java.time.Instant> lastSeen) {
     this.store = store;
+    this.lastSeen = lastSeen;
   }
 
   public List<Map<String, Object>> services() {
@@ -45,6 +48,8 @@ public final class ServiceChanges {
       Map<String, Object> report = reports.get(id);
       entry.put("changes", report == null ? Map.of() : report.getOrDefault("changes", Map.of()));
       entry.put("reportedAt", report == null ? null : report.get("at"));
+      java.time.Instant seen = lastSeen.apply(id);
+      entry.put("lastSeen", seen == null ? report == null ? null : report.get("at") : seen.toString());
       list.add(entry);
     });
     list.sort((a, b) -> String.valueOf(a.get("id")).compareTo(String.valueOf(b.get("id"))));
@@ -88,12 +93,12 @@ public final class ServiceChanges {
       change.put("number", number);
       change.put("service", service);
       change.put("kind", kind);
-      change.put("summary", summary(kind, spec));
+      change.put("description", describe(kind, spec));
       change.put("spec", spec);
       change.put("where", where);
       change.put("digest", digest);
       change.put("author", author);
-      change.put("createdAt", now);
+      change.put("createdAt", java.time.Instant.ofEpochMilli(now).toString());
       change.put("state", "active");
       change.put("targets", targets);
       return change;
@@ -109,7 +114,7 @@ public final class ServiceChanges {
       Map<String, Object> reverted = new LinkedHashMap<>(current);
       reverted.put("state", "reverted");
       reverted.put("revertedBy", author);
-      reverted.put("revertedAt", now);
+      reverted.put("revertedAt", java.time.Instant.ofEpochMilli(now).toString());
       return reverted;
     });
   }
@@ -207,9 +212,10 @@ public final class ServiceChanges {
     return change;
   }
 
-  private static String summary(String kind, Map<?, ?> spec) {
+  private static String describe(String kind, Map<?, ?> spec) {
     if (kind.equals("probe")) {
-      return spec.get("kind") + " " + spec.get("selector");
+      Object probeKind = spec.get("kind") == null ? "metrics" : spec.get("kind");
+      return probeKind + " probe on " + spec.get("selector");
     }
     List<String> parts = new ArrayList<>();
     if (spec.get("method") != null) {
