@@ -211,6 +211,11 @@ public final class FleetScale {
         throw new IOException("round " + r + ": the change was not created (deduplicated?): " + added);
       }
       Watch applied = watch(id, "applied", t0);
+      // The controller writes a report before it answers the sync that carried it: the last answers may still be on their way.
+      long ackDeadline = System.nanoTime() + 10_000_000_000L;
+      while (agents != null && agents.acknowledged(id) < expected && System.nanoTime() < ackDeadline) {
+        Thread.sleep(5);
+      }
       double lastAck = agents == null ? Double.NaN : millisSince(t0, agents.lastAcknowledgedNanos(id));
       double[] delivery = agents == null ? new double[0] : delivery(id, t0);
       double revertMillis = Double.NaN;
@@ -230,8 +235,9 @@ public final class FleetScale {
       cost.sample(r % 5 == 0);
       load.sample();
       System.out.printf(Locale.ROOT, "round %2d %-5s post %6.1f ms, all applied %7.1f ms (status), last ack %7.1f ms (agents), "
-              + "delivery median %6.1f / max %7.1f ms, revert %7.1f ms, %3d status reads (median %.1f ms)%s%n",
-          r, id, postMillis, applied.allMillis, lastAck, percentile(delivery, 0.5), percentile(delivery, 1.0), revertMillis,
+              + "delivery first %6.1f / median %6.1f / max %7.1f ms, revert %7.1f ms, %3d status reads (median %.1f ms)%s%n",
+          r, id, postMillis, applied.allMillis, lastAck, percentile(delivery, 0), percentile(delivery, 0.5), percentile(delivery, 1.0),
+          revertMillis,
           applied.reads, applied.readMedianMillis, miss == null ? "" : "  MISS: " + miss);
       previous = revert ? id : null;
     }
@@ -386,6 +392,9 @@ public final class FleetScale {
     int seconds = options.integer("idle-seconds", 30);
     Cost idle = new Cost(controller.pid(), self);
     idle.syncsStart = agents == null ? 0 : agents.syncs();
+    if (agents != null) {
+      agents.takeOverhangMillis();
+    }
     for (int s = 1; s <= seconds; s++) {
       Thread.sleep(1000);
       // jcmd attaches to the controller: every 10 s only, so that it hardly counts.
@@ -393,6 +402,12 @@ public final class FleetScale {
     }
     idle.finish(agents);
     load.sample();
+    if (agents != null) {
+      double[] overhang = agents.takeOverhangMillis();
+      System.out.printf(Locale.ROOT, "idle long polls answered unchanged: %d, held longer than their wait by median %s ms, "
+              + "p99 %s ms, max %s ms (round trip and scheduling included)%n", overhang.length, fmt(percentile(overhang, 0.5)),
+          fmt(percentile(overhang, 0.99)), fmt(percentile(overhang, 1)));
+    }
     ProcessCost.fullGc(controller.pid());
     long[] afterGc = ProcessCost.heapKib(controller.pid());
     System.out.printf(Locale.ROOT, "idle %.0f s: controller CPU %.1f%% of one core, RSS %s, heap used %s of %s, "

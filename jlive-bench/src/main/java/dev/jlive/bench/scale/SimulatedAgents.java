@@ -72,6 +72,8 @@ public final class SimulatedAgents implements AutoCloseable {
   private final AtomicLong reRegistrations = new AtomicLong();
   private final AtomicInteger registered = new AtomicInteger();
   private final AtomicInteger longPolling = new AtomicInteger();
+  /** For long polls answered "unchanged": how much longer than asked the controller held them, in microseconds. */
+  private final List<Long> overhangMicros = new ArrayList<>();
   private volatile long heartbeatMillis = 5_000;
   private volatile boolean running = true;
 
@@ -162,6 +164,15 @@ public final class SimulatedAgents implements AutoCloseable {
       }
     }
     return last;
+  }
+
+  /** The overhangs recorded since the last call (how much longer than its wait an unchanged long poll took), ms. */
+  public double[] takeOverhangMillis() {
+    synchronized (overhangMicros) {
+      double[] millis = overhangMicros.stream().mapToDouble(micros -> micros / 1000.0).toArray();
+      overhangMicros.clear();
+      return millis;
+    }
   }
 
   public long syncs() {
@@ -330,6 +341,7 @@ public final class SimulatedAgents implements AutoCloseable {
       if (poll) {
         longPolling.incrementAndGet();
       }
+      long sent = System.nanoTime();
       send(FleetApi.SYNC, body, Duration.ofMillis(waitMillis).plus(ANSWER_MARGIN)).whenComplete((response, failure) -> {
         long now = System.nanoTime();
         if (poll) {
@@ -354,7 +366,15 @@ public final class SimulatedAgents implements AutoCloseable {
           }
           return;
         }
-        handle(Json.parseObject(response.body()), report, now);
+        Map<String, Object> answer = Json.parseObject(response.body());
+        if (poll && Boolean.TRUE.equals(answer.get("unchanged"))) {
+          synchronized (overhangMicros) {
+            if (overhangMicros.size() < 1_000_000) {
+              overhangMicros.add((now - sent) / 1000 - waitMillis * 1000);
+            }
+          }
+        }
+        handle(answer, report, now);
       });
     }
 
