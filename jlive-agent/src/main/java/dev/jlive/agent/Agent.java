@@ -1,6 +1,8 @@
 package dev.jlive.agent;
 
 import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.fleet.ChildJvms;
+import dev.jlive.agent.fleet.FleetLink;
 import dev.jlive.agent.log.FileLogger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
@@ -40,11 +42,15 @@ public final class Agent {
   private volatile ControlEndpoint endpoint;
   private volatile Path discoveryFile;
   private volatile Thread shutdownHook;
+  private final Path agentJar;
+  private volatile FleetLink fleet;
+  private volatile ChildJvms childJvms;
 
-  Agent(Instrumentation instrumentation, AgentOptions options, String mode) {
+  Agent(Instrumentation instrumentation, AgentOptions options, String mode, Path agentJar) {
     this.instrumentation = instrumentation;
     this.options = options;
     this.mode = mode;
+    this.agentJar = agentJar;
     this.log = FileLogger.open("jlive", options.runtimeDir().resolve(pid + ".log"), System.Logger.Level.INFO);
     this.ledger = new ChangeLedger(log);
     this.pipeline = new ClassPipeline(instrumentation, log);
@@ -59,18 +65,28 @@ public final class Agent {
     dev.jlive.agent.expression.ProbeExpressions.initialise(instrumentation);
     probes.start();
     patches.start();
-    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, patches, this::stopLater);
+    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, patches, this::stopLater,
+        options.fleet() == null ? null : () -> fleet == null ? null : fleet.status());
+    // Made before anything starts, so that a bad token file stops the start like any bad option.
+    FleetLink link = options.fleet() == null ? null : new FleetLink(options.fleet(), context);
     endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);
     Discovery discovery = new Discovery(pid, endpoint.host(), endpoint.port(), token, Version.current(), startedAt.toEpochMilli());
     discoveryFile = discovery.writeTo(options.runtimeDir());
-    shutdownHook = new Thread(this::deleteDiscoveryFile, "jlive-shutdown");
+    shutdownHook = new Thread(this::atJvmExit, "jlive-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    if (link != null) {
+      childJvms = new ChildJvms(instrumentation, pipeline, probes, log, agentJar, options.childOptions());
+      childJvms.start();
+      fleet = link;
+      link.start();
+    }
     log.log(System.Logger.Level.INFO, "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
         Version.current(), mode, endpoint.host(), Integer.toString(endpoint.port()), discoveryFile);
     if (!options.quiet()) {
       // The one line the agent ever writes to the application's output.
       System.err.println("jlive agent " + Version.current() + " listening on " + endpoint.host() + ":" + endpoint.port()
-          + " (pid " + pid + ", " + mode + ")");
+          + " (pid " + pid + ", " + mode + ")"
+          + (options.fleet() == null ? "" : ", controller " + options.fleet().controller() + " service " + options.fleet().service()));
     }
   }
 
@@ -83,6 +99,22 @@ public final class Agent {
     ControlEndpoint running = endpoint;
     if (running != null) {
       running.stop();
+    }
+    FleetLink link = fleet;
+    if (link != null) {
+      try {
+        link.stop();
+      } catch (RuntimeException e) {
+        log.log(System.Logger.Level.ERROR, "could not stop the controller link", e);
+      }
+    }
+    ChildJvms children = childJvms;
+    if (children != null) {
+      try {
+        children.stop();
+      } catch (RuntimeException e) {
+        log.log(System.Logger.Level.ERROR, "could not restore java.lang.ProcessBuilder", e);
+      }
     }
     try {
       probes.stop();
@@ -115,6 +147,15 @@ public final class Agent {
     Thread stopper = new Thread(this::stop, "jlive-stop");
     stopper.setDaemon(true);
     stopper.start();
+  }
+
+  /** The JVM exits: the discovery file goes, and the controller learns at once that this process went. */
+  private void atJvmExit() {
+    deleteDiscoveryFile();
+    FleetLink link = fleet;
+    if (link != null) {
+      link.jvmExits();
+    }
   }
 
   private void deleteDiscoveryFile() {

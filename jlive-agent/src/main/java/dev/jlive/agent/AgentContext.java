@@ -3,13 +3,29 @@ package dev.jlive.agent;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
 import java.lang.instrument.Instrumentation;
 import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * What request handlers may use of the running agent.
+ * What request handlers (and the fleet link) may use of the running agent.
  *
  * @param requestStop stops the agent after the current answer has been sent
+ * @param controller the controller link's state for {@code GET /v1/info}; null when the agent runs alone
  */
 public record AgentContext(Instrumentation instrumentation, System.Logger log, String mode, Instant startedAt,
-    ChangeLedger ledger, ProbeEngine probes, PatchEngine patches, Runnable requestStop) {}
+    ChangeLedger ledger, ProbeEngine probes, PatchEngine patches, Runnable requestStop,
+    Supplier<Map<String, Object>> controller) {
+
+  /** Takes back any change: the ledger knows whether it is a probe (removed) or a patch (reverted at its safe point). */
+  public Map<String, Object> revert(String id, String why) {
+    ChangeLedger.Entry entry = ledger.find(id);
+    if (entry == null) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "no change " + id, "`jlive changes` lists the changes and their ids");
+    }
+    return entry.kind().equals("patch") ? patches.revert(id, why, false) : probes.remove(id, why);
+  }
+}

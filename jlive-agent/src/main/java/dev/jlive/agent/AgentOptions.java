@@ -1,5 +1,6 @@
 package dev.jlive.agent;
 
+import dev.jlive.agent.fleet.FleetSettings;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.RuntimeDirectory;
@@ -8,6 +9,7 @@ import java.nio.file.Paths;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Options given as {@code -javaagent:jlive-agent.jar=key=value,key=value} or to an attach.
@@ -17,11 +19,31 @@ import java.util.Set;
  * @param runtimeDir where the discovery file goes
  * @param tokenFile file holding a fixed token, or null for a random one
  * @param quiet true to skip the start-up line on stderr
+ * @param fleet the controller link, or null to run alone (see {@link FleetSettings} for its options and
+ *     environment variables)
+ * @param childOptions what a child JVM's agent gets when linked: the fleet options, runtimeDir when it
+ *     was given, and quiet; null without a controller
  */
-record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet) {
-  private static final Set<String> KEYS = Set.of("host", "port", "runtimeDir", "tokenFile", "quiet");
+record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet, FleetSettings fleet,
+    String childOptions) {
+  private static final Set<String> KEYS;
+
+  static {
+    Set<String> keys = new TreeSet<>(Set.of("host", "port", "runtimeDir", "tokenFile", "quiet"));
+    keys.addAll(FleetSettings.KEYS);
+    KEYS = Set.copyOf(keys);
+  }
+
+  AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet) {
+    this(host, port, runtimeDir, tokenFile, quiet, null, null);
+  }
 
   static AgentOptions parse(String text) {
+    return parse(text, System.getenv());
+  }
+
+  /** Parses the options; {@code env} stands in for the controller options that are absent. */
+  static AgentOptions parse(String text, Map<String, String> env) {
     Map<String, String> values = new LinkedHashMap<>();
     if (text != null && !text.isBlank()) {
       for (String part : text.split(",")) {
@@ -33,7 +55,7 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
         String value = eq < 0 ? "true" : part.substring(eq + 1).trim();
         if (!KEYS.contains(key)) {
           throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown agent option '" + key + "'",
-              "use key=value pairs separated by commas; known keys: " + String.join(", ", KEYS.stream().sorted().toList()));
+              "use key=value pairs separated by commas; known keys: " + String.join(", ", new TreeSet<>(KEYS)));
         }
         values.put(key, value);
       }
@@ -43,7 +65,14 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
     Path runtimeDir = values.containsKey("runtimeDir") ? Paths.get(values.get("runtimeDir")) : RuntimeDirectory.resolve();
     Path tokenFile = values.containsKey("tokenFile") ? Paths.get(values.get("tokenFile")) : null;
     boolean quiet = parseBoolean("quiet", values.getOrDefault("quiet", "false"));
-    return new AgentOptions(host, port, runtimeDir, tokenFile, quiet);
+    FleetSettings fleet = FleetSettings.from(values, env);
+    String childOptions = null;
+    if (fleet != null) {
+      // Always quiet: a child's stderr belongs to the application that started it, which may read it.
+      childOptions = fleet.childOptions() + (values.containsKey("runtimeDir") ? ",runtimeDir=" + runtimeDir.toAbsolutePath() : "")
+          + ",quiet";
+    }
+    return new AgentOptions(host, port, runtimeDir, tokenFile, quiet, fleet, childOptions);
   }
 
   private static boolean parseBoolean(String key, String text) {

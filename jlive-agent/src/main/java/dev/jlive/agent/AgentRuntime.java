@@ -35,7 +35,7 @@ public final class AgentRuntime {
   private static void start(Instrumentation instrumentation, AgentOptions parsed, String mode, Path agentJar, Path runtimeDir)
       throws Exception {
     BootBridge.ensureInstalled(instrumentation, agentJar, runtimeDir);
-    Agent agent = new Agent(instrumentation, parsed, mode);
+    Agent agent = new Agent(instrumentation, parsed, mode, agentJar);
     if (JLiveBridge.claim(agent) != agent) {
       return;
     }

@@ -55,7 +55,7 @@ class AgentOptionsTest {
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
-    assertThat(e.hint()).endsWith("known keys: host, port, quiet, runtimeDir, tokenFile");
+    assertThat(e.hint()).endsWith("known keys: controller, controllerTokenFile, host, labels, port, quiet, runtimeDir, service, tokenFile");
   }
 
   @Test
@@ -75,5 +75,29 @@ class AgentOptionsTest {
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).isEqualTo("agent option port=" + port.trim() + " is not a port number");
     assertThat(e.hint()).contains("65535").contains("0");
+  }
+
+  @Test
+  void aControllerLinksTheAgentAndGivesChildJvmsItsOptions() {
+    AgentOptions options = AgentOptions.parse("controller=http://ctl:7070,service=shop,labels=zone=a;tier=web,"
+        + "controllerTokenFile=/etc/ctl,port=7000,tokenFile=/etc/local,runtimeDir=/run/jlive,quiet", java.util.Map.of());
+
+    assertThat(options.port()).isEqualTo(7000);
+    assertThat(options.fleet().service()).isEqualTo("shop");
+    assertThat(options.fleet().labels()).containsEntry("tier", "web");
+    // The child picks its own endpoint: no port, host or token file of this one.
+    assertThat(options.childOptions()).isEqualTo(
+        "controller=http://ctl:7070,service=shop,labels=zone=a;tier=web,controllerTokenFile=/etc/ctl,runtimeDir=/run/jlive,quiet");
+  }
+
+  @Test
+  void theControllerMayComeFromTheEnvironment() {
+    AgentOptions options = AgentOptions.parse("port=7000", java.util.Map.of("JLIVE_CONTROLLER", "http://ctl", "JLIVE_SERVICE", "shop",
+        "JLIVE_CONTROLLER_TOKEN", "t"));
+    assertThat(options.fleet().controller()).hasToString("http://ctl");
+    assertThat(options.childOptions()).isEqualTo("controller=http://ctl,service=shop,quiet");
+
+    assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).fleet()).isNull();
+    assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).childOptions()).isNull();
   }
 }

@@ -140,6 +140,24 @@ public final class JLiveBridge {
     return target.reinvoke(gate, method, self, args);
   }
 
+  // ---- woven into java.lang.ProcessBuilder#start when the agent is linked to a controller ----
+
+  /**
+   * The command a process about to start should run instead of {@code command}: a child JVM gets
+   * the agent too. Null to leave the command as it is, which is also the answer to any failure.
+   */
+  public static java.util.List<String> childCommand(java.util.List<String> command) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return null;
+    }
+    try {
+      return target.childCommand(command);
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
   /** What the agent implements to receive probe and gate calls; the second and last bridge class. */
   public abstract static class Dispatcher {
     protected Dispatcher() {}
@@ -157,5 +175,10 @@ public final class JLiveBridge {
     public abstract void gateExit(int gate);
 
     public abstract Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable;
+
+    /** See {@link JLiveBridge#childCommand}; not abstract, so that a dispatcher without it leaves commands alone. */
+    public java.util.List<String> childCommand(java.util.List<String> command) {
+      return null;
+    }
   }
 }

@@ -38,6 +38,9 @@ public final class JvmInfo {
     agent.put("mode", context.mode());
     agent.put("startedAt", context.startedAt().toString());
     agent.put("activeChanges", context.ledger().liveCount());
+    if (context.controller() != null) {
+      agent.put("controller", context.controller().get());
+    }
 
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("jvm", jvm);

@@ -52,6 +52,19 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     return gates.reinvoke(gate, method, self, args);
   }
 
+  /** The fleet link's rewriting of child JVM commands passes through too; null when not linked. */
+  private volatile java.util.function.UnaryOperator<List<String>> childCommands;
+
+  void childCommandsTo(java.util.function.UnaryOperator<List<String>> next) {
+    childCommands = next;
+  }
+
+  @Override
+  public List<String> childCommand(List<String> command) {
+    java.util.function.UnaryOperator<List<String>> target = childCommands;
+    return target == null ? null : target.apply(command);
+  }
+
   synchronized void put(ProbeSite site) {
     ProbeSite[] current = sites;
     if (site.slot() >= current.length) {

@@ -113,6 +113,14 @@ public final class ProbeEngine implements WeavingSource {
     outputs.close();
   }
 
+  /**
+   * Routes {@code JLiveBridge.childCommand} (woven into {@code ProcessBuilder} by the fleet link)
+   * to {@code next}; null to stop. The bridge has one dispatcher, this engine's.
+   */
+  public void routeChildCommands(java.util.function.UnaryOperator<List<String>> next) {
+    dispatcher.childCommandsTo(next);
+  }
+
   public synchronized Map<String, Object> add(ProbeSpec spec, String author) {
     ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector());
     if (resolution.targets().isEmpty() && resolution.supertypes().isEmpty() && !spec.waitForClass()) {

@@ -41,8 +41,8 @@ final class Routes {
         ? Map.of("patches", context.patches().list()) : context.patches().diff(request.optional("id")));
     routes.put("DELETE " + Api.PATCHES, request -> context.patches().revert(
         request.require("id", "the patch's id (see `jlive changes`)"), "reverted by " + request.user(), false));
-    routes.put("DELETE " + Api.CHANGES, request -> revert(context, request.require("id", "the change's id (see `jlive changes`)"),
-        request.user()));
+    routes.put("DELETE " + Api.CHANGES, request -> context.revert(request.require("id", "the change's id (see `jlive changes`)"),
+        "reverted by " + request.user()));
     routes.put("GET " + Api.EVENTS, request -> events(context, request));
     routes.put("GET " + Api.PROBE_METRICS, request -> context.probes().metrics(request.optional("probe")));
     routes.put("GET " + Api.PROMETHEUS, request -> new TextAnswer("text/plain; version=0.0.4; charset=utf-8", context.probes().prometheus()));
@@ -81,17 +81,6 @@ final class Routes {
       }
       Thread.sleep(POLL_MILLIS);
     }
-  }
-
-  /** Takes back any change: the ledger knows whether it is a probe or a patch. */
-  private static Object revert(AgentContext context, String id, String user) {
-    dev.jlive.agent.change.ChangeLedger.Entry entry = context.ledger().find(id);
-    if (entry == null) {
-      throw new dev.jlive.protocol.JLiveException(dev.jlive.protocol.ErrorCode.BAD_REQUEST, "no change " + id,
-          "`jlive changes` lists the changes and their ids");
-    }
-    String why = "reverted by " + user;
-    return entry.kind().equals("patch") ? context.patches().revert(id, why, false) : context.probes().remove(id, why);
   }
 
   /** A digest of the bytes a class runs now, to compare before and after a change. */

@@ -1,0 +1,333 @@
+package dev.jlive.agent.fleet;
+
+import dev.jlive.agent.AgentContext;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.Version;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The agent's side of the fleet: a daemon thread ({@code jlive-fleet}) that registers with the
+ * controller, then long-polls {@link FleetApi#SYNC}: each sync reports the state of every fleet
+ * change, the metrics of the fleet's probes and their new events, and brings back the desired
+ * changes when they differ from the version the agent has; {@link Reconciler} applies them.
+ *
+ * <p>The agent dials out, so it works behind NAT. When the controller cannot be reached it tries
+ * again after 0.5 s, doubling up to 10 s, and logs to the agent's log only. When the controller
+ * answers {@link ErrorCode#UNKNOWN_PROCESS} (it lost the session) the agent registers again and
+ * keeps what it applied; the fresh desired list then decides what stays.
+ */
+public final class FleetLink {
+  static final long MIN_BACKOFF_MILLIS = 500;
+  static final long MAX_BACKOFF_MILLIS = 10_000;
+  static final int MAX_EVENTS_PER_SYNC = 500;
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+  private static final int READ_MARGIN_MILLIS = 15_000;
+  private static final int STOP_TIMEOUT_MILLIS = 1_000;
+  private static final long DEFAULT_HEARTBEAT_MILLIS = 10_000;
+  private static final long MIN_HEARTBEAT_MILLIS = 100;
+  private static final long MAX_HEARTBEAT_MILLIS = 60_000;
+
+  private final FleetSettings settings;
+  private final String token;
+  private final System.Logger log;
+  private final ControllerClient client;
+  private final FleetTarget target;
+  private final Reconciler reconciler;
+  private final String instance = UUID.randomUUID().toString();
+  private final Object sleeper = new Object();
+  private final Thread thread;
+  private volatile boolean running;
+  private volatile Object process;
+  private volatile boolean connected;
+  private volatile String lastError;
+  private volatile long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
+  private volatile long desiredVersion = -1;
+  private long eventCursor;
+  private long lastUnknownProcessNanos = System.nanoTime() - 2 * MAX_BACKOFF_MILLIS * 1_000_000L;
+
+  /** Reads the token now: a token file that cannot be read fails the agent's start like a bad option. */
+  public FleetLink(FleetSettings settings, AgentContext context) {
+    this(settings, settings.readToken(), new EngineTarget(context), context.log());
+  }
+
+  FleetLink(FleetSettings settings, String token, FleetTarget target, System.Logger log) {
+    this.settings = settings;
+    this.token = token;
+    this.client = new ControllerClient(settings.controller(), token);
+    this.target = target;
+    this.log = log;
+    this.reconciler = new Reconciler(target, log);
+    this.thread = new Thread(this::run, "jlive-fleet");
+    thread.setDaemon(true);
+  }
+
+  public void start() {
+    eventCursor = target.nextEventSequence() - 1;
+    running = true;
+    thread.start();
+    log.log(System.Logger.Level.INFO, "fleet link to {0} started for service {1}", settings.controller(), settings.service());
+  }
+
+  /**
+   * Stops the thread (breaking a long poll in flight), then deregisters, best effort and briefly.
+   * Changes it applied stay for the agent's own stop to take back.
+   */
+  public void stop() {
+    halt();
+    try {
+      // A patch being applied may wait for its safe point; it is let finish (it has a time-out).
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deregister();
+    log.log(System.Logger.Level.INFO, "fleet link stopped");
+  }
+
+  /** The JVM exits: the loop stops where it is (it is a daemon), and the controller learns at once. */
+  public void jvmExits() {
+    halt();
+    deregister();
+  }
+
+  /** Ends the loop and breaks the request in flight; the loop registers nothing after this. */
+  private void halt() {
+    running = false;
+    synchronized (sleeper) {
+      sleeper.notifyAll();
+    }
+    client.close();
+  }
+
+  /** Deregisters, briefly and once. */
+  private void deregister() {
+    Object registered = process;
+    process = null;
+    connected = false;
+    if (registered == null) {
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("process", registered);
+    try {
+      new ControllerClient(settings.controller(), token).post(FleetApi.DEREGISTER, body, STOP_TIMEOUT_MILLIS, STOP_TIMEOUT_MILLIS);
+      log.log(System.Logger.Level.INFO, "deregistered process {0}", registered);
+    } catch (IOException | RuntimeException e) {
+      log.log(System.Logger.Level.INFO, "could not deregister process " + registered + " (the controller will see it stop "
+          + "heartbeating): " + e);
+    }
+  }
+
+  /** For {@code GET /v1/info}. */
+  public Map<String, Object> status() {
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("url", settings.controller().toString());
+    status.put("service", settings.service());
+    status.put("labels", settings.labels());
+    status.put("process", process == null ? null : String.valueOf(process));
+    status.put("connected", connected);
+    status.put("desiredVersion", desiredVersion);
+    status.put("appliedChanges", reconciler.appliedCount());
+    if (lastError != null) {
+      status.put("lastError", lastError);
+    }
+    return status;
+  }
+
+  // ---- the thread ----
+
+  private void run() {
+    long backoff = MIN_BACKOFF_MILLIS;
+    long waitMillis = 0;
+    while (running) {
+      try {
+        if (process == null) {
+          register();
+          waitMillis = 0;
+        }
+        waitMillis = sync(waitMillis);
+        backoff = MIN_BACKOFF_MILLIS;
+      } catch (JLiveException e) {
+        if (e.code() == ErrorCode.UNKNOWN_PROCESS && running) {
+          log.log(System.Logger.Level.INFO, "the controller does not know process {0} (any more); registering again", process);
+          process = null;
+          // Once at once; a controller that keeps forgetting gets the back-off.
+          boolean again = System.nanoTime() - lastUnknownProcessNanos < MAX_BACKOFF_MILLIS * 1_000_000L;
+          lastUnknownProcessNanos = System.nanoTime();
+          if (!again) {
+            continue;
+          }
+        }
+        backoff = failed(e.getMessage() + (e.hint().isEmpty() ? "" : " (" + e.hint() + ")"), backoff);
+      } catch (IOException | RuntimeException e) {
+        backoff = failed(e.toString(), backoff);
+      }
+    }
+  }
+
+  /** Logs the failure (once per new reason, so a long outage does not fill the log) and waits before the next try. */
+  private long failed(String reason, long backoff) {
+    if (!running) {
+      return backoff;
+    }
+    if (connected || !reason.equals(lastError)) {
+      log.log(System.Logger.Level.WARNING, "link to controller {0} failed, trying again in {1} ms (backing off up to {2} ms): {3}",
+          settings.controller(), Long.toString(backoff), Long.toString(MAX_BACKOFF_MILLIS), reason);
+    }
+    connected = false;
+    lastError = reason;
+    sleep(backoff);
+    return Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+  }
+
+  private void sleep(long millis) {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    synchronized (sleeper) {
+      long left;
+      while (running && (left = (deadline - System.nanoTime()) / 1_000_000L) > 0) {
+        try {
+          sleeper.wait(left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  private void register() throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("service", settings.service());
+    body.put("host", hostName());
+    body.put("pid", ProcessHandle.current().pid());
+    body.put("javaVersion", System.getProperty("java.version"));
+    body.put("agentVersion", Version.current());
+    body.put("labels", settings.labels());
+    body.put("instance", instance);
+    Map<String, Object> answer = client.post(FleetApi.REGISTER, body, CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+    Object id = answer.get("process");
+    if (id == null) {
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the controller's registration answer has no process id",
+          "check that controller= names a jlive controller of this version");
+    }
+    long heartbeat = answer.get("heartbeatMillis") instanceof Number number ? number.longValue() : DEFAULT_HEARTBEAT_MILLIS;
+    heartbeatMillis = Math.max(MIN_HEARTBEAT_MILLIS, Math.min(MAX_HEARTBEAT_MILLIS, heartbeat));
+    process = id;
+    desiredVersion = -1;
+    reconciler.forgetFailures();
+    connected = true;
+    lastError = null;
+    log.log(System.Logger.Level.INFO, "registered with {0} as process {1} of service {2} (heartbeat {3} ms)",
+        settings.controller(), id, settings.service(), Long.toString(heartbeatMillis));
+  }
+
+  /**
+   * One sync: report, receive, reconcile.
+   *
+   * @return how long the next sync should hold the poll: 0 when there is more to tell at once
+   */
+  @SuppressWarnings("unchecked")
+  private long sync(long waitMillis) throws IOException {
+    Map<String, Object> report = reconciler.report();
+    EventBatch events = events();
+    Map<String, Object> body = syncBody(report, reconciler.metrics(), events.events(), waitMillis);
+    Map<String, Object> answer = client.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, (int) waitMillis + READ_MARGIN_MILLIS);
+    connected = true;
+    lastError = null;
+    reconciler.reported(report);
+    reconciler.eventsSent();
+    eventCursor = events.cursor();
+    long version = answer.get("desiredVersion") instanceof Number number ? number.longValue() : desiredVersion;
+    if (answer.get("changes") instanceof List<?> changes && running) {
+      List<Map<String, Object>> desired = new ArrayList<>();
+      for (Object change : changes) {
+        if (change instanceof Map<?, ?> map) {
+          desired.add((Map<String, Object>) map);
+        }
+      }
+      reconciler.reconcile(desired, version, this::reportWaiting, () -> running);
+      desiredVersion = version;
+      return 0;
+    }
+    desiredVersion = version;
+    return events.more() ? 0 : heartbeatMillis;
+  }
+
+  /** Before a patch, which may wait for its safe point: the controller shows "waiting" meanwhile. */
+  private void reportWaiting(String changeId) {
+    Map<String, Object> report = reconciler.report();
+    try {
+      client.post(FleetApi.SYNC, syncBody(report, Map.of(), List.of(), 0), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+      reconciler.reported(report);
+    } catch (IOException | RuntimeException e) {
+      // The next regular sync reports the outcome; "waiting" was only a courtesy.
+      log.log(System.Logger.Level.DEBUG, "could not report change " + changeId + " waiting: " + e);
+    }
+  }
+
+  private Map<String, Object> syncBody(Map<String, Object> report, Map<String, Object> metrics, List<Map<String, Object>> events,
+      long waitMillis) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("process", process);
+    body.put("desiredVersion", desiredVersion);
+    body.put("waitMillis", waitMillis);
+    body.put("changes", report);
+    body.put("metrics", metrics);
+    body.put("events", events);
+    return body;
+  }
+
+  /** Events of the fleet's probes since the last sync, tagged with their change, at most {@link #MAX_EVENTS_PER_SYNC}. */
+  private EventBatch events() {
+    Map<String, String> fleetIds = reconciler.fleetIdsByLocalId();
+    List<Map<String, Object>> tagged = new ArrayList<>();
+    long cursor = eventCursor;
+    if (fleetIds.isEmpty()) {
+      // Nothing of the fleet's can have fired: skip what the local probes logged.
+      return new EventBatch(tagged, target.nextEventSequence() - 1, false);
+    }
+    for (int round = 0; round < 20; round++) {
+      FleetTarget.Events slice = target.events(cursor, 1000);
+      for (Map<String, Object> event : slice.events()) {
+        String fleetId = fleetIds.get(String.valueOf(event.get("probe")));
+        if (fleetId != null) {
+          if (tagged.size() == MAX_EVENTS_PER_SYNC) {
+            return new EventBatch(tagged, cursor, true);
+          }
+          Map<String, Object> copy = new LinkedHashMap<>();
+          copy.put("change", fleetId);
+          copy.putAll(event);
+          tagged.add(copy);
+        }
+        cursor = ((Number) event.get("seq")).longValue();
+      }
+      cursor = Math.max(cursor, slice.last());
+      if (slice.events().size() < 1000) {
+        return new EventBatch(tagged, cursor, false);
+      }
+    }
+    return new EventBatch(tagged, cursor, true);
+  }
+
+  private record EventBatch(List<Map<String, Object>> events, long cursor, boolean more) {}
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+}

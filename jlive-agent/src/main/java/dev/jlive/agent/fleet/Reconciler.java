@@ -1,0 +1,208 @@
+package dev.jlive.agent.fleet;
+
+import dev.jlive.protocol.JLiveException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Makes this JVM's fleet changes what the controller wants, and says how each one went.
+ *
+ * <p>It keeps the map from fleet change id to local (ledger) id of every change it applied.
+ * Given a desired list, it first takes back every applied change that left it (newest first: a
+ * newer patch of a class must go before an older one), then applies, in the list's order, each
+ * desired change not applied yet. A change that failed is not tried again for the same desired
+ * version: only a new version or a new registration ({@link #forgetFailures}) retries it.
+ *
+ * <p>Used by the link's thread only; {@link #appliedCount} may be read from any thread.
+ */
+final class Reconciler {
+  /** Local id and kind of a fleet change applied here. */
+  record Applied(String localId, String kind) {}
+
+  private final FleetTarget target;
+  private final System.Logger log;
+  private final Map<String, Applied> applied = Collections.synchronizedMap(new LinkedHashMap<>());
+  /** Fleet change id -> the desired version at which it failed. */
+  private final Map<String, Long> failedAt = new HashMap<>();
+  /** What to report per change: state, message, localId. */
+  private final Map<String, Map<String, Object>> states = new LinkedHashMap<>();
+  /** Reverts are reported until a sync carried them; then the controller knows. */
+  private final Map<String, Map<String, Object>> reverted = new LinkedHashMap<>();
+  /** Local ids of changes reverted since the last sync, so their last events are still tagged. */
+  private final Map<String, String> recentlyReverted = new HashMap<>();
+
+  Reconciler(FleetTarget target, System.Logger log) {
+    this.target = target;
+    this.log = log;
+  }
+
+  /**
+   * Brings the applied changes in line with {@code desired}.
+   *
+   * @param desired the controller's changes: {@code id}, {@code kind}, {@code spec}, {@code author}
+   * @param version the desired version they belong to
+   * @param beforePatch told the fleet id of a patch about to be applied (it may wait for a safe
+   *     point), after its state became {@code waiting}; the link reports that at once
+   * @param stillRunning false once the agent stops: nothing more is applied
+   */
+  @SuppressWarnings("unchecked")
+  void reconcile(List<Map<String, Object>> desired, long version, Consumer<String> beforePatch,
+      java.util.function.BooleanSupplier stillRunning) {
+    Map<String, Map<String, Object>> wanted = new LinkedHashMap<>();
+    for (Map<String, Object> change : desired) {
+      if (change.get("id") != null) {
+        wanted.put(String.valueOf(change.get("id")), change);
+      }
+    }
+    List<String> appliedIds;
+    synchronized (applied) {
+      appliedIds = new ArrayList<>(applied.keySet());
+    }
+    Collections.reverse(appliedIds);
+    for (String id : appliedIds) {
+      if (!wanted.containsKey(id) && stillRunning.getAsBoolean()) {
+        revert(id);
+      }
+    }
+    failedAt.keySet().retainAll(wanted.keySet());
+    states.keySet().removeIf(id -> !wanted.containsKey(id) && !applied.containsKey(id));
+    for (Map.Entry<String, Map<String, Object>> change : wanted.entrySet()) {
+      String id = change.getKey();
+      Long failedVersion = failedAt.get(id);
+      if (applied.containsKey(id) || (failedVersion != null && failedVersion == version) || !stillRunning.getAsBoolean()) {
+        continue;
+      }
+      Map<String, Object> body = change.getValue();
+      String kind = String.valueOf(body.get("kind"));
+      Object spec = body.get("spec");
+      String author = (body.get("author") == null ? "unknown" : String.valueOf(body.get("author"))) + " via controller";
+      reverted.remove(id);
+      if (kind.equals("patch")) {
+        states.put(id, state("waiting", null, null));
+        beforePatch.accept(id);
+      }
+      try {
+        if (!(spec instanceof Map)) {
+          throw new JLiveException(dev.jlive.protocol.ErrorCode.BAD_REQUEST, "change " + id + " has no spec object",
+              "the controller sends the body of POST /v1/probes or /v1/patches as \"spec\"");
+        }
+        String localId = target.apply(kind, (Map<String, Object>) spec, author);
+        applied.put(id, new Applied(localId, kind));
+        failedAt.remove(id);
+        states.put(id, state("applied", null, localId));
+        log.log(System.Logger.Level.INFO, "fleet change {0} applied as {1} ({2}, {3})", id, localId, kind, author);
+      } catch (RuntimeException e) {
+        failedAt.put(id, version);
+        states.put(id, state("failed", message(e), null));
+        log.log(System.Logger.Level.WARNING, "fleet change " + id + " (" + kind + ") failed: " + message(e));
+      }
+    }
+  }
+
+  private void revert(String id) {
+    Applied change = applied.get(id);
+    try {
+      target.revert(change.localId(), "reverted via controller");
+    } catch (RuntimeException e) {
+      if (target.notLive(change.localId()) == null) {
+        // Still live here: report it and try again with the next desired version.
+        states.put(id, state("failed", "could not revert: " + message(e), change.localId()));
+        log.log(System.Logger.Level.WARNING, "fleet change " + id + " (" + change.localId() + ") could not be reverted: " + message(e));
+        return;
+      }
+      // Removed or turned off here already: nothing is left to take back.
+    }
+    applied.remove(id);
+    states.remove(id);
+    failedAt.remove(id);
+    reverted.put(id, state("reverted", null, change.localId()));
+    recentlyReverted.put(change.localId(), id);
+    log.log(System.Logger.Level.INFO, "fleet change {0} ({1}) reverted", id, change.localId());
+  }
+
+  /** After a new registration: the controller starts from scratch, so every failed change is tried again. */
+  void forgetFailures() {
+    failedAt.clear();
+    states.keySet().removeIf(id -> !applied.containsKey(id));
+  }
+
+  /**
+   * The {@code changes} of the next sync: every change's state now. An applied change that is no
+   * longer live here (removed by hand, or turned off by its budget) is reported failed, with why.
+   */
+  Map<String, Object> report() {
+    Map<String, Object> report = new LinkedHashMap<>(reverted);
+    states.forEach((id, state) -> {
+      Applied change = applied.get(id);
+      String notLive = change == null || !"applied".equals(state.get("state")) ? null : target.notLive(change.localId());
+      report.put(id, notLive == null ? state : state("failed", notLive, change.localId()));
+    });
+    return report;
+  }
+
+  /** A sync carried {@code report}: its reverts need no more telling. */
+  void reported(Map<String, Object> report) {
+    reverted.keySet().removeIf(report::containsKey);
+  }
+
+  /** A sync carried the events so far: those of reverted probes need no more tagging. */
+  void eventsSent() {
+    recentlyReverted.clear();
+  }
+
+  /** The {@code metrics} of the next sync: each applied probe's metrics entry, by fleet id. */
+  Map<String, Object> metrics() {
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    for (Map.Entry<String, Applied> change : appliedSnapshot().entrySet()) {
+      if (change.getValue().kind().equals("probe")) {
+        Map<String, Object> entry = target.metrics(change.getValue().localId());
+        if (entry != null) {
+          metrics.put(change.getKey(), entry);
+        }
+      }
+    }
+    return metrics;
+  }
+
+  /** Local id -> fleet id of every fleet change, those reverted since the last sync included (their last events count). */
+  Map<String, String> fleetIdsByLocalId() {
+    Map<String, String> ids = new HashMap<>(recentlyReverted);
+    appliedSnapshot().forEach((fleetId, change) -> ids.put(change.localId(), fleetId));
+    return ids;
+  }
+
+  Map<String, Applied> appliedSnapshot() {
+    synchronized (applied) {
+      return new LinkedHashMap<>(applied);
+    }
+  }
+
+  int appliedCount() {
+    return applied.size();
+  }
+
+  private static Map<String, Object> state(String state, String message, String localId) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("state", state);
+    if (message != null) {
+      json.put("message", message);
+    }
+    if (localId != null) {
+      json.put("localId", localId);
+    }
+    return json;
+  }
+
+  /** The error and what to do about it, as a user reading the controller's results needs it. */
+  static String message(RuntimeException e) {
+    if (e instanceof JLiveException jlive) {
+      return jlive.getMessage() + (jlive.hint().isEmpty() ? "" : " (hint: " + jlive.hint() + ")");
+    }
+    return e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+  }
+}

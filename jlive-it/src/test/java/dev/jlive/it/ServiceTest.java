@@ -1,0 +1,170 @@
+package dev.jlive.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jlive.it.apps.Pricer;
+import dev.jlive.it.support.Artifacts;
+import dev.jlive.it.support.CliRun;
+import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.TargetJvm;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A service of several real JVMs, a real controller and a real ZooKeeper, driven through the CLI
+ * as an engineer would: every process gets the change and reports, metrics add up, late joiners
+ * and restarted processes converge, reverts reach everyone.
+ */
+@SuppressWarnings("unchecked")
+class ServiceTest {
+  private static final String PRICER = Pricer.class.getName();
+  private static TestingServer zooKeeper;
+  private static FleetFixture fleet;
+
+  @BeforeAll
+  static void start() throws Exception {
+    zooKeeper = new TestingServer(true);
+    fleet = FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("controller"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    fleet.close();
+    zooKeeper.close();
+  }
+
+  @Test
+  void everyProcessGetsTheProbeAndThePatchAndMetricsAddUp() throws Exception {
+    TargetJvm a = fleet.join("pricing", "zone=eu");
+    TargetJvm b = fleet.join("pricing", "zone=eu");
+    TargetJvm c = fleet.join("pricing", "zone=us");
+    fleet.awaitProcesses("pricing", a, b, c);
+
+    CliRun probe = fleet.jlive("probe", "add", "--service", "pricing", PRICER + "#price", "--metrics", "--json");
+    assertThat(probe.exitCode()).as(probe.toString()).isZero();
+    assertThat(states(probe)).containsOnly("applied").hasSize(3);
+    String probeId = changeId(probe);
+
+    // Different numbers of calls in each process; the service's numbers are their sum.
+    int[] calls = {3, 5, 7};
+    TargetJvm[] jvms = {a, b, c};
+    for (int i = 0; i < jvms.length; i++) {
+      for (int n = 0; n < calls[i]; n++) {
+        assertThat(jvms[i].ask("price 2", "price")).startsWith("price 20 ");
+      }
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      CliRun metrics = fleet.jlive("metrics", "--service", "pricing", probeId, "--json");
+      assertThat(metrics.exitCode()).as(metrics.toString()).isZero();
+      Map<String, Object> merged = ((List<Map<String, Object>>) metrics.json().get("merged")).get(0);
+      assertThat(((Number) merged.get("calls")).longValue()).isEqualTo(15);
+      long perProcess = ((List<Map<String, Object>>) metrics.json().get("processes")).stream()
+          .mapToLong(row -> ((Number) row.get("calls")).longValue()).sum();
+      assertThat(perProcess).isEqualTo(15);
+      assertThat(((Number) ((Map<String, Object>) merged.get("latency")).get("timedCalls")).longValue()).isPositive();
+    });
+
+    // Only the eu processes get the patch.
+    CliRun patch = fleet.jlive("patch", "--service", "pricing", "--where", "zone=eu",
+        source("return quantity * 10;", "return quantity * 11;").toString(), "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(states(patch)).containsOnly("applied").hasSize(2);
+    assertThat(a.ask("price 2", "price")).startsWith("price 22 ");
+    assertThat(b.ask("price 2", "price")).startsWith("price 22 ");
+    assertThat(c.ask("price 2", "price")).startsWith("price 20 ");
+    // The probe stays on across the patch.
+    assertThat(a.ask("price 1", "price")).startsWith("price 11 ");
+
+    // Sent twice, applied once.
+    CliRun again = fleet.jlive("patch", "--service", "pricing", "--where", "zone=eu",
+        source("return quantity * 10;", "return quantity * 11;").toString(), "--json");
+    assertThat(again.exitCode()).as(again.toString()).isZero();
+    assertThat(again.json().get("created")).isEqualTo(false);
+    assertThat(changeId(again)).isEqualTo(changeId(patch));
+
+    CliRun revert = fleet.jlive("revert", "--service", "pricing", changeId(patch), "--json");
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+    for (TargetJvm jvm : jvms) {
+      assertThat(jvm.ask("price 2", "price")).startsWith("price 20 ");
+    }
+    assertThat(fleet.jlive("revert", "--service", "pricing", probeId).exitCode()).isZero();
+    CliRun history = fleet.jlive("changes", "--service", "pricing", "--json");
+    assertThat(((List<Map<String, Object>>) history.json().get("changes"))).extracting(change -> change.get("state"))
+        .containsOnly("reverted");
+  }
+
+  @Test
+  void lateAndRestartedProcessesConvergeAndRevertsReachEveryone() throws Exception {
+    TargetJvm first = fleet.join("converge", null);
+    fleet.awaitProcesses("converge", first);
+    CliRun patch = fleet.jlive("patch", "--service", "converge",
+        source("return quantity * 10;", "return quantity * 12;").toString(), "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(first.ask("price 1", "price")).startsWith("price 12 ");
+
+    // Started after the change: it gets it without anyone asking.
+    TargetJvm late = fleet.join("converge", null);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(late.ask("price 1", "price")).startsWith("price 12 "));
+
+    // Restarted: a new JVM in place of the first converges too.
+    first.close();
+    TargetJvm restarted = fleet.join("converge", null);
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(restarted.ask("price 1", "price")).startsWith("price 12 "));
+    fleet.awaitProcesses("converge", late, restarted);
+
+    CliRun revert = fleet.jlive("revert", "--service", "converge", changeId(patch), "--json");
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+    for (TargetJvm jvm : List.of(late, restarted)) {
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(jvm.ask("price 1", "price")).startsWith("price 10 "));
+    }
+  }
+
+  @Test
+  void errorsNameTheServiceAndTheProcesses() throws Exception {
+    CliRun unknown = fleet.jlive("probe", "add", "--service", "nosuch", PRICER + "#price", "--count");
+    assertThat(unknown.exitCode()).isNotZero();
+    assertThat(unknown.stderr()).contains("no service nosuch");
+
+    TargetJvm one = fleet.join("partial", null);
+    fleet.awaitProcesses("partial", one);
+    CliRun none = fleet.jlive("probe", "add", "--service", "partial", "--where", "zone=mars", PRICER + "#price", "--count");
+    assertThat(none.exitCode()).isNotZero();
+    assertThat(none.stderr()).contains("no live process of partial");
+
+    // A change that fails on the process: the result says which process and why.
+    CliRun failed = fleet.jlive("probe", "add", "--service", "partial", "com.acme.Missing#nothing", "--count", "--json");
+    assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(9);
+    Map<String, Object> row = ((List<Map<String, Object>>) failed.json().get("results")).get(0);
+    assertThat(row.get("state")).isEqualTo("failed");
+    assertThat(((Number) row.get("pid")).longValue()).isEqualTo(one.pid());
+    assertThat(String.valueOf(row.get("message"))).contains("com.acme.Missing");
+  }
+
+  static List<Object> states(CliRun run) {
+    return ((List<Map<String, Object>>) run.json().get("results")).stream().map(row -> (Object) row.get("state")).toList();
+  }
+
+  static String changeId(CliRun run) {
+    return String.valueOf(((Map<String, Object>) run.json().get("change")).get("id"));
+  }
+
+  /** A copy of Pricer.java with one piece of text replaced, in a fresh folder. */
+  static Path source(String from, String to) throws Exception {
+    String code = Files.readString(Paths.get("src/test/java/dev/jlive/it/apps/Pricer.java"), StandardCharsets.UTF_8);
+    assertThat(code).contains(from);
+    Path file = Artifacts.work().resolve("fleet-patch-" + System.nanoTime()).resolve("Pricer.java");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, code.replace(from, to));
+    return file;
+  }
+}
