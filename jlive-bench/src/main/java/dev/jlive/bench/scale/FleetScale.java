@@ -1,5 +1,6 @@
 package dev.jlive.bench.scale;
 
+import dev.jlive.bench.DemoClient;
 import dev.jlive.bench.DriverOptions;
 import dev.jlive.bench.ForkedJvm;
 import dev.jlive.bench.LoadAverage;
@@ -171,7 +172,9 @@ public final class FleetScale {
             logs.resolve("demo-" + i + ".stderr"), Map.of(FleetApi.ENV_CONTROLLER_TOKEN, token())));
       }
       for (ForkedJvm jvm : demos) {
-        jvm.awaitLine(DEMO_READY, Duration.ofSeconds(120));
+        // One priced cart, so that Pricing is loaded: the probe targets loaded classes.
+        DemoClient shop = new DemoClient(Integer.parseInt(jvm.awaitLine(DEMO_READY, Duration.ofSeconds(120)).group(1)));
+        shop.total(shop.bulkCart());
       }
       long start = System.nanoTime();
       awaitRegistered(() -> false, Duration.ofMinutes(3));
@@ -267,6 +270,11 @@ public final class FleetScale {
           reached++;
           seen.putIfAbsent(String.valueOf(result.get("process")), (after - t0) / 1e6);
         }
+      }
+      if (reached < expected && states.getOrDefault("failed", 0) > 0 && reached + states.get("failed") >= expected) {
+        return new Watch(Double.NaN, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+            percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
+            "failed on " + states.get("failed") + " processes: " + status.get("results"));
       }
       if (reached >= expected) {
         return new Watch((after - t0) / 1e6, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
