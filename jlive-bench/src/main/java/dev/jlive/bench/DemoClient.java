@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * ({@link HttpURLConnection} reuses them when the body is read to the end), so a poll is one
  * request on an open connection.
  */
-final class DemoClient {
+public final class DemoClient {
   /** Ten units of p2 at 1999: the quantity at which the bug shows. */
   static final String PRODUCT = "p2";
   static final int QUANTITY = 10;
@@ -28,12 +28,12 @@ final class DemoClient {
 
   private final String base;
 
-  DemoClient(int port) {
+  public DemoClient(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
   /** Creates a cart with {@value #QUANTITY} units of {@value #PRODUCT} and returns its id. */
-  String bulkCart() throws IOException {
+  public String bulkCart() throws IOException {
     Matcher id = ID.matcher(request("POST", "/carts"));
     if (!id.find()) {
       throw new IOException("POST /carts answered without an id");
@@ -44,7 +44,7 @@ final class DemoClient {
   }
 
   /** {@code GET /carts/{id}}: the cart's total in cents, which runs {@code Pricing#discountedPrice}. */
-  long total(String cart) throws IOException {
+  public long total(String cart) throws IOException {
     String body = request("GET", "/carts/" + cart);
     Matcher total = TOTAL.matcher(body);
     if (!total.find()) {

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.Set;
 
 /** {@code --key value} options of the drivers, with the built jars found beside this one by default. */
-final class DriverOptions {
+public final class DriverOptions {
   private final Map<String, String> values = new LinkedHashMap<>();
 
   private DriverOptions() {}
 
-  static DriverOptions parse(String[] args, Set<String> keys, String usage) {
+  public static DriverOptions parse(String[] args, Set<String> keys, String usage) {
     DriverOptions options = new DriverOptions();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -32,7 +32,7 @@ final class DriverOptions {
     return options;
   }
 
-  int integer(String key, int fallback) {
+  public int integer(String key, int fallback) {
     String value = values.get(key);
     try {
       int parsed = value == null ? fallback : Integer.parseInt(value);
@@ -45,7 +45,7 @@ final class DriverOptions {
     }
   }
 
-  String string(String key, String fallback) {
+  public String string(String key, String fallback) {
     return values.getOrDefault(key, fallback);
   }
 
@@ -53,7 +53,7 @@ final class DriverOptions {
    * A built jar: the option's value, else {@code <project root>/<module>/target/<jar>} with the
    * project root two folders above this jar ({@code jlive-bench/target/jlive-bench.jar}).
    */
-  Path jar(String key, String module, String jar) {
+  public Path jar(String key, String module, String jar) {
     Path path = values.containsKey(key) ? Paths.get(values.get(key)) : projectRoot().resolve(module).resolve("target").resolve(jar);
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(path + " does not exist; build it (mvn -B -q install -DskipTests) or pass --" + key + " PATH");
@@ -65,7 +65,7 @@ final class DriverOptions {
    * A file of the project: the option's value, else {@code <project root>/<relative>}, the project
    * root found as for {@link #jar}.
    */
-  Path file(String key, String relative) {
+  public Path file(String key, String relative) {
     Path path = values.containsKey(key) ? Paths.get(values.get(key)) : projectRoot().resolve(relative);
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(path + " does not exist; pass --" + key + " PATH");
@@ -74,7 +74,7 @@ final class DriverOptions {
   }
 
   /** The jar (or classes folder) this driver runs from. */
-  static Path benchJar() {
+  public static Path benchJar() {
     try {
       return Paths.get(DriverOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
     } catch (URISyntaxException e) {

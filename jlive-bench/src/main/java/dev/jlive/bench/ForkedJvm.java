@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * result lines), standard error goes to a file, and closing it ends the process (SIGTERM, so the
  * agent's shutdown hook removes its discovery file; then forcibly).
  */
-final class ForkedJvm implements AutoCloseable {
+public final class ForkedJvm implements AutoCloseable {
   private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
   private final String name;
@@ -43,21 +43,28 @@ final class ForkedJvm implements AutoCloseable {
    *
    * @param stderr where the process's standard error goes (appended)
    */
-  static ForkedJvm start(String name, List<String> arguments, Path stderr) throws IOException {
+  public static ForkedJvm start(String name, List<String> arguments, Path stderr) throws IOException {
+    return start(name, arguments, stderr, java.util.Map.of());
+  }
+
+  /** As {@link #start(String, List, Path)}, with {@code environment} added to this process's. */
+  public static ForkedJvm start(String name, List<String> arguments, Path stderr, java.util.Map<String, String> environment)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+    builder.environment().putAll(environment);
     return new ForkedJvm(name, builder.start(), stderr);
   }
 
-  static String javaExecutable() {
+  public static String javaExecutable() {
     return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
@@ -66,7 +73,7 @@ final class ForkedJvm implements AutoCloseable {
    *
    * @throws IOException when the process ends or the time runs out first; the message has what it printed
    */
-  Matcher awaitLine(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+  public Matcher awaitLine(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
@@ -87,7 +94,7 @@ final class ForkedJvm implements AutoCloseable {
   }
 
   /** Waits for the process to end by itself. */
-  int awaitExit(Duration timeout) throws IOException, InterruptedException {
+  public int awaitExit(Duration timeout) throws IOException, InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IOException(name + " (pid " + process.pid() + ") did not end within " + timeout.toSeconds() + " s");
     }
@@ -95,7 +102,7 @@ final class ForkedJvm implements AutoCloseable {
   }
 
   /** Everything it printed on standard output so far. */
-  synchronized List<String> output() {
+  public synchronized List<String> output() {
     return List.copyOf(seen);
   }
 

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Locale;
 
 /** The machine's 1-minute load average, sampled during a run: the tables say how busy it was. */
-final class LoadAverage {
+public final class LoadAverage {
   private static final Path PROC = Path.of("/proc/loadavg");
   private final List<Double> samples = new ArrayList<>();
 
   /** The 1-minute load average now, or NaN where {@code /proc/loadavg} does not exist. */
-  static double now() {
+  public static double now() {
     try {
       return Double.parseDouble(Files.readString(PROC).trim().split("\\s+")[0]);
     } catch (IOException | RuntimeException e) {
@@ -21,7 +21,7 @@ final class LoadAverage {
     }
   }
 
-  synchronized double sample() {
+  public synchronized double sample() {
     double value = now();
     if (!Double.isNaN(value)) {
       samples.add(value);
@@ -29,7 +29,7 @@ final class LoadAverage {
     return value;
   }
 
-  synchronized String range() {
+  public synchronized String range() {
     if (samples.isEmpty()) {
       return "unknown";
     }

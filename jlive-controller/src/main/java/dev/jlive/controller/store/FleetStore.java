@@ -230,8 +230,8 @@ public final class FleetStore implements AutoCloseable {
     byte[] bytes = bytes(data);
     try {
       try {
-        client.setData().forPath(path, bytes);
-        Stat stat = client.checkExists().forPath(path);
+        // setData answers the node's Stat: no second round trip to learn whose session owns it.
+        Stat stat = client.setData().forPath(path, bytes);
         if (stat != null && stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId()) {
           return;
         }

@@ -1,0 +1,538 @@
+package dev.jlive.bench.scale;
+
+import dev.jlive.bench.DemoClient;
+import dev.jlive.bench.DriverOptions;
+import dev.jlive.bench.ForkedJvm;
+import dev.jlive.bench.LoadAverage;
+import dev.jlive.protocol.FleetApi;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Rollout time and controller cost for a service of many processes: a controller forked from the
+ * CLI jar ({@code jlive controller start --port 0}), then N agents of one service (simulated ones
+ * speaking the real protocol, {@link SimulatedAgents}, or with {@code --real N} demo JVMs with the
+ * real agent), then rounds of: add a probe change to the service as {@code jlive probe add
+ * --service} does, time until {@code GET /v1/services/S/changes/ID} shows every process
+ * {@code applied}, revert it, time until every process shows {@code reverted}. The controller's CPU
+ * (from {@code /proc/PID/stat}), resident memory and heap are taken while idle with every agent
+ * registered and during the rounds.
+ */
+public final class FleetScale {
+  static final String USAGE = """
+      usage: java -cp jlive-bench.jar dev.jlive.bench.scale.FleetScale [options]
+        --agents N           simulated agents (default 2000)
+        --real N             instead: N demo JVMs with the real agent (jlive-agent.jar controller=...,service=...)
+        --rounds R           probe changes rolled out, one after another (default 20)
+        --heartbeat D        the controller's --heartbeat, also the agents' long-poll wait (default 5s)
+        --idle-seconds S     how long the idle cost is measured, every agent registered (default 30)
+        --revert yes|no      revert each change after it is measured (default yes; no keeps all R active)
+        --poll-ms MS         how often the change's status is read while waiting (default 20)
+        --register-concurrency C   simulated registrations in flight at once (default 64)
+        --controller-jvm-args "A B"  extra JVM options for the controller (default none: JVM defaults)
+        --service NAME       service name (default scale)
+        --cli JAR            jlive.jar (default: ../../jlive-cli/target/jlive.jar from this jar)
+        --agent JAR          jlive-agent.jar, for --real (default: ../../jlive-agent/target/jlive-agent.jar)
+        --demo JAR           jlive-demo.jar, for --real (default: ../../jlive-demo/target/jlive-demo.jar)""";
+  private static final Pattern LISTENING = Pattern.compile("listening on (\\S+) \\(ZooKeeper (.*), token in (.*)\\)\\s*$");
+  private static final Pattern DEMO_READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
+  private static final Duration ROUND_LIMIT = Duration.ofSeconds(120);
+  private static final String REAL_SELECTOR = "dev.jlive.demo.shop.Pricing#discountedPrice";
+
+  private final DriverOptions options;
+  private final String service;
+  private final int rounds;
+  private final boolean revert;
+  private final long pollMillis;
+  private final Path logs;
+  private final LoadAverage load = new LoadAverage();
+  private final Map<String, AtomicLongArray> received = new ConcurrentHashMap<>();
+  private ForkedJvm controller;
+  private String controllerUrl;
+  private String token;
+  private UserApi api;
+  private long idleLiveHeap = -1;
+  private int expected;
+
+  private FleetScale(DriverOptions options, Path logs) {
+    this.options = options;
+    this.service = options.string("service", "scale");
+    this.rounds = options.integer("rounds", 20);
+    this.revert = !options.string("revert", "yes").equals("no");
+    this.pollMillis = options.integer("poll-ms", 20);
+    this.logs = logs;
+  }
+
+  public static void main(String[] args) throws Exception {
+    DriverOptions options = DriverOptions.parse(args, Set.of("agents", "real", "rounds", "heartbeat", "idle-seconds", "revert",
+        "poll-ms", "register-concurrency", "controller-jvm-args", "service", "cli", "agent", "demo"), USAGE);
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    Path logs = DriverOptions.benchJar().getParent().resolve("fleet-scale-" + stamp);
+    Files.createDirectories(logs);
+    System.out.println("logs and controller data in " + logs);
+    new FleetScale(options, logs).run();
+  }
+
+  private void run() throws Exception {
+    System.out.println("loadavg before: " + Files.readString(Path.of("/proc/loadavg")).trim() + " at " + Instant.now());
+    load.sample();
+    startController();
+    try {
+      if (options.string("real", null) != null) {
+        runReal(options.integer("real", 10));
+      } else {
+        runSimulated(options.integer("agents", 2000));
+      }
+    } finally {
+      controller.close();
+      System.out.println("loadavg after: " + Files.readString(Path.of("/proc/loadavg")).trim() + " at " + Instant.now()
+          + "; 1-minute load sampled during the run: " + load.range());
+      System.out.println("controller log: " + logs.resolve("controller.stderr") + " (" + controllerLogSummary() + ")");
+    }
+  }
+
+  private void startController() throws IOException, InterruptedException {
+    Path cli = options.jar("cli", "jlive-cli", "jlive.jar");
+    List<String> command = new ArrayList<>();
+    String jvmArgs = options.string("controller-jvm-args", "").trim();
+    if (!jvmArgs.isEmpty()) {
+      command.addAll(Arrays.asList(jvmArgs.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", cli.toString(), "controller", "start", "--port", "0",
+        "--data-dir", logs.resolve("controller-data").toString(), "--heartbeat", options.string("heartbeat", "5s")));
+    controller = ForkedJvm.start("controller", command, logs.resolve("controller.stderr"));
+    Matcher listening = controller.awaitLine(LISTENING, Duration.ofSeconds(90));
+    String url = listening.group(1);
+    controllerUrl = url;
+    token = Files.readString(Path.of(listening.group(3).trim())).trim();
+    api = new UserApi(URI.create(url), token);
+    System.out.println("controller pid " + controller.pid() + " at " + url + " (ZooKeeper " + listening.group(2)
+        + "), JVM options: " + (jvmArgs.isEmpty() ? "defaults" : jvmArgs));
+  }
+
+  // ---- simulated agents ----
+
+  private void runSimulated(int count) throws Exception {
+    expected = count;
+    URI url = URI.create(controllerUrl());
+    int concurrency = options.integer("register-concurrency", 64);
+    try (SimulatedAgents agents = new SimulatedAgents(url, token(), service, count, 100_000, Map.of("zone", "sim"), concurrency,
+        (index, id, nanos) -> received.computeIfAbsent(id, k -> filled(count)).set(index, nanos))) {
+      long self = ProcessHandle.current().pid();
+      ProcessCost.Window registration = ProcessCost.Window.start(controller.pid());
+      agents.start();
+      awaitRegistered(() -> agents.registered() == count, Duration.ofMinutes(10));
+      System.out.printf(Locale.ROOT, "%d agents registered in %.1f s (controller CPU %.0f%% of one core meanwhile), "
+          + "%d registrations sent, errors: %s%n", count, registration.seconds(), registration.percentOfOneCore(),
+          agents.registrations(), agents.errors());
+      BooleanSupplier quiet = () -> agents.longPolling() == count;
+      awaitQuiet(quiet, null, agents);
+      Cost idle = measureIdle(self, agents);
+      Cost rollout = new Cost(controller.pid(), self);
+      List<Round> done = runRounds(quiet, agents, rollout);
+      rollout.finish(agents);
+      report(done, idle, rollout, true);
+      System.out.println("simulated agents: " + agents.syncs() + " syncs, " + agents.registrations() + " registrations ("
+          + agents.reRegistrations() + " after UNKNOWN_PROCESS), errors: " + agents.errors());
+      System.out.println("live processes at the end: " + processCount() + " of " + count);
+    }
+  }
+
+  // ---- real JVMs ----
+
+  private void runReal(int count) throws Exception {
+    expected = count;
+    Path agent = options.jar("agent", "jlive-agent", "jlive-agent.jar");
+    Path demo = options.jar("demo", "jlive-demo", "jlive-demo.jar");
+    List<ForkedJvm> demos = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        demos.add(ForkedJvm.start("demo-" + i, List.of(
+            "-javaagent:" + agent + "=controller=" + controllerUrl() + ",service=" + service + ",quiet",
+            "-Djlive.runtimeDir=" + logs.resolve("runtime-" + i), "-jar", demo.toString(), "--port", "0"),
+            logs.resolve("demo-" + i + ".stderr"), Map.of(FleetApi.ENV_CONTROLLER_TOKEN, token())));
+      }
+      for (ForkedJvm jvm : demos) {
+        // One priced cart, so that Pricing is loaded: the probe targets loaded classes.
+        DemoClient shop = new DemoClient(Integer.parseInt(jvm.awaitLine(DEMO_READY, Duration.ofSeconds(120)).group(1)));
+        shop.total(shop.bulkCart());
+      }
+      long start = System.nanoTime();
+      awaitRegistered(() -> false, Duration.ofMinutes(3));
+      System.out.printf(Locale.ROOT, "%d demo JVMs registered (%.1f s after the last was ready)%n", count,
+          (System.nanoTime() - start) / 1e9);
+      awaitQuiet(() -> true, null, null);
+      Cost idle = measureIdle(ProcessHandle.current().pid(), null);
+      Cost rollout = new Cost(controller.pid(), ProcessHandle.current().pid());
+      List<Round> done = runRounds(() -> true, null, rollout);
+      rollout.finish(null);
+      report(done, idle, rollout, false);
+      System.out.println("live processes at the end: " + processCount() + " of " + count);
+    } finally {
+      demos.forEach(ForkedJvm::close);
+    }
+  }
+
+  // ---- rounds ----
+
+  /** One rollout: when the change was sent, and what was seen until every process applied (and reverted) it. */
+  record Round(int number, String id, double postMillis, double allAppliedMillis, double lastAckMillis,
+      double[] deliveryMillis, double[] seenAppliedMillis, double revertMillis, int statusReads, double statusReadMedianMillis,
+      String miss) {}
+
+  private List<Round> runRounds(BooleanSupplier agentsQuiet, SimulatedAgents agents, Cost cost) throws Exception {
+    List<Round> done = new ArrayList<>();
+    String previous = null;
+    for (int r = 1; r <= rounds; r++) {
+      awaitQuiet(agentsQuiet, previous, agents);
+      String selector = options.string("real", null) != null ? REAL_SELECTOR : "com.acme.Round" + r + "#handle";
+      Map<String, Object> change = Map.of("kind", "probe", "spec", Map.of("selector", selector, "kind", "count"));
+      long t0 = System.nanoTime();
+      Map<String, Object> added = api.ok(api.post(FleetApi.changes(service), change), "POST changes");
+      double postMillis = (System.nanoTime() - t0) / 1e6;
+      String id = String.valueOf(((Map<?, ?>) added.get("change")).get("id"));
+      if (!Boolean.TRUE.equals(added.get("created"))) {
+        throw new IOException("round " + r + ": the change was not created (deduplicated?): " + added);
+      }
+      Watch applied = watch(id, "applied", t0);
+      // The controller writes a report before it answers the sync that carried it: the last answers may still be on their way.
+      long ackDeadline = System.nanoTime() + 10_000_000_000L;
+      while (agents != null && agents.acknowledged(id) < expected && System.nanoTime() < ackDeadline) {
+        Thread.sleep(5);
+      }
+      double lastAck = agents == null ? Double.NaN : millisSince(t0, agents.lastAcknowledgedNanos(id));
+      double[] delivery = agents == null ? new double[0] : delivery(id, t0);
+      double revertMillis = Double.NaN;
+      String miss = applied.miss;
+      if (revert) {
+        long t1 = System.nanoTime();
+        api.ok(api.delete(FleetApi.change(service, id)), "DELETE change");
+        Watch reverted = watch(id, "reverted", t1);
+        revertMillis = reverted.allMillis;
+        if (reverted.miss != null) {
+          miss = (miss == null ? "" : miss + "; ") + "revert: " + reverted.miss;
+        }
+      }
+      Round round = new Round(r, id, postMillis, applied.allMillis, lastAck, delivery, applied.seenMillis, revertMillis,
+          applied.reads, applied.readMedianMillis, miss);
+      done.add(round);
+      cost.sample(r % 5 == 0);
+      load.sample();
+      System.out.printf(Locale.ROOT, "round %2d %-5s post %6.1f ms, all applied %7.1f ms (status), last ack %7.1f ms (agents), "
+              + "delivery first %6.1f / median %6.1f / max %7.1f ms, revert %7.1f ms, %3d status reads (median %.1f ms)%s%n",
+          r, id, postMillis, applied.allMillis, lastAck, percentile(delivery, 0), percentile(delivery, 0.5), percentile(delivery, 1.0),
+          revertMillis,
+          applied.reads, applied.readMedianMillis, miss == null ? "" : "  MISS: " + miss);
+      previous = revert ? id : null;
+    }
+    return done;
+  }
+
+  /** What polling a change's status saw: when every process reached the state, and when each one did. */
+  private record Watch(double allMillis, double[] seenMillis, int reads, double readMedianMillis, String miss) {}
+
+  private Watch watch(String id, String state, long t0) throws IOException, InterruptedException {
+    Map<String, Double> seen = new LinkedHashMap<>();
+    List<Double> reads = new ArrayList<>();
+    long deadline = t0 + ROUND_LIMIT.toNanos();
+    Map<String, Integer> states = Map.of();
+    while (System.nanoTime() < deadline) {
+      long before = System.nanoTime();
+      Map<String, Object> status = api.ok(api.get(FleetApi.change(service, id)), "GET change");
+      long after = System.nanoTime();
+      reads.add((after - before) / 1e6);
+      states = new TreeMap<>();
+      int reached = 0;
+      for (Object row : (List<?>) status.get("results")) {
+        Map<?, ?> result = (Map<?, ?>) row;
+        String now = String.valueOf(result.get("state"));
+        states.merge(now, 1, Integer::sum);
+        if (now.equals(state)) {
+          reached++;
+          seen.putIfAbsent(String.valueOf(result.get("process")), (after - t0) / 1e6);
+        }
+      }
+      if (reached < expected && states.getOrDefault("failed", 0) > 0 && reached + states.get("failed") >= expected) {
+        return new Watch(Double.NaN, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+            percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
+            "failed on " + states.get("failed") + " processes: " + status.get("results"));
+      }
+      if (reached >= expected) {
+        return new Watch((after - t0) / 1e6, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+            percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5), null);
+      }
+      long pause = pollMillis * 1_000_000L - (System.nanoTime() - before);
+      if (pause > 0) {
+        Thread.sleep(pause / 1_000_000L, (int) (pause % 1_000_000L));
+      }
+    }
+    return new Watch(Double.NaN, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+        percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
+        "not every process " + state + " within " + ROUND_LIMIT.toSeconds() + " s: " + states);
+  }
+
+  private double[] delivery(String id, long t0) {
+    AtomicLongArray times = received.get(id);
+    if (times == null) {
+      return new double[0];
+    }
+    double[] millis = new double[times.length()];
+    int n = 0;
+    for (int i = 0; i < times.length(); i++) {
+      if (times.get(i) > 0) {
+        millis[n++] = (times.get(i) - t0) / 1e6;
+      }
+    }
+    return Arrays.copyOf(millis, n);
+  }
+
+  // ---- waiting ----
+
+  private void awaitRegistered(BooleanSupplier agentsSide, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    long nextPrint = System.nanoTime();
+    int live = 0;
+    while (System.nanoTime() < deadline) {
+      live = processCount();
+      if (live >= expected && (agentsSide.getAsBoolean() || options.string("real", null) != null)) {
+        return;
+      }
+      if (System.nanoTime() > nextPrint) {
+        System.out.println("  " + live + " of " + expected + " processes registered");
+        nextPrint = System.nanoTime() + 5_000_000_000L;
+      }
+      Thread.sleep(500);
+    }
+    throw new IOException("only " + live + " of " + expected + " processes registered within " + limit.toSeconds() + " s");
+  }
+
+  /** Every agent long-polling again (and the controller holding every poll), the previous change out of every report. */
+  private void awaitQuiet(BooleanSupplier agentsQuiet, String previous, SimulatedAgents agents) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      boolean simsDone = agentsQuiet.getAsBoolean() && (previous == null || agents == null || agents.holding(previous) == 0);
+      if (simsDone && waitingPolls() >= expected) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    System.out.println("  (not quiet after 60 s: " + waitingPolls() + " polls parked of " + expected
+        + (agents == null ? "" : ", " + agents.longPolling() + " agents long-polling") + "; going on)");
+  }
+
+  private int processCount() throws IOException, InterruptedException {
+    UserApi.Answer answer = api.get(FleetApi.processes(service));
+    return answer.status() == 200 ? ((List<?>) answer.body().get("processes")).size() : 0;
+  }
+
+  private int waitingPolls() throws IOException, InterruptedException {
+    return ((Number) api.ok(api.get(FleetApi.HEALTH), "health").get("waitingPolls")).intValue();
+  }
+
+  // ---- cost ----
+
+  /** The controller's (and this JVM's) CPU over a window, and memory samples in it. */
+  private static final class Cost {
+    final ProcessCost.Window controllerCpu;
+    final ProcessCost.Window selfCpu;
+    final long pid;
+    final List<Long> rss = new ArrayList<>();
+    final List<Long> heapUsed = new ArrayList<>();
+    long heapTotal = -1;
+    double controllerPercent;
+    double selfPercent;
+    double seconds;
+    long syncsStart;
+    double syncsPerSecond = Double.NaN;
+    int threads;
+    int fds;
+
+    Cost(long pid, long self) {
+      this.pid = pid;
+      this.controllerCpu = ProcessCost.Window.start(pid);
+      this.selfCpu = ProcessCost.Window.start(self);
+    }
+
+    void sample(boolean heap) {
+      rss.add(ProcessCost.rssKib(pid));
+      if (heap) {
+        long[] info = ProcessCost.heapKib(pid);
+        if (info != null) {
+          heapTotal = info[0];
+          heapUsed.add(info[1]);
+        }
+      }
+    }
+
+    void finish(SimulatedAgents agents) {
+      controllerPercent = controllerCpu.percentOfOneCore();
+      selfPercent = selfCpu.percentOfOneCore();
+      seconds = controllerCpu.seconds();
+      if (agents != null) {
+        syncsPerSecond = (agents.syncs() - syncsStart) / seconds;
+      }
+      threads = ProcessCost.threads(pid);
+      fds = ProcessCost.fds(pid);
+      sample(true);
+    }
+  }
+
+  private Cost measureIdle(long self, SimulatedAgents agents) throws InterruptedException {
+    int seconds = options.integer("idle-seconds", 30);
+    Cost idle = new Cost(controller.pid(), self);
+    idle.syncsStart = agents == null ? 0 : agents.syncs();
+    if (agents != null) {
+      agents.takeOverhangMillis();
+    }
+    for (int s = 1; s <= seconds; s++) {
+      Thread.sleep(1000);
+      // jcmd attaches to the controller: every 10 s only, so that it hardly counts.
+      idle.sample(s % 10 == 0 && s < seconds);
+    }
+    idle.finish(agents);
+    load.sample();
+    if (agents != null) {
+      double[] overhang = agents.takeOverhangMillis();
+      System.out.printf(Locale.ROOT, "idle long polls answered unchanged: %d, held longer than their wait by median %s ms, "
+              + "p99 %s ms, max %s ms (round trip and scheduling included)%n", overhang.length, fmt(percentile(overhang, 0.5)),
+          fmt(percentile(overhang, 0.99)), fmt(percentile(overhang, 1)));
+    }
+    ProcessCost.fullGc(controller.pid());
+    long[] afterGc = ProcessCost.heapKib(controller.pid());
+    System.out.printf(Locale.ROOT, "idle %.0f s: controller CPU %.1f%% of one core, RSS %s, heap used %s of %s, "
+            + "live heap after a full GC %s, %d threads, %d fds; this JVM %.1f%%; %.0f syncs/s%n",
+        idle.seconds, idle.controllerPercent, mib(idle.rss), mib(idle.heapUsed), mib(idle.heapTotal),
+        afterGc == null ? "?" : mib(afterGc[1]), idle.threads, idle.fds, idle.selfPercent, idle.syncsPerSecond);
+    idleLiveHeap = afterGc == null ? -1 : afterGc[1];
+    return idle;
+  }
+
+  // ---- report ----
+
+  private void report(List<Round> done, Cost idle, Cost rollout, boolean simulated) {
+    double[] all = done.stream().filter(r -> r.miss == null).mapToDouble(Round::allAppliedMillis).toArray();
+    double[] reverts = done.stream().filter(r -> r.miss == null).mapToDouble(Round::revertMillis).toArray();
+    double[] posts = done.stream().mapToDouble(Round::postMillis).toArray();
+    double[] acks = done.stream().mapToDouble(Round::lastAckMillis).toArray();
+    double[] delivery = done.stream().flatMapToDouble(r -> Arrays.stream(r.deliveryMillis)).toArray();
+    double[] seen = done.stream().flatMapToDouble(r -> Arrays.stream(r.seenAppliedMillis)).toArray();
+    double[] statusReads = done.stream().mapToDouble(Round::statusReadMedianMillis).toArray();
+    System.out.println();
+    System.out.println("| round | change | POST answered (ms) | every process applied, status (ms) | last agent's report answered (ms) "
+        + "| delivery median / max (ms) | every process reverted (ms) |");
+    System.out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+    for (Round r : done) {
+      System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %s | %s | %s | %s |%n", r.number, r.id, r.postMillis,
+          r.miss != null ? "**miss**: " + r.miss : fmt(r.allAppliedMillis), fmt(r.lastAckMillis),
+          r.deliveryMillis.length == 0 ? "n/a" : fmt(percentile(r.deliveryMillis, 0.5)) + " / " + fmt(percentile(r.deliveryMillis, 1)),
+          fmt(r.revertMillis));
+    }
+    System.out.println();
+    System.out.printf(Locale.ROOT, "| over %d rounds (%d processes) | median | p99 | max |%n", done.size(), expected);
+    System.out.println("| --- | ---: | ---: | ---: |");
+    row("time to every process applied (status read every " + pollMillis + " ms)", all);
+    if (simulated) {
+      row("time to the last agent's applied report answered", acks);
+      row("delivery per process (" + delivery.length + " deliveries)", delivery);
+    }
+    row("applied first seen in the status, per process (" + seen.length + ")", seen);
+    row("POST /changes answered", posts);
+    if (revert) {
+      row("time to every process reverted", reverts);
+    }
+    row("one status read (GET /changes/ID), median per round", statusReads);
+    System.out.println();
+    System.out.println("| controller | idle, every agent registered | during the rounds |");
+    System.out.println("| --- | ---: | ---: |");
+    System.out.printf(Locale.ROOT, "| window | %.0f s | %.0f s |%n", idle.seconds, rollout.seconds);
+    System.out.printf(Locale.ROOT, "| CPU, %% of one core | %.1f | %.1f |%n", idle.controllerPercent, rollout.controllerPercent);
+    System.out.printf(Locale.ROOT, "| RSS (MiB), min to max | %s | %s |%n", mib(idle.rss), mib(rollout.rss));
+    System.out.printf(Locale.ROOT, "| heap used (MiB), samples min to max | %s | %s |%n", mib(idle.heapUsed), mib(rollout.heapUsed));
+    System.out.printf(Locale.ROOT, "| heap committed (MiB) | %s | %s |%n", mib(idle.heapTotal), mib(rollout.heapTotal));
+    System.out.printf(Locale.ROOT, "| live heap after a full GC (MiB) | %s | |%n", mib(idleLiveHeap));
+    System.out.printf(Locale.ROOT, "| threads / open fds | %d / %d | %d / %d |%n", idle.threads, idle.fds, rollout.threads, rollout.fds);
+    System.out.printf(Locale.ROOT, "| the driver's JVM (agents, status reads), CPU %% of one core | %.1f | %.1f |%n",
+        idle.selfPercent, rollout.selfPercent);
+    if (simulated) {
+      System.out.printf(Locale.ROOT, "| syncs per second | %.0f | %.0f |%n", idle.syncsPerSecond, rollout.syncsPerSecond);
+    }
+  }
+
+  private static void row(String what, double[] values) {
+    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", what, fmt(percentile(values, 0.5)), fmt(percentile(values, 0.99)),
+        fmt(percentile(values, 1.0)));
+  }
+
+  /** Nearest rank: the smallest value with at least {@code p} of the values at or below it. */
+  static double percentile(double[] values, double p) {
+    double[] sorted = Arrays.stream(values).filter(v -> !Double.isNaN(v)).sorted().toArray();
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(p * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+  }
+
+  private static String fmt(double millis) {
+    return Double.isNaN(millis) ? "n/a" : String.format(Locale.ROOT, millis < 10 ? "%.2f" : "%.1f", millis);
+  }
+
+  private static String mib(long kib) {
+    return kib < 0 ? "?" : String.format(Locale.ROOT, "%.0f", kib / 1024.0);
+  }
+
+  private static String mib(List<Long> kib) {
+    if (kib.isEmpty()) {
+      return "?";
+    }
+    long min = kib.stream().mapToLong(Long::longValue).min().orElse(-1);
+    long max = kib.stream().mapToLong(Long::longValue).max().orElse(-1);
+    return min == max ? mib(min) : mib(min) + " to " + mib(max);
+  }
+
+  private static double millisSince(long t0, long nanos) {
+    return nanos < 0 ? Double.NaN : (nanos - t0) / 1e6;
+  }
+
+  private static AtomicLongArray filled(int count) {
+    return new AtomicLongArray(count);
+  }
+
+  private String controllerLogSummary() {
+    try {
+      List<String> lines = Files.readAllLines(logs.resolve("controller.stderr"));
+      long warnings = lines.stream().filter(l -> l.startsWith("WARNING") || l.startsWith("SEVERE")).count();
+      long dropped = lines.stream().filter(l -> l.contains("stopped syncing; dropped")).count();
+      return lines.size() + " lines, " + warnings + " WARNING/SEVERE, " + dropped + " processes dropped for silence";
+    } catch (IOException e) {
+      return "unreadable: " + e.getMessage();
+    }
+  }
+
+  private String controllerUrl() {
+    return controllerUrl;
+  }
+
+  private String token() {
+    return token;
+  }
+}
