@@ -90,11 +90,13 @@ class ControllerTest {
     assertThat(again.body().get("created")).isEqualTo(false);
 
     // Per-process results: one applied, one not yet reported.
+    // (Reports reach ZooKeeper a moment after the sync is answered.)
     sync(a, -1, 0, Map.of(id, Map.of("state", "applied", "localId", "p1")), Map.of());
-    Map<String, Object> status = http.get(FleetApi.change("shop", id)).body();
-    assertThat(states(status)).containsEntry(a, "applied").containsEntry(b, "pending");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(a, "applied").containsEntry(b, "pending"));
     sync(b, -1, 0, Map.of(id, Map.of("state", "failed", "message", "no class com.acme.Cart")), Map.of());
-    assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(b, "failed");
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(b, "failed"));
 
     // Reverted: the desired state no longer has it, and the history says who.
     Http.Answer reverted = http.delete(FleetApi.change("shop", id));
@@ -133,6 +135,8 @@ class ControllerTest {
     int milli = dev.jlive.protocol.LatencyBuckets.index(1_000_000);
     sync(a, -1, 0, Map.of(), Map.of(id, metrics(20, Map.of(String.valueOf(micro), 10, String.valueOf(milli), 10), 10_010_000, 1_000_000)));
     sync(b, -1, 0, Map.of(), Map.of(id, metrics(5, Map.of(String.valueOf(milli), 5), 5_000_000, 1_000_000)));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        ((List<?>) http.get(FleetApi.metrics("metered") + "?change=" + id).body().get("processes")).size() == 2);
     Map<String, Object> answer = http.get(FleetApi.metrics("metered") + "?change=" + id).body();
     Map<?, ?> merged = (Map<?, ?>) ((List<?>) answer.get("merged")).get(0);
     assertThat(merged.get("calls")).isEqualTo(25L);
@@ -154,11 +158,15 @@ class ControllerTest {
         event(id, 1, "2026-11-25T10:00:01Z", "a first"), event(id, 2, "2026-11-25T10:00:03Z", "a second"))));
     http.post(FleetApi.SYNC, Map.of("process", b, "desiredVersion", -1, "events", List.of(
         event(id, 1, "2026-11-25T10:00:02Z", "b first"))));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        ((List<?>) http.get(FleetApi.events("logged") + "?change=" + id).body().get("events")).size() == 3);
     Map<String, Object> answer = http.get(FleetApi.events("logged") + "?change=" + id).body();
     assertThat(Http.field(answer.get("events"), "message")).containsExactly("a first", "b first", "a second");
     long last = ((Number) answer.get("last")).longValue();
     http.post(FleetApi.SYNC, Map.of("process", b, "desiredVersion", -1, "events", List.of(
         event(id, 2, "2026-11-25T10:00:04Z", "b second"))));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        !((List<?>) http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body().get("events")).isEmpty());
     Map<String, Object> next = http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
     assertThat(Http.field(next.get("events"), "message")).containsExactly("b second");
     assertThat(Http.field(next.get("events"), "pid")).containsExactly("602");

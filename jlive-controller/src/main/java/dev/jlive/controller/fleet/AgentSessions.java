@@ -34,11 +34,22 @@ public final class AgentSessions implements AutoCloseable {
   private final Duration heartbeat;
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<Lease, Parked>> parked = new ConcurrentHashMap<>();
+  private final Map<String, Answers> answers = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ExecutorService writers = Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
+  private final java.util.concurrent.ExecutorService answering = Executors.newFixedThreadPool(4, daemon("jlive-controller-answer"));
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
     Thread thread = new Thread(runnable, "jlive-controller-timer");
     thread.setDaemon(true);
     return thread;
   });
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
 
   public AgentSessions(FleetStore store, Duration heartbeat) {
     this.store = store;
@@ -148,7 +159,11 @@ public final class AgentSessions implements AutoCloseable {
     throw new JLiveException(ErrorCode.UNKNOWN_PROCESS, "process " + id + " is not registered", "register again");
   }
 
-  /** Writes the process's report and events when they differ from what was written last. */
+  /**
+   * Keeps the process's report and events, and has them written to ZooKeeper by a writer thread
+   * when they differ from what was written last: the sync is answered without waiting for
+   * ZooKeeper, and a burst of reports for one process costs one write.
+   */
   private void record(Lease lease, Map<String, Object> body) {
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("changes", body.getOrDefault("changes", Map.of()));
@@ -156,22 +171,57 @@ public final class AgentSessions implements AutoCloseable {
     String text = Json.write(report);
     List<Object> events = body.get("events") instanceof List<?> list ? new ArrayList<>(list) : List.of();
     synchronized (lease) {
-      try {
-        if (!text.equals(lease.reportWritten)) {
-          report.put("at", java.time.Instant.now().toString());
-          store.putEphemeral(lease.service, "reports", lease.id, report);
-          lease.reportWritten = text;
+      if (!text.equals(lease.reportKept)) {
+        lease.reportKept = text;
+        report.put("at", java.time.Instant.now().toString());
+        lease.reportToWrite = report;
+      }
+      if (!events.isEmpty()) {
+        events.forEach(lease.events::addLast);
+        while (lease.events.size() > EVENTS_KEPT) {
+          lease.events.removeFirst();
         }
-        if (!events.isEmpty()) {
-          events.forEach(lease.events::addLast);
-          while (lease.events.size() > EVENTS_KEPT) {
-            lease.events.removeFirst();
-          }
-          store.putEphemeral(lease.service, "events", lease.id, Map.of("events", new ArrayList<>(lease.events)));
+        lease.eventsToWrite = true;
+      }
+      if ((lease.reportToWrite != null || lease.eventsToWrite) && !lease.writing) {
+        lease.writing = true;
+        writers.execute(() -> write(lease));
+      }
+    }
+  }
+
+  private void write(Lease lease) {
+    while (true) {
+      Map<String, Object> report;
+      List<Object> events;
+      synchronized (lease) {
+        report = lease.reportToWrite;
+        events = lease.eventsToWrite ? new ArrayList<>(lease.events) : null;
+        lease.reportToWrite = null;
+        lease.eventsToWrite = false;
+        if ((report == null && events == null) || leases.get(lease.id) != lease) {
+          lease.writing = false;
+          return;
+        }
+      }
+      try {
+        if (report != null) {
+          store.putEphemeral(lease.service, "reports", lease.id, report);
+        }
+        if (events != null) {
+          store.putEphemeral(lease.service, "events", lease.id, Map.of("events", events));
         }
       } catch (JLiveException storeDown) {
-        // Kept in memory; the next sync carries the full report again and writes it then.
+        // Kept in memory: the next sync of this process schedules the write again.
+        synchronized (lease) {
+          if (lease.reportToWrite == null) {
+            lease.reportToWrite = report;
+          }
+          lease.eventsToWrite |= events != null;
+          lease.writing = false;
+        }
         LOG.log(System.Logger.Level.WARNING, "report of {0} not written: {1}", lease.id, storeDown.getMessage());
+        return;
       }
     }
   }
@@ -180,26 +230,40 @@ public final class AgentSessions implements AutoCloseable {
     if (desired.version() == known) {
       return Map.of("desiredVersion", desired.version(), "unchanged", true);
     }
-    List<Object> changes = new ArrayList<>();
-    for (String id : desired.active()) {
-      Map<String, Object> change = store.change(lease.service, id);
-      if (change != null && Names.matches((Map<?, ?>) change.get("where"), lease.labels)) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("id", id);
-        entry.put("kind", change.get("kind"));
-        entry.put("spec", change.get("spec"));
-        entry.put("author", change.get("author"));
-        entry.put("createdAt", change.get("createdAt"));
-        changes.add(entry);
+    // One answer per desired version and set of labels, however many processes ask for it.
+    Answers memo = answers.compute(lease.service,
+        (service, old) -> old != null && old.version == desired.version() ? old : new Answers(desired.version()));
+    return memo.byLabels.computeIfAbsent(lease.labels, labels -> {
+      List<Object> changes = new ArrayList<>();
+      for (String id : desired.active()) {
+        Map<String, Object> change = store.change(lease.service, id);
+        if (change != null && Names.matches((Map<?, ?>) change.get("where"), labels)) {
+          Map<String, Object> entry = new LinkedHashMap<>();
+          entry.put("id", id);
+          entry.put("kind", change.get("kind"));
+          entry.put("spec", change.get("spec"));
+          entry.put("author", change.get("author"));
+          entry.put("createdAt", change.get("createdAt"));
+          changes.add(entry);
+        }
       }
+      return Map.of("desiredVersion", desired.version(), "changes", changes);
+    });
+  }
+
+  private static final class Answers {
+    final long version;
+    final Map<Map<String, String>, Map<String, Object>> byLabels = new ConcurrentHashMap<>();
+
+    Answers(long version) {
+      this.version = version;
     }
-    return Map.of("desiredVersion", desired.version(), "changes", changes);
   }
 
   private void wake(String service) {
     Map<Lease, Parked> polls = parked.get(service);
     if (polls != null) {
-      new ArrayList<>(polls.values()).forEach(this::finish);
+      new ArrayList<>(polls.values()).forEach(poll -> answering.execute(() -> finish(poll)));
     }
   }
 
@@ -246,6 +310,8 @@ public final class AgentSessions implements AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    writers.shutdownNow();
+    answering.shutdownNow();
     parked.values().forEach(polls -> polls.values().forEach(poll ->
         poll.complete(new JLiveException(ErrorCode.AGENT_STOPPING, "controller stopping", "the agent reconnects").toJson())));
   }
@@ -264,7 +330,10 @@ public final class AgentSessions implements AutoCloseable {
     final Map<String, String> labels;
     final Deque<Object> events = new ArrayDeque<>();
     volatile long lastSeenNanos = System.nanoTime();
-    String reportWritten;
+    String reportKept;
+    Map<String, Object> reportToWrite;
+    boolean eventsToWrite;
+    boolean writing;
 
     Lease(String service, String id, Map<String, String> labels) {
       this.service = service;
