@@ -167,7 +167,8 @@ public final class ServiceChanges {
         row.put("pid", lost.get(pid).get("pid"));
         row.put("message", "stopped syncing (since " + lost.get(pid).get("lostAt") + "); it gets the desired changes when it is back");
       } else if (reported == null) {
-        state = active ? "pending" : "reverted";
+        // No word from it yet (a process that just registered has sent no report) is not "reverted".
+        state = active || !reports.containsKey(pid) ? "pending" : "reverted";
       } else {
         state = String.valueOf(reported.get("state"));
         if (!active && state.equals("failed")) {
