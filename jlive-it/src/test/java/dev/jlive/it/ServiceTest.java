@@ -75,6 +75,20 @@ class ServiceTest {
       assertThat(((Number) ((Map<String, Object>) merged.get("latency")).get("timedCalls")).longValue()).isPositive();
     });
 
+    // A log probe's events from every process, in one stream.
+    CliRun log = fleet.jlive("probe", "add", "--service", "pricing", PRICER + "#price", "--log", "quoting {args[0]}", "--json");
+    assertThat(log.exitCode()).as(log.toString()).isZero();
+    for (TargetJvm jvm : jvms) {
+      assertThat(jvm.ask("price 4", "price")).startsWith("price 40 ");
+    }
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      CliRun tail = fleet.jlive("tail", "--service", "pricing", changeId(log), "--last", "10", "--count", "3", "--timeout", "3s", "--json");
+      List<Map<String, Object>> events = tail.stdout().lines().map(line -> dev.jlive.protocol.Json.parseObject(line)).toList();
+      assertThat(events).extracting(event -> ((Number) event.get("pid")).longValue()).containsExactlyInAnyOrder(a.pid(), b.pid(), c.pid());
+      assertThat(events).extracting(event -> String.valueOf(event.get("message"))).allMatch(message -> message.contains("quoting 4"));
+    });
+    assertThat(fleet.jlive("revert", "--service", "pricing", changeId(log)).exitCode()).isZero();
+
     // Only the eu processes get the patch.
     CliRun patch = fleet.jlive("patch", "--service", "pricing", "--where", "zone=eu",
         source("return quantity * 10;", "return quantity * 11;").toString(), "--json");
