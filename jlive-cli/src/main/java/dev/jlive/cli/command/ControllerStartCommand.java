@@ -61,6 +61,11 @@ public final class ControllerStartCommand implements Callable<Integer> {
       }
       password = Files.readString(tlsPasswordFile).trim().toCharArray();
     }
+    // ZooKeeper and Curator log through SLF4J (slf4j-simple here): their warnings and errors only.
+    // Set here rather than in a simplelogger.properties, which would ride along in the CLI jar
+    // and silence any other program that put that jar on its class path.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     ControllerConfig config = new ControllerConfig(host, port, dataDir, zk, tokenFile, Durations.parse("--heartbeat", heartbeat),
         tlsKeystore, password, allowPlainHttp);
     Controller controller;
