@@ -58,6 +58,7 @@ class ServiceResilienceTest {
       String patchId;
       String probeId;
       try {
+        awaitProcess(first, jvm);
         CliRun patch = cli(first, "patch", "--service", "restarts",
             ServiceTest.source("return quantity * 10;", "return quantity * 14;").toString(), "--json");
         assertThat(patch.exitCode()).as(patch.toString()).isZero();
@@ -77,17 +78,22 @@ class ServiceResilienceTest {
             .extracting(change -> change.get("id") + ":" + change.get("state"))
             .containsExactly(probeId + ":reverted", patchId + ":active");
         // The process finds the controller again, registers anew, and is told the same desired state.
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-          CliRun processes = cli(second, "processes", "restarts", "--json");
-          assertThat(((List<Map<String, Object>>) processes.json().get("processes")))
-              .extracting(process -> ((Number) process.get("pid")).longValue()).containsExactly(jvm.pid());
-        });
+        awaitProcess(second, jvm);
         assertThat(jvm.ask("price 1", "price")).startsWith("price 14 ");
         CliRun revert = cli(second, "revert", "--service", "restarts", patchId, "--json");
         assertThat(revert.exitCode()).as(revert.toString()).isZero();
         assertThat(jvm.ask("price 1", "price")).startsWith("price 10 ");
       }
     }
+  }
+
+  private static void awaitProcess(Controller controller, TargetJvm jvm) {
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      CliRun processes = cli(controller, "processes", "restarts", "--json");
+      assertThat(processes.exitCode()).as(processes.toString()).isZero();
+      assertThat(((List<Map<String, Object>>) processes.json().get("processes")))
+          .extracting(process -> ((Number) process.get("pid")).longValue()).containsExactly(jvm.pid());
+    });
   }
 
   private static CliRun cli(Controller controller, String... args) {
