@@ -88,6 +88,36 @@ public final class JLiveBridge {
     }
   }
 
+  /**
+   * First half of a probe's entry that may decide before the arguments are built: counts the call
+   * and, if it can, decides whether it is dropped. 0 means nothing more to do; any other value is
+   * passed to {@link #enterAdmitted} with the receiver and the arguments, which the woven code builds
+   * only then. So a dropped call allocates and boxes nothing.
+   */
+  public static long admit(int probe) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return 0L;
+    }
+    try {
+      return target.admit(probe);
+    } catch (Throwable t) {
+      return 0L;
+    }
+  }
+
+  public static void enterAdmitted(int probe, long token, Object self, Object[] args) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.enterAdmitted(probe, token, self, args);
+    } catch (Throwable t) {
+      // fenced: a probe never throws into the application
+    }
+  }
+
   public static void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
     Dispatcher target = dispatcher;
     if (target == null) {
@@ -169,6 +199,16 @@ public final class JLiveBridge {
     public abstract long enter(int probe, Object self, Object[] args);
 
     public abstract void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown);
+
+    /** See {@link JLiveBridge#admit}; by default every call goes on to {@link #enterAdmitted}. */
+    public long admit(int probe) {
+      return 1L;
+    }
+
+    /** See {@link JLiveBridge#enterAdmitted}; by default the whole entry, as {@link #enter}. */
+    public void enterAdmitted(int probe, long token, Object self, Object[] args) {
+      enter(probe, self, args);
+    }
 
     public abstract boolean gateEnter(int gate, int version);
 

@@ -1,95 +1,101 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.protocol.LatencyBuckets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A lock-free, allocation-free latency histogram: log-linear buckets (each power of two split
- * into 16), so a value is recorded within about 6% with one atomic add, and percentiles come
- * from the bucket counts. Recording costs the same at any latency, from nanoseconds to minutes.
+ * A lock-free, allocation-free latency histogram over {@link LatencyBuckets} (log-linear, each
+ * power of two split into 16, so a value is kept within about 6%); percentiles come from the
+ * bucket counts, and the buckets themselves are reported so that a controller can add the
+ * histograms of many processes.
+ *
+ * <p>A timing may stand for several calls: a metrics probe times a random sample of calls, and a
+ * timing taken with probability 1/N is recorded with weight N, so the buckets, {@code count} and
+ * {@code sumNanos} estimate all calls without bias. {@code timedCalls} says how many timings the
+ * estimate rests on; with every call timed, the weights are 1 and everything is exact.
  */
 final class LatencyHistogram {
-  private static final int SUB_BUCKET_BITS = 4;
-  private static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
-  private static final int BUCKETS = (64 - SUB_BUCKET_BITS + 1) * SUB_BUCKETS;
-
-  private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
+  private final AtomicLongArray counts = new AtomicLongArray(LatencyBuckets.COUNT);
   private final LongAdder sumNanos = new LongAdder();
-  private final LongAdder total = new LongAdder();
-  private volatile long max;
+  private final LongAdder weight = new LongAdder();
+  private final LongAdder timed = new LongAdder();
+  private final AtomicLong max = new AtomicLong();
 
   void record(long nanos) {
+    record(nanos, 1);
+  }
+
+  /** Records one timing that stands for {@code calls} calls. */
+  void record(long nanos, int calls) {
     long value = Math.max(0, nanos);
-    counts.incrementAndGet(index(value));
-    sumNanos.add(value);
-    total.increment();
-    if (value > max) {
-      // A lost race only loses a maximum that another thread raised at the same instant.
-      max = value;
+    counts.addAndGet(LatencyBuckets.index(value), calls);
+    sumNanos.add(value * calls);
+    weight.add(calls);
+    timed.increment();
+    long seen = max.get();
+    while (value > seen && !max.compareAndSet(seen, value)) {
+      seen = max.get();
     }
   }
 
-  static int index(long value) {
-    if (value < SUB_BUCKETS) {
-      return (int) value;
-    }
-    int exponent = 63 - Long.numberOfLeadingZeros(value) - SUB_BUCKET_BITS + 1;
-    int mantissa = (int) (value >>> exponent) & (SUB_BUCKETS - 1);
-    return exponent * SUB_BUCKETS + mantissa;
-  }
-
-  /** The largest value a bucket holds, which percentiles report (so they never under-state). */
-  static long upperBound(int index) {
-    if (index < SUB_BUCKETS) {
-      return index;
-    }
-    int exponent = index / SUB_BUCKETS;
-    long mantissa = (index % SUB_BUCKETS) | SUB_BUCKETS;
-    return ((mantissa + 1) << (exponent - 1)) - 1;
-  }
-
+  /** The calls the histogram stands for (the sum of the weights). */
   long count() {
-    return total.sum();
+    return weight.sum();
+  }
+
+  /** How many timings were recorded. */
+  long timedCalls() {
+    return timed.sum();
   }
 
   long sumNanos() {
     return sumNanos.sum();
   }
 
-  /** The value below which {@code quantile} of the recorded values lie, in nanoseconds. */
-  long percentile(double quantile) {
-    long[] snapshot = new long[BUCKETS];
-    long recorded = 0;
-    for (int i = 0; i < BUCKETS; i++) {
-      snapshot[i] = counts.get(i);
-      recorded += snapshot[i];
-    }
-    if (recorded == 0) {
-      return 0;
-    }
-    long rank = (long) Math.ceil(quantile * recorded);
-    long seen = 0;
-    for (int i = 0; i < BUCKETS; i++) {
-      seen += snapshot[i];
-      if (seen >= rank && snapshot[i] > 0) {
-        return Math.min(upperBound(i), max);
+  long maxNanos() {
+    return max.get();
+  }
+
+  private Map<Integer, Long> buckets() {
+    Map<Integer, Long> buckets = new LinkedHashMap<>();
+    for (int i = 0; i < LatencyBuckets.COUNT; i++) {
+      long count = counts.get(i);
+      if (count > 0) {
+        buckets.put(i, count);
       }
     }
-    return max;
+    return buckets;
+  }
+
+  /** The value below which {@code quantile} of the recorded calls lie, in nanoseconds, never above the maximum. */
+  long percentile(double quantile) {
+    return percentile(buckets(), quantile);
+  }
+
+  private long percentile(Map<Integer, Long> buckets, double quantile) {
+    return Math.min(LatencyBuckets.percentile(buckets, quantile), maxNanos());
   }
 
   Map<String, Object> toJson() {
+    Map<Integer, Long> buckets = buckets();
     Map<String, Object> json = new LinkedHashMap<>();
     long count = count();
+    long sum = sumNanos();
     json.put("count", count);
-    json.put("meanMillis", count == 0 ? 0.0 : millis(sumNanos() / count));
-    json.put("p50Millis", millis(percentile(0.50)));
-    json.put("p90Millis", millis(percentile(0.90)));
-    json.put("p99Millis", millis(percentile(0.99)));
-    json.put("p999Millis", millis(percentile(0.999)));
-    json.put("maxMillis", millis(max));
+    json.put("timedCalls", timedCalls());
+    json.put("meanMillis", count == 0 ? 0.0 : millis(sum / count));
+    json.put("p50Millis", millis(percentile(buckets, 0.50)));
+    json.put("p90Millis", millis(percentile(buckets, 0.90)));
+    json.put("p99Millis", millis(percentile(buckets, 0.99)));
+    json.put("p999Millis", millis(percentile(buckets, 0.999)));
+    json.put("maxMillis", millis(maxNanos()));
+    json.put("sumNanos", sum);
+    json.put("maxNanos", maxNanos());
+    json.put("buckets", LatencyBuckets.toJson(buckets));
     return json;
   }
 

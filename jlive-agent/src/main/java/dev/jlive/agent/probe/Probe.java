@@ -17,7 +17,8 @@ import java.util.function.BiConsumer;
  * One probe at run time: what it counts, what it emitted, and its budget.
  *
  * <p>The hot path (called from application threads through the dispatcher) only reads volatile
- * flags and bumps adders; a counting probe allocates nothing. A probe that runs over its budget
+ * flags, bumps the calling thread's own counters ({@link ThreadCells}) and reads the coarse clock
+ * ({@link CoarseClock}); a counting probe allocates nothing and uses no locked instruction. A probe that runs over its budget
  * or keeps failing turns itself off at once ({@link #disable}) and leaves the removal of its
  * woven code to the engine's own thread, never to the application's.
  */
@@ -25,6 +26,10 @@ final class Probe {
   static final int MAX_FAILURES = 10;
   static final int RATE_OVERFLOW_FACTOR = 10;
   static final int MAX_CALLER_PATHS = 200;
+  /** A metrics probe times every one of a thread's first calls, so short runs get exact histograms. */
+  static final int EXACT_TIMINGS_PER_THREAD = 256;
+  /** Drops are added to the overflow window in batches per thread, at most this many. */
+  private static final int MAX_DROP_BATCH = 1024;
 
   final String id;
   /** The application logger's name for this probe's lines. */
@@ -35,33 +40,50 @@ final class Probe {
   private final long expiresAtNanos;
   private final RateLimiter limiter;
   private final BiConsumer<Probe, String> onDisable;
+  private final CoarseClock clock;
+  /** Copies of the spec's, one field read away on the hot path. */
+  private final long maxHits;
+  final ProbeSpec.Kind kind;
 
   private volatile boolean active = true;
   private volatile String disabledReason;
 
-  final LongAdder hits = new LongAdder();
+  /** Calls and dropped events, per thread: exact, and no locked instruction per call. */
+  final ThreadCells cells = new ThreadCells();
   private final AtomicLong hitsForLimit = new AtomicLong();
   final LongAdder emitted = new LongAdder();
-  final LongAdder dropped = new LongAdder();
   final LongAdder sampledOut = new LongAdder();
   private final AtomicInteger failures = new AtomicInteger();
   private volatile String lastFailure;
   final LongAdder ownNanos = new LongAdder();
-  private final AtomicLong dropWindowStart = new AtomicLong(System.nanoTime());
+  private final AtomicLong dropWindowStart;
   private final AtomicLong dropsInWindow = new AtomicLong();
+  /** A power of two minus one: a thread reports its drops to the overflow window every (mask + 1) drops. */
+  private final long dropBatchMask;
+  /** For {@link ThreadCells.Cell#sample}: one in {@code spec.timeOneIn()}. */
+  final long timingThreshold;
 
   final LatencyHistogram latency = new LatencyHistogram();
   final Map<String, LongAdder> exceptions = new ConcurrentHashMap<>();
   final Map<String, LongAdder> callers = new ConcurrentHashMap<>();
 
-  Probe(String id, ProbeSpec spec, String author, BiConsumer<Probe, String> onDisable) {
+  Probe(String id, ProbeSpec spec, String author, BiConsumer<Probe, String> onDisable, CoarseClock clock) {
     this.id = id;
     this.loggerName = "jlive.probe." + id;
     this.spec = spec;
     this.author = author;
     this.onDisable = onDisable;
-    this.expiresAtNanos = System.nanoTime() + spec.timeToLive().toNanos();
-    this.limiter = new RateLimiter(spec.ratePerSecond());
+    this.clock = clock;
+    this.maxHits = spec.maxHits();
+    this.kind = spec.kind();
+    long now = clock.nanos();
+    this.expiresAtNanos = now + spec.timeToLive().toNanos();
+    this.limiter = new RateLimiter(spec.ratePerSecond(), now);
+    this.dropWindowStart = new AtomicLong(now);
+    // Batches small against the overflow threshold (1/16 of it), so that the check stays within about 6% per thread.
+    long batch = Long.highestOneBit(Math.max(1, Math.min(MAX_DROP_BATCH, (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond() / 16)));
+    this.dropBatchMask = batch - 1;
+    this.timingThreshold = ThreadCells.threshold(spec.timeOneIn());
   }
 
   boolean isActive() {
@@ -72,17 +94,49 @@ final class Probe {
     return disabledReason;
   }
 
-  /** Counts a call; false when the probe is off or this call used up its hit budget. */
-  boolean hit() {
+  /** The coarse clock the per-call checks use. */
+  long now() {
+    return clock.nanos();
+  }
+
+  /** Calls counted so far, exact. */
+  long hits() {
+    return cells.hits();
+  }
+
+  /** Events dropped by the rate limit so far, exact. */
+  long dropped() {
+    return cells.drops();
+  }
+
+  /**
+   * Counts a call: the calling thread's cell (for more decisions about this call), or null when the
+   * probe is off or this call used up its hit budget.
+   */
+  ThreadCells.Cell hit() {
     if (!active) {
-      return false;
+      return null;
     }
-    hits.increment();
-    if (spec.maxHits() > 0 && hitsForLimit.incrementAndGet() > spec.maxHits()) {
+    ThreadCells.Cell cell = cells.mine();
+    cell.hit();
+    if (maxHits > 0 && hitsForLimit.incrementAndGet() > maxHits) {
+      // An exact cut-off needs one shared counter: only probes with a hit budget pay its atomic add.
       disable("reached its limit of " + spec.maxHits() + " calls");
-      return false;
+      return null;
     }
-    return true;
+    return cell;
+  }
+
+  /**
+   * How many calls a metrics probe's timing of this call stands for: 1 for each thread's first calls
+   * and when every call is timed, {@code timeOneIn} for a sampled call, 0 for a call not timed.
+   */
+  int timingWeight(ThreadCells.Cell cell) {
+    int oneIn = spec.timeOneIn();
+    if (oneIn <= 1 || (!cell.shared && cell.hits <= EXACT_TIMINGS_PER_THREAD)) {
+      return 1;
+    }
+    return cell.sample(timingThreshold) ? oneIn : 0;
   }
 
   void exception(Throwable thrown) {
@@ -92,8 +146,10 @@ final class Probe {
   /**
    * Decides whether this call may emit an event: sampling, expiry and the rate limit, in the
    * order of their cost.
+   *
+   * @param now the coarse clock ({@link #now()})
    */
-  boolean mayEmit(long now) {
+  boolean mayEmit(ThreadCells.Cell cell, long now) {
     if (spec.sampleOneIn() > 1 && ThreadLocalRandom.current().nextInt(spec.sampleOneIn()) != 0) {
       sampledOut.increment();
       return false;
@@ -103,22 +159,26 @@ final class Probe {
       return false;
     }
     if (!limiter.tryAcquire(now)) {
-      dropped.increment();
-      overflow(now);
+      long drops = cell.drop();
+      if (cell.shared) {
+        overflow(now, 1);
+      } else if ((drops & dropBatchMask) == 0) {
+        overflow(now, dropBatchMask + 1);
+      }
       return false;
     }
     return true;
   }
 
-  private void overflow(long now) {
+  private void overflow(long now, long drops) {
     long windowStart = dropWindowStart.get();
     if (now - windowStart > 1_000_000_000L && dropWindowStart.compareAndSet(windowStart, now)) {
       dropsInWindow.set(0);
     }
-    long drops = dropsInWindow.incrementAndGet();
-    if (drops > (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond()) {
+    long inWindow = dropsInWindow.addAndGet(drops);
+    if (inWindow > (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond()) {
       disable("ran over its rate limit of " + spec.ratePerSecond() + " events/s more than " + RATE_OVERFLOW_FACTOR
-          + "-fold (" + drops + " events dropped within a second)");
+          + "-fold (" + inWindow + " events dropped within a second)");
     }
   }
 
@@ -182,9 +242,9 @@ final class Probe {
     json.putAll(spec.toJson());
     json.put("author", author);
     json.put("createdAt", createdAt.toString());
-    json.put("hits", hits.sum());
+    json.put("hits", hits());
     json.put("emitted", emitted.sum());
-    json.put("dropped", dropped.sum());
+    json.put("dropped", dropped());
     json.put("sampledOut", sampledOut.sum());
     json.put("failures", failures.get());
     if (lastFailure != null) {
@@ -199,7 +259,7 @@ final class Probe {
     json.put("id", id);
     json.put("selector", spec.selector().toString());
     json.put("kind", spec.kind().name().toLowerCase(Locale.ROOT));
-    json.put("calls", hits.sum());
+    json.put("calls", hits());
     if (spec.kind() == ProbeSpec.Kind.METRICS) {
       json.put("latency", latency.toJson());
       Map<String, Object> byType = new LinkedHashMap<>();

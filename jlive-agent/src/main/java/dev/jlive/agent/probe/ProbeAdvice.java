@@ -21,7 +21,10 @@ final class ProbeAdvice {
     }
   }
 
-  /** Counting and timing: start time on entry, duration and outcome on exit, no allocation. */
+  /**
+   * Counting and timing: a token on entry (the start time of a timed call), duration and outcome on
+   * exit, no allocation. The exit runs for every call, timed or not, so exceptions are all counted.
+   */
   static final class Timed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe) {
@@ -46,18 +49,28 @@ final class ProbeAdvice {
     }
   }
 
-  /** Looking at the call on entry only. */
+  /**
+   * Looking at the call on entry only. The bridge first counts the call and decides sampling and
+   * the rate limit; Byte Buddy builds the argument array where the advice reads {@code args}, so a
+   * dropped call allocates nothing and boxes nothing.
+   */
   static final class Entry {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@ProbeId int probe, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args) {
-      JLiveBridge.enter(probe, self, args);
+      long token = JLiveBridge.admit(probe);
+      if (token != 0L) {
+        JLiveBridge.enterAdmitted(probe, token, self, args);
+      }
     }
   }
 
   static final class EntryConstructor {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@ProbeId int probe, @Advice.AllArguments Object[] args) {
-      JLiveBridge.enter(probe, null, args);
+      long token = JLiveBridge.admit(probe);
+      if (token != 0L) {
+        JLiveBridge.enterAdmitted(probe, token, null, args);
+      }
     }
   }
 

@@ -89,39 +89,109 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     return slot < current.length ? current[slot] : null;
   }
 
+  /** A metrics call that is counted but not timed: its exit only looks for an exception. */
+  static final long UNTIMED = 1L;
+  /** An admitted entry call whose probe has no condition: sampling and rate limit passed already. */
+  static final long ADMITTED = 2L;
+  /** An admitted entry call whose condition still has to be tested, which needs the arguments. */
+  static final long TEST_CONDITION = 3L;
+
   @Override
   public long timedEnter(int slot) {
     ProbeSite site = site(slot);
-    if (site == null || !site.probe().hit()) {
+    if (site == null) {
       return 0L;
     }
     Probe probe = site.probe();
-    if (probe.spec.kind() == ProbeSpec.Kind.CALLERS) {
-      recordCaller(probe);
+    ThreadCells.Cell cell = probe.hit();
+    if (cell == null) {
       return 0L;
     }
-    return probe.spec.kind() == ProbeSpec.Kind.METRICS ? System.nanoTime() : 0L;
+    ProbeSpec.Kind kind = probe.kind;
+    if (kind == ProbeSpec.Kind.METRICS) {
+      return startToken(probe.timingWeight(cell));
+    }
+    if (kind == ProbeSpec.Kind.CALLERS) {
+      recordCaller(probe);
+    }
+    return 0L;
+  }
+
+  /**
+   * The token a timed call carries to its exit: the start time with its low bit saying whether the
+   * timing stands for one call (0) or for {@code timeOneIn} calls (1); {@link #UNTIMED} for a call
+   * that is not timed. A start time that would read as 0 or {@link #UNTIMED} becomes 2 ns later.
+   */
+  static long startToken(int weight) {
+    if (weight == 0) {
+      return UNTIMED;
+    }
+    long start = System.nanoTime() & ~1L;
+    if (start == 0L) {
+      start = 2L;
+    }
+    return weight == 1 ? start : start | 1L;
   }
 
   @Override
-  public void timedExit(int slot, long start, Throwable thrown) {
-    if (start == 0L) {
+  public void timedExit(int slot, long token, Throwable thrown) {
+    if (token == 0L || (token == UNTIMED && thrown == null)) {
       return;
     }
     ProbeSite site = site(slot);
     if (site == null || !site.probe().isActive()) {
       return;
     }
-    site.probe().latency.record(System.nanoTime() - start);
+    Probe probe = site.probe();
+    if (token != UNTIMED) {
+      long elapsed = System.nanoTime() - (token & ~1L);
+      probe.latency.record(elapsed, (token & 1L) == 0 ? 1 : probe.spec.timeOneIn());
+    }
     if (thrown != null) {
-      site.probe().exception(thrown);
+      probe.exception(thrown);
+    }
+  }
+
+  /**
+   * Entry of a log or capture probe, before the woven code builds the argument array: counts the
+   * call and, when the probe has no condition, decides sampling and the rate limit here, so that a
+   * dropped event costs no allocation and no boxing. Returns 0 when nothing more is to be done.
+   */
+  @Override
+  public long admit(int slot) {
+    ProbeSite site = site(slot);
+    if (site == null) {
+      return 0L;
+    }
+    Probe probe = site.probe();
+    ThreadCells.Cell cell = probe.hit();
+    if (cell == null || probe.kind == ProbeSpec.Kind.COUNT) {
+      return 0L;
+    }
+    if (site.condition() != null) {
+      return TEST_CONDITION;
+    }
+    return probe.mayEmit(cell, probe.now()) ? ADMITTED : 0L;
+  }
+
+  @Override
+  public void enterAdmitted(int slot, long token, Object self, Object[] args) {
+    ProbeSite site = site(slot);
+    if (site == null || !site.probe().isActive()) {
+      return;
+    }
+    ProbeCall call = new ProbeCall(self, args, null, null, 0L, site.probe().spec.point());
+    if (token == ADMITTED) {
+      emitNow(site, call);
+    } else {
+      act(site, call);
     }
   }
 
   @Override
   public long enter(int slot, Object self, Object[] args) {
     ProbeSite site = site(slot);
-    if (site == null || !site.probe().hit()) {
+    if (site == null || site.probe().hit() == null) {
       return 0L;
     }
     ProbeSpec.Point point = site.probe().spec.point();
@@ -130,8 +200,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
       return 1L;
     }
     if (point == ProbeSpec.Point.ENTRY || point == ProbeSpec.Point.LINE) {
-      // The clock is read only once the condition passed: a false condition costs no clock read.
-      act(site, new ProbeCall(self, args, null, null, 0L, point), 0L);
+      act(site, new ProbeCall(self, args, null, null, 0L, point));
       return 1L;
     }
     return System.nanoTime();
@@ -148,13 +217,12 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
     ProbeSpec.Point point = site.probe().spec.point();
     if ((point == ProbeSpec.Point.EXIT && thrown == null) || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
-      long now = System.nanoTime();
-      act(site, new ProbeCall(self, args, returned, thrown, now - start, point), now);
+      act(site, new ProbeCall(self, args, returned, thrown, System.nanoTime() - start, point));
     }
   }
 
-  /** @param now the clock when the caller read it already, else 0 and it is read here, after the condition */
-  private void act(ProbeSite site, ProbeCall call, long now) {
+  /** Tests the condition, then sampling and the rate limit (coarse clock, no clock call), then emits. */
+  private void act(ProbeSite site, ProbeCall call) {
     Probe probe = site.probe();
     ProbeExpression condition = site.condition();
     if (condition != null) {
@@ -167,12 +235,16 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
         return;
       }
     }
-    if (now == 0L) {
-      now = System.nanoTime();
-    }
-    if (!probe.mayEmit(now)) {
+    if (!probe.mayEmit(probe.cells.mine(), probe.now())) {
       return;
     }
+    emitNow(site, call);
+  }
+
+  /** Emits an event the budgets let through; its own time counts against the probe's CPU share. */
+  private void emitNow(ProbeSite site, ProbeCall call) {
+    Probe probe = site.probe();
+    long start = System.nanoTime();
     try {
       switch (probe.spec.kind()) {
         case LOG -> emit(site, call, site.template().render(call), null);
@@ -185,7 +257,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     } catch (Throwable failure) {
       probe.failed(failure);
     } finally {
-      probe.ownNanos.add(System.nanoTime() - now);
+      probe.ownNanos.add(System.nanoTime() - start);
     }
   }
 

@@ -56,6 +56,8 @@ public final class ProbeEngine implements WeavingSource {
   private final AtomicInteger nextSlot = new AtomicInteger();
   private final AtomicInteger nextId = new AtomicInteger();
   private final ScheduledExecutorService housekeeper;
+  /** The per-call checks' clock: ticks while any probe is installed. */
+  private final CoarseClock clock = new CoarseClock(() -> !probes.isEmpty());
 
   /** A probe and where it is woven. */
   private static final class Installed {
@@ -97,6 +99,7 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   public void start() {
+    clock.start();
     JLiveBridge.dispatchTo(dispatcher);
     pipeline.addSource(this);
     housekeeper.scheduleWithFixedDelay(this::checkBudgets, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
@@ -105,6 +108,7 @@ public final class ProbeEngine implements WeavingSource {
   /** Removes every probe and restores every class it touched. */
   public void stop() {
     housekeeper.shutdownNow();
+    clock.stop();
     for (String id : new ArrayList<>(probes.keySet())) {
       remove(id, "agent stopped");
     }
@@ -131,7 +135,8 @@ public final class ProbeEngine implements WeavingSource {
           + " for " + spec.selector(), "add --wait to probe the implementations when they load");
     }
     String id = "p" + nextId.incrementAndGet();
-    Probe probe = new Probe(id, spec, author, this::disabled);
+    clock.wake();
+    Probe probe = new Probe(id, spec, author, this::disabled, clock);
     Installed installed = new Installed(probe, resolution);
     // Build every site first: a template that does not fit a method fails before anything is woven.
     if (spec.line() > 0) {
@@ -194,7 +199,7 @@ public final class ProbeEngine implements WeavingSource {
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("id", id);
     answer.put("removed", true);
-    answer.put("hits", installed.probe.hits.sum());
+    answer.put("hits", installed.probe.hits());
     return answer;
   }
 

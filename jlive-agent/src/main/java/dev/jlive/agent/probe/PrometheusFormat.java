@@ -19,7 +19,7 @@ final class PrometheusFormat {
     out.append("# HELP jlive_probe_calls_total Calls seen by a jlive probe.\n");
     out.append("# TYPE jlive_probe_calls_total counter\n");
     for (Probe probe : probes) {
-      out.append("jlive_probe_calls_total").append(labels(probe, null)).append(' ').append(probe.hits.sum()).append('\n');
+      out.append("jlive_probe_calls_total").append(labels(probe, null)).append(' ').append(probe.hits()).append('\n');
     }
     out.append("# HELP jlive_probe_exceptions_total Exceptions thrown out of a method with a jlive metrics probe.\n");
     out.append("# TYPE jlive_probe_exceptions_total counter\n");

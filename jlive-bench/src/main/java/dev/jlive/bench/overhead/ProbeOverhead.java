@@ -33,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the launching JVM's options). A log probe that drops more than ten times its rate within a
  * second turns itself off, so at full call speed a lower rate measures a probe that is gone after
  * a few microseconds; see docs/BENCHMARKS.md. The {@code log-when-false} scenario has a condition
- * that is never true.
+ * that is never true. {@code metrics} is a metrics probe as added by default (every call counted, a
+ * random 1 in 8 timed); {@code metrics-every-call} times every call ({@code timeOneIn} 1).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -52,7 +53,7 @@ public class ProbeOverhead {
   /** The probe of the scenario, added once per fork and removed at its end. */
   @State(Scope.Benchmark)
   public static class Probe extends ProbeState {
-    @Param({"none", "count", "metrics", "log-when-false", "log-rate-limited"})
+    @Param({"none", "count", "metrics", "metrics-every-call", "log-when-false", "log-rate-limited"})
     public String scenario;
 
 
@@ -84,6 +85,11 @@ public class ProbeOverhead {
         return null;
       }
       case "count", "metrics" -> spec.put("kind", scenario);
+      case "metrics-every-call" -> {
+        // A metrics probe times a random 1 in 8 calls by default; this one times every call (two clock reads each).
+        spec.put("kind", "metrics");
+        spec.put("timeOneIn", 1);
+      }
       case "log-rate-limited" -> {
         spec.put("kind", "log");
         spec.put("at", "entry");
@@ -100,7 +106,7 @@ public class ProbeOverhead {
         spec.put("template", "x={x}");
         spec.put("when", "x == -1");
       }
-      default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; use none, count, metrics, log-when-false or log-rate-limited");
+      default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; use none, count, metrics, metrics-every-call, log-when-false or log-rate-limited");
     }
     return spec;
   }
