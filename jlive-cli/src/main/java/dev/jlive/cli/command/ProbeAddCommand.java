@@ -80,6 +80,11 @@ public final class ProbeAddCommand extends ServiceCommand {
   @Option(names = "--cpu", paramLabel = "PERCENT", description = "Disable the probe if its own work takes more than PERCENT of a CPU (default 5).")
   Double cpu;
 
+  @Option(names = "--time-one-in", paramLabel = "N", description = {
+      "--metrics: time a random 1 in N calls for the latency histogram (default 8; 1 times every call).",
+      "Call and exception counts stay exact; timing costs two clock reads."})
+  Integer timeOneIn;
+
   @Option(names = "--no-app-log", description = "Log probes: do not also write to the application's own logger.")
   boolean noAppLog;
 
@@ -158,6 +163,9 @@ public final class ProbeAddCommand extends ServiceCommand {
     }
     if (cpu != null) {
       body.put("cpuPercent", cpu);
+    }
+    if (timeOneIn != null) {
+      body.put("timeOneIn", timeOneIn);
     }
     if (waitForClass) {
       body.put("wait", true);
