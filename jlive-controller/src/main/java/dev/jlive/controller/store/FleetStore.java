@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,6 +52,7 @@ public final class FleetStore implements AutoCloseable {
   private final CuratorFramework client;
   private final CuratorCache cache;
   private final List<Consumer<String>> desiredListeners = new CopyOnWriteArrayList<>();
+  private final Map<String, Map<String, Map<String, Map<String, Object>>>> indexed = new ConcurrentHashMap<>();
   private volatile ConnectionState connection = ConnectionState.LOST;
 
   public FleetStore(String connectString, Duration sessionTimeout) {
@@ -88,6 +90,9 @@ public final class FleetStore implements AutoCloseable {
           String[] parts = relative(node.getPath());
           if (parts.length == 2 && parts[1].equals("desired")) {
             desiredListeners.forEach(listener -> listener.accept(parts[0]));
+          }
+          if (parts.length == 3) {
+            index(parts[0], parts[1], parts[2], type == CuratorCacheListener.Type.NODE_DELETED ? null : after);
           }
         })
         .forInitialized(filled::countDown)
@@ -178,7 +183,7 @@ public final class FleetStore implements AutoCloseable {
   }
 
   public Map<String, Object> process(String service, String id) {
-    return cache.get(path(service, "processes", id)).map(FleetStore::json).orElse(null);
+    return indexed.getOrDefault(service, Map.of()).getOrDefault("processes", Map.of()).get(id);
   }
 
   public Map<String, Map<String, Object>> reports(String service) {
@@ -194,12 +199,28 @@ public final class FleetStore implements AutoCloseable {
     return children(service, "lost");
   }
 
+  /** The children of one kind of one service, parsed: from the index, without scanning the mirror. */
   private Map<String, Map<String, Object>> children(String service, String kind) {
-    Map<String, Map<String, Object>> found = new LinkedHashMap<>();
-    String prefix = path(service, kind) + "/";
-    cache.stream().filter(node -> node.getPath().startsWith(prefix)).forEach(node ->
-        found.put(node.getPath().substring(prefix.length()), json(node)));
-    return found;
+    Map<String, Map<String, Object>> nodes = indexed.getOrDefault(service, Map.of()).get(kind);
+    return nodes == null ? new LinkedHashMap<>() : new LinkedHashMap<>(nodes);
+  }
+
+  /**
+   * Keeps the mirror's nodes also by service and kind, parsed once when they change, so that a
+   * status read costs the processes of one service rather than every node of every service.
+   */
+  private void index(String service, String kind, String id, ChildData node) {
+    Map<String, Map<String, Map<String, Object>>> kinds = indexed.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
+    Map<String, Map<String, Object>> nodes = kinds.computeIfAbsent(kind, k -> new java.util.concurrent.ConcurrentSkipListMap<>());
+    if (node == null) {
+      nodes.remove(id);
+      return;
+    }
+    try {
+      nodes.put(id, json(node));
+    } catch (IllegalArgumentException notJson) {
+      nodes.remove(id);
+    }
   }
 
   // ---- writes ----
