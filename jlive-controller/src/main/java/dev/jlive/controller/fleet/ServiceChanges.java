@@ -123,9 +123,7 @@ public final class ServiceChanges {
     requireService(service);
     List<Map<String, Object>> list = new ArrayList<>();
     for (Map<String, Object> change : store.changes(service)) {
-      Map<String, Object> entry = new LinkedHashMap<>(change);
-      entry.remove("spec");
-      list.add(entry);
+      list.add(summary(change));
     }
     return list;
   }
@@ -185,11 +183,16 @@ public final class ServiceChanges {
       results.add(row);
     }
     Map<String, Object> answer = new LinkedHashMap<>();
-    Map<String, Object> shown = new LinkedHashMap<>(change);
-    shown.remove("spec");
-    answer.put("change", shown);
+    answer.put("change", summary(change));
     answer.put("results", results);
     return answer;
+  }
+
+  /** A change as users see it: everything but its spec (which may hold whole source files). */
+  public static Map<String, Object> summary(Map<String, Object> change) {
+    Map<String, Object> shown = new LinkedHashMap<>(change);
+    shown.remove("spec");
+    return shown;
   }
 
   private static Map<?, ?> reported(Map<String, Object> report, String id) {

@@ -70,17 +70,13 @@ public final class ControllerRoutes implements ControllerServer.Router {
       case "POST changes" -> {
         var added = changes.add(service, call.body(), call.user(), now);
         Map<String, Object> answer = new LinkedHashMap<>();
-        Map<String, Object> change = new LinkedHashMap<>(added.change());
-        change.remove("spec");
-        answer.put("change", change);
+        answer.put("change", ServiceChanges.summary(added.change()));
         answer.put("created", added.created());
         reply.send(added.created() ? 201 : 200, answer);
       }
       case "GET changes/id" -> reply.send(200, changes.status(service, s[4]));
       case "DELETE changes/id" -> {
-        Map<String, Object> change = new LinkedHashMap<>(changes.revert(service, s[4], call.user(), now));
-        change.remove("spec");
-        reply.send(200, Map.of("change", change));
+        reply.send(200, Map.of("change", ServiceChanges.summary(changes.revert(service, s[4], call.user(), now))));
       }
       case "GET metrics" -> reply.send(200, output.metrics(service, call.query("change")));
       case "GET events" -> reply.send(200, output.events(service, call.query("change"),
