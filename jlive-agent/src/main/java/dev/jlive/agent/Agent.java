@@ -46,7 +46,7 @@ public final class Agent {
   private volatile FleetLink fleet;
   private volatile ChildJvms childJvms;
 
-  Agent(Instrumentation instrumentation, AgentOptions options, String mode, Path agentJar) {
+  Agent(Instrumentation instrumentation, AgentOptions options, String mode, Path agentJar) throws IOException {
     this.instrumentation = instrumentation;
     this.options = options;
     this.mode = mode;
@@ -70,7 +70,8 @@ public final class Agent {
     // Made before anything starts, so that a bad token file stops the start like any bad option.
     FleetLink link = options.fleet() == null ? null : new FleetLink(options.fleet(), context);
     endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);
-    Discovery discovery = new Discovery(pid, endpoint.host(), endpoint.port(), token, Version.current(), startedAt.toEpochMilli());
+    Discovery discovery = new Discovery(pid, endpoint.host(), endpoint.port(), token, Version.current(), startedAt.toEpochMilli(),
+        Discovery.processStartMillis(pid));
     discoveryFile = discovery.writeTo(options.runtimeDir());
     shutdownHook = new Thread(this::atJvmExit, "jlive-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);

@@ -6,7 +6,9 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.jlive.protocol.FileTrust;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.UntrustedFileException;
 
 /**
  * Why the agent did not start, left as {@code <runtime dir>/<pid>.error} for the attaching tool,
@@ -27,10 +29,12 @@ final class StartFailure {
     StringWriter trace = new StringWriter();
     failure.printStackTrace(new PrintWriter(trace));
     try {
-      Files.writeString(fileFor(runtimeDir), describe(failure) + System.lineSeparator() + System.lineSeparator() + trace,
-          StandardCharsets.UTF_8);
+      // Never into a folder another user could have made, nor through a link planted there.
+      FileTrust.checkDirectory(runtimeDir, FileTrust.currentUser());
+      FileTrust.writeAtomically(fileFor(runtimeDir),
+          (describe(failure) + System.lineSeparator() + System.lineSeparator() + trace).getBytes(StandardCharsets.UTF_8), "rw-------");
     } catch (IOException | RuntimeException e) {
-      // The runtime directory is unusable; the attaching tool will report a start-up time-out.
+      // The runtime directory is unusable or untrusted; the attaching tool says so from its own checks.
     }
   }
 
@@ -38,6 +42,9 @@ final class StartFailure {
   static String describe(Throwable failure) {
     if (failure instanceof JLiveException e) {
       return e.getMessage() + (e.hint().isEmpty() ? "" : " (" + e.hint() + ")");
+    }
+    if (failure instanceof UntrustedFileException e) {
+      return e.getMessage();
     }
     return failure.toString();
   }

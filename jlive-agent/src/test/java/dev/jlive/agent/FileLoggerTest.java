@@ -2,13 +2,16 @@ package dev.jlive.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jlive.agent.log.FileLogger;
+import dev.jlive.protocol.UntrustedFileException;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,5 +132,36 @@ class FileLoggerTest {
     assertThatCode(() -> log.log(Level.INFO, "after")).doesNotThrowAnyException();
     assertThatCode(log::close).doesNotThrowAnyException();
     assertThat(lines(file)).singleElement().asString().endsWith("] before");
+  }
+
+  @Test
+  void aNewLogIsReadableByItsOwnerOnly() throws IOException {
+    Path file = temp.resolve("agent.log");
+    try (FileLogger log = FileLogger.open("jlive", file, Level.INFO)) {
+      log.log(Level.INFO, "hello");
+    }
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+  }
+
+  @Test
+  void aLinkInPlaceOfTheLogIsRefusedAndNotFollowed() throws IOException {
+    Path victim = Files.writeString(temp.resolve("victim"), "untouched\n");
+    Path file = Files.createSymbolicLink(temp.resolve("agent.log"), victim);
+
+    assertThatThrownBy(() -> FileLogger.open("jlive", file, Level.INFO).log(Level.ERROR, "appended"))
+        .isInstanceOf(UntrustedFileException.class)
+        .hasMessageContaining(file + " is a symbolic link (to " + victim + ")");
+    assertThat(victim).hasContent("untouched");
+  }
+
+  @Test
+  void aLogOthersMayWriteIsRefused() throws IOException {
+    Path file = Files.createFile(temp.resolve("agent.log"));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+
+    assertThatThrownBy(() -> FileLogger.open("jlive", file, Level.INFO))
+        .isInstanceOf(UntrustedFileException.class)
+        .hasMessageContaining("other users could change it");
   }
 }

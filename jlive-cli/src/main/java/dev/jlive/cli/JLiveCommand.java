@@ -69,7 +69,7 @@ public final class JLiveCommand implements Runnable {
           "this is a bug in jlive; please report it with the command line", exception));
       return ExitCode.ERROR;
     });
-    return commandLine.execute(args);
+    return dev.jlive.cli.client.Notes.to(err, () -> commandLine.execute(args));
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -2,59 +2,99 @@ package dev.jlive.protocol;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The file an agent writes to tell local clients how to reach it: {@code <runtime dir>/<pid>.json},
- * mode 0600, holding host, port and token. It exists exactly while the endpoint runs.
+ * mode 0600, holding host, port and token. It exists while the endpoint runs, and is left behind
+ * only when the JVM dies without running its shutdown hooks (kill -9, an OutOfMemoryError that
+ * kills it); {@link #whyStale()} tells such a file apart by the process's start time.
+ *
+ * @param processStartedAtMillis when the JVM process started, 0 if unknown (files from older agents)
  */
-public record Discovery(long pid, String host, int port, String token, String agentVersion, long startedAtMillis) {
+public record Discovery(long pid, String host, int port, String token, String agentVersion, long startedAtMillis,
+    long processStartedAtMillis) {
+  /** Start instants are computed from clock ticks since boot: two readings of one process agree well within this. */
+  private static final Duration SAME_START = Duration.ofSeconds(1);
+
+  public Discovery(long pid, String host, int port, String token, String agentVersion, long startedAtMillis) {
+    this(pid, host, port, token, agentVersion, startedAtMillis, 0);
+  }
 
   public static Path fileFor(Path runtimeDir, long pid) {
     return runtimeDir.resolve(pid + ".json");
   }
 
+  /** When the process {@code pid} started, 0 if that cannot be told. */
+  public static long processStartMillis(long pid) {
+    return ProcessHandle.of(pid).flatMap(process -> process.info().startInstant()).map(Instant::toEpochMilli).orElse(0L);
+  }
+
   /**
-   * Writes the file so that it is never readable by others, not even for an instant: it is
-   * created 0600 under a temporary name and then moved into place.
+   * Writes the file so that it is never readable by others, not even for an instant, into a
+   * runtime directory that is checked to be ours (see {@link RuntimeDirectory#ensure}): it is
+   * created 0600 under a fresh temporary name, never through a link, and then moved into place.
    */
   public Path writeTo(Path runtimeDir) throws IOException {
     RuntimeDirectory.ensure(runtimeDir);
-    Path target = fileFor(runtimeDir, pid);
-    Path temp = runtimeDir.resolve("." + pid + ".json.tmp");
-    Files.deleteIfExists(temp);
-    try {
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(temp);
-    }
-    Files.writeString(temp, Json.writePretty(toJson()), StandardCharsets.UTF_8);
-    try {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
-    return target;
+    return FileTrust.writeAtomically(fileFor(runtimeDir, pid), Json.writePretty(toJson()).getBytes(StandardCharsets.UTF_8), "rw-------");
   }
 
-  /** Reads the discovery file of a pid, empty when there is none. */
+  /** Reads the discovery file of a pid of our own user, empty when there is none. */
   public static Optional<Discovery> read(Path runtimeDir, long pid) throws IOException {
+    return read(runtimeDir, pid, FileTrust.currentUser());
+  }
+
+  /**
+   * Reads the discovery file of a pid, empty when there is none. Only a file that the JVM's own
+   * user wrote speaks for that JVM: the folder and the file must be owned by {@code owner},
+   * writable by nobody else, and not links; anything else is refused with an
+   * {@link UntrustedFileException}, since a file planted by another user would send the token
+   * and every request to an endpoint of theirs.
+   */
+  public static Optional<Discovery> read(Path runtimeDir, long pid, UserPrincipal owner) throws IOException {
     Path file = fileFor(runtimeDir, pid);
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(runtimeDir, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
+    FileTrust.checkDirectory(runtimeDir, owner);
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    FileTrust.checkFile(file, owner, true);
     try {
-      return Optional.of(fromJson(Json.parseObject(Files.readString(file, StandardCharsets.UTF_8))));
+      return Optional.of(fromJson(Json.parseObject(new String(FileTrust.readNoFollow(file), StandardCharsets.UTF_8))));
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
       throw new IOException("discovery file " + file + " is damaged (" + e.getMessage() + "); delete it and attach again", e);
     }
+  }
+
+  /**
+   * Why this file no longer describes a running agent's JVM, or empty if it may: the pid is gone,
+   * or it now belongs to a process that started at another time (the pid was reused).
+   */
+  public Optional<String> whyStale() {
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return Optional.of("pid " + pid + " no longer runs");
+    }
+    if (processStartedAtMillis > 0) {
+      Optional<Instant> started = process.get().info().startInstant();
+      if (started.isPresent()
+          && Duration.between(started.get(), Instant.ofEpochMilli(processStartedAtMillis)).abs().compareTo(SAME_START) > 0) {
+        return Optional.of("pid " + pid + " now belongs to a process started at " + started.get()
+            + ", not the one started at " + Instant.ofEpochMilli(processStartedAtMillis) + " that wrote it");
+      }
+    }
+    return Optional.empty();
   }
 
   public Map<String, Object> toJson() {
@@ -65,6 +105,7 @@ public record Discovery(long pid, String host, int port, String token, String ag
     json.put("token", token);
     json.put("agentVersion", agentVersion);
     json.put("startedAtMillis", startedAtMillis);
+    json.put("processStartedAtMillis", processStartedAtMillis);
     return json;
   }
 
@@ -75,6 +116,7 @@ public record Discovery(long pid, String host, int port, String token, String ag
         ((Number) json.get("port")).intValue(),
         (String) json.get("token"),
         (String) json.get("agentVersion"),
-        ((Number) json.get("startedAtMillis")).longValue());
+        ((Number) json.get("startedAtMillis")).longValue(),
+        json.get("processStartedAtMillis") instanceof Number started ? started.longValue() : 0);
   }
 }

@@ -1,7 +1,9 @@
 package dev.jlive.protocol;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -10,7 +12,8 @@ import java.util.Map;
 /**
  * Where agents leave their discovery files, one per pid, the way the JDK's attach mechanism
  * finds a JVM: {@code $JLIVE_RUNTIME_DIR}, else {@code <java.io.tmpdir>/jlive-<user>}. The
- * folder is made readable by its owner only, since the files in it hold tokens.
+ * folder is made readable by its owner only, since the files in it hold tokens, and a folder that
+ * someone else made first is refused (see {@link FileTrust}).
  */
 public final class RuntimeDirectory {
   public static final String ENV = "JLIVE_RUNTIME_DIR";
@@ -33,15 +36,31 @@ public final class RuntimeDirectory {
     return Paths.get(System.getProperty("java.io.tmpdir"), "jlive-" + System.getProperty("user.name"));
   }
 
-  /** Creates the folder with mode 0700 if needed and returns it. */
+  /**
+   * Creates the folder with mode 0700 if needed and returns it, or refuses it when another user
+   * could have made it or could change what is in it: owned by someone else, writable by others,
+   * a symbolic link, or inside a folder others may write to. A folder of ours that others may only
+   * read is narrowed to 0700, since nobody else can have put anything in it.
+   */
   public static Path ensure(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-    }
-    try {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    } catch (UnsupportedOperationException e) {
+    if (!FileTrust.isPosix(dir)) {
       // Not a POSIX file system (Windows): the user's temp folder is private already.
+      return Files.createDirectories(dir);
+    }
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try {
+        Files.createDirectory(dir, FileTrust.permissions("rwx------"));
+      } catch (FileAlreadyExistsException raced) {
+        // Made meanwhile, by us or by someone else: the check below tells which.
+      }
+    }
+    FileTrust.checkDirectory(dir, FileTrust.currentUser());
+    if (!PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)).equals("rwx------")) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
     return dir;
   }

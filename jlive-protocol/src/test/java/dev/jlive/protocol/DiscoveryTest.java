@@ -37,14 +37,93 @@ class DiscoveryTest {
   }
 
   @Test
-  void narrowsTheModeOfAnExistingFolder() throws IOException {
+  void narrowsTheModeOfAnExistingFolderThatOnlyWeCanWrite() throws IOException {
     Path runtimeDir = Files.createDirectory(temp.resolve("shared"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-    Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwxrwxrwx"));
 
     RECORD.writeTo(runtimeDir);
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runtimeDir))).isEqualTo("rwx------");
+  }
+
+  @Test
+  void refusesAFolderOthersCanWrite() throws IOException {
+    Path runtimeDir = Files.createDirectory(temp.resolve("shared"));
+    Files.setPosixFilePermissions(runtimeDir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThatThrownBy(() -> RECORD.writeTo(runtimeDir))
+        .isInstanceOf(UntrustedFileException.class)
+        .hasMessageContaining("is writable by other users (mode rwxrwxrwx)")
+        .hasMessageContaining("remove it").hasMessageContaining("JLIVE_RUNTIME_DIR");
+    assertThat(Discovery.fileFor(runtimeDir, 4242)).doesNotExist();
+  }
+
+  @Test
+  void aDiscoveryFileOthersCanReadIsRefused() throws IOException {
+    Path file = RECORD.writeTo(temp);
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThatThrownBy(() -> Discovery.read(temp, 4242))
+        .isInstanceOf(UntrustedFileException.class)
+        .hasMessageContaining("mode rw-r--r--").hasMessageContaining("readable by its owner only");
+  }
+
+  @Test
+  void aLinkInPlaceOfTheDiscoveryFileIsNotFollowed() throws IOException {
+    Path elsewhere = RECORD.writeTo(Files.createDirectory(temp.resolve("elsewhere")));
+    Path runtimeDir = Files.createDirectory(temp.resolve("runtime"));
+    Files.createSymbolicLink(Discovery.fileFor(runtimeDir, 4242), elsewhere);
+
+    assertThatThrownBy(() -> Discovery.read(runtimeDir, 4242))
+        .isInstanceOf(UntrustedFileException.class)
+        .hasMessageContaining("is a symbolic link");
+  }
+
+  @Test
+  void writingReplacesALinkInsteadOfWritingThroughIt() throws IOException {
+    Path victim = Files.writeString(temp.resolve("victim"), "untouched");
+    Path runtimeDir = Files.createDirectory(temp.resolve("runtime"));
+    Files.createSymbolicLink(Discovery.fileFor(runtimeDir, 4242), victim);
+
+    Path file = RECORD.writeTo(runtimeDir);
+
+    assertThat(victim).hasContent("untouched");
+    assertThat(Files.isSymbolicLink(file)).isFalse();
+    assertThat(Discovery.read(runtimeDir, 4242)).contains(RECORD);
+  }
+
+  @Test
+  void aFileOfALiveProcessStartedThenIsNotStale() {
+    long pid = ProcessHandle.current().pid();
+    Discovery mine = new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid));
+
+    assertThat(mine.processStartedAtMillis()).isPositive();
+    assertThat(mine.whyStale()).isEmpty();
+  }
+
+  @Test
+  void aReusedPidMakesTheFileStale() {
+    long pid = ProcessHandle.current().pid();
+    Discovery earlier = new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid) - 60_000);
+
+    assertThat(earlier.whyStale()).hasValueSatisfying(why -> assertThat(why).contains("now belongs to a process started at"));
+  }
+
+  @Test
+  void aDeadPidMakesTheFileStale() throws Exception {
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    Discovery dead = new Discovery(gone.pid(), "127.0.0.1", 1, "t", "v", 1, 0);
+
+    assertThat(dead.whyStale()).hasValue("pid " + gone.pid() + " no longer runs");
+  }
+
+  @Test
+  void aFileFromAnOlderAgentWithoutAProcessStartIsReadAsUnknown() {
+    Discovery old = Discovery.fromJson(Json.parseObject(
+        "{\"pid\": 1, \"host\": \"h\", \"port\": 2, \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 3}"));
+
+    assertThat(old.processStartedAtMillis()).isZero();
   }
 
   @Test
@@ -93,7 +172,8 @@ class DiscoveryTest {
       "{\"pid\": 4242, \"host\": \"h\", \"port\": \"not a number\", \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 1}",
   })
   void aDamagedFileIsReportedWithWhatToDo(String content) throws IOException {
-    Path file = Files.writeString(Discovery.fileFor(temp, 4242), content, StandardCharsets.UTF_8);
+    Path file = Files.writeString(Files.createFile(Discovery.fileFor(temp, 4242),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), content, StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> Discovery.read(temp, 4242))
         .isInstanceOf(IOException.class)

@@ -1,10 +1,16 @@
 package dev.jlive.agent.launcher;
 
 import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.jar.JarFile;
 
 /**
@@ -16,6 +22,8 @@ import java.util.jar.JarFile;
 public final class AgentLauncher {
   static final String BRIDGE_CLASS = "dev.jlive.bridge.JLiveBridge";
   static final String CORE_ENTRY = "dev.jlive.agent.AgentRuntime";
+  /** The SHA-256 of the agent jar, as the attaching CLI wrote it; checked here and not passed on. */
+  static final String DIGEST_OPTION = "agentSha256=";
 
   private AgentLauncher() {}
 
@@ -49,16 +57,58 @@ public final class AgentLauncher {
     File agentJar = new File(location.toURI());
     CoreClassLoader loader = new CoreClassLoader(new JarFile(agentJar), location);
     try {
+      String coreOptions = checkDigest(options == null ? "" : options, agentJar);
       Class<?> core = Class.forName(CORE_ENTRY, true, loader);
       Method start = core.getMethod("start", Instrumentation.class, String.class, String.class, String.class);
-      start.invoke(null, instrumentation, options == null ? "" : options, mode, agentJar.getAbsolutePath());
+      start.invoke(null, instrumentation, coreOptions, mode, agentJar.getAbsolutePath());
     } catch (InvocationTargetException e) {
       loader.close();
       Throwable cause = e.getCause();
       throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
-    } catch (ReflectiveOperationException | RuntimeException | Error e) {
+    } catch (ReflectiveOperationException | IOException | RuntimeException | Error e) {
       loader.close();
       throw e;
+    }
+  }
+
+  /**
+   * Checks, when the attaching tool named one ({@code agentSha256=<hex>}), that the jar the core is
+   * about to be loaded from is the one it meant, and returns the options without it. The CLI puts
+   * the jar where only the target's user or root can write, so this is a second line: it catches a
+   * jar changed after the CLI checked it and before this JVM opened it again for the core. It
+   * runs after the core's jar is opened, so a match speaks for what the loader reads.
+   */
+  static String checkDigest(String options, File agentJar) throws IOException {
+    String expected = null;
+    StringBuilder rest = new StringBuilder();
+    for (String part : options.split(",")) {
+      if (part.trim().startsWith(DIGEST_OPTION)) {
+        expected = part.trim().substring(DIGEST_OPTION.length());
+      } else if (!part.isBlank()) {
+        rest.append(rest.length() == 0 ? "" : ",").append(part);
+      }
+    }
+    if (expected != null) {
+      String actual = sha256(agentJar);
+      if (!actual.equalsIgnoreCase(expected)) {
+        throw new SecurityException("the agent jar " + agentJar + " is not the one jlive meant to load (its SHA-256 is " + actual
+            + ", expected " + expected + "); someone changed it after the attach began, so check who can write "
+            + agentJar.getParent());
+      }
+    }
+    return rest.toString();
+  }
+
+  private static String sha256(File file) throws IOException {
+    try (InputStream in = new FileInputStream(file)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[64 * 1024];
+      for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+        digest.update(buffer, 0, read);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
     }
   }
 

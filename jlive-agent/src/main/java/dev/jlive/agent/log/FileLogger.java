@@ -1,16 +1,25 @@
 package dev.jlive.agent.log;
 
+import dev.jlive.protocol.FileTrust;
+import dev.jlive.protocol.UntrustedFileException;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.text.MessageFormat;
 import java.time.Instant;
 import java.util.ResourceBundle;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -32,13 +41,35 @@ public final class FileLogger implements System.Logger, AutoCloseable {
     this.threshold = threshold;
   }
 
-  public static FileLogger open(String name, Path file, Level threshold) {
+  /**
+   * Opens the log for appending, creating it 0600. A link in its place is never followed, and a
+   * log that another user owns or may write to is refused with an {@link UntrustedFileException}:
+   * in a JVM run by root, following a link planted there would append to any file on the machine.
+   * Any other failure to open it gives a logger that drops messages.
+   */
+  public static FileLogger open(String name, Path file, Level threshold) throws UntrustedFileException {
     try {
-      Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-      return new FileLogger(name, out, threshold);
+      checkExisting(file);
+      Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE,
+          LinkOption.NOFOLLOW_LINKS);
+      SeekableByteChannel channel = FileTrust.isPosix(file)
+          ? Files.newByteChannel(file, options, FileTrust.permissions("rw-------"))
+          : Files.newByteChannel(file, options);
+      return new FileLogger(name, new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8)), threshold);
+    } catch (UntrustedFileException e) {
+      throw e;
     } catch (IOException e) {
       return new FileLogger(name, null, threshold);
+    }
+  }
+
+  private static void checkExisting(Path file) throws IOException {
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.isSymbolicLink() || attributes.isRegularFile()) {
+      FileTrust.checkFile(file, FileTrust.currentUser(), false);
     }
   }
 

@@ -2,71 +2,114 @@ package dev.jlive.cli.attach;
 
 import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
+import dev.jlive.cli.client.Targets;
+import dev.jlive.protocol.FileTrust;
 import dev.jlive.protocol.RuntimeDirectory;
+import dev.jlive.protocol.UntrustedFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
  * The jars the CLI carries inside itself (the agent, the demo service), written out to files
  * because the JVM loads agents and runs jars only from files.
+ *
+ * <p>What the target loads must be what the CLI meant, so the bytes are read once (from inside
+ * the CLI, or from {@code $JLIVE_AGENT_JAR}) and written where no other user can change them: the
+ * checked runtime directory of our own user, or for another user's JVM a fresh folder that only
+ * root can write. {@link #verify} hashes the file again right before it is loaded.
  */
 public final class AgentJar {
   public static final String ENV = "JLIVE_AGENT_JAR";
 
+  /** A jar written out for loading, with the SHA-256 of the bytes meant to be in it. */
+  public record Written(Path path, String sha256) {}
+
   private AgentJar() {}
 
-  /** The agent jar: {@code $JLIVE_AGENT_JAR} if set, else the one embedded in this CLI. */
-  public static Path agent(boolean readableByOthers) {
+  /**
+   * The agent jar: {@code $JLIVE_AGENT_JAR} if set, else the one embedded in this CLI, copied to a
+   * private file. {@code forAnotherUser} puts it where that user's JVM can read it.
+   */
+  public static Written agent(boolean forAnotherUser) {
     String override = System.getenv(ENV);
     if (override != null && !override.isBlank()) {
       Path path = Paths.get(override);
       if (!Files.isRegularFile(path)) {
         throw new CliException(ExitCode.USAGE, "USAGE", ENV + "=" + override + " is not a file", "unset it to use the agent built into jlive");
       }
-      return path.toAbsolutePath();
+      try {
+        return write("jlive-agent.jar", Files.readAllBytes(path), forAnotherUser);
+      } catch (IOException e) {
+        throw new CliException(ExitCode.USAGE, "USAGE", "cannot read " + ENV + "=" + override + ": " + e.getMessage(),
+            "unset it to use the agent built into jlive");
+      }
     }
-    return extract("jlive-agent.jar", readableByOthers);
+    return write("jlive-agent.jar", read("jlive-agent.jar"), forAnotherUser);
   }
 
   public static Path demo() {
-    return extract("jlive-demo.jar", false);
+    return write("jlive-demo.jar", read("jlive-demo.jar"), false).path();
   }
 
   /**
-   * Writes an embedded jar to the private runtime directory, named by its content so that each
-   * version is written once. A JVM of another user cannot read that directory, so for one the
-   * jar goes to a fresh temporary file that only we can write but everyone can read.
+   * Checks, right before the JVM opens it, that the file still holds what was written. Between
+   * this and the load only its owner (us, or root) could change it; the agent checks the digest
+   * once more when it starts.
    */
-  static Path extract(String name, boolean readableByOthers) {
-    byte[] bytes = read(name);
+  public static void verify(Written jar) {
     try {
-      if (readableByOthers) {
-        Path file = Files.createTempFile("jlive-", "-" + name);
-        Files.write(file, bytes);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      String now = sha256(FileTrust.readNoFollow(jar.path()));
+      if (!now.equals(jar.sha256())) {
+        throw new CliException(ExitCode.ERROR, "AGENT_JAR_CHANGED", "the agent jar " + jar.path()
+            + " changed after jlive wrote it (SHA-256 " + now + ", expected " + jar.sha256() + "); nothing was loaded",
+            "check who else can write " + jar.path().getParent() + ", then attach again");
+      }
+    } catch (IOException e) {
+      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot read back the agent jar " + jar.path() + ": " + e.getMessage(),
+          "attach again; if it keeps failing, check " + jar.path().getParent());
+    }
+  }
+
+  /**
+   * For our own JVMs: into the checked runtime directory, named by content so that each version
+   * is written once (and reused only if it still holds exactly those bytes). For another user's:
+   * a fresh folder (a new random name, so nobody can have made it before) readable by all and
+   * writable by us only, removed when the CLI exits.
+   */
+  static Written write(String name, byte[] bytes, boolean forAnotherUser) {
+    String sha256 = sha256(bytes);
+    Path dir = null;
+    try {
+      if (forAnotherUser) {
+        dir = Files.createTempDirectory("jlive-attach-", FileTrust.permissions("rwx------"));
+        dir.toFile().deleteOnExit();
+        Path file = FileTrust.writeAtomically(dir.resolve(name), bytes, "rw-------");
         file.toFile().deleteOnExit();
-        return file;
+        // Opened up only now that it is complete, and set explicitly since the umask may narrow a mode given at creation.
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new Written(file, sha256);
       }
-      Path dir = RuntimeDirectory.ensure(RuntimeDirectory.resolve());
-      Path file = dir.resolve(name.replace(".jar", "-" + digest(bytes) + ".jar"));
-      if (!Files.isRegularFile(file) || !Arrays.equals(Files.readAllBytes(file), bytes)) {
-        Path temp = Files.createTempFile(dir, "extract", ".tmp");
-        Files.write(temp, bytes);
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      dir = RuntimeDirectory.ensure(RuntimeDirectory.resolve());
+      Path file = dir.resolve(name.replace(".jar", "-" + sha256.substring(0, 12) + ".jar"));
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) || !sha256(FileTrust.readNoFollow(file)).equals(sha256)) {
+        FileTrust.writeAtomically(file, bytes, "rw-------");
       }
-      return file;
+      FileTrust.checkFile(file, FileTrust.currentUser(), false);
+      return new Written(file, sha256);
+    } catch (UntrustedFileException e) {
+      throw Targets.untrusted(e);
     } catch (IOException e) {
       throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot write " + name + ": " + e.getMessage(),
-          "check that " + RuntimeDirectory.resolve() + " is writable, or set " + RuntimeDirectory.ENV);
+          "check that " + (dir == null ? RuntimeDirectory.resolve() : dir) + " is writable, or set " + RuntimeDirectory.ENV);
     }
   }
 
@@ -83,9 +126,9 @@ public final class AgentJar {
     }
   }
 
-  private static String digest(byte[] bytes) {
+  static String sha256(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 6);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -11,10 +11,14 @@ import dev.jlive.cli.client.Endpoint;
 import dev.jlive.cli.client.Targets;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.Discovery;
+import dev.jlive.protocol.FileTrust;
+import dev.jlive.protocol.UntrustedFileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,26 +35,62 @@ public final class Attacher {
   /** What an attach found or did; {@code notes} are things the user should know. */
   public record Result(long pid, boolean alreadyAttached, Discovery discovery, List<String> notes) {}
 
+  /** The agent checks that the jar it runs from has this SHA-256 (see {@code AgentLauncher}). */
+  private static final String AGENT_DIGEST_OPTION = "agentSha256=";
+
   private Attacher() {}
+
+  /**
+   * The runtime directory another user's agent will write to: it must be absent (the agent makes
+   * it) or that user's own and private, or someone else could read the token or plant the answer.
+   */
+  private static Path checkedRuntimeDirOf(LocalJvm jvm, UserPrincipal owner) {
+    Path dir = Targets.runtimeDirs(jvm.user(), owner).get(0);
+    try {
+      if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        FileTrust.checkDirectory(dir, owner);
+      }
+      return dir;
+    } catch (UntrustedFileException e) {
+      throw Targets.untrusted(e);
+    } catch (IOException e) {
+      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot check " + dir + ": " + e.getMessage(), "");
+    }
+  }
+
+  private static UserPrincipal currentUser() {
+    try {
+      return FileTrust.currentUser();
+    } catch (IOException e) {
+      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot tell which user jlive runs as: " + e.getMessage(), "");
+    }
+  }
 
   public static Result attach(long pid, String agentOptions) {
     if (pid == ProcessHandle.current().pid()) {
       throw new CliException(ExitCode.USAGE, "USAGE", "jlive cannot attach to itself", "give the pid of another JVM");
     }
     LocalJvm jvm = Targets.requireJvm(pid);
-    Optional<Discovery> existing = Targets.discover(pid, jvm.user());
+    Optional<Discovery> existing = Targets.discover(jvm);
     if (existing.isPresent() && answers(existing.get(), pid)) {
       return new Result(pid, true, existing.get(), List.of());
     }
     checkAttachAllowed(jvm);
-    String me = System.getProperty("user.name");
-    Path agentJar = AgentJar.agent(!jvm.user().equals(me));
-    load(jvm, agentJar, agentOptions == null ? "" : agentOptions);
-    Discovery discovery = Targets.discover(pid, jvm.user()).orElseThrow(() -> startFailure(jvm));
+    UserPrincipal owner = Targets.ownerOf(jvm);
+    boolean anotherUsersJvm = !owner.equals(currentUser());
+    String options = agentOptions == null ? "" : agentOptions;
+    if (anotherUsersJvm && !options.contains("runtimeDir=")) {
+      // Its agent writes where this CLI will read, whatever that user's own settings say.
+      options = (options.isEmpty() ? "" : options + ",") + "runtimeDir=" + checkedRuntimeDirOf(jvm, owner);
+    }
+    AgentJar.Written agentJar = AgentJar.agent(anotherUsersJvm);
+    AgentJar.verify(agentJar);
+    load(jvm, agentJar.path(), AGENT_DIGEST_OPTION + agentJar.sha256() + (options.isEmpty() ? "" : "," + options));
+    Discovery discovery = Targets.discover(jvm).orElseThrow(() -> startFailure(jvm));
     List<String> notes = new ArrayList<>();
     if (jvm.featureVersion() >= 21 && !jvm.hasFlag("-XX:+EnableDynamicAgentLoading")) {
       notes.add("Java " + jvm.featureVersion() + " printed a warning about a dynamically loaded agent on the application's stderr; "
-          + "start it with -XX:+EnableDynamicAgentLoading (or with -javaagent:" + agentJar + ") to avoid that");
+          + "start it with -XX:+EnableDynamicAgentLoading (or with -javaagent:/path/to/jlive-agent.jar) to avoid that");
     }
     return new Result(pid, false, discovery, notes);
   }
@@ -130,21 +170,26 @@ public final class Attacher {
     }
   }
 
-  /** The agent writes why it did not start to {@code <pid>.error}: show its first line. */
+  /** The agent writes why it did not start to {@code <pid>.error}: show its first line, if its own user wrote it. */
   private static CliException startFailure(LocalJvm jvm) {
-    for (Path dir : Targets.runtimeDirs(jvm.user())) {
+    UserPrincipal owner = Targets.ownerOf(jvm);
+    List<Path> dirs = Targets.runtimeDirs(jvm.user(), owner);
+    for (Path dir : dirs) {
       Path errorFile = dir.resolve(jvm.pid() + ".error");
       try {
-        if (Files.isRegularFile(errorFile)) {
-          String reason = Files.readAllLines(errorFile, StandardCharsets.UTF_8).stream().findFirst().orElse("unknown reason");
+        if (Files.exists(errorFile, LinkOption.NOFOLLOW_LINKS)) {
+          FileTrust.checkDirectory(dir, owner);
+          FileTrust.checkFile(errorFile, owner, false);
+          String text = new String(FileTrust.readNoFollow(errorFile), StandardCharsets.UTF_8);
+          String reason = text.lines().findFirst().orElse("unknown reason");
           return new CliException(ExitCode.ERROR, "AGENT_START_FAILED", "the agent did not start in pid " + jvm.pid() + ": " + reason,
               "details in " + errorFile);
         }
       } catch (IOException e) {
-        // Try the next directory.
+        // Unreadable or not that user's: try the next directory.
       }
     }
     return new CliException(ExitCode.ERROR, "AGENT_START_FAILED", "the agent loaded into pid " + jvm.pid() + " but did not start",
-        "see " + Targets.runtimeDirs(jvm.user()).get(0).resolve(jvm.pid() + ".log"));
+        "see " + dirs.get(0).resolve(jvm.pid() + ".log"));
   }
 }

@@ -43,8 +43,7 @@ public final class DetachCommand extends AgentCommand {
   private static void waitUntilGone(long pid) throws InterruptedException {
     long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
-      if (ProcessHandle.of(pid).isEmpty() || Targets.discover(pid, null).isEmpty()
-          && Targets.discover(pid, ProcessHandle.of(pid).flatMap(p -> p.info().user()).orElse(null)).isEmpty()) {
+      if (ProcessHandle.of(pid).isEmpty() || Targets.discover(pid).isEmpty()) {
         return;
       }
       Thread.sleep(50);

@@ -2,10 +2,13 @@ package dev.jlive.cli.command;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import dev.jlive.cli.CliException;
 import dev.jlive.cli.attach.LocalJvm;
+import dev.jlive.cli.client.Notes;
 import dev.jlive.cli.client.Targets;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Discovery;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -29,6 +32,9 @@ public final class PsCommand implements Callable<Integer> {
   public Integer call() {
     long self = ProcessHandle.current().pid();
     List<Map<String, Object>> jvms = new ArrayList<>();
+    Map<VirtualMachineDescriptor, LocalJvm> listedJvms = new LinkedHashMap<>();
+    Map<String, UserPrincipal> owners = new LinkedHashMap<>();
+    ownerOf(LocalJvm.of(self)).ifPresent(me -> owners.put(System.getProperty("user.name"), me));
     for (VirtualMachineDescriptor descriptor : VirtualMachine.list()) {
       long pid;
       try {
@@ -37,10 +43,18 @@ public final class PsCommand implements Callable<Integer> {
         continue;
       }
       Optional<LocalJvm> jvm = LocalJvm.of(pid);
-      if (pid == self || jvm.isEmpty()) {
-        continue;
+      if (pid != self && jvm.isPresent()) {
+        listedJvms.put(descriptor, jvm.get());
+        ownerOf(jvm).ifPresent(owner -> owners.putIfAbsent(jvm.get().user(), owner));
       }
-      Optional<Discovery> agent = Targets.discover(pid, jvm.get().user());
+    }
+    // Files of JVMs that died without their shutdown hooks would otherwise stay for good: no listed pid names them.
+    Targets.removeStaleFiles(owners);
+    for (Map.Entry<VirtualMachineDescriptor, LocalJvm> listed : listedJvms.entrySet()) {
+      VirtualMachineDescriptor descriptor = listed.getKey();
+      long pid = listed.getValue().pid();
+      Optional<LocalJvm> jvm = Optional.of(listed.getValue());
+      Optional<Discovery> agent = agentOf(jvm.get());
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("pid", pid);
       entry.put("mainClass", mainClass(descriptor, jvm.get()));
@@ -63,6 +77,24 @@ public final class PsCommand implements Callable<Integer> {
     }
     printer.table(List.of("PID", "JAVA", "JLIVE", "USER", "MAIN"), rows);
     return 0;
+  }
+
+  /** A JVM whose discovery file is refused counts as without jlive, with a note saying why. */
+  private static Optional<Discovery> agentOf(LocalJvm jvm) {
+    try {
+      return Targets.discover(jvm);
+    } catch (CliException e) {
+      Notes.note("jlive: pid " + jvm.pid() + ": " + e.getMessage() + (e.hint().isEmpty() ? "" : "; " + e.hint()));
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<UserPrincipal> ownerOf(Optional<LocalJvm> jvm) {
+    try {
+      return jvm.map(Targets::ownerOf);
+    } catch (CliException goneMeanwhile) {
+      return Optional.empty();
+    }
   }
 
   /** The JDK's descriptor names the main class; /proc is the fallback when it is empty. */

@@ -1,0 +1,43 @@
+package dev.jlive.agent.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentDigestTest {
+  /** SHA-256 of the three bytes "abc". */
+  private static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+
+  @TempDir
+  Path temp;
+
+  @Test
+  void theJarTheCliMeantPassesAndTheOptionIsNotPassedOn() throws IOException {
+    File jar = Files.writeString(temp.resolve("agent.jar"), "abc").toFile();
+
+    assertThat(AgentLauncher.checkDigest("port=0,agentSha256=" + ABC + ",quiet", jar)).isEqualTo("port=0,quiet");
+    assertThat(AgentLauncher.checkDigest("agentSha256=" + ABC.toUpperCase(), jar)).isEmpty();
+  }
+
+  @Test
+  void aReplacedJarIsRefused() throws IOException {
+    File jar = Files.writeString(temp.resolve("agent.jar"), "abd").toFile();
+
+    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentSha256=" + ABC, jar))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("is not the one jlive meant to load")
+        .hasMessageContaining("expected " + ABC);
+  }
+
+  @Test
+  void withoutADigestNothingIsChecked() throws IOException {
+    assertThat(AgentLauncher.checkDigest("port=0", new File(temp.toFile(), "missing.jar"))).isEqualTo("port=0");
+    assertThat(AgentLauncher.checkDigest("", new File(temp.toFile(), "missing.jar"))).isEmpty();
+  }
+}

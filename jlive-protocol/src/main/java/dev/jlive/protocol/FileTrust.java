@@ -1,0 +1,212 @@
+package dev.jlive.protocol;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Checks that a folder or file in a shared place (such as {@code /tmp}) is really ours before jlive
+ * trusts it with a token, a log line or an agent jar, and writes files there without following
+ * links.
+ *
+ * <p>Every check reads attributes with {@link LinkOption#NOFOLLOW_LINKS}, and every open passes it
+ * too, so a link planted under an expected name is refused rather than followed. The checks are
+ * only as good as the folder they are made in: once a folder is known to be owned by the right
+ * user and writable by nobody else, no other user can swap its entries between a check and a use.
+ * That is why every file operation first checks its folder.
+ */
+public final class FileTrust {
+  private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS = Set.of(
+      PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+  private static final Set<PosixFilePermission> ANY_ACCESS_BY_OTHERS = Set.of(
+      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final int STICKY = 01000;
+  private static final int GROUP_OR_OTHERS_WRITE = 0022;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private FileTrust() {}
+
+  /** False on file systems without owners and modes (Windows), where the checks do not apply. */
+  public static boolean isPosix(Path path) {
+    return path.getFileSystem().supportedFileAttributeViews().contains("posix");
+  }
+
+  /** The user this process runs as: the owner of {@code /proc/self} on Linux, else the one named by user.name. */
+  public static UserPrincipal currentUser() throws IOException {
+    Path self = Paths.get("/proc/self");
+    if (Files.isDirectory(self)) {
+      return Files.getOwner(self);
+    }
+    return Paths.get("").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+  }
+
+  /** The user a local process runs as; its files are the only ones that may speak for it. */
+  public static UserPrincipal ownerOfProcess(long pid) throws IOException {
+    Path proc = Paths.get("/proc", Long.toString(pid));
+    if (Files.isDirectory(proc, LinkOption.NOFOLLOW_LINKS)) {
+      return Files.getOwner(proc, LinkOption.NOFOLLOW_LINKS);
+    }
+    String name = ProcessHandle.of(pid).flatMap(process -> process.info().user())
+        .orElseThrow(() -> new NoSuchFileException("no process " + pid));
+    return Paths.get("").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+  }
+
+  /**
+   * Checks that {@code dir} is a directory (not a link to one) owned by {@code owner} and writable
+   * by nobody else, and that no other user can rename it away: each folder above it is owned by
+   * root or {@code owner} and is not writable by others unless it is sticky, like {@code /tmp}.
+   */
+  public static void checkDirectory(Path dir, UserPrincipal owner) throws IOException {
+    if (!isPosix(dir)) {
+      return;
+    }
+    PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (attributes.isSymbolicLink()) {
+      throw new UntrustedFileException("the jlive runtime directory " + dir + " is a symbolic link (to "
+          + Files.readSymbolicLink(dir) + ")", fixDirectory(dir));
+    }
+    if (!attributes.isDirectory()) {
+      throw new UntrustedFileException("the jlive runtime directory " + dir + " is not a directory", fixDirectory(dir));
+    }
+    if (!attributes.owner().equals(owner)) {
+      throw new UntrustedFileException("the jlive runtime directory " + dir + " is owned by " + attributes.owner().getName()
+          + ", not by " + owner.getName() + "; another user may have made it to read or replace jlive's files", fixDirectory(dir));
+    }
+    if (attributes.permissions().stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
+      throw new UntrustedFileException("the jlive runtime directory " + dir + " is writable by other users (mode "
+          + PosixFilePermissions.toString(attributes.permissions()) + ")", fixDirectory(dir));
+    }
+    checkParents(dir);
+  }
+
+  /** Called once {@code dir} is known to be owned by the expected user, whose uid it then tells. */
+  private static void checkParents(Path dir) throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent == null) {
+      return;
+    }
+    int ownerUid;
+    try {
+      ownerUid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+      return;
+    }
+    for (Path folder = parent.toRealPath(); folder != null; folder = folder.getParent()) {
+      int uid;
+      int mode;
+      try {
+        uid = (Integer) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        mode = (Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+        return;
+      }
+      if (uid != 0 && uid != ownerUid) {
+        throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder + ", which belongs to "
+            + Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName() + ", who could replace it",
+            "set " + RuntimeDirectory.ENV + " to a folder of your own");
+      }
+      if ((mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
+        throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder
+            + ", which other users may write to (mode " + Integer.toOctalString(mode & 07777) + ") and so could replace it",
+            "set " + RuntimeDirectory.ENV + " to a folder of your own");
+      }
+    }
+  }
+
+  /**
+   * Checks that {@code file} is a regular file (not a link) owned by {@code owner} and writable by
+   * nobody else; a {@code secret} one must not be readable by anyone else either.
+   */
+  public static void checkFile(Path file, UserPrincipal owner, boolean secret) throws IOException {
+    if (!isPosix(file)) {
+      return;
+    }
+    PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    String fix = "remove it (rm " + file + ") if you do not know who made it";
+    if (attributes.isSymbolicLink()) {
+      throw new UntrustedFileException(file + " is a symbolic link (to " + Files.readSymbolicLink(file)
+          + "); jlive does not follow links in its runtime directory", fix);
+    }
+    if (!attributes.isRegularFile()) {
+      throw new UntrustedFileException(file + " is not a regular file", fix);
+    }
+    if (!attributes.owner().equals(owner)) {
+      throw new UntrustedFileException(file + " is owned by " + attributes.owner().getName() + ", not by " + owner.getName()
+          + ", so it does not come from jlive running as " + owner.getName(), fix);
+    }
+    Set<PosixFilePermission> forbidden = secret ? ANY_ACCESS_BY_OTHERS : WRITABLE_BY_OTHERS;
+    if (attributes.permissions().stream().anyMatch(forbidden::contains)) {
+      throw new UntrustedFileException(file + " has mode " + PosixFilePermissions.toString(attributes.permissions())
+          + (secret ? "; a file holding a token must be readable by its owner only" : "; other users could change it"), fix);
+    }
+  }
+
+  /**
+   * Writes {@code bytes} to {@code file} so that no one ever sees a partial or wider-open file:
+   * a fresh temporary name is created exclusively with {@code mode} (never following a link), then
+   * moved over {@code file}; a move replaces a link there instead of writing through it.
+   */
+  public static Path writeAtomically(Path file, byte[] bytes, String mode) throws IOException {
+    Path temp = file.resolveSibling("." + file.getFileName() + "." + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
+    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    try {
+      try (SeekableByteChannel out = isPosix(file)
+          ? Files.newByteChannel(temp, options, permissions(mode))
+          : Files.newByteChannel(temp, options)) {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+          out.write(buffer);
+        }
+      }
+      try {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return file;
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** Reads a whole file without following a link in its place. */
+  public static byte[] readNoFollow(Path file) throws IOException {
+    try (SeekableByteChannel in = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      ByteBuffer buffer = ByteBuffer.allocate(8192);
+      while (in.read(buffer) >= 0) {
+        bytes.write(buffer.array(), 0, buffer.position());
+        buffer.clear();
+      }
+      return bytes.toByteArray();
+    }
+  }
+
+  public static FileAttribute<Set<PosixFilePermission>> permissions(String mode) {
+    return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode));
+  }
+
+  private static String fixDirectory(Path dir) {
+    return "remove it (rm -r " + dir + ") if you do not know who made it, or set " + RuntimeDirectory.ENV
+        + " to a folder of your own";
+  }
+}
