@@ -11,6 +11,7 @@ import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Discovery;
+import dev.jlive.protocol.RuntimeDirectory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -85,7 +86,7 @@ class RuntimeDirectoryTrustTest {
     try (TargetJvm target = TargetJvm.on(Jdk.JAVA_17).main(IdleApp.class).start()) {
       Path victim = Files.writeString(Artifacts.work().resolve("victim-" + target.pid()), "root only\n");
       toRemove.add(victim);
-      Path log = Files.createDirectories(Artifacts.runtimeDir()).resolve(target.pid() + ".log");
+      Path log = RuntimeDirectory.ensure(Artifacts.runtimeDir()).resolve(target.pid() + ".log");
       Files.createSymbolicLink(log, victim);
       toRemove.add(log);
       toRemove.add(Artifacts.runtimeDir().resolve(target.pid() + ".error"));
@@ -144,7 +145,7 @@ class RuntimeDirectoryTrustTest {
       toRemove.add(elsewhere);
       Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwx------"));
       Path real = fake.discovery(target.pid()).writeTo(elsewhere);
-      Path link = Files.createSymbolicLink(Discovery.fileFor(Artifacts.runtimeDir(), target.pid()), real);
+      Path link = Files.createSymbolicLink(Discovery.fileFor(RuntimeDirectory.ensure(Artifacts.runtimeDir()), target.pid()), real);
       toRemove.add(link);
 
       CliRun run = jlive("info", Long.toString(target.pid()));
