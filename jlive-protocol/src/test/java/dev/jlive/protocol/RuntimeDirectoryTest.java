@@ -6,15 +6,42 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RuntimeDirectoryTest {
+  private static final Path DEFAULT = Paths.get(System.getProperty("java.io.tmpdir"), "jlive-" + System.getProperty("user.name"));
+
   @TempDir
   Path temp;
+
+  @Test
+  void thePropertyBeatsTheEnvironment() {
+    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), "/from/property"))
+        .isEqualTo(Paths.get("/from/property"));
+  }
+
+  @Test
+  void theEnvironmentBeatsTheDefault() {
+    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), null)).isEqualTo(Paths.get("/from/env"));
+  }
+
+  @Test
+  void aBlankPropertyFallsBackToTheEnvironment() {
+    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), "  ")).isEqualTo(Paths.get("/from/env"));
+  }
+
+  @Test
+  void withNeitherItIsAPerUserFolderInTheTempDirectory() {
+    assertThat(RuntimeDirectory.resolve(Map.of(), null)).isEqualTo(DEFAULT);
+    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, ""), "")).isEqualTo(DEFAULT);
+    assertThat(RuntimeDirectory.resolve(Map.of("OTHER", "/x"), null)).isEqualTo(DEFAULT);
+  }
 
   @Test
   void createsAMissingFolderPrivateToUs() throws IOException {
