@@ -8,6 +8,8 @@ import dev.jlive.cli.client.Notes;
 import dev.jlive.cli.client.Targets;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Discovery;
+import dev.jlive.protocol.FileTrust;
+import java.io.IOException;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,7 +36,7 @@ public final class PsCommand implements Callable<Integer> {
     List<Map<String, Object>> jvms = new ArrayList<>();
     Map<VirtualMachineDescriptor, LocalJvm> listedJvms = new LinkedHashMap<>();
     Map<String, UserPrincipal> owners = new LinkedHashMap<>();
-    ownerOf(LocalJvm.of(self)).ifPresent(me -> owners.put(System.getProperty("user.name"), me));
+    ownerOf(self).ifPresent(me -> owners.put(System.getProperty("user.name"), me));
     for (VirtualMachineDescriptor descriptor : VirtualMachine.list()) {
       long pid;
       try {
@@ -45,21 +47,19 @@ public final class PsCommand implements Callable<Integer> {
       Optional<LocalJvm> jvm = LocalJvm.of(pid);
       if (pid != self && jvm.isPresent()) {
         listedJvms.put(descriptor, jvm.get());
-        ownerOf(jvm).ifPresent(owner -> owners.putIfAbsent(jvm.get().user(), owner));
+        ownerOf(pid).ifPresent(owner -> owners.putIfAbsent(jvm.get().user(), owner));
       }
     }
     // Files of JVMs that died without their shutdown hooks would otherwise stay for good: no listed pid names them.
     Targets.removeStaleFiles(owners);
     for (Map.Entry<VirtualMachineDescriptor, LocalJvm> listed : listedJvms.entrySet()) {
-      VirtualMachineDescriptor descriptor = listed.getKey();
-      long pid = listed.getValue().pid();
-      Optional<LocalJvm> jvm = Optional.of(listed.getValue());
-      Optional<Discovery> agent = agentOf(jvm.get());
+      LocalJvm jvm = listed.getValue();
+      Optional<Discovery> agent = agentOf(jvm);
       Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("pid", pid);
-      entry.put("mainClass", mainClass(descriptor, jvm.get()));
-      entry.put("javaVersion", jvm.get().javaVersion());
-      entry.put("user", jvm.get().user());
+      entry.put("pid", jvm.pid());
+      entry.put("mainClass", mainClass(listed.getKey(), jvm));
+      entry.put("javaVersion", jvm.javaVersion());
+      entry.put("user", jvm.user());
       entry.put("jliveLoaded", agent.isPresent());
       entry.put("endpoint", agent.map(found -> found.host() + ":" + found.port()).orElse(null));
       jvms.add(entry);
@@ -89,10 +89,11 @@ public final class PsCommand implements Callable<Integer> {
     }
   }
 
-  private static Optional<UserPrincipal> ownerOf(Optional<LocalJvm> jvm) {
+  /** Empty for a process that ended meanwhile. */
+  private static Optional<UserPrincipal> ownerOf(long pid) {
     try {
-      return jvm.map(Targets::ownerOf);
-    } catch (CliException goneMeanwhile) {
+      return Optional.of(FileTrust.ownerOfProcess(pid));
+    } catch (IOException goneMeanwhile) {
       return Optional.empty();
     }
   }
