@@ -40,7 +40,8 @@ public final class FileTrust {
       PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
       PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
   private static final int STICKY = 01000;
-  private static final int GROUP_OR_OTHERS_WRITE = 0022;
+  private static final int GROUP_WRITE = 0020;
+  private static final int OTHERS_WRITE = 0002;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private FileTrust() {}
@@ -98,37 +99,40 @@ public final class FileTrust {
     checkParents(dir);
   }
 
-  /** Called once {@code dir} is known to be owned by the expected user, whose uid it then tells. */
+  /**
+   * Called once {@code dir} is known to be owned by the expected user, whose uid and group it
+   * then tells. A folder above it that the user's own group may write is accepted: with user
+   * private groups (umask 002, the default on Ubuntu) every folder a user makes is like that, and
+   * that group holds the user alone.
+   */
   private static void checkParents(Path dir) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     if (parent == null) {
       return;
     }
-    int ownerUid;
     try {
-      ownerUid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      int ownerUid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      int ownerGid = (Integer) Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+      for (Path folder = parent.toRealPath(); folder != null; folder = folder.getParent()) {
+        int uid = (Integer) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int gid = (Integer) Files.getAttribute(folder, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if (uid != 0 && uid != ownerUid) {
+          throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder + ", which belongs to "
+              + Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName() + ", who could replace it",
+              "set " + RuntimeDirectory.ENV + " to a folder of your own");
+        }
+        boolean sticky = (mode & STICKY) != 0;
+        boolean othersWrite = (mode & OTHERS_WRITE) != 0;
+        boolean foreignGroupWrite = (mode & GROUP_WRITE) != 0 && !(uid == ownerUid && gid == ownerGid);
+        if (!sticky && (othersWrite || foreignGroupWrite)) {
+          throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder
+              + ", which other users may write to (mode " + Integer.toOctalString(mode & 07777) + ") and so could replace it",
+              "set " + RuntimeDirectory.ENV + " to a folder of your own");
+        }
+      }
     } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
-      return;
-    }
-    for (Path folder = parent.toRealPath(); folder != null; folder = folder.getParent()) {
-      int uid;
-      int mode;
-      try {
-        uid = (Integer) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        mode = (Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-      } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
-        return;
-      }
-      if (uid != 0 && uid != ownerUid) {
-        throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder + ", which belongs to "
-            + Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName() + ", who could replace it",
-            "set " + RuntimeDirectory.ENV + " to a folder of your own");
-      }
-      if ((mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
-        throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder
-            + ", which other users may write to (mode " + Integer.toOctalString(mode & 07777) + ") and so could replace it",
-            "set " + RuntimeDirectory.ENV + " to a folder of your own");
-      }
+      // Not a Unix file system: owners and modes mean nothing here.
     }
   }
 

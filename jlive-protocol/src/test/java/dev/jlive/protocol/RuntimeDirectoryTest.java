@@ -103,6 +103,28 @@ class RuntimeDirectoryTest {
   }
 
   @Test
+  void acceptsAFolderInsideOneThatOnlyItsOwnersGroupMayWrite() throws IOException {
+    // What umask 002 with a private group per user (Ubuntu's default) makes of every folder.
+    Path project = Files.createDirectory(temp.resolve("project"));
+    Files.setPosixFilePermissions(project, PosixFilePermissions.fromString("rwxrwxr-x"));
+
+    assertThat(RuntimeDirectory.ensure(project.resolve("jlive-me"))).isDirectory();
+  }
+
+  @Test
+  void refusesAFolderInsideOneThatAnotherGroupMayWrite() throws IOException {
+    otherUser();
+    Path shared = Files.createDirectory(temp.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
+    Files.getFileAttributeView(shared, java.nio.file.attribute.PosixFileAttributeView.class)
+        .setGroup(shared.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
+
+    assertThatThrownBy(() -> RuntimeDirectory.ensure(shared.resolve("jlive-me")))
+        .isInstanceOf(UntrustedFileException.class)
+        .hasMessageContaining("lies in " + shared.toRealPath() + ", which other users may write to (mode 775)");
+  }
+
+  @Test
   void acceptsAFolderInsideAStickyOneLikeTmp() throws Exception {
     Path sticky = Files.createDirectory(temp.resolve("sticky"));
     Process chmod = new ProcessBuilder("chmod", "1777", sticky.toString()).inheritIO().start();
