@@ -84,7 +84,7 @@ class HostileClientsTest {
     // Twenty agents waiting in their long polls.
     List<CompletableFuture<Http.Answer>> polls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      String process = ControllerTest.register("waiting", 500 + i, Map.of());
+      String process = register(http, "waiting", 500 + i);
       polls.add(http.send("POST", FleetApi.SYNC, Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000)));
     }
 
@@ -133,7 +133,7 @@ class HostileClientsTest {
 
   @Test
   void aForgedUserNameIsEscapedInTheAudit() throws Exception {
-    ControllerTest.register("audited", 900, Map.of());
+    register(http, "audited", 900);
     String body = Json.write(ControllerTest.probe("com.acme.Audit#run"));
     String forged = "eve\u001b[1A\u001b[2Kadmin";
     Reply added = exchange("POST " + FleetApi.changes("audited") + " HTTP/1.1\r\n" + auth() + "X-JLive-User: " + forged + "\r\n"
@@ -154,15 +154,7 @@ class HostileClientsTest {
       Http cappedHttp = new Http(capped.url(), capped.token());
       List<CompletableFuture<Http.Answer>> polls = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        Map<String, Object> register = new LinkedHashMap<>();
-        register.put("service", "capped");
-        register.put("host", "host-a");
-        register.put("pid", 700 + i);
-        register.put("javaVersion", "17");
-        register.put("agentVersion", "test");
-        register.put("labels", Map.of());
-        register.put("instance", "cap" + i);
-        String process = (String) cappedHttp.post(FleetApi.REGISTER, register).body().get("process");
+        String process = register(cappedHttp, "capped", 700 + i);
         polls.add(cappedHttp.send("POST", FleetApi.SYNC, Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000)));
       }
       await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -173,6 +165,20 @@ class HostileClientsTest {
     } finally {
       System.clearProperty("jlive.controller.maxRequestsPerPeer");
     }
+  }
+
+  private static String register(Http client, String service, long pid) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("service", service);
+    body.put("host", "host-a");
+    body.put("pid", pid);
+    body.put("javaVersion", "17");
+    body.put("agentVersion", "test");
+    body.put("labels", Map.of());
+    body.put("instance", "inst" + pid);
+    Http.Answer answer = client.post(FleetApi.REGISTER, body);
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    return (String) answer.body().get("process");
   }
 
   private static String auth() {

@@ -57,6 +57,8 @@ final class HttpListener implements AutoCloseable {
   static final int MAX_CONNECTIONS = 64;
   static final int MAX_CONNECTIONS_PER_PEER = 48;
   private static final long SWEEP_MILLIS = 100;
+  /** On close, answers already on their way get this long to go out (a detach answers first). */
+  private static final long CLOSE_GRACE_MILLIS = 1_000;
   private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
 
   /** A request as read off the wire; header names are lower case. */
@@ -93,6 +95,8 @@ final class HttpListener implements AutoCloseable {
   private final Set<Connection> connections = new LinkedHashSet<>();
   private final Map<InetAddress, Integer> perPeer = new HashMap<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(8192);
+  private volatile boolean closing;
+  private volatile long closeBy;
 
   private HttpListener(ServerSocketChannel server, Selector selector, ExecutorService workers, Handler handler, int maxBodyBytes) {
     this.server = server;
@@ -135,7 +139,7 @@ final class HttpListener implements AutoCloseable {
 
   private void run() {
     try {
-      while (server.isOpen()) {
+      while (!closing || answering() && System.nanoTime() - closeBy < 0) {
         selector.select(SWEEP_MILLIS);
         for (Runnable task = fromOtherThreads.poll(); task != null; task = fromOtherThreads.poll()) {
           task.run();
@@ -152,7 +156,22 @@ final class HttpListener implements AutoCloseable {
       for (Connection connection : new ArrayList<>(connections)) {
         closeQuietly(connection);
       }
+      try {
+        selector.close();
+      } catch (IOException ignored) {
+        // Stopping anyway.
+      }
     }
+  }
+
+  /** Whether a request is still being handled or answered. */
+  private boolean answering() {
+    for (Connection connection : connections) {
+      if (connection.state == State.HANDLING || connection.state == State.WRITING) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void ready(SelectionKey key) {
@@ -434,13 +453,23 @@ final class HttpListener implements AutoCloseable {
     };
   }
 
+  /** Stops accepting at once; answers already on their way get {@link #CLOSE_GRACE_MILLIS}. */
   @Override
   public void close() throws IOException {
+    closeBy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_GRACE_MILLIS);
+    closing = true;
     try {
       server.close();
-      selector.close();
     } finally {
       workers.shutdown();
+      selector.wakeup();
+    }
+    if (Thread.currentThread() != io) {
+      try {
+        io.join(CLOSE_GRACE_MILLIS + 1_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
