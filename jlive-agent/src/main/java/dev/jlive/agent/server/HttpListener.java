@@ -142,7 +142,11 @@ final class HttpListener implements AutoCloseable {
       while (!closing || answering() && System.nanoTime() - closeBy < 0) {
         selector.select(SWEEP_MILLIS);
         for (Runnable task = fromOtherThreads.poll(); task != null; task = fromOtherThreads.poll()) {
-          task.run();
+          try {
+            task.run();
+          } catch (RuntimeException oneConnection) {
+            // One answer that cannot be written must not stop the endpoint.
+          }
         }
         for (SelectionKey key : selector.selectedKeys()) {
           ready(key);

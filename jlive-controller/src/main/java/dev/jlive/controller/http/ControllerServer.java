@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,15 +78,17 @@ public final class ControllerServer implements AutoCloseable {
     } else {
       server = HttpServer.create(address, 1024);
     }
-    // A thread per request being read, never a queue: the JDK reads headers on the executor, and a
-    // slow sender in a queue would hold up every request behind it. Past the cap, the JDK closes
-    // the new connection.
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(16, ServerLimits.maxReadingThreads(), 30, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), runnable -> {
+    // A thread per request being read: the JDK reads headers on the executor, and a slow sender
+    // queued in front would hold up every request behind it. Only past the thread cap do requests
+    // queue; past the queue, the JDK closes the new connection.
+    int threads = ServerLimits.maxReadingThreads();
+    ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(ServerLimits.MAX_QUEUED_REQUESTS), runnable -> {
           Thread thread = new Thread(runnable, "jlive-controller-http");
           thread.setDaemon(true);
           return thread;
         });
+    workers.allowCoreThreadTimeOut(true);
     server.setExecutor(workers);
     byte[] expected = (Api.BEARER + token).getBytes(StandardCharsets.UTF_8);
     Map<InetAddress, Integer> inHand = new ConcurrentHashMap<>();

@@ -15,6 +15,8 @@ final class ServerLimits {
   static final int REQUEST_DEADLINE_SECONDS = 10;
   /** Open connections in all; more are closed as they are accepted. Above the agents of a large fleet. */
   static final int MAX_CONNECTIONS = 16_384;
+  /** Requests waiting for a thread when every reading thread is busy. */
+  static final int MAX_QUEUED_REQUESTS = 4_096;
 
   /** Threads that may read requests at once; slow readers hold one each until the deadline. */
   static int maxReadingThreads() {
