@@ -68,11 +68,11 @@ public final class ControlEndpoint {
     @Override
     public void handle(HttpListener.RawRequest raw, Consumer<HttpListener.Response> respond) {
       try {
+        Route route = routeFor(raw.method(), path(raw));
         Request request = request(raw);
         if (!raw.method().equals("GET")) {
           log.log(System.Logger.Level.INFO, "{0} {1} by {2}", raw.method(), Printable.escape(raw.target()), request.user());
         }
-        Route route = routeFor(raw.method(), request.path());
         if (LongPolls.isLongPoll(request)) {
           longPolls.park(request, route, answer -> respond.accept(json(200, answer)), e -> respond.accept(failure(raw, e)));
           return;
