@@ -16,6 +16,10 @@ public enum ErrorCode {
   NO_MATCHING_PROCESS(409),
   METHOD_NOT_ALLOWED(405),
   CONFLICT(409),
+  /** The request did not arrive whole within the server's deadline. */
+  REQUEST_TIMEOUT(408),
+  /** A cap is full: connections, or waiting long polls; retry later. */
+  BUSY(429),
   AGENT_STOPPING(503),
   /** Controller: ZooKeeper cannot be reached; reads answer from the last known state. */
   STORE_UNAVAILABLE(503),

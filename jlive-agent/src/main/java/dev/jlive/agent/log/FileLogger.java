@@ -90,7 +90,9 @@ public final class FileLogger implements System.Logger, AutoCloseable {
     }
     StringBuilder line = new StringBuilder()
         .append(Instant.now()).append(' ').append(level.getName()).append(' ')
-        .append('[').append(Thread.currentThread().getName()).append("] ").append(msg);
+        .append('[').append(Thread.currentThread().getName()).append("] ")
+        // One event, one line: a value a client sent cannot forge a line or carry a terminal escape.
+        .append(dev.jlive.protocol.Printable.escape(msg));
     if (thrown != null) {
       StringWriter trace = new StringWriter();
       thrown.printStackTrace(new PrintWriter(trace));

@@ -5,15 +5,18 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.Printable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The agent's control endpoint: JSON over HTTP, loopback by default, every request authenticated
@@ -26,14 +29,12 @@ public final class ControlEndpoint {
   private static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   private final HttpListener listener;
-  private final String token;
-  private final Map<String, Route> routes;
+  private final ScheduledThreadPoolExecutor pollTimer;
   private final System.Logger log;
 
-  private ControlEndpoint(HttpListener listener, String token, Map<String, Route> routes, System.Logger log) {
+  private ControlEndpoint(HttpListener listener, ScheduledThreadPoolExecutor pollTimer, System.Logger log) {
     this.listener = listener;
-    this.token = token;
-    this.routes = routes;
+    this.pollTimer = pollTimer;
     this.log = log;
   }
 
@@ -42,43 +43,68 @@ public final class ControlEndpoint {
     private final String token;
     private final Map<String, Route> routes;
     private final System.Logger log;
+    private final LongPolls longPolls;
 
-    Service(String token, Map<String, Route> routes, System.Logger log) {
+    Service(String token, Map<String, Route> routes, System.Logger log, LongPolls longPolls) {
       this.token = token;
       this.routes = routes;
       this.log = log;
+      this.longPolls = longPolls;
     }
 
     @Override
-    public HttpListener.Response handle(HttpListener.RawRequest raw) {
-      String authorization = raw.headers().get(Api.AUTHORIZATION.toLowerCase(java.util.Locale.ROOT));
+    public HttpListener.Response authenticate(HttpListener.RawRequest head) {
+      String authorization = head.headers().get(Api.AUTHORIZATION.toLowerCase(java.util.Locale.ROOT));
       String presented = authorization != null && authorization.startsWith(Api.BEARER)
           ? authorization.substring(Api.BEARER.length()).trim() : null;
-      if (!Token.matches(token, presented)) {
-        return json(401, new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong token",
-            "send 'Authorization: Bearer <token>' with the token from the agent's discovery file "
-                + "(jlive does this for a local pid; use --token-file for a remote agent)").toJson());
+      if (Token.matches(token, presented)) {
+        return null;
       }
+      return json(401, new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong token",
+          "send 'Authorization: Bearer <token>' with the token from the agent's discovery file "
+              + "(jlive does this for a local pid; use --token-file for a remote agent)").toJson());
+    }
+
+    @Override
+    public void handle(HttpListener.RawRequest raw, Consumer<HttpListener.Response> respond) {
       try {
-        Object answer = route(raw);
-        if (answer instanceof TextAnswer text) {
-          return new HttpListener.Response(200, text.contentType(), text.body().getBytes(StandardCharsets.UTF_8));
+        Route route = routeFor(raw.method(), path(raw));
+        Request request = request(raw);
+        if (!raw.method().equals("GET")) {
+          log.log(System.Logger.Level.INFO, "{0} {1} by {2}", raw.method(), Printable.escape(raw.target()), request.user());
         }
-        return json(200, answer);
-      } catch (JLiveException e) {
-        return json(e.code().httpStatus(), e.toJson());
+        if (LongPolls.isLongPoll(request)) {
+          longPolls.park(request, route, answer -> respond.accept(json(200, answer)), e -> respond.accept(failure(raw, e)));
+          return;
+        }
+        respond.accept(answer(route.handle(request)));
       } catch (Exception | LinkageError | StackOverflowError e) {
-        log.log(System.Logger.Level.ERROR, "request " + raw.target() + " failed", e);
-        return json(500, new JLiveException(ErrorCode.INTERNAL_ERROR, "the agent failed to answer: " + e,
-            "see the agent log in the runtime directory").toJson());
+        respond.accept(failure(raw, e));
       }
     }
 
-    private Object route(HttpListener.RawRequest raw) throws Exception {
-      String method = raw.method();
+    private HttpListener.Response failure(HttpListener.RawRequest raw, Throwable e) {
+      if (e instanceof JLiveException known) {
+        return json(known.code().httpStatus(), known.toJson());
+      }
+      log.log(System.Logger.Level.ERROR, "request " + Printable.escape(raw.target()) + " failed", e);
+      return json(500, new JLiveException(ErrorCode.INTERNAL_ERROR, "the agent failed to answer: " + e,
+          "see the agent log in the runtime directory").toJson());
+    }
+
+    private static HttpListener.Response answer(Object answer) {
+      if (answer instanceof TextAnswer text) {
+        return new HttpListener.Response(200, text.contentType(), text.body().getBytes(StandardCharsets.UTF_8));
+      }
+      return json(200, answer);
+    }
+
+    private static String path(HttpListener.RawRequest raw) {
       int question = raw.target().indexOf('?');
-      String path = question < 0 ? raw.target() : raw.target().substring(0, question);
-      String rawQuery = question < 0 ? null : raw.target().substring(question + 1);
+      return question < 0 ? raw.target() : raw.target().substring(0, question);
+    }
+
+    private Route routeFor(String method, String path) {
       Route route = routes.get(method + " " + path);
       if (route == null) {
         boolean otherMethod = routes.keySet().stream().anyMatch(key -> key.endsWith(" " + path));
@@ -89,12 +115,16 @@ public final class ControlEndpoint {
         throw new JLiveException(ErrorCode.UNKNOWN_ENDPOINT, "no such endpoint: " + path,
             "this agent serves " + String.join(", ", routes.keySet()) + "; is the client newer than the agent?");
       }
+      return route;
+    }
+
+    /** The request a route sees; the user as the client said, with control characters escaped for logs and the ledger. */
+    private Request request(HttpListener.RawRequest raw) {
+      int question = raw.target().indexOf('?');
+      String rawQuery = question < 0 ? null : raw.target().substring(question + 1);
       String user = raw.headers().get(Api.USER_HEADER.toLowerCase(java.util.Locale.ROOT));
-      Request request = new Request(method, path, Request.parseQuery(rawQuery), body(raw.body()), user == null ? "unknown" : user);
-      if (!method.equals("GET")) {
-        log.log(System.Logger.Level.INFO, "{0} {1} by {2}", method, raw.target(), request.user());
-      }
-      return route.handle(request);
+      return new Request(raw.method(), path(raw), Request.parseQuery(rawQuery), body(raw.body()),
+          user == null ? "unknown" : Printable.escape(user));
     }
 
     private static Map<String, Object> body(byte[] bytes) {
@@ -121,19 +151,30 @@ public final class ControlEndpoint {
           "the control endpoint binds to loopback only; host=" + host + " would expose it without TLS",
           "leave host unset and reach the agent through an SSH tunnel, or through a jlive controller");
     }
-    // Four threads, so that a long-polling `jlive tail` never holds up other requests; idle ones end.
+    // Requests reach the workers whole and authenticated, and long polls wait on the timer, so a
+    // few workers are enough; idle ones end.
     ThreadPoolExecutor workers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(64), daemonThreads(), new ThreadPoolExecutor.AbortPolicy());
+        new ArrayBlockingQueue<>(64), daemonThreads("jlive-endpoint-"), new ThreadPoolExecutor.AbortPolicy());
     workers.allowCoreThreadTimeOut(true);
-    Map<String, Route> routes = Routes.all(context);
-    HttpListener listener = HttpListener.start(address, port, workers, new Service(token, routes, context.log()), MAX_BODY_BYTES);
-    return new ControlEndpoint(listener, token, routes, context.log());
+    ScheduledThreadPoolExecutor pollTimer = new ScheduledThreadPoolExecutor(1, daemonThreads("jlive-endpoint-poll-"));
+    pollTimer.setKeepAliveTime(30, TimeUnit.SECONDS);
+    pollTimer.allowCoreThreadTimeOut(true);
+    Service service = new Service(token, Routes.all(context), context.log(), new LongPolls(pollTimer));
+    HttpListener listener;
+    try {
+      listener = HttpListener.start(address, port, workers, service, MAX_BODY_BYTES);
+    } catch (IOException | RuntimeException e) {
+      workers.shutdown();
+      pollTimer.shutdown();
+      throw e;
+    }
+    return new ControlEndpoint(listener, pollTimer, context.log());
   }
 
-  private static ThreadFactory daemonThreads() {
+  private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger counter = new AtomicInteger();
     return runnable -> {
-      Thread thread = new Thread(runnable, "jlive-endpoint-" + counter.incrementAndGet());
+      Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
       thread.setDaemon(true);
       return thread;
     };
@@ -148,6 +189,7 @@ public final class ControlEndpoint {
   }
 
   public void stop() {
+    pollTimer.shutdownNow();
     try {
       listener.close();
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.jlive.cli.output;
 
 import dev.jlive.cli.CliException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.Printable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,20 +85,26 @@ public final class Printer {
     }
   }
 
-  /** Prints label/value pairs, the values aligned. */
+  /** Prints label/value pairs, the values aligned; control characters are shown escaped. */
   public void keyValues(List<List<String>> pairs) {
-    int width = pairs.stream().mapToInt(pair -> pair.get(0).length()).max().orElse(0);
+    int width = pairs.stream().mapToInt(pair -> Printable.escape(pair.get(0)).length()).max().orElse(0);
     for (List<String> pair : pairs) {
-      out.println(String.format("%-" + width + "s  %s", pair.get(0), pair.get(1)).stripTrailing());
+      out.println(String.format("%-" + width + "s  %s", Printable.escape(pair.get(0)), Printable.escape(pair.get(1))).stripTrailing());
     }
     out.flush();
   }
 
-  /** Prints rows under headers, each column as wide as its widest cell; the last column is not padded. */
+  /**
+   * Prints rows under headers, each column as wide as its widest cell; the last column is not padded.
+   * Cells come from agents and controllers, so control characters are shown escaped: a user name
+   * with a line feed or an ANSI escape cannot forge a row or rewrite the terminal.
+   */
   public void table(List<String> headers, List<List<String>> rows) {
     List<List<String>> all = new ArrayList<>();
     all.add(headers);
-    all.addAll(rows);
+    for (List<String> row : rows) {
+      all.add(row.stream().map(cell -> cell == null ? "" : Printable.escape(cell)).toList());
+    }
     int[] widths = new int[headers.size()];
     for (List<String> row : all) {
       for (int i = 0; i < row.size(); i++) {

@@ -54,6 +54,18 @@ class PrinterTest {
   }
 
   @Test
+  void controlCharactersInCellsAreShownEscapedSoARowCannotBeForged() {
+    printer(false).table(List.of("ID", "BY"), List.of(
+        List.of("p1", "eve\nadmin\u001b[1A\u001b[2K")));
+    printer(false).keyValues(List.of(List.of("author", "eve\r\u001b[2Kadmin")));
+
+    assertThat(lines(out)).containsExactly(
+        "ID  BY",
+        "p1  eve\\nadmin\\u001b[1A\\u001b[2K",
+        "author  eve\\r\\u001b[2Kadmin");
+  }
+
+  @Test
   void aTableWithoutRowsPrintsItsHeaders() {
     printer(false).table(List.of("NAME", "STATE"), List.of());
 

@@ -8,24 +8,35 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.Printable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
 /**
  * The controller's HTTP(S) server. Every request needs the controller's token. A handler either
  * answers at once or, for an agent's long poll, hands the exchange to {@link Reply} to answer
  * later from another thread, so thousands of waiting agents hold no threads.
+ *
+ * <p>Against hostile clients (see {@link ServerLimits}): a request must arrive whole within a
+ * deadline; the JDK reads each request's headers on a thread of its own from an elastic pool, so
+ * slow senders wait on their own threads and never in front of a valid request; the token is
+ * checked before the body is read; requests in hand are capped per peer; and the user a client
+ * names is kept with its control characters escaped.
  */
 public final class ControllerServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
@@ -57,6 +68,7 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   public static ControllerServer start(String host, int port, SSLContext tls, String token, Router router) throws IOException {
+    ServerLimits.apply();
     InetSocketAddress address = new InetSocketAddress(host, port);
     HttpServer server;
     if (tls != null) {
@@ -66,14 +78,22 @@ public final class ControllerServer implements AutoCloseable {
     } else {
       server = HttpServer.create(address, 1024);
     }
-    ExecutorService workers = Executors.newFixedThreadPool(16, runnable -> {
-      Thread thread = new Thread(runnable, "jlive-controller-http");
-      thread.setDaemon(true);
-      return thread;
-    });
+    // A thread per request being read: the JDK reads headers on the executor, and a slow sender
+    // queued in front would hold up every request behind it. Only past the thread cap do requests
+    // queue; past the queue, the JDK closes the new connection.
+    int threads = ServerLimits.maxReadingThreads();
+    ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(ServerLimits.MAX_QUEUED_REQUESTS), runnable -> {
+          Thread thread = new Thread(runnable, "jlive-controller-http");
+          thread.setDaemon(true);
+          return thread;
+        });
+    workers.allowCoreThreadTimeOut(true);
     server.setExecutor(workers);
     byte[] expected = (Api.BEARER + token).getBytes(StandardCharsets.UTF_8);
-    server.createContext("/", exchange -> handle(exchange, expected, router));
+    Map<InetAddress, Integer> inHand = new ConcurrentHashMap<>();
+    int maxPerPeer = ServerLimits.maxRequestsPerPeer();
+    server.createContext("/", exchange -> handle(exchange, expected, router, inHand, maxPerPeer));
     server.start();
     return new ControllerServer(server, workers);
   }
@@ -86,14 +106,25 @@ public final class ControllerServer implements AutoCloseable {
     return server.getAddress().getHostString();
   }
 
-  private static void handle(HttpExchange exchange, byte[] expectedAuthorization, Router router) {
-    Reply reply = replyTo(exchange);
+  private static void handle(HttpExchange exchange, byte[] expectedAuthorization, Router router, Map<InetAddress, Integer> inHand,
+      int maxPerPeer) {
+    Reply reply = replyTo(exchange, null, inHand);
     try {
       String authorization = exchange.getRequestHeaders().getFirst(Api.AUTHORIZATION);
       if (authorization == null || !MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8))) {
+        // Answered before any body is read; the connection closes rather than wait for one.
+        exchange.getResponseHeaders().set("Connection", "close");
         throw new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong controller token",
             "send Authorization: Bearer <token>; the controller writes its token to <data dir>/token");
       }
+      InetAddress peer = exchange.getRemoteAddress().getAddress();
+      if (inHand.merge(peer, 1, Integer::sum) > maxPerPeer) {
+        inHand.computeIfPresent(peer, (key, count) -> count > 1 ? count - 1 : null);
+        throw new JLiveException(ErrorCode.BUSY, "this address already has " + maxPerPeer
+            + " requests in hand (waiting agent polls included)", "retry later; raise -Djlive.controller.maxRequestsPerPeer "
+            + "if many agents share one address");
+      }
+      reply = replyTo(exchange, peer, inHand);
       String path = exchange.getRequestURI().getRawPath();
       String[] segments = path.replaceAll("^/+|/+$", "").split("/");
       for (int i = 0; i < segments.length; i++) {
@@ -101,7 +132,7 @@ public final class ControllerServer implements AutoCloseable {
       }
       String user = exchange.getRequestHeaders().getFirst(Api.USER_HEADER);
       Call call = new Call(exchange.getRequestMethod(), segments, query(exchange.getRequestURI().getRawQuery()),
-          body(exchange), user == null || user.isBlank() ? "unknown" : user);
+          body(exchange), user == null || user.isBlank() ? "unknown" : Printable.escape(user));
       router.route(call, reply);
     } catch (JLiveException e) {
       reply.send(e.code().httpStatus(), e.toJson());
@@ -109,17 +140,21 @@ public final class ControllerServer implements AutoCloseable {
       reply.send(400, new JLiveException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON: " + e.getMessage(),
           "send a JSON object").toJson());
     } catch (Exception | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "request failed: " + exchange.getRequestURI(), e);
+      LOG.log(System.Logger.Level.ERROR, "request failed: " + Printable.escape(String.valueOf(exchange.getRequestURI())), e);
       reply.send(500, new JLiveException(ErrorCode.INTERNAL_ERROR, "controller error: " + e,
           "the controller's log has the stack trace").toJson());
     }
   }
 
-  private static Reply replyTo(HttpExchange exchange) {
-    java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Answers once; for a counted request ({@code peer} not null), the answer frees its place. */
+  private static Reply replyTo(HttpExchange exchange, InetAddress peer, Map<InetAddress, Integer> inHand) {
+    AtomicBoolean sent = new AtomicBoolean();
     return (status, body) -> {
       if (!sent.compareAndSet(false, true)) {
         return;
+      }
+      if (peer != null) {
+        inHand.computeIfPresent(peer, (key, count) -> count > 1 ? count - 1 : null);
       }
       byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
       try (exchange) {
