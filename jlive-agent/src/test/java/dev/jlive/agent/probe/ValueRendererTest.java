@@ -57,6 +57,14 @@ class ValueRendererTest {
   }
 
   @Test
+  void theThrownPlaceholderRendersTypeAndMessageNotFields() {
+    Template template = Template.parse("failed: {thrown}", List.of("x"), "work", null);
+    ProbeCall call = new ProbeCall(null, new Object[] {1}, null, new IllegalArgumentException("no such order: 42"), 0L,
+        ProbeSpec.Point.EXCEPTION);
+    assertThat(template.render(call)).isEqualTo("failed: java.lang.IllegalArgumentException: no such order: 42");
+  }
+
+  @Test
   void aLongOrCyclicCauseChainIsBounded() {
     Exception first = new Exception("0");
     Exception last = first;
