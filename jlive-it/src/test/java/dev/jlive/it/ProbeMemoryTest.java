@@ -57,6 +57,7 @@ class ProbeMemoryTest {
     assertThat(tail.stdout()).as(tail.toString()).contains("payload=\"xxxxxxxxxx").contains("(+1048376 chars)");
     assertThat(jlive("probe", "rm", pid, id).exitCode()).isZero();
     long after = heap();
+    System.out.printf("heap after GC: baseline %d bytes, after the probe %d bytes%n", baseline, after);
     assertThat(after).as("heap after GC %d bytes, baseline %d bytes", after, baseline).isLessThan(baseline + HEAP_SLACK_BYTES);
   }
 
@@ -69,6 +70,7 @@ class ProbeMemoryTest {
     assertThat(awaitDisabled(id)).startsWith("made ");
     assertThat(jlive("probe", "rm", pid, id).exitCode()).isZero();
     long after = heap();
+    System.out.printf("heap after GC: baseline %d bytes, after the probe %d bytes%n", baseline, after);
     assertThat(after).as("heap after GC %d bytes, baseline %d bytes", after, baseline).isLessThan(baseline + HEAP_SLACK_BYTES);
   }
 

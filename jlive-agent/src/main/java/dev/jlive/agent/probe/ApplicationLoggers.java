@@ -42,6 +42,7 @@ final class ApplicationLoggers {
       + "java.util.logging handler of the application's)", null, null);
 
   private final Map<ClassLoader, Sink> sinks = Collections.synchronizedMap(new WeakHashMap<>());
+  private volatile Sink bootSink;
   private final System.Logger log;
 
   ApplicationLoggers(System.Logger log) {
@@ -49,7 +50,7 @@ final class ApplicationLoggers {
   }
 
   void write(ProbeSite site, ProbeEvent event) {
-    Sink sink = site.loader() == null ? julIfConfigured() : sinks.computeIfAbsent(site.loader(), this::find);
+    Sink sink = site.loader() == null ? bootSink() : sinks.computeIfAbsent(site.loader(), this::find);
     try {
       sink.write(site.probe().loggerName, "[jlive " + event.probe() + "] " + event.method() + " " + event.point() + ": "
           + event.message());
@@ -61,6 +62,17 @@ final class ApplicationLoggers {
 
   void clear() {
     sinks.clear();
+    bootSink = null;
+  }
+
+  /** For classes of the boot loader, which sees no framework: decided once, like a loader's. */
+  private Sink bootSink() {
+    Sink sink = bootSink;
+    if (sink == null) {
+      sink = julIfConfigured();
+      bootSink = sink;
+    }
+    return sink;
   }
 
   private Sink find(ClassLoader loader) {
