@@ -105,7 +105,7 @@ final class ValueRenderer {
   }
 
   private static Object tree(Object value, int depth, Rendering rendering) {
-    if (value == null || value instanceof Boolean || value instanceof Number || value instanceof Character) {
+    if (value == null || value instanceof Boolean || isBoxedNumber(value) || value instanceof Character) {
       return value instanceof Character ? value.toString() : value;
     }
     if (rendering.spent()) {
@@ -207,6 +207,12 @@ final class ValueRenderer {
 
   static Map<String, Object> fields(Object value) {
     return value == null ? null : fields(value, MAX_DEPTH, new Rendering());
+  }
+
+  /** A BigInteger or BigDecimal can be a megabyte of digits: those are cut as text, like strings. */
+  private static boolean isBoxedNumber(Object value) {
+    return value instanceof Integer || value instanceof Long || value instanceof Double || value instanceof Float
+        || value instanceof Short || value instanceof Byte;
   }
 
   private static boolean isJdkValue(Class<?> type) {

@@ -22,6 +22,13 @@ class ValueRendererTest {
   }
 
   @Test
+  void aHugeNumberIsCutLikeAString() {
+    java.math.BigInteger huge = java.math.BigInteger.TEN.pow(5_000);
+    assertThat(ValueRenderer.text(huge)).startsWith("1000").endsWith("\u2026(+4801 chars)");
+    assertThat(ValueRenderer.tree(42L)).isEqualTo(42L);
+  }
+
+  @Test
   void collectionsArraysAndMapsAreCutAndMarked() {
     List<Integer> many = new ArrayList<>();
     for (int i = 0; i < 25; i++) {
