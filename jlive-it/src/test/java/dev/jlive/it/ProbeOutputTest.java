@@ -42,8 +42,24 @@ class ProbeOutputTest {
   }
 
   @Test
-  void withoutAFrameworkLogProbeLinesGoToJavaUtilLogging() throws Exception {
+  void withoutAFrameworkLogProbeLinesStayOffTheApplicationsStderr() throws Exception {
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(ProbeTargetApp.class).start()) {
+      String pid = Long.toString(app.pid());
+      assertThat(jlive("probe", "add", pid, ProbeTargetApp.Calculator.class.getName() + "#add(int,int)", "--log", "{a}+{b}",
+          "--rate", "100000").exitCode()).isZero();
+      // Events are published on the calling thread: once the app answers, every line that was to be written was.
+      assertThat(app.ask("add 2000", "add done")).isEqualTo("add done sum=2001000");
+      assertThat(jlive("tail", pid, "p1", "--last", "1", "--count", "1", "--timeout", "20s").stdout()).contains("1999+1");
+      assertThat(app.stderr()).singleElement().asString().startsWith("jlive agent ");
+    }
+  }
+
+  @Test
+  void whenTheApplicationConfiguredJavaUtilLoggingLogProbeLinesGoThroughIt() throws Exception {
+    Path config = Artifacts.work().resolve("logging-" + System.nanoTime() + ".properties");
+    Files.writeString(config, "handlers=java.util.logging.ConsoleHandler\n.level=INFO\n");
+    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").jvmArg("-Djava.util.logging.config.file=" + config)
+        .main(ProbeTargetApp.class).start()) {
       String pid = Long.toString(app.pid());
       assertThat(jlive("probe", "add", pid, ProbeTargetApp.Calculator.class.getName() + "#divide", "--log", "{dividend}/{divisor}")
           .exitCode()).isZero();

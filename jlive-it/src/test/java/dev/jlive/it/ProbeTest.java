@@ -215,7 +215,7 @@ class ProbeTest {
   void aProbeOverItsHitLimitDisablesItselfAndTheAppGoesOn() throws Exception {
     String id = add(CALCULATOR + "#add(int,int)", "--log", "{a}", "--max-hits", "3");
     assertThat(app.ask("add 10", "add done")).isEqualTo("add done sum=55");
-    assertThat(awaitDisabled(id)).isEqualTo("reached its limit of 3 calls");
+    assertThat(awaitDisabled(id)).startsWith("reached its limit of 3 calls; ").contains("--max-hits");
     assertThat(tail(id, 3)).hasSize(3);
   }
 
@@ -223,7 +223,7 @@ class ProbeTest {
   void aProbeExpiresAfterItsTimeToLive() throws Exception {
     String id = add(CALCULATOR + "#add(int,int)", "--metrics", "--ttl", "1s");
     app.ask("add 1", "add done");
-    assertThat(awaitDisabled(id)).isEqualTo("expired after its time to live of 1 s");
+    assertThat(awaitDisabled(id)).startsWith("expired after its time to live of 1 s; ").contains("--ttl");
     assertThat(app.ask("add 4", "add done")).isEqualTo("add done sum=10");
   }
 
@@ -247,7 +247,7 @@ class ProbeTest {
       assertThat(app.ask("add 300", "add done")).isEqualTo("add done sum=45150");
       return state(id).get("state").equals("disabled");
     });
-    assertThat((String) state(id).get("reason")).matches("used [\\d.]+% of a CPU over [\\d.]+ s, above its cap of 1.0%");
+    assertThat((String) state(id).get("reason")).matches("used [\\d.]+% of a CPU over [\\d.]+ s, above its cap of 1.0%; .*--sample.*--cpu");
   }
 
   @Test

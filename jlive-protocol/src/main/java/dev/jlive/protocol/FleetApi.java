@@ -16,7 +16,9 @@ package dev.jlive.protocol;
  *   {"process": id, "desiredVersion": last seen or -1, "waitMillis": how long to hold the poll,
  *    "changes": {changeId: {"state": applied|waiting|failed|reverted, "message", "localId"}},
  *    "metrics": {changeId: the agent's /v1/metrics entry for that probe},
- *    "events": [{"change": changeId, ...the agent's event JSON}]}     (only events new since the last sync)
+ *    "events": [{"change": changeId, ...the agent's event JSON}],    (only events new since the last sync,
+ *                                                                      at most 500 and 1 MB; more follow)
+ *    "eventsDropped": n}                                               (events too large for any sync; optional)
  *   -> {"desiredVersion": n, "unchanged": true}                        when the agent is up to date, or
  *   -> {"desiredVersion": n, "changes": [{"id", "kind": probe|patch, "spec": {...}, "author", "createdAt"}]}
  *   The controller answers at once when the desired state differs from desiredVersion, else holds the

@@ -4,9 +4,11 @@ import dev.jlive.agent.AgentContext;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.Json;
 import dev.jlive.protocol.Version;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,12 @@ public final class FleetLink {
   static final long MIN_BACKOFF_MILLIS = 500;
   static final long MAX_BACKOFF_MILLIS = 10_000;
   static final int MAX_EVENTS_PER_SYNC = 500;
+  /**
+   * The events' share of one sync body, as JSON: far under the controller's limit on a request
+   * (16 MB), so that a sync is never refused for its size (and then retried with the same events,
+   * forever), and the agent never builds more than this for the fleet at once.
+   */
+  static final int MAX_EVENT_BYTES_PER_SYNC = 1 << 20;
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final int READ_MARGIN_MILLIS = 15_000;
   private static final int STOP_TIMEOUT_MILLIS = 1_000;
@@ -239,6 +247,10 @@ public final class FleetLink {
     Map<String, Object> report = reconciler.report();
     EventBatch events = events();
     Map<String, Object> body = syncBody(report, reconciler.metrics(), events.events(), waitMillis);
+    if (events.dropped() > 0) {
+      // Events too large for any sync: the controller learns how many it will never see.
+      body.put("eventsDropped", events.dropped());
+    }
     Map<String, Object> answer = client.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, (int) waitMillis + READ_MARGIN_MILLIS);
     connected = true;
     lastError = null;
@@ -285,39 +297,62 @@ public final class FleetLink {
     return body;
   }
 
-  /** Events of the fleet's probes since the last sync, tagged with their change, at most {@link #MAX_EVENTS_PER_SYNC}. */
   private EventBatch events() {
-    Map<String, String> fleetIds = reconciler.fleetIdsByLocalId();
+    EventBatch batch = eventPage(reconciler.fleetIdsByLocalId(), target, eventCursor, MAX_EVENTS_PER_SYNC, MAX_EVENT_BYTES_PER_SYNC);
+    if (batch.dropped() > 0) {
+      log.log(System.Logger.Level.WARNING, "{0} probe events were each larger than a sync may carry ({1} bytes) and were not sent",
+          Long.toString(batch.dropped()), Integer.toString(MAX_EVENT_BYTES_PER_SYNC));
+    }
+    return batch;
+  }
+
+  /**
+   * One page of the fleet's probes' events after {@code cursor}, tagged with their change: at most
+   * {@code maxEvents} events and {@code maxBytes} bytes of JSON. The rest waits for the next sync
+   * ({@code more}); an event larger than a whole page on its own is dropped and counted.
+   */
+  static EventBatch eventPage(Map<String, String> fleetIds, FleetTarget target, long cursor, int maxEvents, int maxBytes) {
     List<Map<String, Object>> tagged = new ArrayList<>();
-    long cursor = eventCursor;
     if (fleetIds.isEmpty()) {
       // Nothing of the fleet's can have fired: skip what the local probes logged.
-      return new EventBatch(tagged, target.nextEventSequence() - 1, false);
+      return new EventBatch(tagged, target.nextEventSequence() - 1, false, 0);
     }
+    long bytes = 0;
+    long dropped = 0;
     for (int round = 0; round < 20; round++) {
       FleetTarget.Events slice = target.events(cursor, 1000);
       for (Map<String, Object> event : slice.events()) {
         String fleetId = fleetIds.get(String.valueOf(event.get("probe")));
         if (fleetId != null) {
-          if (tagged.size() == MAX_EVENTS_PER_SYNC) {
-            return new EventBatch(tagged, cursor, true);
+          if (tagged.size() == maxEvents) {
+            return new EventBatch(tagged, cursor, true, dropped);
           }
           Map<String, Object> copy = new LinkedHashMap<>();
           copy.put("change", fleetId);
           copy.putAll(event);
-          tagged.add(copy);
+          // The comma between events, and the event as the body will carry it.
+          long size = 1 + Json.write(copy).getBytes(StandardCharsets.UTF_8).length;
+          if (size > maxBytes) {
+            dropped++;
+          } else if (bytes + size > maxBytes) {
+            return new EventBatch(tagged, cursor, true, dropped);
+          } else {
+            bytes += size;
+            tagged.add(copy);
+          }
         }
         cursor = ((Number) event.get("seq")).longValue();
       }
       cursor = Math.max(cursor, slice.last());
       if (slice.events().size() < 1000) {
-        return new EventBatch(tagged, cursor, false);
+        return new EventBatch(tagged, cursor, false, dropped);
       }
     }
-    return new EventBatch(tagged, cursor, true);
+    return new EventBatch(tagged, cursor, true, dropped);
   }
 
-  private record EventBatch(List<Map<String, Object>> events, long cursor, boolean more) {}
+  /** A page of events, the cursor after it, whether more are waiting, and how many were too large to send. */
+  record EventBatch(List<Map<String, Object>> events, long cursor, boolean more, long dropped) {}
 
   private static String hostName() {
     String env = System.getenv("HOSTNAME");

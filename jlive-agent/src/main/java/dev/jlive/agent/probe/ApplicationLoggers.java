@@ -7,9 +7,12 @@ import java.util.WeakHashMap;
 
 /**
  * Writes log probe lines through the logging framework the application itself uses, found from
- * the probed class's loader: SLF4J, else Log4j 2, else {@code java.util.logging}. The lines then
- * land in the application's log pipeline (files, shipping, alerting), under the logger name
- * {@code jlive.probe.<id>}.
+ * the probed class's loader: SLF4J, else Log4j 2, else {@code java.util.logging} if the
+ * application configured it (a handler of its own, or a configuration file or class). The lines
+ * then land in the application's log pipeline (files, shipping, alerting), under the logger name
+ * {@code jlive.probe.<id>}. With none of these, the lines stay in jlive's own event stream
+ * ({@code jlive tail}, the fleet, JFR): JUL's default root handler would print every line on the
+ * application's stderr, which the agent must not write to.
  *
  * <p>The framework is looked up by reflection once per class loader (weakly keyed, cleared on
  * stop, so no application loader is pinned); jlive never bundles or configures one.
@@ -22,6 +25,9 @@ final class ApplicationLoggers {
     }
 
     void write(String loggerName, String line) throws ReflectiveOperationException {
+      if (getLogger == null) {
+        return;
+      }
       Object logger = loggers.get(loggerName);
       if (logger == null) {
         logger = getLogger.invoke(null, loggerName);
@@ -32,8 +38,11 @@ final class ApplicationLoggers {
   }
 
   private static final Sink JUL = julSink();
+  private static final Sink EVENT_STREAM_ONLY = new Sink("jlive's event stream only (no logging framework or "
+      + "java.util.logging handler of the application's)", null, null);
 
   private final Map<ClassLoader, Sink> sinks = Collections.synchronizedMap(new WeakHashMap<>());
+  private volatile Sink bootSink;
   private final System.Logger log;
 
   ApplicationLoggers(System.Logger log) {
@@ -41,7 +50,7 @@ final class ApplicationLoggers {
   }
 
   void write(ProbeSite site, ProbeEvent event) {
-    Sink sink = site.loader() == null ? JUL : sinks.computeIfAbsent(site.loader(), this::find);
+    Sink sink = site.loader() == null ? bootSink() : sinks.computeIfAbsent(site.loader(), this::find);
     try {
       sink.write(site.probe().loggerName, "[jlive " + event.probe() + "] " + event.method() + " " + event.point() + ": "
           + event.message());
@@ -53,6 +62,17 @@ final class ApplicationLoggers {
 
   void clear() {
     sinks.clear();
+    bootSink = null;
+  }
+
+  /** For classes of the boot loader, which sees no framework: decided once, like a loader's. */
+  private Sink bootSink() {
+    Sink sink = bootSink;
+    if (sink == null) {
+      sink = julIfConfigured();
+      bootSink = sink;
+    }
+    return sink;
   }
 
   private Sink find(ClassLoader loader) {
@@ -61,10 +81,45 @@ final class ApplicationLoggers {
       sink = tryFramework(loader, "log4j2", "org.apache.logging.log4j.LogManager", "org.apache.logging.log4j.Logger");
     }
     if (sink == null) {
-      sink = JUL;
+      sink = julIfConfigured();
     }
     log.log(System.Logger.Level.INFO, "log probes in classes of {0} write to {1}", loader, sink.framework());
     return sink;
+  }
+
+  private static Sink julIfConfigured() {
+    return julConfigured() ? JUL : EVENT_STREAM_ONLY;
+  }
+
+  /**
+   * Whether the application set up {@code java.util.logging} itself: a configuration file or class
+   * named on the command line, a handler on any logger but the root, or a root handler other than
+   * the default {@code ConsoleHandler} with its default formatter.
+   */
+  static boolean julConfigured() {
+    if (System.getProperty("java.util.logging.config.file") != null
+        || System.getProperty("java.util.logging.config.class") != null) {
+      return true;
+    }
+    java.util.logging.LogManager manager = java.util.logging.LogManager.getLogManager();
+    for (java.util.Enumeration<String> names = manager.getLoggerNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      java.util.logging.Logger logger = manager.getLogger(name);
+      if (logger == null) {
+        continue;
+      }
+      java.util.logging.Handler[] handlers = logger.getHandlers();
+      boolean onlyTheDefault = name.isEmpty() && handlers.length == 1 && isDefaultConsole(handlers[0]);
+      if (handlers.length > 0 && !onlyTheDefault) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isDefaultConsole(java.util.logging.Handler handler) {
+    return handler.getClass() == java.util.logging.ConsoleHandler.class
+        && handler.getFormatter() != null && handler.getFormatter().getClass() == java.util.logging.SimpleFormatter.class;
   }
 
   private static Sink tryFramework(ClassLoader loader, String name, String factoryClass, String loggerClass) {

@@ -55,9 +55,15 @@ final class Probe {
   final LongAdder sampledOut = new LongAdder();
   private final AtomicInteger failures = new AtomicInteger();
   private volatile String lastFailure;
+  /** CPU time of the probe's own work, estimated from samples ({@link CpuSampler}). */
   final LongAdder ownNanos = new LongAdder();
+  /** Events still to be handled before the CPU budget starts charging: the one-time set-up's. */
+  final AtomicInteger unchargedEvents = new AtomicInteger(CpuSampler.WARM_UP_EVENTS);
   private final AtomicLong dropWindowStart;
   private final AtomicLong dropsInWindow = new AtomicLong();
+  /** Bytes of events made within the current second, against {@link EventLog#probeBytesPerSecond}. */
+  private final AtomicLong bytesWindowStart;
+  private final AtomicLong bytesInWindow = new AtomicLong();
   /** A power of two minus one: a thread reports its drops to the overflow window every (mask + 1) drops. */
   private final long dropBatchMask;
   /** For {@link ThreadCells.Cell#sample}: one in {@code spec.timeOneIn()}. */
@@ -80,6 +86,7 @@ final class Probe {
     this.expiresAtNanos = now + spec.timeToLive().toNanos();
     this.limiter = new RateLimiter(spec.ratePerSecond(), now);
     this.dropWindowStart = new AtomicLong(now);
+    this.bytesWindowStart = new AtomicLong(now);
     // Batches small against the overflow threshold (1/16 of it), so that the check stays within about 6% per thread.
     long batch = Long.highestOneBit(Math.max(1, Math.min(MAX_DROP_BATCH, (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond() / 16)));
     this.dropBatchMask = batch - 1;
@@ -121,7 +128,7 @@ final class Probe {
     cell.hit();
     if (maxHits > 0 && hitsForLimit.incrementAndGet() > maxHits) {
       // An exact cut-off needs one shared counter: only probes with a hit budget pay its atomic add.
-      disable("reached its limit of " + spec.maxHits() + " calls");
+      disable("reached its limit of " + spec.maxHits() + " calls; add it again with a higher --max-hits to see more");
       return null;
     }
     return cell;
@@ -155,7 +162,7 @@ final class Probe {
       return false;
     }
     if (now - expiresAtNanos > 0) {
-      disable("expired after its time to live of " + describe(spec.timeToLive()));
+      disable(expired());
       return false;
     }
     if (!limiter.tryAcquire(now)) {
@@ -178,28 +185,86 @@ final class Probe {
     long inWindow = dropsInWindow.addAndGet(drops);
     if (inWindow > (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond()) {
       disable("ran over its rate limit of " + spec.ratePerSecond() + " events/s more than " + RATE_OVERFLOW_FACTOR
-          + "-fold (" + inWindow + " events dropped within a second)");
+          + "-fold (" + inWindow + " events dropped within a second); act on fewer calls with --sample N or --when, "
+          + "or raise --rate");
     }
+  }
+
+  private String expired() {
+    return "expired after its time to live of " + describe(spec.timeToLive()) + "; add it again with a longer --ttl";
+  }
+
+  /**
+   * Charges an event's estimated size to this second's window; a probe that makes more than
+   * {@code boundPerSecond} bytes of events a second turns itself off.
+   *
+   * @return false when the event is not to be kept: the probe just went over its bound
+   */
+  boolean madeEvent(long bytes, long now, long boundPerSecond) {
+    long windowStart = bytesWindowStart.get();
+    if (now - windowStart > 1_000_000_000L && bytesWindowStart.compareAndSet(windowStart, now)) {
+      bytesInWindow.set(0);
+    }
+    long inWindow = bytesInWindow.addAndGet(bytes);
+    if (inWindow > boundPerSecond) {
+      disable("made " + mebibytes(inWindow) + " of events within a second, above its bound of " + mebibytes(boundPerSecond)
+          + "/s (the agent keeps " + mebibytes(2 * boundPerSecond) + " of events in all); log smaller values "
+          + "(a field or a length rather than the whole object), or act on fewer calls with --sample N, --rate N or --when");
+      return false;
+    }
+    return true;
+  }
+
+  private static String mebibytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024.0));
   }
 
   /** Records a failure of the probe's own code; too many turn the probe off. */
   void failed(Throwable failure) {
-    lastFailure = failure.toString();
+    failed(failure.toString(), "its code failed " + MAX_FAILURES + " times; last: " + failure);
+  }
+
+  /**
+   * Records that the {@code --when} condition threw; too many turn the probe off with a reason
+   * that says which exception, where, and the types of the arguments it saw (a null argument is
+   * the usual cause).
+   */
+  void conditionFailed(Throwable failure, String method, Object[] args) {
+    StackTraceElement[] frames = failure.getStackTrace();
+    String where = frames.length == 0 ? "" : " at " + frames[0];
+    String text = ValueRenderer.throwable(failure);
+    failed(text, "its condition '" + spec.when() + "' threw " + MAX_FAILURES + " times; last: " + text + where + ", in " + method
+        + " called with " + argumentTypes(args) + "; guard it (e.g. 'x != null && ...') or fix the expression");
+  }
+
+  private void failed(String failure, String reason) {
+    lastFailure = failure;
     if (failures.incrementAndGet() >= MAX_FAILURES) {
-      disable("its code failed " + MAX_FAILURES + " times; last: " + failure);
+      disable(reason);
     }
+  }
+
+  private static String argumentTypes(Object[] args) {
+    if (args == null) {
+      return "no arguments";
+    }
+    List<String> types = new ArrayList<>();
+    for (Object arg : args) {
+      types.add(arg == null ? "null" : arg.getClass().getName());
+    }
+    return "(" + String.join(", ", types) + ")";
   }
 
   /** Checks the budgets that need a clock: expiry for probes that emit nothing, and the CPU share. */
   void checkBudget(long now, long ownNanosInWindow, long windowNanos) {
     if (now - expiresAtNanos > 0) {
-      disable("expired after its time to live of " + describe(spec.timeToLive()));
+      disable(expired());
       return;
     }
     double percent = 100.0 * ownNanosInWindow / Math.max(1, windowNanos);
     if (percent > spec.cpuPercent()) {
-      disable(String.format(Locale.ROOT, "used %.1f%% of a CPU over %.1f s, above its cap of %.1f%%", percent,
-          windowNanos / 1e9, spec.cpuPercent()));
+      disable(String.format(Locale.ROOT, "used %.1f%% of a CPU over %.1f s, above its cap of %.1f%%; act on fewer calls "
+          + "with --sample N, --rate N or --when, or raise the cap with --cpu", percent, windowNanos / 1e9, spec.cpuPercent()));
     }
   }
 

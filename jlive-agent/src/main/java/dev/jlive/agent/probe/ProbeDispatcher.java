@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
 final class ProbeDispatcher extends JLiveBridge.Dispatcher {
   private static final int CALLER_DEPTH = 6;
   private static final int CAPTURE_STACK_DEPTH = 20;
+  /** A log line's bound, whatever its template joins: each value in it is bounded already. */
+  static final int MAX_MESSAGE = 8_192;
 
   private volatile ProbeSite[] sites = new ProbeSite[64];
   private final EventLog events;
@@ -231,7 +233,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
           return;
         }
       } catch (Throwable failure) {
-        probe.failed(failure);
+        probe.conditionFailed(failure, site.method(), call.args());
         return;
       }
     }
@@ -241,10 +243,10 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     emitNow(site, call);
   }
 
-  /** Emits an event the budgets let through; its own time counts against the probe's CPU share. */
+  /** Emits an event the budgets let through; its own CPU time counts against the probe's CPU share. */
   private void emitNow(ProbeSite site, ProbeCall call) {
     Probe probe = site.probe();
-    long start = System.nanoTime();
+    long start = CpuSampler.start(probe);
     try {
       switch (probe.spec.kind()) {
         case LOG -> emit(site, call, site.template().render(call), null);
@@ -253,11 +255,10 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
           // Counting kinds never come through here.
         }
       }
-      probe.emitted.increment();
     } catch (Throwable failure) {
       probe.failed(failure);
     } finally {
-      probe.ownNanos.add(System.nanoTime() - start);
+      CpuSampler.stop(probe, start);
     }
   }
 
@@ -265,13 +266,19 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     Probe probe = site.probe();
     String thread = Thread.currentThread().getName();
     String point = call.point().name().toLowerCase(java.util.Locale.ROOT);
-    ProbeEvent event = events.append(sequence -> new ProbeEvent(sequence, probe.id, System.currentTimeMillis(), thread,
-        site.method(), point, message, data));
+    String kept = message == null ? null : ValueRenderer.cut(message, MAX_MESSAGE);
+    int size = EventLog.estimate(thread, site.method(), kept, data);
+    if (!probe.madeEvent(size, probe.now(), events.probeBytesPerSecond())) {
+      return;
+    }
+    ProbeEvent event = events.append(size, sequence -> new ProbeEvent(sequence, probe.id, System.currentTimeMillis(), thread,
+        site.method(), point, kept, data));
+    probe.emitted.increment();
     output.publish(site, event);
   }
 
   private void recordCaller(Probe probe) {
-    long start = System.nanoTime();
+    long start = CpuSampler.start(probe);
     try {
       if (probe.spec.sampleOneIn() > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(probe.spec.sampleOneIn()) != 0) {
         probe.sampledOut.increment();
@@ -283,7 +290,7 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     } catch (Throwable failure) {
       probe.failed(failure);
     } finally {
-      probe.ownNanos.add(System.nanoTime() - start);
+      CpuSampler.stop(probe, start);
     }
   }
 

@@ -49,7 +49,7 @@ public final class ProbeEngine implements WeavingSource {
   private final ClassPipeline pipeline;
   private final ChangeLedger ledger;
   private final System.Logger log;
-  private final EventLog events = new EventLog(10_000);
+  private final EventLog events = new EventLog(10_000, EventLog.boundFor(Runtime.getRuntime().maxMemory()));
   private final ProbeOutputs outputs;
   private final ProbeDispatcher dispatcher;
   private final Map<String, Installed> probes = new ConcurrentHashMap<>();
@@ -195,6 +195,7 @@ public final class ProbeEngine implements WeavingSource {
     }
     installed.probe.deactivate();
     unweave(installed);
+    events.release(id, 0);
     ledger.update(id, ChangeLedger.State.REMOVED, why);
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("id", id);
@@ -411,6 +412,7 @@ public final class ProbeEngine implements WeavingSource {
     ledger.update(probe.id, ChangeLedger.State.DISABLED, reason);
     try {
       housekeeper.execute(() -> {
+        events.release(probe.id, EventLog.KEPT_AFTER_DISABLE_BYTES);
         Installed installed = probes.get(probe.id);
         if (installed != null) {
           synchronized (this) {

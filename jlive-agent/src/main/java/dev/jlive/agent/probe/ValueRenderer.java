@@ -11,58 +11,136 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns application values into bounded text or JSON-ready trees: strings cut, collections and
- * arrays cut, object graphs cut at a depth, cycles broken. Application {@code toString()} methods
- * are called only for JDK value types: arbitrary ones may be slow, lock, or throw.
+ * Turns application values into bounded text or JSON-ready trees: strings cut, collections,
+ * arrays and field lists cut, object graphs cut at a depth, cycles broken, and the whole of one
+ * rendering held to {@link #MAX_RENDERED_CHARS}. Whatever is cut is marked with how much was left
+ * out ({@code …(+N chars)}), so a reader never takes a cut value for the whole. The bounds hold
+ * at capture: an event never holds more of a value than this, however large the value is.
+ * Application {@code toString()} methods are called only for JDK value types: arbitrary ones may
+ * be slow, lock, or throw.
  */
 final class ValueRenderer {
   static final int MAX_STRING = 200;
   static final int MAX_ELEMENTS = 10;
+  static final int MAX_FIELDS = 32;
   static final int MAX_DEPTH = 2;
+  /** The characters of strings one rendering may hold: past it, values render as a marker. */
+  static final int MAX_RENDERED_CHARS = 4_096;
+  /** Causes of a Throwable shown after it. */
+  static final int MAX_CAUSES = 3;
+  static final String ELLIPSIS = "\u2026";
 
   private ValueRenderer() {}
 
+  /** One rendering: the objects on the current path (to break cycles) and what is left of the budget. */
+  private static final class Rendering {
+    final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
+    int charsLeft = MAX_RENDERED_CHARS;
+
+    /**
+     * Cuts text to the string bound and to what is left of the budget, and charges for it. Only
+     * the kept part is copied: a 1 MB StringBuilder costs 200 chars, not a 1 MB string.
+     */
+    String take(CharSequence text) {
+      return take(text, MAX_STRING);
+    }
+
+    String take(CharSequence text, int max) {
+      int length = text.length();
+      int keep = Math.max(0, Math.min(length, Math.min(max, charsLeft)));
+      charsLeft -= keep;
+      String kept = text.subSequence(0, keep).toString();
+      return keep == length ? kept : kept + ELLIPSIS + "(+" + (length - keep) + " chars)";
+    }
+
+    boolean spent() {
+      return charsLeft <= 0;
+    }
+  }
+
   /** Short text for a log line. */
   static String text(Object value) {
-    Object tree = tree(value, 1, new IdentityHashMap<>());
+    Object tree = tree(value, 1, new Rendering());
     return tree instanceof String s && !(value instanceof CharSequence) ? s : flatten(tree);
   }
 
   /** A tree of maps, lists, strings, numbers and booleans, for snapshots. */
   static Object tree(Object value) {
-    return tree(value, MAX_DEPTH, new IdentityHashMap<>());
+    return tree(value, MAX_DEPTH, new Rendering());
   }
 
-  private static Object tree(Object value, int depth, IdentityHashMap<Object, Boolean> seen) {
-    if (value == null || value instanceof Boolean || value instanceof Number || value instanceof Character) {
+  /** {@code text} cut to {@code max} characters, marked with how many were left out. */
+  static String cut(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max) + ELLIPSIS + "(+" + (text.length() - max) + " chars)";
+  }
+
+  /**
+   * A Throwable as {@code Type: message}, then its causes ({@code caused by ...}), at most
+   * {@link #MAX_CAUSES}: what a reader wants, where its fields would show the stack trace's arrays.
+   */
+  static String throwable(Throwable thrown) {
+    StringBuilder text = new StringBuilder(describe(thrown));
+    IdentityHashMap<Throwable, Boolean> seen = new IdentityHashMap<>();
+    seen.put(thrown, Boolean.TRUE);
+    Throwable cause = thrown.getCause();
+    for (int shown = 0; cause != null && seen.put(cause, Boolean.TRUE) == null; shown++, cause = cause.getCause()) {
+      if (shown == MAX_CAUSES) {
+        text.append("; caused by ").append(ELLIPSIS);
+        break;
+      }
+      text.append("; caused by ").append(describe(cause));
+    }
+    return text.toString();
+  }
+
+  private static String describe(Throwable thrown) {
+    String message;
+    try {
+      message = thrown.getMessage();
+    } catch (RuntimeException failed) {
+      // An application's getMessage() may fail; the type still says a lot.
+      message = "<getMessage() threw " + failed.getClass().getName() + ">";
+    }
+    return thrown.getClass().getName() + (message == null ? "" : ": " + cut(message, MAX_STRING));
+  }
+
+  private static Object tree(Object value, int depth, Rendering rendering) {
+    if (value == null || value instanceof Boolean || isBoxedNumber(value) || value instanceof Character) {
       return value instanceof Character ? value.toString() : value;
     }
+    if (rendering.spent()) {
+      return ELLIPSIS + "(output bound of " + MAX_RENDERED_CHARS + " chars reached)";
+    }
     if (value instanceof CharSequence text) {
-      return cut(text.toString());
+      return rendering.take(text);
     }
     if (value instanceof Enum<?> e) {
       return e.name();
     }
+    if (value instanceof Throwable thrown) {
+      // Bounded by throwable() itself: each message is cut, and the causes are counted.
+      return rendering.take(throwable(thrown), Integer.MAX_VALUE);
+    }
     Class<?> type = value.getClass();
     if (isJdkValue(type)) {
-      return cut(String.valueOf(value));
+      return rendering.take(String.valueOf(value));
     }
-    if (seen.containsKey(value)) {
+    if (rendering.seen.containsKey(value)) {
       return "<cycle " + type.getSimpleName() + ">";
     }
     if (depth <= 0) {
       return "<" + type.getName() + ">";
     }
-    seen.put(value, Boolean.TRUE);
+    rendering.seen.put(value, Boolean.TRUE);
     try {
       if (type.isArray()) {
         List<Object> items = new ArrayList<>();
         int length = Array.getLength(value);
         for (int i = 0; i < Math.min(length, MAX_ELEMENTS); i++) {
-          items.add(tree(Array.get(value, i), depth - 1, seen));
+          items.add(tree(Array.get(value, i), depth - 1, rendering));
         }
         if (length > MAX_ELEMENTS) {
-          items.add("... " + (length - MAX_ELEMENTS) + " more");
+          items.add(ELLIPSIS + "(+" + (length - MAX_ELEMENTS) + " elements)");
         }
         return items;
       }
@@ -71,10 +149,10 @@ final class ValueRenderer {
         int count = 0;
         for (Object item : collection) {
           if (count++ == MAX_ELEMENTS) {
-            items.add("... " + (collection.size() - MAX_ELEMENTS) + " more");
+            items.add(ELLIPSIS + "(+" + (collection.size() - MAX_ELEMENTS) + " elements)");
             break;
           }
-          items.add(tree(item, depth - 1, seen));
+          items.add(tree(item, depth - 1, rendering));
         }
         return items;
       }
@@ -83,26 +161,31 @@ final class ValueRenderer {
         int count = 0;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
           if (count++ == MAX_ELEMENTS) {
-            entries.put("...", (map.size() - MAX_ELEMENTS) + " more");
+            entries.put(ELLIPSIS, "+" + (map.size() - MAX_ELEMENTS) + " entries");
             break;
           }
-          entries.put(String.valueOf(tree(entry.getKey(), 1, seen)), tree(entry.getValue(), depth - 1, seen));
+          entries.put(String.valueOf(tree(entry.getKey(), 1, rendering)), tree(entry.getValue(), depth - 1, rendering));
         }
         return entries;
       }
-      return fields(value, depth, seen);
+      return fields(value, depth, rendering);
     } finally {
-      seen.remove(value);
+      rendering.seen.remove(value);
     }
   }
 
   /** The instance fields of an object, its class's and its superclasses', as far as access allows. */
-  static Map<String, Object> fields(Object value, int depth, IdentityHashMap<Object, Boolean> seen) {
+  private static Map<String, Object> fields(Object value, int depth, Rendering rendering) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("@type", value.getClass().getName());
+    int left = 0;
     for (Class<?> type = value.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
       for (Field field : type.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) || fields.containsKey(field.getName())) {
+          continue;
+        }
+        if (fields.size() > MAX_FIELDS) {
+          left++;
           continue;
         }
         if (!field.trySetAccessible()) {
@@ -110,17 +193,26 @@ final class ValueRenderer {
           continue;
         }
         try {
-          fields.put(field.getName(), tree(field.get(value), depth - 1, seen));
+          fields.put(field.getName(), tree(field.get(value), depth - 1, rendering));
         } catch (IllegalAccessException e) {
           fields.put(field.getName(), "<not accessible>");
         }
       }
     }
+    if (left > 0) {
+      fields.put(ELLIPSIS, "+" + left + " fields");
+    }
     return fields;
   }
 
   static Map<String, Object> fields(Object value) {
-    return value == null ? null : fields(value, MAX_DEPTH, new IdentityHashMap<>());
+    return value == null ? null : fields(value, MAX_DEPTH, new Rendering());
+  }
+
+  /** A BigInteger or BigDecimal can be a megabyte of digits: those are cut as text, like strings. */
+  private static boolean isBoxedNumber(Object value) {
+    return value instanceof Integer || value instanceof Long || value instanceof Double || value instanceof Float
+        || value instanceof Short || value instanceof Byte;
   }
 
   private static boolean isJdkValue(Class<?> type) {
@@ -128,10 +220,6 @@ final class ValueRenderer {
     return name.startsWith("java.time.") || name.equals("java.util.UUID") || name.startsWith("java.math.")
         || name.equals("java.net.URI") || name.equals("java.net.URL") || name.startsWith("java.nio.file.")
         || name.equals("java.util.Optional") || name.equals("java.util.Locale");
-  }
-
-  private static String cut(String text) {
-    return text.length() <= MAX_STRING ? text : text.substring(0, MAX_STRING) + "...(" + text.length() + " chars)";
   }
 
   private static String flatten(Object tree) {

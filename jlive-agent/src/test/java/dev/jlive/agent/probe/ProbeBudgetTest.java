@@ -13,7 +13,7 @@ class ProbeBudgetTest {
   private final CoarseClock clock = new CoarseClock(() -> false);
   private final List<String> disabledFor = new ArrayList<>();
   private final List<ProbeEvent> published = new ArrayList<>();
-  private final EventLog events = new EventLog(100);
+  private final EventLog events = new EventLog(100, EventLog.MIN_BYTES);
   private final ProbeDispatcher dispatcher = new ProbeDispatcher(events, (site, event) -> published.add(event), null);
 
   private Probe probe(Map<String, Object> body) {
@@ -37,8 +37,8 @@ class ProbeBudgetTest {
       dispatcher.timedEnter(0);
     }
     assertThat(probe.isActive()).isFalse();
-    assertThat(probe.disabledReason()).isEqualTo("reached its limit of 3 calls");
-    assertThat(disabledFor).containsExactly("reached its limit of 3 calls");
+    assertThat(probe.disabledReason()).isEqualTo("reached its limit of 3 calls; add it again with a higher --max-hits to see more");
+    assertThat(disabledFor).containsExactly(probe.disabledReason());
     // The fourth call was counted, then refused; the fifth found the probe off.
     assertThat(probe.hits()).isEqualTo(4L);
   }
@@ -110,7 +110,8 @@ class ProbeBudgetTest {
       dispatcher.admit(4);
     }
     assertThat(probe.isActive()).isFalse();
-    assertThat(probe.disabledReason()).isEqualTo("ran over its rate limit of 1 events/s more than 10-fold (11 events dropped within a second)");
+    assertThat(probe.disabledReason()).startsWith("ran over its rate limit of 1 events/s more than 10-fold (11 events dropped within a second); ")
+        .contains("--sample", "--rate");
     assertThat(probe.dropped()).isEqualTo(11L);
   }
 
@@ -139,7 +140,7 @@ class ProbeBudgetTest {
     assertThat(dispatcher.admit(6)).isEqualTo(ProbeDispatcher.ADMITTED);
     clock.set(clock.nanos() + 1_000_000_001L);
     assertThat(dispatcher.admit(6)).isZero();
-    assertThat(probe.disabledReason()).isEqualTo("expired after its time to live of 1 s");
+    assertThat(probe.disabledReason()).isEqualTo("expired after its time to live of 1 s; add it again with a longer --ttl");
   }
 
   @Test

@@ -5,9 +5,7 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +26,8 @@ import java.util.function.Consumer;
 public final class AgentSessions implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
   private static final int EVENTS_KEPT = 200;
+  /** Half of ZooKeeper's default limit on a node's data (jute.maxbuffer, 1 MB): the events node always fits. */
+  private static final long EVENT_BYTES_KEPT = 512 * 1024;
   private static final long MAX_WAIT_MILLIS = 30_000;
 
   private final FleetStore store;
@@ -170,17 +170,15 @@ public final class AgentSessions implements AutoCloseable {
     report.put("metrics", body.getOrDefault("metrics", Map.of()));
     String text = Json.write(report);
     List<Object> events = body.get("events") instanceof List<?> list ? new ArrayList<>(list) : List.of();
+    long droppedByAgent = body.get("eventsDropped") instanceof Number number ? Math.max(0, number.longValue()) : 0;
     synchronized (lease) {
       if (!text.equals(lease.reportKept)) {
         lease.reportKept = text;
         report.put("at", java.time.Instant.now().toString());
         lease.reportToWrite = report;
       }
-      if (!events.isEmpty()) {
-        events.forEach(lease.events::addLast);
-        while (lease.events.size() > EVENTS_KEPT) {
-          lease.events.removeFirst();
-        }
+      if (!events.isEmpty() || droppedByAgent > 0) {
+        lease.events.add(events, droppedByAgent);
         lease.eventsToWrite = true;
       }
       if ((lease.reportToWrite != null || lease.eventsToWrite) && !lease.writing) {
@@ -194,9 +192,11 @@ public final class AgentSessions implements AutoCloseable {
     while (true) {
       Map<String, Object> report;
       List<Object> events;
+      long dropped;
       synchronized (lease) {
         report = lease.reportToWrite;
-        events = lease.eventsToWrite ? new ArrayList<>(lease.events) : null;
+        events = lease.eventsToWrite ? lease.events.list() : null;
+        dropped = lease.events.dropped();
         lease.reportToWrite = null;
         lease.eventsToWrite = false;
         if ((report == null && events == null) || leases.get(lease.id) != lease) {
@@ -209,7 +209,7 @@ public final class AgentSessions implements AutoCloseable {
           store.putEphemeral(lease.service, "reports", lease.id, report);
         }
         if (events != null) {
-          store.putEphemeral(lease.service, "events", lease.id, Map.of("events", events));
+          store.putEphemeral(lease.service, "events", lease.id, Map.of("events", events, "dropped", dropped));
         }
       } catch (JLiveException storeDown) {
         // Kept in memory: the next sync of this process schedules the write again.
@@ -328,7 +328,7 @@ public final class AgentSessions implements AutoCloseable {
     final String service;
     final String id;
     final Map<String, String> labels;
-    final Deque<Object> events = new ArrayDeque<>();
+    final KeptEvents events = new KeptEvents(EVENTS_KEPT, EVENT_BYTES_KEPT);
     volatile long lastSeenNanos = System.nanoTime();
     String reportKept;
     Map<String, Object> reportToWrite;
