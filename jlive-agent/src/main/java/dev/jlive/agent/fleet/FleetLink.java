@@ -58,6 +58,8 @@ public final class FleetLink {
   private volatile String lastError;
   private volatile long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private volatile long desiredVersion = -1;
+  /** The last sync body sent, without its events: what keep-alives repeat while changes are applied. */
+  private volatile Map<String, Object> lastReportBody;
   private long eventCursor;
   private long lastUnknownProcessNanos = System.nanoTime() - 2 * MAX_BACKOFF_MILLIS * 1_000_000L;
 
@@ -252,6 +254,7 @@ public final class FleetLink {
       body.put("eventsDropped", events.dropped());
     }
     Map<String, Object> answer = client.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, (int) waitMillis + READ_MARGIN_MILLIS);
+    rememberReport(body);
     connected = true;
     lastError = null;
     reconciler.reported(report);
@@ -265,7 +268,7 @@ public final class FleetLink {
           desired.add((Map<String, Object>) map);
         }
       }
-      reconciler.reconcile(desired, version, this::reportWaiting, () -> running);
+      reconcileKeepingAlive(desired, version);
       desiredVersion = version;
       return 0;
     }
@@ -277,11 +280,84 @@ public final class FleetLink {
   private void reportWaiting(String changeId) {
     Map<String, Object> report = reconciler.report();
     try {
-      client.post(FleetApi.SYNC, syncBody(report, Map.of(), List.of(), 0), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+      Map<String, Object> body = syncBody(report, Map.of(), List.of(), 0);
+      client.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+      rememberReport(body);
       reconciler.reported(report);
     } catch (IOException | RuntimeException e) {
       // The next regular sync reports the outcome; "waiting" was only a courtesy.
       log.log(System.Logger.Level.DEBUG, "could not report change " + changeId + " waiting: " + e);
+    }
+  }
+
+  /**
+   * Applies the desired changes while a second thread keeps the lease: compiling a patch and
+   * waiting for its safe point can take longer than three heartbeats on a busy host, and the
+   * controller would then drop a process that is only busy (seen in ServiceTest at load 30).
+   * The keep-alive repeats the last report, so it tells the controller nothing new or false.
+   */
+  private void reconcileKeepingAlive(List<Map<String, Object>> desired, long version) {
+    KeepAlive keepAlive = new KeepAlive();
+    keepAlive.start();
+    try {
+      reconciler.reconcile(desired, version, this::reportWaiting, () -> running);
+    } finally {
+      keepAlive.finish();
+    }
+  }
+
+  private void rememberReport(Map<String, Object> body) {
+    Map<String, Object> copy = new LinkedHashMap<>(body);
+    copy.put("events", List.of());
+    copy.put("waitMillis", 0);
+    copy.remove("eventsDropped");
+    lastReportBody = copy;
+  }
+
+  /** Repeats the last report every half heartbeat until {@link #finish}; its own client, so a stop breaks it too. */
+  private final class KeepAlive extends Thread {
+    private final ControllerClient keepAliveClient = new ControllerClient(settings.controller(), token);
+    private volatile boolean done;
+
+    KeepAlive() {
+      super("jlive-fleet-keepalive");
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      long every = Math.max(MIN_HEARTBEAT_MILLIS / 2, heartbeatMillis / 2);
+      while (!done && running) {
+        synchronized (this) {
+          try {
+            wait(every);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+        Map<String, Object> body = lastReportBody;
+        if (done || !running || body == null || process == null) {
+          continue;
+        }
+        try {
+          keepAliveClient.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+        } catch (IOException | RuntimeException e) {
+          log.log(System.Logger.Level.DEBUG, "keep-alive sync failed (the next regular sync tries again): " + e);
+        }
+      }
+    }
+
+    void finish() {
+      done = true;
+      synchronized (this) {
+        notifyAll();
+      }
+      keepAliveClient.close();
+      try {
+        join(STOP_TIMEOUT_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
