@@ -75,8 +75,10 @@ class SafepointTest {
       String code = Files.readString(vault, StandardCharsets.UTF_8);
       Path patched = write(code.replace("opened = \"v1\";", "opened = \"v2\";").replace("opened + \"v1\"", "opened + \"v2\""),
           "Vault.java");
-      CliRun patch = jlive("patch", pid, patched.toString(), "--also", "dev.jlive.it.apps.Vault#section", "--safepoint", safepoint,
-          "--json");
+      // --also only widens a quiescent safe point (immediate refuses it).
+      CliRun patch = safepoint.equals("quiescent")
+          ? jlive("patch", pid, patched.toString(), "--also", "dev.jlive.it.apps.Vault#section", "--json")
+          : jlive("patch", pid, patched.toString(), "--safepoint", "immediate", "--json");
       assertThat(patch.exitCode()).as(patch.toString()).isZero();
       if (safepoint.equals("quiescent")) {
         assertThat(patch.stdout()).contains("dev.jlive.it.apps.Vault#section").contains("dev.jlive.it.apps.Vault#open");
@@ -226,6 +228,23 @@ class SafepointTest {
     }
   }
 
+  /** A JVM whose thread dump can miss virtual threads cannot promise a quiescent swap: refused at once, nothing changed. */
+  @Test
+  void aJvmThatDoesNotTrackEveryVirtualThreadRefusesTheQuiescentPatch() throws Exception {
+    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_25).jvmArg("-Djdk.trackAllThreads=false").javaagent("").main(GateApp.class).start()) {
+      String pid = Long.toString(app.pid());
+      app.ask("load 2", "load started");
+      String original = AgentHttp.of(app.pid()).digest(GATED);
+      CliRun patch = jlive("patch", pid, gatedVersion2().toString(), "--timeout", "30s");
+      assertThat(patch.exitCode()).as(patch.toString()).isEqualTo(8);
+      assertThat(patch.stderr()).contains("cannot all be seen").contains("-Djdk.trackAllThreads=false")
+          .contains("nothing was changed");
+      assertThat(AgentHttp.of(app.pid()).digest(GATED)).isEqualTo(original);
+      assertThat(jlive("patch", pid, gatedVersion2().toString(), "--safepoint", "immediate").exitCode()).isZero();
+      app.ask("stop", "stopped");
+    }
+  }
+
   /**
    * Issue 9: stopping the agent cleared the bridge's dispatcher (with the probes) before the
    * patches were reverted, so the revert's gate counted no one and calls mixed versions.
@@ -258,6 +277,9 @@ class SafepointTest {
         assertThat(results).doesNotContain("mixed");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
             .until(() -> ClassLoaderLeakTest.liveInstances(jdk, pid, "dev.jlive.agent.launcher.CoreClassLoader"), n -> n == 0);
+        // The agent's log says when a revert at stop had to go ahead without its safe point.
+        assertThat(Files.readString(Artifacts.runtimeDir().resolve(pid + ".log"), StandardCharsets.UTF_8))
+            .contains("agent stopped").doesNotContain("without a safe point");
       } else {
         assertThat(count(results, "mixed")).as(results).isPositive();
       }
