@@ -39,6 +39,7 @@ public final class Agent {
   private final ClassPipeline pipeline;
   private final ProbeEngine probes;
   private final PatchEngine patches;
+  private final BridgeDispatcher bridge;
   private volatile ControlEndpoint endpoint;
   private volatile Path discoveryFile;
   private volatile Thread shutdownHook;
@@ -55,14 +56,17 @@ public final class Agent {
     this.ledger = new ChangeLedger(log);
     this.pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
-    this.probes = new ProbeEngine(instrumentation, pipeline, ledger, gates, log);
+    this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
     this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
+    this.bridge = new BridgeDispatcher(probes.dispatcher(), gates);
   }
 
   void start() throws IOException {
     String token = Token.load(options.tokenFile());
     pipeline.start();
     dev.jlive.agent.expression.ProbeExpressions.initialise(instrumentation);
+    // The bridge's dispatcher is the agent's: it is cleared only by JLiveBridge.release at the end of stop().
+    JLiveBridge.dispatchTo(bridge);
     probes.start();
     patches.start();
     AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, patches, this::stopLater,
@@ -76,7 +80,8 @@ public final class Agent {
     shutdownHook = new Thread(this::atJvmExit, "jlive-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     if (link != null) {
-      childJvms = new ChildJvms(instrumentation, pipeline, probes, log, agentJar, options.childOptions());
+      childJvms = new ChildJvms(instrumentation, pipeline, log, agentJar, options.childOptions());
+      bridge.routeChildCommands(childJvms::rewrite);
       childJvms.start();
       fleet = link;
       link.start();
@@ -116,16 +121,19 @@ public final class Agent {
       } catch (RuntimeException e) {
         log.log(System.Logger.Level.ERROR, "could not restore java.lang.ProcessBuilder", e);
       }
+      bridge.routeChildCommands(null);
+    }
+    // Patches first, while the bridge still routes gate calls: each revert waits for its safe
+    // point with gates that count callers. Probes go next; the bridge is cleared by release().
+    try {
+      patches.stop();
+    } catch (RuntimeException e) {
+      log.log(System.Logger.Level.ERROR, "could not revert every patch", e);
     }
     try {
       probes.stop();
     } catch (RuntimeException e) {
       log.log(System.Logger.Level.ERROR, "could not remove every probe", e);
-    }
-    try {
-      patches.stop();
-    } catch (RuntimeException e) {
-      log.log(System.Logger.Level.ERROR, "could not revert every patch", e);
     }
     pipeline.stop();
     deleteDiscoveryFile();

@@ -133,19 +133,20 @@ public final class JLiveBridge {
   // ---- the safe-point gate woven into the methods a patch changes ----
 
   /**
-   * Entry of a gated method. Waits while the gate is closed; returns true when this frame runs a
-   * version of the code that has been replaced (it then skips its body and re-invokes the method,
-   * which runs the new code).
+   * Entry of a gated method. Waits while the gate is closed. Returns null when the frame runs its
+   * body, which is also the answer to any failure and when no agent runs; otherwise the frame runs
+   * a version of the code that has been replaced: it skips its body, and its exit passes the
+   * returned re-invoker to {@link #reinvoke}, which runs the new code.
    */
-  public static boolean gateEnter(int gate, int version) {
+  public static Object gateEnter(int gate, int method, int version) {
     Dispatcher target = dispatcher;
     if (target == null) {
-      return false;
+      return null;
     }
     try {
-      return target.gateEnter(gate, version);
+      return target.gateEnter(gate, method, version);
     } catch (Throwable t) {
-      return false;
+      return null;
     }
   }
 
@@ -161,13 +162,14 @@ public final class JLiveBridge {
     }
   }
 
-  /** Calls the method again, now running its new code; what it throws is the method's own exception. */
-  public static Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable {
-    Dispatcher target = dispatcher;
-    if (target == null) {
-      throw new IllegalStateException("jlive stopped while a call waited at a safe point");
-    }
-    return target.reinvoke(gate, method, self, args);
+  /**
+   * Calls the method again, now running its new code. {@code reinvoker} is what {@link #gateEnter}
+   * returned: a {@code (Object self, Object[] args) Object} handle made when the gate was, so this
+   * needs neither the agent nor its gate any more (a detach in between cannot strand the call).
+   * What it throws is the method's own exception.
+   */
+  public static Object reinvoke(Object reinvoker, Object self, Object[] args) throws Throwable {
+    return (Object) ((java.lang.invoke.MethodHandle) reinvoker).invokeExact(self, args);
   }
 
   // ---- woven into java.lang.ProcessBuilder#start when the agent is linked to a controller ----
@@ -188,7 +190,11 @@ public final class JLiveBridge {
     }
   }
 
-  /** What the agent implements to receive probe and gate calls; the second and last bridge class. */
+  /**
+   * What the agent implements to receive probe, gate and child-JVM calls; the second and last
+   * bridge class. The agent owns one for its whole life, so gates still count callers while the
+   * patches are reverted at stop.
+   */
   public abstract static class Dispatcher {
     protected Dispatcher() {}
 
@@ -210,11 +216,10 @@ public final class JLiveBridge {
       enter(probe, self, args);
     }
 
-    public abstract boolean gateEnter(int gate, int version);
+    /** See {@link JLiveBridge#gateEnter}: null to run the body, else a re-invoker for {@link JLiveBridge#reinvoke}. */
+    public abstract Object gateEnter(int gate, int method, int version);
 
     public abstract void gateExit(int gate);
-
-    public abstract Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable;
 
     /** See {@link JLiveBridge#childCommand}; not abstract, so that a dispatcher without it leaves commands alone. */
     public java.util.List<String> childCommand(java.util.List<String> command) {

@@ -4,6 +4,7 @@ import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jlive.it.apps.GateApp;
 import dev.jlive.it.apps.IdleApp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
@@ -52,6 +53,33 @@ class ClassLoaderLeakTest {
       // The agent's threads are gone too.
       assertThat(target.ask("ping", "pong")).isEqualTo("pong");
       assertThat(target.stderr()).filteredOn(line -> line.startsWith("jlive agent")).hasSize(5);
+    }
+  }
+
+  /**
+   * Issue 9: after a patch with {@code --also}, the loader stayed: comparing two quiescence-set
+   * members with a record's generated equals left a handle typed with the agent's class in a
+   * cache of java.lang.runtime.ObjectMethods (found with a heap dump).
+   */
+  @ParameterizedTest
+  @EnumSource(Jdk.class)
+  void aPatchWithAlsoLeavesNoClassLoader(Jdk jdk) throws Exception {
+    try (TargetJvm target = TargetJvm.on(jdk).jvmArg("-XX:+EnableDynamicAgentLoading").main(GateApp.class).start()) {
+      String pid = Long.toString(target.pid());
+      target.ask("load 2", "load started");
+      for (int cycle = 1; cycle <= 2; cycle++) {
+        CliRun attach = jlive("attach", pid);
+        assertThat(attach.exitCode()).as("attach %d: %s", cycle, attach).isZero();
+        CliRun patch = jlive("patch", pid, SafepointTest.gatedVersion2().toString(), "--also", "dev.jlive.it.apps.Gated#first",
+            "--timeout", "20s");
+        assertThat(patch.exitCode()).as("patch %d: %s", cycle, patch).isZero();
+        CliRun detach = jlive("detach", pid);
+        assertThat(detach.exitCode()).as("detach %d: %s", cycle, detach).isZero();
+      }
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> liveInstances(jdk, pid, LOADER_CLASS), count -> count == 0);
+      target.ask("stop", "stopped");
+      assertThat(target.ask("results", "results")).doesNotContain("error:").doesNotContain("wrong:");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.jlive.it;
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.it.apps.GateApp;
 import dev.jlive.it.apps.IdleApp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
@@ -12,6 +13,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** ps, info, threads, classes and methods against a JVM on Java 25 with the agent attached. */
 class InspectTest {
@@ -63,6 +66,39 @@ class InspectTest {
 
     CliRun all = jlive("threads", pid, "--json");
     assertThat(all.stdout()).contains("\"name\": \"main\"").contains("\"state\": \"TIMED_WAITING\"");
+  }
+
+  /** Issue 9: jlive threads listed platform threads only; inspect commands were tested on 25 only. */
+  @ParameterizedTest
+  @EnumSource(Jdk.class)
+  void threadsListsVirtualThreadsOnJava21AndLaterAndFiltersByKind(Jdk jdk) throws Exception {
+    try (TargetJvm app = TargetJvm.on(jdk).javaagent("").main(GateApp.class).start()) {
+      String pid = Long.toString(app.pid());
+      boolean virtual = jdk.feature() >= 21;
+      app.ask("hold 3 " + (virtual ? "virtual" : "platform"), "holding 3");
+      CliRun held = jlive("threads", pid, "--grep", "held-");
+      assertThat(held.exitCode()).as(held.toString()).isZero();
+      assertThat(held.stdout()).contains("\"held-0\"").contains("dev.jlive.it.apps.Gated.hold(Gated.java:")
+          .contains("3 threads matching held-");
+      CliRun virtualOnly = jlive("threads", pid, "--virtual", "--grep", "held-");
+      CliRun platformOnly = jlive("threads", pid, "--platform", "--grep", "held-");
+      assertThat(virtualOnly.exitCode()).isZero();
+      assertThat(platformOnly.exitCode()).isZero();
+      if (virtual) {
+        assertThat(held.stdout()).contains("\"held-2\" #").contains(" virtual");
+        assertThat(virtualOnly.stdout()).contains("\"held-1\"").contains("3 virtual threads matching held-");
+        assertThat(platformOnly.stdout()).contains("0 platform threads matching held-");
+        assertThat(jlive("threads", pid, "--virtual", "--json").stdout()).contains("\"virtual\": true")
+            .doesNotContain("\"virtual\": false");
+      } else {
+        assertThat(virtualOnly.stdout()).contains("0 virtual threads matching held-");
+        assertThat(platformOnly.stdout()).contains("\"held-1\"").contains("3 platform threads matching held-");
+      }
+      CliRun both = jlive("threads", pid, "--virtual", "--platform");
+      assertThat(both.exitCode()).isEqualTo(2);
+      assertThat(both.stderr()).contains("--virtual and --platform exclude each other");
+      app.ask("release", "released");
+    }
   }
 
   @Test

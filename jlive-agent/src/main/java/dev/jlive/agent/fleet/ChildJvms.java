@@ -1,6 +1,5 @@
 package dev.jlive.agent.fleet;
 
-import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
@@ -33,7 +32,6 @@ public final class ChildJvms implements WeavingSource {
 
   private final Instrumentation instrumentation;
   private final ClassPipeline pipeline;
-  private final ProbeEngine probes;
   private final System.Logger log;
   private final String agentArgument;
   private final String agentJar;
@@ -41,11 +39,10 @@ public final class ChildJvms implements WeavingSource {
   private final boolean inheritedByEnvironment;
   private final AsmVisitorWrapper advice;
 
-  public ChildJvms(Instrumentation instrumentation, ClassPipeline pipeline, ProbeEngine probes, System.Logger log, Path agentJar,
+  public ChildJvms(Instrumentation instrumentation, ClassPipeline pipeline, System.Logger log, Path agentJar,
       String childOptions) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
-    this.probes = probes;
     this.log = log;
     this.agentJar = agentJar.toAbsolutePath().toString();
     this.agentArgument = "-javaagent:" + this.agentJar + "=" + childOptions;
@@ -60,7 +57,6 @@ public final class ChildJvms implements WeavingSource {
       // The advice, inside java.base, calls the bridge, which is in the boot loader's unnamed module.
       instrumentation.redefineModule(Object.class.getModule(), Set.of(JLiveBridge.class.getModule()), Map.of(), Map.of(),
           Set.of(), Map.of());
-      probes.routeChildCommands(this::rewrite);
       pipeline.addSource(this);
       Map<Class<?>, String> failed = pipeline.retransform(List.of(ProcessBuilder.class));
       if (!failed.isEmpty()) {
@@ -77,15 +73,18 @@ public final class ChildJvms implements WeavingSource {
   /** Restores {@code ProcessBuilder}'s original bytes. */
   public void stop() {
     pipeline.removeSource(this);
-    probes.routeChildCommands(null);
     Map<Class<?>, String> failed = pipeline.retransform(List.of(ProcessBuilder.class));
     if (!failed.isEmpty()) {
       log.log(System.Logger.Level.WARNING, "could not restore java.lang.ProcessBuilder: " + failed.values());
     }
   }
 
-  /** Called on the application's thread from {@code ProcessBuilder.start}; never throws (the bridge fences it anyway). */
-  List<String> rewrite(List<String> command) {
+  /**
+   * Called on the application's thread from {@code ProcessBuilder.start}, through the agent's
+   * bridge dispatcher, which routes to it while this is started; never throws (the bridge fences
+   * it anyway).
+   */
+  public List<String> rewrite(List<String> command) {
     if (inheritedByEnvironment) {
       return null;
     }

@@ -55,7 +55,7 @@ public final class PatchEngine implements WeavingSource {
 
   /** A patch as applied: per class, its diff. */
   private record Patch(String id, String author, Instant appliedAt, String digest, List<Class<?>> classes, List<ClassDiff> diffs,
-      String safepoint) {}
+      String safepoint, List<String> also) {}
 
   /** How long a revert waits for its safe point. */
   private static final java.time.Duration REVERT_TIMEOUT = java.time.Duration.ofSeconds(5);
@@ -147,7 +147,8 @@ public final class PatchEngine implements WeavingSource {
       report.putAll(atSafepoint(id, request, changed, classes, diffs));
     }
     String safepoint = request.immediate() ? "immediate" : "quiescent";
-    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs, safepoint));
+    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs, safepoint,
+        request.immediate() ? List.of() : List.copyOf(request.also())));
     ledger.record(id, "patch", describe(diffs) + " (" + safepoint + ", " + digest + ")", author, ChangeLedger.State.ACTIVE);
     report.put("id", id);
     return report;
@@ -170,14 +171,7 @@ public final class PatchEngine implements WeavingSource {
       List<ClassDiff> diffs) {
     List<QuiescentSwap.Member> set = members(classes, diffs);
     List<Class<?>> gated = new ArrayList<>(classes);
-    for (QuiescentSwap.Member member : alsoMembers(request.also())) {
-      if (!set.contains(member)) {
-        set.add(member);
-      }
-      if (!gated.contains(member.type())) {
-        gated.add(member.type());
-      }
-    }
+    widen(set, gated, alsoMembers(request.also()));
     java.util.function.BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
         : request.checkClass() != null ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader()) : null;
     try {
@@ -204,6 +198,18 @@ public final class PatchEngine implements WeavingSource {
       throw e;
     } catch (Exception e) {
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point failed, and nothing was changed: " + e, "see the agent log");
+    }
+  }
+
+  /** Adds the --also methods to the set, and their classes to those woven with the gate. */
+  private static void widen(List<QuiescentSwap.Member> set, List<Class<?>> gated, List<QuiescentSwap.Member> also) {
+    for (QuiescentSwap.Member member : also) {
+      if (!set.contains(member)) {
+        set.add(member);
+      }
+      if (!gated.contains(member.type())) {
+        gated.add(member.type());
+      }
     }
   }
 
@@ -303,17 +309,26 @@ public final class PatchEngine implements WeavingSource {
     if (patch.safepoint().equals("immediate")) {
       unswap(patch);
     } else {
-      // The way back needs the same guarantee as the way in: no call may run half new, half old.
+      // The way back needs the same guarantee as the way in, over the same set (--also included):
+      // no call may run half new, half old.
+      List<QuiescentSwap.Member> set = members(patch.classes(), patch.diffs());
+      List<Class<?>> gated = new ArrayList<>(patch.classes());
       try {
-        safepointReport = swapper.run(members(patch.classes(), patch.diffs()), null, REVERT_TIMEOUT, new QuiescentSwap.Actions() {
+        widen(set, gated, alsoMembers(patch.also()));
+      } catch (JLiveException e) {
+        log.log(System.Logger.Level.WARNING, "reverting " + id + " with the changed methods only: " + e.getMessage());
+      }
+      try {
+        safepointReport = swapper.run(set, null, REVERT_TIMEOUT, new QuiescentSwap.Actions() {
           @Override
           public void reweave() throws Exception {
-            pipeline.retransformTogether(patch.classes());
+            pipeline.retransformTogether(gated);
           }
 
           @Override
           public void swap() {
-            unswap(patch);
+            // The --also classes are rewoven too: their gate must carry the new version.
+            unswap(patch, gated);
           }
         });
       } catch (SafepointTimeout timeout) {
@@ -339,12 +354,19 @@ public final class PatchEngine implements WeavingSource {
     return answer;
   }
 
-  /** Takes the patch's layers off and retransforms its classes in one call; on failure it stays applied. */
   private void unswap(Patch patch) {
+    unswap(patch, patch.classes());
+  }
+
+  /**
+   * Takes the patch's layers off and retransforms its classes (and {@code alsoRewoven}, which
+   * includes them) in one call; on failure it stays applied.
+   */
+  private void unswap(Patch patch, List<Class<?>> alsoRewoven) {
     List<Layer> removed = new ArrayList<>();
     patch.classes().forEach(type -> removed.add(layers.get(key(type)).pop()));
     try {
-      pipeline.retransformTogether(patch.classes());
+      pipeline.retransformTogether(alsoRewoven);
     } catch (Throwable e) {
       for (Layer layer : removed) {
         layers.get(key(layer.type())).push(layer);

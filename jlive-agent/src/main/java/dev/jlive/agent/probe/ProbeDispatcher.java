@@ -1,6 +1,5 @@
 package dev.jlive.agent.probe;
 
-import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.bridge.JLiveBridge;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,12 +9,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Receives every probe call from the bridge and runs the probe's action. Sites live in an array
+ * Receives every probe call from the bridge (through the agent's bridge dispatcher, which also
+ * serves the safe-point gates and child JVMs) and runs the probe's action. Sites live in an array
  * indexed by the slot baked into the woven code; the array is replaced, never changed in place,
  * so readers need no lock. Every path is guarded by the probe's active flag, and the action's own
  * failures are caught and counted here (the bridge fences whatever slips through).
  */
-final class ProbeDispatcher extends JLiveBridge.Dispatcher {
+public final class ProbeDispatcher {
   private static final int CALLER_DEPTH = 6;
   private static final int CAPTURE_STACK_DEPTH = 20;
   /** A log line's bound, whatever its template joins: each value in it is bounded already. */
@@ -24,47 +24,10 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
   private volatile ProbeSite[] sites = new ProbeSite[64];
   private final EventLog events;
   private final ProbeOutput output;
-  private final Gates gates;
 
-  ProbeDispatcher(EventLog events, ProbeOutput output, Gates gates) {
+  ProbeDispatcher(EventLog events, ProbeOutput output) {
     this.events = events;
     this.output = output;
-    this.gates = gates;
-  }
-
-  // The bridge has one dispatcher; safe-point gates are another engine's, so they pass through.
-
-  @Override
-  public boolean gateEnter(int gate, int version) {
-    try {
-      return gates.enter(gate, version);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  @Override
-  public void gateExit(int gate) {
-    gates.exit(gate);
-  }
-
-  @Override
-  public Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable {
-    return gates.reinvoke(gate, method, self, args);
-  }
-
-  /** The fleet link's rewriting of child JVM commands passes through too; null when not linked. */
-  private volatile java.util.function.UnaryOperator<List<String>> childCommands;
-
-  void childCommandsTo(java.util.function.UnaryOperator<List<String>> next) {
-    childCommands = next;
-  }
-
-  @Override
-  public List<String> childCommand(List<String> command) {
-    java.util.function.UnaryOperator<List<String>> target = childCommands;
-    return target == null ? null : target.apply(command);
   }
 
   synchronized void put(ProbeSite site) {
@@ -98,7 +61,6 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
   /** An admitted entry call whose condition still has to be tested, which needs the arguments. */
   static final long TEST_CONDITION = 3L;
 
-  @Override
   public long timedEnter(int slot) {
     ProbeSite site = site(slot);
     if (site == null) {
@@ -135,7 +97,6 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     return weight == 1 ? start : start | 1L;
   }
 
-  @Override
   public void timedExit(int slot, long token, Throwable thrown) {
     if (token == 0L || (token == UNTIMED && thrown == null)) {
       return;
@@ -159,7 +120,6 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
    * call and, when the probe has no condition, decides sampling and the rate limit here, so that a
    * dropped event costs no allocation and no boxing. Returns 0 when nothing more is to be done.
    */
-  @Override
   public long admit(int slot) {
     ProbeSite site = site(slot);
     if (site == null) {
@@ -176,7 +136,6 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     return probe.mayEmit(cell, probe.now()) ? ADMITTED : 0L;
   }
 
-  @Override
   public void enterAdmitted(int slot, long token, Object self, Object[] args) {
     ProbeSite site = site(slot);
     if (site == null || !site.probe().isActive()) {
@@ -190,7 +149,6 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
   }
 
-  @Override
   public long enter(int slot, Object self, Object[] args) {
     ProbeSite site = site(slot);
     if (site == null || site.probe().hit() == null) {
@@ -208,7 +166,6 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     return System.nanoTime();
   }
 
-  @Override
   public void exit(int slot, long start, Object self, Object[] args, Object returned, Throwable thrown) {
     if (start == 0L) {
       return;

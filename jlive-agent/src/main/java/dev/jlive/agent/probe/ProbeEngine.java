@@ -3,11 +3,9 @@ package dev.jlive.agent.probe;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.inspect.ClassLoaders;
-import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
-import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.lang.instrument.Instrumentation;
@@ -84,13 +82,13 @@ public final class ProbeEngine implements WeavingSource {
     }
   }
 
-  public ProbeEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, Gates gates, System.Logger log) {
+  public ProbeEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, System.Logger log) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.ledger = ledger;
     this.log = log;
     this.outputs = new ProbeOutputs(log);
-    this.dispatcher = new ProbeDispatcher(events, outputs, gates);
+    this.dispatcher = new ProbeDispatcher(events, outputs);
     this.housekeeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "jlive-probes");
       thread.setDaemon(true);
@@ -100,7 +98,6 @@ public final class ProbeEngine implements WeavingSource {
 
   public void start() {
     clock.start();
-    JLiveBridge.dispatchTo(dispatcher);
     pipeline.addSource(this);
     housekeeper.scheduleWithFixedDelay(this::checkBudgets, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
   }
@@ -113,16 +110,12 @@ public final class ProbeEngine implements WeavingSource {
       remove(id, "agent stopped");
     }
     pipeline.removeSource(this);
-    JLiveBridge.dispatchTo(null);
     outputs.close();
   }
 
-  /**
-   * Routes {@code JLiveBridge.childCommand} (woven into {@code ProcessBuilder} by the fleet link)
-   * to {@code next}; null to stop. The bridge has one dispatcher, this engine's.
-   */
-  public void routeChildCommands(java.util.function.UnaryOperator<List<String>> next) {
-    dispatcher.childCommandsTo(next);
+  /** Where the agent's bridge dispatcher sends probe calls. */
+  public ProbeDispatcher dispatcher() {
+    return dispatcher;
   }
 
   public synchronized Map<String, Object> add(ProbeSpec spec, String author) {

@@ -42,8 +42,13 @@ final class Gate {
     return version;
   }
 
-  /** @return true when the calling frame runs replaced code and must re-invoke */
-  boolean enter(int wovenVersion) throws InterruptedException {
+  /**
+   * @return true when the calling frame runs replaced code and must re-invoke. Waiting ignores
+   *     interrupts (and sets the flag again afterwards): a caller that left the wait early would run
+   *     its body uncounted while the gate is closed, and could mix versions. The wait is bounded by
+   *     the patcher's attempt.
+   */
+  boolean enter(int wovenVersion) {
     if (retired) {
       // A frame of woven code that began before the gate was unwoven (for instance, one that was
       // released from the gate and then paused): if its code is old, it goes to the new.
@@ -67,14 +72,22 @@ final class Gate {
       }
       leave();
       waiting.incrementAndGet();
+      boolean interrupted = false;
       try {
         synchronized (lock) {
           while (closed) {
-            lock.wait();
+            try {
+              lock.wait();
+            } catch (InterruptedException e) {
+              interrupted = true;
+            }
           }
         }
       } finally {
         waiting.decrementAndGet();
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

@@ -30,10 +30,10 @@ public final class Gates implements WeavingSource {
   }
 
   /**
-   * Takes the gate out of the weaving but keeps it for calls still on their way through woven
-   * code: a caller released from the gate may pause before it re-invokes, and must then still
-   * find the gate (benchmarks hit "gate is gone" 3 times in 330 patches before this). Retired
-   * gates are a few small objects per patch, dropped when the agent stops.
+   * Takes the gate out of the weaving but keeps it for frames of old woven code that enter after
+   * the gate was unwoven (one that paused between its call and its entry advice): the gate's
+   * version still tells them to re-invoke. Retired gates are a few small objects per patch,
+   * dropped when the agent stops.
    */
   void remove(Gate gate) {
     gate.retire();
@@ -48,9 +48,10 @@ public final class Gates implements WeavingSource {
 
   // ---- called through the bridge ----
 
-  public boolean enter(int gate, int version) throws InterruptedException {
+  /** @return null to run the body, else the re-invoker of the method (the frame's code is old) */
+  public Object enter(int gate, int method, int version) {
     Gate found = find(gate);
-    return found != null && found.enter(version);
+    return found != null && found.enter(version) ? found.methods.get(method).reinvoker() : null;
   }
 
   public void exit(int gate) {
@@ -58,20 +59,6 @@ public final class Gates implements WeavingSource {
     if (found != null) {
       found.exit();
     }
-  }
-
-  public Object reinvoke(int gate, int method, Object self, Object[] args) throws Throwable {
-    Gate found = find(gate);
-    if (found == null) {
-      throw new IllegalStateException("the safe-point gate " + gate + " is gone");
-    }
-    Gate.GatedMethod target = found.methods.get(method);
-    List<Object> arguments = new ArrayList<>();
-    if (!target.isStatic()) {
-      arguments.add(self);
-    }
-    arguments.addAll(List.of(args));
-    return target.reinvoker().invokeWithArguments(arguments);
   }
 
   // ---- weaving ----

@@ -1,9 +1,9 @@
 package dev.jlive.agent.safepoint;
 
+import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,8 +53,31 @@ public final class QuiescentSwap {
     void swap() throws Exception;
   }
 
-  /** A method of the quiescence set. */
-  public record Member(Class<?> type, String name, String descriptor) {}
+  /**
+   * A method of the quiescence set.
+   *
+   * <p>{@code equals}, {@code hashCode} and {@code toString} are written out: a record's generated
+   * ones are bootstrapped by {@code java.lang.runtime.ObjectMethods}, and on Java 17 its shared
+   * static handles keep the last {@code asType} result, typed with this class, in a cache field:
+   * one {@code set.contains(member)} (an {@code --also} patch) kept the agent's class loader alive
+   * after a detach (found with a heap dump: {@code ObjectMethods.OBJECT_EQ.asTypeCache}).
+   */
+  public record Member(Class<?> type, String name, String descriptor) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Member that && type == that.type && name.equals(that.name) && descriptor.equals(that.descriptor);
+    }
+
+    @Override
+    public int hashCode() {
+      return (type.hashCode() * 31 + name.hashCode()) * 31 + descriptor.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return type.getName() + "#" + name + descriptor;
+    }
+  }
 
   /**
    * @param check evaluated once the set is quiescent; the swap waits while it is false (null: none)
@@ -128,39 +151,35 @@ public final class QuiescentSwap {
     }
   }
 
-  private static List<String> framesOf(List<Member> set) {
+  private static List<String> framesOf(List<Member> set) throws SafepointTimeout {
     return new ArrayList<>(threadsInside(set).values());
   }
 
   /**
    * Threads with a frame of the set that the gate did not count, read while the gate is closed
    * and its count is zero: every frame of the set then either waits at the gate (one per waiting
-   * thread, with the gate's own frames above it) or began before the gate was woven.
+   * thread, with the gate's own frames above it) or began before the gate was woven. Virtual
+   * threads count like platform threads (a virtual thread parked inside the set is inside it).
    */
-  static Map<Long, String> uncountedFrames(List<Member> set) {
+  static Map<Long, String> uncountedFrames(List<Member> set) throws SafepointTimeout {
     Map<Long, String> uncounted = new LinkedHashMap<>();
-    long self = Thread.currentThread().getId();
-    for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-      if (info == null || info.getThreadId() == self) {
-        continue;
-      }
-      StackTraceElement[] stack = info.getStackTrace();
+    for (ThreadStacks.Stack thread : stacks()) {
+      List<StackTraceElement> stack = thread.frames();
       boolean waitingAtGate = false;
       int members = 0;
       StackTraceElement first = null;
-      for (int depth = 0; depth < stack.length; depth++) {
-        StackTraceElement frame = stack[depth];
+      for (int depth = 0; depth < stack.size(); depth++) {
+        StackTraceElement frame = stack.get(depth);
         if (frame.getClassName().equals(Gate.class.getName()) && frame.getMethodName().equals("enter")) {
           waitingAtGate = true;
         }
-        boolean member = set.stream().anyMatch(m -> m.type().getName().equals(frame.getClassName()) && m.name().equals(frame.getMethodName()));
-        if (member && !(depth == 0 && info.getThreadState() == Thread.State.BLOCKED)) {
+        if (isMember(set, frame) && !(depth == 0 && thread.state() == Thread.State.BLOCKED)) {
           members++;
           first = first == null ? frame : first;
         }
       }
       if (members > (waitingAtGate ? 1 : 0)) {
-        uncounted.put(info.getThreadId(), "\"" + info.getThreadName() + "\" (" + info.getThreadState() + ") in " + first
+        uncounted.put(thread.id(), thread.describe() + " in " + first
             + (waitingAtGate ? ", waiting at the safe point inside a call that began before it" : ""));
       }
     }
@@ -172,24 +191,37 @@ public final class QuiescentSwap {
    * without descriptors, so overloads count as the method. A thread blocked on the monitor of a
    * synchronized method of the set has not entered it yet and does not count.
    */
-  static Map<Long, String> threadsInside(List<Member> set) {
+  static Map<Long, String> threadsInside(List<Member> set) throws SafepointTimeout {
     Map<Long, String> inside = new LinkedHashMap<>();
-    long self = Thread.currentThread().getId();
-    for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
-      if (info == null || info.getThreadId() == self) {
-        continue;
-      }
-      StackTraceElement[] stack = info.getStackTrace();
-      for (int depth = 0; depth < stack.length; depth++) {
-        StackTraceElement frame = stack[depth];
-        boolean member = set.stream().anyMatch(m -> m.type().getName().equals(frame.getClassName()) && m.name().equals(frame.getMethodName()));
-        if (member && !(depth == 0 && info.getThreadState() == Thread.State.BLOCKED)) {
-          inside.put(info.getThreadId(), "\"" + info.getThreadName() + "\" (" + info.getThreadState() + ") in " + frame);
+    for (ThreadStacks.Stack thread : stacks()) {
+      List<StackTraceElement> stack = thread.frames();
+      for (int depth = 0; depth < stack.size(); depth++) {
+        StackTraceElement frame = stack.get(depth);
+        if (isMember(set, frame) && !(depth == 0 && thread.state() == Thread.State.BLOCKED)) {
+          inside.put(thread.id(), thread.describe() + " in " + frame);
           break;
         }
       }
     }
     return inside;
+  }
+
+  private static boolean isMember(List<Member> set, StackTraceElement frame) {
+    for (Member member : set) {
+      if (member.name().equals(frame.getMethodName()) && member.type().getName().equals(frame.getClassName())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Every thread's stack; a safe point that cannot see them all gives up at once, changing nothing. */
+  private static List<ThreadStacks.Stack> stacks() throws SafepointTimeout {
+    try {
+      return ThreadStacks.all();
+    } catch (IOException e) {
+      throw new SafepointTimeout("no safe point: the threads cannot all be seen (" + e.getMessage() + ")", List.of());
+    }
   }
 
   private static List<Gate.GatedMethod> gatedMethods(List<Member> set) throws ReflectiveOperationException {
@@ -198,10 +230,25 @@ public final class QuiescentSwap {
       Method method = find(member);
       MethodHandles.Lookup lookup = dev.jlive.agent.expression.ProbeExpressions.trustedLookupIn(member.type());
       boolean isStatic = java.lang.reflect.Modifier.isStatic(method.getModifiers());
-      MethodHandle reinvoker = isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
-      methods.add(new Gate.GatedMethod(member.type(), member.name(), member.descriptor(), isStatic, reinvoker));
+      MethodHandle direct = isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
+      methods.add(new Gate.GatedMethod(member.type(), member.name(), member.descriptor(), isStatic,
+          reinvoker(direct, isStatic, method.getParameterCount())));
     }
     return methods;
+  }
+
+  /**
+   * The handle the bridge re-invokes with, of type {@code (Object self, Object[] args) Object} for
+   * every method: the arguments are spread from the array the woven code made (nulls stay null,
+   * boxed primitives are unboxed), a static method ignores {@code self}, and a void method returns
+   * null. Fixed arity, so a varargs method takes its array as it is.
+   */
+  static MethodHandle reinvoker(MethodHandle direct, boolean isStatic, int parameters) {
+    MethodHandle spread = direct.asFixedArity().asSpreader(Object[].class, parameters);
+    if (isStatic) {
+      spread = MethodHandles.dropArguments(spread, 0, Object.class);
+    }
+    return spread.asType(MethodType.methodType(Object.class, Object.class, Object[].class));
   }
 
   private static Method find(Member member) throws NoSuchMethodException {

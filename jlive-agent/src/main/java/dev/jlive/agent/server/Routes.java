@@ -21,7 +21,7 @@ final class Routes {
   static Map<String, Route> all(AgentContext context) {
     Map<String, Route> routes = new LinkedHashMap<>();
     routes.put("GET " + Api.INFO, request -> JvmInfo.describe(context));
-    routes.put("GET " + Api.THREADS, request -> ThreadDump.capture(request.optional("grep")));
+    routes.put("GET " + Api.THREADS, request -> ThreadDump.capture(request.optional("grep"), request.optional("kind")));
     routes.put("GET " + Api.CLASSES, request -> ClassSearch.find(context.instrumentation(),
         request.require("pattern", "a class name or pattern such as com.acme.* or com.acme..*"),
         request.intParam("limit", 1000)));

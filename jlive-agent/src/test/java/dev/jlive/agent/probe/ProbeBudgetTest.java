@@ -14,7 +14,7 @@ class ProbeBudgetTest {
   private final List<String> disabledFor = new ArrayList<>();
   private final List<ProbeEvent> published = new ArrayList<>();
   private final EventLog events = new EventLog(100, EventLog.MIN_BYTES);
-  private final ProbeDispatcher dispatcher = new ProbeDispatcher(events, (site, event) -> published.add(event), null);
+  private final ProbeDispatcher dispatcher = new ProbeDispatcher(events, (site, event) -> published.add(event));
 
   private Probe probe(Map<String, Object> body) {
     Map<String, Object> spec = new LinkedHashMap<>(body);

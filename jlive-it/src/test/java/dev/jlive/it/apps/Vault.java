@@ -1,5 +1,6 @@
 package dev.jlive.it.apps;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -15,9 +16,8 @@ public final class Vault {
 
   public static String section() {
     open();
-    for (long spin = 0; spin < 2_000; spin++) {
-      Thread.onSpinWait();
-    }
+    // A pause inside the critical section, so an unguarded swap lands between open() and close().
+    LockSupport.parkNanos(200_000);
     return close();
   }
 

@@ -1,6 +1,7 @@
 package dev.jlive.it.apps;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Methods whose results say which version of the code ran each part of a call. The safe-point
@@ -14,10 +15,9 @@ public final class Versioned {
 
   public static String call() {
     String a = first();
-    // Time between the two halves, with safepoint polls in it: plain redefinition can happen here.
-    for (long spin = 0; spin < 2_000; spin++) {
-      Thread.onSpinWait();
-    }
+    // Time between the two halves: plain redefinition lands here in some call of every swap, so
+    // the tests' negative control (--safepoint immediate) sees mixed versions every time.
+    LockSupport.parkNanos(200_000);
     String b = second();
     return a + b;
   }
