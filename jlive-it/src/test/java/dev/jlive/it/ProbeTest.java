@@ -241,9 +241,10 @@ class ProbeTest {
 
   @Test
   void aProbeOverItsCpuShareDisablesItself() throws Exception {
-    // A template that builds a large string on every call: far more work than the call itself.
+    // A template that builds a large string on every call: far more work than the call itself
+    // (String.repeat is refused as unbounded unless side effects are allowed).
     String id = add(CALCULATOR + "#add(int,int)", "--log", "{\"x\".repeat(200000).length() + a}", "--rate", "100000",
-        "--cpu", "1", "--no-app-log");
+        "--cpu", "1", "--no-app-log", "--allow-side-effects");
     await().atMost(Duration.ofSeconds(60)).until(() -> {
       assertThat(app.ask("add 300", "add done")).isEqualTo("add done sum=45150");
       return state(id).get("state").equals("disabled");

@@ -79,7 +79,18 @@ final class JdkMethods {
   /** Methods every class may override: on a type that is not a final JDK value, they may run application code. */
   private static final Set<String> OBJECT_METHODS = Set.of("toString", "equals", "hashCode", "compareTo", "compare");
 
+  /** How compilers without indified concatenation (ECJ) join strings: primitives and strings only. */
+  private static final Set<String> JOINING = Set.of("<init>()V", "<init>(Ljava/lang/String;)V", "toString()Ljava/lang/String;",
+      "append(Ljava/lang/String;)Ljava/lang/StringBuilder;", "append(I)Ljava/lang/StringBuilder;",
+      "append(J)Ljava/lang/StringBuilder;", "append(Z)Ljava/lang/StringBuilder;", "append(C)Ljava/lang/StringBuilder;",
+      "append(D)Ljava/lang/StringBuilder;", "append(F)Ljava/lang/StringBuilder;");
+
   private JdkMethods() {}
+
+  /** True for the one class an expression may create: a StringBuilder, as some compilers join strings with one. */
+  static boolean mayCreate(String type) {
+    return type.equals("java/lang/StringBuilder");
+  }
 
   /** True for the final JDK value types whose methods the list judges. */
   static boolean isValueType(String owner) {
@@ -105,6 +116,10 @@ final class JdkMethods {
   static String refusal(String owner, String name, String descriptor, boolean literalArgument, boolean isInterface) {
     if (isFinal(owner, name, descriptor)) {
       return null;
+    }
+    if (owner.equals("java/lang/StringBuilder")) {
+      return JOINING.contains(name + descriptor) ? null
+          : "(only the StringBuilder calls that join primitives and strings are allowed; this one may run application code)";
     }
     String danger = KNOWN_DANGERS.get(owner + "." + name);
     if (danger != null) {

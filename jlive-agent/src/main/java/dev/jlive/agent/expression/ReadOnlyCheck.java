@@ -211,7 +211,7 @@ final class ReadOnlyCheck {
     public void visitTypeInsn(int opcode, String type) {
       boolean small = previousIsSmallConstant;
       instruction(opcode);
-      if (opcode == Opcodes.NEW) {
+      if (opcode == Opcodes.NEW && !JdkMethods.mayCreate(type)) {
         refuse("creates a " + type.replace('/', '.'));
       } else if (opcode == Opcodes.ANEWARRAY) {
         newArray(small);

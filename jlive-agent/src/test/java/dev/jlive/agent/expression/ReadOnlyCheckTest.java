@@ -65,7 +65,8 @@ class ReadOnlyCheckTest {
         "x != null && x.startsWith(\"a\")", "count > 10 && label.contains(\"pp\")", "this.total() > 100",
         "Shop.twice(count) == 24", "Math.max(count, 3) == 12 && Integer.valueOf(count).equals(12)",
         "this.name.toUpperCase().equals(\"ANN\")", "thrown == null", "order.getClass().getSimpleName().equals(\"Order\")",
-        "switch (count) { case 12 -> true; default -> false; }", "java.time.Duration.ofMillis(count).toMillis() == 12")) {
+        "switch (count) { case 12 -> true; default -> false; }", "switch (label) { case \"apple\" -> true; default -> false; }",
+        "new StringBuilder().append(label).append(count).toString().length() > 3", "java.time.Duration.ofMillis(count).toMillis() == 12")) {
       String source = expression;
       assertThat(check(source, false)).as(source).isEmpty();
       assertThat((boolean) run(source, false).invokeExact((Object) shop, args, (Object) null, (Throwable) null)).as(source).isTrue();
@@ -116,6 +117,7 @@ class ReadOnlyCheckTest {
         "order.compareTo(order) == 0", "Shop$Order.compareTo(dev.jlive.agent.expression.Shop$Order), which assigns",
         "this.key.equals(order)", "calls java.lang.Object.equals(java.lang.Object) (runs the equals() of the value's own class",
         "java.util.Objects.equals(this.key, order)", "calls java.util.Objects.equals(java.lang.Object, java.lang.Object) (calls equals()",
+        "new StringBuilder().append(this.key).length() > 0", "StringBuilder.append(java.lang.Object) (only the StringBuilder calls",
         "(\"#\" + this.key).isEmpty()", "(calls toString() of its argument's class, which may be application code");
     refusals.forEach((expression, refusal) -> assertThat(String.join("\n", check(expression, false))).as(expression).contains(refusal));
     // Control: run as before the check, each of them runs the application's own code.
