@@ -135,7 +135,8 @@ class ExpressionSafetyTest {
     assertThat(app.ask("place 5", "place done")).as("the thread is not held").startsWith("place done placed=5");
     // The expression's own guard stops it (the probe's CPU budget may see it first, with its own reason).
     assertThat((String) state(id).get("reason")).containsAnyOf("jlive no longer runs it", "of a CPU");
-    assertThat((Long) state(id).get("emitted")).as(state(id).toString()).isLessThanOrEqualTo(3L);
+    // At most one call to arm the CPU measurement, then three slow ones; every later call failed at once.
+    assertThat((Long) state(id).get("emitted")).as(state(id).toString()).isLessThanOrEqualTo(4L);
   }
 
   // ---- helpers ----

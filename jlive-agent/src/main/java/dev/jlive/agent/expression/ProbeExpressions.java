@@ -174,7 +174,7 @@ public final class ProbeExpressions {
     if (instrumentation == null) {
       throw new IllegalStateException("the agent has not initialised expressions");
     }
-    return new RunningClasses(instrumentation, target.getClassLoader());
+    return new RunningClasses(instrumentation, target);
   }
 
   private static String source(String packageName, String simpleName, Class<?> target, boolean isStatic, List<Variable> variables,

@@ -111,10 +111,10 @@ final class ReadOnlyCheck {
     @Override
     public void visitLabel(Label label) {
       positions.put(label, instructions);
-      if (handlerStarts.contains(label)) {
-        // A handler starts with the caught exception on the stack: an object that exists, not one computed here.
-        previous = Opcodes.ALOAD;
-      }
+      // Where jumps meet, the instruction before in the code need not be what pushed the value. A
+      // handler starts with the caught exception: an object that exists, not one computed here.
+      previous = handlerStarts.contains(label) ? Opcodes.ALOAD : -1;
+      beforePrevious = -1;
     }
 
     @Override

@@ -18,13 +18,16 @@ final class RunningClasses implements ClassSource {
   private static volatile MethodHandle shouldBeInitialized;
 
   private final Instrumentation instrumentation;
+  private final Class<?> target;
   private final ClassLoader loader;
   private final Map<Class<?>, byte[]> bytes = new HashMap<>();
   private Map<String, Class<?>> visible;
 
-  RunningClasses(Instrumentation instrumentation, ClassLoader loader) {
+  /** @param target the probed class: its expressions run inside its methods, so after its initialiser began */
+  RunningClasses(Instrumentation instrumentation, Class<?> target) {
     this.instrumentation = instrumentation;
-    this.loader = loader;
+    this.target = target;
+    this.loader = target.getClassLoader();
   }
 
   @Override
@@ -56,6 +59,9 @@ final class RunningClasses implements ClassSource {
 
   @Override
   public boolean isInitialised(Class<?> type) {
+    if (type == target) {
+      return true;
+    }
     try {
       return !(boolean) shouldBeInitialized().invokeExact(type);
     } catch (Throwable unknown) {

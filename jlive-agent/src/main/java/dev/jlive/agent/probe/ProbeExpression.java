@@ -79,11 +79,12 @@ final class ProbeExpression {
       return false;
     }
     guard.checkRunnable();
+    long cpu = guard.cpuStart();
     long start = System.nanoTime();
     try {
       return (boolean) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
     } finally {
-      guard.ran(System.nanoTime() - start);
+      guard.ran(System.nanoTime() - start, cpu);
     }
   }
 
@@ -94,11 +95,12 @@ final class ProbeExpression {
       return "<pending>";
     }
     guard.checkRunnable();
+    long cpu = guard.cpuStart();
     long start = System.nanoTime();
     try {
       return (Object) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
     } finally {
-      guard.ran(System.nanoTime() - start);
+      guard.ran(System.nanoTime() - start, cpu);
     }
   }
 }

@@ -199,6 +199,8 @@ class ReadOnlyCheckTest {
   void aValueComputedIntoALocalIsRefusedSoNothingDoublesWithoutBound() {
     String doubling = "switch (count) { default -> { String a = label + label; String b = a + a; String c = b + b; yield c.isEmpty(); } }";
     assertThat(check(doubling, false)).anyMatch(v -> v.contains("keeps a computed object in a local variable"));
+    String joined = "switch (count) { default -> { String a = count > 0 ? label + label : x; yield a.isEmpty(); } }";
+    assertThat(check(joined, false)).as("the value stored after a join may be computed").anyMatch(v -> v.contains("keeps a computed object"));
     assertThat(check("this.key instanceof Shop.Order o && o.id == 1", false)).isEmpty();
   }
 
