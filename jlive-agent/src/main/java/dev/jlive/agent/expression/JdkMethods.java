@@ -44,7 +44,10 @@ final class JdkMethods {
       Map.entry("indent", "allocates without bound"),
       Map.entry("getName", "reads a resource file"));
 
-  /** Final JDK methods that any receiver runs as they are: no override can take their place. */
+  /**
+   * Final JDK methods (or methods of final JDK classes) that only read: any receiver runs them as
+   * they are, since no override can take their place.
+   */
   private static final Set<String> FINAL_METHODS = Set.of("java/lang/Object.getClass()Ljava/lang/Class;",
       "java/lang/Enum.name()Ljava/lang/String;", "java/lang/Enum.ordinal()I", "java/lang/Enum.hashCode()I",
       "java/lang/Enum.equals(Ljava/lang/Object;)Z", "java/lang/Enum.compareTo(Ljava/lang/Enum;)I",
@@ -53,7 +56,9 @@ final class JdkMethods {
       "java/util/Objects.nonNull(Ljava/lang/Object;)Z", "java/util/Objects.requireNonNull(Ljava/lang/Object;)Ljava/lang/Object;",
       "java/util/concurrent/atomic/AtomicInteger.get()I",
       "java/util/concurrent/atomic/AtomicLong.get()J", "java/util/concurrent/atomic/AtomicBoolean.get()Z",
-      "java/util/concurrent/atomic/AtomicReference.get()Ljava/lang/Object;");
+      "java/util/concurrent/atomic/AtomicReference.get()Ljava/lang/Object;", "java/util/Optional.isPresent()Z",
+      "java/util/Optional.isEmpty()Z", "java/util/Optional.get()Ljava/lang/Object;",
+      "java/util/Optional.orElse(Ljava/lang/Object;)Ljava/lang/Object;");
 
   /** Calls refused with a reason of their own, by owner and name. */
   private static final Map<String, String> KNOWN_DANGERS = Map.ofEntries(

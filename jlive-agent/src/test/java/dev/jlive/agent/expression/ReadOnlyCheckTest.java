@@ -66,7 +66,7 @@ class ReadOnlyCheckTest {
         "Shop.twice(count) == 24", "Math.max(count, 3) == 12 && Integer.valueOf(count).equals(12)",
         "this.name.toUpperCase().equals(\"ANN\")", "thrown == null", "order.getClass().getSimpleName().equals(\"Order\")",
         "switch (count) { case 12 -> true; default -> false; }", "switch (label) { case \"apple\" -> true; default -> false; }",
-        "new StringBuilder().append(label).append(count).toString().length() > 3", "java.time.Duration.ofMillis(count).toMillis() == 12")) {
+        "new StringBuilder().append(label).append(count).toString().length() > 3", "java.time.Duration.ofMillis(count).toMillis() == 12", "this.maybe.isPresent() && this.maybe.get().equals(\"z\")")) {
       String source = expression;
       assertThat(check(source, false)).as(source).isEmpty();
       assertThat((boolean) run(source, false).invokeExact((Object) shop, args, (Object) null, (Throwable) null)).as(source).isTrue();

@@ -23,6 +23,7 @@ final class Shop {
   final Supplier<String> supplier = () -> "x";
   final ThreadLocal<String> local = ThreadLocal.withInitial(() -> "y");
   final Comparator<String> comparator = Comparator.naturalOrder();
+  final java.util.Optional<String> maybe = java.util.Optional.of("z");
 
   /** Reads only: an application method the checker follows and accepts. */
   int total() {
