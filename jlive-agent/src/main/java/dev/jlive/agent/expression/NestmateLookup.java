@@ -26,6 +26,11 @@ final class NestmateLookup {
     trusted = null;
   }
 
+  /** The agent's Instrumentation, or null before {@link #initialise}. */
+  static Instrumentation instrumentation() {
+    return instrumentation;
+  }
+
   static MethodHandles.Lookup in(Class<?> target) throws ReflectiveOperationException {
     return trusted().in(target);
   }

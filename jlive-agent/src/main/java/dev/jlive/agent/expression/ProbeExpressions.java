@@ -25,8 +25,9 @@ import net.bytebuddy.description.type.TypeDescription;
  *
  * <p>In the expression: parameters by name (with their declared types), {@code this},
  * {@code args} (an {@code Object[]}), and at exit {@code returned} and {@code thrown}. Before it
- * is defined, its bytecode is checked to be read-only ({@link ReadOnlyCheck}) unless the caller
- * allowed side effects.
+ * is defined, the compiled class is checked to hold that one expression and nothing else
+ * ({@link ExpressionShape}), and its bytecode to be read-only and bounded ({@link ReadOnlyCheck})
+ * unless the caller allowed side effects.
  */
 public final class ProbeExpressions {
   /** How a compiled expression is called: (self, args, returned, thrown) to a boolean. */
@@ -121,24 +122,25 @@ public final class ProbeExpressions {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--when is not available for classes in named modules such as "
           + target.getName(), "probe an application method that calls it instead");
     }
-    String simpleName = "JLiveCondition" + COUNTER.incrementAndGet();
-    String packageName = target.getPackageName();
-    String className = packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
-    List<String> names = new ArrayList<>();
-    String source = source(packageName, simpleName, target, isStatic, variables, returned, atExit, rewrite(expression), names,
-        type.returnType() == boolean.class ? "boolean" : "Object");
-    Compilation compilation = Compilers.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
-          new CompileOptions(Runtime.version().feature(), false, false), new AccessWidener(target));
+    Compiled compiled = compileOnly(target, isStatic, variables, returned, atExit, expression, type);
+    Compilation compilation = compiled.compilation();
+    String className = compiled.className();
     if (!compilation.succeeded()) {
-      throw compileError(what, expression, rewrite(expression), source, compilation, names);
+      throw compileError(what, expression, rewrite(expression), compiled.source(), compilation, compiled.names());
+    }
+    List<String> extras = ExpressionShape.extras(compilation.classes(), className, !allowSideEffects);
+    if (!extras.isEmpty()) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' is not a single Java expression: it "
+          + String.join("; it ", extras), "write one expression (a switch expression may hold statements in its blocks)");
     }
     byte[] bytes = compilation.classes().get(className);
     if (!allowSideEffects) {
-      List<String> violations = ReadOnlyCheck.violations(bytes, target.getClassLoader());
+      List<String> violations = ReadOnlyCheck.violations(bytes, runningClasses(target));
       if (!violations.isEmpty()) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' could change the application's state: "
-            + String.join("; ", violations).replace(className + ".test", what),
-            "use only reads (fields, getters, String and Math methods), or pass --allow-side-effects if you mean it");
+        throw new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' could change the application's state"
+            + " or hold its thread: " + String.join("; ", violations),
+            "an expression may read fields and call String, Math, boxed-number and java.time methods and application"
+            + " methods that no subclass can override; pass --allow-side-effects to run it anyway, at your own risk");
       }
     }
     try {
@@ -149,6 +151,30 @@ public final class ProbeExpressions {
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, what + " compiled but could not be defined next to "
           + target.getName() + ": " + e, "see the agent log");
     }
+  }
+
+  /** The expression compiled, unchecked: its class's name, its source and what it can name. */
+  record Compiled(String className, String source, List<String> names, Compilation compilation) {}
+
+  static Compiled compileOnly(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned, boolean atExit,
+      String expression, MethodType type) {
+    String simpleName = "JLiveCondition" + COUNTER.incrementAndGet();
+    String packageName = target.getPackageName();
+    String className = packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
+    List<String> names = new ArrayList<>();
+    String source = source(packageName, simpleName, target, isStatic, variables, returned, atExit, rewrite(expression), names,
+        type.returnType() == boolean.class ? "boolean" : "Object");
+    Compilation compilation = Compilers.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
+          new CompileOptions(Runtime.version().feature(), false, false), new AccessWidener(target));
+    return new Compiled(className, source, names, compilation);
+  }
+
+  private static ClassSource runningClasses(Class<?> target) {
+    java.lang.instrument.Instrumentation instrumentation = NestmateLookup.instrumentation();
+    if (instrumentation == null) {
+      throw new IllegalStateException("the agent has not initialised expressions");
+    }
+    return new RunningClasses(instrumentation, target);
   }
 
   private static String source(String packageName, String simpleName, Class<?> target, boolean isStatic, List<Variable> variables,

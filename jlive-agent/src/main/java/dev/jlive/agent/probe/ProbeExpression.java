@@ -1,6 +1,7 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.agent.expression.ProbeExpressions;
+import dev.jlive.agent.expression.RunawayGuard;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
 
@@ -9,6 +10,10 @@ import java.util.List;
  * template placeholder such as {@code {quantity * priceCents}}. For a class that was not loaded
  * when the probe was added it is compiled later, off the application's threads; until then a
  * condition is false and a value renders as pending, so the probe emits nothing it should not.
+ *
+ * <p>Every call is timed ({@link RunawayGuard}): an expression whose calls run too long on the
+ * application's threads stops running, and each later call fails at once, so the probe counts
+ * failures and turns itself off without holding a thread again.
  */
 final class ProbeExpression {
   private final String expression;
@@ -20,6 +25,7 @@ final class ProbeExpression {
   private final boolean isValue;
   private volatile MethodHandle handle;
   private volatile String failure;
+  private final RunawayGuard guard;
 
   /** The context of an expression: what it can name. */
   record Scope(boolean isStatic, List<ProbeExpressions.Variable> variables, ProbeExpressions.Variable returned, boolean atExit,
@@ -44,6 +50,7 @@ final class ProbeExpression {
     this.atExit = atExit;
     this.allowSideEffects = allowSideEffects;
     this.isValue = isValue;
+    this.guard = new RunawayGuard((isValue ? "the template expression '" : "the condition '") + expression + "'");
   }
 
   /** Compiles against the loaded class; throws {@link dev.jlive.protocol.JLiveException} with the compiler's message. */
@@ -68,12 +75,32 @@ final class ProbeExpression {
   /** True when the call satisfies the expression; false while uncompiled. Its own exceptions propagate. */
   boolean test(ProbeCall call) throws Throwable {
     MethodHandle compiled = handle;
-    return compiled != null && (boolean) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
+    if (compiled == null) {
+      return false;
+    }
+    guard.checkRunnable();
+    long cpu = guard.cpuStart();
+    long start = System.nanoTime();
+    try {
+      return (boolean) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
+    } finally {
+      guard.ran(System.nanoTime() - start, cpu);
+    }
   }
 
   /** The expression's value for a call; "<pending>" until compiled. Its own exceptions propagate. */
   Object value(ProbeCall call) throws Throwable {
     MethodHandle compiled = handle;
-    return compiled == null ? "<pending>" : (Object) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
+    if (compiled == null) {
+      return "<pending>";
+    }
+    guard.checkRunnable();
+    long cpu = guard.cpuStart();
+    long start = System.nanoTime();
+    try {
+      return (Object) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
+    } finally {
+      guard.ran(System.nanoTime() - start, cpu);
+    }
   }
 }

@@ -1,0 +1,142 @@
+package dev.jlive.agent.expression;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Proves that the text compiled as one expression. The text is pasted into a method of a class
+ * body, so text such as {@code true; } static int x() { ... } static boolean y() { return true}
+ * compiles too, declaring members that the read-only check would never look at. Rather than
+ * parse Java (javac's tree API is absent where ECJ compiles), the compiled class is checked to
+ * hold exactly what jlive's own source declares: the constructor javac generates (three
+ * instructions) and the method {@code test}, no field, no static initialiser and no other class.
+ * Whatever the text, anything it adds shows up here, so the check is sound for any input, and
+ * the read-only check then sees all the code that can run.
+ */
+final class ExpressionShape {
+  private ExpressionShape() {}
+
+  /**
+   * What the compile declared besides the expression; empty when it is one expression.
+   *
+   * @param strict also refuse what javac adds by itself (lambda bodies, switch-map classes), which
+   *     only code with side effects allowed may use
+   */
+  static List<String> extras(Map<String, byte[]> compiled, String className, boolean strict) {
+    List<String> extras = new ArrayList<>();
+    for (Map.Entry<String, byte[]> entry : compiled.entrySet()) {
+      if (!entry.getKey().equals(className)) {
+        boolean synthetic = (new ClassReader(entry.getValue()).getAccess() & Opcodes.ACC_SYNTHETIC) != 0;
+        if (strict || !synthetic) {
+          extras.add(synthetic ? "needs the helper class " + entry.getKey() + " (an enum switch?)"
+              : "declares the class " + entry.getKey().substring(entry.getKey().lastIndexOf('.') + 1));
+        }
+      }
+    }
+    byte[] bytes = compiled.get(className);
+    if (bytes == null) {
+      extras.add("produced no class " + className);
+      return extras;
+    }
+    new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+      @Override
+      public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
+        extras.add("declares the field " + name);
+        return null;
+      }
+
+      @Override
+      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+        boolean synthetic = (access & Opcodes.ACC_SYNTHETIC) != 0;
+        switch (name) {
+          case "test" -> {
+            return null;
+          }
+          case "<init>" -> {
+            return new InstructionCounter(count -> {
+              if (count > 3 || !descriptor.equals("()V")) {
+                extras.add("declares a constructor or an initialiser block");
+              }
+            });
+          }
+          case "<clinit>" -> extras.add("declares a static initialiser (or uses assert)");
+          default -> {
+            if (strict || !synthetic) {
+              extras.add(synthetic ? "uses a lambda (" + name + ")" : "declares the method " + ReadOnlyCheck.display("", name, descriptor)
+                  .substring(1));
+            }
+          }
+        }
+        return null;
+      }
+    }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    return extras;
+  }
+
+  /** Counts a method's instructions and reports the count at its end. */
+  private static final class InstructionCounter extends MethodVisitor {
+    private final java.util.function.IntConsumer done;
+    private int count;
+
+    InstructionCounter(java.util.function.IntConsumer done) {
+      super(Opcodes.ASM9);
+      this.done = done;
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+      count++;
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int variable) {
+      count++;
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+      count++;
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+      count++;
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+      count++;
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+      count++;
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+      count++;
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
+      count++;
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, net.bytebuddy.jar.asm.Handle bootstrap, Object... arguments) {
+      count++;
+    }
+
+    @Override
+    public void visitEnd() {
+      done.accept(count);
+    }
+  }
+}
