@@ -56,6 +56,7 @@ public final class Agent {
     this.pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
     this.probes = new ProbeEngine(instrumentation, pipeline, ledger, gates, log);
+    probes.limit(options.probeLimits());
     this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
   }
 

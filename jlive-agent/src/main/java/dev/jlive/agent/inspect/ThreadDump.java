@@ -8,10 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
-import dev.jlive.protocol.ErrorCode;
-import dev.jlive.protocol.JLiveException;
 
 /** What {@code jlive threads} shows: every thread, its state, the lock it waits for, its stack. */
 public final class ThreadDump {
@@ -21,15 +17,14 @@ public final class ThreadDump {
    * @param grep a regular expression; only threads whose name or a stack frame matches it are kept
    */
   public static Map<String, Object> capture(String grep) {
-    Pattern filter = compile(grep);
+    GrepFilter filter = GrepFilter.compile(grep);
     List<Object> threads = new ArrayList<>();
     for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
       if (info == null) {
         continue;
       }
       List<String> frames = frames(info);
-      if (filter != null && !filter.matcher(info.getThreadName()).find()
-          && frames.stream().noneMatch(frame -> filter.matcher(frame).find())) {
+      if (filter != null && !filter.find(info.getThreadName()) && frames.stream().noneMatch(filter::find)) {
         continue;
       }
       Map<String, Object> thread = new LinkedHashMap<>();
@@ -74,17 +69,5 @@ public final class ThreadDump {
       return "Unknown Source";
     }
     return frame.getLineNumber() >= 0 ? frame.getFileName() + ":" + frame.getLineNumber() : frame.getFileName();
-  }
-
-  private static Pattern compile(String grep) {
-    if (grep == null) {
-      return null;
-    }
-    try {
-      return Pattern.compile(grep);
-    } catch (PatternSyntaxException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "--grep is not a valid regular expression: " + e.getDescription(),
-          "quote the pattern for the shell and escape regex characters such as . $ ( [");
-    }
   }
 }
