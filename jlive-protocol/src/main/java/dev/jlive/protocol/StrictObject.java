@@ -86,9 +86,11 @@ public final class StrictObject {
     if (value == null) {
       return fallback;
     }
-    if (!(value instanceof Long number)) {
+    // Json reads whole numbers as Long; callers in code may pass an Integer. Never a fraction.
+    if (!(value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte)) {
       throw wrongType(name, value, "a whole number from " + min + " to " + max, String.valueOf(Math.max(min, Math.min(max, fallback))));
     }
+    long number = ((Number) value).longValue();
     if (number < min || number > max) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "' must be from " + min + " to " + max + ", not " + number,
           "send a number in that range");
@@ -115,9 +117,10 @@ public final class StrictObject {
   /** A list of strings; empty when absent. */
   public List<String> optionalStrings(String name) {
     List<String> strings = new ArrayList<>();
-    for (Object item : list(name, "an array of strings", "[\"...\"]")) {
-      if (!(item instanceof String string)) {
-        throw wrongType(name, item, "an array of strings (one item is " + describe(item) + ")", "[\"...\"]");
+    List<?> items = list(name, "an array of strings", "[\"...\"]");
+    for (int index = 0; index < items.size(); index++) {
+      if (!(items.get(index) instanceof String string)) {
+        throw wrongItem(name, index, items.get(index), "an array of strings", "[\"...\"]");
       }
       strings.add(string);
     }
@@ -130,7 +133,7 @@ public final class StrictObject {
     int index = 0;
     for (Object item : list(name, "an array of objects", "[{...}]")) {
       if (!(item instanceof Map)) {
-        throw wrongType(name, item, "an array of objects (item " + index + " is " + describe(item) + ")", "[{...}]");
+        throw wrongItem(name, index, item, "an array of objects", "[{...}]");
       }
       objects.add(of(item, what + ": " + name + "[" + index + "]", itemFields).rejectUnknown());
       index++;
@@ -170,6 +173,11 @@ public final class StrictObject {
   private JLiveException wrongType(String name, Object value, String expected, String example) {
     return new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "' must be " + expected + ", not " + describe(value),
         "send e.g. {\"" + name + "\": " + example + "}");
+  }
+
+  private JLiveException wrongItem(String name, int index, Object item, String expected, String example) {
+    return new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "' must be " + expected + "; item " + index + " is "
+        + describe(item), "send e.g. {\"" + name + "\": " + example + "}");
   }
 
   @SuppressWarnings("unchecked")

@@ -59,11 +59,11 @@ class StrictObjectTest {
   @Test
   void listItemsHaveTheirOwnTypes() {
     assertThat(catchThrowableOfType(JLiveException.class, () -> read("{\"sources\": [1]}").optionalObjects("sources", Set.of("name")))
-        .getMessage()).contains("'sources' must be an array of objects (item 0 is the number 1)");
+        .getMessage()).contains("'sources' must be an array of objects; item 0 is the number 1");
     assertThat(catchThrowableOfType(JLiveException.class, () -> read("{\"sources\": [{\"nme\": \"a\"}]}").optionalObjects("sources",
         Set.of("name"))).hint()).startsWith("did you mean 'name'?");
     assertThat(catchThrowableOfType(JLiveException.class, () -> read("{\"also\": [\"a\", null]}").optionalStrings("also"))
-        .getMessage()).contains("one item is null");
+        .getMessage()).contains("'also' must be an array of strings; item 1 is null");
     assertThat(new StrictObject(Map.of("also", List.of()), "x", FIELDS).optionalStrings("also")).isEmpty();
   }
 }

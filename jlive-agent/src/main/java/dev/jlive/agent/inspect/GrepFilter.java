@@ -7,7 +7,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A user's regular expression ({@code jlive threads --grep}) run on a budget. Java's regex engine
- * backtracks, so an expression such as {@code (a+)+b} can take exponential time on a long line; one
+ * backtracks, so an expression such as {@code (?:.*\\w){12}!} can take polynomial time of high degree
+ * (or exponential) on a long line; one
  * did keep an endpoint worker busy long after its client had left. The text is handed to the
  * matcher through a {@link CharSequence} that counts the characters read and stops the match
  * (by throwing) once the step budget or the time budget is spent, or when the worker is
@@ -16,7 +17,7 @@ import java.util.regex.PatternSyntaxException;
 public final class GrepFilter {
   static final int MAX_LENGTH = 1_000;
   /** Characters read over the whole request: plenty for any dump with a sane expression. */
-  static final long DEFAULT_STEPS = 50_000_000L;
+  static final long DEFAULT_STEPS = 20_000_000L;
   static final long DEFAULT_MILLIS = 2_000;
 
   private final Pattern pattern;
