@@ -79,7 +79,7 @@ class ControllerFuzzTest {
     for (int i = 0; i < 64; i++) {
       assertThat(send("GET", FleetApi.HEALTH, null).statusCode()).isEqualTo(200);
     }
-    int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+    java.util.Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
     long filesBefore = openFiles();
 
     HostileInput input = new HostileInput(SEED);
@@ -120,7 +120,9 @@ class ControllerFuzzTest {
     assertThat(history.size()).as("changes made (seed %d)", SEED).isLessThanOrEqualTo(accepted);
     assertThat(send("GET", FleetApi.HEALTH, null).statusCode()).isEqualTo(200);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(threadsBefore + 4);
+      List<String> newThreads = Thread.getAllStackTraces().keySet().stream().filter(thread -> !threadsBefore.contains(thread))
+          .map(Thread::getName).toList();
+      assertThat(newThreads).as("threads started during the run and still alive").hasSizeLessThanOrEqualTo(8);
       assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 16);
     });
     System.out.printf("controller fuzz: %d requests (seed %d): %d refused with a 4xx, %d well-typed or reads accepted, %d changes made%n",

@@ -79,7 +79,7 @@ class EndpointFuzzTest {
     for (int i = 0; i < 8; i++) {
       assertThat(send(request(input, "GET", Api.INFO, null, true)).status).isEqualTo(200);
     }
-    int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+    java.util.Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
     long filesBefore = openFiles();
     int answered = 0;
     int closed = 0;
@@ -117,7 +117,9 @@ class EndpointFuzzTest {
     assertThat(stopRequested).isFalse();
     assertThat(send(request(input, "GET", Api.INFO, null, true)).status).isEqualTo(200);
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      assertThat(ManagementFactory.getThreadMXBean().getThreadCount()).isLessThanOrEqualTo(threadsBefore + 2);
+      List<String> newThreads = Thread.getAllStackTraces().keySet().stream().filter(thread -> !threadsBefore.contains(thread))
+          .map(Thread::getName).toList();
+      assertThat(newThreads).as("threads started during the run and still alive (the pool replaces idle workers)").hasSizeLessThanOrEqualTo(5);
       assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 8);
     });
     System.out.printf("endpoint fuzz: %d requests (seed %d): %d answered (%d framing errors not valid JSON), %d closed unanswered%n",
@@ -162,7 +164,11 @@ class EndpointFuzzTest {
       return new Case(request(input, "POST", Api.PROBES, "{\"selector\":\"com.acme.Cart#add\",\"kind\":\"count\"}", false), false,
           false);
     }
-    return new Case(brokenFraming(input), false, true);
+    byte[] broken = brokenFraming(input);
+    // Many or long headers on a GET: a server with room for them may answer it.
+    boolean onlyLarge = new String(broken, 0, Math.min(broken.length, 40), StandardCharsets.ISO_8859_1).startsWith("GET " + Api.INFO
+        + " HTTP/1.1\r\nX-");
+    return new Case(broken, onlyLarge, true);
   }
 
   private static byte[] brokenFraming(HostileInput input) {
