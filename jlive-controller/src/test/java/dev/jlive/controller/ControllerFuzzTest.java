@@ -158,6 +158,9 @@ class ControllerFuzzTest {
         || !(change.get("kind") instanceof String kind) || !(change.get("spec") instanceof Map<?, ?> spec) || spec.isEmpty()) {
       return false;
     }
+    if (change.get("where") instanceof Map<?, ?> where && !where.values().stream().allMatch(String.class::isInstance)) {
+      return false;
+    }
     Map<String, Class<?>> types = kind.equals("probe") ? PROBE_TYPES : kind.equals("patch") ? PATCH_TYPES : Map.of();
     for (Map.Entry<?, ?> field : spec.entrySet()) {
       Class<?> type = types.get(String.valueOf(field.getKey()));

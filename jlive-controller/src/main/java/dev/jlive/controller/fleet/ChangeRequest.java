@@ -32,7 +32,17 @@ record ChangeRequest(String kind, Map<String, Object> spec, Object where) {
     } else {
       checkPatch(new StrictObject(spec, "the patch spec", Api.PATCH_FIELDS).rejectUnknown());
     }
-    return new ChangeRequest(kind, spec, body.optionalObject("where"));
+    Map<String, Object> where = body.optionalObject("where");
+    if (where != null) {
+      where.forEach((label, value) -> {
+        if (!(value instanceof String)) {
+          throw new JLiveException(ErrorCode.BAD_REQUEST, "the change: label '" + shortened(label) + "' in 'where' must be a string, not "
+              + (value == null ? "null" : value instanceof Map ? "an object" : value instanceof java.util.List ? "an array" : value),
+              "send e.g. {\"where\": {\"zone\": \"eu-1\"}}");
+        }
+      });
+    }
+    return new ChangeRequest(kind, spec, where);
   }
 
   /** The types of every field; the agent checks the values and their combinations. */
