@@ -58,6 +58,10 @@ class ControllerFuzzTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // Without TCP_NODELAY the JDK's HTTP server answers in ~40 ms (Nagle against delayed ACKs,
+    // finding F2 in docs/SECURITY.md): 10,000 requests would take minutes. Read once per JVM; this
+    // class runs in its own (reuseForks=false).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     zooKeeper = new TestingServer(true);
     controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString())
         .withHeartbeat(Duration.ofSeconds(1)));

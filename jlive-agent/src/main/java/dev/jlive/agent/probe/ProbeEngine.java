@@ -139,7 +139,7 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   private synchronized Map<String, Object> add(ProbeSpec spec, String author, ProbeTargets.Resolution resolution) {
-    checkLimits(spec, resolution);
+    checkLimits(resolution);
     if (resolution.targets().isEmpty() && resolution.supertypes().isEmpty() && !spec.waitForClass()) {
       throw notFound(spec);
     }
@@ -201,7 +201,7 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   /** Refuses a probe over the JVM's or a method's cap, before anything is woven. */
-  private void checkLimits(ProbeSpec spec, ProbeTargets.Resolution resolution) {
+  private void checkLimits(ProbeTargets.Resolution resolution) {
     ProbeLimits current = limits;
     String remedy = "remove probes you no longer need with `jlive probe rm PID ID` (`jlive probe list PID` shows them)";
     if (probes.size() >= current.perJvm()) {
