@@ -57,6 +57,7 @@ public final class Agent {
     this.pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
     this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
+    probes.limit(options.probeLimits());
     this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
     this.bridge = new BridgeDispatcher(probes.dispatcher(), gates);
   }

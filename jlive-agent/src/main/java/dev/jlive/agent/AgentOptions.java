@@ -1,6 +1,7 @@
 package dev.jlive.agent;
 
 import dev.jlive.agent.fleet.FleetSettings;
+import dev.jlive.agent.probe.ProbeLimits;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.RuntimeDirectory;
@@ -23,19 +24,20 @@ import java.util.TreeSet;
  *     environment variables)
  * @param childOptions what a child JVM's agent gets when linked: the fleet options, runtimeDir when it
  *     was given, and quiet; null without a controller
+ * @param probeLimits how many probes the JVM and one method may hold (options maxProbes, maxProbesPerMethod)
  */
 record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet, FleetSettings fleet,
-    String childOptions) {
+    String childOptions, ProbeLimits probeLimits) {
   private static final Set<String> KEYS;
 
   static {
-    Set<String> keys = new TreeSet<>(Set.of("host", "port", "runtimeDir", "tokenFile", "quiet"));
+    Set<String> keys = new TreeSet<>(Set.of("host", "port", "runtimeDir", "tokenFile", "quiet", "maxProbes", "maxProbesPerMethod"));
     keys.addAll(FleetSettings.KEYS);
     KEYS = Set.copyOf(keys);
   }
 
   AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet) {
-    this(host, port, runtimeDir, tokenFile, quiet, null, null);
+    this(host, port, runtimeDir, tokenFile, quiet, null, null, ProbeLimits.DEFAULT);
   }
 
   static AgentOptions parse(String text) {
@@ -72,7 +74,8 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
       childOptions = fleet.childOptions() + (values.containsKey("runtimeDir") ? ",runtimeDir=" + runtimeDir.toAbsolutePath() : "")
           + ",quiet";
     }
-    return new AgentOptions(host, port, runtimeDir, tokenFile, quiet, fleet, childOptions);
+    ProbeLimits probeLimits = ProbeLimits.parse(values.get("maxProbes"), values.get("maxProbesPerMethod"));
+    return new AgentOptions(host, port, runtimeDir, tokenFile, quiet, fleet, childOptions, probeLimits);
   }
 
   private static boolean parseBoolean(String key, String text) {

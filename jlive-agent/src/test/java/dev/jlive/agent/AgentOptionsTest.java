@@ -7,6 +7,7 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.RuntimeDirectory;
 import java.nio.file.Paths;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
@@ -55,7 +56,7 @@ class AgentOptionsTest {
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
-    assertThat(e.hint()).endsWith("known keys: controller, controllerTokenFile, host, labels, port, quiet, runtimeDir, service, tokenFile");
+    assertThat(e.hint()).endsWith("known keys: controller, controllerTokenFile, host, labels, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
   }
 
   @Test
@@ -99,5 +100,16 @@ class AgentOptionsTest {
 
     assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).fleet()).isNull();
     assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).childOptions()).isNull();
+  }
+
+  @Test
+  void probeLimitsHaveDefaultsAndCanBeSet() {
+    assertThat(AgentOptions.parse("", Map.of()).probeLimits()).isEqualTo(dev.jlive.agent.probe.ProbeLimits.DEFAULT);
+    assertThat(AgentOptions.parse("maxProbes=3,maxProbesPerMethod=2", Map.of()).probeLimits())
+        .isEqualTo(new dev.jlive.agent.probe.ProbeLimits(3, 2));
+    assertThat(catchThrowableOfType(JLiveException.class,
+        () -> AgentOptions.parse("maxProbes=lots", Map.of())).getMessage()).isEqualTo("agent option maxProbes=lots is not a whole number");
+    assertThat(catchThrowableOfType(JLiveException.class,
+        () -> AgentOptions.parse("maxProbesPerMethod=0", Map.of())).getMessage()).contains("must be at least 1");
   }
 }

@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 
@@ -29,7 +27,7 @@ public final class ThreadDump {
    * @param kind {@code all} (null too), {@code platform} or {@code virtual}
    */
   public static Map<String, Object> capture(String grep, String kind) {
-    Pattern filter = compile(grep);
+    GrepFilter filter = GrepFilter.compile(grep);
     String wanted = kind == null ? "all" : kind;
     if (!KINDS.contains(wanted)) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown kind of thread '" + kind + "'", "use one of " + KINDS);
@@ -88,8 +86,8 @@ public final class ThreadDump {
     return answer;
   }
 
-  private static boolean matches(Pattern filter, String name, List<String> frames) {
-    return filter == null || filter.matcher(name).find() || frames.stream().anyMatch(frame -> filter.matcher(frame).find());
+  private static boolean matches(GrepFilter filter, String name, List<String> frames) {
+    return filter == null || filter.find(name) || frames.stream().anyMatch(filter::find);
   }
 
   private static List<String> frames(ThreadInfo info) {
@@ -116,17 +114,5 @@ public final class ThreadDump {
       return "Unknown Source";
     }
     return frame.getLineNumber() >= 0 ? frame.getFileName() + ":" + frame.getLineNumber() : frame.getFileName();
-  }
-
-  private static Pattern compile(String grep) {
-    if (grep == null) {
-      return null;
-    }
-    try {
-      return Pattern.compile(grep);
-    } catch (PatternSyntaxException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "--grep is not a valid regular expression: " + e.getDescription(),
-          "quote the pattern for the shell and escape regex characters such as . $ ( [");
-    }
   }
 }

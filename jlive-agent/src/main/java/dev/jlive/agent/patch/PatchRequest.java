@@ -1,7 +1,9 @@
 package dev.jlive.agent.patch;
 
+import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.StrictObject;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -35,31 +37,27 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     return method != null;
   }
 
-  @SuppressWarnings("unchecked")
-  public static PatchRequest fromJson(Map<String, Object> body) {
+  /** Reads a patch request from the endpoint's JSON body, with strict types and no unknown field. */
+  public static PatchRequest fromJson(Map<String, Object> json) {
+    StrictObject body = new StrictObject(json, "the patch request", Api.PATCH_FIELDS).rejectUnknown();
     List<Source> sources = new ArrayList<>();
-    if (body.get("sources") instanceof List<?> list) {
-      for (Object item : list) {
-        Map<String, Object> source = (Map<String, Object>) item;
-        String name = String.valueOf(source.get("name"));
-        if (!name.endsWith(".java")) {
-          throw new JLiveException(ErrorCode.BAD_REQUEST, "source " + name + " is not a .java file", "give Java source files");
-        }
-        sources.add(new Source(name, String.valueOf(source.get("code"))));
+    for (StrictObject source : body.optionalObjects("sources", Api.PATCH_SOURCE_FIELDS)) {
+      String name = source.requireString("name", "\"Cart.java\"");
+      if (!name.endsWith(".java")) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "source " + name + " is not a .java file", "give Java source files");
       }
+      sources.add(new Source(name, source.requireString("code", "\"package com.acme; public class Cart {...}\"")));
     }
     List<byte[]> classFiles = new ArrayList<>();
-    if (body.get("classFiles") instanceof List<?> list) {
-      for (Object item : list) {
-        try {
-          classFiles.add(Base64.getDecoder().decode(String.valueOf(item)));
-        } catch (IllegalArgumentException e) {
-          throw new JLiveException(ErrorCode.BAD_REQUEST, "a class file is not valid base64", "send class files base64-encoded");
-        }
+    for (String item : body.optionalStrings("classFiles")) {
+      try {
+        classFiles.add(Base64.getDecoder().decode(item));
+      } catch (IllegalArgumentException e) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "a class file is not valid base64", "send class files base64-encoded");
       }
     }
-    String method = body.get("method") == null ? null : String.valueOf(body.get("method"));
-    String methodSource = body.get("methodSource") == null ? null : String.valueOf(body.get("methodSource"));
+    String method = body.optionalString("method");
+    String methodSource = body.optionalString("methodSource");
     if ((method == null) != (methodSource == null)) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "a single-method patch needs both the method and its new source",
           "e.g. jlive patch PID 'com.acme.Cart#total()' --method-file total.java");
@@ -72,33 +70,27 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
       throw new JLiveException(ErrorCode.BAD_REQUEST, "a patch needs Java sources or class files, not " + (sources.isEmpty()
           ? "neither" : "both"), "e.g. jlive patch PID Cart.java, or jlive patch PID --classes build/classes");
     }
-    String loader = body.get("loader") == null ? null : String.valueOf(body.get("loader"));
-    String safepoint = body.get("safepoint") == null ? "quiescent" : String.valueOf(body.get("safepoint"));
+    String loader = body.optionalString("loader");
+    String safepoint = java.util.Objects.requireNonNullElse(body.optionalString("safepoint"), "quiescent");
     if (!safepoint.equals("quiescent") && !safepoint.equals("immediate")) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "'" + safepoint + "' is not a safe point", "use quiescent (the default) or immediate");
     }
-    long timeoutMillis = body.get("timeoutMillis") instanceof Number number ? number.longValue() : 5_000;
-    if (timeoutMillis < 1 || timeoutMillis > 600_000) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the safe-point time-out must be from 1 ms to 10 min",
-          "e.g. --timeout 10s");
-    }
-    String check = body.get("check") == null ? null : String.valueOf(body.get("check"));
+    // From 1 ms to 10 min.
+    long timeoutMillis = body.optionalLong("timeoutMillis", 5_000, 1, 600_000);
+    String check = body.optionalString("check");
     if (check != null && safepoint.equals("immediate")) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--check needs the quiescent safe point", "drop --safepoint immediate");
     }
-    List<String> also = new ArrayList<>();
-    if (body.get("also") instanceof List<?> list) {
-      list.forEach(item -> also.add(String.valueOf(item)));
-    }
+    List<String> also = body.optionalStrings("also");
     if (!also.isEmpty() && safepoint.equals("immediate")) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--also widens the quiescent safe point", "drop --safepoint immediate");
     }
-    String checkClass = body.get("checkClass") == null ? null : String.valueOf(body.get("checkClass"));
+    String checkClass = body.optionalString("checkClass");
     if (checkClass != null && (check != null || safepoint.equals("immediate"))) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "--check-class goes with the quiescent safe point and without --check",
           "give one check");
     }
-    return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, Boolean.TRUE.equals(body.get("dryRun")),
+    return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, body.optionalBoolean("dryRun", false),
         safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check, List.copyOf(also), checkClass, method,
         methodSource);
   }

@@ -1,11 +1,11 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.agent.inspect.ClassPattern;
+import dev.jlive.agent.inspect.Glob;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 
@@ -25,7 +25,7 @@ public final class MethodSelector {
   private final String text;
   private final ClassPattern classes;
   private final String methodPattern;
-  private final Pattern methodRegex;
+  private final Glob methodGlob;
   private final List<String> parameterTypes;
   private final String descriptor;
 
@@ -33,13 +33,15 @@ public final class MethodSelector {
     this.text = text;
     this.classes = classes;
     this.methodPattern = methodPattern;
-    this.methodRegex = Pattern.compile(methodPattern.replace("$", "\\$").replace("*", ".*"));
+    this.methodGlob = Glob.namePattern(methodPattern);
     this.parameterTypes = parameterTypes;
     this.descriptor = descriptor;
   }
 
   public static MethodSelector parse(String text) {
     String selector = text == null ? "" : text.trim();
+    // Checked before any other parsing, so that a hostile selector costs no more than its length.
+    ClassPattern.checkSize(selector, "selector");
     int hash = selector.indexOf('#');
     if (hash <= 0 || hash == selector.length() - 1) {
       throw invalid(text, "it needs CLASS#METHOD");
@@ -98,7 +100,7 @@ public final class MethodSelector {
 
   public boolean matches(MethodDescription method) {
     String name = method.isConstructor() ? "<init>" : method.getName();
-    if (method.isTypeInitializer() || !methodRegex.matcher(name).matches()) {
+    if (method.isTypeInitializer() || !methodGlob.matches(name)) {
       return false;
     }
     if (descriptor != null) {

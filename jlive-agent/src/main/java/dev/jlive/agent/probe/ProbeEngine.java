@@ -54,6 +54,7 @@ public final class ProbeEngine implements WeavingSource {
   private final AtomicInteger nextSlot = new AtomicInteger();
   private final AtomicInteger nextId = new AtomicInteger();
   private final ScheduledExecutorService housekeeper;
+  private volatile ProbeLimits limits = ProbeLimits.DEFAULT;
   /** The per-call checks' clock: ticks while any probe is installed. */
   private final CoarseClock clock = new CoarseClock(() -> !probes.isEmpty());
 
@@ -118,8 +119,20 @@ public final class ProbeEngine implements WeavingSource {
     return dispatcher;
   }
 
-  public synchronized Map<String, Object> add(ProbeSpec spec, String author) {
+  /** Sets the caps on probes; the defaults are {@link ProbeLimits#DEFAULT}. */
+  public void limit(ProbeLimits limits) {
+    this.limits = limits;
+  }
+
+  public Map<String, Object> add(ProbeSpec spec, String author) {
+    // Matching the selector against every loaded class is the slow part: it runs before taking the
+    // engine's lock, so one large add never holds up the adds and removes of other clients.
     ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector());
+    return add(spec, author, resolution);
+  }
+
+  private synchronized Map<String, Object> add(ProbeSpec spec, String author, ProbeTargets.Resolution resolution) {
+    checkLimits(resolution);
     if (resolution.targets().isEmpty() && resolution.supertypes().isEmpty() && !spec.waitForClass()) {
       throw notFound(spec);
     }
@@ -178,6 +191,31 @@ public final class ProbeEngine implements WeavingSource {
     Map<String, Object> answer = probe.toJson(installedIn(installed));
     answer.put("classes", report);
     return answer;
+  }
+
+  /** Refuses a probe over the JVM's or a method's cap, before anything is woven. */
+  private void checkLimits(ProbeTargets.Resolution resolution) {
+    ProbeLimits current = limits;
+    String remedy = "remove probes you no longer need with `jlive probe rm PID ID` (`jlive probe list PID` shows them)";
+    if (probes.size() >= current.perJvm()) {
+      throw new JLiveException(ErrorCode.CONFLICT, "this JVM already has " + probes.size() + " probes, the most allowed (maxProbes="
+          + current.perJvm() + ")", remedy + ", or start the agent with a higher maxProbes");
+    }
+    for (ProbeTargets.Target target : resolution.targets()) {
+      for (MethodDescription method : target.methods()) {
+        String nameAndDescriptor = (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor();
+        long onMethod = probes.values().stream().filter(installed -> installed.installations.stream()
+            .anyMatch(installation -> installation.is(target.type().getClassLoader(), target.type().getName())
+                && (installation.descriptors().containsValue(nameAndDescriptor) || installation.line() != null
+                    && (installation.line().methodName() + installation.line().descriptor()).equals(nameAndDescriptor))))
+            .count();
+        if (onMethod >= current.perMethod()) {
+          throw new JLiveException(ErrorCode.CONFLICT, target.type().getName() + "#" + ProbeTargets.display(method) + " already has "
+              + onMethod + " probes, the most allowed on one method (maxProbesPerMethod=" + current.perMethod() + ")",
+              remedy + ", or start the agent with a higher maxProbesPerMethod");
+        }
+      }
+    }
   }
 
   /** Removes a probe and restores the classes it was woven into. */

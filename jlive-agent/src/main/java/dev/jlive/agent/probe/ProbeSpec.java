@@ -1,11 +1,14 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.StrictObject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a user asked for when adding a probe, validated. Budgets are on by default: a probe that
@@ -60,46 +63,47 @@ public record ProbeSpec(
   /** Two clock reads cost about 65 ns on a kvm-clock VM; timing one call in 8 brings that to about 8 ns a call. */
   static final int DEFAULT_TIME_ONE_IN = 8;
 
-  /** Reads a probe request from the endpoint's JSON body. */
-  public static ProbeSpec fromJson(Map<String, Object> body) {
-    MethodSelector selector = MethodSelector.parse(string(body, "selector", null));
-    Kind kind = parseEnum(Kind.class, string(body, "kind", null), "kind", "log, metrics, count, capture or callers");
-    Point point = parseEnum(Point.class, string(body, "at", "entry"), "at",
+  /** Reads a probe request from the endpoint's JSON body, with strict types and no unknown field. */
+  public static ProbeSpec fromJson(Map<String, Object> json) {
+    StrictObject body = new StrictObject(json, "the probe request", Api.PROBE_FIELDS).rejectUnknown();
+    MethodSelector selector = MethodSelector.parse(body.requireString("selector", "\"com.acme.Cart#add\""));
+    Kind kind = parseEnum(Kind.class, body.requireString("kind", "\"metrics\""), "kind", "log, metrics, count, capture or callers");
+    Point point = parseEnum(Point.class, Objects.requireNonNullElse(body.optionalString("at"), "entry"), "at",
         "entry, exit or exception");
-    String template = string(body, "template", null);
+    String template = body.optionalString("template");
     if (kind == Kind.LOG && (template == null || template.isBlank())) {
       throw bad("a log probe needs a message template", "e.g. --log 'qty={quantity} price={priceCents} -> {return}'");
     }
     if (kind != Kind.LOG && template != null) {
       throw bad("only log probes take a message template", "drop the template, or use --log");
     }
-    if ((kind == Kind.METRICS || kind == Kind.COUNT || kind == Kind.CALLERS) && body.containsKey("at")
+    if ((kind == Kind.METRICS || kind == Kind.COUNT || kind == Kind.CALLERS) && body.has("at")
         && point != Point.ENTRY) {
       throw bad(kind.name().toLowerCase(Locale.ROOT) + " probes cover whole calls; --at does not apply",
           "drop --at, or use --log or --capture");
     }
-    int sample = (int) number(body, "sampleOneIn", 1, 1, 1_000_000_000);
-    int rate = (int) number(body, "ratePerSecond", DEFAULT_RATE, 1, 1_000_000);
-    long maxHits = number(body, "maxHits", 0, 0, Long.MAX_VALUE);
-    long ttlMillis = number(body, "ttlMillis", DEFAULT_TTL.toMillis(), 1, Duration.ofDays(30).toMillis());
-    double cpu = decimal(body, "cpuPercent", DEFAULT_CPU_PERCENT, 0.01, 100);
-    boolean wait = Boolean.TRUE.equals(body.get("wait"));
-    boolean appLog = !Boolean.FALSE.equals(body.get("appLog"));
-    String when = string(body, "when", null);
+    int sample = (int) body.optionalLong("sampleOneIn", 1, 1, 1_000_000_000);
+    int rate = (int) body.optionalLong("ratePerSecond", DEFAULT_RATE, 1, 1_000_000);
+    long maxHits = body.optionalLong("maxHits", 0, 0, Long.MAX_VALUE);
+    long ttlMillis = body.optionalLong("ttlMillis", DEFAULT_TTL.toMillis(), 1, Duration.ofDays(30).toMillis());
+    double cpu = body.optionalDouble("cpuPercent", DEFAULT_CPU_PERCENT, 0.01, 100);
+    boolean wait = body.optionalBoolean("wait", false);
+    boolean appLog = body.optionalBoolean("appLog", true);
+    String when = body.optionalString("when");
     if (when != null && when.isBlank()) {
       when = null;
     }
     if (when != null && kind != Kind.LOG && kind != Kind.CAPTURE) {
       throw bad("--when applies to log and capture probes", "drop --when, or use --log or --capture");
     }
-    boolean sideEffects = Boolean.TRUE.equals(body.get("allowSideEffects"));
-    int line = (int) number(body, "line", 0, 1, Integer.MAX_VALUE);
-    if (body.containsKey("timeOneIn") && kind != Kind.METRICS) {
+    boolean sideEffects = body.optionalBoolean("allowSideEffects", false);
+    int line = (int) body.optionalLong("line", 0, 1, Integer.MAX_VALUE);
+    if (body.has("timeOneIn") && kind != Kind.METRICS) {
       throw bad("only metrics probes time calls; timeOneIn does not apply", "drop timeOneIn, or use --metrics");
     }
-    int timeOneIn = (int) number(body, "timeOneIn", DEFAULT_TIME_ONE_IN, 1, 1_000_000);
+    int timeOneIn = (int) body.optionalLong("timeOneIn", DEFAULT_TIME_ONE_IN, 1, 1_000_000);
     if (line > 0) {
-      if (body.containsKey("at")) {
+      if (body.has("at")) {
         throw bad("a line probe acts before its line; --at does not apply", "drop --at, or drop --line");
       }
       if (kind != Kind.LOG && kind != Kind.CAPTURE && kind != Kind.COUNT) {
@@ -147,44 +151,11 @@ public record ProbeSpec(
     return kind == Kind.LOG || kind == Kind.CAPTURE;
   }
 
-  private static String string(Map<String, Object> body, String key, String fallback) {
-    Object value = body.get(key);
-    if (value == null) {
-      if (fallback == null && (key.equals("selector") || key.equals("kind"))) {
-        throw bad("missing '" + key + "'", "see `jlive help probe`");
-      }
-      return fallback;
-    }
-    return value.toString();
-  }
-
-  private static long number(Map<String, Object> body, String key, long fallback, long min, long max) {
-    Object value = body.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Number number) || number.longValue() < min || number.longValue() > max) {
-      throw bad("'" + key + "' must be a number from " + min + " to " + max + ", not " + value, "");
-    }
-    return number.longValue();
-  }
-
-  private static double decimal(Map<String, Object> body, String key, double fallback, double min, double max) {
-    Object value = body.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Number number) || number.doubleValue() < min || number.doubleValue() > max) {
-      throw bad("'" + key + "' must be a number from " + min + " to " + max + ", not " + value, "");
-    }
-    return number.doubleValue();
-  }
-
   private static <E extends Enum<E>> E parseEnum(Class<E> type, String text, String key, String choices) {
     try {
       return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw bad("'" + text + "' is not a valid " + key, "choose " + choices);
+      throw bad("'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "' is not a valid " + key, "choose " + choices);
     }
   }
 

@@ -28,6 +28,19 @@ public record Request(String method, String path, Map<String, String> query, Map
     return value == null || value.isBlank() ? null : value;
   }
 
+  /** A query flag: only {@code true} or {@code false}, so that {@code all=yes} is not read as false. */
+  public boolean booleanParam(String name, boolean defaultValue) {
+    String value = query.get(name);
+    if (value == null || value.isBlank()) {
+      return defaultValue;
+    }
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "query parameter " + name + "=" + value + " is not true or false",
+          "give " + name + "=true or " + name + "=false");
+    }
+    return value.equals("true");
+  }
+
   public int intParam(String name, int defaultValue) {
     String value = query.get(name);
     if (value == null || value.isBlank()) {

@@ -30,7 +30,7 @@ final class Routes {
     routes.put("GET " + Api.PROBES, request -> Map.of("probes", context.probes().list()));
     routes.put("POST " + Api.PROBES, request -> context.probes().add(ProbeSpec.fromJson(request.body()), request.user()));
     routes.put("DELETE " + Api.PROBES, request -> {
-      if ("true".equals(request.optional("all"))) {
+      if (request.booleanParam("all", false)) {
         return Map.of("removed", context.probes().removeAll("removed by " + request.user()));
       }
       String id = request.require("id", "the probe's id (see `jlive probe list`), or all=true");

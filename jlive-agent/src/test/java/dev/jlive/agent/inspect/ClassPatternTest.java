@@ -2,9 +2,11 @@ package dev.jlive.agent.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -83,5 +85,61 @@ class ClassPatternTest {
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).isEqualTo("'" + text + "' is not a class name pattern");
     assertThat(e.hint()).contains("com.acme.Cart", "com.acme.*Service", "com.acme..*");
+  }
+
+  @Test
+  void aPatternOfManyStarsIsRefusedAtOnce() {
+    long start = System.nanoTime();
+    JLiveException e = catchThrowableOfType(JLiveException.class, () -> ClassPattern.parse("*".repeat(200)));
+
+    assertThat(e.getMessage()).isEqualTo("the class name pattern has 200 wildcards (* and ..); at most 16 are allowed");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(100));
+    assertThat(catchThrowableOfType(JLiveException.class, () -> ClassPattern.parse("a".repeat(513))).getMessage())
+        .contains("513 characters; at most 512");
+  }
+
+  @Test
+  void theWorstPatternAllowedMatchesInLinearTime() {
+    // Sixteen wildcards against a long name of the same letter: a backtracking regex ([^.]*a){15}
+    // tries every split of the name (about 10^25 of them here); the automaton reads it once.
+    ClassPattern worst = ClassPattern.parse("*a".repeat(15) + "*b");
+    String name = "a".repeat(5_000);
+
+    assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+      for (int i = 0; i < 20; i++) {
+        assertThat(worst.matches(name)).isFalse();
+        assertThat(worst.matches(name + "b")).isTrue();
+      }
+    });
+  }
+
+  @Test
+  void spansAndStarsAgreeWithTheRegexTheyReplace() {
+    // The old translation, as a reference on names short enough not to backtrack for long.
+    String[] patterns = {"com..*", "..*Cart", "com.*.Cart", "com..x..*Service", "*", "*.*", "..*", "a*b*c", "com.acme.*$*"};
+    String[] names = {"com.Cart", "com.acme.Cart", "com.x.y.Cart", "Cart", "ShopCart", "com.x.a.x.b.OrderService", "abc",
+        "aXbYc", "com.acme.Outer$Inner", "com", "x.y", "com.acme.Cart$", ".", ""};
+    for (String pattern : patterns) {
+      java.util.regex.Pattern regex = oldRegex(pattern);
+      for (String name : names) {
+        assertThat(ClassPattern.parse(pattern).matches(name)).as("%s ~ %s", pattern, name).isEqualTo(regex.matcher(name).matches());
+      }
+    }
+  }
+
+  private static java.util.regex.Pattern oldRegex(String pattern) {
+    StringBuilder regex = new StringBuilder();
+    for (int i = 0; i < pattern.length(); i++) {
+      char c = pattern.charAt(i);
+      if (pattern.startsWith("..", i)) {
+        regex.append(i == 0 ? "(?:.*\\.)?" : "\\.(?:.*\\.)?");
+        i++;
+      } else if (c == '*') {
+        regex.append("[^.]*");
+      } else {
+        regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+      }
+    }
+    return java.util.regex.Pattern.compile(regex.toString());
   }
 }

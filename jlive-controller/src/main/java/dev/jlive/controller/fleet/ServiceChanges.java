@@ -59,23 +59,10 @@ public final class ServiceChanges {
   /** Adds a change for every live process matching {@code where}; the same change sent twice is applied once. */
   public FleetStore.Added add(String service, Map<String, Object> body, String author, long now) {
     requireService(service);
-    String kind = String.valueOf(body.get("kind"));
-    if (!kind.equals("probe") && !kind.equals("patch")) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "kind must be probe or patch, not '" + kind + "'",
-          "send {\"kind\": \"probe\", \"spec\": {...}} with the body an agent's POST /v1/probes takes");
-    }
-    if (!(body.get("spec") instanceof Map<?, ?> spec) || spec.isEmpty()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the change has no spec",
-          "spec is the body an agent's own POST /v1/" + kind + (kind.equals("probe") ? "s" : "es") + " takes");
-    }
-    if (kind.equals("probe") && spec.get("selector") == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "a probe's spec needs a selector", "e.g. {\"selector\": \"com.acme.Cart#add\", \"kind\": \"metrics\"}");
-    }
-    if (Boolean.TRUE.equals(spec.get("dryRun"))) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "a dry run cannot be sent to a service",
-          "try it on one process first: jlive patch PID ... --dry-run");
-    }
-    Map<String, String> where = Names.labels(body.get("where"), "where");
+    ChangeRequest request = ChangeRequest.read(body);
+    String kind = request.kind();
+    Map<String, Object> spec = request.spec();
+    Map<String, String> where = Names.labels(request.where(), "where");
     List<String> targets = new ArrayList<>();
     store.processes(service).forEach((id, process) -> {
       if (Names.matches(where, (Map<?, ?>) process.get("labels"))) {
