@@ -176,8 +176,7 @@ public final class ProbeEngine implements WeavingSource {
     if (installed.installations.isEmpty() && !resolution.targets().isEmpty() && !spec.waitForClass()) {
       probes.remove(id);
       removeSites(installed);
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the probe could not be installed in any class: "
-          + failed.values(), "nothing was changed; see the agent log for details");
+      throw ProbeTargets.notInstalled(spec.selector(), failed);
     }
     boolean waiting = installed.installations.isEmpty();
     ledger.record(id, "probe", spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(), author,

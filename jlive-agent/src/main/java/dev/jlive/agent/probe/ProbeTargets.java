@@ -111,6 +111,26 @@ final class ProbeTargets {
     }
   }
 
+  /**
+   * Why a probe installed nowhere, and what to do: the JVM's own words (a {@code VerifyError} names
+   * the method and the offset), and that nothing changed, since each class keeps its bytes.
+   */
+  static JLiveException notInstalled(MethodSelector selector, Map<Class<?>, String> failures) {
+    List<String> reasons = new ArrayList<>();
+    failures.forEach((type, why) -> reasons.add(type.getName() + ": " + why));
+    String all = String.join("; ", reasons);
+    String hint;
+    if (all.contains("VerifyError")) {
+      hint = "the woven code did not pass the JVM's verifier, so the probe was refused; the classes run as before and other changes "
+          + "are unaffected. Probe the method at entry or exit instead (or another line), and report this message as a jlive bug";
+    } else if (all.contains("too large") || all.contains("TooLarge")) {
+      hint = "the method is too close to the JVM's 64 KB limit on a method's bytecode to take the probe; probe a method it calls";
+    } else {
+      hint = "nothing was changed; the classes run as before";
+    }
+    return new JLiveException(ErrorCode.INTERNAL_ERROR, "probe " + selector + " was refused, nothing changed: " + all, hint);
+  }
+
   /** A class as its class file describes it, debug information included; reflection when there is no class file. */
   static TypeDescription describe(Class<?> type) {
     ClassLoader loader = type.getClassLoader();
