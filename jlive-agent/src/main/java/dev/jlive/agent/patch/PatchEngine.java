@@ -161,7 +161,9 @@ public final class PatchEngine implements WeavingSource {
     } catch (Throwable e) {
       changed.keySet().forEach(type -> layers.get(key(type)).pop());
       throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM refused the patch, and nothing changed: " + e,
-          "a VerifyError means the new bytes are invalid for this JVM; check the class file version and dependencies");
+          "a VerifyError names the method and why the JVM rejected it: if probes are woven into that method (`jlive probe list`), "
+              + "remove them, patch again and report the error as a jlive bug; otherwise the new code does not fit this JVM "
+              + "(class file version, missing dependencies)");
     }
   }
 
@@ -350,7 +352,8 @@ public final class PatchEngine implements WeavingSource {
         layers.get(key(layer.type())).push(layer);
       }
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + patch.id() + ", which stays applied: " + e,
-          "`jlive changes` shows it still active; the agent log has the JVM's reason");
+          "the JVM's reason is above; if it is a VerifyError in a method with probes (`jlive probe list`), remove those probes "
+              + "and revert again; `jlive changes` shows the patch still active");
     }
   }
 

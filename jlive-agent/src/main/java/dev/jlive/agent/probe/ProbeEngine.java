@@ -126,7 +126,7 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   public synchronized Map<String, Object> add(ProbeSpec spec, String author) {
-    ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector());
+    ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector(), spec.allowJdk());
     if (resolution.targets().isEmpty() && resolution.supertypes().isEmpty() && !spec.waitForClass()) {
       throw notFound(spec);
     }
@@ -183,6 +183,9 @@ public final class ProbeEngine implements WeavingSource {
         waiting ? ChangeLedger.State.WAITING : ChangeLedger.State.ACTIVE);
     Map<String, Object> answer = probe.toJson(installedIn(installed));
     answer.put("classes", report);
+    if (!resolution.notes().isEmpty()) {
+      answer.put("notes", resolution.notes());
+    }
     return answer;
   }
 
@@ -303,7 +306,8 @@ public final class ProbeEngine implements WeavingSource {
     MethodSelector selector = installed.probe.spec.selector();
     boolean byName = selector.classes().matches(className);
     boolean bySupertype = !byName && installed.resolution.supertypes().stream().anyMatch(name -> isSubtype(type, name));
-    if (!byName && !bySupertype || type.isInterface() || (bySupertype && type.isAbstract())) {
+    boolean jdkProxy = type.getSuperClass() != null && type.getSuperClass().asErasure().getName().equals("java.lang.reflect.Proxy");
+    if (!byName && !bySupertype || type.isInterface() || (bySupertype && (type.isAbstract() || jdkProxy))) {
       return null;
     }
     List<MethodDescription> methods = new ArrayList<>();
