@@ -135,8 +135,7 @@ public final class PatchEngine implements WeavingSource {
       try {
         pipeline.preview(entry.getKey(), entry.getValue());
       } catch (RuntimeException e) {
-        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the probes on " + entry.getKey().getName()
-            + " could not be woven into the patched code: " + e, "remove the probes first (`jlive probe rm`)");
+        throw wovenPatchRefused(entry.getKey(), e);
       }
     }
     String id = "x" + nextId.incrementAndGet();
@@ -151,6 +150,18 @@ public final class PatchEngine implements WeavingSource {
     ledger.record(id, "patch", describe(diffs) + " (" + safepoint + ", " + digest + ")", author, ChangeLedger.State.ACTIVE);
     report.put("id", id);
     return report;
+  }
+
+  /** Why the patched code cannot take jlive's own woven code (probes, safe-point gates); nothing was changed yet. */
+  private static JLiveException wovenPatchRefused(Class<?> type, RuntimeException e) {
+    String why = String.valueOf(e.getMessage());
+    if (e.getClass().getSimpleName().contains("TooLarge") || why.contains("too large")) {
+      return new JLiveException(ErrorCode.BAD_REQUEST, "the patch of " + type.getName() + " is refused, nothing changed: with the code "
+          + "jlive weaves in (probes, the safe-point gate) a method would pass the JVM's limit of 65535 bytes of bytecode: " + why,
+          "make the patched method smaller, or remove the probes on it (`jlive probe rm`)");
+    }
+    return new JLiveException(ErrorCode.INTERNAL_ERROR, "the patch of " + type.getName() + " is refused, nothing changed: the probes "
+        + "and safe-point gate could not be woven into the patched code: " + e, "remove the probes on it (`jlive probe rm`) and patch again");
   }
 
   /** Pushes the new bytes and retransforms all classes in one JVM call; on failure nothing changed. */
