@@ -152,16 +152,25 @@ public final class PatchEngine implements WeavingSource {
     return report;
   }
 
+  private static final String WOVEN_CODE_REFUSED = "jlive's woven code (a probe, the gate) did not pass the JVM's verifier: remove the "
+      + "probes on these methods (`jlive probe list`, `jlive probe rm`) and try again, or use --safepoint immediate; "
+      + "please report the error as a jlive bug";
+
   /** Why the patched code cannot take jlive's own woven code (probes, safe-point gates); nothing was changed yet. */
-  private static JLiveException wovenPatchRefused(Class<?> type, RuntimeException e) {
+  private static JLiveException wovenPatchRefused(Class<?> type, Exception e) {
     String why = String.valueOf(e.getMessage());
-    if (e.getClass().getSimpleName().contains("TooLarge") || why.contains("too large")) {
+    if (tooLarge(e)) {
       return new JLiveException(ErrorCode.BAD_REQUEST, "the patch of " + type.getName() + " is refused, nothing changed: with the code "
           + "jlive weaves in (probes, the safe-point gate) a method would pass the JVM's limit of 65535 bytes of bytecode: " + why,
           "make the patched method smaller, or remove the probes on it (`jlive probe rm`)");
     }
     return new JLiveException(ErrorCode.INTERNAL_ERROR, "the patch of " + type.getName() + " is refused, nothing changed: the probes "
         + "and safe-point gate could not be woven into the patched code: " + e, "remove the probes on it (`jlive probe rm`) and patch again");
+  }
+
+  /** ASM's MethodTooLargeException, as thrown or as the reason the pipeline gives for a class. */
+  private static boolean tooLarge(Exception e) {
+    return e.getClass().getSimpleName().contains("TooLarge") || String.valueOf(e.getMessage()).contains("Method too large");
   }
 
   /** Pushes the new bytes and retransforms all classes in one JVM call; on failure nothing changed. */
@@ -215,7 +224,14 @@ public final class PatchEngine implements WeavingSource {
               + "may run old and new code");
     } catch (JLiveException e) {
       throw e;
+    } catch (LinkageError e) {
+      // A VerifyError: the JVM would not take the classes with the safe-point gate woven in.
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused the classes with the patch's safe-point gate woven in, "
+          + "and nothing was changed: " + e, WOVEN_CODE_REFUSED);
     } catch (Exception e) {
+      if (tooLarge(e)) {
+        throw wovenPatchRefused(classes.get(0), e);
+      }
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point failed, and nothing was changed: " + e, "see the agent log");
     }
   }
@@ -338,6 +354,9 @@ public final class PatchEngine implements WeavingSource {
         unswap(patch);
       } catch (JLiveException e) {
         throw e;
+      } catch (LinkageError e) {
+        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused the classes with the safe-point gate woven in, so "
+            + id + " stays applied: " + e, WOVEN_CODE_REFUSED);
       } catch (Exception e) {
         throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point for reverting " + id + " failed: " + e, "see the agent log");
       }

@@ -161,7 +161,10 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
 
     @Override
     public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
-      record(mv -> mv.visitFrame(type, numLocal, local, numStack, stack));
+      // The class reader reuses its frame arrays for the next frame: keep copies.
+      Object[] locals = local == null ? null : local.clone();
+      Object[] stackCopy = stack == null ? null : stack.clone();
+      record(mv -> mv.visitFrame(type, numLocal, locals, numStack, stackCopy));
     }
 
     @Override
@@ -196,7 +199,8 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
 
     @Override
     public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
-      instruction(mv -> mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, arguments));
+      Object[] argumentCopy = arguments.clone();
+      instruction(mv -> mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, argumentCopy));
     }
 
     @Override
@@ -222,12 +226,15 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
 
     @Override
     public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-      instruction(mv -> mv.visitTableSwitchInsn(min, max, dflt, labels));
+      Label[] targets = labels.clone();
+      instruction(mv -> mv.visitTableSwitchInsn(min, max, dflt, targets));
     }
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-      instruction(mv -> mv.visitLookupSwitchInsn(dflt, keys, labels));
+      int[] keyCopy = keys.clone();
+      Label[] targets = labels.clone();
+      instruction(mv -> mv.visitLookupSwitchInsn(dflt, keyCopy, targets));
     }
 
     @Override

@@ -69,6 +69,35 @@ public class LineWeavingFixtures {
     return (int) value; // line:afterTry
   }
 
+  public int afterTryShifted(String text) {
+    int extra = 1; long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      value = -1;
+    }
+    return (int) value * 3 * extra; // line:afterTryShifted
+  }
+
+  public int switchesAndLambda(int n) {
+    long base = 5;
+    int picked;
+    switch (n) {
+      case 1 -> picked = 10;
+      case 2 -> picked = 20;
+      case 3 -> picked = 30;
+      default -> picked = 0;
+    }
+    int sparse;
+    switch (n * 1000) {
+      case 1000 -> sparse = 1;
+      case 1_000_000 -> sparse = 2;
+      default -> sparse = 3;
+    }
+    java.util.function.IntSupplier next = () -> n + 1;
+    return picked + sparse + next.getAsInt() + (int) base; // line:afterSwitches
+  }
+
   public long wideLocals(long start) {
     long l0 = start, l1 = l0 + 1, l2 = l1 + 1, l3 = l2 + 1, l4 = l3 + 1, l5 = l4 + 1, l6 = l5 + 1, l7 = l6 + 1;
     long l8 = l7 + 1, l9 = l8 + 1, l10 = l9 + 1, l11 = l10 + 1, l12 = l11 + 1, l13 = l12 + 1, l14 = l13 + 1;

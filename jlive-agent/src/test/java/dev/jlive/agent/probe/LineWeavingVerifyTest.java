@@ -59,6 +59,9 @@ class LineWeavingVerifyTest {
         Arguments.of("loopBody", "loopHead", new Class<?>[] {int.class}, new Object[] {4}, Map.of("sum", 0L, "i", 0)),
         Arguments.of("insideTry", "tryCatch", new Class<?>[] {String.class}, new Object[] {"41"}, Map.of("attempts", 1L)),
         Arguments.of("insideCatch", "tryCatch", new Class<?>[] {String.class}, new Object[] {"x"}, Map.of("attempts", 1L)),
+        Arguments.of("afterTryShifted", "afterTryShifted", new Class<?>[] {String.class}, new Object[] {"7"}, Map.of("value", 7L)),
+        Arguments.of("afterSwitches", "switchesAndLambda", new Class<?>[] {int.class}, new Object[] {2},
+            Map.of("base", 5L, "picked", 20, "sparse", 3)),
         Arguments.of("afterTry", "afterTryCatch", new Class<?>[] {String.class}, new Object[] {"9"}, Map.of("value", 9L)),
         Arguments.of("wideLocals", "wideLocals", new Class<?>[] {long.class}, new Object[] {1L}, Map.of("l0", 1L, "l128", 129L)));
   }
@@ -116,7 +119,7 @@ class LineWeavingVerifyTest {
     assertThat(target.methodName()).isEqualTo(method);
     List<Weaving> weavings = new ArrayList<>();
     if (withAdvice) {
-      weavings.add(advice(method));
+      weavings.addAll(advice(method));
     }
     weavings.add(new LineWeaving(target, SLOT));
     byte[] woven = weave(weavings);
@@ -134,11 +137,37 @@ class LineWeavingVerifyTest {
     assertThat(recorder.calls.get(0)).containsAllEntriesOf(expected);
   }
 
-  /** Timed entry/exit advice, which adds a long local of its own in front of the method's. */
-  private static Weaving advice(String method) {
-    var visitor = Advice.withCustomMapping().bind(ProbeId.class, SLOT + 1).to(ProbeAdvice.Timed.class)
-        .on(ElementMatchers.named(method));
-    return () -> visitor;
+  /**
+   * Timed entry/exit advice, which adds a long local of its own in front of the method's, and an
+   * advice shaped like the patch engine's safe-point gate (skips the body, rewrites the return).
+   */
+  private static List<Weaving> advice(String method) {
+    var timed = Advice.withCustomMapping().bind(ProbeId.class, SLOT + 1).to(ProbeAdvice.Timed.class).on(ElementMatchers.named(method));
+    var gate = Advice.to(GateLike.class).on(ElementMatchers.named(method));
+    return List.of(() -> timed, () -> gate);
+  }
+
+  /** The shape of the safe-point gate's advice. */
+  static final class GateLike {
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter() {
+      return JLiveBridge.gateEnter(0, 0);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    static void exit(@Advice.Enter boolean reinvoke, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args,
+        @Advice.Return(readOnly = false, typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC) Object returned,
+        @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (reinvoke) {
+        try {
+          returned = JLiveBridge.reinvoke(0, 0, self, args);
+        } catch (Throwable failure) {
+          thrown = failure;
+        }
+      } else {
+        JLiveBridge.gateExit(0);
+      }
+    }
   }
 
   /** The woven bytes exactly as the agent's pipeline makes them. */
