@@ -135,8 +135,7 @@ public final class PatchEngine implements WeavingSource {
       try {
         pipeline.preview(entry.getKey(), entry.getValue());
       } catch (RuntimeException e) {
-        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the probes on " + entry.getKey().getName()
-            + " could not be woven into the patched code: " + e, "remove the probes first (`jlive probe rm`)");
+        throw wovenPatchRefused(entry.getKey(), e);
       }
     }
     String id = "x" + nextId.incrementAndGet();
@@ -154,6 +153,27 @@ public final class PatchEngine implements WeavingSource {
     return report;
   }
 
+  private static final String WOVEN_CODE_REFUSED = "jlive's woven code (a probe, the gate) did not pass the JVM's verifier: remove the "
+      + "probes on these methods (`jlive probe list`, `jlive probe rm`) and try again, or use --safepoint immediate; "
+      + "please report the error as a jlive bug";
+
+  /** Why the patched code cannot take jlive's own woven code (probes, safe-point gates); nothing was changed yet. */
+  private static JLiveException wovenPatchRefused(Class<?> type, Exception e) {
+    String why = String.valueOf(e.getMessage());
+    if (tooLarge(e)) {
+      return new JLiveException(ErrorCode.BAD_REQUEST, "the patch of " + type.getName() + " is refused, nothing changed: with the code "
+          + "jlive weaves in (probes, the safe-point gate) a method would pass the JVM's limit of 65535 bytes of bytecode: " + why,
+          "make the patched method smaller, or remove the probes on it (`jlive probe rm`)");
+    }
+    return new JLiveException(ErrorCode.INTERNAL_ERROR, "the patch of " + type.getName() + " is refused, nothing changed: the probes "
+        + "and safe-point gate could not be woven into the patched code: " + e, "remove the probes on it (`jlive probe rm`) and patch again");
+  }
+
+  /** ASM's MethodTooLargeException, as thrown or as the reason the pipeline gives for a class. */
+  private static boolean tooLarge(Exception e) {
+    return e.getClass().getSimpleName().contains("TooLarge") || String.valueOf(e.getMessage()).contains("Method too large");
+  }
+
   /** Pushes the new bytes and retransforms all classes in one JVM call; on failure nothing changed. */
   private void swap(String id, Map<Class<?>, byte[]> changed, List<Class<?>> classes) {
     changed.forEach((type, bytes) -> layers.computeIfAbsent(key(type), k -> new ArrayDeque<>()).push(new Layer(id, type, bytes)));
@@ -162,7 +182,9 @@ public final class PatchEngine implements WeavingSource {
     } catch (Throwable e) {
       changed.keySet().forEach(type -> layers.get(key(type)).pop());
       throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM refused the patch, and nothing changed: " + e,
-          "a VerifyError means the new bytes are invalid for this JVM; check the class file version and dependencies");
+          "a VerifyError names the method and why the JVM rejected it: if probes are woven into that method (`jlive probe list`), "
+              + "remove them, patch again and report the error as a jlive bug; otherwise the new code does not fit this JVM "
+              + "(class file version, missing dependencies)");
     }
   }
 
@@ -196,7 +218,14 @@ public final class PatchEngine implements WeavingSource {
               + "may run old and new code");
     } catch (JLiveException e) {
       throw e;
+    } catch (LinkageError e) {
+      // A VerifyError: the JVM would not take the classes with the safe-point gate woven in.
+      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused the classes with the patch's safe-point gate woven in, "
+          + "and nothing was changed: " + e, WOVEN_CODE_REFUSED);
     } catch (Exception e) {
+      if (tooLarge(e)) {
+        throw wovenPatchRefused(classes.get(0), e);
+      }
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point failed, and nothing was changed: " + e, "see the agent log");
     }
   }
@@ -340,6 +369,9 @@ public final class PatchEngine implements WeavingSource {
         unswap(patch);
       } catch (JLiveException e) {
         throw e;
+      } catch (LinkageError e) {
+        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused the classes with the safe-point gate woven in, so "
+            + id + " stays applied: " + e, WOVEN_CODE_REFUSED);
       } catch (Exception e) {
         throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point for reverting " + id + " failed: " + e, "see the agent log");
       }
@@ -372,7 +404,8 @@ public final class PatchEngine implements WeavingSource {
         layers.get(key(layer.type())).push(layer);
       }
       throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + patch.id() + ", which stays applied: " + e,
-          "`jlive changes` shows it still active; the agent log has the JVM's reason");
+          "the JVM's reason is above; if it is a VerifyError in a method with probes (`jlive probe list`), remove those probes "
+              + "and revert again; `jlive changes` shows the patch still active");
     }
   }
 

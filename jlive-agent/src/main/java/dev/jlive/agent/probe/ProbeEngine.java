@@ -127,7 +127,7 @@ public final class ProbeEngine implements WeavingSource {
   public Map<String, Object> add(ProbeSpec spec, String author) {
     // Matching the selector against every loaded class is the slow part: it runs before taking the
     // engine's lock, so one large add never holds up the adds and removes of other clients.
-    ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector());
+    ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector(), spec.allowJdk());
     return add(spec, author, resolution);
   }
 
@@ -182,14 +182,16 @@ public final class ProbeEngine implements WeavingSource {
     if (installed.installations.isEmpty() && !resolution.targets().isEmpty() && !spec.waitForClass()) {
       probes.remove(id);
       removeSites(installed);
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the probe could not be installed in any class: "
-          + failed.values(), "nothing was changed; see the agent log for details");
+      throw ProbeTargets.notInstalled(spec.selector(), failed);
     }
     boolean waiting = installed.installations.isEmpty();
     ledger.record(id, "probe", spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(), author,
         waiting ? ChangeLedger.State.WAITING : ChangeLedger.State.ACTIVE);
     Map<String, Object> answer = probe.toJson(installedIn(installed));
     answer.put("classes", report);
+    if (!resolution.notes().isEmpty()) {
+      answer.put("notes", resolution.notes());
+    }
     return answer;
   }
 
@@ -336,7 +338,8 @@ public final class ProbeEngine implements WeavingSource {
     MethodSelector selector = installed.probe.spec.selector();
     boolean byName = selector.classes().matches(className);
     boolean bySupertype = !byName && installed.resolution.supertypes().stream().anyMatch(name -> isSubtype(type, name));
-    if (!byName && !bySupertype || type.isInterface() || (bySupertype && type.isAbstract())) {
+    boolean jdkProxy = type.getSuperClass() != null && type.getSuperClass().asErasure().getName().equals("java.lang.reflect.Proxy");
+    if (!byName && !bySupertype || type.isInterface() || (bySupertype && (type.isAbstract() || jdkProxy))) {
       return null;
     }
     List<MethodDescription> methods = new ArrayList<>();

@@ -28,11 +28,12 @@ import java.util.Objects;
  * @param timeOneIn a metrics probe times a random one in this many calls (after each thread's first
  *     {@value Probe#EXACT_TIMINGS_PER_THREAD}, which are all timed); 1 = time every call. Call and
  *     exception counts are always exact.
+ * @param allowJdk true to probe classes of the JDK itself, which are refused otherwise
  */
 public record ProbeSpec(
     MethodSelector selector, Kind kind, Point point, String template, int sampleOneIn, int ratePerSecond, long maxHits,
     Duration timeToLive, double cpuPercent, boolean waitForClass, boolean appLog, String when, boolean allowSideEffects,
-    int line, int timeOneIn) {
+    int line, int timeOneIn, boolean allowJdk) {
 
   /** What a probe does at its point. */
   public enum Kind {
@@ -115,7 +116,7 @@ public record ProbeSpec(
       point = Point.LINE;
     }
     return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait, appLog,
-        when, sideEffects, line, timeOneIn);
+        when, sideEffects, line, timeOneIn, Boolean.TRUE.equals(body.get("allowJdk")));
   }
 
   public Map<String, Object> toJson() {
@@ -139,6 +140,9 @@ public record ProbeSpec(
     }
     if (when != null) {
       json.put("when", when);
+    }
+    if (allowJdk) {
+      json.put("allowJdk", true);
     }
     if (line > 0) {
       json.put("line", line);

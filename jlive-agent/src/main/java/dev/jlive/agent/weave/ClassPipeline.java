@@ -56,7 +56,10 @@ public final class ClassPipeline implements ClassFileTransformer {
         .with(TypeValidation.DISABLED)
         .with(Implementation.Context.Disabled.Factory.INSTANCE)
         .with(InstrumentedType.Factory.Default.FROZEN)
-        .with(VisibilityBridgeStrategy.Default.NEVER);
+        .with(VisibilityBridgeStrategy.Default.NEVER)
+        // Byte Buddy leaves synthetic methods out by default; lambda bodies (lambda$main$0) are
+        // synthetic, and a probe or patch on one must reach it.
+        .ignore(net.bytebuddy.matcher.ElementMatchers.none());
   }
 
   public void start() {

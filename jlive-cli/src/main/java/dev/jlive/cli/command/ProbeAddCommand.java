@@ -65,6 +65,10 @@ public final class ProbeAddCommand extends ServiceCommand {
   @Option(names = "--allow-side-effects", description = "Accept a --when expression that jlive cannot prove read-only.")
   boolean allowSideEffects;
 
+  @Option(names = "--allow-jdk", description = {"Probe classes of the JDK itself (java.*, jdk.*, ...), refused otherwise:",
+      "the probe also sees the calls of every library and of jlive, so use --count or --metrics there."})
+  boolean allowJdk;
+
   @Option(names = "--sample", paramLabel = "1/N", description = "Act on one call in N (events only; counts stay exact).")
   String sample;
 
@@ -117,6 +121,9 @@ public final class ProbeAddCommand extends ServiceCommand {
     }
     if (!rows.isEmpty()) {
       printer.table(List.of("CLASS", "STATUS", "METHODS", "ERROR"), rows);
+    }
+    if (answer.get("notes") instanceof List<?> notes) {
+      notes.forEach(note -> printer.line("note: " + note));
     }
     return 0;
   }
@@ -175,6 +182,9 @@ public final class ProbeAddCommand extends ServiceCommand {
     }
     if (when != null) {
       body.put("when", when);
+    }
+    if (allowJdk) {
+      body.put("allowJdk", true);
     }
     if (allowSideEffects) {
       body.put("allowSideEffects", true);
