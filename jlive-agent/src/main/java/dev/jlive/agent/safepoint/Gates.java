@@ -3,6 +3,7 @@ package dev.jlive.agent.safepoint;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +71,8 @@ public final class Gates implements WeavingSource {
     if (!target.isStatic()) {
       arguments.add(self);
     }
-    arguments.addAll(List.of(args));
+    // Arguments may be null (Kotlin resumes a suspend function with null arguments): no List.of here.
+    arguments.addAll(Arrays.asList(args));
     return target.reinvoker().invokeWithArguments(arguments);
   }
 
