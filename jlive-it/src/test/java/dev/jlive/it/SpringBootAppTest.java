@@ -52,7 +52,8 @@ class SpringBootAppTest {
   @BeforeEach
   void startLoad() {
     load = HttpLoad.start(base + "/price?item=pear&quantity=3", base + "/price");
-    await().atMost(Duration.ofSeconds(30)).until(() -> load.answered() > 10);
+    await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(load.answered()).as("answered; failures: %s", load.failures()).isGreaterThan(10));
   }
 
   @AfterEach

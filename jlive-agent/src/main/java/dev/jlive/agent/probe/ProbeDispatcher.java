@@ -260,10 +260,13 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
   static final long RESUMED = 5L;
 
   private long suspendEnter(ProbeSite site, KotlinSuspend suspend, Object self, Object[] args) {
-    if (suspend.isResume(KotlinSuspend.continuation(args))) {
-      return RESUMED;
-    }
     Probe probe = site.probe();
+    if (suspend.isResume(KotlinSuspend.continuation(args))) {
+      // Only probes that act at the end of the call need to follow a resumed one.
+      boolean atEnd = probe.kind == ProbeSpec.Kind.METRICS
+          || (probe.kind != ProbeSpec.Kind.COUNT && probe.kind != ProbeSpec.Kind.CALLERS && probe.spec.point() != ProbeSpec.Point.ENTRY);
+      return atEnd ? RESUMED : 0L;
+    }
     ThreadCells.Cell cell = probe.hit();
     if (cell == null) {
       return 0L;
