@@ -370,7 +370,12 @@ public final class Soak {
     return list instanceof List<?> items ? items.size() : 0;
   }
 
-  /** The demo JVM after two full GCs, through jcmd (its performance counters). */
+  /**
+   * The demo JVM after two full GCs, through jcmd. Live classes are the {@code java.lang.Class}
+   * objects on the heap: the JVM's own counters count every retransformation as a class load (the
+   * redefinition's scratch class) and never count the release of the previous version as an
+   * unload, so they grow by one per probe added or removed even when nothing leaks.
+   */
   private Footprint footprint() throws IOException, InterruptedException {
     jcmd("GC.run");
     jcmd("GC.run");
@@ -385,8 +390,6 @@ public final class Soak {
         }
       }
     }
-    long classes = counter(counters, "java.cls.loadedClasses") + counters.getOrDefault("java.cls.sharedLoadedClasses", 0L)
-        - counter(counters, "java.cls.unloadedClasses") - counters.getOrDefault("java.cls.sharedUnloadedClasses", 0L);
     long heap = 0;
     Pattern space = Pattern.compile("sun\\.gc\\.generation\\.\\d+\\.space\\.\\d+\\.used");
     for (Map.Entry<String, Long> entry : counters.entrySet()) {
@@ -394,7 +397,21 @@ public final class Soak {
         heap += entry.getValue();
       }
     }
-    return new Footprint(classes, counter(counters, "java.threads.live"), heap, counter(counters, "sun.gc.metaspace.used"));
+    return new Footprint(classMirrors(jcmd("GC.class_histogram")), counter(counters, "java.threads.live"), heap,
+        counter(counters, "sun.gc.metaspace.used"));
+  }
+
+  private static final Pattern CLASS_MIRRORS = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+java\\.lang\\.Class(?:\\s.*)?$");
+
+  /** The number of {@code java.lang.Class} objects in a {@code GC.class_histogram}. */
+  static long classMirrors(String histogram) throws IOException {
+    for (String line : histogram.split("\n")) {
+      Matcher matcher = CLASS_MIRRORS.matcher(line);
+      if (matcher.matches()) {
+        return Long.parseLong(matcher.group(1));
+      }
+    }
+    throw new IOException("jcmd GC.class_histogram lists no java.lang.Class");
   }
 
   private static long counter(Map<String, Long> counters, String name) throws IOException {

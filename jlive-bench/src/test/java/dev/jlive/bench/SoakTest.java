@@ -49,6 +49,18 @@ class SoakTest {
         .problems()).containsExactly("2 requests failed (besides 3 deliberate server errors of the demo)");
   }
 
+  @Test
+  void liveClassesAreTheClassObjectsOfAHistogram() throws Exception {
+    String histogram = String.join("\n",
+        " num     #instances         #bytes  class name (module)",
+        "-------------------------------------------------------",
+        "   1:         40123        3456789  [B (java.base@17.0.15)",
+        "   5:          5255         627336  java.lang.Class (java.base@17.0.15)",
+        "   6:           900          21600  java.lang.ClassValue$Entry (java.base@17.0.15)");
+
+    assertThat(Soak.classMirrors(histogram)).isEqualTo(5255);
+  }
+
   private static Path path(String property) {
     String value = System.getProperty(property);
     assertThat(value).as("system property %s (run through Maven)", property).isNotNull();
