@@ -92,6 +92,14 @@ class KotlinAppTest {
   }
 
   @Test
+  void aConditionThatThrowsTurnsTheProbeOffAndSaysTheConditionThrew() throws Exception {
+    String probe = jlive.probe(GREET, "--log", "{name}", "--when", "name.charAt(5) == 'x'", "--no-app-log");
+    await().atMost(Duration.ofSeconds(30)).until(() -> jlive.state(probe).get("state").equals("disabled"));
+    assertThat((String) jlive.state(probe).get("reason"))
+        .contains("the --when condition 'name.charAt(5) == 'x'' threw java.lang.StringIndexOutOfBoundsException");
+  }
+
+  @Test
   void countAndMetricsSeeLogicalCallsTimedFromFirstEntryToCompletion() throws Exception {
     String count = jlive.probe(GREET, "--count");
     String metrics = jlive.probe(GREET, "--metrics", "--time-one-in", "1");

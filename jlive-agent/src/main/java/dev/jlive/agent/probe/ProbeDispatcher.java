@@ -254,6 +254,20 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
   }
 
+  /** A {@code --when} condition that threw: the probe's failure reason names the condition. */
+  static final class ConditionFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ConditionFailed(String condition, Throwable cause) {
+      super("the --when condition '" + condition + "' threw " + cause, cause, false, false);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+
   // ---- Kotlin suspend functions: one logical call across its fragments (see KotlinSuspend) ----
 
   /** The token of a fragment that resumes a suspended call: not a call of its own. */
@@ -336,7 +350,8 @@ final class ProbeDispatcher extends JLiveBridge.Dispatcher {
           return;
         }
       } catch (Throwable failure) {
-        probe.failed(failure);
+        // Said as such, so that a probe this turns off tells the condition apart from its output.
+        probe.failed(new ConditionFailed(probe.spec.when(), failure));
         return;
       }
     }
