@@ -22,6 +22,8 @@ public final class ProbeDispatcher {
   static final int MAX_MESSAGE = 8_192;
 
   private volatile ProbeSite[] sites = new ProbeSite[64];
+  /** Per slot, the helper of a probed Kotlin suspend function; null for every other method. */
+  private volatile KotlinSuspend[] suspendSites = new KotlinSuspend[64];
   private final EventLog events;
   private final ProbeOutput output;
 
@@ -47,6 +49,25 @@ public final class ProbeDispatcher {
       current[slot] = null;
     }
     sites = current;
+    KotlinSuspend[] suspends = suspendSites;
+    if (slot < suspends.length && suspends[slot] != null) {
+      suspends = suspends.clone();
+      suspends[slot] = null;
+      suspendSites = suspends;
+    }
+  }
+
+  /** Marks a slot as a Kotlin suspend function's: its calls come through {@link #enter} and {@link #exit}. */
+  synchronized void suspendAt(int slot, KotlinSuspend suspend) {
+    KotlinSuspend[] current = suspendSites;
+    current = slot >= current.length ? Arrays.copyOf(current, Math.max(current.length * 2, slot + 1)) : current.clone();
+    current[slot] = suspend;
+    suspendSites = current;
+  }
+
+  private KotlinSuspend suspendSite(int slot) {
+    KotlinSuspend[] current = suspendSites;
+    return slot < current.length ? current[slot] : null;
   }
 
   private ProbeSite site(int slot) {
@@ -151,7 +172,14 @@ public final class ProbeDispatcher {
 
   public long enter(int slot, Object self, Object[] args) {
     ProbeSite site = site(slot);
-    if (site == null || site.probe().hit() == null) {
+    if (site == null) {
+      return 0L;
+    }
+    KotlinSuspend suspend = suspendSite(slot);
+    if (suspend != null) {
+      return suspendEnter(site, suspend, self, args);
+    }
+    if (site.probe().hit() == null) {
       return 0L;
     }
     ProbeSpec.Point point = site.probe().spec.point();
@@ -174,9 +202,86 @@ public final class ProbeDispatcher {
     if (site == null || !site.probe().isActive()) {
       return;
     }
+    KotlinSuspend suspend = suspendSite(slot);
+    if (suspend != null) {
+      suspendExit(site, suspend, start, self, args, returned, thrown);
+      return;
+    }
     ProbeSpec.Point point = site.probe().spec.point();
     if ((point == ProbeSpec.Point.EXIT && thrown == null) || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
       act(site, new ProbeCall(self, args, returned, thrown, System.nanoTime() - start, point));
+    }
+  }
+
+  // ---- Kotlin suspend functions: one logical call across its fragments (see KotlinSuspend) ----
+
+  /** The token of a fragment that resumes a suspended call: not a call of its own. */
+  static final long RESUMED = 5L;
+
+  private long suspendEnter(ProbeSite site, KotlinSuspend suspend, Object self, Object[] args) {
+    Probe probe = site.probe();
+    if (suspend.isResume(KotlinSuspend.continuation(args))) {
+      // Only probes that act at the end of the call need to follow a resumed one.
+      boolean atEnd = probe.kind == ProbeSpec.Kind.METRICS
+          || (probe.kind != ProbeSpec.Kind.COUNT && probe.kind != ProbeSpec.Kind.CALLERS && probe.spec.point() != ProbeSpec.Point.ENTRY);
+      return atEnd ? RESUMED : 0L;
+    }
+    ThreadCells.Cell cell = probe.hit();
+    if (cell == null) {
+      return 0L;
+    }
+    switch (probe.kind) {
+      case METRICS -> {
+        return startToken(probe.timingWeight(cell));
+      }
+      case CALLERS -> {
+        recordCaller(probe);
+        return 0L;
+      }
+      case LOG, CAPTURE -> {
+        if (probe.spec.point() == ProbeSpec.Point.ENTRY) {
+          act(site, new ProbeCall(self, args, null, null, 0L, ProbeSpec.Point.ENTRY));
+          return 0L;
+        }
+        long start = System.nanoTime();
+        return start == 0L || start == RESUMED ? start + 1 : start;
+      }
+      default -> {
+        return 0L;
+      }
+    }
+  }
+
+  private void suspendExit(ProbeSite site, KotlinSuspend suspend, long token, Object self, Object[] args, Object returned,
+      Throwable thrown) {
+    boolean over = thrown != null || !KotlinSuspend.suspended(returned);
+    Object continuation = KotlinSuspend.continuation(args);
+    if (token != RESUMED) {
+      if (over) {
+        suspendCompleted(site, token, self, args, returned, thrown);
+      } else {
+        // Untracked beyond KotlinSuspend.MAX_IN_FLIGHT: that call's completion is then not timed.
+        suspend.suspendedFirst(continuation, new KotlinSuspend.Started(token, args));
+      }
+      return;
+    }
+    if (over) {
+      KotlinSuspend.Started started = suspend.completed(continuation);
+      if (started != null) {
+        suspendCompleted(site, started.token(), self, started.args(), returned, thrown);
+      }
+    }
+  }
+
+  private void suspendCompleted(ProbeSite site, long token, Object self, Object[] args, Object returned, Throwable thrown) {
+    Probe probe = site.probe();
+    if (probe.kind == ProbeSpec.Kind.METRICS) {
+      timedExit(site.slot(), token, thrown);
+      return;
+    }
+    ProbeSpec.Point point = probe.spec.point();
+    if ((point == ProbeSpec.Point.EXIT && thrown == null) || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
+      act(site, new ProbeCall(self, args, returned, thrown, System.nanoTime() - token, point));
     }
   }
 

@@ -398,7 +398,12 @@ public final class ProbeEngine implements WeavingSource {
       Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
           ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display, scope) : null;
       ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
-      sites.add(new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition, null));
+      ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition, null);
+      KotlinSuspend suspend = method.isConstructor() ? null : KotlinSuspend.of(className, method.getName(), method.getDescriptor());
+      if (suspend != null) {
+        dispatcher.suspendAt(site.slot(), suspend);
+      }
+      sites.add(site);
       descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
     return new Installation(loader, className, List.copyOf(sites), descriptors, null);
@@ -432,6 +437,10 @@ public final class ProbeEngine implements WeavingSource {
           ? (constructor ? ProbeAdvice.EntryConstructor.class : ProbeAdvice.Entry.class)
           : (constructor ? ProbeAdvice.FullConstructor.class : ProbeAdvice.Full.class);
     };
+    if (!constructor && KotlinSuspend.isSuspend(descriptor)) {
+      // Every kind needs the continuation and the returned value to tell a call from a resume.
+      advice = ProbeAdvice.Full.class;
+    }
     AsmVisitorWrapper visitor = Advice.withCustomMapping().bind(ProbeId.class, site.slot()).to(advice)
         .on((constructor ? ElementMatchers.<MethodDescription>isConstructor() : ElementMatchers.<MethodDescription>named(name))
             .and(ElementMatchers.hasDescriptor(descriptor)));

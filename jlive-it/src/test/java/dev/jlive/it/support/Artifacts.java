@@ -22,6 +22,16 @@ public final class Artifacts {
     return existing("jlive.demo.jar");
   }
 
+  /** The Spring Boot test application, as Boot packages it (nested jars). */
+  public static Path springJar() {
+    return existing("jlive.spring.jar");
+  }
+
+  /** The Spring Boot test application's Java sources, for source patches. */
+  public static Path springSources() {
+    return Paths.get(System.getProperty("jlive.spring.sources", "../jlive-it-spring/src/main/java")).toAbsolutePath().normalize();
+  }
+
   /** The runtime directory shared by the tests' CLI (in this JVM) and the target JVMs. */
   public static Path runtimeDir() {
     Path dir = work().resolve("runtime");
