@@ -44,7 +44,7 @@ class ControllerFuzzTest {
       Map.entry("when", String.class), Map.entry("sampleOneIn", Long.class), Map.entry("ratePerSecond", Long.class),
       Map.entry("maxHits", Long.class), Map.entry("ttlMillis", Long.class), Map.entry("line", Long.class),
       Map.entry("timeOneIn", Long.class), Map.entry("cpuPercent", Number.class), Map.entry("wait", Boolean.class),
-      Map.entry("appLog", Boolean.class), Map.entry("allowSideEffects", Boolean.class));
+      Map.entry("appLog", Boolean.class), Map.entry("allowSideEffects", Boolean.class), Map.entry("allowJdk", Boolean.class));
   private static final Map<String, Class<?>> PATCH_TYPES = Map.ofEntries(Map.entry("sources", List.class),
       Map.entry("classFiles", List.class), Map.entry("also", List.class), Map.entry("loader", String.class),
       Map.entry("safepoint", String.class), Map.entry("check", String.class), Map.entry("checkClass", String.class),

@@ -33,7 +33,8 @@ public final class Api {
 
   /** Every field of a POST {@value #PROBES} body; anything else is refused (see {@link StrictObject}). */
   public static final java.util.Set<String> PROBE_FIELDS = java.util.Set.of("selector", "kind", "at", "template", "sampleOneIn",
-      "ratePerSecond", "maxHits", "ttlMillis", "cpuPercent", "wait", "appLog", "when", "allowSideEffects", "line", "timeOneIn");
+      "ratePerSecond", "maxHits", "ttlMillis", "cpuPercent", "wait", "appLog", "when", "allowSideEffects", "line", "timeOneIn",
+      "allowJdk");
   /** Every field of a POST {@value #PATCHES} body. */
   public static final java.util.Set<String> PATCH_FIELDS = java.util.Set.of("sources", "classFiles", "loader", "dryRun",
       "safepoint", "timeoutMillis", "check", "also", "checkClass", "method", "methodSource");

@@ -116,7 +116,7 @@ public record ProbeSpec(
       point = Point.LINE;
     }
     return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait, appLog,
-        when, sideEffects, line, timeOneIn, Boolean.TRUE.equals(body.get("allowJdk")));
+        when, sideEffects, line, timeOneIn, body.optionalBoolean("allowJdk", false));
   }
 
   public Map<String, Object> toJson() {

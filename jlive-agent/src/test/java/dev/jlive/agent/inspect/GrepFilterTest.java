@@ -55,7 +55,7 @@ class GrepFilterTest {
   void theDumpAnswersABacktrackingGrepWithinTheDefaultBudget() {
     // Without the budget this runs for hours on any stack frame; the time-out turns that into a failure.
     JLiveException e = assertTimeoutPreemptively(Duration.ofMillis(GrepFilter.DEFAULT_MILLIS + 5_000),
-        () -> catchThrowableOfType(JLiveException.class, () -> ThreadDump.capture(EXPONENTIAL)));
+        () -> catchThrowableOfType(JLiveException.class, () -> ThreadDump.capture(EXPONENTIAL, null)));
 
     assertThat(e.getMessage()).contains("backtracks too much");
   }

@@ -150,17 +150,17 @@ class LineWeavingVerifyTest {
   /** The shape of the safe-point gate's advice. */
   static final class GateLike {
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-    static boolean enter() {
-      return JLiveBridge.gateEnter(0, 0);
+    static Object enter() {
+      return JLiveBridge.gateEnter(0, 0, 0);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
-    static void exit(@Advice.Enter boolean reinvoke, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args,
+    static void exit(@Advice.Enter Object reinvoker, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args,
         @Advice.Return(readOnly = false, typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC) Object returned,
         @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (reinvoke) {
+      if (reinvoker != null) {
         try {
-          returned = JLiveBridge.reinvoke(0, 0, self, args);
+          returned = JLiveBridge.reinvoke(reinvoker, self, args);
         } catch (Throwable failure) {
           thrown = failure;
         }
@@ -262,16 +262,11 @@ class LineWeavingVerifyTest {
     public void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
 
     @Override
-    public boolean gateEnter(int gate, int version) {
-      return false;
+    public Object gateEnter(int gate, int method, int version) {
+      return null;
     }
 
     @Override
     public void gateExit(int gate) {}
-
-    @Override
-    public Object reinvoke(int gate, int method, Object self, Object[] args) {
-      return null;
-    }
   }
 }

@@ -20,7 +20,7 @@ class ProbeCostBudgetTest {
   private final List<String> disabledFor = new ArrayList<>();
   private volatile ProbeOutput output = (site, event) -> { };
   private final EventLog events = new EventLog(10_000, EventLog.MIN_BYTES);
-  private final ProbeDispatcher dispatcher = new ProbeDispatcher(events, (site, event) -> output.publish(site, event), null);
+  private final ProbeDispatcher dispatcher = new ProbeDispatcher(events, (site, event) -> output.publish(site, event));
 
   private Probe logProbe(Map<String, Object> extra) {
     Map<String, Object> spec = new LinkedHashMap<>(Map.of("selector", "dev.example.Shop#work", "kind", "log", "template", "x={x}",

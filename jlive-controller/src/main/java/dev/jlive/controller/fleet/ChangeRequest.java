@@ -56,7 +56,7 @@ record ChangeRequest(String kind, Map<String, Object> spec, Object where) {
       spec.optionalLong(number, 0, Long.MIN_VALUE, Long.MAX_VALUE);
     }
     spec.optionalDouble("cpuPercent", 0, -Double.MAX_VALUE, Double.MAX_VALUE);
-    for (String flag : new String[] {"wait", "appLog", "allowSideEffects"}) {
+    for (String flag : new String[] {"wait", "appLog", "allowSideEffects", "allowJdk"}) {
       spec.optionalBoolean(flag, false);
     }
   }
