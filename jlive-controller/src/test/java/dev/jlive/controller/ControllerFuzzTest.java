@@ -123,7 +123,8 @@ class ControllerFuzzTest {
     List<?> history = (List<?>) Json.parseObject(send("GET", FleetApi.changes("shop"), null).body()).get("changes");
     assertThat(history.size()).as("changes made (seed %d)", SEED).isLessThanOrEqualTo(accepted);
     assertThat(send("GET", FleetApi.HEALTH, null).statusCode()).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+    // The server's reading threads end after 30 s idle (ControllerServer), the HTTP client's soon after.
+    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
       List<String> newThreads = Thread.getAllStackTraces().keySet().stream().filter(thread -> !threadsBefore.contains(thread))
           .map(Thread::getName).toList();
       assertThat(newThreads).as("threads started during the run and still alive").hasSizeLessThanOrEqualTo(8);
