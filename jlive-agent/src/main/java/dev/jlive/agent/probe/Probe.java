@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.agent.expression.RunawayGuard;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -230,6 +231,12 @@ final class Probe {
    * the usual cause).
    */
   void conditionFailed(Throwable failure, String method, Object[] args) {
+    if (failure instanceof RunawayGuard.Stopped stopped) {
+      // The condition ran too long on application threads: the probe goes at once, and says why in full.
+      lastFailure = stopped.getMessage();
+      disable(stopped.getMessage() + "; make the condition cheaper, or narrow the probe with --sample or --rate");
+      return;
+    }
     StackTraceElement[] frames = failure.getStackTrace();
     String where = frames.length == 0 ? "" : " at " + frames[0];
     String text = ValueRenderer.throwable(failure);
