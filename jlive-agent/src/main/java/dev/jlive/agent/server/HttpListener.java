@@ -1,5 +1,6 @@
 package dev.jlive.agent.server;
 
+import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
@@ -256,6 +257,10 @@ final class HttpListener implements AutoCloseable {
   private void read(Connection connection) throws IOException {
     readBuffer.clear();
     int n = connection.channel.read(readBuffer);
+    if (n < 0 && connection.state == State.HANDLING) {
+      clientStoppedSending(connection);
+      return;
+    }
     if (n < 0) {
       closeQuietly(connection);
       return;
@@ -324,12 +329,14 @@ final class HttpListener implements AutoCloseable {
       return;
     }
     connection.state = State.HANDLING;
-    connection.key.interestOps(0);
+    // A cancellable read stays watched: the end of its input stops it (clientStoppedSending).
+    connection.key.interestOps(cancellable(connection.head) ? SelectionKey.OP_READ : 0);
     RawRequest head = connection.head;
     RawRequest request = new RawRequest(head.method(), head.target(), head.headers(), connection.body);
     Consumer<Response> respond = response -> fromOtherThreads.add(() -> answer(connection, response));
     try {
       workers.execute(() -> {
+        connection.handledBy(Thread.currentThread());
         try {
           handler.handle(request, response -> {
             respond.accept(response);
@@ -338,12 +345,35 @@ final class HttpListener implements AutoCloseable {
         } catch (RuntimeException | LinkageError | StackOverflowError e) {
           respond.accept(Response.error(500, ErrorCode.INTERNAL_ERROR, "the agent failed to answer: " + e, "see the agent log"));
           selector.wakeup();
+        } finally {
+          connection.handled();
         }
       });
     } catch (RejectedExecutionException busyOrStopping) {
       answer(connection, Response.error(503, ErrorCode.AGENT_STOPPING, "the agent's endpoint is busy or stopping",
           "retry in a moment"));
     }
+  }
+
+  /**
+   * A thread dump with a {@code --grep} is the one read that can take long (up to its budget) and
+   * that is safe to stop half-way; other requests are short, or change something and are better
+   * finished than stopped for a client that left.
+   */
+  private static boolean cancellable(RawRequest head) {
+    return "GET".equals(head.method()) && head.target().startsWith(Api.THREADS);
+  }
+
+  /**
+   * The client's input ended while its request is handled: it left, or it only closed its sending
+   * side and still waits for the answer (both look the same here). The work is stopped (the
+   * worker is interrupted, which a grep's budget checks), and the answer, now an error saying the
+   * request was cancelled, is still written: a client that left makes that write fail and the
+   * connection close; one that only stopped sending reads it.
+   */
+  private static void clientStoppedSending(Connection connection) {
+    connection.key.interestOps(0);
+    connection.interruptWorker();
   }
 
   /** Parses the request line and headers; throws a 400 for anything that is not HTTP/1.x. */
@@ -493,6 +523,25 @@ final class HttpListener implements AutoCloseable {
     int bodyRead;
     ByteBuffer out;
     long writeDeadline;
+
+    /** The worker handling this connection's request, while it does; guarded by this. */
+    private Thread worker;
+
+    synchronized void handledBy(Thread thread) {
+      worker = thread;
+    }
+
+    /** The worker is done: an interrupt meant for this request must not reach the worker's next task. */
+    synchronized void handled() {
+      worker = null;
+      Thread.interrupted();
+    }
+
+    synchronized void interruptWorker() {
+      if (worker != null) {
+        worker.interrupt();
+      }
+    }
 
     Connection(SocketChannel channel, InetAddress peer, long readDeadline) {
       this.channel = channel;
