@@ -68,4 +68,14 @@ class SoakTest {
     assertThat(path).as("%s; build with mvn package first", path).exists();
     return path;
   }
+
+  @Test
+  void theChurnCanBeLimitedToOneKindOfChange() {
+    assertThat(Soak.Changes.parse("probes").probes()).isTrue();
+    assertThat(Soak.Changes.parse("probes").patches()).isFalse();
+    assertThat(Soak.Changes.parse("PATCHES").probes()).isFalse();
+    assertThat(Soak.Changes.parse("all").patches()).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Soak.Changes.parse("both"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all, probes or patches");
+  }
 }
