@@ -46,7 +46,8 @@ public final class Soak {
         --demo-jvm-options O   more options for the demo JVM, split at spaces (e.g. -XX:NativeMemoryTracking=summary)
 
       At each measurement, jcmd VM.metaspace (and VM.native_memory summary, when tracking is on) is
-      saved in the logs folder as metaspace-start.txt and metaspace-end.txt.""";
+      saved in the logs folder as metaspace-start.txt and metaspace-end.txt, and the part of metaspace
+      "used" that is freed metadata awaiting reuse is printed.""";
   private static final Pattern READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final long TTL_MILLIS = Duration.ofHours(2).toMillis();
   /** The probes the churner cycles through: selector and the options of one kind each. */
@@ -426,7 +427,9 @@ public final class Soak {
   private Footprint footprint(String label) throws IOException, InterruptedException {
     jcmd("GC.run");
     jcmd("GC.run");
-    saveMetaspaceDetails(label);
+    long freed = freedMetaspace(saveMetaspaceDetails(label));
+    System.out.printf(Locale.ROOT, "metaspace at %s: %.1f MB of 'used' is freed metadata the JVM will reuse (jcmd VM.metaspace)%n",
+        label, mb(freed));
     Map<String, Long> counters = new LinkedHashMap<>();
     for (String line : jcmd("PerfCounter.print").split("\n")) {
       int equals = line.indexOf('=');
@@ -450,12 +453,34 @@ public final class Soak {
   }
 
   /** Where metaspace goes, for reading by hand: by loader and kind of loader, and native memory when tracked. */
-  private void saveMetaspaceDetails(String label) throws IOException, InterruptedException {
+  private String saveMetaspaceDetails(String label) throws IOException, InterruptedException {
     StringBuilder details = new StringBuilder(jcmd("VM.metaspace show-loaders by-spacetype"));
     if (demoJvmOptions.stream().anyMatch(option -> option.startsWith("-XX:NativeMemoryTracking=") && !option.endsWith("=off"))) {
       details.append("\n").append(jcmd("VM.native_memory summary"));
     }
     Files.writeString(work.resolve("metaspace-" + label + ".txt"), details);
+    return details.toString();
+  }
+
+  private static final Pattern FREED = Pattern.compile("Deallocated from chunks in use:\\s+([\\d.]+) (bytes|KB|MB|GB)");
+
+  /**
+   * The metadata the JVM freed but still counts in metaspace "used" (replaced class versions wait
+   * in their loader's free list for reuse), from {@code jcmd VM.metaspace}; 0 when not shown.
+   */
+  static long freedMetaspace(String vmMetaspace) {
+    Matcher matcher = FREED.matcher(vmMetaspace);
+    if (!matcher.find()) {
+      return 0;
+    }
+    double value = Double.parseDouble(matcher.group(1));
+    int shift = switch (matcher.group(2)) {
+      case "KB" -> 10;
+      case "MB" -> 20;
+      case "GB" -> 30;
+      default -> 0;
+    };
+    return Math.round(value * (1L << shift));
   }
 
   private static final Pattern CLASS_MIRRORS = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+java\\.lang\\.Class(?:\\s.*)?$");

@@ -78,4 +78,12 @@ class SoakTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Soak.Changes.parse("both"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all, probes or patches");
   }
+
+  @Test
+  void freedMetaspaceIsReadFromVmMetaspace() {
+    assertThat(Soak.freedMetaspace("Waste (unused committed space):\n        Waste in chunks in use:    168 bytes ( <1%)\n"
+        + "Deallocated from chunks in use:      1.54 MB ( 24%) (11225 blocks)\n")).isEqualTo(Math.round(1.54 * (1 << 20)));
+    assertThat(Soak.freedMetaspace("Deallocated from chunks in use:     41.51 KB ( <1%) (172 blocks)")).isEqualTo(Math.round(41.51 * 1024));
+    assertThat(Soak.freedMetaspace("no such line")).isZero();
+  }
 }
