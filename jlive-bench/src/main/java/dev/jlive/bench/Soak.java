@@ -41,7 +41,13 @@ public final class Soak {
         --max-classes N        allowed growth of live classes (default 200)
         --max-threads N        allowed growth of live threads (default 2)
         --max-heap-mb N        allowed growth of the heap after GC (default 20)
-        --max-metaspace-mb N   allowed growth of metaspace used (default 20)""";
+        --max-metaspace-mb N   allowed growth of metaspace used (default 20)
+        --changes WHAT         all, probes or patches: which changes the churner makes (default all)
+        --demo-jvm-options O   more options for the demo JVM, split at spaces (e.g. -XX:NativeMemoryTracking=summary)
+
+      At each measurement, jcmd VM.metaspace (and VM.native_memory summary, when tracking is on) is
+      saved in the logs folder as metaspace-start.txt and metaspace-end.txt, and the part of metaspace
+      "used" that is freed metadata awaiting reuse is printed.""";
   private static final Pattern READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final long TTL_MILLIS = Duration.ofHours(2).toMillis();
   /** The probes the churner cycles through: selector and the options of one kind each. */
@@ -51,6 +57,28 @@ public final class Soak {
       probe(PricingFix.METHOD, "log", Map.of("template", "quantity={quantity}", "when", "quantity > 1")),
       probe("dev.jlive.demo.shop.Quoter#quote", "capture", Map.of("ratePerSecond", 5)),
       probe("dev.jlive.demo.shop.PriceCache#priceOf", "callers", Map.of("sampleOneIn", 10)));
+
+  /** Which changes the churner makes: both kinds, or one alone to tell their costs apart. */
+  public enum Changes {
+    ALL, PROBES, PATCHES;
+
+    boolean probes() {
+      return this != PATCHES;
+    }
+
+    boolean patches() {
+      return this != PROBES;
+    }
+
+    static Changes parse(String value) {
+      for (Changes changes : values()) {
+        if (changes.name().equalsIgnoreCase(value)) {
+          return changes;
+        }
+      }
+      throw new IllegalArgumentException("--changes must be all, probes or patches, not '" + value + "'");
+    }
+  }
 
   /** Thresholds of growth between the two measurements. */
   public record Limits(long classes, long threads, long heapBytes, long metaspaceBytes) {
@@ -148,6 +176,8 @@ public final class Soak {
   private final int threads;
   private final long intervalMillis;
   private final Map<String, Object> patchBody;
+  private Changes changes = Changes.ALL;
+  private List<String> demoJvmOptions = List.of();
   private ForkedJvm service;
   private AgentEndpoint endpoint;
   private DemoClient shop;
@@ -163,17 +193,31 @@ public final class Soak {
     this.patchBody = PricingFix.prepare(pricingSource, demo, work).patchRequest(true, "quiescent", false);
   }
 
+  /** Makes only some of the changes (all by default). */
+  public Soak changes(Changes which) {
+    this.changes = which;
+    return this;
+  }
+
+  /** Adds options to the demo JVM's command line (before {@code -jar}). */
+  public Soak demoJvmOptions(List<String> options) {
+    this.demoJvmOptions = List.copyOf(options);
+    return this;
+  }
+
   public static void main(String[] args) throws Exception {
     DriverOptions options;
     Path agent;
     Path demo;
     Path source;
+    Changes changes;
     try {
       options = DriverOptions.parse(args, Set.of("agent", "demo", "source", "duration", "warmup", "threads", "interval-ms", "max-classes",
-          "max-threads", "max-heap-mb", "max-metaspace-mb"), USAGE);
+          "max-threads", "max-heap-mb", "max-metaspace-mb", "changes", "demo-jvm-options"), USAGE);
       agent = options.jar("agent", "jlive-agent", "jlive-agent.jar");
       demo = options.jar("demo", "jlive-demo", "jlive-demo.jar");
       source = options.file("source", PricingFix.SOURCE_PATH);
+      changes = Changes.parse(options.string("changes", "all"));
     } catch (IllegalArgumentException e) {
       System.err.println("Soak: " + e.getMessage());
       System.exit(2);
@@ -184,9 +228,11 @@ public final class Soak {
     int duration = options.integer("duration", 1800);
     int warmup = options.integer("warmup", 30);
     Path work = Files.createTempDirectory("jlive-bench-soak");
-    Soak soak = new Soak(agent, demo, source, work, options.integer("threads", 8), options.integer("interval-ms", 3000));
-    System.out.printf(Locale.ROOT, "soak: %d s under load (%d threads) after %d s of warm-up; a probe and a patch cycle every %d ms%n",
-        duration, soak.threads, warmup, soak.intervalMillis);
+    String extra = options.string("demo-jvm-options", "").strip();
+    Soak soak = new Soak(agent, demo, source, work, options.integer("threads", 8), options.integer("interval-ms", 3000))
+        .changes(changes).demoJvmOptions(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+    System.out.printf(Locale.ROOT, "soak: %d s under load (%d threads) after %d s of warm-up; a change cycle (%s) every %d ms%n",
+        duration, soak.threads, warmup, changes.name().toLowerCase(Locale.ROOT), soak.intervalMillis);
     System.out.println("logs: " + work);
     Result result = soak.run(warmup, duration, limits);
     System.out.print(result.report());
@@ -202,11 +248,11 @@ public final class Soak {
         throw new IOException("the warm-up already failed: " + warm.load.errors() + " failed requests (" + warm.serverErrors.all()
             + " logged server errors, from jlive: " + warm.serverErrors.fromJlive() + "), changes: " + warm.failures);
       }
-      Footprint start = footprint();
+      Footprint start = footprint("start");
       Churn soak = load(durationSeconds);
       int probesLeft = listed(endpoint.listProbes(), "probes");
       int patchesLeft = listed(endpoint.listPatches(), "patches");
-      Footprint end = footprint();
+      Footprint end = footprint("end");
       PatchUnderLoad.ServerErrors errors = soak.serverErrors;
       return new Result(soak.load, errors.all() - errors.fromJlive().size(), soak.cycles, soak.probesAdded, soak.patchesApplied,
           soak.failures, soak.wrongTotals, errors.fromJlive(), start, end, probesLeft, patchesLeft, limits);
@@ -225,9 +271,11 @@ public final class Soak {
         ".level=INFO",
         "java.util.logging.ConsoleHandler.level=FINE",
         "dev.jlive.demo.http.ErrorFence.level=FINE", ""));
-    service = ForkedJvm.start("jlive-demo", List.of("-javaagent:" + agent + "=quiet", "-Djlive.runtimeDir=" + runtimeDir, "-Xmx256m",
-        "-Djava.util.logging.config.file=" + logging, "-D" + DemoLoadRun.NODELAY + "=true", "-jar", demo.toString(), "--port", "0"),
-        demoStderr());
+    List<String> command = new ArrayList<>(List.of("-javaagent:" + agent + "=quiet", "-Djlive.runtimeDir=" + runtimeDir, "-Xmx256m",
+        "-Djava.util.logging.config.file=" + logging, "-D" + DemoLoadRun.NODELAY + "=true"));
+    command.addAll(demoJvmOptions);
+    command.addAll(List.of("-jar", demo.toString(), "--port", "0"));
+    service = ForkedJvm.start("jlive-demo", command, demoStderr());
     Matcher ready = service.awaitLine(READY, Duration.ofSeconds(60));
     port = Integer.parseInt(ready.group(1));
     endpoint = AgentEndpoint.await(runtimeDir, service.pid(), Duration.ofSeconds(30));
@@ -292,8 +340,8 @@ public final class Soak {
     public void run() {
       for (int cycle = 0; !stop; cycle++) {
         long start = System.nanoTime();
-        String probe = addProbe(PROBES.get(cycle % PROBES.size()));
-        String patch = apply();
+        String probe = changes.probes() ? addProbe(PROBES.get(cycle % PROBES.size())) : null;
+        String patch = changes.patches() ? apply() : null;
         pause(start, intervalMillis / 2);
         if (probe != null) {
           remove(probe);
@@ -376,9 +424,12 @@ public final class Soak {
    * redefinition's scratch class) and never count the release of the previous version as an
    * unload, so they grow by one per probe added or removed even when nothing leaks.
    */
-  private Footprint footprint() throws IOException, InterruptedException {
+  private Footprint footprint(String label) throws IOException, InterruptedException {
     jcmd("GC.run");
     jcmd("GC.run");
+    long freed = freedMetaspace(saveMetaspaceDetails(label));
+    System.out.printf(Locale.ROOT, "metaspace at %s: %.1f MB of 'used' is freed metadata the JVM will reuse (jcmd VM.metaspace)%n",
+        label, mb(freed));
     Map<String, Long> counters = new LinkedHashMap<>();
     for (String line : jcmd("PerfCounter.print").split("\n")) {
       int equals = line.indexOf('=');
@@ -399,6 +450,37 @@ public final class Soak {
     }
     return new Footprint(classMirrors(jcmd("GC.class_histogram")), counter(counters, "java.threads.live"), heap,
         counter(counters, "sun.gc.metaspace.used"));
+  }
+
+  /** Where metaspace goes, for reading by hand: by loader and kind of loader, and native memory when tracked. */
+  private String saveMetaspaceDetails(String label) throws IOException, InterruptedException {
+    StringBuilder details = new StringBuilder(jcmd("VM.metaspace show-loaders by-spacetype"));
+    if (demoJvmOptions.stream().anyMatch(option -> option.startsWith("-XX:NativeMemoryTracking=") && !option.endsWith("=off"))) {
+      details.append("\n").append(jcmd("VM.native_memory summary"));
+    }
+    Files.writeString(work.resolve("metaspace-" + label + ".txt"), details);
+    return details.toString();
+  }
+
+  private static final Pattern FREED = Pattern.compile("Deallocated from chunks in use:\\s+([\\d.]+) (bytes|KB|MB|GB)");
+
+  /**
+   * The metadata the JVM freed but still counts in metaspace "used" (replaced class versions wait
+   * in their loader's free list for reuse), from {@code jcmd VM.metaspace}; 0 when not shown.
+   */
+  static long freedMetaspace(String vmMetaspace) {
+    Matcher matcher = FREED.matcher(vmMetaspace);
+    if (!matcher.find()) {
+      return 0;
+    }
+    double value = Double.parseDouble(matcher.group(1));
+    int shift = switch (matcher.group(2)) {
+      case "KB" -> 10;
+      case "MB" -> 20;
+      case "GB" -> 30;
+      default -> 0;
+    };
+    return Math.round(value * (1L << shift));
   }
 
   private static final Pattern CLASS_MIRRORS = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+java\\.lang\\.Class(?:\\s.*)?$");
@@ -424,7 +506,9 @@ public final class Soak {
 
   private String jcmd(String command) throws IOException, InterruptedException {
     Path jcmd = Paths.get(System.getProperty("java.home"), "bin", "jcmd");
-    Process process = new ProcessBuilder(jcmd.toString(), Long.toString(service.pid()), command).redirectErrorStream(true).start();
+    List<String> line = new ArrayList<>(List.of(jcmd.toString(), Long.toString(service.pid())));
+    line.addAll(List.of(command.split(" ")));
+    Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IOException("jcmd " + command + " failed: " + output);

@@ -68,4 +68,22 @@ class SoakTest {
     assertThat(path).as("%s; build with mvn package first", path).exists();
     return path;
   }
+
+  @Test
+  void theChurnCanBeLimitedToOneKindOfChange() {
+    assertThat(Soak.Changes.parse("probes").probes()).isTrue();
+    assertThat(Soak.Changes.parse("probes").patches()).isFalse();
+    assertThat(Soak.Changes.parse("PATCHES").probes()).isFalse();
+    assertThat(Soak.Changes.parse("all").patches()).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Soak.Changes.parse("both"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all, probes or patches");
+  }
+
+  @Test
+  void freedMetaspaceIsReadFromVmMetaspace() {
+    assertThat(Soak.freedMetaspace("Waste (unused committed space):\n        Waste in chunks in use:    168 bytes ( <1%)\n"
+        + "Deallocated from chunks in use:      1.54 MB ( 24%) (11225 blocks)\n")).isEqualTo(Math.round(1.54 * (1 << 20)));
+    assertThat(Soak.freedMetaspace("Deallocated from chunks in use:     41.51 KB ( <1%) (172 blocks)")).isEqualTo(Math.round(41.51 * 1024));
+    assertThat(Soak.freedMetaspace("no such line")).isZero();
+  }
 }
