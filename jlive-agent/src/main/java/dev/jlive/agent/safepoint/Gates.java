@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
@@ -20,8 +21,20 @@ import net.bytebuddy.matcher.ElementMatchers;
  */
 public final class Gates implements WeavingSource {
   private final Map<Integer, Gate> gates = new ConcurrentHashMap<>();
-  private final Map<Integer, Gate> retired = new ConcurrentHashMap<>();
+  /** How long a retired gate stays findable: far longer than any thread sits between a call and its entry advice. */
+  static final long RETIRED_KEPT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private final Map<Integer, Retired> retired = new ConcurrentHashMap<>();
+  private final long retiredKeptNanos;
   private final AtomicInteger nextId = new AtomicInteger();
+
+  public Gates() {
+    this(RETIRED_KEPT_NANOS);
+  }
+
+  Gates(long retiredKeptNanos) {
+    this.retiredKeptNanos = retiredKeptNanos;
+  }
 
   Gate create(List<Gate.GatedMethod> methods) {
     Gate gate = new Gate(nextId.incrementAndGet(), methods);
@@ -29,21 +42,34 @@ public final class Gates implements WeavingSource {
     return gate;
   }
 
+  private record Retired(Gate gate, long atNanos) {}
+
   /**
-   * Takes the gate out of the weaving but keeps it for frames of old woven code that enter after
-   * the gate was unwoven (one that paused between its call and its entry advice): the gate's
-   * version still tells them to re-invoke. Retired gates are a few small objects per patch,
-   * dropped when the agent stops.
+   * Takes the gate out of the weaving but keeps it, for a while, for frames of old woven code that
+   * enter after the gate was unwoven (one that paused between its call and its entry advice): the
+   * gate's version still tells them to re-invoke. Gates retired over a minute ago are dropped
+   * here, so a service patched every few seconds for days does not keep every gate it ever had.
    */
   void remove(Gate gate) {
     gate.retire();
-    retired.put(gate.id, gate);
+    long now = System.nanoTime();
+    retired.values().removeIf(old -> now - old.atNanos() > retiredKeptNanos);
+    retired.put(gate.id, new Retired(gate, now));
     gates.remove(gate.id);
+  }
+
+  /** Gates kept for stragglers; for tests. */
+  int retiredCount() {
+    return retired.size();
   }
 
   private Gate find(int id) {
     Gate gate = gates.get(id);
-    return gate != null ? gate : retired.get(id);
+    if (gate != null) {
+      return gate;
+    }
+    Retired old = retired.get(id);
+    return old == null ? null : old.gate();
   }
 
   // ---- called through the bridge ----
