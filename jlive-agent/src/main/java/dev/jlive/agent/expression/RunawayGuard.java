@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * prove (under {@code --allow-side-effects}), or for a proven one on huge values: once calls run
  * too long, the expression stops running at all, and each later call fails at once.
  *
- * <p>Each call costs two {@code nanoTime} reads. Wall time alone would count a thread that was
+ * <p>Each call costs two reads of the caller's clock (the probe engine's coarse clock: one
+ * volatile read each, a millisecond's precision against thresholds of 20 ms and more). Wall time alone would count a thread that was
  * descheduled or paused by the GC, so a call over {@link #SLOW_NANOS} only arms a measurement of
  * the thread's CPU time for the calls that follow; a call counts as slow when it used more CPU
  * than that, or ran over {@link #RUNAWAY_NANOS} in all (blocked). {@link #SLOW_CALLS} slow calls

@@ -22,8 +22,6 @@ public final class ProbeDispatcher {
   static final int MAX_MESSAGE = 8_192;
 
   private volatile ProbeSite[] sites = new ProbeSite[64];
-  /** Per slot, the helper of a probed Kotlin suspend function; null for every other method. */
-  private volatile KotlinSuspend[] suspendSites = new KotlinSuspend[64];
   private final EventLog events;
   private final ProbeOutput output;
 
@@ -49,25 +47,6 @@ public final class ProbeDispatcher {
       current[slot] = null;
     }
     sites = current;
-    KotlinSuspend[] suspends = suspendSites;
-    if (slot < suspends.length && suspends[slot] != null) {
-      suspends = suspends.clone();
-      suspends[slot] = null;
-      suspendSites = suspends;
-    }
-  }
-
-  /** Marks a slot as a Kotlin suspend function's: its calls come through {@link #enter} and {@link #exit}. */
-  synchronized void suspendAt(int slot, KotlinSuspend suspend) {
-    KotlinSuspend[] current = suspendSites;
-    current = slot >= current.length ? Arrays.copyOf(current, Math.max(current.length * 2, slot + 1)) : current.clone();
-    current[slot] = suspend;
-    suspendSites = current;
-  }
-
-  private KotlinSuspend suspendSite(int slot) {
-    KotlinSuspend[] current = suspendSites;
-    return slot < current.length ? current[slot] : null;
   }
 
   private ProbeSite site(int slot) {
@@ -175,7 +154,7 @@ public final class ProbeDispatcher {
     if (site == null) {
       return 0L;
     }
-    KotlinSuspend suspend = suspendSite(slot);
+    KotlinSuspend suspend = site.suspend();
     if (suspend != null) {
       return suspendEnter(site, suspend, self, args);
     }
@@ -202,7 +181,7 @@ public final class ProbeDispatcher {
     if (site == null || !site.probe().isActive()) {
       return;
     }
-    KotlinSuspend suspend = suspendSite(slot);
+    KotlinSuspend suspend = site.suspend();
     if (suspend != null) {
       suspendExit(site, suspend, start, self, args, returned, thrown);
       return;

@@ -394,15 +394,12 @@ public final class ProbeEngine implements WeavingSource {
           && !method.getReturnType().asErasure().represents(void.class)
           ? ProbeExpressions.Variable.of("returned", method.getReturnType().asErasure()) : null;
       ProbeExpression.Scope scope = new ProbeExpression.Scope(method.isStatic() || method.isConstructor(),
-          ProbeExpressions.parameters(method), returned, atExit, probe.spec.allowSideEffects());
+          ProbeExpressions.parameters(method), returned, atExit, probe.spec.allowSideEffects(), clock::nanos);
       Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
           ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display, scope) : null;
       ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
-      ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition, null);
       KotlinSuspend suspend = method.isConstructor() ? null : KotlinSuspend.of(className, method.getName(), method.getDescriptor());
-      if (suspend != null) {
-        dispatcher.suspendAt(site.slot(), suspend);
-      }
+      ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition, null, suspend);
       sites.add(site);
       descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
@@ -418,10 +415,10 @@ public final class ProbeEngine implements WeavingSource {
     display = display + "#" + target.methodName() + ":" + line;
     ProbeExpression.Scope scope = new ProbeExpression.Scope(target.isStatic() || target.methodName().equals("<init>"),
         target.locals().stream().map(local -> ProbeExpressions.Variable.fromDescriptor(local.name(), local.descriptor())).toList(),
-        null, false, probe.spec.allowSideEffects());
+        null, false, probe.spec.allowSideEffects(), clock::nanos);
     Template template = probe.spec.kind() == ProbeSpec.Kind.LOG ? Template.parse(probe.spec.template(), names, display, scope) : null;
     ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
-    ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, type.getClassLoader(), display, template, condition, names);
+    ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, type.getClassLoader(), display, template, condition, names, null);
     return new Installation(type.getClassLoader(), type.getName(), List.of(site), Map.of(), target);
   }
 

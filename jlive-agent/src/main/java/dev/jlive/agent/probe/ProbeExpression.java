@@ -4,6 +4,7 @@ import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.expression.RunawayGuard;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * A Java expression of a probe for one method, compiled: its {@code --when} condition, or a
@@ -12,8 +13,10 @@ import java.util.List;
  * condition is false and a value renders as pending, so the probe emits nothing it should not.
  *
  * <p>Every call is timed ({@link RunawayGuard}): an expression whose calls run too long on the
- * application's threads stops running, and each later call fails at once, so the probe counts
- * failures and turns itself off without holding a thread again.
+ * application's threads stops running, and each later call fails at once, so the probe turns
+ * itself off without holding a thread again. The time comes from the scope's clock, the engine's
+ * {@link CoarseClock} (one volatile read): the guard's thresholds are 20 ms and more, and two
+ * {@code nanoTime} reads would cost more than a false condition itself (docs/BENCHMARKS.md).
  */
 final class ProbeExpression {
   private final String expression;
@@ -26,23 +29,35 @@ final class ProbeExpression {
   private volatile MethodHandle handle;
   private volatile String failure;
   private final RunawayGuard guard;
+  private final LongSupplier clock;
 
-  /** The context of an expression: what it can name. */
+  /**
+   * The context of an expression: what it can name, and the clock that times its calls.
+   *
+   * @param clock nanoseconds, as {@link System#nanoTime()}; a millisecond's precision is enough
+   */
   record Scope(boolean isStatic, List<ProbeExpressions.Variable> variables, ProbeExpressions.Variable returned, boolean atExit,
-      boolean allowSideEffects) {}
+      boolean allowSideEffects, LongSupplier clock) {
+    /** Timed by the precise clock, for expressions outside a probe engine. */
+    Scope(boolean isStatic, List<ProbeExpressions.Variable> variables, ProbeExpressions.Variable returned, boolean atExit,
+        boolean allowSideEffects) {
+      this(isStatic, variables, returned, atExit, allowSideEffects, System::nanoTime);
+    }
+  }
 
   static ProbeExpression condition(String expression, Scope scope) {
     return new ProbeExpression(expression, scope.isStatic(), scope.variables(), scope.returned(), scope.atExit(),
-        scope.allowSideEffects(), false);
+        scope.allowSideEffects(), false, scope.clock());
   }
 
   static ProbeExpression value(String expression, Scope scope) {
     return new ProbeExpression(expression, scope.isStatic(), scope.variables(), scope.returned(), scope.atExit(),
-        scope.allowSideEffects(), true);
+        scope.allowSideEffects(), true, scope.clock());
   }
 
   private ProbeExpression(String expression, boolean isStatic, List<ProbeExpressions.Variable> variables,
-      ProbeExpressions.Variable returned, boolean atExit, boolean allowSideEffects, boolean isValue) {
+      ProbeExpressions.Variable returned, boolean atExit, boolean allowSideEffects, boolean isValue, LongSupplier clock) {
+    this.clock = clock;
     this.expression = expression;
     this.isStatic = isStatic;
     this.variables = variables;
@@ -80,11 +95,11 @@ final class ProbeExpression {
     }
     guard.checkRunnable();
     long cpu = guard.cpuStart();
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     try {
       return (boolean) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
     } finally {
-      guard.ran(System.nanoTime() - start, cpu);
+      guard.ran(clock.getAsLong() - start, cpu);
     }
   }
 
@@ -96,11 +111,11 @@ final class ProbeExpression {
     }
     guard.checkRunnable();
     long cpu = guard.cpuStart();
-    long start = System.nanoTime();
+    long start = clock.getAsLong();
     try {
       return (Object) compiled.invokeExact(call.self(), call.args(), call.returned(), call.thrown());
     } finally {
-      guard.ran(System.nanoTime() - start, cpu);
+      guard.ran(clock.getAsLong() - start, cpu);
     }
   }
 }

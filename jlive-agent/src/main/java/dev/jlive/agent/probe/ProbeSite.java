@@ -8,9 +8,10 @@ package dev.jlive.agent.probe;
  * @param template the probe's message resolved against this method's parameter names, or null
  * @param condition the compiled {@code --when} expression for this method, or null
  * @param localNames for a line probe, the names of the locals whose values come as arguments; else null
+ * @param suspend for a Kotlin suspend function, what follows its calls across their fragments; else null
  */
 record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template, ProbeExpression condition,
-    java.util.List<String> localNames) {
+    java.util.List<String> localNames, KotlinSuspend suspend) {
 
   /** Every Java expression of the site that needs compiling: the condition and template values. */
   java.util.List<ProbeExpression> expressions() {

@@ -24,7 +24,7 @@ class ProbeBudgetTest {
 
   private ProbeSite site(Probe probe, int slot) {
     Template template = probe.spec.template() == null ? null : Template.parse(probe.spec.template(), List.of("x"), "work", null);
-    ProbeSite site = new ProbeSite(slot, probe, null, "dev.example.Shop.work(int)", template, null, null);
+    ProbeSite site = new ProbeSite(slot, probe, null, "dev.example.Shop.work(int)", template, null, null, null);
     dispatcher.put(site);
     return site;
   }
@@ -148,7 +148,7 @@ class ProbeBudgetTest {
     Probe probe = probe(Map.of("kind", "log", "template", "x={x}", "appLog", false));
     ProbeExpression never = ProbeExpression.condition("false", new ProbeExpression.Scope(true, List.of(), null, false, false));
     dispatcher.put(new ProbeSite(7, probe, null, "dev.example.Shop.work(int)", Template.parse("x={x}", List.of("x"), "work", null), never,
-        null));
+        null, null));
     assertThat(dispatcher.admit(7)).isEqualTo(ProbeDispatcher.TEST_CONDITION);
   }
 

@@ -28,7 +28,7 @@ class ProbeCostBudgetTest {
     spec.putAll(extra);
     Probe probe = new Probe("p1", ProbeSpec.fromJson(spec), "test", (p, reason) -> disabledFor.add(reason), clock);
     Template template = Template.parse(probe.spec.template(), List.of("x"), "work", null);
-    dispatcher.put(new ProbeSite(0, probe, null, "Shop#work(String)", template, null, null));
+    dispatcher.put(new ProbeSite(0, probe, null, "Shop#work(String)", template, null, null, null));
     return probe;
   }
 
