@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A JSON object from a user (CLI or API), read field by field with strict types: a boolean is only
@@ -13,27 +14,75 @@ import java.util.Set;
  * {@code "dryRun": "true"} apply a patch for real and let a typo such as {@code dryrun} be ignored;
  * every error here is a {@link ErrorCode#BAD_REQUEST} naming the field and what to send.
  *
- * <p>Not for the agents' own register, sync and report bodies, which must stay tolerant of fields
- * added by newer versions.
+ * <p>The agents' own register, sync and report bodies are read {@link #tolerant} instead: the same
+ * strict types, but a field of a newer version is ignored and logged once ({@link UnknownFields}).
  */
 public final class StrictObject {
   private final Map<String, Object> fields;
   private final String what;
   private final Set<String> known;
+  private final boolean tolerant;
 
   /**
    * @param what the object as users know it, for messages ("the probe request")
    * @param known every field the object may have
    */
   public StrictObject(Map<String, Object> fields, String what, Set<String> known) {
+    this(fields, what, known, false);
+  }
+
+  private StrictObject(Map<String, Object> fields, String what, Set<String> known, boolean tolerant) {
     this.fields = fields == null ? Map.of() : fields;
     this.what = what;
     this.known = known;
+    this.tolerant = tolerant;
   }
 
   /** Reads a value that must itself be an object, e.g. an item of a list or a nested spec. */
   public static StrictObject of(Object value, String what, Set<String> known) {
     return new StrictObject(asObject(value, what), what, known);
+  }
+
+  /**
+   * Reads a message between agent and controller: strict types and required fields as for users,
+   * but unknown fields (from a peer of a newer version) are ignored and logged once.
+   */
+  public static StrictObject tolerant(Object value, String what, Set<String> known) {
+    StrictObject body = new StrictObject(asObject(value, what), what, known, true);
+    for (String name : body.fields.keySet()) {
+      if (!known.contains(name)) {
+        UnknownFields.note(what, name);
+      }
+    }
+    return body;
+  }
+
+  /** A nested object read in the same mode as this one (strict or tolerant); null when absent. */
+  public StrictObject optionalNested(String name, String nestedWhat, Set<String> nestedKnown) {
+    Map<String, Object> nested = optionalObject(name);
+    if (nested == null) {
+      return null;
+    }
+    return tolerant ? tolerant(nested, nestedWhat, nestedKnown)
+        : new StrictObject(nested, nestedWhat, nestedKnown).rejectUnknown();
+  }
+
+  /** A nested object that must be there. */
+  public StrictObject requireNested(String name, String nestedWhat, Set<String> nestedKnown) {
+    StrictObject nested = optionalNested(name, nestedWhat, nestedKnown);
+    if (nested == null) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " needs '" + name + "'", "send e.g. {\"" + name + "\": {...}}");
+    }
+    return nested;
+  }
+
+  public boolean isTolerant() {
+    return tolerant;
+  }
+
+  /** What this object is, as messages name it ("the probe request"). */
+  public String what() {
+    return what;
   }
 
   /** Refuses the first field that is not known, suggesting the closest known name. */
@@ -46,6 +95,60 @@ public final class StrictObject {
       }
     }
     return this;
+  }
+
+  /** An enum written by its lower-case name ({@link JsonObject#wireName}); {@code fallback} when absent. */
+  public <E extends Enum<E>> E optionalEnum(String name, Class<E> type, E fallback) {
+    String text = optionalString(name);
+    if (text == null) {
+      return fallback;
+    }
+    for (E constant : type.getEnumConstants()) {
+      if (JsonObject.wireName(constant).equals(text.toLowerCase(Locale.ROOT))) {
+        return constant;
+      }
+    }
+    List<String> choices = new ArrayList<>();
+    for (E constant : type.getEnumConstants()) {
+      choices.add(JsonObject.wireName(constant));
+    }
+    String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    throw new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + printable(shown) + "' is not a valid " + name,
+        "choose " + String.join(", ", choices));
+  }
+
+  public <E extends Enum<E>> E requireEnum(String name, Class<E> type) {
+    E value = optionalEnum(name, type, null);
+    if (value == null) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " needs '" + name + "'",
+          "send e.g. {\"" + name + "\": \"" + JsonObject.wireName(type.getEnumConstants()[0]) + "\"}");
+    }
+    return value;
+  }
+
+  /** A whole number that must be there, from {@code min} to {@code max}. */
+  public long requireLong(String name, long min, long max) {
+    if (!has(name)) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " needs '" + name + "'", "send e.g. {\"" + name + "\": " + min + "}");
+    }
+    return optionalLong(name, min, min, max);
+  }
+
+  /** An object of string values (labels, say); empty when absent. */
+  public Map<String, String> optionalStringMap(String name) {
+    Map<String, Object> object = optionalObject(name);
+    if (object == null) {
+      return Map.of();
+    }
+    Map<String, String> strings = new TreeMap<>();
+    for (Map.Entry<String, Object> entry : object.entrySet()) {
+      if (!(entry.getValue() instanceof String string)) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "." + printable(entry.getKey()) + "' must be a string, not "
+            + describe(entry.getValue()), "send e.g. {\"" + name + "\": {\"zone\": \"eu-1\"}}");
+      }
+      strings.put(entry.getKey(), string);
+    }
+    return strings;
   }
 
   public boolean has(String name) {
@@ -135,7 +238,8 @@ public final class StrictObject {
       if (!(item instanceof Map)) {
         throw wrongItem(name, index, item, "an array of objects", "[{...}]");
       }
-      objects.add(of(item, what + ": " + name + "[" + index + "]", itemFields).rejectUnknown());
+      String itemWhat = what + ": " + name + "[" + index + "]";
+      objects.add(tolerant ? tolerant(item, itemWhat, itemFields) : of(item, itemWhat, itemFields).rejectUnknown());
       index++;
     }
     return objects;
