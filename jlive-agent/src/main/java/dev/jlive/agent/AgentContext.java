@@ -26,6 +26,6 @@ public record AgentContext(Instrumentation instrumentation, System.Logger log, S
     if (entry == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no change " + id, "`jlive changes` lists the changes and their ids");
     }
-    return entry.kind().equals("patch") ? patches.revert(id, why, false) : probes.remove(id, why);
+    return entry.kind().equals("patch") ? patches.revert(id, why, false) : probes.remove(id, why).toJson();
   }
 }

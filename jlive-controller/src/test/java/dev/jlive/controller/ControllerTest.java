@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.event.FleetEvent;
+import dev.jlive.protocol.event.ProbeEvent;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,7 +176,8 @@ class ControllerTest {
   }
 
   static Map<String, Object> event(String change, long seq, String time, String message) {
-    return Map.of("change", change, "seq", seq, "time", time, "message", message, "thread", "main");
+    return new FleetEvent(change, new ProbeEvent(seq, "p1", Instant.parse(time).toEpochMilli(), "main", "com.acme.E#e()", "entry",
+        message, null)).toJson();
   }
 
   static Map<String, Object> metrics(long calls, Map<String, Object> buckets, long sumNanos, long maxNanos) {

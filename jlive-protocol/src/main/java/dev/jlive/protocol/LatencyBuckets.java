@@ -1,6 +1,5 @@
 package dev.jlive.protocol;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -54,21 +53,5 @@ public final class LatencyBuckets {
       }
     }
     return upperBound(new TreeMap<>(counts).lastKey());
-  }
-
-  /** Non-empty buckets as JSON ({@code {"index": count}}); the form agents report them in. */
-  public static Map<String, Object> toJson(Map<Integer, Long> counts) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    new TreeMap<>(counts).forEach((index, count) -> {
-      if (count > 0) {
-        json.put(Integer.toString(index), count);
-      }
-    });
-    return json;
-  }
-
-  /** Adds buckets in JSON form into {@code into}. */
-  public static void addJson(Map<?, ?> json, Map<Integer, Long> into) {
-    json.forEach((index, count) -> into.merge(Integer.parseInt(String.valueOf(index)), ((Number) count).longValue(), Long::sum));
   }
 }

@@ -6,6 +6,9 @@ import dev.jlive.agent.patch.PatchRequest;
 import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.event.EventsAnswer;
+import dev.jlive.protocol.event.ProbeEvent;
+import dev.jlive.protocol.metrics.ProbeMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +25,7 @@ final class EngineTarget implements FleetTarget {
   @Override
   public String apply(String kind, Map<String, Object> spec, String author) {
     Map<String, Object> answer = switch (kind) {
-      case "probe" -> context.probes().add(ProbeSpec.fromJson(spec), author);
+      case "probe" -> context.probes().add(ProbeSpec.fromJson(spec), author).toJson();
       case "patch" -> context.patches().apply(PatchRequest.fromJson(spec), author);
       default -> throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown change kind '" + kind + "'",
           "this agent applies probes and patches; a newer controller may need a newer agent");
@@ -55,15 +58,14 @@ final class EngineTarget implements FleetTarget {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Map<String, Object> metrics(String localId) {
     ChangeLedger.Entry entry = context.ledger().find(localId);
     if (entry == null || !entry.kind().equals("probe")) {
       return null;
     }
     try {
-      List<Object> probes = (List<Object>) context.probes().metrics(localId).get("probes");
-      return probes.isEmpty() ? null : (Map<String, Object>) probes.get(0);
+      List<ProbeMetrics> probes = context.probes().metrics(localId).probes();
+      return probes.isEmpty() ? null : probes.get(0).toJson();
     } catch (JLiveException removed) {
       return null;
     }
@@ -75,13 +77,12 @@ final class EngineTarget implements FleetTarget {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public Events events(long after, int limit) {
-    Map<String, Object> answer = context.probes().events(after, null, limit);
+    EventsAnswer answer = context.probes().events(after, null, limit);
     List<Map<String, Object>> events = new ArrayList<>();
-    for (Object event : (List<Object>) answer.get("events")) {
-      events.add((Map<String, Object>) event);
+    for (ProbeEvent event : answer.events()) {
+      events.add(event.toJson());
     }
-    return new Events(events, ((Number) answer.get("last")).longValue());
+    return new Events(events, answer.last());
   }
 }

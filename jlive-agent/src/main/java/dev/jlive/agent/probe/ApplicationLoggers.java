@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.protocol.event.ProbeEvent;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.protocol.event.ProbeEvent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.event.ProbeEvent;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;

@@ -1,7 +1,8 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.protocol.LatencyBuckets;
-import java.util.LinkedHashMap;
+import dev.jlive.protocol.metrics.LatencySnapshot;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -61,7 +62,7 @@ final class LatencyHistogram {
   }
 
   private Map<Integer, Long> buckets() {
-    Map<Integer, Long> buckets = new LinkedHashMap<>();
+    Map<Integer, Long> buckets = new HashMap<>();
     for (int i = 0; i < LatencyBuckets.COUNT; i++) {
       long count = counts.get(i);
       if (count > 0) {
@@ -73,33 +74,16 @@ final class LatencyHistogram {
 
   /** The value below which {@code quantile} of the recorded calls lie, in nanoseconds, never above the maximum. */
   long percentile(double quantile) {
-    return percentile(buckets(), quantile);
+    return Math.min(LatencyBuckets.percentile(buckets(), quantile), maxNanos());
   }
 
-  private long percentile(Map<Integer, Long> buckets, double quantile) {
-    return Math.min(LatencyBuckets.percentile(buckets, quantile), maxNanos());
+  /** What the histogram holds now, buckets included, as metrics carry it. */
+  LatencySnapshot snapshot() {
+    return LatencySnapshot.of(buckets(), count(), timedCalls(), sumNanos(), maxNanos());
   }
 
-  Map<String, Object> toJson() {
-    Map<Integer, Long> buckets = buckets();
-    Map<String, Object> json = new LinkedHashMap<>();
-    long count = count();
-    long sum = sumNanos();
-    json.put("count", count);
-    json.put("timedCalls", timedCalls());
-    json.put("meanMillis", count == 0 ? 0.0 : millis(sum / count));
-    json.put("p50Millis", millis(percentile(buckets, 0.50)));
-    json.put("p90Millis", millis(percentile(buckets, 0.90)));
-    json.put("p99Millis", millis(percentile(buckets, 0.99)));
-    json.put("p999Millis", millis(percentile(buckets, 0.999)));
-    json.put("maxMillis", millis(maxNanos()));
-    json.put("sumNanos", sum);
-    json.put("maxNanos", maxNanos());
-    json.put("buckets", LatencyBuckets.toJson(buckets));
-    return json;
-  }
-
+  /** Nanoseconds as milliseconds to the microsecond, as every latency field shows them. */
   static double millis(long nanos) {
-    return Math.round(nanos / 1_000.0) / 1_000.0;
+    return LatencySnapshot.millis(nanos);
   }
 }

@@ -1,12 +1,20 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.agent.expression.RunawayGuard;
+import dev.jlive.protocol.metrics.CallerPath;
+import dev.jlive.protocol.metrics.LatencySnapshot;
+import dev.jlive.protocol.metrics.ProbeMetrics;
+import dev.jlive.protocol.probe.ClassReport;
+import dev.jlive.protocol.probe.ProbeState;
+import dev.jlive.protocol.probe.ProbeStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -304,55 +312,34 @@ final class Probe {
     active = false;
   }
 
-  Map<String, Object> toJson(List<Map<String, Object>> installedIn) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", id);
-    json.put("state", active ? (installedIn.isEmpty() ? "waiting" : "active") : "disabled");
-    if (disabledReason != null) {
-      json.put("reason", disabledReason);
-    }
-    json.putAll(spec.toJson());
-    json.put("author", author);
-    json.put("createdAt", createdAt.toString());
-    json.put("hits", hits());
-    json.put("emitted", emitted.sum());
-    json.put("dropped", dropped());
-    json.put("sampledOut", sampledOut.sum());
-    json.put("failures", failures.get());
-    if (lastFailure != null) {
-      json.put("lastFailure", lastFailure);
-    }
-    json.put("installedIn", installedIn);
-    return json;
+  ProbeStatus status(List<ClassReport> installedIn) {
+    ProbeState state = active ? (installedIn.isEmpty() ? ProbeState.WAITING : ProbeState.ACTIVE) : ProbeState.DISABLED;
+    return new ProbeStatus(id, state, disabledReason, spec.toJson(), author, createdAt, hits(), emitted.sum(), dropped(),
+        sampledOut.sum(), failures.get(), lastFailure, installedIn);
   }
 
-  Map<String, Object> metricsJson() {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("id", id);
-    json.put("selector", spec.selector().toString());
-    json.put("kind", spec.kind().name().toLowerCase(Locale.ROOT));
-    json.put("calls", hits());
+  ProbeMetrics metrics() {
+    LatencySnapshot timings = null;
+    SortedMap<String, Long> byType = null;
     if (spec.kind() == ProbeSpec.Kind.METRICS) {
-      json.put("latency", latency.toJson());
-      Map<String, Object> byType = new LinkedHashMap<>();
-      exceptions.forEach((type, count) -> byType.put(type, count.sum()));
-      json.put("exceptions", byType);
+      timings = latency.snapshot();
+      byType = new TreeMap<>();
+      for (Map.Entry<String, LongAdder> thrown : exceptions.entrySet()) {
+        byType.put(thrown.getKey(), thrown.getValue().sum());
+      }
     }
+    List<CallerPath> paths = null;
     if (spec.kind() == ProbeSpec.Kind.CALLERS) {
-      List<Map<String, Object>> paths = new ArrayList<>();
-      callers.forEach((path, count) -> {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("path", path);
-        entry.put("calls", count.sum());
-        paths.add(entry);
-      });
-      paths.sort((a, b) -> Long.compare((Long) b.get("calls"), (Long) a.get("calls")));
-      json.put("callers", paths);
+      paths = new ArrayList<>();
+      for (Map.Entry<String, LongAdder> path : callers.entrySet()) {
+        paths.add(new CallerPath(path.getKey(), path.getValue().sum()));
+      }
     }
-    return json;
+    return new ProbeMetrics(id, spec.selector().toString(), spec.kind().name().toLowerCase(Locale.ROOT), hits(), timings, byType,
+        paths);
   }
 
-  static String describe(java.time.Duration duration) {
+  static String describe(Duration duration) {
     long seconds = duration.toSeconds();
     return seconds < 120 ? seconds + " s" : duration.toMinutes() + " min";
   }

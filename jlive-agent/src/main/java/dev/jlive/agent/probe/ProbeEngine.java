@@ -8,6 +8,14 @@ import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.event.EventsAnswer;
+import dev.jlive.protocol.metrics.MetricsAnswer;
+import dev.jlive.protocol.metrics.ProbeMetrics;
+import dev.jlive.protocol.probe.ClassReport;
+import dev.jlive.protocol.probe.ProbeAdded;
+import dev.jlive.protocol.probe.ProbeList;
+import dev.jlive.protocol.probe.ProbeRemoved;
+import dev.jlive.protocol.probe.ProbeStatus;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -124,14 +132,14 @@ public final class ProbeEngine implements WeavingSource {
     this.limits = limits;
   }
 
-  public Map<String, Object> add(ProbeSpec spec, String author) {
+  public ProbeAdded add(ProbeSpec spec, String author) {
     // Matching the selector against every loaded class is the slow part: it runs before taking the
     // engine's lock, so one large add never holds up the adds and removes of other clients.
     ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector(), spec.allowJdk());
     return add(spec, author, resolution);
   }
 
-  private synchronized Map<String, Object> add(ProbeSpec spec, String author, ProbeTargets.Resolution resolution) {
+  private synchronized ProbeAdded add(ProbeSpec spec, String author, ProbeTargets.Resolution resolution) {
     checkLimits(resolution);
     if (resolution.targets().isEmpty() && resolution.supertypes().isEmpty() && !spec.waitForClass()) {
       throw notFound(spec);
@@ -167,17 +175,14 @@ public final class ProbeEngine implements WeavingSource {
     List<Class<?>> classes = new ArrayList<>();
     resolution.targets().forEach(target -> classes.add(target.type()));
     Map<Class<?>, String> failed = pipeline.retransform(classes);
-    List<Map<String, Object>> report = new ArrayList<>();
+    List<ClassReport> report = new ArrayList<>();
     for (ProbeTargets.Target target : resolution.targets()) {
       String failure = failed.get(target.type());
-      Map<String, Object> entry = classReport(target.type().getName(), ClassLoaders.describe(target.type().getClassLoader()),
-          target.methods().stream().map(ProbeTargets::display).toList());
-      entry.put("status", failure == null ? "installed" : "failed");
+      report.add(ClassReport.installed(target.type().getName(), ClassLoaders.describe(target.type().getClassLoader()),
+          target.methods().stream().map(ProbeTargets::display).toList()).withOutcome(failure));
       if (failure != null) {
-        entry.put("error", failure);
         installed.installations.removeIf(installation -> installation.is(target.type().getClassLoader(), target.type().getName()));
       }
-      report.add(entry);
     }
     if (installed.installations.isEmpty() && !resolution.targets().isEmpty() && !spec.waitForClass()) {
       probes.remove(id);
@@ -187,12 +192,7 @@ public final class ProbeEngine implements WeavingSource {
     boolean waiting = installed.installations.isEmpty();
     ledger.record(id, "probe", spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(), author,
         waiting ? ChangeLedger.State.WAITING : ChangeLedger.State.ACTIVE);
-    Map<String, Object> answer = probe.toJson(installedIn(installed));
-    answer.put("classes", report);
-    if (!resolution.notes().isEmpty()) {
-      answer.put("notes", resolution.notes());
-    }
-    return answer;
+    return new ProbeAdded(probe.status(installedIn(installed)), report, resolution.notes());
   }
 
   /** Refuses a probe over the JVM's or a method's cap, before anything is woven. */
@@ -221,7 +221,7 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   /** Removes a probe and restores the classes it was woven into. */
-  public synchronized Map<String, Object> remove(String id, String why) {
+  public synchronized ProbeRemoved remove(String id, String why) {
     Installed installed = probes.remove(id);
     if (installed == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
@@ -230,54 +230,44 @@ public final class ProbeEngine implements WeavingSource {
     unweave(installed);
     events.release(id, 0);
     ledger.update(id, ChangeLedger.State.REMOVED, why);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("id", id);
-    answer.put("removed", true);
-    answer.put("hits", installed.probe.hits());
-    return answer;
+    return new ProbeRemoved(id, installed.probe.hits());
   }
 
-  public synchronized List<Map<String, Object>> removeAll(String why) {
-    List<Map<String, Object>> removed = new ArrayList<>();
+  public synchronized List<ProbeRemoved> removeAll(String why) {
+    List<ProbeRemoved> removed = new ArrayList<>();
     for (String id : new ArrayList<>(probes.keySet())) {
       removed.add(remove(id, why));
     }
     return removed;
   }
 
-  public List<Map<String, Object>> list() {
-    List<Map<String, Object>> list = new ArrayList<>();
+  public ProbeList list() {
+    List<ProbeStatus> list = new ArrayList<>();
     probes.values().stream().sorted((a, b) -> Integer.compare(number(a.probe.id), number(b.probe.id)))
-        .forEach(installed -> list.add(installed.probe.toJson(installedIn(installed))));
-    return list;
+        .forEach(installed -> list.add(installed.probe.status(installedIn(installed))));
+    return new ProbeList(list);
   }
 
-  public Map<String, Object> metrics(String id) {
-    List<Object> all = new ArrayList<>();
+  public MetricsAnswer metrics(String id) {
+    List<ProbeMetrics> all = new ArrayList<>();
     for (Installed installed : probes.values()) {
       if (id == null || installed.probe.id.equals(id)) {
-        all.add(installed.probe.metricsJson());
+        all.add(installed.probe.metrics());
       }
     }
     if (id != null && all.isEmpty()) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
     }
-    return Map.of("probes", all);
+    return new MetricsAnswer(all);
   }
 
   /** Probe events after {@code after}, for tail. */
-  public Map<String, Object> events(long after, String probe, int limit) {
+  public EventsAnswer events(long after, String probe, int limit) {
     if (probe != null && !probes.containsKey(probe)) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + probe, "`jlive probe list` shows the probes");
     }
     EventLog.Slice slice = events.since(after, probe, limit);
-    List<Object> list = new ArrayList<>();
-    slice.events().forEach(event -> list.add(event.toJson()));
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("events", list);
-    answer.put("last", slice.last());
-    answer.put("missed", slice.missed());
-    return answer;
+    return new EventsAnswer(slice.events(), slice.last(), slice.missed());
   }
 
   public long nextEventSequence() {
@@ -547,21 +537,13 @@ public final class ProbeEngine implements WeavingSource {
     }
   }
 
-  private List<Map<String, Object>> installedIn(Installed installed) {
-    List<Map<String, Object>> list = new ArrayList<>();
+  private List<ClassReport> installedIn(Installed installed) {
+    List<ClassReport> list = new ArrayList<>();
     for (Installation installation : installed.installations) {
-      list.add(classReport(installation.className(), ClassLoaders.describe(installation.loader()),
+      list.add(ClassReport.installed(installation.className(), ClassLoaders.describe(installation.loader()),
           installation.sites().stream().map(ProbeSite::method).toList()));
     }
     return list;
-  }
-
-  private static Map<String, Object> classReport(String className, String loader, List<String> methods) {
-    Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("class", className);
-    entry.put("loader", loader);
-    entry.put("methods", methods);
-    return entry;
   }
 
   private JLiveException notFound(ProbeSpec spec) {

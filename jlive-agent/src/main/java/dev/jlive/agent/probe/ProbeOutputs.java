@@ -1,5 +1,7 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.protocol.event.ProbeEvent;
+
 /**
  * Sends each probe event where engineers already look, besides jlive's own event log: log lines
  * to the application's logger, every event to JFR when a recording runs.

@@ -5,6 +5,7 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.JsonWritable;
 import dev.jlive.protocol.Printable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -74,7 +75,7 @@ public final class ControlEndpoint {
           log.log(System.Logger.Level.INFO, "{0} {1} by {2}", raw.method(), Printable.escape(raw.target()), request.user());
         }
         if (LongPolls.isLongPoll(request)) {
-          longPolls.park(request, route, answer -> respond.accept(json(200, answer)), e -> respond.accept(failure(raw, e)));
+          longPolls.park(request, route, events -> respond.accept(answer(events)), e -> respond.accept(failure(raw, e)));
           return;
         }
         respond.accept(answer(route.handle(request)));
@@ -95,6 +96,9 @@ public final class ControlEndpoint {
     private static HttpListener.Response answer(Object answer) {
       if (answer instanceof TextAnswer text) {
         return new HttpListener.Response(200, text.contentType(), text.body().getBytes(StandardCharsets.UTF_8));
+      }
+      if (answer instanceof JsonWritable record) {
+        return json(200, record.toJson());
       }
       return json(200, answer);
     }

@@ -3,8 +3,8 @@ package dev.jlive.agent.server;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.event.EventsAnswer;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -50,11 +50,10 @@ final class LongPolls {
   private void look(Request request, Route route, long deadline, Consumer<Object> answer, Consumer<Throwable> failure) {
     try {
       Object events = route.handle(request);
-      if (events instanceof Map<?, ?> map && map.get("events") instanceof List<?> list && list.isEmpty()
-          && System.nanoTime() - deadline < 0) {
+      if (events instanceof EventsAnswer answered && answered.events().isEmpty() && System.nanoTime() - deadline < 0) {
         Map<String, String> next = new LinkedHashMap<>(request.query());
         next.remove("last");
-        next.put("after", String.valueOf(map.get("last")));
+        next.put("after", String.valueOf(answered.last()));
         Request again = new Request(request.method(), request.path(), next, request.body(), request.user());
         timer.schedule(() -> look(again, route, deadline, answer, failure), POLL_MILLIS, TimeUnit.MILLISECONDS);
         return;

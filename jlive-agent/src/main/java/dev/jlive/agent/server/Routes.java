@@ -9,6 +9,8 @@ import dev.jlive.protocol.Api;
 import dev.jlive.agent.patch.PatchRequest;
 import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.agent.weave.ClassBytes;
+import dev.jlive.protocol.event.EventsAnswer;
+import dev.jlive.protocol.probe.ProbeRemoved;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,14 +29,14 @@ final class Routes {
         request.intParam("limit", 1000)));
     routes.put("GET " + Api.METHODS, request -> MethodListing.list(context.instrumentation(),
         request.require("class", "the fully qualified name of a loaded class"), request.optional("loader")));
-    routes.put("GET " + Api.PROBES, request -> Map.of("probes", context.probes().list()));
+    routes.put("GET " + Api.PROBES, request -> context.probes().list());
     routes.put("POST " + Api.PROBES, request -> context.probes().add(ProbeSpec.fromJson(request.body()), request.user()));
     routes.put("DELETE " + Api.PROBES, request -> {
       if (request.booleanParam("all", false)) {
-        return Map.of("removed", context.probes().removeAll("removed by " + request.user()));
+        return ProbeRemoved.answer(context.probes().removeAll("removed by " + request.user()));
       }
       String id = request.require("id", "the probe's id (see `jlive probe list`), or all=true");
-      return Map.of("removed", List.of(context.probes().remove(id, "removed by " + request.user())));
+      return ProbeRemoved.answer(List.of(context.probes().remove(id, "removed by " + request.user())));
     });
     routes.put("POST " + Api.PATCHES, request -> context.patches().apply(PatchRequest.fromJson(request.body()), request.user()));
     routes.put("GET " + Api.PATCHES, request -> request.optional("id") == null
@@ -75,8 +77,8 @@ final class Routes {
     long waitMillis = Math.max(0, Math.min(MAX_WAIT_MILLIS, request.intParam("waitMillis", 0)));
     long deadline = System.nanoTime() + waitMillis * 1_000_000L;
     while (true) {
-      Map<String, Object> answer = context.probes().events(after, probe, limit);
-      if (!((List<?>) answer.get("events")).isEmpty() || System.nanoTime() >= deadline) {
+      EventsAnswer answer = context.probes().events(after, probe, limit);
+      if (!answer.events().isEmpty() || System.nanoTime() >= deadline) {
         return answer;
       }
       Thread.sleep(POLL_MILLIS);

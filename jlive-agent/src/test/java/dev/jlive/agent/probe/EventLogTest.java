@@ -2,6 +2,7 @@ package dev.jlive.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.protocol.event.ProbeEvent;
 import org.junit.jupiter.api.Test;
 
 /** The event ring is bounded by bytes as well as by count, and releases a probe's events on demand. */

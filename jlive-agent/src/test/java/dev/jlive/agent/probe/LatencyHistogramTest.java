@@ -3,7 +3,7 @@ package dev.jlive.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.protocol.LatencyBuckets;
-import java.util.HashMap;
+import dev.jlive.protocol.metrics.LatencySnapshot;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class LatencyHistogramTest {
     histogram.record(1_000);
     histogram.record(5_000_000);
 
-    Map<String, Object> json = histogram.toJson();
+    Map<String, Object> json = histogram.snapshot().toJson();
     assertThat(json).containsEntry("count", 3L).containsEntry("timedCalls", 3L).containsEntry("sumNanos", 5_002_000L)
         .containsEntry("maxNanos", 5_000_000L).containsEntry("maxMillis", 5.0)
         .containsKeys("meanMillis", "p50Millis", "p90Millis", "p99Millis", "p999Millis");
@@ -26,12 +26,12 @@ class LatencyHistogramTest {
         Map.entry(Integer.toString(LatencyBuckets.index(1_000)), 2L),
         Map.entry(Integer.toString(LatencyBuckets.index(5_000_000)), 1L));
 
-    // What a controller does with two processes' buckets.
-    Map<Integer, Long> merged = new HashMap<>();
-    LatencyBuckets.addJson(buckets, merged);
-    LatencyBuckets.addJson(buckets, merged);
-    assertThat(merged.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(6L);
-    assertThat(LatencyBuckets.percentile(merged, 0.5)).isEqualTo(LatencyBuckets.upperBound(LatencyBuckets.index(1_000)));
+    // What a controller does with two processes' histograms, read back from the wire.
+    LatencySnapshot reported = LatencySnapshot.fromWire(json);
+    LatencySnapshot merged = reported.plus(reported);
+    assertThat(merged.buckets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(6L);
+    assertThat(merged.count()).isEqualTo(6L);
+    assertThat(merged.p50Millis()).isEqualTo(LatencySnapshot.millis(LatencyBuckets.upperBound(LatencyBuckets.index(1_000))));
   }
 
   @Test
@@ -52,7 +52,7 @@ class LatencyHistogramTest {
     histogram.record(2_000, 1);
     histogram.record(4_000, 8);
 
-    Map<String, Object> json = histogram.toJson();
+    Map<String, Object> json = histogram.snapshot().toJson();
     assertThat(json).containsEntry("count", 9L).containsEntry("timedCalls", 2L).containsEntry("sumNanos", 34_000L)
         .containsEntry("maxNanos", 4_000L);
     @SuppressWarnings("unchecked")
@@ -65,6 +65,6 @@ class LatencyHistogramTest {
   void negativeDurationsCountAsZero() {
     LatencyHistogram histogram = new LatencyHistogram();
     histogram.record(-5);
-    assertThat(histogram.toJson()).containsEntry("sumNanos", 0L).containsEntry("count", 1L);
+    assertThat(histogram.snapshot().toJson()).containsEntry("sumNanos", 0L).containsEntry("count", 1L);
   }
 }

@@ -2,6 +2,7 @@ package dev.jlive.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.protocol.event.ProbeEvent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ class ProbeBudgetTest {
     assertThat(timed).isGreaterThan(Probe.EXACT_TIMINGS_PER_THREAD).isLessThan(calls / 4);
     // Each sampled timing stands for 8 calls: the histogram's count estimates all calls.
     assertThat(probe.latency.count()).isBetween(calls * 8 / 10L, calls * 12 / 10L);
-    Map<String, Object> metrics = probe.metricsJson();
+    Map<String, Object> metrics = probe.metrics().toJson();
     assertThat(metrics).containsEntry("calls", (long) calls);
     @SuppressWarnings("unchecked")
     Map<String, Object> latency = (Map<String, Object>) metrics.get("latency");

@@ -4,6 +4,9 @@ import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.probe.ClassReport;
+import dev.jlive.protocol.probe.ProbeAdded;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +99,6 @@ public final class ProbeAddCommand extends ServiceCommand {
   boolean waitForClass;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     if (onService()) {
       return addToService();
@@ -104,27 +106,26 @@ public final class ProbeAddCommand extends ServiceCommand {
     refuseFleetOptions(where, rolloutTimeout, "--timeout");
     Connected connected = connect(positionals, 1, "PID SELECTOR");
     Map<String, Object> answer = connected.client().post(Api.PROBES, spec(connected.rest().get(0)));
+    ProbeAdded added = ProbeAdded.fromWire(answer);
     Printer printer = printer();
     if (printer.isJson()) {
       printer.json(answer);
       return 0;
     }
-    List<Map<String, Object>> classes = (List<Map<String, Object>>) answer.get("classes");
-    long installed = classes.stream().filter(entry -> "installed".equals(entry.get("status"))).count();
-    printer.line("probe " + answer.get("id") + " added: " + answer.get("kind") + " on " + answer.get("selector")
-        + (classes.isEmpty() ? ", waiting for a matching class to load" : " in " + installed + " of " + classes.size()
-        + (classes.size() == 1 ? " class" : " classes")));
+    List<ClassReport> classes = added.classes();
+    long installed = classes.stream().filter(entry -> entry.status() == ClassReport.Status.INSTALLED).count();
+    printer.line("probe " + added.probe().id() + " added: " + added.probe().specField("kind") + " on "
+        + added.probe().specField("selector") + (classes.isEmpty() ? ", waiting for a matching class to load"
+        : " in " + installed + " of " + classes.size() + (classes.size() == 1 ? " class" : " classes")));
     List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> entry : classes) {
-      rows.add(List.of(String.valueOf(entry.get("class")), String.valueOf(entry.get("status")),
-          String.join(", ", (List<String>) entry.get("methods")), entry.get("error") == null ? "" : String.valueOf(entry.get("error"))));
+    for (ClassReport entry : classes) {
+      rows.add(List.of(entry.className(), entry.status() == null ? "null" : JsonObject.wireName(entry.status()),
+          String.join(", ", entry.methods()), entry.error() == null ? "" : entry.error()));
     }
     if (!rows.isEmpty()) {
       printer.table(List.of("CLASS", "STATUS", "METHODS", "ERROR"), rows);
     }
-    if (answer.get("notes") instanceof List<?> notes) {
-      notes.forEach(note -> printer.line("note: " + note));
-    }
+    added.notes().forEach(note -> printer.line("note: " + note));
     return 0;
   }
 

@@ -2,6 +2,7 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.probe.ProbeRemoved;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -17,21 +18,20 @@ public final class ProbeRemoveCommand extends AgentCommand {
   boolean all;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     Connected connected = connect(positionals, all ? 0 : 1, all ? "PID --all" : "PID ID (or --all)");
     Map<String, Object> answer = connected.client().delete(Api.PROBES, all ? Map.of("all", "true") : Map.of("id", connected.rest().get(0)));
+    List<ProbeRemoved> removed = ProbeRemoved.fromAnswer(answer);
     Printer printer = printer();
     if (printer.isJson()) {
       printer.json(answer);
       return 0;
     }
-    List<Map<String, Object>> removed = (List<Map<String, Object>>) answer.get("removed");
     if (removed.isEmpty()) {
       printer.line("no probes to remove");
     }
-    for (Map<String, Object> probe : removed) {
-      printer.line("removed probe " + probe.get("id") + " (" + probe.get("hits") + " calls seen)");
+    for (ProbeRemoved probe : removed) {
+      printer.line("removed probe " + probe.id() + " (" + probe.hits() + " calls seen)");
     }
     return 0;
   }

@@ -1,12 +1,22 @@
 package dev.jlive.cli.command;
 
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
+import dev.jlive.cli.client.ControllerClient;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.event.EventsAnswer;
+import dev.jlive.protocol.event.ProbeEvent;
+import dev.jlive.protocol.event.ServiceEvent;
+import dev.jlive.protocol.event.ServiceEvents;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -34,7 +44,6 @@ public final class TailCommand extends ServiceCommand {
   int last;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     if (onService()) {
       return tailService();
@@ -44,7 +53,7 @@ public final class TailCommand extends ServiceCommand {
     String probe = connected.optionalId();
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
     Printer printer = printer();
-    java.util.regex.Pattern filter = grep == null ? null : compile(grep);
+    Pattern filter = grep == null ? null : compile(grep);
     long after = -1;
     int seen = 0;
     while (System.nanoTime() < deadline && (count == null || seen < count)) {
@@ -57,39 +66,37 @@ public final class TailCommand extends ServiceCommand {
       }
       long remainingMillis = Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
       query.put("waitMillis", Long.toString(Math.min(WAIT_MILLIS, remainingMillis)));
-      Map<String, Object> answer = connected.client().get(Api.EVENTS, query);
-      after = ((Number) answer.get("last")).longValue();
-      long missed = ((Number) answer.get("missed")).longValue();
-      if (missed > 0 && !printer.isJson()) {
-        printer.note("(" + missed + " events were overwritten before they could be read)");
+      EventsAnswer answer = EventsAnswer.fromWire(connected.client().get(Api.EVENTS, query));
+      after = answer.last();
+      if (answer.missed() > 0 && !printer.isJson()) {
+        printer.note("(" + answer.missed() + " events were overwritten before they could be read)");
       }
-      for (Map<String, Object> event : (List<Map<String, Object>>) answer.get("events")) {
+      for (ProbeEvent event : answer.events()) {
         if (count != null && seen >= count) {
           break;
         }
-        if (filter != null && !filter.matcher(String.valueOf(event.get("message") != null ? event.get("message") : event.get("data"))).find()) {
+        if (filter != null && !filter.matcher(searched(event)).find()) {
           continue;
         }
         seen++;
-        printer.line(printer.isJson() ? Json.write(event) : format(event));
+        printer.line(printer.isJson() ? Json.write(event.toJson()) : format(event));
       }
     }
     return 0;
   }
 
-  /** --service: polls the controller's merged event stream with after=the last sequence seen. */
-  @SuppressWarnings("unchecked")
+  /** --service: polls the controller's merged event stream with after=the time of the last event seen. */
   private int tailService() {
     List<String> args = serviceArgs(positionals, 0, 1, "[ID]");
     String service = fleet.service();
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
-    java.util.regex.Pattern filter = grep == null ? null : compile(grep);
-    dev.jlive.cli.client.ControllerClient client = controller();
+    Pattern filter = grep == null ? null : compile(grep);
+    ControllerClient client = controller();
     Printer printer = printer();
-    Object after = null;
+    Long after = null;
     int seen = 0;
     while (System.nanoTime() < deadline && (count == null || seen < count)) {
-      Map<String, String> query = new java.util.LinkedHashMap<>();
+      Map<String, String> query = new HashMap<>();
       query.put("change", args.isEmpty() ? null : args.get(0));
       if (after == null) {
         query.put("last", Integer.toString(last));
@@ -99,29 +106,22 @@ public final class TailCommand extends ServiceCommand {
       long remainingMillis = Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
       query.put("waitMillis", Long.toString(Math.min(WAIT_MILLIS, remainingMillis)));
       long asked = System.nanoTime();
-      Map<String, Object> answer = client.get(dev.jlive.protocol.FleetApi.events(service), query);
-      List<Map<String, Object>> events = answer.get("events") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
+      ServiceEvents answer = ServiceEvents.fromWire(client.get(FleetApi.events(service), query));
+      List<ServiceEvent> events = answer.events();
       if (after == null && events.size() > last) {
         // The first answer starts the stream: only the --last N most recent events of it are old news worth showing.
         events = events.subList(events.size() - last, events.size());
       }
-      if (answer.get("last") != null) {
-        after = answer.get("last");
-      } else if (after == null) {
-        after = -1;
-      }
-      if (answer.get("missed") instanceof Number missed && missed.longValue() > 0 && !printer.isJson()) {
-        printer.note("(" + missed + " events were overwritten before they could be read)");
-      }
-      for (Map<String, Object> event : events) {
+      after = answer.last();
+      for (ServiceEvent event : events) {
         if (count != null && seen >= count) {
           break;
         }
-        if (filter != null && !filter.matcher(String.valueOf(event.get("message") != null ? event.get("message") : event.get("data"))).find()) {
+        if (filter != null && !filter.matcher(searched(event.event().event())).find()) {
           continue;
         }
         seen++;
-        printer.line(printer.isJson() ? Json.write(event) : formatServiceEvent(event));
+        printer.line(printer.isJson() ? Json.write(event.toJson()) : formatServiceEvent(event));
       }
       long tookMillis = Duration.ofNanos(System.nanoTime() - asked).toMillis();
       if (events.isEmpty() && tookMillis < 200) {
@@ -139,33 +139,35 @@ public final class TailCommand extends ServiceCommand {
   }
 
   /** Like {@link #format} with the change and the process (host:pid) that saw the event. */
-  static String formatServiceEvent(Map<String, Object> event) {
-    Object change = event.get("change") != null ? event.get("change") : event.get("probe");
-    String process = event.get("host") != null && event.get("pid") != null ? event.get("host") + ":" + event.get("pid")
-        : String.valueOf(event.get("process"));
-    String head = event.get("time") + " " + change + " " + process + " [" + event.get("thread") + "] " + event.get("method") + " "
-        + event.get("at") + ": ";
-    if (event.get("message") != null) {
-      return head + event.get("message");
-    }
-    return head + Json.writePretty(event.get("data"));
+  static String formatServiceEvent(ServiceEvent located) {
+    ProbeEvent event = located.event().event();
+    String process = located.host() != null && located.pid() != null ? located.host() + ":" + located.pid() : located.process();
+    return line(event, located.event().change() + " " + process);
   }
 
-  private static java.util.regex.Pattern compile(String regex) {
+  private static Pattern compile(String regex) {
     try {
-      return java.util.regex.Pattern.compile(regex);
-    } catch (java.util.regex.PatternSyntaxException e) {
-      throw new dev.jlive.cli.CliException(dev.jlive.cli.ExitCode.USAGE, "USAGE", "--grep is not a valid regular expression: "
-          + e.getDescription(), "quote it for the shell");
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new CliException(ExitCode.USAGE, "USAGE", "--grep is not a valid regular expression: " + e.getDescription(),
+          "quote it for the shell");
     }
   }
 
-  static String format(Map<String, Object> event) {
-    String head = event.get("time") + " " + event.get("probe") + " [" + event.get("thread") + "] " + event.get("method") + " "
-        + event.get("at") + ": ";
-    if (event.get("message") != null) {
-      return head + event.get("message");
+  static String format(ProbeEvent event) {
+    return line(event, event.probe());
+  }
+
+  private static String line(ProbeEvent event, String source) {
+    String head = event.time() + " " + source + " [" + event.thread() + "] " + event.method() + " " + event.point() + ": ";
+    if (event.message() != null) {
+      return head + event.message();
     }
-    return head + Json.writePretty(event.get("data"));
+    return head + Json.writePretty(event.data());
+  }
+
+  /** What --grep looks in: the log line, or the snapshot as JSON. */
+  private static String searched(ProbeEvent event) {
+    return event.message() != null ? event.message() : String.valueOf(event.data());
   }
 }

@@ -406,14 +406,17 @@ class FleetCommandsTest {
   @Test
   void metricsShowsTheMergedTableAndWithPerProcessOneRowPerProcess() {
     controller.on("GET /v1/services/shop/metrics", """
-        {"merged": [{"change": "c7", "kind": "metrics", "selector": "com.acme.Cart#add", "calls": 1500,
-                     "exceptions": {"java.lang.IllegalStateException": 3, "java.io.IOException": 2},
-                     "latency": {"count": 1500, "p50Millis": 1.2, "p90Millis": 3.5, "p99Millis": 9.9, "maxMillis": 20.0}}],
+        {"service": "shop",
+         "merged": [{"change": "c7", "selector": "com.acme.Cart#add", "kind": "metrics", "processes": 2, "calls": 1500,
+                     "latency": {"count": 1500, "p50Millis": 1.2, "p90Millis": 3.5, "p99Millis": 9.9, "maxMillis": 20.0},
+                     "exceptions": {"java.lang.IllegalStateException": 3, "java.io.IOException": 2}}],
          "processes": [
-           {"process": "p1", "host": "web-1", "pid": 11, "change": "c7", "calls": 1000, "exceptions": {"java.io.IOException": 2},
-            "latency": {"p50Millis": 1.1, "p90Millis": 3.0, "p99Millis": 8.0, "maxMillis": 20.0}},
-           {"process": "p2", "host": "web-2", "pid": 22, "metrics": [{"id": "c7", "calls": 500, "exceptions": {},
-            "latency": {"p50Millis": 1.3, "p90Millis": 4.0, "p99Millis": 9.9, "maxMillis": 15.0}}]}]}""");
+           {"process": "p1", "host": "web-1", "pid": 11, "change": "c7", "id": "p4", "selector": "com.acme.Cart#add", "kind": "metrics",
+            "calls": 1000, "exceptions": {"java.io.IOException": 2},
+            "latency": {"count": 1000, "p50Millis": 1.1, "p90Millis": 3.0, "p99Millis": 8.0, "maxMillis": 20.0}},
+           {"process": "p2", "host": "web-2", "pid": 22, "change": "c7", "id": "p1", "selector": "com.acme.Cart#add", "kind": "metrics",
+            "calls": 500, "exceptions": {},
+            "latency": {"count": 500, "p50Millis": 1.3, "p90Millis": 4.0, "p99Millis": 9.9, "maxMillis": 15.0}}]}""");
 
     Run run = jlive("metrics", "--service", "shop", "c7", "--per-process");
 
@@ -421,7 +424,7 @@ class FleetCommandsTest {
     assertThat(controller.requests.get(0).query()).isEqualTo("change=c7");
     assertThat(run.lines()).containsExactly(
         "CHANGE  KIND     CALLS  ERRORS  P50 ms  P90 ms  P99 ms  MAX ms  EXCEPTIONS                                                  SELECTOR",
-        "c7      metrics  1500   5       1.2     3.5     9.9     20.0    {java.lang.IllegalStateException=3, java.io.IOException=2}  com.acme.Cart#add",
+        "c7      metrics  1500   5       1.2     3.5     9.9     20.0    {java.io.IOException=2, java.lang.IllegalStateException=3}  com.acme.Cart#add",
         "",
         "PROCESS  HOST   PID  CHANGE  CALLS  ERRORS  P50 ms  P90 ms  P99 ms  MAX ms",
         "p1       web-1  11   c7      1000   2       1.1     3.0     8.0     20.0",
@@ -432,13 +435,15 @@ class FleetCommandsTest {
   void tailPollsTheMergedStreamAfterTheLastEventSeen() {
     controller.on("GET /v1/services/shop/events",
         """
-        {"events": [{"change": "c7", "process": "p1", "host": "web-1", "pid": 11, "time": "2026-11-25T10:00:00Z", "thread": "main",
-                     "method": "com.acme.Cart#add", "at": "entry", "message": "old"}], "last": 5}""",
+        {"events": [{"process": "p1", "host": "web-1", "pid": 11, "change": "c7", "seq": 3, "probe": "p4", "time": "2026-11-25T10:00:00Z",
+                     "thread": "main", "method": "com.acme.Cart#add", "at": "entry", "message": "old", "timeMillis": 1795600800000}],
+         "last": 5}""",
         """
-        {"events": [{"change": "c7", "process": "p2", "host": "web-2", "pid": 22, "time": "2026-11-25T10:00:01Z", "thread": "http-1",
-                     "method": "com.acme.Cart#add", "at": "entry", "message": "qty=3"},
-                    {"change": "c7", "process": "p1", "host": "web-1", "pid": 11, "time": "2026-11-25T10:00:02Z", "thread": "http-2",
-                     "method": "com.acme.Cart#add", "at": "exit", "message": "qty=12"}], "last": 7}""");
+        {"events": [{"process": "p2", "host": "web-2", "pid": 22, "change": "c7", "seq": 8, "probe": "p1", "time": "2026-11-25T10:00:01Z",
+                     "thread": "http-1", "method": "com.acme.Cart#add", "at": "entry", "message": "qty=3", "timeMillis": 1795600801000},
+                    {"process": "p1", "host": "web-1", "pid": 11, "change": "c7", "seq": 4, "probe": "p4", "time": "2026-11-25T10:00:02Z",
+                     "thread": "http-2", "method": "com.acme.Cart#add", "at": "exit", "message": "qty=12", "timeMillis": 1795600802000}],
+         "last": 7}""");
 
     Run run = jlive("tail", "--service", "shop", "c7", "--count", "2", "--timeout", "10s");
 

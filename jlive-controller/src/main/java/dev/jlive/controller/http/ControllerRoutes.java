@@ -78,9 +78,9 @@ public final class ControllerRoutes implements ControllerServer.Router {
       case "DELETE changes/id" -> {
         reply.send(200, Map.of("change", ServiceChanges.summary(changes.revert(service, s[4], call.user(), now))));
       }
-      case "GET metrics" -> reply.send(200, output.metrics(service, call.query("change")));
+      case "GET metrics" -> reply.send(200, output.metrics(service, call.query("change")).toJson());
       case "GET events" -> reply.send(200, output.events(service, call.query("change"),
-          parseLong(call.query("after"), 0), (int) Math.min(1000, parseLong(call.query("limit"), 200))));
+          parseLong(call.query("after"), 0), (int) Math.min(1000, parseLong(call.query("limit"), 200))).toJson());
       default -> throw unknown(call);
     }
   }
