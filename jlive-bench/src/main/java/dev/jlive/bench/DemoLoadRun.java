@@ -1,6 +1,10 @@
 package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.metrics.MetricsAnswer;
+import dev.jlive.protocol.metrics.ProbeMetrics;
+import dev.jlive.protocol.probe.ProbeStatus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,11 +173,11 @@ public final class DemoLoadRun {
     double cpu = (demoCpuNanos() - cpuBefore) / 1e9;
     String note = "";
     if (id != null) {
-      Map<String, Object> probe = endpoint.probe(id);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> metrics = (Map<String, Object>) ((List<Object>) endpoint.metrics(id).get("probes")).get(0);
-      note = "probe " + probe.get("state") + ", " + probe.get("hits") + " calls"
-          + (probe.containsKey("reason") ? " (" + probe.get("reason") + ")" : "") + ", latency " + metrics.get("latency");
+      ProbeStatus probe = ProbeStatus.fromWire(endpoint.probe(id));
+      ProbeMetrics metrics = MetricsAnswer.fromWire(endpoint.metrics(id)).probes().get(0);
+      note = "probe " + JsonObject.wireName(probe.state()) + ", " + probe.hits() + " calls"
+          + (probe.reason() != null ? " (" + probe.reason() + ")" : "") + ", latency "
+          + (metrics.latency() == null ? null : metrics.latency().toJson());
       endpoint.removeProbe(id);
     }
     return new Phase(name, load, cpu, note);

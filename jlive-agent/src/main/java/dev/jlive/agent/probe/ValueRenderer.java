@@ -157,6 +157,7 @@ final class ValueRenderer {
         return items;
       }
       if (value instanceof Map<?, ?> map && type.getName().startsWith("java.")) {
+        // The application's map as it iterates (a LinkedHashMap or TreeMap keeps its order), null values included.
         Map<String, Object> entries = new LinkedHashMap<>();
         int count = 0;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
@@ -176,6 +177,7 @@ final class ValueRenderer {
 
   /** The instance fields of an object, its class's and its superclasses', as far as access allows. */
   private static Map<String, Object> fields(Object value, int depth, Rendering rendering) {
+    // In declaration order, @type first, null fields included: how a reader finds a field in a snapshot.
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("@type", value.getClass().getName());
     int left = 0;
