@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.LatencyBuckets;
 import dev.jlive.protocol.event.FleetEvent;
 import dev.jlive.protocol.event.ProbeEvent;
+import dev.jlive.protocol.metrics.LatencySnapshot;
+import dev.jlive.protocol.metrics.ProbeMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,8 +137,8 @@ class ControllerTest {
     String b = register("metered", 302, Map.of());
     String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("metered"), probe("com.acme.B#b")).body().get("change")).get("id");
     // 10 calls of 1 µs and 10 of 1 ms in one process, 5 of 1 ms in the other.
-    int micro = dev.jlive.protocol.LatencyBuckets.index(1_000);
-    int milli = dev.jlive.protocol.LatencyBuckets.index(1_000_000);
+    int micro = LatencyBuckets.index(1_000);
+    int milli = LatencyBuckets.index(1_000_000);
     sync(a, -1, 0, Map.of(), Map.of(id, metrics(20, Map.of(String.valueOf(micro), 10, String.valueOf(milli), 10), 10_010_000, 1_000_000)));
     sync(b, -1, 0, Map.of(), Map.of(id, metrics(5, Map.of(String.valueOf(milli), 5), 5_000_000, 1_000_000)));
     await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -150,6 +153,26 @@ class ControllerTest {
     assertThat((Double) latency.get("p50Millis")).isBetween(0.9, 1.0);
     assertThat(((Map<?, ?>) merged.get("exceptions")).get("java.io.IOException")).isEqualTo(3L);
     assertThat((List<?>) answer.get("processes")).hasSize(2);
+  }
+
+  @Test
+  void theMergedMeanCountsEveryCallASampledTimingStandsFor() {
+    String a = register("sampled", 311, Map.of());
+    String b = register("sampled", 312, Map.of());
+    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("sampled"), probe("com.acme.S#s")).body().get("change")).get("id");
+    // Each process timed 2 calls of 4 µs, each timing standing for 8 calls: 16 calls, a weighted sum of 64 µs.
+    Map<String, Object> sampled = new ProbeMetrics("p1", "com.acme.S#s", "metrics", 16,
+        LatencySnapshot.of(Map.of(LatencyBuckets.index(4_000), 16L), 16, 2, 64_000, 4_000), Map.of(), null).toJson();
+    sync(a, -1, 0, Map.of(), Map.of(id, sampled));
+    sync(b, -1, 0, Map.of(), Map.of(id, sampled));
+    await().atMost(Duration.ofSeconds(10)).until(() ->
+        ((List<?>) http.get(FleetApi.metrics("sampled") + "?change=" + id).body().get("processes")).size() == 2);
+    Map<?, ?> merged = (Map<?, ?>) ((List<?>) http.get(FleetApi.metrics("sampled") + "?change=" + id).body().get("merged")).get(0);
+    Map<?, ?> latency = (Map<?, ?>) merged.get("latency");
+    assertThat(latency.get("count")).isEqualTo(32L);
+    assertThat(latency.get("timedCalls")).isEqualTo(4L);
+    // The weighted sum over the calls: 4 µs. Over the timings it would be 32 µs, eight times too slow.
+    assertThat(latency.get("meanMillis")).isEqualTo(0.004);
   }
 
   @Test
