@@ -120,7 +120,7 @@ class DiscoveryTest {
 
   @Test
   void aFileFromAnOlderAgentWithoutAProcessStartIsReadAsUnknown() {
-    Discovery old = Discovery.fromJson(Json.parseObject(
+    Discovery old = Discovery.fromWire(Json.parseObject(
         "{\"pid\": 1, \"host\": \"h\", \"port\": 2, \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 3}"));
 
     assertThat(old.processStartedAtMillis()).isZero();
@@ -180,5 +180,18 @@ class DiscoveryTest {
         .hasMessageStartingWith("discovery file " + file + " is damaged")
         .hasMessageEndingWith("; delete it and attach again")
         .hasCauseInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void roundTripsAsJsonText() {
+    String json = "{\"pid\":4242,\"host\":\"127.0.0.1\",\"port\":41234,\"token\":\"s3cr3t-token\",\"agentVersion\":\"0.1.0\","
+        + "\"startedAtMillis\":1700000000123,\"processStartedAtMillis\":1699999999000}";
+    assertThat(Json.write(Discovery.fromWire(Json.parse(json)).toJson())).isEqualTo(json);
+  }
+
+  @Test
+  void aPortOutsideTheRangeIsRefused() {
+    assertThatThrownBy(() -> new Discovery(1, "127.0.0.1", 0, "t", "v", 1))
+        .isInstanceOf(JLiveException.class).hasMessage("the discovery file's 'port' must be from 1 to 65535, not 0");
   }
 }
