@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jdt.core.compiler.CategorizedProblem;
 import org.eclipse.jdt.core.compiler.CharOperation;
@@ -53,7 +53,7 @@ final class EcjCompiler {
     settings.put(CompilerOptions.OPTION_SourceFileAttribute, CompilerOptions.GENERATE);
     settings.put(CompilerOptions.OPTION_MethodParametersAttribute, options.parameters() ? CompilerOptions.GENERATE
         : CompilerOptions.DO_NOT_GENERATE);
-    Map<String, byte[]> classes = new LinkedHashMap<>();
+    Map<String, byte[]> classes = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
     Map<String, String> texts = new HashMap<>();
     List<ICompilationUnit> units = new ArrayList<>();

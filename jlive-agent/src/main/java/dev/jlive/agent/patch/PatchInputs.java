@@ -69,6 +69,7 @@ final class PatchInputs {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch does not compile: " + String.join(" | ", errors),
           "it is compiled against the classes the JVM runs, through " + ClassLoaders.describe(first.getClassLoader()));
     }
+    // In the compiler's order (sorted by name): the answer lists the patched classes so.
     Map<Class<?>, byte[]> result = new LinkedHashMap<>();
     for (Map.Entry<String, byte[]> output : compilation.classes().entrySet()) {
       Class<?> type = findLoaded(output.getKey(), first.getClassLoader());
@@ -93,6 +94,7 @@ final class PatchInputs {
 
   /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */
   private Map<Class<?>, byte[]> fromClassFiles(PatchRequest request) {
+    // In the order the class files were given: the answer lists the patched classes so.
     Map<Class<?>, byte[]> result = new LinkedHashMap<>();
     List<String> notLoaded = new ArrayList<>();
     for (byte[] bytes : request.classFiles()) {

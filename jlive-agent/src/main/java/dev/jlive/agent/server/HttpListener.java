@@ -16,7 +16,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -385,7 +384,7 @@ final class HttpListener implements AutoCloseable {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "not an HTTP/1.1 request line: " + shown,
           "send 'METHOD /path HTTP/1.1' followed by headers");
     }
-    Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {

@@ -3,6 +3,7 @@ package dev.jlive.demo.shop;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,16 +21,20 @@ final class Catalog {
   private final Map<String, Product> products;
   private final Map<String, Integer> stock;
 
-  Catalog(Map<Product, Integer> initialStock) {
+  /** A product and how many units of it the shop starts with. */
+  record Stocked(Product product, int units) {}
+
+  Catalog(List<Stocked> initialStock) {
+    // Ordered: GET /products lists the products in the order the catalog was seeded.
     Map<String, Product> byId = new LinkedHashMap<>();
-    Map<String, Integer> units = new LinkedHashMap<>();
-    initialStock.forEach(
-        (product, count) -> {
-          if (byId.putIfAbsent(product.id(), product) != null) {
-            throw new IllegalArgumentException("duplicate product id " + product.id());
-          }
-          units.put(product.id(), count);
-        });
+    Map<String, Integer> units = new HashMap<>();
+    for (Stocked stocked : initialStock) {
+      Product product = stocked.product();
+      if (byId.putIfAbsent(product.id(), product) != null) {
+        throw new IllegalArgumentException("duplicate product id " + product.id());
+      }
+      units.put(product.id(), stocked.units());
+    }
     this.products = Collections.unmodifiableMap(byId);
     this.stock = units;
   }
