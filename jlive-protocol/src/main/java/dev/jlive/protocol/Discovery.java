@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
@@ -79,9 +80,16 @@ public record Discovery(long pid, String host, int port, String token, String ag
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
-    FileTrust.checkFile(file, owner, true);
+    byte[] content;
     try {
-      return Optional.of(fromWire(Json.parseObject(new String(FileTrust.readNoFollow(file), StandardCharsets.UTF_8))));
+      FileTrust.checkFile(file, owner, true);
+      content = FileTrust.readNoFollow(file);
+    } catch (NoSuchFileException removedMeanwhile) {
+      // A stopping agent removes its file: `jlive detach` polls for exactly that.
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(fromWire(Json.parseObject(new String(content, StandardCharsets.UTF_8))));
     } catch (IllegalArgumentException | JLiveException e) {
       throw new IOException("discovery file " + file + " is damaged (" + e.getMessage() + "); delete it and attach again", e);
     }

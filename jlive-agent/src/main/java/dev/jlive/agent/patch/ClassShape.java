@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
@@ -38,9 +39,10 @@ record ClassShape(String name, int access, String superName, List<String> interf
 
   static ClassShape of(byte[] bytes) {
     ClassReader reader = new ClassReader(bytes);
-    // In declaration order, so that changed methods and refused differences are listed as the source has them.
-    Map<String, Integer> fields = new LinkedHashMap<>();
-    Map<String, Integer> methods = new LinkedHashMap<>();
+    // Members sorted, so that refused differences read the same each time; bodies in declaration order, so that
+    // the changed methods are listed as the source has them.
+    Map<String, Integer> fields = new TreeMap<>();
+    Map<String, Integer> methods = new TreeMap<>();
     Map<String, String> bodies = new LinkedHashMap<>();
     String[] header = new String[2];
     int[] access = new int[1];

@@ -32,6 +32,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -114,8 +115,7 @@ public final class PatchEngine implements WeavingSource {
     List<Class<?>> classes = new ArrayList<>();
     List<ClassDiff> diffs = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
-    // In the order the request gave the classes, so that what is woven or refused first is the same each time.
-    Map<Class<?>, byte[]> changed = new LinkedHashMap<>();
+    Map<Class<?>, byte[]> changed = new TreeMap<>(PatchInputs.BY_NAME);
     for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
       Class<?> type = candidate.getKey();
       ClassDiff diff = ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));

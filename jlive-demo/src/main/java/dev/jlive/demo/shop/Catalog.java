@@ -21,20 +21,17 @@ final class Catalog {
   private final Map<String, Product> products;
   private final Map<String, Integer> stock;
 
-  /** A product and how many units of it the shop starts with. */
-  record Stocked(Product product, int units) {}
-
-  Catalog(List<Stocked> initialStock) {
+  Catalog(Map<Product, Integer> initialStock) {
     // Ordered: GET /products lists the products in the order the catalog was seeded.
     Map<String, Product> byId = new LinkedHashMap<>();
     Map<String, Integer> units = new HashMap<>();
-    for (Stocked stocked : initialStock) {
-      Product product = stocked.product();
-      if (byId.putIfAbsent(product.id(), product) != null) {
-        throw new IllegalArgumentException("duplicate product id " + product.id());
-      }
-      units.put(product.id(), stocked.units());
-    }
+    initialStock.forEach(
+        (product, count) -> {
+          if (byId.putIfAbsent(product.id(), product) != null) {
+            throw new IllegalArgumentException("duplicate product id " + product.id());
+          }
+          units.put(product.id(), count);
+        });
     this.products = Collections.unmodifiableMap(byId);
     this.stock = units;
   }

@@ -1,7 +1,7 @@
 package dev.jlive.demo.shop;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The twenty products every shop starts with. */
 final class SeedCatalog {
@@ -9,7 +9,8 @@ final class SeedCatalog {
   private SeedCatalog() {}
 
   static Catalog create() {
-    List<Catalog.Stocked> stock = new ArrayList<>();
+    // Ordered: the seeding order is the order the shop lists its products in.
+    Map<Product, Integer> stock = new LinkedHashMap<>();
     add(stock, "p1", "mug-classic", "Classic mug", 899, 500);
     add(stock, "p2", "tee-logo-m", "Logo T-shirt (M)", 1999, 400);
     add(stock, "p3", "tee-logo-l", "Logo T-shirt (L)", 1999, 400);
@@ -35,7 +36,7 @@ final class SeedCatalog {
   }
 
   private static void add(
-      List<Catalog.Stocked> stock, String id, String sku, String name, long cents, int units) {
-    stock.add(new Catalog.Stocked(new Product(id, sku, name, cents), units));
+      Map<Product, Integer> stock, String id, String sku, String name, long cents, int units) {
+    stock.put(new Product(id, sku, name, cents), units);
   }
 }
