@@ -5,6 +5,8 @@ import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.LedgerEntry;
 import java.lang.instrument.Instrumentation;
 import java.time.Instant;
 import java.util.Map;
@@ -22,10 +24,10 @@ public record AgentContext(Instrumentation instrumentation, System.Logger log, S
 
   /** Takes back any change: the ledger knows whether it is a probe (removed) or a patch (reverted at its safe point). */
   public Map<String, Object> revert(String id, String why) {
-    ChangeLedger.Entry entry = ledger.find(id);
+    LedgerEntry entry = ledger.find(id);
     if (entry == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no change " + id, "`jlive changes` lists the changes and their ids");
     }
-    return entry.kind().equals("patch") ? patches.revert(id, why, false) : probes.remove(id, why).toJson();
+    return entry.kind() == ChangeKind.PATCH ? patches.revert(id, why, false).toJson() : probes.remove(id, why).toJson();
   }
 }

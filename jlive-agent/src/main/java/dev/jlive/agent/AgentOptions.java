@@ -7,7 +7,8 @@ import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.RuntimeDirectory;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,7 +47,7 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
 
   /** Parses the options; {@code env} stands in for the controller options that are absent. */
   static AgentOptions parse(String text, Map<String, String> env) {
-    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> values = new HashMap<>();
     if (text != null && !text.isBlank()) {
       for (String part : text.split(",")) {
         if (part.isBlank()) {
@@ -79,7 +80,7 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
   }
 
   private static boolean parseBoolean(String key, String text) {
-    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on" -> true;
       case "false", "no", "off" -> false;
       default -> throw new JLiveException(ErrorCode.BAD_REQUEST, "agent option " + key + "=" + text + " is not true or false",

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,7 +70,8 @@ final class BootBridge {
   }
 
   private static Map<String, byte[]> readBridgeClasses(Path agentJar) throws IOException {
-    Map<String, byte[]> classes = new LinkedHashMap<>();
+    // Looked up by name: the definition order is CLASSES's.
+    Map<String, byte[]> classes = new HashMap<>();
     try (JarFile jar = new JarFile(agentJar.toFile())) {
       for (String name : CLASSES) {
         String entryName = "jlive-boot/" + name.replace('.', '/') + ".classdata";

@@ -1,6 +1,6 @@
 package dev.jlive.cli;
 
-import java.util.LinkedHashMap;
+import dev.jlive.protocol.JsonObject;
 import java.util.Map;
 
 /** A failure the user can act on: what went wrong, what to do, and the exit code that goes with it. */
@@ -36,11 +36,7 @@ public class CliException extends RuntimeException {
   }
 
   public Map<String, Object> toJson() {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", code);
-    error.put("message", getMessage());
-    error.put("hint", hint);
-    error.put("exitCode", exitCode);
-    return Map.of("error", error);
+    return Map.of("error", JsonObject.create().put("code", code).put("message", getMessage()).put("hint", hint).put("exitCode", exitCode)
+        .toMap());
   }
 }

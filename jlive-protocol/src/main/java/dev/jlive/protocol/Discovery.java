@@ -4,13 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The file an agent writes to tell local clients how to reach it: {@code <runtime dir>/<pid>.json},
@@ -21,9 +22,19 @@ import java.util.Optional;
  * @param processStartedAtMillis when the JVM process started, 0 if unknown (files from older agents)
  */
 public record Discovery(long pid, String host, int port, String token, String agentVersion, long startedAtMillis,
-    long processStartedAtMillis) {
+    long processStartedAtMillis) implements JsonWritable {
+  public static final Set<String> FIELDS = Set.of("pid", "host", "port", "token", "agentVersion", "startedAtMillis",
+      "processStartedAtMillis");
+
   /** Start instants are computed from clock ticks since boot: two readings of one process agree well within this. */
   private static final Duration SAME_START = Duration.ofSeconds(1);
+
+  public Discovery {
+    if (port < 1 || port > 65535) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the discovery file's 'port' must be from 1 to 65535, not " + port,
+          "write the port the endpoint listens on");
+    }
+  }
 
   public Discovery(long pid, String host, int port, String token, String agentVersion, long startedAtMillis) {
     this(pid, host, port, token, agentVersion, startedAtMillis, 0);
@@ -69,10 +80,17 @@ public record Discovery(long pid, String host, int port, String token, String ag
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
     }
-    FileTrust.checkFile(file, owner, true);
+    byte[] content;
     try {
-      return Optional.of(fromJson(Json.parseObject(new String(FileTrust.readNoFollow(file), StandardCharsets.UTF_8))));
-    } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+      FileTrust.checkFile(file, owner, true);
+      content = FileTrust.readNoFollow(file);
+    } catch (NoSuchFileException removedMeanwhile) {
+      // A stopping agent removes its file: `jlive detach` polls for exactly that.
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(fromWire(Json.parseObject(new String(content, StandardCharsets.UTF_8))));
+    } catch (IllegalArgumentException | JLiveException e) {
       throw new IOException("discovery file " + file + " is damaged (" + e.getMessage() + "); delete it and attach again", e);
     }
   }
@@ -97,26 +115,17 @@ public record Discovery(long pid, String host, int port, String token, String ag
     return Optional.empty();
   }
 
+  @Override
   public Map<String, Object> toJson() {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("pid", pid);
-    json.put("host", host);
-    json.put("port", port);
-    json.put("token", token);
-    json.put("agentVersion", agentVersion);
-    json.put("startedAtMillis", startedAtMillis);
-    json.put("processStartedAtMillis", processStartedAtMillis);
-    return json;
+    return JsonObject.create().put("pid", pid).put("host", host).put("port", port).put("token", token).put("agentVersion", agentVersion)
+        .put("startedAtMillis", startedAtMillis).put("processStartedAtMillis", processStartedAtMillis).toMap();
   }
 
-  static Discovery fromJson(Map<String, Object> json) {
-    return new Discovery(
-        ((Number) json.get("pid")).longValue(),
-        (String) json.get("host"),
-        ((Number) json.get("port")).intValue(),
-        (String) json.get("token"),
-        (String) json.get("agentVersion"),
-        ((Number) json.get("startedAtMillis")).longValue(),
-        json.get("processStartedAtMillis") instanceof Number started ? started.longValue() : 0);
+  /** Reads a discovery file's content, tolerant: an agent of a newer version may write more fields. */
+  static Discovery fromWire(Object json) {
+    StrictObject body = StrictObject.tolerant(json, "the discovery file", FIELDS);
+    return new Discovery(body.requireLong("pid", 1, Long.MAX_VALUE), body.requireString("host", "\"127.0.0.1\""),
+        (int) body.requireLong("port", 0, 65535), body.requireString("token", "\"...\""), body.requireString("agentVersion", "\"0.1.0\""),
+        body.requireLong("startedAtMillis", 0, Long.MAX_VALUE), body.optionalLong("processStartedAtMillis", 0, 0, Long.MAX_VALUE));
   }
 }

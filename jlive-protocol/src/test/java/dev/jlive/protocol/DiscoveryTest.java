@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -120,7 +123,7 @@ class DiscoveryTest {
 
   @Test
   void aFileFromAnOlderAgentWithoutAProcessStartIsReadAsUnknown() {
-    Discovery old = Discovery.fromJson(Json.parseObject(
+    Discovery old = Discovery.fromWire(Json.parseObject(
         "{\"pid\": 1, \"host\": \"h\", \"port\": 2, \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 3}"));
 
     assertThat(old.processStartedAtMillis()).isZero();
@@ -180,5 +183,48 @@ class DiscoveryTest {
         .hasMessageStartingWith("discovery file " + file + " is damaged")
         .hasMessageEndingWith("; delete it and attach again")
         .hasCauseInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void roundTripsAsJsonText() {
+    String json = "{\"pid\":4242,\"host\":\"127.0.0.1\",\"port\":41234,\"token\":\"s3cr3t-token\",\"agentVersion\":\"0.1.0\","
+        + "\"startedAtMillis\":1700000000123,\"processStartedAtMillis\":1699999999000}";
+    assertThat(Json.write(Discovery.fromWire(Json.parse(json)).toJson())).isEqualTo(json);
+  }
+
+  @Test
+  void aPortOutsideTheRangeIsRefused() {
+    assertThatThrownBy(() -> new Discovery(1, "127.0.0.1", 0, "t", "v", 1))
+        .isInstanceOf(JLiveException.class).hasMessage("the discovery file's 'port' must be from 1 to 65535, not 0");
+  }
+
+  /** Regression: `jlive detach` failed with "jlive: .../PID.json" when the stopping agent removed its file mid-read. */
+  @Test
+  void aFileRemovedWhileItIsReadIsNoFile() throws Exception {
+    Path file = Discovery.fileFor(temp, 4242);
+    AtomicBoolean done = new AtomicBoolean();
+    Thread churn = new Thread(() -> {
+      try {
+        while (!done.get()) {
+          RECORD.writeTo(temp);
+          Files.deleteIfExists(file);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    churn.start();
+    try {
+      int seen = 0;
+      for (int i = 0; i < 20_000; i++) {
+        Optional<Discovery> read = Discovery.read(temp, 4242);
+        seen += read.isPresent() ? 1 : 0;
+        assertThat(read).isIn(Optional.empty(), Optional.of(RECORD));
+      }
+      assertThat(seen).isPositive();
+    } finally {
+      done.set(true);
+      churn.join();
+    }
   }
 }

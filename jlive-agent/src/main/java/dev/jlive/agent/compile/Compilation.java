@@ -1,15 +1,15 @@
 package dev.jlive.agent.compile;
 
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * What a compile produced.
  *
- * @param classes class files by binary name, nested and anonymous classes included
+ * @param classes class files by binary name, sorted, nested and anonymous classes included
  *     ({@code com.acme.Cart$1}); empty when there is an error
  * @param problems errors and warnings in the order javac reported them
  * @param compiler which compiler ran, e.g. {@code javac 21.0.4+7}, since the compiler decides
@@ -17,8 +17,8 @@ import java.util.Objects;
  */
 public record Compilation(Map<String, byte[]> classes, List<Problem> problems, String compiler) {
   public Compilation {
-    // Keeps javac's output order (outer class before its nested ones) for readable listings.
-    classes = Collections.unmodifiableMap(new LinkedHashMap<>(classes));
+    // Sorted by binary name: an outer class comes before its nested ones, the same way every time.
+    classes = Collections.unmodifiableMap(new TreeMap<>(classes));
     problems = List.copyOf(problems);
     Objects.requireNonNull(compiler, "compiler");
   }

@@ -10,15 +10,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jdt.core.compiler.CategorizedProblem;
 import org.eclipse.jdt.core.compiler.CharOperation;
 import org.eclipse.jdt.internal.compiler.ClassFile;
 import org.eclipse.jdt.internal.compiler.CompilationResult;
+import org.eclipse.jdt.internal.compiler.Compiler;
 import org.eclipse.jdt.internal.compiler.DefaultErrorHandlingPolicies;
 import org.eclipse.jdt.internal.compiler.batch.CompilationUnit;
 import org.eclipse.jdt.internal.compiler.classfmt.ClassFileReader;
@@ -53,7 +54,7 @@ final class EcjCompiler {
     settings.put(CompilerOptions.OPTION_SourceFileAttribute, CompilerOptions.GENERATE);
     settings.put(CompilerOptions.OPTION_MethodParametersAttribute, options.parameters() ? CompilerOptions.GENERATE
         : CompilerOptions.DO_NOT_GENERATE);
-    Map<String, byte[]> classes = new LinkedHashMap<>();
+    Map<String, byte[]> classes = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
     Map<String, String> texts = new HashMap<>();
     List<ICompilationUnit> units = new ArrayList<>();
@@ -62,7 +63,7 @@ final class EcjCompiler {
       texts.put(fileName, source.code());
       units.add(new CompilationUnit(source.code().toCharArray(), fileName, "UTF-8"));
     }
-    org.eclipse.jdt.internal.compiler.Compiler compiler = new org.eclipse.jdt.internal.compiler.Compiler(
+    Compiler compiler = new Compiler(
         new Environment(loader, view), DefaultErrorHandlingPolicies.proceedWithAllProblems(), new CompilerOptions(settings),
         (CompilationResult result) -> {
           for (CategorizedProblem problem : result.getAllProblems() == null ? new CategorizedProblem[0] : result.getAllProblems()) {

@@ -6,12 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import javax.tools.Diagnostic;
 import javax.tools.DiagnosticListener;
 import javax.tools.JavaCompiler;
@@ -83,7 +83,7 @@ public final class InTargetCompiler {
       throw new CompilerUnavailableException();
     }
     List<MemorySource> units = units(sources);
-    Map<String, byte[]> classes = new LinkedHashMap<>();
+    Map<String, byte[]> classes = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
     DiagnosticListener<JavaFileObject> listener = diagnostic -> problems.add(problem(diagnostic));
     StringWriter otherOutput = new StringWriter();

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The class-path roots a class loader sees, for one compile.
@@ -47,10 +48,11 @@ final class LoaderClassPath {
   /** Nearly every jar has one, directory entries or not: asking for it reveals the jars. */
   private static final String MANIFEST = "META-INF/MANIFEST.MF";
 
+  // In class path order: where two roots hold a class, the loader, like javac here, takes the first.
   private final Map<String, ClassRoot> roots = new LinkedHashMap<>();
   private final List<ClassLoader> opaqueLoaders = new ArrayList<>();
-  /** What was skipped and why, by root key: reported as warnings, never a reason to fail. */
-  private final Map<String, String> skipped = new LinkedHashMap<>();
+  /** What was skipped and why, by root key (sorted, for warnings that read the same each time): never a reason to fail. */
+  private final Map<String, String> skipped = new TreeMap<>();
 
   private LoaderClassPath() {}
 
@@ -89,7 +91,7 @@ final class LoaderClassPath {
     for (ClassLoader opaque : opaqueLoaders) {
       addRootsOf(opaque, resourcePath);
     }
-    Map<String, ClassRoot.Entry> byName = new LinkedHashMap<>();
+    Map<String, ClassRoot.Entry> byName = new TreeMap<>();
     for (ClassRoot root : roots.values()) {
       if (skipped.containsKey(root.key())) {
         continue;

@@ -1,7 +1,6 @@
 package dev.jlive.agent.fleet;
 
 import dev.jlive.agent.AgentContext;
-import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.patch.PatchRequest;
 import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.protocol.ErrorCode;
@@ -9,9 +8,11 @@ import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.event.EventsAnswer;
 import dev.jlive.protocol.event.ProbeEvent;
 import dev.jlive.protocol.metrics.ProbeMetrics;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.LedgerEntry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The fleet link's way into the agent: exactly the calls the endpoint's routes make. */
@@ -26,7 +27,7 @@ final class EngineTarget implements FleetTarget {
   public String apply(String kind, Map<String, Object> spec, String author) {
     Map<String, Object> answer = switch (kind) {
       case "probe" -> context.probes().add(ProbeSpec.fromJson(spec), author).toJson();
-      case "patch" -> context.patches().apply(PatchRequest.fromJson(spec), author);
+      case "patch" -> context.patches().apply(PatchRequest.fromJson(spec), author).toJson();
       default -> throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown change kind '" + kind + "'",
           "this agent applies probes and patches; a newer controller may need a newer agent");
     };
@@ -46,21 +47,21 @@ final class EngineTarget implements FleetTarget {
 
   @Override
   public String notLive(String localId) {
-    ChangeLedger.Entry entry = context.ledger().find(localId);
+    LedgerEntry entry = context.ledger().find(localId);
     if (entry == null) {
       return "the agent has no change " + localId;
     }
-    if (entry.state() == ChangeLedger.State.ACTIVE || entry.state() == ChangeLedger.State.WAITING) {
+    if (entry.state().isLive()) {
       return null;
     }
-    return entry.kind() + " " + localId + " is " + entry.state().name().toLowerCase(Locale.ROOT)
+    return JsonObject.wireName(entry.kind()) + " " + localId + " is " + JsonObject.wireName(entry.state())
         + (entry.reason() == null ? "" : ": " + entry.reason());
   }
 
   @Override
   public Map<String, Object> metrics(String localId) {
-    ChangeLedger.Entry entry = context.ledger().find(localId);
-    if (entry == null || !entry.kind().equals("probe")) {
+    LedgerEntry entry = context.ledger().find(localId);
+    if (entry == null || entry.kind() != ChangeKind.PROBE) {
       return null;
     }
     try {

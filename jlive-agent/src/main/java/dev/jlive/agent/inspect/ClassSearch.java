@@ -1,18 +1,19 @@
 package dev.jlive.agent.inspect;
 
+import dev.jlive.protocol.inspect.ClassList;
+import dev.jlive.protocol.inspect.LoadedClass;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Modifier;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** What {@code jlive classes} shows: loaded classes matching a pattern, with their loaders. */
 public final class ClassSearch {
   private ClassSearch() {}
 
-  public static Map<String, Object> find(Instrumentation instrumentation, String patternText, int limit) {
+  public static ClassList find(Instrumentation instrumentation, String patternText, int limit) {
     ClassPattern pattern = ClassPattern.parse(patternText);
     List<Class<?>> matches = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
@@ -21,21 +22,11 @@ public final class ClassSearch {
       }
     }
     matches.sort(Comparator.comparing((Class<?> type) -> type.getName()).thenComparing(type -> ClassLoaders.id(type.getClassLoader())));
-    List<Object> classes = new ArrayList<>();
+    List<LoadedClass> classes = new ArrayList<>();
     for (Class<?> type : matches.subList(0, Math.min(limit, matches.size()))) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", type.getName());
-      entry.put("loader", ClassLoaders.describe(type.getClassLoader()));
-      entry.put("kind", kind(type));
-      entry.put("source", source(type));
-      classes.add(entry);
+      classes.add(new LoadedClass(type.getName(), ClassLoaders.describe(type.getClassLoader()), kind(type), source(type)));
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("pattern", pattern.toString());
-    answer.put("total", matches.size());
-    answer.put("truncated", matches.size() > limit);
-    answer.put("classes", classes);
-    return answer;
+    return new ClassList(pattern.toString(), matches.size(), matches.size() > limit, classes);
   }
 
   /** Loaded class names close to {@code name}, to suggest when a name matched nothing. */
@@ -70,7 +61,7 @@ public final class ClassSearch {
     if (type.isRecord()) {
       return "record";
     }
-    return java.lang.reflect.Modifier.isAbstract(type.getModifiers()) ? "abstract class" : "class";
+    return Modifier.isAbstract(type.getModifiers()) ? "abstract class" : "class";
   }
 
   private static String source(Class<?> type) {

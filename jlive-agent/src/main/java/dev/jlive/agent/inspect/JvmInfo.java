@@ -2,50 +2,25 @@ package dev.jlive.agent.inspect;
 
 import dev.jlive.agent.AgentContext;
 import dev.jlive.protocol.Version;
+import dev.jlive.protocol.inspect.RuntimeInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.management.RuntimeMXBean;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /** What {@code jlive info} shows: the JVM, and the agent inside it. */
 public final class JvmInfo {
   private JvmInfo() {}
 
-  public static Map<String, Object> describe(AgentContext context) {
+  public static RuntimeInfo describe(AgentContext context) {
     RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-
-    Map<String, Object> jvm = new LinkedHashMap<>();
-    jvm.put("pid", ProcessHandle.current().pid());
-    jvm.put("mainClass", mainClass());
-    jvm.put("vmName", runtime.getVmName());
-    jvm.put("vmVendor", runtime.getVmVendor());
-    jvm.put("javaVersion", System.getProperty("java.version"));
-    jvm.put("javaHome", System.getProperty("java.home"));
-    jvm.put("featureVersion", Runtime.version().feature());
-    jvm.put("uptimeMillis", runtime.getUptime());
-    jvm.put("startTime", runtime.getStartTime());
-    jvm.put("processors", Runtime.getRuntime().availableProcessors());
-    jvm.put("heapUsedBytes", heap.getUsed());
-    jvm.put("heapMaxBytes", heap.getMax());
-    jvm.put("inputArguments", runtime.getInputArguments());
-    jvm.put("redefineClassesSupported", context.instrumentation().isRedefineClassesSupported());
-    jvm.put("retransformClassesSupported", context.instrumentation().isRetransformClassesSupported());
-
-    Map<String, Object> agent = new LinkedHashMap<>();
-    agent.put("version", Version.current());
-    agent.put("mode", context.mode());
-    agent.put("startedAt", context.startedAt().toString());
-    agent.put("activeChanges", context.ledger().liveCount());
-    if (context.controller() != null) {
-      agent.put("controller", context.controller().get());
-    }
-
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("jvm", jvm);
-    info.put("agent", agent);
-    return info;
+    RuntimeInfo.Jvm jvm = new RuntimeInfo.Jvm(ProcessHandle.current().pid(), mainClass(), runtime.getVmName(), runtime.getVmVendor(),
+        System.getProperty("java.version"), System.getProperty("java.home"), Runtime.version().feature(), runtime.getUptime(),
+        runtime.getStartTime(), Runtime.getRuntime().availableProcessors(), heap.getUsed(), heap.getMax(), runtime.getInputArguments(),
+        context.instrumentation().isRedefineClassesSupported(), context.instrumentation().isRetransformClassesSupported());
+    RuntimeInfo.Agent agent = new RuntimeInfo.Agent(Version.current(), context.mode(), context.startedAt(), context.ledger().liveCount(),
+        context.controller() == null ? null : context.controller().get());
+    return new RuntimeInfo(jvm, agent);
   }
 
   /** The main class as the launcher recorded it, or the jar for {@code java -jar}. */

@@ -2,12 +2,13 @@ package dev.jlive.agent.inspect;
 
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.inspect.ClassMethods;
+import dev.jlive.protocol.inspect.MethodInfo;
+import dev.jlive.protocol.inspect.MethodList;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 
@@ -18,7 +19,7 @@ import net.bytebuddy.description.type.TypeDescription;
 public final class MethodListing {
   private MethodListing() {}
 
-  public static Map<String, Object> list(Instrumentation instrumentation, String className, String loaderId) {
+  public static MethodList list(Instrumentation instrumentation, String className, String loaderId) {
     List<Class<?>> candidates = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       if (type.getName().equals(className) && ClassSearch.isVisible(type)
@@ -29,33 +30,24 @@ public final class MethodListing {
     if (candidates.isEmpty()) {
       throw notLoaded(instrumentation, className, loaderId);
     }
-    List<Object> classes = new ArrayList<>();
+    List<ClassMethods> classes = new ArrayList<>();
     for (Class<?> type : candidates) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", type.getName());
-      entry.put("loader", ClassLoaders.describe(type.getClassLoader()));
-      entry.put("methods", methods(type));
-      classes.add(entry);
+      classes.add(new ClassMethods(type.getName(), ClassLoaders.describe(type.getClassLoader()), methods(type)));
     }
-    return Map.of("classes", classes);
+    return new MethodList(classes);
   }
 
-  private static List<Object> methods(Class<?> type) {
+  private static List<MethodInfo> methods(Class<?> type) {
     TypeDescription description;
-    List<Object> methods = new ArrayList<>();
+    List<MethodInfo> methods = new ArrayList<>();
     try {
       description = TypeDescription.ForLoadedType.of(type);
       for (MethodDescription.InDefinedShape method : description.getDeclaredMethods()) {
         if (method.isTypeInitializer()) {
           continue;
         }
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("name", method.isConstructor() ? "<init>" : method.getName());
-        entry.put("signature", javaSignature(method));
-        entry.put("descriptor", method.getDescriptor());
-        entry.put("modifiers", Modifier.toString(method.getModifiers() & Modifier.methodModifiers()));
-        entry.put("synthetic", method.isSynthetic());
-        methods.add(entry);
+        methods.add(new MethodInfo(method.isConstructor() ? "<init>" : method.getName(), javaSignature(method), method.getDescriptor(),
+            Modifier.toString(method.getModifiers() & Modifier.methodModifiers()), method.isSynthetic()));
       }
     } catch (LinkageError e) {
       throw new JLiveException(ErrorCode.CLASS_NOT_FOUND,

@@ -1,15 +1,15 @@
 package dev.jlive.agent.inspect;
 
+import dev.jlive.protocol.inspect.ThreadKind;
+import dev.jlive.protocol.inspect.ThreadList;
+import dev.jlive.protocol.inspect.ThreadSnapshot;
+import java.io.IOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import dev.jlive.protocol.ErrorCode;
-import dev.jlive.protocol.JLiveException;
 
 /**
  * What {@code jlive threads} shows: every thread, its state, the lock it waits for, its stack.
@@ -17,24 +17,18 @@ import dev.jlive.protocol.JLiveException;
  * list, from the JDK's thread dump ({@link VirtualThreads}).
  */
 public final class ThreadDump {
-  /** Which threads to show: {@code all}, {@code platform} or {@code virtual}. */
-  private static final List<String> KINDS = List.of("all", "platform", "virtual");
-
   private ThreadDump() {}
 
   /**
    * @param grep a regular expression; only threads whose name or a stack frame matches it are kept
    * @param kind {@code all} (null too), {@code platform} or {@code virtual}
    */
-  public static Map<String, Object> capture(String grep, String kind) {
+  public static ThreadList capture(String grep, String kind) {
     GrepFilter filter = GrepFilter.compile(grep);
-    String wanted = kind == null ? "all" : kind;
-    if (!KINDS.contains(wanted)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown kind of thread '" + kind + "'", "use one of " + KINDS);
-    }
-    List<Object> threads = new ArrayList<>();
-    Map<String, Object> answer = new LinkedHashMap<>();
-    if (!wanted.equals("virtual")) {
+    ThreadKind wanted = ThreadKind.parse(kind);
+    List<ThreadSnapshot> threads = new ArrayList<>();
+    String virtualThreadsNote = null;
+    if (wanted != ThreadKind.VIRTUAL) {
       for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
         if (info == null) {
           continue;
@@ -43,22 +37,12 @@ public final class ThreadDump {
         if (!matches(filter, info.getThreadName(), frames)) {
           continue;
         }
-        Map<String, Object> thread = new LinkedHashMap<>();
-        thread.put("id", info.getThreadId());
-        thread.put("name", info.getThreadName());
-        thread.put("state", info.getThreadState().name());
-        thread.put("daemon", info.isDaemon());
-        thread.put("virtual", false);
         LockInfo lock = info.getLockInfo();
-        if (lock != null) {
-          thread.put("waitingOn", lock.toString());
-          thread.put("lockOwner", info.getLockOwnerName());
-        }
-        thread.put("stack", frames);
-        threads.add(thread);
+        threads.add(new ThreadSnapshot(info.getThreadId(), info.getThreadName(), info.getThreadState().name(), info.isDaemon(), false,
+            lock == null ? null : lock.toString(), lock == null ? null : info.getLockOwnerName(), frames));
       }
     }
-    if (!wanted.equals("platform") && VirtualThreads.exist()) {
+    if (wanted != ThreadKind.PLATFORM && VirtualThreads.exist()) {
       try {
         for (VirtualThreads.Snapshot virtual : VirtualThreads.dump()) {
           List<String> frames = virtual.stack().stream().map(frame -> frame.getClassName() + "." + frame.getMethodName()
@@ -66,24 +50,17 @@ public final class ThreadDump {
           if (!matches(filter, virtual.name(), frames)) {
             continue;
           }
-          Map<String, Object> thread = new LinkedHashMap<>();
-          thread.put("id", virtual.id());
-          thread.put("name", virtual.name());
-          thread.put("state", virtual.state() == null ? "UNKNOWN" : virtual.state().name());
-          thread.put("daemon", true);
-          thread.put("virtual", true);
-          thread.put("stack", frames);
-          threads.add(thread);
+          threads.add(new ThreadSnapshot(virtual.id(), virtual.name(), virtual.state() == null ? "UNKNOWN" : virtual.state().name(),
+              true, true, null, null, frames));
         }
         if (!VirtualThreads.complete()) {
-          answer.put("virtualThreadsNote", "-Djdk.trackAllThreads=false: virtual threads outside thread containers are not listed");
+          virtualThreadsNote = "-Djdk.trackAllThreads=false: virtual threads outside thread containers are not listed";
         }
-      } catch (java.io.IOException e) {
-        answer.put("virtualThreadsNote", "virtual threads could not be listed: " + e.getMessage());
+      } catch (IOException e) {
+        virtualThreadsNote = "virtual threads could not be listed: " + e.getMessage();
       }
     }
-    answer.put("threads", threads);
-    return answer;
+    return new ThreadList(threads, virtualThreadsNote);
   }
 
   private static boolean matches(GrepFilter filter, String name, List<String> frames) {

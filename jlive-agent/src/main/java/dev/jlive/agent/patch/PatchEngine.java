@@ -11,6 +11,16 @@ import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.LedgerState;
+import dev.jlive.protocol.patch.PatchDetail;
+import dev.jlive.protocol.patch.PatchList;
+import dev.jlive.protocol.patch.PatchResult;
+import dev.jlive.protocol.patch.PatchedClass;
+import dev.jlive.protocol.patch.RevertResult;
+import dev.jlive.protocol.patch.SafepointMode;
+import dev.jlive.protocol.patch.SafepointReport;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.security.MessageDigest;
@@ -22,6 +32,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -46,6 +57,7 @@ public final class PatchEngine implements WeavingSource {
   private final System.Logger log;
   private final Gates gates;
   private final QuiescentSwap swapper;
+  // Oldest first: the list shows them so, and stop() takes them back newest first.
   private final Map<String, Patch> patches = new LinkedHashMap<>();
   private final Map<String, Deque<Layer>> layers = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
@@ -55,7 +67,10 @@ public final class PatchEngine implements WeavingSource {
 
   /** A patch as applied: per class, its diff. */
   private record Patch(String id, String author, Instant appliedAt, String digest, List<Class<?>> classes, List<ClassDiff> diffs,
-      String safepoint, List<String> also) {}
+      SafepointMode safepoint, List<String> also) {}
+
+  /** How a patch's safe point went, and over which methods. */
+  private record Swapped(SafepointReport report, List<String> quiescenceSet) {}
 
   /** How long a revert waits for its safe point. */
   private static final java.time.Duration REVERT_TIMEOUT = java.time.Duration.ofSeconds(5);
@@ -89,7 +104,7 @@ public final class PatchEngine implements WeavingSource {
 
   // ---- applying ----
 
-  public synchronized Map<String, Object> apply(PatchRequest request, String author) {
+  public synchronized PatchResult apply(PatchRequest request, String author) {
     if (!instrumentation.isRetransformClassesSupported()) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM cannot change loaded classes (no retransformation support)",
           "patch by restarting with the fixed build");
@@ -100,7 +115,7 @@ public final class PatchEngine implements WeavingSource {
     List<Class<?>> classes = new ArrayList<>();
     List<ClassDiff> diffs = new ArrayList<>();
     List<String> refusals = new ArrayList<>();
-    Map<Class<?>, byte[]> changed = new LinkedHashMap<>();
+    Map<Class<?>, byte[]> changed = new TreeMap<>(PatchInputs.BY_NAME);
     for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
       Class<?> type = candidate.getKey();
       ClassDiff diff = ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));
@@ -122,13 +137,8 @@ public final class PatchEngine implements WeavingSource {
           .map(Class::getName).toList(), "nothing to do: the running code is already like this");
     }
     String digest = digest(request);
-    Map<String, Object> report = report(request.dryRun() ? null : "x" + (nextId.get() + 1), classes, diffs, digest);
-    if (compiler != null) {
-      report.put("compiler", compiler);
-    }
     if (request.dryRun()) {
-      report.put("dryRun", true);
-      return report;
+      return PatchResult.dryRun(digest, patchedClasses(classes, diffs), compiler);
     }
     // Weave first, off to the side: a failure here must not leave half of the patch applied.
     for (Map.Entry<Class<?>, byte[]> entry : changed.entrySet()) {
@@ -139,18 +149,19 @@ public final class PatchEngine implements WeavingSource {
       }
     }
     String id = "x" + nextId.incrementAndGet();
+    Swapped swapped;
     if (request.immediate()) {
       swap(id, changed, classes);
-      report.put("safepoint", "immediate");
+      swapped = new Swapped(SafepointReport.IMMEDIATE, List.of());
     } else {
-      report.putAll(atSafepoint(id, request, changed, classes, diffs));
+      swapped = atSafepoint(id, request, changed, classes, diffs);
     }
-    String safepoint = request.immediate() ? "immediate" : "quiescent";
+    SafepointMode safepoint = swapped.report().mode();
     patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs, safepoint,
         request.immediate() ? List.of() : List.copyOf(request.also())));
-    ledger.record(id, "patch", describe(diffs) + " (" + safepoint + ", " + digest + ")", author, ChangeLedger.State.ACTIVE);
-    report.put("id", id);
-    return report;
+    ledger.record(id, ChangeKind.PATCH, describe(diffs) + " (" + JsonObject.wireName(safepoint) + ", " + digest + ")", author,
+        LedgerState.ACTIVE);
+    return PatchResult.applied(id, digest, patchedClasses(classes, diffs), compiler, swapped.report(), swapped.quiescenceSet());
   }
 
   private static final String WOVEN_CODE_REFUSED = "jlive's woven code (a probe, the gate) did not pass the JVM's verifier: remove the "
@@ -189,7 +200,7 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /** Swaps at a quiescent safe point of the changed methods; constructors cannot wait at a gate. */
-  private Map<String, Object> atSafepoint(String id, PatchRequest request, Map<Class<?>, byte[]> changed, List<Class<?>> classes,
+  private Swapped atSafepoint(String id, PatchRequest request, Map<Class<?>, byte[]> changed, List<Class<?>> classes,
       List<ClassDiff> diffs) {
     List<QuiescentSwap.Member> set = members(classes, diffs);
     List<Class<?>> gated = new ArrayList<>(classes);
@@ -197,7 +208,7 @@ public final class PatchEngine implements WeavingSource {
     java.util.function.BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
         : request.checkClass() != null ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader()) : null;
     try {
-      Map<String, Object> report = swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
+      SafepointReport report = swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
         @Override
         public void reweave() throws Exception {
           pipeline.retransformTogether(gated);
@@ -209,8 +220,7 @@ public final class PatchEngine implements WeavingSource {
           PatchEngine.this.swap(id, changed, gated);
         }
       });
-      report.put("quiescenceSet", set.stream().map(m -> m.type().getName() + "#" + m.name()).distinct().toList());
-      return report;
+      return new Swapped(report, set.stream().map(m -> m.type().getName() + "#" + m.name()).distinct().toList());
     } catch (SafepointTimeout timeout) {
       throw new JLiveException(ErrorCode.CONFLICT, timeout.getMessage() + "; nothing was changed. Blocking: "
           + (timeout.blockers().isEmpty() ? "none seen at the end" : String.join("; ", timeout.blockers())),
@@ -312,17 +322,17 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /** The active patches, oldest first. */
-  public synchronized List<Map<String, Object>> list() {
-    List<Map<String, Object>> list = new ArrayList<>();
+  public synchronized PatchList list() {
+    List<PatchDetail> list = new ArrayList<>();
     patches.keySet().forEach(id -> list.add(diff(id)));
-    return list;
+    return new PatchList(list);
   }
 
   /**
    * @param force true when the agent stops: if no safe point comes, revert anyway, since the
    *     agent must leave nothing behind
    */
-  public synchronized Map<String, Object> revert(String id, String why, boolean force) {
+  public synchronized RevertResult revert(String id, String why, boolean force) {
     Patch patch = patches.get(id);
     if (patch == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
@@ -334,8 +344,8 @@ public final class PatchEngine implements WeavingSource {
             "revert " + top.patchId() + " first");
       }
     }
-    Map<String, Object> safepointReport = Map.of("safepoint", "immediate");
-    if (patch.safepoint().equals("immediate")) {
+    SafepointReport safepointReport = SafepointReport.IMMEDIATE;
+    if (patch.safepoint() == SafepointMode.IMMEDIATE) {
       unswap(patch);
     } else {
       // The way back needs the same guarantee as the way in, over the same set (--also included):
@@ -377,13 +387,8 @@ public final class PatchEngine implements WeavingSource {
       }
     }
     patches.remove(id);
-    ledger.update(id, ChangeLedger.State.REVERTED, why);
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("id", id);
-    answer.put("reverted", true);
-    answer.put("classes", patch.classes().stream().map(Class::getName).toList());
-    answer.putAll(safepointReport);
-    return answer;
+    ledger.update(id, LedgerState.REVERTED, why);
+    return new RevertResult(id, patch.classes().stream().map(Class::getName).toList(), safepointReport);
   }
 
   private void unswap(Patch patch) {
@@ -409,16 +414,13 @@ public final class PatchEngine implements WeavingSource {
     }
   }
 
-  public synchronized Map<String, Object> diff(String id) {
+  public synchronized PatchDetail diff(String id) {
     Patch patch = patches.get(id);
     if (patch == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
     }
-    Map<String, Object> report = report(id, patch.classes(), patch.diffs(), patch.digest());
-    report.put("author", patch.author());
-    report.put("appliedAt", patch.appliedAt().toString());
-    report.put("safepoint", patch.safepoint());
-    return report;
+    return new PatchDetail(id, patch.digest(), patchedClasses(patch.classes(), patch.diffs()), patch.author(), patch.appliedAt(),
+        patch.safepoint());
   }
 
   @Override
@@ -442,22 +444,13 @@ public final class PatchEngine implements WeavingSource {
     return System.identityHashCode(type.getClassLoader()) + "/" + type.getName();
   }
 
-  private static Map<String, Object> report(String id, List<Class<?>> classes, List<ClassDiff> diffs, String digest) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    if (id != null) {
-      report.put("id", id);
-    }
-    report.put("digest", digest);
-    List<Object> entries = new ArrayList<>();
+  private static List<PatchedClass> patchedClasses(List<Class<?>> classes, List<ClassDiff> diffs) {
+    List<PatchedClass> entries = new ArrayList<>();
     for (int i = 0; i < classes.size(); i++) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("class", classes.get(i).getName());
-      entry.put("loader", ClassLoaders.describe(classes.get(i).getClassLoader()));
-      entry.put("changedMethods", diffs.get(i).changedMethods());
-      entries.add(entry);
+      entries.add(new PatchedClass(classes.get(i).getName(), ClassLoaders.describe(classes.get(i).getClassLoader()),
+          diffs.get(i).changedMethods()));
     }
-    report.put("classes", entries);
-    return report;
+    return entries;
   }
 
   private static String describe(List<ClassDiff> diffs) {

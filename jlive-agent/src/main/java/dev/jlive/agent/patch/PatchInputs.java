@@ -11,9 +11,10 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -23,6 +24,12 @@ import java.util.function.Function;
 final class PatchInputs {
   /** The new bytes per class, and which compiler made them (null for class files). */
   record Inputs(Map<Class<?>, byte[]> classes, String compiler) {}
+
+  /**
+   * Classes by name, the order the answer lists them in. Names are unique in a patch: its classes
+   * share a class loader, or each is the only loaded class of its name.
+   */
+  static final Comparator<Class<?>> BY_NAME = Comparator.comparing(Class::getName);
 
   private final Instrumentation instrumentation;
   private final Function<Class<?>, byte[]> runningBase;
@@ -69,7 +76,7 @@ final class PatchInputs {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch does not compile: " + String.join(" | ", errors),
           "it is compiled against the classes the JVM runs, through " + ClassLoaders.describe(first.getClassLoader()));
     }
-    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
+    Map<Class<?>, byte[]> result = new TreeMap<>(BY_NAME);
     for (Map.Entry<String, byte[]> output : compilation.classes().entrySet()) {
       Class<?> type = findLoaded(output.getKey(), first.getClassLoader());
       if (type != null) {
@@ -93,7 +100,7 @@ final class PatchInputs {
 
   /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */
   private Map<Class<?>, byte[]> fromClassFiles(PatchRequest request) {
-    Map<Class<?>, byte[]> result = new LinkedHashMap<>();
+    Map<Class<?>, byte[]> result = new TreeMap<>(BY_NAME);
     List<String> notLoaded = new ArrayList<>();
     for (byte[] bytes : request.classFiles()) {
       String className;

@@ -16,6 +16,8 @@ import dev.jlive.protocol.probe.ProbeAdded;
 import dev.jlive.protocol.probe.ProbeList;
 import dev.jlive.protocol.probe.ProbeRemoved;
 import dev.jlive.protocol.probe.ProbeStatus;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.LedgerState;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -190,8 +192,8 @@ public final class ProbeEngine implements WeavingSource {
       throw ProbeTargets.notInstalled(spec.selector(), failed);
     }
     boolean waiting = installed.installations.isEmpty();
-    ledger.record(id, "probe", spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(), author,
-        waiting ? ChangeLedger.State.WAITING : ChangeLedger.State.ACTIVE);
+    ledger.record(id, ChangeKind.PROBE, spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(), author,
+        waiting ? LedgerState.WAITING : LedgerState.ACTIVE);
     return new ProbeAdded(probe.status(installedIn(installed)), report, resolution.notes());
   }
 
@@ -229,7 +231,7 @@ public final class ProbeEngine implements WeavingSource {
     installed.probe.deactivate();
     unweave(installed);
     events.release(id, 0);
-    ledger.update(id, ChangeLedger.State.REMOVED, why);
+    ledger.update(id, LedgerState.REMOVED, why);
     return new ProbeRemoved(id, installed.probe.hits());
   }
 
@@ -345,7 +347,7 @@ public final class ProbeEngine implements WeavingSource {
       Installation installation = installation(installed.probe, loader, className, methods);
       installation.sites().forEach(dispatcher::put);
       installed.installations.add(installation);
-      ledger.update(installed.probe.id, ChangeLedger.State.ACTIVE, null);
+      ledger.update(installed.probe.id, LedgerState.ACTIVE, null);
       log.log(System.Logger.Level.INFO, "probe {0} installed in {1} as it loaded", installed.probe.id, className);
       return installation;
     } catch (JLiveException templateDoesNotFit) {
@@ -439,7 +441,7 @@ public final class ProbeEngine implements WeavingSource {
   /** Called on whichever thread disabled the probe, often an application thread: only schedules. */
   private void disabled(Probe probe, String reason) {
     log.log(System.Logger.Level.WARNING, "probe {0} disabled itself: {1}", probe.id, reason);
-    ledger.update(probe.id, ChangeLedger.State.DISABLED, reason);
+    ledger.update(probe.id, LedgerState.DISABLED, reason);
     try {
       housekeeper.execute(() -> {
         events.release(probe.id, EventLog.KEPT_AFTER_DISABLE_BYTES);

@@ -1,16 +1,18 @@
 package dev.jlive.agent.safepoint;
 
+import dev.jlive.agent.expression.ProbeExpressions;
+import dev.jlive.protocol.patch.SafepointReport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Swaps code at a quiescent safe point: every invocation of a method of the set either runs
@@ -83,7 +85,7 @@ public final class QuiescentSwap {
    * @param check evaluated once the set is quiescent; the swap waits while it is false (null: none)
    * @return what happened: attempts, how long callers waited at most
    */
-  public Map<String, Object> run(List<Member> set, BooleanSupplier check, Duration timeout, Actions actions) throws Exception {
+  public SafepointReport run(List<Member> set, BooleanSupplier check, Duration timeout, Actions actions) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Gate gate = gates.create(gatedMethods(set));
     boolean swapped = false;
@@ -91,7 +93,7 @@ public final class QuiescentSwap {
     long longestClosedNanos = 0;
     try {
       actions.reweave();
-      Map<Long, String> blockers = Map.of();
+      List<String> blockers = List.of();
       while (true) {
         attempts++;
         long closedAt = System.nanoTime();
@@ -120,7 +122,7 @@ public final class QuiescentSwap {
           String why = quiescent ? "the check stayed false"
               : blockers.isEmpty() ? "methods of the set kept running" : "calls that began before the patch never ended";
           throw new SafepointTimeout("no safe point within " + timeout.toMillis() + " ms: " + why,
-              blockers.isEmpty() ? framesOf(set) : List.copyOf(blockers.values()));
+              blockers.isEmpty() ? threadsInside(set) : blockers);
         }
         Thread.sleep(SCAN_PAUSE_MILLIS);
       }
@@ -136,11 +138,7 @@ public final class QuiescentSwap {
         log.log(System.Logger.Level.ERROR, "could not remove a safe-point gate", e);
       }
     }
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("safepoint", "quiescent");
-    report.put("attempts", attempts);
-    report.put("gateClosedMaxMillis", Math.round(longestClosedNanos / 10_000.0) / 100.0);
-    return report;
+    return SafepointReport.quiescent(attempts, Math.round(longestClosedNanos / 10_000.0) / 100.0);
   }
 
   /** Threads that waited at the gate re-invoke through it: the gate stays until they are all through. */
@@ -151,18 +149,15 @@ public final class QuiescentSwap {
     }
   }
 
-  private static List<String> framesOf(List<Member> set) throws SafepointTimeout {
-    return new ArrayList<>(threadsInside(set).values());
-  }
-
   /**
    * Threads with a frame of the set that the gate did not count, read while the gate is closed
    * and its count is zero: every frame of the set then either waits at the gate (one per waiting
    * thread, with the gate's own frames above it) or began before the gate was woven. Virtual
    * threads count like platform threads (a virtual thread parked inside the set is inside it).
+   * One line per thread.
    */
-  static Map<Long, String> uncountedFrames(List<Member> set) throws SafepointTimeout {
-    Map<Long, String> uncounted = new LinkedHashMap<>();
+  static List<String> uncountedFrames(List<Member> set) throws SafepointTimeout {
+    List<String> uncounted = new ArrayList<>();
     for (ThreadStacks.Stack thread : stacks()) {
       List<StackTraceElement> stack = thread.frames();
       boolean waitingAtGate = false;
@@ -179,7 +174,7 @@ public final class QuiescentSwap {
         }
       }
       if (members > (waitingAtGate ? 1 : 0)) {
-        uncounted.put(thread.id(), thread.describe() + " in " + first
+        uncounted.add(thread.describe() + " in " + first
             + (waitingAtGate ? ", waiting at the safe point inside a call that began before it" : ""));
       }
     }
@@ -189,16 +184,16 @@ public final class QuiescentSwap {
   /**
    * Threads with a frame of the set, described by thread and frame. Stack traces name methods
    * without descriptors, so overloads count as the method. A thread blocked on the monitor of a
-   * synchronized method of the set has not entered it yet and does not count.
+   * synchronized method of the set has not entered it yet and does not count. One line per thread.
    */
-  static Map<Long, String> threadsInside(List<Member> set) throws SafepointTimeout {
-    Map<Long, String> inside = new LinkedHashMap<>();
+  static List<String> threadsInside(List<Member> set) throws SafepointTimeout {
+    List<String> inside = new ArrayList<>();
     for (ThreadStacks.Stack thread : stacks()) {
       List<StackTraceElement> stack = thread.frames();
       for (int depth = 0; depth < stack.size(); depth++) {
         StackTraceElement frame = stack.get(depth);
         if (isMember(set, frame) && !(depth == 0 && thread.state() == Thread.State.BLOCKED)) {
-          inside.put(thread.id(), thread.describe() + " in " + frame);
+          inside.add(thread.describe() + " in " + frame);
           break;
         }
       }
@@ -228,8 +223,8 @@ public final class QuiescentSwap {
     List<Gate.GatedMethod> methods = new ArrayList<>();
     for (Member member : set) {
       Method method = find(member);
-      MethodHandles.Lookup lookup = dev.jlive.agent.expression.ProbeExpressions.trustedLookupIn(member.type());
-      boolean isStatic = java.lang.reflect.Modifier.isStatic(method.getModifiers());
+      MethodHandles.Lookup lookup = ProbeExpressions.trustedLookupIn(member.type());
+      boolean isStatic = Modifier.isStatic(method.getModifiers());
       MethodHandle direct = isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
       methods.add(new Gate.GatedMethod(member.type(), member.name(), member.descriptor(), isStatic,
           reinvoker(direct, isStatic, method.getParameterCount())));
@@ -254,7 +249,7 @@ public final class QuiescentSwap {
   private static Method find(Member member) throws NoSuchMethodException {
     for (Method method : member.type().getDeclaredMethods()) {
       if (method.getName().equals(member.name())
-          && net.bytebuddy.jar.asm.Type.getMethodDescriptor(method).equals(member.descriptor())) {
+          && Type.getMethodDescriptor(method).equals(member.descriptor())) {
         return method;
       }
     }

@@ -15,8 +15,8 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -385,7 +385,7 @@ final class HttpListener implements AutoCloseable {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "not an HTTP/1.1 request line: " + shown,
           "send 'METHOD /path HTTP/1.1' followed by headers");
     }
-    Map<String, String> headers = new LinkedHashMap<>();
+    Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
@@ -552,7 +552,7 @@ final class HttpListener implements AutoCloseable {
     void append(ByteBuffer bytes) {
       scanFrom = Math.max(0, length - END_OF_HEAD.length + 1);
       if (length + bytes.remaining() > buffer.length) {
-        buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + bytes.remaining()));
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + bytes.remaining()));
       }
       int n = bytes.remaining();
       bytes.get(buffer, length, n);

@@ -4,7 +4,7 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -68,7 +68,7 @@ public record Request(String method, String path, Map<String, String> query, Map
   }
 
   static Map<String, String> parseQuery(String rawQuery) {
-    Map<String, String> query = new LinkedHashMap<>();
+    Map<String, String> query = new HashMap<>();
     if (rawQuery == null || rawQuery.isEmpty()) {
       return query;
     }

@@ -1,11 +1,16 @@
 package dev.jlive.agent.server;
 
 import dev.jlive.agent.AgentContext;
+import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.inspect.JvmInfo;
 import dev.jlive.agent.inspect.MethodListing;
 import dev.jlive.agent.inspect.ThreadDump;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.DetachResult;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.inspect.BytecodeDigest;
 import dev.jlive.agent.patch.PatchRequest;
 import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.agent.weave.ClassBytes;
@@ -13,22 +18,26 @@ import dev.jlive.protocol.event.EventsAnswer;
 import dev.jlive.protocol.probe.ProbeRemoved;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The endpoint's API: which path and method runs which handler. */
 final class Routes {
   private Routes() {}
 
   static Map<String, Route> all(AgentContext context) {
-    Map<String, Route> routes = new LinkedHashMap<>();
-    routes.put("GET " + Api.INFO, request -> JvmInfo.describe(context));
-    routes.put("GET " + Api.THREADS, request -> ThreadDump.capture(request.optional("grep"), request.optional("kind")));
+    // Sorted, so that the hint for an unknown path lists them grouped by method.
+    Map<String, Route> routes = new TreeMap<>();
+    routes.put("GET " + Api.INFO, request -> JvmInfo.describe(context).toJson());
+    routes.put("GET " + Api.THREADS, request -> ThreadDump.capture(request.optional("grep"), request.optional("kind")).toJson());
     routes.put("GET " + Api.CLASSES, request -> ClassSearch.find(context.instrumentation(),
         request.require("pattern", "a class name or pattern such as com.acme.* or com.acme..*"),
-        request.intParam("limit", 1000)));
+        request.intParam("limit", 1000)).toJson());
     routes.put("GET " + Api.METHODS, request -> MethodListing.list(context.instrumentation(),
-        request.require("class", "the fully qualified name of a loaded class"), request.optional("loader")));
+        request.require("class", "the fully qualified name of a loaded class"), request.optional("loader")).toJson());
     routes.put("GET " + Api.PROBES, request -> context.probes().list());
     routes.put("POST " + Api.PROBES, request -> context.probes().add(ProbeSpec.fromJson(request.body()), request.user()));
     routes.put("DELETE " + Api.PROBES, request -> {
@@ -38,11 +47,11 @@ final class Routes {
       String id = request.require("id", "the probe's id (see `jlive probe list`), or all=true");
       return ProbeRemoved.answer(List.of(context.probes().remove(id, "removed by " + request.user())));
     });
-    routes.put("POST " + Api.PATCHES, request -> context.patches().apply(PatchRequest.fromJson(request.body()), request.user()));
+    routes.put("POST " + Api.PATCHES, request -> context.patches().apply(PatchRequest.fromJson(request.body()), request.user()).toJson());
     routes.put("GET " + Api.PATCHES, request -> request.optional("id") == null
-        ? Map.of("patches", context.patches().list()) : context.patches().diff(request.optional("id")));
+        ? context.patches().list().toJson() : context.patches().diff(request.optional("id")).toJson());
     routes.put("DELETE " + Api.PATCHES, request -> context.patches().revert(
-        request.require("id", "the patch's id (see `jlive changes`)"), "reverted by " + request.user(), false));
+        request.require("id", "the patch's id (see `jlive changes`)"), "reverted by " + request.user(), false).toJson());
     routes.put("DELETE " + Api.CHANGES, request -> context.revert(request.require("id", "the change's id (see `jlive changes`)"),
         "reverted by " + request.user()));
     routes.put("GET " + Api.EVENTS, request -> events(context, request));
@@ -50,15 +59,11 @@ final class Routes {
     routes.put("GET " + Api.PROMETHEUS, request -> new TextAnswer("text/plain; version=0.0.4; charset=utf-8", context.probes().prometheus()));
     routes.put("GET " + Api.BYTECODE, request -> bytecode(context, request.require("class", "a loaded class's name"),
         request.optional("loader")));
-    routes.put("GET " + Api.CHANGES, request -> {
-      List<Object> changes = new ArrayList<>();
-      context.ledger().list().forEach(entry -> changes.add(entry.toJson()));
-      return Map.of("changes", changes);
-    });
+    routes.put("GET " + Api.CHANGES, request -> context.ledger().toLedger().toJson());
     routes.put("POST " + Api.DETACH, request -> {
       context.log().log(System.Logger.Level.INFO, "detach requested by " + request.user());
       context.requestStop().run();
-      return Map.of("detached", true);
+      return DetachResult.ACCEPTED.toJson();
     });
     return routes;
   }
@@ -88,18 +93,14 @@ final class Routes {
   /** A digest of the bytes a class runs now, to compare before and after a change. */
   private static Object bytecode(AgentContext context, String className, String loaderId) throws Exception {
     for (Class<?> type : context.instrumentation().getAllLoadedClasses()) {
-      if (type.getName().equals(className) && dev.jlive.agent.inspect.ClassSearch.isVisible(type)
-          && (loaderId == null || dev.jlive.agent.inspect.ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
+      if (type.getName().equals(className) && ClassSearch.isVisible(type)
+          && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
         byte[] bytes = ClassBytes.current(context.instrumentation(), type);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("class", className);
-        answer.put("loader", dev.jlive.agent.inspect.ClassLoaders.describe(type.getClassLoader()));
-        answer.put("size", bytes.length);
-        answer.put("sha256", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
-        return answer;
+        return new BytecodeDigest(className, ClassLoaders.describe(type.getClassLoader()), bytes.length,
+            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))).toJson();
       }
     }
-    throw new dev.jlive.protocol.JLiveException(dev.jlive.protocol.ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded",
+    throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded",
         "`jlive classes` lists loaded classes");
   }
 

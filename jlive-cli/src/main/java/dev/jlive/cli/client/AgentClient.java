@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Talks JSON to one agent's control endpoint and turns every failure into a {@link CliException}. */
 public final class AgentClient {
@@ -39,6 +40,29 @@ public final class AgentClient {
 
   public Map<String, Object> delete(String path, Map<String, String> query) {
     return send(http.delete(base() + path, query));
+  }
+
+  /** An answer read as its type (e.g. {@code RuntimeInfo::fromWire}); one this version cannot read is the agent's error. */
+  public <T> T get(String path, Map<String, String> query, Function<Object, T> reader) {
+    return read(get(path, query), reader);
+  }
+
+  public <T> T post(String path, Map<String, Object> body, Function<Object, T> reader) {
+    return read(post(path, body), reader);
+  }
+
+  public <T> T delete(String path, Map<String, String> query, Function<Object, T> reader) {
+    return read(delete(path, query), reader);
+  }
+
+  /** Reads an answer already received, for one that may be of several types. */
+  public <T> T read(Map<String, Object> answer, Function<Object, T> reader) {
+    try {
+      return reader.apply(answer);
+    } catch (JLiveException e) {
+      throw new CliException(ExitCode.AGENT_ERROR, "BAD_ANSWER", endpoint.describe() + " answered in a form this jlive cannot read: "
+          + e.getMessage(), "the agent may be of another jlive version (`jlive attach` names it); " + e.hint());
+    }
   }
 
   private String base() {

@@ -3,8 +3,7 @@ package dev.jlive.cli.command;
 import dev.jlive.cli.attach.Attacher;
 import dev.jlive.cli.client.Targets;
 import dev.jlive.cli.output.Printer;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.jlive.protocol.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,13 +29,9 @@ public final class AttachCommand implements Callable<Integer> {
     Attacher.Result result = Attacher.attach(Targets.parsePid(pid), agentOptions);
     Printer printer = Printer.of(spec.commandLine());
     if (printer.isJson()) {
-      Map<String, Object> answer = new LinkedHashMap<>();
-      answer.put("pid", result.pid());
-      answer.put("alreadyAttached", result.alreadyAttached());
-      answer.put("endpoint", result.discovery().host() + ":" + result.discovery().port());
-      answer.put("agentVersion", result.discovery().agentVersion());
-      answer.put("notes", result.notes());
-      printer.json(answer);
+      printer.json(JsonObject.create().put("pid", result.pid()).put("alreadyAttached", result.alreadyAttached())
+          .put("endpoint", result.discovery().host() + ":" + result.discovery().port())
+          .put("agentVersion", result.discovery().agentVersion()).put("notes", result.notes()).toMap());
       return 0;
     }
     String where = result.discovery().host() + ":" + result.discovery().port();

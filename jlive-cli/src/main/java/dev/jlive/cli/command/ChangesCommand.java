@@ -3,6 +3,7 @@ package dev.jlive.cli.command;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.change.Ledger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public final class ChangesCommand extends ServiceCommand {
     }
     refuseFleetOptions(null, null, null);
     Connected connected = connect(positionals, 0, "PID");
-    printer().records(connected.client().get(Api.CHANGES, Map.of()), "changes", List.of("ID", "KIND", "STATE", "BY", "SINCE", "WHAT", "WHY"),
+    printer().records(connected.client().get(Api.CHANGES, Map.of(), Ledger::fromWire).toJson(), "changes", List.of("ID", "KIND", "STATE", "BY", "SINCE", "WHAT", "WHY"),
         List.of("id", "kind", "state", "author", "createdAt", "description", "reason"), "no changes");
     return 0;
   }

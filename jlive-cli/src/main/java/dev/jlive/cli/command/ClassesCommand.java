@@ -2,6 +2,8 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.inspect.ClassList;
+import dev.jlive.protocol.inspect.LoadedClass;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,23 +22,22 @@ public final class ClassesCommand extends AgentCommand {
   int limit;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     Connected connected = connect(positionals, 1, "PID PATTERN");
-    Map<String, Object> answer = connected.client().get(Api.CLASSES, Map.of("pattern", connected.rest().get(0), "limit", Integer.toString(limit)));
+    ClassList answer = connected.client().get(Api.CLASSES, Map.of("pattern", connected.rest().get(0), "limit", Integer.toString(limit)),
+        ClassList::fromWire);
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(answer);
+      printer.json(answer.toJson());
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> type : (List<Map<String, Object>>) answer.get("classes")) {
-      rows.add(List.of(String.valueOf(type.get("name")), String.valueOf(type.get("kind")), String.valueOf(type.get("loader")),
-          String.valueOf(type.get("source"))));
+    for (LoadedClass type : answer.classes()) {
+      rows.add(List.of(type.name(), type.kind(), type.loader(), String.valueOf(type.source())));
     }
     printer.table(List.of("CLASS", "KIND", "LOADER", "SOURCE"), rows);
-    long total = ((Number) answer.get("total")).longValue();
-    printer.line(total + (total == 1 ? " class" : " classes") + (Boolean.TRUE.equals(answer.get("truncated")) ? ", first " + limit + " shown" : ""));
+    long total = answer.total();
+    printer.line(total + (total == 1 ? " class" : " classes") + (answer.truncated() ? ", first " + limit + " shown" : ""));
     return 0;
   }
 }

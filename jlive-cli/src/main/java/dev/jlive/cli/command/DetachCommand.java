@@ -5,8 +5,8 @@ import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.client.Targets;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.DetachResult;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -22,17 +22,14 @@ public final class DetachCommand extends AgentCommand {
   @Override
   public Integer call() throws InterruptedException {
     Connected connected = connect(positionals, 0, "PID");
-    connected.client().post(Api.DETACH, Map.of());
+    connected.client().post(Api.DETACH, Map.of(), DetachResult::fromWire);
     long pid = connected.client().endpoint().pid();
     if (pid >= 0) {
       waitUntilGone(pid);
     }
     Printer printer = printer();
     if (printer.isJson()) {
-      Map<String, Object> answer = new LinkedHashMap<>();
-      answer.put("detached", true);
-      answer.put("pid", pid);
-      printer.json(answer);
+      printer.json(new DetachResult(pid).toJson());
     } else {
       printer.line("detached jlive from " + connected.client().endpoint().describe());
     }

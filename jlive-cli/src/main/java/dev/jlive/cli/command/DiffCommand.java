@@ -2,6 +2,8 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.patch.PatchDetail;
+import dev.jlive.protocol.patch.PatchedClass;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,20 +16,19 @@ public final class DiffCommand extends AgentCommand {
   List<String> positionals;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     Connected connected = connect(positionals, 1, "PID ID");
-    Map<String, Object> answer = connected.client().get(Api.PATCHES, Map.of("id", connected.rest().get(0)));
+    PatchDetail answer = connected.client().get(Api.PATCHES, Map.of("id", connected.rest().get(0)), PatchDetail::fromWire);
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(answer);
+      printer.json(answer.toJson());
       return 0;
     }
-    printer.line("patch " + answer.get("id") + " by " + answer.get("author") + " at " + answer.get("appliedAt") + " (" + answer.get("digest") + ")");
+    printer.line("patch " + answer.id() + " by " + answer.author() + " at " + answer.appliedAt() + " (" + answer.digest() + ")");
     List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> entry : (List<Map<String, Object>>) answer.get("classes")) {
-      for (String method : (List<String>) entry.get("changedMethods")) {
-        rows.add(List.of(String.valueOf(entry.get("class")), method));
+    for (PatchedClass entry : answer.classes()) {
+      for (String method : entry.changedMethods()) {
+        rows.add(List.of(entry.className(), method));
       }
     }
     printer.table(List.of("CLASS", "REPLACED METHOD"), rows);

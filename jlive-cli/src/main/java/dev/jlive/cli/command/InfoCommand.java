@@ -2,6 +2,8 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.inspect.RuntimeInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,34 +16,31 @@ public final class InfoCommand extends AgentCommand {
   List<String> positionals;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     Connected connected = connect(positionals, 0, "PID");
-    Map<String, Object> info = connected.client().get(Api.INFO, Map.of());
-    Map<String, Object> jvm = (Map<String, Object>) info.get("jvm");
-    Map<String, Object> agent = (Map<String, Object>) info.get("agent");
-    info.put("endpoint", connected.client().endpoint().address());
+    RuntimeInfo info = connected.client().get(Api.INFO, Map.of(), RuntimeInfo::fromWire);
+    RuntimeInfo.Jvm jvm = info.jvm();
+    RuntimeInfo.Agent agent = info.agent();
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(info);
+      printer.json(JsonObject.create().putAll(info.toJson()).put("endpoint", connected.client().endpoint().address()).toMap());
       return 0;
     }
     printer.keyValues(List.of(
-        List.of("pid", String.valueOf(jvm.get("pid"))),
-        List.of("main", String.valueOf(jvm.get("mainClass"))),
-        List.of("jvm", jvm.get("vmName") + " (" + jvm.get("vmVendor") + ")"),
-        List.of("java", jvm.get("javaVersion") + " at " + jvm.get("javaHome")),
-        List.of("uptime", formatDuration(((Number) jvm.get("uptimeMillis")).longValue())),
-        List.of("heap", mebibytes(jvm.get("heapUsedBytes")) + " used of " + mebibytes(jvm.get("heapMaxBytes"))),
-        List.of("agent", "jlive " + agent.get("version") + " (" + agent.get("mode") + ", since " + agent.get("startedAt") + ")"),
+        List.of("pid", String.valueOf(jvm.pid())),
+        List.of("main", String.valueOf(jvm.mainClass())),
+        List.of("jvm", jvm.vmName() + " (" + jvm.vmVendor() + ")"),
+        List.of("java", jvm.javaVersion() + " at " + jvm.javaHome()),
+        List.of("uptime", formatDuration(jvm.uptimeMillis())),
+        List.of("heap", mebibytes(jvm.heapUsedBytes()) + " used of " + mebibytes(jvm.heapMaxBytes())),
+        List.of("agent", "jlive " + agent.version() + " (" + agent.mode() + ", since " + agent.startedAt() + ")"),
         List.of("endpoint", connected.client().endpoint().address()),
-        List.of("changes", agent.get("activeChanges") + " active")));
+        List.of("changes", agent.activeChanges() + " active")));
     return 0;
   }
 
-  private static String mebibytes(Object bytes) {
-    long value = ((Number) bytes).longValue();
-    return value < 0 ? "?" : (value / (1024 * 1024)) + " MiB";
+  private static String mebibytes(long bytes) {
+    return bytes < 0 ? "?" : (bytes / (1024 * 1024)) + " MiB";
   }
 
   static String formatDuration(long millis) {

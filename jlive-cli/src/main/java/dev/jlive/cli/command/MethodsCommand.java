@@ -2,6 +2,9 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.inspect.ClassMethods;
+import dev.jlive.protocol.inspect.MethodInfo;
+import dev.jlive.protocol.inspect.MethodList;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,24 +22,23 @@ public final class MethodsCommand extends AgentCommand {
   String loader;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     Connected connected = connect(positionals, 1, "PID CLASS");
     Map<String, String> query = new HashMap<>();
     query.put("class", connected.rest().get(0));
     query.put("loader", loader);
-    Map<String, Object> answer = connected.client().get(Api.METHODS, query);
+    MethodList answer = connected.client().get(Api.METHODS, query, MethodList::fromWire);
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(answer);
+      printer.json(answer.toJson());
       return 0;
     }
-    for (Map<String, Object> type : (List<Map<String, Object>>) answer.get("classes")) {
-      printer.line(type.get("name") + " (loader " + type.get("loader") + ")");
+    for (ClassMethods type : answer.classes()) {
+      printer.line(type.name() + " (loader " + type.loader() + ")");
       List<List<String>> rows = new ArrayList<>();
-      for (Map<String, Object> method : (List<Map<String, Object>>) type.get("methods")) {
-        String modifiers = String.valueOf(method.get("modifiers")) + (Boolean.TRUE.equals(method.get("synthetic")) ? " synthetic" : "");
-        rows.add(List.of("  " + modifiers.trim(), String.valueOf(method.get("signature")), String.valueOf(method.get("descriptor"))));
+      for (MethodInfo method : type.methods()) {
+        String modifiers = String.valueOf(method.modifiers()) + (method.synthetic() ? " synthetic" : "");
+        rows.add(List.of("  " + modifiers.trim(), method.signature(), method.descriptor()));
       }
       printer.table(List.of("  MODIFIERS", "SIGNATURE", "DESCRIPTOR"), rows);
     }

@@ -9,11 +9,13 @@ import dev.jlive.cli.client.Targets;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Discovery;
 import dev.jlive.protocol.FileTrust;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.JsonWritable;
 import java.io.IOException;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,12 +32,25 @@ public final class PsCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** One line of {@code jlive ps}. */
+  private record Row(long pid, String mainClass, String javaVersion, String user, boolean jliveLoaded, String endpoint)
+      implements JsonWritable {
+    @Override
+    public Map<String, Object> toJson() {
+      return JsonObject.create().put("pid", pid).put("mainClass", mainClass).put("javaVersion", javaVersion).put("user", user)
+          .put("jliveLoaded", jliveLoaded).put("endpoint", endpoint).toMap();
+    }
+  }
+
+  /** A JVM the attach API lists, with what /proc says of it. */
+  private record Listed(VirtualMachineDescriptor descriptor, LocalJvm jvm) {}
+
   @Override
   public Integer call() {
     long self = ProcessHandle.current().pid();
-    List<Map<String, Object>> jvms = new ArrayList<>();
-    Map<VirtualMachineDescriptor, LocalJvm> listedJvms = new LinkedHashMap<>();
-    Map<String, UserPrincipal> owners = new LinkedHashMap<>();
+    List<Row> jvms = new ArrayList<>();
+    List<Listed> listedJvms = new ArrayList<>();
+    Map<String, UserPrincipal> owners = new HashMap<>();
     ownerOf(self).ifPresent(me -> owners.put(System.getProperty("user.name"), me));
     for (VirtualMachineDescriptor descriptor : VirtualMachine.list()) {
       long pid;
@@ -46,34 +61,28 @@ public final class PsCommand implements Callable<Integer> {
       }
       Optional<LocalJvm> jvm = LocalJvm.of(pid);
       if (pid != self && jvm.isPresent()) {
-        listedJvms.put(descriptor, jvm.get());
+        listedJvms.add(new Listed(descriptor, jvm.get()));
         ownerOf(pid).ifPresent(owner -> owners.putIfAbsent(jvm.get().user(), owner));
       }
     }
     // Files of JVMs that died without their shutdown hooks would otherwise stay for good: no listed pid names them.
     Targets.removeStaleFiles(owners);
-    for (Map.Entry<VirtualMachineDescriptor, LocalJvm> listed : listedJvms.entrySet()) {
-      LocalJvm jvm = listed.getValue();
+    for (Listed listed : listedJvms) {
+      LocalJvm jvm = listed.jvm();
       Optional<Discovery> agent = agentOf(jvm);
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("pid", jvm.pid());
-      entry.put("mainClass", mainClass(listed.getKey(), jvm));
-      entry.put("javaVersion", jvm.javaVersion());
-      entry.put("user", jvm.user());
-      entry.put("jliveLoaded", agent.isPresent());
-      entry.put("endpoint", agent.map(found -> found.host() + ":" + found.port()).orElse(null));
-      jvms.add(entry);
+      jvms.add(new Row(jvm.pid(), mainClass(listed.descriptor(), jvm), jvm.javaVersion(), jvm.user(), agent.isPresent(),
+          agent.map(found -> found.host() + ":" + found.port()).orElse(null)));
     }
-    jvms.sort(Comparator.comparingLong(entry -> (Long) entry.get("pid")));
+    jvms.sort(Comparator.comparingLong(Row::pid));
     Printer printer = Printer.of(spec.commandLine());
     if (printer.isJson()) {
-      printer.json(Map.of("jvms", jvms));
+      printer.json(JsonObject.create().put("jvms", jvms).toMap());
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> jvm : jvms) {
-      rows.add(List.of(jvm.get("pid").toString(), jvm.get("javaVersion").toString(), (Boolean) jvm.get("jliveLoaded") ? "yes" : "no",
-          jvm.get("user").toString(), jvm.get("mainClass").toString()));
+    for (Row jvm : jvms) {
+      rows.add(List.of(Long.toString(jvm.pid()), String.valueOf(jvm.javaVersion()), jvm.jliveLoaded() ? "yes" : "no",
+          String.valueOf(jvm.user()), String.valueOf(jvm.mainClass())));
     }
     printer.table(List.of("PID", "JAVA", "JLIVE", "USER", "MAIN"), rows);
     return 0;

@@ -2,6 +2,8 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.patch.RevertResult;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -24,18 +26,20 @@ public final class RevertCommand extends ServiceCommand {
     if (onService()) {
       String id = serviceArgs(positionals, 1, 1, "ID").get(0);
       String service = fleet.service();
-      java.time.Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
+      Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
       return Rollout.revert(controller(), service, id, timeout, printer());
     }
     refuseFleetOptions(null, rolloutTimeout, "--timeout");
     Connected connected = connect(positionals, 1, "PID ID");
     String id = connected.rest().get(0);
     Map<String, Object> answer = connected.client().delete(Api.CHANGES, Map.of("id", id));
+    // A patch answers with its revert; a probe with the probe as removed, which has no classes to name.
+    RevertResult revert = RevertResult.isRevert(answer) ? connected.client().read(answer, RevertResult::fromWire) : null;
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(answer);
+      printer.json(revert == null ? answer : revert.toJson());
     } else {
-      printer.line("reverted " + id + (answer.get("classes") == null ? "" : ": " + answer.get("classes") + " run their previous code"));
+      printer.line("reverted " + id + (revert == null ? "" : ": " + revert.classes() + " run their previous code"));
     }
     return 0;
   }

@@ -4,6 +4,10 @@ import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.inspect.ThreadKind;
+import dev.jlive.protocol.inspect.ThreadList;
+import dev.jlive.protocol.inspect.ThreadSnapshot;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +31,6 @@ public final class ThreadsCommand extends AgentCommand {
   boolean platformOnly;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     if (virtualOnly && platformOnly) {
       throw new CliException(ExitCode.USAGE, "USAGE", "--virtual and --platform exclude each other",
@@ -36,37 +39,37 @@ public final class ThreadsCommand extends AgentCommand {
     Connected connected = connect(positionals, 0, "PID");
     Map<String, String> query = new HashMap<>();
     query.put("grep", grep);
-    query.put("kind", virtualOnly ? "virtual" : platformOnly ? "platform" : null);
-    Map<String, Object> answer = connected.client().get(Api.THREADS, query);
+    query.put("kind", virtualOnly ? JsonObject.wireName(ThreadKind.VIRTUAL) : platformOnly ? JsonObject.wireName(ThreadKind.PLATFORM) : null);
+    ThreadList answer = connected.client().get(Api.THREADS, query, ThreadList::fromWire);
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(answer);
+      printer.json(answer.toJson());
       return 0;
     }
-    List<Map<String, Object>> threads = (List<Map<String, Object>>) answer.get("threads");
-    for (Map<String, Object> thread : threads) {
-      StringBuilder header = new StringBuilder("\"" + thread.get("name") + "\" #" + thread.get("id") + " " + thread.get("state"));
-      if (Boolean.TRUE.equals(thread.get("virtual"))) {
+    List<ThreadSnapshot> threads = answer.threads();
+    for (ThreadSnapshot thread : threads) {
+      StringBuilder header = new StringBuilder("\"" + thread.name() + "\" #" + thread.id() + " " + thread.state());
+      if (thread.virtual()) {
         header.append(" virtual");
-      } else if (Boolean.TRUE.equals(thread.get("daemon"))) {
+      } else if (thread.daemon()) {
         header.append(" daemon");
       }
-      if (thread.get("waitingOn") != null) {
-        header.append(" on ").append(thread.get("waitingOn"));
-        if (thread.get("lockOwner") != null) {
-          header.append(" owned by \"").append(thread.get("lockOwner")).append('"');
+      if (thread.waitingOn() != null) {
+        header.append(" on ").append(thread.waitingOn());
+        if (thread.lockOwner() != null) {
+          header.append(" owned by \"").append(thread.lockOwner()).append('"');
         }
       }
       printer.line(header.toString());
-      for (Object frame : (List<Object>) thread.get("stack")) {
+      for (String frame : thread.stack()) {
         printer.line("    " + frame);
       }
       printer.line("");
     }
     String kind = virtualOnly ? "virtual " : platformOnly ? "platform " : "";
     printer.line(threads.size() + " " + kind + (threads.size() == 1 ? "thread" : "threads") + (grep == null ? "" : " matching " + grep));
-    if (answer.get("virtualThreadsNote") != null) {
-      printer.line("note: " + answer.get("virtualThreadsNote"));
+    if (answer.virtualThreadsNote() != null) {
+      printer.line("note: " + answer.virtualThreadsNote());
     }
     return 0;
   }

@@ -15,6 +15,7 @@ import java.util.Map;
 public final class Cart {
 
   private final String id;
+  // Ordered: the lines come out in the order products were first added.
   private final Map<String, Integer> quantities = new LinkedHashMap<>();
 
   Cart(String id) {

@@ -3,6 +3,7 @@ package dev.jlive.demo.shop;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +22,9 @@ final class Catalog {
   private final Map<String, Integer> stock;
 
   Catalog(Map<Product, Integer> initialStock) {
+    // Ordered: GET /products lists the products in the order the catalog was seeded.
     Map<String, Product> byId = new LinkedHashMap<>();
-    Map<String, Integer> units = new LinkedHashMap<>();
+    Map<String, Integer> units = new HashMap<>();
     initialStock.forEach(
         (product, count) -> {
           if (byId.putIfAbsent(product.id(), product) != null) {

@@ -20,6 +20,7 @@ final class Orders {
   private final LongAdder placed = new LongAdder();
   private final LongAdder revenueCents = new LongAdder();
 
+  // Ordered by placement, so that the eldest order is the one dropped.
   private final Map<String, Order> recent =
       new LinkedHashMap<>() {
         @Override

@@ -9,6 +9,7 @@ final class SeedCatalog {
   private SeedCatalog() {}
 
   static Catalog create() {
+    // Ordered: the seeding order is the order the shop lists its products in.
     Map<Product, Integer> stock = new LinkedHashMap<>();
     add(stock, "p1", "mug-classic", "Classic mug", 899, 500);
     add(stock, "p2", "tee-logo-m", "Logo T-shirt (M)", 1999, 400);
