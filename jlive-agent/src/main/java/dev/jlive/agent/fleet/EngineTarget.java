@@ -6,6 +6,8 @@ import dev.jlive.agent.patch.PatchRequest;
 import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,17 +22,15 @@ final class EngineTarget implements FleetTarget {
   }
 
   @Override
-  public String apply(String kind, Map<String, Object> spec, String author) {
+  public String apply(ChangeKind kind, Map<String, Object> spec, String author) {
     Map<String, Object> answer = switch (kind) {
-      case "probe" -> context.probes().add(ProbeSpec.fromJson(spec), author);
-      case "patch" -> context.patches().apply(PatchRequest.fromJson(spec), author);
-      default -> throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown change kind '" + kind + "'",
-          "this agent applies probes and patches; a newer controller may need a newer agent");
+      case PROBE -> context.probes().add(ProbeSpec.fromJson(spec), author);
+      case PATCH -> context.patches().apply(PatchRequest.fromJson(spec), author);
     };
     Object id = answer.get("id");
     if (id == null) {
       // A dry run answers without an id: nothing was changed, so nothing is kept either.
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the " + kind + " changed nothing (a dry run?)",
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the " + JsonObject.wireName(kind) + " changed nothing (a dry run?)",
           "send the change without dryRun");
     }
     return String.valueOf(id);
@@ -58,7 +58,8 @@ final class EngineTarget implements FleetTarget {
   @SuppressWarnings("unchecked")
   public Map<String, Object> metrics(String localId) {
     ChangeLedger.Entry entry = context.ledger().find(localId);
-    if (entry == null || !entry.kind().equals("probe")) {
+    // The reconciler asks for its applied probes only.
+    if (entry == null) {
       return null;
     }
     try {
