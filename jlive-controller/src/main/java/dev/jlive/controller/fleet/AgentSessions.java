@@ -97,8 +97,8 @@ public final class AgentSessions implements AutoCloseable {
   static String protocolNote(int agentProtocol) {
     if (agentProtocol < FleetApi.PROTOCOL_VERSION) {
       return "this agent speaks agent protocol " + agentProtocol + " and the controller (jlive " + Version.current() + ") "
-          + FleetApi.PROTOCOL_VERSION + ": it works, but the agent lacks what came since (it does not say its protocol version, log"
-          + " fields it does not know, nor log notes like this one); upgrade the agent jar to jlive " + Version.current();
+          + FleetApi.PROTOCOL_VERSION + ": it is served as before, but it lacks what came since (answers read as typed records,"
+          + " fields it does not know logged, notes like this one in its own log); upgrade its agent jar to jlive " + Version.current();
     }
     if (agentProtocol > FleetApi.PROTOCOL_VERSION) {
       return "this agent speaks agent protocol " + agentProtocol + " and the controller (jlive " + Version.current() + ") only "
@@ -164,7 +164,7 @@ public final class AgentSessions implements AutoCloseable {
     if (lease == null) {
       // Registered at another controller, or before this one restarted: adopt it if the store knows it.
       for (String service : store.services()) {
-        ProcessInfo process = store.process(service, id);
+        ProcessInfo process = store.mirroredProcess(service, id);
         if (process != null) {
           Lease adopted = new Lease(service, id, process.labels());
           Lease raced = leases.putIfAbsent(id, adopted);

@@ -206,8 +206,20 @@ public final class FleetStore implements AutoCloseable {
     return children(service, "processes");
   }
 
-  public ProcessInfo process(String service, String id) {
+  /** A live process, from the mirror only: null when the mirror does not (yet) have it. */
+  public ProcessInfo mirroredProcess(String service, String id) {
     return (ProcessInfo) indexed.getOrDefault(service, Map.of()).getOrDefault("processes", Map.of()).get(id);
+  }
+
+  /** A live process, from the mirror or else from ZooKeeper itself. */
+  public ProcessInfo process(String service, String id) {
+    ProcessInfo cached = mirroredProcess(service, id);
+    if (cached != null) {
+      return cached;
+    }
+    // The mirror follows writes a moment later: a sync right after its registration must find the process.
+    byte[] data = direct(path(service, "processes", id));
+    return data == null || data.length == 0 ? null : ProcessInfo.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
   }
 
   /** The last report of each process, by process id. */

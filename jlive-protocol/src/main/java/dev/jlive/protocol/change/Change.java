@@ -49,6 +49,7 @@ public record Change(String id, long number, String service, ChangeKind kind, St
     if (state == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, WHAT + " " + id + " needs 'state'", "active or reverted");
     }
+    // A copy that keeps the spec's own order (shown as sent) and any null values, unlike Map.copyOf.
     spec = spec == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(spec));
     where = Labels.checked(where, "where");
     targets = targets == null ? List.of() : List.copyOf(targets);

@@ -14,7 +14,7 @@ public record ProcessReport(Map<String, ChangeReport> changes, Map<String, Objec
   public static final Set<String> FIELDS = Set.of("changes", "metrics", "at");
 
   public ProcessReport {
-    changes = changes == null ? Map.of() : Map.copyOf(changes);
+    changes = Wire.copy(changes);
     metrics = Wire.copy(metrics);
   }
 

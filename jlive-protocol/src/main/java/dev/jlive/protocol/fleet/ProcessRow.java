@@ -15,7 +15,7 @@ public record ProcessRow(ProcessInfo process, Map<String, ChangeReport> changes,
   public static final Set<String> FIELDS = fields();
 
   public ProcessRow {
-    changes = changes == null ? Map.of() : Map.copyOf(changes);
+    changes = Wire.copy(changes);
   }
 
   private static Set<String> fields() {

@@ -4,8 +4,6 @@ import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.JsonWritable;
 import dev.jlive.protocol.StrictObject;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +42,7 @@ public record SyncBody(int protocolVersion, String process, long desiredVersion,
     if (eventsDropped < 0) {
       throw Wire.bad(WHAT + ": 'eventsDropped' must be 0 or more, not " + eventsDropped, "leave it out when none were dropped");
     }
-    changes = changes == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(changes));
+    changes = Wire.copy(changes);
     metrics = Wire.copy(metrics);
     events = events == null ? List.of() : List.copyOf(events);
   }

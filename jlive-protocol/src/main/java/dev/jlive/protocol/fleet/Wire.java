@@ -83,8 +83,8 @@ final class Wire {
     return value == null ? Map.of() : Collections.unmodifiableMap(value);
   }
 
-  /** An unmodifiable copy of an object passed on as it is; a copy that, unlike Map.copyOf, keeps order and null values. */
-  static Map<String, Object> copy(Map<String, Object> value) {
+  /** An unmodifiable copy that, unlike Map.copyOf, keeps the order (reports list changes as they came) and null values. */
+  static <T> Map<String, T> copy(Map<String, T> value) {
     return value == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(value));
   }
 
