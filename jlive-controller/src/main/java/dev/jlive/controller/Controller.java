@@ -9,6 +9,7 @@ import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.UnknownFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -28,6 +29,7 @@ import javax.net.ssl.SSLContext;
  * several can share an external ensemble.
  */
 public final class Controller implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("jlive.controller");
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
   private final AgentSessions agents;
@@ -49,6 +51,8 @@ public final class Controller implements AutoCloseable {
 
   public static Controller start(ControllerConfig config) throws Exception {
     requireSafeAddress(config);
+    // Fields of a newer agent (or of a newer controller's ZooKeeper nodes) are ignored; each is logged once.
+    UnknownFields.logTo(message -> LOG.log(System.Logger.Level.WARNING, message));
     Files.createDirectories(config.dataDir());
     Path tokenFile = config.tokenFile() != null ? config.tokenFile() : config.dataDir().resolve("token");
     String token = loadOrCreateToken(tokenFile);

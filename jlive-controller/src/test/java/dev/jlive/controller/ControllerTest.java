@@ -9,6 +9,11 @@ import dev.jlive.protocol.event.FleetEvent;
 import dev.jlive.protocol.event.ProbeEvent;
 import dev.jlive.protocol.metrics.LatencySnapshot;
 import dev.jlive.protocol.metrics.ProbeMetrics;
+import dev.jlive.protocol.change.ProcessState;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
+import dev.jlive.protocol.fleet.SyncBody;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,28 +48,19 @@ class ControllerTest {
     zooKeeper.close();
   }
 
-  static String register(String service, long pid, Map<String, Object> labels) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("service", service);
-    body.put("host", "host-a");
-    body.put("pid", pid);
-    body.put("javaVersion", "17");
-    body.put("agentVersion", "test");
-    body.put("labels", labels);
-    body.put("instance", "inst" + pid);
-    Http.Answer answer = http.post(FleetApi.REGISTER, body);
+  /** Registers as an agent of this version does; answers the process id. */
+  static String register(String service, long pid, Map<String, String> labels) {
+    RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", labels, "inst" + pid);
+    Http.Answer answer = http.post(FleetApi.REGISTER, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
-    return (String) answer.body().get("process");
+    return RegisterAnswer.fromWire(answer.body()).process();
   }
 
-  static Map<String, Object> sync(String process, long version, long waitMillis, Map<String, Object> changes, Map<String, Object> metrics) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("process", process);
-    body.put("desiredVersion", version);
-    body.put("waitMillis", waitMillis);
-    body.put("changes", changes);
-    body.put("metrics", metrics);
-    Http.Answer answer = http.post(FleetApi.SYNC, body);
+  /** Syncs as an agent of this version does; answers the controller's answer as it came, to check its spelling too. */
+  static Map<String, Object> sync(String process, long version, long waitMillis, Map<String, ChangeReport> changes,
+      Map<String, Object> metrics) {
+    SyncBody body = new SyncBody(FleetApi.PROTOCOL_VERSION, process, version, waitMillis, changes, metrics, List.of(), 0);
+    Http.Answer answer = http.post(FleetApi.SYNC, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return answer.body();
   }
@@ -97,10 +93,10 @@ class ControllerTest {
 
     // Per-process results: one applied, one not yet reported.
     // (Reports reach ZooKeeper a moment after the sync is answered.)
-    sync(a, -1, 0, Map.of(id, Map.of("state", "applied", "localId", "p1")), Map.of());
+    sync(a, -1, 0, Map.of(id, new ChangeReport(ProcessState.APPLIED, null, "p1")), Map.of());
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(a, "applied").containsEntry(b, "pending"));
-    sync(b, -1, 0, Map.of(id, Map.of("state", "failed", "message", "no class com.acme.Cart")), Map.of());
+    sync(b, -1, 0, Map.of(id, new ChangeReport(ProcessState.FAILED, "no class com.acme.Cart", null)), Map.of());
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(b, "failed"));
 

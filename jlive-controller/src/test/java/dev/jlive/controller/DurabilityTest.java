@@ -3,9 +3,10 @@ package dev.jlive.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.InstanceSpec;
@@ -89,14 +90,10 @@ class DurabilityTest {
   }
 
   static String register(Http http, String service, long pid) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("service", service);
-    body.put("host", "h");
-    body.put("pid", pid);
-    body.put("instance", "i" + pid + "-" + System.nanoTime());
-    Http.Answer answer = http.post(FleetApi.REGISTER, body);
+    RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, service, "h", pid, null, null, Map.of(), "i" + pid + "-" + System.nanoTime());
+    Http.Answer answer = http.post(FleetApi.REGISTER, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
-    return (String) answer.body().get("process");
+    return RegisterAnswer.fromWire(answer.body()).process();
   }
 
   static String add(Http http, String service, String selector) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -174,17 +175,10 @@ class HostileClientsTest {
   }
 
   private static String register(Http client, String service, long pid) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("service", service);
-    body.put("host", "host-a");
-    body.put("pid", pid);
-    body.put("javaVersion", "17");
-    body.put("agentVersion", "test");
-    body.put("labels", Map.of());
-    body.put("instance", "inst" + pid);
-    Http.Answer answer = client.post(FleetApi.REGISTER, body);
+    RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", Map.of(), "inst" + pid);
+    Http.Answer answer = client.post(FleetApi.REGISTER, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
-    return (String) answer.body().get("process");
+    return RegisterAnswer.fromWire(answer.body()).process();
   }
 
   private static String auth() {

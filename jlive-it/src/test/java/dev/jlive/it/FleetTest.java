@@ -13,6 +13,10 @@ import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.StandInController;
 import dev.jlive.it.support.StandInController.Registration;
 import dev.jlive.it.support.TargetJvm;
+import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.ProcessState;
+import dev.jlive.protocol.fleet.ChangeReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,22 +53,25 @@ class FleetTest {
         controller.start();
         Registration first = waitFor().until(() -> registrationOf(controller, app.pid()), registration -> registration != null);
         assertThat(first.service()).isEqualTo("shop");
-        assertThat(first.body()).containsEntry("labels", Map.of("zone", "a", "tier", "web"))
-            .containsEntry("javaVersion", System.getProperty("java.version")).containsKey("agentVersion").containsKey("host");
+        assertThat(first.body().labels()).isEqualTo(Map.of("zone", "a", "tier", "web"));
+        assertThat(first.body().javaVersion()).isEqualTo(System.getProperty("java.version"));
+        assertThat(first.body().agentVersion()).isNotBlank();
+        assertThat(first.body().host()).isNotBlank();
+        assertThat(first.body().protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
         String process = first.process();
 
         // A probe, a log probe and a patch, through the same engines as local requests.
         controller.desire(List.of(
-            change("c-metrics", "probe", Map.of("selector", PRICER + "#price", "kind", "metrics"), "alice"),
-            change("c-log", "probe", Map.of("selector", PRICER + "#quotes", "kind", "log", "template", "quoted", "appLog", false), "alice"),
-            change("c-patch", "patch", Map.of("sources", List.of(Map.of("name", "Pricer.java", "code", patchedSource()))), "bob"),
-            change("c-bad", "probe", Map.of("selector", "dev.jlive.it.apps.NoSuchClass#run", "kind", "count"), "carol")));
+            change("c-metrics", ChangeKind.PROBE, Map.of("selector", PRICER + "#price", "kind", "metrics"), "alice"),
+            change("c-log", ChangeKind.PROBE, Map.of("selector", PRICER + "#quotes", "kind", "log", "template", "quoted", "appLog", false), "alice"),
+            change("c-patch", ChangeKind.PATCH, Map.of("sources", List.of(Map.of("name", "Pricer.java", "code", patchedSource()))), "bob"),
+            change("c-bad", ChangeKind.PROBE, Map.of("selector", "dev.jlive.it.apps.NoSuchClass#run", "kind", "count"), "carol")));
         for (String id : List.of("c-metrics", "c-log", "c-patch")) {
-          waitFor().until(() -> controller.state(process, id), state -> state != null && "applied".equals(state.get("state")));
+          waitFor().until(() -> controller.state(process, id), state -> state != null && state.state() == ProcessState.APPLIED);
         }
-        Map<String, Object> bad = waitFor().until(() -> controller.state(process, "c-bad"), state -> state != null);
-        assertThat(bad).containsEntry("state", "failed");
-        assertThat((String) bad.get("message")).contains("NoSuchClass").contains("(hint: ");
+        ChangeReport bad = waitFor().until(() -> controller.state(process, "c-bad"), state -> state != null);
+        assertThat(bad.state()).isEqualTo(ProcessState.FAILED);
+        assertThat(bad.message()).contains("NoSuchClass").contains("(hint: ");
         assertThat(app.ask("price 3", "price")).startsWith("price 31 ");
         Map<String, Object> metrics = waitFor().until(() -> controller.metrics(process, "c-metrics"),
             entry -> entry != null && ((Number) entry.get("calls")).longValue() >= 1);
@@ -72,8 +79,8 @@ class FleetTest {
         List<Map<String, Object>> events = waitFor().until(controller::events, list -> !list.isEmpty());
         assertThat(events.get(0)).containsEntry("change", "c-log").containsEntry("message", "quoted").containsEntry("process", process);
         // The controller saw the patch wait for its safe point before it was applied.
-        assertThat(controller.syncs()).anySatisfy(sync -> assertThat((Map<String, Object>) sync.get("changes"))
-            .containsEntry("c-patch", Map.of("state", "waiting")));
+        assertThat(controller.syncs()).anySatisfy(sync -> assertThat(sync.body().changes())
+            .containsEntry("c-patch", ChangeReport.of(ProcessState.WAITING)));
 
         // Recorded locally like any change; info shows the link.
         List<Map<String, Object>> ledger = (List<Map<String, Object>>) AgentHttp.of(app.pid()).json("/v1/changes").get("changes");
@@ -89,18 +96,18 @@ class FleetTest {
         String second = waitFor().until(() -> controller.registrations().stream()
             .filter(r -> r.instance().equals(first.instance()) && !r.process().equals(process)).map(Registration::process)
             .findFirst().orElse(null), id -> id != null);
-        waitFor().until(() -> controller.state(second, "c-patch"), state -> state != null && "applied".equals(state.get("state")));
+        waitFor().until(() -> controller.state(second, "c-patch"), state -> state != null && state.state() == ProcessState.APPLIED);
         assertThat(AgentHttp.of(app.pid()).json("/v1/changes").get("changes")).asList().hasSize(3);
 
         // Changes that leave the desired list are taken back.
-        controller.desire(List.of(change("c-log", "probe", Map.of("selector", PRICER + "#quotes", "kind", "log", "template", "quoted", "appLog", false),
+        controller.desire(List.of(change("c-log", ChangeKind.PROBE, Map.of("selector", PRICER + "#quotes", "kind", "log", "template", "quoted", "appLog", false),
             "alice")));
         for (String id : List.of("c-metrics", "c-patch")) {
-          waitFor().until(() -> controller.state(second, id), state -> state != null && "reverted".equals(state.get("state")));
+          waitFor().until(() -> controller.state(second, id), state -> state != null && state.state() == ProcessState.REVERTED);
         }
         assertThat(app.ask("price 3", "price")).startsWith("price 30 ");
         controller.desire(List.of());
-        waitFor().until(() -> controller.state(second, "c-log"), state -> state != null && "reverted".equals(state.get("state")));
+        waitFor().until(() -> controller.state(second, "c-log"), state -> state != null && state.state() == ProcessState.REVERTED);
         assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
 
         // Detach: deregistered, and nothing of the agent is left behind.
@@ -133,7 +140,7 @@ class FleetTest {
           for (long child : children) {
             Registration registration = waitFor().until(() -> registrationOf(controller, child), r -> r != null);
             assertThat(registration.service()).isEqualTo("billing");
-            assertThat(registration.body()).containsEntry("labels", Map.of("zone", "b"));
+            assertThat(registration.body().labels()).isEqualTo(Map.of("zone", "b"));
             assertThat(registration.instance()).isNotEqualTo(registrationOf(controller, app.pid()).instance());
           }
         } finally {

@@ -9,11 +9,12 @@ package dev.jlive.protocol;
  *
  * <pre>
  * POST /v1/agents/register
- *   {"service", "host", "pid", "javaVersion", "agentVersion", "labels": {k: v}, "instance": uuid}
- *   -> {"process": id, "heartbeatMillis": n}
+ *   {"protocolVersion": 2, "service", "host", "pid", "javaVersion", "agentVersion", "labels": {k: v}, "instance": uuid}
+ *   -> {"process": id, "heartbeatMillis": n, "protocolVersion": 2, "note"}   (note: when the two sides speak
+ *                                                                             different protocols, what the older lacks)
  *
  * POST /v1/agents/sync            (a heartbeat, a status report and a long poll in one)
- *   {"process": id, "desiredVersion": last seen or -1, "waitMillis": how long to hold the poll,
+ *   {"protocolVersion": 2, "process": id, "desiredVersion": last seen or -1, "waitMillis": how long to hold the poll,
  *    "changes": {changeId: {"state": applied|waiting|failed|reverted, "message", "localId"}},
  *    "metrics": {changeId: the agent's /v1/metrics entry for that probe},
  *    "events": [{"change": changeId, ...the agent's event JSON}],    (only events new since the last sync,
@@ -28,12 +29,18 @@ package dev.jlive.protocol;
  * POST /v1/agents/deregister      {"process": id} -> {"deregistered": true}
  * </pre>
  *
+ * The records of {@code dev.jlive.protocol.fleet} read and write these bodies. Both sides ignore
+ * a field they do not know (and log it once), so either can be upgraded first. Protocol versions:
+ * 1, the first agents (no {@code protocolVersion} field); 2, register and sync carry
+ * {@code protocolVersion}, the register answer the controller's and a note the agent logs, and
+ * change reports are checked (a state an agent cannot know, such as {@code pending}, is refused).
+ *
  * <h2>User API</h2>
  *
  * <pre>
- * GET    /v1/health                                  -> {"zookeeper": connected|suspended|lost, ...}
+ * GET    /v1/health                                  -> {"version", "protocolVersion", "zookeeper": connected|suspended|lost, ...}
  * GET    /v1/services                                -> {"services": [{"name", "processes", "activeChanges"}]}
- * GET    /v1/services/{s}/processes                  -> {"processes": [{"id", "host", "pid", "labels", ...}]}
+ * GET    /v1/services/{s}/processes                  -> {"processes": [{"id", "host", "pid", "protocolVersion", "labels", ...}]}
  * POST   /v1/services/{s}/changes                    {"kind", "spec", "where": {k: v}}
  *                                                    -> {"change": {...}, "created": false if already active}
  * GET    /v1/services/{s}/changes                    -> {"changes": [...]}  history, newest first
@@ -49,6 +56,11 @@ package dev.jlive.protocol;
  */
 public final class FleetApi {
   private FleetApi() {}
+
+  /** The agent protocol this version speaks. */
+  public static final int PROTOCOL_VERSION = 2;
+  /** The protocol of agents whose bodies carry no {@code protocolVersion}. */
+  public static final int FIRST_PROTOCOL_VERSION = 1;
 
   public static final String REGISTER = "/v1/agents/register";
   public static final String SYNC = "/v1/agents/sync";

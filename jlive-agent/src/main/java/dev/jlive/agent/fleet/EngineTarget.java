@@ -24,17 +24,15 @@ final class EngineTarget implements FleetTarget {
   }
 
   @Override
-  public String apply(String kind, Map<String, Object> spec, String author) {
+  public String apply(ChangeKind kind, Map<String, Object> spec, String author) {
     Map<String, Object> answer = switch (kind) {
-      case "probe" -> context.probes().add(ProbeSpec.fromJson(spec), author).toJson();
-      case "patch" -> context.patches().apply(PatchRequest.fromJson(spec), author).toJson();
-      default -> throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown change kind '" + kind + "'",
-          "this agent applies probes and patches; a newer controller may need a newer agent");
+      case PROBE -> context.probes().add(ProbeSpec.fromJson(spec), author).toJson();
+      case PATCH -> context.patches().apply(PatchRequest.fromJson(spec), author).toJson();
     };
     Object id = answer.get("id");
     if (id == null) {
       // A dry run answers without an id: nothing was changed, so nothing is kept either.
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the " + kind + " changed nothing (a dry run?)",
+      throw new JLiveException(ErrorCode.BAD_REQUEST, "the " + JsonObject.wireName(kind) + " changed nothing (a dry run?)",
           "send the change without dryRun");
     }
     return String.valueOf(id);

@@ -5,12 +5,19 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.UnknownFields;
 import dev.jlive.protocol.Version;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.DeregisterBody;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
+import dev.jlive.protocol.fleet.SyncAnswer;
+import dev.jlive.protocol.fleet.SyncBody;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,13 +60,13 @@ public final class FleetLink {
   private final Object sleeper = new Object();
   private final Thread thread;
   private volatile boolean running;
-  private volatile Object process;
+  private volatile String process;
   private volatile boolean connected;
   private volatile String lastError;
   private volatile long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private volatile long desiredVersion = -1;
   /** The last sync body sent, without its events: what keep-alives repeat while changes are applied. */
-  private volatile Map<String, Object> lastReportBody;
+  private volatile SyncBody lastReportBody;
   private long eventCursor;
   private long lastUnknownProcessNanos = System.nanoTime() - 2 * MAX_BACKOFF_MILLIS * 1_000_000L;
 
@@ -80,6 +87,8 @@ public final class FleetLink {
   }
 
   public void start() {
+    // A controller of a newer version may send fields this agent does not know: ignored, each logged once.
+    UnknownFields.logTo(message -> log.log(System.Logger.Level.WARNING, message));
     eventCursor = target.nextEventSequence() - 1;
     running = true;
     thread.start();
@@ -119,16 +128,15 @@ public final class FleetLink {
 
   /** Deregisters, briefly and once. */
   private void deregister() {
-    Object registered = process;
+    String registered = process;
     process = null;
     connected = false;
     if (registered == null) {
       return;
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("process", registered);
     try {
-      new ControllerClient(settings.controller(), token).post(FleetApi.DEREGISTER, body, STOP_TIMEOUT_MILLIS, STOP_TIMEOUT_MILLIS);
+      new ControllerClient(settings.controller(), token).post(FleetApi.DEREGISTER, new DeregisterBody(registered).toJson(),
+          STOP_TIMEOUT_MILLIS, STOP_TIMEOUT_MILLIS);
       log.log(System.Logger.Level.INFO, "deregistered process {0}", registered);
     } catch (IOException | RuntimeException e) {
       log.log(System.Logger.Level.INFO, "could not deregister process " + registered + " (the controller will see it stop "
@@ -138,18 +146,9 @@ public final class FleetLink {
 
   /** For {@code GET /v1/info}. */
   public Map<String, Object> status() {
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("url", settings.controller().toString());
-    status.put("service", settings.service());
-    status.put("labels", settings.labels());
-    status.put("process", process == null ? null : String.valueOf(process));
-    status.put("connected", connected);
-    status.put("desiredVersion", desiredVersion);
-    status.put("appliedChanges", reconciler.appliedCount());
-    if (lastError != null) {
-      status.put("lastError", lastError);
-    }
-    return status;
+    return JsonObject.create().put("url", settings.controller().toString()).put("service", settings.service())
+        .put("labels", settings.labels()).put("process", process).put("connected", connected).put("desiredVersion", desiredVersion)
+        .put("appliedChanges", reconciler.appliedCount()).put("lastError", lastError).toMap();
   }
 
   // ---- the thread ----
@@ -214,29 +213,24 @@ public final class FleetLink {
   }
 
   private void register() throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("service", settings.service());
-    body.put("host", hostName());
-    body.put("pid", ProcessHandle.current().pid());
-    body.put("javaVersion", System.getProperty("java.version"));
-    body.put("agentVersion", Version.current());
-    body.put("labels", settings.labels());
-    body.put("instance", instance);
-    Map<String, Object> answer = client.post(FleetApi.REGISTER, body, CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
-    Object id = answer.get("process");
-    if (id == null) {
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the controller's registration answer has no process id",
-          "check that controller= names a jlive controller of this version");
-    }
-    long heartbeat = answer.get("heartbeatMillis") instanceof Number number ? number.longValue() : DEFAULT_HEARTBEAT_MILLIS;
-    heartbeatMillis = Math.max(MIN_HEARTBEAT_MILLIS, Math.min(MAX_HEARTBEAT_MILLIS, heartbeat));
-    process = id;
+    RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, settings.service(), hostName(), ProcessHandle.current().pid(),
+        System.getProperty("java.version"), Version.current(), settings.labels(), instance);
+    RegisterAnswer answer = RegisterAnswer.fromWire(client.post(FleetApi.REGISTER, body.toJson(), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS));
+    heartbeatMillis = Math.max(MIN_HEARTBEAT_MILLIS, Math.min(MAX_HEARTBEAT_MILLIS, answer.heartbeatMillis()));
+    process = answer.process();
     desiredVersion = -1;
     reconciler.forgetFailures();
     connected = true;
     lastError = null;
     log.log(System.Logger.Level.INFO, "registered with {0} as process {1} of service {2} (heartbeat {3} ms)",
-        settings.controller(), id, settings.service(), Long.toString(heartbeatMillis));
+        settings.controller(), answer.process(), settings.service(), Long.toString(heartbeatMillis));
+    if (answer.note() != null) {
+      log.log(System.Logger.Level.WARNING, "the controller says: {0}", answer.note());
+    } else if (answer.protocolVersion() < FleetApi.PROTOCOL_VERSION) {
+      log.log(System.Logger.Level.WARNING, "the controller speaks agent protocol {0} and this agent (jlive {1}) {2}: it works, but the"
+          + " controller ignores what came since (it does not show the protocol version of this agent); upgrade the controller",
+          Integer.toString(answer.protocolVersion()), Version.current(), Integer.toString(FleetApi.PROTOCOL_VERSION));
+    }
   }
 
   /**
@@ -244,30 +238,21 @@ public final class FleetLink {
    *
    * @return how long the next sync should hold the poll: 0 when there is more to tell at once
    */
-  @SuppressWarnings("unchecked")
   private long sync(long waitMillis) throws IOException {
-    Map<String, Object> report = reconciler.report();
+    Map<String, ChangeReport> report = reconciler.report();
     EventBatch events = events();
-    Map<String, Object> body = syncBody(report, reconciler.metrics(), events.events(), waitMillis);
-    if (events.dropped() > 0) {
-      // Events too large for any sync: the controller learns how many it will never see.
-      body.put("eventsDropped", events.dropped());
-    }
-    Map<String, Object> answer = client.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, (int) waitMillis + READ_MARGIN_MILLIS);
-    rememberReport(body);
+    // Events too large for any sync are counted: the controller learns how many it will never see.
+    SyncBody body = syncBody(report, reconciler.metrics(), events.events(), waitMillis, events.dropped());
+    SyncAnswer answer = SyncAnswer.fromWire(client.post(FleetApi.SYNC, body.toJson(), CONNECT_TIMEOUT_MILLIS,
+        (int) waitMillis + READ_MARGIN_MILLIS));
+    lastReportBody = body.keepAlive();
     connected = true;
     lastError = null;
     reconciler.reported(report);
     reconciler.eventsSent();
     eventCursor = events.cursor();
-    long version = answer.get("desiredVersion") instanceof Number number ? number.longValue() : desiredVersion;
-    if (answer.get("changes") instanceof List<?> changes && running) {
-      List<Map<String, Object>> desired = new ArrayList<>();
-      for (Object change : changes) {
-        if (change instanceof Map<?, ?> map) {
-          desired.add((Map<String, Object>) map);
-        }
-      }
+    long version = answer.desiredVersion();
+    if (answer instanceof SyncAnswer.Changes desired && running) {
       reconcileKeepingAlive(desired, version);
       desiredVersion = version;
       return 0;
@@ -278,11 +263,11 @@ public final class FleetLink {
 
   /** Before a patch, which may wait for its safe point: the controller shows "waiting" meanwhile. */
   private void reportWaiting(String changeId) {
-    Map<String, Object> report = reconciler.report();
+    Map<String, ChangeReport> report = reconciler.report();
     try {
-      Map<String, Object> body = syncBody(report, Map.of(), List.of(), 0);
-      client.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
-      rememberReport(body);
+      SyncBody body = syncBody(report, Map.of(), List.of(), 0, 0);
+      client.post(FleetApi.SYNC, body.toJson(), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+      lastReportBody = body.keepAlive();
       reconciler.reported(report);
     } catch (IOException | RuntimeException e) {
       // The next regular sync reports the outcome; "waiting" was only a courtesy.
@@ -296,22 +281,14 @@ public final class FleetLink {
    * controller would then drop a process that is only busy (seen in ServiceTest at load 30).
    * The keep-alive repeats the last report, so it tells the controller nothing new or false.
    */
-  private void reconcileKeepingAlive(List<Map<String, Object>> desired, long version) {
+  private void reconcileKeepingAlive(SyncAnswer.Changes desired, long version) {
     KeepAlive keepAlive = new KeepAlive();
     keepAlive.start();
     try {
-      reconciler.reconcile(desired, version, this::reportWaiting, () -> running);
+      reconciler.reconcile(desired.changes(), version, this::reportWaiting, () -> running);
     } finally {
       keepAlive.finish();
     }
-  }
-
-  private void rememberReport(Map<String, Object> body) {
-    Map<String, Object> copy = new LinkedHashMap<>(body);
-    copy.put("events", List.of());
-    copy.put("waitMillis", 0);
-    copy.remove("eventsDropped");
-    lastReportBody = copy;
   }
 
   /** Repeats the last report every half heartbeat until {@link #finish}; its own client, so a stop breaks it too. */
@@ -335,12 +312,12 @@ public final class FleetLink {
             return;
           }
         }
-        Map<String, Object> body = lastReportBody;
+        SyncBody body = lastReportBody;
         if (done || !running || body == null || process == null) {
           continue;
         }
         try {
-          keepAliveClient.post(FleetApi.SYNC, body, CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+          keepAliveClient.post(FleetApi.SYNC, body.toJson(), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
         } catch (IOException | RuntimeException e) {
           log.log(System.Logger.Level.DEBUG, "keep-alive sync failed (the next regular sync tries again): " + e);
         }
@@ -361,16 +338,9 @@ public final class FleetLink {
     }
   }
 
-  private Map<String, Object> syncBody(Map<String, Object> report, Map<String, Object> metrics, List<Map<String, Object>> events,
-      long waitMillis) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("process", process);
-    body.put("desiredVersion", desiredVersion);
-    body.put("waitMillis", waitMillis);
-    body.put("changes", report);
-    body.put("metrics", metrics);
-    body.put("events", events);
-    return body;
+  private SyncBody syncBody(Map<String, ChangeReport> report, Map<String, Object> metrics, List<Map<String, Object>> events,
+      long waitMillis, long eventsDropped) {
+    return new SyncBody(FleetApi.PROTOCOL_VERSION, process, desiredVersion, waitMillis, report, metrics, events, eventsDropped);
   }
 
   private EventBatch events() {
@@ -403,9 +373,7 @@ public final class FleetLink {
           if (tagged.size() == maxEvents) {
             return new EventBatch(tagged, cursor, true, dropped);
           }
-          Map<String, Object> copy = new LinkedHashMap<>();
-          copy.put("change", fleetId);
-          copy.putAll(event);
+          Map<String, Object> copy = JsonObject.create().put("change", fleetId).putAll(event).toMap();
           // The comma between events, and the event as the body will carry it.
           long size = 1 + Json.write(copy).getBytes(StandardCharsets.UTF_8).length;
           if (size > maxBytes) {

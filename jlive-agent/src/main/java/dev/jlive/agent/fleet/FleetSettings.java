@@ -32,7 +32,7 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
   public static final Set<String> KEYS = Set.of("controller", "service", "labels", "controllerTokenFile");
 
   public FleetSettings {
-    labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels)); // the order the user gave, for childOptions
   }
 
   /**
@@ -125,7 +125,7 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
   }
 
   static Map<String, String> labels(String text) {
-    Map<String, String> labels = new LinkedHashMap<>();
+    Map<String, String> labels = new LinkedHashMap<>(); // an option's value, parsed in the order written
     if (text == null) {
       return labels;
     }

@@ -1,5 +1,7 @@
 package dev.jlive.agent.fleet;
 
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.change.ChangeKind;
 import java.util.List;
 import java.util.Map;
 
@@ -13,9 +15,9 @@ interface FleetTarget {
    * as its body would.
    *
    * @return the local id (the ledger's)
-   * @throws dev.jlive.protocol.JLiveException when the engine refuses it
+   * @throws JLiveException when the engine refuses it
    */
-  String apply(String kind, Map<String, Object> spec, String author);
+  String apply(ChangeKind kind, Map<String, Object> spec, String author);
 
   /** Takes a local change back through the ledger (probe removed, patch reverted at its safe point). */
   void revert(String localId, String why);

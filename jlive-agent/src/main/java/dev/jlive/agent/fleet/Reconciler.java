@@ -1,12 +1,18 @@
 package dev.jlive.agent.fleet;
 
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.ProcessState;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.DesiredChange;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -22,17 +28,18 @@ import java.util.function.Consumer;
  */
 final class Reconciler {
   /** Local id and kind of a fleet change applied here. */
-  record Applied(String localId, String kind) {}
+  record Applied(String localId, ChangeKind kind) {}
 
   private final FleetTarget target;
   private final System.Logger log;
+  /** In the order applied: reverts go newest first. */
   private final Map<String, Applied> applied = Collections.synchronizedMap(new LinkedHashMap<>());
   /** Fleet change id -> the desired version at which it failed. */
   private final Map<String, Long> failedAt = new HashMap<>();
-  /** What to report per change: state, message, localId. */
-  private final Map<String, Map<String, Object>> states = new LinkedHashMap<>();
-  /** Reverts are reported until a sync carried them; then the controller knows. */
-  private final Map<String, Map<String, Object>> reverted = new LinkedHashMap<>();
+  /** What to report per change, in the order the changes came. */
+  private final Map<String, ChangeReport> states = new LinkedHashMap<>();
+  /** Reverts are reported until a sync carried them; then the controller knows. Reported first, in the order they happened. */
+  private final Map<String, ChangeReport> reverted = new LinkedHashMap<>();
   /** Local ids of changes reverted since the last sync, so their last events are still tagged. */
   private final Map<String, String> recentlyReverted = new HashMap<>();
 
@@ -44,20 +51,17 @@ final class Reconciler {
   /**
    * Brings the applied changes in line with {@code desired}.
    *
-   * @param desired the controller's changes: {@code id}, {@code kind}, {@code spec}, {@code author}
+   * @param desired the controller's changes, in its order
    * @param version the desired version they belong to
    * @param beforePatch told the fleet id of a patch about to be applied (it may wait for a safe
    *     point), after its state became {@code waiting}; the link reports that at once
    * @param stillRunning false once the agent stops: nothing more is applied
    */
-  @SuppressWarnings("unchecked")
-  void reconcile(List<Map<String, Object>> desired, long version, Consumer<String> beforePatch,
-      java.util.function.BooleanSupplier stillRunning) {
-    Map<String, Map<String, Object>> wanted = new LinkedHashMap<>();
-    for (Map<String, Object> change : desired) {
-      if (change.get("id") != null) {
-        wanted.put(String.valueOf(change.get("id")), change);
-      }
+  void reconcile(List<DesiredChange> desired, long version, Consumer<String> beforePatch, BooleanSupplier stillRunning) {
+    // By id, in the controller's order: the order changes are applied in.
+    Map<String, DesiredChange> wanted = new LinkedHashMap<>();
+    for (DesiredChange change : desired) {
+      wanted.put(change.id(), change);
     }
     List<String> appliedIds;
     synchronized (applied) {
@@ -71,34 +75,28 @@ final class Reconciler {
     }
     failedAt.keySet().retainAll(wanted.keySet());
     states.keySet().removeIf(id -> !wanted.containsKey(id) && !applied.containsKey(id));
-    for (Map.Entry<String, Map<String, Object>> change : wanted.entrySet()) {
-      String id = change.getKey();
+    for (DesiredChange change : wanted.values()) {
+      String id = change.id();
       Long failedVersion = failedAt.get(id);
       if (applied.containsKey(id) || (failedVersion != null && failedVersion == version) || !stillRunning.getAsBoolean()) {
         continue;
       }
-      Map<String, Object> body = change.getValue();
-      String kind = String.valueOf(body.get("kind"));
-      Object spec = body.get("spec");
-      String author = (body.get("author") == null ? "unknown" : String.valueOf(body.get("author"))) + " via controller";
+      ChangeKind kind = change.kind();
+      String author = (change.author() == null ? "unknown" : change.author()) + " via controller";
       reverted.remove(id);
-      if (kind.equals("patch")) {
-        states.put(id, state("waiting", null, null));
+      if (kind == ChangeKind.PATCH) {
+        states.put(id, ChangeReport.of(ProcessState.WAITING));
         beforePatch.accept(id);
       }
       try {
-        if (!(spec instanceof Map)) {
-          throw new JLiveException(dev.jlive.protocol.ErrorCode.BAD_REQUEST, "change " + id + " has no spec object",
-              "the controller sends the body of POST /v1/probes or /v1/patches as \"spec\"");
-        }
-        String localId = target.apply(kind, (Map<String, Object>) spec, author);
+        String localId = target.apply(kind, change.spec(), author);
         applied.put(id, new Applied(localId, kind));
         failedAt.remove(id);
-        states.put(id, state("applied", null, localId));
+        states.put(id, new ChangeReport(ProcessState.APPLIED, null, localId));
         log.log(System.Logger.Level.INFO, "fleet change {0} applied as {1} ({2}, {3})", id, localId, kind, author);
       } catch (RuntimeException e) {
         failedAt.put(id, version);
-        states.put(id, state("failed", message(e), null));
+        states.put(id, new ChangeReport(ProcessState.FAILED, message(e), null));
         log.log(System.Logger.Level.WARNING, "fleet change " + id + " (" + kind + ") failed: " + message(e));
       }
     }
@@ -111,7 +109,7 @@ final class Reconciler {
     } catch (RuntimeException e) {
       if (target.notLive(change.localId()) == null) {
         // Still live here: report it and try again with the next desired version.
-        states.put(id, state("failed", "could not revert: " + message(e), change.localId()));
+        states.put(id, new ChangeReport(ProcessState.FAILED, "could not revert: " + message(e), change.localId()));
         log.log(System.Logger.Level.WARNING, "fleet change " + id + " (" + change.localId() + ") could not be reverted: " + message(e));
         return;
       }
@@ -120,7 +118,7 @@ final class Reconciler {
     applied.remove(id);
     states.remove(id);
     failedAt.remove(id);
-    reverted.put(id, state("reverted", null, change.localId()));
+    reverted.put(id, new ChangeReport(ProcessState.REVERTED, null, change.localId()));
     recentlyReverted.put(change.localId(), id);
     log.log(System.Logger.Level.INFO, "fleet change {0} ({1}) reverted", id, change.localId());
   }
@@ -135,18 +133,19 @@ final class Reconciler {
    * The {@code changes} of the next sync: every change's state now. An applied change that is no
    * longer live here (removed by hand, or turned off by its budget) is reported failed, with why.
    */
-  Map<String, Object> report() {
-    Map<String, Object> report = new LinkedHashMap<>(reverted);
+  Map<String, ChangeReport> report() {
+    // Reverts first, then the live changes, each in the order it happened: the controller's listing shows them so.
+    Map<String, ChangeReport> report = new LinkedHashMap<>(reverted);
     states.forEach((id, state) -> {
       Applied change = applied.get(id);
-      String notLive = change == null || !"applied".equals(state.get("state")) ? null : target.notLive(change.localId());
-      report.put(id, notLive == null ? state : state("failed", notLive, change.localId()));
+      String notLive = change == null || state.state() != ProcessState.APPLIED ? null : target.notLive(change.localId());
+      report.put(id, notLive == null ? state : new ChangeReport(ProcessState.FAILED, notLive, change.localId()));
     });
     return report;
   }
 
   /** A sync carried {@code report}: its reverts need no more telling. */
-  void reported(Map<String, Object> report) {
+  void reported(Map<String, ChangeReport> report) {
     reverted.keySet().removeIf(report::containsKey);
   }
 
@@ -157,16 +156,16 @@ final class Reconciler {
 
   /** The {@code metrics} of the next sync: each applied probe's metrics entry, by fleet id. */
   Map<String, Object> metrics() {
-    Map<String, Object> metrics = new LinkedHashMap<>();
+    JsonObject metrics = JsonObject.create();
     for (Map.Entry<String, Applied> change : appliedSnapshot().entrySet()) {
-      if (change.getValue().kind().equals("probe")) {
+      if (change.getValue().kind() == ChangeKind.PROBE) {
         Map<String, Object> entry = target.metrics(change.getValue().localId());
         if (entry != null) {
           metrics.put(change.getKey(), entry);
         }
       }
     }
-    return metrics;
+    return metrics.toMap();
   }
 
   /** Local id -> fleet id of every fleet change, those reverted since the last sync included (their last events count). */
@@ -178,24 +177,12 @@ final class Reconciler {
 
   Map<String, Applied> appliedSnapshot() {
     synchronized (applied) {
-      return new LinkedHashMap<>(applied);
+      return new LinkedHashMap<>(applied); // an ordered copy, not a message: reverts go newest first
     }
   }
 
   int appliedCount() {
     return applied.size();
-  }
-
-  private static Map<String, Object> state(String state, String message, String localId) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("state", state);
-    if (message != null) {
-      json.put("message", message);
-    }
-    if (localId != null) {
-      json.put("localId", localId);
-    }
-    return json;
   }
 
   /** The error and what to do about it, as a user reading the controller's results needs it. */

@@ -3,6 +3,7 @@ package dev.jlive.agent.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.change.ChangeKind;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ class FleetEventPagingTest {
     }
     return new FleetTarget() {
       @Override
-      public String apply(String kind, Map<String, Object> spec, String author) {
+      public String apply(ChangeKind kind, Map<String, Object> spec, String author) {
         return "p1";
       }
 

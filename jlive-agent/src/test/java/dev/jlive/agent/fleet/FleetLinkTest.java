@@ -9,6 +9,7 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.change.ChangeKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -58,7 +59,7 @@ class FleetLinkTest {
 
     await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 3);
     Map<String, Object> status = link.status();
-    assertThat(status).containsEntry("connected", false).containsEntry("process", null).containsEntry("service", "shop");
+    assertThat(status).containsEntry("connected", false).doesNotContainKey("process").containsEntry("service", "shop");
     assertThat((String) status.get("lastError")).isEqualTo("missing or wrong controller token (give the controller's token)");
     long first = received.get(1).nanos() - received.get(0).nanos();
     long second = received.get(2).nanos() - received.get(1).nanos();
@@ -124,12 +125,48 @@ class FleetLinkTest {
     assertThat(received.get(received.size() - 1).body()).isEqualTo(Map.of("process", "p-7"));
   }
 
+  @Test
+  void theControllersNoteAndANewerControllersFieldsGoToTheAgentsLogOnce() throws Exception {
+    serve(body -> {
+      if (body.get("service") != null) {
+        assertThat(body).containsEntry("protocolVersion", (long) FleetApi.PROTOCOL_VERSION);
+        return Map.of("process", "p-3", "heartbeatMillis", 100, "protocolVersion", 3, "note", "this controller has roles",
+            "roles", List.of("admin"));
+      }
+      assertThat(body).containsEntry("protocolVersion", (long) FleetApi.PROTOCOL_VERSION);
+      return Map.of("desiredVersion", 0, "unchanged", true, "approvals", Map.of());
+    });
+    KeptLog log = new KeptLog();
+    link = new FleetLink(settings(), "t0ken", new EventTarget(0), log);
+    link.start();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> syncs().size() >= 3);
+    assertThat(log.lines).contains("WARNING the controller says: this controller has roles");
+    assertThat(log.lines.stream().filter(line -> line.contains("does not know"))).containsExactly(
+        "WARNING the registration answer has a field this version does not know, ignored: 'roles' (the peer is probably of a newer version)",
+        "WARNING the sync answer has a field this version does not know, ignored: 'approvals' (the peer is probably of a newer version)");
+  }
+
+  @Test
+  void anOlderControllerIsNamedInTheLog() throws Exception {
+    serve(body -> body.get("service") != null ? Map.of("process", "p-4", "heartbeatMillis", 100)
+        : Map.of("desiredVersion", 0, "unchanged", true));
+    KeptLog log = new KeptLog();
+    link = new FleetLink(settings(), "t0ken", new EventTarget(0), log);
+    link.start();
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> !syncs().isEmpty());
+    assertThat(log.lines).anySatisfy(line -> assertThat(line).startsWith("WARNING the controller speaks agent protocol 1 and this agent"));
+  }
+
   // ---- helpers ----
 
   private FleetLink link(FleetTarget target) {
-    FleetSettings settings = new FleetSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "shop",
-        Map.of("zone", "a"), null, "t0ken");
-    return new FleetLink(settings, "t0ken", target, NoLog.INSTANCE);
+    return new FleetLink(settings(), "t0ken", target, NoLog.INSTANCE);
+  }
+
+  private FleetSettings settings() {
+    return new FleetSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "shop", Map.of("zone", "a"), null, "t0ken");
   }
 
   private void serve(Function<Map<String, Object>, Object> answer) throws IOException {
@@ -184,7 +221,7 @@ class FleetLinkTest {
     }
 
     @Override
-    public String apply(String kind, Map<String, Object> spec, String author) {
+    public String apply(ChangeKind kind, Map<String, Object> spec, String author) {
       applied.add("p1");
       int fleet = 0;
       while (fleet < count) {

@@ -5,6 +5,14 @@ import dev.jlive.bench.DriverOptions;
 import dev.jlive.bench.ForkedJvm;
 import dev.jlive.bench.LoadAverage;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeAnswer;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.ChangeStatus;
+import dev.jlive.protocol.change.ProcessResult;
+import dev.jlive.protocol.change.ProcessState;
+import dev.jlive.protocol.fleet.Health;
+import dev.jlive.protocol.fleet.ProcessList;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,12 +23,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.BooleanSupplier;
@@ -205,15 +213,16 @@ public final class FleetScale {
     for (int r = 1; r <= rounds; r++) {
       awaitQuiet(agentsQuiet, previous, agents);
       String selector = options.string("real", null) != null ? REAL_SELECTOR : "com.acme.Round" + r + "#handle";
-      Map<String, Object> change = Map.of("kind", "probe", "spec", Map.of("selector", selector, "kind", "count"));
+      Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PROBE).put("spec", Map.of("selector", selector, "kind", "count"))
+          .toMap();
       long t0 = System.nanoTime();
-      Map<String, Object> added = api.ok(api.post(FleetApi.changes(service), change), "POST changes");
+      ChangeAnswer added = ChangeAnswer.fromWire(api.ok(api.post(FleetApi.changes(service), change), "POST changes"));
       double postMillis = (System.nanoTime() - t0) / 1e6;
-      String id = String.valueOf(((Map<?, ?>) added.get("change")).get("id"));
-      if (!Boolean.TRUE.equals(added.get("created"))) {
-        throw new IOException("round " + r + ": the change was not created (deduplicated?): " + added);
+      String id = added.change().id();
+      if (!Boolean.TRUE.equals(added.created())) {
+        throw new IOException("round " + r + ": the change was not created (deduplicated?): " + added.toJson());
       }
-      Watch applied = watch(id, "applied", t0);
+      Watch applied = watch(id, ProcessState.APPLIED, t0);
       // The controller writes a report before it answers the sync that carried it: the last answers may still be on their way.
       long ackDeadline = System.nanoTime() + 10_000_000_000L;
       while (agents != null && agents.acknowledged(id) < expected && System.nanoTime() < ackDeadline) {
@@ -226,7 +235,7 @@ public final class FleetScale {
       if (revert) {
         long t1 = System.nanoTime();
         api.ok(api.delete(FleetApi.change(service, id)), "DELETE change");
-        Watch reverted = watch(id, "reverted", t1);
+        Watch reverted = watch(id, ProcessState.REVERTED, t1);
         revertMillis = reverted.allMillis;
         if (reverted.miss != null) {
           miss = (miss == null ? "" : miss + "; ") + "revert: " + reverted.miss;
@@ -250,31 +259,32 @@ public final class FleetScale {
   /** What polling a change's status saw: when every process reached the state, and when each one did. */
   private record Watch(double allMillis, double[] seenMillis, int reads, double readMedianMillis, String miss) {}
 
-  private Watch watch(String id, String state, long t0) throws IOException, InterruptedException {
+  private Watch watch(String id, ProcessState state, long t0) throws IOException, InterruptedException {
+    // When each process was first seen in the state, in the order seen: the deliveries' spread.
     Map<String, Double> seen = new LinkedHashMap<>();
     List<Double> reads = new ArrayList<>();
     long deadline = t0 + ROUND_LIMIT.toNanos();
-    Map<String, Integer> states = Map.of();
+    Map<ProcessState, Integer> states = Map.of();
     while (System.nanoTime() < deadline) {
       long before = System.nanoTime();
-      Map<String, Object> status = api.ok(api.get(FleetApi.change(service, id)), "GET change");
+      Map<String, Object> answer = api.ok(api.get(FleetApi.change(service, id)), "GET change");
       long after = System.nanoTime();
       reads.add((after - before) / 1e6);
-      states = new TreeMap<>();
+      ChangeStatus status = ChangeStatus.fromWire(answer);
+      states = new EnumMap<>(ProcessState.class);
       int reached = 0;
-      for (Object row : (List<?>) status.get("results")) {
-        Map<?, ?> result = (Map<?, ?>) row;
-        String now = String.valueOf(result.get("state"));
-        states.merge(now, 1, Integer::sum);
-        if (now.equals(state)) {
+      for (ProcessResult result : status.results()) {
+        states.merge(result.state(), 1, Integer::sum);
+        if (result.state() == state) {
           reached++;
-          seen.putIfAbsent(String.valueOf(result.get("process")), (after - t0) / 1e6);
+          seen.putIfAbsent(result.process(), (after - t0) / 1e6);
         }
       }
-      if (reached < expected && states.getOrDefault("failed", 0) > 0 && reached + states.get("failed") >= expected) {
+      int failed = states.getOrDefault(ProcessState.FAILED, 0);
+      if (reached < expected && failed > 0 && reached + failed >= expected) {
         return new Watch(Double.NaN, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
             percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
-            "failed on " + states.get("failed") + " processes: " + status.get("results"));
+            "failed on " + failed + " processes: " + answer.get("results"));
       }
       if (reached >= expected) {
         return new Watch((after - t0) / 1e6, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
@@ -287,7 +297,7 @@ public final class FleetScale {
     }
     return new Watch(Double.NaN, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
         percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
-        "not every process " + state + " within " + ROUND_LIMIT.toSeconds() + " s: " + states);
+        "not every process " + JsonObject.wireName(state) + " within " + ROUND_LIMIT.toSeconds() + " s: " + states);
   }
 
   private double[] delivery(String id, long t0) {
@@ -341,11 +351,11 @@ public final class FleetScale {
 
   private int processCount() throws IOException, InterruptedException {
     UserApi.Answer answer = api.get(FleetApi.processes(service));
-    return answer.status() == 200 ? ((List<?>) answer.body().get("processes")).size() : 0;
+    return answer.status() == 200 ? ProcessList.fromWire(answer.body()).processes().size() : 0;
   }
 
   private int waitingPolls() throws IOException, InterruptedException {
-    return ((Number) api.ok(api.get(FleetApi.HEALTH), "health").get("waitingPolls")).intValue();
+    return Health.fromWire(api.ok(api.get(FleetApi.HEALTH), "health")).waitingPolls();
   }
 
   // ---- cost ----

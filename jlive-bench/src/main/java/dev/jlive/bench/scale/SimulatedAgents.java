@@ -2,7 +2,17 @@ package dev.jlive.bench.scale;
 
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.JsonWritable;
+import dev.jlive.protocol.change.ProcessState;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.DeregisterBody;
+import dev.jlive.protocol.fleet.DesiredChange;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
+import dev.jlive.protocol.fleet.SyncAnswer;
+import dev.jlive.protocol.fleet.SyncBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,8 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many agents in one JVM, speaking the controller's real agent protocol ({@link FleetApi}) over
- * HTTP, with no JVM to change: register, then long-poll {@code /v1/agents/sync}; a change it has
+ * Many agents in one JVM, speaking the controller's real agent protocol ({@link FleetApi}, with
+ * the protocol's own records) over HTTP, with no JVM to change: register, then long-poll {@code /v1/agents/sync}; a change it has
  * not seen is "applied" at once and reported with an immediate sync ({@code waitMillis} 0), then it
  * goes back to long polling; a change that leaves the desired state is reported {@code reverted}
  * once, as the real agent does; {@code UNKNOWN_PROCESS} makes it register again.
@@ -202,7 +212,7 @@ public final class SimulatedAgents implements AutoCloseable {
     for (Agent agent : agents) {
       String id = agent.process;
       if (id != null) {
-        gone.add(send(FleetApi.DEREGISTER, Map.of("process", id), Duration.ofSeconds(5)).exceptionally(e -> null));
+        gone.add(send(FleetApi.DEREGISTER, new DeregisterBody(id), Duration.ofSeconds(5)).exceptionally(e -> null));
       }
     }
     try {
@@ -215,12 +225,12 @@ public final class SimulatedAgents implements AutoCloseable {
     callbacks.shutdownNow();
   }
 
-  private CompletableFuture<HttpResponse<String>> send(String path, Map<String, Object> body, Duration timeout) {
+  private CompletableFuture<HttpResponse<String>> send(String path, JsonWritable body, Duration timeout) {
     HttpRequest request = HttpRequest.newBuilder(controller.resolve(path))
         .timeout(timeout)
         .header(Api.AUTHORIZATION, Api.BEARER + token)
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body.toJson())))
         .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
@@ -271,14 +281,8 @@ public final class SimulatedAgents implements AutoCloseable {
         registering.release();
         return;
       }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("service", service);
-      body.put("host", "sim-" + index);
-      body.put("pid", pid);
-      body.put("javaVersion", System.getProperty("java.version"));
-      body.put("agentVersion", "simulated");
-      body.put("labels", labels);
-      body.put("instance", instance);
+      RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, service, "sim-" + index, pid, System.getProperty("java.version"),
+          "simulated", labels, instance);
       registrations.incrementAndGet();
       send(FleetApi.REGISTER, body, Duration.ofSeconds(60)).whenComplete((response, failure) -> {
         registering.release();
@@ -291,15 +295,20 @@ public final class SimulatedAgents implements AutoCloseable {
           retryLater(this::registerAgain);
           return;
         }
-        Map<String, Object> answer = Json.parseObject(response.body());
-        if (answer.get("heartbeatMillis") instanceof Number beat) {
-          heartbeatMillis = beat.longValue();
+        RegisterAnswer answer;
+        try {
+          answer = RegisterAnswer.fromWire(Json.parseObject(response.body()));
+        } catch (JLiveException | IllegalArgumentException unreadable) {
+          count("register answer unreadable: " + unreadable.getMessage());
+          retryLater(this::registerAgain);
+          return;
         }
+        heartbeatMillis = answer.heartbeatMillis();
         synchronized (this) {
           desiredVersion = -1;
           backoff = MIN_BACKOFF_MILLIS;
         }
-        process = String.valueOf(answer.get("process"));
+        process = answer.process();
         registered.incrementAndGet();
         sync(0);
       });
@@ -318,24 +327,19 @@ public final class SimulatedAgents implements AutoCloseable {
       if (!running) {
         return;
       }
-      Map<String, Object> report = new LinkedHashMap<>();
+      // Reverts first, then what is applied, as the real agent reports them.
+      Map<String, ChangeReport> report = new LinkedHashMap<>();
       long known;
       synchronized (this) {
         for (String id : revertedUntold) {
-          report.put(id, Map.of("state", "reverted"));
+          report.put(id, ChangeReport.of(ProcessState.REVERTED));
         }
         for (String id : applied) {
-          report.put(id, Map.of("state", "applied"));
+          report.put(id, ChangeReport.of(ProcessState.APPLIED));
         }
         known = desiredVersion;
       }
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("process", process);
-      body.put("desiredVersion", known);
-      body.put("waitMillis", waitMillis);
-      body.put("changes", report);
-      body.put("metrics", Map.of());
-      body.put("events", List.of());
+      SyncBody body = new SyncBody(FleetApi.PROTOCOL_VERSION, process, known, waitMillis, report, Map.of(), List.of(), 0);
       syncs.incrementAndGet();
       boolean poll = waitMillis > 0;
       if (poll) {
@@ -366,8 +370,15 @@ public final class SimulatedAgents implements AutoCloseable {
           }
           return;
         }
-        Map<String, Object> answer = Json.parseObject(response.body());
-        if (poll && Boolean.TRUE.equals(answer.get("unchanged"))) {
+        SyncAnswer answer;
+        try {
+          answer = SyncAnswer.fromWire(Json.parseObject(response.body()));
+        } catch (JLiveException | IllegalArgumentException unreadable) {
+          count("sync answer unreadable: " + unreadable.getMessage());
+          retryLater(() -> sync(0));
+          return;
+        }
+        if (poll && answer instanceof SyncAnswer.Unchanged) {
           synchronized (overhangMicros) {
             if (overhangMicros.size() < 1_000_000) {
               overhangMicros.add((now - sent) / 1000 - waitMillis * 1000);
@@ -379,7 +390,7 @@ public final class SimulatedAgents implements AutoCloseable {
     }
 
     /** The answer to a sync that carried {@code report}: reconcile at once, then poll again. */
-    void handle(Map<String, Object> answer, Map<String, Object> report, long now) {
+    void handle(SyncAnswer answer, Map<String, ChangeReport> report, long now) {
       boolean changed = false;
       synchronized (this) {
         backoff = MIN_BACKOFF_MILLIS;
@@ -389,11 +400,10 @@ public final class SimulatedAgents implements AutoCloseable {
             acknowledgedNanos.put(id, now);
           }
         }
-        long version = answer.get("desiredVersion") instanceof Number number ? number.longValue() : desiredVersion;
-        if (answer.get("changes") instanceof List<?> changes) {
+        if (answer instanceof SyncAnswer.Changes changes) {
           Set<String> desired = new LinkedHashSet<>();
-          for (Object change : changes) {
-            desired.add(String.valueOf(((Map<?, ?>) change).get("id")));
+          for (DesiredChange change : changes.changes()) {
+            desired.add(change.id());
           }
           for (String id : desired) {
             if (applied.add(id)) {
@@ -409,7 +419,7 @@ public final class SimulatedAgents implements AutoCloseable {
             }
           }
         }
-        desiredVersion = version;
+        desiredVersion = answer.desiredVersion();
       }
       sync(changed ? 0 : heartbeatMillis);
     }

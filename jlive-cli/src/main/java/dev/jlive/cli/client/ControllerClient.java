@@ -3,17 +3,24 @@ package dev.jlive.cli.client;
 import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.change.ChangeAnswer;
+import dev.jlive.protocol.change.ChangeStatus;
+import dev.jlive.protocol.fleet.ProcessList;
+import dev.jlive.protocol.fleet.ServiceList;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Talks JSON to the jlive controller (see {@link FleetApi}) and turns every failure into a
  * {@link CliException}: unreachable (6), token refused (7), an error answer (8, with the
- * controller's own code, message and hint).
+ * controller's own code, message and hint). The typed calls read the answers with the wire
+ * records the controller writes them with; fields of a newer controller are ignored.
  */
 public final class ControllerClient {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -43,6 +50,38 @@ public final class ControllerClient {
 
   public Map<String, Object> delete(String path) {
     return send(http.delete(endpoint.base() + path, Map.of()));
+  }
+
+  public ServiceList services() {
+    return read(FleetApi.SERVICES, get(FleetApi.SERVICES, Map.of()), ServiceList::fromWire);
+  }
+
+  public ProcessList processes(String service) {
+    return read(FleetApi.processes(service), get(FleetApi.processes(service), Map.of()), ProcessList::fromWire);
+  }
+
+  /** Posts a change ({@code {"kind", "spec", "where"}}) to a service. */
+  public ChangeAnswer addChange(String service, Map<String, Object> change) {
+    return read(FleetApi.changes(service), post(FleetApi.changes(service), change), ChangeAnswer::fromWire);
+  }
+
+  public ChangeAnswer revertChange(String service, String id) {
+    String path = FleetApi.change(service, segment(id));
+    return read(path, delete(path), ChangeAnswer::fromWire);
+  }
+
+  public ChangeStatus changeStatus(String service, String id) {
+    String path = FleetApi.change(service, segment(id));
+    return read(path, get(path, Map.of()), ChangeStatus::fromWire);
+  }
+
+  private <T> T read(String path, Map<String, Object> answer, Function<Map<String, Object>, T> reader) {
+    try {
+      return reader.apply(answer);
+    } catch (JLiveException e) {
+      throw new CliException(ExitCode.AGENT_ERROR, "INTERNAL_ERROR", endpoint.describe() + " answered " + path
+          + " with something this CLI cannot read: " + e.getMessage(), "is the controller of the same jlive version as this CLI?");
+    }
   }
 
   /** A path segment made safe for a URL (service names and label keys are already; change ids may not be). */

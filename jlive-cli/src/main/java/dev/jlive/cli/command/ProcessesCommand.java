@@ -3,6 +3,11 @@ package dev.jlive.cli.command;
 import dev.jlive.cli.client.ServiceOptions;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.ProcessInfo;
+import dev.jlive.protocol.fleet.ProcessList;
+import dev.jlive.protocol.fleet.ProcessRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -18,21 +23,21 @@ public final class ProcessesCommand extends ControllerClientCommand {
   String service;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() {
     String name = ServiceOptions.validName("service", service);
-    Map<String, Object> answer = controller().get(FleetApi.processes(name), Map.of());
+    ProcessList answer = controller().processes(name);
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(answer);
+      printer.json(answer.toJson());
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
     Instant now = Instant.now();
-    for (Map<String, Object> process : (List<Map<String, Object>>) answer.getOrDefault("processes", List.of())) {
-      rows.add(List.of(Rollout.text(process.get("id")), Rollout.text(process.get("host")), Rollout.text(process.get("pid")),
-          Rollout.text(process.get("javaVersion")), Rollout.text(process.get("agentVersion")), Rollout.labels(process.get("labels")),
-          lastSeen(process.get("lastSeen"), now), changeStates(process.get("changes"))));
+    for (ProcessRow row : answer.processes()) {
+      ProcessInfo process = row.process();
+      rows.add(List.of(process.id(), Rollout.text(process.host()), process.pid() > 0 ? Long.toString(process.pid()) : "",
+          Rollout.text(process.javaVersion()), agent(process), Rollout.labels(process.labels()), lastSeen(row.lastSeen(), now),
+          changeStates(row.changes())));
     }
     if (rows.isEmpty()) {
       printer.line("no live processes in service " + name);
@@ -42,19 +47,22 @@ public final class ProcessesCommand extends ControllerClientCommand {
     return 0;
   }
 
-  /** When the process last heartbeated, as "3s ago": from epoch milliseconds or an ISO-8601 instant. */
-  static String lastSeen(Object value, Instant now) {
-    Instant seen;
-    if (value instanceof Number millis) {
-      seen = Instant.ofEpochMilli(millis.longValue());
-    } else if (value != null) {
-      try {
-        seen = Instant.parse(String.valueOf(value));
-      } catch (DateTimeParseException e) {
-        return String.valueOf(value);
-      }
-    } else {
+  /** The agent's version, and its protocol when older than this CLI's: such an agent lacks what came since. */
+  static String agent(ProcessInfo process) {
+    String version = Rollout.text(process.agentVersion());
+    return process.protocolVersion() < FleetApi.PROTOCOL_VERSION ? version + " (protocol " + process.protocolVersion() + ")" : version;
+  }
+
+  /** When the process last heartbeated, as "3s ago", from an ISO-8601 instant. */
+  static String lastSeen(String value, Instant now) {
+    if (value == null) {
       return "";
+    }
+    Instant seen;
+    try {
+      seen = Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      return value;
     }
     Duration ago = Duration.between(seen, now);
     if (ago.isNegative()) {
@@ -64,21 +72,10 @@ public final class ProcessesCommand extends ControllerClientCommand {
     return seconds < 120 ? seconds + "s ago" : seconds < 7200 ? ago.toMinutes() + "m ago" : ago.toHours() + "h ago";
   }
 
-  /**
-   * The state of each change in a process as {@code c1=applied c2=failed}: from a map of change id
-   * to its state (or to {"state", ...}), or from a list of {"change"|"id", "state"}.
-   */
-  static String changeStates(Object changes) {
+  /** The state of each change in a process as {@code c1=applied c2=failed}. */
+  static String changeStates(Map<String, ChangeReport> changes) {
     List<String> states = new ArrayList<>();
-    if (changes instanceof Map<?, ?> byId) {
-      byId.forEach((id, state) -> states.add(id + "=" + (state instanceof Map<?, ?> report ? report.get("state") : state)));
-    } else if (changes instanceof List<?> list) {
-      for (Object item : list) {
-        if (item instanceof Map<?, ?> report) {
-          states.add((report.get("change") != null ? report.get("change") : report.get("id")) + "=" + report.get("state"));
-        }
-      }
-    }
+    changes.forEach((id, report) -> states.add(id + "=" + JsonObject.wireName(report.state())));
     return String.join(" ", states);
   }
 }

@@ -1,9 +1,16 @@
 package dev.jlive.cli.command;
 
+import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.client.ControllerClient;
 import dev.jlive.cli.output.Printer;
-import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.Change;
+import dev.jlive.protocol.change.ChangeAnswer;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.ChangeStatus;
+import dev.jlive.protocol.change.ProcessResult;
+import dev.jlive.protocol.change.ProcessState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,14 +31,14 @@ final class Rollout {
 
   /** What the command wants every process to reach. */
   enum Goal {
-    APPLY("applied", Set.of("applied", "failed", "reverted", "unreachable")),
+    APPLY(ProcessState.APPLIED, Set.of(ProcessState.APPLIED, ProcessState.FAILED, ProcessState.REVERTED, ProcessState.UNREACHABLE)),
     /** While a revert goes out, a process still "applied" has not reported it yet. */
-    REVERT("reverted", Set.of("reverted", "failed", "unreachable"));
+    REVERT(ProcessState.REVERTED, Set.of(ProcessState.REVERTED, ProcessState.FAILED, ProcessState.UNREACHABLE));
 
-    final String wanted;
-    final Set<String> finalStates;
+    final ProcessState wanted;
+    final Set<ProcessState> finalStates;
 
-    Goal(String wanted, Set<String> finalStates) {
+    Goal(ProcessState wanted, Set<ProcessState> finalStates) {
       this.wanted = wanted;
       this.finalStates = finalStates;
     }
@@ -44,14 +51,13 @@ final class Rollout {
 
   /** Sends a new change (probe or patch) to a service, waits for its processes and reports. */
   static int send(ControllerClient client, String service, Map<String, Object> change, Duration timeout, Printer printer) {
-    Map<String, Object> answer = client.post(FleetApi.changes(service), change);
-    Map<String, Object> sent = changeOf(answer);
-    String id = String.valueOf(sent.get("id"));
+    ChangeAnswer answer = client.addChange(service, change);
+    Change sent = answer.change();
     if (!printer.isJson()) {
-      if (Boolean.FALSE.equals(answer.get("created"))) {
-        printer.line("change " + id + " was already active on service " + service + " (sent twice, applied once): " + describe(sent));
+      if (Boolean.FALSE.equals(answer.created())) {
+        printer.line("change " + sent.id() + " was already active on service " + service + " (sent twice, applied once): " + describe(sent));
       } else {
-        printer.line("change " + id + " sent to service " + service + ": " + describe(sent));
+        printer.line("change " + sent.id() + " sent to service " + service + ": " + describe(sent));
       }
     }
     return await(client, service, answer, Goal.APPLY, timeout, printer);
@@ -59,21 +65,15 @@ final class Rollout {
 
   /** Takes a change back on every process of a service, waits for them and reports. */
   static int revert(ControllerClient client, String service, String id, Duration timeout, Printer printer) {
-    Map<String, Object> answer = client.delete(FleetApi.change(service, ControllerClient.segment(id)));
-    Map<String, Object> change = changeOf(answer);
+    ChangeAnswer answer = client.revertChange(service, id);
     if (!printer.isJson()) {
-      printer.line("reverting change " + change.get("id") + " on service " + service + ": " + describe(change));
+      printer.line("reverting change " + answer.change().id() + " on service " + service + ": " + describe(answer.change()));
     }
     return await(client, service, answer, Goal.REVERT, timeout, printer);
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> changeOf(Map<String, Object> answer) {
-    if (answer.get("change") instanceof Map<?, ?> change && change.get("id") != null) {
-      return (Map<String, Object>) change;
-    }
-    throw new dev.jlive.cli.CliException(ExitCode.AGENT_ERROR, "INTERNAL_ERROR", "the controller answered without a change id: "
-        + dev.jlive.protocol.Json.write(answer), "is the controller of the same jlive version as this CLI?");
+  static String describe(Change change) {
+    return describe(change.toJson());
   }
 
   /** A change in a few words: what it does, and where if it is limited by labels. */
@@ -84,12 +84,12 @@ final class Rollout {
     }
     Map<String, Object> spec = change.get("spec") instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     StringBuilder text = new StringBuilder();
-    if ("probe".equals(change.get("kind"))) {
+    if (JsonObject.wireName(ChangeKind.PROBE).equals(change.get("kind"))) {
       text.append(spec.get("kind")).append(" probe on ").append(spec.get("selector"));
       if (spec.get("template") != null) {
         text.append(" '").append(spec.get("template")).append('\'');
       }
-    } else if ("patch".equals(change.get("kind"))) {
+    } else if (JsonObject.wireName(ChangeKind.PATCH).equals(change.get("kind"))) {
       text.append("patch of ");
       if (spec.get("method") != null) {
         text.append(spec.get("method"));
@@ -122,16 +122,17 @@ final class Rollout {
   }
 
   /** Judges the per-process results of a change against the goal, after waiting up to {@code timeout}. */
-  static Outcome judge(List<Map<String, Object>> results, Goal goal, Duration timeout) {
-    Map<String, Integer> byState = new LinkedHashMap<>();
-    for (String state : List.of(goal.wanted, "failed", "unreachable", "waiting", "pending", "applied", "reverted")) {
+  static Outcome judge(List<ProcessResult> results, Goal goal, Duration timeout) {
+    // A tally, not a message: ordered as the summary names the states, the wanted one first.
+    Map<ProcessState, Integer> byState = new LinkedHashMap<>();
+    for (ProcessState state : List.of(goal.wanted, ProcessState.FAILED, ProcessState.UNREACHABLE, ProcessState.WAITING, ProcessState.PENDING,
+        ProcessState.APPLIED, ProcessState.REVERTED)) {
       byState.put(state, 0);
     }
     boolean complete = true;
-    for (Map<String, Object> result : results) {
-      String state = String.valueOf(result.get("state"));
-      byState.merge(state, 1, Integer::sum);
-      complete &= goal.finalStates.contains(state);
+    for (ProcessResult result : results) {
+      byState.merge(result.state(), 1, Integer::sum);
+      complete &= goal.finalStates.contains(result.state());
     }
     int total = results.size();
     int reached = byState.get(goal.wanted);
@@ -140,7 +141,7 @@ final class Rollout {
           ? new Outcome(true, false, "no live process of the service matches the change; it applies to matching processes when they register")
           : new Outcome(true, true, "no live process had the change");
     }
-    StringBuilder summary = new StringBuilder(goal.wanted + " on " + reached + " of " + total + (total == 1 ? " process" : " processes"));
+    StringBuilder summary = new StringBuilder(JsonObject.wireName(goal.wanted) + " on " + reached + " of " + total + (total == 1 ? " process" : " processes"));
     byState.forEach((state, count) -> {
       if (count > 0 && !state.equals(goal.wanted)) {
         summary.append("; ").append(count).append(' ').append(describe(state, goal));
@@ -152,61 +153,46 @@ final class Rollout {
     return new Outcome(complete, reached == total, summary.toString());
   }
 
-  private static String describe(String state, Goal goal) {
-    switch (state) {
-      case "waiting":
-        return "still waiting for a safe point";
-      case "pending":
-        return "not reported yet";
-      case "applied":
-        return goal == Goal.REVERT ? "still applied" : "applied";
-      default:
-        return state;
-    }
+  private static String describe(ProcessState state, Goal goal) {
+    return switch (state) {
+      case WAITING -> "still waiting for a safe point";
+      case PENDING -> "not reported yet";
+      case APPLIED -> goal == Goal.REVERT ? "still applied" : "applied";
+      default -> JsonObject.wireName(state);
+    };
   }
 
   /**
    * Polls the change until every process is done or the time-out passes, prints the outcome and
    * returns the exit code. {@code sent} is the controller's answer to the POST or DELETE.
    */
-  @SuppressWarnings("unchecked")
-  static int await(ControllerClient client, String service, Map<String, Object> sent, Goal goal, Duration timeout, Printer printer) {
-    Map<String, Object> change = (Map<String, Object>) sent.get("change");
-    String id = String.valueOf(change.get("id"));
+  static int await(ControllerClient client, String service, ChangeAnswer sent, Goal goal, Duration timeout, Printer printer) {
+    String id = sent.change().id();
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean noted = false;
-    Map<String, Object> answer;
+    ChangeStatus status;
     Outcome outcome;
     while (true) {
-      answer = client.get(FleetApi.change(service, ControllerClient.segment(id)), Map.of());
-      outcome = judge(results(answer), goal, timeout);
+      status = client.changeStatus(service, id);
+      outcome = judge(status.results(), goal, timeout);
       long remaining = deadline - System.nanoTime();
       if (outcome.complete() || remaining <= 0) {
         break;
       }
       if (!noted && !printer.isJson()) {
-        printer.note("waiting up to " + Durations.format(timeout) + " for " + results(answer).size() + " process(es) to report ...");
+        printer.note("waiting up to " + Durations.format(timeout) + " for " + status.results().size() + " process(es) to report ...");
         noted = true;
       }
       sleep(Math.min(pollMillis, Duration.ofNanos(remaining).toMillis() + 1));
     }
     if (printer.isJson()) {
-      Map<String, Object> document = new LinkedHashMap<>();
-      document.put("change", answer.get("change") != null ? answer.get("change") : change);
-      if (sent.containsKey("created")) {
-        document.put("created", sent.get("created"));
-      }
-      document.put("results", results(answer));
-      document.put("wanted", goal.wanted);
-      document.put("complete", outcome.complete());
-      document.put("ok", outcome.ok());
-      document.put("summary", outcome.summary());
-      printer.json(document);
+      printer.json(JsonObject.create().put("change", status.change()).put("created", sent.created()).put("results", status.results())
+          .put("wanted", goal.wanted).put("complete", outcome.complete()).put("ok", outcome.ok()).put("summary", outcome.summary()).toMap());
     } else {
       List<List<String>> rows = new ArrayList<>();
-      for (Map<String, Object> result : results(answer)) {
-        rows.add(List.of(text(result.get("process")), text(result.get("host")), text(result.get("pid")),
-            text(result.get("state")), text(result.get("message"))));
+      for (ProcessResult result : status.results()) {
+        rows.add(List.of(result.process(), text(result.host()), result.pid() > 0 ? Long.toString(result.pid()) : "",
+            JsonObject.wireName(result.state()), text(result.message())));
       }
       if (!rows.isEmpty()) {
         printer.table(List.of("PROCESS", "HOST", "PID", "STATE", "MESSAGE"), rows);
@@ -214,12 +200,6 @@ final class Rollout {
       printer.line(outcome.summary());
     }
     return outcome.ok() ? ExitCode.OK : ExitCode.PARTIAL;
-  }
-
-  @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> results(Map<String, Object> answer) {
-    Object results = answer.get("results");
-    return results instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
   }
 
   static String text(Object value) {
@@ -231,7 +211,7 @@ final class Rollout {
       Thread.sleep(Math.max(1, millis));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new dev.jlive.cli.CliException(ExitCode.ERROR, "INTERRUPTED", "interrupted while waiting for the service's processes", "");
+      throw new CliException(ExitCode.ERROR, "INTERRUPTED", "interrupted while waiting for the service's processes", "");
     }
   }
 }

@@ -1,15 +1,13 @@
 package dev.jlive.cli.command;
 
-import dev.jlive.protocol.FleetApi;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "services", description = "The services the controller knows: live processes and active changes of each.")
 public final class ServicesCommand extends ControllerClientCommand {
   @Override
   public Integer call() {
-    printer().records(controller().get(FleetApi.SERVICES, Map.of()), "services", List.of("NAME", "PROCESSES", "ACTIVE CHANGES"),
+    printer().records(controller().services().toJson(), "services", List.of("NAME", "PROCESSES", "ACTIVE CHANGES"),
         List.of("name", "processes", "activeChanges"), "no services: no agent has registered with the controller yet");
     return 0;
   }

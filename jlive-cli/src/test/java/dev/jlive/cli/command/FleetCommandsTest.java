@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -71,7 +72,7 @@ class FleetCommandsTest {
 
   private static final String PROBE_CHANGE = """
       {"id": "c7", "kind": "probe", "spec": {"selector": "com.acme.Cart#add", "kind": "metrics"},
-       "where": {"zone": "eu"}, "author": "ann", "createdAt": "2026-11-25T10:00:00Z"}""";
+       "where": {"zone": "eu"}, "author": "ann", "createdAt": "2026-11-25T10:00:00Z", "state": "active"}""";
 
   private static String change(String change, String... results) {
     return "{\"change\": " + change + ", \"results\": [" + String.join(",", results) + "]}";
@@ -116,16 +117,18 @@ class FleetCommandsTest {
     controller.on("GET /v1/services/shop/processes", """
         {"processes": [
           {"id": "p1", "host": "web-1", "pid": 4242, "javaVersion": "17.0.15", "agentVersion": "0.1.0", "labels": {"zone": "eu", "canary": "true"},
-           "lastSeen": %d, "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
+           "protocolVersion": 2, "lastSeen": "%s", "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
           {"id": "p2", "host": "web-2", "pid": 77, "javaVersion": "21.0.2", "agentVersion": "0.1.0", "labels": {},
-           "lastSeen": %d, "changes": {}}]}""".formatted(now - 3_000, now - 600_000));
+           "lastSeen": "%s", "changes": {}}]}""".formatted(Instant.ofEpochMilli(now - 3_000), Instant.ofEpochMilli(now - 600_000)));
 
     Run run = jlive("processes", "shop");
 
     assertThat(run.exit()).isEqualTo(ExitCode.OK);
-    assertThat(run.lines().get(0)).startsWith("ID  HOST   PID   JAVA     AGENT  LABELS").endsWith("LAST SEEN  CHANGES");
-    assertThat(run.lines().get(1)).contains("web-1", "4242", "17.0.15", "zone=eu,canary=true", "c7=applied c8=failed").containsPattern("[345]s ago");
-    assertThat(run.lines().get(2)).contains("web-2", "77", "21.0.2", "10m ago");
+    assertThat(run.lines().get(0)).startsWith("ID  HOST   PID   JAVA     AGENT               LABELS").endsWith("LAST SEEN  CHANGES");
+    assertThat(run.lines().get(1)).contains("web-1", "4242", "17.0.15", "canary=true,zone=eu", "c7=applied c8=failed").containsPattern("[345]s ago")
+        .doesNotContain("protocol");
+    // An agent that sends no protocol version speaks protocol 1, and the listing says so.
+    assertThat(run.lines().get(2)).contains("web-2", "77", "21.0.2", "0.1.0 (protocol 1)", "10m ago");
   }
 
   @Test
@@ -324,7 +327,7 @@ class FleetCommandsTest {
   void patchSendsTheLocalPatchBodyAsTheSpec() throws IOException {
     Path source = Files.writeString(dir.resolve("Pricing.java"), "package com.acme; class Pricing {}");
     String patchChange = """
-        {"id": "c9", "kind": "patch", "spec": {"sources": [{"name": "Pricing.java", "code": "..."}]}, "where": {}}""";
+        {"id": "c9", "kind": "patch", "spec": {"sources": [{"name": "Pricing.java", "code": "..."}]}, "where": {}, "state": "active"}""";
     controller.on("POST /v1/services/shop/changes", "{\"change\": " + patchChange + ", \"created\": true}");
     controller.on("GET /v1/services/shop/changes/c9", change(patchChange,
         result("p1", "web-1", 11, "applied", "safe point after 1 attempt(s)"), result("p2", "web-2", 22, "applied", null)));
@@ -390,7 +393,7 @@ class FleetCommandsTest {
 
   @Test
   void changesListsTheServicesHistory() {
-    controller.on("GET /v1/services/shop/changes", "{\"changes\": [" + PROBE_CHANGE.replace("\"author\"", "\"state\": \"active\", \"author\"")
+    controller.on("GET /v1/services/shop/changes", "{\"changes\": [" + PROBE_CHANGE
         + ", {\"id\": \"c3\", \"kind\": \"patch\", \"state\": \"reverted\", \"author\": \"bo\", \"createdAt\": \"2026-11-24T09:00:00Z\","
         + " \"spec\": {\"method\": \"com.acme.Cart#total()\", \"methodSource\": \"...\"}, \"where\": {}}]}");
 

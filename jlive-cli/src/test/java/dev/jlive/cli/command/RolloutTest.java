@@ -2,14 +2,17 @@ package dev.jlive.cli.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.protocol.change.ProcessResult;
+import dev.jlive.protocol.change.ProcessState;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RolloutTest {
-  private static Map<String, Object> state(String state) {
-    return Map.of("process", "p", "state", state);
+  private static ProcessResult state(String state) {
+    return new ProcessResult("p", null, 0, ProcessState.valueOf(state.toUpperCase(Locale.ROOT)), null, null);
   }
 
   @Test

@@ -2,16 +2,33 @@ package dev.jlive.controller.fleet;
 
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.Version;
+import dev.jlive.protocol.change.Change;
+import dev.jlive.protocol.fleet.DeregisterAnswer;
+import dev.jlive.protocol.fleet.DeregisterBody;
+import dev.jlive.protocol.fleet.DesiredChange;
+import dev.jlive.protocol.fleet.Labels;
+import dev.jlive.protocol.fleet.LostProcess;
+import dev.jlive.protocol.fleet.ProcessInfo;
+import dev.jlive.protocol.fleet.ProcessReport;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
+import dev.jlive.protocol.fleet.SyncAnswer;
+import dev.jlive.protocol.fleet.SyncBody;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -35,15 +52,15 @@ public final class AgentSessions implements AutoCloseable {
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<Lease, Parked>> parked = new ConcurrentHashMap<>();
   private final Map<String, Answers> answers = new ConcurrentHashMap<>();
-  private final java.util.concurrent.ExecutorService writers = Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
-  private final java.util.concurrent.ExecutorService answering = Executors.newFixedThreadPool(4, daemon("jlive-controller-answer"));
+  private final ExecutorService writers = Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
+  private final ExecutorService answering = Executors.newFixedThreadPool(4, daemon("jlive-controller-answer"));
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
     Thread thread = new Thread(runnable, "jlive-controller-timer");
     thread.setDaemon(true);
     return thread;
   });
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
@@ -59,43 +76,44 @@ public final class AgentSessions implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::dropSilentProcesses, every, every, TimeUnit.MILLISECONDS);
   }
 
-  public Map<String, Object> register(Map<String, Object> body, long now) {
-    String service = Names.service(body.get("service"));
-    Map<String, String> labels = Names.labels(body.get("labels"), "labels");
-    String host = text(body, "host");
-    long pid = body.get("pid") instanceof Number number ? number.longValue() : -1;
-    String instance = text(body, "instance");
-    if (pid <= 0) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "register needs the process id (pid)", "agents send it themselves");
-    }
-    String id = (host + "-" + pid + "-" + instance.substring(0, Math.min(8, instance.length()))).replaceAll("[^A-Za-z0-9._-]", "_");
+  public RegisterAnswer register(RegisterBody body, long now) {
+    String id = (body.host() + "-" + body.pid() + "-" + body.instance().substring(0, Math.min(8, body.instance().length())))
+        .replaceAll("[^A-Za-z0-9._-]", "_");
+    String service = body.service();
     store.ensureService(service, now);
-    Map<String, Object> process = new LinkedHashMap<>();
-    process.put("id", id);
-    process.put("service", service);
-    process.put("host", host);
-    process.put("pid", pid);
-    process.put("javaVersion", String.valueOf(body.get("javaVersion")));
-    process.put("agentVersion", String.valueOf(body.get("agentVersion")));
-    process.put("labels", labels);
-    process.put("registeredAt", java.time.Instant.ofEpochMilli(now).toString());
-    store.putEphemeral(service, "processes", id, process);
-    Lease lease = new Lease(service, id, labels);
+    store.putEphemeral(service, "processes", id, ProcessInfo.registered(id, body, Instant.ofEpochMilli(now).toString()).toJson());
+    Lease lease = new Lease(service, id, body.labels());
     Lease previous = leases.put(id, lease);
     if (previous != null) {
       answerNow(previous);
     }
-    LOG.log(System.Logger.Level.INFO, "process {0} of {1} registered (labels {2})", id, service, labels);
-    return Map.of("process", id, "heartbeatMillis", heartbeat.toMillis());
+    String note = protocolNote(body.protocolVersion());
+    LOG.log(System.Logger.Level.INFO, "process {0} of {1} registered (labels {2}, agent protocol {3}){4}", id, service, body.labels(),
+        Integer.toString(body.protocolVersion()), note == null ? "" : ": " + note);
+    return new RegisterAnswer(id, heartbeat.toMillis(), FleetApi.PROTOCOL_VERSION, note);
+  }
+
+  /** What the side with the older protocol lacks, for the agent's log and the controller's; null when both speak the same. */
+  static String protocolNote(int agentProtocol) {
+    if (agentProtocol < FleetApi.PROTOCOL_VERSION) {
+      return "this agent speaks agent protocol " + agentProtocol + " and the controller (jlive " + Version.current() + ") "
+          + FleetApi.PROTOCOL_VERSION + ": it is served as before, but it lacks what came since (answers read as typed records,"
+          + " fields it does not know logged, notes like this one in its own log); upgrade its agent jar to jlive " + Version.current();
+    }
+    if (agentProtocol > FleetApi.PROTOCOL_VERSION) {
+      return "this agent speaks agent protocol " + agentProtocol + " and the controller (jlive " + Version.current() + ") only "
+          + FleetApi.PROTOCOL_VERSION + ": fields the controller does not know are ignored; upgrade the controller";
+    }
+    return null;
   }
 
   /** Records the report, then answers through {@code answer}: now, or when the desired state changes, or when the wait ends. */
-  public void sync(Map<String, Object> body, Consumer<Map<String, Object>> answer) {
-    Lease lease = lease(text(body, "process"));
+  public void sync(SyncBody body, Consumer<Map<String, Object>> answer) {
+    Lease lease = lease(body.process());
     lease.lastSeenNanos = System.nanoTime();
     record(lease, body);
-    long known = body.get("desiredVersion") instanceof Number number ? number.longValue() : -1;
-    long wait = Math.max(0, Math.min(MAX_WAIT_MILLIS, body.get("waitMillis") instanceof Number number ? number.longValue() : 0));
+    long known = body.desiredVersion();
+    long wait = Math.min(MAX_WAIT_MILLIS, body.waitMillis());
     FleetStore.Desired desired = store.desired(lease.service);
     if (desired.version() != known || wait == 0) {
       answer.accept(answerFor(lease, desired, known));
@@ -104,7 +122,7 @@ public final class AgentSessions implements AutoCloseable {
     Parked poll = new Parked(lease, known, answer);
     Parked before = parked.computeIfAbsent(lease.service, s -> new ConcurrentHashMap<>()).put(lease, poll);
     if (before != null) {
-      before.complete(Map.of("desiredVersion", desired.version(), "unchanged", true));
+      before.complete(new SyncAnswer.Unchanged(desired.version()).toJson());
     }
     timer.schedule(() -> finish(poll), wait, TimeUnit.MILLISECONDS);
     // The desired state may have changed between reading it and parking: check once more.
@@ -113,21 +131,21 @@ public final class AgentSessions implements AutoCloseable {
     }
   }
 
-  public Map<String, Object> deregister(Map<String, Object> body) {
-    String id = text(body, "process");
+  public DeregisterAnswer deregister(DeregisterBody body) {
+    String id = body.process();
     Lease lease = leases.remove(id);
     if (lease != null) {
       answerNow(lease);
       store.deleteProcess(lease.service, id);
       LOG.log(System.Logger.Level.INFO, "process {0} of {1} deregistered", id, lease.service);
     }
-    return Map.of("deregistered", lease != null);
+    return new DeregisterAnswer(lease != null);
   }
 
   /** When the process last synced with this controller; null when it is not connected here. */
-  public java.time.Instant lastSeen(String processId) {
+  public Instant lastSeen(String processId) {
     Lease lease = leases.get(processId);
-    return lease == null ? null : java.time.Instant.now().minusNanos(System.nanoTime() - lease.lastSeenNanos);
+    return lease == null ? null : Instant.now().minusNanos(System.nanoTime() - lease.lastSeenNanos);
   }
 
   public int connected() {
@@ -146,9 +164,9 @@ public final class AgentSessions implements AutoCloseable {
     if (lease == null) {
       // Registered at another controller, or before this one restarted: adopt it if the store knows it.
       for (String service : store.services()) {
-        Map<String, Object> process = store.process(service, id);
+        ProcessInfo process = store.mirroredProcess(service, id);
         if (process != null) {
-          Lease adopted = new Lease(service, id, Names.labels(process.get("labels"), "labels"));
+          Lease adopted = new Lease(service, id, process.labels());
           Lease raced = leases.putIfAbsent(id, adopted);
           return raced != null ? raced : adopted;
         }
@@ -164,18 +182,15 @@ public final class AgentSessions implements AutoCloseable {
    * when they differ from what was written last: the sync is answered without waiting for
    * ZooKeeper, and a burst of reports for one process costs one write.
    */
-  private void record(Lease lease, Map<String, Object> body) {
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("changes", body.getOrDefault("changes", Map.of()));
-    report.put("metrics", body.getOrDefault("metrics", Map.of()));
-    String text = Json.write(report);
-    List<Object> events = body.get("events") instanceof List<?> list ? new ArrayList<>(list) : List.of();
-    long droppedByAgent = body.get("eventsDropped") instanceof Number number ? Math.max(0, number.longValue()) : 0;
+  private void record(Lease lease, SyncBody body) {
+    ProcessReport report = ProcessReport.of(body, null);
+    String text = Json.write(report.toJson());
+    List<Map<String, Object>> events = body.events();
+    long droppedByAgent = body.eventsDropped();
     synchronized (lease) {
       if (!text.equals(lease.reportKept)) {
         lease.reportKept = text;
-        report.put("at", java.time.Instant.now().toString());
-        lease.reportToWrite = report;
+        lease.reportToWrite = report.at(Instant.now().toString());
       }
       if (!events.isEmpty() || droppedByAgent > 0) {
         lease.events.add(events, droppedByAgent);
@@ -190,7 +205,7 @@ public final class AgentSessions implements AutoCloseable {
 
   private void write(Lease lease) {
     while (true) {
-      Map<String, Object> report;
+      ProcessReport report;
       List<Object> events;
       long dropped;
       synchronized (lease) {
@@ -206,10 +221,10 @@ public final class AgentSessions implements AutoCloseable {
       }
       try {
         if (report != null) {
-          store.putEphemeral(lease.service, "reports", lease.id, report);
+          store.putEphemeral(lease.service, "reports", lease.id, report.toJson());
         }
         if (events != null) {
-          store.putEphemeral(lease.service, "events", lease.id, Map.of("events", events, "dropped", dropped));
+          store.putEphemeral(lease.service, "events", lease.id, JsonObject.create().put("events", events).put("dropped", dropped).toMap());
         }
       } catch (JLiveException storeDown) {
         // Kept in memory: the next sync of this process schedules the write again.
@@ -228,31 +243,26 @@ public final class AgentSessions implements AutoCloseable {
 
   private Map<String, Object> answerFor(Lease lease, FleetStore.Desired desired, long known) {
     if (desired.version() == known) {
-      return Map.of("desiredVersion", desired.version(), "unchanged", true);
+      return new SyncAnswer.Unchanged(desired.version()).toJson();
     }
     // One answer per desired version and set of labels, however many processes ask for it.
     Answers memo = answers.compute(lease.service,
         (service, old) -> old != null && old.version == desired.version() ? old : new Answers(desired.version()));
     return memo.byLabels.computeIfAbsent(lease.labels, labels -> {
-      List<Object> changes = new ArrayList<>();
+      List<DesiredChange> changes = new ArrayList<>();
       for (String id : desired.active()) {
-        Map<String, Object> change = store.change(lease.service, id);
-        if (change != null && Names.matches((Map<?, ?>) change.get("where"), labels)) {
-          Map<String, Object> entry = new LinkedHashMap<>();
-          entry.put("id", id);
-          entry.put("kind", change.get("kind"));
-          entry.put("spec", change.get("spec"));
-          entry.put("author", change.get("author"));
-          entry.put("createdAt", change.get("createdAt"));
-          changes.add(entry);
+        Change change = store.change(lease.service, id);
+        if (change != null && Labels.matches(change.where(), labels)) {
+          changes.add(new DesiredChange(id, change.kind(), change.spec(), change.author(), change.createdAt()));
         }
       }
-      return Map.of("desiredVersion", desired.version(), "changes", changes);
+      return new SyncAnswer.Changes(desired.version(), changes).toJson();
     });
   }
 
   private static final class Answers {
     final long version;
+    /** In wire form: thousands of processes get the same answer, written into a map once. */
     final Map<Map<String, String>, Map<String, Object>> byLabels = new ConcurrentHashMap<>();
 
     Answers(long version) {
@@ -292,12 +302,14 @@ public final class AgentSessions implements AutoCloseable {
       boolean waiting = polls != null && polls.containsKey(lease);
       if (!waiting && lease.lastSeenNanos < limit && leases.remove(lease.id, lease)) {
         try {
-          Map<String, Object> process = store.process(lease.service, lease.id);
-          Map<String, Object> lost = new LinkedHashMap<>(process == null ? Map.of() : process);
+          ProcessInfo process = store.process(lease.service, lease.id);
           long now = System.currentTimeMillis();
-          lost.put("lostAt", java.time.Instant.ofEpochMilli(now).toString());
-          lost.put("lostAtMillis", now);
-          store.markLost(lease.service, lease.id, lost, now, TimeUnit.HOURS.toMillis(1));
+          if (process == null) {
+            // Its node went with another controller's session: what the lease knows is still worth showing.
+            process = new ProcessInfo(lease.id, lease.service, null, 0, null, null, FleetApi.FIRST_PROTOCOL_VERSION, lease.labels, null);
+          }
+          store.markLost(lease.service, lease.id, new LostProcess(process, Instant.ofEpochMilli(now).toString(), now), now,
+              TimeUnit.HOURS.toMillis(1));
           store.deleteProcess(lease.service, lease.id);
           LOG.log(System.Logger.Level.INFO, "process {0} of {1} stopped syncing; dropped", lease.id, lease.service);
         } catch (JLiveException storeDown) {
@@ -316,14 +328,6 @@ public final class AgentSessions implements AutoCloseable {
         poll.complete(new JLiveException(ErrorCode.AGENT_STOPPING, "controller stopping", "the agent reconnects").toJson())));
   }
 
-  private static String text(Map<String, Object> body, String key) {
-    Object value = body.get(key);
-    if (value == null || String.valueOf(value).isBlank()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "'" + key + "' is missing", "see FleetApi for the agent protocol");
-    }
-    return String.valueOf(value);
-  }
-
   private static final class Lease {
     final String service;
     final String id;
@@ -331,7 +335,7 @@ public final class AgentSessions implements AutoCloseable {
     final KeptEvents events = new KeptEvents(EVENTS_KEPT, EVENT_BYTES_KEPT);
     volatile long lastSeenNanos = System.nanoTime();
     String reportKept;
-    Map<String, Object> reportToWrite;
+    ProcessReport reportToWrite;
     boolean eventsToWrite;
     boolean writing;
 

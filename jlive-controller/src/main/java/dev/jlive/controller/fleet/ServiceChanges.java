@@ -3,56 +3,58 @@ package dev.jlive.controller.fleet;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
-import dev.jlive.protocol.Json;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.jlive.protocol.change.Change;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.ChangeStatus;
+import dev.jlive.protocol.change.ProcessResult;
+import dev.jlive.protocol.change.ProcessState;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.Labels;
+import dev.jlive.protocol.fleet.LostProcess;
+import dev.jlive.protocol.fleet.ProcessInfo;
+import dev.jlive.protocol.fleet.ProcessReport;
+import dev.jlive.protocol.fleet.ProcessRow;
+import dev.jlive.protocol.fleet.ServiceSummary;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.function.Function;
 
 /** What users do to a service: list it, add a change, revert one, and see where each change stands. */
 public final class ServiceChanges {
   private final FleetStore store;
-  private final java.util.function.Function<String, java.time.Instant> lastSeen;
+  private final Function<String, Instant> lastSeen;
 
   /** @param lastSeen when a process last synced with this controller, or null if it talks to another one */
-  public ServiceChanges(FleetStore store, java.util.function.Function<String, java.time.Instant> lastSeen) {
+  public ServiceChanges(FleetStore store, Function<String, Instant> lastSeen) {
     this.store = store;
     this.lastSeen = lastSeen;
   }
 
-  public List<Map<String, Object>> services() {
-    List<Map<String, Object>> list = new ArrayList<>();
+  public List<ServiceSummary> services() {
+    List<ServiceSummary> list = new ArrayList<>();
     for (String name : store.services()) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("name", name);
-      entry.put("processes", store.processes(name).size());
-      entry.put("activeChanges", store.desired(name).active().size());
-      list.add(entry);
+      list.add(new ServiceSummary(name, store.liveProcesses(name).size(), store.desired(name).active().size()));
     }
     return list;
   }
 
-  public List<Map<String, Object>> processes(String service) {
+  /** The live processes, by id, each with the change states it reported and when it was last seen. */
+  public List<ProcessRow> processes(String service) {
     requireService(service);
-    Map<String, Map<String, Object>> reports = store.reports(service);
-    List<Map<String, Object>> list = new ArrayList<>();
-    store.processes(service).forEach((id, process) -> {
-      Map<String, Object> entry = new LinkedHashMap<>(process);
-      Map<String, Object> report = reports.get(id);
-      entry.put("changes", report == null ? Map.of() : report.getOrDefault("changes", Map.of()));
-      entry.put("reportedAt", report == null ? null : report.get("at"));
-      java.time.Instant seen = lastSeen.apply(id);
-      entry.put("lastSeen", seen == null ? report == null ? null : report.get("at") : seen.toString());
-      list.add(entry);
+    Map<String, ProcessReport> reports = store.processReports(service);
+    List<ProcessRow> list = new ArrayList<>();
+    store.liveProcesses(service).forEach((id, process) -> {
+      ProcessReport report = reports.get(id);
+      String reportedAt = report == null ? null : report.at();
+      Instant seen = lastSeen.apply(id);
+      list.add(new ProcessRow(process, report == null ? Map.of() : report.changes(), reportedAt,
+          seen == null ? reportedAt : seen.toString()));
     });
-    list.sort((a, b) -> String.valueOf(a.get("id")).compareTo(String.valueOf(b.get("id"))));
     return list;
   }
 
@@ -60,12 +62,12 @@ public final class ServiceChanges {
   public FleetStore.Added add(String service, Map<String, Object> body, String author, long now) {
     requireService(service);
     ChangeRequest request = ChangeRequest.read(body);
-    String kind = request.kind();
+    ChangeKind kind = ChangeKind.valueOf(request.kind().toUpperCase(Locale.ROOT));
     Map<String, Object> spec = request.spec();
     Map<String, String> where = Names.labels(request.where(), "where");
     List<String> targets = new ArrayList<>();
-    store.processes(service).forEach((id, process) -> {
-      if (Names.matches(where, (Map<?, ?>) process.get("labels"))) {
+    store.liveProcesses(service).forEach((id, process) -> {
+      if (Labels.matches(where, process.labels())) {
         targets.add(id);
       }
     });
@@ -73,44 +75,24 @@ public final class ServiceChanges {
       throw new JLiveException(ErrorCode.NO_MATCHING_PROCESS, "no live process of " + service
           + (where.isEmpty() ? "" : " has labels " + where), "`jlive processes " + service + "` lists the live processes and their labels");
     }
-    String digest = digest(kind, spec, where);
-    return store.addChange(service, digest, number -> {
-      Map<String, Object> change = new LinkedHashMap<>();
-      change.put("id", "c" + number);
-      change.put("number", number);
-      change.put("service", service);
-      change.put("kind", kind);
-      change.put("description", describe(kind, spec));
-      change.put("spec", spec);
-      change.put("where", where);
-      change.put("digest", digest);
-      change.put("author", author);
-      change.put("createdAt", java.time.Instant.ofEpochMilli(now).toString());
-      change.put("state", "active");
-      change.put("targets", targets);
-      return change;
-    });
+    return store.addChange(service, Change.digestOf(kind, spec, where), number -> Change.create(number, service, kind,
+        describe(kind, spec), spec, where, author, Instant.ofEpochMilli(now).toString(), targets));
   }
 
-  public Map<String, Object> revert(String service, String id, String author, long now) {
-    Map<String, Object> change = require(service, id);
-    if (!"active".equals(change.get("state"))) {
+  public Change revert(String service, String id, String author, long now) {
+    Change change = require(service, id);
+    if (!change.isActive()) {
       return change;
     }
-    return store.revertChange(service, id, current -> {
-      Map<String, Object> reverted = new LinkedHashMap<>(current);
-      reverted.put("state", "reverted");
-      reverted.put("revertedBy", author);
-      reverted.put("revertedAt", java.time.Instant.ofEpochMilli(now).toString());
-      return reverted;
-    });
+    return store.revertChange(service, id, current -> current.reverted(author, Instant.ofEpochMilli(now).toString()));
   }
 
-  public List<Map<String, Object>> history(String service) {
+  /** The service's changes without their specs, newest first. */
+  public List<Change> history(String service) {
     requireService(service);
-    List<Map<String, Object>> list = new ArrayList<>();
-    for (Map<String, Object> change : store.changes(service)) {
-      list.add(summary(change));
+    List<Change> list = new ArrayList<>();
+    for (Change change : store.changes(service)) {
+      list.add(change.summary());
     }
     return list;
   }
@@ -119,74 +101,42 @@ public final class ServiceChanges {
    * The change and, for each process it concerns, where it stands: the processes live when it
    * was made, and those that joined later and match it.
    */
-  public Map<String, Object> status(String service, String id) {
-    Map<String, Object> change = require(service, id);
-    Map<String, Map<String, Object>> live = store.processes(service);
-    Map<String, Map<String, Object>> reports = store.reports(service);
-    Map<String, Map<String, Object>> lost = store.lost(service);
-    Set<String> concerned = new LinkedHashSet<>();
-    for (Object target : (List<?>) change.getOrDefault("targets", List.of())) {
-      concerned.add(String.valueOf(target));
-    }
+  public ChangeStatus status(String service, String id) {
+    Change change = require(service, id);
+    Map<String, ProcessInfo> live = store.liveProcesses(service);
+    Map<String, ProcessReport> reports = store.processReports(service);
+    Map<String, LostProcess> lost = store.lostProcesses(service);
+    Set<String> concerned = new LinkedHashSet<>(change.targets());
     live.forEach((pid, process) -> {
-      if (Names.matches((Map<?, ?>) change.get("where"), (Map<?, ?>) process.get("labels"))) {
+      if (Labels.matches(change.where(), process.labels())) {
         concerned.add(pid);
       }
     });
-    boolean active = "active".equals(change.get("state"));
-    List<Map<String, Object>> results = new ArrayList<>();
+    List<ProcessResult> results = new ArrayList<>();
     for (String pid : concerned) {
-      Map<String, Object> process = live.get(pid);
-      if (process == null && !lost.containsKey(pid)) {
-        continue; // it left the service cleanly (stopped or restarted): nothing of it is left to change
-      }
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("process", pid);
-      row.put("host", process == null ? null : process.get("host"));
-      row.put("pid", process == null ? null : process.get("pid"));
-      Map<?, ?> reported = reported(reports.get(pid), id);
-      String state;
+      ProcessInfo process = live.get(pid);
       if (process == null) {
-        state = "unreachable";
-        row.put("host", lost.get(pid).get("host"));
-        row.put("pid", lost.get(pid).get("pid"));
-        row.put("message", "stopped syncing (since " + lost.get(pid).get("lostAt") + "); it gets the desired changes when it is back");
-      } else if (reported == null) {
-        // No word from it yet (a process that just registered has sent no report) is not "reverted".
-        state = active || !reports.containsKey(pid) ? "pending" : "reverted";
-      } else {
-        state = String.valueOf(reported.get("state"));
-        if (!active && state.equals("failed")) {
-          state = "reverted";
+        LostProcess gone = lost.get(pid);
+        if (gone != null) {
+          results.add(new ProcessResult(pid, gone.process().host(), gone.process().pid(), ProcessState.UNREACHABLE,
+              "stopped syncing (since " + gone.lostAt() + "); it gets the desired changes when it is back", null));
         }
-        if (reported.get("message") != null) {
-          row.put("message", reported.get("message"));
-        }
-        if (reported.get("localId") != null) {
-          row.put("localId", reported.get("localId"));
-        }
+        // else it left the service cleanly (stopped or restarted): nothing of it is left to change
+        continue;
       }
-      row.put("state", state);
-      results.add(row);
+      ProcessReport report = reports.get(pid);
+      ChangeReport reported = report == null ? null : report.changes().get(id);
+      if (reported == null) {
+        // No word from it yet (a process that just registered has sent no report) is not "reverted".
+        ProcessState state = change.isActive() || report == null ? ProcessState.PENDING : ProcessState.REVERTED;
+        results.add(new ProcessResult(pid, process.host(), process.pid(), state, null, null));
+      } else {
+        // Once the change is reverted, a process where it had failed has nothing of it left.
+        ProcessState state = !change.isActive() && reported.state() == ProcessState.FAILED ? ProcessState.REVERTED : reported.state();
+        results.add(new ProcessResult(pid, process.host(), process.pid(), state, reported.message(), reported.localId()));
+      }
     }
-    Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("change", summary(change));
-    answer.put("results", results);
-    return answer;
-  }
-
-  /** A change as users see it: everything but its spec (which may hold whole source files). */
-  public static Map<String, Object> summary(Map<String, Object> change) {
-    Map<String, Object> shown = new LinkedHashMap<>(change);
-    shown.remove("spec");
-    return shown;
-  }
-
-  private static Map<?, ?> reported(Map<String, Object> report, String id) {
-    if (report == null || !(report.get("changes") instanceof Map<?, ?> changes)) {
-      return null;
-    }
-    return changes.get(id) instanceof Map<?, ?> state ? state : null;
+    return new ChangeStatus(change.summary(), results);
   }
 
   void requireService(String service) {
@@ -199,9 +149,9 @@ public final class ServiceChanges {
     }
   }
 
-  Map<String, Object> require(String service, String id) {
+  Change require(String service, String id) {
     requireService(service);
-    Map<String, Object> change = store.change(service, id);
+    Change change = store.change(service, id);
     if (change == null) {
       throw new JLiveException(ErrorCode.UNKNOWN_CHANGE, "service " + service + " has no change " + id,
           "`jlive changes --service " + service + "` lists its changes");
@@ -209,8 +159,8 @@ public final class ServiceChanges {
     return change;
   }
 
-  private static String describe(String kind, Map<?, ?> spec) {
-    if (kind.equals("probe")) {
+  private static String describe(ChangeKind kind, Map<?, ?> spec) {
+    if (kind == ChangeKind.PROBE) {
       Object probeKind = spec.get("kind") == null ? "metrics" : spec.get("kind");
       return probeKind + " probe on " + spec.get("selector");
     }
@@ -228,33 +178,5 @@ public final class ServiceChanges {
       }
     }
     return "patch " + String.join(", ", parts);
-  }
-
-  /** The same kind, spec and labels give the same digest, whatever the order of the JSON keys. */
-  static String digest(String kind, Map<?, ?> spec, Map<String, String> where) {
-    Map<String, Object> canonical = new TreeMap<>();
-    canonical.put("kind", kind);
-    canonical.put("spec", sorted(spec));
-    canonical.put("where", new TreeMap<>(where));
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(Json.write(canonical).getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static Object sorted(Object value) {
-    if (value instanceof Map<?, ?> map) {
-      Map<String, Object> copy = new TreeMap<>();
-      map.forEach((key, item) -> copy.put(String.valueOf(key), sorted(item)));
-      return copy;
-    }
-    if (value instanceof List<?> list) {
-      List<Object> copy = new ArrayList<>();
-      list.forEach(item -> copy.add(sorted(item)));
-      return copy;
-    }
-    return value;
   }
 }

@@ -5,12 +5,22 @@ import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Version;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.jlive.protocol.change.ChangeAnswer;
+import dev.jlive.protocol.change.ChangeList;
+import dev.jlive.protocol.fleet.DeregisterBody;
+import dev.jlive.protocol.fleet.Health;
+import dev.jlive.protocol.fleet.ProcessList;
+import dev.jlive.protocol.fleet.RegisterBody;
+import dev.jlive.protocol.fleet.ServiceList;
+import dev.jlive.protocol.fleet.SyncBody;
 
-/** Which call runs what: the agent protocol and the user API of {@link dev.jlive.protocol.FleetApi}. */
+/**
+ * Which call runs what: the agent protocol and the user API of {@link FleetApi}, matched on the
+ * same paths the clients build, so that a path changed there is changed here.
+ */
 public final class ControllerRoutes implements ControllerServer.Router {
   private final FleetStore store;
   private final AgentSessions agents;
@@ -27,61 +37,48 @@ public final class ControllerRoutes implements ControllerServer.Router {
   @Override
   public void route(ControllerServer.Call call, ControllerServer.Reply reply) {
     String[] s = call.segments();
+    String path = "/" + String.join("/", s);
     String method = call.method();
     long now = System.currentTimeMillis();
-    if (s.length < 2 || !s[0].equals("v1")) {
+    switch (method + " " + path) {
+      case "POST " + FleetApi.REGISTER -> reply.send(200, agents.register(RegisterBody.fromWire(call.body()), now).toJson());
+      case "POST " + FleetApi.SYNC ->
+          agents.sync(SyncBody.fromWire(call.body()), answer -> reply.send(answer.containsKey("error") ? 503 : 200, answer));
+      case "POST " + FleetApi.DEREGISTER -> reply.send(200, agents.deregister(DeregisterBody.fromWire(call.body())).toJson());
+      case "GET " + FleetApi.HEALTH -> reply.send(200, new Health(Version.current(), FleetApi.PROTOCOL_VERSION, store.connectionState(),
+          store.connectString(), agents.connected(), agents.parkedPolls()).toJson());
+      case "GET " + FleetApi.SERVICES -> reply.send(200, new ServiceList(changes.services()).toJson());
+      default -> routeService(call, path, reply, now);
+    }
+  }
+
+  /** The calls on one service: {@code /v1/services/{service}/...}. */
+  private void routeService(ControllerServer.Call call, String path, ControllerServer.Reply reply, long now) {
+    String[] s = call.segments();
+    if (s.length < 4 || s.length > 5 || !path.startsWith(FleetApi.SERVICES + "/")) {
       throw unknown(call);
     }
-    if (s[1].equals("agents") && s.length == 3 && method.equals("POST")) {
-      switch (s[2]) {
-        case "register" -> reply.send(200, agents.register(call.body(), now));
-        case "sync" -> agents.sync(call.body(), answer -> reply.send(answer.containsKey("error") ? 503 : 200, answer));
-        case "deregister" -> reply.send(200, agents.deregister(call.body()));
-        default -> throw unknown(call);
-      }
-      return;
-    }
-    if (s[1].equals("health") && s.length == 2 && method.equals("GET")) {
-      Map<String, Object> health = new LinkedHashMap<>();
-      health.put("version", Version.current());
-      health.put("zookeeper", store.connectionState());
-      health.put("zookeeperAt", store.connectString());
-      health.put("connectedAgents", agents.connected());
-      health.put("waitingPolls", agents.parkedPolls());
-      reply.send(200, health);
-      return;
-    }
-    if (!s[1].equals("services")) {
+    String service = s[2];
+    String id = s.length == 5 ? s[4] : null;
+    String method = call.method();
+    if (path.equals(FleetApi.processes(service)) && method.equals("GET")) {
+      reply.send(200, new ProcessList(service, changes.processes(service)).toJson());
+    } else if (path.equals(FleetApi.changes(service)) && method.equals("GET")) {
+      reply.send(200, new ChangeList(service, changes.history(service)).toJson());
+    } else if (path.equals(FleetApi.changes(service)) && method.equals("POST")) {
+      FleetStore.Added added = changes.add(service, call.body(), call.user(), now);
+      reply.send(added.created() ? 201 : 200, new ChangeAnswer(added.change().summary(), added.created()).toJson());
+    } else if (id != null && path.equals(FleetApi.change(service, id)) && method.equals("GET")) {
+      reply.send(200, changes.status(service, id).toJson());
+    } else if (id != null && path.equals(FleetApi.change(service, id)) && method.equals("DELETE")) {
+      reply.send(200, new ChangeAnswer(changes.revert(service, id, call.user(), now).summary(), null).toJson());
+    } else if (path.equals(FleetApi.metrics(service)) && method.equals("GET")) {
+      reply.send(200, output.metrics(service, call.query("change")).toJson());
+    } else if (path.equals(FleetApi.events(service)) && method.equals("GET")) {
+      reply.send(200, output.events(service, call.query("change"), parseLong(call.query("after"), 0),
+          (int) Math.min(1000, parseLong(call.query("limit"), 200))).toJson());
+    } else {
       throw unknown(call);
-    }
-    if (s.length == 2 && method.equals("GET")) {
-      reply.send(200, Map.of("services", changes.services()));
-      return;
-    }
-    String service = s.length > 2 ? s[2] : "";
-    String what = s.length > 3 ? s[3] : "";
-    String key = method + " " + what + (s.length == 5 ? "/id" : "");
-    if (s.length > 5) {
-      throw unknown(call);
-    }
-    switch (key) {
-      case "GET processes" -> reply.send(200, Map.of("service", service, "processes", changes.processes(service)));
-      case "GET changes" -> reply.send(200, Map.of("service", service, "changes", changes.history(service)));
-      case "POST changes" -> {
-        var added = changes.add(service, call.body(), call.user(), now);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("change", ServiceChanges.summary(added.change()));
-        answer.put("created", added.created());
-        reply.send(added.created() ? 201 : 200, answer);
-      }
-      case "GET changes/id" -> reply.send(200, changes.status(service, s[4]));
-      case "DELETE changes/id" -> {
-        reply.send(200, Map.of("change", ServiceChanges.summary(changes.revert(service, s[4], call.user(), now))));
-      }
-      case "GET metrics" -> reply.send(200, output.metrics(service, call.query("change")).toJson());
-      case "GET events" -> reply.send(200, output.events(service, call.query("change"),
-          parseLong(call.query("after"), 0), (int) Math.min(1000, parseLong(call.query("limit"), 200))).toJson());
-      default -> throw unknown(call);
     }
   }
 

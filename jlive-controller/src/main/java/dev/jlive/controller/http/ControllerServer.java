@@ -17,7 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -177,12 +177,12 @@ public final class ControllerServer implements AutoCloseable {
             "send fewer or smaller classes per change");
       }
       String text = new String(bytes, StandardCharsets.UTF_8);
-      return text.isBlank() ? new LinkedHashMap<>() : Json.parseObject(text);
+      return text.isBlank() ? Map.of() : Json.parseObject(text);
     }
   }
 
   private static Map<String, String> query(String raw) {
-    Map<String, String> query = new LinkedHashMap<>();
+    Map<String, String> query = new HashMap<>();
     if (raw != null) {
       for (String pair : raw.split("&")) {
         int eq = pair.indexOf('=');

@@ -3,17 +3,28 @@ package dev.jlive.controller.store;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.JsonWritable;
+import dev.jlive.protocol.change.Change;
+import dev.jlive.protocol.fleet.LostProcess;
+import dev.jlive.protocol.fleet.ProcessInfo;
+import dev.jlive.protocol.fleet.ProcessReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -35,12 +46,15 @@ import org.apache.zookeeper.data.Stat;
  * /jlive/services/{service}                 {"createdAt"}
  * /jlive/services/{service}/desired         {"active": [change ids]}; its znode version is the desired version
  * /jlive/services/{service}/counter         the last change number handed out
- * /jlive/services/{service}/changes/{id}    the change: kind, spec, where, author, state, history
- * /jlive/services/{service}/processes/{id}  ephemeral: a registered process
- * /jlive/services/{service}/reports/{id}    ephemeral: its last report (per-change states, probe metrics)
+ * /jlive/services/{service}/changes/{id}    the change ({@link Change}): kind, spec, where, author, state, history
+ * /jlive/services/{service}/processes/{id}  ephemeral: a registered process ({@link ProcessInfo})
+ * /jlive/services/{service}/reports/{id}    ephemeral: its last report ({@link ProcessReport}: per-change states, probe metrics)
  * /jlive/services/{service}/events/{id}     ephemeral: its latest probe events
- * /jlive/services/{service}/lost/{id}       a process dropped because it stopped syncing (kept an hour)
+ * /jlive/services/{service}/lost/{id}       a process dropped because it stopped syncing ({@link LostProcess}, kept an hour)
  * </pre>
+ *
+ * The nodes hold the wire records' JSON, read tolerantly: a node written by a newer controller
+ * sharing the ensemble loses only the fields this version does not know.
  *
  * Ephemeral nodes belong to the ZooKeeper session of the controller an agent talks to: when that
  * controller goes away, so do they, and the agent registers again with whichever controller it
@@ -48,11 +62,20 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class FleetStore implements AutoCloseable {
   public static final String ROOT = "/jlive/services";
+  private static final System.Logger LOG = System.getLogger("jlive.controller");
+  /** How each kind of child node is read into the mirror's index; events stay in wire form. */
+  private static final Map<String, Function<Map<String, Object>, Object>> READERS = Map.of(
+      "processes", ProcessInfo::fromWire,
+      "reports", ProcessReport::fromWire,
+      "lost", LostProcess::fromWire,
+      "changes", Change::fromWire,
+      "events", node -> node);
 
   private final CuratorFramework client;
   private final CuratorCache cache;
   private final List<Consumer<String>> desiredListeners = new CopyOnWriteArrayList<>();
-  private final Map<String, Map<String, Map<String, Map<String, Object>>>> indexed = new ConcurrentHashMap<>();
+  /** service -> kind of node -> id -> the node read by its kind's reader. */
+  private final Map<String, Map<String, Map<String, Object>>> indexed = new ConcurrentHashMap<>();
   private volatile ConnectionState connection = ConnectionState.LOST;
 
   public FleetStore(String connectString, Duration sessionTimeout) {
@@ -83,7 +106,7 @@ public final class FleetStore implements AutoCloseable {
     } catch (Exception e) {
       throw unavailable(e);
     }
-    java.util.concurrent.CountDownLatch filled = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch filled = new CountDownLatch(1);
     cache.listenable().addListener(CuratorCacheListener.builder()
         .forAll((type, before, after) -> {
           ChildData node = after != null ? after : before;
@@ -149,14 +172,14 @@ public final class FleetStore implements AutoCloseable {
     return new Desired(node.get().getStat().getVersion(), active);
   }
 
-  public Map<String, Object> change(String service, String id) {
-    Map<String, Object> cached = cache.get(path(service, "changes", id)).map(FleetStore::json).orElse(null);
+  public Change change(String service, String id) {
+    Change cached = (Change) indexed.getOrDefault(service, Map.of()).getOrDefault("changes", Map.of()).get(id);
     if (cached != null) {
       return cached;
     }
     // The mirror follows writes a moment later: a change just made here must be found at once.
     byte[] data = direct(path(service, "changes", id));
-    return data == null || data.length == 0 ? null : Json.parseObject(new String(data, StandardCharsets.UTF_8));
+    return data == null || data.length == 0 ? null : Change.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
   }
 
   /** A node read straight from ZooKeeper; null when it does not exist or ZooKeeper cannot be asked. */
@@ -172,37 +195,69 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /** The service's changes, newest first. */
-  public List<Map<String, Object>> changes(String service) {
-    List<Map<String, Object>> list = new ArrayList<>(children(service, "changes").values());
-    list.sort((a, b) -> Long.compare(((Number) b.get("number")).longValue(), ((Number) a.get("number")).longValue()));
+  public List<Change> changes(String service) {
+    List<Change> list = new ArrayList<>(this.<Change>children(service, "changes").values());
+    list.sort((a, b) -> Long.compare(b.number(), a.number()));
     return list;
   }
 
-  public Map<String, Map<String, Object>> processes(String service) {
+  /** The live processes of a service, by id. */
+  public Map<String, ProcessInfo> liveProcesses(String service) {
     return children(service, "processes");
   }
 
-  public Map<String, Object> process(String service, String id) {
-    return indexed.getOrDefault(service, Map.of()).getOrDefault("processes", Map.of()).get(id);
+  /** A live process, from the mirror only: null when the mirror does not (yet) have it. */
+  public ProcessInfo mirroredProcess(String service, String id) {
+    return (ProcessInfo) indexed.getOrDefault(service, Map.of()).getOrDefault("processes", Map.of()).get(id);
   }
 
-  public Map<String, Map<String, Object>> reports(String service) {
+  /** A live process, from the mirror or else from ZooKeeper itself. */
+  public ProcessInfo process(String service, String id) {
+    ProcessInfo cached = mirroredProcess(service, id);
+    if (cached != null) {
+      return cached;
+    }
+    // The mirror follows writes a moment later: a sync right after its registration must find the process.
+    byte[] data = direct(path(service, "processes", id));
+    return data == null || data.length == 0 ? null : ProcessInfo.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
+  }
+
+  /** The last report of each process, by process id. */
+  public Map<String, ProcessReport> processReports(String service) {
     return children(service, "reports");
   }
 
+  /** Processes dropped for silence, by id: they are reported unreachable, unlike those that said goodbye. */
+  public Map<String, LostProcess> lostProcesses(String service) {
+    return children(service, "lost");
+  }
+
+  /** The live processes in wire form, for the service's merged metrics and events. */
+  public Map<String, Map<String, Object>> processes(String service) {
+    return wireForm(liveProcesses(service));
+  }
+
+  /** The reports in wire form, for the service's merged metrics. */
+  public Map<String, Map<String, Object>> reports(String service) {
+    return wireForm(processReports(service));
+  }
+
+  /** The events nodes ({"events": [...], "dropped": n}), by process id. */
   public Map<String, Map<String, Object>> events(String service) {
     return children(service, "events");
   }
 
-  /** Processes dropped for silence, by id: they are reported unreachable, unlike those that said goodbye. */
-  public Map<String, Map<String, Object>> lost(String service) {
-    return children(service, "lost");
+  private static Map<String, Map<String, Object>> wireForm(Map<String, ? extends JsonWritable> records) {
+    Map<String, Map<String, Object>> wire = new TreeMap<>();
+    records.forEach((id, record) -> wire.put(id, record.toJson()));
+    return wire;
   }
 
-  /** The children of one kind of one service, parsed: from the index, without scanning the mirror. */
-  private Map<String, Map<String, Object>> children(String service, String kind) {
-    Map<String, Map<String, Object>> nodes = indexed.getOrDefault(service, Map.of()).get(kind);
-    return nodes == null ? new LinkedHashMap<>() : new LinkedHashMap<>(nodes);
+  /** The children of one kind of one service, sorted by id: from the index, without scanning the mirror. */
+  @SuppressWarnings("unchecked")
+  private <T> Map<String, T> children(String service, String kind) {
+    Map<String, Object> nodes = indexed.getOrDefault(service, Map.of()).get(kind);
+    return nodes == null ? new TreeMap<>() : new TreeMap<>((Map<String, T>) nodes);
   }
 
   /**
@@ -210,16 +265,22 @@ public final class FleetStore implements AutoCloseable {
    * status read costs the processes of one service rather than every node of every service.
    */
   private void index(String service, String kind, String id, ChildData node) {
-    Map<String, Map<String, Map<String, Object>>> kinds = indexed.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
-    Map<String, Map<String, Object>> nodes = kinds.computeIfAbsent(kind, k -> new java.util.concurrent.ConcurrentSkipListMap<>());
+    Function<Map<String, Object>, Object> reader = READERS.get(kind);
+    if (reader == null) {
+      return;
+    }
+    Map<String, Map<String, Object>> kinds = indexed.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
+    Map<String, Object> nodes = kinds.computeIfAbsent(kind, k -> new ConcurrentSkipListMap<>());
     if (node == null) {
       nodes.remove(id);
       return;
     }
     try {
-      nodes.put(id, json(node));
-    } catch (IllegalArgumentException notJson) {
+      nodes.put(id, reader.apply(json(node)));
+    } catch (IllegalArgumentException | JLiveException notReadable) {
+      // Not JSON, or not the record it should be (a required field missing): left out of every listing.
       nodes.remove(id);
+      LOG.log(System.Logger.Level.WARNING, "ZooKeeper node {0} is not readable, ignored: {1}", node.getPath(), notReadable.getMessage());
     }
   }
 
@@ -231,9 +292,9 @@ public final class FleetStore implements AutoCloseable {
     }
     try {
       client.transaction().forOperations(
-          client.transactionOp().create().forPath(path(service), bytes(Map.of("createdAt", now))),
-          client.transactionOp().create().forPath(path(service, "desired"), bytes(Map.of("active", List.of()))),
-          client.transactionOp().create().forPath(path(service, "counter"), bytes(Map.of("last", 0))),
+          client.transactionOp().create().forPath(path(service), bytes(JsonObject.create().put("createdAt", now).toMap())),
+          client.transactionOp().create().forPath(path(service, "desired"), desiredNode(List.of())),
+          client.transactionOp().create().forPath(path(service, "counter"), counterNode(0)),
           client.transactionOp().create().forPath(path(service, "changes"), new byte[0]),
           client.transactionOp().create().forPath(path(service, "processes"), new byte[0]),
           client.transactionOp().create().forPath(path(service, "reports"), new byte[0]),
@@ -269,11 +330,11 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /** Records that a process stopped syncing, and forgets such records older than {@code keepMillis}. */
-  public void markLost(String service, String id, Map<String, Object> data, long now, long keepMillis) {
+  public void markLost(String service, String id, LostProcess lost, long now, long keepMillis) {
     try {
-      client.create().orSetData().creatingParentContainersIfNeeded().forPath(path(service, "lost", id), bytes(data));
-      for (Map.Entry<String, Map<String, Object>> old : lost(service).entrySet()) {
-        if (old.getValue().get("lostAtMillis") instanceof Number at && now - at.longValue() > keepMillis) {
+      client.create().orSetData().creatingParentContainersIfNeeded().forPath(path(service, "lost", id), bytes(lost.toJson()));
+      for (Map.Entry<String, LostProcess> old : lostProcesses(service).entrySet()) {
+        if (now - old.getValue().lostAtMillis() > keepMillis) {
           client.delete().quietly().forPath(path(service, "lost", old.getKey()));
         }
       }
@@ -299,7 +360,7 @@ public final class FleetStore implements AutoCloseable {
    * with the same digest (a change sent twice is applied once). Retries when another controller
    * changed the service in between.
    */
-  public Added addChange(String service, String digest, java.util.function.LongFunction<Map<String, Object>> record) {
+  public Added addChange(String service, String digest, LongFunction<Change> record) {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
@@ -308,24 +369,22 @@ public final class FleetStore implements AutoCloseable {
         List<String> active = new ArrayList<>();
         for (Object id : (List<?>) desired.get("active")) {
           active.add(String.valueOf(id));
-          Map<String, Object> existing = Json.parseObject(new String(
-              client.getData().forPath(path(service, "changes", String.valueOf(id))), StandardCharsets.UTF_8));
-          if (digest.equals(existing.get("digest"))) {
+          Change existing = Change.fromWire(Json.parseObject(new String(
+              client.getData().forPath(path(service, "changes", String.valueOf(id))), StandardCharsets.UTF_8)));
+          if (digest.equals(existing.digest())) {
             return new Added(existing, false);
           }
         }
         Stat counterStat = new Stat();
         long number = ((Number) Json.parseObject(new String(client.getData().storingStatIn(counterStat)
             .forPath(path(service, "counter")), StandardCharsets.UTF_8)).get("last")).longValue() + 1;
-        Map<String, Object> change = record.apply(number);
-        String id = String.valueOf(change.get("id"));
+        Change change = record.apply(number);
+        String id = change.id();
         active.add(id);
         client.transaction().forOperations(
-            client.transactionOp().setData().withVersion(counterStat.getVersion()).forPath(path(service, "counter"),
-                bytes(Map.of("last", number))),
-            client.transactionOp().create().forPath(path(service, "changes", id), bytes(change)),
-            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"),
-                bytes(Map.of("active", active))));
+            client.transactionOp().setData().withVersion(counterStat.getVersion()).forPath(path(service, "counter"), counterNode(number)),
+            client.transactionOp().create().forPath(path(service, "changes", id), bytes(change.toJson())),
+            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"), desiredNode(active)));
         return new Added(change, true);
       } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException concurrent) {
         // another controller changed the service at the same moment: read again
@@ -338,24 +397,24 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /** Takes a change out of the desired state and records who did it; answers the updated change. */
-  public Map<String, Object> revertChange(String service, String id, java.util.function.UnaryOperator<Map<String, Object>> update) {
+  public Change revertChange(String service, String id, UnaryOperator<Change> update) {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
         Map<String, Object> desired = Json.parseObject(new String(
             client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")), StandardCharsets.UTF_8));
         Stat changeStat = new Stat();
-        Map<String, Object> change = Json.parseObject(new String(
-            client.getData().storingStatIn(changeStat).forPath(path(service, "changes", id)), StandardCharsets.UTF_8));
+        Change change = Change.fromWire(Json.parseObject(new String(
+            client.getData().storingStatIn(changeStat).forPath(path(service, "changes", id)), StandardCharsets.UTF_8)));
         List<Object> active = new ArrayList<>((List<?>) desired.get("active"));
         if (!active.remove(id)) {
           return change;
         }
-        Map<String, Object> reverted = update.apply(change);
+        Change reverted = update.apply(change);
         List<CuratorOp> ops = List.of(
-            client.transactionOp().setData().withVersion(changeStat.getVersion()).forPath(path(service, "changes", id), bytes(reverted)),
-            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"),
-                bytes(Map.of("active", active))));
+            client.transactionOp().setData().withVersion(changeStat.getVersion()).forPath(path(service, "changes", id),
+                bytes(reverted.toJson())),
+            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"), desiredNode(active)));
         client.transaction().forOperations(ops);
         return reverted;
       } catch (KeeperException.BadVersionException concurrent) {
@@ -376,7 +435,7 @@ public final class FleetStore implements AutoCloseable {
   /** The desired state: its version (the znode's) and the active change ids, oldest first. */
   public record Desired(long version, List<String> active) {}
 
-  public record Added(Map<String, Object> change, boolean created) {}
+  public record Added(Change change, boolean created) {}
 
   private JLiveException unavailable(Exception cause) {
     return new JLiveException(ErrorCode.STORE_UNAVAILABLE, "ZooKeeper did not take the write (" + connectionState()
@@ -398,12 +457,20 @@ public final class FleetStore implements AutoCloseable {
   private static Map<String, Object> json(ChildData node) {
     byte[] data = node.getData();
     if (data == null || data.length == 0) {
-      return new LinkedHashMap<>();
+      return Map.of();
     }
     return Json.parseObject(new String(data, StandardCharsets.UTF_8));
   }
 
   private static byte[] bytes(Map<String, Object> value) {
     return Json.write(value).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] desiredNode(List<?> active) {
+    return bytes(JsonObject.create().put("active", active).toMap());
+  }
+
+  private static byte[] counterNode(long last) {
+    return bytes(JsonObject.create().put("last", last).toMap());
   }
 }

@@ -6,16 +6,28 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.JsonWritable;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.DeregisterAnswer;
+import dev.jlive.protocol.fleet.DeregisterBody;
+import dev.jlive.protocol.fleet.DesiredChange;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
+import dev.jlive.protocol.fleet.SyncAnswer;
+import dev.jlive.protocol.fleet.SyncBody;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,25 +38,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the controller, speaking the agent side of {@link FleetApi} (register, sync as a
- * long poll, deregister) over the JDK's HTTP server, for end-to-end tests of the agent's link.
+ * long poll, deregister) with the protocol's own records over the JDK's HTTP server, for
+ * end-to-end tests of the agent's link.
  * It serves one desired list to every process, records what the agents send, and can forget a
  * process (its next sync gets {@code UNKNOWN_PROCESS}).
  */
 public final class StandInController implements AutoCloseable {
   /** A registration as received, with the process id it was given. */
-  public record Registration(String process, Map<String, Object> body) {
+  public record Registration(String process, RegisterBody body) {
     public String service() {
-      return (String) body.get("service");
+      return body.service();
     }
 
     public long pid() {
-      return ((Number) body.get("pid")).longValue();
+      return body.pid();
     }
 
     public String instance() {
-      return (String) body.get("instance");
+      return body.instance();
     }
   }
+
+  /** A sync as received, and when ({@link System#nanoTime}). */
+  public record Received(SyncBody body, long receivedAt) {}
 
   private final int port;
   private final String token;
@@ -56,11 +72,11 @@ public final class StandInController implements AutoCloseable {
   private final List<Registration> registrations = new CopyOnWriteArrayList<>();
   private final List<String> deregistered = new CopyOnWriteArrayList<>();
   private final Set<String> live = new HashSet<>();
-  private final List<Map<String, Object>> syncs = new CopyOnWriteArrayList<>();
+  private final List<Received> syncs = new CopyOnWriteArrayList<>();
   private final List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
-  private final Map<String, Map<String, Object>> states = new LinkedHashMap<>();
-  private final Map<String, Map<String, Object>> metrics = new LinkedHashMap<>();
-  private List<Map<String, Object>> desired = List.of();
+  private final Map<String, Map<String, ChangeReport>> states = new HashMap<>();
+  private final Map<String, Map<String, Object>> metrics = new HashMap<>();
+  private List<DesiredChange> desired = List.of();
   private long version;
 
   private StandInController(int port, String token, long heartbeatMillis) {
@@ -71,13 +87,13 @@ public final class StandInController implements AutoCloseable {
 
   /** A controller on a free port, not started yet: agents pointed at it find nobody listening. */
   public static StandInController onFreePort(String token, long heartbeatMillis) throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return new StandInController(probe.getLocalPort(), token, heartbeatMillis);
     }
   }
 
   public StandInController start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 50);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
     executor = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "stand-in-controller");
       thread.setDaemon(true);
@@ -107,8 +123,8 @@ public final class StandInController implements AutoCloseable {
 
   // ---- what the test sets ----
 
-  /** Replaces the desired changes; each is {id, kind, spec, author, createdAt}. */
-  public void desire(List<Map<String, Object>> changes) {
+  /** Replaces the desired changes. */
+  public void desire(List<DesiredChange> changes) {
     synchronized (lock) {
       desired = List.copyOf(changes);
       version++;
@@ -116,14 +132,8 @@ public final class StandInController implements AutoCloseable {
     }
   }
 
-  public static Map<String, Object> change(String id, String kind, Map<String, Object> spec, String author) {
-    Map<String, Object> change = new LinkedHashMap<>();
-    change.put("id", id);
-    change.put("kind", kind);
-    change.put("spec", spec);
-    change.put("author", author);
-    change.put("createdAt", java.time.Instant.now().toString());
-    return change;
+  public static DesiredChange change(String id, ChangeKind kind, Map<String, Object> spec, String author) {
+    return new DesiredChange(id, kind, spec, author, Instant.now().toString());
   }
 
   /** Loses the process's session: its next sync is answered with UNKNOWN_PROCESS. */
@@ -145,11 +155,10 @@ public final class StandInController implements AutoCloseable {
   }
 
   /** The state a process last reported for a change, or null. */
-  @SuppressWarnings("unchecked")
-  public Map<String, Object> state(String process, String change) {
+  public ChangeReport state(String process, String change) {
     synchronized (lock) {
-      Map<String, Object> changes = states.get(process);
-      return changes == null ? null : (Map<String, Object>) changes.get(change);
+      Map<String, ChangeReport> changes = states.get(process);
+      return changes == null ? null : changes.get(change);
     }
   }
 
@@ -167,8 +176,8 @@ public final class StandInController implements AutoCloseable {
     return List.copyOf(events);
   }
 
-  /** Every sync body received, each with "receivedAt" added. */
-  public List<Map<String, Object>> syncs() {
+  /** Every sync received. */
+  public List<Received> syncs() {
     return List.copyOf(syncs);
   }
 
@@ -193,13 +202,13 @@ public final class StandInController implements AutoCloseable {
           throw new JLiveException(ErrorCode.METHOD_NOT_ALLOWED, exchange.getRequestMethod() + " not allowed", "POST");
         }
         Map<String, Object> body = Json.parseObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        Object answer = switch (exchange.getRequestURI().getPath()) {
-          case FleetApi.REGISTER -> register(body);
-          case FleetApi.SYNC -> sync(body);
-          case FleetApi.DEREGISTER -> deregister(body);
+        JsonWritable answer = switch (exchange.getRequestURI().getPath()) {
+          case FleetApi.REGISTER -> register(RegisterBody.fromWire(body));
+          case FleetApi.SYNC -> sync(SyncBody.fromWire(body));
+          case FleetApi.DEREGISTER -> deregister(DeregisterBody.fromWire(body));
           default -> throw new JLiveException(ErrorCode.UNKNOWN_ENDPOINT, "no " + exchange.getRequestURI().getPath(), "");
         };
-        send(exchange, 200, answer);
+        send(exchange, 200, answer.toJson());
       } catch (JLiveException e) {
         send(exchange, e.code().httpStatus(), e.toJson());
       } catch (InterruptedException e) {
@@ -210,33 +219,28 @@ public final class StandInController implements AutoCloseable {
     }
   }
 
-  private Map<String, Object> register(Map<String, Object> body) {
+  private RegisterAnswer register(RegisterBody body) {
     String process = "proc-" + nextProcess.incrementAndGet();
     synchronized (lock) {
       live.add(process);
     }
     registrations.add(new Registration(process, body));
-    return Map.of("process", process, "heartbeatMillis", heartbeatMillis);
+    return new RegisterAnswer(process, heartbeatMillis, FleetApi.PROTOCOL_VERSION, null);
   }
 
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> sync(Map<String, Object> body) throws InterruptedException {
-    String process = String.valueOf(body.get("process"));
-    long seen = ((Number) body.get("desiredVersion")).longValue();
-    long waitMillis = Math.min(((Number) body.get("waitMillis")).longValue(), 30_000);
-    Map<String, Object> received = new LinkedHashMap<>(body);
-    received.put("receivedAt", System.nanoTime());
-    syncs.add(received);
+  private SyncAnswer sync(SyncBody body) throws InterruptedException {
+    String process = body.process();
+    long seen = body.desiredVersion();
+    long waitMillis = Math.min(body.waitMillis(), 30_000);
+    syncs.add(new Received(body, System.nanoTime()));
     synchronized (lock) {
       if (!live.contains(process)) {
         throw new JLiveException(ErrorCode.UNKNOWN_PROCESS, "no process " + process, "register again");
       }
-      states.computeIfAbsent(process, p -> new LinkedHashMap<>()).putAll((Map<String, Object>) body.get("changes"));
-      metrics.put(process, (Map<String, Object>) body.get("metrics"));
-      for (Object event : (List<Object>) body.get("events")) {
-        Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) event);
-        copy.put("process", process);
-        events.add(copy);
+      states.computeIfAbsent(process, p -> new HashMap<>()).putAll(body.changes());
+      metrics.put(process, body.metrics());
+      for (Map<String, Object> event : body.events()) {
+        events.add(JsonObject.create().putAll(event).put("process", process).toMap());
       }
       long deadline = System.nanoTime() + waitMillis * 1_000_000L;
       while (version == seen && live.contains(process)) {
@@ -249,21 +253,18 @@ public final class StandInController implements AutoCloseable {
       if (!live.contains(process)) {
         throw new JLiveException(ErrorCode.UNKNOWN_PROCESS, "no process " + process, "register again");
       }
-      if (version == seen) {
-        return Map.of("desiredVersion", version, "unchanged", true);
-      }
-      return Map.of("desiredVersion", version, "changes", new ArrayList<>(desired));
+      return version == seen ? new SyncAnswer.Unchanged(version) : new SyncAnswer.Changes(version, desired);
     }
   }
 
-  private Map<String, Object> deregister(Map<String, Object> body) {
-    String process = String.valueOf(body.get("process"));
+  private DeregisterAnswer deregister(DeregisterBody body) {
+    String process = body.process();
     synchronized (lock) {
       live.remove(process);
       lock.notifyAll();
     }
     deregistered.add(process);
-    return Map.of("deregistered", true);
+    return new DeregisterAnswer(true);
   }
 
   private static void send(HttpExchange exchange, int status, Object body) throws IOException {

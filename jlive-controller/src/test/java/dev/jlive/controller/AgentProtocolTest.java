@@ -1,0 +1,152 @@
+package dev.jlive.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.UnknownFields;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.ChangeList;
+import dev.jlive.protocol.change.ProcessState;
+import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.Health;
+import dev.jlive.protocol.fleet.ProcessList;
+import dev.jlive.protocol.fleet.ProcessRow;
+import dev.jlive.protocol.fleet.RegisterAnswer;
+import dev.jlive.protocol.fleet.RegisterBody;
+import dev.jlive.protocol.fleet.SyncAnswer;
+import dev.jlive.protocol.fleet.SyncBody;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent protocol's versions and tolerance, spoken with the protocol's own records: an old
+ * agent (no protocolVersion) is told what it lacks and listed with its protocol; a newer agent's
+ * unknown field is accepted and logged once; a user's unknown field is refused.
+ */
+class AgentProtocolTest {
+  static TestingServer zooKeeper;
+  static Controller controller;
+  static Http http;
+  @TempDir static Path dataDir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    zooKeeper = new TestingServer(true);
+    controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString())
+        .withHeartbeat(Duration.ofSeconds(1)));
+    http = new Http(controller.url(), controller.token());
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    UnknownFields.logTo(null);
+    controller.close();
+    zooKeeper.close();
+  }
+
+  private static RegisterAnswer register(Map<String, Object> body) {
+    Http.Answer answer = http.post(FleetApi.REGISTER, body);
+    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    return RegisterAnswer.fromWire(answer.body());
+  }
+
+  @Test
+  void anOldAgentIsToldWhatItLacksAndListedWithItsProtocol() {
+    RegisterBody current = new RegisterBody(FleetApi.PROTOCOL_VERSION, "versions", "host-a", 11, "17", "test", Map.of(), "new-agent");
+    Map<String, Object> old = new LinkedHashMap<>(current.toJson());
+    old.remove("protocolVersion");
+    old.put("pid", 12);
+    old.put("instance", "old-agent");
+
+    RegisterAnswer toCurrent = register(current.toJson());
+    RegisterAnswer toOld = register(old);
+
+    assertThat(toCurrent.protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
+    assertThat(toCurrent.note()).isNull();
+    assertThat(toOld.protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
+    assertThat(toOld.note()).startsWith("this agent speaks agent protocol 1 and the controller (jlive ")
+        .contains("upgrade its agent jar");
+    Map<String, Integer> protocols = new LinkedHashMap<>();
+    for (ProcessRow row : ProcessList.fromWire(http.get(FleetApi.processes("versions")).body()).processes()) {
+      protocols.put(row.process().id(), row.process().protocolVersion());
+    }
+    assertThat(protocols).isEqualTo(Map.of(toCurrent.process(), 2, toOld.process(), 1));
+    // An old agent's sync (no protocolVersion either) is answered as before.
+    Http.Answer sync = http.post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));
+    assertThat(SyncAnswer.fromWire(sync.body())).isInstanceOf(SyncAnswer.Changes.class);
+    assertThat(Health.fromWire(http.get(FleetApi.HEALTH).body()).protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
+  }
+
+  @Test
+  void aNewerAgentsUnknownFieldIsAcceptedAndLoggedOnceButAUsersIsRefused() {
+    List<String> logged = new ArrayList<>();
+    UnknownFields.logTo(logged::add);
+    String process = register(new RegisterBody(FleetApi.PROTOCOL_VERSION, "tolerant", "host-a", 21, "17", "test", Map.of(), "i21")
+        .toJson()).process();
+    SyncBody report = new SyncBody(FleetApi.PROTOCOL_VERSION, process, -1, 0, Map.of(), Map.of(), List.of(), 0);
+    for (int i = 0; i < 3; i++) {
+      Map<String, Object> fromTheFuture = new LinkedHashMap<>(report.toJson());
+      fromTheFuture.put("cpuBudgetLeft", 0.25);
+      Http.Answer answer = http.post(FleetApi.SYNC, fromTheFuture);
+      assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+    }
+    assertThat(logged).containsExactly(
+        "the sync body has a field this version does not know, ignored: 'cpuBudgetLeft' (the peer is probably of a newer version)");
+
+    // The same kind of field from a user is refused, and nothing is stored.
+    Map<String, Object> change = new LinkedHashMap<>();
+    change.put("kind", "probe");
+    change.put("spec", Map.of("selector", "com.acme.Cart#add", "kind", "count"));
+    change.put("cpuBudgetLeft", 0.25);
+    Http.Answer refused = http.post(FleetApi.changes("tolerant"), change);
+    assertThat(refused.status()).isEqualTo(400);
+    assertThat(((Map<?, ?>) refused.body().get("error")).get("message")).isEqualTo("the change has an unknown field 'cpuBudgetLeft'");
+    assertThat(ChangeList.fromWire(http.get(FleetApi.changes("tolerant")).body()).changes()).isEmpty();
+  }
+
+  @Test
+  void aReportOfAStateOnlyTheControllerCanKnowIsRefused() {
+    String process = register(new RegisterBody(FleetApi.PROTOCOL_VERSION, "states", "host-a", 31, "17", "test", Map.of(), "i31")
+        .toJson()).process();
+    Map<String, Object> body = new LinkedHashMap<>(new SyncBody(FleetApi.PROTOCOL_VERSION, process, -1, 0,
+        Map.of("c1", ChangeReport.of(ProcessState.APPLIED)), Map.of(), List.of(), 0).toJson());
+    body.put("changes", Map.of("c1", Map.of("state", "unreachable")));
+
+    Http.Answer answer = http.post(FleetApi.SYNC, body);
+
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(((Map<?, ?>) answer.body().get("error")).get("message"))
+        .isEqualTo("a change report's state must be waiting, applied, failed or reverted, not unreachable");
+  }
+
+  @Test
+  void aChangeIsStoredAndShownTyped() {
+    String process = register(new RegisterBody(FleetApi.PROTOCOL_VERSION, "typed", "host-a", 41, "17", "test", Map.of("zone", "eu"), "i41")
+        .toJson()).process();
+    Http.Answer added = http.post(FleetApi.changes("typed"), Map.of("kind", "probe", "spec", Map.of("selector", "a.B#c", "kind", "count"),
+        "where", Map.of("zone", "eu")));
+    assertThat(added.status()).isEqualTo(201);
+    SyncAnswer answer = SyncAnswer.fromWire(http.post(FleetApi.SYNC,
+        new SyncBody(FleetApi.PROTOCOL_VERSION, process, -1, 0, Map.of(), Map.of(), List.of(), 0).toJson()).body());
+    assertThat(answer).isInstanceOfSatisfying(SyncAnswer.Changes.class, changes -> {
+      assertThat(changes.changes()).hasSize(1);
+      assertThat(changes.changes().get(0).kind()).isEqualTo(ChangeKind.PROBE);
+      assertThat(changes.changes().get(0).author()).isEqualTo("tester");
+    });
+    assertThat(ChangeList.fromWire(http.get(FleetApi.changes("typed")).body()).changes())
+        .singleElement().satisfies(change -> {
+          assertThat(change.digest()).hasSize(64);
+          assertThat(change.spec()).isNull();
+          assertThat(change.where()).isEqualTo(Map.of("zone", "eu"));
+        });
+  }
+}
