@@ -2,10 +2,10 @@ package dev.jlive.agent.fleet;
 
 import dev.jlive.agent.AgentContext;
 import dev.jlive.agent.change.ChangeLedger;
-import dev.jlive.agent.patch.PatchRequest;
-import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.jlive.agent.inspect;
 
+import dev.jlive.protocol.probe.ClassPattern;
 import java.lang.instrument.Instrumentation;
 import java.security.CodeSource;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.agent.expression.RunawayGuard;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -311,7 +312,7 @@ final class Probe {
     if (disabledReason != null) {
       json.put("reason", disabledReason);
     }
-    json.putAll(spec.toJson());
+    json.putAll(spec.effectiveJson());
     json.put("author", author);
     json.put("createdAt", createdAt.toString());
     json.put("hits", hits());

@@ -8,6 +8,8 @@ import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.probe.MethodSelector;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -344,7 +346,7 @@ public final class ProbeEngine implements WeavingSource {
     }
     List<MethodDescription> methods = new ArrayList<>();
     for (MethodDescription method : type.getDeclaredMethods()) {
-      if (!method.isAbstract() && !method.isNative() && !method.isBridge() && selector.matches(method)) {
+      if (!method.isAbstract() && !method.isNative() && !method.isBridge() && MethodMatch.matches(selector, method)) {
         methods.add(method);
       }
     }
