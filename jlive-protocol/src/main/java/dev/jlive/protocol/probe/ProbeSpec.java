@@ -227,6 +227,11 @@ public record ProbeSpec(
     return kind == Kind.LOG || kind == Kind.CAPTURE;
   }
 
+  /** A kind by its wire name ({@code metrics}), refused as a request's {@code "kind"} is. */
+  public static Kind kindNamed(String name) {
+    return StrictObject.of(Map.of("kind", name), WHAT, Set.of("kind")).requireEnum("kind", Kind.class);
+  }
+
   /** A point by its wire name ({@code exit}), refused as a request's {@code "at"} is. */
   public static Point pointNamed(String name) {
     return StrictObject.of(Map.of("at", name), WHAT, Set.of("at")).optionalEnum("at", Point.class, null);
