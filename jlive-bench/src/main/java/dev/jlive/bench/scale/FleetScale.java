@@ -5,6 +5,9 @@ import dev.jlive.bench.DriverOptions;
 import dev.jlive.bench.ForkedJvm;
 import dev.jlive.bench.LoadAverage;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -205,7 +208,8 @@ public final class FleetScale {
     for (int r = 1; r <= rounds; r++) {
       awaitQuiet(agentsQuiet, previous, agents);
       String selector = options.string("real", null) != null ? REAL_SELECTOR : "com.acme.Round" + r + "#handle";
-      Map<String, Object> change = Map.of("kind", "probe", "spec", Map.of("selector", selector, "kind", "count"));
+      Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PROBE)
+          .put("spec", ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT).build()).toMap();
       long t0 = System.nanoTime();
       Map<String, Object> added = api.ok(api.post(FleetApi.changes(service), change), "POST changes");
       double postMillis = (System.nanoTime() - t0) / 1e6;
