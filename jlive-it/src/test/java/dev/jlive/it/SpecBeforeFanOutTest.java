@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.AgentHttp;
+import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Api;
@@ -76,6 +77,10 @@ class SpecBeforeFanOutTest {
       Map<String, Object> error = (Map<String, Object>) Json.parseObject(answer.body()).get("error");
       assertThat(error).containsEntry("code", "BAD_REQUEST").containsEntry("message", message);
     });
+    // Through the CLI, the same request is refused before it is sent at all.
+    CliRun cli = fleet.jlive("probe", "add", "--service", "checked", PRICER + "#price", "--metrics", "--at", "exit");
+    assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(2);
+    assertThat(cli.stderr()).contains("metrics probes cover whole calls; --at does not apply");
     assertThat(history()).as("the controller stored none of them").isEmpty();
 
     // The control: a valid change posted the same way reaches every process. The agents take the

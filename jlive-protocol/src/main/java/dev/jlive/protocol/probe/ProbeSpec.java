@@ -340,7 +340,9 @@ public record ProbeSpec(
       // Numbers are checked as a request's are, before they are narrowed to the record's ints.
       checkRange("sampleOneIn", sampleOneIn, 1, MAX_SAMPLE_ONE_IN);
       checkRange("ratePerSecond", ratePerSecond, 1, MAX_RATE);
-      checkRange("line", line, 0, Integer.MAX_VALUE);
+      if (line < 0 || line > Integer.MAX_VALUE) {
+        throw outOfRange("line", line, 1, Integer.MAX_VALUE);
+      }
       long time = timeOneIn == null ? defaultTimeOneIn(kind) : timeOneIn;
       if (timeOneIn != null && kind != Kind.METRICS) {
         throw notTimed();

@@ -101,6 +101,8 @@ class ProbeSpecTest {
     assertThat(e.getMessage()).isEqualTo("the probe request: 'cpuPercent' must be from 0.01 to 100.0, not 101.0");
     e = catchThrowableOfType(JLiveException.class, () -> ProbeSpec.builder("a.B#c", ProbeSpec.Kind.COUNT).timeOneIn(4).build());
     assertThat(e.getMessage()).isEqualTo("only metrics probes time calls; timeOneIn does not apply");
+    e = catchThrowableOfType(JLiveException.class, () -> ProbeSpec.builder("a.B#c", ProbeSpec.Kind.COUNT).line(-1).build());
+    assertThat(e.getMessage()).isEqualTo("the probe request: 'line' must be from 1 to 2147483647, not -1");
     e = catchThrowableOfType(JLiveException.class, () -> new ProbeSpec(null, ProbeSpec.Kind.COUNT, null, null, 1, 1, 0,
         Duration.ofHours(1), 5, false, true, null, false, 0, 0, false));
     assertThat(e.getMessage()).isEqualTo("the probe request needs 'selector'");
