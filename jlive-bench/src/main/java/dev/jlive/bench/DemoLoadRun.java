@@ -5,6 +5,7 @@ import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.metrics.MetricsAnswer;
 import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.probe.ProbeStatus;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,12 +139,11 @@ public final class DemoLoadRun {
 
   /** Counts calls of each candidate under load and prints calls per request. */
   private void survey(int seconds) throws IOException, InterruptedException {
+    // Not a wire message: the probe id of each candidate, printed in the order of CANDIDATES.
     Map<String, String> ids = new LinkedHashMap<>();
     for (String candidate : CANDIDATES) {
-      Map<String, Object> spec = spec(candidate, "count");
       // The shop loads some of these classes with its first requests.
-      spec.put("wait", true);
-      ids.put(candidate, endpoint.addProbeEverywhere(spec));
+      ids.put(candidate, endpoint.addProbeEverywhere(spec(candidate, ProbeSpec.Kind.COUNT).waitForClass(true).build().toJson()));
     }
     Phase survey = phase("survey", seconds, null);
     System.out.println(line(survey));
@@ -158,7 +158,7 @@ public final class DemoLoadRun {
 
   /** One load run, with a metrics probe on {@code selector} for its whole length when it is not null. */
   private Phase phase(String name, int seconds, String selector) throws IOException, InterruptedException {
-    String id = selector == null ? null : endpoint.addProbeEverywhere(spec(selector, "metrics"));
+    String id = selector == null ? null : endpoint.addProbeEverywhere(spec(selector, ProbeSpec.Kind.METRICS).build().toJson());
     long cpuBefore = demoCpuNanos();
     LoadResult load;
     try (ForkedJvm driver = ForkedJvm.start("load driver", List.of("-jar", demo.toString(), "--load-target",
@@ -188,13 +188,8 @@ public final class DemoLoadRun {
     return ProcessHandle.of(service.pid()).flatMap(handle -> handle.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
   }
 
-  private static Map<String, Object> spec(String selector, String kind) {
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("selector", selector);
-    spec.put("kind", kind);
-    spec.put("cpuPercent", 100.0);
-    spec.put("ttlMillis", TTL_MILLIS);
-    return spec;
+  private static ProbeSpec.Builder spec(String selector, ProbeSpec.Kind kind) {
+    return ProbeSpec.builder(selector, kind).cpuPercent(100.0).timeToLive(Duration.ofMillis(TTL_MILLIS));
   }
 
   private static String line(Phase phase) {

@@ -4,13 +4,13 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 /** {@code --key value} options of the drivers, with the built jars found beside this one by default. */
 public final class DriverOptions {
-  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, String> values = new HashMap<>();
 
   private DriverOptions() {}
 

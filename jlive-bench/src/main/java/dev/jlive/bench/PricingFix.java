@@ -1,5 +1,6 @@
 package dev.jlive.bench;
 
+import dev.jlive.protocol.patch.PatchRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,8 +8,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -46,26 +45,11 @@ record PricingFix(String fileName, String fixedSource, byte[] fixedClass, byte[]
     return new PricingFix("Pricing.java", fixed, compile(fixed, demoJar, release, work), original);
   }
 
-  String fixedClassBase64() {
-    return Base64.getEncoder().encodeToString(fixedClass);
-  }
-
   /** The body of {@code POST /v1/patches} for this fix. */
   Map<String, Object> patchRequest(boolean fromSource, String safepoint, boolean dryRun) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    if (fromSource) {
-      Map<String, Object> file = new LinkedHashMap<>();
-      file.put("name", fileName);
-      file.put("code", fixedSource);
-      body.put("sources", List.of(file));
-    } else {
-      body.put("classFiles", List.of(fixedClassBase64()));
-    }
-    body.put("safepoint", safepoint);
-    if (dryRun) {
-      body.put("dryRun", true);
-    }
-    return body;
+    PatchRequest.Builder request = fromSource ? PatchRequest.ofSources(List.of(new PatchRequest.Source(fileName, fixedSource)))
+        : PatchRequest.ofClassFiles(List.of(fixedClass));
+    return request.safepoint(safepoint).dryRun(dryRun).build().toJson();
   }
 
   private static byte[] originalClass(Path demoJar) throws IOException {

@@ -2,12 +2,12 @@ package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
 import dev.jlive.bench.fleet.FleetApp;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,11 +52,11 @@ public final class ProbeInstallTime {
       return;
     }
     int repetitions = options.integer("repetitions", 20);
-    String kind = options.string("kind", "metrics");
+    ProbeSpec.Kind kind = ProbeSpec.kindNamed(options.string("kind", "metrics"));
     Path work = Files.createTempDirectory("jlive-bench-install");
     Path runtimeDir = Files.createDirectories(work.resolve("runtime"));
     List<String> agentArgs = List.of("-javaagent:" + agent + "=quiet", "-Djlive.runtimeDir=" + runtimeDir);
-    System.out.printf(Locale.ROOT, "probe add/remove wall time: %s probes, %d repetitions per case; logs: %s%n", kind, repetitions, work);
+    System.out.printf(Locale.ROOT, "probe add/remove wall time: %s probes, %d repetitions per case; logs: %s%n", kind.name().toLowerCase(Locale.ROOT), repetitions, work);
 
     List<String> demoArgs = new ArrayList<>(agentArgs);
     demoArgs.addAll(List.of("-jar", demo.toString(), "--port", "0"));
@@ -86,11 +86,9 @@ public final class ProbeInstallTime {
     }
   }
 
-  private static Case time(String name, AgentEndpoint endpoint, String selector, int classes, String kind, int repetitions)
+  private static Case time(String name, AgentEndpoint endpoint, String selector, int classes, ProbeSpec.Kind kind, int repetitions)
       throws IOException {
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("selector", selector);
-    spec.put("kind", kind);
+    Map<String, Object> spec = ProbeSpec.builder(selector, kind).build().toJson();
     List<Double> adds = new ArrayList<>();
     List<Double> removes = new ArrayList<>();
     for (int i = 0; i < repetitions; i++) {

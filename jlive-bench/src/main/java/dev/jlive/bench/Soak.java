@@ -1,6 +1,8 @@
 package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,12 +53,12 @@ public final class Soak {
   private static final Pattern READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final long TTL_MILLIS = Duration.ofHours(2).toMillis();
   /** The probes the churner cycles through: selector and the options of one kind each. */
-  private static final List<Map<String, Object>> PROBES = List.of(
-      probe("dev.jlive.demo.http.Router#handle", "count", Map.of()),
-      probe("dev.jlive.demo.shop.PriceCache#priceOf", "metrics", Map.of()),
-      probe(PricingFix.METHOD, "log", Map.of("template", "quantity={quantity}", "when", "quantity > 1")),
-      probe("dev.jlive.demo.shop.Quoter#quote", "capture", Map.of("ratePerSecond", 5)),
-      probe("dev.jlive.demo.shop.PriceCache#priceOf", "callers", Map.of("sampleOneIn", 10)));
+  private static final List<ProbeSpec> PROBES = List.of(
+      probe("dev.jlive.demo.http.Router#handle", ProbeSpec.Kind.COUNT).build(),
+      probe("dev.jlive.demo.shop.PriceCache#priceOf", ProbeSpec.Kind.METRICS).build(),
+      probe(PricingFix.METHOD, ProbeSpec.Kind.LOG).template("quantity={quantity}").when("quantity > 1").build(),
+      probe("dev.jlive.demo.shop.Quoter#quote", ProbeSpec.Kind.CAPTURE).ratePerSecond(5).build(),
+      probe("dev.jlive.demo.shop.PriceCache#priceOf", ProbeSpec.Kind.CALLERS).sampleOneIn(10).build());
 
   /** Which changes the churner makes: both kinds, or one alone to tell their costs apart. */
   public enum Changes {
@@ -366,13 +368,13 @@ public final class Soak {
       }
     }
 
-    private String addProbe(Map<String, Object> spec) {
+    private String addProbe(ProbeSpec spec) {
       try {
-        String id = endpoint.addProbeEverywhere(spec);
+        String id = endpoint.addProbeEverywhere(spec.toJson());
         churn.probesAdded++;
         return id;
       } catch (IOException | RuntimeException e) {
-        churn.failures.add("probe " + spec.get("kind") + " " + spec.get("selector") + ": " + e.getMessage());
+        churn.failures.add("probe " + JsonObject.wireName(spec.kind()) + " " + spec.selector() + ": " + e.getMessage());
         return null;
       }
     }
@@ -516,14 +518,8 @@ public final class Soak {
     return output;
   }
 
-  private static Map<String, Object> probe(String selector, String kind, Map<String, Object> options) {
-    Map<String, Object> spec = new LinkedHashMap<>(options);
-    spec.put("selector", selector);
-    spec.put("kind", kind);
-    spec.put("cpuPercent", 100.0);
-    spec.put("ttlMillis", TTL_MILLIS);
-    spec.put("wait", true);
-    return Map.copyOf(spec);
+  private static ProbeSpec.Builder probe(String selector, ProbeSpec.Kind kind) {
+    return ProbeSpec.builder(selector, kind).cpuPercent(100.0).timeToLive(Duration.ofMillis(TTL_MILLIS)).waitForClass(true);
   }
 
   private static double mb(long bytes) {

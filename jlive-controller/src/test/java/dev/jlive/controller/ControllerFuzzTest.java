@@ -7,6 +7,8 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.fuzz.HostileInput;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -145,7 +147,7 @@ class ControllerFuzzTest {
       change.put("kind", input.chance(90) ? kind : input.value(1));
     }
     if (input.chance(95)) {
-      Map<String, Object> spec = input.body(kind.equals("patch") ? Api.PATCH_FIELDS : Api.PROBE_FIELDS);
+      Map<String, Object> spec = input.body(kind.equals("patch") ? PatchRequest.FIELDS : ProbeSpec.FIELDS);
       change.put("spec", input.chance(90) ? spec : input.value(2));
     }
     if (input.chance(30)) {

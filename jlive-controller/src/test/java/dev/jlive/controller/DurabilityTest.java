@@ -79,7 +79,7 @@ class DurabilityTest {
       assertThat(Http.field(http.get(FleetApi.changes("offline")).body().get("changes"), "id")).containsExactly(id);
       assertThat(Http.field(http.get(FleetApi.SERVICES).body().get("services"), "name")).contains("offline");
       // ...writes are refused, saying why, and change nothing.
-      Http.Answer refused = http.post(FleetApi.changes("offline"), Map.of("kind", "probe", "spec", Map.of("selector", "a.B#c")));
+      Http.Answer refused = http.post(FleetApi.changes("offline"), Map.of("kind", "probe", "spec", Map.of("selector", "a.B#c", "kind", "count")));
       assertThat(refused.status()).isEqualTo(503);
       Map<?, ?> error = (Map<?, ?>) refused.body().get("error");
       assertThat(error.get("code")).isEqualTo("STORE_UNAVAILABLE");

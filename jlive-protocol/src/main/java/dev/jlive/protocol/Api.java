@@ -30,14 +30,4 @@ public final class Api {
   public static final String BYTECODE = "/v1/bytecode";
   /** Probe metrics in Prometheus text format. */
   public static final String PROMETHEUS = "/metrics";
-
-  /** Every field of a POST {@value #PROBES} body; anything else is refused (see {@link StrictObject}). */
-  public static final java.util.Set<String> PROBE_FIELDS = java.util.Set.of("selector", "kind", "at", "template", "sampleOneIn",
-      "ratePerSecond", "maxHits", "ttlMillis", "cpuPercent", "wait", "appLog", "when", "allowSideEffects", "line", "timeOneIn",
-      "allowJdk");
-  /** Every field of a POST {@value #PATCHES} body. */
-  public static final java.util.Set<String> PATCH_FIELDS = java.util.Set.of("sources", "classFiles", "loader", "dryRun",
-      "safepoint", "timeoutMillis", "check", "also", "checkClass", "method", "methodSource");
-  /** Every field of one item of a patch's {@code sources}. */
-  public static final java.util.Set<String> PATCH_SOURCE_FIELDS = java.util.Set.of("name", "code");
 }

@@ -1,6 +1,5 @@
 package dev.jlive.protocol;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -28,12 +27,11 @@ public class JLiveException extends RuntimeException {
     return hint == null ? "" : hint;
   }
 
+  /** The error record of the wire vocabulary; its code is written by its constant name ({@code BAD_REQUEST}). */
   public Map<String, Object> toJson() {
-    Map<String, Object> error = new LinkedHashMap<>();
-    error.put("code", code.name());
-    error.put("message", getMessage());
-    error.put("hint", hint());
-    return Map.of("error", error);
+    return JsonObject.create()
+        .put("error", JsonObject.create().put("code", code.name()).put("message", getMessage()).put("hint", hint()).toMap())
+        .toMap();
   }
 
   /** Rebuilds the exception from an agent's error answer, or null if the body is not one. */

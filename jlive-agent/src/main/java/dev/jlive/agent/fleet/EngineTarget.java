@@ -1,8 +1,6 @@
 package dev.jlive.agent.fleet;
 
 import dev.jlive.agent.AgentContext;
-import dev.jlive.agent.patch.PatchRequest;
-import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.event.EventsAnswer;
@@ -11,6 +9,9 @@ import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.LedgerEntry;
+import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

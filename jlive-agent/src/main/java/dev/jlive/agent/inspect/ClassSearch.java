@@ -2,6 +2,7 @@ package dev.jlive.agent.inspect;
 
 import dev.jlive.protocol.inspect.ClassList;
 import dev.jlive.protocol.inspect.LoadedClass;
+import dev.jlive.protocol.probe.ClassPattern;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Modifier;
 import java.security.CodeSource;

@@ -6,9 +6,10 @@ import dev.jlive.agent.compile.Compilers;
 import dev.jlive.agent.compile.Problem;
 import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.agent.expression.AccessWidener;
-import dev.jlive.agent.probe.MethodSelector;
+import dev.jlive.agent.probe.MethodMatch;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.probe.MethodSelector;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -87,7 +88,7 @@ final class MethodPatch {
     }
     List<MethodDescription> matches = new ArrayList<>();
     for (MethodDescription method : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
-      if (!method.isTypeInitializer() && selector.matches(method)) {
+      if (!method.isTypeInitializer() && MethodMatch.matches(selector, method)) {
         matches.add(method);
       }
     }

@@ -3,6 +3,7 @@ package dev.jlive.agent.patch;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
+import dev.jlive.agent.probe.MethodMatch;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.safepoint.QuiescentSwap;
 import dev.jlive.agent.safepoint.SafepointTimeout;
@@ -21,6 +22,8 @@ import dev.jlive.protocol.patch.PatchedClass;
 import dev.jlive.protocol.patch.RevertResult;
 import dev.jlive.protocol.patch.SafepointMode;
 import dev.jlive.protocol.patch.SafepointReport;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.probe.MethodSelector;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.security.MessageDigest;
@@ -270,7 +273,7 @@ public final class PatchEngine implements WeavingSource {
   private List<QuiescentSwap.Member> alsoMembers(List<String> selectors) {
     List<QuiescentSwap.Member> members = new ArrayList<>();
     for (String text : selectors) {
-      dev.jlive.agent.probe.MethodSelector selector = dev.jlive.agent.probe.MethodSelector.parse(text);
+      MethodSelector selector = MethodSelector.parse(text);
       int before = members.size();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {
         if (!ClassSearch.isVisible(type) || !selector.classes().matches(type.getName()) || !instrumentation.isModifiableClass(type)) {
@@ -279,7 +282,7 @@ public final class PatchEngine implements WeavingSource {
         for (net.bytebuddy.description.method.MethodDescription.InDefinedShape method
             : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
           if (!method.isConstructor() && !method.isTypeInitializer() && !method.isAbstract() && !method.isNative()
-              && selector.matches(method)) {
+              && MethodMatch.matches(selector, method)) {
             members.add(new QuiescentSwap.Member(type, method.getName(), method.getDescriptor()));
           }
         }

@@ -8,6 +8,7 @@ import dev.jlive.protocol.probe.ClassReport;
 import dev.jlive.protocol.probe.ProbeState;
 import dev.jlive.protocol.probe.ProbeStatus;
 import java.time.Duration;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -314,7 +315,7 @@ final class Probe {
 
   ProbeStatus status(List<ClassReport> installedIn) {
     ProbeState state = active ? (installedIn.isEmpty() ? ProbeState.WAITING : ProbeState.ACTIVE) : ProbeState.DISABLED;
-    return new ProbeStatus(id, state, disabledReason, spec.toJson(), author, createdAt, hits(), emitted.sum(), dropped(),
+    return new ProbeStatus(id, state, disabledReason, spec.effectiveJson(), author, createdAt, hits(), emitted.sum(), dropped(),
         sampledOut.sum(), failures.get(), lastFailure, installedIn);
   }
 

@@ -1,5 +1,7 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.protocol.probe.ProbeSpec;
+
 /**
  * One call as a probe sees it at its point.
  *

@@ -2,6 +2,7 @@ package dev.jlive.agent.probe;
 
 import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.event.ProbeEvent;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -18,6 +18,8 @@ import dev.jlive.protocol.probe.ProbeRemoved;
 import dev.jlive.protocol.probe.ProbeStatus;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.LedgerState;
+import dev.jlive.protocol.probe.MethodSelector;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -336,7 +338,7 @@ public final class ProbeEngine implements WeavingSource {
     }
     List<MethodDescription> methods = new ArrayList<>();
     for (MethodDescription method : type.getDeclaredMethods()) {
-      if (!method.isAbstract() && !method.isNative() && !method.isBridge() && selector.matches(method)) {
+      if (!method.isAbstract() && !method.isNative() && !method.isBridge() && MethodMatch.matches(selector, method)) {
         methods.add(method);
       }
     }

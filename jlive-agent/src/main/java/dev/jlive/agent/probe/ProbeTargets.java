@@ -4,6 +4,7 @@ import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.probe.MethodSelector;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
@@ -55,7 +56,7 @@ final class ProbeTargets {
       boolean abstractMatch = false;
       int refusedBefore = refused.size();
       for (MethodDescription method : description.getDeclaredMethods()) {
-        if (!selector.matches(method)) {
+        if (!MethodMatch.matches(selector, method)) {
           continue;
         }
         if (method.isBridge()) {
@@ -196,7 +197,7 @@ final class ProbeTargets {
     List<MethodDescription> concrete = new ArrayList<>();
     boolean declared = false;
     for (MethodDescription method : describe(owner).getDeclaredMethods()) {
-      if (method.isConstructor() || method.isStatic() || method.isBridge() || method.isPrivate() || !selector.matches(method)) {
+      if (method.isConstructor() || method.isStatic() || method.isBridge() || method.isPrivate() || !MethodMatch.matches(selector, method)) {
         continue;
       }
       declared = true;
@@ -234,7 +235,7 @@ final class ProbeTargets {
       }
       List<MethodDescription> methods = new ArrayList<>();
       for (MethodDescription method : describe(type).getDeclaredMethods()) {
-        if (!method.isAbstract() && !method.isNative() && !method.isBridge() && selector.matches(method)) {
+        if (!method.isAbstract() && !method.isNative() && !method.isBridge() && MethodMatch.matches(selector, method)) {
           methods.add(method);
         }
       }

@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

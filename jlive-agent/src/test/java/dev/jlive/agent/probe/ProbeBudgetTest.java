@@ -3,6 +3,7 @@ package dev.jlive.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.protocol.event.ProbeEvent;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

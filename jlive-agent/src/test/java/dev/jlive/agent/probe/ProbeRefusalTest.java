@@ -3,6 +3,7 @@ package dev.jlive.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.probe.MethodSelector;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

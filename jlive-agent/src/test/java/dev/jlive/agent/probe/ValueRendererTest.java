@@ -2,6 +2,7 @@ package dev.jlive.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

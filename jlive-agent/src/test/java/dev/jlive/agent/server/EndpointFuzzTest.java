@@ -12,6 +12,8 @@ import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.fuzz.HostileInput;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,10 +123,10 @@ class EndpointFuzzTest {
   private static Case hostileRequest(HostileInput input) {
     int kind = input.between(0, 99);
     if (kind < 35) {
-      return new Case(request(input, "POST", Api.PROBES, input.bodyText(Api.PROBE_FIELDS), true), false, false);
+      return new Case(request(input, "POST", Api.PROBES, input.bodyText(ProbeSpec.FIELDS), true), false, false);
     }
     if (kind < 60) {
-      return new Case(request(input, "POST", Api.PATCHES, input.bodyText(Api.PATCH_FIELDS), true), false, false);
+      return new Case(request(input, "POST", Api.PATCHES, input.bodyText(PatchRequest.FIELDS), true), false, false);
     }
     if (kind < 75) {
       // Query strings on every route, with garbage values; routes that change something need a valid id.

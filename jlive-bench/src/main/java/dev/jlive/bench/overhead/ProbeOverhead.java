@@ -1,8 +1,9 @@
 package dev.jlive.bench.overhead;
 
 import dev.jlive.protocol.RuntimeDirectory;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -76,38 +77,21 @@ public class ProbeOverhead {
   }
 
   static Map<String, Object> spec(String scenario) {
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("selector", SELECTOR);
-    spec.put("ttlMillis", TTL_MILLIS);
-    spec.put("cpuPercent", CPU_PERCENT);
-    switch (scenario) {
-      case "none" -> {
-        return null;
-      }
-      case "count", "metrics" -> spec.put("kind", scenario);
-      case "metrics-every-call" -> {
-        // A metrics probe times a random 1 in 8 calls by default; this one times every call (two clock reads each).
-        spec.put("kind", "metrics");
-        spec.put("timeOneIn", 1);
-      }
-      case "log-rate-limited" -> {
-        spec.put("kind", "log");
-        spec.put("at", "entry");
-        spec.put("template", "x={x}");
-        spec.put("ratePerSecond", Integer.getInteger("jlive.bench.logRate", LOG_RATE));
-        // An event the application's logger prints (JUL's console handler by default) costs tens of
-        // microseconds; at any rate that keeps the probe on, that would be all this measures.
-        spec.put("appLog", Boolean.getBoolean("jlive.bench.appLog"));
-      }
-      case "log-when-false" -> {
-        // x counts up from 0 and wraps only after 2^32 calls, more than a fork makes.
-        spec.put("kind", "log");
-        spec.put("at", "entry");
-        spec.put("template", "x={x}");
-        spec.put("when", "x == -1");
-      }
+    ProbeSpec.Builder spec = switch (scenario) {
+      case "none" -> null;
+      case "count" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.COUNT);
+      case "metrics" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS);
+      // A metrics probe times a random 1 in 8 calls by default; this one times every call (two clock reads each).
+      case "metrics-every-call" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS).timeOneIn(1);
+      // An event the application's logger prints (JUL's console handler by default) costs tens of
+      // microseconds; at any rate that keeps the probe on, that would be all this measures.
+      case "log-rate-limited" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG).at(ProbeSpec.Point.ENTRY).template("x={x}")
+          .ratePerSecond(Integer.getInteger("jlive.bench.logRate", LOG_RATE)).appLog(Boolean.getBoolean("jlive.bench.appLog"));
+      // x counts up from 0 and wraps only after 2^32 calls, more than a fork makes.
+      case "log-when-false" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG).at(ProbeSpec.Point.ENTRY).template("x={x}")
+          .when("x == -1");
       default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; use none, count, metrics, metrics-every-call, log-when-false or log-rate-limited");
-    }
-    return spec;
+    };
+    return spec == null ? null : spec.timeToLive(Duration.ofMillis(TTL_MILLIS)).cpuPercent(CPU_PERCENT).build().toJson();
   }
 }

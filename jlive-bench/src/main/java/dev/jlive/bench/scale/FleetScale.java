@@ -13,6 +13,7 @@ import dev.jlive.protocol.change.ProcessResult;
 import dev.jlive.protocol.change.ProcessState;
 import dev.jlive.protocol.fleet.Health;
 import dev.jlive.protocol.fleet.ProcessList;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -213,8 +214,8 @@ public final class FleetScale {
     for (int r = 1; r <= rounds; r++) {
       awaitQuiet(agentsQuiet, previous, agents);
       String selector = options.string("real", null) != null ? REAL_SELECTOR : "com.acme.Round" + r + "#handle";
-      Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PROBE).put("spec", Map.of("selector", selector, "kind", "count"))
-          .toMap();
+      Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PROBE)
+          .put("spec", ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT).build()).toMap();
       long t0 = System.nanoTime();
       ChangeAnswer added = ChangeAnswer.fromWire(api.ok(api.post(FleetApi.changes(service), change), "POST changes"));
       double postMillis = (System.nanoTime() - t0) / 1e6;

@@ -35,15 +35,21 @@ abstract class AgentCommand implements Callable<Integer> {
    * that follow it, and connects to the agent.
    */
   Connected connect(List<String> positionals, int wanted, String usage) {
+    List<String> rest = afterPid(positionals, wanted, usage);
+    String pid = target.isRemote() ? null : positionals.get(0);
+    AgentClient client = new AgentClient(Targets.resolve(target, pid));
+    return new Connected(client, rest);
+  }
+
+  /** The positionals after the PID (all of them with --host), once their count is checked; connects to nothing. */
+  List<String> afterPid(List<String> positionals, int wanted, String usage) {
     List<String> args = positionals == null ? List.of() : positionals;
     int expected = target.isRemote() ? wanted : wanted + 1;
     if (args.size() != expected) {
       throw new CliException(ExitCode.USAGE, "USAGE", "expected " + usage + (target.isRemote() ? " (no PID with --host)" : ""),
           "see `jlive help " + spec.name() + "`");
     }
-    String pid = target.isRemote() ? null : args.get(0);
-    AgentClient client = new AgentClient(Targets.resolve(target, pid));
-    return new Connected(client, args.subList(target.isRemote() ? 0 : 1, args.size()));
+    return args.subList(target.isRemote() ? 0 : 1, args.size());
   }
 
   /** Connects for a command that takes {@code [PID] [ID]}: one probe, or all when the id is left out. */

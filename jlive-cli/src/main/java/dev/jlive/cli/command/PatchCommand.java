@@ -4,15 +4,17 @@ import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.patch.PatchRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
@@ -78,8 +80,10 @@ public final class PatchCommand extends ServiceCommand {
     }
     refuseFleetOptions(where, rolloutTimeout, "--rollout-timeout");
     List<String> args = positionals == null ? List.of() : positionals;
-    Connected connected = connect(args, Math.max(0, args.size() - (target.isRemote() ? 0 : 1)), "PID FILE.java...");
-    Map<String, Object> answer = connected.client().post(Api.PATCHES, spec(connected.rest()));
+    int wanted = Math.max(0, args.size() - (target.isRemote() ? 0 : 1));
+    PatchRequest request = spec(afterPid(args, wanted, "PID FILE.java..."));
+    Connected connected = connect(args, wanted, "PID FILE.java...");
+    Map<String, Object> answer = connected.client().post(Api.PATCHES, request.toJson());
     Printer printer = printer();
     if (printer.isJson()) {
       printer.json(answer);
@@ -109,29 +113,28 @@ public final class PatchCommand extends ServiceCommand {
           "try the patch on one process first: `jlive processes NAME` gives a PID and host, then `jlive patch PID ... --dry-run`");
     }
     String service = fleet.service();
-    Map<String, Object> change = new LinkedHashMap<>();
-    change.put("kind", "patch");
-    change.put("spec", spec(args));
-    change.put("where", where(where));
+    Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PATCH).put("spec", spec(args)).put("where", where(where))
+        .toMap();
     return Rollout.send(controller(), service, change, rolloutTimeout(), printer());
   }
 
   /** How long to wait for a service's processes: at least the safe-point wait each of them may take, plus 10s. */
-  java.time.Duration rolloutTimeout() {
+  Duration rolloutTimeout() {
     if (rolloutTimeout != null) {
       return Durations.parse("--rollout-timeout", rolloutTimeout);
     }
-    java.time.Duration safepointWait = timeout == null ? java.time.Duration.ofSeconds(5) : Durations.parse("--timeout", timeout);
-    java.time.Duration atLeast = safepointWait.plusSeconds(10);
+    Duration safepointWait = timeout == null ? Duration.ofSeconds(5) : Durations.parse("--timeout", timeout);
+    Duration atLeast = safepointWait.plusSeconds(10);
     return atLeast.compareTo(Rollout.DEFAULT_TIMEOUT) > 0 ? atLeast : Rollout.DEFAULT_TIMEOUT;
   }
 
   /**
-   * The body of the agent's POST /v1/patches, from the positionals after the PID; the controller
-   * passes it on unchanged as the change's spec.
+   * The patch request, from the positionals after the PID, checked here as the agent and the
+   * controller check it: a bad one is refused before any connection. Its JSON is the body of the
+   * agent's POST /v1/patches; the controller passes it on unchanged as the change's spec.
    */
-  Map<String, Object> spec(List<String> rest) throws IOException {
-    Map<String, Object> body = new LinkedHashMap<>();
+  PatchRequest spec(List<String> rest) throws IOException {
+    PatchRequest.Builder request;
     if (methodFile != null) {
       if (rest.size() != 1 || classes != null) {
         throw new CliException(ExitCode.USAGE, "USAGE", "--method-file goes with one method selector, e.g. 'com.acme.Cart#total()'", "");
@@ -139,55 +142,45 @@ public final class PatchCommand extends ServiceCommand {
       if (!Files.isRegularFile(methodFile)) {
         throw new CliException(ExitCode.USAGE, "USAGE", methodFile + " is not a file", "");
       }
-      body.put("method", rest.get(0));
-      body.put("methodSource", Files.readString(methodFile, StandardCharsets.UTF_8));
+      request = PatchRequest.ofMethod(rest.get(0), Files.readString(methodFile, StandardCharsets.UTF_8));
     } else if (classes != null) {
       if (!rest.isEmpty()) {
         throw new CliException(ExitCode.USAGE, "USAGE", "give Java sources or --classes, not both", "");
       }
-      body.put("classFiles", classFiles(classes));
+      request = PatchRequest.ofClassFiles(classFiles(classes));
     } else {
       if (rest.isEmpty()) {
         throw new CliException(ExitCode.USAGE, "USAGE", "name the Java source files of the classes to patch, or --classes DIR|JAR", "");
       }
-      List<Object> sources = new ArrayList<>();
+      List<PatchRequest.Source> sources = new ArrayList<>();
       for (String file : rest) {
         Path path = Paths.get(file);
         if (!Files.isRegularFile(path)) {
           throw new CliException(ExitCode.USAGE, "USAGE", file + " is not a file", "");
         }
-        sources.add(Map.of("name", path.getFileName().toString(), "code", Files.readString(path, StandardCharsets.UTF_8)));
+        String code = Files.readString(path, StandardCharsets.UTF_8);
+        sources.add(LocalCheck.checked(() -> new PatchRequest.Source(path.getFileName().toString(), code)));
       }
-      body.put("sources", sources);
+      request = PatchRequest.ofSources(sources);
     }
-    if (loader != null) {
-      body.put("loader", loader);
-    }
-    body.put("dryRun", dryRun);
-    if (safepoint != null) {
-      body.put("safepoint", safepoint);
-    }
+    request.loader(loader).dryRun(dryRun).check(check).checkClass(checkClass).also(also == null ? List.of() : also);
     if (timeout != null) {
-      body.put("timeoutMillis", Durations.parse("--timeout", timeout).toMillis());
+      request.timeout(Durations.parse("--timeout", timeout));
     }
-    if (check != null) {
-      body.put("check", check);
-    }
-    if (checkClass != null) {
-      body.put("checkClass", checkClass);
-    }
-    if (also != null && !also.isEmpty()) {
-      body.put("also", also);
-    }
-    return body;
+    return LocalCheck.checked(() -> {
+      if (safepoint != null) {
+        request.safepoint(safepoint);
+      }
+      return request.build();
+    });
   }
 
-  private static List<String> classFiles(Path location) throws IOException {
-    List<String> encoded = new ArrayList<>();
+  private static List<byte[]> classFiles(Path location) throws IOException {
+    List<byte[]> encoded = new ArrayList<>();
     if (Files.isDirectory(location)) {
       try (Stream<Path> files = Files.walk(location)) {
         for (Path file : files.filter(path -> path.toString().endsWith(".class")).toList()) {
-          encoded.add(Base64.getEncoder().encodeToString(Files.readAllBytes(file)));
+          encoded.add(Files.readAllBytes(file));
         }
       }
     } else if (Files.isRegularFile(location)) {
@@ -195,7 +188,7 @@ public final class PatchCommand extends ServiceCommand {
         for (JarEntry entry : jar.stream().filter(entry -> entry.getName().endsWith(".class")
             && !entry.getName().startsWith("META-INF/")).toList()) {
           try (InputStream in = jar.getInputStream(entry)) {
-            encoded.add(Base64.getEncoder().encodeToString(in.readAllBytes()));
+            encoded.add(in.readAllBytes());
           }
         }
       }

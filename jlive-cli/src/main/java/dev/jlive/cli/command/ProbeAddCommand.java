@@ -7,8 +7,10 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.probe.ClassReport;
 import dev.jlive.protocol.probe.ProbeAdded;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
@@ -104,8 +106,9 @@ public final class ProbeAddCommand extends ServiceCommand {
       return addToService();
     }
     refuseFleetOptions(where, rolloutTimeout, "--timeout");
+    ProbeSpec spec = spec(afterPid(positionals, 1, "PID SELECTOR").get(0));
     Connected connected = connect(positionals, 1, "PID SELECTOR");
-    Map<String, Object> answer = connected.client().post(Api.PROBES, spec(connected.rest().get(0)));
+    Map<String, Object> answer = connected.client().post(Api.PROBES, spec.toJson());
     ProbeAdded added = ProbeAdded.fromWire(answer);
     Printer printer = printer();
     if (printer.isJson()) {
@@ -133,64 +136,49 @@ public final class ProbeAddCommand extends ServiceCommand {
   private int addToService() {
     String selector = serviceArgs(positionals, 1, 1, "SELECTOR").get(0);
     String service = fleet.service();
-    Map<String, Object> change = new LinkedHashMap<>();
-    change.put("kind", "probe");
-    change.put("spec", spec(selector));
-    change.put("where", where(where));
-    java.time.Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
+    Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PROBE).put("spec", spec(selector)).put("where", where(where))
+        .toMap();
+    Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
     return Rollout.send(controller(), service, change, timeout, printer());
   }
 
-  /** The body of the agent's POST /v1/probes; the controller passes it on unchanged as the change's spec. */
-  Map<String, Object> spec(String selector) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("selector", selector);
-    if (kind.log != null) {
-      body.put("kind", "log");
-      body.put("template", kind.log);
-    } else {
-      body.put("kind", kind.metrics ? "metrics" : kind.count ? "count" : kind.capture ? "capture" : "callers");
-    }
-    if (at != null) {
-      body.put("at", at);
-    }
-    if (line != null) {
-      body.put("line", line);
-    }
-    if (sample != null) {
-      body.put("sampleOneIn", parseSample(sample));
-    }
-    if (rate != null) {
-      body.put("ratePerSecond", rate);
-    }
-    if (maxHits != null) {
-      body.put("maxHits", maxHits);
-    }
-    if (ttl != null) {
-      body.put("ttlMillis", Durations.parse("--ttl", ttl).toMillis());
-    }
-    if (cpu != null) {
-      body.put("cpuPercent", cpu);
-    }
-    if (timeOneIn != null) {
-      body.put("timeOneIn", timeOneIn);
-    }
-    if (waitForClass) {
-      body.put("wait", true);
-    }
-    if (noAppLog) {
-      body.put("appLog", false);
-    }
-    if (when != null) {
-      body.put("when", when);
-    }
-    if (allowJdk) {
-      body.put("allowJdk", true);
-    }
-    if (allowSideEffects) {
-      body.put("allowSideEffects", true);
-    }
-    return body;
+  /**
+   * The probe request, checked here as the agent and the controller check it: a bad one is refused
+   * before any connection. Its JSON is the body of the agent's POST /v1/probes; the controller
+   * passes it on unchanged as the change's spec.
+   */
+  ProbeSpec spec(String selector) {
+    return LocalCheck.checked(() -> {
+      ProbeSpec.Builder spec = ProbeSpec.builder(selector, kind.log != null ? ProbeSpec.Kind.LOG : kind.metrics ? ProbeSpec.Kind.METRICS
+          : kind.count ? ProbeSpec.Kind.COUNT : kind.capture ? ProbeSpec.Kind.CAPTURE : ProbeSpec.Kind.CALLERS);
+      spec.template(kind.log).waitForClass(waitForClass).appLog(!noAppLog).when(when).allowJdk(allowJdk)
+          .allowSideEffects(allowSideEffects);
+      if (at != null) {
+        spec.at(ProbeSpec.pointNamed(at));
+      }
+      if (line != null) {
+        spec.line(line);
+      }
+      if (sample != null) {
+        spec.sampleOneIn(parseSample(sample));
+      }
+      if (rate != null) {
+        spec.ratePerSecond(rate);
+      }
+      if (maxHits != null) {
+        spec.maxHits(maxHits);
+      }
+      if (ttl != null) {
+        spec.timeToLive(Durations.parse("--ttl", ttl));
+      }
+      if (cpu != null) {
+        spec.cpuPercent(cpu);
+      }
+      if (timeOneIn != null) {
+        spec.timeOneIn(timeOneIn);
+      }
+      return spec.build();
+    });
   }
 
   static long parseSample(String text) {

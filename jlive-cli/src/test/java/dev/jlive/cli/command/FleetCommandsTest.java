@@ -170,6 +170,20 @@ class FleetCommandsTest {
         "applied on 2 of 2 processes");
   }
 
+  /** Issue 11: a bad probe is refused by the CLI with the agent's own message, and nothing is sent. */
+  @Test
+  void aBadProbeIsRefusedBeforeAnythingIsSent() {
+    Run run = jlive("probe", "add", "--service", "shop", "com.acme.Cart#add", "--metrics", "--at", "exit");
+
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err()).contains("metrics probes cover whole calls; --at does not apply");
+    assertThat(controller.requests("POST", "/v1/services/shop/changes")).isEmpty();
+    // With a PID, the refusal comes before the process is even looked up: this one does not exist.
+    Run local = run("probe", "add", "2147483646", "com.acme.Cart", "--count");
+    assertThat(local.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(local.err()).contains("'com.acme.Cart' is not a method selector: it needs CLASS#METHOD");
+  }
+
   @Test
   void aProcessThatFailedMakesThePartialExitCodeAndTheSummarySaysHowMany() {
     controller.on("POST /v1/services/shop/changes", "{\"change\": " + PROBE_CHANGE + ", \"created\": true}");

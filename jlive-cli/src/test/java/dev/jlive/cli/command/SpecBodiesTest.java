@@ -34,7 +34,7 @@ class SpecBodiesTest {
 
   @Test
   void aLogProbeWithEveryOption() {
-    ProbeAddCommand command = probeAdd("4242", "com.acme.Cart#add", "--log", "qty={quantity}", "--at", "exit", "--line", "42",
+    ProbeAddCommand command = probeAdd("4242", "com.acme.Cart#add", "--log", "qty={quantity}", "--at", "exit",
         "--sample", "1/100", "--rate", "5", "--max-hits", "1000", "--ttl", "30s", "--cpu", "2.5", "--wait", "--no-app-log",
         "--when", "quantity > 1", "--allow-side-effects");
 
@@ -43,8 +43,7 @@ class SpecBodiesTest {
     expected.put("kind", "log");
     expected.put("template", "qty={quantity}");
     expected.put("at", "exit");
-    expected.put("line", 42);
-    expected.put("sampleOneIn", 100L);
+    expected.put("sampleOneIn", 100);
     expected.put("ratePerSecond", 5);
     expected.put("maxHits", 1000L);
     expected.put("ttlMillis", 30_000L);
@@ -53,12 +52,40 @@ class SpecBodiesTest {
     expected.put("appLog", false);
     expected.put("when", "quantity > 1");
     expected.put("allowSideEffects", true);
-    assertThat(command.spec("com.acme.Cart#add")).containsExactlyEntriesOf(expected);
+    assertThat(command.spec("com.acme.Cart#add").toJson()).containsExactlyEntriesOf(expected);
+  }
+
+  /** Issue 11: the CLI checks the request with the agent's own record, so a bad one is refused here, with its message. */
+  @Test
+  void aBadProbeIsRefusedLocallyWithTheAgentsMessage() {
+    CliException e = catchThrowableOfType(CliException.class,
+        () -> probeAdd("4242", "com.acme.Cart#add", "--log", "x", "--at", "exit", "--line", "42").spec("com.acme.Cart#add"));
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(e.code()).isEqualTo("BAD_REQUEST");
+    assertThat(e.getMessage()).isEqualTo("a line probe acts before its line; --at does not apply");
+
+    assertThat(catchThrowableOfType(CliException.class, () -> probeAdd("4242", "com.acme.Cart", "--count").spec("com.acme.Cart"))
+        .getMessage()).isEqualTo("'com.acme.Cart' is not a method selector: it needs CLASS#METHOD");
+    assertThat(catchThrowableOfType(CliException.class, () -> probeAdd("4242", "a.B#c", "--count", "--rate", "0").spec("a.B#c"))
+        .getMessage()).isEqualTo("the probe request: 'ratePerSecond' must be from 1 to 1000000, not 0");
+    assertThat(catchThrowableOfType(CliException.class, () -> probeAdd("4242", "a.B#c", "--log", "x", "--at", "exitt").spec("a.B#c"))
+        .getMessage()).isEqualTo("the probe request: 'exitt' is not a valid at");
+  }
+
+  @Test
+  void aBadPatchIsRefusedLocallyWithTheAgentsMessage() throws IOException {
+    Path file = Files.writeString(dir.resolve("Cart.java"), "class Cart {}");
+    CliException e = catchThrowableOfType(CliException.class,
+        () -> patch("4242", file.toString(), "--safepoint", "immediate", "--check", "true").spec(List.of(file.toString())));
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(e.getMessage()).isEqualTo("--check needs the quiescent safe point");
+    assertThat(catchThrowableOfType(CliException.class, () -> patch("4242", file.toString(), "--safepoint", "soon")
+        .spec(List.of(file.toString()))).getMessage()).isEqualTo("'soon' is not a safe point");
   }
 
   @Test
   void aCountProbeIsJustSelectorAndKind() {
-    assertThat(probeAdd("--service", "shop", "a.B#c", "--count").spec("a.B#c")).containsExactlyEntriesOf(
+    assertThat(probeAdd("--service", "shop", "a.B#c", "--count").spec("a.B#c").toJson()).containsExactlyEntriesOf(
         new LinkedHashMap<>(Map.of("selector", "a.B#c")) {{ put("kind", "count"); }});
   }
 
@@ -84,7 +111,7 @@ class SpecBodiesTest {
     expected.put("dryRun", false);
     expected.put("check", "true");
     expected.put("also", List.of("a.B#c"));
-    assertThat(command.spec(List.of("com.acme.Cart#total()"))).containsExactlyEntriesOf(expected);
+    assertThat(command.spec(List.of("com.acme.Cart#total()")).toJson()).containsExactlyEntriesOf(expected);
   }
 
   @Test

@@ -1,13 +1,10 @@
-package dev.jlive.agent.probe;
+package dev.jlive.protocol.probe;
 
-import dev.jlive.agent.inspect.ClassPattern;
-import dev.jlive.agent.inspect.Glob;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.util.ArrayList;
 import java.util.List;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
+import java.util.function.Supplier;
 
 /**
  * Names the methods a probe goes on: {@code CLASS#METHOD} with an optional parameter list.
@@ -20,6 +17,10 @@ import net.bytebuddy.description.type.TypeDescription;
  *   <li>{@code com.acme.*Service#handle*}, {@code com.acme..*#*} — wildcards, see {@link ClassPattern}
  *   <li>{@code com.acme.Cart#<init>} — constructors
  * </ul>
+ *
+ * <p>Parsed wherever a selector arrives (CLI, controller, agent), so a bad one is refused with the
+ * same message before it is sent; matching against loaded methods stays in the agent, which
+ * passes a method's name, descriptor and parameter types in plain strings.
  */
 public final class MethodSelector {
   private final String text;
@@ -98,16 +99,21 @@ public final class MethodSelector {
     return methodPattern.contains("*") || !classes.isExact();
   }
 
-  public boolean matches(MethodDescription method) {
-    String name = method.isConstructor() ? "<init>" : method.getName();
-    if (method.isTypeInitializer() || !methodGlob.matches(name)) {
+  /**
+   * Whether a method matches: {@code name} is {@code <init>} for a constructor (a type initializer
+   * never matches: callers leave it out), {@code descriptor} its JVM descriptor, and
+   * {@code parameterTypeNames} its parameter types as Java names ({@code java.lang.String},
+   * {@code int[]}), asked for only when the selector lists parameter types.
+   */
+  public boolean matches(String name, String descriptor, Supplier<List<String>> parameterTypeNames) {
+    if (!methodGlob.matches(name)) {
       return false;
     }
-    if (descriptor != null) {
-      return method.getDescriptor().equals(descriptor);
+    if (this.descriptor != null) {
+      return descriptor.equals(this.descriptor);
     }
     if (parameterTypes != null) {
-      List<TypeDescription> actual = method.getParameters().asTypeList().asErasures();
+      List<String> actual = parameterTypeNames.get();
       if (actual.size() != parameterTypes.size()) {
         return false;
       }
@@ -120,9 +126,18 @@ public final class MethodSelector {
     return true;
   }
 
-  private static boolean sameType(TypeDescription actual, String written) {
-    String name = actual.getActualName();
+  private static boolean sameType(String name, String written) {
     return name.equals(written) || name.equals("java.lang." + written) || name.replace('$', '.').equals(written);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof MethodSelector selector && selector.text.equals(text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.jlive.agent.inspect;
+package dev.jlive.protocol.probe;
 
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;

@@ -1,4 +1,4 @@
-package dev.jlive.agent.probe;
+package dev.jlive.protocol.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

@@ -1,4 +1,4 @@
-package dev.jlive.agent.inspect;
+package dev.jlive.protocol.probe;
 
 import java.util.Arrays;
 

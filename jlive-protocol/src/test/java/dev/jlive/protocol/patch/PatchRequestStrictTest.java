@@ -1,4 +1,4 @@
-package dev.jlive.agent.patch;
+package dev.jlive.protocol.patch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
