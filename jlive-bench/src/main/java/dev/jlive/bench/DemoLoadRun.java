@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -139,20 +139,19 @@ public final class DemoLoadRun {
 
   /** Counts calls of each candidate under load and prints calls per request. */
   private void survey(int seconds) throws IOException, InterruptedException {
-    // Not a wire message: the probe id of each candidate, printed in the order of CANDIDATES.
-    Map<String, String> ids = new LinkedHashMap<>();
+    Map<String, String> ids = new HashMap<>();
     for (String candidate : CANDIDATES) {
       // The shop loads some of these classes with its first requests.
       ids.put(candidate, endpoint.addProbeEverywhere(spec(candidate, ProbeSpec.Kind.COUNT).waitForClass(true).build().toJson()));
     }
     Phase survey = phase("survey", seconds, null);
     System.out.println(line(survey));
-    for (Map.Entry<String, String> entry : ids.entrySet()) {
-      Map<String, Object> probe = endpoint.probe(entry.getValue());
+    for (String candidate : CANDIDATES) {
+      Map<String, Object> probe = endpoint.probe(ids.get(candidate));
       long hits = ((Number) probe.get("hits")).longValue();
-      System.out.printf(Locale.ROOT, "  calls of %-45s %9d  (%.2f per request)%n", entry.getKey(), hits,
+      System.out.printf(Locale.ROOT, "  calls of %-45s %9d  (%.2f per request)%n", candidate, hits,
           hits / (double) Math.max(1, survey.load().requests()));
-      endpoint.removeProbe(entry.getValue());
+      endpoint.removeProbe(ids.get(candidate));
     }
   }
 

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -159,11 +159,11 @@ public final class PatchTime {
           new Case("floor: bare redefineClasses, same JVM", jlive, floorMode(jlive, fix)),
           new Case("floor: bare redefineClasses, JVM without jlive", bare, floorMode(bare, fix)));
 
-      Map<String, Map<String, Object>> dryBodies = new LinkedHashMap<>();
+      Map<String, Map<String, Object>> dryBodies = new TreeMap<>();
       dryBodies.put("jlive, source, dryRun (compile in the target, compare)", fix.patchRequest(true, "quiescent", true));
       dryBodies.put("jlive, class file, dryRun (read, compare)", fix.patchRequest(false, "quiescent", true));
-      Map<String, List<Double>> dryTimes = new LinkedHashMap<>();
-      Map<String, Double> dryFirst = new LinkedHashMap<>();
+      Map<String, List<Double>> dryTimes = new TreeMap<>();
+      Map<String, Double> dryFirst = new TreeMap<>();
       dryBodies.keySet().forEach(name -> dryTimes.put(name, new ArrayList<>()));
       for (int rep = 0; rep <= repetitions; rep++) {
         for (Map.Entry<String, Map<String, Object>> dry : dryBodies.entrySet()) {
@@ -191,7 +191,7 @@ public final class PatchTime {
             repetitions, load.sample(), jlive.floor().loadedClasses(), bare.floor().loadedClasses());
       }
 
-      Map<String, Stats> dryRuns = new LinkedHashMap<>();
+      Map<String, Stats> dryRuns = new TreeMap<>();
       dryTimes.forEach((name, times) -> dryRuns.put(name, Stats.of(times)));
       run.expect(jlive, DemoClient.BUGGY_TOTAL);
 

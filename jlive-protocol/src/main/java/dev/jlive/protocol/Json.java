@@ -219,7 +219,7 @@ public final class Json {
     }
 
     private Map<String, Object> object() {
-      Map<String, Object> map = new LinkedHashMap<>();
+      Map<String, Object> map = new LinkedHashMap<>(); // a parsed object keeps its fields' order
       pos++;
       skipWhitespace();
       if (peek('}')) {

@@ -16,6 +16,7 @@ import java.util.Map;
  * value is left out: on the wire an absent field and a null one mean the same.
  */
 public final class JsonObject {
+  // The one ordered map every message is written through: fields come out in the order put.
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
   private JsonObject() {}
@@ -45,6 +46,14 @@ public final class JsonObject {
   /** The object in the form {@link Json#write} takes; unmodifiable. */
   public Map<String, Object> toMap() {
     return Collections.unmodifiableMap(fields);
+  }
+
+  /**
+   * An unmodifiable copy of an object in wire form that, unlike {@code Map.copyOf}, keeps its order
+   * (a spec is shown as it was sent) and its null values; for records that carry a nested body as is.
+   */
+  public static <T> Map<String, T> copyOf(Map<String, T> wireFields) {
+    return wireFields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(wireFields));
   }
 
   /** The wire form of one value: what {@link #put} stores. */

@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +32,7 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
   public static final Set<String> KEYS = Set.of("controller", "service", "labels", "controllerTokenFile");
 
   public FleetSettings {
-    labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels)); // the order the user gave, for childOptions
+    labels = Collections.unmodifiableMap(new TreeMap<>(labels)); // sorted by name, as labels are everywhere on the wire
   }
 
   /**
@@ -125,7 +125,7 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
   }
 
   static Map<String, String> labels(String text) {
-    Map<String, String> labels = new LinkedHashMap<>(); // an option's value, parsed in the order written
+    Map<String, String> labels = new TreeMap<>();
     if (text == null) {
       return labels;
     }

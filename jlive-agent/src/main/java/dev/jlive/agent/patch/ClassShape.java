@@ -43,6 +43,7 @@ record ClassShape(String name, int access, String superName, List<String> interf
     // the changed methods are listed as the source has them.
     Map<String, Integer> fields = new TreeMap<>();
     Map<String, Integer> methods = new TreeMap<>();
+    // In declaration order: a diff of two shapes lists changed bodies as the source reads.
     Map<String, String> bodies = new LinkedHashMap<>();
     String[] header = new String[2];
     int[] access = new int[1];

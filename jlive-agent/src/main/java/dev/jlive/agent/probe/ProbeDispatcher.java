@@ -362,7 +362,7 @@ public final class ProbeDispatcher {
       data.put("return", ValueRenderer.tree(call.returned()));
     }
     if (call.thrown() != null) {
-      Map<String, Object> thrown = new LinkedHashMap<>();
+      Map<String, Object> thrown = new LinkedHashMap<>(); // a null message shows as null, as above
       thrown.put("type", call.thrown().getClass().getName());
       thrown.put("message", call.thrown().getMessage());
       data.put("thrown", thrown);

@@ -22,7 +22,7 @@ import dev.jlive.protocol.probe.MethodSelector;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -379,7 +379,7 @@ public final class ProbeEngine implements WeavingSource {
 
   private Installation installation(Probe probe, ClassLoader loader, String className, List<MethodDescription> methods) {
     List<ProbeSite> sites = new ArrayList<>();
-    Map<String, String> descriptors = new LinkedHashMap<>();
+    Map<String, String> descriptors = new HashMap<>(); // looked up by method, never listed
     String simpleClass = className.substring(className.lastIndexOf('.') + 1);
     for (MethodDescription method : methods) {
       String display = simpleClass + "#" + ProbeTargets.display(method);

@@ -42,6 +42,7 @@ final class ProbeTargets {
 
   static Resolution resolve(Instrumentation instrumentation, MethodSelector selector, boolean allowJdk) {
     Class<?>[] loaded = instrumentation.getAllLoadedClasses();
+    // In the order the JVM lists its classes, so the answer's class report is stable from call to call.
     Map<Class<?>, List<MethodDescription>> found = new LinkedHashMap<>();
     List<String> supertypes = new ArrayList<>();
     List<String> refused = new ArrayList<>();

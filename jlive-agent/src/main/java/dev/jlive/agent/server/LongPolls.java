@@ -4,7 +4,7 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.event.EventsAnswer;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,7 +42,7 @@ final class LongPolls {
           "stop a tail you no longer watch, or poll without waitMillis");
     }
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(MAX_WAIT_MILLIS, request.intParam("waitMillis", 0)));
-    Map<String, String> query = new LinkedHashMap<>(request.query());
+    Map<String, String> query = new HashMap<>(request.query());
     query.remove("waitMillis");
     look(new Request(request.method(), request.path(), query, request.body(), request.user()), route, deadline, answer, failure);
   }
@@ -51,7 +51,7 @@ final class LongPolls {
     try {
       Object events = route.handle(request);
       if (events instanceof EventsAnswer answered && answered.events().isEmpty() && System.nanoTime() - deadline < 0) {
-        Map<String, String> next = new LinkedHashMap<>(request.query());
+        Map<String, String> next = new HashMap<>(request.query());
         next.remove("last");
         next.put("after", String.valueOf(answered.last()));
         Request again = new Request(request.method(), request.path(), next, request.body(), request.user());

@@ -25,7 +25,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -262,7 +262,8 @@ public final class FleetScale {
 
   private Watch watch(String id, ProcessState state, long t0) throws IOException, InterruptedException {
     // When each process was first seen in the state, in the order seen: the deliveries' spread.
-    Map<String, Double> seen = new LinkedHashMap<>();
+    Set<String> seenProcesses = new HashSet<>();
+    List<Double> seen = new ArrayList<>();
     List<Double> reads = new ArrayList<>();
     long deadline = t0 + ROUND_LIMIT.toNanos();
     Map<ProcessState, Integer> states = Map.of();
@@ -278,17 +279,19 @@ public final class FleetScale {
         states.merge(result.state(), 1, Integer::sum);
         if (result.state() == state) {
           reached++;
-          seen.putIfAbsent(result.process(), (after - t0) / 1e6);
+          if (seenProcesses.add(result.process())) {
+            seen.add((after - t0) / 1e6);
+          }
         }
       }
       int failed = states.getOrDefault(ProcessState.FAILED, 0);
       if (reached < expected && failed > 0 && reached + failed >= expected) {
-        return new Watch(Double.NaN, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+        return new Watch(Double.NaN, seen.stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
             percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
             "failed on " + failed + " processes: " + answer.get("results"));
       }
       if (reached >= expected) {
-        return new Watch((after - t0) / 1e6, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+        return new Watch((after - t0) / 1e6, seen.stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
             percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5), null);
       }
       long pause = pollMillis * 1_000_000L - (System.nanoTime() - before);
@@ -296,7 +299,7 @@ public final class FleetScale {
         Thread.sleep(pause / 1_000_000L, (int) (pause % 1_000_000L));
       }
     }
-    return new Watch(Double.NaN, seen.values().stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+    return new Watch(Double.NaN, seen.stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
         percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
         "not every process " + JsonObject.wireName(state) + " within " + ROUND_LIMIT.toSeconds() + " s: " + states);
   }

@@ -11,9 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,8 +47,7 @@ public record Change(String id, long number, String service, ChangeKind kind, St
     if (state == null) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, WHAT + " " + id + " needs 'state'", "active or reverted");
     }
-    // A copy that keeps the spec's own order (shown as sent) and any null values, unlike Map.copyOf.
-    spec = spec == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(spec));
+    spec = spec == null ? null : JsonObject.copyOf(spec);
     where = Labels.checked(where, "where");
     targets = targets == null ? List.of() : List.copyOf(targets);
   }

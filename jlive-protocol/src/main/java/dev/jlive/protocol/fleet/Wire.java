@@ -2,6 +2,7 @@ package dev.jlive.protocol.fleet;
 
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.StrictObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +35,7 @@ final class Wire {
   static <T> Map<String, T> objectsById(StrictObject body, String name, String itemWhat, Set<String> itemFields,
       Function<StrictObject, T> reader) {
     Map<String, Object> raw = body.optionalObject(name);
-    Map<String, T> items = new LinkedHashMap<>();
+    Map<String, T> items = new LinkedHashMap<>(); // in the order sent, as the javadoc says
     if (raw != null) {
       raw.forEach((id, value) -> {
         if (!(value instanceof Map)) {
@@ -85,7 +86,7 @@ final class Wire {
 
   /** An unmodifiable copy that, unlike Map.copyOf, keeps the order (reports list changes as they came) and null values. */
   static <T> Map<String, T> copy(Map<String, T> value) {
-    return value == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(value));
+    return JsonObject.copyOf(value);
   }
 
   /** A whole number that fits an int. */
