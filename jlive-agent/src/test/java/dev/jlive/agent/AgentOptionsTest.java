@@ -88,7 +88,7 @@ class AgentOptionsTest {
     assertThat(options.fleet().labels()).containsEntry("tier", "web");
     // The child picks its own endpoint: no port, host or token file of this one.
     assertThat(options.childOptions()).isEqualTo(
-        "controller=http://ctl:7070,service=shop,labels=zone=a;tier=web,controllerTokenFile=/etc/ctl,runtimeDir=/run/jlive,quiet");
+        "controller=http://ctl:7070,service=shop,labels=tier=web;zone=a,controllerTokenFile=/etc/ctl,runtimeDir=/run/jlive,quiet");
   }
 
   @Test

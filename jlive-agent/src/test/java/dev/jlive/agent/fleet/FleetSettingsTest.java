@@ -29,11 +29,11 @@ class FleetSettingsTest {
 
     assertThat(settings.controller()).isEqualTo(URI.create("https://ctl.example:7070"));
     assertThat(settings.service()).isEqualTo("shop");
-    assertThat(settings.labels()).containsExactly(Map.entry("zone", "eu-west-1"), Map.entry("tier", "web"));
+    assertThat(settings.labels()).containsExactly(Map.entry("tier", "web"), Map.entry("zone", "eu-west-1")); // sorted by name
     assertThat(settings.tokenFile()).isEqualTo(Paths.get("/etc/jlive/ctl"));
     assertThat(settings.token()).isNull();
     assertThat(settings.childOptions())
-        .isEqualTo("controller=https://ctl.example:7070,service=shop,labels=zone=eu-west-1;tier=web,controllerTokenFile=/etc/jlive/ctl");
+        .isEqualTo("controller=https://ctl.example:7070,service=shop,labels=tier=web;zone=eu-west-1,controllerTokenFile=/etc/jlive/ctl");
   }
 
   @Test
