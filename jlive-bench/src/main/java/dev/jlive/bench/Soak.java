@@ -44,10 +44,13 @@ public final class Soak {
         --max-metaspace-mb N   allowed growth of metaspace used (default 20)
         --changes WHAT         all, probes or patches: which changes the churner makes (default all)
         --demo-jvm-options O   more options for the demo JVM, split at spaces (e.g. -XX:NativeMemoryTracking=summary)
+        --measure-every S      also measure the demo JVM every S seconds of the soak (default 0: only at start and end)
 
       At each measurement, jcmd VM.metaspace (and VM.native_memory summary, when tracking is on) is
       saved in the logs folder as metaspace-start.txt and metaspace-end.txt, and the part of metaspace
-      "used" that is freed metadata awaiting reuse is printed.""";
+      "used" that is freed metadata awaiting reuse is printed; jcmd GC.class_histogram likewise as
+      histogram-<label>.txt, and the classes whose instances grew most are printed. Each request the
+      load driver got no answer to is printed with its reason and the changes under way at the time.""";
   private static final Pattern READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final long TTL_MILLIS = Duration.ofHours(2).toMillis();
   /** The probes the churner cycles through: selector and the options of one kind each. */
@@ -85,12 +88,63 @@ public final class Soak {
     public static final Limits DEFAULT = new Limits(200, 2, 20L << 20, 20L << 20);
   }
 
-  /** One measurement of the demo JVM after full GCs. */
-  public record Footprint(long liveClasses, long threads, long heapUsedBytes, long metaspaceUsedBytes) {
+  /**
+   * One measurement of the demo JVM after full GCs.
+   *
+   * @param probeSlots the length of the agent's probe dispatcher table ({@code GET /v1/info}, agent.probeSlots)
+   */
+  public record Footprint(long liveClasses, long threads, long heapUsedBytes, long metaspaceUsedBytes, long probeSlots) {
     Footprint minus(Footprint other) {
       return new Footprint(liveClasses - other.liveClasses, threads - other.threads, heapUsedBytes - other.heapUsedBytes,
-          metaspaceUsedBytes - other.metaspaceUsedBytes);
+          metaspaceUsedBytes - other.metaspaceUsedBytes, probeSlots - other.probeSlots);
     }
+  }
+
+  /** A measurement taken during the soak, {@code seconds} after it began. */
+  public record Sample(long seconds, Footprint footprint) {}
+
+  /** A change the churner made, from when it was asked for to when it was answered (wall clock). */
+  record Activity(String what, long startMillis, long endMillis) {}
+
+  /**
+   * A request the load driver got no answer to, from its {@code load failed} line, with the changes
+   * that were under way while it waited.
+   */
+  public record Unanswered(long atMillis, long afterMillis, String request, String reason, String detail, List<String> meanwhile) {
+    private static final Pattern LINE = Pattern.compile(
+        "load failed at=(\\d+) after_ms=(\\d+) request=(.+?) reason=(\\S+) detail=(.*)");
+
+    static List<Unanswered> in(List<String> driverOutput, List<Activity> activities) {
+      List<Unanswered> found = new ArrayList<>();
+      for (String line : driverOutput) {
+        Matcher matcher = LINE.matcher(line);
+        if (matcher.matches()) {
+          long at = Long.parseLong(matcher.group(1));
+          long after = Long.parseLong(matcher.group(2));
+          List<String> meanwhile = new ArrayList<>();
+          synchronized (activities) {
+            for (Activity activity : activities) {
+              // Overlaps the request's wait, with a second's slack for the two JVMs' view of the clock.
+              if (activity.startMillis() <= at + 1000 && activity.endMillis() >= at - after - 1000) {
+                meanwhile.add(activity.what() + " " + clock(activity.startMillis()) + "-" + clock(activity.endMillis()));
+              }
+            }
+          }
+          found.add(new Unanswered(at, after, matcher.group(3), matcher.group(4), matcher.group(5), meanwhile));
+        }
+      }
+      return found;
+    }
+
+    public String describe() {
+      return String.format(Locale.ROOT, "%s %s: %s after %d ms (%s); changes under way: %s", clock(atMillis), request, reason,
+          afterMillis, detail, meanwhile.isEmpty() ? "none" : String.join(", ", meanwhile));
+    }
+  }
+
+  static String clock(long epochMillis) {
+    return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
+        .format(java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneOffset.UTC));
   }
 
   /** What the soak saw. {@link #problems()} is empty when it passed. */
@@ -99,7 +153,8 @@ public final class Soak {
    *     empty cart), which the load driver also counts as failed requests
    */
   public record Result(LoadResult load, int deliberateErrors, int cycles, int probesAdded, int patchesApplied, List<String> changeFailures,
-      int wrongTotals, List<String> errorsFromJlive, Footprint start, Footprint end, int probesLeft, int patchesLeft, Limits limits) {
+      int wrongTotals, List<String> errorsFromJlive, Footprint start, Footprint end, int probesLeft, int patchesLeft, Limits limits,
+      List<Unanswered> unanswered, List<Sample> samples, List<String> heapGrowth) {
     /** Requests that failed for another reason than the demo's deliberate bug. */
     public long failedRequests() {
       return load.errors() - deliberateErrors;
@@ -113,7 +168,8 @@ public final class Soak {
       List<String> problems = new ArrayList<>();
       Footprint growth = growth();
       if (failedRequests() > 0) {
-        problems.add(failedRequests() + " requests failed (besides " + deliberateErrors + " deliberate server errors of the demo)");
+        problems.add(failedRequests() + " requests failed (besides " + deliberateErrors + " deliberate server errors of the demo)"
+            + (unanswered.isEmpty() ? "" : ", e.g. " + unanswered.get(0).describe()));
       }
       if (!errorsFromJlive.isEmpty()) {
         problems.add(errorsFromJlive.size() + " server errors thrown in jlive's code, e.g. " + errorsFromJlive.get(0));
@@ -163,6 +219,19 @@ public final class Soak {
           mb(end.heapUsedBytes()), mb(growth.heapUsedBytes()), mb(limits.heapBytes())));
       out.append(String.format(Locale.ROOT, "| metaspace used (MB) | %.1f | %.1f | %+.1f | %.0f |%n", mb(start.metaspaceUsedBytes()),
           mb(end.metaspaceUsedBytes()), mb(growth.metaspaceUsedBytes()), mb(limits.metaspaceBytes())));
+      out.append(String.format(Locale.ROOT, "| probe slots | %d | %d | %+d | - |%n", start.probeSlots(), end.probeSlots(),
+          growth.probeSlots()));
+      if (!samples.isEmpty()) {
+        out.append("| during the soak (s) | live classes | threads | heap used (MB) | metaspace used (MB) | probe slots |\n"
+            + "| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Sample sample : samples) {
+          Footprint at = sample.footprint();
+          out.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %d |%n", sample.seconds(), at.liveClasses(), at.threads(),
+              mb(at.heapUsedBytes()), mb(at.metaspaceUsedBytes()), at.probeSlots()));
+        }
+      }
+      heapGrowth.forEach(line -> out.append("heap growth: ").append(line).append('\n'));
+      unanswered.forEach(failure -> out.append("unanswered: ").append(failure.describe()).append('\n'));
       changeFailures.stream().limit(5).forEach(failure -> out.append("change failure: ").append(failure).append('\n'));
       List<String> problems = problems();
       out.append(problems.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", problems)).append('\n');
@@ -178,6 +247,7 @@ public final class Soak {
   private final Map<String, Object> patchBody;
   private Changes changes = Changes.ALL;
   private List<String> demoJvmOptions = List.of();
+  private int measureEverySeconds;
   private ForkedJvm service;
   private AgentEndpoint endpoint;
   private DemoClient shop;
@@ -199,6 +269,12 @@ public final class Soak {
     return this;
   }
 
+  /** Also measures the demo JVM every so many seconds of the soak (0: only at its start and end). */
+  public Soak measureEvery(int seconds) {
+    this.measureEverySeconds = seconds;
+    return this;
+  }
+
   /** Adds options to the demo JVM's command line (before {@code -jar}). */
   public Soak demoJvmOptions(List<String> options) {
     this.demoJvmOptions = List.copyOf(options);
@@ -213,7 +289,7 @@ public final class Soak {
     Changes changes;
     try {
       options = DriverOptions.parse(args, Set.of("agent", "demo", "source", "duration", "warmup", "threads", "interval-ms", "max-classes",
-          "max-threads", "max-heap-mb", "max-metaspace-mb", "changes", "demo-jvm-options"), USAGE);
+          "max-threads", "max-heap-mb", "max-metaspace-mb", "changes", "demo-jvm-options", "measure-every"), USAGE);
       agent = options.jar("agent", "jlive-agent", "jlive-agent.jar");
       demo = options.jar("demo", "jlive-demo", "jlive-demo.jar");
       source = options.file("source", PricingFix.SOURCE_PATH);
@@ -230,7 +306,8 @@ public final class Soak {
     Path work = Files.createTempDirectory("jlive-bench-soak");
     String extra = options.string("demo-jvm-options", "").strip();
     Soak soak = new Soak(agent, demo, source, work, options.integer("threads", 8), options.integer("interval-ms", 3000))
-        .changes(changes).demoJvmOptions(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")));
+        .changes(changes).demoJvmOptions(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")))
+        .measureEvery(options.integer("measure-every", 0));
     System.out.printf(Locale.ROOT, "soak: %d s under load (%d threads) after %d s of warm-up; a change cycle (%s) every %d ms%n",
         duration, soak.threads, warmup, changes.name().toLowerCase(Locale.ROOT), soak.intervalMillis);
     System.out.println("logs: " + work);
@@ -243,19 +320,22 @@ public final class Soak {
   public Result run(int warmupSeconds, int durationSeconds, Limits limits) throws IOException, InterruptedException {
     try {
       startService();
-      Churn warm = load(warmupSeconds);
+      Churn warm = load(warmupSeconds, 0);
       if (!warm.failures.isEmpty() || warm.load.errors() > warm.serverErrors.all() || !warm.serverErrors.fromJlive().isEmpty()) {
         throw new IOException("the warm-up already failed: " + warm.load.errors() + " failed requests (" + warm.serverErrors.all()
-            + " logged server errors, from jlive: " + warm.serverErrors.fromJlive() + "), changes: " + warm.failures);
+            + " logged server errors, from jlive: " + warm.serverErrors.fromJlive() + ", unanswered: "
+            + warm.unanswered.stream().map(Unanswered::describe).toList() + "), changes: " + warm.failures);
       }
       Footprint start = footprint("start");
-      Churn soak = load(durationSeconds);
+      String histogramAtStart = lastHistogram;
+      Churn soak = load(durationSeconds, measureEverySeconds);
       int probesLeft = listed(endpoint.listProbes(), "probes");
       int patchesLeft = listed(endpoint.listPatches(), "patches");
       Footprint end = footprint("end");
       PatchUnderLoad.ServerErrors errors = soak.serverErrors;
       return new Result(soak.load, errors.all() - errors.fromJlive().size(), soak.cycles, soak.probesAdded, soak.patchesApplied,
-          soak.failures, soak.wrongTotals, errors.fromJlive(), start, end, probesLeft, patchesLeft, limits);
+          soak.failures, soak.wrongTotals, errors.fromJlive(), start, end, probesLeft, patchesLeft, limits, soak.unanswered,
+          soak.samples, histogramGrowth(histogramAtStart, lastHistogram, 8));
     } finally {
       if (service != null) {
         service.close();
@@ -290,6 +370,9 @@ public final class Soak {
   /** What one load run with the churner beside it saw. */
   private static final class Churn {
     final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    final List<Activity> activities = Collections.synchronizedList(new ArrayList<>());
+    final List<Sample> samples = new ArrayList<>();
+    List<Unanswered> unanswered = List.of();
     volatile int cycles;
     volatile int probesAdded;
     volatile int patchesApplied;
@@ -299,7 +382,7 @@ public final class Soak {
     PatchUnderLoad.ServerErrors serverErrors;
   }
 
-  private Churn load(int seconds) throws IOException, InterruptedException {
+  private Churn load(int seconds, int measureEvery) throws IOException, InterruptedException {
     Churn churn = new Churn();
     long logBefore = Files.size(demoStderr());
     try (ForkedJvm driver = ForkedJvm.start("load driver", List.of("-jar", demo.toString(), "--load-target", "http://127.0.0.1:" + port,
@@ -310,6 +393,16 @@ public final class Soak {
       thread.start();
       int exit;
       try {
+        long began = System.nanoTime();
+        for (int at = measureEvery; measureEvery > 0 && at < seconds; at += measureEvery) {
+          // A driver, not a test: the measurements are due at fixed points of the run.
+          long due = began + TimeUnit.SECONDS.toNanos(at);
+          long left;
+          while ((left = due - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+          }
+          churn.samples.add(new Sample(at, footprint("at-" + at + "s")));
+        }
         exit = driver.awaitExit(Duration.ofSeconds(seconds + 120L));
       } finally {
         churner.stop = true;
@@ -319,6 +412,7 @@ public final class Soak {
         throw new IOException("the load driver exited with " + exit + "; see " + work.resolve("load.stderr"));
       }
       churn.load = LoadResult.of(driver.output());
+      churn.unanswered = Unanswered.in(driver.output(), churn.activities);
     }
     // The demo logs a server error before answering it, so every failed request's line is there by now.
     byte[] log = Files.readAllBytes(demoStderr());
@@ -367,6 +461,7 @@ public final class Soak {
     }
 
     private String addProbe(Map<String, Object> spec) {
+      long started = System.currentTimeMillis();
       try {
         String id = endpoint.addProbeEverywhere(spec);
         churn.probesAdded++;
@@ -374,18 +469,24 @@ public final class Soak {
       } catch (IOException | RuntimeException e) {
         churn.failures.add("probe " + spec.get("kind") + " " + spec.get("selector") + ": " + e.getMessage());
         return null;
+      } finally {
+        done("probe add (" + spec.get("kind") + ")", started);
       }
     }
 
     private void remove(String id) {
+      long started = System.currentTimeMillis();
       try {
         endpoint.removeProbe(id);
       } catch (IOException | RuntimeException e) {
         churn.failures.add("remove probe " + id + ": " + e.getMessage());
+      } finally {
+        done("probe remove", started);
       }
     }
 
     private String apply() {
+      long started = System.currentTimeMillis();
       try {
         String id = (String) endpoint.applyPatch(patchBody).get("id");
         churn.patchesApplied++;
@@ -394,16 +495,25 @@ public final class Soak {
       } catch (IOException | RuntimeException e) {
         churn.failures.add("apply: " + e.getMessage());
         return null;
+      } finally {
+        done("patch apply", started);
       }
     }
 
     private void revert(String id) {
+      long started = System.currentTimeMillis();
       try {
         endpoint.revertPatch(id);
         check(DemoClient.BUGGY_TOTAL);
       } catch (IOException | RuntimeException e) {
         churn.failures.add("revert " + id + ": " + e.getMessage());
+      } finally {
+        done("patch revert", started);
       }
+    }
+
+    private void done(String what, long startedMillis) {
+      churn.activities.add(new Activity(what, startedMillis, System.currentTimeMillis()));
     }
 
     private void check(long expected) throws IOException {
@@ -448,8 +558,49 @@ public final class Soak {
         heap += entry.getValue();
       }
     }
-    return new Footprint(classMirrors(jcmd("GC.class_histogram")), counter(counters, "java.threads.live"), heap,
-        counter(counters, "sun.gc.metaspace.used"));
+    String histogram = jcmd("GC.class_histogram");
+    Files.writeString(work.resolve("histogram-" + label + ".txt"), histogram);
+    lastHistogram = histogram;
+    return new Footprint(classMirrors(histogram), counter(counters, "java.threads.live"), heap,
+        counter(counters, "sun.gc.metaspace.used"), probeSlots());
+  }
+
+  /** The last {@code GC.class_histogram} taken, to compare the end with the start. */
+  private String lastHistogram = "";
+
+  /** The agent's probe dispatcher table length, or -1 when the agent does not report it. */
+  private long probeSlots() throws IOException {
+    Object agentInfo = endpoint.info().get("agent");
+    Object slots = agentInfo instanceof Map<?, ?> map ? map.get("probeSlots") : null;
+    return slots instanceof Number number ? number.longValue() : -1;
+  }
+
+  private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)(?:\\s.*)?$");
+
+  /** The classes whose instances' bytes grew most between two {@code GC.class_histogram}s. */
+  static List<String> histogramGrowth(String before, String after, int top) {
+    Map<String, long[]> then = histogram(before);
+    Map<String, long[]> now = histogram(after);
+    List<Map.Entry<String, long[]>> grown = new ArrayList<>();
+    now.forEach((type, counts) -> {
+      long[] old = then.getOrDefault(type, new long[2]);
+      grown.add(Map.entry(type, new long[] {counts[0] - old[0], counts[1] - old[1]}));
+    });
+    grown.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
+    return grown.stream().limit(top).filter(entry -> entry.getValue()[1] > 0)
+        .map(entry -> String.format(Locale.ROOT, "%s %+d instances, %+d bytes", entry.getKey(), entry.getValue()[0], entry.getValue()[1]))
+        .toList();
+  }
+
+  private static Map<String, long[]> histogram(String text) {
+    Map<String, long[]> counts = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      Matcher matcher = HISTOGRAM_LINE.matcher(line);
+      if (matcher.matches()) {
+        counts.put(matcher.group(3), new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))});
+      }
+    }
+    return counts;
   }
 
   /** Where metaspace goes, for reading by hand: by loader and kind of loader, and native memory when tracked. */

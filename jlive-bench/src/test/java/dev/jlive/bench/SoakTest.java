@@ -33,19 +33,21 @@ class SoakTest {
   /** The negative control of the thresholds: growth past a limit is reported as a problem. */
   @Test
   void growthPastALimitIsAProblem() {
-    Soak.Footprint start = new Soak.Footprint(5000, 20, 30L << 20, 40L << 20);
-    Soak.Footprint leaking = new Soak.Footprint(5300, 23, 55L << 20, 70L << 20);
+    Soak.Footprint start = new Soak.Footprint(5000, 20, 30L << 20, 40L << 20, 64);
+    Soak.Footprint leaking = new Soak.Footprint(5300, 23, 55L << 20, 70L << 20, 64);
     LoadResult load = new LoadResult(180, 1000, 5.5, 0, 0, 1, 2);
 
     Soak.Result result = new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, leaking, 0, 0,
-        Soak.Limits.DEFAULT);
+        Soak.Limits.DEFAULT, java.util.List.of(), java.util.List.of(), java.util.List.of());
 
     assertThat(result.problems()).hasSize(4).anyMatch(problem -> problem.startsWith("live classes grew by 300"))
         .anyMatch(problem -> problem.startsWith("threads grew by 3"));
-    assertThat(new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT)
+    assertThat(new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT,
+        java.util.List.of(), java.util.List.of(), java.util.List.of())
         .problems()).isEmpty();
     LoadResult failing = new LoadResult(180, 1000, 5.5, 5, 0, 1, 2);
-    assertThat(new Soak.Result(failing, 3, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT)
+    assertThat(new Soak.Result(failing, 3, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT,
+        java.util.List.of(), java.util.List.of(), java.util.List.of())
         .problems()).containsExactly("2 requests failed (besides 3 deliberate server errors of the demo)");
   }
 

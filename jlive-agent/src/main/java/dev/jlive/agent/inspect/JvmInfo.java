@@ -38,6 +38,8 @@ public final class JvmInfo {
     agent.put("mode", context.mode());
     agent.put("startedAt", context.startedAt().toString());
     agent.put("activeChanges", context.ledger().liveCount());
+    // The probe dispatcher's table: bounded by the most probe sites at once, which a soak checks.
+    agent.put("probeSlots", context.probes().dispatcher().slots());
     if (context.controller() != null) {
       agent.put("controller", context.controller().get());
     }

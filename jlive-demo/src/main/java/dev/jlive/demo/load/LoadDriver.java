@@ -67,7 +67,7 @@ public final class LoadDriver {
   private LoadReport drive(PrintStream out) throws IOException, InterruptedException {
     Tally tally = new Tally();
     RatePacer pacer = new RatePacer(options.ratePerSecond());
-    ShopClient client = new ShopClient(options.target(), pacer, tally);
+    ShopClient client = new ShopClient(options.target(), pacer, tally, out);
     List<String> products = discoverProducts(client);
 
     long start = System.nanoTime();

@@ -1,0 +1,66 @@
+package dev.jlive.demo.load;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+
+/**
+ * A request the shop did not answer, as the load driver prints it: when, after how long, which
+ * request and why, so that a failure can be laid beside whatever else happened to the service
+ * at that moment.
+ *
+ * <pre>
+ * load failed at=1764612345678 after_ms=10003 request=POST /carts reason=timeout detail=java.net.http.HttpTimeoutException: request timed out
+ * </pre>
+ *
+ * @param atMillis the wall-clock time the failure was seen, in milliseconds since the epoch
+ * @param afterMillis how long the request had been under way
+ * @param reason {@code timeout} (no answer within {@link ShopClient#REQUEST_TIMEOUT}),
+ *     {@code connect-timeout}, {@code refused}, {@code reset} (the connection was reset or closed
+ *     under the request) or {@code io} (another I/O failure)
+ */
+record FailedRequest(long atMillis, long afterMillis, String request, String reason, String detail) {
+  static final String PREFIX = "load failed ";
+
+  static FailedRequest of(long afterMillis, String method, String pathAndQuery, IOException failure) {
+    return new FailedRequest(System.currentTimeMillis(), afterMillis, method + " " + pathAndQuery, reason(failure), describe(failure));
+  }
+
+  static String reason(IOException failure) {
+    if (failure instanceof HttpConnectTimeoutException) {
+      return "connect-timeout";
+    }
+    if (failure instanceof HttpTimeoutException) {
+      return "timeout";
+    }
+    if (failure instanceof ConnectException || failure.getCause() instanceof ConnectException) {
+      return "refused";
+    }
+    String text = describe(failure).toLowerCase(java.util.Locale.ROOT);
+    if (text.contains("reset") || text.contains("closed") || text.contains("eof") || text.contains("received no bytes")
+        || text.contains("broken pipe")) {
+      return "reset";
+    }
+    return "io";
+  }
+
+  /** The failure and its causes on one line: the HTTP client wraps the socket's own exception. */
+  private static String describe(Throwable failure) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable cause = failure; cause != null && text.length() < 500; cause = cause.getCause()) {
+      if (text.length() > 0) {
+        text.append(" <- ");
+      }
+      text.append(cause.getClass().getName()).append(": ").append(cause.getMessage());
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return text.toString().replace('\n', ' ');
+  }
+
+  String line() {
+    return PREFIX + "at=" + atMillis + " after_ms=" + afterMillis + " request=" + request + " reason=" + reason + " detail=" + detail;
+  }
+}
