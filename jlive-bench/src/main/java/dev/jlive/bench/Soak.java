@@ -42,7 +42,8 @@ public final class Soak {
         --max-threads N        allowed growth of live threads (default 2)
         --max-heap-mb N        allowed growth of the heap after GC (default 20)
         --max-metaspace-mb N   allowed growth of metaspace used (default 20)
-        --changes WHAT         all, probes or patches: which changes the churner makes (default all)
+        --changes WHAT         all, probes, patches or none: which changes the churner makes (default all; none is the
+                               baseline: the same load, the agent loaded but idle)
         --demo-jvm-options O   more options for the demo JVM, split at spaces (e.g. -XX:NativeMemoryTracking=summary)
         --measure-every S      also measure the demo JVM every S seconds of the soak (default 0: only at start and end)
 
@@ -61,16 +62,19 @@ public final class Soak {
       probe("dev.jlive.demo.shop.Quoter#quote", "capture", Map.of("ratePerSecond", 5)),
       probe("dev.jlive.demo.shop.PriceCache#priceOf", "callers", Map.of("sampleOneIn", 10)));
 
-  /** Which changes the churner makes: both kinds, or one alone to tell their costs apart. */
+  /**
+   * Which changes the churner makes: both kinds, or one alone to tell their costs apart, or none:
+   * the same load with the agent idle, the baseline of what the demo itself grows by.
+   */
   public enum Changes {
-    ALL, PROBES, PATCHES;
+    ALL, PROBES, PATCHES, NONE;
 
     boolean probes() {
-      return this != PATCHES;
+      return this == ALL || this == PROBES;
     }
 
     boolean patches() {
-      return this != PROBES;
+      return this == ALL || this == PATCHES;
     }
 
     static Changes parse(String value) {
@@ -79,7 +83,7 @@ public final class Soak {
           return changes;
         }
       }
-      throw new IllegalArgumentException("--changes must be all, probes or patches, not '" + value + "'");
+      throw new IllegalArgumentException("--changes must be all, probes, patches or none, not '" + value + "'");
     }
   }
 
@@ -183,7 +187,7 @@ public final class Soak {
       if (probesLeft > 0 || patchesLeft > 0) {
         problems.add(probesLeft + " probes and " + patchesLeft + " patches still active after everything was removed");
       }
-      if (cycles == 0) {
+      if (cycles == 0 && probesAdded + patchesApplied > 0) {
         problems.add("no change cycle ran");
       }
       if (growth.liveClasses() > limits.classes()) {
@@ -529,7 +533,7 @@ public final class Soak {
   }
 
   /**
-   * The demo JVM after two full GCs, through jcmd. Live classes are the {@code java.lang.Class}
+   * The demo JVM after two full GCs, through jcmd; the heap is the live bytes of the histogram. Live classes are the {@code java.lang.Class}
    * objects on the heap: the JVM's own counters count every retransformation as a class load (the
    * redefinition's scratch class) and never count the release of the previous version as an
    * unload, so they grow by one per probe added or removed even when nothing leaks.
@@ -551,14 +555,10 @@ public final class Soak {
         }
       }
     }
-    long heap = 0;
-    Pattern space = Pattern.compile("sun\\.gc\\.generation\\.\\d+\\.space\\.\\d+\\.used");
-    for (Map.Entry<String, Long> entry : counters.entrySet()) {
-      if (space.matcher(entry.getKey()).matches()) {
-        heap += entry.getValue();
-      }
-    }
+    // The histogram's own full GC counts live objects only: the heap's "used" read after a GC
+    // under load would also count whatever the load allocated since.
     String histogram = jcmd("GC.class_histogram");
+    long heap = liveBytes(histogram);
     Files.writeString(work.resolve("histogram-" + label + ".txt"), histogram);
     lastHistogram = histogram;
     return new Footprint(classMirrors(histogram), counter(counters, "java.threads.live"), heap,
@@ -577,19 +577,35 @@ public final class Soak {
 
   private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)(?:\\s.*)?$");
 
-  /** The classes whose instances' bytes grew most between two {@code GC.class_histogram}s. */
+  /**
+   * The classes whose instances' bytes grew most between two {@code GC.class_histogram}s, and the
+   * growth of jlive's own classes (the agent's, its shaded libraries', the bridge's) together:
+   * shared types (strings, arrays, maps) cannot be told apart by owner, jlive's own can.
+   */
   static List<String> histogramGrowth(String before, String after, int top) {
     Map<String, long[]> then = histogram(before);
     Map<String, long[]> now = histogram(after);
     List<Map.Entry<String, long[]>> grown = new ArrayList<>();
-    now.forEach((type, counts) -> {
+    Set<String> types = new java.util.LinkedHashSet<>(now.keySet());
+    types.addAll(then.keySet());
+    long[] jlive = new long[2];
+    for (String type : types) {
       long[] old = then.getOrDefault(type, new long[2]);
-      grown.add(Map.entry(type, new long[] {counts[0] - old[0], counts[1] - old[1]}));
-    });
+      long[] current = now.getOrDefault(type, new long[2]);
+      long[] growth = {current[0] - old[0], current[1] - old[1]};
+      grown.add(Map.entry(type, growth));
+      if (type.replace("[L", "").startsWith("dev.jlive.agent.") || type.replace("[L", "").startsWith("dev.jlive.bridge.")) {
+        jlive[0] += growth[0];
+        jlive[1] += growth[1];
+      }
+    }
     grown.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
-    return grown.stream().limit(top).filter(entry -> entry.getValue()[1] > 0)
+    List<String> lines = new ArrayList<>(grown.stream().limit(top).filter(entry -> entry.getValue()[1] > 0)
         .map(entry -> String.format(Locale.ROOT, "%s %+d instances, %+d bytes", entry.getKey(), entry.getValue()[0], entry.getValue()[1]))
-        .toList();
+        .toList());
+    lines.add(String.format(Locale.ROOT, "jlive's own classes (dev.jlive.agent.*, dev.jlive.bridge.*) %+d instances, %+d bytes", jlive[0],
+        jlive[1]));
+    return lines;
   }
 
   private static Map<String, long[]> histogram(String text) {
@@ -635,6 +651,17 @@ public final class Soak {
   }
 
   private static final Pattern CLASS_MIRRORS = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+java\\.lang\\.Class(?:\\s.*)?$");
+
+  private static final Pattern TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+
+  /** The bytes of all live objects in a {@code GC.class_histogram} (its Total line). */
+  static long liveBytes(String histogram) throws IOException {
+    Matcher matcher = TOTAL.matcher(histogram);
+    if (!matcher.find()) {
+      throw new IOException("jcmd GC.class_histogram has no Total line");
+    }
+    return Long.parseLong(matcher.group(1));
+  }
 
   /** The number of {@code java.lang.Class} objects in a {@code GC.class_histogram}. */
   static long classMirrors(String histogram) throws IOException {

@@ -61,6 +61,7 @@ class SoakTest {
         "   6:           900          21600  java.lang.ClassValue$Entry (java.base@17.0.15)");
 
     assertThat(Soak.classMirrors(histogram)).isEqualTo(5255);
+    assertThat(Soak.liveBytes(histogram + "\nTotal        264222       11575912\n")).isEqualTo(11575912L);
   }
 
   private static Path path(String property) {
@@ -77,8 +78,10 @@ class SoakTest {
     assertThat(Soak.Changes.parse("probes").patches()).isFalse();
     assertThat(Soak.Changes.parse("PATCHES").probes()).isFalse();
     assertThat(Soak.Changes.parse("all").patches()).isTrue();
+    assertThat(Soak.Changes.parse("none").probes()).isFalse();
+    assertThat(Soak.Changes.parse("none").patches()).isFalse();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Soak.Changes.parse("both"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all, probes or patches");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all, probes, patches or none");
   }
 
   @Test
