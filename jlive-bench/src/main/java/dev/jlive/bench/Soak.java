@@ -137,26 +137,40 @@ public final class Soak {
    */
   public record Unanswered(long atMillis, long afterMillis, String request, String reason, String detail, List<String> meanwhile) {
     private static final Pattern LINE = Pattern.compile(
-        "load failed at=(\\d+) after_ms=(\\d+) request=(.+?) reason=(\\S+) detail=(.*)");
+        "load (failed|retried) at=(\\d+) after_ms=(\\d+) request=(.+?) reason=(\\S+) detail=(.*)");
 
+    /** The requests that got no answer ({@code load failed} lines). */
     static List<Unanswered> in(List<String> driverOutput, List<Activity> activities) {
+      return in(driverOutput, activities, "failed");
+    }
+
+    /**
+     * The requests sent again because the driver's HTTP client dropped its own connection under
+     * them ({@code load retried} lines): answered in the end, and listed apart.
+     */
+    static List<Unanswered> retriedIn(List<String> driverOutput, List<Activity> activities) {
+      return in(driverOutput, activities, "retried");
+    }
+
+    private static List<Unanswered> in(List<String> driverOutput, List<Activity> activities, String kind) {
       List<Unanswered> found = new ArrayList<>();
       for (String line : driverOutput) {
         Matcher matcher = LINE.matcher(line);
-        if (matcher.matches()) {
-          long at = Long.parseLong(matcher.group(1));
-          long after = Long.parseLong(matcher.group(2));
-          List<String> meanwhile = new ArrayList<>();
-          synchronized (activities) {
-            for (Activity activity : activities) {
-              // Overlaps the request's wait, with a second's slack for the two JVMs' view of the clock.
-              if (activity.startMillis() <= at + 1000 && activity.endMillis() >= at - after - 1000) {
-                meanwhile.add(activity.what() + " " + clock(activity.startMillis()) + "-" + clock(activity.endMillis()));
-              }
+        if (!matcher.matches() || !matcher.group(1).equals(kind)) {
+          continue;
+        }
+        long at = Long.parseLong(matcher.group(2));
+        long after = Long.parseLong(matcher.group(3));
+        List<String> meanwhile = new ArrayList<>();
+        synchronized (activities) {
+          for (Activity activity : activities) {
+            // Overlaps the request's wait, with a second's slack for the two JVMs' view of the clock.
+            if (activity.startMillis() <= at + 1000 && activity.endMillis() >= at - after - 1000) {
+              meanwhile.add(activity.what() + " " + clock(activity.startMillis()) + "-" + clock(activity.endMillis()));
             }
           }
-          found.add(new Unanswered(at, after, matcher.group(3), matcher.group(4), matcher.group(5), meanwhile));
         }
+        found.add(new Unanswered(at, after, matcher.group(4), matcher.group(5), matcher.group(6), meanwhile));
       }
       return found;
     }
@@ -179,7 +193,7 @@ public final class Soak {
    */
   public record Result(LoadResult load, int deliberateErrors, int cycles, int probesAdded, int patchesApplied, List<String> changeFailures,
       int wrongTotals, List<String> errorsFromJlive, Footprint start, Footprint end, int probesLeft, int patchesLeft, Limits limits,
-      List<Unanswered> unanswered, List<Sample> samples, List<String> heapGrowth) {
+      List<Unanswered> unanswered, List<Sample> samples, List<String> heapGrowth, List<Unanswered> retried) {
     /** Requests that failed for another reason than the demo's deliberate bug. */
     public long failedRequests() {
       return load.errors() - deliberateErrors;
@@ -265,6 +279,11 @@ public final class Soak {
       }
       heapGrowth.forEach(line -> out.append("heap growth: ").append(line).append('\n'));
       unanswered.forEach(failure -> out.append("unanswered: ").append(failure.describe()).append('\n'));
+      if (!retried.isEmpty()) {
+        out.append(retried.size()).append(" requests sent again because the driver's HTTP client dropped its own connection under"
+            + " them (answered in the end, not counted as failed):\n");
+        retried.forEach(again -> out.append("retried: ").append(again.describe()).append('\n'));
+      }
       changeFailures.stream().limit(5).forEach(failure -> out.append("change failure: ").append(failure).append('\n'));
       List<String> problems = problems();
       out.append(problems.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", problems)).append('\n');
@@ -382,7 +401,7 @@ public final class Soak {
       PatchUnderLoad.ServerErrors errors = soak.serverErrors;
       return new Result(soak.load, errors.all() - errors.fromJlive().size(), soak.cycles, soak.probesAdded, soak.patchesApplied,
           soak.failures, soak.wrongTotals, errors.fromJlive(), start, end, probesLeft, patchesLeft, limits, soak.unanswered,
-          soak.samples, histogramGrowth(histogramAtStart, lastHistogram, 8));
+          soak.samples, histogramGrowth(histogramAtStart, lastHistogram, 8), soak.retried);
     } finally {
       if (service != null) {
         service.close();
@@ -420,6 +439,7 @@ public final class Soak {
     final List<Activity> activities = Collections.synchronizedList(new ArrayList<>());
     final List<Sample> samples = new ArrayList<>();
     List<Unanswered> unanswered = List.of();
+    List<Unanswered> retried = List.of();
     volatile int cycles;
     volatile int probesAdded;
     volatile int patchesApplied;
@@ -460,6 +480,7 @@ public final class Soak {
       }
       churn.load = LoadResult.of(driver.output());
       churn.unanswered = Unanswered.in(driver.output(), churn.activities);
+      churn.retried = Unanswered.retriedIn(driver.output(), churn.activities);
     }
     // The demo logs a server error before answering it, so every failed request's line is there by now.
     byte[] log = Files.readAllBytes(demoStderr());

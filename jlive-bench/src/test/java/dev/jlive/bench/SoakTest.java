@@ -41,7 +41,7 @@ class SoakTest {
     LoadResult load = new LoadResult(180, 1000, 5.5, 0, 0, 1, 2);
 
     Soak.Result result = new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, leaking, 0, 0,
-        Soak.Limits.DEFAULT, java.util.List.of(), java.util.List.of(), java.util.List.of());
+        Soak.Limits.DEFAULT, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
 
     assertThat(result.problems()).hasSize(6).anyMatch(problem -> problem.startsWith("live classes grew by 300"))
         .anyMatch(problem -> problem.startsWith("threads grew by 3"))
@@ -49,14 +49,14 @@ class SoakTest {
         .anyMatch(problem -> problem.startsWith("jlive's own objects grew by"));
     // The test's limits judge only what is shown to stay bounded: the heap as a whole and metaspace are reported.
     assertThat(new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, leaking, 0, 0,
-        Soak.Limits.BOUNDED, java.util.List.of(), java.util.List.of(), java.util.List.of()).problems()).hasSize(4)
+        Soak.Limits.BOUNDED, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()).problems()).hasSize(4)
         .noneMatch(problem -> problem.startsWith("heap after GC") || problem.startsWith("metaspace"));
     assertThat(new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT,
-        java.util.List.of(), java.util.List.of(), java.util.List.of())
+        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of())
         .problems()).isEmpty();
     LoadResult failing = new LoadResult(180, 1000, 5.5, 5, 0, 1, 2);
     assertThat(new Soak.Result(failing, 3, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT,
-        java.util.List.of(), java.util.List.of(), java.util.List.of())
+        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of())
         .problems()).containsExactly("2 requests failed (besides 3 deliberate server errors of the demo)");
   }
 
@@ -73,6 +73,12 @@ class SoakTest {
     assertThat(found.get(0).request()).isEqualTo("POST /carts/c1/checkout");
     assertThat(found.get(0).meanwhile()).hasSize(1).allMatch(what -> what.startsWith("patch apply"));
     assertThat(found.get(0).describe()).contains("timeout after 10002 ms").contains("HttpTimeoutException");
+
+    List<String> retriedLine = List.of("load retried at=1010000 after_ms=3 request=POST /carts reason=reset detail=java.io.IOException:"
+        + " Data received while in pool");
+    assertThat(Soak.Unanswered.in(retriedLine, activities)).isEmpty();
+    assertThat(Soak.Unanswered.retriedIn(retriedLine, activities)).singleElement()
+        .satisfies(again -> assertThat(again.detail()).contains("while in pool"));
   }
 
   @Test

@@ -22,6 +22,8 @@ import java.net.http.HttpTimeoutException;
  */
 record FailedRequest(long atMillis, long afterMillis, String request, String reason, String detail) {
   static final String PREFIX = "load failed ";
+  /** A request sent again once because the client itself dropped its connection: see {@link #droppedByTheClientPool}. */
+  static final String RETRIED = "load retried ";
 
   static FailedRequest of(long afterMillis, String method, String pathAndQuery, IOException failure) {
     return new FailedRequest(System.currentTimeMillis(), afterMillis, method + " " + pathAndQuery, reason(failure), describe(failure));
@@ -45,6 +47,17 @@ record FailedRequest(long atMillis, long afterMillis, String request, String rea
     return "io";
   }
 
+  /**
+   * Whether the JDK's HTTP client closed the connection under the request itself: bytes arrived on
+   * the keep-alive connection while it sat in the client's pool, and the pool's clean-up closed it
+   * after it had already been handed to this request ("Data received while in pool", then
+   * "Unexpected cleanup triggered for non pooled connection"). The client retries idempotent
+   * requests after this on its own; the driver does the same for the others, once, and says so.
+   */
+  static boolean droppedByTheClientPool(IOException failure) {
+    return describe(failure).contains("while in pool");
+  }
+
   /** The failure and its causes on one line: the HTTP client wraps the socket's own exception. */
   private static String describe(Throwable failure) {
     StringBuilder text = new StringBuilder();
@@ -61,6 +74,10 @@ record FailedRequest(long atMillis, long afterMillis, String request, String rea
   }
 
   String line() {
-    return PREFIX + "at=" + atMillis + " after_ms=" + afterMillis + " request=" + request + " reason=" + reason + " detail=" + detail;
+    return line(PREFIX);
+  }
+
+  String line(String prefix) {
+    return prefix + "at=" + atMillis + " after_ms=" + afterMillis + " request=" + request + " reason=" + reason + " detail=" + detail;
   }
 }

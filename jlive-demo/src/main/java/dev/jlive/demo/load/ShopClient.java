@@ -67,21 +67,30 @@ final class ShopClient {
     pacer.await();
     HttpRequest request = request(method, pathAndQuery);
     long start = System.nanoTime();
-    try {
-      HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
-      tally.answered(response.statusCode(), micros(start));
-      return new Reply(response.statusCode(), response.body());
-    } catch (IOException e) {
-      // Counted as an error, and printed with its reason: such failures are rare, and each one
-      // needs explaining (an answer of 500 or more is the server's to log).
-      long micros = micros(start);
-      tally.failed(micros);
-      FailedRequest failed = FailedRequest.of(TimeUnit.MICROSECONDS.toMillis(micros), method, pathAndQuery, e);
-      synchronized (failures) {
-        failures.println(failed.line());
-        failures.flush();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
+        tally.answered(response.statusCode(), micros(start));
+        return new Reply(response.statusCode(), response.body());
+      } catch (IOException e) {
+        FailedRequest failed = FailedRequest.of(TimeUnit.MICROSECONDS.toMillis(micros(start)), method, pathAndQuery, e);
+        if (attempt == 1 && FailedRequest.droppedByTheClientPool(e)) {
+          print(failed.line(FailedRequest.RETRIED));
+          continue;
+        }
+        // Counted as an error, and printed with its reason: such failures are rare, and each one
+        // needs explaining (an answer of 500 or more is the server's to log).
+        tally.failed(micros(start));
+        print(failed.line());
+        return Reply.NONE;
       }
-      return Reply.NONE;
+    }
+  }
+
+  private void print(String line) {
+    synchronized (failures) {
+      failures.println(line);
+      failures.flush();
     }
   }
 
