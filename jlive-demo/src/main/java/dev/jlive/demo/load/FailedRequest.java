@@ -51,11 +51,13 @@ record FailedRequest(long atMillis, long afterMillis, String request, String rea
    * Whether the JDK's HTTP client closed the connection under the request itself: bytes arrived on
    * the keep-alive connection while it sat in the client's pool, and the pool's clean-up closed it
    * after it had already been handed to this request ("Data received while in pool", then
-   * "Unexpected cleanup triggered for non pooled connection"). The client retries idempotent
-   * requests after this on its own; the driver does the same for the others, once, and says so.
+   * "Unexpected cleanup triggered for non pooled connection" on Java 25; Java 17 says only
+   * "connection closed locally"). The client retries idempotent requests after this on its own;
+   * the driver does the same for the others, once, and says so.
    */
   static boolean droppedByTheClientPool(IOException failure) {
-    return describe(failure).contains("while in pool");
+    String chain = describe(failure);
+    return chain.contains("while in pool") || chain.contains("connection closed locally");
   }
 
   /** The failure and its causes on one line: the HTTP client wraps the socket's own exception. */

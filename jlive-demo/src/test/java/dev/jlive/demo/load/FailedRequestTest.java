@@ -34,6 +34,11 @@ class FailedRequestTest {
     assertThat(FailedRequest.reason(pool)).isEqualTo("reset");
     assertThat(FailedRequest.droppedByTheClientPool(pool)).isTrue();
     assertThat(FailedRequest.droppedByTheClientPool(new IOException("Connection reset"))).isFalse();
+    // Java 17 says less about the same thing.
+    assertThat(FailedRequest.droppedByTheClientPool(new IOException("HTTP/1.1 header parser received no bytes",
+        new IOException("connection closed locally")))).isTrue();
+    assertThat(FailedRequest.droppedByTheClientPool(new IOException("HTTP/1.1 header parser received no bytes",
+        new java.io.EOFException("EOF reached while reading")))).isFalse();
     FailedRequest failed = FailedRequest.of(3, "POST", "/carts", pool);
     assertThat(failed.line())
         .startsWith("load failed at=")
