@@ -373,7 +373,7 @@ public final class Soak {
     String extra = options.string("demo-jvm-options", "").strip();
     Soak soak = new Soak(agent, demo, source, work, options.integer("threads", 8), options.integer("interval-ms", 3000))
         .changes(changes).demoJvmOptions(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")))
-        .measureEvery(options.integer("measure-every", 0));
+        .measureEvery(options.string("measure-every", null) == null ? 0 : options.integer("measure-every", 1));
     System.out.printf(Locale.ROOT, "soak: %d s under load (%d threads) after %d s of warm-up; a change cycle (%s) every %d ms%n",
         duration, soak.threads, warmup, changes.name().toLowerCase(Locale.ROOT), soak.intervalMillis);
     System.out.println("logs: " + work);
