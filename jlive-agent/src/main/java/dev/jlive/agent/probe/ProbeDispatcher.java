@@ -22,10 +22,16 @@ import java.util.stream.Collectors;
  * call a slot after its probe was removed: a frame that entered the probed method before the class
  * was restored runs the old code to its end, and a class that failed to be restored keeps calling.
  * Two guards keep such a stale call from reaching another probe: a slot handle carries a
- * generation in its high bits, and a call whose handle is not the one its table entry was issued
+ * generation beside its index, and a call whose handle is not the one its table entry was issued
  * with finds nothing; and a freed index is issued again only {@link #REUSE_AFTER_NANOS} after it was
- * freed, oldest first, so that the generation (it has {@code 2^11} values) could only come round
- * again after days of continuous reuse of that one index while the stale frame still runs.
+ * freed, oldest first, so that the generation could only come round again after 32 reuses of that
+ * one index (at least 32 minutes) while the stale frame still runs.
+ *
+ * <p>The handle of one of the first 1,024 indexes stays below 32,768 (10 bits of index, 5 of
+ * generation), so Byte Buddy pushes it with {@code sipush} and it never enters the class's
+ * constant pool: the JVM merges a retransformed class's constant pool with the previous one, so a
+ * constant no version had before grows every later version, and metaspace with it (BENCHMARKS.md
+ * section 9). Beyond 1,024 sites at once, handles are large (20 bits of index, 9 of generation).
  */
 public final class ProbeDispatcher {
   private static final int CALLER_DEPTH = 6;
@@ -33,10 +39,15 @@ public final class ProbeDispatcher {
   /** A log line's bound, whatever its template joins: each value in it is bounded already. */
   static final int MAX_MESSAGE = 8_192;
 
-  /** A slot handle's low bits: the index into the table. The bits above it are the index's generation. */
+  /** A small handle: 10 bits of index, 5 bits of generation above them, below 32,768. */
+  static final int SMALL_INDEX_BITS = 10;
+  static final int SMALL_INDEXES = 1 << SMALL_INDEX_BITS;
+  static final int SMALL_GENERATIONS = 1 << 5;
+  /** A large handle: this flag, 9 bits of generation, 20 bits of index. */
+  private static final int LARGE = 1 << 30;
   static final int INDEX_BITS = 20;
   static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
-  private static final int GENERATION_MASK = (1 << (31 - INDEX_BITS)) - 1;
+  private static final int LARGE_GENERATIONS = 1 << 9;
   /** How long a freed index waits before it is issued again: like a retired gate's keep (see safepoint.Gates). */
   static final long REUSE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -72,17 +83,29 @@ public final class ProbeDispatcher {
     Freed oldest = freed.peek();
     if (oldest != null && System.nanoTime() - oldest.atNanos() >= reuseAfterNanos) {
       freed.poll();
-      int generation = ((oldest.handle() >>> INDEX_BITS) + 1) & GENERATION_MASK;
-      return issue((generation << INDEX_BITS) | (oldest.handle() & INDEX_MASK));
+      return issue(handle(index(oldest.handle()), generation(oldest.handle()) + 1));
     }
     if (indexes > INDEX_MASK) {
       throw new IllegalStateException("more than " + INDEX_MASK + " probe sites at once");
     }
-    return issue(indexes);
+    return issue(handle(indexes, 0));
+  }
+
+  static int handle(int index, int generation) {
+    return index < SMALL_INDEXES ? (generation % SMALL_GENERATIONS) << SMALL_INDEX_BITS | index
+        : LARGE | (generation % LARGE_GENERATIONS) << INDEX_BITS | index;
+  }
+
+  static int index(int handle) {
+    return (handle & LARGE) != 0 ? handle & INDEX_MASK : handle & (SMALL_INDEXES - 1);
+  }
+
+  private static int generation(int handle) {
+    return (handle & LARGE) != 0 ? (handle & ~LARGE) >>> INDEX_BITS : handle >>> SMALL_INDEX_BITS;
   }
 
   private int issue(int handle) {
-    int index = handle & INDEX_MASK;
+    int index = index(handle);
     if (index >= issued.length) {
       int length = issued.length;
       issued = Arrays.copyOf(issued, Math.max(length * 2, index + 1));
@@ -94,7 +117,7 @@ public final class ProbeDispatcher {
   }
 
   synchronized void put(ProbeSite site) {
-    int index = site.slot() & INDEX_MASK;
+    int index = index(site.slot());
     if (index >= issued.length || issued[index] != site.slot()) {
       issue(site.slot());
     }
@@ -114,7 +137,7 @@ public final class ProbeDispatcher {
    * nothing. A handle that is not the one its index holds now (freed already) is ignored.
    */
   synchronized void remove(int slot) {
-    int index = slot & INDEX_MASK;
+    int index = index(slot);
     if (index >= issued.length || issued[index] != slot) {
       return;
     }
@@ -136,7 +159,7 @@ public final class ProbeDispatcher {
   /** The site a call of woven code reaches: none when the slot was freed, even if its index was issued again. */
   private ProbeSite site(int slot) {
     ProbeSite[] current = sites;
-    int index = slot & INDEX_MASK;
+    int index = index(slot);
     if (index >= current.length) {
       return null;
     }
