@@ -35,7 +35,8 @@ public final class RetransformLoop {
   static final String USAGE = """
       usage: java -Djdk.attach.allowAttachSelf=true -cp jlive-bench.jar dev.jlive.bench.RetransformLoop [options]
         --rounds N        retransformations (default 2000)
-        --mode M          same (the class's own bytes) or alternate (two versions in turn) (default alternate)
+        --mode M          same (the class's own bytes), alternate (two versions in turn) or fresh (the original and,
+                          in turn, a version with a string constant no version had before) (default alternate)
         --threads T       threads calling the class meanwhile (default 2)
         --report-every N  print metaspace used (after two full GCs) every N rounds (default 250)
         --gc-every N      also a full GC every N rounds during the loop (default: none)
@@ -66,11 +67,15 @@ public final class RetransformLoop {
   public static void main(String[] args) throws Exception {
     DriverOptions options = DriverOptions.parse(args, Set.of("rounds", "mode", "threads", "report-every", "gc-every", "details"), USAGE);
     int rounds = options.integer("rounds", 2000);
-    boolean alternate = switch (options.string("mode", "alternate")) {
+    String mode = options.string("mode", "alternate");
+    boolean alternate = switch (mode) {
       case "same" -> false;
-      case "alternate" -> true;
-      default -> throw new IllegalArgumentException("--mode must be same or alternate\n" + USAGE);
+      case "alternate", "fresh" -> true;
+      default -> throw new IllegalArgumentException("--mode must be same, alternate or fresh\n" + USAGE);
     };
+    // fresh: each changed version carries a constant no version had before, as woven code carries a
+    // new probe slot or gate id each time.
+    boolean fresh = mode.equals("fresh");
     int threads = options.integer("threads", 2);
     int reportEvery = options.integer("report-every", 250);
     int gcEvery = options.string("gc-every", null) == null ? Integer.MAX_VALUE : options.integer("gc-every", 1);
@@ -79,10 +84,11 @@ public final class RetransformLoop {
     byte[] original = classBytes(Target.class);
     byte[] changed = replace(original, "version-A", "version-B");
     boolean[] useChanged = {false};
+    byte[][] next = {changed};
     instrumentation.addTransformer(new ClassFileTransformer() {
       @Override
       public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-        return redefined == Target.class && useChanged[0] ? changed : null;
+        return redefined == Target.class && useChanged[0] ? next[0] : null;
       }
     }, true);
     for (int i = 0; i < threads; i++) {
@@ -104,7 +110,7 @@ public final class RetransformLoop {
     }
     Thread.sleep(1000);
     System.out.printf(Locale.ROOT, "java %s, mode %s, %d callers, full GC every %s rounds%n", Runtime.version(),
-        alternate ? "alternate" : "same", threads, gcEvery == Integer.MAX_VALUE ? "no" : gcEvery);
+        mode, threads, gcEvery == Integer.MAX_VALUE ? "no" : gcEvery);
     boolean details = options.string("details", null) != null;
     report(0);
     if (details) {
@@ -112,6 +118,9 @@ public final class RetransformLoop {
     }
     for (int round = 1; round <= rounds; round++) {
       useChanged[0] = alternate && round % 2 == 1;
+      if (fresh && useChanged[0]) {
+        next[0] = replace(original, "version-A", String.format(Locale.ROOT, "v%08d", round));
+      }
       instrumentation.retransformClasses(Target.class);
       if (round % gcEvery == 0) {
         System.gc();

@@ -19,6 +19,7 @@ public final class JvmInfo {
         runtime.getStartTime(), Runtime.getRuntime().availableProcessors(), heap.getUsed(), heap.getMax(), runtime.getInputArguments(),
         context.instrumentation().isRedefineClassesSupported(), context.instrumentation().isRetransformClassesSupported());
     RuntimeInfo.Agent agent = new RuntimeInfo.Agent(Version.current(), context.mode(), context.startedAt(), context.ledger().liveCount(),
+        context.probes().dispatcher().slots(),
         context.controller() == null ? null : context.controller().get());
     return new RuntimeInfo(jvm, agent);
   }

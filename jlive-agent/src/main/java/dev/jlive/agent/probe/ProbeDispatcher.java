@@ -3,6 +3,7 @@ package dev.jlive.agent.probe;
 import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.event.ProbeEvent;
 import dev.jlive.protocol.probe.ProbeSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +20,22 @@ import java.util.stream.Collectors;
  * indexed by the slot baked into the woven code; the array is replaced, never changed in place,
  * so readers need no lock. Every path is guarded by the probe's active flag, and the action's own
  * failures are caught and counted here (the bridge fences whatever slips through).
+ *
+ * <p>Slots are reused, so that a service whose probes come and go for weeks keeps a table as large
+ * as the most sites it ever had at once, not one entry per site it ever had. Woven code can still
+ * call a slot after its probe was removed: a frame that entered the probed method before the class
+ * was restored runs the old code to its end, and a class that failed to be restored keeps calling.
+ * Two guards keep such a stale call from reaching another probe: a slot handle carries a
+ * generation beside its index, and a call whose handle is not the one its table entry was issued
+ * with finds nothing; and a freed index is issued again only {@link #REUSE_AFTER_NANOS} after it was
+ * freed, oldest first, so that the generation could only come round again after 32 reuses of that
+ * one index (at least 32 minutes) while the stale frame still runs.
+ *
+ * <p>The handle of one of the first 1,024 indexes stays below 32,768 (10 bits of index, 5 of
+ * generation), so Byte Buddy pushes it with {@code sipush} and it never enters the class's
+ * constant pool: the JVM merges a retransformed class's constant pool with the previous one, so a
+ * constant no version had before grows every later version, and metaspace with it (BENCHMARKS.md
+ * section 9). Beyond 1,024 sites at once, handles are large (20 bits of index, 9 of generation).
  */
 public final class ProbeDispatcher {
   private static final int CALLER_DEPTH = 6;
@@ -25,37 +43,132 @@ public final class ProbeDispatcher {
   /** A log line's bound, whatever its template joins: each value in it is bounded already. */
   static final int MAX_MESSAGE = 8_192;
 
+  /** A small handle: 10 bits of index, 5 bits of generation above them, below 32,768. */
+  static final int SMALL_INDEX_BITS = 10;
+  static final int SMALL_INDEXES = 1 << SMALL_INDEX_BITS;
+  static final int SMALL_GENERATIONS = 1 << 5;
+  /** A large handle: this flag, 9 bits of generation, 20 bits of index. */
+  private static final int LARGE = 1 << 30;
+  static final int INDEX_BITS = 20;
+  static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
+  private static final int LARGE_GENERATIONS = 1 << 9;
+  /** How long a freed index waits before it is issued again: like a retired gate's keep (see safepoint.Gates). */
+  static final long REUSE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
+
   private volatile ProbeSite[] sites = new ProbeSite[64];
   private final EventLog events;
   private final ProbeOutput output;
+  private final long reuseAfterNanos;
+  /** Per index, the handle it was last issued with; -1 once freed. Guarded by this. */
+  private int[] issued = new int[64];
+  /** Freed indexes, oldest first, with their last handle. Guarded by this. */
+  private final ArrayDeque<Freed> freed = new ArrayDeque<>();
+  /** How many indexes were ever issued: the table's used length. Guarded by this. */
+  private int indexes;
+
+  private record Freed(int handle, long atNanos) {}
 
   ProbeDispatcher(EventLog events, ProbeOutput output) {
+    this(events, output, REUSE_AFTER_NANOS);
+  }
+
+  ProbeDispatcher(EventLog events, ProbeOutput output, long reuseAfterNanos) {
     this.events = events;
     this.output = output;
+    this.reuseAfterNanos = reuseAfterNanos;
+    Arrays.fill(issued, -1);
+  }
+
+  /**
+   * A slot for a new site: a freed index whose wait is over, with the next generation, or a new
+   * index. Every slot issued must be given back with {@link #remove}, whether or not it was put.
+   */
+  synchronized int newSlot() {
+    Freed oldest = freed.peek();
+    if (oldest != null && System.nanoTime() - oldest.atNanos() >= reuseAfterNanos) {
+      freed.poll();
+      return issue(handle(index(oldest.handle()), generation(oldest.handle()) + 1));
+    }
+    if (indexes > INDEX_MASK) {
+      throw new IllegalStateException("more than " + INDEX_MASK + " probe sites at once");
+    }
+    return issue(handle(indexes, 0));
+  }
+
+  static int handle(int index, int generation) {
+    return index < SMALL_INDEXES ? (generation % SMALL_GENERATIONS) << SMALL_INDEX_BITS | index
+        : LARGE | (generation % LARGE_GENERATIONS) << INDEX_BITS | index;
+  }
+
+  static int index(int handle) {
+    return (handle & LARGE) != 0 ? handle & INDEX_MASK : handle & (SMALL_INDEXES - 1);
+  }
+
+  private static int generation(int handle) {
+    return (handle & LARGE) != 0 ? (handle & ~LARGE) >>> INDEX_BITS : handle >>> SMALL_INDEX_BITS;
+  }
+
+  private int issue(int handle) {
+    int index = index(handle);
+    if (index >= issued.length) {
+      int length = issued.length;
+      issued = Arrays.copyOf(issued, Math.max(length * 2, index + 1));
+      Arrays.fill(issued, length, issued.length, -1);
+    }
+    issued[index] = handle;
+    indexes = Math.max(indexes, index + 1);
+    return handle;
   }
 
   synchronized void put(ProbeSite site) {
+    int index = index(site.slot());
+    if (index >= issued.length || issued[index] != site.slot()) {
+      issue(site.slot());
+    }
     ProbeSite[] current = sites;
-    if (site.slot() >= current.length) {
-      current = Arrays.copyOf(current, Math.max(current.length * 2, site.slot() + 1));
+    if (index >= current.length) {
+      current = Arrays.copyOf(current, Math.max(current.length * 2, index + 1));
     } else {
       current = current.clone();
     }
-    current[site.slot()] = site;
+    current[index] = site;
     sites = current;
   }
 
+  /**
+   * Takes a site out and frees its slot for reuse. Call it once no woven code is meant to call the
+   * slot any more (after the class was restored, or when weaving failed); a stale call still finds
+   * nothing. A handle that is not the one its index holds now (freed already) is ignored.
+   */
   synchronized void remove(int slot) {
-    ProbeSite[] current = sites.clone();
-    if (slot < current.length) {
-      current[slot] = null;
+    int index = index(slot);
+    if (index >= issued.length || issued[index] != slot) {
+      return;
     }
-    sites = current;
+    ProbeSite[] current = sites;
+    if (index < current.length && current[index] != null) {
+      current = current.clone();
+      current[index] = null;
+      sites = current;
+    }
+    issued[index] = -1;
+    freed.add(new Freed(slot, System.nanoTime()));
   }
 
+  /** How many slots the table uses: the most sites there were at once, plus those still waiting for reuse. */
+  public synchronized int slots() {
+    return indexes;
+  }
+
+  /** The site a call of woven code reaches: none when the slot was freed, even if its index was issued again. */
   private ProbeSite site(int slot) {
     ProbeSite[] current = sites;
-    return slot < current.length ? current[slot] : null;
+    int index = index(slot);
+    if (index >= current.length) {
+      return null;
+    }
+    ProbeSite site = current[index];
+    return site != null && site.slot() == slot ? site : null;
   }
 
   /** A metrics call that is counted but not timed: its exit only looks for an exception. */

@@ -63,7 +63,6 @@ public final class ProbeEngine implements WeavingSource {
   private final ProbeOutputs outputs;
   private final ProbeDispatcher dispatcher;
   private final Map<String, Installed> probes = new ConcurrentHashMap<>();
-  private final AtomicInteger nextSlot = new AtomicInteger();
   private final AtomicInteger nextId = new AtomicInteger();
   private final ScheduledExecutorService housekeeper;
   private volatile ProbeLimits limits = ProbeLimits.DEFAULT;
@@ -185,6 +184,8 @@ public final class ProbeEngine implements WeavingSource {
       report.add(ClassReport.installed(target.type().getName(), ClassLoaders.describe(target.type().getClassLoader()),
           target.methods().stream().map(ProbeTargets::display).toList()).withOutcome(failure));
       if (failure != null) {
+        installed.installations.stream().filter(installation -> installation.is(target.type().getClassLoader(), target.type().getName()))
+            .forEach(installation -> installation.sites().forEach(site -> dispatcher.remove(site.slot())));
         installed.installations.removeIf(installation -> installation.is(target.type().getClassLoader(), target.type().getName()));
       }
     }
@@ -393,7 +394,7 @@ public final class ProbeEngine implements WeavingSource {
           ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display, scope) : null;
       ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
       KotlinSuspend suspend = method.isConstructor() ? null : KotlinSuspend.of(className, method.getName(), method.getDescriptor());
-      ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, loader, display, template, condition, null, suspend);
+      ProbeSite site = new ProbeSite(dispatcher.newSlot(), probe, loader, display, template, condition, null, suspend);
       sites.add(site);
       descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
@@ -412,7 +413,7 @@ public final class ProbeEngine implements WeavingSource {
         null, false, probe.spec.allowSideEffects(), clock::nanos);
     Template template = probe.spec.kind() == ProbeSpec.Kind.LOG ? Template.parse(probe.spec.template(), names, display, scope) : null;
     ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
-    ProbeSite site = new ProbeSite(nextSlot.getAndIncrement(), probe, type.getClassLoader(), display, template, condition, names, null);
+    ProbeSite site = new ProbeSite(dispatcher.newSlot(), probe, type.getClassLoader(), display, template, condition, names, null);
     return new Installation(type.getClassLoader(), type.getName(), List.of(site), Map.of(), target);
   }
 

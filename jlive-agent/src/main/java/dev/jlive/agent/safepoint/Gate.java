@@ -2,7 +2,10 @@ package dev.jlive.agent.safepoint;
 
 import java.lang.invoke.MethodHandle;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The safe-point gate of one patch, woven at the entry and exit of every method in its
@@ -17,6 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each weaving carries a version. A frame whose woven version is older than the gate's has
  * old code: it skips its body and re-invokes the method, which runs the new code.
+ *
+ * <p>Waits use a {@link ReentrantLock} and its {@link Condition}, not {@code synchronized} and
+ * {@code Object.wait}: on Java 21 to 23 a virtual thread waiting in a monitor pins its carrier
+ * thread, so a few hundred virtual threads held at a closed gate would hold every carrier and
+ * stall all virtual threads of the application, including those the patch waits for. Parked on a
+ * condition, a virtual thread unmounts and frees its carrier.
  */
 final class Gate {
   final int id;
@@ -24,7 +33,9 @@ final class Gate {
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger waiting = new AtomicInteger();
   private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
+  /** Signalled when the gate opens or the count of running frames falls to zero. */
+  private final Condition changed = lock.newCondition();
   private volatile boolean closed;
   private volatile int version = 1;
   /** The swap is over and the gate unwoven; it stays only to send stragglers of old code to the new. */
@@ -74,14 +85,17 @@ final class Gate {
       waiting.incrementAndGet();
       boolean interrupted = false;
       try {
-        synchronized (lock) {
+        lock.lock();
+        try {
           while (closed) {
             try {
-              lock.wait();
+              changed.await();
             } catch (InterruptedException e) {
               interrupted = true;
             }
           }
+        } finally {
+          lock.unlock();
         }
       } finally {
         waiting.decrementAndGet();
@@ -105,9 +119,7 @@ final class Gate {
 
   private void leave() {
     if (active.decrementAndGet() == 0 && closed) {
-      synchronized (lock) {
-        lock.notifyAll();
-      }
+      signalAll();
     }
   }
 
@@ -117,15 +129,18 @@ final class Gate {
 
   /** Waits until no frame of the set runs, or the deadline passes. @return true when quiescent */
   boolean awaitQuiescent(long deadlineNanos) throws InterruptedException {
-    synchronized (lock) {
+    lock.lock();
+    try {
       while (active.get() > 0) {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) {
           return false;
         }
-        lock.wait(Math.max(1, left / 1_000_000), 0);
+        changed.await(left, TimeUnit.NANOSECONDS);
       }
       return true;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -141,8 +156,15 @@ final class Gate {
   /** Lets everyone through. */
   void open() {
     closed = false;
-    synchronized (lock) {
-      lock.notifyAll();
+    signalAll();
+  }
+
+  private void signalAll() {
+    lock.lock();
+    try {
+      changed.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 

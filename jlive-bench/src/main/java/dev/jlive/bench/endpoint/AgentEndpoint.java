@@ -53,6 +53,11 @@ public final class AgentEndpoint {
     }
   }
 
+  /** {@code GET /v1/info}: the JVM and the agent in it. */
+  public Map<String, Object> info() throws IOException {
+    return call("GET", Api.INFO, null);
+  }
+
   /** Adds a probe; the answer has its {@code id} and, per class, {@code status}. */
   public Map<String, Object> addProbe(Map<String, Object> spec) throws IOException {
     return call("POST", Api.PROBES, Json.write(spec));

@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * load done elapsed=10.0 requests=8391 rps=839.1 errors=97 p50_ms=1.9 p99_ms=33.0 rejected=0
  * </pre>
  *
+ * <p>Each request that got no answer is printed as it happens ({@code load failed ...}, see {@link
+ * FailedRequest}), and so is each one sent again because the HTTP client dropped its own connection
+ * under it ({@code load retried ...}).
+ *
  * <p>Workers are daemon threads and are stopped by interruption, so a stuck request never keeps the
  * driver, or the JVM, from ending.
  */
@@ -67,7 +71,7 @@ public final class LoadDriver {
   private LoadReport drive(PrintStream out) throws IOException, InterruptedException {
     Tally tally = new Tally();
     RatePacer pacer = new RatePacer(options.ratePerSecond());
-    ShopClient client = new ShopClient(options.target(), pacer, tally);
+    ShopClient client = new ShopClient(options.target(), pacer, tally, out);
     List<String> products = discoverProducts(client);
 
     long start = System.nanoTime();

@@ -1,6 +1,7 @@
 package dev.jlive.demo.load;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +33,10 @@ final class ShopClient {
   private final URI base;
   private final RatePacer pacer;
   private final Tally tally;
+  private final PrintStream failures;
 
-  ShopClient(URI base, RatePacer pacer, Tally tally) {
+  /** @param failures where each request that got no answer is printed, as a {@link FailedRequest} line */
+  ShopClient(URI base, RatePacer pacer, Tally tally, PrintStream failures) {
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -42,6 +45,7 @@ final class ShopClient {
     this.base = base;
     this.pacer = pacer;
     this.tally = tally;
+    this.failures = failures;
   }
 
   Reply get(String pathAndQuery) throws InterruptedException {
@@ -63,14 +67,30 @@ final class ShopClient {
     pacer.await();
     HttpRequest request = request(method, pathAndQuery);
     long start = System.nanoTime();
-    try {
-      HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
-      tally.answered(response.statusCode(), micros(start));
-      return new Reply(response.statusCode(), response.body());
-    } catch (IOException e) {
-      // Counted as an error; the tally is the record, a log line per failure would flood stderr.
-      tally.failed(micros(start));
-      return Reply.NONE;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        HttpResponse<String> response = http.send(request, BodyHandlers.ofString());
+        tally.answered(response.statusCode(), micros(start));
+        return new Reply(response.statusCode(), response.body());
+      } catch (IOException e) {
+        FailedRequest failed = FailedRequest.of(TimeUnit.MICROSECONDS.toMillis(micros(start)), method, pathAndQuery, e);
+        if (attempt == 1 && FailedRequest.droppedByTheClientPool(e)) {
+          print(failed.line(FailedRequest.RETRIED));
+          continue;
+        }
+        // Counted as an error, and printed with its reason: such failures are rare, and each one
+        // needs explaining (an answer of 500 or more is the server's to log).
+        tally.failed(micros(start));
+        print(failed.line());
+        return Reply.NONE;
+      }
+    }
+  }
+
+  private void print(String line) {
+    synchronized (failures) {
+      failures.println(line);
+      failures.flush();
     }
   }
 

@@ -65,11 +65,12 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
    * The agent: its version, how it was started, since when, and how many changes are live.
    *
    * @param mode how the agent was started ({@code premain}, {@code agentmain}, ...)
+   * @param probeSlots the probe dispatcher's table size: bounded by the most probe sites at once (slots are reused), which a soak checks
    * @param controller the controller link's status as the link writes it; null when the agent runs alone
    */
-  public record Agent(String version, String mode, Instant startedAt, long activeChanges, Map<String, Object> controller)
+  public record Agent(String version, String mode, Instant startedAt, long activeChanges, long probeSlots, Map<String, Object> controller)
       implements JsonWritable {
-    public static final Set<String> FIELDS = Set.of("version", "mode", "startedAt", "activeChanges", "controller");
+    public static final Set<String> FIELDS = Set.of("version", "mode", "startedAt", "activeChanges", "probeSlots", "controller");
 
     public Agent {
       // Through JsonObject: an unmodifiable copy in wire form, whose null values (a link not yet registered) are left out.
@@ -82,13 +83,14 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
 
     static Agent read(StrictObject body) {
       return new Agent(body.requireString("version", "\"0.1.0\""), body.optionalString("mode"), WireInstant.require(body, "startedAt"),
-          body.optionalLong("activeChanges", 0, 0, Long.MAX_VALUE), body.optionalObject("controller"));
+          body.optionalLong("activeChanges", 0, 0, Long.MAX_VALUE), body.optionalLong("probeSlots", 0, 0, Long.MAX_VALUE),
+          body.optionalObject("controller"));
     }
 
     @Override
     public Map<String, Object> toJson() {
       return JsonObject.create().put("version", version).put("mode", mode).put("startedAt", startedAt.toString())
-          .put("activeChanges", activeChanges).put("controller", controller).toMap();
+          .put("activeChanges", activeChanges).put("probeSlots", probeSlots).put("controller", controller).toMap();
     }
   }
 

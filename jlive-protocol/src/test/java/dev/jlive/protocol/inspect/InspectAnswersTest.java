@@ -56,7 +56,7 @@ class InspectAnswersTest {
 
   @Test
   void theAgentsActiveChangesAreNotNegative() {
-    assertThat(refused(() -> new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, -1, null)).getMessage())
+    assertThat(refused(() -> new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, -1, 0, null)).getMessage())
         .isEqualTo("the agent's 'activeChanges' must not be negative, not -1");
   }
 
@@ -65,7 +65,7 @@ class InspectAnswersTest {
     Map<String, Object> status = new java.util.HashMap<>();
     status.put("process", null);
     status.put("connected", false);
-    assertThat(new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, 0, status).controller()).isEqualTo(Map.of("connected", false));
+    assertThat(new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, 0, 0, status).controller()).isEqualTo(Map.of("connected", false));
   }
 
   @Test
