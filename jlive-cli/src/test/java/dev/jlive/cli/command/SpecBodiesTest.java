@@ -58,8 +58,8 @@ class SpecBodiesTest {
 
   @Test
   void aCountProbeIsJustSelectorAndKind() {
-    assertThat(probeAdd("--service", "shop", "a.B#c", "--count").spec("a.B#c")).containsExactlyEntriesOf(
-        new LinkedHashMap<>(Map.of("selector", "a.B#c")) {{ put("kind", "count"); }});
+    assertThat(probeAdd("--service", "shop", "a.B#c", "--count").spec("a.B#c"))
+        .containsExactly(Map.entry("selector", "a.B#c"), Map.entry("kind", "count"));
   }
 
   @Test

@@ -48,7 +48,7 @@ public final class Artifacts {
     }
   }
 
-  /** The test classes plus the jar that holds {@code type}: a class path for a test app. */
+  /** The test classes plus the jars that hold {@code types}: a class path for a test app. */
   public static String classPathWith(Class<?>... types) {
     StringBuilder path = new StringBuilder(System.getProperty("jlive.it.testClasses", testClasses()));
     for (Class<?> type : types) {
