@@ -8,6 +8,7 @@ import dev.jlive.protocol.RuntimeDirectory;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -79,7 +80,7 @@ record AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, bool
   }
 
   private static boolean parseBoolean(String key, String text) {
-    return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+    return switch (text.toLowerCase(Locale.ROOT)) {
       case "true", "yes", "on" -> true;
       case "false", "no", "off" -> false;
       default -> throw new JLiveException(ErrorCode.BAD_REQUEST, "agent option " + key + "=" + text + " is not true or false",

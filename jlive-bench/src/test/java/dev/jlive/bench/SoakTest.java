@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,15 +39,15 @@ class SoakTest {
     Soak.Footprint leaking = new Soak.Footprint(5300, 23, 55L << 20, 70L << 20);
     LoadResult load = new LoadResult(180, 1000, 5.5, 0, 0, 1, 2);
 
-    Soak.Result result = new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, leaking, 0, 0,
+    Soak.Result result = new Soak.Result(load, 0, 60, 60, 60, List.of(), 0, List.of(), start, leaking, 0, 0,
         Soak.Limits.DEFAULT);
 
     assertThat(result.problems()).hasSize(4).anyMatch(problem -> problem.startsWith("live classes grew by 300"))
         .anyMatch(problem -> problem.startsWith("threads grew by 3"));
-    assertThat(new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT)
+    assertThat(new Soak.Result(load, 0, 60, 60, 60, List.of(), 0, List.of(), start, start, 0, 0, Soak.Limits.DEFAULT)
         .problems()).isEmpty();
     LoadResult failing = new LoadResult(180, 1000, 5.5, 5, 0, 1, 2);
-    assertThat(new Soak.Result(failing, 3, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT)
+    assertThat(new Soak.Result(failing, 3, 60, 60, 60, List.of(), 0, List.of(), start, start, 0, 0, Soak.Limits.DEFAULT)
         .problems()).containsExactly("2 requests failed (besides 3 deliberate server errors of the demo)");
   }
 
@@ -75,7 +77,7 @@ class SoakTest {
     assertThat(Soak.Changes.parse("probes").patches()).isFalse();
     assertThat(Soak.Changes.parse("PATCHES").probes()).isFalse();
     assertThat(Soak.Changes.parse("all").patches()).isTrue();
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Soak.Changes.parse("both"))
+    Assertions.assertThatThrownBy(() -> Soak.Changes.parse("both"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all, probes or patches");
   }
 

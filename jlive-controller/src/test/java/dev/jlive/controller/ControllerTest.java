@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.LatencyBuckets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -131,8 +132,8 @@ class ControllerTest {
     String b = register("metered", 302, Map.of());
     String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("metered"), probe("com.acme.B#b")).body().get("change")).get("id");
     // 10 calls of 1 µs and 10 of 1 ms in one process, 5 of 1 ms in the other.
-    int micro = dev.jlive.protocol.LatencyBuckets.index(1_000);
-    int milli = dev.jlive.protocol.LatencyBuckets.index(1_000_000);
+    int micro = LatencyBuckets.index(1_000);
+    int milli = LatencyBuckets.index(1_000_000);
     sync(a, -1, 0, Map.of(), Map.of(id, metrics(20, Map.of(String.valueOf(micro), 10, String.valueOf(milli), 10), 10_010_000, 1_000_000)));
     sync(b, -1, 0, Map.of(), Map.of(id, metrics(5, Map.of(String.valueOf(milli), 5), 5_000_000, 1_000_000)));
     await().atMost(Duration.ofSeconds(10)).until(() ->

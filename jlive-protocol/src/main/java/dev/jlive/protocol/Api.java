@@ -1,5 +1,7 @@
 package dev.jlive.protocol;
 
+import java.util.Set;
+
 /** Paths and headers of an agent's control endpoint. Every answer is JSON. */
 public final class Api {
   private Api() {}
@@ -32,12 +34,12 @@ public final class Api {
   public static final String PROMETHEUS = "/metrics";
 
   /** Every field of a POST {@value #PROBES} body; anything else is refused (see {@link StrictObject}). */
-  public static final java.util.Set<String> PROBE_FIELDS = java.util.Set.of("selector", "kind", "at", "template", "sampleOneIn",
+  public static final Set<String> PROBE_FIELDS = Set.of("selector", "kind", "at", "template", "sampleOneIn",
       "ratePerSecond", "maxHits", "ttlMillis", "cpuPercent", "wait", "appLog", "when", "allowSideEffects", "line", "timeOneIn",
       "allowJdk");
   /** Every field of a POST {@value #PATCHES} body. */
-  public static final java.util.Set<String> PATCH_FIELDS = java.util.Set.of("sources", "classFiles", "loader", "dryRun",
+  public static final Set<String> PATCH_FIELDS = Set.of("sources", "classFiles", "loader", "dryRun",
       "safepoint", "timeoutMillis", "check", "also", "checkClass", "method", "methodSource");
   /** Every field of one item of a patch's {@code sources}. */
-  public static final java.util.Set<String> PATCH_SOURCE_FIELDS = java.util.Set.of("name", "code");
+  public static final Set<String> PATCH_SOURCE_FIELDS = Set.of("name", "code");
 }

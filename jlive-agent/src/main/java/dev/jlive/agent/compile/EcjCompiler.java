@@ -19,6 +19,7 @@ import org.eclipse.jdt.core.compiler.CategorizedProblem;
 import org.eclipse.jdt.core.compiler.CharOperation;
 import org.eclipse.jdt.internal.compiler.ClassFile;
 import org.eclipse.jdt.internal.compiler.CompilationResult;
+import org.eclipse.jdt.internal.compiler.Compiler;
 import org.eclipse.jdt.internal.compiler.DefaultErrorHandlingPolicies;
 import org.eclipse.jdt.internal.compiler.batch.CompilationUnit;
 import org.eclipse.jdt.internal.compiler.classfmt.ClassFileReader;
@@ -62,7 +63,7 @@ final class EcjCompiler {
       texts.put(fileName, source.code());
       units.add(new CompilationUnit(source.code().toCharArray(), fileName, "UTF-8"));
     }
-    org.eclipse.jdt.internal.compiler.Compiler compiler = new org.eclipse.jdt.internal.compiler.Compiler(
+    Compiler compiler = new Compiler(
         new Environment(loader, view), DefaultErrorHandlingPolicies.proceedWithAllProblems(), new CompilerOptions(settings),
         (CompilationResult result) -> {
           for (CategorizedProblem problem : result.getAllProblems() == null ? new CategorizedProblem[0] : result.getAllProblems()) {

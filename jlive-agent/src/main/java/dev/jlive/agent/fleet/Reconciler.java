@@ -1,5 +1,6 @@
 package dev.jlive.agent.fleet;
 
+import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -52,7 +54,7 @@ final class Reconciler {
    */
   @SuppressWarnings("unchecked")
   void reconcile(List<Map<String, Object>> desired, long version, Consumer<String> beforePatch,
-      java.util.function.BooleanSupplier stillRunning) {
+      BooleanSupplier stillRunning) {
     Map<String, Map<String, Object>> wanted = new LinkedHashMap<>();
     for (Map<String, Object> change : desired) {
       if (change.get("id") != null) {
@@ -88,7 +90,7 @@ final class Reconciler {
       }
       try {
         if (!(spec instanceof Map)) {
-          throw new JLiveException(dev.jlive.protocol.ErrorCode.BAD_REQUEST, "change " + id + " has no spec object",
+          throw new JLiveException(ErrorCode.BAD_REQUEST, "change " + id + " has no spec object",
               "the controller sends the body of POST /v1/probes or /v1/patches as \"spec\"");
         }
         String localId = target.apply(kind, (Map<String, Object>) spec, author);

@@ -1,6 +1,7 @@
 package dev.jlive.agent.inspect;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Modifier;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -70,7 +71,7 @@ public final class ClassSearch {
     if (type.isRecord()) {
       return "record";
     }
-    return java.lang.reflect.Modifier.isAbstract(type.getModifiers()) ? "abstract class" : "class";
+    return Modifier.isAbstract(type.getModifiers()) ? "abstract class" : "class";
   }
 
   private static String source(Class<?> type) {

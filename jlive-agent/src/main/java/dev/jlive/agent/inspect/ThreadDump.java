@@ -1,5 +1,6 @@
 package dev.jlive.agent.inspect;
 
+import java.io.IOException;
 import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
@@ -78,7 +79,7 @@ public final class ThreadDump {
         if (!VirtualThreads.complete()) {
           answer.put("virtualThreadsNote", "-Djdk.trackAllThreads=false: virtual threads outside thread containers are not listed");
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         answer.put("virtualThreadsNote", "virtual threads could not be listed: " + e.getMessage());
       }
     }

@@ -1,5 +1,6 @@
 package dev.jlive.agent.patch;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.FieldVisitor;
@@ -70,11 +72,11 @@ record ClassShape(String name, int access, String superName, List<String> interf
 
   /** Writes every instruction, with its operands and labels by order of appearance, into a digest. */
   private static final class BodyDigest extends MethodVisitor {
-    private final java.util.function.Consumer<String> done;
+    private final Consumer<String> done;
     private final StringBuilder text = new StringBuilder();
     private final Map<Label, Integer> labels = new HashMap<>();
 
-    BodyDigest(java.util.function.Consumer<String> done) {
+    BodyDigest(Consumer<String> done) {
       super(Opcodes.ASM9);
       this.done = done;
     }
@@ -168,7 +170,7 @@ record ClassShape(String name, int access, String superName, List<String> interf
     @Override
     public void visitEnd() {
       try {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
         done.accept(HexFormat.of().formatHex(digest, 0, 12));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);

@@ -1,8 +1,10 @@
 package dev.jlive.agent.patch;
 
 import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
+import dev.jlive.agent.probe.MethodSelector;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.safepoint.QuiescentSwap;
 import dev.jlive.agent.safepoint.SafepointTimeout;
@@ -13,7 +15,11 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,7 +30,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
@@ -58,7 +66,7 @@ public final class PatchEngine implements WeavingSource {
       String safepoint, List<String> also) {}
 
   /** How long a revert waits for its safe point. */
-  private static final java.time.Duration REVERT_TIMEOUT = java.time.Duration.ofSeconds(5);
+  private static final Duration REVERT_TIMEOUT = Duration.ofSeconds(5);
 
   public PatchEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, Gates gates, System.Logger log) {
     this.instrumentation = instrumentation;
@@ -194,7 +202,7 @@ public final class PatchEngine implements WeavingSource {
     List<QuiescentSwap.Member> set = members(classes, diffs);
     List<Class<?>> gated = new ArrayList<>(classes);
     widen(set, gated, alsoMembers(request.also()));
-    java.util.function.BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
+    BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
         : request.checkClass() != null ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader()) : null;
     try {
       Map<String, Object> report = swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
@@ -260,13 +268,13 @@ public final class PatchEngine implements WeavingSource {
   private List<QuiescentSwap.Member> alsoMembers(List<String> selectors) {
     List<QuiescentSwap.Member> members = new ArrayList<>();
     for (String text : selectors) {
-      dev.jlive.agent.probe.MethodSelector selector = dev.jlive.agent.probe.MethodSelector.parse(text);
+      MethodSelector selector = MethodSelector.parse(text);
       int before = members.size();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {
         if (!ClassSearch.isVisible(type) || !selector.classes().matches(type.getName()) || !instrumentation.isModifiableClass(type)) {
           continue;
         }
-        for (net.bytebuddy.description.method.MethodDescription.InDefinedShape method
+        for (MethodDescription.InDefinedShape method
             : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
           if (!method.isConstructor() && !method.isTypeInitializer() && !method.isAbstract() && !method.isNative()
               && selector.matches(method)) {
@@ -283,8 +291,8 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /** A --check expression: compiled like a probe condition, in the package of the patched class, with no variables. */
-  private static java.util.function.BooleanSupplier compileCheck(String expression, Class<?> context) {
-    java.lang.invoke.MethodHandle handle = dev.jlive.agent.expression.ProbeExpressions.condition(context, true, List.of(), null,
+  private static BooleanSupplier compileCheck(String expression, Class<?> context) {
+    MethodHandle handle = ProbeExpressions.condition(context, true, List.of(), null,
         false, expression, false);
     return () -> {
       try {
@@ -473,16 +481,16 @@ public final class PatchEngine implements WeavingSource {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (PatchRequest.Source source : request.sources()) {
-        sha.update(source.code().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update(source.code().getBytes(StandardCharsets.UTF_8));
       }
       if (request.methodSource() != null) {
-        sha.update(request.methodSource().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update(request.methodSource().getBytes(StandardCharsets.UTF_8));
       }
       for (byte[] bytes : request.classFiles()) {
         sha.update(bytes);
       }
       return "sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

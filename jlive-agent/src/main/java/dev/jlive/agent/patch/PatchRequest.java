@@ -4,10 +4,12 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.StrictObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
  * class was loaded more than once, and whether to only compile and compare.
  */
 public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun, boolean immediate,
-    java.time.Duration timeout, String check, List<String> also, String checkClass, String method, String methodSource) {
+    Duration timeout, String check, List<String> also, String checkClass, String method, String methodSource) {
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   /** A source file: its name ({@code Cart.java}) and text. */
@@ -71,7 +73,7 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
           ? "neither" : "both"), "e.g. jlive patch PID Cart.java, or jlive patch PID --classes build/classes");
     }
     String loader = body.optionalString("loader");
-    String safepoint = java.util.Objects.requireNonNullElse(body.optionalString("safepoint"), "quiescent");
+    String safepoint = Objects.requireNonNullElse(body.optionalString("safepoint"), "quiescent");
     if (!safepoint.equals("quiescent") && !safepoint.equals("immediate")) {
       throw new JLiveException(ErrorCode.BAD_REQUEST, "'" + safepoint + "' is not a safe point", "use quiescent (the default) or immediate");
     }
@@ -91,7 +93,7 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
           "give one check");
     }
     return new PatchRequest(List.copyOf(sources), List.copyOf(classFiles), loader, body.optionalBoolean("dryRun", false),
-        safepoint.equals("immediate"), java.time.Duration.ofMillis(timeoutMillis), check, List.copyOf(also), checkClass, method,
+        safepoint.equals("immediate"), Duration.ofMillis(timeoutMillis), check, List.copyOf(also), checkClass, method,
         methodSource);
   }
 }

@@ -3,6 +3,7 @@ package dev.jlive.agent.probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * The most recent probe events, for {@code jlive tail} and the fleet link: a ring bounded by count
@@ -72,7 +73,7 @@ final class EventLog {
    *
    * @param size the event's {@link #estimate}
    */
-  synchronized ProbeEvent append(int size, java.util.function.LongFunction<ProbeEvent> event) {
+  synchronized ProbeEvent append(int size, LongFunction<ProbeEvent> event) {
     ProbeEvent made = event.apply(next);
     if (next - oldest >= ring.length) {
       drop(oldest++);

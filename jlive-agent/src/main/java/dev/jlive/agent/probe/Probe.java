@@ -1,6 +1,7 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.agent.expression.RunawayGuard;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -352,7 +353,7 @@ final class Probe {
     return json;
   }
 
-  static String describe(java.time.Duration duration) {
+  static String describe(Duration duration) {
     long seconds = duration.toSeconds();
     return seconds < 120 ? seconds + " s" : duration.toMinutes() + " min";
   }

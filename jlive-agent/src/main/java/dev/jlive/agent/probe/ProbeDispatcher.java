@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -306,7 +308,7 @@ public final class ProbeDispatcher {
   private void emit(ProbeSite site, ProbeCall call, String message, Map<String, Object> data) {
     Probe probe = site.probe();
     String thread = Thread.currentThread().getName();
-    String point = call.point().name().toLowerCase(java.util.Locale.ROOT);
+    String point = call.point().name().toLowerCase(Locale.ROOT);
     String kept = message == null ? null : ValueRenderer.cut(message, MAX_MESSAGE);
     int size = EventLog.estimate(thread, site.method(), kept, data);
     if (!probe.madeEvent(size, probe.now(), events.probeBytesPerSecond())) {
@@ -321,7 +323,7 @@ public final class ProbeDispatcher {
   private void recordCaller(Probe probe) {
     long start = CpuSampler.start(probe);
     try {
-      if (probe.spec.sampleOneIn() > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(probe.spec.sampleOneIn()) != 0) {
+      if (probe.spec.sampleOneIn() > 1 && ThreadLocalRandom.current().nextInt(probe.spec.sampleOneIn()) != 0) {
         probe.sampledOut.increment();
         return;
       }

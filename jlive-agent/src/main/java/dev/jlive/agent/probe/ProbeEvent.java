@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,7 +16,7 @@ record ProbeEvent(long sequence, String probe, long timeMillis, String thread, S
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("seq", sequence);
     json.put("probe", probe);
-    json.put("time", java.time.Instant.ofEpochMilli(timeMillis).toString());
+    json.put("time", Instant.ofEpochMilli(timeMillis).toString());
     json.put("thread", thread);
     json.put("method", method);
     json.put("at", point);

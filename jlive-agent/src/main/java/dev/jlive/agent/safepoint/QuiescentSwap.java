@@ -1,16 +1,19 @@
 package dev.jlive.agent.safepoint;
 
+import dev.jlive.agent.expression.ProbeExpressions;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * Swaps code at a quiescent safe point: every invocation of a method of the set either runs
@@ -228,8 +231,8 @@ public final class QuiescentSwap {
     List<Gate.GatedMethod> methods = new ArrayList<>();
     for (Member member : set) {
       Method method = find(member);
-      MethodHandles.Lookup lookup = dev.jlive.agent.expression.ProbeExpressions.trustedLookupIn(member.type());
-      boolean isStatic = java.lang.reflect.Modifier.isStatic(method.getModifiers());
+      MethodHandles.Lookup lookup = ProbeExpressions.trustedLookupIn(member.type());
+      boolean isStatic = Modifier.isStatic(method.getModifiers());
       MethodHandle direct = isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
       methods.add(new Gate.GatedMethod(member.type(), member.name(), member.descriptor(), isStatic,
           reinvoker(direct, isStatic, method.getParameterCount())));
@@ -254,7 +257,7 @@ public final class QuiescentSwap {
   private static Method find(Member member) throws NoSuchMethodException {
     for (Method method : member.type().getDeclaredMethods()) {
       if (method.getName().equals(member.name())
-          && net.bytebuddy.jar.asm.Type.getMethodDescriptor(method).equals(member.descriptor())) {
+          && Type.getMethodDescriptor(method).equals(member.descriptor())) {
         return method;
       }
     }

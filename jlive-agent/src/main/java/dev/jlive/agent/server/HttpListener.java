@@ -15,6 +15,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -552,7 +553,7 @@ final class HttpListener implements AutoCloseable {
     void append(ByteBuffer bytes) {
       scanFrom = Math.max(0, length - END_OF_HEAD.length + 1);
       if (length + bytes.remaining() > buffer.length) {
-        buffer = java.util.Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + bytes.remaining()));
+        buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + bytes.remaining()));
       }
       int n = bytes.remaining();
       bytes.get(buffer, length, n);

@@ -1,6 +1,7 @@
 package dev.jlive.agent.server;
 
 import dev.jlive.agent.AgentContext;
+import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.inspect.JvmInfo;
 import dev.jlive.agent.inspect.MethodListing;
@@ -9,7 +10,11 @@ import dev.jlive.protocol.Api;
 import dev.jlive.agent.patch.PatchRequest;
 import dev.jlive.agent.probe.ProbeSpec;
 import dev.jlive.agent.weave.ClassBytes;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,18 +91,18 @@ final class Routes {
   /** A digest of the bytes a class runs now, to compare before and after a change. */
   private static Object bytecode(AgentContext context, String className, String loaderId) throws Exception {
     for (Class<?> type : context.instrumentation().getAllLoadedClasses()) {
-      if (type.getName().equals(className) && dev.jlive.agent.inspect.ClassSearch.isVisible(type)
-          && (loaderId == null || dev.jlive.agent.inspect.ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
+      if (type.getName().equals(className) && ClassSearch.isVisible(type)
+          && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
         byte[] bytes = ClassBytes.current(context.instrumentation(), type);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("class", className);
-        answer.put("loader", dev.jlive.agent.inspect.ClassLoaders.describe(type.getClassLoader()));
+        answer.put("loader", ClassLoaders.describe(type.getClassLoader()));
         answer.put("size", bytes.length);
-        answer.put("sha256", java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+        answer.put("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
         return answer;
       }
     }
-    throw new dev.jlive.protocol.JLiveException(dev.jlive.protocol.ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded",
+    throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded",
         "`jlive classes` lists loaded classes");
   }
 

@@ -6,6 +6,7 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,8 +145,8 @@ class ReconcilerTest {
   /** Local ids: p for probes, x for patches, numbered across both, as the agent's engines do each. */
   private static final class FakeTarget implements FleetTarget {
     final List<String> calls = new ArrayList<>();
-    final Set<String> refuse = new java.util.HashSet<>();
-    final Set<String> gone = new java.util.HashSet<>();
+    final Set<String> refuse = new HashSet<>();
+    final Set<String> gone = new HashSet<>();
     final Map<String, String> kinds = new HashMap<>();
     boolean refuseRevert;
     int next;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -120,14 +121,14 @@ class ClassPatternTest {
     String[] names = {"com.Cart", "com.acme.Cart", "com.x.y.Cart", "Cart", "ShopCart", "com.x.a.x.b.OrderService", "abc",
         "aXbYc", "com.acme.Outer$Inner", "com", "x.y", "com.acme.Cart$", ".", ""};
     for (String pattern : patterns) {
-      java.util.regex.Pattern regex = oldRegex(pattern);
+      Pattern regex = oldRegex(pattern);
       for (String name : names) {
         assertThat(ClassPattern.parse(pattern).matches(name)).as("%s ~ %s", pattern, name).isEqualTo(regex.matcher(name).matches());
       }
     }
   }
 
-  private static java.util.regex.Pattern oldRegex(String pattern) {
+  private static Pattern oldRegex(String pattern) {
     StringBuilder regex = new StringBuilder();
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);
@@ -137,9 +138,9 @@ class ClassPatternTest {
       } else if (c == '*') {
         regex.append("[^.]*");
       } else {
-        regex.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+        regex.append(Pattern.quote(String.valueOf(c)));
       }
     }
-    return java.util.regex.Pattern.compile(regex.toString());
+    return Pattern.compile(regex.toString());
   }
 }

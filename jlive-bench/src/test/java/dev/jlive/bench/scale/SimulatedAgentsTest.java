@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +42,7 @@ class SimulatedAgentsTest {
       }
     });
     server.start();
-    List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> received = new CopyOnWriteArrayList<>();
     try (SimulatedAgents agents = new SimulatedAgents(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "t",
         "svc", 1, 4242, Map.of(), 1, (index, id, nanos) -> received.add(id))) {
       agents.start();

@@ -1,5 +1,7 @@
 package dev.jlive.cli.command;
 
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
@@ -29,7 +31,7 @@ public final class MetricsCommand extends ServiceCommand {
     }
     refuseFleetOptions(null, null, null);
     if (perProcess) {
-      throw new dev.jlive.cli.CliException(dev.jlive.cli.ExitCode.USAGE, "USAGE", "--per-process only goes with --service NAME", "");
+      throw new CliException(ExitCode.USAGE, "USAGE", "--per-process only goes with --service NAME", "");
     }
     Connected connected = connectWithOptionalId(positionals);
     Map<String, String> query = new HashMap<>();

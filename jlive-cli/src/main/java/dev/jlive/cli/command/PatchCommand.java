@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -117,12 +118,12 @@ public final class PatchCommand extends ServiceCommand {
   }
 
   /** How long to wait for a service's processes: at least the safe-point wait each of them may take, plus 10s. */
-  java.time.Duration rolloutTimeout() {
+  Duration rolloutTimeout() {
     if (rolloutTimeout != null) {
       return Durations.parse("--rollout-timeout", rolloutTimeout);
     }
-    java.time.Duration safepointWait = timeout == null ? java.time.Duration.ofSeconds(5) : Durations.parse("--timeout", timeout);
-    java.time.Duration atLeast = safepointWait.plusSeconds(10);
+    Duration safepointWait = timeout == null ? Duration.ofSeconds(5) : Durations.parse("--timeout", timeout);
+    Duration atLeast = safepointWait.plusSeconds(10);
     return atLeast.compareTo(Rollout.DEFAULT_TIMEOUT) > 0 ? atLeast : Rollout.DEFAULT_TIMEOUT;
   }
 

@@ -4,6 +4,7 @@ import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -136,7 +137,7 @@ public final class ProbeAddCommand extends ServiceCommand {
     change.put("kind", "probe");
     change.put("spec", spec(selector));
     change.put("where", where(where));
-    java.time.Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
+    Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
     return Rollout.send(controller(), service, change, timeout, printer());
   }
 

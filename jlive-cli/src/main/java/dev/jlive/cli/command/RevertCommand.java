@@ -2,6 +2,7 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ public final class RevertCommand extends ServiceCommand {
     if (onService()) {
       String id = serviceArgs(positionals, 1, 1, "ID").get(0);
       String service = fleet.service();
-      java.time.Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
+      Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
       return Rollout.revert(controller(), service, id, timeout, printer());
     }
     refuseFleetOptions(null, rolloutTimeout, "--timeout");

@@ -1,9 +1,11 @@
 package dev.jlive.cli.command;
 
+import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.client.ControllerClient;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,8 +74,8 @@ final class Rollout {
     if (answer.get("change") instanceof Map<?, ?> change && change.get("id") != null) {
       return (Map<String, Object>) change;
     }
-    throw new dev.jlive.cli.CliException(ExitCode.AGENT_ERROR, "INTERNAL_ERROR", "the controller answered without a change id: "
-        + dev.jlive.protocol.Json.write(answer), "is the controller of the same jlive version as this CLI?");
+    throw new CliException(ExitCode.AGENT_ERROR, "INTERNAL_ERROR", "the controller answered without a change id: "
+        + Json.write(answer), "is the controller of the same jlive version as this CLI?");
   }
 
   /** A change in a few words: what it does, and where if it is limited by labels. */
@@ -231,7 +233,7 @@ final class Rollout {
       Thread.sleep(Math.max(1, millis));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new dev.jlive.cli.CliException(ExitCode.ERROR, "INTERRUPTED", "interrupted while waiting for the service's processes", "");
+      throw new CliException(ExitCode.ERROR, "INTERRUPTED", "interrupted while waiting for the service's processes", "");
     }
   }
 }

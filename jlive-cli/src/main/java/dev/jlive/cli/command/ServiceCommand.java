@@ -4,6 +4,7 @@ import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.client.ControllerClient;
 import dev.jlive.cli.client.ServiceOptions;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -55,7 +56,7 @@ abstract class ServiceCommand extends AgentCommand {
 
   /** The {@code --where k=v} labels, each key checked. */
   static Map<String, Object> where(Map<String, String> where) {
-    Map<String, Object> labels = new java.util.LinkedHashMap<>();
+    Map<String, Object> labels = new LinkedHashMap<>();
     if (where != null) {
       where.forEach((key, value) -> labels.put(ServiceOptions.validName("label", key), value));
     }

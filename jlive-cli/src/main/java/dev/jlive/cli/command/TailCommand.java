@@ -1,12 +1,19 @@
 package dev.jlive.cli.command;
 
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
+import dev.jlive.cli.client.ControllerClient;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,7 +51,7 @@ public final class TailCommand extends ServiceCommand {
     String probe = connected.optionalId();
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
     Printer printer = printer();
-    java.util.regex.Pattern filter = grep == null ? null : compile(grep);
+    Pattern filter = grep == null ? null : compile(grep);
     long after = -1;
     int seen = 0;
     while (System.nanoTime() < deadline && (count == null || seen < count)) {
@@ -83,13 +90,13 @@ public final class TailCommand extends ServiceCommand {
     List<String> args = serviceArgs(positionals, 0, 1, "[ID]");
     String service = fleet.service();
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
-    java.util.regex.Pattern filter = grep == null ? null : compile(grep);
-    dev.jlive.cli.client.ControllerClient client = controller();
+    Pattern filter = grep == null ? null : compile(grep);
+    ControllerClient client = controller();
     Printer printer = printer();
     Object after = null;
     int seen = 0;
     while (System.nanoTime() < deadline && (count == null || seen < count)) {
-      Map<String, String> query = new java.util.LinkedHashMap<>();
+      Map<String, String> query = new LinkedHashMap<>();
       query.put("change", args.isEmpty() ? null : args.get(0));
       if (after == null) {
         query.put("last", Integer.toString(last));
@@ -99,7 +106,7 @@ public final class TailCommand extends ServiceCommand {
       long remainingMillis = Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
       query.put("waitMillis", Long.toString(Math.min(WAIT_MILLIS, remainingMillis)));
       long asked = System.nanoTime();
-      Map<String, Object> answer = client.get(dev.jlive.protocol.FleetApi.events(service), query);
+      Map<String, Object> answer = client.get(FleetApi.events(service), query);
       List<Map<String, Object>> events = answer.get("events") instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
       if (after == null && events.size() > last) {
         // The first answer starts the stream: only the --last N most recent events of it are old news worth showing.
@@ -151,11 +158,11 @@ public final class TailCommand extends ServiceCommand {
     return head + Json.writePretty(event.get("data"));
   }
 
-  private static java.util.regex.Pattern compile(String regex) {
+  private static Pattern compile(String regex) {
     try {
-      return java.util.regex.Pattern.compile(regex);
-    } catch (java.util.regex.PatternSyntaxException e) {
-      throw new dev.jlive.cli.CliException(dev.jlive.cli.ExitCode.USAGE, "USAGE", "--grep is not a valid regular expression: "
+      return Pattern.compile(regex);
+    } catch (PatternSyntaxException e) {
+      throw new CliException(ExitCode.USAGE, "USAGE", "--grep is not a valid regular expression: "
           + e.getDescription(), "quote it for the shell");
     }
   }

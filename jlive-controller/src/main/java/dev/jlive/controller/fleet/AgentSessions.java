@@ -5,13 +5,16 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -35,15 +38,15 @@ public final class AgentSessions implements AutoCloseable {
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<Lease, Parked>> parked = new ConcurrentHashMap<>();
   private final Map<String, Answers> answers = new ConcurrentHashMap<>();
-  private final java.util.concurrent.ExecutorService writers = Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
-  private final java.util.concurrent.ExecutorService answering = Executors.newFixedThreadPool(4, daemon("jlive-controller-answer"));
+  private final ExecutorService writers = Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
+  private final ExecutorService answering = Executors.newFixedThreadPool(4, daemon("jlive-controller-answer"));
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
     Thread thread = new Thread(runnable, "jlive-controller-timer");
     thread.setDaemon(true);
     return thread;
   });
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return runnable -> {
       Thread thread = new Thread(runnable, name);
       thread.setDaemon(true);
@@ -78,7 +81,7 @@ public final class AgentSessions implements AutoCloseable {
     process.put("javaVersion", String.valueOf(body.get("javaVersion")));
     process.put("agentVersion", String.valueOf(body.get("agentVersion")));
     process.put("labels", labels);
-    process.put("registeredAt", java.time.Instant.ofEpochMilli(now).toString());
+    process.put("registeredAt", Instant.ofEpochMilli(now).toString());
     store.putEphemeral(service, "processes", id, process);
     Lease lease = new Lease(service, id, labels);
     Lease previous = leases.put(id, lease);
@@ -125,9 +128,9 @@ public final class AgentSessions implements AutoCloseable {
   }
 
   /** When the process last synced with this controller; null when it is not connected here. */
-  public java.time.Instant lastSeen(String processId) {
+  public Instant lastSeen(String processId) {
     Lease lease = leases.get(processId);
-    return lease == null ? null : java.time.Instant.now().minusNanos(System.nanoTime() - lease.lastSeenNanos);
+    return lease == null ? null : Instant.now().minusNanos(System.nanoTime() - lease.lastSeenNanos);
   }
 
   public int connected() {
@@ -174,7 +177,7 @@ public final class AgentSessions implements AutoCloseable {
     synchronized (lease) {
       if (!text.equals(lease.reportKept)) {
         lease.reportKept = text;
-        report.put("at", java.time.Instant.now().toString());
+        report.put("at", Instant.now().toString());
         lease.reportToWrite = report;
       }
       if (!events.isEmpty() || droppedByAgent > 0) {
@@ -295,7 +298,7 @@ public final class AgentSessions implements AutoCloseable {
           Map<String, Object> process = store.process(lease.service, lease.id);
           Map<String, Object> lost = new LinkedHashMap<>(process == null ? Map.of() : process);
           long now = System.currentTimeMillis();
-          lost.put("lostAt", java.time.Instant.ofEpochMilli(now).toString());
+          lost.put("lostAt", Instant.ofEpochMilli(now).toString());
           lost.put("lostAtMillis", now);
           store.markLost(lease.service, lease.id, lost, now, TimeUnit.HOURS.toMillis(1));
           store.deleteProcess(lease.service, lease.id);

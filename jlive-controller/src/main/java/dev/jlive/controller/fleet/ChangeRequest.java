@@ -4,6 +4,7 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.StrictObject;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -37,7 +38,7 @@ record ChangeRequest(String kind, Map<String, Object> spec, Object where) {
       where.forEach((label, value) -> {
         if (!(value instanceof String)) {
           throw new JLiveException(ErrorCode.BAD_REQUEST, "the change: label '" + shortened(label) + "' in 'where' must be a string, not "
-              + (value == null ? "null" : value instanceof Map ? "an object" : value instanceof java.util.List ? "an array" : value),
+              + (value == null ? "null" : value instanceof Map ? "an object" : value instanceof List ? "an array" : value),
               "send e.g. {\"where\": {\"zone\": \"eu-1\"}}");
         }
       });

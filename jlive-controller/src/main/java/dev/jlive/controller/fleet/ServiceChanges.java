@@ -7,6 +7,7 @@ import dev.jlive.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -15,14 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** What users do to a service: list it, add a change, revert one, and see where each change stands. */
 public final class ServiceChanges {
   private final FleetStore store;
-  private final java.util.function.Function<String, java.time.Instant> lastSeen;
+  private final Function<String, Instant> lastSeen;
 
   /** @param lastSeen when a process last synced with this controller, or null if it talks to another one */
-  public ServiceChanges(FleetStore store, java.util.function.Function<String, java.time.Instant> lastSeen) {
+  public ServiceChanges(FleetStore store, Function<String, Instant> lastSeen) {
     this.store = store;
     this.lastSeen = lastSeen;
   }
@@ -48,7 +50,7 @@ public final class ServiceChanges {
       Map<String, Object> report = reports.get(id);
       entry.put("changes", report == null ? Map.of() : report.getOrDefault("changes", Map.of()));
       entry.put("reportedAt", report == null ? null : report.get("at"));
-      java.time.Instant seen = lastSeen.apply(id);
+      Instant seen = lastSeen.apply(id);
       entry.put("lastSeen", seen == null ? report == null ? null : report.get("at") : seen.toString());
       list.add(entry);
     });
@@ -85,7 +87,7 @@ public final class ServiceChanges {
       change.put("where", where);
       change.put("digest", digest);
       change.put("author", author);
-      change.put("createdAt", java.time.Instant.ofEpochMilli(now).toString());
+      change.put("createdAt", Instant.ofEpochMilli(now).toString());
       change.put("state", "active");
       change.put("targets", targets);
       return change;
@@ -101,7 +103,7 @@ public final class ServiceChanges {
       Map<String, Object> reverted = new LinkedHashMap<>(current);
       reverted.put("state", "reverted");
       reverted.put("revertedBy", author);
-      reverted.put("revertedAt", java.time.Instant.ofEpochMilli(now).toString());
+      reverted.put("revertedAt", Instant.ofEpochMilli(now).toString());
       return reverted;
     });
   }

@@ -11,9 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
@@ -83,7 +87,7 @@ public final class FleetStore implements AutoCloseable {
     } catch (Exception e) {
       throw unavailable(e);
     }
-    java.util.concurrent.CountDownLatch filled = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch filled = new CountDownLatch(1);
     cache.listenable().addListener(CuratorCacheListener.builder()
         .forAll((type, before, after) -> {
           ChildData node = after != null ? after : before;
@@ -211,7 +215,7 @@ public final class FleetStore implements AutoCloseable {
    */
   private void index(String service, String kind, String id, ChildData node) {
     Map<String, Map<String, Map<String, Object>>> kinds = indexed.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
-    Map<String, Map<String, Object>> nodes = kinds.computeIfAbsent(kind, k -> new java.util.concurrent.ConcurrentSkipListMap<>());
+    Map<String, Map<String, Object>> nodes = kinds.computeIfAbsent(kind, k -> new ConcurrentSkipListMap<>());
     if (node == null) {
       nodes.remove(id);
       return;
@@ -299,7 +303,7 @@ public final class FleetStore implements AutoCloseable {
    * with the same digest (a change sent twice is applied once). Retries when another controller
    * changed the service in between.
    */
-  public Added addChange(String service, String digest, java.util.function.LongFunction<Map<String, Object>> record) {
+  public Added addChange(String service, String digest, LongFunction<Map<String, Object>> record) {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
@@ -338,7 +342,7 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /** Takes a change out of the desired state and records who did it; answers the updated change. */
-  public Map<String, Object> revertChange(String service, String id, java.util.function.UnaryOperator<Map<String, Object>> update) {
+  public Map<String, Object> revertChange(String service, String id, UnaryOperator<Map<String, Object>> update) {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();

@@ -8,11 +8,13 @@ import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -71,13 +73,13 @@ public final class StandInController implements AutoCloseable {
 
   /** A controller on a free port, not started yet: agents pointed at it find nobody listening. */
   public static StandInController onFreePort(String token, long heartbeatMillis) throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return new StandInController(probe.getLocalPort(), token, heartbeatMillis);
     }
   }
 
   public StandInController start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 50);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
     executor = Executors.newCachedThreadPool(runnable -> {
       Thread thread = new Thread(runnable, "stand-in-controller");
       thread.setDaemon(true);
@@ -122,7 +124,7 @@ public final class StandInController implements AutoCloseable {
     change.put("kind", kind);
     change.put("spec", spec);
     change.put("author", author);
-    change.put("createdAt", java.time.Instant.now().toString());
+    change.put("createdAt", Instant.now().toString());
     return change;
   }
 
