@@ -1,6 +1,7 @@
 package dev.jlive.agent;
 
 import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.fleet.ChildJvms;
 import dev.jlive.agent.fleet.FleetLink;
 import dev.jlive.agent.log.FileLogger;
@@ -65,7 +66,7 @@ public final class Agent {
   void start() throws IOException {
     String token = Token.load(options.tokenFile());
     pipeline.start();
-    dev.jlive.agent.expression.ProbeExpressions.initialise(instrumentation);
+    ProbeExpressions.initialise(instrumentation);
     // The bridge's dispatcher is the agent's: it is cleared only by JLiveBridge.release at the end of stop().
     JLiveBridge.dispatchTo(bridge);
     probes.start();

@@ -3,6 +3,7 @@ package dev.jlive.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.jlive.agent.probe.ProbeLimits;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.RuntimeDirectory;
@@ -81,7 +82,7 @@ class AgentOptionsTest {
   @Test
   void aControllerLinksTheAgentAndGivesChildJvmsItsOptions() {
     AgentOptions options = AgentOptions.parse("controller=http://ctl:7070,service=shop,labels=zone=a;tier=web,"
-        + "controllerTokenFile=/etc/ctl,port=7000,tokenFile=/etc/local,runtimeDir=/run/jlive,quiet", java.util.Map.of());
+        + "controllerTokenFile=/etc/ctl,port=7000,tokenFile=/etc/local,runtimeDir=/run/jlive,quiet", Map.of());
 
     assertThat(options.port()).isEqualTo(7000);
     assertThat(options.fleet().service()).isEqualTo("shop");
@@ -93,20 +94,20 @@ class AgentOptionsTest {
 
   @Test
   void theControllerMayComeFromTheEnvironment() {
-    AgentOptions options = AgentOptions.parse("port=7000", java.util.Map.of("JLIVE_CONTROLLER", "http://ctl", "JLIVE_SERVICE", "shop",
+    AgentOptions options = AgentOptions.parse("port=7000", Map.of("JLIVE_CONTROLLER", "http://ctl", "JLIVE_SERVICE", "shop",
         "JLIVE_CONTROLLER_TOKEN", "t"));
     assertThat(options.fleet().controller()).hasToString("http://ctl");
     assertThat(options.childOptions()).isEqualTo("controller=http://ctl,service=shop,quiet");
 
-    assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).fleet()).isNull();
-    assertThat(AgentOptions.parse("port=7000", java.util.Map.of()).childOptions()).isNull();
+    assertThat(AgentOptions.parse("port=7000", Map.of()).fleet()).isNull();
+    assertThat(AgentOptions.parse("port=7000", Map.of()).childOptions()).isNull();
   }
 
   @Test
   void probeLimitsHaveDefaultsAndCanBeSet() {
-    assertThat(AgentOptions.parse("", Map.of()).probeLimits()).isEqualTo(dev.jlive.agent.probe.ProbeLimits.DEFAULT);
+    assertThat(AgentOptions.parse("", Map.of()).probeLimits()).isEqualTo(ProbeLimits.DEFAULT);
     assertThat(AgentOptions.parse("maxProbes=3,maxProbesPerMethod=2", Map.of()).probeLimits())
-        .isEqualTo(new dev.jlive.agent.probe.ProbeLimits(3, 2));
+        .isEqualTo(new ProbeLimits(3, 2));
     assertThat(catchThrowableOfType(JLiveException.class,
         () -> AgentOptions.parse("maxProbes=lots", Map.of())).getMessage()).isEqualTo("agent option maxProbes=lots is not a whole number");
     assertThat(catchThrowableOfType(JLiveException.class,

@@ -9,6 +9,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -44,11 +45,11 @@ public final class ForkedJvm implements AutoCloseable {
    * @param stderr where the process's standard error goes (appended)
    */
   public static ForkedJvm start(String name, List<String> arguments, Path stderr) throws IOException {
-    return start(name, arguments, stderr, java.util.Map.of());
+    return start(name, arguments, stderr, Map.of());
   }
 
   /** As {@link #start(String, List, Path)}, with {@code environment} added to this process's. */
-  public static ForkedJvm start(String name, List<String> arguments, Path stderr, java.util.Map<String, String> environment)
+  public static ForkedJvm start(String name, List<String> arguments, Path stderr, Map<String, String> environment)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());

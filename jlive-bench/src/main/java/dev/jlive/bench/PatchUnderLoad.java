@@ -2,6 +2,7 @@ package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -197,7 +198,7 @@ public final class PatchUnderLoad {
     Thread.sleep(200); // the demo's last log lines
     byte[] log = Files.readAllBytes(demoStderr());
     String phaseLog = new String(log, (int) Math.min(logBefore, log.length), (int) Math.max(0, log.length - logBefore),
-        java.nio.charset.StandardCharsets.UTF_8);
+        StandardCharsets.UTF_8);
     return new Phase(name, load, windows, cpu, loadAverage, ServerErrors.in(phaseLog), seen);
   }
 

@@ -11,11 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import javax.management.ObjectName;
 
 /**
  * How much metaspace does the JVM itself keep per retransformation, with no jlive in the process?
@@ -137,7 +139,7 @@ public final class RetransformLoop {
 
   /** What {@code jcmd VM.metaspace} says, through the diagnostic command bean. */
   private static String metaspaceDetails() throws Exception {
-    javax.management.ObjectName bean = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+    ObjectName bean = new ObjectName("com.sun.management:type=DiagnosticCommand");
     return (String) ManagementFactory.getPlatformMBeanServer().invoke(bean, "vmMetaspace", new Object[] {new String[] {"show-loaders"}},
         new String[] {String[].class.getName()});
   }
@@ -204,7 +206,7 @@ public final class RetransformLoop {
     byte[] replacement = to.getBytes(StandardCharsets.UTF_8);
     byte[] copy = bytes.clone();
     for (int i = 0; i + needle.length <= copy.length; i++) {
-      if (java.util.Arrays.equals(copy, i, i + needle.length, needle, 0, needle.length)) {
+      if (Arrays.equals(copy, i, i + needle.length, needle, 0, needle.length)) {
         System.arraycopy(replacement, 0, copy, i, replacement.length);
         return copy;
       }

@@ -1,5 +1,8 @@
 package dev.jlive.bridge;
 
+import java.lang.invoke.MethodHandle;
+import java.util.List;
+
 /**
  * The only jlive code in the boot loader, so that code in any class loader of the application
  * can reach the agent, and the agent can be found again on a second attach.
@@ -169,7 +172,7 @@ public final class JLiveBridge {
    * What it throws is the method's own exception.
    */
   public static Object reinvoke(Object reinvoker, Object self, Object[] args) throws Throwable {
-    return (Object) ((java.lang.invoke.MethodHandle) reinvoker).invokeExact(self, args);
+    return (Object) ((MethodHandle) reinvoker).invokeExact(self, args);
   }
 
   // ---- woven into java.lang.ProcessBuilder#start when the agent is linked to a controller ----
@@ -178,7 +181,7 @@ public final class JLiveBridge {
    * The command a process about to start should run instead of {@code command}: a child JVM gets
    * the agent too. Null to leave the command as it is, which is also the answer to any failure.
    */
-  public static java.util.List<String> childCommand(java.util.List<String> command) {
+  public static List<String> childCommand(List<String> command) {
     Dispatcher target = dispatcher;
     if (target == null) {
       return null;
@@ -222,7 +225,7 @@ public final class JLiveBridge {
     public abstract void gateExit(int gate);
 
     /** See {@link JLiveBridge#childCommand}; not abstract, so that a dispatcher without it leaves commands alone. */
-    public java.util.List<String> childCommand(java.util.List<String> command) {
+    public List<String> childCommand(List<String> command) {
       return null;
     }
   }

@@ -1,5 +1,6 @@
 package dev.jlive.cli;
 
+import dev.jlive.cli.client.Notes;
 import dev.jlive.cli.command.AttachCommand;
 import dev.jlive.cli.command.ChangesCommand;
 import dev.jlive.cli.command.DiffCommand;
@@ -69,7 +70,7 @@ public final class JLiveCommand implements Runnable {
           "this is a bug in jlive; please report it with the command line", exception));
       return ExitCode.ERROR;
     });
-    return dev.jlive.cli.client.Notes.to(err, () -> commandLine.execute(args));
+    return Notes.to(err, () -> commandLine.execute(args));
   }
 
   static final class VersionProvider implements CommandLine.IVersionProvider {

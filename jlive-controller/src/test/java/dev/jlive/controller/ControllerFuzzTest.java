@@ -3,6 +3,7 @@ package dev.jlive.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
@@ -85,7 +86,7 @@ class ControllerFuzzTest {
     for (int i = 0; i < 64; i++) {
       assertThat(send("GET", FleetApi.HEALTH, null).statusCode()).isEqualTo(200);
     }
-    java.util.Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+    Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
     long filesBefore = openFiles();
 
     HostileInput input = new HostileInput(SEED);
@@ -193,7 +194,7 @@ class ControllerFuzzTest {
   }
 
   private static long openFiles() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
       return unix.getOpenFileDescriptorCount();
     }
     return 0;

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
+import org.apache.curator.test.TestingServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,10 +56,10 @@ class DurabilityTest {
         InstanceSpec stopped = cluster.getInstances().iterator().next();
         assertThat(cluster.killServer(stopped)).isTrue();
         // Writes need a quorum (two of three): the controller may have to reconnect first.
-        String id = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        String id = Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
             .until(() -> add(http, "ensemble", "com.acme.C#c"), found -> found != null);
         for (String process : List.of(a, b)) {
-          Map<String, Object> sync = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
+          Map<String, Object> sync = Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(
               () -> http.post(FleetApi.SYNC, Map.of("process", process, "desiredVersion", -1)).body(), body -> body.containsKey("changes"));
           assertThat(Http.field(sync.get("changes"), "id")).containsExactly(id);
         }
@@ -67,13 +69,13 @@ class DurabilityTest {
 
   @Test
   void withZooKeeperGoneReadsStillAnswerAndWritesSaySo() throws Exception {
-    org.apache.curator.test.TestingServer zooKeeper = new org.apache.curator.test.TestingServer(true);
+    TestingServer zooKeeper = new TestingServer(true);
     try (Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString()))) {
       Http http = new Http(controller.url(), controller.token());
       register(http, "offline", 1);
       String id = add(http, "offline", "com.acme.O#o");
       zooKeeper.stop();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+      Awaitility.await().atMost(Duration.ofSeconds(30))
           .until(() -> !"connected".equals(http.get(FleetApi.HEALTH).body().get("zookeeper")));
       // Reads answer from the last known state...
       assertThat(Http.field(http.get(FleetApi.changes("offline")).body().get("changes"), "id")).containsExactly(id);

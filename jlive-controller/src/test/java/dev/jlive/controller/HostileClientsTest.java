@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -215,7 +216,7 @@ class HostileClientsTest {
       String text = head.toString(StandardCharsets.ISO_8859_1);
       int length = 0;
       for (String line : text.split("\r\n")) {
-        if (line.toLowerCase().startsWith("content-length:")) {
+        if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
           length = Integer.parseInt(line.substring(15).trim());
         }
       }

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -46,8 +47,8 @@ final class Http {
   }
 
   /** One field of every object in a JSON list. */
-  static java.util.List<Object> field(Object list, String key) {
-    return ((java.util.List<?>) list).stream().map(item -> (Object) String.valueOf(((Map<?, ?>) item).get(key))).toList();
+  static List<Object> field(Object list, String key) {
+    return ((List<?>) list).stream().map(item -> (Object) String.valueOf(((Map<?, ?>) item).get(key))).toList();
   }
 
   private static Answer join(CompletableFuture<Answer> future) {

@@ -12,6 +12,7 @@ import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Version;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class AgentLifecycleTest {
   @ParameterizedTest
   @EnumSource(Jdk.class)
   void anApplicationCanStartJLiveItself(Jdk jdk) throws Exception {
-    String classPath = Artifacts.classPathWith() + java.io.File.pathSeparator + Artifacts.agentJar();
+    String classPath = Artifacts.classPathWith() + File.pathSeparator + Artifacts.agentJar();
     try (TargetJvm target = TargetJvm.on(jdk).jvmArg("-XX:+EnableDynamicAgentLoading").classPath(classPath)
         .main(EmbeddingApp.class).start()) {
       assertThat(target.stdout()).anyMatch(line -> line.endsWith("running=true"));

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -85,7 +86,7 @@ class ErrorMessagesTest {
         "needs root and setpriv to run the CLI as another user");
     Path cliJar = Files.createTempFile("jlive-cli-", ".jar");
     try (TargetJvm target = TargetJvm.on(Jdk.JAVA_17).main(IdleApp.class).start()) {
-      Files.copy(Artifacts.cliJar(), cliJar, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(Artifacts.cliJar(), cliJar, StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(cliJar, PosixFilePermissions.fromString("rw-r--r--"));
       Process cli = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
           Jdk.JAVA_17.java().toString(), "-Djava.io.tmpdir=/tmp", "-jar", cliJar.toString(), "attach", Long.toString(target.pid()))

@@ -3,6 +3,8 @@ package dev.jlive.it;
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.jlive.it.apps.LibraryApp;
 import dev.jlive.it.support.Artifacts;
@@ -24,7 +26,7 @@ class IsolationTest {
   @Test
   void anAppWithItsOwnByteBuddyAsmAndJacksonWorksWithTheAgentAttached() throws Exception {
     String classPath = Artifacts.classPathWith(ByteBuddy.class, ClassReader.class, ObjectMapper.class,
-        com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class);
+        JsonFactory.class, JsonProperty.class);
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).classPath(classPath).main(LibraryApp.class).start()) {
       assertThat(app.ask("work", "work")).isEqualTo(EXPECTED_WORK);
 
@@ -43,7 +45,7 @@ class IsolationTest {
   @Test
   void withJavaagentTheAgentsClassesStayHiddenFromTheApp() throws Exception {
     String classPath = Artifacts.classPathWith(ByteBuddy.class, ClassReader.class, ObjectMapper.class,
-        com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class);
+        JsonFactory.class, JsonProperty.class);
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").classPath(classPath).main(LibraryApp.class).start()) {
       assertThat(app.ask("work", "work")).isEqualTo(EXPECTED_WORK);
       assertThat(app.ask("visible", "visible")).isEqualTo("visible agent=false shaded=false bridge=true");

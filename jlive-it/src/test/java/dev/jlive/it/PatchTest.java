@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.it.apps.PatchTargetApp;
 import dev.jlive.it.apps.Pricer;
+import dev.jlive.it.apps.TwoLoadersApp;
 import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
@@ -190,7 +191,7 @@ class PatchTest {
 
   @Test
   void aClassLoadedByTwoLoadersNeedsTheLoaderNamed() throws Exception {
-    try (TargetJvm twice = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(dev.jlive.it.apps.TwoLoadersApp.class).start()) {
+    try (TargetJvm twice = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(TwoLoadersApp.class).start()) {
       String twicePid = Long.toString(twice.pid());
       Path patched = source("quantity * 10", "quantity * 3");
       CliRun ambiguous = jlive("patch", twicePid, patched.toString());

@@ -19,13 +19,15 @@ import java.util.concurrent.TimeUnit;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.simple.SimpleLogger;
 
 /** Probe events reach the application's own logger and JFR recordings. */
 class ProbeOutputTest {
 
   @Test
   void logProbeLinesGoThroughTheApplicationsSlf4j() throws Exception {
-    String classPath = Artifacts.classPathWith(org.slf4j.LoggerFactory.class, org.slf4j.simple.SimpleLogger.class);
+    String classPath = Artifacts.classPathWith(LoggerFactory.class, SimpleLogger.class);
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").classPath(classPath).main(Slf4jApp.class).start()) {
       String pid = Long.toString(app.pid());
       CliRun add = jlive("probe", "add", pid, Slf4jApp.class.getName() + "#handle", "--log", "order={order}");

@@ -10,6 +10,10 @@ import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -374,14 +378,14 @@ class ProbeTest {
   /** The line of the test app's source that contains {@code marker}. */
   private static int sourceLine(String marker) {
     try {
-      List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Paths.get("src/test/java/dev/jlive/it/apps/ProbeTargetApp.java"));
+      List<String> lines = Files.readAllLines(Paths.get("src/test/java/dev/jlive/it/apps/ProbeTargetApp.java"));
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).contains(marker)) {
           return i + 1;
         }
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     throw new IllegalStateException(marker + " is not in ProbeTargetApp.java");
   }

@@ -11,6 +11,7 @@ import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Discovery;
+import dev.jlive.protocol.Json;
 import dev.jlive.protocol.RuntimeDirectory;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,9 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,7 +128,7 @@ class RuntimeDirectoryTrustTest {
     asUser("nobody", "nogroup", "mkdir", "-m", "0700", planted.toString());
     try (TargetJvm target = TargetJvm.on(Jdk.JAVA_17).main(IdleApp.class).start(); FakeAgent fake = new FakeAgent()) {
       Path staging = Files.writeString(Artifacts.work().resolve("fake-" + target.pid() + ".json"),
-          dev.jlive.protocol.Json.writePretty(fake.discovery(target.pid()).toJson()));
+          Json.writePretty(fake.discovery(target.pid()).toJson()));
       toRemove.add(staging);
       Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rw-r--r--"));
       asUser("nobody", "nogroup", "install", "-m", "0600", staging.toString(), planted.resolve(target.pid() + ".json").toString());
@@ -313,7 +316,7 @@ class RuntimeDirectoryTrustTest {
   }
 
   private static String sha256(Path file) throws Exception {
-    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   /** An endpoint another user could run: it records every request, and with it the token it was sent. */

@@ -4,6 +4,7 @@ import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jlive.api.SafepointCheck;
 import dev.jlive.it.apps.GateApp;
 import dev.jlive.it.apps.SafepointApp;
 import dev.jlive.it.support.AgentHttp;
@@ -130,10 +131,10 @@ class SafepointTest {
     }
   }
 
-  @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"--check=Versioned.ready", "--check-class=dev.jlive.it.apps.ReadyCheck"})
+  @ParameterizedTest
+  @ValueSource(strings = {"--check=Versioned.ready", "--check-class=dev.jlive.it.apps.ReadyCheck"})
   void aCheckHoldsThePatchBackUntilItIsTrue(String checkOption) throws Exception {
-    String classPath = Artifacts.classPathWith(dev.jlive.api.SafepointCheck.class);
+    String classPath = Artifacts.classPathWith(SafepointCheck.class);
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").classPath(classPath).main(SafepointApp.class).start()) {
       String pid = Long.toString(app.pid());
       CompletableFuture<CliRun> patch = CompletableFuture.supplyAsync(() -> {

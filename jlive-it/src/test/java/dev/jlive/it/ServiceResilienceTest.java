@@ -14,6 +14,7 @@ import dev.jlive.it.support.TargetJvm;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.TestingCluster;
@@ -97,7 +98,7 @@ class ServiceResilienceTest {
   }
 
   private static CliRun cli(Controller controller, String... args) {
-    List<String> all = new java.util.ArrayList<>(List.of(args));
+    List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--controller", controller.url(), "--controller-token-file", controller.tokenFile().toString()));
     return CliRun.jlive(all.toArray(String[]::new));
   }

@@ -9,6 +9,7 @@ import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
 import dev.jlive.it.support.TargetJvm;
+import dev.jlive.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class ServiceTest {
     }
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       CliRun tail = fleet.jlive("tail", "--service", "pricing", changeId(log), "--last", "10", "--count", "3", "--timeout", "3s", "--json");
-      List<Map<String, Object>> events = tail.stdout().lines().map(line -> dev.jlive.protocol.Json.parseObject(line)).toList();
+      List<Map<String, Object>> events = tail.stdout().lines().map(line -> Json.parseObject(line)).toList();
       assertThat(events).extracting(event -> ((Number) event.get("pid")).longValue()).containsExactlyInAnyOrder(a.pid(), b.pid(), c.pid());
       assertThat(events).extracting(event -> String.valueOf(event.get("message"))).allMatch(message -> message.contains("quoting 4"));
     });

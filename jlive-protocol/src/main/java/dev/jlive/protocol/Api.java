@@ -1,5 +1,7 @@
 package dev.jlive.protocol;
 
+import java.util.Set;
+
 /** Paths and headers of an agent's control endpoint. Every answer is JSON. */
 public final class Api {
   private Api() {}

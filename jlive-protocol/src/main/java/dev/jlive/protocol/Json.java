@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -60,7 +61,7 @@ public final class Json {
     if (value instanceof List) {
       return "an array";
     }
-    return "a " + value.getClass().getSimpleName().toLowerCase();
+    return "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
   }
 
   private static void write(Object value, StringBuilder out, int indent, int depth) {

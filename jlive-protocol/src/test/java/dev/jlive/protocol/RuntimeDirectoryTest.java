@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
@@ -116,7 +117,7 @@ class RuntimeDirectoryTest {
     otherUser();
     Path shared = Files.createDirectory(temp.resolve("shared"));
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
-    Files.getFileAttributeView(shared, java.nio.file.attribute.PosixFileAttributeView.class)
+    Files.getFileAttributeView(shared, PosixFileAttributeView.class)
         .setGroup(shared.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
 
     assertThatThrownBy(() -> RuntimeDirectory.ensure(shared.resolve("jlive-me")))

@@ -1,5 +1,6 @@
 package dev.jlive.agent.compile;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,7 +50,7 @@ final class LoaderClassFile extends SimpleJavaFileObject {
   public InputStream openInputStream() throws IOException {
     if (view.changes(binaryName)) {
       try (InputStream original = read()) {
-        return new java.io.ByteArrayInputStream(view.apply(binaryName, original.readAllBytes()));
+        return new ByteArrayInputStream(view.apply(binaryName, original.readAllBytes()));
       }
     }
     return read();

@@ -3,9 +3,12 @@ package dev.jlive.agent.expression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.FieldVisitor;
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -81,10 +84,10 @@ final class ExpressionShape {
 
   /** Counts a method's instructions and reports the count at its end. */
   private static final class InstructionCounter extends MethodVisitor {
-    private final java.util.function.IntConsumer done;
+    private final IntConsumer done;
     private int count;
 
-    InstructionCounter(java.util.function.IntConsumer done) {
+    InstructionCounter(IntConsumer done) {
       super(Opcodes.ASM9);
       this.done = done;
     }
@@ -125,12 +128,12 @@ final class ExpressionShape {
     }
 
     @Override
-    public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
+    public void visitJumpInsn(int opcode, Label label) {
       count++;
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, net.bytebuddy.jar.asm.Handle bootstrap, Object... arguments) {
+    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
       count++;
     }
 

@@ -7,6 +7,7 @@ import dev.jlive.agent.compile.Problem;
 import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -78,7 +79,7 @@ public final class ProbeExpressions {
   }
 
   /** The agent's Instrumentation, needed to reach the JVM's trusted lookup (see {@link NestmateLookup}). */
-  public static void initialise(java.lang.instrument.Instrumentation instrumentation) {
+  public static void initialise(Instrumentation instrumentation) {
     NestmateLookup.initialise(instrumentation);
   }
 
@@ -170,7 +171,7 @@ public final class ProbeExpressions {
   }
 
   private static ClassSource runningClasses(Class<?> target) {
-    java.lang.instrument.Instrumentation instrumentation = NestmateLookup.instrumentation();
+    Instrumentation instrumentation = NestmateLookup.instrumentation();
     if (instrumentation == null) {
       throw new IllegalStateException("the agent has not initialised expressions");
     }

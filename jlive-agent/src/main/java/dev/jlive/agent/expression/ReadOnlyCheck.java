@@ -4,6 +4,7 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,7 @@ final class ReadOnlyCheck {
   private static final String BRIDGE_PACKAGE = "dev/jlive/bridge/";
 
   private final ClassSource classes;
-  private final Set<String> violations = new java.util.LinkedHashSet<>();
+  private final Set<String> violations = new LinkedHashSet<>();
   private final Set<String> scanned = new HashSet<>();
   private final Map<Class<?>, ClassNodeInfo> infos = new HashMap<>();
 

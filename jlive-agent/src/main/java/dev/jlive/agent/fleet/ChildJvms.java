@@ -124,12 +124,12 @@ public final class ChildJvms implements WeavingSource {
   }
 
   /** Options that make the launcher answer and exit (e.g. an application checking {@code java -version}): no agent for those. */
-  private static final java.util.Set<String> LAUNCHER_ONLY = java.util.Set.of("-version", "--version", "-showversion",
+  private static final Set<String> LAUNCHER_ONLY = Set.of("-version", "--version", "-showversion",
       "--show-version", "-fullversion", "--full-version", "-help", "--help", "-h", "-?", "-X", "--help-extra", "--list-modules",
       "--dry-run", "--describe-module", "-d");
 
   /** Launcher options followed by a value in the next argument. */
-  private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("-cp", "-classpath", "--class-path", "-p",
+  private static final Set<String> WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p",
       "--module-path", "--upgrade-module-path", "--add-modules", "--add-opens", "--add-exports", "--add-reads", "--patch-module",
       "--limit-modules", "--enable-native-access", "--source");
 

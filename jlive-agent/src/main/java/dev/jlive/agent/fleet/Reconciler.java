@@ -1,5 +1,6 @@
 package dev.jlive.agent.fleet;
 
+import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.ChangeKind;

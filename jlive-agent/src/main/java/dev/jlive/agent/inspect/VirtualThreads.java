@@ -4,6 +4,7 @@ import dev.jlive.protocol.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.PlatformManagedObject;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -80,7 +81,7 @@ public final class VirtualThreads {
       Object bean = ManagementFactory.getPlatformMXBean(beanType);
       Method dumpThreads = beanType.getMethod("dumpThreads", String.class, format);
       dumpThreads.invoke(bean, file.toAbsolutePath().toString(), Enum.valueOf(format, "JSON"));
-    } catch (java.lang.reflect.InvocationTargetException e) {
+    } catch (InvocationTargetException e) {
       throw new IOException("the JVM's thread dump failed: " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       throw new IOException("this JVM offers no thread dump with virtual threads (module jdk.management): " + e, e);

@@ -1,6 +1,7 @@
 package dev.jlive.agent.log;
 
 import dev.jlive.protocol.FileTrust;
+import dev.jlive.protocol.Printable;
 import dev.jlive.protocol.UntrustedFileException;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -92,7 +93,7 @@ public final class FileLogger implements System.Logger, AutoCloseable {
         .append(Instant.now()).append(' ').append(level.getName()).append(' ')
         .append('[').append(Thread.currentThread().getName()).append("] ")
         // One event, one line: a value a client sent cannot forge a line or carry a terminal escape.
-        .append(dev.jlive.protocol.Printable.escape(msg));
+        .append(Printable.escape(msg));
     if (thrown != null) {
       StringWriter trace = new StringWriter();
       thrown.printStackTrace(new PrintWriter(trace));

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * What a new version of a class changes, against the version that runs: the methods whose code
@@ -65,10 +66,10 @@ record ClassDiff(String className, List<String> changedMethods, List<String> cha
     String name = member.substring(0, space);
     String descriptor = member.substring(space + 1);
     if (descriptor.charAt(0) != '(') {
-      return name + " : " + net.bytebuddy.jar.asm.Type.getType(descriptor).getClassName();
+      return name + " : " + Type.getType(descriptor).getClassName();
     }
     List<String> parameters = new ArrayList<>();
-    for (net.bytebuddy.jar.asm.Type type : net.bytebuddy.jar.asm.Type.getArgumentTypes(descriptor)) {
+    for (Type type : Type.getArgumentTypes(descriptor)) {
       parameters.add(type.getClassName());
     }
     return name + "(" + String.join(",", parameters) + ")";

@@ -1,6 +1,7 @@
 package dev.jlive.agent.patch;
 
 import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.probe.MethodMatch;
@@ -26,7 +27,11 @@ import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.MethodSelector;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,7 +43,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 
@@ -76,7 +83,7 @@ public final class PatchEngine implements WeavingSource {
   private record Swapped(SafepointReport report, List<String> quiescenceSet) {}
 
   /** How long a revert waits for its safe point. */
-  private static final java.time.Duration REVERT_TIMEOUT = java.time.Duration.ofSeconds(5);
+  private static final Duration REVERT_TIMEOUT = Duration.ofSeconds(5);
 
   public PatchEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, Gates gates, System.Logger log) {
     this.instrumentation = instrumentation;
@@ -208,7 +215,7 @@ public final class PatchEngine implements WeavingSource {
     List<QuiescentSwap.Member> set = members(classes, diffs);
     List<Class<?>> gated = new ArrayList<>(classes);
     widen(set, gated, alsoMembers(request.also()));
-    java.util.function.BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
+    BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
         : request.checkClass() != null ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader()) : null;
     try {
       SafepointReport report = swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
@@ -279,7 +286,7 @@ public final class PatchEngine implements WeavingSource {
         if (!ClassSearch.isVisible(type) || !selector.classes().matches(type.getName()) || !instrumentation.isModifiableClass(type)) {
           continue;
         }
-        for (net.bytebuddy.description.method.MethodDescription.InDefinedShape method
+        for (MethodDescription.InDefinedShape method
             : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
           if (!method.isConstructor() && !method.isTypeInitializer() && !method.isAbstract() && !method.isNative()
               && MethodMatch.matches(selector, method)) {
@@ -296,8 +303,8 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /** A --check expression: compiled like a probe condition, in the package of the patched class, with no variables. */
-  private static java.util.function.BooleanSupplier compileCheck(String expression, Class<?> context) {
-    java.lang.invoke.MethodHandle handle = dev.jlive.agent.expression.ProbeExpressions.condition(context, true, List.of(), null,
+  private static BooleanSupplier compileCheck(String expression, Class<?> context) {
+    MethodHandle handle = ProbeExpressions.condition(context, true, List.of(), null,
         false, expression, false);
     return () -> {
       try {
@@ -469,16 +476,16 @@ public final class PatchEngine implements WeavingSource {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (PatchRequest.Source source : request.sources()) {
-        sha.update(source.code().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update(source.code().getBytes(StandardCharsets.UTF_8));
       }
       if (request.methodSource() != null) {
-        sha.update(request.methodSource().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update(request.methodSource().getBytes(StandardCharsets.UTF_8));
       }
       for (byte[] bytes : request.classFiles()) {
         sha.update(bytes);
       }
       return "sha256:" + HexFormat.of().formatHex(sha.digest(), 0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

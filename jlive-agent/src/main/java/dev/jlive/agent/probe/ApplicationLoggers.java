@@ -3,8 +3,15 @@ package dev.jlive.agent.probe;
 import dev.jlive.protocol.event.ProbeEvent;
 import java.lang.reflect.Method;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 
 /**
  * Writes log probe lines through the logging framework the application itself uses, found from
@@ -22,7 +29,7 @@ final class ApplicationLoggers {
   /** A way to log one line at INFO to a named logger; each logger is looked up once. */
   private record Sink(String framework, Method getLogger, Method info, Map<String, Object> loggers) {
     Sink(String framework, Method getLogger, Method info) {
-      this(framework, getLogger, info, new java.util.concurrent.ConcurrentHashMap<>());
+      this(framework, getLogger, info, new ConcurrentHashMap<>());
     }
 
     void write(String loggerName, String line) throws ReflectiveOperationException {
@@ -102,14 +109,14 @@ final class ApplicationLoggers {
         || System.getProperty("java.util.logging.config.class") != null) {
       return true;
     }
-    java.util.logging.LogManager manager = java.util.logging.LogManager.getLogManager();
-    for (java.util.Enumeration<String> names = manager.getLoggerNames(); names.hasMoreElements(); ) {
+    LogManager manager = LogManager.getLogManager();
+    for (Enumeration<String> names = manager.getLoggerNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
-      java.util.logging.Logger logger = manager.getLogger(name);
+      Logger logger = manager.getLogger(name);
       if (logger == null) {
         continue;
       }
-      java.util.logging.Handler[] handlers = logger.getHandlers();
+      Handler[] handlers = logger.getHandlers();
       boolean onlyTheDefault = name.isEmpty() && handlers.length == 1 && isDefaultConsole(handlers[0]);
       if (handlers.length > 0 && !onlyTheDefault) {
         return true;
@@ -118,9 +125,9 @@ final class ApplicationLoggers {
     return false;
   }
 
-  private static boolean isDefaultConsole(java.util.logging.Handler handler) {
-    return handler.getClass() == java.util.logging.ConsoleHandler.class
-        && handler.getFormatter() != null && handler.getFormatter().getClass() == java.util.logging.SimpleFormatter.class;
+  private static boolean isDefaultConsole(Handler handler) {
+    return handler.getClass() == ConsoleHandler.class
+        && handler.getFormatter() != null && handler.getFormatter().getClass() == SimpleFormatter.class;
   }
 
   private static Sink tryFramework(ClassLoader loader, String name, String factoryClass, String loggerClass) {
@@ -135,8 +142,8 @@ final class ApplicationLoggers {
 
   private static Sink julSink() {
     try {
-      return new Sink("java.util.logging", java.util.logging.Logger.class.getMethod("getLogger", String.class),
-          java.util.logging.Logger.class.getMethod("info", String.class));
+      return new Sink("java.util.logging", Logger.class.getMethod("getLogger", String.class),
+          Logger.class.getMethod("info", String.class));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);
     }

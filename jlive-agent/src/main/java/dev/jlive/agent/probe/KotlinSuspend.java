@@ -3,7 +3,6 @@ package dev.jlive.agent.probe;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.IdentityHashMap;
-import java.util.Map;
 
 /**
  * Kotlin {@code suspend} functions as their author sees them. Kotlin compiles
@@ -35,7 +34,7 @@ final class KotlinSuspend {
   record Started(long token, Object[] args) {}
 
   private final String continuationPrefix;
-  private final Map<Object, Started> inFlight = new IdentityHashMap<>();
+  private final IdentityHashMap<Object, Started> inFlight = new IdentityHashMap<>();
   private volatile Field label;
   private volatile Method completion;
 
@@ -73,7 +72,7 @@ final class KotlinSuspend {
 
   /** True when a fragment returned because the call suspended, so the call is not over. */
   static boolean suspended(Object returned) {
-    return returned instanceof Enum<?> marker && marker.getClass().getName().equals(SUSPENDED_TYPE)
+    return returned instanceof Enum<?> marker && marker.getDeclaringClass().getName().equals(SUSPENDED_TYPE)
         && marker.name().equals("COROUTINE_SUSPENDED");
   }
 

@@ -9,8 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -27,7 +29,7 @@ record LineTarget(String methodName, String descriptor, boolean isStatic, int li
   record Local(String name, String descriptor, int slot) {}
 
   /** Finds {@code line} in the methods of {@code type} that {@code wanted} accepts (name + descriptor). */
-  static LineTarget find(Class<?> type, int line, java.util.function.BiPredicate<String, String> wanted) {
+  static LineTarget find(Class<?> type, int line, BiPredicate<String, String> wanted) {
     byte[] bytes = classFile(type);
     List<LineTarget> found = new ArrayList<>();
     TreeSet<Integer> codeLines = new TreeSet<>();
@@ -96,7 +98,7 @@ record LineTarget(String methodName, String descriptor, boolean isStatic, int li
           }
 
           @Override
-          public void visitInvokeDynamicInsn(String indyName, String indyDescriptor, net.bytebuddy.jar.asm.Handle handle,
+          public void visitInvokeDynamicInsn(String indyName, String indyDescriptor, Handle handle,
               Object... arguments) {
             instructions++;
           }

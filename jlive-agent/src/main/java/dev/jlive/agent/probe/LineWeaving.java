@@ -14,6 +14,7 @@ import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
+import net.bytebuddy.jar.asm.Attribute;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Handle;
@@ -150,7 +151,7 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
     }
 
     @Override
-    public void visitAttribute(net.bytebuddy.jar.asm.Attribute attribute) {
+    public void visitAttribute(Attribute attribute) {
       out.visitAttribute(attribute);
     }
 

@@ -3,6 +3,7 @@ package dev.jlive.agent.probe;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.inspect.ClassLoaders;
+import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
@@ -24,10 +25,12 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -455,7 +458,7 @@ public final class ProbeEngine implements WeavingSource {
           }
         }
       });
-    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+    } catch (RejectedExecutionException stopping) {
       // The agent is stopping and removes every probe anyway.
     }
   }
@@ -567,7 +570,7 @@ public final class ProbeEngine implements WeavingSource {
         }
       }
     }
-    List<String> similar = dev.jlive.agent.inspect.ClassSearch.similar(instrumentation, selector.classes().toString());
+    List<String> similar = ClassSearch.similar(instrumentation, selector.classes().toString());
     return new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no loaded class matches " + selector.classes(),
         (similar.isEmpty() ? "" : "did you mean " + String.join(", ", similar) + "? ")
             + "If the class is not loaded yet, add --wait to install the probe when it loads");

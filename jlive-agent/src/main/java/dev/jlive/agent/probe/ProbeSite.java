@@ -1,5 +1,8 @@
 package dev.jlive.agent.probe;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One method a probe is woven into. Its slot is the integer baked into the woven code and the
  * index into the dispatcher's table, so a call finds its probe with one array read.
@@ -11,11 +14,11 @@ package dev.jlive.agent.probe;
  * @param suspend for a Kotlin suspend function, what follows its calls across their fragments; else null
  */
 record ProbeSite(int slot, Probe probe, ClassLoader loader, String method, Template template, ProbeExpression condition,
-    java.util.List<String> localNames, KotlinSuspend suspend) {
+    List<String> localNames, KotlinSuspend suspend) {
 
   /** Every Java expression of the site that needs compiling: the condition and template values. */
-  java.util.List<ProbeExpression> expressions() {
-    java.util.List<ProbeExpression> all = new java.util.ArrayList<>();
+  List<ProbeExpression> expressions() {
+    List<ProbeExpression> all = new ArrayList<>();
     if (condition != null) {
       all.add(condition);
     }

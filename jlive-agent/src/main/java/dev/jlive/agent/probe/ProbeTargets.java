@@ -8,10 +8,13 @@ import dev.jlive.protocol.probe.MethodSelector;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -168,11 +171,11 @@ final class ProbeTargets {
         return here;
       }
     }
-    java.util.ArrayDeque<Class<?>> queue = new java.util.ArrayDeque<>();
+    ArrayDeque<Class<?>> queue = new ArrayDeque<>();
     for (Class<?> current = type; current != null; current = current.getSuperclass()) {
       queue.addAll(List.of(current.getInterfaces()));
     }
-    java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+    Set<Class<?>> seen = new HashSet<>();
     Inherited abstractOnly = null;
     while (!queue.isEmpty()) {
       Class<?> candidate = queue.poll();

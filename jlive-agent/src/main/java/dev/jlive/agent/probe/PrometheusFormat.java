@@ -4,6 +4,7 @@ import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Probe numbers in the Prometheus text exposition format (version 0.0.4): call counters for
@@ -25,7 +26,7 @@ final class PrometheusFormat {
     out.append("# HELP jlive_probe_exceptions_total Exceptions thrown out of a method with a jlive metrics probe.\n");
     out.append("# TYPE jlive_probe_exceptions_total counter\n");
     for (Probe probe : probes) {
-      for (Map.Entry<String, java.util.concurrent.atomic.LongAdder> entry : probe.exceptions.entrySet()) {
+      for (Map.Entry<String, LongAdder> entry : probe.exceptions.entrySet()) {
         out.append("jlive_probe_exceptions_total").append(labels(probe, "exception=\"" + escape(entry.getKey()) + "\""))
             .append(' ').append(entry.getValue().sum()).append('\n');
       }

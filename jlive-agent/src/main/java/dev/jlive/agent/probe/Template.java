@@ -6,6 +6,7 @@ import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A log probe's message: text with {@code {placeholders}}, parsed and resolved once when the
@@ -21,8 +22,8 @@ import java.util.function.Function;
  */
 final class Template {
   /** A placeholder that names a value; anything else in braces is a Java expression. */
-  private static final java.util.regex.Pattern REFERENCE =
-      java.util.regex.Pattern.compile("(args\\[\\d+]|[A-Za-z_$][\\w$]*)(\\.[A-Za-z_$][\\w$]*)*");
+  private static final Pattern REFERENCE =
+      Pattern.compile("(args\\[\\d+]|[A-Za-z_$][\\w$]*)(\\.[A-Za-z_$][\\w$]*)*");
 
   private final List<Function<ProbeCall, String>> parts;
   private final List<ProbeExpression> expressions;

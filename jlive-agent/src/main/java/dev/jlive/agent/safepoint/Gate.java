@@ -146,11 +146,15 @@ final class Gate {
 
   /** Before the new code is woven: it carries the next version, and frames of the old one re-invoke. */
   void beginSwap() {
-    version++;
+    synchronized (lock) {
+      version++;
+    }
   }
 
   void abortSwap() {
-    version--;
+    synchronized (lock) {
+      version--;
+    }
   }
 
   /** Lets everyone through. */

@@ -3,9 +3,8 @@ package dev.jlive.agent.safepoint;
 import java.util.List;
 
 /**
- * No safe point came within the time allowed; nothing was changed.
- *
- * @param blockers each thread that had a frame of the set, with that frame
+ * No safe point came within the time allowed; nothing was changed. {@link #blockers()} names each
+ * thread that had a frame of the set, with that frame.
  */
 public final class SafepointTimeout extends Exception {
   private static final long serialVersionUID = 1L;

@@ -10,6 +10,7 @@ import dev.jlive.protocol.Printable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -55,7 +56,7 @@ public final class ControlEndpoint {
 
     @Override
     public HttpListener.Response authenticate(HttpListener.RawRequest head) {
-      String authorization = head.headers().get(Api.AUTHORIZATION.toLowerCase(java.util.Locale.ROOT));
+      String authorization = head.headers().get(Api.AUTHORIZATION.toLowerCase(Locale.ROOT));
       String presented = authorization != null && authorization.startsWith(Api.BEARER)
           ? authorization.substring(Api.BEARER.length()).trim() : null;
       if (Token.matches(token, presented)) {
@@ -126,7 +127,7 @@ public final class ControlEndpoint {
     private Request request(HttpListener.RawRequest raw) {
       int question = raw.target().indexOf('?');
       String rawQuery = question < 0 ? null : raw.target().substring(question + 1);
-      String user = raw.headers().get(Api.USER_HEADER.toLowerCase(java.util.Locale.ROOT));
+      String user = raw.headers().get(Api.USER_HEADER.toLowerCase(Locale.ROOT));
       return new Request(raw.method(), path(raw), Request.parseQuery(rawQuery), body(raw.body()),
           user == null ? "unknown" : Printable.escape(user));
     }

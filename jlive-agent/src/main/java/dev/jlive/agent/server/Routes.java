@@ -17,6 +17,7 @@ import dev.jlive.protocol.probe.ProbeRemoved;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.security.MessageDigest;
 import java.util.HexFormat;

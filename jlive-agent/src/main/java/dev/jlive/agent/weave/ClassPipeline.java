@@ -5,10 +5,12 @@ import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.description.type.TypeDescription;
@@ -18,6 +20,7 @@ import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
 import net.bytebuddy.dynamic.scaffold.InstrumentedType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 
 /**
@@ -59,7 +62,7 @@ public final class ClassPipeline implements ClassFileTransformer {
         .with(VisibilityBridgeStrategy.Default.NEVER)
         // Byte Buddy leaves synthetic methods out by default; lambda bodies (lambda$main$0) are
         // synthetic, and a probe or patch on one must reach it.
-        .ignore(net.bytebuddy.matcher.ElementMatchers.none());
+        .ignore(ElementMatchers.none());
   }
 
   public void start() {
@@ -84,7 +87,7 @@ public final class ClassPipeline implements ClassFileTransformer {
    * sources want.
    */
   public Map<Class<?>, String> retransform(List<Class<?>> classes) {
-    Map<Class<?>, String> failed = new java.util.LinkedHashMap<>();
+    Map<Class<?>, String> failed = new LinkedHashMap<>();
     if (classes.size() > 1 && retransformedInOneCall(classes, failed)) {
       return failed;
     }
@@ -233,11 +236,11 @@ public final class ClassPipeline implements ClassFileTransformer {
   }
 
   /** A value computed at most once, on first use. */
-  static final class Lazy<T> implements java.util.function.Supplier<T> {
-    private java.util.function.Supplier<T> supplier;
+  static final class Lazy<T> implements Supplier<T> {
+    private Supplier<T> supplier;
     private T value;
 
-    Lazy(java.util.function.Supplier<T> supplier) {
+    Lazy(Supplier<T> supplier) {
       this.supplier = supplier;
     }
 

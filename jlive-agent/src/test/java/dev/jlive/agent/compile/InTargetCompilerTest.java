@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import javax.tools.JavaCompiler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -295,7 +296,7 @@ class InTargetCompilerTest {
 
   @Test
   void aRuntimeWithoutACompilerSaysWhatToDo() {
-    assertThatThrownBy(() -> InTargetCompiler.compile(List.of(USE_GREETER), null, OPTIONS, (javax.tools.JavaCompiler) null))
+    assertThatThrownBy(() -> InTargetCompiler.compile(List.of(USE_GREETER), null, OPTIONS, (JavaCompiler) null))
         .isInstanceOf(CompilerUnavailableException.class)
         .hasMessageContaining("jdk.compiler")
         .hasMessageContaining("--add-modules jdk.compiler");

@@ -1,9 +1,12 @@
 package dev.jlive.agent.expression;
 
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -15,15 +18,15 @@ final class Shop {
   final Order order = new Order(7);
   Account account = new Account();
   final Meter meter = new Meter();
-  final Map<String, Integer> prices = new java.util.HashMap<>();
+  final Map<String, Integer> prices = new HashMap<>();
   final LinkedHashMap<String, String> recent = new LinkedHashMap<>(16, 0.75f, true);
   final List<String> items = List.of("a", "b");
   final Object key = new Order(1);
-  final Future<String> pending = new java.util.concurrent.CompletableFuture<>();
+  final Future<String> pending = new CompletableFuture<>();
   final Supplier<String> supplier = () -> "x";
   final ThreadLocal<String> local = ThreadLocal.withInitial(() -> "y");
   final Comparator<String> comparator = Comparator.naturalOrder();
-  final java.util.Optional<String> maybe = java.util.Optional.of("z");
+  final Optional<String> maybe = Optional.of("z");
 
   /** Reads only: an application method the checker follows and accepts. */
   int total() {

@@ -69,7 +69,6 @@ class FleetLinkTest {
 
   @Test
   void eventsOfTheFleetsProbesGoTaggedAtMost500PerSyncEachOnce() throws Exception {
-    long[] version = {0};
     serve(body -> {
       if (body.get("service") != null) {
         return Map.of("process", "p-1", "heartbeatMillis", 100);

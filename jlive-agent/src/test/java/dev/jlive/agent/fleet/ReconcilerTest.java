@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.ProcessState;
 import dev.jlive.protocol.fleet.ChangeReport;
@@ -141,7 +142,7 @@ class ReconcilerTest {
     @Override
     public String apply(ChangeKind kind, Map<String, Object> spec, String author) {
       String fleetId = (String) spec.get("fleetId");
-      calls.add("apply " + kind.name().toLowerCase() + " " + fleetId + " by " + author);
+      calls.add("apply " + JsonObject.wireName(kind) + " " + fleetId + " by " + author);
       if (refuse.contains(fleetId)) {
         throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no class matches com.acme.Nope#run", "check the name with `jlive classes`");
       }
@@ -160,7 +161,7 @@ class ReconcilerTest {
 
     @Override
     public String notLive(String localId) {
-      return gone.contains(localId) ? kinds.get(localId).name().toLowerCase() + " " + localId + " is removed: removed by carol" : null;
+      return gone.contains(localId) ? JsonObject.wireName(kinds.get(localId)) + " " + localId + " is removed: removed by carol" : null;
     }
 
     @Override

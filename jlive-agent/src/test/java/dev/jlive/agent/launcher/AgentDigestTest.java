@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,7 +23,7 @@ class AgentDigestTest {
     File jar = Files.writeString(temp.resolve("agent.jar"), "abc").toFile();
 
     assertThat(AgentLauncher.checkDigest("port=0,agentSha256=" + ABC + ",quiet", jar)).isEqualTo("port=0,quiet");
-    assertThat(AgentLauncher.checkDigest("agentSha256=" + ABC.toUpperCase(), jar)).isEmpty();
+    assertThat(AgentLauncher.checkDigest("agentSha256=" + ABC.toUpperCase(Locale.ROOT), jar)).isEmpty();
   }
 
   @Test

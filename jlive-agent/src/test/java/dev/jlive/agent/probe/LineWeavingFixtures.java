@@ -1,5 +1,7 @@
 package dev.jlive.agent.probe;
 
+import java.util.function.IntSupplier;
+
 /**
  * Methods whose locals and control flow have broken hand-emitted line weaving before. Each probed
  * line carries a {@code // line:NAME} marker that the test looks up, so editing this file does
@@ -94,7 +96,7 @@ public class LineWeavingFixtures {
       case 1_000_000 -> sparse = 2;
       default -> sparse = 3;
     }
-    java.util.function.IntSupplier next = () -> n + 1;
+    IntSupplier next = () -> n + 1;
     return picked + sparse + next.getAsInt() + (int) base; // line:afterSwitches
   }
 

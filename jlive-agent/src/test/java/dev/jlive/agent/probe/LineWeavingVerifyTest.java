@@ -17,10 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -156,7 +158,7 @@ class LineWeavingVerifyTest {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     static void exit(@Advice.Enter Object reinvoker, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args,
-        @Advice.Return(readOnly = false, typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC) Object returned,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
         @Advice.Thrown(readOnly = false) Throwable thrown) {
       if (reinvoker != null) {
         try {
@@ -232,7 +234,7 @@ class LineWeavingVerifyTest {
 
   /** Records the locals each line probe call passes, by name. */
   private final class Recorder extends JLiveBridge.Dispatcher {
-    final List<Map<String, Object>> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final List<Map<String, Object>> calls = new CopyOnWriteArrayList<>();
     volatile List<String> names = List.of();
 
     @Override

@@ -3,11 +3,14 @@ package dev.jlive.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.protocol.probe.ProbeSpec;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
@@ -86,7 +89,7 @@ class ProbeCostBudgetTest {
     // Each event waits 3 ms for the lock, parked (a timed wait, so that the test does not depend on the holder's scheduling).
     output = (site, event) -> {
       try {
-        if (lock.tryLock(3, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (lock.tryLock(3, TimeUnit.MILLISECONDS)) {
           lock.unlock();
         }
       } catch (InterruptedException e) {
@@ -144,7 +147,7 @@ class ProbeCostBudgetTest {
   }
 
   private static void burn(long cpuNanos) {
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long end = threads.getCurrentThreadCpuTime() + cpuNanos;
     long sink = 0;
     while (threads.getCurrentThreadCpuTime() < end) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ class ValueRendererTest {
 
   @Test
   void aHugeNumberIsCutLikeAString() {
-    java.math.BigInteger huge = java.math.BigInteger.TEN.pow(5_000);
+    BigInteger huge = BigInteger.TEN.pow(5_000);
     assertThat(ValueRenderer.text(huge)).startsWith("1000").endsWith("\u2026(+4801 chars)");
     assertThat(ValueRenderer.tree(42L)).isEqualTo(42L);
   }

@@ -3,6 +3,7 @@ package dev.jlive.agent.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import dev.jlive.agent.AgentContext;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.patch.PatchEngine;
@@ -23,12 +24,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.reflect.Proxy;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.ResourceBundle;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -80,7 +84,7 @@ class EndpointFuzzTest {
     for (int i = 0; i < 8; i++) {
       assertThat(send(request(input, "GET", Api.INFO, null, true)).status).isEqualTo(200);
     }
-    java.util.Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
+    Set<Thread> threadsBefore = Thread.getAllStackTraces().keySet();
     long filesBefore = openFiles();
     int answered = 0;
     int closed = 0;
@@ -245,11 +249,11 @@ class EndpointFuzzTest {
   }
 
   private static String encode(String text) {
-    return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
   private static long openFiles() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
       return unix.getOpenFileDescriptorCount();
     }
     return 0;
@@ -304,7 +308,7 @@ class EndpointFuzzTest {
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
       if (level == Level.ERROR) {
-        errors.add(java.text.MessageFormat.format(format, params));
+        errors.add(MessageFormat.format(format, params));
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.jlive.bench.endpoint;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.Discovery;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.RuntimeDirectory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,7 +48,7 @@ public final class AgentEndpoint {
       if (System.nanoTime() - deadline > 0) {
         throw new IOException("no jlive agent in pid " + pid + ": " + Discovery.fileFor(runtimeDir, pid)
             + " did not appear within " + timeout.toSeconds() + " s; start the JVM with -javaagent:jlive-agent.jar"
-            + " (and -D" + dev.jlive.protocol.RuntimeDirectory.PROPERTY + " naming the same folder, if one is given)");
+            + " (and -D" + RuntimeDirectory.PROPERTY + " naming the same folder, if one is given)");
       }
       Thread.sleep(20);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Facts about a local process, read from {@code /proc} without attaching to it: whether it is a
@@ -15,7 +16,7 @@ import java.util.Optional;
  */
 public record LocalJvm(long pid, String user, List<String> commandLine, String javaVersion, boolean isJvm) {
   /** Launcher options whose value is the next argument (the java launcher's own list). */
-  private static final java.util.Set<String> OPTIONS_WITH_ARGUMENT = java.util.Set.of(
+  private static final Set<String> OPTIONS_WITH_ARGUMENT = Set.of(
       "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules",
       "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--limit-modules", "--enable-native-access",
       "--source");

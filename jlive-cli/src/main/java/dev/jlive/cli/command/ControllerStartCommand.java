@@ -7,6 +7,7 @@ import dev.jlive.controller.ControllerConfig;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Version;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -73,7 +74,7 @@ public final class ControllerStartCommand implements Callable<Integer> {
       controller = Controller.start(config);
     } catch (JLiveException e) {
       throw new CliException(ExitCode.ERROR, e.code().name(), e.getMessage(), e.hint());
-    } catch (java.net.BindException e) {
+    } catch (BindException e) {
       throw new CliException(ExitCode.ERROR, "PORT_IN_USE", "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
           "another controller may run there; pick another --port");
     }

@@ -3,13 +3,14 @@ package dev.jlive.cli.command;
 import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import java.time.Duration;
+import java.util.Locale;
 
 /** Durations as people type them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}. */
 final class Durations {
   private Durations() {}
 
   static Duration parse(String option, String text) {
-    String value = text.trim().toLowerCase(java.util.Locale.ROOT);
+    String value = text.trim().toLowerCase(Locale.ROOT);
     try {
       if (value.endsWith("ms")) {
         return Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));

@@ -13,6 +13,7 @@ import dev.jlive.protocol.event.ServiceEvent;
 import dev.jlive.protocol.event.ServiceEvents;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -16,6 +16,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -64,7 +65,7 @@ final class DemoService implements AutoCloseable {
       }
       drain(lines);
       return new DemoService(process, port);
-    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+    } catch (TimeoutException | ExecutionException e) {
       process.destroyForcibly();
       throw new CliException(ExitCode.ERROR, "DEMO_FAILED", "the demo service did not get ready within " + START_TIMEOUT.toSeconds() + " s",
           "the machine may be overloaded; run it alone to see: java -jar jlive-demo/target/jlive-demo.jar");

@@ -4,6 +4,7 @@ import dev.jlive.cli.JLiveCommand;
 import dev.jlive.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -175,7 +176,7 @@ public final class DemoTour {
   /** The demo's Pricing.java, shipped in this jar, with the bulk-discount bug fixed. */
   private static Path fixedPricing() throws IOException {
     String source;
-    try (java.io.InputStream in = DemoTour.class.getResourceAsStream("sources/Pricing.java")) {
+    try (InputStream in = DemoTour.class.getResourceAsStream("sources/Pricing.java")) {
       if (in == null) {
         throw new IOException("this jlive was built without the demo's Pricing.java");
       }

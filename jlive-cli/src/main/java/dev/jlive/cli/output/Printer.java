@@ -6,6 +6,7 @@ import dev.jlive.protocol.Printable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 
 /**
@@ -67,13 +68,13 @@ public final class Printer {
    * table of the given fields (a missing field is an empty cell), or {@code empty} when the list is.
    */
   @SuppressWarnings("unchecked")
-  public void records(java.util.Map<String, Object> answer, String key, List<String> headers, List<String> fields, String empty) {
+  public void records(Map<String, Object> answer, String key, List<String> headers, List<String> fields, String empty) {
     if (json) {
       json(answer);
       return;
     }
     List<List<String>> rows = new ArrayList<>();
-    for (java.util.Map<String, Object> record : (List<java.util.Map<String, Object>>) answer.get(key)) {
+    for (Map<String, Object> record : (List<Map<String, Object>>) answer.get(key)) {
       List<String> row = new ArrayList<>();
       fields.forEach(field -> row.add(record.get(field) == null ? "" : String.valueOf(record.get(field))));
       rows.add(row);

@@ -1,6 +1,7 @@
 package dev.jlive.controller.store;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
         // fall through to a free port
       }
     }
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }

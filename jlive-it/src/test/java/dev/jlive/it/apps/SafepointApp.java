@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** Threads calling Versioned in loops, and the tally of what each call saw. */
 public final class SafepointApp {
@@ -50,7 +51,7 @@ public final class SafepointApp {
     }
   }
 
-  private static void workers(int count, java.util.function.Supplier<String> work) {
+  private static void workers(int count, Supplier<String> work) {
     RESULTS.clear();
     STOP_WORKERS.set(false);
     for (int i = 0; i < count; i++) {

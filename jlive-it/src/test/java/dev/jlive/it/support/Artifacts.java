@@ -1,7 +1,9 @@
 package dev.jlive.it.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -48,11 +50,11 @@ public final class Artifacts {
     }
   }
 
-  /** The test classes plus the jar that holds {@code type}: a class path for a test app. */
+  /** The test classes plus the jars that hold {@code types}: a class path for a test app. */
   public static String classPathWith(Class<?>... types) {
     StringBuilder path = new StringBuilder(System.getProperty("jlive.it.testClasses", testClasses()));
     for (Class<?> type : types) {
-      path.append(java.io.File.pathSeparator).append(locationOf(type));
+      path.append(File.pathSeparator).append(locationOf(type));
     }
     return path.toString();
   }
@@ -64,7 +66,7 @@ public final class Artifacts {
   static String locationOf(Class<?> type) {
     try {
       return Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
   }

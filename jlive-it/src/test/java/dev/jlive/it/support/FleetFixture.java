@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -71,7 +72,7 @@ public final class FleetFixture implements AutoCloseable {
   /** Waits until the service lists exactly these JVMs (by pid) as live processes. */
   @SuppressWarnings("unchecked")
   public void awaitProcesses(String service, TargetJvm... expected) {
-    List<Long> pids = java.util.Arrays.stream(expected).map(TargetJvm::pid).sorted().toList();
+    List<Long> pids = Arrays.stream(expected).map(TargetJvm::pid).sorted().toList();
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
       CliRun run = jlive("processes", service, "--json");
       assertThat(run.exitCode()).as(run.toString()).isZero();

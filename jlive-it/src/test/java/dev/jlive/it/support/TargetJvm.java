@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -40,7 +41,7 @@ public final class TargetJvm implements AutoCloseable {
   }
 
   /** A JVM from a java executable of its own, e.g. a jlink'd runtime image. */
-  public static Builder onJava(java.nio.file.Path java) {
+  public static Builder onJava(Path java) {
     return new Builder(java);
   }
 
@@ -96,7 +97,7 @@ public final class TargetJvm implements AutoCloseable {
     }
   }
 
-  private static void collect(java.io.InputStream in, List<String> lines, String name) {
+  private static void collect(InputStream in, List<String> lines, String name) {
     Thread reader = new Thread(() -> {
       try (BufferedReader reader1 = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         for (String line = reader1.readLine(); line != null; line = reader1.readLine()) {
@@ -112,14 +113,14 @@ public final class TargetJvm implements AutoCloseable {
 
   /** Describes the JVM to fork. */
   public static final class Builder {
-    private final java.nio.file.Path java;
+    private final Path java;
     private final List<String> jvmArgs = new ArrayList<>();
     private String classPath;
     private final List<String> mainAndArgs = new ArrayList<>();
     private String readyLine = "ready";
     private final List<String> launcherPrefix = new ArrayList<>();
 
-    private Builder(java.nio.file.Path java) {
+    private Builder(Path java) {
       this.java = java;
       jvmArgs.add("-Djlive.runtimeDir=" + Artifacts.runtimeDir());
       jvmArgs.add("-Xmx256m");

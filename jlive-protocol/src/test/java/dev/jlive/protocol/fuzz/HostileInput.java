@@ -4,6 +4,7 @@ import dev.jlive.protocol.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -121,7 +122,7 @@ public final class HostileInput {
     if (chance(40)) {
       String name = pick(known);
       body.put(switch (random.nextInt(3)) {
-        case 0 -> name.toLowerCase(java.util.Locale.ROOT);
+        case 0 -> name.toLowerCase(Locale.ROOT);
         case 1 -> name + "s";
         default -> text();
       }, value(1));

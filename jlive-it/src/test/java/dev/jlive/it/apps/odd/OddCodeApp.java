@@ -3,6 +3,7 @@ package dev.jlive.it.apps.odd;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.util.BitSet;
 import java.util.function.IntFunction;
@@ -73,7 +74,7 @@ public final class OddCodeApp {
       Class<?> type = Class.forName(className);
       for (Method method : type.getMethods()) {
         if (method.getName().equals(methodName)) {
-          return method.invoke(method.getParameterCount() == 1 && java.lang.reflect.Modifier.isStatic(method.getModifiers())
+          return method.invoke(method.getParameterCount() == 1 && Modifier.isStatic(method.getModifiers())
               ? null : type.getConstructor().newInstance(), argument);
         }
       }
