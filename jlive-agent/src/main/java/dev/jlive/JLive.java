@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  *
  * <p>An agent needs an {@code Instrumentation}, which the JVM hands only to agents: jlive loads
- * itself through a short-lived helper process that attaches to this JVM (this needs the
- * {@code jdk.attach} module, present in every JDK). Starting twice is harmless.
+ * itself through a short-lived helper process that attaches to this JVM (this needs the {@code
+ * jdk.attach} module, present in every JDK). Starting twice is harmless.
  */
 public final class JLive {
   private static final String BRIDGE_CLASS = "dev.jlive.bridge.JLiveBridge";
@@ -40,7 +40,8 @@ public final class JLive {
       return;
     }
     File jar = ownJar();
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     List<String> command = new ArrayList<>();
     command.add(java);
     command.add("-cp");
@@ -55,13 +56,17 @@ public final class JLive {
       byte[] output = helper.getInputStream().readAllBytes();
       if (!helper.waitFor(ATTACH_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         helper.destroyForcibly();
-        throw new IllegalStateException("jlive: the attach helper did not finish within " + ATTACH_TIMEOUT_SECONDS + " s");
+        throw new IllegalStateException(
+            "jlive: the attach helper did not finish within " + ATTACH_TIMEOUT_SECONDS + " s");
       }
       if (helper.exitValue() != 0) {
-        throw new IllegalStateException("jlive: could not load the agent: " + new String(output, StandardCharsets.UTF_8).trim());
+        throw new IllegalStateException(
+            "jlive: could not load the agent: "
+                + new String(output, StandardCharsets.UTF_8).trim());
       }
     } catch (IOException e) {
-      throw new IllegalStateException("jlive: could not run " + java + " to load the agent: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "jlive: could not run " + java + " to load the agent: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("jlive: interrupted while loading the agent", e);
@@ -99,7 +104,8 @@ public final class JLive {
     try {
       File file = new File(JLive.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (!file.isFile()) {
-        throw new IllegalStateException("jlive: JLive must be loaded from jlive-agent.jar, not from " + file);
+        throw new IllegalStateException(
+            "jlive: JLive must be loaded from jlive-agent.jar, not from " + file);
       }
       return file;
     } catch (URISyntaxException | SecurityException | NullPointerException e) {

@@ -8,9 +8,9 @@ import dev.jlive.agent.log.FileLogger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.safepoint.Gates;
-import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.server.ControlEndpoint;
 import dev.jlive.agent.server.Token;
+import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.Discovery;
 import dev.jlive.protocol.Version;
@@ -48,12 +48,15 @@ public final class Agent {
   private volatile FleetLink fleet;
   private volatile ChildJvms childJvms;
 
-  Agent(Instrumentation instrumentation, AgentOptions options, String mode, Path agentJar) throws IOException {
+  Agent(Instrumentation instrumentation, AgentOptions options, String mode, Path agentJar)
+      throws IOException {
     this.instrumentation = instrumentation;
     this.options = options;
     this.mode = mode;
     this.agentJar = agentJar;
-    this.log = FileLogger.open("jlive", options.runtimeDir().resolve(pid + ".log"), System.Logger.Level.INFO);
+    this.log =
+        FileLogger.open(
+            "jlive", options.runtimeDir().resolve(pid + ".log"), System.Logger.Level.INFO);
     this.ledger = new ChangeLedger(log);
     this.pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
@@ -67,17 +70,34 @@ public final class Agent {
     String token = Token.load(options.tokenFile());
     pipeline.start();
     ProbeExpressions.initialise(instrumentation);
-    // The bridge's dispatcher is the agent's: it is cleared only by JLiveBridge.release at the end of stop().
+    // The bridge's dispatcher is the agent's: it is cleared only by JLiveBridge.release at the end
+    // of stop().
     JLiveBridge.dispatchTo(bridge);
     probes.start();
     patches.start();
-    AgentContext context = new AgentContext(instrumentation, log, mode, startedAt, ledger, probes, patches, this::stopLater,
-        options.fleet() == null ? null : () -> fleet == null ? null : fleet.status());
+    AgentContext context =
+        new AgentContext(
+            instrumentation,
+            log,
+            mode,
+            startedAt,
+            ledger,
+            probes,
+            patches,
+            this::stopLater,
+            options.fleet() == null ? null : () -> fleet == null ? null : fleet.status());
     // Made before anything starts, so that a bad token file stops the start like any bad option.
     FleetLink link = options.fleet() == null ? null : new FleetLink(options.fleet(), context);
     endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);
-    Discovery discovery = new Discovery(pid, endpoint.host(), endpoint.port(), token, Version.current(), startedAt.toEpochMilli(),
-        Discovery.processStartMillis(pid));
+    Discovery discovery =
+        new Discovery(
+            pid,
+            endpoint.host(),
+            endpoint.port(),
+            token,
+            Version.current(),
+            startedAt.toEpochMilli(),
+            Discovery.processStartMillis(pid));
     discoveryFile = discovery.writeTo(options.runtimeDir());
     shutdownHook = new Thread(this::atJvmExit, "jlive-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -88,13 +108,34 @@ public final class Agent {
       fleet = link;
       link.start();
     }
-    log.log(System.Logger.Level.INFO, "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
-        Version.current(), mode, endpoint.host(), Integer.toString(endpoint.port()), discoveryFile);
+    log.log(
+        System.Logger.Level.INFO,
+        "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
+        Version.current(),
+        mode,
+        endpoint.host(),
+        Integer.toString(endpoint.port()),
+        discoveryFile);
     if (!options.quiet()) {
       // The one line the agent ever writes to the application's output.
-      System.err.println("jlive agent " + Version.current() + " listening on " + endpoint.host() + ":" + endpoint.port()
-          + " (pid " + pid + ", " + mode + ")"
-          + (options.fleet() == null ? "" : ", controller " + options.fleet().controller() + " service " + options.fleet().service()));
+      System.err.println(
+          "jlive agent "
+              + Version.current()
+              + " listening on "
+              + endpoint.host()
+              + ":"
+              + endpoint.port()
+              + " (pid "
+              + pid
+              + ", "
+              + mode
+              + ")"
+              + (options.fleet() == null
+                  ? ""
+                  : ", controller "
+                      + options.fleet().controller()
+                      + " service "
+                      + options.fleet().service()));
     }
   }
 
@@ -153,14 +194,19 @@ public final class Agent {
     closeOwnClassLoader();
   }
 
-  /** Stops from a thread of its own, so that a request can ask for a stop and still get its answer. */
+  /**
+   * Stops from a thread of its own, so that a request can ask for a stop and still get its answer.
+   */
   private void stopLater() {
     Thread stopper = new Thread(this::stop, "jlive-stop");
     stopper.setDaemon(true);
     stopper.start();
   }
 
-  /** The JVM exits: the discovery file goes, and the controller learns at once that this process went. */
+  /**
+   * The JVM exits: the discovery file goes, and the controller learns at once that this process
+   * went.
+   */
   private void atJvmExit() {
     deleteDiscoveryFile();
     FleetLink link = fleet;
@@ -193,6 +239,8 @@ public final class Agent {
   @Override
   public String toString() {
     ControlEndpoint running = endpoint;
-    return "jlive agent " + Version.current() + (running == null ? "" : " on " + running.host() + ":" + running.port());
+    return "jlive agent "
+        + Version.current()
+        + (running == null ? "" : " on " + running.host() + ":" + running.port());
   }
 }

@@ -16,18 +16,34 @@ import java.util.function.Supplier;
  * What request handlers (and the fleet link) may use of the running agent.
  *
  * @param requestStop stops the agent after the current answer has been sent
- * @param controller the controller link's state for {@code GET /v1/info}; null when the agent runs alone
+ * @param controller the controller link's state for {@code GET /v1/info}; null when the agent runs
+ *     alone
  */
-public record AgentContext(Instrumentation instrumentation, System.Logger log, String mode, Instant startedAt,
-    ChangeLedger ledger, ProbeEngine probes, PatchEngine patches, Runnable requestStop,
+public record AgentContext(
+    Instrumentation instrumentation,
+    System.Logger log,
+    String mode,
+    Instant startedAt,
+    ChangeLedger ledger,
+    ProbeEngine probes,
+    PatchEngine patches,
+    Runnable requestStop,
     Supplier<Map<String, Object>> controller) {
 
-  /** Takes back any change: the ledger knows whether it is a probe (removed) or a patch (reverted at its safe point). */
+  /**
+   * Takes back any change: the ledger knows whether it is a probe (removed) or a patch (reverted at
+   * its safe point).
+   */
   public Map<String, Object> revert(String id, String why) {
     LedgerEntry entry = ledger.find(id);
     if (entry == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "no change " + id, "`jlive changes` lists the changes and their ids");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "no change " + id,
+          "`jlive changes` lists the changes and their ids");
     }
-    return entry.kind() == ChangeKind.PATCH ? patches.revert(id, why, false).toJson() : probes.remove(id, why).toJson();
+    return entry.kind() == ChangeKind.PATCH
+        ? patches.revert(id, why, false).toJson()
+        : probes.remove(id, why).toJson();
   }
 }

@@ -15,7 +15,8 @@ public final class AgentRuntime {
    *
    * @param mode how the agent came in: {@code javaagent}, {@code attach} or {@code library}
    */
-  public static void start(Instrumentation instrumentation, String options, String mode, String agentJar) {
+  public static void start(
+      Instrumentation instrumentation, String options, String mode, String agentJar) {
     Path runtimeDir = RuntimeDirectory.resolve();
     try {
       AgentOptions parsed = AgentOptions.parse(options);
@@ -32,7 +33,12 @@ public final class AgentRuntime {
     }
   }
 
-  private static void start(Instrumentation instrumentation, AgentOptions parsed, String mode, Path agentJar, Path runtimeDir)
+  private static void start(
+      Instrumentation instrumentation,
+      AgentOptions parsed,
+      String mode,
+      Path agentJar,
+      Path runtimeDir)
       throws Exception {
     BootBridge.ensureInstalled(instrumentation, agentJar, runtimeDir);
     Agent agent = new Agent(instrumentation, parsed, mode, agentJar);

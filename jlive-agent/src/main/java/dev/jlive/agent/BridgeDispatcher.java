@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
- * The bridge's one dispatcher, owned by the {@link Agent}: probe calls go to the probe engine,
- * gate calls to the safe-point gates, {@code ProcessBuilder} commands to the child-JVM rewriter.
- * The agent installs it before any engine starts and clears it only after every engine stopped,
- * so the gates keep counting callers while the patches are reverted at their safe points.
+ * The bridge's one dispatcher, owned by the {@link Agent}: probe calls go to the probe engine, gate
+ * calls to the safe-point gates, {@code ProcessBuilder} commands to the child-JVM rewriter. The
+ * agent installs it before any engine starts and clears it only after every engine stopped, so the
+ * gates keep counting callers while the patches are reverted at their safe points.
  */
 final class BridgeDispatcher extends JLiveBridge.Dispatcher {
   private final ProbeDispatcher probes;
   private final Gates gates;
+
   /** Null when this JVM is not linked to a controller. */
   private volatile UnaryOperator<List<String>> childCommands;
 
@@ -53,7 +54,8 @@ final class BridgeDispatcher extends JLiveBridge.Dispatcher {
   }
 
   @Override
-  public void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
+  public void exit(
+      int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
     probes.exit(probe, token, self, args, returned, thrown);
   }
 

@@ -1,14 +1,14 @@
 package dev.jlive.agent;
 
+import dev.jlive.protocol.FileTrust;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.UntrustedFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.jlive.protocol.FileTrust;
-import dev.jlive.protocol.JLiveException;
-import dev.jlive.protocol.UntrustedFileException;
 
 /**
  * Why the agent did not start, left as {@code <runtime dir>/<pid>.error} for the attaching tool,
@@ -31,10 +31,14 @@ final class StartFailure {
     try {
       // Never into a folder another user could have made, nor through a link planted there.
       FileTrust.checkDirectory(runtimeDir, FileTrust.currentUser());
-      FileTrust.writeAtomically(fileFor(runtimeDir),
-          (describe(failure) + System.lineSeparator() + System.lineSeparator() + trace).getBytes(StandardCharsets.UTF_8), "rw-------");
+      FileTrust.writeAtomically(
+          fileFor(runtimeDir),
+          (describe(failure) + System.lineSeparator() + System.lineSeparator() + trace)
+              .getBytes(StandardCharsets.UTF_8),
+          "rw-------");
     } catch (IOException | RuntimeException e) {
-      // The runtime directory is unusable or untrusted; the attaching tool says so from its own checks.
+      // The runtime directory is unusable or untrusted; the attaching tool says so from its own
+      // checks.
     }
   }
 

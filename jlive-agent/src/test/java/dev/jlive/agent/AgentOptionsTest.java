@@ -40,9 +40,14 @@ class AgentOptionsTest {
 
   @Test
   void readsEveryKey() {
-    AgentOptions options = AgentOptions.parse(" host = 0.0.0.0 , port=65535,runtimeDir=/run/jlive,tokenFile=/etc/jlive/token,quiet=false");
+    AgentOptions options =
+        AgentOptions.parse(
+            " host = 0.0.0.0 , port=65535,runtimeDir=/run/jlive,tokenFile=/etc/jlive/token,quiet=false");
 
-    assertThat(options).isEqualTo(new AgentOptions("0.0.0.0", 65535, Paths.get("/run/jlive"), Paths.get("/etc/jlive/token"), false));
+    assertThat(options)
+        .isEqualTo(
+            new AgentOptions(
+                "0.0.0.0", 65535, Paths.get("/run/jlive"), Paths.get("/etc/jlive/token"), false));
   }
 
   @Test
@@ -52,17 +57,22 @@ class AgentOptionsTest {
 
   @Test
   void anUnknownKeyIsRejectedNamingItAndTheKnownKeys() {
-    JLiveException e = catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("port=7000,verbose=true"));
+    JLiveException e =
+        catchThrowableOfType(
+            JLiveException.class, () -> AgentOptions.parse("port=7000,verbose=true"));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
-    assertThat(e.hint()).endsWith("known keys: controller, controllerTokenFile, host, labels, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
+    assertThat(e.hint())
+        .endsWith(
+            "known keys: controller, controllerTokenFile, host, labels, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
   }
 
   @Test
   void keysAreCaseSensitive() {
-    JLiveException e = catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("Port=7000"));
+    JLiveException e =
+        catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("Port=7000"));
 
     assertThat(e).isNotNull();
     assertThat(e.getMessage()).contains("'Port'");
@@ -71,31 +81,45 @@ class AgentOptionsTest {
   @ParameterizedTest
   @ValueSource(strings = {"-1", "65536", "99999999999", "abc", "", "70 00", "0x10"})
   void aPortOutOfRangeOrNotANumberIsRejected(String port) {
-    JLiveException e = catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("port=" + port));
+    JLiveException e =
+        catchThrowableOfType(JLiveException.class, () -> AgentOptions.parse("port=" + port));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
-    assertThat(e.getMessage()).isEqualTo("agent option port=" + port.trim() + " is not a port number");
+    assertThat(e.getMessage())
+        .isEqualTo("agent option port=" + port.trim() + " is not a port number");
     assertThat(e.hint()).contains("65535").contains("0");
   }
 
   @Test
   void aControllerLinksTheAgentAndGivesChildJvmsItsOptions() {
-    AgentOptions options = AgentOptions.parse("controller=http://ctl:7070,service=shop,labels=zone=a;tier=web,"
-        + "controllerTokenFile=/etc/ctl,port=7000,tokenFile=/etc/local,runtimeDir=/run/jlive,quiet", Map.of());
+    AgentOptions options =
+        AgentOptions.parse(
+            "controller=http://ctl:7070,service=shop,labels=zone=a;tier=web,"
+                + "controllerTokenFile=/etc/ctl,port=7000,tokenFile=/etc/local,runtimeDir=/run/jlive,quiet",
+            Map.of());
 
     assertThat(options.port()).isEqualTo(7000);
     assertThat(options.fleet().service()).isEqualTo("shop");
     assertThat(options.fleet().labels()).containsEntry("tier", "web");
     // The child picks its own endpoint: no port, host or token file of this one.
-    assertThat(options.childOptions()).isEqualTo(
-        "controller=http://ctl:7070,service=shop,labels=tier=web;zone=a,controllerTokenFile=/etc/ctl,runtimeDir=/run/jlive,quiet");
+    assertThat(options.childOptions())
+        .isEqualTo(
+            "controller=http://ctl:7070,service=shop,labels=tier=web;zone=a,controllerTokenFile=/etc/ctl,runtimeDir=/run/jlive,quiet");
   }
 
   @Test
   void theControllerMayComeFromTheEnvironment() {
-    AgentOptions options = AgentOptions.parse("port=7000", Map.of("JLIVE_CONTROLLER", "http://ctl", "JLIVE_SERVICE", "shop",
-        "JLIVE_CONTROLLER_TOKEN", "t"));
+    AgentOptions options =
+        AgentOptions.parse(
+            "port=7000",
+            Map.of(
+                "JLIVE_CONTROLLER",
+                "http://ctl",
+                "JLIVE_SERVICE",
+                "shop",
+                "JLIVE_CONTROLLER_TOKEN",
+                "t"));
     assertThat(options.fleet().controller()).hasToString("http://ctl");
     assertThat(options.childOptions()).isEqualTo("controller=http://ctl,service=shop,quiet");
 
@@ -108,9 +132,16 @@ class AgentOptionsTest {
     assertThat(AgentOptions.parse("", Map.of()).probeLimits()).isEqualTo(ProbeLimits.DEFAULT);
     assertThat(AgentOptions.parse("maxProbes=3,maxProbesPerMethod=2", Map.of()).probeLimits())
         .isEqualTo(new ProbeLimits(3, 2));
-    assertThat(catchThrowableOfType(JLiveException.class,
-        () -> AgentOptions.parse("maxProbes=lots", Map.of())).getMessage()).isEqualTo("agent option maxProbes=lots is not a whole number");
-    assertThat(catchThrowableOfType(JLiveException.class,
-        () -> AgentOptions.parse("maxProbesPerMethod=0", Map.of())).getMessage()).contains("must be at least 1");
+    assertThat(
+            catchThrowableOfType(
+                    JLiveException.class, () -> AgentOptions.parse("maxProbes=lots", Map.of()))
+                .getMessage())
+        .isEqualTo("agent option maxProbes=lots is not a whole number");
+    assertThat(
+            catchThrowableOfType(
+                    JLiveException.class,
+                    () -> AgentOptions.parse("maxProbesPerMethod=0", Map.of()))
+                .getMessage())
+        .contains("must be at least 1");
   }
 }

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Tests {@link FileLogger} through its public API (it lives in {@code dev.jlive.agent.log}). */
 class FileLoggerTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private List<String> lines(Path file) throws IOException {
     return Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -33,8 +32,11 @@ class FileLoggerTest {
       log.log(Level.INFO, "attached to {0} with {1} classes", "pid-42", "17");
     }
 
-    assertThat(lines(file)).singleElement().asString()
-        .contains(" INFO [" + Thread.currentThread().getName() + "] attached to pid-42 with 17 classes")
+    assertThat(lines(file))
+        .singleElement()
+        .asString()
+        .contains(
+            " INFO [" + Thread.currentThread().getName() + "] attached to pid-42 with 17 classes")
         .endsWith("attached to pid-42 with 17 classes");
   }
 
@@ -75,7 +77,9 @@ class FileLoggerTest {
     }
 
     String text = Files.readString(file, StandardCharsets.UTF_8);
-    assertThat(text).contains(" ERROR [").contains("] request failed" + System.lineSeparator())
+    assertThat(text)
+        .contains(" ERROR [")
+        .contains("] request failed" + System.lineSeparator())
         .contains("java.lang.IllegalStateException: boom")
         .contains("at " + FileLoggerTest.class.getName());
   }
@@ -90,9 +94,11 @@ class FileLoggerTest {
       log.log(Level.INFO, "second");
     }
 
-    assertThat(lines(file)).hasSize(2).satisfiesExactly(
-        first -> assertThat(first).endsWith("] first"),
-        second -> assertThat(second).endsWith("] second"));
+    assertThat(lines(file))
+        .hasSize(2)
+        .satisfiesExactly(
+            first -> assertThat(first).endsWith("] first"),
+            second -> assertThat(second).endsWith("] second"));
   }
 
   @Test
@@ -101,25 +107,29 @@ class FileLoggerTest {
     Path notAFolder = Files.writeString(temp.resolve("plain-file"), "x");
     Path file = notAFolder.resolve("agent.log");
 
-    assertThatCode(() -> {
-      try (FileLogger log = FileLogger.open("jlive", file, Level.INFO)) {
-        assertThat(log.getName()).isEqualTo("jlive");
-        assertThat(log.isLoggable(Level.ERROR)).isFalse();
-        log.log(Level.ERROR, "dropped {0}", "x");
-        log.log(Level.ERROR, "dropped", new RuntimeException());
-        log.log(Level.ERROR, () -> "dropped");
-      }
-    }).doesNotThrowAnyException();
+    assertThatCode(
+            () -> {
+              try (FileLogger log = FileLogger.open("jlive", file, Level.INFO)) {
+                assertThat(log.getName()).isEqualTo("jlive");
+                assertThat(log.isLoggable(Level.ERROR)).isFalse();
+                log.log(Level.ERROR, "dropped {0}", "x");
+                log.log(Level.ERROR, "dropped", new RuntimeException());
+                log.log(Level.ERROR, () -> "dropped");
+              }
+            })
+        .doesNotThrowAnyException();
     assertThat(notAFolder).isRegularFile().hasContent("x");
   }
 
   @Test
   void aFolderAsTheLogFileDropsMessagesWithoutFailing() {
-    assertThatCode(() -> {
-      try (FileLogger log = FileLogger.open("jlive", temp, Level.INFO)) {
-        log.log(Level.ERROR, "dropped");
-      }
-    }).doesNotThrowAnyException();
+    assertThatCode(
+            () -> {
+              try (FileLogger log = FileLogger.open("jlive", temp, Level.INFO)) {
+                log.log(Level.ERROR, "dropped");
+              }
+            })
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -141,7 +151,8 @@ class FileLoggerTest {
       log.log(Level.INFO, "hello");
     }
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -149,7 +160,8 @@ class FileLoggerTest {
     Path victim = Files.writeString(temp.resolve("victim"), "untouched\n");
     Path file = Files.createSymbolicLink(temp.resolve("agent.log"), victim);
 
-    assertThatThrownBy(() -> FileLogger.open("jlive", file, Level.INFO).log(Level.ERROR, "appended"))
+    assertThatThrownBy(
+            () -> FileLogger.open("jlive", file, Level.INFO).log(Level.ERROR, "appended"))
         .isInstanceOf(UntrustedFileException.class)
         .hasMessageContaining(file + " is a symbolic link (to " + victim + ")");
     assertThat(victim).hasContent("untouched");

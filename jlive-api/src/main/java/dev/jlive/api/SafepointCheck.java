@@ -1,8 +1,8 @@
 package dev.jlive.api;
 
 /**
- * Tells jlive when a patch may go in, beyond "no thread runs a changed method": for example, that
- * a lock is free or a batch has finished. Implement it in the application (with a public no-argument
+ * Tells jlive when a patch may go in, beyond "no thread runs a changed method": for example, that a
+ * lock is free or a batch has finished. Implement it in the application (with a public no-argument
  * constructor) and name the class with {@code jlive patch --check-class}.
  *
  * <p>jlive calls {@link #isSafe()} while the changed methods are quiescent and callers wait at the

@@ -13,8 +13,8 @@ import javax.tools.ToolProvider;
 
 /**
  * javac's own metaspace cost, with no jlive and no retransformation: compiles one source file
- * in-process again and again, as a patch from source does in the target, and prints metaspace
- * used after two full GCs every few compiles (BENCHMARKS.md section 9).
+ * in-process again and again, as a patch from source does in the target, and prints metaspace used
+ * after two full GCs every few compiles (BENCHMARKS.md section 9).
  *
  * <pre>
  * java -cp jlive-bench.jar dev.jlive.bench.CompileLoop SOURCE CLASSPATH ROUNDS REPORT_EVERY
@@ -25,7 +25,8 @@ public final class CompileLoop {
 
   public static void main(String[] args) throws Exception {
     if (args.length != 4) {
-      System.err.println("usage: java -cp jlive-bench.jar dev.jlive.bench.CompileLoop SOURCE CLASSPATH ROUNDS REPORT_EVERY");
+      System.err.println(
+          "usage: java -cp jlive-bench.jar dev.jlive.bench.CompileLoop SOURCE CLASSPATH ROUNDS REPORT_EVERY");
       System.exit(2);
     }
     Path source = Paths.get(args[0]);
@@ -37,8 +38,16 @@ public final class CompileLoop {
     report(0);
     for (int round = 1; round <= rounds; round++) {
       try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
-        boolean compiled = javac.getTask(null, files, null, List.of("-cp", classpath, "-d", out.toString(), "-proc:none", "-g"), null,
-            files.getJavaFileObjects(source)).call();
+        boolean compiled =
+            javac
+                .getTask(
+                    null,
+                    files,
+                    null,
+                    List.of("-cp", classpath, "-d", out.toString(), "-proc:none", "-g"),
+                    null,
+                    files.getJavaFileObjects(source))
+                .call();
         if (!compiled) {
           throw new IllegalStateException("javac failed on " + source);
         }

@@ -10,14 +10,15 @@ import java.util.regex.Pattern;
 
 /**
  * The few requests of the demo shop the patch benchmarks make: a cart with ten units of one
- * product, whose total shows which {@code Pricing#discountedPrice} runs (bug 1 of
- * {@code jlive-demo/BUGS.md}: 19990 with the bug, 17991 fixed). Keep-alive connections
- * ({@link HttpURLConnection} reuses them when the body is read to the end), so a poll is one
- * request on an open connection.
+ * product, whose total shows which {@code Pricing#discountedPrice} runs (bug 1 of {@code
+ * jlive-demo/BUGS.md}: 19990 with the bug, 17991 fixed). Keep-alive connections ({@link
+ * HttpURLConnection} reuses them when the body is read to the end), so a poll is one request on an
+ * open connection.
  */
 public final class DemoClient {
   /** Ten units of p2 at 1999: the quantity at which the bug shows. */
   static final String PRODUCT = "p2";
+
   static final int QUANTITY = 10;
   static final long BUGGY_TOTAL = 19990;
   static final long FIXED_TOTAL = 17991;
@@ -43,7 +44,9 @@ public final class DemoClient {
     return cart;
   }
 
-  /** {@code GET /carts/{id}}: the cart's total in cents, which runs {@code Pricing#discountedPrice}. */
+  /**
+   * {@code GET /carts/{id}}: the cart's total in cents, which runs {@code Pricing#discountedPrice}.
+   */
   public long total(String cart) throws IOException {
     String body = request("GET", "/carts/" + cart);
     Matcher total = TOTAL.matcher(body);
@@ -54,7 +57,8 @@ public final class DemoClient {
   }
 
   private String request(String method, String path) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+    HttpURLConnection connection =
+        (HttpURLConnection) URI.create(base + path).toURL().openConnection();
     connection.setRequestMethod(method);
     connection.setConnectTimeout(TIMEOUT_MILLIS);
     connection.setReadTimeout(TIMEOUT_MILLIS);

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code --key value} options of the drivers, with the built jars found beside this one by default. */
+/**
+ * {@code --key value} options of the drivers, with the built jars found beside this one by default.
+ */
 public final class DriverOptions {
   private final Map<String, String> values = new HashMap<>();
 
@@ -24,8 +26,11 @@ public final class DriverOptions {
       }
       String key = arg.startsWith("--") ? arg.substring(2) : null;
       if (key == null || !keys.contains(key) || i + 1 >= args.length) {
-        throw new IllegalArgumentException((key != null && keys.contains(key) ? "missing value for " : "unknown option ")
-            + arg + "\n" + usage);
+        throw new IllegalArgumentException(
+            (key != null && keys.contains(key) ? "missing value for " : "unknown option ")
+                + arg
+                + "\n"
+                + usage);
       }
       options.values.put(key, args[++i]);
     }
@@ -41,7 +46,8 @@ public final class DriverOptions {
       }
       return parsed;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--" + key + " must be a positive whole number, not '" + value + "'");
+      throw new IllegalArgumentException(
+          "--" + key + " must be a positive whole number, not '" + value + "'");
     }
   }
 
@@ -54,9 +60,16 @@ public final class DriverOptions {
    * project root two folders above this jar ({@code jlive-bench/target/jlive-bench.jar}).
    */
   public Path jar(String key, String module, String jar) {
-    Path path = values.containsKey(key) ? Paths.get(values.get(key)) : projectRoot().resolve(module).resolve("target").resolve(jar);
+    Path path =
+        values.containsKey(key)
+            ? Paths.get(values.get(key))
+            : projectRoot().resolve(module).resolve("target").resolve(jar);
     if (!Files.isRegularFile(path)) {
-      throw new IllegalArgumentException(path + " does not exist; build it (mvn -B -q install -DskipTests) or pass --" + key + " PATH");
+      throw new IllegalArgumentException(
+          path
+              + " does not exist; build it (mvn -B -q install -DskipTests) or pass --"
+              + key
+              + " PATH");
     }
     return path.toAbsolutePath();
   }
@@ -66,7 +79,8 @@ public final class DriverOptions {
    * root found as for {@link #jar}.
    */
   public Path file(String key, String relative) {
-    Path path = values.containsKey(key) ? Paths.get(values.get(key)) : projectRoot().resolve(relative);
+    Path path =
+        values.containsKey(key) ? Paths.get(values.get(key)) : projectRoot().resolve(relative);
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(path + " does not exist; pass --" + key + " PATH");
     }
@@ -76,9 +90,12 @@ public final class DriverOptions {
   /** The jar (or classes folder) this driver runs from. */
   public static Path benchJar() {
     try {
-      return Paths.get(DriverOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath();
+      return Paths.get(
+              DriverOptions.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toAbsolutePath();
     } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot tell where jlive-bench runs from: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot tell where jlive-bench runs from: " + e.getMessage(), e);
     }
   }
 

@@ -44,19 +44,22 @@ public final class ForkedJvm implements AutoCloseable {
    *
    * @param stderr where the process's standard error goes (appended)
    */
-  public static ForkedJvm start(String name, List<String> arguments, Path stderr) throws IOException {
+  public static ForkedJvm start(String name, List<String> arguments, Path stderr)
+      throws IOException {
     return start(name, arguments, stderr, Map.of());
   }
 
   /** As {@link #start(String, List, Path)}, with {@code environment} added to this process's. */
-  public static ForkedJvm start(String name, List<String> arguments, Path stderr, Map<String, String> environment)
+  public static ForkedJvm start(
+      String name, List<String> arguments, Path stderr, Map<String, String> environment)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(javaExecutable());
     command.addAll(arguments);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.PIPE)
-        .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile()));
     builder.environment().putAll(environment);
     return new ForkedJvm(name, builder.start(), stderr);
   }
@@ -72,13 +75,18 @@ public final class ForkedJvm implements AutoCloseable {
   /**
    * Waits for a line of standard output that matches {@code pattern} and returns its match.
    *
-   * @throws IOException when the process ends or the time runs out first; the message has what it printed
+   * @throws IOException when the process ends or the time runs out first; the message has what it
+   *     printed
    */
-  public Matcher awaitLine(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
+  public Matcher awaitLine(Pattern pattern, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       long left = deadline - System.nanoTime();
-      String line = left > 0 ? lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS) : null;
+      String line =
+          left > 0
+              ? lines.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)), TimeUnit.NANOSECONDS)
+              : null;
       if (line != null) {
         Matcher matcher = pattern.matcher(line);
         if (matcher.find()) {
@@ -87,9 +95,20 @@ public final class ForkedJvm implements AutoCloseable {
         continue;
       }
       if (left <= 0 || (!process.isAlive() && lines.isEmpty())) {
-        throw new IOException(name + " (pid " + process.pid() + ") printed no line matching /" + pattern + "/ "
-            + (process.isAlive() ? "within " + timeout.toSeconds() + " s" : "before it exited with " + process.exitValue())
-            + "; its output: " + output() + "; its stderr is in " + stderr);
+        throw new IOException(
+            name
+                + " (pid "
+                + process.pid()
+                + ") printed no line matching /"
+                + pattern
+                + "/ "
+                + (process.isAlive()
+                    ? "within " + timeout.toSeconds() + " s"
+                    : "before it exited with " + process.exitValue())
+                + "; its output: "
+                + output()
+                + "; its stderr is in "
+                + stderr);
       }
     }
   }
@@ -97,7 +116,8 @@ public final class ForkedJvm implements AutoCloseable {
   /** Waits for the process to end by itself. */
   public int awaitExit(Duration timeout) throws IOException, InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new IOException(name + " (pid " + process.pid() + ") did not end within " + timeout.toSeconds() + " s");
+      throw new IOException(
+          name + " (pid " + process.pid() + ") did not end within " + timeout.toSeconds() + " s");
     }
     return process.exitValue();
   }
@@ -108,7 +128,9 @@ public final class ForkedJvm implements AutoCloseable {
   }
 
   private void pump() {
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = reader.readLine()) != null; ) {
         synchronized (this) {
           seen.add(line);

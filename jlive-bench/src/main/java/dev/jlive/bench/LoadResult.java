@@ -5,10 +5,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The summary of one run of the demo's load driver, read from its {@code load done} line:
- * {@code load done elapsed=<s> requests=<n> rps=<x> errors=<n> p50_ms=<x> p99_ms=<x> rejected=<n>}.
+ * The summary of one run of the demo's load driver, read from its {@code load done} line: {@code
+ * load done elapsed=<s> requests=<n> rps=<x> errors=<n> p50_ms=<x> p99_ms=<x> rejected=<n>}.
  */
-record LoadResult(double elapsedSeconds, long requests, double rps, long errors, long rejected, double p50Millis, double p99Millis) {
+record LoadResult(
+    double elapsedSeconds,
+    long requests,
+    double rps,
+    long errors,
+    long rejected,
+    double p50Millis,
+    double p99Millis) {
   static final String DONE = "load done ";
 
   static LoadResult parse(String line) {
@@ -23,11 +30,17 @@ record LoadResult(double elapsedSeconds, long requests, double rps, long errors,
       }
     }
     try {
-      return new LoadResult(Double.parseDouble(fields.get("elapsed")), Long.parseLong(fields.get("requests")),
-          Double.parseDouble(fields.get("rps")), Long.parseLong(fields.get("errors")), Long.parseLong(fields.get("rejected")),
-          Double.parseDouble(fields.get("p50_ms")), Double.parseDouble(fields.get("p99_ms")));
+      return new LoadResult(
+          Double.parseDouble(fields.get("elapsed")),
+          Long.parseLong(fields.get("requests")),
+          Double.parseDouble(fields.get("rps")),
+          Long.parseLong(fields.get("errors")),
+          Long.parseLong(fields.get("rejected")),
+          Double.parseDouble(fields.get("p50_ms")),
+          Double.parseDouble(fields.get("p99_ms")));
     } catch (NullPointerException | NumberFormatException e) {
-      throw new IllegalArgumentException("the load driver's summary line changed format: " + line, e);
+      throw new IllegalArgumentException(
+          "the load driver's summary line changed format: " + line, e);
     }
   }
 
@@ -38,6 +51,7 @@ record LoadResult(double elapsedSeconds, long requests, double rps, long errors,
         return parse(output.get(i));
       }
     }
-    throw new IllegalArgumentException("the load driver printed no 'load done' line; its output: " + output);
+    throw new IllegalArgumentException(
+        "the load driver printed no 'load done' line; its output: " + output);
   }
 }

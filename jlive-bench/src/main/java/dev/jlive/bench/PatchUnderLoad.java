@@ -19,20 +19,21 @@ import java.util.regex.Pattern;
  * What patching at a quiescent safe point costs a service under load: the demo shop runs with the
  * agent loaded, and the demo's own load driver (another JVM, fixed threads, no rate limit) drives
  * it in alternating phases: without any patch, and with the fix of {@code Pricing#discountedPrice}
- * (called on most requests: every cart view, item added and checkout quotes the cart through
- * {@code Quoter#quote}) applied at the quiescent safe point and reverted again, one cycle every
- * {@code --interval-ms} (apply, half an interval later revert). Alternating spreads the drift of a
- * shared machine over both kinds of phase.
+ * (called on most requests: every cart view, item added and checkout quotes the cart through {@code
+ * Quoter#quote}) applied at the quiescent safe point and reverted again, one cycle every {@code
+ * --interval-ms} (apply, half an interval later revert). Alternating spreads the drift of a shared
+ * machine over both kinds of phase.
  *
- * <p>Each patch phase reports how many patches went in, the agent's own report of each
- * ({@code attempts}, {@code gateClosedMaxMillis}: the longest the gate was closed, so the most any
- * caller waited at it) and the endpoint's answer time; after every apply and revert one request
- * checks that the shop computes what it should (17991 fixed, 19990 with the bug) for a cart of its
- * own. The load driver's p50 and p99 over the phase, and the demo JVM's CPU per request, compare
- * the phases.
+ * <p>Each patch phase reports how many patches went in, the agent's own report of each ({@code
+ * attempts}, {@code gateClosedMaxMillis}: the longest the gate was closed, so the most any caller
+ * waited at it) and the endpoint's answer time; after every apply and revert one request checks
+ * that the shop computes what it should (17991 fixed, 19990 with the bug) for a cart of its own.
+ * The load driver's p50 and p99 over the phase, and the demo JVM's CPU per request, compare the
+ * phases.
  */
 public final class PatchUnderLoad {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -cp jlive-bench.jar dev.jlive.bench.PatchUnderLoad [options]
         --agent JAR        jlive-agent.jar (default: ../../jlive-agent/target/jlive-agent.jar from this jar)
         --demo JAR         jlive-demo.jar (default: ../../jlive-demo/target/jlive-demo.jar from this jar)
@@ -57,7 +58,8 @@ public final class PatchUnderLoad {
   private String cart;
   private int port;
 
-  private PatchUnderLoad(Path demo, Path logs, int threads, long intervalMillis, Map<String, Object> patchBody) {
+  private PatchUnderLoad(
+      Path demo, Path logs, int threads, long intervalMillis, Map<String, Object> patchBody) {
     this.demo = demo;
     this.logs = logs;
     this.threads = threads;
@@ -70,15 +72,26 @@ public final class PatchUnderLoad {
     final List<Double> applyMillis = Collections.synchronizedList(new ArrayList<>());
     final List<Double> revertMillis = Collections.synchronizedList(new ArrayList<>());
     final List<Double> gateClosedMillis = Collections.synchronizedList(new ArrayList<>());
-    /** The same for reverts, where the agent reverts at a safe point (newer agents, for quiescent patches). */
+
+    /**
+     * The same for reverts, where the agent reverts at a safe point (newer agents, for quiescent
+     * patches).
+     */
     final List<Double> revertGateClosedMillis = Collections.synchronizedList(new ArrayList<>());
+
     final List<Double> attempts = Collections.synchronizedList(new ArrayList<>());
     final List<String> failures = Collections.synchronizedList(new ArrayList<>());
     volatile int wrongTotals;
   }
 
   /** One phase's numbers. */
-  record Phase(String name, LoadResult load, List<String> windows, double demoCpuSeconds, double loadAverage, ServerErrors serverErrors,
+  record Phase(
+      String name,
+      LoadResult load,
+      List<String> windows,
+      double demoCpuSeconds,
+      double loadAverage,
+      ServerErrors serverErrors,
       Patching patching) {
     double cpuMicrosPerRequest() {
       return load.requests() == 0 ? 0 : demoCpuSeconds * 1e6 / load.requests();
@@ -92,8 +105,20 @@ public final class PatchUnderLoad {
     Path source;
     String input;
     try {
-      options = DriverOptions.parse(args, Set.of("agent", "demo", "source", "duration", "threads", "rounds", "warmup", "interval-ms",
-          "input"), USAGE);
+      options =
+          DriverOptions.parse(
+              args,
+              Set.of(
+                  "agent",
+                  "demo",
+                  "source",
+                  "duration",
+                  "threads",
+                  "rounds",
+                  "warmup",
+                  "interval-ms",
+                  "input"),
+              USAGE);
       agent = options.jar("agent", "jlive-agent", "jlive-agent.jar");
       demo = options.jar("demo", "jlive-demo", "jlive-demo.jar");
       source = options.file("source", PricingFix.SOURCE_PATH);
@@ -111,10 +136,22 @@ public final class PatchUnderLoad {
     int warmup = options.integer("warmup", 10);
     Path work = Files.createTempDirectory("jlive-bench-patch-load");
     PricingFix fix = PricingFix.prepare(source, demo, work);
-    PatchUnderLoad run = new PatchUnderLoad(demo, work, options.integer("threads", 16), options.integer("interval-ms", 2000),
-        fix.patchRequest(input.equals("source"), "quiescent", false));
-    System.out.printf(Locale.ROOT, "patch under load: %d s phases, %d threads, no rate limit, %d rounds; patch phases apply the fix of %s "
-        + "(%s, quiescent) and revert it, one cycle every %d ms%n", duration, run.threads, rounds, PricingFix.METHOD, input,
+    PatchUnderLoad run =
+        new PatchUnderLoad(
+            demo,
+            work,
+            options.integer("threads", 16),
+            options.integer("interval-ms", 2000),
+            fix.patchRequest(input.equals("source"), "quiescent", false));
+    System.out.printf(
+        Locale.ROOT,
+        "patch under load: %d s phases, %d threads, no rate limit, %d rounds; patch phases apply the fix of %s "
+            + "(%s, quiescent) and revert it, one cycle every %d ms%n",
+        duration,
+        run.threads,
+        rounds,
+        PricingFix.METHOD,
+        input,
         run.intervalMillis);
     System.out.println("logs: " + work);
     try {
@@ -128,7 +165,9 @@ public final class PatchUnderLoad {
         System.out.println(line(phases.get(phases.size() - 1)));
       }
       summarize(phases);
-      System.out.println("patches active at the end (should be none): " + run.endpoint.listPatches().get("patches"));
+      System.out.println(
+          "patches active at the end (should be none): "
+              + run.endpoint.listPatches().get("patches"));
     } finally {
       if (run.service != null) {
         run.service.close();
@@ -141,13 +180,28 @@ public final class PatchUnderLoad {
     // The demo logs the first server error of each place at WARNING and the rest at debug level;
     // with debug on for its ErrorFence, every one is on standard error, and each phase counts those
     // thrown from jlive's own code apart from the shop's deliberate ones.
-    Path logging = Files.writeString(logs.resolve("logging.properties"), String.join("\n",
-        "handlers=java.util.logging.ConsoleHandler",
-        ".level=INFO",
-        "java.util.logging.ConsoleHandler.level=FINE",
-        "dev.jlive.demo.http.ErrorFence.level=FINE", ""));
-    service = ForkedJvm.start("jlive-demo", List.of("-javaagent:" + agent + "=quiet", "-Djlive.runtimeDir=" + runtimeDir,
-        "-Djava.util.logging.config.file=" + logging, "-jar", demo.toString(), "--port", "0"), demoStderr());
+    Path logging =
+        Files.writeString(
+            logs.resolve("logging.properties"),
+            String.join(
+                "\n",
+                "handlers=java.util.logging.ConsoleHandler",
+                ".level=INFO",
+                "java.util.logging.ConsoleHandler.level=FINE",
+                "dev.jlive.demo.http.ErrorFence.level=FINE",
+                ""));
+    service =
+        ForkedJvm.start(
+            "jlive-demo",
+            List.of(
+                "-javaagent:" + agent + "=quiet",
+                "-Djlive.runtimeDir=" + runtimeDir,
+                "-Djava.util.logging.config.file=" + logging,
+                "-jar",
+                demo.toString(),
+                "--port",
+                "0"),
+            demoStderr());
     Matcher ready = service.awaitLine(READY, Duration.ofSeconds(60));
     port = Integer.parseInt(ready.group(1));
     endpoint = AgentEndpoint.await(runtimeDir, service.pid(), Duration.ofSeconds(30));
@@ -157,16 +211,27 @@ public final class PatchUnderLoad {
   }
 
   /** One load run; with the patcher beside it when {@code patching}. */
-  private Phase phase(String name, int seconds, boolean patching) throws IOException, InterruptedException {
+  private Phase phase(String name, int seconds, boolean patching)
+      throws IOException, InterruptedException {
     Patching seen = patching ? new Patching() : null;
     long logBefore = Files.size(demoStderr());
     long cpuBefore = demoCpuNanos();
     LoadResult load;
     List<String> windows = new ArrayList<>();
     double loadAverage;
-    try (ForkedJvm driver = ForkedJvm.start("load driver", List.of("-jar", demo.toString(), "--load-target",
-        "http://127.0.0.1:" + port, "--duration", String.valueOf(seconds), "--threads", String.valueOf(threads)),
-        logs.resolve("load.stderr"))) {
+    try (ForkedJvm driver =
+        ForkedJvm.start(
+            "load driver",
+            List.of(
+                "-jar",
+                demo.toString(),
+                "--load-target",
+                "http://127.0.0.1:" + port,
+                "--duration",
+                String.valueOf(seconds),
+                "--threads",
+                String.valueOf(threads)),
+            logs.resolve("load.stderr"))) {
       Patcher patcher = seen == null ? null : new Patcher(seen);
       Thread thread = null;
       if (patcher != null) {
@@ -185,7 +250,13 @@ public final class PatchUnderLoad {
       }
       loadAverage = LoadAverage.now();
       if (exit != 0) {
-        throw new IOException("the load driver exited with " + exit + "; output: " + driver.output() + "; see " + logs.resolve("load.stderr"));
+        throw new IOException(
+            "the load driver exited with "
+                + exit
+                + "; output: "
+                + driver.output()
+                + "; see "
+                + logs.resolve("load.stderr"));
       }
       load = LoadResult.of(driver.output());
       for (String line : driver.output()) {
@@ -197,8 +268,12 @@ public final class PatchUnderLoad {
     double cpu = (demoCpuNanos() - cpuBefore) / 1e9;
     Thread.sleep(200); // the demo's last log lines
     byte[] log = Files.readAllBytes(demoStderr());
-    String phaseLog = new String(log, (int) Math.min(logBefore, log.length), (int) Math.max(0, log.length - logBefore),
-        StandardCharsets.UTF_8);
+    String phaseLog =
+        new String(
+            log,
+            (int) Math.min(logBefore, log.length),
+            (int) Math.max(0, log.length - logBefore),
+            StandardCharsets.UTF_8);
     return new Phase(name, load, windows, cpu, loadAverage, ServerErrors.in(phaseLog), seen);
   }
 
@@ -294,9 +369,13 @@ public final class PatchUnderLoad {
     return logs.resolve("demo.stderr");
   }
 
-  /** Server errors the demo logged (all of them, see {@link #startService}); those thrown in jlive's code apart. */
+  /**
+   * Server errors the demo logged (all of them, see {@link #startService}); those thrown in jlive's
+   * code apart.
+   */
   record ServerErrors(int all, List<String> fromJlive) {
-    private static final Pattern FAILED = Pattern.compile("^(?:WARNING|FINE): \\S+ \\S+ failed at (.*); answered 500$");
+    private static final Pattern FAILED =
+        Pattern.compile("^(?:WARNING|FINE): \\S+ \\S+ failed at (.*); answered 500$");
 
     static ServerErrors in(String log) {
       int all = 0;
@@ -306,7 +385,8 @@ public final class PatchUnderLoad {
         Matcher failed = FAILED.matcher(lines[i]);
         if (failed.matches()) {
           all++;
-          if (failed.group(1).contains("dev.jlive.agent") || failed.group(1).contains("dev.jlive.bridge")) {
+          if (failed.group(1).contains("dev.jlive.agent")
+              || failed.group(1).contains("dev.jlive.bridge")) {
             jlive.add(i + 1 < lines.length ? lines[i + 1] : failed.group(1));
           }
         }
@@ -316,38 +396,76 @@ public final class PatchUnderLoad {
   }
 
   private long demoCpuNanos() {
-    return ProcessHandle.of(service.pid()).flatMap(handle -> handle.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    return ProcessHandle.of(service.pid())
+        .flatMap(handle -> handle.info().totalCpuDuration())
+        .map(Duration::toNanos)
+        .orElse(0L);
   }
 
   private static String line(Phase phase) {
     LoadResult load = phase.load();
-    StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-        "%-10s requests=%d rps=%.1f errors=%d p50_ms=%.1f p99_ms=%.1f demo_cpu_us_per_request=%.0f load_average=%.2f",
-        phase.name(), load.requests(), load.rps(), load.errors(), load.p50Millis(), load.p99Millis(), phase.cpuMicrosPerRequest(),
-        phase.loadAverage()));
-    out.append(String.format(Locale.ROOT, " server_errors_logged=%d from_jlive=%d", phase.serverErrors().all(),
-        phase.serverErrors().fromJlive().size()));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%-10s requests=%d rps=%.1f errors=%d p50_ms=%.1f p99_ms=%.1f demo_cpu_us_per_request=%.0f load_average=%.2f",
+                phase.name(),
+                load.requests(),
+                load.rps(),
+                load.errors(),
+                load.p50Millis(),
+                load.p99Millis(),
+                phase.cpuMicrosPerRequest(),
+                phase.loadAverage()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            " server_errors_logged=%d from_jlive=%d",
+            phase.serverErrors().all(),
+            phase.serverErrors().fromJlive().size()));
     for (String window : phase.windows()) {
       out.append("\n           ").append(window);
     }
-    phase.serverErrors().fromJlive().stream().distinct().forEach(error -> out.append("\n           thrown by jlive: ").append(error));
+    phase.serverErrors().fromJlive().stream()
+        .distinct()
+        .forEach(error -> out.append("\n           thrown by jlive: ").append(error));
     Patching p = phase.patching();
     if (p != null) {
-      out.append(String.format(Locale.ROOT, "%n           patches applied=%d reverted=%d failed=%d wrong_totals=%d", p.applyMillis.size(),
-          p.revertMillis.size(), p.failures.size(), p.wrongTotals));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%n           patches applied=%d reverted=%d failed=%d wrong_totals=%d",
+              p.applyMillis.size(),
+              p.revertMillis.size(),
+              p.failures.size(),
+              p.wrongTotals));
       if (!p.applyMillis.isEmpty()) {
         Stats apply = Stats.of(p.applyMillis);
         Stats closed = Stats.of(p.gateClosedMillis);
-        out.append(String.format(Locale.ROOT, " apply_ms median=%.1f max=%.1f attempts_max=%.0f gateClosedMaxMillis median=%.2f max=%.2f",
-            apply.median(), apply.max(), Stats.of(p.attempts).max(), closed.median(), closed.max()));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                " apply_ms median=%.1f max=%.1f attempts_max=%.0f gateClosedMaxMillis median=%.2f max=%.2f",
+                apply.median(),
+                apply.max(),
+                Stats.of(p.attempts).max(),
+                closed.median(),
+                closed.max()));
       }
       if (!p.revertMillis.isEmpty()) {
         Stats revert = Stats.of(p.revertMillis);
-        out.append(String.format(Locale.ROOT, " revert_ms median=%.1f max=%.1f", revert.median(), revert.max()));
+        out.append(
+            String.format(
+                Locale.ROOT, " revert_ms median=%.1f max=%.1f", revert.median(), revert.max()));
       }
       if (!p.revertGateClosedMillis.isEmpty()) {
         Stats closed = Stats.of(p.revertGateClosedMillis);
-        out.append(String.format(Locale.ROOT, " revert gateClosedMaxMillis median=%.2f max=%.2f", closed.median(), closed.max()));
+        out.append(
+            String.format(
+                Locale.ROOT,
+                " revert gateClosedMaxMillis median=%.2f max=%.2f",
+                closed.median(),
+                closed.max()));
       }
       for (String failure : p.failures) {
         out.append("\n           failure: ").append(failure);
@@ -360,25 +478,51 @@ public final class PatchUnderLoad {
     List<Phase> base = phases.stream().filter(p -> p.patching() == null).toList();
     List<Phase> patched = phases.stream().filter(p -> p.patching() != null).toList();
     System.out.println();
-    System.out.println("| phase | requests | rps | p50 ms | p99 ms | errors | of them thrown by jlive | demo CPU µs/request | load average | patches | gateClosedMaxMillis max |");
-    System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    System.out.println(
+        "| phase | requests | rps | p50 ms | p99 ms | errors | of them thrown by jlive | demo CPU µs/request | load average | patches | gateClosedMaxMillis max |");
+    System.out.println(
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (Phase phase : phases) {
       LoadResult load = phase.load();
       Patching p = phase.patching();
-      System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %d | %d | %.0f | %.2f | %s | %s |%n", phase.name(), load.requests(),
-          load.rps(), load.p50Millis(), load.p99Millis(), load.errors(), phase.serverErrors().fromJlive().size(),
-          phase.cpuMicrosPerRequest(), phase.loadAverage(),
-          p == null ? "—" : p.applyMillis.size() + " applied, " + p.revertMillis.size() + " reverted" + (p.failures.isEmpty() ? ""
-              : ", " + p.failures.size() + " failed"),
-          p == null || p.gateClosedMillis.isEmpty() ? "—" : String.format(Locale.ROOT, "%.2f", Stats.of(p.gateClosedMillis).max()));
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %d | %.1f | %.1f | %.1f | %d | %d | %.0f | %.2f | %s | %s |%n",
+          phase.name(),
+          load.requests(),
+          load.rps(),
+          load.p50Millis(),
+          load.p99Millis(),
+          load.errors(),
+          phase.serverErrors().fromJlive().size(),
+          phase.cpuMicrosPerRequest(),
+          phase.loadAverage(),
+          p == null
+              ? "—"
+              : p.applyMillis.size()
+                  + " applied, "
+                  + p.revertMillis.size()
+                  + " reverted"
+                  + (p.failures.isEmpty() ? "" : ", " + p.failures.size() + " failed"),
+          p == null || p.gateClosedMillis.isEmpty()
+              ? "—"
+              : String.format(Locale.ROOT, "%.2f", Stats.of(p.gateClosedMillis).max()));
     }
     System.out.println();
     List<Double> allClosed = new ArrayList<>();
     for (int i = 0; i < Math.min(base.size(), patched.size()); i++) {
       LoadResult b = base.get(i).load();
       LoadResult p = patched.get(i).load();
-      System.out.printf(Locale.ROOT, "round %d: throughput patching/baseline = %.3f, p50 %.1f -> %.1f ms, p99 %.1f -> %.1f ms (ratio %.2f)%n",
-          i + 1, p.rps() / b.rps(), b.p50Millis(), p.p50Millis(), b.p99Millis(), p.p99Millis(), p.p99Millis() / b.p99Millis());
+      System.out.printf(
+          Locale.ROOT,
+          "round %d: throughput patching/baseline = %.3f, p50 %.1f -> %.1f ms, p99 %.1f -> %.1f ms (ratio %.2f)%n",
+          i + 1,
+          p.rps() / b.rps(),
+          b.p50Millis(),
+          p.p50Millis(),
+          b.p99Millis(),
+          p.p99Millis(),
+          p.p99Millis() / b.p99Millis());
     }
     for (Phase phase : patched) {
       allClosed.addAll(phase.patching().gateClosedMillis);
@@ -389,19 +533,37 @@ public final class PatchUnderLoad {
     double patchP99 = patched.stream().mapToDouble(p -> p.load().p99Millis()).average().orElse(0);
     double baseP50 = base.stream().mapToDouble(p -> p.load().p50Millis()).average().orElse(0);
     double patchP50 = patched.stream().mapToDouble(p -> p.load().p50Millis()).average().orElse(0);
-    System.out.printf(Locale.ROOT, "overall (means of the phases): rps %.1f -> %.1f (ratio %.3f), p50 %.1f -> %.1f ms, p99 %.1f -> %.1f ms"
-        + " (ratio %.2f)%n", baseRps, patchRps, patchRps / baseRps, baseP50, patchP50, baseP99, patchP99, patchP99 / baseP99);
+    System.out.printf(
+        Locale.ROOT,
+        "overall (means of the phases): rps %.1f -> %.1f (ratio %.3f), p50 %.1f -> %.1f ms, p99 %.1f -> %.1f ms"
+            + " (ratio %.2f)%n",
+        baseRps,
+        patchRps,
+        patchRps / baseRps,
+        baseP50,
+        patchP50,
+        baseP99,
+        patchP99,
+        patchP99 / baseP99);
     if (!allClosed.isEmpty()) {
       Stats closed = Stats.of(allClosed);
-      System.out.printf(Locale.ROOT, "gateClosedMaxMillis over all %d measured patches: median %.2f ms, max %.2f ms%n", closed.count(),
-          closed.median(), closed.max());
+      System.out.printf(
+          Locale.ROOT,
+          "gateClosedMaxMillis over all %d measured patches: median %.2f ms, max %.2f ms%n",
+          closed.count(),
+          closed.median(),
+          closed.max());
     }
     List<Double> revertClosed = new ArrayList<>();
     patched.forEach(phase -> revertClosed.addAll(phase.patching().revertGateClosedMillis));
     if (!revertClosed.isEmpty()) {
       Stats closed = Stats.of(revertClosed);
-      System.out.printf(Locale.ROOT, "gateClosedMaxMillis over all %d measured reverts (at a safe point): median %.2f ms, max %.2f ms%n",
-          closed.count(), closed.median(), closed.max());
+      System.out.printf(
+          Locale.ROOT,
+          "gateClosedMaxMillis over all %d measured reverts (at a safe point): median %.2f ms, max %.2f ms%n",
+          closed.count(),
+          closed.median(),
+          closed.max());
     }
   }
 }

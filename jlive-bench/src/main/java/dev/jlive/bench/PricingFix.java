@@ -37,7 +37,8 @@ record PricingFix(String fileName, String fixedSource, byte[] fixedClass, byte[]
     String code = Files.readString(source);
     int at = code.indexOf(BUG);
     if (at < 0 || code.indexOf(BUG, at + 1) >= 0) {
-      throw new IOException(source + " should contain '" + BUG + "' exactly once (bug 1 of jlive-demo/BUGS.md)");
+      throw new IOException(
+          source + " should contain '" + BUG + "' exactly once (bug 1 of jlive-demo/BUGS.md)");
     }
     String fixed = code.substring(0, at) + FIX + code.substring(at + BUG.length());
     byte[] original = originalClass(demoJar);
@@ -47,8 +48,10 @@ record PricingFix(String fileName, String fixedSource, byte[] fixedClass, byte[]
 
   /** The body of {@code POST /v1/patches} for this fix. */
   Map<String, Object> patchRequest(boolean fromSource, String safepoint, boolean dryRun) {
-    PatchRequest.Builder request = fromSource ? PatchRequest.ofSources(List.of(new PatchRequest.Source(fileName, fixedSource)))
-        : PatchRequest.ofClassFiles(List.of(fixedClass));
+    PatchRequest.Builder request =
+        fromSource
+            ? PatchRequest.ofSources(List.of(new PatchRequest.Source(fileName, fixedSource)))
+            : PatchRequest.ofClassFiles(List.of(fixedClass));
     return request.safepoint(safepoint).dryRun(dryRun).build().toJson();
   }
 
@@ -69,18 +72,32 @@ record PricingFix(String fileName, String fixedSource, byte[] fixedClass, byte[]
     return ((classFile[6] & 0xff) << 8) | (classFile[7] & 0xff);
   }
 
-  private static byte[] compile(String code, Path demoJar, int release, Path work) throws IOException {
+  private static byte[] compile(String code, Path demoJar, int release, Path work)
+      throws IOException {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
-      throw new IOException("this JVM has no Java compiler (javax.tools); run the bench with a JDK");
+      throw new IOException(
+          "this JVM has no Java compiler (javax.tools); run the bench with a JDK");
     }
     Path sources = Files.createDirectories(work.resolve("fix-src/dev/jlive/demo/shop"));
     Path classes = Files.createDirectories(work.resolve("fix-classes"));
     Path file = Files.writeString(sources.resolve("Pricing.java"), code);
     StringWriter messages = new StringWriter();
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    int exit = javac.run(null, null, errors, "--release", String.valueOf(release), "-g", "-proc:none",
-        "-classpath", demoJar.toString(), "-d", classes.toString(), file.toString());
+    int exit =
+        javac.run(
+            null,
+            null,
+            errors,
+            "--release",
+            String.valueOf(release),
+            "-g",
+            "-proc:none",
+            "-classpath",
+            demoJar.toString(),
+            "-d",
+            classes.toString(),
+            file.toString());
     messages.write(errors.toString(StandardCharsets.UTF_8));
     if (exit != 0) {
       throw new IOException("javac could not compile the fixed Pricing.java: " + messages);

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * reported apart as well as in the statistics.
  */
 public final class ProbeInstallTime {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -cp jlive-bench.jar dev.jlive.bench.ProbeInstallTime [options]
         --agent JAR          jlive-agent.jar (default: ../../jlive-agent/target/jlive-agent.jar from this jar)
         --demo JAR           jlive-demo.jar (default: ../../jlive-demo/target/jlive-demo.jar from this jar)
@@ -30,8 +31,10 @@ public final class ProbeInstallTime {
         --kind KIND          probe kind (default metrics)""";
   static final String ONE_METHOD = "dev.jlive.demo.shop.PriceCache#priceOf";
   static final String FLEET = "dev.jlive.bench.fleet.Handler*#handle";
-  private static final Pattern DEMO_READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
-  private static final Pattern FLEET_READY = Pattern.compile("jlive-bench fleet ready pid=(\\d+) classes=(\\d+)");
+  private static final Pattern DEMO_READY =
+      Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
+  private static final Pattern FLEET_READY =
+      Pattern.compile("jlive-bench fleet ready pid=(\\d+) classes=(\\d+)");
   private static final int ROUND_TRIPS = 50;
 
   private ProbeInstallTime() {}
@@ -55,8 +58,14 @@ public final class ProbeInstallTime {
     ProbeSpec.Kind kind = ProbeSpec.kindNamed(options.string("kind", "metrics"));
     Path work = Files.createTempDirectory("jlive-bench-install");
     Path runtimeDir = Files.createDirectories(work.resolve("runtime"));
-    List<String> agentArgs = List.of("-javaagent:" + agent + "=quiet", "-Djlive.runtimeDir=" + runtimeDir);
-    System.out.printf(Locale.ROOT, "probe add/remove wall time: %s probes, %d repetitions per case; logs: %s%n", kind.name().toLowerCase(Locale.ROOT), repetitions, work);
+    List<String> agentArgs =
+        List.of("-javaagent:" + agent + "=quiet", "-Djlive.runtimeDir=" + runtimeDir);
+    System.out.printf(
+        Locale.ROOT,
+        "probe add/remove wall time: %s probes, %d repetitions per case; logs: %s%n",
+        kind.name().toLowerCase(Locale.ROOT),
+        repetitions,
+        work);
 
     List<String> demoArgs = new ArrayList<>(agentArgs);
     demoArgs.addAll(List.of("-jar", demo.toString(), "--port", "0"));
@@ -66,27 +75,57 @@ public final class ProbeInstallTime {
         ForkedJvm fleetJvm = ForkedJvm.start("fleet", fleetArgs, work.resolve("fleet.stderr"))) {
       demoJvm.awaitLine(DEMO_READY, Duration.ofSeconds(60));
       fleetJvm.awaitLine(FLEET_READY, Duration.ofSeconds(60));
-      AgentEndpoint demoAgent = AgentEndpoint.await(runtimeDir, demoJvm.pid(), Duration.ofSeconds(30));
-      AgentEndpoint fleetAgent = AgentEndpoint.await(runtimeDir, fleetJvm.pid(), Duration.ofSeconds(30));
+      AgentEndpoint demoAgent =
+          AgentEndpoint.await(runtimeDir, demoJvm.pid(), Duration.ofSeconds(30));
+      AgentEndpoint fleetAgent =
+          AgentEndpoint.await(runtimeDir, fleetJvm.pid(), Duration.ofSeconds(30));
 
       Stats roundTrip = roundTrip(demoAgent);
-      List<Case> cases = List.of(
-          time("one demo method", demoAgent, ONE_METHOD, 1, kind, repetitions),
-          time("wildcard, 50 classes", fleetAgent, FLEET, FleetApp.handlerNames().size(), kind, repetitions));
+      List<Case> cases =
+          List.of(
+              time("one demo method", demoAgent, ONE_METHOD, 1, kind, repetitions),
+              time(
+                  "wildcard, 50 classes",
+                  fleetAgent,
+                  FLEET,
+                  FleetApp.handlerNames().size(),
+                  kind,
+                  repetitions));
 
       System.out.println();
-      System.out.println("| case | classes | add median ms | add max ms | add first ms | remove median ms | remove max ms | remove first ms |");
+      System.out.println(
+          "| case | classes | add median ms | add max ms | add first ms | remove median ms | remove max ms | remove first ms |");
       System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
       for (Case c : cases) {
-        System.out.printf(Locale.ROOT, "| %s (`%s`) | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", c.name(), c.selector(), c.classes(),
-            c.add().median(), c.add().max(), c.add().first(), c.remove().median(), c.remove().max(), c.remove().first());
+        System.out.printf(
+            Locale.ROOT,
+            "| %s (`%s`) | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+            c.name(),
+            c.selector(),
+            c.classes(),
+            c.add().median(),
+            c.add().max(),
+            c.add().first(),
+            c.remove().median(),
+            c.remove().max(),
+            c.remove().first());
       }
-      System.out.printf(Locale.ROOT, "%nfor scale: GET /v1/probes round trip, median %.2f ms, max %.2f ms over %d calls%n",
-          roundTrip.median(), roundTrip.max(), roundTrip.count());
+      System.out.printf(
+          Locale.ROOT,
+          "%nfor scale: GET /v1/probes round trip, median %.2f ms, max %.2f ms over %d calls%n",
+          roundTrip.median(),
+          roundTrip.max(),
+          roundTrip.count());
     }
   }
 
-  private static Case time(String name, AgentEndpoint endpoint, String selector, int classes, ProbeSpec.Kind kind, int repetitions)
+  private static Case time(
+      String name,
+      AgentEndpoint endpoint,
+      String selector,
+      int classes,
+      ProbeSpec.Kind kind,
+      int repetitions)
       throws IOException {
     Map<String, Object> spec = ProbeSpec.builder(selector, kind).build().toJson();
     List<Double> adds = new ArrayList<>();
@@ -100,21 +139,30 @@ public final class ProbeInstallTime {
       long removed = System.nanoTime();
       long installed = installedClasses(answer);
       if (installed != classes) {
-        throw new IOException(selector + " went into " + installed + " classes, not " + classes + ": " + answer);
+        throw new IOException(
+            selector + " went into " + installed + " classes, not " + classes + ": " + answer);
       }
       adds.add((added - start) / 1e6);
       removes.add((removed - added) / 1e6);
     }
     Stats add = Stats.of(adds);
     Stats remove = Stats.of(removes);
-    System.out.printf(Locale.ROOT, "%-22s add ms %s%n%-22s remove ms %s%n", name, format(adds), "", format(removes));
+    System.out.printf(
+        Locale.ROOT,
+        "%-22s add ms %s%n%-22s remove ms %s%n",
+        name,
+        format(adds),
+        "",
+        format(removes));
     return new Case(name, selector, classes, add, remove);
   }
 
   @SuppressWarnings("unchecked")
   private static long installedClasses(Map<String, Object> answer) {
-    return ((List<Object>) answer.get("classes")).stream()
-        .filter(entry -> "installed".equals(((Map<String, Object>) entry).get("status"))).count();
+    return ((List<Object>) answer.get("classes"))
+        .stream()
+            .filter(entry -> "installed".equals(((Map<String, Object>) entry).get("status")))
+            .count();
   }
 
   private static Stats roundTrip(AgentEndpoint endpoint) throws IOException {

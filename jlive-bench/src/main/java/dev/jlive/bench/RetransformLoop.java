@@ -20,21 +20,22 @@ import java.util.jar.Manifest;
 import javax.management.ObjectName;
 
 /**
- * How much metaspace does the JVM itself keep per retransformation, with no jlive in the process?
- * A minimal reproducer for the soak's metaspace growth (BENCHMARKS.md section 9): one small class,
+ * How much metaspace does the JVM itself keep per retransformation, with no jlive in the process? A
+ * minimal reproducer for the soak's metaspace growth (BENCHMARKS.md section 9): one small class,
  * called in a loop by a few threads so that it is hot and compiled, retransformed {@code --rounds}
  * times by a plain {@code ClassFileTransformer}, either with its own bytes ({@code --mode same}:
  * the transformer returns null) or alternating with a copy that differs in one string constant
  * ({@code --mode alternate}). Metaspace used is printed every {@code --report-every} rounds, after
- * two {@code System.gc()}; {@code --gc-every N} adds a full GC every N rounds during the loop,
- * to tell metadata the JVM frees only after a class-unloading GC from metadata it never frees.
+ * two {@code System.gc()}; {@code --gc-every N} adds a full GC every N rounds during the loop, to
+ * tell metadata the JVM frees only after a class-unloading GC from metadata it never frees.
  *
  * <pre>
  * java -Djdk.attach.allowAttachSelf=true -cp jlive-bench.jar dev.jlive.bench.RetransformLoop --rounds 2000 --mode alternate
  * </pre>
  */
 public final class RetransformLoop {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -Djdk.attach.allowAttachSelf=true -cp jlive-bench.jar dev.jlive.bench.RetransformLoop [options]
         --rounds N        retransformations (default 2000)
         --mode M          same (the class's own bytes), alternate (two versions in turn) or fresh (the original and,
@@ -67,52 +68,79 @@ public final class RetransformLoop {
   }
 
   public static void main(String[] args) throws Exception {
-    DriverOptions options = DriverOptions.parse(args, Set.of("rounds", "mode", "threads", "report-every", "gc-every", "details"), USAGE);
+    DriverOptions options =
+        DriverOptions.parse(
+            args,
+            Set.of("rounds", "mode", "threads", "report-every", "gc-every", "details"),
+            USAGE);
     int rounds = options.integer("rounds", 2000);
     String mode = options.string("mode", "alternate");
-    boolean alternate = switch (mode) {
-      case "same" -> false;
-      case "alternate", "fresh" -> true;
-      default -> throw new IllegalArgumentException("--mode must be same, alternate or fresh\n" + USAGE);
-    };
+    boolean alternate =
+        switch (mode) {
+          case "same" -> false;
+          case "alternate", "fresh" -> true;
+          default ->
+              throw new IllegalArgumentException(
+                  "--mode must be same, alternate or fresh\n" + USAGE);
+        };
     // fresh: each changed version carries a constant no version had before, as woven code carries a
     // new probe slot or gate id each time.
     boolean fresh = mode.equals("fresh");
     int threads = options.integer("threads", 2);
     int reportEvery = options.integer("report-every", 250);
-    int gcEvery = options.string("gc-every", null) == null ? Integer.MAX_VALUE : options.integer("gc-every", 1);
+    int gcEvery =
+        options.string("gc-every", null) == null
+            ? Integer.MAX_VALUE
+            : options.integer("gc-every", 1);
 
     attachToSelf();
     byte[] original = classBytes(Target.class);
     byte[] changed = replace(original, "version-A", "version-B");
     boolean[] useChanged = {false};
     byte[][] next = {changed};
-    instrumentation.addTransformer(new ClassFileTransformer() {
-      @Override
-      public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain, byte[] bytes) {
-        return redefined == Target.class && useChanged[0] ? next[0] : null;
-      }
-    }, true);
-    for (int i = 0; i < threads; i++) {
-      Thread caller = new Thread(() -> {
-        long sink = 0;
-        // Bursts with pauses: hot enough to be compiled, light enough not to load the machine.
-        while (!stop) {
-          for (int call = 0; call < 20_000; call++) {
-            sink += Target.work(sink);
+    instrumentation.addTransformer(
+        new ClassFileTransformer() {
+          @Override
+          public byte[] transform(
+              Module module,
+              ClassLoader loader,
+              String name,
+              Class<?> redefined,
+              ProtectionDomain domain,
+              byte[] bytes) {
+            return redefined == Target.class && useChanged[0] ? next[0] : null;
           }
-          pause(5);
-        }
-        if (sink == 42) {
-          System.out.print("");
-        }
-      }, "caller-" + i);
+        },
+        true);
+    for (int i = 0; i < threads; i++) {
+      Thread caller =
+          new Thread(
+              () -> {
+                long sink = 0;
+                // Bursts with pauses: hot enough to be compiled, light enough not to load the
+                // machine.
+                while (!stop) {
+                  for (int call = 0; call < 20_000; call++) {
+                    sink += Target.work(sink);
+                  }
+                  pause(5);
+                }
+                if (sink == 42) {
+                  System.out.print("");
+                }
+              },
+              "caller-" + i);
       caller.setDaemon(true);
       caller.start();
     }
     Thread.sleep(1000);
-    System.out.printf(Locale.ROOT, "java %s, mode %s, %d callers, full GC every %s rounds%n", Runtime.version(),
-        mode, threads, gcEvery == Integer.MAX_VALUE ? "no" : gcEvery);
+    System.out.printf(
+        Locale.ROOT,
+        "java %s, mode %s, %d callers, full GC every %s rounds%n",
+        Runtime.version(),
+        mode,
+        threads,
+        gcEvery == Integer.MAX_VALUE ? "no" : gcEvery);
     boolean details = options.string("details", null) != null;
     report(0);
     if (details) {
@@ -140,8 +168,13 @@ public final class RetransformLoop {
   /** What {@code jcmd VM.metaspace} says, through the diagnostic command bean. */
   private static String metaspaceDetails() throws Exception {
     ObjectName bean = new ObjectName("com.sun.management:type=DiagnosticCommand");
-    return (String) ManagementFactory.getPlatformMBeanServer().invoke(bean, "vmMetaspace", new Object[] {new String[] {"show-loaders"}},
-        new String[] {String[].class.getName()});
+    return (String)
+        ManagementFactory.getPlatformMBeanServer()
+            .invoke(
+                bean,
+                "vmMetaspace",
+                new Object[] {new String[] {"show-loaders"}},
+                new String[] {String[].class.getName()});
   }
 
   private static void pause(long millis) {
@@ -165,14 +198,20 @@ public final class RetransformLoop {
         classSpace = pool.getUsage().getUsed();
       }
     }
-    System.out.printf(Locale.ROOT, "round %6d  metaspace used %8.1f KB  class space used %8.1f KB%n", round, metaspace / 1024.0,
+    System.out.printf(
+        Locale.ROOT,
+        "round %6d  metaspace used %8.1f KB  class space used %8.1f KB%n",
+        round,
+        metaspace / 1024.0,
         classSpace / 1024.0);
   }
 
   private static void attachToSelf() throws Exception {
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(new Attributes.Name("Agent-Class"), RetransformLoop.class.getName());
+    manifest
+        .getMainAttributes()
+        .put(new Attributes.Name("Agent-Class"), RetransformLoop.class.getName());
     manifest.getMainAttributes().put(new Attributes.Name("Can-Retransform-Classes"), "true");
     Path jar = Files.createTempFile("retransform-loop", ".jar");
     jar.toFile().deleteOnExit();

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * figure grew past its threshold; throughput is reported, never judged.
  */
 public final class Soak {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -cp jlive-bench.jar dev.jlive.bench.Soak [options]
         --agent JAR            jlive-agent.jar (default: ../../jlive-agent/target/jlive-agent.jar from this jar)
         --demo JAR             jlive-demo.jar (default: ../../jlive-demo/target/jlive-demo.jar from this jar)
@@ -59,20 +60,32 @@ public final class Soak {
       load driver got no answer to is printed with its reason and the changes under way at the time.""";
   private static final Pattern READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final long TTL_MILLIS = Duration.ofHours(2).toMillis();
+
   /** The probes the churner cycles through: selector and the options of one kind each. */
-  private static final List<ProbeSpec> PROBES = List.of(
-      probe("dev.jlive.demo.http.Router#handle", ProbeSpec.Kind.COUNT).build(),
-      probe("dev.jlive.demo.shop.PriceCache#priceOf", ProbeSpec.Kind.METRICS).build(),
-      probe(PricingFix.METHOD, ProbeSpec.Kind.LOG).template("quantity={quantity}").when("quantity > 1").build(),
-      probe("dev.jlive.demo.shop.Quoter#quote", ProbeSpec.Kind.CAPTURE).ratePerSecond(5).build(),
-      probe("dev.jlive.demo.shop.PriceCache#priceOf", ProbeSpec.Kind.CALLERS).sampleOneIn(10).build());
+  private static final List<ProbeSpec> PROBES =
+      List.of(
+          probe("dev.jlive.demo.http.Router#handle", ProbeSpec.Kind.COUNT).build(),
+          probe("dev.jlive.demo.shop.PriceCache#priceOf", ProbeSpec.Kind.METRICS).build(),
+          probe(PricingFix.METHOD, ProbeSpec.Kind.LOG)
+              .template("quantity={quantity}")
+              .when("quantity > 1")
+              .build(),
+          probe("dev.jlive.demo.shop.Quoter#quote", ProbeSpec.Kind.CAPTURE)
+              .ratePerSecond(5)
+              .build(),
+          probe("dev.jlive.demo.shop.PriceCache#priceOf", ProbeSpec.Kind.CALLERS)
+              .sampleOneIn(10)
+              .build());
 
   /**
    * Which changes the churner makes: both kinds, or one alone to tell their costs apart, or none:
    * the same load with the agent idle, the baseline of what the demo itself grows by.
    */
   public enum Changes {
-    ALL, PROBES, PATCHES, NONE;
+    ALL,
+    PROBES,
+    PATCHES,
+    NONE;
 
     boolean probes() {
       return this == ALL || this == PROBES;
@@ -88,7 +101,8 @@ public final class Soak {
           return changes;
         }
       }
-      throw new IllegalArgumentException("--changes must be all, probes, patches or none, not '" + value + "'");
+      throw new IllegalArgumentException(
+          "--changes must be all, probes, patches or none, not '" + value + "'");
     }
   }
 
@@ -100,7 +114,13 @@ public final class Soak {
    *     is reused after 60 s, and a cycle lasts at least the interval, so at the default 3 s at
    *     most 21 probes' sites are in the table at once
    */
-  public record Limits(long classes, long threads, long heapBytes, long jliveHeapBytes, long metaspaceBytes, long probeSlots) {
+  public record Limits(
+      long classes,
+      long threads,
+      long heapBytes,
+      long jliveHeapBytes,
+      long metaspaceBytes,
+      long probeSlots) {
     public static final Limits DEFAULT = new Limits(200, 2, 20L << 20, 1L << 20, 20L << 20, 64);
 
     /**
@@ -117,13 +137,24 @@ public final class Soak {
    *
    * @param heapUsedBytes the live bytes of a {@code GC.class_histogram}
    * @param jliveHeapBytes the part of them in instances of jlive's own classes
-   * @param probeSlots the length of the agent's probe dispatcher table ({@code GET /v1/info}, agent.probeSlots)
+   * @param probeSlots the length of the agent's probe dispatcher table ({@code GET /v1/info},
+   *     agent.probeSlots)
    */
-  public record Footprint(long liveClasses, long threads, long heapUsedBytes, long jliveHeapBytes, long metaspaceUsedBytes,
+  public record Footprint(
+      long liveClasses,
+      long threads,
+      long heapUsedBytes,
+      long jliveHeapBytes,
+      long metaspaceUsedBytes,
       long probeSlots) {
     Footprint minus(Footprint other) {
-      return new Footprint(liveClasses - other.liveClasses, threads - other.threads, heapUsedBytes - other.heapUsedBytes,
-          jliveHeapBytes - other.jliveHeapBytes, metaspaceUsedBytes - other.metaspaceUsedBytes, probeSlots - other.probeSlots);
+      return new Footprint(
+          liveClasses - other.liveClasses,
+          threads - other.threads,
+          heapUsedBytes - other.heapUsedBytes,
+          jliveHeapBytes - other.jliveHeapBytes,
+          metaspaceUsedBytes - other.metaspaceUsedBytes,
+          probeSlots - other.probeSlots);
     }
   }
 
@@ -137,9 +168,16 @@ public final class Soak {
    * A request the load driver got no answer to, from its {@code load failed} line, with the changes
    * that were under way while it waited.
    */
-  public record Unanswered(long atMillis, long afterMillis, String request, String reason, String detail, List<String> meanwhile) {
-    private static final Pattern LINE = Pattern.compile(
-        "load (failed|retried) at=(\\d+) after_ms=(\\d+) request=(.+?) reason=(\\S+) detail=(.*)");
+  public record Unanswered(
+      long atMillis,
+      long afterMillis,
+      String request,
+      String reason,
+      String detail,
+      List<String> meanwhile) {
+    private static final Pattern LINE =
+        Pattern.compile(
+            "load (failed|retried) at=(\\d+) after_ms=(\\d+) request=(.+?) reason=(\\S+) detail=(.*)");
 
     /** The requests that got no answer ({@code load failed} lines). */
     static List<Unanswered> in(List<String> driverOutput, List<Activity> activities) {
@@ -154,7 +192,8 @@ public final class Soak {
       return in(driverOutput, activities, "retried");
     }
 
-    private static List<Unanswered> in(List<String> driverOutput, List<Activity> activities, String kind) {
+    private static List<Unanswered> in(
+        List<String> driverOutput, List<Activity> activities, String kind) {
       List<Unanswered> found = new ArrayList<>();
       for (String line : driverOutput) {
         Matcher matcher = LINE.matcher(line);
@@ -166,20 +205,35 @@ public final class Soak {
         List<String> meanwhile = new ArrayList<>();
         synchronized (activities) {
           for (Activity activity : activities) {
-            // Overlaps the request's wait, with a second's slack for the two JVMs' view of the clock.
+            // Overlaps the request's wait, with a second's slack for the two JVMs' view of the
+            // clock.
             if (activity.startMillis() <= at + 1000 && activity.endMillis() >= at - after - 1000) {
-              meanwhile.add(activity.what() + " " + clock(activity.startMillis()) + "-" + clock(activity.endMillis()));
+              meanwhile.add(
+                  activity.what()
+                      + " "
+                      + clock(activity.startMillis())
+                      + "-"
+                      + clock(activity.endMillis()));
             }
           }
         }
-        found.add(new Unanswered(at, after, matcher.group(4), matcher.group(5), matcher.group(6), meanwhile));
+        found.add(
+            new Unanswered(
+                at, after, matcher.group(4), matcher.group(5), matcher.group(6), meanwhile));
       }
       return found;
     }
 
     public String describe() {
-      return String.format(Locale.ROOT, "%s %s: %s after %d ms (%s); changes under way: %s", clock(atMillis), request, reason,
-          afterMillis, detail, meanwhile.isEmpty() ? "none" : String.join(", ", meanwhile));
+      return String.format(
+          Locale.ROOT,
+          "%s %s: %s after %d ms (%s); changes under way: %s",
+          clock(atMillis),
+          request,
+          reason,
+          afterMillis,
+          detail,
+          meanwhile.isEmpty() ? "none" : String.join(", ", meanwhile));
     }
   }
 
@@ -193,9 +247,24 @@ public final class Soak {
    * @param deliberateErrors server errors the demo answers on purpose (its bug 3: checking out an
    *     empty cart), which the load driver also counts as failed requests
    */
-  public record Result(LoadResult load, int deliberateErrors, int cycles, int probesAdded, int patchesApplied, List<String> changeFailures,
-      int wrongTotals, List<String> errorsFromJlive, Footprint start, Footprint end, int probesLeft, int patchesLeft, Limits limits,
-      List<Unanswered> unanswered, List<Sample> samples, List<String> heapGrowth, List<Unanswered> retried) {
+  public record Result(
+      LoadResult load,
+      int deliberateErrors,
+      int cycles,
+      int probesAdded,
+      int patchesApplied,
+      List<String> changeFailures,
+      int wrongTotals,
+      List<String> errorsFromJlive,
+      Footprint start,
+      Footprint end,
+      int probesLeft,
+      int patchesLeft,
+      Limits limits,
+      List<Unanswered> unanswered,
+      List<Sample> samples,
+      List<String> heapGrowth,
+      List<Unanswered> retried) {
     /** Requests that failed for another reason than the demo's deliberate bug. */
     public long failedRequests() {
       return load.errors() - deliberateErrors;
@@ -209,11 +278,18 @@ public final class Soak {
       List<String> problems = new ArrayList<>();
       Footprint growth = growth();
       if (failedRequests() > 0) {
-        problems.add(failedRequests() + " requests failed (besides " + deliberateErrors + " deliberate server errors of the demo)"
-            + (unanswered.isEmpty() ? "" : ", e.g. " + unanswered.get(0).describe()));
+        problems.add(
+            failedRequests()
+                + " requests failed (besides "
+                + deliberateErrors
+                + " deliberate server errors of the demo)"
+                + (unanswered.isEmpty() ? "" : ", e.g. " + unanswered.get(0).describe()));
       }
       if (!errorsFromJlive.isEmpty()) {
-        problems.add(errorsFromJlive.size() + " server errors thrown in jlive's code, e.g. " + errorsFromJlive.get(0));
+        problems.add(
+            errorsFromJlive.size()
+                + " server errors thrown in jlive's code, e.g. "
+                + errorsFromJlive.get(0));
       }
       if (!changeFailures.isEmpty()) {
         problems.add(changeFailures.size() + " changes failed, e.g. " + changeFailures.get(0));
@@ -222,28 +298,53 @@ public final class Soak {
         problems.add(wrongTotals + " checks saw the wrong code running");
       }
       if (probesLeft > 0 || patchesLeft > 0) {
-        problems.add(probesLeft + " probes and " + patchesLeft + " patches still active after everything was removed");
+        problems.add(
+            probesLeft
+                + " probes and "
+                + patchesLeft
+                + " patches still active after everything was removed");
       }
       if (cycles == 0 && probesAdded + patchesApplied > 0) {
         problems.add("no change cycle ran");
       }
       if (over(growth.liveClasses(), limits.classes())) {
-        problems.add("live classes grew by " + growth.liveClasses() + " (limit " + limits.classes() + ")");
+        problems.add(
+            "live classes grew by " + growth.liveClasses() + " (limit " + limits.classes() + ")");
       }
       if (over(growth.threads(), limits.threads())) {
         problems.add("threads grew by " + growth.threads() + " (limit " + limits.threads() + ")");
       }
       if (over(growth.heapUsedBytes(), limits.heapBytes())) {
-        problems.add("heap after GC grew by " + mb(growth.heapUsedBytes()) + " MB (limit " + mb(limits.heapBytes()) + ")");
+        problems.add(
+            "heap after GC grew by "
+                + mb(growth.heapUsedBytes())
+                + " MB (limit "
+                + mb(limits.heapBytes())
+                + ")");
       }
       if (over(growth.jliveHeapBytes(), limits.jliveHeapBytes())) {
-        problems.add("jlive's own objects grew by " + mb(growth.jliveHeapBytes()) + " MB (limit " + mb(limits.jliveHeapBytes()) + ")");
+        problems.add(
+            "jlive's own objects grew by "
+                + mb(growth.jliveHeapBytes())
+                + " MB (limit "
+                + mb(limits.jliveHeapBytes())
+                + ")");
       }
       if (over(growth.metaspaceUsedBytes(), limits.metaspaceBytes())) {
-        problems.add("metaspace grew by " + mb(growth.metaspaceUsedBytes()) + " MB (limit " + mb(limits.metaspaceBytes()) + ")");
+        problems.add(
+            "metaspace grew by "
+                + mb(growth.metaspaceUsedBytes())
+                + " MB (limit "
+                + mb(limits.metaspaceBytes())
+                + ")");
       }
       if (over(end.probeSlots(), limits.probeSlots())) {
-        problems.add("the probe dispatcher has " + end.probeSlots() + " slots (limit " + limits.probeSlots() + ")");
+        problems.add(
+            "the probe dispatcher has "
+                + end.probeSlots()
+                + " slots (limit "
+                + limits.probeSlots()
+                + ")");
       }
       return problems;
     }
@@ -251,44 +352,116 @@ public final class Soak {
     public String report() {
       Footprint growth = growth();
       StringBuilder out = new StringBuilder();
-      out.append(String.format(Locale.ROOT, "load: %.0f s, %d requests, %.1f rps, %d failed (besides %d deliberate server errors"
-          + " of the demo's bug 3), p50 %.1f ms, p99 %.1f ms%n", load.elapsedSeconds(), load.requests(), load.rps(), failedRequests(),
-          deliberateErrors, load.p50Millis(), load.p99Millis()));
-      out.append(String.format(Locale.ROOT, "changes: %d cycles, %d probes added and removed, %d patches applied and reverted,"
-          + " %d change failures, %d wrong totals, %d server errors from jlive; left active: %d probes, %d patches%n", cycles,
-          probesAdded, patchesApplied, changeFailures.size(), wrongTotals, errorsFromJlive.size(), probesLeft, patchesLeft));
-      out.append("| after full GC | start | end | growth | limit |\n| --- | ---: | ---: | ---: | ---: |\n");
-      out.append(String.format(Locale.ROOT, "| live classes | %d | %d | %+d | %s |%n", start.liveClasses(), end.liveClasses(),
-          growth.liveClasses(), limit(limits.classes(), 1)));
-      out.append(String.format(Locale.ROOT, "| threads | %d | %d | %+d | %s |%n", start.threads(), end.threads(), growth.threads(),
-          limit(limits.threads(), 1)));
-      out.append(String.format(Locale.ROOT, "| heap used (MB) | %.1f | %.1f | %+.1f | %s |%n", mb(start.heapUsedBytes()),
-          mb(end.heapUsedBytes()), mb(growth.heapUsedBytes()), limit(limits.heapBytes(), 1 << 20)));
-      out.append(String.format(Locale.ROOT, "| of which jlive's own objects (KB) | %.1f | %.1f | %+.1f | %s |%n", kb(start.jliveHeapBytes()),
-          kb(end.jliveHeapBytes()), kb(growth.jliveHeapBytes()), limit(limits.jliveHeapBytes(), 1 << 10)));
-      out.append(String.format(Locale.ROOT, "| metaspace used (MB) | %.1f | %.1f | %+.1f | %s |%n", mb(start.metaspaceUsedBytes()),
-          mb(end.metaspaceUsedBytes()), mb(growth.metaspaceUsedBytes()), limit(limits.metaspaceBytes(), 1 << 20)));
-      out.append(String.format(Locale.ROOT, "| probe slots (limit on the end) | %d | %d | %+d | %s |%n", start.probeSlots(),
-          end.probeSlots(), growth.probeSlots(), limit(limits.probeSlots(), 1)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "load: %.0f s, %d requests, %.1f rps, %d failed (besides %d deliberate server errors"
+                  + " of the demo's bug 3), p50 %.1f ms, p99 %.1f ms%n",
+              load.elapsedSeconds(),
+              load.requests(),
+              load.rps(),
+              failedRequests(),
+              deliberateErrors,
+              load.p50Millis(),
+              load.p99Millis()));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "changes: %d cycles, %d probes added and removed, %d patches applied and reverted,"
+                  + " %d change failures, %d wrong totals, %d server errors from jlive; left active: %d probes, %d patches%n",
+              cycles,
+              probesAdded,
+              patchesApplied,
+              changeFailures.size(),
+              wrongTotals,
+              errorsFromJlive.size(),
+              probesLeft,
+              patchesLeft));
+      out.append(
+          "| after full GC | start | end | growth | limit |\n| --- | ---: | ---: | ---: | ---: |\n");
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| live classes | %d | %d | %+d | %s |%n",
+              start.liveClasses(),
+              end.liveClasses(),
+              growth.liveClasses(),
+              limit(limits.classes(), 1)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| threads | %d | %d | %+d | %s |%n",
+              start.threads(),
+              end.threads(),
+              growth.threads(),
+              limit(limits.threads(), 1)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| heap used (MB) | %.1f | %.1f | %+.1f | %s |%n",
+              mb(start.heapUsedBytes()),
+              mb(end.heapUsedBytes()),
+              mb(growth.heapUsedBytes()),
+              limit(limits.heapBytes(), 1 << 20)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| of which jlive's own objects (KB) | %.1f | %.1f | %+.1f | %s |%n",
+              kb(start.jliveHeapBytes()),
+              kb(end.jliveHeapBytes()),
+              kb(growth.jliveHeapBytes()),
+              limit(limits.jliveHeapBytes(), 1 << 10)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| metaspace used (MB) | %.1f | %.1f | %+.1f | %s |%n",
+              mb(start.metaspaceUsedBytes()),
+              mb(end.metaspaceUsedBytes()),
+              mb(growth.metaspaceUsedBytes()),
+              limit(limits.metaspaceBytes(), 1 << 20)));
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| probe slots (limit on the end) | %d | %d | %+d | %s |%n",
+              start.probeSlots(),
+              end.probeSlots(),
+              growth.probeSlots(),
+              limit(limits.probeSlots(), 1)));
       if (!samples.isEmpty()) {
-        out.append("| during the soak (s) | live classes | threads | heap used (MB) | jlive's own (KB) | metaspace used (MB) | probe slots |\n"
-            + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        out.append(
+            "| during the soak (s) | live classes | threads | heap used (MB) | jlive's own (KB) | metaspace used (MB) | probe slots |\n"
+                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Sample sample : samples) {
           Footprint at = sample.footprint();
-          out.append(String.format(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f | %d |%n", sample.seconds(), at.liveClasses(),
-              at.threads(), mb(at.heapUsedBytes()), kb(at.jliveHeapBytes()), mb(at.metaspaceUsedBytes()), at.probeSlots()));
+          out.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %d | %d | %d | %.1f | %.1f | %.1f | %d |%n",
+                  sample.seconds(),
+                  at.liveClasses(),
+                  at.threads(),
+                  mb(at.heapUsedBytes()),
+                  kb(at.jliveHeapBytes()),
+                  mb(at.metaspaceUsedBytes()),
+                  at.probeSlots()));
         }
       }
       heapGrowth.forEach(line -> out.append("heap growth: ").append(line).append('\n'));
-      unanswered.forEach(failure -> out.append("unanswered: ").append(failure.describe()).append('\n'));
+      unanswered.forEach(
+          failure -> out.append("unanswered: ").append(failure.describe()).append('\n'));
       if (!retried.isEmpty()) {
-        out.append(retried.size()).append(" requests sent again because the driver's HTTP client dropped its own connection under"
-            + " them (answered in the end, not counted as failed):\n");
+        out.append(retried.size())
+            .append(
+                " requests sent again because the driver's HTTP client dropped its own connection under"
+                    + " them (answered in the end, not counted as failed):\n");
         retried.forEach(again -> out.append("retried: ").append(again.describe()).append('\n'));
       }
-      changeFailures.stream().limit(5).forEach(failure -> out.append("change failure: ").append(failure).append('\n'));
+      changeFailures.stream()
+          .limit(5)
+          .forEach(failure -> out.append("change failure: ").append(failure).append('\n'));
       List<String> problems = problems();
-      out.append(problems.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", problems)).append('\n');
+      out.append(problems.isEmpty() ? "PASSED" : "FAILED: " + String.join("; ", problems))
+          .append('\n');
       return out.toString();
     }
   }
@@ -320,13 +493,16 @@ public final class Soak {
   private String cart;
   private int port;
 
-  public Soak(Path agent, Path demo, Path pricingSource, Path work, int threads, long intervalMillis) throws IOException {
+  public Soak(
+      Path agent, Path demo, Path pricingSource, Path work, int threads, long intervalMillis)
+      throws IOException {
     this.agent = agent;
     this.demo = demo;
     this.work = work;
     this.threads = threads;
     this.intervalMillis = intervalMillis;
-    this.patchBody = PricingFix.prepare(pricingSource, demo, work).patchRequest(true, "quiescent", false);
+    this.patchBody =
+        PricingFix.prepare(pricingSource, demo, work).patchRequest(true, "quiescent", false);
   }
 
   /** Makes only some of the changes (all by default). */
@@ -335,7 +511,9 @@ public final class Soak {
     return this;
   }
 
-  /** Also measures the demo JVM every so many seconds of the soak (0: only at its start and end). */
+  /**
+   * Also measures the demo JVM every so many seconds of the soak (0: only at its start and end).
+   */
   public Soak measureEvery(int seconds) {
     this.measureEverySeconds = seconds;
     return this;
@@ -354,9 +532,27 @@ public final class Soak {
     Path source;
     Changes changes;
     try {
-      options = DriverOptions.parse(args, Set.of("agent", "demo", "source", "duration", "warmup", "threads", "interval-ms", "max-classes",
-          "max-threads", "max-heap-mb", "max-jlive-heap-kb", "max-metaspace-mb", "max-probe-slots", "changes", "demo-jvm-options",
-          "measure-every"), USAGE);
+      options =
+          DriverOptions.parse(
+              args,
+              Set.of(
+                  "agent",
+                  "demo",
+                  "source",
+                  "duration",
+                  "warmup",
+                  "threads",
+                  "interval-ms",
+                  "max-classes",
+                  "max-threads",
+                  "max-heap-mb",
+                  "max-jlive-heap-kb",
+                  "max-metaspace-mb",
+                  "max-probe-slots",
+                  "changes",
+                  "demo-jvm-options",
+                  "measure-every"),
+              USAGE);
       agent = options.jar("agent", "jlive-agent", "jlive-agent.jar");
       demo = options.jar("demo", "jlive-demo", "jlive-demo.jar");
       source = options.file("source", PricingFix.SOURCE_PATH);
@@ -366,18 +562,40 @@ public final class Soak {
       System.exit(2);
       return;
     }
-    Limits limits = new Limits(options.integer("max-classes", 200), options.integer("max-threads", 2),
-        (long) options.integer("max-heap-mb", 20) << 20, (long) options.integer("max-jlive-heap-kb", 1024) << 10,
-        (long) options.integer("max-metaspace-mb", 20) << 20, options.integer("max-probe-slots", 64));
+    Limits limits =
+        new Limits(
+            options.integer("max-classes", 200),
+            options.integer("max-threads", 2),
+            (long) options.integer("max-heap-mb", 20) << 20,
+            (long) options.integer("max-jlive-heap-kb", 1024) << 10,
+            (long) options.integer("max-metaspace-mb", 20) << 20,
+            options.integer("max-probe-slots", 64));
     int duration = options.integer("duration", 1800);
     int warmup = options.integer("warmup", 30);
     Path work = Files.createTempDirectory("jlive-bench-soak");
     String extra = options.string("demo-jvm-options", "").strip();
-    Soak soak = new Soak(agent, demo, source, work, options.integer("threads", 8), options.integer("interval-ms", 3000))
-        .changes(changes).demoJvmOptions(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")))
-        .measureEvery(options.string("measure-every", null) == null ? 0 : options.integer("measure-every", 1));
-    System.out.printf(Locale.ROOT, "soak: %d s under load (%d threads) after %d s of warm-up; a change cycle (%s) every %d ms%n",
-        duration, soak.threads, warmup, changes.name().toLowerCase(Locale.ROOT), soak.intervalMillis);
+    Soak soak =
+        new Soak(
+                agent,
+                demo,
+                source,
+                work,
+                options.integer("threads", 8),
+                options.integer("interval-ms", 3000))
+            .changes(changes)
+            .demoJvmOptions(extra.isEmpty() ? List.of() : List.of(extra.split("\\s+")))
+            .measureEvery(
+                options.string("measure-every", null) == null
+                    ? 0
+                    : options.integer("measure-every", 1));
+    System.out.printf(
+        Locale.ROOT,
+        "soak: %d s under load (%d threads) after %d s of warm-up; a change cycle (%s) every %d ms%n",
+        duration,
+        soak.threads,
+        warmup,
+        changes.name().toLowerCase(Locale.ROOT),
+        soak.intervalMillis);
     System.out.println("logs: " + work);
     Result result = soak.run(warmup, duration, limits);
     System.out.print(result.report());
@@ -385,14 +603,25 @@ public final class Soak {
   }
 
   /** Starts the demo, warms it up, soaks it, measures, and stops it. */
-  public Result run(int warmupSeconds, int durationSeconds, Limits limits) throws IOException, InterruptedException {
+  public Result run(int warmupSeconds, int durationSeconds, Limits limits)
+      throws IOException, InterruptedException {
     try {
       startService();
       Churn warm = load(warmupSeconds, 0);
-      if (!warm.failures.isEmpty() || warm.load.errors() > warm.serverErrors.all() || !warm.serverErrors.fromJlive().isEmpty()) {
-        throw new IOException("the warm-up already failed: " + warm.load.errors() + " failed requests (" + warm.serverErrors.all()
-            + " logged server errors, from jlive: " + warm.serverErrors.fromJlive() + ", unanswered: "
-            + warm.unanswered.stream().map(Unanswered::describe).toList() + "), changes: " + warm.failures);
+      if (!warm.failures.isEmpty()
+          || warm.load.errors() > warm.serverErrors.all()
+          || !warm.serverErrors.fromJlive().isEmpty()) {
+        throw new IOException(
+            "the warm-up already failed: "
+                + warm.load.errors()
+                + " failed requests ("
+                + warm.serverErrors.all()
+                + " logged server errors, from jlive: "
+                + warm.serverErrors.fromJlive()
+                + ", unanswered: "
+                + warm.unanswered.stream().map(Unanswered::describe).toList()
+                + "), changes: "
+                + warm.failures);
       }
       Footprint start = footprint("start");
       String histogramAtStart = lastHistogram;
@@ -401,9 +630,24 @@ public final class Soak {
       int patchesLeft = listed(endpoint.listPatches(), "patches");
       Footprint end = footprint("end");
       PatchUnderLoad.ServerErrors errors = soak.serverErrors;
-      return new Result(soak.load, errors.all() - errors.fromJlive().size(), soak.cycles, soak.probesAdded, soak.patchesApplied,
-          soak.failures, soak.wrongTotals, errors.fromJlive(), start, end, probesLeft, patchesLeft, limits, soak.unanswered,
-          soak.samples, histogramGrowth(histogramAtStart, lastHistogram, 8), soak.retried);
+      return new Result(
+          soak.load,
+          errors.all() - errors.fromJlive().size(),
+          soak.cycles,
+          soak.probesAdded,
+          soak.patchesApplied,
+          soak.failures,
+          soak.wrongTotals,
+          errors.fromJlive(),
+          start,
+          end,
+          probesLeft,
+          patchesLeft,
+          limits,
+          soak.unanswered,
+          soak.samples,
+          histogramGrowth(histogramAtStart, lastHistogram, 8),
+          soak.retried);
     } finally {
       if (service != null) {
         service.close();
@@ -413,14 +657,26 @@ public final class Soak {
 
   private void startService() throws IOException, InterruptedException {
     Path runtimeDir = Files.createDirectories(work.resolve("runtime"));
-    // Every server error on standard error (see PatchUnderLoad), so those thrown in jlive's code are counted.
-    Path logging = Files.writeString(work.resolve("logging.properties"), String.join("\n",
-        "handlers=java.util.logging.ConsoleHandler",
-        ".level=INFO",
-        "java.util.logging.ConsoleHandler.level=FINE",
-        "dev.jlive.demo.http.ErrorFence.level=FINE", ""));
-    List<String> command = new ArrayList<>(List.of("-javaagent:" + agent + "=quiet", "-Djlive.runtimeDir=" + runtimeDir, "-Xmx256m",
-        "-Djava.util.logging.config.file=" + logging, "-D" + DemoLoadRun.NODELAY + "=true"));
+    // Every server error on standard error (see PatchUnderLoad), so those thrown in jlive's code
+    // are counted.
+    Path logging =
+        Files.writeString(
+            work.resolve("logging.properties"),
+            String.join(
+                "\n",
+                "handlers=java.util.logging.ConsoleHandler",
+                ".level=INFO",
+                "java.util.logging.ConsoleHandler.level=FINE",
+                "dev.jlive.demo.http.ErrorFence.level=FINE",
+                ""));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "-javaagent:" + agent + "=quiet",
+                "-Djlive.runtimeDir=" + runtimeDir,
+                "-Xmx256m",
+                "-Djava.util.logging.config.file=" + logging,
+                "-D" + DemoLoadRun.NODELAY + "=true"));
     command.addAll(demoJvmOptions);
     command.addAll(List.of("-jar", demo.toString(), "--port", "0"));
     service = ForkedJvm.start("jlive-demo", command, demoStderr());
@@ -447,6 +703,7 @@ public final class Soak {
     volatile int patchesApplied;
     volatile int wrongTotals;
     LoadResult load;
+
     /** The server errors the demo logged during this run. */
     PatchUnderLoad.ServerErrors serverErrors;
   }
@@ -454,8 +711,19 @@ public final class Soak {
   private Churn load(int seconds, int measureEvery) throws IOException, InterruptedException {
     Churn churn = new Churn();
     long logBefore = Files.size(demoStderr());
-    try (ForkedJvm driver = ForkedJvm.start("load driver", List.of("-jar", demo.toString(), "--load-target", "http://127.0.0.1:" + port,
-        "--duration", String.valueOf(seconds), "--threads", String.valueOf(threads)), work.resolve("load.stderr"))) {
+    try (ForkedJvm driver =
+        ForkedJvm.start(
+            "load driver",
+            List.of(
+                "-jar",
+                demo.toString(),
+                "--load-target",
+                "http://127.0.0.1:" + port,
+                "--duration",
+                String.valueOf(seconds),
+                "--threads",
+                String.valueOf(threads)),
+            work.resolve("load.stderr"))) {
       Churner churner = new Churner(churn);
       Thread thread = new Thread(churner, "jlive-bench-churner");
       thread.setDaemon(true);
@@ -478,20 +746,30 @@ public final class Soak {
         thread.join();
       }
       if (exit != 0) {
-        throw new IOException("the load driver exited with " + exit + "; see " + work.resolve("load.stderr"));
+        throw new IOException(
+            "the load driver exited with " + exit + "; see " + work.resolve("load.stderr"));
       }
       churn.load = LoadResult.of(driver.output());
       churn.unanswered = Unanswered.in(driver.output(), churn.activities);
       churn.retried = Unanswered.retriedIn(driver.output(), churn.activities);
     }
-    // The demo logs a server error before answering it, so every failed request's line is there by now.
+    // The demo logs a server error before answering it, so every failed request's line is there by
+    // now.
     byte[] log = Files.readAllBytes(demoStderr());
-    churn.serverErrors = PatchUnderLoad.ServerErrors.in(new String(log, (int) Math.min(logBefore, log.length),
-        (int) Math.max(0, log.length - logBefore), StandardCharsets.UTF_8));
+    churn.serverErrors =
+        PatchUnderLoad.ServerErrors.in(
+            new String(
+                log,
+                (int) Math.min(logBefore, log.length),
+                (int) Math.max(0, log.length - logBefore),
+                StandardCharsets.UTF_8));
     return churn;
   }
 
-  /** One cycle per interval: a probe in, the patch in, both checked, both out; leaves nothing behind. */
+  /**
+   * One cycle per interval: a probe in, the patch in, both checked, both out; leaves nothing
+   * behind.
+   */
   private final class Churner implements Runnable {
     private final Churn churn;
     volatile boolean stop;
@@ -521,7 +799,8 @@ public final class Soak {
     private void pause(long since, long millis) {
       try {
         long left;
-        while (!stop && (left = millis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)) > 0) {
+        while (!stop
+            && (left = millis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)) > 0) {
           Thread.sleep(Math.min(left, 50));
         }
       } catch (InterruptedException e) {
@@ -537,7 +816,13 @@ public final class Soak {
         churn.probesAdded++;
         return id;
       } catch (IOException | RuntimeException e) {
-        churn.failures.add("probe " + JsonObject.wireName(spec.kind()) + " " + spec.selector() + ": " + e.getMessage());
+        churn.failures.add(
+            "probe "
+                + JsonObject.wireName(spec.kind())
+                + " "
+                + spec.selector()
+                + ": "
+                + e.getMessage());
         return null;
       } finally {
         done("probe add (" + JsonObject.wireName(spec.kind()) + ")", started);
@@ -599,23 +884,28 @@ public final class Soak {
   }
 
   /**
-   * The demo JVM after two full GCs, through jcmd; the heap is the live bytes of the histogram. Live classes are the {@code java.lang.Class}
-   * objects on the heap: the JVM's own counters count every retransformation as a class load (the
-   * redefinition's scratch class) and never count the release of the previous version as an
-   * unload, so they grow by one per probe added or removed even when nothing leaks.
+   * The demo JVM after two full GCs, through jcmd; the heap is the live bytes of the histogram.
+   * Live classes are the {@code java.lang.Class} objects on the heap: the JVM's own counters count
+   * every retransformation as a class load (the redefinition's scratch class) and never count the
+   * release of the previous version as an unload, so they grow by one per probe added or removed
+   * even when nothing leaks.
    */
   private Footprint footprint(String label) throws IOException, InterruptedException {
     jcmd("GC.run");
     jcmd("GC.run");
     long freed = freedMetaspace(saveMetaspaceDetails(label));
-    System.out.printf(Locale.ROOT, "metaspace at %s: %.1f MB of 'used' is freed metadata the JVM will reuse (jcmd VM.metaspace)%n",
-        label, mb(freed));
+    System.out.printf(
+        Locale.ROOT,
+        "metaspace at %s: %.1f MB of 'used' is freed metadata the JVM will reuse (jcmd VM.metaspace)%n",
+        label,
+        mb(freed));
     Map<String, Long> counters = new HashMap<>(); // looked up by name
     for (String line : jcmd("PerfCounter.print").split("\n")) {
       int equals = line.indexOf('=');
       if (equals > 0) {
         try {
-          counters.put(line.substring(0, equals).trim(), Long.parseLong(line.substring(equals + 1).trim()));
+          counters.put(
+              line.substring(0, equals).trim(), Long.parseLong(line.substring(equals + 1).trim()));
         } catch (NumberFormatException notANumber) {
           // String counters (names, flags) are not needed here.
         }
@@ -628,8 +918,13 @@ public final class Soak {
     long jliveHeap = jliveBytes(histogram);
     Files.writeString(work.resolve("histogram-" + label + ".txt"), histogram);
     lastHistogram = histogram;
-    return new Footprint(classMirrors(histogram), counter(counters, "java.threads.live"), heap, jliveHeap,
-        counter(counters, "sun.gc.metaspace.used"), probeSlots());
+    return new Footprint(
+        classMirrors(histogram),
+        counter(counters, "java.threads.live"),
+        heap,
+        jliveHeap,
+        counter(counters, "sun.gc.metaspace.used"),
+        probeSlots());
   }
 
   /** The last {@code GC.class_histogram} taken, to compare the end with the start. */
@@ -642,7 +937,8 @@ public final class Soak {
     return slots instanceof Number number ? number.longValue() : -1;
   }
 
-  private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)(?:\\s.*)?$");
+  private static final Pattern HISTOGRAM_LINE =
+      Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)(?:\\s.*)?$");
 
   /**
    * The classes whose instances' bytes grew most between two {@code GC.class_histogram}s, and the
@@ -667,11 +963,26 @@ public final class Soak {
       }
     }
     grown.sort((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]));
-    List<String> lines = new ArrayList<>(grown.stream().limit(top).filter(entry -> entry.getValue()[1] > 0)
-        .map(entry -> String.format(Locale.ROOT, "%s %+d instances, %+d bytes", entry.getKey(), entry.getValue()[0], entry.getValue()[1]))
-        .toList());
-    lines.add(String.format(Locale.ROOT, "jlive's own classes (dev.jlive.agent.*, dev.jlive.bridge.*) %+d instances, %+d bytes", jlive[0],
-        jlive[1]));
+    List<String> lines =
+        new ArrayList<>(
+            grown.stream()
+                .limit(top)
+                .filter(entry -> entry.getValue()[1] > 0)
+                .map(
+                    entry ->
+                        String.format(
+                            Locale.ROOT,
+                            "%s %+d instances, %+d bytes",
+                            entry.getKey(),
+                            entry.getValue()[0],
+                            entry.getValue()[1]))
+                .toList());
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "jlive's own classes (dev.jlive.agent.*, dev.jlive.bridge.*) %+d instances, %+d bytes",
+            jlive[0],
+            jlive[1]));
     return lines;
   }
 
@@ -683,7 +994,10 @@ public final class Soak {
 
   /** The bytes of instances of jlive's own classes in a {@code GC.class_histogram}. */
   static long jliveBytes(String histogram) {
-    return histogram(histogram).entrySet().stream().filter(entry -> isJlive(entry.getKey())).mapToLong(entry -> entry.getValue()[1]).sum();
+    return histogram(histogram).entrySet().stream()
+        .filter(entry -> isJlive(entry.getKey()))
+        .mapToLong(entry -> entry.getValue()[1])
+        .sum();
   }
 
   private static Map<String, long[]> histogram(String text) {
@@ -691,23 +1005,31 @@ public final class Soak {
     for (String line : text.split("\n")) {
       Matcher matcher = HISTOGRAM_LINE.matcher(line);
       if (matcher.matches()) {
-        counts.put(matcher.group(3), new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))});
+        counts.put(
+            matcher.group(3),
+            new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))});
       }
     }
     return counts;
   }
 
-  /** Where metaspace goes, for reading by hand: by loader and kind of loader, and native memory when tracked. */
+  /**
+   * Where metaspace goes, for reading by hand: by loader and kind of loader, and native memory when
+   * tracked.
+   */
   private String saveMetaspaceDetails(String label) throws IOException, InterruptedException {
     StringBuilder details = new StringBuilder(jcmd("VM.metaspace show-loaders by-spacetype"));
-    if (demoJvmOptions.stream().anyMatch(option -> option.startsWith("-XX:NativeMemoryTracking=") && !option.endsWith("=off"))) {
+    if (demoJvmOptions.stream()
+        .anyMatch(
+            option -> option.startsWith("-XX:NativeMemoryTracking=") && !option.endsWith("=off"))) {
       details.append("\n").append(jcmd("VM.native_memory summary"));
     }
     Files.writeString(work.resolve("metaspace-" + label + ".txt"), details);
     return details.toString();
   }
 
-  private static final Pattern FREED = Pattern.compile("Deallocated from chunks in use:\\s+([\\d.]+) (bytes|KB|MB|GB)");
+  private static final Pattern FREED =
+      Pattern.compile("Deallocated from chunks in use:\\s+([\\d.]+) (bytes|KB|MB|GB)");
 
   /**
    * The metadata the JVM freed but still counts in metaspace "used" (replaced class versions wait
@@ -719,18 +1041,21 @@ public final class Soak {
       return 0;
     }
     double value = Double.parseDouble(matcher.group(1));
-    int shift = switch (matcher.group(2)) {
-      case "KB" -> 10;
-      case "MB" -> 20;
-      case "GB" -> 30;
-      default -> 0;
-    };
+    int shift =
+        switch (matcher.group(2)) {
+          case "KB" -> 10;
+          case "MB" -> 20;
+          case "GB" -> 30;
+          default -> 0;
+        };
     return Math.round(value * (1L << shift));
   }
 
-  private static final Pattern CLASS_MIRRORS = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+java\\.lang\\.Class(?:\\s.*)?$");
+  private static final Pattern CLASS_MIRRORS =
+      Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+\\d+\\s+java\\.lang\\.Class(?:\\s.*)?$");
 
-  private static final Pattern TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)\\s*$", Pattern.MULTILINE);
+  private static final Pattern TOTAL =
+      Pattern.compile("^Total\\s+\\d+\\s+(\\d+)\\s*$", Pattern.MULTILINE);
 
   /** The bytes of all live objects in a {@code GC.class_histogram} (its Total line). */
   static long liveBytes(String histogram) throws IOException {
@@ -773,7 +1098,10 @@ public final class Soak {
   }
 
   private static ProbeSpec.Builder probe(String selector, ProbeSpec.Kind kind) {
-    return ProbeSpec.builder(selector, kind).cpuPercent(100.0).timeToLive(Duration.ofMillis(TTL_MILLIS)).waitForClass(true);
+    return ProbeSpec.builder(selector, kind)
+        .cpuPercent(100.0)
+        .timeToLive(Duration.ofMillis(TTL_MILLIS))
+        .waitForClass(true);
   }
 
   private static double mb(long bytes) {

@@ -14,17 +14,27 @@ import org.junit.jupiter.api.Test;
  * request may fail, nothing may stay behind, and what is shown to stay bounded may not grow past
  * generous limits (a loaded 2-core box), which a leak per change still exceeds: 60 cycles leaking
  * one class loader's worth, a thread, 20 KB of jlive's objects or one probe slot each would show.
- * The heap as a whole and metaspace are reported, not judged here (see {@link Soak.Limits#BOUNDED});
- * nothing is timed.
+ * The heap as a whole and metaspace are reported, not judged here (see {@link
+ * Soak.Limits#BOUNDED}); nothing is timed.
  */
 class SoakTest {
   @Test
   void theDemoUnderLoadAndChurnKeepsAnsweringAndDoesNotGrow() throws Exception {
-    Path work = Files.createDirectories(Paths.get(System.getProperty("jlive.bench.work", "target/bench-work")).toAbsolutePath());
-    Soak soak = new Soak(path("jlive.agent.jar"), path("jlive.demo.jar"), path("jlive.demo.pricing"),
-        Files.createTempDirectory(work, "soak"), 8, 3000);
+    Path work =
+        Files.createDirectories(
+            Paths.get(System.getProperty("jlive.bench.work", "target/bench-work"))
+                .toAbsolutePath());
+    Soak soak =
+        new Soak(
+            path("jlive.agent.jar"),
+            path("jlive.demo.jar"),
+            path("jlive.demo.pricing"),
+            Files.createTempDirectory(work, "soak"),
+            8,
+            3000);
 
-    Soak.Result result = soak.run(20, Integer.getInteger("jlive.soak.seconds", 180), Soak.Limits.BOUNDED);
+    Soak.Result result =
+        soak.run(20, Integer.getInteger("jlive.soak.seconds", 180), Soak.Limits.BOUNDED);
 
     System.out.print(result.report());
     assertThat(result.problems()).as(result.report()).isEmpty();
@@ -40,73 +50,171 @@ class SoakTest {
     Soak.Footprint leaking = new Soak.Footprint(5300, 23, 55L << 20, 2000L << 10, 70L << 20, 300);
     LoadResult load = new LoadResult(180, 1000, 5.5, 0, 0, 1, 2);
 
-    Soak.Result result = new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, leaking, 0, 0,
-        Soak.Limits.DEFAULT, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of());
+    Soak.Result result =
+        new Soak.Result(
+            load,
+            0,
+            60,
+            60,
+            60,
+            java.util.List.of(),
+            0,
+            java.util.List.of(),
+            start,
+            leaking,
+            0,
+            0,
+            Soak.Limits.DEFAULT,
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of());
 
-    assertThat(result.problems()).hasSize(6).anyMatch(problem -> problem.startsWith("live classes grew by 300"))
+    assertThat(result.problems())
+        .hasSize(6)
+        .anyMatch(problem -> problem.startsWith("live classes grew by 300"))
         .anyMatch(problem -> problem.startsWith("threads grew by 3"))
         .anyMatch(problem -> problem.startsWith("the probe dispatcher has 300 slots"))
         .anyMatch(problem -> problem.startsWith("jlive's own objects grew by"));
-    // The test's limits judge only what is shown to stay bounded: the heap as a whole and metaspace are reported.
-    assertThat(new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, leaking, 0, 0,
-        Soak.Limits.BOUNDED, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()).problems()).hasSize(4)
-        .noneMatch(problem -> problem.startsWith("heap after GC") || problem.startsWith("metaspace"));
-    assertThat(new Soak.Result(load, 0, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT,
-        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of())
-        .problems()).isEmpty();
+    // The test's limits judge only what is shown to stay bounded: the heap as a whole and metaspace
+    // are reported.
+    assertThat(
+            new Soak.Result(
+                    load,
+                    0,
+                    60,
+                    60,
+                    60,
+                    java.util.List.of(),
+                    0,
+                    java.util.List.of(),
+                    start,
+                    leaking,
+                    0,
+                    0,
+                    Soak.Limits.BOUNDED,
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    java.util.List.of())
+                .problems())
+        .hasSize(4)
+        .noneMatch(
+            problem -> problem.startsWith("heap after GC") || problem.startsWith("metaspace"));
+    assertThat(
+            new Soak.Result(
+                    load,
+                    0,
+                    60,
+                    60,
+                    60,
+                    java.util.List.of(),
+                    0,
+                    java.util.List.of(),
+                    start,
+                    start,
+                    0,
+                    0,
+                    Soak.Limits.DEFAULT,
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    java.util.List.of())
+                .problems())
+        .isEmpty();
     LoadResult failing = new LoadResult(180, 1000, 5.5, 5, 0, 1, 2);
-    assertThat(new Soak.Result(failing, 3, 60, 60, 60, java.util.List.of(), 0, java.util.List.of(), start, start, 0, 0, Soak.Limits.DEFAULT,
-        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of())
-        .problems()).containsExactly("2 requests failed (besides 3 deliberate server errors of the demo)");
+    assertThat(
+            new Soak.Result(
+                    failing,
+                    3,
+                    60,
+                    60,
+                    60,
+                    java.util.List.of(),
+                    0,
+                    java.util.List.of(),
+                    start,
+                    start,
+                    0,
+                    0,
+                    Soak.Limits.DEFAULT,
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    java.util.List.of(),
+                    java.util.List.of())
+                .problems())
+        .containsExactly("2 requests failed (besides 3 deliberate server errors of the demo)");
   }
 
   @Test
   void anUnansweredRequestIsShownWithTheChangesUnderWayWhileItWaited() {
-    List<Soak.Activity> activities = List.of(new Soak.Activity("patch apply", 1_000_000L, 1_002_000L),
-        new Soak.Activity("probe remove", 1_020_000L, 1_020_500L));
-    List<Soak.Unanswered> found = Soak.Unanswered.in(List.of("load elapsed=5.0 requests=10",
-        "load failed at=1010000 after_ms=10002 request=POST /carts/c1/checkout reason=timeout detail=java.net.http.HttpTimeoutException: request timed out"),
-        activities);
+    List<Soak.Activity> activities =
+        List.of(
+            new Soak.Activity("patch apply", 1_000_000L, 1_002_000L),
+            new Soak.Activity("probe remove", 1_020_000L, 1_020_500L));
+    List<Soak.Unanswered> found =
+        Soak.Unanswered.in(
+            List.of(
+                "load elapsed=5.0 requests=10",
+                "load failed at=1010000 after_ms=10002 request=POST /carts/c1/checkout reason=timeout detail=java.net.http.HttpTimeoutException: request timed out"),
+            activities);
 
     assertThat(found).hasSize(1);
     assertThat(found.get(0).reason()).isEqualTo("timeout");
     assertThat(found.get(0).request()).isEqualTo("POST /carts/c1/checkout");
-    assertThat(found.get(0).meanwhile()).hasSize(1).allMatch(what -> what.startsWith("patch apply"));
-    assertThat(found.get(0).describe()).contains("timeout after 10002 ms").contains("HttpTimeoutException");
+    assertThat(found.get(0).meanwhile())
+        .hasSize(1)
+        .allMatch(what -> what.startsWith("patch apply"));
+    assertThat(found.get(0).describe())
+        .contains("timeout after 10002 ms")
+        .contains("HttpTimeoutException");
 
-    List<String> retriedLine = List.of("load retried at=1010000 after_ms=3 request=POST /carts reason=reset detail=java.io.IOException:"
-        + " Data received while in pool");
+    List<String> retriedLine =
+        List.of(
+            "load retried at=1010000 after_ms=3 request=POST /carts reason=reset detail=java.io.IOException:"
+                + " Data received while in pool");
     assertThat(Soak.Unanswered.in(retriedLine, activities)).isEmpty();
-    assertThat(Soak.Unanswered.retriedIn(retriedLine, activities)).singleElement()
+    assertThat(Soak.Unanswered.retriedIn(retriedLine, activities))
+        .singleElement()
         .satisfies(again -> assertThat(again.detail()).contains("while in pool"));
   }
 
   @Test
   void jliveOwnObjectsAreToldApartInTheHistogram() {
-    String before = String.join("\n",
-        "   1:          100           4800  dev.jlive.agent.change.ChangeLedger$Entry",
-        "   2:         1000          40000  dev.jlive.demo.shop.Order");
-    String after = String.join("\n",
-        "   1:          300          14400  dev.jlive.agent.change.ChangeLedger$Entry",
-        "   2:         3000         120000  dev.jlive.demo.shop.Order",
-        "   3:            1             80  [Ldev.jlive.agent.probe.ProbeSite;");
+    String before =
+        String.join(
+            "\n",
+            "   1:          100           4800  dev.jlive.agent.change.ChangeLedger$Entry",
+            "   2:         1000          40000  dev.jlive.demo.shop.Order");
+    String after =
+        String.join(
+            "\n",
+            "   1:          300          14400  dev.jlive.agent.change.ChangeLedger$Entry",
+            "   2:         3000         120000  dev.jlive.demo.shop.Order",
+            "   3:            1             80  [Ldev.jlive.agent.probe.ProbeSite;");
 
     assertThat(Soak.jliveBytes(after)).isEqualTo(14480L);
-    assertThat(Soak.histogramGrowth(before, after, 8)).startsWith("dev.jlive.demo.shop.Order +2000 instances, +80000 bytes")
-        .last().asString().contains("+201 instances, +9680 bytes");
+    assertThat(Soak.histogramGrowth(before, after, 8))
+        .startsWith("dev.jlive.demo.shop.Order +2000 instances, +80000 bytes")
+        .last()
+        .asString()
+        .contains("+201 instances, +9680 bytes");
   }
 
   @Test
   void liveClassesAreTheClassObjectsOfAHistogram() throws Exception {
-    String histogram = String.join("\n",
-        " num     #instances         #bytes  class name (module)",
-        "-------------------------------------------------------",
-        "   1:         40123        3456789  [B (java.base@17.0.15)",
-        "   5:          5255         627336  java.lang.Class (java.base@17.0.15)",
-        "   6:           900          21600  java.lang.ClassValue$Entry (java.base@17.0.15)");
+    String histogram =
+        String.join(
+            "\n",
+            " num     #instances         #bytes  class name (module)",
+            "-------------------------------------------------------",
+            "   1:         40123        3456789  [B (java.base@17.0.15)",
+            "   5:          5255         627336  java.lang.Class (java.base@17.0.15)",
+            "   6:           900          21600  java.lang.ClassValue$Entry (java.base@17.0.15)");
 
     assertThat(Soak.classMirrors(histogram)).isEqualTo(5255);
-    assertThat(Soak.liveBytes(histogram + "\nTotal        264222       11575912\n")).isEqualTo(11575912L);
+    assertThat(Soak.liveBytes(histogram + "\nTotal        264222       11575912\n"))
+        .isEqualTo(11575912L);
   }
 
   private static Path path(String property) {
@@ -126,14 +234,20 @@ class SoakTest {
     assertThat(Soak.Changes.parse("none").probes()).isFalse();
     assertThat(Soak.Changes.parse("none").patches()).isFalse();
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Soak.Changes.parse("both"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("all, probes, patches or none");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("all, probes, patches or none");
   }
 
   @Test
   void freedMetaspaceIsReadFromVmMetaspace() {
-    assertThat(Soak.freedMetaspace("Waste (unused committed space):\n        Waste in chunks in use:    168 bytes ( <1%)\n"
-        + "Deallocated from chunks in use:      1.54 MB ( 24%) (11225 blocks)\n")).isEqualTo(Math.round(1.54 * (1 << 20)));
-    assertThat(Soak.freedMetaspace("Deallocated from chunks in use:     41.51 KB ( <1%) (172 blocks)")).isEqualTo(Math.round(41.51 * 1024));
+    assertThat(
+            Soak.freedMetaspace(
+                "Waste (unused committed space):\n        Waste in chunks in use:    168 bytes ( <1%)\n"
+                    + "Deallocated from chunks in use:      1.54 MB ( 24%) (11225 blocks)\n"))
+        .isEqualTo(Math.round(1.54 * (1 << 20)));
+    assertThat(
+            Soak.freedMetaspace("Deallocated from chunks in use:     41.51 KB ( <1%) (172 blocks)"))
+        .isEqualTo(Math.round(41.51 * 1024));
     assertThat(Soak.freedMetaspace("no such line")).isZero();
   }
 }

@@ -4,14 +4,14 @@ import java.lang.invoke.MethodHandle;
 import java.util.List;
 
 /**
- * The only jlive code in the boot loader, so that code in any class loader of the application
- * can reach the agent, and the agent can be found again on a second attach.
+ * The only jlive code in the boot loader, so that code in any class loader of the application can
+ * reach the agent, and the agent can be found again on a second attach.
  *
  * <p>It uses {@code java.*} types only. It holds a volatile reference to the running agent and to
- * its probe {@link Dispatcher}, both swapped on start and stop. Probe advice woven into
- * application methods calls the static methods below with an integer probe id; each call is
- * fenced, so nothing a probe does can throw into the application. Everything else lives in the
- * agent's own class loader, which becomes collectable once both references are cleared.
+ * its probe {@link Dispatcher}, both swapped on start and stop. Probe advice woven into application
+ * methods calls the static methods below with an integer probe id; each call is fenced, so nothing
+ * a probe does can throw into the application. Everything else lives in the agent's own class
+ * loader, which becomes collectable once both references are cleared.
  */
 public final class JLiveBridge {
   private static volatile Object agent;
@@ -94,8 +94,8 @@ public final class JLiveBridge {
   /**
    * First half of a probe's entry that may decide before the arguments are built: counts the call
    * and, if it can, decides whether it is dropped. 0 means nothing more to do; any other value is
-   * passed to {@link #enterAdmitted} with the receiver and the arguments, which the woven code builds
-   * only then. So a dropped call allocates and boxes nothing.
+   * passed to {@link #enterAdmitted} with the receiver and the arguments, which the woven code
+   * builds only then. So a dropped call allocates and boxes nothing.
    */
   public static long admit(int probe) {
     Dispatcher target = dispatcher;
@@ -121,7 +121,8 @@ public final class JLiveBridge {
     }
   }
 
-  public static void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
+  public static void exit(
+      int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
     Dispatcher target = dispatcher;
     if (target == null) {
       return;
@@ -207,7 +208,8 @@ public final class JLiveBridge {
 
     public abstract long enter(int probe, Object self, Object[] args);
 
-    public abstract void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown);
+    public abstract void exit(
+        int probe, long token, Object self, Object[] args, Object returned, Throwable thrown);
 
     /** See {@link JLiveBridge#admit}; by default every call goes on to {@link #enterAdmitted}. */
     public long admit(int probe) {
@@ -219,12 +221,18 @@ public final class JLiveBridge {
       enter(probe, self, args);
     }
 
-    /** See {@link JLiveBridge#gateEnter}: null to run the body, else a re-invoker for {@link JLiveBridge#reinvoke}. */
+    /**
+     * See {@link JLiveBridge#gateEnter}: null to run the body, else a re-invoker for {@link
+     * JLiveBridge#reinvoke}.
+     */
     public abstract Object gateEnter(int gate, int method, int version);
 
     public abstract void gateExit(int gate);
 
-    /** See {@link JLiveBridge#childCommand}; not abstract, so that a dispatcher without it leaves commands alone. */
+    /**
+     * See {@link JLiveBridge#childCommand}; not abstract, so that a dispatcher without it leaves
+     * commands alone.
+     */
     public List<String> childCommand(List<String> command) {
       return null;
     }

@@ -3,7 +3,9 @@ package dev.jlive.cli;
 import dev.jlive.protocol.JsonObject;
 import java.util.Map;
 
-/** A failure the user can act on: what went wrong, what to do, and the exit code that goes with it. */
+/**
+ * A failure the user can act on: what went wrong, what to do, and the exit code that goes with it.
+ */
 public class CliException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
@@ -36,7 +38,13 @@ public class CliException extends RuntimeException {
   }
 
   public Map<String, Object> toJson() {
-    return Map.of("error", JsonObject.create().put("code", code).put("message", getMessage()).put("hint", hint).put("exitCode", exitCode)
-        .toMap());
+    return Map.of(
+        "error",
+        JsonObject.create()
+            .put("code", code)
+            .put("message", getMessage())
+            .put("hint", hint)
+            .put("exitCode", exitCode)
+            .toMap());
   }
 }

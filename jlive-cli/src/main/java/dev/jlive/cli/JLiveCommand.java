@@ -3,21 +3,21 @@ package dev.jlive.cli;
 import dev.jlive.cli.client.Notes;
 import dev.jlive.cli.command.AttachCommand;
 import dev.jlive.cli.command.ChangesCommand;
-import dev.jlive.cli.command.DiffCommand;
-import dev.jlive.cli.command.PatchCommand;
-import dev.jlive.cli.command.RevertCommand;
-import dev.jlive.cli.command.MetricsCommand;
-import dev.jlive.cli.command.ProbeCommand;
-import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ClassesCommand;
 import dev.jlive.cli.command.ControllerCommand;
 import dev.jlive.cli.command.DemoCommand;
 import dev.jlive.cli.command.DetachCommand;
+import dev.jlive.cli.command.DiffCommand;
 import dev.jlive.cli.command.InfoCommand;
 import dev.jlive.cli.command.MethodsCommand;
+import dev.jlive.cli.command.MetricsCommand;
+import dev.jlive.cli.command.PatchCommand;
+import dev.jlive.cli.command.ProbeCommand;
 import dev.jlive.cli.command.ProcessesCommand;
 import dev.jlive.cli.command.PsCommand;
+import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.ServicesCommand;
+import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ThreadsCommand;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Version;
@@ -33,26 +33,46 @@ import picocli.CommandLine.Command;
     versionProvider = JLiveCommand.VersionProvider.class,
     description = "Change the code of a running JVM without a restart.",
     subcommands = {
-        PsCommand.class, AttachCommand.class, DetachCommand.class, InfoCommand.class,
-        ThreadsCommand.class, ClassesCommand.class, MethodsCommand.class, ProbeCommand.class, TailCommand.class,
-        MetricsCommand.class, PatchCommand.class, DiffCommand.class, RevertCommand.class, ChangesCommand.class,
-        ServicesCommand.class, ProcessesCommand.class, ControllerCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class
+      PsCommand.class,
+      AttachCommand.class,
+      DetachCommand.class,
+      InfoCommand.class,
+      ThreadsCommand.class,
+      ClassesCommand.class,
+      MethodsCommand.class,
+      ProbeCommand.class,
+      TailCommand.class,
+      MetricsCommand.class,
+      PatchCommand.class,
+      DiffCommand.class,
+      RevertCommand.class,
+      ChangesCommand.class,
+      ServicesCommand.class,
+      ProcessesCommand.class,
+      ControllerCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-        "0:success", "1:unexpected failure", "2:bad command line", "3:no such process, or not a JVM",
-        "4:the JVM refuses the agent", "5:jlive is not loaded in that JVM", "6:the agent (or controller) cannot be reached",
-        "7:the agent (or controller) refused the token", "8:the agent (or controller) answered with an error",
-        "9:--service: not every process reached the wanted state"
+      "0:success",
+      "1:unexpected failure",
+      "2:bad command line",
+      "3:no such process, or not a JVM",
+      "4:the JVM refuses the agent",
+      "5:jlive is not loaded in that JVM",
+      "6:the agent (or controller) cannot be reached",
+      "7:the agent (or controller) refused the token",
+      "8:the agent (or controller) answered with an error",
+      "9:--service: not every process reached the wanted state"
     })
 public final class JLiveCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command, e.g. `jlive ps`; `jlive help` lists them");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command, e.g. `jlive ps`; `jlive help` lists them");
   }
 
   /** Runs one command line and returns its exit code; output goes to the given streams. */
@@ -60,16 +80,22 @@ public final class JLiveCommand implements Runnable {
     CommandLine commandLine = new CommandLine(new JLiveCommand());
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
-    commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-      Printer printer = Printer.of(cmd);
-      if (exception instanceof CliException e) {
-        printer.error(e);
-        return e.exitCode();
-      }
-      printer.error(new CliException(ExitCode.ERROR, "INTERNAL_ERROR", String.valueOf(exception),
-          "this is a bug in jlive; please report it with the command line", exception));
-      return ExitCode.ERROR;
-    });
+    commandLine.setExecutionExceptionHandler(
+        (exception, cmd, parseResult) -> {
+          Printer printer = Printer.of(cmd);
+          if (exception instanceof CliException e) {
+            printer.error(e);
+            return e.exitCode();
+          }
+          printer.error(
+              new CliException(
+                  ExitCode.ERROR,
+                  "INTERNAL_ERROR",
+                  String.valueOf(exception),
+                  "this is a bug in jlive; please report it with the command line",
+                  exception));
+          return ExitCode.ERROR;
+        });
     return Notes.to(err, () -> commandLine.execute(args));
   }
 

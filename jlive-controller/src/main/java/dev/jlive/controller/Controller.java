@@ -24,9 +24,9 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A running controller: ZooKeeper (embedded or external), the store over it, and the HTTP API.
- * It keeps no state of its own, so it can be stopped and started again on the same data, and
- * several can share an external ensemble.
+ * A running controller: ZooKeeper (embedded or external), the store over it, and the HTTP API. It
+ * keeps no state of its own, so it can be stopped and started again on the same data, and several
+ * can share an external ensemble.
  */
 public final class Controller implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
@@ -38,8 +38,14 @@ public final class Controller implements AutoCloseable {
   private final Path tokenFile;
   private final boolean tls;
 
-  private Controller(EmbeddedZooKeeper zooKeeper, FleetStore store, AgentSessions agents, ControllerServer server,
-      String token, Path tokenFile, boolean tls) {
+  private Controller(
+      EmbeddedZooKeeper zooKeeper,
+      FleetStore store,
+      AgentSessions agents,
+      ControllerServer server,
+      String token,
+      Path tokenFile,
+      boolean tls) {
     this.zooKeeper = zooKeeper;
     this.store = store;
     this.agents = agents;
@@ -51,24 +57,37 @@ public final class Controller implements AutoCloseable {
 
   public static Controller start(ControllerConfig config) throws Exception {
     requireSafeAddress(config);
-    // Fields of a newer agent (or of a newer controller's ZooKeeper nodes) are ignored; each is logged once.
+    // Fields of a newer agent (or of a newer controller's ZooKeeper nodes) are ignored; each is
+    // logged once.
     UnknownFields.logTo(message -> LOG.log(System.Logger.Level.WARNING, message));
     Files.createDirectories(config.dataDir());
-    Path tokenFile = config.tokenFile() != null ? config.tokenFile() : config.dataDir().resolve("token");
+    Path tokenFile =
+        config.tokenFile() != null ? config.tokenFile() : config.dataDir().resolve("token");
     String token = loadOrCreateToken(tokenFile);
-    SSLContext tlsContext = config.tlsKeystore() == null ? null : tls(config.tlsKeystore(), config.tlsPassword());
-    EmbeddedZooKeeper embedded = config.zookeeper() == null ? EmbeddedZooKeeper.start(config.dataDir(), 0) : null;
+    SSLContext tlsContext =
+        config.tlsKeystore() == null ? null : tls(config.tlsKeystore(), config.tlsPassword());
+    EmbeddedZooKeeper embedded =
+        config.zookeeper() == null ? EmbeddedZooKeeper.start(config.dataDir(), 0) : null;
     FleetStore store = null;
     AgentSessions agents = null;
     try {
-      // A session outlives short blips (agents keep their place) but not a dead controller for long.
-      store = new FleetStore(embedded != null ? embedded.connectString() : config.zookeeper(), Duration.ofSeconds(15));
+      // A session outlives short blips (agents keep their place) but not a dead controller for
+      // long.
+      store =
+          new FleetStore(
+              embedded != null ? embedded.connectString() : config.zookeeper(),
+              Duration.ofSeconds(15));
       store.start(Duration.ofSeconds(20));
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
       ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen);
-      ControllerServer server = ControllerServer.start(config.host(), config.port(), tlsContext, token,
-          new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
+      ControllerServer server =
+          ControllerServer.start(
+              config.host(),
+              config.port(),
+              tlsContext,
+              token,
+              new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
       return new Controller(embedded, store, agents, server, token, tokenFile, tlsContext != null);
     } catch (Exception | Error e) {
       if (agents != null) {
@@ -118,7 +137,9 @@ public final class Controller implements AutoCloseable {
   private static void requireSafeAddress(ControllerConfig config) throws IOException {
     boolean loopback = InetAddress.getByName(config.host()).isLoopbackAddress();
     if (!loopback && config.tlsKeystore() == null && !config.plainHttpAllowed()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "listening on " + config.host() + " without TLS would send tokens and patches in clear",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "listening on " + config.host() + " without TLS would send tokens and patches in clear",
           "give --tls-keystore (PKCS12) and --tls-password-file, or --allow-plain-http if a TLS proxy sits in front");
     }
   }
@@ -127,7 +148,9 @@ public final class Controller implements AutoCloseable {
     if (Files.exists(file)) {
       String token = Files.readString(file).trim();
       if (token.length() < 16) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "the token in " + file + " is shorter than 16 characters",
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "the token in " + file + " is shorter than 16 characters",
             "put a long random token there, or delete the file to have one made");
       }
       return token;

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent protocol's versions and tolerance, spoken with the protocol's own records: an old
- * agent (no protocolVersion) is told what it lacks and listed with its protocol; a newer agent's
- * unknown field is accepted and logged once; a user's unknown field is refused.
+ * The agent protocol's versions and tolerance, spoken with the protocol's own records: an old agent
+ * (no protocolVersion) is told what it lacks and listed with its protocol; a newer agent's unknown
+ * field is accepted and logged once; a user's unknown field is refused.
  */
 class AgentProtocolTest {
   static TestingServer zooKeeper;
@@ -41,8 +41,11 @@ class AgentProtocolTest {
   @BeforeAll
   static void start() throws Exception {
     zooKeeper = new TestingServer(true);
-    controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString())
-        .withHeartbeat(Duration.ofSeconds(1)));
+    controller =
+        Controller.start(
+            ControllerConfig.defaults(dataDir)
+                .withZooKeeper(zooKeeper.getConnectString())
+                .withHeartbeat(Duration.ofSeconds(1)));
     http = new Http(controller.url(), controller.token());
   }
 
@@ -61,7 +64,16 @@ class AgentProtocolTest {
 
   @Test
   void anOldAgentIsToldWhatItLacksAndListedWithItsProtocol() {
-    RegisterBody current = new RegisterBody(FleetApi.PROTOCOL_VERSION, "versions", "host-a", 11, "17", "test", Map.of(), "new-agent");
+    RegisterBody current =
+        new RegisterBody(
+            FleetApi.PROTOCOL_VERSION,
+            "versions",
+            "host-a",
+            11,
+            "17",
+            "test",
+            Map.of(),
+            "new-agent");
     Map<String, Object> old = new LinkedHashMap<>(current.toJson());
     old.remove("protocolVersion");
     old.put("pid", 12);
@@ -73,34 +85,51 @@ class AgentProtocolTest {
     assertThat(toCurrent.protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
     assertThat(toCurrent.note()).isNull();
     assertThat(toOld.protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
-    assertThat(toOld.note()).startsWith("this agent speaks agent protocol 1 and the controller (jlive ")
+    assertThat(toOld.note())
+        .startsWith("this agent speaks agent protocol 1 and the controller (jlive ")
         .contains("upgrade its agent jar");
     Map<String, Integer> protocols = new LinkedHashMap<>();
-    for (ProcessRow row : ProcessList.fromWire(http.get(FleetApi.processes("versions")).body()).processes()) {
+    for (ProcessRow row :
+        ProcessList.fromWire(http.get(FleetApi.processes("versions")).body()).processes()) {
       protocols.put(row.process().id(), row.process().protocolVersion());
     }
     assertThat(protocols).isEqualTo(Map.of(toCurrent.process(), 2, toOld.process(), 1));
     // An old agent's sync (no protocolVersion either) is answered as before.
-    Http.Answer sync = http.post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));
+    Http.Answer sync =
+        http.post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));
     assertThat(SyncAnswer.fromWire(sync.body())).isInstanceOf(SyncAnswer.Changes.class);
-    assertThat(Health.fromWire(http.get(FleetApi.HEALTH).body()).protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
+    assertThat(Health.fromWire(http.get(FleetApi.HEALTH).body()).protocolVersion())
+        .isEqualTo(FleetApi.PROTOCOL_VERSION);
   }
 
   @Test
   void aNewerAgentsUnknownFieldIsAcceptedAndLoggedOnceButAUsersIsRefused() {
     List<String> logged = new ArrayList<>();
     UnknownFields.logTo(logged::add);
-    String process = register(new RegisterBody(FleetApi.PROTOCOL_VERSION, "tolerant", "host-a", 21, "17", "test", Map.of(), "i21")
-        .toJson()).process();
-    SyncBody report = new SyncBody(FleetApi.PROTOCOL_VERSION, process, -1, 0, Map.of(), Map.of(), List.of(), 0);
+    String process =
+        register(
+                new RegisterBody(
+                        FleetApi.PROTOCOL_VERSION,
+                        "tolerant",
+                        "host-a",
+                        21,
+                        "17",
+                        "test",
+                        Map.of(),
+                        "i21")
+                    .toJson())
+            .process();
+    SyncBody report =
+        new SyncBody(FleetApi.PROTOCOL_VERSION, process, -1, 0, Map.of(), Map.of(), List.of(), 0);
     for (int i = 0; i < 3; i++) {
       Map<String, Object> fromTheFuture = new LinkedHashMap<>(report.toJson());
       fromTheFuture.put("cpuBudgetLeft", 0.25);
       Http.Answer answer = http.post(FleetApi.SYNC, fromTheFuture);
       assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     }
-    assertThat(logged).containsExactly(
-        "the sync body has a field this version does not know, ignored: 'cpuBudgetLeft' (the peer is probably of a newer version)");
+    assertThat(logged)
+        .containsExactly(
+            "the sync body has a field this version does not know, ignored: 'cpuBudgetLeft' (the peer is probably of a newer version)");
 
     // The same kind of field from a user is refused, and nothing is stored.
     Map<String, Object> change = new LinkedHashMap<>();
@@ -109,44 +138,105 @@ class AgentProtocolTest {
     change.put("cpuBudgetLeft", 0.25);
     Http.Answer refused = http.post(FleetApi.changes("tolerant"), change);
     assertThat(refused.status()).isEqualTo(400);
-    assertThat(((Map<?, ?>) refused.body().get("error")).get("message")).isEqualTo("the change has an unknown field 'cpuBudgetLeft'");
-    assertThat(ChangeList.fromWire(http.get(FleetApi.changes("tolerant")).body()).changes()).isEmpty();
+    assertThat(((Map<?, ?>) refused.body().get("error")).get("message"))
+        .isEqualTo("the change has an unknown field 'cpuBudgetLeft'");
+    assertThat(ChangeList.fromWire(http.get(FleetApi.changes("tolerant")).body()).changes())
+        .isEmpty();
   }
 
   @Test
   void aReportOfAStateOnlyTheControllerCanKnowIsRefused() {
-    String process = register(new RegisterBody(FleetApi.PROTOCOL_VERSION, "states", "host-a", 31, "17", "test", Map.of(), "i31")
-        .toJson()).process();
-    Map<String, Object> body = new LinkedHashMap<>(new SyncBody(FleetApi.PROTOCOL_VERSION, process, -1, 0,
-        Map.of("c1", ChangeReport.of(ProcessState.APPLIED)), Map.of(), List.of(), 0).toJson());
+    String process =
+        register(
+                new RegisterBody(
+                        FleetApi.PROTOCOL_VERSION,
+                        "states",
+                        "host-a",
+                        31,
+                        "17",
+                        "test",
+                        Map.of(),
+                        "i31")
+                    .toJson())
+            .process();
+    Map<String, Object> body =
+        new LinkedHashMap<>(
+            new SyncBody(
+                    FleetApi.PROTOCOL_VERSION,
+                    process,
+                    -1,
+                    0,
+                    Map.of("c1", ChangeReport.of(ProcessState.APPLIED)),
+                    Map.of(),
+                    List.of(),
+                    0)
+                .toJson());
     body.put("changes", Map.of("c1", Map.of("state", "unreachable")));
 
     Http.Answer answer = http.post(FleetApi.SYNC, body);
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(((Map<?, ?>) answer.body().get("error")).get("message"))
-        .isEqualTo("a change report's state must be waiting, applied, failed or reverted, not unreachable");
+        .isEqualTo(
+            "a change report's state must be waiting, applied, failed or reverted, not unreachable");
   }
 
   @Test
   void aChangeIsStoredAndShownTyped() {
-    String process = register(new RegisterBody(FleetApi.PROTOCOL_VERSION, "typed", "host-a", 41, "17", "test", Map.of("zone", "eu"), "i41")
-        .toJson()).process();
-    Http.Answer added = http.post(FleetApi.changes("typed"), Map.of("kind", "probe", "spec", Map.of("selector", "a.B#c", "kind", "count"),
-        "where", Map.of("zone", "eu")));
+    String process =
+        register(
+                new RegisterBody(
+                        FleetApi.PROTOCOL_VERSION,
+                        "typed",
+                        "host-a",
+                        41,
+                        "17",
+                        "test",
+                        Map.of("zone", "eu"),
+                        "i41")
+                    .toJson())
+            .process();
+    Http.Answer added =
+        http.post(
+            FleetApi.changes("typed"),
+            Map.of(
+                "kind",
+                "probe",
+                "spec",
+                Map.of("selector", "a.B#c", "kind", "count"),
+                "where",
+                Map.of("zone", "eu")));
     assertThat(added.status()).isEqualTo(201);
-    SyncAnswer answer = SyncAnswer.fromWire(http.post(FleetApi.SYNC,
-        new SyncBody(FleetApi.PROTOCOL_VERSION, process, -1, 0, Map.of(), Map.of(), List.of(), 0).toJson()).body());
-    assertThat(answer).isInstanceOfSatisfying(SyncAnswer.Changes.class, changes -> {
-      assertThat(changes.changes()).hasSize(1);
-      assertThat(changes.changes().get(0).kind()).isEqualTo(ChangeKind.PROBE);
-      assertThat(changes.changes().get(0).author()).isEqualTo("tester");
-    });
+    SyncAnswer answer =
+        SyncAnswer.fromWire(
+            http.post(
+                    FleetApi.SYNC,
+                    new SyncBody(
+                            FleetApi.PROTOCOL_VERSION,
+                            process,
+                            -1,
+                            0,
+                            Map.of(),
+                            Map.of(),
+                            List.of(),
+                            0)
+                        .toJson())
+                .body());
+    assertThat(answer)
+        .isInstanceOfSatisfying(
+            SyncAnswer.Changes.class,
+            changes -> {
+              assertThat(changes.changes()).hasSize(1);
+              assertThat(changes.changes().get(0).kind()).isEqualTo(ChangeKind.PROBE);
+              assertThat(changes.changes().get(0).author()).isEqualTo("tester");
+            });
     assertThat(ChangeList.fromWire(http.get(FleetApi.changes("typed")).body()).changes())
-        .singleElement().satisfies(change -> {
-          assertThat(change.digest()).hasSize(64);
-          assertThat(change.spec()).isNull();
-          assertThat(change.where()).isEqualTo(Map.of("zone", "eu"));
-        });
+        .singleElement()
+        .satisfies(
+            change -> {
+              assertThat(change.digest()).hasSize(64);
+              assertThat(change.spec()).isNull();
+              assertThat(change.where()).isEqualTo(Map.of("zone", "eu"));
+            });
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.management.UnixOperatingSystemMXBean;
-import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.fuzz.HostileInput;
@@ -33,31 +32,57 @@ import org.junit.jupiter.api.io.TempDir;
  * Fuzzing of the controller's user API (a real controller on Curator's TestingServer): 10,000
  * generated requests per run, most of them changes posted to a live service with hostile bodies
  * (unknown fields, every field of any type, unicode and control characters, broken and deeply
- * nested JSON), the rest on every user route with garbage paths and queries. A change whose
- * fields all have their documented types may be accepted; anything else must get a 4xx with a JSON
- * reason and make no change. The server must keep serving, without growing its threads or files.
- * A failure names its seed: rerun with {@code -Djlive.fuzz.seed=SEED}.
+ * nested JSON), the rest on every user route with garbage paths and queries. A change whose fields
+ * all have their documented types may be accepted; anything else must get a 4xx with a JSON reason
+ * and make no change. The server must keep serving, without growing its threads or files. A failure
+ * names its seed: rerun with {@code -Djlive.fuzz.seed=SEED}.
  */
 class ControllerFuzzTest {
   static final int CASES = Integer.getInteger("jlive.fuzz.cases", 10_000);
   private static final long SEED = Long.getLong("jlive.fuzz.seed", System.nanoTime());
-  /** The documented type of every field of a probe's and a patch's spec, independent of the code under test. */
-  private static final Map<String, Class<?>> PROBE_TYPES = Map.ofEntries(Map.entry("selector", String.class),
-      Map.entry("kind", String.class), Map.entry("at", String.class), Map.entry("template", String.class),
-      Map.entry("when", String.class), Map.entry("sampleOneIn", Long.class), Map.entry("ratePerSecond", Long.class),
-      Map.entry("maxHits", Long.class), Map.entry("ttlMillis", Long.class), Map.entry("line", Long.class),
-      Map.entry("timeOneIn", Long.class), Map.entry("cpuPercent", Number.class), Map.entry("wait", Boolean.class),
-      Map.entry("appLog", Boolean.class), Map.entry("allowSideEffects", Boolean.class), Map.entry("allowJdk", Boolean.class));
-  private static final Map<String, Class<?>> PATCH_TYPES = Map.ofEntries(Map.entry("sources", List.class),
-      Map.entry("classFiles", List.class), Map.entry("also", List.class), Map.entry("loader", String.class),
-      Map.entry("safepoint", String.class), Map.entry("check", String.class), Map.entry("checkClass", String.class),
-      Map.entry("method", String.class), Map.entry("methodSource", String.class), Map.entry("timeoutMillis", Long.class),
-      Map.entry("dryRun", Boolean.class));
+
+  /**
+   * The documented type of every field of a probe's and a patch's spec, independent of the code
+   * under test.
+   */
+  private static final Map<String, Class<?>> PROBE_TYPES =
+      Map.ofEntries(
+          Map.entry("selector", String.class),
+          Map.entry("kind", String.class),
+          Map.entry("at", String.class),
+          Map.entry("template", String.class),
+          Map.entry("when", String.class),
+          Map.entry("sampleOneIn", Long.class),
+          Map.entry("ratePerSecond", Long.class),
+          Map.entry("maxHits", Long.class),
+          Map.entry("ttlMillis", Long.class),
+          Map.entry("line", Long.class),
+          Map.entry("timeOneIn", Long.class),
+          Map.entry("cpuPercent", Number.class),
+          Map.entry("wait", Boolean.class),
+          Map.entry("appLog", Boolean.class),
+          Map.entry("allowSideEffects", Boolean.class),
+          Map.entry("allowJdk", Boolean.class));
+
+  private static final Map<String, Class<?>> PATCH_TYPES =
+      Map.ofEntries(
+          Map.entry("sources", List.class),
+          Map.entry("classFiles", List.class),
+          Map.entry("also", List.class),
+          Map.entry("loader", String.class),
+          Map.entry("safepoint", String.class),
+          Map.entry("check", String.class),
+          Map.entry("checkClass", String.class),
+          Map.entry("method", String.class),
+          Map.entry("methodSource", String.class),
+          Map.entry("timeoutMillis", Long.class),
+          Map.entry("dryRun", Boolean.class));
 
   static TestingServer zooKeeper;
   static Controller controller;
   @TempDir static Path dataDir;
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   @BeforeAll
   static void start() throws Exception {
@@ -66,8 +91,11 @@ class ControllerFuzzTest {
     // class runs in its own (reuseForks=false).
     System.setProperty("sun.net.httpserver.nodelay", "true");
     zooKeeper = new TestingServer(true);
-    controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString())
-        .withHeartbeat(Duration.ofSeconds(1)));
+    controller =
+        Controller.start(
+            ControllerConfig.defaults(dataDir)
+                .withZooKeeper(zooKeeper.getConnectString())
+                .withHeartbeat(Duration.ofSeconds(1)));
   }
 
   @AfterAll
@@ -78,11 +106,25 @@ class ControllerFuzzTest {
 
   @Test
   void hostileUserRequestsGetA4xxWithAReasonAndChangeNothing() throws Exception {
-    Map<String, Object> agent = new LinkedHashMap<>(Map.of("service", "shop", "host", "host-a", "pid", 101, "javaVersion", "17",
-        "agentVersion", "test", "instance", "inst101"));
+    Map<String, Object> agent =
+        new LinkedHashMap<>(
+            Map.of(
+                "service",
+                "shop",
+                "host",
+                "host-a",
+                "pid",
+                101,
+                "javaVersion",
+                "17",
+                "agentVersion",
+                "test",
+                "instance",
+                "inst101"));
     agent.put("labels", Map.of("zone", "eu"));
     assertThat(send("POST", FleetApi.REGISTER, Json.write(agent)).statusCode()).isEqualTo(200);
-    // Warm up, so that the baseline counts the server's worker threads (made one per request up to its pool size).
+    // Warm up, so that the baseline counts the server's worker threads (made one per request up to
+    // its pool size).
     for (int i = 0; i < 64; i++) {
       assertThat(send("GET", FleetApi.HEALTH, null).statusCode()).isEqualTo(200);
     }
@@ -106,34 +148,71 @@ class ControllerFuzzTest {
         body = parsed instanceof String text ? text : Json.write(parsed);
       } else {
         method = input.pick(List.of("GET", "POST", "DELETE", "PUT"));
-        path = input.pick(List.of("/v1/services/shop/", "/v1/services/", "/v1/services/shop/changes/", "/v1/services/shop/events?after=",
-            "/v1/services/shop/metrics?change=", "/v1/services/shop/events?limit=", "/v1/", "/v1/services/shop/processes/"))
-            + URLEncoder.encode(input.text(), StandardCharsets.UTF_8);
+        path =
+            input.pick(
+                    List.of(
+                        "/v1/services/shop/",
+                        "/v1/services/",
+                        "/v1/services/shop/changes/",
+                        "/v1/services/shop/events?after=",
+                        "/v1/services/shop/metrics?change=",
+                        "/v1/services/shop/events?limit=",
+                        "/v1/",
+                        "/v1/services/shop/processes/"))
+                + URLEncoder.encode(input.text(), StandardCharsets.UTF_8);
         body = input.chance(50) ? null : input.brokenJson();
       }
       HttpResponse<String> answer = send(method, path, body);
-      String what = "seed " + SEED + " case " + i + ": " + method + " " + path + " " + shortened(body) + " -> " + answer.statusCode()
-          + " " + shortened(answer.body());
+      String what =
+          "seed "
+              + SEED
+              + " case "
+              + i
+              + ": "
+              + method
+              + " "
+              + path
+              + " "
+              + shortened(body)
+              + " -> "
+              + answer.statusCode()
+              + " "
+              + shortened(answer.body());
       assertThat(answer.statusCode()).as(what).isLessThan(500);
       if (answer.statusCode() < 300 && (wellTyped || !change && method.equals("GET"))) {
         accepted++;
         continue;
       }
       assertThat(answer.statusCode()).as(what).isBetween(400, 499);
-      assertThat(((Map<?, ?>) Json.parseObject(answer.body()).get("error")).get("message")).as(what).asString().isNotBlank();
+      assertThat(((Map<?, ?>) Json.parseObject(answer.body()).get("error")).get("message"))
+          .as(what)
+          .asString()
+          .isNotBlank();
       refused++;
     }
-    List<?> history = (List<?>) Json.parseObject(send("GET", FleetApi.changes("shop"), null).body()).get("changes");
+    List<?> history =
+        (List<?>)
+            Json.parseObject(send("GET", FleetApi.changes("shop"), null).body()).get("changes");
     assertThat(history.size()).as("changes made (seed %d)", SEED).isLessThanOrEqualTo(accepted);
     assertThat(send("GET", FleetApi.HEALTH, null).statusCode()).isEqualTo(200);
-    // The server's reading threads end after 30 s idle (ControllerServer), the HTTP client's soon after.
-    await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-      List<String> newThreads = Thread.getAllStackTraces().keySet().stream().filter(thread -> !threadsBefore.contains(thread))
-          .map(Thread::getName).toList();
-      assertThat(newThreads).as("threads started during the run and still alive").hasSizeLessThanOrEqualTo(8);
-      assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 16);
-    });
-    System.out.printf("controller fuzz: %d requests (seed %d): %d refused with a 4xx, %d well-typed or reads accepted, %d changes made%n",
+    // The server's reading threads end after 30 s idle (ControllerServer), the HTTP client's soon
+    // after.
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () -> {
+              List<String> newThreads =
+                  Thread.getAllStackTraces().keySet().stream()
+                      .filter(thread -> !threadsBefore.contains(thread))
+                      .map(Thread::getName)
+                      .toList();
+              assertThat(newThreads)
+                  .as("threads started during the run and still alive")
+                  .hasSizeLessThanOrEqualTo(8);
+              assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 16);
+            });
+    System.out.printf(
+        "controller fuzz: %d requests (seed %d): %d refused with a 4xx, %d well-typed or reads accepted, %d changes made%n",
         CASES, SEED, refused, accepted, history.size());
   }
 
@@ -148,11 +227,16 @@ class ControllerFuzzTest {
       change.put("kind", input.chance(90) ? kind : input.value(1));
     }
     if (input.chance(95)) {
-      Map<String, Object> spec = input.body(kind.equals("patch") ? PatchRequest.FIELDS : ProbeSpec.FIELDS);
+      Map<String, Object> spec =
+          input.body(kind.equals("patch") ? PatchRequest.FIELDS : ProbeSpec.FIELDS);
       change.put("spec", input.chance(90) ? spec : input.value(2));
     }
     if (input.chance(30)) {
-      change.put("where", input.chance(50) ? Map.of("zone", input.chance(50) ? "eu" : input.text()) : input.value(1));
+      change.put(
+          "where",
+          input.chance(50)
+              ? Map.of("zone", input.chance(50) ? "eu" : input.text())
+              : input.value(1));
     }
     if (input.chance(10)) {
       change.put(input.pick(List.of("Kind", "specs", "wher", input.text())), input.value(1));
@@ -162,14 +246,19 @@ class ControllerFuzzTest {
 
   /** Whether every field has its documented type, the only changes the controller may accept. */
   private static boolean wellTyped(Object parsed) {
-    if (!(parsed instanceof Map<?, ?> change) || !Set.of("kind", "spec", "where").containsAll(change.keySet())
-        || !(change.get("kind") instanceof String kind) || !(change.get("spec") instanceof Map<?, ?> spec) || spec.isEmpty()) {
+    if (!(parsed instanceof Map<?, ?> change)
+        || !Set.of("kind", "spec", "where").containsAll(change.keySet())
+        || !(change.get("kind") instanceof String kind)
+        || !(change.get("spec") instanceof Map<?, ?> spec)
+        || spec.isEmpty()) {
       return false;
     }
-    if (change.get("where") instanceof Map<?, ?> where && !where.values().stream().allMatch(String.class::isInstance)) {
+    if (change.get("where") instanceof Map<?, ?> where
+        && !where.values().stream().allMatch(String.class::isInstance)) {
       return false;
     }
-    Map<String, Class<?>> types = kind.equals("probe") ? PROBE_TYPES : kind.equals("patch") ? PATCH_TYPES : Map.of();
+    Map<String, Class<?>> types =
+        kind.equals("probe") ? PROBE_TYPES : kind.equals("patch") ? PATCH_TYPES : Map.of();
     for (Map.Entry<?, ?> field : spec.entrySet()) {
       Class<?> type = types.get(String.valueOf(field.getKey()));
       if (type == null || field.getValue() != null && !type.isInstance(field.getValue())) {
@@ -179,13 +268,19 @@ class ControllerFuzzTest {
     return true;
   }
 
-  private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(controller.url() + path))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + controller.token())
-        .header("X-JLive-User", "fuzz")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .build();
+  private static HttpResponse<String> send(String method, String path, String body)
+      throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(controller.url() + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + controller.token())
+            .header("X-JLive-User", "fuzz")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .build();
     return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 

@@ -5,15 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.LatencyBuckets;
+import dev.jlive.protocol.change.ProcessState;
 import dev.jlive.protocol.event.FleetEvent;
 import dev.jlive.protocol.event.ProbeEvent;
-import dev.jlive.protocol.metrics.LatencySnapshot;
-import dev.jlive.protocol.metrics.ProbeMetrics;
-import dev.jlive.protocol.change.ProcessState;
 import dev.jlive.protocol.fleet.ChangeReport;
 import dev.jlive.protocol.fleet.RegisterAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.fleet.SyncBody;
+import dev.jlive.protocol.metrics.LatencySnapshot;
+import dev.jlive.protocol.metrics.ProbeMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +27,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The controller against a real ZooKeeper (Curator's TestingServer), spoken to over HTTP as agents and users do. */
+/**
+ * The controller against a real ZooKeeper (Curator's TestingServer), spoken to over HTTP as agents
+ * and users do.
+ */
 class ControllerTest {
   static TestingServer zooKeeper;
   static Controller controller;
@@ -37,8 +40,11 @@ class ControllerTest {
   @BeforeAll
   static void start() throws Exception {
     zooKeeper = new TestingServer(true);
-    controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString())
-        .withHeartbeat(Duration.ofSeconds(1)));
+    controller =
+        Controller.start(
+            ControllerConfig.defaults(dataDir)
+                .withZooKeeper(zooKeeper.getConnectString())
+                .withHeartbeat(Duration.ofSeconds(1)));
     http = new Http(controller.url(), controller.token());
   }
 
@@ -50,16 +56,34 @@ class ControllerTest {
 
   /** Registers as an agent of this version does; answers the process id. */
   static String register(String service, long pid, Map<String, String> labels) {
-    RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", labels, "inst" + pid);
+    RegisterBody body =
+        new RegisterBody(
+            FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", labels, "inst" + pid);
     Http.Answer answer = http.post(FleetApi.REGISTER, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return RegisterAnswer.fromWire(answer.body()).process();
   }
 
-  /** Syncs as an agent of this version does; answers the controller's answer as it came, to check its spelling too. */
-  static Map<String, Object> sync(String process, long version, long waitMillis, Map<String, ChangeReport> changes,
+  /**
+   * Syncs as an agent of this version does; answers the controller's answer as it came, to check
+   * its spelling too.
+   */
+  static Map<String, Object> sync(
+      String process,
+      long version,
+      long waitMillis,
+      Map<String, ChangeReport> changes,
       Map<String, Object> metrics) {
-    SyncBody body = new SyncBody(FleetApi.PROTOCOL_VERSION, process, version, waitMillis, changes, metrics, List.of(), 0);
+    SyncBody body =
+        new SyncBody(
+            FleetApi.PROTOCOL_VERSION,
+            process,
+            version,
+            waitMillis,
+            changes,
+            metrics,
+            List.of(),
+            0);
     Http.Answer answer = http.post(FleetApi.SYNC, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return answer.body();
@@ -76,15 +100,25 @@ class ControllerTest {
     long version = ((Number) sync(a, -1, 0, Map.of(), Map.of()).get("desiredVersion")).longValue();
 
     // A waiting poll is answered as soon as the change is made.
-    CompletableFuture<Http.Answer> waiting = http.send("POST", FleetApi.SYNC,
-        Map.of("process", a, "desiredVersion", version, "waitMillis", 20_000));
-    await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) http.get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 1);
+    CompletableFuture<Http.Answer> waiting =
+        http.send(
+            "POST",
+            FleetApi.SYNC,
+            Map.of("process", a, "desiredVersion", version, "waitMillis", 20_000));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> ((Number) http.get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 1);
     Http.Answer added = http.post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
     assertThat(added.status()).isEqualTo(201);
     String id = (String) ((Map<?, ?>) added.body().get("change")).get("id");
     Map<String, Object> delivered = waiting.join().body();
-    assertThat(((List<?>) delivered.get("changes")).stream().map(change -> (Object) ((Map<?, ?>) change).get("id")).toList()).containsExactly((Object) id);
-    assertThat(((Map<?, ?>) ((List<?>) delivered.get("changes")).get(0)).get("author")).isEqualTo("tester");
+    assertThat(
+            ((List<?>) delivered.get("changes"))
+                .stream().map(change -> (Object) ((Map<?, ?>) change).get("id")).toList())
+        .containsExactly((Object) id);
+    assertThat(((Map<?, ?>) ((List<?>) delivered.get("changes")).get(0)).get("author"))
+        .isEqualTo("tester");
 
     // Sent twice, applied once.
     Http.Answer again = http.post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
@@ -94,21 +128,37 @@ class ControllerTest {
     // Per-process results: one applied, one not yet reported.
     // (Reports reach ZooKeeper a moment after the sync is answered.)
     sync(a, -1, 0, Map.of(id, new ChangeReport(ProcessState.APPLIED, null, "p1")), Map.of());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(a, "applied").containsEntry(b, "pending"));
-    sync(b, -1, 0, Map.of(id, new ChangeReport(ProcessState.FAILED, "no class com.acme.Cart", null)), Map.of());
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-        assertThat(states(http.get(FleetApi.change("shop", id)).body())).containsEntry(b, "failed"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(states(http.get(FleetApi.change("shop", id)).body()))
+                    .containsEntry(a, "applied")
+                    .containsEntry(b, "pending"));
+    sync(
+        b,
+        -1,
+        0,
+        Map.of(id, new ChangeReport(ProcessState.FAILED, "no class com.acme.Cart", null)),
+        Map.of());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(states(http.get(FleetApi.change("shop", id)).body()))
+                    .containsEntry(b, "failed"));
 
     // Reverted: the desired state no longer has it, and the history says who.
     Http.Answer reverted = http.delete(FleetApi.change("shop", id));
     assertThat(((Map<?, ?>) reverted.body().get("change")).get("state")).isEqualTo("reverted");
     assertThat((List<?>) sync(a, version, 0, Map.of(), Map.of()).get("changes")).isEmpty();
     List<?> history = (List<?>) http.get(FleetApi.changes("shop")).body().get("changes");
-    assertThat(history).anySatisfy(change -> {
-      assertThat(((Map<?, ?>) change).get("id")).isEqualTo(id);
-      assertThat(((Map<?, ?>) change).get("revertedBy")).isEqualTo("tester");
-    });
+    assertThat(history)
+        .anySatisfy(
+            change -> {
+              assertThat(((Map<?, ?>) change).get("id")).isEqualTo(id);
+              assertThat(((Map<?, ?>) change).get("revertedBy")).isEqualTo("tester");
+            });
   }
 
   @Test
@@ -131,21 +181,52 @@ class ControllerTest {
   void mergedMetricsAreTheSumOfTheProcesses() {
     String a = register("metered", 301, Map.of());
     String b = register("metered", 302, Map.of());
-    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("metered"), probe("com.acme.B#b")).body().get("change")).get("id");
+    String id =
+        (String)
+            ((Map<?, ?>)
+                    http.post(FleetApi.changes("metered"), probe("com.acme.B#b"))
+                        .body()
+                        .get("change"))
+                .get("id");
     // 10 calls of 1 µs and 10 of 1 ms in one process, 5 of 1 ms in the other.
     int micro = LatencyBuckets.index(1_000);
     int milli = LatencyBuckets.index(1_000_000);
-    sync(a, -1, 0, Map.of(), Map.of(id, metrics(20, Map.of(String.valueOf(micro), 10, String.valueOf(milli), 10), 10_010_000, 1_000_000)));
-    sync(b, -1, 0, Map.of(), Map.of(id, metrics(5, Map.of(String.valueOf(milli), 5), 5_000_000, 1_000_000)));
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        ((List<?>) http.get(FleetApi.metrics("metered") + "?change=" + id).body().get("processes")).size() == 2);
+    sync(
+        a,
+        -1,
+        0,
+        Map.of(),
+        Map.of(
+            id,
+            metrics(
+                20,
+                Map.of(String.valueOf(micro), 10, String.valueOf(milli), 10),
+                10_010_000,
+                1_000_000)));
+    sync(
+        b,
+        -1,
+        0,
+        Map.of(),
+        Map.of(id, metrics(5, Map.of(String.valueOf(milli), 5), 5_000_000, 1_000_000)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ((List<?>)
+                            http.get(FleetApi.metrics("metered") + "?change=" + id)
+                                .body()
+                                .get("processes"))
+                        .size()
+                    == 2);
     Map<String, Object> answer = http.get(FleetApi.metrics("metered") + "?change=" + id).body();
     Map<?, ?> merged = (Map<?, ?>) ((List<?>) answer.get("merged")).get(0);
     assertThat(merged.get("calls")).isEqualTo(25L);
     assertThat(merged.get("processes")).isEqualTo(2L);
     Map<?, ?> latency = (Map<?, ?>) merged.get("latency");
     assertThat(latency.get("timedCalls")).isEqualTo(25L);
-    // 15 of 25 calls took 1 ms: the median is in the millisecond bucket, which averaging percentiles would miss.
+    // 15 of 25 calls took 1 ms: the median is in the millisecond bucket, which averaging
+    // percentiles would miss.
     assertThat((Double) latency.get("p50Millis")).isBetween(0.9, 1.0);
     assertThat(((Map<?, ?>) merged.get("exceptions")).get("java.io.IOException")).isEqualTo(3L);
     assertThat((List<?>) answer.get("processes")).hasSize(2);
@@ -155,19 +236,46 @@ class ControllerTest {
   void theMergedMeanCountsEveryCallASampledTimingStandsFor() {
     String a = register("sampled", 311, Map.of());
     String b = register("sampled", 312, Map.of());
-    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("sampled"), probe("com.acme.S#s")).body().get("change")).get("id");
-    // Each process timed 2 calls of 4 µs, each timing standing for 8 calls: 16 calls, a weighted sum of 64 µs.
-    Map<String, Object> sampled = new ProbeMetrics("p1", "com.acme.S#s", "metrics", 16,
-        LatencySnapshot.of(Map.of(LatencyBuckets.index(4_000), 16L), 16, 2, 64_000, 4_000), Map.of(), null).toJson();
+    String id =
+        (String)
+            ((Map<?, ?>)
+                    http.post(FleetApi.changes("sampled"), probe("com.acme.S#s"))
+                        .body()
+                        .get("change"))
+                .get("id");
+    // Each process timed 2 calls of 4 µs, each timing standing for 8 calls: 16 calls, a weighted
+    // sum of 64 µs.
+    Map<String, Object> sampled =
+        new ProbeMetrics(
+                "p1",
+                "com.acme.S#s",
+                "metrics",
+                16,
+                LatencySnapshot.of(Map.of(LatencyBuckets.index(4_000), 16L), 16, 2, 64_000, 4_000),
+                Map.of(),
+                null)
+            .toJson();
     sync(a, -1, 0, Map.of(), Map.of(id, sampled));
     sync(b, -1, 0, Map.of(), Map.of(id, sampled));
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        ((List<?>) http.get(FleetApi.metrics("sampled") + "?change=" + id).body().get("processes")).size() == 2);
-    Map<?, ?> merged = (Map<?, ?>) ((List<?>) http.get(FleetApi.metrics("sampled") + "?change=" + id).body().get("merged")).get(0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ((List<?>)
+                            http.get(FleetApi.metrics("sampled") + "?change=" + id)
+                                .body()
+                                .get("processes"))
+                        .size()
+                    == 2);
+    Map<?, ?> merged =
+        (Map<?, ?>)
+            ((List<?>) http.get(FleetApi.metrics("sampled") + "?change=" + id).body().get("merged"))
+                .get(0);
     Map<?, ?> latency = (Map<?, ?>) merged.get("latency");
     assertThat(latency.get("count")).isEqualTo(32L);
     assertThat(latency.get("timedCalls")).isEqualTo(4L);
-    // The weighted sum over the calls: 4 µs. Over the timings it would be 32 µs, eight times too slow.
+    // The weighted sum over the calls: 4 µs. Over the timings it would be 32 µs, eight times too
+    // slow.
     assertThat(latency.get("meanMillis")).isEqualTo(0.004);
   }
 
@@ -175,34 +283,101 @@ class ControllerTest {
   void eventsOfEveryProcessComeInOneStreamByTime() {
     String a = register("logged", 601, Map.of());
     String b = register("logged", 602, Map.of());
-    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("logged"), probe("com.acme.E#e")).body().get("change")).get("id");
-    http.post(FleetApi.SYNC, Map.of("process", a, "desiredVersion", -1, "events", List.of(
-        event(id, 1, "2026-11-25T10:00:01Z", "a first"), event(id, 2, "2026-11-25T10:00:03Z", "a second"))));
-    http.post(FleetApi.SYNC, Map.of("process", b, "desiredVersion", -1, "events", List.of(
-        event(id, 1, "2026-11-25T10:00:02Z", "b first"))));
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        ((List<?>) http.get(FleetApi.events("logged") + "?change=" + id).body().get("events")).size() == 3);
+    String id =
+        (String)
+            ((Map<?, ?>)
+                    http.post(FleetApi.changes("logged"), probe("com.acme.E#e"))
+                        .body()
+                        .get("change"))
+                .get("id");
+    http.post(
+        FleetApi.SYNC,
+        Map.of(
+            "process",
+            a,
+            "desiredVersion",
+            -1,
+            "events",
+            List.of(
+                event(id, 1, "2026-11-25T10:00:01Z", "a first"),
+                event(id, 2, "2026-11-25T10:00:03Z", "a second"))));
+    http.post(
+        FleetApi.SYNC,
+        Map.of(
+            "process",
+            b,
+            "desiredVersion",
+            -1,
+            "events",
+            List.of(event(id, 1, "2026-11-25T10:00:02Z", "b first"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ((List<?>)
+                            http.get(FleetApi.events("logged") + "?change=" + id)
+                                .body()
+                                .get("events"))
+                        .size()
+                    == 3);
     Map<String, Object> answer = http.get(FleetApi.events("logged") + "?change=" + id).body();
-    assertThat(Http.field(answer.get("events"), "message")).containsExactly("a first", "b first", "a second");
+    assertThat(Http.field(answer.get("events"), "message"))
+        .containsExactly("a first", "b first", "a second");
     long last = ((Number) answer.get("last")).longValue();
-    http.post(FleetApi.SYNC, Map.of("process", b, "desiredVersion", -1, "events", List.of(
-        event(id, 2, "2026-11-25T10:00:04Z", "b second"))));
-    await().atMost(Duration.ofSeconds(10)).until(() ->
-        !((List<?>) http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body().get("events")).isEmpty());
-    Map<String, Object> next = http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
+    http.post(
+        FleetApi.SYNC,
+        Map.of(
+            "process",
+            b,
+            "desiredVersion",
+            -1,
+            "events",
+            List.of(event(id, 2, "2026-11-25T10:00:04Z", "b second"))));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                !((List<?>)
+                        http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last)
+                            .body()
+                            .get("events"))
+                    .isEmpty());
+    Map<String, Object> next =
+        http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
     assertThat(Http.field(next.get("events"), "message")).containsExactly("b second");
     assertThat(Http.field(next.get("events"), "pid")).containsExactly("602");
   }
 
   static Map<String, Object> event(String change, long seq, String time, String message) {
-    return new FleetEvent(change, new ProbeEvent(seq, "p1", Instant.parse(time).toEpochMilli(), "main", "com.acme.E#e()", "entry",
-        message, null)).toJson();
+    return new FleetEvent(
+            change,
+            new ProbeEvent(
+                seq,
+                "p1",
+                Instant.parse(time).toEpochMilli(),
+                "main",
+                "com.acme.E#e()",
+                "entry",
+                message,
+                null))
+        .toJson();
   }
 
-  static Map<String, Object> metrics(long calls, Map<String, Object> buckets, long sumNanos, long maxNanos) {
-    return Map.of("id", "p1", "selector", "com.acme.B#b", "kind", "metrics", "calls", calls,
-        "exceptions", Map.of("java.io.IOException", calls == 20 ? 2 : 1),
-        "latency", Map.of("count", calls, "buckets", buckets, "sumNanos", sumNanos, "maxNanos", maxNanos));
+  static Map<String, Object> metrics(
+      long calls, Map<String, Object> buckets, long sumNanos, long maxNanos) {
+    return Map.of(
+        "id",
+        "p1",
+        "selector",
+        "com.acme.B#b",
+        "kind",
+        "metrics",
+        "calls",
+        calls,
+        "exceptions",
+        Map.of("java.io.IOException", calls == 20 ? 2 : 1),
+        "latency",
+        Map.of("count", calls, "buckets", buckets, "sumNanos", sumNanos, "maxNanos", maxNanos));
   }
 
   @Test
@@ -213,17 +388,21 @@ class ControllerTest {
     assertThat((String) error(unknownService).get("hint")).isNotBlank();
 
     register("strict", 401, Map.of());
-    Http.Answer badKind = http.post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
+    Http.Answer badKind =
+        http.post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
     assertThat(badKind.status()).isEqualTo(400);
     assertThat((String) error(badKind).get("message")).contains("kind must be probe or patch");
 
     Http.Answer unknownChange = http.get(FleetApi.change("strict", "c999"));
     assertThat(error(unknownChange)).containsEntry("code", "UNKNOWN_CHANGE");
 
-    Http.Answer unknownProcess = http.post(FleetApi.SYNC, Map.of("process", "ghost", "desiredVersion", -1));
+    Http.Answer unknownProcess =
+        http.post(FleetApi.SYNC, Map.of("process", "ghost", "desiredVersion", -1));
     assertThat(error(unknownProcess)).containsEntry("code", "UNKNOWN_PROCESS");
 
-    Http.Answer badName = http.post(FleetApi.REGISTER, Map.of("service", "../etc", "pid", 1, "host", "h", "instance", "i"));
+    Http.Answer badName =
+        http.post(
+            FleetApi.REGISTER, Map.of("service", "../etc", "pid", 1, "host", "h", "instance", "i"));
     assertThat(badName.status()).isEqualTo(400);
 
     Http.Answer noToken = new Http(controller.url(), "wrong-token").get(FleetApi.SERVICES);
@@ -235,10 +414,17 @@ class ControllerTest {
     String quiet = register("leasing", 501, Map.of());
     String polite = register("leasing", 502, Map.of());
     assertThat(processIds("leasing")).contains(quiet, polite);
-    String id = (String) ((Map<?, ?>) http.post(FleetApi.changes("leasing"), probe("com.acme.L#l")).body().get("change")).get("id");
+    String id =
+        (String)
+            ((Map<?, ?>)
+                    http.post(FleetApi.changes("leasing"), probe("com.acme.L#l"))
+                        .body()
+                        .get("change"))
+                .get("id");
     http.post(FleetApi.DEREGISTER, Map.of("process", polite));
     await().atMost(Duration.ofSeconds(20)).until(() -> !processIds("leasing").contains(quiet));
-    // The silent one is unreachable for the change it never confirmed; the one that said goodbye is gone from it.
+    // The silent one is unreachable for the change it never confirmed; the one that said goodbye is
+    // gone from it.
     Map<Object, Object> states = states(http.get(FleetApi.change("leasing", id)).body());
     assertThat(states).containsEntry(quiet, "unreachable").doesNotContainKey(polite);
     Http.Answer answer = http.post(FleetApi.SYNC, Map.of("process", quiet, "desiredVersion", -1));
@@ -246,8 +432,8 @@ class ControllerTest {
   }
 
   static List<Object> processIds(String service) {
-    return ((List<?>) http.get(FleetApi.processes(service)).body().get("processes")).stream()
-        .map(process -> ((Map<?, ?>) process).get("id")).map(Object.class::cast).toList();
+    return ((List<?>) http.get(FleetApi.processes(service)).body().get("processes"))
+        .stream().map(process -> ((Map<?, ?>) process).get("id")).map(Object.class::cast).toList();
   }
 
   @SuppressWarnings("unchecked")

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.Json;
 import dev.jlive.protocol.fleet.RegisterAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
-import dev.jlive.protocol.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,8 +48,11 @@ class HostileClientsTest {
   @BeforeAll
   static void start() throws Exception {
     zooKeeper = new TestingServer(true);
-    controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString())
-        .withHeartbeat(Duration.ofSeconds(20)));
+    controller =
+        Controller.start(
+            ControllerConfig.defaults(dataDir)
+                .withZooKeeper(zooKeeper.getConnectString())
+                .withHeartbeat(Duration.ofSeconds(20)));
     http = new Http(controller.url(), controller.token());
     port = URI.create(controller.url()).getPort();
   }
@@ -69,32 +72,53 @@ class HostileClientsTest {
   }
 
   @Test
-  void anAuthenticatedRequestIsAnsweredWhileSlowClientsAndLongPollsHoldMoreThanTheOldWorkers() throws Exception {
+  void anAuthenticatedRequestIsAnsweredWhileSlowClientsAndLongPollsHoldMoreThanTheOldWorkers()
+      throws Exception {
     // Twenty agents waiting in their long polls.
     List<String> processes = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       processes.add(register(http, "waiting", 500 + i));
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> ((List<?>) http.get(FleetApi.processes("waiting")).body().get("processes")).size() == 20);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ((List<?>) http.get(FleetApi.processes("waiting")).body().get("processes")).size()
+                    == 20);
     for (String process : processes) {
-      http.send("POST", FleetApi.SYNC, Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000));
+      http.send(
+          "POST",
+          FleetApi.SYNC,
+          Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000));
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> ((Number) http.get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 20);
-    // Forty unauthenticated clients that send a header line every 2 s (the old server had 16 workers).
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> ((Number) http.get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 20);
+    // Forty unauthenticated clients that send a header line every 2 s (the old server had 16
+    // workers).
     for (int i = 0; i < 40; i++) {
       Socket slow = open();
-      slow.getOutputStream().write("GET /v1/services HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+      slow.getOutputStream()
+          .write("GET /v1/services HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
       int[] lines = {0};
-      trickle.scheduleAtFixedRate(() -> {
-        try {
-          slow.getOutputStream().write(("X-Slow-" + lines[0]++ + ": y\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        } catch (IOException closed) {
-          // Cut off at the deadline.
-        }
-      }, 0, 2, TimeUnit.SECONDS);
+      trickle.scheduleAtFixedRate(
+          () -> {
+            try {
+              slow.getOutputStream()
+                  .write(
+                      ("X-Slow-" + lines[0]++ + ": y\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException closed) {
+              // Cut off at the deadline.
+            }
+          },
+          0,
+          2,
+          TimeUnit.SECONDS);
     }
     // The slow clients' deadline is 10 s; the answer must come before it.
-    Reply services = exchange("GET /v1/services HTTP/1.1\r\n" + auth() + "\r\n", Duration.ofSeconds(8));
+    Reply services =
+        exchange("GET /v1/services HTTP/1.1\r\n" + auth() + "\r\n", Duration.ofSeconds(8));
 
     assertThat(services.status()).as(services.toString()).isEqualTo(200);
     assertThat(Json.parseObject(services.body())).containsKey("services");
@@ -104,14 +128,19 @@ class HostileClientsTest {
   void aClientStillSendingItsHeadersIsCutOffAtTheDeadline() throws Exception {
     Socket slow = open();
     slow.setSoTimeout(30_000);
-    slow.getOutputStream().write("GET /v1/services HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    trickle.scheduleAtFixedRate(() -> {
-      try {
-        slow.getOutputStream().write("X-Slow: y\r\n".getBytes(StandardCharsets.ISO_8859_1));
-      } catch (IOException closed) {
-        // Cut off.
-      }
-    }, 1, 1, TimeUnit.SECONDS);
+    slow.getOutputStream()
+        .write("GET /v1/services HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    trickle.scheduleAtFixedRate(
+        () -> {
+          try {
+            slow.getOutputStream().write("X-Slow: y\r\n".getBytes(StandardCharsets.ISO_8859_1));
+          } catch (IOException closed) {
+            // Cut off.
+          }
+        },
+        1,
+        1,
+        TimeUnit.SECONDS);
     long start = System.nanoTime();
 
     int first;
@@ -129,7 +158,10 @@ class HostileClientsTest {
 
   @Test
   void noBodyIsReadBeforeTheTokenIsChecked() throws Exception {
-    Reply reply = exchange("POST /v1/services/shop/changes HTTP/1.1\r\nContent-Length: 4000000\r\n\r\n", Duration.ofSeconds(3));
+    Reply reply =
+        exchange(
+            "POST /v1/services/shop/changes HTTP/1.1\r\nContent-Length: 4000000\r\n\r\n",
+            Duration.ofSeconds(3));
 
     assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
     assertThat(Json.parseObject(reply.body())).containsKey("error");
@@ -140,43 +172,77 @@ class HostileClientsTest {
     register(http, "audited", 900);
     String body = Json.write(ControllerTest.probe("com.acme.Audit#run"));
     String forged = "eve\u001b[1A\u001b[2Kadmin";
-    String request = "POST " + FleetApi.changes("audited") + " HTTP/1.1\r\n" + auth() + "X-JLive-User: " + forged + "\r\n"
-        + "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    String request =
+        "POST "
+            + FleetApi.changes("audited")
+            + " HTTP/1.1\r\n"
+            + auth()
+            + "X-JLive-User: "
+            + forged
+            + "\r\n"
+            + "Content-Length: "
+            + body.getBytes(StandardCharsets.UTF_8).length
+            + "\r\n\r\n"
+            + body;
     // The registration reaches the controller's mirror of ZooKeeper a moment later.
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      Reply added = exchange(request, Duration.ofSeconds(30));
-      assertThat(added.status()).as(added.toString()).isEqualTo(201);
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Reply added = exchange(request, Duration.ofSeconds(30));
+              assertThat(added.status()).as(added.toString()).isEqualTo(201);
+            });
 
     Http.Answer history = http.get(FleetApi.changes("audited"));
 
-    assertThat(Http.field(history.body().get("changes"), "author")).containsExactly("eve\\u001b[1A\\u001b[2Kadmin");
+    assertThat(Http.field(history.body().get("changes"), "author"))
+        .containsExactly("eve\\u001b[1A\\u001b[2Kadmin");
   }
 
   @Test
   void requestsInHandArePerPeerCappedWithAClearStatus() throws Exception {
     System.setProperty("jlive.controller.maxRequestsPerPeer", "3");
     Path otherData = dataDir.resolve("capped");
-    try (Controller capped = Controller.start(ControllerConfig.defaults(otherData).withZooKeeper(zooKeeper.getConnectString())
-        .withHeartbeat(Duration.ofSeconds(20)).withPort(0))) {
+    try (Controller capped =
+        Controller.start(
+            ControllerConfig.defaults(otherData)
+                .withZooKeeper(zooKeeper.getConnectString())
+                .withHeartbeat(Duration.ofSeconds(20))
+                .withPort(0))) {
       Http cappedHttp = new Http(capped.url(), capped.token());
       List<CompletableFuture<Http.Answer>> polls = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         String process = register(cappedHttp, "capped", 700 + i);
-        polls.add(cappedHttp.send("POST", FleetApi.SYNC, Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000)));
+        polls.add(
+            cappedHttp.send(
+                "POST",
+                FleetApi.SYNC,
+                Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000)));
       }
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        Http.Answer refused = cappedHttp.get(FleetApi.HEALTH);
-        assertThat(refused.status()).isEqualTo(429);
-        assertThat(refused.body().toString()).contains("BUSY").contains("requests in hand");
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                Http.Answer refused = cappedHttp.get(FleetApi.HEALTH);
+                assertThat(refused.status()).isEqualTo(429);
+                assertThat(refused.body().toString()).contains("BUSY").contains("requests in hand");
+              });
     } finally {
       System.clearProperty("jlive.controller.maxRequestsPerPeer");
     }
   }
 
   private static String register(Http client, String service, long pid) {
-    RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", Map.of(), "inst" + pid);
+    RegisterBody body =
+        new RegisterBody(
+            FleetApi.PROTOCOL_VERSION,
+            service,
+            "host-a",
+            pid,
+            "17",
+            "test",
+            Map.of(),
+            "inst" + pid);
     Http.Answer answer = client.post(FleetApi.REGISTER, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return RegisterAnswer.fromWire(answer.body()).process();
@@ -220,9 +286,12 @@ class HostileClientsTest {
           length = Integer.parseInt(line.substring(15).trim());
         }
       }
-      return new Reply(Integer.parseInt(text.substring(9, 12)), new String(in.readNBytes(length), StandardCharsets.UTF_8));
+      return new Reply(
+          Integer.parseInt(text.substring(9, 12)),
+          new String(in.readNBytes(length), StandardCharsets.UTF_8));
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("no answer within " + socket.getSoTimeout() + " ms; got so far: " + head, e);
+      throw new AssertionError(
+          "no answer within " + socket.getSoTimeout() + " ms; got so far: " + head, e);
     }
   }
 

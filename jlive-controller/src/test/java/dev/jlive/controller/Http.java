@@ -36,19 +36,27 @@ final class Http {
   }
 
   CompletableFuture<Answer> send(String method, String path, Map<String, Object> body) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
-        .timeout(Duration.ofSeconds(60))
-        .header("Authorization", "Bearer " + token)
-        .header("X-JLive-User", "tester")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.write(body)))
-        .build();
-    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-        .thenApply(response -> new Answer(response.statusCode(), Json.parseObject(response.body())));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url + path))
+            .timeout(Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + token)
+            .header("X-JLive-User", "tester")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(Json.write(body)))
+            .build();
+    return client
+        .sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .thenApply(
+            response -> new Answer(response.statusCode(), Json.parseObject(response.body())));
   }
 
   /** One field of every object in a JSON list. */
   static List<Object> field(Object list, String key) {
-    return ((List<?>) list).stream().map(item -> (Object) String.valueOf(((Map<?, ?>) item).get(key))).toList();
+    return ((List<?>) list)
+        .stream().map(item -> (Object) String.valueOf(((Map<?, ?>) item).get(key))).toList();
   }
 
   private static Answer join(CompletableFuture<Answer> future) {

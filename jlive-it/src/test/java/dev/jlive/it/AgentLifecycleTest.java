@@ -20,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The three ways in (-javaagent, attach, JLive.start()) and the way out (detach), on Java 17 and 25. */
+/**
+ * The three ways in (-javaagent, attach, JLive.start()) and the way out (detach), on Java 17 and
+ * 25.
+ */
 class AgentLifecycleTest {
 
   @ParameterizedTest
@@ -33,15 +36,21 @@ class AgentLifecycleTest {
       CliRun info = jlive("info", Long.toString(target.pid()), "--json");
       assertThat(info.exitCode()).as(info.toString()).isZero();
       Map<String, Object> agent = section(info.json(), "agent");
-      assertThat(agent).containsEntry("mode", "javaagent").containsEntry("version", Version.current());
+      assertThat(agent)
+          .containsEntry("mode", "javaagent")
+          .containsEntry("version", Version.current());
       assertThat(section(info.json(), "jvm").get("featureVersion")).isEqualTo((long) jdk.feature());
 
       assertThat(target.ask("ping", "pong")).isEqualTo("pong");
       assertThat(target.stdout()).allMatch(line -> line.startsWith("ready") || line.equals("pong"));
-      assertThat(target.stderr()).singleElement().asString().startsWith("jlive agent " + Version.current() + " listening on 127.0.0.1:");
+      assertThat(target.stderr())
+          .singleElement()
+          .asString()
+          .startsWith("jlive agent " + Version.current() + " listening on 127.0.0.1:");
       // Regression: the JDK's HTTP server reads its settings once per JVM; started in premain it
       // took them for the application (the demo lost 60% of its throughput). The agent has its own.
-      CliRun httpServer = jlive("classes", Long.toString(target.pid()), "sun.net.httpserver..*", "--json");
+      CliRun httpServer =
+          jlive("classes", Long.toString(target.pid()), "sun.net.httpserver..*", "--json");
       assertThat(httpServer.json()).containsEntry("total", 0L);
     }
   }
@@ -49,13 +58,16 @@ class AgentLifecycleTest {
   @ParameterizedTest
   @EnumSource(Jdk.class)
   void attachIsIdempotentAndDetachRemovesEverything(Jdk jdk) throws Exception {
-    try (TargetJvm target = TargetJvm.on(jdk).jvmArg("-XX:+EnableDynamicAgentLoading").main(IdleApp.class).start()) {
+    try (TargetJvm target =
+        TargetJvm.on(jdk).jvmArg("-XX:+EnableDynamicAgentLoading").main(IdleApp.class).start()) {
       String pid = Long.toString(target.pid());
       Path discovery = Artifacts.runtimeDir().resolve(pid + ".json");
 
       CliRun first = jlive("attach", pid, "--json");
       assertThat(first.exitCode()).as(first.toString()).isZero();
-      assertThat(first.json()).containsEntry("alreadyAttached", false).containsEntry("agentVersion", Version.current());
+      assertThat(first.json())
+          .containsEntry("alreadyAttached", false)
+          .containsEntry("agentVersion", Version.current());
       assertThat(discovery).exists();
 
       CliRun second = jlive("attach", pid);
@@ -64,7 +76,8 @@ class AgentLifecycleTest {
 
       CliRun info = jlive("info", pid, "--json");
       assertThat(section(info.json(), "agent")).containsEntry("mode", "attach");
-      assertThat(section(info.json(), "jvm").get("javaVersion").toString()).startsWith(Integer.toString(jdk.feature()));
+      assertThat(section(info.json(), "jvm").get("javaVersion").toString())
+          .startsWith(Integer.toString(jdk.feature()));
 
       CliRun detach = jlive("detach", pid);
       assertThat(detach.exitCode()).as(detach.toString()).isZero();
@@ -93,8 +106,12 @@ class AgentLifecycleTest {
   @EnumSource(Jdk.class)
   void anApplicationCanStartJLiveItself(Jdk jdk) throws Exception {
     String classPath = Artifacts.classPathWith() + File.pathSeparator + Artifacts.agentJar();
-    try (TargetJvm target = TargetJvm.on(jdk).jvmArg("-XX:+EnableDynamicAgentLoading").classPath(classPath)
-        .main(EmbeddingApp.class).start()) {
+    try (TargetJvm target =
+        TargetJvm.on(jdk)
+            .jvmArg("-XX:+EnableDynamicAgentLoading")
+            .classPath(classPath)
+            .main(EmbeddingApp.class)
+            .start()) {
       assertThat(target.stdout()).anyMatch(line -> line.endsWith("running=true"));
       String pid = Long.toString(target.pid());
       CliRun info = jlive("info", pid, "--json");

@@ -21,17 +21,21 @@ class DemoTest {
   @Test
   @SuppressWarnings("unchecked")
   void theCliJarAttachesToTheDemoAndReportsVersions() throws Exception {
-    try (TargetJvm demo = TargetJvm.on(Jdk.JAVA_17).jar(Artifacts.demoJar()).readyLine("jlive-demo ready").start()) {
+    try (TargetJvm demo =
+        TargetJvm.on(Jdk.JAVA_17).jar(Artifacts.demoJar()).readyLine("jlive-demo ready").start()) {
       String pid = Long.toString(demo.pid());
       Result attach = cli("attach", pid);
       assertThat(attach.exit()).as(attach.output()).isZero();
-      assertThat(attach.output()).contains("attached jlive " + Version.current() + " to pid " + pid);
+      assertThat(attach.output())
+          .contains("attached jlive " + Version.current() + " to pid " + pid);
 
       Result info = cli("info", pid, "--json");
       assertThat(info.exit()).as(info.output()).isZero();
       Map<String, Object> json = Json.parseObject(info.output());
-      assertThat(((Map<String, Object>) json.get("jvm")).get("javaVersion")).isEqualTo(System.getProperty("java.version"));
-      assertThat(((Map<String, Object>) json.get("agent")).get("version")).isEqualTo(Version.current());
+      assertThat(((Map<String, Object>) json.get("jvm")).get("javaVersion"))
+          .isEqualTo(System.getProperty("java.version"));
+      assertThat(((Map<String, Object>) json.get("agent")).get("version"))
+          .isEqualTo(Version.current());
     }
   }
 
@@ -59,16 +63,26 @@ class DemoTest {
 
   /** Runs the built jlive.jar as its own process, the way a user does. */
   static Result cli(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Jdk.JAVA_17.java().toString(),
-        "-Djlive.runtimeDir=" + Artifacts.runtimeDir(), "-jar", Artifacts.cliJar().toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Jdk.JAVA_17.java().toString(),
+                "-Djlive.runtimeDir=" + Artifacts.runtimeDir(),
+                "-jar",
+                Artifacts.cliJar().toString()));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(false).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(false)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
     process.getOutputStream().close();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(180, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("jlive " + String.join(" ", args) + " did not finish within 180 s");
+      throw new IllegalStateException(
+          "jlive " + String.join(" ", args) + " did not finish within 180 s");
     }
     return new Result(process.exitValue(), output + (errors.isEmpty() ? "" : errors));
   }

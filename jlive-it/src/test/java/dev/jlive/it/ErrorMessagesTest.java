@@ -30,7 +30,9 @@ class ErrorMessagesTest {
     gone.waitFor(10, TimeUnit.SECONDS);
     CliRun run = jlive("attach", Long.toString(gone.pid()));
     assertThat(run.exitCode()).isEqualTo(3);
-    assertThat(run.stderr()).contains("no process with pid " + gone.pid() + " is running").contains("jlive ps");
+    assertThat(run.stderr())
+        .contains("no process with pid " + gone.pid() + " is running")
+        .contains("jlive ps");
   }
 
   @Test
@@ -54,20 +56,33 @@ class ErrorMessagesTest {
 
   @Test
   void attachDisabledInTheTarget() throws Exception {
-    try (TargetJvm target = TargetJvm.on(Jdk.JAVA_17).jvmArg("-XX:+DisableAttachMechanism").main(IdleApp.class).start()) {
+    try (TargetJvm target =
+        TargetJvm.on(Jdk.JAVA_17)
+            .jvmArg("-XX:+DisableAttachMechanism")
+            .main(IdleApp.class)
+            .start()) {
       CliRun run = jlive("attach", Long.toString(target.pid()), "--json");
       assertThat(run.exitCode()).isEqualTo(4);
-      assertThat(run.stdout()).contains("\"code\": \"ATTACH_DISABLED\"").contains("-XX:+DisableAttachMechanism").contains("-javaagent");
+      assertThat(run.stdout())
+          .contains("\"code\": \"ATTACH_DISABLED\"")
+          .contains("-XX:+DisableAttachMechanism")
+          .contains("-javaagent");
     }
   }
 
   @Test
   void dynamicAgentLoadingDisabledOnJava21Plus() throws Exception {
-    try (TargetJvm target = TargetJvm.on(Jdk.JAVA_25).jvmArg("-XX:-EnableDynamicAgentLoading").main(IdleApp.class).start()) {
+    try (TargetJvm target =
+        TargetJvm.on(Jdk.JAVA_25)
+            .jvmArg("-XX:-EnableDynamicAgentLoading")
+            .main(IdleApp.class)
+            .start()) {
       CliRun run = jlive("attach", Long.toString(target.pid()));
       assertThat(run.exitCode()).isEqualTo(4);
-      assertThat(run.stderr()).contains("does not allow agents to be loaded while it runs")
-          .contains("-XX:+EnableDynamicAgentLoading").contains("-javaagent");
+      assertThat(run.stderr())
+          .contains("does not allow agents to be loaded while it runs")
+          .contains("-XX:+EnableDynamicAgentLoading")
+          .contains("-javaagent");
     }
   }
 
@@ -76,25 +91,42 @@ class ErrorMessagesTest {
     try (TargetJvm target = TargetJvm.on(Jdk.JAVA_25).main(IdleApp.class).start()) {
       CliRun run = jlive("attach", Long.toString(target.pid()));
       assertThat(run.exitCode()).as(run.toString()).isZero();
-      assertThat(run.stderr()).contains("note: Java 25 printed a warning").contains("-XX:+EnableDynamicAgentLoading");
+      assertThat(run.stderr())
+          .contains("note: Java 25 printed a warning")
+          .contains("-XX:+EnableDynamicAgentLoading");
     }
   }
 
   @Test
   void anotherUsersJvm() throws Exception {
-    Assumptions.assumeTrue(System.getProperty("user.name").equals("root") && Files.isExecutable(Paths.get("/usr/bin/setpriv")),
+    Assumptions.assumeTrue(
+        System.getProperty("user.name").equals("root")
+            && Files.isExecutable(Paths.get("/usr/bin/setpriv")),
         "needs root and setpriv to run the CLI as another user");
     Path cliJar = Files.createTempFile("jlive-cli-", ".jar");
     try (TargetJvm target = TargetJvm.on(Jdk.JAVA_17).main(IdleApp.class).start()) {
       Files.copy(Artifacts.cliJar(), cliJar, StandardCopyOption.REPLACE_EXISTING);
       Files.setPosixFilePermissions(cliJar, PosixFilePermissions.fromString("rw-r--r--"));
-      Process cli = new ProcessBuilder("/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-          Jdk.JAVA_17.java().toString(), "-Djava.io.tmpdir=/tmp", "-jar", cliJar.toString(), "attach", Long.toString(target.pid()))
-          .redirectErrorStream(true).start();
+      Process cli =
+          new ProcessBuilder(
+                  "/usr/bin/setpriv",
+                  "--reuid=nobody",
+                  "--regid=nogroup",
+                  "--clear-groups",
+                  Jdk.JAVA_17.java().toString(),
+                  "-Djava.io.tmpdir=/tmp",
+                  "-jar",
+                  cliJar.toString(),
+                  "attach",
+                  Long.toString(target.pid()))
+              .redirectErrorStream(true)
+              .start();
       String output = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
       assertThat(cli.exitValue()).as(output).isEqualTo(4);
-      assertThat(output).contains("runs as user 'root' and jlive runs as 'nobody'").contains("sudo -u root jlive attach");
+      assertThat(output)
+          .contains("runs as user 'root' and jlive runs as 'nobody'")
+          .contains("sudo -u root jlive attach");
     } finally {
       Files.deleteIfExists(cliJar);
     }
@@ -105,7 +137,9 @@ class ErrorMessagesTest {
     try (TargetJvm target = TargetJvm.on(Jdk.JAVA_17).main(IdleApp.class).start()) {
       CliRun run = jlive("threads", Long.toString(target.pid()));
       assertThat(run.exitCode()).isEqualTo(5);
-      assertThat(run.stderr()).contains("jlive is not loaded in pid " + target.pid()).contains("jlive attach " + target.pid());
+      assertThat(run.stderr())
+          .contains("jlive is not loaded in pid " + target.pid())
+          .contains("jlive attach " + target.pid());
     }
   }
 
@@ -116,11 +150,15 @@ class ErrorMessagesTest {
       try (ServerSocket socket = new ServerSocket(0)) {
         closedPort = socket.getLocalPort();
       }
-      Path stale = new Discovery(target.pid(), "127.0.0.1", closedPort, "stale-token-0123456789", "0", 0).writeTo(Artifacts.runtimeDir());
+      Path stale =
+          new Discovery(target.pid(), "127.0.0.1", closedPort, "stale-token-0123456789", "0", 0)
+              .writeTo(Artifacts.runtimeDir());
       try {
         CliRun run = jlive("info", Long.toString(target.pid()));
         assertThat(run.exitCode()).isEqualTo(6);
-        assertThat(run.stderr()).contains("cannot reach pid " + target.pid()).contains("jlive attach");
+        assertThat(run.stderr())
+            .contains("cannot reach pid " + target.pid())
+            .contains("jlive attach");
       } finally {
         Files.deleteIfExists(stale);
       }
@@ -133,11 +171,15 @@ class ErrorMessagesTest {
       String pid = Long.toString(target.pid());
       CliRun unknown = jlive("methods", pid, "dev.jlive.it.apps.IdleAp");
       assertThat(unknown.exitCode()).isEqualTo(8);
-      assertThat(unknown.stderr()).contains("class dev.jlive.it.apps.IdleAp is not loaded").contains("did you mean dev.jlive.it.apps.IdleApp");
+      assertThat(unknown.stderr())
+          .contains("class dev.jlive.it.apps.IdleAp is not loaded")
+          .contains("did you mean dev.jlive.it.apps.IdleApp");
 
       CliRun badPattern = jlive("classes", pid, "com...acme", "--json");
       assertThat(badPattern.exitCode()).isEqualTo(8);
-      assertThat(badPattern.json().toString()).contains("BAD_REQUEST").contains("is not a class name pattern");
+      assertThat(badPattern.json().toString())
+          .contains("BAD_REQUEST")
+          .contains("is not a class name pattern");
 
       CliRun badRegex = jlive("threads", pid, "--grep", "([");
       assertThat(badRegex.exitCode()).isEqualTo(8);
@@ -150,7 +192,10 @@ class ErrorMessagesTest {
     try (TargetJvm target = TargetJvm.on(Jdk.JAVA_17).main(IdleApp.class).start()) {
       CliRun run = jlive("attach", Long.toString(target.pid()), "--agent-options", "prot=8080");
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.stderr()).contains("the agent did not start").contains("unknown agent option 'prot'").contains("known keys");
+      assertThat(run.stderr())
+          .contains("the agent did not start")
+          .contains("unknown agent option 'prot'")
+          .contains("known keys");
       assertThat(target.stderr()).isEmpty();
     }
   }

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Probe expressions never hurt the application: on a real JVM, through the CLI, expressions
- * that loop, block, escape the expression or call a getter patched to write are refused with what
- * was found; with {@code --allow-side-effects} the same expressions are accepted (the control:
- * the refusal is the check's doing), and one that runs too long stops running. The checker's
- * other cases are unit tests on real compiled classes ({@code ReadOnlyCheckTest}).
+ * Probe expressions never hurt the application: on a real JVM, through the CLI, expressions that
+ * loop, block, escape the expression or call a getter patched to write are refused with what was
+ * found; with {@code --allow-side-effects} the same expressions are accepted (the control: the
+ * refusal is the check's doing), and one that runs too long stops running. The checker's other
+ * cases are unit tests on real compiled classes ({@code ReadOnlyCheckTest}).
  */
 @SuppressWarnings("unchecked")
 class ExpressionSafetyTest {
@@ -53,23 +53,39 @@ class ExpressionSafetyTest {
 
   @Test
   void aLoopInASwitchExpressionIsRefused() {
-    String spin = "switch (total) { default -> { int i = 0; while (i >= 0) { i = i | 1; } yield true; } }";
+    String spin =
+        "switch (total) { default -> { int i = 0; while (i >= 0) { i = i | 1; } yield true; } }";
     CliRun refused = jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", spin);
     assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(8);
-    assertThat(refused.stderr()).contains("could change the application's state or hold its thread")
-        .contains("loops (jumps backwards), so its running time has no bound").contains("--allow-side-effects");
+    assertThat(refused.stderr())
+        .contains("could change the application's state or hold its thread")
+        .contains("loops (jumps backwards), so its running time has no bound")
+        .contains("--allow-side-effects");
     // Control: accepted when the user takes the risk. It is not run: it would hold the thread.
-    CliRun allowed = jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", spin, "--allow-side-effects");
+    CliRun allowed =
+        jlive(
+            "probe", "add", pid, PLACE, "--log", "{total}", "--when", spin, "--allow-side-effects");
     assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
   }
 
   @Test
   void aBlockingCallIsRefused() {
-    String await = "switch (total) { default -> { try { yield this.pending.get() != null; } catch (Exception e) { yield false; } } }";
+    String await =
+        "switch (total) { default -> { try { yield this.pending.get() != null; } catch (Exception e) { yield false; } } }";
     CliRun refused = jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", await);
     assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(8);
     assertThat(refused.stderr()).contains("calls java.util.concurrent.Future.get() (may block)");
-    CliRun allowed = jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", await, "--allow-side-effects");
+    CliRun allowed =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            PLACE,
+            "--log",
+            "{total}",
+            "--when",
+            await,
+            "--allow-side-effects");
     assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
   }
 
@@ -77,40 +93,69 @@ class ExpressionSafetyTest {
   void aTemplateThatAllocatesOrRunsARegexIsRefused() {
     CliRun array = jlive("probe", "add", pid, PLACE, "--log", "{new byte[150_000_000].length}");
     assertThat(array.exitCode()).isEqualTo(8);
-    assertThat(array.stderr()).contains("the template expression 'new byte[150_000_000].length'").contains("creates an array");
+    assertThat(array.stderr())
+        .contains("the template expression 'new byte[150_000_000].length'")
+        .contains("creates an array");
     CliRun regex = jlive("probe", "add", pid, PLACE, "--log", "{name.matches(\"(a+)+b\")}");
-    assertThat(regex.stderr()).contains("java.lang.String.matches(java.lang.String) (runs a regular expression");
-    CliRun allowed = jlive("probe", "add", pid, PLACE, "--log", "{name.matches(\"(a+)+b\")}", "--allow-side-effects");
+    assertThat(regex.stderr())
+        .contains("java.lang.String.matches(java.lang.String) (runs a regular expression");
+    CliRun allowed =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            PLACE,
+            "--log",
+            "{name.matches(\"(a+)+b\")}",
+            "--allow-side-effects");
     assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
   }
 
   @Test
   void textThatClosesTheMethodAndDeclaresMembersIsRefusedEvenWithSideEffectsAllowed() {
-    String escape = "true; } static boolean spin() { while (true) { } } static boolean other() { return true";
+    String escape =
+        "true; } static boolean spin() { while (true) { } } static boolean other() { return true";
     for (String[] extra : List.of(new String[0], new String[] {"--allow-side-effects"})) {
-      String[] args = concat(new String[] {"probe", "add", pid, PLACE, "--log", "{total}", "--when", escape}, extra);
+      String[] args =
+          concat(
+              new String[] {"probe", "add", pid, PLACE, "--log", "{total}", "--when", escape},
+              extra);
       CliRun refused = jlive(args);
       assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(8);
-      assertThat(refused.stderr()).contains("is not a single Java expression: it declares the method spin()");
+      assertThat(refused.stderr())
+          .contains("is not a single Java expression: it declares the method spin()");
     }
   }
 
   @Test
   void aGetterPatchedToWriteIsCheckedAsItRunsNow() throws Exception {
     // Control: the getter as loaded only reads, and the same expression is accepted.
-    CliRun before = jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", "this.meter.value() > 0");
+    CliRun before =
+        jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", "this.meter.value() > 0");
     assertThat(before.exitCode()).as(before.toString()).isZero();
     jlive("probe", "rm", pid, "--all");
 
     Path method = Artifacts.work().resolve("meter-" + System.nanoTime() + ".java");
     Files.writeString(method, "public int value() {\n  return ++value;\n}\n");
-    CliRun patch = jlive("patch", pid, ExpressionTargetApp.Meter.class.getName() + "#value()", "--method-file", method.toString());
+    CliRun patch =
+        jlive(
+            "patch",
+            pid,
+            ExpressionTargetApp.Meter.class.getName() + "#value()",
+            "--method-file",
+            method.toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
     try {
-      CliRun after = jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", "this.meter.value() > 0");
+      CliRun after =
+          jlive("probe", "add", pid, PLACE, "--log", "{total}", "--when", "this.meter.value() > 0");
       assertThat(after.exitCode()).as(after.toString()).isEqualTo(8);
-      assertThat(after.stderr()).contains("calls " + ExpressionTargetApp.Meter.class.getName() + ".value(), which assigns the field "
-          + ExpressionTargetApp.Meter.class.getName() + ".value");
+      assertThat(after.stderr())
+          .contains(
+              "calls "
+                  + ExpressionTargetApp.Meter.class.getName()
+                  + ".value(), which assigns the field "
+                  + ExpressionTargetApp.Meter.class.getName()
+                  + ".value");
     } finally {
       revertPatches();
     }
@@ -118,24 +163,37 @@ class ExpressionSafetyTest {
 
   @Test
   void usefulExpressionsStillPass() throws Exception {
-    String when = add(PLACE, "--log", "#{order.id} {name} {order.id + 1} {total}", "--when",
-        "(int) args[2] > 10 && this.total > 100 && name.length() > 3 && order.id >= 6 && name != null && name.startsWith(\"a\")");
+    String when =
+        add(
+            PLACE,
+            "--log",
+            "#{order.id} {name} {order.id + 1} {total}",
+            "--when",
+            "(int) args[2] > 10 && this.total > 100 && name.length() > 3 && order.id >= 6 && name != null && name.startsWith(\"a\")");
     assertThat(app.ask("place 9", "place done")).startsWith("place done placed=9");
     List<Map<String, Object>> events = tail(when, 2);
-    assertThat(events).extracting(event -> event.get("message")).containsExactly("#6 \"anna\" 7 120", "#8 \"anna\" 9 160");
+    assertThat(events)
+        .extracting(event -> event.get("message"))
+        .containsExactly("#6 \"anna\" 7 120", "#8 \"anna\" 9 160");
   }
 
   @Test
   void anExpressionThatRunsTooLongStopsAndItsProbeTurnsOff() throws Exception {
-    // Backtracking that takes about 2 s per call (0.1 s or more compiled): far over the 20 ms a call may take.
+    // Backtracking that takes about 2 s per call (0.1 s or more compiled): far over the 20 ms a
+    // call may take.
     String slow = "\"aaaaaaaaaaaaaaaaaaaaaa!\".matches(\"(.*a){12}b\") || total >= 0";
     String id = add(PLACE, "--log", "{total}", "--when", slow, "--allow-side-effects");
     assertThat(app.ask("place 30", "place done")).startsWith("place done placed=30");
     await().atMost(Duration.ofSeconds(30)).until(() -> state(id).get("state").equals("disabled"));
-    assertThat(app.ask("place 5", "place done")).as("the thread is not held").startsWith("place done placed=5");
-    // The expression's own guard stops it (the probe's CPU budget may see it first, with its own reason).
-    assertThat((String) state(id).get("reason")).containsAnyOf("jlive no longer runs it", "of a CPU");
-    // At most one call to arm the CPU measurement, then three slow ones; every later call failed at once.
+    assertThat(app.ask("place 5", "place done"))
+        .as("the thread is not held")
+        .startsWith("place done placed=5");
+    // The expression's own guard stops it (the probe's CPU budget may see it first, with its own
+    // reason).
+    assertThat((String) state(id).get("reason"))
+        .containsAnyOf("jlive no longer runs it", "of a CPU");
+    // At most one call to arm the CPU measurement, then three slow ones; every later call failed at
+    // once.
     assertThat((Long) state(id).get("emitted")).as(state(id).toString()).isLessThanOrEqualTo(4L);
   }
 
@@ -155,18 +213,33 @@ class ExpressionSafetyTest {
 
   private static Map<String, Object> state(String id) {
     CliRun run = jlive("probe", "list", pid, "--json");
-    return ((List<Map<String, Object>>) run.json().get("probes")).stream().filter(probe -> probe.get("id").equals(id)).findFirst()
-        .orElseThrow();
+    return ((List<Map<String, Object>>) run.json().get("probes"))
+        .stream().filter(probe -> probe.get("id").equals(id)).findFirst().orElseThrow();
   }
 
   private static List<Map<String, Object>> tail(String id, int count) {
-    CliRun run = jlive("tail", pid, id, "--last", "100", "--count", Integer.toString(count), "--timeout", "20s", "--json");
+    CliRun run =
+        jlive(
+            "tail",
+            pid,
+            id,
+            "--last",
+            "100",
+            "--count",
+            Integer.toString(count),
+            "--timeout",
+            "20s",
+            "--json");
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    return Arrays.stream(run.stdout().split("\n")).filter(line -> !line.isBlank()).map(Json::parseObject).toList();
+    return Arrays.stream(run.stdout().split("\n"))
+        .filter(line -> !line.isBlank())
+        .map(Json::parseObject)
+        .toList();
   }
 
   private static void revertPatches() {
-    List<Map<String, Object>> changes = (List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes");
+    List<Map<String, Object>> changes =
+        (List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes");
     for (Map<String, Object> change : changes) {
       if ("patch".equals(change.get("kind")) && "active".equals(change.get("state"))) {
         assertThat(jlive("revert", pid, (String) change.get("id")).exitCode()).isZero();

@@ -27,13 +27,19 @@ import org.junit.jupiter.api.Test;
 class H2AppTest {
   /** Runs on the server side for every query a client sends. */
   private static final String PER_QUERY = "org.h2.command.Command#executeQuery";
-  private static final Pattern STATS = Pattern.compile("stats queries=(\\d+) failures=(\\d+) last=(.*)");
+
+  private static final Pattern STATS =
+      Pattern.compile("stats queries=(\\d+) failures=(\\d+) last=(.*)");
   private static TargetJvm app;
   private static LiveChanges jlive;
 
   @BeforeAll
   static void start() throws Exception {
-    app = TargetJvm.on(Jdk.JAVA_17).classPath(Artifacts.classPathWith(H2App.class, Server.class)).main(H2App.class).start();
+    app =
+        TargetJvm.on(Jdk.JAVA_17)
+            .classPath(Artifacts.classPathWith(H2App.class, Server.class))
+            .main(H2App.class)
+            .start();
     jlive = LiveChanges.of(app);
     jlive.attach();
   }
@@ -46,19 +52,25 @@ class H2AppTest {
   @Test
   void aLogProbeOnThePerQueryMethodWhileTheClientsQuery() throws Exception {
     List<String> stderrBefore = app.stderr();
-    String probe = jlive.probe(PER_QUERY, "--log", "sql={this.sql} maxRows={args[0]}", "--no-app-log");
+    String probe =
+        jlive.probe(PER_QUERY, "--log", "sql={this.sql} maxRows={args[0]}", "--no-app-log");
     long queries = stats()[0];
 
     List<Map<String, Object>> events = jlive.tail(probe, 10);
     await().atMost(Duration.ofSeconds(30)).until(() -> stats()[0] > queries + 200);
     jlive.removeProbe(probe);
 
-    assertThat(events).hasSize(10).allSatisfy(event -> assertThat((String) event.get("message"))
-        .isEqualTo("sql=\"SELECT name, price FROM item WHERE id = ?\" maxRows=0"));
+    assertThat(events)
+        .hasSize(10)
+        .allSatisfy(
+            event ->
+                assertThat((String) event.get("message"))
+                    .isEqualTo("sql=\"SELECT name, price FROM item WHERE id = ?\" maxRows=0"));
     assertThat(stats()[1]).as("failed queries").isZero();
     // Probe output goes to jlive's event log only: the application's own output is untouched.
-    assertThat(app.stderr().subList(stderrBefore.size(), app.stderr().size())).noneMatch(line -> line.contains(probe)
-        || line.contains("jlive") || line.contains("SELECT"));
+    assertThat(app.stderr().subList(stderrBefore.size(), app.stderr().size()))
+        .noneMatch(
+            line -> line.contains(probe) || line.contains("jlive") || line.contains("SELECT"));
     long after = stats()[0];
     await().atMost(Duration.ofSeconds(30)).until(() -> stats()[0] > after + 50);
     assertThat(stats()[1]).as("failed queries after the probe was removed").isZero();
@@ -66,8 +78,8 @@ class H2AppTest {
 
   /**
    * Issue 9's defect on H2: with no logging framework, a log probe printed through
-   * java.util.logging's default console handler onto the server's stderr (20,000 lines). H2 sets
-   * up no JUL handler of its own, so even without --no-app-log the lines go only to jlive's event
+   * java.util.logging's default console handler onto the server's stderr (20,000 lines). H2 sets up
+   * no JUL handler of its own, so even without --no-app-log the lines go only to jlive's event
    * stream. (The control, an application that configured JUL itself and does get the lines, is
    * ProbeOutputTest.)
    */
@@ -79,8 +91,8 @@ class H2AppTest {
     jlive.removeProbe(probe);
 
     assertThat(events).hasSize(50);
-    assertThat(app.stderr().subList(stderrBefore.size(), app.stderr().size())).noneMatch(line -> line.contains(probe)
-        || line.contains("SELECT"));
+    assertThat(app.stderr().subList(stderrBefore.size(), app.stderr().size()))
+        .noneMatch(line -> line.contains(probe) || line.contains("SELECT"));
     assertThat(stats()[1]).as("failed queries").isZero();
   }
 

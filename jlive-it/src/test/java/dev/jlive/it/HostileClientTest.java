@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent's endpoint under clients that send slowly, wait long, lie about their body or their
- * name: a valid request is still answered at once, and nothing they send forges a log line, a
- * table row or an invalid error body.
+ * name: a valid request is still answered at once, and nothing they send forges a log line, a table
+ * row or an invalid error body.
  */
 class HostileClientTest {
   private static final String POLL = "GET /v1/events?waitMillis=10000 HTTP/1.1\r\n";
@@ -66,29 +66,41 @@ class HostileClientTest {
   }
 
   @Test
-  void aValidRemovalIsAnsweredWhileSlowClientsAndLongPollsHoldMoreThanTheWorkers() throws Exception {
+  void aValidRemovalIsAnsweredWhileSlowClientsAndLongPollsHoldMoreThanTheWorkers()
+      throws Exception {
     String probe = addProbe("tester");
     // Eight clients that send one byte every 2 s (twice the four workers), and six idle long polls.
     for (int i = 0; i < 8; i++) {
       Socket slow = open();
-      byte[] request = ("GET /v1/info HTTP/1.1\r\nAuthorization: Bearer " + discovery.token() + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+      byte[] request =
+          ("GET /v1/info HTTP/1.1\r\nAuthorization: Bearer " + discovery.token() + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1);
       int[] sent = {0};
-      trickle.scheduleAtFixedRate(() -> {
-        try {
-          if (sent[0] < request.length - 1) {
-            slow.getOutputStream().write(request[sent[0]++]);
-          }
-        } catch (IOException closed) {
-          // The server dropped it: what a deadline does.
-        }
-      }, 0, 2, TimeUnit.SECONDS);
+      trickle.scheduleAtFixedRate(
+          () -> {
+            try {
+              if (sent[0] < request.length - 1) {
+                slow.getOutputStream().write(request[sent[0]++]);
+              }
+            } catch (IOException closed) {
+              // The server dropped it: what a deadline does.
+            }
+          },
+          0,
+          2,
+          TimeUnit.SECONDS);
     }
     for (int i = 0; i < 6; i++) {
-      open().getOutputStream().write((POLL + auth() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      open()
+          .getOutputStream()
+          .write((POLL + auth() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
     }
 
     // The slow clients' deadline is 10 s; the answer must come well before it.
-    Reply removed = exchange("DELETE /v1/probes?id=" + probe + " HTTP/1.1\r\n" + auth() + "\r\n", Duration.ofSeconds(8));
+    Reply removed =
+        exchange(
+            "DELETE /v1/probes?id=" + probe + " HTTP/1.1\r\n" + auth() + "\r\n",
+            Duration.ofSeconds(8));
 
     assertThat(removed.status()).as(removed.toString()).isEqualTo(200);
     assertThat(removed.body()).contains(probe);
@@ -104,7 +116,10 @@ class HostileClientTest {
     Reply reply = read(slow);
 
     assertThat(reply.status()).isEqualTo(408);
-    assertThat(Json.parseObject(reply.body())).extractingByKey("error").asString().contains("REQUEST_TIMEOUT");
+    assertThat(Json.parseObject(reply.body()))
+        .extractingByKey("error")
+        .asString()
+        .contains("REQUEST_TIMEOUT");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
   }
 
@@ -116,18 +131,23 @@ class HostileClientTest {
       poll.getOutputStream().write((POLL + auth() + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
       polls.add(poll);
     }
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      Reply ninth = exchange(POLL + auth() + "\r\n", Duration.ofSeconds(5));
-      assertThat(ninth.status()).as(ninth.toString()).isEqualTo(429);
-      assertThat(ninth.body()).contains("BUSY").contains("`jlive tail` sessions waiting");
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Reply ninth = exchange(POLL + auth() + "\r\n", Duration.ofSeconds(5));
+              assertThat(ninth.status()).as(ninth.toString()).isEqualTo(429);
+              assertThat(ninth.body()).contains("BUSY").contains("`jlive tail` sessions waiting");
+            });
     for (Socket poll : polls) {
       poll.close();
     }
 
     // Sixty-five connections that never finish their headers: the oldest is dropped, with a reason.
     Socket oldest = open();
-    oldest.getOutputStream().write("GET /v1/info HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    oldest
+        .getOutputStream()
+        .write("GET /v1/info HTTP/1.1\r\n".getBytes(StandardCharsets.ISO_8859_1));
     for (int i = 0; i < 64; i++) {
       open().getOutputStream().write('G');
     }
@@ -136,14 +156,17 @@ class HostileClientTest {
     assertThat(dropped.status()).as(dropped.toString()).isEqualTo(429);
     assertThat(dropped.body()).contains("connection cap").contains("dropped to make room");
 
-    // With the caps full of connections that never finish their headers, a valid request still gets in.
+    // With the caps full of connections that never finish their headers, a valid request still gets
+    // in.
     Reply info = exchange("GET /v1/info HTTP/1.1\r\n" + auth() + "\r\n", Duration.ofSeconds(8));
     assertThat(info.status()).as(info.toString()).isEqualTo(200);
   }
 
   @Test
   void noBodyIsReadBeforeTheTokenIsChecked() throws Exception {
-    Reply reply = exchange("POST /v1/probes HTTP/1.1\r\nContent-Length: 4000000\r\n\r\n", Duration.ofSeconds(3));
+    Reply reply =
+        exchange(
+            "POST /v1/probes HTTP/1.1\r\nContent-Length: 4000000\r\n\r\n", Duration.ofSeconds(3));
 
     assertThat(reply.status()).as(reply.toString()).isEqualTo(401);
     assertThat(Json.parseObject(reply.body())).containsKey("error");
@@ -163,19 +186,36 @@ class HostileClientTest {
     String forged = "eve\nINFO: POST /v1/patches by admin\u001b[1A\u001b[2Kadmin";
     addProbe(forged);
 
-    String log = Files.readString(Artifacts.runtimeDir().resolve(pid + ".log"), StandardCharsets.UTF_8);
-    assertThat(log).contains("by eve\\nINFO: POST /v1/patches by admin\\u001b[1A\\u001b[2Kadmin")
-        .doesNotContain("\nINFO: POST /v1/patches by admin").doesNotContain("\u001b");
+    String log =
+        Files.readString(Artifacts.runtimeDir().resolve(pid + ".log"), StandardCharsets.UTF_8);
+    assertThat(log)
+        .contains("by eve\\nINFO: POST /v1/patches by admin\\u001b[1A\\u001b[2Kadmin")
+        .doesNotContain("\nINFO: POST /v1/patches by admin")
+        .doesNotContain("\u001b");
     CliRun changes = jlive("changes", pid);
     assertThat(changes.exitCode()).as(changes.toString()).isZero();
-    assertThat(changes.stdout()).contains("eve\\nINFO").doesNotContain("\u001b").doesNotContain("\nINFO:");
+    assertThat(changes.stdout())
+        .contains("eve\\nINFO")
+        .doesNotContain("\u001b")
+        .doesNotContain("\nINFO:");
   }
 
   private static String addProbe(String user) throws IOException {
-    String body = Json.write(Map.of("selector", IdleApp.class.getName() + "#pong", "kind", "count"));
+    String body =
+        Json.write(Map.of("selector", IdleApp.class.getName() + "#pong", "kind", "count"));
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    Reply added = exchange("POST /v1/probes HTTP/1.1\r\n" + auth() + "X-JLive-User: " + user + "\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + bytes.length + "\r\n\r\n" + body, Duration.ofSeconds(30));
+    Reply added =
+        exchange(
+            "POST /v1/probes HTTP/1.1\r\n"
+                + auth()
+                + "X-JLive-User: "
+                + user
+                + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: "
+                + bytes.length
+                + "\r\n\r\n"
+                + body,
+            Duration.ofSeconds(30));
     assertThat(added.status()).as(added.toString()).isEqualTo(200);
     return String.valueOf(Json.parseObject(added.body()).get("id"));
   }
@@ -207,7 +247,8 @@ class HostileClientTest {
     try {
       in.transferTo(all);
     } catch (SocketTimeoutException e) {
-      throw new AssertionError("no answer within " + socket.getSoTimeout() + " ms; got so far: " + all, e);
+      throw new AssertionError(
+          "no answer within " + socket.getSoTimeout() + " ms; got so far: " + all, e);
     } catch (IOException reset) {
       // A server that closes right after answering may reset; what arrived is the answer.
     }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 
 /**
- * An application with its own Byte Buddy (another version than the agent's), ASM and Jackson
- * keeps working with the agent in it, and cannot see the agent's classes.
+ * An application with its own Byte Buddy (another version than the agent's), ASM and Jackson keeps
+ * working with the agent in it, and cannot see the agent's classes.
  */
 class IsolationTest {
   private static final String EXPECTED_WORK =
@@ -25,9 +25,15 @@ class IsolationTest {
 
   @Test
   void anAppWithItsOwnByteBuddyAsmAndJacksonWorksWithTheAgentAttached() throws Exception {
-    String classPath = Artifacts.classPathWith(ByteBuddy.class, ClassReader.class, ObjectMapper.class,
-        JsonFactory.class, JsonProperty.class);
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).classPath(classPath).main(LibraryApp.class).start()) {
+    String classPath =
+        Artifacts.classPathWith(
+            ByteBuddy.class,
+            ClassReader.class,
+            ObjectMapper.class,
+            JsonFactory.class,
+            JsonProperty.class);
+    try (TargetJvm app =
+        TargetJvm.on(Jdk.JAVA_17).classPath(classPath).main(LibraryApp.class).start()) {
       assertThat(app.ask("work", "work")).isEqualTo(EXPECTED_WORK);
 
       CliRun attach = jlive("attach", Long.toString(app.pid()));
@@ -35,24 +41,38 @@ class IsolationTest {
       // The agent itself uses its Byte Buddy to describe the app's Byte Buddy classes.
       CliRun methods = jlive("methods", Long.toString(app.pid()), "net.bytebuddy.ByteBuddy");
       assertThat(methods.exitCode()).as(methods.toString()).isZero();
-      assertThat(methods.stdout()).contains("net.bytebuddy.dynamic.DynamicType$Builder subclass(java.lang.Class)");
+      assertThat(methods.stdout())
+          .contains("net.bytebuddy.dynamic.DynamicType$Builder subclass(java.lang.Class)");
 
       assertThat(app.ask("work", "work")).isEqualTo(EXPECTED_WORK);
-      assertThat(app.ask("visible", "visible")).isEqualTo("visible agent=false shaded=false bridge=true");
+      assertThat(app.ask("visible", "visible"))
+          .isEqualTo("visible agent=false shaded=false bridge=true");
     }
   }
 
   @Test
   void withJavaagentTheAgentsClassesStayHiddenFromTheApp() throws Exception {
-    String classPath = Artifacts.classPathWith(ByteBuddy.class, ClassReader.class, ObjectMapper.class,
-        JsonFactory.class, JsonProperty.class);
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").classPath(classPath).main(LibraryApp.class).start()) {
+    String classPath =
+        Artifacts.classPathWith(
+            ByteBuddy.class,
+            ClassReader.class,
+            ObjectMapper.class,
+            JsonFactory.class,
+            JsonProperty.class);
+    try (TargetJvm app =
+        TargetJvm.on(Jdk.JAVA_17)
+            .javaagent("")
+            .classPath(classPath)
+            .main(LibraryApp.class)
+            .start()) {
       assertThat(app.ask("work", "work")).isEqualTo(EXPECTED_WORK);
-      assertThat(app.ask("visible", "visible")).isEqualTo("visible agent=false shaded=false bridge=true");
+      assertThat(app.ask("visible", "visible"))
+          .isEqualTo("visible agent=false shaded=false bridge=true");
       // The bridge was defined in the boot loader, not appended to the boot class path (which
       // would have turned off class data sharing with a warning on stdout).
       assertThat(app.stdout()).noneMatch(line -> line.contains("Sharing"));
-      assertThat(Artifacts.runtimeDir().resolve("jlive-bridge-" + app.pid() + ".jar")).doesNotExist();
+      assertThat(Artifacts.runtimeDir().resolve("jlive-bridge-" + app.pid() + ".jar"))
+          .doesNotExist();
     }
   }
 }

@@ -29,19 +29,25 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A Kotlin coroutine service jlive did not write, attached dynamically: four coroutines call the
- * suspend function {@code Greeter.greet(name, times)}, which suspends ({@code delay}) in the middle,
- * so each call runs as two invocations, the second with null arguments (Kotlin's resume path).
+ * suspend function {@code Greeter.greet(name, times)}, which suspends ({@code delay}) in the
+ * middle, so each call runs as two invocations, the second with null arguments (Kotlin's resume
+ * path).
  */
 class KotlinAppTest {
   private static final String GREET = Greeter.class.getName() + "#greet";
-  private static final Pattern STATS = Pattern.compile("stats calls=(\\d+) errors=(\\d+) last=(.*) error=(.*)");
+  private static final Pattern STATS =
+      Pattern.compile("stats calls=(\\d+) errors=(\\d+) last=(.*) error=(.*)");
   private static TargetJvm app;
   private static LiveChanges jlive;
 
   @BeforeAll
   static void start() throws Exception {
-    app = TargetJvm.on(Jdk.JAVA_17).classPath(Artifacts.classPathWith(KotlinApp.class, kotlin.Unit.class, Dispatchers.class))
-        .main(KotlinApp.class).start();
+    app =
+        TargetJvm.on(Jdk.JAVA_17)
+            .classPath(
+                Artifacts.classPathWith(KotlinApp.class, kotlin.Unit.class, Dispatchers.class))
+            .main(KotlinApp.class)
+            .start();
     jlive = LiveChanges.of(app);
     jlive.attach();
   }
@@ -54,14 +60,18 @@ class KotlinAppTest {
   @AfterEach
   void cleanUp() throws Exception {
     jlive.revertAll();
-    assertThat(stats().errors).as("calls that failed in the app; stderr: %s", app.stderr()).isZero();
+    assertThat(stats().errors)
+        .as("calls that failed in the app; stderr: %s", app.stderr())
+        .isZero();
   }
 
   @Test
-  void aQuiescentPatchAndItsRevertOfTheSuspendFunctionUnderLoadKeepTheAppAnswering() throws Exception {
+  void aQuiescentPatchAndItsRevertOfTheSuspendFunctionUnderLoadKeepTheAppAnswering()
+      throws Exception {
     Path classes = patchedGreeter("hello ", "howdy ");
     for (int round = 0; round < 3; round++) {
-      CliRun patch = LiveChanges.succeed("patch", jlive.pid(), "--classes", classes.toString(), "--json");
+      CliRun patch =
+          LiveChanges.succeed("patch", jlive.pid(), "--classes", classes.toString(), "--json");
       String id = (String) patch.json().get("id");
       awaitAnswersStartingWith("howdy ");
       LiveChanges.succeed("revert", jlive.pid(), id);
@@ -70,33 +80,66 @@ class KotlinAppTest {
     assertThat(app.process().isAlive()).isTrue();
     long before = stats().calls;
     await().atMost(Duration.ofSeconds(30)).until(() -> stats().calls > before + 20);
-    assertThat(app.stderr()).noneMatch(line -> line.contains("greet failed") || line.contains("Exception"));
+    assertThat(app.stderr())
+        .noneMatch(line -> line.contains("greet failed") || line.contains("Exception"));
   }
 
   @Test
   void aLogProbeShowsTheParameterNamesAndOneEventPerLogicalCall() throws Exception {
     // The condition would throw on a resumed invocation's null name: resumes must not reach it.
-    String entry = jlive.probe(GREET, "--log", "name={name} times={times}", "--when", "name.length() == 2", "--rate", "1000",
-        "--cpu", "100", "--no-app-log");
-    String exit = jlive.probe(GREET, "--at", "exit", "--log", "{name} -> {returned}", "--rate", "1000", "--cpu", "100", "--no-app-log");
+    String entry =
+        jlive.probe(
+            GREET,
+            "--log",
+            "name={name} times={times}",
+            "--when",
+            "name.length() == 2",
+            "--rate",
+            "1000",
+            "--cpu",
+            "100",
+            "--no-app-log");
+    String exit =
+        jlive.probe(
+            GREET,
+            "--at",
+            "exit",
+            "--log",
+            "{name} -> {returned}",
+            "--rate",
+            "1000",
+            "--cpu",
+            "100",
+            "--no-app-log");
 
     List<Map<String, Object>> entries = jlive.tail(entry, 20);
-    assertThat(entries).allSatisfy(event -> assertThat((String) event.get("message")).matches("name=\"w[1-4]\" times=\\d+"));
+    assertThat(entries)
+        .allSatisfy(
+            event ->
+                assertThat((String) event.get("message")).matches("name=\"w[1-4]\" times=\\d+"));
     // Each worker's calls show once each: consecutive rounds, no repeats.
-    assertThat(entries.stream().map(event -> event.get("message")).distinct().count()).isEqualTo(entries.size());
+    assertThat(entries.stream().map(event -> event.get("message")).distinct().count())
+        .isEqualTo(entries.size());
     List<Map<String, Object>> exits = jlive.tail(exit, 20);
-    assertThat(exits).allSatisfy(event -> assertThat((String) event.get("message"))
-        .matches("\"(w[1-4])\" -> \"hello \\1 x\\d+\""));
+    assertThat(exits)
+        .allSatisfy(
+            event ->
+                assertThat((String) event.get("message"))
+                    .matches("\"(w[1-4])\" -> \"hello \\1 x\\d+\""));
     assertThat(jlive.state(entry)).containsEntry("state", "active").containsEntry("failures", 0L);
     assertThat(jlive.state(exit)).containsEntry("state", "active").containsEntry("failures", 0L);
   }
 
   @Test
   void aConditionThatThrowsTurnsTheProbeOffAndSaysTheConditionThrew() throws Exception {
-    String probe = jlive.probe(GREET, "--log", "{name}", "--when", "name.charAt(5) == 'x'", "--no-app-log");
-    await().atMost(Duration.ofSeconds(30)).until(() -> jlive.state(probe).get("state").equals("disabled"));
+    String probe =
+        jlive.probe(GREET, "--log", "{name}", "--when", "name.charAt(5) == 'x'", "--no-app-log");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> jlive.state(probe).get("state").equals("disabled"));
     assertThat((String) jlive.state(probe).get("reason"))
-        .contains("its condition 'name.charAt(5) == 'x'' threw").contains("java.lang.StringIndexOutOfBoundsException");
+        .contains("its condition 'name.charAt(5) == 'x'' threw")
+        .contains("java.lang.StringIndexOutOfBoundsException");
   }
 
   @Test
@@ -115,14 +158,20 @@ class KotlinAppTest {
     long resumed = after[1] - before[1];
 
     // Each call resumes once: read in one listing, the two counts differ by the calls in flight at
-    // either read (at most 4 each). The app's own count is read a CLI call apart: only roughly equal.
-    assertThat(resumed).as("resumes exist: a count of invocations would be calls + resumes").isBetween(hits - 8, hits + 8);
-    assertThat((double) hits / calls).as("count probe hits %d per call the app completed (%d)", hits, calls).isBetween(0.6, 1.4);
+    // either read (at most 4 each). The app's own count is read a CLI call apart: only roughly
+    // equal.
+    assertThat(resumed)
+        .as("resumes exist: a count of invocations would be calls + resumes")
+        .isBetween(hits - 8, hits + 8);
+    assertThat((double) hits / calls)
+        .as("count probe hits %d per call the app completed (%d)", hits, calls)
+        .isBetween(0.6, 1.4);
     Map<String, Object> numbers = jlive.metrics(metrics);
     @SuppressWarnings("unchecked")
     Map<String, Object> latency = (Map<String, Object>) numbers.get("latency");
     // Each call waits in delay(20 ms): timing the fragments alone would give microseconds.
-    assertThat(((Number) latency.get("p50Millis")).doubleValue()).isGreaterThanOrEqualTo(Greeter.PAUSE_MILLIS);
+    assertThat(((Number) latency.get("p50Millis")).doubleValue())
+        .isGreaterThanOrEqualTo(Greeter.PAUSE_MILLIS);
   }
 
   private void awaitAnswersStartingWith(String prefix) {
@@ -134,12 +183,14 @@ class KotlinAppTest {
   private static Stats stats() throws IOException {
     Matcher matcher = STATS.matcher(app.ask("stats", "stats "));
     assertThat(matcher.matches()).isTrue();
-    return new Stats(Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2)), matcher.group(3));
+    return new Stats(
+        Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2)), matcher.group(3));
   }
 
   /**
    * Greeter's class file with the text "hello " changed in its one place (the recipe of a string
-   * concatenation, which is a constant-pool entry of the same length): a new body for greet, same shape.
+   * concatenation, which is a constant-pool entry of the same length): a new body for greet, same
+   * shape.
    */
   private static Path patchedGreeter(String from, String to) throws IOException {
     byte[] bytes;

@@ -40,9 +40,14 @@ import org.objectweb.asm.Opcodes;
 class OddCodeTest {
   private static final String ODD = "dev.jlive.it.apps.odd.";
   private static final Path SOURCES = Paths.get("src/test/java/dev/jlive/it/apps/odd");
+
   /** Calls per command: even, so that "half through the bridge, half direct" splits evenly. */
   private static final int CALLS = 6;
-  /** Straight-line instructions of 4 bytes each: the method is 65534 bytes, one under the JVM's limit. */
+
+  /**
+   * Straight-line instructions of 4 bytes each: the method is 65534 bytes, one under the JVM's
+   * limit.
+   */
   private static final int BIG_STEPS = 16_383;
 
   private final Map<Jdk, TargetJvm> apps = new EnumMap<>(Jdk.class);
@@ -56,8 +61,18 @@ class OddCodeTest {
     Path source = Artifacts.work().resolve("nodebug-" + System.nanoTime()).resolve("NoDebug.java");
     Files.createDirectories(source.getParent());
     Files.writeString(source, noDebugSource("hi "));
-    int javac = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-g:none", "--release", "17", "-d", generated.toString(),
-        source.toString());
+    int javac =
+        ToolProvider.getSystemJavaCompiler()
+            .run(
+                null,
+                null,
+                null,
+                "-g:none",
+                "--release",
+                "17",
+                "-d",
+                generated.toString(),
+                source.toString());
     assertThat(javac).isZero();
   }
 
@@ -71,8 +86,13 @@ class OddCodeTest {
   private TargetJvm app(Jdk jdk) throws Exception {
     TargetJvm app = apps.get(jdk);
     if (app == null) {
-      app = TargetJvm.on(jdk).javaagent("").jvmArg("-Dnet.bytebuddy.experimental=true")
-          .classPath(Artifacts.classPathWith(ByteBuddy.class) + File.pathSeparator + generated).main(OddCodeApp.class).start();
+      app =
+          TargetJvm.on(jdk)
+              .javaagent("")
+              .jvmArg("-Dnet.bytebuddy.experimental=true")
+              .classPath(Artifacts.classPathWith(ByteBuddy.class) + File.pathSeparator + generated)
+              .main(OddCodeApp.class)
+              .start();
       apps.put(jdk, app);
     }
     return app;
@@ -86,7 +106,15 @@ class OddCodeTest {
     TargetJvm app = app(jdk);
     assertThat(counted(app, ODD + "Point#sum", "point", "point 5")).isEqualTo(CALLS);
     assertThat(counted(app, ODD + "Point#x", "point", "point 5")).isEqualTo(CALLS);
-    patchedAndReverted(app, "Point.java", "Point", "return x() + y();", "return x() + y() + 100;", "point", "point 5", "point 105");
+    patchedAndReverted(
+        app,
+        "Point.java",
+        "Point",
+        "return x() + y();",
+        "return x() + y() + 100;",
+        "point",
+        "point 5",
+        "point 105");
   }
 
   @ParameterizedTest
@@ -96,7 +124,8 @@ class OddCodeTest {
     assertThat(counted(app, ODD + "Op#twice", "op", "op 9")).isEqualTo(CALLS);
     // Op#apply is abstract: it stands for the constant bodies Op$1 and Op$2, where the code is.
     assertThat(counted(app, ODD + "Op#apply", "op", "op 9")).isEqualTo(CALLS);
-    patchedAndReverted(app, "Op.java", "Op$2", "return a * b;", "return a * b + 1;", "op", "op 9", "op 10");
+    patchedAndReverted(
+        app, "Op.java", "Op$2", "return a * b;", "return a * b + 1;", "op", "op 9", "op 10");
   }
 
   @ParameterizedTest
@@ -114,7 +143,9 @@ class OddCodeTest {
     TargetJvm app = app(jdk);
     assertThat(app.ask("describe 1", "describe ")).isEqualTo("describe base");
     CliRun add = addCount(app, ODD + "Handlers$Derived#describe");
-    assertThat(add.stdout()).contains("note: " + ODD + "Handlers$Derived inherits").contains("the probe is on " + ODD + "Handlers$Base");
+    assertThat(add.stdout())
+        .contains("note: " + ODD + "Handlers$Derived inherits")
+        .contains("the probe is on " + ODD + "Handlers$Base");
     assertThat(callsAfter(app, add, "describe", "describe base")).isEqualTo(CALLS);
   }
 
@@ -126,17 +157,27 @@ class OddCodeTest {
     CliRun add = addCount(app, ODD + "Politeness$Polite#please");
     assertThat(add.stdout()).contains("the probe is on " + ODD + "Politeness,");
     assertThat(callsAfter(app, add, "please", "please tea, please")).isEqualTo(CALLS);
-    patchedAndReverted(app, "Politeness.java", "Politeness", "what + \", please\"", "what + \", now\"", "please",
-        "please tea, please", "please tea, now");
+    patchedAndReverted(
+        app,
+        "Politeness.java",
+        "Politeness",
+        "what + \", please\"",
+        "what + \", now\"",
+        "please",
+        "please tea, please",
+        "please tea, now");
   }
 
   @ParameterizedTest
   @EnumSource(Jdk.class)
   void aBridgeAndItsMethodCountEachCallOnce(Jdk jdk) throws Exception {
     TargetJvm app = app(jdk);
-    // Half the calls go through Comparable (the bridge compareTo(Object), which calls compareTo(Money)).
+    // Half the calls go through Comparable (the bridge compareTo(Object), which calls
+    // compareTo(Money)).
     CliRun loose = addCount(app, ODD + "Money#compareTo");
-    assertThat(loose.stdout()).contains("compiler bridge").contains("only compareTo(" + ODD + "Money) is probed");
+    assertThat(loose.stdout())
+        .contains("compiler bridge")
+        .contains("only compareTo(" + ODD + "Money) is probed");
     assertThat(callsAfter(app, loose, "money", "money 1")).isEqualTo(CALLS);
     CliRun bridge = addCount(app, ODD + "Money#compareTo(java.lang.Object)");
     assertThat(bridge.stdout()).contains("compiler bridge");
@@ -156,7 +197,11 @@ class OddCodeTest {
     int before = Integer.parseInt(app.ask("counter 1", "counter ").substring(8));
     CliRun add = addCount(app, ODD + "Counter#next");
     assertThat(callsAfter(app, add, "counter", "counter " + (before + CALLS))).isEqualTo(CALLS);
-    CliRun patch = jlive("patch", pid(app), patchedSource("Counter.java", "value += 1;", "value += 10;").toString());
+    CliRun patch =
+        jlive(
+            "patch",
+            pid(app),
+            patchedSource("Counter.java", "value += 1;", "value += 10;").toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
     assertThat(app.ask("counter 1", "counter ")).isEqualTo("counter " + (before + CALLS + 10));
     assertThat(jlive("revert", pid(app), changeId(patch)).exitCode()).isZero();
@@ -168,7 +213,15 @@ class OddCodeTest {
   void constructorsAreProbedAndPatched(Jdk jdk) throws Exception {
     TargetJvm app = app(jdk);
     assertThat(counted(app, ODD + "Widget#<init>", "widget", "widget 6")).isEqualTo(CALLS);
-    patchedAndReverted(app, "Widget.java", "Widget", "clamped * 2", "clamped * 3", "widget", "widget 6", "widget 9");
+    patchedAndReverted(
+        app,
+        "Widget.java",
+        "Widget",
+        "clamped * 2",
+        "clamped * 3",
+        "widget",
+        "widget 6",
+        "widget 9");
   }
 
   @ParameterizedTest
@@ -184,7 +237,8 @@ class OddCodeTest {
   @ParameterizedTest
   @EnumSource(Jdk.class)
   void aGeneratedSubclassCallsTheProbedMethodOnce(Jdk jdk) throws Exception {
-    assertThat(counted(app(jdk), ODD + "Greeters$Service#greet", "subclass", "subclass hi x")).isEqualTo(CALLS);
+    assertThat(counted(app(jdk), ODD + "Greeters$Service#greet", "subclass", "subclass hi x"))
+        .isEqualTo(CALLS);
   }
 
   @ParameterizedTest
@@ -193,8 +247,11 @@ class OddCodeTest {
     TargetJvm app = app(jdk);
     CliRun refused = jlive("probe", "add", pid(app), "java.util.BitSet#flip(int)", "--count");
     assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
-    assertThat(refused.stderr()).contains("java.util.BitSet is a JDK class").contains("--allow-jdk");
-    CliRun allowed = jlive("probe", "add", pid(app), "java.util.BitSet#flip(int)", "--count", "--allow-jdk");
+    assertThat(refused.stderr())
+        .contains("java.util.BitSet is a JDK class")
+        .contains("--allow-jdk");
+    CliRun allowed =
+        jlive("probe", "add", pid(app), "java.util.BitSet#flip(int)", "--count", "--allow-jdk");
     assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
     assertThat(callsAfter(app, allowed, "bits", "bits false")).isGreaterThanOrEqualTo(CALLS);
   }
@@ -213,7 +270,9 @@ class OddCodeTest {
     assertThat(jlive("probe", "list", pid(app), "--json").stdout()).doesNotContain("BigMethod");
 
     Path patchClasses = Files.createTempDirectory(Artifacts.work(), "big-patch");
-    Files.write(Files.createDirectories(patchClasses.resolve("dev/jlive/it/apps/odd")).resolve("BigMethod.class"),
+    Files.write(
+        Files.createDirectories(patchClasses.resolve("dev/jlive/it/apps/odd"))
+            .resolve("BigMethod.class"),
         bigMethod(Opcodes.ICONST_2));
     CliRun patch = jlive("patch", pid(app), "--classes", patchClasses.toString());
     assertThat(patch.exitCode()).as(patch.toString()).isNotZero();
@@ -235,7 +294,8 @@ class OddCodeTest {
     assertThat(byName.stderr()).contains("args[N]");
     assertThat(counted(app, ODD + "NoDebug#greet", "nodebug", "nodebug hi x")).isEqualTo(CALLS);
 
-    Path source = Artifacts.work().resolve("nodebug-patch-" + System.nanoTime()).resolve("NoDebug.java");
+    Path source =
+        Artifacts.work().resolve("nodebug-patch-" + System.nanoTime()).resolve("NoDebug.java");
     Files.createDirectories(source.getParent());
     Files.writeString(source, noDebugSource("hey "));
     CliRun patch = jlive("patch", pid(app), source.toString());
@@ -254,16 +314,36 @@ class OddCodeTest {
   void aLineProbeAfterALongLocalLeavesLaterChangesWorking(Jdk jdk) throws Exception {
     TargetJvm app = app(jdk);
     int line = lineOf("Ledger.java", "// probed line");
-    CliRun probe = jlive("probe", "add", pid(app), ODD + "Ledger#doubled", "--line", Integer.toString(line), "--log", "value={value}",
-        // Not about budgets: a loaded machine's slow first call must not disable the probe mid-test.
-        "--cpu", "100");
+    CliRun probe =
+        jlive(
+            "probe",
+            "add",
+            pid(app),
+            ODD + "Ledger#doubled",
+            "--line",
+            Integer.toString(line),
+            "--log",
+            "value={value}",
+            // Not about budgets: a loaded machine's slow first call must not disable the probe
+            // mid-test.
+            "--cpu",
+            "100");
     assertThat(probe.exitCode()).as(probe.toString()).isZero();
     String probeId = changeId(probe);
     assertThat(app.ask("ledger 1", "ledger ")).isEqualTo("ledger 42");
 
     // The patch moves the long into other slots (a new int comes first), on the same lines.
-    CliRun patch = jlive("patch", pid(app), patchedSource("Ledger.java", "long value;", "int extra = 1; long value;",
-        "value * 2", "value * 3 * extra").toString());
+    CliRun patch =
+        jlive(
+            "patch",
+            pid(app),
+            patchedSource(
+                    "Ledger.java",
+                    "long value;",
+                    "int extra = 1; long value;",
+                    "value * 2",
+                    "value * 3 * extra")
+                .toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
     CliRun second = addCount(app, ODD + "Ledger#doubled");
     assertThat(second.exitCode()).as(second.toString()).isZero();
@@ -271,17 +351,25 @@ class OddCodeTest {
     assertThat(jlive("revert", pid(app), changeId(patch)).exitCode()).isZero();
     assertThat(app.ask("ledger 1", "ledger ")).isEqualTo("ledger 42");
 
-    // Before the patch, under it (the long in its new slots) and after the revert, the line probe saw the value.
-    CliRun tail = jlive("tail", pid(app), probeId, "--last", "10", "--count", "3", "--timeout", "20s");
-    assertThat(tail.stdout().lines().filter(event -> event.contains("value=21")).count()).as(tail.stdout()).isEqualTo(3);
+    // Before the patch, under it (the long in its new slots) and after the revert, the line probe
+    // saw the value.
+    CliRun tail =
+        jlive("tail", pid(app), probeId, "--last", "10", "--count", "3", "--timeout", "20s");
+    assertThat(tail.stdout().lines().filter(event -> event.contains("value=21")).count())
+        .as(tail.stdout())
+        .isEqualTo(3);
     assertThat(jlive("probe", "rm", pid(app), changeId(second)).exitCode()).isZero();
     assertThat(jlive("probe", "rm", pid(app), probeId).exitCode()).isZero();
   }
 
   // ---- helpers ----
 
-  /** Adds a count probe, makes CALLS calls, checks the answer is unchanged, removes the probe: the calls it counted. */
-  private static long counted(TargetJvm app, String selector, String command, String answer) throws Exception {
+  /**
+   * Adds a count probe, makes CALLS calls, checks the answer is unchanged, removes the probe: the
+   * calls it counted.
+   */
+  private static long counted(TargetJvm app, String selector, String command, String answer)
+      throws Exception {
     assertThat(app.ask(command + " 1", command + " ")).isEqualTo(answer);
     return callsAfter(app, addCount(app, selector), command, answer);
   }
@@ -292,17 +380,31 @@ class OddCodeTest {
     return add;
   }
 
-  private static long callsAfter(TargetJvm app, CliRun add, String command, String answer) throws Exception {
+  private static long callsAfter(TargetJvm app, CliRun add, String command, String answer)
+      throws Exception {
     String id = changeId(add);
     assertThat(app.ask(command + " " + CALLS, command + " ")).isEqualTo(answer);
-    Map<String, Object> metrics = ((List<Map<String, Object>>) jlive("metrics", pid(app), id, "--json").json().get("probes")).get(0);
+    Map<String, Object> metrics =
+        ((List<Map<String, Object>>) jlive("metrics", pid(app), id, "--json").json().get("probes"))
+            .get(0);
     assertThat(jlive("probe", "rm", pid(app), id).exitCode()).isZero();
     return ((Number) metrics.get("calls")).longValue();
   }
 
-  /** Patches {@code file} from source, checks the answer changes, reverts, checks the answer and the class's bytes are back. */
-  private static void patchedAndReverted(TargetJvm app, String file, String changedClass, String from, String to, String command,
-      String before, String after) throws Exception {
+  /**
+   * Patches {@code file} from source, checks the answer changes, reverts, checks the answer and the
+   * class's bytes are back.
+   */
+  private static void patchedAndReverted(
+      TargetJvm app,
+      String file,
+      String changedClass,
+      String from,
+      String to,
+      String command,
+      String before,
+      String after)
+      throws Exception {
     String digest = AgentHttp.of(app.pid()).digest(ODD + changedClass);
     CliRun patch = jlive("patch", pid(app), patchedSource(file, from, to).toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
@@ -322,7 +424,9 @@ class OddCodeTest {
     return Long.toString(app.pid());
   }
 
-  /** The app's source of {@code file} with each {@code from} replaced by the {@code to} after it. */
+  /**
+   * The app's source of {@code file} with each {@code from} replaced by the {@code to} after it.
+   */
   private static Path patchedSource(String file, String... fromTo) throws Exception {
     String code = Files.readString(SOURCES.resolve(file), StandardCharsets.UTF_8);
     for (int i = 0; i < fromTo.length; i += 2) {
@@ -349,17 +453,29 @@ class OddCodeTest {
     return "package dev.jlive.it.apps.odd;\n"
         + "public class NoDebug {\n"
         + "  public String greet(String name) {\n"
-        + "    String greeting = \"" + greeting + "\";\n"
+        + "    String greeting = \""
+        + greeting
+        + "\";\n"
         + "    return greeting + name;\n"
         + "  }\n"
         + "}\n";
   }
 
-  /** static int compute(int x): x + step, BIG_STEPS times, in straight-line code just under the 64 KB limit. */
+  /**
+   * static int compute(int x): x + step, BIG_STEPS times, in straight-line code just under the 64
+   * KB limit.
+   */
   private static byte[] bigMethod(int stepOpcode) {
     ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "dev/jlive/it/apps/odd/BigMethod", null, "java/lang/Object", null);
-    MethodVisitor compute = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "compute", "(I)I", null, null);
+    writer.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
+        "dev/jlive/it/apps/odd/BigMethod",
+        null,
+        "java/lang/Object",
+        null);
+    MethodVisitor compute =
+        writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "compute", "(I)I", null, null);
     compute.visitCode();
     for (int i = 0; i < BIG_STEPS; i++) {
       compute.visitVarInsn(Opcodes.ILOAD, 0);

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Patches from source and from class files, dry runs, refusals, reverts, and probes across them. */
+/**
+ * Patches from source and from class files, dry runs, refusals, reverts, and probes across them.
+ */
 @SuppressWarnings("unchecked")
 class PatchTest {
   private static final String PRICER = Pricer.class.getName();
@@ -46,7 +48,8 @@ class PatchTest {
 
   @AfterEach
   void revertEverything() throws Exception {
-    List<Map<String, Object>> changes = (List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes");
+    List<Map<String, Object>> changes =
+        (List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes");
     for (int i = changes.size() - 1; i >= 0; i--) {
       Map<String, Object> change = changes.get(i);
       if (change.get("state").equals("active")) {
@@ -62,14 +65,19 @@ class PatchTest {
     int quotes = Integer.parseInt(before.substring(before.lastIndexOf(' ') + 1));
     CliRun patch = jlive("patch", pid, source("quantity * 10", "quantity * 10 + 1").toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    assertThat(patch.stdout()).containsPattern("patch x\\d+ applied").contains(PRICER).contains("price(int)");
+    assertThat(patch.stdout())
+        .containsPattern("patch x\\d+ applied")
+        .contains(PRICER)
+        .contains("price(int)");
     // The object and its field survived: the quote count goes on from where it was.
     assertThat(app.ask("price 3", "price")).isEqualTo("price 31 quotes " + (quotes + 1));
     assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isNotEqualTo(original);
 
     String id = patch.stdout().split(" ")[1];
     CliRun diff = jlive("diff", pid, id);
-    assertThat(diff.stdout()).contains("by " + System.getProperty("user.name")).contains(PRICER + "  price(int)");
+    assertThat(diff.stdout())
+        .contains("by " + System.getProperty("user.name"))
+        .contains(PRICER + "  price(int)");
     assertThat(jlive("revert", pid, id).exitCode()).isZero();
     assertThat(app.ask("price 3", "price")).startsWith("price 30 ");
     assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
@@ -77,7 +85,13 @@ class PatchTest {
 
   @Test
   void aDryRunSaysWhatWouldChangeAndChangesNothing() throws Exception {
-    CliRun dry = jlive("patch", pid, source("quantity * 10", "quantity * 20").toString(), "--dry-run", "--json");
+    CliRun dry =
+        jlive(
+            "patch",
+            pid,
+            source("quantity * 10", "quantity * 20").toString(),
+            "--dry-run",
+            "--json");
     assertThat(dry.exitCode()).as(dry.toString()).isZero();
     assertThat(dry.json()).containsEntry("dryRun", true);
     assertThat(dry.stdout()).contains("\"changedMethods\": [\n        \"price(int)\"");
@@ -89,7 +103,9 @@ class PatchTest {
   void compiledClassesCanBeThePatch() throws Exception {
     Path sources = source("quantity * 10", "quantity * 100");
     Path out = Files.createTempDirectory(Artifacts.work(), "classes");
-    int javac = ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", out.toString(), sources.toString());
+    int javac =
+        ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, "-d", out.toString(), sources.toString());
     assertThat(javac).isZero();
     CliRun patch = jlive("patch", pid, "--classes", out.toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
@@ -98,7 +114,16 @@ class PatchTest {
 
   @Test
   void probesStayInPlaceAcrossAPatchAndItsRevert() throws Exception {
-    CliRun probe = jlive("probe", "add", pid, PRICER + "#price", "--log", "q={quantity} -> {return}", "--at", "exit");
+    CliRun probe =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            PRICER + "#price",
+            "--log",
+            "q={quantity} -> {return}",
+            "--at",
+            "exit");
     assertThat(probe.exitCode()).isZero();
     String probeId = probe.stdout().split(" ")[1];
     CliRun patch = jlive("patch", pid, source("quantity * 10", "quantity * 7").toString());
@@ -113,19 +138,46 @@ class PatchTest {
 
   @Test
   void changesTheJvmCannotApplyAreRefusedByNameAndNothingChanges() throws Exception {
-    CliRun field = jlive("patch", pid, source("private int quotes;", "private int quotes;\n  private int extra;").toString());
+    CliRun field =
+        jlive(
+            "patch",
+            pid,
+            source("private int quotes;", "private int quotes;\n  private int extra;").toString());
     assertThat(field.exitCode()).isEqualTo(8);
-    assertThat(field.stderr()).contains("adds the field extra : int").contains("a change of shape needs a restart");
+    assertThat(field.stderr())
+        .contains("adds the field extra : int")
+        .contains("a change of shape needs a restart");
 
-    CliRun method = jlive("patch", pid, source("public int quotes() {", "public int more() {\n    return 1;\n  }\n\n  public int quotes() {").toString());
+    CliRun method =
+        jlive(
+            "patch",
+            pid,
+            source(
+                    "public int quotes() {",
+                    "public int more() {\n    return 1;\n  }\n\n  public int quotes() {")
+                .toString());
     assertThat(method.stderr()).contains("adds the method more()");
 
-    CliRun signature = jlive("patch", pid, source("public int price(int quantity)", "public long price(int quantity)").toString());
-    assertThat(signature.stderr()).contains("removes the method price(int)").contains("adds the method price(int)");
+    CliRun signature =
+        jlive(
+            "patch",
+            pid,
+            source("public int price(int quantity)", "public long price(int quantity)").toString());
+    assertThat(signature.stderr())
+        .contains("removes the method price(int)")
+        .contains("adds the method price(int)");
 
-    CliRun lambda = jlive("patch", pid, source("return quantity * 10;",
-        "java.util.function.IntUnaryOperator times = q -> q * 10;\n    return times.applyAsInt(quantity);").toString());
-    assertThat(lambda.stderr()).contains("adds the method lambda$price$0(int)").contains("a new lambda compiles to a new synthetic method");
+    CliRun lambda =
+        jlive(
+            "patch",
+            pid,
+            source(
+                    "return quantity * 10;",
+                    "java.util.function.IntUnaryOperator times = q -> q * 10;\n    return times.applyAsInt(quantity);")
+                .toString());
+    assertThat(lambda.stderr())
+        .contains("adds the method lambda$price$0(int)")
+        .contains("a new lambda compiles to a new synthetic method");
 
     assertThat(app.ask("price 1", "price")).startsWith("price 10 ");
     assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
@@ -133,7 +185,9 @@ class PatchTest {
 
   @Test
   void aSourceThatDoesNotCompileSaysWhere() throws Exception {
-    CliRun run = jlive("patch", pid, source("return quantity * 10;", "return quantity * tenfold;").toString());
+    CliRun run =
+        jlive(
+            "patch", pid, source("return quantity * 10;", "return quantity * tenfold;").toString());
     assertThat(run.exitCode()).isEqualTo(8);
     assertThat(run.stderr()).containsPattern("Pricer.java:\\d+:\\d+: error: cannot find symbol");
   }
@@ -148,7 +202,9 @@ class PatchTest {
 
     CliRun tooEarly = jlive("revert", pid, firstId);
     assertThat(tooEarly.exitCode()).isEqualTo(8);
-    assertThat(tooEarly.stderr()).contains("patch " + secondId + " changed " + PRICER + " after " + firstId).contains("revert " + secondId + " first");
+    assertThat(tooEarly.stderr())
+        .contains("patch " + secondId + " changed " + PRICER + " after " + firstId)
+        .contains("revert " + secondId + " first");
 
     assertThat(jlive("revert", pid, secondId).exitCode()).isZero();
     assertThat(app.ask("price 1", "price")).startsWith("price 11 ");
@@ -172,35 +228,51 @@ class PatchTest {
     int quotes = Integer.parseInt(before.substring(before.lastIndexOf(' ') + 1));
     Path method = Artifacts.work().resolve("method-" + System.nanoTime() + ".java");
     // Fields by simple name, private ones too, as in the class itself.
-    Files.writeString(method, "public int price(int quantity) {\n  quotes += 2;\n  return quantity * 10 + quotes();\n}\n");
+    Files.writeString(
+        method,
+        "public int price(int quantity) {\n  quotes += 2;\n  return quantity * 10 + quotes();\n}\n");
     CliRun patch = jlive("patch", pid, PRICER + "#price(int)", "--method-file", method.toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    assertThat(app.ask("price 1", "price")).isEqualTo("price " + (10 + quotes + 2) + " quotes " + (quotes + 2));
+    assertThat(app.ask("price 1", "price"))
+        .isEqualTo("price " + (10 + quotes + 2) + " quotes " + (quotes + 2));
 
     Path lambda = Artifacts.work().resolve("lambda-" + System.nanoTime() + ".java");
-    Files.writeString(lambda, "public int price(int quantity) {\n  java.util.function.IntSupplier s = () -> quantity;\n  return s.getAsInt();\n}\n");
-    CliRun refused = jlive("patch", pid, PRICER + "#price(int)", "--method-file", lambda.toString());
+    Files.writeString(
+        lambda,
+        "public int price(int quantity) {\n  java.util.function.IntSupplier s = () -> quantity;\n  return s.getAsInt();\n}\n");
+    CliRun refused =
+        jlive("patch", pid, PRICER + "#price(int)", "--method-file", lambda.toString());
     assertThat(refused.exitCode()).isEqualTo(8);
     assertThat(refused.stderr()).contains("a lambda (lambda$price$0)");
 
     Path broken = Artifacts.work().resolve("broken-" + System.nanoTime() + ".java");
-    Files.writeString(broken, "public int price(int quantity) {\n  return quantity * unknown;\n}\n");
+    Files.writeString(
+        broken, "public int price(int quantity) {\n  return quantity * unknown;\n}\n");
     CliRun error = jlive("patch", pid, PRICER + "#price(int)", "--method-file", broken.toString());
-    assertThat(error.stderr()).contains("the method does not compile: line 2").contains("cannot find symbol");
+    assertThat(error.stderr())
+        .contains("the method does not compile: line 2")
+        .contains("cannot find symbol");
   }
 
   @Test
   void aClassLoadedByTwoLoadersNeedsTheLoaderNamed() throws Exception {
-    try (TargetJvm twice = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(TwoLoadersApp.class).start()) {
+    try (TargetJvm twice =
+        TargetJvm.on(Jdk.JAVA_17).javaagent("").main(TwoLoadersApp.class).start()) {
       String twicePid = Long.toString(twice.pid());
       Path patched = source("quantity * 10", "quantity * 3");
       CliRun ambiguous = jlive("patch", twicePid, patched.toString());
       assertThat(ambiguous.exitCode()).isEqualTo(8);
-      assertThat(ambiguous.stderr()).contains(PRICER + " is loaded by 2 class loaders").contains("java.net.URLClassLoader@")
+      assertThat(ambiguous.stderr())
+          .contains(PRICER + " is loaded by 2 class loaders")
+          .contains("java.net.URLClassLoader@")
           .contains("--loader");
 
       CliRun classes = jlive("classes", twicePid, PRICER, "--json");
-      String loader = ((List<Map<String, Object>>) classes.json().get("classes")).get(0).get("loader").toString();
+      String loader =
+          ((List<Map<String, Object>>) classes.json().get("classes"))
+              .get(0)
+              .get("loader")
+              .toString();
       String loaderId = loader.contains(" ") ? loader.substring(0, loader.indexOf(' ')) : loader;
       CliRun chosen = jlive("patch", twicePid, patched.toString(), "--loader", loaderId);
       assertThat(chosen.exitCode()).as(chosen.toString()).isZero();

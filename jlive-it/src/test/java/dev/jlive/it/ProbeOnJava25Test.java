@@ -19,7 +19,11 @@ class ProbeOnJava25Test {
   @Test
   @SuppressWarnings("unchecked")
   void metricsAndLogProbesWorkAndRemovalRestoresTheBytes() throws Exception {
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_25).jvmArg("-XX:+EnableDynamicAgentLoading").main(ProbeTargetApp.class).start()) {
+    try (TargetJvm app =
+        TargetJvm.on(Jdk.JAVA_25)
+            .jvmArg("-XX:+EnableDynamicAgentLoading")
+            .main(ProbeTargetApp.class)
+            .start()) {
       String pid = Long.toString(app.pid());
       assertThat(jlive("attach", pid).exitCode()).isZero();
       AgentHttp agent = AgentHttp.of(app.pid());
@@ -27,18 +31,33 @@ class ProbeOnJava25Test {
 
       CliRun metrics = jlive("probe", "add", pid, CALCULATOR + "#divide", "--metrics");
       assertThat(metrics.exitCode()).as(metrics.toString()).isZero();
-      CliRun log = jlive("probe", "add", pid, CALCULATOR + "#add(int,int)", "--log", "{a}+{b}={return}", "--at", "exit",
-          "--when", "this.calls >= 0 && returned < 10");
+      CliRun log =
+          jlive(
+              "probe",
+              "add",
+              pid,
+              CALCULATOR + "#add(int,int)",
+              "--log",
+              "{a}+{b}={return}",
+              "--at",
+              "exit",
+              "--when",
+              "this.calls >= 0 && returned < 10");
       assertThat(log.exitCode()).as(log.toString()).isZero();
 
       assertThat(app.ask("divide 6", "divide done")).endsWith("failures=2");
       assertThat(app.ask("add 2", "add done")).isEqualTo("add done sum=3");
 
-      Map<String, Object> counted = ((List<Map<String, Object>>) jlive("metrics", pid, "p1", "--json").json().get("probes")).get(0);
+      Map<String, Object> counted =
+          ((List<Map<String, Object>>) jlive("metrics", pid, "p1", "--json").json().get("probes"))
+              .get(0);
       assertThat(counted.get("calls")).isEqualTo(6L);
-      assertThat((Map<String, Object>) counted.get("exceptions")).containsEntry("java.lang.ArithmeticException", 2L);
+      assertThat((Map<String, Object>) counted.get("exceptions"))
+          .containsEntry("java.lang.ArithmeticException", 2L);
       CliRun tail = jlive("tail", pid, "p2", "--last", "10", "--count", "2", "--timeout", "20s");
-      assertThat(tail.stdout()).contains("add(int,int) exit: 0+1=1").contains("add(int,int) exit: 1+1=2");
+      assertThat(tail.stdout())
+          .contains("add(int,int) exit: 0+1=1")
+          .contains("add(int,int) exit: 1+1=2");
 
       assertThat(jlive("detach", pid).exitCode()).isZero();
       assertThat(jlive("attach", pid).exitCode()).isZero();

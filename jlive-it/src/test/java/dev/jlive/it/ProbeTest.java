@@ -53,17 +53,22 @@ class ProbeTest {
   @Test
   void metricsCountCallsExceptionsByTypeAndLatency() throws Exception {
     String id = add(CALCULATOR + "#divide", "--metrics");
-    assertThat(app.ask("divide 10", "divide done")).isEqualTo("divide done sum=" + expectedDivideSum(10) + " failures=4");
+    assertThat(app.ask("divide 10", "divide done"))
+        .isEqualTo("divide done sum=" + expectedDivideSum(10) + " failures=4");
 
     Map<String, Object> metrics = probeMetrics(id);
     assertThat(metrics.get("calls")).isEqualTo(10L);
-    assertThat((Map<String, Object>) metrics.get("exceptions")).containsEntry("java.lang.ArithmeticException", 4L);
+    assertThat((Map<String, Object>) metrics.get("exceptions"))
+        .containsEntry("java.lang.ArithmeticException", 4L);
     Map<String, Object> latency = (Map<String, Object>) metrics.get("latency");
     assertThat(latency.get("count")).isEqualTo(10L);
-    assertThat((Double) latency.get("maxMillis")).isGreaterThanOrEqualTo((Double) latency.get("p50Millis"));
+    assertThat((Double) latency.get("maxMillis"))
+        .isGreaterThanOrEqualTo((Double) latency.get("p50Millis"));
 
     CliRun table = jlive("metrics", pid, id);
-    assertThat(table.stdout()).containsPattern(id + "\\s+metrics\\s+10\\s").contains("java.lang.ArithmeticException=4");
+    assertThat(table.stdout())
+        .containsPattern(id + "\\s+metrics\\s+10\\s")
+        .contains("java.lang.ArithmeticException=4");
   }
 
   @Test
@@ -71,98 +76,216 @@ class ProbeTest {
     String id = add(CALCULATOR + "#divide", "--metrics");
     app.ask("divide 7", "divide done");
     String text = AgentHttp.of(app.pid()).text("/metrics");
-    Map<String, Double> samples = Arrays.stream(text.split("\n"))
-        .filter(line -> !line.startsWith("#") && line.contains("probe=\"" + id + "\""))
-        .collect(Collectors.toMap(line -> line.substring(0, line.lastIndexOf(' ')), line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
+    Map<String, Double> samples =
+        Arrays.stream(text.split("\n"))
+            .filter(line -> !line.startsWith("#") && line.contains("probe=\"" + id + "\""))
+            .collect(
+                Collectors.toMap(
+                    line -> line.substring(0, line.lastIndexOf(' ')),
+                    line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))));
     String labels = "{probe=\"" + id + "\",selector=\"" + CALCULATOR + "#divide\",kind=\"metrics\"";
-    assertThat(samples).containsEntry("jlive_probe_calls_total" + labels + "}", 7.0)
-        .containsEntry("jlive_probe_exceptions_total" + labels + ",exception=\"java.lang.ArithmeticException\"}", 3.0)
+    assertThat(samples)
+        .containsEntry("jlive_probe_calls_total" + labels + "}", 7.0)
+        .containsEntry(
+            "jlive_probe_exceptions_total"
+                + labels
+                + ",exception=\"java.lang.ArithmeticException\"}",
+            3.0)
         .containsEntry("jlive_probe_latency_seconds_count" + labels + "}", 7.0)
         .containsKey("jlive_probe_latency_seconds" + labels + ",quantile=\"0.99\"}");
   }
 
   @Test
   void logProbesRenderParametersReturnValuesAndFields() throws Exception {
-    String id = add(CALCULATOR + "#add(int,int)", "--log", "a={a} b={b} -> {return} on {this.name}", "--at", "exit");
+    String id =
+        add(
+            CALCULATOR + "#add(int,int)",
+            "--log",
+            "a={a} b={b} -> {return} on {this.name}",
+            "--at",
+            "exit");
     assertThat(app.ask("add 3", "add done")).isEqualTo("add done sum=6");
     List<Map<String, Object>> events = tail(id, 3);
-    assertThat(events).extracting(event -> event.get("message"))
-        .containsExactly("a=0 b=1 -> 1 on \"calc\"", "a=1 b=1 -> 2 on \"calc\"", "a=2 b=1 -> 3 on \"calc\"");
-    assertThat(events.get(0)).containsEntry("at", "exit").containsEntry("method", "ProbeTargetApp$Calculator#add(int,int)");
+    assertThat(events)
+        .extracting(event -> event.get("message"))
+        .containsExactly(
+            "a=0 b=1 -> 1 on \"calc\"", "a=1 b=1 -> 2 on \"calc\"", "a=2 b=1 -> 3 on \"calc\"");
+    assertThat(events.get(0))
+        .containsEntry("at", "exit")
+        .containsEntry("method", "ProbeTargetApp$Calculator#add(int,int)");
   }
 
   @Test
   void aConditionIsCompiledJavaAndMayReadPrivateFields() throws Exception {
     // calls is a private field of Calculator: the condition runs as the class's nestmate.
-    String id = add(CALCULATOR + "#add(int,int)", "--log", "a={a}", "--when", "a >= 2 && b == 1 && this.calls > 0");
+    String id =
+        add(
+            CALCULATOR + "#add(int,int)",
+            "--log",
+            "a={a}",
+            "--when",
+            "a >= 2 && b == 1 && this.calls > 0");
     assertThat(app.ask("add 5", "add done")).isEqualTo("add done sum=15");
-    assertThat(tail(id, 3)).extracting(event -> event.get("message")).containsExactly("a=2", "a=3", "a=4");
+    assertThat(tail(id, 3))
+        .extracting(event -> event.get("message"))
+        .containsExactly("a=2", "a=3", "a=4");
     assertThat(state(id)).containsEntry("hits", 5L).containsEntry("emitted", 3L);
 
-    String atExit = add(CALCULATOR + "#divide", "--log", "{return}", "--at", "exit", "--when", "returned > 30L");
+    String atExit =
+        add(
+            CALCULATOR + "#divide",
+            "--log",
+            "{return}",
+            "--at",
+            "exit",
+            "--when",
+            "returned > 30L");
     app.ask("divide 5", "divide done");
-    assertThat(tail(atExit, 2)).extracting(event -> event.get("message")).containsExactly("100", "50");
+    assertThat(tail(atExit, 2))
+        .extracting(event -> event.get("message"))
+        .containsExactly("100", "50");
   }
 
   @Test
   void templatePlaceholdersMayBeJavaExpressions() throws Exception {
-    String id = add(CALCULATOR + "#add(int,int)", "--log", "{a} + {b} = {a + b}, name {this.name.toUpperCase()}, odd {a % 2 == 1}");
+    String id =
+        add(
+            CALCULATOR + "#add(int,int)",
+            "--log",
+            "{a} + {b} = {a + b}, name {this.name.toUpperCase()}, odd {a % 2 == 1}");
     app.ask("add 2", "add done");
-    assertThat(tail(id, 2)).extracting(event -> event.get("message"))
-        .containsExactly("0 + 1 = 1, name \"CALC\", odd false", "1 + 1 = 2, name \"CALC\", odd true");
+    assertThat(tail(id, 2))
+        .extracting(event -> event.get("message"))
+        .containsExactly(
+            "0 + 1 = 1, name \"CALC\", odd false", "1 + 1 = 2, name \"CALC\", odd true");
 
     CliRun broken = jlive("probe", "add", pid, CALCULATOR + "#add(int,int)", "--log", "{a +* b}");
     assertThat(broken.exitCode()).isEqualTo(8);
     assertThat(broken.stderr()).contains("the template expression 'a +* b' does not compile");
 
-    CliRun mutating = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{this.add(1, 2)}");
-    assertThat(mutating.stderr()).contains("the template expression 'this.add(1, 2)' could change the application's state");
+    CliRun mutating =
+        jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{this.add(1, 2)}");
+    assertThat(mutating.stderr())
+        .contains("the template expression 'this.add(1, 2)' could change the application's state");
   }
 
   @Test
   void aConditionThatCouldChangeStateIsRefusedUnlessAllowed() {
-    CliRun mutating = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when", "this.add(1, 2) > 0");
+    CliRun mutating =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#divide",
+            "--log",
+            "{dividend}",
+            "--when",
+            "this.add(1, 2) > 0");
     assertThat(mutating.exitCode()).isEqualTo(8);
-    assertThat(mutating.stderr()).contains("could change the application's state")
-        .contains("calls " + CALCULATOR + ".add(int, int), which assigns the field " + CALCULATOR + ".calls")
+    assertThat(mutating.stderr())
+        .contains("could change the application's state")
+        .contains(
+            "calls "
+                + CALCULATOR
+                + ".add(int, int), which assigns the field "
+                + CALCULATOR
+                + ".calls")
         .contains("--allow-side-effects");
 
-    CliRun allocating = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when",
-        "new java.util.ArrayList<Object>().isEmpty()");
+    CliRun allocating =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#divide",
+            "--log",
+            "{dividend}",
+            "--when",
+            "new java.util.ArrayList<Object>().isEmpty()");
     assertThat(allocating.stderr()).contains("creates a java.util.ArrayList");
 
-    CliRun getter = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when", "this.toString().length() > 0");
+    CliRun getter =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#divide",
+            "--log",
+            "{dividend}",
+            "--when",
+            "this.toString().length() > 0");
     assertThat(getter.exitCode()).as("toString only reads fields: " + getter).isZero();
 
-    CliRun allowed = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividend}", "--when", "this.add(1, 2) > 0",
-        "--allow-side-effects");
+    CliRun allowed =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#divide",
+            "--log",
+            "{dividend}",
+            "--when",
+            "this.add(1, 2) > 0",
+            "--allow-side-effects");
     assertThat(allowed.exitCode()).as(allowed.toString()).isZero();
   }
 
   @Test
   void aConditionThatDoesNotCompileSaysWhereAndWhatNamesExist() {
-    CliRun run = jlive("probe", "add", pid, CALCULATOR + "#add(int,int)", "--log", "{a}", "--when", "a > 1 && qty > 1");
+    CliRun run =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#add(int,int)",
+            "--log",
+            "{a}",
+            "--when",
+            "a > 1 && qty > 1");
     assertThat(run.exitCode()).isEqualTo(8);
-    assertThat(run.stderr()).contains("the condition 'a > 1 && qty > 1' does not compile: at column 10: cannot find symbol")
+    assertThat(run.stderr())
+        .contains(
+            "the condition 'a > 1 && qty > 1' does not compile: at column 10: cannot find symbol")
         .contains("over this, a, b, args");
-    CliRun metrics = jlive("probe", "add", pid, CALCULATOR + "#divide", "--metrics", "--when", "true");
+    CliRun metrics =
+        jlive("probe", "add", pid, CALCULATOR + "#divide", "--metrics", "--when", "true");
     assertThat(metrics.stderr()).contains("--when applies to log and capture probes");
   }
 
   @Test
   void aLineProbeSeesTheLocalsInScopeByName() throws Exception {
     String line = Integer.toString(sourceLine("// line probe here"));
-    String id = add(CALCULATOR + "#sumOfSquares", "--line", line, "--log", "i={i} square={square} total={total} n={n}");
+    String id =
+        add(
+            CALCULATOR + "#sumOfSquares",
+            "--line",
+            line,
+            "--log",
+            "i={i} square={square} total={total} n={n}");
     assertThat(app.ask("sum 3", "sum done")).isEqualTo("sum done 14");
-    assertThat(tail(id, 3)).extracting(event -> event.get("message"))
-        .containsExactly("i=1 square=1 total=0 n=3", "i=2 square=4 total=1 n=3", "i=3 square=9 total=5 n=3");
-    assertThat(tail(id, 1).get(0)).containsEntry("at", "line").containsEntry("method", "ProbeTargetApp$Calculator#sumOfSquares:" + line);
+    assertThat(tail(id, 3))
+        .extracting(event -> event.get("message"))
+        .containsExactly(
+            "i=1 square=1 total=0 n=3", "i=2 square=4 total=1 n=3", "i=3 square=9 total=5 n=3");
+    assertThat(tail(id, 1).get(0))
+        .containsEntry("at", "line")
+        .containsEntry("method", "ProbeTargetApp$Calculator#sumOfSquares:" + line);
 
-    String even = add(CALCULATOR + "#sumOfSquares", "--line", line, "--capture", "--when", "i % 2 == 0 && total > 0");
+    String even =
+        add(
+            CALCULATOR + "#sumOfSquares",
+            "--line",
+            line,
+            "--capture",
+            "--when",
+            "i % 2 == 0 && total > 0");
     app.ask("sum 4", "sum done");
     List<Map<String, Object>> snapshots = tail(even, 2);
-    assertThat(snapshots).extracting(event -> ((Map<String, Object>) event.get("data")).get("locals"))
-        .containsExactly(Map.of("n", 4L, "total", 1L, "i", 2L, "square", 4L), Map.of("n", 4L, "total", 14L, "i", 4L, "square", 16L));
+    assertThat(snapshots)
+        .extracting(event -> ((Map<String, Object>) event.get("data")).get("locals"))
+        .containsExactly(
+            Map.of("n", 4L, "total", 1L, "i", 2L, "square", 4L),
+            Map.of("n", 4L, "total", 14L, "i", 4L, "square", 16L));
 
     String counted = add(CALCULATOR + "#sumOfSquares", "--line", line, "--count");
     app.ask("sum 5", "sum done");
@@ -172,9 +295,20 @@ class ProbeTest {
   @Test
   void aLineWithoutCodeIsRefusedWithTheLinesThatHaveCode() {
     int blank = sourceLine("public long sumOfSquares(int n) {") - 1;
-    CliRun run = jlive("probe", "add", pid, CALCULATOR + "#sumOfSquares", "--line", Integer.toString(blank), "--log", "x");
+    CliRun run =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#sumOfSquares",
+            "--line",
+            Integer.toString(blank),
+            "--log",
+            "x");
     assertThat(run.exitCode()).isEqualTo(8);
-    assertThat(run.stderr()).contains("line " + blank + " has no code in the selected methods").contains("lines with code there: ");
+    assertThat(run.stderr())
+        .contains("line " + blank + " has no code in the selected methods")
+        .contains("lines with code there: ");
   }
 
   @Test
@@ -184,9 +318,13 @@ class ProbeTest {
     List<Map<String, Object>> events = tail(id, 2);
     Map<String, Object> data = (Map<String, Object>) events.get(0).get("data");
     assertThat((List<Object>) data.get("args")).containsExactly(100L, 0L);
-    assertThat((Map<String, Object>) data.get("thrown")).containsEntry("type", "java.lang.ArithmeticException");
+    assertThat((Map<String, Object>) data.get("thrown"))
+        .containsEntry("type", "java.lang.ArithmeticException");
     assertThat((Map<String, Object>) data.get("this")).containsEntry("name", "calc");
-    assertThat((List<String>) data.get("stack")).first().asString().startsWith(CALCULATOR + ".divide");
+    assertThat((List<String>) data.get("stack"))
+        .first()
+        .asString()
+        .startsWith(CALCULATOR + ".divide");
   }
 
   @Test
@@ -196,7 +334,8 @@ class ProbeTest {
     List<Map<String, Object>> callers = (List<Map<String, Object>>) probeMetrics(id).get("callers");
     assertThat(callers).hasSize(1);
     assertThat(callers.get(0).get("calls")).isEqualTo(5L);
-    assertThat((String) callers.get(0).get("path")).startsWith(ProbeTargetApp.class.getName() + ".callAdd:")
+    assertThat((String) callers.get(0).get("path"))
+        .startsWith(ProbeTargetApp.class.getName() + ".callAdd:")
         .contains(ProbeTargetApp.class.getName() + ".main:");
   }
 
@@ -220,7 +359,9 @@ class ProbeTest {
   void aProbeOverItsHitLimitDisablesItselfAndTheAppGoesOn() throws Exception {
     String id = add(CALCULATOR + "#add(int,int)", "--log", "{a}", "--max-hits", "3");
     assertThat(app.ask("add 10", "add done")).isEqualTo("add done sum=55");
-    assertThat(awaitDisabled(id)).startsWith("reached its limit of 3 calls; ").contains("--max-hits");
+    assertThat(awaitDisabled(id))
+        .startsWith("reached its limit of 3 calls; ")
+        .contains("--max-hits");
     assertThat(tail(id, 3)).hasSize(3);
   }
 
@@ -228,18 +369,24 @@ class ProbeTest {
   void aProbeExpiresAfterItsTimeToLive() throws Exception {
     String id = add(CALCULATOR + "#add(int,int)", "--metrics", "--ttl", "1s");
     app.ask("add 1", "add done");
-    assertThat(awaitDisabled(id)).startsWith("expired after its time to live of 1 s; ").contains("--ttl");
+    assertThat(awaitDisabled(id))
+        .startsWith("expired after its time to live of 1 s; ")
+        .contains("--ttl");
     assertThat(app.ask("add 4", "add done")).isEqualTo("add done sum=10");
   }
 
   @Test
   void aProbeFarOverItsRateLimitDisablesItself() throws Exception {
     String id = add(CALCULATOR + "#add(int,int)", "--log", "{a}", "--rate", "1");
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      app.ask("add 200", "add done");
-      return state(id).get("state").equals("disabled");
-    });
-    assertThat((String) state(id).get("reason")).startsWith("ran over its rate limit of 1 events/s more than 10-fold");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              app.ask("add 200", "add done");
+              return state(id).get("state").equals("disabled");
+            });
+    assertThat((String) state(id).get("reason"))
+        .startsWith("ran over its rate limit of 1 events/s more than 10-fold");
     assertThat((Long) state(id).get("dropped")).isGreaterThan(10L);
   }
 
@@ -247,25 +394,40 @@ class ProbeTest {
   void aProbeOverItsCpuShareDisablesItself() throws Exception {
     // A template that builds a large string on every call: far more work than the call itself
     // (String.repeat is refused as unbounded unless side effects are allowed).
-    String id = add(CALCULATOR + "#add(int,int)", "--log", "{\"x\".repeat(200000).length() + a}", "--rate", "100000",
-        "--cpu", "1", "--no-app-log", "--allow-side-effects");
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      assertThat(app.ask("add 300", "add done")).isEqualTo("add done sum=45150");
-      return state(id).get("state").equals("disabled");
-    });
-    assertThat((String) state(id).get("reason")).matches("used [\\d.]+% of a CPU over [\\d.]+ s, above its cap of 1.0%; .*--sample.*--cpu");
+    String id =
+        add(
+            CALCULATOR + "#add(int,int)",
+            "--log",
+            "{\"x\".repeat(200000).length() + a}",
+            "--rate",
+            "100000",
+            "--cpu",
+            "1",
+            "--no-app-log",
+            "--allow-side-effects");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              assertThat(app.ask("add 300", "add done")).isEqualTo("add done sum=45150");
+              return state(id).get("state").equals("disabled");
+            });
+    assertThat((String) state(id).get("reason"))
+        .matches("used [\\d.]+% of a CPU over [\\d.]+ s, above its cap of 1.0%; .*--sample.*--cpu");
   }
 
   @Test
   void aProbeWhoseCodeKeepsFailingDisablesItselfAndNeverThrowsIntoTheApp() throws Exception {
     String id = add(CALCULATOR + "#inspect", "--log", "value={value}");
     assertThat(app.ask("bomb 20", "bomb done")).isEqualTo("bomb done ok=20");
-    assertThat(awaitDisabled(id)).startsWith("its code failed 10 times; last: java.lang.IllegalStateException: boom");
+    assertThat(awaitDisabled(id))
+        .startsWith("its code failed 10 times; last: java.lang.IllegalStateException: boom");
   }
 
   @Test
   void aWaitingProbeInstallsWhenItsClassLoads() throws Exception {
-    CliRun added = jlive("probe", "add", pid, "dev.jlive.it.apps.LazyThing#step", "--metrics", "--wait");
+    CliRun added =
+        jlive("probe", "add", pid, "dev.jlive.it.apps.LazyThing#step", "--metrics", "--wait");
     assertThat(added.exitCode()).as(added.toString()).isZero();
     assertThat(added.stdout()).contains("waiting for a matching class to load");
     String id = added.stdout().split(" ")[1];
@@ -279,7 +441,9 @@ class ProbeTest {
   void anInterfaceSelectorCoversLoadedAndLaterImplementations() throws Exception {
     String id = add(ProbeTargetApp.Greeter.class.getName() + "#greet", "--count");
     Map<String, Object> probe = state(id);
-    assertThat(probe.get("installedIn").toString()).contains("EnglishGreeter").doesNotContain("FrenchGreeter");
+    assertThat(probe.get("installedIn").toString())
+        .contains("EnglishGreeter")
+        .doesNotContain("FrenchGreeter");
     assertThat(app.ask("french 3", "french done")).isEqualTo("french done bonjour annhello bob");
     assertThat(probeMetrics(id).get("calls")).isEqualTo(6L);
     assertThat(state(id).get("installedIn").toString()).contains("FrenchGreeter");
@@ -287,13 +451,20 @@ class ProbeTest {
 
   @Test
   void badProbesAreRefusedWithWhatToDo() {
-    CliRun typo = jlive("probe", "add", pid, "dev.jlive.it.apps.ProbeTargetApp$Calculater#add", "--count");
+    CliRun typo =
+        jlive("probe", "add", pid, "dev.jlive.it.apps.ProbeTargetApp$Calculater#add", "--count");
     assertThat(typo.exitCode()).isEqualTo(8);
-    assertThat(typo.stderr()).contains("no loaded class matches").contains("did you mean " + CALCULATOR).contains("--wait");
+    assertThat(typo.stderr())
+        .contains("no loaded class matches")
+        .contains("did you mean " + CALCULATOR)
+        .contains("--wait");
 
     CliRun overload = jlive("probe", "add", pid, CALCULATOR + "#add", "--count");
     assertThat(overload.exitCode()).isEqualTo(8);
-    assertThat(overload.stderr()).contains("matches 2 overloads").contains("#add(int,int)").contains("#add(long,long)");
+    assertThat(overload.stderr())
+        .contains("matches 2 overloads")
+        .contains("#add(int,int)")
+        .contains("#add(long,long)");
 
     CliRun noMethod = jlive("probe", "add", pid, CALCULATOR + "#subtract", "--count");
     assertThat(noMethod.stderr()).contains("has no method matching").contains("divide(long,long)");
@@ -320,22 +491,28 @@ class ProbeTest {
     String id = add(CALCULATOR + "#divide", "--count");
     assertThat(jlive("probe", "rm", pid, id).exitCode()).isZero();
     CliRun changes = jlive("changes", pid, "--json");
-    Map<String, Object> change = ((List<Map<String, Object>>) changes.json().get("changes")).stream()
-        .filter(entry -> entry.get("id").equals(id)).findFirst().orElseThrow();
-    assertThat(change).containsEntry("kind", "probe").containsEntry("state", "removed")
-        .containsEntry("author", System.getProperty("user.name")).containsEntry("description", "count " + CALCULATOR + "#divide");
+    Map<String, Object> change =
+        ((List<Map<String, Object>>) changes.json().get("changes"))
+            .stream().filter(entry -> entry.get("id").equals(id)).findFirst().orElseThrow();
+    assertThat(change)
+        .containsEntry("kind", "probe")
+        .containsEntry("state", "removed")
+        .containsEntry("author", System.getProperty("user.name"))
+        .containsEntry("description", "count " + CALCULATOR + "#divide");
     // `jlive revert` takes back any change; the ledger tells the agent this one is a probe.
     String other = add(CALCULATOR + "#divide", "--count");
     CliRun revert = jlive("revert", pid, other);
     assertThat(revert.exitCode()).as(revert.toString()).isZero();
     assertThat(change(other)).containsEntry("state", "removed");
-    assertThat(jlive("revert", pid, "x999").stderr()).contains("no change x999").contains("jlive changes");
+    assertThat(jlive("revert", pid, "x999").stderr())
+        .contains("no change x999")
+        .contains("jlive changes");
   }
 
   /** The ledger entry of a change. */
   private static Map<String, Object> change(String id) {
-    return ((List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes")).stream()
-        .filter(entry -> entry.get("id").equals(id)).findFirst().orElseThrow();
+    return ((List<Map<String, Object>>) jlive("changes", pid, "--json").json().get("changes"))
+        .stream().filter(entry -> entry.get("id").equals(id)).findFirst().orElseThrow();
   }
 
   // ---- helpers ----
@@ -360,8 +537,8 @@ class ProbeTest {
 
   private static Map<String, Object> state(String id) {
     CliRun run = jlive("probe", "list", pid, "--json");
-    return ((List<Map<String, Object>>) run.json().get("probes")).stream().filter(probe -> probe.get("id").equals(id)).findFirst()
-        .orElseThrow();
+    return ((List<Map<String, Object>>) run.json().get("probes"))
+        .stream().filter(probe -> probe.get("id").equals(id)).findFirst().orElseThrow();
   }
 
   private static String awaitDisabled(String id) {
@@ -370,15 +547,30 @@ class ProbeTest {
   }
 
   private static List<Map<String, Object>> tail(String id, int count) {
-    CliRun run = jlive("tail", pid, id, "--last", "100", "--count", Integer.toString(count), "--timeout", "20s", "--json");
+    CliRun run =
+        jlive(
+            "tail",
+            pid,
+            id,
+            "--last",
+            "100",
+            "--count",
+            Integer.toString(count),
+            "--timeout",
+            "20s",
+            "--json");
     assertThat(run.exitCode()).as(run.toString()).isZero();
-    return Arrays.stream(run.stdout().split("\n")).filter(line -> !line.isBlank()).map(Json::parseObject).collect(Collectors.toList());
+    return Arrays.stream(run.stdout().split("\n"))
+        .filter(line -> !line.isBlank())
+        .map(Json::parseObject)
+        .collect(Collectors.toList());
   }
 
   /** The line of the test app's source that contains {@code marker}. */
   private static int sourceLine(String marker) {
     try {
-      List<String> lines = Files.readAllLines(Paths.get("src/test/java/dev/jlive/it/apps/ProbeTargetApp.java"));
+      List<String> lines =
+          Files.readAllLines(Paths.get("src/test/java/dev/jlive/it/apps/ProbeTargetApp.java"));
       for (int i = 0; i < lines.size(); i++) {
         if (lines.get(i).contains(marker)) {
           return i + 1;

@@ -29,9 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The quiescent safe point on a real JVM with threads calling the patched code all the time:
- * no call mixes versions, recursion does not deadlock, a thread that never leaves times the patch
- * out with a report, and a check holds the patch back until it is true.
+ * The quiescent safe point on a real JVM with threads calling the patched code all the time: no
+ * call mixes versions, recursion does not deadlock, a thread that never leaves times the patch out
+ * with a report, and a check holds the patch back until it is true.
  */
 class SafepointTest {
   private static final String VERSIONED = "dev.jlive.it.apps.Versioned";
@@ -45,8 +45,11 @@ class SafepointTest {
       app.ask("calls", "workers started");
       CliRun patch = jlive("patch", pid, version2().toString(), "--safepoint", safepoint);
       assertThat(patch.exitCode()).as(patch.toString()).isZero();
-      assertThat(patch.stdout()).contains(safepoint.equals("quiescent") ? "quiescent safe point after" : "immediate");
-      await().atMost(Duration.ofSeconds(30)).until(() -> app.ask("results", "results").contains("v2v2"));
+      assertThat(patch.stdout())
+          .contains(safepoint.equals("quiescent") ? "quiescent safe point after" : "immediate");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> app.ask("results", "results").contains("v2v2"));
       // The way back is guarded the same way.
       String id = patch.stdout().split(" ")[1];
       CliRun revert = jlive("revert", pid, id, "--json");
@@ -59,7 +62,8 @@ class SafepointTest {
       if (safepoint.equals("quiescent")) {
         assertThat(results).doesNotContain("v1v2").doesNotContain("v2v1");
       } else {
-        // The negative control: calls park between their halves, so an unguarded swap lands inside some.
+        // The negative control: calls park between their halves, so an unguarded swap lands inside
+        // some.
         assertThat(results).containsAnyOf("v1v2=", "v2v1=");
       }
       assertThat(app.ask("call", "call")).isEqualTo("call v1v1 1");
@@ -68,28 +72,45 @@ class SafepointTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"quiescent", "immediate"})
-  void aCriticalSectionAcrossTwoMethodsNeverPairsAnOldHalfWithANewOne(String safepoint) throws Exception {
+  void aCriticalSectionAcrossTwoMethodsNeverPairsAnOldHalfWithANewOne(String safepoint)
+      throws Exception {
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(SafepointApp.class).start()) {
       String pid = Long.toString(app.pid());
       app.ask("vault", "workers started");
       Path vault = Paths.get("src/test/java/dev/jlive/it/apps/Vault.java");
       String code = Files.readString(vault, StandardCharsets.UTF_8);
-      Path patched = write(code.replace("opened = \"v1\";", "opened = \"v2\";").replace("opened + \"v1\"", "opened + \"v2\""),
-          "Vault.java");
+      Path patched =
+          write(
+              code.replace("opened = \"v1\";", "opened = \"v2\";")
+                  .replace("opened + \"v1\"", "opened + \"v2\""),
+              "Vault.java");
       // --also only widens a quiescent safe point (immediate refuses it).
-      CliRun patch = safepoint.equals("quiescent")
-          ? jlive("patch", pid, patched.toString(), "--also", "dev.jlive.it.apps.Vault#section", "--json")
-          : jlive("patch", pid, patched.toString(), "--safepoint", "immediate", "--json");
+      CliRun patch =
+          safepoint.equals("quiescent")
+              ? jlive(
+                  "patch",
+                  pid,
+                  patched.toString(),
+                  "--also",
+                  "dev.jlive.it.apps.Vault#section",
+                  "--json")
+              : jlive("patch", pid, patched.toString(), "--safepoint", "immediate", "--json");
       assertThat(patch.exitCode()).as(patch.toString()).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() -> app.ask("results", "results").contains("v2v2"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> app.ask("results", "results").contains("v2v2"));
       if (safepoint.equals("quiescent")) {
-        assertThat(patch.stdout()).contains("dev.jlive.it.apps.Vault#section").contains("dev.jlive.it.apps.Vault#open");
+        assertThat(patch.stdout())
+            .contains("dev.jlive.it.apps.Vault#section")
+            .contains("dev.jlive.it.apps.Vault#open");
         // The way back waits for the same set: without section() the lock held across the gate
         // would time the revert out.
         long v1Before = count(app.ask("results", "results"), "v1v1");
         CliRun revert = jlive("revert", pid, (String) patch.json().get("id"), "--json");
         assertThat(revert.exitCode()).as(revert.toString()).isZero();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
       }
       app.ask("stop", "stopped");
       String results = app.ask("results", "results");
@@ -109,7 +130,9 @@ class SafepointTest {
       app.ask("recursion", "workers started");
       CliRun patch = jlive("patch", pid, version2().toString(), "--timeout", "20s");
       assertThat(patch.exitCode()).as(patch.toString()).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() -> app.ask("results", "results").contains("countdown=2"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> app.ask("results", "results").contains("countdown=2"));
       app.ask("stop", "stopped");
     }
   }
@@ -120,11 +143,18 @@ class SafepointTest {
       String pid = Long.toString(app.pid());
       String original = AgentHttp.of(app.pid()).digest(VERSIONED);
       app.ask("stuck", "stuck started");
-      await().atMost(Duration.ofSeconds(30)).until(() -> jlive("threads", pid, "--grep", "stuck-worker").stdout().contains("forever"));
-      CliRun patch = jlive("patch", pid, source("spins++;", "spins += 2;").toString(), "--timeout", "1s");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> jlive("threads", pid, "--grep", "stuck-worker").stdout().contains("forever"));
+      CliRun patch =
+          jlive("patch", pid, source("spins++;", "spins += 2;").toString(), "--timeout", "1s");
       assertThat(patch.exitCode()).isEqualTo(8);
-      assertThat(patch.stderr()).contains("no safe point").contains("nothing was changed")
-          .contains("\"stuck-worker\"").contains(VERSIONED + ".forever");
+      assertThat(patch.stderr())
+          .contains("no safe point")
+          .contains("nothing was changed")
+          .contains("\"stuck-worker\"")
+          .contains(VERSIONED + ".forever");
       assertThat(AgentHttp.of(app.pid()).digest(VERSIONED)).isEqualTo(original);
       assertThat(app.ask("call", "call")).isEqualTo("call v1v1 1");
       app.ask("unstick", "unstuck");
@@ -135,17 +165,30 @@ class SafepointTest {
   @ValueSource(strings = {"--check=Versioned.ready", "--check-class=dev.jlive.it.apps.ReadyCheck"})
   void aCheckHoldsThePatchBackUntilItIsTrue(String checkOption) throws Exception {
     String classPath = Artifacts.classPathWith(SafepointCheck.class);
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").classPath(classPath).main(SafepointApp.class).start()) {
+    try (TargetJvm app =
+        TargetJvm.on(Jdk.JAVA_17)
+            .javaagent("")
+            .classPath(classPath)
+            .main(SafepointApp.class)
+            .start()) {
       String pid = Long.toString(app.pid());
-      CompletableFuture<CliRun> patch = CompletableFuture.supplyAsync(() -> {
-        try {
-          return jlive("patch", pid, version2().toString(), checkOption, "--timeout", "60s");
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      await().atMost(Duration.ofSeconds(30)).until(() -> jlive("threads", pid, "--grep", "jlive-endpoint").stdout()
-          .contains("QuiescentSwap"));
+      CompletableFuture<CliRun> patch =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return jlive(
+                      "patch", pid, version2().toString(), checkOption, "--timeout", "60s");
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  jlive("threads", pid, "--grep", "jlive-endpoint")
+                      .stdout()
+                      .contains("QuiescentSwap"));
       assertThat(patch).isNotDone();
       assertThat(app.ask("call", "call")).isEqualTo("call v1v1 1");
       app.ask("ready", "ready set");
@@ -155,35 +198,51 @@ class SafepointTest {
     }
   }
 
-  // ---- Gated: null and primitive arguments, calls that park between their halves, virtual threads ----
+  // ---- Gated: null and primitive arguments, calls that park between their halves, virtual threads
+  // ----
 
   private static final String GATED = "dev.jlive.it.apps.Gated";
 
   /** Every quiescent guarantee below is run with --safepoint immediate too, which must break it. */
   static Stream<Arguments> jdksAndSafepoints() {
-    return Stream.of(Jdk.values()).flatMap(jdk -> Stream.of(Arguments.of(jdk, "quiescent"), Arguments.of(jdk, "immediate")));
+    return Stream.of(Jdk.values())
+        .flatMap(jdk -> Stream.of(Arguments.of(jdk, "quiescent"), Arguments.of(jdk, "immediate")));
   }
 
   /**
-   * Issue 9: a caller held at the gate was re-invoked with {@code List.of(args)}, so a null argument
-   * threw NullPointerException into the application (24 in three cycles with 8 threads).
+   * Issue 9: a caller held at the gate was re-invoked with {@code List.of(args)}, so a null
+   * argument threw NullPointerException into the application (24 in three cycles with 8 threads).
    */
   @ParameterizedTest
   @MethodSource("jdksAndSafepoints")
-  void nullAndPrimitiveArgumentsPassTheGateUnderLoadAndOnlyImmediateMixes(Jdk jdk, String safepoint) throws Exception {
+  void nullAndPrimitiveArgumentsPassTheGateUnderLoadAndOnlyImmediateMixes(Jdk jdk, String safepoint)
+      throws Exception {
     try (TargetJvm app = TargetJvm.on(jdk).javaagent("").main(GateApp.class).start()) {
       String pid = Long.toString(app.pid());
       app.ask("load 8", "load started");
       Path v2 = gatedVersion2();
       for (int cycle = 1; cycle <= 3; cycle++) {
         long v2Before = count(app.ask("results", "results"), "v2v2");
-        CliRun patch = jlive("patch", pid, v2.toString(), "--safepoint", safepoint, "--timeout", "20s", "--json");
+        CliRun patch =
+            jlive(
+                "patch",
+                pid,
+                v2.toString(),
+                "--safepoint",
+                safepoint,
+                "--timeout",
+                "20s",
+                "--json");
         assertThat(patch.exitCode()).as("cycle %d: %s", cycle, patch).isZero();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(app.ask("results", "results"), "v2v2") > v2Before + 100);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> count(app.ask("results", "results"), "v2v2") > v2Before + 100);
         long v1Before = count(app.ask("results", "results"), "v1v1");
         CliRun revert = jlive("revert", pid, (String) patch.json().get("id"), "--json");
         assertThat(revert.exitCode()).as("cycle %d: %s", cycle, revert).isZero();
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
       }
       app.ask("stop", "stopped");
       String results = app.ask("results", "results");
@@ -209,13 +268,23 @@ class SafepointTest {
       app.ask("hold 200 virtual", "holding 200");
       CliRun timedOut = jlive("patch", pid, v2.toString(), "--timeout", "1s");
       assertThat(timedOut.exitCode()).as(timedOut.toString()).isEqualTo(8);
-      assertThat(timedOut.stderr()).contains("no safe point").contains("nothing was changed").contains("\"held-")
-          .contains("(virtual").contains(GATED + ".hold");
+      assertThat(timedOut.stderr())
+          .contains("no safe point")
+          .contains("nothing was changed")
+          .contains("\"held-")
+          .contains("(virtual")
+          .contains(GATED + ".hold");
 
-      CompletableFuture<CliRun> patch = CompletableFuture.supplyAsync(() -> jlive("patch", pid, v2.toString(), "--timeout", "120s",
-          "--json"));
-      await().atMost(Duration.ofSeconds(30)).until(() -> jlive("threads", pid, "--grep", "jlive-endpoint").stdout()
-          .contains("QuiescentSwap"));
+      CompletableFuture<CliRun> patch =
+          CompletableFuture.supplyAsync(
+              () -> jlive("patch", pid, v2.toString(), "--timeout", "120s", "--json"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  jlive("threads", pid, "--grep", "jlive-endpoint")
+                      .stdout()
+                      .contains("QuiescentSwap"));
       assertThat(patch).isNotDone();
       app.ask("release", "released");
       CliRun done = patch.get(120, TimeUnit.SECONDS);
@@ -235,19 +304,32 @@ class SafepointTest {
     }
   }
 
-  /** A JVM whose thread dump can miss virtual threads cannot promise a quiescent swap: refused at once, nothing changed. */
+  /**
+   * A JVM whose thread dump can miss virtual threads cannot promise a quiescent swap: refused at
+   * once, nothing changed.
+   */
   @Test
   void aJvmThatDoesNotTrackEveryVirtualThreadRefusesTheQuiescentPatch() throws Exception {
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_25).jvmArg("-Djdk.trackAllThreads=false").javaagent("").main(GateApp.class).start()) {
+    try (TargetJvm app =
+        TargetJvm.on(Jdk.JAVA_25)
+            .jvmArg("-Djdk.trackAllThreads=false")
+            .javaagent("")
+            .main(GateApp.class)
+            .start()) {
       String pid = Long.toString(app.pid());
       app.ask("load 2", "load started");
       String original = AgentHttp.of(app.pid()).digest(GATED);
       CliRun patch = jlive("patch", pid, gatedVersion2().toString(), "--timeout", "30s");
       assertThat(patch.exitCode()).as(patch.toString()).isEqualTo(8);
-      assertThat(patch.stderr()).contains("cannot all be seen").contains("-Djdk.trackAllThreads=false")
+      assertThat(patch.stderr())
+          .contains("cannot all be seen")
+          .contains("-Djdk.trackAllThreads=false")
           .contains("nothing was changed");
       assertThat(AgentHttp.of(app.pid()).digest(GATED)).isEqualTo(original);
-      assertThat(jlive("patch", pid, gatedVersion2().toString(), "--safepoint", "immediate").exitCode()).isZero();
+      assertThat(
+              jlive("patch", pid, gatedVersion2().toString(), "--safepoint", "immediate")
+                  .exitCode())
+          .isZero();
       app.ask("stop", "stopped");
     }
   }
@@ -258,35 +340,70 @@ class SafepointTest {
    */
   @ParameterizedTest
   @MethodSource("jdksAndSafepoints")
-  void detachUnderLoadRevertsEveryPatchAtItsSafePointAndLeavesNoClassLoader(Jdk jdk, String safepoint) throws Exception {
-    try (TargetJvm app = TargetJvm.on(jdk).jvmArg("-XX:+EnableDynamicAgentLoading").main(GateApp.class).start()) {
+  void detachUnderLoadRevertsEveryPatchAtItsSafePointAndLeavesNoClassLoader(
+      Jdk jdk, String safepoint) throws Exception {
+    try (TargetJvm app =
+        TargetJvm.on(jdk).jvmArg("-XX:+EnableDynamicAgentLoading").main(GateApp.class).start()) {
       String pid = Long.toString(app.pid());
       CliRun attach = jlive("attach", pid);
       assertThat(attach.exitCode()).as(attach.toString()).isZero();
       app.ask("load 8", "load started");
       assertThat(jlive("probe", "add", pid, GATED + "#second", "--metrics").exitCode()).isZero();
-      assertThat(jlive("probe", "add", pid, GATED + "#call", "--log", "{return}", "--at", "exit", "--sample", "1/100").exitCode())
+      assertThat(
+              jlive(
+                      "probe",
+                      "add",
+                      pid,
+                      GATED + "#call",
+                      "--log",
+                      "{return}",
+                      "--at",
+                      "exit",
+                      "--sample",
+                      "1/100")
+                  .exitCode())
           .isZero();
       long v2Before = count(app.ask("results", "results"), "v2v2");
-      CliRun patch = jlive("patch", pid, gatedVersion2().toString(), "--safepoint", safepoint, "--timeout", "20s");
+      CliRun patch =
+          jlive(
+              "patch",
+              pid,
+              gatedVersion2().toString(),
+              "--safepoint",
+              safepoint,
+              "--timeout",
+              "20s");
       assertThat(patch.exitCode()).as(patch.toString()).isZero();
-      await().atMost(Duration.ofSeconds(30)).until(() -> count(app.ask("results", "results"), "v2v2") > v2Before + 100);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> count(app.ask("results", "results"), "v2v2") > v2Before + 100);
 
       long v1Before = count(app.ask("results", "results"), "v1v1");
       CliRun detach = jlive("detach", pid);
       assertThat(detach.exitCode()).as(detach.toString()).isZero();
       // The original code runs again once the agent is gone.
-      await().atMost(Duration.ofSeconds(60)).until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
       app.ask("stop", "stopped");
       String results = app.ask("results", "results");
       assertThat(results).doesNotContain("error:").doesNotContain("wrong:");
       if (safepoint.equals("quiescent")) {
         assertThat(results).doesNotContain("mixed");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-            .until(() -> ClassLoaderLeakTest.liveInstances(jdk, pid, "dev.jlive.agent.launcher.CoreClassLoader"), n -> n == 0);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () ->
+                    ClassLoaderLeakTest.liveInstances(
+                        jdk, pid, "dev.jlive.agent.launcher.CoreClassLoader"),
+                n -> n == 0);
         // The agent's log says when a revert at stop had to go ahead without its safe point.
-        assertThat(Files.readString(Artifacts.runtimeDir().resolve(pid + ".log"), StandardCharsets.UTF_8))
-            .contains("agent stopped").doesNotContain("without a safe point");
+        assertThat(
+                Files.readString(
+                    Artifacts.runtimeDir().resolve(pid + ".log"), StandardCharsets.UTF_8))
+            .contains("agent stopped")
+            .doesNotContain("without a safe point");
       } else {
         assertThat(count(results, "mixed")).as(results).isPositive();
       }
@@ -295,7 +412,9 @@ class SafepointTest {
 
   /** Gated.java in its second version: every method changed. */
   static Path gatedVersion2() throws Exception {
-    String code = Files.readString(Paths.get("src/test/java/dev/jlive/it/apps/Gated.java"), StandardCharsets.UTF_8);
+    String code =
+        Files.readString(
+            Paths.get("src/test/java/dev/jlive/it/apps/Gated.java"), StandardCharsets.UTF_8);
     return write(code.replace("\"v1\"", "\"v2\"").replace("\"|\"", "\";\""), "Gated.java");
   }
 
@@ -305,12 +424,16 @@ class SafepointTest {
     return tally.find() ? Long.parseLong(tally.group(1)) : 0;
   }
 
-  /** Versioned.java with every version 1 turned into 2, and call() changed too, so all three form the set. */
+  /**
+   * Versioned.java with every version 1 turned into 2, and call() changed too, so all three form
+   * the set.
+   */
   private static Path version2() throws Exception {
-    String code = Files.readString(SOURCE, StandardCharsets.UTF_8)
-        .replace("return \"v1\";", "return \"v2\";")
-        .replace("return 1;", "return 2;")
-        .replace("return a + b;", "return a.concat(b);");
+    String code =
+        Files.readString(SOURCE, StandardCharsets.UTF_8)
+            .replace("return \"v1\";", "return \"v2\";")
+            .replace("return 1;", "return 2;")
+            .replace("return a + b;", "return a.concat(b);");
     return write(code);
   }
 

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.jlive.controller.Controller;
 import dev.jlive.controller.ControllerConfig;
+import dev.jlive.it.apps.PatchTargetApp;
+import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
 import dev.jlive.it.support.Jdk;
-import dev.jlive.it.apps.PatchTargetApp;
-import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.TargetJvm;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -29,16 +29,29 @@ class ServiceResilienceTest {
   void withOneOfThreeZooKeeperServersDownAChangeStillReachesEveryProcess() throws Exception {
     try (TestingCluster ensemble = new TestingCluster(3)) {
       ensemble.start();
-      try (FleetFixture fleet = FleetFixture.start(ensemble.getConnectString(), FleetFixture.tempDir("ensemble"))) {
+      try (FleetFixture fleet =
+          FleetFixture.start(ensemble.getConnectString(), FleetFixture.tempDir("ensemble"))) {
         TargetJvm a = fleet.join("ensemble", null);
         TargetJvm b = fleet.join("ensemble", null);
         fleet.awaitProcesses("ensemble", a, b);
         assertThat(ensemble.killServer(ensemble.getInstances().iterator().next())).isTrue();
 
-        // The controller may be reconnecting to another server at first: the CLI then says so, and a retry goes through.
-        CliRun probe = await().atMost(Duration.ofSeconds(60)).until(
-            () -> fleet.jlive("probe", "add", "--service", "ensemble", PRICER + "#price", "--count", "--json"),
-            run -> run.exitCode() == 0 || run.stdout().contains("\"created\""));
+        // The controller may be reconnecting to another server at first: the CLI then says so, and
+        // a retry goes through.
+        CliRun probe =
+            await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                    () ->
+                        fleet.jlive(
+                            "probe",
+                            "add",
+                            "--service",
+                            "ensemble",
+                            PRICER + "#price",
+                            "--count",
+                            "--json"),
+                    run -> run.exitCode() == 0 || run.stdout().contains("\"created\""));
         assertThat(probe.exitCode()).as(probe.toString()).isZero();
         assertThat(ServiceTest.states(probe)).containsOnly("applied").hasSize(2);
       }
@@ -52,19 +65,41 @@ class ServiceResilienceTest {
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
     }
-    ControllerConfig config = ControllerConfig.defaults(dataDir).withPort(port).withHeartbeat(Duration.ofSeconds(1));
+    ControllerConfig config =
+        ControllerConfig.defaults(dataDir).withPort(port).withHeartbeat(Duration.ofSeconds(1));
     Controller first = Controller.start(config);
-    String options = "controller=" + first.url() + ",service=restarts,controllerTokenFile=" + first.tokenFile() + ",quiet";
-    try (TargetJvm jvm = TargetJvm.on(Jdk.JAVA_17).javaagent(options).main(PatchTargetApp.class).start()) {
+    String options =
+        "controller="
+            + first.url()
+            + ",service=restarts,controllerTokenFile="
+            + first.tokenFile()
+            + ",quiet";
+    try (TargetJvm jvm =
+        TargetJvm.on(Jdk.JAVA_17).javaagent(options).main(PatchTargetApp.class).start()) {
       String patchId;
       String probeId;
       try {
         awaitProcess(first, jvm);
-        CliRun patch = cli(first, "patch", "--service", "restarts",
-            ServiceTest.source("return quantity * 10;", "return quantity * 14;").toString(), "--json");
+        CliRun patch =
+            cli(
+                first,
+                "patch",
+                "--service",
+                "restarts",
+                ServiceTest.source("return quantity * 10;", "return quantity * 14;").toString(),
+                "--json");
         assertThat(patch.exitCode()).as(patch.toString()).isZero();
         patchId = ServiceTest.changeId(patch);
-        CliRun probe = cli(first, "probe", "add", "--service", "restarts", PRICER + "#price", "--count", "--json");
+        CliRun probe =
+            cli(
+                first,
+                "probe",
+                "add",
+                "--service",
+                "restarts",
+                PRICER + "#price",
+                "--count",
+                "--json");
         probeId = ServiceTest.changeId(probe);
         assertThat(cli(first, "revert", "--service", "restarts", probeId).exitCode()).isZero();
       } finally {
@@ -78,7 +113,8 @@ class ServiceResilienceTest {
         assertThat(((List<Map<String, Object>>) history.json().get("changes")))
             .extracting(change -> change.get("id") + ":" + change.get("state"))
             .containsExactly(probeId + ":reverted", patchId + ":active");
-        // The process finds the controller again, registers anew, and is told the same desired state.
+        // The process finds the controller again, registers anew, and is told the same desired
+        // state.
         awaitProcess(second, jvm);
         assertThat(jvm.ask("price 1", "price")).startsWith("price 14 ");
         CliRun revert = cli(second, "revert", "--service", "restarts", patchId, "--json");
@@ -89,17 +125,26 @@ class ServiceResilienceTest {
   }
 
   private static void awaitProcess(Controller controller, TargetJvm jvm) {
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      CliRun processes = cli(controller, "processes", "restarts", "--json");
-      assertThat(processes.exitCode()).as(processes.toString()).isZero();
-      assertThat(((List<Map<String, Object>>) processes.json().get("processes")))
-          .extracting(process -> ((Number) process.get("pid")).longValue()).containsExactly(jvm.pid());
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              CliRun processes = cli(controller, "processes", "restarts", "--json");
+              assertThat(processes.exitCode()).as(processes.toString()).isZero();
+              assertThat(((List<Map<String, Object>>) processes.json().get("processes")))
+                  .extracting(process -> ((Number) process.get("pid")).longValue())
+                  .containsExactly(jvm.pid());
+            });
   }
 
   private static CliRun cli(Controller controller, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--controller", controller.url(), "--controller-token-file", controller.tokenFile().toString()));
+    all.addAll(
+        List.of(
+            "--controller",
+            controller.url(),
+            "--controller-token-file",
+            controller.tokenFile().toString()));
     return CliRun.jlive(all.toArray(String[]::new));
   }
 }

@@ -36,9 +36,17 @@ class SpringBootAppTest {
 
   @BeforeAll
   static void start() throws Exception {
-    app = TargetJvm.on(Jdk.JAVA_17).jar(Artifacts.springJar(), "--server.port=0", "--spring.main.banner-mode=off")
-        .readyLine("ready port=").start();
-    Matcher ready = app.stdout().stream().map(READY::matcher).filter(Matcher::matches).findFirst().orElseThrow();
+    app =
+        TargetJvm.on(Jdk.JAVA_17)
+            .jar(Artifacts.springJar(), "--server.port=0", "--spring.main.banner-mode=off")
+            .readyLine("ready port=")
+            .start();
+    Matcher ready =
+        app.stdout().stream()
+            .map(READY::matcher)
+            .filter(Matcher::matches)
+            .findFirst()
+            .orElseThrow();
     base = "http://127.0.0.1:" + ready.group(1);
     jlive = LiveChanges.of(app);
     jlive.attach();
@@ -52,8 +60,13 @@ class SpringBootAppTest {
   @BeforeEach
   void startLoad() {
     load = HttpLoad.start(base + "/price?item=pear&quantity=3", base + "/price");
-    await().atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(load.answered()).as("answered; failures: %s", load.failures()).isGreaterThan(10));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(load.answered())
+                    .as("answered; failures: %s", load.failures())
+                    .isGreaterThan(10));
   }
 
   @AfterEach
@@ -83,11 +96,16 @@ class SpringBootAppTest {
   @Test
   void aSourcePatchOfAServiceMethodChangesTheAnswerAndRevertRestoresIt() throws Exception {
     // The service is reached through Spring's CGLIB proxy, a subclass generated at run time.
-    assertThat(LiveChanges.succeed("classes", jlive.pid(), PACKAGE + "QuoteService*").stdout()).contains("SpringCGLIB");
+    assertThat(LiveChanges.succeed("classes", jlive.pid(), PACKAGE + "QuoteService*").stdout())
+        .contains("SpringCGLIB");
     assertThat(load.get(base + "/price?item=fig&quantity=2")).isEqualTo("200 fig x2 costs 500");
-    String source = Files.readString(Artifacts.springSources().resolve((PACKAGE + "QuoteService").replace('.', '/') + ".java"));
+    String source =
+        Files.readString(
+            Artifacts.springSources()
+                .resolve((PACKAGE + "QuoteService").replace('.', '/') + ".java"));
     assertThat(source).contains("\" costs \"");
-    Path patched = Files.createTempDirectory(Artifacts.work(), "spring-patch").resolve("QuoteService.java");
+    Path patched =
+        Files.createTempDirectory(Artifacts.work(), "spring-patch").resolve("QuoteService.java");
     Files.writeString(patched, source.replace("\" costs \"", "\" now costs \""));
 
     CliRun patch = LiveChanges.succeed("patch", jlive.pid(), patched.toString(), "--json");

@@ -1,7 +1,5 @@
 package dev.jlive.protocol;
 
-import java.util.Set;
-
 /** Paths and headers of an agent's control endpoint. Every answer is JSON. */
 public final class Api {
   private Api() {}
@@ -19,17 +17,27 @@ public final class Api {
   public static final String CLASSES = "/v1/classes";
   public static final String METHODS = "/v1/methods";
   public static final String DETACH = "/v1/detach";
+
   /** GET lists, POST adds, DELETE ({@code ?id=} or {@code ?all=true}) removes. */
   public static final String PROBES = "/v1/probes";
+
   /** Probe events after a sequence number ({@code ?after=&probe=&waitMillis=}). */
   public static final String EVENTS = "/v1/events";
+
   public static final String PROBE_METRICS = "/v1/metrics";
+
   /** GET lists the ledger; DELETE ({@code ?id=}) takes back a change, probe or patch. */
   public static final String CHANGES = "/v1/changes";
-  /** POST applies (sources or class files), GET lists or shows one ({@code ?id=}), DELETE reverts ({@code ?id=}). */
+
+  /**
+   * POST applies (sources or class files), GET lists or shows one ({@code ?id=}), DELETE reverts
+   * ({@code ?id=}).
+   */
   public static final String PATCHES = "/v1/patches";
+
   /** Size and SHA-256 of the bytes a class runs now ({@code ?class=&loader=}). */
   public static final String BYTECODE = "/v1/bytecode";
+
   /** Probe metrics in Prometheus text format. */
   public static final String PROMETHEUS = "/metrics";
 }

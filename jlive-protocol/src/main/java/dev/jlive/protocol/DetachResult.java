@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The answer to {@code POST /v1/detach}: the agent accepted and stops once it has answered.
- * {@code jlive detach --json} adds the pid it waited for (-1 for an agent reached by host and port).
+ * The answer to {@code POST /v1/detach}: the agent accepted and stops once it has answered. {@code
+ * jlive detach --json} adds the pid it waited for (-1 for an agent reached by host and port).
  *
  * @param pid the JVM whose agent stopped; null in the agent's own answer
  */
@@ -18,10 +18,13 @@ public record DetachResult(Long pid) implements JsonWritable {
   public static DetachResult fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the detach answer", FIELDS);
     if (!body.optionalBoolean("detached", false)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the detach answer does not say 'detached': true",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the detach answer does not say 'detached': true",
           "an agent that accepts a detach answers {\"detached\": true}");
     }
-    return new DetachResult(body.has("pid") ? body.optionalLong("pid", -1, -1, Long.MAX_VALUE) : null);
+    return new DetachResult(
+        body.has("pid") ? body.optionalLong("pid", -1, -1, Long.MAX_VALUE) : null);
   }
 
   @Override

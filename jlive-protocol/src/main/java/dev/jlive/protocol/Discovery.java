@@ -19,24 +19,45 @@ import java.util.Set;
  * only when the JVM dies without running its shutdown hooks (kill -9, an OutOfMemoryError that
  * kills it); {@link #whyStale()} tells such a file apart by the process's start time.
  *
- * @param processStartedAtMillis when the JVM process started, 0 if unknown (files from older agents)
+ * @param processStartedAtMillis when the JVM process started, 0 if unknown (files from older
+ *     agents)
  */
-public record Discovery(long pid, String host, int port, String token, String agentVersion, long startedAtMillis,
-    long processStartedAtMillis) implements JsonWritable {
-  public static final Set<String> FIELDS = Set.of("pid", "host", "port", "token", "agentVersion", "startedAtMillis",
-      "processStartedAtMillis");
+public record Discovery(
+    long pid,
+    String host,
+    int port,
+    String token,
+    String agentVersion,
+    long startedAtMillis,
+    long processStartedAtMillis)
+    implements JsonWritable {
+  public static final Set<String> FIELDS =
+      Set.of(
+          "pid",
+          "host",
+          "port",
+          "token",
+          "agentVersion",
+          "startedAtMillis",
+          "processStartedAtMillis");
 
-  /** Start instants are computed from clock ticks since boot: two readings of one process agree well within this. */
+  /**
+   * Start instants are computed from clock ticks since boot: two readings of one process agree well
+   * within this.
+   */
   private static final Duration SAME_START = Duration.ofSeconds(1);
 
   public Discovery {
     if (port < 1 || port > 65535) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the discovery file's 'port' must be from 1 to 65535, not " + port,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the discovery file's 'port' must be from 1 to 65535, not " + port,
           "write the port the endpoint listens on");
     }
   }
 
-  public Discovery(long pid, String host, int port, String token, String agentVersion, long startedAtMillis) {
+  public Discovery(
+      long pid, String host, int port, String token, String agentVersion, long startedAtMillis) {
     this(pid, host, port, token, agentVersion, startedAtMillis, 0);
   }
 
@@ -46,17 +67,23 @@ public record Discovery(long pid, String host, int port, String token, String ag
 
   /** When the process {@code pid} started, 0 if that cannot be told. */
   public static long processStartMillis(long pid) {
-    return ProcessHandle.of(pid).flatMap(process -> process.info().startInstant()).map(Instant::toEpochMilli).orElse(0L);
+    return ProcessHandle.of(pid)
+        .flatMap(process -> process.info().startInstant())
+        .map(Instant::toEpochMilli)
+        .orElse(0L);
   }
 
   /**
-   * Writes the file so that it is never readable by others, not even for an instant, into a
-   * runtime directory that is checked to be ours (see {@link RuntimeDirectory#ensure}): it is
-   * created 0600 under a fresh temporary name, never through a link, and then moved into place.
+   * Writes the file so that it is never readable by others, not even for an instant, into a runtime
+   * directory that is checked to be ours (see {@link RuntimeDirectory#ensure}): it is created 0600
+   * under a fresh temporary name, never through a link, and then moved into place.
    */
   public Path writeTo(Path runtimeDir) throws IOException {
     RuntimeDirectory.ensure(runtimeDir);
-    return FileTrust.writeAtomically(fileFor(runtimeDir, pid), Json.writePretty(toJson()).getBytes(StandardCharsets.UTF_8), "rw-------");
+    return FileTrust.writeAtomically(
+        fileFor(runtimeDir, pid),
+        Json.writePretty(toJson()).getBytes(StandardCharsets.UTF_8),
+        "rw-------");
   }
 
   /** Reads the discovery file of a pid of our own user, empty when there is none. */
@@ -67,11 +94,12 @@ public record Discovery(long pid, String host, int port, String token, String ag
   /**
    * Reads the discovery file of a pid, empty when there is none. Only a file that the JVM's own
    * user wrote speaks for that JVM: the folder and the file must be owned by {@code owner},
-   * writable by nobody else, and not links; anything else is refused with an
-   * {@link UntrustedFileException}, since a file planted by another user would send the token
-   * and every request to an endpoint of theirs.
+   * writable by nobody else, and not links; anything else is refused with an {@link
+   * UntrustedFileException}, since a file planted by another user would send the token and every
+   * request to an endpoint of theirs.
    */
-  public static Optional<Discovery> read(Path runtimeDir, long pid, UserPrincipal owner) throws IOException {
+  public static Optional<Discovery> read(Path runtimeDir, long pid, UserPrincipal owner)
+      throws IOException {
     Path file = fileFor(runtimeDir, pid);
     if (!Files.exists(runtimeDir, LinkOption.NOFOLLOW_LINKS)) {
       return Optional.empty();
@@ -91,7 +119,13 @@ public record Discovery(long pid, String host, int port, String token, String ag
     try {
       return Optional.of(fromWire(Json.parseObject(new String(content, StandardCharsets.UTF_8))));
     } catch (IllegalArgumentException | JLiveException e) {
-      throw new IOException("discovery file " + file + " is damaged (" + e.getMessage() + "); delete it and attach again", e);
+      throw new IOException(
+          "discovery file "
+              + file
+              + " is damaged ("
+              + e.getMessage()
+              + "); delete it and attach again",
+          e);
     }
   }
 
@@ -107,9 +141,18 @@ public record Discovery(long pid, String host, int port, String token, String ag
     if (processStartedAtMillis > 0) {
       Optional<Instant> started = process.get().info().startInstant();
       if (started.isPresent()
-          && Duration.between(started.get(), Instant.ofEpochMilli(processStartedAtMillis)).abs().compareTo(SAME_START) > 0) {
-        return Optional.of("pid " + pid + " now belongs to a process started at " + started.get()
-            + ", not the one started at " + Instant.ofEpochMilli(processStartedAtMillis) + " that wrote it");
+          && Duration.between(started.get(), Instant.ofEpochMilli(processStartedAtMillis))
+                  .abs()
+                  .compareTo(SAME_START)
+              > 0) {
+        return Optional.of(
+            "pid "
+                + pid
+                + " now belongs to a process started at "
+                + started.get()
+                + ", not the one started at "
+                + Instant.ofEpochMilli(processStartedAtMillis)
+                + " that wrote it");
       }
     }
     return Optional.empty();
@@ -117,15 +160,29 @@ public record Discovery(long pid, String host, int port, String token, String ag
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("pid", pid).put("host", host).put("port", port).put("token", token).put("agentVersion", agentVersion)
-        .put("startedAtMillis", startedAtMillis).put("processStartedAtMillis", processStartedAtMillis).toMap();
+    return JsonObject.create()
+        .put("pid", pid)
+        .put("host", host)
+        .put("port", port)
+        .put("token", token)
+        .put("agentVersion", agentVersion)
+        .put("startedAtMillis", startedAtMillis)
+        .put("processStartedAtMillis", processStartedAtMillis)
+        .toMap();
   }
 
-  /** Reads a discovery file's content, tolerant: an agent of a newer version may write more fields. */
+  /**
+   * Reads a discovery file's content, tolerant: an agent of a newer version may write more fields.
+   */
   static Discovery fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the discovery file", FIELDS);
-    return new Discovery(body.requireLong("pid", 1, Long.MAX_VALUE), body.requireString("host", "\"127.0.0.1\""),
-        (int) body.requireLong("port", 0, 65535), body.requireString("token", "\"...\""), body.requireString("agentVersion", "\"0.1.0\""),
-        body.requireLong("startedAtMillis", 0, Long.MAX_VALUE), body.optionalLong("processStartedAtMillis", 0, 0, Long.MAX_VALUE));
+    return new Discovery(
+        body.requireLong("pid", 1, Long.MAX_VALUE),
+        body.requireString("host", "\"127.0.0.1\""),
+        (int) body.requireLong("port", 0, 65535),
+        body.requireString("token", "\"...\""),
+        body.requireString("agentVersion", "\"0.1.0\""),
+        body.requireLong("startedAtMillis", 0, Long.MAX_VALUE),
+        body.optionalLong("processStartedAtMillis", 0, 0, Long.MAX_VALUE));
   }
 }

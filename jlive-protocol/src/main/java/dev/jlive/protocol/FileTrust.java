@@ -29,16 +29,21 @@ import java.util.Set;
  *
  * <p>Every check reads attributes with {@link LinkOption#NOFOLLOW_LINKS}, and every open passes it
  * too, so a link planted under an expected name is refused rather than followed. The checks are
- * only as good as the folder they are made in: once a folder is known to be owned by the right
- * user and writable by nobody else, no other user can swap its entries between a check and a use.
- * That is why every file operation first checks its folder.
+ * only as good as the folder they are made in: once a folder is known to be owned by the right user
+ * and writable by nobody else, no other user can swap its entries between a check and a use. That
+ * is why every file operation first checks its folder.
  */
 public final class FileTrust {
-  private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS = Set.of(
-      PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
-  private static final Set<PosixFilePermission> ANY_ACCESS_BY_OTHERS = Set.of(
-      PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-      PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  private static final Set<PosixFilePermission> WRITABLE_BY_OTHERS =
+      Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+  private static final Set<PosixFilePermission> ANY_ACCESS_BY_OTHERS =
+      Set.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
   private static final int STICKY = 01000;
   private static final int GROUP_WRITE = 0020;
   private static final int OTHERS_WRITE = 0002;
@@ -51,13 +56,19 @@ public final class FileTrust {
     return path.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 
-  /** The user this process runs as: the owner of {@code /proc/self} on Linux, else the one named by user.name. */
+  /**
+   * The user this process runs as: the owner of {@code /proc/self} on Linux, else the one named by
+   * user.name.
+   */
   public static UserPrincipal currentUser() throws IOException {
     Path self = Paths.get("/proc/self");
     if (Files.isDirectory(self)) {
       return Files.getOwner(self);
     }
-    return Paths.get("").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(System.getProperty("user.name"));
+    return Paths.get("")
+        .getFileSystem()
+        .getUserPrincipalLookupService()
+        .lookupPrincipalByName(System.getProperty("user.name"));
   }
 
   /** The user a local process runs as; its files are the only ones that may speak for it. */
@@ -66,9 +77,14 @@ public final class FileTrust {
     if (Files.isDirectory(proc, LinkOption.NOFOLLOW_LINKS)) {
       return Files.getOwner(proc, LinkOption.NOFOLLOW_LINKS);
     }
-    String name = ProcessHandle.of(pid).flatMap(process -> process.info().user())
-        .orElseThrow(() -> new NoSuchFileException("no process " + pid));
-    return Paths.get("").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(name);
+    String name =
+        ProcessHandle.of(pid)
+            .flatMap(process -> process.info().user())
+            .orElseThrow(() -> new NoSuchFileException("no process " + pid));
+    return Paths.get("")
+        .getFileSystem()
+        .getUserPrincipalLookupService()
+        .lookupPrincipalByName(name);
   }
 
   /**
@@ -80,30 +96,49 @@ public final class FileTrust {
     if (!isPosix(dir)) {
       return;
     }
-    PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes attributes =
+        Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (attributes.isSymbolicLink()) {
-      throw new UntrustedFileException("the jlive runtime directory " + dir + " is a symbolic link (to "
-          + Files.readSymbolicLink(dir) + ")", fixDirectory(dir));
+      throw new UntrustedFileException(
+          "the jlive runtime directory "
+              + dir
+              + " is a symbolic link (to "
+              + Files.readSymbolicLink(dir)
+              + ")",
+          fixDirectory(dir));
     }
     if (!attributes.isDirectory()) {
-      throw new UntrustedFileException("the jlive runtime directory " + dir + " is not a directory", fixDirectory(dir));
+      throw new UntrustedFileException(
+          "the jlive runtime directory " + dir + " is not a directory", fixDirectory(dir));
     }
     if (!attributes.owner().equals(owner)) {
-      throw new UntrustedFileException("the jlive runtime directory " + dir + " is owned by " + attributes.owner().getName()
-          + ", not by " + owner.getName() + "; another user may have made it to read or replace jlive's files", fixDirectory(dir));
+      throw new UntrustedFileException(
+          "the jlive runtime directory "
+              + dir
+              + " is owned by "
+              + attributes.owner().getName()
+              + ", not by "
+              + owner.getName()
+              + "; another user may have made it to read or replace jlive's files",
+          fixDirectory(dir));
     }
     if (attributes.permissions().stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
-      throw new UntrustedFileException("the jlive runtime directory " + dir + " is writable by other users (mode "
-          + PosixFilePermissions.toString(attributes.permissions()) + ")", fixDirectory(dir));
+      throw new UntrustedFileException(
+          "the jlive runtime directory "
+              + dir
+              + " is writable by other users (mode "
+              + PosixFilePermissions.toString(attributes.permissions())
+              + ")",
+          fixDirectory(dir));
     }
     checkParents(dir);
   }
 
   /**
-   * Called once {@code dir} is known to be owned by the expected user, whose uid and group it
-   * then tells. A folder above it that the user's own group may write is accepted: with user
-   * private groups (umask 002, the default on Ubuntu) every folder a user makes is like that, and
-   * that group holds the user alone.
+   * Called once {@code dir} is known to be owned by the expected user, whose uid and group it then
+   * tells. A folder above it that the user's own group may write is accepted: with user private
+   * groups (umask 002, the default on Ubuntu) every folder a user makes is like that, and that
+   * group holds the user alone.
    */
   private static void checkParents(Path dir) throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
@@ -118,16 +153,29 @@ public final class FileTrust {
         int gid = (Integer) Files.getAttribute(folder, "unix:gid", LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if (uid != 0 && uid != ownerUid) {
-          throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder + ", which belongs to "
-              + Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName() + ", who could replace it",
+          throw new UntrustedFileException(
+              "the jlive runtime directory "
+                  + dir
+                  + " lies in "
+                  + folder
+                  + ", which belongs to "
+                  + Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName()
+                  + ", who could replace it",
               "set " + RuntimeDirectory.ENV + " to a folder of your own");
         }
         boolean sticky = (mode & STICKY) != 0;
         boolean othersWrite = (mode & OTHERS_WRITE) != 0;
-        boolean foreignGroupWrite = (mode & GROUP_WRITE) != 0 && !(uid == ownerUid && gid == ownerGid);
+        boolean foreignGroupWrite =
+            (mode & GROUP_WRITE) != 0 && !(uid == ownerUid && gid == ownerGid);
         if (!sticky && (othersWrite || foreignGroupWrite)) {
-          throw new UntrustedFileException("the jlive runtime directory " + dir + " lies in " + folder
-              + ", which other users may write to (mode " + Integer.toOctalString(mode & 07777) + ") and so could replace it",
+          throw new UntrustedFileException(
+              "the jlive runtime directory "
+                  + dir
+                  + " lies in "
+                  + folder
+                  + ", which other users may write to (mode "
+                  + Integer.toOctalString(mode & 07777)
+                  + ") and so could replace it",
               "set " + RuntimeDirectory.ENV + " to a folder of your own");
         }
       }
@@ -144,38 +192,64 @@ public final class FileTrust {
     if (!isPosix(file)) {
       return;
     }
-    PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes attributes =
+        Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     String fix = "remove it (rm " + file + ") if you do not know who made it";
     if (attributes.isSymbolicLink()) {
-      throw new UntrustedFileException(file + " is a symbolic link (to " + Files.readSymbolicLink(file)
-          + "); jlive does not follow links in its runtime directory", fix);
+      throw new UntrustedFileException(
+          file
+              + " is a symbolic link (to "
+              + Files.readSymbolicLink(file)
+              + "); jlive does not follow links in its runtime directory",
+          fix);
     }
     if (!attributes.isRegularFile()) {
       throw new UntrustedFileException(file + " is not a regular file", fix);
     }
     if (!attributes.owner().equals(owner)) {
-      throw new UntrustedFileException(file + " is owned by " + attributes.owner().getName() + ", not by " + owner.getName()
-          + ", so it does not come from jlive running as " + owner.getName(), fix);
+      throw new UntrustedFileException(
+          file
+              + " is owned by "
+              + attributes.owner().getName()
+              + ", not by "
+              + owner.getName()
+              + ", so it does not come from jlive running as "
+              + owner.getName(),
+          fix);
     }
     Set<PosixFilePermission> forbidden = secret ? ANY_ACCESS_BY_OTHERS : WRITABLE_BY_OTHERS;
     if (attributes.permissions().stream().anyMatch(forbidden::contains)) {
-      throw new UntrustedFileException(file + " has mode " + PosixFilePermissions.toString(attributes.permissions())
-          + (secret ? "; a file holding a token must be readable by its owner only" : "; other users could change it"), fix);
+      throw new UntrustedFileException(
+          file
+              + " has mode "
+              + PosixFilePermissions.toString(attributes.permissions())
+              + (secret
+                  ? "; a file holding a token must be readable by its owner only"
+                  : "; other users could change it"),
+          fix);
     }
   }
 
   /**
-   * Writes {@code bytes} to {@code file} so that no one ever sees a partial or wider-open file:
-   * a fresh temporary name is created exclusively with {@code mode} (never following a link), then
+   * Writes {@code bytes} to {@code file} so that no one ever sees a partial or wider-open file: a
+   * fresh temporary name is created exclusively with {@code mode} (never following a link), then
    * moved over {@code file}; a move replaces a link there instead of writing through it.
    */
   public static Path writeAtomically(Path file, byte[] bytes, String mode) throws IOException {
-    Path temp = file.resolveSibling("." + file.getFileName() + "." + HexFormat.of().toHexDigits(RANDOM.nextLong()) + ".tmp");
-    Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    Path temp =
+        file.resolveSibling(
+            "."
+                + file.getFileName()
+                + "."
+                + HexFormat.of().toHexDigits(RANDOM.nextLong())
+                + ".tmp");
+    Set<OpenOption> options =
+        Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     try {
-      try (SeekableByteChannel out = isPosix(file)
-          ? Files.newByteChannel(temp, options, permissions(mode))
-          : Files.newByteChannel(temp, options)) {
+      try (SeekableByteChannel out =
+          isPosix(file)
+              ? Files.newByteChannel(temp, options, permissions(mode))
+              : Files.newByteChannel(temp, options)) {
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         while (buffer.hasRemaining()) {
           out.write(buffer);
@@ -194,7 +268,8 @@ public final class FileTrust {
 
   /** Reads a whole file without following a link in its place. */
   public static byte[] readNoFollow(Path file) throws IOException {
-    try (SeekableByteChannel in = Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    try (SeekableByteChannel in =
+        Files.newByteChannel(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       ByteBuffer buffer = ByteBuffer.allocate(8192);
       while (in.read(buffer) >= 0) {
@@ -210,7 +285,10 @@ public final class FileTrust {
   }
 
   private static String fixDirectory(Path dir) {
-    return "remove it (rm -r " + dir + ") if you do not know who made it, or set " + RuntimeDirectory.ENV
+    return "remove it (rm -r "
+        + dir
+        + ") if you do not know who made it, or set "
+        + RuntimeDirectory.ENV
         + " to a folder of your own";
   }
 }

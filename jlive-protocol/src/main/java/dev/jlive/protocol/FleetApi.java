@@ -1,9 +1,9 @@
 package dev.jlive.protocol;
 
 /**
- * The controller's HTTP API: what agents call (they dial out, so it works behind NAT) and what
- * the CLI and dashboard call. Every request carries {@code Authorization: Bearer <controller
- * token>}; every answer is JSON, errors as {@link JLiveException#toJson()}.
+ * The controller's HTTP API: what agents call (they dial out, so it works behind NAT) and what the
+ * CLI and dashboard call. Every request carries {@code Authorization: Bearer <controller token>};
+ * every answer is JSON, errors as {@link JLiveException#toJson()}.
  *
  * <h2>Agent protocol</h2>
  *
@@ -29,11 +29,11 @@ package dev.jlive.protocol;
  * POST /v1/agents/deregister      {"process": id} -> {"deregistered": true}
  * </pre>
  *
- * The records of {@code dev.jlive.protocol.fleet} read and write these bodies. Both sides ignore
- * a field they do not know (and log it once), so either can be upgraded first. Protocol versions:
- * 1, the first agents (no {@code protocolVersion} field); 2, register and sync carry
- * {@code protocolVersion}, the register answer the controller's and a note the agent logs, and
- * change reports are checked (a state an agent cannot know, such as {@code pending}, is refused).
+ * The records of {@code dev.jlive.protocol.fleet} read and write these bodies. Both sides ignore a
+ * field they do not know (and log it once), so either can be upgraded first. Protocol versions: 1,
+ * the first agents (no {@code protocolVersion} field); 2, register and sync carry {@code
+ * protocolVersion}, the register answer the controller's and a note the agent logs, and change
+ * reports are checked (a state an agent cannot know, such as {@code pending}, is refused).
  *
  * <h2>User API</h2>
  *
@@ -59,6 +59,7 @@ public final class FleetApi {
 
   /** The agent protocol this version speaks. */
   public static final int PROTOCOL_VERSION = 2;
+
   /** The protocol of agents whose bodies carry no {@code protocolVersion}. */
   public static final int FIRST_PROTOCOL_VERSION = 1;
 
@@ -91,6 +92,7 @@ public final class FleetApi {
 
   /** Agent options and the environment variables that stand for them, for containers. */
   public static final String ENV_CONTROLLER = "JLIVE_CONTROLLER";
+
   public static final String ENV_SERVICE = "JLIVE_SERVICE";
   public static final String ENV_LABELS = "JLIVE_LABELS";
   public static final String ENV_CONTROLLER_TOKEN = "JLIVE_CONTROLLER_TOKEN";

@@ -3,8 +3,8 @@ package dev.jlive.protocol;
 import java.util.Map;
 
 /**
- * An error with a code, what was wrong, and what to do next. Agents send it as
- * {@code {"error": {"code", "message", "hint"}}}; clients rebuild it from that answer.
+ * An error with a code, what was wrong, and what to do next. Agents send it as {@code {"error":
+ * {"code", "message", "hint"}}}; clients rebuild it from that answer.
  */
 public class JLiveException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -27,10 +27,19 @@ public class JLiveException extends RuntimeException {
     return hint == null ? "" : hint;
   }
 
-  /** The error record of the wire vocabulary; its code is written by its constant name ({@code BAD_REQUEST}). */
+  /**
+   * The error record of the wire vocabulary; its code is written by its constant name ({@code
+   * BAD_REQUEST}).
+   */
   public Map<String, Object> toJson() {
     return JsonObject.create()
-        .put("error", JsonObject.create().put("code", code.name()).put("message", getMessage()).put("hint", hint()).toMap())
+        .put(
+            "error",
+            JsonObject.create()
+                .put("code", code.name())
+                .put("message", getMessage())
+                .put("hint", hint())
+                .toMap())
         .toMap();
   }
 

@@ -8,13 +8,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A small, strict JSON codec over plain Java values, so that the agent needs no JSON library
- * inside the target JVM (where a library of the application's could clash with ours).
+ * A small, strict JSON codec over plain Java values, so that the agent needs no JSON library inside
+ * the target JVM (where a library of the application's could clash with ours).
  *
  * <p>Objects are {@code Map<String, Object>} (insertion ordered), arrays {@code List<Object>},
- * numbers {@code Long} when integral and {@code Double} otherwise, then {@code String},
- * {@code Boolean} and {@code null}. Writing also accepts any {@code Number}, {@code Map},
- * {@code Iterable}, arrays of objects and enums (written by name).
+ * numbers {@code Long} when integral and {@code Double} otherwise, then {@code String}, {@code
+ * Boolean} and {@code null}. Writing also accepts any {@code Number}, {@code Map}, {@code
+ * Iterable}, arrays of objects and enums (written by name).
  */
 public final class Json {
   private Json() {}

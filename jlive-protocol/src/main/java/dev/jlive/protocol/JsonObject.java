@@ -11,8 +11,8 @@ import java.util.Map;
  * Writes one wire record as a JSON object, field by field, in a fixed order. Every message type
  * writes itself with this (its {@code toJson()}), so no module builds a message's map by hand.
  *
- * <p>Values are converted as they are put: a {@link JsonWritable} to its own object, an enum to
- * its lower-case name (the wire spelling of every jlive enum), lists and maps item by item. A null
+ * <p>Values are converted as they are put: a {@link JsonWritable} to its own object, an enum to its
+ * lower-case name (the wire spelling of every jlive enum), lists and maps item by item. A null
  * value is left out: on the wire an absent field and a null one mean the same.
  */
 public final class JsonObject {
@@ -50,10 +50,13 @@ public final class JsonObject {
 
   /**
    * An unmodifiable copy of an object in wire form that, unlike {@code Map.copyOf}, keeps its order
-   * (a spec is shown as it was sent) and its null values; for records that carry a nested body as is.
+   * (a spec is shown as it was sent) and its null values; for records that carry a nested body as
+   * is.
    */
   public static <T> Map<String, T> copyOf(Map<String, T> wireFields) {
-    return wireFields == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(wireFields));
+    return wireFields == null
+        ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(wireFields));
   }
 
   /** The wire form of one value: what {@link #put} stores. */

@@ -5,9 +5,9 @@ import java.util.TreeMap;
 
 /**
  * The buckets of jlive's latency histograms: log-linear, each power of two split into 16, so a
- * value is kept within about 6%. Agents record into them; the controller adds the buckets of
- * many processes and reads percentiles of the whole service from the sum, which averaging
- * percentiles could not give.
+ * value is kept within about 6%. Agents record into them; the controller adds the buckets of many
+ * processes and reads percentiles of the whole service from the sum, which averaging percentiles
+ * could not give.
  */
 public final class LatencyBuckets {
   private LatencyBuckets() {}
@@ -35,7 +35,9 @@ public final class LatencyBuckets {
     return ((mantissa + 1) << (exponent - 1)) - 1;
   }
 
-  /** The value below which {@code quantile} of the counted values lie; 0 when nothing was counted. */
+  /**
+   * The value below which {@code quantile} of the counted values lie; 0 when nothing was counted.
+   */
   public static long percentile(Map<Integer, Long> counts, double quantile) {
     long total = 0;
     for (long count : counts.values()) {

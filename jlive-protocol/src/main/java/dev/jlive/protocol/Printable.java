@@ -7,7 +7,10 @@ package dev.jlive.protocol;
 public final class Printable {
   private Printable() {}
 
-  /** The text with every control character as {@code \n}, {@code \r}, {@code \t} or {@code \}{@code uXXXX}. */
+  /**
+   * The text with every control character as {@code \n}, {@code \r}, {@code \t} or {@code \}{@code
+   * uXXXX}.
+   */
   public static String escape(String text) {
     if (text == null) {
       return null;

@@ -31,7 +31,8 @@ public final class StrictObject {
     this(fields, what, known, false);
   }
 
-  private StrictObject(Map<String, Object> fields, String what, Set<String> known, boolean tolerant) {
+  private StrictObject(
+      Map<String, Object> fields, String what, Set<String> known, boolean tolerant) {
     this.fields = fields == null ? Map.of() : fields;
     this.what = what;
     this.known = known;
@@ -63,7 +64,8 @@ public final class StrictObject {
     if (nested == null) {
       return null;
     }
-    return tolerant ? tolerant(nested, nestedWhat, nestedKnown)
+    return tolerant
+        ? tolerant(nested, nestedWhat, nestedKnown)
         : new StrictObject(nested, nestedWhat, nestedKnown).rejectUnknown();
   }
 
@@ -71,7 +73,10 @@ public final class StrictObject {
   public StrictObject requireNested(String name, String nestedWhat, Set<String> nestedKnown) {
     StrictObject nested = optionalNested(name, nestedWhat, nestedKnown);
     if (nested == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " needs '" + name + "'", "send e.g. {\"" + name + "\": {...}}");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          what + " needs '" + name + "'",
+          "send e.g. {\"" + name + "\": {...}}");
     }
     return nested;
   }
@@ -90,14 +95,21 @@ public final class StrictObject {
     for (String name : fields.keySet()) {
       if (!known.contains(name)) {
         String nearest = nearest(name, known);
-        throw new JLiveException(ErrorCode.BAD_REQUEST, what + " has an unknown field '" + printable(name) + "'",
-            (nearest == null ? "" : "did you mean '" + nearest + "'? ") + "known fields: " + String.join(", ", known.stream().sorted().toList()));
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            what + " has an unknown field '" + printable(name) + "'",
+            (nearest == null ? "" : "did you mean '" + nearest + "'? ")
+                + "known fields: "
+                + String.join(", ", known.stream().sorted().toList()));
       }
     }
     return this;
   }
 
-  /** An enum written by its lower-case name ({@link JsonObject#wireName}); {@code fallback} when absent. */
+  /**
+   * An enum written by its lower-case name ({@link JsonObject#wireName}); {@code fallback} when
+   * absent.
+   */
   public <E extends Enum<E>> E optionalEnum(String name, Class<E> type, E fallback) {
     String text = optionalString(name);
     if (text == null) {
@@ -113,15 +125,23 @@ public final class StrictObject {
       choices.add(JsonObject.wireName(constant));
     }
     String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
-    throw new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + printable(shown) + "' is not a valid " + name,
+    throw new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        what + ": '" + printable(shown) + "' is not a valid " + name,
         "choose " + String.join(", ", choices));
   }
 
   public <E extends Enum<E>> E requireEnum(String name, Class<E> type) {
     E value = optionalEnum(name, type, null);
     if (value == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " needs '" + name + "'",
-          "send e.g. {\"" + name + "\": \"" + JsonObject.wireName(type.getEnumConstants()[0]) + "\"}");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          what + " needs '" + name + "'",
+          "send e.g. {\""
+              + name
+              + "\": \""
+              + JsonObject.wireName(type.getEnumConstants()[0])
+              + "\"}");
     }
     return value;
   }
@@ -129,7 +149,10 @@ public final class StrictObject {
   /** A whole number that must be there, from {@code min} to {@code max}. */
   public long requireLong(String name, long min, long max) {
     if (!has(name)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " needs '" + name + "'", "send e.g. {\"" + name + "\": " + min + "}");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          what + " needs '" + name + "'",
+          "send e.g. {\"" + name + "\": " + min + "}");
     }
     return optionalLong(name, min, min, max);
   }
@@ -143,8 +166,16 @@ public final class StrictObject {
     Map<String, String> strings = new TreeMap<>();
     for (Map.Entry<String, Object> entry : object.entrySet()) {
       if (!(entry.getValue() instanceof String string)) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "." + printable(entry.getKey()) + "' must be a string, not "
-            + describe(entry.getValue()), "send e.g. {\"" + name + "\": {\"zone\": \"eu-1\"}}");
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            what
+                + ": '"
+                + name
+                + "."
+                + printable(entry.getKey())
+                + "' must be a string, not "
+                + describe(entry.getValue()),
+            "send e.g. {\"" + name + "\": {\"zone\": \"eu-1\"}}");
       }
       strings.put(entry.getKey(), string);
     }
@@ -158,7 +189,10 @@ public final class StrictObject {
   public String requireString(String name, String example) {
     String value = optionalString(name);
     if (value == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " needs '" + name + "'", "send e.g. {\"" + name + "\": " + example + "}");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          what + " needs '" + name + "'",
+          "send e.g. {\"" + name + "\": " + example + "}");
     }
     return value;
   }
@@ -190,12 +224,21 @@ public final class StrictObject {
       return fallback;
     }
     // Json reads whole numbers as Long; callers in code may pass an Integer. Never a fraction.
-    if (!(value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte)) {
-      throw wrongType(name, value, "a whole number from " + min + " to " + max, String.valueOf(Math.max(min, Math.min(max, fallback))));
+    if (!(value instanceof Long
+        || value instanceof Integer
+        || value instanceof Short
+        || value instanceof Byte)) {
+      throw wrongType(
+          name,
+          value,
+          "a whole number from " + min + " to " + max,
+          String.valueOf(Math.max(min, Math.min(max, fallback))));
     }
     long number = ((Number) value).longValue();
     if (number < min || number > max) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "' must be from " + min + " to " + max + ", not " + number,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          what + ": '" + name + "' must be from " + min + " to " + max + ", not " + number,
           "send a number in that range");
     }
     return number;
@@ -211,7 +254,9 @@ public final class StrictObject {
     }
     double decimal = number.doubleValue();
     if (!(decimal >= min && decimal <= max)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "' must be from " + min + " to " + max + ", not " + number,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          what + ": '" + name + "' must be from " + min + " to " + max + ", not " + number,
           "send a number in that range");
     }
     return decimal;
@@ -239,7 +284,10 @@ public final class StrictObject {
         throw wrongItem(name, index, item, "an array of objects", "[{...}]");
       }
       String itemWhat = what + ": " + name + "[" + index + "]";
-      objects.add(tolerant ? tolerant(item, itemWhat, itemFields) : of(item, itemWhat, itemFields).rejectUnknown());
+      objects.add(
+          tolerant
+              ? tolerant(item, itemWhat, itemFields)
+              : of(item, itemWhat, itemFields).rejectUnknown());
       index++;
     }
     return objects;
@@ -275,13 +323,18 @@ public final class StrictObject {
   }
 
   private JLiveException wrongType(String name, Object value, String expected, String example) {
-    return new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "' must be " + expected + ", not " + describe(value),
+    return new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        what + ": '" + name + "' must be " + expected + ", not " + describe(value),
         "send e.g. {\"" + name + "\": " + example + "}");
   }
 
-  private JLiveException wrongItem(String name, int index, Object item, String expected, String example) {
-    return new JLiveException(ErrorCode.BAD_REQUEST, what + ": '" + name + "' must be " + expected + "; item " + index + " is "
-        + describe(item), "send e.g. {\"" + name + "\": " + example + "}");
+  private JLiveException wrongItem(
+      String name, int index, Object item, String expected, String example) {
+    return new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        what + ": '" + name + "' must be " + expected + "; item " + index + " is " + describe(item),
+        "send e.g. {\"" + name + "\": " + example + "}");
   }
 
   @SuppressWarnings("unchecked")
@@ -289,7 +342,10 @@ public final class StrictObject {
     if (value instanceof Map) {
       return (Map<String, Object>) value;
     }
-    throw new JLiveException(ErrorCode.BAD_REQUEST, what + " must be a JSON object, not " + describe(value), "send {...}");
+    throw new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        what + " must be a JSON object, not " + describe(value),
+        "send {...}");
   }
 
   /** The value as the user wrote it, short: {@code the string "true"}, {@code the number 1}. */
@@ -298,7 +354,8 @@ public final class StrictObject {
       return "null";
     }
     if (value instanceof String string) {
-      return "the string " + Json.write(string.length() > 40 ? string.substring(0, 40) + "..." : string);
+      return "the string "
+          + Json.write(string.length() > 40 ? string.substring(0, 40) + "..." : string);
     }
     if (value instanceof Number) {
       return "the number " + value;
@@ -331,17 +388,21 @@ public final class StrictObject {
     int bestDistance = Integer.MAX_VALUE;
     for (String candidate : known) {
       int distance = distance(wanted, candidate.toLowerCase(Locale.ROOT));
-      if (distance < bestDistance || (distance == bestDistance && best != null && candidate.compareTo(best) < 0)) {
+      if (distance < bestDistance
+          || (distance == bestDistance && best != null && candidate.compareTo(best) < 0)) {
         best = candidate;
         bestDistance = distance;
       }
     }
-    return best != null && bestDistance <= Math.max(1, Math.min(3, best.length() / 3)) ? best : null;
+    return best != null && bestDistance <= Math.max(1, Math.min(3, best.length() / 3))
+        ? best
+        : null;
   }
 
   /**
    * Edit distance counting a swap of two neighbours as one edit (optimal string alignment), since
-   * {@code wiat} for {@code wait} is the commonest typo; field names are short, so the table is cheap.
+   * {@code wiat} for {@code wait} is the commonest typo; field names are short, so the table is
+   * cheap.
    */
   private static int distance(String a, String b) {
     int[][] d = new int[a.length() + 1][b.length() + 1];
@@ -355,7 +416,10 @@ public final class StrictObject {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }

@@ -28,8 +28,12 @@ public final class UnknownFields {
     String key = what + "\u0000" + field;
     if (seen.size() < MAX_REMEMBERED && seen.add(key)) {
       try {
-        log.accept(what + " has a field this version does not know, ignored: '" + Printable.escape(field.length() > 60 ? field.substring(0, 60) + "..." : field) + "'"
-            + " (the peer is probably of a newer version)");
+        log.accept(
+            what
+                + " has a field this version does not know, ignored: '"
+                + Printable.escape(field.length() > 60 ? field.substring(0, 60) + "..." : field)
+                + "'"
+                + " (the peer is probably of a newer version)");
       } catch (RuntimeException ignored) {
         // A failing log sink must not fail the message that carried the field.
       }

@@ -3,9 +3,9 @@ package dev.jlive.protocol;
 import java.io.IOException;
 
 /**
- * A runtime directory, or a file in it, that another user could have made or could change: owned
- * by someone else, writable by others, or a symbolic link. The message says what was found, who
- * owns it and what to do.
+ * A runtime directory, or a file in it, that another user could have made or could change: owned by
+ * someone else, writable by others, or a symbolic link. The message says what was found, who owns
+ * it and what to do.
  */
 public final class UntrustedFileException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -18,10 +18,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class DiscoveryTest {
 
-  private static final Discovery RECORD = new Discovery(4242, "127.0.0.1", 41234, "s3cr3t-token", "0.1.0", 1_700_000_000_123L);
+  private static final Discovery RECORD =
+      new Discovery(4242, "127.0.0.1", 41234, "s3cr3t-token", "0.1.0", 1_700_000_000_123L);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void writesAPrivateFileNamedAfterThePidInAPrivateFolder() throws IOException {
@@ -29,10 +29,14 @@ class DiscoveryTest {
 
     Path file = RECORD.writeTo(runtimeDir);
 
-    assertThat(file).isEqualTo(runtimeDir.resolve("4242.json")).isEqualTo(Discovery.fileFor(runtimeDir, 4242));
+    assertThat(file)
+        .isEqualTo(runtimeDir.resolve("4242.json"))
+        .isEqualTo(Discovery.fileFor(runtimeDir, 4242));
     assertThat(file).isRegularFile();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runtimeDir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runtimeDir)))
+        .isEqualTo("rwx------");
     // Only the final file is left: the temporary one it was written under is moved into place.
     try (var names = Files.list(runtimeDir)) {
       assertThat(names).containsExactly(file);
@@ -41,12 +45,15 @@ class DiscoveryTest {
 
   @Test
   void narrowsTheModeOfAnExistingFolderThatOnlyWeCanWrite() throws IOException {
-    Path runtimeDir = Files.createDirectory(temp.resolve("shared"),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Path runtimeDir =
+        Files.createDirectory(
+            temp.resolve("shared"),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
 
     RECORD.writeTo(runtimeDir);
 
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runtimeDir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(runtimeDir)))
+        .isEqualTo("rwx------");
   }
 
   @Test
@@ -57,7 +64,8 @@ class DiscoveryTest {
     assertThatThrownBy(() -> RECORD.writeTo(runtimeDir))
         .isInstanceOf(UntrustedFileException.class)
         .hasMessageContaining("is writable by other users (mode rwxrwxrwx)")
-        .hasMessageContaining("remove it").hasMessageContaining("JLIVE_RUNTIME_DIR");
+        .hasMessageContaining("remove it")
+        .hasMessageContaining("JLIVE_RUNTIME_DIR");
     assertThat(Discovery.fileFor(runtimeDir, 4242)).doesNotExist();
   }
 
@@ -68,7 +76,8 @@ class DiscoveryTest {
 
     assertThatThrownBy(() -> Discovery.read(temp, 4242))
         .isInstanceOf(UntrustedFileException.class)
-        .hasMessageContaining("mode rw-r--r--").hasMessageContaining("readable by its owner only");
+        .hasMessageContaining("mode rw-r--r--")
+        .hasMessageContaining("readable by its owner only");
   }
 
   @Test
@@ -98,7 +107,8 @@ class DiscoveryTest {
   @Test
   void aFileOfALiveProcessStartedThenIsNotStale() {
     long pid = ProcessHandle.current().pid();
-    Discovery mine = new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid));
+    Discovery mine =
+        new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid));
 
     assertThat(mine.processStartedAtMillis()).isPositive();
     assertThat(mine.whyStale()).isEmpty();
@@ -107,9 +117,11 @@ class DiscoveryTest {
   @Test
   void aReusedPidMakesTheFileStale() {
     long pid = ProcessHandle.current().pid();
-    Discovery earlier = new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid) - 60_000);
+    Discovery earlier =
+        new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid) - 60_000);
 
-    assertThat(earlier.whyStale()).hasValueSatisfying(why -> assertThat(why).contains("now belongs to a process started at"));
+    assertThat(earlier.whyStale())
+        .hasValueSatisfying(why -> assertThat(why).contains("now belongs to a process started at"));
   }
 
   @Test
@@ -123,8 +135,10 @@ class DiscoveryTest {
 
   @Test
   void aFileFromAnOlderAgentWithoutAProcessStartIsReadAsUnknown() {
-    Discovery old = Discovery.fromWire(Json.parseObject(
-        "{\"pid\": 1, \"host\": \"h\", \"port\": 2, \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 3}"));
+    Discovery old =
+        Discovery.fromWire(
+            Json.parseObject(
+                "{\"pid\": 1, \"host\": \"h\", \"port\": 2, \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 3}"));
 
     assertThat(old.processStartedAtMillis()).isZero();
   }
@@ -139,12 +153,14 @@ class DiscoveryTest {
   @Test
   void rewritingReplacesTheFileAndKeepsItPrivate() throws IOException {
     RECORD.writeTo(temp);
-    Discovery restarted = new Discovery(4242, "0.0.0.0", 9000, "other-token", "0.2.0", 1_700_000_999_000L);
+    Discovery restarted =
+        new Discovery(4242, "0.0.0.0", 9000, "other-token", "0.2.0", 1_700_000_999_000L);
 
     Path file = restarted.writeTo(temp);
 
     assertThat(Discovery.read(temp, 4242)).contains(restarted);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
   }
 
   @Test
@@ -167,16 +183,22 @@ class DiscoveryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-      "",
-      "{\"pid\": 4242, \"host\": ",
-      "[1, 2]",
-      "{\"pid\": 4242}",
-      "{\"pid\": 4242, \"host\": \"h\", \"port\": \"not a number\", \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 1}",
-  })
+  @ValueSource(
+      strings = {
+        "",
+        "{\"pid\": 4242, \"host\": ",
+        "[1, 2]",
+        "{\"pid\": 4242}",
+        "{\"pid\": 4242, \"host\": \"h\", \"port\": \"not a number\", \"token\": \"t\", \"agentVersion\": \"v\", \"startedAtMillis\": 1}",
+      })
   void aDamagedFileIsReportedWithWhatToDo(String content) throws IOException {
-    Path file = Files.writeString(Files.createFile(Discovery.fileFor(temp, 4242),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))), content, StandardCharsets.UTF_8);
+    Path file =
+        Files.writeString(
+            Files.createFile(
+                Discovery.fileFor(temp, 4242),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),
+            content,
+            StandardCharsets.UTF_8);
 
     assertThatThrownBy(() -> Discovery.read(temp, 4242))
         .isInstanceOf(IOException.class)
@@ -187,32 +209,39 @@ class DiscoveryTest {
 
   @Test
   void roundTripsAsJsonText() {
-    String json = "{\"pid\":4242,\"host\":\"127.0.0.1\",\"port\":41234,\"token\":\"s3cr3t-token\",\"agentVersion\":\"0.1.0\","
-        + "\"startedAtMillis\":1700000000123,\"processStartedAtMillis\":1699999999000}";
+    String json =
+        "{\"pid\":4242,\"host\":\"127.0.0.1\",\"port\":41234,\"token\":\"s3cr3t-token\",\"agentVersion\":\"0.1.0\","
+            + "\"startedAtMillis\":1700000000123,\"processStartedAtMillis\":1699999999000}";
     assertThat(Json.write(Discovery.fromWire(Json.parse(json)).toJson())).isEqualTo(json);
   }
 
   @Test
   void aPortOutsideTheRangeIsRefused() {
     assertThatThrownBy(() -> new Discovery(1, "127.0.0.1", 0, "t", "v", 1))
-        .isInstanceOf(JLiveException.class).hasMessage("the discovery file's 'port' must be from 1 to 65535, not 0");
+        .isInstanceOf(JLiveException.class)
+        .hasMessage("the discovery file's 'port' must be from 1 to 65535, not 0");
   }
 
-  /** Regression: `jlive detach` failed with "jlive: .../PID.json" when the stopping agent removed its file mid-read. */
+  /**
+   * Regression: `jlive detach` failed with "jlive: .../PID.json" when the stopping agent removed
+   * its file mid-read.
+   */
   @Test
   void aFileRemovedWhileItIsReadIsNoFile() throws Exception {
     Path file = Discovery.fileFor(temp, 4242);
     AtomicBoolean done = new AtomicBoolean();
-    Thread churn = new Thread(() -> {
-      try {
-        while (!done.get()) {
-          RECORD.writeTo(temp);
-          Files.deleteIfExists(file);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+    Thread churn =
+        new Thread(
+            () -> {
+              try {
+                while (!done.get()) {
+                  RECORD.writeTo(temp);
+                  Files.deleteIfExists(file);
+                }
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
     churn.start();
     try {
       int seen = 0;

@@ -9,15 +9,21 @@ class JLiveExceptionTest {
 
   @Test
   void toJsonNestsCodeMessageAndHintUnderError() {
-    JLiveException e = new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no class com.acme.Cart", "check the name with jlive classes");
+    JLiveException e =
+        new JLiveException(
+            ErrorCode.CLASS_NOT_FOUND,
+            "no class com.acme.Cart",
+            "check the name with jlive classes");
 
     assertThat(Json.write(e.toJson()))
-        .isEqualTo("{\"error\":{\"code\":\"CLASS_NOT_FOUND\",\"message\":\"no class com.acme.Cart\",\"hint\":\"check the name with jlive classes\"}}");
+        .isEqualTo(
+            "{\"error\":{\"code\":\"CLASS_NOT_FOUND\",\"message\":\"no class com.acme.Cart\",\"hint\":\"check the name with jlive classes\"}}");
   }
 
   @Test
   void survivesARoundTripThroughTheWire() {
-    JLiveException sent = new JLiveException(ErrorCode.CONFLICT, "already \"patched\"\n twice", "revert first");
+    JLiveException sent =
+        new JLiveException(ErrorCode.CONFLICT, "already \"patched\"\n twice", "revert first");
 
     JLiveException received = JLiveException.fromJson(Json.parseObject(Json.write(sent.toJson())));
 
@@ -34,13 +40,19 @@ class JLiveExceptionTest {
     assertThat(sent.hint()).isEmpty();
     JLiveException received = JLiveException.fromJson(Json.parseObject(Json.write(sent.toJson())));
     assertThat(received.hint()).isEmpty();
-    assertThat(JLiveException.fromJson(Map.of("error", Map.of("code", "BAD_REQUEST", "message", "bad"))).hint()).isEmpty();
+    assertThat(
+            JLiveException.fromJson(
+                    Map.of("error", Map.of("code", "BAD_REQUEST", "message", "bad")))
+                .hint())
+        .isEmpty();
   }
 
   @Test
   void anUnknownCodeBecomesAnInternalError() {
-    JLiveException received = JLiveException.fromJson(Json.parseObject(
-        "{\"error\": {\"code\": \"FROM_THE_FUTURE\", \"message\": \"m\", \"hint\": \"h\"}}"));
+    JLiveException received =
+        JLiveException.fromJson(
+            Json.parseObject(
+                "{\"error\": {\"code\": \"FROM_THE_FUTURE\", \"message\": \"m\", \"hint\": \"h\"}}"));
 
     assertThat(received.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);
     assertThat(received.getMessage()).isEqualTo("m");

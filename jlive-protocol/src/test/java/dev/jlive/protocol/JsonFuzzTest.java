@@ -7,10 +7,10 @@ import dev.jlive.protocol.fuzz.HostileInput;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fuzzing of the JSON codec that reads every request body: whatever the text, it returns a value
- * or throws {@link IllegalArgumentException} with a message, never another exception and never a
- * stack overflow; and what it writes, it reads back. A failure names its seed: rerun with
- * {@code -Djlive.fuzz.seed=SEED} to get the same inputs.
+ * Fuzzing of the JSON codec that reads every request body: whatever the text, it returns a value or
+ * throws {@link IllegalArgumentException} with a message, never another exception and never a stack
+ * overflow; and what it writes, it reads back. A failure names its seed: rerun with {@code
+ * -Djlive.fuzz.seed=SEED} to get the same inputs.
  */
 class JsonFuzzTest {
   static final int CASES = 10_000;
@@ -23,7 +23,9 @@ class JsonFuzzTest {
       String text = input.brokenJson();
       Throwable thrown = catchThrowable(() -> Json.parse(text));
       if (thrown != null) {
-        assertThat(thrown).as("seed %d case %d: %s", SEED, i, shortened(text)).isInstanceOf(IllegalArgumentException.class)
+        assertThat(thrown)
+            .as("seed %d case %d: %s", SEED, i, shortened(text))
+            .isInstanceOf(IllegalArgumentException.class)
             .hasMessageStartingWith("invalid JSON at offset");
       }
     }
@@ -34,10 +36,15 @@ class JsonFuzzTest {
     HostileInput input = new HostileInput(SEED);
     for (int i = 0; i < 200; i++) {
       int depth = input.between(257, 200_000);
-      String text = input.chance(50) ? "{\"a\":".repeat(depth) + "1" + "}".repeat(depth) : "[".repeat(depth) + "]".repeat(depth);
+      String text =
+          input.chance(50)
+              ? "{\"a\":".repeat(depth) + "1" + "}".repeat(depth)
+              : "[".repeat(depth) + "]".repeat(depth);
 
-      assertThat(catchThrowable(() -> Json.parse(text))).as("seed %d depth %d", SEED, depth)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nested deeper than 256 levels");
+      assertThat(catchThrowable(() -> Json.parse(text)))
+          .as("seed %d depth %d", SEED, depth)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("nested deeper than 256 levels");
     }
   }
 
@@ -50,7 +57,9 @@ class JsonFuzzTest {
         continue;
       }
       assertThat(Json.parse(Json.write(value))).as("seed %d case %d", SEED, i).isEqualTo(value);
-      assertThat(Json.parse(Json.writePretty(value))).as("seed %d case %d", SEED, i).isEqualTo(value);
+      assertThat(Json.parse(Json.writePretty(value)))
+          .as("seed %d case %d", SEED, i)
+          .isEqualTo(value);
     }
   }
 

@@ -16,25 +16,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RuntimeDirectoryTest {
-  private static final Path DEFAULT = Paths.get(System.getProperty("java.io.tmpdir"), "jlive-" + System.getProperty("user.name"));
+  private static final Path DEFAULT =
+      Paths.get(System.getProperty("java.io.tmpdir"), "jlive-" + System.getProperty("user.name"));
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void thePropertyBeatsTheEnvironment() {
-    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), "/from/property"))
+    assertThat(
+            RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), "/from/property"))
         .isEqualTo(Paths.get("/from/property"));
   }
 
   @Test
   void theEnvironmentBeatsTheDefault() {
-    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), null)).isEqualTo(Paths.get("/from/env"));
+    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), null))
+        .isEqualTo(Paths.get("/from/env"));
   }
 
   @Test
   void aBlankPropertyFallsBackToTheEnvironment() {
-    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), "  ")).isEqualTo(Paths.get("/from/env"));
+    assertThat(RuntimeDirectory.resolve(Map.of(RuntimeDirectory.ENV, "/from/env"), "  "))
+        .isEqualTo(Paths.get("/from/env"));
   }
 
   @Test
@@ -49,7 +52,8 @@ class RuntimeDirectoryTest {
     Path dir = RuntimeDirectory.ensure(temp.resolve("a/b/jlive-me"));
 
     assertThat(dir).isDirectory();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
     assertThat(Files.getOwner(dir)).isEqualTo(FileTrust.currentUser());
   }
 
@@ -68,8 +72,13 @@ class RuntimeDirectoryTest {
 
     assertThatThrownBy(() -> RuntimeDirectory.ensure(dir))
         .isInstanceOf(UntrustedFileException.class)
-        .hasMessageContaining("the jlive runtime directory " + dir + " is owned by nobody, not by " + FileTrust.currentUser().getName())
-        .hasMessageContaining("rm -r " + dir).hasMessageContaining("set JLIVE_RUNTIME_DIR");
+        .hasMessageContaining(
+            "the jlive runtime directory "
+                + dir
+                + " is owned by nobody, not by "
+                + FileTrust.currentUser().getName())
+        .hasMessageContaining("rm -r " + dir)
+        .hasMessageContaining("set JLIVE_RUNTIME_DIR");
     // Refused, not taken over: the mode stays what its owner made it.
     assertThat(Files.getOwner(dir)).isEqualTo(nobody);
   }
@@ -100,7 +109,8 @@ class RuntimeDirectoryTest {
 
     assertThatThrownBy(() -> RuntimeDirectory.ensure(open.resolve("jlive-me")))
         .isInstanceOf(UntrustedFileException.class)
-        .hasMessageContaining("lies in " + open.toRealPath() + ", which other users may write to (mode 777)");
+        .hasMessageContaining(
+            "lies in " + open.toRealPath() + ", which other users may write to (mode 777)");
   }
 
   @Test
@@ -118,11 +128,16 @@ class RuntimeDirectoryTest {
     Path shared = Files.createDirectory(temp.resolve("shared"));
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxr-x"));
     Files.getFileAttributeView(shared, PosixFileAttributeView.class)
-        .setGroup(shared.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("nogroup"));
+        .setGroup(
+            shared
+                .getFileSystem()
+                .getUserPrincipalLookupService()
+                .lookupPrincipalByGroupName("nogroup"));
 
     assertThatThrownBy(() -> RuntimeDirectory.ensure(shared.resolve("jlive-me")))
         .isInstanceOf(UntrustedFileException.class)
-        .hasMessageContaining("lies in " + shared.toRealPath() + ", which other users may write to (mode 775)");
+        .hasMessageContaining(
+            "lies in " + shared.toRealPath() + ", which other users may write to (mode 775)");
   }
 
   @Test
@@ -159,10 +174,12 @@ class RuntimeDirectoryTest {
 
   @Test
   void writesAtomicallyWithTheModeAsked() throws IOException {
-    Path file = FileTrust.writeAtomically(temp.resolve("x.json"), new byte[] {1, 2, 3}, "rw-------");
+    Path file =
+        FileTrust.writeAtomically(temp.resolve("x.json"), new byte[] {1, 2, 3}, "rw-------");
 
     assertThat(FileTrust.readNoFollow(file)).containsExactly(1, 2, 3);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     try (var names = Files.list(temp)) {
       assertThat(names).containsExactly(file);
     }
@@ -170,7 +187,12 @@ class RuntimeDirectoryTest {
 
   /** Changing a file's owner takes root; the CI runs the build as root. */
   private static UserPrincipal otherUser() throws IOException {
-    Assumptions.assumeTrue(FileTrust.currentUser().getName().equals("root"), "needs root to give a file to another user");
-    return Path.of("/").getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+    Assumptions.assumeTrue(
+        FileTrust.currentUser().getName().equals("root"),
+        "needs root to give a file to another user");
+    return Path.of("/")
+        .getFileSystem()
+        .getUserPrincipalLookupService()
+        .lookupPrincipalByName("nobody");
   }
 }

@@ -12,18 +12,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every change the agent made to this JVM, with who asked, when, and what became of it. Listing
- * it is how an engineer learns what differs from the deployed build. Entries are moved to a final
+ * Every change the agent made to this JVM, with who asked, when, and what became of it. Listing it
+ * is how an engineer learns what differs from the deployed build. Entries are moved to a final
  * state, not deleted, so the history survives the change; but only the newest {@link
  * #FINISHED_KEPT} finished ones are kept, so that a service changed every few seconds for weeks
- * does not keep every change it ever had (a soak saw one entry stay per change). Live changes
- * are always kept.
+ * does not keep every change it ever had (a soak saw one entry stay per change). Live changes are
+ * always kept.
  */
 public final class ChangeLedger {
   /** Finished changes kept in the history: enough to read back a day of busy work. */
   public static final int FINISHED_KEPT = 1_000;
 
-  // Ordered by when each change was first recorded: the listing is oldest first, and an update keeps the place.
+  // Ordered by when each change was first recorded: the listing is oldest first, and an update
+  // keeps the place.
   private final Map<String, LedgerEntry> entries = new LinkedHashMap<>();
   private final System.Logger log;
   private final int finishedKept;
@@ -37,10 +38,17 @@ public final class ChangeLedger {
     this.finishedKept = finishedKept;
   }
 
-  public synchronized void record(String id, ChangeKind kind, String description, String author, LedgerState state) {
+  public synchronized void record(
+      String id, ChangeKind kind, String description, String author, LedgerState state) {
     entries.put(id, LedgerEntry.created(id, kind, description, author, state, Instant.now()));
-    log.log(System.Logger.Level.INFO, "change {0} ({1}) {2} by {3}: {4}", id, JsonObject.wireName(kind), JsonObject.wireName(state),
-        author, description);
+    log.log(
+        System.Logger.Level.INFO,
+        "change {0} ({1}) {2} by {3}: {4}",
+        id,
+        JsonObject.wireName(kind),
+        JsonObject.wireName(state),
+        author,
+        description);
   }
 
   public synchronized void update(String id, LedgerState state, String reason) {
@@ -52,13 +60,19 @@ public final class ChangeLedger {
     if (!state.isLive()) {
       dropOldestFinished();
     }
-    log.log(System.Logger.Level.INFO, "change {0} is now {1}{2}", id, JsonObject.wireName(state), reason == null ? "" : ": " + reason);
+    log.log(
+        System.Logger.Level.INFO,
+        "change {0} is now {1}{2}",
+        id,
+        JsonObject.wireName(state),
+        reason == null ? "" : ": " + reason);
   }
 
   /** Oldest first: the map keeps the order in which changes were made. */
   private void dropOldestFinished() {
     long finished = entries.values().stream().filter(entry -> !entry.state().isLive()).count();
-    for (var iterator = entries.values().iterator(); finished > finishedKept && iterator.hasNext(); ) {
+    for (var iterator = entries.values().iterator();
+        finished > finishedKept && iterator.hasNext(); ) {
       if (!iterator.next().state().isLive()) {
         iterator.remove();
         finished--;

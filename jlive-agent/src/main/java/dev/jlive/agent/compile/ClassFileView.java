@@ -5,17 +5,18 @@ package dev.jlive.agent.compile;
  * private members opened up for an expression that will run as a nestmate of the class.
  */
 public interface ClassFileView {
-  ClassFileView AS_IS = new ClassFileView() {
-    @Override
-    public boolean changes(String binaryName) {
-      return false;
-    }
+  ClassFileView AS_IS =
+      new ClassFileView() {
+        @Override
+        public boolean changes(String binaryName) {
+          return false;
+        }
 
-    @Override
-    public byte[] apply(String binaryName, byte[] bytes) {
-      return bytes;
-    }
-  };
+        @Override
+        public byte[] apply(String binaryName, byte[] bytes) {
+          return bytes;
+        }
+      };
 
   boolean changes(String binaryName);
 

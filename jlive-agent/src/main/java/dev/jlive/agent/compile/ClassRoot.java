@@ -9,15 +9,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One place on a class path: a directory, a jar file, or a jar only reachable through a
- * {@code jar:} URL. It answers which classes a package has there; their bytes are read through
- * the class loader, not from here, so the loader's own view of a class wins.
+ * One place on a class path: a directory, a jar file, or a jar only reachable through a {@code
+ * jar:} URL. It answers which classes a package has there; their bytes are read through the class
+ * loader, not from here, so the loader's own view of a class wins.
  */
 sealed interface ClassRoot {
   /** A class file found in a root. */
   record Entry(String packageName, String fileName, String origin) {}
 
-  /** Identifies the root, so a root reached twice is listed once; also how it is named in messages. */
+  /**
+   * Identifies the root, so a root reached twice is listed once; also how it is named in messages.
+   */
   String key();
 
   /** The package names this root has classes in, for recursive listings. */

@@ -9,8 +9,8 @@ import java.util.TreeMap;
 /**
  * What a compile produced.
  *
- * @param classes class files by binary name, sorted, nested and anonymous classes included
- *     ({@code com.acme.Cart$1}); empty when there is an error
+ * @param classes class files by binary name, sorted, nested and anonymous classes included ({@code
+ *     com.acme.Cart$1}); empty when there is an error
  * @param problems errors and warnings in the order javac reported them
  * @param compiler which compiler ran, e.g. {@code javac 21.0.4+7}, since the compiler decides
  *     details the JVM cares about when a class is redefined (names of lambda methods)

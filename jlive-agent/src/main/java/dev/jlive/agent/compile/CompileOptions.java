@@ -16,9 +16,10 @@ public record CompileOptions(int release, boolean debugInfo, boolean parameters)
   public CompileOptions {
     int running = Runtime.version().feature();
     if (release != 0 && (release < OLDEST_RELEASE || release > running)) {
-      throw new IllegalArgumentException(String.format(
-          "release %d cannot be emitted here: use 0 (this JVM's %d) or a version from %d to %d",
-          release, running, OLDEST_RELEASE, running));
+      throw new IllegalArgumentException(
+          String.format(
+              "release %d cannot be emitted here: use 0 (this JVM's %d) or a version from %d to %d",
+              release, running, OLDEST_RELEASE, running));
     }
   }
 

@@ -30,9 +30,9 @@ import org.eclipse.jdt.internal.compiler.impl.CompilerOptions;
 import org.eclipse.jdt.internal.compiler.problem.DefaultProblemFactory;
 
 /**
- * Compiles with Eclipse's compiler where the runtime has no javac (a jlink'd image without
- * {@code jdk.compiler}). Types resolve as with javac: the JDK's from the running runtime's
- * {@code jrt:/} file system, the application's through its class loader.
+ * Compiles with Eclipse's compiler where the runtime has no javac (a jlink'd image without {@code
+ * jdk.compiler}). Types resolve as with javac: the JDK's from the running runtime's {@code jrt:/}
+ * file system, the application's through its class loader.
  *
  * <p>DESIGN.md's caveat holds: ECJ names lambda methods differently from javac, so an ECJ build of
  * a javac-built class with lambdas cannot be redefined (the diff refuses it, naming the methods).
@@ -42,8 +42,10 @@ final class EcjCompiler {
 
   private EcjCompiler() {}
 
-  static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options, ClassFileView view) {
-    String version = Integer.toString(options.release() == 0 ? Runtime.version().feature() : options.release());
+  static Compilation compile(
+      List<SourceFile> sources, ClassLoader loader, CompileOptions options, ClassFileView view) {
+    String version =
+        Integer.toString(options.release() == 0 ? Runtime.version().feature() : options.release());
     Map<String, String> settings = new HashMap<>();
     settings.put(CompilerOptions.OPTION_Compliance, version);
     settings.put(CompilerOptions.OPTION_Source, version);
@@ -52,8 +54,9 @@ final class EcjCompiler {
     settings.put(CompilerOptions.OPTION_LocalVariableAttribute, debug);
     settings.put(CompilerOptions.OPTION_LineNumberAttribute, CompilerOptions.GENERATE);
     settings.put(CompilerOptions.OPTION_SourceFileAttribute, CompilerOptions.GENERATE);
-    settings.put(CompilerOptions.OPTION_MethodParametersAttribute, options.parameters() ? CompilerOptions.GENERATE
-        : CompilerOptions.DO_NOT_GENERATE);
+    settings.put(
+        CompilerOptions.OPTION_MethodParametersAttribute,
+        options.parameters() ? CompilerOptions.GENERATE : CompilerOptions.DO_NOT_GENERATE);
     Map<String, byte[]> classes = new TreeMap<>();
     List<Problem> problems = new ArrayList<>();
     Map<String, String> texts = new HashMap<>();
@@ -63,21 +66,34 @@ final class EcjCompiler {
       texts.put(fileName, source.code());
       units.add(new CompilationUnit(source.code().toCharArray(), fileName, "UTF-8"));
     }
-    Compiler compiler = new Compiler(
-        new Environment(loader, view), DefaultErrorHandlingPolicies.proceedWithAllProblems(), new CompilerOptions(settings),
-        (CompilationResult result) -> {
-          for (CategorizedProblem problem : result.getAllProblems() == null ? new CategorizedProblem[0] : result.getAllProblems()) {
-            String file = new String(problem.getOriginatingFileName());
-            problems.add(new Problem(problem.isError() ? Problem.Severity.ERROR : Problem.Severity.WARNING,
-                file.replace('/', '.').replaceFirst("\\.java$", ""), problem.getSourceLineNumber(),
-                column(texts.get(file), problem.getSourceStart()), problem.getMessage()));
-          }
-          for (ClassFile classFile : result.getClassFiles()) {
-            classes.put(CharOperation.toString(classFile.getCompoundName()), classFile.getBytes());
-          }
-        }, new DefaultProblemFactory(Locale.ENGLISH));
+    Compiler compiler =
+        new Compiler(
+            new Environment(loader, view),
+            DefaultErrorHandlingPolicies.proceedWithAllProblems(),
+            new CompilerOptions(settings),
+            (CompilationResult result) -> {
+              for (CategorizedProblem problem :
+                  result.getAllProblems() == null
+                      ? new CategorizedProblem[0]
+                      : result.getAllProblems()) {
+                String file = new String(problem.getOriginatingFileName());
+                problems.add(
+                    new Problem(
+                        problem.isError() ? Problem.Severity.ERROR : Problem.Severity.WARNING,
+                        file.replace('/', '.').replaceFirst("\\.java$", ""),
+                        problem.getSourceLineNumber(),
+                        column(texts.get(file), problem.getSourceStart()),
+                        problem.getMessage()));
+              }
+              for (ClassFile classFile : result.getClassFiles()) {
+                classes.put(
+                    CharOperation.toString(classFile.getCompoundName()), classFile.getBytes());
+              }
+            },
+            new DefaultProblemFactory(Locale.ENGLISH));
     compiler.compile(units.toArray(new ICompilationUnit[0]));
-    boolean failed = problems.stream().anyMatch(problem -> problem.severity() == Problem.Severity.ERROR);
+    boolean failed =
+        problems.stream().anyMatch(problem -> problem.severity() == Problem.Severity.ERROR);
     return new Compilation(failed ? Map.of() : classes, problems, NAME);
   }
 
@@ -123,7 +139,9 @@ final class EcjCompiler {
         return null;
       }
       try {
-        return new NameEnvironmentAnswer(new ClassFileReader(bytes, (binaryName.replace('.', '/') + ".class").toCharArray()), null);
+        return new NameEnvironmentAnswer(
+            new ClassFileReader(bytes, (binaryName.replace('.', '/') + ".class").toCharArray()),
+            null);
       } catch (Exception e) {
         return null;
       }
@@ -161,24 +179,27 @@ final class EcjCompiler {
     }
 
     private List<String> modules(String pkg) {
-      return MODULES_OF_PACKAGE.computeIfAbsent(pkg, name -> {
-        List<String> modules = new ArrayList<>();
-        Path dir = jrt.getPath("/packages", name);
-        if (Files.isDirectory(dir)) {
-          try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            entries.forEach(entry -> modules.add(entry.getFileName().toString()));
-          } catch (IOException e) {
-            // No module holds it.
-          }
-        }
-        return modules;
-      });
+      return MODULES_OF_PACKAGE.computeIfAbsent(
+          pkg,
+          name -> {
+            List<String> modules = new ArrayList<>();
+            Path dir = jrt.getPath("/packages", name);
+            if (Files.isDirectory(dir)) {
+              try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                entries.forEach(entry -> modules.add(entry.getFileName().toString()));
+              } catch (IOException e) {
+                // No module holds it.
+              }
+            }
+            return modules;
+          });
     }
 
     @Override
     public boolean isPackage(char[][] parentPackageName, char[] packageName) {
       String parent = CharOperation.toString(parentPackageName);
-      String pkg = parent.isEmpty() ? new String(packageName) : parent + "." + new String(packageName);
+      String pkg =
+          parent.isEmpty() ? new String(packageName) : parent + "." + new String(packageName);
       if (Character.isUpperCase(packageName[0]) && find(pkg) != null) {
         return false;
       }
@@ -186,7 +207,8 @@ final class EcjCompiler {
         return true;
       }
       // A package of the runtime image's parents ("java", "javax") has no entry of its own.
-      try (DirectoryStream<Path> packages = Files.newDirectoryStream(jrt.getPath("/packages"), pkg + ".*")) {
+      try (DirectoryStream<Path> packages =
+          Files.newDirectoryStream(jrt.getPath("/packages"), pkg + ".*")) {
         if (packages.iterator().hasNext()) {
           return true;
         }

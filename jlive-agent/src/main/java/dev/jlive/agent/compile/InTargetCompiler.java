@@ -23,10 +23,10 @@ import javax.tools.ToolProvider;
  * Compiles Java source inside the target JVM so that every name resolves to the classes a given
  * class loader sees, plus the running JDK.
  *
- * <p>Why not a plain javac run: the classes a patch or probe must link against are the ones
- * the application loaded, and those live behind class loaders (a web app's, a Spring Boot jar's,
- * a child-first plugin loader), not on the process class path, which here would be jlive's own.
- * So javac gets a file manager ({@link LoaderFileManager}) that lists the class path through the
+ * <p>Why not a plain javac run: the classes a patch or probe must link against are the ones the
+ * application loaded, and those live behind class loaders (a web app's, a Spring Boot jar's, a
+ * child-first plugin loader), not on the process class path, which here would be jlive's own. So
+ * javac gets a file manager ({@link LoaderFileManager}) that lists the class path through the
  * loader's roots and reads each class through the loader itself. The JDK comes from the running
  * runtime's own modules, as javac finds it normally.
  *
@@ -34,8 +34,8 @@ import javax.tools.ToolProvider;
  * against the symbol files ({@code ct.sym}) of the public API of release N, which a jlink'd or
  * trimmed runtime may lack and which hide the JDK-internal classes the running code may
  * legitimately reach. The running runtime's modules are exactly what the new code will link
- * against, so they are the right thing to compile against; the class-file version is all that
- * must match the class being replaced. javac warns that this is unusual ({@code [options]}); that
+ * against, so they are the right thing to compile against; the class-file version is all that must
+ * match the class being replaced. javac warns that this is unusual ({@code [options]}); that
  * warning is switched off because it is the point.
  *
  * <p>Quiet by construction: diagnostics go to a listener and anything else javac writes to a
@@ -53,16 +53,19 @@ public final class InTargetCompiler {
    * @throws CompilerUnavailableException when the runtime has no {@code jdk.compiler} module
    * @throws IllegalArgumentException when there are no sources, or two with the same class name
    */
-  public static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options) {
+  public static Compilation compile(
+      List<SourceFile> sources, ClassLoader loader, CompileOptions options) {
     return compile(sources, loader, options, ClassFileView.AS_IS);
   }
 
   /**
    * As above, with some class files seen through {@code view}. Where the runtime has no javac (a
    * jlink'd image without {@code jdk.compiler}), Eclipse's compiler does the work; javac is
-   * preferred when present, since only it builds lambdas the way the running javac-built classes have them.
+   * preferred when present, since only it builds lambdas the way the running javac-built classes
+   * have them.
    */
-  public static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options, ClassFileView view) {
+  public static Compilation compile(
+      List<SourceFile> sources, ClassLoader loader, CompileOptions options, ClassFileView view) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     if (javac == null) {
       return EcjCompiler.compile(sources, loader, options, view);
@@ -70,13 +73,17 @@ public final class InTargetCompiler {
     return compile(sources, loader, options, javac, view);
   }
 
-  static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options,
-      JavaCompiler javac) {
+  static Compilation compile(
+      List<SourceFile> sources, ClassLoader loader, CompileOptions options, JavaCompiler javac) {
     return compile(sources, loader, options, javac, ClassFileView.AS_IS);
   }
 
-  static Compilation compile(List<SourceFile> sources, ClassLoader loader, CompileOptions options,
-      JavaCompiler javac, ClassFileView view) {
+  static Compilation compile(
+      List<SourceFile> sources,
+      ClassLoader loader,
+      CompileOptions options,
+      JavaCompiler javac,
+      ClassFileView view) {
     Objects.requireNonNull(sources, "sources");
     Objects.requireNonNull(options, "options");
     if (javac == null) {
@@ -88,9 +95,11 @@ public final class InTargetCompiler {
     DiagnosticListener<JavaFileObject> listener = diagnostic -> problems.add(problem(diagnostic));
     StringWriter otherOutput = new StringWriter();
     String compiler = javac.name() + " " + Runtime.version();
-    try (StandardJavaFileManager standard = javac.getStandardFileManager(listener, Locale.ENGLISH, StandardCharsets.UTF_8);
+    try (StandardJavaFileManager standard =
+            javac.getStandardFileManager(listener, Locale.ENGLISH, StandardCharsets.UTF_8);
         LoaderFileManager files = new LoaderFileManager(standard, loader, classes, view)) {
-      JavaCompiler.CompilationTask task = javac.getTask(otherOutput, files, listener, arguments(options), null, units);
+      JavaCompiler.CompilationTask task =
+          javac.getTask(otherOutput, files, listener, arguments(options), null, units);
       task.setLocale(Locale.ENGLISH);
       boolean succeeded = task.call();
       for (String skipped : files.skippedRoots()) {
@@ -102,7 +111,9 @@ public final class InTargetCompiler {
       }
       if (!succeeded && problems.stream().noneMatch(p -> p.severity() == Problem.Severity.ERROR)) {
         // javac failed without saying why (it should not); never report that as a success.
-        problems.add(new Problem(Problem.Severity.ERROR, null, -1, -1, "javac failed without an error message"));
+        problems.add(
+            new Problem(
+                Problem.Severity.ERROR, null, -1, -1, "javac failed without an error message"));
       }
       return new Compilation(succeeded ? classes : Map.of(), problems, compiler);
     } catch (IOException e) {
@@ -146,11 +157,18 @@ public final class InTargetCompiler {
 
   private static Problem problem(Diagnostic<? extends JavaFileObject> diagnostic) {
     Problem.Severity severity =
-        diagnostic.getKind() == Diagnostic.Kind.ERROR ? Problem.Severity.ERROR : Problem.Severity.WARNING;
-    String className = diagnostic.getSource() instanceof MemorySource
-        ? ((MemorySource) diagnostic.getSource()).source().className()
-        : null;
-    return new Problem(severity, className, diagnostic.getLineNumber(), diagnostic.getColumnNumber(),
+        diagnostic.getKind() == Diagnostic.Kind.ERROR
+            ? Problem.Severity.ERROR
+            : Problem.Severity.WARNING;
+    String className =
+        diagnostic.getSource() instanceof MemorySource
+            ? ((MemorySource) diagnostic.getSource()).source().className()
+            : null;
+    return new Problem(
+        severity,
+        className,
+        diagnostic.getLineNumber(),
+        diagnostic.getColumnNumber(),
         diagnostic.getMessage(Locale.ENGLISH));
   }
 }

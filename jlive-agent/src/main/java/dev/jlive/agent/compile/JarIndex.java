@@ -26,10 +26,10 @@ import java.util.jar.Manifest;
  *
  * <p>Why whole jars: listing a package through {@code ClassLoader.getResources("com/acme")} only
  * works when the jar has a directory entry {@code com/acme/}, and many build tools write jars
- * without them. Reading the jar's central directory once finds every class whatever tool made
- * it. Indexes are cached by the jar's location and checked against the modification time and
- * size of the file that holds it, so a redeployed jar is read again. The cache holds strings
- * only, never a class loader, so it cannot keep an application's classes alive.
+ * without them. Reading the jar's central directory once finds every class whatever tool made it.
+ * Indexes are cached by the jar's location and checked against the modification time and size of
+ * the file that holds it, so a redeployed jar is read again. The cache holds strings only, never a
+ * class loader, so it cannot keep an application's classes alive.
  */
 record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
   /** Past this many jars the cache starts over rather than grow with every redeployment. */
@@ -57,32 +57,36 @@ record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
   /** The index of a jar file. */
   static JarIndex of(Path jar) throws IOException {
     Path file = jar.toAbsolutePath().normalize();
-    return cached(file.toString(), file, () -> {
-      try (JarFile open = new JarFile(file.toFile(), false)) {
-        return read(open);
-      }
-    });
+    return cached(
+        file.toString(),
+        file,
+        () -> {
+          try (JarFile open = new JarFile(file.toFile(), false)) {
+            return read(open);
+          }
+        });
   }
 
   /**
    * The index of the jar a {@code jar:} URL points into, e.g. a jar nested in a Spring Boot jar.
-   * The URL must carry its own protocol handler (one from the loader), since nested jars need
-   * the application's handler to open.
+   * The URL must carry its own protocol handler (one from the loader), since nested jars need the
+   * application's handler to open.
    */
   static JarIndex of(URL jarUrl) throws IOException {
     Optional<Path> outer = outerFile(jarUrl);
-    Reader reader = () -> {
-      URLConnection connection = jarUrl.openConnection();
-      if (!(connection instanceof JarURLConnection)) {
-        throw new IOException(jarUrl + " is not a jar URL");
-      }
-      // Our own JarFile instance: a cached one is shared with whoever else opened the URL,
-      // and closing it would break them.
-      connection.setUseCaches(false);
-      try (JarFile open = ((JarURLConnection) connection).getJarFile()) {
-        return read(open);
-      }
-    };
+    Reader reader =
+        () -> {
+          URLConnection connection = jarUrl.openConnection();
+          if (!(connection instanceof JarURLConnection)) {
+            throw new IOException(jarUrl + " is not a jar URL");
+          }
+          // Our own JarFile instance: a cached one is shared with whoever else opened the URL,
+          // and closing it would break them.
+          connection.setUseCaches(false);
+          try (JarFile open = ((JarURLConnection) connection).getJarFile()) {
+            return read(open);
+          }
+        };
     // Without a file to check, a cached index could be stale: read it every time.
     return outer.isPresent() ? cached(jarUrl.toString(), outer.get(), reader) : reader.read();
   }
@@ -104,8 +108,8 @@ record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
   }
 
   /**
-   * The local file that holds a {@code jar:} URL's bytes: {@code jar:file:/a.jar!/lib/b.jar!/}
-   * and Spring Boot's {@code jar:nested:/a.jar/!lib/b.jar!/} are both held by {@code /a.jar}.
+   * The local file that holds a {@code jar:} URL's bytes: {@code jar:file:/a.jar!/lib/b.jar!/} and
+   * Spring Boot's {@code jar:nested:/a.jar/!lib/b.jar!/} are both held by {@code /a.jar}.
    */
   static Optional<Path> outerFile(URL url) {
     String spec = url.toString();
@@ -115,7 +119,11 @@ record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
     String location;
     if (spec.startsWith("nested:")) {
       int end = spec.indexOf("/!");
-      location = "file:" + (end < 0 ? spec.substring("nested:".length()) : spec.substring("nested:".length(), end));
+      location =
+          "file:"
+              + (end < 0
+                  ? spec.substring("nested:".length())
+                  : spec.substring("nested:".length(), end));
     } else if (spec.startsWith("file:")) {
       int end = spec.indexOf("!/");
       location = end < 0 ? spec : spec.substring(0, end);
@@ -134,8 +142,11 @@ record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
   /** Indexes an open jar; the caller owns and closes it. */
   static JarIndex read(JarFile file) throws IOException {
     Manifest manifest = file.getManifest();
-    boolean multiRelease = manifest != null
-        && "true".equalsIgnoreCase(manifest.getMainAttributes().getValue(Attributes.Name.MULTI_RELEASE));
+    boolean multiRelease =
+        manifest != null
+            && "true"
+                .equalsIgnoreCase(
+                    manifest.getMainAttributes().getValue(Attributes.Name.MULTI_RELEASE));
     int feature = Runtime.version().feature();
     Map<String, Set<String>> packages = new HashMap<>();
     // entries() lists raw names, so classes that exist only under META-INF/versions/N are
@@ -155,7 +166,9 @@ record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
       int slash = name.lastIndexOf('/');
       String packageName = slash < 0 ? "" : name.substring(0, slash).replace('/', '.');
       // A set: a multi-release jar may hold the same class in the base and a version directory.
-      packages.computeIfAbsent(packageName, p -> new LinkedHashSet<>()).add(name.substring(slash + 1));
+      packages
+          .computeIfAbsent(packageName, p -> new LinkedHashSet<>())
+          .add(name.substring(slash + 1));
     }
     Map<String, List<String>> frozen = new HashMap<>();
     packages.forEach((packageName, files) -> frozen.put(packageName, List.copyOf(files)));
@@ -173,7 +186,9 @@ record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
       return null;
     }
     try {
-      return Integer.parseInt(name.substring(prefix.length(), slash)) <= feature ? name.substring(slash + 1) : null;
+      return Integer.parseInt(name.substring(prefix.length(), slash)) <= feature
+          ? name.substring(slash + 1)
+          : null;
     } catch (NumberFormatException e) {
       return null; // not a version directory, so the JVM does not load from it either
     }
@@ -181,7 +196,8 @@ record JarIndex(Map<String, List<String>> packages, List<String> classPath) {
 
   /** The manifest's {@code Class-Path} entries, which the JDK's loaders follow too. */
   private static List<String> classPath(Manifest manifest) {
-    String value = manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+    String value =
+        manifest == null ? null : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
     if (value == null || value.isBlank()) {
       return List.of();
     }

@@ -11,9 +11,9 @@ import javax.lang.model.element.NestingKind;
 import javax.tools.SimpleJavaFileObject;
 
 /**
- * A class on the class path, read through the class loader. The root listed it; the loader
- * resolves it, so a child-first loader's own copy wins over a parent's, as it does when the
- * application runs.
+ * A class on the class path, read through the class loader. The root listed it; the loader resolves
+ * it, so a child-first loader's own copy wins over a parent's, as it does when the application
+ * runs.
  */
 final class LoaderClassFile extends SimpleJavaFileObject {
   private final String binaryName;
@@ -42,9 +42,9 @@ final class LoaderClassFile extends SimpleJavaFileObject {
    *
    * <p>Why not {@code loader.getResourceAsStream}: for a jar, a URLClassLoader opens the stream
    * through the JDK's process-wide cache of {@code JarFile}s and registers the cached JarFile with
-   * itself, so closing that loader closes a JarFile other code shares. Seen in the tests: on
-   * Java 25, compiles against two loaders over one jar failed with "zip file closed" when one
-   * loader was closed, and a compile must not leave such a trap in the application either.
+   * itself, so closing that loader closes a JarFile other code shares. Seen in the tests: on Java
+   * 25, compiles against two loaders over one jar failed with "zip file closed" when one loader was
+   * closed, and a compile must not leave such a trap in the application either.
    */
   @Override
   public InputStream openInputStream() throws IOException {
@@ -63,7 +63,8 @@ final class LoaderClassFile extends SimpleJavaFileObject {
       // Loaders that serve bytes only as streams (getResource answers null) still count.
       InputStream in = loader.getResourceAsStream(name);
       if (in == null) {
-        throw new FileNotFoundException(name + " is listed in " + origin + " but the class loader does not return it");
+        throw new FileNotFoundException(
+            name + " is listed in " + origin + " but the class loader does not return it");
       }
       return in;
     }

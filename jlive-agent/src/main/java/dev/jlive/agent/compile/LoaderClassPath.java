@@ -24,17 +24,17 @@ import java.util.TreeMap;
  * The class-path roots a class loader sees, for one compile.
  *
  * <p>The loader and its parents are walked up to the platform loader (the JDK's own classes come
- * from the runtime image, as javac finds them normally). Each loader contributes roots in the
- * most reliable way it offers:
+ * from the runtime image, as javac finds them normally). Each loader contributes roots in the most
+ * reliable way it offers:
  *
  * <ul>
  *   <li>a {@link URLClassLoader} (also Tomcat's and Spring Boot's loaders) its URLs;
- *   <li>the JDK's application loader, which is not a URLClassLoader and has no API for its
- *       path, the {@code java.class.path} property, plus the jars with a manifest it reports;
- *   <li>any other loader only what it answers to {@code getResources}: once the jars that have
- *       a manifest, then, per package listed, the package directories it finds. A jar with
- *       neither a manifest nor directory entries behind such a loader stays invisible, since no
- *       loader API can enumerate it.
+ *   <li>the JDK's application loader, which is not a URLClassLoader and has no API for its path,
+ *       the {@code java.class.path} property, plus the jars with a manifest it reports;
+ *   <li>any other loader only what it answers to {@code getResources}: once the jars that have a
+ *       manifest, then, per package listed, the package directories it finds. A jar with neither a
+ *       manifest nor directory entries behind such a loader stays invisible, since no loader API
+ *       can enumerate it.
  * </ul>
  *
  * Jars are followed through their manifest's {@code Class-Path}, as the JDK's loaders do (a
@@ -45,13 +45,19 @@ import java.util.TreeMap;
  */
 final class LoaderClassPath {
   private static final String APP_LOADER = "jdk.internal.loader.ClassLoaders$AppClassLoader";
+
   /** Nearly every jar has one, directory entries or not: asking for it reveals the jars. */
   private static final String MANIFEST = "META-INF/MANIFEST.MF";
 
-  // In class path order: where two roots hold a class, the loader, like javac here, takes the first.
+  // In class path order: where two roots hold a class, the loader, like javac here, takes the
+  // first.
   private final Map<String, ClassRoot> roots = new LinkedHashMap<>();
   private final List<ClassLoader> opaqueLoaders = new ArrayList<>();
-  /** What was skipped and why, by root key (sorted, for warnings that read the same each time): never a reason to fail. */
+
+  /**
+   * What was skipped and why, by root key (sorted, for warnings that read the same each time):
+   * never a reason to fail.
+   */
   private final Map<String, String> skipped = new TreeMap<>();
 
   private LoaderClassPath() {}
@@ -83,8 +89,8 @@ final class LoaderClassPath {
   }
 
   /**
-   * The class files of a package in every root, one per file name: a name found in two roots
-   * is the same class to the loader, which decides whose bytes it is when it is opened.
+   * The class files of a package in every root, one per file name: a name found in two roots is the
+   * same class to the loader, which decides whose bytes it is when it is opened.
    */
   List<ClassRoot.Entry> classFiles(String packageName, boolean recurse) {
     String resourcePath = packageName.replace('.', '/');
@@ -144,7 +150,8 @@ final class LoaderClassPath {
     while (found.hasMoreElements()) {
       URL resource = found.nextElement();
       String spec = resource.toString();
-      String suffix = spec.endsWith("/") && !resourcePath.isEmpty() ? resourcePath + "/" : resourcePath;
+      String suffix =
+          spec.endsWith("/") && !resourcePath.isEmpty() ? resourcePath + "/" : resourcePath;
       if (!spec.endsWith(suffix)) {
         continue; // a loader that renames resources: no root can be derived
       }
@@ -168,7 +175,8 @@ final class LoaderClassPath {
         // A plain jar file's root, jar:file:/a.jar!/, is read as a file: faster, and cached.
         if (spec.startsWith("jar:file:") && spec.indexOf("!/") == spec.length() - 2) {
           try {
-            toPath(new URL(spec.substring("jar:".length(), spec.length() - 2))).ifPresent(this::addPath);
+            toPath(new URL(spec.substring("jar:".length(), spec.length() - 2)))
+                .ifPresent(this::addPath);
           } catch (MalformedURLException e) {
             add(new ClassRoot.JarUrl(url));
           }

@@ -13,11 +13,11 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.StandardLocation;
 
 /**
- * javac's view of the world during one compile: the JDK from the running runtime (the standard
- * file manager's system modules), the class path from a class loader, output into memory.
+ * javac's view of the world during one compile: the JDK from the running runtime (the standard file
+ * manager's system modules), the class path from a class loader, output into memory.
  *
- * <p>The standard manager's own class path, source path and processor path are emptied first,
- * so nothing of the process class path the agent or javac were loaded from can leak in.
+ * <p>The standard manager's own class path, source path and processor path are emptied first, so
+ * nothing of the process class path the agent or javac were loaded from can leak in.
  */
 final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFileManager> {
   private final ClassLoader loader;
@@ -25,7 +25,11 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
   private final Map<String, byte[]> output;
   private final ClassFileView view;
 
-  LoaderFileManager(StandardJavaFileManager standard, ClassLoader loader, Map<String, byte[]> output, ClassFileView view)
+  LoaderFileManager(
+      StandardJavaFileManager standard,
+      ClassLoader loader,
+      Map<String, byte[]> output,
+      ClassFileView view)
       throws IOException {
     super(standard);
     standard.setLocation(StandardLocation.CLASS_PATH, List.of());
@@ -50,8 +54,8 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
   }
 
   @Override
-  public Iterable<JavaFileObject> list(Location location, String packageName, Set<Kind> kinds, boolean recurse)
-      throws IOException {
+  public Iterable<JavaFileObject> list(
+      Location location, String packageName, Set<Kind> kinds, boolean recurse) throws IOException {
     if (location != StandardLocation.CLASS_PATH) {
       return super.list(location, packageName, kinds, recurse);
     }
@@ -61,8 +65,10 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
     List<ClassRoot.Entry> entries = classPath.classFiles(packageName, recurse);
     List<JavaFileObject> files = new ArrayList<>(entries.size());
     for (ClassRoot.Entry entry : entries) {
-      String simple = entry.fileName().substring(0, entry.fileName().length() - Kind.CLASS.extension.length());
-      String binaryName = entry.packageName().isEmpty() ? simple : entry.packageName() + '.' + simple;
+      String simple =
+          entry.fileName().substring(0, entry.fileName().length() - Kind.CLASS.extension.length());
+      String binaryName =
+          entry.packageName().isEmpty() ? simple : entry.packageName() + '.' + simple;
       files.add(new LoaderClassFile(binaryName, entry.origin(), loader, view));
     }
     return files;
@@ -82,7 +88,9 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
     return super.inferBinaryName(location, file);
   }
 
-  /** The standard manager rejects file objects it did not make; ours are the same only if identical. */
+  /**
+   * The standard manager rejects file objects it did not make; ours are the same only if identical.
+   */
   @Override
   public boolean isSameFile(FileObject a, FileObject b) {
     if (isOurs(a) || isOurs(b)) {
@@ -100,33 +108,41 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
   }
 
   @Override
-  public JavaFileObject getJavaFileForInput(Location location, String className, Kind kind) throws IOException {
+  public JavaFileObject getJavaFileForInput(Location location, String className, Kind kind)
+      throws IOException {
     if (location != StandardLocation.CLASS_PATH) {
       return super.getJavaFileForInput(location, className, kind);
     }
-    if (loader == null || kind != Kind.CLASS || loader.getResource(LoaderClassFile.resourceName(className)) == null) {
+    if (loader == null
+        || kind != Kind.CLASS
+        || loader.getResource(LoaderClassFile.resourceName(className)) == null) {
       return null;
     }
     return new LoaderClassFile(className, "class loader " + loader, loader, view);
   }
 
   @Override
-  public JavaFileObject getJavaFileForOutput(Location location, String className, Kind kind, FileObject sibling)
-      throws IOException {
+  public JavaFileObject getJavaFileForOutput(
+      Location location, String className, Kind kind, FileObject sibling) throws IOException {
     if (location == StandardLocation.CLASS_OUTPUT && kind == Kind.CLASS) {
       return new MemoryClassFile(className, output);
     }
     // Nothing else is ever produced (annotation processing is off): never touch the disk.
-    throw new IOException("an in-target compile writes class files only, not " + kind + " to " + location);
+    throw new IOException(
+        "an in-target compile writes class files only, not " + kind + " to " + location);
   }
 
   @Override
-  public FileObject getFileForOutput(Location location, String packageName, String relativeName, FileObject sibling)
+  public FileObject getFileForOutput(
+      Location location, String packageName, String relativeName, FileObject sibling)
       throws IOException {
-    throw new IOException("an in-target compile writes class files only, not " + relativeName + " to " + location);
+    throw new IOException(
+        "an in-target compile writes class files only, not " + relativeName + " to " + location);
   }
 
   private static boolean isOurs(FileObject file) {
-    return file instanceof LoaderClassFile || file instanceof MemorySource || file instanceof MemoryClassFile;
+    return file instanceof LoaderClassFile
+        || file instanceof MemorySource
+        || file instanceof MemoryClassFile;
   }
 }

@@ -35,6 +35,9 @@ public record Problem(Severity severity, String className, long line, long colum
       }
       text.append(' ');
     }
-    return text.append(severity == Severity.ERROR ? "error" : "warning").append(": ").append(message).toString();
+    return text.append(severity == Severity.ERROR ? "error" : "warning")
+        .append(": ")
+        .append(message)
+        .toString();
   }
 }

@@ -14,7 +14,8 @@ public record SourceFile(String className, String code) {
     Objects.requireNonNull(className, "className");
     Objects.requireNonNull(code, "code");
     if (className.isBlank() || className.startsWith(".") || className.endsWith(".")) {
-      throw new IllegalArgumentException("className must be a binary name like com.acme.Cart, was '" + className + "'");
+      throw new IllegalArgumentException(
+          "className must be a binary name like com.acme.Cart, was '" + className + "'");
     }
   }
 

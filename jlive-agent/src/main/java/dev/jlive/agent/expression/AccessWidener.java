@@ -13,8 +13,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  * turned into package access, so an expression may read private fields as engineers expect.
  *
  * <p>Only the compiler sees this. The expression's class is then defined as a hidden nestmate of
- * the probed class, and the JVM lets nestmates use each other's private members: the running
- * code reads the real private fields, with no reflection.
+ * the probed class, and the JVM lets nestmates use each other's private members: the running code
+ * reads the real private fields, with no reflection.
  */
 public final class AccessWidener implements ClassFileView {
   private final String topLevel;
@@ -25,8 +25,8 @@ public final class AccessWidener implements ClassFileView {
   }
 
   /**
-   * @param alsoFinal also drop {@code final} from the classes and their methods, so that javac
-   *     lets a class extend the probed class (a single-method patch is compiled as a subclass)
+   * @param alsoFinal also drop {@code final} from the classes and their methods, so that javac lets
+   *     a class extend the probed class (a single-method patch is compiled as a subclass)
    */
   public AccessWidener(Class<?> target, boolean alsoFinal) {
     this.alsoFinal = alsoFinal;
@@ -44,28 +44,48 @@ public final class AccessWidener implements ClassFileView {
   public byte[] apply(String binaryName, byte[] bytes) {
     ClassReader reader = new ClassReader(bytes);
     ClassWriter writer = new ClassWriter(0);
-    reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-      @Override
-      public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-        super.visit(version, alsoFinal ? access & ~Opcodes.ACC_FINAL : access, name, signature, superName, interfaces);
-      }
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public void visit(
+              int version,
+              int access,
+              String name,
+              String signature,
+              String superName,
+              String[] interfaces) {
+            super.visit(
+                version,
+                alsoFinal ? access & ~Opcodes.ACC_FINAL : access,
+                name,
+                signature,
+                superName,
+                interfaces);
+          }
 
-      @Override
-      public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-        return super.visitField(widen(access), name, descriptor, signature, value);
-      }
+          @Override
+          public FieldVisitor visitField(
+              int access, String name, String descriptor, String signature, Object value) {
+            return super.visitField(widen(access), name, descriptor, signature, value);
+          }
 
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        int widened = alsoFinal ? widen(access) & ~Opcodes.ACC_FINAL : widen(access);
-        return super.visitMethod(widened, name, descriptor, signature, exceptions);
-      }
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            int widened = alsoFinal ? widen(access) & ~Opcodes.ACC_FINAL : widen(access);
+            return super.visitMethod(widened, name, descriptor, signature, exceptions);
+          }
 
-      @Override
-      public void visitInnerClass(String name, String outerName, String innerName, int access) {
-        super.visitInnerClass(name, outerName, innerName, alsoFinal ? widen(access) & ~Opcodes.ACC_FINAL : widen(access));
-      }
-    }, 0);
+          @Override
+          public void visitInnerClass(String name, String outerName, String innerName, int access) {
+            super.visitInnerClass(
+                name,
+                outerName,
+                innerName,
+                alsoFinal ? widen(access) & ~Opcodes.ACC_FINAL : widen(access));
+          }
+        },
+        0);
     return writer.toByteArray();
   }
 

@@ -15,12 +15,12 @@ import net.bytebuddy.jar.asm.Opcodes;
 /**
  * Proves that the text compiled as one expression. The text is pasted into a method of a class
  * body, so text such as {@code true; } static int x() { ... } static boolean y() { return true}
- * compiles too, declaring members that the read-only check would never look at. Rather than
- * parse Java (javac's tree API is absent where ECJ compiles), the compiled class is checked to
- * hold exactly what jlive's own source declares: the constructor javac generates (three
- * instructions) and the method {@code test}, no field, no static initialiser and no other class.
- * Whatever the text, anything it adds shows up here, so the check is sound for any input, and
- * the read-only check then sees all the code that can run.
+ * compiles too, declaring members that the read-only check would never look at. Rather than parse
+ * Java (javac's tree API is absent where ECJ compiles), the compiled class is checked to hold
+ * exactly what jlive's own source declares: the constructor javac generates (three instructions)
+ * and the method {@code test}, no field, no static initialiser and no other class. Whatever the
+ * text, anything it adds shows up here, so the check is sound for any input, and the read-only
+ * check then sees all the code that can run.
  */
 final class ExpressionShape {
   private ExpressionShape() {}
@@ -35,10 +35,14 @@ final class ExpressionShape {
     List<String> extras = new ArrayList<>();
     for (Map.Entry<String, byte[]> entry : compiled.entrySet()) {
       if (!entry.getKey().equals(className)) {
-        boolean synthetic = (new ClassReader(entry.getValue()).getAccess() & Opcodes.ACC_SYNTHETIC) != 0;
+        boolean synthetic =
+            (new ClassReader(entry.getValue()).getAccess() & Opcodes.ACC_SYNTHETIC) != 0;
         if (strict || !synthetic) {
-          extras.add(synthetic ? "needs the helper class " + entry.getKey() + " (an enum switch?)"
-              : "declares the class " + entry.getKey().substring(entry.getKey().lastIndexOf('.') + 1));
+          extras.add(
+              synthetic
+                  ? "needs the helper class " + entry.getKey() + " (an enum switch?)"
+                  : "declares the class "
+                      + entry.getKey().substring(entry.getKey().lastIndexOf('.') + 1));
         }
       }
     }
@@ -47,38 +51,51 @@ final class ExpressionShape {
       extras.add("produced no class " + className);
       return extras;
     }
-    new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-        extras.add("declares the field " + name);
-        return null;
-      }
-
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        boolean synthetic = (access & Opcodes.ACC_SYNTHETIC) != 0;
-        switch (name) {
-          case "test" -> {
-            return null;
-          }
-          case "<init>" -> {
-            return new InstructionCounter(count -> {
-              if (count > 3 || !descriptor.equals("()V")) {
-                extras.add("declares a constructor or an initialiser block");
+    new ClassReader(bytes)
+        .accept(
+            new ClassVisitor(Opcodes.ASM9) {
+              @Override
+              public FieldVisitor visitField(
+                  int access, String name, String descriptor, String signature, Object value) {
+                extras.add("declares the field " + name);
+                return null;
               }
-            });
-          }
-          case "<clinit>" -> extras.add("declares a static initialiser (or uses assert)");
-          default -> {
-            if (strict || !synthetic) {
-              extras.add(synthetic ? "uses a lambda (" + name + ")" : "declares the method " + ReadOnlyCheck.display("", name, descriptor)
-                  .substring(1));
-            }
-          }
-        }
-        return null;
-      }
-    }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+
+              @Override
+              public MethodVisitor visitMethod(
+                  int access,
+                  String name,
+                  String descriptor,
+                  String signature,
+                  String[] exceptions) {
+                boolean synthetic = (access & Opcodes.ACC_SYNTHETIC) != 0;
+                switch (name) {
+                  case "test" -> {
+                    return null;
+                  }
+                  case "<init>" -> {
+                    return new InstructionCounter(
+                        count -> {
+                          if (count > 3 || !descriptor.equals("()V")) {
+                            extras.add("declares a constructor or an initialiser block");
+                          }
+                        });
+                  }
+                  case "<clinit>" -> extras.add("declares a static initialiser (or uses assert)");
+                  default -> {
+                    if (strict || !synthetic) {
+                      extras.add(
+                          synthetic
+                              ? "uses a lambda (" + name + ")"
+                              : "declares the method "
+                                  + ReadOnlyCheck.display("", name, descriptor).substring(1));
+                    }
+                  }
+                }
+                return null;
+              }
+            },
+            ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     return extras;
   }
 
@@ -103,7 +120,8 @@ final class ExpressionShape {
     }
 
     @Override
-    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String descriptor, boolean isInterface) {
       count++;
     }
 
@@ -133,7 +151,8 @@ final class ExpressionShape {
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+    public void visitInvokeDynamicInsn(
+        String name, String descriptor, Handle bootstrap, Object... arguments) {
       count++;
     }
 

@@ -6,93 +6,152 @@ import net.bytebuddy.jar.asm.Type;
 
 /**
  * The JDK methods an expression may call without {@code --allow-side-effects}: exact owners, names
- * and descriptors of final value types, whose code is the JDK's own and runs in time linear in
- * what it is given. Anything else of the JDK is refused with the reason a user can act on.
+ * and descriptors of final value types, whose code is the JDK's own and runs in time linear in what
+ * it is given. Anything else of the JDK is refused with the reason a user can act on.
  *
  * <p>Why an allow-list: a JDK method can dispatch into application code through its arguments
- * ({@code Objects.equals}, {@code String.valueOf(Object)}, a comparator, a map key's
- * {@code hashCode}), block ({@code Future.get}), run without bound ({@code String.matches} with a
- * catastrophic pattern, {@code String.repeat}) or change state (an access-ordered
- * {@code LinkedHashMap.get}). A deny-list misses the next one; this list says what is known.
+ * ({@code Objects.equals}, {@code String.valueOf(Object)}, a comparator, a map key's {@code
+ * hashCode}), block ({@code Future.get}), run without bound ({@code String.matches} with a
+ * catastrophic pattern, {@code String.repeat}) or change state (an access-ordered {@code
+ * LinkedHashMap.get}). A deny-list misses the next one; this list says what is known.
  */
 final class JdkMethods {
   /** Final classes of values: their own methods take only primitives and these types. */
-  private static final Set<String> VALUE_TYPES = Set.of("java/lang/String", "java/lang/Integer", "java/lang/Long",
-      "java/lang/Short", "java/lang/Byte", "java/lang/Character", "java/lang/Boolean", "java/lang/Double", "java/lang/Float",
-      "java/lang/Math", "java/lang/StrictMath", "java/time/Duration", "java/time/Instant", "java/time/LocalDate",
-      "java/time/LocalTime", "java/time/LocalDateTime");
+  private static final Set<String> VALUE_TYPES =
+      Set.of(
+          "java/lang/String",
+          "java/lang/Integer",
+          "java/lang/Long",
+          "java/lang/Short",
+          "java/lang/Byte",
+          "java/lang/Character",
+          "java/lang/Boolean",
+          "java/lang/Double",
+          "java/lang/Float",
+          "java/lang/Math",
+          "java/lang/StrictMath",
+          "java/time/Duration",
+          "java/time/Instant",
+          "java/time/LocalDate",
+          "java/time/LocalTime",
+          "java/time/LocalDateTime");
 
   /** Methods of those types that are refused all the same, with why. */
-  private static final Map<String, String> REFUSED_NAMES = Map.ofEntries(
-      Map.entry("matches", "runs a regular expression, which can take exponential time"),
-      Map.entry("replaceAll", "runs a regular expression, which can take exponential time"),
-      Map.entry("replaceFirst", "runs a regular expression, which can take exponential time"),
-      Map.entry("split", "runs a regular expression, which can take exponential time"),
-      Map.entry("repeat", "allocates without bound"),
-      Map.entry("format", "formats through application toString() methods"),
-      Map.entry("formatted", "formats through application toString() methods"),
-      Map.entry("intern", "changes the JVM's string table"),
-      Map.entry("random", "changes the shared random generator"),
-      Map.entry("getInteger", "reads system properties"),
-      Map.entry("getLong", "reads system properties"),
-      Map.entry("getBoolean", "reads system properties"),
-      Map.entry("lines", "returns a stream"),
-      Map.entry("chars", "returns a stream"),
-      Map.entry("codePoints", "returns a stream"),
-      Map.entry("describeConstable", "is not a plain read"),
-      Map.entry("resolveConstantDesc", "is not a plain read"),
-      Map.entry("indent", "allocates without bound"),
-      Map.entry("getName", "reads a resource file"));
+  private static final Map<String, String> REFUSED_NAMES =
+      Map.ofEntries(
+          Map.entry("matches", "runs a regular expression, which can take exponential time"),
+          Map.entry("replaceAll", "runs a regular expression, which can take exponential time"),
+          Map.entry("replaceFirst", "runs a regular expression, which can take exponential time"),
+          Map.entry("split", "runs a regular expression, which can take exponential time"),
+          Map.entry("repeat", "allocates without bound"),
+          Map.entry("format", "formats through application toString() methods"),
+          Map.entry("formatted", "formats through application toString() methods"),
+          Map.entry("intern", "changes the JVM's string table"),
+          Map.entry("random", "changes the shared random generator"),
+          Map.entry("getInteger", "reads system properties"),
+          Map.entry("getLong", "reads system properties"),
+          Map.entry("getBoolean", "reads system properties"),
+          Map.entry("lines", "returns a stream"),
+          Map.entry("chars", "returns a stream"),
+          Map.entry("codePoints", "returns a stream"),
+          Map.entry("describeConstable", "is not a plain read"),
+          Map.entry("resolveConstantDesc", "is not a plain read"),
+          Map.entry("indent", "allocates without bound"),
+          Map.entry("getName", "reads a resource file"));
 
   /**
    * Final JDK methods (or methods of final JDK classes) that only read: any receiver runs them as
    * they are, since no override can take their place.
    */
-  private static final Set<String> FINAL_METHODS = Set.of("java/lang/Object.getClass()Ljava/lang/Class;",
-      "java/lang/Enum.name()Ljava/lang/String;", "java/lang/Enum.ordinal()I", "java/lang/Enum.hashCode()I",
-      "java/lang/Enum.equals(Ljava/lang/Object;)Z", "java/lang/Enum.compareTo(Ljava/lang/Enum;)I",
-      "java/lang/Class.getName()Ljava/lang/String;", "java/lang/Class.getSimpleName()Ljava/lang/String;",
-      "java/lang/Class.isInstance(Ljava/lang/Object;)Z", "java/util/Objects.isNull(Ljava/lang/Object;)Z",
-      "java/util/Objects.nonNull(Ljava/lang/Object;)Z", "java/util/Objects.requireNonNull(Ljava/lang/Object;)Ljava/lang/Object;",
-      "java/util/concurrent/atomic/AtomicInteger.get()I",
-      "java/util/concurrent/atomic/AtomicLong.get()J", "java/util/concurrent/atomic/AtomicBoolean.get()Z",
-      "java/util/concurrent/atomic/AtomicReference.get()Ljava/lang/Object;", "java/util/Optional.isPresent()Z",
-      "java/util/Optional.isEmpty()Z", "java/util/Optional.get()Ljava/lang/Object;",
-      "java/util/Optional.orElse(Ljava/lang/Object;)Ljava/lang/Object;");
+  private static final Set<String> FINAL_METHODS =
+      Set.of(
+          "java/lang/Object.getClass()Ljava/lang/Class;",
+          "java/lang/Enum.name()Ljava/lang/String;",
+          "java/lang/Enum.ordinal()I",
+          "java/lang/Enum.hashCode()I",
+          "java/lang/Enum.equals(Ljava/lang/Object;)Z",
+          "java/lang/Enum.compareTo(Ljava/lang/Enum;)I",
+          "java/lang/Class.getName()Ljava/lang/String;",
+          "java/lang/Class.getSimpleName()Ljava/lang/String;",
+          "java/lang/Class.isInstance(Ljava/lang/Object;)Z",
+          "java/util/Objects.isNull(Ljava/lang/Object;)Z",
+          "java/util/Objects.nonNull(Ljava/lang/Object;)Z",
+          "java/util/Objects.requireNonNull(Ljava/lang/Object;)Ljava/lang/Object;",
+          "java/util/concurrent/atomic/AtomicInteger.get()I",
+          "java/util/concurrent/atomic/AtomicLong.get()J",
+          "java/util/concurrent/atomic/AtomicBoolean.get()Z",
+          "java/util/concurrent/atomic/AtomicReference.get()Ljava/lang/Object;",
+          "java/util/Optional.isPresent()Z",
+          "java/util/Optional.isEmpty()Z",
+          "java/util/Optional.get()Ljava/lang/Object;",
+          "java/util/Optional.orElse(Ljava/lang/Object;)Ljava/lang/Object;");
 
   /** Calls refused with a reason of their own, by owner and name. */
-  private static final Map<String, String> KNOWN_DANGERS = Map.ofEntries(
-      Map.entry("java/util/concurrent/Future.get", "may block"),
-      Map.entry("java/util/concurrent/CompletableFuture.get", "may block"),
-      Map.entry("java/util/concurrent/CompletableFuture.join", "may block"),
-      Map.entry("java/lang/Thread.sleep", "blocks"),
-      Map.entry("java/lang/Thread.join", "may block"),
-      Map.entry("java/lang/Object.wait", "blocks"),
-      Map.entry("java/util/concurrent/locks/LockSupport.park", "blocks"),
-      Map.entry("java/util/concurrent/CountDownLatch.await", "may block"),
-      Map.entry("java/util/concurrent/BlockingQueue.take", "may block"),
-      Map.entry("java/util/regex/Pattern.matches", "runs a regular expression, which can take exponential time"),
-      Map.entry("java/util/regex/Matcher.matches", "runs a regular expression, which can take exponential time"),
-      Map.entry("java/util/regex/Matcher.find", "runs a regular expression, which can take exponential time"),
-      Map.entry("java/util/Objects.equals", "calls equals() of its argument's class, which may be application code"),
-      Map.entry("java/util/Objects.hashCode", "calls hashCode() of its argument's class, which may be application code"),
-      Map.entry("java/util/Objects.toString", "calls toString() of its argument's class, which may be application code"),
-      Map.entry("java/lang/ThreadLocal.get", "may run the thread local's initialiser, application code"),
-      Map.entry("java/util/function/Supplier.get", "runs whatever the supplier is, application code"),
-      Map.entry("java/util/LinkedHashMap.get", "reorders an access-ordered map"));
+  private static final Map<String, String> KNOWN_DANGERS =
+      Map.ofEntries(
+          Map.entry("java/util/concurrent/Future.get", "may block"),
+          Map.entry("java/util/concurrent/CompletableFuture.get", "may block"),
+          Map.entry("java/util/concurrent/CompletableFuture.join", "may block"),
+          Map.entry("java/lang/Thread.sleep", "blocks"),
+          Map.entry("java/lang/Thread.join", "may block"),
+          Map.entry("java/lang/Object.wait", "blocks"),
+          Map.entry("java/util/concurrent/locks/LockSupport.park", "blocks"),
+          Map.entry("java/util/concurrent/CountDownLatch.await", "may block"),
+          Map.entry("java/util/concurrent/BlockingQueue.take", "may block"),
+          Map.entry(
+              "java/util/regex/Pattern.matches",
+              "runs a regular expression, which can take exponential time"),
+          Map.entry(
+              "java/util/regex/Matcher.matches",
+              "runs a regular expression, which can take exponential time"),
+          Map.entry(
+              "java/util/regex/Matcher.find",
+              "runs a regular expression, which can take exponential time"),
+          Map.entry(
+              "java/util/Objects.equals",
+              "calls equals() of its argument's class, which may be application code"),
+          Map.entry(
+              "java/util/Objects.hashCode",
+              "calls hashCode() of its argument's class, which may be application code"),
+          Map.entry(
+              "java/util/Objects.toString",
+              "calls toString() of its argument's class, which may be application code"),
+          Map.entry(
+              "java/lang/ThreadLocal.get",
+              "may run the thread local's initialiser, application code"),
+          Map.entry(
+              "java/util/function/Supplier.get", "runs whatever the supplier is, application code"),
+          Map.entry("java/util/LinkedHashMap.get", "reorders an access-ordered map"));
 
-  /** Methods every class may override: on a type that is not a final JDK value, they may run application code. */
-  private static final Set<String> OBJECT_METHODS = Set.of("toString", "equals", "hashCode", "compareTo", "compare");
+  /**
+   * Methods every class may override: on a type that is not a final JDK value, they may run
+   * application code.
+   */
+  private static final Set<String> OBJECT_METHODS =
+      Set.of("toString", "equals", "hashCode", "compareTo", "compare");
 
-  /** How compilers without indified concatenation (ECJ) join strings: primitives and strings only. */
-  private static final Set<String> JOINING = Set.of("<init>()V", "<init>(Ljava/lang/String;)V", "toString()Ljava/lang/String;",
-      "append(Ljava/lang/String;)Ljava/lang/StringBuilder;", "append(I)Ljava/lang/StringBuilder;",
-      "append(J)Ljava/lang/StringBuilder;", "append(Z)Ljava/lang/StringBuilder;", "append(C)Ljava/lang/StringBuilder;",
-      "append(D)Ljava/lang/StringBuilder;", "append(F)Ljava/lang/StringBuilder;");
+  /**
+   * How compilers without indified concatenation (ECJ) join strings: primitives and strings only.
+   */
+  private static final Set<String> JOINING =
+      Set.of(
+          "<init>()V",
+          "<init>(Ljava/lang/String;)V",
+          "toString()Ljava/lang/String;",
+          "append(Ljava/lang/String;)Ljava/lang/StringBuilder;",
+          "append(I)Ljava/lang/StringBuilder;",
+          "append(J)Ljava/lang/StringBuilder;",
+          "append(Z)Ljava/lang/StringBuilder;",
+          "append(C)Ljava/lang/StringBuilder;",
+          "append(D)Ljava/lang/StringBuilder;",
+          "append(F)Ljava/lang/StringBuilder;");
 
   private JdkMethods() {}
 
-  /** True for the one class an expression may create: a StringBuilder, as some compilers join strings with one. */
+  /**
+   * True for the one class an expression may create: a StringBuilder, as some compilers join
+   * strings with one.
+   */
   static boolean mayCreate(String type) {
     return type.equals("java/lang/StringBuilder");
   }
@@ -104,7 +163,10 @@ final class JdkMethods {
 
   /** True for a JDK owner: its code is the JDK's, judged by this list rather than scanned. */
   static boolean isJdk(String owner) {
-    return owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/") || owner.startsWith("sun/")
+    return owner.startsWith("java/")
+        || owner.startsWith("javax/")
+        || owner.startsWith("jdk/")
+        || owner.startsWith("sun/")
         || owner.startsWith("com/sun/");
   }
 
@@ -118,12 +180,14 @@ final class JdkMethods {
    *
    * @param literalArgument true when the last argument is a string constant (an exact String)
    */
-  static String refusal(String owner, String name, String descriptor, boolean literalArgument, boolean isInterface) {
+  static String refusal(
+      String owner, String name, String descriptor, boolean literalArgument, boolean isInterface) {
     if (isFinal(owner, name, descriptor)) {
       return null;
     }
     if (owner.equals("java/lang/StringBuilder")) {
-      return JOINING.contains(name + descriptor) ? null
+      return JOINING.contains(name + descriptor)
+          ? null
           : "(only the StringBuilder calls that join primitives and strings are allowed; this one may run application code)";
     }
     String danger = KNOWN_DANGERS.get(owner + "." + name);
@@ -143,7 +207,9 @@ final class JdkMethods {
     if (refusedName != null) {
       return "(" + refusedName + ")";
     }
-    if (owner.equals("java/lang/String") && name.equals("valueOf") && descriptor.startsWith("(Ljava/lang/Object;)")) {
+    if (owner.equals("java/lang/String")
+        && name.equals("valueOf")
+        && descriptor.startsWith("(Ljava/lang/Object;)")) {
       // javac joins objects into strings through this: "#" + order.
       return "(calls toString() of its argument's class, which may be application code;"
           + " a template placeholder such as {name} renders any value safely)";
@@ -151,9 +217,12 @@ final class JdkMethods {
     if (name.equals("<init>")) {
       return "(creates an object)";
     }
-    // String.contains(CharSequence) calls the argument's toString(): safe for a literal, an exact String.
-    if (owner.equals("java/lang/String") && (name.equals("contains") || name.equals("contentEquals"))) {
-      return literalArgument ? null
+    // String.contains(CharSequence) calls the argument's toString(): safe for a literal, an exact
+    // String.
+    if (owner.equals("java/lang/String")
+        && (name.equals("contains") || name.equals("contentEquals"))) {
+      return literalArgument
+          ? null
           : "(calls toString() of its CharSequence argument, which may be application code; compare with a string literal, or use indexOf)";
     }
     if (name.equals("equals") && descriptor.equals("(Ljava/lang/Object;)Z")) {
@@ -162,7 +231,9 @@ final class JdkMethods {
     }
     for (Type argument : Type.getArgumentTypes(descriptor)) {
       if (!isValue(argument, owner)) {
-        return "(takes a " + argument.getClassName() + ", through which it may run application code)";
+        return "(takes a "
+            + argument.getClassName()
+            + ", through which it may run application code)";
       }
     }
     return null;
@@ -170,14 +241,21 @@ final class JdkMethods {
 
   private static boolean isValue(Type type, String owner) {
     return type.getSort() != Type.OBJECT && type.getSort() != Type.ARRAY
-        || type.getSort() == Type.OBJECT && (VALUE_TYPES.contains(type.getInternalName()) || type.getInternalName().equals(owner));
+        || type.getSort() == Type.OBJECT
+            && (VALUE_TYPES.contains(type.getInternalName())
+                || type.getInternalName().equals(owner));
   }
 
-  /** True when concatenating a value of this type calls only JDK code: primitives, strings and boxes. */
+  /**
+   * True when concatenating a value of this type calls only JDK code: primitives, strings and
+   * boxes.
+   */
   static boolean rendersSafely(Type type) {
     return switch (type.getSort()) {
-      case Type.OBJECT -> VALUE_TYPES.contains(type.getInternalName()) && !type.getInternalName().startsWith("java/lang/Math")
-          && !type.getInternalName().equals("java/lang/StrictMath");
+      case Type.OBJECT ->
+          VALUE_TYPES.contains(type.getInternalName())
+              && !type.getInternalName().startsWith("java/lang/Math")
+              && !type.getInternalName().equals("java/lang/StrictMath");
       case Type.ARRAY, Type.METHOD -> false;
       default -> true;
     };

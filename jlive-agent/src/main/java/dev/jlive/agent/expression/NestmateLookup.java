@@ -43,8 +43,13 @@ final class NestmateLookup {
         throw new IllegalStateException("the agent has not initialised expressions");
       }
       Module javaBase = Object.class.getModule();
-      inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.lang.invoke", Set.of(NestmateLookup.class.getModule())),
-          Set.of(), Map.of());
+      inst.redefineModule(
+          javaBase,
+          Set.of(),
+          Map.of(),
+          Map.of("java.lang.invoke", Set.of(NestmateLookup.class.getModule())),
+          Set.of(),
+          Map.of());
       Field field = MethodHandles.Lookup.class.getDeclaredField("IMPL_LOOKUP");
       field.setAccessible(true);
       lookup = (MethodHandles.Lookup) field.get(null);

@@ -24,20 +24,24 @@ import net.bytebuddy.description.type.TypeDescription;
  * probed class. It runs as compiled code, and it can read private fields the way the class itself
  * does.
  *
- * <p>In the expression: parameters by name (with their declared types), {@code this},
- * {@code args} (an {@code Object[]}), and at exit {@code returned} and {@code thrown}. Before it
- * is defined, the compiled class is checked to hold that one expression and nothing else
- * ({@link ExpressionShape}), and its bytecode to be read-only and bounded ({@link ReadOnlyCheck})
- * unless the caller allowed side effects.
+ * <p>In the expression: parameters by name (with their declared types), {@code this}, {@code args}
+ * (an {@code Object[]}), and at exit {@code returned} and {@code thrown}. Before it is defined, the
+ * compiled class is checked to hold that one expression and nothing else ({@link ExpressionShape}),
+ * and its bytecode to be read-only and bounded ({@link ReadOnlyCheck}) unless the caller allowed
+ * side effects.
  */
 public final class ProbeExpressions {
   /** How a compiled expression is called: (self, args, returned, thrown) to a boolean. */
-  public static final MethodType CONDITION = MethodType.methodType(boolean.class, Object.class, Object[].class, Object.class,
-      Throwable.class);
+  public static final MethodType CONDITION =
+      MethodType.methodType(
+          boolean.class, Object.class, Object[].class, Object.class, Throwable.class);
 
-  /** How a compiled template value is called: (self, args, returned, thrown) to any value, boxed. */
-  public static final MethodType VALUE = MethodType.methodType(Object.class, Object.class, Object[].class, Object.class,
-      Throwable.class);
+  /**
+   * How a compiled template value is called: (self, args, returned, thrown) to any value, boxed.
+   */
+  public static final MethodType VALUE =
+      MethodType.methodType(
+          Object.class, Object.class, Object[].class, Object.class, Throwable.class);
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final String EXPRESSION_LINE_MARKER = "/*expression*/";
@@ -61,30 +65,36 @@ public final class ProbeExpressions {
         dimensions++;
       }
       String element = descriptor.substring(dimensions);
-      String base = switch (element.charAt(0)) {
-        case 'Z' -> "boolean";
-        case 'B' -> "byte";
-        case 'C' -> "char";
-        case 'S' -> "short";
-        case 'I' -> "int";
-        case 'J' -> "long";
-        case 'F' -> "float";
-        case 'D' -> "double";
-        default -> element.substring(1, element.length() - 1).replace('/', '.').replace('$', '.');
-      };
+      String base =
+          switch (element.charAt(0)) {
+            case 'Z' -> "boolean";
+            case 'B' -> "byte";
+            case 'C' -> "char";
+            case 'S' -> "short";
+            case 'I' -> "int";
+            case 'J' -> "long";
+            case 'F' -> "float";
+            case 'D' -> "double";
+            default ->
+                element.substring(1, element.length() - 1).replace('/', '.').replace('$', '.');
+          };
       String type = base + "[]".repeat(dimensions);
       boolean primitive = dimensions == 0 && element.charAt(0) != 'L';
       return new Variable(name, type, primitive ? boxOf(base) : null);
     }
   }
 
-  /** The agent's Instrumentation, needed to reach the JVM's trusted lookup (see {@link NestmateLookup}). */
+  /**
+   * The agent's Instrumentation, needed to reach the JVM's trusted lookup (see {@link
+   * NestmateLookup}).
+   */
   public static void initialise(Instrumentation instrumentation) {
     NestmateLookup.initialise(instrumentation);
   }
 
   /** A lookup with full privileges in {@code type}, for the safe point's re-invocations. */
-  public static MethodHandles.Lookup trustedLookupIn(Class<?> type) throws ReflectiveOperationException {
+  public static MethodHandles.Lookup trustedLookupIn(Class<?> type)
+      throws ReflectiveOperationException {
     return NestmateLookup.in(type);
   }
 
@@ -93,7 +103,10 @@ public final class ProbeExpressions {
     List<Variable> variables = new ArrayList<>();
     int index = 0;
     for (ParameterDescription parameter : method.getParameters()) {
-      variables.add(Variable.of(parameter.isNamed() ? parameter.getName() : "arg" + index, parameter.getType().asErasure()));
+      variables.add(
+          Variable.of(
+              parameter.isNamed() ? parameter.getName() : "arg" + index,
+              parameter.getType().asErasure()));
       index++;
     }
     return variables;
@@ -106,67 +119,147 @@ public final class ProbeExpressions {
    * @param returned the return value's variable at exit, or null (entry, line, void methods)
    * @param atExit true when {@code thrown} is known (exit and exception points)
    */
-  public static MethodHandle condition(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned, boolean atExit,
-      String expression, boolean allowSideEffects) {
-    return compile(target, isStatic, variables, returned, atExit, expression, allowSideEffects, CONDITION, "the condition");
+  public static MethodHandle condition(
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      Variable returned,
+      boolean atExit,
+      String expression,
+      boolean allowSideEffects) {
+    return compile(
+        target,
+        isStatic,
+        variables,
+        returned,
+        atExit,
+        expression,
+        allowSideEffects,
+        CONDITION,
+        "the condition");
   }
 
   /** Compiles a template placeholder's expression; its value is rendered like any other. */
-  public static MethodHandle value(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned, boolean atExit,
-      String expression, boolean allowSideEffects) {
-    return compile(target, isStatic, variables, returned, atExit, expression, allowSideEffects, VALUE, "the template expression");
+  public static MethodHandle value(
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      Variable returned,
+      boolean atExit,
+      String expression,
+      boolean allowSideEffects) {
+    return compile(
+        target,
+        isStatic,
+        variables,
+        returned,
+        atExit,
+        expression,
+        allowSideEffects,
+        VALUE,
+        "the template expression");
   }
 
-  private static MethodHandle compile(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned,
-      boolean atExit, String expression, boolean allowSideEffects, MethodType type, String what) {
+  private static MethodHandle compile(
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      Variable returned,
+      boolean atExit,
+      String expression,
+      boolean allowSideEffects,
+      MethodType type,
+      String what) {
     if (target.getModule().isNamed()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "--when is not available for classes in named modules such as "
-          + target.getName(), "probe an application method that calls it instead");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "--when is not available for classes in named modules such as " + target.getName(),
+          "probe an application method that calls it instead");
     }
-    Compiled compiled = compileOnly(target, isStatic, variables, returned, atExit, expression, type);
+    Compiled compiled =
+        compileOnly(target, isStatic, variables, returned, atExit, expression, type);
     Compilation compilation = compiled.compilation();
     String className = compiled.className();
     if (!compilation.succeeded()) {
-      throw compileError(what, expression, rewrite(expression), compiled.source(), compilation, compiled.names());
+      throw compileError(
+          what, expression, rewrite(expression), compiled.source(), compilation, compiled.names());
     }
-    List<String> extras = ExpressionShape.extras(compilation.classes(), className, !allowSideEffects);
+    List<String> extras =
+        ExpressionShape.extras(compilation.classes(), className, !allowSideEffects);
     if (!extras.isEmpty()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' is not a single Java expression: it "
-          + String.join("; it ", extras), "write one expression (a switch expression may hold statements in its blocks)");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          what
+              + " '"
+              + expression
+              + "' is not a single Java expression: it "
+              + String.join("; it ", extras),
+          "write one expression (a switch expression may hold statements in its blocks)");
     }
     byte[] bytes = compilation.classes().get(className);
     if (!allowSideEffects) {
       List<String> violations = ReadOnlyCheck.violations(bytes, runningClasses(target));
       if (!violations.isEmpty()) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' could change the application's state"
-            + " or hold its thread: " + String.join("; ", violations),
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            what
+                + " '"
+                + expression
+                + "' could change the application's state"
+                + " or hold its thread: "
+                + String.join("; ", violations),
             "an expression may read fields and call String, Math, boxed-number and java.time methods and application"
-            + " methods that no subclass can override; pass --allow-side-effects to run it anyway, at your own risk");
+                + " methods that no subclass can override; pass --allow-side-effects to run it anyway, at your own risk");
       }
     }
     try {
       MethodHandles.Lookup lookup = NestmateLookup.in(target);
-      Class<?> hidden = lookup.defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE).lookupClass();
+      Class<?> hidden =
+          lookup
+              .defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE)
+              .lookupClass();
       return lookup.in(hidden).findStatic(hidden, "test", type);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, what + " compiled but could not be defined next to "
-          + target.getName() + ": " + e, "see the agent log");
+      throw new JLiveException(
+          ErrorCode.INTERNAL_ERROR,
+          what + " compiled but could not be defined next to " + target.getName() + ": " + e,
+          "see the agent log");
     }
   }
 
   /** The expression compiled, unchecked: its class's name, its source and what it can name. */
   record Compiled(String className, String source, List<String> names, Compilation compilation) {}
 
-  static Compiled compileOnly(Class<?> target, boolean isStatic, List<Variable> variables, Variable returned, boolean atExit,
-      String expression, MethodType type) {
+  static Compiled compileOnly(
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      Variable returned,
+      boolean atExit,
+      String expression,
+      MethodType type) {
     String simpleName = "JLiveCondition" + COUNTER.incrementAndGet();
     String packageName = target.getPackageName();
     String className = packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
     List<String> names = new ArrayList<>();
-    String source = source(packageName, simpleName, target, isStatic, variables, returned, atExit, rewrite(expression), names,
-        type.returnType() == boolean.class ? "boolean" : "Object");
-    Compilation compilation = Compilers.compile(List.of(new SourceFile(className, source)), target.getClassLoader(),
-          new CompileOptions(Runtime.version().feature(), false, false), new AccessWidener(target));
+    String source =
+        source(
+            packageName,
+            simpleName,
+            target,
+            isStatic,
+            variables,
+            returned,
+            atExit,
+            rewrite(expression),
+            names,
+            type.returnType() == boolean.class ? "boolean" : "Object");
+    Compilation compilation =
+        Compilers.compile(
+            List.of(new SourceFile(className, source)),
+            target.getClassLoader(),
+            new CompileOptions(Runtime.version().feature(), false, false),
+            new AccessWidener(target));
     return new Compiled(className, source, names, compilation);
   }
 
@@ -178,15 +271,26 @@ public final class ProbeExpressions {
     return new RunningClasses(instrumentation, target);
   }
 
-  private static String source(String packageName, String simpleName, Class<?> target, boolean isStatic, List<Variable> variables,
-      Variable returned, boolean atExit, String expression, List<String> names, String resultType) {
+  private static String source(
+      String packageName,
+      String simpleName,
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      Variable returned,
+      boolean atExit,
+      String expression,
+      List<String> names,
+      String resultType) {
     StringBuilder code = new StringBuilder();
     if (!packageName.isEmpty()) {
       code.append("package ").append(packageName).append(";\n");
     }
     code.append("@SuppressWarnings(\"all\")\n");
     code.append("final class ").append(simpleName).append(" {\n");
-    code.append("  static ").append(resultType).append(" test(Object $self, Object[] args, Object $returned, Throwable thrown) {\n");
+    code.append("  static ")
+        .append(resultType)
+        .append(" test(Object $self, Object[] args, Object $returned, Throwable thrown) {\n");
     if (!isStatic) {
       String type = typeName(TypeDescription.ForLoadedType.of(target));
       code.append("    final ").append(type).append(" $this = (").append(type).append(") $self;\n");
@@ -194,19 +298,34 @@ public final class ProbeExpressions {
     }
     int index = 0;
     for (Variable variable : variables) {
-      code.append("    final ").append(variable.sourceType()).append(' ').append(variable.name()).append(" = ").append(cast(variable))
-          .append("args[").append(index++).append("];\n");
+      code.append("    final ")
+          .append(variable.sourceType())
+          .append(' ')
+          .append(variable.name())
+          .append(" = ")
+          .append(cast(variable))
+          .append("args[")
+          .append(index++)
+          .append("];\n");
       names.add(variable.name());
     }
     names.add("args");
     if (returned != null) {
-      code.append("    final ").append(returned.sourceType()).append(" returned = ").append(cast(returned)).append("$returned;\n");
+      code.append("    final ")
+          .append(returned.sourceType())
+          .append(" returned = ")
+          .append(cast(returned))
+          .append("$returned;\n");
       names.add("returned");
     }
     if (atExit) {
       names.add("thrown");
     }
-    code.append("    return ").append(EXPRESSION_LINE_MARKER).append("\n").append(expression).append("\n    ;\n  }\n}\n");
+    code.append("    return ")
+        .append(EXPRESSION_LINE_MARKER)
+        .append("\n")
+        .append(expression)
+        .append("\n    ;\n  }\n}\n");
     return code.toString();
   }
 
@@ -231,7 +350,9 @@ public final class ProbeExpressions {
     return canonical == null ? "Object" : canonical;
   }
 
-  /** {@code this} becomes {@code $this} outside string and character literals (this is a keyword). */
+  /**
+   * {@code this} becomes {@code $this} outside string and character literals (this is a keyword).
+   */
   static String rewrite(String expression) {
     StringBuilder out = new StringBuilder();
     char quote = 0;
@@ -247,8 +368,10 @@ public final class ProbeExpressions {
       } else if (c == '"' || c == '\'') {
         quote = c;
         out.append(c);
-      } else if (expression.startsWith("this", i) && (i == 0 || !Character.isJavaIdentifierPart(expression.charAt(i - 1)))
-          && (i + 4 == expression.length() || !Character.isJavaIdentifierPart(expression.charAt(i + 4)))) {
+      } else if (expression.startsWith("this", i)
+          && (i == 0 || !Character.isJavaIdentifierPart(expression.charAt(i - 1)))
+          && (i + 4 == expression.length()
+              || !Character.isJavaIdentifierPart(expression.charAt(i + 4)))) {
         out.append("$this");
         i += 3;
       } else {
@@ -261,15 +384,28 @@ public final class ProbeExpressions {
   /** Undoes the shift that turning {@code this} into {@code $this} made before a column. */
   private static long originalColumn(String rewritten, long column) {
     long shift = 0;
-    for (int i = rewritten.indexOf("$this"); i >= 0 && i < column - 1; i = rewritten.indexOf("$this", i + 1)) {
+    for (int i = rewritten.indexOf("$this");
+        i >= 0 && i < column - 1;
+        i = rewritten.indexOf("$this", i + 1)) {
       shift++;
     }
     return column - shift;
   }
 
-  private static JLiveException compileError(String what, String expression, String rewritten, String source,
-      Compilation compilation, List<String> names) {
-    long expressionLine = source.substring(0, source.indexOf(EXPRESSION_LINE_MARKER)).chars().filter(c -> c == '\n').count() + 2;
+  private static JLiveException compileError(
+      String what,
+      String expression,
+      String rewritten,
+      String source,
+      Compilation compilation,
+      List<String> names) {
+    long expressionLine =
+        source
+                .substring(0, source.indexOf(EXPRESSION_LINE_MARKER))
+                .chars()
+                .filter(c -> c == '\n')
+                .count()
+            + 2;
     List<String> messages = new ArrayList<>();
     for (Problem problem : compilation.problems()) {
       if (problem.severity() != Problem.Severity.ERROR) {
@@ -282,8 +418,9 @@ public final class ProbeExpressions {
         messages.add(message);
       }
     }
-    return new JLiveException(ErrorCode.BAD_REQUEST, what + " '" + expression + "' does not compile: "
-        + String.join("; ", messages), "it is a Java expression over " + String.join(", ", names)
-        + " (columns count from 1)");
+    return new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        what + " '" + expression + "' does not compile: " + String.join("; ", messages),
+        "it is a Java expression over " + String.join(", ", names) + " (columns count from 1)");
   }
 }

@@ -19,23 +19,23 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Proves from bytecode that an expression only reads, runs in bounded time and memory, and runs
- * no application code that was not itself checked.
+ * Proves from bytecode that an expression only reads, runs in bounded time and memory, and runs no
+ * application code that was not itself checked.
  *
  * <p>The expression's method, and every application method it calls (on that method's
- * <em>running</em> bytes, up to {@link #MAX_DEPTH} calls deep), may: load and compare, read
- * fields (static ones only of initialised classes, so no static initialiser runs), cast, branch
- * forwards, and call (a) JDK methods on {@link JdkMethods}'s list, (b) application methods that
- * no subclass can replace (static, private, final, or of a final class), which are then checked
- * the same way. It may not: jump backwards (a loop), write a field or an array element, create
- * an object or an array, take a lock, call anything else (interfaces, overridable methods, other
- * JDK methods), concatenate a value whose {@code toString()} is not the JDK's own, or keep a
- * computed object in a local variable (so without loops no value can grow beyond the number of
- * instructions times the largest value it reads).
+ * <em>running</em> bytes, up to {@link #MAX_DEPTH} calls deep), may: load and compare, read fields
+ * (static ones only of initialised classes, so no static initialiser runs), cast, branch forwards,
+ * and call (a) JDK methods on {@link JdkMethods}'s list, (b) application methods that no subclass
+ * can replace (static, private, final, or of a final class), which are then checked the same way.
+ * It may not: jump backwards (a loop), write a field or an array element, create an object or an
+ * array, take a lock, call anything else (interfaces, overridable methods, other JDK methods),
+ * concatenate a value whose {@code toString()} is not the JDK's own, or keep a computed object in a
+ * local variable (so without loops no value can grow beyond the number of instructions times the
+ * largest value it reads).
  *
- * <p>With every instruction run at most once per call (forward jumps, exception handlers after
- * what they cover), a bounded number of instructions, a bounded call depth and JDK methods linear
- * in their input, an accepted expression finishes in bounded time.
+ * <p>With every instruction run at most once per call (forward jumps, exception handlers after what
+ * they cover), a bounded number of instructions, a bounded call depth and JDK methods linear in
+ * their input, an accepted expression finishes in bounded time.
  */
 final class ReadOnlyCheck {
   static final int MAX_DEPTH = 2;
@@ -53,15 +53,28 @@ final class ReadOnlyCheck {
     this.classes = classes;
   }
 
-  /** What in the expression's class (its method {@code test}) is not provably read-only; empty when it is. */
+  /**
+   * What in the expression's class (its method {@code test}) is not provably read-only; empty when
+   * it is.
+   */
   static List<String> violations(byte[] expressionClass, ClassSource classes) {
     ReadOnlyCheck check = new ReadOnlyCheck(classes);
-    new ClassReader(expressionClass).accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        return name.equals("test") ? check.new Scanner("", 0, MAX_EXPRESSION_INSTRUCTIONS) : null;
-      }
-    }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    new ClassReader(expressionClass)
+        .accept(
+            new ClassVisitor(Opcodes.ASM9) {
+              @Override
+              public MethodVisitor visitMethod(
+                  int access,
+                  String name,
+                  String descriptor,
+                  String signature,
+                  String[] exceptions) {
+                return name.equals("test")
+                    ? check.new Scanner("", 0, MAX_EXPRESSION_INSTRUCTIONS)
+                    : null;
+              }
+            },
+            ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     return List.copyOf(check.violations);
   }
 
@@ -76,6 +89,7 @@ final class ReadOnlyCheck {
   private final class Scanner extends MethodVisitor {
     /** Empty for the expression itself, else "calls com.acme.Order.total(), which ". */
     private final String where;
+
     private final int depth;
     private final int maxInstructions;
     private final Map<Label, Integer> positions = new HashMap<>();
@@ -98,7 +112,10 @@ final class ReadOnlyCheck {
       violations.add(where + what);
     }
 
-    /** Every instruction passes here first; the previous two are kept for the few rules that need them. */
+    /**
+     * Every instruction passes here first; the previous two are kept for the few rules that need
+     * them.
+     */
     private void instruction(int opcode) {
       beforePrevious = previous;
       previous = opcode;
@@ -171,13 +188,17 @@ final class ReadOnlyCheck {
     public void visitIntInsn(int opcode, int operand) {
       boolean small = previousIsSmallConstant;
       instruction(opcode);
-      previousIsSmallConstant = (opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH) && operand >= 0 && operand <= 64;
+      previousIsSmallConstant =
+          (opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH) && operand >= 0 && operand <= 64;
       if (opcode == Opcodes.NEWARRAY) {
         newArray(small);
       }
     }
 
-    /** The expression creates no array; a called method may create a small one of constant size (jlive's own probe advice does). */
+    /**
+     * The expression creates no array; a called method may create a small one of constant size
+     * (jlive's own probe advice does).
+     */
     private void newArray(boolean constantSmallSize) {
       if (depth == 0 || !constantSmallSize) {
         refuse("creates an array");
@@ -192,15 +213,24 @@ final class ReadOnlyCheck {
       if (opcode == Opcodes.RET) {
         refuse("uses a subroutine (ret)");
       }
-      if (opcode == Opcodes.ASTORE && !isPlainValue(source) && !(source == Opcodes.CHECKCAST && isPlainValue(sourceOfCast))) {
-        refuse("keeps a computed object in a local variable, through which a value could grow without bound");
+      if (opcode == Opcodes.ASTORE
+          && !isPlainValue(source)
+          && !(source == Opcodes.CHECKCAST && isPlainValue(sourceOfCast))) {
+        refuse(
+            "keeps a computed object in a local variable, through which a value could grow without bound");
       }
     }
 
-    /** An instruction that pushes an object that already exists (or null), not one computed here. */
+    /**
+     * An instruction that pushes an object that already exists (or null), not one computed here.
+     */
     private static boolean isPlainValue(int opcode) {
-      return opcode == Opcodes.ALOAD || opcode == Opcodes.AALOAD || opcode == Opcodes.ACONST_NULL || opcode == Opcodes.LDC
-          || opcode == Opcodes.GETFIELD || opcode == Opcodes.GETSTATIC;
+      return opcode == Opcodes.ALOAD
+          || opcode == Opcodes.AALOAD
+          || opcode == Opcodes.ACONST_NULL
+          || opcode == Opcodes.LDC
+          || opcode == Opcodes.GETFIELD
+          || opcode == Opcodes.GETSTATIC;
     }
 
     @Override
@@ -242,14 +272,20 @@ final class ReadOnlyCheck {
       } else if (opcode == Opcodes.GETSTATIC && !JdkMethods.isValueType(owner)) {
         Class<?> type = classes.loaded(owner);
         if (type == null || !classes.isInitialised(type)) {
-          refuse("reads the static field " + owner.replace('/', '.') + "." + name + " of a class that is not initialised"
-              + " (reading it would run the class's static initialiser)");
+          refuse(
+              "reads the static field "
+                  + owner.replace('/', '.')
+                  + "."
+                  + name
+                  + " of a class that is not initialised"
+                  + " (reading it would run the class's static initialiser)");
         }
       }
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+    public void visitInvokeDynamicInsn(
+        String name, String descriptor, Handle bootstrap, Object... arguments) {
       instruction(Opcodes.INVOKEDYNAMIC);
       if (!bootstrap.getOwner().equals("java/lang/invoke/StringConcatFactory")) {
         refuse("uses a lambda or a dynamic call (" + bootstrap.getOwner().replace('/', '.') + ")");
@@ -257,14 +293,18 @@ final class ReadOnlyCheck {
       }
       for (Type part : Type.getArgumentTypes(descriptor)) {
         if (!JdkMethods.rendersSafely(part)) {
-          refuse("joins a " + part.getClassName() + " into a string, which calls its toString(), possibly application code"
-              + " (a template placeholder such as {name} renders any value safely)");
+          refuse(
+              "joins a "
+                  + part.getClassName()
+                  + " into a string, which calls its toString(), possibly application code"
+                  + " (a template placeholder such as {name} renders any value safely)");
         }
       }
     }
 
     @Override
-    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String descriptor, boolean isInterface) {
       boolean literalArgument = previousIsString;
       instruction(opcode);
       if (depth > 0 && owner.startsWith(BRIDGE_PACKAGE)) {
@@ -284,9 +324,17 @@ final class ReadOnlyCheck {
       }
     }
 
-    private void applicationCall(String call, int opcode, String owner, String name, String descriptor, boolean isInterface) {
+    private void applicationCall(
+        String call,
+        int opcode,
+        String owner,
+        String name,
+        String descriptor,
+        boolean isInterface) {
       if (isInterface) {
-        refuse(call + "(an interface method: whichever class implements it, possibly unchecked application code, decides what runs)");
+        refuse(
+            call
+                + "(an interface method: whichever class implements it, possibly unchecked application code, decides what runs)");
         return;
       }
       if (depth >= MAX_DEPTH) {
@@ -305,7 +353,11 @@ final class ReadOnlyCheck {
       }
       if (found.jdkOwner() != null) {
         if (!JdkMethods.isFinal(found.jdkOwner(), name, descriptor)) {
-          refuse(call + "(inherited from " + found.jdkOwner().replace('/', '.') + ", and a subclass may replace it with application code)");
+          refuse(
+              call
+                  + "(inherited from "
+                  + found.jdkOwner().replace('/', '.')
+                  + ", and a subclass may replace it with application code)");
         }
         return;
       }
@@ -313,15 +365,24 @@ final class ReadOnlyCheck {
         refuse(call + "(abstract or native: there is no code to check)");
         return;
       }
-      boolean exact = opcode == Opcodes.INVOKESTATIC || opcode == Opcodes.INVOKESPECIAL
-          || (found.access() & (Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL)) != 0 || Modifier.isFinal(type.getModifiers());
+      boolean exact =
+          opcode == Opcodes.INVOKESTATIC
+              || opcode == Opcodes.INVOKESPECIAL
+              || (found.access() & (Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL)) != 0
+              || Modifier.isFinal(type.getModifiers());
       if (!exact) {
-        refuse(call + "(a subclass can override it, and subclasses loaded later cannot be checked now;"
-            + " read the field instead, or make the method or its class final)");
+        refuse(
+            call
+                + "(a subclass can override it, and subclasses loaded later cannot be checked now;"
+                + " read the field instead, or make the method or its class final)");
         return;
       }
       if (opcode == Opcodes.INVOKESTATIC && !classes.isInitialised(found.type())) {
-        refuse(call + "(its class " + found.type().getName() + " is not initialised: the call would run its static initialiser)");
+        refuse(
+            call
+                + "(its class "
+                + found.type().getName()
+                + " is not initialised: the call would run its static initialiser)");
         return;
       }
       String key = found.type().getName() + "." + name + descriptor;
@@ -332,13 +393,22 @@ final class ReadOnlyCheck {
         refuse(call + "(more than " + MAX_METHODS + " application methods to check)");
         return;
       }
-      String callee = "calls " + display(found.type().getName().replace('.', '/'), name, descriptor) + ", which ";
-      new ClassReader(found.bytes()).accept(new ClassVisitor(Opcodes.ASM9) {
-        @Override
-        public MethodVisitor visitMethod(int access, String method, String desc, String signature, String[] exceptions) {
-          return method.equals(name) && desc.equals(descriptor) ? new Scanner(where + callee, depth + 1, MAX_METHOD_INSTRUCTIONS) : null;
-        }
-      }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+      String callee =
+          "calls "
+              + display(found.type().getName().replace('.', '/'), name, descriptor)
+              + ", which ";
+      new ClassReader(found.bytes())
+          .accept(
+              new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(
+                    int access, String method, String desc, String signature, String[] exceptions) {
+                  return method.equals(name) && desc.equals(descriptor)
+                      ? new Scanner(where + callee, depth + 1, MAX_METHOD_INSTRUCTIONS)
+                      : null;
+                }
+              },
+              ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     }
 
     @Override
@@ -353,12 +423,18 @@ final class ReadOnlyCheck {
     }
   }
 
-  /** Where a method is declared: in an application class (its running bytes) or, inherited, in the JDK. */
+  /**
+   * Where a method is declared: in an application class (its running bytes) or, inherited, in the
+   * JDK.
+   */
   private record Declaration(Class<?> type, byte[] bytes, int access, String jdkOwner) {}
 
   private record ClassNodeInfo(byte[] bytes, Map<String, Integer> methods) {}
 
-  /** The declaration a call to {@code name descriptor} on {@code start} resolves to, walking up the superclasses. */
+  /**
+   * The declaration a call to {@code name descriptor} on {@code start} resolves to, walking up the
+   * superclasses.
+   */
   private Declaration declaration(Class<?> start, String name, String descriptor) {
     for (Class<?> type = start; type != null; type = type.getSuperclass()) {
       String internalName = type.getName().replace('.', '/');
@@ -385,13 +461,21 @@ final class ReadOnlyCheck {
     ClassNodeInfo info = null;
     if (bytes != null) {
       Map<String, Integer> methods = new HashMap<>();
-      new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-          methods.put(name + descriptor, access);
-          return null;
-        }
-      }, ClassReader.SKIP_CODE);
+      new ClassReader(bytes)
+          .accept(
+              new ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public MethodVisitor visitMethod(
+                    int access,
+                    String name,
+                    String descriptor,
+                    String signature,
+                    String[] exceptions) {
+                  methods.put(name + descriptor, access);
+                  return null;
+                }
+              },
+              ClassReader.SKIP_CODE);
       info = new ClassNodeInfo(bytes, methods);
     }
     infos.put(type, info);

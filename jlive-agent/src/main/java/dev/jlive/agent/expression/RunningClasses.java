@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The running application as the JVM has it: loaded classes found without loading any (a class
  * loader is application code), their current bytes read back through a retransformation (so a
- * patched method is checked as patched, not as its class file on disk says), and whether a class
- * is initialised, from the JVM's own {@code Unsafe.shouldBeInitialized}.
+ * patched method is checked as patched, not as its class file on disk says), and whether a class is
+ * initialised, from the JVM's own {@code Unsafe.shouldBeInitialized}.
  */
 final class RunningClasses implements ClassSource {
   private static volatile MethodHandle shouldBeInitialized;
@@ -23,7 +23,10 @@ final class RunningClasses implements ClassSource {
   private final Map<Class<?>, byte[]> bytes = new HashMap<>();
   private Map<String, Class<?>> visible;
 
-  /** @param target the probed class: its expressions run inside its methods, so after its initialiser began */
+  /**
+   * @param target the probed class: its expressions run inside its methods, so after its
+   *     initialiser began
+   */
   RunningClasses(Instrumentation instrumentation, Class<?> target) {
     this.instrumentation = instrumentation;
     this.target = target;
@@ -48,13 +51,15 @@ final class RunningClasses implements ClassSource {
 
   @Override
   public byte[] runningBytes(Class<?> type) {
-    return bytes.computeIfAbsent(type, key -> {
-      try {
-        return ClassBytes.current(instrumentation, key);
-      } catch (Exception | LinkageError e) {
-        return null;
-      }
-    });
+    return bytes.computeIfAbsent(
+        type,
+        key -> {
+          try {
+            return ClassBytes.current(instrumentation, key);
+          } catch (Exception | LinkageError e) {
+            return null;
+          }
+        });
   }
 
   @Override
@@ -77,12 +82,18 @@ final class RunningClasses implements ClassSource {
       Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
       Object unsafe;
       try {
-        unsafe = trusted.findStatic(unsafeType, "getUnsafe", MethodType.methodType(unsafeType)).invoke();
+        unsafe =
+            trusted.findStatic(unsafeType, "getUnsafe", MethodType.methodType(unsafeType)).invoke();
       } catch (Throwable e) {
         throw new ReflectiveOperationException(e);
       }
-      handle = trusted.findVirtual(unsafeType, "shouldBeInitialized", MethodType.methodType(boolean.class, Class.class))
-          .bindTo(unsafe);
+      handle =
+          trusted
+              .findVirtual(
+                  unsafeType,
+                  "shouldBeInitialized",
+                  MethodType.methodType(boolean.class, Class.class))
+              .bindTo(unsafe);
       shouldBeInitialized = handle;
     }
     return handle;

@@ -7,8 +7,8 @@ import net.bytebuddy.asm.Advice;
 /**
  * Woven into {@code ProcessBuilder.start}: asks the agent, through the bridge, for the command a
  * child JVM should run (the same one with the agent added) and puts the builder's own command back
- * once the process started or failed to. Every failure is suppressed: starting a process behaves
- * as without the agent then.
+ * once the process started or failed to. Every failure is suppressed: starting a process behaves as
+ * without the agent then.
  */
 final class ChildJvmAdvice {
   private ChildJvmAdvice() {}

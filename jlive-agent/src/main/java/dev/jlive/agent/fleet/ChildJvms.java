@@ -24,8 +24,8 @@ import net.bytebuddy.matcher.ElementMatchers;
  * yet gets {@code -javaagent:<this agent's jar>=<the fleet options>} right after {@code argv[0]}.
  * The endpoint's own options (host, port, token file) are not passed: the child picks its own.
  *
- * <p>A {@link WeavingSource} of the class pipeline, so that stopping takes the weaving away and
- * the JVM restores {@code ProcessBuilder}'s original bytes.
+ * <p>A {@link WeavingSource} of the class pipeline, so that stopping takes the weaving away and the
+ * JVM restores {@code ProcessBuilder}'s original bytes.
  */
 public final class ChildJvms implements WeavingSource {
   private static final String PROCESS_BUILDER = "java.lang.ProcessBuilder";
@@ -35,34 +35,57 @@ public final class ChildJvms implements WeavingSource {
   private final System.Logger log;
   private final String agentArgument;
   private final String agentJar;
-  /** True when this JVM's JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS load jlive: children inherit them. */
+
+  /**
+   * True when this JVM's JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS load jlive: children inherit them.
+   */
   private final boolean inheritedByEnvironment;
+
   private final AsmVisitorWrapper advice;
 
-  public ChildJvms(Instrumentation instrumentation, ClassPipeline pipeline, System.Logger log, Path agentJar,
+  public ChildJvms(
+      Instrumentation instrumentation,
+      ClassPipeline pipeline,
+      System.Logger log,
+      Path agentJar,
       String childOptions) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.log = log;
     this.agentJar = agentJar.toAbsolutePath().toString();
     this.agentArgument = "-javaagent:" + this.agentJar + "=" + childOptions;
-    this.inheritedByEnvironment = loadsJlive(System.getenv("JAVA_TOOL_OPTIONS")) || loadsJlive(System.getenv("JDK_JAVA_OPTIONS"));
-    this.advice = Advice.to(ChildJvmAdvice.class).on(ElementMatchers.named("start").and(ElementMatchers.not(ElementMatchers.isStatic())));
+    this.inheritedByEnvironment =
+        loadsJlive(System.getenv("JAVA_TOOL_OPTIONS"))
+            || loadsJlive(System.getenv("JDK_JAVA_OPTIONS"));
+    this.advice =
+        Advice.to(ChildJvmAdvice.class)
+            .on(
+                ElementMatchers.named("start")
+                    .and(ElementMatchers.not(ElementMatchers.isStatic())));
   }
 
   /** Weaves {@code ProcessBuilder}; a failure is logged and leaves child JVMs without the agent. */
   public void start() {
     long started = System.nanoTime();
     try {
-      // The advice, inside java.base, calls the bridge, which is in the boot loader's unnamed module.
-      instrumentation.redefineModule(Object.class.getModule(), Set.of(JLiveBridge.class.getModule()), Map.of(), Map.of(),
-          Set.of(), Map.of());
+      // The advice, inside java.base, calls the bridge, which is in the boot loader's unnamed
+      // module.
+      instrumentation.redefineModule(
+          Object.class.getModule(),
+          Set.of(JLiveBridge.class.getModule()),
+          Map.of(),
+          Map.of(),
+          Set.of(),
+          Map.of());
       pipeline.addSource(this);
       Map<Class<?>, String> failed = pipeline.retransform(List.of(ProcessBuilder.class));
       if (!failed.isEmpty()) {
-        log.log(System.Logger.Level.WARNING, "child JVMs will not get the agent: " + failed.values());
+        log.log(
+            System.Logger.Level.WARNING, "child JVMs will not get the agent: " + failed.values());
       } else {
-        log.log(System.Logger.Level.INFO, "child JVMs get the agent (java.lang.ProcessBuilder woven in {0} ms)",
+        log.log(
+            System.Logger.Level.INFO,
+            "child JVMs get the agent (java.lang.ProcessBuilder woven in {0} ms)",
             Long.toString((System.nanoTime() - started) / 1_000_000));
       }
     } catch (RuntimeException e) {
@@ -75,14 +98,16 @@ public final class ChildJvms implements WeavingSource {
     pipeline.removeSource(this);
     Map<Class<?>, String> failed = pipeline.retransform(List.of(ProcessBuilder.class));
     if (!failed.isEmpty()) {
-      log.log(System.Logger.Level.WARNING, "could not restore java.lang.ProcessBuilder: " + failed.values());
+      log.log(
+          System.Logger.Level.WARNING,
+          "could not restore java.lang.ProcessBuilder: " + failed.values());
     }
   }
 
   /**
    * Called on the application's thread from {@code ProcessBuilder.start}, through the agent's
-   * bridge dispatcher, which routes to it while this is started; never throws (the bridge fences
-   * it anyway).
+   * bridge dispatcher, which routes to it while this is started; never throws (the bridge fences it
+   * anyway).
    */
   public List<String> rewrite(List<String> command) {
     if (inheritedByEnvironment) {
@@ -104,7 +129,8 @@ public final class ChildJvms implements WeavingSource {
       return null;
     }
     String launcher = command.get(0);
-    String name = launcher.substring(Math.max(launcher.lastIndexOf('/'), launcher.lastIndexOf('\\')) + 1);
+    String name =
+        launcher.substring(Math.max(launcher.lastIndexOf('/'), launcher.lastIndexOf('\\')) + 1);
     if (!name.equals("java") && !name.equalsIgnoreCase("java.exe")) {
       return null;
     }
@@ -123,15 +149,46 @@ public final class ChildJvms implements WeavingSource {
     return changed;
   }
 
-  /** Options that make the launcher answer and exit (e.g. an application checking {@code java -version}): no agent for those. */
-  private static final Set<String> LAUNCHER_ONLY = Set.of("-version", "--version", "-showversion",
-      "--show-version", "-fullversion", "--full-version", "-help", "--help", "-h", "-?", "-X", "--help-extra", "--list-modules",
-      "--dry-run", "--describe-module", "-d");
+  /**
+   * Options that make the launcher answer and exit (e.g. an application checking {@code java
+   * -version}): no agent for those.
+   */
+  private static final Set<String> LAUNCHER_ONLY =
+      Set.of(
+          "-version",
+          "--version",
+          "-showversion",
+          "--show-version",
+          "-fullversion",
+          "--full-version",
+          "-help",
+          "--help",
+          "-h",
+          "-?",
+          "-X",
+          "--help-extra",
+          "--list-modules",
+          "--dry-run",
+          "--describe-module",
+          "-d");
 
   /** Launcher options followed by a value in the next argument. */
-  private static final Set<String> WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p",
-      "--module-path", "--upgrade-module-path", "--add-modules", "--add-opens", "--add-exports", "--add-reads", "--patch-module",
-      "--limit-modules", "--enable-native-access", "--source");
+  private static final Set<String> WITH_VALUE =
+      Set.of(
+          "-cp",
+          "-classpath",
+          "--class-path",
+          "-p",
+          "--module-path",
+          "--upgrade-module-path",
+          "--add-modules",
+          "--add-opens",
+          "--add-exports",
+          "--add-reads",
+          "--patch-module",
+          "--limit-modules",
+          "--enable-native-access",
+          "--source");
 
   /**
    * True when the JVM's own options (those before the main class, {@code -jar} or {@code -m})
@@ -140,8 +197,12 @@ public final class ChildJvms implements WeavingSource {
   static boolean asksTheLauncherOnly(List<String> command) {
     for (int i = 1; i < command.size(); i++) {
       String argument = command.get(i);
-      if (argument == null || !argument.startsWith("-") || argument.equals("-jar") || argument.equals("-m")
-          || argument.equals("--module") || argument.startsWith("--module=")) {
+      if (argument == null
+          || !argument.startsWith("-")
+          || argument.equals("-jar")
+          || argument.equals("-m")
+          || argument.equals("--module")
+          || argument.startsWith("--module=")) {
         return false;
       }
       if (LAUNCHER_ONLY.contains(argument)) {
@@ -162,7 +223,9 @@ public final class ChildJvms implements WeavingSource {
     String value = argument.substring("-javaagent:".length());
     int eq = value.indexOf('=');
     String jar = eq < 0 ? value : value.substring(0, eq);
-    String file = jar.substring(Math.max(jar.lastIndexOf('/'), jar.lastIndexOf('\\')) + 1).toLowerCase(Locale.ROOT);
+    String file =
+        jar.substring(Math.max(jar.lastIndexOf('/'), jar.lastIndexOf('\\')) + 1)
+            .toLowerCase(Locale.ROOT);
     return jar.equals(agentJar) || file.contains("jlive");
   }
 
@@ -186,7 +249,11 @@ public final class ChildJvms implements WeavingSource {
   }
 
   @Override
-  public List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description) {
+  public List<Weaving> weavingsFor(
+      ClassLoader loader,
+      String className,
+      Class<?> loaded,
+      Supplier<TypeDescription> description) {
     if (loader != null || loaded != ProcessBuilder.class || !className.equals(PROCESS_BUILDER)) {
       return List.of();
     }

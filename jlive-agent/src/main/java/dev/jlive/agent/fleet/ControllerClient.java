@@ -19,21 +19,24 @@ import java.util.Map;
  * JSON over HTTP to the controller, with {@link HttpURLConnection}: it is in every runtime image
  * with {@code java.base}, and used this way it takes nothing of the application's network set-up.
  * {@link Proxy#NO_PROXY} bypasses the proxy settings and selector, a private {@link Authenticator}
- * the application's default one, no caches are used, and each request closes its connection, so
- * no keep-alive connection or timer thread outlives the agent.
+ * the application's default one, no caches are used, and each request closes its connection, so no
+ * keep-alive connection or timer thread outlives the agent.
  */
 final class ControllerClient {
-  private static final Authenticator NONE = new Authenticator() {
-    @Override
-    protected PasswordAuthentication getPasswordAuthentication() {
-      return null;
-    }
-  };
+  private static final Authenticator NONE =
+      new Authenticator() {
+        @Override
+        protected PasswordAuthentication getPasswordAuthentication() {
+          return null;
+        }
+      };
 
   private final URI base;
   private final String token;
+
   /** The request in flight, so that stopping can close it instead of waiting out a long poll. */
   private volatile HttpURLConnection current;
+
   private volatile boolean closed;
 
   ControllerClient(URI base, String token) {
@@ -47,12 +50,14 @@ final class ControllerClient {
    * @throws IOException when the controller cannot be reached or the connection breaks
    * @throws JLiveException when the controller answers with an error
    */
-  Map<String, Object> post(String path, Map<String, Object> body, int connectTimeoutMillis, int readTimeoutMillis)
+  Map<String, Object> post(
+      String path, Map<String, Object> body, int connectTimeoutMillis, int readTimeoutMillis)
       throws IOException {
     if (closed) {
       throw new IOException("the controller link is closed");
     }
-    HttpURLConnection connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection(Proxy.NO_PROXY);
+    HttpURLConnection connection =
+        (HttpURLConnection) URI.create(base + path).toURL().openConnection(Proxy.NO_PROXY);
     try {
       connection.setAuthenticator(NONE);
       connection.setRequestMethod("POST");
@@ -67,7 +72,8 @@ final class ControllerClient {
       connection.setRequestProperty("Connection", "close");
       connection.setRequestProperty("User-Agent", "jlive-agent/" + Version.current());
       byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-      // Not in streaming mode: there, a 401 ends in an HttpRetryException and the controller's error body is lost.
+      // Not in streaming mode: there, a 401 ends in an HttpRetryException and the controller's
+      // error body is lost.
       current = connection;
       if (closed) {
         throw new IOException("the controller link is closed");
@@ -89,7 +95,9 @@ final class ControllerClient {
       try {
         return Json.parseObject(text);
       } catch (IllegalArgumentException e) {
-        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the controller's answer to " + path + " is not JSON: " + e.getMessage(),
+        throw new JLiveException(
+            ErrorCode.INTERNAL_ERROR,
+            "the controller's answer to " + path + " is not JSON: " + e.getMessage(),
             "check that controller= names a jlive controller, not another server");
       }
     } finally {
@@ -118,9 +126,15 @@ final class ControllerClient {
       return error;
     }
     String snippet = text.length() > 200 ? text.substring(0, 200) + "..." : text;
-    return new JLiveException(status == 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.INTERNAL_ERROR,
-        "the controller answered " + path + " with HTTP " + status + (snippet.isBlank() ? "" : ": " + snippet.strip()),
-        status == 401 ? "check the controller token (controllerTokenFile or JLIVE_CONTROLLER_TOKEN)"
+    return new JLiveException(
+        status == 401 ? ErrorCode.UNAUTHORIZED : ErrorCode.INTERNAL_ERROR,
+        "the controller answered "
+            + path
+            + " with HTTP "
+            + status
+            + (snippet.isBlank() ? "" : ": " + snippet.strip()),
+        status == 401
+            ? "check the controller token (controllerTokenFile or JLIVE_CONTROLLER_TOKEN)"
             : "check that controller= names a jlive controller, not another server");
   }
 }

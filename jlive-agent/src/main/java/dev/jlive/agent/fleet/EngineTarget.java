@@ -3,13 +3,12 @@ package dev.jlive.agent.fleet;
 import dev.jlive.agent.AgentContext;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
-import dev.jlive.protocol.event.EventsAnswer;
-import dev.jlive.protocol.event.ProbeEvent;
-import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.LedgerEntry;
-import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.protocol.event.EventsAnswer;
+import dev.jlive.protocol.event.ProbeEvent;
+import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.ArrayList;
@@ -26,14 +25,17 @@ final class EngineTarget implements FleetTarget {
 
   @Override
   public String apply(ChangeKind kind, Map<String, Object> spec, String author) {
-    Map<String, Object> answer = switch (kind) {
-      case PROBE -> context.probes().add(ProbeSpec.fromJson(spec), author).toJson();
-      case PATCH -> context.patches().apply(PatchRequest.fromJson(spec), author).toJson();
-    };
+    Map<String, Object> answer =
+        switch (kind) {
+          case PROBE -> context.probes().add(ProbeSpec.fromJson(spec), author).toJson();
+          case PATCH -> context.patches().apply(PatchRequest.fromJson(spec), author).toJson();
+        };
     Object id = answer.get("id");
     if (id == null) {
       // A dry run answers without an id: nothing was changed, so nothing is kept either.
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the " + JsonObject.wireName(kind) + " changed nothing (a dry run?)",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the " + JsonObject.wireName(kind) + " changed nothing (a dry run?)",
           "send the change without dryRun");
     }
     return String.valueOf(id);
@@ -53,7 +55,11 @@ final class EngineTarget implements FleetTarget {
     if (entry.state().isLive()) {
       return null;
     }
-    return JsonObject.wireName(entry.kind()) + " " + localId + " is " + JsonObject.wireName(entry.state())
+    return JsonObject.wireName(entry.kind())
+        + " "
+        + localId
+        + " is "
+        + JsonObject.wireName(entry.state())
         + (entry.reason() == null ? "" : ": " + entry.reason());
   }
 

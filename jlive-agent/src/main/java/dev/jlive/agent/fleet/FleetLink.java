@@ -37,12 +37,14 @@ public final class FleetLink {
   static final long MIN_BACKOFF_MILLIS = 500;
   static final long MAX_BACKOFF_MILLIS = 10_000;
   static final int MAX_EVENTS_PER_SYNC = 500;
+
   /**
-   * The events' share of one sync body, as JSON: far under the controller's limit on a request
-   * (16 MB), so that a sync is never refused for its size (and then retried with the same events,
+   * The events' share of one sync body, as JSON: far under the controller's limit on a request (16
+   * MB), so that a sync is never refused for its size (and then retried with the same events,
    * forever), and the agent never builds more than this for the fleet at once.
    */
   static final int MAX_EVENT_BYTES_PER_SYNC = 1 << 20;
+
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
   private static final int READ_MARGIN_MILLIS = 15_000;
   private static final int STOP_TIMEOUT_MILLIS = 1_000;
@@ -65,12 +67,19 @@ public final class FleetLink {
   private volatile String lastError;
   private volatile long heartbeatMillis = DEFAULT_HEARTBEAT_MILLIS;
   private volatile long desiredVersion = -1;
-  /** The last sync body sent, without its events: what keep-alives repeat while changes are applied. */
+
+  /**
+   * The last sync body sent, without its events: what keep-alives repeat while changes are applied.
+   */
   private volatile SyncBody lastReportBody;
+
   private long eventCursor;
   private long lastUnknownProcessNanos = System.nanoTime() - 2 * MAX_BACKOFF_MILLIS * 1_000_000L;
 
-  /** Reads the token now: a token file that cannot be read fails the agent's start like a bad option. */
+  /**
+   * Reads the token now: a token file that cannot be read fails the agent's start like a bad
+   * option.
+   */
   public FleetLink(FleetSettings settings, AgentContext context) {
     this(settings, settings.readToken(), new EngineTarget(context), context.log());
   }
@@ -87,12 +96,17 @@ public final class FleetLink {
   }
 
   public void start() {
-    // A controller of a newer version may send fields this agent does not know: ignored, each logged once.
+    // A controller of a newer version may send fields this agent does not know: ignored, each
+    // logged once.
     UnknownFields.logTo(message -> log.log(System.Logger.Level.WARNING, message));
     eventCursor = target.nextEventSequence() - 1;
     running = true;
     thread.start();
-    log.log(System.Logger.Level.INFO, "fleet link to {0} started for service {1}", settings.controller(), settings.service());
+    log.log(
+        System.Logger.Level.INFO,
+        "fleet link to {0} started for service {1}",
+        settings.controller(),
+        settings.service());
   }
 
   /**
@@ -111,7 +125,9 @@ public final class FleetLink {
     log.log(System.Logger.Level.INFO, "fleet link stopped");
   }
 
-  /** The JVM exits: the loop stops where it is (it is a daemon), and the controller learns at once. */
+  /**
+   * The JVM exits: the loop stops where it is (it is a daemon), and the controller learns at once.
+   */
   public void jvmExits() {
     halt();
     deregister();
@@ -135,20 +151,36 @@ public final class FleetLink {
       return;
     }
     try {
-      new ControllerClient(settings.controller(), token).post(FleetApi.DEREGISTER, new DeregisterBody(registered).toJson(),
-          STOP_TIMEOUT_MILLIS, STOP_TIMEOUT_MILLIS);
+      new ControllerClient(settings.controller(), token)
+          .post(
+              FleetApi.DEREGISTER,
+              new DeregisterBody(registered).toJson(),
+              STOP_TIMEOUT_MILLIS,
+              STOP_TIMEOUT_MILLIS);
       log.log(System.Logger.Level.INFO, "deregistered process {0}", registered);
     } catch (IOException | RuntimeException e) {
-      log.log(System.Logger.Level.INFO, "could not deregister process " + registered + " (the controller will see it stop "
-          + "heartbeating): " + e);
+      log.log(
+          System.Logger.Level.INFO,
+          "could not deregister process "
+              + registered
+              + " (the controller will see it stop "
+              + "heartbeating): "
+              + e);
     }
   }
 
   /** For {@code GET /v1/info}. */
   public Map<String, Object> status() {
-    return JsonObject.create().put("url", settings.controller().toString()).put("service", settings.service())
-        .put("labels", settings.labels()).put("process", process).put("connected", connected).put("desiredVersion", desiredVersion)
-        .put("appliedChanges", reconciler.appliedCount()).put("lastError", lastError).toMap();
+    return JsonObject.create()
+        .put("url", settings.controller().toString())
+        .put("service", settings.service())
+        .put("labels", settings.labels())
+        .put("process", process)
+        .put("connected", connected)
+        .put("desiredVersion", desiredVersion)
+        .put("appliedChanges", reconciler.appliedCount())
+        .put("lastError", lastError)
+        .toMap();
   }
 
   // ---- the thread ----
@@ -166,30 +198,43 @@ public final class FleetLink {
         backoff = MIN_BACKOFF_MILLIS;
       } catch (JLiveException e) {
         if (e.code() == ErrorCode.UNKNOWN_PROCESS && running) {
-          log.log(System.Logger.Level.INFO, "the controller does not know process {0} (any more); registering again", process);
+          log.log(
+              System.Logger.Level.INFO,
+              "the controller does not know process {0} (any more); registering again",
+              process);
           process = null;
           // Once at once; a controller that keeps forgetting gets the back-off.
-          boolean again = System.nanoTime() - lastUnknownProcessNanos < MAX_BACKOFF_MILLIS * 1_000_000L;
+          boolean again =
+              System.nanoTime() - lastUnknownProcessNanos < MAX_BACKOFF_MILLIS * 1_000_000L;
           lastUnknownProcessNanos = System.nanoTime();
           if (!again) {
             continue;
           }
         }
-        backoff = failed(e.getMessage() + (e.hint().isEmpty() ? "" : " (" + e.hint() + ")"), backoff);
+        backoff =
+            failed(e.getMessage() + (e.hint().isEmpty() ? "" : " (" + e.hint() + ")"), backoff);
       } catch (IOException | RuntimeException e) {
         backoff = failed(e.toString(), backoff);
       }
     }
   }
 
-  /** Logs the failure (once per new reason, so a long outage does not fill the log) and waits before the next try. */
+  /**
+   * Logs the failure (once per new reason, so a long outage does not fill the log) and waits before
+   * the next try.
+   */
   private long failed(String reason, long backoff) {
     if (!running) {
       return backoff;
     }
     if (connected || !reason.equals(lastError)) {
-      log.log(System.Logger.Level.WARNING, "link to controller {0} failed, trying again in {1} ms (backing off up to {2} ms): {3}",
-          settings.controller(), Long.toString(backoff), Long.toString(MAX_BACKOFF_MILLIS), reason);
+      log.log(
+          System.Logger.Level.WARNING,
+          "link to controller {0} failed, trying again in {1} ms (backing off up to {2} ms): {3}",
+          settings.controller(),
+          Long.toString(backoff),
+          Long.toString(MAX_BACKOFF_MILLIS),
+          reason);
     }
     connected = false;
     lastError = reason;
@@ -213,23 +258,44 @@ public final class FleetLink {
   }
 
   private void register() throws IOException {
-    RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, settings.service(), hostName(), ProcessHandle.current().pid(),
-        System.getProperty("java.version"), Version.current(), settings.labels(), instance);
-    RegisterAnswer answer = RegisterAnswer.fromWire(client.post(FleetApi.REGISTER, body.toJson(), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS));
-    heartbeatMillis = Math.max(MIN_HEARTBEAT_MILLIS, Math.min(MAX_HEARTBEAT_MILLIS, answer.heartbeatMillis()));
+    RegisterBody body =
+        new RegisterBody(
+            FleetApi.PROTOCOL_VERSION,
+            settings.service(),
+            hostName(),
+            ProcessHandle.current().pid(),
+            System.getProperty("java.version"),
+            Version.current(),
+            settings.labels(),
+            instance);
+    RegisterAnswer answer =
+        RegisterAnswer.fromWire(
+            client.post(
+                FleetApi.REGISTER, body.toJson(), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS));
+    heartbeatMillis =
+        Math.max(MIN_HEARTBEAT_MILLIS, Math.min(MAX_HEARTBEAT_MILLIS, answer.heartbeatMillis()));
     process = answer.process();
     desiredVersion = -1;
     reconciler.forgetFailures();
     connected = true;
     lastError = null;
-    log.log(System.Logger.Level.INFO, "registered with {0} as process {1} of service {2} (heartbeat {3} ms)",
-        settings.controller(), answer.process(), settings.service(), Long.toString(heartbeatMillis));
+    log.log(
+        System.Logger.Level.INFO,
+        "registered with {0} as process {1} of service {2} (heartbeat {3} ms)",
+        settings.controller(),
+        answer.process(),
+        settings.service(),
+        Long.toString(heartbeatMillis));
     if (answer.note() != null) {
       log.log(System.Logger.Level.WARNING, "the controller says: {0}", answer.note());
     } else if (answer.protocolVersion() < FleetApi.PROTOCOL_VERSION) {
-      log.log(System.Logger.Level.WARNING, "the controller speaks agent protocol {0} and this agent (jlive {1}) {2}: it works, but the"
-          + " controller ignores what came since (it does not show the protocol version of this agent); upgrade the controller",
-          Integer.toString(answer.protocolVersion()), Version.current(), Integer.toString(FleetApi.PROTOCOL_VERSION));
+      log.log(
+          System.Logger.Level.WARNING,
+          "the controller speaks agent protocol {0} and this agent (jlive {1}) {2}: it works, but the"
+              + " controller ignores what came since (it does not show the protocol version of this agent); upgrade the controller",
+          Integer.toString(answer.protocolVersion()),
+          Version.current(),
+          Integer.toString(FleetApi.PROTOCOL_VERSION));
     }
   }
 
@@ -242,9 +308,15 @@ public final class FleetLink {
     Map<String, ChangeReport> report = reconciler.report();
     EventBatch events = events();
     // Events too large for any sync are counted: the controller learns how many it will never see.
-    SyncBody body = syncBody(report, reconciler.metrics(), events.events(), waitMillis, events.dropped());
-    SyncAnswer answer = SyncAnswer.fromWire(client.post(FleetApi.SYNC, body.toJson(), CONNECT_TIMEOUT_MILLIS,
-        (int) waitMillis + READ_MARGIN_MILLIS));
+    SyncBody body =
+        syncBody(report, reconciler.metrics(), events.events(), waitMillis, events.dropped());
+    SyncAnswer answer =
+        SyncAnswer.fromWire(
+            client.post(
+                FleetApi.SYNC,
+                body.toJson(),
+                CONNECT_TIMEOUT_MILLIS,
+                (int) waitMillis + READ_MARGIN_MILLIS));
     lastReportBody = body.keepAlive();
     connected = true;
     lastError = null;
@@ -261,7 +333,9 @@ public final class FleetLink {
     return events.more() ? 0 : heartbeatMillis;
   }
 
-  /** Before a patch, which may wait for its safe point: the controller shows "waiting" meanwhile. */
+  /**
+   * Before a patch, which may wait for its safe point: the controller shows "waiting" meanwhile.
+   */
   private void reportWaiting(String changeId) {
     Map<String, ChangeReport> report = reconciler.report();
     try {
@@ -278,8 +352,8 @@ public final class FleetLink {
   /**
    * Applies the desired changes while a second thread keeps the lease: compiling a patch and
    * waiting for its safe point can take longer than three heartbeats on a busy host, and the
-   * controller would then drop a process that is only busy (seen in ServiceTest at load 30).
-   * The keep-alive repeats the last report, so it tells the controller nothing new or false.
+   * controller would then drop a process that is only busy (seen in ServiceTest at load 30). The
+   * keep-alive repeats the last report, so it tells the controller nothing new or false.
    */
   private void reconcileKeepingAlive(SyncAnswer.Changes desired, long version) {
     KeepAlive keepAlive = new KeepAlive();
@@ -291,9 +365,13 @@ public final class FleetLink {
     }
   }
 
-  /** Repeats the last report every half heartbeat until {@link #finish}; its own client, so a stop breaks it too. */
+  /**
+   * Repeats the last report every half heartbeat until {@link #finish}; its own client, so a stop
+   * breaks it too.
+   */
   private final class KeepAlive extends Thread {
-    private final ControllerClient keepAliveClient = new ControllerClient(settings.controller(), token);
+    private final ControllerClient keepAliveClient =
+        new ControllerClient(settings.controller(), token);
     private volatile boolean done;
 
     KeepAlive() {
@@ -317,9 +395,12 @@ public final class FleetLink {
           continue;
         }
         try {
-          keepAliveClient.post(FleetApi.SYNC, body.toJson(), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
+          keepAliveClient.post(
+              FleetApi.SYNC, body.toJson(), CONNECT_TIMEOUT_MILLIS, READ_MARGIN_MILLIS);
         } catch (IOException | RuntimeException e) {
-          log.log(System.Logger.Level.DEBUG, "keep-alive sync failed (the next regular sync tries again): " + e);
+          log.log(
+              System.Logger.Level.DEBUG,
+              "keep-alive sync failed (the next regular sync tries again): " + e);
         }
       }
     }
@@ -338,16 +419,37 @@ public final class FleetLink {
     }
   }
 
-  private SyncBody syncBody(Map<String, ChangeReport> report, Map<String, Object> metrics, List<Map<String, Object>> events,
-      long waitMillis, long eventsDropped) {
-    return new SyncBody(FleetApi.PROTOCOL_VERSION, process, desiredVersion, waitMillis, report, metrics, events, eventsDropped);
+  private SyncBody syncBody(
+      Map<String, ChangeReport> report,
+      Map<String, Object> metrics,
+      List<Map<String, Object>> events,
+      long waitMillis,
+      long eventsDropped) {
+    return new SyncBody(
+        FleetApi.PROTOCOL_VERSION,
+        process,
+        desiredVersion,
+        waitMillis,
+        report,
+        metrics,
+        events,
+        eventsDropped);
   }
 
   private EventBatch events() {
-    EventBatch batch = eventPage(reconciler.fleetIdsByLocalId(), target, eventCursor, MAX_EVENTS_PER_SYNC, MAX_EVENT_BYTES_PER_SYNC);
+    EventBatch batch =
+        eventPage(
+            reconciler.fleetIdsByLocalId(),
+            target,
+            eventCursor,
+            MAX_EVENTS_PER_SYNC,
+            MAX_EVENT_BYTES_PER_SYNC);
     if (batch.dropped() > 0) {
-      log.log(System.Logger.Level.WARNING, "{0} probe events were each larger than a sync may carry ({1} bytes) and were not sent",
-          Long.toString(batch.dropped()), Integer.toString(MAX_EVENT_BYTES_PER_SYNC));
+      log.log(
+          System.Logger.Level.WARNING,
+          "{0} probe events were each larger than a sync may carry ({1} bytes) and were not sent",
+          Long.toString(batch.dropped()),
+          Integer.toString(MAX_EVENT_BYTES_PER_SYNC));
     }
     return batch;
   }
@@ -357,7 +459,8 @@ public final class FleetLink {
    * {@code maxEvents} events and {@code maxBytes} bytes of JSON. The rest waits for the next sync
    * ({@code more}); an event larger than a whole page on its own is dropped and counted.
    */
-  static EventBatch eventPage(Map<String, String> fleetIds, FleetTarget target, long cursor, int maxEvents, int maxBytes) {
+  static EventBatch eventPage(
+      Map<String, String> fleetIds, FleetTarget target, long cursor, int maxEvents, int maxBytes) {
     List<Map<String, Object>> tagged = new ArrayList<>();
     if (fleetIds.isEmpty()) {
       // Nothing of the fleet's can have fired: skip what the local probes logged.
@@ -373,7 +476,8 @@ public final class FleetLink {
           if (tagged.size() == maxEvents) {
             return new EventBatch(tagged, cursor, true, dropped);
           }
-          Map<String, Object> copy = JsonObject.create().put("change", fleetId).putAll(event).toMap();
+          Map<String, Object> copy =
+              JsonObject.create().put("change", fleetId).putAll(event).toMap();
           // The comma between events, and the event as the body will carry it.
           long size = 1 + Json.write(copy).getBytes(StandardCharsets.UTF_8).length;
           if (size > maxBytes) {
@@ -395,7 +499,10 @@ public final class FleetLink {
     return new EventBatch(tagged, cursor, true, dropped);
   }
 
-  /** A page of events, the cursor after it, whether more are waiting, and how many were too large to send. */
+  /**
+   * A page of events, the cursor after it, whether more are waiting, and how many were too large to
+   * send.
+   */
   record EventBatch(List<Map<String, Object>> events, long cursor, boolean more, long dropped) {}
 
   private static String hostName() {

@@ -11,10 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Collections;
-import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * How the agent reaches its controller: {@code controller=URL,service=NAME,labels=k=v;k2=v2,
@@ -24,15 +24,21 @@ import java.util.Set;
  *
  * @param controller the controller's base URL, without a trailing slash
  * @param labels what the controller matches a change's {@code where} against
- * @param tokenFile the file holding the controller token, or null when the token came from the environment
- * @param token the token given in {@link FleetApi#ENV_CONTROLLER_TOKEN}, or null when it is read from {@code tokenFile}
+ * @param tokenFile the file holding the controller token, or null when the token came from the
+ *     environment
+ * @param token the token given in {@link FleetApi#ENV_CONTROLLER_TOKEN}, or null when it is read
+ *     from {@code tokenFile}
  */
-public record FleetSettings(URI controller, String service, Map<String, String> labels, Path tokenFile, String token) {
+public record FleetSettings(
+    URI controller, String service, Map<String, String> labels, Path tokenFile, String token) {
   /** The option keys this class reads; the agent's option parser accepts them. */
-  public static final Set<String> KEYS = Set.of("controller", "service", "labels", "controllerTokenFile");
+  public static final Set<String> KEYS =
+      Set.of("controller", "service", "labels", "controllerTokenFile");
 
   public FleetSettings {
-    labels = Collections.unmodifiableMap(new TreeMap<>(labels)); // sorted by name, as labels are everywhere on the wire
+    labels =
+        Collections.unmodifiableMap(
+            new TreeMap<>(labels)); // sorted by name, as labels are everywhere on the wire
   }
 
   /**
@@ -46,8 +52,13 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
     if (controllerText == null) {
       for (String key : KEYS) {
         if (options.containsKey(key)) {
-          throw bad("agent option " + key + " needs a controller", "add controller=http://HOST:PORT (or set "
-              + FleetApi.ENV_CONTROLLER + "), or drop " + key + " to run the agent alone");
+          throw bad(
+              "agent option " + key + " needs a controller",
+              "add controller=http://HOST:PORT (or set "
+                  + FleetApi.ENV_CONTROLLER
+                  + "), or drop "
+                  + key
+                  + " to run the agent alone");
         }
       }
       // Service and labels from the environment alone do nothing without a controller.
@@ -56,12 +67,15 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
     URI controller = controllerUri(controllerText);
     String service = value(options, "service", env, FleetApi.ENV_SERVICE);
     if (service == null) {
-      throw bad("a controller needs the service this process belongs to", "add service=NAME to the agent options, or set "
-          + FleetApi.ENV_SERVICE);
+      throw bad(
+          "a controller needs the service this process belongs to",
+          "add service=NAME to the agent options, or set " + FleetApi.ENV_SERVICE);
     }
     if (!FleetApi.isValidName(service)) {
-      throw bad("service name '" + service + "' is not valid", "use letters, digits, '.', '_' and '-', starting with a letter "
-          + "or digit, at most 63 characters");
+      throw bad(
+          "service name '" + service + "' is not valid",
+          "use letters, digits, '.', '_' and '-', starting with a letter "
+              + "or digit, at most 63 characters");
     }
     Map<String, String> labels = labels(value(options, "labels", env, FleetApi.ENV_LABELS));
     Path tokenFile = null;
@@ -75,8 +89,13 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
     }
     if (token == null) {
       if (tokenFileText == null) {
-        throw bad("a controller needs its token", "add controllerTokenFile=PATH to the agent options, or set "
-            + FleetApi.ENV_CONTROLLER_TOKEN + " (the token) or " + FleetApi.ENV_CONTROLLER_TOKEN_FILE + " (a file holding it)");
+        throw bad(
+            "a controller needs its token",
+            "add controllerTokenFile=PATH to the agent options, or set "
+                + FleetApi.ENV_CONTROLLER_TOKEN
+                + " (the token) or "
+                + FleetApi.ENV_CONTROLLER_TOKEN_FILE
+                + " (a file holding it)");
       }
       tokenFile = Paths.get(tokenFileText.trim());
     }
@@ -93,28 +112,36 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
       int newline = text.indexOf('\n');
       String first = (newline < 0 ? text : text.substring(0, newline)).trim();
       if (first.isEmpty()) {
-        throw bad("controller token file " + tokenFile + " is empty", "write the controller's token into it");
+        throw bad(
+            "controller token file " + tokenFile + " is empty",
+            "write the controller's token into it");
       }
       return first;
     } catch (IOException e) {
-      throw bad("cannot read controller token file " + tokenFile + ": " + e, "check the path given in controllerTokenFile (or "
-          + FleetApi.ENV_CONTROLLER_TOKEN_FILE + ") and that this JVM's user may read it");
+      throw bad(
+          "cannot read controller token file " + tokenFile + ": " + e,
+          "check the path given in controllerTokenFile (or "
+              + FleetApi.ENV_CONTROLLER_TOKEN_FILE
+              + ") and that this JVM's user may read it");
     }
   }
 
   /** The labels as the options write them: {@code k=v;k2=v2}. */
   public String labelsText() {
     StringBuilder text = new StringBuilder();
-    labels.forEach((key, value) -> text.append(text.length() == 0 ? "" : ";").append(key).append('=').append(value));
+    labels.forEach(
+        (key, value) ->
+            text.append(text.length() == 0 ? "" : ";").append(key).append('=').append(value));
     return text.toString();
   }
 
   /**
-   * The options a child JVM's agent gets: the same controller, service, labels and token file.
-   * A token given in the environment reaches the child through its inherited environment.
+   * The options a child JVM's agent gets: the same controller, service, labels and token file. A
+   * token given in the environment reaches the child through its inherited environment.
    */
   public String childOptions() {
-    StringBuilder options = new StringBuilder("controller=").append(controller).append(",service=").append(service);
+    StringBuilder options =
+        new StringBuilder("controller=").append(controller).append(",service=").append(service);
     if (!labels.isEmpty()) {
       options.append(",labels=").append(labelsText());
     }
@@ -137,12 +164,16 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
       String key = eq < 0 ? part.trim() : part.substring(0, eq).trim();
       String value = eq < 0 ? "" : part.substring(eq + 1).trim();
       if (eq < 0 || value.isEmpty()) {
-        throw bad("label '" + part.trim() + "' has no value", "write labels as key=value pairs separated by ';', e.g. "
-            + "labels=zone=eu-west-1;tier=web");
+        throw bad(
+            "label '" + part.trim() + "' has no value",
+            "write labels as key=value pairs separated by ';', e.g. "
+                + "labels=zone=eu-west-1;tier=web");
       }
       if (!FleetApi.isValidName(key)) {
-        throw bad("label key '" + key + "' is not valid", "use letters, digits, '.', '_' and '-', starting with a letter or "
-            + "digit, at most 63 characters");
+        throw bad(
+            "label key '" + key + "' is not valid",
+            "use letters, digits, '.', '_' and '-', starting with a letter or "
+                + "digit, at most 63 characters");
       }
       labels.put(key, value);
     }
@@ -157,18 +188,22 @@ public record FleetSettings(URI controller, String service, Map<String, String> 
     try {
       URI uri = new URI(trimmed);
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getQuery() == null
+      if ((scheme.equals("http") || scheme.equals("https"))
+          && uri.getHost() != null
+          && uri.getQuery() == null
           && uri.getFragment() == null) {
         return uri;
       }
     } catch (URISyntaxException e) {
       // reported below
     }
-    throw bad("controller '" + text + "' is not an http or https URL", "e.g. controller=http://jlive-controller:7070 (or "
-        + FleetApi.ENV_CONTROLLER + "=...)");
+    throw bad(
+        "controller '" + text + "' is not an http or https URL",
+        "e.g. controller=http://jlive-controller:7070 (or " + FleetApi.ENV_CONTROLLER + "=...)");
   }
 
-  private static String value(Map<String, String> options, String key, Map<String, String> env, String envName) {
+  private static String value(
+      Map<String, String> options, String key, Map<String, String> env, String envName) {
     String option = blankToNull(options.get(key));
     return option != null ? option : blankToNull(env.get(envName));
   }

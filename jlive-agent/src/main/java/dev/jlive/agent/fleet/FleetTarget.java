@@ -6,32 +6,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the fleet link changes and reads in this JVM: the same engines a local request reaches.
- * An interface so that the reconciling logic can be tested without a JVM to change.
+ * What the fleet link changes and reads in this JVM: the same engines a local request reaches. An
+ * interface so that the reconciling logic can be tested without a JVM to change.
  */
 interface FleetTarget {
   /**
-   * Applies a change as a local {@code POST /v1/probes} or {@code POST /v1/patches} with {@code spec}
-   * as its body would.
+   * Applies a change as a local {@code POST /v1/probes} or {@code POST /v1/patches} with {@code
+   * spec} as its body would.
    *
    * @return the local id (the ledger's)
    * @throws JLiveException when the engine refuses it
    */
   String apply(ChangeKind kind, Map<String, Object> spec, String author);
 
-  /** Takes a local change back through the ledger (probe removed, patch reverted at its safe point). */
+  /**
+   * Takes a local change back through the ledger (probe removed, patch reverted at its safe point).
+   */
   void revert(String localId, String why);
 
-  /** Null while the local change is live; else why it is not (removed or disabled here, e.g. by its budget). */
+  /**
+   * Null while the local change is live; else why it is not (removed or disabled here, e.g. by its
+   * budget).
+   */
   String notLive(String localId);
 
-  /** The probe's entry of {@code GET /v1/metrics}, or null when there is none (a patch, a removed probe). */
+  /**
+   * The probe's entry of {@code GET /v1/metrics}, or null when there is none (a patch, a removed
+   * probe).
+   */
   Map<String, Object> metrics(String localId);
 
   /** The next sequence number the event log will hand out. */
   long nextEventSequence();
 
-  /** Probe events after {@code after}, oldest first, at most {@code limit}; {@code last} is the cursor for next time. */
+  /**
+   * Probe events after {@code after}, oldest first, at most {@code limit}; {@code last} is the
+   * cursor for next time.
+   */
   Events events(long after, int limit);
 
   record Events(List<Map<String, Object>> events, long last) {}

@@ -1,6 +1,5 @@
 package dev.jlive.agent.fleet;
 
-import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.ChangeKind;
@@ -19,11 +18,11 @@ import java.util.function.Consumer;
 /**
  * Makes this JVM's fleet changes what the controller wants, and says how each one went.
  *
- * <p>It keeps the map from fleet change id to local (ledger) id of every change it applied.
- * Given a desired list, it first takes back every applied change that left it (newest first: a
- * newer patch of a class must go before an older one), then applies, in the list's order, each
- * desired change not applied yet. A change that failed is not tried again for the same desired
- * version: only a new version or a new registration ({@link #forgetFailures}) retries it.
+ * <p>It keeps the map from fleet change id to local (ledger) id of every change it applied. Given a
+ * desired list, it first takes back every applied change that left it (newest first: a newer patch
+ * of a class must go before an older one), then applies, in the list's order, each desired change
+ * not applied yet. A change that failed is not tried again for the same desired version: only a new
+ * version or a new registration ({@link #forgetFailures}) retries it.
  *
  * <p>Used by the link's thread only; {@link #appliedCount} may be read from any thread.
  */
@@ -33,14 +32,22 @@ final class Reconciler {
 
   private final FleetTarget target;
   private final System.Logger log;
+
   /** In the order applied: reverts go newest first. */
   private final Map<String, Applied> applied = Collections.synchronizedMap(new LinkedHashMap<>());
+
   /** Fleet change id -> the desired version at which it failed. */
   private final Map<String, Long> failedAt = new HashMap<>();
+
   /** What to report per change, in the order the changes came. */
   private final Map<String, ChangeReport> states = new LinkedHashMap<>();
-  /** Reverts are reported until a sync carried them; then the controller knows. Reported first, in the order they happened. */
+
+  /**
+   * Reverts are reported until a sync carried them; then the controller knows. Reported first, in
+   * the order they happened.
+   */
   private final Map<String, ChangeReport> reverted = new LinkedHashMap<>();
+
   /** Local ids of changes reverted since the last sync, so their last events are still tagged. */
   private final Map<String, String> recentlyReverted = new HashMap<>();
 
@@ -58,7 +65,11 @@ final class Reconciler {
    *     point), after its state became {@code waiting}; the link reports that at once
    * @param stillRunning false once the agent stops: nothing more is applied
    */
-  void reconcile(List<DesiredChange> desired, long version, Consumer<String> beforePatch, BooleanSupplier stillRunning) {
+  void reconcile(
+      List<DesiredChange> desired,
+      long version,
+      Consumer<String> beforePatch,
+      BooleanSupplier stillRunning) {
     // By id, in the controller's order: the order changes are applied in.
     Map<String, DesiredChange> wanted = new LinkedHashMap<>();
     for (DesiredChange change : desired) {
@@ -79,7 +90,9 @@ final class Reconciler {
     for (DesiredChange change : wanted.values()) {
       String id = change.id();
       Long failedVersion = failedAt.get(id);
-      if (applied.containsKey(id) || (failedVersion != null && failedVersion == version) || !stillRunning.getAsBoolean()) {
+      if (applied.containsKey(id)
+          || (failedVersion != null && failedVersion == version)
+          || !stillRunning.getAsBoolean()) {
         continue;
       }
       ChangeKind kind = change.kind();
@@ -94,11 +107,19 @@ final class Reconciler {
         applied.put(id, new Applied(localId, kind));
         failedAt.remove(id);
         states.put(id, new ChangeReport(ProcessState.APPLIED, null, localId));
-        log.log(System.Logger.Level.INFO, "fleet change {0} applied as {1} ({2}, {3})", id, localId, kind, author);
+        log.log(
+            System.Logger.Level.INFO,
+            "fleet change {0} applied as {1} ({2}, {3})",
+            id,
+            localId,
+            kind,
+            author);
       } catch (RuntimeException e) {
         failedAt.put(id, version);
         states.put(id, new ChangeReport(ProcessState.FAILED, message(e), null));
-        log.log(System.Logger.Level.WARNING, "fleet change " + id + " (" + kind + ") failed: " + message(e));
+        log.log(
+            System.Logger.Level.WARNING,
+            "fleet change " + id + " (" + kind + ") failed: " + message(e));
       }
     }
   }
@@ -110,8 +131,18 @@ final class Reconciler {
     } catch (RuntimeException e) {
       if (target.notLive(change.localId()) == null) {
         // Still live here: report it and try again with the next desired version.
-        states.put(id, new ChangeReport(ProcessState.FAILED, "could not revert: " + message(e), change.localId()));
-        log.log(System.Logger.Level.WARNING, "fleet change " + id + " (" + change.localId() + ") could not be reverted: " + message(e));
+        states.put(
+            id,
+            new ChangeReport(
+                ProcessState.FAILED, "could not revert: " + message(e), change.localId()));
+        log.log(
+            System.Logger.Level.WARNING,
+            "fleet change "
+                + id
+                + " ("
+                + change.localId()
+                + ") could not be reverted: "
+                + message(e));
         return;
       }
       // Removed or turned off here already: nothing is left to take back.
@@ -124,7 +155,10 @@ final class Reconciler {
     log.log(System.Logger.Level.INFO, "fleet change {0} ({1}) reverted", id, change.localId());
   }
 
-  /** After a new registration: the controller starts from scratch, so every failed change is tried again. */
+  /**
+   * After a new registration: the controller starts from scratch, so every failed change is tried
+   * again.
+   */
   void forgetFailures() {
     failedAt.clear();
     states.keySet().removeIf(id -> !applied.containsKey(id));
@@ -135,13 +169,22 @@ final class Reconciler {
    * longer live here (removed by hand, or turned off by its budget) is reported failed, with why.
    */
   Map<String, ChangeReport> report() {
-    // Reverts first, then the live changes, each in the order it happened: the controller's listing shows them so.
+    // Reverts first, then the live changes, each in the order it happened: the controller's listing
+    // shows them so.
     Map<String, ChangeReport> report = new LinkedHashMap<>(reverted);
-    states.forEach((id, state) -> {
-      Applied change = applied.get(id);
-      String notLive = change == null || state.state() != ProcessState.APPLIED ? null : target.notLive(change.localId());
-      report.put(id, notLive == null ? state : new ChangeReport(ProcessState.FAILED, notLive, change.localId()));
-    });
+    states.forEach(
+        (id, state) -> {
+          Applied change = applied.get(id);
+          String notLive =
+              change == null || state.state() != ProcessState.APPLIED
+                  ? null
+                  : target.notLive(change.localId());
+          report.put(
+              id,
+              notLive == null
+                  ? state
+                  : new ChangeReport(ProcessState.FAILED, notLive, change.localId()));
+        });
     return report;
   }
 
@@ -169,7 +212,10 @@ final class Reconciler {
     return metrics.toMap();
   }
 
-  /** Local id -> fleet id of every fleet change, those reverted since the last sync included (their last events count). */
+  /**
+   * Local id -> fleet id of every fleet change, those reverted since the last sync included (their
+   * last events count).
+   */
   Map<String, String> fleetIdsByLocalId() {
     Map<String, String> ids = new HashMap<>(recentlyReverted);
     appliedSnapshot().forEach((fleetId, change) -> ids.put(change.localId(), fleetId));
@@ -178,7 +224,8 @@ final class Reconciler {
 
   Map<String, Applied> appliedSnapshot() {
     synchronized (applied) {
-      return new LinkedHashMap<>(applied); // an ordered copy, not a message: reverts go newest first
+      return new LinkedHashMap<>(
+          applied); // an ordered copy, not a message: reverts go newest first
     }
   }
 
@@ -191,6 +238,8 @@ final class Reconciler {
     if (e instanceof JLiveException jlive) {
       return jlive.getMessage() + (jlive.hint().isEmpty() ? "" : " (hint: " + jlive.hint() + ")");
     }
-    return e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getMessage() == null
+        ? e.toString()
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

@@ -1,9 +1,9 @@
 package dev.jlive.agent.inspect;
 
 /**
- * Names class loaders the way engineers recognise them: {@code boot}, {@code platform},
- * {@code app}, or the loader's class and identity hash, which also serves to pick one loader
- * when a class was loaded by several ({@code --loader}).
+ * Names class loaders the way engineers recognise them: {@code boot}, {@code platform}, {@code
+ * app}, or the loader's class and identity hash, which also serves to pick one loader when a class
+ * was loaded by several ({@code --loader}).
  */
 public final class ClassLoaders {
   private ClassLoaders() {}

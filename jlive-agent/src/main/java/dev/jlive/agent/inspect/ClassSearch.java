@@ -22,10 +22,17 @@ public final class ClassSearch {
         matches.add(type);
       }
     }
-    matches.sort(Comparator.comparing((Class<?> type) -> type.getName()).thenComparing(type -> ClassLoaders.id(type.getClassLoader())));
+    matches.sort(
+        Comparator.comparing((Class<?> type) -> type.getName())
+            .thenComparing(type -> ClassLoaders.id(type.getClassLoader())));
     List<LoadedClass> classes = new ArrayList<>();
     for (Class<?> type : matches.subList(0, Math.min(limit, matches.size()))) {
-      classes.add(new LoadedClass(type.getName(), ClassLoaders.describe(type.getClassLoader()), kind(type), source(type)));
+      classes.add(
+          new LoadedClass(
+              type.getName(),
+              ClassLoaders.describe(type.getClassLoader()),
+              kind(type),
+              source(type)));
     }
     return new ClassList(pattern.toString(), matches.size(), matches.size() > limit, classes);
   }

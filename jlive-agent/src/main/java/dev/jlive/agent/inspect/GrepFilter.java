@@ -7,17 +7,18 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A user's regular expression ({@code jlive threads --grep}) run on a budget. Java's regex engine
- * backtracks, so an expression such as {@code (?:.*\\w){12}!} can take polynomial time of high degree
- * (or exponential) on a long line; one
- * did keep an endpoint worker busy long after its client had left. The text is handed to the
- * matcher through a {@link CharSequence} that counts the characters read and stops the match
- * (by throwing) once the step budget or the time budget is spent, or when the worker is
- * interrupted because the client went away.
+ * backtracks, so an expression such as {@code (?:.*\\w){12}!} can take polynomial time of high
+ * degree (or exponential) on a long line; one did keep an endpoint worker busy long after its
+ * client had left. The text is handed to the matcher through a {@link CharSequence} that counts the
+ * characters read and stops the match (by throwing) once the step budget or the time budget is
+ * spent, or when the worker is interrupted because the client went away.
  */
 public final class GrepFilter {
   static final int MAX_LENGTH = 1_000;
+
   /** Characters read over the whole request: plenty for any dump with a sane expression. */
   static final long DEFAULT_STEPS = 20_000_000L;
+
   static final long DEFAULT_MILLIS = 2_000;
 
   private final Pattern pattern;
@@ -43,13 +44,17 @@ public final class GrepFilter {
       return null;
     }
     if (grep.length() > MAX_LENGTH) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "--grep has " + grep.length() + " characters; at most " + MAX_LENGTH
-          + " are allowed", "grep for a shorter expression, e.g. a class or thread name");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "--grep has " + grep.length() + " characters; at most " + MAX_LENGTH + " are allowed",
+          "grep for a shorter expression, e.g. a class or thread name");
     }
     try {
       return new GrepFilter(Pattern.compile(grep), grep, maxSteps, maxMillis);
     } catch (PatternSyntaxException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "--grep is not a valid regular expression: " + e.getDescription(),
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "--grep is not a valid regular expression: " + e.getDescription(),
           "quote the pattern for the shell and escape regex characters such as . $ ( [");
     }
   }
@@ -59,8 +64,13 @@ public final class GrepFilter {
     try {
       return pattern.matcher(new Counted(line)).find();
     } catch (BudgetSpent spent) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "--grep '" + (text.length() > 60 ? text.substring(0, 60) + "..." : text)
-          + "' " + spent.getMessage() + "; the expression backtracks too much",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "--grep '"
+              + (text.length() > 60 ? text.substring(0, 60) + "..." : text)
+              + "' "
+              + spent.getMessage()
+              + "; the expression backtracks too much",
           "simplify it: avoid nested or overlapping repetition such as (a+)+ or (a|a)*; a plain word is enough to grep a dump");
     }
   }

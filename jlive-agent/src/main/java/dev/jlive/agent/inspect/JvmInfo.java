@@ -14,13 +14,31 @@ public final class JvmInfo {
   public static RuntimeInfo describe(AgentContext context) {
     RuntimeMXBean runtime = ManagementFactory.getRuntimeMXBean();
     MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-    RuntimeInfo.Jvm jvm = new RuntimeInfo.Jvm(ProcessHandle.current().pid(), mainClass(), runtime.getVmName(), runtime.getVmVendor(),
-        System.getProperty("java.version"), System.getProperty("java.home"), Runtime.version().feature(), runtime.getUptime(),
-        runtime.getStartTime(), Runtime.getRuntime().availableProcessors(), heap.getUsed(), heap.getMax(), runtime.getInputArguments(),
-        context.instrumentation().isRedefineClassesSupported(), context.instrumentation().isRetransformClassesSupported());
-    RuntimeInfo.Agent agent = new RuntimeInfo.Agent(Version.current(), context.mode(), context.startedAt(), context.ledger().liveCount(),
-        context.probes().dispatcher().slots(),
-        context.controller() == null ? null : context.controller().get());
+    RuntimeInfo.Jvm jvm =
+        new RuntimeInfo.Jvm(
+            ProcessHandle.current().pid(),
+            mainClass(),
+            runtime.getVmName(),
+            runtime.getVmVendor(),
+            System.getProperty("java.version"),
+            System.getProperty("java.home"),
+            Runtime.version().feature(),
+            runtime.getUptime(),
+            runtime.getStartTime(),
+            Runtime.getRuntime().availableProcessors(),
+            heap.getUsed(),
+            heap.getMax(),
+            runtime.getInputArguments(),
+            context.instrumentation().isRedefineClassesSupported(),
+            context.instrumentation().isRetransformClassesSupported());
+    RuntimeInfo.Agent agent =
+        new RuntimeInfo.Agent(
+            Version.current(),
+            context.mode(),
+            context.startedAt(),
+            context.ledger().liveCount(),
+            context.probes().dispatcher().slots(),
+            context.controller() == null ? null : context.controller().get());
     return new RuntimeInfo(jvm, agent);
   }
 

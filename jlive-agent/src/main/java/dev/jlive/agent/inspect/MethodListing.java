@@ -19,10 +19,12 @@ import net.bytebuddy.description.type.TypeDescription;
 public final class MethodListing {
   private MethodListing() {}
 
-  public static MethodList list(Instrumentation instrumentation, String className, String loaderId) {
+  public static MethodList list(
+      Instrumentation instrumentation, String className, String loaderId) {
     List<Class<?>> candidates = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className) && ClassSearch.isVisible(type)
+      if (type.getName().equals(className)
+          && ClassSearch.isVisible(type)
           && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
         candidates.add(type);
       }
@@ -32,7 +34,9 @@ public final class MethodListing {
     }
     List<ClassMethods> classes = new ArrayList<>();
     for (Class<?> type : candidates) {
-      classes.add(new ClassMethods(type.getName(), ClassLoaders.describe(type.getClassLoader()), methods(type)));
+      classes.add(
+          new ClassMethods(
+              type.getName(), ClassLoaders.describe(type.getClassLoader()), methods(type)));
     }
     return new MethodList(classes);
   }
@@ -46,12 +50,22 @@ public final class MethodListing {
         if (method.isTypeInitializer()) {
           continue;
         }
-        methods.add(new MethodInfo(method.isConstructor() ? "<init>" : method.getName(), javaSignature(method), method.getDescriptor(),
-            Modifier.toString(method.getModifiers() & Modifier.methodModifiers()), method.isSynthetic()));
+        methods.add(
+            new MethodInfo(
+                method.isConstructor() ? "<init>" : method.getName(),
+                javaSignature(method),
+                method.getDescriptor(),
+                Modifier.toString(method.getModifiers() & Modifier.methodModifiers()),
+                method.isSynthetic()));
       }
     } catch (LinkageError e) {
-      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND,
-          "cannot list the methods of " + type.getName() + ": a type in a signature cannot be loaded (" + e + ")",
+      throw new JLiveException(
+          ErrorCode.CLASS_NOT_FOUND,
+          "cannot list the methods of "
+              + type.getName()
+              + ": a type in a signature cannot be loaded ("
+              + e
+              + ")",
           "the class refers to a class missing at run time; its methods can still be named by descriptor");
     }
     return methods;
@@ -62,20 +76,32 @@ public final class MethodListing {
     if (!method.isConstructor()) {
       out.append(method.getReturnType().asErasure().getActualName()).append(' ');
     }
-    out.append(method.isConstructor() ? method.getDeclaringType().asErasure().getSimpleName() : method.getName()).append('(');
+    out.append(
+            method.isConstructor()
+                ? method.getDeclaringType().asErasure().getSimpleName()
+                : method.getName())
+        .append('(');
     List<String> parameters = new ArrayList<>();
-    method.getParameters().asTypeList().asErasures().forEach(parameter -> parameters.add(parameter.getActualName()));
+    method
+        .getParameters()
+        .asTypeList()
+        .asErasures()
+        .forEach(parameter -> parameters.add(parameter.getActualName()));
     return out.append(String.join(",", parameters)).append(')').toString();
   }
 
-  private static JLiveException notLoaded(Instrumentation instrumentation, String className, String loaderId) {
+  private static JLiveException notLoaded(
+      Instrumentation instrumentation, String className, String loaderId) {
     if (loaderId != null) {
-      return new JLiveException(ErrorCode.CLASS_NOT_FOUND,
+      return new JLiveException(
+          ErrorCode.CLASS_NOT_FOUND,
           "class " + className + " is not loaded by class loader " + loaderId,
           "run `jlive classes <pid> " + className + "` to see which loaders have it");
     }
     List<String> similar = SimilarNames.closest(instrumentation, className, 5);
-    return new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded in this JVM",
+    return new JLiveException(
+        ErrorCode.CLASS_NOT_FOUND,
+        "class " + className + " is not loaded in this JVM",
         similar.isEmpty()
             ? "check the name (fully qualified, nested classes as Outer$Inner); it may not be loaded yet"
             : "did you mean " + String.join(", ", similar) + "?");

@@ -26,7 +26,10 @@ final class SimilarNames {
     }
     return scored.stream()
         .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
-        .map(Scored::name).distinct().limit(count).toList();
+        .map(Scored::name)
+        .distinct()
+        .limit(count)
+        .toList();
   }
 
   private static String simpleName(String className) {
@@ -44,7 +47,8 @@ final class SimilarNames {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] swap = previous;
       previous = current;

@@ -38,23 +38,49 @@ public final class ThreadDump {
           continue;
         }
         LockInfo lock = info.getLockInfo();
-        threads.add(new ThreadSnapshot(info.getThreadId(), info.getThreadName(), info.getThreadState().name(), info.isDaemon(), false,
-            lock == null ? null : lock.toString(), lock == null ? null : info.getLockOwnerName(), frames));
+        threads.add(
+            new ThreadSnapshot(
+                info.getThreadId(),
+                info.getThreadName(),
+                info.getThreadState().name(),
+                info.isDaemon(),
+                false,
+                lock == null ? null : lock.toString(),
+                lock == null ? null : info.getLockOwnerName(),
+                frames));
       }
     }
     if (wanted != ThreadKind.PLATFORM && VirtualThreads.exist()) {
       try {
         for (VirtualThreads.Snapshot virtual : VirtualThreads.dump()) {
-          List<String> frames = virtual.stack().stream().map(frame -> frame.getClassName() + "." + frame.getMethodName()
-              + "(" + location(frame) + ")").toList();
+          List<String> frames =
+              virtual.stack().stream()
+                  .map(
+                      frame ->
+                          frame.getClassName()
+                              + "."
+                              + frame.getMethodName()
+                              + "("
+                              + location(frame)
+                              + ")")
+                  .toList();
           if (!matches(filter, virtual.name(), frames)) {
             continue;
           }
-          threads.add(new ThreadSnapshot(virtual.id(), virtual.name(), virtual.state() == null ? "UNKNOWN" : virtual.state().name(),
-              true, true, null, null, frames));
+          threads.add(
+              new ThreadSnapshot(
+                  virtual.id(),
+                  virtual.name(),
+                  virtual.state() == null ? "UNKNOWN" : virtual.state().name(),
+                  true,
+                  true,
+                  null,
+                  null,
+                  frames));
         }
         if (!VirtualThreads.complete()) {
-          virtualThreadsNote = "-Djdk.trackAllThreads=false: virtual threads outside thread containers are not listed";
+          virtualThreadsNote =
+              "-Djdk.trackAllThreads=false: virtual threads outside thread containers are not listed";
         }
       } catch (IOException e) {
         virtualThreadsNote = "virtual threads could not be listed: " + e.getMessage();
@@ -90,6 +116,8 @@ public final class ThreadDump {
     if (frame.getFileName() == null) {
       return "Unknown Source";
     }
-    return frame.getLineNumber() >= 0 ? frame.getFileName() + ":" + frame.getLineNumber() : frame.getFileName();
+    return frame.getLineNumber() >= 0
+        ? frame.getFileName() + ":" + frame.getLineNumber()
+        : frame.getFileName();
   }
 }

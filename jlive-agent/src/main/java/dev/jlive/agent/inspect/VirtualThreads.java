@@ -22,16 +22,19 @@ import java.util.Map;
  * virtual threads is {@code HotSpotDiagnosticMXBean.dumpThreads(file, JSON)} (Java 21+, the same
  * dump as {@code jcmd Thread.dump_to_file}); it is called by reflection, since the agent's source
  * level is 17, and writes to a fresh file in a directory only this process's user can read, which
- * is parsed and deleted. It sees every virtual thread unless the JVM runs with
- * {@code -Djdk.trackAllThreads=false}; then it sees only those of structured thread containers,
- * and {@link #complete()} says so.
+ * is parsed and deleted. It sees every virtual thread unless the JVM runs with {@code
+ * -Djdk.trackAllThreads=false}; then it sees only those of structured thread containers, and {@link
+ * #complete()} says so.
  */
 public final class VirtualThreads {
   private static final int FIRST_RELEASE = 21;
 
   private VirtualThreads() {}
 
-  /** One virtual thread: its id, name (often empty), state (null where the JDK's dump has none) and stack. */
+  /**
+   * One virtual thread: its id, name (often empty), state (null where the JDK's dump has none) and
+   * stack.
+   */
   public record Snapshot(long id, String name, Thread.State state, List<StackTraceElement> stack) {}
 
   /** True on a JVM that can have virtual threads. */
@@ -47,7 +50,8 @@ public final class VirtualThreads {
 
   /**
    * @return every virtual thread the JVM tracks; empty before Java 21
-   * @throws IOException when the dump cannot be made or read (for instance without {@code jdk.management})
+   * @throws IOException when the dump cannot be made or read (for instance without {@code
+   *     jdk.management})
    */
   public static List<Snapshot> dump() throws IOException {
     if (!exist()) {
@@ -66,7 +70,8 @@ public final class VirtualThreads {
 
   private static Path privateDirectory() throws IOException {
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      return Files.createTempDirectory("jlive-threads",
+      return Files.createTempDirectory(
+          "jlive-threads",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
     return Files.createTempDirectory("jlive-threads");
@@ -76,15 +81,19 @@ public final class VirtualThreads {
   private static void writeDump(Path file) throws IOException {
     try {
       Class<? extends PlatformManagedObject> beanType =
-          (Class<? extends PlatformManagedObject>) Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
-      Class<? extends Enum> format = (Class<? extends Enum>) Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
+          (Class<? extends PlatformManagedObject>)
+              Class.forName("com.sun.management.HotSpotDiagnosticMXBean");
+      Class<? extends Enum> format =
+          (Class<? extends Enum>)
+              Class.forName("com.sun.management.HotSpotDiagnosticMXBean$ThreadDumpFormat");
       Object bean = ManagementFactory.getPlatformMXBean(beanType);
       Method dumpThreads = beanType.getMethod("dumpThreads", String.class, format);
       dumpThreads.invoke(bean, file.toAbsolutePath().toString(), Enum.valueOf(format, "JSON"));
     } catch (InvocationTargetException e) {
       throw new IOException("the JVM's thread dump failed: " + e.getCause(), e.getCause());
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      throw new IOException("this JVM offers no thread dump with virtual threads (module jdk.management): " + e, e);
+      throw new IOException(
+          "this JVM offers no thread dump with virtual threads (module jdk.management): " + e, e);
     }
   }
 
@@ -103,8 +112,12 @@ public final class VirtualThreads {
           stack.add(frame(frame.toString()));
         }
         Object state = thread.get("state");
-        threads.add(new Snapshot(Long.parseLong(thread.get("tid").toString()), String.valueOf(thread.get("name")),
-            state == null ? null : stateOf(state.toString()), List.copyOf(stack)));
+        threads.add(
+            new Snapshot(
+                Long.parseLong(thread.get("tid").toString()),
+                String.valueOf(thread.get("name")),
+                state == null ? null : stateOf(state.toString()),
+                List.copyOf(stack)));
       }
     }
     return threads;
@@ -119,14 +132,17 @@ public final class VirtualThreads {
   }
 
   /**
-   * A frame as {@code StackTraceElement.toString()} writes it:
-   * {@code [loader/][module[@version]/]com.acme.Type.method(File.java:12)}, or with
-   * {@code (Native Method)} or {@code (Unknown Source)}.
+   * A frame as {@code StackTraceElement.toString()} writes it: {@code
+   * [loader/][module[@version]/]com.acme.Type.method(File.java:12)}, or with {@code (Native
+   * Method)} or {@code (Unknown Source)}.
    */
   static StackTraceElement frame(String text) {
     int open = text.lastIndexOf('(');
     String qualified = open < 0 ? text : text.substring(0, open);
-    String location = open < 0 ? "" : text.substring(open + 1, text.endsWith(")") ? text.length() - 1 : text.length());
+    String location =
+        open < 0
+            ? ""
+            : text.substring(open + 1, text.endsWith(")") ? text.length() - 1 : text.length());
     int slash = qualified.lastIndexOf('/');
     if (slash >= 0 && qualified.startsWith("0x", slash + 1)) {
       // A hidden class keeps its '/' (Foo$$Lambda/0x0123.run): the prefix ends before it.
@@ -142,11 +158,19 @@ public final class VirtualThreads {
     int colon = location.lastIndexOf(':');
     if (colon > 0) {
       try {
-        return new StackTraceElement(className, methodName, location.substring(0, colon), Integer.parseInt(location.substring(colon + 1)));
+        return new StackTraceElement(
+            className,
+            methodName,
+            location.substring(0, colon),
+            Integer.parseInt(location.substring(colon + 1)));
       } catch (NumberFormatException e) {
         return new StackTraceElement(className, methodName, location, -1);
       }
     }
-    return new StackTraceElement(className, methodName, location.isEmpty() || location.equals("Unknown Source") ? null : location, -1);
+    return new StackTraceElement(
+        className,
+        methodName,
+        location.isEmpty() || location.equals("Unknown Source") ? null : location,
+        -1);
   }
 }

@@ -15,14 +15,17 @@ import java.util.jar.JarFile;
 
 /**
  * The agent's front door for {@code -javaagent} and dynamic attach. It is loaded by the
- * application's class loader, so it does as little as possible: it finds out whether an agent
- * runs already, opens the agent core in a {@link CoreClassLoader} of its own and hands over.
- * It keeps no reference to what it started.
+ * application's class loader, so it does as little as possible: it finds out whether an agent runs
+ * already, opens the agent core in a {@link CoreClassLoader} of its own and hands over. It keeps no
+ * reference to what it started.
  */
 public final class AgentLauncher {
   static final String BRIDGE_CLASS = "dev.jlive.bridge.JLiveBridge";
   static final String CORE_ENTRY = "dev.jlive.agent.AgentRuntime";
-  /** The SHA-256 of the agent jar, as the attaching CLI wrote it; checked here and not passed on. */
+
+  /**
+   * The SHA-256 of the agent jar, as the attaching CLI wrote it; checked here and not passed on.
+   */
   static final String DIGEST_OPTION = "agentSha256=";
 
   private AgentLauncher() {}
@@ -49,7 +52,8 @@ public final class AgentLauncher {
     launch(rest, instrumentation, mode);
   }
 
-  static void launch(String options, Instrumentation instrumentation, String mode) throws Exception {
+  static void launch(String options, Instrumentation instrumentation, String mode)
+      throws Exception {
     if (runningAgent() != null) {
       return;
     }
@@ -59,7 +63,8 @@ public final class AgentLauncher {
     try {
       String coreOptions = checkDigest(options == null ? "" : options, agentJar);
       Class<?> core = Class.forName(CORE_ENTRY, true, loader);
-      Method start = core.getMethod("start", Instrumentation.class, String.class, String.class, String.class);
+      Method start =
+          core.getMethod("start", Instrumentation.class, String.class, String.class, String.class);
       start.invoke(null, instrumentation, coreOptions, mode, agentJar.getAbsolutePath());
     } catch (InvocationTargetException e) {
       loader.close();
@@ -75,8 +80,8 @@ public final class AgentLauncher {
    * Checks, when the attaching tool named one ({@code agentSha256=<hex>}), that the jar the core is
    * about to be loaded from is the one it meant, and returns the options without it. The CLI puts
    * the jar where only the target's user or root can write, so this is a second line: it catches a
-   * jar changed after the CLI checked it and before this JVM opened it again for the core. It
-   * runs after the core's jar is opened, so a match speaks for what the loader reads.
+   * jar changed after the CLI checked it and before this JVM opened it again for the core. It runs
+   * after the core's jar is opened, so a match speaks for what the loader reads.
    */
   static String checkDigest(String options, File agentJar) throws IOException {
     String expected = null;
@@ -91,9 +96,15 @@ public final class AgentLauncher {
     if (expected != null) {
       String actual = sha256(agentJar);
       if (!actual.equalsIgnoreCase(expected)) {
-        throw new SecurityException("the agent jar " + agentJar + " is not the one jlive meant to load (its SHA-256 is " + actual
-            + ", expected " + expected + "); someone changed it after the attach began, so check who can write "
-            + agentJar.getParent());
+        throw new SecurityException(
+            "the agent jar "
+                + agentJar
+                + " is not the one jlive meant to load (its SHA-256 is "
+                + actual
+                + ", expected "
+                + expected
+                + "); someone changed it after the attach began, so check who can write "
+                + agentJar.getParent());
       }
     }
     return rest.toString();
@@ -112,7 +123,10 @@ public final class AgentLauncher {
     }
   }
 
-  /** The agent that runs in this JVM, or null; looked up reflectively since the bridge may be absent. */
+  /**
+   * The agent that runs in this JVM, or null; looked up reflectively since the bridge may be
+   * absent.
+   */
   static Object runningAgent() {
     try {
       Class<?> bridge = Class.forName(BRIDGE_CLASS, true, null);

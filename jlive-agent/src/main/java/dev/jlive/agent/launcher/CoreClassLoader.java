@@ -18,11 +18,11 @@ import java.util.jar.JarFile;
 /**
  * Loads the agent core from {@code jlive-core/**.classdata} inside the agent jar.
  *
- * <p>Why not put the core on a class path: with {@code -javaagent} the JVM adds the agent jar
- * to the application's class path, so every class at the jar's root is visible to the
- * application (and to its class path scanners). The core therefore sits under a prefix with a
- * suffix no scanner looks for, and only this loader reads it. Its parent is the platform loader,
- * so the core sees the JDK and the boot bridge but never the application's classes.
+ * <p>Why not put the core on a class path: with {@code -javaagent} the JVM adds the agent jar to
+ * the application's class path, so every class at the jar's root is visible to the application (and
+ * to its class path scanners). The core therefore sits under a prefix with a suffix no scanner
+ * looks for, and only this loader reads it. Its parent is the platform loader, so the core sees the
+ * JDK and the boot bridge but never the application's classes.
  *
  * <p>Closing it closes the jar; after that, and once nothing references the core, the loader and
  * every class it defined can be collected. That is what makes attach/detach cycles leak-free.
@@ -43,7 +43,8 @@ public final class CoreClassLoader extends ClassLoader implements Closeable {
     super("jlive-core", ClassLoader.getPlatformClassLoader());
     this.jar = jar;
     this.jarUrl = jarLocation.toExternalForm();
-    this.domain = new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
+    this.domain =
+        new ProtectionDomain(new CodeSource(jarLocation, (Certificate[]) null), null, this, null);
   }
 
   @Override
@@ -76,7 +77,9 @@ public final class CoreClassLoader extends ClassLoader implements Closeable {
     }
   }
 
-  /** Resources of the core, {@code .class} files included: Byte Buddy reads class files this way. */
+  /**
+   * Resources of the core, {@code .class} files included: Byte Buddy reads class files this way.
+   */
   @Override
   public InputStream getResourceAsStream(String name) {
     byte[] bytes = readCoreResource(name);
@@ -102,7 +105,9 @@ public final class CoreClassLoader extends ClassLoader implements Closeable {
   @Override
   protected Enumeration<URL> findResources(String name) {
     URL url = findResource(name);
-    return url == null ? Collections.emptyEnumeration() : Collections.enumeration(Collections.singletonList(url));
+    return url == null
+        ? Collections.emptyEnumeration()
+        : Collections.enumeration(Collections.singletonList(url));
   }
 
   private byte[] readCoreResource(String name) {

@@ -6,8 +6,8 @@ import com.sun.tools.attach.VirtualMachine;
  * Loads the agent into another JVM: the helper process behind {@code JLive.start()}, since a JVM
  * may not attach to itself unless started with {@code -Djdk.attach.allowAttachSelf=true}.
  *
- * <p>Usage: {@code java -cp jlive-agent.jar dev.jlive.agent.launcher.SelfAttach <pid> <jar> <options>}.
- * Exit code 0 when the agent loaded; otherwise 1 with the reason on stderr.
+ * <p>Usage: {@code java -cp jlive-agent.jar dev.jlive.agent.launcher.SelfAttach <pid> <jar>
+ * <options>}. Exit code 0 when the agent loaded; otherwise 1 with the reason on stderr.
  */
 public final class SelfAttach {
   private SelfAttach() {}

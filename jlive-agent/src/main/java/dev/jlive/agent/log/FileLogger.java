@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>Why not {@code System.getLogger}: that routes into the application's logging set-up (and
  * initialises {@code java.util.logging} on its behalf), and the agent must not write to the
- * application's output. This logger touches no global state, so it leaves nothing behind on
- * detach. If the file cannot be written, messages are dropped: logging must never fail a call.
+ * application's output. This logger touches no global state, so it leaves nothing behind on detach.
+ * If the file cannot be written, messages are dropped: logging must never fail a call.
  */
 public final class FileLogger implements System.Logger, AutoCloseable {
   private final String name;
@@ -43,20 +43,27 @@ public final class FileLogger implements System.Logger, AutoCloseable {
   }
 
   /**
-   * Opens the log for appending, creating it 0600. A link in its place is never followed, and a
-   * log that another user owns or may write to is refused with an {@link UntrustedFileException}:
-   * in a JVM run by root, following a link planted there would append to any file on the machine.
-   * Any other failure to open it gives a logger that drops messages.
+   * Opens the log for appending, creating it 0600. A link in its place is never followed, and a log
+   * that another user owns or may write to is refused with an {@link UntrustedFileException}: in a
+   * JVM run by root, following a link planted there would append to any file on the machine. Any
+   * other failure to open it gives a logger that drops messages.
    */
-  public static FileLogger open(String name, Path file, Level threshold) throws UntrustedFileException {
+  public static FileLogger open(String name, Path file, Level threshold)
+      throws UntrustedFileException {
     try {
       checkExisting(file);
-      Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE,
-          LinkOption.NOFOLLOW_LINKS);
-      SeekableByteChannel channel = FileTrust.isPosix(file)
-          ? Files.newByteChannel(file, options, FileTrust.permissions("rw-------"))
-          : Files.newByteChannel(file, options);
-      return new FileLogger(name, new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8)), threshold);
+      Set<OpenOption> options =
+          Set.of(
+              StandardOpenOption.CREATE,
+              StandardOpenOption.APPEND,
+              StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS);
+      SeekableByteChannel channel =
+          FileTrust.isPosix(file)
+              ? Files.newByteChannel(file, options, FileTrust.permissions("rw-------"))
+              : Files.newByteChannel(file, options);
+      return new FileLogger(
+          name, new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8)), threshold);
     } catch (UntrustedFileException e) {
       throw e;
     } catch (IOException e) {
@@ -68,7 +75,8 @@ public final class FileLogger implements System.Logger, AutoCloseable {
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
-    BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    BasicFileAttributes attributes =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (attributes.isSymbolicLink() || attributes.isRegularFile()) {
       FileTrust.checkFile(file, FileTrust.currentUser(), false);
     }
@@ -89,11 +97,18 @@ public final class FileLogger implements System.Logger, AutoCloseable {
     if (!isLoggable(level)) {
       return;
     }
-    StringBuilder line = new StringBuilder()
-        .append(Instant.now()).append(' ').append(level.getName()).append(' ')
-        .append('[').append(Thread.currentThread().getName()).append("] ")
-        // One event, one line: a value a client sent cannot forge a line or carry a terminal escape.
-        .append(Printable.escape(msg));
+    StringBuilder line =
+        new StringBuilder()
+            .append(Instant.now())
+            .append(' ')
+            .append(level.getName())
+            .append(' ')
+            .append('[')
+            .append(Thread.currentThread().getName())
+            .append("] ")
+            // One event, one line: a value a client sent cannot forge a line or carry a terminal
+            // escape.
+            .append(Printable.escape(msg));
     if (thrown != null) {
       StringWriter trace = new StringWriter();
       thrown.printStackTrace(new PrintWriter(trace));
@@ -105,7 +120,11 @@ public final class FileLogger implements System.Logger, AutoCloseable {
   @Override
   public void log(Level level, ResourceBundle bundle, String format, Object... params) {
     if (isLoggable(level)) {
-      log(level, bundle, params == null || params.length == 0 ? format : MessageFormat.format(format, params), (Throwable) null);
+      log(
+          level,
+          bundle,
+          params == null || params.length == 0 ? format : MessageFormat.format(format, params),
+          (Throwable) null);
     }
   }
 

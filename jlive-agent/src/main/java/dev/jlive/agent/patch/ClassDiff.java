@@ -13,7 +13,8 @@ import net.bytebuddy.jar.asm.Type;
  *
  * @param changedKeys the changed methods as "name descriptor"
  */
-record ClassDiff(String className, List<String> changedMethods, List<String> changedKeys, List<String> refused) {
+record ClassDiff(
+    String className, List<String> changedMethods, List<String> changedKeys, List<String> refused) {
 
   static ClassDiff between(ClassShape running, ClassShape patched) {
     List<String> refused = new ArrayList<>();
@@ -21,10 +22,18 @@ record ClassDiff(String className, List<String> changedMethods, List<String> cha
       refused.add("the new class is " + patched.name() + ", not " + running.name());
     }
     if (!Objects.equals(running.superName(), patched.superName())) {
-      refused.add("superclass changes from " + dotted(running.superName()) + " to " + dotted(patched.superName()));
+      refused.add(
+          "superclass changes from "
+              + dotted(running.superName())
+              + " to "
+              + dotted(patched.superName()));
     }
     if (!running.interfaces().equals(patched.interfaces())) {
-      refused.add("interfaces change from " + dotted(running.interfaces()) + " to " + dotted(patched.interfaces()));
+      refused.add(
+          "interfaces change from "
+              + dotted(running.interfaces())
+              + " to "
+              + dotted(patched.interfaces()));
     }
     if (running.access() != patched.access()) {
       refused.add("class modifiers change");
@@ -40,10 +49,15 @@ record ClassDiff(String className, List<String> changedMethods, List<String> cha
         keys.add(body.getKey());
       }
     }
-    return new ClassDiff(running.name(), List.copyOf(changed), List.copyOf(keys), List.copyOf(refused));
+    return new ClassDiff(
+        running.name(), List.copyOf(changed), List.copyOf(keys), List.copyOf(refused));
   }
 
-  private static void compareMembers(String kind, Map<String, Integer> running, Map<String, Integer> patched, List<String> refused) {
+  private static void compareMembers(
+      String kind,
+      Map<String, Integer> running,
+      Map<String, Integer> patched,
+      List<String> refused) {
     for (Map.Entry<String, Integer> member : running.entrySet()) {
       Integer access = patched.get(member.getKey());
       if (access == null) {
@@ -54,7 +68,10 @@ record ClassDiff(String className, List<String> changedMethods, List<String> cha
     }
     for (String member : patched.keySet()) {
       if (!running.containsKey(member)) {
-        String why = member.startsWith("lambda$") ? " (a new lambda compiles to a new synthetic method; write that code without it)" : "";
+        String why =
+            member.startsWith("lambda$")
+                ? " (a new lambda compiles to a new synthetic method; write that code without it)"
+                : "";
         refused.add("adds the " + kind + " " + display(member) + why);
       }
     }

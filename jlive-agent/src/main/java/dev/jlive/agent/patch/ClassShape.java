@@ -22,24 +22,42 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * What of a class the JVM lets a redefinition keep or change: its declaration, fields and methods
- * (which must stay), and a digest of each method's code (which may change). Line numbers and
- * local variable names are left out of the digests, so moving code in the source does not count
- * as changing it.
+ * (which must stay), and a digest of each method's code (which may change). Line numbers and local
+ * variable names are left out of the digests, so moving code in the source does not count as
+ * changing it.
  *
  * @param methods "name descriptor" to access flags
  * @param bodies "name descriptor" to a digest of the instructions
  */
-record ClassShape(String name, int access, String superName, List<String> interfaces, Map<String, Integer> fields,
-    Map<String, Integer> methods, Map<String, String> bodies, int majorVersion) {
+record ClassShape(
+    String name,
+    int access,
+    String superName,
+    List<String> interfaces,
+    Map<String, Integer> fields,
+    Map<String, Integer> methods,
+    Map<String, String> bodies,
+    int majorVersion) {
 
-  /** Access flags the JVM compares; ACC_SUPER and ACC_SYNCHRONIZED-like flags on the class are not among them. */
-  private static final int CLASS_FLAGS = Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT
-      | Opcodes.ACC_ANNOTATION | Opcodes.ACC_ENUM;
-  private static final int MEMBER_FLAGS = 0xFFFF & ~Opcodes.ACC_SYNTHETIC & ~0x1000 & ~Opcodes.ACC_DEPRECATED;
+  /**
+   * Access flags the JVM compares; ACC_SUPER and ACC_SYNCHRONIZED-like flags on the class are not
+   * among them.
+   */
+  private static final int CLASS_FLAGS =
+      Opcodes.ACC_PUBLIC
+          | Opcodes.ACC_FINAL
+          | Opcodes.ACC_INTERFACE
+          | Opcodes.ACC_ABSTRACT
+          | Opcodes.ACC_ANNOTATION
+          | Opcodes.ACC_ENUM;
+
+  private static final int MEMBER_FLAGS =
+      0xFFFF & ~Opcodes.ACC_SYNTHETIC & ~0x1000 & ~Opcodes.ACC_DEPRECATED;
 
   static ClassShape of(byte[] bytes) {
     ClassReader reader = new ClassReader(bytes);
-    // Members sorted, so that refused differences read the same each time; bodies in declaration order, so that
+    // Members sorted, so that refused differences read the same each time; bodies in declaration
+    // order, so that
     // the changed methods are listed as the source has them.
     Map<String, Integer> fields = new TreeMap<>();
     Map<String, Integer> methods = new TreeMap<>();
@@ -48,33 +66,61 @@ record ClassShape(String name, int access, String superName, List<String> interf
     String[] header = new String[2];
     int[] access = new int[1];
     List<String> interfaces = new ArrayList<>();
-    reader.accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public void visit(int version, int classAccess, String className, String signature, String superName, String[] ifaces) {
-        header[0] = className;
-        header[1] = superName;
-        access[0] = classAccess & CLASS_FLAGS;
-        interfaces.addAll(Arrays.asList(ifaces == null ? new String[0] : ifaces));
-      }
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9) {
+          @Override
+          public void visit(
+              int version,
+              int classAccess,
+              String className,
+              String signature,
+              String superName,
+              String[] ifaces) {
+            header[0] = className;
+            header[1] = superName;
+            access[0] = classAccess & CLASS_FLAGS;
+            interfaces.addAll(Arrays.asList(ifaces == null ? new String[0] : ifaces));
+          }
 
-      @Override
-      public FieldVisitor visitField(int fieldAccess, String fieldName, String descriptor, String signature, Object value) {
-        fields.put(fieldName + " " + descriptor, fieldAccess & MEMBER_FLAGS);
-        return null;
-      }
+          @Override
+          public FieldVisitor visitField(
+              int fieldAccess,
+              String fieldName,
+              String descriptor,
+              String signature,
+              Object value) {
+            fields.put(fieldName + " " + descriptor, fieldAccess & MEMBER_FLAGS);
+            return null;
+          }
 
-      @Override
-      public MethodVisitor visitMethod(int methodAccess, String methodName, String descriptor, String signature, String[] exceptions) {
-        String key = methodName + " " + descriptor;
-        methods.put(key, methodAccess & MEMBER_FLAGS);
-        return new BodyDigest(digest -> bodies.put(key, digest));
-      }
-    }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+          @Override
+          public MethodVisitor visitMethod(
+              int methodAccess,
+              String methodName,
+              String descriptor,
+              String signature,
+              String[] exceptions) {
+            String key = methodName + " " + descriptor;
+            methods.put(key, methodAccess & MEMBER_FLAGS);
+            return new BodyDigest(digest -> bodies.put(key, digest));
+          }
+        },
+        ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     int major = ((bytes[6] & 0xFF) << 8) | (bytes[7] & 0xFF);
-    return new ClassShape(header[0].replace('/', '.'), access[0], header[1], List.copyOf(interfaces), fields, methods, bodies, major);
+    return new ClassShape(
+        header[0].replace('/', '.'),
+        access[0],
+        header[1],
+        List.copyOf(interfaces),
+        fields,
+        methods,
+        bodies,
+        major);
   }
 
-  /** Writes every instruction, with its operands and labels by order of appearance, into a digest. */
+  /**
+   * Writes every instruction, with its operands and labels by order of appearance, into a digest.
+   */
   private static final class BodyDigest extends MethodVisitor {
     private final Consumer<String> done;
     private final StringBuilder text = new StringBuilder();
@@ -122,12 +168,14 @@ record ClassShape(String name, int access, String superName, List<String> interf
     }
 
     @Override
-    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String descriptor, boolean isInterface) {
       add(opcode, owner, name, descriptor, isInterface);
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+    public void visitInvokeDynamicInsn(
+        String name, String descriptor, Handle bootstrap, Object... arguments) {
       add("indy", name, descriptor, bootstrap, Arrays.deepToString(arguments));
     }
 
@@ -158,7 +206,11 @@ record ClassShape(String name, int access, String superName, List<String> interf
 
     @Override
     public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] targets) {
-      add("lookupswitch", dflt, Arrays.toString(keys), Arrays.stream(targets).map(this::label).toList());
+      add(
+          "lookupswitch",
+          dflt,
+          Arrays.toString(keys),
+          Arrays.stream(targets).map(this::label).toList());
     }
 
     @Override
@@ -174,7 +226,9 @@ record ClassShape(String name, int access, String superName, List<String> interf
     @Override
     public void visitEnd() {
       try {
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] digest =
+            MessageDigest.getInstance("SHA-256")
+                .digest(text.toString().getBytes(StandardCharsets.UTF_8));
         done.accept(HexFormat.of().formatHex(digest, 0, 12));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);

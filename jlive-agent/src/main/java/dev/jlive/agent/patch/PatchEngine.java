@@ -18,12 +18,12 @@ import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.LedgerState;
 import dev.jlive.protocol.patch.PatchDetail;
 import dev.jlive.protocol.patch.PatchList;
+import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.patch.PatchResult;
 import dev.jlive.protocol.patch.PatchedClass;
 import dev.jlive.protocol.patch.RevertResult;
 import dev.jlive.protocol.patch.SafepointMode;
 import dev.jlive.protocol.patch.SafepointReport;
-import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.MethodSelector;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -57,8 +57,8 @@ import net.bytebuddy.dynamic.ClassFileLocator;
  * class pipeline ({@link #baseBytes}), and the classes are retransformed, all of one patch in a
  * single call, so the JVM swaps them together or not at all. Probes are woven on top of the new
  * bytes, so they stay in place across a patch and its revert. Patches stack per class; a revert
- * takes back the newest patch of each of its classes (an older one cannot be taken out from under
- * a newer one that was built on it).
+ * takes back the newest patch of each of its classes (an older one cannot be taken out from under a
+ * newer one that was built on it).
  */
 public final class PatchEngine implements WeavingSource {
   private final Instrumentation instrumentation;
@@ -76,8 +76,15 @@ public final class PatchEngine implements WeavingSource {
   private record Layer(String patchId, Class<?> type, byte[] bytes) {}
 
   /** A patch as applied: per class, its diff. */
-  private record Patch(String id, String author, Instant appliedAt, String digest, List<Class<?>> classes, List<ClassDiff> diffs,
-      SafepointMode safepoint, List<String> also) {}
+  private record Patch(
+      String id,
+      String author,
+      Instant appliedAt,
+      String digest,
+      List<Class<?>> classes,
+      List<ClassDiff> diffs,
+      SafepointMode safepoint,
+      List<String> also) {}
 
   /** How a patch's safe point went, and over which methods. */
   private record Swapped(SafepointReport report, List<String> quiescenceSet) {}
@@ -85,7 +92,12 @@ public final class PatchEngine implements WeavingSource {
   /** How long a revert waits for its safe point. */
   private static final Duration REVERT_TIMEOUT = Duration.ofSeconds(5);
 
-  public PatchEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, Gates gates, System.Logger log) {
+  public PatchEngine(
+      Instrumentation instrumentation,
+      ClassPipeline pipeline,
+      ChangeLedger ledger,
+      Gates gates,
+      System.Logger log) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.ledger = ledger;
@@ -116,10 +128,13 @@ public final class PatchEngine implements WeavingSource {
 
   public synchronized PatchResult apply(PatchRequest request, String author) {
     if (!instrumentation.isRetransformClassesSupported()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "this JVM cannot change loaded classes (no retransformation support)",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "this JVM cannot change loaded classes (no retransformation support)",
           "patch by restarting with the fixed build");
     }
-    PatchInputs.Inputs inputs = new PatchInputs(instrumentation, this::runningBase, log).read(request);
+    PatchInputs.Inputs inputs =
+        new PatchInputs(instrumentation, this::runningBase, log).read(request);
     Map<Class<?>, byte[]> candidates = inputs.classes();
     String compiler = inputs.compiler();
     List<Class<?>> classes = new ArrayList<>();
@@ -128,7 +143,8 @@ public final class PatchEngine implements WeavingSource {
     Map<Class<?>, byte[]> changed = new TreeMap<>(PatchInputs.BY_NAME);
     for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
       Class<?> type = candidate.getKey();
-      ClassDiff diff = ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));
+      ClassDiff diff =
+          ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));
       if (!diff.refused().isEmpty()) {
         refusals.add(type.getName() + ": " + String.join("; ", diff.refused()));
       } else if (!diff.changedMethods().isEmpty()) {
@@ -138,13 +154,18 @@ public final class PatchEngine implements WeavingSource {
       }
     }
     if (!refusals.isEmpty()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM can only change method bodies, and this patch "
-          + String.join(" | ", refusals), "keep every field, method, signature, modifier, superclass and interface as it is; "
-          + "a change of shape needs a restart");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the JVM can only change method bodies, and this patch " + String.join(" | ", refusals),
+          "keep every field, method, signature, modifier, superclass and interface as it is; "
+              + "a change of shape needs a restart");
     }
     if (changed.isEmpty()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch changes no method of " + candidates.keySet().stream()
-          .map(Class::getName).toList(), "nothing to do: the running code is already like this");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the patch changes no method of "
+              + candidates.keySet().stream().map(Class::getName).toList(),
+          "nothing to do: the running code is already like this");
     }
     String digest = digest(request);
     if (request.dryRun()) {
@@ -167,42 +188,85 @@ public final class PatchEngine implements WeavingSource {
       swapped = atSafepoint(id, request, changed, classes, diffs);
     }
     SafepointMode safepoint = swapped.report().mode();
-    patches.put(id, new Patch(id, author, Instant.now(), digest, classes, diffs, safepoint,
-        request.immediate() ? List.of() : List.copyOf(request.also())));
-    ledger.record(id, ChangeKind.PATCH, describe(diffs) + " (" + JsonObject.wireName(safepoint) + ", " + digest + ")", author,
+    patches.put(
+        id,
+        new Patch(
+            id,
+            author,
+            Instant.now(),
+            digest,
+            classes,
+            diffs,
+            safepoint,
+            request.immediate() ? List.of() : List.copyOf(request.also())));
+    ledger.record(
+        id,
+        ChangeKind.PATCH,
+        describe(diffs) + " (" + JsonObject.wireName(safepoint) + ", " + digest + ")",
+        author,
         LedgerState.ACTIVE);
-    return PatchResult.applied(id, digest, patchedClasses(classes, diffs), compiler, swapped.report(), swapped.quiescenceSet());
+    return PatchResult.applied(
+        id,
+        digest,
+        patchedClasses(classes, diffs),
+        compiler,
+        swapped.report(),
+        swapped.quiescenceSet());
   }
 
-  private static final String WOVEN_CODE_REFUSED = "jlive's woven code (a probe, the gate) did not pass the JVM's verifier: remove the "
-      + "probes on these methods (`jlive probe list`, `jlive probe rm`) and try again, or use --safepoint immediate; "
-      + "please report the error as a jlive bug";
+  private static final String WOVEN_CODE_REFUSED =
+      "jlive's woven code (a probe, the gate) did not pass the JVM's verifier: remove the "
+          + "probes on these methods (`jlive probe list`, `jlive probe rm`) and try again, or use --safepoint immediate; "
+          + "please report the error as a jlive bug";
 
-  /** Why the patched code cannot take jlive's own woven code (probes, safe-point gates); nothing was changed yet. */
+  /**
+   * Why the patched code cannot take jlive's own woven code (probes, safe-point gates); nothing was
+   * changed yet.
+   */
   private static JLiveException wovenPatchRefused(Class<?> type, Exception e) {
     String why = String.valueOf(e.getMessage());
     if (tooLarge(e)) {
-      return new JLiveException(ErrorCode.BAD_REQUEST, "the patch of " + type.getName() + " is refused, nothing changed: with the code "
-          + "jlive weaves in (probes, the safe-point gate) a method would pass the JVM's limit of 65535 bytes of bytecode: " + why,
+      return new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the patch of "
+              + type.getName()
+              + " is refused, nothing changed: with the code "
+              + "jlive weaves in (probes, the safe-point gate) a method would pass the JVM's limit of 65535 bytes of bytecode: "
+              + why,
           "make the patched method smaller, or remove the probes on it (`jlive probe rm`)");
     }
-    return new JLiveException(ErrorCode.INTERNAL_ERROR, "the patch of " + type.getName() + " is refused, nothing changed: the probes "
-        + "and safe-point gate could not be woven into the patched code: " + e, "remove the probes on it (`jlive probe rm`) and patch again");
+    return new JLiveException(
+        ErrorCode.INTERNAL_ERROR,
+        "the patch of "
+            + type.getName()
+            + " is refused, nothing changed: the probes "
+            + "and safe-point gate could not be woven into the patched code: "
+            + e,
+        "remove the probes on it (`jlive probe rm`) and patch again");
   }
 
   /** ASM's MethodTooLargeException, as thrown or as the reason the pipeline gives for a class. */
   private static boolean tooLarge(Exception e) {
-    return e.getClass().getSimpleName().contains("TooLarge") || String.valueOf(e.getMessage()).contains("Method too large");
+    return e.getClass().getSimpleName().contains("TooLarge")
+        || String.valueOf(e.getMessage()).contains("Method too large");
   }
 
-  /** Pushes the new bytes and retransforms all classes in one JVM call; on failure nothing changed. */
+  /**
+   * Pushes the new bytes and retransforms all classes in one JVM call; on failure nothing changed.
+   */
   private void swap(String id, Map<Class<?>, byte[]> changed, List<Class<?>> classes) {
-    changed.forEach((type, bytes) -> layers.computeIfAbsent(key(type), k -> new ArrayDeque<>()).push(new Layer(id, type, bytes)));
+    changed.forEach(
+        (type, bytes) ->
+            layers
+                .computeIfAbsent(key(type), k -> new ArrayDeque<>())
+                .push(new Layer(id, type, bytes)));
     try {
       pipeline.retransformTogether(classes);
     } catch (Throwable e) {
       changed.keySet().forEach(type -> layers.get(key(type)).pop());
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM refused the patch, and nothing changed: " + e,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the JVM refused the patch, and nothing changed: " + e,
           "a VerifyError names the method and why the JVM rejected it: if probes are woven into that method (`jlive probe list`), "
               + "remove them, patch again and report the error as a jlive bug; otherwise the new code does not fit this JVM "
               + "(class file version, missing dependencies)");
@@ -210,48 +274,75 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /** Swaps at a quiescent safe point of the changed methods; constructors cannot wait at a gate. */
-  private Swapped atSafepoint(String id, PatchRequest request, Map<Class<?>, byte[]> changed, List<Class<?>> classes,
+  private Swapped atSafepoint(
+      String id,
+      PatchRequest request,
+      Map<Class<?>, byte[]> changed,
+      List<Class<?>> classes,
       List<ClassDiff> diffs) {
     List<QuiescentSwap.Member> set = members(classes, diffs);
     List<Class<?>> gated = new ArrayList<>(classes);
     widen(set, gated, alsoMembers(request.also()));
-    BooleanSupplier check = request.check() != null ? compileCheck(request.check(), classes.get(0))
-        : request.checkClass() != null ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader()) : null;
+    BooleanSupplier check =
+        request.check() != null
+            ? compileCheck(request.check(), classes.get(0))
+            : request.checkClass() != null
+                ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader())
+                : null;
     try {
-      SafepointReport report = swapper.run(set, check, request.timeout(), new QuiescentSwap.Actions() {
-        @Override
-        public void reweave() throws Exception {
-          pipeline.retransformTogether(gated);
-        }
+      SafepointReport report =
+          swapper.run(
+              set,
+              check,
+              request.timeout(),
+              new QuiescentSwap.Actions() {
+                @Override
+                public void reweave() throws Exception {
+                  pipeline.retransformTogether(gated);
+                }
 
-        @Override
-        public void swap() {
-          // The --also classes are rewoven too: their gate must carry the new version.
-          PatchEngine.this.swap(id, changed, gated);
-        }
-      });
-      return new Swapped(report, set.stream().map(m -> m.type().getName() + "#" + m.name()).distinct().toList());
+                @Override
+                public void swap() {
+                  // The --also classes are rewoven too: their gate must carry the new version.
+                  PatchEngine.this.swap(id, changed, gated);
+                }
+              });
+      return new Swapped(
+          report, set.stream().map(m -> m.type().getName() + "#" + m.name()).distinct().toList());
     } catch (SafepointTimeout timeout) {
-      throw new JLiveException(ErrorCode.CONFLICT, timeout.getMessage() + "; nothing was changed. Blocking: "
-          + (timeout.blockers().isEmpty() ? "none seen at the end" : String.join("; ", timeout.blockers())),
+      throw new JLiveException(
+          ErrorCode.CONFLICT,
+          timeout.getMessage()
+              + "; nothing was changed. Blocking: "
+              + (timeout.blockers().isEmpty()
+                  ? "none seen at the end"
+                  : String.join("; ", timeout.blockers())),
           "raise --timeout, add a --check that waits for a better moment, or use --safepoint immediate if a call "
               + "may run old and new code");
     } catch (JLiveException e) {
       throw e;
     } catch (LinkageError e) {
       // A VerifyError: the JVM would not take the classes with the safe-point gate woven in.
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused the classes with the patch's safe-point gate woven in, "
-          + "and nothing was changed: " + e, WOVEN_CODE_REFUSED);
+      throw new JLiveException(
+          ErrorCode.INTERNAL_ERROR,
+          "the JVM refused the classes with the patch's safe-point gate woven in, "
+              + "and nothing was changed: "
+              + e,
+          WOVEN_CODE_REFUSED);
     } catch (Exception e) {
       if (tooLarge(e)) {
         throw wovenPatchRefused(classes.get(0), e);
       }
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point failed, and nothing was changed: " + e, "see the agent log");
+      throw new JLiveException(
+          ErrorCode.INTERNAL_ERROR,
+          "the safe point failed, and nothing was changed: " + e,
+          "see the agent log");
     }
   }
 
   /** Adds the --also methods to the set, and their classes to those woven with the gate. */
-  private static void widen(List<QuiescentSwap.Member> set, List<Class<?>> gated, List<QuiescentSwap.Member> also) {
+  private static void widen(
+      List<QuiescentSwap.Member> set, List<Class<?>> gated, List<QuiescentSwap.Member> also) {
     for (QuiescentSwap.Member member : also) {
       if (!set.contains(member)) {
         set.add(member);
@@ -269,7 +360,8 @@ public final class PatchEngine implements WeavingSource {
       for (String key : diffs.get(i).changedKeys()) {
         String name = key.substring(0, key.indexOf(' '));
         if (!name.equals("<init>") && !name.equals("<clinit>")) {
-          set.add(new QuiescentSwap.Member(classes.get(i), name, key.substring(key.indexOf(' ') + 1)));
+          set.add(
+              new QuiescentSwap.Member(classes.get(i), name, key.substring(key.indexOf(' ') + 1)));
         }
       }
     }
@@ -283,50 +375,68 @@ public final class PatchEngine implements WeavingSource {
       MethodSelector selector = MethodSelector.parse(text);
       int before = members.size();
       for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-        if (!ClassSearch.isVisible(type) || !selector.classes().matches(type.getName()) || !instrumentation.isModifiableClass(type)) {
+        if (!ClassSearch.isVisible(type)
+            || !selector.classes().matches(type.getName())
+            || !instrumentation.isModifiableClass(type)) {
           continue;
         }
-        for (MethodDescription.InDefinedShape method
-            : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
-          if (!method.isConstructor() && !method.isTypeInitializer() && !method.isAbstract() && !method.isNative()
+        for (MethodDescription.InDefinedShape method :
+            TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
+          if (!method.isConstructor()
+              && !method.isTypeInitializer()
+              && !method.isAbstract()
+              && !method.isNative()
               && MethodMatch.matches(selector, method)) {
             members.add(new QuiescentSwap.Member(type, method.getName(), method.getDescriptor()));
           }
         }
       }
       if (members.size() == before) {
-        throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "--also " + text + " matches no loaded method",
+        throw new JLiveException(
+            ErrorCode.CLASS_NOT_FOUND,
+            "--also " + text + " matches no loaded method",
             "name loaded methods, e.g. com.acme.Cache#* for every method of a class");
       }
     }
     return members;
   }
 
-  /** A --check expression: compiled like a probe condition, in the package of the patched class, with no variables. */
+  /**
+   * A --check expression: compiled like a probe condition, in the package of the patched class,
+   * with no variables.
+   */
   private static BooleanSupplier compileCheck(String expression, Class<?> context) {
-    MethodHandle handle = ProbeExpressions.condition(context, true, List.of(), null,
-        false, expression, false);
+    MethodHandle handle =
+        ProbeExpressions.condition(context, true, List.of(), null, false, expression, false);
     return () -> {
       try {
-        return (boolean) handle.invokeExact((Object) null, new Object[0], (Object) null, (Throwable) null);
+        return (boolean)
+            handle.invokeExact((Object) null, new Object[0], (Object) null, (Throwable) null);
       } catch (Throwable t) {
         return false;
       }
     };
   }
 
-  /** The bytes the class runs without probes: its newest patch, or the class file it was loaded from. */
+  /**
+   * The bytes the class runs without probes: its newest patch, or the class file it was loaded
+   * from.
+   */
   private byte[] runningBase(Class<?> type) {
     Deque<Layer> stack = layers.get(key(type));
     if (stack != null && !stack.isEmpty()) {
       return stack.peek().bytes();
     }
     try {
-      ClassFileLocator locator = type.getClassLoader() == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
-          : ClassFileLocator.ForClassLoader.of(type.getClassLoader());
+      ClassFileLocator locator =
+          type.getClassLoader() == null
+              ? ClassFileLocator.ForClassLoader.ofBootLoader()
+              : ClassFileLocator.ForClassLoader.of(type.getClassLoader());
       return locator.locate(type.getName()).resolve();
     } catch (IOException | IllegalStateException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the class file of " + type.getName() + " cannot be read: " + e.getMessage(),
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the class file of " + type.getName() + " cannot be read: " + e.getMessage(),
           "jlive needs it to compare the patch against");
     }
   }
@@ -339,18 +449,21 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /**
-   * @param force true when the agent stops: if no safe point comes, revert anyway, since the
-   *     agent must leave nothing behind
+   * @param force true when the agent stops: if no safe point comes, revert anyway, since the agent
+   *     must leave nothing behind
    */
   public synchronized RevertResult revert(String id, String why, boolean force) {
     Patch patch = patches.get(id);
     if (patch == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
     }
     for (Class<?> type : patch.classes()) {
       Layer top = layers.get(key(type)).peek();
       if (top != null && !top.patchId().equals(id)) {
-        throw new JLiveException(ErrorCode.CONFLICT, "patch " + top.patchId() + " changed " + type.getName() + " after " + id,
+        throw new JLiveException(
+            ErrorCode.CONFLICT,
+            "patch " + top.patchId() + " changed " + type.getName() + " after " + id,
             "revert " + top.patchId() + " first");
       }
     }
@@ -365,40 +478,65 @@ public final class PatchEngine implements WeavingSource {
       try {
         widen(set, gated, alsoMembers(patch.also()));
       } catch (JLiveException e) {
-        log.log(System.Logger.Level.WARNING, "reverting " + id + " with the changed methods only: " + e.getMessage());
+        log.log(
+            System.Logger.Level.WARNING,
+            "reverting " + id + " with the changed methods only: " + e.getMessage());
       }
       try {
-        safepointReport = swapper.run(set, null, REVERT_TIMEOUT, new QuiescentSwap.Actions() {
-          @Override
-          public void reweave() throws Exception {
-            pipeline.retransformTogether(gated);
-          }
+        safepointReport =
+            swapper.run(
+                set,
+                null,
+                REVERT_TIMEOUT,
+                new QuiescentSwap.Actions() {
+                  @Override
+                  public void reweave() throws Exception {
+                    pipeline.retransformTogether(gated);
+                  }
 
-          @Override
-          public void swap() {
-            // The --also classes are rewoven too: their gate must carry the new version.
-            unswap(patch, gated);
-          }
-        });
+                  @Override
+                  public void swap() {
+                    // The --also classes are rewoven too: their gate must carry the new version.
+                    unswap(patch, gated);
+                  }
+                });
       } catch (SafepointTimeout timeout) {
         if (!force) {
-          throw new JLiveException(ErrorCode.CONFLICT, "cannot revert " + id + ": " + timeout.getMessage()
-              + "; it stays applied. Blocking: " + String.join("; ", timeout.blockers()), "try again when those calls have ended");
+          throw new JLiveException(
+              ErrorCode.CONFLICT,
+              "cannot revert "
+                  + id
+                  + ": "
+                  + timeout.getMessage()
+                  + "; it stays applied. Blocking: "
+                  + String.join("; ", timeout.blockers()),
+              "try again when those calls have ended");
         }
-        log.log(System.Logger.Level.WARNING, "reverting " + id + " without a safe point (" + why + "): " + timeout.getMessage());
+        log.log(
+            System.Logger.Level.WARNING,
+            "reverting " + id + " without a safe point (" + why + "): " + timeout.getMessage());
         unswap(patch);
       } catch (JLiveException e) {
         throw e;
       } catch (LinkageError e) {
-        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused the classes with the safe-point gate woven in, so "
-            + id + " stays applied: " + e, WOVEN_CODE_REFUSED);
+        throw new JLiveException(
+            ErrorCode.INTERNAL_ERROR,
+            "the JVM refused the classes with the safe-point gate woven in, so "
+                + id
+                + " stays applied: "
+                + e,
+            WOVEN_CODE_REFUSED);
       } catch (Exception e) {
-        throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the safe point for reverting " + id + " failed: " + e, "see the agent log");
+        throw new JLiveException(
+            ErrorCode.INTERNAL_ERROR,
+            "the safe point for reverting " + id + " failed: " + e,
+            "see the agent log");
       }
     }
     patches.remove(id);
     ledger.update(id, LedgerState.REVERTED, why);
-    return new RevertResult(id, patch.classes().stream().map(Class::getName).toList(), safepointReport);
+    return new RevertResult(
+        id, patch.classes().stream().map(Class::getName).toList(), safepointReport);
   }
 
   private void unswap(Patch patch) {
@@ -418,7 +556,9 @@ public final class PatchEngine implements WeavingSource {
       for (Layer layer : removed) {
         layers.get(key(layer.type())).push(layer);
       }
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "the JVM refused to take back " + patch.id() + ", which stays applied: " + e,
+      throw new JLiveException(
+          ErrorCode.INTERNAL_ERROR,
+          "the JVM refused to take back " + patch.id() + ", which stays applied: " + e,
           "the JVM's reason is above; if it is a VerifyError in a method with probes (`jlive probe list`), remove those probes "
               + "and revert again; `jlive changes` shows the patch still active");
     }
@@ -427,9 +567,15 @@ public final class PatchEngine implements WeavingSource {
   public synchronized PatchDetail diff(String id) {
     Patch patch = patches.get(id);
     if (patch == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, "no active patch " + id, "`jlive changes` lists the changes");
     }
-    return new PatchDetail(id, patch.digest(), patchedClasses(patch.classes(), patch.diffs()), patch.author(), patch.appliedAt(),
+    return new PatchDetail(
+        id,
+        patch.digest(),
+        patchedClasses(patch.classes(), patch.diffs()),
+        patch.author(),
+        patch.appliedAt(),
         patch.safepoint());
   }
 
@@ -441,7 +587,11 @@ public final class PatchEngine implements WeavingSource {
   }
 
   @Override
-  public List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description) {
+  public List<Weaving> weavingsFor(
+      ClassLoader loader,
+      String className,
+      Class<?> loaded,
+      Supplier<TypeDescription> description) {
     return List.of();
   }
 
@@ -457,8 +607,11 @@ public final class PatchEngine implements WeavingSource {
   private static List<PatchedClass> patchedClasses(List<Class<?>> classes, List<ClassDiff> diffs) {
     List<PatchedClass> entries = new ArrayList<>();
     for (int i = 0; i < classes.size(); i++) {
-      entries.add(new PatchedClass(classes.get(i).getName(), ClassLoaders.describe(classes.get(i).getClassLoader()),
-          diffs.get(i).changedMethods()));
+      entries.add(
+          new PatchedClass(
+              classes.get(i).getName(),
+              ClassLoaders.describe(classes.get(i).getClassLoader()),
+              diffs.get(i).changedMethods()));
     }
     return entries;
   }
@@ -467,7 +620,8 @@ public final class PatchEngine implements WeavingSource {
     List<String> parts = new ArrayList<>();
     for (ClassDiff diff : diffs) {
       String simple = diff.className().substring(diff.className().lastIndexOf('.') + 1);
-      diff.changedMethods().forEach(method -> parts.add(simple + "#" + method.substring(0, method.indexOf('('))));
+      diff.changedMethods()
+          .forEach(method -> parts.add(simple + "#" + method.substring(0, method.indexOf('('))));
     }
     return "new code for " + String.join(", ", parts);
   }

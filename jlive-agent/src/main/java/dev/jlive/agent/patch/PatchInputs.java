@@ -19,8 +19,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Turns what a patch request brings (whole-class sources, one method's source, or class files)
- * into the new bytes of each loaded class it replaces, compiling inside the target where needed.
+ * Turns what a patch request brings (whole-class sources, one method's source, or class files) into
+ * the new bytes of each loaded class it replaces, compiling inside the target where needed.
  */
 final class PatchInputs {
   /** The new bytes per class, and which compiler made them (null for class files). */
@@ -37,15 +37,18 @@ final class PatchInputs {
   private final System.Logger log;
   private String compiler;
 
-  PatchInputs(Instrumentation instrumentation, Function<Class<?>, byte[]> runningBase, System.Logger log) {
+  PatchInputs(
+      Instrumentation instrumentation, Function<Class<?>, byte[]> runningBase, System.Logger log) {
     this.instrumentation = instrumentation;
     this.runningBase = runningBase;
     this.log = log;
   }
 
   Inputs read(PatchRequest request) {
-    Map<Class<?>, byte[]> classes = request.isSingleMethod() ? singleMethod(request)
-        : request.hasSources() ? compile(request) : fromClassFiles(request);
+    Map<Class<?>, byte[]> classes =
+        request.isSingleMethod()
+            ? singleMethod(request)
+            : request.hasSources() ? compile(request) : fromClassFiles(request);
     return new Inputs(classes, compiler);
   }
 
@@ -57,15 +60,26 @@ final class PatchInputs {
       Class<?> type = loaded(className, request.loader());
       first = first == null ? type : first;
       if (type.getClassLoader() != first.getClassLoader()) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "the classes of one patch must share a class loader; " + className
-            + " is in " + ClassLoaders.describe(type.getClassLoader()) + ", " + first.getName() + " in "
-            + ClassLoaders.describe(first.getClassLoader()), "patch them separately");
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "the classes of one patch must share a class loader; "
+                + className
+                + " is in "
+                + ClassLoaders.describe(type.getClassLoader())
+                + ", "
+                + first.getName()
+                + " in "
+                + ClassLoaders.describe(first.getClassLoader()),
+            "patch them separately");
       }
       sources.add(new SourceFile(className, source.code()));
     }
     int release = ClassShape.of(runningBase.apply(first)).majorVersion() - 44;
-    Compilation compilation = Compilers.compile(sources, first.getClassLoader(),
-        new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
+    Compilation compilation =
+        Compilers.compile(
+            sources,
+            first.getClassLoader(),
+            new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
     compiler = compilation.compiler();
     if (!compilation.succeeded()) {
       List<String> errors = new ArrayList<>();
@@ -74,8 +88,11 @@ final class PatchInputs {
           errors.add(problem.format());
         }
       }
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch does not compile: " + String.join(" | ", errors),
-          "it is compiled against the classes the JVM runs, through " + ClassLoaders.describe(first.getClassLoader()));
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the patch does not compile: " + String.join(" | ", errors),
+          "it is compiled against the classes the JVM runs, through "
+              + ClassLoaders.describe(first.getClassLoader()));
     }
     Map<Class<?>, byte[]> result = new TreeMap<>(BY_NAME);
     for (Map.Entry<String, byte[]> output : compilation.classes().entrySet()) {
@@ -83,7 +100,10 @@ final class PatchInputs {
       if (type != null) {
         result.put(type, output.getValue());
       } else {
-        log.log(System.Logger.Level.INFO, "patch: {0} is not loaded; its compiled version is not used", output.getKey());
+        log.log(
+            System.Logger.Level.INFO,
+            "patch: {0} is not loaded; its compiled version is not used",
+            output.getKey());
       }
     }
     return result;
@@ -95,11 +115,20 @@ final class PatchInputs {
     Class<?> type = loaded(className, request.loader());
     byte[] base = runningBase.apply(type);
     int release = ClassShape.of(base).majorVersion() - 44;
-    return Map.of(type, MethodPatch.build(type, base, request.method(), request.methodSource(),
-        Math.min(release, Runtime.version().feature())));
+    return Map.of(
+        type,
+        MethodPatch.build(
+            type,
+            base,
+            request.method(),
+            request.methodSource(),
+            Math.min(release, Runtime.version().feature())));
   }
 
-  /** Class files of a build's output: those of loaded classes count; the JVM has nothing to replace for the rest. */
+  /**
+   * Class files of a build's output: those of loaded classes count; the JVM has nothing to replace
+   * for the rest.
+   */
   private Map<Class<?>, byte[]> fromClassFiles(PatchRequest request) {
     Map<Class<?>, byte[]> result = new TreeMap<>(BY_NAME);
     List<String> notLoaded = new ArrayList<>();
@@ -108,7 +137,9 @@ final class PatchInputs {
       try {
         className = ClassShape.of(bytes).name();
       } catch (RuntimeException e) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "one of the class files is not a valid class file: " + e,
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "one of the class files is not a valid class file: " + e,
             "give the .class files a compiler wrote (javac -d DIR), or a jar of them");
       }
       if (request.classFiles().size() > 1 && isNotLoaded(className)) {
@@ -118,7 +149,9 @@ final class PatchInputs {
       result.put(loaded(className, request.loader()), bytes);
     }
     if (result.isEmpty()) {
-      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "none of the " + notLoaded.size() + " classes is loaded", 
+      throw new JLiveException(
+          ErrorCode.CLASS_NOT_FOUND,
+          "none of the " + notLoaded.size() + " classes is loaded",
           "a patch replaces loaded classes only");
     }
     return result;
@@ -137,23 +170,35 @@ final class PatchInputs {
   private Class<?> loaded(String className, String loaderId) {
     List<Class<?>> found = new ArrayList<>();
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className) && ClassSearch.isVisible(type)
+      if (type.getName().equals(className)
+          && ClassSearch.isVisible(type)
           && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
         found.add(type);
       }
     }
     if (found.isEmpty()) {
       List<String> similar = ClassSearch.similar(instrumentation, className);
-      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded"
-          + (loaderId == null ? "" : " by " + loaderId), similar.isEmpty() ? "a patch replaces loaded classes only"
-          : "did you mean " + String.join(", ", similar) + "?");
+      throw new JLiveException(
+          ErrorCode.CLASS_NOT_FOUND,
+          "class " + className + " is not loaded" + (loaderId == null ? "" : " by " + loaderId),
+          similar.isEmpty()
+              ? "a patch replaces loaded classes only"
+              : "did you mean " + String.join(", ", similar) + "?");
     }
     if (found.size() > 1) {
-      throw new JLiveException(ErrorCode.CONFLICT, className + " is loaded by " + found.size() + " class loaders: "
-          + found.stream().map(type -> ClassLoaders.id(type.getClassLoader())).toList(), "pick one with --loader ID");
+      throw new JLiveException(
+          ErrorCode.CONFLICT,
+          className
+              + " is loaded by "
+              + found.size()
+              + " class loaders: "
+              + found.stream().map(type -> ClassLoaders.id(type.getClassLoader())).toList(),
+          "pick one with --loader ID");
     }
     if (!instrumentation.isModifiableClass(found.get(0))) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the JVM does not allow changing " + className,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the JVM does not allow changing " + className,
           "classes such as arrays and hidden classes cannot be patched; patch the code that uses them");
     }
     return found.get(0);

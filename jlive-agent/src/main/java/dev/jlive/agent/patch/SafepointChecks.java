@@ -20,11 +20,15 @@ final class SafepointChecks {
     try {
       type = Class.forName(className, true, loader);
     } catch (ClassNotFoundException | LinkageError e) {
-      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "--check-class " + className + " cannot be loaded by the patched class's loader: "
-          + e, "give the name of a class of the application");
+      throw new JLiveException(
+          ErrorCode.CLASS_NOT_FOUND,
+          "--check-class " + className + " cannot be loaded by the patched class's loader: " + e,
+          "give the name of a class of the application");
     }
     if (!implementsCheck(type)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, className + " does not implement " + INTERFACE,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          className + " does not implement " + INTERFACE,
           "implement it (artifact dev.jlive:jlive-api) with a public no-argument constructor");
     }
     Object check;
@@ -33,7 +37,9 @@ final class SafepointChecks {
       check = type.getConstructor().newInstance();
       isSafe = type.getMethod("isSafe");
     } catch (ReflectiveOperationException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, className + " cannot be created: " + e,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          className + " cannot be created: " + e,
           "give it a public no-argument constructor");
     }
     return () -> {

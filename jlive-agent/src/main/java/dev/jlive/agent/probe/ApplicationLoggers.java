@@ -14,20 +14,21 @@ import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 
 /**
- * Writes log probe lines through the logging framework the application itself uses, found from
- * the probed class's loader: SLF4J, else Log4j 2, else {@code java.util.logging} if the
- * application configured it (a handler of its own, or a configuration file or class). The lines
- * then land in the application's log pipeline (files, shipping, alerting), under the logger name
- * {@code jlive.probe.<id>}. With none of these, the lines stay in jlive's own event stream
- * ({@code jlive tail}, the fleet, JFR): JUL's default root handler would print every line on the
- * application's stderr, which the agent must not write to.
+ * Writes log probe lines through the logging framework the application itself uses, found from the
+ * probed class's loader: SLF4J, else Log4j 2, else {@code java.util.logging} if the application
+ * configured it (a handler of its own, or a configuration file or class). The lines then land in
+ * the application's log pipeline (files, shipping, alerting), under the logger name {@code
+ * jlive.probe.<id>}. With none of these, the lines stay in jlive's own event stream ({@code jlive
+ * tail}, the fleet, JFR): JUL's default root handler would print every line on the application's
+ * stderr, which the agent must not write to.
  *
- * <p>The framework is looked up by reflection once per class loader (weakly keyed, cleared on
- * stop, so no application loader is pinned); jlive never bundles or configures one.
+ * <p>The framework is looked up by reflection once per class loader (weakly keyed, cleared on stop,
+ * so no application loader is pinned); jlive never bundles or configures one.
  */
 final class ApplicationLoggers {
   /** A way to log one line at INFO to a named logger; each logger is looked up once. */
-  private record Sink(String framework, Method getLogger, Method info, Map<String, Object> loggers) {
+  private record Sink(
+      String framework, Method getLogger, Method info, Map<String, Object> loggers) {
     Sink(String framework, Method getLogger, Method info) {
       this(framework, getLogger, info, new ConcurrentHashMap<>());
     }
@@ -46,8 +47,12 @@ final class ApplicationLoggers {
   }
 
   private static final Sink JUL = julSink();
-  private static final Sink EVENT_STREAM_ONLY = new Sink("jlive's event stream only (no logging framework or "
-      + "java.util.logging handler of the application's)", null, null);
+  private static final Sink EVENT_STREAM_ONLY =
+      new Sink(
+          "jlive's event stream only (no logging framework or "
+              + "java.util.logging handler of the application's)",
+          null,
+          null);
 
   private final Map<ClassLoader, Sink> sinks = Collections.synchronizedMap(new WeakHashMap<>());
   private volatile Sink bootSink;
@@ -58,13 +63,23 @@ final class ApplicationLoggers {
   }
 
   void write(ProbeSite site, ProbeEvent event) {
-    Sink sink = site.loader() == null ? bootSink() : sinks.computeIfAbsent(site.loader(), this::find);
+    Sink sink =
+        site.loader() == null ? bootSink() : sinks.computeIfAbsent(site.loader(), this::find);
     try {
-      sink.write(site.probe().loggerName, "[jlive " + event.probe() + "] " + event.method() + " " + event.point() + ": "
-          + event.message());
+      sink.write(
+          site.probe().loggerName,
+          "[jlive "
+              + event.probe()
+              + "] "
+              + event.method()
+              + " "
+              + event.point()
+              + ": "
+              + event.message());
     } catch (ReflectiveOperationException | RuntimeException e) {
       // The event stays in jlive's own log; the application's logger refused it.
-      throw new IllegalStateException("the application's logger (" + sink.framework() + ") failed: " + e, e);
+      throw new IllegalStateException(
+          "the application's logger (" + sink.framework() + ") failed: " + e, e);
     }
   }
 
@@ -86,12 +101,21 @@ final class ApplicationLoggers {
   private Sink find(ClassLoader loader) {
     Sink sink = tryFramework(loader, "slf4j", "org.slf4j.LoggerFactory", "org.slf4j.Logger");
     if (sink == null) {
-      sink = tryFramework(loader, "log4j2", "org.apache.logging.log4j.LogManager", "org.apache.logging.log4j.Logger");
+      sink =
+          tryFramework(
+              loader,
+              "log4j2",
+              "org.apache.logging.log4j.LogManager",
+              "org.apache.logging.log4j.Logger");
     }
     if (sink == null) {
       sink = julIfConfigured();
     }
-    log.log(System.Logger.Level.INFO, "log probes in classes of {0} write to {1}", loader, sink.framework());
+    log.log(
+        System.Logger.Level.INFO,
+        "log probes in classes of {0} write to {1}",
+        loader,
+        sink.framework());
     return sink;
   }
 
@@ -117,7 +141,8 @@ final class ApplicationLoggers {
         continue;
       }
       Handler[] handlers = logger.getHandlers();
-      boolean onlyTheDefault = name.isEmpty() && handlers.length == 1 && isDefaultConsole(handlers[0]);
+      boolean onlyTheDefault =
+          name.isEmpty() && handlers.length == 1 && isDefaultConsole(handlers[0]);
       if (handlers.length > 0 && !onlyTheDefault) {
         return true;
       }
@@ -127,14 +152,19 @@ final class ApplicationLoggers {
 
   private static boolean isDefaultConsole(Handler handler) {
     return handler.getClass() == ConsoleHandler.class
-        && handler.getFormatter() != null && handler.getFormatter().getClass() == SimpleFormatter.class;
+        && handler.getFormatter() != null
+        && handler.getFormatter().getClass() == SimpleFormatter.class;
   }
 
-  private static Sink tryFramework(ClassLoader loader, String name, String factoryClass, String loggerClass) {
+  private static Sink tryFramework(
+      ClassLoader loader, String name, String factoryClass, String loggerClass) {
     try {
       Class<?> factory = Class.forName(factoryClass, false, loader);
       Class<?> logger = Class.forName(loggerClass, false, loader);
-      return new Sink(name, factory.getMethod("getLogger", String.class), logger.getMethod("info", String.class));
+      return new Sink(
+          name,
+          factory.getMethod("getLogger", String.class),
+          logger.getMethod("info", String.class));
     } catch (ReflectiveOperationException | LinkageError absent) {
       return null;
     }
@@ -142,7 +172,9 @@ final class ApplicationLoggers {
 
   private static Sink julSink() {
     try {
-      return new Sink("java.util.logging", Logger.class.getMethod("getLogger", String.class),
+      return new Sink(
+          "java.util.logging",
+          Logger.class.getMethod("getLogger", String.class),
           Logger.class.getMethod("info", String.class));
     } catch (NoSuchMethodException e) {
       throw new IllegalStateException(e);

@@ -5,9 +5,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * {@link System#nanoTime()} read once a millisecond by a daemon thread and kept in a volatile
- * field, for the checks that run on every call but only need about a millisecond: the rate
- * limit, its overflow window and the time to live. Reading it is one volatile load; a
- * {@code nanoTime} call costs about 32 ns on this project's benchmark VM ({@code kvm-clock}).
+ * field, for the checks that run on every call but only need about a millisecond: the rate limit,
+ * its overflow window and the time to live. Reading it is one volatile load; a {@code nanoTime}
+ * call costs about 32 ns on this project's benchmark VM ({@code kvm-clock}).
  *
  * <p>The value is monotonic and at most one tick (plus the ticker's scheduling delay, larger on a
  * loaded machine) behind the real clock: a limiter then admits a little later, a probe expires a
@@ -61,7 +61,10 @@ final class CoarseClock {
     thread.start();
   }
 
-  /** Ends the ticker thread and waits for it, so that nothing of the agent keeps running after a detach. */
+  /**
+   * Ends the ticker thread and waits for it, so that nothing of the agent keeps running after a
+   * detach.
+   */
   void stop() {
     Thread thread;
     synchronized (this) {
@@ -83,7 +86,8 @@ final class CoarseClock {
     while (!stopped) {
       long now = System.nanoTime();
       nanos = now;
-      // A second after a wake, whatever woke it (a probe being added) is in place and needs it, or gone.
+      // A second after a wake, whatever woke it (a probe being added) is in place and needs it, or
+      // gone.
       boolean busy = now - wokenAt < 1_000_000_000L || needed.getAsBoolean();
       LockSupport.parkNanos(this, busy ? TICK_NANOS : IDLE_NANOS);
     }

@@ -6,11 +6,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Measures a probe's own work as CPU time, for its CPU budget: the calling thread's CPU clock
- * ({@link ThreadMXBean#getCurrentThreadCpuTime()}), read around one handled event in
- * {@link #ONE_IN} and charged that many times over. Wall-clock time would charge the probe for
- * what is not its work: waiting for the application logger's lock, being descheduled on a busy
- * host. A probe's first {@link #WARM_UP_EVENTS} events are not charged: they pay once for class
- * loading, the application logger's set-up and the template's caches.
+ * ({@link ThreadMXBean#getCurrentThreadCpuTime()}), read around one handled event in {@link
+ * #ONE_IN} and charged that many times over. Wall-clock time would charge the probe for what is not
+ * its work: waiting for the application logger's lock, being descheduled on a busy host. A probe's
+ * first {@link #WARM_UP_EVENTS} events are not charged: they pay once for class loading, the
+ * application logger's set-up and the template's caches.
  *
  * <p>Only the paths that already do real work per event use it (log, capture, callers); counting
  * and timing probes never read a clock for their budget. Where the JVM has no thread CPU clock,
@@ -19,6 +19,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class CpuSampler {
   static final int ONE_IN = 8;
   static final int WARM_UP_EVENTS = 16;
+
   /** The token for a call that is not measured. */
   static final long NOT_SAMPLED = Long.MIN_VALUE;
 

@@ -11,19 +11,23 @@ import java.util.function.LongFunction;
  * and by bytes, so the agent's memory does not grow with a chatty probe or a large value. Readers
  * ask for what came after the last sequence they saw and learn how many they missed.
  *
- * <p>An event's size is estimated once, when it is made ({@link #estimate}): an upper bound of
- * what its strings, maps and lists hold on a 64-bit JVM, not a measurement. The ring drops its
- * oldest events to stay within {@link #maxBytes}; each probe may make at most
- * {@link #probeBytesPerSecond} bytes of events a second, or it turns itself off (see
- * {@link Probe#madeEvent}), so one probe cannot churn the heap. The events of a probe that is
- * removed are released at once; of one that turned itself off, only the newest few are kept, to
- * show what it did.
+ * <p>An event's size is estimated once, when it is made ({@link #estimate}): an upper bound of what
+ * its strings, maps and lists hold on a 64-bit JVM, not a measurement. The ring drops its oldest
+ * events to stay within {@link #maxBytes}; each probe may make at most {@link #probeBytesPerSecond}
+ * bytes of events a second, or it turns itself off (see {@link Probe#madeEvent}), so one probe
+ * cannot churn the heap. The events of a probe that is removed are released at once; of one that
+ * turned itself off, only the newest few are kept, to show what it did.
  */
 final class EventLog {
-  /** The total bound is this fraction of the maximum heap, within {@link #MIN_BYTES} and {@link #MAX_BYTES}. */
+  /**
+   * The total bound is this fraction of the maximum heap, within {@link #MIN_BYTES} and {@link
+   * #MAX_BYTES}.
+   */
   static final int HEAP_FRACTION = 32;
+
   static final long MIN_BYTES = 1L << 20;
   static final long MAX_BYTES = 32L << 20;
+
   /** What a disabled probe keeps, for {@code jlive tail} to show why. */
   static final long KEPT_AFTER_DISABLE_BYTES = 64L << 10;
 
@@ -38,6 +42,7 @@ final class EventLog {
   private final long maxBytes;
   private long bytes;
   private long next = 1;
+
   /** The oldest sequence not yet dropped for room (later ones may have been released). */
   private long oldest = 1;
 
@@ -56,7 +61,10 @@ final class EventLog {
     return maxBytes;
   }
 
-  /** Half the ring a second: a probe past it would push every other probe's events out within two seconds. */
+  /**
+   * Half the ring a second: a probe past it would push every other probe's events out within two
+   * seconds.
+   */
   long probeBytesPerSecond() {
     return maxBytes / 2;
   }
@@ -141,7 +149,8 @@ final class EventLog {
 
   /** An upper bound of the heap an event with these parts holds. */
   static int estimate(String thread, String method, String message, Map<String, Object> data) {
-    long size = EVENT_BYTES + estimate(thread) + estimate(method) + estimate(message) + estimate(data, 0);
+    long size =
+        EVENT_BYTES + estimate(thread) + estimate(method) + estimate(message) + estimate(data, 0);
     return (int) Math.min(Integer.MAX_VALUE, size);
   }
 
@@ -159,7 +168,10 @@ final class EventLog {
     if (value instanceof Map<?, ?> map) {
       long size = OBJECT_BYTES * 4;
       for (Map.Entry<?, ?> entry : map.entrySet()) {
-        size += ENTRY_BYTES + estimate(entry.getKey(), depth + 1) + estimate(entry.getValue(), depth + 1);
+        size +=
+            ENTRY_BYTES
+                + estimate(entry.getKey(), depth + 1)
+                + estimate(entry.getValue(), depth + 1);
       }
       return size;
     }

@@ -13,9 +13,9 @@ import jdk.jfr.Name;
  * Emits probe events as JFR events ({@code dev.jlive.ProbeEvent}), so a recording started with
  * {@code jcmd <pid> JFR.start} holds them next to the JVM's own events.
  *
- * <p>JFR is touched only once it is initialised (a recording was started at some point): until
- * then the event class is not even loaded. On stop the event type is unregistered, so JFR keeps
- * no reference into the agent's class loader.
+ * <p>JFR is touched only once it is initialised (a recording was started at some point): until then
+ * the event class is not even loaded. On stop the event type is unregistered, so JFR keeps no
+ * reference into the agent's class loader.
  */
 final class JfrOutput {
   private volatile boolean used;

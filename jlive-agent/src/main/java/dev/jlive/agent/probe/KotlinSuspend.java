@@ -5,13 +5,13 @@ import java.lang.reflect.Method;
 import java.util.IdentityHashMap;
 
 /**
- * Kotlin {@code suspend} functions as their author sees them. Kotlin compiles
- * {@code suspend fun greet(name: String): String} to {@code Object greet(String, Continuation)},
- * a state machine: a call that suspends returns {@code COROUTINE_SUSPENDED}, and Kotlin later
- * resumes it by calling the method again with null (zero) arguments and, as last argument, the
- * continuation the first call created (an instance of the method's own {@code ContinuationImpl}
- * subclass, {@code Greeter$greet$1}, whose {@code label} field then has its sign bit set). So one
- * logical call is several invocations ("fragments"), and only the first sees the arguments.
+ * Kotlin {@code suspend} functions as their author sees them. Kotlin compiles {@code suspend fun
+ * greet(name: String): String} to {@code Object greet(String, Continuation)}, a state machine: a
+ * call that suspends returns {@code COROUTINE_SUSPENDED}, and Kotlin later resumes it by calling
+ * the method again with null (zero) arguments and, as last argument, the continuation the first
+ * call created (an instance of the method's own {@code ContinuationImpl} subclass, {@code
+ * Greeter$greet$1}, whose {@code label} field then has its sign bit set). So one logical call is
+ * several invocations ("fragments"), and only the first sees the arguments.
  *
  * <p>A probe on such a method counts logical calls only: a resumed fragment is recognised by its
  * continuation and neither counted nor shown to entry probes (nor their conditions). Timing and
@@ -27,7 +27,11 @@ import java.util.IdentityHashMap;
 final class KotlinSuspend {
   private static final String CONTINUATION = "Lkotlin/coroutines/Continuation;";
   private static final String SUSPENDED_TYPE = "kotlin.coroutines.intrinsics.CoroutineSingletons";
-  /** Calls that suspended and have not completed; beyond this, new ones are not tracked (never resumed, e.g. leaked). */
+
+  /**
+   * Calls that suspended and have not completed; beyond this, new ones are not tracked (never
+   * resumed, e.g. leaked).
+   */
   static final int MAX_IN_FLIGHT = 10_000;
 
   /** The first fragment of a call that suspended: what its completion needs. */
@@ -57,13 +61,16 @@ final class KotlinSuspend {
     return args == null || args.length == 0 ? null : args[args.length - 1];
   }
 
-  /** True for an invocation that resumes a suspended call of this method rather than starting one. */
+  /**
+   * True for an invocation that resumes a suspended call of this method rather than starting one.
+   */
   boolean isResume(Object continuation) {
     if (continuation == null || !continuation.getClass().getName().startsWith(continuationPrefix)) {
       return false;
     }
     try {
-      // A recursive call also receives this method's continuation type, but without the resume flag.
+      // A recursive call also receives this method's continuation type, but without the resume
+      // flag.
       return (labelField(continuation.getClass()).getInt(continuation) & Integer.MIN_VALUE) != 0;
     } catch (ReflectiveOperationException | RuntimeException unreadable) {
       return true;
@@ -72,11 +79,15 @@ final class KotlinSuspend {
 
   /** True when a fragment returned because the call suspended, so the call is not over. */
   static boolean suspended(Object returned) {
-    return returned instanceof Enum<?> marker && marker.getDeclaringClass().getName().equals(SUSPENDED_TYPE)
+    return returned instanceof Enum<?> marker
+        && marker.getDeclaringClass().getName().equals(SUSPENDED_TYPE)
         && marker.name().equals("COROUTINE_SUSPENDED");
   }
 
-  /** Remembers a call whose first fragment suspended; false when too many are in flight to track another. */
+  /**
+   * Remembers a call whose first fragment suspended; false when too many are in flight to track
+   * another.
+   */
   boolean suspendedFirst(Object callersContinuation, Started started) {
     if (callersContinuation == null) {
       return false;
@@ -90,7 +101,10 @@ final class KotlinSuspend {
     }
   }
 
-  /** The start of the call a final fragment completes, or null when it began before the probe or was not tracked. */
+  /**
+   * The start of the call a final fragment completes, or null when it began before the probe or was
+   * not tracked.
+   */
   Started completed(Object ownContinuation) {
     Object callers;
     try {
@@ -122,7 +136,8 @@ final class KotlinSuspend {
   private Method completionMethod(Class<?> type) throws NoSuchMethodException {
     Method cached = completion;
     if (cached == null || !cached.getDeclaringClass().isAssignableFrom(type)) {
-      // kotlin.coroutines.jvm.internal.BaseContinuationImpl#getCompletion, public in a public class.
+      // kotlin.coroutines.jvm.internal.BaseContinuationImpl#getCompletion, public in a public
+      // class.
       cached = type.getMethod("getCompletion");
       completion = cached;
     }

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A lock-free, allocation-free latency histogram over {@link LatencyBuckets} (log-linear, each
- * power of two split into 16, so a value is kept within about 6%); percentiles come from the
- * bucket counts, and the buckets themselves are reported so that a controller can add the
- * histograms of many processes.
+ * power of two split into 16, so a value is kept within about 6%); percentiles come from the bucket
+ * counts, and the buckets themselves are reported so that a controller can add the histograms of
+ * many processes.
  *
  * <p>A timing may stand for several calls: a metrics probe times a random sample of calls, and a
  * timing taken with probability 1/N is recorded with weight N, so the buckets, {@code count} and
@@ -72,7 +72,10 @@ final class LatencyHistogram {
     return buckets;
   }
 
-  /** The value below which {@code quantile} of the recorded calls lie, in nanoseconds, never above the maximum. */
+  /**
+   * The value below which {@code quantile} of the recorded calls lie, in nanoseconds, never above
+   * the maximum.
+   */
   long percentile(double quantile) {
     return Math.min(LatencyBuckets.percentile(buckets(), quantile), maxNanos());
   }

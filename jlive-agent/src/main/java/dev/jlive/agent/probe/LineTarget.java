@@ -23,147 +23,187 @@ import net.bytebuddy.jar.asm.Opcodes;
  *
  * @param locals in the order the woven code passes their values
  */
-record LineTarget(String methodName, String descriptor, boolean isStatic, int line, List<Local> locals) {
+record LineTarget(
+    String methodName, String descriptor, boolean isStatic, int line, List<Local> locals) {
 
   /** A local variable: its name, JVM type descriptor and slot. */
   record Local(String name, String descriptor, int slot) {}
 
-  /** Finds {@code line} in the methods of {@code type} that {@code wanted} accepts (name + descriptor). */
+  /**
+   * Finds {@code line} in the methods of {@code type} that {@code wanted} accepts (name +
+   * descriptor).
+   */
   static LineTarget find(Class<?> type, int line, BiPredicate<String, String> wanted) {
     byte[] bytes = classFile(type);
     List<LineTarget> found = new ArrayList<>();
     TreeSet<Integer> codeLines = new TreeSet<>();
     boolean[] debugInfo = {false};
-    new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
-      @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-        if (!wanted.test(name, descriptor)) {
-          return null;
-        }
-        boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
-        return new MethodVisitor(Opcodes.ASM9) {
-          private int instructions;
-          private final Map<Label, Integer> positions = new HashMap<>();
-          private int linePosition = -1;
-          private final List<Object[]> variables = new ArrayList<>();
+    new ClassReader(bytes)
+        .accept(
+            new ClassVisitor(Opcodes.ASM9) {
+              @Override
+              public MethodVisitor visitMethod(
+                  int access,
+                  String name,
+                  String descriptor,
+                  String signature,
+                  String[] exceptions) {
+                if (!wanted.test(name, descriptor)) {
+                  return null;
+                }
+                boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
+                return new MethodVisitor(Opcodes.ASM9) {
+                  private int instructions;
+                  private final Map<Label, Integer> positions = new HashMap<>();
+                  private int linePosition = -1;
+                  private final List<Object[]> variables = new ArrayList<>();
 
-          @Override
-          public void visitLabel(Label label) {
-            positions.put(label, instructions);
-          }
+                  @Override
+                  public void visitLabel(Label label) {
+                    positions.put(label, instructions);
+                  }
 
-          @Override
-          public void visitLineNumber(int number, Label start) {
-            codeLines.add(number);
-            if (number == line && linePosition < 0) {
-              linePosition = positions.getOrDefault(start, instructions);
-            }
-          }
+                  @Override
+                  public void visitLineNumber(int number, Label start) {
+                    codeLines.add(number);
+                    if (number == line && linePosition < 0) {
+                      linePosition = positions.getOrDefault(start, instructions);
+                    }
+                  }
 
-          @Override
-          public void visitLocalVariable(String localName, String localDescriptor, String localSignature, Label start, Label end,
-              int index) {
-            debugInfo[0] = true;
-            variables.add(new Object[] {localName, localDescriptor, start, end, index});
-          }
+                  @Override
+                  public void visitLocalVariable(
+                      String localName,
+                      String localDescriptor,
+                      String localSignature,
+                      Label start,
+                      Label end,
+                      int index) {
+                    debugInfo[0] = true;
+                    variables.add(new Object[] {localName, localDescriptor, start, end, index});
+                  }
 
-          @Override
-          public void visitInsn(int opcode) {
-            instructions++;
-          }
+                  @Override
+                  public void visitInsn(int opcode) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitIntInsn(int opcode, int operand) {
-            instructions++;
-          }
+                  @Override
+                  public void visitIntInsn(int opcode, int operand) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitVarInsn(int opcode, int varIndex) {
-            instructions++;
-          }
+                  @Override
+                  public void visitVarInsn(int opcode, int varIndex) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitTypeInsn(int opcode, String typeName) {
-            instructions++;
-          }
+                  @Override
+                  public void visitTypeInsn(int opcode, String typeName) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitFieldInsn(int opcode, String owner, String fieldName, String fieldDescriptor) {
-            instructions++;
-          }
+                  @Override
+                  public void visitFieldInsn(
+                      int opcode, String owner, String fieldName, String fieldDescriptor) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitMethodInsn(int opcode, String owner, String methodName, String methodDescriptor, boolean isInterface) {
-            instructions++;
-          }
+                  @Override
+                  public void visitMethodInsn(
+                      int opcode,
+                      String owner,
+                      String methodName,
+                      String methodDescriptor,
+                      boolean isInterface) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitInvokeDynamicInsn(String indyName, String indyDescriptor, Handle handle,
-              Object... arguments) {
-            instructions++;
-          }
+                  @Override
+                  public void visitInvokeDynamicInsn(
+                      String indyName, String indyDescriptor, Handle handle, Object... arguments) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitJumpInsn(int opcode, Label label) {
-            instructions++;
-          }
+                  @Override
+                  public void visitJumpInsn(int opcode, Label label) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitLdcInsn(Object value) {
-            instructions++;
-          }
+                  @Override
+                  public void visitLdcInsn(Object value) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitIincInsn(int varIndex, int increment) {
-            instructions++;
-          }
+                  @Override
+                  public void visitIincInsn(int varIndex, int increment) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-            instructions++;
-          }
+                  @Override
+                  public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-            instructions++;
-          }
+                  @Override
+                  public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitMultiANewArrayInsn(String arrayDescriptor, int dimensions) {
-            instructions++;
-          }
+                  @Override
+                  public void visitMultiANewArrayInsn(String arrayDescriptor, int dimensions) {
+                    instructions++;
+                  }
 
-          @Override
-          public void visitEnd() {
-            if (linePosition < 0) {
-              return;
-            }
-            List<Local> locals = new ArrayList<>();
-            for (Object[] variable : variables) {
-              String localName = (String) variable[0];
-              int start = positions.getOrDefault((Label) variable[2], Integer.MAX_VALUE);
-              int end = positions.getOrDefault((Label) variable[3], -1);
-              if (!localName.equals("this") && start <= linePosition && linePosition < end) {
-                locals.add(new Local(localName, (String) variable[1], (Integer) variable[4]));
+                  @Override
+                  public void visitEnd() {
+                    if (linePosition < 0) {
+                      return;
+                    }
+                    List<Local> locals = new ArrayList<>();
+                    for (Object[] variable : variables) {
+                      String localName = (String) variable[0];
+                      int start = positions.getOrDefault((Label) variable[2], Integer.MAX_VALUE);
+                      int end = positions.getOrDefault((Label) variable[3], -1);
+                      if (!localName.equals("this")
+                          && start <= linePosition
+                          && linePosition < end) {
+                        locals.add(
+                            new Local(localName, (String) variable[1], (Integer) variable[4]));
+                      }
+                    }
+                    found.add(
+                        new LineTarget(name, descriptor, isStatic, line, List.copyOf(locals)));
+                  }
+                };
               }
-            }
-            found.add(new LineTarget(name, descriptor, isStatic, line, List.copyOf(locals)));
-          }
-        };
-      }
-    }, ClassReader.SKIP_FRAMES);
+            },
+            ClassReader.SKIP_FRAMES);
     if (found.isEmpty()) {
-      String hint = codeLines.isEmpty()
-          ? "the class has no line numbers (compiled without -g); use an entry or exit probe"
-          : "lines with code there: " + ranges(codeLines);
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "line " + line + " has no code in the selected methods of " + type.getName(), hint);
+      String hint =
+          codeLines.isEmpty()
+              ? "the class has no line numbers (compiled without -g); use an entry or exit probe"
+              : "lines with code there: " + ranges(codeLines);
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "line " + line + " has no code in the selected methods of " + type.getName(),
+          hint);
     }
     if (found.size() > 1) {
-      throw new JLiveException(ErrorCode.CONFLICT, "line " + line + " of " + type.getName() + " has code in several methods ("
-          + found.stream().map(LineTarget::methodName).toList() + ")", "name one method in the selector");
+      throw new JLiveException(
+          ErrorCode.CONFLICT,
+          "line "
+              + line
+              + " of "
+              + type.getName()
+              + " has code in several methods ("
+              + found.stream().map(LineTarget::methodName).toList()
+              + ")",
+          "name one method in the selector");
     }
     if (!debugInfo[0]) {
-      return new LineTarget(found.get(0).methodName, found.get(0).descriptor, found.get(0).isStatic, line, List.of());
+      return new LineTarget(
+          found.get(0).methodName, found.get(0).descriptor, found.get(0).isStatic, line, List.of());
     }
     return found.get(0);
   }
@@ -171,14 +211,21 @@ record LineTarget(String methodName, String descriptor, boolean isStatic, int li
   private static byte[] classFile(Class<?> type) {
     ClassLoader loader = type.getClassLoader();
     String resource = type.getName().replace('.', '/') + ".class";
-    try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource)) {
+    try (InputStream in =
+        loader == null
+            ? ClassLoader.getSystemResourceAsStream(resource)
+            : loader.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "the class file of " + type.getName() + " cannot be read",
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "the class file of " + type.getName() + " cannot be read",
             "line probes need the class file; use an entry or exit probe");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new JLiveException(ErrorCode.INTERNAL_ERROR, "cannot read the class file of " + type.getName() + ": " + e,
+      throw new JLiveException(
+          ErrorCode.INTERNAL_ERROR,
+          "cannot read the class file of " + type.getName() + ": " + e,
           "use an entry or exit probe, which needs no class file");
     }
   }

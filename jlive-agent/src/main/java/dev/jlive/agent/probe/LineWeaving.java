@@ -9,7 +9,6 @@ import java.util.function.Consumer;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.field.FieldDescription;
 import net.bytebuddy.description.field.FieldList;
-import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.MethodList;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.implementation.Implementation;
@@ -25,27 +24,26 @@ import net.bytebuddy.jar.asm.TypePath;
 import net.bytebuddy.pool.TypePool;
 
 /**
- * Weaves a line probe: where the line's code starts, a call to the bridge with the receiver and
- * the values of the locals in scope, boxed into an array. The inserted code leaves the operand
- * stack as it found it and adds no branch, so the method's stack map frames stay valid.
+ * Weaves a line probe: where the line's code starts, a call to the bridge with the receiver and the
+ * values of the locals in scope, boxed into an array. The inserted code leaves the operand stack as
+ * it found it and adds no branch, so the method's stack map frames stay valid.
  *
  * <p>Two things make this safe on any method, and each was once a {@code VerifyError}:
  *
  * <ul>
  *   <li>The call goes after the stack map frame at the line's offset, not before it. A line that
- *       starts where branches meet (after a try/catch, at a loop head) is a branch target, and
- *       the verifier wants the frame exactly there; code put between the label and the frame
- *       moves the frame off the target.
- *   <li>The slots of the locals are read from the method being woven, not from the class file
- *       the probe was planned on: after a patch the same names can live in other slots, and
- *       loading a {@code long} slot as an object is rejected. The method is buffered until its
- *       local variable table (which comes after the code) is known, then replayed. A local that
- *       is no longer in scope with the same type is passed as null; a line that no longer has
- *       code gets no call.
+ *       starts where branches meet (after a try/catch, at a loop head) is a branch target, and the
+ *       verifier wants the frame exactly there; code put between the label and the frame moves the
+ *       frame off the target.
+ *   <li>The slots of the locals are read from the method being woven, not from the class file the
+ *       probe was planned on: after a patch the same names can live in other slots, and loading a
+ *       {@code long} slot as an object is rejected. The method is buffered until its local variable
+ *       table (which comes after the code) is known, then replayed. A local that is no longer in
+ *       scope with the same type is passed as null; a line that no longer has code gets no call.
  * </ul>
  *
- * <p>Type annotations on instructions and locals are not kept in the woven method: they are read
- * by tools from class files, never by the running code.
+ * <p>Type annotations on instructions and locals are not kept in the woven method: they are read by
+ * tools from class files, never by the running code.
  */
 final class LineWeaving implements Weaving, AsmVisitorWrapper {
   private final LineTarget target;
@@ -72,11 +70,19 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
   }
 
   @Override
-  public ClassVisitor wrap(TypeDescription instrumentedType, ClassVisitor classVisitor, Implementation.Context context,
-      TypePool typePool, FieldList<FieldDescription.InDefinedShape> fields, MethodList<?> methods, int writerFlags, int readerFlags) {
+  public ClassVisitor wrap(
+      TypeDescription instrumentedType,
+      ClassVisitor classVisitor,
+      Implementation.Context context,
+      TypePool typePool,
+      FieldList<FieldDescription.InDefinedShape> fields,
+      MethodList<?> methods,
+      int writerFlags,
+      int readerFlags) {
     return new ClassVisitor(Opcodes.ASM9, classVisitor) {
       @Override
-      public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+      public MethodVisitor visitMethod(
+          int access, String name, String descriptor, String signature, String[] exceptions) {
         MethodVisitor visitor = super.visitMethod(access, name, descriptor, signature, exceptions);
         if (!name.equals(target.methodName()) || !descriptor.equals(target.descriptor())) {
           return visitor;
@@ -86,13 +92,18 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
     };
   }
 
-  /** Records a method's code, finds the line and the locals' slots, then replays it with the call inserted. */
+  /**
+   * Records a method's code, finds the line and the locals' slots, then replays it with the call
+   * inserted.
+   */
   private final class BufferedMethod extends MethodVisitor {
     private final MethodVisitor out;
     private final boolean constructor;
     private final List<Consumer<MethodVisitor>> events = new ArrayList<>();
+
     /** Event index of the first instruction of the line: the call goes just before it. */
     private int insertAt = -1;
+
     private boolean lineSeen;
     private int instructions;
     private int linePosition = -1;
@@ -136,7 +147,8 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
     }
 
     @Override
-    public AnnotationVisitor visitTypeAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+    public AnnotationVisitor visitTypeAnnotation(
+        int typeRef, TypePath typePath, String descriptor, boolean visible) {
       return out.visitTypeAnnotation(typeRef, typePath, descriptor, visible);
     }
 
@@ -146,7 +158,8 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
     }
 
     @Override
-    public AnnotationVisitor visitParameterAnnotation(int parameter, String descriptor, boolean visible) {
+    public AnnotationVisitor visitParameterAnnotation(
+        int parameter, String descriptor, boolean visible) {
       return out.visitParameterAnnotation(parameter, descriptor, visible);
     }
 
@@ -194,12 +207,14 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
     }
 
     @Override
-    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String descriptor, boolean isInterface) {
       instruction(mv -> mv.visitMethodInsn(opcode, owner, name, descriptor, isInterface));
     }
 
     @Override
-    public void visitInvokeDynamicInsn(String name, String descriptor, Handle bootstrap, Object... arguments) {
+    public void visitInvokeDynamicInsn(
+        String name, String descriptor, Handle bootstrap, Object... arguments) {
       Object[] argumentCopy = arguments.clone();
       instruction(mv -> mv.visitInvokeDynamicInsn(name, descriptor, bootstrap, argumentCopy));
     }
@@ -244,7 +259,8 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
     }
 
     @Override
-    public AnnotationVisitor visitInsnAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+    public AnnotationVisitor visitInsnAnnotation(
+        int typeRef, TypePath typePath, String descriptor, boolean visible) {
       return null;
     }
 
@@ -254,19 +270,27 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
     }
 
     @Override
-    public AnnotationVisitor visitTryCatchAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+    public AnnotationVisitor visitTryCatchAnnotation(
+        int typeRef, TypePath typePath, String descriptor, boolean visible) {
       return null;
     }
 
     @Override
-    public void visitLocalVariable(String name, String descriptor, String signature, Label start, Label end, int index) {
+    public void visitLocalVariable(
+        String name, String descriptor, String signature, Label start, Label end, int index) {
       variables.add(new Variable(name, descriptor, start, end, index));
       record(mv -> mv.visitLocalVariable(name, descriptor, signature, start, end, index));
     }
 
     @Override
-    public AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] start, Label[] end, int[] index,
-        String descriptor, boolean visible) {
+    public AnnotationVisitor visitLocalVariableAnnotation(
+        int typeRef,
+        TypePath typePath,
+        Label[] start,
+        Label[] end,
+        int[] index,
+        String descriptor,
+        boolean visible) {
       return null;
     }
 
@@ -295,7 +319,10 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
       out.visitEnd();
     }
 
-    /** For each local the probe expects, its slot in this method at the line, or null when it is not there. */
+    /**
+     * For each local the probe expects, its slot in this method at the line, or null when it is not
+     * there.
+     */
     private Integer[] slotsAtLine() {
       Integer[] slots = new Integer[target.locals().size()];
       for (int i = 0; i < slots.length; i++) {
@@ -303,8 +330,10 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
         for (Variable variable : variables) {
           int start = positions.getOrDefault(variable.start(), Integer.MAX_VALUE);
           int end = positions.getOrDefault(variable.end(), -1);
-          if (variable.name().equals(wanted.name()) && variable.descriptor().equals(wanted.descriptor())
-              && start <= linePosition && linePosition < end) {
+          if (variable.name().equals(wanted.name())
+              && variable.descriptor().equals(wanted.descriptor())
+              && start <= linePosition
+              && linePosition < end) {
             slots[i] = variable.slot();
           }
         }
@@ -332,7 +361,12 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
       loadBoxed(mv, target.locals().get(index).descriptor(), slots[index]);
       mv.visitInsn(Opcodes.AASTORE);
     }
-    mv.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/jlive/bridge/JLiveBridge", "enter", "(ILjava/lang/Object;[Ljava/lang/Object;)J", false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/jlive/bridge/JLiveBridge",
+        "enter",
+        "(ILjava/lang/Object;[Ljava/lang/Object;)J",
+        false);
     mv.visitInsn(Opcodes.POP2);
   }
 
@@ -352,6 +386,7 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
 
   private static void box(MethodVisitor mv, int load, int local, String owner, String primitive) {
     mv.visitVarInsn(load, local);
-    mv.visitMethodInsn(Opcodes.INVOKESTATIC, owner, "valueOf", "(" + primitive + ")L" + owner + ";", false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC, owner, "valueOf", "(" + primitive + ")L" + owner + ";", false);
   }
 }

@@ -4,7 +4,10 @@ import dev.jlive.protocol.probe.MethodSelector;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 
-/** Matches a {@link MethodSelector} (plain strings, from jlive-protocol) against a method Byte Buddy describes. */
+/**
+ * Matches a {@link MethodSelector} (plain strings, from jlive-protocol) against a method Byte Buddy
+ * describes.
+ */
 public final class MethodMatch {
   private MethodMatch() {}
 
@@ -12,7 +15,12 @@ public final class MethodMatch {
     if (method.isTypeInitializer()) {
       return false;
     }
-    return selector.matches(method.isConstructor() ? "<init>" : method.getName(), method.getDescriptor(),
-        () -> method.getParameters().asTypeList().asErasures().stream().map(TypeDescription::getActualName).toList());
+    return selector.matches(
+        method.isConstructor() ? "<init>" : method.getName(),
+        method.getDescriptor(),
+        () ->
+            method.getParameters().asTypeList().asErasures().stream()
+                .map(TypeDescription::getActualName)
+                .toList());
   }
 }

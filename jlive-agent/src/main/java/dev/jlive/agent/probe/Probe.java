@@ -5,10 +5,10 @@ import dev.jlive.protocol.metrics.CallerPath;
 import dev.jlive.protocol.metrics.LatencySnapshot;
 import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.probe.ClassReport;
+import dev.jlive.protocol.probe.ProbeSpec;
 import dev.jlive.protocol.probe.ProbeState;
 import dev.jlive.protocol.probe.ProbeStatus;
 import java.time.Duration;
-import dev.jlive.protocol.probe.ProbeSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,22 +28,28 @@ import java.util.function.BiConsumer;
  *
  * <p>The hot path (called from application threads through the dispatcher) only reads volatile
  * flags, bumps the calling thread's own counters ({@link ThreadCells}) and reads the coarse clock
- * ({@link CoarseClock}); a counting probe allocates nothing and uses no locked instruction. A probe that runs over its budget
- * or keeps failing turns itself off at once ({@link #disable}) and leaves the removal of its
- * woven code to the engine's own thread, never to the application's.
+ * ({@link CoarseClock}); a counting probe allocates nothing and uses no locked instruction. A probe
+ * that runs over its budget or keeps failing turns itself off at once ({@link #disable}) and leaves
+ * the removal of its woven code to the engine's own thread, never to the application's.
  */
 final class Probe {
   static final int MAX_FAILURES = 10;
   static final int RATE_OVERFLOW_FACTOR = 10;
   static final int MAX_CALLER_PATHS = 200;
-  /** A metrics probe times every one of a thread's first calls, so short runs get exact histograms. */
+
+  /**
+   * A metrics probe times every one of a thread's first calls, so short runs get exact histograms.
+   */
   static final int EXACT_TIMINGS_PER_THREAD = 256;
+
   /** Drops are added to the overflow window in batches per thread, at most this many. */
   private static final int MAX_DROP_BATCH = 1024;
 
   final String id;
+
   /** The application logger's name for this probe's lines. */
   final String loggerName;
+
   final ProbeSpec spec;
   final String author;
   final Instant createdAt = Instant.now();
@@ -51,8 +57,10 @@ final class Probe {
   private final RateLimiter limiter;
   private final BiConsumer<Probe, String> onDisable;
   private final CoarseClock clock;
+
   /** Copies of the spec's, one field read away on the hot path. */
   private final long maxHits;
+
   final ProbeSpec.Kind kind;
 
   private volatile boolean active = true;
@@ -60,22 +68,35 @@ final class Probe {
 
   /** Calls and dropped events, per thread: exact, and no locked instruction per call. */
   final ThreadCells cells = new ThreadCells();
+
   private final AtomicLong hitsForLimit = new AtomicLong();
   final LongAdder emitted = new LongAdder();
   final LongAdder sampledOut = new LongAdder();
   private final AtomicInteger failures = new AtomicInteger();
   private volatile String lastFailure;
+
   /** CPU time of the probe's own work, estimated from samples ({@link CpuSampler}). */
   final LongAdder ownNanos = new LongAdder();
+
   /** Events still to be handled before the CPU budget starts charging: the one-time set-up's. */
   final AtomicInteger unchargedEvents = new AtomicInteger(CpuSampler.WARM_UP_EVENTS);
+
   private final AtomicLong dropWindowStart;
   private final AtomicLong dropsInWindow = new AtomicLong();
-  /** Bytes of events made within the current second, against {@link EventLog#probeBytesPerSecond}. */
+
+  /**
+   * Bytes of events made within the current second, against {@link EventLog#probeBytesPerSecond}.
+   */
   private final AtomicLong bytesWindowStart;
+
   private final AtomicLong bytesInWindow = new AtomicLong();
-  /** A power of two minus one: a thread reports its drops to the overflow window every (mask + 1) drops. */
+
+  /**
+   * A power of two minus one: a thread reports its drops to the overflow window every (mask + 1)
+   * drops.
+   */
   private final long dropBatchMask;
+
   /** For {@link ThreadCells.Cell#sample}: one in {@code spec.timeOneIn()}. */
   final long timingThreshold;
 
@@ -83,7 +104,12 @@ final class Probe {
   final Map<String, LongAdder> exceptions = new ConcurrentHashMap<>();
   final Map<String, LongAdder> callers = new ConcurrentHashMap<>();
 
-  Probe(String id, ProbeSpec spec, String author, BiConsumer<Probe, String> onDisable, CoarseClock clock) {
+  Probe(
+      String id,
+      ProbeSpec spec,
+      String author,
+      BiConsumer<Probe, String> onDisable,
+      CoarseClock clock) {
     this.id = id;
     this.loggerName = "jlive.probe." + id;
     this.spec = spec;
@@ -97,8 +123,13 @@ final class Probe {
     this.limiter = new RateLimiter(spec.ratePerSecond(), now);
     this.dropWindowStart = new AtomicLong(now);
     this.bytesWindowStart = new AtomicLong(now);
-    // Batches small against the overflow threshold (1/16 of it), so that the check stays within about 6% per thread.
-    long batch = Long.highestOneBit(Math.max(1, Math.min(MAX_DROP_BATCH, (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond() / 16)));
+    // Batches small against the overflow threshold (1/16 of it), so that the check stays within
+    // about 6% per thread.
+    long batch =
+        Long.highestOneBit(
+            Math.max(
+                1,
+                Math.min(MAX_DROP_BATCH, (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond() / 16)));
     this.dropBatchMask = batch - 1;
     this.timingThreshold = ThreadCells.threshold(spec.timeOneIn());
   }
@@ -137,16 +168,21 @@ final class Probe {
     ThreadCells.Cell cell = cells.mine();
     cell.hit();
     if (maxHits > 0 && hitsForLimit.incrementAndGet() > maxHits) {
-      // An exact cut-off needs one shared counter: only probes with a hit budget pay its atomic add.
-      disable("reached its limit of " + spec.maxHits() + " calls; add it again with a higher --max-hits to see more");
+      // An exact cut-off needs one shared counter: only probes with a hit budget pay its atomic
+      // add.
+      disable(
+          "reached its limit of "
+              + spec.maxHits()
+              + " calls; add it again with a higher --max-hits to see more");
       return null;
     }
     return cell;
   }
 
   /**
-   * How many calls a metrics probe's timing of this call stands for: 1 for each thread's first calls
-   * and when every call is timed, {@code timeOneIn} for a sampled call, 0 for a call not timed.
+   * How many calls a metrics probe's timing of this call stands for: 1 for each thread's first
+   * calls and when every call is timed, {@code timeOneIn} for a sampled call, 0 for a call not
+   * timed.
    */
   int timingWeight(ThreadCells.Cell cell) {
     int oneIn = spec.timeOneIn();
@@ -161,8 +197,8 @@ final class Probe {
   }
 
   /**
-   * Decides whether this call may emit an event: sampling, expiry and the rate limit, in the
-   * order of their cost.
+   * Decides whether this call may emit an event: sampling, expiry and the rate limit, in the order
+   * of their cost.
    *
    * @param now the coarse clock ({@link #now()})
    */
@@ -194,19 +230,27 @@ final class Probe {
     }
     long inWindow = dropsInWindow.addAndGet(drops);
     if (inWindow > (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond()) {
-      disable("ran over its rate limit of " + spec.ratePerSecond() + " events/s more than " + RATE_OVERFLOW_FACTOR
-          + "-fold (" + inWindow + " events dropped within a second); act on fewer calls with --sample N or --when, "
-          + "or raise --rate");
+      disable(
+          "ran over its rate limit of "
+              + spec.ratePerSecond()
+              + " events/s more than "
+              + RATE_OVERFLOW_FACTOR
+              + "-fold ("
+              + inWindow
+              + " events dropped within a second); act on fewer calls with --sample N or --when, "
+              + "or raise --rate");
     }
   }
 
   private String expired() {
-    return "expired after its time to live of " + describe(spec.timeToLive()) + "; add it again with a longer --ttl";
+    return "expired after its time to live of "
+        + describe(spec.timeToLive())
+        + "; add it again with a longer --ttl";
   }
 
   /**
-   * Charges an event's estimated size to this second's window; a probe that makes more than
-   * {@code boundPerSecond} bytes of events a second turns itself off.
+   * Charges an event's estimated size to this second's window; a probe that makes more than {@code
+   * boundPerSecond} bytes of events a second turns itself off.
    *
    * @return false when the event is not to be kept: the probe just went over its bound
    */
@@ -217,9 +261,15 @@ final class Probe {
     }
     long inWindow = bytesInWindow.addAndGet(bytes);
     if (inWindow > boundPerSecond) {
-      disable("made " + mebibytes(inWindow) + " of events within a second, above its bound of " + mebibytes(boundPerSecond)
-          + "/s (the agent keeps " + mebibytes(2 * boundPerSecond) + " of events in all); log smaller values "
-          + "(a field or a length rather than the whole object), or act on fewer calls with --sample N, --rate N or --when");
+      disable(
+          "made "
+              + mebibytes(inWindow)
+              + " of events within a second, above its bound of "
+              + mebibytes(boundPerSecond)
+              + "/s (the agent keeps "
+              + mebibytes(2 * boundPerSecond)
+              + " of events in all); log smaller values "
+              + "(a field or a length rather than the whole object), or act on fewer calls with --sample N, --rate N or --when");
       return false;
     }
     return true;
@@ -235,22 +285,37 @@ final class Probe {
   }
 
   /**
-   * Records that the {@code --when} condition threw; too many turn the probe off with a reason
-   * that says which exception, where, and the types of the arguments it saw (a null argument is
-   * the usual cause).
+   * Records that the {@code --when} condition threw; too many turn the probe off with a reason that
+   * says which exception, where, and the types of the arguments it saw (a null argument is the
+   * usual cause).
    */
   void conditionFailed(Throwable failure, String method, Object[] args) {
     if (failure instanceof RunawayGuard.Stopped stopped) {
-      // The condition ran too long on application threads: the probe goes at once, and says why in full.
+      // The condition ran too long on application threads: the probe goes at once, and says why in
+      // full.
       lastFailure = stopped.getMessage();
-      disable(stopped.getMessage() + "; make the condition cheaper, or narrow the probe with --sample or --rate");
+      disable(
+          stopped.getMessage()
+              + "; make the condition cheaper, or narrow the probe with --sample or --rate");
       return;
     }
     StackTraceElement[] frames = failure.getStackTrace();
     String where = frames.length == 0 ? "" : " at " + frames[0];
     String text = ValueRenderer.throwable(failure);
-    failed(text, "its condition '" + spec.when() + "' threw " + MAX_FAILURES + " times; last: " + text + where + ", in " + method
-        + " called with " + argumentTypes(args) + "; guard it (e.g. 'x != null && ...') or fix the expression");
+    failed(
+        text,
+        "its condition '"
+            + spec.when()
+            + "' threw "
+            + MAX_FAILURES
+            + " times; last: "
+            + text
+            + where
+            + ", in "
+            + method
+            + " called with "
+            + argumentTypes(args)
+            + "; guard it (e.g. 'x != null && ...') or fix the expression");
   }
 
   private void failed(String failure, String reason) {
@@ -271,7 +336,9 @@ final class Probe {
     return "(" + String.join(", ", types) + ")";
   }
 
-  /** Checks the budgets that need a clock: expiry for probes that emit nothing, and the CPU share. */
+  /**
+   * Checks the budgets that need a clock: expiry for probes that emit nothing, and the CPU share.
+   */
   void checkBudget(long now, long ownNanosInWindow, long windowNanos) {
     if (now - expiresAtNanos > 0) {
       disable(expired());
@@ -279,8 +346,14 @@ final class Probe {
     }
     double percent = 100.0 * ownNanosInWindow / Math.max(1, windowNanos);
     if (percent > spec.cpuPercent()) {
-      disable(String.format(Locale.ROOT, "used %.1f%% of a CPU over %.1f s, above its cap of %.1f%%; act on fewer calls "
-          + "with --sample N, --rate N or --when, or raise the cap with --cpu", percent, windowNanos / 1e9, spec.cpuPercent()));
+      disable(
+          String.format(
+              Locale.ROOT,
+              "used %.1f%% of a CPU over %.1f s, above its cap of %.1f%%; act on fewer calls "
+                  + "with --sample N, --rate N or --when, or raise the cap with --cpu",
+              percent,
+              windowNanos / 1e9,
+              spec.cpuPercent()));
     }
   }
 
@@ -296,7 +369,9 @@ final class Probe {
     count.increment();
   }
 
-  /** Turns the probe off; the first reason wins. Safe from any thread, including application ones. */
+  /**
+   * Turns the probe off; the first reason wins. Safe from any thread, including application ones.
+   */
   void disable(String reason) {
     synchronized (this) {
       if (!active) {
@@ -314,9 +389,24 @@ final class Probe {
   }
 
   ProbeStatus status(List<ClassReport> installedIn) {
-    ProbeState state = active ? (installedIn.isEmpty() ? ProbeState.WAITING : ProbeState.ACTIVE) : ProbeState.DISABLED;
-    return new ProbeStatus(id, state, disabledReason, spec.effectiveJson(), author, createdAt, hits(), emitted.sum(), dropped(),
-        sampledOut.sum(), failures.get(), lastFailure, installedIn);
+    ProbeState state =
+        active
+            ? (installedIn.isEmpty() ? ProbeState.WAITING : ProbeState.ACTIVE)
+            : ProbeState.DISABLED;
+    return new ProbeStatus(
+        id,
+        state,
+        disabledReason,
+        spec.effectiveJson(),
+        author,
+        createdAt,
+        hits(),
+        emitted.sum(),
+        dropped(),
+        sampledOut.sum(),
+        failures.get(),
+        lastFailure,
+        installedIn);
   }
 
   ProbeMetrics metrics() {
@@ -336,7 +426,13 @@ final class Probe {
         paths.add(new CallerPath(path.getKey(), path.getValue().sum()));
       }
     }
-    return new ProbeMetrics(id, spec.selector().toString(), spec.kind().name().toLowerCase(Locale.ROOT), hits(), timings, byType,
+    return new ProbeMetrics(
+        id,
+        spec.selector().toString(),
+        spec.kind().name().toLowerCase(Locale.ROOT),
+        hits(),
+        timings,
+        byType,
         paths);
   }
 

@@ -32,7 +32,8 @@ final class ProbeAdvice {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@ProbeId int probe, @Advice.Enter long token, @Advice.Thrown Throwable thrown) {
+    static void exit(
+        @ProbeId int probe, @Advice.Enter long token, @Advice.Thrown Throwable thrown) {
       JLiveBridge.timedExit(probe, token, thrown);
     }
   }
@@ -56,7 +57,10 @@ final class ProbeAdvice {
    */
   static final class Entry {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@ProbeId int probe, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args) {
+    static void enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args) {
       long token = JLiveBridge.admit(probe);
       if (token != 0L) {
         JLiveBridge.enterAdmitted(probe, token, self, args);
@@ -77,13 +81,20 @@ final class ProbeAdvice {
   /** Looking at the call on entry and on exit (return value or exception). */
   static final class Full {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probe, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args) {
+    static long enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args) {
       return JLiveBridge.enter(probe, self, args);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@ProbeId int probe, @Advice.Enter long token, @Advice.This(optional = true) Object self,
-        @Advice.AllArguments Object[] args, @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
         @Advice.Thrown Throwable thrown) {
       JLiveBridge.exit(probe, token, self, args, returned, thrown);
     }
@@ -96,7 +107,11 @@ final class ProbeAdvice {
     }
 
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@ProbeId int probe, @Advice.Enter long token, @Advice.This Object self, @Advice.AllArguments Object[] args) {
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.This Object self,
+        @Advice.AllArguments Object[] args) {
       JLiveBridge.exit(probe, token, self, args, null, null);
     }
   }

@@ -9,4 +9,10 @@ import dev.jlive.protocol.probe.ProbeSpec;
  * @param returned the return value (boxed), null at entry, for void methods, or on exception
  * @param elapsedNanos time since entry, 0 at entry
  */
-record ProbeCall(Object self, Object[] args, Object returned, Throwable thrown, long elapsedNanos, ProbeSpec.Point point) {}
+record ProbeCall(
+    Object self,
+    Object[] args,
+    Object returned,
+    Throwable thrown,
+    long elapsedNanos,
+    ProbeSpec.Point point) {}

@@ -17,52 +17,63 @@ import java.util.stream.Collectors;
 /**
  * Receives every probe call from the bridge (through the agent's bridge dispatcher, which also
  * serves the safe-point gates and child JVMs) and runs the probe's action. Sites live in an array
- * indexed by the slot baked into the woven code; the array is replaced, never changed in place,
- * so readers need no lock. Every path is guarded by the probe's active flag, and the action's own
+ * indexed by the slot baked into the woven code; the array is replaced, never changed in place, so
+ * readers need no lock. Every path is guarded by the probe's active flag, and the action's own
  * failures are caught and counted here (the bridge fences whatever slips through).
  *
  * <p>Slots are reused, so that a service whose probes come and go for weeks keeps a table as large
  * as the most sites it ever had at once, not one entry per site it ever had. Woven code can still
  * call a slot after its probe was removed: a frame that entered the probed method before the class
  * was restored runs the old code to its end, and a class that failed to be restored keeps calling.
- * Two guards keep such a stale call from reaching another probe: a slot handle carries a
- * generation beside its index, and a call whose handle is not the one its table entry was issued
- * with finds nothing; and a freed index is issued again only {@link #REUSE_AFTER_NANOS} after it was
- * freed, oldest first, so that the generation could only come round again after 32 reuses of that
- * one index (at least 32 minutes) while the stale frame still runs.
+ * Two guards keep such a stale call from reaching another probe: a slot handle carries a generation
+ * beside its index, and a call whose handle is not the one its table entry was issued with finds
+ * nothing; and a freed index is issued again only {@link #REUSE_AFTER_NANOS} after it was freed,
+ * oldest first, so that the generation could only come round again after 32 reuses of that one
+ * index (at least 32 minutes) while the stale frame still runs.
  *
  * <p>The handle of one of the first 1,024 indexes stays below 32,768 (10 bits of index, 5 of
- * generation), so Byte Buddy pushes it with {@code sipush} and it never enters the class's
- * constant pool: the JVM merges a retransformed class's constant pool with the previous one, so a
- * constant no version had before grows every later version, and metaspace with it (BENCHMARKS.md
- * section 9). Beyond 1,024 sites at once, handles are large (20 bits of index, 9 of generation).
+ * generation), so Byte Buddy pushes it with {@code sipush} and it never enters the class's constant
+ * pool: the JVM merges a retransformed class's constant pool with the previous one, so a constant
+ * no version had before grows every later version, and metaspace with it (BENCHMARKS.md section 9).
+ * Beyond 1,024 sites at once, handles are large (20 bits of index, 9 of generation).
  */
 public final class ProbeDispatcher {
   private static final int CALLER_DEPTH = 6;
   private static final int CAPTURE_STACK_DEPTH = 20;
+
   /** A log line's bound, whatever its template joins: each value in it is bounded already. */
   static final int MAX_MESSAGE = 8_192;
 
   /** A small handle: 10 bits of index, 5 bits of generation above them, below 32,768. */
   static final int SMALL_INDEX_BITS = 10;
+
   static final int SMALL_INDEXES = 1 << SMALL_INDEX_BITS;
   static final int SMALL_GENERATIONS = 1 << 5;
+
   /** A large handle: this flag, 9 bits of generation, 20 bits of index. */
   private static final int LARGE = 1 << 30;
+
   static final int INDEX_BITS = 20;
   static final int INDEX_MASK = (1 << INDEX_BITS) - 1;
   private static final int LARGE_GENERATIONS = 1 << 9;
-  /** How long a freed index waits before it is issued again: like a retired gate's keep (see safepoint.Gates). */
+
+  /**
+   * How long a freed index waits before it is issued again: like a retired gate's keep (see
+   * safepoint.Gates).
+   */
   static final long REUSE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private volatile ProbeSite[] sites = new ProbeSite[64];
   private final EventLog events;
   private final ProbeOutput output;
   private final long reuseAfterNanos;
+
   /** Per index, the handle it was last issued with; -1 once freed. Guarded by this. */
   private int[] issued = new int[64];
+
   /** Freed indexes, oldest first, with their last handle. Guarded by this. */
   private final ArrayDeque<Freed> freed = new ArrayDeque<>();
+
   /** How many indexes were ever issued: the table's used length. Guarded by this. */
   private int indexes;
 
@@ -96,7 +107,8 @@ public final class ProbeDispatcher {
   }
 
   static int handle(int index, int generation) {
-    return index < SMALL_INDEXES ? (generation % SMALL_GENERATIONS) << SMALL_INDEX_BITS | index
+    return index < SMALL_INDEXES
+        ? (generation % SMALL_GENERATIONS) << SMALL_INDEX_BITS | index
         : LARGE | (generation % LARGE_GENERATIONS) << INDEX_BITS | index;
   }
 
@@ -155,12 +167,18 @@ public final class ProbeDispatcher {
     freed.add(new Freed(slot, System.nanoTime()));
   }
 
-  /** How many slots the table uses: the most sites there were at once, plus those still waiting for reuse. */
+  /**
+   * How many slots the table uses: the most sites there were at once, plus those still waiting for
+   * reuse.
+   */
   public synchronized int slots() {
     return indexes;
   }
 
-  /** The site a call of woven code reaches: none when the slot was freed, even if its index was issued again. */
+  /**
+   * The site a call of woven code reaches: none when the slot was freed, even if its index was
+   * issued again.
+   */
   private ProbeSite site(int slot) {
     ProbeSite[] current = sites;
     int index = index(slot);
@@ -173,8 +191,12 @@ public final class ProbeDispatcher {
 
   /** A metrics call that is counted but not timed: its exit only looks for an exception. */
   static final long UNTIMED = 1L;
-  /** An admitted entry call whose probe has no condition: sampling and rate limit passed already. */
+
+  /**
+   * An admitted entry call whose probe has no condition: sampling and rate limit passed already.
+   */
   static final long ADMITTED = 2L;
+
   /** An admitted entry call whose condition still has to be tested, which needs the arguments. */
   static final long TEST_CONDITION = 3L;
 
@@ -290,7 +312,8 @@ public final class ProbeDispatcher {
     return System.nanoTime();
   }
 
-  public void exit(int slot, long start, Object self, Object[] args, Object returned, Throwable thrown) {
+  public void exit(
+      int slot, long start, Object self, Object[] args, Object returned, Throwable thrown) {
     if (start == 0L) {
       return;
     }
@@ -304,7 +327,8 @@ public final class ProbeDispatcher {
       return;
     }
     ProbeSpec.Point point = site.probe().spec.point();
-    if ((point == ProbeSpec.Point.EXIT && thrown == null) || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
+    if ((point == ProbeSpec.Point.EXIT && thrown == null)
+        || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
       act(site, new ProbeCall(self, args, returned, thrown, System.nanoTime() - start, point));
     }
   }
@@ -318,8 +342,11 @@ public final class ProbeDispatcher {
     Probe probe = site.probe();
     if (suspend.isResume(KotlinSuspend.continuation(args))) {
       // Only probes that act at the end of the call need to follow a resumed one.
-      boolean atEnd = probe.kind == ProbeSpec.Kind.METRICS
-          || (probe.kind != ProbeSpec.Kind.COUNT && probe.kind != ProbeSpec.Kind.CALLERS && probe.spec.point() != ProbeSpec.Point.ENTRY);
+      boolean atEnd =
+          probe.kind == ProbeSpec.Kind.METRICS
+              || (probe.kind != ProbeSpec.Kind.COUNT
+                  && probe.kind != ProbeSpec.Kind.CALLERS
+                  && probe.spec.point() != ProbeSpec.Point.ENTRY);
       return atEnd ? RESUMED : 0L;
     }
     ThreadCells.Cell cell = probe.hit();
@@ -348,7 +375,13 @@ public final class ProbeDispatcher {
     }
   }
 
-  private void suspendExit(ProbeSite site, KotlinSuspend suspend, long token, Object self, Object[] args, Object returned,
+  private void suspendExit(
+      ProbeSite site,
+      KotlinSuspend suspend,
+      long token,
+      Object self,
+      Object[] args,
+      Object returned,
       Throwable thrown) {
     boolean over = thrown != null || !KotlinSuspend.suspended(returned);
     Object continuation = KotlinSuspend.continuation(args);
@@ -369,19 +402,24 @@ public final class ProbeDispatcher {
     }
   }
 
-  private void suspendCompleted(ProbeSite site, long token, Object self, Object[] args, Object returned, Throwable thrown) {
+  private void suspendCompleted(
+      ProbeSite site, long token, Object self, Object[] args, Object returned, Throwable thrown) {
     Probe probe = site.probe();
     if (probe.kind == ProbeSpec.Kind.METRICS) {
       timedExit(site.slot(), token, thrown);
       return;
     }
     ProbeSpec.Point point = probe.spec.point();
-    if ((point == ProbeSpec.Point.EXIT && thrown == null) || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
+    if ((point == ProbeSpec.Point.EXIT && thrown == null)
+        || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
       act(site, new ProbeCall(self, args, returned, thrown, System.nanoTime() - token, point));
     }
   }
 
-  /** Tests the condition, then sampling and the rate limit (coarse clock, no clock call), then emits. */
+  /**
+   * Tests the condition, then sampling and the rate limit (coarse clock, no clock call), then
+   * emits.
+   */
   private void act(ProbeSite site, ProbeCall call) {
     Probe probe = site.probe();
     ProbeExpression condition = site.condition();
@@ -401,7 +439,9 @@ public final class ProbeDispatcher {
     emitNow(site, call);
   }
 
-  /** Emits an event the budgets let through; its own CPU time counts against the probe's CPU share. */
+  /**
+   * Emits an event the budgets let through; its own CPU time counts against the probe's CPU share.
+   */
   private void emitNow(ProbeSite site, ProbeCall call) {
     Probe probe = site.probe();
     long start = CpuSampler.start(probe);
@@ -429,8 +469,19 @@ public final class ProbeDispatcher {
     if (!probe.madeEvent(size, probe.now(), events.probeBytesPerSecond())) {
       return;
     }
-    ProbeEvent event = events.append(size, sequence -> new ProbeEvent(sequence, probe.id, System.currentTimeMillis(), thread,
-        site.method(), point, kept, data));
+    ProbeEvent event =
+        events.append(
+            size,
+            sequence ->
+                new ProbeEvent(
+                    sequence,
+                    probe.id,
+                    System.currentTimeMillis(),
+                    thread,
+                    site.method(),
+                    point,
+                    kept,
+                    data));
     probe.emitted.increment();
     output.publish(site, event);
   }
@@ -438,7 +489,8 @@ public final class ProbeDispatcher {
   private void recordCaller(Probe probe) {
     long start = CpuSampler.start(probe);
     try {
-      if (probe.spec.sampleOneIn() > 1 && ThreadLocalRandom.current().nextInt(probe.spec.sampleOneIn()) != 0) {
+      if (probe.spec.sampleOneIn() > 1
+          && ThreadLocalRandom.current().nextInt(probe.spec.sampleOneIn()) != 0) {
         probe.sampledOut.increment();
         return;
       }
@@ -453,7 +505,8 @@ public final class ProbeDispatcher {
   }
 
   private static Map<String, Object> snapshot(ProbeSite site, ProbeCall call) {
-    // Ordered maps, not JsonObject: a snapshot shows what the application held, and a null (a null return, a null message) must show.
+    // Ordered maps, not JsonObject: a snapshot shows what the application held, and a null (a null
+    // return, a null message) must show.
     Map<String, Object> data = new LinkedHashMap<>();
     if (site.localNames() != null) {
       Map<String, Object> locals = new LinkedHashMap<>();
@@ -489,12 +542,19 @@ public final class ProbeDispatcher {
 
   /** The frames from the probed method outwards: jlive's own frames are left out. */
   static List<String> callerFrames(int depth) {
-    return StackWalker.getInstance().walk(frames -> frames
-        .dropWhile(frame -> !frame.getClassName().equals(JLiveBridge.class.getName()))
-        .dropWhile(frame -> frame.getClassName().equals(JLiveBridge.class.getName()))
-        .limit(depth)
-        .map(frame -> frame.getClassName() + "." + frame.getMethodName()
-            + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""))
-        .collect(Collectors.toList()));
+    return StackWalker.getInstance()
+        .walk(
+            frames ->
+                frames
+                    .dropWhile(frame -> !frame.getClassName().equals(JLiveBridge.class.getName()))
+                    .dropWhile(frame -> frame.getClassName().equals(JLiveBridge.class.getName()))
+                    .limit(depth)
+                    .map(
+                        frame ->
+                            frame.getClassName()
+                                + "."
+                                + frame.getMethodName()
+                                + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""))
+                    .collect(Collectors.toList()));
   }
 }

@@ -9,23 +9,22 @@ import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.LedgerState;
 import dev.jlive.protocol.event.EventsAnswer;
 import dev.jlive.protocol.metrics.MetricsAnswer;
 import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.probe.ClassReport;
+import dev.jlive.protocol.probe.MethodSelector;
 import dev.jlive.protocol.probe.ProbeAdded;
 import dev.jlive.protocol.probe.ProbeList;
 import dev.jlive.protocol.probe.ProbeRemoved;
-import dev.jlive.protocol.probe.ProbeStatus;
-import dev.jlive.protocol.change.ChangeKind;
-import dev.jlive.protocol.change.LedgerState;
-import dev.jlive.protocol.probe.MethodSelector;
 import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.probe.ProbeStatus;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -47,14 +46,14 @@ import net.bytebuddy.matcher.ElementMatchers;
  * engine asked for, or for a class that is loading (wildcard and interface selectors, and probes
  * that wait for their class, pick up classes loaded later this way).
  *
- * <p>Adding is all or nothing per class: each class is retransformed on its own, a class that
- * fails keeps its bytes and is reported, and a probe that installs nowhere is not kept. Turning a
- * probe off (budget, failures, removal) stops it at once through its flag; the engine's own
- * thread then removes its woven code, so an application thread never waits for a
- * retransformation.
+ * <p>Adding is all or nothing per class: each class is retransformed on its own, a class that fails
+ * keeps its bytes and is reported, and a probe that installs nowhere is not kept. Turning a probe
+ * off (budget, failures, removal) stops it at once through its flag; the engine's own thread then
+ * removes its woven code, so an application thread never waits for a retransformation.
  */
 public final class ProbeEngine implements WeavingSource {
   private static final long HOUSEKEEPING_MILLIS = 250;
+
   /** Long enough that one slow first call (class loading, JIT) does not count as a CPU hog. */
   private static final long CPU_WINDOW_NANOS = 2_000_000_000L;
 
@@ -62,13 +61,15 @@ public final class ProbeEngine implements WeavingSource {
   private final ClassPipeline pipeline;
   private final ChangeLedger ledger;
   private final System.Logger log;
-  private final EventLog events = new EventLog(10_000, EventLog.boundFor(Runtime.getRuntime().maxMemory()));
+  private final EventLog events =
+      new EventLog(10_000, EventLog.boundFor(Runtime.getRuntime().maxMemory()));
   private final ProbeOutputs outputs;
   private final ProbeDispatcher dispatcher;
   private final Map<String, Installed> probes = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
   private final ScheduledExecutorService housekeeper;
   private volatile ProbeLimits limits = ProbeLimits.DEFAULT;
+
   /** The per-call checks' clock: ticks while any probe is installed. */
   private final CoarseClock clock = new CoarseClock(() -> !probes.isEmpty());
 
@@ -79,8 +80,12 @@ public final class ProbeEngine implements WeavingSource {
     final List<Installation> installations = new CopyOnWriteArrayList<>();
     volatile long windowStartNanos = System.nanoTime();
     volatile long windowStartOwnNanos;
-    /** The first window pays for class loading and JIT of the probe's own code: it is not judged. */
+
+    /**
+     * The first window pays for class loading and JIT of the probe's own code: it is not judged.
+     */
     volatile boolean warmedUp;
+
     volatile boolean woven = true;
 
     Installed(Probe probe, ProbeTargets.Resolution resolution) {
@@ -90,31 +95,42 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   /** One class a probe is woven into, and the site of each of its methods. */
-  private record Installation(ClassLoader loader, String className, List<ProbeSite> sites, Map<String, String> descriptors,
+  private record Installation(
+      ClassLoader loader,
+      String className,
+      List<ProbeSite> sites,
+      Map<String, String> descriptors,
       LineTarget line) {
     boolean is(ClassLoader otherLoader, String otherName) {
       return loader == otherLoader && className.equals(otherName);
     }
   }
 
-  public ProbeEngine(Instrumentation instrumentation, ClassPipeline pipeline, ChangeLedger ledger, System.Logger log) {
+  public ProbeEngine(
+      Instrumentation instrumentation,
+      ClassPipeline pipeline,
+      ChangeLedger ledger,
+      System.Logger log) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.ledger = ledger;
     this.log = log;
     this.outputs = new ProbeOutputs(log);
     this.dispatcher = new ProbeDispatcher(events, outputs);
-    this.housekeeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "jlive-probes");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.housekeeper =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "jlive-probes");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   public void start() {
     clock.start();
     pipeline.addSource(this);
-    housekeeper.scheduleWithFixedDelay(this::checkBudgets, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+    housekeeper.scheduleWithFixedDelay(
+        this::checkBudgets, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   /** Removes every probe and restores every class it touched. */
@@ -141,18 +157,29 @@ public final class ProbeEngine implements WeavingSource {
   public ProbeAdded add(ProbeSpec spec, String author) {
     // Matching the selector against every loaded class is the slow part: it runs before taking the
     // engine's lock, so one large add never holds up the adds and removes of other clients.
-    ProbeTargets.Resolution resolution = ProbeTargets.resolve(instrumentation, spec.selector(), spec.allowJdk());
+    ProbeTargets.Resolution resolution =
+        ProbeTargets.resolve(instrumentation, spec.selector(), spec.allowJdk());
     return add(spec, author, resolution);
   }
 
-  private synchronized ProbeAdded add(ProbeSpec spec, String author, ProbeTargets.Resolution resolution) {
+  private synchronized ProbeAdded add(
+      ProbeSpec spec, String author, ProbeTargets.Resolution resolution) {
     checkLimits(resolution);
-    if (resolution.targets().isEmpty() && resolution.supertypes().isEmpty() && !spec.waitForClass()) {
+    if (resolution.targets().isEmpty()
+        && resolution.supertypes().isEmpty()
+        && !spec.waitForClass()) {
       throw notFound(spec);
     }
-    if (resolution.targets().isEmpty() && !resolution.supertypes().isEmpty() && !spec.waitForClass()) {
-      throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no loaded class implements " + String.join(", ", resolution.supertypes())
-          + " for " + spec.selector(), "add --wait to probe the implementations when they load");
+    if (resolution.targets().isEmpty()
+        && !resolution.supertypes().isEmpty()
+        && !spec.waitForClass()) {
+      throw new JLiveException(
+          ErrorCode.CLASS_NOT_FOUND,
+          "no loaded class implements "
+              + String.join(", ", resolution.supertypes())
+              + " for "
+              + spec.selector(),
+          "add --wait to probe the implementations when they load");
     }
     String id = "p" + nextId.incrementAndGet();
     clock.wake();
@@ -161,16 +188,24 @@ public final class ProbeEngine implements WeavingSource {
     // Build every site first: a template that does not fit a method fails before anything is woven.
     if (spec.line() > 0) {
       if (resolution.targets().size() != 1) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "a line probe needs exactly one class, and " + spec.selector() + " matches "
-            + resolution.targets().size(), "name the class without wildcards");
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "a line probe needs exactly one class, and "
+                + spec.selector()
+                + " matches "
+                + resolution.targets().size(),
+            "name the class without wildcards");
       }
       ProbeTargets.Target target = resolution.targets().get(0);
-      Installation installation = lineInstallation(probe, target.type(), target.methods(), spec.line());
+      Installation installation =
+          lineInstallation(probe, target.type(), target.methods(), spec.line());
       compileConditions(installation, target.type());
       installed.installations.add(installation);
     } else {
       for (ProbeTargets.Target target : resolution.targets()) {
-        Installation installation = installation(probe, target.type().getClassLoader(), target.type().getName(), target.methods());
+        Installation installation =
+            installation(
+                probe, target.type().getClassLoader(), target.type().getName(), target.methods());
         compileConditions(installation, target.type());
         installed.installations.add(installation);
       }
@@ -184,21 +219,38 @@ public final class ProbeEngine implements WeavingSource {
     List<ClassReport> report = new ArrayList<>();
     for (ProbeTargets.Target target : resolution.targets()) {
       String failure = failed.get(target.type());
-      report.add(ClassReport.installed(target.type().getName(), ClassLoaders.describe(target.type().getClassLoader()),
-          target.methods().stream().map(ProbeTargets::display).toList()).withOutcome(failure));
+      report.add(
+          ClassReport.installed(
+                  target.type().getName(),
+                  ClassLoaders.describe(target.type().getClassLoader()),
+                  target.methods().stream().map(ProbeTargets::display).toList())
+              .withOutcome(failure));
       if (failure != null) {
-        installed.installations.stream().filter(installation -> installation.is(target.type().getClassLoader(), target.type().getName()))
-            .forEach(installation -> installation.sites().forEach(site -> dispatcher.remove(site.slot())));
-        installed.installations.removeIf(installation -> installation.is(target.type().getClassLoader(), target.type().getName()));
+        installed.installations.stream()
+            .filter(
+                installation ->
+                    installation.is(target.type().getClassLoader(), target.type().getName()))
+            .forEach(
+                installation ->
+                    installation.sites().forEach(site -> dispatcher.remove(site.slot())));
+        installed.installations.removeIf(
+            installation ->
+                installation.is(target.type().getClassLoader(), target.type().getName()));
       }
     }
-    if (installed.installations.isEmpty() && !resolution.targets().isEmpty() && !spec.waitForClass()) {
+    if (installed.installations.isEmpty()
+        && !resolution.targets().isEmpty()
+        && !spec.waitForClass()) {
       probes.remove(id);
       removeSites(installed);
       throw ProbeTargets.notInstalled(spec.selector(), failed);
     }
     boolean waiting = installed.installations.isEmpty();
-    ledger.record(id, ChangeKind.PROBE, spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(), author,
+    ledger.record(
+        id,
+        ChangeKind.PROBE,
+        spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(),
+        author,
         waiting ? LedgerState.WAITING : LedgerState.ACTIVE);
     return new ProbeAdded(probe.status(installedIn(installed)), report, resolution.notes());
   }
@@ -206,22 +258,50 @@ public final class ProbeEngine implements WeavingSource {
   /** Refuses a probe over the JVM's or a method's cap, before anything is woven. */
   private void checkLimits(ProbeTargets.Resolution resolution) {
     ProbeLimits current = limits;
-    String remedy = "remove probes you no longer need with `jlive probe rm PID ID` (`jlive probe list PID` shows them)";
+    String remedy =
+        "remove probes you no longer need with `jlive probe rm PID ID` (`jlive probe list PID` shows them)";
     if (probes.size() >= current.perJvm()) {
-      throw new JLiveException(ErrorCode.CONFLICT, "this JVM already has " + probes.size() + " probes, the most allowed (maxProbes="
-          + current.perJvm() + ")", remedy + ", or start the agent with a higher maxProbes");
+      throw new JLiveException(
+          ErrorCode.CONFLICT,
+          "this JVM already has "
+              + probes.size()
+              + " probes, the most allowed (maxProbes="
+              + current.perJvm()
+              + ")",
+          remedy + ", or start the agent with a higher maxProbes");
     }
     for (ProbeTargets.Target target : resolution.targets()) {
       for (MethodDescription method : target.methods()) {
-        String nameAndDescriptor = (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor();
-        long onMethod = probes.values().stream().filter(installed -> installed.installations.stream()
-            .anyMatch(installation -> installation.is(target.type().getClassLoader(), target.type().getName())
-                && (installation.descriptors().containsValue(nameAndDescriptor) || installation.line() != null
-                    && (installation.line().methodName() + installation.line().descriptor()).equals(nameAndDescriptor))))
-            .count();
+        String nameAndDescriptor =
+            (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor();
+        long onMethod =
+            probes.values().stream()
+                .filter(
+                    installed ->
+                        installed.installations.stream()
+                            .anyMatch(
+                                installation ->
+                                    installation.is(
+                                            target.type().getClassLoader(), target.type().getName())
+                                        && (installation
+                                                .descriptors()
+                                                .containsValue(nameAndDescriptor)
+                                            || installation.line() != null
+                                                && (installation.line().methodName()
+                                                        + installation.line().descriptor())
+                                                    .equals(nameAndDescriptor))))
+                .count();
         if (onMethod >= current.perMethod()) {
-          throw new JLiveException(ErrorCode.CONFLICT, target.type().getName() + "#" + ProbeTargets.display(method) + " already has "
-              + onMethod + " probes, the most allowed on one method (maxProbesPerMethod=" + current.perMethod() + ")",
+          throw new JLiveException(
+              ErrorCode.CONFLICT,
+              target.type().getName()
+                  + "#"
+                  + ProbeTargets.display(method)
+                  + " already has "
+                  + onMethod
+                  + " probes, the most allowed on one method (maxProbesPerMethod="
+                  + current.perMethod()
+                  + ")",
               remedy + ", or start the agent with a higher maxProbesPerMethod");
         }
       }
@@ -232,7 +312,8 @@ public final class ProbeEngine implements WeavingSource {
   public synchronized ProbeRemoved remove(String id, String why) {
     Installed installed = probes.remove(id);
     if (installed == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
     }
     installed.probe.deactivate();
     unweave(installed);
@@ -251,7 +332,8 @@ public final class ProbeEngine implements WeavingSource {
 
   public ProbeList list() {
     List<ProbeStatus> list = new ArrayList<>();
-    probes.values().stream().sorted((a, b) -> Integer.compare(number(a.probe.id), number(b.probe.id)))
+    probes.values().stream()
+        .sorted((a, b) -> Integer.compare(number(a.probe.id), number(b.probe.id)))
         .forEach(installed -> list.add(installed.probe.status(installedIn(installed))));
     return new ProbeList(list);
   }
@@ -264,7 +346,8 @@ public final class ProbeEngine implements WeavingSource {
       }
     }
     if (id != null && all.isEmpty()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, "no probe " + id, "`jlive probe list` shows the probes");
     }
     return new MetricsAnswer(all);
   }
@@ -272,7 +355,8 @@ public final class ProbeEngine implements WeavingSource {
   /** Probe events after {@code after}, for tail. */
   public EventsAnswer events(long after, String probe, int limit) {
     if (probe != null && !probes.containsKey(probe)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "no probe " + probe, "`jlive probe list` shows the probes");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, "no probe " + probe, "`jlive probe list` shows the probes");
     }
     EventLog.Slice slice = events.since(after, probe, limit);
     return new EventsAnswer(slice.events(), slice.last(), slice.missed());
@@ -295,8 +379,10 @@ public final class ProbeEngine implements WeavingSource {
   @Override
   public boolean mayWeave(ClassLoader loader, String className) {
     for (Installed installed : probes.values()) {
-      if (installed.woven && watchesNewClasses(installed)
-          && (installed.probe.spec.selector().classes().matches(className) || !installed.resolution.supertypes().isEmpty())) {
+      if (installed.woven
+          && watchesNewClasses(installed)
+          && (installed.probe.spec.selector().classes().matches(className)
+              || !installed.resolution.supertypes().isEmpty())) {
         return true;
       }
     }
@@ -304,14 +390,21 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   @Override
-  public List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description) {
+  public List<Weaving> weavingsFor(
+      ClassLoader loader,
+      String className,
+      Class<?> loaded,
+      Supplier<TypeDescription> description) {
     List<Weaving> weavings = new ArrayList<>();
     for (Installed installed : probes.values()) {
       if (!installed.woven) {
         continue;
       }
-      Installation installation = installed.installations.stream()
-          .filter(candidate -> candidate.is(loader, className)).findFirst().orElse(null);
+      Installation installation =
+          installed.installations.stream()
+              .filter(candidate -> candidate.is(loader, className))
+              .findFirst()
+              .orElse(null);
       if (installation == null && loaded == null && watchesNewClasses(installed)) {
         installation = installOnLoad(installed, loader, className, description.get());
       }
@@ -319,7 +412,8 @@ public final class ProbeEngine implements WeavingSource {
         weavings.add(new LineWeaving(installation.line(), installation.sites().get(0).slot()));
       } else if (installation != null) {
         for (ProbeSite site : installation.sites()) {
-          weavings.add(weaving(installed.probe.spec, site, installation.descriptors().get(site.method())));
+          weavings.add(
+              weaving(installed.probe.spec, site, installation.descriptors().get(site.method())));
         }
       }
     }
@@ -328,21 +422,34 @@ public final class ProbeEngine implements WeavingSource {
 
   private boolean watchesNewClasses(Installed installed) {
     ProbeSpec spec = installed.probe.spec;
-    return installed.probe.isActive() && (spec.selector().hasWildcards() || spec.waitForClass() || !installed.resolution.supertypes().isEmpty());
+    return installed.probe.isActive()
+        && (spec.selector().hasWildcards()
+            || spec.waitForClass()
+            || !installed.resolution.supertypes().isEmpty());
   }
 
   /** A class that loads now and matches an open selector: the probe goes into it as it loads. */
-  private Installation installOnLoad(Installed installed, ClassLoader loader, String className, TypeDescription type) {
+  private Installation installOnLoad(
+      Installed installed, ClassLoader loader, String className, TypeDescription type) {
     MethodSelector selector = installed.probe.spec.selector();
     boolean byName = selector.classes().matches(className);
-    boolean bySupertype = !byName && installed.resolution.supertypes().stream().anyMatch(name -> isSubtype(type, name));
-    boolean jdkProxy = type.getSuperClass() != null && type.getSuperClass().asErasure().getName().equals("java.lang.reflect.Proxy");
-    if (!byName && !bySupertype || type.isInterface() || (bySupertype && (type.isAbstract() || jdkProxy))) {
+    boolean bySupertype =
+        !byName
+            && installed.resolution.supertypes().stream().anyMatch(name -> isSubtype(type, name));
+    boolean jdkProxy =
+        type.getSuperClass() != null
+            && type.getSuperClass().asErasure().getName().equals("java.lang.reflect.Proxy");
+    if (!byName && !bySupertype
+        || type.isInterface()
+        || (bySupertype && (type.isAbstract() || jdkProxy))) {
       return null;
     }
     List<MethodDescription> methods = new ArrayList<>();
     for (MethodDescription method : type.getDeclaredMethods()) {
-      if (!method.isAbstract() && !method.isNative() && !method.isBridge() && MethodMatch.matches(selector, method)) {
+      if (!method.isAbstract()
+          && !method.isNative()
+          && !method.isBridge()
+          && MethodMatch.matches(selector, method)) {
         methods.add(method);
       }
     }
@@ -354,10 +461,21 @@ public final class ProbeEngine implements WeavingSource {
       installation.sites().forEach(dispatcher::put);
       installed.installations.add(installation);
       ledger.update(installed.probe.id, LedgerState.ACTIVE, null);
-      log.log(System.Logger.Level.INFO, "probe {0} installed in {1} as it loaded", installed.probe.id, className);
+      log.log(
+          System.Logger.Level.INFO,
+          "probe {0} installed in {1} as it loaded",
+          installed.probe.id,
+          className);
       return installation;
     } catch (JLiveException templateDoesNotFit) {
-      log.log(System.Logger.Level.WARNING, "probe " + installed.probe.id + " skipped " + className + ": " + templateDoesNotFit.getMessage());
+      log.log(
+          System.Logger.Level.WARNING,
+          "probe "
+              + installed.probe.id
+              + " skipped "
+              + className
+              + ": "
+              + templateDoesNotFit.getMessage());
       return null;
     }
   }
@@ -365,14 +483,20 @@ public final class ProbeEngine implements WeavingSource {
   private static boolean isSubtype(TypeDescription type, String supertype) {
     try {
       return type.getInterfaces().asErasures().stream()
-          .anyMatch(candidate -> candidate.getName().equals(supertype) || isSubtype(candidate, supertype))
-          || (type.getSuperClass() != null && isSubtype(type.getSuperClass().asErasure(), supertype));
+              .anyMatch(
+                  candidate ->
+                      candidate.getName().equals(supertype) || isSubtype(candidate, supertype))
+          || (type.getSuperClass() != null
+              && isSubtype(type.getSuperClass().asErasure(), supertype));
     } catch (RuntimeException unresolvable) {
       return false;
     }
   }
 
-  /** Compiles the conditions of a class's sites now that it is loaded; the first error fails the add. */
+  /**
+   * Compiles the conditions of a class's sites now that it is loaded; the first error fails the
+   * add.
+   */
   private static void compileConditions(Installation installation, Class<?> type) {
     for (ProbeSite site : installation.sites()) {
       for (ProbeExpression expression : site.expressions()) {
@@ -381,42 +505,98 @@ public final class ProbeEngine implements WeavingSource {
     }
   }
 
-  private Installation installation(Probe probe, ClassLoader loader, String className, List<MethodDescription> methods) {
+  private Installation installation(
+      Probe probe, ClassLoader loader, String className, List<MethodDescription> methods) {
     List<ProbeSite> sites = new ArrayList<>();
     Map<String, String> descriptors = new HashMap<>(); // looked up by method, never listed
     String simpleClass = className.substring(className.lastIndexOf('.') + 1);
     for (MethodDescription method : methods) {
       String display = simpleClass + "#" + ProbeTargets.display(method);
-      boolean atExit = probe.spec.point() == ProbeSpec.Point.EXIT || probe.spec.point() == ProbeSpec.Point.EXCEPTION;
-      ProbeExpressions.Variable returned = atExit && probe.spec.point() == ProbeSpec.Point.EXIT
-          && !method.getReturnType().asErasure().represents(void.class)
-          ? ProbeExpressions.Variable.of("returned", method.getReturnType().asErasure()) : null;
-      ProbeExpression.Scope scope = new ProbeExpression.Scope(method.isStatic() || method.isConstructor(),
-          ProbeExpressions.parameters(method), returned, atExit, probe.spec.allowSideEffects(), clock::nanos);
-      Template template = probe.spec.kind() == ProbeSpec.Kind.LOG
-          ? Template.parse(probe.spec.template(), ProbeTargets.parameterNames(method), display, scope) : null;
-      ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
-      KotlinSuspend suspend = method.isConstructor() ? null : KotlinSuspend.of(className, method.getName(), method.getDescriptor());
-      ProbeSite site = new ProbeSite(dispatcher.newSlot(), probe, loader, display, template, condition, null, suspend);
+      boolean atExit =
+          probe.spec.point() == ProbeSpec.Point.EXIT
+              || probe.spec.point() == ProbeSpec.Point.EXCEPTION;
+      ProbeExpressions.Variable returned =
+          atExit
+                  && probe.spec.point() == ProbeSpec.Point.EXIT
+                  && !method.getReturnType().asErasure().represents(void.class)
+              ? ProbeExpressions.Variable.of("returned", method.getReturnType().asErasure())
+              : null;
+      ProbeExpression.Scope scope =
+          new ProbeExpression.Scope(
+              method.isStatic() || method.isConstructor(),
+              ProbeExpressions.parameters(method),
+              returned,
+              atExit,
+              probe.spec.allowSideEffects(),
+              clock::nanos);
+      Template template =
+          probe.spec.kind() == ProbeSpec.Kind.LOG
+              ? Template.parse(
+                  probe.spec.template(), ProbeTargets.parameterNames(method), display, scope)
+              : null;
+      ProbeExpression condition =
+          probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
+      KotlinSuspend suspend =
+          method.isConstructor()
+              ? null
+              : KotlinSuspend.of(className, method.getName(), method.getDescriptor());
+      ProbeSite site =
+          new ProbeSite(
+              dispatcher.newSlot(), probe, loader, display, template, condition, null, suspend);
       sites.add(site);
-      descriptors.put(display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
+      descriptors.put(
+          display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
     return new Installation(loader, className, List.copyOf(sites), descriptors, null);
   }
 
   /** One site before a source line, with the locals in scope there as its variables. */
-  private Installation lineInstallation(Probe probe, Class<?> type, List<MethodDescription> methods, int line) {
-    LineTarget target = LineTarget.find(type, line, (name, descriptor) -> methods.stream()
-        .anyMatch(method -> (method.isConstructor() ? "<init>" : method.getName()).equals(name) && method.getDescriptor().equals(descriptor)));
+  private Installation lineInstallation(
+      Probe probe, Class<?> type, List<MethodDescription> methods, int line) {
+    LineTarget target =
+        LineTarget.find(
+            type,
+            line,
+            (name, descriptor) ->
+                methods.stream()
+                    .anyMatch(
+                        method ->
+                            (method.isConstructor() ? "<init>" : method.getName()).equals(name)
+                                && method.getDescriptor().equals(descriptor)));
     List<String> names = target.locals().stream().map(LineTarget.Local::name).toList();
-    String display = type.getSimpleName().isEmpty() ? type.getName() : type.getName().substring(type.getName().lastIndexOf('.') + 1);
+    String display =
+        type.getSimpleName().isEmpty()
+            ? type.getName()
+            : type.getName().substring(type.getName().lastIndexOf('.') + 1);
     display = display + "#" + target.methodName() + ":" + line;
-    ProbeExpression.Scope scope = new ProbeExpression.Scope(target.isStatic() || target.methodName().equals("<init>"),
-        target.locals().stream().map(local -> ProbeExpressions.Variable.fromDescriptor(local.name(), local.descriptor())).toList(),
-        null, false, probe.spec.allowSideEffects(), clock::nanos);
-    Template template = probe.spec.kind() == ProbeSpec.Kind.LOG ? Template.parse(probe.spec.template(), names, display, scope) : null;
-    ProbeExpression condition = probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
-    ProbeSite site = new ProbeSite(dispatcher.newSlot(), probe, type.getClassLoader(), display, template, condition, names, null);
+    ProbeExpression.Scope scope =
+        new ProbeExpression.Scope(
+            target.isStatic() || target.methodName().equals("<init>"),
+            target.locals().stream()
+                .map(
+                    local ->
+                        ProbeExpressions.Variable.fromDescriptor(local.name(), local.descriptor()))
+                .toList(),
+            null,
+            false,
+            probe.spec.allowSideEffects(),
+            clock::nanos);
+    Template template =
+        probe.spec.kind() == ProbeSpec.Kind.LOG
+            ? Template.parse(probe.spec.template(), names, display, scope)
+            : null;
+    ProbeExpression condition =
+        probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
+    ProbeSite site =
+        new ProbeSite(
+            dispatcher.newSlot(),
+            probe,
+            type.getClassLoader(),
+            display,
+            template,
+            condition,
+            names,
+            null);
     return new Installation(type.getClassLoader(), type.getName(), List.of(site), Map.of(), target);
   }
 
@@ -425,20 +605,29 @@ public final class ProbeEngine implements WeavingSource {
     String name = nameAndDescriptor.substring(0, paren);
     String descriptor = nameAndDescriptor.substring(paren);
     boolean constructor = name.equals("<init>");
-    Class<?> advice = switch (spec.kind()) {
-      case COUNT, CALLERS -> ProbeAdvice.Count.class;
-      case METRICS -> constructor ? ProbeAdvice.TimedConstructor.class : ProbeAdvice.Timed.class;
-      case LOG, CAPTURE -> spec.point() == ProbeSpec.Point.ENTRY
-          ? (constructor ? ProbeAdvice.EntryConstructor.class : ProbeAdvice.Entry.class)
-          : (constructor ? ProbeAdvice.FullConstructor.class : ProbeAdvice.Full.class);
-    };
+    Class<?> advice =
+        switch (spec.kind()) {
+          case COUNT, CALLERS -> ProbeAdvice.Count.class;
+          case METRICS ->
+              constructor ? ProbeAdvice.TimedConstructor.class : ProbeAdvice.Timed.class;
+          case LOG, CAPTURE ->
+              spec.point() == ProbeSpec.Point.ENTRY
+                  ? (constructor ? ProbeAdvice.EntryConstructor.class : ProbeAdvice.Entry.class)
+                  : (constructor ? ProbeAdvice.FullConstructor.class : ProbeAdvice.Full.class);
+        };
     if (!constructor && KotlinSuspend.isSuspend(descriptor)) {
       // Every kind needs the continuation and the returned value to tell a call from a resume.
       advice = ProbeAdvice.Full.class;
     }
-    AsmVisitorWrapper visitor = Advice.withCustomMapping().bind(ProbeId.class, site.slot()).to(advice)
-        .on((constructor ? ElementMatchers.<MethodDescription>isConstructor() : ElementMatchers.<MethodDescription>named(name))
-            .and(ElementMatchers.hasDescriptor(descriptor)));
+    AsmVisitorWrapper visitor =
+        Advice.withCustomMapping()
+            .bind(ProbeId.class, site.slot())
+            .to(advice)
+            .on(
+                (constructor
+                        ? ElementMatchers.<MethodDescription>isConstructor()
+                        : ElementMatchers.<MethodDescription>named(name))
+                    .and(ElementMatchers.hasDescriptor(descriptor)));
     return () -> visitor;
   }
 
@@ -449,15 +638,16 @@ public final class ProbeEngine implements WeavingSource {
     log.log(System.Logger.Level.WARNING, "probe {0} disabled itself: {1}", probe.id, reason);
     ledger.update(probe.id, LedgerState.DISABLED, reason);
     try {
-      housekeeper.execute(() -> {
-        events.release(probe.id, EventLog.KEPT_AFTER_DISABLE_BYTES);
-        Installed installed = probes.get(probe.id);
-        if (installed != null) {
-          synchronized (this) {
-            unweave(installed);
-          }
-        }
-      });
+      housekeeper.execute(
+          () -> {
+            events.release(probe.id, EventLog.KEPT_AFTER_DISABLE_BYTES);
+            Installed installed = probes.get(probe.id);
+            if (installed != null) {
+              synchronized (this) {
+                unweave(installed);
+              }
+            }
+          });
     } catch (RejectedExecutionException stopping) {
       // The agent is stopping and removes every probe anyway.
     }
@@ -467,12 +657,15 @@ public final class ProbeEngine implements WeavingSource {
     installed.woven = false;
     List<Class<?>> classes = loadedClasses(installed.installations);
     Map<Class<?>, String> failed = pipeline.retransform(classes);
-    failed.forEach((type, why) -> log.log(System.Logger.Level.ERROR, "could not restore " + type.getName() + ": " + why));
+    failed.forEach(
+        (type, why) ->
+            log.log(System.Logger.Level.ERROR, "could not restore " + type.getName() + ": " + why));
     removeSites(installed);
   }
 
   private void removeSites(Installed installed) {
-    installed.installations.forEach(installation -> installation.sites().forEach(site -> dispatcher.remove(site.slot())));
+    installed.installations.forEach(
+        installation -> installation.sites().forEach(site -> dispatcher.remove(site.slot())));
   }
 
   private List<Class<?>> loadedClasses(List<Installation> installations) {
@@ -490,13 +683,21 @@ public final class ProbeEngine implements WeavingSource {
     return classes;
   }
 
-  /** Conditions of classes that loaded after their probe: compiled here, never on the class's own thread. */
+  /**
+   * Conditions of classes that loaded after their probe: compiled here, never on the class's own
+   * thread.
+   */
   private void compilePendingConditions() {
     for (Installed installed : probes.values()) {
-      List<Installation> pending = installed.installations.stream()
-          .filter(installation -> installation.sites().stream()
-              .anyMatch(site -> site.expressions().stream().anyMatch(ProbeExpression::isPending)))
-          .toList();
+      List<Installation> pending =
+          installed.installations.stream()
+              .filter(
+                  installation ->
+                      installation.sites().stream()
+                          .anyMatch(
+                              site ->
+                                  site.expressions().stream().anyMatch(ProbeExpression::isPending)))
+              .toList();
       if (pending.isEmpty()) {
         continue;
       }
@@ -510,8 +711,14 @@ public final class ProbeEngine implements WeavingSource {
                   expression.compile(type);
                 } catch (RuntimeException e) {
                   expression.failedToCompile(e.getMessage());
-                  log.log(System.Logger.Level.WARNING, "probe " + installed.probe.id + ": an expression does not compile for "
-                      + type.getName() + ": " + e.getMessage());
+                  log.log(
+                      System.Logger.Level.WARNING,
+                      "probe "
+                          + installed.probe.id
+                          + ": an expression does not compile for "
+                          + type.getName()
+                          + ": "
+                          + e.getMessage());
                 }
               }
             }
@@ -535,7 +742,8 @@ public final class ProbeEngine implements WeavingSource {
           continue;
         }
         long own = installed.probe.ownNanos.sum();
-        installed.probe.checkBudget(now, installed.warmedUp ? own - installed.windowStartOwnNanos : 0, window);
+        installed.probe.checkBudget(
+            now, installed.warmedUp ? own - installed.windowStartOwnNanos : 0, window);
         installed.warmedUp = true;
         installed.windowStartNanos = now;
         installed.windowStartOwnNanos = own;
@@ -548,8 +756,11 @@ public final class ProbeEngine implements WeavingSource {
   private List<ClassReport> installedIn(Installed installed) {
     List<ClassReport> list = new ArrayList<>();
     for (Installation installation : installed.installations) {
-      list.add(ClassReport.installed(installation.className(), ClassLoaders.describe(installation.loader()),
-          installation.sites().stream().map(ProbeSite::method).toList()));
+      list.add(
+          ClassReport.installed(
+              installation.className(),
+              ClassLoaders.describe(installation.loader()),
+              installation.sites().stream().map(ProbeSite::method).toList()));
     }
     return list;
   }
@@ -565,13 +776,17 @@ public final class ProbeEngine implements WeavingSource {
               methods.add(ProbeTargets.display(method));
             }
           }
-          return new JLiveException(ErrorCode.CLASS_NOT_FOUND, type.getName() + " has no method matching " + selector,
+          return new JLiveException(
+              ErrorCode.CLASS_NOT_FOUND,
+              type.getName() + " has no method matching " + selector,
               "its methods: " + String.join(", ", methods));
         }
       }
     }
     List<String> similar = ClassSearch.similar(instrumentation, selector.classes().toString());
-    return new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no loaded class matches " + selector.classes(),
+    return new JLiveException(
+        ErrorCode.CLASS_NOT_FOUND,
+        "no loaded class matches " + selector.classes(),
         (similar.isEmpty() ? "" : "did you mean " + String.join(", ", similar) + "? ")
             + "If the class is not loaded yet, add --wait to install the probe when it loads");
   }

@@ -16,14 +16,21 @@ public record ProbeLimits(int perJvm, int perMethod) {
 
   public ProbeLimits {
     if (perJvm < 1 || perMethod < 1) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "probe limits must be at least 1, not maxProbes=" + perJvm
-          + ", maxProbesPerMethod=" + perMethod, "give agent options maxProbes and maxProbesPerMethod as whole numbers from 1");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "probe limits must be at least 1, not maxProbes="
+              + perJvm
+              + ", maxProbesPerMethod="
+              + perMethod,
+          "give agent options maxProbes and maxProbesPerMethod as whole numbers from 1");
     }
   }
 
   /** Reads the agent options, each a whole number or absent for the default. */
   public static ProbeLimits parse(String perJvm, String perMethod) {
-    return new ProbeLimits(number("maxProbes", perJvm, DEFAULT.perJvm), number("maxProbesPerMethod", perMethod, DEFAULT.perMethod));
+    return new ProbeLimits(
+        number("maxProbes", perJvm, DEFAULT.perJvm),
+        number("maxProbesPerMethod", perMethod, DEFAULT.perMethod));
   }
 
   private static int number(String key, String text, int fallback) {
@@ -33,7 +40,9 @@ public record ProbeLimits(int perJvm, int perMethod) {
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "agent option " + key + "=" + text + " is not a whole number",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "agent option " + key + "=" + text + " is not a whole number",
           "e.g. " + key + "=" + fallback);
     }
   }

@@ -3,8 +3,8 @@ package dev.jlive.agent.probe;
 import dev.jlive.protocol.event.ProbeEvent;
 
 /**
- * Sends each probe event where engineers already look, besides jlive's own event log: log lines
- * to the application's logger, every event to JFR when a recording runs.
+ * Sends each probe event where engineers already look, besides jlive's own event log: log lines to
+ * the application's logger, every event to JFR when a recording runs.
  */
 final class ProbeOutputs implements ProbeOutput {
   private final ApplicationLoggers loggers;

@@ -23,9 +23,8 @@ import net.bytebuddy.pool.TypePool;
 
 /**
  * Finds the loaded methods a selector names. Classes are described from their class files (with
- * debug information, for parameter names) rather than by reflection, which would load and link
- * the types in their signatures. Abstract and interface methods stand for their loaded
- * implementations.
+ * debug information, for parameter names) rather than by reflection, which would load and link the
+ * types in their signatures. Abstract and interface methods stand for their loaded implementations.
  */
 final class ProbeTargets {
   /** A loaded class and the methods of it to weave into. */
@@ -33,8 +32,8 @@ final class ProbeTargets {
 
   /**
    * What the selector found: targets, the interfaces or abstract classes whose future subtypes also
-   * count, and notes for the user when the code probed is not where the selector pointed
-   * (inherited methods, default methods, compiler bridges).
+   * count, and notes for the user when the code probed is not where the selector pointed (inherited
+   * methods, default methods, compiler bridges).
    */
   record Resolution(List<Target> targets, List<String> supertypes, List<String> notes) {}
 
@@ -43,9 +42,11 @@ final class ProbeTargets {
   /** Classes of the JDK: the boot and platform loaders' (java.*, javax.*, jdk.*, sun.*). */
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
-  static Resolution resolve(Instrumentation instrumentation, MethodSelector selector, boolean allowJdk) {
+  static Resolution resolve(
+      Instrumentation instrumentation, MethodSelector selector, boolean allowJdk) {
     Class<?>[] loaded = instrumentation.getAllLoadedClasses();
-    // In the order the JVM lists its classes, so the answer's class report is stable from call to call.
+    // In the order the JVM lists its classes, so the answer's class report is stable from call to
+    // call.
     Map<Class<?>, List<MethodDescription>> found = new LinkedHashMap<>();
     List<String> supertypes = new ArrayList<>();
     List<String> refused = new ArrayList<>();
@@ -79,13 +80,24 @@ final class ProbeTargets {
           if (!concrete.contains(real)) {
             concrete.add(real);
           }
-          notes.add(type.getName() + "#" + display(bridge) + " is a compiler bridge that calls " + display(real)
-              + ": only " + display(real) + " is probed, so each call counts once");
+          notes.add(
+              type.getName()
+                  + "#"
+                  + display(bridge)
+                  + " is a compiler bridge that calls "
+                  + display(real)
+                  + ": only "
+                  + display(real)
+                  + " is probed, so each call counts once");
         }
       }
-      if (concrete.isEmpty() && !abstractMatch && bridges.isEmpty() && refused.size() == refusedBefore
+      if (concrete.isEmpty()
+          && !abstractMatch
+          && bridges.isEmpty()
+          && refused.size() == refusedBefore
           && selector.classes().isExact()) {
-        abstractMatch = addInherited(instrumentation, type, selector, found, notes, allowJdk, refused);
+        abstractMatch =
+            addInherited(instrumentation, type, selector, found, notes, allowJdk, refused);
       }
       if (!concrete.isEmpty() && isJdk(type) && !allowJdk) {
         refused.add(type.getName() + " is a JDK class, used by every library and by jlive itself");
@@ -102,9 +114,12 @@ final class ProbeTargets {
     }
     if (found.isEmpty() && !refused.isEmpty() && supertypes.isEmpty()) {
       boolean jdk = refused.stream().anyMatch(reason -> reason.contains("JDK class"));
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "cannot probe " + selector + ": " + String.join("; ", refused),
-          jdk ? "add --allow-jdk to probe it anyway (its probe then also sees the calls of every library, and log or capture "
-              + "probes must not be put on methods their own output uses), or probe an application method that calls it"
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "cannot probe " + selector + ": " + String.join("; ", refused),
+          jdk
+              ? "add --allow-jdk to probe it anyway (its probe then also sees the calls of every library, and log or capture "
+                  + "probes must not be put on methods their own output uses), or probe an application method that calls it"
               : "probe a Java method that calls it instead");
     }
     List<Target> targets = new ArrayList<>();
@@ -120,8 +135,11 @@ final class ProbeTargets {
   private static MethodDescription bridgeTarget(TypeDescription type, MethodDescription bridge) {
     MethodDescription only = null;
     for (MethodDescription candidate : type.getDeclaredMethods()) {
-      if (!candidate.isBridge() && !candidate.isAbstract() && candidate.getName().equals(bridge.getName())
-          && candidate.getParameters().size() == bridge.getParameters().size() && !candidate.isStatic()) {
+      if (!candidate.isBridge()
+          && !candidate.isAbstract()
+          && candidate.getName().equals(bridge.getName())
+          && candidate.getParameters().size() == bridge.getParameters().size()
+          && !candidate.isStatic()) {
         if (only != null) {
           return null;
         }
@@ -136,36 +154,67 @@ final class ProbeTargets {
    * default method of an interface, or nowhere yet (an abstract method of a super-interface, which
    * stands for its implementations like one declared in the type). Returns true in that last case.
    */
-  private static boolean addInherited(Instrumentation instrumentation, Class<?> type, MethodSelector selector,
-      Map<Class<?>, List<MethodDescription>> found, List<String> notes, boolean allowJdk, List<String> refused) {
+  private static boolean addInherited(
+      Instrumentation instrumentation,
+      Class<?> type,
+      MethodSelector selector,
+      Map<Class<?>, List<MethodDescription>> found,
+      List<String> notes,
+      boolean allowJdk,
+      List<String> refused) {
     Inherited inherited = inherited(type, selector);
     if (inherited == null) {
       return false;
     }
     if (!inherited.methods().isEmpty() && isJdk(inherited.owner()) && !allowJdk) {
-      refused.add(type.getName() + " inherits " + selector + " from the JDK class " + inherited.owner().getName());
+      refused.add(
+          type.getName()
+              + " inherits "
+              + selector
+              + " from the JDK class "
+              + inherited.owner().getName());
       return false;
     }
     if (inherited.methods().isEmpty()) {
-      notes.add(type.getName() + " inherits " + selector + " from " + inherited.owner().getName()
-          + ": the probe is on the implementations of " + type.getName());
+      notes.add(
+          type.getName()
+              + " inherits "
+              + selector
+              + " from "
+              + inherited.owner().getName()
+              + ": the probe is on the implementations of "
+              + type.getName());
       return true;
     }
     if (!instrumentation.isModifiableClass(inherited.owner())) {
       return false;
     }
     found.merge(inherited.owner(), inherited.methods(), ProbeTargets::union);
-    notes.add(type.getName() + " inherits " + selector + " from " + inherited.owner().getName() + ": the probe is on "
-        + inherited.owner().getName() + ", so it also counts calls on its other subtypes that do not override it");
+    notes.add(
+        type.getName()
+            + " inherits "
+            + selector
+            + " from "
+            + inherited.owner().getName()
+            + ": the probe is on "
+            + inherited.owner().getName()
+            + ", so it also counts calls on its other subtypes that do not override it");
     return false;
   }
 
-  /** Where an inherited method's code is: the owner's concrete methods, or none when it is only declared (abstract). */
+  /**
+   * Where an inherited method's code is: the owner's concrete methods, or none when it is only
+   * declared (abstract).
+   */
   private record Inherited(Class<?> owner, List<MethodDescription> methods) {}
 
-  /** Superclasses first (their code runs before any default method), then interfaces breadth first. */
+  /**
+   * Superclasses first (their code runs before any default method), then interfaces breadth first.
+   */
   private static Inherited inherited(Class<?> type, MethodSelector selector) {
-    for (Class<?> superclass = type.getSuperclass(); superclass != null; superclass = superclass.getSuperclass()) {
+    for (Class<?> superclass = type.getSuperclass();
+        superclass != null;
+        superclass = superclass.getSuperclass()) {
       Inherited here = declaredIn(superclass, selector);
       if (here != null) {
         return here;
@@ -201,7 +250,11 @@ final class ProbeTargets {
     List<MethodDescription> concrete = new ArrayList<>();
     boolean declared = false;
     for (MethodDescription method : describe(owner).getDeclaredMethods()) {
-      if (method.isConstructor() || method.isStatic() || method.isBridge() || method.isPrivate() || !MethodMatch.matches(selector, method)) {
+      if (method.isConstructor()
+          || method.isStatic()
+          || method.isBridge()
+          || method.isPrivate()
+          || !MethodMatch.matches(selector, method)) {
         continue;
       }
       declared = true;
@@ -217,7 +270,8 @@ final class ProbeTargets {
     return loader == null || loader == PLATFORM;
   }
 
-  private static List<MethodDescription> union(List<MethodDescription> a, List<MethodDescription> b) {
+  private static List<MethodDescription> union(
+      List<MethodDescription> a, List<MethodDescription> b) {
     List<MethodDescription> merged = new ArrayList<>(a);
     b.stream().filter(m -> !merged.contains(m)).forEach(merged::add);
     return merged;
@@ -227,19 +281,33 @@ final class ProbeTargets {
    * Loaded, concrete subtypes of an abstract type, with their own declarations of the selected
    * methods, or, when they inherit them, the superclass or default method whose code they run.
    */
-  private static void addImplementations(Instrumentation instrumentation, Class<?>[] loaded, Class<?> supertype,
-      MethodSelector selector, Map<Class<?>, List<MethodDescription>> found, boolean allowJdk) {
+  private static void addImplementations(
+      Instrumentation instrumentation,
+      Class<?>[] loaded,
+      Class<?> supertype,
+      MethodSelector selector,
+      Map<Class<?>, List<MethodDescription>> found,
+      boolean allowJdk) {
     for (Class<?> type : loaded) {
-      if (type == supertype || type.isInterface() || Modifier.isAbstract(type.getModifiers()) || !ClassSearch.isVisible(type)
-          || !supertype.isAssignableFrom(type) || !instrumentation.isModifiableClass(type) || (isJdk(type) && !allowJdk)
+      if (type == supertype
+          || type.isInterface()
+          || Modifier.isAbstract(type.getModifiers())
+          || !ClassSearch.isVisible(type)
+          || !supertype.isAssignableFrom(type)
+          || !instrumentation.isModifiableClass(type)
+          || (isJdk(type) && !allowJdk)
           || Proxy.isProxyClass(type)) {
-        // A JDK proxy's method only hands the call to its InvocationHandler: the call is counted where
+        // A JDK proxy's method only hands the call to its InvocationHandler: the call is counted
+        // where
         // the code runs (the implementation the handler calls), not twice.
         continue;
       }
       List<MethodDescription> methods = new ArrayList<>();
       for (MethodDescription method : describe(type).getDeclaredMethods()) {
-        if (!method.isAbstract() && !method.isNative() && !method.isBridge() && MethodMatch.matches(selector, method)) {
+        if (!method.isAbstract()
+            && !method.isNative()
+            && !method.isBridge()
+            && MethodMatch.matches(selector, method)) {
           methods.add(method);
         }
       }
@@ -248,22 +316,30 @@ final class ProbeTargets {
         continue;
       }
       Inherited inherited = inherited(type, selector);
-      if (inherited != null && !inherited.methods().isEmpty() && instrumentation.isModifiableClass(inherited.owner())
+      if (inherited != null
+          && !inherited.methods().isEmpty()
+          && instrumentation.isModifiableClass(inherited.owner())
           && (allowJdk || !isJdk(inherited.owner()))) {
         found.merge(inherited.owner(), inherited.methods(), ProbeTargets::union);
       }
     }
   }
 
-  private static void checkNotAmbiguous(MethodSelector selector, Class<?> type, List<MethodDescription> methods) {
+  private static void checkNotAmbiguous(
+      MethodSelector selector, Class<?> type, List<MethodDescription> methods) {
     if (selector.namesOneMethodLoosely() && methods.size() > 1) {
       List<String> candidates = new ArrayList<>();
       for (MethodDescription method : methods) {
         candidates.add(type.getName() + "#" + display(method));
       }
-      throw new JLiveException(ErrorCode.CONFLICT, selector + " matches " + methods.size() + " overloads: "
-          + String.join(", ", candidates), "name one by its parameter types, e.g. " + candidates.get(0)
-          + ", or use a wildcard (" + selector + "*) to probe them all");
+      throw new JLiveException(
+          ErrorCode.CONFLICT,
+          selector + " matches " + methods.size() + " overloads: " + String.join(", ", candidates),
+          "name one by its parameter types, e.g. "
+              + candidates.get(0)
+              + ", or use a wildcard ("
+              + selector
+              + "*) to probe them all");
     }
   }
 
@@ -277,26 +353,42 @@ final class ProbeTargets {
     String all = String.join("; ", reasons);
     String hint;
     if (all.contains("VerifyError")) {
-      hint = "the woven code did not pass the JVM's verifier, so the probe was refused; the classes run as before and other changes "
-          + "are unaffected. Probe the method at entry or exit instead (or another line), and report this message as a jlive bug";
+      hint =
+          "the woven code did not pass the JVM's verifier, so the probe was refused; the classes run as before and other changes "
+              + "are unaffected. Probe the method at entry or exit instead (or another line), and report this message as a jlive bug";
     } else if (all.contains("too large") || all.contains("TooLarge")) {
-      hint = "the method is too close to the JVM's 64 KB limit on a method's bytecode to take the probe; probe a method it calls";
+      hint =
+          "the method is too close to the JVM's 64 KB limit on a method's bytecode to take the probe; probe a method it calls";
     } else {
       hint = "nothing was changed; the classes run as before";
     }
-    return new JLiveException(ErrorCode.INTERNAL_ERROR, "probe " + selector + " was refused, nothing changed: " + all, hint);
+    return new JLiveException(
+        ErrorCode.INTERNAL_ERROR,
+        "probe " + selector + " was refused, nothing changed: " + all,
+        hint);
   }
 
-  /** A class as its class file describes it, debug information included; reflection when there is no class file. */
+  /**
+   * A class as its class file describes it, debug information included; reflection when there is no
+   * class file.
+   */
   static TypeDescription describe(Class<?> type) {
     ClassLoader loader = type.getClassLoader();
-    ClassFileLocator locator = loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader);
-    TypePool pool = new TypePool.Default(new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.EXTENDED);
+    ClassFileLocator locator =
+        loader == null
+            ? ClassFileLocator.ForClassLoader.ofBootLoader()
+            : ClassFileLocator.ForClassLoader.of(loader);
+    TypePool pool =
+        new TypePool.Default(
+            new TypePool.CacheProvider.Simple(), locator, TypePool.Default.ReaderMode.EXTENDED);
     TypePool.Resolution resolution = pool.describe(type.getName());
     return resolution.isResolved() ? resolution.resolve() : TypeDescription.ForLoadedType.of(type);
   }
 
-  /** Parameter names from the class file, or null when it has none (compiled without -g or -parameters). */
+  /**
+   * Parameter names from the class file, or null when it has none (compiled without -g or
+   * -parameters).
+   */
   static List<String> parameterNames(MethodDescription method) {
     List<String> names = new ArrayList<>();
     for (ParameterDescription parameter : method.getParameters()) {
@@ -311,8 +403,15 @@ final class ProbeTargets {
   /** {@code name(type,type)} as engineers write it. */
   static String display(MethodDescription method) {
     List<String> types = new ArrayList<>();
-    method.getParameters().asTypeList().asErasures().forEach(type -> types.add(type.getActualName()));
-    return (method.isConstructor() ? "<init>" : method.getName()) + "(" + String.join(",", types) + ")";
+    method
+        .getParameters()
+        .asTypeList()
+        .asErasures()
+        .forEach(type -> types.add(type.getActualName()));
+    return (method.isConstructor() ? "<init>" : method.getName())
+        + "("
+        + String.join(",", types)
+        + ")";
   }
 
   static String loaderOf(Class<?> type) {

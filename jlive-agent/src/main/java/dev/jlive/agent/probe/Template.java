@@ -9,16 +9,16 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A log probe's message: text with {@code {placeholders}}, parsed and resolved once when the
- * probe is added, so a call only reads values and joins strings.
+ * A log probe's message: text with {@code {placeholders}}, parsed and resolved once when the probe
+ * is added, so a call only reads values and joins strings.
  *
- * <p>Placeholders: a parameter by name ({@code {quantity}}, when the class has debug information
- * or was compiled with {@code -parameters}) or position ({@code {args[1]}}, {@code {args}} for
- * all); {@code {this}} and its fields ({@code {this.items}}, {@code {this.owner.name}});
- * {@code {return}}, {@code {thrown}}, {@code {elapsed}} (milliseconds), {@code {thread}},
- * {@code {method}}. {@code {{} and {@code }}} write braces. Anything else in braces is a Java
- * expression over the same names ({@code {quantity * priceCents}}, {@code {this.items.size()}}),
- * compiled in the target like a {@code --when} condition and checked to be read-only.
+ * <p>Placeholders: a parameter by name ({@code {quantity}}, when the class has debug information or
+ * was compiled with {@code -parameters}) or position ({@code {args[1]}}, {@code {args}} for all);
+ * {@code {this}} and its fields ({@code {this.items}}, {@code {this.owner.name}}); {@code
+ * {return}}, {@code {thrown}}, {@code {elapsed}} (milliseconds), {@code {thread}}, {@code
+ * {method}}. {@code {{} and {@code }}} write braces. Anything else in braces is a Java expression
+ * over the same names ({@code {quantity * priceCents}}, {@code {this.items.size()}}), compiled in
+ * the target like a {@code --when} condition and checked to be read-only.
  */
 final class Template {
   /** A placeholder that names a value; anything else in braces is a Java expression. */
@@ -41,7 +41,8 @@ final class Template {
    * @param parameterNames the probed method's parameter names, or null where they are unknown
    * @param methodName how {@code {method}} renders
    */
-  static Template parse(String text, List<String> parameterNames, String methodName, ProbeExpression.Scope scope) {
+  static Template parse(
+      String text, List<String> parameterNames, String methodName, ProbeExpression.Scope scope) {
     List<Function<ProbeCall, String>> parts = new ArrayList<>();
     List<ProbeExpression> expressions = new ArrayList<>();
     StringBuilder literal = new StringBuilder();
@@ -53,7 +54,9 @@ final class Template {
       } else if (c == '{') {
         int close = text.indexOf('}', i);
         if (close < 0) {
-          throw bad("the placeholder at position " + i + " of the template is not closed", "close it with }, or write {{ for a brace");
+          throw bad(
+              "the placeholder at position " + i + " of the template is not closed",
+              "close it with }, or write {{ for a brace");
         }
         if (literal.length() > 0) {
           String fixed = literal.toString();
@@ -66,13 +69,14 @@ final class Template {
         } else {
           ProbeExpression expression = ProbeExpression.value(inside, scope);
           expressions.add(expression);
-          parts.add(call -> {
-            try {
-              return ValueRenderer.text(expression.value(call));
-            } catch (Throwable failure) {
-              throw new ExpressionFailed(failure);
-            }
-          });
+          parts.add(
+              call -> {
+                try {
+                  return ValueRenderer.text(expression.value(call));
+                } catch (Throwable failure) {
+                  throw new ExpressionFailed(failure);
+                }
+              });
         }
         i = close;
       } else {
@@ -103,22 +107,25 @@ final class Template {
     return out.toString();
   }
 
-  private static Function<ProbeCall, String> placeholder(String name, int position, List<String> parameterNames, String methodName) {
+  private static Function<ProbeCall, String> placeholder(
+      String name, int position, List<String> parameterNames, String methodName) {
     String[] path = name.split("\\.");
     String head = path[0];
-    Function<ProbeCall, Object> root = switch (head) {
-      case "args" -> call -> call.args();
-      case "this" -> ProbeCall::self;
-      case "return", "returned" -> ProbeCall::returned;
-      case "thrown" -> ProbeCall::thrown;
-      case "elapsed" -> call -> String.format("%.3f", call.elapsedNanos() / 1_000_000.0);
-      case "thread" -> call -> Thread.currentThread().getName();
-      case "method" -> call -> methodName;
-      default -> argument(head, position, parameterNames);
-    };
+    Function<ProbeCall, Object> root =
+        switch (head) {
+          case "args" -> call -> call.args();
+          case "this" -> ProbeCall::self;
+          case "return", "returned" -> ProbeCall::returned;
+          case "thrown" -> ProbeCall::thrown;
+          case "elapsed" -> call -> String.format("%.3f", call.elapsedNanos() / 1_000_000.0);
+          case "thread" -> call -> Thread.currentThread().getName();
+          case "method" -> call -> methodName;
+          default -> argument(head, position, parameterNames);
+        };
     if (path.length == 1) {
       return head.equals("elapsed") || head.equals("thread") || head.equals("method")
-          ? call -> String.valueOf(root.apply(call)) : call -> ValueRenderer.text(root.apply(call));
+          ? call -> String.valueOf(root.apply(call))
+          : call -> ValueRenderer.text(root.apply(call));
     }
     FieldCache[] fields = new FieldCache[path.length];
     for (int i = 1; i < path.length; i++) {
@@ -133,15 +140,24 @@ final class Template {
     };
   }
 
-  private static Function<ProbeCall, Object> argument(String head, int position, List<String> parameterNames) {
+  private static Function<ProbeCall, Object> argument(
+      String head, int position, List<String> parameterNames) {
     if (head.matches("args\\[\\d+]")) {
       int index = Integer.parseInt(head.substring(5, head.length() - 1));
       return call -> index < call.args().length ? call.args()[index] : "<no args[" + index + "]>";
     }
     int index = parameterNames == null ? -1 : parameterNames.indexOf(head);
     if (index < 0) {
-      throw bad("the template names '" + head + "' (at position " + position + "), which the method does not have",
-          "use " + (parameterNames == null || parameterNames.isEmpty() ? "" : String.join(", ", parameterNames) + ", ")
+      throw bad(
+          "the template names '"
+              + head
+              + "' (at position "
+              + position
+              + "), which the method does not have",
+          "use "
+              + (parameterNames == null || parameterNames.isEmpty()
+                  ? ""
+                  : String.join(", ", parameterNames) + ", ")
               + "args[N], this, this.FIELD, return, thrown, elapsed, thread or method");
     }
     return call -> call.args()[index];

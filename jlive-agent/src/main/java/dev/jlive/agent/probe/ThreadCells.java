@@ -5,17 +5,17 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A probe's exact per-call counters without a locked instruction per call: each thread counts in
- * a cell of its own (single writer, plain store made visible with opaque mode), and readers add
- * the cells up. An uncontended {@code LongAdder} still pays one CAS per call, which was most of a
+ * A probe's exact per-call counters without a locked instruction per call: each thread counts in a
+ * cell of its own (single writer, plain store made visible with opaque mode), and readers add the
+ * cells up. An uncontended {@code LongAdder} still pays one CAS per call, which was most of a
  * counting probe's cost.
  *
- * <p>A thread finds its cell at index {@code thread id & MASK} of a fixed table: one array read
- * and one compare on the hot path, no {@code ThreadLocal} lookup. A cell stays owned by its thread;
- * a thread whose index is taken by a live thread counts in the shared cell, with atomic adds
- * (exact, just slower), and takes over a dead owner's cell, going on from its value (the dead
- * thread's last write happens-before {@link Thread#isAlive()} returning false), so no count is lost
- * and memory stays bounded by the table.
+ * <p>A thread finds its cell at index {@code thread id & MASK} of a fixed table: one array read and
+ * one compare on the hot path, no {@code ThreadLocal} lookup. A cell stays owned by its thread; a
+ * thread whose index is taken by a live thread counts in the shared cell, with atomic adds (exact,
+ * just slower), and takes over a dead owner's cell, going on from its value (the dead thread's last
+ * write happens-before {@link Thread#isAlive()} returning false), so no count is lost and memory
+ * stays bounded by the table.
  *
  * <p>Each cell also carries a random generator for sampling decisions (xorshift, owner only).
  */
@@ -54,11 +54,17 @@ final class ThreadCells {
     CellFields(Thread owner, boolean shared) {
       this.owner = owner;
       this.shared = shared;
-      this.seed = mix(owner == null ? System.nanoTime() : owner.getId() * 0x9E3779B97F4A7C15L ^ System.nanoTime());
+      this.seed =
+          mix(
+              owner == null
+                  ? System.nanoTime()
+                  : owner.getId() * 0x9E3779B97F4A7C15L ^ System.nanoTime());
     }
   }
 
-  /** One thread's counters, or the shared one (atomic adds) for threads without a cell of their own. */
+  /**
+   * One thread's counters, or the shared one (atomic adds) for threads without a cell of their own.
+   */
   static final class Cell extends CellFields {
     long q01, q02, q03, q04, q05, q06, q07;
 
@@ -66,7 +72,9 @@ final class ThreadCells {
       super(owner, shared);
     }
 
-    /** Counts a call; returns this cell's count after it (every owner's calls, or all shared ones). */
+    /**
+     * Counts a call; returns this cell's count after it (every owner's calls, or all shared ones).
+     */
     long hit() {
       if (shared) {
         return (long) HITS.getAndAdd(this, 1L) + 1;
@@ -87,8 +95,8 @@ final class ThreadCells {
     }
 
     /**
-     * True for a random one in {@code oneIn} calls, given {@code threshold} = {@link #threshold(int)}:
-     * an unsigned compare, no division.
+     * True for a random one in {@code oneIn} calls, given {@code threshold} = {@link
+     * #threshold(int)}: an unsigned compare, no division.
      */
     boolean sample(long threshold) {
       long random;
@@ -133,7 +141,8 @@ final class ThreadCells {
   Cell mine() {
     Thread thread = Thread.currentThread();
     int index = (int) thread.getId() & MASK;
-    // A plain read: only this thread ever stores itself as an owner, so seeing itself is never stale.
+    // A plain read: only this thread ever stores itself as an owner, so seeing itself is never
+    // stale.
     Cell cell = table[index];
     if (cell != null && cell.owner == thread) {
       return cell;

@@ -11,35 +11,41 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns application values into bounded text or JSON-ready trees: strings cut, collections,
- * arrays and field lists cut, object graphs cut at a depth, cycles broken, and the whole of one
- * rendering held to {@link #MAX_RENDERED_CHARS}. Whatever is cut is marked with how much was left
- * out ({@code …(+N chars)}), so a reader never takes a cut value for the whole. The bounds hold
- * at capture: an event never holds more of a value than this, however large the value is.
- * Application {@code toString()} methods are called only for JDK value types: arbitrary ones may
- * be slow, lock, or throw.
+ * Turns application values into bounded text or JSON-ready trees: strings cut, collections, arrays
+ * and field lists cut, object graphs cut at a depth, cycles broken, and the whole of one rendering
+ * held to {@link #MAX_RENDERED_CHARS}. Whatever is cut is marked with how much was left out ({@code
+ * …(+N chars)}), so a reader never takes a cut value for the whole. The bounds hold at capture: an
+ * event never holds more of a value than this, however large the value is. Application {@code
+ * toString()} methods are called only for JDK value types: arbitrary ones may be slow, lock, or
+ * throw.
  */
 final class ValueRenderer {
   static final int MAX_STRING = 200;
   static final int MAX_ELEMENTS = 10;
   static final int MAX_FIELDS = 32;
   static final int MAX_DEPTH = 2;
+
   /** The characters of strings one rendering may hold: past it, values render as a marker. */
   static final int MAX_RENDERED_CHARS = 4_096;
+
   /** Causes of a Throwable shown after it. */
   static final int MAX_CAUSES = 3;
+
   static final String ELLIPSIS = "\u2026";
 
   private ValueRenderer() {}
 
-  /** One rendering: the objects on the current path (to break cycles) and what is left of the budget. */
+  /**
+   * One rendering: the objects on the current path (to break cycles) and what is left of the
+   * budget.
+   */
   private static final class Rendering {
     final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     int charsLeft = MAX_RENDERED_CHARS;
 
     /**
-     * Cuts text to the string bound and to what is left of the budget, and charges for it. Only
-     * the kept part is copied: a 1 MB StringBuilder costs 200 chars, not a 1 MB string.
+     * Cuts text to the string bound and to what is left of the budget, and charges for it. Only the
+     * kept part is copied: a 1 MB StringBuilder costs 200 chars, not a 1 MB string.
      */
     String take(CharSequence text) {
       return take(text, MAX_STRING);
@@ -71,19 +77,23 @@ final class ValueRenderer {
 
   /** {@code text} cut to {@code max} characters, marked with how many were left out. */
   static String cut(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max) + ELLIPSIS + "(+" + (text.length() - max) + " chars)";
+    return text.length() <= max
+        ? text
+        : text.substring(0, max) + ELLIPSIS + "(+" + (text.length() - max) + " chars)";
   }
 
   /**
-   * A Throwable as {@code Type: message}, then its causes ({@code caused by ...}), at most
-   * {@link #MAX_CAUSES}: what a reader wants, where its fields would show the stack trace's arrays.
+   * A Throwable as {@code Type: message}, then its causes ({@code caused by ...}), at most {@link
+   * #MAX_CAUSES}: what a reader wants, where its fields would show the stack trace's arrays.
    */
   static String throwable(Throwable thrown) {
     StringBuilder text = new StringBuilder(describe(thrown));
     IdentityHashMap<Throwable, Boolean> seen = new IdentityHashMap<>();
     seen.put(thrown, Boolean.TRUE);
     Throwable cause = thrown.getCause();
-    for (int shown = 0; cause != null && seen.put(cause, Boolean.TRUE) == null; shown++, cause = cause.getCause()) {
+    for (int shown = 0;
+        cause != null && seen.put(cause, Boolean.TRUE) == null;
+        shown++, cause = cause.getCause()) {
       if (shown == MAX_CAUSES) {
         text.append("; caused by ").append(ELLIPSIS);
         break;
@@ -105,7 +115,10 @@ final class ValueRenderer {
   }
 
   private static Object tree(Object value, int depth, Rendering rendering) {
-    if (value == null || value instanceof Boolean || isBoxedNumber(value) || value instanceof Character) {
+    if (value == null
+        || value instanceof Boolean
+        || isBoxedNumber(value)
+        || value instanceof Character) {
       return value instanceof Character ? value.toString() : value;
     }
     if (rendering.spent()) {
@@ -157,7 +170,8 @@ final class ValueRenderer {
         return items;
       }
       if (value instanceof Map<?, ?> map && type.getName().startsWith("java.")) {
-        // The application's map as it iterates (a LinkedHashMap or TreeMap keeps its order), null values included.
+        // The application's map as it iterates (a LinkedHashMap or TreeMap keeps its order), null
+        // values included.
         Map<String, Object> entries = new LinkedHashMap<>();
         int count = 0;
         for (Map.Entry<?, ?> entry : map.entrySet()) {
@@ -165,7 +179,9 @@ final class ValueRenderer {
             entries.put(ELLIPSIS, "+" + (map.size() - MAX_ELEMENTS) + " entries");
             break;
           }
-          entries.put(String.valueOf(tree(entry.getKey(), 1, rendering)), tree(entry.getValue(), depth - 1, rendering));
+          entries.put(
+              String.valueOf(tree(entry.getKey(), 1, rendering)),
+              tree(entry.getValue(), depth - 1, rendering));
         }
         return entries;
       }
@@ -175,13 +191,18 @@ final class ValueRenderer {
     }
   }
 
-  /** The instance fields of an object, its class's and its superclasses', as far as access allows. */
+  /**
+   * The instance fields of an object, its class's and its superclasses', as far as access allows.
+   */
   private static Map<String, Object> fields(Object value, int depth, Rendering rendering) {
-    // In declaration order, @type first, null fields included: how a reader finds a field in a snapshot.
+    // In declaration order, @type first, null fields included: how a reader finds a field in a
+    // snapshot.
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("@type", value.getClass().getName());
     int left = 0;
-    for (Class<?> type = value.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+    for (Class<?> type = value.getClass();
+        type != null && type != Object.class;
+        type = type.getSuperclass()) {
       for (Field field : type.getDeclaredFields()) {
         if (Modifier.isStatic(field.getModifiers()) || fields.containsKey(field.getName())) {
           continue;
@@ -211,17 +232,28 @@ final class ValueRenderer {
     return value == null ? null : fields(value, MAX_DEPTH, new Rendering());
   }
 
-  /** A BigInteger or BigDecimal can be a megabyte of digits: those are cut as text, like strings. */
+  /**
+   * A BigInteger or BigDecimal can be a megabyte of digits: those are cut as text, like strings.
+   */
   private static boolean isBoxedNumber(Object value) {
-    return value instanceof Integer || value instanceof Long || value instanceof Double || value instanceof Float
-        || value instanceof Short || value instanceof Byte;
+    return value instanceof Integer
+        || value instanceof Long
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof Short
+        || value instanceof Byte;
   }
 
   private static boolean isJdkValue(Class<?> type) {
     String name = type.getName();
-    return name.startsWith("java.time.") || name.equals("java.util.UUID") || name.startsWith("java.math.")
-        || name.equals("java.net.URI") || name.equals("java.net.URL") || name.startsWith("java.nio.file.")
-        || name.equals("java.util.Optional") || name.equals("java.util.Locale");
+    return name.startsWith("java.time.")
+        || name.equals("java.util.UUID")
+        || name.startsWith("java.math.")
+        || name.equals("java.net.URI")
+        || name.equals("java.net.URL")
+        || name.startsWith("java.nio.file.")
+        || name.equals("java.util.Optional")
+        || name.equals("java.util.Locale");
   }
 
   private static String flatten(Object tree) {
@@ -236,12 +268,14 @@ final class ValueRenderer {
     if (tree instanceof Map<?, ?> map) {
       List<String> parts = new ArrayList<>();
       Object type = map.get("@type");
-      map.forEach((key, item) -> {
-        if (!"@type".equals(key)) {
-          parts.add(key + "=" + flatten(item));
-        }
-      });
-      String simple = type == null ? "" : type.toString().substring(type.toString().lastIndexOf('.') + 1);
+      map.forEach(
+          (key, item) -> {
+            if (!"@type".equals(key)) {
+              parts.add(key + "=" + flatten(item));
+            }
+          });
+      String simple =
+          type == null ? "" : type.toString().substring(type.toString().lastIndexOf('.') + 1);
       return simple + "{" + String.join(", ", parts) + "}";
     }
     return String.valueOf(tree);

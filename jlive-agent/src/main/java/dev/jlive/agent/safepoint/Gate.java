@@ -8,23 +8,23 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The safe-point gate of one patch, woven at the entry and exit of every method in its
- * quiescence set.
+ * The safe-point gate of one patch, woven at the entry and exit of every method in its quiescence
+ * set.
  *
- * <p>It counts the frames of the set that are running ({@link #active}); a thread that already
- * has one passes in freely (its depth spans all methods of the set, so recursion and calls
- * between them never wait on themselves). While the gate is closed, threads entering the set
- * from outside wait. Entering increments first and checks the gate second, and the patcher
- * closes first and reads the count second, so once the patcher has seen zero with the gate
- * closed, no thread can be running, or start running, code of the set.
+ * <p>It counts the frames of the set that are running ({@link #active}); a thread that already has
+ * one passes in freely (its depth spans all methods of the set, so recursion and calls between them
+ * never wait on themselves). While the gate is closed, threads entering the set from outside wait.
+ * Entering increments first and checks the gate second, and the patcher closes first and reads the
+ * count second, so once the patcher has seen zero with the gate closed, no thread can be running,
+ * or start running, code of the set.
  *
- * <p>Each weaving carries a version. A frame whose woven version is older than the gate's has
- * old code: it skips its body and re-invokes the method, which runs the new code.
+ * <p>Each weaving carries a version. A frame whose woven version is older than the gate's has old
+ * code: it skips its body and re-invokes the method, which runs the new code.
  *
  * <p>Waits use a {@link ReentrantLock} and its {@link Condition}, not {@code synchronized} and
  * {@code Object.wait}: on Java 21 to 23 a virtual thread waiting in a monitor pins its carrier
- * thread, so a few hundred virtual threads held at a closed gate would hold every carrier and
- * stall all virtual threads of the application, including those the patch waits for. Parked on a
+ * thread, so a few hundred virtual threads held at a closed gate would hold every carrier and stall
+ * all virtual threads of the application, including those the patch waits for. Parked on a
  * condition, a virtual thread unmounts and frees its carrier.
  */
 final class Gate {
@@ -34,15 +34,21 @@ final class Gate {
   private final AtomicInteger waiting = new AtomicInteger();
   private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
   private final ReentrantLock lock = new ReentrantLock();
+
   /** Signalled when the gate opens or the count of running frames falls to zero. */
   private final Condition changed = lock.newCondition();
+
   private volatile boolean closed;
   private volatile int version = 1;
-  /** The swap is over and the gate unwoven; it stays only to send stragglers of old code to the new. */
+
+  /**
+   * The swap is over and the gate unwoven; it stays only to send stragglers of old code to the new.
+   */
   private volatile boolean retired;
 
   /** A method of the set: how to name it and how to call it again. */
-  record GatedMethod(Class<?> type, String name, String descriptor, boolean isStatic, MethodHandle reinvoker) {}
+  record GatedMethod(
+      Class<?> type, String name, String descriptor, boolean isStatic, MethodHandle reinvoker) {}
 
   Gate(int id, List<GatedMethod> methods) {
     this.id = id;
@@ -55,9 +61,9 @@ final class Gate {
 
   /**
    * @return true when the calling frame runs replaced code and must re-invoke. Waiting ignores
-   *     interrupts (and sets the flag again afterwards): a caller that left the wait early would run
-   *     its body uncounted while the gate is closed, and could mix versions. The wait is bounded by
-   *     the patcher's attempt.
+   *     interrupts (and sets the flag again afterwards): a caller that left the wait early would
+   *     run its body uncounted while the gate is closed, and could mix versions. The wait is
+   *     bounded by the patcher's attempt.
    */
   boolean enter(int wovenVersion) {
     if (retired) {
@@ -144,7 +150,9 @@ final class Gate {
     }
   }
 
-  /** Before the new code is woven: it carries the next version, and frames of the old one re-invoke. */
+  /**
+   * Before the new code is woven: it carries the next version, and frames of the old one re-invoke.
+   */
   void beginSwap() {
     synchronized (lock) {
       version++;

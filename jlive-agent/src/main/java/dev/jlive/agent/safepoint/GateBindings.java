@@ -5,7 +5,9 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Advice parameters bound to constants of a gate weaving: which gate, which version, which method. */
+/**
+ * Advice parameters bound to constants of a gate weaving: which gate, which version, which method.
+ */
 final class GateBindings {
   private GateBindings() {}
 

@@ -21,7 +21,11 @@ import net.bytebuddy.matcher.ElementMatchers;
  */
 public final class Gates implements WeavingSource {
   private final Map<Integer, Gate> gates = new ConcurrentHashMap<>();
-  /** How long a retired gate stays findable: far longer than any thread sits between a call and its entry advice. */
+
+  /**
+   * How long a retired gate stays findable: far longer than any thread sits between a call and its
+   * entry advice.
+   */
   static final long RETIRED_KEPT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private final Map<Integer, Retired> retired = new ConcurrentHashMap<>();
@@ -47,8 +51,8 @@ public final class Gates implements WeavingSource {
   /**
    * Takes the gate out of the weaving but keeps it, for a while, for frames of old woven code that
    * enter after the gate was unwoven (one that paused between its call and its entry advice): the
-   * gate's version still tells them to re-invoke. Gates retired over a minute ago are dropped
-   * here, so a service patched every few seconds for days does not keep every gate it ever had.
+   * gate's version still tells them to re-invoke. Gates retired over a minute ago are dropped here,
+   * so a service patched every few seconds for days does not keep every gate it ever had.
    */
   void remove(Gate gate) {
     gate.retire();
@@ -74,7 +78,9 @@ public final class Gates implements WeavingSource {
 
   // ---- called through the bridge ----
 
-  /** @return null to run the body, else the re-invoker of the method (the frame's code is old) */
+  /**
+   * @return null to run the body, else the re-invoker of the method (the frame's code is old)
+   */
   public Object enter(int gate, int method, int version) {
     Gate found = find(gate);
     return found != null && found.enter(version) ? found.methods.get(method).reinvoker() : null;
@@ -95,7 +101,11 @@ public final class Gates implements WeavingSource {
   }
 
   @Override
-  public List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description) {
+  public List<Weaving> weavingsFor(
+      ClassLoader loader,
+      String className,
+      Class<?> loaded,
+      Supplier<TypeDescription> description) {
     if (loaded == null) {
       return List.of();
     }
@@ -104,12 +114,15 @@ public final class Gates implements WeavingSource {
       for (int index = 0; index < gate.methods.size(); index++) {
         Gate.GatedMethod method = gate.methods.get(index);
         if (method.type() == loaded) {
-          AsmVisitorWrapper visitor = Advice.withCustomMapping()
-              .bind(GateBindings.GateId.class, gate.id)
-              .bind(GateBindings.GateVersion.class, gate.version())
-              .bind(GateBindings.GateMethod.class, index)
-              .to(GateAdvice.class)
-              .on(ElementMatchers.<MethodDescription>named(method.name()).and(ElementMatchers.hasDescriptor(method.descriptor())));
+          AsmVisitorWrapper visitor =
+              Advice.withCustomMapping()
+                  .bind(GateBindings.GateId.class, gate.id)
+                  .bind(GateBindings.GateVersion.class, gate.version())
+                  .bind(GateBindings.GateMethod.class, index)
+                  .to(GateAdvice.class)
+                  .on(
+                      ElementMatchers.<MethodDescription>named(method.name())
+                          .and(ElementMatchers.hasDescriptor(method.descriptor())));
           weavings.add(() -> visitor);
         }
       }

@@ -15,8 +15,8 @@ import java.util.function.BooleanSupplier;
 import net.bytebuddy.jar.asm.Type;
 
 /**
- * Swaps code at a quiescent safe point: every invocation of a method of the set either runs
- * wholly old code and ends before the swap, or wholly new code.
+ * Swaps code at a quiescent safe point: every invocation of a method of the set either runs wholly
+ * old code and ends before the swap, or wholly new code.
  *
  * <ol>
  *   <li>Weave an open gate into the set.
@@ -35,6 +35,7 @@ import net.bytebuddy.jar.asm.Type;
 public final class QuiescentSwap {
   /** How long one closed-gate attempt may stall callers. */
   static final Duration ATTEMPT = Duration.ofMillis(200);
+
   /** Pause between attempts, so callers run between two closings of the gate. */
   private static final long SCAN_PAUSE_MILLIS = 5;
 
@@ -67,7 +68,10 @@ public final class QuiescentSwap {
   public record Member(Class<?> type, String name, String descriptor) {
     @Override
     public boolean equals(Object other) {
-      return other instanceof Member that && type == that.type && name.equals(that.name) && descriptor.equals(that.descriptor);
+      return other instanceof Member that
+          && type == that.type
+          && name.equals(that.name)
+          && descriptor.equals(that.descriptor);
     }
 
     @Override
@@ -85,7 +89,8 @@ public final class QuiescentSwap {
    * @param check evaluated once the set is quiescent; the swap waits while it is false (null: none)
    * @return what happened: attempts, how long callers waited at most
    */
-  public SafepointReport run(List<Member> set, BooleanSupplier check, Duration timeout, Actions actions) throws Exception {
+  public SafepointReport run(
+      List<Member> set, BooleanSupplier check, Duration timeout, Actions actions) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Gate gate = gates.create(gatedMethods(set));
     boolean swapped = false;
@@ -119,9 +124,14 @@ public final class QuiescentSwap {
         gate.open();
         longestClosedNanos = Math.max(longestClosedNanos, System.nanoTime() - closedAt);
         if (System.nanoTime() >= deadline) {
-          String why = quiescent ? "the check stayed false"
-              : blockers.isEmpty() ? "methods of the set kept running" : "calls that began before the patch never ended";
-          throw new SafepointTimeout("no safe point within " + timeout.toMillis() + " ms: " + why,
+          String why =
+              quiescent
+                  ? "the check stayed false"
+                  : blockers.isEmpty()
+                      ? "methods of the set kept running"
+                      : "calls that began before the patch never ended";
+          throw new SafepointTimeout(
+              "no safe point within " + timeout.toMillis() + " ms: " + why,
               blockers.isEmpty() ? threadsInside(set) : blockers);
         }
         Thread.sleep(SCAN_PAUSE_MILLIS);
@@ -141,7 +151,10 @@ public final class QuiescentSwap {
     return SafepointReport.quiescent(attempts, Math.round(longestClosedNanos / 10_000.0) / 100.0);
   }
 
-  /** Threads that waited at the gate re-invoke through it: the gate stays until they are all through. */
+  /**
+   * Threads that waited at the gate re-invoke through it: the gate stays until they are all
+   * through.
+   */
   private static void awaitWaitersGone(Gate gate, Duration limit) throws InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     while (gate.waiting() > 0 && System.nanoTime() < deadline) {
@@ -150,11 +163,11 @@ public final class QuiescentSwap {
   }
 
   /**
-   * Threads with a frame of the set that the gate did not count, read while the gate is closed
-   * and its count is zero: every frame of the set then either waits at the gate (one per waiting
+   * Threads with a frame of the set that the gate did not count, read while the gate is closed and
+   * its count is zero: every frame of the set then either waits at the gate (one per waiting
    * thread, with the gate's own frames above it) or began before the gate was woven. Virtual
-   * threads count like platform threads (a virtual thread parked inside the set is inside it).
-   * One line per thread.
+   * threads count like platform threads (a virtual thread parked inside the set is inside it). One
+   * line per thread.
    */
   static List<String> uncountedFrames(List<Member> set) throws SafepointTimeout {
     List<String> uncounted = new ArrayList<>();
@@ -165,7 +178,8 @@ public final class QuiescentSwap {
       StackTraceElement first = null;
       for (int depth = 0; depth < stack.size(); depth++) {
         StackTraceElement frame = stack.get(depth);
-        if (frame.getClassName().equals(Gate.class.getName()) && frame.getMethodName().equals("enter")) {
+        if (frame.getClassName().equals(Gate.class.getName())
+            && frame.getMethodName().equals("enter")) {
           waitingAtGate = true;
         }
         if (isMember(set, frame) && !(depth == 0 && thread.state() == Thread.State.BLOCKED)) {
@@ -174,8 +188,13 @@ public final class QuiescentSwap {
         }
       }
       if (members > (waitingAtGate ? 1 : 0)) {
-        uncounted.add(thread.describe() + " in " + first
-            + (waitingAtGate ? ", waiting at the safe point inside a call that began before it" : ""));
+        uncounted.add(
+            thread.describe()
+                + " in "
+                + first
+                + (waitingAtGate
+                    ? ", waiting at the safe point inside a call that began before it"
+                    : ""));
       }
     }
     return uncounted;
@@ -203,31 +222,42 @@ public final class QuiescentSwap {
 
   private static boolean isMember(List<Member> set, StackTraceElement frame) {
     for (Member member : set) {
-      if (member.name().equals(frame.getMethodName()) && member.type().getName().equals(frame.getClassName())) {
+      if (member.name().equals(frame.getMethodName())
+          && member.type().getName().equals(frame.getClassName())) {
         return true;
       }
     }
     return false;
   }
 
-  /** Every thread's stack; a safe point that cannot see them all gives up at once, changing nothing. */
+  /**
+   * Every thread's stack; a safe point that cannot see them all gives up at once, changing nothing.
+   */
   private static List<ThreadStacks.Stack> stacks() throws SafepointTimeout {
     try {
       return ThreadStacks.all();
     } catch (IOException e) {
-      throw new SafepointTimeout("no safe point: the threads cannot all be seen (" + e.getMessage() + ")", List.of());
+      throw new SafepointTimeout(
+          "no safe point: the threads cannot all be seen (" + e.getMessage() + ")", List.of());
     }
   }
 
-  private static List<Gate.GatedMethod> gatedMethods(List<Member> set) throws ReflectiveOperationException {
+  private static List<Gate.GatedMethod> gatedMethods(List<Member> set)
+      throws ReflectiveOperationException {
     List<Gate.GatedMethod> methods = new ArrayList<>();
     for (Member member : set) {
       Method method = find(member);
       MethodHandles.Lookup lookup = ProbeExpressions.trustedLookupIn(member.type());
       boolean isStatic = Modifier.isStatic(method.getModifiers());
-      MethodHandle direct = isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
-      methods.add(new Gate.GatedMethod(member.type(), member.name(), member.descriptor(), isStatic,
-          reinvoker(direct, isStatic, method.getParameterCount())));
+      MethodHandle direct =
+          isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
+      methods.add(
+          new Gate.GatedMethod(
+              member.type(),
+              member.name(),
+              member.descriptor(),
+              isStatic,
+              reinvoker(direct, isStatic, method.getParameterCount())));
     }
     return methods;
   }
@@ -253,6 +283,7 @@ public final class QuiescentSwap {
         return method;
       }
     }
-    throw new NoSuchMethodException(member.type().getName() + "." + member.name() + member.descriptor());
+    throw new NoSuchMethodException(
+        member.type().getName() + "." + member.name() + member.descriptor());
   }
 }

@@ -34,7 +34,8 @@ public final class ControlEndpoint {
   private final ScheduledThreadPoolExecutor pollTimer;
   private final System.Logger log;
 
-  private ControlEndpoint(HttpListener listener, ScheduledThreadPoolExecutor pollTimer, System.Logger log) {
+  private ControlEndpoint(
+      HttpListener listener, ScheduledThreadPoolExecutor pollTimer, System.Logger log) {
     this.listener = listener;
     this.pollTimer = pollTimer;
     this.log = log;
@@ -57,14 +58,21 @@ public final class ControlEndpoint {
     @Override
     public HttpListener.Response authenticate(HttpListener.RawRequest head) {
       String authorization = head.headers().get(Api.AUTHORIZATION.toLowerCase(Locale.ROOT));
-      String presented = authorization != null && authorization.startsWith(Api.BEARER)
-          ? authorization.substring(Api.BEARER.length()).trim() : null;
+      String presented =
+          authorization != null && authorization.startsWith(Api.BEARER)
+              ? authorization.substring(Api.BEARER.length()).trim()
+              : null;
       if (Token.matches(token, presented)) {
         return null;
       }
-      return json(401, new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong token",
-          "send 'Authorization: Bearer <token>' with the token from the agent's discovery file "
-              + "(jlive does this for a local pid; use --token-file for a remote agent)").toJson());
+      return json(
+          401,
+          new JLiveException(
+                  ErrorCode.UNAUTHORIZED,
+                  "missing or wrong token",
+                  "send 'Authorization: Bearer <token>' with the token from the agent's discovery file "
+                      + "(jlive does this for a local pid; use --token-file for a remote agent)")
+              .toJson());
     }
 
     @Override
@@ -73,10 +81,19 @@ public final class ControlEndpoint {
         Route route = routeFor(raw.method(), path(raw));
         Request request = request(raw);
         if (!raw.method().equals("GET")) {
-          log.log(System.Logger.Level.INFO, "{0} {1} by {2}", raw.method(), Printable.escape(raw.target()), request.user());
+          log.log(
+              System.Logger.Level.INFO,
+              "{0} {1} by {2}",
+              raw.method(),
+              Printable.escape(raw.target()),
+              request.user());
         }
         if (LongPolls.isLongPoll(request)) {
-          longPolls.park(request, route, events -> respond.accept(answer(events)), e -> respond.accept(failure(raw, e)));
+          longPolls.park(
+              request,
+              route,
+              events -> respond.accept(answer(events)),
+              e -> respond.accept(failure(raw, e)));
           return;
         }
         respond.accept(answer(route.handle(request)));
@@ -89,14 +106,21 @@ public final class ControlEndpoint {
       if (e instanceof JLiveException known) {
         return json(known.code().httpStatus(), known.toJson());
       }
-      log.log(System.Logger.Level.ERROR, "request " + Printable.escape(raw.target()) + " failed", e);
-      return json(500, new JLiveException(ErrorCode.INTERNAL_ERROR, "the agent failed to answer: " + e,
-          "see the agent log in the runtime directory").toJson());
+      log.log(
+          System.Logger.Level.ERROR, "request " + Printable.escape(raw.target()) + " failed", e);
+      return json(
+          500,
+          new JLiveException(
+                  ErrorCode.INTERNAL_ERROR,
+                  "the agent failed to answer: " + e,
+                  "see the agent log in the runtime directory")
+              .toJson());
     }
 
     private static HttpListener.Response answer(Object answer) {
       if (answer instanceof TextAnswer text) {
-        return new HttpListener.Response(200, text.contentType(), text.body().getBytes(StandardCharsets.UTF_8));
+        return new HttpListener.Response(
+            200, text.contentType(), text.body().getBytes(StandardCharsets.UTF_8));
       }
       if (answer instanceof JsonWritable record) {
         return json(200, record.toJson());
@@ -114,21 +138,34 @@ public final class ControlEndpoint {
       if (route == null) {
         boolean otherMethod = routes.keySet().stream().anyMatch(key -> key.endsWith(" " + path));
         if (otherMethod) {
-          throw new JLiveException(ErrorCode.METHOD_NOT_ALLOWED, method + " is not allowed on " + path,
+          throw new JLiveException(
+              ErrorCode.METHOD_NOT_ALLOWED,
+              method + " is not allowed on " + path,
               "see the endpoint's API in docs/ARCHITECTURE.md");
         }
-        throw new JLiveException(ErrorCode.UNKNOWN_ENDPOINT, "no such endpoint: " + path,
-            "this agent serves " + String.join(", ", routes.keySet()) + "; is the client newer than the agent?");
+        throw new JLiveException(
+            ErrorCode.UNKNOWN_ENDPOINT,
+            "no such endpoint: " + path,
+            "this agent serves "
+                + String.join(", ", routes.keySet())
+                + "; is the client newer than the agent?");
       }
       return route;
     }
 
-    /** The request a route sees; the user as the client said, with control characters escaped for logs and the ledger. */
+    /**
+     * The request a route sees; the user as the client said, with control characters escaped for
+     * logs and the ledger.
+     */
     private Request request(HttpListener.RawRequest raw) {
       int question = raw.target().indexOf('?');
       String rawQuery = question < 0 ? null : raw.target().substring(question + 1);
       String user = raw.headers().get(Api.USER_HEADER.toLowerCase(Locale.ROOT));
-      return new Request(raw.method(), path(raw), Request.parseQuery(rawQuery), body(raw.body()),
+      return new Request(
+          raw.method(),
+          path(raw),
+          Request.parseQuery(rawQuery),
+          body(raw.body()),
           user == null ? "unknown" : Printable.escape(user));
     }
 
@@ -139,32 +176,50 @@ public final class ControlEndpoint {
       try {
         return Json.parseObject(new String(bytes, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "request body is not a JSON object: " + e.getMessage(),
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "request body is not a JSON object: " + e.getMessage(),
             "send a JSON object");
       }
     }
 
     private static HttpListener.Response json(int status, Object answer) {
-      return new HttpListener.Response(status, "application/json; charset=utf-8", Json.write(answer).getBytes(StandardCharsets.UTF_8));
+      return new HttpListener.Response(
+          status,
+          "application/json; charset=utf-8",
+          Json.write(answer).getBytes(StandardCharsets.UTF_8));
     }
   }
 
-  public static ControlEndpoint start(String host, int port, String token, AgentContext context) throws IOException {
+  public static ControlEndpoint start(String host, int port, String token, AgentContext context)
+      throws IOException {
     InetAddress address = InetAddress.getByName(host);
     if (!address.isLoopbackAddress()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST,
-          "the control endpoint binds to loopback only; host=" + host + " would expose it without TLS",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the control endpoint binds to loopback only; host="
+              + host
+              + " would expose it without TLS",
           "leave host unset and reach the agent through an SSH tunnel, or through a jlive controller");
     }
     // Requests reach the workers whole and authenticated, and long polls wait on the timer, so a
     // few workers are enough; idle ones end.
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(64), daemonThreads("jlive-endpoint-"), new ThreadPoolExecutor.AbortPolicy());
+    ThreadPoolExecutor workers =
+        new ThreadPoolExecutor(
+            4,
+            4,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(64),
+            daemonThreads("jlive-endpoint-"),
+            new ThreadPoolExecutor.AbortPolicy());
     workers.allowCoreThreadTimeOut(true);
-    ScheduledThreadPoolExecutor pollTimer = new ScheduledThreadPoolExecutor(1, daemonThreads("jlive-endpoint-poll-"));
+    ScheduledThreadPoolExecutor pollTimer =
+        new ScheduledThreadPoolExecutor(1, daemonThreads("jlive-endpoint-poll-"));
     pollTimer.setKeepAliveTime(30, TimeUnit.SECONDS);
     pollTimer.allowCoreThreadTimeOut(true);
-    Service service = new Service(token, Routes.all(context), context.log(), new LongPolls(pollTimer));
+    Service service =
+        new Service(token, Routes.all(context), context.log(), new LongPolls(pollTimer));
     HttpListener listener;
     try {
       listener = HttpListener.start(address, port, workers, service, MAX_BODY_BYTES);

@@ -34,32 +34,37 @@ import java.util.function.Consumer;
  * A deliberately small HTTP/1.1 server: one request per connection, bodies by Content-Length,
  * answers with {@code Connection: close}. Enough for a control endpoint, and nothing global.
  *
- * <p>One selector thread reads every connection's request line and headers, so a client that
- * sends slowly holds no worker. The request must be complete (line, headers and body) within
- * {@link #REQUEST_DEADLINE_MILLIS} of the connection, however the bytes trickle in. The token is
- * checked as soon as the headers are in, before any body is read; only complete, authenticated
- * requests reach the workers. Connections are capped in total and per peer; when a cap is full,
- * the connection that has waited longest for its headers is dropped to make room, so a valid
- * request is still answered while slow unauthenticated connections fill the caps.
+ * <p>One selector thread reads every connection's request line and headers, so a client that sends
+ * slowly holds no worker. The request must be complete (line, headers and body) within {@link
+ * #REQUEST_DEADLINE_MILLIS} of the connection, however the bytes trickle in. The token is checked
+ * as soon as the headers are in, before any body is read; only complete, authenticated requests
+ * reach the workers. Connections are capped in total and per peer; when a cap is full, the
+ * connection that has waited longest for its headers is dropped to make room, so a valid request is
+ * still answered while slow unauthenticated connections fill the caps.
  *
  * <p>Why not the JDK's {@code com.sun.net.httpserver}: it reads its configuration from system
  * properties once, when the first server of the JVM is made, and logs through the JDK's logging.
- * Started by the agent in {@code premain}, it took those decisions for the application: the
- * demo shop sets {@code sun.net.httpserver.nodelay} in its main method, and with the agent loaded
- * first its throughput fell by 60% (measured, docs/BENCHMARKS.md). This server touches no shared
- * state of the JVM.
+ * Started by the agent in {@code premain}, it took those decisions for the application: the demo
+ * shop sets {@code sun.net.httpserver.nodelay} in its main method, and with the agent loaded first
+ * its throughput fell by 60% (measured, docs/BENCHMARKS.md). This server touches no shared state of
+ * the JVM.
  */
 final class HttpListener implements AutoCloseable {
   static final int MAX_HEADER_BYTES = 16 * 1024;
+
   /** Time from the connection to the last byte of the request: line, headers and body. */
   static final long REQUEST_DEADLINE_MILLIS = 10_000;
+
   /** Time to hand the answer to a client that does not read it. */
   static final long WRITE_DEADLINE_MILLIS = 10_000;
+
   static final int MAX_CONNECTIONS = 64;
   static final int MAX_CONNECTIONS_PER_PEER = 48;
   private static final long SWEEP_MILLIS = 100;
+
   /** On close, answers already on their way get this long to go out (a detach answers first). */
   private static final long CLOSE_GRACE_MILLIS = 1_000;
+
   private static final byte[] END_OF_HEAD = {'\r', '\n', '\r', '\n'};
 
   /** A request as read off the wire; header names are lower case. */
@@ -67,8 +72,11 @@ final class HttpListener implements AutoCloseable {
 
   record Response(int status, String contentType, byte[] body) {
     static Response error(int status, ErrorCode code, String message, String hint) {
-      return new Response(status, "application/json; charset=utf-8",
-          Json.write(new JLiveException(code, message, hint).toJson()).getBytes(StandardCharsets.UTF_8));
+      return new Response(
+          status,
+          "application/json; charset=utf-8",
+          Json.write(new JLiveException(code, message, hint).toJson())
+              .getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -83,7 +91,12 @@ final class HttpListener implements AutoCloseable {
     void handle(RawRequest request, Consumer<Response> respond);
   }
 
-  private enum State { READING_HEAD, READING_BODY, HANDLING, WRITING }
+  private enum State {
+    READING_HEAD,
+    READING_BODY,
+    HANDLING,
+    WRITING
+  }
 
   private final ServerSocketChannel server;
   private final Selector selector;
@@ -92,14 +105,21 @@ final class HttpListener implements AutoCloseable {
   private final int maxBodyBytes;
   private final Thread io;
   private final Queue<Runnable> fromOtherThreads = new ConcurrentLinkedQueue<>();
+
   /** Open connections, oldest first; touched by the I/O thread only. */
   private final Set<Connection> connections = new LinkedHashSet<>();
+
   private final Map<InetAddress, Integer> perPeer = new HashMap<>();
   private final ByteBuffer readBuffer = ByteBuffer.allocate(8192);
   private volatile boolean closing;
   private volatile long closeBy;
 
-  private HttpListener(ServerSocketChannel server, Selector selector, ExecutorService workers, Handler handler, int maxBodyBytes) {
+  private HttpListener(
+      ServerSocketChannel server,
+      Selector selector,
+      ExecutorService workers,
+      Handler handler,
+      int maxBodyBytes) {
     this.server = server;
     this.selector = selector;
     this.workers = workers;
@@ -109,7 +129,8 @@ final class HttpListener implements AutoCloseable {
     this.io.setDaemon(true);
   }
 
-  static HttpListener start(InetAddress address, int port, ExecutorService workers, Handler handler, int maxBodyBytes)
+  static HttpListener start(
+      InetAddress address, int port, ExecutorService workers, Handler handler, int maxBodyBytes)
       throws IOException {
     ServerSocketChannel server = ServerSocketChannel.open();
     Selector selector = null;
@@ -142,7 +163,9 @@ final class HttpListener implements AutoCloseable {
     try {
       while (!closing || answering() && System.nanoTime() - closeBy < 0) {
         selector.select(SWEEP_MILLIS);
-        for (Runnable task = fromOtherThreads.poll(); task != null; task = fromOtherThreads.poll()) {
+        for (Runnable task = fromOtherThreads.poll();
+            task != null;
+            task = fromOtherThreads.poll()) {
           try {
             task.run();
           } catch (RuntimeException oneConnection) {
@@ -228,13 +251,26 @@ final class HttpListener implements AutoCloseable {
     if (perPeer.getOrDefault(peer, 0) >= MAX_CONNECTIONS_PER_PEER && !evictSlowest(peer)
         || connections.size() >= MAX_CONNECTIONS && !evictSlowest(null)) {
       // Every open connection is a request in hand; refuse this one, best effort, and move on.
-      channel.write(ByteBuffer.wrap(bytes(Response.error(429, ErrorCode.BUSY,
-          "the agent's endpoint is at its connection cap (" + MAX_CONNECTIONS + " in all, " + MAX_CONNECTIONS_PER_PEER
-              + " per peer) with requests in hand", "retry in a moment; close idle `jlive tail` sessions"))));
+      channel.write(
+          ByteBuffer.wrap(
+              bytes(
+                  Response.error(
+                      429,
+                      ErrorCode.BUSY,
+                      "the agent's endpoint is at its connection cap ("
+                          + MAX_CONNECTIONS
+                          + " in all, "
+                          + MAX_CONNECTIONS_PER_PEER
+                          + " per peer) with requests in hand",
+                      "retry in a moment; close idle `jlive tail` sessions"))));
       channel.close();
       return;
     }
-    Connection connection = new Connection(channel, peer, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_DEADLINE_MILLIS));
+    Connection connection =
+        new Connection(
+            channel,
+            peer,
+            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_DEADLINE_MILLIS));
     connection.key = channel.register(selector, SelectionKey.OP_READ, connection);
     connections.add(connection);
     perPeer.merge(peer, 1, Integer::sum);
@@ -243,10 +279,15 @@ final class HttpListener implements AutoCloseable {
   /** Drops the connection that has waited longest for its headers (of one peer, or of any). */
   private boolean evictSlowest(InetAddress peer) {
     for (Connection connection : connections) {
-      if (connection.state == State.READING_HEAD && (peer == null || peer.equals(connection.peer))) {
-        answer(connection, Response.error(429, ErrorCode.BUSY,
-            "the agent's endpoint is at its connection cap and this connection sent no complete headers; dropped to make room",
-            "send the whole request at once"));
+      if (connection.state == State.READING_HEAD
+          && (peer == null || peer.equals(connection.peer))) {
+        answer(
+            connection,
+            Response.error(
+                429,
+                ErrorCode.BUSY,
+                "the agent's endpoint is at its connection cap and this connection sent no complete headers; dropped to make room",
+                "send the whole request at once"));
         forget(connection);
         return true;
       }
@@ -271,8 +312,13 @@ final class HttpListener implements AutoCloseable {
       int end = connection.endOfHead();
       if (end < 0 || end > MAX_HEADER_BYTES) {
         if (connection.length > MAX_HEADER_BYTES) {
-          answer(connection, Response.error(431, ErrorCode.BAD_REQUEST, "request line and headers larger than " + MAX_HEADER_BYTES + " bytes",
-              "send smaller headers"));
+          answer(
+              connection,
+              Response.error(
+                  431,
+                  ErrorCode.BAD_REQUEST,
+                  "request line and headers larger than " + MAX_HEADER_BYTES + " bytes",
+                  "send smaller headers"));
         }
         return;
       }
@@ -288,8 +334,12 @@ final class HttpListener implements AutoCloseable {
     try {
       head = parseHead(new String(connection.buffer, 0, end, StandardCharsets.ISO_8859_1));
     } catch (JLiveException bad) {
-      answer(connection, new Response(bad.code().httpStatus(), "application/json; charset=utf-8",
-          Json.write(bad.toJson()).getBytes(StandardCharsets.UTF_8)));
+      answer(
+          connection,
+          new Response(
+              bad.code().httpStatus(),
+              "application/json; charset=utf-8",
+              Json.write(bad.toJson()).getBytes(StandardCharsets.UTF_8)));
       return;
     }
     Response refusal = handler.authenticate(head);
@@ -298,20 +348,36 @@ final class HttpListener implements AutoCloseable {
       return;
     }
     if (head.headers().containsKey("transfer-encoding")) {
-      answer(connection, Response.error(411, ErrorCode.BAD_REQUEST, "chunked request bodies are not supported",
-          "send the body with a Content-Length"));
+      answer(
+          connection,
+          Response.error(
+              411,
+              ErrorCode.BAD_REQUEST,
+              "chunked request bodies are not supported",
+              "send the body with a Content-Length"));
       return;
     }
     int length;
     try {
       length = Integer.parseInt(head.headers().getOrDefault("content-length", "0").trim());
     } catch (NumberFormatException e) {
-      answer(connection, Response.error(400, ErrorCode.BAD_REQUEST, "Content-Length is not a number", "send the body's size in bytes"));
+      answer(
+          connection,
+          Response.error(
+              400,
+              ErrorCode.BAD_REQUEST,
+              "Content-Length is not a number",
+              "send the body's size in bytes"));
       return;
     }
     if (length < 0 || length > maxBodyBytes) {
-      answer(connection, Response.error(413, ErrorCode.BAD_REQUEST, "request body larger than " + maxBodyBytes + " bytes",
-          "send a smaller request"));
+      answer(
+          connection,
+          Response.error(
+              413,
+              ErrorCode.BAD_REQUEST,
+              "request body larger than " + maxBodyBytes + " bytes",
+              "send a smaller request"));
       return;
     }
     connection.head = head;
@@ -332,26 +398,41 @@ final class HttpListener implements AutoCloseable {
     // A cancellable read stays watched: the end of its input stops it (clientStoppedSending).
     connection.key.interestOps(cancellable(connection.head) ? SelectionKey.OP_READ : 0);
     RawRequest head = connection.head;
-    RawRequest request = new RawRequest(head.method(), head.target(), head.headers(), connection.body);
-    Consumer<Response> respond = response -> fromOtherThreads.add(() -> answer(connection, response));
+    RawRequest request =
+        new RawRequest(head.method(), head.target(), head.headers(), connection.body);
+    Consumer<Response> respond =
+        response -> fromOtherThreads.add(() -> answer(connection, response));
     try {
-      workers.execute(() -> {
-        connection.handledBy(Thread.currentThread());
-        try {
-          handler.handle(request, response -> {
-            respond.accept(response);
-            selector.wakeup();
+      workers.execute(
+          () -> {
+            connection.handledBy(Thread.currentThread());
+            try {
+              handler.handle(
+                  request,
+                  response -> {
+                    respond.accept(response);
+                    selector.wakeup();
+                  });
+            } catch (RuntimeException | LinkageError | StackOverflowError e) {
+              respond.accept(
+                  Response.error(
+                      500,
+                      ErrorCode.INTERNAL_ERROR,
+                      "the agent failed to answer: " + e,
+                      "see the agent log"));
+              selector.wakeup();
+            } finally {
+              connection.handled();
+            }
           });
-        } catch (RuntimeException | LinkageError | StackOverflowError e) {
-          respond.accept(Response.error(500, ErrorCode.INTERNAL_ERROR, "the agent failed to answer: " + e, "see the agent log"));
-          selector.wakeup();
-        } finally {
-          connection.handled();
-        }
-      });
     } catch (RejectedExecutionException busyOrStopping) {
-      answer(connection, Response.error(503, ErrorCode.AGENT_STOPPING, "the agent's endpoint is busy or stopping",
-          "retry in a moment"));
+      answer(
+          connection,
+          Response.error(
+              503,
+              ErrorCode.AGENT_STOPPING,
+              "the agent's endpoint is busy or stopping",
+              "retry in a moment"));
     }
   }
 
@@ -366,10 +447,10 @@ final class HttpListener implements AutoCloseable {
 
   /**
    * The client's input ended while its request is handled: it left, or it only closed its sending
-   * side and still waits for the answer (both look the same here). The work is stopped (the
-   * worker is interrupted, which a grep's budget checks), and the answer, now an error saying the
-   * request was cancelled, is still written: a client that left makes that write fail and the
-   * connection close; one that only stopped sending reads it.
+   * side and still waits for the answer (both look the same here). The work is stopped (the worker
+   * is interrupted, which a grep's budget checks), and the answer, now an error saying the request
+   * was cancelled, is still written: a client that left makes that write fail and the connection
+   * close; one that only stopped sending reads it.
    */
   private static void clientStoppedSending(Connection connection) {
     connection.key.interestOps(0);
@@ -380,16 +461,23 @@ final class HttpListener implements AutoCloseable {
   static RawRequest parseHead(String head) {
     String[] lines = head.split("\r\n", -1);
     String[] parts = lines[0].split(" ", -1);
-    if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || !parts[2].startsWith("HTTP/1.")) {
+    if (parts.length != 3
+        || parts[0].isEmpty()
+        || parts[1].isEmpty()
+        || !parts[2].startsWith("HTTP/1.")) {
       String shown = lines[0].length() > 80 ? lines[0].substring(0, 80) + "..." : lines[0];
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "not an HTTP/1.1 request line: " + shown,
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "not an HTTP/1.1 request line: " + shown,
           "send 'METHOD /path HTTP/1.1' followed by headers");
     }
     Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
       if (colon > 0) {
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
       }
     }
     return new RawRequest(parts[0], parts[1], headers, new byte[0]);
@@ -402,7 +490,8 @@ final class HttpListener implements AutoCloseable {
     }
     connection.state = State.WRITING;
     connection.out = ByteBuffer.wrap(bytes(response));
-    connection.writeDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITE_DEADLINE_MILLIS);
+    connection.writeDeadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITE_DEADLINE_MILLIS);
     try {
       write(connection);
     } catch (IOException | RuntimeException e) {
@@ -422,8 +511,10 @@ final class HttpListener implements AutoCloseable {
   private void sweep(long now) {
     List<Connection> late = new ArrayList<>();
     for (Connection connection : connections) {
-      boolean reading = connection.state == State.READING_HEAD || connection.state == State.READING_BODY;
-      if (reading && now - connection.readDeadline > 0 || connection.state == State.WRITING && now - connection.writeDeadline > 0) {
+      boolean reading =
+          connection.state == State.READING_HEAD || connection.state == State.READING_BODY;
+      if (reading && now - connection.readDeadline > 0
+          || connection.state == State.WRITING && now - connection.writeDeadline > 0) {
         late.add(connection);
       }
     }
@@ -431,8 +522,15 @@ final class HttpListener implements AutoCloseable {
       if (connection.state == State.WRITING) {
         closeQuietly(connection);
       } else {
-        answer(connection, Response.error(408, ErrorCode.REQUEST_TIMEOUT,
-            "the request was not complete within " + REQUEST_DEADLINE_MILLIS / 1000 + " s of connecting", "send the whole request at once"));
+        answer(
+            connection,
+            Response.error(
+                408,
+                ErrorCode.REQUEST_TIMEOUT,
+                "the request was not complete within "
+                    + REQUEST_DEADLINE_MILLIS / 1000
+                    + " s of connecting",
+                "send the whole request at once"));
         forget(connection);
       }
     }
@@ -443,7 +541,9 @@ final class HttpListener implements AutoCloseable {
     if (connections.remove(connection)) {
       perPeer.computeIfPresent(connection.peer, (peer, count) -> count > 1 ? count - 1 : null);
     }
-    if (connection.state == State.WRITING && connection.out != null && connection.out.hasRemaining()) {
+    if (connection.state == State.WRITING
+        && connection.out != null
+        && connection.out.hasRemaining()) {
       // A dropped connection gets no more time than its one non-blocking write.
       closeQuietly(connection);
     }
@@ -459,10 +559,20 @@ final class HttpListener implements AutoCloseable {
   }
 
   private static byte[] bytes(Response response) {
-    byte[] head = ("HTTP/1.1 " + response.status() + " " + reason(response.status()) + "\r\n"
-        + "Content-Type: " + response.contentType() + "\r\n"
-        + "Content-Length: " + response.body().length + "\r\n"
-        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    byte[] head =
+        ("HTTP/1.1 "
+                + response.status()
+                + " "
+                + reason(response.status())
+                + "\r\n"
+                + "Content-Type: "
+                + response.contentType()
+                + "\r\n"
+                + "Content-Length: "
+                + response.body().length
+                + "\r\n"
+                + "Connection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1);
     byte[] all = new byte[head.length + response.body().length];
     System.arraycopy(head, 0, all, 0, head.length);
     System.arraycopy(response.body(), 0, all, head.length, response.body().length);
@@ -531,7 +641,10 @@ final class HttpListener implements AutoCloseable {
       worker = thread;
     }
 
-    /** The worker is done: an interrupt meant for this request must not reach the worker's next task. */
+    /**
+     * The worker is done: an interrupt meant for this request must not reach the worker's next
+     * task.
+     */
     synchronized void handled() {
       worker = null;
       Thread.interrupted();
@@ -559,7 +672,9 @@ final class HttpListener implements AutoCloseable {
       length += n;
     }
 
-    /** Where the blank line after the headers starts, or -1; scans only what the last read added. */
+    /**
+     * Where the blank line after the headers starts, or -1; scans only what the last read added.
+     */
     int endOfHead() {
       outer:
       for (int i = scanFrom; i + END_OF_HEAD.length <= length; i++) {

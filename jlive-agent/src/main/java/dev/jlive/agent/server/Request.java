@@ -12,13 +12,15 @@ import java.util.Map;
  *
  * @param user who asked, as the client said (recorded with every change)
  */
-public record Request(String method, String path, Map<String, String> query, Map<String, Object> body, String user) {
+public record Request(
+    String method, String path, Map<String, String> query, Map<String, Object> body, String user) {
 
   /** A query parameter that must be present. */
   public String require(String name, String what) {
     String value = query.get(name);
     if (value == null || value.isBlank()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "missing query parameter '" + name + "'", "give " + what);
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, "missing query parameter '" + name + "'", "give " + what);
     }
     return value;
   }
@@ -28,14 +30,18 @@ public record Request(String method, String path, Map<String, String> query, Map
     return value == null || value.isBlank() ? null : value;
   }
 
-  /** A query flag: only {@code true} or {@code false}, so that {@code all=yes} is not read as false. */
+  /**
+   * A query flag: only {@code true} or {@code false}, so that {@code all=yes} is not read as false.
+   */
   public boolean booleanParam(String name, boolean defaultValue) {
     String value = query.get(name);
     if (value == null || value.isBlank()) {
       return defaultValue;
     }
     if (!value.equals("true") && !value.equals("false")) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "query parameter " + name + "=" + value + " is not true or false",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "query parameter " + name + "=" + value + " is not true or false",
           "give " + name + "=true or " + name + "=false");
     }
     return value.equals("true");
@@ -49,7 +55,9 @@ public record Request(String method, String path, Map<String, String> query, Map
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "query parameter " + name + "=" + value + " is not a number",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "query parameter " + name + "=" + value + " is not a number",
           "give a whole number");
     }
   }
@@ -62,7 +70,9 @@ public record Request(String method, String path, Map<String, String> query, Map
     try {
       return Long.parseLong(value);
     } catch (NumberFormatException e) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "query parameter " + name + "=" + value + " is not a number",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "query parameter " + name + "=" + value + " is not a number",
           "give a whole number");
     }
   }
@@ -77,9 +87,13 @@ public record Request(String method, String path, Map<String, String> query, Map
       String key = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
       try {
-        query.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+        query.put(
+            URLDecoder.decode(key, StandardCharsets.UTF_8),
+            URLDecoder.decode(value, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "malformed query parameter '" + pair + "': " + e.getMessage(),
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "malformed query parameter '" + pair + "': " + e.getMessage(),
             "percent-encode the value (URLEncoder does)");
       }
     }

@@ -6,19 +6,16 @@ import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.inspect.JvmInfo;
 import dev.jlive.agent.inspect.MethodListing;
 import dev.jlive.agent.inspect.ThreadDump;
+import dev.jlive.agent.weave.ClassBytes;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.DetachResult;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
-import dev.jlive.protocol.inspect.BytecodeDigest;
-import dev.jlive.agent.weave.ClassBytes;
 import dev.jlive.protocol.event.EventsAnswer;
-import dev.jlive.protocol.probe.ProbeRemoved;
+import dev.jlive.protocol.inspect.BytecodeDigest;
 import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.probe.ProbeRemoved;
 import dev.jlive.protocol.probe.ProbeSpec;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,39 +30,92 @@ final class Routes {
     // Sorted, so that the hint for an unknown path lists them grouped by method.
     Map<String, Route> routes = new TreeMap<>();
     routes.put("GET " + Api.INFO, request -> JvmInfo.describe(context).toJson());
-    routes.put("GET " + Api.THREADS, request -> ThreadDump.capture(request.optional("grep"), request.optional("kind")).toJson());
-    routes.put("GET " + Api.CLASSES, request -> ClassSearch.find(context.instrumentation(),
-        request.require("pattern", "a class name or pattern such as com.acme.* or com.acme..*"),
-        request.intParam("limit", 1000)).toJson());
-    routes.put("GET " + Api.METHODS, request -> MethodListing.list(context.instrumentation(),
-        request.require("class", "the fully qualified name of a loaded class"), request.optional("loader")).toJson());
+    routes.put(
+        "GET " + Api.THREADS,
+        request -> ThreadDump.capture(request.optional("grep"), request.optional("kind")).toJson());
+    routes.put(
+        "GET " + Api.CLASSES,
+        request ->
+            ClassSearch.find(
+                    context.instrumentation(),
+                    request.require(
+                        "pattern", "a class name or pattern such as com.acme.* or com.acme..*"),
+                    request.intParam("limit", 1000))
+                .toJson());
+    routes.put(
+        "GET " + Api.METHODS,
+        request ->
+            MethodListing.list(
+                    context.instrumentation(),
+                    request.require("class", "the fully qualified name of a loaded class"),
+                    request.optional("loader"))
+                .toJson());
     routes.put("GET " + Api.PROBES, request -> context.probes().list());
-    routes.put("POST " + Api.PROBES, request -> context.probes().add(ProbeSpec.fromJson(request.body()), request.user()));
-    routes.put("DELETE " + Api.PROBES, request -> {
-      if (request.booleanParam("all", false)) {
-        return ProbeRemoved.answer(context.probes().removeAll("removed by " + request.user()));
-      }
-      String id = request.require("id", "the probe's id (see `jlive probe list`), or all=true");
-      return ProbeRemoved.answer(List.of(context.probes().remove(id, "removed by " + request.user())));
-    });
-    routes.put("POST " + Api.PATCHES, request -> context.patches().apply(PatchRequest.fromJson(request.body()), request.user()).toJson());
-    routes.put("GET " + Api.PATCHES, request -> request.optional("id") == null
-        ? context.patches().list().toJson() : context.patches().diff(request.optional("id")).toJson());
-    routes.put("DELETE " + Api.PATCHES, request -> context.patches().revert(
-        request.require("id", "the patch's id (see `jlive changes`)"), "reverted by " + request.user(), false).toJson());
-    routes.put("DELETE " + Api.CHANGES, request -> context.revert(request.require("id", "the change's id (see `jlive changes`)"),
-        "reverted by " + request.user()));
+    routes.put(
+        "POST " + Api.PROBES,
+        request -> context.probes().add(ProbeSpec.fromJson(request.body()), request.user()));
+    routes.put(
+        "DELETE " + Api.PROBES,
+        request -> {
+          if (request.booleanParam("all", false)) {
+            return ProbeRemoved.answer(context.probes().removeAll("removed by " + request.user()));
+          }
+          String id = request.require("id", "the probe's id (see `jlive probe list`), or all=true");
+          return ProbeRemoved.answer(
+              List.of(context.probes().remove(id, "removed by " + request.user())));
+        });
+    routes.put(
+        "POST " + Api.PATCHES,
+        request ->
+            context
+                .patches()
+                .apply(PatchRequest.fromJson(request.body()), request.user())
+                .toJson());
+    routes.put(
+        "GET " + Api.PATCHES,
+        request ->
+            request.optional("id") == null
+                ? context.patches().list().toJson()
+                : context.patches().diff(request.optional("id")).toJson());
+    routes.put(
+        "DELETE " + Api.PATCHES,
+        request ->
+            context
+                .patches()
+                .revert(
+                    request.require("id", "the patch's id (see `jlive changes`)"),
+                    "reverted by " + request.user(),
+                    false)
+                .toJson());
+    routes.put(
+        "DELETE " + Api.CHANGES,
+        request ->
+            context.revert(
+                request.require("id", "the change's id (see `jlive changes`)"),
+                "reverted by " + request.user()));
     routes.put("GET " + Api.EVENTS, request -> events(context, request));
-    routes.put("GET " + Api.PROBE_METRICS, request -> context.probes().metrics(request.optional("probe")));
-    routes.put("GET " + Api.PROMETHEUS, request -> new TextAnswer("text/plain; version=0.0.4; charset=utf-8", context.probes().prometheus()));
-    routes.put("GET " + Api.BYTECODE, request -> bytecode(context, request.require("class", "a loaded class's name"),
-        request.optional("loader")));
+    routes.put(
+        "GET " + Api.PROBE_METRICS, request -> context.probes().metrics(request.optional("probe")));
+    routes.put(
+        "GET " + Api.PROMETHEUS,
+        request ->
+            new TextAnswer(
+                "text/plain; version=0.0.4; charset=utf-8", context.probes().prometheus()));
+    routes.put(
+        "GET " + Api.BYTECODE,
+        request ->
+            bytecode(
+                context,
+                request.require("class", "a loaded class's name"),
+                request.optional("loader")));
     routes.put("GET " + Api.CHANGES, request -> context.ledger().toLedger().toJson());
-    routes.put("POST " + Api.DETACH, request -> {
-      context.log().log(System.Logger.Level.INFO, "detach requested by " + request.user());
-      context.requestStop().run();
-      return DetachResult.ACCEPTED.toJson();
-    });
+    routes.put(
+        "POST " + Api.DETACH,
+        request -> {
+          context.log().log(System.Logger.Level.INFO, "detach requested by " + request.user());
+          context.requestStop().run();
+          return DetachResult.ACCEPTED.toJson();
+        });
     return routes;
   }
 
@@ -92,16 +142,24 @@ final class Routes {
   }
 
   /** A digest of the bytes a class runs now, to compare before and after a change. */
-  private static Object bytecode(AgentContext context, String className, String loaderId) throws Exception {
+  private static Object bytecode(AgentContext context, String className, String loaderId)
+      throws Exception {
     for (Class<?> type : context.instrumentation().getAllLoadedClasses()) {
-      if (type.getName().equals(className) && ClassSearch.isVisible(type)
+      if (type.getName().equals(className)
+          && ClassSearch.isVisible(type)
           && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
         byte[] bytes = ClassBytes.current(context.instrumentation(), type);
-        return new BytecodeDigest(className, ClassLoaders.describe(type.getClassLoader()), bytes.length,
-            HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))).toJson();
+        return new BytecodeDigest(
+                className,
+                ClassLoaders.describe(type.getClassLoader()),
+                bytes.length,
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)))
+            .toJson();
       }
     }
-    throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "class " + className + " is not loaded",
+    throw new JLiveException(
+        ErrorCode.CLASS_NOT_FOUND,
+        "class " + className + " is not loaded",
         "`jlive classes` lists loaded classes");
   }
 

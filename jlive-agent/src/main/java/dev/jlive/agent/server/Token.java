@@ -25,17 +25,23 @@ public final class Token {
     }
     String token = Files.readString(file, StandardCharsets.UTF_8).trim();
     if (token.length() < 16) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the token in " + file + " is shorter than 16 characters",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the token in " + file + " is shorter than 16 characters",
           "put a long random token in the file, e.g. from `openssl rand -hex 32`");
     }
     return token;
   }
 
-  /** Compares in constant time, so the answer's timing does not reveal how much of a guess was right. */
+  /**
+   * Compares in constant time, so the answer's timing does not reveal how much of a guess was
+   * right.
+   */
   static boolean matches(String expected, String presented) {
     if (presented == null) {
       return false;
     }
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 }

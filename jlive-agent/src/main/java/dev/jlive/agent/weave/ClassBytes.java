@@ -14,18 +14,25 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ClassBytes {
   private ClassBytes() {}
 
-  public static byte[] current(Instrumentation instrumentation, Class<?> type) throws UnmodifiableClassException {
+  public static byte[] current(Instrumentation instrumentation, Class<?> type)
+      throws UnmodifiableClassException {
     AtomicReference<byte[]> seen = new AtomicReference<>();
-    ClassFileTransformer observer = new ClassFileTransformer() {
-      @Override
-      public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined, ProtectionDomain domain,
-          byte[] bytes) {
-        if (redefined == type) {
-          seen.set(bytes.clone());
-        }
-        return null;
-      }
-    };
+    ClassFileTransformer observer =
+        new ClassFileTransformer() {
+          @Override
+          public byte[] transform(
+              Module module,
+              ClassLoader loader,
+              String name,
+              Class<?> redefined,
+              ProtectionDomain domain,
+              byte[] bytes) {
+            if (redefined == type) {
+              seen.set(bytes.clone());
+            }
+            return null;
+          }
+        };
     instrumentation.addTransformer(observer, true);
     try {
       instrumentation.retransformClasses(type);

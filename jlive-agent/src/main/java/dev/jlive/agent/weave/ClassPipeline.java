@@ -32,13 +32,12 @@ import net.bytebuddy.pool.TypePool;
  * transformer the class's base bytes, not the previously transformed ones. So removing the last
  * weaving of a class returns {@code null}, and the JVM restores exactly its original bytes.
  *
- * <p>Why one transformer and no Byte Buddy {@code AgentBuilder}: several transformers, or a
- * {@code reset} beside a redefinition, lose track of which bytes are current (see DESIGN.md);
- * matching all loaded classes for each change also costs up to seconds where one class costs
- * milliseconds.
+ * <p>Why one transformer and no Byte Buddy {@code AgentBuilder}: several transformers, or a {@code
+ * reset} beside a redefinition, lose track of which bytes are current (see DESIGN.md); matching all
+ * loaded classes for each change also costs up to seconds where one class costs milliseconds.
  *
- * <p>The transformer never throws: a failure is recorded per class, the class keeps its bytes,
- * and the change that asked learns why from {@link #retransform}.
+ * <p>The transformer never throws: a failure is recorded per class, the class keeps its bytes, and
+ * the change that asked learns why from {@link #retransform}.
  */
 public final class ClassPipeline implements ClassFileTransformer {
   private final Instrumentation instrumentation;
@@ -47,6 +46,7 @@ public final class ClassPipeline implements ClassFileTransformer {
   private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
   private final ByteBuddy byteBuddy;
+
   /** Classes that Byte Buddy loads while weaving come back through here: they are left alone. */
   private final ThreadLocal<Boolean> weaving = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -55,14 +55,15 @@ public final class ClassPipeline implements ClassFileTransformer {
     this.log = log;
     // The settings of Byte Buddy's "disableClassFormatChanges": a retransformation may change
     // method bodies only, never add a member.
-    this.byteBuddy = new ByteBuddy(ClassFileVersion.ofThisVm(ClassFileVersion.JAVA_V17))
-        .with(TypeValidation.DISABLED)
-        .with(Implementation.Context.Disabled.Factory.INSTANCE)
-        .with(InstrumentedType.Factory.Default.FROZEN)
-        .with(VisibilityBridgeStrategy.Default.NEVER)
-        // Byte Buddy leaves synthetic methods out by default; lambda bodies (lambda$main$0) are
-        // synthetic, and a probe or patch on one must reach it.
-        .ignore(ElementMatchers.none());
+    this.byteBuddy =
+        new ByteBuddy(ClassFileVersion.ofThisVm(ClassFileVersion.JAVA_V17))
+            .with(TypeValidation.DISABLED)
+            .with(Implementation.Context.Disabled.Factory.INSTANCE)
+            .with(InstrumentedType.Factory.Default.FROZEN)
+            .with(VisibilityBridgeStrategy.Default.NEVER)
+            // Byte Buddy leaves synthetic methods out by default; lambda bodies (lambda$main$0) are
+            // synthetic, and a probe or patch on one must reach it.
+            .ignore(ElementMatchers.none());
   }
 
   public void start() {
@@ -103,7 +104,8 @@ public final class ClassPipeline implements ClassFileTransformer {
       } catch (UnmodifiableClassException e) {
         failed.put(type, "the JVM does not allow changing " + type.getName());
       } catch (Throwable e) {
-        // VerifyError, ClassFormatError, InternalError: the JVM rejected the bytes and kept the old ones.
+        // VerifyError, ClassFormatError, InternalError: the JVM rejected the bytes and kept the old
+        // ones.
         failed.put(type, "the JVM rejected the new bytes: " + e);
       }
     }
@@ -111,10 +113,10 @@ public final class ClassPipeline implements ClassFileTransformer {
   }
 
   /**
-   * Each retransformation stops the JVM at a safepoint, so many classes go in one call (a
-   * 50-class wildcard took 650 ms class by class). A class whose weaving fails keeps its bytes
-   * without failing the call; only when the JVM rejects the batch does it go class by class, to
-   * say which class it was.
+   * Each retransformation stops the JVM at a safepoint, so many classes go in one call (a 50-class
+   * wildcard took 650 ms class by class). A class whose weaving fails keeps its bytes without
+   * failing the call; only when the JVM rejects the batch does it go class by class, to say which
+   * class it was.
    */
   private boolean retransformedInOneCall(List<Class<?>> classes, Map<Class<?>, String> failed) {
     for (Class<?> type : classes) {
@@ -135,9 +137,17 @@ public final class ClassPipeline implements ClassFileTransformer {
   }
 
   @Override
-  public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
-      ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-    if (internalName == null || sources.isEmpty() || loader == ClassPipeline.class.getClassLoader() || weaving.get()) {
+  public byte[] transform(
+      Module module,
+      ClassLoader loader,
+      String internalName,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classfileBuffer) {
+    if (internalName == null
+        || sources.isEmpty()
+        || loader == ClassPipeline.class.getClassLoader()
+        || weaving.get()) {
       return null;
     }
     // JDK classes that load while a probe waits are left alone: the weaving code itself needs
@@ -153,14 +163,24 @@ public final class ClassPipeline implements ClassFileTransformer {
     }
   }
 
-  private byte[] weave(ClassLoader loader, String internalName, Class<?> classBeingRedefined, byte[] classfileBuffer) {
+  private byte[] weave(
+      ClassLoader loader,
+      String internalName,
+      Class<?> classBeingRedefined,
+      byte[] classfileBuffer) {
     String className = internalName.replace('/', '.');
     try {
-      if (classBeingRedefined == null && sources.stream().noneMatch(source -> source.mayWeave(loader, className))) {
+      if (classBeingRedefined == null
+          && sources.stream().noneMatch(source -> source.mayWeave(loader, className))) {
         return null;
       }
       byte[] replacement = classBeingRedefined == null ? null : baseBytes(loader, className);
-      byte[] woven = woven(loader, className, classBeingRedefined, replacement != null ? replacement : classfileBuffer);
+      byte[] woven =
+          woven(
+              loader,
+              className,
+              classBeingRedefined,
+              replacement != null ? replacement : classfileBuffer);
       return woven != null ? woven : replacement;
     } catch (Throwable t) {
       failures.put(key(loader, className), t);
@@ -181,18 +201,24 @@ public final class ClassPipeline implements ClassFileTransformer {
 
   /**
    * The bytes the class would run with {@code base} as its base bytes and today's weavings, made
-   * without touching the class: a patch checks them before it asks the JVM for anything, so that
-   * a weaving failure cannot leave half of a patch applied.
+   * without touching the class: a patch checks them before it asks the JVM for anything, so that a
+   * weaving failure cannot leave half of a patch applied.
    */
   public byte[] preview(Class<?> type, byte[] base) {
     byte[] woven = woven(type.getClassLoader(), type.getName(), type, base);
     return woven != null ? woven : base;
   }
 
-  /** {@code base} with every source's weavings on top, or null when no source weaves into the class. */
+  /**
+   * {@code base} with every source's weavings on top, or null when no source weaves into the class.
+   */
   private byte[] woven(ClassLoader loader, String className, Class<?> loaded, byte[] base) {
-    ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(className, base),
-        loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader() : ClassFileLocator.ForClassLoader.of(loader));
+    ClassFileLocator locator =
+        new ClassFileLocator.Compound(
+            ClassFileLocator.Simple.of(className, base),
+            loader == null
+                ? ClassFileLocator.ForClassLoader.ofBootLoader()
+                : ClassFileLocator.ForClassLoader.of(loader));
     TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
     Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
     List<Weaving> weavings = new ArrayList<>();
@@ -222,7 +248,8 @@ public final class ClassPipeline implements ClassFileTransformer {
     for (Class<?> type : classes) {
       Throwable failure = failures.remove(key(type.getClassLoader(), type.getName()));
       if (failure != null) {
-        throw new IllegalStateException("could not produce the bytes of " + type.getName() + ": " + describe(failure), failure);
+        throw new IllegalStateException(
+            "could not produce the bytes of " + type.getName() + ": " + describe(failure), failure);
       }
     }
   }
@@ -232,7 +259,9 @@ public final class ClassPipeline implements ClassFileTransformer {
   }
 
   private static String describe(Throwable failure) {
-    return failure.getMessage() == null ? failure.toString() : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+    return failure.getMessage() == null
+        ? failure.toString()
+        : failure.getClass().getSimpleName() + ": " + failure.getMessage();
   }
 
   /** A value computed at most once, on first use. */

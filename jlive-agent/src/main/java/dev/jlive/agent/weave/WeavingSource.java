@@ -17,7 +17,8 @@ public interface WeavingSource {
    * @param loaded the class when it is being retransformed; null while it is first loaded
    * @param description the class as Byte Buddy sees it, built on demand (parsing costs time)
    */
-  List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description);
+  List<Weaving> weavingsFor(
+      ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description);
 
   /** Cheap first test, called for every class loaded: false means no weaving for this name. */
   boolean mayWeave(ClassLoader loader, String className);

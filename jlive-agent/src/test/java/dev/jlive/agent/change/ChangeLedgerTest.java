@@ -7,26 +7,30 @@ import dev.jlive.protocol.change.LedgerState;
 import java.util.ResourceBundle;
 import org.junit.jupiter.api.Test;
 
-/** The history keeps every live change and the newest finished ones: a service changed for weeks keeps a bounded few. */
+/**
+ * The history keeps every live change and the newest finished ones: a service changed for weeks
+ * keeps a bounded few.
+ */
 class ChangeLedgerTest {
   /** Quiet: a thousand changes would print two thousand lines. */
-  private final System.Logger log = new System.Logger() {
-    @Override
-    public String getName() {
-      return "quiet";
-    }
+  private final System.Logger log =
+      new System.Logger() {
+        @Override
+        public String getName() {
+          return "quiet";
+        }
 
-    @Override
-    public boolean isLoggable(Level level) {
-      return false;
-    }
+        @Override
+        public boolean isLoggable(Level level) {
+          return false;
+        }
 
-    @Override
-    public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {}
+        @Override
+        public void log(Level level, ResourceBundle bundle, String message, Throwable thrown) {}
 
-    @Override
-    public void log(Level level, ResourceBundle bundle, String format, Object... params) {}
-  };
+        @Override
+        public void log(Level level, ResourceBundle bundle, String format, Object... params) {}
+      };
 
   @Test
   void manyChangesMadeAndTakenBackKeepOnlyTheNewestFinishedOnes() {

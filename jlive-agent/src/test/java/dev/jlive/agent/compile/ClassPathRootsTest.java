@@ -20,7 +20,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The ways a class loader can hold a class, and that each is listed and read correctly. */
 class ClassPathRootsTest {
-  private static final SourceFile USE_GREETER = new SourceFile("app.UseGreeter", """
+  private static final SourceFile USE_GREETER =
+      new SourceFile(
+          "app.UseGreeter",
+          """
       package app;
 
       public class UseGreeter {
@@ -30,8 +33,7 @@ class ClassPathRootsTest {
       }
       """);
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Path classes;
   static Path jarWithDirectories;
@@ -43,7 +45,12 @@ class ClassPathRootsTest {
 
   @BeforeAll
   static void buildFixtures() throws IOException {
-    classes = Fixtures.compileTo(tmp.resolve("classes"), Map.of("fixture.lib.Greeter", """
+    classes =
+        Fixtures.compileTo(
+            tmp.resolve("classes"),
+            Map.of(
+                "fixture.lib.Greeter",
+                """
         package fixture.lib;
 
         public class Greeter {
@@ -52,17 +59,21 @@ class ClassPathRootsTest {
           }
         }
         """));
-    jarWithDirectories = Fixtures.jar(classes, tmp.resolve("dirs.jar"), true, Fixtures.manifest(null));
+    jarWithDirectories =
+        Fixtures.jar(classes, tmp.resolve("dirs.jar"), true, Fixtures.manifest(null));
     jarWithoutDirectories = Fixtures.jar(classes, tmp.resolve("nodirs.jar"), false, null);
     jarWithoutDirectoriesWithManifest =
         Fixtures.jar(classes, tmp.resolve("nodirs-manifest.jar"), false, Fixtures.manifest(null));
     // Like a launcher's manifest-only jar: no classes, the class path in its manifest.
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    manifestOnlyJar = Fixtures.jar(empty, tmp.resolve("lib/launcher.jar"), false, Fixtures.manifest("../nodirs.jar"));
+    manifestOnlyJar =
+        Fixtures.jar(
+            empty, tmp.resolve("lib/launcher.jar"), false, Fixtures.manifest("../nodirs.jar"));
     // An application jar with the library jar stored inside it, as Spring Boot packs them.
     Path boot = Files.createDirectories(tmp.resolve("boot/BOOT-INF/lib"));
     Files.copy(jarWithoutDirectories, boot.resolve("greeter.jar"));
-    springBootStyleJar = Fixtures.jar(tmp.resolve("boot"), tmp.resolve("app.jar"), true, Fixtures.manifest(null));
+    springBootStyleJar =
+        Fixtures.jar(tmp.resolve("boot"), tmp.resolve("app.jar"), true, Fixtures.manifest(null));
     nestedJars = new Fixtures.NestedJarHandler(tmp.resolve("extracted"));
   }
 
@@ -110,7 +121,8 @@ class ClassPathRootsTest {
     PARENT_LOADER {
       @Override
       ClassLoader loader() {
-        return Fixtures.urlLoader(Fixtures.urlLoader(url(jarWithoutDirectories)), url(tmp.resolve("empty")));
+        return Fixtures.urlLoader(
+            Fixtures.urlLoader(url(jarWithoutDirectories)), url(tmp.resolve("empty")));
       }
     },
     OPAQUE_LOADER_DIRECTORY {
@@ -141,11 +153,13 @@ class ClassPathRootsTest {
   void classResolvesAndTheOutputRuns(Packaging packaging) throws Exception {
     ClassLoader loader = packaging.loader();
     try {
-      Compilation result = InTargetCompiler.compile(List.of(USE_GREETER), loader, CompileOptions.defaults());
+      Compilation result =
+          InTargetCompiler.compile(List.of(USE_GREETER), loader, CompileOptions.defaults());
 
       assertThat(result.succeeded()).as(result.errorReport()).isTrue();
       assertThat(result.problems()).isEmpty();
-      assertThat(callStatic(loader, result.classes(), "app.UseGreeter", "run")).isEqualTo("hello jlive");
+      assertThat(callStatic(loader, result.classes(), "app.UseGreeter", "run"))
+          .isEqualTo("hello jlive");
     } finally {
       close(loader);
     }
@@ -160,7 +174,8 @@ class ClassPathRootsTest {
     try (Fixtures.OpaqueLoader loader = new Fixtures.OpaqueLoader(url(jarWithoutDirectories))) {
       assertThat(loader.loadClass("fixture.lib.Greeter")).isNotNull();
 
-      Compilation result = InTargetCompiler.compile(List.of(USE_GREETER), loader, CompileOptions.defaults());
+      Compilation result =
+          InTargetCompiler.compile(List.of(USE_GREETER), loader, CompileOptions.defaults());
 
       assertThat(result.succeeded()).isFalse();
     }
@@ -169,7 +184,12 @@ class ClassPathRootsTest {
   /** A child-first loader's copy of a class is what the source compiles against, as at run time. */
   @Test
   void theLoadersOwnViewOfAClassWins() throws Exception {
-    Path v1 = Fixtures.compileTo(tmp.resolve("v1"), Map.of("fixture.versioned.Version", """
+    Path v1 =
+        Fixtures.compileTo(
+            tmp.resolve("v1"),
+            Map.of(
+                "fixture.versioned.Version",
+                """
         package fixture.versioned;
 
         public class Version {
@@ -178,7 +198,12 @@ class ClassPathRootsTest {
           }
         }
         """));
-    Path v2 = Fixtures.compileTo(tmp.resolve("v2"), Map.of("fixture.versioned.Version", """
+    Path v2 =
+        Fixtures.compileTo(
+            tmp.resolve("v2"),
+            Map.of(
+                "fixture.versioned.Version",
+                """
         package fixture.versioned;
 
         public class Version {
@@ -187,7 +212,10 @@ class ClassPathRootsTest {
           }
         }
         """));
-    SourceFile usesTwo = new SourceFile("app.UsesTwo", """
+    SourceFile usesTwo =
+        new SourceFile(
+            "app.UsesTwo",
+            """
         package app;
 
         public class UsesTwo {
@@ -196,19 +224,27 @@ class ClassPathRootsTest {
           }
         }
         """);
-    try (var parent = Fixtures.urlLoader(url(Fixtures.jar(v1, tmp.resolve("v1.jar"), false, null)));
-        var childFirst = new Fixtures.ChildFirstLoader(parent, url(Fixtures.jar(v2, tmp.resolve("v2.jar"), false, null)));
+    try (var parent =
+            Fixtures.urlLoader(url(Fixtures.jar(v1, tmp.resolve("v1.jar"), false, null)));
+        var childFirst =
+            new Fixtures.ChildFirstLoader(
+                parent, url(Fixtures.jar(v2, tmp.resolve("v2.jar"), false, null)));
         var parentFirst = Fixtures.urlLoader(parent, url(tmp.resolve("v2.jar")))) {
-      Compilation againstChildFirst = InTargetCompiler.compile(List.of(usesTwo), childFirst, CompileOptions.defaults());
+      Compilation againstChildFirst =
+          InTargetCompiler.compile(List.of(usesTwo), childFirst, CompileOptions.defaults());
       Compilation againstParentFirst =
           InTargetCompiler.compile(List.of(usesTwo), parentFirst, CompileOptions.defaults());
 
       assertThat(againstChildFirst.succeeded()).as(againstChildFirst.errorReport()).isTrue();
-      assertThat(callStatic(childFirst, againstChildFirst.classes(), "app.UsesTwo", "run")).isEqualTo("two");
+      assertThat(callStatic(childFirst, againstChildFirst.classes(), "app.UsesTwo", "run"))
+          .isEqualTo("two");
       // The parent-first loader returns v1's bytes, in which two() does not exist.
       assertThat(againstParentFirst.succeeded()).isFalse();
-      assertThat(againstParentFirst.problems()).singleElement()
-          .satisfies(problem -> assertThat(problem.message()).contains("cannot find symbol").contains("two()"));
+      assertThat(againstParentFirst.problems())
+          .singleElement()
+          .satisfies(
+              problem ->
+                  assertThat(problem.message()).contains("cannot find symbol").contains("two()"));
     }
   }
 
@@ -216,7 +252,10 @@ class ClassPathRootsTest {
   @Test
   void aRedeployedJarIsIndexedAgain() throws Exception {
     Path jar = Fixtures.jar(classes, tmp.resolve("redeployed/app.jar"), false, null);
-    SourceFile usesExtra = new SourceFile("app.UsesExtra", """
+    SourceFile usesExtra =
+        new SourceFile(
+            "app.UsesExtra",
+            """
         package app;
 
         public class UsesExtra {
@@ -226,11 +265,18 @@ class ClassPathRootsTest {
         }
         """);
     try (var before = Fixtures.urlLoader(url(jar))) {
-      assertThat(InTargetCompiler.compile(List.of(usesExtra), before, CompileOptions.defaults()).succeeded())
+      assertThat(
+              InTargetCompiler.compile(List.of(usesExtra), before, CompileOptions.defaults())
+                  .succeeded())
           .isFalse();
     }
 
-    Path more = Fixtures.compileTo(tmp.resolve("more"), Map.of("fixture.lib.Extra", """
+    Path more =
+        Fixtures.compileTo(
+            tmp.resolve("more"),
+            Map.of(
+                "fixture.lib.Extra",
+                """
         package fixture.lib;
 
         public class Extra {
@@ -242,7 +288,8 @@ class ClassPathRootsTest {
     Files.setLastModifiedTime(jar, FileTime.fromMillis(previous.toMillis() + 2_000));
 
     try (var after = Fixtures.urlLoader(url(jar))) {
-      Compilation result = InTargetCompiler.compile(List.of(usesExtra), after, CompileOptions.defaults());
+      Compilation result =
+          InTargetCompiler.compile(List.of(usesExtra), after, CompileOptions.defaults());
       assertThat(result.succeeded()).as(result.errorReport()).isTrue();
       assertThat(callStatic(after, result.classes(), "app.UsesExtra", "run")).isEqualTo(42);
     }
@@ -252,13 +299,17 @@ class ClassPathRootsTest {
   void anUnreadableJarIsSkippedWithAWarning() throws Exception {
     Path broken = Files.writeString(tmp.resolve("broken.jar"), "not a zip");
     try (var loader = Fixtures.urlLoader(url(broken), url(jarWithoutDirectories))) {
-      Compilation result = InTargetCompiler.compile(List.of(USE_GREETER), loader, CompileOptions.defaults());
+      Compilation result =
+          InTargetCompiler.compile(List.of(USE_GREETER), loader, CompileOptions.defaults());
 
       assertThat(result.succeeded()).as(result.errorReport()).isTrue();
-      assertThat(result.problems()).singleElement().satisfies(problem -> {
-        assertThat(problem.severity()).isEqualTo(Problem.Severity.WARNING);
-        assertThat(problem.message()).contains("broken.jar").contains("skipped");
-      });
+      assertThat(result.problems())
+          .singleElement()
+          .satisfies(
+              problem -> {
+                assertThat(problem.severity()).isEqualTo(Problem.Severity.WARNING);
+                assertThat(problem.message()).contains("broken.jar").contains("skipped");
+              });
     }
   }
 

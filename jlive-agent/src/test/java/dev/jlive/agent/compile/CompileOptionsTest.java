@@ -10,7 +10,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** What the options do to the class files, read from the bytes. */
 class CompileOptionsTest {
-  private static final SourceFile SOURCE = new SourceFile("app.Sum", """
+  private static final SourceFile SOURCE =
+      new SourceFile(
+          "app.Sum",
+          """
       package app;
 
       public class Sum {
@@ -35,8 +38,11 @@ class CompileOptionsTest {
     byte[] classFile = compile(new CompileOptions(release, false, false));
 
     assertThat(Fixtures.majorVersion(classFile)).isEqualTo(release + 44);
-    Class<?> loaded = Class.forName("app.Sum", true, new Fixtures.BytesLoader(null, Map.of("app.Sum", classFile)));
-    assertThat(loaded.getDeclaredMethod("sum", int.class, int.class).invoke(null, 2, 3)).isEqualTo(5);
+    Class<?> loaded =
+        Class.forName(
+            "app.Sum", true, new Fixtures.BytesLoader(null, Map.of("app.Sum", classFile)));
+    assertThat(loaded.getDeclaredMethod("sum", int.class, int.class).invoke(null, 2, 3))
+        .isEqualTo(5);
   }
 
   @Test

@@ -24,14 +24,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConcurrencyAndLeakTest {
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Path jar;
 
   @BeforeAll
   static void buildFixtures() throws IOException {
-    Path classes = Fixtures.compileTo(tmp.resolve("classes"), Map.of("fixture.lib.Counter", """
+    Path classes =
+        Fixtures.compileTo(
+            tmp.resolve("classes"),
+            Map.of(
+                "fixture.lib.Counter",
+                """
         package fixture.lib;
 
         public class Counter {
@@ -44,7 +48,9 @@ class ConcurrencyAndLeakTest {
   }
 
   private static SourceFile source(int n) {
-    return new SourceFile("app.Use" + n, """
+    return new SourceFile(
+        "app.Use" + n,
+        """
         package app;
 
         public class Use%d {
@@ -52,7 +58,8 @@ class ConcurrencyAndLeakTest {
             return fixture.lib.Counter.next(%d);
           }
         }
-        """.formatted(n, n));
+        """
+            .formatted(n, n));
   }
 
   /**
@@ -70,20 +77,27 @@ class ConcurrencyAndLeakTest {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < compilesPerThread; i++) {
-            int n = thread * 100 + i;
-            // Half against the shared loader, half against a loader of their own over the same jar.
-            try (URLClassLoader own = Fixtures.urlLoader(url(jar))) {
-              URLClassLoader loader = i % 2 == 0 ? shared : own;
-              Compilation result = InTargetCompiler.compile(List.of(source(n)), loader, CompileOptions.defaults());
-              assertThat(result.succeeded()).as(result.errorReport()).isTrue();
-              assertThat(Fixtures.callStatic(loader, result.classes(), "app.Use" + n, "run")).isEqualTo(n + 1);
-            }
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < compilesPerThread; i++) {
+                    int n = thread * 100 + i;
+                    // Half against the shared loader, half against a loader of their own over the
+                    // same jar.
+                    try (URLClassLoader own = Fixtures.urlLoader(url(jar))) {
+                      URLClassLoader loader = i % 2 == 0 ? shared : own;
+                      Compilation result =
+                          InTargetCompiler.compile(
+                              List.of(source(n)), loader, CompileOptions.defaults());
+                      assertThat(result.succeeded()).as(result.errorReport()).isTrue();
+                      assertThat(
+                              Fixtures.callStatic(loader, result.classes(), "app.Use" + n, "run"))
+                          .isEqualTo(n + 1);
+                    }
+                  }
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> future : futures) {
@@ -98,15 +112,19 @@ class ConcurrencyAndLeakTest {
   @Test
   void closingALoaderCompiledAgainstLeavesTheSharedJarFileCacheAlone() throws Exception {
     JarURLConnection connection =
-        (JarURLConnection) new URL("jar:" + url(jar) + "!/fixture/lib/Counter.class").openConnection();
+        (JarURLConnection)
+            new URL("jar:" + url(jar) + "!/fixture/lib/Counter.class").openConnection();
     JarFile cached = connection.getJarFile();
     try {
       try (URLClassLoader loader = Fixtures.urlLoader(url(jar))) {
-        Compilation result = InTargetCompiler.compile(List.of(source(7)), loader, CompileOptions.defaults());
+        Compilation result =
+            InTargetCompiler.compile(List.of(source(7)), loader, CompileOptions.defaults());
         assertThat(result.succeeded()).as(result.errorReport()).isTrue();
       }
 
-      assertThat(cached.getEntry("fixture/lib/Counter.class")).as("cached JarFile still open").isNotNull();
+      assertThat(cached.getEntry("fixture/lib/Counter.class"))
+          .as("cached JarFile still open")
+          .isNotNull();
     } finally {
       cached.close();
     }
@@ -128,7 +146,8 @@ class ConcurrencyAndLeakTest {
 
   private static WeakReference<ClassLoader> compileWithThrowawayLoader() throws Exception {
     URLClassLoader loader = Fixtures.urlLoader(url(jar));
-    Compilation result = InTargetCompiler.compile(List.of(source(1)), loader, CompileOptions.defaults());
+    Compilation result =
+        InTargetCompiler.compile(List.of(source(1)), loader, CompileOptions.defaults());
     assertThat(result.succeeded()).as(result.errorReport()).isTrue();
     loader.close();
     return new WeakReference<>(loader);

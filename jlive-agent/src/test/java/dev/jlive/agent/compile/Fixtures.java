@@ -47,7 +47,8 @@ final class Fixtures {
     Files.createDirectories(dir);
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-    try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
       List<JavaFileObject> units = new ArrayList<>();
       for (Map.Entry<String, String> source : sources.entrySet()) {
         units.add(new MemorySource(new SourceFile(source.getKey(), source.getValue())));
@@ -60,24 +61,29 @@ final class Fixtures {
   }
 
   /**
-   * Packs a class directory into a jar. Without directory entries it is a bare zip of files,
-   * as some build tools write them, and the JDK's loaders then find no package "directory".
+   * Packs a class directory into a jar. Without directory entries it is a bare zip of files, as
+   * some build tools write them, and the JDK's loaders then find no package "directory".
    */
-  static Path jar(Path classes, Path jar, boolean directoryEntries, Manifest manifest) throws IOException {
+  static Path jar(Path classes, Path jar, boolean directoryEntries, Manifest manifest)
+      throws IOException {
     List<Path> files;
     try (Stream<Path> walk = Files.walk(classes)) {
       files = walk.filter(Files::isRegularFile).sorted().toList();
     }
     TreeSet<String> directories = new TreeSet<>();
     for (Path file : files) {
-      for (Path parent = classes.relativize(file).getParent(); parent != null; parent = parent.getParent()) {
+      for (Path parent = classes.relativize(file).getParent();
+          parent != null;
+          parent = parent.getParent()) {
         directories.add(entryName(parent) + "/");
       }
     }
     Files.createDirectories(jar.getParent());
     try (OutputStream out = Files.newOutputStream(jar);
-        ZipOutputStream zip = directoryEntries && manifest != null ? new JarOutputStream(out, manifest)
-            : new ZipOutputStream(out)) {
+        ZipOutputStream zip =
+            directoryEntries && manifest != null
+                ? new JarOutputStream(out, manifest)
+                : new ZipOutputStream(out)) {
       if (manifest != null && !directoryEntries) {
         zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
         manifest.write(zip);
@@ -128,7 +134,8 @@ final class Fixtures {
   }
 
   /** Defines compiled classes in a child of {@code parent} and calls a static no-arg method. */
-  static Object callStatic(ClassLoader parent, Map<String, byte[]> classes, String className, String method)
+  static Object callStatic(
+      ClassLoader parent, Map<String, byte[]> classes, String className, String method)
       throws ReflectiveOperationException {
     ClassLoader loader = new BytesLoader(parent, classes);
     Method target = Class.forName(className, true, loader).getDeclaredMethod(method);
@@ -164,8 +171,8 @@ final class Fixtures {
   }
 
   /**
-   * A loader that is neither a URLClassLoader nor the JDK's app loader, so its class path can
-   * only be discovered through getResources, like Spring Boot's or an OSGi bundle's.
+   * A loader that is neither a URLClassLoader nor the JDK's app loader, so its class path can only
+   * be discovered through getResources, like Spring Boot's or an OSGi bundle's.
    */
   static final class OpaqueLoader extends ClassLoader implements AutoCloseable {
     private final URLClassLoader hidden;
@@ -244,9 +251,9 @@ final class Fixtures {
   }
 
   /**
-   * A jar: handler for jars nested in a jar, {@code jar:file:/app.jar!/BOOT-INF/lib/x.jar!/},
-   * the way Spring Boot 2's launcher serves them: the JDK's own handler cannot open such URLs,
-   * so only code that keeps the loader's URL (and its handler) can read them.
+   * A jar: handler for jars nested in a jar, {@code jar:file:/app.jar!/BOOT-INF/lib/x.jar!/}, the
+   * way Spring Boot 2's launcher serves them: the JDK's own handler cannot open such URLs, so only
+   * code that keeps the loader's URL (and its handler) can read them.
    */
   static final class NestedJarHandler extends URLStreamHandler {
     private final Path extractDir;
@@ -265,9 +272,11 @@ final class Fixtures {
     }
 
     private synchronized Path extract(Path outer, String nestedEntry) throws IOException {
-      Path target = extractDir.resolve(Integer.toHexString((outer + "!" + nestedEntry).hashCode()) + ".jar");
+      Path target =
+          extractDir.resolve(Integer.toHexString((outer + "!" + nestedEntry).hashCode()) + ".jar");
       if (!Files.exists(target)) {
-        try (JarFile jar = new JarFile(outer.toFile()); InputStream in = jar.getInputStream(jar.getEntry(nestedEntry))) {
+        try (JarFile jar = new JarFile(outer.toFile());
+            InputStream in = jar.getInputStream(jar.getEntry(nestedEntry))) {
           Files.createDirectories(extractDir);
           Files.copy(in, target);
         }
@@ -335,4 +344,3 @@ final class Fixtures {
     }
   }
 }
-

@@ -22,7 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 class InTargetCompilerTest {
   private static final CompileOptions OPTIONS = CompileOptions.defaults();
 
-  private static final SourceFile USE_GREETER = new SourceFile("app.UseGreeter", """
+  private static final SourceFile USE_GREETER =
+      new SourceFile(
+          "app.UseGreeter",
+          """
       package app;
 
       public class UseGreeter {
@@ -32,15 +35,19 @@ class InTargetCompilerTest {
       }
       """);
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static Path greeterClasses;
   static Path jarWithoutDirectories;
 
   @BeforeAll
   static void buildFixtures() throws IOException {
-    greeterClasses = Fixtures.compileTo(tmp.resolve("greeter-classes"), Map.of("fixture.lib.Greeter", """
+    greeterClasses =
+        Fixtures.compileTo(
+            tmp.resolve("greeter-classes"),
+            Map.of(
+                "fixture.lib.Greeter",
+                """
         package fixture.lib;
 
         public class Greeter {
@@ -49,7 +56,8 @@ class InTargetCompilerTest {
           }
         }
         """));
-    jarWithoutDirectories = Fixtures.jar(greeterClasses, tmp.resolve("greeter-nodirs.jar"), false, null);
+    jarWithoutDirectories =
+        Fixtures.jar(greeterClasses, tmp.resolve("greeter-nodirs.jar"), false, null);
   }
 
   @Test
@@ -63,13 +71,17 @@ class InTargetCompilerTest {
 
       assertThat(result.succeeded()).as(result.errorReport()).isTrue();
       assertThat(result.classes()).containsOnlyKeys("app.UseGreeter");
-      assertThat(callStatic(loader, result.classes(), "app.UseGreeter", "run")).isEqualTo("hello jlive");
+      assertThat(callStatic(loader, result.classes(), "app.UseGreeter", "run"))
+          .isEqualTo("hello jlive");
     }
   }
 
   @Test
   void classNotVisibleFromTheLoaderIsAnErrorAtItsPosition() throws Exception {
-    SourceFile broken = new SourceFile("app.Broken", """
+    SourceFile broken =
+        new SourceFile(
+            "app.Broken",
+            """
         package app;
 
         public class Broken {
@@ -83,21 +95,28 @@ class InTargetCompilerTest {
 
       assertThat(result.succeeded()).isFalse();
       assertThat(result.classes()).isEmpty();
-      assertThat(result.problems()).singleElement().satisfies(problem -> {
-        assertThat(problem.severity()).isEqualTo(Problem.Severity.ERROR);
-        assertThat(problem.className()).isEqualTo("app.Broken");
-        assertThat(problem.line()).isEqualTo(5);
-        assertThat(problem.column()).isEqualTo(45);
-        assertThat(problem.message()).contains("cannot find symbol").contains("Missing");
-        assertThat(problem.format()).startsWith("app/Broken.java:5:45: error: cannot find symbol");
-      });
+      assertThat(result.problems())
+          .singleElement()
+          .satisfies(
+              problem -> {
+                assertThat(problem.severity()).isEqualTo(Problem.Severity.ERROR);
+                assertThat(problem.className()).isEqualTo("app.Broken");
+                assertThat(problem.line()).isEqualTo(5);
+                assertThat(problem.column()).isEqualTo(45);
+                assertThat(problem.message()).contains("cannot find symbol").contains("Missing");
+                assertThat(problem.format())
+                    .startsWith("app/Broken.java:5:45: error: cannot find symbol");
+              });
     }
   }
 
   @Test
   void theProcessClassPathIsNotVisible() throws Exception {
     // AssertJ is on this test's class path, but not visible from a loader over the fixture jar.
-    SourceFile source = new SourceFile("app.UsesAssertj", """
+    SourceFile source =
+        new SourceFile(
+            "app.UsesAssertj",
+            """
         package app;
 
         class UsesAssertj {
@@ -108,18 +127,25 @@ class InTargetCompilerTest {
       Compilation result = InTargetCompiler.compile(List.of(source), loader, OPTIONS);
 
       assertThat(result.succeeded()).isFalse();
-      assertThat(result.problems()).singleElement().satisfies(problem -> {
-        assertThat(problem.line()).isEqualTo(4);
-        // javac points at the dot before the name it could not find in the package.
-        assertThat(problem.column()).isEqualTo(43);
-        assertThat(problem.message()).isEqualTo("package org.assertj.core.api does not exist");
-      });
+      assertThat(result.problems())
+          .singleElement()
+          .satisfies(
+              problem -> {
+                assertThat(problem.line()).isEqualTo(4);
+                // javac points at the dot before the name it could not find in the package.
+                assertThat(problem.column()).isEqualTo(43);
+                assertThat(problem.message())
+                    .isEqualTo("package org.assertj.core.api does not exist");
+              });
     }
   }
 
   @Test
   void sourcesCompiledTogetherWithNestedAndAnonymousClasses() throws Exception {
-    SourceFile cart = new SourceFile("app.Cart", """
+    SourceFile cart =
+        new SourceFile(
+            "app.Cart",
+            """
         package app;
 
         import java.util.function.IntSupplier;
@@ -146,7 +172,10 @@ class InTargetCompilerTest {
           }
         }
         """);
-    SourceFile pricing = new SourceFile("app.Pricing", """
+    SourceFile pricing =
+        new SourceFile(
+            "app.Pricing",
+            """
         package app;
 
         class Pricing {
@@ -156,17 +185,24 @@ class InTargetCompilerTest {
         }
         """);
 
-    Compilation result = InTargetCompiler.compile(List.of(cart, pricing), ClassLoader.getPlatformClassLoader(), OPTIONS);
+    Compilation result =
+        InTargetCompiler.compile(
+            List.of(cart, pricing), ClassLoader.getPlatformClassLoader(), OPTIONS);
 
     assertThat(result.succeeded()).as(result.errorReport()).isTrue();
-    assertThat(result.classes()).containsOnlyKeys("app.Cart", "app.Cart$1", "app.Cart$Line", "app.Pricing");
-    assertThat(callStatic(ClassLoader.getPlatformClassLoader(), result.classes(), "app.Cart", "total"))
+    assertThat(result.classes())
+        .containsOnlyKeys("app.Cart", "app.Cart$1", "app.Cart$Line", "app.Pricing");
+    assertThat(
+            callStatic(ClassLoader.getPlatformClassLoader(), result.classes(), "app.Cart", "total"))
         .isEqualTo(1200);
   }
 
   @Test
   void classesOnTheApplicationClassPathResolveThroughTheSystemLoader() throws Exception {
-    SourceFile source = new SourceFile("app.UsesTestLibraries", """
+    SourceFile source =
+        new SourceFile(
+            "app.UsesTestLibraries",
+            """
         package app;
 
         import org.junit.jupiter.api.Test;
@@ -183,23 +219,35 @@ class InTargetCompilerTest {
         }
         """);
 
-    Compilation result = InTargetCompiler.compile(List.of(source), ClassLoader.getSystemClassLoader(), OPTIONS);
+    Compilation result =
+        InTargetCompiler.compile(List.of(source), ClassLoader.getSystemClassLoader(), OPTIONS);
 
     assertThat(result.succeeded()).as(result.errorReport()).isTrue();
-    assertThat(callStatic(ClassLoader.getSystemClassLoader(), result.classes(), "app.UsesTestLibraries", "run"))
+    assertThat(
+            callStatic(
+                ClassLoader.getSystemClassLoader(),
+                result.classes(),
+                "app.UsesTestLibraries",
+                "run"))
         .isEqualTo("org.junit.jupiter.api.Test");
   }
 
   @Test
   void javacPrintsNothingToTheApplicationsOutput() throws Exception {
-    SourceFile syntax = new SourceFile("app.Syntax", """
+    SourceFile syntax =
+        new SourceFile(
+            "app.Syntax",
+            """
         package app;
 
         public class Syntax {
           int broken = ;
         }
         """);
-    SourceFile missing = new SourceFile("app.Missing", """
+    SourceFile missing =
+        new SourceFile(
+            "app.Missing",
+            """
         package app;
 
         public class Missing {
@@ -229,13 +277,17 @@ class InTargetCompilerTest {
     assertThat(syntaxResult.succeeded()).isFalse();
     assertThat(syntaxResult.problems()).extracting(Problem::line).containsOnly(4L);
     assertThat(missingResult.succeeded()).isFalse();
-    assertThat(missingResult.problems()).extracting(Problem::severity)
+    assertThat(missingResult.problems())
+        .extracting(Problem::severity)
         .contains(Problem.Severity.WARNING, Problem.Severity.ERROR);
   }
 
   @Test
   void warningsAloneDoNotFailTheCompile() {
-    SourceFile old = new SourceFile("app.Old", """
+    SourceFile old =
+        new SourceFile(
+            "app.Old",
+            """
         package app;
 
         class Old {
@@ -245,7 +297,10 @@ class InTargetCompilerTest {
           }
         }
         """);
-    SourceFile caller = new SourceFile("app.Caller", """
+    SourceFile caller =
+        new SourceFile(
+            "app.Caller",
+            """
         package app;
 
         class Caller {
@@ -257,18 +312,24 @@ class InTargetCompilerTest {
 
     assertThat(result.succeeded()).isTrue();
     assertThat(result.classes()).containsOnlyKeys("app.Old", "app.Caller");
-    assertThat(result.problems()).singleElement().satisfies(problem -> {
-      assertThat(problem.severity()).isEqualTo(Problem.Severity.WARNING);
-      assertThat(problem.className()).isEqualTo("app.Caller");
-      assertThat(problem.line()).isEqualTo(4);
-      assertThat(problem.column()).isEqualTo(18);
-      assertThat(problem.message()).contains("value()").contains("marked for removal");
-    });
+    assertThat(result.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.severity()).isEqualTo(Problem.Severity.WARNING);
+              assertThat(problem.className()).isEqualTo("app.Caller");
+              assertThat(problem.line()).isEqualTo(4);
+              assertThat(problem.column()).isEqualTo(18);
+              assertThat(problem.message()).contains("value()").contains("marked for removal");
+            });
   }
 
   @Test
   void deprecationIsAWarningWithAPositionNotAFileLevelNote() {
-    SourceFile source = new SourceFile("app.Dated", """
+    SourceFile source =
+        new SourceFile(
+            "app.Dated",
+            """
         package app;
 
         class Dated {
@@ -279,16 +340,20 @@ class InTargetCompilerTest {
     Compilation result = InTargetCompiler.compile(List.of(source), null, OPTIONS);
 
     assertThat(result.succeeded()).isTrue();
-    assertThat(result.problems()).singleElement().satisfies(problem -> {
-      assertThat(problem.line()).isEqualTo(4);
-      assertThat(problem.column()).isEqualTo(34);
-      assertThat(problem.message()).contains("getYear()").contains("deprecated");
-    });
+    assertThat(result.problems())
+        .singleElement()
+        .satisfies(
+            problem -> {
+              assertThat(problem.line()).isEqualTo(4);
+              assertThat(problem.column()).isEqualTo(34);
+              assertThat(problem.message()).contains("getYear()").contains("deprecated");
+            });
   }
 
   @Test
   void compilerNameSaysWhichCompilerAndRuntime() {
-    Compilation result = InTargetCompiler.compile(List.of(new SourceFile("A", "class A {}")), null, OPTIONS);
+    Compilation result =
+        InTargetCompiler.compile(List.of(new SourceFile("A", "class A {}")), null, OPTIONS);
 
     assertThat(result.compiler()).isEqualTo("javac " + Runtime.version());
     assertThat(result.classes()).containsOnlyKeys("A");
@@ -296,7 +361,9 @@ class InTargetCompilerTest {
 
   @Test
   void aRuntimeWithoutACompilerSaysWhatToDo() {
-    assertThatThrownBy(() -> InTargetCompiler.compile(List.of(USE_GREETER), null, OPTIONS, (JavaCompiler) null))
+    assertThatThrownBy(
+            () ->
+                InTargetCompiler.compile(List.of(USE_GREETER), null, OPTIONS, (JavaCompiler) null))
         .isInstanceOf(CompilerUnavailableException.class)
         .hasMessageContaining("jdk.compiler")
         .hasMessageContaining("--add-modules jdk.compiler");
@@ -307,7 +374,8 @@ class InTargetCompilerTest {
     assertThatThrownBy(() -> InTargetCompiler.compile(List.of(), null, OPTIONS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no source files");
-    assertThatThrownBy(() -> InTargetCompiler.compile(List.of(USE_GREETER, USE_GREETER), null, OPTIONS))
+    assertThatThrownBy(
+            () -> InTargetCompiler.compile(List.of(USE_GREETER, USE_GREETER), null, OPTIONS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("two source files for app.UseGreeter");
     int tooNew = Runtime.version().feature() + 1;

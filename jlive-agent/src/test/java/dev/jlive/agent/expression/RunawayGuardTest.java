@@ -24,7 +24,9 @@ class RunawayGuardTest {
       guard.record(SLOW, -1);
       guard.record(SLOW, 1_000_000L);
     }
-    assertThatCode(guard::checkRunnable).as("descheduled or paused by the GC, not busy").doesNotThrowAnyException();
+    assertThatCode(guard::checkRunnable)
+        .as("descheduled or paused by the GC, not busy")
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -35,9 +37,11 @@ class RunawayGuardTest {
     guard.record(SLOW, SLOW);
     assertThatCode(guard::checkRunnable).doesNotThrowAnyException();
     guard.record(25_000_000L, 25_000_000L);
-    assertThatThrownBy(guard::checkRunnable).isInstanceOf(RunawayGuard.Stopped.class)
-        .hasMessage("the condition 'x' ran too long on an application thread 3 times (over 20 ms of CPU, or 1 s in all;"
-            + " the last took 25 ms); jlive no longer runs it");
+    assertThatThrownBy(guard::checkRunnable)
+        .isInstanceOf(RunawayGuard.Stopped.class)
+        .hasMessage(
+            "the condition 'x' ran too long on an application thread 3 times (over 20 ms of CPU, or 1 s in all;"
+                + " the last took 25 ms); jlive no longer runs it");
     assertThatThrownBy(guard::checkRunnable).isInstanceOf(RunawayGuard.Stopped.class);
   }
 

@@ -47,7 +47,10 @@ final class Shop {
     return reads;
   }
 
-  /** A value class of the application; its toString, equals, hashCode and compareTo are application code. */
+  /**
+   * A value class of the application; its toString, equals, hashCode and compareTo are application
+   * code.
+   */
   static final class Order implements Comparable<Order> {
     final int id;
     int renders;
@@ -100,7 +103,9 @@ final class Shop {
     }
   }
 
-  /** Final, with a reading getter; its "running" bytes in a test may come from {@link PatchedMeter}. */
+  /**
+   * Final, with a reading getter; its "running" bytes in a test may come from {@link PatchedMeter}.
+   */
   static final class Meter {
     int value = 3;
 

@@ -10,16 +10,27 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** A sync carries at most so many bytes of events; the rest follow in later syncs, each event once. */
+/**
+ * A sync carries at most so many bytes of events; the rest follow in later syncs, each event once.
+ */
 class FleetEventPagingTest {
   private static final Map<String, String> FLEET_IDS = Map.of("p1", "c1");
 
-  /** An event log of the given message sizes, all of probe p1 but every fourth of a local probe p9. */
+  /**
+   * An event log of the given message sizes, all of probe p1 but every fourth of a local probe p9.
+   */
   private static FleetTarget log(List<Integer> sizes) {
     List<Map<String, Object>> events = new ArrayList<>();
     for (int i = 0; i < sizes.size(); i++) {
       long seq = i + 1;
-      events.add(Map.of("seq", seq, "probe", seq % 4 == 0 ? "p9" : "p1", "message", "m".repeat(sizes.get(i))));
+      events.add(
+          Map.of(
+              "seq",
+              seq,
+              "probe",
+              seq % 4 == 0 ? "p9" : "p1",
+              "message",
+              "m".repeat(sizes.get(i))));
     }
     return new FleetTarget() {
       @Override
@@ -77,7 +88,13 @@ class FleetEventPagingTest {
     int pages = 0;
     FleetLink.EventBatch page;
     do {
-      page = FleetLink.eventPage(FLEET_IDS, target, cursor, FleetLink.MAX_EVENTS_PER_SYNC, FleetLink.MAX_EVENT_BYTES_PER_SYNC);
+      page =
+          FleetLink.eventPage(
+              FLEET_IDS,
+              target,
+              cursor,
+              FleetLink.MAX_EVENTS_PER_SYNC,
+              FleetLink.MAX_EVENT_BYTES_PER_SYNC);
       assertThat(jsonBytes(page.events())).isLessThanOrEqualTo(FleetLink.MAX_EVENT_BYTES_PER_SYNC);
       page.events().forEach(event -> sent.add(event.get("seq")));
       cursor = page.cursor();
@@ -92,8 +109,13 @@ class FleetEventPagingTest {
   @Test
   void anEventLargerThanAWholePageIsDroppedAndCounted() {
     FleetTarget target = log(List.of(10, 2 << 20, 10));
-    FleetLink.EventBatch page = FleetLink.eventPage(FLEET_IDS, target, 0, FleetLink.MAX_EVENTS_PER_SYNC,
-        FleetLink.MAX_EVENT_BYTES_PER_SYNC);
+    FleetLink.EventBatch page =
+        FleetLink.eventPage(
+            FLEET_IDS,
+            target,
+            0,
+            FleetLink.MAX_EVENTS_PER_SYNC,
+            FleetLink.MAX_EVENT_BYTES_PER_SYNC);
     assertThat(page.events()).extracting(event -> event.get("seq")).containsExactly(1L, 3L);
     assertThat(page.dropped()).isEqualTo(1L);
     assertThat(page.more()).isFalse();
@@ -107,7 +129,9 @@ class FleetEventPagingTest {
     for (int i = 0; i < 400; i++) {
       sizes.add(50_000);
     }
-    FleetLink.EventBatch page = FleetLink.eventPage(FLEET_IDS, log(sizes), 0, FleetLink.MAX_EVENTS_PER_SYNC, Integer.MAX_VALUE);
+    FleetLink.EventBatch page =
+        FleetLink.eventPage(
+            FLEET_IDS, log(sizes), 0, FleetLink.MAX_EVENTS_PER_SYNC, Integer.MAX_VALUE);
     assertThat(jsonBytes(page.events())).isGreaterThan(14_000_000);
   }
 }

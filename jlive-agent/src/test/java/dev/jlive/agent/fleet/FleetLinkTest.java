@@ -30,7 +30,10 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The link's loop against a small in-process controller: back-off, event batches, stopping a long poll. */
+/**
+ * The link's loop against a small in-process controller: back-off, event batches, stopping a long
+ * poll.
+ */
 @SuppressWarnings("unchecked")
 class FleetLinkTest {
   private HttpServer server;
@@ -51,67 +54,95 @@ class FleetLinkTest {
 
   @Test
   void aRefusedTokenIsShownInInfoAndRetriedWithGrowingPauses() throws Exception {
-    serve(body -> {
-      throw new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong controller token", "give the controller's token");
-    });
+    serve(
+        body -> {
+          throw new JLiveException(
+              ErrorCode.UNAUTHORIZED,
+              "missing or wrong controller token",
+              "give the controller's token");
+        });
     link = link(new EventTarget(0));
     link.start();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 3);
     Map<String, Object> status = link.status();
-    assertThat(status).containsEntry("connected", false).doesNotContainKey("process").containsEntry("service", "shop");
-    assertThat((String) status.get("lastError")).isEqualTo("missing or wrong controller token (give the controller's token)");
+    assertThat(status)
+        .containsEntry("connected", false)
+        .doesNotContainKey("process")
+        .containsEntry("service", "shop");
+    assertThat((String) status.get("lastError"))
+        .isEqualTo("missing or wrong controller token (give the controller's token)");
     long first = received.get(1).nanos() - received.get(0).nanos();
     long second = received.get(2).nanos() - received.get(1).nanos();
-    assertThat(first).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(FleetLink.MIN_BACKOFF_MILLIS - 50));
-    assertThat(second).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(2 * FleetLink.MIN_BACKOFF_MILLIS - 50));
+    assertThat(first)
+        .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(FleetLink.MIN_BACKOFF_MILLIS - 50));
+    assertThat(second)
+        .isGreaterThanOrEqualTo(
+            TimeUnit.MILLISECONDS.toNanos(2 * FleetLink.MIN_BACKOFF_MILLIS - 50));
   }
 
   @Test
   void eventsOfTheFleetsProbesGoTaggedAtMost500PerSyncEachOnce() throws Exception {
-    serve(body -> {
-      if (body.get("service") != null) {
-        return Map.of("process", "p-1", "heartbeatMillis", 100);
-      }
-      if (((Number) body.get("desiredVersion")).longValue() < 1) {
-        return Map.of("desiredVersion", 1, "changes", List.of(Map.of("id", "c1", "kind", "probe", "spec", Map.of(), "author", "ann")));
-      }
-      return Map.of("desiredVersion", 1, "unchanged", true);
-    });
+    serve(
+        body -> {
+          if (body.get("service") != null) {
+            return Map.of("process", "p-1", "heartbeatMillis", 100);
+          }
+          if (((Number) body.get("desiredVersion")).longValue() < 1) {
+            return Map.of(
+                "desiredVersion",
+                1,
+                "changes",
+                List.of(Map.of("id", "c1", "kind", "probe", "spec", Map.of(), "author", "ann")));
+          }
+          return Map.of("desiredVersion", 1, "unchanged", true);
+        });
     EventTarget target = new EventTarget(1200);
     link = link(target);
     link.start();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> tagged().size() >= 1200);
     List<Map<String, Object>> events = tagged();
-    assertThat(events).hasSize(1200).allSatisfy(event -> assertThat(event).containsEntry("change", "c1").containsEntry("probe", "p1"));
+    assertThat(events)
+        .hasSize(1200)
+        .allSatisfy(
+            event -> assertThat(event).containsEntry("change", "c1").containsEntry("probe", "p1"));
     assertThat(events.stream().map(event -> event.get("seq")).distinct().count()).isEqualTo(1200);
     for (Received sync : syncs()) {
-      assertThat((List<Object>) sync.body().get("events")).hasSizeLessThanOrEqualTo(FleetLink.MAX_EVENTS_PER_SYNC);
+      assertThat((List<Object>) sync.body().get("events"))
+          .hasSizeLessThanOrEqualTo(FleetLink.MAX_EVENTS_PER_SYNC);
     }
-    assertThat(link.status()).containsEntry("connected", true).containsEntry("process", "p-1").containsEntry("appliedChanges", 1);
+    assertThat(link.status())
+        .containsEntry("connected", true)
+        .containsEntry("process", "p-1")
+        .containsEntry("appliedChanges", 1);
     Map<String, Object> last = syncs().get(syncs().size() - 1).body();
-    assertThat((Map<String, Object>) last.get("changes")).containsEntry("c1", Map.of("state", "applied", "localId", "p1"));
-    assertThat((Map<String, Object>) last.get("metrics")).containsEntry("c1", Map.of("id", "p1", "calls", 1200L));
+    assertThat((Map<String, Object>) last.get("changes"))
+        .containsEntry("c1", Map.of("state", "applied", "localId", "p1"));
+    assertThat((Map<String, Object>) last.get("metrics"))
+        .containsEntry("c1", Map.of("id", "p1", "calls", 1200L));
   }
 
   @Test
   void stoppingBreaksTheLongPollAndDeregisters() throws Exception {
     CountDownLatch polling = new CountDownLatch(1);
-    serve(body -> {
-      if (body.get("service") != null) {
-        return Map.of("process", "p-7", "heartbeatMillis", 60_000);
-      }
-      if (body.containsKey("waitMillis") && ((Number) body.get("waitMillis")).longValue() > 0) {
-        polling.countDown();
-        try {
-          Thread.sleep(60_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return body.containsKey("waitMillis") ? Map.of("desiredVersion", 0, "unchanged", true) : Map.of("deregistered", true);
-    });
+    serve(
+        body -> {
+          if (body.get("service") != null) {
+            return Map.of("process", "p-7", "heartbeatMillis", 60_000);
+          }
+          if (body.containsKey("waitMillis") && ((Number) body.get("waitMillis")).longValue() > 0) {
+            polling.countDown();
+            try {
+              Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return body.containsKey("waitMillis")
+              ? Map.of("desiredVersion", 0, "unchanged", true)
+              : Map.of("deregistered", true);
+        });
     link = link(new EventTarget(0));
     link.start();
     assertThat(polling.await(20, TimeUnit.SECONDS)).isTrue();
@@ -120,42 +151,61 @@ class FleetLinkTest {
     link.stop();
     link = null;
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-    assertThat(received).anySatisfy(request -> assertThat(request.path()).isEqualTo(FleetApi.DEREGISTER));
+    assertThat(received)
+        .anySatisfy(request -> assertThat(request.path()).isEqualTo(FleetApi.DEREGISTER));
     assertThat(received.get(received.size() - 1).body()).isEqualTo(Map.of("process", "p-7"));
   }
 
   @Test
   void theControllersNoteAndANewerControllersFieldsGoToTheAgentsLogOnce() throws Exception {
-    serve(body -> {
-      if (body.get("service") != null) {
-        assertThat(body).containsEntry("protocolVersion", (long) FleetApi.PROTOCOL_VERSION);
-        return Map.of("process", "p-3", "heartbeatMillis", 100, "protocolVersion", 3, "note", "this controller has roles",
-            "roles", List.of("admin"));
-      }
-      assertThat(body).containsEntry("protocolVersion", (long) FleetApi.PROTOCOL_VERSION);
-      return Map.of("desiredVersion", 0, "unchanged", true, "approvals", Map.of());
-    });
+    serve(
+        body -> {
+          if (body.get("service") != null) {
+            assertThat(body).containsEntry("protocolVersion", (long) FleetApi.PROTOCOL_VERSION);
+            return Map.of(
+                "process",
+                "p-3",
+                "heartbeatMillis",
+                100,
+                "protocolVersion",
+                3,
+                "note",
+                "this controller has roles",
+                "roles",
+                List.of("admin"));
+          }
+          assertThat(body).containsEntry("protocolVersion", (long) FleetApi.PROTOCOL_VERSION);
+          return Map.of("desiredVersion", 0, "unchanged", true, "approvals", Map.of());
+        });
     KeptLog log = new KeptLog();
     link = new FleetLink(settings(), "t0ken", new EventTarget(0), log);
     link.start();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> syncs().size() >= 3);
     assertThat(log.lines).contains("WARNING the controller says: this controller has roles");
-    assertThat(log.lines.stream().filter(line -> line.contains("does not know"))).containsExactly(
-        "WARNING the registration answer has a field this version does not know, ignored: 'roles' (the peer is probably of a newer version)",
-        "WARNING the sync answer has a field this version does not know, ignored: 'approvals' (the peer is probably of a newer version)");
+    assertThat(log.lines.stream().filter(line -> line.contains("does not know")))
+        .containsExactly(
+            "WARNING the registration answer has a field this version does not know, ignored: 'roles' (the peer is probably of a newer version)",
+            "WARNING the sync answer has a field this version does not know, ignored: 'approvals' (the peer is probably of a newer version)");
   }
 
   @Test
   void anOlderControllerIsNamedInTheLog() throws Exception {
-    serve(body -> body.get("service") != null ? Map.of("process", "p-4", "heartbeatMillis", 100)
-        : Map.of("desiredVersion", 0, "unchanged", true));
+    serve(
+        body ->
+            body.get("service") != null
+                ? Map.of("process", "p-4", "heartbeatMillis", 100)
+                : Map.of("desiredVersion", 0, "unchanged", true));
     KeptLog log = new KeptLog();
     link = new FleetLink(settings(), "t0ken", new EventTarget(0), log);
     link.start();
 
     await().atMost(Duration.ofSeconds(20)).until(() -> !syncs().isEmpty());
-    assertThat(log.lines).anySatisfy(line -> assertThat(line).startsWith("WARNING the controller speaks agent protocol 1 and this agent"));
+    assertThat(log.lines)
+        .anySatisfy(
+            line ->
+                assertThat(line)
+                    .startsWith("WARNING the controller speaks agent protocol 1 and this agent"));
   }
 
   // ---- helpers ----
@@ -165,28 +215,40 @@ class FleetLinkTest {
   }
 
   private FleetSettings settings() {
-    return new FleetSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "shop", Map.of("zone", "a"), null, "t0ken");
+    return new FleetSettings(
+        URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+        "shop",
+        Map.of("zone", "a"),
+        null,
+        "t0ken");
   }
 
   private void serve(Function<Map<String, Object>, Object> answer) throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
-    server.setExecutor(Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "test-controller");
-      thread.setDaemon(true);
-      return thread;
-    }));
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        Map<String, Object> body = Json.parseObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        assertThat(exchange.getRequestHeaders().getFirst("Authorization")).isEqualTo("Bearer t0ken");
-        received.add(new Received(System.nanoTime(), exchange.getRequestURI().getPath(), body));
-        try {
-          send(exchange, 200, answer.apply(body));
-        } catch (JLiveException e) {
-          send(exchange, e.code().httpStatus(), e.toJson());
-        }
-      }
-    });
+    server.setExecutor(
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "test-controller");
+              thread.setDaemon(true);
+              return thread;
+            }));
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            Map<String, Object> body =
+                Json.parseObject(
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            assertThat(exchange.getRequestHeaders().getFirst("Authorization"))
+                .isEqualTo("Bearer t0ken");
+            received.add(new Received(System.nanoTime(), exchange.getRequestURI().getPath(), body));
+            try {
+              send(exchange, 200, answer.apply(body));
+            } catch (JLiveException e) {
+              send(exchange, e.code().httpStatus(), e.toJson());
+            }
+          }
+        });
     server.start();
   }
 
@@ -208,7 +270,10 @@ class FleetLinkTest {
     return events;
   }
 
-  /** Applying c1 makes probe p1; then {@code count} events come, every third of a local probe p9 in between. */
+  /**
+   * Applying c1 makes probe p1; then {@code count} events come, every third of a local probe p9 in
+   * between.
+   */
   private static final class EventTarget implements FleetTarget {
     private final int count;
     private final List<Map<String, Object>> log = new CopyOnWriteArrayList<>();

@@ -19,27 +19,52 @@ class FleetSettingsTest {
   void withoutAControllerThereIsNoLink() {
     assertThat(FleetSettings.from(Map.of(), Map.of())).isNull();
     // Service and labels in the environment alone change nothing: the agent works alone.
-    assertThat(FleetSettings.from(Map.of(), Map.of("JLIVE_SERVICE", "shop", "JLIVE_LABELS", "zone=a"))).isNull();
+    assertThat(
+            FleetSettings.from(Map.of(), Map.of("JLIVE_SERVICE", "shop", "JLIVE_LABELS", "zone=a")))
+        .isNull();
   }
 
   @Test
   void readsTheOptions() {
-    FleetSettings settings = FleetSettings.from(Map.of("controller", "https://ctl.example:7070/", "service", "shop",
-        "labels", "zone=eu-west-1;tier=web", "controllerTokenFile", "/etc/jlive/ctl"), Map.of());
+    FleetSettings settings =
+        FleetSettings.from(
+            Map.of(
+                "controller",
+                "https://ctl.example:7070/",
+                "service",
+                "shop",
+                "labels",
+                "zone=eu-west-1;tier=web",
+                "controllerTokenFile",
+                "/etc/jlive/ctl"),
+            Map.of());
 
     assertThat(settings.controller()).isEqualTo(URI.create("https://ctl.example:7070"));
     assertThat(settings.service()).isEqualTo("shop");
-    assertThat(settings.labels()).containsExactly(Map.entry("tier", "web"), Map.entry("zone", "eu-west-1")); // sorted by name
+    assertThat(settings.labels())
+        .containsExactly(
+            Map.entry("tier", "web"), Map.entry("zone", "eu-west-1")); // sorted by name
     assertThat(settings.tokenFile()).isEqualTo(Paths.get("/etc/jlive/ctl"));
     assertThat(settings.token()).isNull();
     assertThat(settings.childOptions())
-        .isEqualTo("controller=https://ctl.example:7070,service=shop,labels=tier=web;zone=eu-west-1,controllerTokenFile=/etc/jlive/ctl");
+        .isEqualTo(
+            "controller=https://ctl.example:7070,service=shop,labels=tier=web;zone=eu-west-1,controllerTokenFile=/etc/jlive/ctl");
   }
 
   @Test
   void theEnvironmentStandsInForAbsentOptions() {
-    Map<String, String> env = Map.of("JLIVE_CONTROLLER", "http://ctl:7070", "JLIVE_SERVICE", "shop", "JLIVE_LABELS", "zone=a",
-        "JLIVE_CONTROLLER_TOKEN", "s3cret", "JLIVE_CONTROLLER_TOKEN_FILE", "/ignored");
+    Map<String, String> env =
+        Map.of(
+            "JLIVE_CONTROLLER",
+            "http://ctl:7070",
+            "JLIVE_SERVICE",
+            "shop",
+            "JLIVE_LABELS",
+            "zone=a",
+            "JLIVE_CONTROLLER_TOKEN",
+            "s3cret",
+            "JLIVE_CONTROLLER_TOKEN_FILE",
+            "/ignored");
     FleetSettings settings = FleetSettings.from(Map.of(), env);
 
     assertThat(settings.controller()).isEqualTo(URI.create("http://ctl:7070"));
@@ -47,17 +72,28 @@ class FleetSettingsTest {
     assertThat(settings.labels()).containsExactly(Map.entry("zone", "a"));
     assertThat(settings.token()).isEqualTo("s3cret");
     assertThat(settings.readToken()).isEqualTo("s3cret");
-    // The token itself is never written into a child's command line: the child inherits the environment.
-    assertThat(settings.childOptions()).isEqualTo("controller=http://ctl:7070,service=shop,labels=zone=a");
+    // The token itself is never written into a child's command line: the child inherits the
+    // environment.
+    assertThat(settings.childOptions())
+        .isEqualTo("controller=http://ctl:7070,service=shop,labels=zone=a");
 
     // An option wins over its variable.
-    FleetSettings mixed = FleetSettings.from(Map.of("service", "billing", "controllerTokenFile", "/t"), env);
+    FleetSettings mixed =
+        FleetSettings.from(Map.of("service", "billing", "controllerTokenFile", "/t"), env);
     assertThat(mixed.service()).isEqualTo("billing");
     assertThat(mixed.tokenFile()).isEqualTo(Paths.get("/t"));
     assertThat(mixed.token()).isNull();
 
-    FleetSettings byFile = FleetSettings.from(Map.of(), Map.of("JLIVE_CONTROLLER", "http://ctl", "JLIVE_SERVICE", "shop",
-        "JLIVE_CONTROLLER_TOKEN_FILE", "/run/token"));
+    FleetSettings byFile =
+        FleetSettings.from(
+            Map.of(),
+            Map.of(
+                "JLIVE_CONTROLLER",
+                "http://ctl",
+                "JLIVE_SERVICE",
+                "shop",
+                "JLIVE_CONTROLLER_TOKEN_FILE",
+                "/run/token"));
     assertThat(byFile.tokenFile()).isEqualTo(Paths.get("/run/token"));
   }
 
@@ -66,41 +102,92 @@ class FleetSettingsTest {
     Path file = Files.writeString(dir.resolve("token"), "  abc123  \nsecond line\n");
     assertThat(settings("controllerTokenFile", file.toString()).readToken()).isEqualTo("abc123");
 
-    JLiveException missing = catchThrowableOfType(JLiveException.class,
-        () -> settings("controllerTokenFile", dir.resolve("nope").toString()).readToken());
+    JLiveException missing =
+        catchThrowableOfType(
+            JLiveException.class,
+            () -> settings("controllerTokenFile", dir.resolve("nope").toString()).readToken());
     assertThat(missing.getMessage()).startsWith("cannot read controller token file");
     assertThat(missing.hint()).contains("controllerTokenFile");
 
     Files.writeString(file, "\n \n");
-    assertThat(catchThrowableOfType(JLiveException.class, () -> settings("controllerTokenFile", file.toString()).readToken())
-        .getMessage()).endsWith("is empty");
+    assertThat(
+            catchThrowableOfType(
+                    JLiveException.class,
+                    () -> settings("controllerTokenFile", file.toString()).readToken())
+                .getMessage())
+        .endsWith("is empty");
   }
 
   @Test
   void refusesWhatCannotWork() {
-    assertRefused(Map.of("service", "shop"), "agent option service needs a controller", "add controller=");
-    assertRefused(Map.of("controller", "http://ctl", "controllerTokenFile", "/t"), "a controller needs the service", "service=NAME");
-    assertRefused(Map.of("controller", "http://ctl", "service", "shop"), "a controller needs its token", "JLIVE_CONTROLLER_TOKEN");
-    assertRefused(Map.of("controller", "ftp://ctl", "service", "shop", "controllerTokenFile", "/t"), "is not an http or https URL",
+    assertRefused(
+        Map.of("service", "shop"), "agent option service needs a controller", "add controller=");
+    assertRefused(
+        Map.of("controller", "http://ctl", "controllerTokenFile", "/t"),
+        "a controller needs the service",
+        "service=NAME");
+    assertRefused(
+        Map.of("controller", "http://ctl", "service", "shop"),
+        "a controller needs its token",
+        "JLIVE_CONTROLLER_TOKEN");
+    assertRefused(
+        Map.of("controller", "ftp://ctl", "service", "shop", "controllerTokenFile", "/t"),
+        "is not an http or https URL",
         "controller=http://");
-    assertRefused(Map.of("controller", "ctl:7070", "service", "shop", "controllerTokenFile", "/t"), "is not an http or https URL",
+    assertRefused(
+        Map.of("controller", "ctl:7070", "service", "shop", "controllerTokenFile", "/t"),
+        "is not an http or https URL",
         "controller=http://");
-    assertRefused(Map.of("controller", "http://ctl", "service", "my shop", "controllerTokenFile", "/t"),
-        "service name 'my shop' is not valid", "letters, digits");
-    assertRefused(Map.of("controller", "http://ctl", "service", "shop", "labels", "zone", "controllerTokenFile", "/t"),
-        "label 'zone' has no value", "key=value");
-    assertRefused(Map.of("controller", "http://ctl", "service", "shop", "labels", "zone=;a=b", "controllerTokenFile", "/t"),
-        "label 'zone=' has no value", "key=value");
-    assertRefused(Map.of("controller", "http://ctl", "service", "shop", "labels", "-zone=a", "controllerTokenFile", "/t"),
-        "label key '-zone' is not valid", "letters, digits");
+    assertRefused(
+        Map.of("controller", "http://ctl", "service", "my shop", "controllerTokenFile", "/t"),
+        "service name 'my shop' is not valid",
+        "letters, digits");
+    assertRefused(
+        Map.of(
+            "controller",
+            "http://ctl",
+            "service",
+            "shop",
+            "labels",
+            "zone",
+            "controllerTokenFile",
+            "/t"),
+        "label 'zone' has no value",
+        "key=value");
+    assertRefused(
+        Map.of(
+            "controller",
+            "http://ctl",
+            "service",
+            "shop",
+            "labels",
+            "zone=;a=b",
+            "controllerTokenFile",
+            "/t"),
+        "label 'zone=' has no value",
+        "key=value");
+    assertRefused(
+        Map.of(
+            "controller",
+            "http://ctl",
+            "service",
+            "shop",
+            "labels",
+            "-zone=a",
+            "controllerTokenFile",
+            "/t"),
+        "label key '-zone' is not valid",
+        "letters, digits");
   }
 
   private static FleetSettings settings(String key, String value) {
-    return FleetSettings.from(Map.of("controller", "http://ctl", "service", "shop", key, value), Map.of());
+    return FleetSettings.from(
+        Map.of("controller", "http://ctl", "service", "shop", key, value), Map.of());
   }
 
   private static void assertRefused(Map<String, String> options, String message, String hint) {
-    JLiveException e = catchThrowableOfType(JLiveException.class, () -> FleetSettings.from(options, Map.of()));
+    JLiveException e =
+        catchThrowableOfType(JLiveException.class, () -> FleetSettings.from(options, Map.of()));
     assertThat(e).as(options.toString()).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
     assertThat(e.getMessage()).contains(message);

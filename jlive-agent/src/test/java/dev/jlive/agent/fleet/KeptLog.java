@@ -26,6 +26,11 @@ final class KeptLog implements System.Logger {
 
   @Override
   public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-    lines.add(level + " " + (params == null || params.length == 0 ? format : MessageFormat.format(format, params)));
+    lines.add(
+        level
+            + " "
+            + (params == null || params.length == 0
+                ? format
+                : MessageFormat.format(format, params)));
   }
 }

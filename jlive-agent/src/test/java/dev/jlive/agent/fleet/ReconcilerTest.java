@@ -27,29 +27,39 @@ class ReconcilerTest {
     reconcile(1, change("c1", ChangeKind.PROBE, "alice"), change("c2", ChangeKind.PATCH, "bob"));
     reconcile(2, change("c1", ChangeKind.PROBE, "alice"), change("c2", ChangeKind.PATCH, "bob"));
 
-    assertThat(target.calls).containsExactly("apply probe c1 by alice via controller", "apply patch c2 by bob via controller");
+    assertThat(target.calls)
+        .containsExactly(
+            "apply probe c1 by alice via controller", "apply patch c2 by bob via controller");
     assertThat(waiting).containsExactly("c2");
-    assertThat(reconciler.report()).isEqualTo(Map.of(
-        "c1", new ChangeReport(ProcessState.APPLIED, null, "p1"),
-        "c2", new ChangeReport(ProcessState.APPLIED, null, "x2")));
+    assertThat(reconciler.report())
+        .isEqualTo(
+            Map.of(
+                "c1", new ChangeReport(ProcessState.APPLIED, null, "p1"),
+                "c2", new ChangeReport(ProcessState.APPLIED, null, "x2")));
     assertThat(reconciler.fleetIdsByLocalId()).isEqualTo(Map.of("p1", "c1", "x2", "c2"));
   }
 
   @Test
   void revertsWhatLeftTheListNewestFirstAndReportsItUntilASyncCarriedIt() {
-    reconcile(1, change("c1", ChangeKind.PATCH, "a"), change("c2", ChangeKind.PATCH, "a"), change("c3", ChangeKind.PROBE, "a"));
+    reconcile(
+        1,
+        change("c1", ChangeKind.PATCH, "a"),
+        change("c2", ChangeKind.PATCH, "a"),
+        change("c3", ChangeKind.PROBE, "a"));
     target.calls.clear();
     reconcile(2, change("c3", ChangeKind.PROBE, "a"));
 
     assertThat(target.calls).containsExactly("revert x2", "revert x1");
     Map<String, ChangeReport> report = reconciler.report();
-    assertThat(report).containsEntry("c1", new ChangeReport(ProcessState.REVERTED, null, "x1"))
+    assertThat(report)
+        .containsEntry("c1", new ChangeReport(ProcessState.REVERTED, null, "x1"))
         .containsEntry("c2", new ChangeReport(ProcessState.REVERTED, null, "x2"))
         .containsEntry("c3", new ChangeReport(ProcessState.APPLIED, null, "p3"));
     // Events of a just-reverted probe still carry its change until the next sync.
     assertThat(reconciler.fleetIdsByLocalId()).containsEntry("x1", "c1");
     reconciler.reported(report);
-    assertThat(reconciler.report()).isEqualTo(Map.of("c3", new ChangeReport(ProcessState.APPLIED, null, "p3")));
+    assertThat(reconciler.report())
+        .isEqualTo(Map.of("c3", new ChangeReport(ProcessState.APPLIED, null, "p3")));
     assertThat(reconciler.fleetIdsByLocalId()).containsEntry("x1", "c1");
     reconciler.eventsSent();
     assertThat(reconciler.fleetIdsByLocalId()).isEqualTo(Map.of("p3", "c3"));
@@ -61,8 +71,12 @@ class ReconcilerTest {
     reconcile(1, change("c1", ChangeKind.PROBE, "a"));
     reconcile(1, change("c1", ChangeKind.PROBE, "a"));
     assertThat(target.calls).containsExactly("apply probe c1 by a via controller");
-    assertThat(reconciler.report().get("c1")).isEqualTo(new ChangeReport(ProcessState.FAILED,
-        "no class matches com.acme.Nope#run (hint: check the name with `jlive classes`)", null));
+    assertThat(reconciler.report().get("c1"))
+        .isEqualTo(
+            new ChangeReport(
+                ProcessState.FAILED,
+                "no class matches com.acme.Nope#run (hint: check the name with `jlive classes`)",
+                null));
 
     reconcile(2, change("c1", ChangeKind.PROBE, "a"));
     assertThat(target.calls).hasSize(2);
@@ -71,7 +85,8 @@ class ReconcilerTest {
     target.refuse.clear();
     reconcile(2, change("c1", ChangeKind.PROBE, "a"));
     assertThat(target.calls).hasSize(3);
-    assertThat(reconciler.report()).isEqualTo(Map.of("c1", new ChangeReport(ProcessState.APPLIED, null, "p1")));
+    assertThat(reconciler.report())
+        .isEqualTo(Map.of("c1", new ChangeReport(ProcessState.APPLIED, null, "p1")));
   }
 
   @Test
@@ -95,7 +110,8 @@ class ReconcilerTest {
 
     target.refuseRevert = false;
     reconcile(3);
-    assertThat(reconciler.report()).isEqualTo(Map.of("c1", new ChangeReport(ProcessState.REVERTED, null, "x1")));
+    assertThat(reconciler.report())
+        .isEqualTo(Map.of("c1", new ChangeReport(ProcessState.REVERTED, null, "x1")));
     assertThat(reconciler.appliedCount()).isZero();
   }
 
@@ -103,11 +119,14 @@ class ReconcilerTest {
   void aChangeRemovedHereIsReportedFailedAndItsRevertSucceeds() {
     reconcile(1, change("c1", ChangeKind.PROBE, "a"));
     target.gone.add("p1");
-    assertThat(reconciler.report().get("c1")).isEqualTo(new ChangeReport(ProcessState.FAILED, "probe p1 is removed: removed by carol", "p1"));
+    assertThat(reconciler.report().get("c1"))
+        .isEqualTo(
+            new ChangeReport(ProcessState.FAILED, "probe p1 is removed: removed by carol", "p1"));
 
     target.refuseRevert = true;
     reconcile(2);
-    assertThat(reconciler.report()).isEqualTo(Map.of("c1", new ChangeReport(ProcessState.REVERTED, null, "p1")));
+    assertThat(reconciler.report())
+        .isEqualTo(Map.of("c1", new ChangeReport(ProcessState.REVERTED, null, "p1")));
   }
 
   @Test
@@ -118,7 +137,8 @@ class ReconcilerTest {
 
   @Test
   void nothingIsAppliedOnceStopping() {
-    reconciler.reconcile(List.of(change("c1", ChangeKind.PROBE, "a")), 1, waiting::add, () -> false);
+    reconciler.reconcile(
+        List.of(change("c1", ChangeKind.PROBE, "a")), 1, waiting::add, () -> false);
     assertThat(target.calls).isEmpty();
   }
 
@@ -127,10 +147,17 @@ class ReconcilerTest {
   }
 
   private static DesiredChange change(String id, ChangeKind kind, String author) {
-    return new DesiredChange(id, kind, Map.of("selector", "com.acme.Nope#run", "fleetId", id), author, "2026-01-01T00:00:00Z");
+    return new DesiredChange(
+        id,
+        kind,
+        Map.of("selector", "com.acme.Nope#run", "fleetId", id),
+        author,
+        "2026-01-01T00:00:00Z");
   }
 
-  /** Local ids: p for probes, x for patches, numbered across both, as the agent's engines do each. */
+  /**
+   * Local ids: p for probes, x for patches, numbered across both, as the agent's engines do each.
+   */
   private static final class FakeTarget implements FleetTarget {
     final List<String> calls = new ArrayList<>();
     final Set<String> refuse = new HashSet<>();
@@ -144,7 +171,10 @@ class ReconcilerTest {
       String fleetId = (String) spec.get("fleetId");
       calls.add("apply " + JsonObject.wireName(kind) + " " + fleetId + " by " + author);
       if (refuse.contains(fleetId)) {
-        throw new JLiveException(ErrorCode.CLASS_NOT_FOUND, "no class matches com.acme.Nope#run", "check the name with `jlive classes`");
+        throw new JLiveException(
+            ErrorCode.CLASS_NOT_FOUND,
+            "no class matches com.acme.Nope#run",
+            "check the name with `jlive classes`");
       }
       String id = (kind == ChangeKind.PROBE ? "p" : "x") + ++next;
       kinds.put(id, kind);
@@ -161,7 +191,12 @@ class ReconcilerTest {
 
     @Override
     public String notLive(String localId) {
-      return gone.contains(localId) ? JsonObject.wireName(kinds.get(localId)) + " " + localId + " is removed: removed by carol" : null;
+      return gone.contains(localId)
+          ? JsonObject.wireName(kinds.get(localId))
+              + " "
+              + localId
+              + " is removed: removed by carol"
+          : null;
     }
 
     @Override

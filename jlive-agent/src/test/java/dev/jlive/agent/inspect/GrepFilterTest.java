@@ -11,11 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class GrepFilterTest {
   /**
-   * Twelve ways to split the line, each tried in every combination: about n^12 steps before failing.
-   * (Java 9+ remembers failed positions of {@code (a|a)*} and {@code (a+)+}, but not of a counted group.)
+   * Twelve ways to split the line, each tried in every combination: about n^12 steps before
+   * failing. (Java 9+ remembers failed positions of {@code (a|a)*} and {@code (a+)+}, but not of a
+   * counted group.)
    */
   private static final String EXPONENTIAL = "(?:.*\\w){12}!";
-  private static final String LINE = "java.util.concurrent.ThreadPoolExecutor$Worker.run(ThreadPoolExecutor.java:642)";
+
+  private static final String LINE =
+      "java.util.concurrent.ThreadPoolExecutor$Worker.run(ThreadPoolExecutor.java:642)";
 
   @Test
   void aBacktrackingExpressionIsStoppedByItsStepBudget() {
@@ -25,7 +28,9 @@ class GrepFilterTest {
     JLiveException e = catchThrowableOfType(JLiveException.class, () -> filter.find(LINE));
 
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
-    assertThat(e.getMessage()).contains("read more than 1000000 characters").contains("backtracks too much");
+    assertThat(e.getMessage())
+        .contains("read more than 1000000 characters")
+        .contains("backtracks too much");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
   }
 
@@ -45,7 +50,8 @@ class GrepFilterTest {
     GrepFilter filter = GrepFilter.compile(EXPONENTIAL, Long.MAX_VALUE, 600_000);
     Thread.currentThread().interrupt();
     try {
-      assertThat(catchThrowableOfType(JLiveException.class, () -> filter.find(LINE)).getMessage()).contains("was cancelled");
+      assertThat(catchThrowableOfType(JLiveException.class, () -> filter.find(LINE)).getMessage())
+          .contains("was cancelled");
     } finally {
       Thread.interrupted();
     }
@@ -53,9 +59,14 @@ class GrepFilterTest {
 
   @Test
   void theDumpAnswersABacktrackingGrepWithinTheDefaultBudget() {
-    // Without the budget this runs for hours on any stack frame; the time-out turns that into a failure.
-    JLiveException e = assertTimeoutPreemptively(Duration.ofMillis(GrepFilter.DEFAULT_MILLIS + 5_000),
-        () -> catchThrowableOfType(JLiveException.class, () -> ThreadDump.capture(EXPONENTIAL, null)));
+    // Without the budget this runs for hours on any stack frame; the time-out turns that into a
+    // failure.
+    JLiveException e =
+        assertTimeoutPreemptively(
+            Duration.ofMillis(GrepFilter.DEFAULT_MILLIS + 5_000),
+            () ->
+                catchThrowableOfType(
+                    JLiveException.class, () -> ThreadDump.capture(EXPONENTIAL, null)));
 
     assertThat(e.getMessage()).contains("backtracks too much");
   }
@@ -67,9 +78,12 @@ class GrepFilterTest {
     assertThat(filter.find(LINE)).isTrue();
     assertThat(filter.find("main")).isFalse();
     assertThat(GrepFilter.compile(null)).isNull();
-    assertThat(catchThrowableOfType(JLiveException.class, () -> GrepFilter.compile("(")).getMessage())
+    assertThat(
+            catchThrowableOfType(JLiveException.class, () -> GrepFilter.compile("(")).getMessage())
         .startsWith("--grep is not a valid regular expression");
-    assertThat(catchThrowableOfType(JLiveException.class, () -> GrepFilter.compile("a".repeat(1001))).getMessage())
+    assertThat(
+            catchThrowableOfType(JLiveException.class, () -> GrepFilter.compile("a".repeat(1001)))
+                .getMessage())
         .contains("at most 1000");
   }
 }

@@ -13,17 +13,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AgentDigestTest {
   /** SHA-256 of the three bytes "abc". */
-  private static final String ABC = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  private static final String ABC =
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void theJarTheCliMeantPassesAndTheOptionIsNotPassedOn() throws IOException {
     File jar = Files.writeString(temp.resolve("agent.jar"), "abc").toFile();
 
-    assertThat(AgentLauncher.checkDigest("port=0,agentSha256=" + ABC + ",quiet", jar)).isEqualTo("port=0,quiet");
-    assertThat(AgentLauncher.checkDigest("agentSha256=" + ABC.toUpperCase(Locale.ROOT), jar)).isEmpty();
+    assertThat(AgentLauncher.checkDigest("port=0,agentSha256=" + ABC + ",quiet", jar))
+        .isEqualTo("port=0,quiet");
+    assertThat(AgentLauncher.checkDigest("agentSha256=" + ABC.toUpperCase(Locale.ROOT), jar))
+        .isEmpty();
   }
 
   @Test
@@ -38,7 +40,8 @@ class AgentDigestTest {
 
   @Test
   void withoutADigestNothingIsChecked() throws IOException {
-    assertThat(AgentLauncher.checkDigest("port=0", new File(temp.toFile(), "missing.jar"))).isEqualTo("port=0");
+    assertThat(AgentLauncher.checkDigest("port=0", new File(temp.toFile(), "missing.jar")))
+        .isEqualTo("port=0");
     assertThat(AgentLauncher.checkDigest("", new File(temp.toFile(), "missing.jar"))).isEmpty();
   }
 }

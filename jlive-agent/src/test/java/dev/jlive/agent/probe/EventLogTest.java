@@ -5,12 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jlive.protocol.event.ProbeEvent;
 import org.junit.jupiter.api.Test;
 
-/** The event ring is bounded by bytes as well as by count, and releases a probe's events on demand. */
+/**
+ * The event ring is bounded by bytes as well as by count, and releases a probe's events on demand.
+ */
 class EventLogTest {
 
   private static long append(EventLog log, String probe, String message) {
     int size = EventLog.estimate("main", "Shop#work", message, null);
-    log.append(size, sequence -> new ProbeEvent(sequence, probe, 0L, "main", "Shop#work", "entry", message, null));
+    log.append(
+        size,
+        sequence ->
+            new ProbeEvent(sequence, probe, 0L, "main", "Shop#work", "entry", message, null));
     return size;
   }
 
@@ -23,7 +28,8 @@ class EventLogTest {
     }
     assertThat(log.bytes()).isLessThanOrEqualTo(100_000L);
     EventLog.Slice all = log.since(0, null, 10_000);
-    // Each event is estimated at a bit over 2 KB: fewer than 50 fit, the rest were dropped and are reported missed.
+    // Each event is estimated at a bit over 2 KB: fewer than 50 fit, the rest were dropped and are
+    // reported missed.
     assertThat(all.events()).hasSizeBetween(40, 50);
     assertThat(all.missed()).isEqualTo(1_000L - all.events().size());
     assertThat(all.events().get(all.events().size() - 1).sequence()).isEqualTo(1_000L);
@@ -36,7 +42,9 @@ class EventLogTest {
       append(log, "p1", "x");
     }
     EventLog.Slice all = log.since(0, null, 100);
-    assertThat(all.events()).extracting(ProbeEvent::sequence).containsExactly(16L, 17L, 18L, 19L, 20L, 21L, 22L, 23L, 24L, 25L);
+    assertThat(all.events())
+        .extracting(ProbeEvent::sequence)
+        .containsExactly(16L, 17L, 18L, 19L, 20L, 21L, 22L, 23L, 24L, 25L);
     assertThat(all.missed()).isEqualTo(15L);
   }
 
@@ -50,8 +58,10 @@ class EventLogTest {
     }
     long before = log.bytes();
     log.release("p1", 3 * each);
-    assertThat(log.since(0, "p1", 1_000).events()).hasSize(3)
-        .extracting(ProbeEvent::sequence).containsExactly(195L, 197L, 199L);
+    assertThat(log.since(0, "p1", 1_000).events())
+        .hasSize(3)
+        .extracting(ProbeEvent::sequence)
+        .containsExactly(195L, 197L, 199L);
     assertThat(log.bytes()).isEqualTo(before - 97 * each);
     log.release("p1", 0);
     assertThat(log.since(0, "p1", 1_000).events()).isEmpty();

@@ -17,21 +17,27 @@ class LatencyHistogramTest {
     histogram.record(5_000_000);
 
     Map<String, Object> json = histogram.snapshot().toJson();
-    assertThat(json).containsEntry("count", 3L).containsEntry("timedCalls", 3L).containsEntry("sumNanos", 5_002_000L)
-        .containsEntry("maxNanos", 5_000_000L).containsEntry("maxMillis", 5.0)
+    assertThat(json)
+        .containsEntry("count", 3L)
+        .containsEntry("timedCalls", 3L)
+        .containsEntry("sumNanos", 5_002_000L)
+        .containsEntry("maxNanos", 5_000_000L)
+        .containsEntry("maxMillis", 5.0)
         .containsKeys("meanMillis", "p50Millis", "p90Millis", "p99Millis", "p999Millis");
     @SuppressWarnings("unchecked")
     Map<String, Object> buckets = (Map<String, Object>) json.get("buckets");
-    assertThat(buckets).containsOnly(
-        Map.entry(Integer.toString(LatencyBuckets.index(1_000)), 2L),
-        Map.entry(Integer.toString(LatencyBuckets.index(5_000_000)), 1L));
+    assertThat(buckets)
+        .containsOnly(
+            Map.entry(Integer.toString(LatencyBuckets.index(1_000)), 2L),
+            Map.entry(Integer.toString(LatencyBuckets.index(5_000_000)), 1L));
 
     // What a controller does with two processes' histograms, read back from the wire.
     LatencySnapshot reported = LatencySnapshot.fromWire(json);
     LatencySnapshot merged = reported.plus(reported);
     assertThat(merged.buckets().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(6L);
     assertThat(merged.count()).isEqualTo(6L);
-    assertThat(merged.p50Millis()).isEqualTo(LatencySnapshot.millis(LatencyBuckets.upperBound(LatencyBuckets.index(1_000))));
+    assertThat(merged.p50Millis())
+        .isEqualTo(LatencySnapshot.millis(LatencyBuckets.upperBound(LatencyBuckets.index(1_000))));
   }
 
   @Test
@@ -53,18 +59,24 @@ class LatencyHistogramTest {
     histogram.record(4_000, 8);
 
     Map<String, Object> json = histogram.snapshot().toJson();
-    assertThat(json).containsEntry("count", 9L).containsEntry("timedCalls", 2L).containsEntry("sumNanos", 34_000L)
+    assertThat(json)
+        .containsEntry("count", 9L)
+        .containsEntry("timedCalls", 2L)
+        .containsEntry("sumNanos", 34_000L)
         .containsEntry("maxNanos", 4_000L);
     @SuppressWarnings("unchecked")
     Map<String, Object> buckets = (Map<String, Object>) json.get("buckets");
     assertThat(buckets).containsEntry(Integer.toString(LatencyBuckets.index(4_000)), 8L);
-    assertThat(histogram.percentile(0.5)).isEqualTo(4_000L); // the bucket's upper bound, capped at the maximum
+    assertThat(histogram.percentile(0.5))
+        .isEqualTo(4_000L); // the bucket's upper bound, capped at the maximum
   }
 
   @Test
   void negativeDurationsCountAsZero() {
     LatencyHistogram histogram = new LatencyHistogram();
     histogram.record(-5);
-    assertThat(histogram.snapshot().toJson()).containsEntry("sumNanos", 0L).containsEntry("count", 1L);
+    assertThat(histogram.snapshot().toJson())
+        .containsEntry("sumNanos", 0L)
+        .containsEntry("count", 1L);
   }
 }

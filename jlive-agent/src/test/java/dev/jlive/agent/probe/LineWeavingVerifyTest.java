@@ -33,15 +33,16 @@ import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
- * Golden checks of hand-emitted line weaving: for lines after long and double locals, among
- * locals in nested scopes, inside and after try/catch, in loops, with more than 255 local slots
- * (wide loads) and in a constructor, the woven class must pass ASM's verifier and the JVM's (it is
- * loaded and run), return what the original returns, and hand the probe the locals' true values.
- * Each case is also woven together with entry/exit advice on the same method, since advice moves
- * the method's locals to make room for its own.
+ * Golden checks of hand-emitted line weaving: for lines after long and double locals, among locals
+ * in nested scopes, inside and after try/catch, in loops, with more than 255 local slots (wide
+ * loads) and in a constructor, the woven class must pass ASM's verifier and the JVM's (it is loaded
+ * and run), return what the original returns, and hand the probe the locals' true values. Each case
+ * is also woven together with entry/exit advice on the same method, since advice moves the method's
+ * locals to make room for its own.
  */
 class LineWeavingVerifyTest {
-  private static final Path SOURCE = Path.of("src/test/java/dev/jlive/agent/probe/LineWeavingFixtures.java");
+  private static final Path SOURCE =
+      Path.of("src/test/java/dev/jlive/agent/probe/LineWeavingFixtures.java");
   private static final int SLOT = 7;
 
   private final Recorder recorder = new Recorder();
@@ -53,38 +54,103 @@ class LineWeavingVerifyTest {
 
   static Stream<Arguments> cases() {
     return Stream.of(
-        Arguments.of("afterLong", "longLocal", new Class<?>[] {int.class}, new Object[] {4}, Map.of("total", 7L)),
-        Arguments.of("doubleAndLong", "doubleAndLong", new Class<?>[] {double.class, long.class}, new Object[] {2.0, 3L},
+        Arguments.of(
+            "afterLong",
+            "longLocal",
+            new Class<?>[] {int.class},
+            new Object[] {4},
+            Map.of("total", 7L)),
+        Arguments.of(
+            "doubleAndLong",
+            "doubleAndLong",
+            new Class<?>[] {double.class, long.class},
+            new Object[] {2.0, 3L},
             Map.of("scaled", 6.0, "shifted", 12L, "label", "x")),
-        Arguments.of("staticLong", "staticLong", new Class<?>[] {long.class, int.class}, new Object[] {5L, 3}, Map.of("product", 15L)),
-        Arguments.of("afterScope", "scopes", new Class<?>[] {int.class}, new Object[] {2}, Map.of("result", 20)),
-        Arguments.of("loopBody", "loopHead", new Class<?>[] {int.class}, new Object[] {4}, Map.of("sum", 0L, "i", 0)),
-        Arguments.of("insideTry", "tryCatch", new Class<?>[] {String.class}, new Object[] {"41"}, Map.of("attempts", 1L)),
-        Arguments.of("insideCatch", "tryCatch", new Class<?>[] {String.class}, new Object[] {"x"}, Map.of("attempts", 1L)),
-        Arguments.of("afterTryShifted", "afterTryShifted", new Class<?>[] {String.class}, new Object[] {"7"}, Map.of("value", 7L)),
-        Arguments.of("afterSwitches", "switchesAndLambda", new Class<?>[] {int.class}, new Object[] {2},
+        Arguments.of(
+            "staticLong",
+            "staticLong",
+            new Class<?>[] {long.class, int.class},
+            new Object[] {5L, 3},
+            Map.of("product", 15L)),
+        Arguments.of(
+            "afterScope",
+            "scopes",
+            new Class<?>[] {int.class},
+            new Object[] {2},
+            Map.of("result", 20)),
+        Arguments.of(
+            "loopBody",
+            "loopHead",
+            new Class<?>[] {int.class},
+            new Object[] {4},
+            Map.of("sum", 0L, "i", 0)),
+        Arguments.of(
+            "insideTry",
+            "tryCatch",
+            new Class<?>[] {String.class},
+            new Object[] {"41"},
+            Map.of("attempts", 1L)),
+        Arguments.of(
+            "insideCatch",
+            "tryCatch",
+            new Class<?>[] {String.class},
+            new Object[] {"x"},
+            Map.of("attempts", 1L)),
+        Arguments.of(
+            "afterTryShifted",
+            "afterTryShifted",
+            new Class<?>[] {String.class},
+            new Object[] {"7"},
+            Map.of("value", 7L)),
+        Arguments.of(
+            "afterSwitches",
+            "switchesAndLambda",
+            new Class<?>[] {int.class},
+            new Object[] {2},
             Map.of("base", 5L, "picked", 20, "sparse", 3)),
-        Arguments.of("afterTry", "afterTryCatch", new Class<?>[] {String.class}, new Object[] {"9"}, Map.of("value", 9L)),
-        Arguments.of("wideLocals", "wideLocals", new Class<?>[] {long.class}, new Object[] {1L}, Map.of("l0", 1L, "l128", 129L)));
+        Arguments.of(
+            "afterTry",
+            "afterTryCatch",
+            new Class<?>[] {String.class},
+            new Object[] {"9"},
+            Map.of("value", 9L)),
+        Arguments.of(
+            "wideLocals",
+            "wideLocals",
+            new Class<?>[] {long.class},
+            new Object[] {1L},
+            Map.of("l0", 1L, "l128", 129L)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void lineProbeVerifiesAndSeesTheLocals(String marker, String method, Class<?>[] parameters, Object[] arguments,
-      Map<String, Object> expected) throws Exception {
+  void lineProbeVerifiesAndSeesTheLocals(
+      String marker,
+      String method,
+      Class<?>[] parameters,
+      Object[] arguments,
+      Map<String, Object> expected)
+      throws Exception {
     checkLine(marker, method, parameters, arguments, expected, false);
   }
 
   @ParameterizedTest(name = "{0} with advice")
   @MethodSource("cases")
-  void lineProbeBesideAdviceVerifiesAndSeesTheLocals(String marker, String method, Class<?>[] parameters, Object[] arguments,
-      Map<String, Object> expected) throws Exception {
+  void lineProbeBesideAdviceVerifiesAndSeesTheLocals(
+      String marker,
+      String method,
+      Class<?>[] parameters,
+      Object[] arguments,
+      Map<String, Object> expected)
+      throws Exception {
     checkLine(marker, method, parameters, arguments, expected, true);
   }
 
   @Test
   void lineInAConstructorVerifies() throws Exception {
-    LineTarget target = LineTarget.find(LineWeavingFixtures.class, lineOf("constructor"), (name, descriptor) -> true);
+    LineTarget target =
+        LineTarget.find(
+            LineWeavingFixtures.class, lineOf("constructor"), (name, descriptor) -> true);
     assertThat(target.methodName()).isEqualTo("<init>");
     byte[] woven = weave(List.of(new LineWeaving(target, SLOT)));
     recorder.names = target.locals().stream().map(LineTarget.Local::name).toList();
@@ -102,22 +168,44 @@ class LineWeavingVerifyTest {
    */
   @Test
   void slotsComeFromTheMethodBeingWovenNotFromThePlan() throws Exception {
-    LineTarget planned = LineTarget.find(LineWeavingFixtures.class, lineOf("doubleAndLong"), (name, descriptor) -> true);
-    LineTarget stale = new LineTarget(planned.methodName(), planned.descriptor(), planned.isStatic(), planned.line(), List.of(
-        new LineTarget.Local("shifted", "J", 1), new LineTarget.Local("label", "I", 3), new LineTarget.Local("scaled", "D", 40)));
+    LineTarget planned =
+        LineTarget.find(
+            LineWeavingFixtures.class, lineOf("doubleAndLong"), (name, descriptor) -> true);
+    LineTarget stale =
+        new LineTarget(
+            planned.methodName(),
+            planned.descriptor(),
+            planned.isStatic(),
+            planned.line(),
+            List.of(
+                new LineTarget.Local("shifted", "J", 1),
+                new LineTarget.Local("label", "I", 3),
+                new LineTarget.Local("scaled", "D", 40)));
     byte[] woven = weave(List.of(new LineWeaving(stale, SLOT)));
     assertThat(verify(woven)).isEmpty();
     recorder.names = List.of("shifted", "label", "scaled");
     JLiveBridge.dispatchTo(recorder);
     Class<?> reloaded = load(woven);
-    reloaded.getMethod("doubleAndLong", double.class, long.class).invoke(reloaded.getConstructor(long.class).newInstance(1L), 2.0, 3L);
+    reloaded
+        .getMethod("doubleAndLong", double.class, long.class)
+        .invoke(reloaded.getConstructor(long.class).newInstance(1L), 2.0, 3L);
     assertThat(recorder.calls).hasSize(1);
-    assertThat(recorder.calls.get(0)).containsEntry("shifted", 12L).containsEntry("scaled", 6.0).doesNotContainKey("label");
+    assertThat(recorder.calls.get(0))
+        .containsEntry("shifted", 12L)
+        .containsEntry("scaled", 6.0)
+        .doesNotContainKey("label");
   }
 
-  private void checkLine(String marker, String method, Class<?>[] parameters, Object[] arguments, Map<String, Object> expected,
-      boolean withAdvice) throws Exception {
-    LineTarget target = LineTarget.find(LineWeavingFixtures.class, lineOf(marker), (name, descriptor) -> true);
+  private void checkLine(
+      String marker,
+      String method,
+      Class<?>[] parameters,
+      Object[] arguments,
+      Map<String, Object> expected,
+      boolean withAdvice)
+      throws Exception {
+    LineTarget target =
+        LineTarget.find(LineWeavingFixtures.class, lineOf(marker), (name, descriptor) -> true);
     assertThat(target.methodName()).isEqualTo(method);
     List<Weaving> weavings = new ArrayList<>();
     if (withAdvice) {
@@ -133,7 +221,10 @@ class LineWeavingVerifyTest {
     Object expectedResult = original.invoke(new LineWeavingFixtures(1), arguments);
     Class<?> reloaded = load(woven);
     JLiveBridge.dispatchTo(recorder);
-    Object actual = reloaded.getMethod(method, parameters).invoke(reloaded.getConstructor(long.class).newInstance(1L), arguments);
+    Object actual =
+        reloaded
+            .getMethod(method, parameters)
+            .invoke(reloaded.getConstructor(long.class).newInstance(1L), arguments);
     assertThat(actual).isEqualTo(expectedResult);
     assertThat(recorder.calls).as("line probe calls").isNotEmpty();
     assertThat(recorder.calls.get(0)).containsAllEntriesOf(expected);
@@ -144,7 +235,11 @@ class LineWeavingVerifyTest {
    * advice shaped like the patch engine's safe-point gate (skips the body, rewrites the return).
    */
   private static List<Weaving> advice(String method) {
-    var timed = Advice.withCustomMapping().bind(ProbeId.class, SLOT + 1).to(ProbeAdvice.Timed.class).on(ElementMatchers.named(method));
+    var timed =
+        Advice.withCustomMapping()
+            .bind(ProbeId.class, SLOT + 1)
+            .to(ProbeAdvice.Timed.class)
+            .on(ElementMatchers.named(method));
     var gate = Advice.to(GateLike.class).on(ElementMatchers.named(method));
     return List.of(() -> timed, () -> gate);
   }
@@ -157,7 +252,10 @@ class LineWeavingVerifyTest {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
-    static void exit(@Advice.Enter Object reinvoker, @Advice.This(optional = true) Object self, @Advice.AllArguments Object[] args,
+    static void exit(
+        @Advice.Enter Object reinvoker,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
         @Advice.Thrown(readOnly = false) Throwable thrown) {
       if (reinvoker != null) {
@@ -175,17 +273,22 @@ class LineWeavingVerifyTest {
   /** The woven bytes exactly as the agent's pipeline makes them. */
   private static byte[] weave(List<Weaving> weavings) throws IOException {
     ClassPipeline pipeline = new ClassPipeline(null, System.getLogger("test"));
-    pipeline.addSource(new WeavingSource() {
-      @Override
-      public List<Weaving> weavingsFor(ClassLoader loader, String className, Class<?> loaded, Supplier<TypeDescription> description) {
-        return weavings;
-      }
+    pipeline.addSource(
+        new WeavingSource() {
+          @Override
+          public List<Weaving> weavingsFor(
+              ClassLoader loader,
+              String className,
+              Class<?> loaded,
+              Supplier<TypeDescription> description) {
+            return weavings;
+          }
 
-      @Override
-      public boolean mayWeave(ClassLoader loader, String className) {
-        return true;
-      }
-    });
+          @Override
+          public boolean mayWeave(ClassLoader loader, String className) {
+            return true;
+          }
+        });
     return pipeline.preview(LineWeavingFixtures.class, classFile());
   }
 
@@ -195,27 +298,34 @@ class LineWeavingVerifyTest {
     }
   }
 
-  /** ASM's verifier: data flow of every method, types of every load and store. Empty means valid. */
+  /**
+   * ASM's verifier: data flow of every method, types of every load and store. Empty means valid.
+   */
   static String verify(byte[] bytes) {
     StringWriter out = new StringWriter();
-    CheckClassAdapter.verify(new ClassReader(bytes), LineWeavingVerifyTest.class.getClassLoader(), false, new PrintWriter(out));
+    CheckClassAdapter.verify(
+        new ClassReader(bytes),
+        LineWeavingVerifyTest.class.getClassLoader(),
+        false,
+        new PrintWriter(out));
     return out.toString();
   }
 
   /** Defines the woven class in a fresh loader, so the JVM's own verifier runs on it too. */
   private static Class<?> load(byte[] bytes) throws Exception {
-    ClassLoader loader = new ClassLoader(LineWeavingVerifyTest.class.getClassLoader()) {
-      @Override
-      protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-        if (name.equals(LineWeavingFixtures.class.getName())) {
-          synchronized (getClassLoadingLock(name)) {
-            Class<?> done = findLoadedClass(name);
-            return done != null ? done : defineClass(name, bytes, 0, bytes.length);
+    ClassLoader loader =
+        new ClassLoader(LineWeavingVerifyTest.class.getClassLoader()) {
+          @Override
+          protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.equals(LineWeavingFixtures.class.getName())) {
+              synchronized (getClassLoadingLock(name)) {
+                Class<?> done = findLoadedClass(name);
+                return done != null ? done : defineClass(name, bytes, 0, bytes.length);
+              }
+            }
+            return super.loadClass(name, resolve);
           }
-        }
-        return super.loadClass(name, resolve);
-      }
-    };
+        };
     Class<?> type = loader.loadClass(LineWeavingFixtures.class.getName());
     // Verification runs when the class links: force it here, not inside the measured call.
     Class.forName(type.getName(), true, loader);
@@ -261,7 +371,8 @@ class LineWeavingVerifyTest {
     public void timedExit(int probe, long token, Throwable thrown) {}
 
     @Override
-    public void exit(int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
+    public void exit(
+        int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
 
     @Override
     public Object gateEnter(int gate, int method, int version) {

@@ -16,17 +16,23 @@ class ProbeBudgetTest {
   private final List<String> disabledFor = new ArrayList<>();
   private final List<ProbeEvent> published = new ArrayList<>();
   private final EventLog events = new EventLog(100, EventLog.MIN_BYTES);
-  private final ProbeDispatcher dispatcher = new ProbeDispatcher(events, (site, event) -> published.add(event));
+  private final ProbeDispatcher dispatcher =
+      new ProbeDispatcher(events, (site, event) -> published.add(event));
 
   private Probe probe(Map<String, Object> body) {
     Map<String, Object> spec = new LinkedHashMap<>(body);
     spec.putIfAbsent("selector", "dev.example.Shop#work");
-    return new Probe("p1", ProbeSpec.fromJson(spec), "test", (probe, reason) -> disabledFor.add(reason), clock);
+    return new Probe(
+        "p1", ProbeSpec.fromJson(spec), "test", (probe, reason) -> disabledFor.add(reason), clock);
   }
 
   private ProbeSite site(Probe probe, int slot) {
-    Template template = probe.spec.template() == null ? null : Template.parse(probe.spec.template(), List.of("x"), "work", null);
-    ProbeSite site = new ProbeSite(slot, probe, null, "dev.example.Shop.work(int)", template, null, null, null);
+    Template template =
+        probe.spec.template() == null
+            ? null
+            : Template.parse(probe.spec.template(), List.of("x"), "work", null);
+    ProbeSite site =
+        new ProbeSite(slot, probe, null, "dev.example.Shop.work(int)", template, null, null, null);
     dispatcher.put(site);
     return site;
   }
@@ -39,7 +45,9 @@ class ProbeBudgetTest {
       dispatcher.timedEnter(0);
     }
     assertThat(probe.isActive()).isFalse();
-    assertThat(probe.disabledReason()).isEqualTo("reached its limit of 3 calls; add it again with a higher --max-hits to see more");
+    assertThat(probe.disabledReason())
+        .isEqualTo(
+            "reached its limit of 3 calls; add it again with a higher --max-hits to see more");
     assertThat(disabledFor).containsExactly(probe.disabledReason());
     // The fourth call was counted, then refused; the fifth found the probe off.
     assertThat(probe.hits()).isEqualTo(4L);
@@ -55,7 +63,8 @@ class ProbeBudgetTest {
       dispatcher.timedExit(1, token, i % 10 == 0 ? new IllegalStateException() : null);
     }
     assertThat(probe.hits()).isEqualTo(calls);
-    assertThat(probe.exceptions.get(IllegalStateException.class.getName()).sum()).isEqualTo(calls / 10);
+    assertThat(probe.exceptions.get(IllegalStateException.class.getName()).sum())
+        .isEqualTo(calls / 10);
     long timed = probe.latency.timedCalls();
     // The first 256 calls of the thread are all timed, then one in 8 at random (about 2,470 here).
     assertThat(timed).isGreaterThan(Probe.EXACT_TIMINGS_PER_THREAD).isLessThan(calls / 4);
@@ -65,7 +74,9 @@ class ProbeBudgetTest {
     assertThat(metrics).containsEntry("calls", (long) calls);
     @SuppressWarnings("unchecked")
     Map<String, Object> latency = (Map<String, Object>) metrics.get("latency");
-    assertThat(latency).containsEntry("timedCalls", timed).containsKeys("buckets", "sumNanos", "maxNanos", "p99Millis");
+    assertThat(latency)
+        .containsEntry("timedCalls", timed)
+        .containsKeys("buckets", "sumNanos", "maxNanos", "p99Millis");
   }
 
   @Test
@@ -82,7 +93,8 @@ class ProbeBudgetTest {
 
   @Test
   void aRateLimitedLogProbeDecidesBeforeTheArgumentsAndCountsItsDrops() {
-    Probe probe = probe(Map.of("kind", "log", "template", "x={x}", "ratePerSecond", 2, "appLog", false));
+    Probe probe =
+        probe(Map.of("kind", "log", "template", "x={x}", "ratePerSecond", 2, "appLog", false));
     site(probe, 3);
     int emitted = 0;
     for (int i = 0; i < 10; i++) {
@@ -106,20 +118,24 @@ class ProbeBudgetTest {
 
   @Test
   void droppingMoreThanTenTimesTheRateWithinASecondDisablesTheProbe() {
-    Probe probe = probe(Map.of("kind", "log", "template", "x={x}", "ratePerSecond", 1, "appLog", false));
+    Probe probe =
+        probe(Map.of("kind", "log", "template", "x={x}", "ratePerSecond", 1, "appLog", false));
     site(probe, 4);
     for (int i = 0; i < 50 && probe.isActive(); i++) {
       dispatcher.admit(4);
     }
     assertThat(probe.isActive()).isFalse();
-    assertThat(probe.disabledReason()).startsWith("ran over its rate limit of 1 events/s more than 10-fold (11 events dropped within a second); ")
+    assertThat(probe.disabledReason())
+        .startsWith(
+            "ran over its rate limit of 1 events/s more than 10-fold (11 events dropped within a second); ")
         .contains("--sample", "--rate");
     assertThat(probe.dropped()).isEqualTo(11L);
   }
 
   @Test
   void atHighRatesDropsReachTheOverflowWindowInBatchesAndTheCountStaysExact() {
-    Probe probe = probe(Map.of("kind", "log", "template", "x={x}", "ratePerSecond", 1_000, "appLog", false));
+    Probe probe =
+        probe(Map.of("kind", "log", "template", "x={x}", "ratePerSecond", 1_000, "appLog", false));
     site(probe, 5);
     long admitted = 0;
     long calls = 0;
@@ -130,27 +146,40 @@ class ProbeBudgetTest {
       }
     }
     assertThat(probe.isActive()).isFalse();
-    assertThat(probe.disabledReason()).startsWith("ran over its rate limit of 1000 events/s more than 10-fold");
+    assertThat(probe.disabledReason())
+        .startsWith("ran over its rate limit of 1000 events/s more than 10-fold");
     assertThat(admitted).isEqualTo(1_000L);
     assertThat(probe.dropped()).isEqualTo(calls - admitted).isBetween(10_001L, 10_001L + 512);
   }
 
   @Test
   void aProbeExpiresByTheCoarseClock() {
-    Probe probe = probe(Map.of("kind", "log", "template", "x={x}", "ttlMillis", 1_000, "appLog", false));
+    Probe probe =
+        probe(Map.of("kind", "log", "template", "x={x}", "ttlMillis", 1_000, "appLog", false));
     site(probe, 6);
     assertThat(dispatcher.admit(6)).isEqualTo(ProbeDispatcher.ADMITTED);
     clock.set(clock.nanos() + 1_000_000_001L);
     assertThat(dispatcher.admit(6)).isZero();
-    assertThat(probe.disabledReason()).isEqualTo("expired after its time to live of 1 s; add it again with a longer --ttl");
+    assertThat(probe.disabledReason())
+        .isEqualTo("expired after its time to live of 1 s; add it again with a longer --ttl");
   }
 
   @Test
   void aProbeWithAConditionGetsTheArgumentsFirst() {
     Probe probe = probe(Map.of("kind", "log", "template", "x={x}", "appLog", false));
-    ProbeExpression never = ProbeExpression.condition("false", new ProbeExpression.Scope(true, List.of(), null, false, false));
-    dispatcher.put(new ProbeSite(7, probe, null, "dev.example.Shop.work(int)", Template.parse("x={x}", List.of("x"), "work", null), never,
-        null, null));
+    ProbeExpression never =
+        ProbeExpression.condition(
+            "false", new ProbeExpression.Scope(true, List.of(), null, false, false));
+    dispatcher.put(
+        new ProbeSite(
+            7,
+            probe,
+            null,
+            "dev.example.Shop.work(int)",
+            Template.parse("x={x}", List.of("x"), "work", null),
+            never,
+            null,
+            null));
     assertThat(dispatcher.admit(7)).isEqualTo(ProbeDispatcher.TEST_CONDITION);
   }
 
@@ -173,6 +202,7 @@ class ProbeBudgetTest {
     ticking.wake();
     assertThat(ticking.nanos()).isGreaterThanOrEqualTo(before);
     ticking.stop();
-    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("jlive-clock") && thread.isAlive());
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(thread -> thread.getName().equals("jlive-clock") && thread.isAlive());
   }
 }

@@ -13,17 +13,30 @@ class ProbeRefusalTest {
 
   @Test
   void aVerifyErrorSaysTheProbeWasRefusedAndWhatToDoInstead() {
-    JLiveException refused = ProbeTargets.notInstalled(SELECTOR, Map.of(String.class,
-        "the JVM rejected the new bytes: java.lang.VerifyError: Bad local variable type in method total()J at offset 12"));
-    assertThat(refused.getMessage()).contains("com.acme.Cart#total was refused, nothing changed")
-        .contains("java.lang.String: the JVM rejected the new bytes: java.lang.VerifyError: Bad local variable type");
-    assertThat(refused.hint()).contains("the classes run as before").contains("entry or exit").doesNotContain("log");
+    JLiveException refused =
+        ProbeTargets.notInstalled(
+            SELECTOR,
+            Map.of(
+                String.class,
+                "the JVM rejected the new bytes: java.lang.VerifyError: Bad local variable type in method total()J at offset 12"));
+    assertThat(refused.getMessage())
+        .contains("com.acme.Cart#total was refused, nothing changed")
+        .contains(
+            "java.lang.String: the JVM rejected the new bytes: java.lang.VerifyError: Bad local variable type");
+    assertThat(refused.hint())
+        .contains("the classes run as before")
+        .contains("entry or exit")
+        .doesNotContain("log");
   }
 
   @Test
   void aMethodTooLargeNamesTheJvmLimit() {
-    JLiveException refused = ProbeTargets.notInstalled(SELECTOR, Map.of(String.class,
-        "MethodTooLargeException: Method too large: com/acme/Cart.total ()J"));
+    JLiveException refused =
+        ProbeTargets.notInstalled(
+            SELECTOR,
+            Map.of(
+                String.class,
+                "MethodTooLargeException: Method too large: com/acme/Cart.total ()J"));
     assertThat(refused.hint()).contains("64 KB").contains("probe a method it calls");
   }
 }

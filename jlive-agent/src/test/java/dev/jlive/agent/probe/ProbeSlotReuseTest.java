@@ -19,16 +19,21 @@ class ProbeSlotReuseTest {
   private final EventLog events = new EventLog(100, EventLog.MIN_BYTES);
 
   private ProbeDispatcher dispatcher(long reuseAfterNanos) {
-    return new ProbeDispatcher(events, (site, event) -> { }, reuseAfterNanos);
+    return new ProbeDispatcher(events, (site, event) -> {}, reuseAfterNanos);
   }
 
   private Probe countProbe(String id) {
-    return new Probe(id, ProbeSpec.fromJson(Map.of("selector", "dev.example.Shop#work", "kind", "count")), "test", (probe, why) -> { },
+    return new Probe(
+        id,
+        ProbeSpec.fromJson(Map.of("selector", "dev.example.Shop#work", "kind", "count")),
+        "test",
+        (probe, why) -> {},
         clock);
   }
 
   private static ProbeSite site(ProbeDispatcher dispatcher, Probe probe) {
-    ProbeSite site = new ProbeSite(dispatcher.newSlot(), probe, null, "Shop#work", null, null, null, null);
+    ProbeSite site =
+        new ProbeSite(dispatcher.newSlot(), probe, null, "Shop#work", null, null, null, null);
     dispatcher.put(site);
     return site;
   }
@@ -56,7 +61,10 @@ class ProbeSlotReuseTest {
     assertThat(dispatcher.slots()).isEqualTo(3);
   }
 
-  /** The negative control of the bound: while freed slots wait, new ones are issued, as before reuse. */
+  /**
+   * The negative control of the bound: while freed slots wait, new ones are issued, as before
+   * reuse.
+   */
   @Test
   void freedSlotsAreNotReusedBeforeTheirWaitIsOver() {
     ProbeDispatcher dispatcher = dispatcher(TimeUnit.HOURS.toNanos(1));
@@ -103,12 +111,14 @@ class ProbeSlotReuseTest {
     Probe added = countProbe("p2");
     int newSlot = site(dispatcher, added).slot();
 
-    // A probe disabled and then removed is unwoven twice: the second removal must not take the new site out.
+    // A probe disabled and then removed is unwoven twice: the second removal must not take the new
+    // site out.
     dispatcher.remove(staleSlot);
     dispatcher.timedEnter(newSlot);
     assertThat(added.hits()).isEqualTo(1L);
     // Nor free the index a second time, which would give it to two sites.
-    assertThat(ProbeDispatcher.index(dispatcher.newSlot())).isNotEqualTo(ProbeDispatcher.index(newSlot));
+    assertThat(ProbeDispatcher.index(dispatcher.newSlot()))
+        .isNotEqualTo(ProbeDispatcher.index(newSlot));
   }
 
   /**

@@ -29,20 +29,23 @@ class ThreadCellsTest {
   void countsOfConcurrentThreadsAreExact() throws InterruptedException {
     ThreadCells cells = new ThreadCells();
     CountDownLatch go = new CountDownLatch(1);
-    List<Thread> threads = start(8, () -> {
-      try {
-        go.await();
-      } catch (InterruptedException e) {
-        return;
-      }
-      for (int i = 0; i < 100_000; i++) {
-        ThreadCells.Cell cell = cells.mine();
-        cell.hit();
-        if (i % 10 == 0) {
-          cell.drop();
-        }
-      }
-    });
+    List<Thread> threads =
+        start(
+            8,
+            () -> {
+              try {
+                go.await();
+              } catch (InterruptedException e) {
+                return;
+              }
+              for (int i = 0; i < 100_000; i++) {
+                ThreadCells.Cell cell = cells.mine();
+                cell.hit();
+                if (i % 10 == 0) {
+                  cell.drop();
+                }
+              }
+            });
     go.countDown();
     join(threads);
     assertThat(cells.hits()).isEqualTo(800_000L);
@@ -55,18 +58,21 @@ class ThreadCellsTest {
     int threads = ThreadCells.SIZE + 100;
     CountDownLatch allStarted = new CountDownLatch(threads);
     CountDownLatch finish = new CountDownLatch(1);
-    List<Thread> started = start(threads, () -> {
-      for (int i = 0; i < 1_000; i++) {
-        cells.mine().hit();
-      }
-      // Stay alive until every thread has counted, so that cells cannot be taken over.
-      allStarted.countDown();
-      try {
-        finish.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    List<Thread> started =
+        start(
+            threads,
+            () -> {
+              for (int i = 0; i < 1_000; i++) {
+                cells.mine().hit();
+              }
+              // Stay alive until every thread has counted, so that cells cannot be taken over.
+              allStarted.countDown();
+              try {
+                finish.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
     allStarted.await();
     assertThat(cells.hits()).isEqualTo(threads * 1_000L);
     finish.countDown();
@@ -78,11 +84,13 @@ class ThreadCellsTest {
     ThreadCells cells = new ThreadCells();
     // One after another, far more threads than cells: the later ones meet dead owners.
     for (int round = 0; round < 4 * ThreadCells.SIZE; round++) {
-      Thread thread = new Thread(() -> {
-        for (int i = 0; i < 300; i++) {
-          cells.mine().hit();
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 300; i++) {
+                  cells.mine().hit();
+                }
+              });
       thread.start();
       thread.join();
     }

@@ -10,7 +10,10 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 
-/** The re-invoker a frame held at the gate calls: nulls, primitives, statics, varargs, void, exceptions. */
+/**
+ * The re-invoker a frame held at the gate calls: nulls, primitives, statics, varargs, void,
+ * exceptions.
+ */
 class ReinvokerTest {
   static String mixed(String text, int number, long big, double ratio, boolean flag, Object extra) {
     return text + "," + number + "," + big + "," + ratio + "," + flag + "," + extra;
@@ -43,13 +46,16 @@ class ReinvokerTest {
     }
     boolean isStatic = Modifier.isStatic(method.getModifiers());
     MethodHandles.Lookup lookup = MethodHandles.lookup();
-    MethodHandle direct = isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, ReinvokerTest.class);
-    return JLiveBridge.reinvoke(QuiescentSwap.reinvoker(direct, isStatic, method.getParameterCount()), self, args);
+    MethodHandle direct =
+        isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, ReinvokerTest.class);
+    return JLiveBridge.reinvoke(
+        QuiescentSwap.reinvoker(direct, isStatic, method.getParameterCount()), self, args);
   }
 
   @Test
   void nullsAndPrimitivesReachTheMethodAsTheyWere() throws Throwable {
-    assertThat(reinvoke("mixed", null, null, 7, 7_000_000_000L, 0.5, true, null)).isEqualTo("null,7,7000000000,0.5,true,null");
+    assertThat(reinvoke("mixed", null, null, 7, 7_000_000_000L, 0.5, true, null))
+        .isEqualTo("null,7,7000000000,0.5,true,null");
     assertThat(reinvoke("onInstance", new ReinvokerTest(), null, 'x')).isEqualTo("i:nullx");
   }
 
@@ -64,6 +70,8 @@ class ReinvokerTest {
 
   @Test
   void theMethodsOwnExceptionIsWhatComesOut() {
-    assertThatThrownBy(() -> reinvoke("fails", null, "because")).isInstanceOf(IllegalArgumentException.class).hasMessage("because");
+    assertThatThrownBy(() -> reinvoke("fails", null, "because"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("because");
   }
 }

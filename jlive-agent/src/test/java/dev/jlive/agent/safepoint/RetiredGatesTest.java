@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Retired gates stay findable for stragglers for a while, then go: a service patched for days keeps a bounded few. */
+/**
+ * Retired gates stay findable for stragglers for a while, then go: a service patched for days keeps
+ * a bounded few.
+ */
 class RetiredGatesTest {
   @Test
   void aRetiredGateStillSendsOldCodeToTheNewWhileItIsKept() {
@@ -16,7 +19,8 @@ class RetiredGatesTest {
     gates.remove(gate);
 
     assertThat(gates.retiredCount()).isEqualTo(1);
-    // Woven version 1 is older than the gate's 2: the frame must re-invoke (a method index is not needed to see that).
+    // Woven version 1 is older than the gate's 2: the frame must re-invoke (a method index is not
+    // needed to see that).
     assertThat(gate.enter(1)).isTrue();
   }
 

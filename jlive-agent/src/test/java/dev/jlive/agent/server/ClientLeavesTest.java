@@ -32,30 +32,43 @@ class ClientLeavesTest {
   private final Semaphore handling = new Semaphore(0);
   private HttpListener listener;
 
-  /** Handles every request by sleeping (a minute for a thread dump, as a pathological grep works), and counts how it ended. */
+  /**
+   * Handles every request by sleeping (a minute for a thread dump, as a pathological grep works),
+   * and counts how it ended.
+   */
   @BeforeEach
   void start() throws Exception {
-    listener = HttpListener.start(InetAddress.getLoopbackAddress(), 0, workers, new HttpListener.Handler() {
-      @Override
-      public HttpListener.Response authenticate(HttpListener.RawRequest head) {
-        return null;
-      }
+    listener =
+        HttpListener.start(
+            InetAddress.getLoopbackAddress(),
+            0,
+            workers,
+            new HttpListener.Handler() {
+              @Override
+              public HttpListener.Response authenticate(HttpListener.RawRequest head) {
+                return null;
+              }
 
-      @Override
-      public void handle(HttpListener.RawRequest request, Consumer<HttpListener.Response> respond) {
-        handling.release();
-        boolean cancelled = false;
-        try {
-          Thread.sleep(request.target().startsWith("/v1/threads") ? 60_000 : 1_500);
-          finished.incrementAndGet();
-        } catch (InterruptedException e) {
-          cancelled = true;
-          interrupted.incrementAndGet();
-        }
-        respond.accept(new HttpListener.Response(cancelled ? 400 : 200, "text/plain",
-            (cancelled ? "cancelled" : "done").getBytes(StandardCharsets.UTF_8)));
-      }
-    }, 1024);
+              @Override
+              public void handle(
+                  HttpListener.RawRequest request, Consumer<HttpListener.Response> respond) {
+                handling.release();
+                boolean cancelled = false;
+                try {
+                  Thread.sleep(request.target().startsWith("/v1/threads") ? 60_000 : 1_500);
+                  finished.incrementAndGet();
+                } catch (InterruptedException e) {
+                  cancelled = true;
+                  interrupted.incrementAndGet();
+                }
+                respond.accept(
+                    new HttpListener.Response(
+                        cancelled ? 400 : 200,
+                        "text/plain",
+                        (cancelled ? "cancelled" : "done").getBytes(StandardCharsets.UTF_8)));
+              }
+            },
+            1024);
   }
 
   @AfterEach
@@ -68,9 +81,13 @@ class ClientLeavesTest {
   private Socket send(String method, String target) throws Exception {
     Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.port());
     OutputStream out = socket.getOutputStream();
-    out.write((method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    out.write(
+        (method + " " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
-    assertThat(handling.tryAcquire(20, TimeUnit.SECONDS)).as("the request reached a worker").isTrue();
+    assertThat(handling.tryAcquire(20, TimeUnit.SECONDS))
+        .as("the request reached a worker")
+        .isTrue();
     return socket;
   }
 

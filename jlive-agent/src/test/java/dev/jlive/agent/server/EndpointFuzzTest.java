@@ -46,11 +46,13 @@ import org.junit.jupiter.api.Test;
  * body of the wrong type or unknown, unicode and control characters everywhere. Every answer must
  * be a 4xx with a JSON reason (or, for a request that cannot be read at all, a closed connection),
  * never a 5xx; the endpoint must still serve; threads and file descriptors must not grow; and the
- * change ledger must stay empty. A failure names its seed: rerun with {@code -Djlive.fuzz.seed=SEED}.
+ * change ledger must stay empty. A failure names its seed: rerun with {@code
+ * -Djlive.fuzz.seed=SEED}.
  */
 class EndpointFuzzTest {
   static final int CASES = Integer.getInteger("jlive.fuzz.cases", 10_000);
   private static final long SEED = Long.getLong("jlive.fuzz.seed", System.nanoTime());
+
   /** Also require valid JSON from the listener's own framing errors (finding F1, open). */
   private static final String TOKEN = "fuzz-token-0123456789abcdef0123456789abcdef";
 
@@ -66,9 +68,17 @@ class EndpointFuzzTest {
     ledger = new ChangeLedger(log);
     ClassPipeline pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
-    AgentContext context = new AgentContext(instrumentation, log, "fuzz", Instant.now(), ledger,
-        new ProbeEngine(instrumentation, pipeline, ledger, log), new PatchEngine(instrumentation, pipeline, ledger, gates, log),
-        () -> stopRequested.set(true), null);
+    AgentContext context =
+        new AgentContext(
+            instrumentation,
+            log,
+            "fuzz",
+            Instant.now(),
+            ledger,
+            new ProbeEngine(instrumentation, pipeline, ledger, log),
+            new PatchEngine(instrumentation, pipeline, ledger, gates, log),
+            () -> stopRequested.set(true),
+            null);
     endpoint = ControlEndpoint.start("127.0.0.1", 0, TOKEN, context);
   }
 
@@ -103,7 +113,8 @@ class EndpointFuzzTest {
         continue;
       }
       assertThat(answer.status).as(what).isBetween(400, 499);
-      // Finding F1 (docs/SECURITY.md): framing errors were once hand-built JSON; every body must parse.
+      // Finding F1 (docs/SECURITY.md): framing errors were once hand-built JSON; every body must
+      // parse.
       Map<String, Object> body = Json.parseObject(answer.body);
       assertThat(((Map<?, ?>) body.get("error")).get("message")).as(what).asString().isNotBlank();
     }
@@ -111,93 +122,224 @@ class EndpointFuzzTest {
     assertThat(ledger.list()).as("changes made (seed %d)", SEED).isEmpty();
     assertThat(stopRequested).isFalse();
     assertThat(send(request(input, "GET", Api.INFO, null, true)).status).isEqualTo(200);
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-      List<String> newThreads = Thread.getAllStackTraces().keySet().stream().filter(thread -> !threadsBefore.contains(thread))
-          .map(Thread::getName).toList();
-      assertThat(newThreads).as("threads started during the run and still alive (the pool replaces idle workers)").hasSizeLessThanOrEqualTo(5);
-      assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 8);
-    });
-    System.out.printf("endpoint fuzz: %d requests (seed %d): %d answered, %d closed unanswered%n", CASES, SEED, answered, closed);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              List<String> newThreads =
+                  Thread.getAllStackTraces().keySet().stream()
+                      .filter(thread -> !threadsBefore.contains(thread))
+                      .map(Thread::getName)
+                      .toList();
+              assertThat(newThreads)
+                  .as(
+                      "threads started during the run and still alive (the pool replaces idle workers)")
+                  .hasSizeLessThanOrEqualTo(5);
+              assertThat(openFiles()).isLessThanOrEqualTo(filesBefore + 8);
+            });
+    System.out.printf(
+        "endpoint fuzz: %d requests (seed %d): %d answered, %d closed unanswered%n",
+        CASES, SEED, answered, closed);
   }
 
-  /** A generated request; {@code mayRead} when it may rightly answer 200: a GET reading something, or a valid request that changes nothing. */
+  /**
+   * A generated request; {@code mayRead} when it may rightly answer 200: a GET reading something,
+   * or a valid request that changes nothing.
+   */
   private record Case(byte[] bytes, boolean mayRead, boolean framing) {}
 
-  /** One request a hostile client might send; most are well framed, so that they reach the routes. */
+  /**
+   * One request a hostile client might send; most are well framed, so that they reach the routes.
+   */
   private static Case hostileRequest(HostileInput input) {
     int kind = input.between(0, 99);
     if (kind < 35) {
-      return new Case(request(input, "POST", Api.PROBES, input.bodyText(ProbeSpec.FIELDS), true), false, false);
+      return new Case(
+          request(input, "POST", Api.PROBES, input.bodyText(ProbeSpec.FIELDS), true), false, false);
     }
     if (kind < 60) {
-      return new Case(request(input, "POST", Api.PATCHES, input.bodyText(PatchRequest.FIELDS), true), false, false);
+      return new Case(
+          request(input, "POST", Api.PATCHES, input.bodyText(PatchRequest.FIELDS), true),
+          false,
+          false);
     }
     if (kind < 75) {
-      // Query strings on every route, with garbage values; routes that change something need a valid id.
-      String route = input.pick(List.of("GET " + Api.CLASSES, "GET " + Api.METHODS, "GET " + Api.EVENTS, "GET " + Api.BYTECODE,
-          "GET " + Api.PROBE_METRICS, "GET " + Api.THREADS, "DELETE " + Api.PROBES, "DELETE " + Api.PATCHES, "DELETE " + Api.CHANGES,
-          "GET " + Api.PATCHES));
+      // Query strings on every route, with garbage values; routes that change something need a
+      // valid id.
+      String route =
+          input.pick(
+              List.of(
+                  "GET " + Api.CLASSES,
+                  "GET " + Api.METHODS,
+                  "GET " + Api.EVENTS,
+                  "GET " + Api.BYTECODE,
+                  "GET " + Api.PROBE_METRICS,
+                  "GET " + Api.THREADS,
+                  "DELETE " + Api.PROBES,
+                  "DELETE " + Api.PATCHES,
+                  "DELETE " + Api.CHANGES,
+                  "GET " + Api.PATCHES));
       String[] parts = route.split(" ");
-      String name = input.pick(List.of("pattern", "class", "limit", "after", "waitMillis", "id", "all", "probe", "grep", "loader"));
+      String name =
+          input.pick(
+              List.of(
+                  "pattern",
+                  "class",
+                  "limit",
+                  "after",
+                  "waitMillis",
+                  "id",
+                  "all",
+                  "probe",
+                  "grep",
+                  "loader"));
       boolean raw = input.chance(20);
-      String query = "?" + encode(name) + "=" + (raw ? input.text().replace(" ", "%20") : encode(input.text()));
+      String query =
+          "?"
+              + encode(name)
+              + "="
+              + (raw ? input.text().replace(" ", "%20") : encode(input.text()));
       if (parts[1].equals(Api.THREADS) && name.equals("grep")) {
-        query = "?grep=" + encode(input.pick(List.of("(?:.*\\w){12}!", "(", "[", "\\", "a{99999}", input.text())));
+        query =
+            "?grep="
+                + encode(
+                    input.pick(
+                        List.of("(?:.*\\w){12}!", "(", "[", "\\", "a{99999}", input.text())));
       }
       if (parts[1].equals(Api.EVENTS)) {
         query = query.replace("waitMillis", "limit");
       }
-      // all=true on DELETE /v1/probes is a valid request (the generator can draw "true"); with no probe it removes nothing.
-      boolean mayAnswer = parts[0].equals("GET") || route.equals("DELETE " + Api.PROBES) && name.equals("all");
+      // all=true on DELETE /v1/probes is a valid request (the generator can draw "true"); with no
+      // probe it removes nothing.
+      boolean mayAnswer =
+          parts[0].equals("GET") || route.equals("DELETE " + Api.PROBES) && name.equals("all");
       return new Case(request(input, parts[0], parts[1] + query, null, true), mayAnswer, raw);
     }
     if (kind < 80) {
-      return new Case(request(input, input.pick(List.of("GET", "PUT", "PATCH", "POST", "DELETE", "\u00e9", "X")),
-          input.pick(List.of("/", "/v1", "/v1/", "/v2/probes", "/v1/probes/../detach", "//v1/info", "/v1/%00", "*", "")) + input.text(),
-          input.chance(50) ? null : input.brokenJson(), true), false, true);
+      return new Case(
+          request(
+              input,
+              input.pick(List.of("GET", "PUT", "PATCH", "POST", "DELETE", "\u00e9", "X")),
+              input.pick(
+                      List.of(
+                          "/",
+                          "/v1",
+                          "/v1/",
+                          "/v2/probes",
+                          "/v1/probes/../detach",
+                          "//v1/info",
+                          "/v1/%00",
+                          "*",
+                          ""))
+                  + input.text(),
+              input.chance(50) ? null : input.brokenJson(),
+              true),
+          false,
+          true);
     }
     if (kind < 85) {
-      return new Case(request(input, "POST", Api.PROBES, "{\"selector\":\"com.acme.Cart#add\",\"kind\":\"count\"}", false), false,
+      return new Case(
+          request(
+              input,
+              "POST",
+              Api.PROBES,
+              "{\"selector\":\"com.acme.Cart#add\",\"kind\":\"count\"}",
+              false),
+          false,
           false);
     }
     byte[] broken = brokenFraming(input);
     // Many or long headers on a GET: a server with room for them may answer it.
-    boolean onlyLarge = new String(broken, 0, Math.min(broken.length, 40), StandardCharsets.ISO_8859_1).startsWith("GET " + Api.INFO
-        + " HTTP/1.1\r\nX-");
+    boolean onlyLarge =
+        new String(broken, 0, Math.min(broken.length, 40), StandardCharsets.ISO_8859_1)
+            .startsWith("GET " + Api.INFO + " HTTP/1.1\r\nX-");
     return new Case(broken, onlyLarge, true);
   }
 
   private static byte[] brokenFraming(HostileInput input) {
     String body = input.chance(50) ? "{}" : input.brokenJson();
     String auth = "Authorization: Bearer " + TOKEN + "\r\n";
-    String text = switch (input.between(0, 9)) {
-      case 0 -> input.text();
-      case 1 -> "POST " + Api.PROBES + " HTTP/1.1\r\n" + auth + "Content-Length: " + (body.length() + input.between(1, 1_000_000))
-          + "\r\n\r\n" + body;
-      case 2 -> "POST " + Api.PROBES + " HTTP/1.1\r\n" + auth + "Content-Length: " + input.pick(List.of("-1", "abc", "99999999999999",
-          "1, 2", "")) + "\r\n\r\n" + body;
-      case 3 -> "GET " + Api.INFO + " HTTP/1.1\r\nX-Huge: " + "h".repeat(input.between(17_000, 200_000)) + "\r\n" + auth + "\r\n";
-      case 4 -> "GET " + Api.INFO + " HTTP/1.1\r\n" + "X-Many: 1\r\n".repeat(input.between(1_000, 5_000)) + auth + "\r\n";
-      case 5 -> "POST " + Api.PROBES + " HTTP/1.1\r\n" + auth + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + body;
-      case 6 -> "POST " + Api.PATCHES + " HTTP/1.1\r\n" + auth + "Content-Length: " + (5 * 1024 * 1024) + "\r\n\r\n"
-          + "x".repeat(input.between(0, 100_000));
-      case 7 -> "GET " + Api.INFO + " HTTP/1.1\n" + auth.replace("\r\n", "\n") + "Header-Without-Colon\n\n";
-      case 8 -> "GET " + Api.INFO + "\r\n\r\n";
-      default -> "GET " + Api.INFO + " HTTP/1.1\r\n" + auth.replace(TOKEN, input.text());
-    };
+    String text =
+        switch (input.between(0, 9)) {
+          case 0 -> input.text();
+          case 1 ->
+              "POST "
+                  + Api.PROBES
+                  + " HTTP/1.1\r\n"
+                  + auth
+                  + "Content-Length: "
+                  + (body.length() + input.between(1, 1_000_000))
+                  + "\r\n\r\n"
+                  + body;
+          case 2 ->
+              "POST "
+                  + Api.PROBES
+                  + " HTTP/1.1\r\n"
+                  + auth
+                  + "Content-Length: "
+                  + input.pick(List.of("-1", "abc", "99999999999999", "1, 2", ""))
+                  + "\r\n\r\n"
+                  + body;
+          case 3 ->
+              "GET "
+                  + Api.INFO
+                  + " HTTP/1.1\r\nX-Huge: "
+                  + "h".repeat(input.between(17_000, 200_000))
+                  + "\r\n"
+                  + auth
+                  + "\r\n";
+          case 4 ->
+              "GET "
+                  + Api.INFO
+                  + " HTTP/1.1\r\n"
+                  + "X-Many: 1\r\n".repeat(input.between(1_000, 5_000))
+                  + auth
+                  + "\r\n";
+          case 5 ->
+              "POST "
+                  + Api.PROBES
+                  + " HTTP/1.1\r\n"
+                  + auth
+                  + "Transfer-Encoding: chunked\r\n\r\nzz\r\n"
+                  + body;
+          case 6 ->
+              "POST "
+                  + Api.PATCHES
+                  + " HTTP/1.1\r\n"
+                  + auth
+                  + "Content-Length: "
+                  + (5 * 1024 * 1024)
+                  + "\r\n\r\n"
+                  + "x".repeat(input.between(0, 100_000));
+          case 7 ->
+              "GET "
+                  + Api.INFO
+                  + " HTTP/1.1\n"
+                  + auth.replace("\r\n", "\n")
+                  + "Header-Without-Colon\n\n";
+          case 8 -> "GET " + Api.INFO + "\r\n\r\n";
+          default -> "GET " + Api.INFO + " HTTP/1.1\r\n" + auth.replace(TOKEN, input.text());
+        };
     return text.getBytes(input.chance(80) ? StandardCharsets.UTF_8 : StandardCharsets.UTF_16);
   }
 
-  private static byte[] request(HostileInput input, String method, String target, String body, boolean withToken) {
-    StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+  private static byte[] request(
+      HostileInput input, String method, String target, String body, boolean withToken) {
+    StringBuilder head =
+        new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     if (withToken) {
       head.append("Authorization: Bearer ").append(TOKEN).append("\r\n");
     }
     if (input.chance(30)) {
-      head.append(Api.USER_HEADER).append(": ").append(input.text().replaceAll("[\r\n]", "")).append("\r\n");
+      head.append(Api.USER_HEADER)
+          .append(": ")
+          .append(input.text().replaceAll("[\r\n]", ""))
+          .append("\r\n");
     }
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    head.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length).append("\r\nConnection: close\r\n\r\n");
+    head.append("Content-Type: application/json\r\nContent-Length: ")
+        .append(bytes.length)
+        .append("\r\nConnection: close\r\n\r\n");
     byte[] headBytes = head.toString().getBytes(StandardCharsets.UTF_8);
     byte[] all = new byte[headBytes.length + bytes.length];
     System.arraycopy(headBytes, 0, all, 0, headBytes.length);
@@ -212,7 +354,9 @@ class EndpointFuzzTest {
     }
   }
 
-  /** Sends the bytes, ends the output, reads the answer; null when the server closed without one. */
+  /**
+   * Sends the bytes, ends the output, reads the answer; null when the server closed without one.
+   */
   private Answer send(byte[] request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", endpoint.port())) {
       socket.setSoTimeout(20_000);
@@ -239,7 +383,8 @@ class EndpointFuzzTest {
       }
       int headEnd = text.indexOf("\r\n\r\n");
       assertThat(text).as("answer to %s", preview(request)).startsWith("HTTP/1.1 ");
-      return new Answer(Integer.parseInt(text.substring(9, 12)), headEnd < 0 ? "" : text.substring(headEnd + 4));
+      return new Answer(
+          Integer.parseInt(text.substring(9, 12)), headEnd < 0 ? "" : text.substring(headEnd + 4));
     }
   }
 
@@ -261,29 +406,32 @@ class EndpointFuzzTest {
 
   /** An Instrumentation that sees no loaded class and changes nothing. */
   private static Instrumentation noClasses() {
-    return (Instrumentation) Proxy.newProxyInstance(EndpointFuzzTest.class.getClassLoader(), new Class<?>[] {Instrumentation.class},
-        (proxy, method, args) -> {
-          Class<?> type = method.getReturnType();
-          if (type == Class[].class) {
-            return new Class<?>[0];
-          }
-          if (type == boolean.class) {
-            return false;
-          }
-          if (type == long.class) {
-            return 0L;
-          }
-          if (method.getName().equals("toString")) {
-            return "no classes";
-          }
-          if (method.getName().equals("hashCode")) {
-            return System.identityHashCode(proxy);
-          }
-          if (method.getName().equals("equals")) {
-            return proxy == args[0];
-          }
-          return null;
-        });
+    return (Instrumentation)
+        Proxy.newProxyInstance(
+            EndpointFuzzTest.class.getClassLoader(),
+            new Class<?>[] {Instrumentation.class},
+            (proxy, method, args) -> {
+              Class<?> type = method.getReturnType();
+              if (type == Class[].class) {
+                return new Class<?>[0];
+              }
+              if (type == boolean.class) {
+                return false;
+              }
+              if (type == long.class) {
+                return 0L;
+              }
+              if (method.getName().equals("toString")) {
+                return "no classes";
+              }
+              if (method.getName().equals("hashCode")) {
+                return System.identityHashCode(proxy);
+              }
+              if (method.getName().equals("equals")) {
+                return proxy == args[0];
+              }
+              return null;
+            });
   }
 
   /** Keeps the errors the endpoint logs (a 500 is logged), drops the rest. */

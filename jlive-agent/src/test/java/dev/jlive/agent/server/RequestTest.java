@@ -25,13 +25,15 @@ class RequestTest {
 
   @Test
   void decodesKeysAndValuesInOrder() {
-    Map<String, String> query = Request.parseQuery("pattern=com.acme.%2A&limit=10&name=a+b%20c&caf%C3%A9=%E2%82%AC");
+    Map<String, String> query =
+        Request.parseQuery("pattern=com.acme.%2A&limit=10&name=a+b%20c&caf%C3%A9=%E2%82%AC");
 
-    assertThat(query).containsExactly(
-        Map.entry("pattern", "com.acme.*"),
-        Map.entry("limit", "10"),
-        Map.entry("name", "a b c"),
-        Map.entry("café", "€"));
+    assertThat(query)
+        .containsExactly(
+            Map.entry("pattern", "com.acme.*"),
+            Map.entry("limit", "10"),
+            Map.entry("name", "a b c"),
+            Map.entry("café", "€"));
   }
 
   @Test
@@ -51,7 +53,8 @@ class RequestTest {
 
   @Test
   void aMalformedEscapeIsABadRequest() {
-    JLiveException e = catchThrowableOfType(JLiveException.class, () -> Request.parseQuery("pattern=100%zz"));
+    JLiveException e =
+        catchThrowableOfType(JLiveException.class, () -> Request.parseQuery("pattern=100%zz"));
 
     assertThat(e).isNotNull();
     assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
@@ -59,14 +62,17 @@ class RequestTest {
 
   @Test
   void requireGivesThePresentValue() {
-    assertThat(withQuery("pattern=com.acme.*").require("pattern", "a class pattern")).isEqualTo("com.acme.*");
+    assertThat(withQuery("pattern=com.acme.*").require("pattern", "a class pattern"))
+        .isEqualTo("com.acme.*");
   }
 
   @Test
   void requireRejectsAMissingOrBlankParameterSayingWhatToGive() {
     for (String rawQuery : new String[] {"", "other=1", "pattern=", "pattern=%20%20"}) {
-      JLiveException e = catchThrowableOfType(JLiveException.class,
-          () -> withQuery(rawQuery).require("pattern", "a class name or pattern"));
+      JLiveException e =
+          catchThrowableOfType(
+              JLiveException.class,
+              () -> withQuery(rawQuery).require("pattern", "a class name or pattern"));
 
       assertThat(e).as(rawQuery).isNotNull();
       assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
@@ -98,7 +104,9 @@ class RequestTest {
   @Test
   void intParamRejectsWhatIsNotAWholeNumber() {
     for (String value : new String[] {"ten", "1.5", "99999999999"}) {
-      JLiveException e = catchThrowableOfType(JLiveException.class, () -> withQuery("limit=" + value).intParam("limit", 1000));
+      JLiveException e =
+          catchThrowableOfType(
+              JLiveException.class, () -> withQuery("limit=" + value).intParam("limit", 1000));
 
       assertThat(e).as(value).isNotNull();
       assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);

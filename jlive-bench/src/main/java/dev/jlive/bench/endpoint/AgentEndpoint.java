@@ -38,7 +38,8 @@ public final class AgentEndpoint {
    *
    * @throws IOException when no file appears in time: the agent is not loaded, or writes elsewhere
    */
-  public static AgentEndpoint await(Path runtimeDir, long pid, Duration timeout) throws IOException, InterruptedException {
+  public static AgentEndpoint await(Path runtimeDir, long pid, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       Optional<Discovery> discovery = Discovery.read(runtimeDir, pid);
@@ -46,9 +47,17 @@ public final class AgentEndpoint {
         return new AgentEndpoint(discovery.get());
       }
       if (System.nanoTime() - deadline > 0) {
-        throw new IOException("no jlive agent in pid " + pid + ": " + Discovery.fileFor(runtimeDir, pid)
-            + " did not appear within " + timeout.toSeconds() + " s; start the JVM with -javaagent:jlive-agent.jar"
-            + " (and -D" + RuntimeDirectory.PROPERTY + " naming the same folder, if one is given)");
+        throw new IOException(
+            "no jlive agent in pid "
+                + pid
+                + ": "
+                + Discovery.fileFor(runtimeDir, pid)
+                + " did not appear within "
+                + timeout.toSeconds()
+                + " s; start the JVM with -javaagent:jlive-agent.jar"
+                + " (and -D"
+                + RuntimeDirectory.PROPERTY
+                + " naming the same folder, if one is given)");
       }
       Thread.sleep(20);
     }
@@ -65,7 +74,8 @@ public final class AgentEndpoint {
   }
 
   public Map<String, Object> removeProbe(String id) throws IOException {
-    return call("DELETE", Api.PROBES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+    return call(
+        "DELETE", Api.PROBES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
   }
 
   /** {@code GET /v1/probes}: every probe, with its state and counters. */
@@ -86,13 +96,15 @@ public final class AgentEndpoint {
   }
 
   public Map<String, Object> metrics(String id) throws IOException {
-    return call("GET", Api.PROBE_METRICS + "?probe=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+    return call(
+        "GET", Api.PROBE_METRICS + "?probe=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
   }
 
   /**
-   * {@code POST /v1/patches}: the body as the endpoint takes it ({@code sources} or
-   * {@code classFiles}, {@code safepoint}, {@code timeoutMillis}, {@code dryRun}). The answer has the
-   * patch's {@code id} and, at a quiescent safe point, {@code attempts} and {@code gateClosedMaxMillis}.
+   * {@code POST /v1/patches}: the body as the endpoint takes it ({@code sources} or {@code
+   * classFiles}, {@code safepoint}, {@code timeoutMillis}, {@code dryRun}). The answer has the
+   * patch's {@code id} and, at a quiescent safe point, {@code attempts} and {@code
+   * gateClosedMaxMillis}.
    */
   public Map<String, Object> applyPatch(Map<String, Object> body) throws IOException {
     return call("POST", Api.PATCHES, Json.write(body));
@@ -105,7 +117,8 @@ public final class AgentEndpoint {
 
   /** {@code DELETE /v1/patches?id=}: takes a patch back. */
   public Map<String, Object> revertPatch(String id) throws IOException {
-    return call("DELETE", Api.PATCHES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+    return call(
+        "DELETE", Api.PATCHES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
   }
 
   /** Adds a probe and checks that it went into every class it selected. */
@@ -115,14 +128,21 @@ public final class AgentEndpoint {
     for (Object entry : (List<Object>) answer.get("classes")) {
       Map<String, Object> report = (Map<String, Object>) entry;
       if (!"installed".equals(report.get("status"))) {
-        throw new IOException("probe " + spec.get("selector") + " failed in " + report.get("class") + ": " + report.get("error"));
+        throw new IOException(
+            "probe "
+                + spec.get("selector")
+                + " failed in "
+                + report.get("class")
+                + ": "
+                + report.get("error"));
       }
     }
     return (String) answer.get("id");
   }
 
   private Map<String, Object> call(String method, String path, String body) throws IOException {
-    HttpURLConnection connection = (HttpURLConnection) URI.create(base + path).toURL().openConnection();
+    HttpURLConnection connection =
+        (HttpURLConnection) URI.create(base + path).toURL().openConnection();
     try {
       connection.setRequestMethod(method);
       connection.setConnectTimeout(TIMEOUT_MILLIS);

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A target JVM for the probe install-time driver: loads {@value #HANDLERS} handler classes
- * ({@code Handler01} to {@code Handler50}), calls each often enough that the JIT compiles it,
- * prints {@code jlive-bench fleet ready pid=<pid> classes=<n>}, then waits to be stopped.
+ * A target JVM for the probe install-time driver: loads {@value #HANDLERS} handler classes ({@code
+ * Handler01} to {@code Handler50}), calls each often enough that the JIT compiles it, prints {@code
+ * jlive-bench fleet ready pid=<pid> classes=<n>}, then waits to be stopped.
  */
 public final class FleetApp {
   static final int HANDLERS = 50;
@@ -35,7 +35,13 @@ public final class FleetApp {
         sum += (Integer) handle.invoke(handler, i);
       }
     }
-    System.out.println("jlive-bench fleet ready pid=" + ProcessHandle.current().pid() + " classes=" + HANDLERS + " checksum=" + sum);
+    System.out.println(
+        "jlive-bench fleet ready pid="
+            + ProcessHandle.current().pid()
+            + " classes="
+            + HANDLERS
+            + " checksum="
+            + sum);
     System.out.flush();
     // Stopped by SIGTERM, which runs the agent's shutdown hook.
     Thread.sleep(Long.MAX_VALUE);

@@ -12,10 +12,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The floor of a patch's cost: a second, minimal agent that does nothing but a bare
- * {@link Instrumentation#redefineClasses} of bytes it is sent. {@code PatchTime} copies this one
- * class into a small jar at run time (manifest: {@code Premain-Class}, {@code Can-Redefine-Classes})
- * and starts the demo with it as a {@code -javaagent}.
+ * The floor of a patch's cost: a second, minimal agent that does nothing but a bare {@link
+ * Instrumentation#redefineClasses} of bytes it is sent. {@code PatchTime} copies this one class
+ * into a small jar at run time (manifest: {@code Premain-Class}, {@code Can-Redefine-Classes}) and
+ * starts the demo with it as a {@code -javaagent}.
  *
  * <p>Protocol, on a loopback port it prints as {@code jlive-bench floor-agent port=N} (standard
  * output, in {@code premain}, so before the application's own lines): the client writes the class
@@ -29,10 +29,15 @@ import java.util.Map;
  */
 public final class FloorAgent {
   public static final String READY = "jlive-bench floor-agent port=";
-  /** Instead of a class name: answer the number of loaded classes (each redefinition walks them all). */
+
+  /**
+   * Instead of a class name: answer the number of loaded classes (each redefinition walks them
+   * all).
+   */
   public static final String COUNT_CLASSES = "?loaded-classes";
 
   private static Instrumentation instrumentation;
+
   /** Classes found by name once: the lookup over all loaded classes is not part of the floor. */
   private static final Map<String, Class<?>> CLASSES = new HashMap<>();
 

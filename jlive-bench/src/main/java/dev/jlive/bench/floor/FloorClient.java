@@ -32,8 +32,8 @@ public final class FloorClient implements AutoCloseable {
   }
 
   /**
-   * Writes a jar that holds only {@link FloorAgent}, with a manifest that makes it a
-   * {@code -javaagent} allowed to redefine classes.
+   * Writes a jar that holds only {@link FloorAgent}, with a manifest that makes it a {@code
+   * -javaagent} allowed to redefine classes.
    */
   public static Path writeJar(Path jar) throws IOException {
     Manifest manifest = new Manifest();
@@ -43,7 +43,8 @@ public final class FloorClient implements AutoCloseable {
     main.putValue("Agent-Class", FloorAgent.class.getName());
     main.putValue("Can-Redefine-Classes", "true");
     String entry = FloorAgent.class.getName().replace('.', '/') + ".class";
-    try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest);
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file, manifest);
         InputStream classFile = FloorAgent.class.getClassLoader().getResourceAsStream(entry)) {
       if (classFile == null) {
         throw new IOException(entry + " is not in the bench's class path");

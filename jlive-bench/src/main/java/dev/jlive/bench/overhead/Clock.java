@@ -9,7 +9,10 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** What one {@link System#nanoTime} costs on this machine: a metrics probe reads the clock twice per call. */
+/**
+ * What one {@link System#nanoTime} costs on this machine: a metrics probe reads the clock twice per
+ * call.
+ */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)

@@ -11,8 +11,8 @@ import java.util.Map;
  * A benchmark fork's own probe, through its own agent's endpoint: added before the first warm-up
  * iteration (so the JIT compiles the woven code), watched after every iteration, removed at the
  * end. A probe that turned itself off (budget, rate overflow) is unwoven again, and what the
- * iterations after that measure is not its cost; every iteration's line says whether it was on,
- * and how many calls emitted and dropped events.
+ * iterations after that measure is not its cost; every iteration's line says whether it was on, and
+ * how many calls emitted and dropped events.
  */
 final class ProbeControl {
   private final String scenario;
@@ -31,7 +31,9 @@ final class ProbeControl {
   void add(Map<String, Object> spec) throws IOException, InterruptedException {
     // The selector resolves loaded classes only.
     new Target().work(0);
-    endpoint = AgentEndpoint.await(RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
+    endpoint =
+        AgentEndpoint.await(
+            RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
     if (spec != null) {
       id = endpoint.addProbeEverywhere(spec);
       report("added " + spec);
@@ -57,10 +59,19 @@ final class ProbeControl {
     long calls = number(probe, "hits") - hits;
     long emits = number(probe, "emitted") - emitted;
     long drops = number(probe, "dropped") - dropped;
-    report(String.format(Locale.ROOT, "iteration %d: state=%s calls=%d emitted=%d (%.1f%%) dropped=%d (%.1f%%)%s%s", iteration, state,
-        calls, emits, percent(emits, calls), drops, percent(drops, calls),
-        probe.containsKey("reason") ? " reason=" + probe.get("reason") : "",
-        "active".equals(state) ? "" : "  <-- NOT ACTIVE: not the probe's cost"));
+    report(
+        String.format(
+            Locale.ROOT,
+            "iteration %d: state=%s calls=%d emitted=%d (%.1f%%) dropped=%d (%.1f%%)%s%s",
+            iteration,
+            state,
+            calls,
+            emits,
+            percent(emits, calls),
+            drops,
+            percent(drops, calls),
+            probe.containsKey("reason") ? " reason=" + probe.get("reason") : "",
+            "active".equals(state) ? "" : "  <-- NOT ACTIVE: not the probe's cost"));
   }
 
   void remove() throws IOException {

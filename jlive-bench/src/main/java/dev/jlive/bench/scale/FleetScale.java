@@ -41,13 +41,14 @@ import java.util.regex.Pattern;
  * CLI jar ({@code jlive controller start --port 0}), then N agents of one service (simulated ones
  * speaking the real protocol, {@link SimulatedAgents}, or with {@code --real N} demo JVMs with the
  * real agent), then rounds of: add a probe change to the service as {@code jlive probe add
- * --service} does, time until {@code GET /v1/services/S/changes/ID} shows every process
- * {@code applied}, revert it, time until every process shows {@code reverted}. The controller's CPU
- * (from {@code /proc/PID/stat}), resident memory and heap are taken while idle with every agent
+ * --service} does, time until {@code GET /v1/services/S/changes/ID} shows every process {@code
+ * applied}, revert it, time until every process shows {@code reverted}. The controller's CPU (from
+ * {@code /proc/PID/stat}), resident memory and heap are taken while idle with every agent
  * registered and during the rounds.
  */
 public final class FleetScale {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -cp jlive-bench.jar dev.jlive.bench.scale.FleetScale [options]
         --agents N           simulated agents (default 2000)
         --real N             instead: N demo JVMs with the real agent (jlive-agent.jar controller=...,service=...)
@@ -62,8 +63,10 @@ public final class FleetScale {
         --cli JAR            jlive.jar (default: ../../jlive-cli/target/jlive.jar from this jar)
         --agent JAR          jlive-agent.jar, for --real (default: ../../jlive-agent/target/jlive-agent.jar)
         --demo JAR           jlive-demo.jar, for --real (default: ../../jlive-demo/target/jlive-demo.jar)""";
-  private static final Pattern LISTENING = Pattern.compile("listening on (\\S+) \\(ZooKeeper (.*), token in (.*)\\)\\s*$");
-  private static final Pattern DEMO_READY = Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (\\S+) \\(ZooKeeper (.*), token in (.*)\\)\\s*$");
+  private static final Pattern DEMO_READY =
+      Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final Duration ROUND_LIMIT = Duration.ofSeconds(120);
   private static final String REAL_SELECTOR = "dev.jlive.demo.shop.Pricing#discountedPrice";
 
@@ -92,9 +95,28 @@ public final class FleetScale {
   }
 
   public static void main(String[] args) throws Exception {
-    DriverOptions options = DriverOptions.parse(args, Set.of("agents", "real", "rounds", "heartbeat", "idle-seconds", "revert",
-        "poll-ms", "register-concurrency", "controller-jvm-args", "service", "cli", "agent", "demo"), USAGE);
-    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
+    DriverOptions options =
+        DriverOptions.parse(
+            args,
+            Set.of(
+                "agents",
+                "real",
+                "rounds",
+                "heartbeat",
+                "idle-seconds",
+                "revert",
+                "poll-ms",
+                "register-concurrency",
+                "controller-jvm-args",
+                "service",
+                "cli",
+                "agent",
+                "demo"),
+            USAGE);
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
     Path logs = DriverOptions.benchJar().getParent().resolve("fleet-scale-" + stamp);
     Files.createDirectories(logs);
     System.out.println("logs and controller data in " + logs);
@@ -102,7 +124,11 @@ public final class FleetScale {
   }
 
   private void run() throws Exception {
-    System.out.println("loadavg before: " + Files.readString(Path.of("/proc/loadavg")).trim() + " at " + Instant.now());
+    System.out.println(
+        "loadavg before: "
+            + Files.readString(Path.of("/proc/loadavg")).trim()
+            + " at "
+            + Instant.now());
     load.sample();
     startController();
     try {
@@ -113,9 +139,19 @@ public final class FleetScale {
       }
     } finally {
       controller.close();
-      System.out.println("loadavg after: " + Files.readString(Path.of("/proc/loadavg")).trim() + " at " + Instant.now()
-          + "; 1-minute load sampled during the run: " + load.range());
-      System.out.println("controller log: " + logs.resolve("controller.stderr") + " (" + controllerLogSummary() + ")");
+      System.out.println(
+          "loadavg after: "
+              + Files.readString(Path.of("/proc/loadavg")).trim()
+              + " at "
+              + Instant.now()
+              + "; 1-minute load sampled during the run: "
+              + load.range());
+      System.out.println(
+          "controller log: "
+              + logs.resolve("controller.stderr")
+              + " ("
+              + controllerLogSummary()
+              + ")");
     }
   }
 
@@ -126,16 +162,33 @@ public final class FleetScale {
     if (!jvmArgs.isEmpty()) {
       command.addAll(Arrays.asList(jvmArgs.split("\\s+")));
     }
-    command.addAll(List.of("-jar", cli.toString(), "controller", "start", "--port", "0",
-        "--data-dir", logs.resolve("controller-data").toString(), "--heartbeat", options.string("heartbeat", "5s")));
+    command.addAll(
+        List.of(
+            "-jar",
+            cli.toString(),
+            "controller",
+            "start",
+            "--port",
+            "0",
+            "--data-dir",
+            logs.resolve("controller-data").toString(),
+            "--heartbeat",
+            options.string("heartbeat", "5s")));
     controller = ForkedJvm.start("controller", command, logs.resolve("controller.stderr"));
     Matcher listening = controller.awaitLine(LISTENING, Duration.ofSeconds(90));
     String url = listening.group(1);
     controllerUrl = url;
     token = Files.readString(Path.of(listening.group(3).trim())).trim();
     api = new UserApi(URI.create(url), token);
-    System.out.println("controller pid " + controller.pid() + " at " + url + " (ZooKeeper " + listening.group(2)
-        + "), JVM options: " + (jvmArgs.isEmpty() ? "defaults" : jvmArgs));
+    System.out.println(
+        "controller pid "
+            + controller.pid()
+            + " at "
+            + url
+            + " (ZooKeeper "
+            + listening.group(2)
+            + "), JVM options: "
+            + (jvmArgs.isEmpty() ? "defaults" : jvmArgs));
   }
 
   // ---- simulated agents ----
@@ -144,15 +197,30 @@ public final class FleetScale {
     expected = count;
     URI url = URI.create(controllerUrl());
     int concurrency = options.integer("register-concurrency", 64);
-    try (SimulatedAgents agents = new SimulatedAgents(url, token(), service, count, 100_000, Map.of("zone", "sim"), concurrency,
-        (index, id, nanos) -> received.computeIfAbsent(id, k -> filled(count)).set(index, nanos))) {
+    try (SimulatedAgents agents =
+        new SimulatedAgents(
+            url,
+            token(),
+            service,
+            count,
+            100_000,
+            Map.of("zone", "sim"),
+            concurrency,
+            (index, id, nanos) ->
+                received.computeIfAbsent(id, k -> filled(count)).set(index, nanos))) {
       long self = ProcessHandle.current().pid();
       ProcessCost.Window registration = ProcessCost.Window.start(controller.pid());
       agents.start();
       awaitRegistered(() -> agents.registered() == count, Duration.ofMinutes(10));
-      System.out.printf(Locale.ROOT, "%d agents registered in %.1f s (controller CPU %.0f%% of one core meanwhile), "
-          + "%d registrations sent, errors: %s%n", count, registration.seconds(), registration.percentOfOneCore(),
-          agents.registrations(), agents.errors());
+      System.out.printf(
+          Locale.ROOT,
+          "%d agents registered in %.1f s (controller CPU %.0f%% of one core meanwhile), "
+              + "%d registrations sent, errors: %s%n",
+          count,
+          registration.seconds(),
+          registration.percentOfOneCore(),
+          agents.registrations(),
+          agents.errors());
       BooleanSupplier quiet = () -> agents.longPolling() == count;
       awaitQuiet(quiet, null, agents);
       Cost idle = measureIdle(self, agents);
@@ -160,8 +228,15 @@ public final class FleetScale {
       List<Round> done = runRounds(quiet, agents, rollout);
       rollout.finish(agents);
       report(done, idle, rollout, true);
-      System.out.println("simulated agents: " + agents.syncs() + " syncs, " + agents.registrations() + " registrations ("
-          + agents.reRegistrations() + " after UNKNOWN_PROCESS), errors: " + agents.errors());
+      System.out.println(
+          "simulated agents: "
+              + agents.syncs()
+              + " syncs, "
+              + agents.registrations()
+              + " registrations ("
+              + agents.reRegistrations()
+              + " after UNKNOWN_PROCESS), errors: "
+              + agents.errors());
       System.out.println("live processes at the end: " + processCount() + " of " + count);
     }
   }
@@ -175,19 +250,38 @@ public final class FleetScale {
     List<ForkedJvm> demos = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
-        demos.add(ForkedJvm.start("demo-" + i, List.of(
-            "-javaagent:" + agent + "=controller=" + controllerUrl() + ",service=" + service + ",quiet",
-            "-Djlive.runtimeDir=" + logs.resolve("runtime-" + i), "-jar", demo.toString(), "--port", "0"),
-            logs.resolve("demo-" + i + ".stderr"), Map.of(FleetApi.ENV_CONTROLLER_TOKEN, token())));
+        demos.add(
+            ForkedJvm.start(
+                "demo-" + i,
+                List.of(
+                    "-javaagent:"
+                        + agent
+                        + "=controller="
+                        + controllerUrl()
+                        + ",service="
+                        + service
+                        + ",quiet",
+                    "-Djlive.runtimeDir=" + logs.resolve("runtime-" + i),
+                    "-jar",
+                    demo.toString(),
+                    "--port",
+                    "0"),
+                logs.resolve("demo-" + i + ".stderr"),
+                Map.of(FleetApi.ENV_CONTROLLER_TOKEN, token())));
       }
       for (ForkedJvm jvm : demos) {
         // One priced cart, so that Pricing is loaded: the probe targets loaded classes.
-        DemoClient shop = new DemoClient(Integer.parseInt(jvm.awaitLine(DEMO_READY, Duration.ofSeconds(120)).group(1)));
+        DemoClient shop =
+            new DemoClient(
+                Integer.parseInt(jvm.awaitLine(DEMO_READY, Duration.ofSeconds(120)).group(1)));
         shop.total(shop.bulkCart());
       }
       long start = System.nanoTime();
       awaitRegistered(() -> false, Duration.ofMinutes(3));
-      System.out.printf(Locale.ROOT, "%d demo JVMs registered (%.1f s after the last was ready)%n", count,
+      System.out.printf(
+          Locale.ROOT,
+          "%d demo JVMs registered (%.1f s after the last was ready)%n",
+          count,
           (System.nanoTime() - start) / 1e9);
       awaitQuiet(() -> true, null, null);
       Cost idle = measureIdle(ProcessHandle.current().pid(), null);
@@ -203,33 +297,57 @@ public final class FleetScale {
 
   // ---- rounds ----
 
-  /** One rollout: when the change was sent, and what was seen until every process applied (and reverted) it. */
-  record Round(int number, String id, double postMillis, double allAppliedMillis, double lastAckMillis,
-      double[] deliveryMillis, double[] seenAppliedMillis, double revertMillis, int statusReads, double statusReadMedianMillis,
+  /**
+   * One rollout: when the change was sent, and what was seen until every process applied (and
+   * reverted) it.
+   */
+  record Round(
+      int number,
+      String id,
+      double postMillis,
+      double allAppliedMillis,
+      double lastAckMillis,
+      double[] deliveryMillis,
+      double[] seenAppliedMillis,
+      double revertMillis,
+      int statusReads,
+      double statusReadMedianMillis,
       String miss) {}
 
-  private List<Round> runRounds(BooleanSupplier agentsQuiet, SimulatedAgents agents, Cost cost) throws Exception {
+  private List<Round> runRounds(BooleanSupplier agentsQuiet, SimulatedAgents agents, Cost cost)
+      throws Exception {
     List<Round> done = new ArrayList<>();
     String previous = null;
     for (int r = 1; r <= rounds; r++) {
       awaitQuiet(agentsQuiet, previous, agents);
-      String selector = options.string("real", null) != null ? REAL_SELECTOR : "com.acme.Round" + r + "#handle";
-      Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PROBE)
-          .put("spec", ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT).build()).toMap();
+      String selector =
+          options.string("real", null) != null ? REAL_SELECTOR : "com.acme.Round" + r + "#handle";
+      Map<String, Object> change =
+          JsonObject.create()
+              .put("kind", ChangeKind.PROBE)
+              .put("spec", ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT).build())
+              .toMap();
       long t0 = System.nanoTime();
-      ChangeAnswer added = ChangeAnswer.fromWire(api.ok(api.post(FleetApi.changes(service), change), "POST changes"));
+      ChangeAnswer added =
+          ChangeAnswer.fromWire(
+              api.ok(api.post(FleetApi.changes(service), change), "POST changes"));
       double postMillis = (System.nanoTime() - t0) / 1e6;
       String id = added.change().id();
       if (!Boolean.TRUE.equals(added.created())) {
-        throw new IOException("round " + r + ": the change was not created (deduplicated?): " + added.toJson());
+        throw new IOException(
+            "round " + r + ": the change was not created (deduplicated?): " + added.toJson());
       }
       Watch applied = watch(id, ProcessState.APPLIED, t0);
-      // The controller writes a report before it answers the sync that carried it: the last answers may still be on their way.
+      // The controller writes a report before it answers the sync that carried it: the last answers
+      // may still be on their way.
       long ackDeadline = System.nanoTime() + 10_000_000_000L;
-      while (agents != null && agents.acknowledged(id) < expected && System.nanoTime() < ackDeadline) {
+      while (agents != null
+          && agents.acknowledged(id) < expected
+          && System.nanoTime() < ackDeadline) {
         Thread.sleep(5);
       }
-      double lastAck = agents == null ? Double.NaN : millisSince(t0, agents.lastAcknowledgedNanos(id));
+      double lastAck =
+          agents == null ? Double.NaN : millisSince(t0, agents.lastAcknowledgedNanos(id));
       double[] delivery = agents == null ? new double[0] : delivery(id, t0);
       double revertMillis = Double.NaN;
       String miss = applied.miss;
@@ -242,25 +360,52 @@ public final class FleetScale {
           miss = (miss == null ? "" : miss + "; ") + "revert: " + reverted.miss;
         }
       }
-      Round round = new Round(r, id, postMillis, applied.allMillis, lastAck, delivery, applied.seenMillis, revertMillis,
-          applied.reads, applied.readMedianMillis, miss);
+      Round round =
+          new Round(
+              r,
+              id,
+              postMillis,
+              applied.allMillis,
+              lastAck,
+              delivery,
+              applied.seenMillis,
+              revertMillis,
+              applied.reads,
+              applied.readMedianMillis,
+              miss);
       done.add(round);
       cost.sample(r % 5 == 0);
       load.sample();
-      System.out.printf(Locale.ROOT, "round %2d %-5s post %6.1f ms, all applied %7.1f ms (status), last ack %7.1f ms (agents), "
+      System.out.printf(
+          Locale.ROOT,
+          "round %2d %-5s post %6.1f ms, all applied %7.1f ms (status), last ack %7.1f ms (agents), "
               + "delivery first %6.1f / median %6.1f / max %7.1f ms, revert %7.1f ms, %3d status reads (median %.1f ms)%s%n",
-          r, id, postMillis, applied.allMillis, lastAck, percentile(delivery, 0), percentile(delivery, 0.5), percentile(delivery, 1.0),
+          r,
+          id,
+          postMillis,
+          applied.allMillis,
+          lastAck,
+          percentile(delivery, 0),
+          percentile(delivery, 0.5),
+          percentile(delivery, 1.0),
           revertMillis,
-          applied.reads, applied.readMedianMillis, miss == null ? "" : "  MISS: " + miss);
+          applied.reads,
+          applied.readMedianMillis,
+          miss == null ? "" : "  MISS: " + miss);
       previous = revert ? id : null;
     }
     return done;
   }
 
-  /** What polling a change's status saw: when every process reached the state, and when each one did. */
-  private record Watch(double allMillis, double[] seenMillis, int reads, double readMedianMillis, String miss) {}
+  /**
+   * What polling a change's status saw: when every process reached the state, and when each one
+   * did.
+   */
+  private record Watch(
+      double allMillis, double[] seenMillis, int reads, double readMedianMillis, String miss) {}
 
-  private Watch watch(String id, ProcessState state, long t0) throws IOException, InterruptedException {
+  private Watch watch(String id, ProcessState state, long t0)
+      throws IOException, InterruptedException {
     // When each process was first seen in the state, in the order seen: the deliveries' spread.
     Set<String> seenProcesses = new HashSet<>();
     List<Double> seen = new ArrayList<>();
@@ -286,22 +431,37 @@ public final class FleetScale {
       }
       int failed = states.getOrDefault(ProcessState.FAILED, 0);
       if (reached < expected && failed > 0 && reached + failed >= expected) {
-        return new Watch(Double.NaN, seen.stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+        return new Watch(
+            Double.NaN,
+            seen.stream().mapToDouble(Double::doubleValue).toArray(),
+            reads.size(),
             percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
             "failed on " + failed + " processes: " + answer.get("results"));
       }
       if (reached >= expected) {
-        return new Watch((after - t0) / 1e6, seen.stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
-            percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5), null);
+        return new Watch(
+            (after - t0) / 1e6,
+            seen.stream().mapToDouble(Double::doubleValue).toArray(),
+            reads.size(),
+            percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
+            null);
       }
       long pause = pollMillis * 1_000_000L - (System.nanoTime() - before);
       if (pause > 0) {
         Thread.sleep(pause / 1_000_000L, (int) (pause % 1_000_000L));
       }
     }
-    return new Watch(Double.NaN, seen.stream().mapToDouble(Double::doubleValue).toArray(), reads.size(),
+    return new Watch(
+        Double.NaN,
+        seen.stream().mapToDouble(Double::doubleValue).toArray(),
+        reads.size(),
         percentile(reads.stream().mapToDouble(Double::doubleValue).toArray(), 0.5),
-        "not every process " + JsonObject.wireName(state) + " within " + ROUND_LIMIT.toSeconds() + " s: " + states);
+        "not every process "
+            + JsonObject.wireName(state)
+            + " within "
+            + ROUND_LIMIT.toSeconds()
+            + " s: "
+            + states);
   }
 
   private double[] delivery(String id, long t0) {
@@ -336,21 +496,39 @@ public final class FleetScale {
       }
       Thread.sleep(500);
     }
-    throw new IOException("only " + live + " of " + expected + " processes registered within " + limit.toSeconds() + " s");
+    throw new IOException(
+        "only "
+            + live
+            + " of "
+            + expected
+            + " processes registered within "
+            + limit.toSeconds()
+            + " s");
   }
 
-  /** Every agent long-polling again (and the controller holding every poll), the previous change out of every report. */
-  private void awaitQuiet(BooleanSupplier agentsQuiet, String previous, SimulatedAgents agents) throws Exception {
+  /**
+   * Every agent long-polling again (and the controller holding every poll), the previous change out
+   * of every report.
+   */
+  private void awaitQuiet(BooleanSupplier agentsQuiet, String previous, SimulatedAgents agents)
+      throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
-      boolean simsDone = agentsQuiet.getAsBoolean() && (previous == null || agents == null || agents.holding(previous) == 0);
+      boolean simsDone =
+          agentsQuiet.getAsBoolean()
+              && (previous == null || agents == null || agents.holding(previous) == 0);
       if (simsDone && waitingPolls() >= expected) {
         return;
       }
       Thread.sleep(20);
     }
-    System.out.println("  (not quiet after 60 s: " + waitingPolls() + " polls parked of " + expected
-        + (agents == null ? "" : ", " + agents.longPolling() + " agents long-polling") + "; going on)");
+    System.out.println(
+        "  (not quiet after 60 s: "
+            + waitingPolls()
+            + " polls parked of "
+            + expected
+            + (agents == null ? "" : ", " + agents.longPolling() + " agents long-polling")
+            + "; going on)");
   }
 
   private int processCount() throws IOException, InterruptedException {
@@ -426,16 +604,31 @@ public final class FleetScale {
     load.sample();
     if (agents != null) {
       double[] overhang = agents.takeOverhangMillis();
-      System.out.printf(Locale.ROOT, "idle long polls answered unchanged: %d, held longer than their wait by median %s ms, "
-              + "p99 %s ms, max %s ms (round trip and scheduling included)%n", overhang.length, fmt(percentile(overhang, 0.5)),
-          fmt(percentile(overhang, 0.99)), fmt(percentile(overhang, 1)));
+      System.out.printf(
+          Locale.ROOT,
+          "idle long polls answered unchanged: %d, held longer than their wait by median %s ms, "
+              + "p99 %s ms, max %s ms (round trip and scheduling included)%n",
+          overhang.length,
+          fmt(percentile(overhang, 0.5)),
+          fmt(percentile(overhang, 0.99)),
+          fmt(percentile(overhang, 1)));
     }
     ProcessCost.fullGc(controller.pid());
     long[] afterGc = ProcessCost.heapKib(controller.pid());
-    System.out.printf(Locale.ROOT, "idle %.0f s: controller CPU %.1f%% of one core, RSS %s, heap used %s of %s, "
+    System.out.printf(
+        Locale.ROOT,
+        "idle %.0f s: controller CPU %.1f%% of one core, RSS %s, heap used %s of %s, "
             + "live heap after a full GC %s, %d threads, %d fds; this JVM %.1f%%; %.0f syncs/s%n",
-        idle.seconds, idle.controllerPercent, mib(idle.rss), mib(idle.heapUsed), mib(idle.heapTotal),
-        afterGc == null ? "?" : mib(afterGc[1]), idle.threads, idle.fds, idle.selfPercent, idle.syncsPerSecond);
+        idle.seconds,
+        idle.controllerPercent,
+        mib(idle.rss),
+        mib(idle.heapUsed),
+        mib(idle.heapTotal),
+        afterGc == null ? "?" : mib(afterGc[1]),
+        idle.threads,
+        idle.fds,
+        idle.selfPercent,
+        idle.syncsPerSecond);
     idleLiveHeap = afterGc == null ? -1 : afterGc[1];
     return idle;
   }
@@ -443,25 +636,44 @@ public final class FleetScale {
   // ---- report ----
 
   private void report(List<Round> done, Cost idle, Cost rollout, boolean simulated) {
-    double[] all = done.stream().filter(r -> r.miss == null).mapToDouble(Round::allAppliedMillis).toArray();
-    double[] reverts = done.stream().filter(r -> r.miss == null).mapToDouble(Round::revertMillis).toArray();
+    double[] all =
+        done.stream().filter(r -> r.miss == null).mapToDouble(Round::allAppliedMillis).toArray();
+    double[] reverts =
+        done.stream().filter(r -> r.miss == null).mapToDouble(Round::revertMillis).toArray();
     double[] posts = done.stream().mapToDouble(Round::postMillis).toArray();
     double[] acks = done.stream().mapToDouble(Round::lastAckMillis).toArray();
-    double[] delivery = done.stream().flatMapToDouble(r -> Arrays.stream(r.deliveryMillis)).toArray();
-    double[] seen = done.stream().flatMapToDouble(r -> Arrays.stream(r.seenAppliedMillis)).toArray();
+    double[] delivery =
+        done.stream().flatMapToDouble(r -> Arrays.stream(r.deliveryMillis)).toArray();
+    double[] seen =
+        done.stream().flatMapToDouble(r -> Arrays.stream(r.seenAppliedMillis)).toArray();
     double[] statusReads = done.stream().mapToDouble(Round::statusReadMedianMillis).toArray();
     System.out.println();
-    System.out.println("| round | change | POST answered (ms) | every process applied, status (ms) | last agent's report answered (ms) "
-        + "| delivery median / max (ms) | every process reverted (ms) |");
+    System.out.println(
+        "| round | change | POST answered (ms) | every process applied, status (ms) | last agent's report answered (ms) "
+            + "| delivery median / max (ms) | every process reverted (ms) |");
     System.out.println("| ---: | --- | ---: | ---: | ---: | ---: | ---: |");
     for (Round r : done) {
-      System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %s | %s | %s | %s |%n", r.number, r.id, r.postMillis,
-          r.miss != null ? "**miss**: " + r.miss : fmt(r.allAppliedMillis), fmt(r.lastAckMillis),
-          r.deliveryMillis.length == 0 ? "n/a" : fmt(percentile(r.deliveryMillis, 0.5)) + " / " + fmt(percentile(r.deliveryMillis, 1)),
+      System.out.printf(
+          Locale.ROOT,
+          "| %d | %s | %.1f | %s | %s | %s | %s |%n",
+          r.number,
+          r.id,
+          r.postMillis,
+          r.miss != null ? "**miss**: " + r.miss : fmt(r.allAppliedMillis),
+          fmt(r.lastAckMillis),
+          r.deliveryMillis.length == 0
+              ? "n/a"
+              : fmt(percentile(r.deliveryMillis, 0.5))
+                  + " / "
+                  + fmt(percentile(r.deliveryMillis, 1)),
           fmt(r.revertMillis));
     }
     System.out.println();
-    System.out.printf(Locale.ROOT, "| over %d rounds (%d processes) | median | p99 | max |%n", done.size(), expected);
+    System.out.printf(
+        Locale.ROOT,
+        "| over %d rounds (%d processes) | median | p99 | max |%n",
+        done.size(),
+        expected);
     System.out.println("| --- | ---: | ---: | ---: |");
     row("time to every process applied (status read every " + pollMillis + " ms)", all);
     if (simulated) {
@@ -478,21 +690,53 @@ public final class FleetScale {
     System.out.println("| controller | idle, every agent registered | during the rounds |");
     System.out.println("| --- | ---: | ---: |");
     System.out.printf(Locale.ROOT, "| window | %.0f s | %.0f s |%n", idle.seconds, rollout.seconds);
-    System.out.printf(Locale.ROOT, "| CPU, %% of one core | %.1f | %.1f |%n", idle.controllerPercent, rollout.controllerPercent);
-    System.out.printf(Locale.ROOT, "| RSS (MiB), min to max | %s | %s |%n", mib(idle.rss), mib(rollout.rss));
-    System.out.printf(Locale.ROOT, "| heap used (MiB), samples min to max | %s | %s |%n", mib(idle.heapUsed), mib(rollout.heapUsed));
-    System.out.printf(Locale.ROOT, "| heap committed (MiB) | %s | %s |%n", mib(idle.heapTotal), mib(rollout.heapTotal));
-    System.out.printf(Locale.ROOT, "| live heap after a full GC (MiB) | %s | |%n", mib(idleLiveHeap));
-    System.out.printf(Locale.ROOT, "| threads / open fds | %d / %d | %d / %d |%n", idle.threads, idle.fds, rollout.threads, rollout.fds);
-    System.out.printf(Locale.ROOT, "| the driver's JVM (agents, status reads), CPU %% of one core | %.1f | %.1f |%n",
-        idle.selfPercent, rollout.selfPercent);
+    System.out.printf(
+        Locale.ROOT,
+        "| CPU, %% of one core | %.1f | %.1f |%n",
+        idle.controllerPercent,
+        rollout.controllerPercent);
+    System.out.printf(
+        Locale.ROOT, "| RSS (MiB), min to max | %s | %s |%n", mib(idle.rss), mib(rollout.rss));
+    System.out.printf(
+        Locale.ROOT,
+        "| heap used (MiB), samples min to max | %s | %s |%n",
+        mib(idle.heapUsed),
+        mib(rollout.heapUsed));
+    System.out.printf(
+        Locale.ROOT,
+        "| heap committed (MiB) | %s | %s |%n",
+        mib(idle.heapTotal),
+        mib(rollout.heapTotal));
+    System.out.printf(
+        Locale.ROOT, "| live heap after a full GC (MiB) | %s | |%n", mib(idleLiveHeap));
+    System.out.printf(
+        Locale.ROOT,
+        "| threads / open fds | %d / %d | %d / %d |%n",
+        idle.threads,
+        idle.fds,
+        rollout.threads,
+        rollout.fds);
+    System.out.printf(
+        Locale.ROOT,
+        "| the driver's JVM (agents, status reads), CPU %% of one core | %.1f | %.1f |%n",
+        idle.selfPercent,
+        rollout.selfPercent);
     if (simulated) {
-      System.out.printf(Locale.ROOT, "| syncs per second | %.0f | %.0f |%n", idle.syncsPerSecond, rollout.syncsPerSecond);
+      System.out.printf(
+          Locale.ROOT,
+          "| syncs per second | %.0f | %.0f |%n",
+          idle.syncsPerSecond,
+          rollout.syncsPerSecond);
     }
   }
 
   private static void row(String what, double[] values) {
-    System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", what, fmt(percentile(values, 0.5)), fmt(percentile(values, 0.99)),
+    System.out.printf(
+        Locale.ROOT,
+        "| %s | %s | %s | %s |%n",
+        what,
+        fmt(percentile(values, 0.5)),
+        fmt(percentile(values, 0.99)),
         fmt(percentile(values, 1.0)));
   }
 
@@ -507,7 +751,9 @@ public final class FleetScale {
   }
 
   private static String fmt(double millis) {
-    return Double.isNaN(millis) ? "n/a" : String.format(Locale.ROOT, millis < 10 ? "%.2f" : "%.1f", millis);
+    return Double.isNaN(millis)
+        ? "n/a"
+        : String.format(Locale.ROOT, millis < 10 ? "%.2f" : "%.1f", millis);
   }
 
   private static String mib(long kib) {
@@ -534,9 +780,15 @@ public final class FleetScale {
   private String controllerLogSummary() {
     try {
       List<String> lines = Files.readAllLines(logs.resolve("controller.stderr"));
-      long warnings = lines.stream().filter(l -> l.startsWith("WARNING") || l.startsWith("SEVERE")).count();
+      long warnings =
+          lines.stream().filter(l -> l.startsWith("WARNING") || l.startsWith("SEVERE")).count();
       long dropped = lines.stream().filter(l -> l.contains("stopped syncing; dropped")).count();
-      return lines.size() + " lines, " + warnings + " WARNING/SEVERE, " + dropped + " processes dropped for silence";
+      return lines.size()
+          + " lines, "
+          + warnings
+          + " WARNING/SEVERE, "
+          + dropped
+          + " processes dropped for silence";
     } catch (IOException e) {
       return "unreadable: " + e.getMessage();
     }

@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a process costs, read from Linux's {@code /proc}: CPU time ({@code utime + stime} of
- * {@code /proc/PID/stat}, in clock ticks), resident memory ({@code VmRSS} of
- * {@code /proc/PID/status}), and for a JVM its heap as {@code jcmd PID GC.heap_info} shows it.
+ * What a process costs, read from Linux's {@code /proc}: CPU time ({@code utime + stime} of {@code
+ * /proc/PID/stat}, in clock ticks), resident memory ({@code VmRSS} of {@code /proc/PID/status}),
+ * and for a JVM its heap as {@code jcmd PID GC.heap_info} shows it.
  */
 final class ProcessCost {
   private static final Pattern HEAP = Pattern.compile("total (\\d+)K, used (\\d+)K");
@@ -54,7 +54,9 @@ final class ProcessCost {
   static long[] heapKib(long pid) {
     String out = jcmd(pid, "GC.heap_info");
     Matcher matcher = out == null ? null : HEAP.matcher(out);
-    return matcher != null && matcher.find() ? new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))} : null;
+    return matcher != null && matcher.find()
+        ? new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))}
+        : null;
   }
 
   /** A full GC in the process (so that the heap then shows what is live). */
@@ -102,7 +104,8 @@ final class ProcessCost {
   private static long ticksPerSecond() {
     try {
       Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      String out =
+          new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       process.waitFor(5, TimeUnit.SECONDS);
       return Long.parseLong(out);
     } catch (IOException | RuntimeException e) {

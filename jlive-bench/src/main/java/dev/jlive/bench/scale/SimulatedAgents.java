@@ -42,11 +42,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Many agents in one JVM, speaking the controller's real agent protocol ({@link FleetApi}, with
- * the protocol's own records) over HTTP, with no JVM to change: register, then long-poll {@code /v1/agents/sync}; a change it has
- * not seen is "applied" at once and reported with an immediate sync ({@code waitMillis} 0), then it
- * goes back to long polling; a change that leaves the desired state is reported {@code reverted}
- * once, as the real agent does; {@code UNKNOWN_PROCESS} makes it register again.
+ * Many agents in one JVM, speaking the controller's real agent protocol ({@link FleetApi}, with the
+ * protocol's own records) over HTTP, with no JVM to change: register, then long-poll {@code
+ * /v1/agents/sync}; a change it has not seen is "applied" at once and reported with an immediate
+ * sync ({@code waitMillis} 0), then it goes back to long polling; a change that leaves the desired
+ * state is reported {@code reverted} once, as the real agent does; {@code UNKNOWN_PROCESS} makes it
+ * register again.
  *
  * <p>No thread per agent: every request is an asynchronous {@link HttpClient} call (one selector
  * thread, a small pool for the callbacks), so 2,000 agents are 2,000 open connections and a few
@@ -56,12 +57,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SimulatedAgents implements AutoCloseable {
   private static final long MIN_BACKOFF_MILLIS = 200;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
+
   /** Beyond the poll's own wait: a controller answers a parked poll when its wait ends. */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(20);
 
   /** What the driver learns from the agents' side. */
   public interface Listener {
-    /** Agent {@code index} got change {@code changeId} in a sync answer, at {@code nanos} ({@link System#nanoTime}). */
+    /**
+     * Agent {@code index} got change {@code changeId} in a sync answer, at {@code nanos} ({@link
+     * System#nanoTime}).
+     */
     void received(int index, String changeId, long nanos);
   }
 
@@ -72,8 +77,10 @@ public final class SimulatedAgents implements AutoCloseable {
   private final Listener listener;
   private final ExecutorService callbacks;
   private final ScheduledExecutorService retries;
+
   /** Waits for a registration slot, so that no callback thread ever blocks. */
   private final ExecutorService registrar;
+
   private final HttpClient http;
   private final List<Agent> agents = new ArrayList<>();
   private final Semaphore registering;
@@ -83,8 +90,13 @@ public final class SimulatedAgents implements AutoCloseable {
   private final AtomicLong reRegistrations = new AtomicLong();
   private final AtomicInteger registered = new AtomicInteger();
   private final AtomicInteger longPolling = new AtomicInteger();
-  /** For long polls answered "unchanged": how much longer than asked the controller held them, in microseconds. */
+
+  /**
+   * For long polls answered "unchanged": how much longer than asked the controller held them, in
+   * microseconds.
+   */
   private final List<Long> overhangMicros = new ArrayList<>();
+
   private volatile long heartbeatMillis = 5_000;
   private volatile boolean running = true;
 
@@ -93,25 +105,35 @@ public final class SimulatedAgents implements AutoCloseable {
    * @param pidBase the first agent's pid; agent n has {@code pidBase + n}, host {@code sim-<n>}
    * @param registerConcurrency at most this many registrations in flight (a ramp, not a stampede)
    */
-  public SimulatedAgents(URI controller, String token, String service, int count, long pidBase, Map<String, String> labels,
-      int registerConcurrency, Listener listener) {
+  public SimulatedAgents(
+      URI controller,
+      String token,
+      String service,
+      int count,
+      long pidBase,
+      Map<String, String> labels,
+      int registerConcurrency,
+      Listener listener) {
     this.controller = controller;
     this.token = token;
     this.service = service;
     this.labels = Map.copyOf(labels);
     this.listener = listener;
     this.registering = new Semaphore(registerConcurrency);
-    this.callbacks = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
-        daemon("jlive-sim-callback"));
+    this.callbacks =
+        Executors.newFixedThreadPool(
+            Math.max(2, Runtime.getRuntime().availableProcessors() * 2),
+            daemon("jlive-sim-callback"));
     this.retries = Executors.newSingleThreadScheduledExecutor(daemon("jlive-sim-retry"));
     this.registrar = Executors.newSingleThreadExecutor(daemon("jlive-sim-register"));
     // HTTP/1.1 as the real agent speaks it (no h2c upgrade offer); the JDK client pools without a
     // limit (jdk.httpclient.connectionPoolSize=0), so each poll in flight has its own connection.
-    this.http = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
-        .executor(callbacks)
-        .build();
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .executor(callbacks)
+            .build();
     for (int n = 0; n < count; n++) {
       agents.add(new Agent(n, pidBase + n));
     }
@@ -177,7 +199,10 @@ public final class SimulatedAgents implements AutoCloseable {
     return last;
   }
 
-  /** The overhangs recorded since the last call (how much longer than its wait an unchanged long poll took), ms. */
+  /**
+   * The overhangs recorded since the last call (how much longer than its wait an unchanged long
+   * poll took), ms.
+   */
   public double[] takeOverhangMillis() {
     synchronized (overhangMicros) {
       double[] millis = overhangMicros.stream().mapToDouble(micros -> micros / 1000.0).toArray();
@@ -213,7 +238,9 @@ public final class SimulatedAgents implements AutoCloseable {
     for (Agent agent : agents) {
       String id = agent.process;
       if (id != null) {
-        gone.add(send(FleetApi.DEREGISTER, new DeregisterBody(id), Duration.ofSeconds(5)).exceptionally(e -> null));
+        gone.add(
+            send(FleetApi.DEREGISTER, new DeregisterBody(id), Duration.ofSeconds(5))
+                .exceptionally(e -> null));
       }
     }
     try {
@@ -226,13 +253,15 @@ public final class SimulatedAgents implements AutoCloseable {
     callbacks.shutdownNow();
   }
 
-  private CompletableFuture<HttpResponse<String>> send(String path, JsonWritable body, Duration timeout) {
-    HttpRequest request = HttpRequest.newBuilder(controller.resolve(path))
-        .timeout(timeout)
-        .header(Api.AUTHORIZATION, Api.BEARER + token)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body.toJson())))
-        .build();
+  private CompletableFuture<HttpResponse<String>> send(
+      String path, JsonWritable body, Duration timeout) {
+    HttpRequest request =
+        HttpRequest.newBuilder(controller.resolve(path))
+            .timeout(timeout)
+            .header(Api.AUTHORIZATION, Api.BEARER + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body.toJson())))
+            .build();
     return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -282,45 +311,56 @@ public final class SimulatedAgents implements AutoCloseable {
         registering.release();
         return;
       }
-      RegisterBody body = new RegisterBody(FleetApi.PROTOCOL_VERSION, service, "sim-" + index, pid, System.getProperty("java.version"),
-          "simulated", labels, instance);
+      RegisterBody body =
+          new RegisterBody(
+              FleetApi.PROTOCOL_VERSION,
+              service,
+              "sim-" + index,
+              pid,
+              System.getProperty("java.version"),
+              "simulated",
+              labels,
+              instance);
       registrations.incrementAndGet();
-      send(FleetApi.REGISTER, body, Duration.ofSeconds(60)).whenComplete((response, failure) -> {
-        registering.release();
-        if (failure != null) {
-          failed(failure, this::registerAgain);
-          return;
-        }
-        if (response.statusCode() != 200) {
-          count("register " + response.statusCode() + " " + errorCode(response));
-          retryLater(this::registerAgain);
-          return;
-        }
-        RegisterAnswer answer;
-        try {
-          answer = RegisterAnswer.fromWire(Json.parseObject(response.body()));
-        } catch (JLiveException | IllegalArgumentException unreadable) {
-          count("register answer unreadable: " + unreadable.getMessage());
-          retryLater(this::registerAgain);
-          return;
-        }
-        heartbeatMillis = answer.heartbeatMillis();
-        synchronized (this) {
-          desiredVersion = -1;
-          backoff = MIN_BACKOFF_MILLIS;
-        }
-        process = answer.process();
-        registered.incrementAndGet();
-        sync(0);
-      });
+      send(FleetApi.REGISTER, body, Duration.ofSeconds(60))
+          .whenComplete(
+              (response, failure) -> {
+                registering.release();
+                if (failure != null) {
+                  failed(failure, this::registerAgain);
+                  return;
+                }
+                if (response.statusCode() != 200) {
+                  count("register " + response.statusCode() + " " + errorCode(response));
+                  retryLater(this::registerAgain);
+                  return;
+                }
+                RegisterAnswer answer;
+                try {
+                  answer = RegisterAnswer.fromWire(Json.parseObject(response.body()));
+                } catch (JLiveException | IllegalArgumentException unreadable) {
+                  count("register answer unreadable: " + unreadable.getMessage());
+                  retryLater(this::registerAgain);
+                  return;
+                }
+                heartbeatMillis = answer.heartbeatMillis();
+                synchronized (this) {
+                  desiredVersion = -1;
+                  backoff = MIN_BACKOFF_MILLIS;
+                }
+                process = answer.process();
+                registered.incrementAndGet();
+                sync(0);
+              });
     }
 
     void registerAgain() {
       if (running) {
-        registrar.execute(() -> {
-          registering.acquireUninterruptibly();
-          register();
-        });
+        registrar.execute(
+            () -> {
+              registering.acquireUninterruptibly();
+              register();
+            });
       }
     }
 
@@ -340,54 +380,65 @@ public final class SimulatedAgents implements AutoCloseable {
         }
         known = desiredVersion;
       }
-      SyncBody body = new SyncBody(FleetApi.PROTOCOL_VERSION, process, known, waitMillis, report, Map.of(), List.of(), 0);
+      SyncBody body =
+          new SyncBody(
+              FleetApi.PROTOCOL_VERSION,
+              process,
+              known,
+              waitMillis,
+              report,
+              Map.of(),
+              List.of(),
+              0);
       syncs.incrementAndGet();
       boolean poll = waitMillis > 0;
       if (poll) {
         longPolling.incrementAndGet();
       }
       long sent = System.nanoTime();
-      send(FleetApi.SYNC, body, Duration.ofMillis(waitMillis).plus(ANSWER_MARGIN)).whenComplete((response, failure) -> {
-        long now = System.nanoTime();
-        if (poll) {
-          longPolling.decrementAndGet();
-        }
-        if (failure != null) {
-          failed(failure, () -> sync(0));
-          return;
-        }
-        if (response.statusCode() != 200) {
-          String code = errorCode(response);
-          count("sync " + response.statusCode() + " " + code);
-          if (code.equals("UNKNOWN_PROCESS")) {
-            reRegistrations.incrementAndGet();
-            if (process != null) {
-              registered.decrementAndGet();
-              process = null;
-            }
-            registerAgain();
-          } else {
-            retryLater(() -> sync(0));
-          }
-          return;
-        }
-        SyncAnswer answer;
-        try {
-          answer = SyncAnswer.fromWire(Json.parseObject(response.body()));
-        } catch (JLiveException | IllegalArgumentException unreadable) {
-          count("sync answer unreadable: " + unreadable.getMessage());
-          retryLater(() -> sync(0));
-          return;
-        }
-        if (poll && answer instanceof SyncAnswer.Unchanged) {
-          synchronized (overhangMicros) {
-            if (overhangMicros.size() < 1_000_000) {
-              overhangMicros.add((now - sent) / 1000 - waitMillis * 1000);
-            }
-          }
-        }
-        handle(answer, report, now);
-      });
+      send(FleetApi.SYNC, body, Duration.ofMillis(waitMillis).plus(ANSWER_MARGIN))
+          .whenComplete(
+              (response, failure) -> {
+                long now = System.nanoTime();
+                if (poll) {
+                  longPolling.decrementAndGet();
+                }
+                if (failure != null) {
+                  failed(failure, () -> sync(0));
+                  return;
+                }
+                if (response.statusCode() != 200) {
+                  String code = errorCode(response);
+                  count("sync " + response.statusCode() + " " + code);
+                  if (code.equals("UNKNOWN_PROCESS")) {
+                    reRegistrations.incrementAndGet();
+                    if (process != null) {
+                      registered.decrementAndGet();
+                      process = null;
+                    }
+                    registerAgain();
+                  } else {
+                    retryLater(() -> sync(0));
+                  }
+                  return;
+                }
+                SyncAnswer answer;
+                try {
+                  answer = SyncAnswer.fromWire(Json.parseObject(response.body()));
+                } catch (JLiveException | IllegalArgumentException unreadable) {
+                  count("sync answer unreadable: " + unreadable.getMessage());
+                  retryLater(() -> sync(0));
+                  return;
+                }
+                if (poll && answer instanceof SyncAnswer.Unchanged) {
+                  synchronized (overhangMicros) {
+                    if (overhangMicros.size() < 1_000_000) {
+                      overhangMicros.add((now - sent) / 1000 - waitMillis * 1000);
+                    }
+                  }
+                }
+                handle(answer, report, now);
+              });
     }
 
     /** The answer to a sync that carried {@code report}: reconcile at once, then poll again. */
@@ -426,9 +477,17 @@ public final class SimulatedAgents implements AutoCloseable {
     }
 
     void failed(Throwable failure, Runnable retry) {
-      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-      count(cause instanceof HttpTimeoutException ? "time-out" : cause instanceof IOException
-          ? cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) : cause.toString());
+      Throwable cause =
+          failure instanceof CompletionException && failure.getCause() != null
+              ? failure.getCause()
+              : failure;
+      count(
+          cause instanceof HttpTimeoutException
+              ? "time-out"
+              : cause instanceof IOException
+                  ? cause.getClass().getSimpleName()
+                      + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
+                  : cause.toString());
       retryLater(retry);
     }
 

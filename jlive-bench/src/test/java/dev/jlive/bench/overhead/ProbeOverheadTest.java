@@ -19,12 +19,20 @@ class ProbeOverheadTest {
   @Test
   void everyScenarioHasASpecAndBudgetsStayOutOfTheWay() {
     assertThat(ProbeOverhead.spec("none")).isNull();
-    for (String scenario : new String[] {"count", "metrics", "metrics-every-call", "log-when-false", "log-rate-limited"}) {
+    for (String scenario :
+        new String[] {
+          "count", "metrics", "metrics-every-call", "log-when-false", "log-rate-limited"
+        }) {
       Map<String, Object> spec = ProbeOverhead.spec(scenario);
-      assertThat(spec).containsEntry("selector", ProbeOverhead.SELECTOR).containsEntry("cpuPercent", 100.0);
+      assertThat(spec)
+          .containsEntry("selector", ProbeOverhead.SELECTOR)
+          .containsEntry("cpuPercent", 100.0);
     }
     assertThat(ProbeOverhead.spec("metrics")).doesNotContainKey("timeOneIn");
-    assertThat(ProbeOverhead.spec("metrics-every-call")).containsEntry("kind", "metrics").containsEntry("timeOneIn", 1);
-    assertThatThrownBy(() -> ProbeOverhead.spec("logs")).hasMessageContaining("unknown scenario 'logs'");
+    assertThat(ProbeOverhead.spec("metrics-every-call"))
+        .containsEntry("kind", "metrics")
+        .containsEntry("timeOneIn", 1);
+    assertThatThrownBy(() -> ProbeOverhead.spec("logs"))
+        .hasMessageContaining("unknown scenario 'logs'");
   }
 }

@@ -30,7 +30,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** One simulated agent against a scripted stand-in controller: apply and report at once, revert, register again. */
+/**
+ * One simulated agent against a scripted stand-in controller: apply and report at once, revert,
+ * register again.
+ */
 class SimulatedAgentsTest {
   @Test
   void appliesReportsRevertsAndRegistersAgain() throws Exception {
@@ -39,26 +42,65 @@ class SimulatedAgentsTest {
     AtomicInteger registrations = new AtomicInteger();
     AtomicInteger step = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(FleetApi.REGISTER, exchange -> {
-      registrations.incrementAndGet();
-      registered.add(RegisterBody.fromWire(Json.parseObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))));
-      answer(exchange, 200, new RegisterAnswer("p1", 50, FleetApi.PROTOCOL_VERSION, null).toJson());
-    });
-    server.createContext(FleetApi.SYNC, exchange -> {
-      syncs.add(SyncBody.fromWire(Json.parseObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))));
-      switch (step.getAndIncrement()) {
-        case 0 -> answer(exchange, 200, new SyncAnswer.Changes(1, List.of(new DesiredChange("c1", ChangeKind.PROBE,
-            Map.of("selector", "a.B#c"), "ann", null))).toJson());
-        case 1 -> answer(exchange, 200, new SyncAnswer.Changes(2, List.of()).toJson());
-        case 2, 3 -> answer(exchange, 200, new SyncAnswer.Unchanged(2).toJson());
-        case 4 -> answer(exchange, 404, new JLiveException(ErrorCode.UNKNOWN_PROCESS, "gone", "").toJson());
-        default -> answer(exchange, 200, new SyncAnswer.Unchanged(2).toJson());
-      }
-    });
+    server.createContext(
+        FleetApi.REGISTER,
+        exchange -> {
+          registrations.incrementAndGet();
+          registered.add(
+              RegisterBody.fromWire(
+                  Json.parseObject(
+                      new String(
+                          exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))));
+          answer(
+              exchange,
+              200,
+              new RegisterAnswer("p1", 50, FleetApi.PROTOCOL_VERSION, null).toJson());
+        });
+    server.createContext(
+        FleetApi.SYNC,
+        exchange -> {
+          syncs.add(
+              SyncBody.fromWire(
+                  Json.parseObject(
+                      new String(
+                          exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8))));
+          switch (step.getAndIncrement()) {
+            case 0 ->
+                answer(
+                    exchange,
+                    200,
+                    new SyncAnswer.Changes(
+                            1,
+                            List.of(
+                                new DesiredChange(
+                                    "c1",
+                                    ChangeKind.PROBE,
+                                    Map.of("selector", "a.B#c"),
+                                    "ann",
+                                    null)))
+                        .toJson());
+            case 1 -> answer(exchange, 200, new SyncAnswer.Changes(2, List.of()).toJson());
+            case 2, 3 -> answer(exchange, 200, new SyncAnswer.Unchanged(2).toJson());
+            case 4 ->
+                answer(
+                    exchange,
+                    404,
+                    new JLiveException(ErrorCode.UNKNOWN_PROCESS, "gone", "").toJson());
+            default -> answer(exchange, 200, new SyncAnswer.Unchanged(2).toJson());
+          }
+        });
     server.start();
     List<String> received = new CopyOnWriteArrayList<>();
-    try (SimulatedAgents agents = new SimulatedAgents(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "t",
-        "svc", 1, 4242, Map.of(), 1, (index, id, nanos) -> received.add(id))) {
+    try (SimulatedAgents agents =
+        new SimulatedAgents(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "t",
+            "svc",
+            1,
+            4242,
+            Map.of(),
+            1,
+            (index, id, nanos) -> received.add(id))) {
       agents.start();
       SyncBody first = next(syncs);
       assertThat(first.desiredVersion()).isEqualTo(-1);
@@ -72,7 +114,8 @@ class SimulatedAgentsTest {
       // Gone from the desired state: reported reverted once, then no more.
       SyncBody reverted = next(syncs);
       assertThat(reverted.desiredVersion()).isEqualTo(2);
-      assertThat(reverted.changes()).isEqualTo(Map.of("c1", ChangeReport.of(ProcessState.REVERTED)));
+      assertThat(reverted.changes())
+          .isEqualTo(Map.of("c1", ChangeReport.of(ProcessState.REVERTED)));
       SyncBody idle = next(syncs);
       assertThat(idle.waitMillis()).isEqualTo(50);
       assertThat(idle.changes()).isEmpty();
@@ -93,7 +136,8 @@ class SimulatedAgentsTest {
     return body;
   }
 
-  private static void answer(HttpExchange exchange, int status, Map<String, Object> body) throws IOException {
+  private static void answer(HttpExchange exchange, int status, Map<String, Object> body)
+      throws IOException {
     byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {

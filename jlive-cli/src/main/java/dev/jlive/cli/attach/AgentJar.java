@@ -21,8 +21,8 @@ import java.util.HexFormat;
  * The jars the CLI carries inside itself (the agent, the demo service), written out to files
  * because the JVM loads agents and runs jars only from files.
  *
- * <p>What the target loads must be what the CLI meant, so the bytes are read once (from inside
- * the CLI, or from {@code $JLIVE_AGENT_JAR}) and written where no other user can change them: the
+ * <p>What the target loads must be what the CLI meant, so the bytes are read once (from inside the
+ * CLI, or from {@code $JLIVE_AGENT_JAR}) and written where no other user can change them: the
  * checked runtime directory of our own user, or for another user's JVM a fresh folder that only
  * root can write. {@link #verify} hashes the file again right before it is loaded.
  */
@@ -43,12 +43,19 @@ public final class AgentJar {
     if (override != null && !override.isBlank()) {
       Path path = Paths.get(override);
       if (!Files.isRegularFile(path)) {
-        throw new CliException(ExitCode.USAGE, "USAGE", ENV + "=" + override + " is not a file", "unset it to use the agent built into jlive");
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            ENV + "=" + override + " is not a file",
+            "unset it to use the agent built into jlive");
       }
       try {
         return write("jlive-agent.jar", Files.readAllBytes(path), forAnotherUser);
       } catch (IOException e) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "cannot read " + ENV + "=" + override + ": " + e.getMessage(),
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "cannot read " + ENV + "=" + override + ": " + e.getMessage(),
             "unset it to use the agent built into jlive");
       }
     }
@@ -60,28 +67,39 @@ public final class AgentJar {
   }
 
   /**
-   * Checks, right before the JVM opens it, that the file still holds what was written. Between
-   * this and the load only its owner (us, or root) could change it; the agent checks the digest
-   * once more when it starts.
+   * Checks, right before the JVM opens it, that the file still holds what was written. Between this
+   * and the load only its owner (us, or root) could change it; the agent checks the digest once
+   * more when it starts.
    */
   public static void verify(Written jar) {
     try {
       String now = sha256(FileTrust.readNoFollow(jar.path()));
       if (!now.equals(jar.sha256())) {
-        throw new CliException(ExitCode.ERROR, "AGENT_JAR_CHANGED", "the agent jar " + jar.path()
-            + " changed after jlive wrote it (SHA-256 " + now + ", expected " + jar.sha256() + "); nothing was loaded",
+        throw new CliException(
+            ExitCode.ERROR,
+            "AGENT_JAR_CHANGED",
+            "the agent jar "
+                + jar.path()
+                + " changed after jlive wrote it (SHA-256 "
+                + now
+                + ", expected "
+                + jar.sha256()
+                + "); nothing was loaded",
             "check who else can write " + jar.path().getParent() + ", then attach again");
       }
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot read back the agent jar " + jar.path() + ": " + e.getMessage(),
+      throw new CliException(
+          ExitCode.ERROR,
+          "IO_ERROR",
+          "cannot read back the agent jar " + jar.path() + ": " + e.getMessage(),
           "attach again; if it keeps failing, check " + jar.path().getParent());
     }
   }
 
   /**
-   * For our own JVMs: into the checked runtime directory, named by content so that each version
-   * is written once (and reused only if it still holds exactly those bytes). For another user's:
-   * a fresh folder (a new random name, so nobody can have made it before) readable by all and
+   * For our own JVMs: into the checked runtime directory, named by content so that each version is
+   * written once (and reused only if it still holds exactly those bytes). For another user's: a
+   * fresh folder (a new random name, so nobody can have made it before) readable by all and
    * writable by us only, removed when the CLI exits.
    */
   static Written write(String name, byte[] bytes, boolean forAnotherUser) {
@@ -93,14 +111,16 @@ public final class AgentJar {
         dir.toFile().deleteOnExit();
         Path file = FileTrust.writeAtomically(dir.resolve(name), bytes, "rw-------");
         file.toFile().deleteOnExit();
-        // Opened up only now that it is complete, and set explicitly since the umask may narrow a mode given at creation.
+        // Opened up only now that it is complete, and set explicitly since the umask may narrow a
+        // mode given at creation.
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         return new Written(file, sha256);
       }
       dir = RuntimeDirectory.ensure(RuntimeDirectory.resolve());
       Path file = dir.resolve(name.replace(".jar", "-" + sha256.substring(0, 12) + ".jar"));
-      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) || !sha256(FileTrust.readNoFollow(file)).equals(sha256)) {
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+          || !sha256(FileTrust.readNoFollow(file)).equals(sha256)) {
         FileTrust.writeAtomically(file, bytes, "rw-------");
       }
       FileTrust.checkFile(file, FileTrust.currentUser(), false);
@@ -108,20 +128,32 @@ public final class AgentJar {
     } catch (UntrustedFileException e) {
       throw Targets.untrusted(e);
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot write " + name + ": " + e.getMessage(),
-          "check that " + (dir == null ? RuntimeDirectory.resolve() : dir) + " is writable, or set " + RuntimeDirectory.ENV);
+      throw new CliException(
+          ExitCode.ERROR,
+          "IO_ERROR",
+          "cannot write " + name + ": " + e.getMessage(),
+          "check that "
+              + (dir == null ? RuntimeDirectory.resolve() : dir)
+              + " is writable, or set "
+              + RuntimeDirectory.ENV);
     }
   }
 
   private static byte[] read(String name) {
     try (InputStream in = AgentJar.class.getResourceAsStream("/dev/jlive/cli/embedded/" + name)) {
       if (in == null) {
-        throw new CliException(ExitCode.ERROR, "INCOMPLETE_BUILD", "this jlive has no " + name + " inside",
+        throw new CliException(
+            ExitCode.ERROR,
+            "INCOMPLETE_BUILD",
+            "this jlive has no " + name + " inside",
             "build it with `mvn -B package` from the project root, which embeds the agent and the demo");
       }
       return in.readAllBytes();
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot read the embedded " + name + ": " + e.getMessage(),
+      throw new CliException(
+          ExitCode.ERROR,
+          "IO_ERROR",
+          "cannot read the embedded " + name + ": " + e.getMessage(),
           "rebuild jlive with `mvn -B package` from the project root");
     }
   }

@@ -27,13 +27,14 @@ import java.util.Optional;
 /**
  * Loads the agent into a local JVM, or finds it there already.
  *
- * <p>Everything that can be known before attaching is checked first from {@code /proc} (flags
- * that forbid attach, the process owner), because the JDK's own failures are slow (a JVM that
- * ignores attach is only noticed after a 10 s time-out) and vague about the cause.
+ * <p>Everything that can be known before attaching is checked first from {@code /proc} (flags that
+ * forbid attach, the process owner), because the JDK's own failures are slow (a JVM that ignores
+ * attach is only noticed after a 10 s time-out) and vague about the cause.
  */
 public final class Attacher {
   /** What an attach found or did; {@code notes} are things the user should know. */
-  public record Result(long pid, boolean alreadyAttached, Discovery discovery, List<String> notes) {}
+  public record Result(
+      long pid, boolean alreadyAttached, Discovery discovery, List<String> notes) {}
 
   /** The agent checks that the jar it runs from has this SHA-256 (see {@code AgentLauncher}). */
   private static final String AGENT_DIGEST_OPTION = "agentSha256=";
@@ -54,7 +55,8 @@ public final class Attacher {
     } catch (UntrustedFileException e) {
       throw Targets.untrusted(e);
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot check " + dir + ": " + e.getMessage(), "");
+      throw new CliException(
+          ExitCode.ERROR, "IO_ERROR", "cannot check " + dir + ": " + e.getMessage(), "");
     }
   }
 
@@ -62,13 +64,18 @@ public final class Attacher {
     try {
       return FileTrust.currentUser();
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot tell which user jlive runs as: " + e.getMessage(), "");
+      throw new CliException(
+          ExitCode.ERROR,
+          "IO_ERROR",
+          "cannot tell which user jlive runs as: " + e.getMessage(),
+          "");
     }
   }
 
   public static Result attach(long pid, String agentOptions) {
     if (pid == ProcessHandle.current().pid()) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "jlive cannot attach to itself", "give the pid of another JVM");
+      throw new CliException(
+          ExitCode.USAGE, "USAGE", "jlive cannot attach to itself", "give the pid of another JVM");
     }
     LocalJvm jvm = Targets.requireJvm(pid);
     Optional<Discovery> existing = Targets.discover(jvm);
@@ -81,23 +88,33 @@ public final class Attacher {
     String options = agentOptions == null ? "" : agentOptions;
     if (anotherUsersJvm && !options.contains("runtimeDir=")) {
       // Its agent writes where this CLI will read, whatever that user's own settings say.
-      options = (options.isEmpty() ? "" : options + ",") + "runtimeDir=" + checkedRuntimeDirOf(jvm, owner);
+      options =
+          (options.isEmpty() ? "" : options + ",")
+              + "runtimeDir="
+              + checkedRuntimeDirOf(jvm, owner);
     }
     AgentJar.Written agentJar = AgentJar.agent(anotherUsersJvm);
     AgentJar.verify(agentJar);
-    load(jvm, agentJar.path(), AGENT_DIGEST_OPTION + agentJar.sha256() + (options.isEmpty() ? "" : "," + options));
+    load(
+        jvm,
+        agentJar.path(),
+        AGENT_DIGEST_OPTION + agentJar.sha256() + (options.isEmpty() ? "" : "," + options));
     Discovery discovery = Targets.discover(jvm).orElseThrow(() -> startFailure(jvm));
     List<String> notes = new ArrayList<>();
     if (jvm.featureVersion() >= 21 && !jvm.hasFlag("-XX:+EnableDynamicAgentLoading")) {
-      notes.add("Java " + jvm.featureVersion() + " printed a warning about a dynamically loaded agent on the application's stderr; "
-          + "start it with -XX:+EnableDynamicAgentLoading (or with -javaagent:/path/to/jlive-agent.jar) to avoid that");
+      notes.add(
+          "Java "
+              + jvm.featureVersion()
+              + " printed a warning about a dynamically loaded agent on the application's stderr; "
+              + "start it with -XX:+EnableDynamicAgentLoading (or with -javaagent:/path/to/jlive-agent.jar) to avoid that");
     }
     return new Result(pid, false, discovery, notes);
   }
 
   private static boolean answers(Discovery discovery, long pid) {
     try {
-      new AgentClient(new Endpoint(discovery.host(), discovery.port(), discovery.token(), pid)).get(Api.INFO, Map.of());
+      new AgentClient(new Endpoint(discovery.host(), discovery.port(), discovery.token(), pid))
+          .get(Api.INFO, Map.of());
       return true;
     } catch (CliException staleFile) {
       return false;
@@ -107,7 +124,9 @@ public final class Attacher {
   static void checkAttachAllowed(LocalJvm jvm) {
     long pid = jvm.pid();
     if (jvm.hasFlag("-XX:+DisableAttachMechanism")) {
-      throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_DISABLED",
+      throw new CliException(
+          ExitCode.ATTACH_REFUSED,
+          "ATTACH_DISABLED",
           "pid " + pid + " was started with -XX:+DisableAttachMechanism and refuses every attach",
           "restart it with -javaagent:/path/to/jlive-agent.jar (and without -XX:+DisableAttachMechanism to attach later)");
     }
@@ -116,16 +135,27 @@ public final class Attacher {
     }
     String me = System.getProperty("user.name");
     if (!jvm.user().equals(me) && !me.equals("root") && !jvm.user().equals("?")) {
-      throw new CliException(ExitCode.ATTACH_REFUSED, "OTHER_USER",
-          "pid " + pid + " runs as user '" + jvm.user() + "' and jlive runs as '" + me
+      throw new CliException(
+          ExitCode.ATTACH_REFUSED,
+          "OTHER_USER",
+          "pid "
+              + pid
+              + " runs as user '"
+              + jvm.user()
+              + "' and jlive runs as '"
+              + me
               + "'; a JVM accepts attach only from its own user",
           "run jlive as that user: sudo -u " + jvm.user() + " jlive attach " + pid);
     }
   }
 
   private static CliException dynamicLoadingDisabled(long pid) {
-    return new CliException(ExitCode.ATTACH_REFUSED, "DYNAMIC_LOADING_DISABLED",
-        "pid " + pid + " does not allow agents to be loaded while it runs (-XX:-EnableDynamicAgentLoading)",
+    return new CliException(
+        ExitCode.ATTACH_REFUSED,
+        "DYNAMIC_LOADING_DISABLED",
+        "pid "
+            + pid
+            + " does not allow agents to be loaded while it runs (-XX:-EnableDynamicAgentLoading)",
         "restart it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up with -javaagent:/path/to/jlive-agent.jar");
   }
 
@@ -137,15 +167,23 @@ public final class Attacher {
     } catch (AttachNotSupportedException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("respond") || message.contains("Unable to open socket file")) {
-        throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_NOT_ANSWERED",
+        throw new CliException(
+            ExitCode.ATTACH_REFUSED,
+            "ATTACH_NOT_ANSWERED",
             "pid " + pid + " did not answer the attach request: " + message,
             "the JVM may run with -XX:+DisableAttachMechanism, be suspended, or run in another container; "
                 + "start it with -javaagent:/path/to/jlive-agent.jar instead");
       }
-      throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_REFUSED", "cannot attach to pid " + pid + ": " + message,
+      throw new CliException(
+          ExitCode.ATTACH_REFUSED,
+          "ATTACH_REFUSED",
+          "cannot attach to pid " + pid + ": " + message,
           "attach works for HotSpot JVMs of the same user");
     } catch (IOException e) {
-      throw new CliException(ExitCode.ATTACH_REFUSED, "ATTACH_REFUSED", "cannot attach to pid " + pid + ": " + e.getMessage(),
+      throw new CliException(
+          ExitCode.ATTACH_REFUSED,
+          "ATTACH_REFUSED",
+          "cannot attach to pid " + pid + ": " + e.getMessage(),
           "check that the JVM runs as your user");
     }
     try {
@@ -154,12 +192,18 @@ public final class Attacher {
       if (String.valueOf(e.getMessage()).contains("EnableDynamicAgentLoading")) {
         throw dynamicLoadingDisabled(pid);
       }
-      throw new CliException(ExitCode.ATTACH_REFUSED, "AGENT_LOAD_FAILED", "pid " + pid + " could not load the agent: " + e.getMessage(),
+      throw new CliException(
+          ExitCode.ATTACH_REFUSED,
+          "AGENT_LOAD_FAILED",
+          "pid " + pid + " could not load the agent: " + e.getMessage(),
           "check that " + agentJar + " is readable by the JVM's user");
     } catch (AgentInitializationException e) {
       throw startFailure(jvm);
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "ATTACH_FAILED", "attach to pid " + pid + " failed: " + e.getMessage(),
+      throw new CliException(
+          ExitCode.ERROR,
+          "ATTACH_FAILED",
+          "attach to pid " + pid + " failed: " + e.getMessage(),
           "check with `jlive ps` that the JVM still runs, then attach again");
     } finally {
       try {
@@ -170,7 +214,10 @@ public final class Attacher {
     }
   }
 
-  /** The agent writes why it did not start to {@code <pid>.error}: show its first line, if its own user wrote it. */
+  /**
+   * The agent writes why it did not start to {@code <pid>.error}: show its first line, if its own
+   * user wrote it.
+   */
   private static CliException startFailure(LocalJvm jvm) {
     UserPrincipal owner = Targets.ownerOf(jvm);
     List<Path> dirs = Targets.runtimeDirs(jvm.user(), owner);
@@ -182,14 +229,20 @@ public final class Attacher {
           FileTrust.checkFile(errorFile, owner, false);
           String text = new String(FileTrust.readNoFollow(errorFile), StandardCharsets.UTF_8);
           String reason = text.lines().findFirst().orElse("unknown reason");
-          return new CliException(ExitCode.ERROR, "AGENT_START_FAILED", "the agent did not start in pid " + jvm.pid() + ": " + reason,
+          return new CliException(
+              ExitCode.ERROR,
+              "AGENT_START_FAILED",
+              "the agent did not start in pid " + jvm.pid() + ": " + reason,
               "details in " + errorFile);
         }
       } catch (IOException e) {
         // Unreadable or not that user's: try the next directory.
       }
     }
-    return new CliException(ExitCode.ERROR, "AGENT_START_FAILED", "the agent loaded into pid " + jvm.pid() + " but did not start",
+    return new CliException(
+        ExitCode.ERROR,
+        "AGENT_START_FAILED",
+        "the agent loaded into pid " + jvm.pid() + " but did not start",
         "see " + dirs.get(0).resolve(jvm.pid() + ".log"));
   }
 }

@@ -14,12 +14,25 @@ import java.util.Set;
  * Facts about a local process, read from {@code /proc} without attaching to it: whether it is a
  * JVM, whose it is, its Java version and the flags it was started with.
  */
-public record LocalJvm(long pid, String user, List<String> commandLine, String javaVersion, boolean isJvm) {
+public record LocalJvm(
+    long pid, String user, List<String> commandLine, String javaVersion, boolean isJvm) {
   /** Launcher options whose value is the next argument (the java launcher's own list). */
-  private static final Set<String> OPTIONS_WITH_ARGUMENT = Set.of(
-      "-cp", "-classpath", "--class-path", "-p", "--module-path", "--upgrade-module-path", "--add-modules",
-      "--add-opens", "--add-exports", "--add-reads", "--patch-module", "--limit-modules", "--enable-native-access",
-      "--source");
+  private static final Set<String> OPTIONS_WITH_ARGUMENT =
+      Set.of(
+          "-cp",
+          "-classpath",
+          "--class-path",
+          "-p",
+          "--module-path",
+          "--upgrade-module-path",
+          "--add-modules",
+          "--add-opens",
+          "--add-exports",
+          "--add-reads",
+          "--patch-module",
+          "--limit-modules",
+          "--enable-native-access",
+          "--source");
 
   /** Reads the facts of a running process, or empty when there is no such process. */
   public static Optional<LocalJvm> of(long pid) {
@@ -30,10 +43,13 @@ public record LocalJvm(long pid, String user, List<String> commandLine, String j
     String user = handle.get().info().user().orElse("?");
     Path proc = Paths.get("/proc", Long.toString(pid));
     List<String> commandLine = readNulSeparated(proc.resolve("cmdline"));
-    return Optional.of(new LocalJvm(pid, user, commandLine, javaVersion(proc), isJvm(proc, commandLine)));
+    return Optional.of(
+        new LocalJvm(pid, user, commandLine, javaVersion(proc), isJvm(proc, commandLine)));
   }
 
-  /** The JVM flags in effect from the command line and the environment variables the launcher reads. */
+  /**
+   * The JVM flags in effect from the command line and the environment variables the launcher reads.
+   */
   public boolean hasFlag(String flag) {
     if (commandLine.contains(flag)) {
       return true;
@@ -41,7 +57,8 @@ public record LocalJvm(long pid, String user, List<String> commandLine, String j
     Path environ = Paths.get("/proc", Long.toString(pid), "environ");
     for (String variable : readNulSeparated(environ)) {
       if ((variable.startsWith("JAVA_TOOL_OPTIONS=") || variable.startsWith("JDK_JAVA_OPTIONS="))
-          && Arrays.asList(variable.substring(variable.indexOf('=') + 1).split("\\s+")).contains(flag)) {
+          && Arrays.asList(variable.substring(variable.indexOf('=') + 1).split("\\s+"))
+              .contains(flag)) {
         return true;
       }
     }

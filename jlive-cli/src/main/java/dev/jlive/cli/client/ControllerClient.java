@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Talks JSON to the jlive controller (see {@link FleetApi}) and turns every failure into a
- * {@link CliException}: unreachable (6), token refused (7), an error answer (8, with the
- * controller's own code, message and hint). The typed calls read the answers with the wire
- * records the controller writes them with; fields of a newer controller are ignored.
+ * Talks JSON to the jlive controller (see {@link FleetApi}) and turns every failure into a {@link
+ * CliException}: unreachable (6), token refused (7), an error answer (8, with the controller's own
+ * code, message and hint). The typed calls read the answers with the wire records the controller
+ * writes them with; fields of a newer controller are ignored.
  */
 public final class ControllerClient {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -30,10 +30,17 @@ public final class ControllerClient {
 
   public ControllerClient(ControllerEndpoint endpoint) {
     this.endpoint = endpoint;
-    this.http = new JsonHttp(REQUEST_TIMEOUT, endpoint.token(), new JsonHttp.Hints(endpoint.describe(),
-        "check --controller (or $" + FleetApi.ENV_CONTROLLER + ") and that `jlive controller start` runs there",
-        "the controller may be overloaded; `GET /v1/health` tells whether ZooKeeper is connected",
-        "check that the controller is still running"));
+    this.http =
+        new JsonHttp(
+            REQUEST_TIMEOUT,
+            endpoint.token(),
+            new JsonHttp.Hints(
+                endpoint.describe(),
+                "check --controller (or $"
+                    + FleetApi.ENV_CONTROLLER
+                    + ") and that `jlive controller start` runs there",
+                "the controller may be overloaded; `GET /v1/health` tells whether ZooKeeper is connected",
+                "check that the controller is still running"));
   }
 
   public ControllerEndpoint endpoint() {
@@ -57,12 +64,16 @@ public final class ControllerClient {
   }
 
   public ProcessList processes(String service) {
-    return read(FleetApi.processes(service), get(FleetApi.processes(service), Map.of()), ProcessList::fromWire);
+    return read(
+        FleetApi.processes(service),
+        get(FleetApi.processes(service), Map.of()),
+        ProcessList::fromWire);
   }
 
   /** Posts a change ({@code {"kind", "spec", "where"}}) to a service. */
   public ChangeAnswer addChange(String service, Map<String, Object> change) {
-    return read(FleetApi.changes(service), post(FleetApi.changes(service), change), ChangeAnswer::fromWire);
+    return read(
+        FleetApi.changes(service), post(FleetApi.changes(service), change), ChangeAnswer::fromWire);
   }
 
   public ChangeAnswer revertChange(String service, String id) {
@@ -75,16 +86,27 @@ public final class ControllerClient {
     return read(path, get(path, Map.of()), ChangeStatus::fromWire);
   }
 
-  private <T> T read(String path, Map<String, Object> answer, Function<Map<String, Object>, T> reader) {
+  private <T> T read(
+      String path, Map<String, Object> answer, Function<Map<String, Object>, T> reader) {
     try {
       return reader.apply(answer);
     } catch (JLiveException e) {
-      throw new CliException(ExitCode.AGENT_ERROR, "INTERNAL_ERROR", endpoint.describe() + " answered " + path
-          + " with something this CLI cannot read: " + e.getMessage(), "is the controller of the same jlive version as this CLI?");
+      throw new CliException(
+          ExitCode.AGENT_ERROR,
+          "INTERNAL_ERROR",
+          endpoint.describe()
+              + " answered "
+              + path
+              + " with something this CLI cannot read: "
+              + e.getMessage(),
+          "is the controller of the same jlive version as this CLI?");
     }
   }
 
-  /** A path segment made safe for a URL (service names and label keys are already; change ids may not be). */
+  /**
+   * A path segment made safe for a URL (service names and label keys are already; change ids may
+   * not be).
+   */
   public static String segment(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
@@ -92,21 +114,40 @@ public final class ControllerClient {
   private Map<String, Object> send(HttpRequest request) {
     HttpResponse<String> response = http.send(request);
     if (response.statusCode() == 401) {
-      throw new CliException(ExitCode.UNAUTHORIZED, "UNAUTHORIZED", endpoint.describe() + " refused the token",
+      throw new CliException(
+          ExitCode.UNAUTHORIZED,
+          "UNAUTHORIZED",
+          endpoint.describe() + " refused the token",
           "use the token the controller wrote to <data dir>/token (--controller-token-file, $"
-              + FleetApi.ENV_CONTROLLER_TOKEN + " or $" + FleetApi.ENV_CONTROLLER_TOKEN_FILE + ")");
+              + FleetApi.ENV_CONTROLLER_TOKEN
+              + " or $"
+              + FleetApi.ENV_CONTROLLER_TOKEN_FILE
+              + ")");
     }
     Map<String, Object> body = JsonHttp.parse(response);
     if (response.statusCode() >= 400) {
       if (body != null && body.get("error") instanceof Map<?, ?> error) {
-        String code = error.get("code") == null ? "HTTP_" + response.statusCode() : String.valueOf(error.get("code"));
-        String hint = error.get("hint") == null || String.valueOf(error.get("hint")).isEmpty() ? defaultHint(code)
-            : String.valueOf(error.get("hint"));
-        throw new CliException(ExitCode.AGENT_ERROR, code, String.valueOf(error.get("message")), hint);
+        String code =
+            error.get("code") == null
+                ? "HTTP_" + response.statusCode()
+                : String.valueOf(error.get("code"));
+        String hint =
+            error.get("hint") == null || String.valueOf(error.get("hint")).isEmpty()
+                ? defaultHint(code)
+                : String.valueOf(error.get("hint"));
+        throw new CliException(
+            ExitCode.AGENT_ERROR, code, String.valueOf(error.get("message")), hint);
       }
-      throw new CliException(ExitCode.AGENT_ERROR, "HTTP_" + response.statusCode(),
-          endpoint.describe() + " answered HTTP " + response.statusCode() + (response.statusCode() == 404 ? " (no such path)" : ""),
-          "is " + endpoint.base() + " really a jlive controller, of a version that knows this request?");
+      throw new CliException(
+          ExitCode.AGENT_ERROR,
+          "HTTP_" + response.statusCode(),
+          endpoint.describe()
+              + " answered HTTP "
+              + response.statusCode()
+              + (response.statusCode() == 404 ? " (no such path)" : ""),
+          "is "
+              + endpoint.base()
+              + " really a jlive controller, of a version that knows this request?");
     }
     if (body == null) {
       throw notJson(response);
@@ -130,8 +171,13 @@ public final class ControllerClient {
   }
 
   private CliException notJson(HttpResponse<String> response) {
-    return new CliException(ExitCode.AGENT_ERROR, "INTERNAL_ERROR", endpoint.describe()
-        + " answered HTTP " + response.statusCode() + " with something that is not JSON",
+    return new CliException(
+        ExitCode.AGENT_ERROR,
+        "INTERNAL_ERROR",
+        endpoint.describe()
+            + " answered HTTP "
+            + response.statusCode()
+            + " with something that is not JSON",
         "is " + endpoint.base() + " really a jlive controller?");
   }
 }

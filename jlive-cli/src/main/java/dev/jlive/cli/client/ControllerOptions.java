@@ -14,14 +14,22 @@ import picocli.CommandLine.Option;
 
 /**
  * Which controller to talk to and its token: {@code --controller URL} or {@code JLIVE_CONTROLLER};
- * {@code --controller-token-file FILE}, {@code JLIVE_CONTROLLER_TOKEN} or {@code JLIVE_CONTROLLER_TOKEN_FILE}.
+ * {@code --controller-token-file FILE}, {@code JLIVE_CONTROLLER_TOKEN} or {@code
+ * JLIVE_CONTROLLER_TOKEN_FILE}.
  */
 public final class ControllerOptions {
-  @Option(names = "--controller", paramLabel = "URL", description = "The jlive controller, e.g. http://ctl.internal:7080 (default: $JLIVE_CONTROLLER).")
+  @Option(
+      names = "--controller",
+      paramLabel = "URL",
+      description =
+          "The jlive controller, e.g. http://ctl.internal:7080 (default: $JLIVE_CONTROLLER).")
   String url;
 
-  @Option(names = "--controller-token-file", paramLabel = "FILE",
-      description = "File holding the controller's token (default: $JLIVE_CONTROLLER_TOKEN, else the file $JLIVE_CONTROLLER_TOKEN_FILE).")
+  @Option(
+      names = "--controller-token-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the controller's token (default: $JLIVE_CONTROLLER_TOKEN, else the file $JLIVE_CONTROLLER_TOKEN_FILE).")
   Path tokenFile;
 
   /** True if the user named a controller or its token on the command line. */
@@ -37,8 +45,11 @@ public final class ControllerOptions {
   public ControllerEndpoint resolve(Function<String, String> env) {
     String address = url != null ? url : blankToNull(env.apply(FleetApi.ENV_CONTROLLER));
     if (address == null) {
-      throw new CliException(ExitCode.USAGE, "NO_CONTROLLER", "name the controller: --controller URL, or set "
-          + FleetApi.ENV_CONTROLLER, "e.g. --controller http://ctl.internal:7080 (the address `jlive controller start` listens on)");
+      throw new CliException(
+          ExitCode.USAGE,
+          "NO_CONTROLLER",
+          "name the controller: --controller URL, or set " + FleetApi.ENV_CONTROLLER,
+          "e.g. --controller http://ctl.internal:7080 (the address `jlive controller start` listens on)");
     }
     URI base = parseUrl(address);
     String token;
@@ -47,10 +58,20 @@ public final class ControllerOptions {
     } else if (blankToNull(env.apply(FleetApi.ENV_CONTROLLER_TOKEN)) != null) {
       token = env.apply(FleetApi.ENV_CONTROLLER_TOKEN).trim();
     } else if (blankToNull(env.apply(FleetApi.ENV_CONTROLLER_TOKEN_FILE)) != null) {
-      token = readToken(Paths.get(env.apply(FleetApi.ENV_CONTROLLER_TOKEN_FILE).trim()), FleetApi.ENV_CONTROLLER_TOKEN_FILE);
+      token =
+          readToken(
+              Paths.get(env.apply(FleetApi.ENV_CONTROLLER_TOKEN_FILE).trim()),
+              FleetApi.ENV_CONTROLLER_TOKEN_FILE);
     } else {
-      throw new CliException(ExitCode.USAGE, "NO_CONTROLLER_TOKEN", "no token for the controller at " + base
-          + ": give --controller-token-file FILE, or set " + FleetApi.ENV_CONTROLLER_TOKEN + " or " + FleetApi.ENV_CONTROLLER_TOKEN_FILE,
+      throw new CliException(
+          ExitCode.USAGE,
+          "NO_CONTROLLER_TOKEN",
+          "no token for the controller at "
+              + base
+              + ": give --controller-token-file FILE, or set "
+              + FleetApi.ENV_CONTROLLER_TOKEN
+              + " or "
+              + FleetApi.ENV_CONTROLLER_TOKEN_FILE,
           "the controller writes its token to <data dir>/token when it starts; copy that file or point at it");
     }
     return new ControllerEndpoint(base, token);
@@ -66,13 +87,18 @@ public final class ControllerOptions {
     }
     try {
       URI uri = URI.create(value);
-      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) || uri.getHost() == null
-          || uri.getQuery() != null || uri.getFragment() != null) {
+      if ((!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getQuery() != null
+          || uri.getFragment() != null) {
         throw new IllegalArgumentException("not an http(s) address");
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "'" + text + "' is not a controller address",
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "'" + text + "' is not a controller address",
           "write http://HOST:PORT, e.g. http://ctl.internal:7080");
     }
   }
@@ -81,12 +107,18 @@ public final class ControllerOptions {
     try {
       String token = Files.readString(file, StandardCharsets.UTF_8).trim();
       if (token.isEmpty()) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "controller token file " + file + " (" + from + ") is empty",
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "controller token file " + file + " (" + from + ") is empty",
             "it must hold the token the controller wrote to <data dir>/token");
       }
       return token;
     } catch (IOException e) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "cannot read controller token file " + file + " (" + from + "): " + e,
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "cannot read controller token file " + file + " (" + from + "): " + e,
           "check the path and that your user may read it; the controller writes it to <data dir>/token");
     }
   }

@@ -20,8 +20,8 @@ import java.util.StringJoiner;
 
 /**
  * JSON over HTTP with a bearer token and the caller's name, the plumbing the agent and controller
- * clients share: building requests, and turning a failed exchange into a {@link CliException}.
- * What an answer's status means stays with each client.
+ * clients share: building requests, and turning a failed exchange into a {@link CliException}. What
+ * an answer's status means stays with each client.
  */
 final class JsonHttp {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
@@ -52,8 +52,10 @@ final class JsonHttp {
   }
 
   HttpRequest post(String url, Map<String, Object> body) {
-    return request(url).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
+    return request(url)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        .build();
   }
 
   HttpRequest delete(String url, Map<String, String> query) {
@@ -65,16 +67,30 @@ final class JsonHttp {
     try {
       return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (HttpConnectTimeoutException | ConnectException e) {
-      throw new CliException(ExitCode.UNREACHABLE, "UNREACHABLE", "cannot reach " + hints.who() + ": "
-          + (e.getMessage() == null ? "connection refused" : e.getMessage()), hints.unreachable());
+      throw new CliException(
+          ExitCode.UNREACHABLE,
+          "UNREACHABLE",
+          "cannot reach "
+              + hints.who()
+              + ": "
+              + (e.getMessage() == null ? "connection refused" : e.getMessage()),
+          hints.unreachable());
     } catch (HttpTimeoutException e) {
-      throw new CliException(ExitCode.UNREACHABLE, "TIMEOUT", hints.who() + " did not answer within "
-          + requestTimeout.toSeconds() + " s", hints.timeout());
+      throw new CliException(
+          ExitCode.UNREACHABLE,
+          "TIMEOUT",
+          hints.who() + " did not answer within " + requestTimeout.toSeconds() + " s",
+          hints.timeout());
     } catch (IOException e) {
-      throw new CliException(ExitCode.UNREACHABLE, "UNREACHABLE", "lost the connection to " + hints.who() + ": " + e, hints.lost());
+      throw new CliException(
+          ExitCode.UNREACHABLE,
+          "UNREACHABLE",
+          "lost the connection to " + hints.who() + ": " + e,
+          hints.lost());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CliException(ExitCode.ERROR, "INTERRUPTED", "interrupted while waiting for " + hints.who(), "");
+      throw new CliException(
+          ExitCode.ERROR, "INTERRUPTED", "interrupted while waiting for " + hints.who(), "");
     }
   }
 
@@ -97,11 +113,15 @@ final class JsonHttp {
   private static String queryString(Map<String, String> query) {
     StringJoiner joined = new StringJoiner("&", "?", "");
     joined.setEmptyValue("");
-    query.forEach((key, value) -> {
-      if (value != null) {
-        joined.add(URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
-      }
-    });
+    query.forEach(
+        (key, value) -> {
+          if (value != null) {
+            joined.add(
+                URLEncoder.encode(key, StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(value, StandardCharsets.UTF_8));
+          }
+        });
     return joined.toString();
   }
 }

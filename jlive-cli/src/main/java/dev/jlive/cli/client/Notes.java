@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.function.Supplier;
 
 /**
- * Where notes for humans go that come up below the commands (a stale discovery file removed):
- * the stderr of the command line being run, or the process's own when none is set.
+ * Where notes for humans go that come up below the commands (a stale discovery file removed): the
+ * stderr of the command line being run, or the process's own when none is set.
  */
 public final class Notes {
   private static final ThreadLocal<PrintStream> ERR = new ThreadLocal<>();

@@ -4,17 +4,27 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * How to reach an agent that is not a local pid: its host, port and a file holding its token
- * (for example through an SSH tunnel to a remote JVM's loopback endpoint).
+ * How to reach an agent that is not a local pid: its host, port and a file holding its token (for
+ * example through an SSH tunnel to a remote JVM's loopback endpoint).
  */
 public final class TargetOptions {
-  @Option(names = "--host", paramLabel = "HOST", description = "Reach a remote agent at HOST (with --port and --token-file) instead of a local PID.")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      description =
+          "Reach a remote agent at HOST (with --port and --token-file) instead of a local PID.")
   String host;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "Port of the remote agent's endpoint.")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Port of the remote agent's endpoint.")
   Integer port;
 
-  @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the remote agent's token.")
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description = "File holding the remote agent's token.")
   Path tokenFile;
 
   public boolean isRemote() {

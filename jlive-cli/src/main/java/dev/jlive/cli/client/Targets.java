@@ -24,21 +24,39 @@ import java.util.Optional;
 public final class Targets {
   private Targets() {}
 
-  /** The endpoint of the agent the command is aimed at; fails with a specific error if there is none. */
+  /**
+   * The endpoint of the agent the command is aimed at; fails with a specific error if there is
+   * none.
+   */
   public static Endpoint resolve(TargetOptions remote, String pidText) {
     if (remote != null && remote.isRemote()) {
       if (pidText != null) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "give either a PID or --host/--port/--token-file, not both", "");
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "give either a PID or --host/--port/--token-file, not both",
+            "");
       }
       return remote(remote);
     }
     if (pidText == null) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "name the JVM: a PID (see `jlive ps`), or --host, --port and --token-file", "");
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "name the JVM: a PID (see `jlive ps`), or --host, --port and --token-file",
+          "");
     }
     long pid = parsePid(pidText);
     LocalJvm jvm = requireJvm(pid);
-    Discovery discovery = discover(jvm).orElseThrow(() -> new CliException(ExitCode.NOT_ATTACHED, "NOT_ATTACHED",
-        "jlive is not loaded in pid " + pid, "run `jlive attach " + pid + "` first"));
+    Discovery discovery =
+        discover(jvm)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.NOT_ATTACHED,
+                        "NOT_ATTACHED",
+                        "jlive is not loaded in pid " + pid,
+                        "run `jlive attach " + pid + "` first"));
     return new Endpoint(discovery.host(), discovery.port(), discovery.token(), pid);
   }
 
@@ -51,21 +69,42 @@ public final class Targets {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new CliException(ExitCode.USAGE, "USAGE", "'" + text + "' is not a process id", "give the number `jlive ps` shows in the PID column");
+    throw new CliException(
+        ExitCode.USAGE,
+        "USAGE",
+        "'" + text + "' is not a process id",
+        "give the number `jlive ps` shows in the PID column");
   }
 
   /** The facts of a running JVM; fails if the pid runs nothing or something other than a JVM. */
   public static LocalJvm requireJvm(long pid) {
-    LocalJvm jvm = LocalJvm.of(pid).orElseThrow(() -> new CliException(ExitCode.NO_SUCH_PROCESS, "NO_SUCH_PROCESS",
-        "no process with pid " + pid + " is running", "`jlive ps` lists the running JVMs"));
+    LocalJvm jvm =
+        LocalJvm.of(pid)
+            .orElseThrow(
+                () ->
+                    new CliException(
+                        ExitCode.NO_SUCH_PROCESS,
+                        "NO_SUCH_PROCESS",
+                        "no process with pid " + pid + " is running",
+                        "`jlive ps` lists the running JVMs"));
     if (!jvm.isJvm()) {
-      throw new CliException(ExitCode.NO_SUCH_PROCESS, "NOT_A_JVM", "pid " + pid + " (" + String.join(" ", jvm.commandLine())
-          + ") is not a Java virtual machine", "`jlive ps` lists the running JVMs");
+      throw new CliException(
+          ExitCode.NO_SUCH_PROCESS,
+          "NOT_A_JVM",
+          "pid "
+              + pid
+              + " ("
+              + String.join(" ", jvm.commandLine())
+              + ") is not a Java virtual machine",
+          "`jlive ps` lists the running JVMs");
     }
     return jvm;
   }
 
-  /** The agent of a local pid, as {@link #discover(LocalJvm)} finds it; empty when the pid runs nothing. */
+  /**
+   * The agent of a local pid, as {@link #discover(LocalJvm)} finds it; empty when the pid runs
+   * nothing.
+   */
   public static Optional<Discovery> discover(long pid) {
     return LocalJvm.of(pid).flatMap(Targets::discover);
   }
@@ -116,7 +155,8 @@ public final class Targets {
         } catch (UntrustedFileException e) {
           Notes.note("jlive: skipped " + dir + ": " + e.getMessage());
         } catch (IOException e) {
-          Notes.note("jlive: could not look for stale discovery files in " + dir + ": " + e.getMessage());
+          Notes.note(
+              "jlive: could not look for stale discovery files in " + dir + ": " + e.getMessage());
         }
       }
     }
@@ -148,10 +188,20 @@ public final class Targets {
     Path file = Discovery.fileFor(dir, discovery.pid());
     try {
       Files.deleteIfExists(file);
-      Notes.note("jlive: removed stale discovery file " + file + ": " + why.get()
-          + " (the JVM ended without its shutdown hooks, e.g. kill -9 or an OutOfMemoryError)");
+      Notes.note(
+          "jlive: removed stale discovery file "
+              + file
+              + ": "
+              + why.get()
+              + " (the JVM ended without its shutdown hooks, e.g. kill -9 or an OutOfMemoryError)");
     } catch (IOException e) {
-      Notes.note("jlive: stale discovery file " + file + " (" + why.get() + ") could not be removed: " + e.getMessage());
+      Notes.note(
+          "jlive: stale discovery file "
+              + file
+              + " ("
+              + why.get()
+              + ") could not be removed: "
+              + e.getMessage());
     }
     return true;
   }
@@ -161,15 +211,18 @@ public final class Targets {
     try {
       return FileTrust.ownerOfProcess(jvm.pid());
     } catch (IOException e) {
-      throw new CliException(ExitCode.NO_SUCH_PROCESS, "NO_SUCH_PROCESS", "cannot tell which user runs pid " + jvm.pid() + ": "
-          + e.getMessage(), "`jlive ps` lists the running JVMs");
+      throw new CliException(
+          ExitCode.NO_SUCH_PROCESS,
+          "NO_SUCH_PROCESS",
+          "cannot tell which user runs pid " + jvm.pid() + ": " + e.getMessage(),
+          "`jlive ps` lists the running JVMs");
     }
   }
 
   /**
    * Where an agent of the user {@code ownerName} leaves its files: ours ({@code $JLIVE_RUNTIME_DIR}
-   * or the default) when the JVM is our own user's, else that user's default one. Our own folder
-   * is never searched for another user's JVM: that user's agent cannot write there.
+   * or the default) when the JVM is our own user's, else that user's default one. Our own folder is
+   * never searched for another user's JVM: that user's agent cannot write there.
    */
   public static List<Path> runtimeDirs(String ownerName, UserPrincipal owner) {
     List<Path> dirs = new ArrayList<>();
@@ -189,7 +242,11 @@ public final class Targets {
     try {
       return FileTrust.currentUser();
     } catch (IOException e) {
-      throw new CliException(ExitCode.ERROR, "IO_ERROR", "cannot tell which user jlive runs as: " + e.getMessage(), "");
+      throw new CliException(
+          ExitCode.ERROR,
+          "IO_ERROR",
+          "cannot tell which user jlive runs as: " + e.getMessage(),
+          "");
     }
   }
 
@@ -200,17 +257,27 @@ public final class Targets {
 
   private static Endpoint remote(TargetOptions remote) {
     if (remote.host == null || remote.port == null || remote.tokenFile == null) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "a remote agent needs all of --host, --port and --token-file", "");
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "a remote agent needs all of --host, --port and --token-file",
+          "");
     }
     try {
       String token = Files.readString(remote.tokenFile, StandardCharsets.UTF_8).trim();
       if (token.isEmpty()) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "token file " + remote.tokenFile + " is empty",
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "token file " + remote.tokenFile + " is empty",
             "put the token from the agent's discovery file in it");
       }
       return new Endpoint(remote.host, remote.port, token, -1);
     } catch (IOException e) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "cannot read token file " + remote.tokenFile + ": " + e.getMessage(),
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "cannot read token file " + remote.tokenFile + ": " + e.getMessage(),
           "check the path and that your user may read it");
     }
   }

@@ -17,22 +17,20 @@ import picocli.CommandLine.Option;
  * Positional arguments start with the PID unless the target is remote.
  */
 abstract class AgentCommand implements Callable<Integer> {
-  @Mixin
-  TargetOptions target;
+  @Mixin TargetOptions target;
 
   @Option(names = "--json", description = "Print JSON instead of a table (errors too).")
   boolean json;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   Printer printer() {
     return Printer.of(spec.commandLine());
   }
 
   /**
-   * Splits positionals into the pid (absent for a remote target) and the {@code wanted} values
-   * that follow it, and connects to the agent.
+   * Splits positionals into the pid (absent for a remote target) and the {@code wanted} values that
+   * follow it, and connects to the agent.
    */
   Connected connect(List<String> positionals, int wanted, String usage) {
     List<String> rest = afterPid(positionals, wanted, usage);
@@ -41,18 +39,27 @@ abstract class AgentCommand implements Callable<Integer> {
     return new Connected(client, rest);
   }
 
-  /** The positionals after the PID (all of them with --host), once their count is checked; connects to nothing. */
+  /**
+   * The positionals after the PID (all of them with --host), once their count is checked; connects
+   * to nothing.
+   */
   List<String> afterPid(List<String> positionals, int wanted, String usage) {
     List<String> args = positionals == null ? List.of() : positionals;
     int expected = target.isRemote() ? wanted : wanted + 1;
     if (args.size() != expected) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "expected " + usage + (target.isRemote() ? " (no PID with --host)" : ""),
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "expected " + usage + (target.isRemote() ? " (no PID with --host)" : ""),
           "see `jlive help " + spec.name() + "`");
     }
     return args.subList(target.isRemote() ? 0 : 1, args.size());
   }
 
-  /** Connects for a command that takes {@code [PID] [ID]}: one probe, or all when the id is left out. */
+  /**
+   * Connects for a command that takes {@code [PID] [ID]}: one probe, or all when the id is left
+   * out.
+   */
   Connected connectWithOptionalId(List<String> positionals) {
     List<String> args = positionals == null ? List.of() : positionals;
     int idCount = args.size() - (target.isRemote() ? 0 : 1);

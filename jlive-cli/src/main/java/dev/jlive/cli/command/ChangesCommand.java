@@ -10,10 +10,17 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "changes", description = {"Every change jlive made in the JVM: what, who asked, when, and its state now.",
-    "With --service NAME: the service's changes at the controller, newest first."})
+@Command(
+    name = "changes",
+    description = {
+      "Every change jlive made in the JVM: what, who asked, when, and its state now.",
+      "With --service NAME: the service's changes at the controller, newest first."
+    })
 public final class ChangesCommand extends ServiceCommand {
-  @Parameters(arity = "0..1", paramLabel = "PID", description = "The JVM's process id (unless --host or --service).")
+  @Parameters(
+      arity = "0..1",
+      paramLabel = "PID",
+      description = "The JVM's process id (unless --host or --service).")
   List<String> positionals;
 
   @Override
@@ -23,8 +30,13 @@ public final class ChangesCommand extends ServiceCommand {
     }
     refuseFleetOptions(null, null, null);
     Connected connected = connect(positionals, 0, "PID");
-    printer().records(connected.client().get(Api.CHANGES, Map.of(), Ledger::fromWire).toJson(), "changes", List.of("ID", "KIND", "STATE", "BY", "SINCE", "WHAT", "WHY"),
-        List.of("id", "kind", "state", "author", "createdAt", "description", "reason"), "no changes");
+    printer()
+        .records(
+            connected.client().get(Api.CHANGES, Map.of(), Ledger::fromWire).toJson(),
+            "changes",
+            List.of("ID", "KIND", "STATE", "BY", "SINCE", "WHAT", "WHY"),
+            List.of("id", "kind", "state", "author", "createdAt", "description", "reason"),
+            "no changes");
     return 0;
   }
 
@@ -39,9 +51,16 @@ public final class ChangesCommand extends ServiceCommand {
       return 0;
     }
     List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> change : (List<Map<String, Object>>) answer.getOrDefault("changes", List.of())) {
-      rows.add(List.of(Rollout.text(change.get("id")), Rollout.text(change.get("kind")), Rollout.text(change.get("state")),
-          Rollout.text(change.get("author")), Rollout.text(change.get("createdAt")), Rollout.describe(change)));
+    for (Map<String, Object> change :
+        (List<Map<String, Object>>) answer.getOrDefault("changes", List.of())) {
+      rows.add(
+          List.of(
+              Rollout.text(change.get("id")),
+              Rollout.text(change.get("kind")),
+              Rollout.text(change.get("state")),
+              Rollout.text(change.get("author")),
+              Rollout.text(change.get("createdAt")),
+              Rollout.describe(change)));
     }
     if (rows.isEmpty()) {
       printer.line("no changes in service " + service);

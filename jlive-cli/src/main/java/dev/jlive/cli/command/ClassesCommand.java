@@ -11,21 +11,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "classes", description = {
-    "List loaded classes matching a pattern, with their class loader.",
-    "Patterns: com.acme.Cart (one class), com.acme.* (a package), com.acme..* (with sub-packages), ..*Service (any package)."})
+@Command(
+    name = "classes",
+    description = {
+      "List loaded classes matching a pattern, with their class loader.",
+      "Patterns: com.acme.Cart (one class), com.acme.* (a package), com.acme..* (with sub-packages), ..*Service (any package)."
+    })
 public final class ClassesCommand extends AgentCommand {
-  @Parameters(arity = "1..2", paramLabel = "[PID] PATTERN", description = "The JVM's process id (unless --host) and a class pattern.")
+  @Parameters(
+      arity = "1..2",
+      paramLabel = "[PID] PATTERN",
+      description = "The JVM's process id (unless --host) and a class pattern.")
   List<String> positionals;
 
-  @Option(names = "--limit", defaultValue = "1000", description = "Show at most this many classes (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "1000",
+      description = "Show at most this many classes (default ${DEFAULT-VALUE}).")
   int limit;
 
   @Override
   public Integer call() {
     Connected connected = connect(positionals, 1, "PID PATTERN");
-    ClassList answer = connected.client().get(Api.CLASSES, Map.of("pattern", connected.rest().get(0), "limit", Integer.toString(limit)),
-        ClassList::fromWire);
+    ClassList answer =
+        connected
+            .client()
+            .get(
+                Api.CLASSES,
+                Map.of("pattern", connected.rest().get(0), "limit", Integer.toString(limit)),
+                ClassList::fromWire);
     Printer printer = printer();
     if (printer.isJson()) {
       printer.json(answer.toJson());
@@ -37,7 +51,10 @@ public final class ClassesCommand extends AgentCommand {
     }
     printer.table(List.of("CLASS", "KIND", "LOADER", "SOURCE"), rows);
     long total = answer.total();
-    printer.line(total + (total == 1 ? " class" : " classes") + (answer.truncated() ? ", first " + limit + " shown" : ""));
+    printer.line(
+        total
+            + (total == 1 ? " class" : " classes")
+            + (answer.truncated() ? ", first " + limit + " shown" : ""));
     return 0;
   }
 }

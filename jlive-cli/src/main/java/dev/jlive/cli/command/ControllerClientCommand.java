@@ -10,14 +10,12 @@ import picocli.CommandLine.Option;
 
 /** A command that asks the controller (--controller, or $JLIVE_CONTROLLER) about the fleet. */
 abstract class ControllerClientCommand implements Callable<Integer> {
-  @Mixin
-  ControllerOptions controllerOptions;
+  @Mixin ControllerOptions controllerOptions;
 
   @Option(names = "--json", description = "Print JSON instead of a table (errors too).")
   boolean json;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   Printer printer() {
     return Printer.of(spec.commandLine());

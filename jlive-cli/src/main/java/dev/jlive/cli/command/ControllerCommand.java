@@ -2,14 +2,16 @@ package dev.jlive.cli.command;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "controller", description = "Run a controller: it sends changes to every process of a service.",
+@Command(
+    name = "controller",
+    description = "Run a controller: it sends changes to every process of a service.",
     subcommands = {ControllerStartCommand.class})
 public final class ControllerCommand implements Runnable {
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "name a controller command: start");
+    throw new picocli.CommandLine.ParameterException(
+        spec.commandLine(), "name a controller command: start");
   }
 }

@@ -17,75 +17,135 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "start", description = {
-    "Start a controller in the foreground (stop it with Ctrl-C or SIGTERM).",
-    "Desired changes, process status and history live in ZooKeeper: an embedded server with its data in --data-dir",
-    "by default, or an external ensemble with --zk, which several controllers can share.",
-    "Agents join with -javaagent:jlive-agent.jar=controller=URL,service=NAME (and JLIVE_CONTROLLER_TOKEN set to the token)."})
+@Command(
+    name = "start",
+    description = {
+      "Start a controller in the foreground (stop it with Ctrl-C or SIGTERM).",
+      "Desired changes, process status and history live in ZooKeeper: an embedded server with its data in --data-dir",
+      "by default, or an external ensemble with --zk, which several controllers can share.",
+      "Agents join with -javaagent:jlive-agent.jar=controller=URL,service=NAME (and JLIVE_CONTROLLER_TOKEN set to the token)."
+    })
 public final class ControllerStartCommand implements Callable<Integer> {
-  @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1); another needs --tls-keystore or --allow-plain-http.")
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description =
+          "Address to listen on (default 127.0.0.1); another needs --tls-keystore or --allow-plain-http.")
   String host = "127.0.0.1";
 
-  @Option(names = "--port", paramLabel = "PORT", description = "Port to listen on (default 7611; 0 for a free one).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Port to listen on (default 7611; 0 for a free one).")
   int port = 7611;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "The embedded ZooKeeper's data and the token file (default ~/.jlive/controller).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "The embedded ZooKeeper's data and the token file (default ~/.jlive/controller).")
   Path dataDir = Paths.get(System.getProperty("user.home"), ".jlive", "controller");
 
-  @Option(names = "--zk", paramLabel = "HOST:PORT,...", description = "Use this ZooKeeper ensemble instead of the embedded server.")
+  @Option(
+      names = "--zk",
+      paramLabel = "HOST:PORT,...",
+      description = "Use this ZooKeeper ensemble instead of the embedded server.")
   String zk;
 
-  @Option(names = "--token-file", paramLabel = "FILE", description = "Read the token agents and users must send from FILE (made when missing; default DATA-DIR/token).")
+  @Option(
+      names = "--token-file",
+      paramLabel = "FILE",
+      description =
+          "Read the token agents and users must send from FILE (made when missing; default DATA-DIR/token).")
   Path tokenFile;
 
-  @Option(names = "--heartbeat", paramLabel = "DURATION", description = "How often agents check in (default 5s); three missed heartbeats drop a process.")
+  @Option(
+      names = "--heartbeat",
+      paramLabel = "DURATION",
+      description =
+          "How often agents check in (default 5s); three missed heartbeats drop a process.")
   String heartbeat = "5s";
 
-  @Option(names = "--tls-keystore", paramLabel = "FILE", description = "Serve HTTPS with the key and certificate in this PKCS12 keystore.")
+  @Option(
+      names = "--tls-keystore",
+      paramLabel = "FILE",
+      description = "Serve HTTPS with the key and certificate in this PKCS12 keystore.")
   Path tlsKeystore;
 
-  @Option(names = "--tls-password-file", paramLabel = "FILE", description = "The keystore's password.")
+  @Option(
+      names = "--tls-password-file",
+      paramLabel = "FILE",
+      description = "The keystore's password.")
   Path tlsPasswordFile;
 
-  @Option(names = "--allow-plain-http", description = "Serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy).")
+  @Option(
+      names = "--allow-plain-http",
+      description =
+          "Serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy).")
   boolean allowPlainHttp;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     char[] password = null;
     if (tlsKeystore != null) {
       if (tlsPasswordFile == null) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "--tls-keystore needs --tls-password-file", "");
+        throw new CliException(
+            ExitCode.USAGE, "USAGE", "--tls-keystore needs --tls-password-file", "");
       }
       password = Files.readString(tlsPasswordFile).trim().toCharArray();
     }
     // ZooKeeper and Curator log through SLF4J (slf4j-simple here): their warnings and errors only.
     // Set here rather than in a simplelogger.properties, which would ride along in the CLI jar
     // and silence any other program that put that jar on its class path.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    System.setProperty(
+        "org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    ControllerConfig config = new ControllerConfig(host, port, dataDir, zk, tokenFile, Durations.parse("--heartbeat", heartbeat),
-        tlsKeystore, password, allowPlainHttp);
+    ControllerConfig config =
+        new ControllerConfig(
+            host,
+            port,
+            dataDir,
+            zk,
+            tokenFile,
+            Durations.parse("--heartbeat", heartbeat),
+            tlsKeystore,
+            password,
+            allowPlainHttp);
     Controller controller;
     try {
       controller = Controller.start(config);
     } catch (JLiveException e) {
       throw new CliException(ExitCode.ERROR, e.code().name(), e.getMessage(), e.hint());
     } catch (BindException e) {
-      throw new CliException(ExitCode.ERROR, "PORT_IN_USE", "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
+      throw new CliException(
+          ExitCode.ERROR,
+          "PORT_IN_USE",
+          "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
           "another controller may run there; pick another --port");
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      controller.close();
-      stopped.countDown();
-    }, "jlive-controller-stop"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  controller.close();
+                  stopped.countDown();
+                },
+                "jlive-controller-stop"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println("jlive controller " + Version.current() + " listening on " + controller.url()
-        + " (ZooKeeper " + controller.zooKeeper() + ", token in " + controller.tokenFile().toAbsolutePath() + ")");
+    out.println(
+        "jlive controller "
+            + Version.current()
+            + " listening on "
+            + controller.url()
+            + " (ZooKeeper "
+            + controller.zooKeeper()
+            + ", token in "
+            + controller.tokenFile().toAbsolutePath()
+            + ")");
     out.flush();
     stopped.await();
     return 0;

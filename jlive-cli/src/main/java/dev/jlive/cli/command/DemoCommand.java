@@ -6,13 +6,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "A guided tour: start the demo shop service and change it on the fly, step by step.")
+@Command(
+    name = "demo",
+    description =
+        "A guided tour: start the demo shop service and change it on the fly, step by step.")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--no-pause", description = "Run straight through instead of waiting for Enter between steps (the default without a terminal).")
+  @Option(
+      names = "--no-pause",
+      description =
+          "Run straight through instead of waiting for Enter between steps (the default without a terminal).")
   boolean noPause;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {

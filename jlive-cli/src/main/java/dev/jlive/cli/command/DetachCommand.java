@@ -12,7 +12,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "detach", description = "Stop the agent: close its endpoint, undo its changes, remove its discovery file.")
+@Command(
+    name = "detach",
+    description =
+        "Stop the agent: close its endpoint, undo its changes, remove its discovery file.")
 public final class DetachCommand extends AgentCommand {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
 
@@ -45,7 +48,14 @@ public final class DetachCommand extends AgentCommand {
       }
       Thread.sleep(50);
     }
-    throw new CliException(ExitCode.ERROR, "DETACH_TIMEOUT", "pid " + pid + " accepted the detach but its agent has not stopped after "
-        + STOP_TIMEOUT.toSeconds() + " s", "`jlive threads " + pid + " --grep jlive` shows what the agent's threads do");
+    throw new CliException(
+        ExitCode.ERROR,
+        "DETACH_TIMEOUT",
+        "pid "
+            + pid
+            + " accepted the detach but its agent has not stopped after "
+            + STOP_TIMEOUT.toSeconds()
+            + " s",
+        "`jlive threads " + pid + " --grep jlive` shows what the agent's threads do");
   }
 }

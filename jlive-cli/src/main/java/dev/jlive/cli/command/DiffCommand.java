@@ -12,19 +12,34 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "diff", description = "Show which methods a patch replaced, by whom and when.")
 public final class DiffCommand extends AgentCommand {
-  @Parameters(arity = "1..2", paramLabel = "[PID] ID", description = "The JVM's process id (unless --host) and the patch's id.")
+  @Parameters(
+      arity = "1..2",
+      paramLabel = "[PID] ID",
+      description = "The JVM's process id (unless --host) and the patch's id.")
   List<String> positionals;
 
   @Override
   public Integer call() {
     Connected connected = connect(positionals, 1, "PID ID");
-    PatchDetail answer = connected.client().get(Api.PATCHES, Map.of("id", connected.rest().get(0)), PatchDetail::fromWire);
+    PatchDetail answer =
+        connected
+            .client()
+            .get(Api.PATCHES, Map.of("id", connected.rest().get(0)), PatchDetail::fromWire);
     Printer printer = printer();
     if (printer.isJson()) {
       printer.json(answer.toJson());
       return 0;
     }
-    printer.line("patch " + answer.id() + " by " + answer.author() + " at " + answer.appliedAt() + " (" + answer.digest() + ")");
+    printer.line(
+        "patch "
+            + answer.id()
+            + " by "
+            + answer.author()
+            + " at "
+            + answer.appliedAt()
+            + " ("
+            + answer.digest()
+            + ")");
     List<List<String>> rows = new ArrayList<>();
     for (PatchedClass entry : answer.classes()) {
       for (String method : entry.changedMethods()) {

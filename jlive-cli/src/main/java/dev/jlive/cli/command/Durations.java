@@ -5,7 +5,9 @@ import dev.jlive.cli.ExitCode;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Durations as people type them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}. */
+/**
+ * Durations as people type them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}.
+ */
 final class Durations {
   private Durations() {}
 
@@ -31,7 +33,11 @@ final class Durations {
     } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
       // reported below
     }
-    throw new CliException(ExitCode.USAGE, "USAGE", option + " " + text + " is not a duration", "write e.g. 500ms, 30s, 10m, 2h or 1d");
+    throw new CliException(
+        ExitCode.USAGE,
+        "USAGE",
+        option + " " + text + " is not a duration",
+        "write e.g. 500ms, 30s, 10m, 2h or 1d");
   }
 
   /** A duration for people: {@code 500ms} below a second, else whole seconds ({@code 30s}). */

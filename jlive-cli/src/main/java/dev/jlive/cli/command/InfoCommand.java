@@ -10,7 +10,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "info", description = "Show the JVM (name, version, uptime) and the agent (version, endpoint, active changes).")
+@Command(
+    name = "info",
+    description =
+        "Show the JVM (name, version, uptime) and the agent (version, endpoint, active changes).")
 public final class InfoCommand extends AgentCommand {
   @Parameters(arity = "0..1", paramLabel = "PID", description = "The JVM's process id.")
   List<String> positionals;
@@ -23,19 +26,34 @@ public final class InfoCommand extends AgentCommand {
     RuntimeInfo.Agent agent = info.agent();
     Printer printer = printer();
     if (printer.isJson()) {
-      printer.json(JsonObject.create().putAll(info.toJson()).put("endpoint", connected.client().endpoint().address()).toMap());
+      printer.json(
+          JsonObject.create()
+              .putAll(info.toJson())
+              .put("endpoint", connected.client().endpoint().address())
+              .toMap());
       return 0;
     }
-    printer.keyValues(List.of(
-        List.of("pid", String.valueOf(jvm.pid())),
-        List.of("main", String.valueOf(jvm.mainClass())),
-        List.of("jvm", jvm.vmName() + " (" + jvm.vmVendor() + ")"),
-        List.of("java", jvm.javaVersion() + " at " + jvm.javaHome()),
-        List.of("uptime", formatDuration(jvm.uptimeMillis())),
-        List.of("heap", mebibytes(jvm.heapUsedBytes()) + " used of " + mebibytes(jvm.heapMaxBytes())),
-        List.of("agent", "jlive " + agent.version() + " (" + agent.mode() + ", since " + agent.startedAt() + ")"),
-        List.of("endpoint", connected.client().endpoint().address()),
-        List.of("changes", agent.activeChanges() + " active")));
+    printer.keyValues(
+        List.of(
+            List.of("pid", String.valueOf(jvm.pid())),
+            List.of("main", String.valueOf(jvm.mainClass())),
+            List.of("jvm", jvm.vmName() + " (" + jvm.vmVendor() + ")"),
+            List.of("java", jvm.javaVersion() + " at " + jvm.javaHome()),
+            List.of("uptime", formatDuration(jvm.uptimeMillis())),
+            List.of(
+                "heap",
+                mebibytes(jvm.heapUsedBytes()) + " used of " + mebibytes(jvm.heapMaxBytes())),
+            List.of(
+                "agent",
+                "jlive "
+                    + agent.version()
+                    + " ("
+                    + agent.mode()
+                    + ", since "
+                    + agent.startedAt()
+                    + ")"),
+            List.of("endpoint", connected.client().endpoint().address()),
+            List.of("changes", agent.activeChanges() + " active")));
     return 0;
   }
 
@@ -46,10 +64,20 @@ public final class InfoCommand extends AgentCommand {
   static String formatDuration(long millis) {
     Duration duration = Duration.ofMillis(millis);
     if (duration.toDays() > 0) {
-      return duration.toDays() + "d " + duration.toHoursPart() + "h " + duration.toMinutesPart() + "m";
+      return duration.toDays()
+          + "d "
+          + duration.toHoursPart()
+          + "h "
+          + duration.toMinutesPart()
+          + "m";
     }
     if (duration.toHours() > 0) {
-      return duration.toHours() + "h " + duration.toMinutesPart() + "m " + duration.toSecondsPart() + "s";
+      return duration.toHours()
+          + "h "
+          + duration.toMinutesPart()
+          + "m "
+          + duration.toSecondsPart()
+          + "s";
     }
     return duration.toMinutes() + "m " + duration.toSecondsPart() + "s";
   }

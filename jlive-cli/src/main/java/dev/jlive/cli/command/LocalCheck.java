@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 
 /**
  * Builds a request with the record the agent and the controller read it with, so that a bad one is
- * refused here, with their very message, before any connection (exit 2, the command line was wrong).
+ * refused here, with their very message, before any connection (exit 2, the command line was
+ * wrong).
  */
 final class LocalCheck {
   private LocalCheck() {}

@@ -13,12 +13,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "methods", description = "List the methods and constructors of a loaded class, with signatures and descriptors.")
+@Command(
+    name = "methods",
+    description =
+        "List the methods and constructors of a loaded class, with signatures and descriptors.")
 public final class MethodsCommand extends AgentCommand {
-  @Parameters(arity = "1..2", paramLabel = "[PID] CLASS", description = "The JVM's process id (unless --host) and a fully qualified class name.")
+  @Parameters(
+      arity = "1..2",
+      paramLabel = "[PID] CLASS",
+      description = "The JVM's process id (unless --host) and a fully qualified class name.")
   List<String> positionals;
 
-  @Option(names = "--loader", paramLabel = "ID", description = "Only the class from this loader (as `jlive classes` shows it), when several loaded it.")
+  @Option(
+      names = "--loader",
+      paramLabel = "ID",
+      description =
+          "Only the class from this loader (as `jlive classes` shows it), when several loaded it.")
   String loader;
 
   @Override
@@ -37,7 +47,8 @@ public final class MethodsCommand extends AgentCommand {
       printer.line(type.name() + " (loader " + type.loader() + ")");
       List<List<String>> rows = new ArrayList<>();
       for (MethodInfo method : type.methods()) {
-        String modifiers = String.valueOf(method.modifiers()) + (method.synthetic() ? " synthetic" : "");
+        String modifiers =
+            String.valueOf(method.modifiers()) + (method.synthetic() ? " synthetic" : "");
         rows.add(List.of("  " + modifiers.trim(), method.signature(), method.descriptor()));
       }
       printer.table(List.of("  MODIFIERS", "SIGNATURE", "DESCRIPTOR"), rows);

@@ -20,14 +20,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "metrics", description = {"Show what probes counted: calls, exceptions by type, latency percentiles, call paths.",
-    "With --service NAME: merged over every process of the service (percentiles from the summed histograms),",
-    "and with --per-process one row per process too."})
+@Command(
+    name = "metrics",
+    description = {
+      "Show what probes counted: calls, exceptions by type, latency percentiles, call paths.",
+      "With --service NAME: merged over every process of the service (percentiles from the summed histograms),",
+      "and with --per-process one row per process too."
+    })
 public final class MetricsCommand extends ServiceCommand {
-  @Parameters(arity = "0..2", paramLabel = "[PID] [ID]", description = "The JVM's process id (unless --host or --service) and optionally a probe (or change) id.")
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "[PID] [ID]",
+      description =
+          "The JVM's process id (unless --host or --service) and optionally a probe (or change) id.")
   List<String> positionals;
 
-  @Option(names = "--per-process", description = "With --service: also one row per process and change.")
+  @Option(
+      names = "--per-process",
+      description = "With --service: also one row per process and change.")
   boolean perProcess;
 
   @Override
@@ -37,7 +47,8 @@ public final class MetricsCommand extends ServiceCommand {
     }
     refuseFleetOptions(null, null, null);
     if (perProcess) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--per-process only goes with --service NAME", "");
+      throw new CliException(
+          ExitCode.USAGE, "USAGE", "--per-process only goes with --service NAME", "");
     }
     Connected connected = connectWithOptionalId(positionals);
     Map<String, String> query = new HashMap<>();
@@ -53,18 +64,39 @@ public final class MetricsCommand extends ServiceCommand {
     List<List<String>> rows = new ArrayList<>();
     for (ProbeMetrics probe : probes) {
       LatencySnapshot latency = probe.latency();
-      rows.add(List.of(probe.id(), probe.kind(), Long.toString(probe.calls()),
-          latency == null ? "" : latency.p50Millis() + "", latency == null ? "" : latency.p90Millis() + "",
-          latency == null ? "" : latency.p99Millis() + "", latency == null ? "" : latency.maxMillis() + "",
-          exceptions(probe.exceptions()), probe.selector()));
+      rows.add(
+          List.of(
+              probe.id(),
+              probe.kind(),
+              Long.toString(probe.calls()),
+              latency == null ? "" : latency.p50Millis() + "",
+              latency == null ? "" : latency.p90Millis() + "",
+              latency == null ? "" : latency.p99Millis() + "",
+              latency == null ? "" : latency.maxMillis() + "",
+              exceptions(probe.exceptions()),
+              probe.selector()));
     }
     if (rows.isEmpty()) {
       printer.line("no probes");
       return 0;
     }
-    printer.table(List.of("ID", "KIND", "CALLS", "P50 ms", "P90 ms", "P99 ms", "MAX ms", "EXCEPTIONS", "SELECTOR"), rows);
+    printer.table(
+        List.of(
+            "ID",
+            "KIND",
+            "CALLS",
+            "P50 ms",
+            "P90 ms",
+            "P99 ms",
+            "MAX ms",
+            "EXCEPTIONS",
+            "SELECTOR"),
+        rows);
     for (ProbeMetrics probe : probes) {
-      callPaths(printer, probe.callers(), "call paths into " + probe.selector() + " (" + probe.id() + "):");
+      callPaths(
+          printer,
+          probe.callers(),
+          "call paths into " + probe.selector() + " (" + probe.id() + "):");
     }
     return 0;
   }
@@ -93,21 +125,45 @@ public final class MetricsCommand extends ServiceCommand {
       row.add(Rollout.text(entry.selector()));
       rows.add(row);
     }
-    printer.table(List.of("CHANGE", "KIND", "CALLS", "ERRORS", "P50 ms", "P90 ms", "P99 ms", "MAX ms", "EXCEPTIONS", "SELECTOR"), rows);
+    printer.table(
+        List.of(
+            "CHANGE",
+            "KIND",
+            "CALLS",
+            "ERRORS",
+            "P50 ms",
+            "P90 ms",
+            "P99 ms",
+            "MAX ms",
+            "EXCEPTIONS",
+            "SELECTOR"),
+        rows);
     if (perProcess) {
       List<List<String>> processRows = new ArrayList<>();
       for (ProcessProbeMetrics process : metrics.processes()) {
         ProbeMetrics probe = process.metrics();
-        List<String> row = new ArrayList<>(List.of(process.process(), Rollout.text(process.host()), Rollout.text(process.pid()),
-            process.change()));
+        List<String> row =
+            new ArrayList<>(
+                List.of(
+                    process.process(),
+                    Rollout.text(process.host()),
+                    Rollout.text(process.pid()),
+                    process.change()));
         row.addAll(numbers(probe.calls(), probe.latency(), probe.exceptions()));
         processRows.add(row);
       }
       printer.line("");
-      printer.table(List.of("PROCESS", "HOST", "PID", "CHANGE", "CALLS", "ERRORS", "P50 ms", "P90 ms", "P99 ms", "MAX ms"), processRows);
+      printer.table(
+          List.of(
+              "PROCESS", "HOST", "PID", "CHANGE", "CALLS", "ERRORS", "P50 ms", "P90 ms", "P99 ms",
+              "MAX ms"),
+          processRows);
     }
     for (ServiceProbeMetrics entry : metrics.merged()) {
-      callPaths(printer, entry.callers(), "call paths into " + entry.selector() + " (" + entry.change() + "), all processes:");
+      callPaths(
+          printer,
+          entry.callers(),
+          "call paths into " + entry.selector() + " (" + entry.change() + "), all processes:");
     }
     return 0;
   }
@@ -125,12 +181,22 @@ public final class MetricsCommand extends ServiceCommand {
     printer.table(List.of("CALLS", "PATH (caller <- its caller ...)"), paths);
   }
 
-  /** CALLS, ERRORS (the calls that threw: the sum of exceptions by type, metrics probes only), P50, P90, P99, MAX. */
+  /**
+   * CALLS, ERRORS (the calls that threw: the sum of exceptions by type, metrics probes only), P50,
+   * P90, P99, MAX.
+   */
   static List<String> numbers(long calls, LatencySnapshot latency, Map<String, Long> exceptions) {
-    String errors = exceptions == null ? "" : Long.toString(exceptions.values().stream().mapToLong(Long::longValue).sum());
-    return List.of(Long.toString(calls), errors,
-        latency == null ? "" : Rollout.text(latency.p50Millis()), latency == null ? "" : Rollout.text(latency.p90Millis()),
-        latency == null ? "" : Rollout.text(latency.p99Millis()), latency == null ? "" : Rollout.text(latency.maxMillis()));
+    String errors =
+        exceptions == null
+            ? ""
+            : Long.toString(exceptions.values().stream().mapToLong(Long::longValue).sum());
+    return List.of(
+        Long.toString(calls),
+        errors,
+        latency == null ? "" : Rollout.text(latency.p50Millis()),
+        latency == null ? "" : Rollout.text(latency.p90Millis()),
+        latency == null ? "" : Rollout.text(latency.p99Millis()),
+        latency == null ? "" : Rollout.text(latency.maxMillis()));
   }
 
   private static String exceptions(Map<String, Long> exceptions) {

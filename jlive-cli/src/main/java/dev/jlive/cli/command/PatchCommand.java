@@ -24,52 +24,96 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "patch", description = {
-    "Give loaded classes new method bodies, from Java source compiled inside the JVM (against the classes it runs),",
-    "or from compiled classes (--classes). Fields, methods, signatures and the class hierarchy must stay as they are.",
-    "Every patch is a change with an id: `jlive diff` shows it, `jlive revert` takes it back.",
-    "With --service NAME (instead of a PID) the patch goes to every process of the service through the controller,",
-    "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."})
+@Command(
+    name = "patch",
+    description = {
+      "Give loaded classes new method bodies, from Java source compiled inside the JVM (against the classes it runs),",
+      "or from compiled classes (--classes). Fields, methods, signatures and the class hierarchy must stay as they are.",
+      "Every patch is a change with an id: `jlive diff` shows it, `jlive revert` takes it back.",
+      "With --service NAME (instead of a PID) the patch goes to every process of the service through the controller,",
+      "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."
+    })
 public final class PatchCommand extends ServiceCommand {
-  @Parameters(arity = "0..*", paramLabel = "[PID] FILE.java|METHOD", description = "The JVM's process id (unless --host or --service), then whole-class Java sources (or one method selector with --method-file).")
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "[PID] FILE.java|METHOD",
+      description =
+          "The JVM's process id (unless --host or --service), then whole-class Java sources (or one method selector with --method-file).")
   List<String> positionals;
 
-  @Option(names = "--where", paramLabel = "LABEL=VALUE", description = "With --service: only processes with this label (repeatable; all must match).")
+  @Option(
+      names = "--where",
+      paramLabel = "LABEL=VALUE",
+      description = "With --service: only processes with this label (repeatable; all must match).")
   Map<String, String> where;
 
-  @Option(names = "--rollout-timeout", paramLabel = "DURATION",
-      description = "With --service: how long to wait for every process to report (default 30s, or --timeout plus 10s if longer).")
+  @Option(
+      names = "--rollout-timeout",
+      paramLabel = "DURATION",
+      description =
+          "With --service: how long to wait for every process to report (default 30s, or --timeout plus 10s if longer).")
   String rolloutTimeout;
 
-  @Option(names = "--method-file", paramLabel = "FILE", description = {
-      "The new source of one method (its declaration and body, import lines on top if needed), when the class's",
-      "source is not at hand: jlive patch PID 'com.acme.Cart#total()' --method-file total.java"})
+  @Option(
+      names = "--method-file",
+      paramLabel = "FILE",
+      description = {
+        "The new source of one method (its declaration and body, import lines on top if needed), when the class's",
+        "source is not at hand: jlive patch PID 'com.acme.Cart#total()' --method-file total.java"
+      })
   Path methodFile;
 
-  @Option(names = "--classes", paramLabel = "DIR|JAR", description = "Compiled classes instead of sources: a directory or a jar (only loaded classes are used).")
+  @Option(
+      names = "--classes",
+      paramLabel = "DIR|JAR",
+      description =
+          "Compiled classes instead of sources: a directory or a jar (only loaded classes are used).")
   Path classes;
 
-  @Option(names = "--loader", paramLabel = "ID", description = "The class loader, when a class is loaded by several (see `jlive classes`).")
+  @Option(
+      names = "--loader",
+      paramLabel = "ID",
+      description = "The class loader, when a class is loaded by several (see `jlive classes`).")
   String loader;
 
-  @Option(names = "--safepoint", paramLabel = "MODE", description = {
-      "quiescent (default): swap only when no thread runs a changed method, so no call mixes old and new code;",
-      "immediate: plain JVM semantics, calls already running finish the old code."})
+  @Option(
+      names = "--safepoint",
+      paramLabel = "MODE",
+      description = {
+        "quiescent (default): swap only when no thread runs a changed method, so no call mixes old and new code;",
+        "immediate: plain JVM semantics, calls already running finish the old code."
+      })
   String safepoint;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", description = "How long to wait for the safe point (default 5s); then nothing changes.")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "How long to wait for the safe point (default 5s); then nothing changes.")
   String timeout;
 
-  @Option(names = "--check", paramLabel = "EXPR", description = "A Java boolean expression that must hold at the safe point, e.g. '!Cache.LOCK.isLocked()'.")
+  @Option(
+      names = "--check",
+      paramLabel = "EXPR",
+      description =
+          "A Java boolean expression that must hold at the safe point, e.g. '!Cache.LOCK.isLocked()'.")
   String check;
 
-  @Option(names = "--check-class", paramLabel = "CLASS", description = "An application class implementing dev.jlive.api.SafepointCheck (artifact jlive-api).")
+  @Option(
+      names = "--check-class",
+      paramLabel = "CLASS",
+      description =
+          "An application class implementing dev.jlive.api.SafepointCheck (artifact jlive-api).")
   String checkClass;
 
-  @Option(names = "--also", paramLabel = "SELECTOR", description = "Widen the quiescence set, e.g. both sides of a critical section (repeatable).")
+  @Option(
+      names = "--also",
+      paramLabel = "SELECTOR",
+      description = "Widen the quiescence set, e.g. both sides of a critical section (repeatable).")
   List<String> also;
 
-  @Option(names = "--dry-run", description = "Compile and compare only: say what would change, change nothing.")
+  @Option(
+      names = "--dry-run",
+      description = "Compile and compare only: say what would change, change nothing.")
   boolean dryRun;
 
   @Override
@@ -89,13 +133,27 @@ public final class PatchCommand extends ServiceCommand {
       printer.json(answer);
       return 0;
     }
-    printer.line(dryRun ? "dry run: the patch would change (nothing was changed):"
-        : "patch " + answer.get("id") + " applied (" + answer.get("safepoint")
-            + (answer.get("attempts") == null ? "" : " safe point after " + answer.get("attempts") + " attempt(s), callers held at most "
-                + answer.get("gateClosedMaxMillis") + " ms") + "):");
+    printer.line(
+        dryRun
+            ? "dry run: the patch would change (nothing was changed):"
+            : "patch "
+                + answer.get("id")
+                + " applied ("
+                + answer.get("safepoint")
+                + (answer.get("attempts") == null
+                    ? ""
+                    : " safe point after "
+                        + answer.get("attempts")
+                        + " attempt(s), callers held at most "
+                        + answer.get("gateClosedMaxMillis")
+                        + " ms")
+                + "):");
     List<List<String>> rows = new ArrayList<>();
     for (Map<String, Object> entry : (List<Map<String, Object>>) answer.get("classes")) {
-      rows.add(List.of(String.valueOf(entry.get("class")), String.join(", ", (List<String>) entry.get("changedMethods"))));
+      rows.add(
+          List.of(
+              String.valueOf(entry.get("class")),
+              String.join(", ", (List<String>) entry.get("changedMethods"))));
     }
     printer.table(List.of("CLASS", "NEW CODE IN"), rows);
     return 0;
@@ -103,27 +161,46 @@ public final class PatchCommand extends ServiceCommand {
 
   /** --service: the same patch, as a change of the service's desired state. */
   private int patchService() throws IOException {
-    List<String> args = serviceArgs(positionals, 0, Integer.MAX_VALUE, "FILE.java..., --classes DIR|JAR or METHOD --method-file FILE");
+    List<String> args =
+        serviceArgs(
+            positionals,
+            0,
+            Integer.MAX_VALUE,
+            "FILE.java..., --classes DIR|JAR or METHOD --method-file FILE");
     if (!args.isEmpty() && args.get(0).matches("[0-9]+") && !Files.exists(Paths.get(args.get(0)))) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--service and a PID are mutually exclusive: '" + args.get(0)
-          + "' looks like a PID", "drop the PID to patch every process of the service, or drop --service to patch that one JVM");
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--service and a PID are mutually exclusive: '" + args.get(0) + "' looks like a PID",
+          "drop the PID to patch every process of the service, or drop --service to patch that one JVM");
     }
     if (dryRun) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--dry-run does not go with --service: a service's changes are stored and applied",
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--dry-run does not go with --service: a service's changes are stored and applied",
           "try the patch on one process first: `jlive processes NAME` gives a PID and host, then `jlive patch PID ... --dry-run`");
     }
     String service = fleet.service();
-    Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PATCH).put("spec", spec(args)).put("where", where(where))
-        .toMap();
+    Map<String, Object> change =
+        JsonObject.create()
+            .put("kind", ChangeKind.PATCH)
+            .put("spec", spec(args))
+            .put("where", where(where))
+            .toMap();
     return Rollout.send(controller(), service, change, rolloutTimeout(), printer());
   }
 
-  /** How long to wait for a service's processes: at least the safe-point wait each of them may take, plus 10s. */
+  /**
+   * How long to wait for a service's processes: at least the safe-point wait each of them may take,
+   * plus 10s.
+   */
   Duration rolloutTimeout() {
     if (rolloutTimeout != null) {
       return Durations.parse("--rollout-timeout", rolloutTimeout);
     }
-    Duration safepointWait = timeout == null ? Duration.ofSeconds(5) : Durations.parse("--timeout", timeout);
+    Duration safepointWait =
+        timeout == null ? Duration.ofSeconds(5) : Durations.parse("--timeout", timeout);
     Duration atLeast = safepointWait.plusSeconds(10);
     return atLeast.compareTo(Rollout.DEFAULT_TIMEOUT) > 0 ? atLeast : Rollout.DEFAULT_TIMEOUT;
   }
@@ -137,20 +214,30 @@ public final class PatchCommand extends ServiceCommand {
     PatchRequest.Builder request;
     if (methodFile != null) {
       if (rest.size() != 1 || classes != null) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "--method-file goes with one method selector, e.g. 'com.acme.Cart#total()'", "");
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "--method-file goes with one method selector, e.g. 'com.acme.Cart#total()'",
+            "");
       }
       if (!Files.isRegularFile(methodFile)) {
         throw new CliException(ExitCode.USAGE, "USAGE", methodFile + " is not a file", "");
       }
-      request = PatchRequest.ofMethod(rest.get(0), Files.readString(methodFile, StandardCharsets.UTF_8));
+      request =
+          PatchRequest.ofMethod(rest.get(0), Files.readString(methodFile, StandardCharsets.UTF_8));
     } else if (classes != null) {
       if (!rest.isEmpty()) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "give Java sources or --classes, not both", "");
+        throw new CliException(
+            ExitCode.USAGE, "USAGE", "give Java sources or --classes, not both", "");
       }
       request = PatchRequest.ofClassFiles(classFiles(classes));
     } else {
       if (rest.isEmpty()) {
-        throw new CliException(ExitCode.USAGE, "USAGE", "name the Java source files of the classes to patch, or --classes DIR|JAR", "");
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "name the Java source files of the classes to patch, or --classes DIR|JAR",
+            "");
       }
       List<PatchRequest.Source> sources = new ArrayList<>();
       for (String file : rest) {
@@ -159,20 +246,27 @@ public final class PatchCommand extends ServiceCommand {
           throw new CliException(ExitCode.USAGE, "USAGE", file + " is not a file", "");
         }
         String code = Files.readString(path, StandardCharsets.UTF_8);
-        sources.add(LocalCheck.checked(() -> new PatchRequest.Source(path.getFileName().toString(), code)));
+        sources.add(
+            LocalCheck.checked(() -> new PatchRequest.Source(path.getFileName().toString(), code)));
       }
       request = PatchRequest.ofSources(sources);
     }
-    request.loader(loader).dryRun(dryRun).check(check).checkClass(checkClass).also(also == null ? List.of() : also);
+    request
+        .loader(loader)
+        .dryRun(dryRun)
+        .check(check)
+        .checkClass(checkClass)
+        .also(also == null ? List.of() : also);
     if (timeout != null) {
       request.timeout(Durations.parse("--timeout", timeout));
     }
-    return LocalCheck.checked(() -> {
-      if (safepoint != null) {
-        request.safepoint(safepoint);
-      }
-      return request.build();
-    });
+    return LocalCheck.checked(
+        () -> {
+          if (safepoint != null) {
+            request.safepoint(safepoint);
+          }
+          return request.build();
+        });
   }
 
   private static List<byte[]> classFiles(Path location) throws IOException {
@@ -185,18 +279,28 @@ public final class PatchCommand extends ServiceCommand {
       }
     } else if (Files.isRegularFile(location)) {
       try (JarFile jar = new JarFile(location.toFile())) {
-        for (JarEntry entry : jar.stream().filter(entry -> entry.getName().endsWith(".class")
-            && !entry.getName().startsWith("META-INF/")).toList()) {
+        for (JarEntry entry :
+            jar.stream()
+                .filter(
+                    entry ->
+                        entry.getName().endsWith(".class")
+                            && !entry.getName().startsWith("META-INF/"))
+                .toList()) {
           try (InputStream in = jar.getInputStream(entry)) {
             encoded.add(in.readAllBytes());
           }
         }
       }
     } else {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--classes " + location + " is neither a directory nor a jar", "");
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--classes " + location + " is neither a directory nor a jar",
+          "");
     }
     if (encoded.isEmpty()) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--classes " + location + " holds no class files", "");
+      throw new CliException(
+          ExitCode.USAGE, "USAGE", "--classes " + location + " holds no class files", "");
     }
     return encoded;
   }

@@ -5,12 +5,12 @@ import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.probe.ClassReport;
 import dev.jlive.protocol.probe.ProbeAdded;
-import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.probe.ProbeSpec;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
@@ -18,23 +18,34 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "add", description = {
-    "Add a probe to the methods a selector names, in classes loaded now and later.",
-    "Selectors: com.acme.Cart#add, com.acme.Cart#add(int,java.lang.String), com.acme.Cart#add(ILjava/lang/String;)V,",
-    "com.acme..*Service#handle*, com.acme.Cart#<init>. An interface or abstract method stands for its implementations.",
-    "Log templates: {name} of a parameter, {args[0]}, {args}, {this}, {this.field.sub}, {return}, {thrown}, {elapsed}, {thread}, {method}.",
-    "--when: a Java expression over the parameters by name, this (private fields too), args, and at exit returned and thrown;",
-    "compiled inside the JVM and checked to be read-only.",
-    "With --service NAME (instead of a PID) the probe goes to every process of the service through the controller,",
-    "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."})
+@Command(
+    name = "add",
+    description = {
+      "Add a probe to the methods a selector names, in classes loaded now and later.",
+      "Selectors: com.acme.Cart#add, com.acme.Cart#add(int,java.lang.String), com.acme.Cart#add(ILjava/lang/String;)V,",
+      "com.acme..*Service#handle*, com.acme.Cart#<init>. An interface or abstract method stands for its implementations.",
+      "Log templates: {name} of a parameter, {args[0]}, {args}, {this}, {this.field.sub}, {return}, {thrown}, {elapsed}, {thread}, {method}.",
+      "--when: a Java expression over the parameters by name, this (private fields too), args, and at exit returned and thrown;",
+      "compiled inside the JVM and checked to be read-only.",
+      "With --service NAME (instead of a PID) the probe goes to every process of the service through the controller,",
+      "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."
+    })
 public final class ProbeAddCommand extends ServiceCommand {
-  @Parameters(arity = "1..2", paramLabel = "[PID] SELECTOR", description = "The JVM's process id (unless --host or --service) and a method selector.")
+  @Parameters(
+      arity = "1..2",
+      paramLabel = "[PID] SELECTOR",
+      description = "The JVM's process id (unless --host or --service) and a method selector.")
   List<String> positionals;
 
-  @Option(names = "--where", paramLabel = "LABEL=VALUE", description = "With --service: only processes with this label (repeatable; all must match).")
+  @Option(
+      names = "--where",
+      paramLabel = "LABEL=VALUE",
+      description = "With --service: only processes with this label (repeatable; all must match).")
   Map<String, String> where;
 
-  @Option(names = {"--timeout", "--rollout-timeout"}, paramLabel = "DURATION",
+  @Option(
+      names = {"--timeout", "--rollout-timeout"},
+      paramLabel = "DURATION",
       description = "With --service: how long to wait for every process to report (default 30s).")
   String rolloutTimeout;
 
@@ -42,62 +53,111 @@ public final class ProbeAddCommand extends ServiceCommand {
   Kind kind;
 
   static final class Kind {
-    @Option(names = "--log", paramLabel = "TEMPLATE", description = "Log a message made from TEMPLATE.")
+    @Option(
+        names = "--log",
+        paramLabel = "TEMPLATE",
+        description = "Log a message made from TEMPLATE.")
     String log;
 
-    @Option(names = "--metrics", description = "Count calls and exceptions by type; time calls (latency percentiles).")
+    @Option(
+        names = "--metrics",
+        description = "Count calls and exceptions by type; time calls (latency percentiles).")
     boolean metrics;
 
     @Option(names = "--count", description = "Count calls only, at the lowest cost.")
     boolean count;
 
-    @Option(names = "--capture", description = "Snapshot arguments, return value, fields of this, and the stack.")
+    @Option(
+        names = "--capture",
+        description = "Snapshot arguments, return value, fields of this, and the stack.")
     boolean capture;
 
-    @Option(names = "--callers", description = "Count the distinct call paths that reach the method.")
+    @Option(
+        names = "--callers",
+        description = "Count the distinct call paths that reach the method.")
     boolean callers;
   }
 
-  @Option(names = "--line", paramLabel = "N", description = "Act before source line N runs (log, capture or count); locals in scope are visible by name.")
+  @Option(
+      names = "--line",
+      paramLabel = "N",
+      description =
+          "Act before source line N runs (log, capture or count); locals in scope are visible by name.")
   Integer line;
 
-  @Option(names = "--at", paramLabel = "POINT", description = "entry (default), exit or exception: where --log and --capture act.")
+  @Option(
+      names = "--at",
+      paramLabel = "POINT",
+      description = "entry (default), exit or exception: where --log and --capture act.")
   String at;
 
-  @Option(names = "--when", paramLabel = "EXPR", description = "Only calls for which this Java boolean expression holds, e.g. 'quantity >= 10 && this.open'.")
+  @Option(
+      names = "--when",
+      paramLabel = "EXPR",
+      description =
+          "Only calls for which this Java boolean expression holds, e.g. 'quantity >= 10 && this.open'.")
   String when;
 
-  @Option(names = "--allow-side-effects", description = "Accept a --when expression that jlive cannot prove read-only.")
+  @Option(
+      names = "--allow-side-effects",
+      description = "Accept a --when expression that jlive cannot prove read-only.")
   boolean allowSideEffects;
 
-  @Option(names = "--allow-jdk", description = {"Probe classes of the JDK itself (java.*, jdk.*, ...), refused otherwise:",
-      "the probe also sees the calls of every library and of jlive, so use --count or --metrics there."})
+  @Option(
+      names = "--allow-jdk",
+      description = {
+        "Probe classes of the JDK itself (java.*, jdk.*, ...), refused otherwise:",
+        "the probe also sees the calls of every library and of jlive, so use --count or --metrics there."
+      })
   boolean allowJdk;
 
-  @Option(names = "--sample", paramLabel = "1/N", description = "Act on one call in N (events only; counts stay exact).")
+  @Option(
+      names = "--sample",
+      paramLabel = "1/N",
+      description = "Act on one call in N (events only; counts stay exact).")
   String sample;
 
-  @Option(names = "--rate", paramLabel = "N", description = "At most N events per second (default 100); a probe far over it disables itself.")
+  @Option(
+      names = "--rate",
+      paramLabel = "N",
+      description =
+          "At most N events per second (default 100); a probe far over it disables itself.")
   Integer rate;
 
   @Option(names = "--max-hits", paramLabel = "N", description = "Disable the probe after N calls.")
   Long maxHits;
 
-  @Option(names = "--ttl", paramLabel = "DURATION", description = "Disable the probe after this long (default 1h), e.g. 30s, 10m.")
+  @Option(
+      names = "--ttl",
+      paramLabel = "DURATION",
+      description = "Disable the probe after this long (default 1h), e.g. 30s, 10m.")
   String ttl;
 
-  @Option(names = "--cpu", paramLabel = "PERCENT", description = "Disable the probe if its own work takes more than PERCENT of a CPU (default 5).")
+  @Option(
+      names = "--cpu",
+      paramLabel = "PERCENT",
+      description =
+          "Disable the probe if its own work takes more than PERCENT of a CPU (default 5).")
   Double cpu;
 
-  @Option(names = "--time-one-in", paramLabel = "N", description = {
-      "--metrics: time a random 1 in N calls for the latency histogram (default 8; 1 times every call).",
-      "Call and exception counts stay exact; timing costs two clock reads."})
+  @Option(
+      names = "--time-one-in",
+      paramLabel = "N",
+      description = {
+        "--metrics: time a random 1 in N calls for the latency histogram (default 8; 1 times every call).",
+        "Call and exception counts stay exact; timing costs two clock reads."
+      })
   Integer timeOneIn;
 
-  @Option(names = "--no-app-log", description = "Log probes: do not also write to the application's own logger.")
+  @Option(
+      names = "--no-app-log",
+      description = "Log probes: do not also write to the application's own logger.")
   boolean noAppLog;
 
-  @Option(names = "--wait", description = "Keep the probe even if no loaded class matches yet; it installs when one loads.")
+  @Option(
+      names = "--wait",
+      description =
+          "Keep the probe even if no loaded class matches yet; it installs when one loads.")
   boolean waitForClass;
 
   @Override
@@ -116,14 +176,30 @@ public final class ProbeAddCommand extends ServiceCommand {
       return 0;
     }
     List<ClassReport> classes = added.classes();
-    long installed = classes.stream().filter(entry -> entry.status() == ClassReport.Status.INSTALLED).count();
-    printer.line("probe " + added.probe().id() + " added: " + added.probe().specField("kind") + " on "
-        + added.probe().specField("selector") + (classes.isEmpty() ? ", waiting for a matching class to load"
-        : " in " + installed + " of " + classes.size() + (classes.size() == 1 ? " class" : " classes")));
+    long installed =
+        classes.stream().filter(entry -> entry.status() == ClassReport.Status.INSTALLED).count();
+    printer.line(
+        "probe "
+            + added.probe().id()
+            + " added: "
+            + added.probe().specField("kind")
+            + " on "
+            + added.probe().specField("selector")
+            + (classes.isEmpty()
+                ? ", waiting for a matching class to load"
+                : " in "
+                    + installed
+                    + " of "
+                    + classes.size()
+                    + (classes.size() == 1 ? " class" : " classes")));
     List<List<String>> rows = new ArrayList<>();
     for (ClassReport entry : classes) {
-      rows.add(List.of(entry.className(), entry.status() == null ? "null" : JsonObject.wireName(entry.status()),
-          String.join(", ", entry.methods()), entry.error() == null ? "" : entry.error()));
+      rows.add(
+          List.of(
+              entry.className(),
+              entry.status() == null ? "null" : JsonObject.wireName(entry.status()),
+              String.join(", ", entry.methods()),
+              entry.error() == null ? "" : entry.error()));
     }
     if (!rows.isEmpty()) {
       printer.table(List.of("CLASS", "STATUS", "METHODS", "ERROR"), rows);
@@ -136,9 +212,16 @@ public final class ProbeAddCommand extends ServiceCommand {
   private int addToService() {
     String selector = serviceArgs(positionals, 1, 1, "SELECTOR").get(0);
     String service = fleet.service();
-    Map<String, Object> change = JsonObject.create().put("kind", ChangeKind.PROBE).put("spec", spec(selector)).put("where", where(where))
-        .toMap();
-    Duration timeout = rolloutTimeout == null ? Rollout.DEFAULT_TIMEOUT : Durations.parse("--timeout", rolloutTimeout);
+    Map<String, Object> change =
+        JsonObject.create()
+            .put("kind", ChangeKind.PROBE)
+            .put("spec", spec(selector))
+            .put("where", where(where))
+            .toMap();
+    Duration timeout =
+        rolloutTimeout == null
+            ? Rollout.DEFAULT_TIMEOUT
+            : Durations.parse("--timeout", rolloutTimeout);
     return Rollout.send(controller(), service, change, timeout, printer());
   }
 
@@ -148,37 +231,50 @@ public final class ProbeAddCommand extends ServiceCommand {
    * passes it on unchanged as the change's spec.
    */
   ProbeSpec spec(String selector) {
-    return LocalCheck.checked(() -> {
-      ProbeSpec.Builder spec = ProbeSpec.builder(selector, kind.log != null ? ProbeSpec.Kind.LOG : kind.metrics ? ProbeSpec.Kind.METRICS
-          : kind.count ? ProbeSpec.Kind.COUNT : kind.capture ? ProbeSpec.Kind.CAPTURE : ProbeSpec.Kind.CALLERS);
-      spec.template(kind.log).waitForClass(waitForClass).appLog(!noAppLog).when(when).allowJdk(allowJdk)
-          .allowSideEffects(allowSideEffects);
-      if (at != null) {
-        spec.at(ProbeSpec.pointNamed(at));
-      }
-      if (line != null) {
-        spec.line(line);
-      }
-      if (sample != null) {
-        spec.sampleOneIn(parseSample(sample));
-      }
-      if (rate != null) {
-        spec.ratePerSecond(rate);
-      }
-      if (maxHits != null) {
-        spec.maxHits(maxHits);
-      }
-      if (ttl != null) {
-        spec.timeToLive(Durations.parse("--ttl", ttl));
-      }
-      if (cpu != null) {
-        spec.cpuPercent(cpu);
-      }
-      if (timeOneIn != null) {
-        spec.timeOneIn(timeOneIn);
-      }
-      return spec.build();
-    });
+    return LocalCheck.checked(
+        () -> {
+          ProbeSpec.Builder spec =
+              ProbeSpec.builder(
+                  selector,
+                  kind.log != null
+                      ? ProbeSpec.Kind.LOG
+                      : kind.metrics
+                          ? ProbeSpec.Kind.METRICS
+                          : kind.count
+                              ? ProbeSpec.Kind.COUNT
+                              : kind.capture ? ProbeSpec.Kind.CAPTURE : ProbeSpec.Kind.CALLERS);
+          spec.template(kind.log)
+              .waitForClass(waitForClass)
+              .appLog(!noAppLog)
+              .when(when)
+              .allowJdk(allowJdk)
+              .allowSideEffects(allowSideEffects);
+          if (at != null) {
+            spec.at(ProbeSpec.pointNamed(at));
+          }
+          if (line != null) {
+            spec.line(line);
+          }
+          if (sample != null) {
+            spec.sampleOneIn(parseSample(sample));
+          }
+          if (rate != null) {
+            spec.ratePerSecond(rate);
+          }
+          if (maxHits != null) {
+            spec.maxHits(maxHits);
+          }
+          if (ttl != null) {
+            spec.timeToLive(Durations.parse("--ttl", ttl));
+          }
+          if (cpu != null) {
+            spec.cpuPercent(cpu);
+          }
+          if (timeOneIn != null) {
+            spec.timeOneIn(timeOneIn);
+          }
+          return spec.build();
+        });
   }
 
   static long parseSample(String text) {
@@ -192,6 +288,10 @@ public final class ProbeAddCommand extends ServiceCommand {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new CliException(ExitCode.USAGE, "USAGE", "--sample " + text + " is not a sampling rate", "write 1/N, e.g. --sample 1/100");
+    throw new CliException(
+        ExitCode.USAGE,
+        "USAGE",
+        "--sample " + text + " is not a sampling rate",
+        "write 1/N, e.g. --sample 1/100");
   }
 }

@@ -11,7 +11,10 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "list", description = "List probes: state (and why a probe disabled itself), hits, events emitted and dropped.")
+@Command(
+    name = "list",
+    description =
+        "List probes: state (and why a probe disabled itself), hits, events emitted and dropped.")
 public final class ProbeListCommand extends AgentCommand {
   @Parameters(arity = "0..1", paramLabel = "PID", description = "The JVM's process id.")
   List<String> positionals;
@@ -32,10 +35,19 @@ public final class ProbeListCommand extends AgentCommand {
     }
     List<List<String>> rows = new ArrayList<>();
     for (ProbeStatus probe : list.probes()) {
-      rows.add(List.of(probe.id(), JsonObject.wireName(probe.state()), text(probe.specField("kind")), text(probe.specField("selector")),
-          Long.toString(probe.hits()), Long.toString(probe.emitted()), Long.toString(probe.dropped()), text(probe.reason())));
+      rows.add(
+          List.of(
+              probe.id(),
+              JsonObject.wireName(probe.state()),
+              text(probe.specField("kind")),
+              text(probe.specField("selector")),
+              Long.toString(probe.hits()),
+              Long.toString(probe.emitted()),
+              Long.toString(probe.dropped()),
+              text(probe.reason())));
     }
-    printer.table(List.of("ID", "STATE", "KIND", "SELECTOR", "HITS", "EMITTED", "DROPPED", "REASON"), rows);
+    printer.table(
+        List.of("ID", "STATE", "KIND", "SELECTOR", "HITS", "EMITTED", "DROPPED", "REASON"), rows);
     return 0;
   }
 

@@ -9,9 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "rm", description = "Remove a probe (or all): its classes get back exactly their bytes from before.")
+@Command(
+    name = "rm",
+    description = "Remove a probe (or all): its classes get back exactly their bytes from before.")
 public final class ProbeRemoveCommand extends AgentCommand {
-  @Parameters(arity = "0..2", paramLabel = "[PID] ID", description = "The JVM's process id (unless --host) and the probe's id.")
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "[PID] ID",
+      description = "The JVM's process id (unless --host) and the probe's id.")
   List<String> positionals;
 
   @Option(names = "--all", description = "Remove every probe.")
@@ -19,8 +24,13 @@ public final class ProbeRemoveCommand extends AgentCommand {
 
   @Override
   public Integer call() {
-    Connected connected = connect(positionals, all ? 0 : 1, all ? "PID --all" : "PID ID (or --all)");
-    Map<String, Object> answer = connected.client().delete(Api.PROBES, all ? Map.of("all", "true") : Map.of("id", connected.rest().get(0)));
+    Connected connected =
+        connect(positionals, all ? 0 : 1, all ? "PID --all" : "PID ID (or --all)");
+    Map<String, Object> answer =
+        connected
+            .client()
+            .delete(
+                Api.PROBES, all ? Map.of("all", "true") : Map.of("id", connected.rest().get(0)));
     List<ProbeRemoved> removed = ProbeRemoved.fromAnswer(answer);
     Printer printer = printer();
     if (printer.isJson()) {

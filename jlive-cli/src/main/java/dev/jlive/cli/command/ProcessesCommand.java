@@ -17,9 +17,15 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "processes", description = "The live processes of a service: where they run, their labels, and the state of each change in them.")
+@Command(
+    name = "processes",
+    description =
+        "The live processes of a service: where they run, their labels, and the state of each change in them.")
 public final class ProcessesCommand extends ControllerClientCommand {
-  @Parameters(index = "0", paramLabel = "SERVICE", description = "The service's name (see `jlive services`).")
+  @Parameters(
+      index = "0",
+      paramLabel = "SERVICE",
+      description = "The service's name (see `jlive services`).")
   String service;
 
   @Override
@@ -35,22 +41,35 @@ public final class ProcessesCommand extends ControllerClientCommand {
     Instant now = Instant.now();
     for (ProcessRow row : answer.processes()) {
       ProcessInfo process = row.process();
-      rows.add(List.of(process.id(), Rollout.text(process.host()), process.pid() > 0 ? Long.toString(process.pid()) : "",
-          Rollout.text(process.javaVersion()), agent(process), Rollout.labels(process.labels()), lastSeen(row.lastSeen(), now),
-          changeStates(row.changes())));
+      rows.add(
+          List.of(
+              process.id(),
+              Rollout.text(process.host()),
+              process.pid() > 0 ? Long.toString(process.pid()) : "",
+              Rollout.text(process.javaVersion()),
+              agent(process),
+              Rollout.labels(process.labels()),
+              lastSeen(row.lastSeen(), now),
+              changeStates(row.changes())));
     }
     if (rows.isEmpty()) {
       printer.line("no live processes in service " + name);
     } else {
-      printer.table(List.of("ID", "HOST", "PID", "JAVA", "AGENT", "LABELS", "LAST SEEN", "CHANGES"), rows);
+      printer.table(
+          List.of("ID", "HOST", "PID", "JAVA", "AGENT", "LABELS", "LAST SEEN", "CHANGES"), rows);
     }
     return 0;
   }
 
-  /** The agent's version, and its protocol when older than this CLI's: such an agent lacks what came since. */
+  /**
+   * The agent's version, and its protocol when older than this CLI's: such an agent lacks what came
+   * since.
+   */
   static String agent(ProcessInfo process) {
     String version = Rollout.text(process.agentVersion());
-    return process.protocolVersion() < FleetApi.PROTOCOL_VERSION ? version + " (protocol " + process.protocolVersion() + ")" : version;
+    return process.protocolVersion() < FleetApi.PROTOCOL_VERSION
+        ? version + " (protocol " + process.protocolVersion() + ")"
+        : version;
   }
 
   /** When the process last heartbeated, as "3s ago", from an ISO-8601 instant. */
@@ -69,7 +88,9 @@ public final class ProcessesCommand extends ControllerClientCommand {
       return "now";
     }
     long seconds = ago.toSeconds();
-    return seconds < 120 ? seconds + "s ago" : seconds < 7200 ? ago.toMinutes() + "m ago" : ago.toHours() + "h ago";
+    return seconds < 120
+        ? seconds + "s ago"
+        : seconds < 7200 ? ago.toMinutes() + "m ago" : ago.toHours() + "h ago";
   }
 
   /** The state of each change in a process as {@code c1=applied c2=failed}. */

@@ -24,21 +24,34 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "ps", description = "List local JVMs: pid, main class, Java version, whether jlive is loaded.")
+@Command(
+    name = "ps",
+    description = "List local JVMs: pid, main class, Java version, whether jlive is loaded.")
 public final class PsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** One line of {@code jlive ps}. */
-  private record Row(long pid, String mainClass, String javaVersion, String user, boolean jliveLoaded, String endpoint)
+  private record Row(
+      long pid,
+      String mainClass,
+      String javaVersion,
+      String user,
+      boolean jliveLoaded,
+      String endpoint)
       implements JsonWritable {
     @Override
     public Map<String, Object> toJson() {
-      return JsonObject.create().put("pid", pid).put("mainClass", mainClass).put("javaVersion", javaVersion).put("user", user)
-          .put("jliveLoaded", jliveLoaded).put("endpoint", endpoint).toMap();
+      return JsonObject.create()
+          .put("pid", pid)
+          .put("mainClass", mainClass)
+          .put("javaVersion", javaVersion)
+          .put("user", user)
+          .put("jliveLoaded", jliveLoaded)
+          .put("endpoint", endpoint)
+          .toMap();
     }
   }
 
@@ -65,13 +78,20 @@ public final class PsCommand implements Callable<Integer> {
         ownerOf(pid).ifPresent(owner -> owners.putIfAbsent(jvm.get().user(), owner));
       }
     }
-    // Files of JVMs that died without their shutdown hooks would otherwise stay for good: no listed pid names them.
+    // Files of JVMs that died without their shutdown hooks would otherwise stay for good: no listed
+    // pid names them.
     Targets.removeStaleFiles(owners);
     for (Listed listed : listedJvms) {
       LocalJvm jvm = listed.jvm();
       Optional<Discovery> agent = agentOf(jvm);
-      jvms.add(new Row(jvm.pid(), mainClass(listed.descriptor(), jvm), jvm.javaVersion(), jvm.user(), agent.isPresent(),
-          agent.map(found -> found.host() + ":" + found.port()).orElse(null)));
+      jvms.add(
+          new Row(
+              jvm.pid(),
+              mainClass(listed.descriptor(), jvm),
+              jvm.javaVersion(),
+              jvm.user(),
+              agent.isPresent(),
+              agent.map(found -> found.host() + ":" + found.port()).orElse(null)));
     }
     jvms.sort(Comparator.comparingLong(Row::pid));
     Printer printer = Printer.of(spec.commandLine());
@@ -81,8 +101,13 @@ public final class PsCommand implements Callable<Integer> {
     }
     List<List<String>> rows = new ArrayList<>();
     for (Row jvm : jvms) {
-      rows.add(List.of(Long.toString(jvm.pid()), String.valueOf(jvm.javaVersion()), jvm.jliveLoaded() ? "yes" : "no",
-          String.valueOf(jvm.user()), String.valueOf(jvm.mainClass())));
+      rows.add(
+          List.of(
+              Long.toString(jvm.pid()),
+              String.valueOf(jvm.javaVersion()),
+              jvm.jliveLoaded() ? "yes" : "no",
+              String.valueOf(jvm.user()),
+              String.valueOf(jvm.mainClass())));
     }
     printer.table(List.of("PID", "JAVA", "JLIVE", "USER", "MAIN"), rows);
     return 0;
@@ -93,7 +118,12 @@ public final class PsCommand implements Callable<Integer> {
     try {
       return Targets.discover(jvm);
     } catch (CliException e) {
-      Notes.note("jlive: pid " + jvm.pid() + ": " + e.getMessage() + (e.hint().isEmpty() ? "" : "; " + e.hint()));
+      Notes.note(
+          "jlive: pid "
+              + jvm.pid()
+              + ": "
+              + e.getMessage()
+              + (e.hint().isEmpty() ? "" : "; " + e.hint()));
       return Optional.empty();
     }
   }

@@ -20,8 +20,9 @@ import java.util.Set;
 
 /**
  * After a change was sent to (or taken back from) a service: waits until every process reports a
- * final state, or the time-out passes, then prints one row per process and a summary line.
- * Exit code {@link ExitCode#OK} only if every process reached the wanted state, else {@link ExitCode#PARTIAL}.
+ * final state, or the time-out passes, then prints one row per process and a summary line. Exit
+ * code {@link ExitCode#OK} only if every process reached the wanted state, else {@link
+ * ExitCode#PARTIAL}.
  */
 final class Rollout {
   /** How often the change is asked about while processes report; tests make it short. */
@@ -31,9 +32,17 @@ final class Rollout {
 
   /** What the command wants every process to reach. */
   enum Goal {
-    APPLY(ProcessState.APPLIED, Set.of(ProcessState.APPLIED, ProcessState.FAILED, ProcessState.REVERTED, ProcessState.UNREACHABLE)),
+    APPLY(
+        ProcessState.APPLIED,
+        Set.of(
+            ProcessState.APPLIED,
+            ProcessState.FAILED,
+            ProcessState.REVERTED,
+            ProcessState.UNREACHABLE)),
     /** While a revert goes out, a process still "applied" has not reported it yet. */
-    REVERT(ProcessState.REVERTED, Set.of(ProcessState.REVERTED, ProcessState.FAILED, ProcessState.UNREACHABLE));
+    REVERT(
+        ProcessState.REVERTED,
+        Set.of(ProcessState.REVERTED, ProcessState.FAILED, ProcessState.UNREACHABLE));
 
     final ProcessState wanted;
     final Set<ProcessState> finalStates;
@@ -50,12 +59,23 @@ final class Rollout {
   private Rollout() {}
 
   /** Sends a new change (probe or patch) to a service, waits for its processes and reports. */
-  static int send(ControllerClient client, String service, Map<String, Object> change, Duration timeout, Printer printer) {
+  static int send(
+      ControllerClient client,
+      String service,
+      Map<String, Object> change,
+      Duration timeout,
+      Printer printer) {
     ChangeAnswer answer = client.addChange(service, change);
     Change sent = answer.change();
     if (!printer.isJson()) {
       if (Boolean.FALSE.equals(answer.created())) {
-        printer.line("change " + sent.id() + " was already active on service " + service + " (sent twice, applied once): " + describe(sent));
+        printer.line(
+            "change "
+                + sent.id()
+                + " was already active on service "
+                + service
+                + " (sent twice, applied once): "
+                + describe(sent));
       } else {
         printer.line("change " + sent.id() + " sent to service " + service + ": " + describe(sent));
       }
@@ -64,10 +84,17 @@ final class Rollout {
   }
 
   /** Takes a change back on every process of a service, waits for them and reports. */
-  static int revert(ControllerClient client, String service, String id, Duration timeout, Printer printer) {
+  static int revert(
+      ControllerClient client, String service, String id, Duration timeout, Printer printer) {
     ChangeAnswer answer = client.revertChange(service, id);
     if (!printer.isJson()) {
-      printer.line("reverting change " + answer.change().id() + " on service " + service + ": " + describe(answer.change()));
+      printer.line(
+          "reverting change "
+              + answer.change().id()
+              + " on service "
+              + service
+              + ": "
+              + describe(answer.change()));
     }
     return await(client, service, answer, Goal.REVERT, timeout, printer);
   }
@@ -82,7 +109,8 @@ final class Rollout {
     if (change.get("description") != null) {
       return String.valueOf(change.get("description"));
     }
-    Map<String, Object> spec = change.get("spec") instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    Map<String, Object> spec =
+        change.get("spec") instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     StringBuilder text = new StringBuilder();
     if (JsonObject.wireName(ChangeKind.PROBE).equals(change.get("kind"))) {
       text.append(spec.get("kind")).append(" probe on ").append(spec.get("selector"));
@@ -95,7 +123,8 @@ final class Rollout {
         text.append(spec.get("method"));
       } else if (spec.get("sources") instanceof List<?> sources) {
         List<String> names = new ArrayList<>();
-        sources.forEach(source -> names.add(String.valueOf(((Map<String, Object>) source).get("name"))));
+        sources.forEach(
+            source -> names.add(String.valueOf(((Map<String, Object>) source).get("name"))));
         text.append(String.join(", ", names));
       } else if (spec.get("classFiles") instanceof List<?> files) {
         text.append(files.size()).append(files.size() == 1 ? " class file" : " class files");
@@ -121,12 +150,22 @@ final class Rollout {
     return String.join(",", pairs);
   }
 
-  /** Judges the per-process results of a change against the goal, after waiting up to {@code timeout}. */
+  /**
+   * Judges the per-process results of a change against the goal, after waiting up to {@code
+   * timeout}.
+   */
   static Outcome judge(List<ProcessResult> results, Goal goal, Duration timeout) {
     // A tally, not a message: ordered as the summary names the states, the wanted one first.
     Map<ProcessState, Integer> byState = new LinkedHashMap<>();
-    for (ProcessState state : List.of(goal.wanted, ProcessState.FAILED, ProcessState.UNREACHABLE, ProcessState.WAITING, ProcessState.PENDING,
-        ProcessState.APPLIED, ProcessState.REVERTED)) {
+    for (ProcessState state :
+        List.of(
+            goal.wanted,
+            ProcessState.FAILED,
+            ProcessState.UNREACHABLE,
+            ProcessState.WAITING,
+            ProcessState.PENDING,
+            ProcessState.APPLIED,
+            ProcessState.REVERTED)) {
       byState.put(state, 0);
     }
     boolean complete = true;
@@ -138,15 +177,26 @@ final class Rollout {
     int reached = byState.get(goal.wanted);
     if (total == 0) {
       return goal == Goal.APPLY
-          ? new Outcome(true, false, "no live process of the service matches the change; it applies to matching processes when they register")
+          ? new Outcome(
+              true,
+              false,
+              "no live process of the service matches the change; it applies to matching processes when they register")
           : new Outcome(true, true, "no live process had the change");
     }
-    StringBuilder summary = new StringBuilder(JsonObject.wireName(goal.wanted) + " on " + reached + " of " + total + (total == 1 ? " process" : " processes"));
-    byState.forEach((state, count) -> {
-      if (count > 0 && !state.equals(goal.wanted)) {
-        summary.append("; ").append(count).append(' ').append(describe(state, goal));
-      }
-    });
+    StringBuilder summary =
+        new StringBuilder(
+            JsonObject.wireName(goal.wanted)
+                + " on "
+                + reached
+                + " of "
+                + total
+                + (total == 1 ? " process" : " processes"));
+    byState.forEach(
+        (state, count) -> {
+          if (count > 0 && !state.equals(goal.wanted)) {
+            summary.append("; ").append(count).append(' ').append(describe(state, goal));
+          }
+        });
     if (!complete) {
       summary.append(" (stopped waiting after ").append(Durations.format(timeout)).append(')');
     }
@@ -166,7 +216,13 @@ final class Rollout {
    * Polls the change until every process is done or the time-out passes, prints the outcome and
    * returns the exit code. {@code sent} is the controller's answer to the POST or DELETE.
    */
-  static int await(ControllerClient client, String service, ChangeAnswer sent, Goal goal, Duration timeout, Printer printer) {
+  static int await(
+      ControllerClient client,
+      String service,
+      ChangeAnswer sent,
+      Goal goal,
+      Duration timeout,
+      Printer printer) {
     String id = sent.change().id();
     long deadline = System.nanoTime() + timeout.toNanos();
     boolean noted = false;
@@ -180,19 +236,37 @@ final class Rollout {
         break;
       }
       if (!noted && !printer.isJson()) {
-        printer.note("waiting up to " + Durations.format(timeout) + " for " + status.results().size() + " process(es) to report ...");
+        printer.note(
+            "waiting up to "
+                + Durations.format(timeout)
+                + " for "
+                + status.results().size()
+                + " process(es) to report ...");
         noted = true;
       }
       sleep(Math.min(pollMillis, Duration.ofNanos(remaining).toMillis() + 1));
     }
     if (printer.isJson()) {
-      printer.json(JsonObject.create().put("change", status.change()).put("created", sent.created()).put("results", status.results())
-          .put("wanted", goal.wanted).put("complete", outcome.complete()).put("ok", outcome.ok()).put("summary", outcome.summary()).toMap());
+      printer.json(
+          JsonObject.create()
+              .put("change", status.change())
+              .put("created", sent.created())
+              .put("results", status.results())
+              .put("wanted", goal.wanted)
+              .put("complete", outcome.complete())
+              .put("ok", outcome.ok())
+              .put("summary", outcome.summary())
+              .toMap());
     } else {
       List<List<String>> rows = new ArrayList<>();
       for (ProcessResult result : status.results()) {
-        rows.add(List.of(result.process(), text(result.host()), result.pid() > 0 ? Long.toString(result.pid()) : "",
-            JsonObject.wireName(result.state()), text(result.message())));
+        rows.add(
+            List.of(
+                result.process(),
+                text(result.host()),
+                result.pid() > 0 ? Long.toString(result.pid()) : "",
+                JsonObject.wireName(result.state()),
+                text(result.message())));
       }
       if (!rows.isEmpty()) {
         printer.table(List.of("PROCESS", "HOST", "PID", "STATE", "MESSAGE"), rows);
@@ -211,7 +285,11 @@ final class Rollout {
       Thread.sleep(Math.max(1, millis));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CliException(ExitCode.ERROR, "INTERRUPTED", "interrupted while waiting for the service's processes", "");
+      throw new CliException(
+          ExitCode.ERROR,
+          "INTERRUPTED",
+          "interrupted while waiting for the service's processes",
+          "");
     }
   }
 }

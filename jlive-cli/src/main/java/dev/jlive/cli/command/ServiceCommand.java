@@ -14,8 +14,7 @@ import picocli.CommandLine.Mixin;
  * of a service through the controller. The two are exclusive.
  */
 abstract class ServiceCommand extends AgentCommand {
-  @Mixin
-  ServiceOptions fleet;
+  @Mixin ServiceOptions fleet;
 
   boolean onService() {
     return fleet != null && fleet.isGiven();
@@ -28,16 +27,26 @@ abstract class ServiceCommand extends AgentCommand {
   List<String> serviceArgs(List<String> positionals, int min, int max, String usage) {
     List<String> args = positionals == null ? List.of() : positionals;
     if (target.isRemote()) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--service and --host/--port/--token-file are mutually exclusive",
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--service and --host/--port/--token-file are mutually exclusive",
           "--service reaches every process of the service through the controller; --host one agent");
     }
     if (args.size() > max) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--service and a PID are mutually exclusive"
-          + (usage.isEmpty() ? "" : ": with --service give " + usage + " only"),
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--service and a PID are mutually exclusive"
+              + (usage.isEmpty() ? "" : ": with --service give " + usage + " only"),
           "drop the PID to act on every process of the service, or drop --service to act on that one JVM");
     }
     if (args.size() < min) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "expected --service NAME " + usage, "see `jlive help " + spec.qualifiedName(" ").replaceFirst("^jlive ", "") + "`");
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "expected --service NAME " + usage,
+          "see `jlive help " + spec.qualifiedName(" ").replaceFirst("^jlive ", "") + "`");
     }
     return args;
   }
@@ -49,7 +58,10 @@ abstract class ServiceCommand extends AgentCommand {
       throw new CliException(ExitCode.USAGE, "USAGE", "--where only goes with --service NAME", "");
     }
     if (rolloutTimeout != null) {
-      throw new CliException(ExitCode.USAGE, "USAGE", timeoutOption + " (the wait for a service's processes) only goes with --service NAME",
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          timeoutOption + " (the wait for a service's processes) only goes with --service NAME",
           "a change to one JVM is done when the command returns");
     }
   }

@@ -13,7 +13,6 @@ import dev.jlive.protocol.event.ServiceEvent;
 import dev.jlive.protocol.event.ServiceEvents;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -22,26 +21,48 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tail", description = {"Follow probe events (log lines and snapshots) as they happen, of one probe or all.",
-    "With --service NAME: the events of every process of the service, merged, each naming its process."})
+@Command(
+    name = "tail",
+    description = {
+      "Follow probe events (log lines and snapshots) as they happen, of one probe or all.",
+      "With --service NAME: the events of every process of the service, merged, each naming its process."
+    })
 public final class TailCommand extends ServiceCommand {
   private static final int WAIT_MILLIS = 2_000;
-  /** With --service: an answer without events that came back sooner than this is followed by a pause. */
+
+  /**
+   * With --service: an answer without events that came back sooner than this is followed by a
+   * pause.
+   */
   static volatile long idlePauseMillis = 1_000;
 
-  @Parameters(arity = "0..2", paramLabel = "[PID] [ID]", description = "The JVM's process id (unless --host or --service) and optionally a probe (or change) id.")
+  @Parameters(
+      arity = "0..2",
+      paramLabel = "[PID] [ID]",
+      description =
+          "The JVM's process id (unless --host or --service) and optionally a probe (or change) id.")
   List<String> positionals;
 
   @Option(names = "--count", paramLabel = "N", description = "Stop after N events.")
   Integer count;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", description = "Stop after this long, e.g. 30s (default: follow until interrupted).")
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      description = "Stop after this long, e.g. 30s (default: follow until interrupted).")
   String timeout;
 
-  @Option(names = "--grep", paramLabel = "REGEX", description = "Only events whose message (or snapshot) matches REGEX.")
+  @Option(
+      names = "--grep",
+      paramLabel = "REGEX",
+      description = "Only events whose message (or snapshot) matches REGEX.")
   String grep;
 
-  @Option(names = "--last", paramLabel = "N", defaultValue = "0", description = "Start with the N most recent events (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--last",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "Start with the N most recent events (default ${DEFAULT-VALUE}).")
   int last;
 
   @Override
@@ -52,7 +73,10 @@ public final class TailCommand extends ServiceCommand {
     refuseFleetOptions(null, null, null);
     Connected connected = connectWithOptionalId(positionals);
     String probe = connected.optionalId();
-    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
+    long deadline =
+        timeout == null
+            ? Long.MAX_VALUE
+            : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
     Printer printer = printer();
     Pattern filter = grep == null ? null : compile(grep);
     long after = -1;
@@ -86,11 +110,17 @@ public final class TailCommand extends ServiceCommand {
     return 0;
   }
 
-  /** --service: polls the controller's merged event stream with after=the time of the last event seen. */
+  /**
+   * --service: polls the controller's merged event stream with after=the time of the last event
+   * seen.
+   */
   private int tailService() {
     List<String> args = serviceArgs(positionals, 0, 1, "[ID]");
     String service = fleet.service();
-    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
+    long deadline =
+        timeout == null
+            ? Long.MAX_VALUE
+            : System.nanoTime() + Durations.parse("--timeout", timeout).toNanos();
     Pattern filter = grep == null ? null : compile(grep);
     ControllerClient client = controller();
     Printer printer = printer();
@@ -110,7 +140,8 @@ public final class TailCommand extends ServiceCommand {
       ServiceEvents answer = ServiceEvents.fromWire(client.get(FleetApi.events(service), query));
       List<ServiceEvent> events = answer.events();
       if (after == null && events.size() > last) {
-        // The first answer starts the stream: only the --last N most recent events of it are old news worth showing.
+        // The first answer starts the stream: only the --last N most recent events of it are old
+        // news worth showing.
         events = events.subList(events.size() - last, events.size());
       }
       after = answer.last();
@@ -127,7 +158,10 @@ public final class TailCommand extends ServiceCommand {
       long tookMillis = Duration.ofNanos(System.nanoTime() - asked).toMillis();
       if (events.isEmpty() && tookMillis < 200) {
         // The controller did not hold the poll: pace ourselves instead of asking in a tight loop.
-        long pause = Math.min(idlePauseMillis, Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
+        long pause =
+            Math.min(
+                idlePauseMillis,
+                Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis()));
         try {
           Thread.sleep(pause);
         } catch (InterruptedException e) {
@@ -142,7 +176,10 @@ public final class TailCommand extends ServiceCommand {
   /** Like {@link #format} with the change and the process (host:pid) that saw the event. */
   static String formatServiceEvent(ServiceEvent located) {
     ProbeEvent event = located.event().event();
-    String process = located.host() != null && located.pid() != null ? located.host() + ":" + located.pid() : located.process();
+    String process =
+        located.host() != null && located.pid() != null
+            ? located.host() + ":" + located.pid()
+            : located.process();
     return line(event, located.event().change() + " " + process);
   }
 
@@ -150,7 +187,10 @@ public final class TailCommand extends ServiceCommand {
     try {
       return Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--grep is not a valid regular expression: " + e.getDescription(),
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--grep is not a valid regular expression: " + e.getDescription(),
           "quote it for the shell");
     }
   }
@@ -160,7 +200,17 @@ public final class TailCommand extends ServiceCommand {
   }
 
   private static String line(ProbeEvent event, String source) {
-    String head = event.time() + " " + source + " [" + event.thread() + "] " + event.method() + " " + event.point() + ": ";
+    String head =
+        event.time()
+            + " "
+            + source
+            + " ["
+            + event.thread()
+            + "] "
+            + event.method()
+            + " "
+            + event.point()
+            + ": ";
     if (event.message() != null) {
       return head + event.message();
     }

@@ -15,13 +15,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "threads", description = "Show the JVM's threads with state, held and awaited locks, and stacks; "
-    + "virtual threads too on Java 21+.")
+@Command(
+    name = "threads",
+    description =
+        "Show the JVM's threads with state, held and awaited locks, and stacks; "
+            + "virtual threads too on Java 21+.")
 public final class ThreadsCommand extends AgentCommand {
   @Parameters(arity = "0..1", paramLabel = "PID", description = "The JVM's process id.")
   List<String> positionals;
 
-  @Option(names = "--grep", paramLabel = "REGEX", description = "Only threads whose name or a stack frame matches REGEX.")
+  @Option(
+      names = "--grep",
+      paramLabel = "REGEX",
+      description = "Only threads whose name or a stack frame matches REGEX.")
   String grep;
 
   @Option(names = "--virtual", description = "Only virtual threads (Java 21+).")
@@ -33,13 +39,20 @@ public final class ThreadsCommand extends AgentCommand {
   @Override
   public Integer call() {
     if (virtualOnly && platformOnly) {
-      throw new CliException(ExitCode.USAGE, "USAGE", "--virtual and --platform exclude each other",
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--virtual and --platform exclude each other",
           "give one of them, or neither for every thread");
     }
     Connected connected = connect(positionals, 0, "PID");
     Map<String, String> query = new HashMap<>();
     query.put("grep", grep);
-    query.put("kind", virtualOnly ? JsonObject.wireName(ThreadKind.VIRTUAL) : platformOnly ? JsonObject.wireName(ThreadKind.PLATFORM) : null);
+    query.put(
+        "kind",
+        virtualOnly
+            ? JsonObject.wireName(ThreadKind.VIRTUAL)
+            : platformOnly ? JsonObject.wireName(ThreadKind.PLATFORM) : null);
     ThreadList answer = connected.client().get(Api.THREADS, query, ThreadList::fromWire);
     Printer printer = printer();
     if (printer.isJson()) {
@@ -48,7 +61,8 @@ public final class ThreadsCommand extends AgentCommand {
     }
     List<ThreadSnapshot> threads = answer.threads();
     for (ThreadSnapshot thread : threads) {
-      StringBuilder header = new StringBuilder("\"" + thread.name() + "\" #" + thread.id() + " " + thread.state());
+      StringBuilder header =
+          new StringBuilder("\"" + thread.name() + "\" #" + thread.id() + " " + thread.state());
       if (thread.virtual()) {
         header.append(" virtual");
       } else if (thread.daemon()) {
@@ -67,7 +81,12 @@ public final class ThreadsCommand extends AgentCommand {
       printer.line("");
     }
     String kind = virtualOnly ? "virtual " : platformOnly ? "platform " : "";
-    printer.line(threads.size() + " " + kind + (threads.size() == 1 ? "thread" : "threads") + (grep == null ? "" : " matching " + grep));
+    printer.line(
+        threads.size()
+            + " "
+            + kind
+            + (threads.size() == 1 ? "thread" : "threads")
+            + (grep == null ? "" : " matching " + grep));
     if (answer.virtualThreadsNote() != null) {
       printer.line("note: " + answer.virtualThreadsNote());
     }

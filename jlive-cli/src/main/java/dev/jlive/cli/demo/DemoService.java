@@ -29,7 +29,8 @@ final class DemoService implements AutoCloseable {
 
   private final Process process;
   private final int port;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private DemoService(Process process, int port) {
     this.process = process;
@@ -39,50 +40,73 @@ final class DemoService implements AutoCloseable {
   static DemoService start() throws IOException, InterruptedException {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
     // A few shoppers keep it busy, so there are request threads and state to look at.
-    Process process = new ProcessBuilder(List.of(java.toString(), "-jar", AgentJar.demo().toString(),
-            "--load", "--rate", "20", "--threads", "2", "--duration", "0"))
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    CompletableFuture<Integer> ready = CompletableFuture.supplyAsync(() -> {
-      try {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          Matcher matcher = READY.matcher(line);
-          if (matcher.find()) {
-            return Integer.parseInt(matcher.group(1));
-          }
-        }
-        return -1;
-      } catch (IOException e) {
-        return -1;
-      }
-    });
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    java.toString(),
+                    "-jar",
+                    AgentJar.demo().toString(),
+                    "--load",
+                    "--rate",
+                    "20",
+                    "--threads",
+                    "2",
+                    "--duration",
+                    "0"))
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    CompletableFuture<Integer> ready =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                  Matcher matcher = READY.matcher(line);
+                  if (matcher.find()) {
+                    return Integer.parseInt(matcher.group(1));
+                  }
+                }
+                return -1;
+              } catch (IOException e) {
+                return -1;
+              }
+            });
     try {
       int port = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       if (port < 0) {
-        throw new CliException(ExitCode.ERROR, "DEMO_FAILED", "the demo service exited before it was ready",
+        throw new CliException(
+            ExitCode.ERROR,
+            "DEMO_FAILED",
+            "the demo service exited before it was ready",
             "run it alone to see why: java -jar jlive-demo/target/jlive-demo.jar");
       }
       drain(lines);
       return new DemoService(process, port);
     } catch (TimeoutException | ExecutionException e) {
       process.destroyForcibly();
-      throw new CliException(ExitCode.ERROR, "DEMO_FAILED", "the demo service did not get ready within " + START_TIMEOUT.toSeconds() + " s",
+      throw new CliException(
+          ExitCode.ERROR,
+          "DEMO_FAILED",
+          "the demo service did not get ready within " + START_TIMEOUT.toSeconds() + " s",
           "the machine may be overloaded; run it alone to see: java -jar jlive-demo/target/jlive-demo.jar");
     }
   }
 
   /** Keeps reading the service's output so that it never blocks on a full pipe. */
   private static void drain(BufferedReader lines) {
-    Thread drainer = new Thread(() -> {
-      try {
-        while (lines.readLine() != null) {
-          // The tour shows the service through jlive, not through its output.
-        }
-      } catch (IOException e) {
-        // The service ended.
-      }
-    }, "demo-output");
+    Thread drainer =
+        new Thread(
+            () -> {
+              try {
+                while (lines.readLine() != null) {
+                  // The tour shows the service through jlive, not through its output.
+                }
+              } catch (IOException e) {
+                // The service ended.
+              }
+            },
+            "demo-output");
     drainer.setDaemon(true);
     drainer.start();
   }
@@ -97,10 +121,11 @@ final class DemoService implements AutoCloseable {
 
   /** Sends a request to the service and returns the status line and body, for showing. */
   String call(String method, String path) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(30))
-        .method(method, HttpRequest.BodyPublishers.noBody())
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
   }

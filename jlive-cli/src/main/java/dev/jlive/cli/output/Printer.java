@@ -10,8 +10,8 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * Where a command's answer goes: a human table on stdout, or with {@code --json} one JSON
- * document on stdout (errors included, so scripts read one format).
+ * Where a command's answer goes: a human table on stdout, or with {@code --json} one JSON document
+ * on stdout (errors included, so scripts read one format).
  */
 public final class Printer {
   private final PrintWriter out;
@@ -65,10 +65,16 @@ public final class Printer {
 
   /**
    * Prints an agent's answer: with {@code --json} as it is, else the list under {@code key} as a
-   * table of the given fields (a missing field is an empty cell), or {@code empty} when the list is.
+   * table of the given fields (a missing field is an empty cell), or {@code empty} when the list
+   * is.
    */
   @SuppressWarnings("unchecked")
-  public void records(Map<String, Object> answer, String key, List<String> headers, List<String> fields, String empty) {
+  public void records(
+      Map<String, Object> answer,
+      String key,
+      List<String> headers,
+      List<String> fields,
+      String empty) {
     if (json) {
       json(answer);
       return;
@@ -76,7 +82,8 @@ public final class Printer {
     List<List<String>> rows = new ArrayList<>();
     for (Map<String, Object> record : (List<Map<String, Object>>) answer.get(key)) {
       List<String> row = new ArrayList<>();
-      fields.forEach(field -> row.add(record.get(field) == null ? "" : String.valueOf(record.get(field))));
+      fields.forEach(
+          field -> row.add(record.get(field) == null ? "" : String.valueOf(record.get(field))));
       rows.add(row);
     }
     if (rows.isEmpty()) {
@@ -88,17 +95,23 @@ public final class Printer {
 
   /** Prints label/value pairs, the values aligned; control characters are shown escaped. */
   public void keyValues(List<List<String>> pairs) {
-    int width = pairs.stream().mapToInt(pair -> Printable.escape(pair.get(0)).length()).max().orElse(0);
+    int width =
+        pairs.stream().mapToInt(pair -> Printable.escape(pair.get(0)).length()).max().orElse(0);
     for (List<String> pair : pairs) {
-      out.println(String.format("%-" + width + "s  %s", Printable.escape(pair.get(0)), Printable.escape(pair.get(1))).stripTrailing());
+      out.println(
+          String.format(
+                  "%-" + width + "s  %s",
+                  Printable.escape(pair.get(0)),
+                  Printable.escape(pair.get(1)))
+              .stripTrailing());
     }
     out.flush();
   }
 
   /**
-   * Prints rows under headers, each column as wide as its widest cell; the last column is not padded.
-   * Cells come from agents and controllers, so control characters are shown escaped: a user name
-   * with a line feed or an ANSI escape cannot forge a row or rewrite the terminal.
+   * Prints rows under headers, each column as wide as its widest cell; the last column is not
+   * padded. Cells come from agents and controllers, so control characters are shown escaped: a user
+   * name with a line feed or an ANSI escape cannot forge a row or rewrite the terminal.
    */
   public void table(List<String> headers, List<List<String>> rows) {
     List<List<String>> all = new ArrayList<>();

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentJarTest {
   private static final byte[] JAR = "the agent's bytes".getBytes(StandardCharsets.UTF_8);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @BeforeEach
   void useATestRuntimeDirectory() {
@@ -35,9 +34,11 @@ class AgentJarTest {
     AgentJar.Written jar = AgentJar.write("jlive-agent.jar", JAR, false);
 
     assertThat(jar.path().getParent()).isEqualTo(temp.resolve("runtime"));
-    assertThat(jar.path().getFileName().toString()).isEqualTo("jlive-agent-" + jar.sha256().substring(0, 12) + ".jar");
+    assertThat(jar.path().getFileName().toString())
+        .isEqualTo("jlive-agent-" + jar.sha256().substring(0, 12) + ".jar");
     assertThat(jar.path()).hasBinaryContent(JAR);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.path()))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.path())))
+        .isEqualTo("rw-------");
     AgentJar.verify(jar);
   }
 
@@ -57,9 +58,12 @@ class AgentJarTest {
 
     assertThat(jar.path()).hasBinaryContent(JAR);
     assertThat(jar.path().getParent().getFileName().toString()).startsWith("jlive-attach-");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.path().getParent()))).isEqualTo("rwxr-xr-x");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.path()))).isEqualTo("rw-r--r--");
-    assertThat(AgentJar.write("jlive-agent.jar", JAR, true).path().getParent()).isNotEqualTo(jar.path().getParent());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.path().getParent())))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar.path())))
+        .isEqualTo("rw-r--r--");
+    assertThat(AgentJar.write("jlive-agent.jar", JAR, true).path().getParent())
+        .isNotEqualTo(jar.path().getParent());
   }
 
   @Test
@@ -71,7 +75,8 @@ class AgentJarTest {
         .isInstanceOf(CliException.class)
         .hasMessageContaining("the agent jar " + jar.path() + " changed after jlive wrote it")
         .hasMessageContaining("nothing was loaded")
-        .extracting(e -> ((CliException) e).code()).isEqualTo("AGENT_JAR_CHANGED");
+        .extracting(e -> ((CliException) e).code())
+        .isEqualTo("AGENT_JAR_CHANGED");
   }
 
   @Test
@@ -82,7 +87,8 @@ class AgentJarTest {
     assertThatThrownBy(() -> AgentJar.write("jlive-agent.jar", JAR, false))
         .isInstanceOf(CliException.class)
         .hasMessageContaining("is writable by other users")
-        .extracting(e -> ((CliException) e).code()).isEqualTo("UNTRUSTED_RUNTIME_DIR");
+        .extracting(e -> ((CliException) e).code())
+        .isEqualTo("UNTRUSTED_RUNTIME_DIR");
     try (var files = Files.list(runtime)) {
       assertThat(files).isEmpty();
     }

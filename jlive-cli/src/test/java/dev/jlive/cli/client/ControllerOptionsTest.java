@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ControllerOptionsTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static ControllerOptions options(String... args) {
     ControllerOptions options = new ControllerOptions();
@@ -27,9 +26,12 @@ class ControllerOptionsTest {
   @Test
   void optionsComeFirst() throws IOException {
     Path file = Files.writeString(dir.resolve("token"), " abc \n");
-    Map<String, String> env = Map.of("JLIVE_CONTROLLER", "http://other:1", "JLIVE_CONTROLLER_TOKEN", "env-token");
+    Map<String, String> env =
+        Map.of("JLIVE_CONTROLLER", "http://other:1", "JLIVE_CONTROLLER_TOKEN", "env-token");
 
-    ControllerEndpoint endpoint = options("--controller", "http://ctl:7080/", "--controller-token-file", file.toString()).resolve(env::get);
+    ControllerEndpoint endpoint =
+        options("--controller", "http://ctl:7080/", "--controller-token-file", file.toString())
+            .resolve(env::get);
 
     assertThat(endpoint.base()).isEqualTo(URI.create("http://ctl:7080"));
     assertThat(endpoint.token()).isEqualTo("abc");
@@ -39,24 +41,43 @@ class ControllerOptionsTest {
   void theEnvironmentGivesTheControllerAndItsTokenOrTokenFile() throws IOException {
     Path file = Files.writeString(dir.resolve("token"), "from-file");
 
-    assertThat(options().resolve(Map.of("JLIVE_CONTROLLER", "ctl:7080", "JLIVE_CONTROLLER_TOKEN", "t")::get))
+    assertThat(
+            options()
+                .resolve(
+                    Map.of("JLIVE_CONTROLLER", "ctl:7080", "JLIVE_CONTROLLER_TOKEN", "t")::get))
         .isEqualTo(new ControllerEndpoint(URI.create("http://ctl:7080"), "t"));
-    assertThat(options().resolve(Map.of("JLIVE_CONTROLLER", "https://ctl/jlive", "JLIVE_CONTROLLER_TOKEN_FILE", file.toString())::get))
+    assertThat(
+            options()
+                .resolve(
+                    Map.of(
+                            "JLIVE_CONTROLLER",
+                            "https://ctl/jlive",
+                            "JLIVE_CONTROLLER_TOKEN_FILE",
+                            file.toString())
+                        ::get))
         .isEqualTo(new ControllerEndpoint(URI.create("https://ctl/jlive"), "from-file"));
   }
 
   @Test
   void withoutATokenTheErrorSaysWhereTheControllerWritesIt() {
-    CliException e = catchThrowableOfType(CliException.class, () -> options("--controller", "http://ctl:7080").resolve(Map.<String, String>of()::get));
+    CliException e =
+        catchThrowableOfType(
+            CliException.class,
+            () ->
+                options("--controller", "http://ctl:7080").resolve(Map.<String, String>of()::get));
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
-    assertThat(e.getMessage()).contains("--controller-token-file", "JLIVE_CONTROLLER_TOKEN", "JLIVE_CONTROLLER_TOKEN_FILE");
+    assertThat(e.getMessage())
+        .contains(
+            "--controller-token-file", "JLIVE_CONTROLLER_TOKEN", "JLIVE_CONTROLLER_TOKEN_FILE");
     assertThat(e.hint()).contains("<data dir>/token");
   }
 
   @Test
   void withoutAControllerTheErrorNamesTheOptionAndTheVariable() {
-    CliException e = catchThrowableOfType(CliException.class, () -> options().resolve(Map.<String, String>of()::get));
+    CliException e =
+        catchThrowableOfType(
+            CliException.class, () -> options().resolve(Map.<String, String>of()::get));
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains("--controller URL", "JLIVE_CONTROLLER");
@@ -66,15 +87,36 @@ class ControllerOptionsTest {
   void aMissingOrEmptyTokenFileIsAUsageError() throws IOException {
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
 
-    assertThat(catchThrowableOfType(CliException.class, () -> options("--controller", "h:1", "--controller-token-file",
-        dir.resolve("missing").toString()).resolve(Map.<String, String>of()::get)).getMessage()).contains("cannot read controller token file");
-    assertThat(catchThrowableOfType(CliException.class, () -> options("--controller", "h:1", "--controller-token-file",
-        empty.toString()).resolve(Map.<String, String>of()::get)).getMessage()).contains("is empty");
+    assertThat(
+            catchThrowableOfType(
+                    CliException.class,
+                    () ->
+                        options(
+                                "--controller",
+                                "h:1",
+                                "--controller-token-file",
+                                dir.resolve("missing").toString())
+                            .resolve(Map.<String, String>of()::get))
+                .getMessage())
+        .contains("cannot read controller token file");
+    assertThat(
+            catchThrowableOfType(
+                    CliException.class,
+                    () ->
+                        options("--controller", "h:1", "--controller-token-file", empty.toString())
+                            .resolve(Map.<String, String>of()::get))
+                .getMessage())
+        .contains("is empty");
   }
 
   @Test
   void somethingThatIsNotAnHttpAddressIsRefused() {
-    CliException e = catchThrowableOfType(CliException.class, () -> options("--controller", "ftp://x").resolve(Map.of("JLIVE_CONTROLLER_TOKEN", "t")::get));
+    CliException e =
+        catchThrowableOfType(
+            CliException.class,
+            () ->
+                options("--controller", "ftp://x")
+                    .resolve(Map.of("JLIVE_CONTROLLER_TOKEN", "t")::get));
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains("is not a controller address");

@@ -17,10 +17,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * answers, the last one repeated), and remembers every request the CLI sent.
  */
 final class FakeController implements AutoCloseable {
-  record Request(String method, String path, String query, Map<String, List<String>> headers, String body) {
+  record Request(
+      String method, String path, String query, Map<String, List<String>> headers, String body) {
     String header(String name) {
-      return headers.entrySet().stream().filter(entry -> entry.getKey().equalsIgnoreCase(name))
-          .map(entry -> entry.getValue().get(0)).findFirst().orElse(null);
+      return headers.entrySet().stream()
+          .filter(entry -> entry.getKey().equalsIgnoreCase(name))
+          .map(entry -> entry.getValue().get(0))
+          .findFirst()
+          .orElse(null);
     }
   }
 
@@ -32,18 +36,27 @@ final class FakeController implements AutoCloseable {
 
   FakeController() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String method = exchange.getRequestMethod();
-      String path = exchange.getRequestURI().getRawPath();
-      requests.add(new Request(method, path, exchange.getRequestURI().getRawQuery(), Map.copyOf(exchange.getRequestHeaders()), body));
-      Answer answer = next(method + " " + path);
-      byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(answer.status(), bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          String method = exchange.getRequestMethod();
+          String path = exchange.getRequestURI().getRawPath();
+          requests.add(
+              new Request(
+                  method,
+                  path,
+                  exchange.getRequestURI().getRawQuery(),
+                  Map.copyOf(exchange.getRequestHeaders()),
+                  body));
+          Answer answer = next(method + " " + path);
+          byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(answer.status(), bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -51,7 +64,9 @@ final class FakeController implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  /** Answers {@code "METHOD /path"} with these JSON bodies in turn (HTTP 200), repeating the last. */
+  /**
+   * Answers {@code "METHOD /path"} with these JSON bodies in turn (HTTP 200), repeating the last.
+   */
   FakeController on(String route, String... bodies) {
     Deque<Answer> queue = answers.computeIfAbsent(route, key -> new ArrayDeque<>());
     for (String body : bodies) {
@@ -68,13 +83,19 @@ final class FakeController implements AutoCloseable {
   private synchronized Answer next(String route) {
     Deque<Answer> queue = answers.get(route);
     if (queue == null || queue.isEmpty()) {
-      return new Answer(404, "{\"error\":{\"code\":\"UNKNOWN_ENDPOINT\",\"message\":\"no answer recorded for " + route + "\",\"hint\":\"\"}}");
+      return new Answer(
+          404,
+          "{\"error\":{\"code\":\"UNKNOWN_ENDPOINT\",\"message\":\"no answer recorded for "
+              + route
+              + "\",\"hint\":\"\"}}");
     }
     return queue.size() > 1 ? queue.poll() : queue.peek();
   }
 
   List<Request> requests(String method, String path) {
-    return requests.stream().filter(request -> request.method().equals(method) && request.path().equals(path)).toList();
+    return requests.stream()
+        .filter(request -> request.method().equals(method) && request.path().equals(path))
+        .toList();
   }
 
   @Override

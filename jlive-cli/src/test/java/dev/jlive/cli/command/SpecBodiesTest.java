@@ -17,8 +17,7 @@ import picocli.CommandLine;
 
 /** The bodies probe add and patch build, the same for a PID and for --service. */
 class SpecBodiesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static ProbeAddCommand probeAdd(String... args) {
     CommandLine commandLine = new CommandLine(new ProbeAddCommand());
@@ -34,9 +33,29 @@ class SpecBodiesTest {
 
   @Test
   void aLogProbeWithEveryOption() {
-    ProbeAddCommand command = probeAdd("4242", "com.acme.Cart#add", "--log", "qty={quantity}", "--at", "exit",
-        "--sample", "1/100", "--rate", "5", "--max-hits", "1000", "--ttl", "30s", "--cpu", "2.5", "--wait", "--no-app-log",
-        "--when", "quantity > 1", "--allow-side-effects");
+    ProbeAddCommand command =
+        probeAdd(
+            "4242",
+            "com.acme.Cart#add",
+            "--log",
+            "qty={quantity}",
+            "--at",
+            "exit",
+            "--sample",
+            "1/100",
+            "--rate",
+            "5",
+            "--max-hits",
+            "1000",
+            "--ttl",
+            "30s",
+            "--cpu",
+            "2.5",
+            "--wait",
+            "--no-app-log",
+            "--when",
+            "quantity > 1",
+            "--allow-side-effects");
 
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("selector", "com.acme.Cart#add");
@@ -55,32 +74,61 @@ class SpecBodiesTest {
     assertThat(command.spec("com.acme.Cart#add").toJson()).containsExactlyEntriesOf(expected);
   }
 
-  /** Issue 11: the CLI checks the request with the agent's own record, so a bad one is refused here, with its message. */
+  /**
+   * Issue 11: the CLI checks the request with the agent's own record, so a bad one is refused here,
+   * with its message.
+   */
   @Test
   void aBadProbeIsRefusedLocallyWithTheAgentsMessage() {
-    CliException e = catchThrowableOfType(CliException.class,
-        () -> probeAdd("4242", "com.acme.Cart#add", "--log", "x", "--at", "exit", "--line", "42").spec("com.acme.Cart#add"));
+    CliException e =
+        catchThrowableOfType(
+            CliException.class,
+            () ->
+                probeAdd("4242", "com.acme.Cart#add", "--log", "x", "--at", "exit", "--line", "42")
+                    .spec("com.acme.Cart#add"));
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.code()).isEqualTo("BAD_REQUEST");
     assertThat(e.getMessage()).isEqualTo("a line probe acts before its line; --at does not apply");
 
-    assertThat(catchThrowableOfType(CliException.class, () -> probeAdd("4242", "com.acme.Cart", "--count").spec("com.acme.Cart"))
-        .getMessage()).isEqualTo("'com.acme.Cart' is not a method selector: it needs CLASS#METHOD");
-    assertThat(catchThrowableOfType(CliException.class, () -> probeAdd("4242", "a.B#c", "--count", "--rate", "0").spec("a.B#c"))
-        .getMessage()).isEqualTo("the probe request: 'ratePerSecond' must be from 1 to 1000000, not 0");
-    assertThat(catchThrowableOfType(CliException.class, () -> probeAdd("4242", "a.B#c", "--log", "x", "--at", "exitt").spec("a.B#c"))
-        .getMessage()).isEqualTo("the probe request: 'exitt' is not a valid at");
+    assertThat(
+            catchThrowableOfType(
+                    CliException.class,
+                    () -> probeAdd("4242", "com.acme.Cart", "--count").spec("com.acme.Cart"))
+                .getMessage())
+        .isEqualTo("'com.acme.Cart' is not a method selector: it needs CLASS#METHOD");
+    assertThat(
+            catchThrowableOfType(
+                    CliException.class,
+                    () -> probeAdd("4242", "a.B#c", "--count", "--rate", "0").spec("a.B#c"))
+                .getMessage())
+        .isEqualTo("the probe request: 'ratePerSecond' must be from 1 to 1000000, not 0");
+    assertThat(
+            catchThrowableOfType(
+                    CliException.class,
+                    () -> probeAdd("4242", "a.B#c", "--log", "x", "--at", "exitt").spec("a.B#c"))
+                .getMessage())
+        .isEqualTo("the probe request: 'exitt' is not a valid at");
   }
 
   @Test
   void aBadPatchIsRefusedLocallyWithTheAgentsMessage() throws IOException {
     Path file = Files.writeString(dir.resolve("Cart.java"), "class Cart {}");
-    CliException e = catchThrowableOfType(CliException.class,
-        () -> patch("4242", file.toString(), "--safepoint", "immediate", "--check", "true").spec(List.of(file.toString())));
+    CliException e =
+        catchThrowableOfType(
+            CliException.class,
+            () ->
+                patch("4242", file.toString(), "--safepoint", "immediate", "--check", "true")
+                    .spec(List.of(file.toString())));
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).isEqualTo("--check needs the quiescent safe point");
-    assertThat(catchThrowableOfType(CliException.class, () -> patch("4242", file.toString(), "--safepoint", "soon")
-        .spec(List.of(file.toString()))).getMessage()).isEqualTo("'soon' is not a safe point");
+    assertThat(
+            catchThrowableOfType(
+                    CliException.class,
+                    () ->
+                        patch("4242", file.toString(), "--safepoint", "soon")
+                            .spec(List.of(file.toString())))
+                .getMessage())
+        .isEqualTo("'soon' is not a safe point");
   }
 
   @Test
@@ -91,9 +139,19 @@ class SpecBodiesTest {
 
   @Test
   void whereTakesRepeatedLabels() {
-    ProbeAddCommand command = probeAdd("--service", "shop", "a.B#c", "--count", "--where", "zone=eu", "--where", "canary=true");
+    ProbeAddCommand command =
+        probeAdd(
+            "--service",
+            "shop",
+            "a.B#c",
+            "--count",
+            "--where",
+            "zone=eu",
+            "--where",
+            "canary=true");
 
-    assertThat(ServiceCommand.where(command.where)).isEqualTo(Map.of("zone", "eu", "canary", "true"));
+    assertThat(ServiceCommand.where(command.where))
+        .isEqualTo(Map.of("zone", "eu", "canary", "true"));
     assertThat(command.fleet.isGiven()).isTrue();
     assertThat(command.fleet.service()).isEqualTo("shop");
   }
@@ -101,8 +159,19 @@ class SpecBodiesTest {
   @Test
   void aPatchOfOneMethod() throws IOException {
     Path file = Files.writeString(dir.resolve("total.java"), "long total() { return 0; }");
-    PatchCommand command = patch("--service", "shop", "com.acme.Cart#total()", "--method-file", file.toString(), "--also", "a.B#c",
-        "--check", "true", "--loader", "app");
+    PatchCommand command =
+        patch(
+            "--service",
+            "shop",
+            "com.acme.Cart#total()",
+            "--method-file",
+            file.toString(),
+            "--also",
+            "a.B#c",
+            "--check",
+            "true",
+            "--loader",
+            "app");
 
     Map<String, Object> expected = new LinkedHashMap<>();
     expected.put("method", "com.acme.Cart#total()");
@@ -111,12 +180,14 @@ class SpecBodiesTest {
     expected.put("dryRun", false);
     expected.put("check", "true");
     expected.put("also", List.of("a.B#c"));
-    assertThat(command.spec(List.of("com.acme.Cart#total()")).toJson()).containsExactlyEntriesOf(expected);
+    assertThat(command.spec(List.of("com.acme.Cart#total()")).toJson())
+        .containsExactlyEntriesOf(expected);
   }
 
   @Test
   void aPatchNeedsSourcesClassesOrAMethod() {
-    CliException e = catchThrowableOfType(CliException.class, () -> patch("--service", "shop").spec(List.of()));
+    CliException e =
+        catchThrowableOfType(CliException.class, () -> patch("--service", "shop").spec(List.of()));
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains("name the Java source files");
@@ -125,7 +196,11 @@ class SpecBodiesTest {
   @Test
   void theRolloutWaitOfAPatchCoversItsSafePointWait() {
     assertThat(patch("--service", "s", "X.java").rolloutTimeout()).hasSeconds(30);
-    assertThat(patch("--service", "s", "X.java", "--timeout", "60s").rolloutTimeout()).hasSeconds(70);
-    assertThat(patch("--service", "s", "X.java", "--timeout", "60s", "--rollout-timeout", "5s").rolloutTimeout()).hasSeconds(5);
+    assertThat(patch("--service", "s", "X.java", "--timeout", "60s").rolloutTimeout())
+        .hasSeconds(70);
+    assertThat(
+            patch("--service", "s", "X.java", "--timeout", "60s", "--rollout-timeout", "5s")
+                .rolloutTimeout())
+        .hasSeconds(5);
   }
 }

@@ -34,17 +34,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The agents connected to this controller: registration, the sync long poll (heartbeat, report
- * and delivery of the desired changes in one request) and the leases that drop a process that
- * stopped syncing. A parked poll holds no thread: it is answered when the service's desired
- * state changes (seen through the store's mirror, so a change made at another controller wakes
- * it too) or when its wait ends.
+ * The agents connected to this controller: registration, the sync long poll (heartbeat, report and
+ * delivery of the desired changes in one request) and the leases that drop a process that stopped
+ * syncing. A parked poll holds no thread: it is answered when the service's desired state changes
+ * (seen through the store's mirror, so a change made at another controller wakes it too) or when
+ * its wait ends.
  */
 public final class AgentSessions implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
   private static final int EVENTS_KEPT = 200;
-  /** Half of ZooKeeper's default limit on a node's data (jute.maxbuffer, 1 MB): the events node always fits. */
+
+  /**
+   * Half of ZooKeeper's default limit on a node's data (jute.maxbuffer, 1 MB): the events node
+   * always fits.
+   */
   private static final long EVENT_BYTES_KEPT = 512 * 1024;
+
   private static final long MAX_WAIT_MILLIS = 30_000;
 
   private final FleetStore store;
@@ -52,13 +57,18 @@ public final class AgentSessions implements AutoCloseable {
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<Lease, Parked>> parked = new ConcurrentHashMap<>();
   private final Map<String, Answers> answers = new ConcurrentHashMap<>();
-  private final ExecutorService writers = Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
-  private final ExecutorService answering = Executors.newFixedThreadPool(4, daemon("jlive-controller-answer"));
-  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
-    Thread thread = new Thread(runnable, "jlive-controller-timer");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ExecutorService writers =
+      Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
+  private final ExecutorService answering =
+      Executors.newFixedThreadPool(4, daemon("jlive-controller-answer"));
+  private final ScheduledExecutorService timer =
+      Executors.newScheduledThreadPool(
+          2,
+          runnable -> {
+            Thread thread = new Thread(runnable, "jlive-controller-timer");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   private static ThreadFactory daemon(String name) {
     return runnable -> {
@@ -77,37 +87,69 @@ public final class AgentSessions implements AutoCloseable {
   }
 
   public RegisterAnswer register(RegisterBody body, long now) {
-    String id = (body.host() + "-" + body.pid() + "-" + body.instance().substring(0, Math.min(8, body.instance().length())))
-        .replaceAll("[^A-Za-z0-9._-]", "_");
+    String id =
+        (body.host()
+                + "-"
+                + body.pid()
+                + "-"
+                + body.instance().substring(0, Math.min(8, body.instance().length())))
+            .replaceAll("[^A-Za-z0-9._-]", "_");
     String service = body.service();
     store.ensureService(service, now);
-    store.putEphemeral(service, "processes", id, ProcessInfo.registered(id, body, Instant.ofEpochMilli(now).toString()).toJson());
+    store.putEphemeral(
+        service,
+        "processes",
+        id,
+        ProcessInfo.registered(id, body, Instant.ofEpochMilli(now).toString()).toJson());
     Lease lease = new Lease(service, id, body.labels());
     Lease previous = leases.put(id, lease);
     if (previous != null) {
       answerNow(previous);
     }
     String note = protocolNote(body.protocolVersion());
-    LOG.log(System.Logger.Level.INFO, "process {0} of {1} registered (labels {2}, agent protocol {3}){4}", id, service, body.labels(),
-        Integer.toString(body.protocolVersion()), note == null ? "" : ": " + note);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "process {0} of {1} registered (labels {2}, agent protocol {3}){4}",
+        id,
+        service,
+        body.labels(),
+        Integer.toString(body.protocolVersion()),
+        note == null ? "" : ": " + note);
     return new RegisterAnswer(id, heartbeat.toMillis(), FleetApi.PROTOCOL_VERSION, note);
   }
 
-  /** What the side with the older protocol lacks, for the agent's log and the controller's; null when both speak the same. */
+  /**
+   * What the side with the older protocol lacks, for the agent's log and the controller's; null
+   * when both speak the same.
+   */
   static String protocolNote(int agentProtocol) {
     if (agentProtocol < FleetApi.PROTOCOL_VERSION) {
-      return "this agent speaks agent protocol " + agentProtocol + " and the controller (jlive " + Version.current() + ") "
-          + FleetApi.PROTOCOL_VERSION + ": it is served as before, but it lacks what came since (answers read as typed records,"
-          + " fields it does not know logged, notes like this one in its own log); upgrade its agent jar to jlive " + Version.current();
+      return "this agent speaks agent protocol "
+          + agentProtocol
+          + " and the controller (jlive "
+          + Version.current()
+          + ") "
+          + FleetApi.PROTOCOL_VERSION
+          + ": it is served as before, but it lacks what came since (answers read as typed records,"
+          + " fields it does not know logged, notes like this one in its own log); upgrade its agent jar to jlive "
+          + Version.current();
     }
     if (agentProtocol > FleetApi.PROTOCOL_VERSION) {
-      return "this agent speaks agent protocol " + agentProtocol + " and the controller (jlive " + Version.current() + ") only "
-          + FleetApi.PROTOCOL_VERSION + ": fields the controller does not know are ignored; upgrade the controller";
+      return "this agent speaks agent protocol "
+          + agentProtocol
+          + " and the controller (jlive "
+          + Version.current()
+          + ") only "
+          + FleetApi.PROTOCOL_VERSION
+          + ": fields the controller does not know are ignored; upgrade the controller";
     }
     return null;
   }
 
-  /** Records the report, then answers through {@code answer}: now, or when the desired state changes, or when the wait ends. */
+  /**
+   * Records the report, then answers through {@code answer}: now, or when the desired state
+   * changes, or when the wait ends.
+   */
   public void sync(SyncBody body, Consumer<Map<String, Object>> answer) {
     Lease lease = lease(body.process());
     lease.lastSeenNanos = System.nanoTime();
@@ -120,7 +162,8 @@ public final class AgentSessions implements AutoCloseable {
       return;
     }
     Parked poll = new Parked(lease, known, answer);
-    Parked before = parked.computeIfAbsent(lease.service, s -> new ConcurrentHashMap<>()).put(lease, poll);
+    Parked before =
+        parked.computeIfAbsent(lease.service, s -> new ConcurrentHashMap<>()).put(lease, poll);
     if (before != null) {
       before.complete(new SyncAnswer.Unchanged(desired.version()).toJson());
     }
@@ -162,7 +205,8 @@ public final class AgentSessions implements AutoCloseable {
       return lease;
     }
     if (lease == null) {
-      // Registered at another controller, or before this one restarted: adopt it if the store knows it.
+      // Registered at another controller, or before this one restarted: adopt it if the store knows
+      // it.
       for (String service : store.services()) {
         ProcessInfo process = store.mirroredProcess(service, id);
         if (process != null) {
@@ -174,7 +218,8 @@ public final class AgentSessions implements AutoCloseable {
     } else {
       leases.remove(id, lease);
     }
-    throw new JLiveException(ErrorCode.UNKNOWN_PROCESS, "process " + id + " is not registered", "register again");
+    throw new JLiveException(
+        ErrorCode.UNKNOWN_PROCESS, "process " + id + " is not registered", "register again");
   }
 
   /**
@@ -224,7 +269,11 @@ public final class AgentSessions implements AutoCloseable {
           store.putEphemeral(lease.service, "reports", lease.id, report.toJson());
         }
         if (events != null) {
-          store.putEphemeral(lease.service, "events", lease.id, JsonObject.create().put("events", events).put("dropped", dropped).toMap());
+          store.putEphemeral(
+              lease.service,
+              "events",
+              lease.id,
+              JsonObject.create().put("events", events).put("dropped", dropped).toMap());
         }
       } catch (JLiveException storeDown) {
         // Kept in memory: the next sync of this process schedules the write again.
@@ -235,7 +284,11 @@ public final class AgentSessions implements AutoCloseable {
           lease.eventsToWrite |= events != null;
           lease.writing = false;
         }
-        LOG.log(System.Logger.Level.WARNING, "report of {0} not written: {1}", lease.id, storeDown.getMessage());
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "report of {0} not written: {1}",
+            lease.id,
+            storeDown.getMessage());
         return;
       }
     }
@@ -246,22 +299,32 @@ public final class AgentSessions implements AutoCloseable {
       return new SyncAnswer.Unchanged(desired.version()).toJson();
     }
     // One answer per desired version and set of labels, however many processes ask for it.
-    Answers memo = answers.compute(lease.service,
-        (service, old) -> old != null && old.version == desired.version() ? old : new Answers(desired.version()));
-    return memo.byLabels.computeIfAbsent(lease.labels, labels -> {
-      List<DesiredChange> changes = new ArrayList<>();
-      for (String id : desired.active()) {
-        Change change = store.change(lease.service, id);
-        if (change != null && Labels.matches(change.where(), labels)) {
-          changes.add(new DesiredChange(id, change.kind(), change.spec(), change.author(), change.createdAt()));
-        }
-      }
-      return new SyncAnswer.Changes(desired.version(), changes).toJson();
-    });
+    Answers memo =
+        answers.compute(
+            lease.service,
+            (service, old) ->
+                old != null && old.version == desired.version()
+                    ? old
+                    : new Answers(desired.version()));
+    return memo.byLabels.computeIfAbsent(
+        lease.labels,
+        labels -> {
+          List<DesiredChange> changes = new ArrayList<>();
+          for (String id : desired.active()) {
+            Change change = store.change(lease.service, id);
+            if (change != null && Labels.matches(change.where(), labels)) {
+              changes.add(
+                  new DesiredChange(
+                      id, change.kind(), change.spec(), change.author(), change.createdAt()));
+            }
+          }
+          return new SyncAnswer.Changes(desired.version(), changes).toJson();
+        });
   }
 
   private static final class Answers {
     final long version;
+
     /** In wire form: thousands of processes get the same answer, written into a map once. */
     final Map<Map<String, String>, Map<String, Object>> byLabels = new ConcurrentHashMap<>();
 
@@ -294,7 +357,10 @@ public final class AgentSessions implements AutoCloseable {
     poll.complete(answerFor(poll.lease, store.desired(poll.lease.service), poll.known));
   }
 
-  /** A process that has not synced for three heartbeats has stopped or lost us: it leaves the live list. */
+  /**
+   * A process that has not synced for three heartbeats has stopped or lost us: it leaves the live
+   * list.
+   */
   private void dropSilentProcesses() {
     long limit = System.nanoTime() - 3 * heartbeat.toNanos() - TimeUnit.SECONDS.toNanos(1);
     for (Lease lease : new ArrayList<>(leases.values())) {
@@ -305,13 +371,32 @@ public final class AgentSessions implements AutoCloseable {
           ProcessInfo process = store.process(lease.service, lease.id);
           long now = System.currentTimeMillis();
           if (process == null) {
-            // Its node went with another controller's session: what the lease knows is still worth showing.
-            process = new ProcessInfo(lease.id, lease.service, null, 0, null, null, FleetApi.FIRST_PROTOCOL_VERSION, lease.labels, null);
+            // Its node went with another controller's session: what the lease knows is still worth
+            // showing.
+            process =
+                new ProcessInfo(
+                    lease.id,
+                    lease.service,
+                    null,
+                    0,
+                    null,
+                    null,
+                    FleetApi.FIRST_PROTOCOL_VERSION,
+                    lease.labels,
+                    null);
           }
-          store.markLost(lease.service, lease.id, new LostProcess(process, Instant.ofEpochMilli(now).toString(), now), now,
+          store.markLost(
+              lease.service,
+              lease.id,
+              new LostProcess(process, Instant.ofEpochMilli(now).toString(), now),
+              now,
               TimeUnit.HOURS.toMillis(1));
           store.deleteProcess(lease.service, lease.id);
-          LOG.log(System.Logger.Level.INFO, "process {0} of {1} stopped syncing; dropped", lease.id, lease.service);
+          LOG.log(
+              System.Logger.Level.INFO,
+              "process {0} of {1} stopped syncing; dropped",
+              lease.id,
+              lease.service);
         } catch (JLiveException storeDown) {
           leases.putIfAbsent(lease.id, lease);
         }
@@ -324,8 +409,20 @@ public final class AgentSessions implements AutoCloseable {
     timer.shutdownNow();
     writers.shutdownNow();
     answering.shutdownNow();
-    parked.values().forEach(polls -> polls.values().forEach(poll ->
-        poll.complete(new JLiveException(ErrorCode.AGENT_STOPPING, "controller stopping", "the agent reconnects").toJson())));
+    parked
+        .values()
+        .forEach(
+            polls ->
+                polls
+                    .values()
+                    .forEach(
+                        poll ->
+                            poll.complete(
+                                new JLiveException(
+                                        ErrorCode.AGENT_STOPPING,
+                                        "controller stopping",
+                                        "the agent reconnects")
+                                    .toJson())));
   }
 
   private static final class Lease {

@@ -23,29 +23,47 @@ record ChangeRequest(String kind, Map<String, Object> spec, Object where) {
     StrictObject body = new StrictObject(json, "the change", FIELDS).rejectUnknown();
     String kind = body.requireString("kind", "\"probe\"");
     if (!kind.equals("probe") && !kind.equals("patch")) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "kind must be probe or patch, not '" + shortened(kind) + "'",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "kind must be probe or patch, not '" + shortened(kind) + "'",
           "send {\"kind\": \"probe\", \"spec\": {...}} with the body an agent's POST /v1/probes takes");
     }
     Map<String, Object> spec = body.optionalObject("spec");
     if (spec == null || spec.isEmpty()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the change has no spec",
-          "spec is the body an agent's own POST /v1/" + kind + (kind.equals("probe") ? "s" : "es") + " takes");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the change has no spec",
+          "spec is the body an agent's own POST /v1/"
+              + kind
+              + (kind.equals("probe") ? "s" : "es")
+              + " takes");
     }
     if (kind.equals("probe")) {
       ProbeSpec.fromJson(spec, "the probe spec");
     } else if (PatchRequest.fromJson(spec, "the patch spec").dryRun()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "a dry run cannot be sent to a service",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "a dry run cannot be sent to a service",
           "try it on one process first: jlive patch PID ... --dry-run");
     }
     Map<String, Object> where = body.optionalObject("where");
     if (where != null) {
-      where.forEach((label, value) -> {
-        if (!(value instanceof String)) {
-          throw new JLiveException(ErrorCode.BAD_REQUEST, "the change: label '" + shortened(label) + "' in 'where' must be a string, not "
-              + (value == null ? "null" : value instanceof Map ? "an object" : value instanceof List ? "an array" : value),
-              "send e.g. {\"where\": {\"zone\": \"eu-1\"}}");
-        }
-      });
+      where.forEach(
+          (label, value) -> {
+            if (!(value instanceof String)) {
+              throw new JLiveException(
+                  ErrorCode.BAD_REQUEST,
+                  "the change: label '"
+                      + shortened(label)
+                      + "' in 'where' must be a string, not "
+                      + (value == null
+                          ? "null"
+                          : value instanceof Map
+                              ? "an object"
+                              : value instanceof List ? "an array" : value),
+                  "send e.g. {\"where\": {\"zone\": \"eu-1\"}}");
+            }
+          });
     }
     return new ChangeRequest(kind, spec, where);
   }

@@ -14,8 +14,8 @@ import java.util.Map;
  * The newest events of one process, as the controller keeps them for {@code tail --service}:
  * bounded by count and by their bytes as JSON, so that the node they are written to stays under
  * ZooKeeper's limit on a node (1 MB by default) and a process with large events cannot grow the
- * controller's heap. The oldest go first; how many went, and how many the agent could not send,
- * is counted. Not thread-safe: the lease's lock guards it.
+ * controller's heap. The oldest go first; how many went, and how many the agent could not send, is
+ * counted. Not thread-safe: the lease's lock guards it.
  */
 final class KeptEvents {
   private final int maxEvents;
@@ -34,8 +34,8 @@ final class KeptEvents {
 
   /**
    * Adds the events of a sync, each read as a {@link FleetEvent}. One that cannot be read is not
-   * kept but counted as dropped, and the rest of the sync goes on: refusing the sync would make
-   * the agent send the same event again forever, and its changes would stop converging.
+   * kept but counted as dropped, and the rest of the sync goes on: refusing the sync would make the
+   * agent send the same event again forever, and its changes would stop converging.
    */
   void add(List<?> more, long droppedByAgent) {
     dropped += droppedByAgent;
@@ -67,7 +67,9 @@ final class KeptEvents {
     return bytes;
   }
 
-  /** Events that were made but are not kept: pushed out here, or too large for the agent to send. */
+  /**
+   * Events that were made but are not kept: pushed out here, or too large for the agent to send.
+   */
   long dropped() {
     return dropped;
   }

@@ -24,12 +24,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** What users do to a service: list it, add a change, revert one, and see where each change stands. */
+/**
+ * What users do to a service: list it, add a change, revert one, and see where each change stands.
+ */
 public final class ServiceChanges {
   private final FleetStore store;
   private final Function<String, Instant> lastSeen;
 
-  /** @param lastSeen when a process last synced with this controller, or null if it talks to another one */
+  /**
+   * @param lastSeen when a process last synced with this controller, or null if it talks to another
+   *     one
+   */
   public ServiceChanges(FleetStore store, Function<String, Instant> lastSeen) {
     this.store = store;
     this.lastSeen = lastSeen;
@@ -38,27 +43,41 @@ public final class ServiceChanges {
   public List<ServiceSummary> services() {
     List<ServiceSummary> list = new ArrayList<>();
     for (String name : store.services()) {
-      list.add(new ServiceSummary(name, store.liveProcesses(name).size(), store.desired(name).active().size()));
+      list.add(
+          new ServiceSummary(
+              name, store.liveProcesses(name).size(), store.desired(name).active().size()));
     }
     return list;
   }
 
-  /** The live processes, by id, each with the change states it reported and when it was last seen. */
+  /**
+   * The live processes, by id, each with the change states it reported and when it was last seen.
+   */
   public List<ProcessRow> processes(String service) {
     requireService(service);
     Map<String, ProcessReport> reports = store.processReports(service);
     List<ProcessRow> list = new ArrayList<>();
-    store.liveProcesses(service).forEach((id, process) -> {
-      ProcessReport report = reports.get(id);
-      String reportedAt = report == null ? null : report.at();
-      Instant seen = lastSeen.apply(id);
-      list.add(new ProcessRow(process, report == null ? Map.of() : report.changes(), reportedAt,
-          seen == null ? reportedAt : seen.toString()));
-    });
+    store
+        .liveProcesses(service)
+        .forEach(
+            (id, process) -> {
+              ProcessReport report = reports.get(id);
+              String reportedAt = report == null ? null : report.at();
+              Instant seen = lastSeen.apply(id);
+              list.add(
+                  new ProcessRow(
+                      process,
+                      report == null ? Map.of() : report.changes(),
+                      reportedAt,
+                      seen == null ? reportedAt : seen.toString()));
+            });
     return list;
   }
 
-  /** Adds a change for every live process matching {@code where}; the same change sent twice is applied once. */
+  /**
+   * Adds a change for every live process matching {@code where}; the same change sent twice is
+   * applied once.
+   */
   public FleetStore.Added add(String service, Map<String, Object> body, String author, long now) {
     requireService(service);
     ChangeRequest request = ChangeRequest.read(body);
@@ -66,17 +85,34 @@ public final class ServiceChanges {
     Map<String, Object> spec = request.spec();
     Map<String, String> where = Names.labels(request.where(), "where");
     List<String> targets = new ArrayList<>();
-    store.liveProcesses(service).forEach((id, process) -> {
-      if (Labels.matches(where, process.labels())) {
-        targets.add(id);
-      }
-    });
+    store
+        .liveProcesses(service)
+        .forEach(
+            (id, process) -> {
+              if (Labels.matches(where, process.labels())) {
+                targets.add(id);
+              }
+            });
     if (targets.isEmpty()) {
-      throw new JLiveException(ErrorCode.NO_MATCHING_PROCESS, "no live process of " + service
-          + (where.isEmpty() ? "" : " has labels " + where), "`jlive processes " + service + "` lists the live processes and their labels");
+      throw new JLiveException(
+          ErrorCode.NO_MATCHING_PROCESS,
+          "no live process of " + service + (where.isEmpty() ? "" : " has labels " + where),
+          "`jlive processes " + service + "` lists the live processes and their labels");
     }
-    return store.addChange(service, Change.digestOf(kind, spec, where), number -> Change.create(number, service, kind,
-        describe(kind, spec), spec, where, author, Instant.ofEpochMilli(now).toString(), targets));
+    return store.addChange(
+        service,
+        Change.digestOf(kind, spec, where),
+        number ->
+            Change.create(
+                number,
+                service,
+                kind,
+                describe(kind, spec),
+                spec,
+                where,
+                author,
+                Instant.ofEpochMilli(now).toString(),
+                targets));
   }
 
   public Change revert(String service, String id, String author, long now) {
@@ -84,7 +120,8 @@ public final class ServiceChanges {
     if (!change.isActive()) {
       return change;
     }
-    return store.revertChange(service, id, current -> current.reverted(author, Instant.ofEpochMilli(now).toString()));
+    return store.revertChange(
+        service, id, current -> current.reverted(author, Instant.ofEpochMilli(now).toString()));
   }
 
   /** The service's changes without their specs, newest first. */
@@ -98,8 +135,8 @@ public final class ServiceChanges {
   }
 
   /**
-   * The change and, for each process it concerns, where it stands: the processes live when it
-   * was made, and those that joined later and match it.
+   * The change and, for each process it concerns, where it stands: the processes live when it was
+   * made, and those that joined later and match it.
    */
   public ChangeStatus status(String service, String id) {
     Change change = require(service, id);
@@ -107,19 +144,28 @@ public final class ServiceChanges {
     Map<String, ProcessReport> reports = store.processReports(service);
     Map<String, LostProcess> lost = store.lostProcesses(service);
     Set<String> concerned = new LinkedHashSet<>(change.targets());
-    live.forEach((pid, process) -> {
-      if (Labels.matches(change.where(), process.labels())) {
-        concerned.add(pid);
-      }
-    });
+    live.forEach(
+        (pid, process) -> {
+          if (Labels.matches(change.where(), process.labels())) {
+            concerned.add(pid);
+          }
+        });
     List<ProcessResult> results = new ArrayList<>();
     for (String pid : concerned) {
       ProcessInfo process = live.get(pid);
       if (process == null) {
         LostProcess gone = lost.get(pid);
         if (gone != null) {
-          results.add(new ProcessResult(pid, gone.process().host(), gone.process().pid(), ProcessState.UNREACHABLE,
-              "stopped syncing (since " + gone.lostAt() + "); it gets the desired changes when it is back", null));
+          results.add(
+              new ProcessResult(
+                  pid,
+                  gone.process().host(),
+                  gone.process().pid(),
+                  ProcessState.UNREACHABLE,
+                  "stopped syncing (since "
+                      + gone.lostAt()
+                      + "); it gets the desired changes when it is back",
+                  null));
         }
         // else it left the service cleanly (stopped or restarted): nothing of it is left to change
         continue;
@@ -127,13 +173,20 @@ public final class ServiceChanges {
       ProcessReport report = reports.get(pid);
       ChangeReport reported = report == null ? null : report.changes().get(id);
       if (reported == null) {
-        // No word from it yet (a process that just registered has sent no report) is not "reverted".
-        ProcessState state = change.isActive() || report == null ? ProcessState.PENDING : ProcessState.REVERTED;
+        // No word from it yet (a process that just registered has sent no report) is not
+        // "reverted".
+        ProcessState state =
+            change.isActive() || report == null ? ProcessState.PENDING : ProcessState.REVERTED;
         results.add(new ProcessResult(pid, process.host(), process.pid(), state, null, null));
       } else {
         // Once the change is reverted, a process where it had failed has nothing of it left.
-        ProcessState state = !change.isActive() && reported.state() == ProcessState.FAILED ? ProcessState.REVERTED : reported.state();
-        results.add(new ProcessResult(pid, process.host(), process.pid(), state, reported.message(), reported.localId()));
+        ProcessState state =
+            !change.isActive() && reported.state() == ProcessState.FAILED
+                ? ProcessState.REVERTED
+                : reported.state();
+        results.add(
+            new ProcessResult(
+                pid, process.host(), process.pid(), state, reported.message(), reported.localId()));
       }
     }
     return new ChangeStatus(change.summary(), results);
@@ -143,8 +196,11 @@ public final class ServiceChanges {
     Names.service(service);
     if (!store.serviceExists(service)) {
       List<String> known = store.services();
-      throw new JLiveException(ErrorCode.UNKNOWN_SERVICE, "no service " + service + " (no process ever registered with it)",
-          known.isEmpty() ? "start JVMs with -javaagent:jlive-agent.jar=controller=URL,service=" + service
+      throw new JLiveException(
+          ErrorCode.UNKNOWN_SERVICE,
+          "no service " + service + " (no process ever registered with it)",
+          known.isEmpty()
+              ? "start JVMs with -javaagent:jlive-agent.jar=controller=URL,service=" + service
               : "known services: " + String.join(", ", known));
     }
   }
@@ -153,7 +209,9 @@ public final class ServiceChanges {
     requireService(service);
     Change change = store.change(service, id);
     if (change == null) {
-      throw new JLiveException(ErrorCode.UNKNOWN_CHANGE, "service " + service + " has no change " + id,
+      throw new JLiveException(
+          ErrorCode.UNKNOWN_CHANGE,
+          "service " + service + " has no change " + id,
           "`jlive changes --service " + service + "` lists its changes");
     }
     return change;
@@ -172,7 +230,12 @@ public final class ServiceChanges {
       if (spec.get(key) instanceof List<?> list) {
         for (Object item : list) {
           if (item instanceof Map<?, ?> file) {
-            parts.add(String.valueOf(file.get(file.containsKey("name") ? "name" : file.containsKey("path") ? "path" : "className")));
+            parts.add(
+                String.valueOf(
+                    file.get(
+                        file.containsKey("name")
+                            ? "name"
+                            : file.containsKey("path") ? "path" : "className")));
           }
         }
       }

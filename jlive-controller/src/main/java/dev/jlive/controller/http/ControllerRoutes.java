@@ -27,7 +27,8 @@ public final class ControllerRoutes implements ControllerServer.Router {
   private final ServiceChanges changes;
   private final ServiceOutput output;
 
-  public ControllerRoutes(FleetStore store, AgentSessions agents, ServiceChanges changes, ServiceOutput output) {
+  public ControllerRoutes(
+      FleetStore store, AgentSessions agents, ServiceChanges changes, ServiceOutput output) {
     this.store = store;
     this.agents = agents;
     this.changes = changes;
@@ -41,19 +42,34 @@ public final class ControllerRoutes implements ControllerServer.Router {
     String method = call.method();
     long now = System.currentTimeMillis();
     switch (method + " " + path) {
-      case "POST " + FleetApi.REGISTER -> reply.send(200, agents.register(RegisterBody.fromWire(call.body()), now).toJson());
+      case "POST " + FleetApi.REGISTER ->
+          reply.send(200, agents.register(RegisterBody.fromWire(call.body()), now).toJson());
       case "POST " + FleetApi.SYNC ->
-          agents.sync(SyncBody.fromWire(call.body()), answer -> reply.send(answer.containsKey("error") ? 503 : 200, answer));
-      case "POST " + FleetApi.DEREGISTER -> reply.send(200, agents.deregister(DeregisterBody.fromWire(call.body())).toJson());
-      case "GET " + FleetApi.HEALTH -> reply.send(200, new Health(Version.current(), FleetApi.PROTOCOL_VERSION, store.connectionState(),
-          store.connectString(), agents.connected(), agents.parkedPolls()).toJson());
-      case "GET " + FleetApi.SERVICES -> reply.send(200, new ServiceList(changes.services()).toJson());
+          agents.sync(
+              SyncBody.fromWire(call.body()),
+              answer -> reply.send(answer.containsKey("error") ? 503 : 200, answer));
+      case "POST " + FleetApi.DEREGISTER ->
+          reply.send(200, agents.deregister(DeregisterBody.fromWire(call.body())).toJson());
+      case "GET " + FleetApi.HEALTH ->
+          reply.send(
+              200,
+              new Health(
+                      Version.current(),
+                      FleetApi.PROTOCOL_VERSION,
+                      store.connectionState(),
+                      store.connectString(),
+                      agents.connected(),
+                      agents.parkedPolls())
+                  .toJson());
+      case "GET " + FleetApi.SERVICES ->
+          reply.send(200, new ServiceList(changes.services()).toJson());
       default -> routeService(call, path, reply, now);
     }
   }
 
   /** The calls on one service: {@code /v1/services/{service}/...}. */
-  private void routeService(ControllerServer.Call call, String path, ControllerServer.Reply reply, long now) {
+  private void routeService(
+      ControllerServer.Call call, String path, ControllerServer.Reply reply, long now) {
     String[] s = call.segments();
     if (s.length < 4 || s.length > 5 || !path.startsWith(FleetApi.SERVICES + "/")) {
       throw unknown(call);
@@ -67,16 +83,27 @@ public final class ControllerRoutes implements ControllerServer.Router {
       reply.send(200, new ChangeList(service, changes.history(service)).toJson());
     } else if (path.equals(FleetApi.changes(service)) && method.equals("POST")) {
       FleetStore.Added added = changes.add(service, call.body(), call.user(), now);
-      reply.send(added.created() ? 201 : 200, new ChangeAnswer(added.change().summary(), added.created()).toJson());
+      reply.send(
+          added.created() ? 201 : 200,
+          new ChangeAnswer(added.change().summary(), added.created()).toJson());
     } else if (id != null && path.equals(FleetApi.change(service, id)) && method.equals("GET")) {
       reply.send(200, changes.status(service, id).toJson());
     } else if (id != null && path.equals(FleetApi.change(service, id)) && method.equals("DELETE")) {
-      reply.send(200, new ChangeAnswer(changes.revert(service, id, call.user(), now).summary(), null).toJson());
+      reply.send(
+          200,
+          new ChangeAnswer(changes.revert(service, id, call.user(), now).summary(), null).toJson());
     } else if (path.equals(FleetApi.metrics(service)) && method.equals("GET")) {
       reply.send(200, output.metrics(service, call.query("change")).toJson());
     } else if (path.equals(FleetApi.events(service)) && method.equals("GET")) {
-      reply.send(200, output.events(service, call.query("change"), parseLong(call.query("after"), 0),
-          (int) Math.min(1000, parseLong(call.query("limit"), 200))).toJson());
+      reply.send(
+          200,
+          output
+              .events(
+                  service,
+                  call.query("change"),
+                  parseLong(call.query("after"), 0),
+                  (int) Math.min(1000, parseLong(call.query("limit"), 200)))
+              .toJson());
     } else {
       throw unknown(call);
     }
@@ -94,7 +121,9 @@ public final class ControllerRoutes implements ControllerServer.Router {
   }
 
   private static JLiveException unknown(ControllerServer.Call call) {
-    return new JLiveException(ErrorCode.UNKNOWN_ENDPOINT, "no " + call.method() + " /" + String.join("/", call.segments()),
+    return new JLiveException(
+        ErrorCode.UNKNOWN_ENDPOINT,
+        "no " + call.method() + " /" + String.join("/", call.segments()),
         "see dev.jlive.protocol.FleetApi for the controller's API");
   }
 }

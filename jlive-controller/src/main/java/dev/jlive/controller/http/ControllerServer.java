@@ -29,8 +29,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * The controller's HTTP(S) server. Every request needs the controller's token. A handler either
- * answers at once or, for an agent's long poll, hands the exchange to {@link Reply} to answer
- * later from another thread, so thousands of waiting agents hold no threads.
+ * answers at once or, for an agent's long poll, hands the exchange to {@link Reply} to answer later
+ * from another thread, so thousands of waiting agents hold no threads.
  *
  * <p>Against hostile clients (see {@link ServerLimits}): a request must arrive whole within a
  * deadline; the JDK reads each request's headers on a thread of its own from an elastic pool, so
@@ -51,7 +51,12 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   /** A request: method, path segments, query and body, and who sent it. */
-  public record Call(String method, String[] segments, Map<String, String> query, Map<String, Object> body, String user) {
+  public record Call(
+      String method,
+      String[] segments,
+      Map<String, String> query,
+      Map<String, Object> body,
+      String user) {
     public String query(String key) {
       return query.get(key);
     }
@@ -67,7 +72,8 @@ public final class ControllerServer implements AutoCloseable {
     void route(Call call, Reply reply) throws Exception;
   }
 
-  public static ControllerServer start(String host, int port, SSLContext tls, String token, Router router) throws IOException {
+  public static ControllerServer start(
+      String host, int port, SSLContext tls, String token, Router router) throws IOException {
     ServerLimits.apply();
     InetSocketAddress address = new InetSocketAddress(host, port);
     HttpServer server;
@@ -82,12 +88,18 @@ public final class ControllerServer implements AutoCloseable {
     // queued in front would hold up every request behind it. Only past the thread cap do requests
     // queue; past the queue, the JDK closes the new connection.
     int threads = ServerLimits.maxReadingThreads();
-    ThreadPoolExecutor workers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(ServerLimits.MAX_QUEUED_REQUESTS), runnable -> {
-          Thread thread = new Thread(runnable, "jlive-controller-http");
-          thread.setDaemon(true);
-          return thread;
-        });
+    ThreadPoolExecutor workers =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(ServerLimits.MAX_QUEUED_REQUESTS),
+            runnable -> {
+              Thread thread = new Thread(runnable, "jlive-controller-http");
+              thread.setDaemon(true);
+              return thread;
+            });
     workers.allowCoreThreadTimeOut(true);
     server.setExecutor(workers);
     byte[] expected = (Api.BEARER + token).getBytes(StandardCharsets.UTF_8);
@@ -106,23 +118,35 @@ public final class ControllerServer implements AutoCloseable {
     return server.getAddress().getHostString();
   }
 
-  private static void handle(HttpExchange exchange, byte[] expectedAuthorization, Router router, Map<InetAddress, Integer> inHand,
+  private static void handle(
+      HttpExchange exchange,
+      byte[] expectedAuthorization,
+      Router router,
+      Map<InetAddress, Integer> inHand,
       int maxPerPeer) {
     Reply reply = replyTo(exchange, null, inHand);
     try {
       String authorization = exchange.getRequestHeaders().getFirst(Api.AUTHORIZATION);
-      if (authorization == null || !MessageDigest.isEqual(expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8))) {
+      if (authorization == null
+          || !MessageDigest.isEqual(
+              expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8))) {
         // Answered before any body is read; the connection closes rather than wait for one.
         exchange.getResponseHeaders().set("Connection", "close");
-        throw new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong controller token",
+        throw new JLiveException(
+            ErrorCode.UNAUTHORIZED,
+            "missing or wrong controller token",
             "send Authorization: Bearer <token>; the controller writes its token to <data dir>/token");
       }
       InetAddress peer = exchange.getRemoteAddress().getAddress();
       if (inHand.merge(peer, 1, Integer::sum) > maxPerPeer) {
         inHand.computeIfPresent(peer, (key, count) -> count > 1 ? count - 1 : null);
-        throw new JLiveException(ErrorCode.BUSY, "this address already has " + maxPerPeer
-            + " requests in hand (waiting agent polls included)", "retry later; raise -Djlive.controller.maxRequestsPerPeer "
-            + "if many agents share one address");
+        throw new JLiveException(
+            ErrorCode.BUSY,
+            "this address already has "
+                + maxPerPeer
+                + " requests in hand (waiting agent polls included)",
+            "retry later; raise -Djlive.controller.maxRequestsPerPeer "
+                + "if many agents share one address");
       }
       reply = replyTo(exchange, peer, inHand);
       String path = exchange.getRequestURI().getRawPath();
@@ -131,23 +155,42 @@ public final class ControllerServer implements AutoCloseable {
         segments[i] = URLDecoder.decode(segments[i], StandardCharsets.UTF_8);
       }
       String user = exchange.getRequestHeaders().getFirst(Api.USER_HEADER);
-      Call call = new Call(exchange.getRequestMethod(), segments, query(exchange.getRequestURI().getRawQuery()),
-          body(exchange), user == null || user.isBlank() ? "unknown" : Printable.escape(user));
+      Call call =
+          new Call(
+              exchange.getRequestMethod(),
+              segments,
+              query(exchange.getRequestURI().getRawQuery()),
+              body(exchange),
+              user == null || user.isBlank() ? "unknown" : Printable.escape(user));
       router.route(call, reply);
     } catch (JLiveException e) {
       reply.send(e.code().httpStatus(), e.toJson());
     } catch (IllegalArgumentException e) {
-      reply.send(400, new JLiveException(ErrorCode.BAD_REQUEST, "the request body is not valid JSON: " + e.getMessage(),
-          "send a JSON object").toJson());
+      reply.send(
+          400,
+          new JLiveException(
+                  ErrorCode.BAD_REQUEST,
+                  "the request body is not valid JSON: " + e.getMessage(),
+                  "send a JSON object")
+              .toJson());
     } catch (Exception | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "request failed: " + Printable.escape(String.valueOf(exchange.getRequestURI())), e);
-      reply.send(500, new JLiveException(ErrorCode.INTERNAL_ERROR, "controller error: " + e,
-          "the controller's log has the stack trace").toJson());
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "request failed: " + Printable.escape(String.valueOf(exchange.getRequestURI())),
+          e);
+      reply.send(
+          500,
+          new JLiveException(
+                  ErrorCode.INTERNAL_ERROR,
+                  "controller error: " + e,
+                  "the controller's log has the stack trace")
+              .toJson());
     }
   }
 
   /** Answers once; for a counted request ({@code peer} not null), the answer frees its place. */
-  private static Reply replyTo(HttpExchange exchange, InetAddress peer, Map<InetAddress, Integer> inHand) {
+  private static Reply replyTo(
+      HttpExchange exchange, InetAddress peer, Map<InetAddress, Integer> inHand) {
     AtomicBoolean sent = new AtomicBoolean();
     return (status, body) -> {
       if (!sent.compareAndSet(false, true)) {
@@ -173,7 +216,9 @@ public final class ControllerServer implements AutoCloseable {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
       if (bytes.length > MAX_BODY_BYTES) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "request body over " + MAX_BODY_BYTES / (1024 * 1024) + " MB",
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "request body over " + MAX_BODY_BYTES / (1024 * 1024) + " MB",
             "send fewer or smaller classes per change");
       }
       String text = new String(bytes, StandardCharsets.UTF_8);
@@ -187,7 +232,8 @@ public final class ControllerServer implements AutoCloseable {
       for (String pair : raw.split("&")) {
         int eq = pair.indexOf('=');
         if (eq > 0) {
-          query.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+          query.put(
+              URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
               URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
       }

@@ -4,17 +4,22 @@ package dev.jlive.controller.http;
  * The limits of the controller's HTTP server against hostile or broken clients.
  *
  * <p>The JDK server reads a request's line and headers on a worker thread with no deadline of its
- * own, so clients that send one header line every few seconds held every worker. Its
- * {@code sun.net.httpserver.*} settings give an absolute deadline (a connection still reading its
- * request after {@link #REQUEST_DEADLINE_SECONDS} is closed, however the bytes trickle in) and
- * header caps. They are system properties read once per JVM, which is fine here: the controller
- * is its own process. An operator's own {@code -D} settings win.
+ * own, so clients that send one header line every few seconds held every worker. Its {@code
+ * sun.net.httpserver.*} settings give an absolute deadline (a connection still reading its request
+ * after {@link #REQUEST_DEADLINE_SECONDS} is closed, however the bytes trickle in) and header caps.
+ * They are system properties read once per JVM, which is fine here: the controller is its own
+ * process. An operator's own {@code -D} settings win.
  */
 final class ServerLimits {
   /** Time from the first byte to the last of a request: line, headers and body. */
   static final int REQUEST_DEADLINE_SECONDS = 10;
-  /** Open connections in all; more are closed as they are accepted. Above the agents of a large fleet. */
+
+  /**
+   * Open connections in all; more are closed as they are accepted. Above the agents of a large
+   * fleet.
+   */
   static final int MAX_CONNECTIONS = 16_384;
+
   /** Requests waiting for a thread when every reading thread is busy. */
   static final int MAX_QUEUED_REQUESTS = 4_096;
 
@@ -30,7 +35,9 @@ final class ServerLimits {
 
   private ServerLimits() {}
 
-  /** Sets the JDK server's limits, unless the operator set them; before the first server is made. */
+  /**
+   * Sets the JDK server's limits, unless the operator set them; before the first server is made.
+   */
   static void apply() {
     setIfAbsent("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_DEADLINE_SECONDS));
     // The deadline is checked on a timer; every 250 ms keeps a late request's cut-off close to it.

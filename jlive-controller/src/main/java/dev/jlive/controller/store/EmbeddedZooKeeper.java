@@ -12,9 +12,9 @@ import org.apache.zookeeper.server.embedded.ExitHandler;
 import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 
 /**
- * A single ZooKeeper server inside the controller, for a controller that runs alone. Its data
- * lives in a directory that survives restarts, so desired state and history do too. It listens
- * on loopback only: other controllers share an external ensemble instead ({@code --zk}).
+ * A single ZooKeeper server inside the controller, for a controller that runs alone. Its data lives
+ * in a directory that survives restarts, so desired state and history do too. It listens on
+ * loopback only: other controllers share an external ensemble instead ({@code --zk}).
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
   private final ZooKeeperServerEmbedded server;
@@ -25,7 +25,10 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a server with its data under {@code dataDir/zookeeper}, on {@code port} (0: the last one used, or a free one). */
+  /**
+   * Starts a server with its data under {@code dataDir/zookeeper}, on {@code port} (0: the last one
+   * used, or a free one).
+   */
   public static EmbeddedZooKeeper start(Path dataDir, int port) throws Exception {
     Path base = Files.createDirectories(dataDir.resolve("zookeeper"));
     int chosen = port != 0 ? port : rememberedOrFreePort(base);
@@ -39,12 +42,14 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("admin.enableServer", "false");
     config.setProperty("maxCnxns", "2000");
     config.setProperty("4lw.commands.whitelist", "ruok,srvr");
-    ZooKeeperServerEmbedded server = ZooKeeperServerEmbedded.builder()
-        .baseDir(base)
-        .configuration(config)
-        // ZooKeeper's default on a fatal error is System.exit; the controller decides that itself.
-        .exitHandler(ExitHandler.LOG_ONLY)
-        .build();
+    ZooKeeperServerEmbedded server =
+        ZooKeeperServerEmbedded.builder()
+            .baseDir(base)
+            .configuration(config)
+            // ZooKeeper's default on a fatal error is System.exit; the controller decides that
+            // itself.
+            .exitHandler(ExitHandler.LOG_ONLY)
+            .build();
     server.start(TimeUnit.SECONDS.toMillis(30));
     Files.writeString(base.resolve("port"), Integer.toString(chosen));
     return new EmbeddedZooKeeper(server, chosen);
@@ -55,8 +60,8 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
   }
 
   /**
-   * The port of the last run, so a restarted controller finds its data at the same address
-   * (agents never see it; only tools looking at ZooKeeper directly would care).
+   * The port of the last run, so a restarted controller finds its data at the same address (agents
+   * never see it; only tools looking at ZooKeeper directly would care).
    */
   private static int rememberedOrFreePort(Path base) throws IOException {
     Path remembered = base.resolve("port");

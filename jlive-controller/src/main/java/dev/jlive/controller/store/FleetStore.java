@@ -38,9 +38,9 @@ import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * Everything a controller knows, kept in ZooKeeper so that controllers hold no state of their
- * own and several can share one ensemble. Reads come from a local mirror (a Curator cache), so
- * they still answer while ZooKeeper is unreachable; writes then fail with STORE_UNAVAILABLE.
+ * Everything a controller knows, kept in ZooKeeper so that controllers hold no state of their own
+ * and several can share one ensemble. Reads come from a local mirror (a Curator cache), so they
+ * still answer while ZooKeeper is unreachable; writes then fail with STORE_UNAVAILABLE.
  *
  * <pre>
  * /jlive/services/{service}                 {"createdAt"}
@@ -56,35 +56,40 @@ import org.apache.zookeeper.data.Stat;
  * The nodes hold the wire records' JSON, read tolerantly: a node written by a newer controller
  * sharing the ensemble loses only the fields this version does not know.
  *
- * Ephemeral nodes belong to the ZooKeeper session of the controller an agent talks to: when that
+ * <p>Ephemeral nodes belong to the ZooKeeper session of the controller an agent talks to: when that
  * controller goes away, so do they, and the agent registers again with whichever controller it
  * reaches next.
  */
 public final class FleetStore implements AutoCloseable {
   public static final String ROOT = "/jlive/services";
   private static final System.Logger LOG = System.getLogger("jlive.controller");
+
   /** How each kind of child node is read into the mirror's index; events stay in wire form. */
-  private static final Map<String, Function<Map<String, Object>, Object>> READERS = Map.of(
-      "processes", ProcessInfo::fromWire,
-      "reports", ProcessReport::fromWire,
-      "lost", LostProcess::fromWire,
-      "changes", Change::fromWire,
-      "events", node -> node);
+  private static final Map<String, Function<Map<String, Object>, Object>> READERS =
+      Map.of(
+          "processes", ProcessInfo::fromWire,
+          "reports", ProcessReport::fromWire,
+          "lost", LostProcess::fromWire,
+          "changes", Change::fromWire,
+          "events", node -> node);
 
   private final CuratorFramework client;
   private final CuratorCache cache;
   private final List<Consumer<String>> desiredListeners = new CopyOnWriteArrayList<>();
+
   /** service -> kind of node -> id -> the node read by its kind's reader. */
   private final Map<String, Map<String, Map<String, Object>>> indexed = new ConcurrentHashMap<>();
+
   private volatile ConnectionState connection = ConnectionState.LOST;
 
   public FleetStore(String connectString, Duration sessionTimeout) {
-    this.client = CuratorFrameworkFactory.builder()
-        .connectString(connectString)
-        .sessionTimeoutMs((int) sessionTimeout.toMillis())
-        .connectionTimeoutMs(5_000)
-        .retryPolicy(new ExponentialBackoffRetry(200, 3, 2_000))
-        .build();
+    this.client =
+        CuratorFrameworkFactory.builder()
+            .connectString(connectString)
+            .sessionTimeoutMs((int) sessionTimeout.toMillis())
+            .connectionTimeoutMs(5_000)
+            .retryPolicy(new ExponentialBackoffRetry(200, 3, 2_000))
+            .build();
     this.cache = CuratorCache.build(client, ROOT);
   }
 
@@ -94,8 +99,13 @@ public final class FleetStore implements AutoCloseable {
     client.start();
     if (!client.blockUntilConnected((int) connectWait.toMillis(), TimeUnit.MILLISECONDS)) {
       client.close();
-      throw new JLiveException(ErrorCode.STORE_UNAVAILABLE, "cannot reach ZooKeeper at "
-          + client.getZookeeperClient().getCurrentConnectionString() + " within " + connectWait.toSeconds() + " s",
+      throw new JLiveException(
+          ErrorCode.STORE_UNAVAILABLE,
+          "cannot reach ZooKeeper at "
+              + client.getZookeeperClient().getCurrentConnectionString()
+              + " within "
+              + connectWait.toSeconds()
+              + " s",
           "check --zk (host:port,host:port...) and that the ensemble is up, or leave --zk out for an embedded one");
     }
     connection = ConnectionState.CONNECTED;
@@ -107,19 +117,27 @@ public final class FleetStore implements AutoCloseable {
       throw unavailable(e);
     }
     CountDownLatch filled = new CountDownLatch(1);
-    cache.listenable().addListener(CuratorCacheListener.builder()
-        .forAll((type, before, after) -> {
-          ChildData node = after != null ? after : before;
-          String[] parts = relative(node.getPath());
-          if (parts.length == 2 && parts[1].equals("desired")) {
-            desiredListeners.forEach(listener -> listener.accept(parts[0]));
-          }
-          if (parts.length == 3) {
-            index(parts[0], parts[1], parts[2], type == CuratorCacheListener.Type.NODE_DELETED ? null : after);
-          }
-        })
-        .forInitialized(filled::countDown)
-        .build());
+    cache
+        .listenable()
+        .addListener(
+            CuratorCacheListener.builder()
+                .forAll(
+                    (type, before, after) -> {
+                      ChildData node = after != null ? after : before;
+                      String[] parts = relative(node.getPath());
+                      if (parts.length == 2 && parts[1].equals("desired")) {
+                        desiredListeners.forEach(listener -> listener.accept(parts[0]));
+                      }
+                      if (parts.length == 3) {
+                        index(
+                            parts[0],
+                            parts[1],
+                            parts[2],
+                            type == CuratorCacheListener.Type.NODE_DELETED ? null : after);
+                      }
+                    })
+                .forInitialized(filled::countDown)
+                .build());
     cache.start();
     filled.await(connectWait.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -146,12 +164,14 @@ public final class FleetStore implements AutoCloseable {
 
   public List<String> services() {
     List<String> names = new ArrayList<>();
-    cache.stream().forEach(node -> {
-      String[] parts = relative(node.getPath());
-      if (parts.length == 1 && !parts[0].isEmpty()) {
-        names.add(parts[0]);
-      }
-    });
+    cache.stream()
+        .forEach(
+            node -> {
+              String[] parts = relative(node.getPath());
+              if (parts.length == 1 && !parts[0].isEmpty()) {
+                names.add(parts[0]);
+              }
+            });
     names.sort(null);
     return names;
   }
@@ -173,16 +193,21 @@ public final class FleetStore implements AutoCloseable {
   }
 
   public Change change(String service, String id) {
-    Change cached = (Change) indexed.getOrDefault(service, Map.of()).getOrDefault("changes", Map.of()).get(id);
+    Change cached =
+        (Change) indexed.getOrDefault(service, Map.of()).getOrDefault("changes", Map.of()).get(id);
     if (cached != null) {
       return cached;
     }
     // The mirror follows writes a moment later: a change just made here must be found at once.
     byte[] data = direct(path(service, "changes", id));
-    return data == null || data.length == 0 ? null : Change.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
+    return data == null || data.length == 0
+        ? null
+        : Change.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
   }
 
-  /** A node read straight from ZooKeeper; null when it does not exist or ZooKeeper cannot be asked. */
+  /**
+   * A node read straight from ZooKeeper; null when it does not exist or ZooKeeper cannot be asked.
+   */
   private byte[] direct(String path) {
     if (!connectionState().equals("connected")) {
       return null;
@@ -208,7 +233,8 @@ public final class FleetStore implements AutoCloseable {
 
   /** A live process, from the mirror only: null when the mirror does not (yet) have it. */
   public ProcessInfo mirroredProcess(String service, String id) {
-    return (ProcessInfo) indexed.getOrDefault(service, Map.of()).getOrDefault("processes", Map.of()).get(id);
+    return (ProcessInfo)
+        indexed.getOrDefault(service, Map.of()).getOrDefault("processes", Map.of()).get(id);
   }
 
   /** A live process, from the mirror or else from ZooKeeper itself. */
@@ -217,9 +243,12 @@ public final class FleetStore implements AutoCloseable {
     if (cached != null) {
       return cached;
     }
-    // The mirror follows writes a moment later: a sync right after its registration must find the process.
+    // The mirror follows writes a moment later: a sync right after its registration must find the
+    // process.
     byte[] data = direct(path(service, "processes", id));
-    return data == null || data.length == 0 ? null : ProcessInfo.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
+    return data == null || data.length == 0
+        ? null
+        : ProcessInfo.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
   }
 
   /** The last report of each process, by process id. */
@@ -227,7 +256,10 @@ public final class FleetStore implements AutoCloseable {
     return children(service, "reports");
   }
 
-  /** Processes dropped for silence, by id: they are reported unreachable, unlike those that said goodbye. */
+  /**
+   * Processes dropped for silence, by id: they are reported unreachable, unlike those that said
+   * goodbye.
+   */
   public Map<String, LostProcess> lostProcesses(String service) {
     return children(service, "lost");
   }
@@ -247,13 +279,17 @@ public final class FleetStore implements AutoCloseable {
     return children(service, "events");
   }
 
-  private static Map<String, Map<String, Object>> wireForm(Map<String, ? extends JsonWritable> records) {
+  private static Map<String, Map<String, Object>> wireForm(
+      Map<String, ? extends JsonWritable> records) {
     Map<String, Map<String, Object>> wire = new TreeMap<>();
     records.forEach((id, record) -> wire.put(id, record.toJson()));
     return wire;
   }
 
-  /** The children of one kind of one service, sorted by id: from the index, without scanning the mirror. */
+  /**
+   * The children of one kind of one service, sorted by id: from the index, without scanning the
+   * mirror.
+   */
   @SuppressWarnings("unchecked")
   private <T> Map<String, T> children(String service, String kind) {
     Map<String, Object> nodes = indexed.getOrDefault(service, Map.of()).get(kind);
@@ -269,7 +305,8 @@ public final class FleetStore implements AutoCloseable {
     if (reader == null) {
       return;
     }
-    Map<String, Map<String, Object>> kinds = indexed.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
+    Map<String, Map<String, Object>> kinds =
+        indexed.computeIfAbsent(service, s -> new ConcurrentHashMap<>());
     Map<String, Object> nodes = kinds.computeIfAbsent(kind, k -> new ConcurrentSkipListMap<>());
     if (node == null) {
       nodes.remove(id);
@@ -278,9 +315,14 @@ public final class FleetStore implements AutoCloseable {
     try {
       nodes.put(id, reader.apply(json(node)));
     } catch (IllegalArgumentException | JLiveException notReadable) {
-      // Not JSON, or not the record it should be (a required field missing): left out of every listing.
+      // Not JSON, or not the record it should be (a required field missing): left out of every
+      // listing.
       nodes.remove(id);
-      LOG.log(System.Logger.Level.WARNING, "ZooKeeper node {0} is not readable, ignored: {1}", node.getPath(), notReadable.getMessage());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "ZooKeeper node {0} is not readable, ignored: {1}",
+          node.getPath(),
+          notReadable.getMessage());
     }
   }
 
@@ -291,14 +333,22 @@ public final class FleetStore implements AutoCloseable {
       return;
     }
     try {
-      client.transaction().forOperations(
-          client.transactionOp().create().forPath(path(service), bytes(JsonObject.create().put("createdAt", now).toMap())),
-          client.transactionOp().create().forPath(path(service, "desired"), desiredNode(List.of())),
-          client.transactionOp().create().forPath(path(service, "counter"), counterNode(0)),
-          client.transactionOp().create().forPath(path(service, "changes"), new byte[0]),
-          client.transactionOp().create().forPath(path(service, "processes"), new byte[0]),
-          client.transactionOp().create().forPath(path(service, "reports"), new byte[0]),
-          client.transactionOp().create().forPath(path(service, "events"), new byte[0]));
+      client
+          .transaction()
+          .forOperations(
+              client
+                  .transactionOp()
+                  .create()
+                  .forPath(path(service), bytes(JsonObject.create().put("createdAt", now).toMap())),
+              client
+                  .transactionOp()
+                  .create()
+                  .forPath(path(service, "desired"), desiredNode(List.of())),
+              client.transactionOp().create().forPath(path(service, "counter"), counterNode(0)),
+              client.transactionOp().create().forPath(path(service, "changes"), new byte[0]),
+              client.transactionOp().create().forPath(path(service, "processes"), new byte[0]),
+              client.transactionOp().create().forPath(path(service, "reports"), new byte[0]),
+              client.transactionOp().create().forPath(path(service, "events"), new byte[0]));
     } catch (KeeperException.NodeExistsException anotherControllerWasFirst) {
       // fine
     } catch (Exception e) {
@@ -314,7 +364,9 @@ public final class FleetStore implements AutoCloseable {
       try {
         // setData answers the node's Stat: no second round trip to learn whose session owns it.
         Stat stat = client.setData().forPath(path, bytes);
-        if (stat != null && stat.getEphemeralOwner() == client.getZookeeperClient().getZooKeeper().getSessionId()) {
+        if (stat != null
+            && stat.getEphemeralOwner()
+                == client.getZookeeperClient().getZooKeeper().getSessionId()) {
           return;
         }
         client.delete().forPath(path);
@@ -329,10 +381,16 @@ public final class FleetStore implements AutoCloseable {
     }
   }
 
-  /** Records that a process stopped syncing, and forgets such records older than {@code keepMillis}. */
+  /**
+   * Records that a process stopped syncing, and forgets such records older than {@code keepMillis}.
+   */
   public void markLost(String service, String id, LostProcess lost, long now, long keepMillis) {
     try {
-      client.create().orSetData().creatingParentContainersIfNeeded().forPath(path(service, "lost", id), bytes(lost.toJson()));
+      client
+          .create()
+          .orSetData()
+          .creatingParentContainersIfNeeded()
+          .forPath(path(service, "lost", id), bytes(lost.toJson()));
       for (Map.Entry<String, LostProcess> old : lostProcesses(service).entrySet()) {
         if (now - old.getValue().lostAtMillis() > keepMillis) {
           client.delete().quietly().forPath(path(service, "lost", old.getKey()));
@@ -364,35 +422,68 @@ public final class FleetStore implements AutoCloseable {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
-        Map<String, Object> desired = Json.parseObject(new String(
-            client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")), StandardCharsets.UTF_8));
+        Map<String, Object> desired =
+            Json.parseObject(
+                new String(
+                    client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")),
+                    StandardCharsets.UTF_8));
         List<String> active = new ArrayList<>();
         for (Object id : (List<?>) desired.get("active")) {
           active.add(String.valueOf(id));
-          Change existing = Change.fromWire(Json.parseObject(new String(
-              client.getData().forPath(path(service, "changes", String.valueOf(id))), StandardCharsets.UTF_8)));
+          Change existing =
+              Change.fromWire(
+                  Json.parseObject(
+                      new String(
+                          client.getData().forPath(path(service, "changes", String.valueOf(id))),
+                          StandardCharsets.UTF_8)));
           if (digest.equals(existing.digest())) {
             return new Added(existing, false);
           }
         }
         Stat counterStat = new Stat();
-        long number = ((Number) Json.parseObject(new String(client.getData().storingStatIn(counterStat)
-            .forPath(path(service, "counter")), StandardCharsets.UTF_8)).get("last")).longValue() + 1;
+        long number =
+            ((Number)
+                        Json.parseObject(
+                                new String(
+                                    client
+                                        .getData()
+                                        .storingStatIn(counterStat)
+                                        .forPath(path(service, "counter")),
+                                    StandardCharsets.UTF_8))
+                            .get("last"))
+                    .longValue()
+                + 1;
         Change change = record.apply(number);
         String id = change.id();
         active.add(id);
-        client.transaction().forOperations(
-            client.transactionOp().setData().withVersion(counterStat.getVersion()).forPath(path(service, "counter"), counterNode(number)),
-            client.transactionOp().create().forPath(path(service, "changes", id), bytes(change.toJson())),
-            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"), desiredNode(active)));
+        client
+            .transaction()
+            .forOperations(
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(counterStat.getVersion())
+                    .forPath(path(service, "counter"), counterNode(number)),
+                client
+                    .transactionOp()
+                    .create()
+                    .forPath(path(service, "changes", id), bytes(change.toJson())),
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(desiredStat.getVersion())
+                    .forPath(path(service, "desired"), desiredNode(active)));
         return new Added(change, true);
-      } catch (KeeperException.BadVersionException | KeeperException.NodeExistsException concurrent) {
+      } catch (KeeperException.BadVersionException
+          | KeeperException.NodeExistsException concurrent) {
         // another controller changed the service at the same moment: read again
       } catch (Exception e) {
         throw unavailable(e);
       }
     }
-    throw new JLiveException(ErrorCode.CONFLICT, "the service's desired state kept changing while adding the change",
+    throw new JLiveException(
+        ErrorCode.CONFLICT,
+        "the service's desired state kept changing while adding the change",
         "try again");
   }
 
@@ -401,20 +492,38 @@ public final class FleetStore implements AutoCloseable {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
-        Map<String, Object> desired = Json.parseObject(new String(
-            client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")), StandardCharsets.UTF_8));
+        Map<String, Object> desired =
+            Json.parseObject(
+                new String(
+                    client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")),
+                    StandardCharsets.UTF_8));
         Stat changeStat = new Stat();
-        Change change = Change.fromWire(Json.parseObject(new String(
-            client.getData().storingStatIn(changeStat).forPath(path(service, "changes", id)), StandardCharsets.UTF_8)));
+        Change change =
+            Change.fromWire(
+                Json.parseObject(
+                    new String(
+                        client
+                            .getData()
+                            .storingStatIn(changeStat)
+                            .forPath(path(service, "changes", id)),
+                        StandardCharsets.UTF_8)));
         List<Object> active = new ArrayList<>((List<?>) desired.get("active"));
         if (!active.remove(id)) {
           return change;
         }
         Change reverted = update.apply(change);
-        List<CuratorOp> ops = List.of(
-            client.transactionOp().setData().withVersion(changeStat.getVersion()).forPath(path(service, "changes", id),
-                bytes(reverted.toJson())),
-            client.transactionOp().setData().withVersion(desiredStat.getVersion()).forPath(path(service, "desired"), desiredNode(active)));
+        List<CuratorOp> ops =
+            List.of(
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(changeStat.getVersion())
+                    .forPath(path(service, "changes", id), bytes(reverted.toJson())),
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(desiredStat.getVersion())
+                    .forPath(path(service, "desired"), desiredNode(active)));
         client.transaction().forOperations(ops);
         return reverted;
       } catch (KeeperException.BadVersionException concurrent) {
@@ -423,7 +532,10 @@ public final class FleetStore implements AutoCloseable {
         throw unavailable(e);
       }
     }
-    throw new JLiveException(ErrorCode.CONFLICT, "the service's desired state kept changing while reverting", "try again");
+    throw new JLiveException(
+        ErrorCode.CONFLICT,
+        "the service's desired state kept changing while reverting",
+        "try again");
   }
 
   @Override
@@ -438,9 +550,15 @@ public final class FleetStore implements AutoCloseable {
   public record Added(Change change, boolean created) {}
 
   private JLiveException unavailable(Exception cause) {
-    return new JLiveException(ErrorCode.STORE_UNAVAILABLE, "ZooKeeper did not take the write (" + connectionState()
-        + "): " + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
-        "nothing was changed; reads still answer from the last known state. Check the ensemble at " + connectString());
+    return new JLiveException(
+        ErrorCode.STORE_UNAVAILABLE,
+        "ZooKeeper did not take the write ("
+            + connectionState()
+            + "): "
+            + cause.getClass().getSimpleName()
+            + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+        "nothing was changed; reads still answer from the last known state. Check the ensemble at "
+            + connectString());
   }
 
   static String path(String... parts) {

@@ -22,7 +22,11 @@ class KeptEventsTest {
   }
 
   private static Map<String, Object> event(long seq, String message) {
-    return new FleetEvent("c1", new ProbeEvent(seq, "p1", 0L, "main", "com.acme.Shop#checkout()", "entry", message, null)).toJson();
+    return new FleetEvent(
+            "c1",
+            new ProbeEvent(
+                seq, "p1", 0L, "main", "com.acme.Shop#checkout()", "entry", message, null))
+        .toJson();
   }
 
   @Test

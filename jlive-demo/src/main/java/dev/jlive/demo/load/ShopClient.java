@@ -35,7 +35,10 @@ final class ShopClient {
   private final Tally tally;
   private final PrintStream failures;
 
-  /** @param failures where each request that got no answer is printed, as a {@link FailedRequest} line */
+  /**
+   * @param failures where each request that got no answer is printed, as a {@link FailedRequest}
+   *     line
+   */
   ShopClient(URI base, RatePacer pacer, Tally tally, PrintStream failures) {
     this.http =
         HttpClient.newBuilder()
@@ -73,7 +76,9 @@ final class ShopClient {
         tally.answered(response.statusCode(), micros(start));
         return new Reply(response.statusCode(), response.body());
       } catch (IOException e) {
-        FailedRequest failed = FailedRequest.of(TimeUnit.MICROSECONDS.toMillis(micros(start)), method, pathAndQuery, e);
+        FailedRequest failed =
+            FailedRequest.of(
+                TimeUnit.MICROSECONDS.toMillis(micros(start)), method, pathAndQuery, e);
         if (attempt == 1 && FailedRequest.droppedByTheClientPool(e)) {
           print(failed.line(FailedRequest.RETRIED));
           continue;

@@ -43,10 +43,17 @@ public final class H2App {
       clients[i].start();
     }
     System.out.println("ready port=" + server.getPort() + " pid=" + ProcessHandle.current().pid());
-    BufferedReader input = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader input =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = input.readLine(); line != null; line = input.readLine()) {
       if (line.trim().equals("stats")) {
-        System.out.println("stats queries=" + QUERIES.get() + " failures=" + FAILURES.get() + " last=" + LAST_FAILURE.get());
+        System.out.println(
+            "stats queries="
+                + QUERIES.get()
+                + " failures="
+                + FAILURES.get()
+                + " last="
+                + LAST_FAILURE.get());
       }
     }
     stopping = true;
@@ -58,7 +65,8 @@ public final class H2App {
 
   private static void queryLoop(String url) {
     try (Connection connection = DriverManager.getConnection(url, "sa", "");
-        PreparedStatement query = connection.prepareStatement("SELECT name, price FROM item WHERE id = ?")) {
+        PreparedStatement query =
+            connection.prepareStatement("SELECT name, price FROM item WHERE id = ?")) {
       for (int round = 0; !stopping; round++) {
         int id = round % 100 + 1;
         query.setInt(1, id);

@@ -6,7 +6,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** GET /price?item=apple&quantity=3. The service comes through a lazy CGLIB proxy, as Spring makes them. */
+/**
+ * GET /price?item=apple&quantity=3. The service comes through a lazy CGLIB proxy, as Spring makes
+ * them.
+ */
 @RestController
 public class PriceController {
   private final QuoteService quotes;
@@ -16,7 +19,9 @@ public class PriceController {
   }
 
   @GetMapping("/price")
-  public String price(@RequestParam(defaultValue = "apple") String item, @RequestParam(defaultValue = "1") int quantity) {
+  public String price(
+      @RequestParam(defaultValue = "apple") String item,
+      @RequestParam(defaultValue = "1") int quantity) {
     return quotes.quote(item, quantity);
   }
 }

@@ -14,6 +14,7 @@ public class ShopApplication {
 
   @EventListener
   public void ready(WebServerInitializedEvent event) {
-    System.out.println("ready port=" + event.getWebServer().getPort() + " pid=" + ProcessHandle.current().pid());
+    System.out.println(
+        "ready port=" + event.getWebServer().getPort() + " pid=" + ProcessHandle.current().pid());
   }
 }

@@ -13,7 +13,8 @@ public final class EmbeddingApp {
     JLive.start();
     JLive.start();
     System.out.println("ready " + ProcessHandle.current().pid() + " running=" + JLive.isRunning());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (line.equals("stop")) {
         JLive.stop();

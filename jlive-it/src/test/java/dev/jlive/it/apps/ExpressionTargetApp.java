@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 
 /**
- * A target for probe expressions: {@code place N} places N orders, and answers how many it
- * placed and the total, so a test sees that the application's thread came back.
+ * A target for probe expressions: {@code place N} places N orders, and answers how many it placed
+ * and the total, so a test sees that the application's thread came back.
  */
 public final class ExpressionTargetApp {
   private ExpressionTargetApp() {}
@@ -16,7 +16,8 @@ public final class ExpressionTargetApp {
   public static void main(String[] args) throws Exception {
     Checkout checkout = new Checkout();
     System.out.println("ready " + ProcessHandle.current().pid());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       String[] words = line.split(" ");
       int times = words.length > 1 ? Integer.parseInt(words[1]) : 1;
@@ -25,7 +26,13 @@ public final class ExpressionTargetApp {
         for (int i = 0; i < times; i++) {
           placed += checkout.place(new Order(i), i % 2 == 0 ? "anna" : "bob", i * 20) ? 1 : 0;
         }
-        System.out.println("place done placed=" + placed + " total=" + checkout.total + " meter=" + checkout.meter.value);
+        System.out.println(
+            "place done placed="
+                + placed
+                + " total="
+                + checkout.total
+                + " meter="
+                + checkout.meter.value);
       } else {
         System.out.println("unknown " + line);
       }

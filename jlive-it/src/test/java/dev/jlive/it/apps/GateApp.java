@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Drives {@link Gated}: platform threads calling it in loops with null and primitive arguments,
- * or threads (virtual ones on Java 21+) held inside it. Each result is tallied as {@code v1v1},
- * {@code v2v2}, {@code mixed} (halves of two versions), {@code wrong:<result>} (arguments lost on
- * the way) or {@code error:<exception>} (something was thrown into the application).
+ * Drives {@link Gated}: platform threads calling it in loops with null and primitive arguments, or
+ * threads (virtual ones on Java 21+) held inside it. Each result is tallied as {@code v1v1}, {@code
+ * v2v2}, {@code mixed} (halves of two versions), {@code wrong:<result>} (arguments lost on the way)
+ * or {@code error:<exception>} (something was thrown into the application).
  */
 public final class GateApp {
   private static final Map<String, LongAdder> RESULTS = new ConcurrentHashMap<>();
@@ -29,7 +29,8 @@ public final class GateApp {
 
   public static void main(String[] args) throws Exception {
     System.out.println("ready " + ProcessHandle.current().pid());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       String[] words = line.split(" ");
       switch (words[0]) {
@@ -62,15 +63,23 @@ public final class GateApp {
     Gated instance = new Gated("g");
     for (int i = 0; i < threads; i++) {
       boolean onInstance = i % 2 == 1;
-      Thread worker = new Thread(() -> {
-        long calls = 0;
-        while (!STOP.get()) {
-          boolean withNull = calls++ % 2 == 0;
-          tally(() -> onInstance ? instance.callOn(withNull ? null : 42, 7, 7_000_000_000L, 0.5, true)
-              : Gated.call(withNull ? null : "t", 7, 7_000_000_000L, 0.5, true),
-              onInstance ? "g|" + (withNull ? null : 42) + "|7|7000000000|0.5|true" : (withNull ? null : "t") + "|7|7000000000|0.5|true");
-        }
-      }, "gate-worker-" + i);
+      Thread worker =
+          new Thread(
+              () -> {
+                long calls = 0;
+                while (!STOP.get()) {
+                  boolean withNull = calls++ % 2 == 0;
+                  tally(
+                      () ->
+                          onInstance
+                              ? instance.callOn(withNull ? null : 42, 7, 7_000_000_000L, 0.5, true)
+                              : Gated.call(withNull ? null : "t", 7, 7_000_000_000L, 0.5, true),
+                      onInstance
+                          ? "g|" + (withNull ? null : 42) + "|7|7000000000|0.5|true"
+                          : (withNull ? null : "t") + "|7|7000000000|0.5|true");
+                }
+              },
+              "gate-worker-" + i);
       worker.setDaemon(true);
       worker.start();
     }
@@ -99,7 +108,8 @@ public final class GateApp {
   }
 
   /** Thread.ofVirtual().name(name).start(task), by reflection: the tests compile for Java 17. */
-  private static Thread startVirtual(String name, Runnable task) throws ReflectiveOperationException {
+  private static Thread startVirtual(String name, Runnable task)
+      throws ReflectiveOperationException {
     Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
     Class<?> builderType = Class.forName("java.lang.Thread$Builder");
     builder = builderType.getMethod("name", String.class).invoke(builder, name);
@@ -111,7 +121,9 @@ public final class GateApp {
     String run() throws Exception;
   }
 
-  /** @param arguments what the result must end with, after the version and its separator */
+  /**
+   * @param arguments what the result must end with, after the version and its separator
+   */
   private static void tally(Call call, String arguments) {
     String kind;
     try {

@@ -5,14 +5,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Methods whose results say which version ran each half of a call, with arguments that are null
- * or primitive. Each call parks between its halves, so a swap without a safe point lands inside
- * calls every time (the negative controls rely on it). The tests patch this source by turning
- * every {@code "v1"} into {@code "v2"} and every {@code "|"} into {@code ";"}, which changes all
- * five methods.
+ * Methods whose results say which version ran each half of a call, with arguments that are null or
+ * primitive. Each call parks between its halves, so a swap without a safe point lands inside calls
+ * every time (the negative controls rely on it). The tests patch this source by turning every
+ * {@code "v1"} into {@code "v2"} and every {@code "|"} into {@code ";"}, which changes all five
+ * methods.
  */
 public final class Gated {
   private static final long PAUSE_NANOS = 300_000;
+
   /** Held calls that have run their first half. */
   static final AtomicInteger HELD_INSIDE = new AtomicInteger();
 
@@ -33,7 +34,8 @@ public final class Gated {
     String head = first();
     LockSupport.parkNanos(PAUSE_NANOS);
     String tail = second();
-    return head + tail + "|" + name + "|" + key + "|" + number + "|" + big + "|" + ratio + "|" + flag;
+    return head + tail + "|" + name + "|" + key + "|" + number + "|" + big + "|" + ratio + "|"
+        + flag;
   }
 
   /** Waits between its halves until released: a frame that began long before any patch. */

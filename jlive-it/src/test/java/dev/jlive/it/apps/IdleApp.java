@@ -15,7 +15,8 @@ public final class IdleApp {
     worker.setDaemon(true);
     worker.start();
     System.out.println("ready " + ProcessHandle.current().pid());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       if (line.equals("ping")) {
         System.out.println(pong());

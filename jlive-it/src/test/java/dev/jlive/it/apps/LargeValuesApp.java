@@ -6,13 +6,16 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A target with large values, for the probe memory bounds: commands on stdin call its methods in
- * a loop, and {@code heap} prints the heap in use after a full collection.
+ * A target with large values, for the probe memory bounds: commands on stdin call its methods in a
+ * loop, and {@code heap} prints the heap in use after a full collection.
  */
 public final class LargeValuesApp {
   private LargeValuesApp() {}
 
-  /** Forty fields, each the same 1 MB string: small in the application, large once rendered field by field. */
+  /**
+   * Forty fields, each the same 1 MB string: small in the application, large once rendered field by
+   * field.
+   */
   public static final class Wide {
     final String a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9;
     final String c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, d0, d1, d2, d3, d4, d5, d6, d7, d8, d9;
@@ -52,7 +55,8 @@ public final class LargeValuesApp {
     String large = "x".repeat(1 << 20);
     Wide wide = new Wide(large);
     System.out.println("ready " + ProcessHandle.current().pid());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       String[] words = line.split(" ");
       int times = words.length > 1 ? Integer.parseInt(words[1]) : 1;

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * A target for probes. Commands on stdin call its methods a given number of times and print
- * what the calls returned, so a test can check both the probe's view and the application's.
+ * A target for probes. Commands on stdin call its methods a given number of times and print what
+ * the calls returned, so a test can check both the probe's view and the application's.
  */
 public final class ProbeTargetApp {
   private ProbeTargetApp() {}
@@ -16,7 +16,8 @@ public final class ProbeTargetApp {
     Calculator calculator = new Calculator();
     Greeter english = new EnglishGreeter();
     System.out.println("ready " + ProcessHandle.current().pid() + " " + english.greet("ann"));
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       String[] words = line.split(" ");
       int times = words.length > 1 ? Integer.parseInt(words[1]) : 1;

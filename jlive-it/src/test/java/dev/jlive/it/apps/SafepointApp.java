@@ -20,14 +20,16 @@ public final class SafepointApp {
 
   public static void main(String[] args) throws Exception {
     System.out.println("ready " + ProcessHandle.current().pid() + " " + Versioned.call());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       switch (line) {
         case "calls" -> workers(4, () -> Versioned.call());
         case "vault" -> workers(4, Vault::section);
         case "recursion" -> workers(4, () -> "countdown=" + Versioned.countdown(40));
         case "results" -> System.out.println("results " + new TreeMap<>(Map.copyOf(RESULTS)));
-        case "call" -> System.out.println("call " + Versioned.call() + " " + Versioned.countdown(3));
+        case "call" ->
+            System.out.println("call " + Versioned.call() + " " + Versioned.countdown(3));
         case "stuck" -> {
           Thread stuck = new Thread(() -> Versioned.forever(STOP_STUCK), "stuck-worker");
           stuck.setDaemon(true);
@@ -55,11 +57,14 @@ public final class SafepointApp {
     RESULTS.clear();
     STOP_WORKERS.set(false);
     for (int i = 0; i < count; i++) {
-      Thread worker = new Thread(() -> {
-        while (!STOP_WORKERS.get()) {
-          RESULTS.computeIfAbsent(work.get(), k -> new LongAdder()).increment();
-        }
-      }, "worker-" + i);
+      Thread worker =
+          new Thread(
+              () -> {
+                while (!STOP_WORKERS.get()) {
+                  RESULTS.computeIfAbsent(work.get(), k -> new LongAdder()).increment();
+                }
+              },
+              "worker-" + i);
       worker.setDaemon(true);
       worker.start();
     }

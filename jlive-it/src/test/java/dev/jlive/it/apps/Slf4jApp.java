@@ -15,7 +15,8 @@ public final class Slf4jApp {
   public static void main(String[] args) throws Exception {
     LOG.info("started");
     System.out.println("ready " + ProcessHandle.current().pid());
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       System.out.println("handled " + handle(line));
     }

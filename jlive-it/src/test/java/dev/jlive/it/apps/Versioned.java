@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Methods whose results say which version of the code ran each part of a call. The safe-point
- * tests read this source, change the versions and patch it while threads call it.
+ * Methods whose results say which version of the code ran each part of a call. The safe-point tests
+ * read this source, change the versions and patch it while threads call it.
  */
 public final class Versioned {
   /** A --check reads it: the patch may happen only once it is true. */

@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-/** Raw requests to an agent's endpoint, for what the CLI does not show (bytecode digests, Prometheus text). */
+/**
+ * Raw requests to an agent's endpoint, for what the CLI does not show (bytecode digests, Prometheus
+ * text).
+ */
 public final class AgentHttp {
   private final Discovery discovery;
   private final HttpClient http = HttpClient.newHttpClient();
@@ -19,14 +22,22 @@ public final class AgentHttp {
   }
 
   public static AgentHttp of(long pid) throws IOException {
-    return new AgentHttp(Discovery.read(Artifacts.runtimeDir(), pid).orElseThrow(() -> new IllegalStateException("no agent in " + pid)));
+    return new AgentHttp(
+        Discovery.read(Artifacts.runtimeDir(), pid)
+            .orElseThrow(() -> new IllegalStateException("no agent in " + pid)));
   }
 
   public String text(String pathAndQuery) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + discovery.port() + pathAndQuery))
-        .header("Authorization", "Bearer " + discovery.token()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + discovery.port() + pathAndQuery))
+                .header("Authorization", "Bearer " + discovery.token())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new IllegalStateException(pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
+      throw new IllegalStateException(
+          pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }

@@ -31,7 +31,9 @@ public final class Artifacts {
 
   /** The Spring Boot test application's Java sources, for source patches. */
   public static Path springSources() {
-    return Paths.get(System.getProperty("jlive.spring.sources", "../jlive-it-spring/src/main/java")).toAbsolutePath().normalize();
+    return Paths.get(System.getProperty("jlive.spring.sources", "../jlive-it-spring/src/main/java"))
+        .toAbsolutePath()
+        .normalize();
   }
 
   /** The runtime directory shared by the tests' CLI (in this JVM) and the target JVMs. */
@@ -52,7 +54,8 @@ public final class Artifacts {
 
   /** The test classes plus the jars that hold {@code types}: a class path for a test app. */
   public static String classPathWith(Class<?>... types) {
-    StringBuilder path = new StringBuilder(System.getProperty("jlive.it.testClasses", testClasses()));
+    StringBuilder path =
+        new StringBuilder(System.getProperty("jlive.it.testClasses", testClasses()));
     for (Class<?> type : types) {
       path.append(File.pathSeparator).append(locationOf(type));
     }
@@ -74,11 +77,13 @@ public final class Artifacts {
   private static Path existing(String property) {
     String value = System.getProperty(property);
     if (value == null) {
-      throw new IllegalStateException("system property " + property + " is not set; run the tests through Maven");
+      throw new IllegalStateException(
+          "system property " + property + " is not set; run the tests through Maven");
     }
     Path path = Paths.get(value).toAbsolutePath().normalize();
     if (!Files.isRegularFile(path)) {
-      throw new IllegalStateException(path + " does not exist; build with `mvn -B verify` from the project root");
+      throw new IllegalStateException(
+          path + " does not exist; build with `mvn -B verify` from the project root");
     }
     return path;
   }

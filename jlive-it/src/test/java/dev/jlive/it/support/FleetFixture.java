@@ -26,10 +26,15 @@ public final class FleetFixture implements AutoCloseable {
     this.tokenFile = tokenFile;
   }
 
-  /** A controller on {@code zookeeper} with a one-second heartbeat, so leases and retries are quick. */
+  /**
+   * A controller on {@code zookeeper} with a one-second heartbeat, so leases and retries are quick.
+   */
   public static FleetFixture start(String zookeeper, Path dataDir) throws Exception {
-    Controller controller = Controller.start(ControllerConfig.defaults(dataDir).withZooKeeper(zookeeper)
-        .withHeartbeat(Duration.ofSeconds(1)));
+    Controller controller =
+        Controller.start(
+            ControllerConfig.defaults(dataDir)
+                .withZooKeeper(zookeeper)
+                .withHeartbeat(Duration.ofSeconds(1)));
     return new FleetFixture(controller, controller.tokenFile());
   }
 
@@ -43,8 +48,14 @@ public final class FleetFixture implements AutoCloseable {
 
   /** The agent options that make a JVM join {@code service}. */
   public String agentOptions(String service, String labels) {
-    return "controller=" + url() + ",service=" + service + (labels == null ? "" : ",labels=" + labels)
-        + ",controllerTokenFile=" + tokenFile + ",quiet";
+    return "controller="
+        + url()
+        + ",service="
+        + service
+        + (labels == null ? "" : ",labels=" + labels)
+        + ",controllerTokenFile="
+        + tokenFile
+        + ",quiet";
   }
 
   /** A PatchTargetApp JVM (answers "price N") that joins {@code service}. */
@@ -52,9 +63,13 @@ public final class FleetFixture implements AutoCloseable {
     return join(service, labels, PatchTargetApp.class);
   }
 
-  /** A JVM running {@code main} (a test app that prints "ready" and reads commands) that joins {@code service}. */
+  /**
+   * A JVM running {@code main} (a test app that prints "ready" and reads commands) that joins
+   * {@code service}.
+   */
   public TargetJvm join(String service, String labels, Class<?> main) throws IOException {
-    TargetJvm jvm = TargetJvm.on(Jdk.JAVA_17).javaagent(agentOptions(service, labels)).main(main).start();
+    TargetJvm jvm =
+        TargetJvm.on(Jdk.JAVA_17).javaagent(agentOptions(service, labels)).main(main).start();
     jvms.add(jvm);
     return jvm;
   }
@@ -73,13 +88,20 @@ public final class FleetFixture implements AutoCloseable {
   @SuppressWarnings("unchecked")
   public void awaitProcesses(String service, TargetJvm... expected) {
     List<Long> pids = Arrays.stream(expected).map(TargetJvm::pid).sorted().toList();
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      CliRun run = jlive("processes", service, "--json");
-      assertThat(run.exitCode()).as(run.toString()).isZero();
-      List<Long> live = ((List<Map<String, Object>>) run.json().get("processes")).stream()
-          .map(process -> ((Number) process.get("pid")).longValue()).sorted().toList();
-      assertThat(live).isEqualTo(pids);
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              CliRun run = jlive("processes", service, "--json");
+              assertThat(run.exitCode()).as(run.toString()).isZero();
+              List<Long> live =
+                  ((List<Map<String, Object>>) run.json().get("processes"))
+                      .stream()
+                          .map(process -> ((Number) process.get("pid")).longValue())
+                          .sorted()
+                          .toList();
+              assertThat(live).isEqualTo(pids);
+            });
   }
 
   public static Path tempDir(String name) throws IOException {

@@ -10,9 +10,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** Requests in a loop on a few threads, each answer kept as the latest; every failed request is recorded. */
+/**
+ * Requests in a loop on a few threads, each answer kept as the latest; every failed request is
+ * recorded.
+ */
 public final class HttpLoad implements AutoCloseable {
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final List<String> failures = new CopyOnWriteArrayList<>();
   private final AtomicLong answered = new AtomicLong();
@@ -65,8 +69,10 @@ public final class HttpLoad implements AutoCloseable {
 
   /** One request now, outside the loop: its status and body. */
   public String get(String url) throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
   }
 

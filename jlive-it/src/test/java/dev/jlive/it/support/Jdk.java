@@ -30,7 +30,9 @@ public enum Jdk {
 
   /** Skips the calling test, saying why, when this JDK is not installed here. */
   public Jdk require() {
-    Assumptions.assumeTrue(Files.isExecutable(java()), () -> this + " is not installed at " + home + "; set -Djava25.home=...");
+    Assumptions.assumeTrue(
+        Files.isExecutable(java()),
+        () -> this + " is not installed at " + home + "; set -Djava25.home=...");
     return this;
   }
 }

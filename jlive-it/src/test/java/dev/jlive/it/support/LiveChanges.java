@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The CLI calls the real-application tests make on one target process, each checked for success. */
+/**
+ * The CLI calls the real-application tests make on one target process, each checked for success.
+ */
 @SuppressWarnings("unchecked")
 public record LiveChanges(String pid) {
 
@@ -38,8 +40,9 @@ public record LiveChanges(String pid) {
 
   /** The probe as {@code jlive probe list --json} shows it: state, reason, hits, failures... */
   public Map<String, Object> state(String id) {
-    return ((List<Map<String, Object>>) succeed("probe", "list", pid, "--json").json().get("probes")).stream()
-        .filter(probe -> probe.get("id").equals(id)).findFirst().orElseThrow();
+    return ((List<Map<String, Object>>)
+            succeed("probe", "list", pid, "--json").json().get("probes"))
+        .stream().filter(probe -> probe.get("id").equals(id)).findFirst().orElseThrow();
   }
 
   public long hits(String id) {
@@ -48,30 +51,51 @@ public record LiveChanges(String pid) {
 
   /** The hits of several probes, read in one listing (so at nearly the same instant). */
   public long[] hits(String... ids) {
-    List<Map<String, Object>> probes = (List<Map<String, Object>>) succeed("probe", "list", pid, "--json").json().get("probes");
+    List<Map<String, Object>> probes =
+        (List<Map<String, Object>>) succeed("probe", "list", pid, "--json").json().get("probes");
     long[] hits = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       String id = ids[i];
-      hits[i] = probes.stream().filter(probe -> probe.get("id").equals(id)).mapToLong(probe -> ((Number) probe.get("hits")).longValue())
-          .findFirst().orElseThrow();
+      hits[i] =
+          probes.stream()
+              .filter(probe -> probe.get("id").equals(id))
+              .mapToLong(probe -> ((Number) probe.get("hits")).longValue())
+              .findFirst()
+              .orElseThrow();
     }
     return hits;
   }
 
   /** The probe's numbers as {@code jlive metrics --json} shows them: calls, latency, exceptions. */
   public Map<String, Object> metrics(String id) {
-    return ((List<Map<String, Object>>) succeed("metrics", pid, id, "--json").json().get("probes")).get(0);
+    return ((List<Map<String, Object>>) succeed("metrics", pid, id, "--json").json().get("probes"))
+        .get(0);
   }
 
   /** The probe's last {@code count} events, waiting up to 20 s for them. */
   public List<Map<String, Object>> tail(String id, int count) {
-    CliRun run = succeed("tail", pid, id, "--last", Integer.toString(count), "--count", Integer.toString(count), "--timeout", "20s", "--json");
-    return Arrays.stream(run.stdout().split("\n")).filter(line -> !line.isBlank()).map(Json::parseObject).collect(Collectors.toList());
+    CliRun run =
+        succeed(
+            "tail",
+            pid,
+            id,
+            "--last",
+            Integer.toString(count),
+            "--count",
+            Integer.toString(count),
+            "--timeout",
+            "20s",
+            "--json");
+    return Arrays.stream(run.stdout().split("\n"))
+        .filter(line -> !line.isBlank())
+        .map(Json::parseObject)
+        .collect(Collectors.toList());
   }
 
   /** Reverts every active change, newest first. */
   public void revertAll() {
-    List<Map<String, Object>> changes = (List<Map<String, Object>>) succeed("changes", pid, "--json").json().get("changes");
+    List<Map<String, Object>> changes =
+        (List<Map<String, Object>>) succeed("changes", pid, "--json").json().get("changes");
     for (int i = changes.size() - 1; i >= 0; i--) {
       Map<String, Object> change = changes.get(i);
       if (change.get("state").equals("active") && "patch".equals(change.get("kind"))) {

@@ -38,10 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the controller, speaking the agent side of {@link FleetApi} (register, sync as a
- * long poll, deregister) with the protocol's own records over the JDK's HTTP server, for
- * end-to-end tests of the agent's link.
- * It serves one desired list to every process, records what the agents send, and can forget a
- * process (its next sync gets {@code UNKNOWN_PROCESS}).
+ * long poll, deregister) with the protocol's own records over the JDK's HTTP server, for end-to-end
+ * tests of the agent's link. It serves one desired list to every process, records what the agents
+ * send, and can forget a process (its next sync gets {@code UNKNOWN_PROCESS}).
  */
 public final class StandInController implements AutoCloseable {
   /** A registration as received, with the process id it was given. */
@@ -86,7 +85,8 @@ public final class StandInController implements AutoCloseable {
   }
 
   /** A controller on a free port, not started yet: agents pointed at it find nobody listening. */
-  public static StandInController onFreePort(String token, long heartbeatMillis) throws IOException {
+  public static StandInController onFreePort(String token, long heartbeatMillis)
+      throws IOException {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return new StandInController(probe.getLocalPort(), token, heartbeatMillis);
     }
@@ -94,11 +94,13 @@ public final class StandInController implements AutoCloseable {
 
   public StandInController start() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-    executor = Executors.newCachedThreadPool(runnable -> {
-      Thread thread = new Thread(runnable, "stand-in-controller");
-      thread.setDaemon(true);
-      return thread;
-    });
+    executor =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "stand-in-controller");
+              thread.setDaemon(true);
+              return thread;
+            });
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
@@ -117,7 +119,12 @@ public final class StandInController implements AutoCloseable {
 
   /** The agent options that link a JVM to this controller. */
   public String agentOptions(String service, String labels, Path tokenFile) {
-    return "controller=" + url() + ",service=" + service + (labels == null ? "" : ",labels=" + labels) + ",controllerTokenFile="
+    return "controller="
+        + url()
+        + ",service="
+        + service
+        + (labels == null ? "" : ",labels=" + labels)
+        + ",controllerTokenFile="
         + tokenFile;
   }
 
@@ -132,7 +139,8 @@ public final class StandInController implements AutoCloseable {
     }
   }
 
-  public static DesiredChange change(String id, ChangeKind kind, Map<String, Object> spec, String author) {
+  public static DesiredChange change(
+      String id, ChangeKind kind, Map<String, Object> spec, String author) {
     return new DesiredChange(id, kind, spec, author, Instant.now().toString());
   }
 
@@ -196,25 +204,35 @@ public final class StandInController implements AutoCloseable {
     try (exchange) {
       try {
         if (!("Bearer " + token).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
-          throw new JLiveException(ErrorCode.UNAUTHORIZED, "missing or wrong controller token", "give the controller's token");
+          throw new JLiveException(
+              ErrorCode.UNAUTHORIZED,
+              "missing or wrong controller token",
+              "give the controller's token");
         }
         if (!exchange.getRequestMethod().equals("POST")) {
-          throw new JLiveException(ErrorCode.METHOD_NOT_ALLOWED, exchange.getRequestMethod() + " not allowed", "POST");
+          throw new JLiveException(
+              ErrorCode.METHOD_NOT_ALLOWED, exchange.getRequestMethod() + " not allowed", "POST");
         }
-        Map<String, Object> body = Json.parseObject(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        JsonWritable answer = switch (exchange.getRequestURI().getPath()) {
-          case FleetApi.REGISTER -> register(RegisterBody.fromWire(body));
-          case FleetApi.SYNC -> sync(SyncBody.fromWire(body));
-          case FleetApi.DEREGISTER -> deregister(DeregisterBody.fromWire(body));
-          default -> throw new JLiveException(ErrorCode.UNKNOWN_ENDPOINT, "no " + exchange.getRequestURI().getPath(), "");
-        };
+        Map<String, Object> body =
+            Json.parseObject(
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        JsonWritable answer =
+            switch (exchange.getRequestURI().getPath()) {
+              case FleetApi.REGISTER -> register(RegisterBody.fromWire(body));
+              case FleetApi.SYNC -> sync(SyncBody.fromWire(body));
+              case FleetApi.DEREGISTER -> deregister(DeregisterBody.fromWire(body));
+              default ->
+                  throw new JLiveException(
+                      ErrorCode.UNKNOWN_ENDPOINT, "no " + exchange.getRequestURI().getPath(), "");
+            };
         send(exchange, 200, answer.toJson());
       } catch (JLiveException e) {
         send(exchange, e.code().httpStatus(), e.toJson());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        send(exchange, 500, new JLiveException(ErrorCode.INTERNAL_ERROR, e.toString(), "").toJson());
+        send(
+            exchange, 500, new JLiveException(ErrorCode.INTERNAL_ERROR, e.toString(), "").toJson());
       }
     }
   }
@@ -235,7 +253,8 @@ public final class StandInController implements AutoCloseable {
     syncs.add(new Received(body, System.nanoTime()));
     synchronized (lock) {
       if (!live.contains(process)) {
-        throw new JLiveException(ErrorCode.UNKNOWN_PROCESS, "no process " + process, "register again");
+        throw new JLiveException(
+            ErrorCode.UNKNOWN_PROCESS, "no process " + process, "register again");
       }
       states.computeIfAbsent(process, p -> new HashMap<>()).putAll(body.changes());
       metrics.put(process, body.metrics());
@@ -251,9 +270,12 @@ public final class StandInController implements AutoCloseable {
         lock.wait(left);
       }
       if (!live.contains(process)) {
-        throw new JLiveException(ErrorCode.UNKNOWN_PROCESS, "no process " + process, "register again");
+        throw new JLiveException(
+            ErrorCode.UNKNOWN_PROCESS, "no process " + process, "register again");
       }
-      return version == seen ? new SyncAnswer.Unchanged(version) : new SyncAnswer.Changes(version, desired);
+      return version == seen
+          ? new SyncAnswer.Unchanged(version)
+          : new SyncAnswer.Changes(version, desired);
     }
   }
 

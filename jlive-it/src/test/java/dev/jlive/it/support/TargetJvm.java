@@ -17,9 +17,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A forked target JVM. Its stdout and stderr are collected line by line; it counts as ready once
- * it printed its readiness line ({@code ready} by default); it is killed on close at the latest.
- * Test apps read commands from stdin and answer on stdout.
+ * A forked target JVM. Its stdout and stderr are collected line by line; it counts as ready once it
+ * printed its readiness line ({@code ready} by default); it is killed on close at the latest. Test
+ * apps read commands from stdin and answer on stdout.
  */
 public final class TargetJvm implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
@@ -66,17 +66,28 @@ public final class TargetJvm implements AutoCloseable {
     int seen = stdout.size();
     stdin.write(command + "\n");
     stdin.flush();
-    return await().atMost(Duration.ofSeconds(30)).until(() -> {
-      List<String> lines = stdout.subList(seen, stdout.size());
-      return lines.stream().filter(line -> line.startsWith(prefix)).findFirst().orElse(null);
-    }, answer -> answer != null);
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              List<String> lines = stdout.subList(seen, stdout.size());
+              return lines.stream()
+                  .filter(line -> line.startsWith(prefix))
+                  .findFirst()
+                  .orElse(null);
+            },
+            answer -> answer != null);
   }
 
   public void awaitLine(String prefix, boolean onStderr) {
     List<String> lines = onStderr ? stderr : stdout;
-    await().atMost(READY_TIMEOUT).until(() -> lines.stream().anyMatch(line -> line.startsWith(prefix)) || !process.isAlive());
+    await()
+        .atMost(READY_TIMEOUT)
+        .until(
+            () -> lines.stream().anyMatch(line -> line.startsWith(prefix)) || !process.isAlive());
     if (lines.stream().noneMatch(line -> line.startsWith(prefix))) {
-      throw new IllegalStateException("target exited before printing '" + prefix + "'; stdout=" + stdout + " stderr=" + stderr);
+      throw new IllegalStateException(
+          "target exited before printing '" + prefix + "'; stdout=" + stdout + " stderr=" + stderr);
     }
   }
 
@@ -84,7 +95,8 @@ public final class TargetJvm implements AutoCloseable {
   public int exit() throws IOException, InterruptedException {
     stdin.close();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("target " + pid() + " did not exit within 30 s after stdin was closed");
+      throw new IllegalStateException(
+          "target " + pid() + " did not exit within 30 s after stdin was closed");
     }
     return process.exitValue();
   }
@@ -98,15 +110,19 @@ public final class TargetJvm implements AutoCloseable {
   }
 
   private static void collect(InputStream in, List<String> lines, String name) {
-    Thread reader = new Thread(() -> {
-      try (BufferedReader reader1 = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line = reader1.readLine(); line != null; line = reader1.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException e) {
-        lines.add("<" + name + " closed: " + e + ">");
-      }
-    }, "target-" + name);
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader reader1 =
+                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = reader1.readLine(); line != null; line = reader1.readLine()) {
+                  lines.add(line);
+                }
+              } catch (IOException e) {
+                lines.add("<" + name + " closed: " + e + ">");
+              }
+            },
+            "target-" + name);
     reader.setDaemon(true);
     reader.start();
   }
@@ -132,7 +148,10 @@ public final class TargetJvm implements AutoCloseable {
     }
 
     public Builder javaagent(String options) {
-      return jvmArg("-javaagent:" + Artifacts.agentJar() + (options == null || options.isEmpty() ? "" : "=" + options));
+      return jvmArg(
+          "-javaagent:"
+              + Artifacts.agentJar()
+              + (options == null || options.isEmpty() ? "" : "=" + options));
     }
 
     public Builder classPath(String classPath) {

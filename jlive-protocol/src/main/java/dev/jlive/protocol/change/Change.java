@@ -22,30 +22,60 @@ import java.util.TreeMap;
  *
  * @param number the service's counter when it was made; {@code id} is {@code "c" + number}
  * @param description what it does, in a few words
- * @param spec the body an agent's own {@code POST /v1/probes} or {@code /v1/patches} takes;
- *     null in what users are shown ({@link #summary()}), since it may hold whole source files
+ * @param spec the body an agent's own {@code POST /v1/probes} or {@code /v1/patches} takes; null in
+ *     what users are shown ({@link #summary()}), since it may hold whole source files
  * @param where the labels a process must have to get it; empty for every process
- * @param digest SHA-256 of the canonical JSON of kind, spec and where ({@link #digestOf}): the
- *     same change sent twice has the same digest and is applied once
+ * @param digest SHA-256 of the canonical JSON of kind, spec and where ({@link #digestOf}): the same
+ *     change sent twice has the same digest and is applied once
  * @param targets the processes live when it was made
  * @param createdAt ISO-8601, as {@code revertedAt}
  */
-public record Change(String id, long number, String service, ChangeKind kind, String description, Map<String, Object> spec,
-    Map<String, String> where, String digest, String author, String createdAt, ChangeState state, List<String> targets,
-    String revertedBy, String revertedAt) implements JsonWritable {
-  public static final Set<String> FIELDS = Set.of("id", "number", "service", "kind", "description", "spec", "where", "digest", "author",
-      "createdAt", "state", "targets", "revertedBy", "revertedAt");
+public record Change(
+    String id,
+    long number,
+    String service,
+    ChangeKind kind,
+    String description,
+    Map<String, Object> spec,
+    Map<String, String> where,
+    String digest,
+    String author,
+    String createdAt,
+    ChangeState state,
+    List<String> targets,
+    String revertedBy,
+    String revertedAt)
+    implements JsonWritable {
+  public static final Set<String> FIELDS =
+      Set.of(
+          "id",
+          "number",
+          "service",
+          "kind",
+          "description",
+          "spec",
+          "where",
+          "digest",
+          "author",
+          "createdAt",
+          "state",
+          "targets",
+          "revertedBy",
+          "revertedAt");
   private static final String WHAT = "the change";
 
   public Change {
     if (id == null || id.isBlank()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, WHAT + " needs 'id'", "the controller names changes c1, c2, ...");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, WHAT + " needs 'id'", "the controller names changes c1, c2, ...");
     }
     if (kind == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, WHAT + " " + id + " needs 'kind'", "probe or patch");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, WHAT + " " + id + " needs 'kind'", "probe or patch");
     }
     if (state == null) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, WHAT + " " + id + " needs 'state'", "active or reverted");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST, WHAT + " " + id + " needs 'state'", "active or reverted");
     }
     spec = spec == null ? null : JsonObject.copyOf(spec);
     where = Labels.checked(where, "where");
@@ -53,22 +83,56 @@ public record Change(String id, long number, String service, ChangeKind kind, St
   }
 
   /** A new change, active, with its digest. */
-  public static Change create(long number, String service, ChangeKind kind, String description, Map<String, Object> spec,
-      Map<String, String> where, String author, String createdAt, List<String> targets) {
-    return new Change("c" + number, number, service, kind, description, spec, where, digestOf(kind, spec, where), author, createdAt,
-        ChangeState.ACTIVE, targets, null, null);
+  public static Change create(
+      long number,
+      String service,
+      ChangeKind kind,
+      String description,
+      Map<String, Object> spec,
+      Map<String, String> where,
+      String author,
+      String createdAt,
+      List<String> targets) {
+    return new Change(
+        "c" + number,
+        number,
+        service,
+        kind,
+        description,
+        spec,
+        where,
+        digestOf(kind, spec, where),
+        author,
+        createdAt,
+        ChangeState.ACTIVE,
+        targets,
+        null,
+        null);
   }
 
-  /** Reads a stored change or a controller's answer: unknown fields (a newer controller's) are ignored and logged once. */
+  /**
+   * Reads a stored change or a controller's answer: unknown fields (a newer controller's) are
+   * ignored and logged once.
+   */
   public static Change fromWire(Object json) {
     return read(StrictObject.tolerant(json, WHAT, FIELDS));
   }
 
   static Change read(StrictObject body) {
-    return new Change(body.requireString("id", "\"c1\""), body.optionalLong("number", 0, 0, Long.MAX_VALUE), body.optionalString("service"),
-        body.requireEnum("kind", ChangeKind.class), body.optionalString("description"), body.optionalObject("spec"),
-        body.optionalStringMap("where"), body.optionalString("digest"), body.optionalString("author"), body.optionalString("createdAt"),
-        body.requireEnum("state", ChangeState.class), body.optionalStrings("targets"), body.optionalString("revertedBy"),
+    return new Change(
+        body.requireString("id", "\"c1\""),
+        body.optionalLong("number", 0, 0, Long.MAX_VALUE),
+        body.optionalString("service"),
+        body.requireEnum("kind", ChangeKind.class),
+        body.optionalString("description"),
+        body.optionalObject("spec"),
+        body.optionalStringMap("where"),
+        body.optionalString("digest"),
+        body.optionalString("author"),
+        body.optionalString("createdAt"),
+        body.requireEnum("state", ChangeState.class),
+        body.optionalStrings("targets"),
+        body.optionalString("revertedBy"),
         body.optionalString("revertedAt"));
   }
 
@@ -78,22 +142,55 @@ public record Change(String id, long number, String service, ChangeKind kind, St
 
   /** The change as users see it: everything but its spec. */
   public Change summary() {
-    return spec == null ? this : new Change(id, number, service, kind, description, null, where, digest, author, createdAt, state, targets,
-        revertedBy, revertedAt);
+    return spec == null
+        ? this
+        : new Change(
+            id,
+            number,
+            service,
+            kind,
+            description,
+            null,
+            where,
+            digest,
+            author,
+            createdAt,
+            state,
+            targets,
+            revertedBy,
+            revertedAt);
   }
 
   public Change reverted(String by, String at) {
-    return new Change(id, number, service, kind, description, spec, where, digest, author, createdAt, ChangeState.REVERTED, targets, by, at);
+    return new Change(
+        id,
+        number,
+        service,
+        kind,
+        description,
+        spec,
+        where,
+        digest,
+        author,
+        createdAt,
+        ChangeState.REVERTED,
+        targets,
+        by,
+        at);
   }
 
   /** The same kind, spec and labels give the same digest, whatever the order of the JSON keys. */
-  public static String digestOf(ChangeKind kind, Map<String, Object> spec, Map<String, String> where) {
+  public static String digestOf(
+      ChangeKind kind, Map<String, Object> spec, Map<String, String> where) {
     Map<String, Object> canonical = new TreeMap<>();
     canonical.put("kind", JsonObject.wireName(kind));
     canonical.put("spec", sorted(spec == null ? Map.of() : spec));
     canonical.put("where", new TreeMap<>(where == null ? Map.of() : where));
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Json.write(canonical).getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(Json.write(canonical).getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
@@ -115,9 +212,21 @@ public record Change(String id, long number, String service, ChangeKind kind, St
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("id", id).putIf(number > 0, "number", number).put("service", service).put("kind", kind)
-        .put("description", description).put("spec", spec).put("where", where).put("digest", digest).put("author", author)
-        .put("createdAt", createdAt).put("state", state).put("targets", targets).put("revertedBy", revertedBy).put("revertedAt", revertedAt)
+    return JsonObject.create()
+        .put("id", id)
+        .putIf(number > 0, "number", number)
+        .put("service", service)
+        .put("kind", kind)
+        .put("description", description)
+        .put("spec", spec)
+        .put("where", where)
+        .put("digest", digest)
+        .put("author", author)
+        .put("createdAt", createdAt)
+        .put("state", state)
+        .put("targets", targets)
+        .put("revertedBy", revertedBy)
+        .put("revertedAt", revertedAt)
         .toMap();
   }
 }

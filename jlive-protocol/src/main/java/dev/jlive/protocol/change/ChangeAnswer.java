@@ -15,7 +15,8 @@ public record ChangeAnswer(Change change, Boolean created) implements JsonWritab
 
   public static ChangeAnswer fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the change answer", FIELDS);
-    return new ChangeAnswer(Change.read(body.requireNested("change", "the change", Change.FIELDS)),
+    return new ChangeAnswer(
+        Change.read(body.requireNested("change", "the change", Change.FIELDS)),
         body.has("created") ? body.optionalBoolean("created", true) : null);
   }
 

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** {@code GET /v1/services/{s}/changes}: the service's changes without their specs, newest first. */
+/**
+ * {@code GET /v1/services/{s}/changes}: the service's changes without their specs, newest first.
+ */
 public record ChangeList(String service, List<Change> changes) implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("service", "changes");
 
@@ -19,7 +21,8 @@ public record ChangeList(String service, List<Change> changes) implements JsonWr
   public static ChangeList fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the change list", FIELDS);
     List<Change> changes = new ArrayList<>();
-    body.optionalObjects("changes", Change.FIELDS).forEach(change -> changes.add(Change.read(change)));
+    body.optionalObjects("changes", Change.FIELDS)
+        .forEach(change -> changes.add(Change.read(change)));
     return new ChangeList(body.optionalString("service"), changes);
   }
 

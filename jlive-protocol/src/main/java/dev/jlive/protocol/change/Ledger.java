@@ -19,7 +19,9 @@ public record Ledger(List<LedgerEntry> changes) implements JsonWritable {
     Set<String> ids = new HashSet<>();
     for (LedgerEntry entry : changes) {
       if (!ids.add(entry.id())) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "the ledger lists change " + entry.id() + " twice",
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "the ledger lists change " + entry.id() + " twice",
             "list each change once, in its latest state");
       }
     }
@@ -27,7 +29,10 @@ public record Ledger(List<LedgerEntry> changes) implements JsonWritable {
 
   public static Ledger fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the ledger", FIELDS);
-    return new Ledger(body.optionalObjects("changes", LedgerEntry.FIELDS).stream().map(LedgerEntry::read).toList());
+    return new Ledger(
+        body.optionalObjects("changes", LedgerEntry.FIELDS).stream()
+            .map(LedgerEntry::read)
+            .toList());
   }
 
   @Override

@@ -14,7 +14,8 @@ import java.util.Set;
  * @param last the sequence to ask after next time
  * @param missed events that were overwritten in the agent's log before this reader asked
  */
-public record EventsAnswer(List<ProbeEvent> events, long last, long missed) implements JsonWritable {
+public record EventsAnswer(List<ProbeEvent> events, long last, long missed)
+    implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("events", "last", "missed");
 
   public EventsAnswer {
@@ -28,11 +29,18 @@ public record EventsAnswer(List<ProbeEvent> events, long last, long missed) impl
       events.add(ProbeEvent.read(event));
     }
     // -1: nothing was logged yet, so the next read starts at the first sequence (0).
-    return new EventsAnswer(events, body.requireLong("last", -1, Long.MAX_VALUE), body.optionalLong("missed", 0, 0, Long.MAX_VALUE));
+    return new EventsAnswer(
+        events,
+        body.requireLong("last", -1, Long.MAX_VALUE),
+        body.optionalLong("missed", 0, 0, Long.MAX_VALUE));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("events", events).put("last", last).put("missed", missed).toMap();
+    return JsonObject.create()
+        .put("events", events)
+        .put("last", last)
+        .put("missed", missed)
+        .toMap();
   }
 }

@@ -8,17 +8,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where one fleet change stands in one process, as its agent reports it in a sync:
- * {@code {"state": applied, "message", "localId"}}. Only the states an agent can know
- * ({@link ProcessState#REPORTED_BY_AGENTS}); the message says why a change failed.
+ * Where one fleet change stands in one process, as its agent reports it in a sync: {@code {"state":
+ * applied, "message", "localId"}}. Only the states an agent can know ({@link
+ * ProcessState#REPORTED_BY_AGENTS}); the message says why a change failed.
  */
-public record ChangeReport(ProcessState state, String message, String localId) implements JsonWritable {
+public record ChangeReport(ProcessState state, String message, String localId)
+    implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("state", "message", "localId");
 
   public ChangeReport {
     if (state == null || !ProcessState.REPORTED_BY_AGENTS.contains(state)) {
-      throw Wire.bad("a change report's state must be waiting, applied, failed or reverted, not "
-          + (state == null ? "absent" : JsonObject.wireName(state)), "pending and unreachable are the controller's own states");
+      throw Wire.bad(
+          "a change report's state must be waiting, applied, failed or reverted, not "
+              + (state == null ? "absent" : JsonObject.wireName(state)),
+          "pending and unreachable are the controller's own states");
     }
   }
 
@@ -27,11 +30,18 @@ public record ChangeReport(ProcessState state, String message, String localId) i
   }
 
   static ChangeReport read(StrictObject body) {
-    return new ChangeReport(body.optionalEnum("state", ProcessState.class, null), body.optionalString("message"), body.optionalString("localId"));
+    return new ChangeReport(
+        body.optionalEnum("state", ProcessState.class, null),
+        body.optionalString("message"),
+        body.optionalString("localId"));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("state", state).put("message", message).put("localId", localId).toMap();
+    return JsonObject.create()
+        .put("state", state)
+        .put("message", message)
+        .put("localId", localId)
+        .toMap();
   }
 }

@@ -6,12 +6,16 @@ import dev.jlive.protocol.StrictObject;
 import java.util.Map;
 import java.util.Set;
 
-/** The answer to a deregistration: false when the controller did not know the process (any more). */
+/**
+ * The answer to a deregistration: false when the controller did not know the process (any more).
+ */
 public record DeregisterAnswer(boolean deregistered) implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("deregistered");
 
   public static DeregisterAnswer fromWire(Object json) {
-    return new DeregisterAnswer(StrictObject.tolerant(json, "the deregistration answer", FIELDS).optionalBoolean("deregistered", false));
+    return new DeregisterAnswer(
+        StrictObject.tolerant(json, "the deregistration answer", FIELDS)
+            .optionalBoolean("deregistered", false));
   }
 
   @Override

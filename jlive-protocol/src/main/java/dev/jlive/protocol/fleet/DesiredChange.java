@@ -14,7 +14,9 @@ import java.util.Set;
  *     takes; the agent reads it with that endpoint's reader, so it is passed on as it is here
  * @param createdAt ISO-8601
  */
-public record DesiredChange(String id, ChangeKind kind, Map<String, Object> spec, String author, String createdAt) implements JsonWritable {
+public record DesiredChange(
+    String id, ChangeKind kind, Map<String, Object> spec, String author, String createdAt)
+    implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("id", "kind", "spec", "author", "createdAt");
   private static final String WHAT = "a change of the sync answer";
 
@@ -24,18 +26,30 @@ public record DesiredChange(String id, ChangeKind kind, Map<String, Object> spec
       throw Wire.bad(WHAT + " needs 'kind'", "send probe or patch");
     }
     if (spec == null) {
-      throw Wire.bad(WHAT + " (" + id + ") needs 'spec'", "the controller sends the body of POST /v1/probes or /v1/patches as \"spec\"");
+      throw Wire.bad(
+          WHAT + " (" + id + ") needs 'spec'",
+          "the controller sends the body of POST /v1/probes or /v1/patches as \"spec\"");
     }
     spec = Wire.copy(spec);
   }
 
   static DesiredChange read(StrictObject body) {
-    return new DesiredChange(body.requireString("id", "\"c1\""), body.requireEnum("kind", ChangeKind.class), body.optionalObject("spec"),
-        body.optionalString("author"), body.optionalString("createdAt"));
+    return new DesiredChange(
+        body.requireString("id", "\"c1\""),
+        body.requireEnum("kind", ChangeKind.class),
+        body.optionalObject("spec"),
+        body.optionalString("author"),
+        body.optionalString("createdAt"));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("id", id).put("kind", kind).put("spec", spec).put("author", author).put("createdAt", createdAt).toMap();
+    return JsonObject.create()
+        .put("id", id)
+        .put("kind", kind)
+        .put("spec", spec)
+        .put("author", author)
+        .put("createdAt", createdAt)
+        .toMap();
   }
 }

@@ -7,7 +7,10 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** A process's labels and a change's {@code where}: label names that fit a URL and a ZooKeeper node, string values. */
+/**
+ * A process's labels and a change's {@code where}: label names that fit a URL and a ZooKeeper node,
+ * string values.
+ */
 public final class Labels {
   private Labels() {}
 
@@ -20,17 +23,22 @@ public final class Labels {
   public static Map<String, String> checked(Map<String, String> labels, String what) {
     Map<String, String> sorted = new TreeMap<>();
     if (labels != null) {
-      labels.forEach((name, value) -> {
-        if (!FleetApi.isValidName(name)) {
-          throw new JLiveException(ErrorCode.BAD_REQUEST, "'" + name + "' in " + what + " is not a label name",
-              "use letters, digits, '.', '_' and '-'");
-        }
-        if (value == null) {
-          throw new JLiveException(ErrorCode.BAD_REQUEST, "label '" + name + "' in " + what + " has no value",
-              "send e.g. {\"" + name + "\": \"eu-1\"}");
-        }
-        sorted.put(name, value);
-      });
+      labels.forEach(
+          (name, value) -> {
+            if (!FleetApi.isValidName(name)) {
+              throw new JLiveException(
+                  ErrorCode.BAD_REQUEST,
+                  "'" + name + "' in " + what + " is not a label name",
+                  "use letters, digits, '.', '_' and '-'");
+            }
+            if (value == null) {
+              throw new JLiveException(
+                  ErrorCode.BAD_REQUEST,
+                  "label '" + name + "' in " + what + " has no value",
+                  "send e.g. {\"" + name + "\": \"eu-1\"}");
+            }
+            sorted.put(name, value);
+          });
     }
     return Collections.unmodifiableMap(sorted);
   }
@@ -48,7 +56,9 @@ public final class Labels {
   /** A service name, checked. */
   public static String service(String name) {
     if (!FleetApi.isValidName(name)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "'" + name + "' is not a service name",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "'" + name + "' is not a service name",
           "use letters, digits, '.', '_' and '-' (up to 63 characters), starting with a letter or digit");
     }
     return name;

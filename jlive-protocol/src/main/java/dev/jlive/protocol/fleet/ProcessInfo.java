@@ -13,10 +13,28 @@ import java.util.Set;
  * @param protocolVersion the agent protocol the process speaks (1 for the first agents)
  * @param registeredAt ISO-8601
  */
-public record ProcessInfo(String id, String service, String host, long pid, String javaVersion, String agentVersion, int protocolVersion,
-    Map<String, String> labels, String registeredAt) implements JsonWritable {
-  public static final Set<String> FIELDS = Set.of("id", "service", "host", "pid", "javaVersion", "agentVersion", "protocolVersion",
-      "labels", "registeredAt");
+public record ProcessInfo(
+    String id,
+    String service,
+    String host,
+    long pid,
+    String javaVersion,
+    String agentVersion,
+    int protocolVersion,
+    Map<String, String> labels,
+    String registeredAt)
+    implements JsonWritable {
+  public static final Set<String> FIELDS =
+      Set.of(
+          "id",
+          "service",
+          "host",
+          "pid",
+          "javaVersion",
+          "agentVersion",
+          "protocolVersion",
+          "labels",
+          "registeredAt");
   static final String WHAT = "the process";
 
   public ProcessInfo {
@@ -26,8 +44,16 @@ public record ProcessInfo(String id, String service, String host, long pid, Stri
 
   /** A process as registered now under {@code id}. */
   public static ProcessInfo registered(String id, RegisterBody body, String registeredAt) {
-    return new ProcessInfo(id, body.service(), body.host(), body.pid(), body.javaVersion(), body.agentVersion(), body.protocolVersion(),
-        body.labels(), registeredAt);
+    return new ProcessInfo(
+        id,
+        body.service(),
+        body.host(),
+        body.pid(),
+        body.javaVersion(),
+        body.agentVersion(),
+        body.protocolVersion(),
+        body.labels(),
+        registeredAt);
   }
 
   public static ProcessInfo fromWire(Object json) {
@@ -35,16 +61,34 @@ public record ProcessInfo(String id, String service, String host, long pid, Stri
   }
 
   static ProcessInfo read(StrictObject body) {
-    return new ProcessInfo(body.requireString("id", "\"web-1-4242-1a2b3c4d\""), body.optionalString("service"), body.optionalString("host"),
-        body.optionalLong("pid", 0, Long.MIN_VALUE, Long.MAX_VALUE), body.optionalString("javaVersion"), body.optionalString("agentVersion"),
-        Wire.intValue(body.optionalLong("protocolVersion", FleetApi.FIRST_PROTOCOL_VERSION, Long.MIN_VALUE, Long.MAX_VALUE)),
-        body.optionalStringMap("labels"), body.optionalString("registeredAt"));
+    return new ProcessInfo(
+        body.requireString("id", "\"web-1-4242-1a2b3c4d\""),
+        body.optionalString("service"),
+        body.optionalString("host"),
+        body.optionalLong("pid", 0, Long.MIN_VALUE, Long.MAX_VALUE),
+        body.optionalString("javaVersion"),
+        body.optionalString("agentVersion"),
+        Wire.intValue(
+            body.optionalLong(
+                "protocolVersion",
+                FleetApi.FIRST_PROTOCOL_VERSION,
+                Long.MIN_VALUE,
+                Long.MAX_VALUE)),
+        body.optionalStringMap("labels"),
+        body.optionalString("registeredAt"));
   }
 
   /** Written into another record's object: a process row, a lost process. */
   JsonObject write(JsonObject json) {
-    return json.put("id", id).put("service", service).put("host", host).putIf(pid > 0, "pid", pid).put("javaVersion", javaVersion)
-        .put("agentVersion", agentVersion).put("protocolVersion", protocolVersion).put("labels", labels).put("registeredAt", registeredAt);
+    return json.put("id", id)
+        .put("service", service)
+        .put("host", host)
+        .putIf(pid > 0, "pid", pid)
+        .put("javaVersion", javaVersion)
+        .put("agentVersion", agentVersion)
+        .put("protocolVersion", protocolVersion)
+        .put("labels", labels)
+        .put("registeredAt", registeredAt);
   }
 
   @Override

@@ -17,7 +17,9 @@ public record ProcessList(String service, List<ProcessRow> processes) implements
 
   public static ProcessList fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the process list", FIELDS);
-    return new ProcessList(body.optionalString("service"), Wire.objects(body, "processes", ProcessRow.FIELDS, ProcessRow::read));
+    return new ProcessList(
+        body.optionalString("service"),
+        Wire.objects(body, "processes", ProcessRow.FIELDS, ProcessRow::read));
   }
 
   @Override

@@ -10,7 +10,9 @@ import java.util.Set;
  * A process's last report as the controller keeps it: the state of each change and its probes'
  * metrics (passed through from the sync, see {@link SyncBody}), and when it came (ISO-8601).
  */
-public record ProcessReport(Map<String, ChangeReport> changes, Map<String, Object> metrics, String at) implements JsonWritable {
+public record ProcessReport(
+    Map<String, ChangeReport> changes, Map<String, Object> metrics, String at)
+    implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("changes", "metrics", "at");
 
   public ProcessReport {
@@ -25,8 +27,15 @@ public record ProcessReport(Map<String, ChangeReport> changes, Map<String, Objec
 
   public static ProcessReport fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the process report", FIELDS);
-    return new ProcessReport(Wire.objectsById(body, "changes", "a change report of the process", ChangeReport.FIELDS, ChangeReport::read),
-        Wire.rawObject(body, "metrics"), body.optionalString("at"));
+    return new ProcessReport(
+        Wire.objectsById(
+            body,
+            "changes",
+            "a change report of the process",
+            ChangeReport.FIELDS,
+            ChangeReport::read),
+        Wire.rawObject(body, "metrics"),
+        body.optionalString("at"));
   }
 
   /** The same report at another time: two reports that differ only in {@code at} say the same. */
@@ -36,6 +45,10 @@ public record ProcessReport(Map<String, ChangeReport> changes, Map<String, Objec
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("changes", changes).put("metrics", metrics).put("at", at).toMap();
+    return JsonObject.create()
+        .put("changes", changes)
+        .put("metrics", metrics)
+        .put("at", at)
+        .toMap();
   }
 }

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A process as {@code GET /v1/services/{s}/processes} lists it: the registration, the state of
- * each change it reported, and when it last reported and synced (ISO-8601, absent when unknown).
+ * A process as {@code GET /v1/services/{s}/processes} lists it: the registration, the state of each
+ * change it reported, and when it last reported and synced (ISO-8601, absent when unknown).
  */
-public record ProcessRow(ProcessInfo process, Map<String, ChangeReport> changes, String reportedAt, String lastSeen) implements JsonWritable {
+public record ProcessRow(
+    ProcessInfo process, Map<String, ChangeReport> changes, String reportedAt, String lastSeen)
+    implements JsonWritable {
   public static final Set<String> FIELDS = fields();
 
   public ProcessRow {
@@ -29,13 +31,25 @@ public record ProcessRow(ProcessInfo process, Map<String, ChangeReport> changes,
   }
 
   static ProcessRow read(StrictObject body) {
-    return new ProcessRow(ProcessInfo.read(body),
-        Wire.objectsById(body, "changes", "a change report of the process", ChangeReport.FIELDS, ChangeReport::read),
-        body.optionalString("reportedAt"), body.optionalString("lastSeen"));
+    return new ProcessRow(
+        ProcessInfo.read(body),
+        Wire.objectsById(
+            body,
+            "changes",
+            "a change report of the process",
+            ChangeReport.FIELDS,
+            ChangeReport::read),
+        body.optionalString("reportedAt"),
+        body.optionalString("lastSeen"));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return process.write(JsonObject.create()).put("changes", changes).put("reportedAt", reportedAt).put("lastSeen", lastSeen).toMap();
+    return process
+        .write(JsonObject.create())
+        .put("changes", changes)
+        .put("reportedAt", reportedAt)
+        .put("lastSeen", lastSeen)
+        .toMap();
   }
 }

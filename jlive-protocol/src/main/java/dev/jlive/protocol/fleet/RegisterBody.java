@@ -11,39 +11,77 @@ import java.util.Set;
  * {@code POST /v1/agents/register}: who the process is. {@code protocolVersion} is absent in the
  * bodies of the first agents, which speak protocol 1.
  *
- * @param instance a random id per agent start, so that a restarted process with the same pid is a new process
+ * @param instance a random id per agent start, so that a restarted process with the same pid is a
+ *     new process
  */
-public record RegisterBody(int protocolVersion, String service, String host, long pid, String javaVersion, String agentVersion,
-    Map<String, String> labels, String instance) implements JsonWritable {
-  public static final Set<String> FIELDS = Set.of("protocolVersion", "service", "host", "pid", "javaVersion", "agentVersion", "labels",
-      "instance");
+public record RegisterBody(
+    int protocolVersion,
+    String service,
+    String host,
+    long pid,
+    String javaVersion,
+    String agentVersion,
+    Map<String, String> labels,
+    String instance)
+    implements JsonWritable {
+  public static final Set<String> FIELDS =
+      Set.of(
+          "protocolVersion",
+          "service",
+          "host",
+          "pid",
+          "javaVersion",
+          "agentVersion",
+          "labels",
+          "instance");
   private static final String WHAT = "the registration";
 
   public RegisterBody {
     if (protocolVersion < FleetApi.FIRST_PROTOCOL_VERSION) {
-      throw Wire.bad(WHAT + ": 'protocolVersion' must be 1 or more, not " + protocolVersion, "leave it out for protocol 1");
+      throw Wire.bad(
+          WHAT + ": 'protocolVersion' must be 1 or more, not " + protocolVersion,
+          "leave it out for protocol 1");
     }
     Labels.service(service);
     Wire.text(host, WHAT, "host");
     if (pid <= 0) {
-      throw Wire.bad(WHAT + " needs the process id 'pid' (a number above 0), not " + pid, "agents send it themselves");
+      throw Wire.bad(
+          WHAT + " needs the process id 'pid' (a number above 0), not " + pid,
+          "agents send it themselves");
     }
     labels = Labels.checked(labels, "labels");
     Wire.text(instance, WHAT, "instance");
   }
 
-  /** Reads an agent's registration: unknown fields (a newer agent's) are ignored and logged once. */
+  /**
+   * Reads an agent's registration: unknown fields (a newer agent's) are ignored and logged once.
+   */
   public static RegisterBody fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, WHAT, FIELDS);
-    return new RegisterBody(Wire.intValue(body.optionalLong("protocolVersion", FleetApi.FIRST_PROTOCOL_VERSION, 0, Integer.MAX_VALUE)),
-        body.requireString("service", "\"checkout\""), body.requireString("host", "\"web-1\""), body.requireLong("pid", 1, Long.MAX_VALUE),
-        body.optionalString("javaVersion"), body.optionalString("agentVersion"), body.optionalStringMap("labels"),
+    return new RegisterBody(
+        Wire.intValue(
+            body.optionalLong(
+                "protocolVersion", FleetApi.FIRST_PROTOCOL_VERSION, 0, Integer.MAX_VALUE)),
+        body.requireString("service", "\"checkout\""),
+        body.requireString("host", "\"web-1\""),
+        body.requireLong("pid", 1, Long.MAX_VALUE),
+        body.optionalString("javaVersion"),
+        body.optionalString("agentVersion"),
+        body.optionalStringMap("labels"),
         body.requireString("instance", "\"a random id\""));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("protocolVersion", protocolVersion).put("service", service).put("host", host).put("pid", pid)
-        .put("javaVersion", javaVersion).put("agentVersion", agentVersion).put("labels", labels).put("instance", instance).toMap();
+    return JsonObject.create()
+        .put("protocolVersion", protocolVersion)
+        .put("service", service)
+        .put("host", host)
+        .put("pid", pid)
+        .put("javaVersion", javaVersion)
+        .put("agentVersion", agentVersion)
+        .put("labels", labels)
+        .put("instance", instance)
+        .toMap();
   }
 }

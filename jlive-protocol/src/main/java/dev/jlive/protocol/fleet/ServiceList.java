@@ -16,8 +16,12 @@ public record ServiceList(List<ServiceSummary> services) implements JsonWritable
   }
 
   public static ServiceList fromWire(Object json) {
-    return new ServiceList(Wire.objects(StrictObject.tolerant(json, "the service list", FIELDS), "services", ServiceSummary.FIELDS,
-        ServiceSummary::read));
+    return new ServiceList(
+        Wire.objects(
+            StrictObject.tolerant(json, "the service list", FIELDS),
+            "services",
+            ServiceSummary.FIELDS,
+            ServiceSummary::read));
   }
 
   @Override

@@ -20,57 +20,84 @@ final class Wire {
     return new JLiveException(ErrorCode.BAD_REQUEST, message, hint);
   }
 
-  /** A required text that must not be blank: the record's own check, for records made in code too. */
+  /**
+   * A required text that must not be blank: the record's own check, for records made in code too.
+   */
   static String text(String value, String what, String name) {
     if (value == null || value.isBlank()) {
-      throw bad(what + " needs '" + name + "'", "see dev.jlive.protocol.FleetApi for the agent protocol");
+      throw bad(
+          what + " needs '" + name + "'", "see dev.jlive.protocol.FleetApi for the agent protocol");
     }
     return value;
   }
 
   /**
-   * An object whose values are all objects of one type, keyed by id (the change reports of a
-   * sync, say), read in the same mode as {@code body}; order kept, unmodifiable; empty when absent.
+   * An object whose values are all objects of one type, keyed by id (the change reports of a sync,
+   * say), read in the same mode as {@code body}; order kept, unmodifiable; empty when absent.
    */
-  static <T> Map<String, T> objectsById(StrictObject body, String name, String itemWhat, Set<String> itemFields,
+  static <T> Map<String, T> objectsById(
+      StrictObject body,
+      String name,
+      String itemWhat,
+      Set<String> itemFields,
       Function<StrictObject, T> reader) {
     Map<String, Object> raw = body.optionalObject(name);
     Map<String, T> items = new LinkedHashMap<>(); // in the order sent, as the javadoc says
     if (raw != null) {
-      raw.forEach((id, value) -> {
-        if (!(value instanceof Map)) {
-          throw bad(body.what() + ": '" + name + "." + id + "' must be an object", "send e.g. {\"" + name + "\": {\"c1\": {...}}}");
-        }
-        // One name for every item, so that an unknown field is logged once, not once per id.
-        items.put(id, reader.apply(body.isTolerant() ? StrictObject.tolerant(value, itemWhat, itemFields)
-            : StrictObject.of(value, itemWhat, itemFields).rejectUnknown()));
-      });
+      raw.forEach(
+          (id, value) -> {
+            if (!(value instanceof Map)) {
+              throw bad(
+                  body.what() + ": '" + name + "." + id + "' must be an object",
+                  "send e.g. {\"" + name + "\": {\"c1\": {...}}}");
+            }
+            // One name for every item, so that an unknown field is logged once, not once per id.
+            items.put(
+                id,
+                reader.apply(
+                    body.isTolerant()
+                        ? StrictObject.tolerant(value, itemWhat, itemFields)
+                        : StrictObject.of(value, itemWhat, itemFields).rejectUnknown()));
+          });
     }
     return Collections.unmodifiableMap(items);
   }
 
   /** A list of objects of one type, read in the same mode as {@code body}; empty when absent. */
-  static <T> List<T> objects(StrictObject body, String name, Set<String> itemFields, Function<StrictObject, T> reader) {
+  static <T> List<T> objects(
+      StrictObject body, String name, Set<String> itemFields, Function<StrictObject, T> reader) {
     List<T> items = new ArrayList<>();
     body.optionalObjects(name, itemFields).forEach(item -> items.add(reader.apply(item)));
     return List.copyOf(items);
   }
 
-  /** A list of objects passed on as they are (events, whose fields this version need not know); empty when absent. */
+  /**
+   * A list of objects passed on as they are (events, whose fields this version need not know);
+   * empty when absent.
+   */
   @SuppressWarnings("unchecked")
-  static List<Map<String, Object>> rawObjects(Map<String, Object> json, StrictObject body, String name) {
+  static List<Map<String, Object>> rawObjects(
+      Map<String, Object> json, StrictObject body, String name) {
     body.has(name); // declares the field: a reader asking for an undeclared one is a bug
     Object value = json.get(name);
     if (value == null) {
       return List.of();
     }
     if (!(value instanceof List<?> list)) {
-      throw bad(body.what() + ": '" + name + "' must be an array of objects", "send e.g. {\"" + name + "\": [{...}]}");
+      throw bad(
+          body.what() + ": '" + name + "' must be an array of objects",
+          "send e.g. {\"" + name + "\": [{...}]}");
     }
     List<Map<String, Object>> items = new ArrayList<>(list.size());
     for (int index = 0; index < list.size(); index++) {
       if (!(list.get(index) instanceof Map<?, ?> item)) {
-        throw bad(body.what() + ": '" + name + "' must be an array of objects; item " + index + " is not an object",
+        throw bad(
+            body.what()
+                + ": '"
+                + name
+                + "' must be an array of objects; item "
+                + index
+                + " is not an object",
             "send e.g. {\"" + name + "\": [{...}]}");
       }
       items.add(Collections.unmodifiableMap((Map<String, Object>) item));
@@ -84,7 +111,10 @@ final class Wire {
     return value == null ? Map.of() : Collections.unmodifiableMap(value);
   }
 
-  /** An unmodifiable copy that, unlike Map.copyOf, keeps the order (reports list changes as they came) and null values. */
+  /**
+   * An unmodifiable copy that, unlike Map.copyOf, keeps the order (reports list changes as they
+   * came) and null values.
+   */
   static <T> Map<String, T> copy(Map<String, T> value) {
     return JsonObject.copyOf(value);
   }

@@ -21,7 +21,9 @@ public enum ThreadKind {
         return kind;
       }
     }
-    throw new JLiveException(ErrorCode.BAD_REQUEST, "unknown kind of thread '" + text + "'",
+    throw new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        "unknown kind of thread '" + text + "'",
         "use one of " + Arrays.stream(values()).map(JsonObject::wireName).toList());
   }
 }

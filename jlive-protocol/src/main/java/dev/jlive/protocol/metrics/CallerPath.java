@@ -15,12 +15,15 @@ import java.util.Set;
  */
 public record CallerPath(String path, long calls) implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("path", "calls");
+
   /** The busiest path first; paths of as many calls by their text, so the order is stable. */
   public static final Comparator<CallerPath> BUSIEST_FIRST =
       Comparator.comparingLong(CallerPath::calls).reversed().thenComparing(CallerPath::path);
 
   static CallerPath read(StrictObject body) {
-    return new CallerPath(body.requireString("path", "\"Shop.checkout <- Api.handle\""), body.requireLong("calls", 0, Long.MAX_VALUE));
+    return new CallerPath(
+        body.requireString("path", "\"Shop.checkout <- Api.handle\""),
+        body.requireLong("calls", 0, Long.MAX_VALUE));
   }
 
   @Override

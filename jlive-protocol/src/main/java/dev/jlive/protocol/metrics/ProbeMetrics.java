@@ -16,19 +16,30 @@ import java.util.TreeMap;
  * What one probe counted in one JVM: an entry of the agent's {@code GET /v1/metrics}, and what an
  * agent reports to the controller per fleet probe.
  *
- * @param kind the probe's kind as the probe spec writes it ({@code "metrics"}, {@code "callers"}, ...)
+ * @param kind the probe's kind as the probe spec writes it ({@code "metrics"}, {@code "callers"},
+ *     ...)
  * @param latency a metrics probe's histogram; null for other kinds
- * @param exceptions a metrics probe's exceptions thrown out of the method, by class name (kept sorted); null for other kinds
+ * @param exceptions a metrics probe's exceptions thrown out of the method, by class name (kept
+ *     sorted); null for other kinds
  * @param callers a callers probe's paths, busiest first; null for other kinds
  */
-public record ProbeMetrics(String id, String selector, String kind, long calls, LatencySnapshot latency,
-    Map<String, Long> exceptions, List<CallerPath> callers) implements JsonWritable {
+public record ProbeMetrics(
+    String id,
+    String selector,
+    String kind,
+    long calls,
+    LatencySnapshot latency,
+    Map<String, Long> exceptions,
+    List<CallerPath> callers)
+    implements JsonWritable {
 
-  public static final Set<String> FIELDS = Set.of("id", "selector", "kind", "calls", "latency", "exceptions", "callers");
+  public static final Set<String> FIELDS =
+      Set.of("id", "selector", "kind", "calls", "latency", "exceptions", "callers");
   static final String WHAT = "the probe's metrics";
 
   public ProbeMetrics {
-    exceptions = exceptions == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(exceptions));
+    exceptions =
+        exceptions == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(exceptions));
     callers = callers == null ? null : sorted(callers);
   }
 
@@ -36,9 +47,13 @@ public record ProbeMetrics(String id, String selector, String kind, long calls, 
     return read(StrictObject.tolerant(json, WHAT, FIELDS));
   }
 
-  /** Reads the fields of this record from {@code body}, which may declare more (a row that adds its own). */
+  /**
+   * Reads the fields of this record from {@code body}, which may declare more (a row that adds its
+   * own).
+   */
   static ProbeMetrics read(StrictObject body) {
-    StrictObject latency = body.optionalNested("latency", "the probe's latency histogram", LatencySnapshot.FIELDS);
+    StrictObject latency =
+        body.optionalNested("latency", "the probe's latency histogram", LatencySnapshot.FIELDS);
     List<CallerPath> callers = null;
     if (body.has("callers")) {
       callers = new ArrayList<>();
@@ -46,20 +61,42 @@ public record ProbeMetrics(String id, String selector, String kind, long calls, 
         callers.add(CallerPath.read(path));
       }
     }
-    return new ProbeMetrics(body.requireString("id", "\"p1\""), body.requireString("selector", "\"com.acme.Shop#checkout\""),
-        body.requireString("kind", "\"metrics\""), body.requireLong("calls", 0, Long.MAX_VALUE),
-        latency == null ? null : LatencySnapshot.read(latency), counts(body, "exceptions"), callers);
+    return new ProbeMetrics(
+        body.requireString("id", "\"p1\""),
+        body.requireString("selector", "\"com.acme.Shop#checkout\""),
+        body.requireString("kind", "\"metrics\""),
+        body.requireLong("calls", 0, Long.MAX_VALUE),
+        latency == null ? null : LatencySnapshot.read(latency),
+        counts(body, "exceptions"),
+        callers);
   }
 
-  /** The same metrics with the histogram's numbers only, as the controller's per-process rows show them. */
+  /**
+   * The same metrics with the histogram's numbers only, as the controller's per-process rows show
+   * them.
+   */
   public ProbeMetrics withoutBuckets() {
-    return new ProbeMetrics(id, selector, kind, calls, latency == null ? null : latency.withoutBuckets(), exceptions, callers);
+    return new ProbeMetrics(
+        id,
+        selector,
+        kind,
+        calls,
+        latency == null ? null : latency.withoutBuckets(),
+        exceptions,
+        callers);
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("id", id).put("selector", selector).put("kind", kind).put("calls", calls).put("latency", latency)
-        .put("exceptions", exceptions).put("callers", callers).toMap();
+    return JsonObject.create()
+        .put("id", id)
+        .put("selector", selector)
+        .put("kind", kind)
+        .put("calls", calls)
+        .put("latency", latency)
+        .put("exceptions", exceptions)
+        .put("callers", callers)
+        .toMap();
   }
 
   /** An object of whole numbers, such as exceptions by type; null when absent. */
@@ -69,7 +106,8 @@ public record ProbeMetrics(String id, String selector, String kind, long calls, 
       return null;
     }
     SortedMap<String, Long> counts = new TreeMap<>();
-    StrictObject entries = new StrictObject(json, body.what() + ": " + name, new HashSet<>(json.keySet()));
+    StrictObject entries =
+        new StrictObject(json, body.what() + ": " + name, new HashSet<>(json.keySet()));
     for (String key : json.keySet()) {
       counts.put(key, entries.requireLong(key, 0, Long.MAX_VALUE));
     }

@@ -8,8 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The controller's answer to a service's metrics: each fleet probe merged over processes, and each process's own row. */
-public record ServiceMetrics(String service, List<ServiceProbeMetrics> merged, List<ProcessProbeMetrics> processes)
+/**
+ * The controller's answer to a service's metrics: each fleet probe merged over processes, and each
+ * process's own row.
+ */
+public record ServiceMetrics(
+    String service, List<ServiceProbeMetrics> merged, List<ProcessProbeMetrics> processes)
     implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("service", "merged", "processes");
 
@@ -33,6 +37,10 @@ public record ServiceMetrics(String service, List<ServiceProbeMetrics> merged, L
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("service", service).put("merged", merged).put("processes", processes).toMap();
+    return JsonObject.create()
+        .put("service", service)
+        .put("merged", merged)
+        .put("processes", processes)
+        .toMap();
   }
 }

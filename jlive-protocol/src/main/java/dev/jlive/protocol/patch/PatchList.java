@@ -19,14 +19,20 @@ public record PatchList(List<PatchDetail> patches) implements JsonWritable {
     Set<String> ids = new HashSet<>();
     for (PatchDetail patch : patches) {
       if (!ids.add(patch.id())) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch list lists patch " + patch.id() + " twice", "list each active patch once");
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "the patch list lists patch " + patch.id() + " twice",
+            "list each active patch once");
       }
     }
   }
 
   public static PatchList fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the patch list", FIELDS);
-    return new PatchList(body.optionalObjects("patches", PatchDetail.FIELDS).stream().map(PatchDetail::read).toList());
+    return new PatchList(
+        body.optionalObjects("patches", PatchDetail.FIELDS).stream()
+            .map(PatchDetail::read)
+            .toList());
   }
 
   @Override

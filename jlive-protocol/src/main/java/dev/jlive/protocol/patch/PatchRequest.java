@@ -33,15 +33,39 @@ import java.util.regex.Pattern;
  * @param checkClass an application class implementing {@code SafepointCheck}, or null
  * @param method the selector of one method to replace, with {@code methodSource}; or null
  */
-public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String loader, boolean dryRun, boolean immediate,
-    Duration timeout, String check, List<String> also, String checkClass, String method, String methodSource) implements JsonWritable {
+public record PatchRequest(
+    List<Source> sources,
+    List<byte[]> classFiles,
+    String loader,
+    boolean dryRun,
+    boolean immediate,
+    Duration timeout,
+    String check,
+    List<String> also,
+    String checkClass,
+    String method,
+    String methodSource)
+    implements JsonWritable {
   /** Every field of a patch request (the body of POST /v1/patches). */
-  public static final Set<String> FIELDS = Set.of("sources", "classFiles", "loader", "dryRun", "safepoint", "timeoutMillis", "check",
-      "also", "checkClass", "method", "methodSource");
+  public static final Set<String> FIELDS =
+      Set.of(
+          "sources",
+          "classFiles",
+          "loader",
+          "dryRun",
+          "safepoint",
+          "timeoutMillis",
+          "check",
+          "also",
+          "checkClass",
+          "method",
+          "methodSource");
+
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
   private static final String WHAT = "the patch request";
-  private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
+  private static final Pattern PACKAGE =
+      Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;", Pattern.MULTILINE);
 
   /** A source file: its name ({@code Cart.java}) and text. */
   public record Source(String fileName, String code) implements JsonWritable {
@@ -50,21 +74,31 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
 
     public Source {
       if (fileName == null || code == null) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "a patch source needs a name and code", "send {\"name\": \"Cart.java\", \"code\": \"...\"}");
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "a patch source needs a name and code",
+            "send {\"name\": \"Cart.java\", \"code\": \"...\"}");
       }
       if (!fileName.endsWith(".java")) {
-        throw new JLiveException(ErrorCode.BAD_REQUEST, "source " + fileName + " is not a .java file", "give Java source files");
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            "source " + fileName + " is not a .java file",
+            "give Java source files");
       }
     }
 
     static Source read(StrictObject source) {
-      return new Source(source.requireString("name", "\"Cart.java\""),
+      return new Source(
+          source.requireString("name", "\"Cart.java\""),
           source.requireString("code", "\"package com.acme; public class Cart {...}\""));
     }
 
-    /** The class it declares: its package plus the file's name, as javac requires of a public class. */
+    /**
+     * The class it declares: its package plus the file's name, as javac requires of a public class.
+     */
     public String className() {
-      String simple = fileName.substring(fileName.lastIndexOf('/') + 1).replaceFirst("\\.java$", "");
+      String simple =
+          fileName.substring(fileName.lastIndexOf('/') + 1).replaceFirst("\\.java$", "");
       Matcher matcher = PACKAGE.matcher(code);
       return matcher.find() ? matcher.group(1) + "." + simple : simple;
     }
@@ -81,14 +115,19 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     also = List.copyOf(also == null ? List.of() : also);
     timeout = Objects.requireNonNullElse(timeout, DEFAULT_TIMEOUT);
     if ((method == null) != (methodSource == null)) {
-      throw bad("a single-method patch needs both the method and its new source",
+      throw bad(
+          "a single-method patch needs both the method and its new source",
           "e.g. jlive patch PID 'com.acme.Cart#total()' --method-file total.java");
     }
     if (method != null && !(sources.isEmpty() && classFiles.isEmpty())) {
-      throw bad("give a method with --method-file, or class sources, or class files: one of them", "split it into separate patches");
+      throw bad(
+          "give a method with --method-file, or class sources, or class files: one of them",
+          "split it into separate patches");
     }
     if (method == null && sources.isEmpty() == classFiles.isEmpty()) {
-      throw bad("a patch needs Java sources or class files, not " + (sources.isEmpty() ? "neither" : "both"),
+      throw bad(
+          "a patch needs Java sources or class files, not "
+              + (sources.isEmpty() ? "neither" : "both"),
           "e.g. jlive patch PID Cart.java, or jlive patch PID --classes build/classes");
     }
     if (method != null) {
@@ -96,7 +135,12 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     }
     long timeoutMillis = timeout.toMillis();
     if (timeoutMillis < 1 || timeoutMillis > MAX_TIMEOUT.toMillis()) {
-      throw bad(WHAT + ": 'timeoutMillis' must be from 1 to " + MAX_TIMEOUT.toMillis() + ", not " + timeoutMillis,
+      throw bad(
+          WHAT
+              + ": 'timeoutMillis' must be from 1 to "
+              + MAX_TIMEOUT.toMillis()
+              + ", not "
+              + timeoutMillis,
           "send a number in that range");
     }
     if (check != null && immediate) {
@@ -109,7 +153,8 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
       MethodSelector.parse(selector);
     }
     if (checkClass != null && (check != null || immediate)) {
-      throw bad("--check-class goes with the quiescent safe point and without --check", "give one check");
+      throw bad(
+          "--check-class goes with the quiescent safe point and without --check", "give one check");
     }
   }
 
@@ -121,12 +166,18 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     return method != null;
   }
 
-  /** Reads a patch request from a user (an agent's POST /v1/patches body): strict types, no unknown field. */
+  /**
+   * Reads a patch request from a user (an agent's POST /v1/patches body): strict types, no unknown
+   * field.
+   */
   public static PatchRequest fromJson(Object json) {
     return fromJson(json, WHAT);
   }
 
-  /** Reads a patch request named as the reader knows it: the controller reads a change's spec as {@code "the patch spec"}. */
+  /**
+   * Reads a patch request named as the reader knows it: the controller reads a change's spec as
+   * {@code "the patch spec"}.
+   */
   public static PatchRequest fromJson(Object json, String what) {
     StrictObject body = StrictObject.of(json, what, FIELDS).rejectUnknown();
     List<Source> sources = new ArrayList<>();
@@ -141,14 +192,28 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
         throw bad("a class file is not valid base64", "send class files base64-encoded");
       }
     }
-    boolean immediate = isImmediate(Objects.requireNonNullElse(body.optionalString("safepoint"), "quiescent"));
-    long timeoutMillis = body.optionalLong("timeoutMillis", DEFAULT_TIMEOUT.toMillis(), 1, MAX_TIMEOUT.toMillis());
-    return new PatchRequest(sources, classFiles, body.optionalString("loader"), body.optionalBoolean("dryRun", false),
-        immediate, Duration.ofMillis(timeoutMillis), body.optionalString("check"), body.optionalStrings("also"),
-        body.optionalString("checkClass"), body.optionalString("method"), body.optionalString("methodSource"));
+    boolean immediate =
+        isImmediate(Objects.requireNonNullElse(body.optionalString("safepoint"), "quiescent"));
+    long timeoutMillis =
+        body.optionalLong("timeoutMillis", DEFAULT_TIMEOUT.toMillis(), 1, MAX_TIMEOUT.toMillis());
+    return new PatchRequest(
+        sources,
+        classFiles,
+        body.optionalString("loader"),
+        body.optionalBoolean("dryRun", false),
+        immediate,
+        Duration.ofMillis(timeoutMillis),
+        body.optionalString("check"),
+        body.optionalStrings("also"),
+        body.optionalString("checkClass"),
+        body.optionalString("method"),
+        body.optionalString("methodSource"));
   }
 
-  /** The request as sent: what was given, with the safe point and time-out only when not the defaults. */
+  /**
+   * The request as sent: what was given, with the safe point and time-out only when not the
+   * defaults.
+   */
   @Override
   public Map<String, Object> toJson() {
     List<String> encoded = new ArrayList<>(classFiles.size());
@@ -170,7 +235,10 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
         .toMap();
   }
 
-  /** One method's new source: {@code selector} names it, as {@code jlive patch PID 'com.acme.Cart#total()' --method-file}. */
+  /**
+   * One method's new source: {@code selector} names it, as {@code jlive patch PID
+   * 'com.acme.Cart#total()' --method-file}.
+   */
   public static Builder ofMethod(String selector, String methodSource) {
     return new Builder(List.of(), List.of(), selector, methodSource);
   }
@@ -183,7 +251,10 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     return new Builder(List.of(), classFiles, null, null);
   }
 
-  /** Builds a {@link PatchRequest} in code (the CLI, the bench); {@link #build} checks it as a received request is checked. */
+  /**
+   * Builds a {@link PatchRequest} in code (the CLI, the bench); {@link #build} checks it as a
+   * received request is checked.
+   */
   public static final class Builder {
     private final List<Source> sources;
     private final List<byte[]> classFiles;
@@ -197,7 +268,8 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     private List<String> also = List.of();
     private String checkClass;
 
-    private Builder(List<Source> sources, List<byte[]> classFiles, String method, String methodSource) {
+    private Builder(
+        List<Source> sources, List<byte[]> classFiles, String method, String methodSource) {
       this.sources = sources;
       this.classFiles = classFiles;
       this.method = method;
@@ -241,14 +313,27 @@ public record PatchRequest(List<Source> sources, List<byte[]> classFiles, String
     }
 
     public PatchRequest build() {
-      return new PatchRequest(sources, classFiles, loader, dryRun, immediate, timeout, check, also, checkClass, method, methodSource);
+      return new PatchRequest(
+          sources,
+          classFiles,
+          loader,
+          dryRun,
+          immediate,
+          timeout,
+          check,
+          also,
+          checkClass,
+          method,
+          methodSource);
     }
   }
 
   /** A safe point by its wire name: true for {@code immediate}, false for {@code quiescent}. */
   private static boolean isImmediate(String safepoint) {
     if (!safepoint.equals("quiescent") && !safepoint.equals("immediate")) {
-      throw bad("'" + shortened(safepoint) + "' is not a safe point", "use quiescent (the default) or immediate");
+      throw bad(
+          "'" + shortened(safepoint) + "' is not a safe point",
+          "use quiescent (the default) or immediate");
     }
     return safepoint.equals("immediate");
   }

@@ -18,14 +18,23 @@ import java.util.Set;
  * @param digest a SHA-256 of what the request brought, to tell two patches apart
  * @param compiler which compiler built the classes from source (javac, ECJ); null for class files
  * @param safepoint how the swap went; null for a dry run
- * @param quiescenceSet the methods that had to be quiescent, as {@code class#method}; empty unless quiescent
+ * @param quiescenceSet the methods that had to be quiescent, as {@code class#method}; empty unless
+ *     quiescent
  */
-public record PatchResult(String id, String digest, List<PatchedClass> classes, String compiler, boolean dryRun, SafepointReport safepoint,
-    List<String> quiescenceSet) implements JsonWritable {
+public record PatchResult(
+    String id,
+    String digest,
+    List<PatchedClass> classes,
+    String compiler,
+    boolean dryRun,
+    SafepointReport safepoint,
+    List<String> quiescenceSet)
+    implements JsonWritable {
   public static final Set<String> FIELDS;
 
   static {
-    Set<String> fields = new HashSet<>(Set.of("id", "digest", "classes", "compiler", "dryRun", "quiescenceSet"));
+    Set<String> fields =
+        new HashSet<>(Set.of("id", "digest", "classes", "compiler", "dryRun", "quiescenceSet"));
     fields.addAll(SafepointReport.FIELDS);
     FIELDS = Set.copyOf(fields);
   }
@@ -34,8 +43,15 @@ public record PatchResult(String id, String digest, List<PatchedClass> classes, 
     classes = List.copyOf(classes);
     quiescenceSet = List.copyOf(quiescenceSet);
     if (dryRun != (id == null) || dryRun != (safepoint == null)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "a patch answer with dryRun=" + dryRun + ", id " + id + " and "
-          + (safepoint == null ? "no safe point" : "a safe point"), "a dry run has no 'id' and no 'safepoint'; an applied patch has both");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "a patch answer with dryRun="
+              + dryRun
+              + ", id "
+              + id
+              + " and "
+              + (safepoint == null ? "no safe point" : "a safe point"),
+          "a dry run has no 'id' and no 'safepoint'; an applied patch has both");
     }
   }
 
@@ -44,7 +60,12 @@ public record PatchResult(String id, String digest, List<PatchedClass> classes, 
     return new PatchResult(null, digest, classes, compiler, true, null, List.of());
   }
 
-  public static PatchResult applied(String id, String digest, List<PatchedClass> classes, String compiler, SafepointReport safepoint,
+  public static PatchResult applied(
+      String id,
+      String digest,
+      List<PatchedClass> classes,
+      String compiler,
+      SafepointReport safepoint,
       List<String> quiescenceSet) {
     return new PatchResult(id, digest, classes, compiler, false, safepoint, quiescenceSet);
   }
@@ -52,15 +73,27 @@ public record PatchResult(String id, String digest, List<PatchedClass> classes, 
   public static PatchResult fromWire(Object json) {
     StrictObject body = StrictObject.tolerant(json, "the patch answer", FIELDS);
     boolean dryRun = body.optionalBoolean("dryRun", false);
-    return new PatchResult(body.optionalString("id"), body.requireString("digest", "\"sha256:...\""),
-        body.optionalObjects("classes", PatchedClass.FIELDS).stream().map(PatchedClass::read).toList(), body.optionalString("compiler"),
-        dryRun, body.has("safepoint") ? SafepointReport.read(body) : null, body.optionalStrings("quiescenceSet"));
+    return new PatchResult(
+        body.optionalString("id"),
+        body.requireString("digest", "\"sha256:...\""),
+        body.optionalObjects("classes", PatchedClass.FIELDS).stream()
+            .map(PatchedClass::read)
+            .toList(),
+        body.optionalString("compiler"),
+        dryRun,
+        body.has("safepoint") ? SafepointReport.read(body) : null,
+        body.optionalStrings("quiescenceSet"));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    JsonObject json = JsonObject.create().put("id", id).put("digest", digest).put("classes", classes).put("compiler", compiler)
-        .putIf(dryRun, "dryRun", true);
+    JsonObject json =
+        JsonObject.create()
+            .put("id", id)
+            .put("digest", digest)
+            .put("classes", classes)
+            .put("compiler", compiler)
+            .putIf(dryRun, "dryRun", true);
     if (safepoint != null) {
       safepoint.writeTo(json);
     }

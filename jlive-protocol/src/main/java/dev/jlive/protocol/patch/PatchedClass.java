@@ -14,24 +14,33 @@ import java.util.Set;
  *
  * @param changedMethods the methods whose bodies differ, as {@code name(descriptor)}
  */
-public record PatchedClass(String className, String loader, List<String> changedMethods) implements JsonWritable {
+public record PatchedClass(String className, String loader, List<String> changedMethods)
+    implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("class", "loader", "changedMethods");
 
   public PatchedClass {
     changedMethods = List.copyOf(changedMethods);
     if (changedMethods.isEmpty()) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "patched class " + className + " has no 'changedMethods'",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "patched class " + className + " has no 'changedMethods'",
           "a patch lists only the classes whose methods it changes");
     }
   }
 
   static PatchedClass read(StrictObject body) {
-    return new PatchedClass(body.requireString("class", "\"com.acme.Pricing\""), body.requireString("loader", "\"app\""),
+    return new PatchedClass(
+        body.requireString("class", "\"com.acme.Pricing\""),
+        body.requireString("loader", "\"app\""),
         body.optionalStrings("changedMethods"));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("class", className).put("loader", loader).put("changedMethods", changedMethods).toMap();
+    return JsonObject.create()
+        .put("class", className)
+        .put("loader", loader)
+        .put("changedMethods", changedMethods)
+        .toMap();
   }
 }

@@ -7,21 +7,28 @@ import dev.jlive.protocol.StrictObject;
 import java.util.Set;
 
 /**
- * How a swap went, written flat into the answer that carries it ({@link PatchResult},
- * {@link RevertResult}): {@code "safepoint"}, and for a quiescent one {@code "attempts"} (gate
- * closings until the set was quiescent) and {@code "gateClosedMaxMillis"} (the longest that callers
- * were held). A safe point that never came is an error answer (CONFLICT) naming what blocked it.
+ * How a swap went, written flat into the answer that carries it ({@link PatchResult}, {@link
+ * RevertResult}): {@code "safepoint"}, and for a quiescent one {@code "attempts"} (gate closings
+ * until the set was quiescent) and {@code "gateClosedMaxMillis"} (the longest that callers were
+ * held). A safe point that never came is an error answer (CONFLICT) naming what blocked it.
  */
 public record SafepointReport(SafepointMode mode, int attempts, double gateClosedMaxMillis) {
   /** The fields this part adds to its answer. */
   public static final Set<String> FIELDS = Set.of("safepoint", "attempts", "gateClosedMaxMillis");
 
-  public static final SafepointReport IMMEDIATE = new SafepointReport(SafepointMode.IMMEDIATE, 0, 0);
+  public static final SafepointReport IMMEDIATE =
+      new SafepointReport(SafepointMode.IMMEDIATE, 0, 0);
 
   public SafepointReport {
     if ((mode == SafepointMode.QUIESCENT) != (attempts > 0)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "a " + JsonObject.wireName(mode) + " safe point with 'attempts' " + attempts
-          + ": a quiescent one takes at least 1 attempt, an immediate one none", "send the attempts the swap took");
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "a "
+              + JsonObject.wireName(mode)
+              + " safe point with 'attempts' "
+              + attempts
+              + ": a quiescent one takes at least 1 attempt, an immediate one none",
+          "send the attempts the swap took");
     }
   }
 
@@ -30,7 +37,9 @@ public record SafepointReport(SafepointMode mode, int attempts, double gateClose
   }
 
   static SafepointReport read(StrictObject body) {
-    return new SafepointReport(body.requireEnum("safepoint", SafepointMode.class), (int) body.optionalLong("attempts", 0, 0, Integer.MAX_VALUE),
+    return new SafepointReport(
+        body.requireEnum("safepoint", SafepointMode.class),
+        (int) body.optionalLong("attempts", 0, 0, Integer.MAX_VALUE),
         body.optionalDouble("gateClosedMaxMillis", 0, 0, Double.MAX_VALUE));
   }
 

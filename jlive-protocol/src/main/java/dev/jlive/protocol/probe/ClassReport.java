@@ -16,7 +16,8 @@ import java.util.Set;
  * @param status null in {@code installedIn}, where every class is installed
  * @param error why weaving failed; null unless {@code status} is {@link Status#FAILED}
  */
-public record ClassReport(String className, String loader, List<String> methods, Status status, String error)
+public record ClassReport(
+    String className, String loader, List<String> methods, Status status, String error)
     implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("class", "loader", "methods", "status", "error");
 
@@ -36,17 +37,27 @@ public record ClassReport(String className, String loader, List<String> methods,
 
   /** The same class with the outcome of weaving it: installed when {@code error} is null. */
   public ClassReport withOutcome(String failure) {
-    return new ClassReport(className, loader, methods, failure == null ? Status.INSTALLED : Status.FAILED, failure);
+    return new ClassReport(
+        className, loader, methods, failure == null ? Status.INSTALLED : Status.FAILED, failure);
   }
 
   static ClassReport read(StrictObject body) {
-    return new ClassReport(body.requireString("class", "\"com.acme.Shop\""), body.optionalString("loader"),
-        body.optionalStrings("methods"), body.optionalEnum("status", Status.class, null), body.optionalString("error"));
+    return new ClassReport(
+        body.requireString("class", "\"com.acme.Shop\""),
+        body.optionalString("loader"),
+        body.optionalStrings("methods"),
+        body.optionalEnum("status", Status.class, null),
+        body.optionalString("error"));
   }
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().put("class", className).put("loader", loader).put("methods", methods).put("status", status)
-        .put("error", error).toMap();
+    return JsonObject.create()
+        .put("class", className)
+        .put("loader", loader)
+        .put("methods", methods)
+        .put("status", status)
+        .put("error", error)
+        .toMap();
   }
 }

@@ -6,27 +6,31 @@ import java.util.Arrays;
  * A name pattern compiled to a small automaton and matched without backtracking.
  *
  * <p>The patterns used to become {@code java.util.regex} expressions ({@code *} as {@code [^.]*}),
- * and a selector of 200 {@code *} then backtracked for minutes on one class name, holding the
- * probe engine's lock. Here every position of the pattern is a state, and matching walks the name
- * once, keeping the set of states reachable so far (Thompson's construction): the cost is at most
- * the name's length times the pattern's length, whatever the input, and the caps in
- * {@link ClassPattern} keep the pattern short.
+ * and a selector of 200 {@code *} then backtracked for minutes on one class name, holding the probe
+ * engine's lock. Here every position of the pattern is a state, and matching walks the name once,
+ * keeping the set of states reachable so far (Thompson's construction): the cost is at most the
+ * name's length times the pattern's length, whatever the input, and the caps in {@link
+ * ClassPattern} keep the pattern short.
  *
- * <p>Tokens: a literal character; {@code *}, any run of characters but '.'; and a package span,
- * any run of whole segments each ending in '.' (what {@code ..} adds after its first dot).
+ * <p>Tokens: a literal character; {@code *}, any run of characters but '.'; and a package span, any
+ * run of whole segments each ending in '.' (what {@code ..} adds after its first dot).
  */
 public final class Glob {
   private static final byte LITERAL = 0;
   private static final byte STAR = 1;
+
   /** A package span's entry: it may end here, or start a segment. */
   private static final byte SPAN = 2;
+
   /** Inside a package span's segment, until its '.'. */
   private static final byte SPAN_SEGMENT = 3;
 
   private final byte[] kinds;
   private final char[] literals;
+
   /** What every match starts with and ends with: a cheap O(length) refusal for most names. */
   private final String prefix;
+
   private final String suffix;
 
   private Glob(byte[] kinds, char[] literals) {
@@ -34,7 +38,10 @@ public final class Glob {
     this.literals = literals;
     this.prefix = literalRun(0, 1);
     // A pattern without wildcards is all prefix.
-    this.suffix = prefix.length() == kinds.length ? "" : new StringBuilder(literalRun(kinds.length - 1, -1)).reverse().toString();
+    this.suffix =
+        prefix.length() == kinds.length
+            ? ""
+            : new StringBuilder(literalRun(kinds.length - 1, -1)).reverse().toString();
   }
 
   /** Compiles a class pattern: {@code *} within a segment, {@code ..} across packages. */
@@ -59,13 +66,17 @@ public final class Glob {
     return builder.build();
   }
 
-  /** Compiles a method name pattern: {@code *} is any run of characters (method names have no '.'). */
+  /**
+   * Compiles a method name pattern: {@code *} is any run of characters (method names have no '.').
+   */
   public static Glob namePattern(String pattern) {
     return classPattern(pattern);
   }
 
   public boolean matches(String name) {
-    if (name.length() < prefix.length() + suffix.length() || !name.startsWith(prefix) || !name.endsWith(suffix)) {
+    if (name.length() < prefix.length() + suffix.length()
+        || !name.startsWith(prefix)
+        || !name.endsWith(suffix)) {
       return false;
     }
     int end = kinds.length;

@@ -14,13 +14,14 @@ import java.util.function.Supplier;
  *   <li>{@code com.acme.Cart#add(int,java.lang.String)} — one overload, by Java parameter types
  *       ({@code String} alone means {@code java.lang.String})
  *   <li>{@code com.acme.Cart#add(ILjava/lang/String;)V} — one overload, by JVM descriptor
- *   <li>{@code com.acme.*Service#handle*}, {@code com.acme..*#*} — wildcards, see {@link ClassPattern}
+ *   <li>{@code com.acme.*Service#handle*}, {@code com.acme..*#*} — wildcards, see {@link
+ *       ClassPattern}
  *   <li>{@code com.acme.Cart#<init>} — constructors
  * </ul>
  *
  * <p>Parsed wherever a selector arrives (CLI, controller, agent), so a bad one is refused with the
- * same message before it is sent; matching against loaded methods stays in the agent, which
- * passes a method's name, descriptor and parameter types in plain strings.
+ * same message before it is sent; matching against loaded methods stays in the agent, which passes
+ * a method's name, descriptor and parameter types in plain strings.
  */
 public final class MethodSelector {
   private final String text;
@@ -30,7 +31,12 @@ public final class MethodSelector {
   private final List<String> parameterTypes;
   private final String descriptor;
 
-  private MethodSelector(String text, ClassPattern classes, String methodPattern, List<String> parameterTypes, String descriptor) {
+  private MethodSelector(
+      String text,
+      ClassPattern classes,
+      String methodPattern,
+      List<String> parameterTypes,
+      String descriptor) {
     this.text = text;
     this.classes = classes;
     this.methodPattern = methodPattern;
@@ -81,7 +87,9 @@ public final class MethodSelector {
   }
 
   private static JLiveException invalid(String text, String why) {
-    return new JLiveException(ErrorCode.BAD_REQUEST, "'" + text + "' is not a method selector: " + why,
+    return new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        "'" + text + "' is not a method selector: " + why,
         "write CLASS#METHOD, e.g. com.acme.Cart#add, com.acme.Cart#add(int,java.lang.String), "
             + "com.acme.Cart#add(ILjava/lang/String;)V or com.acme..*Service#handle*");
   }
@@ -101,11 +109,12 @@ public final class MethodSelector {
 
   /**
    * Whether a method matches: {@code name} is {@code <init>} for a constructor (a type initializer
-   * never matches: callers leave it out), {@code descriptor} its JVM descriptor, and
-   * {@code parameterTypeNames} its parameter types as Java names ({@code java.lang.String},
-   * {@code int[]}), asked for only when the selector lists parameter types.
+   * never matches: callers leave it out), {@code descriptor} its JVM descriptor, and {@code
+   * parameterTypeNames} its parameter types as Java names ({@code java.lang.String}, {@code
+   * int[]}), asked for only when the selector lists parameter types.
    */
-  public boolean matches(String name, String descriptor, Supplier<List<String>> parameterTypeNames) {
+  public boolean matches(
+      String name, String descriptor, Supplier<List<String>> parameterTypeNames) {
     if (!methodGlob.matches(name)) {
       return false;
     }
@@ -127,7 +136,9 @@ public final class MethodSelector {
   }
 
   private static boolean sameType(String name, String written) {
-    return name.equals(written) || name.equals("java.lang." + written) || name.replace('$', '.').equals(written);
+    return name.equals(written)
+        || name.equals("java.lang." + written)
+        || name.replace('$', '.').equals(written);
   }
 
   @Override

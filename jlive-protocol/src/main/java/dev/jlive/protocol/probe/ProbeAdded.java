@@ -13,7 +13,8 @@ import java.util.Set;
  * each class it was to be woven into with the outcome, and notes about the selector (for example
  * interfaces whose implementations are probed).
  */
-public record ProbeAdded(ProbeStatus probe, List<ClassReport> classes, List<String> notes) implements JsonWritable {
+public record ProbeAdded(ProbeStatus probe, List<ClassReport> classes, List<String> notes)
+    implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("classes", "notes");
 
   public ProbeAdded {
@@ -25,8 +26,14 @@ public record ProbeAdded(ProbeStatus probe, List<ClassReport> classes, List<Stri
     ProbeStatus probe = ProbeStatus.read(json, "the added probe", FIELDS);
     @SuppressWarnings("unchecked")
     Map<String, Object> all = (Map<String, Object>) json;
-    StrictObject own = StrictObject.tolerant(JsonObject.create().put("classes", all.get("classes")).put("notes", all.get("notes"))
-        .toMap(), "the added probe", FIELDS);
+    StrictObject own =
+        StrictObject.tolerant(
+            JsonObject.create()
+                .put("classes", all.get("classes"))
+                .put("notes", all.get("notes"))
+                .toMap(),
+            "the added probe",
+            FIELDS);
     List<ClassReport> classes = new ArrayList<>();
     for (StrictObject entry : own.optionalObjects("classes", ClassReport.FIELDS)) {
       classes.add(ClassReport.read(entry));
@@ -36,6 +43,10 @@ public record ProbeAdded(ProbeStatus probe, List<ClassReport> classes, List<Stri
 
   @Override
   public Map<String, Object> toJson() {
-    return JsonObject.create().putAll(probe.toJson()).put("classes", classes).putIf(!notes.isEmpty(), "notes", notes).toMap();
+    return JsonObject.create()
+        .putAll(probe.toJson())
+        .put("classes", classes)
+        .putIf(!notes.isEmpty(), "notes", notes)
+        .toMap();
   }
 }

@@ -22,7 +22,9 @@ public record ProbeList(List<ProbeStatus> probes) implements JsonWritable {
     StrictObject.tolerant(json, "the probe list", FIELDS);
     Object items = ((Map<?, ?>) json).get("probes");
     if (items != null && !(items instanceof List)) {
-      throw new JLiveException(ErrorCode.BAD_REQUEST, "the probe list: 'probes' must be an array of objects",
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the probe list: 'probes' must be an array of objects",
           "send e.g. {\"probes\": [{\"id\": \"p1\", ...}]}");
     }
     List<ProbeStatus> probes = new ArrayList<>();

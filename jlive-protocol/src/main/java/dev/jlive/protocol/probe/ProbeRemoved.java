@@ -9,14 +9,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A probe taken out of one JVM and the calls it had seen; {@code DELETE /v1/probes} answers
- * {@code {"removed": [...]}} with one per probe ({@link #answer}).
+ * A probe taken out of one JVM and the calls it had seen; {@code DELETE /v1/probes} answers {@code
+ * {"removed": [...]}} with one per probe ({@link #answer}).
  */
 public record ProbeRemoved(String id, long hits) implements JsonWritable {
   public static final Set<String> FIELDS = Set.of("id", "removed", "hits");
 
   static ProbeRemoved read(StrictObject body) {
-    return new ProbeRemoved(body.requireString("id", "\"p1\""), body.optionalLong("hits", 0, 0, Long.MAX_VALUE));
+    return new ProbeRemoved(
+        body.requireString("id", "\"p1\""), body.optionalLong("hits", 0, 0, Long.MAX_VALUE));
   }
 
   /** The answer to a removal: {@code {"removed": [...]}}. */

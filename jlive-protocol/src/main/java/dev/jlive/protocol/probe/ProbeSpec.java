@@ -31,19 +31,49 @@ import java.util.Set;
  * @param when a Java boolean expression the call must satisfy, or null (a blank one is none)
  * @param allowSideEffects true to accept a condition that is not provably read-only
  * @param line the source line a line probe acts before, 0 for method probes
- * @param timeOneIn a metrics probe times a random one in this many calls (after each thread's
- *     first calls, which are all timed); 1 = time every call. 0 for the other kinds, which do not
- *     time calls. Call and exception counts are always exact.
+ * @param timeOneIn a metrics probe times a random one in this many calls (after each thread's first
+ *     calls, which are all timed); 1 = time every call. 0 for the other kinds, which do not time
+ *     calls. Call and exception counts are always exact.
  * @param allowJdk true to probe classes of the JDK itself, which are refused otherwise
  */
 public record ProbeSpec(
-    MethodSelector selector, Kind kind, Point point, String template, int sampleOneIn, int ratePerSecond, long maxHits,
-    Duration timeToLive, double cpuPercent, boolean waitForClass, boolean appLog, String when, boolean allowSideEffects,
-    int line, int timeOneIn, boolean allowJdk) implements JsonWritable {
+    MethodSelector selector,
+    Kind kind,
+    Point point,
+    String template,
+    int sampleOneIn,
+    int ratePerSecond,
+    long maxHits,
+    Duration timeToLive,
+    double cpuPercent,
+    boolean waitForClass,
+    boolean appLog,
+    String when,
+    boolean allowSideEffects,
+    int line,
+    int timeOneIn,
+    boolean allowJdk)
+    implements JsonWritable {
 
   /** Every field of a probe request (the body of POST /v1/probes); anything else is refused. */
-  public static final Set<String> FIELDS = Set.of("selector", "kind", "at", "template", "sampleOneIn", "ratePerSecond", "maxHits",
-      "ttlMillis", "cpuPercent", "wait", "appLog", "when", "allowSideEffects", "line", "timeOneIn", "allowJdk");
+  public static final Set<String> FIELDS =
+      Set.of(
+          "selector",
+          "kind",
+          "at",
+          "template",
+          "sampleOneIn",
+          "ratePerSecond",
+          "maxHits",
+          "ttlMillis",
+          "cpuPercent",
+          "wait",
+          "appLog",
+          "when",
+          "allowSideEffects",
+          "line",
+          "timeOneIn",
+          "allowJdk");
 
   /** What a probe does at its point. */
   public enum Kind {
@@ -73,7 +103,10 @@ public record ProbeSpec(
   public static final long DEFAULT_MAX_HITS = 0;
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
   public static final double DEFAULT_CPU_PERCENT = 5.0;
-  /** Two clock reads cost tens of ns; timing one call in 8 divides that by 8 (docs/BENCHMARKS.md). */
+
+  /**
+   * Two clock reads cost tens of ns; timing one call in 8 divides that by 8 (docs/BENCHMARKS.md).
+   */
   public static final int DEFAULT_TIME_ONE_IN = 8;
 
   static final long MAX_SAMPLE_ONE_IN = 1_000_000_000;
@@ -101,14 +134,18 @@ public record ProbeSpec(
       when = null;
     }
     if (kind == Kind.LOG && (template == null || template.isBlank())) {
-      throw bad("a log probe needs a message template", "e.g. --log 'qty={quantity} price={priceCents} -> {return}'");
+      throw bad(
+          "a log probe needs a message template",
+          "e.g. --log 'qty={quantity} price={priceCents} -> {return}'");
     }
     if (kind != Kind.LOG && template != null) {
       throw bad("only log probes take a message template", "drop the template, or use --log");
     }
     boolean wholeCalls = kind == Kind.METRICS || kind == Kind.COUNT || kind == Kind.CALLERS;
     if (wholeCalls && point != Point.ENTRY && point != Point.LINE) {
-      throw bad(JsonObject.wireName(kind) + " probes cover whole calls; --at does not apply", "drop --at, or use --log or --capture");
+      throw bad(
+          JsonObject.wireName(kind) + " probes cover whole calls; --at does not apply",
+          "drop --at, or use --log or --capture");
     }
     checkRange("sampleOneIn", sampleOneIn, 1, MAX_SAMPLE_ONE_IN);
     checkRange("ratePerSecond", ratePerSecond, 1, MAX_RATE);
@@ -116,11 +153,19 @@ public record ProbeSpec(
     Objects.requireNonNull(timeToLive, "timeToLive");
     checkRange("ttlMillis", timeToLive.toMillis(), 1, MAX_TTL.toMillis());
     if (!(cpuPercent >= MIN_CPU_PERCENT && cpuPercent <= MAX_CPU_PERCENT)) {
-      throw bad(WHAT + ": 'cpuPercent' must be from " + MIN_CPU_PERCENT + " to " + MAX_CPU_PERCENT + ", not " + cpuPercent,
+      throw bad(
+          WHAT
+              + ": 'cpuPercent' must be from "
+              + MIN_CPU_PERCENT
+              + " to "
+              + MAX_CPU_PERCENT
+              + ", not "
+              + cpuPercent,
           "send a number in that range");
     }
     if (when != null && kind != Kind.LOG && kind != Kind.CAPTURE) {
-      throw bad("--when applies to log and capture probes", "drop --when, or use --log or --capture");
+      throw bad(
+          "--when applies to log and capture probes", "drop --when, or use --log or --capture");
     }
     if (kind == Kind.METRICS) {
       checkRange("timeOneIn", timeOneIn, 1, MAX_TIME_ONE_IN);
@@ -129,20 +174,27 @@ public record ProbeSpec(
     }
     if (line > 0) {
       if (point != Point.LINE) {
-        throw bad("a line probe acts before its line; --at does not apply", "drop --at, or drop --line");
+        throw bad(
+            "a line probe acts before its line; --at does not apply", "drop --at, or drop --line");
       }
       if (kind != Kind.LOG && kind != Kind.CAPTURE && kind != Kind.COUNT) {
-        throw bad("line probes can log, capture or count", "use --log, --capture or --count with --line");
+        throw bad(
+            "line probes can log, capture or count", "use --log, --capture or --count with --line");
       }
       if (waitForClass) {
-        throw bad("a line probe needs its class loaded, to read its line and variable tables", "drop --wait");
+        throw bad(
+            "a line probe needs its class loaded, to read its line and variable tables",
+            "drop --wait");
       }
     } else if (point == Point.LINE) {
       throw bad("a probe at a line needs the line's number", "give --line N instead of --at line");
     }
   }
 
-  /** Reads a probe request from a user (an agent's POST /v1/probes body): strict types, no unknown field. */
+  /**
+   * Reads a probe request from a user (an agent's POST /v1/probes body): strict types, no unknown
+   * field.
+   */
   public static ProbeSpec fromJson(Object json) {
     return fromJson(json, WHAT);
   }
@@ -153,24 +205,43 @@ public record ProbeSpec(
    */
   public static ProbeSpec fromJson(Object json, String what) {
     StrictObject body = StrictObject.of(json, what, FIELDS).rejectUnknown();
-    MethodSelector selector = MethodSelector.parse(body.requireString("selector", "\"com.acme.Cart#add\""));
+    MethodSelector selector =
+        MethodSelector.parse(body.requireString("selector", "\"com.acme.Cart#add\""));
     Kind kind = body.requireEnum("kind", Kind.class);
     Point point = body.optionalEnum("at", Point.class, null);
     String template = body.optionalString("template");
-    int sample = (int) body.optionalLong("sampleOneIn", DEFAULT_SAMPLE_ONE_IN, 1, MAX_SAMPLE_ONE_IN);
+    int sample =
+        (int) body.optionalLong("sampleOneIn", DEFAULT_SAMPLE_ONE_IN, 1, MAX_SAMPLE_ONE_IN);
     int rate = (int) body.optionalLong("ratePerSecond", DEFAULT_RATE, 1, MAX_RATE);
     long maxHits = body.optionalLong("maxHits", DEFAULT_MAX_HITS, 0, Long.MAX_VALUE);
     long ttlMillis = body.optionalLong("ttlMillis", DEFAULT_TTL.toMillis(), 1, MAX_TTL.toMillis());
-    double cpu = body.optionalDouble("cpuPercent", DEFAULT_CPU_PERCENT, MIN_CPU_PERCENT, MAX_CPU_PERCENT);
+    double cpu =
+        body.optionalDouble("cpuPercent", DEFAULT_CPU_PERCENT, MIN_CPU_PERCENT, MAX_CPU_PERCENT);
     boolean wait = body.optionalBoolean("wait", false);
     boolean appLog = body.optionalBoolean("appLog", true);
     String when = body.optionalString("when");
     boolean sideEffects = body.optionalBoolean("allowSideEffects", false);
     int line = (int) body.optionalLong("line", 0, 1, Integer.MAX_VALUE);
-    int timeOneIn = (int) body.optionalLong("timeOneIn", defaultTimeOneIn(kind), 1, MAX_TIME_ONE_IN);
+    int timeOneIn =
+        (int) body.optionalLong("timeOneIn", defaultTimeOneIn(kind), 1, MAX_TIME_ONE_IN);
     boolean allowJdk = body.optionalBoolean("allowJdk", false);
-    return new ProbeSpec(selector, kind, point, template, sample, rate, maxHits, Duration.ofMillis(ttlMillis), cpu, wait, appLog,
-        when, sideEffects, line, timeOneIn, allowJdk);
+    return new ProbeSpec(
+        selector,
+        kind,
+        point,
+        template,
+        sample,
+        rate,
+        maxHits,
+        Duration.ofMillis(ttlMillis),
+        cpu,
+        wait,
+        appLog,
+        when,
+        sideEffects,
+        line,
+        timeOneIn,
+        allowJdk);
   }
 
   /**
@@ -200,8 +271,8 @@ public record ProbeSpec(
   }
 
   /**
-   * Every budget in force, defaults included: what a probe listing shows. It reads back as the
-   * same spec ({@code "at": "line"} goes with a line).
+   * Every budget in force, defaults included: what a probe listing shows. It reads back as the same
+   * spec ({@code "at": "line"} goes with a line).
    */
   public Map<String, Object> effectiveJson() {
     return JsonObject.create()
@@ -229,12 +300,14 @@ public record ProbeSpec(
 
   /** A kind by its wire name ({@code metrics}), refused as a request's {@code "kind"} is. */
   public static Kind kindNamed(String name) {
-    return StrictObject.of(Map.of("kind", name), WHAT, Set.of("kind")).requireEnum("kind", Kind.class);
+    return StrictObject.of(Map.of("kind", name), WHAT, Set.of("kind"))
+        .requireEnum("kind", Kind.class);
   }
 
   /** A point by its wire name ({@code exit}), refused as a request's {@code "at"} is. */
   public static Point pointNamed(String name) {
-    return StrictObject.of(Map.of("at", name), WHAT, Set.of("at")).optionalEnum("at", Point.class, null);
+    return StrictObject.of(Map.of("at", name), WHAT, Set.of("at"))
+        .optionalEnum("at", Point.class, null);
   }
 
   /** A probe request built in code (the CLI, the bench), with the defaults a JSON request gets. */
@@ -348,8 +421,23 @@ public record ProbeSpec(
         throw notTimed();
       }
       checkRange("timeOneIn", time, kind == Kind.METRICS ? 1 : 0, MAX_TIME_ONE_IN);
-      return new ProbeSpec(selector, kind, point, template, (int) sampleOneIn, (int) ratePerSecond, maxHits, timeToLive, cpuPercent,
-          waitForClass, appLog, when, allowSideEffects, (int) line, (int) time, allowJdk);
+      return new ProbeSpec(
+          selector,
+          kind,
+          point,
+          template,
+          (int) sampleOneIn,
+          (int) ratePerSecond,
+          maxHits,
+          timeToLive,
+          cpuPercent,
+          waitForClass,
+          appLog,
+          when,
+          allowSideEffects,
+          (int) line,
+          (int) time,
+          allowJdk);
     }
   }
 
@@ -362,7 +450,9 @@ public record ProbeSpec(
   }
 
   private static JLiveException notTimed() {
-    return bad("only metrics probes time calls; timeOneIn does not apply", "drop timeOneIn, or use --metrics");
+    return bad(
+        "only metrics probes time calls; timeOneIn does not apply",
+        "drop timeOneIn, or use --metrics");
   }
 
   private static void checkRange(String field, long value, long min, long max) {
@@ -372,7 +462,9 @@ public record ProbeSpec(
   }
 
   private static JLiveException outOfRange(String field, long value, long min, long max) {
-    return bad(WHAT + ": '" + field + "' must be from " + min + " to " + max + ", not " + value, "send a number in that range");
+    return bad(
+        WHAT + ": '" + field + "' must be from " + min + " to " + max + ", not " + value,
+        "send a number in that range");
   }
 
   private static JLiveException bad(String message, String hint) {

@@ -12,20 +12,27 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
-/** The event vocabulary: each type read from its JSON and written back the same, and each rule's message. */
+/**
+ * The event vocabulary: each type read from its JSON and written back the same, and each rule's
+ * message.
+ */
 class EventRecordsTest {
-  private static final String LOG_LINE = "{\"seq\":41,\"probe\":\"p1\",\"time\":\"2026-11-25T10:00:01.250Z\",\"thread\":\"http-1\","
-      + "\"method\":\"com.acme.Shop#checkout(int)\",\"at\":\"entry\",\"message\":\"qty=3\"}";
-  private static final String SNAPSHOT = "{\"seq\":42,\"probe\":\"p2\",\"time\":\"2026-11-25T10:00:02Z\",\"thread\":\"main\","
-      + "\"method\":\"com.acme.Shop#total()\",\"at\":\"exit\",\"data\":{\"this\":{\"items\":3},\"args\":[],\"returned\":12,"
-      + "\"elapsedMillis\":0.02}}";
+  private static final String LOG_LINE =
+      "{\"seq\":41,\"probe\":\"p1\",\"time\":\"2026-11-25T10:00:01.250Z\",\"thread\":\"http-1\","
+          + "\"method\":\"com.acme.Shop#checkout(int)\",\"at\":\"entry\",\"message\":\"qty=3\"}";
+  private static final String SNAPSHOT =
+      "{\"seq\":42,\"probe\":\"p2\",\"time\":\"2026-11-25T10:00:02Z\",\"thread\":\"main\","
+          + "\"method\":\"com.acme.Shop#total()\",\"at\":\"exit\",\"data\":{\"this\":{\"items\":3},\"args\":[],\"returned\":12,"
+          + "\"elapsedMillis\":0.02}}";
 
   private static <T extends JsonWritable> void roundTrips(String json, Function<Object, T> reader) {
     assertThat(Json.write(reader.apply(Json.parse(json)).toJson())).isEqualTo(json);
   }
 
   private static void refused(String json, Function<Object, ?> reader, String message) {
-    assertThatThrownBy(() -> reader.apply(Json.parse(json))).isInstanceOf(JLiveException.class).hasMessage(message);
+    assertThatThrownBy(() -> reader.apply(Json.parse(json)))
+        .isInstanceOf(JLiveException.class)
+        .hasMessage(message);
   }
 
   @Test
@@ -41,12 +48,15 @@ class EventRecordsTest {
     data.put("a", 2L);
     ProbeEvent event = new ProbeEvent(1, "p1", 0, "main", "A#b()", "entry", null, data);
     assertThat(Json.write(event.toJson().get("data"))).isEqualTo("{\"z\":1,\"a\":2}");
-    assertThatThrownBy(() -> event.data().put("b", 3L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> event.data().put("b", 3L))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
   void theAgentsEventsAnswerRoundTrips() {
-    roundTrips("{\"events\":[" + LOG_LINE + "," + SNAPSHOT + "],\"last\":42,\"missed\":3}", EventsAnswer::fromWire);
+    roundTrips(
+        "{\"events\":[" + LOG_LINE + "," + SNAPSHOT + "],\"last\":42,\"missed\":3}",
+        EventsAnswer::fromWire);
     roundTrips("{\"events\":[],\"last\":-1,\"missed\":0}", EventsAnswer::fromWire);
   }
 
@@ -54,15 +64,21 @@ class EventRecordsTest {
   void aFleetEventCarriesItsChangeFirst() {
     String tagged = "{\"change\":\"c7\"," + LOG_LINE.substring(1);
     roundTrips(tagged, FleetEvent::fromWire);
-    assertThat(FleetEvent.fromWire(Json.parse(tagged)).event()).isEqualTo(ProbeEvent.fromWire(Json.parse(LOG_LINE)));
+    assertThat(FleetEvent.fromWire(Json.parse(tagged)).event())
+        .isEqualTo(ProbeEvent.fromWire(Json.parse(LOG_LINE)));
   }
 
   @Test
   void theServicesEventsRoundTripWithTheProcessAndTheTimeInMillis() {
-    String located = "{\"process\":\"a1\",\"host\":\"web-1\",\"pid\":11,\"change\":\"c7\"," + LOG_LINE.substring(1, LOG_LINE.length() - 1)
-        + ",\"timeMillis\":1795600801250}";
+    String located =
+        "{\"process\":\"a1\",\"host\":\"web-1\",\"pid\":11,\"change\":\"c7\","
+            + LOG_LINE.substring(1, LOG_LINE.length() - 1)
+            + ",\"timeMillis\":1795600801250}";
     roundTrips("{\"events\":[" + located + "],\"last\":1795600801250}", ServiceEvents::fromWire);
-    ServiceEvent event = ServiceEvents.fromWire(Json.parse("{\"events\":[" + located + "],\"last\":0}")).events().get(0);
+    ServiceEvent event =
+        ServiceEvents.fromWire(Json.parse("{\"events\":[" + located + "],\"last\":0}"))
+            .events()
+            .get(0);
     assertThat(event.timeMillis()).isEqualTo(1795600801250L);
     assertThat(event.event().change()).isEqualTo("c7");
   }
@@ -80,20 +96,28 @@ class EventRecordsTest {
 
   @Test
   void anEventsTimeMustBeAnInstant() {
-    refused(LOG_LINE.replace("2026-11-25T10:00:01.250Z", "yesterday"), ProbeEvent::fromWire,
+    refused(
+        LOG_LINE.replace("2026-11-25T10:00:01.250Z", "yesterday"),
+        ProbeEvent::fromWire,
         "the probe event: 'time' must be an ISO-8601 instant, not yesterday");
   }
 
   @Test
   void aSequenceIsNeverNegative() {
-    refused(LOG_LINE.replace("\"seq\":41", "\"seq\":-1"), ProbeEvent::fromWire,
+    refused(
+        LOG_LINE.replace("\"seq\":41", "\"seq\":-1"),
+        ProbeEvent::fromWire,
         "the probe event: 'seq' must be from 0 to 9223372036854775807, not -1");
   }
 
   @Test
   void theEventsAnswerNeedsItsCursor() {
-    refused("{\"events\":[],\"missed\":0}", EventsAnswer::fromWire, "the events answer needs 'last'");
-    refused("{\"events\":[],\"last\":-2}", EventsAnswer::fromWire, "the events answer: 'last' must be from -1 to 9223372036854775807, not -2");
+    refused(
+        "{\"events\":[],\"missed\":0}", EventsAnswer::fromWire, "the events answer needs 'last'");
+    refused(
+        "{\"events\":[],\"last\":-2}",
+        EventsAnswer::fromWire,
+        "the events answer: 'last' must be from -1 to 9223372036854775807, not -2");
   }
 
   @Test
@@ -103,7 +127,9 @@ class EventRecordsTest {
 
   @Test
   void aServiceEventNeedsItsProcessAndTheStreamItsCursor() {
-    refused("{\"events\":[{\"change\":\"c7\"," + LOG_LINE.substring(1) + "],\"last\":0}", ServiceEvents::fromWire,
+    refused(
+        "{\"events\":[{\"change\":\"c7\"," + LOG_LINE.substring(1) + "],\"last\":0}",
+        ServiceEvents::fromWire,
         "the service's events: events[0] needs 'process'");
     refused("{\"events\":[]}", ServiceEvents::fromWire, "the service's events needs 'last'");
   }

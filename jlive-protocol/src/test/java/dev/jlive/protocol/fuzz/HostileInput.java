@@ -10,18 +10,88 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Generates what a hostile or broken client sends: text with unicode and control characters,
- * JSON that is invalid or deeply nested, bodies with every field of the wrong type or unknown, and
- * HTTP requests with broken framing. Seeded, so a failing case is reproduced from its seed; the
- * fuzz tests print the seed with every failure.
+ * Generates what a hostile or broken client sends: text with unicode and control characters, JSON
+ * that is invalid or deeply nested, bodies with every field of the wrong type or unknown, and HTTP
+ * requests with broken framing. Seeded, so a failing case is reproduced from its seed; the fuzz
+ * tests print the seed with every failure.
  */
 public final class HostileInput {
-  private static final String[] JSON_TOKENS = {"{", "}", "[", "]", ":", ",", "\"", "\\", "\\u", "\\ud800", "true", "tru", "null",
-      "-", "0", "01", "1e", "1.5", "99999999999999999999", "\"k\"", " ", "\n", "\u0000", "\u2028", "\uffff", "é", "\"\\\"", "1e999",
-      "-0", "NaN", "Infinity", "'", "/*", "\r\n"};
-  private static final String[] NASTY = {"", " ", "\u0000", "\r\n", "\n\n", "\t", "\u202e", "\ud800", "\udfff", "\ufeff", "💥",
-      "é", "%00", "%", "%zz", "../", "..", "*", "**", "#", "(", ")", "$", "{}", "[]", "\"", "\\", "true", "false", "null", "0",
-      "-1", "9223372036854775808", "1e309", "<init>", "com.acme..*", "*".repeat(300), "a".repeat(5000)};
+  private static final String[] JSON_TOKENS = {
+    "{",
+    "}",
+    "[",
+    "]",
+    ":",
+    ",",
+    "\"",
+    "\\",
+    "\\u",
+    "\\ud800",
+    "true",
+    "tru",
+    "null",
+    "-",
+    "0",
+    "01",
+    "1e",
+    "1.5",
+    "99999999999999999999",
+    "\"k\"",
+    " ",
+    "\n",
+    "\u0000",
+    "\u2028",
+    "\uffff",
+    "é",
+    "\"\\\"",
+    "1e999",
+    "-0",
+    "NaN",
+    "Infinity",
+    "'",
+    "/*",
+    "\r\n"
+  };
+  private static final String[] NASTY = {
+    "",
+    " ",
+    "\u0000",
+    "\r\n",
+    "\n\n",
+    "\t",
+    "\u202e",
+    "\ud800",
+    "\udfff",
+    "\ufeff",
+    "💥",
+    "é",
+    "%00",
+    "%",
+    "%zz",
+    "../",
+    "..",
+    "*",
+    "**",
+    "#",
+    "(",
+    ")",
+    "$",
+    "{}",
+    "[]",
+    "\"",
+    "\\",
+    "true",
+    "false",
+    "null",
+    "0",
+    "-1",
+    "9223372036854775808",
+    "1e309",
+    "<init>",
+    "com.acme..*",
+    "*".repeat(300),
+    "a".repeat(5000)
+  };
 
   private final Random random;
 
@@ -53,11 +123,12 @@ public final class HostileInput {
     int length = chance(90) ? between(0, 30) : between(100, 3000);
     StringBuilder text = new StringBuilder(length);
     for (int i = 0; i < length; i++) {
-      text.append(switch (random.nextInt(5)) {
-        case 0 -> (char) random.nextInt(0x20);
-        case 1 -> (char) random.nextInt(0x10000);
-        default -> (char) between(0x20, 0x7e);
-      });
+      text.append(
+          switch (random.nextInt(5)) {
+            case 0 -> (char) random.nextInt(0x20);
+            case 1 -> (char) random.nextInt(0x10000);
+            default -> (char) between(0x20, 0x7e);
+          });
     }
     return text.toString();
   }
@@ -109,8 +180,8 @@ public final class HostileInput {
   }
 
   /**
-   * A body for a request that knows {@code fields}: some known fields with values of any type,
-   * and often a field it does not know (a typo, another case, garbage).
+   * A body for a request that knows {@code fields}: some known fields with values of any type, and
+   * often a field it does not know (a typo, another case, garbage).
    */
   public Map<String, Object> body(Set<String> fields) {
     List<String> known = new ArrayList<>(fields);
@@ -121,11 +192,13 @@ public final class HostileInput {
     }
     if (chance(40)) {
       String name = pick(known);
-      body.put(switch (random.nextInt(3)) {
-        case 0 -> name.toLowerCase(Locale.ROOT);
-        case 1 -> name + "s";
-        default -> text();
-      }, value(1));
+      body.put(
+          switch (random.nextInt(3)) {
+            case 0 -> name.toLowerCase(Locale.ROOT);
+            case 1 -> name + "s";
+            default -> text();
+          },
+          value(1));
     }
     return body;
   }

@@ -6,7 +6,10 @@ import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.implementation.SuperMethodCall;
 import net.bytebuddy.matcher.ElementMatchers;
 
-/** Generated classes in front of real code: a JDK dynamic proxy and a CGLIB-style generated subclass. */
+/**
+ * Generated classes in front of real code: a JDK dynamic proxy and a CGLIB-style generated
+ * subclass.
+ */
 public final class Greeters {
   private Greeters() {}
 
@@ -21,7 +24,10 @@ public final class Greeters {
     }
   }
 
-  /** What Spring proxies with CGLIB: a class, subclassed at run time with overriding methods that call super. */
+  /**
+   * What Spring proxies with CGLIB: a class, subclassed at run time with overriding methods that
+   * call super.
+   */
   public static class Service {
     public String greet(String name) {
       return "hi " + name;
@@ -31,13 +37,22 @@ public final class Greeters {
   /** A JDK proxy whose handler forwards to a real implementation, as most decorating proxies do. */
   public static Greeter jdkProxy(Greeter target) {
     InvocationHandler handler = (proxy, method, args) -> method.invoke(target, args);
-    return (Greeter) Proxy.newProxyInstance(Greeter.class.getClassLoader(), new Class<?>[] {Greeter.class}, handler);
+    return (Greeter)
+        Proxy.newProxyInstance(
+            Greeter.class.getClassLoader(), new Class<?>[] {Greeter.class}, handler);
   }
 
   /** A subclass generated at run time whose greet calls super.greet, as CGLIB's do. */
   public static Service generatedSubclass() throws ReflectiveOperationException {
-    return new ByteBuddy().subclass(Service.class).name(Service.class.getName() + "$$Generated")
-        .method(ElementMatchers.named("greet")).intercept(SuperMethodCall.INSTANCE)
-        .make().load(Service.class.getClassLoader()).getLoaded().getConstructor().newInstance();
+    return new ByteBuddy()
+        .subclass(Service.class)
+        .name(Service.class.getName() + "$$Generated")
+        .method(ElementMatchers.named("greet"))
+        .intercept(SuperMethodCall.INSTANCE)
+        .make()
+        .load(Service.class.getClassLoader())
+        .getLoaded()
+        .getConstructor()
+        .newInstance();
   }
 }

@@ -1,8 +1,8 @@
 package dev.jlive.it.apps.odd;
 
 /**
- * Interface and class hierarchies where a method is declared in one type and named through
- * another, as in Jetty ({@code Handler#handle} declared in a super-interface).
+ * Interface and class hierarchies where a method is declared in one type and named through another,
+ * as in Jetty ({@code Handler#handle} declared in a super-interface).
  */
 public final class Handlers {
   private Handlers() {}

@@ -1,6 +1,8 @@
 package dev.jlive.it.apps.odd;
 
-/** A long local that is assigned in a try and in its catch: the next line is where both paths meet. */
+/**
+ * A long local that is assigned in a try and in its catch: the next line is where both paths meet.
+ */
 public final class Ledger {
   public long doubled(String text) {
     long value;

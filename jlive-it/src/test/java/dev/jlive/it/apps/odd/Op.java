@@ -1,6 +1,8 @@
 package dev.jlive.it.apps.odd;
 
-/** An enum with a constant-specific body per constant (classes Op$1 and Op$2) and a shared method. */
+/**
+ * An enum with a constant-specific body per constant (classes Op$1 and Op$2) and a shared method.
+ */
 public enum Op {
   PLUS {
     @Override
