@@ -9,9 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -238,8 +242,8 @@ public final class Soak {
   }
 
   static String clock(long epochMillis) {
-    return java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
-        .format(java.time.Instant.ofEpochMilli(epochMillis).atZone(java.time.ZoneOffset.UTC));
+    return DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
+        .format(Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC));
   }
 
   /** What the soak saw. {@link #problems()} is empty when it passed. */
@@ -949,7 +953,7 @@ public final class Soak {
     Map<String, long[]> then = histogram(before);
     Map<String, long[]> now = histogram(after);
     List<Map.Entry<String, long[]>> grown = new ArrayList<>();
-    Set<String> types = new java.util.LinkedHashSet<>(now.keySet());
+    Set<String> types = new LinkedHashSet<>(now.keySet());
     types.addAll(then.keySet());
     long[] jlive = new long[2];
     for (String type : types) {

@@ -57,18 +57,18 @@ class SoakTest {
             60,
             60,
             60,
-            java.util.List.of(),
+            List.of(),
             0,
-            java.util.List.of(),
+            List.of(),
             start,
             leaking,
             0,
             0,
             Soak.Limits.DEFAULT,
-            java.util.List.of(),
-            java.util.List.of(),
-            java.util.List.of(),
-            java.util.List.of());
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of());
 
     assertThat(result.problems())
         .hasSize(6)
@@ -85,18 +85,18 @@ class SoakTest {
                     60,
                     60,
                     60,
-                    java.util.List.of(),
+                    List.of(),
                     0,
-                    java.util.List.of(),
+                    List.of(),
                     start,
                     leaking,
                     0,
                     0,
                     Soak.Limits.BOUNDED,
-                    java.util.List.of(),
-                    java.util.List.of(),
-                    java.util.List.of(),
-                    java.util.List.of())
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of())
                 .problems())
         .hasSize(4)
         .noneMatch(
@@ -108,18 +108,18 @@ class SoakTest {
                     60,
                     60,
                     60,
-                    java.util.List.of(),
+                    List.of(),
                     0,
-                    java.util.List.of(),
+                    List.of(),
                     start,
                     start,
                     0,
                     0,
                     Soak.Limits.DEFAULT,
-                    java.util.List.of(),
-                    java.util.List.of(),
-                    java.util.List.of(),
-                    java.util.List.of())
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of())
                 .problems())
         .isEmpty();
     LoadResult failing = new LoadResult(180, 1000, 5.5, 5, 0, 1, 2);
@@ -130,18 +130,18 @@ class SoakTest {
                     60,
                     60,
                     60,
-                    java.util.List.of(),
+                    List.of(),
                     0,
-                    java.util.List.of(),
+                    List.of(),
                     start,
                     start,
                     0,
                     0,
                     Soak.Limits.DEFAULT,
-                    java.util.List.of(),
-                    java.util.List.of(),
-                    java.util.List.of(),
-                    java.util.List.of())
+                    List.of(),
+                    List.of(),
+                    List.of(),
+                    List.of())
                 .problems())
         .containsExactly("2 requests failed (besides 3 deliberate server errors of the demo)");
   }

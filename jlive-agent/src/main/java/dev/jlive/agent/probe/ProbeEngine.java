@@ -25,6 +25,7 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -249,7 +250,7 @@ public final class ProbeEngine implements WeavingSource {
     ledger.record(
         id,
         ChangeKind.PROBE,
-        spec.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + spec.selector(),
+        spec.kind().name().toLowerCase(Locale.ROOT) + " " + spec.selector(),
         author,
         waiting ? LedgerState.WAITING : LedgerState.ACTIVE);
     return new ProbeAdded(probe.status(installedIn(installed)), report, resolution.notes());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
+import java.util.Locale;
 
 /**
  * A request the shop did not answer, as the load driver prints it: when, after how long, which
@@ -50,7 +51,7 @@ record FailedRequest(
     if (failure instanceof ConnectException || failure.getCause() instanceof ConnectException) {
       return "refused";
     }
-    String text = describe(failure).toLowerCase(java.util.Locale.ROOT);
+    String text = describe(failure).toLowerCase(Locale.ROOT);
     if (text.contains("reset")
         || text.contains("closed")
         || text.contains("eof")

@@ -2,6 +2,7 @@ package dev.jlive.demo.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
@@ -48,7 +49,7 @@ class FailedRequestTest {
             FailedRequest.droppedByTheClientPool(
                 new IOException(
                     "HTTP/1.1 header parser received no bytes",
-                    new java.io.EOFException("EOF reached while reading"))))
+                    new EOFException("EOF reached while reading"))))
         .isFalse();
     FailedRequest failed = FailedRequest.of(3, "POST", "/carts", pool);
     assertThat(failed.line())
