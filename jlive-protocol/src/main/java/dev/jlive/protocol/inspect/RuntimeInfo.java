@@ -119,8 +119,8 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
    * The agent: its version, how it was started, since when, and how many changes are live.
    *
    * @param mode how the agent was started ({@code premain}, {@code agentmain}, ...)
-   * @param probeSlots the probe dispatcher's table size: bounded by the most probe sites at once
-   *     (slots are reused), which a soak checks
+   * @param probeSlots the probe dispatcher's table size (left out when 0, as agents before it sent
+   *     nothing): bounded by the most probe sites at once (slots are reused), which a soak checks
    * @param controller the controller link's status as the link writes it; null when the agent runs
    *     alone
    */
@@ -164,7 +164,7 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
           .put("mode", mode)
           .put("startedAt", startedAt.toString())
           .put("activeChanges", activeChanges)
-          .put("probeSlots", probeSlots)
+          .putIf(probeSlots > 0, "probeSlots", probeSlots)
           .put("controller", controller)
           .toMap();
     }

@@ -45,7 +45,7 @@ class InspectAnswersTest {
         "{\"jvm\":"
             + JVM
             + ",\"agent\":{\"version\":\"0.1.0\",\"mode\":\"premain\",\"startedAt\":\"2026-12-01T17:45:03Z\","
-            + "\"activeChanges\":0,\"probeSlots\":0,\"controller\":{\"url\":\"http://c:7070\",\"service\":\"shop\",\"labels\":{\"zone\":\"eu\"},"
+            + "\"activeChanges\":0,\"controller\":{\"url\":\"http://c:7070\",\"service\":\"shop\",\"labels\":{\"zone\":\"eu\"},"
             + "\"connected\":true}}}",
         RuntimeInfo::fromWire);
   }
