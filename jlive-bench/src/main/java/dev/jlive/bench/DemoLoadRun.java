@@ -2,7 +2,6 @@ package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
 import dev.jlive.protocol.JsonObject;
-import dev.jlive.protocol.metrics.MetricsAnswer;
 import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.probe.ProbeSpec;
 import dev.jlive.protocol.probe.ProbeStatus;
@@ -169,13 +168,12 @@ public final class DemoLoadRun {
       ids.put(
           candidate,
           endpoint.addProbeEverywhere(
-              spec(candidate, ProbeSpec.Kind.COUNT).waitForClass(true).build().toJson()));
+              spec(candidate, ProbeSpec.Kind.COUNT).waitForClass(true).build()));
     }
     Phase survey = phase("survey", seconds, null);
     System.out.println(line(survey));
     for (String candidate : CANDIDATES) {
-      Map<String, Object> probe = endpoint.probe(ids.get(candidate));
-      long hits = ((Number) probe.get("hits")).longValue();
+      long hits = endpoint.probe(ids.get(candidate)).hits();
       System.out.printf(
           Locale.ROOT,
           "  calls of %-45s %9d  (%.2f per request)%n",
@@ -195,7 +193,7 @@ public final class DemoLoadRun {
     String id =
         selector == null
             ? null
-            : endpoint.addProbeEverywhere(spec(selector, ProbeSpec.Kind.METRICS).build().toJson());
+            : endpoint.addProbeEverywhere(spec(selector, ProbeSpec.Kind.METRICS).build());
     long cpuBefore = demoCpuNanos();
     LoadResult load;
     try (ForkedJvm driver =
@@ -226,8 +224,8 @@ public final class DemoLoadRun {
     double cpu = (demoCpuNanos() - cpuBefore) / 1e9;
     String note = "";
     if (id != null) {
-      ProbeStatus probe = ProbeStatus.fromWire(endpoint.probe(id));
-      ProbeMetrics metrics = MetricsAnswer.fromWire(endpoint.metrics(id)).probes().get(0);
+      ProbeStatus probe = endpoint.probe(id);
+      ProbeMetrics metrics = endpoint.metrics(id).probes().get(0);
       note =
           "probe "
               + JsonObject.wireName(probe.state())

@@ -3,6 +3,13 @@ package dev.jlive.bench;
 import dev.jlive.bench.endpoint.AgentEndpoint;
 import dev.jlive.bench.floor.FloorAgent;
 import dev.jlive.bench.floor.FloorClient;
+import dev.jlive.protocol.patch.PatchDetail;
+import dev.jlive.protocol.patch.PatchList;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.patch.PatchResult;
+import dev.jlive.protocol.patch.RevertResult;
+import dev.jlive.protocol.patch.SafepointMode;
+import dev.jlive.protocol.patch.SafepointReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -207,7 +214,7 @@ public final class PatchTime {
               new Case(
                   "floor: bare redefineClasses, JVM without jlive", bare, floorMode(bare, fix)));
 
-      Map<String, Map<String, Object>> dryBodies = new TreeMap<>();
+      Map<String, PatchRequest> dryBodies = new TreeMap<>();
       dryBodies.put(
           "jlive, source, dryRun (compile in the target, compare)",
           fix.patchRequest(true, "quiescent", true));
@@ -217,7 +224,7 @@ public final class PatchTime {
       Map<String, Double> dryFirst = new TreeMap<>();
       dryBodies.keySet().forEach(name -> dryTimes.put(name, new ArrayList<>()));
       for (int rep = 0; rep <= repetitions; rep++) {
-        for (Map.Entry<String, Map<String, Object>> dry : dryBodies.entrySet()) {
+        for (Map.Entry<String, PatchRequest> dry : dryBodies.entrySet()) {
           double millis = dryRun(jlive, dry.getValue());
           if (rep > 0) {
             dryTimes.get(dry.getKey()).add(millis);
@@ -258,11 +265,13 @@ public final class PatchTime {
       dryTimes.forEach((name, times) -> dryRuns.put(name, Stats.of(times)));
       run.expect(jlive, DemoClient.BUGGY_TOTAL);
 
-      Map<String, Object> left = jlive.jlive().listPatches();
+      PatchList left = jlive.jlive().listPatches();
       print(cases, dryRuns, dryFirst, repetitions);
       System.out.println();
       System.out.println("load average during the run (1 min): " + load.range());
-      System.out.println("patches active at the end (should be none): " + left.get("patches"));
+      System.out.println(
+          "patches active at the end (should be none): "
+              + left.patches().stream().map(PatchDetail::id).toList());
       System.out.printf(
           Locale.ROOT,
           "classes loaded at the end: %s %d, %s %d%n",
@@ -288,7 +297,7 @@ public final class PatchTime {
   }
 
   private Mode jliveMode(Target target, PricingFix fix, boolean fromSource, String safepoint) {
-    Map<String, Object> body = fix.patchRequest(fromSource, safepoint, false);
+    PatchRequest body = fix.patchRequest(fromSource, safepoint, false);
     return new Mode() {
       @Override
       public Object apply() throws IOException {
@@ -296,9 +305,8 @@ public final class PatchTime {
       }
 
       @Override
-      @SuppressWarnings("unchecked")
       public Object revert(Object applied) throws IOException {
-        return target.jlive().revertPatch((String) ((Map<String, Object>) applied).get("id"));
+        return target.jlive().revertPatch(((PatchResult) applied).id());
       }
     };
   }
@@ -426,12 +434,12 @@ public final class PatchTime {
   }
 
   /** The round trip of one dry run: compile or read, compare, answer; nothing changes. */
-  private static double dryRun(Target target, Map<String, Object> body) throws IOException {
+  private static double dryRun(Target target, PatchRequest body) throws IOException {
     long start = System.nanoTime();
-    Map<String, Object> answer = target.jlive().applyPatch(body);
+    PatchResult answer = target.jlive().applyPatch(body);
     double millis = (System.nanoTime() - start) / 1e6;
-    if (!Boolean.TRUE.equals(answer.get("dryRun"))) {
-      throw new IOException("a dry run answered as if it changed something: " + answer);
+    if (!answer.dryRun()) {
+      throw new IOException("a dry run answered as if it changed something: " + answer.toJson());
     }
     return millis;
   }
@@ -563,10 +571,13 @@ public final class PatchTime {
     List<Double> attempts = new ArrayList<>();
     List<Double> closed = new ArrayList<>();
     for (Sample s : samples) {
-      if (s.answer() instanceof Map<?, ?> answer
-          && answer.get("gateClosedMaxMillis") instanceof Number gate) {
-        attempts.add(answer.get("attempts") instanceof Number n ? n.doubleValue() : Double.NaN);
-        closed.add(gate.doubleValue());
+      SafepointReport swap =
+          s.answer() instanceof PatchResult applied
+              ? applied.safepoint()
+              : s.answer() instanceof RevertResult reverted ? reverted.safepoint() : null;
+      if (swap != null && swap.mode() == SafepointMode.QUIESCENT) {
+        attempts.add((double) swap.attempts());
+        closed.add(swap.gateClosedMaxMillis());
       }
     }
     if (!closed.isEmpty()) {

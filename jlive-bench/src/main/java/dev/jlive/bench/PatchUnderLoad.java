@@ -1,6 +1,11 @@
 package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
+import dev.jlive.protocol.patch.PatchDetail;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.patch.PatchResult;
+import dev.jlive.protocol.patch.SafepointMode;
+import dev.jlive.protocol.patch.SafepointReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +55,7 @@ public final class PatchUnderLoad {
   private final Path logs;
   private final int threads;
   private final long intervalMillis;
-  private final Map<String, Object> patchBody;
+  private final PatchRequest patchBody;
   private ForkedJvm service;
   private AgentEndpoint endpoint;
   private DemoClient shop;
@@ -59,7 +63,7 @@ public final class PatchUnderLoad {
   private int port;
 
   private PatchUnderLoad(
-      Path demo, Path logs, int threads, long intervalMillis, Map<String, Object> patchBody) {
+      Path demo, Path logs, int threads, long intervalMillis, PatchRequest patchBody) {
     this.demo = demo;
     this.logs = logs;
     this.threads = threads;
@@ -167,7 +171,7 @@ public final class PatchUnderLoad {
       summarize(phases);
       System.out.println(
           "patches active at the end (should be none): "
-              + run.endpoint.listPatches().get("patches"));
+              + run.endpoint.listPatches().patches().stream().map(PatchDetail::id).toList());
     } finally {
       if (run.service != null) {
         run.service.close();
@@ -319,12 +323,12 @@ public final class PatchUnderLoad {
     private String apply() {
       long start = System.nanoTime();
       try {
-        Map<String, Object> answer = endpoint.applyPatch(patchBody);
+        PatchResult answer = endpoint.applyPatch(patchBody);
         seen.applyMillis.add((System.nanoTime() - start) / 1e6);
-        seen.attempts.add(((Number) answer.get("attempts")).doubleValue());
-        seen.gateClosedMillis.add(((Number) answer.get("gateClosedMaxMillis")).doubleValue());
+        seen.attempts.add((double) answer.safepoint().attempts());
+        seen.gateClosedMillis.add(answer.safepoint().gateClosedMaxMillis());
         check(DemoClient.FIXED_TOTAL, seen);
-        return (String) answer.get("id");
+        return answer.id();
       } catch (IOException | RuntimeException e) {
         seen.failures.add("apply: " + e.getMessage());
         return null;
@@ -334,10 +338,10 @@ public final class PatchUnderLoad {
     private void revert(String id) {
       long start = System.nanoTime();
       try {
-        Map<String, Object> answer = endpoint.revertPatch(id);
+        SafepointReport swap = endpoint.revertPatch(id).safepoint();
         seen.revertMillis.add((System.nanoTime() - start) / 1e6);
-        if (answer.get("gateClosedMaxMillis") instanceof Number closed) {
-          seen.revertGateClosedMillis.add(closed.doubleValue());
+        if (swap != null && swap.mode() == SafepointMode.QUIESCENT) {
+          seen.revertGateClosedMillis.add(swap.gateClosedMaxMillis());
         }
         check(DemoClient.BUGGY_TOTAL, seen);
       } catch (IOException | RuntimeException e) {

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import javax.tools.JavaCompiler;
@@ -47,12 +46,12 @@ record PricingFix(String fileName, String fixedSource, byte[] fixedClass, byte[]
   }
 
   /** The body of {@code POST /v1/patches} for this fix. */
-  Map<String, Object> patchRequest(boolean fromSource, String safepoint, boolean dryRun) {
+  PatchRequest patchRequest(boolean fromSource, String safepoint, boolean dryRun) {
     PatchRequest.Builder request =
         fromSource
             ? PatchRequest.ofSources(List.of(new PatchRequest.Source(fileName, fixedSource)))
             : PatchRequest.ofClassFiles(List.of(fixedClass));
-    return request.safepoint(safepoint).dryRun(dryRun).build().toJson();
+    return request.safepoint(safepoint).dryRun(dryRun).build();
   }
 
   private static byte[] originalClass(Path demoJar) throws IOException {

@@ -2,6 +2,8 @@ package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
 import dev.jlive.bench.fleet.FleetApp;
+import dev.jlive.protocol.probe.ClassReport;
+import dev.jlive.protocol.probe.ProbeAdded;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -127,20 +128,26 @@ public final class ProbeInstallTime {
       ProbeSpec.Kind kind,
       int repetitions)
       throws IOException {
-    Map<String, Object> spec = ProbeSpec.builder(selector, kind).build().toJson();
+    ProbeSpec spec = ProbeSpec.builder(selector, kind).build();
     List<Double> adds = new ArrayList<>();
     List<Double> removes = new ArrayList<>();
     for (int i = 0; i < repetitions; i++) {
       long start = System.nanoTime();
-      Map<String, Object> answer = endpoint.addProbe(spec);
+      ProbeAdded answer = endpoint.addProbe(spec);
       long added = System.nanoTime();
-      String id = (String) answer.get("id");
+      String id = answer.probe().id();
       endpoint.removeProbe(id);
       long removed = System.nanoTime();
       long installed = installedClasses(answer);
       if (installed != classes) {
         throw new IOException(
-            selector + " went into " + installed + " classes, not " + classes + ": " + answer);
+            selector
+                + " went into "
+                + installed
+                + " classes, not "
+                + classes
+                + ": "
+                + answer.toJson());
       }
       adds.add((added - start) / 1e6);
       removes.add((removed - added) / 1e6);
@@ -157,12 +164,10 @@ public final class ProbeInstallTime {
     return new Case(name, selector, classes, add, remove);
   }
 
-  @SuppressWarnings("unchecked")
-  private static long installedClasses(Map<String, Object> answer) {
-    return ((List<Object>) answer.get("classes"))
-        .stream()
-            .filter(entry -> "installed".equals(((Map<String, Object>) entry).get("status")))
-            .count();
+  private static long installedClasses(ProbeAdded answer) {
+    return answer.classes().stream()
+        .filter(report -> report.status() == ClassReport.Status.INSTALLED)
+        .count();
   }
 
   private static Stats roundTrip(AgentEndpoint endpoint) throws IOException {

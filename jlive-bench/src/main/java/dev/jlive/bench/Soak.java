@@ -2,6 +2,7 @@ package dev.jlive.bench;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
 import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -487,7 +488,7 @@ public final class Soak {
   private final Path work;
   private final int threads;
   private final long intervalMillis;
-  private final Map<String, Object> patchBody;
+  private final PatchRequest patchBody;
   private Changes changes = Changes.ALL;
   private List<String> demoJvmOptions = List.of();
   private int measureEverySeconds;
@@ -630,8 +631,8 @@ public final class Soak {
       Footprint start = footprint("start");
       String histogramAtStart = lastHistogram;
       Churn soak = load(durationSeconds, measureEverySeconds);
-      int probesLeft = listed(endpoint.listProbes(), "probes");
-      int patchesLeft = listed(endpoint.listPatches(), "patches");
+      int probesLeft = endpoint.listProbes().probes().size();
+      int patchesLeft = endpoint.listPatches().patches().size();
       Footprint end = footprint("end");
       PatchUnderLoad.ServerErrors errors = soak.serverErrors;
       return new Result(
@@ -816,7 +817,7 @@ public final class Soak {
     private String addProbe(ProbeSpec spec) {
       long started = System.currentTimeMillis();
       try {
-        String id = endpoint.addProbeEverywhere(spec.toJson());
+        String id = endpoint.addProbeEverywhere(spec);
         churn.probesAdded++;
         return id;
       } catch (IOException | RuntimeException e) {
@@ -847,7 +848,7 @@ public final class Soak {
     private String apply() {
       long started = System.currentTimeMillis();
       try {
-        String id = (String) endpoint.applyPatch(patchBody).get("id");
+        String id = endpoint.applyPatch(patchBody).id();
         churn.patchesApplied++;
         check(DemoClient.FIXED_TOTAL);
         return id;
@@ -880,11 +881,6 @@ public final class Soak {
         churn.wrongTotals++;
       }
     }
-  }
-
-  private static int listed(Map<String, Object> answer, String key) {
-    Object list = answer.get(key);
-    return list instanceof List<?> items ? items.size() : 0;
   }
 
   /**
@@ -934,11 +930,9 @@ public final class Soak {
   /** The last {@code GC.class_histogram} taken, to compare the end with the start. */
   private String lastHistogram = "";
 
-  /** The agent's probe dispatcher table length, or -1 when the agent does not report it. */
+  /** The agent's probe dispatcher table length, or 0 when the agent does not report it. */
   private long probeSlots() throws IOException {
-    Object agentInfo = endpoint.info().get("agent");
-    Object slots = agentInfo instanceof Map<?, ?> map ? map.get("probeSlots") : null;
-    return slots instanceof Number number ? number.longValue() : -1;
+    return endpoint.info().agent().probeSlots();
   }
 
   private static final Pattern HISTOGRAM_LINE =

@@ -17,6 +17,8 @@ import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.ProcessState;
 import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,31 +78,31 @@ class FleetTest {
                 change(
                     "c-metrics",
                     ChangeKind.PROBE,
-                    Map.of("selector", PRICER + "#price", "kind", "metrics"),
+                    ProbeSpec.builder(PRICER + "#price", ProbeSpec.Kind.METRICS).build().toJson(),
                     "alice"),
                 change(
                     "c-log",
                     ChangeKind.PROBE,
-                    Map.of(
-                        "selector",
-                        PRICER + "#quotes",
-                        "kind",
-                        "log",
-                        "template",
-                        "quoted",
-                        "appLog",
-                        false),
+                    ProbeSpec.builder(PRICER + "#quotes", ProbeSpec.Kind.LOG)
+                        .template("quoted")
+                        .appLog(false)
+                        .build()
+                        .toJson(),
                     "alice"),
                 change(
                     "c-patch",
                     ChangeKind.PATCH,
-                    Map.of(
-                        "sources", List.of(Map.of("name", "Pricer.java", "code", patchedSource()))),
+                    PatchRequest.ofSources(
+                            List.of(new PatchRequest.Source("Pricer.java", patchedSource())))
+                        .build()
+                        .toJson(),
                     "bob"),
                 change(
                     "c-bad",
                     ChangeKind.PROBE,
-                    Map.of("selector", "dev.jlive.it.apps.NoSuchClass#run", "kind", "count"),
+                    ProbeSpec.builder("dev.jlive.it.apps.NoSuchClass#run", ProbeSpec.Kind.COUNT)
+                        .build()
+                        .toJson(),
                     "carol")));
         for (String id : List.of("c-metrics", "c-log", "c-patch")) {
           waitFor()
@@ -175,15 +177,11 @@ class FleetTest {
                 change(
                     "c-log",
                     ChangeKind.PROBE,
-                    Map.of(
-                        "selector",
-                        PRICER + "#quotes",
-                        "kind",
-                        "log",
-                        "template",
-                        "quoted",
-                        "appLog",
-                        false),
+                    ProbeSpec.builder(PRICER + "#quotes", ProbeSpec.Kind.LOG)
+                        .template("quoted")
+                        .appLog(false)
+                        .build()
+                        .toJson(),
                     "alice")));
         for (String id : List.of("c-metrics", "c-patch")) {
           waitFor()

@@ -4,6 +4,17 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.Discovery;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.RuntimeDirectory;
+import dev.jlive.protocol.inspect.RuntimeInfo;
+import dev.jlive.protocol.metrics.MetricsAnswer;
+import dev.jlive.protocol.patch.PatchList;
+import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.patch.PatchResult;
+import dev.jlive.protocol.patch.RevertResult;
+import dev.jlive.protocol.probe.ClassReport;
+import dev.jlive.protocol.probe.ProbeAdded;
+import dev.jlive.protocol.probe.ProbeList;
+import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.probe.ProbeStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,7 +24,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,80 +74,76 @@ public final class AgentEndpoint {
   }
 
   /** {@code GET /v1/info}: the JVM and the agent in it. */
-  public Map<String, Object> info() throws IOException {
-    return call("GET", Api.INFO, null);
+  public RuntimeInfo info() throws IOException {
+    return RuntimeInfo.fromWire(call("GET", Api.INFO, null));
   }
 
-  /** Adds a probe; the answer has its {@code id} and, per class, {@code status}. */
-  public Map<String, Object> addProbe(Map<String, Object> spec) throws IOException {
-    return call("POST", Api.PROBES, Json.write(spec));
+  /** Adds a probe; the answer has the new probe and, per class, how weaving it went. */
+  public ProbeAdded addProbe(ProbeSpec spec) throws IOException {
+    return ProbeAdded.fromWire(call("POST", Api.PROBES, Json.write(spec.toJson())));
   }
 
-  public Map<String, Object> removeProbe(String id) throws IOException {
-    return call(
-        "DELETE", Api.PROBES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  public void removeProbe(String id) throws IOException {
+    call("DELETE", Api.PROBES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
   }
 
   /** {@code GET /v1/probes}: every probe, with its state and counters. */
-  public Map<String, Object> listProbes() throws IOException {
-    return call("GET", Api.PROBES, null);
+  public ProbeList listProbes() throws IOException {
+    return ProbeList.fromWire(call("GET", Api.PROBES, null));
   }
 
   /** One probe as {@code GET /v1/probes} lists it: state, reason, hits, emitted, dropped, ... */
-  @SuppressWarnings("unchecked")
-  public Map<String, Object> probe(String id) throws IOException {
-    for (Object probe : (List<Object>) listProbes().get("probes")) {
-      Map<String, Object> entry = (Map<String, Object>) probe;
-      if (id.equals(entry.get("id"))) {
-        return entry;
+  public ProbeStatus probe(String id) throws IOException {
+    for (ProbeStatus probe : listProbes().probes()) {
+      if (id.equals(probe.id())) {
+        return probe;
       }
     }
     throw new IOException("probe " + id + " is not listed by the agent any more");
   }
 
-  public Map<String, Object> metrics(String id) throws IOException {
-    return call(
-        "GET", Api.PROBE_METRICS + "?probe=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  public MetricsAnswer metrics(String id) throws IOException {
+    return MetricsAnswer.fromWire(
+        call(
+            "GET",
+            Api.PROBE_METRICS + "?probe=" + URLEncoder.encode(id, StandardCharsets.UTF_8),
+            null));
   }
 
   /**
-   * {@code POST /v1/patches}: the body as the endpoint takes it ({@code sources} or {@code
-   * classFiles}, {@code safepoint}, {@code timeoutMillis}, {@code dryRun}). The answer has the
-   * patch's {@code id} and, at a quiescent safe point, {@code attempts} and {@code
-   * gateClosedMaxMillis}.
+   * {@code POST /v1/patches}. The answer has the patch's {@code id} and how the swap went: at a
+   * quiescent safe point, its attempts and the longest time the gate was closed.
    */
-  public Map<String, Object> applyPatch(Map<String, Object> body) throws IOException {
-    return call("POST", Api.PATCHES, Json.write(body));
+  public PatchResult applyPatch(PatchRequest request) throws IOException {
+    return PatchResult.fromWire(call("POST", Api.PATCHES, Json.write(request.toJson())));
   }
 
   /** {@code GET /v1/patches}: the active patches. */
-  public Map<String, Object> listPatches() throws IOException {
-    return call("GET", Api.PATCHES, null);
+  public PatchList listPatches() throws IOException {
+    return PatchList.fromWire(call("GET", Api.PATCHES, null));
   }
 
   /** {@code DELETE /v1/patches?id=}: takes a patch back. */
-  public Map<String, Object> revertPatch(String id) throws IOException {
-    return call(
-        "DELETE", Api.PATCHES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  public RevertResult revertPatch(String id) throws IOException {
+    return RevertResult.fromWire(
+        call("DELETE", Api.PATCHES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null));
   }
 
   /** Adds a probe and checks that it went into every class it selected. */
-  @SuppressWarnings("unchecked")
-  public String addProbeEverywhere(Map<String, Object> spec) throws IOException {
-    Map<String, Object> answer = addProbe(spec);
-    for (Object entry : (List<Object>) answer.get("classes")) {
-      Map<String, Object> report = (Map<String, Object>) entry;
-      if (!"installed".equals(report.get("status"))) {
+  public String addProbeEverywhere(ProbeSpec spec) throws IOException {
+    ProbeAdded answer = addProbe(spec);
+    for (ClassReport report : answer.classes()) {
+      if (report.status() != ClassReport.Status.INSTALLED) {
         throw new IOException(
             "probe "
-                + spec.get("selector")
+                + spec.selector()
                 + " failed in "
-                + report.get("class")
+                + report.className()
                 + ": "
-                + report.get("error"));
+                + report.error());
       }
     }
-    return (String) answer.get("id");
+    return answer.probe().id();
   }
 
   private Map<String, Object> call(String method, String path, String body) throws IOException {

@@ -1,5 +1,6 @@
 package dev.jlive.bench.overhead;
 
+import dev.jlive.protocol.JsonObject;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -64,8 +65,12 @@ public class PacedLogOverhead {
                 throw new IllegalArgumentException(
                     "unknown scenario '" + scenario + "'; use log-rate-limited or log-every-call");
           };
-      Map<String, Object> spec = ProbeOverhead.spec("log-rate-limited");
-      spec.put("ratePerSecond", RATE);
+      // The scenario's spec with this benchmark's rate: the spec itself is unmodifiable.
+      Map<String, Object> spec =
+          JsonObject.create()
+              .putAll(ProbeOverhead.spec("log-rate-limited"))
+              .put("ratePerSecond", RATE)
+              .toMap();
       control = new ProbeControl(scenario + ", pause " + pause + " tokens");
       control.add(spec);
     }

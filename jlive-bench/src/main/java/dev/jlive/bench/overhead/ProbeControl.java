@@ -1,7 +1,10 @@
 package dev.jlive.bench.overhead;
 
 import dev.jlive.bench.endpoint.AgentEndpoint;
+import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.RuntimeDirectory;
+import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.probe.ProbeStatus;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
@@ -35,7 +38,7 @@ final class ProbeControl {
         AgentEndpoint.await(
             RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
     if (spec != null) {
-      id = endpoint.addProbeEverywhere(spec);
+      id = endpoint.addProbeEverywhere(ProbeSpec.fromJson(spec));
       report("added " + spec);
     }
   }
@@ -43,10 +46,10 @@ final class ProbeControl {
   void iterationStarts() throws IOException {
     iteration++;
     if (id != null) {
-      Map<String, Object> probe = endpoint.probe(id);
-      hits = number(probe, "hits");
-      emitted = number(probe, "emitted");
-      dropped = number(probe, "dropped");
+      ProbeStatus probe = endpoint.probe(id);
+      hits = probe.hits();
+      emitted = probe.emitted();
+      dropped = probe.dropped();
     }
   }
 
@@ -54,11 +57,11 @@ final class ProbeControl {
     if (id == null) {
       return;
     }
-    Map<String, Object> probe = endpoint.probe(id);
-    String state = String.valueOf(probe.get("state"));
-    long calls = number(probe, "hits") - hits;
-    long emits = number(probe, "emitted") - emitted;
-    long drops = number(probe, "dropped") - dropped;
+    ProbeStatus probe = endpoint.probe(id);
+    String state = JsonObject.wireName(probe.state());
+    long calls = probe.hits() - hits;
+    long emits = probe.emitted() - emitted;
+    long drops = probe.dropped() - dropped;
     report(
         String.format(
             Locale.ROOT,
@@ -70,7 +73,7 @@ final class ProbeControl {
             percent(emits, calls),
             drops,
             percent(drops, calls),
-            probe.containsKey("reason") ? " reason=" + probe.get("reason") : "",
+            probe.reason() != null ? " reason=" + probe.reason() : "",
             "active".equals(state) ? "" : "  <-- NOT ACTIVE: not the probe's cost"));
   }
 
@@ -82,10 +85,6 @@ final class ProbeControl {
 
   private void report(String line) {
     System.out.println("[jlive-bench " + scenario + (id == null ? "" : " " + id) + "] " + line);
-  }
-
-  private static long number(Map<String, Object> probe, String key) {
-    return ((Number) probe.get(key)).longValue();
   }
 
   private static double percent(long part, long whole) {

@@ -3,6 +3,7 @@ package dev.jlive.bench.overhead;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +28,8 @@ class ProbeOverheadTest {
       assertThat(spec)
           .containsEntry("selector", ProbeOverhead.SELECTOR)
           .containsEntry("cpuPercent", 100.0);
+      // ProbeControl sends it as a ProbeSpec: the bench's spec must pass the agent's own checks.
+      assertThat(ProbeSpec.fromJson(spec).toJson()).isEqualTo(spec);
     }
     assertThat(ProbeOverhead.spec("metrics")).doesNotContainKey("timeOneIn");
     assertThat(ProbeOverhead.spec("metrics-every-call"))

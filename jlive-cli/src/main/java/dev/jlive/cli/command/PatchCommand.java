@@ -7,6 +7,10 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.patch.PatchResult;
+import dev.jlive.protocol.patch.PatchedClass;
+import dev.jlive.protocol.patch.SafepointMode;
+import dev.jlive.protocol.patch.SafepointReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -117,7 +121,6 @@ public final class PatchCommand extends ServiceCommand {
   boolean dryRun;
 
   @Override
-  @SuppressWarnings("unchecked")
   public Integer call() throws IOException {
     if (onService()) {
       return patchService();
@@ -133,27 +136,26 @@ public final class PatchCommand extends ServiceCommand {
       printer.json(answer);
       return 0;
     }
+    PatchResult result = PatchResult.fromWire(answer);
+    SafepointReport swap = result.safepoint();
     printer.line(
         dryRun
             ? "dry run: the patch would change (nothing was changed):"
             : "patch "
-                + answer.get("id")
+                + result.id()
                 + " applied ("
-                + answer.get("safepoint")
-                + (answer.get("attempts") == null
+                + (swap == null ? null : JsonObject.wireName(swap.mode()))
+                + (swap == null || swap.mode() != SafepointMode.QUIESCENT
                     ? ""
                     : " safe point after "
-                        + answer.get("attempts")
+                        + swap.attempts()
                         + " attempt(s), callers held at most "
-                        + answer.get("gateClosedMaxMillis")
+                        + swap.gateClosedMaxMillis()
                         + " ms")
                 + "):");
     List<List<String>> rows = new ArrayList<>();
-    for (Map<String, Object> entry : (List<Map<String, Object>>) answer.get("classes")) {
-      rows.add(
-          List.of(
-              String.valueOf(entry.get("class")),
-              String.join(", ", (List<String>) entry.get("changedMethods"))));
+    for (PatchedClass patched : result.classes()) {
+      rows.add(List.of(patched.className(), String.join(", ", patched.changedMethods())));
     }
     printer.table(List.of("CLASS", "NEW CODE IN"), rows);
     return 0;
