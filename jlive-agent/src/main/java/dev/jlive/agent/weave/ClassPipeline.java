@@ -88,6 +88,7 @@ public final class ClassPipeline implements ClassFileTransformer {
    * sources want.
    */
   public Map<Class<?>, String> retransform(List<Class<?>> classes) {
+    // In the order asked: a refusal lists the classes that failed as the user named them.
     Map<Class<?>, String> failed = new LinkedHashMap<>();
     if (classes.size() > 1 && retransformedInOneCall(classes, failed)) {
       return failed;
