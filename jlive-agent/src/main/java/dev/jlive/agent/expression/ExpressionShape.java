@@ -1,14 +1,12 @@
 package dev.jlive.agent.expression;
 
+import dev.jlive.agent.weave.InstructionCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.FieldVisitor;
-import net.bytebuddy.jar.asm.Handle;
-import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
@@ -74,12 +72,15 @@ final class ExpressionShape {
                     return null;
                   }
                   case "<init>" -> {
-                    return new InstructionCounter(
-                        count -> {
-                          if (count > 3 || !descriptor.equals("()V")) {
-                            extras.add("declares a constructor or an initialiser block");
-                          }
-                        });
+                    return new InstructionCounter() {
+                      @Override
+                      public void visitEnd() {
+                        // aload_0, invokespecial Object.<init>, return: the implicit constructor.
+                        if (instructions() > 3 || !descriptor.equals("()V")) {
+                          extras.add("declares a constructor or an initialiser block");
+                        }
+                      }
+                    };
                   }
                   case "<clinit>" -> extras.add("declares a static initialiser (or uses assert)");
                   default -> {
@@ -97,68 +98,5 @@ final class ExpressionShape {
             },
             ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     return extras;
-  }
-
-  /** Counts a method's instructions and reports the count at its end. */
-  private static final class InstructionCounter extends MethodVisitor {
-    private final IntConsumer done;
-    private int count;
-
-    InstructionCounter(IntConsumer done) {
-      super(Opcodes.ASM9);
-      this.done = done;
-    }
-
-    @Override
-    public void visitInsn(int opcode) {
-      count++;
-    }
-
-    @Override
-    public void visitVarInsn(int opcode, int variable) {
-      count++;
-    }
-
-    @Override
-    public void visitMethodInsn(
-        int opcode, String owner, String name, String descriptor, boolean isInterface) {
-      count++;
-    }
-
-    @Override
-    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-      count++;
-    }
-
-    @Override
-    public void visitIntInsn(int opcode, int operand) {
-      count++;
-    }
-
-    @Override
-    public void visitLdcInsn(Object value) {
-      count++;
-    }
-
-    @Override
-    public void visitTypeInsn(int opcode, String type) {
-      count++;
-    }
-
-    @Override
-    public void visitJumpInsn(int opcode, Label label) {
-      count++;
-    }
-
-    @Override
-    public void visitInvokeDynamicInsn(
-        String name, String descriptor, Handle bootstrap, Object... arguments) {
-      count++;
-    }
-
-    @Override
-    public void visitEnd() {
-      done.accept(count);
-    }
   }
 }

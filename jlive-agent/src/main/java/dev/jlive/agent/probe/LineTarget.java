@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.agent.weave.InstructionCounter;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -52,22 +52,21 @@ record LineTarget(
                   return null;
                 }
                 boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
-                return new MethodVisitor(Opcodes.ASM9) {
-                  private int instructions;
+                return new InstructionCounter() {
                   private final Map<Label, Integer> positions = new HashMap<>();
                   private int linePosition = -1;
                   private final List<Object[]> variables = new ArrayList<>();
 
                   @Override
                   public void visitLabel(Label label) {
-                    positions.put(label, instructions);
+                    positions.put(label, instructions());
                   }
 
                   @Override
                   public void visitLineNumber(int number, Label start) {
                     codeLines.add(number);
                     if (number == line && linePosition < 0) {
-                      linePosition = positions.getOrDefault(start, instructions);
+                      linePosition = positions.getOrDefault(start, instructions());
                     }
                   }
 
@@ -81,78 +80,6 @@ record LineTarget(
                       int index) {
                     debugInfo[0] = true;
                     variables.add(new Object[] {localName, localDescriptor, start, end, index});
-                  }
-
-                  @Override
-                  public void visitInsn(int opcode) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitIntInsn(int opcode, int operand) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitVarInsn(int opcode, int varIndex) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitTypeInsn(int opcode, String typeName) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitFieldInsn(
-                      int opcode, String owner, String fieldName, String fieldDescriptor) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitMethodInsn(
-                      int opcode,
-                      String owner,
-                      String methodName,
-                      String methodDescriptor,
-                      boolean isInterface) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitInvokeDynamicInsn(
-                      String indyName, String indyDescriptor, Handle handle, Object... arguments) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitJumpInsn(int opcode, Label label) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitLdcInsn(Object value) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitIincInsn(int varIndex, int increment) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-                    instructions++;
-                  }
-
-                  @Override
-                  public void visitMultiANewArrayInsn(String arrayDescriptor, int dimensions) {
-                    instructions++;
                   }
 
                   @Override
