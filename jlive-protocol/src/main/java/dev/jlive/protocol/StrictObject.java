@@ -49,13 +49,32 @@ public final class StrictObject {
    * but unknown fields (from a peer of a newer version) are ignored and logged once.
    */
   public static StrictObject tolerant(Object value, String what, Set<String> known) {
+    return tolerant(value, what, what, known);
+  }
+
+  /**
+   * @param noteAs the message as unknown fields are logged: the same for every item of a list, so
+   *     that a newer peer's field is logged once, not once per position
+   */
+  private static StrictObject tolerant(
+      Object value, String what, String noteAs, Set<String> known) {
     StrictObject body = new StrictObject(asObject(value, what), what, known, true);
     for (String name : body.fields.keySet()) {
       if (!known.contains(name)) {
-        UnknownFields.note(what, name);
+        UnknownFields.note(noteAs, name);
       }
     }
     return body;
+  }
+
+  /**
+   * Reads an object that came inside this one (an item, a nested body) in the same mode: strict for
+   * a user's request, tolerant between peers.
+   *
+   * @param noteAs the item as unknown fields are logged (see {@link #tolerant})
+   */
+  public StrictObject inSameMode(Object value, String what, String noteAs, Set<String> known) {
+    return tolerant ? tolerant(value, what, noteAs, known) : of(value, what, known).rejectUnknown();
   }
 
   /** A nested object read in the same mode as this one (strict or tolerant); null when absent. */
@@ -64,9 +83,7 @@ public final class StrictObject {
     if (nested == null) {
       return null;
     }
-    return tolerant
-        ? tolerant(nested, nestedWhat, nestedKnown)
-        : new StrictObject(nested, nestedWhat, nestedKnown).rejectUnknown();
+    return inSameMode(nested, nestedWhat, nestedWhat, nestedKnown);
   }
 
   /** A nested object that must be there. */
@@ -79,10 +96,6 @@ public final class StrictObject {
           "send e.g. {\"" + name + "\": {...}}");
     }
     return nested;
-  }
-
-  public boolean isTolerant() {
-    return tolerant;
   }
 
   /** What this object is, as messages name it ("the probe request"). */
@@ -283,11 +296,8 @@ public final class StrictObject {
       if (!(item instanceof Map)) {
         throw wrongItem(name, index, item, "an array of objects", "[{...}]");
       }
-      String itemWhat = what + ": " + name + "[" + index + "]";
       objects.add(
-          tolerant
-              ? tolerant(item, itemWhat, itemFields)
-              : of(item, itemWhat, itemFields).rejectUnknown());
+          inSameMode(item, what + ": " + name + "[" + index + "]", what + ": " + name, itemFields));
       index++;
     }
     return objects;

@@ -71,6 +71,32 @@ class JsonObjectTest {
   }
 
   @Test
+  void anUnknownFieldInEveryItemOfAListIsLoggedOnce() {
+    List<String> logged = new ArrayList<>();
+    UnknownFields.forget();
+    UnknownFields.logTo(logged::add);
+    try {
+      StrictObject body =
+          StrictObject.tolerant(
+              Map.of(
+                  "items",
+                  List.of(
+                      Map.of("a", 1L, "fromTheFuture", true),
+                      Map.of("a", 2L, "fromTheFuture", true))),
+              "the sync body",
+              Set.of("items"));
+      List<StrictObject> items = body.optionalObjects("items", Set.of("a"));
+      assertThat(items).extracting(item -> item.requireLong("a", 0, 10)).containsExactly(1L, 2L);
+      assertThat(logged)
+          .containsExactly(
+              "the sync body: items has a field this version does not know, ignored: 'fromTheFuture'"
+                  + " (the peer is probably of a newer version)");
+    } finally {
+      UnknownFields.logTo(null);
+    }
+  }
+
+  @Test
   void tolerantReadingStillChecksTypesAndRequiredFields() {
     StrictObject body =
         StrictObject.tolerant(Map.of("known", "1"), "the sync body", Set.of("known", "other"));

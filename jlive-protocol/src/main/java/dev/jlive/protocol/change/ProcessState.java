@@ -21,9 +21,4 @@ public enum ProcessState {
   /** The states an agent may report; the others are the controller's own. */
   public static final Set<ProcessState> REPORTED_BY_AGENTS =
       Set.of(WAITING, APPLIED, FAILED, REVERTED);
-
-  /** No further report is expected while the change stays as it is. */
-  public boolean isFinal() {
-    return this == APPLIED || this == FAILED || this == REVERTED || this == UNREACHABLE;
-  }
 }

@@ -52,12 +52,7 @@ final class Wire {
                   "send e.g. {\"" + name + "\": {\"c1\": {...}}}");
             }
             // One name for every item, so that an unknown field is logged once, not once per id.
-            items.put(
-                id,
-                reader.apply(
-                    body.isTolerant()
-                        ? StrictObject.tolerant(value, itemWhat, itemFields)
-                        : StrictObject.of(value, itemWhat, itemFields).rejectUnknown()));
+            items.put(id, reader.apply(body.inSameMode(value, itemWhat, itemWhat, itemFields)));
           });
     }
     return Collections.unmodifiableMap(items);
