@@ -1,6 +1,7 @@
 package dev.jlive.cli.command;
 
 import dev.jlive.cli.demo.DemoTour;
+import dev.jlive.cli.output.Terminal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    boolean interactive = !noPause && System.console() != null;
+    boolean interactive = !noPause && Terminal.isInteractive();
     return new DemoTour(spec.commandLine().getOut(), interactive).run();
   }
 }
