@@ -8,6 +8,7 @@ import dev.jlive.cli.command.ControllerCommand;
 import dev.jlive.cli.command.DemoCommand;
 import dev.jlive.cli.command.DetachCommand;
 import dev.jlive.cli.command.DiffCommand;
+import dev.jlive.cli.command.HelpCommand;
 import dev.jlive.cli.command.InfoCommand;
 import dev.jlive.cli.command.MethodsCommand;
 import dev.jlive.cli.command.MetricsCommand;
@@ -51,7 +52,7 @@ import picocli.CommandLine.Command;
       ProcessesCommand.class,
       ControllerCommand.class,
       DemoCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -78,6 +79,7 @@ public final class JLiveCommand implements Runnable {
   /** Runs one command line and returns its exit code; output goes to the given streams. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     CommandLine commandLine = new CommandLine(new JLiveCommand());
+    HelpCommand.addHelpOptionEverywhere(commandLine);
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     commandLine.setExecutionExceptionHandler(
