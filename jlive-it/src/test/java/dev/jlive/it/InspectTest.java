@@ -160,5 +160,13 @@ class InspectTest {
         .contains("([Ljava/lang/String;)V")
         .contains("static")
         .contains("void work()");
+
+    CliRun filtered = jlive("methods", pid, IdleApp.class.getName(), "--grep", "work");
+    assertThat(filtered.exitCode()).as(filtered.toString()).isZero();
+    assertThat(filtered.stdout()).contains("void work()").doesNotContain("main(");
+
+    CliRun badRegex = jlive("methods", pid, IdleApp.class.getName(), "--grep", "(");
+    assertThat(badRegex.exitCode()).isEqualTo(2);
+    assertThat(badRegex.stderr()).contains("is not a regular expression");
   }
 }

@@ -67,7 +67,7 @@ class ProbeTest {
 
     CliRun table = jlive("metrics", pid, id);
     assertThat(table.stdout())
-        .containsPattern(id + "\\s+metrics\\s+10\\s")
+        .containsPattern(id + "\\s+metrics\\s+active\\s+10\\s")
         .contains("java.lang.ArithmeticException=4");
   }
 
@@ -373,6 +373,10 @@ class ProbeTest {
         .startsWith("expired after its time to live of 1 s; ")
         .contains("--ttl");
     assertThat(app.ask("add 4", "add done")).isEqualTo("add done sum=10");
+    CliRun table = jlive("metrics", pid, id);
+    assertThat(table.stdout())
+        .containsPattern(id + "\\s+metrics\\s+disabled\\s+1\\s")
+        .contains(id + " is off, its figures stopped when it turned off: expired after");
   }
 
   @Test

@@ -147,6 +147,22 @@ final class EventLog {
 
   record Slice(List<ProbeEvent> events, long last, long missed) {}
 
+  /**
+   * The sequence to read after so that the {@code count} newest events of one probe (or of all, for
+   * null) come first: counted among that probe's events, not all of them, so newer events of other
+   * probes do not push them out.
+   */
+  synchronized long beforeNewest(String probe, int count) {
+    long sequence = next - 1;
+    for (int found = 0; sequence >= oldest && found < count; sequence--) {
+      ProbeEvent event = ring[(int) (sequence % ring.length)];
+      if (event != null && (probe == null || probe.equals(event.probe()))) {
+        found++;
+      }
+    }
+    return sequence;
+  }
+
   /** An upper bound of the heap an event with these parts holds. */
   static int estimate(String thread, String method, String message, Map<String, Object> data) {
     long size =

@@ -367,6 +367,11 @@ public final class ProbeEngine implements WeavingSource {
     return events.nextSequence();
   }
 
+  /** Where to read from so that the {@code count} newest events of a probe (null: all) come. */
+  public long beforeNewestEvents(String probe, int count) {
+    return events.beforeNewest(probe, count);
+  }
+
   /** Every probe's numbers in Prometheus text format. */
   public String prometheus() {
     List<Probe> list = new ArrayList<>();

@@ -125,10 +125,10 @@ final class Routes {
    */
   private static Object events(AgentContext context, Request request) throws InterruptedException {
     long after = request.longParam("after", -1);
-    if (after < 0) {
-      after = context.probes().nextEventSequence() - 1 - request.intParam("last", 0);
-    }
     String probe = request.optional("probe");
+    if (after < 0) {
+      after = context.probes().beforeNewestEvents(probe, Math.max(0, request.intParam("last", 0)));
+    }
     int limit = Math.max(1, Math.min(1000, request.intParam("limit", 200)));
     long waitMillis = Math.max(0, Math.min(MAX_WAIT_MILLIS, request.intParam("waitMillis", 0)));
     long deadline = System.nanoTime() + waitMillis * 1_000_000L;

@@ -69,6 +69,26 @@ class EventLogTest {
     assertThat(log.since(0, null, 1_000).missed()).isZero();
   }
 
+  /** {@code jlive tail p1 --last 3} while p2 keeps logging: the last three of p1, not none. */
+  @Test
+  void theNewestEventsOfOneProbeAreCountedAmongItsOwn() {
+    EventLog log = new EventLog(1_000, EventLog.MAX_BYTES);
+    for (int i = 0; i < 5; i++) {
+      append(log, "p1", "one-" + i);
+    }
+    for (int i = 0; i < 50; i++) {
+      append(log, "p2", "two-" + i);
+    }
+    long after = log.beforeNewest("p1", 3);
+    assertThat(log.since(after, "p1", 100).events())
+        .extracting(ProbeEvent::message)
+        .containsExactly("one-2", "one-3", "one-4");
+    assertThat(log.since(log.beforeNewest(null, 2), null, 100).events())
+        .extracting(ProbeEvent::message)
+        .containsExactly("two-48", "two-49");
+    assertThat(log.since(log.beforeNewest("p1", 0), "p1", 100).events()).isEmpty();
+  }
+
   @Test
   void theBoundFollowsTheHeap() {
     assertThat(EventLog.boundFor(16L << 20)).isEqualTo(EventLog.MIN_BYTES);

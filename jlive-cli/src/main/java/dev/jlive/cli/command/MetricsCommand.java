@@ -5,6 +5,7 @@ import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.metrics.CallerPath;
 import dev.jlive.protocol.metrics.LatencySnapshot;
 import dev.jlive.protocol.metrics.MetricsAnswer;
@@ -12,6 +13,9 @@ import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.metrics.ProcessProbeMetrics;
 import dev.jlive.protocol.metrics.ServiceMetrics;
 import dev.jlive.protocol.metrics.ServiceProbeMetrics;
+import dev.jlive.protocol.probe.ProbeList;
+import dev.jlive.protocol.probe.ProbeState;
+import dev.jlive.protocol.probe.ProbeStatus;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,13 +65,21 @@ public final class MetricsCommand extends ServiceCommand {
       printer.json(answer);
       return 0;
     }
+    // The metrics do not say whether a probe still counts; the probe list does.
+    Map<String, ProbeStatus> statuses = new HashMap<>();
+    for (ProbeStatus status :
+        ProbeList.fromWire(connected.client().get(Api.PROBES, Map.of())).probes()) {
+      statuses.put(status.id(), status);
+    }
     List<List<String>> rows = new ArrayList<>();
     for (ProbeMetrics probe : probes) {
       LatencySnapshot latency = probe.latency();
+      ProbeStatus status = statuses.get(probe.id());
       rows.add(
           List.of(
               probe.id(),
               probe.kind(),
+              status == null ? "" : JsonObject.wireName(status.state()),
               Long.toString(probe.calls()),
               latency == null ? "" : latency.p50Millis() + "",
               latency == null ? "" : latency.p90Millis() + "",
@@ -84,6 +96,7 @@ public final class MetricsCommand extends ServiceCommand {
         List.of(
             "ID",
             "KIND",
+            "STATE",
             "CALLS",
             "P50 ms",
             "P90 ms",
@@ -92,6 +105,13 @@ public final class MetricsCommand extends ServiceCommand {
             "EXCEPTIONS",
             "SELECTOR"),
         rows);
+    for (ProbeMetrics probe : probes) {
+      ProbeStatus status = statuses.get(probe.id());
+      if (status != null && status.state() == ProbeState.DISABLED) {
+        printer.line(
+            probe.id() + " is off, its figures stopped when it turned off: " + status.reason());
+      }
+    }
     for (ProbeMetrics probe : probes) {
       callPaths(
           printer,

@@ -62,7 +62,13 @@ public final class ThreadsCommand extends AgentCommand {
     List<ThreadSnapshot> threads = answer.threads();
     for (ThreadSnapshot thread : threads) {
       StringBuilder header =
-          new StringBuilder("\"" + thread.name() + "\" #" + thread.id() + " " + thread.state());
+          new StringBuilder(
+              // Virtual threads are mostly unnamed: say so rather than print empty quotes.
+              (thread.name().isEmpty() ? "(unnamed)" : "\"" + thread.name() + "\"")
+                  + " #"
+                  + thread.id()
+                  + " "
+                  + thread.state());
       if (thread.virtual()) {
         header.append(" virtual");
       } else if (thread.daemon()) {
