@@ -158,6 +158,10 @@ class SafepointTest {
       assertThat(AgentHttp.of(app.pid()).digest(VERSIONED)).isEqualTo(original);
       assertThat(app.ask("call", "call")).isEqualTo("call v1v1 1");
       app.ask("unstick", "unstuck");
+      // The patch that timed out did not use up an id: the first patch made is x1.
+      CliRun made = jlive("patch", pid, version2().toString(), "--json");
+      assertThat(made.exitCode()).as(made.toString()).isZero();
+      assertThat(made.json()).containsEntry("id", "x1");
     }
   }
 

@@ -179,7 +179,10 @@ public final class PatchEngine implements WeavingSource {
         throw wovenPatchRefused(entry.getKey(), e);
       }
     }
-    String id = "x" + nextId.incrementAndGet();
+    // The id is taken only once the classes are swapped: a patch refused at its safe point (time
+    // out, failed check) does not use one up, so ids count the patches that were made. apply is
+    // synchronized, so nobody else can take the same one in between.
+    String id = "x" + (nextId.get() + 1);
     Swapped swapped;
     if (request.immediate()) {
       swap(id, changed, classes);
@@ -187,6 +190,7 @@ public final class PatchEngine implements WeavingSource {
     } else {
       swapped = atSafepoint(id, request, changed, classes, diffs);
     }
+    nextId.incrementAndGet();
     SafepointMode safepoint = swapped.report().mode();
     patches.put(
         id,
