@@ -1,0 +1,45 @@
+package dev.jlive.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Runs the commands most sessions start with, against nothing, so that the build can record the
+ * classes they load in a class-data-sharing archive ({@code -XX:ArchiveClassesAtExit}, see the
+ * CLI's pom). {@code bin/jlive} maps that archive in, and each command then starts with those
+ * classes already parsed and verified. What the commands print and how they fail does not matter:
+ * only which classes they load.
+ */
+public final class StartupTraining {
+  private StartupTraining() {}
+
+  public static void main(String[] args) throws IOException {
+    Path token = Files.createTempFile("jlive-training", ".token");
+    try {
+      Files.writeString(token, "training-token-not-used-anywhere\n");
+      String file = token.toString();
+      String[][] commands = {
+        {"--version"},
+        {"help"},
+        {"probe", "add", "--help"},
+        {"patch", "--help"},
+        {"ps"},
+        // Refused connections: the HTTP client, JSON and error paths load as they do for real.
+        {"info", "--host", "127.0.0.1", "--port", "1", "--token-file", file},
+        {"probe", "list", "--host", "127.0.0.1", "--port", "1", "--token-file", file},
+        {"services", "--controller", "http://127.0.0.1:1", "--controller-token-file", file},
+      };
+      PrintStream nowhere =
+          new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+      for (String[] command : commands) {
+        JLiveCommand.run(command, nowhere, nowhere);
+      }
+    } finally {
+      Files.deleteIfExists(token);
+    }
+  }
+}
