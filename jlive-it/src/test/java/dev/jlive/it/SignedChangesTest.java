@@ -73,6 +73,11 @@ class SignedChangesTest {
     fleet.awaitProcesses("signed", a, b);
     Map<String, Object> link = link(a);
     assertThat(link).containsEntry("verifiesChanges", true);
+    assertThat(
+            (List<Map<String, Object>>)
+                fleet.jlive("processes", "signed", "--json").json().get("processes"))
+        .extracting(process -> process.get("verifiesChanges"))
+        .containsExactly(true, true);
 
     CliRun patch =
         fleet.jlive(
@@ -118,6 +123,8 @@ class SignedChangesTest {
     TargetJvm open = join("unverified", "");
     fleet.awaitProcesses("unverified", open);
     assertThat(link(open)).containsEntry("verifiesChanges", false);
+    // The controller's listing shows which processes run changes unverified.
+    assertThat(fleet.jlive("processes", "unverified").stdout()).contains(" unverified");
     assertThat(open.ask("price 2", "price")).startsWith("price 20 ");
 
     writeIntoZooKeeper(

@@ -299,7 +299,8 @@ public final class FleetLink {
             System.getProperty("java.version"),
             Version.current(),
             settings.labels(),
-            instance);
+            instance,
+            verifier.verifies());
     RegisterAnswer answer =
         RegisterAnswer.fromWire(
             client.post(
