@@ -88,7 +88,13 @@ public final class Agent {
             options.fleet() == null ? null : () -> fleet == null ? null : fleet.status());
     // Made before anything starts, so that a bad token file stops the start like any bad option.
     FleetLink link = options.fleet() == null ? null : new FleetLink(options.fleet(), context);
-    endpoint = ControlEndpoint.start(options.host(), options.port(), token, context);
+    endpoint =
+        ControlEndpoint.start(
+            options.host(),
+            options.port(),
+            token,
+            context,
+            options.fleet() != null && options.fleet().localChangesDenied());
     Discovery discovery =
         new Discovery(
             pid,

@@ -66,7 +66,7 @@ class AgentOptionsTest {
     assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
     assertThat(e.hint())
         .endsWith(
-            "known keys: controller, controllerTokenFile, host, labels, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
+            "known keys: controller, controllerKey, controllerTokenFile, host, labels, localChanges, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
 import dev.jlive.controller.http.ControllerRoutes;
 import dev.jlive.controller.http.ControllerServer;
+import dev.jlive.controller.sign.ChangeSigner;
 import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.protocol.ErrorCode;
@@ -36,6 +37,7 @@ public final class Controller implements AutoCloseable {
   private final ControllerServer server;
   private final String token;
   private final Path tokenFile;
+  private final ChangeSigner signer;
   private final boolean tls;
 
   private Controller(
@@ -45,6 +47,7 @@ public final class Controller implements AutoCloseable {
       ControllerServer server,
       String token,
       Path tokenFile,
+      ChangeSigner signer,
       boolean tls) {
     this.zooKeeper = zooKeeper;
     this.store = store;
@@ -52,6 +55,7 @@ public final class Controller implements AutoCloseable {
     this.server = server;
     this.token = token;
     this.tokenFile = tokenFile;
+    this.signer = signer;
     this.tls = tls;
   }
 
@@ -64,6 +68,9 @@ public final class Controller implements AutoCloseable {
     Path tokenFile =
         config.tokenFile() != null ? config.tokenFile() : config.dataDir().resolve("token");
     String token = loadOrCreateToken(tokenFile);
+    // No key is no reason to refuse to start: the first controller makes one, the others are given
+    // the same file.
+    ChangeSigner signer = ChangeSigner.loadOrCreate(config.signingKeyFile());
     SSLContext tlsContext =
         config.tlsKeystore() == null ? null : tls(config.tlsKeystore(), config.tlsPassword());
     EmbeddedZooKeeper embedded =
@@ -80,7 +87,7 @@ public final class Controller implements AutoCloseable {
       store.start(Duration.ofSeconds(20));
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
-      ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen);
+      ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen, signer);
       ControllerServer server =
           ControllerServer.start(
               config.host(),
@@ -88,7 +95,8 @@ public final class Controller implements AutoCloseable {
               tlsContext,
               token,
               new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
-      return new Controller(embedded, store, agents, server, token, tokenFile, tlsContext != null);
+      return new Controller(
+          embedded, store, agents, server, token, tokenFile, signer, tlsContext != null);
     } catch (Exception | Error e) {
       if (agents != null) {
         agents.close();
@@ -118,6 +126,11 @@ public final class Controller implements AutoCloseable {
 
   public Path tokenFile() {
     return tokenFile;
+  }
+
+  /** What signs the changes; its public key is what agents are given. */
+  public ChangeSigner signer() {
+    return signer;
   }
 
   public String zooKeeper() {

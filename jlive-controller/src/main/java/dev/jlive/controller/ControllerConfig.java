@@ -28,11 +28,12 @@ public record ControllerConfig(
     Duration heartbeat,
     Path tlsKeystore,
     char[] tlsPassword,
-    boolean plainHttpAllowed) {
+    boolean plainHttpAllowed,
+    Path signingKey) {
 
   public static ControllerConfig defaults(Path dataDir) {
     return new ControllerConfig(
-        "127.0.0.1", 0, dataDir, null, null, Duration.ofSeconds(5), null, null, false);
+        "127.0.0.1", 0, dataDir, null, null, Duration.ofSeconds(5), null, null, false, null);
   }
 
   public ControllerConfig withPort(int newPort) {
@@ -45,7 +46,8 @@ public record ControllerConfig(
         heartbeat,
         tlsKeystore,
         tlsPassword,
-        plainHttpAllowed);
+        plainHttpAllowed,
+        signingKey);
   }
 
   public ControllerConfig withZooKeeper(String connectString) {
@@ -58,7 +60,8 @@ public record ControllerConfig(
         heartbeat,
         tlsKeystore,
         tlsPassword,
-        plainHttpAllowed);
+        plainHttpAllowed,
+        signingKey);
   }
 
   public ControllerConfig withHeartbeat(Duration every) {
@@ -71,6 +74,26 @@ public record ControllerConfig(
         every,
         tlsKeystore,
         tlsPassword,
-        plainHttpAllowed);
+        plainHttpAllowed,
+        signingKey);
+  }
+
+  public ControllerConfig withSigningKey(Path keyFile) {
+    return new ControllerConfig(
+        host,
+        port,
+        dataDir,
+        zookeeper,
+        tokenFile,
+        heartbeat,
+        tlsKeystore,
+        tlsPassword,
+        plainHttpAllowed,
+        keyFile);
+  }
+
+  /** The key file in use: the one given, else {@code dataDir/signing-key}. */
+  public Path signingKeyFile() {
+    return signingKey != null ? signingKey : dataDir.resolve("signing-key");
   }
 }

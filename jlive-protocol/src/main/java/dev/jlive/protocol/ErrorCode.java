@@ -4,6 +4,11 @@ package dev.jlive.protocol;
 public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
+  /**
+   * The caller is known but may not do this here (e.g. an agent that takes changes only from its
+   * controller).
+   */
+  FORBIDDEN(403),
   UNKNOWN_ENDPOINT(404),
   CLASS_NOT_FOUND(404),
   /** Controller: no process of that service has ever registered. */

@@ -98,6 +98,9 @@ public final class FleetApi {
   public static final String ENV_CONTROLLER_TOKEN = "JLIVE_CONTROLLER_TOKEN";
   public static final String ENV_CONTROLLER_TOKEN_FILE = "JLIVE_CONTROLLER_TOKEN_FILE";
 
+  /** A file holding the controller's public key: agents then apply only changes it signed. */
+  public static final String ENV_CONTROLLER_KEY_FILE = "JLIVE_CONTROLLER_KEY_FILE";
+
   /** Service names and label keys: what fits in a URL path segment and a ZooKeeper node name. */
   public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
 

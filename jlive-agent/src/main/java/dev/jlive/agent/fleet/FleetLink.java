@@ -57,6 +57,7 @@ public final class FleetLink {
   private final System.Logger log;
   private final ControllerClient client;
   private final FleetTarget target;
+  private final ChangeVerifier verifier;
   private final Reconciler reconciler;
   private final String instance = UUID.randomUUID().toString();
   private final Object sleeper = new Object();
@@ -81,16 +82,31 @@ public final class FleetLink {
    * option.
    */
   public FleetLink(FleetSettings settings, AgentContext context) {
-    this(settings, settings.readToken(), new EngineTarget(context), context.log());
+    this(
+        settings,
+        settings.readToken(),
+        new EngineTarget(context),
+        ChangeVerifier.of(settings),
+        context.log());
   }
 
   FleetLink(FleetSettings settings, String token, FleetTarget target, System.Logger log) {
+    this(settings, token, target, ChangeVerifier.none(), log);
+  }
+
+  FleetLink(
+      FleetSettings settings,
+      String token,
+      FleetTarget target,
+      ChangeVerifier verifier,
+      System.Logger log) {
     this.settings = settings;
     this.token = token;
     this.client = new ControllerClient(settings.controller(), token);
     this.target = target;
     this.log = log;
-    this.reconciler = new Reconciler(target, log);
+    this.verifier = verifier;
+    this.reconciler = new Reconciler(target, verifier, log);
     this.thread = new Thread(this::run, "jlive-fleet");
     thread.setDaemon(true);
   }
@@ -107,6 +123,19 @@ public final class FleetLink {
         "fleet link to {0} started for service {1}",
         settings.controller(),
         settings.service());
+    if (verifier.verifies()) {
+      log.log(
+          System.Logger.Level.INFO,
+          "changes from the controller run only when signed by the key in {0}",
+          verifier.keyFile());
+    } else {
+      log.log(
+          System.Logger.Level.WARNING,
+          "changes from the controller are not verified: anyone who can write to the controller's"
+              + " ZooKeeper can run code here. Give controllerKey=FILE (or "
+              + FleetApi.ENV_CONTROLLER_KEY_FILE
+              + ") the public key `jlive controller key` prints");
+    }
   }
 
   /**
@@ -179,6 +208,9 @@ public final class FleetLink {
         .put("connected", connected)
         .put("desiredVersion", desiredVersion)
         .put("appliedChanges", reconciler.appliedCount())
+        .put("verifiesChanges", verifier.verifies())
+        .put("controllerKey", verifier.keyFile() == null ? null : verifier.keyFile().toString())
+        .put("localChanges", settings.localChangesDenied() ? "deny" : "allow")
         .put("lastError", lastError)
         .toMap();
   }
@@ -267,7 +299,8 @@ public final class FleetLink {
             System.getProperty("java.version"),
             Version.current(),
             settings.labels(),
-            instance);
+            instance,
+            verifier.verifies());
     RegisterAnswer answer =
         RegisterAnswer.fromWire(
             client.post(

@@ -28,17 +28,40 @@ import java.util.TreeMap;
  *     environment
  * @param token the token given in {@link FleetApi#ENV_CONTROLLER_TOKEN}, or null when it is read
  *     from {@code tokenFile}
+ * @param controllerKey the file holding the controller's public key ({@code controllerKey=FILE} or
+ *     {@link FleetApi#ENV_CONTROLLER_KEY_FILE}): with it, only changes the controller signed are
+ *     applied; null to apply changes unverified
+ * @param localChangesDenied {@code localChanges=deny}: the local endpoint refuses every change, so
+ *     changes come only through the controller (and its policy)
  */
 public record FleetSettings(
-    URI controller, String service, Map<String, String> labels, Path tokenFile, String token) {
+    URI controller,
+    String service,
+    Map<String, String> labels,
+    Path tokenFile,
+    String token,
+    Path controllerKey,
+    boolean localChangesDenied) {
   /** The option keys this class reads; the agent's option parser accepts them. */
   public static final Set<String> KEYS =
-      Set.of("controller", "service", "labels", "controllerTokenFile");
+      Set.of(
+          "controller",
+          "service",
+          "labels",
+          "controllerTokenFile",
+          "controllerKey",
+          "localChanges");
 
   public FleetSettings {
     labels =
         Collections.unmodifiableMap(
             new TreeMap<>(labels)); // sorted by name, as labels are everywhere on the wire
+  }
+
+  /** Settings without a controller key, allowing local changes. */
+  public FleetSettings(
+      URI controller, String service, Map<String, String> labels, Path tokenFile, String token) {
+    this(controller, service, labels, tokenFile, token, null, false);
   }
 
   /**
@@ -50,6 +73,14 @@ public record FleetSettings(
   public static FleetSettings from(Map<String, String> options, Map<String, String> env) {
     String controllerText = value(options, "controller", env, FleetApi.ENV_CONTROLLER);
     if (controllerText == null) {
+      if (options.containsKey("localChanges")) {
+        throw bad(
+            "agent option localChanges needs a controller: it makes the agent take changes only"
+                + " from its controller",
+            "add controller=https://HOST:PORT and service=NAME (or set "
+                + FleetApi.ENV_CONTROLLER
+                + "), or drop localChanges to change this JVM through its local endpoint");
+      }
       for (String key : KEYS) {
         if (options.containsKey(key)) {
           throw bad(
@@ -99,7 +130,30 @@ public record FleetSettings(
       }
       tokenFile = Paths.get(tokenFileText.trim());
     }
-    return new FleetSettings(controller, service, labels, tokenFile, token);
+    String keyText = value(options, "controllerKey", env, FleetApi.ENV_CONTROLLER_KEY_FILE);
+    Path controllerKey = keyText == null ? null : Paths.get(keyText);
+    return new FleetSettings(
+        controller,
+        service,
+        labels,
+        tokenFile,
+        token,
+        controllerKey,
+        localChangesDenied(options.get("localChanges")));
+  }
+
+  private static boolean localChangesDenied(String text) {
+    if (text == null) {
+      return false;
+    }
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "deny" -> true;
+      case "allow" -> false;
+      default ->
+          throw bad(
+              "agent option localChanges=" + text + " is not allow or deny",
+              "write localChanges=deny to take changes only from the controller");
+    };
   }
 
   /** The token: the one from the environment, or the first line of the token file. */
@@ -147,6 +201,14 @@ public record FleetSettings(
     }
     if (tokenFile != null) {
       options.append(",controllerTokenFile=").append(tokenFile.toAbsolutePath());
+    }
+    // A child of the same service verifies what it runs, and refuses local changes, like its
+    // parent.
+    if (controllerKey != null) {
+      options.append(",controllerKey=").append(controllerKey.toAbsolutePath());
+    }
+    if (localChangesDenied) {
+      options.append(",localChanges=deny");
     }
     return options.toString();
   }

@@ -31,6 +31,7 @@ final class Reconciler {
   record Applied(String localId, ChangeKind kind) {}
 
   private final FleetTarget target;
+  private final ChangeVerifier verifier;
   private final System.Logger log;
 
   /** In the order applied: reverts go newest first. */
@@ -52,7 +53,15 @@ final class Reconciler {
   private final Map<String, String> recentlyReverted = new HashMap<>();
 
   Reconciler(FleetTarget target, System.Logger log) {
+    this(target, ChangeVerifier.none(), log);
+  }
+
+  /**
+   * @param verifier what a change must pass before anything of it is applied
+   */
+  Reconciler(FleetTarget target, ChangeVerifier verifier, System.Logger log) {
     this.target = target;
+    this.verifier = verifier;
     this.log = log;
   }
 
@@ -96,6 +105,16 @@ final class Reconciler {
         continue;
       }
       ChangeKind kind = change.kind();
+      String refusal = verifier.refusal(change);
+      if (refusal != null) {
+        // Like a failed change: reported, and not tried again until the desired state changes.
+        failedAt.put(id, version);
+        states.put(id, new ChangeReport(ProcessState.FAILED, refusal, null));
+        log.log(
+            System.Logger.Level.WARNING,
+            "fleet change " + id + " (" + kind + ") refused: " + refusal);
+        continue;
+      }
       String author = (change.author() == null ? "unknown" : change.author()) + " via controller";
       reverted.remove(id);
       if (kind == ChangeKind.PATCH) {

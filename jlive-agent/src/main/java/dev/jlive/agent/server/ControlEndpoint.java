@@ -193,6 +193,16 @@ public final class ControlEndpoint {
 
   public static ControlEndpoint start(String host, int port, String token, AgentContext context)
       throws IOException {
+    return start(host, port, token, context, false);
+  }
+
+  /**
+   * @param localChangesDenied refuse every request that changes the JVM ({@code
+   *     localChanges=deny}): changes then come only through the controller
+   */
+  public static ControlEndpoint start(
+      String host, int port, String token, AgentContext context, boolean localChangesDenied)
+      throws IOException {
     InetAddress address = InetAddress.getByName(host);
     if (!address.isLoopbackAddress()) {
       throw new JLiveException(
@@ -219,7 +229,11 @@ public final class ControlEndpoint {
     pollTimer.setKeepAliveTime(30, TimeUnit.SECONDS);
     pollTimer.allowCoreThreadTimeOut(true);
     Service service =
-        new Service(token, Routes.all(context), context.log(), new LongPolls(pollTimer));
+        new Service(
+            token,
+            Routes.all(context, localChangesDenied),
+            context.log(),
+            new LongPolls(pollTimer));
     HttpListener listener;
     try {
       listener = HttpListener.start(address, port, workers, service, MAX_BODY_BYTES);

@@ -20,13 +20,64 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The endpoint's API: which path and method runs which handler. */
 final class Routes {
   private Routes() {}
 
+  /**
+   * The requests that change the JVM: with {@code localChanges=deny} they are refused, so that
+   * changes reach it only through the controller and the policy there. Detach counts: it takes back
+   * every change, the controller's too.
+   */
+  static final Set<String> CHANGING =
+      Set.of(
+          "POST " + Api.PROBES,
+          "DELETE " + Api.PROBES,
+          "POST " + Api.PATCHES,
+          "DELETE " + Api.PATCHES,
+          "DELETE " + Api.CHANGES,
+          "POST " + Api.DETACH);
+
   static Map<String, Route> all(AgentContext context) {
+    return all(context, false);
+  }
+
+  /**
+   * @param localChangesDenied refuse the {@link #CHANGING} requests
+   */
+  static Map<String, Route> all(AgentContext context, boolean localChangesDenied) {
+    Map<String, Route> routes = every(context);
+    if (localChangesDenied) {
+      for (String key : CHANGING) {
+        routes.put(
+            key,
+            request -> {
+              throw new JLiveException(
+                  ErrorCode.FORBIDDEN,
+                  "this agent takes changes only from its controller URL; ask there (it runs with"
+                      + " localChanges=deny)",
+                  "make the change through the controller, e.g. `jlive probe add --service "
+                      + serviceOf(context)
+                      + " ...` or `jlive patch --service "
+                      + serviceOf(context)
+                      + " ...`; reading (info, threads, classes, probes, events, metrics) works"
+                      + " here as before");
+            });
+      }
+    }
+    return routes;
+  }
+
+  private static String serviceOf(AgentContext context) {
+    Map<String, Object> link = context.controller() == null ? null : context.controller().get();
+    Object service = link == null ? null : link.get("service");
+    return service == null ? "SERVICE" : String.valueOf(service);
+  }
+
+  private static Map<String, Route> every(AgentContext context) {
     // Sorted, so that the hint for an unknown path lists them grouped by method.
     Map<String, Route> routes = new TreeMap<>();
     routes.put("GET " + Api.INFO, request -> JvmInfo.describe(context).toJson());

@@ -193,4 +193,63 @@ class FleetSettingsTest {
     assertThat(e.getMessage()).contains(message);
     assertThat(e.hint()).contains(hint);
   }
+
+  @Test
+  void theControllerKeyAndLocalChangesDenyPassToChildJvms() {
+    FleetSettings settings =
+        FleetSettings.from(
+            Map.of(
+                "controller",
+                "https://ctl:7070",
+                "service",
+                "shop",
+                "controllerTokenFile",
+                "/etc/jlive/ctl",
+                "controllerKey",
+                "/etc/jlive/controller.pub",
+                "localChanges",
+                "deny"),
+            Map.of());
+    assertThat(settings.controllerKey()).isEqualTo(Paths.get("/etc/jlive/controller.pub"));
+    assertThat(settings.localChangesDenied()).isTrue();
+    assertThat(settings.childOptions())
+        .endsWith(",controllerKey=/etc/jlive/controller.pub,localChanges=deny");
+    // The key file may come from the environment.
+    assertThat(
+            FleetSettings.from(
+                    Map.of("controller", "https://ctl:7070", "service", "shop"),
+                    Map.of(
+                        "JLIVE_CONTROLLER_TOKEN",
+                        "t0ken",
+                        "JLIVE_CONTROLLER_KEY_FILE",
+                        "/keys/ctl.pub"))
+                .controllerKey())
+        .isEqualTo(Paths.get("/keys/ctl.pub"));
+  }
+
+  @Test
+  void localChangesDenyNeedsAControllerAndAKnownValue() {
+    JLiveException alone =
+        catchThrowableOfType(
+            () -> FleetSettings.from(Map.of("localChanges", "deny"), Map.of()),
+            JLiveException.class);
+    assertThat(alone.getMessage()).startsWith("agent option localChanges needs a controller");
+    JLiveException unknown =
+        catchThrowableOfType(
+            () ->
+                FleetSettings.from(
+                    Map.of(
+                        "controller",
+                        "https://ctl:7070",
+                        "service",
+                        "shop",
+                        "controllerTokenFile",
+                        "/t",
+                        "localChanges",
+                        "refuse"),
+                    Map.of()),
+            JLiveException.class);
+    assertThat(unknown.getMessage())
+        .isEqualTo("agent option localChanges=refuse is not allow or deny");
+  }
 }

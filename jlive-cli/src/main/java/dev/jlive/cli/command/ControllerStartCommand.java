@@ -60,6 +60,13 @@ public final class ControllerStartCommand implements Callable<Integer> {
   Path tokenFile;
 
   @Option(
+      names = "--signing-key",
+      paramLabel = "FILE",
+      description =
+          "Sign changes with the Ed25519 key in FILE (made when missing; default DATA-DIR/signing-key). Controllers sharing --zk share this file; agents get its public key from `jlive controller key`.")
+  Path signingKey;
+
+  @Option(
       names = "--heartbeat",
       paramLabel = "DURATION",
       description =
@@ -113,7 +120,8 @@ public final class ControllerStartCommand implements Callable<Integer> {
             Durations.parse("--heartbeat", heartbeat),
             tlsKeystore,
             password,
-            allowPlainHttp);
+            allowPlainHttp,
+            signingKey);
     Controller controller;
     try {
       controller = Controller.start(config);
@@ -145,6 +153,8 @@ public final class ControllerStartCommand implements Callable<Integer> {
             + controller.zooKeeper()
             + ", token in "
             + controller.tokenFile().toAbsolutePath()
+            + ", signing key in "
+            + controller.signer().file().toAbsolutePath()
             + ")");
     out.flush();
     stopped.await();

@@ -63,13 +63,15 @@ public final class ProcessesCommand extends ControllerClientCommand {
 
   /**
    * The agent's version, and its protocol when older than this CLI's: such an agent lacks what came
-   * since.
+   * since; "unverified" when it runs changes without checking the controller's signature.
    */
   static String agent(ProcessInfo process) {
     String version = Rollout.text(process.agentVersion());
-    return process.protocolVersion() < FleetApi.PROTOCOL_VERSION
-        ? version + " (protocol " + process.protocolVersion() + ")"
-        : version;
+    String agent =
+        process.protocolVersion() < FleetApi.PROTOCOL_VERSION
+            ? version + " (protocol " + process.protocolVersion() + ")"
+            : version;
+    return Boolean.TRUE.equals(process.verifiesChanges()) ? agent : agent + " unverified";
   }
 
   /** When the process last heartbeated, as "3s ago", from an ISO-8601 instant. */

@@ -136,7 +136,7 @@ class FleetCommandsTest {
         """
         {"processes": [
           {"id": "p1", "host": "web-1", "pid": 4242, "javaVersion": "17.0.15", "agentVersion": "0.1.0", "labels": {"zone": "eu", "canary": "true"},
-           "protocolVersion": 2, "lastSeen": "%s", "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
+           "protocolVersion": 2, "verifiesChanges": true, "lastSeen": "%s", "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
           {"id": "p2", "host": "web-2", "pid": 77, "javaVersion": "21.0.2", "agentVersion": "0.1.0", "labels": {},
            "lastSeen": "%s", "changes": {}}]}"""
             .formatted(Instant.ofEpochMilli(now - 3_000), Instant.ofEpochMilli(now - 600_000)));
@@ -145,15 +145,17 @@ class FleetCommandsTest {
 
     assertThat(run.exit()).isEqualTo(ExitCode.OK);
     assertThat(run.lines().get(0))
-        .startsWith("ID  HOST   PID   JAVA     AGENT               LABELS")
+        .startsWith("ID  HOST   PID   JAVA     AGENT                          LABELS")
         .endsWith("LAST SEEN  CHANGES");
     assertThat(run.lines().get(1))
         .contains("web-1", "4242", "17.0.15", "canary=true,zone=eu", "c7=applied c8=failed")
         .containsPattern("[345]s ago")
-        .doesNotContain("protocol");
-    // An agent that sends no protocol version speaks protocol 1, and the listing says so.
+        .doesNotContain("protocol")
+        .doesNotContain("unverified");
+    // An agent that sends no protocol version speaks protocol 1, and the listing says so; it does
+    // not say it verifies the controller's signatures either.
     assertThat(run.lines().get(2))
-        .contains("web-2", "77", "21.0.2", "0.1.0 (protocol 1)", "10m ago");
+        .contains("web-2", "77", "21.0.2", "0.1.0 (protocol 1) unverified", "10m ago");
   }
 
   @Test

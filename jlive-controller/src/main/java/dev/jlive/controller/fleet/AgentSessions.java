@@ -315,7 +315,13 @@ public final class AgentSessions implements AutoCloseable {
             if (change != null && Labels.matches(change.where(), labels)) {
               changes.add(
                   new DesiredChange(
-                      id, change.kind(), change.spec(), change.author(), change.createdAt()));
+                      id,
+                      change.kind(),
+                      change.spec(),
+                      change.where(),
+                      change.author(),
+                      change.createdAt(),
+                      change.signature()));
             }
           }
           return new SyncAnswer.Changes(desired.version(), changes).toJson();

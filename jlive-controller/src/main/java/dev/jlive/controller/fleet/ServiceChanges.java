@@ -1,5 +1,6 @@
 package dev.jlive.controller.fleet;
 
+import dev.jlive.controller.sign.ChangeSigner;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
@@ -30,14 +31,17 @@ import java.util.function.Function;
 public final class ServiceChanges {
   private final FleetStore store;
   private final Function<String, Instant> lastSeen;
+  private final ChangeSigner signer;
 
   /**
    * @param lastSeen when a process last synced with this controller, or null if it talks to another
    *     one
+   * @param signer signs each change as it becomes active
    */
-  public ServiceChanges(FleetStore store, Function<String, Instant> lastSeen) {
+  public ServiceChanges(FleetStore store, Function<String, Instant> lastSeen, ChangeSigner signer) {
     this.store = store;
     this.lastSeen = lastSeen;
+    this.signer = signer;
   }
 
   public List<ServiceSummary> services() {
@@ -103,16 +107,17 @@ public final class ServiceChanges {
         service,
         Change.digestOf(kind, spec, where),
         number ->
-            Change.create(
-                number,
-                service,
-                kind,
-                describe(kind, spec),
-                spec,
-                where,
-                author,
-                Instant.ofEpochMilli(now).toString(),
-                targets));
+            signer.sign(
+                Change.create(
+                    number,
+                    service,
+                    kind,
+                    describe(kind, spec),
+                    spec,
+                    where,
+                    author,
+                    Instant.ofEpochMilli(now).toString(),
+                    targets)));
   }
 
   public Change revert(String service, String id, String author, long now) {

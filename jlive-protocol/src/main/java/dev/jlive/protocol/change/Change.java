@@ -29,6 +29,9 @@ import java.util.TreeMap;
  *     change sent twice has the same digest and is applied once
  * @param targets the processes live when it was made
  * @param createdAt ISO-8601, as {@code revertedAt}
+ * @param signature the controller's Ed25519 signature ({@link ChangeSignature}, base64), made when
+ *     the change became active; null for a change made before controllers signed, which agents
+ *     given the controller's key refuse
  */
 public record Change(
     String id,
@@ -44,7 +47,8 @@ public record Change(
     ChangeState state,
     List<String> targets,
     String revertedBy,
-    String revertedAt)
+    String revertedAt,
+    String signature)
     implements JsonWritable {
   public static final Set<String> FIELDS =
       Set.of(
@@ -61,7 +65,8 @@ public record Change(
           "state",
           "targets",
           "revertedBy",
-          "revertedAt");
+          "revertedAt",
+          "signature");
   private static final String WHAT = "the change";
 
   public Change {
@@ -80,6 +85,40 @@ public record Change(
     spec = spec == null ? null : JsonObject.copyOf(spec);
     where = Labels.checked(where, "where");
     targets = targets == null ? List.of() : List.copyOf(targets);
+  }
+
+  /** A change without a signature. */
+  public Change(
+      String id,
+      long number,
+      String service,
+      ChangeKind kind,
+      String description,
+      Map<String, Object> spec,
+      Map<String, String> where,
+      String digest,
+      String author,
+      String createdAt,
+      ChangeState state,
+      List<String> targets,
+      String revertedBy,
+      String revertedAt) {
+    this(
+        id,
+        number,
+        service,
+        kind,
+        description,
+        spec,
+        where,
+        digest,
+        author,
+        createdAt,
+        state,
+        targets,
+        revertedBy,
+        revertedAt,
+        null);
   }
 
   /** A new change, active, with its digest. */
@@ -133,7 +172,8 @@ public record Change(
         body.requireEnum("state", ChangeState.class),
         body.optionalStrings("targets"),
         body.optionalString("revertedBy"),
-        body.optionalString("revertedAt"));
+        body.optionalString("revertedAt"),
+        body.optionalString("signature"));
   }
 
   public boolean isActive() {
@@ -158,7 +198,8 @@ public record Change(
             state,
             targets,
             revertedBy,
-            revertedAt);
+            revertedAt,
+            signature);
   }
 
   public Change reverted(String by, String at) {
@@ -176,7 +217,28 @@ public record Change(
         ChangeState.REVERTED,
         targets,
         by,
-        at);
+        at,
+        signature);
+  }
+
+  /** The same change carrying the controller's signature. */
+  public Change signed(String newSignature) {
+    return new Change(
+        id,
+        number,
+        service,
+        kind,
+        description,
+        spec,
+        where,
+        digest,
+        author,
+        createdAt,
+        state,
+        targets,
+        revertedBy,
+        revertedAt,
+        newSignature);
   }
 
   /** The same kind, spec and labels give the same digest, whatever the order of the JSON keys. */
@@ -227,6 +289,7 @@ public record Change(
         .put("targets", targets)
         .put("revertedBy", revertedBy)
         .put("revertedAt", revertedAt)
+        .put("signature", signature)
         .toMap();
   }
 }

@@ -12,6 +12,8 @@ import java.util.Set;
  *
  * @param protocolVersion the agent protocol the process speaks (1 for the first agents)
  * @param registeredAt ISO-8601
+ * @param verifiesChanges whether its agent runs only changes the controller signed; null when the
+ *     agent did not say (one from before signed changes, which does not verify)
  */
 public record ProcessInfo(
     String id,
@@ -22,7 +24,8 @@ public record ProcessInfo(
     String agentVersion,
     int protocolVersion,
     Map<String, String> labels,
-    String registeredAt)
+    String registeredAt,
+    Boolean verifiesChanges)
     implements JsonWritable {
   public static final Set<String> FIELDS =
       Set.of(
@@ -34,12 +37,37 @@ public record ProcessInfo(
           "agentVersion",
           "protocolVersion",
           "labels",
-          "registeredAt");
+          "registeredAt",
+          "verifiesChanges");
   static final String WHAT = "the process";
 
   public ProcessInfo {
     Wire.text(id, WHAT, "id");
     labels = Labels.checked(labels, "labels");
+  }
+
+  /** A process whose agent did not say whether it verifies changes. */
+  public ProcessInfo(
+      String id,
+      String service,
+      String host,
+      long pid,
+      String javaVersion,
+      String agentVersion,
+      int protocolVersion,
+      Map<String, String> labels,
+      String registeredAt) {
+    this(
+        id,
+        service,
+        host,
+        pid,
+        javaVersion,
+        agentVersion,
+        protocolVersion,
+        labels,
+        registeredAt,
+        null);
   }
 
   /** A process as registered now under {@code id}. */
@@ -53,7 +81,8 @@ public record ProcessInfo(
         body.agentVersion(),
         body.protocolVersion(),
         body.labels(),
-        registeredAt);
+        registeredAt,
+        body.verifiesChanges());
   }
 
   public static ProcessInfo fromWire(Object json) {
@@ -75,7 +104,8 @@ public record ProcessInfo(
                 Long.MIN_VALUE,
                 Long.MAX_VALUE)),
         body.optionalStringMap("labels"),
-        body.optionalString("registeredAt"));
+        body.optionalString("registeredAt"),
+        body.has("verifiesChanges") ? body.optionalBoolean("verifiesChanges", false) : null);
   }
 
   /** Written into another record's object: a process row, a lost process. */
@@ -88,7 +118,8 @@ public record ProcessInfo(
         .put("agentVersion", agentVersion)
         .put("protocolVersion", protocolVersion)
         .put("labels", labels)
-        .put("registeredAt", registeredAt);
+        .put("registeredAt", registeredAt)
+        .put("verifiesChanges", verifiesChanges);
   }
 
   @Override

@@ -13,6 +13,8 @@ import java.util.Set;
  *
  * @param instance a random id per agent start, so that a restarted process with the same pid is a
  *     new process
+ * @param verifiesChanges whether the agent runs only changes the controller signed (it was given
+ *     the controller's key); null from agents before signed changes, which do not verify
  */
 public record RegisterBody(
     int protocolVersion,
@@ -22,7 +24,8 @@ public record RegisterBody(
     String javaVersion,
     String agentVersion,
     Map<String, String> labels,
-    String instance)
+    String instance,
+    Boolean verifiesChanges)
     implements JsonWritable {
   public static final Set<String> FIELDS =
       Set.of(
@@ -33,7 +36,8 @@ public record RegisterBody(
           "javaVersion",
           "agentVersion",
           "labels",
-          "instance");
+          "instance",
+          "verifiesChanges");
   private static final String WHAT = "the registration";
 
   public RegisterBody {
@@ -53,6 +57,19 @@ public record RegisterBody(
     Wire.text(instance, WHAT, "instance");
   }
 
+  /** A registration that does not say whether the agent verifies changes. */
+  public RegisterBody(
+      int protocolVersion,
+      String service,
+      String host,
+      long pid,
+      String javaVersion,
+      String agentVersion,
+      Map<String, String> labels,
+      String instance) {
+    this(protocolVersion, service, host, pid, javaVersion, agentVersion, labels, instance, null);
+  }
+
   /**
    * Reads an agent's registration: unknown fields (a newer agent's) are ignored and logged once.
    */
@@ -68,7 +85,8 @@ public record RegisterBody(
         body.optionalString("javaVersion"),
         body.optionalString("agentVersion"),
         body.optionalStringMap("labels"),
-        body.requireString("instance", "\"a random id\""));
+        body.requireString("instance", "\"a random id\""),
+        body.has("verifiesChanges") ? body.optionalBoolean("verifiesChanges", false) : null);
   }
 
   @Override
@@ -82,6 +100,7 @@ public record RegisterBody(
         .put("agentVersion", agentVersion)
         .put("labels", labels)
         .put("instance", instance)
+        .put("verifiesChanges", verifiesChanges)
         .toMap();
   }
 }
