@@ -1,5 +1,7 @@
 package dev.jlive.controller;
 
+import dev.jlive.controller.audit.AuditLog;
+import dev.jlive.controller.audit.AuditTrail;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
@@ -30,9 +32,14 @@ import javax.net.ssl.SSLContext;
  */
 public final class Controller implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
+
+  /** Refusals waiting to be recorded; past this they are counted, not queued. */
+  private static final int AUDIT_REFUSAL_QUEUE = 1000;
+
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
   private final AgentSessions agents;
+  private final AuditTrail audit;
   private final ControllerServer server;
   private final String token;
   private final Path tokenFile;
@@ -42,6 +49,7 @@ public final class Controller implements AutoCloseable {
       EmbeddedZooKeeper zooKeeper,
       FleetStore store,
       AgentSessions agents,
+      AuditTrail audit,
       ControllerServer server,
       String token,
       Path tokenFile,
@@ -49,6 +57,7 @@ public final class Controller implements AutoCloseable {
     this.zooKeeper = zooKeeper;
     this.store = store;
     this.agents = agents;
+    this.audit = audit;
     this.server = server;
     this.token = token;
     this.tokenFile = tokenFile;
@@ -70,6 +79,7 @@ public final class Controller implements AutoCloseable {
         config.zookeeper() == null ? EmbeddedZooKeeper.start(config.dataDir(), 0) : null;
     FleetStore store = null;
     AgentSessions agents = null;
+    AuditTrail audit = null;
     try {
       // A session outlives short blips (agents keep their place) but not a dead controller for
       // long.
@@ -81,15 +91,23 @@ public final class Controller implements AutoCloseable {
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
       ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen);
+      AuditLog auditLog = new AuditLog(store.client());
+      auditLog.start();
+      audit = new AuditTrail(auditLog, AUDIT_REFUSAL_QUEUE);
       ControllerServer server =
           ControllerServer.start(
               config.host(),
               config.port(),
               tlsContext,
               token,
-              new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
-      return new Controller(embedded, store, agents, server, token, tokenFile, tlsContext != null);
+              new ControllerRoutes(
+                  store, agents, changes, new ServiceOutput(store, changes), audit));
+      return new Controller(
+          embedded, store, agents, audit, server, token, tokenFile, tlsContext != null);
     } catch (Exception | Error e) {
+      if (audit != null) {
+        audit.close();
+      }
       if (agents != null) {
         agents.close();
       }
@@ -127,6 +145,7 @@ public final class Controller implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    audit.close();
     agents.close();
     store.close();
     if (zooKeeper != null) {
