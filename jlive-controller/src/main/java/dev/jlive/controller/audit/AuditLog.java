@@ -43,6 +43,7 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class AuditLog {
   public static final String ROOT = "/jlive/audit";
+  private static final String PARENT = "/jlive";
   static final String HEAD = ROOT + "/head";
   static final String RECORDS = ROOT + "/records";
 
@@ -63,6 +64,11 @@ public final class AuditLog {
   /** Makes the log's nodes, unless another controller did. */
   public void start() {
     try {
+      try {
+        client.create().creatingParentsIfNeeded().forPath(PARENT);
+      } catch (KeeperException.NodeExistsException fine) {
+        // the fleet store or another controller made it
+      }
       client
           .transaction()
           .forOperations(
