@@ -15,6 +15,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -185,6 +188,35 @@ class AuditRecordsTest {
     assertThat(reads.get(0).change()).isEqualTo(probe);
     assertThat(reads.get(0).detail()).isEqualTo("1 snapshot");
     assertThat(reads.get(0).user()).isEqualTo("tester");
+  }
+
+  /**
+   * The record before a change is written first: when it cannot be (here the log's head node is
+   * gone), the change is not made. Negative control: with the head back, the same request is.
+   */
+  @Test
+  void aChangeThatCannotBeRecordedIsNotMade() throws Exception {
+    register("unrecorded", 703);
+    Map<String, Object> change =
+        Map.of("kind", "probe", "spec", Map.of("selector", "com.acme.A#a", "kind", "count"));
+    try (CuratorFramework zk =
+        CuratorFrameworkFactory.newClient(
+            zooKeeper.getConnectString(), new ExponentialBackoffRetry(200, 3))) {
+      zk.start();
+      byte[] head = zk.getData().forPath("/jlive/audit/head");
+      zk.delete().forPath("/jlive/audit/head");
+      try {
+        Http.Answer answer = http.post(FleetApi.changes("unrecorded"), change);
+        assertThat(answer.status()).isEqualTo(500);
+        assertThat(String.valueOf(answer.body())).contains("the audit log has no head node");
+        assertThat((List<?>) http.get(FleetApi.changes("unrecorded")).body().get("changes"))
+            .isEmpty();
+      } finally {
+        zk.create().forPath("/jlive/audit/head", head);
+      }
+    }
+    assertThat(http.post(FleetApi.changes("unrecorded"), change).status()).isEqualTo(201);
+    assertThat((List<?>) http.get(FleetApi.changes("unrecorded")).body().get("changes")).hasSize(1);
   }
 
   private static Map<String, Object> event(
