@@ -5,6 +5,7 @@ import dev.jlive.protocol.audit.AuditRecord;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AuditTrail implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
+
+  /** The operation of the record that counts refusals not recorded one by one. */
+  static final String LOST_REFUSALS = "refusals not recorded";
 
   private final AuditLog log;
   private final BlockingQueue<AuditEntry> refusals;
@@ -77,23 +81,15 @@ public final class AuditTrail implements AutoCloseable {
   private void writeRefusals() {
     while (!Thread.currentThread().isInterrupted()) {
       try {
-        AuditEntry entry = refusals.take();
-        write(entry);
+        // Woken at least once a second, so a count of lost refusals is written without waiting
+        // for the next refusal.
+        AuditEntry entry = refusals.poll(1, TimeUnit.SECONDS);
+        if (entry != null && !write(entry)) {
+          refusalsNotRecorded.incrementAndGet();
+        }
         long lost = refusalsNotRecorded.getAndSet(0);
-        if (lost > 0) {
-          write(
-              new AuditEntry(
-                  Instant.now(),
-                  null,
-                  null,
-                  null,
-                  "refusals not recorded",
-                  null,
-                  null,
-                  "refused",
-                  null,
-                  null,
-                  lost + " refused requests found the audit queue full"));
+        if (lost > 0 && !write(lostRefusals(lost))) {
+          refusalsNotRecorded.addAndGet(lost);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -101,12 +97,29 @@ public final class AuditTrail implements AutoCloseable {
     }
   }
 
-  private void write(AuditEntry entry) {
+  /** The record that stands for refusals that could not be recorded one by one. */
+  static AuditEntry lostRefusals(long count) {
+    return new AuditEntry(
+        Instant.now(),
+        null,
+        null,
+        null,
+        LOST_REFUSALS,
+        null,
+        null,
+        "refused",
+        null,
+        null,
+        count + " refused requests were not recorded one by one (queue full or store unreachable)");
+  }
+
+  private boolean write(AuditEntry entry) {
     try {
       log.append(entry);
+      return true;
     } catch (RuntimeException e) {
-      refusalsNotRecorded.incrementAndGet();
       LOG.log(System.Logger.Level.WARNING, "a refusal was not recorded in the audit log: {0}", e);
+      return false;
     }
   }
 
