@@ -267,6 +267,7 @@ public final class AuditLog {
         "the audit log in ZooKeeper cannot be reached: "
             + cause.getClass().getSimpleName()
             + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
-        "nothing that needs a record was done; check the ensemble");
+        "nothing was changed: a change is made only once its audit record is written; check the"
+            + " ensemble");
   }
 }
