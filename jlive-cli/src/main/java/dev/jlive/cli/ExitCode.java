@@ -38,4 +38,7 @@ public final class ExitCode {
    * some failed or were unreachable, or had not reported when the wait timed out.
    */
   public static final int PARTIAL = 9;
+
+  /** {@code jlive audit verify}: the audit log's chain is broken (a record edited or missing). */
+  public static final int AUDIT_BROKEN = 10;
 }

@@ -2,6 +2,7 @@ package dev.jlive.cli;
 
 import dev.jlive.cli.client.Notes;
 import dev.jlive.cli.command.AttachCommand;
+import dev.jlive.cli.command.AuditCommand;
 import dev.jlive.cli.command.ChangesCommand;
 import dev.jlive.cli.command.ClassesCommand;
 import dev.jlive.cli.command.ControllerCommand;
@@ -50,6 +51,7 @@ import picocli.CommandLine.Command;
       ChangesCommand.class,
       ServicesCommand.class,
       ProcessesCommand.class,
+      AuditCommand.class,
       ControllerCommand.class,
       DemoCommand.class,
       HelpCommand.class
@@ -65,7 +67,8 @@ import picocli.CommandLine.Command;
       "6:the agent (or controller) cannot be reached",
       "7:the agent (or controller) refused the token",
       "8:the agent (or controller) answered with an error",
-      "9:--service: not every process reached the wanted state"
+      "9:--service: not every process reached the wanted state",
+      "10:audit verify: the audit log's chain is broken"
     })
 public final class JLiveCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,7 @@
 package dev.jlive.controller;
 
+import dev.jlive.controller.audit.AuditLog;
+import dev.jlive.controller.audit.AuditTrail;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
@@ -31,9 +33,14 @@ import javax.net.ssl.SSLContext;
  */
 public final class Controller implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
+
+  /** Refusals waiting to be recorded; past this they are counted, not queued. */
+  private static final int AUDIT_REFUSAL_QUEUE = 1000;
+
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
   private final AgentSessions agents;
+  private final AuditTrail audit;
   private final ControllerServer server;
   private final String token;
   private final Path tokenFile;
@@ -44,6 +51,7 @@ public final class Controller implements AutoCloseable {
       EmbeddedZooKeeper zooKeeper,
       FleetStore store,
       AgentSessions agents,
+      AuditTrail audit,
       ControllerServer server,
       String token,
       Path tokenFile,
@@ -52,6 +60,7 @@ public final class Controller implements AutoCloseable {
     this.zooKeeper = zooKeeper;
     this.store = store;
     this.agents = agents;
+    this.audit = audit;
     this.server = server;
     this.token = token;
     this.tokenFile = tokenFile;
@@ -77,6 +86,7 @@ public final class Controller implements AutoCloseable {
         config.zookeeper() == null ? EmbeddedZooKeeper.start(config.dataDir(), 0) : null;
     FleetStore store = null;
     AgentSessions agents = null;
+    AuditTrail audit = null;
     try {
       // A session outlives short blips (agents keep their place) but not a dead controller for
       // long.
@@ -88,16 +98,23 @@ public final class Controller implements AutoCloseable {
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
       ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen, signer);
+      AuditLog auditLog = new AuditLog(store.client());
+      auditLog.start();
+      audit = new AuditTrail(auditLog, AUDIT_REFUSAL_QUEUE);
       ControllerServer server =
           ControllerServer.start(
               config.host(),
               config.port(),
               tlsContext,
               token,
-              new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
+              new ControllerRoutes(
+                  store, agents, changes, new ServiceOutput(store, changes), audit));
       return new Controller(
-          embedded, store, agents, server, token, tokenFile, signer, tlsContext != null);
+          embedded, store, agents, audit, server, token, tokenFile, signer, tlsContext != null);
     } catch (Exception | Error e) {
+      if (audit != null) {
+        audit.close();
+      }
       if (agents != null) {
         agents.close();
       }
@@ -140,6 +157,7 @@ public final class Controller implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    audit.close();
     agents.close();
     store.close();
     if (zooKeeper != null) {

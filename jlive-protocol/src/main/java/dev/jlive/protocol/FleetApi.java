@@ -48,6 +48,9 @@ package dev.jlive.protocol;
  * DELETE /v1/services/{s}/changes/{id}               -> {"change"}  reverted on every process
  * GET    /v1/services/{s}/metrics?change=            -> {"merged": [...], "processes": [...]}
  * GET    /v1/services/{s}/events?change=&amp;after=      -> {"events": [...], "last"}
+ * GET    /v1/audit?after=&amp;limit=&amp;service=&amp;since=     -> {"records": [...], "next"}  oldest first (admin)
+ * GET    /v1/audit/verify                            -> {"ok", "checked", "lastSequence", "lastHash", "badSequence", "problem"}
+ * GET    /v1/audit/head                              -> {"seq", "hash"}  the last record, to keep elsewhere
  * </pre>
  *
  * Per-process states: {@code pending} (not yet reported), {@code waiting} (for a safe point),
@@ -89,6 +92,10 @@ public final class FleetApi {
   public static String events(String service) {
     return SERVICES + "/" + service + "/events";
   }
+
+  public static final String AUDIT = "/v1/audit";
+  public static final String AUDIT_VERIFY = "/v1/audit/verify";
+  public static final String AUDIT_HEAD = "/v1/audit/head";
 
   /** Agent options and the environment variables that stand for them, for containers. */
   public static final String ENV_CONTROLLER = "JLIVE_CONTROLLER";

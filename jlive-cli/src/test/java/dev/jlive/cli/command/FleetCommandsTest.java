@@ -685,7 +685,8 @@ class FleetCommandsTest {
     Run run = run("help");
 
     assertThat(run.out())
-        .contains("  9   --service: not every process reached the wanted state")
+        .contains("  9    --service: not every process reached the wanted state")
+        .contains("  10   audit verify: the audit log's chain is broken")
         .contains("  services ")
         .contains("  processes ");
   }

@@ -1,5 +1,6 @@
 package dev.jlive.controller.http;
 
+import dev.jlive.controller.audit.AuditTrail;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
@@ -10,6 +11,7 @@ import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Version;
 import dev.jlive.protocol.change.ChangeAnswer;
 import dev.jlive.protocol.change.ChangeList;
+import dev.jlive.protocol.event.ServiceEvents;
 import dev.jlive.protocol.fleet.DeregisterBody;
 import dev.jlive.protocol.fleet.Health;
 import dev.jlive.protocol.fleet.ProcessList;
@@ -26,13 +28,25 @@ public final class ControllerRoutes implements ControllerServer.Router {
   private final AgentSessions agents;
   private final ServiceChanges changes;
   private final ServiceOutput output;
+  private final AuditedCalls audit;
 
   public ControllerRoutes(
-      FleetStore store, AgentSessions agents, ServiceChanges changes, ServiceOutput output) {
+      FleetStore store,
+      AgentSessions agents,
+      ServiceChanges changes,
+      ServiceOutput output,
+      AuditTrail audit) {
     this.store = store;
     this.agents = agents;
     this.changes = changes;
     this.output = output;
+    this.audit = new AuditedCalls(audit);
+  }
+
+  @Override
+  public void refused(
+      String method, String path, ControllerServer.Call call, String from, JLiveException why) {
+    audit.refused(method, path, call, from, why);
   }
 
   @Override
@@ -63,6 +77,9 @@ public final class ControllerRoutes implements ControllerServer.Router {
                   .toJson());
       case "GET " + FleetApi.SERVICES ->
           reply.send(200, new ServiceList(changes.services()).toJson());
+      case "GET " + FleetApi.AUDIT -> reply.send(200, audit.page(call).toJson());
+      case "GET " + FleetApi.AUDIT_VERIFY -> reply.send(200, audit.log().verify().toJson());
+      case "GET " + FleetApi.AUDIT_HEAD -> reply.send(200, audit.log().currentHead().toJson());
       default -> routeService(call, path, reply, now);
     }
   }
@@ -82,34 +99,51 @@ public final class ControllerRoutes implements ControllerServer.Router {
     } else if (path.equals(FleetApi.changes(service)) && method.equals("GET")) {
       reply.send(200, new ChangeList(service, changes.history(service)).toJson());
     } else if (path.equals(FleetApi.changes(service)) && method.equals("POST")) {
-      FleetStore.Added added = changes.add(service, call.body(), call.user(), now);
-      reply.send(
-          added.created() ? 201 : 200,
-          new ChangeAnswer(added.change().summary(), added.created()).toJson());
+      audit.change(
+          call,
+          "add " + AuditedCalls.kindOf(call.body()),
+          service,
+          null,
+          reply,
+          () -> {
+            FleetStore.Added added = changes.add(service, call.body(), call.user(), now);
+            return new AuditedCalls.Outcome(
+                added.created() ? 201 : 200,
+                new ChangeAnswer(added.change().summary(), added.created()).toJson(),
+                added.change().id());
+          });
     } else if (id != null && path.equals(FleetApi.change(service, id)) && method.equals("GET")) {
       reply.send(200, changes.status(service, id).toJson());
     } else if (id != null && path.equals(FleetApi.change(service, id)) && method.equals("DELETE")) {
-      reply.send(
-          200,
-          new ChangeAnswer(changes.revert(service, id, call.user(), now).summary(), null).toJson());
+      audit.change(
+          call,
+          "revert",
+          service,
+          id,
+          reply,
+          () ->
+              new AuditedCalls.Outcome(
+                  200,
+                  new ChangeAnswer(changes.revert(service, id, call.user(), now).summary(), null)
+                      .toJson(),
+                  id));
     } else if (path.equals(FleetApi.metrics(service)) && method.equals("GET")) {
       reply.send(200, output.metrics(service, call.query("change")).toJson());
     } else if (path.equals(FleetApi.events(service)) && method.equals("GET")) {
-      reply.send(
-          200,
-          output
-              .events(
-                  service,
-                  call.query("change"),
-                  parseLong(call.query("after"), 0),
-                  (int) Math.min(1000, parseLong(call.query("limit"), 200)))
-              .toJson());
+      ServiceEvents events =
+          output.events(
+              service,
+              call.query("change"),
+              parseLong(call.query("after"), 0),
+              (int) Math.min(1000, parseLong(call.query("limit"), 200)));
+      audit.snapshotsRead(call, service, events);
+      reply.send(200, events.toJson());
     } else {
       throw unknown(call);
     }
   }
 
-  private static long parseLong(String text, long fallback) {
+  static long parseLong(String text, long fallback) {
     if (text == null) {
       return fallback;
     }

@@ -50,15 +50,25 @@ public final class ControllerServer implements AutoCloseable {
     this.workers = workers;
   }
 
-  /** A request: method, path segments, query and body, and who sent it. */
+  /**
+   * A request: method, path segments, query and body, who sent it, and from where.
+   *
+   * @param from the client's address, as the audit log records it
+   */
   public record Call(
       String method,
       String[] segments,
       Map<String, String> query,
       Map<String, Object> body,
-      String user) {
+      String user,
+      String from) {
     public String query(String key) {
       return query.get(key);
+    }
+
+    /** The role the user acted in, for the audit log; null until users have roles. */
+    public String role() {
+      return null;
     }
   }
 
@@ -70,6 +80,14 @@ public final class ControllerServer implements AutoCloseable {
   /** Routes a call: answer through {@code reply}, or throw a {@link JLiveException}. */
   public interface Router {
     void route(Call call, Reply reply) throws Exception;
+
+    /**
+     * Told of each request refused for its credentials (401) or its rights (403), after the answer
+     * went out; must return at once and never throw.
+     *
+     * @param call the request, or null when it was refused before it was read (401)
+     */
+    default void refused(String method, String path, Call call, String from, JLiveException why) {}
   }
 
   public static ControllerServer start(
@@ -125,6 +143,7 @@ public final class ControllerServer implements AutoCloseable {
       Map<InetAddress, Integer> inHand,
       int maxPerPeer) {
     Reply reply = replyTo(exchange, null, inHand);
+    Call call = null;
     try {
       String authorization = exchange.getRequestHeaders().getFirst(Api.AUTHORIZATION);
       if (authorization == null
@@ -155,16 +174,20 @@ public final class ControllerServer implements AutoCloseable {
         segments[i] = URLDecoder.decode(segments[i], StandardCharsets.UTF_8);
       }
       String user = exchange.getRequestHeaders().getFirst(Api.USER_HEADER);
-      Call call =
+      call =
           new Call(
               exchange.getRequestMethod(),
               segments,
               query(exchange.getRequestURI().getRawQuery()),
               body(exchange),
-              user == null || user.isBlank() ? "unknown" : Printable.escape(user));
+              user == null || user.isBlank() ? "unknown" : Printable.escape(user),
+              peer.getHostAddress());
       router.route(call, reply);
     } catch (JLiveException e) {
       reply.send(e.code().httpStatus(), e.toJson());
+      if (e.code().httpStatus() == 401 || e.code().httpStatus() == 403) {
+        tellRefused(exchange, router, call, e);
+      }
     } catch (IllegalArgumentException e) {
       reply.send(
           400,
@@ -185,6 +208,20 @@ public final class ControllerServer implements AutoCloseable {
                   "controller error: " + e,
                   "the controller's log has the stack trace")
               .toJson());
+    }
+  }
+
+  private static void tellRefused(
+      HttpExchange exchange, Router router, Call call, JLiveException why) {
+    try {
+      router.refused(
+          exchange.getRequestMethod(),
+          exchange.getRequestURI().getRawPath(),
+          call,
+          exchange.getRemoteAddress().getAddress().getHostAddress(),
+          why);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a refusal could not be recorded", e);
     }
   }
 

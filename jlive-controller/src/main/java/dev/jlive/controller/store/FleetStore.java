@@ -156,6 +156,14 @@ public final class FleetStore implements AutoCloseable {
     };
   }
 
+  /**
+   * The ZooKeeper client, for the other areas under {@code /jlive} (the audit log) to share its
+   * session and credentials.
+   */
+  public CuratorFramework client() {
+    return client;
+  }
+
   public String connectString() {
     return client.getZookeeperClient().getCurrentConnectionString();
   }
