@@ -3,10 +3,12 @@ package dev.jlive.controller;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
+import dev.jlive.controller.fleet.SignOff;
 import dev.jlive.controller.http.ControllerRoutes;
 import dev.jlive.controller.http.ControllerServer;
 import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
+import dev.jlive.controller.store.PolicyStore;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.UnknownFields;
@@ -80,14 +82,21 @@ public final class Controller implements AutoCloseable {
       store.start(Duration.ofSeconds(20));
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
-      ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen);
+      PolicyStore policies = new PolicyStore(store);
+      ServiceChanges changes = new ServiceChanges(store, policies, sessions::lastSeen);
       ControllerServer server =
           ControllerServer.start(
               config.host(),
               config.port(),
               tlsContext,
               token,
-              new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
+              new ControllerRoutes(
+                  store,
+                  agents,
+                  changes,
+                  new ServiceOutput(store, changes),
+                  policies,
+                  new SignOff(store, policies, changes)));
       return new Controller(embedded, store, agents, server, token, tokenFile, tlsContext != null);
     } catch (Exception | Error e) {
       if (agents != null) {

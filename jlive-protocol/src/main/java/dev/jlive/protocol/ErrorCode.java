@@ -4,6 +4,8 @@ package dev.jlive.protocol;
 public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
+  /** Known caller, refused action (e.g. approving one's own change); the message says who may. */
+  FORBIDDEN(403),
   UNKNOWN_ENDPOINT(404),
   CLASS_NOT_FOUND(404),
   /** Controller: no process of that service has ever registered. */
