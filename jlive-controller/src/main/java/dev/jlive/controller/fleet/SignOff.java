@@ -49,11 +49,20 @@ public final class SignOff {
               new ApprovalList.Waiting(
                   change.summary(),
                   Math.max(0, change.required() - change.approvalCount()),
-                  ApprovalDiff.of(change, active)));
+                  diff(change, active)));
         }
       }
     }
     return new ApprovalList(list);
+  }
+
+  /** One unreadable stored spec must not hide every other change waiting for approval. */
+  private static String diff(Change change, List<Change> active) {
+    try {
+      return ApprovalDiff.of(change, active);
+    } catch (JLiveException unreadable) {
+      return "cannot show what it changes: " + unreadable.getMessage() + "\n";
+    }
   }
 
   /** Records {@code user}'s approval; the last one needed makes the change active. */
