@@ -46,7 +46,8 @@ import org.apache.zookeeper.data.Stat;
  * /jlive/services/{service}                 {"createdAt"}
  * /jlive/services/{service}/desired         {"active": [change ids]}; its znode version is the desired version
  * /jlive/services/{service}/counter         the last change number handed out
- * /jlive/services/{service}/changes/{id}    the change ({@link Change}): kind, spec, where, author, state, history
+ * /jlive/services/{service}/changes/{id}    the change ({@link Change}): kind, spec, where, author, state, history;
+ *                                           a proposed one (waiting for approval) is here but not in desired
  * /jlive/services/{service}/processes/{id}  ephemeral: a registered process ({@link ProcessInfo})
  * /jlive/services/{service}/reports/{id}    ephemeral: its last report ({@link ProcessReport}: per-change states, probe metrics)
  * /jlive/services/{service}/events/{id}     ephemeral: its latest probe events
