@@ -1,6 +1,8 @@
 package dev.jlive.cli;
 
 import dev.jlive.cli.client.Notes;
+import dev.jlive.cli.command.ApprovalsCommand;
+import dev.jlive.cli.command.ApproveCommand;
 import dev.jlive.cli.command.AttachCommand;
 import dev.jlive.cli.command.AuditCommand;
 import dev.jlive.cli.command.ChangesCommand;
@@ -14,9 +16,11 @@ import dev.jlive.cli.command.InfoCommand;
 import dev.jlive.cli.command.MethodsCommand;
 import dev.jlive.cli.command.MetricsCommand;
 import dev.jlive.cli.command.PatchCommand;
+import dev.jlive.cli.command.PolicyCommand;
 import dev.jlive.cli.command.ProbeCommand;
 import dev.jlive.cli.command.ProcessesCommand;
 import dev.jlive.cli.command.PsCommand;
+import dev.jlive.cli.command.RejectCommand;
 import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.ServicesCommand;
 import dev.jlive.cli.command.TailCommand;
@@ -52,6 +56,10 @@ import picocli.CommandLine.Command;
       ServicesCommand.class,
       ProcessesCommand.class,
       AuditCommand.class,
+      PolicyCommand.class,
+      ApprovalsCommand.class,
+      ApproveCommand.class,
+      RejectCommand.class,
       ControllerCommand.class,
       DemoCommand.class,
       HelpCommand.class

@@ -5,11 +5,13 @@ import dev.jlive.controller.audit.AuditTrail;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
+import dev.jlive.controller.fleet.SignOff;
 import dev.jlive.controller.http.ControllerRoutes;
 import dev.jlive.controller.http.ControllerServer;
 import dev.jlive.controller.sign.ChangeSigner;
 import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
+import dev.jlive.controller.store.PolicyStore;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.UnknownFields;
@@ -97,7 +99,8 @@ public final class Controller implements AutoCloseable {
       store.start(Duration.ofSeconds(20));
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
-      ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen, signer);
+      PolicyStore policies = new PolicyStore(store);
+      ServiceChanges changes = new ServiceChanges(store, policies, sessions::lastSeen, signer);
       AuditLog auditLog = new AuditLog(store.client());
       auditLog.start();
       audit = new AuditTrail(auditLog, AUDIT_REFUSAL_QUEUE);
@@ -108,7 +111,13 @@ public final class Controller implements AutoCloseable {
               tlsContext,
               token,
               new ControllerRoutes(
-                  store, agents, changes, new ServiceOutput(store, changes), audit));
+                  store,
+                  agents,
+                  changes,
+                  new ServiceOutput(store, changes),
+                  policies,
+                  new SignOff(store, policies, changes),
+                  audit));
       return new Controller(
           embedded, store, agents, audit, server, token, tokenFile, signer, tlsContext != null);
     } catch (Exception | Error e) {

@@ -79,6 +79,18 @@ class ServiceResilienceTest {
       String patchId;
       String probeId;
       try {
+        // No sign-off in this test: the default policy set here is kept in ZooKeeper with the rest.
+        CliRun noSignOff =
+            cli(
+                first,
+                "policy",
+                "set",
+                "--default",
+                "--patch-approvals",
+                "0",
+                "--capture-approvals",
+                "0");
+        assertThat(noSignOff.exitCode()).as(noSignOff.toString()).isZero();
         awaitProcess(first, jvm);
         CliRun patch =
             cli(

@@ -5,8 +5,8 @@ public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
   /**
-   * The caller is known but may not do this here (e.g. an agent that takes changes only from its
-   * controller).
+   * The caller is known but may not do this (approving one's own change, an agent that takes
+   * changes only from its controller); the message says who may.
    */
   FORBIDDEN(403),
   UNKNOWN_ENDPOINT(404),

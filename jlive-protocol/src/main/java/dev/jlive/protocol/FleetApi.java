@@ -53,7 +53,22 @@ package dev.jlive.protocol;
  * GET    /v1/audit/head                              -> {"seq", "hash"}  the last record, to keep elsewhere
  * </pre>
  *
- * Per-process states: {@code pending} (not yet reported), {@code waiting} (for a safe point),
+ * <h2>Sign-off</h2>
+ *
+ * <pre>
+ * GET    /v1/policies                                -> {"policy", "source"}  the default for services without their own
+ * PUT    /v1/policies                                {"patchApprovals", "probeApprovals", "captureApprovals", "approvers"}
+ * GET    /v1/policies/{s}                            -> {"service", "policy", "source": service|default|built-in}
+ * PUT    /v1/policies/{s}                            {...as above} -> {"service", "policy", "source": "service"}
+ * GET    /v1/approvals?service=                      -> {"waiting": [{"change", "missing", "diff"}]}
+ * POST   /v1/services/{s}/changes/{id}/approve       {"comment"} -> {"change"}  active once enough approved
+ * POST   /v1/services/{s}/changes/{id}/reject        {"comment"} -> {"change"}  rejected; never sent
+ * </pre>
+ *
+ * A change posted under a policy that asks for approvals is answered with state {@code proposed}:
+ * stored, but sent to no process until enough people other than its author approved it.
+ *
+ * <p>Per-process states: {@code pending} (not yet reported), {@code waiting} (for a safe point),
  * {@code applied}, {@code failed} (with a message), {@code reverted}, {@code unreachable} (the
  * process stopped heartbeating).
  */
@@ -83,6 +98,21 @@ public final class FleetApi {
 
   public static String change(String service, String id) {
     return changes(service) + "/" + id;
+  }
+
+  public static final String POLICIES = "/v1/policies";
+  public static final String APPROVALS = "/v1/approvals";
+
+  public static String policy(String service) {
+    return POLICIES + "/" + service;
+  }
+
+  public static String approve(String service, String id) {
+    return change(service, id) + "/approve";
+  }
+
+  public static String reject(String service, String id) {
+    return change(service, id) + "/reject";
   }
 
   public static String metrics(String service) {

@@ -8,6 +8,9 @@ import dev.jlive.protocol.change.ChangeAnswer;
 import dev.jlive.protocol.change.ChangeStatus;
 import dev.jlive.protocol.fleet.ProcessList;
 import dev.jlive.protocol.fleet.ServiceList;
+import dev.jlive.protocol.governance.ApprovalList;
+import dev.jlive.protocol.governance.Policy;
+import dev.jlive.protocol.governance.PolicyAnswer;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,6 +58,10 @@ public final class ControllerClient {
     return send(http.post(endpoint.base() + path, body));
   }
 
+  public Map<String, Object> put(String path, Map<String, Object> body) {
+    return send(http.put(endpoint.base() + path, body));
+  }
+
   public Map<String, Object> delete(String path) {
     return send(http.delete(endpoint.base() + path, Map.of()));
   }
@@ -84,6 +91,39 @@ public final class ControllerClient {
   public ChangeStatus changeStatus(String service, String id) {
     String path = FleetApi.change(service, segment(id));
     return read(path, get(path, Map.of()), ChangeStatus::fromWire);
+  }
+
+  /** The policy in force for {@code service}, or with null the default. */
+  public PolicyAnswer policy(String service) {
+    String path = service == null ? FleetApi.POLICIES : FleetApi.policy(service);
+    return read(path, get(path, Map.of()), PolicyAnswer::fromWire);
+  }
+
+  public PolicyAnswer setPolicy(String service, Policy policy) {
+    String path = service == null ? FleetApi.POLICIES : FleetApi.policy(service);
+    return read(path, put(path, policy.toJson()), PolicyAnswer::fromWire);
+  }
+
+  /** What waits for approval, in one service or (null) in all. */
+  public ApprovalList approvals(String service) {
+    return read(
+        FleetApi.APPROVALS,
+        get(FleetApi.APPROVALS, service == null ? Map.of() : Map.of("service", service)),
+        ApprovalList::fromWire);
+  }
+
+  public ChangeAnswer approve(String service, String id, String comment) {
+    String path = FleetApi.approve(service, segment(id));
+    return read(path, post(path, commentBody(comment)), ChangeAnswer::fromWire);
+  }
+
+  public ChangeAnswer reject(String service, String id, String comment) {
+    String path = FleetApi.reject(service, segment(id));
+    return read(path, post(path, commentBody(comment)), ChangeAnswer::fromWire);
+  }
+
+  private static Map<String, Object> commentBody(String comment) {
+    return comment == null ? Map.of() : Map.of("comment", comment);
   }
 
   private <T> T read(
@@ -159,6 +199,8 @@ public final class ControllerClient {
     switch (code) {
       case "UNKNOWN_SERVICE":
         return "`jlive services` lists the services the controller knows";
+      case "FORBIDDEN":
+        return "`jlive policy show SERVICE` names who may approve";
       case "UNKNOWN_CHANGE":
         return "`jlive changes --service NAME` lists the service's changes";
       case "NO_MATCHING_PROCESS":

@@ -58,6 +58,13 @@ final class JsonHttp {
         .build();
   }
 
+  HttpRequest put(String url, Map<String, Object> body) {
+    return request(url)
+        .header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+        .build();
+  }
+
   HttpRequest delete(String url, Map<String, String> query) {
     return request(url + queryString(query)).DELETE().build();
   }

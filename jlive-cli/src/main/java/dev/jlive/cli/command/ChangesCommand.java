@@ -57,7 +57,10 @@ public final class ChangesCommand extends ServiceCommand {
           List.of(
               Rollout.text(change.get("id")),
               Rollout.text(change.get("kind")),
-              Rollout.text(change.get("state")),
+              Rollout.text(change.get("state"))
+                  + (change.get("required") == null
+                      ? ""
+                      : " " + approvals(change) + "/" + change.get("required")),
               Rollout.text(change.get("author")),
               Rollout.text(change.get("createdAt")),
               Rollout.describe(change)));
@@ -68,5 +71,14 @@ public final class ChangesCommand extends ServiceCommand {
       printer.table(List.of("ID", "KIND", "STATE", "BY", "SINCE", "WHAT"), rows);
     }
     return 0;
+  }
+
+  /** How many approvers said yes, from the change's wire form. */
+  private static long approvals(Map<String, Object> change) {
+    return change.get("approvals") instanceof List<?> words
+        ? words.stream()
+            .filter(word -> word instanceof Map<?, ?> map && "approve".equals(map.get("decision")))
+            .count()
+        : 0;
   }
 }

@@ -67,6 +67,9 @@ final class Rollout {
       Printer printer) {
     ChangeAnswer answer = client.addChange(service, change);
     Change sent = answer.change();
+    if (sent.isProposed()) {
+      return proposed(answer, service, printer);
+    }
     if (!printer.isJson()) {
       if (Boolean.FALSE.equals(answer.created())) {
         printer.line(
@@ -81,6 +84,51 @@ final class Rollout {
       }
     }
     return await(client, service, answer, Goal.APPLY, timeout, printer);
+  }
+
+  /**
+   * The service's policy asks for approvals: the change is stored but sent to no process yet, so
+   * there is nothing to wait for.
+   */
+  private static int proposed(ChangeAnswer answer, String service, Printer printer) {
+    Change change = answer.change();
+    int missing = Math.max(0, change.required() - change.approvalCount());
+    String next =
+        "another user approves it with `jlive approve "
+            + service
+            + " "
+            + change.id()
+            + "`; `jlive approvals --service "
+            + service
+            + "` shows it with its diff";
+    if (printer.isJson()) {
+      printer.json(
+          JsonObject.create()
+              .put("change", change)
+              .put("created", answer.created())
+              .put("results", List.of())
+              .put("complete", true)
+              .put("ok", true)
+              .put("summary", "proposed; waits for " + missing + " approval(s): " + next)
+              .toMap());
+    } else {
+      printer.line(
+          "change "
+              + change.id()
+              + (Boolean.FALSE.equals(answer.created()) ? " was already proposed" : " proposed")
+              + " for service "
+              + service
+              + ": "
+              + describe(change));
+      printer.line(
+          "no process receives it until "
+              + missing
+              + " more approval(s) by someone other than "
+              + change.author()
+              + ": "
+              + next);
+    }
+    return ExitCode.OK;
   }
 
   /** Takes a change back on every process of a service, waits for them and reports. */

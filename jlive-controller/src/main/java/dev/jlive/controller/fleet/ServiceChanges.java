@@ -2,10 +2,12 @@ package dev.jlive.controller.fleet;
 
 import dev.jlive.controller.sign.ChangeSigner;
 import dev.jlive.controller.store.FleetStore;
+import dev.jlive.controller.store.PolicyStore;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.change.Change;
 import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.change.ChangeState;
 import dev.jlive.protocol.change.ChangeStatus;
 import dev.jlive.protocol.change.ProcessResult;
 import dev.jlive.protocol.change.ProcessState;
@@ -30,6 +32,7 @@ import java.util.function.Function;
  */
 public final class ServiceChanges {
   private final FleetStore store;
+  private final PolicyStore policies;
   private final Function<String, Instant> lastSeen;
   private final ChangeSigner signer;
 
@@ -38,8 +41,13 @@ public final class ServiceChanges {
    *     one
    * @param signer signs each change as it becomes active
    */
-  public ServiceChanges(FleetStore store, Function<String, Instant> lastSeen, ChangeSigner signer) {
+  public ServiceChanges(
+      FleetStore store,
+      PolicyStore policies,
+      Function<String, Instant> lastSeen,
+      ChangeSigner signer) {
     this.store = store;
+    this.policies = policies;
     this.lastSeen = lastSeen;
     this.signer = signer;
   }
@@ -80,7 +88,8 @@ public final class ServiceChanges {
 
   /**
    * Adds a change for every live process matching {@code where}; the same change sent twice is
-   * applied once.
+   * applied once. Under a policy that asks for approvals it is only proposed: stored, sent to no
+   * process until approved ({@link SignOff}).
    */
   public FleetStore.Added add(String service, Map<String, Object> body, String author, long now) {
     requireService(service);
@@ -103,25 +112,43 @@ public final class ServiceChanges {
           "no live process of " + service + (where.isEmpty() ? "" : " has labels " + where),
           "`jlive processes " + service + "` lists the live processes and their labels");
     }
+    int required = policies.effective(service).policy().required(kind, spec);
     return store.addChange(
         service,
         Change.digestOf(kind, spec, where),
-        number ->
-            signer.sign(
-                Change.create(
-                    number,
-                    service,
-                    kind,
-                    describe(kind, spec),
-                    spec,
-                    where,
-                    author,
-                    Instant.ofEpochMilli(now).toString(),
-                    targets)));
+        number -> {
+          Change change =
+              Change.proposed(
+                  number,
+                  service,
+                  kind,
+                  describe(kind, spec),
+                  spec,
+                  where,
+                  author,
+                  Instant.ofEpochMilli(now).toString(),
+                  targets,
+                  required);
+          return required == 0 ? activate(change) : change;
+        });
+  }
+
+  /**
+   * The one place a change becomes active, whether it needed no approval or just got its last one:
+   * what is answered here is what the store makes desired and every matching process receives.
+   */
+  Change activate(Change change) {
+    return signer.sign(change.activated());
   }
 
   public Change revert(String service, String id, String author, long now) {
     Change change = require(service, id);
+    if (change.isProposed()) {
+      throw new JLiveException(
+          ErrorCode.CONFLICT,
+          "change " + id + " of " + service + " is proposed, not active: nothing runs to revert",
+          "to withdraw it: jlive reject " + service + " " + id + " --comment WHY");
+    }
     if (!change.isActive()) {
       return change;
     }
@@ -145,6 +172,10 @@ public final class ServiceChanges {
    */
   public ChangeStatus status(String service, String id) {
     Change change = require(service, id);
+    if (change.state() == ChangeState.PROPOSED || change.state() == ChangeState.REJECTED) {
+      // Never sent: no process has anything of it.
+      return new ChangeStatus(change.summary(), List.of());
+    }
     Map<String, ProcessInfo> live = store.liveProcesses(service);
     Map<String, ProcessReport> reports = store.processReports(service);
     Map<String, LostProcess> lost = store.lostProcesses(service);

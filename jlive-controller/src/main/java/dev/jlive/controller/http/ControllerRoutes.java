@@ -4,20 +4,26 @@ import dev.jlive.controller.audit.AuditTrail;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
+import dev.jlive.controller.fleet.SignOff;
 import dev.jlive.controller.store.FleetStore;
+import dev.jlive.controller.store.PolicyStore;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.StrictObject;
 import dev.jlive.protocol.Version;
 import dev.jlive.protocol.change.ChangeAnswer;
 import dev.jlive.protocol.change.ChangeList;
 import dev.jlive.protocol.event.ServiceEvents;
 import dev.jlive.protocol.fleet.DeregisterBody;
 import dev.jlive.protocol.fleet.Health;
+import dev.jlive.protocol.fleet.Labels;
 import dev.jlive.protocol.fleet.ProcessList;
 import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.fleet.ServiceList;
 import dev.jlive.protocol.fleet.SyncBody;
+import dev.jlive.protocol.governance.Policy;
+import java.util.Set;
 
 /**
  * Which call runs what: the agent protocol and the user API of {@link FleetApi}, matched on the
@@ -29,17 +35,23 @@ public final class ControllerRoutes implements ControllerServer.Router {
   private final ServiceChanges changes;
   private final ServiceOutput output;
   private final AuditedCalls audit;
+  private final PolicyStore policies;
+  private final SignOff signOff;
 
   public ControllerRoutes(
       FleetStore store,
       AgentSessions agents,
       ServiceChanges changes,
       ServiceOutput output,
+      PolicyStore policies,
+      SignOff signOff,
       AuditTrail audit) {
     this.store = store;
     this.agents = agents;
     this.changes = changes;
     this.output = output;
+    this.policies = policies;
+    this.signOff = signOff;
     this.audit = new AuditedCalls(audit);
   }
 
@@ -80,19 +92,65 @@ public final class ControllerRoutes implements ControllerServer.Router {
       case "GET " + FleetApi.AUDIT -> reply.send(200, audit.page(call).toJson());
       case "GET " + FleetApi.AUDIT_VERIFY -> reply.send(200, audit.log().verify().toJson());
       case "GET " + FleetApi.AUDIT_HEAD -> reply.send(200, audit.log().currentHead().toJson());
-      default -> routeService(call, path, reply, now);
+      case "GET " + FleetApi.POLICIES -> reply.send(200, policies.defaults().toJson());
+      case "PUT " + FleetApi.POLICIES ->
+          audit.change(
+              call,
+              "set default policy",
+              null,
+              null,
+              reply,
+              () ->
+                  new AuditedCalls.Outcome(
+                      200, policies.set(null, Policy.fromJson(call.body())).toJson(), null));
+      case "GET " + FleetApi.APPROVALS ->
+          reply.send(200, signOff.waiting(call.query("service")).toJson());
+      default -> {
+        if (s.length == 3 && path.equals(FleetApi.policy(s[2]))) {
+          routePolicy(call, s[2], reply);
+        } else {
+          routeService(call, path, reply, now);
+        }
+      }
     }
+  }
+
+  /** {@code /v1/policies/{service}}: a service's policy may be set before any process joins it. */
+  private void routePolicy(
+      ControllerServer.Call call, String service, ControllerServer.Reply reply) {
+    Labels.service(service);
+    switch (call.method()) {
+      case "GET" -> reply.send(200, policies.effective(service).toJson());
+      case "PUT" ->
+          audit.change(
+              call,
+              "set policy",
+              service,
+              null,
+              reply,
+              () ->
+                  new AuditedCalls.Outcome(
+                      200, policies.set(service, Policy.fromJson(call.body())).toJson(), null));
+      default -> throw unknown(call);
+    }
+  }
+
+  /** The body of approve and reject: {@code {"comment": "..."}}. */
+  private static String comment(ControllerServer.Call call) {
+    return new StrictObject(call.body(), "the approval", Set.of("comment"))
+        .rejectUnknown()
+        .optionalString("comment");
   }
 
   /** The calls on one service: {@code /v1/services/{service}/...}. */
   private void routeService(
       ControllerServer.Call call, String path, ControllerServer.Reply reply, long now) {
     String[] s = call.segments();
-    if (s.length < 4 || s.length > 5 || !path.startsWith(FleetApi.SERVICES + "/")) {
+    if (s.length < 4 || s.length > 6 || !path.startsWith(FleetApi.SERVICES + "/")) {
       throw unknown(call);
     }
     String service = s[2];
-    String id = s.length == 5 ? s[4] : null;
+    String id = s.length >= 5 ? s[4] : null;
     String method = call.method();
     if (path.equals(FleetApi.processes(service)) && method.equals("GET")) {
       reply.send(200, new ProcessList(service, changes.processes(service)).toJson());
@@ -125,6 +183,36 @@ public final class ControllerRoutes implements ControllerServer.Router {
               new AuditedCalls.Outcome(
                   200,
                   new ChangeAnswer(changes.revert(service, id, call.user(), now).summary(), null)
+                      .toJson(),
+                  id));
+    } else if (id != null && path.equals(FleetApi.approve(service, id)) && method.equals("POST")) {
+      audit.change(
+          call,
+          "approve",
+          service,
+          id,
+          reply,
+          () ->
+              new AuditedCalls.Outcome(
+                  200,
+                  new ChangeAnswer(
+                          signOff.approve(service, id, call.user(), comment(call), now).summary(),
+                          null)
+                      .toJson(),
+                  id));
+    } else if (id != null && path.equals(FleetApi.reject(service, id)) && method.equals("POST")) {
+      audit.change(
+          call,
+          "reject",
+          service,
+          id,
+          reply,
+          () ->
+              new AuditedCalls.Outcome(
+                  200,
+                  new ChangeAnswer(
+                          signOff.reject(service, id, call.user(), comment(call), now).summary(),
+                          null)
                       .toJson(),
                   id));
     } else if (path.equals(FleetApi.metrics(service)) && method.equals("GET")) {

@@ -46,7 +46,8 @@ import org.apache.zookeeper.data.Stat;
  * /jlive/services/{service}                 {"createdAt"}
  * /jlive/services/{service}/desired         {"active": [change ids]}; its znode version is the desired version
  * /jlive/services/{service}/counter         the last change number handed out
- * /jlive/services/{service}/changes/{id}    the change ({@link Change}): kind, spec, where, author, state, history
+ * /jlive/services/{service}/changes/{id}    the change ({@link Change}): kind, spec, where, author, state, history;
+ *                                           a proposed one (waiting for approval) is here but not in desired
  * /jlive/services/{service}/processes/{id}  ephemeral: a registered process ({@link ProcessInfo})
  * /jlive/services/{service}/reports/{id}    ephemeral: its last report ({@link ProcessReport}: per-change states, probe metrics)
  * /jlive/services/{service}/events/{id}     ephemeral: its latest probe events
@@ -422,9 +423,11 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /**
-   * Adds a change and makes it desired in one ZooKeeper transaction, or answers the active change
-   * with the same digest (a change sent twice is applied once). Retries when another controller
-   * changed the service in between.
+   * Adds a change and, if {@code record} made it active, makes it desired in the same ZooKeeper
+   * transaction; a proposed change is stored but desired by no process until approved ({@link
+   * #updateProposal}). Answers instead the active or proposed change with the same digest (a change
+   * sent twice is applied, or waits for approval, once). Retries when another controller changed
+   * the service in between.
    */
   public Added addChange(String service, String digest, LongFunction<Change> record) {
     for (int attempt = 0; attempt < 20; attempt++) {
@@ -461,30 +464,42 @@ public final class FleetStore implements AutoCloseable {
                             .get("last"))
                     .longValue()
                 + 1;
+        // Every change takes a number under this counter version: a proposal with the same digest
+        // made since would fail the transaction below, and the next attempt would find it here.
+        Change proposed = proposedWithDigest(service, digest, number - 1);
+        if (proposed != null) {
+          return new Added(proposed, false);
+        }
         Change change = record.apply(number);
         String id = change.id();
-        active.add(id);
-        client
-            .transaction()
-            .forOperations(
-                client
-                    .transactionOp()
-                    .setData()
-                    .withVersion(counterStat.getVersion())
-                    .forPath(path(service, "counter"), counterNode(number)),
-                client
-                    .transactionOp()
-                    .create()
-                    .forPath(path(service, "changes", id), bytes(change.toJson())),
-                client
-                    .transactionOp()
-                    .setData()
-                    .withVersion(desiredStat.getVersion())
-                    .forPath(path(service, "desired"), desiredNode(active)));
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(
+            client
+                .transactionOp()
+                .setData()
+                .withVersion(counterStat.getVersion())
+                .forPath(path(service, "counter"), counterNode(number)));
+        ops.add(
+            client
+                .transactionOp()
+                .create()
+                .forPath(path(service, "changes", id), bytes(change.toJson())));
+        if (change.isActive()) {
+          active.add(id);
+          ops.add(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(desiredStat.getVersion())
+                  .forPath(path(service, "desired"), desiredNode(active)));
+        }
+        client.transaction().forOperations(ops);
         return new Added(change, true);
       } catch (KeeperException.BadVersionException
           | KeeperException.NodeExistsException concurrent) {
         // another controller changed the service at the same moment: read again
+      } catch (JLiveException refused) {
+        throw refused;
       } catch (Exception e) {
         throw unavailable(e);
       }
@@ -493,6 +508,92 @@ public final class FleetStore implements AutoCloseable {
         ErrorCode.CONFLICT,
         "the service's desired state kept changing while adding the change",
         "try again");
+  }
+
+  /**
+   * The proposed change numbered at most {@code last} with this digest, read from ZooKeeper where
+   * the mirror may be behind; null when there is none.
+   */
+  private Change proposedWithDigest(String service, String digest, long last) throws Exception {
+    Map<String, Object> mirrored =
+        indexed.getOrDefault(service, Map.of()).getOrDefault("changes", Map.of());
+    for (long number = 1; number <= last; number++) {
+      String id = "c" + number;
+      Change known = (Change) mirrored.get(id);
+      if (known != null && !known.isProposed()) {
+        // Once past proposed, a change never returns to it.
+        continue;
+      }
+      if (known != null && !digest.equals(known.digest())) {
+        continue;
+      }
+      byte[] data = direct(path(service, "changes", id));
+      if (data == null || data.length == 0) {
+        continue;
+      }
+      Change current = Change.fromWire(Json.parseObject(new String(data, StandardCharsets.UTF_8)));
+      if (current.isProposed() && digest.equals(current.digest())) {
+        return current;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Records a word on a proposed change: {@code update} answers the change with the approval or
+   * rejection added (or throws to refuse it), read fresh from ZooKeeper. When the answer is active,
+   * it is made desired in the same transaction, so a change is never active without being sent, nor
+   * sent without being active. Answers the updated change.
+   */
+  public Change updateProposal(String service, String id, UnaryOperator<Change> update) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        Stat desiredStat = new Stat();
+        Map<String, Object> desired =
+            Json.parseObject(
+                new String(
+                    client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")),
+                    StandardCharsets.UTF_8));
+        Stat changeStat = new Stat();
+        Change change =
+            Change.fromWire(
+                Json.parseObject(
+                    new String(
+                        client
+                            .getData()
+                            .storingStatIn(changeStat)
+                            .forPath(path(service, "changes", id)),
+                        StandardCharsets.UTF_8)));
+        Change updated = update.apply(change);
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(
+            client
+                .transactionOp()
+                .setData()
+                .withVersion(changeStat.getVersion())
+                .forPath(path(service, "changes", id), bytes(updated.toJson())));
+        if (updated.isActive()) {
+          List<Object> active = new ArrayList<>((List<?>) desired.get("active"));
+          active.add(id);
+          ops.add(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(desiredStat.getVersion())
+                  .forPath(path(service, "desired"), desiredNode(active)));
+        }
+        client.transaction().forOperations(ops);
+        return updated;
+      } catch (KeeperException.BadVersionException concurrent) {
+        // another approver or controller at the same moment: read again
+      } catch (JLiveException refused) {
+        throw refused;
+      } catch (Exception e) {
+        throw unavailable(e);
+      }
+    }
+    throw new JLiveException(
+        ErrorCode.CONFLICT, "the change kept changing while recording the approval", "try again");
   }
 
   /** Takes a change out of the desired state and records who did it; answers the updated change. */
@@ -557,7 +658,12 @@ public final class FleetStore implements AutoCloseable {
 
   public record Added(Change change, boolean created) {}
 
-  private JLiveException unavailable(Exception cause) {
+  /** The ZooKeeper client, for the other stores of this package over the same session. */
+  CuratorFramework curator() {
+    return client;
+  }
+
+  JLiveException unavailable(Exception cause) {
     return new JLiveException(
         ErrorCode.STORE_UNAVAILABLE,
         "ZooKeeper did not take the write ("

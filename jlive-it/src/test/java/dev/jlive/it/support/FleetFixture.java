@@ -27,15 +27,55 @@ public final class FleetFixture implements AutoCloseable {
   }
 
   /**
-   * A controller on {@code zookeeper} with a one-second heartbeat, so leases and retries are quick.
+   * A controller on {@code zookeeper} with a one-second heartbeat, so leases and retries are quick,
+   * whose default policy asks for no sign-off: the tests of everything but sign-off change their
+   * services directly.
    */
   public static FleetFixture start(String zookeeper, Path dataDir) throws Exception {
+    FleetFixture fleet = startWithBuiltInPolicy(zookeeper, dataDir);
+    fleet.withoutSignOff();
+    return fleet;
+  }
+
+  /** As {@link #start}, with the policy a new controller has: a patch needs one approval. */
+  public static FleetFixture startWithBuiltInPolicy(String zookeeper, Path dataDir)
+      throws Exception {
     Controller controller =
         Controller.start(
             ControllerConfig.defaults(dataDir)
                 .withZooKeeper(zookeeper)
                 .withHeartbeat(Duration.ofSeconds(1)));
     return new FleetFixture(controller, controller.tokenFile());
+  }
+
+  /** Makes the controller's default policy ask for no approval of any change. */
+  public void withoutSignOff() {
+    CliRun run =
+        jlive(
+            "policy",
+            "set",
+            "--default",
+            "--patch-approvals",
+            "0",
+            "--probe-approvals",
+            "0",
+            "--capture-approvals",
+            "0");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+  }
+
+  /**
+   * Runs {@code jlive ARGS} as {@code user}: the CLI names the caller from {@code user.name}, and
+   * tests run one at a time in this JVM.
+   */
+  public static synchronized CliRun as(String user, FleetFixture fleet, String... args) {
+    String before = System.getProperty("user.name");
+    System.setProperty("user.name", user);
+    try {
+      return fleet.jlive(args);
+    } finally {
+      System.setProperty("user.name", before);
+    }
   }
 
   public String url() {

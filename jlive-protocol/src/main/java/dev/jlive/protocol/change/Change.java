@@ -7,6 +7,7 @@ import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.JsonWritable;
 import dev.jlive.protocol.StrictObject;
 import dev.jlive.protocol.fleet.Labels;
+import dev.jlive.protocol.governance.Approval;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +30,8 @@ import java.util.TreeMap;
  *     change sent twice has the same digest and is applied once
  * @param targets the processes live when it was made
  * @param createdAt ISO-8601, as {@code revertedAt}
+ * @param required how many approvals the service's policy asked for when it was made; 0 when none
+ * @param approvals each approver's word (and a rejection's), oldest first
  * @param signature the controller's Ed25519 signature ({@link ChangeSignature}, base64), made when
  *     the change became active; null for a change made before controllers signed, which agents
  *     given the controller's key refuse
@@ -48,6 +51,8 @@ public record Change(
     List<String> targets,
     String revertedBy,
     String revertedAt,
+    int required,
+    List<Approval> approvals,
     String signature)
     implements JsonWritable {
   public static final Set<String> FIELDS =
@@ -66,6 +71,8 @@ public record Change(
           "targets",
           "revertedBy",
           "revertedAt",
+          "required",
+          "approvals",
           "signature");
   private static final String WHAT = "the change";
 
@@ -80,14 +87,23 @@ public record Change(
     }
     if (state == null) {
       throw new JLiveException(
-          ErrorCode.BAD_REQUEST, WHAT + " " + id + " needs 'state'", "active or reverted");
+          ErrorCode.BAD_REQUEST,
+          WHAT + " " + id + " needs 'state'",
+          "active, reverted, proposed or rejected");
+    }
+    if (required < 0) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          WHAT + " " + id + ": 'required' must not be negative",
+          "0 when it needs no approval");
     }
     spec = spec == null ? null : JsonObject.copyOf(spec);
     where = Labels.checked(where, "where");
     targets = targets == null ? List.of() : List.copyOf(targets);
+    approvals = approvals == null ? List.of() : List.copyOf(approvals);
   }
 
-  /** A change without a signature. */
+  /** A change made without sign-off, as before policies existed. */
   public Change(
       String id,
       long number,
@@ -118,6 +134,8 @@ public record Change(
         targets,
         revertedBy,
         revertedAt,
+        0,
+        List.of(),
         null);
   }
 
@@ -150,6 +168,41 @@ public record Change(
   }
 
   /**
+   * A new change that waits for {@code required} approvals before it may become active; see {@link
+   * #activated()}.
+   */
+  public static Change proposed(
+      long number,
+      String service,
+      ChangeKind kind,
+      String description,
+      Map<String, Object> spec,
+      Map<String, String> where,
+      String author,
+      String createdAt,
+      List<String> targets,
+      int required) {
+    return new Change(
+        "c" + number,
+        number,
+        service,
+        kind,
+        description,
+        spec,
+        where,
+        digestOf(kind, spec, where),
+        author,
+        createdAt,
+        ChangeState.PROPOSED,
+        targets,
+        null,
+        null,
+        required,
+        List.of(),
+        null);
+  }
+
+  /**
    * Reads a stored change or a controller's answer: unknown fields (a newer controller's) are
    * ignored and logged once.
    */
@@ -173,11 +226,27 @@ public record Change(
         body.optionalStrings("targets"),
         body.optionalString("revertedBy"),
         body.optionalString("revertedAt"),
+        (int) body.optionalLong("required", 0, 0, Integer.MAX_VALUE),
+        body.optionalObjects("approvals", Approval.FIELDS).stream().map(Approval::read).toList(),
         body.optionalString("signature"));
   }
 
   public boolean isActive() {
     return state == ChangeState.ACTIVE;
+  }
+
+  public boolean isProposed() {
+    return state == ChangeState.PROPOSED;
+  }
+
+  /** How many approvers said yes. */
+  public int approvalCount() {
+    return (int) approvals.stream().filter(Approval::approves).count();
+  }
+
+  /** Whether {@code user} already gave their word on it. */
+  public boolean hasWordFrom(String user) {
+    return approvals.stream().anyMatch(approval -> approval.by().equals(user));
   }
 
   /** The change as users see it: everything but its spec. */
@@ -199,6 +268,8 @@ public record Change(
             targets,
             revertedBy,
             revertedAt,
+            required,
+            approvals,
             signature);
   }
 
@@ -218,6 +289,8 @@ public record Change(
         targets,
         by,
         at,
+        required,
+        approvals,
         signature);
   }
 
@@ -238,7 +311,55 @@ public record Change(
         targets,
         revertedBy,
         revertedAt,
+        required,
+        approvals,
         newSignature);
+  }
+
+  /** The same change with one more person's word, in the same state. */
+  public Change withWord(Approval word) {
+    List<Approval> more = new ArrayList<>(approvals);
+    more.add(word);
+    return new Change(
+        id,
+        number,
+        service,
+        kind,
+        description,
+        spec,
+        where,
+        digest,
+        author,
+        createdAt,
+        word.approves() ? state : ChangeState.REJECTED,
+        targets,
+        revertedBy,
+        revertedAt,
+        required,
+        more,
+        signature);
+  }
+
+  /** The same change, active: what every matching process is then sent. */
+  public Change activated() {
+    return new Change(
+        id,
+        number,
+        service,
+        kind,
+        description,
+        spec,
+        where,
+        digest,
+        author,
+        createdAt,
+        ChangeState.ACTIVE,
+        targets,
+        revertedBy,
+        revertedAt,
+        required,
+        approvals,
+        signature);
   }
 
   /** The same kind, spec and labels give the same digest, whatever the order of the JSON keys. */
@@ -289,6 +410,8 @@ public record Change(
         .put("targets", targets)
         .put("revertedBy", revertedBy)
         .put("revertedAt", revertedAt)
+        .putIf(required > 0, "required", required)
+        .putIf(!approvals.isEmpty(), "approvals", approvals)
         .put("signature", signature)
         .toMap();
   }

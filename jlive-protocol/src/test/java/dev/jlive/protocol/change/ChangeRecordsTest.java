@@ -140,7 +140,7 @@ class ChangeRecordsTest {
     assertRefused(
         () -> Change.fromWire(Json.parse("{\"id\":\"c1\",\"kind\":\"probe\",\"state\":\"gone\"}")),
         "the change: 'gone' is not a valid state",
-        "choose active, reverted");
+        "choose active, reverted, proposed, rejected");
     assertRefused(
         () ->
             Change.fromWire(
@@ -204,7 +204,7 @@ class ChangeRecordsTest {
                 null,
                 null),
         "the change c1 needs 'state'",
-        "active or reverted");
+        "active, reverted, proposed or rejected");
   }
 
   @Test
