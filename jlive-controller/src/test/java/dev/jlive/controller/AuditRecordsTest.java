@@ -12,9 +12,11 @@ import dev.jlive.protocol.fleet.RegisterAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
@@ -188,6 +190,42 @@ class AuditRecordsTest {
     assertThat(reads.get(0).change()).isEqualTo(probe);
     assertThat(reads.get(0).detail()).isEqualTo("1 snapshot");
     assertThat(reads.get(0).user()).isEqualTo("tester");
+  }
+
+  /** Two controllers on one ensemble, changes made through both at once: one chain. */
+  @Test
+  void twoControllersTakingChangesAtOnceKeepOneChain() throws Exception {
+    register("busy", 704);
+    try (Controller second =
+        Controller.start(
+            ControllerConfig.defaults(dataDir.resolve("second"))
+                .withZooKeeper(zooKeeper.getConnectString())
+                .withHeartbeat(Duration.ofSeconds(1)))) {
+      List<Http> both = List.of(http, new Http(second.url(), second.token()));
+      List<CompletableFuture<Http.Answer>> sent = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        sent.add(
+            both.get(i % 2)
+                .send(
+                    "POST",
+                    FleetApi.changes("busy"),
+                    Map.of(
+                        "kind",
+                        "probe",
+                        "spec",
+                        Map.of("selector", "com.acme.Busy#m" + i, "kind", "count"))));
+      }
+      for (CompletableFuture<Http.Answer> answer : sent) {
+        assertThat(answer.join().status()).as(answer.join().body().toString()).isEqualTo(201);
+      }
+      List<AuditRecord> records = records("busy");
+      assertThat(records).filteredOn(record -> record.result().equals("ok")).hasSize(20);
+      assertThat(records).filteredOn(record -> record.result().equals("started")).hasSize(20);
+      AuditVerdict verdict =
+          AuditVerdict.fromWire(
+              new Http(second.url(), second.token()).get(FleetApi.AUDIT_VERIFY).body());
+      assertThat(verdict.ok()).as(verdict.toString()).isTrue();
+    }
   }
 
   /**

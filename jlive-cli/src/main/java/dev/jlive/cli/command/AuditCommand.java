@@ -65,7 +65,7 @@ public final class AuditCommand extends ControllerClientCommand {
     }
     if (!printer.isJson()) {
       if (rows.isEmpty()) {
-        printer.line("no audit records" + (query.size() > 2 ? " match" : ""));
+        printer.line("no audit records" + (service != null || since != null ? " match" : ""));
       } else {
         printer.table(
             List.of("SEQ", "TIME", "USER", "ROLE", "FROM", "WHAT", "SERVICE", "CHANGE", "RESULT"),

@@ -49,7 +49,10 @@ public final class AuditVerifyCommand extends ControllerClientCommand {
               + verdict.lastHash());
     } else {
       printer.line(
-          "audit log BROKEN at record " + verdict.badSequence() + ": " + verdict.problem());
+          "audit log BROKEN"
+              + (verdict.badSequence() == null ? "" : " at record " + verdict.badSequence())
+              + ": "
+              + verdict.problem());
       printer.line(
           "  records before it hold ("
               + verdict.checked()

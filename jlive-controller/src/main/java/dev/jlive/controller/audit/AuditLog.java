@@ -207,6 +207,19 @@ public final class AuditLog {
 
   /** Walks the whole chain from the first record to the head. */
   public AuditVerdict verify() {
+    try {
+      if (client.checkExists().forPath(HEAD) == null) {
+        return new AuditVerdict(
+            false,
+            0,
+            0,
+            null,
+            null,
+            "the head node " + HEAD + " is missing: deleted outside jlive");
+      }
+    } catch (Exception e) {
+      throw unavailable(e);
+    }
     Head head = head();
     AuditChain.Walk walk = new AuditChain.Walk();
     for (long from = 1; from <= head.sequence(); from += BATCH) {

@@ -1,6 +1,7 @@
 package dev.jlive.controller.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.audit.AuditHead;
@@ -185,6 +186,20 @@ class AuditLogTest {
 
     assertThat(log.verify().problem())
         .isEqualTo("record 5 is missing (4 → end; the head names record 5)");
+  }
+
+  @Test
+  void aDeletedHeadBreaksTheLogAndStopsAppends() throws Exception {
+    AuditLog log = controller();
+    appendFive(log);
+    raw().delete().forPath(AuditLog.HEAD);
+
+    AuditVerdict verdict = log.verify();
+    assertThat(verdict.ok()).isFalse();
+    assertThat(verdict.problem())
+        .isEqualTo("the head node /jlive/audit/head is missing: deleted outside jlive");
+    assertThatThrownBy(() -> log.append(entry("after the head went")))
+        .hasMessageContaining("the audit log has no head node");
   }
 
   @Test
