@@ -1,5 +1,7 @@
 package dev.jlive.controller;
 
+import dev.jlive.controller.auth.Tokens;
+import dev.jlive.controller.auth.UserStore;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
@@ -17,9 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.time.Instant;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -30,8 +31,13 @@ import javax.net.ssl.SSLContext;
  */
 public final class Controller implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
+
+  /** The user a controller makes on first start, whose token it writes to the token file. */
+  public static final String ADMIN = "admin";
+
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
+  private final UserStore users;
   private final AgentSessions agents;
   private final ControllerServer server;
   private final String token;
@@ -41,6 +47,7 @@ public final class Controller implements AutoCloseable {
   private Controller(
       EmbeddedZooKeeper zooKeeper,
       FleetStore store,
+      UserStore users,
       AgentSessions agents,
       ControllerServer server,
       String token,
@@ -48,6 +55,7 @@ public final class Controller implements AutoCloseable {
       boolean tls) {
     this.zooKeeper = zooKeeper;
     this.store = store;
+    this.users = users;
     this.agents = agents;
     this.server = server;
     this.token = token;
@@ -69,6 +77,7 @@ public final class Controller implements AutoCloseable {
     EmbeddedZooKeeper embedded =
         config.zookeeper() == null ? EmbeddedZooKeeper.start(config.dataDir(), 0) : null;
     FleetStore store = null;
+    UserStore users = null;
     AgentSessions agents = null;
     try {
       // A session outlives short blips (agents keep their place) but not a dead controller for
@@ -78,6 +87,15 @@ public final class Controller implements AutoCloseable {
               embedded != null ? embedded.connectString() : config.zookeeper(),
               Duration.ofSeconds(15));
       store.start(Duration.ofSeconds(20));
+      FleetStore connected = store;
+      users = new UserStore(store.client(), () -> connected.connectionState().equals("connected"));
+      users.start(Duration.ofSeconds(20));
+      // The first controller of an ensemble makes the first admin, with the token file's token: the
+      // operator who starts the controller can add everyone else.
+      if (users.bootstrap(ADMIN, token, Instant.now())) {
+        LOG.log(
+            System.Logger.Level.INFO, "no users yet: made user admin, its token in {0}", tokenFile);
+      }
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
       ServiceChanges changes = new ServiceChanges(store, sessions::lastSeen);
@@ -86,12 +104,17 @@ public final class Controller implements AutoCloseable {
               config.host(),
               config.port(),
               tlsContext,
-              token,
-              new ControllerRoutes(store, agents, changes, new ServiceOutput(store, changes)));
-      return new Controller(embedded, store, agents, server, token, tokenFile, tlsContext != null);
+              users::authenticate,
+              new ControllerRoutes(
+                  store, agents, changes, new ServiceOutput(store, changes), users));
+      return new Controller(
+          embedded, store, users, agents, server, token, tokenFile, tlsContext != null);
     } catch (Exception | Error e) {
       if (agents != null) {
         agents.close();
+      }
+      if (users != null) {
+        users.close();
       }
       if (store != null) {
         store.close();
@@ -112,6 +135,7 @@ public final class Controller implements AutoCloseable {
     return server.port();
   }
 
+  /** The token of the token file: the first admin's, unless it was rotated since. */
   public String token() {
     return token;
   }
@@ -128,6 +152,7 @@ public final class Controller implements AutoCloseable {
   public void close() {
     server.close();
     agents.close();
+    users.close();
     store.close();
     if (zooKeeper != null) {
       zooKeeper.close();
@@ -155,9 +180,7 @@ public final class Controller implements AutoCloseable {
       }
       return token;
     }
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    String token = HexFormat.of().formatHex(random);
+    String token = Tokens.create();
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, token + "\n");
     try {

@@ -4,10 +4,14 @@ package dev.jlive.protocol;
 public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
+  /** Controller: the user is known but lacks the role the request needs. */
+  FORBIDDEN(403),
   UNKNOWN_ENDPOINT(404),
   CLASS_NOT_FOUND(404),
   /** Controller: no process of that service has ever registered. */
   UNKNOWN_SERVICE(404),
+  /** Controller: no such user. */
+  UNKNOWN_USER(404),
   /** Controller: the process is not (or no longer) registered; the agent registers again. */
   UNKNOWN_PROCESS(404),
   /** Controller: no such change in the service's history. */

@@ -2,7 +2,7 @@ package dev.jlive.protocol;
 
 /**
  * The controller's HTTP API: what agents call (they dial out, so it works behind NAT) and what the
- * CLI and dashboard call. Every request carries {@code Authorization: Bearer <controller token>};
+ * CLI and dashboard call. Every request carries {@code Authorization: Bearer <the user's token>};
  * every answer is JSON, errors as {@link JLiveException#toJson()}.
  *
  * <h2>Agent protocol</h2>
@@ -48,9 +48,17 @@ package dev.jlive.protocol;
  * DELETE /v1/services/{s}/changes/{id}               -> {"change"}  reverted on every process
  * GET    /v1/services/{s}/metrics?change=            -> {"merged": [...], "processes": [...]}
  * GET    /v1/services/{s}/events?change=&amp;after=      -> {"events": [...], "last"}
+ * GET    /v1/users                                   -> {"users": [{"name", "roles", "createdAt", "rotatedAt"}]}   (admin)
+ * POST   /v1/users                                   {"name", "roles": ["patcher@web", ...]} -> {"user", "token"}   (admin)
+ * DELETE /v1/users/{name}                            -> {"user"}  its token is dead from the next request on   (admin)
+ * POST   /v1/users/{name}/rotate                     -> {"user", "token"}  a new token; the old one is dead   (admin)
  * </pre>
  *
- * Per-process states: {@code pending} (not yet reported), {@code waiting} (for a safe point),
+ * Every request authenticates as a user (its token); the user's roles decide what it may do: 401
+ * for a token the controller does not know, 403 naming the role that is missing. Agents use an
+ * {@code agent@SERVICE} user, which can do nothing but the agent protocol for its own service.
+ *
+ * <p>Per-process states: {@code pending} (not yet reported), {@code waiting} (for a safe point),
  * {@code applied}, {@code failed} (with a message), {@code reverted}, {@code unreachable} (the
  * process stopped heartbeating).
  */
@@ -69,6 +77,16 @@ public final class FleetApi {
 
   public static final String HEALTH = "/v1/health";
   public static final String SERVICES = "/v1/services";
+
+  public static final String USERS = "/v1/users";
+
+  public static String user(String name) {
+    return USERS + "/" + name;
+  }
+
+  public static String rotate(String name) {
+    return user(name) + "/rotate";
+  }
 
   public static String processes(String service) {
     return SERVICES + "/" + service + "/processes";

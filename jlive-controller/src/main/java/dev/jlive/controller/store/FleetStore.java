@@ -156,6 +156,11 @@ public final class FleetStore implements AutoCloseable {
     };
   }
 
+  /** The ZooKeeper client, for the stores of other areas under /jlive that share its session. */
+  public CuratorFramework client() {
+    return client;
+  }
+
   public String connectString() {
     return client.getZookeeperClient().getCurrentConnectionString();
   }
