@@ -2,6 +2,8 @@ package dev.jlive.controller;
 
 import dev.jlive.controller.audit.AuditLog;
 import dev.jlive.controller.audit.AuditTrail;
+import dev.jlive.controller.auth.Tokens;
+import dev.jlive.controller.auth.UserStore;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
@@ -22,9 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
+import java.time.Instant;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
@@ -39,8 +40,12 @@ public final class Controller implements AutoCloseable {
   /** Refusals waiting to be recorded; past this they are counted, not queued. */
   private static final int AUDIT_REFUSAL_QUEUE = 1000;
 
+  /** The user a controller makes on first start, whose token it writes to the token file. */
+  public static final String ADMIN = "admin";
+
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
+  private final UserStore users;
   private final AgentSessions agents;
   private final AuditTrail audit;
   private final ControllerServer server;
@@ -52,6 +57,7 @@ public final class Controller implements AutoCloseable {
   private Controller(
       EmbeddedZooKeeper zooKeeper,
       FleetStore store,
+      UserStore users,
       AgentSessions agents,
       AuditTrail audit,
       ControllerServer server,
@@ -61,6 +67,7 @@ public final class Controller implements AutoCloseable {
       boolean tls) {
     this.zooKeeper = zooKeeper;
     this.store = store;
+    this.users = users;
     this.agents = agents;
     this.audit = audit;
     this.server = server;
@@ -87,6 +94,7 @@ public final class Controller implements AutoCloseable {
     EmbeddedZooKeeper embedded =
         config.zookeeper() == null ? EmbeddedZooKeeper.start(config.dataDir(), 0) : null;
     FleetStore store = null;
+    UserStore users = null;
     AgentSessions agents = null;
     AuditTrail audit = null;
     try {
@@ -97,6 +105,15 @@ public final class Controller implements AutoCloseable {
               embedded != null ? embedded.connectString() : config.zookeeper(),
               Duration.ofSeconds(15));
       store.start(Duration.ofSeconds(20));
+      FleetStore connected = store;
+      users = new UserStore(store.client(), () -> connected.connectionState().equals("connected"));
+      users.start(Duration.ofSeconds(20));
+      // The first controller of an ensemble makes the first admin, with the token file's token: the
+      // operator who starts the controller can add everyone else.
+      if (users.bootstrap(ADMIN, token, Instant.now())) {
+        LOG.log(
+            System.Logger.Level.INFO, "no users yet: made user admin, its token in {0}", tokenFile);
+      }
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
       PolicyStore policies = new PolicyStore(store);
@@ -109,23 +126,36 @@ public final class Controller implements AutoCloseable {
               config.host(),
               config.port(),
               tlsContext,
-              token,
+              users::authenticate,
               new ControllerRoutes(
                   store,
                   agents,
                   changes,
                   new ServiceOutput(store, changes),
+                  users,
                   policies,
                   new SignOff(store, policies, changes),
                   audit));
       return new Controller(
-          embedded, store, agents, audit, server, token, tokenFile, signer, tlsContext != null);
+          embedded,
+          store,
+          users,
+          agents,
+          audit,
+          server,
+          token,
+          tokenFile,
+          signer,
+          tlsContext != null);
     } catch (Exception | Error e) {
       if (audit != null) {
         audit.close();
       }
       if (agents != null) {
         agents.close();
+      }
+      if (users != null) {
+        users.close();
       }
       if (store != null) {
         store.close();
@@ -146,6 +176,7 @@ public final class Controller implements AutoCloseable {
     return server.port();
   }
 
+  /** The token of the token file: the first admin's, unless it was rotated since. */
   public String token() {
     return token;
   }
@@ -168,6 +199,7 @@ public final class Controller implements AutoCloseable {
     server.close();
     audit.close();
     agents.close();
+    users.close();
     store.close();
     if (zooKeeper != null) {
       zooKeeper.close();
@@ -195,9 +227,7 @@ public final class Controller implements AutoCloseable {
       }
       return token;
     }
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    String token = HexFormat.of().formatHex(random);
+    String token = Tokens.create();
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, token + "\n");
     try {

@@ -46,7 +46,7 @@ class AgentProtocolTest {
             ControllerConfig.defaults(dataDir)
                 .withZooKeeper(zooKeeper.getConnectString())
                 .withHeartbeat(Duration.ofSeconds(1)));
-    http = new Http(controller.url(), controller.token());
+    http = Http.asAdminAndAgent(controller);
   }
 
   @AfterAll
@@ -228,7 +228,7 @@ class AgentProtocolTest {
             changes -> {
               assertThat(changes.changes()).hasSize(1);
               assertThat(changes.changes().get(0).kind()).isEqualTo(ChangeKind.PROBE);
-              assertThat(changes.changes().get(0).author()).isEqualTo("tester");
+              assertThat(changes.changes().get(0).author()).isEqualTo(Controller.ADMIN);
             });
     assertThat(ChangeList.fromWire(http.get(FleetApi.changes("typed")).body()).changes())
         .singleElement()

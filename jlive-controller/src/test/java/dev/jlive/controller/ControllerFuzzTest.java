@@ -80,6 +80,7 @@ class ControllerFuzzTest {
 
   static TestingServer zooKeeper;
   static Controller controller;
+  static String agentToken;
   @TempDir static Path dataDir;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -96,6 +97,7 @@ class ControllerFuzzTest {
             ControllerConfig.defaults(dataDir)
                 .withZooKeeper(zooKeeper.getConnectString())
                 .withHeartbeat(Duration.ofSeconds(1)));
+    agentToken = new Http(controller.url(), controller.token()).newUser("agent");
   }
 
   @AfterAll
@@ -273,8 +275,9 @@ class ControllerFuzzTest {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(controller.url() + path))
             .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + controller.token())
-            .header("X-JLive-User", "fuzz")
+            .header(
+                "Authorization",
+                "Bearer " + (path.startsWith("/v1/agents/") ? agentToken : controller.token()))
             .method(
                 method,
                 body == null

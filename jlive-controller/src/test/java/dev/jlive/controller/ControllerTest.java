@@ -45,7 +45,7 @@ class ControllerTest {
             ControllerConfig.defaults(dataDir)
                 .withZooKeeper(zooKeeper.getConnectString())
                 .withHeartbeat(Duration.ofSeconds(1)));
-    http = new Http(controller.url(), controller.token());
+    http = Http.asAdminAndAgent(controller);
   }
 
   @AfterAll
@@ -118,7 +118,7 @@ class ControllerTest {
                 .stream().map(change -> (Object) ((Map<?, ?>) change).get("id")).toList())
         .containsExactly((Object) id);
     assertThat(((Map<?, ?>) ((List<?>) delivered.get("changes")).get(0)).get("author"))
-        .isEqualTo("tester");
+        .isEqualTo(Controller.ADMIN);
 
     // Sent twice, applied once.
     Http.Answer again = http.post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
@@ -157,7 +157,7 @@ class ControllerTest {
         .anySatisfy(
             change -> {
               assertThat(((Map<?, ?>) change).get("id")).isEqualTo(id);
-              assertThat(((Map<?, ?>) change).get("revertedBy")).isEqualTo("tester");
+              assertThat(((Map<?, ?>) change).get("revertedBy")).isEqualTo(Controller.ADMIN);
             });
   }
 

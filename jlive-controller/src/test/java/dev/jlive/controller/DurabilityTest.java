@@ -28,7 +28,7 @@ class DurabilityTest {
     String active;
     String reverted;
     try (Controller first = Controller.start(ControllerConfig.defaults(dataDir))) {
-      Http http = new Http(first.url(), first.token());
+      Http http = Http.asAdminAndAgent(first);
       String process = register(http, "durable", 1);
       active = add(http, "durable", "com.acme.A#a");
       reverted = add(http, "durable", "com.acme.B#b");
@@ -36,7 +36,7 @@ class DurabilityTest {
       assertThat(process).isNotBlank();
     }
     try (Controller second = Controller.start(ControllerConfig.defaults(dataDir))) {
-      Http http = new Http(second.url(), second.token());
+      Http http = Http.asAdminAndAgent(second);
       // Same token (read back from the data directory), same history, same desired state.
       List<?> history = (List<?>) http.get(FleetApi.changes("durable")).body().get("changes");
       assertThat(history)
@@ -59,7 +59,7 @@ class DurabilityTest {
       try (Controller controller =
           Controller.start(
               ControllerConfig.defaults(dataDir).withZooKeeper(cluster.getConnectString()))) {
-        Http http = new Http(controller.url(), controller.token());
+        Http http = Http.asAdminAndAgent(controller);
         String a = register(http, "ensemble", 1);
         String b = register(http, "ensemble", 2);
         InstanceSpec stopped = cluster.getInstances().iterator().next();
@@ -92,7 +92,7 @@ class DurabilityTest {
     try (Controller controller =
         Controller.start(
             ControllerConfig.defaults(dataDir).withZooKeeper(zooKeeper.getConnectString()))) {
-      Http http = new Http(controller.url(), controller.token());
+      Http http = Http.asAdminAndAgent(controller);
       register(http, "offline", 1);
       String id = add(http, "offline", "com.acme.O#o");
       zooKeeper.stop();

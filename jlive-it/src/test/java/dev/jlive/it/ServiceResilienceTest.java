@@ -72,7 +72,7 @@ class ServiceResilienceTest {
         "controller="
             + first.url()
             + ",service=restarts,controllerTokenFile="
-            + first.tokenFile()
+            + FleetFixture.agentTokenFile(first, "restarts")
             + ",quiet";
     try (TargetJvm jvm =
         TargetJvm.on(Jdk.JAVA_17).javaagent(options).main(PatchTargetApp.class).start()) {

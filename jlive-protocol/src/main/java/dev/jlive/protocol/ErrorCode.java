@@ -5,14 +5,16 @@ public enum ErrorCode {
   BAD_REQUEST(400),
   UNAUTHORIZED(401),
   /**
-   * The caller is known but may not do this (approving one's own change, an agent that takes
-   * changes only from its controller); the message says who may.
+   * The caller is known but may not do this: a role it lacks, approving one's own change, an agent
+   * that takes changes only from its controller; the message says who may.
    */
   FORBIDDEN(403),
   UNKNOWN_ENDPOINT(404),
   CLASS_NOT_FOUND(404),
   /** Controller: no process of that service has ever registered. */
   UNKNOWN_SERVICE(404),
+  /** Controller: no such user. */
+  UNKNOWN_USER(404),
   /** Controller: the process is not (or no longer) registered; the agent registers again. */
   UNKNOWN_PROCESS(404),
   /** Controller: no such change in the service's history. */

@@ -2,7 +2,7 @@ package dev.jlive.protocol;
 
 /**
  * The controller's HTTP API: what agents call (they dial out, so it works behind NAT) and what the
- * CLI and dashboard call. Every request carries {@code Authorization: Bearer <controller token>};
+ * CLI and dashboard call. Every request carries {@code Authorization: Bearer <the user's token>};
  * every answer is JSON, errors as {@link JLiveException#toJson()}.
  *
  * <h2>Agent protocol</h2>
@@ -51,6 +51,10 @@ package dev.jlive.protocol;
  * GET    /v1/audit?after=&amp;limit=&amp;service=&amp;since=     -> {"records": [...], "next"}  oldest first (admin)
  * GET    /v1/audit/verify                            -> {"ok", "checked", "lastSequence", "lastHash", "badSequence", "problem"}
  * GET    /v1/audit/head                              -> {"seq", "hash"}  the last record, to keep elsewhere
+ * GET    /v1/users                                   -> {"users": [{"name", "roles", "createdAt", "rotatedAt"}]}   (admin)
+ * POST   /v1/users                                   {"name", "roles": ["patcher@web", ...]} -> {"user", "token"}   (admin)
+ * DELETE /v1/users/{name}                            -> {"user"}  its token is dead from the next request on   (admin)
+ * POST   /v1/users/{name}/rotate                     -> {"user", "token"}  a new token; the old one is dead   (admin)
  * </pre>
  *
  * <h2>Sign-off</h2>
@@ -67,6 +71,10 @@ package dev.jlive.protocol;
  *
  * A change posted under a policy that asks for approvals is answered with state {@code proposed}:
  * stored, but sent to no process until enough people other than its author approved it.
+ *
+ * <p>Every request authenticates as a user (its token); the user's roles decide what it may do: 401
+ * for a token the controller does not know, 403 naming the role that is missing. Agents use an
+ * {@code agent@SERVICE} user, which can do nothing but the agent protocol for its own service.
  *
  * <p>Per-process states: {@code pending} (not yet reported), {@code waiting} (for a safe point),
  * {@code applied}, {@code failed} (with a message), {@code reverted}, {@code unreachable} (the
@@ -87,6 +95,16 @@ public final class FleetApi {
 
   public static final String HEALTH = "/v1/health";
   public static final String SERVICES = "/v1/services";
+
+  public static final String USERS = "/v1/users";
+
+  public static String user(String name) {
+    return USERS + "/" + name;
+  }
+
+  public static String rotate(String name) {
+    return user(name) + "/rotate";
+  }
 
   public static String processes(String service) {
     return SERVICES + "/" + service + "/processes";

@@ -81,6 +81,7 @@ public final class FleetScale {
   private ForkedJvm controller;
   private String controllerUrl;
   private String token;
+  private String agentToken;
   private UserApi api;
   private long idleLiveHeap = -1;
   private int expected;
@@ -200,7 +201,7 @@ public final class FleetScale {
     try (SimulatedAgents agents =
         new SimulatedAgents(
             url,
-            token(),
+            agentToken(),
             service,
             count,
             100_000,
@@ -267,7 +268,7 @@ public final class FleetScale {
                     "--port",
                     "0"),
                 logs.resolve("demo-" + i + ".stderr"),
-                Map.of(FleetApi.ENV_CONTROLLER_TOKEN, token())));
+                Map.of(FleetApi.ENV_CONTROLLER_TOKEN, agentToken())));
       }
       for (ForkedJvm jvm : demos) {
         // One priced cart, so that Pricing is loaded: the probe targets loaded classes.
@@ -798,7 +799,20 @@ public final class FleetScale {
     return controllerUrl;
   }
 
-  private String token() {
-    return token;
+  /**
+   * The agents' credential: an {@code agent@SERVICE} user made once through the user API (the
+   * admin's token is not one).
+   */
+  private String agentToken() throws IOException, InterruptedException {
+    if (agentToken == null) {
+      Map<String, Object> added =
+          api.ok(
+              api.post(
+                  FleetApi.USERS,
+                  Map.of("name", "agents-" + service, "roles", List.of("agent@" + service))),
+              "adding the agents' user");
+      agentToken = (String) added.get("token");
+    }
+    return agentToken;
   }
 }

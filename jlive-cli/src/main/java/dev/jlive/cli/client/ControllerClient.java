@@ -11,6 +11,10 @@ import dev.jlive.protocol.fleet.ServiceList;
 import dev.jlive.protocol.governance.ApprovalList;
 import dev.jlive.protocol.governance.Policy;
 import dev.jlive.protocol.governance.PolicyAnswer;
+import dev.jlive.protocol.user.UserBody;
+import dev.jlive.protocol.user.UserInfo;
+import dev.jlive.protocol.user.UserList;
+import dev.jlive.protocol.user.UserToken;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -126,6 +130,24 @@ public final class ControllerClient {
     return comment == null ? Map.of() : Map.of("comment", comment);
   }
 
+  public UserList users() {
+    return read(FleetApi.USERS, get(FleetApi.USERS, Map.of()), UserList::fromWire);
+  }
+
+  public UserToken addUser(UserBody user) {
+    return read(FleetApi.USERS, post(FleetApi.USERS, user.toJson()), UserToken::fromWire);
+  }
+
+  public UserInfo revokeUser(String name) {
+    String path = FleetApi.user(segment(name));
+    return read(path, delete(path), answer -> UserInfo.fromWire(answer.get("user")));
+  }
+
+  public UserToken rotateUser(String name) {
+    String path = FleetApi.rotate(segment(name));
+    return read(path, post(path, Map.of()), UserToken::fromWire);
+  }
+
   private <T> T read(
       String path, Map<String, Object> answer, Function<Map<String, Object>, T> reader) {
     try {
@@ -157,12 +179,12 @@ public final class ControllerClient {
       throw new CliException(
           ExitCode.UNAUTHORIZED,
           "UNAUTHORIZED",
-          endpoint.describe() + " refused the token",
-          "use the token the controller wrote to <data dir>/token (--controller-token-file, $"
+          endpoint.describe() + " refused the token: unknown or revoked",
+          "use your own token from `jlive controller users add` (the first admin's is in the"
+              + " controller's <data dir>/token): --controller-token-file, $"
               + FleetApi.ENV_CONTROLLER_TOKEN
               + " or $"
-              + FleetApi.ENV_CONTROLLER_TOKEN_FILE
-              + ")");
+              + FleetApi.ENV_CONTROLLER_TOKEN_FILE);
     }
     Map<String, Object> body = JsonHttp.parse(response);
     if (response.statusCode() >= 400) {

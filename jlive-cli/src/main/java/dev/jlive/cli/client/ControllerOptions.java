@@ -29,7 +29,7 @@ public final class ControllerOptions {
       names = "--controller-token-file",
       paramLabel = "FILE",
       description =
-          "File holding the controller's token (default: $JLIVE_CONTROLLER_TOKEN, else the file $JLIVE_CONTROLLER_TOKEN_FILE).")
+          "File holding your controller token, from `jlive controller users add` (default: $JLIVE_CONTROLLER_TOKEN, else the file $JLIVE_CONTROLLER_TOKEN_FILE).")
   Path tokenFile;
 
   /** True if the user named a controller or its token on the command line. */

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
       "Start a controller in the foreground (stop it with Ctrl-C or SIGTERM).",
       "Desired changes, process status and history live in ZooKeeper: an embedded server with its data in --data-dir",
       "by default, or an external ensemble with --zk, which several controllers can share.",
-      "Agents join with -javaagent:jlive-agent.jar=controller=URL,service=NAME (and JLIVE_CONTROLLER_TOKEN set to the token)."
+      "Agents join with -javaagent:jlive-agent.jar=controller=URL,service=NAME,controllerTokenFile=FILE, FILE holding",
+      "the token of an agent@NAME user: jlive controller users add NAME-agents --role agent@NAME."
     })
 public final class ControllerStartCommand implements Callable<Integer> {
   @Option(
@@ -56,7 +57,7 @@ public final class ControllerStartCommand implements Callable<Integer> {
       names = "--token-file",
       paramLabel = "FILE",
       description =
-          "Read the token agents and users must send from FILE (made when missing; default DATA-DIR/token).")
+          "The first admin's token: read from FILE (made when missing; default DATA-DIR/token); on first start, with no user yet, the controller makes user admin with it.")
   Path tokenFile;
 
   @Option(

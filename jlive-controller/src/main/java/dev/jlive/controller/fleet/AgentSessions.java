@@ -185,6 +185,18 @@ public final class AgentSessions implements AutoCloseable {
     return new DeregisterAnswer(lease != null);
   }
 
+  /**
+   * The service a registered process belongs to, adopting it when it registered at another
+   * controller; null when the controller does not know the process.
+   */
+  public String serviceOf(String processId) {
+    try {
+      return lease(processId).service;
+    } catch (JLiveException unknown) {
+      return null;
+    }
+  }
+
   /** When the process last synced with this controller; null when it is not connected here. */
   public Instant lastSeen(String processId) {
     Lease lease = leases.get(processId);

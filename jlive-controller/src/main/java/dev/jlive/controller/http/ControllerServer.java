@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.jlive.controller.auth.Principal;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
@@ -16,7 +17,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,15 +28,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
 /**
- * The controller's HTTP(S) server. Every request needs the controller's token. A handler either
- * answers at once or, for an agent's long poll, hands the exchange to {@link Reply} to answer later
- * from another thread, so thousands of waiting agents hold no threads.
+ * The controller's HTTP(S) server. Every request needs a user's token, which {@link Authenticator}
+ * turns into the user and its roles. A handler either answers at once or, for an agent's long poll,
+ * hands the exchange to {@link Reply} to answer later from another thread, so thousands of waiting
+ * agents hold no threads.
  *
  * <p>Against hostile clients (see {@link ServerLimits}): a request must arrive whole within a
  * deadline; the JDK reads each request's headers on a thread of its own from an elastic pool, so
  * slow senders wait on their own threads and never in front of a valid request; the token is
- * checked before the body is read; requests in hand are capped per peer; and the user a client
- * names is kept with its control characters escaped.
+ * checked before the body is read; and requests in hand are capped per peer. A user header a client
+ * sends is ignored: who sent a request is who its token belongs to.
  */
 public final class ControllerServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
@@ -51,7 +52,8 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   /**
-   * A request: method, path segments, query and body, who sent it, and from where.
+   * A request: method, path segments, query and body, who sent it (its token's user), and from
+   * where.
    *
    * @param from the client's address, as the audit log records it
    */
@@ -60,16 +62,27 @@ public final class ControllerServer implements AutoCloseable {
       String[] segments,
       Map<String, String> query,
       Map<String, Object> body,
-      String user,
+      Principal principal,
       String from) {
     public String query(String key) {
       return query.get(key);
     }
 
-    /** The role the user acted in, for the audit log; null until users have roles. */
-    public String role() {
-      return null;
+    /** The authenticated user's name: the author of what this call changes. */
+    public String user() {
+      return principal.name();
     }
+
+    /** The user's grants, as the audit log records them: {@code patcher@web, viewer}. */
+    public String role() {
+      return principal.describeGrants();
+    }
+  }
+
+  /** Turns a request's bearer token into its user. */
+  public interface Authenticator {
+    /** The token's user; null when no user has that token (unknown, revoked or rotated). */
+    Principal authenticate(String token);
   }
 
   /** Answers an exchange once, now or later. */
@@ -91,7 +104,8 @@ public final class ControllerServer implements AutoCloseable {
   }
 
   public static ControllerServer start(
-      String host, int port, SSLContext tls, String token, Router router) throws IOException {
+      String host, int port, SSLContext tls, Authenticator users, Router router)
+      throws IOException {
     ServerLimits.apply();
     InetSocketAddress address = new InetSocketAddress(host, port);
     HttpServer server;
@@ -120,10 +134,9 @@ public final class ControllerServer implements AutoCloseable {
             });
     workers.allowCoreThreadTimeOut(true);
     server.setExecutor(workers);
-    byte[] expected = (Api.BEARER + token).getBytes(StandardCharsets.UTF_8);
     Map<InetAddress, Integer> inHand = new ConcurrentHashMap<>();
     int maxPerPeer = ServerLimits.maxRequestsPerPeer();
-    server.createContext("/", exchange -> handle(exchange, expected, router, inHand, maxPerPeer));
+    server.createContext("/", exchange -> handle(exchange, users, router, inHand, maxPerPeer));
     server.start();
     return new ControllerServer(server, workers);
   }
@@ -138,7 +151,7 @@ public final class ControllerServer implements AutoCloseable {
 
   private static void handle(
       HttpExchange exchange,
-      byte[] expectedAuthorization,
+      Authenticator users,
       Router router,
       Map<InetAddress, Integer> inHand,
       int maxPerPeer) {
@@ -146,15 +159,19 @@ public final class ControllerServer implements AutoCloseable {
     Call call = null;
     try {
       String authorization = exchange.getRequestHeaders().getFirst(Api.AUTHORIZATION);
-      if (authorization == null
-          || !MessageDigest.isEqual(
-              expectedAuthorization, authorization.getBytes(StandardCharsets.UTF_8))) {
+      Principal principal =
+          authorization == null || !authorization.startsWith(Api.BEARER)
+              ? null
+              : users.authenticate(authorization.substring(Api.BEARER.length()).trim());
+      if (principal == null) {
         // Answered before any body is read; the connection closes rather than wait for one.
+        // Whether the token was never known, revoked or rotated is not told to whoever holds it.
         exchange.getResponseHeaders().set("Connection", "close");
         throw new JLiveException(
             ErrorCode.UNAUTHORIZED,
-            "missing or wrong controller token",
-            "send Authorization: Bearer <token>; the controller writes its token to <data dir>/token");
+            authorization == null ? "no token" : "unknown or revoked token",
+            "send Authorization: Bearer <your token>; an admin makes one with `jlive controller users add`"
+                + " (the first admin's token is in the controller's <data dir>/token)");
       }
       InetAddress peer = exchange.getRemoteAddress().getAddress();
       if (inHand.merge(peer, 1, Integer::sum) > maxPerPeer) {
@@ -173,14 +190,13 @@ public final class ControllerServer implements AutoCloseable {
       for (int i = 0; i < segments.length; i++) {
         segments[i] = URLDecoder.decode(segments[i], StandardCharsets.UTF_8);
       }
-      String user = exchange.getRequestHeaders().getFirst(Api.USER_HEADER);
       call =
           new Call(
               exchange.getRequestMethod(),
               segments,
               query(exchange.getRequestURI().getRawQuery()),
               body(exchange),
-              user == null || user.isBlank() ? "unknown" : Printable.escape(user),
+              principal,
               peer.getHostAddress());
       router.route(call, reply);
     } catch (JLiveException e) {

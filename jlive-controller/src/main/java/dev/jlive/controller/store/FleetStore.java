@@ -158,8 +158,8 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /**
-   * The ZooKeeper client, for the other areas under {@code /jlive} (the audit log) to share its
-   * session and credentials.
+   * The ZooKeeper client, for the other areas under {@code /jlive} (users, policies, the audit log)
+   * to share its session and credentials.
    */
   public CuratorFramework client() {
     return client;

@@ -6,20 +6,31 @@ import static org.awaitility.Awaitility.await;
 import dev.jlive.controller.Controller;
 import dev.jlive.controller.ControllerConfig;
 import dev.jlive.it.apps.PatchTargetApp;
+import dev.jlive.protocol.Api;
+import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.Json;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A controller on a real ZooKeeper, and target JVMs whose agents join it, for the fleet tests. */
 public final class FleetFixture implements AutoCloseable {
   private final Controller controller;
   private final Path tokenFile;
   private final List<TargetJvm> jvms = new ArrayList<>();
+  private final Map<String, Path> agentTokenFiles = new ConcurrentHashMap<>();
 
   private FleetFixture(Controller controller, Path tokenFile) {
     this.controller = controller;
@@ -86,16 +97,63 @@ public final class FleetFixture implements AutoCloseable {
     return controller;
   }
 
-  /** The agent options that make a JVM join {@code service}. */
+  /**
+   * The agent options that make a JVM join {@code service}, with an agent credential for it (an
+   * {@code agent@SERVICE} user, made once per service).
+   */
   public String agentOptions(String service, String labels) {
+    Path agentToken =
+        agentTokenFiles.computeIfAbsent(service, name -> agentTokenFile(controller, name));
     return "controller="
         + url()
         + ",service="
         + service
         + (labels == null ? "" : ",labels=" + labels)
         + ",controllerTokenFile="
-        + tokenFile
+        + agentToken
         + ",quiet";
+  }
+
+  /**
+   * Makes an {@code agent@SERVICE} user through the controller's API, as an admin would with {@code
+   * jlive controller users add}, and writes its token to a file only the owner reads.
+   */
+  public static Path agentTokenFile(Controller controller, String service) {
+    String token = addUser(controller, "agent-" + service, "agent@" + service);
+    try {
+      Path file = Artifacts.work().resolve("agent-token-" + service + "-" + UUID.randomUUID());
+      Files.writeString(file, token + "\n");
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      return file;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Makes a user (its name made unique) with {@code roles}; answers its token. */
+  @SuppressWarnings("unchecked")
+  public static String addUser(Controller controller, String prefix, String... roles) {
+    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    try {
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(controller.url() + FleetApi.USERS))
+                      .timeout(Duration.ofSeconds(30))
+                      .header(Api.AUTHORIZATION, Api.BEARER + controller.token())
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              Json.write(Map.of("name", name, "roles", List.of(roles)))))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+      return (String) Json.parseObject(answer.body()).get("token");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** A PatchTargetApp JVM (answers "price N") that joins {@code service}. */
