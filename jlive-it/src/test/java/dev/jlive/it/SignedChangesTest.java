@@ -69,7 +69,8 @@ class SignedChangesTest {
   @Test
   void whatTheControllerSignedRunsAndAChangeWrittenIntoZooKeeperRunsNowhere() throws Exception {
     TargetJvm a = join("signed", ",controllerKey=" + controllerKey);
-    TargetJvm b = join("signed", ",controllerKey=" + controllerKey);
+    // Ed25519 from the target's own JDK, on both Java versions agents must work on.
+    TargetJvm b = join("signed", ",controllerKey=" + controllerKey, Jdk.JAVA_25);
     fleet.awaitProcesses("signed", a, b);
     Map<String, Object> link = link(a);
     assertThat(link).containsEntry("verifiesChanges", true);
@@ -153,6 +154,10 @@ class SignedChangesTest {
     assertThat(patch.stderr()).contains("takes changes only from its controller");
     assertThat(locked.ask("price 2", "price")).startsWith("price 20 ");
 
+    CliRun info = CliRun.jlive("info", pid);
+    assertThat(info.stdout())
+        .contains("service locked, runs only changes it signed (key " + controllerKey + ")")
+        .contains("local changes denied");
     // Reading works as before.
     for (String[] read :
         List.of(
@@ -184,8 +189,12 @@ class SignedChangesTest {
   }
 
   private static TargetJvm join(String service, String extraOptions) throws Exception {
+    return join(service, extraOptions, Jdk.JAVA_17);
+  }
+
+  private static TargetJvm join(String service, String extraOptions, Jdk jdk) throws Exception {
     TargetJvm jvm =
-        TargetJvm.on(Jdk.JAVA_17)
+        TargetJvm.on(jdk)
             .javaagent(fleet.agentOptions(service, null) + extraOptions)
             .main(PatchTargetApp.class)
             .start();
