@@ -54,7 +54,19 @@ class SignedChangesTest {
     zooKeeper = new TestingServer(true);
     fleet = FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("signing"));
     controllerKey = FleetFixture.tempDir("signing-agents").resolve("controller.pub");
-    Files.writeString(controllerKey, fleet.controller().signer().publicKeyPem());
+    // As an operator would: the public key of the controller's key file, for the agents.
+    CliRun key =
+        CliRun.jlive(
+            "controller",
+            "key",
+            "--signing-key",
+            fleet.controller().signer().file().toString(),
+            "--out",
+            controllerKey.toString());
+    assertThat(key.exitCode()).as(key.toString()).isZero();
+    assertThat(Files.readString(controllerKey))
+        .startsWith("-----BEGIN PUBLIC KEY-----")
+        .isEqualTo(fleet.controller().signer().publicKeyPem());
   }
 
   @AfterAll
