@@ -54,7 +54,19 @@ class SignedChangesTest {
     zooKeeper = new TestingServer(true);
     fleet = FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("signing"));
     controllerKey = FleetFixture.tempDir("signing-agents").resolve("controller.pub");
-    Files.writeString(controllerKey, fleet.controller().signer().publicKeyPem());
+    // As an operator would: the public key of the controller's key file, for the agents.
+    CliRun key =
+        CliRun.jlive(
+            "controller",
+            "key",
+            "--signing-key",
+            fleet.controller().signer().file().toString(),
+            "--out",
+            controllerKey.toString());
+    assertThat(key.exitCode()).as(key.toString()).isZero();
+    assertThat(Files.readString(controllerKey))
+        .startsWith("-----BEGIN PUBLIC KEY-----")
+        .isEqualTo(fleet.controller().signer().publicKeyPem());
   }
 
   @AfterAll
@@ -69,7 +81,8 @@ class SignedChangesTest {
   @Test
   void whatTheControllerSignedRunsAndAChangeWrittenIntoZooKeeperRunsNowhere() throws Exception {
     TargetJvm a = join("signed", ",controllerKey=" + controllerKey);
-    TargetJvm b = join("signed", ",controllerKey=" + controllerKey);
+    // Ed25519 from the target's own JDK, on both Java versions agents must work on.
+    TargetJvm b = join("signed", ",controllerKey=" + controllerKey, Jdk.JAVA_25);
     fleet.awaitProcesses("signed", a, b);
     Map<String, Object> link = link(a);
     assertThat(link).containsEntry("verifiesChanges", true);
@@ -153,6 +166,10 @@ class SignedChangesTest {
     assertThat(patch.stderr()).contains("takes changes only from its controller");
     assertThat(locked.ask("price 2", "price")).startsWith("price 20 ");
 
+    CliRun info = CliRun.jlive("info", pid);
+    assertThat(info.stdout())
+        .contains("service locked, runs only changes it signed (key " + controllerKey + ")")
+        .contains("local changes denied");
     // Reading works as before.
     for (String[] read :
         List.of(
@@ -184,8 +201,12 @@ class SignedChangesTest {
   }
 
   private static TargetJvm join(String service, String extraOptions) throws Exception {
+    return join(service, extraOptions, Jdk.JAVA_17);
+  }
+
+  private static TargetJvm join(String service, String extraOptions, Jdk jdk) throws Exception {
     TargetJvm jvm =
-        TargetJvm.on(Jdk.JAVA_17)
+        TargetJvm.on(jdk)
             .javaagent(fleet.agentOptions(service, null) + extraOptions)
             .main(PatchTargetApp.class)
             .start();

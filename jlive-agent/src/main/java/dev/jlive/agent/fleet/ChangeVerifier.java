@@ -86,14 +86,24 @@ final class ChangeVerifier {
           + keyFile
           + "); nothing of it was applied";
     }
-    if (!ChangeSignature.verifies(
-        key,
-        change.signature(),
-        service,
-        change.id(),
-        change.kind(),
-        change.spec(),
-        change.where())) {
+    boolean verifies;
+    try {
+      verifies =
+          ChangeSignature.verifies(
+              key,
+              change.signature(),
+              service,
+              change.id(),
+              change.kind(),
+              change.spec(),
+              change.where());
+    } catch (RuntimeException unreadable) {
+      // A spec that cannot even be digested is not run either.
+      return "signature could not be checked ("
+          + unreadable
+          + "); nothing of the change was applied";
+    }
+    if (!verifies) {
       return "signature does not verify with the controller key in "
           + keyFile
           + ": the change was not made by a controller holding that key, or was altered since;"

@@ -5,6 +5,7 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.inspect.RuntimeInfo;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -33,28 +34,49 @@ public final class InfoCommand extends AgentCommand {
               .toMap());
       return 0;
     }
-    printer.keyValues(
-        List.of(
-            List.of("pid", String.valueOf(jvm.pid())),
-            List.of("main", String.valueOf(jvm.mainClass())),
-            List.of("jvm", jvm.vmName() + " (" + jvm.vmVendor() + ")"),
-            List.of("java", jvm.javaVersion() + " at " + jvm.javaHome()),
-            List.of("uptime", formatDuration(jvm.uptimeMillis())),
+    List<List<String>> rows =
+        new ArrayList<>(
             List.of(
-                "heap",
-                mebibytes(jvm.heapUsedBytes()) + " used of " + mebibytes(jvm.heapMaxBytes())),
-            List.of(
-                "agent",
-                "jlive "
-                    + agent.version()
-                    + " ("
-                    + agent.mode()
-                    + ", since "
-                    + agent.startedAt()
-                    + ")"),
-            List.of("endpoint", connected.client().endpoint().address()),
-            List.of("changes", agent.activeChanges() + " active")));
+                List.of("pid", String.valueOf(jvm.pid())),
+                List.of("main", String.valueOf(jvm.mainClass())),
+                List.of("jvm", jvm.vmName() + " (" + jvm.vmVendor() + ")"),
+                List.of("java", jvm.javaVersion() + " at " + jvm.javaHome()),
+                List.of("uptime", formatDuration(jvm.uptimeMillis())),
+                List.of(
+                    "heap",
+                    mebibytes(jvm.heapUsedBytes()) + " used of " + mebibytes(jvm.heapMaxBytes())),
+                List.of(
+                    "agent",
+                    "jlive "
+                        + agent.version()
+                        + " ("
+                        + agent.mode()
+                        + ", since "
+                        + agent.startedAt()
+                        + ")"),
+                List.of("endpoint", connected.client().endpoint().address()),
+                List.of("changes", agent.activeChanges() + " active")));
+    if (agent.controller() != null) {
+      rows.add(List.of("controller", controller(agent.controller())));
+    }
+    printer.keyValues(rows);
     return 0;
+  }
+
+  /**
+   * The controller link: where, which service, and whether changes from it are verified and local
+   * ones refused.
+   */
+  static String controller(Map<String, Object> link) {
+    String key =
+        link.get("controllerKey") == null ? "" : " (key " + link.get("controllerKey") + ")";
+    return link.get("url")
+        + " service "
+        + link.get("service")
+        + (Boolean.TRUE.equals(link.get("verifiesChanges"))
+            ? ", runs only changes it signed" + key
+            : ", runs its changes unverified")
+        + ("deny".equals(link.get("localChanges")) ? ", local changes denied" : "");
   }
 
   private static String mebibytes(long bytes) {
