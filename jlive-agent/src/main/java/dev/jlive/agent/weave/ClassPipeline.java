@@ -50,6 +50,9 @@ public final class ClassPipeline implements ClassFileTransformer {
   /** Classes that Byte Buddy loads while weaving come back through here: they are left alone. */
   private final ThreadLocal<Boolean> weaving = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
+  /** Where each retransformation's bytes are written, when the property asks for it. */
+  private final ClassDump dump = ClassDump.fromProperty(ClassDump.PROPERTY);
+
   public ClassPipeline(Instrumentation instrumentation, System.Logger log) {
     this.instrumentation = instrumentation;
     this.log = log;
@@ -158,7 +161,11 @@ public final class ClassPipeline implements ClassFileTransformer {
     }
     weaving.set(Boolean.TRUE);
     try {
-      return weave(loader, internalName, classBeingRedefined, classfileBuffer);
+      byte[] bytes = weave(loader, internalName, classBeingRedefined, classfileBuffer);
+      if (dump != null && classBeingRedefined != null) {
+        dump.write(internalName, classfileBuffer, bytes);
+      }
+      return bytes;
     } finally {
       weaving.remove();
     }
