@@ -240,7 +240,7 @@ public final class ClassPipeline implements ClassFileTransformer {
     for (Weaving weaving : weavings) {
       builder = builder.visit(weaving.visitor());
     }
-    return builder.make(pool).getBytes();
+    return CatchAnyThrowable.rewrite(builder.make(pool).getBytes());
   }
 
   /**
