@@ -57,8 +57,8 @@ class ProbeSlotLeakTest {
   void aTemplateThatFitsOnlySomeMethodsGivesTheSlotsOfTheOthersBack() {
     ProbeEngine engine = engine(true);
     for (int i = 0; i < TRIES; i++) {
-      // work(int quantity) takes the template; idle() has no quantity.
-      assertThatThrownBy(() -> engine.add(log(SHOP + "#*", "q={quantity}", null), "test"))
+      // work(int quantity) takes the template and its slot first; workLater() has no quantity.
+      assertThatThrownBy(() -> engine.add(log(SHOP + "#work*", "q={quantity}", null), "test"))
           .isInstanceOf(JLiveException.class)
           .hasMessageContaining("quantity");
     }
@@ -146,5 +146,5 @@ final class SlotLeakShop {
     return quantity * 2;
   }
 
-  void idle() {}
+  void workLater() {}
 }
