@@ -175,6 +175,17 @@ public final class ProbeDispatcher {
     return indexes;
   }
 
+  /** How many slots are issued and not given back: the sites of the probes alive now. */
+  synchronized int inUse() {
+    int count = 0;
+    for (int index = 0; index < indexes; index++) {
+      if (issued[index] != -1) {
+        count++;
+      }
+    }
+    return count;
+  }
+
   /**
    * The site a call of woven code reaches: none when the slot was freed, even if its index was
    * issued again.

@@ -187,29 +187,35 @@ public final class ProbeEngine implements WeavingSource {
     Probe probe = new Probe(id, spec, author, this::disabled, clock);
     Installed installed = new Installed(probe, resolution);
     // Build every site first: a template that does not fit a method fails before anything is woven.
-    if (spec.line() > 0) {
-      if (resolution.targets().size() != 1) {
-        throw new JLiveException(
-            ErrorCode.BAD_REQUEST,
-            "a line probe needs exactly one class, and "
-                + spec.selector()
-                + " matches "
-                + resolution.targets().size(),
-            "name the class without wildcards");
-      }
-      ProbeTargets.Target target = resolution.targets().get(0);
-      Installation installation =
-          lineInstallation(probe, target.type(), target.methods(), spec.line());
-      compileConditions(installation, target.type());
-      installed.installations.add(installation);
-    } else {
-      for (ProbeTargets.Target target : resolution.targets()) {
+    // Each installation is kept as soon as it has slots, so a later failure gives them all back.
+    try {
+      if (spec.line() > 0) {
+        if (resolution.targets().size() != 1) {
+          throw new JLiveException(
+              ErrorCode.BAD_REQUEST,
+              "a line probe needs exactly one class, and "
+                  + spec.selector()
+                  + " matches "
+                  + resolution.targets().size(),
+              "name the class without wildcards");
+        }
+        ProbeTargets.Target target = resolution.targets().get(0);
         Installation installation =
-            installation(
-                probe, target.type().getClassLoader(), target.type().getName(), target.methods());
-        compileConditions(installation, target.type());
+            lineInstallation(probe, target.type(), target.methods(), spec.line());
         installed.installations.add(installation);
+        compileConditions(installation, target.type());
+      } else {
+        for (ProbeTargets.Target target : resolution.targets()) {
+          Installation installation =
+              installation(
+                  probe, target.type().getClassLoader(), target.type().getName(), target.methods());
+          installed.installations.add(installation);
+          compileConditions(installation, target.type());
+        }
       }
+    } catch (RuntimeException | Error refused) {
+      removeSites(installed);
+      throw refused;
     }
     installed.installations.forEach(installation -> installation.sites().forEach(dispatcher::put));
     probes.put(id, installed);
@@ -513,7 +519,7 @@ public final class ProbeEngine implements WeavingSource {
 
   private Installation installation(
       Probe probe, ClassLoader loader, String className, List<MethodDescription> methods) {
-    List<ProbeSite> sites = new ArrayList<>();
+    List<PendingSite> pending = new ArrayList<>();
     Map<String, String> descriptors = new HashMap<>(); // looked up by method, never listed
     String simpleClass = className.substring(className.lastIndexOf('.') + 1);
     for (MethodDescription method : methods) {
@@ -546,15 +552,36 @@ public final class ProbeEngine implements WeavingSource {
           method.isConstructor()
               ? null
               : KotlinSuspend.of(className, method.getName(), method.getDescriptor());
-      ProbeSite site =
-          new ProbeSite(
-              dispatcher.newSlot(), probe, loader, display, template, condition, null, suspend);
-      sites.add(site);
+      pending.add(new PendingSite(display, template, condition, suspend));
       descriptors.put(
           display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
     }
+    // Slots are taken once every method's template and condition were built: a method that does
+    // not fit fails the add before any slot is taken.
+    List<ProbeSite> sites = new ArrayList<>();
+    try {
+      for (PendingSite site : pending) {
+        sites.add(
+            new ProbeSite(
+                dispatcher.newSlot(),
+                probe,
+                loader,
+                site.display(),
+                site.template(),
+                site.condition(),
+                null,
+                site.suspend()));
+      }
+    } catch (RuntimeException tooManySites) {
+      sites.forEach(site -> dispatcher.remove(site.slot()));
+      throw tooManySites;
+    }
     return new Installation(loader, className, List.copyOf(sites), descriptors, null);
   }
+
+  /** A site's parts, built before its slot is taken. */
+  private record PendingSite(
+      String display, Template template, ProbeExpression condition, KotlinSuspend suspend) {}
 
   /** One site before a source line, with the locals in scope there as its variables. */
   private Installation lineInstallation(

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -30,7 +31,8 @@ import net.bytebuddy.pool.TypePool;
  * ({@link WeavingSource}). Every change retransforms just the classes it affects, and this
  * transformer produces their bytes from scratch each time: the JVM hands a retransform-capable
  * transformer the class's base bytes, not the previously transformed ones. So removing the last
- * weaving of a class returns {@code null}, and the JVM restores exactly its original bytes.
+ * weaving of a class restores its original bytes: exactly ({@code null}), or with its handlers of
+ * {@code Throwable} catching any exception, the same code ({@link CatchAnyThrowable} says why).
  *
  * <p>Why one transformer and no Byte Buddy {@code AgentBuilder}: several transformers, or a {@code
  * reset} beside a redefinition, lose track of which bytes are current (see DESIGN.md); matching all
@@ -44,11 +46,18 @@ public final class ClassPipeline implements ClassFileTransformer {
   private final System.Logger log;
   private final List<WeavingSource> sources = new CopyOnWriteArrayList<>();
   private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
+
+  /** The classes jlive ever gave other bytes, by {@link #key}: one short string per class. */
+  private final Set<String> changed = ConcurrentHashMap.newKeySet();
+
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
   private final ByteBuddy byteBuddy;
 
   /** Classes that Byte Buddy loads while weaving come back through here: they are left alone. */
   private final ThreadLocal<Boolean> weaving = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+  /** Where each retransformation's bytes are written, when the property asks for it. */
+  private final ClassDump dump = ClassDump.fromProperty(ClassDump.PROPERTY);
 
   public ClassPipeline(Instrumentation instrumentation, System.Logger log) {
     this.instrumentation = instrumentation;
@@ -158,7 +167,11 @@ public final class ClassPipeline implements ClassFileTransformer {
     }
     weaving.set(Boolean.TRUE);
     try {
-      return weave(loader, internalName, classBeingRedefined, classfileBuffer);
+      byte[] bytes = weave(loader, internalName, classBeingRedefined, classfileBuffer);
+      if (dump != null && classBeingRedefined != null) {
+        dump.write(internalName, classfileBuffer, bytes);
+      }
+      return bytes;
     } finally {
       weaving.remove();
     }
@@ -182,7 +195,19 @@ public final class ClassPipeline implements ClassFileTransformer {
               className,
               classBeingRedefined,
               replacement != null ? replacement : classfileBuffer);
-      return woven != null ? woven : replacement;
+      if (woven != null || replacement != null) {
+        changed.add(key(loader, className));
+        return woven != null ? woven : replacement;
+      }
+      // A class jlive changed goes back to its own bytes, with its Throwable handlers catching any
+      // exception as in its woven versions: its own try-with-resources would grow the constant pool
+      // at every restore as woven code did (see CatchAnyThrowable). Other classes are left as they
+      // are.
+      if (classBeingRedefined != null && changed.contains(key(loader, className))) {
+        byte[] restored = CatchAnyThrowable.rewrite(classfileBuffer);
+        return restored == classfileBuffer ? null : restored;
+      }
+      return null;
     } catch (Throwable t) {
       failures.put(key(loader, className), t);
       log.log(System.Logger.Level.WARNING, "could not weave " + className, t);
@@ -233,7 +258,7 @@ public final class ClassPipeline implements ClassFileTransformer {
     for (Weaving weaving : weavings) {
       builder = builder.visit(weaving.visitor());
     }
-    return builder.make(pool).getBytes();
+    return CatchAnyThrowable.rewrite(builder.make(pool).getBytes());
   }
 
   /**
