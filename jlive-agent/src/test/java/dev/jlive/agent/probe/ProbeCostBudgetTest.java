@@ -109,12 +109,13 @@ class ProbeCostBudgetTest {
             });
     holder.start();
     held.await();
-    // Each event waits 3 ms for the lock, parked (a timed wait, so that the test does not depend on
-    // the holder's scheduling).
+    // Each event waits 10 ms for the lock, parked (a timed wait, so that the test does not depend on
+    // the holder's scheduling). Parking and waking cost some real CPU, more on a loaded host: the
+    // wait is long enough that this stays far below the 5% cap.
     output =
         (site, event) -> {
           try {
-            if (lock.tryLock(3, TimeUnit.MILLISECONDS)) {
+            if (lock.tryLock(10, TimeUnit.MILLISECONDS)) {
               lock.unlock();
             }
           } catch (InterruptedException e) {
@@ -127,7 +128,7 @@ class ProbeCostBudgetTest {
     holder.join();
     assertThat(probe.isActive()).as(String.valueOf(probe.disabledReason())).isTrue();
     // Control: the handler did wait: a wall-clock budget would have charged nearly all of it.
-    assertThat(wall).isGreaterThan(200 * 3_000_000L);
+    assertThat(wall).isGreaterThan(200 * 10_000_000L);
     assertThat(100.0 * probe.ownNanos.sum() / wall).isLessThan(5.0);
   }
 
