@@ -7,13 +7,18 @@ import dev.jlive.controller.http.ControllerRoutes;
 import dev.jlive.controller.http.ControllerServer;
 import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
+import dev.jlive.controller.store.ZooKeeperAccess;
 import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.FileTrust;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.SecretFile;
 import dev.jlive.protocol.UnknownFields;
+import dev.jlive.protocol.UntrustedFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
@@ -30,6 +35,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class Controller implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
+  private static final String ZOOKEEPER_AUTH = "zookeeper-auth";
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
   private final AgentSessions agents;
@@ -60,10 +66,17 @@ public final class Controller implements AutoCloseable {
     // Fields of a newer agent (or of a newer controller's ZooKeeper nodes) are ignored; each is
     // logged once.
     UnknownFields.logTo(message -> LOG.log(System.Logger.Level.WARNING, message));
-    Files.createDirectories(config.dataDir());
     Path tokenFile =
         config.tokenFile() != null ? config.tokenFile() : config.dataDir().resolve("token");
-    String token = loadOrCreateToken(tokenFile);
+    String token;
+    ZooKeeperAccess access;
+    try {
+      privateDataDir(config.dataDir());
+      token = loadOrCreateToken(tokenFile);
+      access = zooKeeperAccess(config);
+    } catch (UntrustedFileException e) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, e.what(), e.hint());
+    }
     SSLContext tlsContext =
         config.tlsKeystore() == null ? null : tls(config.tlsKeystore(), config.tlsPassword());
     EmbeddedZooKeeper embedded =
@@ -76,7 +89,8 @@ public final class Controller implements AutoCloseable {
       store =
           new FleetStore(
               embedded != null ? embedded.connectString() : config.zookeeper(),
-              Duration.ofSeconds(15));
+              Duration.ofSeconds(15),
+              access);
       store.start(Duration.ofSeconds(20));
       AgentSessions sessions = new AgentSessions(store, config.heartbeat());
       agents = sessions;
@@ -144,26 +158,79 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private static String loadOrCreateToken(Path file) throws IOException {
-    if (Files.exists(file)) {
-      String token = Files.readString(file).trim();
-      if (token.length() < 16) {
+  /**
+   * Makes the data directory 0700, or refuses one another user owns or may write to: it holds
+   * ZooKeeper's log (every patch's source), the token and the ZooKeeper password.
+   */
+  private static void privateDataDir(Path dir) throws IOException {
+    boolean existed = Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+    String before =
+        existed && FileTrust.isPosix(dir) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+            ? PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
+            : "rwx------";
+    FileTrust.ensurePrivateDirectory(
+        dir,
+        new FileTrust.Place(
+            "the controller's data directory",
+            "remove it if you do not know who made it, or give --data-dir a folder of your own",
+            "give --data-dir a folder in a place only you (or root) can write to"));
+    if (!before.equals("rwx------")) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the controller''s data directory {0} was readable by others (mode {1}); it is now 0700."
+              + " Whoever could read it may have copied its token and ZooKeeper data: make a new"
+              + " token if that matters",
+          dir,
+          before);
+    }
+  }
+
+  private static ZooKeeperAccess zooKeeperAccess(ControllerConfig config) throws IOException {
+    if (config.zookeeper() == null) {
+      if (config.zooKeeperAuth() != null) {
         throw new JLiveException(
             ErrorCode.BAD_REQUEST,
-            "the token in " + file + " is shorter than 16 characters",
-            "put a long random token there, or delete the file to have one made");
+            "--zk-auth is for an external ensemble (--zk)",
+            "leave it out: the embedded ZooKeeper makes its own credentials in "
+                + config.dataDir().resolve(ZOOKEEPER_AUTH));
       }
-      return token;
+      return ZooKeeperAccess.embedded(config.dataDir().resolve(ZOOKEEPER_AUTH));
     }
-    byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    String token = HexFormat.of().formatHex(random);
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, token + "\n");
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // best effort on other file systems
+    if (config.zooKeeperAuth() == null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "no --zk-auth: jlive''s nodes in ZooKeeper at {0} are open to every client of that"
+              + " ensemble, which could read tokens and write changes",
+          config.zookeeper());
+      return ZooKeeperAccess.open();
+    }
+    return ZooKeeperAccess.fromFile(config.zooKeeperAuth());
+  }
+
+  private static String loadOrCreateToken(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(parent)) {
+      FileTrust.ensurePrivateDirectory(
+          parent,
+          new FileTrust.Place(
+              "the token file's folder",
+              "give --token-file a path in a folder of your own",
+              "give --token-file a path in a folder only you (or root) can write to"));
+    }
+    String token =
+        SecretFile.readOrCreate(
+            file,
+            () -> {
+              byte[] random = new byte[32];
+              new SecureRandom().nextBytes(random);
+              return HexFormat.of().formatHex(random);
+            });
+    if (token.length() < 16) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the token in " + file + " is shorter than 16 characters",
+          "put a long random token there, or delete the file to have one made");
     }
     return token;
   }

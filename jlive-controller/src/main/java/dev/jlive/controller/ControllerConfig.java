@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param tlsPassword the keystore's password
  * @param plainHttpAllowed serve plain HTTP on a non-loopback address (only behind a TLS-terminating
  *     proxy)
+ * @param zooKeeperAuth the controllers' credentials for an external ensemble ({@code
+ *     digest=USER:PASSWORD}, a file of mode 0600), or null for none; the embedded server makes its
+ *     own
  */
 public record ControllerConfig(
     String host,
@@ -28,11 +31,12 @@ public record ControllerConfig(
     Duration heartbeat,
     Path tlsKeystore,
     char[] tlsPassword,
-    boolean plainHttpAllowed) {
+    boolean plainHttpAllowed,
+    Path zooKeeperAuth) {
 
   public static ControllerConfig defaults(Path dataDir) {
     return new ControllerConfig(
-        "127.0.0.1", 0, dataDir, null, null, Duration.ofSeconds(5), null, null, false);
+        "127.0.0.1", 0, dataDir, null, null, Duration.ofSeconds(5), null, null, false, null);
   }
 
   public ControllerConfig withPort(int newPort) {
@@ -45,7 +49,8 @@ public record ControllerConfig(
         heartbeat,
         tlsKeystore,
         tlsPassword,
-        plainHttpAllowed);
+        plainHttpAllowed,
+        zooKeeperAuth);
   }
 
   public ControllerConfig withZooKeeper(String connectString) {
@@ -58,7 +63,8 @@ public record ControllerConfig(
         heartbeat,
         tlsKeystore,
         tlsPassword,
-        plainHttpAllowed);
+        plainHttpAllowed,
+        zooKeeperAuth);
   }
 
   public ControllerConfig withHeartbeat(Duration every) {
@@ -71,6 +77,21 @@ public record ControllerConfig(
         every,
         tlsKeystore,
         tlsPassword,
-        plainHttpAllowed);
+        plainHttpAllowed,
+        zooKeeperAuth);
+  }
+
+  public ControllerConfig withZooKeeperAuth(Path credentials) {
+    return new ControllerConfig(
+        host,
+        port,
+        dataDir,
+        zookeeper,
+        tokenFile,
+        heartbeat,
+        tlsKeystore,
+        tlsPassword,
+        plainHttpAllowed,
+        credentials);
   }
 }

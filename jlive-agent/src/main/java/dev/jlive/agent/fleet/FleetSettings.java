@@ -3,18 +3,29 @@ package dev.jlive.agent.fleet;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.PlainHttp;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How the agent reaches its controller: {@code controller=URL,service=NAME,labels=k=v;k2=v2,
@@ -28,12 +39,28 @@ import java.util.TreeMap;
  *     environment
  * @param token the token given in {@link FleetApi#ENV_CONTROLLER_TOKEN}, or null when it is read
  *     from {@code tokenFile}
+ * @param plainHttpAllowed {@code allowPlainHttp=true}: plain {@code http://} to another machine is
+ *     accepted (see {@link PlainHttp})
+ * @param trustStore {@code controllerTrustStore=FILE}: certificates (PEM or DER) that the
+ *     controller's TLS certificate may be, or be signed by, beside the JVM's default ones; or null
  */
 public record FleetSettings(
-    URI controller, String service, Map<String, String> labels, Path tokenFile, String token) {
+    URI controller,
+    String service,
+    Map<String, String> labels,
+    Path tokenFile,
+    String token,
+    boolean plainHttpAllowed,
+    Path trustStore) {
   /** The option keys this class reads; the agent's option parser accepts them. */
   public static final Set<String> KEYS =
-      Set.of("controller", "service", "labels", "controllerTokenFile");
+      Set.of(
+          "controller",
+          "service",
+          "labels",
+          "controllerTokenFile",
+          "allowPlainHttp",
+          "controllerTrustStore");
 
   public FleetSettings {
     labels =
@@ -54,7 +81,7 @@ public record FleetSettings(
         if (options.containsKey(key)) {
           throw bad(
               "agent option " + key + " needs a controller",
-              "add controller=http://HOST:PORT (or set "
+              "add controller=https://HOST:PORT (or set "
                   + FleetApi.ENV_CONTROLLER
                   + "), or drop "
                   + key
@@ -65,6 +92,10 @@ public record FleetSettings(
       return null;
     }
     URI controller = controllerUri(controllerText);
+    boolean plainHttpAllowed = flag(options, "allowPlainHttp");
+    PlainHttp.check(controller, plainHttpAllowed, "allowPlainHttp=true to the agent options");
+    String trustStoreText = blankToNull(options.get("controllerTrustStore"));
+    Path trustStore = trustStoreText == null ? null : Paths.get(trustStoreText);
     String service = value(options, "service", env, FleetApi.ENV_SERVICE);
     if (service == null) {
       throw bad(
@@ -99,7 +130,54 @@ public record FleetSettings(
       }
       tokenFile = Paths.get(tokenFileText.trim());
     }
-    return new FleetSettings(controller, service, labels, tokenFile, token);
+    return new FleetSettings(
+        controller, service, labels, tokenFile, token, plainHttpAllowed, trustStore);
+  }
+
+  /**
+   * A socket factory that trusts {@link #trustStore()}'s certificates, or null to use the JVM's
+   * default trust; read once, when the link is made, so that a bad file fails the agent's start.
+   */
+  public SSLSocketFactory socketFactory() {
+    if (trustStore == null) {
+      return null;
+    }
+    try (InputStream in = Files.newInputStream(trustStore)) {
+      Collection<? extends Certificate> certificates =
+          CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (certificates.isEmpty()) {
+        throw new CertificateException("no certificate in it");
+      }
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      int n = 0;
+      for (Certificate certificate : certificates) {
+        trusted.setCertificateEntry("controller-" + n++, certificate);
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context.getSocketFactory();
+    } catch (IOException | GeneralSecurityException e) {
+      throw bad(
+          "cannot read controllerTrustStore " + trustStore + ": " + e.getMessage(),
+          "give the controller's certificate, or the CA certificate that signed it, as a PEM file"
+              + " (e.g. keytool -exportcert -rfc -keystore KEYSTORE.p12 -alias ALIAS)");
+    }
+  }
+
+  private static boolean flag(Map<String, String> options, String key) {
+    String text = options.getOrDefault(key, "false").trim().toLowerCase(Locale.ROOT);
+    return switch (text) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default ->
+          throw bad(
+              "agent option " + key + "=" + text + " is not true or false",
+              "write " + key + "=true");
+    };
   }
 
   /** The token: the one from the environment, or the first line of the token file. */
@@ -147,6 +225,12 @@ public record FleetSettings(
     }
     if (tokenFile != null) {
       options.append(",controllerTokenFile=").append(tokenFile.toAbsolutePath());
+    }
+    if (plainHttpAllowed) {
+      options.append(",allowPlainHttp=true");
+    }
+    if (trustStore != null) {
+      options.append(",controllerTrustStore=").append(trustStore.toAbsolutePath());
     }
     return options.toString();
   }
@@ -199,7 +283,7 @@ public record FleetSettings(
     }
     throw bad(
         "controller '" + text + "' is not an http or https URL",
-        "e.g. controller=http://jlive-controller:7070 (or " + FleetApi.ENV_CONTROLLER + "=...)");
+        "e.g. controller=https://jlive-controller:7070 (or " + FleetApi.ENV_CONTROLLER + "=...)");
   }
 
   private static String value(
