@@ -11,30 +11,19 @@ import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
-import dev.jlive.protocol.FleetApi;
-import dev.jlive.protocol.Json;
 import dev.jlive.protocol.RuntimeDirectory;
-import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -44,8 +33,9 @@ import org.junit.jupiter.api.Test;
 /**
  * How agents and the CLI reach a controller: plain {@code http://} to another machine is refused
  * unless allowed explicitly (it would carry the token and the changes in clear), and {@code
- * https://} to a controller with a self-signed certificate works for an agent given that
- * certificate ({@code controllerTrustStore}), and fails without it.
+ * https://} to a controller with a self-signed certificate works for an agent and the CLI given
+ * that certificate ({@code controllerTrustStore}, {@code --controller-trust-store}), and fails
+ * without it.
  */
 @SuppressWarnings("unchecked")
 class ControllerTransportTest {
@@ -181,6 +171,16 @@ class ControllerTransportTest {
                 false,
                 null))) {
       assertThat(controller.url()).startsWith("https://");
+      // The CLI, like the agent, needs the certificate to trust this controller.
+      CliRun untrustingCli =
+          CliRun.jlive(
+              "services",
+              "--controller",
+              controller.url(),
+              "--controller-token-file",
+              controller.tokenFile().toString());
+      assertThat(untrustingCli.exitCode()).as(untrustingCli.toString()).isNotZero();
+      assertThat(processes(controller, certificate, "trusting")).isEmpty();
       String options =
           "controller="
               + controller.url()
@@ -220,32 +220,27 @@ class ControllerTransportTest {
     }
   }
 
-  /** The pids of a service's live processes, asked over https trusting {@code certificate}. */
-  private static List<Long> processes(Controller controller, Path certificate, String service)
-      throws Exception {
-    KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-    trusted.load(null, null);
-    try (InputStream in = Files.newInputStream(certificate)) {
-      trusted.setCertificateEntry(
-          "controller", CertificateFactory.getInstance("X.509").generateCertificate(in));
+  /**
+   * The pids of a service's live processes, asked by the CLI over https trusting {@code
+   * certificate}; none when the service does not exist yet (nobody registered).
+   */
+  private static List<Long> processes(Controller controller, Path certificate, String service) {
+    CliRun run =
+        CliRun.jlive(
+            "processes",
+            service,
+            "--json",
+            "--controller",
+            controller.url(),
+            "--controller-token-file",
+            controller.tokenFile().toString(),
+            "--controller-trust-store",
+            certificate.toString());
+    if (run.exitCode() != 0 && (run.stdout() + run.stderr()).contains("UNKNOWN_SERVICE")) {
+      return List.of();
     }
-    TrustManagerFactory trust =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
-    HttpClient client = HttpClient.newBuilder().sslContext(tls).build();
-    HttpResponse<String> response =
-        client.send(
-            HttpRequest.newBuilder(URI.create(controller.url() + FleetApi.processes(service)))
-                .header("Authorization", "Bearer " + controller.token())
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() == 404) {
-      return List.of(); // the service does not exist yet: nobody registered
-    }
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return ((List<Map<String, Object>>) Json.parseObject(response.body()).get("processes"))
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return ((List<Map<String, Object>>) run.json().get("processes"))
         .stream().map(process -> ((Number) process.get("pid")).longValue()).toList();
   }
 

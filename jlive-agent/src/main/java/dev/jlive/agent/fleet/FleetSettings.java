@@ -4,28 +4,20 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.PlainHttp;
+import dev.jlive.protocol.TrustedCertificates;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How the agent reaches its controller: {@code controller=URL,service=NAME,labels=k=v;k2=v2,
@@ -142,30 +134,7 @@ public record FleetSettings(
     if (trustStore == null) {
       return null;
     }
-    try (InputStream in = Files.newInputStream(trustStore)) {
-      Collection<? extends Certificate> certificates =
-          CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certificates.isEmpty()) {
-        throw new CertificateException("no certificate in it");
-      }
-      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
-      trusted.load(null, null);
-      int n = 0;
-      for (Certificate certificate : certificates) {
-        trusted.setCertificateEntry("controller-" + n++, certificate);
-      }
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(trusted);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
-      return context.getSocketFactory();
-    } catch (IOException | GeneralSecurityException e) {
-      throw bad(
-          "cannot read controllerTrustStore " + trustStore + ": " + e.getMessage(),
-          "give the controller's certificate, or the CA certificate that signed it, as a PEM file"
-              + " (e.g. keytool -exportcert -rfc -keystore KEYSTORE.p12 -alias ALIAS)");
-    }
+    return TrustedCertificates.context(trustStore, "controllerTrustStore").getSocketFactory();
   }
 
   private static boolean flag(Map<String, String> options, String key) {

@@ -5,6 +5,7 @@ import dev.jlive.cli.ExitCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.PlainHttp;
+import dev.jlive.protocol.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,13 @@ public final class ControllerOptions {
           "Accept an http:// controller on another machine (the token and changes then cross the network in clear;"
               + " only behind a TLS-terminating proxy or on a trusted private link).")
   boolean allowPlainHttp;
+
+  @Option(
+      names = "--controller-trust-store",
+      paramLabel = "FILE",
+      description =
+          "Trust the controller's TLS certificate in FILE (PEM or DER: its own if self-signed, or its CA's).")
+  Path trustStore;
 
   /** True if the user named a controller or its token on the command line. */
   public boolean isGiven() {
@@ -88,7 +96,15 @@ public final class ControllerOptions {
               + FleetApi.ENV_CONTROLLER_TOKEN_FILE,
           "the controller writes its token to <data dir>/token when it starts; copy that file or point at it");
     }
-    return new ControllerEndpoint(base, token);
+    if (trustStore == null) {
+      return new ControllerEndpoint(base, token);
+    }
+    try {
+      return new ControllerEndpoint(
+          base, token, TrustedCertificates.context(trustStore, "--controller-trust-store"));
+    } catch (JLiveException e) {
+      throw new CliException(ExitCode.USAGE, "USAGE", e.getMessage(), e.hint());
+    }
   }
 
   static URI parseUrl(String text) {
