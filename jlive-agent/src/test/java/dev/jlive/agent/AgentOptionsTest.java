@@ -66,7 +66,7 @@ class AgentOptionsTest {
     assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
     assertThat(e.hint())
         .endsWith(
-            "known keys: controller, controllerKey, controllerTokenFile, host, labels, localChanges, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
+            "known keys: allowPlainHttp, controller, controllerKey, controllerTokenFile, controllerTrustStore, host, labels, localChanges, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
   }
 
   @Test
@@ -95,7 +95,7 @@ class AgentOptionsTest {
   void aControllerLinksTheAgentAndGivesChildJvmsItsOptions() {
     AgentOptions options =
         AgentOptions.parse(
-            "controller=http://ctl:7070,service=shop,labels=zone=a;tier=web,"
+            "controller=https://ctl:7070,service=shop,labels=zone=a;tier=web,"
                 + "controllerTokenFile=/etc/ctl,port=7000,tokenFile=/etc/local,runtimeDir=/run/jlive,quiet",
             Map.of());
 
@@ -105,7 +105,7 @@ class AgentOptionsTest {
     // The child picks its own endpoint: no port, host or token file of this one.
     assertThat(options.childOptions())
         .isEqualTo(
-            "controller=http://ctl:7070,service=shop,labels=tier=web;zone=a,controllerTokenFile=/etc/ctl,runtimeDir=/run/jlive,quiet");
+            "controller=https://ctl:7070,service=shop,labels=tier=web;zone=a,controllerTokenFile=/etc/ctl,runtimeDir=/run/jlive,quiet");
   }
 
   @Test
@@ -115,13 +115,13 @@ class AgentOptionsTest {
             "port=7000",
             Map.of(
                 "JLIVE_CONTROLLER",
-                "http://ctl",
+                "https://ctl",
                 "JLIVE_SERVICE",
                 "shop",
                 "JLIVE_CONTROLLER_TOKEN",
                 "t"));
-    assertThat(options.fleet().controller()).hasToString("http://ctl");
-    assertThat(options.childOptions()).isEqualTo("controller=http://ctl,service=shop,quiet");
+    assertThat(options.fleet().controller()).hasToString("https://ctl");
+    assertThat(options.childOptions()).isEqualTo("controller=https://ctl,service=shop,quiet");
 
     assertThat(AgentOptions.parse("port=7000", Map.of()).fleet()).isNull();
     assertThat(AgentOptions.parse("port=7000", Map.of()).childOptions()).isNull();

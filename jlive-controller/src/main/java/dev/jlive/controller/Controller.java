@@ -14,13 +14,18 @@ import dev.jlive.controller.sign.ChangeSigner;
 import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.controller.store.PolicyStore;
+import dev.jlive.controller.store.ZooKeeperAccess;
 import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.FileTrust;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.SecretFile;
 import dev.jlive.protocol.UnknownFields;
+import dev.jlive.protocol.UntrustedFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
@@ -42,6 +47,9 @@ public final class Controller implements AutoCloseable {
 
   /** The user a controller makes on first start, whose token it writes to the token file. */
   public static final String ADMIN = "admin";
+
+  /** The embedded ZooKeeper's digest credentials, in the data dir. */
+  private static final String ZOOKEEPER_AUTH = "zookeeper-auth";
 
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
@@ -82,10 +90,17 @@ public final class Controller implements AutoCloseable {
     // Fields of a newer agent (or of a newer controller's ZooKeeper nodes) are ignored; each is
     // logged once.
     UnknownFields.logTo(message -> LOG.log(System.Logger.Level.WARNING, message));
-    Files.createDirectories(config.dataDir());
     Path tokenFile =
         config.tokenFile() != null ? config.tokenFile() : config.dataDir().resolve("token");
-    String token = loadOrCreateToken(tokenFile);
+    String token;
+    ZooKeeperAccess access;
+    try {
+      privateDataDir(config.dataDir());
+      token = loadOrCreateToken(tokenFile);
+      access = zooKeeperAccess(config);
+    } catch (UntrustedFileException e) {
+      throw new JLiveException(ErrorCode.BAD_REQUEST, e.what(), e.hint());
+    }
     // No key is no reason to refuse to start: the first controller makes one, the others are given
     // the same file.
     ChangeSigner signer = ChangeSigner.loadOrCreate(config.signingKeyFile());
@@ -103,7 +118,8 @@ public final class Controller implements AutoCloseable {
       store =
           new FleetStore(
               embedded != null ? embedded.connectString() : config.zookeeper(),
-              Duration.ofSeconds(15));
+              Duration.ofSeconds(15),
+              access);
       store.start(Duration.ofSeconds(20));
       FleetStore connected = store;
       users = new UserStore(store.client(), () -> connected.connectionState().equals("connected"));
@@ -216,24 +232,72 @@ public final class Controller implements AutoCloseable {
     }
   }
 
-  private static String loadOrCreateToken(Path file) throws IOException {
-    if (Files.exists(file)) {
-      String token = Files.readString(file).trim();
-      if (token.length() < 16) {
+  /**
+   * Makes the data directory 0700, or refuses one another user owns or may write to: it holds
+   * ZooKeeper's log (every patch's source), the token and the ZooKeeper password.
+   */
+  private static void privateDataDir(Path dir) throws IOException {
+    boolean existed = Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+    String before =
+        existed && FileTrust.isPosix(dir) && Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+            ? PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
+            : "rwx------";
+    FileTrust.ensurePrivateDirectory(
+        dir,
+        new FileTrust.Place(
+            "the controller's data directory",
+            "remove it if you do not know who made it, or give --data-dir a folder of your own",
+            "give --data-dir a folder in a place only you (or root) can write to"));
+    if (!before.equals("rwx------")) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the controller''s data directory {0} was readable by others (mode {1}); it is now 0700."
+              + " Whoever could read it may have copied its token and ZooKeeper data: make a new"
+              + " token if that matters",
+          dir,
+          before);
+    }
+  }
+
+  private static ZooKeeperAccess zooKeeperAccess(ControllerConfig config) throws IOException {
+    if (config.zookeeper() == null) {
+      if (config.zooKeeperAuth() != null) {
         throw new JLiveException(
             ErrorCode.BAD_REQUEST,
-            "the token in " + file + " is shorter than 16 characters",
-            "put a long random token there, or delete the file to have one made");
+            "--zk-auth is for an external ensemble (--zk)",
+            "leave it out: the embedded ZooKeeper makes its own credentials in "
+                + config.dataDir().resolve(ZOOKEEPER_AUTH));
       }
-      return token;
+      return ZooKeeperAccess.embedded(config.dataDir().resolve(ZOOKEEPER_AUTH));
     }
-    String token = Tokens.create();
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(file, token + "\n");
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException notPosix) {
-      // best effort on other file systems
+    if (config.zooKeeperAuth() == null) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "no --zk-auth: jlive''s nodes in ZooKeeper at {0} are open to every client of that"
+              + " ensemble, which could read tokens and write changes",
+          config.zookeeper());
+      return ZooKeeperAccess.open();
+    }
+    return ZooKeeperAccess.fromFile(config.zooKeeperAuth());
+  }
+
+  private static String loadOrCreateToken(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(parent)) {
+      FileTrust.ensurePrivateDirectory(
+          parent,
+          new FileTrust.Place(
+              "the token file's folder",
+              "give --token-file a path in a folder of your own",
+              "give --token-file a path in a folder only you (or root) can write to"));
+    }
+    String token = SecretFile.readOrCreate(file, Tokens::create);
+    if (token.length() < 16) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the token in " + file + " is shorter than 16 characters",
+          "put a long random token there, or delete the file to have one made");
     }
     return token;
   }

@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param tlsPassword the keystore's password
  * @param plainHttpAllowed serve plain HTTP on a non-loopback address (only behind a TLS-terminating
  *     proxy)
+ * @param zooKeeperAuth the controllers' credentials for an external ensemble ({@code
+ *     digest=USER:PASSWORD}, a file of mode 0600), or null for none; the embedded server makes its
+ *     own
  */
 public record ControllerConfig(
     String host,
@@ -29,11 +32,12 @@ public record ControllerConfig(
     Path tlsKeystore,
     char[] tlsPassword,
     boolean plainHttpAllowed,
-    Path signingKey) {
+    Path signingKey,
+    Path zooKeeperAuth) {
 
   public static ControllerConfig defaults(Path dataDir) {
     return new ControllerConfig(
-        "127.0.0.1", 0, dataDir, null, null, Duration.ofSeconds(5), null, null, false, null);
+        "127.0.0.1", 0, dataDir, null, null, Duration.ofSeconds(5), null, null, false, null, null);
   }
 
   public ControllerConfig withPort(int newPort) {
@@ -47,7 +51,8 @@ public record ControllerConfig(
         tlsKeystore,
         tlsPassword,
         plainHttpAllowed,
-        signingKey);
+        signingKey,
+        zooKeeperAuth);
   }
 
   public ControllerConfig withZooKeeper(String connectString) {
@@ -61,7 +66,8 @@ public record ControllerConfig(
         tlsKeystore,
         tlsPassword,
         plainHttpAllowed,
-        signingKey);
+        signingKey,
+        zooKeeperAuth);
   }
 
   public ControllerConfig withHeartbeat(Duration every) {
@@ -75,7 +81,8 @@ public record ControllerConfig(
         tlsKeystore,
         tlsPassword,
         plainHttpAllowed,
-        signingKey);
+        signingKey,
+        zooKeeperAuth);
   }
 
   public ControllerConfig withSigningKey(Path keyFile) {
@@ -89,7 +96,23 @@ public record ControllerConfig(
         tlsKeystore,
         tlsPassword,
         plainHttpAllowed,
-        keyFile);
+        keyFile,
+        zooKeeperAuth);
+  }
+
+  public ControllerConfig withZooKeeperAuth(Path credentials) {
+    return new ControllerConfig(
+        host,
+        port,
+        dataDir,
+        zookeeper,
+        tokenFile,
+        heartbeat,
+        tlsKeystore,
+        tlsPassword,
+        plainHttpAllowed,
+        signingKey,
+        credentials);
   }
 
   /** The key file in use: the one given, else {@code dataDir/signing-key}. */

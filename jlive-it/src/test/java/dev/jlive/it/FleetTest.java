@@ -252,6 +252,37 @@ class FleetTest {
     }
   }
 
+  @Test
+  void aProcessThatDoesNotGetTheAgentDoesNotGetTheControllerTokenOfTheEnvironment()
+      throws Exception {
+    try (StandInController controller = StandInController.onFreePort("fleet-secret", 200).start()) {
+      Path tokenFile = controller.tokenFile(Artifacts.work().resolve("fleet-env"));
+      try (TargetJvm linked =
+          TargetJvm.on(Jdk.JAVA_17)
+              .env(FleetApi.ENV_CONTROLLER_TOKEN, "leaked-token")
+              .javaagent(controller.agentOptions("billing", null, tokenFile))
+              .main(FleetApp.class)
+              .start()) {
+        waitFor()
+            .until(
+                () -> registrationOf(controller, linked.pid()),
+                registration -> registration != null);
+        // A shell is no child JVM of the service: it starts without the token; the application's
+        // builder has it back afterwards.
+        assertThat(linked.ask("envchild", "envchild")).isEqualTo("envchild token=none kept=true");
+      }
+      // Negative control: the same application without the agent passes the token on.
+      try (TargetJvm alone =
+          TargetJvm.on(Jdk.JAVA_17)
+              .env(FleetApi.ENV_CONTROLLER_TOKEN, "leaked-token")
+              .main(FleetApp.class)
+              .start()) {
+        assertThat(alone.ask("envchild", "envchild"))
+            .isEqualTo("envchild token=leaked-token kept=true");
+      }
+    }
+  }
+
   private static ConditionFactory waitFor() {
     return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
   }

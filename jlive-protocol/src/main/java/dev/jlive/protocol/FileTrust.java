@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -93,6 +94,11 @@ public final class FileTrust {
    * root or {@code owner} and is not writable by others unless it is sticky, like {@code /tmp}.
    */
   public static void checkDirectory(Path dir, UserPrincipal owner) throws IOException {
+    checkDirectory(dir, owner, Place.runtimeDirectory(dir));
+  }
+
+  /** As {@link #checkDirectory(Path, UserPrincipal)}, with messages naming {@code place}. */
+  public static void checkDirectory(Path dir, UserPrincipal owner, Place place) throws IOException {
     if (!isPosix(dir)) {
       return;
     }
@@ -100,68 +106,99 @@ public final class FileTrust {
         Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (attributes.isSymbolicLink()) {
       throw new UntrustedFileException(
-          "the jlive runtime directory "
-              + dir
-              + " is a symbolic link (to "
-              + Files.readSymbolicLink(dir)
-              + ")",
-          fixDirectory(dir));
+          place.name() + " " + dir + " is a symbolic link (to " + Files.readSymbolicLink(dir) + ")",
+          place.fix());
     }
     if (!attributes.isDirectory()) {
       throw new UntrustedFileException(
-          "the jlive runtime directory " + dir + " is not a directory", fixDirectory(dir));
+          place.name() + " " + dir + " is not a directory", place.fix());
     }
     if (!attributes.owner().equals(owner)) {
       throw new UntrustedFileException(
-          "the jlive runtime directory "
+          place.name()
+              + " "
               + dir
               + " is owned by "
               + attributes.owner().getName()
               + ", not by "
               + owner.getName()
               + "; another user may have made it to read or replace jlive's files",
-          fixDirectory(dir));
+          place.fix());
     }
     if (attributes.permissions().stream().anyMatch(WRITABLE_BY_OTHERS::contains)) {
       throw new UntrustedFileException(
-          "the jlive runtime directory "
+          place.name()
+              + " "
               + dir
               + " is writable by other users (mode "
               + PosixFilePermissions.toString(attributes.permissions())
               + ")",
-          fixDirectory(dir));
+          place.fix());
     }
-    checkParents(dir);
+    checkFoldersAbove(dir, place);
   }
 
   /**
-   * Called once {@code dir} is known to be owned by the expected user, whose uid and group it then
-   * tells. A folder above it that the user's own group may write is accepted: with user private
-   * groups (umask 002, the default on Ubuntu) every folder a user makes is like that, and that
-   * group holds the user alone.
+   * Creates {@code dir} with mode 0700 if needed and returns it, or refuses it when another user
+   * could have made it or could change what is in it: owned by someone else, writable by others, a
+   * symbolic link, or inside a folder others may write to. A folder of ours that others may only
+   * read is narrowed to 0700, since nobody else can have put anything in it.
    */
-  private static void checkParents(Path dir) throws IOException {
-    Path parent = dir.toAbsolutePath().getParent();
-    if (parent == null) {
+  public static Path ensurePrivateDirectory(Path dir, Place place) throws IOException {
+    if (!isPosix(dir)) {
+      // Not a POSIX file system (Windows): the user's folders are private already.
+      return Files.createDirectories(dir);
+    }
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Path parent = dir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try {
+        Files.createDirectory(dir, permissions("rwx------"));
+      } catch (FileAlreadyExistsException raced) {
+        // Made meanwhile, by us or by someone else: the check below tells which.
+      }
+    }
+    checkDirectory(dir, currentUser(), place);
+    if (!PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
+        .equals("rwx------")) {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+    return dir;
+  }
+
+  /**
+   * Checks that no other user can swap {@code path} (a folder or a file, already known to be owned
+   * by the expected user) for one of their own: each folder above it is owned by root or that user,
+   * and is not writable by others unless it is sticky, like {@code /tmp}. A folder that the user's
+   * own group may write is accepted: with user private groups (umask 002, the default on Ubuntu)
+   * every folder a user makes is like that, and that group holds the user alone.
+   */
+  public static void checkFoldersAbove(Path path, Place place) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent == null || !isPosix(path)) {
       return;
     }
     try {
-      int ownerUid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      int ownerGid = (Integer) Files.getAttribute(dir, "unix:gid", LinkOption.NOFOLLOW_LINKS);
+      int ownerUid = (Integer) Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+      int ownerGid = (Integer) Files.getAttribute(path, "unix:gid", LinkOption.NOFOLLOW_LINKS);
       for (Path folder = parent.toRealPath(); folder != null; folder = folder.getParent()) {
         int uid = (Integer) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         int gid = (Integer) Files.getAttribute(folder, "unix:gid", LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS);
         if (uid != 0 && uid != ownerUid) {
           throw new UntrustedFileException(
-              "the jlive runtime directory "
-                  + dir
+              place.name()
+                  + " "
+                  + path
                   + " lies in "
                   + folder
                   + ", which belongs to "
                   + Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).getName()
                   + ", who could replace it",
-              "set " + RuntimeDirectory.ENV + " to a folder of your own");
+              place.elsewhere());
         }
         boolean sticky = (mode & STICKY) != 0;
         boolean othersWrite = (mode & OTHERS_WRITE) != 0;
@@ -169,14 +206,15 @@ public final class FileTrust {
             (mode & GROUP_WRITE) != 0 && !(uid == ownerUid && gid == ownerGid);
         if (!sticky && (othersWrite || foreignGroupWrite)) {
           throw new UntrustedFileException(
-              "the jlive runtime directory "
-                  + dir
+              place.name()
+                  + " "
+                  + path
                   + " lies in "
                   + folder
                   + ", which other users may write to (mode "
                   + Integer.toOctalString(mode & 07777)
                   + ") and so could replace it",
-              "set " + RuntimeDirectory.ENV + " to a folder of your own");
+              place.elsewhere());
         }
       }
     } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
@@ -189,44 +227,54 @@ public final class FileTrust {
    * nobody else; a {@code secret} one must not be readable by anyone else either.
    */
   public static void checkFile(Path file, UserPrincipal owner, boolean secret) throws IOException {
+    checkFile(
+        file,
+        owner,
+        secret,
+        new Place("", "remove it (rm " + file + ") if you do not know who made it", ""));
+  }
+
+  /** As {@link #checkFile(Path, UserPrincipal, boolean)}, with messages naming {@code place}. */
+  public static void checkFile(Path file, UserPrincipal owner, boolean secret, Place place)
+      throws IOException {
     if (!isPosix(file)) {
       return;
     }
     PosixFileAttributes attributes =
         Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    String fix = "remove it (rm " + file + ") if you do not know who made it";
+    String named = place.name().isEmpty() ? file.toString() : place.name() + " " + file;
     if (attributes.isSymbolicLink()) {
       throw new UntrustedFileException(
-          file
+          named
               + " is a symbolic link (to "
               + Files.readSymbolicLink(file)
-              + "); jlive does not follow links in its runtime directory",
-          fix);
+              + "); jlive does not follow links to its secrets and runtime files",
+          place.fix());
     }
     if (!attributes.isRegularFile()) {
-      throw new UntrustedFileException(file + " is not a regular file", fix);
+      throw new UntrustedFileException(named + " is not a regular file", place.fix());
     }
     if (!attributes.owner().equals(owner)) {
       throw new UntrustedFileException(
-          file
+          named
               + " is owned by "
               + attributes.owner().getName()
               + ", not by "
               + owner.getName()
               + ", so it does not come from jlive running as "
               + owner.getName(),
-          fix);
+          place.fix());
     }
     Set<PosixFilePermission> forbidden = secret ? ANY_ACCESS_BY_OTHERS : WRITABLE_BY_OTHERS;
     if (attributes.permissions().stream().anyMatch(forbidden::contains)) {
       throw new UntrustedFileException(
-          file
+          named
               + " has mode "
               + PosixFilePermissions.toString(attributes.permissions())
               + (secret
-                  ? "; a file holding a token must be readable by its owner only"
+                  ? "; a file holding a token or a key must be readable by its owner only"
                   : "; other users could change it"),
-          fix);
+          place.fix());
     }
   }
 
@@ -284,11 +332,20 @@ public final class FileTrust {
     return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode));
   }
 
-  private static String fixDirectory(Path dir) {
-    return "remove it (rm -r "
-        + dir
-        + ") if you do not know who made it, or set "
-        + RuntimeDirectory.ENV
-        + " to a folder of your own";
+  /**
+   * What a checked folder or file is to jlive, for the messages: its name ("the controller's data
+   * directory"), what to do about a bad one, and how to use another place instead.
+   */
+  public record Place(String name, String fix, String elsewhere) {
+    static Place runtimeDirectory(Path dir) {
+      return new Place(
+          "the jlive runtime directory",
+          "remove it (rm -r "
+              + dir
+              + ") if you do not know who made it, or set "
+              + RuntimeDirectory.ENV
+              + " to a folder of your own",
+          "set " + RuntimeDirectory.ENV + " to a folder of your own");
+    }
   }
 }

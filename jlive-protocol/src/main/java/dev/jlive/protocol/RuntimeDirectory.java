@@ -1,12 +1,8 @@
 package dev.jlive.protocol;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 /**
@@ -44,27 +40,6 @@ public final class RuntimeDirectory {
    * read is narrowed to 0700, since nobody else can have put anything in it.
    */
   public static Path ensure(Path dir) throws IOException {
-    if (!FileTrust.isPosix(dir)) {
-      // Not a POSIX file system (Windows): the user's temp folder is private already.
-      return Files.createDirectories(dir);
-    }
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Path parent = dir.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try {
-        Files.createDirectory(dir, FileTrust.permissions("rwx------"));
-      } catch (FileAlreadyExistsException raced) {
-        // Made meanwhile, by us or by someone else: the check below tells which.
-      }
-    }
-    FileTrust.checkDirectory(dir, FileTrust.currentUser());
-    if (!PosixFilePermissions.toString(
-            Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
-        .equals("rwx------")) {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    }
-    return dir;
+    return FileTrust.ensurePrivateDirectory(dir, FileTrust.Place.runtimeDirectory(dir));
   }
 }

@@ -107,11 +107,14 @@ public final class ChildJvms implements WeavingSource {
   /**
    * Called on the application's thread from {@code ProcessBuilder.start}, through the agent's
    * bridge dispatcher, which routes to it while this is started; never throws (the bridge fences it
-   * anyway).
+   * anyway). Null means the child does not get this agent, and then not the controller token of the
+   * environment either (see {@link ChildJvmAdvice}).
    */
   public List<String> rewrite(List<String> command) {
     if (inheritedByEnvironment) {
-      return null;
+      // The child gets jlive (and joins the same service) through the inherited JAVA_TOOL_OPTIONS
+      // or JDK_JAVA_OPTIONS: the command stays as it is, and so does the token in its environment.
+      return command == null ? null : new ArrayList<>(command);
     }
     List<String> changed = withAgent(command, agentJar, agentArgument);
     if (changed != null) {

@@ -14,6 +14,8 @@ import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * JSON over HTTP to the controller, with {@link HttpURLConnection}: it is in every runtime image
@@ -33,6 +35,7 @@ final class ControllerClient {
 
   private final URI base;
   private final String token;
+  private final SSLSocketFactory tls;
 
   /** The request in flight, so that stopping can close it instead of waiting out a long poll. */
   private volatile HttpURLConnection current;
@@ -40,8 +43,17 @@ final class ControllerClient {
   private volatile boolean closed;
 
   ControllerClient(URI base, String token) {
+    this(base, token, null);
+  }
+
+  /**
+   * @param tls the socket factory for https (trusting the controllerTrustStore), or null for the
+   *     JVM's default
+   */
+  ControllerClient(URI base, String token, SSLSocketFactory tls) {
     this.base = base;
     this.token = token;
+    this.tls = tls;
   }
 
   /**
@@ -59,6 +71,9 @@ final class ControllerClient {
     HttpURLConnection connection =
         (HttpURLConnection) URI.create(base + path).toURL().openConnection(Proxy.NO_PROXY);
     try {
+      if (tls != null && connection instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(tls);
+      }
       connection.setAuthenticator(NONE);
       connection.setRequestMethod("POST");
       connection.setDoOutput(true);

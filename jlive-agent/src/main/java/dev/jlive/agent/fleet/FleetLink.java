@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The agent's side of the fleet: a daemon thread ({@code jlive-fleet}) that registers with the
@@ -54,6 +55,10 @@ public final class FleetLink {
 
   private final FleetSettings settings;
   private final String token;
+
+  /** The socket factory that trusts controllerTrustStore, or null for the JVM's default trust. */
+  private final SSLSocketFactory tls;
+
   private final System.Logger log;
   private final ControllerClient client;
   private final FleetTarget target;
@@ -102,7 +107,8 @@ public final class FleetLink {
       System.Logger log) {
     this.settings = settings;
     this.token = token;
-    this.client = new ControllerClient(settings.controller(), token);
+    this.tls = settings.socketFactory();
+    this.client = new ControllerClient(settings.controller(), token, tls);
     this.target = target;
     this.log = log;
     this.verifier = verifier;
@@ -180,7 +186,7 @@ public final class FleetLink {
       return;
     }
     try {
-      new ControllerClient(settings.controller(), token)
+      new ControllerClient(settings.controller(), token, tls)
           .post(
               FleetApi.DEREGISTER,
               new DeregisterBody(registered).toJson(),
@@ -404,7 +410,7 @@ public final class FleetLink {
    */
   private final class KeepAlive extends Thread {
     private final ControllerClient keepAliveClient =
-        new ControllerClient(settings.controller(), token);
+        new ControllerClient(settings.controller(), token, tls);
     private volatile boolean done;
 
     KeepAlive() {

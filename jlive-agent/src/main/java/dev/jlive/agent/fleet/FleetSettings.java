@@ -3,6 +3,8 @@ package dev.jlive.agent.fleet;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.PlainHttp;
+import dev.jlive.protocol.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * How the agent reaches its controller: {@code controller=URL,service=NAME,labels=k=v;k2=v2,
@@ -33,6 +36,10 @@ import java.util.TreeMap;
  *     applied; null to apply changes unverified
  * @param localChangesDenied {@code localChanges=deny}: the local endpoint refuses every change, so
  *     changes come only through the controller (and its policy)
+ * @param plainHttpAllowed {@code allowPlainHttp=true}: plain {@code http://} to another machine is
+ *     accepted (see {@link PlainHttp})
+ * @param trustStore {@code controllerTrustStore=FILE}: certificates (PEM or DER) that the
+ *     controller's TLS certificate may be, or be signed by, beside the JVM's default ones; or null
  */
 public record FleetSettings(
     URI controller,
@@ -41,7 +48,9 @@ public record FleetSettings(
     Path tokenFile,
     String token,
     Path controllerKey,
-    boolean localChangesDenied) {
+    boolean localChangesDenied,
+    boolean plainHttpAllowed,
+    Path trustStore) {
   /** The option keys this class reads; the agent's option parser accepts them. */
   public static final Set<String> KEYS =
       Set.of(
@@ -50,7 +59,9 @@ public record FleetSettings(
           "labels",
           "controllerTokenFile",
           "controllerKey",
-          "localChanges");
+          "localChanges",
+          "allowPlainHttp",
+          "controllerTrustStore");
 
   public FleetSettings {
     labels =
@@ -58,10 +69,10 @@ public record FleetSettings(
             new TreeMap<>(labels)); // sorted by name, as labels are everywhere on the wire
   }
 
-  /** Settings without a controller key, allowing local changes. */
+  /** Settings without a controller key, allowing local changes, plain HTTP to loopback only. */
   public FleetSettings(
       URI controller, String service, Map<String, String> labels, Path tokenFile, String token) {
-    this(controller, service, labels, tokenFile, token, null, false);
+    this(controller, service, labels, tokenFile, token, null, false, false, null);
   }
 
   /**
@@ -85,7 +96,7 @@ public record FleetSettings(
         if (options.containsKey(key)) {
           throw bad(
               "agent option " + key + " needs a controller",
-              "add controller=http://HOST:PORT (or set "
+              "add controller=https://HOST:PORT (or set "
                   + FleetApi.ENV_CONTROLLER
                   + "), or drop "
                   + key
@@ -96,6 +107,10 @@ public record FleetSettings(
       return null;
     }
     URI controller = controllerUri(controllerText);
+    boolean plainHttpAllowed = flag(options, "allowPlainHttp");
+    PlainHttp.check(controller, plainHttpAllowed, "allowPlainHttp=true to the agent options");
+    String trustStoreText = blankToNull(options.get("controllerTrustStore"));
+    Path trustStore = trustStoreText == null ? null : Paths.get(trustStoreText);
     String service = value(options, "service", env, FleetApi.ENV_SERVICE);
     if (service == null) {
       throw bad(
@@ -139,7 +154,9 @@ public record FleetSettings(
         tokenFile,
         token,
         controllerKey,
-        localChangesDenied(options.get("localChanges")));
+        localChangesDenied(options.get("localChanges")),
+        plainHttpAllowed,
+        trustStore);
   }
 
   private static boolean localChangesDenied(String text) {
@@ -153,6 +170,29 @@ public record FleetSettings(
           throw bad(
               "agent option localChanges=" + text + " is not allow or deny",
               "write localChanges=deny to take changes only from the controller");
+    };
+  }
+
+  /**
+   * A socket factory that trusts {@link #trustStore()}'s certificates, or null to use the JVM's
+   * default trust; read once, when the link is made, so that a bad file fails the agent's start.
+   */
+  public SSLSocketFactory socketFactory() {
+    if (trustStore == null) {
+      return null;
+    }
+    return TrustedCertificates.context(trustStore, "controllerTrustStore").getSocketFactory();
+  }
+
+  private static boolean flag(Map<String, String> options, String key) {
+    String text = options.getOrDefault(key, "false").trim().toLowerCase(Locale.ROOT);
+    return switch (text) {
+      case "true", "yes", "on" -> true;
+      case "false", "no", "off" -> false;
+      default ->
+          throw bad(
+              "agent option " + key + "=" + text + " is not true or false",
+              "write " + key + "=true");
     };
   }
 
@@ -210,6 +250,12 @@ public record FleetSettings(
     if (localChangesDenied) {
       options.append(",localChanges=deny");
     }
+    if (plainHttpAllowed) {
+      options.append(",allowPlainHttp=true");
+    }
+    if (trustStore != null) {
+      options.append(",controllerTrustStore=").append(trustStore.toAbsolutePath());
+    }
     return options.toString();
   }
 
@@ -261,7 +307,7 @@ public record FleetSettings(
     }
     throw bad(
         "controller '" + text + "' is not an http or https URL",
-        "e.g. controller=http://jlive-controller:7070 (or " + FleetApi.ENV_CONTROLLER + "=...)");
+        "e.g. controller=https://jlive-controller:7070 (or " + FleetApi.ENV_CONTROLLER + "=...)");
   }
 
   private static String value(

@@ -111,7 +111,9 @@ class ChangeVerifierTest {
             dir.resolve("token"),
             null,
             file,
-            false));
+            false,
+            false,
+            null));
   }
 
   private Path writeKey() throws Exception {

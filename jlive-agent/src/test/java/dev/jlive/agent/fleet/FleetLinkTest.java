@@ -220,7 +220,11 @@ class FleetLinkTest {
         "shop",
         Map.of("zone", "a"),
         null,
-        "t0ken");
+        "t0ken",
+        null,
+        false,
+        false,
+        null);
   }
 
   private void serve(Function<Map<String, Object>, Object> answer) throws IOException {

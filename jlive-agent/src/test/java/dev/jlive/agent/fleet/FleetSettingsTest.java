@@ -56,7 +56,7 @@ class FleetSettingsTest {
     Map<String, String> env =
         Map.of(
             "JLIVE_CONTROLLER",
-            "http://ctl:7070",
+            "https://ctl:7070",
             "JLIVE_SERVICE",
             "shop",
             "JLIVE_LABELS",
@@ -67,7 +67,7 @@ class FleetSettingsTest {
             "/ignored");
     FleetSettings settings = FleetSettings.from(Map.of(), env);
 
-    assertThat(settings.controller()).isEqualTo(URI.create("http://ctl:7070"));
+    assertThat(settings.controller()).isEqualTo(URI.create("https://ctl:7070"));
     assertThat(settings.service()).isEqualTo("shop");
     assertThat(settings.labels()).containsExactly(Map.entry("zone", "a"));
     assertThat(settings.token()).isEqualTo("s3cret");
@@ -75,7 +75,7 @@ class FleetSettingsTest {
     // The token itself is never written into a child's command line: the child inherits the
     // environment.
     assertThat(settings.childOptions())
-        .isEqualTo("controller=http://ctl:7070,service=shop,labels=zone=a");
+        .isEqualTo("controller=https://ctl:7070,service=shop,labels=zone=a");
 
     // An option wins over its variable.
     FleetSettings mixed =
@@ -89,7 +89,7 @@ class FleetSettingsTest {
             Map.of(),
             Map.of(
                 "JLIVE_CONTROLLER",
-                "http://ctl",
+                "https://ctl",
                 "JLIVE_SERVICE",
                 "shop",
                 "JLIVE_CONTROLLER_TOKEN_FILE",
@@ -123,29 +123,29 @@ class FleetSettingsTest {
     assertRefused(
         Map.of("service", "shop"), "agent option service needs a controller", "add controller=");
     assertRefused(
-        Map.of("controller", "http://ctl", "controllerTokenFile", "/t"),
+        Map.of("controller", "https://ctl", "controllerTokenFile", "/t"),
         "a controller needs the service",
         "service=NAME");
     assertRefused(
-        Map.of("controller", "http://ctl", "service", "shop"),
+        Map.of("controller", "https://ctl", "service", "shop"),
         "a controller needs its token",
         "JLIVE_CONTROLLER_TOKEN");
     assertRefused(
         Map.of("controller", "ftp://ctl", "service", "shop", "controllerTokenFile", "/t"),
         "is not an http or https URL",
-        "controller=http://");
+        "controller=https://");
     assertRefused(
         Map.of("controller", "ctl:7070", "service", "shop", "controllerTokenFile", "/t"),
         "is not an http or https URL",
-        "controller=http://");
+        "controller=https://");
     assertRefused(
-        Map.of("controller", "http://ctl", "service", "my shop", "controllerTokenFile", "/t"),
+        Map.of("controller", "https://ctl", "service", "my shop", "controllerTokenFile", "/t"),
         "service name 'my shop' is not valid",
         "letters, digits");
     assertRefused(
         Map.of(
             "controller",
-            "http://ctl",
+            "https://ctl",
             "service",
             "shop",
             "labels",
@@ -157,7 +157,7 @@ class FleetSettingsTest {
     assertRefused(
         Map.of(
             "controller",
-            "http://ctl",
+            "https://ctl",
             "service",
             "shop",
             "labels",
@@ -169,7 +169,7 @@ class FleetSettingsTest {
     assertRefused(
         Map.of(
             "controller",
-            "http://ctl",
+            "https://ctl",
             "service",
             "shop",
             "labels",
@@ -180,9 +180,66 @@ class FleetSettingsTest {
         "letters, digits");
   }
 
+  @Test
+  void refusesPlainHttpToAnotherMachineUnlessAllowed() {
+    // 192.0.2.1 is TEST-NET-1: another machine by its literal address, no name lookup needed.
+    assertRefused(
+        Map.of(
+            "controller", "http://192.0.2.1:7611", "service", "shop", "controllerTokenFile", "/t"),
+        "refusing plain http:// to the controller at 192.0.2.1",
+        "allowPlainHttp=true");
+    FleetSettings allowed =
+        FleetSettings.from(
+            Map.of(
+                "controller",
+                "http://192.0.2.1:7611",
+                "service",
+                "shop",
+                "controllerTokenFile",
+                "/t",
+                "allowPlainHttp",
+                "true"),
+            Map.of());
+    assertThat(allowed.plainHttpAllowed()).isTrue();
+    // A child JVM gets the same permission, or it could not join the same controller.
+    assertThat(allowed.childOptions()).endsWith(",allowPlainHttp=true");
+    // This machine needs no permission: nothing crosses the network.
+    for (String local : new String[] {"http://127.0.0.1:7611", "http://localhost:7611"}) {
+      assertThat(
+              FleetSettings.from(
+                      Map.of("controller", local, "service", "shop", "controllerTokenFile", "/t"),
+                      Map.of())
+                  .controller())
+          .hasToString(local);
+    }
+  }
+
+  @Test
+  void aTrustStoreThatIsNoCertificateFailsTheStartWithWhatToGive(@TempDir Path dir)
+      throws Exception {
+    Path notACertificate = Files.writeString(dir.resolve("ctl.pem"), "hello");
+    FleetSettings settings =
+        FleetSettings.from(
+            Map.of(
+                "controller",
+                "https://ctl",
+                "service",
+                "shop",
+                "controllerTokenFile",
+                "/t",
+                "controllerTrustStore",
+                notACertificate.toString()),
+            Map.of());
+    assertThat(settings.childOptions()).endsWith(",controllerTrustStore=" + notACertificate);
+    JLiveException e = catchThrowableOfType(JLiveException.class, settings::socketFactory);
+    assertThat(e).isNotNull();
+    assertThat(e.getMessage()).contains("cannot read controllerTrustStore " + notACertificate);
+    assertThat(e.hint()).contains("PEM");
+  }
+
   private static FleetSettings settings(String key, String value) {
     return FleetSettings.from(
-        Map.of("controller", "http://ctl", "service", "shop", key, value), Map.of());
+        Map.of("controller", "https://ctl", "service", "shop", key, value), Map.of());
   }
 
   private static void assertRefused(Map<String, String> options, String message, String hint) {

@@ -109,7 +109,8 @@ class ProbeCostBudgetTest {
             });
     holder.start();
     held.await();
-    // Each event waits 10 ms for the lock, parked (a timed wait, so that the test does not depend on
+    // Each event waits 10 ms for the lock, parked (a timed wait, so that the test does not depend
+    // on
     // the holder's scheduling). Parking and waking cost some real CPU, more on a loaded host: the
     // wait is long enough that this stays far below the 5% cap.
     output =

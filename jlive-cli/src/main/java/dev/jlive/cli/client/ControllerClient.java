@@ -47,7 +47,8 @@ public final class ControllerClient {
                     + FleetApi.ENV_CONTROLLER
                     + ") and that `jlive controller start` runs there",
                 "the controller may be overloaded; `GET /v1/health` tells whether ZooKeeper is connected",
-                "check that the controller is still running"));
+                "check that the controller is still running"),
+            endpoint.tls());
   }
 
   public ControllerEndpoint endpoint() {

@@ -3,6 +3,9 @@ package dev.jlive.cli.client;
 import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.PlainHttp;
+import dev.jlive.protocol.TrustedCertificates;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +25,7 @@ public final class ControllerOptions {
       names = "--controller",
       paramLabel = "URL",
       description =
-          "The jlive controller, e.g. http://ctl.internal:7080 (default: $JLIVE_CONTROLLER).")
+          "The jlive controller, e.g. https://ctl.internal:7080 (default: $JLIVE_CONTROLLER).")
   String url;
 
   @Option(
@@ -31,6 +34,20 @@ public final class ControllerOptions {
       description =
           "File holding your controller token, from `jlive controller users add` (default: $JLIVE_CONTROLLER_TOKEN, else the file $JLIVE_CONTROLLER_TOKEN_FILE).")
   Path tokenFile;
+
+  @Option(
+      names = "--allow-plain-http",
+      description =
+          "Accept an http:// controller on another machine (the token and changes then cross the network in clear;"
+              + " only behind a TLS-terminating proxy or on a trusted private link).")
+  boolean allowPlainHttp;
+
+  @Option(
+      names = "--controller-trust-store",
+      paramLabel = "FILE",
+      description =
+          "Trust the controller's TLS certificate in FILE (PEM or DER: its own if self-signed, or its CA's).")
+  Path trustStore;
 
   /** True if the user named a controller or its token on the command line. */
   public boolean isGiven() {
@@ -49,9 +66,14 @@ public final class ControllerOptions {
           ExitCode.USAGE,
           "NO_CONTROLLER",
           "name the controller: --controller URL, or set " + FleetApi.ENV_CONTROLLER,
-          "e.g. --controller http://ctl.internal:7080 (the address `jlive controller start` listens on)");
+          "e.g. --controller https://ctl.internal:7080 (the address `jlive controller start` listens on)");
     }
     URI base = parseUrl(address);
+    try {
+      PlainHttp.check(base, allowPlainHttp, "--allow-plain-http");
+    } catch (JLiveException e) {
+      throw new CliException(ExitCode.USAGE, "PLAIN_HTTP", e.getMessage(), e.hint());
+    }
     String token;
     if (tokenFile != null) {
       token = readToken(tokenFile, "--controller-token-file");
@@ -74,13 +96,27 @@ public final class ControllerOptions {
               + FleetApi.ENV_CONTROLLER_TOKEN_FILE,
           "the controller writes its token to <data dir>/token when it starts; copy that file or point at it");
     }
-    return new ControllerEndpoint(base, token);
+    if (trustStore == null) {
+      return new ControllerEndpoint(base, token);
+    }
+    try {
+      return new ControllerEndpoint(
+          base, token, TrustedCertificates.context(trustStore, "--controller-trust-store"));
+    } catch (JLiveException e) {
+      throw new CliException(ExitCode.USAGE, "USAGE", e.getMessage(), e.hint());
+    }
   }
 
   static URI parseUrl(String text) {
     String value = text.trim();
     if (!value.contains("://")) {
-      value = "http://" + value;
+      // Plain HTTP is for this machine only (see PlainHttp): a bare address of another one is
+      // https.
+      String host =
+          value.startsWith("[") && value.contains("]")
+              ? value.substring(0, value.indexOf(']') + 1)
+              : value.replaceFirst("[:/].*$", "");
+      value = (PlainHttp.isLoopback(host) ? "http://" : "https://") + value;
     }
     while (value.endsWith("/")) {
       value = value.substring(0, value.length() - 1);
@@ -99,7 +135,7 @@ public final class ControllerOptions {
           ExitCode.USAGE,
           "USAGE",
           "'" + text + "' is not a controller address",
-          "write http://HOST:PORT, e.g. http://ctl.internal:7080");
+          "write https://HOST:PORT, e.g. https://ctl.internal:7080");
     }
   }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
+import javax.net.ssl.SSLContext;
 
 /**
  * JSON over HTTP with a bearer token and the caller's name, the plumbing the agent and controller
@@ -36,12 +37,22 @@ final class JsonHttp {
    */
   record Hints(String who, String unreachable, String timeout, String lost) {}
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  private final HttpClient http;
   private final Duration requestTimeout;
   private final String token;
   private final Hints hints;
 
   JsonHttp(Duration requestTimeout, String token, Hints hints) {
+    this(requestTimeout, token, hints, null);
+  }
+
+  /** With {@code tls} (null for the JVM's default) for https. */
+  JsonHttp(Duration requestTimeout, String token, Hints hints, SSLContext tls) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
     this.requestTimeout = requestTimeout;
     this.token = token;
     this.hints = hints;

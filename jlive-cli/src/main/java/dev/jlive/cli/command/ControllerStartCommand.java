@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
       "Desired changes, process status and history live in ZooKeeper: an embedded server with its data in --data-dir",
       "by default, or an external ensemble with --zk, which several controllers can share.",
       "Agents join with -javaagent:jlive-agent.jar=controller=URL,service=NAME,controllerTokenFile=FILE, FILE holding",
-      "the token of an agent@NAME user: jlive controller users add NAME-agents --role agent@NAME."
+      "the token of an agent@NAME user: jlive controller users add NAME-agents --role agent@NAME.",
+      "The data dir is made 0700 and its secrets 0600; the embedded ZooKeeper accepts only the controllers' credentials."
     })
 public final class ControllerStartCommand implements Callable<Integer> {
   @Option(
@@ -52,6 +53,14 @@ public final class ControllerStartCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT,...",
       description = "Use this ZooKeeper ensemble instead of the embedded server.")
   String zk;
+
+  @Option(
+      names = "--zk-auth",
+      paramLabel = "FILE",
+      description =
+          "The controllers' credentials for the --zk ensemble: a file of mode 0600 holding digest=USER:PASSWORD."
+              + " jlive's nodes are then readable and writable with these credentials only.")
+  Path zkAuth;
 
   @Option(
       names = "--token-file",
@@ -122,7 +131,8 @@ public final class ControllerStartCommand implements Callable<Integer> {
             tlsKeystore,
             password,
             allowPlainHttp,
-            signingKey);
+            signingKey,
+            zkAuth);
     Controller controller;
     try {
       controller = Controller.start(config);

@@ -30,10 +30,10 @@ class ControllerOptionsTest {
         Map.of("JLIVE_CONTROLLER", "http://other:1", "JLIVE_CONTROLLER_TOKEN", "env-token");
 
     ControllerEndpoint endpoint =
-        options("--controller", "http://ctl:7080/", "--controller-token-file", file.toString())
+        options("--controller", "https://ctl:7080/", "--controller-token-file", file.toString())
             .resolve(env::get);
 
-    assertThat(endpoint.base()).isEqualTo(URI.create("http://ctl:7080"));
+    assertThat(endpoint.base()).isEqualTo(URI.create("https://ctl:7080"));
     assertThat(endpoint.token()).isEqualTo("abc");
   }
 
@@ -45,7 +45,7 @@ class ControllerOptionsTest {
             options()
                 .resolve(
                     Map.of("JLIVE_CONTROLLER", "ctl:7080", "JLIVE_CONTROLLER_TOKEN", "t")::get))
-        .isEqualTo(new ControllerEndpoint(URI.create("http://ctl:7080"), "t"));
+        .isEqualTo(new ControllerEndpoint(URI.create("https://ctl:7080"), "t"));
     assertThat(
             options()
                 .resolve(
@@ -64,7 +64,7 @@ class ControllerOptionsTest {
         catchThrowableOfType(
             CliException.class,
             () ->
-                options("--controller", "http://ctl:7080").resolve(Map.<String, String>of()::get));
+                options("--controller", "https://ctl:7080").resolve(Map.<String, String>of()::get));
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage())
@@ -120,5 +120,41 @@ class ControllerOptionsTest {
 
     assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
     assertThat(e.getMessage()).contains("is not a controller address");
+  }
+
+  @Test
+  void plainHttpToAnotherMachineIsRefusedUnlessAllowed() {
+    // 192.0.2.1 is TEST-NET-1: another machine by its literal address, no name lookup needed.
+    CliException e =
+        catchThrowableOfType(
+            CliException.class,
+            () ->
+                options("--controller", "http://192.0.2.1:7611")
+                    .resolve(Map.of("JLIVE_CONTROLLER_TOKEN", "t")::get));
+
+    assertThat(e.exitCode()).isEqualTo(ExitCode.USAGE);
+    assertThat(e.getMessage()).contains("refusing plain http:// to the controller at 192.0.2.1");
+    assertThat(e.hint()).contains("https://192.0.2.1:7611", "--allow-plain-http");
+    assertThat(
+            options("--controller", "http://192.0.2.1:7611", "--allow-plain-http")
+                .resolve(Map.of("JLIVE_CONTROLLER_TOKEN", "t")::get)
+                .base())
+        .hasToString("http://192.0.2.1:7611");
+    // This machine needs no permission, and a bare address of another one means https.
+    assertThat(
+            options("--controller", "http://127.0.0.1:7611")
+                .resolve(Map.of("JLIVE_CONTROLLER_TOKEN", "t")::get)
+                .base())
+        .hasToString("http://127.0.0.1:7611");
+    assertThat(
+            options("--controller", "localhost:7611")
+                .resolve(Map.of("JLIVE_CONTROLLER_TOKEN", "t")::get)
+                .base())
+        .hasToString("http://localhost:7611");
+    assertThat(
+            options("--controller", "192.0.2.1:7611")
+                .resolve(Map.of("JLIVE_CONTROLLER_TOKEN", "t")::get)
+                .base())
+        .hasToString("https://192.0.2.1:7611");
   }
 }

@@ -6,6 +6,9 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.server.embedded.ExitHandler;
@@ -15,8 +18,15 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  * A single ZooKeeper server inside the controller, for a controller that runs alone. Its data lives
  * in a directory that survives restarts, so desired state and history do too. It listens on
  * loopback only: other controllers share an external ensemble instead ({@code --zk}).
+ *
+ * <p>It serves authenticated clients only ({@code enforce.auth}, scheme {@code digest}): a client
+ * that has not sent credentials has its session closed at its first request. Any digest
+ * authenticates, so the ACLs on every node (see {@link ZooKeeperAccess}) are what keep a client
+ * with the wrong password out.
  */
 public final class EmbeddedZooKeeper implements AutoCloseable {
+  private static final List<String> ENFORCE_PROPERTIES =
+      List.of("zookeeper.enforce.auth.enabled", "zookeeper.enforce.auth.schemes");
   private final ZooKeeperServerEmbedded server;
   private final int port;
 
@@ -42,15 +52,39 @@ public final class EmbeddedZooKeeper implements AutoCloseable {
     config.setProperty("admin.enableServer", "false");
     config.setProperty("maxCnxns", "2000");
     config.setProperty("4lw.commands.whitelist", "ruok,srvr");
-    ZooKeeperServerEmbedded server =
-        ZooKeeperServerEmbedded.builder()
-            .baseDir(base)
-            .configuration(config)
-            // ZooKeeper's default on a fatal error is System.exit; the controller decides that
-            // itself.
-            .exitHandler(ExitHandler.LOG_ONLY)
-            .build();
-    server.start(TimeUnit.SECONDS.toMillis(30));
+    config.setProperty("enforce.auth.enabled", "true");
+    config.setProperty("enforce.auth.schemes", "digest");
+    ZooKeeperServerEmbedded server;
+    // ZooKeeper turns configuration keys it does not know into JVM-wide system properties
+    // ("zookeeper." + key), and reads the enforce.auth ones when a server is made. They are put
+    // back once this server runs, so that another ZooKeeper server in the same JVM (a test's) is
+    // not silently made to demand authentication.
+    synchronized (EmbeddedZooKeeper.class) {
+      Map<String, String> before = new HashMap<>();
+      for (String key : ENFORCE_PROPERTIES) {
+        before.put(key, System.getProperty(key));
+      }
+      try {
+        server =
+            ZooKeeperServerEmbedded.builder()
+                .baseDir(base)
+                .configuration(config)
+                // ZooKeeper's default on a fatal error is System.exit; the controller decides that
+                // itself.
+                .exitHandler(ExitHandler.LOG_ONLY)
+                .build();
+        server.start(TimeUnit.SECONDS.toMillis(30));
+      } finally {
+        before.forEach(
+            (key, value) -> {
+              if (value == null) {
+                System.clearProperty(key);
+              } else {
+                System.setProperty(key, value);
+              }
+            });
+      }
+    }
     Files.writeString(base.resolve("port"), Integer.toString(chosen));
     return new EmbeddedZooKeeper(server, chosen);
   }

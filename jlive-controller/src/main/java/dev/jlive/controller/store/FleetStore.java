@@ -26,7 +26,6 @@ import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
@@ -74,6 +73,7 @@ public final class FleetStore implements AutoCloseable {
           "changes", Change::fromWire,
           "events", node -> node);
 
+  private final ZooKeeperAccess access;
   private final CuratorFramework client;
   private final CuratorCache cache;
   private final List<Consumer<String>> desiredListeners = new CopyOnWriteArrayList<>();
@@ -84,9 +84,15 @@ public final class FleetStore implements AutoCloseable {
   private volatile ConnectionState connection = ConnectionState.LOST;
 
   public FleetStore(String connectString, Duration sessionTimeout) {
+    this(connectString, sessionTimeout, ZooKeeperAccess.open());
+  }
+
+  /** A store whose client authenticates as {@code access} and gives every node it makes its ACL. */
+  public FleetStore(String connectString, Duration sessionTimeout, ZooKeeperAccess access) {
+    this.access = access;
     this.client =
-        CuratorFrameworkFactory.builder()
-            .connectString(connectString)
+        access
+            .clientBuilder(connectString)
             .sessionTimeoutMs((int) sessionTimeout.toMillis())
             .connectionTimeoutMs(5_000)
             .retryPolicy(new ExponentialBackoffRetry(200, 3, 2_000))
@@ -110,6 +116,15 @@ public final class FleetStore implements AutoCloseable {
           "check --zk (host:port,host:port...) and that the ensemble is up, or leave --zk out for an embedded one");
     }
     connection = ConnectionState.CONNECTED;
+    try {
+      access.secure(client);
+    } catch (JLiveException e) {
+      client.close();
+      throw e;
+    } catch (Exception e) {
+      client.close();
+      throw unavailable(e);
+    }
     try {
       client.create().orSetData().creatingParentsIfNeeded().forPath(ROOT, new byte[0]);
     } catch (KeeperException.NodeExistsException fine) {

@@ -11,7 +11,9 @@ import java.util.List;
  * A process of a fleet: "price N" as {@link PatchTargetApp}; "spawn" starts a child JVM ({@link
  * IdleApp}, or {@link PatchTargetApp} with "spawn pricer") with {@code ProcessBuilder} and says
  * whether its command line got the agent, and whether the builder's own command was left as the
- * application set it; "exec" does the same with {@code Runtime.exec}.
+ * application set it; "exec" does the same with {@code Runtime.exec}; "envchild" runs a shell that
+ * prints the controller token it finds in its environment, and says whether the builder still has
+ * it afterwards.
  */
 public final class FleetApp {
   private FleetApp() {}
@@ -53,6 +55,20 @@ public final class FleetApp {
               Runtime.getRuntime().exec(childCommand(IdleApp.class).toArray(new String[0]));
           children.add(child);
           System.out.println("execed " + child.pid() + " agent=" + hasAgent(child));
+        }
+        case "envchild" -> {
+          ProcessBuilder builder =
+              new ProcessBuilder("sh", "-c", "echo ${JLIVE_CONTROLLER_TOKEN:-none}")
+                  .redirectErrorStream(true);
+          Process child = builder.start();
+          String seen =
+              new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+          child.waitFor();
+          System.out.println(
+              "envchild token="
+                  + seen
+                  + " kept="
+                  + builder.environment().containsKey("JLIVE_CONTROLLER_TOKEN"));
         }
         default -> System.out.println("unknown " + line);
       }

@@ -119,7 +119,15 @@ public final class FleetFixture implements AutoCloseable {
    * jlive controller users add}, and writes its token to a file only the owner reads.
    */
   public static Path agentTokenFile(Controller controller, String service) {
-    String token = addUser(controller, "agent-" + service, "agent@" + service);
+    return agentTokenFile(controller, HttpClient.newHttpClient(), service);
+  }
+
+  /**
+   * As {@link #agentTokenFile(Controller, String)}, through {@code client} (e.g. one that trusts a
+   * test certificate).
+   */
+  public static Path agentTokenFile(Controller controller, HttpClient client, String service) {
+    String token = addUser(controller, client, "agent-" + service, "agent@" + service);
     try {
       Path file = Artifacts.work().resolve("agent-token-" + service + "-" + UUID.randomUUID());
       Files.writeString(file, token + "\n");
@@ -133,19 +141,25 @@ public final class FleetFixture implements AutoCloseable {
   /** Makes a user (its name made unique) with {@code roles}; answers its token. */
   @SuppressWarnings("unchecked")
   public static String addUser(Controller controller, String prefix, String... roles) {
+    return addUser(controller, HttpClient.newHttpClient(), prefix, roles);
+  }
+
+  /** As {@link #addUser(Controller, String, String...)}, through {@code client}. */
+  @SuppressWarnings("unchecked")
+  public static String addUser(
+      Controller controller, HttpClient client, String prefix, String... roles) {
     String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     try {
       HttpResponse<String> answer =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(controller.url() + FleetApi.USERS))
-                      .timeout(Duration.ofSeconds(30))
-                      .header(Api.AUTHORIZATION, Api.BEARER + controller.token())
-                      .POST(
-                          HttpRequest.BodyPublishers.ofString(
-                              Json.write(Map.of("name", name, "roles", List.of(roles)))))
-                      .build(),
-                  HttpResponse.BodyHandlers.ofString());
+          client.send(
+              HttpRequest.newBuilder(URI.create(controller.url() + FleetApi.USERS))
+                  .timeout(Duration.ofSeconds(30))
+                  .header(Api.AUTHORIZATION, Api.BEARER + controller.token())
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Json.write(Map.of("name", name, "roles", List.of(roles)))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
       return (String) Json.parseObject(answer.body()).get("token");
     } catch (IOException e) {

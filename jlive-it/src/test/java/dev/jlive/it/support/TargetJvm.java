@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -135,6 +137,7 @@ public final class TargetJvm implements AutoCloseable {
     private final List<String> mainAndArgs = new ArrayList<>();
     private String readyLine = "ready";
     private final List<String> launcherPrefix = new ArrayList<>();
+    private final Map<String, String> environment = new HashMap<>();
 
     private Builder(Path java) {
       this.java = java;
@@ -152,6 +155,12 @@ public final class TargetJvm implements AutoCloseable {
           "-javaagent:"
               + Artifacts.agentJar()
               + (options == null || options.isEmpty() ? "" : "=" + options));
+    }
+
+    /** Sets an environment variable of the JVM (on top of this one's environment). */
+    public Builder env(String name, String value) {
+      environment.put(name, value);
+      return this;
     }
 
     public Builder classPath(String classPath) {
@@ -195,7 +204,9 @@ public final class TargetJvm implements AutoCloseable {
         command.add(classPath);
       }
       command.addAll(mainAndArgs);
-      TargetJvm jvm = new TargetJvm(new ProcessBuilder(command).start());
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().putAll(environment);
+      TargetJvm jvm = new TargetJvm(builder.start());
       jvm.awaitLine(readyLine, false);
       return jvm;
     }
