@@ -45,7 +45,7 @@ class AuditRecordsTest {
             ControllerConfig.defaults(dataDir)
                 .withZooKeeper(zooKeeper.getConnectString())
                 .withHeartbeat(Duration.ofSeconds(1)));
-    http = new Http(controller.url(), controller.token());
+    http = Http.asAdminAndAgent(controller);
   }
 
   @AfterAll
@@ -90,7 +90,8 @@ class AuditRecordsTest {
             tuple("add probe", "ok", id),
             tuple("revert", "started", id),
             tuple("revert", "ok", id));
-    assertThat(records).extracting(AuditRecord::user).containsOnly("tester");
+    // The token's user, not the "tester" the client's header claims.
+    assertThat(records).extracting(AuditRecord::user).containsOnly("admin");
     assertThat(records).extracting(AuditRecord::from).containsOnly("127.0.0.1");
     assertThat(records.get(1).status()).isEqualTo(201);
     assertThat(records.get(3).status()).isEqualTo(200);
@@ -189,7 +190,7 @@ class AuditRecordsTest {
     assertThat(reads).isNotEmpty();
     assertThat(reads.get(0).change()).isEqualTo(probe);
     assertThat(reads.get(0).detail()).isEqualTo("1 snapshot");
-    assertThat(reads.get(0).user()).isEqualTo("tester");
+    assertThat(reads.get(0).user()).isEqualTo("admin");
   }
 
   /** Two controllers on one ensemble, changes made through both at once: one chain. */

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,7 @@ class SignOffRaceTest {
   static Controller controller;
   static final HttpClient HTTP = HttpClient.newHttpClient();
   @TempDir static Path dataDir;
+  private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -131,13 +133,29 @@ class SignOffRaceTest {
 
   record Answer(int status, Map<String, Object> body) {}
 
+  /** Each name is a user of its own: alice proposes, approverN approve, agent syncs. */
+  private static String token(String user) {
+    return TOKENS.computeIfAbsent(
+        user,
+        name -> {
+          String role =
+              name.equals("agent")
+                  ? "agent@race"
+                  : name.startsWith("approver") ? "approver@race" : "patcher@race";
+          Http.Answer added =
+              new Http(controller.url(), controller.token())
+                  .post(FleetApi.USERS, Map.of("name", name, "roles", List.of(role)));
+          assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
+          return String.valueOf(added.body().get("token"));
+        });
+  }
+
   private static CompletableFuture<Answer> send(
       String user, String method, String path, Map<String, Object> body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(controller.url() + path))
             .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + controller.token())
-            .header("X-JLive-User", user)
+            .header("Authorization", "Bearer " + token(user))
             .method(
                 method,
                 body == null

@@ -155,8 +155,8 @@ class ZooKeeperLockdownTest {
 
         // A second controller with the same credentials shares the data.
         try (Controller second = Controller.start(external(connect, "second", credentials))) {
-          Http.Answer changes =
-              new Http(second.url(), second.token()).get(FleetApi.changes("shop"));
+          // Users are shared too: the first controller's admin is the ensemble's.
+          Http.Answer changes = new Http(second.url(), first.token()).get(FleetApi.changes("shop"));
           assertThat(changes.status()).isEqualTo(200);
           assertThat(Http.field(changes.body().get("changes"), "id")).contains(change);
         }
@@ -182,9 +182,11 @@ class ZooKeeperLockdownTest {
     try (TestingServer zooKeeper = new TestingServer(true)) {
       String connect = zooKeeper.getConnectString();
       String change;
+      String oldToken;
       try (Controller old =
           Controller.start(ControllerConfig.defaults(dir.resolve("old")).withZooKeeper(connect))) {
         change = addChange(old, "shop");
+        oldToken = old.token();
       }
       Path credentials = credentials("ops", "s3cret-for-controllers");
       try (Controller upgraded = Controller.start(external(connect, "new", credentials))) {
@@ -200,8 +202,8 @@ class ZooKeeperLockdownTest {
                 .isInstanceOf(KeeperException.NoAuthException.class);
           }
         }
-        Http.Answer changes =
-            new Http(upgraded.url(), upgraded.token()).get(FleetApi.changes("shop"));
+        // The old controller made the ensemble's admin, with its token.
+        Http.Answer changes = new Http(upgraded.url(), oldToken).get(FleetApi.changes("shop"));
         assertThat(Http.field(changes.body().get("changes"), "id")).contains(change);
       }
     }
@@ -262,7 +264,7 @@ class ZooKeeperLockdownTest {
 
   /** A change through the controller's API, for a process that registered; answers its id. */
   private static String addChange(Controller controller, String service) {
-    Http http = new Http(controller.url(), controller.token());
+    Http http = Http.asAdminAndAgent(controller);
     RegisterBody body =
         new RegisterBody(
             FleetApi.PROTOCOL_VERSION, service, "host-a", 101, "17", "test", Map.of(), "inst101");
