@@ -18,6 +18,7 @@ import dev.jlive.cli.command.ProcessesCommand;
 import dev.jlive.cli.command.PsCommand;
 import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.ServicesCommand;
+import dev.jlive.cli.command.ShellCommand;
 import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ThreadsCommand;
 import dev.jlive.cli.output.Printer;
@@ -51,6 +52,7 @@ import picocli.CommandLine.Command;
       ServicesCommand.class,
       ProcessesCommand.class,
       ControllerCommand.class,
+      ShellCommand.class,
       DemoCommand.class,
       HelpCommand.class
     },

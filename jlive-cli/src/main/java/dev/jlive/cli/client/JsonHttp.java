@@ -24,8 +24,6 @@ import java.util.StringJoiner;
  * an answer's status means stays with each client.
  */
 final class JsonHttp {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
   /**
    * What to tell the user when the other side cannot be reached.
    *
@@ -36,7 +34,7 @@ final class JsonHttp {
    */
   record Hints(String who, String unreachable, String timeout, String lost) {}
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  private final HttpClient http = HttpClients.current();
   private final Duration requestTimeout;
   private final String token;
   private final Hints hints;
