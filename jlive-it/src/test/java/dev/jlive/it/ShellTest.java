@@ -77,6 +77,7 @@ class ShellTest {
     String list = session.type("probe list");
     String metrics = session.type("metrics");
     String bad = session.type("probe add NoSuchClass#nothing --bogus");
+    String unknown = session.type("prob list");
     String after = session.type("probe list");
     String removed = session.type("probe remove " + id);
     session.exit();
@@ -98,6 +99,9 @@ class ShellTest {
     // session went on.
     assertThat(cliBad.exitCode()).isEqualTo(2);
     assertThat(bad).isEqualTo(cliBad.stdout() + cliBad.stderr()).contains("--bogus");
+    assertThat(unknown)
+        .isEqualTo(
+            "jlive: 'prob' is not a jlive command\n  hint: `help` lists them; TAB completes them\n");
     assertThat(after).isEqualTo(list);
     assertThat(Files.readAllLines(home.resolve("history")))
         .anyMatch(line -> line.contains("probe list"));

@@ -23,9 +23,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "shell",
     description = {
-      "An interactive shell on one JVM (or, with --service NAME, a service): type jlive commands",
-      "without the target, e.g. `probe add com.acme.Cart#add --count`; the connection stays open, so",
-      "each answers at once. History, TAB completion of commands, flags, loaded classes, methods and",
+      "An interactive shell on one JVM or service: jlive commands without the target, at once.",
+      "Type e.g. `probe add com.acme.Cart#add --count`; the connection stays open between commands.",
+      "History (~/.jlive_history), TAB completion of commands, flags, loaded classes, methods and",
       "probe and change ids; `tail` runs until Ctrl-C; exit, quit or Ctrl-D leaves."
     })
 public final class ShellCommand implements Callable<Integer> {

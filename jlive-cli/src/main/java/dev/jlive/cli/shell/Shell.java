@@ -122,6 +122,16 @@ public final class Shell {
               ExitCode.USAGE, "USAGE", "this is a jlive shell already", "exit it first"));
       return true;
     }
+    if (!model.subcommands().containsKey(first) && !first.startsWith("-")) {
+      // The CLI would print the whole root usage; in a session one line says more.
+      printError(
+          new CliException(
+              ExitCode.USAGE,
+              "USAGE",
+              "'" + first + "' is not a jlive command",
+              "`help` lists them; TAB completes them"));
+      return true;
+    }
     List<String> args;
     try {
       args = CommandLines.withTarget(model, words, target);
