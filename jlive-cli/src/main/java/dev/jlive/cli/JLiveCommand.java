@@ -23,6 +23,7 @@ import dev.jlive.cli.command.PsCommand;
 import dev.jlive.cli.command.RejectCommand;
 import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.ServicesCommand;
+import dev.jlive.cli.command.ShellCommand;
 import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ThreadsCommand;
 import dev.jlive.cli.output.Printer;
@@ -61,6 +62,7 @@ import picocli.CommandLine.Command;
       ApproveCommand.class,
       RejectCommand.class,
       ControllerCommand.class,
+      ShellCommand.class,
       DemoCommand.class,
       HelpCommand.class
     },

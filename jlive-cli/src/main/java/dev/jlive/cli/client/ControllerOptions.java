@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 
@@ -161,5 +163,19 @@ public final class ControllerOptions {
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
+  }
+
+  /** The options as given, to pass on to each command of {@code jlive shell --service}. */
+  public List<String> asArguments() {
+    List<String> args = new ArrayList<>();
+    if (url != null) {
+      args.add("--controller");
+      args.add(url);
+    }
+    if (tokenFile != null) {
+      args.add("--controller-token-file");
+      args.add(tokenFile.toString());
+    }
+    return args;
   }
 }

@@ -25,8 +25,6 @@ import javax.net.ssl.SSLContext;
  * an answer's status means stays with each client.
  */
 final class JsonHttp {
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
   /**
    * What to tell the user when the other side cannot be reached.
    *
@@ -48,11 +46,15 @@ final class JsonHttp {
 
   /** With {@code tls} (null for the JVM's default) for https. */
   JsonHttp(Duration requestTimeout, String token, Hints hints, SSLContext tls) {
-    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
-    if (tls != null) {
-      builder.sslContext(tls);
-    }
-    this.http = builder.build();
+    // A trust store of its own makes a client of its own; otherwise the shell's session client
+    // (or a new one) serves.
+    this.http =
+        tls == null
+            ? HttpClients.current()
+            : HttpClient.newBuilder()
+                .connectTimeout(HttpClients.CONNECT_TIMEOUT)
+                .sslContext(tls)
+                .build();
     this.requestTimeout = requestTimeout;
     this.token = token;
     this.hints = hints;

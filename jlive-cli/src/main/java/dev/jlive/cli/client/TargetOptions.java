@@ -1,6 +1,8 @@
 package dev.jlive.cli.client;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,5 +31,23 @@ public final class TargetOptions {
 
   public boolean isRemote() {
     return host != null || port != null || tokenFile != null;
+  }
+
+  /** The options as given, to pass on to each command of {@code jlive shell}. */
+  public List<String> asArguments() {
+    List<String> args = new ArrayList<>();
+    if (host != null) {
+      args.add("--host");
+      args.add(host);
+    }
+    if (port != null) {
+      args.add("--port");
+      args.add(port.toString());
+    }
+    if (tokenFile != null) {
+      args.add("--token-file");
+      args.add(tokenFile.toString());
+    }
+    return args;
   }
 }

@@ -11,6 +11,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(
     name = "rm",
+    aliases = "remove",
     description = "Remove a probe (or all): its classes get back exactly their bytes from before.")
 public final class ProbeRemoveCommand extends AgentCommand {
   @Parameters(

@@ -91,7 +91,16 @@ public final class TailCommand extends ServiceCommand {
       }
       long remainingMillis = Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
       query.put("waitMillis", Long.toString(Math.min(WAIT_MILLIS, remainingMillis)));
-      EventsAnswer answer = EventsAnswer.fromWire(connected.client().get(Api.EVENTS, query));
+      EventsAnswer answer;
+      try {
+        answer = EventsAnswer.fromWire(connected.client().get(Api.EVENTS, query));
+      } catch (CliException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          // Ctrl-C in `jlive shell` interrupts the wait: the tail ends there, as it was asked to.
+          return 0;
+        }
+        throw e;
+      }
       after = answer.last();
       if (answer.missed() > 0 && !printer.isJson()) {
         printer.note("(" + answer.missed() + " events were overwritten before they could be read)");
@@ -137,7 +146,15 @@ public final class TailCommand extends ServiceCommand {
       long remainingMillis = Math.max(0, Duration.ofNanos(deadline - System.nanoTime()).toMillis());
       query.put("waitMillis", Long.toString(Math.min(WAIT_MILLIS, remainingMillis)));
       long asked = System.nanoTime();
-      ServiceEvents answer = ServiceEvents.fromWire(client.get(FleetApi.events(service), query));
+      ServiceEvents answer;
+      try {
+        answer = ServiceEvents.fromWire(client.get(FleetApi.events(service), query));
+      } catch (CliException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          return 0;
+        }
+        throw e;
+      }
       List<ServiceEvent> events = answer.events();
       if (after == null && events.size() > last) {
         // The first answer starts the stream: only the --last N most recent events of it are old
