@@ -202,7 +202,8 @@ class AuditRecordsTest {
             ControllerConfig.defaults(dataDir.resolve("second"))
                 .withZooKeeper(zooKeeper.getConnectString())
                 .withHeartbeat(Duration.ofSeconds(1)))) {
-      List<Http> both = List.of(http, new Http(second.url(), second.token()));
+      // Users are the ensemble's: the first controller's admin speaks to both.
+      List<Http> both = List.of(http, Http.asAdminAndAgent(second, controller.token()));
       List<CompletableFuture<Http.Answer>> sent = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         sent.add(
@@ -224,7 +225,7 @@ class AuditRecordsTest {
       assertThat(records).filteredOn(record -> record.result().equals("started")).hasSize(20);
       AuditVerdict verdict =
           AuditVerdict.fromWire(
-              new Http(second.url(), second.token()).get(FleetApi.AUDIT_VERIFY).body());
+              new Http(second.url(), controller.token()).get(FleetApi.AUDIT_VERIFY).body());
       assertThat(verdict.ok()).as(verdict.toString()).isTrue();
     }
   }
