@@ -100,7 +100,13 @@ class AccessMatrixTest {
     USERS_ADD(5, "admin"),
     USERS_LIST(5, "admin"),
     USERS_REVOKE(5, "admin"),
-    USERS_ROTATE(5, "admin");
+    USERS_ROTATE(5, "admin"),
+    READ_POLICY(1, "viewer@web"),
+    LIST_APPROVALS(1, "viewer@web"),
+    APPROVE(4, "approver@web"),
+    REJECT(4, "approver@web"),
+    SET_POLICY(5, "admin@web"),
+    READ_AUDIT(5, "admin");
 
     final int rank;
     final String grant;
@@ -256,8 +262,7 @@ class AccessMatrixTest {
         Op.REMOVE_PROBE,
         List.of("revert", "--service", WEB, addAsAdmin(probe()), "--timeout", "1ms"));
     commands.put(
-        Op.REVERT_PATCH,
-        List.of("revert", "--service", WEB, addAsAdmin(patch()), "--timeout", "1ms"));
+        Op.REVERT_PATCH, List.of("revert", "--service", WEB, activePatch(), "--timeout", "1ms"));
     commands.put(Op.USERS_LIST, List.of("controller", "users", "list"));
     commands.put(
         Op.USERS_ADD,
@@ -316,7 +321,7 @@ class AccessMatrixTest {
       case ADD_PROBE -> send(who, "POST", FleetApi.changes(WEB), probe());
       case ADD_PATCH -> send(who, "POST", FleetApi.changes(WEB), patch());
       case REMOVE_PROBE -> send(who, "DELETE", FleetApi.change(WEB, addAsAdmin(probe())), null);
-      case REVERT_PATCH -> send(who, "DELETE", FleetApi.change(WEB, addAsAdmin(patch())), null);
+      case REVERT_PATCH -> send(who, "DELETE", FleetApi.change(WEB, activePatch()), null);
       case REGISTER -> registerAnswer(who, WEB);
       case SYNC -> send(who, "POST", FleetApi.SYNC, sync(webProcess));
       case DEREGISTER -> {
@@ -347,6 +352,23 @@ class AccessMatrixTest {
         yield answer;
       }
       case USERS_ROTATE -> send(who, "POST", FleetApi.rotate(throwaway()), Map.of());
+      case READ_POLICY -> send(who, "GET", FleetApi.policy(WEB), null);
+      case LIST_APPROVALS -> send(who, "GET", FleetApi.APPROVALS + "?service=" + WEB, null);
+      // The patcher's proposal: nobody on the approver's rung or above is its author.
+      case APPROVE ->
+          send(who, "POST", FleetApi.approve(WEB, propose(Who.PATCHER)), Map.of("comment", "ok"));
+      // The admin's: its author may withdraw it (the admin would be allowed anyway), no one else
+      // below the approver's rung may reject it.
+      case REJECT ->
+          send(who, "POST", FleetApi.reject(WEB, propose(Who.ADMIN)), Map.of("comment", "no"));
+      // Setting web's policy to what it is: the cell is about who may, not what changes.
+      case SET_POLICY ->
+          send(
+              who,
+              "PUT",
+              FleetApi.policy(WEB),
+              Map.of("patchApprovals", 1, "probeApprovals", 0, "captureApprovals", 1));
+      case READ_AUDIT -> send(who, "GET", FleetApi.AUDIT, null);
     };
   }
 
@@ -466,6 +488,24 @@ class AccessMatrixTest {
     Answer added = send(Who.ADMIN, "POST", FleetApi.changes(WEB), change);
     assertThat(added.status()).as(added.toString()).isEqualTo(201);
     return (String) ((Map<?, ?>) added.body().get("change")).get("id");
+  }
+
+  /** A patch {@code author} proposed, waiting for web's one approval. */
+  static String propose(Who author) throws Exception {
+    Answer added = send(author, "POST", FleetApi.changes(WEB), patch());
+    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    Map<?, ?> change = (Map<?, ?>) added.body().get("change");
+    assertThat(change.get("state")).isEqualTo("proposed");
+    return (String) change.get("id");
+  }
+
+  /** A patch the admin proposed and the approver approved: active, so that it can be reverted. */
+  static String activePatch() throws Exception {
+    String id = propose(Who.ADMIN);
+    Answer approved =
+        send(Who.APPROVER, "POST", FleetApi.approve(WEB, id), Map.of("comment", "ok"));
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+    return id;
   }
 
   static List<String> processIds() throws Exception {
