@@ -3,6 +3,7 @@ package dev.jlive.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jlive.controller.store.ZooKeeperAccess;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,12 +38,17 @@ class AuditTest {
 
   @BeforeAll
   static void start() throws Exception {
-    fleet = FleetFixture.start(null, FleetFixture.tempDir("audit-controller"));
+    Path dataDir = FleetFixture.tempDir("audit-controller");
+    fleet = FleetFixture.start(null, dataDir);
     String embedded = fleet.controller().zooKeeper();
     assertThat(embedded).startsWith("embedded at ");
+    // The tampering below is by someone who has the controllers' ZooKeeper password: the audit
+    // chain is what shows it then.
     zooKeeper =
-        CuratorFrameworkFactory.newClient(
-            embedded.substring("embedded at ".length()), new ExponentialBackoffRetry(200, 3));
+        ZooKeeperAccess.fromFile(dataDir.resolve("zookeeper-auth"))
+            .clientBuilder(embedded.substring("embedded at ".length()))
+            .retryPolicy(new ExponentialBackoffRetry(200, 3))
+            .build();
     zooKeeper.start();
     assertThat(zooKeeper.blockUntilConnected(20, TimeUnit.SECONDS)).isTrue();
   }
@@ -95,7 +100,8 @@ class AuditTest {
             wrongToken.toString());
     assertThat(intruder.exitCode()).as(intruder.toString()).isEqualTo(7);
 
-    String me = System.getProperty("user.name");
+    // The token's user (the controller's admin), whatever the OS user the CLI runs as.
+    String me = "admin";
     await()
         .atMost(Duration.ofSeconds(20))
         .untilAsserted(

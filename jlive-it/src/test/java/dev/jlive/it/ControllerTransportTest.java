@@ -128,6 +128,14 @@ class ControllerTransportTest {
 
   @Test
   void anAgentJoinsAControllerWithASelfSignedCertificateWhenGivenIt() throws Exception {
+    // An ensemble of its own: users are the ensemble's, and the other test's controller made its
+    // admin there first.
+    try (TestingServer tlsZooKeeper = new TestingServer(true)) {
+      runTlsCase(tlsZooKeeper);
+    }
+  }
+
+  private static void runTlsCase(TestingServer tlsZooKeeper) throws Exception {
     Path dir = FleetFixture.tempDir("tls");
     Path keystore = dir.resolve("controller.p12");
     Path certificate = dir.resolve("controller.pem");
@@ -171,7 +179,7 @@ class ControllerTransportTest {
                 "127.0.0.1",
                 0,
                 dir.resolve("data"),
-                zooKeeper.getConnectString(),
+                tlsZooKeeper.getConnectString(),
                 null,
                 Duration.ofSeconds(1),
                 keystore,

@@ -490,6 +490,17 @@ class ProbeTest {
     assertThat(jlive("probe", "list", pid).stdout()).isEqualTo("no probes\n");
   }
 
+  /** Ids count the probes that were added: a refused add does not use one up. */
+  @Test
+  void aRefusedProbeDoesNotUseUpAnId() throws Exception {
+    String first = add(CALCULATOR + "#divide", "--count");
+    CliRun refused = jlive("probe", "add", pid, CALCULATOR + "#divide", "--log", "{dividnd}");
+    assertThat(refused.exitCode()).isEqualTo(8);
+    String second = add(CALCULATOR + "#divide", "--count");
+    assertThat(Integer.parseInt(second.substring(1)))
+        .isEqualTo(Integer.parseInt(first.substring(1)) + 1);
+  }
+
   @Test
   void theLedgerRecordsWhoAddedEachProbeAndWhatBecameOfIt() throws Exception {
     String id = add(CALCULATOR + "#divide", "--count");

@@ -182,7 +182,9 @@ public final class ProbeEngine implements WeavingSource {
               + spec.selector(),
           "add --wait to probe the implementations when they load");
     }
-    String id = "p" + nextId.incrementAndGet();
+    // The id is taken only once the probe is in: a refused add does not use one up (add is
+    // synchronized, so nobody else can take the same one in between).
+    String id = "p" + (nextId.get() + 1);
     clock.wake();
     Probe probe = new Probe(id, spec, author, this::disabled, clock);
     Installed installed = new Installed(probe, resolution);
@@ -252,6 +254,7 @@ public final class ProbeEngine implements WeavingSource {
       removeSites(installed);
       throw ProbeTargets.notInstalled(spec.selector(), failed);
     }
+    nextId.incrementAndGet();
     boolean waiting = installed.installations.isEmpty();
     ledger.record(
         id,

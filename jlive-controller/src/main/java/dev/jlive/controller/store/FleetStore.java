@@ -564,21 +564,9 @@ public final class FleetStore implements AutoCloseable {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
-        Map<String, Object> desired =
-            Json.parseObject(
-                new String(
-                    client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")),
-                    StandardCharsets.UTF_8));
+        Map<String, Object> desired = readJson(path(service, "desired"), desiredStat);
         Stat changeStat = new Stat();
-        Change change =
-            Change.fromWire(
-                Json.parseObject(
-                    new String(
-                        client
-                            .getData()
-                            .storingStatIn(changeStat)
-                            .forPath(path(service, "changes", id)),
-                        StandardCharsets.UTF_8)));
+        Change change = Change.fromWire(readJson(path(service, "changes", id), changeStat));
         Change updated = update.apply(change);
         List<CuratorOp> ops = new ArrayList<>();
         ops.add(
@@ -611,26 +599,20 @@ public final class FleetStore implements AutoCloseable {
         ErrorCode.CONFLICT, "the change kept changing while recording the approval", "try again");
   }
 
+  /** A node's JSON, and its version into {@code stat}. */
+  private Map<String, Object> readJson(String path, Stat stat) throws Exception {
+    return Json.parseObject(
+        new String(client.getData().storingStatIn(stat).forPath(path), StandardCharsets.UTF_8));
+  }
+
   /** Takes a change out of the desired state and records who did it; answers the updated change. */
   public Change revertChange(String service, String id, UnaryOperator<Change> update) {
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
-        Map<String, Object> desired =
-            Json.parseObject(
-                new String(
-                    client.getData().storingStatIn(desiredStat).forPath(path(service, "desired")),
-                    StandardCharsets.UTF_8));
+        Map<String, Object> desired = readJson(path(service, "desired"), desiredStat);
         Stat changeStat = new Stat();
-        Change change =
-            Change.fromWire(
-                Json.parseObject(
-                    new String(
-                        client
-                            .getData()
-                            .storingStatIn(changeStat)
-                            .forPath(path(service, "changes", id)),
-                        StandardCharsets.UTF_8)));
+        Change change = Change.fromWire(readJson(path(service, "changes", id), changeStat));
         List<Object> active = new ArrayList<>((List<?>) desired.get("active"));
         if (!active.remove(id)) {
           return change;

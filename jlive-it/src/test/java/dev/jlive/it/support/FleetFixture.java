@@ -31,6 +31,7 @@ public final class FleetFixture implements AutoCloseable {
   private final Path tokenFile;
   private final List<TargetJvm> jvms = new ArrayList<>();
   private final Map<String, Path> agentTokenFiles = new ConcurrentHashMap<>();
+  private final Map<String, Path> userTokenFiles = new ConcurrentHashMap<>();
 
   private FleetFixture(Controller controller, Path tokenFile) {
     this.controller = controller;
@@ -76,17 +77,18 @@ public final class FleetFixture implements AutoCloseable {
   }
 
   /**
-   * Runs {@code jlive ARGS} as {@code user}: the CLI names the caller from {@code user.name}, and
-   * tests run one at a time in this JVM.
+   * Runs {@code jlive ARGS} as {@code user}: a user of that name (made once, with the approver's
+   * role for every service, so it may propose and approve) whose own token the CLI sends.
    */
-  public static synchronized CliRun as(String user, FleetFixture fleet, String... args) {
-    String before = System.getProperty("user.name");
-    System.setProperty("user.name", user);
-    try {
-      return fleet.jlive(args);
-    } finally {
-      System.setProperty("user.name", before);
-    }
+  public static CliRun as(String user, FleetFixture fleet, String... args) {
+    Path token =
+        fleet.userTokenFiles.computeIfAbsent(
+            user,
+            name ->
+                writeToken(
+                    addNamedUser(fleet.controller, HttpClient.newHttpClient(), name, "approver"),
+                    "user-token-" + name));
+    return fleet.jliveWith(token, args);
   }
 
   public String url() {
@@ -127,9 +129,15 @@ public final class FleetFixture implements AutoCloseable {
    * test certificate).
    */
   public static Path agentTokenFile(Controller controller, HttpClient client, String service) {
-    String token = addUser(controller, client, "agent-" + service, "agent@" + service);
+    return writeToken(
+        addUser(controller, client, "agent-" + service, "agent@" + service),
+        "agent-token-" + service);
+  }
+
+  /** A token in a file only its owner reads, as the CLI and agents want it. */
+  private static Path writeToken(String token, String prefix) {
     try {
-      Path file = Artifacts.work().resolve("agent-token-" + service + "-" + UUID.randomUUID());
+      Path file = Artifacts.work().resolve(prefix + "-" + UUID.randomUUID());
       Files.writeString(file, token + "\n");
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
       return file;
@@ -139,16 +147,21 @@ public final class FleetFixture implements AutoCloseable {
   }
 
   /** Makes a user (its name made unique) with {@code roles}; answers its token. */
-  @SuppressWarnings("unchecked")
   public static String addUser(Controller controller, String prefix, String... roles) {
     return addUser(controller, HttpClient.newHttpClient(), prefix, roles);
   }
 
   /** As {@link #addUser(Controller, String, String...)}, through {@code client}. */
-  @SuppressWarnings("unchecked")
   public static String addUser(
       Controller controller, HttpClient client, String prefix, String... roles) {
-    String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    return addNamedUser(
+        controller, client, prefix + "-" + UUID.randomUUID().toString().substring(0, 8), roles);
+  }
+
+  /** Makes the user {@code name} with {@code roles}; answers its token. */
+  @SuppressWarnings("unchecked")
+  public static String addNamedUser(
+      Controller controller, HttpClient client, String name, String... roles) {
     try {
       HttpResponse<String> answer =
           client.send(
@@ -186,13 +199,18 @@ public final class FleetFixture implements AutoCloseable {
     return jvm;
   }
 
-  /** Runs {@code jlive ARGS --controller URL --controller-token-file F}. */
+  /** Runs {@code jlive ARGS --controller URL --controller-token-file F} as the admin. */
   public CliRun jlive(String... args) {
+    return jliveWith(tokenFile, args);
+  }
+
+  /** Runs {@code jlive ARGS --controller URL --controller-token-file TOKEN}. */
+  public CliRun jliveWith(Path token, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--controller");
     all.add(url());
     all.add("--controller-token-file");
-    all.add(tokenFile.toString());
+    all.add(token.toString());
     return CliRun.jlive(all.toArray(String[]::new));
   }
 

@@ -274,74 +274,34 @@ public record Change(
   }
 
   public Change reverted(String by, String at) {
-    return new Change(
-        id,
-        number,
-        service,
-        kind,
-        description,
-        spec,
-        where,
-        digest,
-        author,
-        createdAt,
-        ChangeState.REVERTED,
-        targets,
-        by,
-        at,
-        required,
-        approvals,
-        signature);
+    return next(ChangeState.REVERTED, by, at, approvals, signature);
   }
 
   /** The same change carrying the controller's signature. */
   public Change signed(String newSignature) {
-    return new Change(
-        id,
-        number,
-        service,
-        kind,
-        description,
-        spec,
-        where,
-        digest,
-        author,
-        createdAt,
-        state,
-        targets,
-        revertedBy,
-        revertedAt,
-        required,
-        approvals,
-        newSignature);
+    return next(state, revertedBy, revertedAt, approvals, newSignature);
   }
 
-  /** The same change with one more person's word, in the same state. */
+  /** The same change with one more person's word, in the same state (rejected by a no). */
   public Change withWord(Approval word) {
     List<Approval> more = new ArrayList<>(approvals);
     more.add(word);
-    return new Change(
-        id,
-        number,
-        service,
-        kind,
-        description,
-        spec,
-        where,
-        digest,
-        author,
-        createdAt,
-        word.approves() ? state : ChangeState.REJECTED,
-        targets,
-        revertedBy,
-        revertedAt,
-        required,
-        more,
-        signature);
+    return next(
+        word.approves() ? state : ChangeState.REJECTED, revertedBy, revertedAt, more, signature);
   }
 
   /** The same change, active: what every matching process is then sent. */
   public Change activated() {
+    return next(ChangeState.ACTIVE, revertedBy, revertedAt, approvals, signature);
+  }
+
+  /** The same change at a later step of its life: what it is and who made it never change. */
+  private Change next(
+      ChangeState newState,
+      String newRevertedBy,
+      String newRevertedAt,
+      List<Approval> newApprovals,
+      String newSignature) {
     return new Change(
         id,
         number,
@@ -353,13 +313,13 @@ public record Change(
         digest,
         author,
         createdAt,
-        ChangeState.ACTIVE,
+        newState,
         targets,
-        revertedBy,
-        revertedAt,
+        newRevertedBy,
+        newRevertedAt,
         required,
-        approvals,
-        signature);
+        newApprovals,
+        newSignature);
   }
 
   /** The same kind, spec and labels give the same digest, whatever the order of the JSON keys. */
