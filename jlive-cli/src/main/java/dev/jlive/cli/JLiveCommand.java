@@ -1,6 +1,7 @@
 package dev.jlive.cli;
 
 import dev.jlive.cli.client.Notes;
+import dev.jlive.cli.command.AgentJarCommand;
 import dev.jlive.cli.command.ApprovalsCommand;
 import dev.jlive.cli.command.ApproveCommand;
 import dev.jlive.cli.command.AttachCommand;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       PsCommand.class,
       AttachCommand.class,
+      AgentJarCommand.class,
       DetachCommand.class,
       InfoCommand.class,
       ThreadsCommand.class,

@@ -93,7 +93,37 @@ class ErrorMessagesTest {
       assertThat(run.exitCode()).as(run.toString()).isZero();
       assertThat(run.stderr())
           .contains("note: Java 25 printed a warning")
-          .contains("-XX:+EnableDynamicAgentLoading");
+          .contains("-XX:+EnableDynamicAgentLoading")
+          .contains("jlive agent-jar --to PATH");
+    }
+  }
+
+  /**
+   * The hint's way works: the jar it writes loads at start-up, with no warning and nothing else.
+   */
+  @Test
+  void theAgentJarTheHintNamesLoadsAtStartUpWithoutAWarning() throws Exception {
+    Path folder = Files.createTempDirectory(Artifacts.work(), "agent-jar-");
+    Path jar = folder.resolve("jlive-agent.jar");
+    CliRun export = jlive("agent-jar", "--to", jar.toString());
+    assertThat(export.exitCode()).as(export.toString()).isZero();
+    assertThat(export.stdout()).contains("-javaagent:" + jar);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(jar)))
+        .isEqualTo("rw-r--r--");
+
+    CliRun again = jlive("agent-jar", "--to", jar.toString());
+    assertThat(again.exitCode()).as("the same bytes again: nothing to refuse").isZero();
+    Files.writeString(jar, "something else");
+    CliRun refused = jlive("agent-jar", "--to", jar.toString());
+    assertThat(refused.exitCode()).isEqualTo(2);
+    assertThat(refused.stderr()).contains("holds something else").contains("--force");
+    assertThat(jlive("agent-jar", "--to", jar.toString(), "--force").exitCode()).isZero();
+
+    try (TargetJvm target =
+        TargetJvm.on(Jdk.JAVA_25).jvmArg("-javaagent:" + jar).main(IdleApp.class).start()) {
+      CliRun info = jlive("info", Long.toString(target.pid()));
+      assertThat(info.exitCode()).as(info.toString()).isZero();
+      assertThat(target.stderr()).noneMatch(line -> line.contains("WARNING"));
     }
   }
 

@@ -328,6 +328,39 @@ class ProbeTest {
   }
 
   @Test
+  void aCaptureKeepsToItsDepthAndSizeAndMarksWhatItCut() throws Exception {
+    String id =
+        add(
+            CALCULATOR + "#divide",
+            "--capture",
+            "--at",
+            "exception",
+            "--depth",
+            "0",
+            "--max-size",
+            "300");
+    app.ask("divide 4", "divide done");
+    Map<String, Object> data = (Map<String, Object>) tail(id, 2).get(0).get("data");
+    assertThat((List<Object>) data.get("args")).containsExactly(100L, 0L);
+    assertThat((Map<String, Object>) data.get("this"))
+        .containsEntry("@type", CALCULATOR)
+        .doesNotContainKey("name");
+    List<String> stack = (List<String>) data.get("stack");
+    assertThat(stack.get(0)).startsWith(CALCULATOR + ".divide");
+    assertThat(stack.get(stack.size() - 1)).matches("\u2026\\(\\+\\d+ frames\\)");
+    assertThat(String.join("", stack).length()).isLessThan(400);
+
+    CliRun notACapture =
+        jlive("probe", "add", pid, CALCULATOR + "#divide", "--count", "--depth", "1");
+    assertThat(notACapture.exitCode()).isEqualTo(2);
+    assertThat(notACapture.stderr()).contains("use --capture");
+    CliRun tooSmall =
+        jlive("probe", "add", pid, CALCULATOR + "#divide", "--capture", "--max-size", "10");
+    assertThat(tooSmall.exitCode()).isEqualTo(2);
+    assertThat(tooSmall.stderr()).contains("'maxSize' must be from 256 to");
+  }
+
+  @Test
   void callersCountTheDistinctPathsIntoAMethod() throws Exception {
     String id = add(CALCULATOR + "#add(int,int)", "--callers");
     app.ask("add 5", "add done");

@@ -25,10 +25,11 @@ import net.bytebuddy.description.type.TypeDescription;
  * does.
  *
  * <p>In the expression: parameters by name (with their declared types), {@code this}, {@code args}
- * (an {@code Object[]}), and at exit {@code returned} and {@code thrown}. Before it is defined, the
- * compiled class is checked to hold that one expression and nothing else ({@link ExpressionShape}),
- * and its bytecode to be read-only and bounded ({@link ReadOnlyCheck}) unless the caller allowed
- * side effects.
+ * (an {@code Object[]}; {@code args[i]} with a literal index reads the argument with its declared
+ * type, so {@code args[0] > 10} needs no cast), and at exit {@code returned} and {@code thrown}.
+ * Before it is defined, the compiled class is checked to hold that one expression and nothing else
+ * ({@link ExpressionShape}), and its bytecode to be read-only and bounded ({@link ReadOnlyCheck})
+ * unless the caller allowed side effects.
  */
 public final class ProbeExpressions {
   /** How a compiled expression is called: (self, args, returned, thrown) to a boolean. */
@@ -45,6 +46,9 @@ public final class ProbeExpressions {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
   private static final String EXPRESSION_LINE_MARKER = "/*expression*/";
+
+  /** The typed local that {@code args[i]} is read from: {@code args$i}. */
+  private static final String TYPED_ARGUMENT = "args$";
 
   private ProbeExpressions() {}
 
@@ -182,7 +186,12 @@ public final class ProbeExpressions {
     String className = compiled.className();
     if (!compilation.succeeded()) {
       throw compileError(
-          what, expression, rewrite(expression), compiled.source(), compilation, compiled.names());
+          what,
+          expression,
+          rewrite(expression, variables.size()),
+          compiled.source(),
+          compilation,
+          compiled.names());
     }
     List<String> extras =
         ExpressionShape.extras(compilation.classes(), className, !allowSideEffects);
@@ -251,7 +260,7 @@ public final class ProbeExpressions {
             variables,
             returned,
             atExit,
-            rewrite(expression),
+            rewrite(expression, variables.size()),
             names,
             type.returnType() == boolean.class ? "boolean" : "Object");
     Compilation compilation =
@@ -309,6 +318,16 @@ public final class ProbeExpressions {
           .append("];\n");
       names.add(variable.name());
     }
+    for (int i = 0; i < variables.size(); i++) {
+      code.append("    final ")
+          .append(variables.get(i).sourceType())
+          .append(' ')
+          .append(TYPED_ARGUMENT)
+          .append(i)
+          .append(" = ")
+          .append(variables.get(i).name())
+          .append(";\n");
+    }
     names.add("args");
     if (returned != null) {
       code.append("    final ")
@@ -353,7 +372,7 @@ public final class ProbeExpressions {
   /**
    * {@code this} becomes {@code $this} outside string and character literals (this is a keyword).
    */
-  static String rewrite(String expression) {
+  static String rewrite(String expression, int arguments) {
     StringBuilder out = new StringBuilder();
     char quote = 0;
     for (int i = 0; i < expression.length(); i++) {
@@ -368,6 +387,16 @@ public final class ProbeExpressions {
       } else if (c == '"' || c == '\'') {
         quote = c;
         out.append(c);
+      } else if (expression.startsWith("args[", i)
+          && (i == 0 || !isNamePartOrDot(expression.charAt(i - 1)))
+          && indexedArgumentEnd(expression, i + 5, arguments) > 0) {
+        // args[2] becomes args$2 padded to the same width: a local of the argument's own type, so
+        // that args[2] > 10 compiles without a cast and a column still points at the same place.
+        int end = indexedArgumentEnd(expression, i + 5, arguments);
+        String index = expression.substring(i + 5, end - 1);
+        String local = TYPED_ARGUMENT + index;
+        out.append(local).append(" ".repeat(end - i - local.length()));
+        i = end - 1;
       } else if (expression.startsWith("this", i)
           && (i == 0 || !Character.isJavaIdentifierPart(expression.charAt(i - 1)))
           && (i + 4 == expression.length()
@@ -379,6 +408,25 @@ public final class ProbeExpressions {
       }
     }
     return out.toString();
+  }
+
+  private static boolean isNamePartOrDot(char c) {
+    return Character.isJavaIdentifierPart(c) || c == '.';
+  }
+
+  /**
+   * The index just past {@code digits]} starting at {@code from} when the digits name one of the
+   * {@code arguments}, else -1 (a wrong index stays as written, and fails as it would).
+   */
+  private static int indexedArgumentEnd(String expression, int from, int arguments) {
+    int i = from;
+    while (i < expression.length() && i - from < 3 && Character.isDigit(expression.charAt(i))) {
+      i++;
+    }
+    if (i == from || i == expression.length() || expression.charAt(i) != ']') {
+      return -1;
+    }
+    return Integer.parseInt(expression.substring(from, i)) < arguments ? i + 1 : -1;
   }
 
   /** Undoes the shift that turning {@code this} into {@code $this} made before a column. */
@@ -411,7 +459,12 @@ public final class ProbeExpressions {
       if (problem.severity() != Problem.Severity.ERROR) {
         continue;
       }
-      String message = problem.message().replace("$this", "this").replace("variable $this", "this");
+      String message =
+          problem
+              .message()
+              .replace("$this", "this")
+              .replace("variable $this", "this")
+              .replaceAll("args\\$(\\d+)", "args[$1]");
       if (problem.line() == expressionLine) {
         messages.add("at column " + originalColumn(rewritten, problem.column()) + ": " + message);
       } else {

@@ -516,27 +516,27 @@ public final class ProbeDispatcher {
   }
 
   private static Map<String, Object> snapshot(ProbeSite site, ProbeCall call) {
+    ProbeSpec spec = site.probe().spec;
+    ValueRenderer.Capture capture =
+        new ValueRenderer.Capture(spec.captureDepth(), spec.captureMaxChars());
     // Ordered maps, not JsonObject: a snapshot shows what the application held, and a null (a null
     // return, a null message) must show.
     Map<String, Object> data = new LinkedHashMap<>();
     if (site.localNames() != null) {
       Map<String, Object> locals = new LinkedHashMap<>();
       for (int i = 0; i < site.localNames().size(); i++) {
-        locals.put(site.localNames().get(i), ValueRenderer.tree(call.args()[i]));
+        locals.put(site.localNames().get(i), capture.tree(call.args()[i]));
       }
       data.put("locals", locals);
     } else {
       List<Object> args = new ArrayList<>();
       for (Object arg : call.args()) {
-        args.add(ValueRenderer.tree(arg));
+        args.add(capture.tree(arg));
       }
       data.put("args", args);
     }
-    if (call.self() != null) {
-      data.put("this", ValueRenderer.fields(call.self()));
-    }
     if (call.point() == ProbeSpec.Point.EXIT) {
-      data.put("return", ValueRenderer.tree(call.returned()));
+      data.put("return", capture.tree(call.returned()));
     }
     if (call.thrown() != null) {
       Map<String, Object> thrown = new LinkedHashMap<>(); // a null message shows as null, as above
@@ -547,7 +547,22 @@ public final class ProbeDispatcher {
     if (call.point() == ProbeSpec.Point.EXIT || call.point() == ProbeSpec.Point.EXCEPTION) {
       data.put("elapsedMillis", LatencyHistogram.millis(call.elapsedNanos()));
     }
-    data.put("stack", callerFrames(CAPTURE_STACK_DEPTH));
+    // The receiver and the stack come last: they are the biggest parts and the least often read,
+    // so a small --max-size keeps the arguments and the outcome whole.
+    if (call.self() != null) {
+      data.put("this", capture.fields(call.self()));
+    }
+    List<String> frames = callerFrames(CAPTURE_STACK_DEPTH);
+    List<String> stack = new ArrayList<>(frames.size());
+    for (String frame : frames) {
+      String kept = capture.line(frame);
+      if (kept == null) {
+        stack.add(ValueRenderer.ELLIPSIS + "(+" + (frames.size() - stack.size()) + " frames)");
+        break;
+      }
+      stack.add(kept);
+    }
+    data.put("stack", stack);
     return data;
   }
 

@@ -41,7 +41,17 @@ final class ValueRenderer {
    */
   private static final class Rendering {
     final IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
-    int charsLeft = MAX_RENDERED_CHARS;
+    final int bound;
+    int charsLeft;
+
+    Rendering() {
+      this(MAX_RENDERED_CHARS);
+    }
+
+    Rendering(int bound) {
+      this.bound = bound;
+      this.charsLeft = bound;
+    }
 
     /**
      * Cuts text to the string bound and to what is left of the budget, and charges for it. Only the
@@ -73,6 +83,44 @@ final class ValueRenderer {
   /** A tree of maps, lists, strings, numbers and booleans, for snapshots. */
   static Object tree(Object value) {
     return tree(value, MAX_DEPTH, new Rendering());
+  }
+
+  /**
+   * The renderings of one capture: every value in it follows references to the capture's depth and
+   * draws on one budget of characters, so that a capture's size has one bound however many values
+   * it holds.
+   */
+  static final class Capture {
+    private final int depth;
+    private final Rendering rendering;
+
+    Capture(int depth, int maxChars) {
+      this.depth = depth;
+      this.rendering = new Rendering(maxChars);
+    }
+
+    Object tree(Object value) {
+      return ValueRenderer.tree(value, depth, rendering);
+    }
+
+    Map<String, Object> fields(Object value) {
+      if (value == null) {
+        return null;
+      }
+      if (depth <= 0 || rendering.spent()) {
+        // The receiver's type is worth its few characters even when nothing else fits.
+        Map<String, Object> type = new LinkedHashMap<>();
+        type.put("@type", value.getClass().getName());
+        type.put(ELLIPSIS, rendering.spent() ? "output bound reached" : "depth 0");
+        return type;
+      }
+      return ValueRenderer.fields(value, depth, rendering);
+    }
+
+    /** A line of text (a stack frame) charged to the budget; null once the budget is spent. */
+    String line(String text) {
+      return rendering.spent() ? null : rendering.take(text, Integer.MAX_VALUE);
+    }
   }
 
   /** {@code text} cut to {@code max} characters, marked with how many were left out. */
@@ -122,7 +170,7 @@ final class ValueRenderer {
       return value instanceof Character ? value.toString() : value;
     }
     if (rendering.spent()) {
-      return ELLIPSIS + "(output bound of " + MAX_RENDERED_CHARS + " chars reached)";
+      return ELLIPSIS + "(output bound of " + rendering.bound + " chars reached)";
     }
     if (value instanceof CharSequence text) {
       return rendering.take(text);

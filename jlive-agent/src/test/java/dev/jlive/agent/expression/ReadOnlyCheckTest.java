@@ -111,6 +111,32 @@ class ReadOnlyCheckTest {
         .isEqualTo("#7 of apple");
   }
 
+  @Test
+  void anArgumentByIndexHasItsDeclaredTypeWithoutACast() throws Throwable {
+    Shop shop = new Shop();
+    Object[] args = {"apple", 12, shop.order, "abc"};
+    for (String expression :
+        List.of(
+            "args[1] > 10",
+            "args[0].length() == 5 && args[1] * 2 == 24",
+            "args[2].id == 7",
+            "\"args[1]\".length() == 7 && args.length == 4",
+            "((Integer) args[1]) == 12")) {
+      assertThat(check(expression, false)).as(expression).isEmpty();
+      assertThat(
+              (boolean)
+                  run(expression, false)
+                      .invokeExact((Object) shop, args, (Object) null, (Throwable) null))
+          .as(expression)
+          .isTrue();
+    }
+    // The control: the array itself still holds Objects, so without the typed reading this fails.
+    assertThat(compiles("args[1] + 0 > 10")).isTrue();
+    assertThat(compiles("(args)[1] > 10")).isFalse();
+    assertThat(ProbeExpressions.rewrite("args[1] > args[12] && xargs[0] == s.args[1]", 4))
+        .isEqualTo("args$1  > args[12] && xargs[0] == s.args[1]");
+  }
+
   // ---- refused, each with its control ----
 
   @Test

@@ -103,6 +103,27 @@ class ValueRendererTest {
   }
 
   @Test
+  void aCaptureSharesOneBudgetAcrossItsValuesAndKeepsToItsDepth() {
+    ValueRenderer.Capture capture = new ValueRenderer.Capture(1, 300);
+    Object first = capture.tree("x".repeat(250));
+    Object second = capture.tree("y".repeat(250));
+    Object third = capture.tree(List.of("z"));
+
+    assertThat((String) first).hasSize(200 + "\u2026(+50 chars)".length());
+    assertThat((String) second).startsWith("y".repeat(100) + "\u2026(+150 chars)");
+    assertThat(third).isEqualTo("\u2026(output bound of 300 chars reached)");
+    assertThat(capture.line("frame")).isNull();
+
+    ValueRenderer.Capture shallow = new ValueRenderer.Capture(0, 10_000);
+    assertThat(shallow.fields(new Wide()))
+        .containsEntry("@type", Wide.class.getName())
+        .containsEntry("\u2026", "depth 0")
+        .hasSize(2);
+    assertThat(shallow.tree(List.of(1, 2)))
+        .isEqualTo("<" + List.of(1, 2).getClass().getName() + ">");
+  }
+
+  @Test
   void aThrowableRendersAsTypeAndMessageWithItsCauses() {
     Exception thrown =
         new IllegalStateException(

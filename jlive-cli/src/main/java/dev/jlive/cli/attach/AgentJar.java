@@ -39,27 +39,73 @@ public final class AgentJar {
    * private file. {@code forAnotherUser} puts it where that user's JVM can read it.
    */
   public static Written agent(boolean forAnotherUser) {
-    String override = System.getenv(ENV);
-    if (override != null && !override.isBlank()) {
-      Path path = Paths.get(override);
-      if (!Files.isRegularFile(path)) {
-        throw new CliException(
-            ExitCode.USAGE,
-            "USAGE",
-            ENV + "=" + override + " is not a file",
-            "unset it to use the agent built into jlive");
+    return write("jlive-agent.jar", agentBytes(), forAnotherUser);
+  }
+
+  /**
+   * Copies the agent jar to {@code target} (mode 0644) for {@code -javaagent:}: a path that stays,
+   * unlike the copies attach makes. An existing file is replaced only with {@code replace}, or when
+   * it already holds these bytes.
+   */
+  public static Written export(Path target, boolean replace) {
+    byte[] bytes = agentBytes();
+    String sha256 = sha256(bytes);
+    Path file = target.toAbsolutePath().normalize();
+    try {
+      if (Files.isDirectory(file)) {
+        file = file.resolve("jlive-agent.jar");
       }
-      try {
-        return write("jlive-agent.jar", Files.readAllBytes(path), forAnotherUser);
-      } catch (IOException e) {
-        throw new CliException(
-            ExitCode.USAGE,
-            "USAGE",
-            "cannot read " + ENV + "=" + override + ": " + e.getMessage(),
-            "unset it to use the agent built into jlive");
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        boolean same =
+            Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                && sha256(Files.readAllBytes(file)).equals(sha256);
+        if (same) {
+          return new Written(file, sha256);
+        }
+        if (!replace) {
+          throw new CliException(
+              ExitCode.USAGE,
+              "FILE_EXISTS",
+              file + " exists and holds something else",
+              "add --force to replace it, or give another path");
+        }
       }
+      FileTrust.writeAtomically(file, bytes, "rw-r--r--");
+      // Set again: the umask may have narrowed the mode given at creation.
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+      return new Written(file, sha256);
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCode.ERROR,
+          "IO_ERROR",
+          "cannot write " + file + ": " + e.getMessage(),
+          "check that " + file.getParent() + " exists and is writable");
     }
-    return write("jlive-agent.jar", read("jlive-agent.jar"), forAnotherUser);
+  }
+
+  /** {@code $JLIVE_AGENT_JAR}'s bytes if set, else the agent embedded in this CLI. */
+  private static byte[] agentBytes() {
+    String override = System.getenv(ENV);
+    if (override == null || override.isBlank()) {
+      return read("jlive-agent.jar");
+    }
+    Path path = Paths.get(override);
+    if (!Files.isRegularFile(path)) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          ENV + "=" + override + " is not a file",
+          "unset it to use the agent built into jlive");
+    }
+    try {
+      return Files.readAllBytes(path);
+    } catch (IOException e) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "cannot read " + ENV + "=" + override + ": " + e.getMessage(),
+          "unset it to use the agent built into jlive");
+    }
   }
 
   public static Path demo() {

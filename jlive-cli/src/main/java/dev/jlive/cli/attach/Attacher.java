@@ -106,7 +106,7 @@ public final class Attacher {
           "Java "
               + jvm.featureVersion()
               + " printed a warning about a dynamically loaded agent on the application's stderr; "
-              + "start it with -XX:+EnableDynamicAgentLoading (or with -javaagent:/path/to/jlive-agent.jar) to avoid that");
+              + "start it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up (-javaagent: with the jar `jlive agent-jar --to PATH` writes), to avoid that");
     }
     return new Result(pid, false, discovery, notes);
   }
@@ -128,7 +128,7 @@ public final class Attacher {
           ExitCode.ATTACH_REFUSED,
           "ATTACH_DISABLED",
           "pid " + pid + " was started with -XX:+DisableAttachMechanism and refuses every attach",
-          "restart it with -javaagent:/path/to/jlive-agent.jar (and without -XX:+DisableAttachMechanism to attach later)");
+          "restart it with -javaagent: and the jar `jlive agent-jar --to PATH` writes (or without -XX:+DisableAttachMechanism to attach later)");
     }
     if (jvm.featureVersion() >= 21 && jvm.hasFlag("-XX:-EnableDynamicAgentLoading")) {
       throw dynamicLoadingDisabled(pid);
@@ -156,7 +156,7 @@ public final class Attacher {
         "pid "
             + pid
             + " does not allow agents to be loaded while it runs (-XX:-EnableDynamicAgentLoading)",
-        "restart it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up with -javaagent:/path/to/jlive-agent.jar");
+        "restart it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up: `jlive agent-jar --to PATH` writes the jar and prints the -javaagent option");
   }
 
   private static void load(LocalJvm jvm, Path agentJar, String options) {
@@ -172,7 +172,7 @@ public final class Attacher {
             "ATTACH_NOT_ANSWERED",
             "pid " + pid + " did not answer the attach request: " + message,
             "the JVM may run with -XX:+DisableAttachMechanism, be suspended, or run in another container; "
-                + "start it with -javaagent:/path/to/jlive-agent.jar instead");
+                + "start it with -javaagent: instead (`jlive agent-jar --to PATH` writes the jar and prints the option)");
       }
       throw new CliException(
           ExitCode.ATTACH_REFUSED,

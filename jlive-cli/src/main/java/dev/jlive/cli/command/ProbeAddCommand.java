@@ -12,6 +12,7 @@ import dev.jlive.protocol.probe.ProbeSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -150,6 +151,22 @@ public final class ProbeAddCommand extends ServiceCommand {
   Integer timeOneIn;
 
   @Option(
+      names = "--depth",
+      paramLabel = "N",
+      description =
+          "--capture: follow references N levels deep (default 2; 0 shows each value's own text).")
+  Integer depth;
+
+  @Option(
+      names = "--max-size",
+      paramLabel = "CHARS",
+      description = {
+        "--capture: at most CHARS characters for one whole capture (default 16k), e.g. 4000 or 4k;",
+        "what is cut is marked with how much was left out."
+      })
+  String maxSize;
+
+  @Option(
       names = "--no-app-log",
       description = "Log probes: do not also write to the application's own logger.")
   boolean noAppLog;
@@ -273,8 +290,29 @@ public final class ProbeAddCommand extends ServiceCommand {
           if (timeOneIn != null) {
             spec.timeOneIn(timeOneIn);
           }
+          if (depth != null) {
+            spec.captureDepth(depth);
+          }
+          if (maxSize != null) {
+            spec.captureMaxChars(parseSize(maxSize));
+          }
           return spec.build();
         });
+  }
+
+  static long parseSize(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    long unit = value.endsWith("k") ? 1024 : 1;
+    String digits = unit == 1 ? value : value.substring(0, value.length() - 1);
+    try {
+      return Math.multiplyExact(Long.parseLong(digits), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--max-size " + text + " is not a number of characters",
+          "write e.g. --max-size 4000 or --max-size 4k");
+    }
   }
 
   static long parseSample(String text) {

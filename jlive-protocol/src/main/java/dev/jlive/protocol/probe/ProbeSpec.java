@@ -6,6 +6,7 @@ import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.JsonWritable;
 import dev.jlive.protocol.StrictObject;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -52,7 +53,9 @@ public record ProbeSpec(
     boolean allowSideEffects,
     int line,
     int timeOneIn,
-    boolean allowJdk)
+    boolean allowJdk,
+    int captureDepth,
+    int captureMaxChars)
     implements JsonWritable {
 
   /** Every field of a probe request (the body of POST /v1/probes); anything else is refused. */
@@ -73,7 +76,9 @@ public record ProbeSpec(
           "allowSideEffects",
           "line",
           "timeOneIn",
-          "allowJdk");
+          "allowJdk",
+          "depth",
+          "maxSize");
 
   /** What a probe does at its point. */
   public enum Kind {
@@ -109,6 +114,15 @@ public record ProbeSpec(
    */
   public static final int DEFAULT_TIME_ONE_IN = 8;
 
+  /** How deep a capture follows references: the probed values' own fields, and theirs. */
+  public static final int DEFAULT_CAPTURE_DEPTH = 2;
+
+  /** Characters of one whole capture (arguments, this, return value, stack). */
+  public static final int DEFAULT_CAPTURE_MAX_CHARS = 16_384;
+
+  static final int MAX_CAPTURE_DEPTH = 8;
+  static final int MIN_CAPTURE_CHARS = 256;
+  static final int MAX_CAPTURE_CHARS = 1 << 20;
   static final long MAX_SAMPLE_ONE_IN = 1_000_000_000;
   static final long MAX_RATE = 1_000_000;
   static final long MAX_TIME_ONE_IN = 1_000_000;
@@ -189,6 +203,22 @@ public record ProbeSpec(
     } else if (point == Point.LINE) {
       throw bad("a probe at a line needs the line's number", "give --line N instead of --at line");
     }
+    if (kind != Kind.CAPTURE
+        && (captureDepth != DEFAULT_CAPTURE_DEPTH
+            || captureMaxChars != DEFAULT_CAPTURE_MAX_CHARS)) {
+      throw bad(
+          "depth and maxSize bound what a capture probe shows; a "
+              + wireName(kind)
+              + " probe shows"
+              + " no values",
+          "drop --depth and --max-size, or use --capture");
+    }
+    checkRange("depth", captureDepth, 0, MAX_CAPTURE_DEPTH);
+    checkRange("maxSize", captureMaxChars, MIN_CAPTURE_CHARS, MAX_CAPTURE_CHARS);
+  }
+
+  private static String wireName(Kind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -225,6 +255,11 @@ public record ProbeSpec(
     int timeOneIn =
         (int) body.optionalLong("timeOneIn", defaultTimeOneIn(kind), 1, MAX_TIME_ONE_IN);
     boolean allowJdk = body.optionalBoolean("allowJdk", false);
+    int depth = (int) body.optionalLong("depth", DEFAULT_CAPTURE_DEPTH, 0, MAX_CAPTURE_DEPTH);
+    int maxSize =
+        (int)
+            body.optionalLong(
+                "maxSize", DEFAULT_CAPTURE_MAX_CHARS, MIN_CAPTURE_CHARS, MAX_CAPTURE_CHARS);
     return new ProbeSpec(
         selector,
         kind,
@@ -241,7 +276,9 @@ public record ProbeSpec(
         sideEffects,
         line,
         timeOneIn,
-        allowJdk);
+        allowJdk,
+        depth,
+        maxSize);
   }
 
   /**
@@ -267,6 +304,8 @@ public record ProbeSpec(
         .put("when", when)
         .putIf(allowJdk, "allowJdk", true)
         .putIf(allowSideEffects, "allowSideEffects", true)
+        .putIf(captureDepth != DEFAULT_CAPTURE_DEPTH, "depth", captureDepth)
+        .putIf(captureMaxChars != DEFAULT_CAPTURE_MAX_CHARS, "maxSize", captureMaxChars)
         .toMap();
   }
 
@@ -290,6 +329,8 @@ public record ProbeSpec(
         .put("when", when)
         .putIf(allowJdk, "allowJdk", true)
         .putIf(line > 0, "line", line)
+        .putIf(kind == Kind.CAPTURE, "depth", captureDepth)
+        .putIf(kind == Kind.CAPTURE, "maxSize", captureMaxChars)
         .toMap();
   }
 
@@ -333,6 +374,8 @@ public record ProbeSpec(
     private long line;
     private Long timeOneIn;
     private boolean allowJdk;
+    private long captureDepth = DEFAULT_CAPTURE_DEPTH;
+    private long captureMaxChars = DEFAULT_CAPTURE_MAX_CHARS;
 
     private Builder(MethodSelector selector, Kind kind) {
       this.selector = selector;
@@ -409,6 +452,18 @@ public record ProbeSpec(
       return this;
     }
 
+    /** How deep a capture follows references (0: the values' own text only). */
+    public Builder captureDepth(long captureDepth) {
+      this.captureDepth = captureDepth;
+      return this;
+    }
+
+    /** Characters of one whole capture. */
+    public Builder captureMaxChars(long captureMaxChars) {
+      this.captureMaxChars = captureMaxChars;
+      return this;
+    }
+
     public ProbeSpec build() {
       // Numbers are checked as a request's are, before they are narrowed to the record's ints.
       checkRange("sampleOneIn", sampleOneIn, 1, MAX_SAMPLE_ONE_IN);
@@ -421,6 +476,8 @@ public record ProbeSpec(
         throw notTimed();
       }
       checkRange("timeOneIn", time, kind == Kind.METRICS ? 1 : 0, MAX_TIME_ONE_IN);
+      checkRange("depth", captureDepth, 0, MAX_CAPTURE_DEPTH);
+      checkRange("maxSize", captureMaxChars, MIN_CAPTURE_CHARS, MAX_CAPTURE_CHARS);
       return new ProbeSpec(
           selector,
           kind,
@@ -437,7 +494,9 @@ public record ProbeSpec(
           allowSideEffects,
           (int) line,
           (int) time,
-          allowJdk);
+          allowJdk,
+          (int) captureDepth,
+          (int) captureMaxChars);
     }
   }
 

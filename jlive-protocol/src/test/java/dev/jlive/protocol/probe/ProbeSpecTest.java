@@ -118,6 +118,35 @@ class ProbeSpecTest {
   }
 
   @Test
+  void aCapturesDepthAndSizeTravelAndOnlyCapturesTakeThem() {
+    ProbeSpec capture =
+        ProbeSpec.fromJson(
+            Json.parseObject(
+                "{\"selector\": \"a.B#c\", \"kind\": \"capture\", \"depth\": 1,"
+                    + " \"maxSize\": 1000}"));
+    assertThat(capture.captureDepth()).isEqualTo(1);
+    assertThat(capture.captureMaxChars()).isEqualTo(1000);
+    assertThat(ProbeSpec.fromJson(capture.toJson())).isEqualTo(capture);
+    assertThat(capture.effectiveJson()).containsEntry("depth", 1).containsEntry("maxSize", 1000);
+    assertThat(ProbeSpec.builder("a.B#c", ProbeSpec.Kind.CAPTURE).build().toJson())
+        .doesNotContainKeys("depth", "maxSize");
+
+    JLiveException onACount =
+        catchThrowableOfType(
+            JLiveException.class,
+            () -> ProbeSpec.builder("a.B#c", ProbeSpec.Kind.COUNT).captureDepth(1).build());
+    assertThat(onACount.getMessage())
+        .isEqualTo(
+            "depth and maxSize bound what a capture probe shows; a count probe shows no values");
+    JLiveException tooDeep =
+        catchThrowableOfType(
+            JLiveException.class,
+            () -> ProbeSpec.builder("a.B#c", ProbeSpec.Kind.CAPTURE).captureDepth(9).build());
+    assertThat(tooDeep.getMessage())
+        .isEqualTo("the probe request: 'depth' must be from 0 to 8, not 9");
+  }
+
+  @Test
   void theRecordChecksItsRangesWhenBuiltInCode() {
     JLiveException e =
         catchThrowableOfType(
@@ -172,7 +201,9 @@ class ProbeSpecTest {
                     false,
                     0,
                     0,
-                    false));
+                    false,
+                    ProbeSpec.DEFAULT_CAPTURE_DEPTH,
+                    ProbeSpec.DEFAULT_CAPTURE_MAX_CHARS));
     assertThat(e.getMessage()).isEqualTo("the probe request needs 'selector'");
   }
 
