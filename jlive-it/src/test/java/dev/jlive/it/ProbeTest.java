@@ -347,8 +347,8 @@ class ProbeTest {
         .doesNotContainKey("name");
     List<String> stack = (List<String>) data.get("stack");
     assertThat(stack.get(0)).startsWith(CALCULATOR + ".divide");
-    assertThat(stack.get(stack.size() - 1)).matches("\u2026\\(\\+\\d+ frames\\)");
-    assertThat(String.join("", stack).length()).isLessThan(400);
+    // The budget holds the whole capture: this short stack fits in it (ValueRendererTest cuts one).
+    assertThat(String.join("", stack).length()).isLessThanOrEqualTo(300);
 
     CliRun notACapture =
         jlive("probe", "add", pid, CALCULATOR + "#divide", "--count", "--depth", "1");
