@@ -4,9 +4,13 @@ import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.it.apps.SideEffectsApp;
+import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +27,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @SuppressWarnings("unchecked")
 class SideEffectCheckTest {
   private static final String TILL = SideEffectsApp.Till.class.getName();
+  private static final Path SOURCE =
+      Paths.get("src/test/java/dev/jlive/it/apps/SideEffectsApp.java");
   private static TargetJvm java17;
   private static TargetJvm java25;
 
@@ -94,6 +100,38 @@ class SideEffectCheckTest {
     assertThat(((Number) finding.get("line")).intValue()).isEqualTo(83);
     assertThat((List<Object>) finding.get("via"))
         .containsExactly("SideEffectsApp$Till.count() called at SideEffectsApp.java:78");
+  }
+
+  /**
+   * The check reads the running bytes: a patch that makes {@code price} count its calls is refused
+   * while it is in place, and passes again once reverted (the control).
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"JAVA_17"})
+  void aPatchedMethodIsCheckedAsPatched(Jdk jdk) throws Exception {
+    String original = Files.readString(SOURCE);
+    String counting = "long gross = cents * quantity;";
+    assertThat(original).contains(counting);
+    Path patched =
+        Artifacts.work()
+            .resolve("side-effects-" + System.nanoTime())
+            .resolve("SideEffectsApp.java");
+    Files.createDirectories(patched.getParent());
+    // Same line, so the line numbers stay those of the file.
+    Files.writeString(patched, original.replace(counting, counting + " calls++;"));
+    CliRun patch = jlive("patch", pid(jdk), patched.toString());
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String patchId = patch.stdout().split(" ")[1];
+    try {
+      CliRun run = check(jdk, "price");
+      assertThat(run.exitCode()).as(run.toString()).isEqualTo(11);
+      assertThat(run.stdout())
+          .contains("writes static field SideEffectsApp$Till.calls at SideEffectsApp.java:45");
+    } finally {
+      assertThat(jlive("revert", pid(jdk), patchId).exitCode()).isZero();
+    }
+    CliRun reverted = check(jdk, "price");
+    assertThat(reverted.exitCode()).as(reverted.toString()).isZero();
   }
 
   @ParameterizedTest
