@@ -1,7 +1,6 @@
 package dev.jlive.bench.overhead;
 
 import com.sun.tools.attach.VirtualMachine;
-import dev.jlive.protocol.RuntimeDirectory;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
