@@ -62,6 +62,27 @@ class SampledProbesTest {
     assertThat(control.get("sampledOut")).isEqualTo(0L);
   }
 
+  /**
+   * A condition that is never true: sampling decided before it leaves 9 in 10 calls out without
+   * testing it (the code before tested every call's condition first, and left none out).
+   */
+  @Test
+  void anEntryProbeWithAConditionSamplesBeforeTestingIt() throws Exception {
+    String sampled = add(ADD, "--log", "{a}", "--when", "a < 0", "--sample", "10");
+    String every = add(ADD, "--log", "{a}", "--when", "a < 0");
+    app.ask("add " + CALLS, "add done");
+
+    Map<String, Object> kept = state(sampled);
+    assertThat(kept.get("hits")).isEqualTo((long) CALLS);
+    assertThat(kept.get("emitted")).isEqualTo(0L);
+    // 2,700 expected, binomial standard deviation about 16.
+    assertThat((Long) kept.get("sampledOut")).isBetween(2_618L, 2_782L);
+
+    Map<String, Object> control = state(every);
+    assertThat(control.get("emitted")).isEqualTo(0L);
+    assertThat(control.get("sampledOut")).isEqualTo(0L);
+  }
+
   @Test
   void aCallersProbeSamplesByDefaultSaysSoAndWithSampleOneWalksEveryCall() throws Exception {
     String sampled = add(ADD, "--callers");

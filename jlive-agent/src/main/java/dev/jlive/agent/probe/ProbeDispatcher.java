@@ -297,7 +297,7 @@ public final class ProbeDispatcher {
 
   /**
    * Entry of a log or capture probe, before the woven code builds the argument array: counts the
-   * call and, when the probe has no condition, decides sampling and the rate limit here, so that a
+   * call, decides sampling and, when the probe has no condition, the rate limit here, so that a
    * dropped event costs no allocation and no boxing. Returns 0 when nothing more is to be done.
    */
   public long admit(int slot) {
@@ -311,7 +311,8 @@ public final class ProbeDispatcher {
       return 0L;
     }
     if (site.condition() != null) {
-      return TEST_CONDITION;
+      // Sampling first: a call left out builds no arguments for the condition either.
+      return probe.sampled(cell) ? TEST_CONDITION : 0L;
     }
     return probe.mayEmit(cell, probe.now()) ? ADMITTED : 0L;
   }
@@ -325,7 +326,7 @@ public final class ProbeDispatcher {
     if (token == ADMITTED) {
       emitNow(site, call);
     } else {
-      act(site, call, true);
+      act(site, call, false);
     }
   }
 
