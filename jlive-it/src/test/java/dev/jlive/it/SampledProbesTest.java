@@ -106,6 +106,43 @@ class SampledProbesTest {
     assertThat(jlive("metrics", pid, every).stdout()).doesNotContain("then 1 in");
   }
 
+  /**
+   * Bytes allocated per call, read by the application thread itself: a call an exit probe's
+   * sampling leaves out allocates nothing. The control, a call whose {@code --when} condition is
+   * tested (and false), builds the argument array, and the same reading sees it.
+   */
+  @Test
+  void aCallAnExitProbeLeavesOutAllocatesNothingAndATestedConditionDoes() throws Exception {
+    String exit =
+        add(
+            ADD,
+            "--log",
+            "{a} -> {return}",
+            "--at",
+            "exit",
+            "--sample",
+            "1000",
+            "--rate",
+            "100000");
+    app.ask("allocation 20000", "allocation done");
+    double dropped = perCall(app.ask("allocation 200000", "allocation done"));
+    assertThat(state(exit).get("emitted")).isNotEqualTo(0L);
+    jlive("probe", "rm", pid, exit);
+
+    add(ADD, "--log", "{a}", "--when", "a < 0");
+    app.ask("allocation 20000", "allocation done");
+    double tested = perCall(app.ask("allocation 200000", "allocation done"));
+
+    // What is left is the events of the 1 in 1,000 calls kept.
+    assertThat(dropped).isLessThan(8.0);
+    assertThat(tested).isGreaterThan(16.0);
+  }
+
+  private static double perCall(String answer) {
+    String field = answer.split(" ")[2];
+    return Double.parseDouble(field.substring("perCall=".length()));
+  }
+
   private static long pathCalls(String id) {
     CliRun run = jlive("metrics", pid, id, "--json");
     assertThat(run.exitCode()).as(run.toString()).isZero();
