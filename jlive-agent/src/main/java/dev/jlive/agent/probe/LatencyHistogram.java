@@ -2,6 +2,8 @@ package dev.jlive.agent.probe;
 
 import dev.jlive.protocol.LatencyBuckets;
 import dev.jlive.protocol.metrics.LatencySnapshot;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,25 +16,66 @@ import java.util.concurrent.atomic.LongAdder;
  * counts, and the buckets themselves are reported so that a controller can add the histograms of
  * many processes.
  *
+ * <p>Like the call counters ({@link ThreadCells}), each thread records into a shard of its own,
+ * kept in its cell: plain stores made visible with opaque mode, no locked instruction, no shared
+ * cache line per timed call. Readers add the shards up. A shared atomic histogram took about 160 ns
+ * per timed call with two threads on two cores (issue 16), most of it cache-line ping-pong on the
+ * buckets, the sum and the maximum; a thread without a cell of its own (the shared cell) still
+ * records there, exact and slower.
+ *
  * <p>A timing may stand for several calls: a metrics probe times a random sample of calls, and a
  * timing taken with probability 1/N is recorded with weight N, so the buckets, {@code count} and
  * {@code sumNanos} estimate all calls without bias. {@code timedCalls} says how many timings the
  * estimate rests on; with every call timed, the weights are 1 and everything is exact.
  */
 final class LatencyHistogram {
+  private static final VarHandle SHARD = field("shard", Shard.class);
+
+  private final ThreadCells cells;
   private final AtomicLongArray counts = new AtomicLongArray(LatencyBuckets.COUNT);
   private final LongAdder sumNanos = new LongAdder();
   private final LongAdder weight = new LongAdder();
   private final LongAdder timed = new LongAdder();
   private final AtomicLong max = new AtomicLong();
 
+  /** A histogram whose per-thread shards live in the cells of {@code cells}. */
+  LatencyHistogram(ThreadCells cells) {
+    this.cells = cells;
+  }
+
+  LatencyHistogram() {
+    this(new ThreadCells());
+  }
+
   void record(long nanos) {
     record(nanos, 1);
   }
 
-  /** Records one timing that stands for {@code calls} calls. */
+  /** Records one timing that stands for {@code calls} calls, in the calling thread's shard. */
   void record(long nanos, int calls) {
+    record(cells.mine(), nanos, calls);
+  }
+
+  /**
+   * Records into {@code cell}'s shard, {@code cell} being the calling thread's own ({@link
+   * ThreadCells#mine}); the shared cell records into the atomic part.
+   */
+  void record(ThreadCells.Cell cell, long nanos, int calls) {
     long value = Math.max(0, nanos);
+    if (cell.shared) {
+      recordShared(value, calls);
+      return;
+    }
+    Shard shard = cell.shard;
+    if (shard == null) {
+      shard = new Shard();
+      // Release: a reader that sees the shard sees its arrays.
+      SHARD.setRelease(cell, shard);
+    }
+    shard.record(value, calls);
+  }
+
+  private void recordShared(long value, int calls) {
     counts.addAndGet(LatencyBuckets.index(value), calls);
     sumNanos.add(value * calls);
     weight.add(calls);
@@ -45,28 +88,56 @@ final class LatencyHistogram {
 
   /** The calls the histogram stands for (the sum of the weights). */
   long count() {
-    return weight.sum();
+    long sum = weight.sum();
+    for (Shard shard : shards()) {
+      sum += (long) Shard.WEIGHT.getOpaque(shard);
+    }
+    return sum;
   }
 
   /** How many timings were recorded. */
   long timedCalls() {
-    return timed.sum();
+    long sum = timed.sum();
+    for (Shard shard : shards()) {
+      sum += (long) Shard.TIMED.getOpaque(shard);
+    }
+    return sum;
   }
 
   long sumNanos() {
-    return sumNanos.sum();
+    long sum = sumNanos.sum();
+    for (Shard shard : shards()) {
+      sum += (long) Shard.SUM.getOpaque(shard);
+    }
+    return sum;
   }
 
   long maxNanos() {
-    return max.get();
+    long most = max.get();
+    for (Shard shard : shards()) {
+      most = Math.max(most, (long) Shard.MAX.getOpaque(shard));
+    }
+    return most;
+  }
+
+  private Shard[] shards() {
+    return cells.collect(cell -> (Shard) SHARD.getAcquire(cell), Shard[]::new);
   }
 
   private Map<Integer, Long> buckets() {
+    long[] merged = new long[LatencyBuckets.COUNT];
+    for (int i = 0; i < merged.length; i++) {
+      merged[i] = counts.get(i);
+    }
+    for (Shard shard : shards()) {
+      for (int i = 0; i < merged.length; i++) {
+        merged[i] += (long) Shard.COUNTS.getOpaque(shard.counts, i);
+      }
+    }
     Map<Integer, Long> buckets = new HashMap<>();
-    for (int i = 0; i < LatencyBuckets.COUNT; i++) {
-      long count = counts.get(i);
-      if (count > 0) {
-        buckets.put(i, count);
+    for (int i = 0; i < merged.length; i++) {
+      if (merged[i] > 0) {
+        buckets.put(i, merged[i]);
       }
     }
     return buckets;
@@ -88,5 +159,51 @@ final class LatencyHistogram {
   /** Nanoseconds as milliseconds to the microsecond, as every latency field shows them. */
   static double millis(long nanos) {
     return LatencySnapshot.millis(nanos);
+  }
+
+  /**
+   * One thread's timings: written by its owner only, with opaque stores (atomic and visible, no
+   * fence), read by anyone with opaque loads. A cell taken over from a dead thread keeps its shard,
+   * as it keeps its counts.
+   */
+  static final class Shard {
+    static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+    static final VarHandle SUM = shardField("sum");
+    static final VarHandle WEIGHT = shardField("weight");
+    static final VarHandle TIMED = shardField("timed");
+    static final VarHandle MAX = shardField("max");
+
+    final long[] counts = new long[LatencyBuckets.COUNT];
+    long sum;
+    long weight;
+    long timed;
+    long max;
+
+    void record(long value, int calls) {
+      int index = LatencyBuckets.index(value);
+      COUNTS.setOpaque(counts, index, counts[index] + calls);
+      SUM.setOpaque(this, sum + value * calls);
+      WEIGHT.setOpaque(this, weight + calls);
+      TIMED.setOpaque(this, timed + 1);
+      if (value > max) {
+        MAX.setOpaque(this, value);
+      }
+    }
+
+    private static VarHandle shardField(String name) {
+      try {
+        return MethodHandles.lookup().findVarHandle(Shard.class, name, long.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+  }
+
+  private static VarHandle field(String name, Class<?> type) {
+    try {
+      return MethodHandles.lookup().findVarHandle(ThreadCells.CellFields.class, name, type);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 }

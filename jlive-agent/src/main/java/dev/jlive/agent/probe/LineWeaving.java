@@ -49,9 +49,16 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
   private final LineTarget target;
   private final int slot;
 
-  LineWeaving(LineTarget target, int slot) {
+  /**
+   * True for a counting probe: the call passes the slot alone, like a method's counting advice, so
+   * no local is boxed and nothing is allocated.
+   */
+  private final boolean countOnly;
+
+  LineWeaving(LineTarget target, int slot, boolean countOnly) {
     this.target = target;
     this.slot = slot;
+    this.countOnly = countOnly;
   }
 
   @Override
@@ -344,6 +351,12 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
 
   private void emitCall(MethodVisitor mv, boolean constructor, Integer[] slots) {
     mv.visitLdcInsn(slot);
+    if (countOnly) {
+      mv.visitMethodInsn(
+          Opcodes.INVOKESTATIC, "dev/jlive/bridge/JLiveBridge", "timedEnter", "(I)J", false);
+      mv.visitInsn(Opcodes.POP2);
+      return;
+    }
     if (target.isStatic() || constructor) {
       // In a constructor, this may not be initialised yet at the line.
       mv.visitInsn(Opcodes.ACONST_NULL);

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -100,7 +99,24 @@ final class Probe {
   /** For {@link ThreadCells.Cell#sample}: one in {@code spec.timeOneIn()}. */
   final long timingThreshold;
 
-  final LatencyHistogram latency = new LatencyHistogram();
+  /** For {@link ThreadCells.Cell#sample}: one in {@link #sampleOneIn}; -1 for every call. */
+  private final long sampleThreshold;
+
+  /**
+   * The calls a probe acts on: one in this many ({@code --sample N}; a callers probe's default is
+   * {@link ProbeSpec#DEFAULT_CALLERS_SAMPLE_ONE_IN}, since each call it acts on walks the stack). A
+   * callers probe walks each thread's first {@link #EXACT_TIMINGS_PER_THREAD} calls, then the
+   * sample, each walk counting for as many calls.
+   */
+  final int sampleOneIn;
+
+  /**
+   * True when an exit or exception probe needs the call's duration (a capture's elapsed time, or
+   * {elapsed} in a template), so its entry reads the clock; else no call reads it.
+   */
+  final boolean timesCalls;
+
+  final LatencyHistogram latency = new LatencyHistogram(cells);
   final Map<String, LongAdder> exceptions = new ConcurrentHashMap<>();
   final Map<String, LongAdder> callers = new ConcurrentHashMap<>();
 
@@ -132,6 +148,11 @@ final class Probe {
                 Math.min(MAX_DROP_BATCH, (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond() / 16)));
     this.dropBatchMask = batch - 1;
     this.timingThreshold = ThreadCells.threshold(spec.timeOneIn());
+    this.sampleOneIn = spec.sampleOneIn();
+    this.sampleThreshold = sampleOneIn > 1 ? ThreadCells.threshold(sampleOneIn) : -1L;
+    this.timesCalls =
+        kind == ProbeSpec.Kind.CAPTURE
+            || (spec.template() != null && spec.template().contains("elapsed"));
   }
 
   boolean isActive() {
@@ -192,6 +213,17 @@ final class Probe {
     return cell.sample(timingThreshold) ? oneIn : 0;
   }
 
+  /**
+   * How many calls a callers probe's stack walk of this call stands for: 1 for each thread's first
+   * calls, {@link #sampleOneIn} for a sampled call, 0 for a call not walked (counted as left out).
+   */
+  int callerWeight(ThreadCells.Cell cell) {
+    if (sampleOneIn <= 1 || (!cell.shared && cell.hits <= EXACT_TIMINGS_PER_THREAD)) {
+      return 1;
+    }
+    return sampled(cell) ? sampleOneIn : 0;
+  }
+
   void exception(Throwable thrown) {
     exceptions.computeIfAbsent(thrown.getClass().getName(), name -> new LongAdder()).increment();
   }
@@ -203,10 +235,23 @@ final class Probe {
    * @param now the coarse clock ({@link #now()})
    */
   boolean mayEmit(ThreadCells.Cell cell, long now) {
-    if (spec.sampleOneIn() > 1 && ThreadLocalRandom.current().nextInt(spec.sampleOneIn()) != 0) {
-      sampledOut.increment();
-      return false;
+    return sampled(cell) && mayEmitSampled(cell, now);
+  }
+
+  /**
+   * True when sampling keeps this call: the thread's own generator, and a left-out call counted in
+   * the thread's own cell, so a dropped call costs no shared write.
+   */
+  boolean sampled(ThreadCells.Cell cell) {
+    if (sampleThreshold == -1L || cell.sample(sampleThreshold)) {
+      return true;
     }
+    cell.skip();
+    return false;
+  }
+
+  /** {@link #mayEmit} for a call that sampling kept already: expiry and the rate limit. */
+  boolean mayEmitSampled(ThreadCells.Cell cell, long now) {
     if (now - expiresAtNanos > 0) {
       disable(expired());
       return false;
@@ -357,7 +402,7 @@ final class Probe {
     }
   }
 
-  void recordCaller(List<String> path) {
+  void recordCaller(List<String> path, int weight) {
     String key = String.join(" <- ", path);
     LongAdder count = callers.get(key);
     if (count == null) {
@@ -366,7 +411,7 @@ final class Probe {
       }
       count = callers.computeIfAbsent(key, k -> new LongAdder());
     }
-    count.increment();
+    count.add(weight);
   }
 
   /**
@@ -403,7 +448,7 @@ final class Probe {
         hits(),
         emitted.sum(),
         dropped(),
-        sampledOut.sum(),
+        sampledOut.sum() + cells.skips(),
         failures.get(),
         lastFailure,
         installedIn);

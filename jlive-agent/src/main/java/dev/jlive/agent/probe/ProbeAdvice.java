@@ -100,6 +100,52 @@ final class ProbeAdvice {
     }
   }
 
+  /**
+   * Looking at the call on exit: the entry only counts the call and decides sampling (no arguments,
+   * no allocation), and the exit builds the argument array and boxes the returned value only for a
+   * call that sampling kept, as Byte Buddy builds them where the advice reads them. So a call left
+   * out costs what one left out by an entry probe costs.
+   */
+  static final class Exit {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@ProbeId int probe) {
+      return JLiveBridge.timedEnter(probe);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
+        @Advice.Thrown Throwable thrown) {
+      if (token != 0L && thrown == null) {
+        JLiveBridge.exit(probe, token, self, args, returned, thrown);
+      }
+    }
+  }
+
+  /** As {@link Exit}, for a probe on exceptions: a call that returns builds nothing either. */
+  static final class ExceptionExit {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@ProbeId int probe) {
+      return JLiveBridge.timedEnter(probe);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Thrown Throwable thrown) {
+      if (token != 0L && thrown != null) {
+        JLiveBridge.exit(probe, token, self, args, null, thrown);
+      }
+    }
+  }
+
   static final class FullConstructor {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe, @Advice.AllArguments Object[] args) {

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -226,9 +225,39 @@ public final class ProbeDispatcher {
       return startToken(probe.timingWeight(cell));
     }
     if (kind == ProbeSpec.Kind.CALLERS) {
-      recordCaller(probe);
+      int weight = probe.callerWeight(cell);
+      if (weight > 0) {
+        recordCaller(probe, weight);
+      }
+      return 0L;
+    }
+    if (kind == ProbeSpec.Kind.LOG || kind == ProbeSpec.Kind.CAPTURE) {
+      return admitAtEnd(probe, cell);
     }
     return 0L;
+  }
+
+  /**
+   * The token of an exit or exception probe's call that sampling kept, and whose start time is not
+   * needed: the exit reports it with no duration.
+   */
+  static final long NO_START = 1L;
+
+  /**
+   * Entry of an exit or exception probe: sampling is decided here, before the woven code builds the
+   * arguments or boxes a return value, and the clock is read only for a kept call whose duration
+   * the probe shows. So a call left out costs what a left-out entry call costs. Returns 0 for a
+   * call left out, {@link #NO_START} or the start time for one kept.
+   */
+  private static long admitAtEnd(Probe probe, ThreadCells.Cell cell) {
+    if (!probe.sampled(cell)) {
+      return 0L;
+    }
+    if (!probe.timesCalls) {
+      return NO_START;
+    }
+    long start = System.nanoTime();
+    return start == 0L || start == NO_START ? 2L : start;
   }
 
   /**
@@ -258,7 +287,8 @@ public final class ProbeDispatcher {
     Probe probe = site.probe();
     if (token != UNTIMED) {
       long elapsed = System.nanoTime() - (token & ~1L);
-      probe.latency.record(elapsed, (token & 1L) == 0 ? 1 : probe.spec.timeOneIn());
+      probe.latency.record(
+          probe.cells.mine(), elapsed, (token & 1L) == 0 ? 1 : probe.spec.timeOneIn());
     }
     if (thrown != null) {
       probe.exception(thrown);
@@ -267,7 +297,7 @@ public final class ProbeDispatcher {
 
   /**
    * Entry of a log or capture probe, before the woven code builds the argument array: counts the
-   * call and, when the probe has no condition, decides sampling and the rate limit here, so that a
+   * call, decides sampling and, when the probe has no condition, the rate limit here, so that a
    * dropped event costs no allocation and no boxing. Returns 0 when nothing more is to be done.
    */
   public long admit(int slot) {
@@ -281,7 +311,8 @@ public final class ProbeDispatcher {
       return 0L;
     }
     if (site.condition() != null) {
-      return TEST_CONDITION;
+      // Sampling first: a call left out builds no arguments for the condition either.
+      return probe.sampled(cell) ? TEST_CONDITION : 0L;
     }
     return probe.mayEmit(cell, probe.now()) ? ADMITTED : 0L;
   }
@@ -295,7 +326,7 @@ public final class ProbeDispatcher {
     if (token == ADMITTED) {
       emitNow(site, call);
     } else {
-      act(site, call);
+      act(site, call, false);
     }
   }
 
@@ -308,7 +339,8 @@ public final class ProbeDispatcher {
     if (suspend != null) {
       return suspendEnter(site, suspend, self, args);
     }
-    if (site.probe().hit() == null) {
+    ThreadCells.Cell cell = site.probe().hit();
+    if (cell == null) {
       return 0L;
     }
     ProbeSpec.Point point = site.probe().spec.point();
@@ -317,10 +349,10 @@ public final class ProbeDispatcher {
       return 1L;
     }
     if (point == ProbeSpec.Point.ENTRY || point == ProbeSpec.Point.LINE) {
-      act(site, new ProbeCall(self, args, null, null, 0L, point));
+      act(site, new ProbeCall(self, args, null, null, 0L, point), true);
       return 1L;
     }
-    return System.nanoTime();
+    return admitAtEnd(site.probe(), cell);
   }
 
   public void exit(
@@ -340,7 +372,9 @@ public final class ProbeDispatcher {
     ProbeSpec.Point point = site.probe().spec.point();
     if ((point == ProbeSpec.Point.EXIT && thrown == null)
         || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
-      act(site, new ProbeCall(self, args, returned, thrown, System.nanoTime() - start, point));
+      // Sampling kept this call on entry (admitAtEnd).
+      long elapsed = start == NO_START ? 0L : System.nanoTime() - start;
+      act(site, new ProbeCall(self, args, returned, thrown, elapsed, point), false);
     }
   }
 
@@ -369,12 +403,15 @@ public final class ProbeDispatcher {
         return startToken(probe.timingWeight(cell));
       }
       case CALLERS -> {
-        recordCaller(probe);
+        int weight = probe.callerWeight(cell);
+        if (weight > 0) {
+          recordCaller(probe, weight);
+        }
         return 0L;
       }
       case LOG, CAPTURE -> {
         if (probe.spec.point() == ProbeSpec.Point.ENTRY) {
-          act(site, new ProbeCall(self, args, null, null, 0L, ProbeSpec.Point.ENTRY));
+          act(site, new ProbeCall(self, args, null, null, 0L, ProbeSpec.Point.ENTRY), true);
           return 0L;
         }
         long start = System.nanoTime();
@@ -423,15 +460,18 @@ public final class ProbeDispatcher {
     ProbeSpec.Point point = probe.spec.point();
     if ((point == ProbeSpec.Point.EXIT && thrown == null)
         || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
-      act(site, new ProbeCall(self, args, returned, thrown, System.nanoTime() - token, point));
+      act(
+          site,
+          new ProbeCall(self, args, returned, thrown, System.nanoTime() - token, point),
+          true);
     }
   }
 
   /**
-   * Tests the condition, then sampling and the rate limit (coarse clock, no clock call), then
-   * emits.
+   * Tests the condition, then sampling (unless {@code sample} is false: the entry decided it) and
+   * the rate limit (coarse clock, no clock call), then emits.
    */
-  private void act(ProbeSite site, ProbeCall call) {
+  private void act(ProbeSite site, ProbeCall call, boolean sample) {
     Probe probe = site.probe();
     ProbeExpression condition = site.condition();
     if (condition != null) {
@@ -444,7 +484,8 @@ public final class ProbeDispatcher {
         return;
       }
     }
-    if (!probe.mayEmit(probe.cells.mine(), probe.now())) {
+    ThreadCells.Cell cell = probe.cells.mine();
+    if (sample ? !probe.mayEmit(cell, probe.now()) : !probe.mayEmitSampled(cell, probe.now())) {
       return;
     }
     emitNow(site, call);
@@ -497,17 +538,12 @@ public final class ProbeDispatcher {
     output.publish(site, event);
   }
 
-  private void recordCaller(Probe probe) {
+  private void recordCaller(Probe probe, int weight) {
     long start = CpuSampler.start(probe);
     try {
-      if (probe.spec.sampleOneIn() > 1
-          && ThreadLocalRandom.current().nextInt(probe.spec.sampleOneIn()) != 0) {
-        probe.sampledOut.increment();
-        return;
-      }
       // The first frame is the probed method itself; its callers follow.
       List<String> frames = callerFrames(CALLER_DEPTH + 1);
-      probe.recordCaller(frames.subList(Math.min(1, frames.size()), frames.size()));
+      probe.recordCaller(frames.subList(Math.min(1, frames.size()), frames.size()), weight);
     } catch (Throwable failure) {
       probe.failed(failure);
     } finally {

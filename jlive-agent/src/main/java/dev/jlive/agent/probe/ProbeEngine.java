@@ -424,7 +424,10 @@ public final class ProbeEngine implements WeavingSource {
         installation = installOnLoad(installed, loader, className, description.get());
       }
       if (installation != null && installation.line() != null) {
-        weavings.add(new LineWeaving(installation.line(), installation.sites().get(0).slot()));
+        ProbeSite site = installation.sites().get(0);
+        weavings.add(
+            new LineWeaving(
+                installation.line(), site.slot(), site.probe().kind == ProbeSpec.Kind.COUNT));
       } else if (installation != null) {
         for (ProbeSite site : installation.sites()) {
           weavings.add(
@@ -647,9 +650,17 @@ public final class ProbeEngine implements WeavingSource {
           case METRICS ->
               constructor ? ProbeAdvice.TimedConstructor.class : ProbeAdvice.Timed.class;
           case LOG, CAPTURE ->
-              spec.point() == ProbeSpec.Point.ENTRY
-                  ? (constructor ? ProbeAdvice.EntryConstructor.class : ProbeAdvice.Entry.class)
-                  : (constructor ? ProbeAdvice.FullConstructor.class : ProbeAdvice.Full.class);
+              switch (spec.point()) {
+                case ENTRY ->
+                    constructor ? ProbeAdvice.EntryConstructor.class : ProbeAdvice.Entry.class;
+                case EXIT ->
+                    constructor ? ProbeAdvice.FullConstructor.class : ProbeAdvice.Exit.class;
+                case EXCEPTION ->
+                    constructor
+                        ? ProbeAdvice.FullConstructor.class
+                        : ProbeAdvice.ExceptionExit.class;
+                case LINE -> ProbeAdvice.Full.class;
+              };
         };
     if (!constructor && KotlinSuspend.isSuspend(descriptor)) {
       // Every kind needs the continuation and the returned value to tell a call from a resume.

@@ -2,7 +2,11 @@ package dev.jlive.agent.probe;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * A probe's exact per-call counters without a locked instruction per call: each thread counts in a
@@ -27,6 +31,7 @@ final class ThreadCells {
   private static final VarHandle OWNER;
   private static final VarHandle HITS;
   private static final VarHandle DROPS;
+  private static final VarHandle SKIPS;
 
   static {
     try {
@@ -34,6 +39,7 @@ final class ThreadCells {
       OWNER = lookup.findVarHandle(CellFields.class, "owner", Thread.class);
       HITS = lookup.findVarHandle(CellFields.class, "hits", long.class);
       DROPS = lookup.findVarHandle(CellFields.class, "drops", long.class);
+      SKIPS = lookup.findVarHandle(CellFields.class, "skips", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -48,8 +54,12 @@ final class ThreadCells {
     Thread owner;
     long hits;
     long drops;
+    long skips;
     long seed;
     final boolean shared;
+
+    /** The owner's latency timings ({@link LatencyHistogram}), made on its first timed call. */
+    LatencyHistogram.Shard shard;
 
     CellFields(Thread owner, boolean shared) {
       this.owner = owner;
@@ -94,6 +104,15 @@ final class ThreadCells {
       return next;
     }
 
+    /** Counts a call that sampling left out. */
+    void skip() {
+      if (shared) {
+        SKIPS.getAndAdd(this, 1L);
+        return;
+      }
+      SKIPS.setOpaque(this, skips + 1);
+    }
+
     /**
      * True for a random one in {@code oneIn} calls, given {@code threshold} = {@link
      * #threshold(int)}: an unsigned compare, no division.
@@ -119,6 +138,10 @@ final class ThreadCells {
 
     long drops() {
       return (long) DROPS.getOpaque(this);
+    }
+
+    long skips() {
+      return (long) SKIPS.getOpaque(this);
     }
   }
 
@@ -175,12 +198,41 @@ final class ThreadCells {
     }
   }
 
+  /**
+   * What {@code read} finds in each thread's cell, the shared one excepted, nulls left out: for
+   * readers that merge per-thread state.
+   */
+  <T> T[] collect(Function<Cell, T> read, IntFunction<T[]> array) {
+    List<T> found = new ArrayList<>();
+    for (int i = 0; i < SIZE; i++) {
+      Cell cell = (Cell) TABLE.getVolatile(table, i);
+      if (cell != null) {
+        T value = read.apply(cell);
+        if (value != null) {
+          found.add(value);
+        }
+      }
+    }
+    return found.toArray(array.apply(0));
+  }
+
   long hits() {
     long sum = shared.hits();
     for (int i = 0; i < SIZE; i++) {
       Cell cell = (Cell) TABLE.getVolatile(table, i);
       if (cell != null) {
         sum += cell.hits();
+      }
+    }
+    return sum;
+  }
+
+  long skips() {
+    long sum = shared.skips();
+    for (int i = 0; i < SIZE; i++) {
+      Cell cell = (Cell) TABLE.getVolatile(table, i);
+      if (cell != null) {
+        sum += cell.skips();
       }
     }
     return sum;

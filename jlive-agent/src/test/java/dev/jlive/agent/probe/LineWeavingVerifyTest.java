@@ -152,7 +152,7 @@ class LineWeavingVerifyTest {
         LineTarget.find(
             LineWeavingFixtures.class, lineOf("constructor"), (name, descriptor) -> true);
     assertThat(target.methodName()).isEqualTo("<init>");
-    byte[] woven = weave(List.of(new LineWeaving(target, SLOT)));
+    byte[] woven = weave(List.of(new LineWeaving(target, SLOT, false)));
     recorder.names = target.locals().stream().map(LineTarget.Local::name).toList();
     assertThat(verify(woven)).isEmpty();
     JLiveBridge.dispatchTo(recorder);
@@ -181,7 +181,7 @@ class LineWeavingVerifyTest {
                 new LineTarget.Local("shifted", "J", 1),
                 new LineTarget.Local("label", "I", 3),
                 new LineTarget.Local("scaled", "D", 40)));
-    byte[] woven = weave(List.of(new LineWeaving(stale, SLOT)));
+    byte[] woven = weave(List.of(new LineWeaving(stale, SLOT, false)));
     assertThat(verify(woven)).isEmpty();
     recorder.names = List.of("shifted", "label", "scaled");
     JLiveBridge.dispatchTo(recorder);
@@ -211,7 +211,7 @@ class LineWeavingVerifyTest {
     if (withAdvice) {
       weavings.addAll(advice(method));
     }
-    weavings.add(new LineWeaving(target, SLOT));
+    weavings.add(new LineWeaving(target, SLOT, false));
     byte[] woven = weave(weavings);
     recorder.names = target.locals().stream().map(LineTarget.Local::name).toList();
 

@@ -116,7 +116,13 @@ public final class MetricsCommand extends ServiceCommand {
       callPaths(
           printer,
           probe.callers(),
-          "call paths into " + probe.selector() + " (" + probe.id() + "):");
+          "call paths into "
+              + probe.selector()
+              + " ("
+              + probe.id()
+              + ")"
+              + sampledPaths(statuses.get(probe.id()))
+              + ":");
     }
     return 0;
   }
@@ -186,6 +192,20 @@ public final class MetricsCommand extends ServiceCommand {
           "call paths into " + entry.selector() + " (" + entry.change() + "), all processes:");
     }
     return 0;
+  }
+
+  /**
+   * What a callers probe's counts rest on: a probe that walks the stack of a sample of calls weighs
+   * each walk, and says so.
+   */
+  private static String sampledPaths(ProbeStatus status) {
+    Object sample = status == null ? null : status.spec().get("sampleOneIn");
+    if (!(sample instanceof Number oneIn) || oneIn.longValue() <= 1) {
+      return "";
+    }
+    return ", estimated from each thread's first 256 calls, then 1 in "
+        + oneIn.longValue()
+        + " (--sample N to change)";
   }
 
   private static void callPaths(Printer printer, List<CallerPath> callers, String title) {

@@ -1,7 +1,9 @@
 package dev.jlive.it.apps;
 
+import com.sun.management.ThreadMXBean;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
@@ -28,6 +30,18 @@ public final class ProbeTargetApp {
             sum += callAdd(calculator, i);
           }
           System.out.println("add done sum=" + sum);
+        }
+        case "allocation" -> {
+          // The bytes this thread allocates per call of add, probes included.
+          ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+          long sum = 0;
+          long before = threads.getCurrentThreadAllocatedBytes();
+          for (int i = 0; i < times; i++) {
+            sum += callAdd(calculator, i);
+          }
+          long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+          System.out.println(
+              "allocation done perCall=" + (double) allocated / times + " sum=" + sum);
         }
         case "divide" -> {
           // Every third call divides by zero.

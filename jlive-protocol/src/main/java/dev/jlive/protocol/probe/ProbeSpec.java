@@ -22,7 +22,8 @@ import java.util.Set;
  * @param point where the probe acts; null means the default, {@link Point#LINE} for a line probe
  *     and {@link Point#ENTRY} otherwise
  * @param template the log message (for {@link Kind#LOG})
- * @param sampleOneIn act on one call in this many (1 = every call)
+ * @param sampleOneIn act on one call in this many (1 = every call); a callers probe walks the stack
+ *     of {@link #DEFAULT_CALLERS_SAMPLE_ONE_IN} calls by default (after each thread's first calls)
  * @param ratePerSecond emitted events per second at most; more are dropped
  * @param maxHits calls after which the probe disables itself, 0 for no limit
  * @param timeToLive how long the probe lives before it disables itself
@@ -104,6 +105,10 @@ public record ProbeSpec(
   }
 
   public static final int DEFAULT_SAMPLE_ONE_IN = 1;
+
+  /** A stack walk costs microseconds: a callers probe samples unless told otherwise. */
+  public static final int DEFAULT_CALLERS_SAMPLE_ONE_IN = 64;
+
   public static final int DEFAULT_RATE = 100;
   public static final long DEFAULT_MAX_HITS = 0;
   public static final Duration DEFAULT_TTL = Duration.ofHours(1);
@@ -241,7 +246,7 @@ public record ProbeSpec(
     Point point = body.optionalEnum("at", Point.class, null);
     String template = body.optionalString("template");
     int sample =
-        (int) body.optionalLong("sampleOneIn", DEFAULT_SAMPLE_ONE_IN, 1, MAX_SAMPLE_ONE_IN);
+        (int) body.optionalLong("sampleOneIn", defaultSampleOneIn(kind), 1, MAX_SAMPLE_ONE_IN);
     int rate = (int) body.optionalLong("ratePerSecond", DEFAULT_RATE, 1, MAX_RATE);
     long maxHits = body.optionalLong("maxHits", DEFAULT_MAX_HITS, 0, Long.MAX_VALUE);
     long ttlMillis = body.optionalLong("ttlMillis", DEFAULT_TTL.toMillis(), 1, MAX_TTL.toMillis());
@@ -293,7 +298,7 @@ public record ProbeSpec(
         .put("template", template)
         .putIf(point != defaultPoint(line), "at", point)
         .putIf(line > 0, "line", line)
-        .putIf(sampleOneIn != DEFAULT_SAMPLE_ONE_IN, "sampleOneIn", sampleOneIn)
+        .putIf(sampleOneIn != defaultSampleOneIn(kind), "sampleOneIn", sampleOneIn)
         .putIf(ratePerSecond != DEFAULT_RATE, "ratePerSecond", ratePerSecond)
         .putIf(maxHits != DEFAULT_MAX_HITS, "maxHits", maxHits)
         .putIf(!timeToLive.equals(DEFAULT_TTL), "ttlMillis", timeToLive.toMillis())
@@ -362,7 +367,7 @@ public record ProbeSpec(
     private final Kind kind;
     private Point point;
     private String template;
-    private long sampleOneIn = DEFAULT_SAMPLE_ONE_IN;
+    private Long sampleOneIn;
     private long ratePerSecond = DEFAULT_RATE;
     private long maxHits = DEFAULT_MAX_HITS;
     private Duration timeToLive = DEFAULT_TTL;
@@ -466,7 +471,8 @@ public record ProbeSpec(
 
     public ProbeSpec build() {
       // Numbers are checked as a request's are, before they are narrowed to the record's ints.
-      checkRange("sampleOneIn", sampleOneIn, 1, MAX_SAMPLE_ONE_IN);
+      long sample = sampleOneIn == null ? defaultSampleOneIn(kind) : sampleOneIn;
+      checkRange("sampleOneIn", sample, 1, MAX_SAMPLE_ONE_IN);
       checkRange("ratePerSecond", ratePerSecond, 1, MAX_RATE);
       if (line < 0 || line > Integer.MAX_VALUE) {
         throw outOfRange("line", line, 1, Integer.MAX_VALUE);
@@ -483,7 +489,7 @@ public record ProbeSpec(
           kind,
           point,
           template,
-          (int) sampleOneIn,
+          (int) sample,
           (int) ratePerSecond,
           maxHits,
           timeToLive,
@@ -498,6 +504,10 @@ public record ProbeSpec(
           (int) captureDepth,
           (int) captureMaxChars);
     }
+  }
+
+  private static int defaultSampleOneIn(Kind kind) {
+    return kind == Kind.CALLERS ? DEFAULT_CALLERS_SAMPLE_ONE_IN : DEFAULT_SAMPLE_ONE_IN;
   }
 
   private static int defaultTimeOneIn(Kind kind) {

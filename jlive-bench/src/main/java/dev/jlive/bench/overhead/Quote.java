@@ -1,0 +1,25 @@
+package dev.jlive.bench.overhead;
+
+/**
+ * The two-thread workload's method (issue 16): a static method with primitive arguments that takes
+ * about 120 ns, a chain of dependent multiplications the JIT cannot fold. {@link TwoThreads} puts
+ * every probe kind on it. The line probe scenario counts {@link #LINE}: keep the two in step.
+ */
+public final class Quote {
+  /** The source line of the method's first statement, where the line probe scenario counts. */
+  static final int LINE = 17;
+
+  static final int ROUNDS = 48;
+
+  private Quote() {}
+
+  public static int quote(int sku, int qty) {
+    int price = sku * 0x9E3779B1 + qty;
+    for (int round = 0; round < ROUNDS; round++) {
+      price ^= price >>> 15;
+      price *= 0x85EBCA77;
+      price += round;
+    }
+    return price;
+  }
+}
