@@ -153,6 +153,75 @@ class RolloutTest {
   }
 
   @Test
+  void aPatchThatThrowsIsCaughtAtTheCanaryAndRevertedWhereItWent() throws Exception {
+    List<TargetJvm> jvms = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      jvms.add(fleet.join("bad", null, LoadedPricerApp.class));
+    }
+    fleet.awaitProcesses("bad", jvms.toArray(TargetJvm[]::new));
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "bad",
+            ServiceTest.source(
+                    "return quantity * 10;",
+                    "if (quantity == 1) { throw new IllegalStateException(\"bad cart\"); }"
+                        + " return quantity * 10;")
+                .toString(),
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "2s",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    Map<String, Object> ended =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(
+                () -> rollout("bad", id), rollout -> "rolled_back".equals(rollout.get("status")));
+    // Caught at the first wave: the others never got it.
+    assertThat((List<?>) ended.get("waves")).hasSize(1);
+    List<Map<String, Object>> history = (List<Map<String, Object>>) ended.get("history");
+    Map<String, Object> failed =
+        history.stream().filter(d -> "failed".equals(d.get("decision"))).findFirst().orElseThrow();
+    Map<String, Object> verdict = (Map<String, Object>) failed.get("verdict");
+    assertThat(verdict.get("outcome")).isEqualTo("fail");
+    assertThat(String.valueOf(verdict.get("results"))).contains("errors");
+    CliRun changes = fleet.jlive("changes", "--service", "bad", "--json");
+    assertThat((List<Map<String, Object>>) changes.json().get("changes"))
+        .filteredOn(c -> c.get("id").equals(id))
+        .extracting(c -> c.get("state"))
+        .containsExactly("reverted");
+    // The one process it reached has it reverted (asking it "price 1" before then would throw).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(waveStates("bad", id)).containsExactly(Map.of("reverted", 1L)));
+    assertThat(newCode(jvms, "price 10 ")).isEqualTo(3);
+    // The metrics probe is gone with the rollout.
+    String probe = String.valueOf(ended.get("autoProbe"));
+    assertThat((List<Map<String, Object>>) changes.json().get("changes"))
+        .filteredOn(c -> c.get("id").equals(probe))
+        .extracting(c -> c.get("author"))
+        .containsExactly("rollout of " + id);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        (List<Map<String, Object>>)
+                            fleet
+                                .jlive("changes", "--service", "bad", "--json")
+                                .json()
+                                .get("changes"))
+                    .filteredOn(c -> c.get("id").equals(probe))
+                    .extracting(c -> c.get("state"))
+                    .containsExactly("reverted"));
+  }
+
+  @Test
   void abortRevertsTheChangeWhereverItWent() throws Exception {
     TargetJvm a = fleet.join("aborted", null);
     TargetJvm b = fleet.join("aborted", null);
@@ -210,6 +279,22 @@ class RolloutTest {
     CliRun changes = fleet.jlive("changes", "--service", "small", "--json");
     assertThat((List<?>) changes.json().get("changes")).isEmpty();
 
+    // The service's policy gives a change without a plan its default one: refused the same way.
+    CliRun policy = fleet.jlive("policy", "set", "small", "--rollout", "5,100%", "--bake", "1s");
+    assertThat(policy.exitCode()).as(policy.toString()).isZero();
+    assertThat(policy.stdout()).contains("waves 5, 100%");
+    CliRun byPolicy =
+        fleet.jlive(
+            "probe", "add", "--service", "small", "dev.jlive.it.apps.Pricer#price", "--metrics");
+    assertThat(byPolicy.exitCode()).as(byPolicy.toString()).isNotZero();
+    assertThat(byPolicy.stderr()).contains("cannot be met").contains("asks for 5");
+    assertThat(fleet.jlive("policy", "set", "small", "--rollout", "none").exitCode()).isZero();
+    CliRun plain =
+        fleet.jlive(
+            "probe", "add", "--service", "small", "dev.jlive.it.apps.Pricer#price", "--metrics");
+    assertThat(plain.exitCode()).as(plain.toString()).isZero();
+    assertThat(fleet.jlive("revert", "--service", "small", "c1").exitCode()).isZero();
+
     // Refused by the CLI itself: a plan that never reaches 100%.
     CliRun partial =
         fleet.jlive(
@@ -256,6 +341,13 @@ class RolloutTest {
                 status.equals(rollout.get("status"))
                     && ((List<?>) rollout.get("waves")).size() == waves
                     && (step == null || step.equals(rollout.get("step"))));
+  }
+
+  /** Per reached wave, how many of its processes are in each state. */
+  private static List<Map<String, Object>> waveStates(String service, String id) {
+    CliRun run = fleet.jlive("rollout", "status", service, id, "--json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return (List<Map<String, Object>>) run.json().get("waveStates");
   }
 
   private static List<String> waveProcesses(Map<String, Object> rollout, int index) {

@@ -19,6 +19,7 @@ import dev.jlive.protocol.fleet.ProcessInfo;
 import dev.jlive.protocol.fleet.ProcessReport;
 import dev.jlive.protocol.fleet.ProcessRow;
 import dev.jlive.protocol.fleet.ServiceSummary;
+import dev.jlive.protocol.governance.Policy;
 import dev.jlive.protocol.rollout.RolloutPlan;
 import dev.jlive.protocol.rollout.RolloutState;
 import java.time.Instant;
@@ -115,8 +116,10 @@ public final class ServiceChanges {
           "no live process of " + service + (where.isEmpty() ? "" : " has labels " + where),
           "`jlive processes " + service + "` lists the live processes and their labels");
     }
-    int required = policies.effective(service).policy().required(kind, spec);
-    RolloutPlan plan = request.rollout();
+    Policy policy = policies.effective(service).policy();
+    int required = policy.required(kind, spec);
+    // A change without a plan of its own gets the service's default one, if its policy has one.
+    RolloutPlan plan = request.rollout() != null ? request.rollout() : policy.rollout();
     if (plan != null) {
       RolloutPlans.check(plan, kind, service, targets.size());
     }

@@ -1,5 +1,6 @@
 package dev.jlive.controller.rollout;
 
+import dev.jlive.protocol.fleet.ProcessReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,14 +20,13 @@ record Judgement(Outcome outcome, Map<String, Object> verdict, String summary) {
   /** What the driver asks: judge the window between two snapshots of the processes' metrics. */
   interface Judge {
     /**
-     * @param start per process, per change id, the cumulative metrics in wire form when the window
-     *     opened
+     * @param start the processes' last reports (cumulative probe metrics) when the window opened
      * @param end the same, now
      */
     Judgement judge(
         JudgedRollout rollout,
-        Map<String, Map<String, Object>> start,
-        Map<String, Map<String, Object>> end,
+        Map<String, ProcessReport> start,
+        Map<String, ProcessReport> end,
         Set<String> canary,
         Set<String> control);
   }

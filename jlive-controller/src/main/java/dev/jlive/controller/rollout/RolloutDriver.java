@@ -20,7 +20,6 @@ import dev.jlive.protocol.rollout.RolloutWave;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -261,7 +260,13 @@ public final class RolloutDriver implements AutoCloseable {
                     controllerId,
                     planText(rollout.plan()) + (probe == null ? "" : "; metrics probe " + probe),
                     null));
-    store.stepRollout(service, id, version, next, null, null);
+    if (!store.stepRollout(service, id, version, next, null, null) && probe != null) {
+      // A user paused or aborted it meanwhile: an aborted rollout must not leave its probe behind.
+      FleetStore.Versioned after = store.rollout(service, id);
+      if (after == null || after.state().status().isFinished()) {
+        removeProbe(service, next, now);
+      }
+    }
   }
 
   private void run(
@@ -611,15 +616,9 @@ public final class RolloutDriver implements AutoCloseable {
     }
   }
 
-  /** Per process, per change, the cumulative metrics it last reported (wire form). */
-  @SuppressWarnings("unchecked")
-  private Map<String, Map<String, Object>> metrics(String service) {
-    Map<String, Map<String, Object>> all = new HashMap<>();
-    store
-        .processReports(service)
-        .forEach(
-            (pid, report) -> all.put(pid, report.metrics() == null ? Map.of() : report.metrics()));
-    return all;
+  /** The processes' last reports: their cumulative probe metrics. */
+  private Map<String, ProcessReport> metrics(String service) {
+    return store.processReports(service);
   }
 
   static String planText(RolloutPlan plan) {
@@ -647,10 +646,10 @@ public final class RolloutDriver implements AutoCloseable {
   /** A bake's window: when it opened and the metrics then; kept by the driving controller. */
   private static final class Window {
     final long startMillis;
-    final Map<String, Map<String, Object>> start;
+    final Map<String, ProcessReport> start;
     long judgedMillis;
 
-    Window(long startMillis, Map<String, Map<String, Object>> start) {
+    Window(long startMillis, Map<String, ProcessReport> start) {
       this.startMillis = startMillis;
       this.start = start;
     }

@@ -158,23 +158,24 @@ public final class Rollouts {
   }
 
   private void abort(String service, String id, String user, String at, long now) {
-    RolloutState before = require(service, id).state();
-    update(
-        service,
-        id,
-        rollout -> {
-          requireUnfinished(rollout, "aborted");
-          return rollout
-              .ended(Status.ABORTED, at)
-              .decided(
-                  decision(rollout, at, "aborted", user, "reverted on every process it reached"));
-        },
-        (active, only) -> {
-          active.remove(id);
-          only.remove(id);
-        });
-    if (before.autoProbe() != null) {
-      changes.revert(service, before.autoProbe(), "rollout of " + id, now);
+    RolloutState ended =
+        update(
+            service,
+            id,
+            rollout -> {
+              requireUnfinished(rollout, "aborted");
+              return rollout
+                  .ended(Status.ABORTED, at)
+                  .decided(
+                      decision(
+                          rollout, at, "aborted", user, "reverted on every process it reached"));
+            },
+            (active, only) -> {
+              active.remove(id);
+              only.remove(id);
+            });
+    if (ended.autoProbe() != null) {
+      changes.revert(service, ended.autoProbe(), "rollout of " + id, now);
     }
   }
 
@@ -183,7 +184,8 @@ public final class Rollouts {
     return new RolloutDecision(at, rollout.waves().size(), decision, user, detail, null);
   }
 
-  private void update(
+  /** Writes the edited rollout, version-checked, reading again on a race; answers what it wrote. */
+  private RolloutState update(
       String service,
       String id,
       UnaryOperator<RolloutState> edit,
@@ -192,7 +194,7 @@ public final class Rollouts {
       FleetStore.Versioned read = require(service, id);
       RolloutState next = edit.apply(read.state());
       if (next == read.state()) {
-        return;
+        return next;
       }
       boolean abort = next.status() == Status.ABORTED;
       if (store.stepRollout(
@@ -208,7 +210,7 @@ public final class Rollouts {
                           next.history().get(next.history().size() - 1).by(), next.endedAt())
                       : change
               : null)) {
-        return;
+        return next;
       }
     }
     throw new JLiveException(

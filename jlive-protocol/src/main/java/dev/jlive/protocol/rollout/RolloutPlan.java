@@ -32,7 +32,7 @@ public record RolloutPlan(
   /** Bake when none is given: long enough for a minute's traffic to judge. */
   public static final long DEFAULT_BAKE_MILLIS = 60_000;
 
-  public static final long DEFAULT_MIN_CALLS = 100;
+  public static final long DEFAULT_MIN_CALLS = 200;
 
   /** More waves than this is a typo, not a plan. */
   public static final int MAX_WAVES = 20;
@@ -111,7 +111,8 @@ public record RolloutPlan(
     return read(StrictObject.tolerant(json, WHAT, FIELDS));
   }
 
-  static RolloutPlan read(StrictObject body) {
+  /** Reads a plan nested in another record, in that record's mode (strict or tolerant). */
+  public static RolloutPlan read(StrictObject body) {
     return new RolloutPlan(
         body.optionalStrings("waves"),
         body.optionalString("waveBy"),
