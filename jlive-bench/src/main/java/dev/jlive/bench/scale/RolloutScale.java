@@ -92,7 +92,10 @@ public final class RolloutScale {
     try {
       Matcher listening = controller.awaitLine(LISTENING, Duration.ofSeconds(90));
       URI url = URI.create(listening.group(1));
-      api = new UserApi(url, Files.readString(Path.of(listening.group(3).trim())).trim());
+      // The controller writes its admin token into its data dir.
+      api =
+          new UserApi(
+              url, Files.readString(logs.resolve("controller-data").resolve("token")).trim());
       String agentToken =
           (String)
               api.ok(
@@ -176,7 +179,8 @@ public final class RolloutScale {
             appliedAt[w] = now;
           }
         }
-        if (done || !"running".equals(rollout.get("status"))) {
+        Object status = rollout.get("status");
+        if (done || "rolled_back".equals(status) || "aborted".equals(status)) {
           break;
         }
         Thread.sleep(20);
