@@ -222,6 +222,35 @@ class RolloutTest {
   }
 
   @Test
+  void waveByLabelRollsOutOneZoneAfterAnother() throws Exception {
+    TargetJvm b = fleet.join("zones", "zone=b");
+    TargetJvm a = fleet.join("zones", "zone=a");
+    TargetJvm a2 = fleet.join("zones", "zone=a");
+    fleet.awaitProcesses("zones", a, a2, b);
+    CliRun probe =
+        fleet.jlive(
+            "probe",
+            "add",
+            "--service",
+            "zones",
+            "dev.jlive.it.apps.Pricer#price",
+            "--count",
+            "--wave-by",
+            "zone",
+            "--bake",
+            "1s",
+            "--json");
+    assertThat(probe.exitCode()).as(probe.toString()).isZero();
+    String id = ServiceTest.changeId(probe);
+    Map<String, Object> done = awaitRollout("zones", id, "completed", 2, null);
+    List<Map<String, Object>> waves = (List<Map<String, Object>>) done.get("waves");
+    assertThat(waves).extracting(wave -> wave.get("value")).containsExactly("a", "b");
+    assertThat(waves)
+        .extracting(wave -> ((List<?>) wave.get("processes")).size())
+        .containsExactly(2, 1);
+  }
+
+  @Test
   void abortRevertsTheChangeWhereverItWent() throws Exception {
     TargetJvm a = fleet.join("aborted", null);
     TargetJvm b = fleet.join("aborted", null);
