@@ -2,10 +2,13 @@ package dev.jlive.cli.command;
 
 import dev.jlive.protocol.governance.Policy;
 import dev.jlive.protocol.governance.PolicyAnswer;
+import dev.jlive.protocol.rollout.RolloutPlan;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -13,9 +16,13 @@ import picocli.CommandLine.Parameters;
     name = "set",
     description = {
       "Set a service's sign-off policy (or with --default the one for services without their own).",
-      "Options left out keep their current value. Needs the admin role."
+      "Options left out keep their current value. Needs the admin role.",
+      "--rollout (with --bake, --gate, --min-calls) sets the staged rollout a change gets when it",
+      "comes without one; --rollout none removes it."
     })
 public final class PolicySetCommand extends ControllerClientCommand {
+  @Mixin RolloutOptions rollout;
+
   @Parameters(arity = "0..1", paramLabel = "SERVICE", description = "The service.")
   String service;
 
@@ -53,13 +60,17 @@ public final class PolicySetCommand extends ControllerClientCommand {
   @Override
   public Integer call() {
     String target = target(spec, service, defaults, "set");
+    Map<String, Object> plan = "none".equals(rollout.waves) ? null : rollout.plan();
+    boolean planGiven = rollout.waves != null || rollout.waveBy != null;
     if (patchApprovals == null
         && probeApprovals == null
         && captureApprovals == null
-        && approvers == null) {
+        && approvers == null
+        && !planGiven) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "say what to set: --patch-approvals, --probe-approvals, --capture-approvals or --approvers");
+          "say what to set: --patch-approvals, --probe-approvals, --capture-approvals, --approvers"
+              + " or --rollout");
     }
     Policy current = controller().policy(target).policy();
     Policy wanted =
@@ -67,7 +78,8 @@ public final class PolicySetCommand extends ControllerClientCommand {
             patchApprovals != null ? patchApprovals : current.patchApprovals(),
             probeApprovals != null ? probeApprovals : current.probeApprovals(),
             captureApprovals != null ? captureApprovals : current.captureApprovals(),
-            approvers != null ? names(approvers) : current.approvers());
+            approvers != null ? names(approvers) : current.approvers(),
+            planGiven ? (plan == null ? null : RolloutPlan.fromJson(plan)) : current.rollout());
     PolicyAnswer answer = controller().setPolicy(target, wanted);
     PolicyShowCommand.print(printer(), answer);
     return 0;

@@ -53,7 +53,12 @@ public final class PolicyShowCommand extends ControllerClientCommand {
                 "  approvers",
                 answer.policy().approvers().isEmpty()
                     ? "anyone with the approver role"
-                    : String.join(", ", answer.policy().approvers()))));
+                    : String.join(", ", answer.policy().approvers())),
+            List.of(
+                "  rollout",
+                answer.policy().rollout() == null
+                    ? "none: a change goes to every process at once"
+                    : RolloutStatusCommand.plan(answer.policy().rollout()))));
   }
 
   static String approvals(int count) {

@@ -7,6 +7,7 @@ import dev.jlive.protocol.JsonWritable;
 import dev.jlive.protocol.StrictObject;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.rollout.RolloutPlan;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,12 +22,18 @@ import java.util.Set;
  * @param captureApprovals for a {@code capture} probe, which snapshots arguments, return values and
  *     fields and so can read personal data: 1 unless set
  * @param approvers the only users who may approve; empty for anyone the controller lets approve
+ * @param rollout the staged rollout a change gets when it comes without a plan of its own; null for
+ *     none (the change goes to every process at once)
  */
 public record Policy(
-    int patchApprovals, int probeApprovals, int captureApprovals, List<String> approvers)
+    int patchApprovals,
+    int probeApprovals,
+    int captureApprovals,
+    List<String> approvers,
+    RolloutPlan rollout)
     implements JsonWritable {
   public static final Set<String> FIELDS =
-      Set.of("patchApprovals", "probeApprovals", "captureApprovals", "approvers");
+      Set.of("patchApprovals", "probeApprovals", "captureApprovals", "approvers", "rollout");
 
   /** What a service without a policy of its own gets, unless an admin set another default. */
   public static final Policy BUILT_IN = new Policy(1, 0, 1, List.of());
@@ -63,6 +70,12 @@ public record Policy(
           "name at least as many approvers as the most approvals asked for (an author cannot approve"
               + " their own change)");
     }
+  }
+
+  /** A policy without a default rollout plan. */
+  public Policy(
+      int patchApprovals, int probeApprovals, int captureApprovals, List<String> approvers) {
+    this(patchApprovals, probeApprovals, captureApprovals, approvers, null);
   }
 
   private static void checkCount(String name, int count) {
@@ -107,7 +120,11 @@ public record Policy(
         (int)
             body.optionalLong(
                 "captureApprovals", fallback.captureApprovals(), 0, Integer.MAX_VALUE),
-        body.has("approvers") ? body.optionalStrings("approvers") : fallback.approvers());
+        body.has("approvers") ? body.optionalStrings("approvers") : fallback.approvers(),
+        body.has("rollout")
+            ? RolloutPlan.read(
+                body.optionalNested("rollout", "the policy's rollout plan", RolloutPlan.FIELDS))
+            : fallback.rollout());
   }
 
   @Override
@@ -117,6 +134,7 @@ public record Policy(
         .put("probeApprovals", probeApprovals)
         .put("captureApprovals", captureApprovals)
         .put("approvers", approvers)
+        .put("rollout", rollout)
         .toMap();
   }
 }
