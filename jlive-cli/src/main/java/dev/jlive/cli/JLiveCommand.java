@@ -23,6 +23,7 @@ import dev.jlive.cli.command.PsCommand;
 import dev.jlive.cli.command.RejectCommand;
 import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.ServicesCommand;
+import dev.jlive.cli.command.ShadowCommand;
 import dev.jlive.cli.command.ShellCommand;
 import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ThreadsCommand;
@@ -51,6 +52,7 @@ import picocli.CommandLine.Command;
       TailCommand.class,
       MetricsCommand.class,
       PatchCommand.class,
+      ShadowCommand.class,
       DiffCommand.class,
       RevertCommand.class,
       ChangesCommand.class,
