@@ -1,5 +1,6 @@
 package dev.jlive.agent.expression;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.jar.asm.Type;
@@ -15,7 +16,7 @@ import net.bytebuddy.jar.asm.Type;
  * catastrophic pattern, {@code String.repeat}) or change state (an access-ordered {@code
  * LinkedHashMap.get}). A deny-list misses the next one; this list says what is known.
  */
-final class JdkMethods {
+public final class JdkMethods {
   /** Final classes of values: their own methods take only primitives and these types. */
   private static final Set<String> VALUE_TYPES =
       Set.of(
@@ -157,12 +158,12 @@ final class JdkMethods {
   }
 
   /** True for the final JDK value types whose methods the list judges. */
-  static boolean isValueType(String owner) {
+  public static boolean isValueType(String owner) {
     return VALUE_TYPES.contains(owner);
   }
 
   /** True for a JDK owner: its code is the JDK's, judged by this list rather than scanned. */
-  static boolean isJdk(String owner) {
+  public static boolean isJdk(String owner) {
     return owner.startsWith("java/")
         || owner.startsWith("javax/")
         || owner.startsWith("jdk/")
@@ -259,5 +260,209 @@ final class JdkMethods {
       case Type.ARRAY, Type.METHOD -> false;
       default -> true;
     };
+  }
+
+  // ---- The side-effect check (dev.jlive.agent.purity) judges JDK calls by this same list. ----
+  // Read-only is enough to be repeatable, so every call an expression may make passes; on top,
+  // a call may allocate, and may change an object the checked call made itself.
+
+  /** JDK classes that change only themselves: fine on an object made by the call being checked. */
+  private static final Set<String> SELF_CHANGING =
+      Set.of(
+          "java/lang/StringBuilder",
+          "java/util/ArrayList",
+          "java/util/ArrayDeque",
+          "java/util/LinkedList");
+
+  /**
+   * Methods of the {@link #SELF_CHANGING} lists that never call a method of an element (so no
+   * application equals or hashCode runs), whatever the argument's type.
+   */
+  private static final Set<String> ELEMENT_BLIND =
+      Set.of(
+          "add",
+          "addFirst",
+          "addLast",
+          "get",
+          "set",
+          "size",
+          "isEmpty",
+          "clear",
+          "push",
+          "pop",
+          "peek",
+          "peekFirst",
+          "peekLast",
+          "poll",
+          "pollFirst",
+          "pollLast",
+          "removeFirst",
+          "removeLast",
+          "getFirst",
+          "getLast",
+          "toArray");
+
+  /** Their methods that only read: fine on an object that existed before the call too. */
+  private static final Set<String> SELF_CHANGING_READS =
+      Set.of(
+          "get",
+          "size",
+          "isEmpty",
+          "peek",
+          "peekFirst",
+          "peekLast",
+          "getFirst",
+          "getLast",
+          "length",
+          "charAt",
+          "toString",
+          "toArray");
+
+  /** Methods of value types that only compute (refused in expressions for time, not for effect). */
+  private static final Set<String> PURE_BUT_UNBOUNDED =
+      Set.of("matches", "replaceAll", "replaceFirst", "split", "repeat", "indent");
+
+  /** Calls that read the clock or the thread: they change nothing (their results may vary). */
+  private static final Set<String> CHANGE_NOTHING =
+      Set.of(
+          "java/lang/Object.<init>()V",
+          "java/lang/System.nanoTime()J",
+          "java/lang/System.currentTimeMillis()J",
+          "java/lang/System.identityHashCode(Ljava/lang/Object;)I",
+          "java/lang/Thread.currentThread()Ljava/lang/Thread;");
+
+  /** Packages whose calls reach files, sockets, databases, processes or logs. */
+  private static final List<String> IO_PACKAGES =
+      List.of(
+          "java/io/",
+          "java/nio/",
+          "java/net/",
+          "javax/net/",
+          "java/sql/",
+          "javax/sql/",
+          "java/util/logging/",
+          "java/lang/System$Logger",
+          "java/lang/Process",
+          "java/lang/Runtime",
+          "java/net/http/");
+
+  private static final List<String> REFLECTION_PACKAGES =
+      List.of("java/lang/reflect/", "java/lang/invoke/", "sun/misc/Unsafe", "jdk/internal/");
+
+  private static final Set<String> REFLECTIVE_CLASS_METHODS =
+      Set.of(
+          "forName",
+          "newInstance",
+          "getMethod",
+          "getDeclaredMethod",
+          "getMethods",
+          "getDeclaredMethods",
+          "getField",
+          "getDeclaredField",
+          "getConstructor",
+          "getDeclaredConstructor");
+
+  /**
+   * For the side-effect check: null when this JDK call changes nothing that existed before the call
+   * being checked; else why not, in parentheses, e.g. {@code "(I/O)"}.
+   *
+   * @param receiverFresh the receiver (for an instance method) was made by the call being checked
+   */
+  public static String sideEffect(
+      String owner, String name, String descriptor, boolean isInterface, boolean receiverFresh) {
+    if (CHANGE_NOTHING.contains(owner + "." + name + descriptor)) {
+      return null;
+    }
+    for (String io : IO_PACKAGES) {
+      if (owner.startsWith(io)) {
+        return "(I/O)";
+      }
+    }
+    for (String reflection : REFLECTION_PACKAGES) {
+      if (owner.startsWith(reflection)) {
+        return "(reflection)";
+      }
+    }
+    if (owner.equals("java/lang/Class") && REFLECTIVE_CLASS_METHODS.contains(name)) {
+      return "(reflection)";
+    }
+    if (owner.startsWith("java/util/concurrent/locks/")) {
+      return "(takes or releases a lock)";
+    }
+    if (SELF_CHANGING.contains(owner)) {
+      return selfChanging(owner, name, descriptor, receiverFresh);
+    }
+    if (name.equals("<init>") && isThrowable(owner) && argumentsAreValues(owner, descriptor)) {
+      return null;
+    }
+    if (VALUE_TYPES.contains(owner)
+        && PURE_BUT_UNBOUNDED.contains(name)
+        && argumentsAreValues(owner, descriptor)) {
+      return null;
+    }
+    String readOnly = refusal(owner, name, descriptor, false, isInterface);
+    if (readOnly == null) {
+      return null;
+    }
+    String danger = KNOWN_DANGERS.get(owner + "." + name);
+    if (danger != null) {
+      return "(" + danger + ")";
+    }
+    return readOnly.startsWith("(not on jlive's list")
+        ? "(not on jlive's list of JDK methods known to change nothing; it may change state or run"
+            + " application code)"
+        : readOnly;
+  }
+
+  private static String selfChanging(
+      String owner, String name, String descriptor, boolean receiverFresh) {
+    boolean blind = !owner.equals("java/lang/StringBuilder") && ELEMENT_BLIND.contains(name);
+    boolean valuesOnly = argumentsAreValues(owner, descriptor) || blind;
+    if (name.equals("<init>")) {
+      return argumentsAreValues(owner, descriptor)
+          ? null
+          : "(builds from an object through which it may run application code)";
+    }
+    if (!valuesOnly) {
+      return "(takes an object through which it may run application code)";
+    }
+    if (receiverFresh || SELF_CHANGING_READS.contains(name)) {
+      return null;
+    }
+    return "(changes a "
+        + owner.substring(owner.lastIndexOf('/') + 1)
+        + " that existed before the call)";
+  }
+
+  private static boolean isThrowable(String owner) {
+    return (owner.startsWith("java/lang/") || owner.startsWith("java/util/"))
+        && (owner.endsWith("Exception") || owner.endsWith("Error") || owner.endsWith("Throwable"));
+  }
+
+  private static boolean argumentsAreValues(String owner, String descriptor) {
+    for (Type argument : Type.getArgumentTypes(descriptor)) {
+      if (!isValue(argument, owner)
+          && !argument.getDescriptor().equals("[C")
+          && !argument.getDescriptor().equals("[B")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** True when a call on a receiver the checked call made returns that same receiver. */
+  public static boolean returnsFreshReceiver(String owner, String name, String descriptor) {
+    return SELF_CHANGING.contains(owner)
+        && !name.equals("<init>")
+        && Type.getReturnType(descriptor).getInternalName().equals(owner);
+  }
+
+  /** True when the call returns an object (an array) it has just made. */
+  public static boolean returnsNewObject(String owner, String name, String descriptor) {
+    return owner.startsWith("[") && name.equals("clone")
+        || owner.equals("java/util/Arrays") && name.startsWith("copyOf")
+        || owner.equals("java/lang/String")
+            && (name.equals("toCharArray") || name.equals("getBytes") || name.equals("split"))
+        || SELF_CHANGING.contains(owner) && name.equals("toArray");
   }
 }
