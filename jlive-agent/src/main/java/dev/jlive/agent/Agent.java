@@ -65,7 +65,7 @@ public final class Agent {
     this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
     probes.limit(options.probeLimits());
     this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
-    this.shadows = new ShadowEngine(pipeline, patches, log);
+    this.shadows = new ShadowEngine(instrumentation, pipeline, patches, log);
     this.bridge = new BridgeDispatcher(probes.dispatcher(), gates, shadows);
   }
 

@@ -10,6 +10,7 @@ import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.patch.PatchResult;
 import dev.jlive.protocol.shadow.ShadowReport;
 import dev.jlive.protocol.shadow.ShadowRequest;
+import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +56,7 @@ public final class ShadowEngine implements WeavingSource {
   static final int QUEUE = 256;
   private static final int MAX_SITES = 4096;
 
+  private final Instrumentation instrumentation;
   private final ClassPipeline pipeline;
   private final PatchEngine patches;
   private final System.Logger log;
@@ -72,7 +74,12 @@ public final class ShadowEngine implements WeavingSource {
     }
   }
 
-  public ShadowEngine(ClassPipeline pipeline, PatchEngine patches, System.Logger log) {
+  public ShadowEngine(
+      Instrumentation instrumentation,
+      ClassPipeline pipeline,
+      PatchEngine patches,
+      System.Logger log) {
+    this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.patches = patches;
     this.log = log;
@@ -114,6 +121,8 @@ public final class ShadowEngine implements WeavingSource {
   public synchronized ShadowReport begin(ShadowRequest request, String author) {
     PatchEngine.Candidate candidate = patches.candidate(request.patch());
     List<String> refusals = new ArrayList<>();
+    // One check per request: it caches the classes it read.
+    SideEffects sideEffects = new SideEffects(instrumentation);
     for (Map.Entry<Class<?>, List<String>> entry : candidate.changedMethods().entrySet()) {
       Class<?> type = entry.getKey();
       for (String key : entry.getValue()) {
@@ -127,9 +136,9 @@ public final class ShadowEngine implements WeavingSource {
           continue;
         }
         refusals.addAll(
-            SideEffects.findings(type, candidate.running().get(type), name, descriptor, "old"));
+            sideEffects.findings(type, candidate.running().get(type), name, descriptor, "old"));
         refusals.addAll(
-            SideEffects.findings(type, candidate.changed().get(type), name, descriptor, "new"));
+            sideEffects.findings(type, candidate.changed().get(type), name, descriptor, "new"));
       }
     }
     if (!refusals.isEmpty()) {

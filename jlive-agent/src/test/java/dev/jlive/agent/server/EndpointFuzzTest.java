@@ -79,7 +79,7 @@ class EndpointFuzzTest {
             ledger,
             new ProbeEngine(instrumentation, pipeline, ledger, log),
             patches,
-            new ShadowEngine(pipeline, patches, log),
+            new ShadowEngine(instrumentation, pipeline, patches, log),
             () -> stopRequested.set(true),
             null);
     endpoint = ControlEndpoint.start("127.0.0.1", 0, TOKEN, context);

@@ -7,8 +7,23 @@ package dev.jlive.it.apps;
 public final class ShadowApp {
   private ShadowApp() {}
 
-  /** The result of a pure method that is not deterministic: its stamp differs on every call. */
-  public record Receipt(long stamp, long total) {}
+  /**
+   * The result of a pure method that is not deterministic: its stamp differs on every call. No
+   * equals of its own, so a shadow compares it field by field.
+   */
+  public static final class Receipt {
+    final long stamp;
+    final long total;
+
+    public Receipt(long stamp, long total) {
+      this.stamp = stamp;
+      this.total = total;
+    }
+
+    public long total() {
+      return total;
+    }
+  }
 
   /** A pure method whose result holds a timestamp. */
   public static final class Receipts {
