@@ -41,4 +41,10 @@ public final class ExitCode {
 
   /** {@code jlive audit verify}: the audit log's chain is broken (a record edited or missing). */
   public static final int AUDIT_BROKEN = 10;
+
+  /**
+   * The command ran, and found what it looks for: a method that is not repeatable ({@code jlive
+   * check}), a replayed call whose outcome differs from the recorded one ({@code jlive replay}).
+   */
+  public static final int DIFFERS = 11;
 }

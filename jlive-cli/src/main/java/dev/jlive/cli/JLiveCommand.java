@@ -6,6 +6,7 @@ import dev.jlive.cli.command.ApproveCommand;
 import dev.jlive.cli.command.AttachCommand;
 import dev.jlive.cli.command.AuditCommand;
 import dev.jlive.cli.command.ChangesCommand;
+import dev.jlive.cli.command.CheckCommand;
 import dev.jlive.cli.command.ClassesCommand;
 import dev.jlive.cli.command.ControllerCommand;
 import dev.jlive.cli.command.DemoCommand;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Command;
       ThreadsCommand.class,
       ClassesCommand.class,
       MethodsCommand.class,
+      CheckCommand.class,
       ProbeCommand.class,
       TailCommand.class,
       MetricsCommand.class,

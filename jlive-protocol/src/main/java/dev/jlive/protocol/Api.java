@@ -47,6 +47,12 @@ public final class Api {
   /** Size and SHA-256 of the bytes a class runs now ({@code ?class=&loader=}). */
   public static final String BYTECODE = "/v1/bytecode";
 
+  /**
+   * The side-effect check of a method ({@code ?class=&method=&descriptor=&loader=}): may it run a
+   * second time on the same inputs without changing anything? Changes nothing itself.
+   */
+  public static final String SIDE_EFFECTS = "/v1/side-effects";
+
   /** Probe metrics in Prometheus text format. */
   public static final String PROMETHEUS = "/metrics";
 }

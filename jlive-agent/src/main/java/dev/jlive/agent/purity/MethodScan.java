@@ -405,6 +405,11 @@ final class MethodScan {
     if (Modifier.isFinal(target.getModifiers())) {
       return false;
     }
+    if (JdkMethods.isJdk(declared.getName().replace('.', '/'))) {
+      // Inherited from the JDK: its class file is not read (retransforming java.lang.Object to
+      // read it would be slow and pointless); any application override is a subtype's.
+      return true;
+    }
     ClassNode node = search.classOf(declared);
     MethodNode found = node == null ? null : SideEffectCheck.method(node, name, descriptor);
     return found == null || (found.access & (Opcodes.ACC_PRIVATE | Opcodes.ACC_FINAL)) == 0;

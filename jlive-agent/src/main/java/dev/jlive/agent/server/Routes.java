@@ -6,6 +6,7 @@ import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.inspect.JvmInfo;
 import dev.jlive.agent.inspect.MethodListing;
 import dev.jlive.agent.inspect.ThreadDump;
+import dev.jlive.agent.purity.SideEffectAnswer;
 import dev.jlive.agent.weave.ClassBytes;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.DetachResult;
@@ -167,6 +168,15 @@ final class Routes {
                 request.require("class", "a loaded class's name"),
                 request.optional("loader")));
     routes.put("GET " + Api.CHANGES, request -> context.ledger().toLedger().toJson());
+    routes.put(
+        "GET " + Api.SIDE_EFFECTS,
+        request ->
+            SideEffectAnswer.check(
+                context.instrumentation(),
+                request.require("class", "a loaded class's name"),
+                request.require("method", "a method's name, e.g. discountedPrice"),
+                request.optional("descriptor"),
+                request.optional("loader")));
     routes.put(
         "POST " + Api.DETACH,
         request -> {

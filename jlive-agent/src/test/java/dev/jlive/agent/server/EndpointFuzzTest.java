@@ -176,6 +176,7 @@ class EndpointFuzzTest {
                   "GET " + Api.METHODS,
                   "GET " + Api.EVENTS,
                   "GET " + Api.BYTECODE,
+                  "GET " + Api.SIDE_EFFECTS,
                   "GET " + Api.PROBE_METRICS,
                   "GET " + Api.THREADS,
                   "DELETE " + Api.PROBES,
@@ -195,6 +196,7 @@ class EndpointFuzzTest {
                   "all",
                   "probe",
                   "grep",
+                  "method",
                   "loader"));
       boolean raw = input.chance(20);
       String query =
