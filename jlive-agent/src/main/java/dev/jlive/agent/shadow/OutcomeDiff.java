@@ -24,6 +24,11 @@ import java.util.UUID;
  * are still compared, to find the paths; if none differ, the value itself ({@code $}) does.
  * Exceptions are equal when their types and messages are. The walk is bounded ({@link #MAX_DEPTH}
  * levels, {@link #MAX_PATHS} paths); past the bound the remaining value counts as one path.
+ *
+ * <p>Why not {@link dev.jlive.agent.compare.OutcomeComparison}, which replay uses: it stops at a
+ * class's own {@code equals}, so a record holding a timestamp would differ only as a whole ({@code
+ * $}), and learning that as noise would hide every real difference of the method. Noise needs the
+ * path inside.
  */
 final class OutcomeDiff {
   static final int MAX_DEPTH = 8;
