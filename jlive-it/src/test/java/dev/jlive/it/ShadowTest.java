@@ -240,6 +240,39 @@ class ShadowTest {
   }
 
   @Test
+  void shadowsRunOnJava25() throws Exception {
+    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_25).javaagent("").main(ShadowApp.class).start()) {
+      String appPid = Long.toString(app.pid());
+      Path candidate =
+          methodFile(
+              "receipt",
+              "public static ShadowApp.Receipt receipt(int quantity) {\n"
+                  + "  return new ShadowApp.Receipt(System.nanoTime(), 100L * quantity + 1);\n}\n");
+      CliRun run =
+          jlive(
+              "patch",
+              appPid,
+              "dev.jlive.it.apps.ShadowApp$Receipts#receipt(int)",
+              "--method-file",
+              candidate.toString(),
+              "--shadow",
+              "--sample",
+              "1/1");
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      String id = run.stdout().split(" ")[1];
+      Map<String, Object> report = awaitCompared(appPid, id, 200);
+      // Every total is one more: a difference at $.total on every call, and the stamp is noise.
+      assertThat(report.get("noisyPaths")).as(report.toString()).isEqualTo(List.of("$.stamp"));
+      assertThat(number(report, "unexpectedDifferences")).isPositive();
+      // At most the one comparison in flight on the shadow's single worker is not yet counted.
+      assertThat(number(report, "equal")).as(report.toString()).isLessThanOrEqualTo(1);
+      assertThat(((List<Map<String, Object>>) report.get("examples")).get(0).get("paths"))
+          .isEqualTo(List.of("$.total"));
+      assertThat(jlive("revert", appPid, id).exitCode()).isZero();
+    }
+  }
+
+  @Test
   void aMethodWithASideEffectIsRefusedWithItsFindings() throws Exception {
     try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(ShadowApp.class).start()) {
       String appPid = Long.toString(app.pid());
