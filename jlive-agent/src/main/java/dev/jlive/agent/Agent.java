@@ -10,6 +10,7 @@ import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.server.ControlEndpoint;
 import dev.jlive.agent.server.Token;
+import dev.jlive.agent.shadow.ShadowEngine;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.Discovery;
@@ -40,6 +41,7 @@ public final class Agent {
   private final ClassPipeline pipeline;
   private final ProbeEngine probes;
   private final PatchEngine patches;
+  private final ShadowEngine shadows;
   private final BridgeDispatcher bridge;
   private volatile ControlEndpoint endpoint;
   private volatile Path discoveryFile;
@@ -63,7 +65,8 @@ public final class Agent {
     this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
     probes.limit(options.probeLimits());
     this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
-    this.bridge = new BridgeDispatcher(probes.dispatcher(), gates);
+    this.shadows = new ShadowEngine(instrumentation, pipeline, patches, log);
+    this.bridge = new BridgeDispatcher(probes.dispatcher(), gates, shadows);
   }
 
   void start() throws IOException {
@@ -75,6 +78,7 @@ public final class Agent {
     JLiveBridge.dispatchTo(bridge);
     probes.start();
     patches.start();
+    shadows.start();
     AgentContext context =
         new AgentContext(
             instrumentation,
@@ -84,6 +88,7 @@ public final class Agent {
             ledger,
             probes,
             patches,
+            shadows,
             this::stopLater,
             options.fleet() == null ? null : () -> fleet == null ? null : fleet.status());
     // Made before anything starts, so that a bad token file stops the start like any bad option.
@@ -171,6 +176,12 @@ public final class Agent {
         log.log(System.Logger.Level.ERROR, "could not restore java.lang.ProcessBuilder", e);
       }
       bridge.routeChildCommands(null);
+    }
+    // Shadows end before the patches are reverted: their advice sits on patched methods too.
+    try {
+      shadows.stop();
+    } catch (RuntimeException e) {
+      log.log(System.Logger.Level.ERROR, "could not end every shadow", e);
     }
     // Patches first, while the bridge still routes gate calls: each revert waits for its safe
     // point with gates that count callers. Probes go next; the bridge is cleared by release().

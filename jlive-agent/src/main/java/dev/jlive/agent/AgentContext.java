@@ -3,6 +3,7 @@ package dev.jlive.agent;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
+import dev.jlive.agent.shadow.ShadowEngine;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.change.ChangeKind;
@@ -27,14 +28,18 @@ public record AgentContext(
     ChangeLedger ledger,
     ProbeEngine probes,
     PatchEngine patches,
+    ShadowEngine shadows,
     Runnable requestStop,
     Supplier<Map<String, Object>> controller) {
 
   /**
    * Takes back any change: the ledger knows whether it is a probe (removed) or a patch (reverted at
-   * its safe point).
+   * its safe point); a shadow run (not in the ledger: it changes no behaviour) is dropped.
    */
   public Map<String, Object> revert(String id, String why) {
+    if (shadows.has(id)) {
+      return shadows.drop(id, why).toJson();
+    }
     LedgerEntry entry = ledger.find(id);
     if (entry == null) {
       throw new JLiveException(

@@ -2,26 +2,30 @@ package dev.jlive.agent;
 
 import dev.jlive.agent.probe.ProbeDispatcher;
 import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.shadow.ShadowEngine;
 import dev.jlive.bridge.JLiveBridge;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * The bridge's one dispatcher, owned by the {@link Agent}: probe calls go to the probe engine, gate
- * calls to the safe-point gates, {@code ProcessBuilder} commands to the child-JVM rewriter. The
- * agent installs it before any engine starts and clears it only after every engine stopped, so the
- * gates keep counting callers while the patches are reverted at their safe points.
+ * calls to the safe-point gates, shadow calls to the shadow engine, {@code ProcessBuilder} commands
+ * to the child-JVM rewriter. The agent installs it before any engine starts and clears it only
+ * after every engine stopped, so the gates keep counting callers while the patches are reverted at
+ * their safe points.
  */
 final class BridgeDispatcher extends JLiveBridge.Dispatcher {
   private final ProbeDispatcher probes;
   private final Gates gates;
+  private final ShadowEngine shadows;
 
   /** Null when this JVM is not linked to a controller. */
   private volatile UnaryOperator<List<String>> childCommands;
 
-  BridgeDispatcher(ProbeDispatcher probes, Gates gates) {
+  BridgeDispatcher(ProbeDispatcher probes, Gates gates, ShadowEngine shadows) {
     this.probes = probes;
     this.gates = gates;
+    this.shadows = shadows;
   }
 
   void routeChildCommands(UnaryOperator<List<String>> next) {
@@ -67,6 +71,17 @@ final class BridgeDispatcher extends JLiveBridge.Dispatcher {
   @Override
   public void gateExit(int gate) {
     gates.exit(gate);
+  }
+
+  @Override
+  public long shadowAdmit(int site) {
+    return shadows.admit(site);
+  }
+
+  @Override
+  public void shadowExit(
+      int site, long token, Object self, Object[] args, Object returned, Throwable thrown) {
+    shadows.exit(site, token, self, args, returned, thrown);
   }
 
   @Override

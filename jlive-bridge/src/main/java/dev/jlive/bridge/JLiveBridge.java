@@ -176,6 +176,38 @@ public final class JLiveBridge {
     return (Object) ((MethodHandle) reinvoker).invokeExact(self, args);
   }
 
+  // ---- shadow runs: the exit advice woven into the methods a candidate patch changes ----
+
+  /**
+   * Entry of a shadowed method: 0 when this call is not shadowed (not sampled, or no shadow runs),
+   * else a token that {@link #shadowExit} passes back with the call's outcome.
+   */
+  public static long shadowAdmit(int site) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return 0L;
+    }
+    try {
+      return target.shadowAdmit(site);
+    } catch (Throwable t) {
+      return 0L;
+    }
+  }
+
+  /** Exit of a shadowed call that {@link #shadowAdmit} admitted: hands its outcome over. */
+  public static void shadowExit(
+      int site, long token, Object self, Object[] args, Object returned, Throwable thrown) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.shadowExit(site, token, self, args, returned, thrown);
+    } catch (Throwable t) {
+      // fenced: a shadow never throws into the application
+    }
+  }
+
   // ---- woven into java.lang.ProcessBuilder#start when the agent is linked to a controller ----
 
   /**
@@ -228,6 +260,15 @@ public final class JLiveBridge {
     public abstract Object gateEnter(int gate, int method, int version);
 
     public abstract void gateExit(int gate);
+
+    /** See {@link JLiveBridge#shadowAdmit}; by default no call is shadowed. */
+    public long shadowAdmit(int site) {
+      return 0L;
+    }
+
+    /** See {@link JLiveBridge#shadowExit}. */
+    public void shadowExit(
+        int site, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
 
     /**
      * See {@link JLiveBridge#childCommand}; not abstract, so that a dispatcher without it leaves

@@ -26,6 +26,7 @@ import dev.jlive.cli.command.RejectCommand;
 import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.RolloutCommand;
 import dev.jlive.cli.command.ServicesCommand;
+import dev.jlive.cli.command.ShadowCommand;
 import dev.jlive.cli.command.ShellCommand;
 import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ThreadsCommand;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Command;
       TailCommand.class,
       MetricsCommand.class,
       PatchCommand.class,
+      ShadowCommand.class,
       DiffCommand.class,
       RevertCommand.class,
       ChangesCommand.class,

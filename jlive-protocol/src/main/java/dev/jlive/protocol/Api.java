@@ -35,6 +35,15 @@ public final class Api {
    */
   public static final String PATCHES = "/v1/patches";
 
+  /**
+   * Shadow runs of a candidate patch: POST starts one, GET lists them or reports one ({@code
+   * ?id=}), DELETE ({@code ?id=}) drops one.
+   */
+  public static final String SHADOWS = "/v1/shadows";
+
+  /** POST ({@code ?id=}) installs a shadow's candidate as an ordinary patch. */
+  public static final String SHADOW_PROMOTE = "/v1/shadows/promote";
+
   /** Size and SHA-256 of the bytes a class runs now ({@code ?class=&loader=}). */
   public static final String BYTECODE = "/v1/bytecode";
 

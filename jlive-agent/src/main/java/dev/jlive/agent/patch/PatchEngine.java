@@ -133,40 +133,11 @@ public final class PatchEngine implements WeavingSource {
           "this JVM cannot change loaded classes (no retransformation support)",
           "patch by restarting with the fixed build");
     }
-    PatchInputs.Inputs inputs =
-        new PatchInputs(instrumentation, this::runningBase, log).read(request);
-    Map<Class<?>, byte[]> candidates = inputs.classes();
-    String compiler = inputs.compiler();
-    List<Class<?>> classes = new ArrayList<>();
-    List<ClassDiff> diffs = new ArrayList<>();
-    List<String> refusals = new ArrayList<>();
-    Map<Class<?>, byte[]> changed = new TreeMap<>(PatchInputs.BY_NAME);
-    for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
-      Class<?> type = candidate.getKey();
-      ClassDiff diff =
-          ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));
-      if (!diff.refused().isEmpty()) {
-        refusals.add(type.getName() + ": " + String.join("; ", diff.refused()));
-      } else if (!diff.changedMethods().isEmpty()) {
-        classes.add(type);
-        diffs.add(diff);
-        changed.put(type, candidate.getValue());
-      }
-    }
-    if (!refusals.isEmpty()) {
-      throw new JLiveException(
-          ErrorCode.BAD_REQUEST,
-          "the JVM can only change method bodies, and this patch " + String.join(" | ", refusals),
-          "keep every field, method, signature, modifier, superclass and interface as it is; "
-              + "a change of shape needs a restart");
-    }
-    if (changed.isEmpty()) {
-      throw new JLiveException(
-          ErrorCode.BAD_REQUEST,
-          "the patch changes no method of "
-              + candidates.keySet().stream().map(Class::getName).toList(),
-          "nothing to do: the running code is already like this");
-    }
+    Compared compared = compare(request);
+    List<Class<?>> classes = compared.classes();
+    List<ClassDiff> diffs = compared.diffs();
+    Map<Class<?>, byte[]> changed = compared.changed();
+    String compiler = compared.compiler();
     String digest = digest(request);
     if (request.dryRun()) {
       return PatchResult.dryRun(digest, patchedClasses(classes, diffs), compiler);
@@ -216,6 +187,80 @@ public final class PatchEngine implements WeavingSource {
         compiler,
         swapped.report(),
         swapped.quiescenceSet());
+  }
+
+  /**
+   * A candidate patch, compiled and compared with the running code, and not installed.
+   *
+   * @param changed per class whose methods it changes, the candidate's bytes
+   * @param running per such class, the bytes it runs now without probes
+   * @param changedMethods per such class, its changed methods as "name descriptor"
+   */
+  public record Candidate(
+      Map<Class<?>, byte[]> changed,
+      Map<Class<?>, byte[]> running,
+      Map<Class<?>, List<String>> changedMethods,
+      String compiler) {}
+
+  /**
+   * Compiles and compares a patch as {@link #apply} does, refusing it for the same reasons, and
+   * installs nothing: for shadow runs, which load the candidate beside the running code.
+   */
+  public synchronized Candidate candidate(PatchRequest request) {
+    Compared compared = compare(request);
+    Map<Class<?>, byte[]> running = new TreeMap<>(PatchInputs.BY_NAME);
+    Map<Class<?>, List<String>> methods = new TreeMap<>(PatchInputs.BY_NAME);
+    for (int i = 0; i < compared.classes().size(); i++) {
+      Class<?> type = compared.classes().get(i);
+      running.put(type, runningBase(type));
+      methods.put(type, compared.diffs().get(i).changedKeys());
+    }
+    return new Candidate(compared.changed(), running, methods, compared.compiler());
+  }
+
+  /** What a patch changes, class by class, once its inputs were read and checked. */
+  private record Compared(
+      List<Class<?>> classes,
+      List<ClassDiff> diffs,
+      Map<Class<?>, byte[]> changed,
+      String compiler) {}
+
+  private Compared compare(PatchRequest request) {
+    PatchInputs.Inputs inputs =
+        new PatchInputs(instrumentation, this::runningBase, log).read(request);
+    Map<Class<?>, byte[]> candidates = inputs.classes();
+    String compiler = inputs.compiler();
+    List<Class<?>> classes = new ArrayList<>();
+    List<ClassDiff> diffs = new ArrayList<>();
+    List<String> refusals = new ArrayList<>();
+    Map<Class<?>, byte[]> changed = new TreeMap<>(PatchInputs.BY_NAME);
+    for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
+      Class<?> type = candidate.getKey();
+      ClassDiff diff =
+          ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));
+      if (!diff.refused().isEmpty()) {
+        refusals.add(type.getName() + ": " + String.join("; ", diff.refused()));
+      } else if (!diff.changedMethods().isEmpty()) {
+        classes.add(type);
+        diffs.add(diff);
+        changed.put(type, candidate.getValue());
+      }
+    }
+    if (!refusals.isEmpty()) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the JVM can only change method bodies, and this patch " + String.join(" | ", refusals),
+          "keep every field, method, signature, modifier, superclass and interface as it is; "
+              + "a change of shape needs a restart");
+    }
+    if (changed.isEmpty()) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "the patch changes no method of "
+              + candidates.keySet().stream().map(Class::getName).toList(),
+          "nothing to do: the running code is already like this");
+    }
+    return new Compared(classes, diffs, changed, compiler);
   }
 
   private static final String WOVEN_CODE_REFUSED =

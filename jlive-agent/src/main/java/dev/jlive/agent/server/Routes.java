@@ -12,11 +12,14 @@ import dev.jlive.protocol.Api;
 import dev.jlive.protocol.DetachResult;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.StrictObject;
 import dev.jlive.protocol.event.EventsAnswer;
 import dev.jlive.protocol.inspect.BytecodeDigest;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeRemoved;
 import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.shadow.ShadowRequest;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -40,6 +43,9 @@ final class Routes {
           "POST " + Api.PATCHES,
           "DELETE " + Api.PATCHES,
           "DELETE " + Api.CHANGES,
+          "POST " + Api.SHADOWS,
+          "DELETE " + Api.SHADOWS,
+          "POST " + Api.SHADOW_PROMOTE,
           "POST " + Api.DETACH);
 
   static Map<String, Route> all(AgentContext context) {
@@ -145,6 +151,7 @@ final class Routes {
             context.revert(
                 request.require("id", "the change's id (see `jlive changes`)"),
                 "reverted by " + request.user()));
+    putShadowRoutes(routes, context);
     routes.put("GET " + Api.EVENTS, request -> events(context, request));
     routes.put(
         "GET " + Api.PROBE_METRICS, request -> context.probes().metrics(request.optional("probe")));
@@ -178,6 +185,38 @@ final class Routes {
           return DetachResult.ACCEPTED.toJson();
         });
     return routes;
+  }
+
+  /** Shadow runs of a candidate patch: start, report, drop, promote. */
+  private static void putShadowRoutes(Map<String, Route> routes, AgentContext context) {
+    routes.put(
+        "POST " + Api.SHADOWS,
+        request -> context.shadows().begin(ShadowRequest.fromJson(request.body()), request.user()));
+    routes.put(
+        "GET " + Api.SHADOWS,
+        request ->
+            request.optional("id") == null
+                ? JsonObject.create().put("shadows", context.shadows().list()).toMap()
+                : context.shadows().report(request.optional("id")));
+    routes.put(
+        "DELETE " + Api.SHADOWS,
+        request ->
+            context
+                .shadows()
+                .drop(
+                    request.require("id", "the shadow's id (see `jlive shadow PID`)"),
+                    "dropped by " + request.user()));
+    routes.put(
+        "POST " + Api.SHADOW_PROMOTE,
+        request ->
+            context
+                .shadows()
+                .promote(
+                    StrictObject.of(request.body(), "the promote request", Set.of("id"))
+                        .rejectUnknown()
+                        .requireString("id", "\"s1\""),
+                    request.user())
+                .toJson());
   }
 
   /**

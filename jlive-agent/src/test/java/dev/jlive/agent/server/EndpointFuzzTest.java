@@ -9,6 +9,7 @@ import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.shadow.ShadowEngine;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.Json;
@@ -68,6 +69,7 @@ class EndpointFuzzTest {
     ledger = new ChangeLedger(log);
     ClassPipeline pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
+    PatchEngine patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
     AgentContext context =
         new AgentContext(
             instrumentation,
@@ -76,7 +78,8 @@ class EndpointFuzzTest {
             Instant.now(),
             ledger,
             new ProbeEngine(instrumentation, pipeline, ledger, log),
-            new PatchEngine(instrumentation, pipeline, ledger, gates, log),
+            patches,
+            new ShadowEngine(instrumentation, pipeline, patches, log),
             () -> stopRequested.set(true),
             null);
     endpoint = ControlEndpoint.start("127.0.0.1", 0, TOKEN, context);

@@ -15,6 +15,7 @@ import dev.jlive.protocol.probe.ProbeAdded;
 import dev.jlive.protocol.probe.ProbeList;
 import dev.jlive.protocol.probe.ProbeSpec;
 import dev.jlive.protocol.probe.ProbeStatus;
+import dev.jlive.protocol.shadow.ShadowRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -127,6 +128,22 @@ public final class AgentEndpoint {
   public RevertResult revertPatch(String id) throws IOException {
     return RevertResult.fromWire(
         call("DELETE", Api.PATCHES + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null));
+  }
+
+  /** {@code POST /v1/shadows}: starts a shadow run; the answer is its first report. */
+  public Map<String, Object> startShadow(ShadowRequest request) throws IOException {
+    return call("POST", Api.SHADOWS, Json.write(request.toJson()));
+  }
+
+  /** {@code GET /v1/shadows?id=}: a shadow's report. */
+  public Map<String, Object> shadow(String id) throws IOException {
+    return call("GET", Api.SHADOWS + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  }
+
+  /** {@code DELETE /v1/shadows?id=}: drops a shadow. */
+  public Map<String, Object> dropShadow(String id) throws IOException {
+    return call(
+        "DELETE", Api.SHADOWS + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
   }
 
   /** Adds a probe and checks that it went into every class it selected. */

@@ -11,6 +11,7 @@ import dev.jlive.protocol.patch.PatchResult;
 import dev.jlive.protocol.patch.PatchedClass;
 import dev.jlive.protocol.patch.SafepointMode;
 import dev.jlive.protocol.patch.SafepointReport;
+import dev.jlive.protocol.shadow.ShadowRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +37,11 @@ import picocli.CommandLine.Parameters;
       "or from compiled classes (--classes). Fields, methods, signatures and the class hierarchy must stay as they are.",
       "Every patch is a change with an id: `jlive diff` shows it, `jlive revert` takes it back.",
       "With --service NAME (instead of a PID) the patch goes to every process of the service through the controller,",
-      "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."
-    })
+      "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it.",
+      "With --shadow the candidate only runs beside the running code on sampled live calls and is compared with it:",
+      "`jlive shadow PID ID` reports, `jlive patch promote PID ID` installs it, `jlive revert PID ID` drops it."
+    },
+    subcommands = {PatchPromoteCommand.class})
 public final class PatchCommand extends ServiceCommand {
   @Mixin RolloutOptions rollout;
 
@@ -123,8 +127,51 @@ public final class PatchCommand extends ServiceCommand {
       description = "Compile and compare only: say what would change, change nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--shadow",
+      description = {
+        "Do not install: run the candidate beside the running code on sampled live calls, after the original",
+        "answered, and compare the outcomes. Both bodies must pass the side-effect check."
+      })
+  boolean shadow;
+
+  @Option(
+      names = "--sample",
+      paramLabel = "1/N",
+      description = "With --shadow: shadow one call in N (default 1/10).")
+  String sample;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "DURATION",
+      description = "With --shadow: how long the shadow runs before it expires (default 10m).")
+  String duration;
+
+  @Option(
+      names = "--expect",
+      paramLabel = "EXPR",
+      description =
+          "With --shadow: where differences are expected, over the arguments, e.g. 'quantity == 10'.")
+  String expect;
+
+  @Option(
+      names = "--no-noise-learning",
+      description =
+          "With --shadow: do not run the old code twice to learn which parts of a result vary by themselves.")
+  boolean noNoiseLearning;
+
   @Override
   public Integer call() throws IOException {
+    if (shadow) {
+      return shadow();
+    }
+    if (sample != null || duration != null || expect != null || noNoiseLearning) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--sample, --duration, --expect and --no-noise-learning go with --shadow",
+          "add --shadow to try the patch beside the running code, or drop them");
+    }
     if (onService()) {
       return patchService();
     }
@@ -162,6 +209,60 @@ public final class PatchCommand extends ServiceCommand {
       rows.add(List.of(patched.className(), String.join(", ", patched.changedMethods())));
     }
     printer.table(List.of("CLASS", "NEW CODE IN"), rows);
+    return 0;
+  }
+
+  /** --shadow: the candidate runs beside the running code; nothing is installed. */
+  private int shadow() throws IOException {
+    if (onService()) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--shadow runs on one process for now, not on a --service",
+          "`jlive processes NAME` gives a PID and host; shadow there");
+    }
+    List<String> args = positionals == null ? List.of() : positionals;
+    int wanted = Math.max(0, args.size() - (target.isRemote() ? 0 : 1));
+    PatchRequest patch = spec(afterPid(args, wanted, "PID FILE.java..."));
+    ShadowRequest request =
+        LocalCheck.checked(
+            () ->
+                new ShadowRequest(
+                    patch,
+                    sample == null
+                        ? ShadowRequest.DEFAULT_SAMPLE_EVERY
+                        : ShadowRequest.parseSample(sample),
+                    duration == null ? null : Durations.parse("--duration", duration),
+                    expect,
+                    !noNoiseLearning));
+    Connected connected = connect(args, wanted, "PID FILE.java...");
+    Map<String, Object> answer = connected.client().post(Api.SHADOWS, request.toJson());
+    Printer printer = printer();
+    if (printer.isJson()) {
+      printer.json(answer);
+      return 0;
+    }
+    String pid = target.isRemote() ? "" : args.get(0) + " ";
+    printer.line(
+        "shadow "
+            + answer.get("id")
+            + " runs the candidate beside "
+            + answer.get("methods")
+            + " on 1 call in "
+            + answer.get("sampleEvery")
+            + " until "
+            + answer.get("expiresAt")
+            + "; nothing was installed");
+    printer.line(
+        "report: jlive shadow "
+            + pid
+            + answer.get("id")
+            + "   install: jlive patch promote "
+            + pid
+            + answer.get("id")
+            + "   drop: jlive revert "
+            + pid
+            + answer.get("id"));
     return 0;
   }
 
