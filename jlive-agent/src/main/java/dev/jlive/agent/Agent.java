@@ -139,7 +139,7 @@ public final class Agent {
               + (options.fleet() == null
                   ? ""
                   : ", controller "
-                      + options.fleet().controller()
+                      + options.fleet().controllersText()
                       + " service "
                       + options.fleet().service()));
     }

@@ -16,6 +16,7 @@ import dev.jlive.protocol.fleet.SyncAnswer;
 import dev.jlive.protocol.fleet.SyncBody;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +31,13 @@ import javax.net.ssl.SSLSocketFactory;
  * changes when they differ from the version the agent has; {@link Reconciler} applies them.
  *
  * <p>The agent dials out, so it works behind NAT. When the controller cannot be reached it tries
- * again after 0.5 s, doubling up to 10 s, and logs to the agent's log only. When the controller
- * answers {@link ErrorCode#UNKNOWN_PROCESS} (it lost the session) the agent registers again and
- * keeps what it applied; the fresh desired list then decides what stays.
+ * again after 0.5 s, doubling up to 10 s, and logs to the agent's log only. Given several
+ * controllers ({@code controller=URL1|URL2}), it talks to one at a time and moves to the next when
+ * the current one does not answer (no connection, a time-out, a 5xx answer such as {@link
+ * ErrorCode#STORE_UNAVAILABLE}); each controller of the list is tried once at once before the
+ * back-off applies. When the controller answers {@link ErrorCode#UNKNOWN_PROCESS} (it lost the
+ * session, or never had it) the agent registers again and keeps what it applied; the fresh desired
+ * list then decides what stays. Nothing is reverted because a controller is gone.
  */
 public final class FleetLink {
   static final long MIN_BACKOFF_MILLIS = 500;
@@ -60,7 +65,19 @@ public final class FleetLink {
   private final SSLSocketFactory tls;
 
   private final System.Logger log;
-  private final ControllerClient client;
+  private final List<URI> controllers;
+
+  /** Guards swapping {@link #client} against {@link #halt}, which closes the current one. */
+  private final Object clientLock = new Object();
+
+  /** The index in {@link #controllers} of the controller spoken to now. */
+  private volatile int current;
+
+  private volatile ControllerClient client;
+
+  /** Failures since the last answer: below the number of controllers, the next is tried at once. */
+  private int failuresInARow;
+
   private final FleetTarget target;
   private final ChangeVerifier verifier;
   private final Reconciler reconciler;
@@ -108,7 +125,8 @@ public final class FleetLink {
     this.settings = settings;
     this.token = token;
     this.tls = settings.socketFactory();
-    this.client = new ControllerClient(settings.controller(), token, tls);
+    this.controllers = settings.controllers();
+    this.client = new ControllerClient(controllers.get(0), token, tls);
     this.target = target;
     this.log = log;
     this.verifier = verifier;
@@ -127,7 +145,7 @@ public final class FleetLink {
     log.log(
         System.Logger.Level.INFO,
         "fleet link to {0} started for service {1}",
-        settings.controller(),
+        settings.controllersText(),
         settings.service());
     if (verifier.verifies()) {
       log.log(
@@ -170,11 +188,40 @@ public final class FleetLink {
 
   /** Ends the loop and breaks the request in flight; the loop registers nothing after this. */
   private void halt() {
-    running = false;
+    synchronized (clientLock) {
+      running = false;
+      client.close();
+    }
     synchronized (sleeper) {
       sleeper.notifyAll();
     }
-    client.close();
+  }
+
+  /** The controller spoken to now. */
+  private URI currentController() {
+    return controllers.get(current);
+  }
+
+  /**
+   * Moves to the next controller of the list. The process id is kept: a controller on the same
+   * ZooKeeper adopts it, any other answers {@link ErrorCode#UNKNOWN_PROCESS} and the agent
+   * registers again.
+   */
+  private void moveToNextController(String reason, boolean loud) {
+    synchronized (clientLock) {
+      if (!running) {
+        return;
+      }
+      URI from = currentController();
+      current = (current + 1) % controllers.size();
+      client = new ControllerClient(currentController(), token, tls);
+      log.log(
+          loud ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+          "controller {0} does not answer ({1}); moving to controller {2}",
+          from,
+          reason,
+          currentController());
+    }
   }
 
   /** Deregisters, briefly and once. */
@@ -186,7 +233,7 @@ public final class FleetLink {
       return;
     }
     try {
-      new ControllerClient(settings.controller(), token, tls)
+      new ControllerClient(currentController(), token, tls)
           .post(
               FleetApi.DEREGISTER,
               new DeregisterBody(registered).toJson(),
@@ -207,7 +254,8 @@ public final class FleetLink {
   /** For {@code GET /v1/info}. */
   public Map<String, Object> status() {
     return JsonObject.create()
-        .put("url", settings.controller().toString())
+        .put("url", currentController().toString())
+        .put("urls", controllers.stream().map(URI::toString).toList())
         .put("service", settings.service())
         .put("labels", settings.labels())
         .put("process", process)
@@ -234,6 +282,7 @@ public final class FleetLink {
         }
         waitMillis = sync(waitMillis);
         backoff = MIN_BACKOFF_MILLIS;
+        failuresInARow = 0;
       } catch (JLiveException e) {
         if (e.code() == ErrorCode.UNKNOWN_PROCESS && running) {
           log.log(
@@ -249,10 +298,14 @@ public final class FleetLink {
             continue;
           }
         }
-        backoff =
-            failed(e.getMessage() + (e.hint().isEmpty() ? "" : " (" + e.hint() + ")"), backoff);
-      } catch (IOException | RuntimeException e) {
-        backoff = failed(e.toString(), backoff);
+        String reason = e.getMessage() + (e.hint().isEmpty() ? "" : " (" + e.hint() + ")");
+        // A 5xx (its store is gone, it is failing) is a controller that does not answer; a 4xx is
+        // about this request, and another controller of the same fleet would say the same.
+        backoff = failed(reason, backoff, e.code().httpStatus() >= 500);
+      } catch (IOException e) {
+        backoff = failed(e.toString(), backoff, true);
+      } catch (RuntimeException e) {
+        backoff = failed(e.toString(), backoff, false);
       }
     }
   }
@@ -261,21 +314,31 @@ public final class FleetLink {
    * Logs the failure (once per new reason, so a long outage does not fill the log) and waits before
    * the next try.
    */
-  private long failed(String reason, long backoff) {
+  private long failed(String reason, long backoff, boolean unanswered) {
     if (!running) {
       return backoff;
     }
-    if (connected || !reason.equals(lastError)) {
+    failuresInARow++;
+    boolean news = connected || !reason.equals(lastError);
+    connected = false;
+    lastError = reason;
+    if (unanswered && controllers.size() > 1) {
+      // Logged in the first round after an answer; a long outage of all of them is logged below.
+      moveToNextController(reason, failuresInARow <= controllers.size());
+      if (failuresInARow % controllers.size() != 0) {
+        // Not every controller has failed since the last answer: the next one is tried at once.
+        return backoff;
+      }
+    }
+    if (news) {
       log.log(
           System.Logger.Level.WARNING,
           "link to controller {0} failed, trying again in {1} ms (backing off up to {2} ms): {3}",
-          settings.controller(),
+          currentController(),
           Long.toString(backoff),
           Long.toString(MAX_BACKOFF_MILLIS),
           reason);
     }
-    connected = false;
-    lastError = reason;
     sleep(backoff);
     return Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
   }
@@ -321,7 +384,7 @@ public final class FleetLink {
     log.log(
         System.Logger.Level.INFO,
         "registered with {0} as process {1} of service {2} (heartbeat {3} ms)",
-        settings.controller(),
+        currentController(),
         answer.process(),
         settings.service(),
         Long.toString(heartbeatMillis));
@@ -410,7 +473,7 @@ public final class FleetLink {
    */
   private final class KeepAlive extends Thread {
     private final ControllerClient keepAliveClient =
-        new ControllerClient(settings.controller(), token, tls);
+        new ControllerClient(currentController(), token, tls);
     private volatile boolean done;
 
     KeepAlive() {

@@ -12,11 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -25,7 +28,9 @@ import javax.net.ssl.SSLSocketFactory;
  * environment variable that stands for it ({@link FleetApi#ENV_CONTROLLER} and the others; the
  * token may also be given as such, in {@link FleetApi#ENV_CONTROLLER_TOKEN}).
  *
- * @param controller the controller's base URL, without a trailing slash
+ * @param controllers the controllers' base URLs, without a trailing slash, in the order the agent
+ *     tries them ({@code controller=URL1|URL2}): it talks to one at a time and moves to the next
+ *     when the current one does not answer
  * @param labels what the controller matches a change's {@code where} against
  * @param tokenFile the file holding the controller token, or null when the token came from the
  *     environment
@@ -42,7 +47,7 @@ import javax.net.ssl.SSLSocketFactory;
  *     controller's TLS certificate may be, or be signed by, beside the JVM's default ones; or null
  */
 public record FleetSettings(
-    URI controller,
+    List<URI> controllers,
     String service,
     Map<String, String> labels,
     Path tokenFile,
@@ -63,16 +68,56 @@ public record FleetSettings(
           "allowPlainHttp",
           "controllerTrustStore");
 
+  /** What separates the URLs of several controllers in {@code controller=URL1|URL2}. */
+  public static final String URL_SEPARATOR = "|";
+
   public FleetSettings {
+    controllers = List.copyOf(controllers);
+    if (controllers.isEmpty()) {
+      throw new IllegalArgumentException("at least one controller URL");
+    }
     labels =
         Collections.unmodifiableMap(
             new TreeMap<>(labels)); // sorted by name, as labels are everywhere on the wire
+  }
+
+  /** Settings for one controller. */
+  public FleetSettings(
+      URI controller,
+      String service,
+      Map<String, String> labels,
+      Path tokenFile,
+      String token,
+      Path controllerKey,
+      boolean localChangesDenied,
+      boolean plainHttpAllowed,
+      Path trustStore) {
+    this(
+        List.of(controller),
+        service,
+        labels,
+        tokenFile,
+        token,
+        controllerKey,
+        localChangesDenied,
+        plainHttpAllowed,
+        trustStore);
   }
 
   /** Settings without a controller key, allowing local changes, plain HTTP to loopback only. */
   public FleetSettings(
       URI controller, String service, Map<String, String> labels, Path tokenFile, String token) {
     this(controller, service, labels, tokenFile, token, null, false, false, null);
+  }
+
+  /** The first controller: the one the agent tries first. */
+  public URI controller() {
+    return controllers.get(0);
+  }
+
+  /** The controllers as the option writes them: {@code URL1|URL2}. */
+  public String controllersText() {
+    return String.join(URL_SEPARATOR, controllers.stream().map(URI::toString).toList());
   }
 
   /**
@@ -106,9 +151,11 @@ public record FleetSettings(
       // Service and labels from the environment alone do nothing without a controller.
       return null;
     }
-    URI controller = controllerUri(controllerText);
+    List<URI> controllers = controllerUris(controllerText);
     boolean plainHttpAllowed = flag(options, "allowPlainHttp");
-    PlainHttp.check(controller, plainHttpAllowed, "allowPlainHttp=true to the agent options");
+    for (URI controller : controllers) {
+      PlainHttp.check(controller, plainHttpAllowed, "allowPlainHttp=true to the agent options");
+    }
     String trustStoreText = blankToNull(options.get("controllerTrustStore"));
     Path trustStore = trustStoreText == null ? null : Paths.get(trustStoreText);
     String service = value(options, "service", env, FleetApi.ENV_SERVICE);
@@ -148,7 +195,7 @@ public record FleetSettings(
     String keyText = value(options, "controllerKey", env, FleetApi.ENV_CONTROLLER_KEY_FILE);
     Path controllerKey = keyText == null ? null : Paths.get(keyText);
     return new FleetSettings(
-        controller,
+        controllers,
         service,
         labels,
         tokenFile,
@@ -235,7 +282,10 @@ public record FleetSettings(
    */
   public String childOptions() {
     StringBuilder options =
-        new StringBuilder("controller=").append(controller).append(",service=").append(service);
+        new StringBuilder("controller=")
+            .append(controllersText())
+            .append(",service=")
+            .append(service);
     if (!labels.isEmpty()) {
       options.append(",labels=").append(labelsText());
     }
@@ -286,6 +336,29 @@ public record FleetSettings(
       labels.put(key, value);
     }
     return labels;
+  }
+
+  /**
+   * The URLs of {@code URL1|URL2|...}, each checked on its own, so that a bad one is named; the
+   * same URL twice is refused (it would only make the agent wait twice for the same dead host).
+   */
+  private static List<URI> controllerUris(String text) {
+    List<URI> uris = new ArrayList<>();
+    for (String part : text.split(Pattern.quote(URL_SEPARATOR), -1)) {
+      if (part.isBlank()) {
+        throw bad(
+            "controller '" + text + "' has an empty URL between its '|'",
+            "write controller=https://HOST1:PORT|https://HOST2:PORT, one URL per controller");
+      }
+      URI uri = controllerUri(part);
+      if (uris.contains(uri)) {
+        throw bad(
+            "controller '" + text + "' names " + uri + " twice",
+            "name each controller once in controller=URL1|URL2");
+      }
+      uris.add(uri);
+    }
+    return uris;
   }
 
   private static URI controllerUri(String text) {

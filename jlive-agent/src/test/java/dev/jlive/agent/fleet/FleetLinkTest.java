@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -208,7 +209,137 @@ class FleetLinkTest {
                     .startsWith("WARNING the controller speaks agent protocol 1 and this agent"));
   }
 
+  @Test
+  void whenTheFirstControllerDiesTheLinkMovesToTheNextRegistersAgainAndKeepsItsChanges()
+      throws Exception {
+    List<Received> atSecond = new CopyOnWriteArrayList<>();
+    Function<Map<String, Object>, Object> first =
+        body -> {
+          if (body.get("service") != null) {
+            return Map.of("process", "p-1", "heartbeatMillis", 100);
+          }
+          if (((Number) body.get("desiredVersion")).longValue() < 1) {
+            return Map.of(
+                "desiredVersion",
+                1,
+                "changes",
+                List.of(Map.of("id", "c1", "kind", "probe", "spec", Map.of(), "author", "ann")));
+          }
+          return Map.of("desiredVersion", 1, "unchanged", true);
+        };
+    serve(first);
+    // The second controller does not know p-1 (as one on another store would not): it answers
+    // UNKNOWN_PROCESS until the agent registers with it, then has the same desired list.
+    HttpServer second =
+        controller(
+            atSecond,
+            body -> {
+              if (body.get("service") != null) {
+                return Map.of("process", "p-2", "heartbeatMillis", 100);
+              }
+              if ("p-1".equals(body.get("process"))) {
+                throw new JLiveException(
+                    ErrorCode.UNKNOWN_PROCESS, "process p-1 is not registered", "register again");
+              }
+              return first.apply(body);
+            });
+    try {
+      RevertCounting target = new RevertCounting();
+      link =
+          new FleetLink(
+              new FleetSettings(
+                  List.of(urlOf(server), urlOf(second)),
+                  "shop",
+                  Map.of(),
+                  null,
+                  "t0ken",
+                  null,
+                  false,
+                  false,
+                  null),
+              "t0ken",
+              target,
+              NoLog.INSTANCE);
+      link.start();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> "p-1".equals(link.status().get("process")));
+      await().atMost(Duration.ofSeconds(20)).until(() -> target.applied.get() == 1);
+      assertThat(link.status())
+          .containsEntry("url", urlOf(server).toString())
+          .containsEntry("urls", List.of(urlOf(server).toString(), urlOf(second).toString()));
+
+      server.stop(0);
+      server = null;
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> "p-2".equals(link.status().get("process")));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(atSecond)
+                      .anySatisfy(
+                          request ->
+                              assertThat((Map<String, Object>) request.body().get("changes"))
+                                  .containsEntry(
+                                      "c1", Map.of("state", "applied", "localId", "p1"))));
+      assertThat(link.status())
+          .containsEntry("url", urlOf(second).toString())
+          .containsEntry("connected", true);
+      // Kept, not reverted and applied again: the second controller's list is the same.
+      assertThat(target.applied.get()).isEqualTo(1);
+      assertThat(target.reverted.get()).isZero();
+      // Same instance, registered again: the agent did not become a new one.
+      List<Object> instances =
+          atSecond.stream()
+              .filter(request -> request.path().equals(FleetApi.REGISTER))
+              .map(request -> request.body().get("instance"))
+              .toList();
+      assertThat(instances)
+          .isNotEmpty()
+          .allSatisfy(
+              instance ->
+                  assertThat(instance)
+                      .isEqualTo(
+                          received.stream()
+                              .filter(request -> request.path().equals(FleetApi.REGISTER))
+                              .findFirst()
+                              .orElseThrow()
+                              .body()
+                              .get("instance")));
+    } finally {
+      second.stop(0);
+    }
+  }
+
   // ---- helpers ----
+
+  private static URI urlOf(HttpServer server) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Applies c1 as p1 and counts applies and reverts. */
+  private static final class RevertCounting extends EventTarget {
+    final AtomicInteger applied = new AtomicInteger();
+    final AtomicInteger reverted = new AtomicInteger();
+
+    RevertCounting() {
+      super(0);
+    }
+
+    @Override
+    public String apply(ChangeKind kind, Map<String, Object> spec, String author) {
+      applied.incrementAndGet();
+      return super.apply(kind, spec, author);
+    }
+
+    @Override
+    public void revert(String localId, String why) {
+      reverted.incrementAndGet();
+    }
+  }
 
   private FleetLink link(FleetTarget target) {
     return new FleetLink(settings(), "t0ken", target, NoLog.INSTANCE);
@@ -228,7 +359,14 @@ class FleetLinkTest {
   }
 
   private void serve(Function<Map<String, Object>, Object> answer) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+    server = controller(received, answer);
+  }
+
+  /** A stand-in controller on a free loopback port, keeping what it receives in {@code into}. */
+  private static HttpServer controller(
+      List<Received> into, Function<Map<String, Object>, Object> answer) throws IOException {
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
     server.setExecutor(
         Executors.newCachedThreadPool(
             runnable -> {
@@ -245,7 +383,7 @@ class FleetLinkTest {
                     new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             assertThat(exchange.getRequestHeaders().getFirst("Authorization"))
                 .isEqualTo("Bearer t0ken");
-            received.add(new Received(System.nanoTime(), exchange.getRequestURI().getPath(), body));
+            into.add(new Received(System.nanoTime(), exchange.getRequestURI().getPath(), body));
             try {
               send(exchange, 200, answer.apply(body));
             } catch (JLiveException e) {
@@ -254,6 +392,7 @@ class FleetLinkTest {
           }
         });
     server.start();
+    return server;
   }
 
   private static void send(HttpExchange exchange, int status, Object body) throws IOException {
@@ -278,7 +417,7 @@ class FleetLinkTest {
    * Applying c1 makes probe p1; then {@code count} events come, every third of a local probe p9 in
    * between.
    */
-  private static final class EventTarget implements FleetTarget {
+  private static class EventTarget implements FleetTarget {
     private final int count;
     private final List<Map<String, Object>> log = new CopyOnWriteArrayList<>();
     private final Set<String> applied = new HashSet<>();

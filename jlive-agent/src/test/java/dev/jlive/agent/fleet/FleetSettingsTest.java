@@ -215,6 +215,76 @@ class FleetSettingsTest {
   }
 
   @Test
+  void severalControllersAreTriedInOrderAndPassToChildJvmsWhole() {
+    FleetSettings settings =
+        FleetSettings.from(
+            Map.of(
+                "controller",
+                "https://ctl-a:7070/|https://ctl-b:7070",
+                "service",
+                "shop",
+                "controllerTokenFile",
+                "/t"),
+            Map.of());
+    assertThat(settings.controllers())
+        .containsExactly(URI.create("https://ctl-a:7070"), URI.create("https://ctl-b:7070"));
+    assertThat(settings.controller()).isEqualTo(URI.create("https://ctl-a:7070"));
+    assertThat(settings.childOptions())
+        .startsWith("controller=https://ctl-a:7070|https://ctl-b:7070,service=shop");
+    assertThat(
+            FleetSettings.from(
+                    Map.of("service", "shop", "controllerTokenFile", "/t"),
+                    Map.of("JLIVE_CONTROLLER", "https://ctl-a|https://ctl-b"))
+                .controllers())
+        .hasSize(2);
+  }
+
+  @Test
+  void aBadControllerAmongSeveralIsNamed() {
+    assertRefused(
+        Map.of(
+            "controller",
+            "https://ctl-a:7070|ftp://ctl-b",
+            "service",
+            "shop",
+            "controllerTokenFile",
+            "/t"),
+        "controller 'ftp://ctl-b' is not an http or https URL",
+        "controller=https://");
+    // Each URL follows the plain-HTTP rule on its own: the second goes to another machine.
+    assertRefused(
+        Map.of(
+            "controller",
+            "http://127.0.0.1:7611|http://192.0.2.1:7611",
+            "service",
+            "shop",
+            "controllerTokenFile",
+            "/t"),
+        "refusing plain http:// to the controller at 192.0.2.1",
+        "allowPlainHttp=true");
+    assertRefused(
+        Map.of(
+            "controller",
+            "https://ctl-a||https://ctl-b",
+            "service",
+            "shop",
+            "controllerTokenFile",
+            "/t"),
+        "has an empty URL between its '|'",
+        "one URL per controller");
+    assertRefused(
+        Map.of(
+            "controller",
+            "https://ctl-a|https://ctl-a/",
+            "service",
+            "shop",
+            "controllerTokenFile",
+            "/t"),
+        "names https://ctl-a twice",
+        "name each controller once");
+  }
+
+  @Test
   void aTrustStoreThatIsNoCertificateFailsTheStartWithWhatToGive(@TempDir Path dir)
       throws Exception {
     Path notACertificate = Files.writeString(dir.resolve("ctl.pem"), "hello");

@@ -70,7 +70,14 @@ public final class InfoCommand extends AgentCommand {
   static String controller(Map<String, Object> link) {
     String key =
         link.get("controllerKey") == null ? "" : " (key " + link.get("controllerKey") + ")";
+    // With several controllers: the one spoken to now, then the whole list.
+    Object urls = link.get("urls");
+    String others =
+        urls instanceof List<?> list && list.size() > 1
+            ? " (of " + String.join("|", list.stream().map(String::valueOf).toList()) + ")"
+            : "";
     return link.get("url")
+        + others
         + " service "
         + link.get("service")
         + (Boolean.TRUE.equals(link.get("verifiesChanges"))
