@@ -101,7 +101,7 @@ public final class HarmlessRollouts {
       Matcher listening = controller.awaitLine(LISTENING, Duration.ofSeconds(90));
       String url = listening.group(1);
       UserApi api =
-          new UserApi(URI.create(url), Files.readString(Path.of(listening.group(3).trim())).trim());
+          new UserApi(URI.create(url), Files.readString(tokenFile(listening.group(3))).trim());
       api.ok(api.put(FleetApi.POLICIES, new Policy(0, 0, 0, List.of()).toJson()), "policy");
       String agentToken =
           (String)
@@ -203,6 +203,12 @@ public final class HarmlessRollouts {
       load.forEach(Thread::interrupt);
       jvms.forEach(ForkedJvm::close);
     }
+  }
+
+  /** The token file of the controller's start line, which may go on with its signing key. */
+  private static Path tokenFile(String rest) {
+    int comma = rest.indexOf(", signing key in ");
+    return Path.of((comma < 0 ? rest : rest.substring(0, comma)).trim());
   }
 
   @SuppressWarnings("unchecked")
