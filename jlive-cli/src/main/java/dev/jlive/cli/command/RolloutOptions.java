@@ -47,7 +47,7 @@ public final class RolloutOptions {
       names = "--min-calls",
       paramLabel = "N",
       description =
-          "Calls a gate needs in its window before it may pass (default 100); fewer: waiting.")
+          "Calls a gate needs in its window before it may pass (default 200); fewer: waiting.")
   Long minCalls;
 
   boolean isGiven() {
