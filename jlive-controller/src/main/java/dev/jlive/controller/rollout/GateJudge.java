@@ -4,17 +4,16 @@ import dev.jlive.controller.rollout.gate.AutoMetricsProbe;
 import dev.jlive.controller.rollout.gate.Gate;
 import dev.jlive.controller.rollout.gate.HealthGates;
 import dev.jlive.controller.rollout.gate.WindowMetrics;
-import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.Change;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.fleet.ProcessReport;
 import dev.jlive.protocol.rollout.GateResult;
 import dev.jlive.protocol.rollout.RolloutPlan;
 import dev.jlive.protocol.rollout.Verdict;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The health gates ({@link HealthGates}) as the driver asks them. */
 final class GateJudge implements Judgement.Judge {
@@ -62,20 +61,30 @@ final class GateJudge implements Judgement.Judge {
                 WindowMetrics.between(WindowMetrics.reported(start), WindowMetrics.reported(end)),
                 canary,
                 control);
-    List<String> lines = new ArrayList<>();
-    for (GateResult result : verdict.results()) {
-      lines.add(
-          result.gate()
-              + ": "
-              + JsonObject.wireName(result.outcome())
-              + (result.explanation().isEmpty() ? "" : " (" + result.explanation() + ")"));
-    }
     Judgement.Outcome outcome =
         switch (verdict.outcome()) {
           case PASS -> Judgement.Outcome.PASS;
           case FAIL -> Judgement.Outcome.FAIL;
           case WAITING -> Judgement.Outcome.WAITING;
         };
-    return new Judgement(outcome, verdict.toJson(), String.join("; ", lines));
+    return new Judgement(outcome, verdict.toJson(), summary(verdict));
+  }
+
+  /**
+   * One line for the rollout's history: the gate that decided (the first failed or waiting one),
+   * else each gate's figures, so that a pass shows its margin too.
+   */
+  static String summary(Verdict verdict) {
+    if (verdict.results().isEmpty()) {
+      return "no gates";
+    }
+    for (GateResult result : verdict.results()) {
+      if (result.outcome() == verdict.outcome() && verdict.outcome() != Verdict.Outcome.PASS) {
+        return result.gate() + ": " + result.explanation();
+      }
+    }
+    return verdict.results().stream()
+        .map(result -> result.skipped() ? result.gate() + " skipped" : result.explanation())
+        .collect(Collectors.joining("; "));
   }
 }

@@ -32,6 +32,10 @@ public record RolloutPlan(
   /** Bake when none is given: long enough for a minute's traffic to judge. */
   public static final long DEFAULT_BAKE_MILLIS = 60_000;
 
+  /**
+   * Calls a gate needs on each side before it may pass: the controller's {@code
+   * HealthGates.DEFAULT_MIN_CALLS}, which the built-in gates' noise tests assume.
+   */
   public static final long DEFAULT_MIN_CALLS = 200;
 
   /** More waves than this is a typo, not a plan. */
