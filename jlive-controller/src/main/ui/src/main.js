@@ -1,6 +1,6 @@
 // The jlive dashboard: pages over the controller's API, kept live by one server-sent event stream.
 import { h, render } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 import uPlot from 'uplot';
 import { call, refusal, setCsrf } from './api.js';
@@ -16,6 +16,13 @@ let stream = null;
 let streamKey = null;
 let signedOutHandler = () => {};
 const EVENTS_KEPT = 500;
+
+/**
+ * What the browser tests measure: how long a stream message takes from arrival to the page drawn
+ * (parse and render), and when the first process rows were drawn.
+ */
+const stats = (window.jliveStats = { messages: 0, lastUpdateMillis: 0, maxUpdateMillis: 0, firstRowsAt: null, firstRowsCount: 0 });
+let pendingSince = null;
 
 function openStream(service, change) {
   const key = (service || '') + '|' + (change || '');
@@ -34,6 +41,7 @@ function openStream(service, change) {
     'metrics', 'status', 'history'];
   for (const topic of topics) {
     stream.addEventListener(topic, (message) => {
+      if (pendingSince === null) pendingSince = performance.now();
       live[topic] = JSON.parse(message.data);
       live.receivedAt = performance.now();
       redraw();
@@ -126,24 +134,21 @@ function age(lastSeen, now) {
 
 // ---- pages ------------------------------------------------------------------------------------
 
-/** How often each process syncs, learnt from its lastSeen moving: stale past twice that. */
-const syncEvery = new Map();
-
 function ServicesPage({ service }) {
   const rows = (live.processes && live.processes.processes) || [];
   const now = live.clock ? live.clock.now : Date.now();
   let stale = 0;
-  for (const row of rows) {
-    const seen = syncEvery.get(row.process.id);
-    if (!seen || seen.last !== row.lastSeen) {
-      const interval = seen ? Date.parse(row.lastSeen) - Date.parse(seen.last) : 0;
-      syncEvery.set(row.process.id, {
-        last: row.lastSeen,
-        every: interval > 0 ? interval : (seen ? seen.every : 5000),
-      });
+  useEffect(() => {
+    if (rows.length && stats.firstRowsAt === null) {
+      stats.firstRowsAt = performance.now();
+      stats.firstRowsCount = rows.length;
     }
+  });
+  // Stale: two heartbeats missed (the controller drops a process at three).
+  const heartbeat = (live.clock && live.clock.heartbeatMillis) || 5000;
+  for (const row of rows) {
     const a = age(row.lastSeen, now);
-    row.stale = a !== null && a * 1000 > 2 * syncEvery.get(row.process.id).every + 1000;
+    row.stale = a !== null && a * 1000 > 2 * heartbeat + 500;
     if (row.stale) stale++;
   }
   return html`
@@ -158,12 +163,12 @@ function ServicesPage({ service }) {
         <span class="w-id">process</span><span>host</span><span class="w-n">pid</span>
         <span>labels</span><span>Java</span><span>agent</span><span>last seen</span><span class="w-wide">changes</span>`}
         row=${(row) => html`
-          <span class=${'w-id' + (row.stale ? ' stale' : '')} data-pid=${row.process.pid}
+          <span class=${'w-id' + (row.stale ? ' stale' : '')} data-pid=${row.pid}
                 title=${row.stale ? 'no sync for a while: the process may be gone' : ''}>
-            ${row.stale ? '⚠ ' : ''}${row.process.id}</span>
-          <span>${row.process.host}</span><span class="w-n">${row.process.pid}</span>
-          <span>${Object.entries(row.process.labels || {}).map(([k, v]) => k + '=' + v).join(' ')}</span>
-          <span>${row.process.javaVersion}</span><span>${row.process.agentVersion}</span>
+            ${row.stale ? '⚠ ' : ''}${row.id}</span>
+          <span>${row.host}</span><span class="w-n">${row.pid}</span>
+          <span>${Object.entries(row.labels || {}).map(([k, v]) => k + '=' + v).join(' ')}</span>
+          <span>${row.javaVersion}</span><span>${row.agentVersion}</span>
           <span class=${row.stale ? 'stale' : ''}>${age(row.lastSeen, now)?.toFixed(0)} s ago</span>
           <span class="w-wide">${Object.entries(row.changes || {}).map(([id, report]) =>
             html`<span class=${'state ' + report.state}>${id} ${report.state}</span> `)}</span>`} />
@@ -342,7 +347,7 @@ function PatchPage({ service, change }) {
       ${waiting
         ? html`<h3>Diff against what runs (waiting for ${waiting.missing} more approval${waiting.missing === 1 ? '' : 's'})</h3>
             <pre class="diff" id="diff">${waiting.diff.split('\n').map((line) =>
-              html`<span class=${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>${line}\n</span>`)}</pre>`
+              html`<span class=${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>${line + '\n'}</span>`)}</pre>`
         : html`<h3>Sources</h3>${(spec.sources || []).map((s) => html`<h4>${s.name}</h4><pre class="source" id="source">${s.code}</pre>`)}
             ${spec.methodSource && html`<pre class="source">${spec.methodSource}</pre>`}`}
       <p><a href=${link('changes', service, change)}>state on each process</a></p>
@@ -405,6 +410,14 @@ function App() {
   const [, setVersion] = useState(0);
   const [session, setSession] = useState(undefined);
   const [route, setRoute] = useState(parseRoute());
+  useLayoutEffect(() => {
+    if (pendingSince !== null) {
+      stats.messages++;
+      stats.lastUpdateMillis = performance.now() - pendingSince;
+      stats.maxUpdateMillis = Math.max(stats.maxUpdateMillis, stats.lastUpdateMillis);
+      pendingSince = null;
+    }
+  });
   useEffect(() => {
     redraw = () => setVersion((v) => v + 1);
     signedOutHandler = () => setSession(null);
@@ -458,4 +471,6 @@ function App() {
     <main>${(pages[route.page] || pages.services)()}</main>`;
 }
 
-render(html`<${App} />`, document.getElementById('app'));
+const root = document.getElementById('app');
+root.textContent = '';
+render(html`<${App} />`, root);

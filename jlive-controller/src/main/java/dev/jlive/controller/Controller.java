@@ -72,7 +72,8 @@ public final class Controller implements AutoCloseable {
       ControllerServer.Authenticator users,
       ControllerServer.Router routes,
       ServiceChanges changes,
-      ServiceOutput output) {}
+      ServiceOutput output,
+      Duration heartbeat) {}
 
   private Controller(
       EmbeddedZooKeeper zooKeeper,
@@ -177,7 +178,13 @@ public final class Controller implements AutoCloseable {
           signer,
           tlsContext != null,
           new DashboardParts(
-              config.host(), tlsContext, users::authenticate, routes, changes, output));
+              config.host(),
+              tlsContext,
+              users::authenticate,
+              routes,
+              changes,
+              output,
+              config.heartbeat()));
     } catch (Exception | Error e) {
       if (audit != null) {
         audit.close();
@@ -239,7 +246,8 @@ public final class Controller implements AutoCloseable {
               dashboardParts.users(),
               dashboardParts.routes(),
               dashboardParts.changes(),
-              dashboardParts.output());
+              dashboardParts.output(),
+              dashboardParts.heartbeat());
     }
     return dashboard;
   }

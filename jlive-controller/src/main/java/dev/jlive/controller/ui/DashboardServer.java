@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +67,7 @@ public final class DashboardServer implements AutoCloseable {
   private final StaticFiles files = new StaticFiles();
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final Duration heartbeat;
   private final boolean tls;
 
   private DashboardServer(
@@ -74,12 +76,14 @@ public final class DashboardServer implements AutoCloseable {
       ControllerServer.Authenticator users,
       ControllerServer.Router router,
       ProbeHistory history,
+      Duration heartbeat,
       boolean tls) {
     this.server = server;
     this.workers = workers;
     this.users = users;
     this.routes = new RouteCalls(router);
     this.history = history;
+    this.heartbeat = heartbeat;
     this.tls = tls;
     this.sampler =
         Executors.newSingleThreadScheduledExecutor(
@@ -101,7 +105,8 @@ public final class DashboardServer implements AutoCloseable {
       ControllerServer.Authenticator users,
       ControllerServer.Router router,
       ServiceChanges changes,
-      ServiceOutput output)
+      ServiceOutput output,
+      Duration heartbeat)
       throws IOException {
     InetSocketAddress address = new InetSocketAddress(host, port);
     HttpServer server;
@@ -128,7 +133,13 @@ public final class DashboardServer implements AutoCloseable {
     server.setExecutor(workers);
     DashboardServer dashboard =
         new DashboardServer(
-            server, workers, users, router, new ProbeHistory(changes, output), tls != null);
+            server,
+            workers,
+            users,
+            router,
+            new ProbeHistory(changes, output),
+            heartbeat,
+            tls != null);
     server.createContext("/", dashboard::handle);
     dashboard.sampler.scheduleAtFixedRate(dashboard::sample, 1, 1, TimeUnit.SECONDS);
     server.start();
@@ -308,6 +319,7 @@ public final class DashboardServer implements AutoCloseable {
               history,
               blankToNull(query.get("service")),
               blankToNull(query.get("change")),
+              heartbeat,
               from(exchange));
       exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");

@@ -7,6 +7,7 @@ import dev.jlive.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,23 +28,35 @@ final class LiveStream {
   private final ProbeHistory history;
   private final String service;
   private final String change;
+  private final Duration heartbeat;
   private final String from;
   private final Map<String, String> lastSent = new HashMap<>();
   private long eventCursor;
 
-  LiveStream(RouteCalls routes, ProbeHistory history, String service, String change, String from) {
+  LiveStream(
+      RouteCalls routes,
+      ProbeHistory history,
+      String service,
+      String change,
+      Duration heartbeat,
+      String from) {
     this.routes = routes;
     this.history = history;
     this.service = service;
     this.change = change;
+    this.heartbeat = heartbeat;
     this.from = from;
   }
 
   /** Sends what changed since the last tick; false when the browser went away. */
   boolean tick(Principal who, OutputStream out) throws IOException {
     send(out, "rights", rights(who));
-    // The server's clock, so a page measures "last seen" ages without trusting the browser's.
-    send(out, "clock", Map.of("now", System.currentTimeMillis()));
+    // The server's clock, so a page measures "last seen" ages without trusting the browser's, and
+    // the heartbeat, so it can tell a process that missed its syncs (dropped after three).
+    send(
+        out,
+        "clock",
+        Map.of("now", System.currentTimeMillis(), "heartbeatMillis", heartbeat.toMillis()));
     send(out, "services", routes.get(who, FleetApi.SERVICES, Map.of(), from));
     if (service == null) {
       out.flush();

@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A short history of every probe's merged metrics, one point a second, for the dashboard's charts.
  * The agents report cumulative counts and histograms; a point is the difference between two
  * samples: calls and errors per second, and the percentiles of the calls of that second alone (from
- * the difference of the summed histogram buckets), so a patch's effect on p99 shows at once instead
- * of being diluted by everything counted before.
+ * the difference of the summed histogram buckets) where the merged metrics carry buckets, else the
+ * percentiles since the probe began (today's merged view leaves the buckets out).
  *
  * <p>Kept in the controller's memory: a restarted controller starts a new history, and each
  * controller of an ensemble keeps its own (they sample the same ZooKeeper data).
@@ -27,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ProbeHistory {
   /** Points kept per probe: ten minutes at one a second. */
   static final int CAPACITY = 600;
+
+  /** How long a probe's counts may stand still before a point says "no calls". */
+  static final long QUIET_MILLIS = 2_500;
 
   private final ServiceChanges changes;
   private final ServiceOutput output;
@@ -97,6 +100,11 @@ final class ProbeHistory {
             ? 0
             : probe.exceptions().values().stream().mapToLong(Long::longValue).sum();
     Map<Integer, Long> buckets = buckets(probe.latency());
+    if (one.sampled && calls == one.lastCalls && now - one.lastTime < QUIET_MILLIS) {
+      // Agents report once a heartbeat, not in step with this sampler: a second with no new report
+      // is not a second with no calls. Wait for the next report rather than draw a false zero.
+      return;
+    }
     if (one.sampled && calls >= one.lastCalls && now > one.lastTime) {
       double seconds = (now - one.lastTime) / 1000.0;
       Map<Integer, Long> delta = new HashMap<>();
@@ -107,16 +115,19 @@ final class ProbeHistory {
               delta.put(index, count - before);
             }
           });
-      boolean timed = !delta.isEmpty();
+      LatencySnapshot latency = probe.latency();
+      // Without buckets (a report that left them out) the percentiles since the probe began stand
+      // in: still the right order of magnitude, only slower to move.
+      boolean cumulative = latency != null && latency.timedCalls() > 0;
       one.points.addLast(
           new Point(
               now,
               (calls - one.lastCalls) / seconds,
               Math.max(0, errors - one.lastErrors) / seconds,
               probe.processes(),
-              timed ? millis(LatencyBuckets.percentile(delta, 0.50)) : null,
-              timed ? millis(LatencyBuckets.percentile(delta, 0.90)) : null,
-              timed ? millis(LatencyBuckets.percentile(delta, 0.99)) : null));
+              percentile(delta, 0.50, cumulative ? latency.p50Millis() : null),
+              percentile(delta, 0.90, cumulative ? latency.p90Millis() : null),
+              percentile(delta, 0.99, cumulative ? latency.p99Millis() : null)));
       while (one.points.size() > CAPACITY) {
         one.points.removeFirst();
       }
@@ -146,8 +157,11 @@ final class ProbeHistory {
     return latency == null || latency.buckets() == null ? Map.of() : latency.buckets();
   }
 
-  private static double millis(long nanos) {
-    return LatencySnapshot.millis(nanos);
+  /** The quantile of the second's own calls; {@code otherwise} when the buckets did not move. */
+  private static Double percentile(Map<Integer, Long> delta, double quantile, Double otherwise) {
+    return delta.isEmpty()
+        ? otherwise
+        : Double.valueOf(LatencySnapshot.millis(LatencyBuckets.percentile(delta, quantile)));
   }
 
   private static String key(String service, String change) {
