@@ -17,6 +17,7 @@ import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.controller.store.PolicyStore;
 import dev.jlive.controller.store.ZooKeeperAccess;
+import dev.jlive.controller.ui.DashboardServer;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FileTrust;
 import dev.jlive.protocol.JLiveException;
@@ -67,6 +68,18 @@ public final class Controller implements AutoCloseable {
   private final Path tokenFile;
   private final ChangeSigner signer;
   private final boolean tls;
+  private final DashboardParts dashboardParts;
+  private DashboardServer dashboard;
+
+  /** What the web dashboard is made of: the same users, routes and data as the API. */
+  private record DashboardParts(
+      String host,
+      SSLContext tls,
+      ControllerServer.Authenticator users,
+      ControllerServer.Router routes,
+      ServiceChanges changes,
+      ServiceOutput output,
+      Duration heartbeat) {}
 
   private Controller(
       EmbeddedZooKeeper zooKeeper,
@@ -79,7 +92,8 @@ public final class Controller implements AutoCloseable {
       String token,
       Path tokenFile,
       ChangeSigner signer,
-      boolean tls) {
+      boolean tls,
+      DashboardParts dashboardParts) {
     this.zooKeeper = zooKeeper;
     this.store = store;
     this.users = users;
@@ -91,6 +105,7 @@ public final class Controller implements AutoCloseable {
     this.tokenFile = tokenFile;
     this.signer = signer;
     this.tls = tls;
+    this.dashboardParts = dashboardParts;
   }
 
   public static Controller start(ControllerConfig config) throws Exception {
@@ -146,22 +161,21 @@ public final class Controller implements AutoCloseable {
       AuditLog auditLog = new AuditLog(store.client());
       auditLog.start();
       audit = new AuditTrail(auditLog, AUDIT_REFUSAL_QUEUE);
+      ServiceOutput output = new ServiceOutput(store, changes);
+      ControllerRoutes routes =
+          new ControllerRoutes(
+              store,
+              agents,
+              changes,
+              output,
+              users,
+              policies,
+              new SignOff(store, policies, changes),
+              new Rollouts(store, changes),
+              audit);
       ControllerServer server =
           ControllerServer.start(
-              config.host(),
-              config.port(),
-              tlsContext,
-              users::authenticate,
-              new ControllerRoutes(
-                  store,
-                  agents,
-                  changes,
-                  new ServiceOutput(store, changes),
-                  users,
-                  policies,
-                  new SignOff(store, policies, changes),
-                  new Rollouts(store, changes),
-                  audit));
+              config.host(), config.port(), tlsContext, users::authenticate, routes);
       // Every controller joins the election of every rollout; the one elected drives it. Named by
       // its address, so that a rollout's history says which controller decided what.
       driver =
@@ -179,7 +193,15 @@ public final class Controller implements AutoCloseable {
           token,
           tokenFile,
           signer,
-          tlsContext != null);
+          tlsContext != null,
+          new DashboardParts(
+              config.host(),
+              tlsContext,
+              users::authenticate,
+              routes,
+              changes,
+              output,
+              config.heartbeat()));
     } catch (Exception | Error e) {
       if (driver != null) {
         driver.close();
@@ -230,9 +252,34 @@ public final class Controller implements AutoCloseable {
     return (zooKeeper != null ? "embedded at " : "") + store.connectString();
   }
 
+  /**
+   * Starts the web dashboard on {@code port} (0 for a free one): the controller's address, and TLS
+   * when the API has it; the same users and routes as the API.
+   */
+  public synchronized DashboardServer startDashboard(int port) throws IOException {
+    if (dashboard == null) {
+      dashboard =
+          DashboardServer.start(
+              dashboardParts.host(),
+              port,
+              dashboardParts.tls(),
+              dashboardParts.users(),
+              dashboardParts.routes(),
+              dashboardParts.changes(),
+              dashboardParts.output(),
+              dashboardParts.heartbeat());
+    }
+    return dashboard;
+  }
+
   @Override
   public void close() {
     rollouts.close();
+    synchronized (this) {
+      if (dashboard != null) {
+        dashboard.close();
+      }
+    }
     server.close();
     audit.close();
     agents.close();

@@ -101,6 +101,14 @@ public final class ControllerStartCommand implements Callable<Integer> {
           "Serve plain HTTP on a non-loopback address (only behind a TLS-terminating proxy).")
   boolean allowPlainHttp;
 
+  @Option(
+      names = "--ui-port",
+      paramLabel = "PORT",
+      description =
+          "Also serve the web dashboard on this port (0 for a free one), on --host and with TLS when the API has it;"
+              + " sign in with a user token.")
+  Integer uiPort;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -145,6 +153,19 @@ public final class ControllerStartCommand implements Callable<Integer> {
           "cannot listen on " + host + ":" + port + ": " + e.getMessage(),
           "another controller may run there; pick another --port");
     }
+    String dashboard = null;
+    if (uiPort != null) {
+      try {
+        dashboard = controller.startDashboard(uiPort).url();
+      } catch (BindException e) {
+        controller.close();
+        throw new CliException(
+            ExitCode.ERROR,
+            "PORT_IN_USE",
+            "cannot serve the dashboard on " + host + ":" + uiPort + ": " + e.getMessage(),
+            "pick another --ui-port");
+      }
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -167,6 +188,9 @@ public final class ControllerStartCommand implements Callable<Integer> {
             + ", signing key in "
             + controller.signer().file().toAbsolutePath()
             + ")");
+    if (dashboard != null) {
+      out.println("dashboard on " + dashboard + " (sign in with a user token)");
+    }
     out.flush();
     stopped.await();
     return 0;

@@ -1,0 +1,306 @@
+package dev.jlive.it;
+
+import static dev.jlive.it.support.FleetFixture.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jlive.controller.ui.DashboardServer;
+import dev.jlive.it.apps.Pricer;
+import dev.jlive.it.support.Browser;
+import dev.jlive.it.support.CliRun;
+import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.TargetJvm;
+import dev.jlive.protocol.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The web dashboard in real headless Chromium, against a real controller on a real ZooKeeper with
+ * real agents in forked JVMs: sign in, see the JVM appear, add a probe from the form and watch its
+ * chart move, approve a patch as a second person and see the process apply it, revert it, and a
+ * viewer who sees no button that changes anything and whose forced request the API refuses.
+ */
+@SuppressWarnings("unchecked")
+class DashboardTest {
+  private static final String SERVICE = "shop";
+  private static final Duration ROLLOUT = Duration.ofSeconds(60);
+  private static TestingServer zooKeeper;
+  private static FleetFixture fleet;
+  private static DashboardServer dashboard;
+  private static Browser browser;
+  private static TargetJvm jvm;
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() throws Exception {
+    Browser.assumeInstalled();
+    zooKeeper = new TestingServer(true);
+    // The built-in policy: a patch needs one approval by someone other than its author.
+    fleet =
+        FleetFixture.startWithBuiltInPolicy(
+            zooKeeper.getConnectString(), FleetFixture.tempDir("dashboard"));
+    dashboard = fleet.controller().startDashboard(0);
+    jvm = fleet.join(SERVICE, "zone=eu");
+    fleet.awaitProcesses(SERVICE, jvm);
+    browser = Browser.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (fleet != null) {
+      fleet.close();
+    }
+    if (zooKeeper != null) {
+      zooKeeper.close();
+    }
+  }
+
+  private static String token(String name, String... roles) {
+    return FleetFixture.addNamedUser(fleet.controller(), HTTP, name, roles);
+  }
+
+  @Test
+  void signInSeeTheProcessAddAProbeFromTheFormAndWatchItsChartMove() throws Exception {
+    browser.signIn(dashboard.url(), token("petra", "prober@" + SERVICE));
+    browser.await("#processes [data-pid='" + jvm.pid() + "']", 60);
+    assertThat(browser.find("#processes").getText()).contains("zone=eu");
+    browser.screenshot("services");
+
+    browser.find("#tab-probe").click();
+    browser.await("#probe-selector", 30).sendKeys(Pricer.class.getName() + "#price");
+    browser.find("#probe-add").click();
+    // The form takes the page to the new probe's view.
+    browser.await("#chart-rates", 30);
+    AtomicBoolean calling = new AtomicBoolean(true);
+    Thread load =
+        new Thread(
+            () -> {
+              long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+              try {
+                while (calling.get() && System.nanoTime() < until) {
+                  jvm.ask("price 2", "price");
+                }
+              } catch (IOException e) {
+                // The JVM stopped: the test's awaits report it.
+              }
+            },
+            "dashboard-load");
+    load.start();
+    try {
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(
+              () -> {
+                WebElement chart = browser.find("#chart-rates");
+                assertThat(Integer.parseInt(chart.getAttribute("data-points")))
+                    .isGreaterThanOrEqualTo(3);
+                Map<String, Object> last = Json.parseObject(chart.getAttribute("data-last"));
+                assertThat(((Number) last.get("calls")).doubleValue()).isPositive();
+                assertThat(last.get("p99")).isNotNull();
+              });
+      assertThat(browser.all("#chart-rates canvas")).isNotEmpty();
+      browser.screenshot("probe");
+    } finally {
+      calling.set(false);
+      load.join();
+    }
+  }
+
+  @Test
+  void aSecondPersonApprovesAPatchInTheBrowserThenRevertsIt() throws Exception {
+    CliRun proposed =
+        as(
+            "alice-cli",
+            fleet,
+            "patch",
+            "--service",
+            SERVICE,
+            ServiceTest.source("return quantity * 10;", "return quantity * 11;").toString(),
+            "--json");
+    assertThat(proposed.exitCode()).as(proposed.toString()).isZero();
+    String id = String.valueOf(((Map<String, Object>) proposed.json().get("change")).get("id"));
+    assertThat(jvm.ask("price 2", "price")).startsWith("price 20 ");
+
+    browser.signIn(dashboard.url(), token("bob", "approver@" + SERVICE));
+    browser.open(dashboard.url() + "/#/patch/" + SERVICE + "/" + id);
+    // The page redraws as events arrive: read the diff afresh until it shows.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(browser.find("#diff").getText()).contains("+    return quantity * 11;"));
+    browser.screenshot("patch");
+
+    browser.open(dashboard.url() + "/#/changes/" + SERVICE + "/" + id);
+    browser.await("#changes tr[data-change='" + id + "'][data-state='proposed']", 30);
+    browser.screenshot("changes");
+    browser.find("button[data-action='approve'][data-change='" + id + "']").click();
+    browser.await("#confirm-yes", 10).click();
+    browser.await("#changes tr[data-change='" + id + "'][data-state='active']", 30);
+    browser.await("#results [data-result-state='applied']", 60);
+    assertThat(jvm.ask("price 2", "price")).startsWith("price 22 ");
+
+    browser.await("button[data-action='revert'][data-change='" + id + "']", 10).click();
+    browser.await("#confirm-yes", 10).click();
+    browser.await("#changes tr[data-change='" + id + "'][data-state='reverted']", 30);
+    browser.await("#results [data-result-state='reverted']", 60);
+    await()
+        .atMost(ROLLOUT)
+        .untilAsserted(() -> assertThat(jvm.ask("price 2", "price")).startsWith("price 20 "));
+  }
+
+  @Test
+  void aViewerSeesNoButtonThatChangesAnythingAndTheApiRefusesIfForced() throws Exception {
+    CliRun proposed =
+        as(
+            "alice-cli",
+            fleet,
+            "patch",
+            "--service",
+            SERVICE,
+            ServiceTest.source("return quantity * 10;", "return quantity * 13;").toString(),
+            "--json");
+    assertThat(proposed.exitCode()).as(proposed.toString()).isZero();
+    String id = String.valueOf(((Map<String, Object>) proposed.json().get("change")).get("id"));
+
+    browser.signIn(dashboard.url(), token("vera", "viewer@" + SERVICE));
+    browser.open(dashboard.url() + "/#/changes/" + SERVICE);
+    browser.await("#changes tr[data-change='" + id + "'][data-state='proposed']", 30);
+    assertThat(browser.all("button[data-action]")).isEmpty();
+    browser.find("#tab-probe").click();
+    browser.await("#events", 10);
+    assertThat(browser.all("#add-probe")).isEmpty();
+
+    // Forced, with the viewer's session and its valid CSRF token: the API's own refusal.
+    String approve = "/v1/services/" + SERVICE + "/changes/" + id + "/approve";
+    Map<String, Object> forced = fetch(approve, true);
+    assertThat(forced).containsEntry("status", 403L);
+    assertThat(String.valueOf(forced.get("body"))).contains("FORBIDDEN").contains("approver");
+    // Without the CSRF header the request does not reach the API at all.
+    Map<String, Object> noCsrf = fetch(approve, false);
+    assertThat(noCsrf).containsEntry("status", 403L);
+    assertThat(String.valueOf(noCsrf.get("body"))).contains("X-JLive-CSRF");
+    // Scripts cannot read the session cookie.
+    assertThat(browser.script("arguments[0](document.cookie)")).isEqualTo("");
+    assertThat(fleetState(id)).isEqualTo("proposed");
+
+    // The negative control: an approver's session, the same forced call, goes through.
+    browser.signIn(dashboard.url(), token("carol", "approver@" + SERVICE));
+    Map<String, Object> approverNoCsrf = fetch(approve, false);
+    assertThat(approverNoCsrf).containsEntry("status", 403L);
+    Map<String, Object> approved = fetch(approve, true);
+    assertThat(approved).as(String.valueOf(approved)).containsEntry("status", 200L);
+    assertThat(fleetState(id)).isEqualTo("active");
+    CliRun revert = fleet.jlive("revert", "--service", SERVICE, id);
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+  }
+
+  @Test
+  void theSessionCookieIsHttpOnlyAndSameSiteStrictAndSignOutEndsIt() throws Exception {
+    String token = token("sam", "viewer@" + SERVICE);
+    HttpResponse<String> signIn =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(dashboard.url() + "/ui/session"))
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of("token", token))))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(signIn.statusCode()).isEqualTo(200);
+    String cookie = signIn.headers().firstValue("Set-Cookie").orElseThrow();
+    assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/");
+    String session = cookie.substring(0, cookie.indexOf(';'));
+    assertThat(session.substring(session.indexOf('=') + 1)).hasSizeGreaterThanOrEqualTo(43);
+    String csrf = String.valueOf(Json.parseObject(signIn.body()).get("csrf"));
+    assertThat(get("/v1/services", session).statusCode()).isEqualTo(200);
+    assertThat(get("/v1/services", "jlive_session=forged").statusCode()).isEqualTo(401);
+    HttpResponse<String> out =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(dashboard.url() + "/ui/session"))
+                .header("Cookie", session)
+                .header("X-JLive-CSRF", csrf)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(out.statusCode()).isEqualTo(200);
+    assertThat(get("/v1/services", session).statusCode()).isEqualTo(401);
+    HttpResponse<String> bad =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(dashboard.url() + "/ui/session"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"token\":\"not-a-token\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(bad.statusCode()).isEqualTo(401);
+    assertThat(bad.headers().firstValue("Set-Cookie")).isEmpty();
+  }
+
+  @Test
+  void anAdminReadsTheAuditLogAndAViewerIsToldWhyNot() throws Exception {
+    token("val", "viewer@" + SERVICE);
+    browser.signIn(dashboard.url(), fleet.controller().token());
+    browser.open(dashboard.url() + "/#/audit");
+    browser.await("#audit", 30);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(browser.find("#audit").getText()).contains("add user"));
+    int all = browser.all("#audit tbody tr").size();
+    browser.await("#audit-filter", 10).sendKeys("add user val");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(browser.all("#audit tbody tr"))
+                    .hasSizeLessThan(all)
+                    .allSatisfy(row -> assertThat(row.getText()).contains("add user val")));
+    browser.screenshot("audit");
+
+    browser.signIn(dashboard.url(), token("val2", "viewer@" + SERVICE));
+    browser.open(dashboard.url() + "/#/audit");
+    assertThat(browser.await("[data-refused]", 30).getText()).contains("admin");
+  }
+
+  private static HttpResponse<String> get(String path, String cookie) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(dashboard.url() + path)).header("Cookie", cookie).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A POST from the page's own script, with or without the session's CSRF token. */
+  private static Map<String, Object> fetch(String path, boolean withCsrf) {
+    Object answer =
+        browser.script(
+            "const done = arguments[arguments.length - 1];"
+                + "fetch('/ui/session').then(r => r.json()).then(s => fetch(arguments[0], {"
+                + " method: 'POST', headers: Object.assign({'Content-Type': 'application/json'},"
+                + " arguments[1] ? {'X-JLive-CSRF': s.csrf} : {}), body: '{}'}))"
+                + ".then(r => r.text().then(t => done({status: r.status, body: t})))"
+                + ".catch(e => done({status: -1, body: String(e)}));",
+            path,
+            withCsrf);
+    return (Map<String, Object>) answer;
+  }
+
+  private static String fleetState(String id) {
+    CliRun list = fleet.jlive("changes", "--service", SERVICE, "--json");
+    return ((List<Map<String, Object>>) list.json().get("changes"))
+        .stream()
+            .filter(change -> id.equals(change.get("id")))
+            .map(change -> String.valueOf(change.get("state")))
+            .findFirst()
+            .orElseThrow();
+  }
+}
