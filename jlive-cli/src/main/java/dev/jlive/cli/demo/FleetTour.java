@@ -1,0 +1,270 @@
+package dev.jlive.cli.demo;
+
+import dev.jlive.cli.JLiveCommand;
+import dev.jlive.protocol.Json;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code jlive demo --fleet}: a controller and four demo shops linked to it, under load; the
+ * pricing fix rolled out to the service, then a patch that breaks checkout for some carts, caught
+ * by the canary gate and taken back. Like {@link DemoTour}, every command is real and its exit code
+ * is checked; the tour leaves nothing running.
+ */
+public final class FleetTour {
+  private static final String SERVICE = DemoFleet.SERVICE;
+  private static final List<String> ZONES = List.of("zone=a", "zone=a", "zone=b", "zone=b");
+  private static final long JOIN_TIMEOUT_MILLIS = 90_000;
+
+  /** Compiling in four JVMs at once on a busy laptop can take a while. */
+  private static final String ROLLOUT_TIMEOUT = "3m";
+
+  private final PrintWriter out;
+  private final boolean interactive;
+  private final BufferedReader keyboard =
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+  private final List<String> failures = new ArrayList<>();
+  private int step;
+  private DemoFleet fleet;
+
+  public FleetTour(PrintWriter out, boolean interactive) {
+    this.out = out;
+    this.interactive = interactive;
+  }
+
+  public int run() throws Exception {
+    out.println(
+        "jlive demo --fleet: one service of four JVMs, changed through a controller, in waves.");
+    out.println();
+    long left;
+    try (DemoFleet started = DemoFleet.start()) {
+      fleet = started;
+      tour();
+    } finally {
+      left = fleet == null ? 0 : fleet.running();
+    }
+    out.println();
+    out.println(
+        left == 0
+            ? "Stopped the four shops and the controller; its data folder is deleted. Nothing is left running."
+            : left + " shop JVMs are still running: stop them by hand (jlive ps lists them).");
+    if (left != 0) {
+      failures.add(left + " shop JVMs still running");
+    }
+    if (failures.isEmpty()) {
+      out.println(
+          "Fleet tour complete. Next: `jlive help patch` and `jlive help rollout`; the README explains each.");
+      out.flush();
+      return 0;
+    }
+    out.println("Fleet tour finished with failures: " + String.join("; ", failures));
+    out.flush();
+    return 1;
+  }
+
+  private void tour() throws Exception {
+    section(
+        "A controller",
+        "The controller keeps each service's desired changes in ZooKeeper (here an embedded one, its data in a"
+            + " temporary folder) and serves agents and engineers over HTTP. It runs inside this tour, at "
+            + fleet.url()
+            + ". Every command below talks to it with --controller "
+            + fleet.url()
+            + " --controller-token-file "
+            + fleet.adminToken()
+            + " (the first admin's token), left out of what is shown.");
+    Map<String, Object> agentUser =
+        Json.parseObject(
+            capture(
+                "controller",
+                "users",
+                "add",
+                "shop-agents",
+                "--role",
+                "agent@" + SERVICE,
+                "--json"));
+    Path agentToken = fleet.agentToken(String.valueOf(agentUser.get("token")));
+    out.println("$ jlive controller users add shop-agents --role agent@" + SERVICE);
+    out.println(
+        "added shop-agents (agent@"
+            + SERVICE
+            + "): an agent credential, which may only register, sync and report; its token is in "
+            + agentToken);
+    out.println();
+
+    section(
+        "Sign-off",
+        "The built-in policy asks for one approval, by someone other than the author, before a patch runs."
+            + " This tour has one person, you, so it sets the shop's policy to 0 approvals. In production a second"
+            + " person approves with `jlive approve` instead.");
+    jlive("policy", "set", SERVICE, "--patch-approvals", "0");
+
+    section(
+        "Four processes",
+        "Four shop JVMs start with the agent on their command line, linked to the controller as service "
+            + SERVICE
+            + ", two in zone a and two in zone b. Each runs its own simulated shoppers.");
+    for (String zone : ZONES) {
+      DemoService shop = fleet.join(zone);
+      out.println(
+          "started a shop: pid "
+              + shop.pid()
+              + ", port "
+              + shop.port()
+              + ", -javaagent:jlive-agent.jar=controller="
+              + fleet.url()
+              + ",service="
+              + SERVICE
+              + ",labels="
+              + zone
+              + ",controllerTokenFile="
+              + agentToken.getFileName());
+    }
+    out.println();
+    awaitProcesses(ZONES.size());
+    jlive("processes", SERVICE);
+
+    section(
+        "The bug, on every process",
+        "Ten T-shirts at 1999 should get 10% off (17991); every process charges 19990.");
+    DemoService first = fleet.shops().get(0);
+    String cart = DemoTour.cartId(show(first, "POST", "/carts"));
+    show(first, "POST", "/carts/" + cart + "/items?product=p2&qty=10");
+    for (DemoService shop : fleet.shops().subList(1, fleet.shops().size())) {
+      out.println("pid " + shop.pid() + ": ten T-shirts cost " + tenTShirts(shop));
+    }
+    out.println();
+
+    section(
+        "Fix it on the whole service",
+        "The fix (>= instead of >) goes to the service: every process compiles it against its own running"
+            + " classes and applies it at a safe point; the controller collects each one's answer.");
+    out.println("    - if (quantity > BULK_QUANTITY) {");
+    out.println("    + if (quantity >= BULK_QUANTITY) {");
+    out.println();
+    jlive(
+        "patch",
+        "--service",
+        SERVICE,
+        DemoSources.fixedPricing().toString(),
+        "--rollout-timeout",
+        ROLLOUT_TIMEOUT);
+    String fixed = show(first, "GET", "/carts/" + cart);
+    expect(fixed.contains("\"total\":17991"), "the fixed cart costs 17991");
+    out.println("The cart kept its ten T-shirts, and they now cost 17991.");
+    jlive("changes", "--service", SERVICE);
+
+    section(
+        "Stop everything",
+        "The shops stop (each agent deregisters on the way out), then the controller and its ZooKeeper.");
+  }
+
+  /** Records a failure of the tour when what it shows is not what it says. */
+  private void expect(boolean seen, String what) {
+    if (!seen) {
+      failures.add("expected: " + what);
+    }
+  }
+
+  /** The total of a fresh cart with ten T-shirts at {@code shop}, as its pricing says now. */
+  private static String tenTShirts(DemoService shop) throws IOException, InterruptedException {
+    String cart = DemoTour.cartId(shop.call("POST", "/carts"));
+    String answer = shop.call("POST", "/carts/" + cart + "/items?product=p2&qty=10");
+    Object total = Json.parseObject(answer.substring(answer.indexOf(' ') + 1)).get("total");
+    return String.valueOf(total);
+  }
+
+  /** Waits until the controller lists {@code count} live processes of the service. */
+  @SuppressWarnings("unchecked")
+  private void awaitProcesses(int count) throws InterruptedException {
+    out.println("Waiting for the four agents to register ...");
+    out.flush();
+    long deadline = System.currentTimeMillis() + JOIN_TIMEOUT_MILLIS;
+    int seen = 0;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        Object processes =
+            Json.parseObject(capture("processes", SERVICE, "--json")).get("processes");
+        seen = processes instanceof List<?> list ? list.size() : 0;
+      } catch (RuntimeException notYet) {
+        // The service is unknown until its first process registers.
+        seen = 0;
+      }
+      if (seen >= count) {
+        out.println();
+        return;
+      }
+      // A demo waits for processes to come up; nothing here is a test.
+      Thread.sleep(500);
+    }
+    failures.add("only " + seen + " of " + count + " processes registered");
+  }
+
+  private void section(String title, String explanation) throws IOException {
+    step++;
+    out.println();
+    out.println("── " + step + ". " + title + " " + "─".repeat(Math.max(3, 60 - title.length())));
+    out.println(explanation);
+    out.println();
+    out.flush();
+    if (interactive) {
+      out.print("[press Enter] ");
+      out.flush();
+      keyboard.readLine();
+    }
+  }
+
+  private String show(DemoService shop, String method, String path)
+      throws IOException, InterruptedException {
+    out.println("$ curl -X " + method + " 'http://127.0.0.1:" + shop.port() + path + "'");
+    String answer = shop.call(method, path);
+    out.println(answer);
+    out.println();
+    out.flush();
+    return answer;
+  }
+
+  /** Runs {@code jlive ARGS} against the tour's controller, showing the command and its output. */
+  private void jlive(String... args) {
+    out.println("$ jlive " + String.join(" ", args));
+    out.flush();
+    PrintStream stream = new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8);
+    int exit = JLiveCommand.run(withController(args), stream, stream);
+    stream.flush();
+    if (exit != 0) {
+      failures.add("`jlive " + String.join(" ", args) + "` exited with " + exit);
+    }
+    out.println();
+    out.flush();
+  }
+
+  /** Runs {@code jlive ARGS} against the tour's controller and answers what it printed. */
+  private String capture(String... args) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    int exit = JLiveCommand.run(withController(args), stream, stream);
+    String text = bytes.toString(StandardCharsets.UTF_8);
+    if (exit != 0) {
+      throw new IllegalStateException(
+          "`jlive " + String.join(" ", args) + "` exited with " + exit + ": " + text.strip());
+    }
+    return text;
+  }
+
+  private String[] withController(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(
+        List.of(
+            "--controller", fleet.url(), "--controller-token-file", fleet.adminToken().toString()));
+    return all.toArray(String[]::new);
+  }
+}
