@@ -22,6 +22,7 @@ import dev.jlive.cli.command.ProcessesCommand;
 import dev.jlive.cli.command.PsCommand;
 import dev.jlive.cli.command.RejectCommand;
 import dev.jlive.cli.command.RevertCommand;
+import dev.jlive.cli.command.RolloutCommand;
 import dev.jlive.cli.command.ServicesCommand;
 import dev.jlive.cli.command.ShellCommand;
 import dev.jlive.cli.command.TailCommand;
@@ -61,6 +62,7 @@ import picocli.CommandLine.Command;
       ApprovalsCommand.class,
       ApproveCommand.class,
       RejectCommand.class,
+      RolloutCommand.class,
       ControllerCommand.class,
       ShellCommand.class,
       DemoCommand.class,

@@ -10,6 +10,8 @@ import dev.jlive.controller.fleet.ServiceOutput;
 import dev.jlive.controller.fleet.SignOff;
 import dev.jlive.controller.http.ControllerRoutes;
 import dev.jlive.controller.http.ControllerServer;
+import dev.jlive.controller.rollout.RolloutDriver;
+import dev.jlive.controller.rollout.Rollouts;
 import dev.jlive.controller.sign.ChangeSigner;
 import dev.jlive.controller.store.EmbeddedZooKeeper;
 import dev.jlive.controller.store.FleetStore;
@@ -51,10 +53,14 @@ public final class Controller implements AutoCloseable {
   /** The embedded ZooKeeper's digest credentials, in the data dir. */
   private static final String ZOOKEEPER_AUTH = "zookeeper-auth";
 
+  /** How often the rollout driver looks at its rollouts: a step costs one ZooKeeper write. */
+  private static final Duration ROLLOUT_TICK = Duration.ofMillis(200);
+
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
   private final UserStore users;
   private final AgentSessions agents;
+  private final RolloutDriver rollouts;
   private final AuditTrail audit;
   private final ControllerServer server;
   private final String token;
@@ -67,6 +73,7 @@ public final class Controller implements AutoCloseable {
       FleetStore store,
       UserStore users,
       AgentSessions agents,
+      RolloutDriver rollouts,
       AuditTrail audit,
       ControllerServer server,
       String token,
@@ -77,6 +84,7 @@ public final class Controller implements AutoCloseable {
     this.store = store;
     this.users = users;
     this.agents = agents;
+    this.rollouts = rollouts;
     this.audit = audit;
     this.server = server;
     this.token = token;
@@ -112,6 +120,7 @@ public final class Controller implements AutoCloseable {
     UserStore users = null;
     AgentSessions agents = null;
     AuditTrail audit = null;
+    RolloutDriver driver = null;
     try {
       // A session outlives short blips (agents keep their place) but not a dead controller for
       // long.
@@ -151,12 +160,20 @@ public final class Controller implements AutoCloseable {
                   users,
                   policies,
                   new SignOff(store, policies, changes),
+                  new Rollouts(store, changes),
                   audit));
+      // Every controller joins the election of every rollout; the one elected drives it. Named by
+      // its address, so that a rollout's history says which controller decided what.
+      driver =
+          RolloutDriver.withGates(
+                  store, changes, "controller " + server.host() + ":" + server.port())
+              .start(ROLLOUT_TICK);
       return new Controller(
           embedded,
           store,
           users,
           agents,
+          driver,
           audit,
           server,
           token,
@@ -164,6 +181,9 @@ public final class Controller implements AutoCloseable {
           signer,
           tlsContext != null);
     } catch (Exception | Error e) {
+      if (driver != null) {
+        driver.close();
+      }
       if (audit != null) {
         audit.close();
       }
@@ -212,6 +232,7 @@ public final class Controller implements AutoCloseable {
 
   @Override
   public void close() {
+    rollouts.close();
     server.close();
     audit.close();
     agents.close();

@@ -69,8 +69,22 @@ package dev.jlive.protocol;
  * POST   /v1/services/{s}/changes/{id}/reject        {"comment"} -> {"change"}  rejected; never sent
  * </pre>
  *
- * A change posted under a policy that asks for approvals is answered with state {@code proposed}:
- * stored, but sent to no process until enough people other than its author approved it.
+ * <h2>Staged rollouts</h2>
+ *
+ * <pre>
+ * POST   /v1/services/{s}/changes                    {"kind", "spec", "where", "rollout": {"waves": ["1", "25%", "100%"],
+ *                                                     "waveBy", "bakeMillis", "gates": [...], "minCalls"}}
+ *                                                    the change goes out wave by wave (see RolloutPlan)
+ * GET    /v1/rollouts?service=                       -> {"rollouts": [...]}  newest first
+ * GET    /v1/services/{s}/rollouts/{id}              -> {"rollout", "waveStates": [{state: count}], "control"}
+ * POST   /v1/services/{s}/rollouts/{id}/pause        -> the rollout status; also resume, promote, abort
+ * </pre>
+ *
+ * A change with a plan reaches only the processes its reached waves hold; once its last wave passed
+ * it is an ordinary active change, which processes that join later get too.
+ *
+ * <p>A change posted under a policy that asks for approvals is answered with state {@code
+ * proposed}: stored, but sent to no process until enough people other than its author approved it.
  *
  * <p>Every request authenticates as a user (its token); the user's roles decide what it may do: 401
  * for a token the controller does not know, 403 naming the role that is missing. Agents use an
@@ -139,6 +153,17 @@ public final class FleetApi {
 
   public static String events(String service) {
     return SERVICES + "/" + service + "/events";
+  }
+
+  public static final String ROLLOUTS = "/v1/rollouts";
+
+  public static String rollout(String service, String id) {
+    return SERVICES + "/" + service + "/rollouts/" + id;
+  }
+
+  /** pause, resume, promote or abort. */
+  public static String rolloutAction(String service, String id, String action) {
+    return rollout(service, id) + "/" + action;
   }
 
   public static final String AUDIT = "/v1/audit";

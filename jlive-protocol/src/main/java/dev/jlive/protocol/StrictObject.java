@@ -389,7 +389,7 @@ public final class StrictObject {
   }
 
   /** The known name closest to {@code name}, ignoring case, when close enough to be a typo. */
-  static String nearest(String name, Set<String> known) {
+  public static String nearest(String name, Set<String> known) {
     if (name.length() > 100) {
       return null;
     }

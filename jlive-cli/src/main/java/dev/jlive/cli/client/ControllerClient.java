@@ -11,6 +11,8 @@ import dev.jlive.protocol.fleet.ServiceList;
 import dev.jlive.protocol.governance.ApprovalList;
 import dev.jlive.protocol.governance.Policy;
 import dev.jlive.protocol.governance.PolicyAnswer;
+import dev.jlive.protocol.rollout.RolloutList;
+import dev.jlive.protocol.rollout.RolloutStatus;
 import dev.jlive.protocol.user.UserBody;
 import dev.jlive.protocol.user.UserInfo;
 import dev.jlive.protocol.user.UserList;
@@ -96,6 +98,25 @@ public final class ControllerClient {
   public ChangeStatus changeStatus(String service, String id) {
     String path = FleetApi.change(service, segment(id));
     return read(path, get(path, Map.of()), ChangeStatus::fromWire);
+  }
+
+  /** The rollouts of one service, or (null) of every service the user may see. */
+  public RolloutList rollouts(String service) {
+    return read(
+        FleetApi.ROLLOUTS,
+        get(FleetApi.ROLLOUTS, service == null ? Map.of() : Map.of("service", service)),
+        RolloutList::fromWire);
+  }
+
+  public RolloutStatus rollout(String service, String id) {
+    String path = FleetApi.rollout(service, segment(id));
+    return read(path, get(path, Map.of()), RolloutStatus::fromWire);
+  }
+
+  /** pause, resume, promote or abort. */
+  public RolloutStatus rolloutAction(String service, String id, String action) {
+    String path = FleetApi.rolloutAction(service, segment(id), action);
+    return read(path, post(path, Map.of()), RolloutStatus::fromWire);
   }
 
   /** The policy in force for {@code service}, or with null the default. */

@@ -25,6 +25,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,6 +39,8 @@ import picocli.CommandLine.Parameters;
       "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."
     })
 public final class PatchCommand extends ServiceCommand {
+  @Mixin RolloutOptions rollout;
+
   @Parameters(
       arity = "0..*",
       paramLabel = "[PID] FILE.java|METHOD",
@@ -126,6 +129,7 @@ public final class PatchCommand extends ServiceCommand {
       return patchService();
     }
     refuseFleetOptions(where, rolloutTimeout, "--rollout-timeout");
+    rollout.refuseWithoutService();
     List<String> args = positionals == null ? List.of() : positionals;
     int wanted = Math.max(0, args.size() - (target.isRemote() ? 0 : 1));
     PatchRequest request = spec(afterPid(args, wanted, "PID FILE.java..."));
@@ -189,6 +193,7 @@ public final class PatchCommand extends ServiceCommand {
             .put("kind", ChangeKind.PATCH)
             .put("spec", spec(args))
             .put("where", where(where))
+            .put("rollout", rollout.plan())
             .toMap();
     return Rollout.send(controller(), service, change, rolloutTimeout(), printer());
   }

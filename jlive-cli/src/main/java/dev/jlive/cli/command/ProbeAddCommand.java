@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,6 +32,8 @@ import picocli.CommandLine.Parameters;
       "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it."
     })
 public final class ProbeAddCommand extends ServiceCommand {
+  @Mixin RolloutOptions rollout;
+
   @Parameters(
       arity = "1..2",
       paramLabel = "[PID] SELECTOR",
@@ -166,6 +169,7 @@ public final class ProbeAddCommand extends ServiceCommand {
       return addToService();
     }
     refuseFleetOptions(where, rolloutTimeout, "--timeout");
+    rollout.refuseWithoutService();
     ProbeSpec spec = spec(afterPid(positionals, 1, "PID SELECTOR").get(0));
     Connected connected = connect(positionals, 1, "PID SELECTOR");
     Map<String, Object> answer = connected.client().post(Api.PROBES, spec.toJson());
@@ -217,6 +221,7 @@ public final class ProbeAddCommand extends ServiceCommand {
             .put("kind", ChangeKind.PROBE)
             .put("spec", spec(selector))
             .put("where", where(where))
+            .put("rollout", rollout.plan())
             .toMap();
     Duration timeout =
         rolloutTimeout == null

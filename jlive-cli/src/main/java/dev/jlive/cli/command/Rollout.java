@@ -70,6 +70,9 @@ final class Rollout {
     if (sent.isProposed()) {
       return proposed(answer, service, printer);
     }
+    if (change.get("rollout") != null) {
+      return staged(answer, service, printer);
+    }
     if (!printer.isJson()) {
       if (Boolean.FALSE.equals(answer.created())) {
         printer.line(
@@ -127,6 +130,37 @@ final class Rollout {
               + change.author()
               + ": "
               + next);
+    }
+    return ExitCode.OK;
+  }
+
+  /**
+   * The change goes out in waves, driven by the controller: nothing to wait for here; the rollout's
+   * status shows each wave.
+   */
+  private static int staged(ChangeAnswer answer, String service, Printer printer) {
+    Change change = answer.change();
+    String next = "`jlive rollout status " + service + " " + change.id() + "` shows its waves";
+    if (printer.isJson()) {
+      printer.json(
+          JsonObject.create()
+              .put("change", change)
+              .put("created", answer.created())
+              .put("results", List.of())
+              .put("complete", true)
+              .put("ok", true)
+              .put("summary", "rolling out in waves: " + next)
+              .toMap());
+    } else {
+      printer.line(
+          "change "
+              + change.id()
+              + (Boolean.FALSE.equals(answer.created()) ? " was already active" : " rolling out")
+              + " to service "
+              + service
+              + " in waves: "
+              + describe(change));
+      printer.line(next);
     }
     return ExitCode.OK;
   }

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,7 +107,12 @@ class AccessMatrixTest {
     APPROVE(4, "approver@web"),
     REJECT(4, "approver@web"),
     SET_POLICY(5, "admin@web"),
-    READ_AUDIT(5, "admin");
+    READ_AUDIT(5, "admin"),
+    LIST_ROLLOUTS(1, "viewer@web"),
+    READ_ROLLOUT(1, "viewer@web"),
+    PAUSE_PROBE_ROLLOUT(2, "prober@web"),
+    ABORT_PATCH_ROLLOUT(3, "patcher@web"),
+    PROMOTE_ROLLOUT(4, "approver@web");
 
     final int rank;
     final String grant;
@@ -369,6 +375,14 @@ class AccessMatrixTest {
               FleetApi.policy(WEB),
               Map.of("patchApprovals", 1, "probeApprovals", 0, "captureApprovals", 1));
       case READ_AUDIT -> send(who, "GET", FleetApi.AUDIT, null);
+      case LIST_ROLLOUTS -> send(who, "GET", FleetApi.ROLLOUTS + "?service=" + WEB, null);
+      case READ_ROLLOUT -> send(who, "GET", FleetApi.rollout(WEB, probeRollout()), null);
+      case PAUSE_PROBE_ROLLOUT ->
+          send(who, "POST", FleetApi.rolloutAction(WEB, probeRollout(), "pause"), Map.of());
+      case ABORT_PATCH_ROLLOUT ->
+          send(who, "POST", FleetApi.rolloutAction(WEB, patchRollout(), "abort"), Map.of());
+      case PROMOTE_ROLLOUT ->
+          send(who, "POST", FleetApi.rolloutAction(WEB, probeRollout(), "promote"), Map.of());
     };
   }
 
@@ -502,6 +516,29 @@ class AccessMatrixTest {
   /** A patch the admin proposed and the approver approved: active, so that it can be reverted. */
   static String activePatch() throws Exception {
     String id = propose(Who.ADMIN);
+    Answer approved =
+        send(Who.APPROVER, "POST", FleetApi.approve(WEB, id), Map.of("comment", "ok"));
+    assertThat(approved.status()).as(approved.toString()).isEqualTo(200);
+    return id;
+  }
+
+  /** Rolled out in two waves with a bake of an hour: it stays running through the test. */
+  static Map<String, Object> staged(Map<String, Object> change) {
+    Map<String, Object> withPlan = new HashMap<>(change);
+    withPlan.put("rollout", Map.of("waves", List.of("1", "100%"), "bakeMillis", 3_600_000));
+    return withPlan;
+  }
+
+  /** A probe's rollout, running. */
+  static String probeRollout() throws Exception {
+    return addAsAdmin(staged(probe()));
+  }
+
+  /** A patch's rollout, approved and running. */
+  static String patchRollout() throws Exception {
+    Answer added = send(Who.ADMIN, "POST", FleetApi.changes(WEB), staged(patch()));
+    assertThat(added.status()).as(added.toString()).isEqualTo(201);
+    String id = (String) ((Map<?, ?>) added.body().get("change")).get("id");
     Answer approved =
         send(Who.APPROVER, "POST", FleetApi.approve(WEB, id), Map.of("comment", "ok"));
     assertThat(approved.status()).as(approved.toString()).isEqualTo(200);

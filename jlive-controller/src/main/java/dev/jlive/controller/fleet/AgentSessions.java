@@ -24,6 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -310,7 +312,17 @@ public final class AgentSessions implements AutoCloseable {
     if (desired.version() == known) {
       return new SyncAnswer.Unchanged(desired.version()).toJson();
     }
-    // One answer per desired version and set of labels, however many processes ask for it.
+    // One answer per desired version, set of labels and set of rollouts that have not reached the
+    // process yet, however many processes ask for it; with no staged rollout, per labels alone.
+    Set<String> withheld = new TreeSet<>();
+    desired
+        .only()
+        .forEach(
+            (id, reached) -> {
+              if (!reached.contains(lease.id)) {
+                withheld.add(id);
+              }
+            });
     Answers memo =
         answers.compute(
             lease.service,
@@ -318,11 +330,15 @@ public final class AgentSessions implements AutoCloseable {
                 old != null && old.version == desired.version()
                     ? old
                     : new Answers(desired.version()));
-    return memo.byLabels.computeIfAbsent(
-        lease.labels,
-        labels -> {
+    return memo.byAudience.computeIfAbsent(
+        new Audience(lease.labels, withheld),
+        audience -> {
+          Map<String, String> labels = audience.labels();
           List<DesiredChange> changes = new ArrayList<>();
           for (String id : desired.active()) {
+            if (audience.withheld().contains(id)) {
+              continue;
+            }
             Change change = store.change(lease.service, id);
             if (change != null && Labels.matches(change.where(), labels)) {
               changes.add(
@@ -344,12 +360,15 @@ public final class AgentSessions implements AutoCloseable {
     final long version;
 
     /** In wire form: thousands of processes get the same answer, written into a map once. */
-    final Map<Map<String, String>, Map<String, Object>> byLabels = new ConcurrentHashMap<>();
+    final Map<Audience, Map<String, Object>> byAudience = new ConcurrentHashMap<>();
 
     Answers(long version) {
       this.version = version;
     }
   }
+
+  /** The processes that get the same answer: same labels, same rollouts still withheld. */
+  private record Audience(Map<String, String> labels, Set<String> withheld) {}
 
   private void wake(String service) {
     Map<Lease, Parked> polls = parked.get(service);

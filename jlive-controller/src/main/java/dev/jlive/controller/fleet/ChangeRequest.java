@@ -5,6 +5,7 @@ import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.StrictObject;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.rollout.RolloutPlan;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,8 +17,8 @@ import java.util.Set;
  * problem named, instead of storing a change no agent can apply. The spec is stored as the user
  * sent it; only checks that need a running JVM (is the class loaded) are left to the agents.
  */
-record ChangeRequest(String kind, Map<String, Object> spec, Object where) {
-  private static final Set<String> FIELDS = Set.of("kind", "spec", "where");
+record ChangeRequest(String kind, Map<String, Object> spec, Object where, RolloutPlan rollout) {
+  private static final Set<String> FIELDS = Set.of("kind", "spec", "where", "rollout");
 
   static ChangeRequest read(Map<String, Object> json) {
     StrictObject body = new StrictObject(json, "the change", FIELDS).rejectUnknown();
@@ -65,7 +66,8 @@ record ChangeRequest(String kind, Map<String, Object> spec, Object where) {
             }
           });
     }
-    return new ChangeRequest(kind, spec, where);
+    Map<String, Object> plan = body.optionalObject("rollout");
+    return new ChangeRequest(kind, spec, where, plan == null ? null : RolloutPlan.fromJson(plan));
   }
 
   private static String shortened(String text) {

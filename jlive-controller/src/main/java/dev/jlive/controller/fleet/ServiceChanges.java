@@ -1,5 +1,6 @@
 package dev.jlive.controller.fleet;
 
+import dev.jlive.controller.rollout.RolloutPlans;
 import dev.jlive.controller.sign.ChangeSigner;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.controller.store.PolicyStore;
@@ -18,6 +19,8 @@ import dev.jlive.protocol.fleet.ProcessInfo;
 import dev.jlive.protocol.fleet.ProcessReport;
 import dev.jlive.protocol.fleet.ProcessRow;
 import dev.jlive.protocol.fleet.ServiceSummary;
+import dev.jlive.protocol.rollout.RolloutPlan;
+import dev.jlive.protocol.rollout.RolloutState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -113,6 +116,11 @@ public final class ServiceChanges {
           "`jlive processes " + service + "` lists the live processes and their labels");
     }
     int required = policies.effective(service).policy().required(kind, spec);
+    RolloutPlan plan = request.rollout();
+    if (plan != null) {
+      RolloutPlans.check(plan, kind, service, targets.size());
+    }
+    String at = Instant.ofEpochMilli(now).toString();
     return store.addChange(
         service,
         Change.digestOf(kind, spec, where),
@@ -130,7 +138,39 @@ public final class ServiceChanges {
                   targets,
                   required);
           return required == 0 ? activate(change) : change;
-        });
+        },
+        plan == null ? null : change -> RolloutState.planned(service, change.id(), kind, plan, at));
+  }
+
+  /**
+   * Adds a change the controller itself makes for a rollout (the metrics probe its gates read):
+   * active at once, without sign-off of its own, since the rollout it serves was approved.
+   */
+  public Change addForRollout(
+      String service,
+      ChangeKind kind,
+      Map<String, Object> spec,
+      Map<String, String> where,
+      String author,
+      long now) {
+    return store
+        .addChange(
+            service,
+            Change.digestOf(kind, spec, where),
+            number ->
+                activate(
+                    Change.proposed(
+                        number,
+                        service,
+                        kind,
+                        describe(kind, spec),
+                        spec,
+                        where,
+                        author,
+                        Instant.ofEpochMilli(now).toString(),
+                        List.of(),
+                        0)))
+        .change();
   }
 
   /**
@@ -180,12 +220,19 @@ public final class ServiceChanges {
     Map<String, ProcessReport> reports = store.processReports(service);
     Map<String, LostProcess> lost = store.lostProcesses(service);
     Set<String> concerned = new LinkedHashSet<>(change.targets());
-    live.forEach(
-        (pid, process) -> {
-          if (Labels.matches(change.where(), process.labels())) {
-            concerned.add(pid);
-          }
-        });
+    RolloutState rollout = store.rollouts(service).get(id);
+    if (rollout != null && rollout.status() != RolloutState.Status.COMPLETED) {
+      // Under a staged rollout only the processes its waves reached ever got the change.
+      concerned.clear();
+      concerned.addAll(rollout.reached());
+    } else {
+      live.forEach(
+          (pid, process) -> {
+            if (Labels.matches(change.where(), process.labels())) {
+              concerned.add(pid);
+            }
+          });
+    }
     List<ProcessResult> results = new ArrayList<>();
     for (String pid : concerned) {
       ProcessInfo process = live.get(pid);

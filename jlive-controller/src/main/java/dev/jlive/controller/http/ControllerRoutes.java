@@ -10,6 +10,7 @@ import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
 import dev.jlive.controller.fleet.SignOff;
+import dev.jlive.controller.rollout.Rollouts;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.controller.store.PolicyStore;
 import dev.jlive.protocol.ErrorCode;
@@ -51,6 +52,7 @@ public final class ControllerRoutes implements ControllerServer.Router {
   private final Access access;
   private final PolicyStore policies;
   private final SignOff signOff;
+  private final Rollouts rollouts;
   private final AuditedCalls audit;
 
   public ControllerRoutes(
@@ -61,6 +63,7 @@ public final class ControllerRoutes implements ControllerServer.Router {
       UserStore users,
       PolicyStore policies,
       SignOff signOff,
+      Rollouts rollouts,
       AuditTrail audit) {
     this.store = store;
     this.agents = agents;
@@ -70,6 +73,7 @@ public final class ControllerRoutes implements ControllerServer.Router {
     this.access = new Access(users::admins);
     this.policies = policies;
     this.signOff = signOff;
+    this.rollouts = rollouts;
     this.audit = new AuditedCalls(audit);
   }
 
@@ -183,6 +187,15 @@ public final class ControllerRoutes implements ControllerServer.Router {
                         .filter(entry -> Access.mayView(who, entry.change().service()))
                         .toList())
                 .toJson());
+      }
+      case "GET " + FleetApi.ROLLOUTS -> {
+        String service = call.query("service");
+        access.check(who, Operation.LIST_ROLLOUTS, service);
+        List<String> services =
+            service != null
+                ? List.of(service)
+                : store.services().stream().filter(name -> Access.mayView(who, name)).toList();
+        reply.send(200, rollouts.list(services).toJson());
       }
       default -> {
         if (path.startsWith(FleetApi.USERS + "/")) {
@@ -369,6 +382,14 @@ public final class ControllerRoutes implements ControllerServer.Router {
                           null)
                       .toJson(),
                   id));
+    } else if (id != null && path.equals(FleetApi.rollout(service, id)) && method.equals("GET")) {
+      access.check(who, Operation.READ_ROLLOUT, service);
+      reply.send(200, rollouts.status(service, id).toJson());
+    } else if (s.length == 6
+        && path.equals(FleetApi.rolloutAction(service, id, s[5]))
+        && Rollouts.ACTIONS.contains(s[5])
+        && method.equals("POST")) {
+      routeRolloutAction(call, service, id, s[5], reply, now);
     } else if (path.equals(FleetApi.metrics(service)) && method.equals("GET")) {
       access.check(who, Operation.READ_METRICS, service);
       reply.send(200, output.metrics(service, call.query("change")).toJson());
@@ -385,6 +406,36 @@ public final class ControllerRoutes implements ControllerServer.Router {
     } else {
       throw unknown(call);
     }
+  }
+
+  /**
+   * Pause, resume or abort: the role that may add that kind of change (abort reverts it, as that
+   * role may). Promote cuts a bake short that an approver approved: an approver's.
+   */
+  private void routeRolloutAction(
+      ControllerServer.Call call,
+      String service,
+      String id,
+      String action,
+      ControllerServer.Reply reply,
+      long now) {
+    Change change = store.change(service, id);
+    boolean probe = change != null && change.kind() == ChangeKind.PROBE;
+    access.check(
+        call.principal(),
+        action.equals("promote")
+            ? Operation.PROMOTE_ROLLOUT
+            : probe ? Operation.STEER_PROBE_ROLLOUT : Operation.STEER_PATCH_ROLLOUT,
+        service);
+    audit.change(
+        call,
+        action + " rollout",
+        service,
+        id,
+        reply,
+        () ->
+            new AuditedCalls.Outcome(
+                200, rollouts.act(service, id, action, call.user(), now).toJson(), id));
   }
 
   static long parseLong(String text, long fallback) {

@@ -9,12 +9,15 @@ import dev.jlive.protocol.change.Change;
 import dev.jlive.protocol.fleet.LostProcess;
 import dev.jlive.protocol.fleet.ProcessInfo;
 import dev.jlive.protocol.fleet.ProcessReport;
+import dev.jlive.protocol.rollout.RolloutState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -43,7 +46,9 @@ import org.apache.zookeeper.data.Stat;
  *
  * <pre>
  * /jlive/services/{service}                 {"createdAt"}
- * /jlive/services/{service}/desired         {"active": [change ids]}; its znode version is the desired version
+ * /jlive/services/{service}/desired         {"active": [change ids], "only": {change id: [process ids]}}; its znode
+ *                                           version is the desired version; "only" holds the changes under a
+ *                                           staged rollout, each sent only to the processes its waves reached
  * /jlive/services/{service}/counter         the last change number handed out
  * /jlive/services/{service}/changes/{id}    the change ({@link Change}): kind, spec, where, author, state, history;
  *                                           a proposed one (waiting for approval) is here but not in desired
@@ -51,6 +56,7 @@ import org.apache.zookeeper.data.Stat;
  * /jlive/services/{service}/reports/{id}    ephemeral: its last report ({@link ProcessReport}: per-change states, probe metrics)
  * /jlive/services/{service}/events/{id}     ephemeral: its latest probe events
  * /jlive/services/{service}/lost/{id}       a process dropped because it stopped syncing ({@link LostProcess}, kept an hour)
+ * /jlive/services/{service}/rollouts/{id}   the staged rollout of change {id} ({@link RolloutState}); written version-checked
  * </pre>
  *
  * The nodes hold the wire records' JSON, read tolerantly: a node written by a newer controller
@@ -71,6 +77,7 @@ public final class FleetStore implements AutoCloseable {
           "reports", ProcessReport::fromWire,
           "lost", LostProcess::fromWire,
           "changes", Change::fromWire,
+          "rollouts", RolloutState::fromWire,
           "events", node -> node);
 
   private final ZooKeeperAccess access;
@@ -80,6 +87,9 @@ public final class FleetStore implements AutoCloseable {
 
   /** service -> kind of node -> id -> the node read by its kind's reader. */
   private final Map<String, Map<String, Map<String, Object>>> indexed = new ConcurrentHashMap<>();
+
+  /** The last desired state read per service: thousands of syncs read it, parsed once a version. */
+  private final Map<String, Desired> desiredRead = new ConcurrentHashMap<>();
 
   private volatile ConnectionState connection = ConnectionState.LOST;
 
@@ -207,13 +217,42 @@ public final class FleetStore implements AutoCloseable {
   public Desired desired(String service) {
     Optional<ChildData> node = cache.get(path(service, "desired"));
     if (node.isEmpty()) {
-      return new Desired(-1, List.of());
+      return new Desired(-1, List.of(), Map.of());
     }
-    List<String> active = new ArrayList<>();
-    for (Object id : (List<?>) json(node.get()).getOrDefault("active", List.of())) {
-      active.add(String.valueOf(id));
+    int version = node.get().getStat().getVersion();
+    Desired known = desiredRead.get(service);
+    if (known != null && known.version() == version) {
+      return known;
     }
-    return new Desired(node.get().getStat().getVersion(), active);
+    Desired read = Desired.of(version, json(node.get()));
+    desiredRead.put(service, read);
+    return read;
+  }
+
+  /** The staged rollouts of a service, by change id. */
+  public Map<String, RolloutState> rollouts(String service) {
+    return children(service, "rollouts");
+  }
+
+  /** A rollout and its node's version, read from ZooKeeper itself; null when it has none. */
+  public Versioned rollout(String service, String id) {
+    if (!connectionState().equals("connected")) {
+      throw new JLiveException(
+          ErrorCode.STORE_UNAVAILABLE,
+          "ZooKeeper is " + connectionState() + ": the rollout's state cannot be read",
+          "check the ensemble at " + connectString());
+    }
+    try {
+      Stat stat = new Stat();
+      RolloutState state = RolloutState.fromWire(readJson(path(service, "rollouts", id), stat));
+      return new Versioned(state, stat.getVersion());
+    } catch (KeeperException.NoNodeException none) {
+      return null;
+    } catch (JLiveException e) {
+      throw e;
+    } catch (Exception e) {
+      throw unavailable(e);
+    }
   }
 
   public Change change(String service, String id) {
@@ -445,6 +484,22 @@ public final class FleetStore implements AutoCloseable {
    * the service in between.
    */
   public Added addChange(String service, String digest, LongFunction<Change> record) {
+    return addChange(service, digest, record, null);
+  }
+
+  /**
+   * As {@link #addChange(String, String, LongFunction)}; when {@code rolloutOf} is given, the
+   * change's rollout node is made in the same transaction and an active change goes out to no
+   * process until the rollout's waves reach them.
+   */
+  public Added addChange(
+      String service,
+      String digest,
+      LongFunction<Change> record,
+      Function<Change, RolloutState> rolloutOf) {
+    if (rolloutOf != null) {
+      ensureParent(path(service, "rollouts"));
+    }
     for (int attempt = 0; attempt < 20; attempt++) {
       try {
         Stat desiredStat = new Stat();
@@ -499,6 +554,15 @@ public final class FleetStore implements AutoCloseable {
                 .transactionOp()
                 .create()
                 .forPath(path(service, "changes", id), bytes(change.toJson())));
+        Map<String, List<String>> only = onlyOf(desired);
+        if (rolloutOf != null) {
+          ops.add(
+              client
+                  .transactionOp()
+                  .create()
+                  .forPath(path(service, "rollouts", id), bytes(rolloutOf.apply(change).toJson())));
+          only.put(id, List.of());
+        }
         if (change.isActive()) {
           active.add(id);
           ops.add(
@@ -506,7 +570,7 @@ public final class FleetStore implements AutoCloseable {
                   .transactionOp()
                   .setData()
                   .withVersion(desiredStat.getVersion())
-                  .forPath(path(service, "desired"), desiredNode(active)));
+                  .forPath(path(service, "desired"), desiredNode(active, only)));
         }
         client.transaction().forOperations(ops);
         return new Added(change, true);
@@ -578,12 +642,17 @@ public final class FleetStore implements AutoCloseable {
         if (updated.isActive()) {
           List<Object> active = new ArrayList<>((List<?>) desired.get("active"));
           active.add(id);
+          Map<String, List<String>> only = onlyOf(desired);
+          if (client.checkExists().forPath(path(service, "rollouts", id)) != null) {
+            // An approved rollout starts with no process reached: its driver sends the waves.
+            only.put(id, List.of());
+          }
           ops.add(
               client
                   .transactionOp()
                   .setData()
                   .withVersion(desiredStat.getVersion())
-                  .forPath(path(service, "desired"), desiredNode(active)));
+                  .forPath(path(service, "desired"), desiredNode(active, only)));
         }
         client.transaction().forOperations(ops);
         return updated;
@@ -618,6 +687,8 @@ public final class FleetStore implements AutoCloseable {
           return change;
         }
         Change reverted = update.apply(change);
+        Map<String, List<String>> only = onlyOf(desired);
+        only.remove(id);
         List<CuratorOp> ops =
             List.of(
                 client
@@ -629,7 +700,7 @@ public final class FleetStore implements AutoCloseable {
                     .transactionOp()
                     .setData()
                     .withVersion(desiredStat.getVersion())
-                    .forPath(path(service, "desired"), desiredNode(active)));
+                    .forPath(path(service, "desired"), desiredNode(active, only)));
         client.transaction().forOperations(ops);
         return reverted;
       } catch (KeeperException.BadVersionException concurrent) {
@@ -650,8 +721,117 @@ public final class FleetStore implements AutoCloseable {
     client.close();
   }
 
-  /** The desired state: its version (the znode's) and the active change ids, oldest first. */
-  public record Desired(long version, List<String> active) {}
+  /**
+   * A step of a rollout, in one ZooKeeper transaction: its node is written only if it still has
+   * {@code version} (no other controller or user wrote it since), with the desired state edited by
+   * {@code desiredEdit} (null to leave it) and the change by {@code changeEdit} (null to leave it).
+   * Answers false when the node changed in between: nothing was written; read again.
+   */
+  public boolean stepRollout(
+      String service,
+      String id,
+      int version,
+      RolloutState next,
+      DesiredEdit desiredEdit,
+      UnaryOperator<Change> changeEdit) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      try {
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(
+            client
+                .transactionOp()
+                .setData()
+                .withVersion(version)
+                .forPath(path(service, "rollouts", id), bytes(next.toJson())));
+        if (desiredEdit != null) {
+          Stat desiredStat = new Stat();
+          Map<String, Object> desired = readJson(path(service, "desired"), desiredStat);
+          List<String> active = new ArrayList<>();
+          ((List<?>) desired.get("active")).forEach(item -> active.add(String.valueOf(item)));
+          Map<String, List<String>> only = onlyOf(desired);
+          desiredEdit.edit(active, only);
+          ops.add(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(desiredStat.getVersion())
+                  .forPath(path(service, "desired"), desiredNode(active, only)));
+        }
+        if (changeEdit != null) {
+          Stat changeStat = new Stat();
+          Change change = Change.fromWire(readJson(path(service, "changes", id), changeStat));
+          ops.add(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(changeStat.getVersion())
+                  .forPath(path(service, "changes", id), bytes(changeEdit.apply(change).toJson())));
+        }
+        client.transaction().forOperations(ops);
+        return true;
+      } catch (KeeperException.BadVersionException concurrent) {
+        // The rollout node moved on (another writer): the caller reads again. Else the desired
+        // state
+        // or the change did: try again.
+        Versioned now = rollout(service, id);
+        if (now == null || now.version() != version) {
+          return false;
+        }
+      } catch (JLiveException e) {
+        throw e;
+      } catch (Exception e) {
+        throw unavailable(e);
+      }
+    }
+    throw new JLiveException(
+        ErrorCode.CONFLICT,
+        "the service's desired state kept changing while stepping the rollout",
+        "try again");
+  }
+
+  /** An edit of the desired state: the active change ids and the rollouts' reached processes. */
+  public interface DesiredEdit {
+    void edit(List<String> active, Map<String, List<String>> only);
+  }
+
+  /** A rollout and the version of its node, for a version-checked write. */
+  public record Versioned(RolloutState state, int version) {}
+
+  private void ensureParent(String path) {
+    try {
+      client.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
+    } catch (KeeperException.NodeExistsException fine) {
+      // made before, maybe by another controller
+    } catch (Exception e) {
+      throw unavailable(e);
+    }
+  }
+
+  /**
+   * The desired state: its version (the znode's), the active change ids, oldest first, and for each
+   * change under a staged rollout the only processes that get it.
+   */
+  public record Desired(long version, List<String> active, Map<String, Set<String>> only) {
+    public Desired(long version, List<String> active) {
+      this(version, active, Map.of());
+    }
+
+    static Desired of(int version, Map<String, Object> node) {
+      List<String> active = new ArrayList<>();
+      for (Object id : (List<?>) node.getOrDefault("active", List.of())) {
+        active.add(String.valueOf(id));
+      }
+      Map<String, Set<String>> only = new LinkedHashMap<>();
+      onlyOf(node).forEach((id, processes) -> only.put(id, Set.copyOf(processes)));
+      return new Desired(version, active, Map.copyOf(only));
+    }
+
+    /** Whether the process {@code process} gets the active change {@code id}. */
+    public boolean reaches(String id, String process) {
+      Set<String> limited = only.get(id);
+      return limited == null || limited.contains(process);
+    }
+  }
 
   public record Added(Change change, boolean created) {}
 
@@ -696,7 +876,28 @@ public final class FleetStore implements AutoCloseable {
   }
 
   private static byte[] desiredNode(List<?> active) {
-    return bytes(JsonObject.create().put("active", active).toMap());
+    return desiredNode(active, Map.of());
+  }
+
+  private static byte[] desiredNode(List<?> active, Map<String, List<String>> only) {
+    return bytes(
+        JsonObject.create().put("active", active).putIf(!only.isEmpty(), "only", only).toMap());
+  }
+
+  /** The "only" part of a desired node, as a map to edit. */
+  private static Map<String, List<String>> onlyOf(Map<String, Object> desired) {
+    Map<String, List<String>> only = new LinkedHashMap<>();
+    if (desired.get("only") instanceof Map<?, ?> map) {
+      map.forEach(
+          (id, processes) -> {
+            List<String> list = new ArrayList<>();
+            if (processes instanceof List<?> items) {
+              items.forEach(item -> list.add(String.valueOf(item)));
+            }
+            only.put(String.valueOf(id), list);
+          });
+    }
+    return only;
   }
 
   private static byte[] counterNode(long last) {

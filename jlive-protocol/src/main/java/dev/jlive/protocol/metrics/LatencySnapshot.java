@@ -126,6 +126,51 @@ public record LatencySnapshot(
         Math.max(maxNanos, other.maxNanos));
   }
 
+  /**
+   * What this histogram counted since {@code earlier}, a snapshot of the same histogram taken
+   * before: buckets, calls, timings and sums subtract. The window's own maximum is not recorded, so
+   * it is the top of the highest bucket that grew, never above this histogram's maximum. The caller
+   * checks first that nothing went down (a histogram that went down was reset, and a difference
+   * would be meaningless); a bucket that did is left out here.
+   */
+  public LatencySnapshot minus(LatencySnapshot earlier) {
+    TreeMap<Integer, Long> difference = new TreeMap<>();
+    if (buckets != null) {
+      buckets.forEach(
+          (index, calls) -> {
+            long before = earlier.buckets == null ? 0 : earlier.buckets.getOrDefault(index, 0L);
+            if (calls > before) {
+              difference.put(index, calls - before);
+            }
+          });
+    }
+    long windowMax =
+        difference.isEmpty()
+            ? (count > earlier.count && buckets == null ? maxNanos : 0)
+            : Math.min(LatencyBuckets.upperBound(difference.lastKey()), maxNanos);
+    return of(
+        difference,
+        Math.max(0, count - earlier.count),
+        Math.max(0, timedCalls - earlier.timedCalls),
+        Math.max(0, sumNanos - earlier.sumNanos),
+        windowMax);
+  }
+
+  /** Whether any count of this histogram is below {@code earlier}'s: it was reset in between. */
+  public boolean wentDownSince(LatencySnapshot earlier) {
+    if (count < earlier.count || timedCalls < earlier.timedCalls || sumNanos < earlier.sumNanos) {
+      return true;
+    }
+    if (earlier.buckets != null && buckets != null) {
+      for (Map.Entry<Integer, Long> bucket : earlier.buckets.entrySet()) {
+        if (buckets.getOrDefault(bucket.getKey(), 0L) < bucket.getValue()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** The histograms of many processes added up; an empty one when there are none. */
   public static LatencySnapshot merge(List<LatencySnapshot> histograms) {
     LatencySnapshot merged = of(Map.of(), 0, 0, 0, 0);

@@ -1,0 +1,91 @@
+package dev.jlive.cli.command;
+
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
+import dev.jlive.protocol.rollout.RolloutPlan;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The staged-rollout options of {@code patch --service} and {@code probe add --service}: the plan
+ * is checked here as the controller checks it, so a bad one is refused before anything is sent.
+ */
+public final class RolloutOptions {
+  @Option(
+      names = "--rollout",
+      paramLabel = "WAVES",
+      description = {
+        "With --service: send the change in waves, each a count or a share of the matching processes,",
+        "the last 100%%, e.g. 1,25%%,100%%. Each wave bakes, then its health gates are judged."
+      })
+  String waves;
+
+  @Option(
+      names = "--wave-by",
+      paramLabel = "LABEL",
+      description = "With --service: one wave per value of this label (one zone after another).")
+  String waveBy;
+
+  @Option(
+      names = "--bake",
+      paramLabel = "DURATION",
+      description = "How long each wave runs before its gates are judged (default 1m).")
+  String bake;
+
+  @Option(
+      names = "--gate",
+      paramLabel = "EXPR",
+      description = {
+        "A health gate, canary against control (repeatable), e.g. 'errors <= 1.1 * control',",
+        "'p99 <= 1.2 * control + 2ms', 'probe:c7.p99 <= 50ms'."
+      })
+  List<String> gates;
+
+  @Option(
+      names = "--min-calls",
+      paramLabel = "N",
+      description =
+          "Calls a gate needs in its window before it may pass (default 100); fewer: waiting.")
+  Long minCalls;
+
+  boolean isGiven() {
+    return waves != null || waveBy != null;
+  }
+
+  /** The plan in wire form, or null when no rollout was asked for. */
+  Map<String, Object> plan() {
+    if (!isGiven()) {
+      if (bake != null || gates != null || minCalls != null) {
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "--bake, --gate and --min-calls belong to a staged rollout",
+            "add --rollout 1,25%,100% (or --wave-by LABEL)");
+      }
+      return null;
+    }
+    return LocalCheck.checked(
+            () ->
+                new RolloutPlan(
+                    waves == null ? List.of() : RolloutPlan.parseWaves(waves),
+                    waveBy,
+                    bake == null
+                        ? RolloutPlan.DEFAULT_BAKE_MILLIS
+                        : Durations.parse("--bake", bake).toMillis(),
+                    gates,
+                    minCalls == null ? RolloutPlan.DEFAULT_MIN_CALLS : minCalls))
+        .toJson();
+  }
+
+  /** Fails if rollout options were given to a command aimed at one JVM. */
+  void refuseWithoutService() {
+    if (isGiven() || bake != null || gates != null || minCalls != null) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--rollout, --wave-by, --bake, --gate and --min-calls only go with --service NAME",
+          "a change to one JVM has no waves");
+    }
+  }
+}

@@ -1,0 +1,265 @@
+package dev.jlive.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.jlive.it.apps.LoadedPricerApp;
+import dev.jlive.it.support.CliRun;
+import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.TargetJvm;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Staged rollouts on real JVMs, a real controller and a real ZooKeeper, through the CLI: a change
+ * reaches only the processes of the waves reached, late joiners stay on the old code until the
+ * rollout completes, pause holds it, promote cuts a bake short, abort reverts it wherever it went,
+ * and a plan the service cannot meet is refused before anything is stored.
+ */
+@SuppressWarnings("unchecked")
+class RolloutTest {
+  private static TestingServer zooKeeper;
+  private static FleetFixture fleet;
+
+  @BeforeAll
+  static void start() throws Exception {
+    zooKeeper = new TestingServer(true);
+    fleet = FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("controller"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    fleet.close();
+    zooKeeper.close();
+  }
+
+  @Test
+  void wavesReachOnlyTheirProcessesAndLateJoinersWaitForTheLastWave() throws Exception {
+    List<TargetJvm> jvms = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      jvms.add(fleet.join("waves", null));
+    }
+    fleet.awaitProcesses("waves", jvms.toArray(TargetJvm[]::new));
+    Path patched = ServiceTest.source("return quantity * 10;", "return quantity * 12;");
+    // A bake of an hour: only promote moves the rollout on, so every state can be looked at.
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "waves",
+            patched.toString(),
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "1h",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+
+    Map<String, Object> baking = awaitRollout("waves", id, "running", 1, "baking");
+    assertThat(waveProcesses(baking, 0)).hasSize(1);
+    assertThat(newCode(jvms)).isEqualTo(1);
+
+    // Joins mid-rollout: stays on the old code.
+    TargetJvm late = fleet.join("waves", null);
+    jvms.add(late);
+    fleet.awaitProcesses("waves", jvms.toArray(TargetJvm[]::new));
+    assertThat(fleet.jlive("processes", "waves").exitCode()).isZero();
+    assertThat(late.ask("price 1", "price")).startsWith("price 10 ");
+
+    // Paused: promote is recorded, but nothing moves until resumed.
+    assertThat(fleet.jlive("rollout", "pause", "waves", id).exitCode()).isZero();
+    assertThat(rollout("waves", id).get("status")).isEqualTo("paused");
+    assertThat(fleet.jlive("rollout", "promote", "waves", id).exitCode()).isZero();
+    assertThat(rollout("waves", id).get("status")).isEqualTo("paused");
+    assertThat(newCode(jvms)).isEqualTo(1);
+    assertThat(fleet.jlive("rollout", "resume", "waves", id).exitCode()).isZero();
+
+    Map<String, Object> last = awaitRollout("waves", id, "running", 2, "baking");
+    // The last wave takes every matching process, the late joiner too.
+    assertThat(waveProcesses(last, 1)).hasSize(3);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(newCode(jvms)).isEqualTo(4));
+    CliRun promote = fleet.jlive("rollout", "promote", "waves", id);
+    assertThat(promote.exitCode()).as(promote.toString()).isZero();
+    Map<String, Object> done = awaitRollout("waves", id, "completed", 2, null);
+    List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
+    for (int wave = 1; wave <= 2; wave++) {
+      int number = wave;
+      assertThat(history)
+          .as("history %s", history)
+          .filteredOn(d -> ((Number) d.get("wave")).intValue() == number)
+          .extracting(d -> d.get("decision"))
+          .containsOnlyOnce("reached", "promoted")
+          .doesNotContain("passed", "failed");
+    }
+
+    // Once complete it is an ordinary change: a process that joins now gets it.
+    TargetJvm after = fleet.join("waves", null);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(after.ask("price 1", "price")).startsWith("price 12 "));
+
+    CliRun status = fleet.jlive("rollout", "status", "waves", id);
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    assertThat(status.stdout()).contains("completed").contains("promoted");
+    CliRun list = fleet.jlive("rollout", "list", "--service", "waves");
+    assertThat(list.stdout()).contains(id).contains("completed");
+  }
+
+  @Test
+  void aGoodPatchPassesEveryWaveOnItsOwn() throws Exception {
+    List<TargetJvm> jvms = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      jvms.add(fleet.join("good", null, LoadedPricerApp.class));
+    }
+    fleet.awaitProcesses("good", jvms.toArray(TargetJvm[]::new));
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "good",
+            ServiceTest.source("return quantity * 10;", "return quantity * 13;").toString(),
+            "--rollout",
+            "1,2,100%",
+            "--bake",
+            "1s",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    Map<String, Object> done = awaitRollout("good", id, "completed", 3, null);
+    List<Map<String, Object>> waves = (List<Map<String, Object>>) done.get("waves");
+    assertThat(waves)
+        .extracting(wave -> ((List<?>) wave.get("processes")).size())
+        .containsExactly(1, 1, 1);
+    List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
+    for (int wave = 1; wave <= 3; wave++) {
+      int number = wave;
+      assertThat(history)
+          .as("history %s", history)
+          .filteredOn(d -> ((Number) d.get("wave")).intValue() == number)
+          .extracting(d -> d.get("decision"))
+          .containsExactly("reached", "passed");
+    }
+    assertThat(newCode(jvms, "price 13 ")).isEqualTo(3);
+  }
+
+  @Test
+  void abortRevertsTheChangeWhereverItWent() throws Exception {
+    TargetJvm a = fleet.join("aborted", null);
+    TargetJvm b = fleet.join("aborted", null);
+    fleet.awaitProcesses("aborted", a, b);
+    CliRun probe =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "aborted",
+            ServiceTest.source("return quantity * 10;", "return quantity * 14;").toString(),
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "1h",
+            "--json");
+    assertThat(probe.exitCode()).as(probe.toString()).isZero();
+    String id = ServiceTest.changeId(probe);
+    awaitRollout("aborted", id, "running", 1, "baking");
+    assertThat(newCode(List.of(a, b), "price 14 ")).isEqualTo(1);
+
+    CliRun abort = fleet.jlive("rollout", "abort", "aborted", id, "--json");
+    assertThat(abort.exitCode()).as(abort.toString()).isZero();
+    assertThat(((Map<String, Object>) abort.json().get("rollout")).get("status"))
+        .isEqualTo("aborted");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(newCode(List.of(a, b), "price 14 ")).isZero());
+    CliRun change = fleet.jlive("changes", "--service", "aborted", "--json");
+    assertThat((List<Map<String, Object>>) change.json().get("changes"))
+        .filteredOn(c -> c.get("id").equals(id))
+        .extracting(c -> c.get("state"))
+        .containsExactly("reverted");
+    // An ended rollout cannot be steered any more.
+    CliRun again = fleet.jlive("rollout", "resume", "aborted", id);
+    assertThat(again.exitCode()).isNotZero();
+    assertThat(again.stderr()).contains("is aborted");
+  }
+
+  @Test
+  void aPlanTheServiceCannotMeetIsRefusedBeforeAnythingIsStored() throws Exception {
+    TargetJvm only = fleet.join("small", null);
+    fleet.awaitProcesses("small", only);
+    CliRun refused =
+        fleet.jlive(
+            "probe",
+            "add",
+            "--service",
+            "small",
+            "dev.jlive.it.apps.Pricer#price",
+            "--metrics",
+            "--rollout",
+            "5,100%");
+    assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+    assertThat(refused.stderr()).contains("cannot be met").contains("asks for 5").contains("has 1");
+    CliRun changes = fleet.jlive("changes", "--service", "small", "--json");
+    assertThat((List<?>) changes.json().get("changes")).isEmpty();
+
+    // Refused by the CLI itself: a plan that never reaches 100%.
+    CliRun partial =
+        fleet.jlive(
+            "probe",
+            "add",
+            "--service",
+            "small",
+            "dev.jlive.it.apps.Pricer#price",
+            "--metrics",
+            "--rollout",
+            "1,50%");
+    assertThat(partial.exitCode()).isEqualTo(2);
+    assertThat(partial.stderr()).contains("not 100%");
+  }
+
+  private static long newCode(List<TargetJvm> jvms) throws Exception {
+    return newCode(jvms, "price 12 ");
+  }
+
+  private static long newCode(List<TargetJvm> jvms, String answer) throws Exception {
+    long count = 0;
+    for (TargetJvm jvm : jvms) {
+      if (jvm.ask("price 1", "price").startsWith(answer)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static Map<String, Object> rollout(String service, String id) {
+    CliRun run = fleet.jlive("rollout", "status", service, id, "--json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return (Map<String, Object>) run.json().get("rollout");
+  }
+
+  /** Waits until the rollout has this status, this many waves reached and (unless null) step. */
+  private static Map<String, Object> awaitRollout(
+      String service, String id, String status, int waves, String step) {
+    return await()
+        .atMost(Duration.ofSeconds(90))
+        .until(
+            () -> rollout(service, id),
+            rollout ->
+                status.equals(rollout.get("status"))
+                    && ((List<?>) rollout.get("waves")).size() == waves
+                    && (step == null || step.equals(rollout.get("step"))));
+  }
+
+  private static List<String> waveProcesses(Map<String, Object> rollout, int index) {
+    return (List<String>)
+        ((List<Map<String, Object>>) rollout.get("waves")).get(index).get("processes");
+  }
+}
