@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code jlive demo --fleet}: a controller and four demo shops linked to it, under load; the
@@ -25,8 +27,14 @@ public final class FleetTour {
   private static final List<String> ZONES = List.of("zone=a", "zone=a", "zone=b", "zone=b");
   private static final long JOIN_TIMEOUT_MILLIS = 90_000;
 
-  /** Compiling in four JVMs at once on a busy laptop can take a while. */
-  private static final String ROLLOUT_TIMEOUT = "3m";
+  /** How long each wave runs under traffic before its gates are judged. */
+  private static final String BAKE = "10s";
+
+  /** How long the tour follows a rollout: four compiles and three bakes on a busy laptop. */
+  private static final long ROLLOUT_FOLLOW_MILLIS = 300_000;
+
+  private static final Pattern CHANGE_ID =
+      Pattern.compile("change (c\\d+) (?:sent|rolling out) to service");
 
   private final PrintWriter out;
   private final boolean interactive;
@@ -145,22 +153,31 @@ public final class FleetTour {
     out.println();
 
     section(
-        "Fix it on the whole service",
-        "The fix (>= instead of >) goes to the service: every process compiles it against its own running"
-            + " classes and applies it at a safe point; the controller collects each one's answer.");
+        "Roll out the fix in waves",
+        "The fix (>= instead of >) goes out in waves: first one process (the canary), then half of them, then all."
+            + " Each wave bakes under live traffic; then its health gates compare the processes on the new code"
+            + " with those still on the old code over the same window. Each process compiles the fix against its"
+            + " own running classes and applies it at a safe point.");
     out.println("    - if (quantity > BULK_QUANTITY) {");
     out.println("    + if (quantity >= BULK_QUANTITY) {");
     out.println();
-    jlive(
-        "patch",
-        "--service",
-        SERVICE,
-        DemoSources.fixedPricing().toString(),
-        "--rollout-timeout",
-        ROLLOUT_TIMEOUT);
+    String fix =
+        changeId(
+            jlive(
+                "patch",
+                "--service",
+                SERVICE,
+                DemoSources.fixedPricing().toString(),
+                "--rollout",
+                "1,50%,100%",
+                "--bake",
+                BAKE));
+    String fixEnd = followRollout(fix);
+    expect("completed".equals(fixEnd), "the fix's rollout completed, not " + fixEnd);
     String fixed = show(first, "GET", "/carts/" + cart);
-    expect(fixed.contains("\"total\":17991"), "the fixed cart costs 17991");
-    out.println("The cart kept its ten T-shirts, and they now cost 17991.");
+    if (expect(fixed.contains("\"total\":17991"), "the fixed cart costs 17991")) {
+      out.println("The cart kept its ten T-shirts, and they now cost 17991.");
+    }
     jlive("changes", "--service", SERVICE);
 
     section(
@@ -168,11 +185,56 @@ public final class FleetTour {
         "The shops stop (each agent deregisters on the way out), then the controller and its ZooKeeper.");
   }
 
+  /**
+   * Shows {@code jlive rollout status} each time the rollout moves (a new wave, a new step, its
+   * end) until it ends; answers how it ended ("completed", "rolled_back", ...).
+   */
+  @SuppressWarnings("unchecked")
+  private String followRollout(String change) throws InterruptedException {
+    if (change == null) {
+      return "not started";
+    }
+    long deadline = System.currentTimeMillis() + ROLLOUT_FOLLOW_MILLIS;
+    String shown = "";
+    while (System.currentTimeMillis() < deadline) {
+      Map<String, Object> rollout =
+          (Map<String, Object>)
+              Json.parseObject(capture("rollout", "status", SERVICE, change, "--json"))
+                  .get("rollout");
+      String status = String.valueOf(rollout.get("status"));
+      String where =
+          status + " " + ((List<Object>) rollout.get("waves")).size() + " " + rollout.get("step");
+      if (!where.equals(shown)) {
+        shown = where;
+        jlive("rollout", "status", SERVICE, change);
+      }
+      if (!status.equals("running") && !status.equals("pending") && !status.equals("paused")) {
+        return status;
+      }
+      // A demo follows a rollout as a person would, by looking again; nothing here is a test.
+      Thread.sleep(1000);
+    }
+    failures.add(
+        "rollout " + change + " did not end within " + ROLLOUT_FOLLOW_MILLIS / 1000 + " s");
+    return "still running";
+  }
+
+  /** The change id a {@code --service} command printed, or null (the failure is recorded). */
+  private String changeId(String printed) {
+    Matcher matcher = CHANGE_ID.matcher(printed);
+    if (matcher.find()) {
+      return matcher.group(1);
+    }
+    failures.add("no change id in: " + printed.strip());
+    return null;
+  }
+
   /** Records a failure of the tour when what it shows is not what it says. */
-  private void expect(boolean seen, String what) {
+  private boolean expect(boolean seen, String what) {
     if (!seen) {
       failures.add("expected: " + what);
     }
+    return seen;
   }
 
   /** The total of a fresh cart with ten T-shirts at {@code shop}, as its pricing says now. */
@@ -233,18 +295,23 @@ public final class FleetTour {
     return answer;
   }
 
-  /** Runs {@code jlive ARGS} against the tour's controller, showing the command and its output. */
-  private void jlive(String... args) {
+  /**
+   * Runs {@code jlive ARGS} against the tour's controller, showing the command and its output;
+   * answers the output.
+   */
+  private String jlive(String... args) {
     out.println("$ jlive " + String.join(" ", args));
-    out.flush();
-    PrintStream stream = new PrintStream(new WriterOutputStream(out), true, StandardCharsets.UTF_8);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     int exit = JLiveCommand.run(withController(args), stream, stream);
-    stream.flush();
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    out.print(printed);
     if (exit != 0) {
       failures.add("`jlive " + String.join(" ", args) + "` exited with " + exit);
     }
     out.println();
     out.flush();
+    return printed;
   }
 
   /** Runs {@code jlive ARGS} against the tour's controller and answers what it printed. */
