@@ -2,6 +2,7 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
+import dev.jlive.controller.rollout.gate.Gate;
 import dev.jlive.protocol.rollout.RolloutPlan;
 import java.util.List;
 import java.util.Map;
@@ -66,15 +67,21 @@ public final class RolloutOptions {
       return null;
     }
     return LocalCheck.checked(
-            () ->
-                new RolloutPlan(
-                    waves == null ? List.of() : RolloutPlan.parseWaves(waves),
-                    waveBy,
-                    bake == null
-                        ? RolloutPlan.DEFAULT_BAKE_MILLIS
-                        : Durations.parse("--bake", bake).toMillis(),
-                    gates,
-                    minCalls == null ? RolloutPlan.DEFAULT_MIN_CALLS : minCalls))
+            () -> {
+              // The controller's own parser: a gate that does not parse is refused here, at its
+              // character, before anything is sent.
+              for (String gate : gates == null ? List.<String>of() : gates) {
+                Gate.parse(gate);
+              }
+              return new RolloutPlan(
+                  waves == null ? List.of() : RolloutPlan.parseWaves(waves),
+                  waveBy,
+                  bake == null
+                      ? RolloutPlan.DEFAULT_BAKE_MILLIS
+                      : Durations.parse("--bake", bake).toMillis(),
+                  gates,
+                  minCalls == null ? RolloutPlan.DEFAULT_MIN_CALLS : minCalls);
+            })
         .toJson();
   }
 

@@ -1,30 +1,40 @@
 package dev.jlive.controller.rollout;
 
-import dev.jlive.protocol.ErrorCode;
+import dev.jlive.controller.rollout.gate.AutoMetricsProbe;
+import dev.jlive.controller.rollout.gate.Gate;
+import dev.jlive.controller.rollout.gate.HealthGates;
+import dev.jlive.controller.rollout.gate.WindowMetrics;
 import dev.jlive.protocol.JLiveException;
-import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.Change;
 import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.metrics.ProbeMetrics;
+import dev.jlive.protocol.rollout.GateResult;
 import dev.jlive.protocol.rollout.RolloutPlan;
+import dev.jlive.protocol.rollout.Verdict;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
-/** The health gates as the driver sees them. */
+/** The health gates as the driver sees them: {@link HealthGates} over the reports' metrics. */
 final class GateJudge implements Judgement.Judge {
-  /** Refuses gates that do not parse, before anything is stored. */
+  private static final System.Logger LOG = System.getLogger(GateJudge.class.getName());
+
+  /** Stands for the automatic probe's id before it exists, to check that gates may read it. */
+  private static final String AUTO_PROBE = "auto";
+
+  /**
+   * Refuses gates that do not parse, and bare metrics in a probe rollout (which has no automatic
+   * probe), before anything is stored.
+   */
   static void checkGates(RolloutPlan plan, ChangeKind kind) {
-    if (!plan.gates().isEmpty()) {
-      throw new JLiveException(
-          ErrorCode.BAD_REQUEST,
-          "this controller cannot judge health gates yet: " + String.join("; ", plan.gates()),
-          "roll out without --gate");
-    }
+    new HealthGates(
+        parse(plan.gates()), plan.minCalls(), kind == ChangeKind.PATCH ? AUTO_PROBE : null);
   }
 
-  /** The metrics probe a patch rollout adds to canary and control; null for none. */
+  /** The metrics probe a patch rollout adds to canary and control. */
   static Map<String, Object> autoProbeSpec(Change patch) {
-    return null;
+    return AutoMetricsProbe.specFor(patch).toJson();
   }
 
   @Override
@@ -34,9 +44,64 @@ final class GateJudge implements Judgement.Judge {
       Map<String, Map<String, Object>> end,
       Set<String> canary,
       Set<String> control) {
-    return new Judgement(
-        Judgement.Outcome.PASS,
-        JsonObject.create().put("outcome", "pass").put("results", List.of()).toMap(),
-        "no gates");
+    HealthGates gates =
+        new HealthGates(parse(rollout.gates()), rollout.minCalls(), rollout.autoProbe());
+    Verdict verdict =
+        gates.judge(WindowMetrics.between(metrics(start), metrics(end)), canary, control);
+    Judgement.Outcome outcome =
+        switch (verdict.outcome()) {
+          case PASS -> Judgement.Outcome.PASS;
+          case FAIL -> Judgement.Outcome.FAIL;
+          case WAITING -> Judgement.Outcome.WAITING;
+        };
+    return new Judgement(outcome, verdict.toJson(), summary(verdict));
+  }
+
+  /**
+   * One line for the rollout's history: the gate that decided (the first failed or waiting one),
+   * else how many passed.
+   */
+  static String summary(Verdict verdict) {
+    if (verdict.results().isEmpty()) {
+      return "no gates";
+    }
+    for (GateResult result : verdict.results()) {
+      if (result.outcome() == verdict.outcome() && verdict.outcome() != Verdict.Outcome.PASS) {
+        return result.gate() + ": " + result.explanation();
+      }
+    }
+    long judged = verdict.results().stream().filter(result -> !result.skipped()).count();
+    return judged == verdict.results().size()
+        ? "every gate passed (" + judged + ")"
+        : judged + " gates passed, " + (verdict.results().size() - judged) + " skipped";
+  }
+
+  private static List<Gate> parse(List<String> gates) {
+    return gates == null ? List.of() : gates.stream().map(Gate::parse).toList();
+  }
+
+  /** The reports' metrics entries read as probe metrics; one that does not read is left out. */
+  private static Map<String, Map<String, ProbeMetrics>> metrics(
+      Map<String, Map<String, Object>> reports) {
+    Map<String, Map<String, ProbeMetrics>> metrics = new TreeMap<>();
+    reports.forEach(
+        (process, entries) -> {
+          Map<String, ProbeMetrics> probes = new TreeMap<>();
+          entries.forEach(
+              (change, entry) -> {
+                try {
+                  probes.put(change, ProbeMetrics.fromWire(entry));
+                } catch (JLiveException notMetrics) {
+                  LOG.log(
+                      System.Logger.Level.DEBUG,
+                      "{0}: metrics of {1} do not read: {2}",
+                      process,
+                      change,
+                      notMetrics.getMessage());
+                }
+              });
+          metrics.put(process, probes);
+        });
+    return metrics;
   }
 }

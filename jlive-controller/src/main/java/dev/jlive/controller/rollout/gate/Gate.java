@@ -192,6 +192,13 @@ public final class Gate {
       };
     }
 
+    /** An amount the user wrote: as few digits as it needs ({@code 2 ms}, not {@code 2.0 ms}). */
+    String formatAmount(double value) {
+      return this == MILLIS
+          ? trimmed(String.format(Locale.ROOT, "%.3f", value)) + " ms"
+          : format(value);
+    }
+
     private static String millis(double value) {
       double magnitude = Math.abs(value);
       String format = magnitude >= 100 ? "%.0f" : magnitude >= 1 ? "%.1f" : "%.3f";
@@ -221,7 +228,7 @@ public final class Gate {
         if (factor || literal.dimension() == Dimension.DURATION && unit != Unit.MILLIS) {
           return literal.written();
         }
-        return unit.format(literal.value());
+        return unit.formatAmount(literal.value());
       }
       if (term instanceof Read read) {
         return read.written() + " " + unit.format(read.value(figures, autoProbe));

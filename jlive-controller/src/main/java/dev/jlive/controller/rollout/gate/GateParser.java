@@ -111,8 +111,9 @@ final class GateParser {
     Term right = sum();
     skipSpaces();
     if (!atEnd()) {
+      int secondAt = at;
       if (comparison() != null) {
-        throw error("a gate has one comparison; give several --gate options instead", at);
+        throw error("a gate has one comparison; give several --gate options instead", secondAt);
       }
       throw error("unexpected '" + shown(at) + "'", at);
     }

@@ -76,9 +76,7 @@ final class SourceTypes {
           && !open.isEmpty()
           && !open.peek().ignored
           && depth == open.peek().bodyDepth
-          && (isIdentifier(previous) || previous.equals(">") || previous.equals("]"))
-          && !NOT_A_RETURN_TYPE.contains(previous)
-          && !TYPE_KEYWORDS.contains(previous)) {
+          && (afterReturnType(previous) || isConstructor(token, previous, open.peek()))) {
         Frame type = open.peek();
         type.methods.add(token.equals(type.simpleName) ? "<init>" : token);
       }
@@ -88,6 +86,25 @@ final class SourceTypes {
       types.add(new Type(frame.binaryName, frame.methods));
     }
     return types;
+  }
+
+  /** A method's name comes after its return type or type parameters. */
+  private static boolean afterReturnType(String previous) {
+    return (isIdentifier(previous) || previous.equals(">") || previous.equals("]"))
+        && !NOT_A_RETURN_TYPE.contains(previous)
+        && !TYPE_KEYWORDS.contains(previous);
+  }
+
+  /**
+   * A constructor is the class's own name; with no modifier it follows the end of the previous
+   * member ({@code ;} or a brace) or an annotation's {@code )}.
+   */
+  private static boolean isConstructor(String name, String previous, Frame type) {
+    return name.equals(type.simpleName)
+        && !previous.equals(".")
+        && !previous.equals("new")
+        && !previous.equals("=")
+        && !previous.equals("@");
   }
 
   /** {@code record Name(} or {@code record Name<}: not a variable named record. */
