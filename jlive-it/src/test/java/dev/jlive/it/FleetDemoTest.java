@@ -58,6 +58,11 @@ class FleetDemoTest {
         .contains("--rollout 1,50%,100%")
         .contains("rollout of c1 (patch) on shop: running (wave 1 of 3, baking)")
         .contains("rollout of c1 (patch) on shop: completed")
+        .contains("--gate 'errors <= 1.1 * control + 0.01'")
+        .contains("rollout of c3 (patch) on shop: rolled back")
+        .containsPattern("1 +1 +1 +1 reverted")
+        .containsPattern(
+            "errors [0-9.]+% > 1.1 × control [0-9.]+% \\+ 1% = [0-9.]+% over \\d+ canary and \\d+ control calls")
         .contains("\"lineTotal\":19990")
         .contains("\"lineTotal\":17991")
         .contains("Nothing is left running.")

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -26,6 +27,17 @@ public final class FleetTour {
   private static final String SERVICE = DemoFleet.SERVICE;
   private static final List<String> ZONES = List.of("zone=a", "zone=a", "zone=b", "zone=b");
   private static final long JOIN_TIMEOUT_MILLIS = 90_000;
+
+  /**
+   * The share of calls that throw, canary against control, with a little room for noise: the
+   * control's checkouts throw too (the shop's empty-cart bug).
+   */
+  private static final String ERRORS_GATE = "errors <= 1.1 * control + 0.01";
+
+  private static final String LATENCY_GATE = "p99 <= 2 * control + 5ms";
+
+  /** Calls each side needs before a gate may pass: a few seconds of the shops' traffic. */
+  private static final String MIN_CALLS = "50";
 
   /** How long each wave runs under traffic before its gates are judged. */
   private static final String BAKE = "10s";
@@ -171,12 +183,53 @@ public final class FleetTour {
                 "--rollout",
                 "1,50%,100%",
                 "--bake",
-                BAKE));
+                BAKE,
+                "--gate",
+                ERRORS_GATE,
+                "--gate",
+                LATENCY_GATE,
+                "--min-calls",
+                MIN_CALLS));
     String fixEnd = followRollout(fix);
     expect("completed".equals(fixEnd), "the fix's rollout completed, not " + fixEnd);
     String fixed = show(first, "GET", "/carts/" + cart);
     if (expect(fixed.contains("\"total\":17991"), "the fixed cart costs 17991")) {
       out.println("The cart kept its ten T-shirts, and they now cost 17991.");
+    }
+    jlive("changes", "--service", SERVICE);
+
+    section(
+        "A bad patch",
+        "Someone caps orders at two lines, and gets it wrong: checkout now throws for every cart of"
+            + " three lines or more, about a quarter of them. It goes out the same way; the canary is one"
+            + " process, the other three are the control.");
+    for (String line : DemoSources.CHECKOUT_BREAK.split("\n")) {
+      out.println("    + " + line.substring(Math.min(line.length(), 6)));
+    }
+    out.println();
+    String bad =
+        changeId(
+            jlive(
+                "patch",
+                "--service",
+                SERVICE,
+                DemoSources.brokenCheckout().toString(),
+                "--rollout",
+                "1,100%",
+                "--bake",
+                BAKE,
+                "--gate",
+                ERRORS_GATE,
+                "--min-calls",
+                MIN_CALLS));
+    String badEnd = followRollout(bad);
+    if (expect(
+        "rolled_back".equals(badEnd), "the bad patch's rollout rolled back, not " + badEnd)) {
+      out.println(
+          "The canary's checkouts failed far more often than the control's over the same window: the"
+              + " gate failed, the patch was reverted on the canary, and the other three never ran it."
+              + " The gate's figures above are what decided it.");
+      out.println();
     }
     jlive("changes", "--service", SERVICE);
 
@@ -202,13 +255,15 @@ public final class FleetTour {
               Json.parseObject(capture("rollout", "status", SERVICE, change, "--json"))
                   .get("rollout");
       String status = String.valueOf(rollout.get("status"));
-      String where =
-          status + " " + ((List<Object>) rollout.get("waves")).size() + " " + rollout.get("step");
-      if (!where.equals(shown)) {
+      boolean ended =
+          !status.equals("running") && !status.equals("pending") && !status.equals("paused");
+      // Shown once per wave, when it bakes (every process of it applied), and at the end.
+      String where = status + " " + ((List<Object>) rollout.get("waves")).size();
+      if ((ended || "baking".equals(rollout.get("step"))) && !where.equals(shown)) {
         shown = where;
         jlive("rollout", "status", SERVICE, change);
       }
-      if (!status.equals("running") && !status.equals("pending") && !status.equals("paused")) {
+      if (ended) {
         return status;
       }
       // A demo follows a rollout as a person would, by looking again; nothing here is a test.
@@ -300,7 +355,7 @@ public final class FleetTour {
    * answers the output.
    */
   private String jlive(String... args) {
-    out.println("$ jlive " + String.join(" ", args));
+    out.println("$ jlive " + String.join(" ", Arrays.stream(args).map(FleetTour::quoted).toList()));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     int exit = JLiveCommand.run(withController(args), stream, stream);
@@ -312,6 +367,11 @@ public final class FleetTour {
     out.println();
     out.flush();
     return printed;
+  }
+
+  /** An argument as a shell wants it typed: in single quotes when it has spaces or operators. */
+  private static String quoted(String arg) {
+    return arg.matches("[A-Za-z0-9_./:%,=@-]+") ? arg : "'" + arg + "'";
   }
 
   /** Runs {@code jlive ARGS} against the tour's controller and answers what it printed. */
