@@ -60,6 +60,7 @@ class FleetDemoTest {
         .contains("rollout of c1 (patch) on shop: completed")
         .contains("--gate 'errors <= 1.1 * control + 0.01'")
         .contains("rollout of c3 (patch) on shop: rolled back")
+        .contains("The canary has reported the revert:")
         .containsPattern("1 +1 +1 +1 reverted")
         .containsPattern(
             "errors [0-9.]+% > 1.1 × control [0-9.]+% \\+ 1% = [0-9.]+% over \\d+ canary and \\d+ control calls")

@@ -223,6 +223,9 @@ public final class FleetTour {
                 "--min-calls",
                 MIN_CALLS));
     String badEnd = followRollout(bad);
+    if ("rolled_back".equals(badEnd)) {
+      awaitCanaryReverted(bad);
+    }
     if (expect(
         "rolled_back".equals(badEnd), "the bad patch's rollout rolled back, not " + badEnd)) {
       out.println(
@@ -272,6 +275,32 @@ public final class FleetTour {
     failures.add(
         "rollout " + change + " did not end within " + ROLLOUT_FOLLOW_MILLIS / 1000 + " s");
     return "still running";
+  }
+
+  /**
+   * The rollout ends when the controller took the change back; the canary reports its revert with
+   * its next sync. Shows the status again once it did.
+   */
+  @SuppressWarnings("unchecked")
+  private void awaitCanaryReverted(String change) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + JOIN_TIMEOUT_MILLIS;
+    while (System.currentTimeMillis() < deadline) {
+      List<Object> waves =
+          (List<Object>)
+              Json.parseObject(capture("rollout", "status", SERVICE, change, "--json"))
+                  .get("waveStates");
+      if (!waves.isEmpty()
+          && waves.get(0) instanceof Map<?, ?> states
+          && states.containsKey("reverted")
+          && states.size() == 1) {
+        out.println("The canary has reported the revert:");
+        jlive("rollout", "status", SERVICE, change);
+        return;
+      }
+      // A demo looks again, as a person would; nothing here is a test.
+      Thread.sleep(500);
+    }
+    failures.add("the canary of " + change + " did not report its revert");
   }
 
   /** The change id a {@code --service} command printed, or null (the failure is recorded). */
