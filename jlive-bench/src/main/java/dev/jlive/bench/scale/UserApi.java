@@ -38,6 +38,10 @@ final class UserApi {
     return send("POST", path, body);
   }
 
+  Answer put(String path, Map<String, Object> body) throws IOException, InterruptedException {
+    return send("PUT", path, body);
+  }
+
   Answer delete(String path) throws IOException, InterruptedException {
     return send("DELETE", path, null);
   }

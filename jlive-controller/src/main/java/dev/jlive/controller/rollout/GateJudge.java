@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** The health gates as the driver sees them: {@link HealthGates} over the reports' metrics. */
 final class GateJudge implements Judgement.Judge {
@@ -59,7 +60,7 @@ final class GateJudge implements Judgement.Judge {
 
   /**
    * One line for the rollout's history: the gate that decided (the first failed or waiting one),
-   * else how many passed.
+   * else each gate's figures, so that a pass shows its margin too.
    */
   static String summary(Verdict verdict) {
     if (verdict.results().isEmpty()) {
@@ -70,10 +71,9 @@ final class GateJudge implements Judgement.Judge {
         return result.gate() + ": " + result.explanation();
       }
     }
-    long judged = verdict.results().stream().filter(result -> !result.skipped()).count();
-    return judged == verdict.results().size()
-        ? "every gate passed (" + judged + ")"
-        : judged + " gates passed, " + (verdict.results().size() - judged) + " skipped";
+    return verdict.results().stream()
+        .map(result -> result.skipped() ? result.gate() + " skipped" : result.explanation())
+        .collect(Collectors.joining("; "));
   }
 
   private static List<Gate> parse(List<String> gates) {
