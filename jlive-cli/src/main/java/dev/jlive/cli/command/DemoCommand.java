@@ -1,6 +1,7 @@
 package dev.jlive.cli.command;
 
 import dev.jlive.cli.demo.DemoTour;
+import dev.jlive.cli.demo.FleetTour;
 import dev.jlive.cli.output.Terminal;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,11 +19,21 @@ public final class DemoCommand implements Callable<Integer> {
           "Run straight through instead of waiting for Enter between steps (the default without a terminal).")
   boolean noPause;
 
+  @Option(
+      names = "--fleet",
+      description =
+          "The fleet tour: a controller and four demo JVMs under load; a fix rolled out in waves, then a bad"
+              + " patch caught by the canary gate and reverted.")
+  boolean fleet;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     boolean interactive = !noPause && Terminal.isInteractive();
+    if (fleet) {
+      return new FleetTour(spec.commandLine().getOut(), interactive).run();
+    }
     return new DemoTour(spec.commandLine().getOut(), interactive).run();
   }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,23 +39,33 @@ final class DemoService implements AutoCloseable {
   }
 
   static DemoService start() throws IOException, InterruptedException {
+    return start(List.of(), 20);
+  }
+
+  /**
+   * Starts the shop with {@code javaOptions} (e.g. a {@code -javaagent} that links it to a
+   * controller) before its jar, its shoppers making {@code rate} visits a second.
+   */
+  static DemoService start(List<String> javaOptions, int rate)
+      throws IOException, InterruptedException {
     Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+    List<String> command = new ArrayList<>();
+    command.add(java.toString());
+    command.addAll(javaOptions);
     // A few shoppers keep it busy, so there are request threads and state to look at.
+    command.addAll(
+        List.of(
+            "-jar",
+            AgentJar.demo().toString(),
+            "--load",
+            "--rate",
+            Integer.toString(rate),
+            "--threads",
+            "2",
+            "--duration",
+            "0"));
     Process process =
-        new ProcessBuilder(
-                List.of(
-                    java.toString(),
-                    "-jar",
-                    AgentJar.demo().toString(),
-                    "--load",
-                    "--rate",
-                    "20",
-                    "--threads",
-                    "2",
-                    "--duration",
-                    "0"))
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     BufferedReader lines =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<Integer> ready =
@@ -113,6 +124,10 @@ final class DemoService implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
   }
 
   int port() {

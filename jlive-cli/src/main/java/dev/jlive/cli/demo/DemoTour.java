@@ -4,12 +4,10 @@ import dev.jlive.cli.JLiveCommand;
 import dev.jlive.protocol.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +144,7 @@ public final class DemoTour {
           "The fix is one character in Pricing.java: >= instead of >. "
               + "jlive compiles the class inside the JVM, against the very classes it runs, checks that only method bodies change, "
               + "and swaps the code. No restart: carts, orders and caches stay.");
-      Path fixed = fixedPricing();
+      Path fixed = DemoSources.fixedPricing();
       out.println("    - if (quantity > BULK_QUANTITY) {");
       out.println("    + if (quantity >= BULK_QUANTITY) {");
       out.println();
@@ -234,29 +232,7 @@ public final class DemoTour {
     out.flush();
   }
 
-  /** The demo's Pricing.java, shipped in this jar, with the bulk-discount bug fixed. */
-  private static Path fixedPricing() throws IOException {
-    String source;
-    try (InputStream in = DemoTour.class.getResourceAsStream("sources/Pricing.java")) {
-      if (in == null) {
-        throw new IOException("this jlive was built without the demo's Pricing.java");
-      }
-      source = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    String bug = "quantity > BULK_QUANTITY";
-    if (!source.contains(bug)) {
-      throw new IOException(
-          "the demo's Pricing.java no longer contains the bug the tour fixes (" + bug + ")");
-    }
-    Path dir = Files.createTempDirectory("jlive-demo-fix");
-    Path file = dir.resolve("Pricing.java");
-    Files.writeString(file, source.replace(bug, "quantity >= BULK_QUANTITY"));
-    file.toFile().deleteOnExit();
-    dir.toFile().deleteOnExit();
-    return file;
-  }
-
-  private static String cartId(String response) {
+  static String cartId(String response) {
     String body = response.substring(response.indexOf(' ') + 1);
     Map<String, Object> cart = Json.parseObject(body);
     return String.valueOf(cart.get("id"));
