@@ -326,6 +326,8 @@ public final class JdkMethods {
   private static final Set<String> CHANGE_NOTHING =
       Set.of(
           "java/lang/Object.<init>()V",
+          // A record's constructor runs this, as a class's runs Object's: it sets nothing.
+          "java/lang/Record.<init>()V",
           "java/lang/System.nanoTime()J",
           "java/lang/System.currentTimeMillis()J",
           "java/lang/System.identityHashCode(Ljava/lang/Object;)I",

@@ -112,4 +112,11 @@ class Shelf {
       return calls++;
     }
   }
+
+  /** A value the call builds itself: a record's constructor only sets its own fields. */
+  record Priced(long cents, int quantity) {}
+
+  static Priced priced(long cents, int quantity) {
+    return new Priced(cents * quantity, quantity);
+  }
 }

@@ -70,6 +70,12 @@ class SideEffectCheckTest {
   }
 
   @Test
+  void buildingARecordIsRepeatable() {
+    Verdict verdict = check("priced", "(JI)Ldev/jlive/agent/purity/Shelf$Priced;");
+    assertThat(verdict.repeatable()).as(verdict.describe()).isTrue();
+  }
+
+  @Test
   void aFieldWriteIsNamedWithItsLine() {
     Verdict verdict = check("addToTotal", "(J)V");
     assertThat(verdict.repeatable()).isFalse();
