@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,11 @@ import org.junit.jupiter.api.Test;
  * that throws on 3 carts in 10, a rollout whose first wave is two canaries; per rollout, the
  * verdict's time is the rollout's "failed" decision, and each canary's time is the moment its own
  * ledger marked the patch reverted (one clock: every process runs on this machine).
+ *
+ * <p>Tagged {@code benchmark}: {@code mvn verify} leaves it out (it takes half a minute and judges
+ * nothing the rollout tests do not); run it with {@code -Djlive.it.skipGroups=none}.
  */
+@Tag("benchmark")
 @SuppressWarnings("unchecked")
 class BadCanaryRevertTimeTest {
   private static final int ROLLOUTS = 5;
@@ -98,9 +103,8 @@ class BadCanaryRevertTimeTest {
                 + millis
                 + " ms");
       }
+      // The goal is 2 s; the numbers go to BENCHMARKS.md, not into an assertion on time.
       System.out.println("bad canary to every canary reverted, worst per rollout (ms): " + worst);
-      // The goal is 2 s; a loaded test machine gets room, the numbers go to BENCHMARKS.md.
-      assertThat(worst).allSatisfy(ms -> assertThat(ms).isBetween(0L, 15_000L));
     }
   }
 
