@@ -68,12 +68,17 @@ final class SelectorCheck {
       }
       List<Map<String, Object>> methods = methodsOf(className);
       answer.put("loaded", true);
+      // A plain name being typed completes to the methods it starts; a pattern or a parameter
+      // list must match as the agent would match it.
+      String typedMethod = text.substring(hash + 1);
+      boolean prefix = typedMethod.matches("[\\w$<>]*");
       List<String> matching = new ArrayList<>();
       for (Map<String, Object> method : methods) {
         String name = String.valueOf(method.get("name"));
         String descriptor = String.valueOf(method.get("descriptor"));
         String signature = String.valueOf(method.get("signature"));
-        if (selector.matches(name, descriptor, () -> parameterTypes(signature))
+        boolean completes = prefix && name.startsWith(typedMethod);
+        if ((completes || selector.matches(name, descriptor, () -> parameterTypes(signature)))
             && matching.size() < MAX_METHODS) {
           matching.add(signature);
         }
