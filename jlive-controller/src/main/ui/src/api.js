@@ -35,3 +35,12 @@ export function refusal(json) {
   if (!error) return 'refused';
   return (error.message || error.code || 'refused') + (error.hint ? ' (' + error.hint + ')' : '');
 }
+
+/**
+ * Which dashboard this is: 'controller', or 'process' for `jlive ui PID` (one JVM, signed in by a
+ * one-time link; no services list, approvals or audit).
+ */
+export async function fetchMode() {
+  const answer = await call('GET', '/ui/mode');
+  return answer.ok && answer.json.mode === 'process' ? 'process' : 'controller';
+}

@@ -30,6 +30,7 @@ import dev.jlive.cli.command.ShadowCommand;
 import dev.jlive.cli.command.ShellCommand;
 import dev.jlive.cli.command.TailCommand;
 import dev.jlive.cli.command.ThreadsCommand;
+import dev.jlive.cli.command.UiCommand;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Version;
 import java.io.PrintStream;
@@ -71,6 +72,7 @@ import picocli.CommandLine.Command;
       RolloutCommand.class,
       ControllerCommand.class,
       ShellCommand.class,
+      UiCommand.class,
       DemoCommand.class,
       HelpCommand.class
     },

@@ -12,12 +12,16 @@ import dev.jlive.controller.http.ControllerServer;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.fleet.ServiceSummary;
+import dev.jlive.protocol.metrics.ServiceProbeMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -42,6 +47,10 @@ import javax.net.ssl.SSLContext;
  * in a header, which only the dashboard's own pages can read. Authorisation is not done here: a
  * request under {@code /v1/} runs the controller's own route with the session's user ({@link
  * RouteCalls}), so the dashboard can do exactly what that user's token can do through the API.
+ *
+ * <p>The same server serves one JVM for {@code jlive ui PID} ({@link #startForProcess}): on
+ * loopback, signed in by a one-time link instead of a token, with a router that answers from one
+ * agent; {@code GET /ui/mode} tells the pages which of the two they are in.
  */
 public final class DashboardServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
@@ -49,6 +58,10 @@ public final class DashboardServer implements AutoCloseable {
   static final String COOKIE = "jlive_session";
   static final String CSRF_HEADER = "X-JLive-CSRF";
   private static final int MAX_BODY_BYTES = 1024 * 1024;
+  static final String OPEN_PATH = "/ui/open";
+
+  /** How often a single process's page counts as seen: the local server reads it every second. */
+  private static final Duration PROCESS_HEARTBEAT = Duration.ofSeconds(5);
 
   /** Open live streams at once; each holds a thread while the tab is open. */
   static final int MAX_STREAMS = 64;
@@ -69,6 +82,19 @@ public final class DashboardServer implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Duration heartbeat;
   private final boolean tls;
+  private final OneTimeLink link;
+
+  /** The secret of {@link #oneTimeUrl()} and the token its session gets; used at most once. */
+  private static final class OneTimeLink {
+    final String secret;
+    final String token;
+    final AtomicBoolean used = new AtomicBoolean();
+
+    OneTimeLink(String secret, String token) {
+      this.secret = secret;
+      this.token = token;
+    }
+  }
 
   private DashboardServer(
       HttpServer server,
@@ -77,7 +103,8 @@ public final class DashboardServer implements AutoCloseable {
       ControllerServer.Router router,
       ProbeHistory history,
       Duration heartbeat,
-      boolean tls) {
+      boolean tls,
+      OneTimeLink link) {
     this.server = server;
     this.workers = workers;
     this.users = users;
@@ -85,6 +112,7 @@ public final class DashboardServer implements AutoCloseable {
     this.history = history;
     this.heartbeat = heartbeat;
     this.tls = tls;
+    this.link = link;
     this.sampler =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -107,6 +135,53 @@ public final class DashboardServer implements AutoCloseable {
       ServiceChanges changes,
       ServiceOutput output,
       Duration heartbeat)
+      throws IOException {
+    MergedMetrics metrics =
+        () -> {
+          Map<String, List<ServiceProbeMetrics>> byService = new LinkedHashMap<>();
+          for (ServiceSummary service : changes.services()) {
+            try {
+              byService.put(service.name(), output.metrics(service.name(), null).merged());
+            } catch (RuntimeException gone) {
+              // The service went away between the listing and this read: nothing to sample.
+            }
+          }
+          return byService;
+        };
+    return open(host, port, tls, users, router, metrics, heartbeat, null);
+  }
+
+  /**
+   * Serves the dashboard of one process for {@code jlive ui PID}: on 127.0.0.1 only, for one user
+   * who signs in by opening {@link #oneTimeUrl()}; {@code router} answers the API the pages call,
+   * and the pages hide what a single process does not have (services, approvals, audit).
+   */
+  public static DashboardServer startForProcess(
+      int port, Principal user, ControllerServer.Router router, MergedMetrics metrics)
+      throws IOException {
+    // The user's "token" never leaves this JVM: the browser gets a session only through the link.
+    String token = Sessions.randomId();
+    ControllerServer.Authenticator users = text -> token.equals(text) ? user : null;
+    return open(
+        InetAddress.getLoopbackAddress().getHostAddress(),
+        port,
+        null,
+        users,
+        router,
+        metrics,
+        PROCESS_HEARTBEAT,
+        new OneTimeLink(Sessions.randomId(), token));
+  }
+
+  private static DashboardServer open(
+      String host,
+      int port,
+      SSLContext tls,
+      ControllerServer.Authenticator users,
+      ControllerServer.Router router,
+      MergedMetrics metrics,
+      Duration heartbeat,
+      OneTimeLink link)
       throws IOException {
     InetSocketAddress address = new InetSocketAddress(host, port);
     HttpServer server;
@@ -137,13 +212,23 @@ public final class DashboardServer implements AutoCloseable {
             workers,
             users,
             router,
-            new ProbeHistory(changes, output),
+            new ProbeHistory(metrics),
             heartbeat,
-            tls != null);
+            tls != null,
+            link);
     server.createContext("/", dashboard::handle);
     dashboard.sampler.scheduleAtFixedRate(dashboard::sample, 1, 1, TimeUnit.SECONDS);
     server.start();
     return dashboard;
+  }
+
+  /**
+   * The link that signs the browser in, for {@code jlive ui}: it works once, so a link left in a
+   * terminal's scroll-back or a shell history is worth nothing after the first use. Null for the
+   * controller's dashboard, where people sign in with their tokens.
+   */
+  public String oneTimeUrl() {
+    return link == null ? null : url() + OPEN_PATH + "?secret=" + link.secret;
   }
 
   public int port() {
@@ -180,6 +265,10 @@ public final class DashboardServer implements AutoCloseable {
       String method = exchange.getRequestMethod();
       if (path.startsWith("/v1/")) {
         api(exchange, method, path);
+      } else if (path.equals("/ui/mode") && method.equals("GET")) {
+        json(exchange, 200, Map.of("mode", link == null ? "controller" : "process"));
+      } else if (path.equals(OPEN_PATH) && method.equals("GET") && link != null) {
+        openLink(exchange);
       } else if (path.equals("/ui/session")) {
         session(exchange, method);
       } else if (path.equals("/ui/stream") && method.equals("GET")) {
@@ -225,6 +314,12 @@ public final class DashboardServer implements AutoCloseable {
   private void session(HttpExchange exchange, String method) throws IOException {
     switch (method) {
       case "POST" -> {
+        if (link != null) {
+          throw new JLiveException(
+              ErrorCode.FORBIDDEN,
+              "this dashboard of one process takes no token",
+              "open the one-time link `jlive ui` printed, or run `jlive ui PID` again for a new one");
+        }
         Object token = body(exchange).get("token");
         Principal who = token instanceof String text ? users.authenticate(text.trim()) : null;
         if (who == null) {
@@ -240,15 +335,7 @@ public final class DashboardServer implements AutoCloseable {
               "sign in with a person's token");
         }
         Sessions.Session session = sessions.create(((String) token).trim());
-        exchange
-            .getResponseHeaders()
-            .add(
-                "Set-Cookie",
-                COOKIE
-                    + "="
-                    + session.id
-                    + "; Path=/; HttpOnly; SameSite=Strict"
-                    + (tls ? "; Secure" : ""));
+        setCookie(exchange, session);
         json(exchange, 200, describe(who, session));
       }
       case "GET" -> {
@@ -274,6 +361,46 @@ public final class DashboardServer implements AutoCloseable {
               "no " + method + " /ui/session",
               "use POST, GET or DELETE");
     }
+  }
+
+  /**
+   * {@code GET /ui/open?secret=}: the one-time link of {@code jlive ui}. The right secret, the
+   * first time, makes a session and sends the browser on to the pages; anything else is refused.
+   */
+  private void openLink(HttpExchange exchange) throws IOException {
+    String secret = query(exchange.getRequestURI().getRawQuery()).get("secret");
+    boolean right =
+        secret != null
+            && MessageDigest.isEqual(
+                secret.getBytes(StandardCharsets.UTF_8),
+                link.secret.getBytes(StandardCharsets.UTF_8));
+    if (!right) {
+      throw new JLiveException(
+          ErrorCode.UNAUTHORIZED,
+          "this link's secret is wrong",
+          "open the link exactly as `jlive ui` printed it");
+    }
+    if (!link.used.compareAndSet(false, true)) {
+      throw new JLiveException(
+          ErrorCode.UNAUTHORIZED,
+          "this link was already used; it signs in one browser once",
+          "run `jlive ui PID` again for a new link");
+    }
+    setCookie(exchange, sessions.create(link.token));
+    exchange.getResponseHeaders().set("Location", "/");
+    send(exchange, 303, new byte[0]);
+  }
+
+  private void setCookie(HttpExchange exchange, Sessions.Session session) {
+    exchange
+        .getResponseHeaders()
+        .add(
+            "Set-Cookie",
+            COOKIE
+                + "="
+                + session.id
+                + "; Path=/; HttpOnly; SameSite=Strict"
+                + (tls ? "; Secure" : ""));
   }
 
   private static Map<String, Object> describe(Principal who, Sessions.Session session) {

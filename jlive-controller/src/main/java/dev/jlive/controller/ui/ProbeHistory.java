@@ -1,9 +1,6 @@
 package dev.jlive.controller.ui;
 
-import dev.jlive.controller.fleet.ServiceChanges;
-import dev.jlive.controller.fleet.ServiceOutput;
 import dev.jlive.protocol.LatencyBuckets;
-import dev.jlive.protocol.fleet.ServiceSummary;
 import dev.jlive.protocol.metrics.LatencySnapshot;
 import dev.jlive.protocol.metrics.ServiceProbeMetrics;
 import java.util.ArrayDeque;
@@ -31,13 +28,11 @@ final class ProbeHistory {
   /** How long a probe's counts may stand still before a point says "no calls". */
   static final long QUIET_MILLIS = 2_500;
 
-  private final ServiceChanges changes;
-  private final ServiceOutput output;
+  private final MergedMetrics source;
   private final Map<String, Series> series = new ConcurrentHashMap<>();
 
-  ProbeHistory(ServiceChanges changes, ServiceOutput output) {
-    this.changes = changes;
-    this.output = output;
+  ProbeHistory(MergedMetrics source) {
+    this.source = source;
   }
 
   /** One second of a probe over the whole service; percentiles null when nothing was timed. */
@@ -74,21 +69,18 @@ final class ProbeHistory {
 
   /** Takes one sample of every probe of every service; called once a second. */
   void sample(long now) {
-    for (ServiceSummary service : changes.services()) {
-      List<ServiceProbeMetrics> merged;
-      try {
-        merged = output.metrics(service.name(), null).merged();
-      } catch (RuntimeException gone) {
-        // The service went away between the listing and this read: nothing to sample.
-        continue;
-      }
-      for (ServiceProbeMetrics probe : merged) {
-        Series one = series.computeIfAbsent(key(service.name(), probe.change()), k -> new Series());
-        synchronized (one) {
-          add(one, probe, now);
-        }
-      }
-    }
+    source
+        .byService()
+        .forEach(
+            (service, merged) -> {
+              for (ServiceProbeMetrics probe : merged) {
+                Series one =
+                    series.computeIfAbsent(key(service, probe.change()), k -> new Series());
+                synchronized (one) {
+                  add(one, probe, now);
+                }
+              }
+            });
     // A probe gone from every process for longer than the history spans leaves no series behind.
     series.values().removeIf(one -> now - one.lastTime > CAPACITY * 1000L);
   }

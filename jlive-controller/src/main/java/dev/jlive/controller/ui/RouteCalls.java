@@ -56,7 +56,10 @@ final class RouteCalls {
       }
       return new Answer(status, e.toJson());
     } catch (IllegalArgumentException e) {
-      return error(ErrorCode.BAD_REQUEST, "the request is not valid: " + e.getMessage(), "");
+      return error(
+          ErrorCode.BAD_REQUEST,
+          "the request is not valid: " + e.getMessage(),
+          "correct what the message names and send it again; `jlive help` shows each field");
     } catch (TimeoutException e) {
       return error(
           ErrorCode.INTERNAL_ERROR,
@@ -64,7 +67,10 @@ final class RouteCalls {
           "look at the controller's log; the change may still be under way");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return error(ErrorCode.INTERNAL_ERROR, "the dashboard is stopping", "");
+      return error(
+          ErrorCode.INTERNAL_ERROR,
+          "the dashboard is stopping",
+          "reload the page once the dashboard is back; the change may still have been made");
     } catch (ExecutionException | RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "dashboard call failed: " + method + " " + rawPath, e);
       return error(
@@ -73,7 +79,10 @@ final class RouteCalls {
           "the controller's log has the stack trace");
     } catch (Exception e) {
       LOG.log(System.Logger.Level.ERROR, "dashboard call failed: " + method + " " + rawPath, e);
-      return error(ErrorCode.INTERNAL_ERROR, "controller error: " + e, "");
+      return error(
+          ErrorCode.INTERNAL_ERROR,
+          "controller error: " + e,
+          "the controller's log has the stack trace");
     }
   }
 

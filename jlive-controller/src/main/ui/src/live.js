@@ -1,0 +1,77 @@
+// The live state: what the one server-sent event stream sent last, by topic. Pages read it, the
+// stream replaces it and asks the app to redraw.
+
+/** What the stream sent last, by topic; pages read it, the stream replaces it. */
+export const live = { events: [] };
+let redraw = () => {};
+let stream = null;
+let streamKey = null;
+let signedOutHandler = () => {};
+const EVENTS_KEPT = 500;
+
+/**
+ * What the browser tests measure: how long a stream message takes from arrival to the page drawn
+ * (parse and render), and when the first process rows were drawn.
+ */
+export const stats = (window.jliveStats = { messages: 0, lastUpdateMillis: 0, maxUpdateMillis: 0, firstRowsAt: null, firstRowsCount: 0 });
+let pendingSince = null;
+
+/** The app registers how to redraw and what to do when the session ends. */
+export function onStream(redrawApp, signedOut) {
+  redraw = redrawApp;
+  signedOutHandler = signedOut;
+}
+
+/** Called once the page is drawn: counts how long the pending stream message took. */
+export function measureDrawn() {
+  if (pendingSince !== null) {
+    stats.messages++;
+    stats.lastUpdateMillis = performance.now() - pendingSince;
+    stats.maxUpdateMillis = Math.max(stats.maxUpdateMillis, stats.lastUpdateMillis);
+    pendingSince = null;
+  }
+}
+
+export function closeStream() {
+  if (stream) stream.close();
+  stream = null;
+  streamKey = null;
+}
+
+export function openStream(service, change) {
+  const key = (service || '') + '|' + (change || '');
+  if (stream && streamKey === key) return;
+  if (stream) stream.close();
+  streamKey = key;
+  for (const topic of ['processes', 'changes', 'states', 'approvals', 'metrics', 'status', 'history']) {
+    delete live[topic];
+  }
+  live.events = [];
+  const query = new URLSearchParams();
+  if (service) query.set('service', service);
+  if (change) query.set('change', change);
+  stream = new EventSource('/ui/stream?' + query);
+  const topics = ['rights', 'clock', 'services', 'processes', 'changes', 'states', 'approvals',
+    'metrics', 'status', 'history'];
+  for (const topic of topics) {
+    stream.addEventListener(topic, (message) => {
+      if (pendingSince === null) pendingSince = performance.now();
+      live[topic] = JSON.parse(message.data);
+      live.receivedAt = performance.now();
+      redraw();
+    });
+  }
+  stream.addEventListener('events', (message) => {
+    const page = JSON.parse(message.data);
+    if (page.events) {
+      live.events = live.events.concat(page.events).slice(-EVENTS_KEPT);
+    } else {
+      live.eventsRefused = page;
+    }
+    redraw();
+  });
+  stream.addEventListener('signedOut', () => {
+    closeStream();
+    signedOutHandler();
+  });
+}
