@@ -184,11 +184,18 @@ public final class CommandLatency {
       Path original = writeSource("original", fix.fileName(), originalSource);
       shell("source patch in jlive shell", pid, List.of("patch " + fixed, "patch " + original));
       revertAll(endpoint);
+      stopLoad(loading, clients);
     } finally {
-      loading.set(false);
-      for (Thread client : clients) {
-        client.join(TimeUnit.SECONDS.toMillis(10));
-      }
+      // Stopped before the demo JVM ends, so that its clients do not report a refused connection.
+      stopLoad(loading, clients);
+    }
+  }
+
+  private static void stopLoad(AtomicBoolean loading, List<Thread> clients)
+      throws InterruptedException {
+    loading.set(false);
+    for (Thread client : clients) {
+      client.join(TimeUnit.SECONDS.toMillis(10));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.jlive.it;
 
+import static dev.jlive.it.PatchTest.source;
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,10 +11,8 @@ import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.RuntimeDirectory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("unchecked")
 class PatchPhasesTest {
-  private static final Path SOURCE = Paths.get("src/test/java/dev/jlive/it/apps/Pricer.java");
   private static TargetJvm warmed;
   private static TargetJvm cold;
 
@@ -110,14 +108,5 @@ class PatchPhasesTest {
 
   private static Path agentLog(TargetJvm jvm) throws Exception {
     return RuntimeDirectory.ensure(Artifacts.runtimeDir()).resolve(jvm.pid() + ".log");
-  }
-
-  private static Path source(String from, String to) throws Exception {
-    String code = Files.readString(SOURCE, StandardCharsets.UTF_8);
-    assertThat(code).contains(from);
-    Path file = Artifacts.work().resolve("patch-" + System.nanoTime()).resolve("Pricer.java");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, code.replace(from, to));
-    return file;
   }
 }
