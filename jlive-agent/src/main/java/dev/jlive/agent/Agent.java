@@ -1,6 +1,7 @@
 package dev.jlive.agent;
 
 import dev.jlive.agent.change.ChangeLedger;
+import dev.jlive.agent.compile.CompilerWarmup;
 import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.fleet.ChildJvms;
 import dev.jlive.agent.fleet.FleetLink;
@@ -49,6 +50,7 @@ public final class Agent {
   private final Path agentJar;
   private volatile FleetLink fleet;
   private volatile ChildJvms childJvms;
+  private volatile Thread compilerWarmup;
 
   Agent(Instrumentation instrumentation, AgentOptions options, String mode, Path agentJar)
       throws IOException {
@@ -79,6 +81,11 @@ public final class Agent {
     probes.start();
     patches.start();
     shadows.start();
+    if (options.warmCompiler()) {
+      compilerWarmup = CompilerWarmup.start(log);
+    } else {
+      log.log(System.Logger.Level.INFO, "compiler warm-up off (agent option warmCompiler=false)");
+    }
     AgentContext context =
         new AgentContext(
             instrumentation,
@@ -176,6 +183,10 @@ public final class Agent {
         log.log(System.Logger.Level.ERROR, "could not restore java.lang.ProcessBuilder", e);
       }
       bridge.routeChildCommands(null);
+    }
+    Thread warmup = compilerWarmup;
+    if (warmup != null) {
+      warmup.interrupt();
     }
     // Shadows end before the patches are reverted: their advice sits on patched methods too.
     try {

@@ -27,6 +27,8 @@ import java.util.TreeSet;
  *     it was given, and quiet; null without a controller
  * @param probeLimits how many probes the JVM and one method may hold (options maxProbes,
  *     maxProbesPerMethod)
+ * @param warmCompiler true (the default) to warm the in-target compiler up in the background, so
+ *     the first patch from source is fast (option warmCompiler=false to skip it)
  */
 record AgentOptions(
     String host,
@@ -36,7 +38,8 @@ record AgentOptions(
     boolean quiet,
     FleetSettings fleet,
     String childOptions,
-    ProbeLimits probeLimits) {
+    ProbeLimits probeLimits,
+    boolean warmCompiler) {
   private static final Set<String> KEYS;
 
   static {
@@ -49,13 +52,14 @@ record AgentOptions(
                 "tokenFile",
                 "quiet",
                 "maxProbes",
-                "maxProbesPerMethod"));
+                "maxProbesPerMethod",
+                "warmCompiler"));
     keys.addAll(FleetSettings.KEYS);
     KEYS = Set.copyOf(keys);
   }
 
   AgentOptions(String host, int port, Path runtimeDir, Path tokenFile, boolean quiet) {
-    this(host, port, runtimeDir, tokenFile, quiet, null, null, ProbeLimits.DEFAULT);
+    this(host, port, runtimeDir, tokenFile, quiet, null, null, ProbeLimits.DEFAULT, true);
   }
 
   static AgentOptions parse(String text) {
@@ -105,8 +109,10 @@ record AgentOptions(
     }
     ProbeLimits probeLimits =
         ProbeLimits.parse(values.get("maxProbes"), values.get("maxProbesPerMethod"));
+    boolean warmCompiler =
+        parseBoolean("warmCompiler", values.getOrDefault("warmCompiler", "true"));
     return new AgentOptions(
-        host, port, runtimeDir, tokenFile, quiet, fleet, childOptions, probeLimits);
+        host, port, runtimeDir, tokenFile, quiet, fleet, childOptions, probeLimits, warmCompiler);
   }
 
   private static boolean parseBoolean(String key, String text) {

@@ -51,6 +51,12 @@ class AgentOptionsTest {
   }
 
   @Test
+  void theCompilerWarmUpIsOnByDefaultAndCanBeSwitchedOff() {
+    assertThat(AgentOptions.parse("").warmCompiler()).isTrue();
+    assertThat(AgentOptions.parse("warmCompiler=false").warmCompiler()).isFalse();
+  }
+
+  @Test
   void aLaterValueOverridesAnEarlierOne() {
     assertThat(AgentOptions.parse("port=1,port=2").port()).isEqualTo(2);
   }
@@ -66,7 +72,7 @@ class AgentOptionsTest {
     assertThat(e.getMessage()).isEqualTo("unknown agent option 'verbose'");
     assertThat(e.hint())
         .endsWith(
-            "known keys: allowPlainHttp, controller, controllerKey, controllerTokenFile, controllerTrustStore, host, labels, localChanges, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile");
+            "known keys: allowPlainHttp, controller, controllerKey, controllerTokenFile, controllerTrustStore, host, labels, localChanges, maxProbes, maxProbesPerMethod, port, quiet, runtimeDir, service, tokenFile, warmCompiler");
   }
 
   @Test

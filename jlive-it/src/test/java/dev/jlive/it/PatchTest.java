@@ -281,7 +281,8 @@ class PatchTest {
   }
 
   /** A copy of Pricer.java with one piece of text replaced, in a fresh folder. */
-  private static Path source(String from, String to) throws Exception {
+  /** Pricer's source with {@code from} replaced by {@code to}, written to a fresh folder. */
+  static Path source(String from, String to) throws Exception {
     String code = Files.readString(SOURCE, StandardCharsets.UTF_8);
     assertThat(code).contains(from);
     Path file = Artifacts.work().resolve("patch-" + System.nanoTime()).resolve("Pricer.java");

@@ -133,16 +133,19 @@ public final class PatchEngine implements WeavingSource {
           "this JVM cannot change loaded classes (no retransformation support)",
           "patch by restarting with the fixed build");
     }
-    Compared compared = compare(request);
+    PatchClock clock = new PatchClock();
+    Compared compared = compare(request, clock);
     List<Class<?>> classes = compared.classes();
     List<ClassDiff> diffs = compared.diffs();
     Map<Class<?>, byte[]> changed = compared.changed();
     String compiler = compared.compiler();
     String digest = digest(request);
     if (request.dryRun()) {
-      return PatchResult.dryRun(digest, patchedClasses(classes, diffs), compiler);
+      return PatchResult.dryRun(digest, patchedClasses(classes, diffs), compiler)
+          .withPhases(clock.phases());
     }
     // Weave first, off to the side: a failure here must not leave half of the patch applied.
+    long weaving = System.nanoTime();
     for (Map.Entry<Class<?>, byte[]> entry : changed.entrySet()) {
       try {
         pipeline.preview(entry.getKey(), entry.getValue());
@@ -150,16 +153,19 @@ public final class PatchEngine implements WeavingSource {
         throw wovenPatchRefused(entry.getKey(), e);
       }
     }
+    clock.add(PatchClock.Phase.WOVEN, System.nanoTime() - weaving);
     // The id is taken only once the classes are swapped: a patch refused at its safe point (time
     // out, failed check) does not use one up, so ids count the patches that were made. apply is
     // synchronized, so nobody else can take the same one in between.
     String id = "x" + (nextId.get() + 1);
     Swapped swapped;
     if (request.immediate()) {
-      swap(id, changed, classes);
+      long swapping = System.nanoTime();
+      swap(id, changed, classes, () -> {});
+      clock.add(PatchClock.Phase.SWAPPED, System.nanoTime() - swapping);
       swapped = new Swapped(SafepointReport.IMMEDIATE, List.of());
     } else {
-      swapped = atSafepoint(id, request, changed, classes, diffs);
+      swapped = atSafepoint(id, request, changed, classes, diffs, clock);
     }
     nextId.incrementAndGet();
     SafepointMode safepoint = swapped.report().mode();
@@ -181,12 +187,13 @@ public final class PatchEngine implements WeavingSource {
         author,
         LedgerState.ACTIVE);
     return PatchResult.applied(
-        id,
-        digest,
-        patchedClasses(classes, diffs),
-        compiler,
-        swapped.report(),
-        swapped.quiescenceSet());
+            id,
+            digest,
+            patchedClasses(classes, diffs),
+            compiler,
+            swapped.report(),
+            swapped.quiescenceSet())
+        .withPhases(clock.phases());
   }
 
   /**
@@ -207,7 +214,7 @@ public final class PatchEngine implements WeavingSource {
    * installs nothing: for shadow runs, which load the candidate beside the running code.
    */
   public synchronized Candidate candidate(PatchRequest request) {
-    Compared compared = compare(request);
+    Compared compared = compare(request, new PatchClock());
     Map<Class<?>, byte[]> running = new TreeMap<>(PatchInputs.BY_NAME);
     Map<Class<?>, List<String>> methods = new TreeMap<>(PatchInputs.BY_NAME);
     for (int i = 0; i < compared.classes().size(); i++) {
@@ -225,9 +232,14 @@ public final class PatchEngine implements WeavingSource {
       Map<Class<?>, byte[]> changed,
       String compiler) {}
 
-  private Compared compare(PatchRequest request) {
+  private Compared compare(PatchRequest request, PatchClock clock) {
+    long reading = System.nanoTime();
     PatchInputs.Inputs inputs =
-        new PatchInputs(instrumentation, this::runningBase, log).read(request);
+        new PatchInputs(instrumentation, this::runningBase, log, clock).read(request);
+    clock.add(
+        PatchClock.Phase.READ,
+        System.nanoTime() - reading - clock.nanos(PatchClock.Phase.COMPILED));
+    long checking = System.nanoTime();
     Map<Class<?>, byte[]> candidates = inputs.classes();
     String compiler = inputs.compiler();
     List<Class<?>> classes = new ArrayList<>();
@@ -260,6 +272,7 @@ public final class PatchEngine implements WeavingSource {
               + candidates.keySet().stream().map(Class::getName).toList(),
           "nothing to do: the running code is already like this");
     }
+    clock.add(PatchClock.Phase.CHECKED, System.nanoTime() - checking);
     return new Compared(classes, diffs, changed, compiler);
   }
 
@@ -301,15 +314,18 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /**
-   * Pushes the new bytes and retransforms all classes in one JVM call; on failure nothing changed.
+   * Pushes the new bytes, runs {@code staged} (the safe point takes its gate out there), and
+   * retransforms all classes in one JVM call; on failure nothing changed.
    */
-  private void swap(String id, Map<Class<?>, byte[]> changed, List<Class<?>> classes) {
+  private void swap(
+      String id, Map<Class<?>, byte[]> changed, List<Class<?>> classes, Runnable staged) {
     changed.forEach(
         (type, bytes) ->
             layers
                 .computeIfAbsent(key(type), k -> new ArrayDeque<>())
                 .push(new Layer(id, type, bytes)));
     try {
+      staged.run();
       pipeline.retransformTogether(classes);
     } catch (Throwable e) {
       changed.keySet().forEach(type -> layers.get(key(type)).pop());
@@ -328,16 +344,21 @@ public final class PatchEngine implements WeavingSource {
       PatchRequest request,
       Map<Class<?>, byte[]> changed,
       List<Class<?>> classes,
-      List<ClassDiff> diffs) {
+      List<ClassDiff> diffs,
+      PatchClock clock) {
     List<QuiescentSwap.Member> set = members(classes, diffs);
     List<Class<?>> gated = new ArrayList<>(classes);
     widen(set, gated, alsoMembers(request.also()));
+    long checking = System.nanoTime();
     BooleanSupplier check =
         request.check() != null
             ? compileCheck(request.check(), classes.get(0))
             : request.checkClass() != null
                 ? SafepointChecks.instantiate(request.checkClass(), classes.get(0).getClassLoader())
                 : null;
+    clock.add(PatchClock.Phase.CHECKED, System.nanoTime() - checking);
+    long running = System.nanoTime();
+    long wovenBefore = clock.nanos(PatchClock.Phase.WOVEN);
     try {
       SafepointReport report =
           swapper.run(
@@ -345,17 +366,33 @@ public final class PatchEngine implements WeavingSource {
               check,
               request.timeout(),
               new QuiescentSwap.Actions() {
+                private boolean gateWoven;
+
                 @Override
                 public void reweave() throws Exception {
+                  long start = System.nanoTime();
                   pipeline.retransformTogether(gated);
+                  clock.add(
+                      gateWoven ? PatchClock.Phase.UNWOVEN : PatchClock.Phase.WOVEN,
+                      System.nanoTime() - start);
+                  gateWoven = true;
                 }
 
                 @Override
-                public void swap() {
-                  // The --also classes are rewoven too: their gate must carry the new version.
-                  PatchEngine.this.swap(id, changed, gated);
+                public void swap(Runnable gateOut) {
+                  long start = System.nanoTime();
+                  // The --also classes are rewoven too: their gate goes out with the swap.
+                  PatchEngine.this.swap(id, changed, gated, gateOut);
+                  clock.add(PatchClock.Phase.SWAPPED, System.nanoTime() - start);
                 }
               });
+      clock.add(
+          PatchClock.Phase.WAITED,
+          System.nanoTime()
+              - running
+              - clock.nanos(PatchClock.Phase.SWAPPED)
+              - clock.nanos(PatchClock.Phase.UNWOVEN)
+              - (clock.nanos(PatchClock.Phase.WOVEN) - wovenBefore));
       return new Swapped(
           report, set.stream().map(m -> m.type().getName() + "#" + m.name()).distinct().toList());
     } catch (SafepointTimeout timeout) {
@@ -544,9 +581,9 @@ public final class PatchEngine implements WeavingSource {
                   }
 
                   @Override
-                  public void swap() {
-                    // The --also classes are rewoven too: their gate must carry the new version.
-                    unswap(patch, gated);
+                  public void swap(Runnable gateOut) {
+                    // The --also classes are rewoven too: their gate goes out with the swap.
+                    unswap(patch, gated, gateOut);
                   }
                 });
       } catch (SafepointTimeout timeout) {
@@ -589,17 +626,18 @@ public final class PatchEngine implements WeavingSource {
   }
 
   private void unswap(Patch patch) {
-    unswap(patch, patch.classes());
+    unswap(patch, patch.classes(), () -> {});
   }
 
   /**
-   * Takes the patch's layers off and retransforms its classes (and {@code alsoRewoven}, which
-   * includes them) in one call; on failure it stays applied.
+   * Takes the patch's layers off, runs {@code staged}, and retransforms its classes (and {@code
+   * alsoRewoven}, which includes them) in one call; on failure it stays applied.
    */
-  private void unswap(Patch patch, List<Class<?>> alsoRewoven) {
+  private void unswap(Patch patch, List<Class<?>> alsoRewoven, Runnable staged) {
     List<Layer> removed = new ArrayList<>();
     patch.classes().forEach(type -> removed.add(layers.get(key(type)).pop()));
     try {
+      staged.run();
       pipeline.retransformTogether(alsoRewoven);
     } catch (Throwable e) {
       for (Layer layer : removed) {

@@ -35,13 +35,18 @@ final class PatchInputs {
   private final Instrumentation instrumentation;
   private final Function<Class<?>, byte[]> runningBase;
   private final System.Logger log;
+  private final PatchClock clock;
   private String compiler;
 
   PatchInputs(
-      Instrumentation instrumentation, Function<Class<?>, byte[]> runningBase, System.Logger log) {
+      Instrumentation instrumentation,
+      Function<Class<?>, byte[]> runningBase,
+      System.Logger log,
+      PatchClock clock) {
     this.instrumentation = instrumentation;
     this.runningBase = runningBase;
     this.log = log;
+    this.clock = clock;
   }
 
   Inputs read(PatchRequest request) {
@@ -75,11 +80,11 @@ final class PatchInputs {
       sources.add(new SourceFile(className, source.code()));
     }
     int release = ClassShape.of(runningBase.apply(first)).majorVersion() - 44;
+    ClassLoader loader = first.getClassLoader();
+    CompileOptions options =
+        new CompileOptions(Math.min(release, Runtime.version().feature()), true, true);
     Compilation compilation =
-        Compilers.compile(
-            sources,
-            first.getClassLoader(),
-            new CompileOptions(Math.min(release, Runtime.version().feature()), true, true));
+        clock.time(PatchClock.Phase.COMPILED, () -> Compilers.compile(sources, loader, options));
     compiler = compilation.compiler();
     if (!compilation.succeeded()) {
       List<String> errors = new ArrayList<>();
@@ -114,15 +119,13 @@ final class PatchInputs {
     String className = request.method().substring(0, Math.max(0, request.method().indexOf('#')));
     Class<?> type = loaded(className, request.loader());
     byte[] base = runningBase.apply(type);
-    int release = ClassShape.of(base).majorVersion() - 44;
+    int release = Math.min(ClassShape.of(base).majorVersion() - 44, Runtime.version().feature());
     return Map.of(
         type,
-        MethodPatch.build(
-            type,
-            base,
-            request.method(),
-            request.methodSource(),
-            Math.min(release, Runtime.version().feature())));
+        clock.time(
+            PatchClock.Phase.COMPILED,
+            () ->
+                MethodPatch.build(type, base, request.method(), request.methodSource(), release)));
   }
 
   /**

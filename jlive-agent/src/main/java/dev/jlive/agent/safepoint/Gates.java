@@ -62,6 +62,15 @@ public final class Gates implements WeavingSource {
     gates.remove(gate.id);
   }
 
+  /**
+   * Takes the gate out of the weaving, and keeps it findable and working: the swap that follows
+   * installs code without it, while frames of the old code still wait at it.
+   */
+  void unweave(Gate gate) {
+    retired.put(gate.id, new Retired(gate, System.nanoTime()));
+    gates.remove(gate.id);
+  }
+
   /** Gates kept for stragglers; for tests. */
   int retiredCount() {
     return retired.size();

@@ -11,6 +11,7 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import net.bytebuddy.jar.asm.Type;
 
@@ -26,8 +27,10 @@ import net.bytebuddy.jar.asm.Type;
  *       of the set, the one it waits to enter; any other is uncounted). If there are any, this
  *       attempt failed. The closed gate keeps the picture still: frames can only end, or wait.
  *   <li>Evaluate the user's check, if any.
- *   <li>Swap (the caller's action, a retransformation), mark the new version, open the gate:
- *       threads that waited re-invoke and run the new code.
+ *   <li>Swap: mark the new version and take the gate out of the weaving, then the caller's action
+ *       installs the new code with one retransformation, which leaves the gate out of it. Open the
+ *       gate: threads that waited hold frames of the old code and re-invoke, running the new code.
+ *       The gate thus goes in with one retransformation and out with the swap's, not a third.
  *   <li>Otherwise open the gate and try again, until the overall time-out; then change nothing and
  *       name the threads and frames that blocked.
  * </ol>
@@ -52,8 +55,13 @@ public final class QuiescentSwap {
     /** Retransforms the classes of the set (the gate's current state is woven in). */
     void reweave() throws Exception;
 
-    /** Installs the new code; runs with the gate closed and the set quiescent. */
-    void swap() throws Exception;
+    /**
+     * Installs the new code; runs with the gate closed and the set quiescent. It makes the new code
+     * the classes' base, then runs {@code gateOut}, then retransforms them in one call: a
+     * retransformation by anyone else in between weaves the old code with the gate, or the new code
+     * with or without it, never the old code without it.
+     */
+    void swap(Runnable gateOut) throws Exception;
   }
 
   /**
@@ -109,11 +117,18 @@ public final class QuiescentSwap {
           quiescent = blockers.isEmpty();
         }
         if (quiescent && (check == null || check.getAsBoolean())) {
-          gate.beginSwap();
+          AtomicBoolean gateTakenOut = new AtomicBoolean();
           try {
-            actions.swap();
+            actions.swap(
+                () -> {
+                  gate.beginSwap();
+                  gates.unweave(gate);
+                  gateTakenOut.set(true);
+                });
           } catch (Exception | Error e) {
-            gate.abortSwap();
+            if (gateTakenOut.get()) {
+              gate.abortSwap();
+            }
             throw e;
           }
           swapped = true;
@@ -137,15 +152,19 @@ public final class QuiescentSwap {
         Thread.sleep(SCAN_PAUSE_MILLIS);
       }
     } finally {
-      if (!swapped) {
+      if (swapped) {
+        // The swap took the gate out of the code; threads that waited at it re-invoke through it,
+        // and the retired gate still sends them on.
+        gates.remove(gate);
+      } else {
         gate.open();
-      }
-      awaitWaitersGone(gate, Duration.ofSeconds(5));
-      gates.remove(gate);
-      try {
-        actions.reweave();
-      } catch (Exception e) {
-        log.log(System.Logger.Level.ERROR, "could not remove a safe-point gate", e);
+        awaitWaitersGone(gate, Duration.ofSeconds(5));
+        gates.remove(gate);
+        try {
+          actions.reweave();
+        } catch (Exception e) {
+          log.log(System.Logger.Level.ERROR, "could not remove a safe-point gate", e);
+        }
       }
     }
     return SafepointReport.quiescent(attempts, Math.round(longestClosedNanos / 10_000.0) / 100.0);

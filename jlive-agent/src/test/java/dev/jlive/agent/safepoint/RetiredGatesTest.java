@@ -2,6 +2,7 @@ package dev.jlive.agent.safepoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.invoke.MethodHandles;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,31 @@ class RetiredGatesTest {
     // Woven version 1 is older than the gate's 2: the frame must re-invoke (a method index is not
     // needed to see that).
     assertThat(gate.enter(1)).isTrue();
+  }
+
+  @Test
+  void aGateTakenOutForTheSwapIsNoLongerWovenButStillSendsOldFramesToTheNewCode() {
+    Gates gates = new Gates();
+    Gate gate =
+        gates.create(
+            List.of(
+                new Gate.GatedMethod(
+                    RetiredGatesTest.class,
+                    "gated",
+                    "()V",
+                    true,
+                    MethodHandles.identity(Object.class))));
+    String name = RetiredGatesTest.class.getName();
+    ClassLoader loader = RetiredGatesTest.class.getClassLoader();
+    assertThat(gates.weavingsFor(loader, name, RetiredGatesTest.class, null)).hasSize(1);
+
+    gate.beginSwap();
+    gates.unweave(gate);
+
+    // The swap's retransformation leaves the gate out of the new code...
+    assertThat(gates.weavingsFor(loader, name, RetiredGatesTest.class, null)).isEmpty();
+    // ...while a frame of the old code (woven with version 1) still finds it and re-invokes.
+    assertThat(gates.enter(gate.id, 0, 1)).isNotNull();
   }
 
   @Test

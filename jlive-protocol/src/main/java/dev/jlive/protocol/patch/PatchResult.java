@@ -20,6 +20,8 @@ import java.util.Set;
  * @param safepoint how the swap went; null for a dry run
  * @param quiescenceSet the methods that had to be quiescent, as {@code class#method}; empty unless
  *     quiescent
+ * @param phases how long each phase took in the agent, in the order they ran (compile, check,
+ *     weave, wait at the gate, swap); empty from agents that do not time them
  */
 public record PatchResult(
     String id,
@@ -28,13 +30,15 @@ public record PatchResult(
     String compiler,
     boolean dryRun,
     SafepointReport safepoint,
-    List<String> quiescenceSet)
+    List<String> quiescenceSet,
+    List<PatchPhase> phases)
     implements JsonWritable {
   public static final Set<String> FIELDS;
 
   static {
     Set<String> fields =
-        new HashSet<>(Set.of("id", "digest", "classes", "compiler", "dryRun", "quiescenceSet"));
+        new HashSet<>(
+            Set.of("id", "digest", "classes", "compiler", "dryRun", "quiescenceSet", "phases"));
     fields.addAll(SafepointReport.FIELDS);
     FIELDS = Set.copyOf(fields);
   }
@@ -42,6 +46,7 @@ public record PatchResult(
   public PatchResult {
     classes = List.copyOf(classes);
     quiescenceSet = List.copyOf(quiescenceSet);
+    phases = List.copyOf(phases);
     if (dryRun != (id == null) || dryRun != (safepoint == null)) {
       throw new JLiveException(
           ErrorCode.BAD_REQUEST,
@@ -53,6 +58,23 @@ public record PatchResult(
               + (safepoint == null ? "no safe point" : "a safe point"),
           "a dry run has no 'id' and no 'safepoint'; an applied patch has both");
     }
+  }
+
+  /** An answer without phase times, as agents before them sent. */
+  public PatchResult(
+      String id,
+      String digest,
+      List<PatchedClass> classes,
+      String compiler,
+      boolean dryRun,
+      SafepointReport safepoint,
+      List<String> quiescenceSet) {
+    this(id, digest, classes, compiler, dryRun, safepoint, quiescenceSet, List.of());
+  }
+
+  /** The same answer with the time of each phase. */
+  public PatchResult withPhases(List<PatchPhase> timed) {
+    return new PatchResult(id, digest, classes, compiler, dryRun, safepoint, quiescenceSet, timed);
   }
 
   /** What a patch would change; nothing was. */
@@ -82,7 +104,8 @@ public record PatchResult(
         body.optionalString("compiler"),
         dryRun,
         body.has("safepoint") ? SafepointReport.read(body) : null,
-        body.optionalStrings("quiescenceSet"));
+        body.optionalStrings("quiescenceSet"),
+        body.optionalObjects("phases", PatchPhase.FIELDS).stream().map(PatchPhase::read).toList());
   }
 
   @Override
@@ -97,6 +120,8 @@ public record PatchResult(
     if (safepoint != null) {
       safepoint.writeTo(json);
     }
-    return json.putIf(!quiescenceSet.isEmpty(), "quiescenceSet", quiescenceSet).toMap();
+    return json.putIf(!quiescenceSet.isEmpty(), "quiescenceSet", quiescenceSet)
+        .putIf(!phases.isEmpty(), "phases", phases)
+        .toMap();
   }
 }

@@ -35,6 +35,22 @@ class PatchAnswersTest {
   }
 
   @Test
+  void phaseTimesRoundTripInOrderAndAnAnswerWithoutThemReadsAsNone() {
+    String json =
+        "{\"id\":\"x1\",\"digest\":\"sha256:0123\","
+            + CLASSES
+            + ",\"compiler\":\"javac\",\"safepoint\":\"immediate\","
+            + "\"phases\":[{\"phase\":\"compiled\",\"millis\":412.5},{\"phase\":\"swapped\",\"millis\":3.0}]}";
+    PatchResult result = PatchResult.fromWire(Json.parse(json));
+    assertThat(result.phases())
+        .containsExactly(new PatchPhase("compiled", 412.5), new PatchPhase("swapped", 3.0));
+    assertThat(Json.write(result.toJson())).isEqualTo(json);
+    String old =
+        "{\"id\":\"x2\",\"digest\":\"sha256:0123\"," + CLASSES + ",\"safepoint\":\"immediate\"}";
+    assertThat(PatchResult.fromWire(Json.parse(old)).phases()).isEmpty();
+  }
+
+  @Test
   void appliedImmediatelyAndDryRunRoundTrip() {
     String immediate =
         "{\"id\":\"x2\",\"digest\":\"sha256:0123\"," + CLASSES + ",\"safepoint\":\"immediate\"}";
