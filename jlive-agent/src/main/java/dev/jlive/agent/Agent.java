@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 /**
  * One running agent: its endpoint, discovery file and log, from start to stop.
@@ -69,7 +70,7 @@ public final class Agent {
     this.bridge = new BridgeDispatcher(probes.dispatcher(), gates, shadows);
   }
 
-  void start() throws IOException {
+  void start(StartPhases phases) throws IOException {
     String token = Token.load(options.tokenFile());
     pipeline.start();
     ProbeExpressions.initialise(instrumentation);
@@ -79,6 +80,7 @@ public final class Agent {
     probes.start();
     patches.start();
     shadows.start();
+    phases.mark("engines start");
     AgentContext context =
         new AgentContext(
             instrumentation,
@@ -100,6 +102,7 @@ public final class Agent {
             token,
             context,
             options.fleet() != null && options.fleet().localChangesDenied());
+    phases.mark("endpoint");
     Discovery discovery =
         new Discovery(
             pid,
@@ -119,6 +122,7 @@ public final class Agent {
       fleet = link;
       link.start();
     }
+    phases.mark("discovery and hooks");
     log.log(
         System.Logger.Level.INFO,
         "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
@@ -127,6 +131,11 @@ public final class Agent {
         endpoint.host(),
         Integer.toString(endpoint.port()),
         discoveryFile);
+    log.log(
+        System.Logger.Level.INFO,
+        "start phases (ms): {0}",
+        phases.summary(
+            Agent.class.getClassLoader() instanceof IntSupplier loader ? loader.getAsInt() : -1));
     if (!options.quiet()) {
       // The one line the agent ever writes to the application's output.
       System.err.println(
