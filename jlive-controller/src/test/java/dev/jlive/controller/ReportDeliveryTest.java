@@ -53,7 +53,9 @@ class ReportDeliveryTest {
 
   /** Adds a count probe to {@code service}: its id. */
   private String added(String service) {
-    return (String) http.post(FleetApi.changes(service), probe()).body().get("id");
+    Http.Answer added = http.post(FleetApi.changes(service), probe());
+    assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
+    return (String) ((Map<?, ?>) added.body().get("change")).get("id");
   }
 
   /** Hands the desired changes to {@code process}: the desired version they belong to. */
