@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
 
 /**
  * One running agent: its endpoint, discovery file and log, from start to stop.
@@ -71,7 +72,7 @@ public final class Agent {
     this.bridge = new BridgeDispatcher(probes.dispatcher(), gates, shadows);
   }
 
-  void start() throws IOException {
+  void start(StartPhases phases) throws IOException {
     String token = Token.load(options.tokenFile());
     pipeline.start();
     ProbeExpressions.initialise(instrumentation);
@@ -81,6 +82,7 @@ public final class Agent {
     probes.start();
     patches.start();
     shadows.start();
+    phases.mark("engines start");
     if (options.warmCompiler()) {
       compilerWarmup = CompilerWarmup.start(log);
     } else {
@@ -107,6 +109,7 @@ public final class Agent {
             token,
             context,
             options.fleet() != null && options.fleet().localChangesDenied());
+    phases.mark("endpoint");
     Discovery discovery =
         new Discovery(
             pid,
@@ -126,6 +129,7 @@ public final class Agent {
       fleet = link;
       link.start();
     }
+    phases.mark("discovery and hooks");
     log.log(
         System.Logger.Level.INFO,
         "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
@@ -134,6 +138,11 @@ public final class Agent {
         endpoint.host(),
         Integer.toString(endpoint.port()),
         discoveryFile);
+    log.log(
+        System.Logger.Level.INFO,
+        "start phases (ms): {0}",
+        phases.summary(
+            Agent.class.getClassLoader() instanceof IntSupplier loader ? loader.getAsInt() : -1));
     if (!options.quiet()) {
       // The one line the agent ever writes to the application's output.
       System.err.println(

@@ -11,18 +11,34 @@ public final class AgentRuntime {
   private AgentRuntime() {}
 
   /**
+   * The entry of launchers before issue 16: the application's class loader keeps the launcher of
+   * the first jlive jar ever loaded into a JVM, so an older launcher may start this core.
+   */
+  public static void start(
+      Instrumentation instrumentation, String options, String mode, String agentJar) {
+    start(instrumentation, options, mode, agentJar, "launcher not timed", System.nanoTime());
+  }
+
+  /**
    * Starts the agent unless one runs already.
    *
    * @param mode how the agent came in: {@code javaagent}, {@code attach} or {@code library}
    */
   public static void start(
-      Instrumentation instrumentation, String options, String mode, String agentJar) {
+      Instrumentation instrumentation,
+      String options,
+      String mode,
+      String agentJar,
+      String launcherPhases,
+      long launchedNanos) {
     Path runtimeDir = RuntimeDirectory.resolve();
     try {
+      StartPhases phases = new StartPhases(launcherPhases, launchedNanos);
       AgentOptions parsed = AgentOptions.parse(options);
       runtimeDir = RuntimeDirectory.ensure(parsed.runtimeDir());
       StartFailure.clear(runtimeDir);
-      start(instrumentation, parsed, mode, Paths.get(agentJar), runtimeDir);
+      phases.mark("options");
+      start(instrumentation, parsed, mode, Paths.get(agentJar), runtimeDir, phases);
     } catch (Throwable t) {
       // Never thrown back: the JVM would print it on the application's stderr (attach) or
       // refuse to start the application (-javaagent). The attaching tool reads the failure file.
@@ -38,15 +54,18 @@ public final class AgentRuntime {
       AgentOptions parsed,
       String mode,
       Path agentJar,
-      Path runtimeDir)
+      Path runtimeDir,
+      StartPhases phases)
       throws Exception {
     BootBridge.ensureInstalled(instrumentation, agentJar, runtimeDir);
+    phases.mark("bridge");
     Agent agent = new Agent(instrumentation, parsed, mode, agentJar);
+    phases.mark("engines");
     if (JLiveBridge.claim(agent) != agent) {
       return;
     }
     try {
-      agent.start();
+      agent.start(phases);
     } catch (Exception | Error e) {
       agent.stop();
       throw e;

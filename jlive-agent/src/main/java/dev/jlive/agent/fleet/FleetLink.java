@@ -429,7 +429,11 @@ public final class FleetLink {
     if (answer instanceof SyncAnswer.Changes desired && running) {
       reconcileKeepingAlive(desired, version);
       desiredVersion = version;
-      return 0;
+      // The report of what was just applied rides on the next long poll: the controller records a
+      // sync's report before it parks the poll, so one request does both (a poll that did not wait
+      // would cost each process one more request per change, which at thousands of processes is
+      // what delays delivery; docs/BENCHMARKS.md, fleet delivery).
+      return events.more() ? 0 : heartbeatMillis;
     }
     desiredVersion = version;
     return events.more() ? 0 : heartbeatMillis;

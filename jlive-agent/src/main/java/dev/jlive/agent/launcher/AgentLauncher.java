@@ -54,6 +54,7 @@ public final class AgentLauncher {
 
   static void launch(String options, Instrumentation instrumentation, String mode)
       throws Exception {
+    long launched = System.nanoTime();
     if (runningAgent() != null) {
       return;
     }
@@ -61,11 +62,29 @@ public final class AgentLauncher {
     File agentJar = new File(location.toURI());
     CoreClassLoader loader = new CoreClassLoader(new JarFile(agentJar), location);
     try {
+      long opened = System.nanoTime();
       String coreOptions = checkDigest(options == null ? "" : options, agentJar);
+      long checked = System.nanoTime();
       Class<?> core = Class.forName(CORE_ENTRY, true, loader);
       Method start =
-          core.getMethod("start", Instrumentation.class, String.class, String.class, String.class);
-      start.invoke(null, instrumentation, coreOptions, mode, agentJar.getAbsolutePath());
+          core.getMethod(
+              "start",
+              Instrumentation.class,
+              String.class,
+              String.class,
+              String.class,
+              String.class,
+              long.class);
+      // The core logs where the start went; these phases ran before it had a log.
+      String phases =
+          "open jar "
+              + (opened - launched) / 1_000_000
+              + ", digest "
+              + (checked - opened) / 1_000_000
+              + ", core entry "
+              + (System.nanoTime() - checked) / 1_000_000;
+      start.invoke(
+          null, instrumentation, coreOptions, mode, agentJar.getAbsolutePath(), phases, launched);
     } catch (InvocationTargetException e) {
       loader.close();
       Throwable cause = e.getCause();

@@ -12,6 +12,8 @@ import java.security.ProtectionDomain;
 import java.security.cert.Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -27,7 +29,7 @@ import java.util.jar.JarFile;
  * <p>Closing it closes the jar; after that, and once nothing references the core, the loader and
  * every class it defined can be collected. That is what makes attach/detach cycles leak-free.
  */
-public final class CoreClassLoader extends ClassLoader implements Closeable {
+public final class CoreClassLoader extends ClassLoader implements Closeable, IntSupplier {
   static final String PREFIX = "jlive-core/";
   static final String CLASS_SUFFIX = ".classdata";
 
@@ -38,6 +40,7 @@ public final class CoreClassLoader extends ClassLoader implements Closeable {
   private final JarFile jar;
   private final String jarUrl;
   private final ProtectionDomain domain;
+  private final AtomicInteger defined = new AtomicInteger();
 
   CoreClassLoader(JarFile jar, URL jarLocation) {
     super("jlive-core", ClassLoader.getPlatformClassLoader());
@@ -60,7 +63,17 @@ public final class CoreClassLoader extends ClassLoader implements Closeable {
       throw new ClassNotFoundException(name + " could not be read from the agent jar", e);
     }
     definePackageOf(name);
+    defined.incrementAndGet();
     return defineClass(name, bytes, 0, bytes.length, domain);
+  }
+
+  /**
+   * How many core classes this loader has defined so far. A JDK interface, so that the core, which
+   * cannot see this class, can read it for its start-up log.
+   */
+  @Override
+  public int getAsInt() {
+    return defined.get();
   }
 
   private void definePackageOf(String className) {

@@ -51,7 +51,6 @@ public final class ClassPipeline implements ClassFileTransformer {
   private final Set<String> changed = ConcurrentHashMap.newKeySet();
 
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
-  private final ByteBuddy byteBuddy;
 
   /** Classes that Byte Buddy loads while weaving come back through here: they are left alone. */
   private final ThreadLocal<Boolean> weaving = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -62,9 +61,17 @@ public final class ClassPipeline implements ClassFileTransformer {
   public ClassPipeline(Instrumentation instrumentation, System.Logger log) {
     this.instrumentation = instrumentation;
     this.log = log;
+  }
+
+  /**
+   * Byte Buddy, made when the first class is woven rather than at start: making it loads about 270
+   * classes, most of the agent's start on a busy JVM, and the endpoint needs none of them to answer
+   * (docs/BENCHMARKS.md, attach).
+   */
+  private static final class Weaver {
     // The settings of Byte Buddy's "disableClassFormatChanges": a retransformation may change
     // method bodies only, never add a member.
-    this.byteBuddy =
+    static final ByteBuddy BYTE_BUDDY =
         new ByteBuddy(ClassFileVersion.ofThisVm(ClassFileVersion.JAVA_V17))
             .with(TypeValidation.DISABLED)
             .with(Implementation.Context.Disabled.Factory.INSTANCE)
@@ -73,6 +80,8 @@ public final class ClassPipeline implements ClassFileTransformer {
             // Byte Buddy leaves synthetic methods out by default; lambda bodies (lambda$main$0) are
             // synthetic, and a probe or patch on one must reach it.
             .ignore(ElementMatchers.none());
+
+    private Weaver() {}
   }
 
   public void start() {
@@ -254,7 +263,7 @@ public final class ClassPipeline implements ClassFileTransformer {
     if (weavings.isEmpty()) {
       return null;
     }
-    DynamicType.Builder<?> builder = byteBuddy.redefine(description.get(), locator);
+    DynamicType.Builder<?> builder = Weaver.BYTE_BUDDY.redefine(description.get(), locator);
     for (Weaving weaving : weavings) {
       builder = builder.visit(weaving.visitor());
     }

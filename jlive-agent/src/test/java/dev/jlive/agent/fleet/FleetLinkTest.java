@@ -84,20 +84,7 @@ class FleetLinkTest {
 
   @Test
   void eventsOfTheFleetsProbesGoTaggedAtMost500PerSyncEachOnce() throws Exception {
-    serve(
-        body -> {
-          if (body.get("service") != null) {
-            return Map.of("process", "p-1", "heartbeatMillis", 100);
-          }
-          if (((Number) body.get("desiredVersion")).longValue() < 1) {
-            return Map.of(
-                "desiredVersion",
-                1,
-                "changes",
-                List.of(Map.of("id", "c1", "kind", "probe", "spec", Map.of(), "author", "ann")));
-          }
-          return Map.of("desiredVersion", 1, "unchanged", true);
-        });
+    serve(handingOutC1("p-1", 100));
     EventTarget target = new EventTarget(1200);
     link = link(target);
     link.start();
@@ -124,6 +111,53 @@ class FleetLinkTest {
         .containsEntry("c1", Map.of("state", "applied", "localId", "p1"));
     assertThat((Map<String, Object>) last.get("metrics"))
         .containsEntry("c1", Map.of("id", "p1", "calls", 1200L));
+  }
+
+  @Test
+  void theReportOfAnAppliedChangeRidesOnTheNextLongPoll() throws Exception {
+    serve(handingOutC1("p-5", 60_000));
+    link = link(new EventTarget(0));
+    link.start();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> syncs().stream().anyMatch(sync -> reports(sync).containsKey("c1")));
+    Map<String, Object> report =
+        syncs().stream()
+            .filter(sync -> reports(sync).containsKey("c1"))
+            .findFirst()
+            .orElseThrow()
+            .body();
+    assertThat(reports(report)).containsEntry("c1", Map.of("state", "applied", "localId", "p1"));
+    // One request reports and waits: agents before issue 16 sent a sync that did not wait
+    // (waitMillis 0) and then a long poll, one more request per process and change.
+    assertThat(report).containsEntry("waitMillis", 60_000L);
+  }
+
+  /** A controller that registers {@code process}, hands out probe c1 once, then has no news. */
+  private static Function<Map<String, Object>, Object> handingOutC1(
+      String process, long heartbeatMillis) {
+    return body -> {
+      if (body.get("service") != null) {
+        return Map.of("process", process, "heartbeatMillis", heartbeatMillis);
+      }
+      if (((Number) body.get("desiredVersion")).longValue() < 1) {
+        return Map.of(
+            "desiredVersion",
+            1,
+            "changes",
+            List.of(Map.of("id", "c1", "kind", "probe", "spec", Map.of(), "author", "ann")));
+      }
+      return Map.of("desiredVersion", 1, "unchanged", true);
+    };
+  }
+
+  private static Map<String, Object> reports(Received sync) {
+    return reports(sync.body());
+  }
+
+  private static Map<String, Object> reports(Map<String, Object> body) {
+    return (Map<String, Object>) body.getOrDefault("changes", Map.of());
   }
 
   @Test
@@ -215,20 +249,7 @@ class FleetLinkTest {
   void whenTheFirstControllerDiesTheLinkMovesToTheNextRegistersAgainAndKeepsItsChanges()
       throws Exception {
     List<Received> atSecond = new CopyOnWriteArrayList<>();
-    Function<Map<String, Object>, Object> first =
-        body -> {
-          if (body.get("service") != null) {
-            return Map.of("process", "p-1", "heartbeatMillis", 100);
-          }
-          if (((Number) body.get("desiredVersion")).longValue() < 1) {
-            return Map.of(
-                "desiredVersion",
-                1,
-                "changes",
-                List.of(Map.of("id", "c1", "kind", "probe", "spec", Map.of(), "author", "ann")));
-          }
-          return Map.of("desiredVersion", 1, "unchanged", true);
-        };
+    Function<Map<String, Object>, Object> first = handingOutC1("p-1", 100);
     serve(first);
     // The second controller does not know p-1 (as one on another store would not): it answers
     // UNKNOWN_PROCESS until the agent registers with it, then has the same desired list.

@@ -60,11 +60,14 @@ public final class FleetScale {
         --register-concurrency C   simulated registrations in flight at once (default 64)
         --controller-jvm-args "A B"  extra JVM options for the controller (default none: JVM defaults)
         --service NAME       service name (default scale)
+        --report poll|apart  simulated agents report a change on their next long poll (default, as
+                             the agent does since issue 16) or apart, with a sync that does not wait
         --cli JAR            jlive.jar (default: ../../jlive-cli/target/jlive.jar from this jar)
         --agent JAR          jlive-agent.jar, for --real (default: ../../jlive-agent/target/jlive-agent.jar)
         --demo JAR           jlive-demo.jar, for --real (default: ../../jlive-demo/target/jlive-demo.jar)""";
   private static final Pattern LISTENING =
-      Pattern.compile("listening on (\\S+) \\(ZooKeeper (.*), token in (.*)\\)\\s*$");
+      Pattern.compile(
+          "listening on (\\S+) \\(ZooKeeper (.*), token in (.*?)(?:, signing key in .*)?\\)\\s*$");
   private static final Pattern DEMO_READY =
       Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final Duration ROUND_LIMIT = Duration.ofSeconds(120);
@@ -110,6 +113,7 @@ public final class FleetScale {
                 "register-concurrency",
                 "controller-jvm-args",
                 "service",
+                "report",
                 "cli",
                 "agent",
                 "demo"),
@@ -209,6 +213,7 @@ public final class FleetScale {
             concurrency,
             (index, id, nanos) ->
                 received.computeIfAbsent(id, k -> filled(count)).set(index, nanos))) {
+      agents.reportApart(options.string("report", "poll").equals("apart"));
       long self = ProcessHandle.current().pid();
       ProcessCost.Window registration = ProcessCost.Window.start(controller.pid());
       agents.start();

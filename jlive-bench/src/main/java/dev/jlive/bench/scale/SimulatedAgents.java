@@ -44,8 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Many agents in one JVM, speaking the controller's real agent protocol ({@link FleetApi}, with the
  * protocol's own records) over HTTP, with no JVM to change: register, then long-poll {@code
- * /v1/agents/sync}; a change it has not seen is "applied" at once and reported with an immediate
- * sync ({@code waitMillis} 0), then it goes back to long polling; a change that leaves the desired
+ * /v1/agents/sync}; a change it has not seen is "applied" at once and reported on its next long
+ * poll, as the real agent does since issue 16 (or, with {@link #reportApart}, as older agents do:
+ * with an immediate sync, {@code waitMillis} 0, then a long poll); a change that leaves the desired
  * state is reported {@code reverted} once, as the real agent does; {@code UNKNOWN_PROCESS} makes it
  * register again.
  *
@@ -98,6 +99,7 @@ public final class SimulatedAgents implements AutoCloseable {
   private final List<Long> overhangMicros = new ArrayList<>();
 
   private volatile long heartbeatMillis = 5_000;
+  private volatile boolean reportApart;
   private volatile boolean running = true;
 
   /**
@@ -137,6 +139,14 @@ public final class SimulatedAgents implements AutoCloseable {
     for (int n = 0; n < count; n++) {
       agents.add(new Agent(n, pidBase + n));
     }
+  }
+
+  /**
+   * Reports a change with a sync of its own that does not wait, then long-polls: agents before
+   * issue 16, one more request per process and change.
+   */
+  public void reportApart(boolean apart) {
+    reportApart = apart;
   }
 
   /** Starts every agent; registration is ramped by the concurrency limit. */
@@ -473,7 +483,7 @@ public final class SimulatedAgents implements AutoCloseable {
         }
         desiredVersion = answer.desiredVersion();
       }
-      sync(changed ? 0 : heartbeatMillis);
+      sync(changed && reportApart ? 0 : heartbeatMillis);
     }
 
     void failed(Throwable failure, Runnable retry) {

@@ -106,9 +106,9 @@ class SimulatedAgentsTest {
       assertThat(first.desiredVersion()).isEqualTo(-1);
       assertThat(first.waitMillis()).isZero();
       assertThat(first.protocolVersion()).isEqualTo(FleetApi.PROTOCOL_VERSION);
-      // The change is applied at once and reported with a sync that does not wait.
+      // The change is applied at once and reported on the next long poll.
       SyncBody applied = next(syncs);
-      assertThat(applied.waitMillis()).isZero();
+      assertThat(applied.waitMillis()).isEqualTo(50);
       assertThat(applied.changes()).isEqualTo(Map.of("c1", ChangeReport.of(ProcessState.APPLIED)));
       assertThat(received).containsExactly("c1");
       // Gone from the desired state: reported reverted once, then no more.

@@ -15,6 +15,7 @@ import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -39,7 +40,10 @@ public final class AgentJar {
    * private file. {@code forAnotherUser} puts it where that user's JVM can read it.
    */
   public static Written agent(boolean forAnotherUser) {
-    return write("jlive-agent.jar", agentBytes(), forAnotherUser);
+    byte[] bytes = agentBytes();
+    Written jar = write("jlive-agent.jar", bytes, forAnotherUser);
+    verify(jar, bytes);
+    return jar;
   }
 
   /**
@@ -121,25 +125,48 @@ public final class AgentJar {
     try {
       String now = sha256(FileTrust.readNoFollow(jar.path()));
       if (!now.equals(jar.sha256())) {
-        throw new CliException(
-            ExitCode.ERROR,
-            "AGENT_JAR_CHANGED",
-            "the agent jar "
-                + jar.path()
-                + " changed after jlive wrote it (SHA-256 "
-                + now
-                + ", expected "
-                + jar.sha256()
-                + "); nothing was loaded",
-            "check who else can write " + jar.path().getParent() + ", then attach again");
+        throw changed(jar, now);
       }
     } catch (IOException e) {
-      throw new CliException(
-          ExitCode.ERROR,
-          "IO_ERROR",
-          "cannot read back the agent jar " + jar.path() + ": " + e.getMessage(),
-          "attach again; if it keeps failing, check " + jar.path().getParent());
+      throw unreadable(jar, e);
     }
+  }
+
+  /**
+   * As {@link #verify(Written)}, against the bytes themselves: a plain comparison costs a fraction
+   * of a SHA-256 of a 9 MB jar in a CLI that has just started (docs/BENCHMARKS.md, attach).
+   */
+  static void verify(Written jar, byte[] expected) {
+    try {
+      byte[] now = FileTrust.readNoFollow(jar.path());
+      if (!Arrays.equals(now, expected)) {
+        throw changed(jar, sha256(now));
+      }
+    } catch (IOException e) {
+      throw unreadable(jar, e);
+    }
+  }
+
+  private static CliException changed(Written jar, String now) {
+    return new CliException(
+        ExitCode.ERROR,
+        "AGENT_JAR_CHANGED",
+        "the agent jar "
+            + jar.path()
+            + " changed after jlive wrote it (SHA-256 "
+            + now
+            + ", expected "
+            + jar.sha256()
+            + "); nothing was loaded",
+        "check who else can write " + jar.path().getParent() + ", then attach again");
+  }
+
+  private static CliException unreadable(Written jar, IOException e) {
+    return new CliException(
+        ExitCode.ERROR,
+        "IO_ERROR",
+        "cannot read back the agent jar " + jar.path() + ": " + e.getMessage(),
+        "attach again; if it keeps failing, check " + jar.path().getParent());
   }
 
   /**
@@ -166,7 +193,7 @@ public final class AgentJar {
       dir = RuntimeDirectory.ensure(RuntimeDirectory.resolve());
       Path file = dir.resolve(name.replace(".jar", "-" + sha256.substring(0, 12) + ".jar"));
       if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-          || !sha256(FileTrust.readNoFollow(file)).equals(sha256)) {
+          || !Arrays.equals(FileTrust.readNoFollow(file), bytes)) {
         FileTrust.writeAtomically(file, bytes, "rw-------");
       }
       FileTrust.checkFile(file, FileTrust.currentUser(), false);

@@ -32,9 +32,12 @@ import java.util.Optional;
  * attach is only noticed after a 10 s time-out) and vague about the cause.
  */
 public final class Attacher {
-  /** What an attach found or did; {@code notes} are things the user should know. */
+  /**
+   * What an attach found or did; {@code notes} are things the user should know, {@code phases}
+   * where the time went (for {@code --timing}).
+   */
   public record Result(
-      long pid, boolean alreadyAttached, Discovery discovery, List<String> notes) {}
+      long pid, boolean alreadyAttached, Discovery discovery, List<String> notes, String phases) {}
 
   /** The agent checks that the jar it runs from has this SHA-256 (see {@code AgentLauncher}). */
   private static final String AGENT_DIGEST_OPTION = "agentSha256=";
@@ -77,10 +80,11 @@ public final class Attacher {
       throw new CliException(
           ExitCode.USAGE, "USAGE", "jlive cannot attach to itself", "give the pid of another JVM");
     }
+    AttachPhases phases = new AttachPhases();
     LocalJvm jvm = Targets.requireJvm(pid);
     Optional<Discovery> existing = Targets.discover(jvm);
     if (existing.isPresent() && answers(existing.get(), pid)) {
-      return new Result(pid, true, existing.get(), List.of());
+      return new Result(pid, true, existing.get(), List.of(), phases.summary());
     }
     checkAttachAllowed(jvm);
     UserPrincipal owner = Targets.ownerOf(jvm);
@@ -93,13 +97,17 @@ public final class Attacher {
               + "runtimeDir="
               + checkedRuntimeDirOf(jvm, owner);
     }
+    phases.mark("checks");
+    // Checked against the bytes meant, right before the load.
     AgentJar.Written agentJar = AgentJar.agent(anotherUsersJvm);
-    AgentJar.verify(agentJar);
+    phases.mark("agent jar");
     load(
         jvm,
         agentJar.path(),
-        AGENT_DIGEST_OPTION + agentJar.sha256() + (options.isEmpty() ? "" : "," + options));
+        AGENT_DIGEST_OPTION + agentJar.sha256() + (options.isEmpty() ? "" : "," + options),
+        phases);
     Discovery discovery = Targets.discover(jvm).orElseThrow(() -> startFailure(jvm));
+    phases.mark("discovery");
     List<String> notes = new ArrayList<>();
     if (jvm.featureVersion() >= 21 && !jvm.hasFlag("-XX:+EnableDynamicAgentLoading")) {
       notes.add(
@@ -108,7 +116,7 @@ public final class Attacher {
               + " printed a warning about a dynamically loaded agent on the application's stderr; "
               + "start it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up (-javaagent: with the jar `jlive agent-jar --to PATH` writes), to avoid that");
     }
-    return new Result(pid, false, discovery, notes);
+    return new Result(pid, false, discovery, notes, phases.summary());
   }
 
   private static boolean answers(Discovery discovery, long pid) {
@@ -159,11 +167,12 @@ public final class Attacher {
         "restart it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up: `jlive agent-jar --to PATH` writes the jar and prints the -javaagent option");
   }
 
-  private static void load(LocalJvm jvm, Path agentJar, String options) {
+  private static void load(LocalJvm jvm, Path agentJar, String options, AttachPhases phases) {
     long pid = jvm.pid();
     VirtualMachine vm;
     try {
       vm = VirtualMachine.attach(Long.toString(pid));
+      phases.mark("VirtualMachine.attach");
     } catch (AttachNotSupportedException e) {
       String message = String.valueOf(e.getMessage());
       if (message.contains("respond") || message.contains("Unable to open socket file")) {
@@ -188,6 +197,7 @@ public final class Attacher {
     }
     try {
       vm.loadAgent(agentJar.toString(), options);
+      phases.mark("loadAgent (the agent's start)");
     } catch (AgentLoadException e) {
       if (String.valueOf(e.getMessage()).contains("EnableDynamicAgentLoading")) {
         throw dynamicLoadingDisabled(pid);

@@ -29,12 +29,22 @@ public final class AttachCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
+  @Option(
+      names = "--timing",
+      description =
+          "Print where the attach's time went on stderr (the agent's own phases are in its log).")
+  boolean timing;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     Attacher.Result result = Attacher.attach(Targets.parsePid(pid), agentOptions);
     Printer printer = Printer.of(spec.commandLine());
+    if (timing) {
+      spec.commandLine().getErr().println(result.phases());
+      spec.commandLine().getErr().flush();
+    }
     if (printer.isJson()) {
       printer.json(
           JsonObject.create()

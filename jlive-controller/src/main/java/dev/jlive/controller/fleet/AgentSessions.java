@@ -250,6 +250,7 @@ public final class AgentSessions implements AutoCloseable {
       if (!text.equals(lease.reportKept)) {
         lease.reportKept = text;
         lease.reportToWrite = report.at(Instant.now().toString());
+        store.reportReceived(lease.service, lease.id, lease.reportToWrite);
       }
       if (!events.isEmpty() || droppedByAgent > 0) {
         lease.events.add(events, droppedByAgent);

@@ -320,6 +320,19 @@ public final class FleetStore implements AutoCloseable {
   }
 
   /**
+   * A report this controller received and has yet to write: reads here (a change's status, a
+   * rollout's wave) see it at once instead of after the write and the mirror's event, which at
+   * thousands of processes was most of a rollout's time (docs/BENCHMARKS.md, fleet delivery). Other
+   * controllers see it when it is written; the mirror's event then puts the same report here.
+   */
+  public void reportReceived(String service, String id, ProcessReport report) {
+    indexed
+        .computeIfAbsent(service, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent("reports", k -> new ConcurrentSkipListMap<>())
+        .put(id, report);
+  }
+
+  /**
    * Processes dropped for silence, by id: they are reported unreachable, unlike those that said
    * goodbye.
    */
