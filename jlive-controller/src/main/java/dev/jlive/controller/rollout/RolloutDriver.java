@@ -19,6 +19,7 @@ import dev.jlive.protocol.rollout.RolloutState.Step;
 import dev.jlive.protocol.rollout.RolloutWave;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,9 +46,10 @@ import org.apache.curator.framework.recipes.leader.LeaderLatch;
  *
  * <p>A wave: reach its processes (they are added to the change's "only" list in the desired state,
  * which wakes their polls); wait until each reports applied (one that reports failed fails the
- * wave); bake; judge the gates on the window since the bake started, canary (the reached processes)
- * against control (the matching ones not reached). Pass: the next wave. Waiting: bake on and judge
- * again. Fail: the change is reverted everywhere it went and the rollout ends rolled back, with the
+ * wave, and so does one that has not reported applied when the plan's wave timeout runs out); bake;
+ * judge the gates on the window since the bake started, canary (the reached processes) against
+ * control (the matching ones not reached). Pass: the next wave. Waiting: bake on and judge again.
+ * Fail: the change is reverted everywhere it went and the rollout ends rolled back, with the
  * verdict that decided it.
  */
 public final class RolloutDriver implements AutoCloseable {
@@ -57,11 +59,30 @@ public final class RolloutDriver implements AutoCloseable {
   /** How often a waiting gate is judged again: its figures show in the status as they evolve. */
   private static final long REJUDGE_MILLIS = 1_000;
 
+  /**
+   * Agent heartbeats a wave waits beyond a patch's safe-point wait by default: an agent reports
+   * within a heartbeat of applying (at once when the desired state wakes its poll), so three cover
+   * a missed sync and a slow controller.
+   */
+  private static final int DEFAULT_WAVE_TIMEOUT_HEARTBEATS = 3;
+
+  /** A probe's, or a patch's whose spec names none: the agents' default safe-point wait. */
+  private static final long DEFAULT_SAFEPOINT_WAIT_MILLIS = 5_000;
+
   private final FleetStore store;
   private final ServiceChanges changes;
   private final Judgement.Judge judge;
   private final String controllerId;
   private final Supplier<Long> clock;
+  private final long heartbeatMillis;
+
+  /**
+   * Since when this driver has seen ZooKeeper connected without a break: a wave's time limit counts
+   * from then at the earliest, since its processes could not report while the store was away.
+   */
+  private volatile long connectedSinceMillis;
+
+  private boolean wasConnected;
   private final Map<String, LeaderLatch> latches = new ConcurrentHashMap<>();
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker =
@@ -72,19 +93,28 @@ public final class RolloutDriver implements AutoCloseable {
             return thread;
           });
 
+  /**
+   * @param heartbeat how often agents sync: a wave's default time limit allows a few
+   */
   public RolloutDriver(
-      FleetStore store, ServiceChanges changes, Judgement.Judge judge, String controllerId) {
+      FleetStore store,
+      ServiceChanges changes,
+      Judgement.Judge judge,
+      String controllerId,
+      Duration heartbeat) {
     this.store = store;
     this.changes = changes;
     this.judge = judge;
     this.controllerId = controllerId;
     this.clock = System::currentTimeMillis;
+    this.heartbeatMillis = heartbeat.toMillis();
+    this.connectedSinceMillis = clock.get();
   }
 
   /** A driver judging with the gates of {@code dev.jlive.controller.rollout.gate}. */
   public static RolloutDriver withGates(
-      FleetStore store, ServiceChanges changes, String controllerId) {
-    return new RolloutDriver(store, changes, new GateJudge(), controllerId);
+      FleetStore store, ServiceChanges changes, String controllerId, Duration heartbeat) {
+    return new RolloutDriver(store, changes, new GateJudge(), controllerId, heartbeat);
   }
 
   public RolloutDriver start(Duration every) {
@@ -97,7 +127,16 @@ public final class RolloutDriver implements AutoCloseable {
   void tick() {
     try {
       if (!store.connectionState().equals("connected")) {
-        return; // paused until ZooKeeper answers again: nothing is decided on a stale mirror
+        // Paused until ZooKeeper answers again: nothing is decided on a stale mirror. The bakes'
+        // windows go: the processes' reports could not be stored meanwhile, so each wave's window
+        // starts afresh once the connection is back (a gate is judged late, never on a gap).
+        wasConnected = false;
+        windows.clear();
+        return;
+      }
+      if (!wasConnected) {
+        wasConnected = true;
+        connectedSinceMillis = clock.get();
       }
       Set<String> seen = new LinkedHashSet<>();
       for (String service : store.services()) {
@@ -294,7 +333,7 @@ public final class RolloutDriver implements AutoCloseable {
     Step step = rollout.step() == null ? Step.PASSED : rollout.step();
     switch (step) {
       case PASSED -> reachNext(service, id, rollout, version, change, now);
-      case APPLYING -> checkApplied(service, id, key, rollout, version, now);
+      case APPLYING -> checkApplied(service, id, key, rollout, version, change, now);
       case BAKING -> bake(service, id, key, rollout, version, change, now);
     }
   }
@@ -417,34 +456,97 @@ public final class RolloutDriver implements AutoCloseable {
   }
 
   private void checkApplied(
-      String service, String id, String key, RolloutState rollout, int version, String now) {
+      String service,
+      String id,
+      String key,
+      RolloutState rollout,
+      int version,
+      Change change,
+      String now) {
     RolloutWave wave = rollout.waves().get(rollout.waves().size() - 1);
     Map<String, ProcessInfo> live = store.liveProcesses(service);
     Map<String, ProcessReport> reports = store.processReports(service);
+    List<String> unreported = new ArrayList<>();
     for (String pid : wave.processes()) {
       if (!live.containsKey(pid)) {
         continue; // it left; a process that is gone has nothing of the change
       }
       ProcessReport report = reports.get(pid);
       ChangeReport state = report == null ? null : report.changes().get(id);
-      if (state == null || state.state() == ProcessState.WAITING) {
-        return;
-      }
-      if (state.state() == ProcessState.FAILED) {
+      if (state != null && state.state() == ProcessState.FAILED) {
         rollBack(
             service,
             id,
             rollout,
             version,
-            "process " + pid + " failed to apply it: " + state.message(),
+            "process " + describe(live.get(pid)) + " failed to apply it: " + state.message(),
             null,
             now);
         return;
       }
+      if (state == null || state.state() == ProcessState.WAITING) {
+        unreported.add(
+            describe(live.get(pid))
+                + (state == null ? " reported nothing of it" : " last reported waiting"));
+      }
+    }
+    if (!unreported.isEmpty()) {
+      long limit = waveTimeoutMillis(rollout.plan(), change);
+      long since = Math.max(millis(wave.reachedAt()), connectedSinceMillis);
+      if (clock.get() - since >= limit) {
+        rollBack(
+            service,
+            id,
+            rollout,
+            version,
+            waveName(rollout.plan(), wave.number(), wave.value())
+                + " timed out after "
+                + seconds(limit)
+                + ": "
+                + unreported.size()
+                + " process(es) did not report it applied: "
+                + String.join("; ", unreported),
+            null,
+            now);
+      }
+      return;
     }
     if (store.stepRollout(service, id, version, rollout.baking(now), null, null)) {
       windows.put(key, new Window(clock.get(), metrics(service)));
     }
+  }
+
+  /**
+   * The plan's wave timeout, or by default the change's safe-point wait (a patch's agent waits that
+   * long before it reports failed) and a few heartbeats.
+   */
+  long waveTimeoutMillis(RolloutPlan plan, Change change) {
+    if (plan.waveTimeoutMillis() > 0) {
+      return plan.waveTimeoutMillis();
+    }
+    long safepointWait = DEFAULT_SAFEPOINT_WAIT_MILLIS;
+    if (change.kind() == ChangeKind.PATCH
+        && change.spec().get("timeoutMillis") instanceof Number wait) {
+      safepointWait = wait.longValue();
+    }
+    return safepointWait + DEFAULT_WAVE_TIMEOUT_HEARTBEATS * heartbeatMillis;
+  }
+
+  /** A process as people find it: its pid and host (and the controller's id for it). */
+  private static String describe(ProcessInfo process) {
+    return "pid " + process.pid() + " on " + process.host() + " (" + process.id() + ")";
+  }
+
+  private static long millis(String at) {
+    try {
+      return at == null ? 0 : Instant.parse(at).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return 0;
+    }
+  }
+
+  private static String seconds(long millis) {
+    return Duration.ofMillis(millis).toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   private void bake(
@@ -629,7 +731,7 @@ public final class RolloutDriver implements AutoCloseable {
     return "waves "
         + waves
         + ", bake "
-        + Duration.ofMillis(plan.bakeMillis()).toString().substring(2).toLowerCase(Locale.ROOT)
+        + seconds(plan.bakeMillis())
         + (plan.gates().isEmpty() ? "" : ", gates " + String.join("; ", plan.gates()));
   }
 
