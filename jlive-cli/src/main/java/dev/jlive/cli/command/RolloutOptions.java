@@ -39,7 +39,8 @@ public final class RolloutOptions {
       paramLabel = "DURATION",
       description = {
         "How long a wave's processes have to report the change applied; then the wave fails and the",
-        "rollout rolls back (default: the patch's safe-point wait plus a few agent heartbeats)."
+        "rollout rolls back (default: 2m to compile, plus the patch's safe-point wait, plus three",
+        "agent heartbeats)."
       })
   String waveTimeout;
 

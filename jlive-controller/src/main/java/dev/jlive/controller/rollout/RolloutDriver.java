@@ -66,6 +66,14 @@ public final class RolloutDriver implements AutoCloseable {
    */
   private static final int DEFAULT_WAVE_TIMEOUT_HEARTBEATS = 3;
 
+  /**
+   * Time a process may take to get ready to apply, by default: a patch is compiled in each process
+   * before its safe-point wait starts, which took over 8 s in the fleet tour on a loaded 2-core
+   * machine (a first default of the safe-point wait plus three heartbeats timed the fix's canary
+   * out).
+   */
+  private static final long DEFAULT_PREPARE_MILLIS = 120_000;
+
   /** A probe's, or a patch's whose spec names none: the agents' default safe-point wait. */
   private static final long DEFAULT_SAFEPOINT_WAIT_MILLIS = 5_000;
 
@@ -529,7 +537,9 @@ public final class RolloutDriver implements AutoCloseable {
         && change.spec().get("timeoutMillis") instanceof Number wait) {
       safepointWait = wait.longValue();
     }
-    return safepointWait + DEFAULT_WAVE_TIMEOUT_HEARTBEATS * heartbeatMillis;
+    return DEFAULT_PREPARE_MILLIS
+        + safepointWait
+        + DEFAULT_WAVE_TIMEOUT_HEARTBEATS * heartbeatMillis;
   }
 
   /** A process as people find it: its pid and host (and the controller's id for it). */

@@ -23,7 +23,8 @@ import java.util.Set;
  * @param gates the health gate expressions, judged by the controller's gates
  * @param minCalls calls a gate needs in the window before it may pass (fewer: waiting)
  * @param waveTimeoutMillis how long a wave's processes have to report the change applied before the
- *     wave fails; 0: the controller's default (the change's safe-point wait plus a few heartbeats)
+ *     wave fails; 0: the controller's default (time to compile, the change's safe-point wait and a
+ *     few heartbeats)
  */
 public record RolloutPlan(
     List<String> waves,
