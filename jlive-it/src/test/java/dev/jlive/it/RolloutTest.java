@@ -381,6 +381,94 @@ class RolloutTest {
     assertThat(changeStates("stuck", id, other)).isEmpty();
   }
 
+  /**
+   * Issue 13, canaries are rechecked during the bake: the canary's change is reverted by hand
+   * straight on its agent mid-bake, so it runs the old code while its window runs. Promoting then
+   * would judge old code against old code and pass the wave (so the rollout completed on the code
+   * before the recheck); with the recheck the wave fails, naming the canary and what it reports.
+   */
+  @Test
+  void aCanaryThatRevertsTheChangeMidBakeFailsTheWave() throws Exception {
+    TargetJvm a = fleet.join("reverting", null);
+    TargetJvm b = fleet.join("reverting", null);
+    fleet.awaitProcesses("reverting", a, b);
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "reverting",
+            ServiceTest.source("return quantity * 10;", "return quantity * 16;").toString(),
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "1h",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    Map<String, Object> baking = awaitRollout("reverting", id, "running", 1, "baking");
+    TargetJvm canary = waveProcesses(baking, 0).get(0).equals(processId("reverting", a)) ? a : b;
+    Map<String, Object> applied = (Map<String, Object>) process("reverting", canary).get("changes");
+    String localId = String.valueOf(((Map<String, Object>) applied.get(id)).get("localId"));
+
+    CliRun revert = CliRun.jlive("revert", String.valueOf(canary.pid()), localId);
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+    assertThat(canary.ask("price 1", "price")).startsWith("price 10 ");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> changeStates("reverting", id, canary), state -> state.contains("failed"));
+    // The old code promoted this wave (old code against old code) and completed; rolled back now.
+    fleet.jlive("rollout", "promote", "reverting", id);
+    Map<String, Object> ended = awaitRollout("reverting", id, "rolled_back", 1, null);
+    assertThat(failure(ended))
+        .contains("canary pid " + canary.pid() + " on ")
+        .contains("no longer reports it applied")
+        .contains("reports failed")
+        .contains("reverted");
+  }
+
+  /**
+   * Issue 13, a process that goes silent during a wave: the only canary is killed mid-bake, drops
+   * out of the live list, and the history says so once; with no canary left the wave waits, within
+   * its time limit, then rolls back. On the code before, nothing was recorded and the wave, judged
+   * on no canary, baked on for its hour.
+   */
+  @Test
+  void aCanaryThatGoesSilentIsRecordedAndTheWaveWaitsWithinItsLimit() throws Exception {
+    TargetJvm a = fleet.join("silent", null);
+    TargetJvm b = fleet.join("silent", null);
+    fleet.awaitProcesses("silent", a, b);
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "silent",
+            ServiceTest.source("return quantity * 10;", "return quantity * 17;").toString(),
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "1h",
+            "--wave-timeout",
+            "10s",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    Map<String, Object> baking = awaitRollout("silent", id, "running", 1, "baking");
+    TargetJvm canary = waveProcesses(baking, 0).get(0).equals(processId("silent", a)) ? a : b;
+    canary.process().destroyForcibly();
+
+    Map<String, Object> ended = awaitRollout("silent", id, "rolled_back", 1, null);
+    List<Map<String, Object>> history = (List<Map<String, Object>>) ended.get("history");
+    assertThat(history)
+        .as("history %s", history)
+        .filteredOn(d -> "left".equals(d.get("decision")))
+        .extracting(d -> String.valueOf(d.get("detail")))
+        .singleElement()
+        .asString()
+        .startsWith("pid " + canary.pid() + " on ")
+        .endsWith("left during wave 1");
+    assertThat(failure(ended)).contains("no canary left for 10s");
+  }
+
   @Test
   void aPlanTheServiceCannotMeetIsRefusedBeforeAnythingIsStored() throws Exception {
     TargetJvm only = fleet.join("small", null);

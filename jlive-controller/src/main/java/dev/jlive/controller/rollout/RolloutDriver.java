@@ -46,11 +46,12 @@ import org.apache.curator.framework.recipes.leader.LeaderLatch;
  *
  * <p>A wave: reach its processes (they are added to the change's "only" list in the desired state,
  * which wakes their polls); wait until each reports applied (one that reports failed fails the
- * wave, and so does one that has not reported applied when the plan's wave timeout runs out); bake;
- * judge the gates on the window since the bake started, canary (the reached processes) against
- * control (the matching ones not reached). Pass: the next wave. Waiting: bake on and judge again.
- * Fail: the change is reverted everywhere it went and the rollout ends rolled back, with the
- * verdict that decided it.
+ * wave, and so does one that has not reported applied when the plan's wave timeout runs out); bake,
+ * every canary still running the change as when the window opened (else the wave fails or, for a
+ * re-registered canary, the bake restarts); judge the gates on the window since the bake started,
+ * canary (the reached processes) against control (the matching ones not reached). Pass: the next
+ * wave. Waiting: bake on and judge again. Fail: the change is reverted everywhere it went and the
+ * rollout ends rolled back, with the verdict that decided it.
  */
 public final class RolloutDriver implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
@@ -474,10 +475,18 @@ public final class RolloutDriver implements AutoCloseable {
     RolloutWave wave = rollout.waves().get(rollout.waves().size() - 1);
     Map<String, ProcessInfo> live = store.liveProcesses(service);
     Map<String, ProcessReport> reports = store.processReports(service);
+    Map<String, ProcessInfo> lost = new TreeMap<>();
+    store.lostProcesses(service).forEach((pid, gone) -> lost.put(pid, gone.process()));
+    if (recordLeavers(service, id, rollout, version, lost, live, now)) {
+      return;
+    }
     List<String> unreported = new ArrayList<>();
+    if (wave.processes().stream().noneMatch(live::containsKey)) {
+      unreported.add("no process of the wave is left");
+    }
     for (String pid : wave.processes()) {
       if (!live.containsKey(pid)) {
-        continue; // it left; a process that is gone has nothing of the change
+        continue; // it left (recorded as such): the wave is judged on the processes that remain
       }
       ProcessReport report = reports.get(pid);
       ChangeReport state = report == null ? null : report.changes().get(id);
@@ -520,8 +529,71 @@ public final class RolloutDriver implements AutoCloseable {
       return;
     }
     if (store.stepRollout(service, id, version, rollout.baking(now), null, null)) {
-      windows.put(key, new Window(clock.get(), metrics(service)));
+      windows.put(key, openWindow(service, id, rollout));
     }
+  }
+
+  /**
+   * A bake's window from now: the processes' metrics, and which instance of each canary runs which
+   * application of the change (its registration and the agent's local id for the change).
+   */
+  private Window openWindow(String service, String id, RolloutState rollout) {
+    Map<String, ProcessInfo> live = store.liveProcesses(service);
+    Map<String, ProcessReport> reports = metrics(service);
+    Map<String, Canary> canaries = new TreeMap<>();
+    for (String pid : rollout.reached()) {
+      ProcessInfo process = live.get(pid);
+      if (process != null) {
+        ChangeReport state = changeReport(reports, pid, id);
+        canaries.put(pid, new Canary(process, state == null ? null : state.localId()));
+      }
+    }
+    return new Window(clock.get(), reports, canaries);
+  }
+
+  private static ChangeReport changeReport(
+      Map<String, ProcessReport> reports, String pid, String id) {
+    ProcessReport report = reports.get(pid);
+    return report == null ? null : report.changes().get(id);
+  }
+
+  /**
+   * Whether each canary still runs the change as it did when the window opened: a window is judged
+   * only if every canary ran the change all through it. One that now reports it anything but
+   * applied (reverted by hand, failed, no longer live) fails the wave; one that re-registered or
+   * applied it anew (another local id) ran it for part of the window only, so the window restarts.
+   * Null when all is well.
+   */
+  private Recheck recheck(String service, String id, Window window) {
+    Map<String, ProcessInfo> live = store.liveProcesses(service);
+    Map<String, ProcessReport> reports = metrics(service);
+    for (Map.Entry<String, Canary> entry : window.canaries.entrySet()) {
+      ProcessInfo now = live.get(entry.getKey());
+      if (now == null) {
+        continue; // it left: judged on the canaries that remain
+      }
+      Canary then = entry.getValue();
+      if (!Objects.equals(now.registeredAt(), then.process().registeredAt())) {
+        return new Recheck(false, "canary " + describe(now) + " re-registered");
+      }
+      ChangeReport state = changeReport(reports, entry.getKey(), id);
+      if (state == null || state.state() != ProcessState.APPLIED) {
+        return new Recheck(
+            true,
+            "canary "
+                + describe(now)
+                + " no longer reports it applied: it reports "
+                + (state == null
+                    ? "nothing of it"
+                    : state.state().name().toLowerCase(Locale.ROOT)
+                        + (state.message() == null ? "" : " (" + state.message() + ")")));
+      }
+      if (!Objects.equals(state.localId(), then.localId())) {
+        return new Recheck(
+            false, "canary " + describe(now) + " applied it anew (as " + state.localId() + ")");
+      }
+    }
+    return null;
   }
 
   /**
@@ -571,8 +643,40 @@ public final class RolloutDriver implements AutoCloseable {
     Window window = windows.get(key);
     if (window == null) {
       // Resumed, or this controller restarted: the window starts now.
-      window = new Window(at, metrics(service));
+      window = openWindow(service, id, rollout);
       windows.put(key, window);
+    }
+    // Every tick, not only when judging: a canary that stops running the change mid-window and
+    // runs it again by the time the gate is judged must not pass as having run it throughout.
+    Recheck recheck = recheck(service, id, window);
+    if (recheck != null) {
+      if (recheck.fails()) {
+        rollBack(service, id, rollout, version, recheck.why(), null, now);
+      } else {
+        restartBake(service, id, key, rollout, version, recheck.why(), now);
+      }
+      return;
+    }
+    Map<String, ProcessInfo> live = store.liveProcesses(service);
+    Map<String, ProcessInfo> atStart = new TreeMap<>();
+    window.canaries.forEach((pid, canary) -> atStart.put(pid, canary.process()));
+    if (recordLeavers(service, id, rollout, version, atStart, live, now)) {
+      return;
+    }
+    if (rollout.reached().stream().noneMatch(live::containsKey)) {
+      // No canary left to judge: the wave waits for none, within its time limit.
+      long limit = waveTimeoutMillis(rollout.plan(), change);
+      if (at - Math.max(window.startMillis, connectedSinceMillis) >= limit) {
+        rollBack(
+            service,
+            id,
+            rollout,
+            version,
+            "wave " + rollout.waves().size() + ": no canary left for " + seconds(limit),
+            null,
+            now);
+      }
+      return;
     }
     boolean promoted = rollout.promotedBy() != null;
     if (!promoted && at < window.startMillis + rollout.plan().bakeMillis()) {
@@ -617,6 +721,68 @@ public final class RolloutDriver implements AutoCloseable {
         key,
         Integer.toString(number),
         judgement.summary());
+  }
+
+  /**
+   * Records, once each, the reached processes among {@code known} that are no longer live: a
+   * process that goes silent drops out of the live list, and the wave goes on without it, so the
+   * history says so. True when it wrote (the step ends there; the next tick goes on).
+   */
+  private boolean recordLeavers(
+      String service,
+      String id,
+      RolloutState rollout,
+      int version,
+      Map<String, ProcessInfo> known,
+      Map<String, ProcessInfo> live,
+      String now) {
+    int number = rollout.waves().size();
+    RolloutState next = rollout;
+    for (String pid : rollout.reached()) {
+      ProcessInfo process = known.get(pid);
+      if (live.containsKey(pid) || process == null) {
+        continue;
+      }
+      // Once per process, whichever wave it is noticed in (a lost process stays listed as lost).
+      String who = "pid " + process.pid() + " on " + process.host() + " left ";
+      if (rollout.history().stream()
+          .noneMatch(d -> d.decision().equals("left") && d.detail().startsWith(who))) {
+        next =
+            next.decided(
+                new RolloutDecision(
+                    now, number, "left", controllerId, who + "during wave " + number, null));
+      }
+    }
+    if (next == rollout) {
+      return false;
+    }
+    store.stepRollout(service, id, version, next, null, null);
+    return true;
+  }
+
+  /** The window restarts from now, recorded in the history with why. */
+  private void restartBake(
+      String service,
+      String id,
+      String key,
+      RolloutState rollout,
+      int version,
+      String why,
+      String now) {
+    RolloutState next =
+        rollout
+            .baking(now)
+            .decided(
+                new RolloutDecision(
+                    now,
+                    rollout.waves().size(),
+                    "bake restarted",
+                    controllerId,
+                    why + "; the window starts again",
+                    null));
+    if (store.stepRollout(service, id, version, next, null, null)) {
+      windows.put(key, openWindow(service, id, rollout));
+    }
   }
 
   private void pass(
@@ -755,15 +921,26 @@ public final class RolloutDriver implements AutoCloseable {
     new ArrayList<>(latches.keySet()).forEach(this::release);
   }
 
-  /** A bake's window: when it opened and the metrics then; kept by the driving controller. */
+  /**
+   * A bake's window: when it opened, the metrics then and the canaries' instances then; kept by the
+   * driving controller.
+   */
   private static final class Window {
     final long startMillis;
     final Map<String, ProcessReport> start;
+    final Map<String, Canary> canaries;
     long judgedMillis;
 
-    Window(long startMillis, Map<String, ProcessReport> start) {
+    Window(long startMillis, Map<String, ProcessReport> start, Map<String, Canary> canaries) {
       this.startMillis = startMillis;
       this.start = start;
+      this.canaries = canaries;
     }
   }
+
+  /** A canary as a window opened: its registration, and its agent's local id for the change. */
+  private record Canary(ProcessInfo process, String localId) {}
+
+  /** A canary that no longer runs the change as the window opened: fail the wave, or restart. */
+  private record Recheck(boolean fails, String why) {}
 }
