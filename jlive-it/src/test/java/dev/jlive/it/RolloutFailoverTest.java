@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.ForkedControllers;
+import dev.jlive.it.support.RolloutHistory;
 import dev.jlive.it.support.TargetJvm;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,18 +83,7 @@ class RolloutFailoverTest {
                   rollout -> "completed".equals(rollout.get("status")));
       assertThat(done.get("driver")).isNotEqualTo(driver);
       List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
-      for (int wave = 1; wave <= 3; wave++) {
-        int number = wave;
-        List<Object> decisions =
-            history.stream()
-                .filter(d -> ((Number) d.get("wave")).intValue() == number)
-                .map(d -> d.get("decision"))
-                .filter(d -> !"took over".equals(d))
-                .toList();
-        assertThat(decisions)
-            .as("wave %s in %s", wave, history)
-            .containsExactly("reached", "passed");
-      }
+      RolloutHistory.assertEachWaveReachedAndPassed(history, 3);
       assertThat(history)
           .filteredOn(d -> "took over".equals(d.get("decision")))
           .hasSize(1)

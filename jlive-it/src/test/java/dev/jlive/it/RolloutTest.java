@@ -8,6 +8,7 @@ import dev.jlive.it.apps.LoadedPricerApp;
 import dev.jlive.it.apps.SafepointApp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.RolloutHistory;
 import dev.jlive.it.support.TargetJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,14 +147,7 @@ class RolloutTest {
         .extracting(wave -> ((List<?>) wave.get("processes")).size())
         .containsExactly(1, 1, 1);
     List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
-    for (int wave = 1; wave <= 3; wave++) {
-      int number = wave;
-      assertThat(history)
-          .as("history %s", history)
-          .filteredOn(d -> ((Number) d.get("wave")).intValue() == number)
-          .extracting(d -> d.get("decision"))
-          .containsExactly("reached", "passed");
-    }
+    RolloutHistory.assertEachWaveReachedAndPassed(history, 3);
     assertThat(newCode(jvms, "price 13 ")).isEqualTo(3);
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.ForkedControllers;
+import dev.jlive.it.support.RolloutHistory;
 import dev.jlive.it.support.TargetJvm;
 import java.time.Duration;
 import java.util.List;
@@ -84,14 +85,7 @@ class RolloutZooKeeperLossTest {
                   status -> "completed".equals(rollout(status).get("status")));
       assertThat(done.get("waitingFor")).isNull();
       List<Map<String, Object>> history = (List<Map<String, Object>>) rollout(done).get("history");
-      for (int wave = 1; wave <= 2; wave++) {
-        int number = wave;
-        assertThat(history)
-            .as("history %s", history)
-            .filteredOn(d -> ((Number) d.get("wave")).intValue() == number)
-            .extracting(d -> d.get("decision"))
-            .containsExactly("reached", "passed");
-      }
+      RolloutHistory.assertEachWaveReachedAndPassed(history, 2);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.RolloutHistory;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Json;
 import java.time.Duration;
@@ -247,14 +248,7 @@ class SignOffTest {
             .atMost(Duration.ofSeconds(120))
             .until(() -> rollout("staged", id), r -> "completed".equals(r.get("status")));
     List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
-    for (int wave = 1; wave <= 2; wave++) {
-      int number = wave;
-      assertThat(history)
-          .as("history %s", history)
-          .filteredOn(d -> ((Number) d.get("wave")).intValue() == number)
-          .extracting(d -> d.get("decision"))
-          .containsExactly("reached", "passed");
-    }
+    RolloutHistory.assertEachWaveReachedAndPassed(history, 2);
     for (TargetJvm jvm : List.of(a, b)) {
       await()
           .atMost(ROLLOUT)
