@@ -180,7 +180,10 @@ public final class Controller implements AutoCloseable {
       // its address, so that a rollout's history says which controller decided what.
       driver =
           RolloutDriver.withGates(
-                  store, changes, "controller " + server.host() + ":" + server.port())
+                  store,
+                  changes,
+                  "controller " + server.host() + ":" + server.port(),
+                  config.heartbeat())
               .start(ROLLOUT_TICK);
       return new Controller(
           embedded,

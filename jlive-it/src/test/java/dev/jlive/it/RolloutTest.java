@@ -3,11 +3,17 @@ package dev.jlive.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jlive.it.apps.IdleApp;
 import dev.jlive.it.apps.LoadedPricerApp;
+import dev.jlive.it.apps.SafepointApp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.RolloutHistory;
 import dev.jlive.it.support.TargetJvm;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -141,14 +147,7 @@ class RolloutTest {
         .extracting(wave -> ((List<?>) wave.get("processes")).size())
         .containsExactly(1, 1, 1);
     List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
-    for (int wave = 1; wave <= 3; wave++) {
-      int number = wave;
-      assertThat(history)
-          .as("history %s", history)
-          .filteredOn(d -> ((Number) d.get("wave")).intValue() == number)
-          .extracting(d -> d.get("decision"))
-          .containsExactly("reached", "passed");
-    }
+    RolloutHistory.assertEachWaveReachedAndPassed(history, 3);
     assertThat(newCode(jvms, "price 13 ")).isEqualTo(3);
   }
 
@@ -289,6 +288,181 @@ class RolloutTest {
     assertThat(again.stderr()).contains("is aborted");
   }
 
+  /**
+   * Issue 13, "a process that fails to apply counts as a failed gate": the canary zone's process
+   * does not load the patched class, so it reports failed; the rollout rolls back naming it, and
+   * the other zone never sees the change.
+   */
+  @Test
+  void aProcessThatFailsToApplyFailsTheWaveAndTheOthersNeverSeeIt() throws Exception {
+    TargetJvm idle = fleet.join("unapplied", "zone=a", IdleApp.class);
+    TargetJvm pricing = fleet.join("unapplied", "zone=b");
+    fleet.awaitProcesses("unapplied", idle, pricing);
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "unapplied",
+            ServiceTest.source("return quantity * 10;", "return quantity * 15;").toString(),
+            "--wave-by",
+            "zone",
+            "--bake",
+            "1s",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    Map<String, Object> ended = awaitRollout("unapplied", id, "rolled_back", 1, null);
+    assertThat(waveProcesses(ended, 0)).hasSize(1);
+    assertThat(failure(ended))
+        .contains("pid " + idle.pid())
+        .contains("failed to apply it")
+        .contains("not loaded");
+    // Zone b was never reached: still the old code, and nothing of the change was sent to it.
+    assertThat(pricing.ask("price 1", "price")).startsWith("price 10 ");
+    assertThat(changeStates("unapplied", id, pricing)).isEmpty();
+  }
+
+  /**
+   * Issue 13, a wave's time limit: the canary waits at its safe point for a check that never holds
+   * (a 5-minute safe-point wait), so it never reports applied. Without a limit the rollout would
+   * wait as long (the first look sees it applying, the canary waiting); with {@code --wave-timeout
+   * 4s} it rolls back, naming the process and what it last reported.
+   */
+  @Test
+  void aWaveWhoseProcessesDoNotReportAppliedInTimeRollsBack() throws Exception {
+    TargetJvm a = fleet.join("stuck", null, SafepointApp.class);
+    TargetJvm b = fleet.join("stuck", null, SafepointApp.class);
+    fleet.awaitProcesses("stuck", a, b);
+    String versioned =
+        Files.readString(
+            Paths.get("src/test/java/dev/jlive/it/apps/Versioned.java"), StandardCharsets.UTF_8);
+    Path patched =
+        SafepointTest.write(
+            versioned.replace("return \"v1\";", "return \"v2\";"), "Versioned.java");
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "stuck",
+            patched.toString(),
+            "--check",
+            "Versioned.ready",
+            "--timeout",
+            "5m",
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "1s",
+            "--wave-timeout",
+            "4s",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> waveStates("stuck", id), states -> states.equals(List.of(Map.of("waiting", 1L))));
+    Map<String, Object> ended = awaitRollout("stuck", id, "rolled_back", 1, null);
+    String canary = waveProcesses(ended, 0).get(0);
+    TargetJvm stuck = canary.equals(processId("stuck", a)) ? a : b;
+    TargetJvm other = stuck == a ? b : a;
+    assertThat(failure(ended))
+        .contains("timed out after 4s")
+        .contains("1 process(es) did not report it applied")
+        .contains("pid " + stuck.pid())
+        .contains("last reported waiting");
+    assertThat(other.ask("call", "call")).isEqualTo("call v1v1 1");
+    assertThat(changeStates("stuck", id, other)).isEmpty();
+  }
+
+  /**
+   * Issue 13, canaries are rechecked during the bake: the canary's change is reverted by hand
+   * straight on its agent mid-bake, so it runs the old code while its window runs. Promoting then
+   * would judge old code against old code and pass the wave (so the rollout completed on the code
+   * before the recheck); with the recheck the wave fails, naming the canary and what it reports.
+   */
+  @Test
+  void aCanaryThatRevertsTheChangeMidBakeFailsTheWave() throws Exception {
+    TargetJvm a = fleet.join("reverting", null);
+    TargetJvm b = fleet.join("reverting", null);
+    fleet.awaitProcesses("reverting", a, b);
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "reverting",
+            ServiceTest.source("return quantity * 10;", "return quantity * 16;").toString(),
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "1h",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    Map<String, Object> baking = awaitRollout("reverting", id, "running", 1, "baking");
+    TargetJvm canary = waveProcesses(baking, 0).get(0).equals(processId("reverting", a)) ? a : b;
+    Map<String, Object> applied = (Map<String, Object>) process("reverting", canary).get("changes");
+    String localId = String.valueOf(((Map<String, Object>) applied.get(id)).get("localId"));
+
+    CliRun revert = CliRun.jlive("revert", String.valueOf(canary.pid()), localId);
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+    assertThat(canary.ask("price 1", "price")).startsWith("price 10 ");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> changeStates("reverting", id, canary), state -> state.contains("failed"));
+    // The old code promoted this wave (old code against old code) and completed; rolled back now.
+    fleet.jlive("rollout", "promote", "reverting", id);
+    Map<String, Object> ended = awaitRollout("reverting", id, "rolled_back", 1, null);
+    assertThat(failure(ended))
+        .contains("canary pid " + canary.pid() + " on ")
+        .contains("no longer reports it applied")
+        .contains("reports failed")
+        .contains("reverted");
+  }
+
+  /**
+   * Issue 13, a process that goes silent during a wave: the only canary is killed mid-bake, drops
+   * out of the live list, and the history says so once; with no canary left the wave waits, within
+   * its time limit, then rolls back. On the code before, nothing was recorded and the wave, judged
+   * on no canary, baked on for its hour.
+   */
+  @Test
+  void aCanaryThatGoesSilentIsRecordedAndTheWaveWaitsWithinItsLimit() throws Exception {
+    TargetJvm a = fleet.join("silent", null);
+    TargetJvm b = fleet.join("silent", null);
+    fleet.awaitProcesses("silent", a, b);
+    CliRun patch =
+        fleet.jlive(
+            "patch",
+            "--service",
+            "silent",
+            ServiceTest.source("return quantity * 10;", "return quantity * 17;").toString(),
+            "--rollout",
+            "1,100%",
+            "--bake",
+            "1h",
+            "--wave-timeout",
+            "10s",
+            "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = ServiceTest.changeId(patch);
+    Map<String, Object> baking = awaitRollout("silent", id, "running", 1, "baking");
+    TargetJvm canary = waveProcesses(baking, 0).get(0).equals(processId("silent", a)) ? a : b;
+    canary.process().destroyForcibly();
+
+    Map<String, Object> ended = awaitRollout("silent", id, "rolled_back", 1, null);
+    List<Map<String, Object>> history = (List<Map<String, Object>>) ended.get("history");
+    assertThat(history)
+        .as("history %s", history)
+        .filteredOn(d -> "left".equals(d.get("decision")))
+        .extracting(d -> String.valueOf(d.get("detail")))
+        .singleElement()
+        .asString()
+        .startsWith("pid " + canary.pid() + " on ")
+        .endsWith("left during wave 1");
+    assertThat(failure(ended)).contains("no canary left for 10s");
+  }
+
   @Test
   void aPlanTheServiceCannotMeetIsRefusedBeforeAnythingIsStored() throws Exception {
     TargetJvm only = fleet.join("small", null);
@@ -382,5 +556,37 @@ class RolloutTest {
   private static List<String> waveProcesses(Map<String, Object> rollout, int index) {
     return (List<String>)
         ((List<Map<String, Object>>) rollout.get("waves")).get(index).get("processes");
+  }
+
+  /** The detail of the rollout's "failed" decision. */
+  private static String failure(Map<String, Object> rollout) {
+    return ((List<Map<String, Object>>) rollout.get("history"))
+        .stream()
+            .filter(d -> "failed".equals(d.get("decision")))
+            .map(d -> String.valueOf(d.get("detail")))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no failed decision in " + rollout));
+  }
+
+  /** The controller's id of a JVM's process in the service. */
+  private static String processId(String service, TargetJvm jvm) {
+    return String.valueOf(process(service, jvm).get("id"));
+  }
+
+  /** What a JVM's process reported of a change: empty when it never heard of it. */
+  private static String changeStates(String service, String id, TargetJvm jvm) {
+    Object changes = process(service, jvm).get("changes");
+    Object state = changes instanceof Map<?, ?> map ? map.get(id) : null;
+    return state == null ? "" : String.valueOf(state);
+  }
+
+  private static Map<String, Object> process(String service, TargetJvm jvm) {
+    CliRun run = fleet.jlive("processes", service, "--json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return ((List<Map<String, Object>>) run.json().get("processes"))
+        .stream()
+            .filter(p -> ((Number) p.get("pid")).longValue() == jvm.pid())
+            .findFirst()
+            .orElseThrow();
   }
 }

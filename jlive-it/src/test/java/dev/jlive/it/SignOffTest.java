@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.cli.ExitCode;
+import dev.jlive.it.apps.LoadedPricerApp;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.RolloutHistory;
 import dev.jlive.it.support.TargetJvm;
+import dev.jlive.protocol.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +222,94 @@ class SignOffTest {
     await()
         .atMost(ROLLOUT)
         .untilAsserted(() -> assertThat(jvm.ask("price 2", "price")).startsWith("price 22 "));
+  }
+
+  /**
+   * Issue 13, a rollout is what the approver approves: alice proposes a patch with a plan, nothing
+   * moves until bob approves, then it goes out in its waves and completes; the change and the audit
+   * log name both. A rejected patch with a plan never starts: its rollout ends aborted and no
+   * process was sent it.
+   */
+  @Test
+  void anApprovedPatchRollsOutInItsWavesAndARejectedOneNeverStarts() throws Exception {
+    TargetJvm a = fleet.join("staged", null, LoadedPricerApp.class);
+    TargetJvm b = fleet.join("staged", null, LoadedPricerApp.class);
+    fleet.awaitProcesses("staged", a, b);
+    CliRun proposed = staged("alice", "return quantity * 16;");
+    assertThat(proposed.exitCode()).as(proposed.toString()).isZero();
+    String id = String.valueOf(((Map<String, Object>) proposed.json().get("change")).get("id"));
+    assertThat(stateOf("staged", id)).isEqualTo("proposed");
+    assertThat(rollout("staged", id)).containsEntry("status", "pending");
+
+    CliRun approved = as("bob", fleet, "approve", "staged", id);
+    assertThat(approved.exitCode()).as(approved.toString()).isZero();
+    Map<String, Object> done =
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .until(() -> rollout("staged", id), r -> "completed".equals(r.get("status")));
+    List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
+    RolloutHistory.assertEachWaveReachedAndPassed(history, 2);
+    for (TargetJvm jvm : List.of(a, b)) {
+      await()
+          .atMost(ROLLOUT)
+          .untilAsserted(() -> assertThat(jvm.ask("price 2", "price")).startsWith("price 32 "));
+    }
+    Map<String, Object> change =
+        changeIn(fleet.jlive("changes", "--service", "staged", "--json"), id);
+    assertThat(change).containsEntry("author", "alice");
+    assertThat((List<Map<String, Object>>) change.get("approvals"))
+        .singleElement()
+        .satisfies(word -> assertThat(word).containsEntry("by", "bob"));
+    CliRun audit = fleet.jlive("audit", "--service", "staged", "--json");
+    assertThat(audit.exitCode()).as(audit.toString()).isZero();
+    List<String> who =
+        audit
+            .stdout()
+            .lines()
+            .map(Json::parseObject)
+            .filter(r -> id.equals(r.get("change")) && "ok".equals(r.get("result")))
+            .map(r -> r.get("user") + ": " + r.get("operation"))
+            .toList();
+    assertThat(who).anyMatch(line -> line.startsWith("alice: "));
+    assertThat(who).anyMatch(line -> line.startsWith("bob: ") && line.contains("approve"));
+
+    CliRun next = staged("alice", "return quantity * 17;");
+    assertThat(next.exitCode()).as(next.toString()).isZero();
+    String nextId = String.valueOf(((Map<String, Object>) next.json().get("change")).get("id"));
+    CliRun rejected =
+        as("carol", fleet, "reject", "staged", nextId, "--comment", "17 is not our price");
+    assertThat(rejected.exitCode()).as(rejected.toString()).isZero();
+    Map<String, Object> aborted =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> rollout("staged", nextId), r -> "aborted".equals(r.get("status")));
+    assertThat((List<?>) aborted.get("waves")).isEmpty();
+    // The agents' ledgers hold the approved patch alone: the rejected one was never sent.
+    for (TargetJvm jvm : List.of(a, b)) {
+      assertThat(jvm.ask("price 2", "price")).startsWith("price 32 ");
+      assertThat(patchesIn(jvm)).hasSize(1);
+    }
+  }
+
+  private static CliRun staged(String user, String body) throws Exception {
+    return as(
+        user,
+        fleet,
+        "patch",
+        "--service",
+        "staged",
+        source(body),
+        "--rollout",
+        "1,100%",
+        "--bake",
+        "1s",
+        "--json");
+  }
+
+  private static Map<String, Object> rollout(String service, String id) {
+    CliRun run = fleet.jlive("rollout", "status", service, id, "--json");
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return (Map<String, Object>) run.json().get("rollout");
   }
 
   private static CliRun patch(String user, String service, String body) throws Exception {

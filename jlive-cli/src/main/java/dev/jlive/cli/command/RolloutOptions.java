@@ -35,6 +35,16 @@ public final class RolloutOptions {
   String bake;
 
   @Option(
+      names = "--wave-timeout",
+      paramLabel = "DURATION",
+      description = {
+        "How long a wave's processes have to report the change applied; then the wave fails and the",
+        "rollout rolls back (default: 2m to compile, plus the patch's safe-point wait, plus three",
+        "agent heartbeats)."
+      })
+  String waveTimeout;
+
+  @Option(
       names = "--gate",
       paramLabel = "EXPR",
       description = {
@@ -57,11 +67,11 @@ public final class RolloutOptions {
   /** The plan in wire form, or null when no rollout was asked for. */
   Map<String, Object> plan() {
     if (!isGiven()) {
-      if (bake != null || gates != null || minCalls != null) {
+      if (bake != null || gates != null || minCalls != null || waveTimeout != null) {
         throw new CliException(
             ExitCode.USAGE,
             "USAGE",
-            "--bake, --gate and --min-calls belong to a staged rollout",
+            "--bake, --wave-timeout, --gate and --min-calls belong to a staged rollout",
             "add --rollout 1,25%,100% (or --wave-by LABEL)");
       }
       return null;
@@ -80,18 +90,36 @@ public final class RolloutOptions {
                       ? RolloutPlan.DEFAULT_BAKE_MILLIS
                       : Durations.parse("--bake", bake).toMillis(),
                   gates,
-                  minCalls == null ? RolloutPlan.DEFAULT_MIN_CALLS : minCalls);
+                  minCalls == null ? RolloutPlan.DEFAULT_MIN_CALLS : minCalls,
+                  waveTimeoutMillis());
             })
         .toJson();
   }
 
-  /** Fails if rollout options were given to a command aimed at one JVM. */
-  void refuseWithoutService() {
-    if (isGiven() || bake != null || gates != null || minCalls != null) {
+  /** 0 when not given: the controller's default. */
+  private long waveTimeoutMillis() {
+    if (waveTimeout == null) {
+      return 0;
+    }
+    long millis = Durations.parse("--wave-timeout", waveTimeout).toMillis();
+    if (millis <= 0) {
       throw new CliException(
           ExitCode.USAGE,
           "USAGE",
-          "--rollout, --wave-by, --bake, --gate and --min-calls only go with --service NAME",
+          "--wave-timeout must be more than 0, not '" + waveTimeout + "'",
+          "e.g. --wave-timeout 2m, or leave it out for the default");
+    }
+    return millis;
+  }
+
+  /** Fails if rollout options were given to a command aimed at one JVM. */
+  void refuseWithoutService() {
+    if (isGiven() || bake != null || gates != null || minCalls != null || waveTimeout != null) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--rollout, --wave-by, --bake, --wave-timeout, --gate and --min-calls only go with"
+              + " --service NAME",
           "a change to one JVM has no waves");
     }
   }

@@ -50,6 +50,9 @@ public final class RolloutStatusCommand extends ControllerClientCommand {
             + ": "
             + status(rollout));
     printer.line("plan: " + plan(rollout.plan()));
+    if (status.waitingFor() != null) {
+      printer.line("waiting for " + status.waitingFor());
+    }
     List<List<String>> rows = new ArrayList<>();
     for (int index = 0; index < rollout.waves().size(); index++) {
       RolloutWave wave = rollout.waves().get(index);
@@ -121,6 +124,9 @@ public final class RolloutStatusCommand extends ControllerClientCommand {
             : "waves " + String.join(", ", plan.waves()))
         + ", bake "
         + Durations.format(Duration.ofMillis(plan.bakeMillis()))
+        + (plan.waveTimeoutMillis() > 0
+            ? ", wave timeout " + Durations.format(Duration.ofMillis(plan.waveTimeoutMillis()))
+            : "")
         + (plan.gates().isEmpty() ? "" : ", gates " + String.join("; ", plan.gates()))
         + ", at least "
         + plan.minCalls()

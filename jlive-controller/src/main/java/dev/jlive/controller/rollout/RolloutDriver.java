@@ -19,6 +19,7 @@ import dev.jlive.protocol.rollout.RolloutState.Step;
 import dev.jlive.protocol.rollout.RolloutWave;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,10 +46,12 @@ import org.apache.curator.framework.recipes.leader.LeaderLatch;
  *
  * <p>A wave: reach its processes (they are added to the change's "only" list in the desired state,
  * which wakes their polls); wait until each reports applied (one that reports failed fails the
- * wave); bake; judge the gates on the window since the bake started, canary (the reached processes)
- * against control (the matching ones not reached). Pass: the next wave. Waiting: bake on and judge
- * again. Fail: the change is reverted everywhere it went and the rollout ends rolled back, with the
- * verdict that decided it.
+ * wave, and so does one that has not reported applied when the plan's wave timeout runs out); bake,
+ * every canary still running the change as when the window opened (else the wave fails or, for a
+ * re-registered canary, the bake restarts); judge the gates on the window since the bake started,
+ * canary (the reached processes) against control (the matching ones not reached). Pass: the next
+ * wave. Waiting: bake on and judge again. Fail: the change is reverted everywhere it went and the
+ * rollout ends rolled back, with the verdict that decided it.
  */
 public final class RolloutDriver implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("jlive.controller");
@@ -57,11 +60,38 @@ public final class RolloutDriver implements AutoCloseable {
   /** How often a waiting gate is judged again: its figures show in the status as they evolve. */
   private static final long REJUDGE_MILLIS = 1_000;
 
+  /**
+   * Agent heartbeats a wave waits beyond a patch's safe-point wait by default: an agent reports
+   * within a heartbeat of applying (at once when the desired state wakes its poll), so three cover
+   * a missed sync and a slow controller.
+   */
+  private static final int DEFAULT_WAVE_TIMEOUT_HEARTBEATS = 3;
+
+  /**
+   * Time a process may take to get ready to apply, by default: a patch is compiled in each process
+   * before its safe-point wait starts, which took over 8 s in the fleet tour on a loaded 2-core
+   * machine (a first default of the safe-point wait plus three heartbeats timed the fix's canary
+   * out).
+   */
+  private static final long DEFAULT_PREPARE_MILLIS = 120_000;
+
+  /** A probe's, or a patch's whose spec names none: the agents' default safe-point wait. */
+  private static final long DEFAULT_SAFEPOINT_WAIT_MILLIS = 5_000;
+
   private final FleetStore store;
   private final ServiceChanges changes;
   private final Judgement.Judge judge;
   private final String controllerId;
   private final Supplier<Long> clock;
+  private final long heartbeatMillis;
+
+  /**
+   * Since when this driver has seen ZooKeeper connected without a break: a wave's time limit counts
+   * from then at the earliest, since its processes could not report while the store was away.
+   */
+  private volatile long connectedSinceMillis;
+
+  private boolean wasConnected;
   private final Map<String, LeaderLatch> latches = new ConcurrentHashMap<>();
   private final Map<String, Window> windows = new ConcurrentHashMap<>();
   private final ScheduledExecutorService ticker =
@@ -72,19 +102,28 @@ public final class RolloutDriver implements AutoCloseable {
             return thread;
           });
 
+  /**
+   * @param heartbeat how often agents sync: a wave's default time limit allows a few
+   */
   public RolloutDriver(
-      FleetStore store, ServiceChanges changes, Judgement.Judge judge, String controllerId) {
+      FleetStore store,
+      ServiceChanges changes,
+      Judgement.Judge judge,
+      String controllerId,
+      Duration heartbeat) {
     this.store = store;
     this.changes = changes;
     this.judge = judge;
     this.controllerId = controllerId;
     this.clock = System::currentTimeMillis;
+    this.heartbeatMillis = heartbeat.toMillis();
+    this.connectedSinceMillis = clock.get();
   }
 
   /** A driver judging with the gates of {@code dev.jlive.controller.rollout.gate}. */
   public static RolloutDriver withGates(
-      FleetStore store, ServiceChanges changes, String controllerId) {
-    return new RolloutDriver(store, changes, new GateJudge(), controllerId);
+      FleetStore store, ServiceChanges changes, String controllerId, Duration heartbeat) {
+    return new RolloutDriver(store, changes, new GateJudge(), controllerId, heartbeat);
   }
 
   public RolloutDriver start(Duration every) {
@@ -97,7 +136,16 @@ public final class RolloutDriver implements AutoCloseable {
   void tick() {
     try {
       if (!store.connectionState().equals("connected")) {
-        return; // paused until ZooKeeper answers again: nothing is decided on a stale mirror
+        // Paused until ZooKeeper answers again: nothing is decided on a stale mirror. The bakes'
+        // windows go: the processes' reports could not be stored meanwhile, so each wave's window
+        // starts afresh once the connection is back (a gate is judged late, never on a gap).
+        wasConnected = false;
+        windows.clear();
+        return;
+      }
+      if (!wasConnected) {
+        wasConnected = true;
+        connectedSinceMillis = clock.get();
       }
       Set<String> seen = new LinkedHashSet<>();
       for (String service : store.services()) {
@@ -294,7 +342,7 @@ public final class RolloutDriver implements AutoCloseable {
     Step step = rollout.step() == null ? Step.PASSED : rollout.step();
     switch (step) {
       case PASSED -> reachNext(service, id, rollout, version, change, now);
-      case APPLYING -> checkApplied(service, id, key, rollout, version, now);
+      case APPLYING -> checkApplied(service, id, key, rollout, version, change, now);
       case BAKING -> bake(service, id, key, rollout, version, change, now);
     }
   }
@@ -417,34 +465,170 @@ public final class RolloutDriver implements AutoCloseable {
   }
 
   private void checkApplied(
-      String service, String id, String key, RolloutState rollout, int version, String now) {
+      String service,
+      String id,
+      String key,
+      RolloutState rollout,
+      int version,
+      Change change,
+      String now) {
     RolloutWave wave = rollout.waves().get(rollout.waves().size() - 1);
     Map<String, ProcessInfo> live = store.liveProcesses(service);
     Map<String, ProcessReport> reports = store.processReports(service);
+    Map<String, ProcessInfo> lost = new TreeMap<>();
+    store.lostProcesses(service).forEach((pid, gone) -> lost.put(pid, gone.process()));
+    if (recordLeavers(service, id, rollout, version, lost, live, now)) {
+      return;
+    }
+    List<String> unreported = new ArrayList<>();
+    if (wave.processes().stream().noneMatch(live::containsKey)) {
+      unreported.add("no process of the wave is left");
+    }
     for (String pid : wave.processes()) {
       if (!live.containsKey(pid)) {
-        continue; // it left; a process that is gone has nothing of the change
+        continue; // it left (recorded as such): the wave is judged on the processes that remain
       }
       ProcessReport report = reports.get(pid);
       ChangeReport state = report == null ? null : report.changes().get(id);
-      if (state == null || state.state() == ProcessState.WAITING) {
-        return;
-      }
-      if (state.state() == ProcessState.FAILED) {
+      if (state != null && state.state() == ProcessState.FAILED) {
         rollBack(
             service,
             id,
             rollout,
             version,
-            "process " + pid + " failed to apply it: " + state.message(),
+            "process " + describe(live.get(pid)) + " failed to apply it: " + state.message(),
             null,
             now);
         return;
       }
+      if (state == null || state.state() == ProcessState.WAITING) {
+        unreported.add(
+            describe(live.get(pid))
+                + (state == null ? " reported nothing of it" : " last reported waiting"));
+      }
+    }
+    if (!unreported.isEmpty()) {
+      long limit = waveTimeoutMillis(rollout.plan(), change);
+      long since = Math.max(millis(wave.reachedAt()), connectedSinceMillis);
+      if (clock.get() - since >= limit) {
+        rollBack(
+            service,
+            id,
+            rollout,
+            version,
+            waveName(rollout.plan(), wave.number(), wave.value())
+                + " timed out after "
+                + seconds(limit)
+                + ": "
+                + unreported.size()
+                + " process(es) did not report it applied: "
+                + String.join("; ", unreported),
+            null,
+            now);
+      }
+      return;
     }
     if (store.stepRollout(service, id, version, rollout.baking(now), null, null)) {
-      windows.put(key, new Window(clock.get(), metrics(service)));
+      windows.put(key, openWindow(service, id, rollout));
     }
+  }
+
+  /**
+   * A bake's window from now: the processes' metrics, and which instance of each canary runs which
+   * application of the change (its registration and the agent's local id for the change).
+   */
+  private Window openWindow(String service, String id, RolloutState rollout) {
+    Map<String, ProcessInfo> live = store.liveProcesses(service);
+    Map<String, ProcessReport> reports = metrics(service);
+    Map<String, Canary> canaries = new TreeMap<>();
+    for (String pid : rollout.reached()) {
+      ProcessInfo process = live.get(pid);
+      if (process != null) {
+        ChangeReport state = changeReport(reports, pid, id);
+        canaries.put(pid, new Canary(process, state == null ? null : state.localId()));
+      }
+    }
+    return new Window(clock.get(), reports, canaries);
+  }
+
+  private static ChangeReport changeReport(
+      Map<String, ProcessReport> reports, String pid, String id) {
+    ProcessReport report = reports.get(pid);
+    return report == null ? null : report.changes().get(id);
+  }
+
+  /**
+   * Whether each canary still runs the change as it did when the window opened: a window is judged
+   * only if every canary ran the change all through it. One that now reports it anything but
+   * applied (reverted by hand, failed, no longer live) fails the wave; one that re-registered or
+   * applied it anew (another local id) ran it for part of the window only, so the window restarts.
+   * Null when all is well.
+   */
+  private Recheck recheck(String service, String id, Window window) {
+    Map<String, ProcessInfo> live = store.liveProcesses(service);
+    Map<String, ProcessReport> reports = metrics(service);
+    for (Map.Entry<String, Canary> entry : window.canaries.entrySet()) {
+      ProcessInfo now = live.get(entry.getKey());
+      if (now == null) {
+        continue; // it left: judged on the canaries that remain
+      }
+      Canary then = entry.getValue();
+      if (!Objects.equals(now.registeredAt(), then.process().registeredAt())) {
+        return new Recheck(false, "canary " + describe(now) + " re-registered");
+      }
+      ChangeReport state = changeReport(reports, entry.getKey(), id);
+      if (state == null || state.state() != ProcessState.APPLIED) {
+        return new Recheck(
+            true,
+            "canary "
+                + describe(now)
+                + " no longer reports it applied: it reports "
+                + (state == null
+                    ? "nothing of it"
+                    : state.state().name().toLowerCase(Locale.ROOT)
+                        + (state.message() == null ? "" : " (" + state.message() + ")")));
+      }
+      if (!Objects.equals(state.localId(), then.localId())) {
+        return new Recheck(
+            false, "canary " + describe(now) + " applied it anew (as " + state.localId() + ")");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The plan's wave timeout, or by default the change's safe-point wait (a patch's agent waits that
+   * long before it reports failed) and a few heartbeats.
+   */
+  long waveTimeoutMillis(RolloutPlan plan, Change change) {
+    if (plan.waveTimeoutMillis() > 0) {
+      return plan.waveTimeoutMillis();
+    }
+    long safepointWait = DEFAULT_SAFEPOINT_WAIT_MILLIS;
+    if (change.kind() == ChangeKind.PATCH
+        && change.spec().get("timeoutMillis") instanceof Number wait) {
+      safepointWait = wait.longValue();
+    }
+    return DEFAULT_PREPARE_MILLIS
+        + safepointWait
+        + DEFAULT_WAVE_TIMEOUT_HEARTBEATS * heartbeatMillis;
+  }
+
+  /** A process as people find it: its pid and host (and the controller's id for it). */
+  private static String describe(ProcessInfo process) {
+    return "pid " + process.pid() + " on " + process.host() + " (" + process.id() + ")";
+  }
+
+  private static long millis(String at) {
+    try {
+      return at == null ? 0 : Instant.parse(at).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return 0;
+    }
+  }
+
+  private static String seconds(long millis) {
+    return Duration.ofMillis(millis).toString().substring(2).toLowerCase(Locale.ROOT);
   }
 
   private void bake(
@@ -459,8 +643,40 @@ public final class RolloutDriver implements AutoCloseable {
     Window window = windows.get(key);
     if (window == null) {
       // Resumed, or this controller restarted: the window starts now.
-      window = new Window(at, metrics(service));
+      window = openWindow(service, id, rollout);
       windows.put(key, window);
+    }
+    // Every tick, not only when judging: a canary that stops running the change mid-window and
+    // runs it again by the time the gate is judged must not pass as having run it throughout.
+    Recheck recheck = recheck(service, id, window);
+    if (recheck != null) {
+      if (recheck.fails()) {
+        rollBack(service, id, rollout, version, recheck.why(), null, now);
+      } else {
+        restartBake(service, id, key, rollout, version, recheck.why(), now);
+      }
+      return;
+    }
+    Map<String, ProcessInfo> live = store.liveProcesses(service);
+    Map<String, ProcessInfo> atStart = new TreeMap<>();
+    window.canaries.forEach((pid, canary) -> atStart.put(pid, canary.process()));
+    if (recordLeavers(service, id, rollout, version, atStart, live, now)) {
+      return;
+    }
+    if (rollout.reached().stream().noneMatch(live::containsKey)) {
+      // No canary left to judge: the wave waits for none, within its time limit.
+      long limit = waveTimeoutMillis(rollout.plan(), change);
+      if (at - Math.max(window.startMillis, connectedSinceMillis) >= limit) {
+        rollBack(
+            service,
+            id,
+            rollout,
+            version,
+            "wave " + rollout.waves().size() + ": no canary left for " + seconds(limit),
+            null,
+            now);
+      }
+      return;
     }
     boolean promoted = rollout.promotedBy() != null;
     if (!promoted && at < window.startMillis + rollout.plan().bakeMillis()) {
@@ -505,6 +721,68 @@ public final class RolloutDriver implements AutoCloseable {
         key,
         Integer.toString(number),
         judgement.summary());
+  }
+
+  /**
+   * Records, once each, the reached processes among {@code known} that are no longer live: a
+   * process that goes silent drops out of the live list, and the wave goes on without it, so the
+   * history says so. True when it wrote (the step ends there; the next tick goes on).
+   */
+  private boolean recordLeavers(
+      String service,
+      String id,
+      RolloutState rollout,
+      int version,
+      Map<String, ProcessInfo> known,
+      Map<String, ProcessInfo> live,
+      String now) {
+    int number = rollout.waves().size();
+    RolloutState next = rollout;
+    for (String pid : rollout.reached()) {
+      ProcessInfo process = known.get(pid);
+      if (live.containsKey(pid) || process == null) {
+        continue;
+      }
+      // Once per process, whichever wave it is noticed in (a lost process stays listed as lost).
+      String who = "pid " + process.pid() + " on " + process.host() + " left ";
+      if (rollout.history().stream()
+          .noneMatch(d -> d.decision().equals("left") && d.detail().startsWith(who))) {
+        next =
+            next.decided(
+                new RolloutDecision(
+                    now, number, "left", controllerId, who + "during wave " + number, null));
+      }
+    }
+    if (next == rollout) {
+      return false;
+    }
+    store.stepRollout(service, id, version, next, null, null);
+    return true;
+  }
+
+  /** The window restarts from now, recorded in the history with why. */
+  private void restartBake(
+      String service,
+      String id,
+      String key,
+      RolloutState rollout,
+      int version,
+      String why,
+      String now) {
+    RolloutState next =
+        rollout
+            .baking(now)
+            .decided(
+                new RolloutDecision(
+                    now,
+                    rollout.waves().size(),
+                    "bake restarted",
+                    controllerId,
+                    why + "; the window starts again",
+                    null));
+    if (store.stepRollout(service, id, version, next, null, null)) {
+      windows.put(key, openWindow(service, id, rollout));
+    }
   }
 
   private void pass(
@@ -629,7 +907,7 @@ public final class RolloutDriver implements AutoCloseable {
     return "waves "
         + waves
         + ", bake "
-        + Duration.ofMillis(plan.bakeMillis()).toString().substring(2).toLowerCase(Locale.ROOT)
+        + seconds(plan.bakeMillis())
         + (plan.gates().isEmpty() ? "" : ", gates " + String.join("; ", plan.gates()));
   }
 
@@ -643,15 +921,26 @@ public final class RolloutDriver implements AutoCloseable {
     new ArrayList<>(latches.keySet()).forEach(this::release);
   }
 
-  /** A bake's window: when it opened and the metrics then; kept by the driving controller. */
+  /**
+   * A bake's window: when it opened, the metrics then and the canaries' instances then; kept by the
+   * driving controller.
+   */
   private static final class Window {
     final long startMillis;
     final Map<String, ProcessReport> start;
+    final Map<String, Canary> canaries;
     long judgedMillis;
 
-    Window(long startMillis, Map<String, ProcessReport> start) {
+    Window(long startMillis, Map<String, ProcessReport> start, Map<String, Canary> canaries) {
       this.startMillis = startMillis;
       this.start = start;
+      this.canaries = canaries;
     }
   }
+
+  /** A canary as a window opened: its registration, and its agent's local id for the change. */
+  private record Canary(ProcessInfo process, String localId) {}
+
+  /** A canary that no longer runs the change as the window opened: fail the wave, or restart. */
+  private record Recheck(boolean fails, String why) {}
 }

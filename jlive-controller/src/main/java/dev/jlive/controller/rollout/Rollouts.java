@@ -57,7 +57,15 @@ public final class Rollouts {
   }
 
   public RolloutStatus status(String service, String id) {
-    RolloutState rollout = require(service, id).state();
+    String connection = store.connectionState();
+    boolean connected = connection.equals("connected");
+    // With ZooKeeper out of reach the mirror still holds the last known state: shown as such, with
+    // what the rollout waits for, rather than an error or figures that pass for current.
+    RolloutState rollout =
+        connected ? require(service, id).state() : store.rollouts(service).get(id);
+    if (rollout == null) {
+      require(service, id);
+    }
     Map<String, ProcessInfo> live = store.liveProcesses(service);
     Map<String, ProcessReport> reports = store.processReports(service);
     Set<String> lost = store.lostProcesses(service).keySet();
@@ -93,7 +101,13 @@ public final class Rollouts {
         control++;
       }
     }
-    return new RolloutStatus(rollout, waveStates, control);
+    String waitingFor =
+        connected || rollout.status().isFinished()
+            ? null
+            : "ZooKeeper (connection "
+                + connection
+                + "): nothing is decided until it answers; the figures are the last known";
+    return new RolloutStatus(rollout, waveStates, control, waitingFor);
   }
 
   /** Runs a user's action and answers the rollout's status after it. */

@@ -22,12 +22,20 @@ import java.util.Set;
  * @param bakeMillis how long each wave runs before its gates are judged
  * @param gates the health gate expressions, judged by the controller's gates
  * @param minCalls calls a gate needs in the window before it may pass (fewer: waiting)
+ * @param waveTimeoutMillis how long a wave's processes have to report the change applied before the
+ *     wave fails; 0: the controller's default (time to compile, the change's safe-point wait and a
+ *     few heartbeats)
  */
 public record RolloutPlan(
-    List<String> waves, String waveBy, long bakeMillis, List<String> gates, long minCalls)
+    List<String> waves,
+    String waveBy,
+    long bakeMillis,
+    List<String> gates,
+    long minCalls,
+    long waveTimeoutMillis)
     implements JsonWritable {
   public static final Set<String> FIELDS =
-      Set.of("waves", "waveBy", "bakeMillis", "gates", "minCalls");
+      Set.of("waves", "waveBy", "bakeMillis", "gates", "minCalls", "waveTimeoutMillis");
 
   /** Bake when none is given: long enough for a minute's traffic to judge. */
   public static final long DEFAULT_BAKE_MILLIS = 60_000;
@@ -42,6 +50,12 @@ public record RolloutPlan(
   public static final int MAX_WAVES = 20;
 
   private static final long MAX_BAKE_MILLIS = 7L * 24 * 3600 * 1000;
+
+  /**
+   * A wave's processes apply within minutes at most (the safe-point wait is at most 10 minutes).
+   */
+  private static final long MAX_WAVE_TIMEOUT_MILLIS = 24L * 3600 * 1000;
+
   private static final String WHAT = "the rollout plan";
   private static final String EXAMPLE =
       "e.g. --rollout 1,25%,100% (counts, then shares; the last 100%)";
@@ -86,6 +100,13 @@ public record RolloutPlan(
     if (bakeMillis < 0 || bakeMillis > MAX_BAKE_MILLIS) {
       throw bad("bake must be from 0 to 7 days, not " + bakeMillis + " ms", "e.g. --bake 5m");
     }
+    if (waveTimeoutMillis < 0 || waveTimeoutMillis > MAX_WAVE_TIMEOUT_MILLIS) {
+      throw bad(
+          "the wave timeout must be from 0 (the default) to 24 hours, not "
+              + waveTimeoutMillis
+              + " ms",
+          "e.g. --wave-timeout 2m");
+    }
     if (minCalls < 0) {
       throw bad("minCalls must not be negative", "e.g. --min-calls 100");
     }
@@ -94,6 +115,12 @@ public record RolloutPlan(
         throw bad("a gate is empty", "e.g. --gate 'errors <= 1.1 * control'");
       }
     }
+  }
+
+  /** A plan with the controller's default wave timeout. */
+  public RolloutPlan(
+      List<String> waves, String waveBy, long bakeMillis, List<String> gates, long minCalls) {
+    this(waves, waveBy, bakeMillis, gates, minCalls, 0);
   }
 
   /** Reads the {@code --rollout} text: {@code 1,25%,100%}. */
@@ -122,7 +149,8 @@ public record RolloutPlan(
         body.optionalString("waveBy"),
         body.optionalLong("bakeMillis", DEFAULT_BAKE_MILLIS, 0, MAX_BAKE_MILLIS),
         body.optionalStrings("gates"),
-        body.optionalLong("minCalls", DEFAULT_MIN_CALLS, 0, Long.MAX_VALUE));
+        body.optionalLong("minCalls", DEFAULT_MIN_CALLS, 0, Long.MAX_VALUE),
+        body.optionalLong("waveTimeoutMillis", 0, 0, MAX_WAVE_TIMEOUT_MILLIS));
   }
 
   /**
@@ -174,6 +202,7 @@ public record RolloutPlan(
         .put("bakeMillis", bakeMillis)
         .putIf(!gates.isEmpty(), "gates", gates)
         .put("minCalls", minCalls)
+        .putIf(waveTimeoutMillis > 0, "waveTimeoutMillis", waveTimeoutMillis)
         .toMap();
   }
 

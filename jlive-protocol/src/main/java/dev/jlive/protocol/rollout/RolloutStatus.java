@@ -17,10 +17,13 @@ import java.util.TreeSet;
  * @param waveStates per reached wave (in order), how many of its processes are in each state
  *     (applied, waiting, failed, pending, reverted, unreachable)
  * @param control the live matching processes the rollout has not reached: the control group
+ * @param waitingFor what holds the rollout beyond its own state, e.g. ZooKeeper out of reach (the
+ *     figures are then the controller's last known and nothing is decided); null when nothing does
  */
-public record RolloutStatus(RolloutState rollout, List<Map<String, Long>> waveStates, int control)
+public record RolloutStatus(
+    RolloutState rollout, List<Map<String, Long>> waveStates, int control, String waitingFor)
     implements JsonWritable {
-  public static final Set<String> FIELDS = Set.of("rollout", "waveStates", "control");
+  public static final Set<String> FIELDS = Set.of("rollout", "waveStates", "control", "waitingFor");
 
   /** The per-process states, as {@code waveStates} counts them. */
   public static final Set<String> STATES = states();
@@ -36,7 +39,8 @@ public record RolloutStatus(RolloutState rollout, List<Map<String, Long>> waveSt
     return new RolloutStatus(
         RolloutState.fromWire(body.optionalObject("rollout")),
         states,
-        (int) body.optionalLong("control", 0, 0, Integer.MAX_VALUE));
+        (int) body.optionalLong("control", 0, 0, Integer.MAX_VALUE),
+        body.optionalString("waitingFor"));
   }
 
   private static Map<String, Long> counts(StrictObject item) {
@@ -64,6 +68,7 @@ public record RolloutStatus(RolloutState rollout, List<Map<String, Long>> waveSt
         .put("rollout", rollout)
         .put("waveStates", waveStates)
         .put("control", control)
+        .put("waitingFor", waitingFor)
         .toMap();
   }
 }

@@ -44,6 +44,25 @@ class RolloutRecordsTest {
   }
 
   @Test
+  void aWaveTimeoutIsKeptWhenGivenAndRefusedOutOfRange() {
+    RolloutPlan given = new RolloutPlan(List.of("1", "100%"), null, 1000, List.of(), 10, 90_000);
+    assertThat(RolloutPlan.fromWire(Json.parseObject(Json.write(given.toJson())))).isEqualTo(given);
+    // Not given: 0, the controller's default, and not written.
+    RolloutPlan byDefault = plan("1", "100%");
+    assertThat(byDefault.waveTimeoutMillis()).isZero();
+    assertThat(byDefault.toJson()).doesNotContainKey("waveTimeoutMillis");
+    assertThatThrownBy(() -> new RolloutPlan(List.of("100%"), null, 0, List.of(), 0, -1))
+        .hasMessageContaining("the wave timeout must be from 0 (the default) to 24 hours")
+        .isInstanceOf(JLiveException.class);
+    assertThatThrownBy(
+            () ->
+                RolloutPlan.fromJson(
+                    Map.of("waves", List.of("100%"), "waveTimeoutMillis", 25L * 3600 * 1000)))
+        .isInstanceOf(JLiveException.class)
+        .hasMessageContaining("waveTimeoutMillis");
+  }
+
+  @Test
   void aPlanAskingMoreProcessesThanMatchCannotBeMet() {
     RolloutPlan plan = plan("1", "100", "100%");
     plan.checkMet(100, "web");
@@ -64,7 +83,7 @@ class RolloutRecordsTest {
     RolloutState read = RolloutState.fromWire(Json.parseObject(Json.write(state.toJson())));
     assertThat(read).isEqualTo(state);
     assertThat(read.reached()).containsExactly("p1");
-    RolloutStatus status = new RolloutStatus(read, List.of(Map.of("applied", 1L)), 2);
+    RolloutStatus status = new RolloutStatus(read, List.of(Map.of("applied", 1L)), 2, null);
     assertThat(RolloutStatus.fromWire(Json.parseObject(Json.write(status.toJson()))))
         .isEqualTo(status);
   }
