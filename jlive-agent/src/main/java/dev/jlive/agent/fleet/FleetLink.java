@@ -535,7 +535,8 @@ public final class FleetLink {
         report,
         metrics,
         events,
-        eventsDropped);
+        eventsDropped,
+        reconciler.shadows());
   }
 
   private EventBatch events() {

@@ -231,6 +231,20 @@ final class Reconciler {
     return metrics.toMap();
   }
 
+  /** The {@code shadows} of the next sync: each applied shadow's report, by fleet id. */
+  Map<String, Object> shadows() {
+    JsonObject shadows = JsonObject.create();
+    for (Map.Entry<String, Applied> change : appliedSnapshot().entrySet()) {
+      if (change.getValue().kind() == ChangeKind.SHADOW) {
+        Map<String, Object> report = target.shadowReport(change.getValue().localId());
+        if (report != null) {
+          shadows.put(change.getKey(), report);
+        }
+      }
+    }
+    return shadows.toMap();
+  }
+
   /**
    * Local id -> fleet id of every fleet change, those reverted since the last sync included (their
    * last events count).

@@ -85,6 +85,19 @@ public final class RolloutOptions {
         .toJson();
   }
 
+  /** Fails if rollout options were given to a shadow, which runs on every process at once. */
+  void refuseWithShadow() {
+    if (isGiven() || bake != null || gates != null || minCalls != null) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--rollout, --wave-by, --bake, --gate and --min-calls do not go with --shadow: a shadow"
+              + " installs nothing and runs on every process at once",
+          "to gate a patch's rollout on a shadow, drop --shadow and add --gate 'shadow.unexpected"
+              + " == 0' (with --expect where differences are expected)");
+    }
+  }
+
   /** Fails if rollout options were given to a command aimed at one JVM. */
   void refuseWithoutService() {
     if (isGiven() || bake != null || gates != null || minCalls != null) {

@@ -60,6 +60,7 @@ public final class RolloutDriver implements AutoCloseable {
   private final FleetStore store;
   private final ServiceChanges changes;
   private final Judgement.Judge judge;
+  private final RolloutShadows shadows;
   private final String controllerId;
   private final Supplier<Long> clock;
   private final Map<String, LeaderLatch> latches = new ConcurrentHashMap<>();
@@ -77,6 +78,7 @@ public final class RolloutDriver implements AutoCloseable {
     this.store = store;
     this.changes = changes;
     this.judge = judge;
+    this.shadows = new RolloutShadows(store, changes);
     this.controllerId = controllerId;
     this.clock = System::currentTimeMillis;
   }
@@ -248,6 +250,7 @@ public final class RolloutDriver implements AutoCloseable {
                   clock.get())
               .id();
     }
+    String shadow = shadows.start(service, id, rollout.plan(), change, clock.get());
     RolloutState next =
         rollout
             .with(Status.RUNNING, Step.PASSED)
@@ -258,8 +261,14 @@ public final class RolloutDriver implements AutoCloseable {
                     0,
                     "started",
                     controllerId,
-                    planText(rollout.plan()) + (probe == null ? "" : "; metrics probe " + probe),
+                    planText(rollout.plan())
+                        + (probe == null ? "" : "; metrics probe " + probe)
+                        + (shadow == null ? "" : "; shadow " + shadow + " before the first wave"),
                     null));
+    if (shadow != null) {
+      // Before any wave: the shadow bakes, and its gates are judged (bake, with no wave yet).
+      next = next.baking(now);
+    }
     if (!store.stepRollout(service, id, version, next, null, null) && probe != null) {
       // A user paused or aborted it meanwhile: an aborted rollout must not leave its probe behind.
       FleetStore.Versioned after = store.rollout(service, id);
@@ -470,6 +479,10 @@ public final class RolloutDriver implements AutoCloseable {
       return;
     }
     window.judgedMillis = at;
+    if (rollout.waves().isEmpty()) {
+      judgeShadow(service, id, rollout, version, change, promoted, now);
+      return;
+    }
     Set<String> reached = rollout.reached();
     Set<String> canary = new TreeSet<>();
     Set<String> control = new TreeSet<>();
@@ -505,6 +518,45 @@ public final class RolloutDriver implements AutoCloseable {
         key,
         Integer.toString(number),
         judgement.summary());
+  }
+
+  /** Before the first wave: the shadow's gates on its merged report decide whether waves begin. */
+  private void judgeShadow(
+      String service,
+      String id,
+      RolloutState rollout,
+      int version,
+      Change change,
+      boolean promoted,
+      String now) {
+    Judgement judgement = shadows.judge(service, id, rollout.plan(), change);
+    switch (judgement.outcome()) {
+      case FAIL ->
+          rollBack(service, id, rollout, version, judgement.summary(), judgement.verdict(), now);
+      case WAITING -> {
+        if (promoted) {
+          passShadow(service, id, rollout, version, judgement, "promoted", now);
+        } else if (!Objects.equals(rollout.verdict(), judgement.verdict())) {
+          store.stepRollout(
+              service, id, version, rollout.withVerdict(judgement.verdict()), null, null);
+        }
+      }
+      case PASS ->
+          passShadow(
+              service, id, rollout, version, judgement, promoted ? "promoted" : "passed", now);
+    }
+  }
+
+  private void passShadow(
+      String service,
+      String id,
+      RolloutState rollout,
+      int version,
+      Judgement judgement,
+      String decision,
+      String now) {
+    pass(service, id, rollout, version, judgement, "shadow " + decision, now);
+    shadows.drop(service, id, clock.get());
   }
 
   private void pass(
@@ -597,6 +649,7 @@ public final class RolloutDriver implements AutoCloseable {
                 : null);
     if (written) {
       removeProbe(service, rollout, now);
+      shadows.drop(service, id, clock.get());
     }
   }
 

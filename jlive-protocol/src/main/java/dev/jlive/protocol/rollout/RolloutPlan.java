@@ -22,12 +22,38 @@ import java.util.Set;
  * @param bakeMillis how long each wave runs before its gates are judged
  * @param gates the health gate expressions, judged by the controller's gates
  * @param minCalls calls a gate needs in the window before it may pass (fewer: waiting)
+ * @param shadowExpect for gates on {@code shadow.*} figures: where the shadow that precedes the
+ *     waves expects differences (as {@code --expect}); null when none are expected
+ * @param shadowSampleEvery for gates on {@code shadow.*} figures: that shadow runs on one call in
+ *     this many
  */
 public record RolloutPlan(
-    List<String> waves, String waveBy, long bakeMillis, List<String> gates, long minCalls)
+    List<String> waves,
+    String waveBy,
+    long bakeMillis,
+    List<String> gates,
+    long minCalls,
+    String shadowExpect,
+    int shadowSampleEvery)
     implements JsonWritable {
   public static final Set<String> FIELDS =
-      Set.of("waves", "waveBy", "bakeMillis", "gates", "minCalls");
+      Set.of(
+          "waves",
+          "waveBy",
+          "bakeMillis",
+          "gates",
+          "minCalls",
+          "shadowExpect",
+          "shadowSampleEvery");
+
+  /** The shadow before the waves runs on every call unless told otherwise: the bake is short. */
+  public static final int DEFAULT_SHADOW_SAMPLE_EVERY = 1;
+
+  /** A plan whose gates read no shadow. */
+  public RolloutPlan(
+      List<String> waves, String waveBy, long bakeMillis, List<String> gates, long minCalls) {
+    this(waves, waveBy, bakeMillis, gates, minCalls, null, DEFAULT_SHADOW_SAMPLE_EVERY);
+  }
 
   /** Bake when none is given: long enough for a minute's traffic to judge. */
   public static final long DEFAULT_BAKE_MILLIS = 60_000;
@@ -89,6 +115,14 @@ public record RolloutPlan(
     if (minCalls < 0) {
       throw bad("minCalls must not be negative", "e.g. --min-calls 100");
     }
+    if (shadowSampleEvery < 1) {
+      throw bad(
+          "shadowSampleEvery must be 1 or more, not " + shadowSampleEvery,
+          "e.g. --sample 1/10 shadows one call in ten");
+    }
+    if (shadowExpect != null && shadowExpect.isBlank()) {
+      throw bad("--expect is empty", "give a boolean expression over the arguments");
+    }
     for (String gate : gates) {
       if (gate == null || gate.isBlank()) {
         throw bad("a gate is empty", "e.g. --gate 'errors <= 1.1 * control'");
@@ -122,7 +156,11 @@ public record RolloutPlan(
         body.optionalString("waveBy"),
         body.optionalLong("bakeMillis", DEFAULT_BAKE_MILLIS, 0, MAX_BAKE_MILLIS),
         body.optionalStrings("gates"),
-        body.optionalLong("minCalls", DEFAULT_MIN_CALLS, 0, Long.MAX_VALUE));
+        body.optionalLong("minCalls", DEFAULT_MIN_CALLS, 0, Long.MAX_VALUE),
+        body.optionalString("shadowExpect"),
+        (int)
+            body.optionalLong(
+                "shadowSampleEvery", DEFAULT_SHADOW_SAMPLE_EVERY, 1, Integer.MAX_VALUE));
   }
 
   /**
@@ -174,6 +212,11 @@ public record RolloutPlan(
         .put("bakeMillis", bakeMillis)
         .putIf(!gates.isEmpty(), "gates", gates)
         .put("minCalls", minCalls)
+        .put("shadowExpect", shadowExpect)
+        .putIf(
+            shadowSampleEvery != DEFAULT_SHADOW_SAMPLE_EVERY,
+            "shadowSampleEvery",
+            shadowSampleEvery)
         .toMap();
   }
 
