@@ -156,10 +156,9 @@ public final class ShadowCommand extends ServiceCommand {
           (Boolean.TRUE.equals(example.get("expected")) ? "expected" : "UNEXPECTED")
               + " difference in "
               + example.get("calls")
-              + (example.get("process") == null
-                  ? ""
-                  : " (first from " + example.get("process") + ")")
-              + " call(s) at "
+              + " call(s)"
+              + (example.get("process") == null ? "" : " (first on " + example.get("process") + ")")
+              + " at "
               + example.get("paths")
               + ", e.g. "
               + example.get("method")

@@ -479,24 +479,23 @@ public final class RolloutDriver implements AutoCloseable {
       return;
     }
     window.judgedMillis = at;
-    if (rollout.waves().isEmpty()) {
-      judgeShadow(service, id, rollout, version, change, promoted, now);
-      return;
-    }
     Set<String> reached = rollout.reached();
     Set<String> canary = new TreeSet<>();
     Set<String> control = new TreeSet<>();
     matching(service, change)
         .keySet()
         .forEach(pid -> (reached.contains(pid) ? canary : control).add(pid));
+    // No wave yet: the shadow before the first wave is baking, and its gates decide.
     Judgement judgement =
-        judge.judge(
-            new Judgement.JudgedRollout(
-                rollout.plan().gates(), rollout.plan().minCalls(), rollout.autoProbe()),
-            window.start,
-            metrics(service),
-            canary,
-            control);
+        rollout.waves().isEmpty()
+            ? shadows.judge(service, id, rollout.plan(), change)
+            : judge.judge(
+                new Judgement.JudgedRollout(
+                    rollout.plan().gates(), rollout.plan().minCalls(), rollout.autoProbe()),
+                window.start,
+                metrics(service),
+                canary,
+                control);
     int number = rollout.waves().size();
     switch (judgement.outcome()) {
       case FAIL ->
@@ -520,45 +519,6 @@ public final class RolloutDriver implements AutoCloseable {
         judgement.summary());
   }
 
-  /** Before the first wave: the shadow's gates on its merged report decide whether waves begin. */
-  private void judgeShadow(
-      String service,
-      String id,
-      RolloutState rollout,
-      int version,
-      Change change,
-      boolean promoted,
-      String now) {
-    Judgement judgement = shadows.judge(service, id, rollout.plan(), change);
-    switch (judgement.outcome()) {
-      case FAIL ->
-          rollBack(service, id, rollout, version, judgement.summary(), judgement.verdict(), now);
-      case WAITING -> {
-        if (promoted) {
-          passShadow(service, id, rollout, version, judgement, "promoted", now);
-        } else if (!Objects.equals(rollout.verdict(), judgement.verdict())) {
-          store.stepRollout(
-              service, id, version, rollout.withVerdict(judgement.verdict()), null, null);
-        }
-      }
-      case PASS ->
-          passShadow(
-              service, id, rollout, version, judgement, promoted ? "promoted" : "passed", now);
-    }
-  }
-
-  private void passShadow(
-      String service,
-      String id,
-      RolloutState rollout,
-      int version,
-      Judgement judgement,
-      String decision,
-      String now) {
-    pass(service, id, rollout, version, judgement, "shadow " + decision, now);
-    shadows.drop(service, id, clock.get());
-  }
-
   private void pass(
       String service,
       String id,
@@ -579,8 +539,16 @@ public final class RolloutDriver implements AutoCloseable {
             .with(Status.RUNNING, Step.PASSED)
             .decided(
                 new RolloutDecision(
-                    now, number, decision, controllerId, detail, judgement.verdict()));
-    store.stepRollout(service, id, version, next, null, null);
+                    now,
+                    number,
+                    // No wave yet: it was the shadow before the first wave that passed.
+                    number == 0 ? "shadow " + decision : decision,
+                    controllerId,
+                    detail,
+                    judgement.verdict()));
+    if (store.stepRollout(service, id, version, next, null, null) && number == 0) {
+      shadows.drop(service, id, clock.get());
+    }
   }
 
   /** Every wave passed: the change becomes an ordinary active change, late joiners get it too. */
