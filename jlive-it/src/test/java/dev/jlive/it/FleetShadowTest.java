@@ -49,14 +49,18 @@ class FleetShadowTest {
         FleetFixture.startWithBuiltInPolicy(
             zooKeeper.getConnectString(), FleetFixture.tempDir("controller"));
     for (int i = 0; i < 2; i++) {
-      shops.add(
-          TargetJvm.on(Jdk.JAVA_17)
-              .javaagent(fleet.agentOptions(SERVICE, null))
-              .jar(Artifacts.demoJar(), "--load", "--duration", "0")
-              .readyLine("jlive-demo ready")
-              .start());
+      shops.add(demo());
     }
     fleet.awaitProcesses(SERVICE, shops.toArray(TargetJvm[]::new));
+  }
+
+  /** A demo JVM under its own load that joins the service. */
+  private static TargetJvm demo() throws Exception {
+    return TargetJvm.on(Jdk.JAVA_17)
+        .javaagent(fleet.agentOptions(SERVICE, null))
+        .jar(Artifacts.demoJar(), "--load", "--duration", "0")
+        .readyLine("jlive-demo ready")
+        .start();
   }
 
   @AfterAll
@@ -122,6 +126,22 @@ class FleetShadowTest {
         .isNotEmpty()
         .allMatch(example -> Boolean.TRUE.equals(example.get("expected")));
     assertThat(examples).allMatch(example -> processes.containsKey(example.get("process")));
+
+    // A process that joins while the shadow is active runs it too.
+    try (TargetJvm late = demo()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  ((Map<String, ?>)
+                          fleet
+                              .jlive("shadow", "--service", SERVICE, id, "--json")
+                              .json()
+                              .get("processes"))
+                      .keySet().stream()
+                          .anyMatch(process -> process.contains("-" + late.pid() + "-")));
+    }
+    fleet.awaitProcesses(SERVICE, shops.toArray(TargetJvm[]::new));
 
     CliRun text = fleet.jlive("shadow", "--service", SERVICE, id);
     assertThat(text.exitCode()).as(text.toString()).isZero();
