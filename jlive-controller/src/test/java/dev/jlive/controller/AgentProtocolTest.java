@@ -93,7 +93,8 @@ class AgentProtocolTest {
         ProcessList.fromWire(http.get(FleetApi.processes("versions")).body()).processes()) {
       protocols.put(row.process().id(), row.process().protocolVersion());
     }
-    assertThat(protocols).isEqualTo(Map.of(toCurrent.process(), 2, toOld.process(), 1));
+    assertThat(protocols)
+        .isEqualTo(Map.of(toCurrent.process(), FleetApi.PROTOCOL_VERSION, toOld.process(), 1));
     // An old agent's sync (no protocolVersion either) is answered as before.
     Http.Answer sync =
         http.post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));

@@ -391,7 +391,8 @@ class ControllerTest {
     Http.Answer badKind =
         http.post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
     assertThat(badKind.status()).isEqualTo(400);
-    assertThat((String) error(badKind).get("message")).contains("kind must be probe or patch");
+    assertThat((String) error(badKind).get("message"))
+        .contains("kind must be probe, patch or shadow");
 
     Http.Answer unknownChange = http.get(FleetApi.change("strict", "c999"));
     assertThat(error(unknownChange)).containsEntry("code", "UNKNOWN_CHANGE");

@@ -33,7 +33,9 @@ package dev.jlive.protocol;
  * field they do not know (and log it once), so either can be upgraded first. Protocol versions: 1,
  * the first agents (no {@code protocolVersion} field); 2, register and sync carry {@code
  * protocolVersion}, the register answer the controller's and a note the agent logs, and change
- * reports are checked (a state an agent cannot know, such as {@code pending}, is refused).
+ * reports are checked (a state an agent cannot know, such as {@code pending}, is refused); 3,
+ * changes of kind {@code shadow} (spec: the body of the agent's {@code POST /v1/shadows}) and the
+ * sync's {@code "shadows": {changeId: the agent's shadow report}}.
  *
  * <h2>User API</h2>
  *
@@ -80,6 +82,15 @@ package dev.jlive.protocol;
  * POST   /v1/services/{s}/rollouts/{id}/pause        -> the rollout status; also resume, promote, abort
  * </pre>
  *
+ * <h2>Shadows</h2>
+ *
+ * <pre>
+ * POST   /v1/services/{s}/changes                    {"kind": "shadow", "spec": the agent's POST /v1/shadows body, "where"}
+ * GET    /v1/services/{s}/changes/{id}/shadow        -> the shadow report merged over the processes, and each one's
+ * POST   /v1/services/{s}/changes/{id}/promote       -> {"change": the patch change made of it}  (the shadow is dropped)
+ * DELETE /v1/services/{s}/changes/{id}               drops the shadow everywhere
+ * </pre>
+ *
  * A change with a plan reaches only the processes its reached waves hold; once its last wave passed
  * it is an ordinary active change, which processes that join later get too.
  *
@@ -98,7 +109,13 @@ public final class FleetApi {
   private FleetApi() {}
 
   /** The agent protocol this version speaks. */
-  public static final int PROTOCOL_VERSION = 2;
+  public static final int PROTOCOL_VERSION = 3;
+
+  /**
+   * The first protocol whose agents read changes of kind {@code shadow} and report their shadow
+   * reports; older agents would refuse the whole sync answer, so they are sent none.
+   */
+  public static final int FIRST_SHADOW_PROTOCOL_VERSION = 3;
 
   /** The protocol of agents whose bodies carry no {@code protocolVersion}. */
   public static final int FIRST_PROTOCOL_VERSION = 1;
@@ -137,6 +154,16 @@ public final class FleetApi {
 
   public static String policy(String service) {
     return POLICIES + "/" + service;
+  }
+
+  /** The merged report of a shadow change. */
+  public static String shadow(String service, String id) {
+    return change(service, id) + "/shadow";
+  }
+
+  /** Installs a shadow change's candidate as a patch change of the service. */
+  public static String promoteShadow(String service, String id) {
+    return change(service, id) + "/promote";
   }
 
   public static String approve(String service, String id) {

@@ -11,6 +11,7 @@ import dev.jlive.protocol.event.ProbeEvent;
 import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.shadow.ShadowRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ final class EngineTarget implements FleetTarget {
         switch (kind) {
           case PROBE -> context.probes().add(ProbeSpec.fromJson(spec), author).toJson();
           case PATCH -> context.patches().apply(PatchRequest.fromJson(spec), author).toJson();
+          case SHADOW -> context.shadows().begin(ShadowRequest.fromJson(spec), author).toJson();
         };
     Object id = answer.get("id");
     if (id == null) {
@@ -48,6 +50,10 @@ final class EngineTarget implements FleetTarget {
 
   @Override
   public String notLive(String localId) {
+    if (context.shadows().has(localId)) {
+      // A shadow that expired is still there, its report final: its state says it ended.
+      return null;
+    }
     LedgerEntry entry = context.ledger().find(localId);
     if (entry == null) {
       return "the agent has no change " + localId;
@@ -75,6 +81,11 @@ final class EngineTarget implements FleetTarget {
     } catch (JLiveException removed) {
       return null;
     }
+  }
+
+  @Override
+  public Map<String, Object> shadowReport(String localId) {
+    return context.shadows().has(localId) ? context.shadows().report(localId).toJson() : null;
   }
 
   @Override

@@ -539,7 +539,8 @@ public final class FleetLink {
         report,
         metrics,
         events,
-        eventsDropped);
+        eventsDropped,
+        reconciler.shadows());
   }
 
   private EventBatch events() {

@@ -11,8 +11,8 @@ import java.util.Map;
  */
 interface FleetTarget {
   /**
-   * Applies a change as a local {@code POST /v1/probes} or {@code POST /v1/patches} with {@code
-   * spec} as its body would.
+   * Applies a change as a local {@code POST /v1/probes}, {@code POST /v1/patches} or {@code POST
+   * /v1/shadows} with {@code spec} as its body would.
    *
    * @return the local id (the ledger's)
    * @throws JLiveException when the engine refuses it
@@ -35,6 +35,13 @@ interface FleetTarget {
    * probe).
    */
   Map<String, Object> metrics(String localId);
+
+  /**
+   * The shadow's report ({@code GET /v1/shadows?id=}), or null when the local change is no shadow.
+   */
+  default Map<String, Object> shadowReport(String localId) {
+    return null;
+  }
 
   /** The next sequence number the event log will hand out. */
   long nextEventSequence();

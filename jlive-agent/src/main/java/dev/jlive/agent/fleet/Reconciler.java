@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Makes this JVM's fleet changes what the controller wants, and says how each one went.
@@ -219,16 +220,27 @@ final class Reconciler {
 
   /** The {@code metrics} of the next sync: each applied probe's metrics entry, by fleet id. */
   Map<String, Object> metrics() {
-    JsonObject metrics = JsonObject.create();
+    return byFleetId(ChangeKind.PROBE, target::metrics);
+  }
+
+  /** The {@code shadows} of the next sync: each applied shadow's report, by fleet id. */
+  Map<String, Object> shadows() {
+    return byFleetId(ChangeKind.SHADOW, target::shadowReport);
+  }
+
+  /** What {@code read} answers for each applied change of {@code kind} (null: left out). */
+  private Map<String, Object> byFleetId(
+      ChangeKind kind, Function<String, Map<String, Object>> read) {
+    JsonObject entries = JsonObject.create();
     for (Map.Entry<String, Applied> change : appliedSnapshot().entrySet()) {
-      if (change.getValue().kind() == ChangeKind.PROBE) {
-        Map<String, Object> entry = target.metrics(change.getValue().localId());
+      if (change.getValue().kind() == kind) {
+        Map<String, Object> entry = read.apply(change.getValue().localId());
         if (entry != null) {
-          metrics.put(change.getKey(), entry);
+          entries.put(change.getKey(), entry);
         }
       }
     }
-    return metrics.toMap();
+    return entries.toMap();
   }
 
   /**

@@ -60,7 +60,8 @@ public final class ChangesCommand extends ServiceCommand {
               Rollout.text(change.get("state"))
                   + (change.get("required") == null
                       ? ""
-                      : " " + approvals(change) + "/" + change.get("required")),
+                      : " " + approvals(change) + "/" + change.get("required"))
+                  + (change.get("revertedBy") == null ? "" : " by " + change.get("revertedBy")),
               Rollout.text(change.get("author")),
               Rollout.text(change.get("createdAt")),
               Rollout.describe(change)));

@@ -12,6 +12,7 @@ import dev.jlive.protocol.patch.PatchResult;
 import dev.jlive.protocol.patch.PatchedClass;
 import dev.jlive.protocol.patch.SafepointMode;
 import dev.jlive.protocol.patch.SafepointReport;
+import dev.jlive.protocol.rollout.RolloutPlan;
 import dev.jlive.protocol.shadow.ShadowRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +41,8 @@ import picocli.CommandLine.Parameters;
       "With --service NAME (instead of a PID) the patch goes to every process of the service through the controller,",
       "and to processes that start later; the command waits until each reports, and exits 9 unless all applied it.",
       "With --shadow the candidate only runs beside the running code on sampled live calls and is compared with it:",
-      "`jlive shadow PID ID` reports, `jlive patch promote PID ID` installs it, `jlive revert PID ID` drops it."
+      "`jlive shadow PID ID` reports, `jlive patch promote PID ID` installs it, `jlive revert PID ID` drops it;",
+      "with --service every process runs it and `jlive shadow --service NAME ID` merges their reports."
     },
     subcommands = {PatchPromoteCommand.class})
 public final class PatchCommand extends ServiceCommand {
@@ -166,11 +168,13 @@ public final class PatchCommand extends ServiceCommand {
     if (shadow) {
       return shadow();
     }
-    if (sample != null || duration != null || expect != null || noNoiseLearning) {
+    boolean shadowGated = onService() && rollout.isGiven();
+    if ((sample != null || expect != null) && !shadowGated || duration != null || noNoiseLearning) {
       throw new CliException(
           ExitCode.USAGE,
           "USAGE",
-          "--sample, --duration, --expect and --no-noise-learning go with --shadow",
+          "--sample, --duration, --expect and --no-noise-learning go with --shadow"
+              + " (--expect and --sample also with --service and --rollout, for shadow gates)",
           "add --shadow to try the patch beside the running code, or drop them");
     }
     if (onService()) {
@@ -236,26 +240,11 @@ public final class PatchCommand extends ServiceCommand {
   /** --shadow: the candidate runs beside the running code; nothing is installed. */
   private int shadow() throws IOException {
     if (onService()) {
-      throw new CliException(
-          ExitCode.USAGE,
-          "USAGE",
-          "--shadow runs on one process for now, not on a --service",
-          "`jlive processes NAME` gives a PID and host; shadow there");
+      return shadowService();
     }
     List<String> args = positionals == null ? List.of() : positionals;
     int wanted = Math.max(0, args.size() - (target.isRemote() ? 0 : 1));
-    PatchRequest patch = spec(afterPid(args, wanted, "PID FILE.java..."));
-    ShadowRequest request =
-        LocalCheck.checked(
-            () ->
-                new ShadowRequest(
-                    patch,
-                    sample == null
-                        ? ShadowRequest.DEFAULT_SAMPLE_EVERY
-                        : ShadowRequest.parseSample(sample),
-                    duration == null ? null : Durations.parse("--duration", duration),
-                    expect,
-                    !noNoiseLearning));
+    ShadowRequest request = shadowRequest(spec(afterPid(args, wanted, "PID FILE.java...")));
     Connected connected = connect(args, wanted, "PID FILE.java...");
     Map<String, Object> answer = connected.client().post(Api.SHADOWS, request.toJson());
     Printer printer = printer();
@@ -287,21 +276,49 @@ public final class PatchCommand extends ServiceCommand {
     return 0;
   }
 
+  /** The shadow request of --shadow, checked here as the agent checks it. */
+  private ShadowRequest shadowRequest(PatchRequest patch) {
+    return LocalCheck.checked(
+        () ->
+            new ShadowRequest(
+                patch,
+                sample == null
+                    ? ShadowRequest.DEFAULT_SAMPLE_EVERY
+                    : ShadowRequest.parseSample(sample),
+                duration == null ? null : Durations.parse("--duration", duration),
+                expect,
+                !noNoiseLearning));
+  }
+
+  /** --shadow --service: the shadow, as a change of the service that every process runs. */
+  private int shadowService() throws IOException {
+    rollout.refuseWithShadow();
+    List<String> args = serviceFiles();
+    String service = fleet.service();
+    Map<String, Object> change =
+        JsonObject.create()
+            .put("kind", ChangeKind.SHADOW)
+            .put("spec", shadowRequest(spec(args)))
+            .put("where", where(where))
+            .toMap();
+    int code = Rollout.send(controller(), service, change, rolloutTimeout(), printer());
+    if (!printer().isJson()) {
+      printer()
+          .line(
+              "report: jlive shadow --service "
+                  + service
+                  + " ID   install: jlive patch promote --service "
+                  + service
+                  + " ID   drop: jlive revert --service "
+                  + service
+                  + " ID");
+    }
+    return code;
+  }
+
   /** --service: the same patch, as a change of the service's desired state. */
   private int patchService() throws IOException {
-    List<String> args =
-        serviceArgs(
-            positionals,
-            0,
-            Integer.MAX_VALUE,
-            "FILE.java..., --classes DIR|JAR or METHOD --method-file FILE");
-    if (!args.isEmpty() && args.get(0).matches("[0-9]+") && !Files.exists(Paths.get(args.get(0)))) {
-      throw new CliException(
-          ExitCode.USAGE,
-          "USAGE",
-          "--service and a PID are mutually exclusive: '" + args.get(0) + "' looks like a PID",
-          "drop the PID to patch every process of the service, or drop --service to patch that one JVM");
-    }
+    List<String> args = serviceFiles();
     if (dryRun) {
       throw new CliException(
           ExitCode.USAGE,
@@ -315,9 +332,45 @@ public final class PatchCommand extends ServiceCommand {
             .put("kind", ChangeKind.PATCH)
             .put("spec", spec(args))
             .put("where", where(where))
-            .put("rollout", rollout.plan())
+            .put("rollout", withShadowSettings(rollout.plan()))
             .toMap();
     return Rollout.send(controller(), service, change, rolloutTimeout(), printer());
+  }
+
+  /** A plan whose gates read {@code shadow.*}: where its shadow expects differences, how often. */
+  private Map<String, Object> withShadowSettings(Map<String, Object> plan) {
+    if (plan == null || (expect == null && sample == null)) {
+      return plan;
+    }
+    int every =
+        LocalCheck.checked(
+            () ->
+                sample == null
+                    ? RolloutPlan.DEFAULT_SHADOW_SAMPLE_EVERY
+                    : ShadowRequest.parseSample(sample));
+    return JsonObject.create()
+        .putAll(plan)
+        .put("shadowExpect", expect)
+        .put("shadowSampleEvery", every)
+        .toMap();
+  }
+
+  /** The positionals after --service: files, never a PID. */
+  private List<String> serviceFiles() {
+    List<String> args =
+        serviceArgs(
+            positionals,
+            0,
+            Integer.MAX_VALUE,
+            "FILE.java..., --classes DIR|JAR or METHOD --method-file FILE");
+    if (!args.isEmpty() && args.get(0).matches("[0-9]+") && !Files.exists(Paths.get(args.get(0)))) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--service and a PID are mutually exclusive: '" + args.get(0) + "' looks like a PID",
+          "drop the PID to patch every process of the service, or drop --service to patch that one JVM");
+    }
+    return args;
   }
 
   /**

@@ -1,7 +1,10 @@
 package dev.jlive.cli.command;
 
+import dev.jlive.cli.client.ControllerClient;
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.change.ChangeAnswer;
 import dev.jlive.protocol.patch.PatchResult;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +15,11 @@ import picocli.CommandLine.Parameters;
     name = "promote",
     description = {
       "Install a shadow's candidate as an ordinary patch, through the normal safe point: it gets a patch id,",
-      "shows in `jlive changes` and `jlive diff`, and `jlive revert` takes it back. The shadow ends."
+      "shows in `jlive changes` and `jlive diff`, and `jlive revert` takes it back. The shadow ends.",
+      "With --service NAME ID: the shadow change becomes a patch change of the service, under its policy",
+      "(proposed when it asks for approvals), and the shadow is dropped on every process."
     })
-public final class PatchPromoteCommand extends AgentCommand {
+public final class PatchPromoteCommand extends ServiceCommand {
   @Parameters(
       arity = "1..2",
       paramLabel = "[PID] ID",
@@ -23,6 +28,17 @@ public final class PatchPromoteCommand extends AgentCommand {
 
   @Override
   public Integer call() {
+    if (onService()) {
+      String id = serviceArgs(positionals, 1, 1, "ID").get(0);
+      String service = fleet.service();
+      ControllerClient client = controller();
+      ChangeAnswer answer =
+          ChangeAnswer.fromWire(client.post(FleetApi.promoteShadow(service, id), Map.of()));
+      if (!printer().isJson()) {
+        printer().line("shadow " + id + " promoted and dropped:");
+      }
+      return Rollout.follow(client, service, answer, false, Rollout.DEFAULT_TIMEOUT, printer());
+    }
     Connected connected = connect(positionals, 1, "PID ID");
     String id = connected.rest().get(0);
     Map<String, Object> answer = connected.client().post(Api.SHADOW_PROMOTE, Map.of("id", id));

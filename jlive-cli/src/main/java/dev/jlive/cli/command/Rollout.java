@@ -65,12 +65,31 @@ final class Rollout {
       Map<String, Object> change,
       Duration timeout,
       Printer printer) {
-    ChangeAnswer answer = client.addChange(service, change);
+    return follow(
+        client,
+        service,
+        client.addChange(service, change),
+        change.get("rollout") != null,
+        timeout,
+        printer);
+  }
+
+  /**
+   * Reports a change the controller just made (sent, or made of a promoted shadow) and waits for
+   * its processes.
+   */
+  static int follow(
+      ControllerClient client,
+      String service,
+      ChangeAnswer answer,
+      boolean staged,
+      Duration timeout,
+      Printer printer) {
     Change sent = answer.change();
     if (sent.isProposed()) {
       return proposed(answer, service, printer);
     }
-    if (change.get("rollout") != null) {
+    if (staged) {
       return staged(answer, service, printer);
     }
     if (!printer.isJson()) {

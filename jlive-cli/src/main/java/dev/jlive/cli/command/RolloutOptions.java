@@ -96,6 +96,19 @@ public final class RolloutOptions {
         .toJson();
   }
 
+  /** Fails if rollout options were given to a shadow, which runs on every process at once. */
+  void refuseWithShadow() {
+    if (isGiven() || bake != null || gates != null || minCalls != null || waveTimeout != null) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--rollout, --wave-by, --bake, --wave-timeout, --gate and --min-calls do not go with"
+              + " --shadow: a shadow installs nothing and runs on every process at once",
+          "to gate a patch's rollout on a shadow, drop --shadow and add --gate 'shadow.unexpected"
+              + " == 0' (with --expect where differences are expected)");
+    }
+  }
+
   /** 0 when not given: the controller's default. */
   private long waveTimeoutMillis() {
     if (waveTimeout == null) {

@@ -2,6 +2,7 @@ package dev.jlive.cli.command;
 
 import dev.jlive.cli.output.Printer;
 import dev.jlive.protocol.Api;
+import dev.jlive.protocol.FleetApi;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,9 +15,11 @@ import picocli.CommandLine.Parameters;
     description = {
       "Report a shadow run (`jlive patch PID X.java --shadow`): calls compared, equal, expected and unexpected",
       "differences with examples, the noisy parts of results left out, the candidate's exceptions, and its latency",
-      "beside the original's. Without an id, lists the shadows."
+      "beside the original's. Without an id, lists the shadows.",
+      "With --service NAME ID: the shadow change's report merged over every process of the service (examples",
+      "name the process they came from), then each process's figures."
     })
-public final class ShadowCommand extends AgentCommand {
+public final class ShadowCommand extends ServiceCommand {
   @Parameters(
       arity = "0..2",
       paramLabel = "[PID] [ID]",
@@ -25,6 +28,9 @@ public final class ShadowCommand extends AgentCommand {
 
   @Override
   public Integer call() {
+    if (onService()) {
+      return serviceReport(serviceArgs(positionals, 1, 1, "ID").get(0));
+    }
     Connected connected = connectWithOptionalId(positionals);
     String id = connected.optionalId();
     Printer printer = printer();
@@ -54,6 +60,45 @@ public final class ShadowCommand extends AgentCommand {
       return 0;
     }
     print(report, printer);
+    return 0;
+  }
+
+  /** The merged report of a shadow change of a service, then one line per process. */
+  private int serviceReport(String id) {
+    String service = fleet.service();
+    Map<String, Object> answer = controller().get(FleetApi.shadow(service, id), Map.of());
+    Printer printer = printer();
+    if (printer.isJson()) {
+      printer.json(answer);
+      return 0;
+    }
+    if (!(answer.get("merged") instanceof Map<?, ?> merged)) {
+      printer.line("shadow " + id + " of " + service + ": no process has reported it yet");
+      return 0;
+    }
+    printer.line("shadow " + id + " of " + service + ", merged over its processes:");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> report = (Map<String, Object>) merged;
+    print(report, printer);
+    List<List<String>> rows = new ArrayList<>();
+    if (answer.get("processes") instanceof Map<?, ?> processes) {
+      processes.forEach(
+          (process, item) -> {
+            Map<?, ?> one = (Map<?, ?>) item;
+            rows.add(
+                List.of(
+                    String.valueOf(process),
+                    String.valueOf(one.get("state")),
+                    String.valueOf(one.get("compared")),
+                    String.valueOf(one.get("equal")),
+                    String.valueOf(one.get("expectedDifferences")),
+                    String.valueOf(one.get("unexpectedDifferences")),
+                    String.valueOf(one.get("candidateExceptions"))));
+          });
+    }
+    printer.table(
+        List.of("PROCESS", "STATE", "COMPARED", "EQUAL", "EXPECTED", "UNEXPECTED", "EXCEPTIONS"),
+        rows);
     return 0;
   }
 
@@ -111,7 +156,9 @@ public final class ShadowCommand extends AgentCommand {
           (Boolean.TRUE.equals(example.get("expected")) ? "expected" : "UNEXPECTED")
               + " difference in "
               + example.get("calls")
-              + " call(s) at "
+              + " call(s)"
+              + (example.get("process") == null ? "" : " (first on " + example.get("process") + ")")
+              + " at "
               + example.get("paths")
               + ", e.g. "
               + example.get("method")

@@ -95,6 +95,9 @@ class AccessMatrixTest {
     REMOVE_PROBE(2, "prober@web"),
     ADD_PATCH(3, "patcher@web"),
     REVERT_PATCH(3, "patcher@web"),
+    ADD_SHADOW(3, "patcher@web"),
+    READ_SHADOW(1, "viewer@web"),
+    PROMOTE_SHADOW(3, "patcher@web"),
     REGISTER(0, "agent@web"),
     SYNC(0, "agent@web"),
     DEREGISTER(0, "agent@web"),
@@ -328,6 +331,10 @@ class AccessMatrixTest {
       case ADD_PATCH -> send(who, "POST", FleetApi.changes(WEB), patch());
       case REMOVE_PROBE -> send(who, "DELETE", FleetApi.change(WEB, addAsAdmin(probe())), null);
       case REVERT_PATCH -> send(who, "DELETE", FleetApi.change(WEB, activePatch()), null);
+      case ADD_SHADOW -> send(who, "POST", FleetApi.changes(WEB), shadow());
+      case READ_SHADOW -> send(who, "GET", FleetApi.shadow(WEB, addAsAdmin(shadow())), null);
+      case PROMOTE_SHADOW ->
+          send(who, "POST", FleetApi.promoteShadow(WEB, addAsAdmin(shadow())), Map.of());
       case REGISTER -> registerAnswer(who, WEB);
       case SYNC -> send(who, "POST", FleetApi.SYNC, sync(webProcess));
       case DEREGISTER -> {
@@ -496,6 +503,11 @@ class AccessMatrixTest {
                     name + ".java",
                     "code",
                     "package com.acme; public class " + name + " { int price() { return 2; } }"))));
+  }
+
+  /** A shadow of a new patch: it needs what a probe needs (no approval under web's policy). */
+  static Map<String, Object> shadow() {
+    return Map.of("kind", "shadow", "spec", Map.of("patch", patch().get("spec")));
   }
 
   static String addAsAdmin(Map<String, Object> change) throws Exception {

@@ -17,6 +17,9 @@ public enum Operation {
   REVERT_PROBE("removing a probe from %s", Role.PROBER),
   ADD_PATCH("adding a patch to %s", Role.PATCHER),
   REVERT_PATCH("reverting a patch of %s", Role.PATCHER),
+  READ_SHADOW("reading a shadow of %s", Role.VIEWER),
+  /** The patch it makes goes through the service's policy like any other. */
+  PROMOTE_SHADOW("promoting a shadow of %s to a patch", Role.PATCHER),
   LIST_APPROVALS("listing what waits for approval in %s", Role.VIEWER),
   READ_POLICY("reading the policy of %s", Role.VIEWER),
   LIST_ROLLOUTS("listing the rollouts of %s", Role.VIEWER),

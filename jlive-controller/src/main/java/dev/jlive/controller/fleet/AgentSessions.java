@@ -8,6 +8,7 @@ import dev.jlive.protocol.Json;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.Version;
 import dev.jlive.protocol.change.Change;
+import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.fleet.DeregisterAnswer;
 import dev.jlive.protocol.fleet.DeregisterBody;
 import dev.jlive.protocol.fleet.DesiredChange;
@@ -103,7 +104,12 @@ public final class AgentSessions implements AutoCloseable {
         "processes",
         id,
         ProcessInfo.registered(id, body, Instant.ofEpochMilli(now).toString()).toJson());
-    Lease lease = new Lease(service, id, body.labels());
+    Lease lease =
+        new Lease(
+            service,
+            id,
+            body.labels(),
+            body.protocolVersion() >= FleetApi.FIRST_SHADOW_PROTOCOL_VERSION);
     Lease previous = leases.put(id, lease);
     if (previous != null) {
       answerNow(previous);
@@ -224,7 +230,12 @@ public final class AgentSessions implements AutoCloseable {
       for (String service : store.services()) {
         ProcessInfo process = store.mirroredProcess(service, id);
         if (process != null) {
-          Lease adopted = new Lease(service, id, process.labels());
+          Lease adopted =
+              new Lease(
+                  service,
+                  id,
+                  process.labels(),
+                  process.protocolVersion() >= FleetApi.FIRST_SHADOW_PROTOCOL_VERSION);
           Lease raced = leases.putIfAbsent(id, adopted);
           return raced != null ? raced : adopted;
         }
@@ -332,7 +343,7 @@ public final class AgentSessions implements AutoCloseable {
                     ? old
                     : new Answers(desired.version()));
     return memo.byAudience.computeIfAbsent(
-        new Audience(lease.labels, withheld),
+        new Audience(lease.labels, withheld, lease.readsShadows),
         audience -> {
           Map<String, String> labels = audience.labels();
           List<DesiredChange> changes = new ArrayList<>();
@@ -341,7 +352,11 @@ public final class AgentSessions implements AutoCloseable {
               continue;
             }
             Change change = store.change(lease.service, id);
-            if (change != null && Labels.matches(change.where(), labels)) {
+            // An older agent would refuse the whole answer for one change of a kind it cannot read.
+            boolean readable = change == null || change.kind() != ChangeKind.SHADOW;
+            if (change != null
+                && Labels.matches(change.where(), labels)
+                && (readable || audience.readsShadows())) {
               changes.add(
                   new DesiredChange(
                       id,
@@ -368,8 +383,11 @@ public final class AgentSessions implements AutoCloseable {
     }
   }
 
-  /** The processes that get the same answer: same labels, same rollouts still withheld. */
-  private record Audience(Map<String, String> labels, Set<String> withheld) {}
+  /**
+   * The processes that get the same answer: same labels, same rollouts still withheld, and whether
+   * their agents read shadows.
+   */
+  private record Audience(Map<String, String> labels, Set<String> withheld, boolean readsShadows) {}
 
   private void wake(String service) {
     Map<Lease, Parked> polls = parked.get(service);
@@ -467,6 +485,10 @@ public final class AgentSessions implements AutoCloseable {
     final String service;
     final String id;
     final Map<String, String> labels;
+
+    /** Whether its agent speaks a protocol that reads changes of kind shadow. */
+    final boolean readsShadows;
+
     final KeptEvents events = new KeptEvents(EVENTS_KEPT, EVENT_BYTES_KEPT);
     volatile long lastSeenNanos = System.nanoTime();
     String reportKept;
@@ -474,10 +496,11 @@ public final class AgentSessions implements AutoCloseable {
     boolean eventsToWrite;
     boolean writing;
 
-    Lease(String service, String id, Map<String, String> labels) {
+    Lease(String service, String id, Map<String, String> labels, boolean readsShadows) {
       this.service = service;
       this.id = id;
       this.labels = labels;
+      this.readsShadows = readsShadows;
     }
   }
 

@@ -6,6 +6,7 @@ import dev.jlive.protocol.Json;
 import dev.jlive.protocol.change.Change;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.shadow.ShadowRequest;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -31,11 +32,24 @@ final class ApprovalDiff {
     if (proposed.kind() == ChangeKind.PROBE) {
       return "probe " + Json.write(proposed.spec()) + "\n";
     }
-    PatchRequest patch = PatchRequest.fromJson(proposed.spec(), "the proposed patch");
+    if (proposed.kind() == ChangeKind.SHADOW) {
+      // The candidate is what an approver reads; the shadow runs it beside the code, installs none.
+      ShadowRequest shadow = ShadowRequest.fromJson(proposed.spec());
+      return "shadow, 1 call in "
+          + shadow.sampleEvery()
+          + (shadow.expect() == null ? "" : ", expect " + shadow.expect())
+          + "; its candidate:\n"
+          + patchDiff(proposed.id(), shadow.patch(), active);
+    }
+    return patchDiff(
+        proposed.id(), PatchRequest.fromJson(proposed.spec(), "the proposed patch"), active);
+  }
+
+  private static String patchDiff(String proposedId, PatchRequest patch, List<Change> active) {
     StringBuilder text = new StringBuilder();
     for (PatchRequest.Source source : patch.sources()) {
       Running running = runningSource(source.className(), active);
-      String newName = "b/" + source.fileName() + " (" + proposed.id() + ")";
+      String newName = "b/" + source.fileName() + " (" + proposedId + ")";
       if (running == null) {
         text.append("new: no active patch changes ").append(source.className()).append('\n');
         text.append(diff("/dev/null", newName, "", source.code()));
@@ -54,7 +68,7 @@ final class ApprovalDiff {
       text.append(
           diff(
               running == null ? "/dev/null" : "a/" + patch.method() + " (active)",
-              "b/" + patch.method() + " (" + proposed.id() + ")",
+              "b/" + patch.method() + " (" + proposedId + ")",
               running == null ? "" : running,
               patch.methodSource()));
     }

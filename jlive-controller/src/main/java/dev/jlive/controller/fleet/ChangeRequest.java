@@ -6,6 +6,7 @@ import dev.jlive.protocol.StrictObject;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeSpec;
 import dev.jlive.protocol.rollout.RolloutPlan;
+import dev.jlive.protocol.shadow.ShadowRequest;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,10 +24,10 @@ record ChangeRequest(String kind, Map<String, Object> spec, Object where, Rollou
   static ChangeRequest read(Map<String, Object> json) {
     StrictObject body = new StrictObject(json, "the change", FIELDS).rejectUnknown();
     String kind = body.requireString("kind", "\"probe\"");
-    if (!kind.equals("probe") && !kind.equals("patch")) {
+    if (!kind.equals("probe") && !kind.equals("patch") && !kind.equals("shadow")) {
       throw new JLiveException(
           ErrorCode.BAD_REQUEST,
-          "kind must be probe or patch, not '" + shortened(kind) + "'",
+          "kind must be probe, patch or shadow, not '" + shortened(kind) + "'",
           "send {\"kind\": \"probe\", \"spec\": {...}} with the body an agent's POST /v1/probes takes");
     }
     Map<String, Object> spec = body.optionalObject("spec");
@@ -36,11 +37,13 @@ record ChangeRequest(String kind, Map<String, Object> spec, Object where, Rollou
           "the change has no spec",
           "spec is the body an agent's own POST /v1/"
               + kind
-              + (kind.equals("probe") ? "s" : "es")
+              + (kind.equals("patch") ? "es" : "s")
               + " takes");
     }
     if (kind.equals("probe")) {
       ProbeSpec.fromJson(spec, "the probe spec");
+    } else if (kind.equals("shadow")) {
+      ShadowRequest.fromJson(spec);
     } else if (PatchRequest.fromJson(spec, "the patch spec").dryRun()) {
       throw new JLiveException(
           ErrorCode.BAD_REQUEST,

@@ -118,8 +118,19 @@ public final class ServiceChanges {
     }
     Policy policy = policies.effective(service).policy();
     int required = policy.required(kind, spec);
-    // A change without a plan of its own gets the service's default one, if its policy has one.
-    RolloutPlan plan = request.rollout() != null ? request.rollout() : policy.rollout();
+    if (kind == ChangeKind.SHADOW && request.rollout() != null) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "a shadow is not rolled out in waves: it installs nothing, and runs on every process",
+          "drop --rollout; to gate a patch's rollout on a shadow, give the patch --rollout with"
+              + " --gate 'shadow.unexpected == 0'");
+    }
+    // A change without a plan of its own gets the service's default one, if its policy has one;
+    // a shadow never does.
+    RolloutPlan plan =
+        request.rollout() != null
+            ? request.rollout()
+            : kind == ChangeKind.SHADOW ? null : policy.rollout();
     if (plan != null) {
       RolloutPlans.check(plan, kind, service, targets.size());
     }
@@ -307,6 +318,12 @@ public final class ServiceChanges {
     if (kind == ChangeKind.PROBE) {
       Object probeKind = spec.get("kind") == null ? "metrics" : spec.get("kind");
       return probeKind + " probe on " + spec.get("selector");
+    }
+    if (kind == ChangeKind.SHADOW) {
+      Map<?, ?> patch = spec.get("patch") instanceof Map<?, ?> candidate ? candidate : Map.of();
+      return "shadow of "
+          + describe(ChangeKind.PATCH, patch)
+          + (spec.get("expect") == null ? "" : ", expect " + spec.get("expect"));
     }
     List<String> parts = new ArrayList<>();
     if (spec.get("method") != null) {

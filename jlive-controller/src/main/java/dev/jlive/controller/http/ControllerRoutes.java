@@ -9,6 +9,7 @@ import dev.jlive.controller.auth.UserStore;
 import dev.jlive.controller.fleet.AgentSessions;
 import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.controller.fleet.ServiceOutput;
+import dev.jlive.controller.fleet.ServiceShadows;
 import dev.jlive.controller.fleet.SignOff;
 import dev.jlive.controller.rollout.Rollouts;
 import dev.jlive.controller.store.FleetStore;
@@ -48,6 +49,7 @@ public final class ControllerRoutes implements ControllerServer.Router {
   private final AgentSessions agents;
   private final ServiceChanges changes;
   private final ServiceOutput output;
+  private final ServiceShadows shadows;
   private final UserStore users;
   private final Access access;
   private final PolicyStore policies;
@@ -69,6 +71,7 @@ public final class ControllerRoutes implements ControllerServer.Router {
     this.agents = agents;
     this.changes = changes;
     this.output = output;
+    this.shadows = new ServiceShadows(store, changes);
     this.users = users;
     this.access = new Access(users::admins);
     this.policies = policies;
@@ -341,6 +344,26 @@ public final class ControllerRoutes implements ControllerServer.Router {
                   new ChangeAnswer(changes.revert(service, id, call.user(), now).summary(), null)
                       .toJson(),
                   id));
+    } else if (id != null && path.equals(FleetApi.shadow(service, id)) && method.equals("GET")) {
+      access.check(who, Operation.READ_SHADOW, service);
+      reply.send(200, shadows.report(service, id).toJson());
+    } else if (id != null
+        && path.equals(FleetApi.promoteShadow(service, id))
+        && method.equals("POST")) {
+      access.check(who, Operation.PROMOTE_SHADOW, service);
+      audit.change(
+          call,
+          "promote shadow",
+          service,
+          id,
+          reply,
+          () -> {
+            FleetStore.Added added = shadows.promote(service, id, call.user(), now);
+            return new AuditedCalls.Outcome(
+                added.created() ? 201 : 200,
+                new ChangeAnswer(added.change().summary(), added.created()).toJson(),
+                id);
+          });
     } else if (id != null && path.equals(FleetApi.approve(service, id)) && method.equals("POST")) {
       access.check(who, Operation.APPROVE, service);
       audit.change(

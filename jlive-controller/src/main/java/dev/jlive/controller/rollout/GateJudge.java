@@ -3,7 +3,11 @@ package dev.jlive.controller.rollout;
 import dev.jlive.controller.rollout.gate.AutoMetricsProbe;
 import dev.jlive.controller.rollout.gate.Gate;
 import dev.jlive.controller.rollout.gate.HealthGates;
+import dev.jlive.controller.rollout.gate.ShadowGates;
 import dev.jlive.controller.rollout.gate.WindowMetrics;
+import dev.jlive.protocol.ErrorCode;
+import dev.jlive.protocol.JLiveException;
+import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.Change;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.fleet.ProcessReport;
@@ -27,6 +31,14 @@ final class GateJudge implements Judgement.Judge {
   static void checkGates(RolloutPlan plan, ChangeKind kind) {
     if (plan.gates().isEmpty() && kind != ChangeKind.PATCH) {
       return;
+    }
+    if (kind != ChangeKind.PATCH && new ShadowGates(plan.gates(), plan.minCalls()).any()) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "shadow.* gates read the shadow of a patch before its first wave, and a "
+              + JsonObject.wireName(kind)
+              + " has none",
+          "gate a probe rollout on probe metrics, e.g. probe:c7.p99 <= 1.2 * control");
     }
     gates(plan.gates(), plan.minCalls(), kind == ChangeKind.PATCH ? PROBE_TO_COME : null);
   }

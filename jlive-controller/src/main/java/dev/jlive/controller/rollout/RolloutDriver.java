@@ -81,6 +81,7 @@ public final class RolloutDriver implements AutoCloseable {
   private final FleetStore store;
   private final ServiceChanges changes;
   private final Judgement.Judge judge;
+  private final RolloutShadows shadows;
   private final String controllerId;
   private final Supplier<Long> clock;
   private final long heartbeatMillis;
@@ -114,6 +115,7 @@ public final class RolloutDriver implements AutoCloseable {
     this.store = store;
     this.changes = changes;
     this.judge = judge;
+    this.shadows = new RolloutShadows(store, changes);
     this.controllerId = controllerId;
     this.clock = System::currentTimeMillis;
     this.heartbeatMillis = heartbeat.toMillis();
@@ -296,6 +298,7 @@ public final class RolloutDriver implements AutoCloseable {
                   clock.get())
               .id();
     }
+    String shadow = shadows.start(service, id, rollout.plan(), change, clock.get());
     RolloutState next =
         rollout
             .with(Status.RUNNING, Step.PASSED)
@@ -306,8 +309,14 @@ public final class RolloutDriver implements AutoCloseable {
                     0,
                     "started",
                     controllerId,
-                    planText(rollout.plan()) + (probe == null ? "" : "; metrics probe " + probe),
+                    planText(rollout.plan())
+                        + (probe == null ? "" : "; metrics probe " + probe)
+                        + (shadow == null ? "" : "; shadow " + shadow + " before the first wave"),
                     null));
+    if (shadow != null) {
+      // Before any wave: the shadow bakes, and its gates are judged (bake, with no wave yet).
+      next = next.baking(now);
+    }
     if (!store.stepRollout(service, id, version, next, null, null) && probe != null) {
       // A user paused or aborted it meanwhile: an aborted rollout must not leave its probe behind.
       FleetStore.Versioned after = store.rollout(service, id);
@@ -692,14 +701,17 @@ public final class RolloutDriver implements AutoCloseable {
     matching(service, change)
         .keySet()
         .forEach(pid -> (reached.contains(pid) ? canary : control).add(pid));
+    // No wave yet: the shadow before the first wave is baking, and its gates decide.
     Judgement judgement =
-        judge.judge(
-            new Judgement.JudgedRollout(
-                rollout.plan().gates(), rollout.plan().minCalls(), rollout.autoProbe()),
-            window.start,
-            metrics(service),
-            canary,
-            control);
+        rollout.waves().isEmpty()
+            ? shadows.judge(service, id, rollout.plan(), change)
+            : judge.judge(
+                new Judgement.JudgedRollout(
+                    rollout.plan().gates(), rollout.plan().minCalls(), rollout.autoProbe()),
+                window.start,
+                metrics(service),
+                canary,
+                control);
     int number = rollout.waves().size();
     switch (judgement.outcome()) {
       case FAIL ->
@@ -805,8 +817,16 @@ public final class RolloutDriver implements AutoCloseable {
             .with(Status.RUNNING, Step.PASSED)
             .decided(
                 new RolloutDecision(
-                    now, number, decision, controllerId, detail, judgement.verdict()));
-    store.stepRollout(service, id, version, next, null, null);
+                    now,
+                    number,
+                    // No wave yet: it was the shadow before the first wave that passed.
+                    number == 0 ? "shadow " + decision : decision,
+                    controllerId,
+                    detail,
+                    judgement.verdict()));
+    if (store.stepRollout(service, id, version, next, null, null) && number == 0) {
+      shadows.drop(service, id, clock.get());
+    }
   }
 
   /** Every wave passed: the change becomes an ordinary active change, late joiners get it too. */
@@ -875,6 +895,7 @@ public final class RolloutDriver implements AutoCloseable {
                 : null);
     if (written) {
       removeProbe(service, rollout, now);
+      shadows.drop(service, id, clock.get());
     }
   }
 

@@ -8,21 +8,31 @@ import java.util.Set;
 
 /**
  * A process's last report as the controller keeps it: the state of each change and its probes'
- * metrics (passed through from the sync, see {@link SyncBody}), and when it came (ISO-8601).
+ * metrics and its shadows' reports (passed through from the sync, see {@link SyncBody}), and when
+ * it came (ISO-8601).
  */
 public record ProcessReport(
-    Map<String, ChangeReport> changes, Map<String, Object> metrics, String at)
+    Map<String, ChangeReport> changes,
+    Map<String, Object> metrics,
+    String at,
+    Map<String, Object> shadows)
     implements JsonWritable {
-  public static final Set<String> FIELDS = Set.of("changes", "metrics", "at");
+  public static final Set<String> FIELDS = Set.of("changes", "metrics", "at", "shadows");
 
   public ProcessReport {
     changes = Wire.copy(changes);
     metrics = Wire.copy(metrics);
+    shadows = Wire.copy(shadows);
+  }
+
+  /** A report without shadows. */
+  public ProcessReport(Map<String, ChangeReport> changes, Map<String, Object> metrics, String at) {
+    this(changes, metrics, at, Map.of());
   }
 
   /** The report a sync carries, stamped when it came. */
   public static ProcessReport of(SyncBody sync, String at) {
-    return new ProcessReport(sync.changes(), sync.metrics(), at);
+    return new ProcessReport(sync.changes(), sync.metrics(), at, sync.shadows());
   }
 
   public static ProcessReport fromWire(Object json) {
@@ -35,12 +45,13 @@ public record ProcessReport(
             ChangeReport.FIELDS,
             ChangeReport::read),
         Wire.rawObject(body, "metrics"),
-        body.optionalString("at"));
+        body.optionalString("at"),
+        Wire.rawObject(body, "shadows"));
   }
 
   /** The same report at another time: two reports that differ only in {@code at} say the same. */
   public ProcessReport at(String when) {
-    return new ProcessReport(changes, metrics, when);
+    return new ProcessReport(changes, metrics, when, shadows);
   }
 
   @Override
@@ -49,6 +60,7 @@ public record ProcessReport(
         .put("changes", changes)
         .put("metrics", metrics)
         .put("at", at)
+        .putIf(!shadows.isEmpty(), "shadows", shadows)
         .toMap();
   }
 }

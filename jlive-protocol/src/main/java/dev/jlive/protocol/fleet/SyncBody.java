@@ -21,6 +21,8 @@ import java.util.Set;
  * @param waitMillis how long the controller may hold the poll when nothing changed
  * @param changes the state of every fleet change in the process, by change id
  * @param eventsDropped events too large for any sync, which the controller will never see
+ * @param shadows the shadow report of every fleet shadow in the process ({@code GET
+ *     /v1/shadows?id=}), by change id, passed through as it is (protocol 3)
  */
 public record SyncBody(
     int protocolVersion,
@@ -30,7 +32,8 @@ public record SyncBody(
     Map<String, ChangeReport> changes,
     Map<String, Object> metrics,
     List<Map<String, Object>> events,
-    long eventsDropped)
+    long eventsDropped,
+    Map<String, Object> shadows)
     implements JsonWritable {
   public static final Set<String> FIELDS =
       Set.of(
@@ -41,7 +44,8 @@ public record SyncBody(
           "changes",
           "metrics",
           "events",
-          "eventsDropped");
+          "eventsDropped",
+          "shadows");
   private static final String WHAT = "the sync body";
 
   public SyncBody {
@@ -69,6 +73,29 @@ public record SyncBody(
     changes = Wire.copy(changes);
     metrics = Wire.copy(metrics);
     events = events == null ? List.of() : List.copyOf(events);
+    shadows = Wire.copy(shadows);
+  }
+
+  /** A sync from a process that runs no shadow. */
+  public SyncBody(
+      int protocolVersion,
+      String process,
+      long desiredVersion,
+      long waitMillis,
+      Map<String, ChangeReport> changes,
+      Map<String, Object> metrics,
+      List<Map<String, Object>> events,
+      long eventsDropped) {
+    this(
+        protocolVersion,
+        process,
+        desiredVersion,
+        waitMillis,
+        changes,
+        metrics,
+        events,
+        eventsDropped,
+        Map.of());
   }
 
   /** Reads an agent's sync: unknown fields (a newer agent's) are ignored and logged once. */
@@ -90,13 +117,14 @@ public record SyncBody(
             ChangeReport::read),
         Wire.rawObject(body, "metrics"),
         Wire.rawObjects((Map<String, Object>) json, body, "events"),
-        body.optionalLong("eventsDropped", 0, 0, Long.MAX_VALUE));
+        body.optionalLong("eventsDropped", 0, 0, Long.MAX_VALUE),
+        Wire.rawObject(body, "shadows"));
   }
 
   /** The same report without its events and with no wait: what a keep-alive repeats. */
   public SyncBody keepAlive() {
     return new SyncBody(
-        protocolVersion, process, desiredVersion, 0, changes, metrics, List.of(), 0);
+        protocolVersion, process, desiredVersion, 0, changes, metrics, List.of(), 0, shadows);
   }
 
   @Override
@@ -110,6 +138,7 @@ public record SyncBody(
         .put("metrics", metrics)
         .put("events", events)
         .putIf(eventsDropped > 0, "eventsDropped", eventsDropped)
+        .putIf(!shadows.isEmpty(), "shadows", shadows)
         .toMap();
   }
 }

@@ -25,6 +25,10 @@ import java.util.Set;
  * @param waveTimeoutMillis how long a wave's processes have to report the change applied before the
  *     wave fails; 0: the controller's default (time to compile, the change's safe-point wait and a
  *     few heartbeats)
+ * @param shadowExpect for gates on {@code shadow.*} figures: where the shadow that precedes the
+ *     waves expects differences (as {@code --expect}); null when none are expected
+ * @param shadowSampleEvery for gates on {@code shadow.*} figures: that shadow runs on one call in
+ *     this many
  */
 public record RolloutPlan(
     List<String> waves,
@@ -32,10 +36,23 @@ public record RolloutPlan(
     long bakeMillis,
     List<String> gates,
     long minCalls,
-    long waveTimeoutMillis)
+    long waveTimeoutMillis,
+    String shadowExpect,
+    int shadowSampleEvery)
     implements JsonWritable {
   public static final Set<String> FIELDS =
-      Set.of("waves", "waveBy", "bakeMillis", "gates", "minCalls", "waveTimeoutMillis");
+      Set.of(
+          "waves",
+          "waveBy",
+          "bakeMillis",
+          "gates",
+          "minCalls",
+          "waveTimeoutMillis",
+          "shadowExpect",
+          "shadowSampleEvery");
+
+  /** The shadow before the waves runs on every call unless told otherwise: the bake is short. */
+  public static final int DEFAULT_SHADOW_SAMPLE_EVERY = 1;
 
   /** Bake when none is given: long enough for a minute's traffic to judge. */
   public static final long DEFAULT_BAKE_MILLIS = 60_000;
@@ -110,6 +127,14 @@ public record RolloutPlan(
     if (minCalls < 0) {
       throw bad("minCalls must not be negative", "e.g. --min-calls 100");
     }
+    if (shadowSampleEvery < 1) {
+      throw bad(
+          "shadowSampleEvery must be 1 or more, not " + shadowSampleEvery,
+          "e.g. --sample 1/10 shadows one call in ten");
+    }
+    if (shadowExpect != null && shadowExpect.isBlank()) {
+      throw bad("--expect is empty", "give a boolean expression over the arguments");
+    }
     for (String gate : gates) {
       if (gate == null || gate.isBlank()) {
         throw bad("a gate is empty", "e.g. --gate 'errors <= 1.1 * control'");
@@ -117,10 +142,29 @@ public record RolloutPlan(
     }
   }
 
-  /** A plan with the controller's default wave timeout. */
+  /** A plan with the controller's default wave timeout, whose gates read no shadow. */
   public RolloutPlan(
       List<String> waves, String waveBy, long bakeMillis, List<String> gates, long minCalls) {
     this(waves, waveBy, bakeMillis, gates, minCalls, 0);
+  }
+
+  /** A plan whose gates read no shadow. */
+  public RolloutPlan(
+      List<String> waves,
+      String waveBy,
+      long bakeMillis,
+      List<String> gates,
+      long minCalls,
+      long waveTimeoutMillis) {
+    this(
+        waves,
+        waveBy,
+        bakeMillis,
+        gates,
+        minCalls,
+        waveTimeoutMillis,
+        null,
+        DEFAULT_SHADOW_SAMPLE_EVERY);
   }
 
   /** Reads the {@code --rollout} text: {@code 1,25%,100%}. */
@@ -150,7 +194,11 @@ public record RolloutPlan(
         body.optionalLong("bakeMillis", DEFAULT_BAKE_MILLIS, 0, MAX_BAKE_MILLIS),
         body.optionalStrings("gates"),
         body.optionalLong("minCalls", DEFAULT_MIN_CALLS, 0, Long.MAX_VALUE),
-        body.optionalLong("waveTimeoutMillis", 0, 0, MAX_WAVE_TIMEOUT_MILLIS));
+        body.optionalLong("waveTimeoutMillis", 0, 0, MAX_WAVE_TIMEOUT_MILLIS),
+        body.optionalString("shadowExpect"),
+        (int)
+            body.optionalLong(
+                "shadowSampleEvery", DEFAULT_SHADOW_SAMPLE_EVERY, 1, Integer.MAX_VALUE));
   }
 
   /**
@@ -203,6 +251,11 @@ public record RolloutPlan(
         .putIf(!gates.isEmpty(), "gates", gates)
         .put("minCalls", minCalls)
         .putIf(waveTimeoutMillis > 0, "waveTimeoutMillis", waveTimeoutMillis)
+        .put("shadowExpect", shadowExpect)
+        .putIf(
+            shadowSampleEvery != DEFAULT_SHADOW_SAMPLE_EVERY,
+            "shadowSampleEvery",
+            shadowSampleEvery)
         .toMap();
   }
 

@@ -307,7 +307,7 @@ class FleetRecordsTest {
                 Json.parse(
                     "{\"desiredVersion\":1,\"changes\":[{\"id\":\"c1\",\"kind\":\"config\",\"spec\":{}}]}")),
         "the sync answer: changes[0]: 'config' is not a valid kind",
-        "choose probe, patch");
+        "choose probe, patch, shadow");
     assertRefused(
         () -> new DesiredChange("c1", null, Map.of(), null, null),
         "a change of the sync answer needs 'kind'",

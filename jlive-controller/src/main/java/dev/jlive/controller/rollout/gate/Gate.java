@@ -7,6 +7,7 @@ import dev.jlive.controller.rollout.gate.Term.Figures;
 import dev.jlive.controller.rollout.gate.Term.Group;
 import dev.jlive.controller.rollout.gate.Term.Literal;
 import dev.jlive.controller.rollout.gate.Term.Read;
+import dev.jlive.controller.rollout.gate.Term.ShadowRead;
 import dev.jlive.protocol.JLiveException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -96,6 +97,20 @@ public final class Gate {
     return reads().stream().anyMatch(read -> read.read().probe() == null);
   }
 
+  /**
+   * Whether it reads the shadow that runs before the first wave ({@code shadow.unexpected}): such a
+   * gate is judged there, on the shadow's merged report, and not at the waves.
+   */
+  public boolean readsShadow() {
+    return readsShadow(left) || readsShadow(right);
+  }
+
+  private static boolean readsShadow(Term term) {
+    return term instanceof ShadowRead
+        || term instanceof Binary binary
+            && (readsShadow(binary.left()) || readsShadow(binary.right()));
+  }
+
   /** The fleet probes it names ({@code probe:c7.p99} names {@code c7}), in order. */
   public Set<String> probeIds() {
     Set<String> ids = new LinkedHashSet<>();
@@ -163,7 +178,7 @@ public final class Gate {
     Unit unit = unit();
     Renderer renderer = new Renderer(figures, autoProbe, unit);
     String leftText =
-        left instanceof Read
+        left instanceof Read || left instanceof ShadowRead
             ? renderer.render(left, false)
             : renderer.render(left, false) + " = " + unit.format(leftValue);
     String rightText =
@@ -235,6 +250,9 @@ public final class Gate {
       }
       if (term instanceof Control control) {
         return "control " + unit.format(control.value(figures, autoProbe));
+      }
+      if (term instanceof ShadowRead shadow) {
+        return shadow.written() + " " + unit.format(shadow.value(figures, autoProbe));
       }
       Binary binary = (Binary) term;
       boolean multiply = binary.operator() == '*';

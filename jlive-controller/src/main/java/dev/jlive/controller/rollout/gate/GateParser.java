@@ -5,6 +5,7 @@ import dev.jlive.controller.rollout.gate.Term.Control;
 import dev.jlive.controller.rollout.gate.Term.Dimension;
 import dev.jlive.controller.rollout.gate.Term.Literal;
 import dev.jlive.controller.rollout.gate.Term.Read;
+import dev.jlive.controller.rollout.gate.Term.ShadowRead;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Printable;
@@ -40,6 +41,8 @@ final class GateParser {
       "write METRIC OP EXPRESSION, e.g. 'errors <= 1.1 * control + 0.001', "
           + "'p99 <= 1.2 * control + 2ms' or 'probe:c7.p99 <= 50ms'; metrics: "
           + Metric.names()
+          + "; before the first wave "
+          + ShadowFigure.names()
           + "; units ms, us, s and %; operators + - * ( ) and <= < >= > ==";
 
   private static final Set<String> NAMES =
@@ -54,6 +57,11 @@ final class GateParser {
           "mean",
           "control",
           "probe",
+          "shadow.compared",
+          "shadow.equal",
+          "shadow.expected",
+          "shadow.unexpected",
+          "shadow.exceptions",
           "ms",
           "us",
           "s");
@@ -128,7 +136,14 @@ final class GateParser {
                   : "; compare durations with durations"),
           comparisonAt);
     }
-    return new Gate(text, left, comparison, right);
+    Gate gate = new Gate(text, left, comparison, right);
+    if (gate.readsShadow() && !gate.reads().isEmpty()) {
+      throw error(
+          "a gate reads the shadow before the first wave or the waves' metrics, not both;"
+              + " give two --gate options",
+          0);
+    }
+    return gate;
   }
 
   private Term sum() {
@@ -272,6 +287,9 @@ final class GateParser {
     if (name.equals("control")) {
       return control(start);
     }
+    if (name.startsWith("shadow.")) {
+      return shadowRead(name, start);
+    }
     String probe = null;
     String metricName = name;
     int metricAt = start;
@@ -310,6 +328,22 @@ final class GateParser {
           metricAt);
     }
     return new Read(probe, metric, exceptionType, name, start + 1);
+  }
+
+  private Term shadowRead(String name, int start) {
+    ShadowFigure figure = ShadowFigure.named(name);
+    if (figure == null) {
+      String nearest = StrictObject.nearest(name, NAMES);
+      throw error(
+          "unknown shadow figure '"
+              + Printable.escape(name)
+              + "'"
+              + (nearest == null ? "" : " (did you mean '" + nearest + "'?)")
+              + "; a shadow gate reads "
+              + ShadowFigure.names(),
+          start);
+    }
+    return new ShadowRead(figure, name, start + 1);
   }
 
   private Term control(int start) {

@@ -65,7 +65,10 @@ public final class HealthGates {
           "the minimum calls of a gate must be 1 or more, not " + minCalls,
           "a gate with no calls proves nothing; the default is " + DEFAULT_MIN_CALLS);
     }
-    List<Gate> chosen = gates == null ? List.of() : List.copyOf(gates);
+    // Gates on the shadow are judged before the first wave (ShadowGates); the waves get the rest,
+    // or the defaults when the rest is none.
+    List<Gate> chosen =
+        gates == null ? List.of() : gates.stream().filter(gate -> !gate.readsShadow()).toList();
     if (chosen.isEmpty() && autoProbeChangeId != null) {
       chosen = DEFAULT_PATCH_GATES.stream().map(Gate::parse).toList();
     }

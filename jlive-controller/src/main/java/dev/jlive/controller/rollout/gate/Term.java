@@ -1,6 +1,7 @@
 package dev.jlive.controller.rollout.gate;
 
 import dev.jlive.protocol.metrics.ProbeMetrics;
+import dev.jlive.protocol.shadow.ShadowReport;
 
 /** A parsed piece of a gate's expression. */
 sealed interface Term {
@@ -27,6 +28,11 @@ sealed interface Term {
   /** Where a term reads its figures: a probe's window metrics over a group; null when none. */
   interface Figures {
     ProbeMetrics of(String probe, Group group);
+
+    /** The shadow's report merged over the processes; null when there is none. */
+    default ShadowReport shadow() {
+      return null;
+    }
   }
 
   /** A term that could not be computed, and why (a latency of a probe that keeps none). */
@@ -88,6 +94,24 @@ sealed interface Term {
                 + "; read latencies from a metrics probe");
       }
       return figure;
+    }
+  }
+
+  /** A figure of the shadow before the first wave ({@code shadow.unexpected}). */
+  record ShadowRead(ShadowFigure figure, String written, int position) implements Term {
+    @Override
+    public Dimension dimension() {
+      return Dimension.NUMBER;
+    }
+
+    @Override
+    public double value(Figures figures, String autoProbe) {
+      ShadowReport report = figures.shadow();
+      if (report == null) {
+        throw new CannotJudge(
+            written + " reads the shadow that runs before the first wave, and there is none here");
+      }
+      return figure.of(report);
     }
   }
 
