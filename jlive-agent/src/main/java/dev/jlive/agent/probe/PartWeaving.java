@@ -1,19 +1,9 @@
 package dev.jlive.agent.probe;
 
-import dev.jlive.agent.weave.Weaving;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.field.FieldList;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Weaves the part marks of a trace or a line profile into one method ({@link PartTimes}): for a
@@ -26,11 +16,9 @@ import net.bytebuddy.pool.TypePool;
  * <p>The method's entry and exit are timed by the metrics advice woven beside it; the calls that
  * advice makes into the bridge are not parts.
  */
-final class PartWeaving implements Weaving, AsmVisitorWrapper {
+final class PartWeaving extends OneMethodWeaving {
   private static final String BRIDGE = "dev/jlive/bridge/JLiveBridge";
 
-  private final String methodName;
-  private final String descriptor;
   private final int slot;
   private final PartTimes parts;
   private final boolean lines;
@@ -39,49 +27,15 @@ final class PartWeaving implements Weaving, AsmVisitorWrapper {
    * @param lines true for a line profile, false for a trace of the calls
    */
   PartWeaving(String methodName, String descriptor, int slot, PartTimes parts, boolean lines) {
-    this.methodName = methodName;
-    this.descriptor = descriptor;
+    super(methodName, descriptor);
     this.slot = slot;
     this.parts = parts;
     this.lines = lines;
   }
 
   @Override
-  public AsmVisitorWrapper visitor() {
-    return this;
-  }
-
-  @Override
-  public int mergeWriter(int flags) {
-    return flags | ClassWriter.COMPUTE_MAXS;
-  }
-
-  @Override
-  public int mergeReader(int flags) {
-    return flags;
-  }
-
-  @Override
-  public ClassVisitor wrap(
-      TypeDescription instrumentedType,
-      ClassVisitor classVisitor,
-      Implementation.Context context,
-      TypePool typePool,
-      FieldList<FieldDescription.InDefinedShape> fields,
-      MethodList<?> methods,
-      int writerFlags,
-      int readerFlags) {
-    return new ClassVisitor(Opcodes.ASM9, classVisitor) {
-      @Override
-      public MethodVisitor visitMethod(
-          int access, String name, String desc, String signature, String[] exceptions) {
-        MethodVisitor visitor = super.visitMethod(access, name, desc, signature, exceptions);
-        if (!name.equals(methodName) || !desc.equals(descriptor)) {
-          return visitor;
-        }
-        return lines ? new LineMarks(visitor) : new CallMarks(visitor);
-      }
-    };
+  MethodVisitor wrapMethod(MethodVisitor visitor, boolean constructor) {
+    return lines ? new LineMarks(visitor) : new CallMarks(visitor);
   }
 
   private void mark(MethodVisitor mv, String hook, int part) {
