@@ -64,6 +64,16 @@ final class BridgeDispatcher extends JLiveBridge.Dispatcher {
   }
 
   @Override
+  public void partEnter(int probe, int part) {
+    probes.partEnter(probe, part);
+  }
+
+  @Override
+  public void partExit(int probe, int part) {
+    probes.partExit(probe, part);
+  }
+
+  @Override
   public Object gateEnter(int gate, int method, int version) {
     return gates.enter(gate, method, version);
   }

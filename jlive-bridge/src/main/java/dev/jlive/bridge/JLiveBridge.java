@@ -134,6 +134,36 @@ public final class JLiveBridge {
     }
   }
 
+  /**
+   * A part of a traced or line-profiled method starts: before a call it makes, or where one of its
+   * lines starts (which also ends the line before). Nothing is passed but two ints, so nothing is
+   * boxed, and the woven code leaves the stack as it was.
+   */
+  public static void partEnter(int probe, int part) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.partEnter(probe, part);
+    } catch (Throwable t) {
+      // fenced: a probe never throws into the application
+    }
+  }
+
+  /** A call that {@link #partEnter} started returned. */
+  public static void partExit(int probe, int part) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.partExit(probe, part);
+    } catch (Throwable t) {
+      // fenced: a probe never throws into the application
+    }
+  }
+
   // ---- the safe-point gate woven into the methods a patch changes ----
 
   /**
@@ -252,6 +282,12 @@ public final class JLiveBridge {
     public void enterAdmitted(int probe, long token, Object self, Object[] args) {
       enter(probe, self, args);
     }
+
+    /** See {@link JLiveBridge#partEnter}; by default parts are not timed. */
+    public void partEnter(int probe, int part) {}
+
+    /** See {@link JLiveBridge#partExit}. */
+    public void partExit(int probe, int part) {}
 
     /**
      * See {@link JLiveBridge#gateEnter}: null to run the body, else a re-invoker for {@link

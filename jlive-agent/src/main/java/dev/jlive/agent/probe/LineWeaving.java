@@ -1,27 +1,17 @@
 package dev.jlive.agent.probe;
 
-import dev.jlive.agent.weave.Weaving;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.field.FieldDescription;
-import net.bytebuddy.description.field.FieldList;
-import net.bytebuddy.description.method.MethodList;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.jar.asm.AnnotationVisitor;
 import net.bytebuddy.jar.asm.Attribute;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.Handle;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.TypePath;
-import net.bytebuddy.pool.TypePool;
 
 /**
  * Weaves a line probe: where the line's code starts, a call to the bridge with the receiver and the
@@ -45,7 +35,7 @@ import net.bytebuddy.pool.TypePool;
  * <p>Type annotations on instructions and locals are not kept in the woven method: they are read by
  * tools from class files, never by the running code.
  */
-final class LineWeaving implements Weaving, AsmVisitorWrapper {
+final class LineWeaving extends OneMethodWeaving {
   private final LineTarget target;
   private final int slot;
 
@@ -56,47 +46,15 @@ final class LineWeaving implements Weaving, AsmVisitorWrapper {
   private final boolean countOnly;
 
   LineWeaving(LineTarget target, int slot, boolean countOnly) {
+    super(target.methodName(), target.descriptor());
     this.target = target;
     this.slot = slot;
     this.countOnly = countOnly;
   }
 
   @Override
-  public AsmVisitorWrapper visitor() {
-    return this;
-  }
-
-  @Override
-  public int mergeWriter(int flags) {
-    return flags | ClassWriter.COMPUTE_MAXS;
-  }
-
-  @Override
-  public int mergeReader(int flags) {
-    return flags;
-  }
-
-  @Override
-  public ClassVisitor wrap(
-      TypeDescription instrumentedType,
-      ClassVisitor classVisitor,
-      Implementation.Context context,
-      TypePool typePool,
-      FieldList<FieldDescription.InDefinedShape> fields,
-      MethodList<?> methods,
-      int writerFlags,
-      int readerFlags) {
-    return new ClassVisitor(Opcodes.ASM9, classVisitor) {
-      @Override
-      public MethodVisitor visitMethod(
-          int access, String name, String descriptor, String signature, String[] exceptions) {
-        MethodVisitor visitor = super.visitMethod(access, name, descriptor, signature, exceptions);
-        if (!name.equals(target.methodName()) || !descriptor.equals(target.descriptor())) {
-          return visitor;
-        }
-        return new BufferedMethod(visitor, name.equals("<init>"));
-      }
-    };
+  MethodVisitor wrapMethod(MethodVisitor visitor, boolean constructor) {
+    return new BufferedMethod(visitor, constructor);
   }
 
   /**

@@ -117,6 +117,10 @@ final class Probe {
   final boolean timesCalls;
 
   final LatencyHistogram latency = new LatencyHistogram(cells);
+
+  /** A trace's callees or a line profile's lines; null for the other kinds. */
+  final PartTimes parts;
+
   final Map<String, LongAdder> exceptions = new ConcurrentHashMap<>();
   final Map<String, LongAdder> callers = new ConcurrentHashMap<>();
 
@@ -150,6 +154,10 @@ final class Probe {
     this.timingThreshold = ThreadCells.threshold(spec.timeOneIn());
     this.sampleOneIn = spec.sampleOneIn();
     this.sampleThreshold = sampleOneIn > 1 ? ThreadCells.threshold(sampleOneIn) : -1L;
+    this.parts =
+        kind == ProbeSpec.Kind.TRACE || kind == ProbeSpec.Kind.LINES
+            ? new PartTimes(sampleOneIn)
+            : null;
     this.timesCalls =
         kind == ProbeSpec.Kind.CAPTURE
             || (spec.template() != null && spec.template().contains("elapsed"));
@@ -464,6 +472,9 @@ final class Probe {
         byType.put(thrown.getKey(), thrown.getValue().sum());
       }
     }
+    if (parts != null) {
+      timings = latency.snapshot();
+    }
     List<CallerPath> paths = null;
     if (spec.kind() == ProbeSpec.Kind.CALLERS) {
       paths = new ArrayList<>();
@@ -478,7 +489,8 @@ final class Probe {
         hits(),
         timings,
         byType,
-        paths);
+        paths,
+        parts == null ? null : parts.snapshot(cells));
   }
 
   static String describe(Duration duration) {

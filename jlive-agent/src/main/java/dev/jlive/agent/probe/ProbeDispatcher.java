@@ -224,6 +224,9 @@ public final class ProbeDispatcher {
     if (kind == ProbeSpec.Kind.METRICS) {
       return startToken(probe.timingWeight(cell));
     }
+    if (probe.parts != null) {
+      return enterParts(probe, cell);
+    }
     if (kind == ProbeSpec.Kind.CALLERS) {
       int weight = probe.callerWeight(cell);
       if (weight > 0) {
@@ -276,6 +279,25 @@ public final class ProbeDispatcher {
     return weight == 1 ? start : start | 1L;
   }
 
+  /**
+   * The token of a trace's or line profile's call nested in a timed call of the same method on the
+   * same thread (recursion): its exit only counts the frame out.
+   */
+  static final long NESTED_PART = 4L;
+
+  /**
+   * Entry of a trace or line profile: sampling decides whether this call's parts are timed; a call
+   * nested in a timed one is part of it.
+   */
+  private static long enterParts(Probe probe, ThreadCells.Cell cell) {
+    boolean timed = probe.sampled(cell);
+    boolean follow = probe.parts.enter(cell, timed);
+    if (!follow) {
+      return UNTIMED;
+    }
+    return timed ? startToken(probe.sampleOneIn) : NESTED_PART;
+  }
+
   public void timedExit(int slot, long token, Throwable thrown) {
     if (token == 0L || (token == UNTIMED && thrown == null)) {
       return;
@@ -285,6 +307,15 @@ public final class ProbeDispatcher {
       return;
     }
     Probe probe = site.probe();
+    if (probe.parts != null && token != UNTIMED) {
+      ThreadCells.Cell cell = probe.cells.mine();
+      probe.parts.exit(cell);
+      if (token != NESTED_PART) {
+        long elapsed = System.nanoTime() - (token & ~1L);
+        probe.latency.record(cell, elapsed, (token & 1L) == 0 ? 1 : probe.sampleOneIn);
+      }
+      return;
+    }
     if (token != UNTIMED) {
       long elapsed = System.nanoTime() - (token & ~1L);
       probe.latency.record(
@@ -292,6 +323,22 @@ public final class ProbeDispatcher {
     }
     if (thrown != null) {
       probe.exception(thrown);
+    }
+  }
+
+  /** A part of a traced or line-profiled method starts (see {@link PartTimes}). */
+  public void partEnter(int slot, int part) {
+    ProbeSite site = site(slot);
+    if (site != null && site.probe().parts != null) {
+      site.probe().parts.partEnter(site.probe().cells.mine(), part);
+    }
+  }
+
+  /** A call that {@link #partEnter} started returned. */
+  public void partExit(int slot, int part) {
+    ProbeSite site = site(slot);
+    if (site != null && site.probe().parts != null) {
+      site.probe().parts.partExit(site.probe().cells.mine(), part);
     }
   }
 

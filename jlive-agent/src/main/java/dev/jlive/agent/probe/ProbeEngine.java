@@ -207,6 +207,7 @@ public final class ProbeEngine implements WeavingSource {
         installed.installations.add(installation);
         compileConditions(installation, target.type());
       } else {
+        PartTargets.check(spec, resolution);
         for (ProbeTargets.Target target : resolution.targets()) {
           Installation installation =
               installation(
@@ -430,8 +431,11 @@ public final class ProbeEngine implements WeavingSource {
                 installation.line(), site.slot(), site.probe().kind == ProbeSpec.Kind.COUNT));
       } else if (installation != null) {
         for (ProbeSite site : installation.sites()) {
-          weavings.add(
-              weaving(installed.probe.spec, site, installation.descriptors().get(site.method())));
+          String method = installation.descriptors().get(site.method());
+          weavings.add(weaving(installed.probe.spec, site, method));
+          if (installed.probe.parts != null) {
+            weavings.add(partWeaving(installed.probe, site.slot(), method));
+          }
         }
       }
     }
@@ -639,6 +643,16 @@ public final class ProbeEngine implements WeavingSource {
     return new Installation(type.getClassLoader(), type.getName(), List.of(site), Map.of(), target);
   }
 
+  private static Weaving partWeaving(Probe probe, int slot, String nameAndDescriptor) {
+    int paren = nameAndDescriptor.indexOf('(');
+    return new PartWeaving(
+        nameAndDescriptor.substring(0, paren),
+        nameAndDescriptor.substring(paren),
+        slot,
+        probe.parts,
+        probe.kind == ProbeSpec.Kind.LINES);
+  }
+
   private static Weaving weaving(ProbeSpec spec, ProbeSite site, String nameAndDescriptor) {
     int paren = nameAndDescriptor.indexOf('(');
     String name = nameAndDescriptor.substring(0, paren);
@@ -647,7 +661,7 @@ public final class ProbeEngine implements WeavingSource {
     Class<?> advice =
         switch (spec.kind()) {
           case COUNT, CALLERS -> ProbeAdvice.Count.class;
-          case METRICS ->
+          case METRICS, TRACE, LINES ->
               constructor ? ProbeAdvice.TimedConstructor.class : ProbeAdvice.Timed.class;
           case LOG, CAPTURE ->
               switch (spec.point()) {

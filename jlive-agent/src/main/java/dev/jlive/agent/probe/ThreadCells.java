@@ -61,6 +61,9 @@ final class ThreadCells {
     /** The owner's latency timings ({@link LatencyHistogram}), made on its first timed call. */
     LatencyHistogram.Shard shard;
 
+    /** The owner's times of a trace's or line profile's parts ({@link PartTimes}). */
+    PartTimes.Shard parts;
+
     CellFields(Thread owner, boolean shared) {
       this.owner = owner;
       this.shared = shared;

@@ -124,6 +124,9 @@ public final class MetricsCommand extends ServiceCommand {
               + sampledPaths(statuses.get(probe.id()))
               + ":");
     }
+    for (ProbeMetrics probe : probes) {
+      PartsTable.print(printer, probe, statuses.get(probe.id()));
+    }
     return 0;
   }
 

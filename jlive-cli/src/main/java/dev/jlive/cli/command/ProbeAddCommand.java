@@ -80,6 +80,18 @@ public final class ProbeAddCommand extends ServiceCommand {
         names = "--callers",
         description = "Count the distinct call paths that reach the method.")
     boolean callers;
+
+    @Option(
+        names = "--trace",
+        description =
+            "Time each call the method makes: calls, time and share per callee and line"
+                + " (`jlive metrics PID ID`).")
+    boolean trace;
+
+    @Option(
+        names = "--profile-lines",
+        description = "Time each source line of the method: hits, time and share per line.")
+    boolean profileLines;
   }
 
   @Option(
@@ -247,6 +259,16 @@ public final class ProbeAddCommand extends ServiceCommand {
     return Rollout.send(controller(), service, change, timeout, printer());
   }
 
+  private ProbeSpec.Kind otherKind() {
+    if (kind.trace) {
+      return ProbeSpec.Kind.TRACE;
+    }
+    if (kind.profileLines) {
+      return ProbeSpec.Kind.LINES;
+    }
+    return kind.capture ? ProbeSpec.Kind.CAPTURE : ProbeSpec.Kind.CALLERS;
+  }
+
   /**
    * The probe request, checked here as the agent and the controller check it: a bad one is refused
    * before any connection. Its JSON is the body of the agent's POST /v1/probes; the controller
@@ -262,9 +284,7 @@ public final class ProbeAddCommand extends ServiceCommand {
                       ? ProbeSpec.Kind.LOG
                       : kind.metrics
                           ? ProbeSpec.Kind.METRICS
-                          : kind.count
-                              ? ProbeSpec.Kind.COUNT
-                              : kind.capture ? ProbeSpec.Kind.CAPTURE : ProbeSpec.Kind.CALLERS);
+                          : kind.count ? ProbeSpec.Kind.COUNT : otherKind());
           spec.template(kind.log)
               .waitForClass(waitForClass)
               .appLog(!noAppLog)

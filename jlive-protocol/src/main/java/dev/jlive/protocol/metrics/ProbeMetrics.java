@@ -22,6 +22,8 @@ import java.util.TreeMap;
  * @param exceptions a metrics probe's exceptions thrown out of the method, by class name (kept
  *     sorted); null for other kinds
  * @param callers a callers probe's paths, busiest first; null for other kinds
+ * @param parts a trace's callees or a line profile's lines, in the method's order; null for other
+ *     kinds
  */
 public record ProbeMetrics(
     String id,
@@ -30,17 +32,31 @@ public record ProbeMetrics(
     long calls,
     LatencySnapshot latency,
     Map<String, Long> exceptions,
-    List<CallerPath> callers)
+    List<CallerPath> callers,
+    List<TimedPart> parts)
     implements JsonWritable {
 
   public static final Set<String> FIELDS =
-      Set.of("id", "selector", "kind", "calls", "latency", "exceptions", "callers");
+      Set.of("id", "selector", "kind", "calls", "latency", "exceptions", "callers", "parts");
   static final String WHAT = "the probe's metrics";
 
   public ProbeMetrics {
     exceptions =
         exceptions == null ? null : Collections.unmodifiableSortedMap(new TreeMap<>(exceptions));
     callers = callers == null ? null : sorted(callers);
+    parts = parts == null ? null : List.copyOf(parts);
+  }
+
+  /** Metrics of a kind that has no parts (all but trace and line profile). */
+  public ProbeMetrics(
+      String id,
+      String selector,
+      String kind,
+      long calls,
+      LatencySnapshot latency,
+      Map<String, Long> exceptions,
+      List<CallerPath> callers) {
+    this(id, selector, kind, calls, latency, exceptions, callers, null);
   }
 
   public static ProbeMetrics fromWire(Object json) {
@@ -61,6 +77,13 @@ public record ProbeMetrics(
         callers.add(CallerPath.read(path));
       }
     }
+    List<TimedPart> parts = null;
+    if (body.has("parts")) {
+      parts = new ArrayList<>();
+      for (StrictObject part : body.optionalObjects("parts", TimedPart.FIELDS)) {
+        parts.add(TimedPart.read(part));
+      }
+    }
     return new ProbeMetrics(
         body.requireString("id", "\"p1\""),
         body.requireString("selector", "\"com.acme.Shop#checkout\""),
@@ -68,7 +91,8 @@ public record ProbeMetrics(
         body.requireLong("calls", 0, Long.MAX_VALUE),
         latency == null ? null : LatencySnapshot.read(latency),
         counts(body, "exceptions"),
-        callers);
+        callers,
+        parts);
   }
 
   /**
@@ -83,7 +107,8 @@ public record ProbeMetrics(
         calls,
         latency == null ? null : latency.withoutBuckets(),
         exceptions,
-        callers);
+        callers,
+        parts);
   }
 
   @Override
@@ -96,6 +121,7 @@ public record ProbeMetrics(
         .put("latency", latency)
         .put("exceptions", exceptions)
         .put("callers", callers)
+        .put("parts", parts)
         .toMap();
   }
 

@@ -92,7 +92,11 @@ public record ProbeSpec(
     /** Takes a snapshot: arguments, return value, fields of this, the stack. */
     CAPTURE,
     /** Counts the distinct call paths that reach the method. */
-    CALLERS
+    CALLERS,
+    /** Times each call the method makes: calls and time per callee ({@code --trace}). */
+    TRACE,
+    /** Times each source line of the method: hits and time per line ({@code --profile-lines}). */
+    LINES
   }
 
   /** Where in the method a probe acts. */
@@ -160,7 +164,12 @@ public record ProbeSpec(
     if (kind != Kind.LOG && template != null) {
       throw bad("only log probes take a message template", "drop the template, or use --log");
     }
-    boolean wholeCalls = kind == Kind.METRICS || kind == Kind.COUNT || kind == Kind.CALLERS;
+    boolean wholeCalls =
+        kind == Kind.METRICS
+            || kind == Kind.COUNT
+            || kind == Kind.CALLERS
+            || kind == Kind.TRACE
+            || kind == Kind.LINES;
     if (wholeCalls && point != Point.ENTRY && point != Point.LINE) {
       throw bad(
           JsonObject.wireName(kind) + " probes cover whole calls; --at does not apply",

@@ -1,0 +1,194 @@
+package dev.jlive.agent.probe;
+
+import net.bytebuddy.jar.asm.Handle;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * Weaves the part marks of a trace or a line profile into one method ({@link PartTimes}): for a
+ * trace, {@code partEnter} before and {@code partExit} after each call the method makes; for a line
+ * profile, {@code partEnter} where each line's code starts. Each mark pushes two ints and calls a
+ * static method that returns nothing, so the stack is as it was, no local is added and no branch:
+ * the method's stack map frames stay valid. A mark goes just before an instruction, after the frame
+ * at its offset (a branch target keeps its frame where the verifier wants it).
+ *
+ * <p>The method's entry and exit are timed by the metrics advice woven beside it; the calls that
+ * advice makes into the bridge are not parts.
+ */
+final class PartWeaving extends OneMethodWeaving {
+  private static final String BRIDGE = "dev/jlive/bridge/JLiveBridge";
+
+  private final int slot;
+  private final PartTimes parts;
+  private final boolean lines;
+
+  /**
+   * @param lines true for a line profile, false for a trace of the calls
+   */
+  PartWeaving(String methodName, String descriptor, int slot, PartTimes parts, boolean lines) {
+    super(methodName, descriptor);
+    this.slot = slot;
+    this.parts = parts;
+    this.lines = lines;
+  }
+
+  @Override
+  MethodVisitor wrapMethod(MethodVisitor visitor, boolean constructor) {
+    return lines ? new LineMarks(visitor) : new CallMarks(visitor);
+  }
+
+  private void mark(MethodVisitor mv, String hook, int part) {
+    push(mv, slot);
+    push(mv, part);
+    mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, hook, "(II)V", false);
+  }
+
+  /**
+   * Pushes an int without a constant pool entry where it fits in a short: a constant no earlier
+   * version had stays in every later version's merged pool (see ProbeDispatcher).
+   */
+  private static void push(MethodVisitor mv, int value) {
+    if (value >= -1 && value <= 5) {
+      mv.visitInsn(Opcodes.ICONST_0 + value);
+    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+      mv.visitIntInsn(Opcodes.BIPUSH, value);
+    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+      mv.visitIntInsn(Opcodes.SIPUSH, value);
+    } else {
+      mv.visitLdcInsn(value);
+    }
+  }
+
+  /** A trace: each call the method makes, named by its callee and the line it is on. */
+  private final class CallMarks extends MethodVisitor {
+    private int line;
+
+    CallMarks(MethodVisitor out) {
+      super(Opcodes.ASM9, out);
+    }
+
+    @Override
+    public void visitLineNumber(int number, Label start) {
+      line = number;
+      super.visitLineNumber(number, start);
+    }
+
+    @Override
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String desc, boolean isInterface) {
+      if (owner.equals(BRIDGE)) {
+        super.visitMethodInsn(opcode, owner, name, desc, isInterface);
+        return;
+      }
+      String simple = owner.substring(owner.lastIndexOf('/') + 1);
+      int part = parts.index(simple + "#" + name, line);
+      mark(mv, "partEnter", part);
+      super.visitMethodInsn(opcode, owner, name, desc, isInterface);
+      mark(mv, "partExit", part);
+    }
+  }
+
+  /** A line profile: where each line's code starts. */
+  private final class LineMarks extends MethodVisitor {
+    /** The line whose first instruction comes next, or 0. */
+    private int pending;
+
+    LineMarks(MethodVisitor out) {
+      super(Opcodes.ASM9, out);
+    }
+
+    @Override
+    public void visitLineNumber(int number, Label start) {
+      pending = number;
+      super.visitLineNumber(number, start);
+    }
+
+    private void before() {
+      if (pending > 0) {
+        mark(mv, "partEnter", parts.index("line " + pending, pending));
+        pending = 0;
+      }
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+      before();
+      super.visitInsn(opcode);
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+      before();
+      super.visitIntInsn(opcode, operand);
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int varIndex) {
+      before();
+      super.visitVarInsn(opcode, varIndex);
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+      before();
+      super.visitTypeInsn(opcode, type);
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String desc) {
+      before();
+      super.visitFieldInsn(opcode, owner, name, desc);
+    }
+
+    @Override
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String desc, boolean isInterface) {
+      before();
+      super.visitMethodInsn(opcode, owner, name, desc, isInterface);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(
+        String name, String desc, Handle bootstrap, Object... arguments) {
+      before();
+      super.visitInvokeDynamicInsn(name, desc, bootstrap, arguments);
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+      before();
+      super.visitJumpInsn(opcode, label);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+      before();
+      super.visitLdcInsn(value);
+    }
+
+    @Override
+    public void visitIincInsn(int varIndex, int increment) {
+      before();
+      super.visitIincInsn(varIndex, increment);
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+      before();
+      super.visitTableSwitchInsn(min, max, dflt, labels);
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+      before();
+      super.visitLookupSwitchInsn(dflt, keys, labels);
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String desc, int numDimensions) {
+      before();
+      super.visitMultiANewArrayInsn(desc, numDimensions);
+    }
+  }
+}
