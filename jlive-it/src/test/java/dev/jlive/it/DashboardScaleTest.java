@@ -96,8 +96,14 @@ class DashboardScaleTest {
       System.out.printf(
           "dashboard with %d processes: first render %d ms after opening the page;"
               + " all applied shown %d ms after the last report (stream ticks once a second);"
-              + " longest update (parse and draw) %.1f ms over %s messages%n",
-          PROCESSES, firstRenderMillis, updateMillis, maxUpdate, stats.get("messages"));
+              + " longest update (parse and draw) %.1f ms over %s messages,"
+              + " %s characters of stream data received%n",
+          PROCESSES,
+          firstRenderMillis,
+          updateMillis,
+          maxUpdate,
+          stats.get("messages"),
+          stats.get("bytes"));
       assertThat(firstRenderMillis).isLessThan(20_000);
       assertThat(updateMillis).isLessThan(20_000);
       assertThat(maxUpdate).isLessThan(2_000);

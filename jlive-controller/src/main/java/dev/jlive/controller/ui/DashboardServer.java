@@ -63,6 +63,7 @@ public final class DashboardServer implements AutoCloseable {
   private final ControllerServer.Authenticator users;
   private final RouteCalls routes;
   private final ProbeHistory history;
+  private final ServiceChanges changes;
   private final Sessions sessions = new Sessions(System::currentTimeMillis);
   private final StaticFiles files = new StaticFiles();
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
@@ -76,6 +77,7 @@ public final class DashboardServer implements AutoCloseable {
       ControllerServer.Authenticator users,
       ControllerServer.Router router,
       ProbeHistory history,
+      ServiceChanges changes,
       Duration heartbeat,
       boolean tls) {
     this.server = server;
@@ -83,6 +85,7 @@ public final class DashboardServer implements AutoCloseable {
     this.users = users;
     this.routes = new RouteCalls(router);
     this.history = history;
+    this.changes = changes;
     this.heartbeat = heartbeat;
     this.tls = tls;
     this.sampler =
@@ -138,6 +141,7 @@ public final class DashboardServer implements AutoCloseable {
             users,
             router,
             new ProbeHistory(changes, output),
+            changes,
             heartbeat,
             tls != null);
     server.createContext("/", dashboard::handle);
@@ -317,6 +321,7 @@ public final class DashboardServer implements AutoCloseable {
           new LiveStream(
               routes,
               history,
+              changes,
               blankToNull(query.get("service")),
               blankToNull(query.get("change")),
               heartbeat,
