@@ -10,10 +10,41 @@ let signedOutHandler = () => {};
 const EVENTS_KEPT = 500;
 
 /**
+ * The topics the server sends as row diffs after the first whole answer (LiveStream's TableDiff):
+ * the key of their rows, the same as the server's.
+ */
+const TABLE_KEYS = {
+  processes: (row) => String(row.id),
+  metrics: (row) => row.process + '/' + row.change,
+  status: (row) => String(row.process),
+};
+
+/** The whole answer, or the last one with the diff's rows changed and removed, order kept. */
+export function applyDiff(before, message, keyOf) {
+  if (!message.diff) return message;
+  const { field, changed, removed } = message.diff;
+  const gone = new Set(removed);
+  const fresh = new Map(changed.map((row) => [keyOf(row), row]));
+  const rows = [];
+  for (const row of (before && before[field]) || []) {
+    const key = keyOf(row);
+    if (gone.has(key)) continue;
+    if (fresh.has(key)) {
+      rows.push(fresh.get(key));
+      fresh.delete(key);
+    } else {
+      rows.push(row);
+    }
+  }
+  for (const row of fresh.values()) rows.push(row);
+  return { ...message.rest, [field]: rows };
+}
+
+/**
  * What the browser tests measure: how long a stream message takes from arrival to the page drawn
  * (parse and render), and when the first process rows were drawn.
  */
-export const stats = (window.jliveStats = { messages: 0, lastUpdateMillis: 0, maxUpdateMillis: 0, firstRowsAt: null, firstRowsCount: 0 });
+export const stats = (window.jliveStats = { messages: 0, lastUpdateMillis: 0, maxUpdateMillis: 0, firstRowsAt: null, firstRowsCount: 0, bytes: 0 });
 let pendingSince = null;
 
 /** The app registers how to redraw and what to do when the session ends. */
@@ -43,7 +74,7 @@ export function openStream(service, change) {
   if (stream && streamKey === key) return;
   if (stream) stream.close();
   streamKey = key;
-  for (const topic of ['processes', 'changes', 'states', 'approvals', 'metrics', 'status', 'history']) {
+  for (const topic of ['processes', 'changes', 'states', 'approvals', 'metrics', 'status', 'history', 'rollout', 'patch']) {
     delete live[topic];
   }
   live.events = [];
@@ -52,11 +83,13 @@ export function openStream(service, change) {
   if (change) query.set('change', change);
   stream = new EventSource('/ui/stream?' + query);
   const topics = ['rights', 'clock', 'services', 'processes', 'changes', 'states', 'approvals',
-    'metrics', 'status', 'history'];
+    'metrics', 'status', 'history', 'rollout', 'patch'];
   for (const topic of topics) {
     stream.addEventListener(topic, (message) => {
       if (pendingSince === null) pendingSince = performance.now();
-      live[topic] = JSON.parse(message.data);
+      stats.bytes += message.data.length;
+      const body = JSON.parse(message.data);
+      live[topic] = TABLE_KEYS[topic] ? applyDiff(live[topic], body, TABLE_KEYS[topic]) : body;
       live.receivedAt = performance.now();
       redraw();
     });

@@ -11,7 +11,9 @@ export function Confirm({ action, onDone }) {
     const answer = await call(action.method, action.path, action.body);
     setBusy(false);
     if (answer.ok) {
-      onDone(action.label + ' done: ' + (answer.json.change ? answer.json.change.state : 'ok'));
+      const json = answer.json || {};
+      const state = json.change ? json.change.state : json.rollout ? json.rollout.status : 'ok';
+      onDone(action.label + ' done: ' + state);
     } else {
       setError(refusal(answer.json));
     }

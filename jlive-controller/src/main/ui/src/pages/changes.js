@@ -5,6 +5,7 @@ import { link } from '../route.js';
 import { Refused } from '../components/refused.js';
 import { Windowed } from '../components/windowed.js';
 import { Confirm } from '../components/confirm.js';
+import { RolloutView } from '../components/rollout.js';
 
 export function ChangesPage({ service, change }) {
   const [confirming, setConfirming] = useState(null);
@@ -60,6 +61,8 @@ export function ChangesPage({ service, change }) {
             </tr>`)}
         </tbody>
       </table>
+      ${change && live.rollout && live.rollout.rollout && live.rollout.rollout.change === change && html`
+        <${RolloutView} status=${live.rollout} rights=${rights} service=${service} ask=${ask} />`}
       ${change && html`
         <h3>${change} on each process</h3>
         <${Refused} topic=${live.status} />

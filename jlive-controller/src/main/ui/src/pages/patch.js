@@ -1,24 +1,44 @@
 import { html } from '../html.js';
 import { live } from '../live.js';
 import { link } from '../route.js';
+import { DiffText, className, declaredMethods } from '../components/source-diff.js';
+import { ShadowReportView } from '../components/shadow-report.js';
+
+/**
+ * A class no earlier active patch changed: the controller's diff shows it as new, since the
+ * deployed build's own source was never sent to it. The page says so and lists the methods the
+ * patch brings, each replacing the method of the same signature.
+ */
+function UnknownBefore({ source }) {
+  return html`
+    <div class="source-change" data-class=${className(source)}>
+      <p class="hint" id="old-source-unknown">${className(source)}: the old source is not known (no earlier
+        active patch changes this class, and the controller never held the deployed build's source).
+        The methods of the patch, each replacing the method of the same signature:</p>
+      <ul class="methods" id="replaced-methods">${declaredMethods(source.code).map((m) => html`<li><code>${m}</code></li>`)}</ul>
+    </div>`;
+}
 
 export function PatchPage({ service, change }) {
   const changes = (live.changes && live.changes.changes) || [];
   const c = changes.find((x) => x.id === change);
   const waiting = ((live.approvals && live.approvals.waiting) || []).find((w) => w.change.id === change);
+  const patch = live.patch && live.patch.change === change ? live.patch : null;
   if (!c) return html`<section><h2>Patch ${change}</h2><p>Loading, or no such change in ${service}.</p></section>`;
-  const spec = c.spec || {};
+  const spec = (patch && patch.spec) || c.spec || {};
+  const diff = (waiting && waiting.diff) || (patch && patch.diff);
+  const unknown = (spec.sources || []).filter((s) => diff && diff.includes('new: no active patch changes ' + className(s) + '\n'));
   return html`
     <section>
       <h2>Patch ${change} of ${service} <span class=${'state ' + c.state}>${c.state}</span></h2>
-      <p>by ${c.author}; replaces ${spec.method ? html`<code>${spec.method}</code>` : 'the methods of the classes below'}
+      <p>by ${c.author}; replaces ${spec.method ? html`<code id="patch-method">${spec.method}</code>` : 'the methods of the classes below'}
         ${(spec.also || []).length ? ' (quiescence also over ' + spec.also.join(', ') + ')' : ''}</p>
       ${waiting
-        ? html`<h3>Diff against what runs (waiting for ${waiting.missing} more approval${waiting.missing === 1 ? '' : 's'})</h3>
-            <pre class="diff" id="diff">${waiting.diff.split('\n').map((line) =>
-              html`<span class=${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}>${line + '\n'}</span>`)}</pre>`
-        : html`<h3>Sources</h3>${(spec.sources || []).map((s) => html`<h4>${s.name}</h4><pre class="source" id="source">${s.code}</pre>`)}
-            ${spec.methodSource && html`<pre class="source">${spec.methodSource}</pre>`}`}
+        ? html`<h3>Diff against what runs (waiting for ${waiting.missing} more approval${waiting.missing === 1 ? '' : 's'})</h3>`
+        : html`<h3>Diff against what ran before it</h3>`}
+      ${unknown.map((s) => html`<${UnknownBefore} source=${s} />`)}
+      ${diff ? html`<${DiffText} text=${diff} />` : html`<p>loading…</p>`}
+      <${ShadowReportView} report=${live.shadow && live.shadow.change === change ? live.shadow.report : null} />
       <p><a href=${link('changes', service, change)}>state on each process</a></p>
     </section>`;
 }

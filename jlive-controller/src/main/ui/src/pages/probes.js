@@ -5,6 +5,7 @@ import { link } from '../route.js';
 import { Refused } from '../components/refused.js';
 import { Chart } from '../components/chart.js';
 import { AddProbe } from '../components/add-probe.js';
+import { FlameGraph } from '../components/flame.js';
 
 export function ProbePage({ service, change }) {
   const [filter, setFilter] = useState('');
@@ -12,6 +13,7 @@ export function ProbePage({ service, change }) {
   const points = (live.history && live.history.change === change && live.history.points) || [];
   const metrics = live.metrics || {};
   const perProcess = (metrics.processes || []).filter((p) => p.change === change);
+  const merged = (metrics.merged || []).find((m) => m.change === change);
   const probes = ((live.changes && live.changes.changes) || []).filter((c) => c.kind === 'probe');
   const events = live.events.filter((e) => !filter || JSON.stringify(e).toLowerCase().includes(filter.toLowerCase()));
   return html`
@@ -22,6 +24,10 @@ export function ProbePage({ service, change }) {
       ${rights.probe && html`<${AddProbe} service=${service} />`}
       <${Refused} topic=${live.metrics} />
       ${change && html`
+        ${merged && merged.kind === 'callers' && html`
+          <h3>Callers of ${merged.selector}: flame graph</h3>
+          <p class="hint">outermost caller at the top; each box as wide as the calls that came through it</p>
+          <${FlameGraph} paths=${merged.callers} method=${merged.selector} />`}
         <div class="charts">
           <${Chart} key=${change + 'r'} id="chart-rates" title="calls/s and errors/s" points=${points}
             series=${[{ key: 'calls', label: 'calls/s', color: '#2060c0' }, { key: 'errors', label: 'errors/s', color: '#c03030' }]} />

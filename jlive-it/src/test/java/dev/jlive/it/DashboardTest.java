@@ -10,6 +10,8 @@ import dev.jlive.it.support.Browser;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
 import dev.jlive.it.support.TargetJvm;
+import dev.jlive.protocol.Api;
+import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -41,6 +43,10 @@ class DashboardTest {
   private static DashboardServer dashboard;
   private static Browser browser;
   private static TargetJvm jvm;
+
+  /** A second process, so a rollout has a wave and a control group. */
+  private static TargetJvm other;
+
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -53,7 +59,8 @@ class DashboardTest {
             zooKeeper.getConnectString(), FleetFixture.tempDir("dashboard"));
     dashboard = fleet.controller().startDashboard(0);
     jvm = fleet.join(SERVICE, "zone=eu");
-    fleet.awaitProcesses(SERVICE, jvm);
+    other = fleet.join(SERVICE, "zone=us");
+    fleet.awaitProcesses(SERVICE, jvm, other);
     browser = Browser.start();
   }
 
@@ -86,21 +93,7 @@ class DashboardTest {
     browser.find("#probe-add").click();
     // The form takes the page to the new probe's view.
     browser.await("#chart-rates", 30);
-    AtomicBoolean calling = new AtomicBoolean(true);
-    Thread load =
-        new Thread(
-            () -> {
-              long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-              try {
-                while (calling.get() && System.nanoTime() < until) {
-                  jvm.ask("price 2", "price");
-                }
-              } catch (IOException e) {
-                // The JVM stopped: the test's awaits report it.
-              }
-            },
-            "dashboard-load");
-    load.start();
+    Load load = new Load();
     try {
       await()
           .atMost(ROLLOUT)
@@ -111,14 +104,96 @@ class DashboardTest {
                     .isGreaterThanOrEqualTo(3);
                 Map<String, Object> last = Json.parseObject(chart.getAttribute("data-last"));
                 assertThat(((Number) last.get("calls")).doubleValue()).isPositive();
+                // The interval's own percentiles, from the processes' bucket differences.
                 assertThat(last.get("p99")).isNotNull();
+                assertThat(((Number) last.get("p99")).doubleValue())
+                    .isGreaterThanOrEqualTo(((Number) last.get("p50")).doubleValue());
               });
       assertThat(browser.all("#chart-rates canvas")).isNotEmpty();
+      assertThat(browser.find("#chart-latency").getText()).contains("p99");
       browser.screenshot("probe");
     } finally {
-      calling.set(false);
-      load.join();
+      load.close();
     }
+  }
+
+  @Test
+  void aCallersProbeDrawsItsCallPathsAsAFlameGraph() throws Exception {
+    String id = post(FleetApi.changes(SERVICE), Map.of("kind", "probe", "spec", callers()));
+    browser.signIn(dashboard.url(), token("fiona", "viewer@" + SERVICE));
+    browser.open(dashboard.url() + "/#/probe/" + SERVICE + "/" + id);
+    Load load = new Load();
+    try {
+      await()
+          .atMost(ROLLOUT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                WebElement flame = browser.find("#flame");
+                // The root, the outermost callers down to the probed method: several frames deep.
+                assertThat(Integer.parseInt(flame.getAttribute("data-frames")))
+                    .isGreaterThanOrEqualTo(3);
+                assertThat(flame.getAttribute("innerHTML")).contains("Pricer");
+              });
+      browser.screenshot("flame");
+    } finally {
+      load.close();
+    }
+    CliRun revert = fleet.jlive("revert", "--service", SERVICE, id);
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+  }
+
+  @Test
+  void aRolloutShowsItsWavesAndGatesAndPausesFromItsButton() throws Exception {
+    // A probe rolled out to one process first, then all, with a long bake: it stays baking.
+    String id =
+        post(
+            FleetApi.changes(SERVICE),
+            Map.of(
+                "kind",
+                "probe",
+                "spec",
+                Map.of("selector", Pricer.class.getName() + "#price", "kind", "count"),
+                "rollout",
+                Map.of("waves", List.of("1", "100%"), "bakeMillis", 600_000)));
+    browser.signIn(dashboard.url(), token("pia", "prober@" + SERVICE));
+    browser.open(dashboard.url() + "/#/changes/" + SERVICE + "/" + id);
+    browser.await("#rollout-waves tr[data-wave='1']", 60);
+    await()
+        .atMost(ROLLOUT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.find("#rollout").getAttribute("data-status")).isEqualTo("running");
+              assertThat(browser.find("#rollout-waves tr[data-wave='1']").getText())
+                  .contains("1 applied");
+              assertThat(browser.find("#rollout-control").getText()).isEqualTo("1");
+            });
+    // A prober may pause, resume and abort a probe's rollout, not promote it (an approver's call).
+    assertThat(browser.all("button[data-rollout-action='promote']")).isEmpty();
+    browser.screenshot("rollout");
+
+    browser.find("button[data-rollout-action='pause']").click();
+    browser.await("#confirm-yes", 10).click();
+    browser.await("#rollout[data-status='paused']", 30);
+    assertThat(rolloutStatus(id)).isEqualTo("paused");
+
+    // A viewer's forced pause is the API's refusal, naming the role it lacks.
+    browser.signIn(dashboard.url(), token("vic", "viewer@" + SERVICE));
+    browser.open(dashboard.url() + "/#/changes/" + SERVICE + "/" + id);
+    browser.await("#rollout[data-status='paused']", 30);
+    assertThat(browser.all("button[data-rollout-action]")).isEmpty();
+    Map<String, Object> forced =
+        fetch("/v1/services/" + SERVICE + "/rollouts/" + id + "/resume", true);
+    assertThat(forced).containsEntry("status", 403L);
+    assertThat(String.valueOf(forced.get("body"))).contains("prober");
+    assertThat(rolloutStatus(id)).isEqualTo("paused");
+
+    browser.signIn(dashboard.url(), token("pia2", "prober@" + SERVICE));
+    browser.open(dashboard.url() + "/#/changes/" + SERVICE + "/" + id);
+    browser.await("button[data-rollout-action='abort']", 30).click();
+    browser.await("#confirm-yes", 10).click();
+    browser.await("#rollout[data-status='aborted']", 30);
   }
 
   @Test
@@ -154,7 +229,17 @@ class DashboardTest {
     browser.await("#confirm-yes", 10).click();
     browser.await("#changes tr[data-change='" + id + "'][data-state='active']", 30);
     browser.await("#results [data-result-state='applied']", 60);
-    assertThat(jvm.ask("price 2", "price")).startsWith("price 22 ");
+    await()
+        .atMost(ROLLOUT)
+        .untilAsserted(() -> assertThat(jvm.ask("price 2", "price")).startsWith("price 22 "));
+    // Active, its diff is gone from the approvals: the page says the old source is not known (no
+    // earlier patch of Pricer is active) and lists the methods the patch replaces.
+    browser.open(dashboard.url() + "/#/patch/" + SERVICE + "/" + id);
+    assertThat(browser.await("#replaced-methods", 30).getText())
+        .contains("int price(int quantity)");
+    assertThat(browser.find("#old-source-unknown").getText()).contains("not known");
+    browser.screenshot("patch-active");
+    browser.open(dashboard.url() + "/#/changes/" + SERVICE + "/" + id);
 
     browser.await("button[data-action='revert'][data-change='" + id + "']", 10).click();
     browser.await("#confirm-yes", 10).click();
@@ -271,6 +356,58 @@ class DashboardTest {
     browser.signIn(dashboard.url(), token("val2", "viewer@" + SERVICE));
     browser.open(dashboard.url() + "/#/audit");
     assertThat(browser.await("[data-refused]", 30).getText()).contains("admin");
+  }
+
+  /** Calls Pricer#price in the first JVM in a loop until closed (at most 90 s). */
+  private static final class Load implements AutoCloseable {
+    private final AtomicBoolean calling = new AtomicBoolean(true);
+    private final Thread thread =
+        new Thread(
+            () -> {
+              long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+              try {
+                while (calling.get() && System.nanoTime() < until) {
+                  jvm.ask("price 2", "price");
+                }
+              } catch (IOException e) {
+                // The JVM stopped: the test's awaits report it.
+              }
+            },
+            "dashboard-load");
+
+    Load() {
+      thread.start();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      calling.set(false);
+      thread.join();
+    }
+  }
+
+  private static Map<String, Object> callers() {
+    return Map.of("selector", Pricer.class.getName() + "#price", "kind", "callers");
+  }
+
+  /** Posts a change as the controller's admin; its id. */
+  private static String post(String path, Map<String, Object> body) throws Exception {
+    HttpResponse<String> answer =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(fleet.url() + path))
+                .header(Api.AUTHORIZATION, Api.BEARER + fleet.controller().token())
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).as(answer.body()).isBetween(200, 299);
+    return String.valueOf(
+        ((Map<String, Object>) Json.parseObject(answer.body()).get("change")).get("id"));
+  }
+
+  private static String rolloutStatus(String id) {
+    CliRun status = fleet.jlive("rollout", "status", SERVICE, id, "--json");
+    assertThat(status.exitCode()).as(status.toString()).isZero();
+    return String.valueOf(((Map<String, Object>) status.json().get("rollout")).get("status"));
   }
 
   private static HttpResponse<String> get(String path, String cookie) throws Exception {

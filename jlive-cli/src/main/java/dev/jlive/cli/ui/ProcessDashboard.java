@@ -29,7 +29,7 @@ public final class ProcessDashboard implements AutoCloseable {
         new Principal(
             System.getProperty("user.name", "local"), List.of(new Grant(Role.ADMIN, null)));
     return new ProcessDashboard(
-        DashboardServer.startForProcess(port, user, routes, routes::merged));
+        DashboardServer.startForProcess(port, user, routes, routes::reported));
   }
 
   public String url() {

@@ -276,13 +276,13 @@ final class ProcessRoutes implements ControllerServer.Router {
     return probes instanceof List<?> list ? (List<Map<String, Object>>) list : List.of();
   }
 
-  /** What the charts sample once a second: this process's probes, merged over itself. */
-  Map<String, List<ServiceProbeMetrics>> merged() {
-    List<ServiceProbeMetrics> merged = new ArrayList<>();
+  /** What the charts sample once a second: this process's probes as it reports them. */
+  Map<String, Map<String, Map<String, ProbeMetrics>>> reported() {
+    Map<String, ProbeMetrics> byChange = new LinkedHashMap<>();
     for (Map<String, Object> probe : probeMetrics()) {
-      merged.add(merge(probe));
+      byChange.put(String.valueOf(probe.get("id")), ProbeMetrics.fromWire(probe));
     }
-    return Map.of(service, merged);
+    return Map.of(service, Map.of(service, byChange));
   }
 
   private static ServiceProbeMetrics merge(Map<String, Object> probe) {

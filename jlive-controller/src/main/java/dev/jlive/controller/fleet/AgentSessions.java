@@ -22,6 +22,7 @@ import dev.jlive.protocol.fleet.SyncAnswer;
 import dev.jlive.protocol.fleet.SyncBody;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -205,10 +206,19 @@ public final class AgentSessions implements AutoCloseable {
     }
   }
 
-  /** When the process last synced with this controller; null when it is not connected here. */
+  /**
+   * When the process last synced with this controller, to the second; null when it is not connected
+   * here. Whole seconds: the instant is worked out from two clocks read now, whose difference
+   * jitters by microseconds from one read to the next, and a row that reads the same until the
+   * process syncs again is a row the dashboard need not resend.
+   */
   public Instant lastSeen(String processId) {
     Lease lease = leases.get(processId);
-    return lease == null ? null : Instant.now().minusNanos(System.nanoTime() - lease.lastSeenNanos);
+    return lease == null
+        ? null
+        : Instant.now()
+            .minusNanos(System.nanoTime() - lease.lastSeenNanos)
+            .truncatedTo(ChronoUnit.SECONDS);
   }
 
   public int connected() {

@@ -24,6 +24,7 @@ import dev.jlive.protocol.rollout.RolloutPlan;
 import dev.jlive.protocol.rollout.RolloutState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -301,6 +302,30 @@ public final class ServiceChanges {
               : "known services: " + String.join(", ", known));
     }
   }
+
+  /**
+   * A patch's sources as the dashboard's patch view shows them, at any state: the diff against what
+   * ran before it (the newest active patch, made earlier, of each class it changes: see {@link
+   * ApprovalDiff}) and its spec, whose sources name the methods it replaces. Null for a probe. The
+   * caller has checked that the user may read the change.
+   */
+  public PatchSources patchSources(String service, String id) {
+    Change change = require(service, id);
+    if (change.kind() != ChangeKind.PATCH || change.spec() == null) {
+      return null;
+    }
+    List<Change> earlier = new ArrayList<>();
+    for (Change other : store.changes(service)) {
+      if (other.isActive() && other.number() < change.number()) {
+        earlier.add(other);
+      }
+    }
+    earlier.sort(Comparator.comparingLong(Change::number));
+    return new PatchSources(ApprovalDiff.of(change, earlier), change.spec());
+  }
+
+  /** See {@link #patchSources}. */
+  public record PatchSources(String diff, Map<String, Object> spec) {}
 
   Change require(String service, String id) {
     requireService(service);

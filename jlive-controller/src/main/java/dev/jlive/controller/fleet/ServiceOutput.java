@@ -1,9 +1,11 @@
 package dev.jlive.controller.fleet;
 
+import dev.jlive.controller.rollout.gate.WindowMetrics;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.protocol.event.FleetEvent;
 import dev.jlive.protocol.event.ServiceEvent;
 import dev.jlive.protocol.event.ServiceEvents;
+import dev.jlive.protocol.fleet.ProcessReport;
 import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.metrics.ProcessProbeMetrics;
 import dev.jlive.protocol.metrics.ServiceMetrics;
@@ -61,6 +63,16 @@ public final class ServiceOutput {
     byChange.forEach(
         (change, processes) -> merged.add(ServiceProbeMetrics.merge(change, processes)));
     return new ServiceMetrics(service, merged, perProcess);
+  }
+
+  /**
+   * What each live process of the service last reported, by process and then change, with the
+   * latency buckets kept: the dashboard's history subtracts one report from the next per process.
+   */
+  public Map<String, Map<String, ProbeMetrics>> reported(String service) {
+    Map<String, ProcessReport> reports = new TreeMap<>(store.processReports(service));
+    reports.keySet().retainAll(store.liveProcesses(service).keySet());
+    return WindowMetrics.reported(reports);
   }
 
   /**

@@ -13,7 +13,7 @@ import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.fleet.ServiceSummary;
-import dev.jlive.protocol.metrics.ServiceProbeMetrics;
+import dev.jlive.protocol.metrics.ProbeMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -76,6 +76,7 @@ public final class DashboardServer implements AutoCloseable {
   private final ControllerServer.Authenticator users;
   private final RouteCalls routes;
   private final ProbeHistory history;
+  private final ServiceChanges changes;
   private final Sessions sessions = new Sessions(System::currentTimeMillis);
   private final StaticFiles files = new StaticFiles();
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
@@ -102,6 +103,7 @@ public final class DashboardServer implements AutoCloseable {
       ControllerServer.Authenticator users,
       ControllerServer.Router router,
       ProbeHistory history,
+      ServiceChanges changes,
       Duration heartbeat,
       boolean tls,
       OneTimeLink link) {
@@ -110,6 +112,7 @@ public final class DashboardServer implements AutoCloseable {
     this.users = users;
     this.routes = new RouteCalls(router);
     this.history = history;
+    this.changes = changes;
     this.heartbeat = heartbeat;
     this.tls = tls;
     this.link = link;
@@ -136,19 +139,19 @@ public final class DashboardServer implements AutoCloseable {
       ServiceOutput output,
       Duration heartbeat)
       throws IOException {
-    MergedMetrics metrics =
+    ReportedMetrics metrics =
         () -> {
-          Map<String, List<ServiceProbeMetrics>> byService = new LinkedHashMap<>();
+          Map<String, Map<String, Map<String, ProbeMetrics>>> byService = new LinkedHashMap<>();
           for (ServiceSummary service : changes.services()) {
             try {
-              byService.put(service.name(), output.metrics(service.name(), null).merged());
+              byService.put(service.name(), output.reported(service.name()));
             } catch (RuntimeException gone) {
               // The service went away between the listing and this read: nothing to sample.
             }
           }
           return byService;
         };
-    return open(host, port, tls, users, router, metrics, heartbeat, null);
+    return open(host, port, tls, users, router, changes, metrics, heartbeat, null);
   }
 
   /**
@@ -157,7 +160,7 @@ public final class DashboardServer implements AutoCloseable {
    * and the pages hide what a single process does not have (services, approvals, audit).
    */
   public static DashboardServer startForProcess(
-      int port, Principal user, ControllerServer.Router router, MergedMetrics metrics)
+      int port, Principal user, ControllerServer.Router router, ReportedMetrics metrics)
       throws IOException {
     // The user's "token" never leaves this JVM: the browser gets a session only through the link.
     String token = Sessions.randomId();
@@ -168,6 +171,7 @@ public final class DashboardServer implements AutoCloseable {
         null,
         users,
         router,
+        null,
         metrics,
         PROCESS_HEARTBEAT,
         new OneTimeLink(Sessions.randomId(), token));
@@ -179,7 +183,8 @@ public final class DashboardServer implements AutoCloseable {
       SSLContext tls,
       ControllerServer.Authenticator users,
       ControllerServer.Router router,
-      MergedMetrics metrics,
+      ServiceChanges changes,
+      ReportedMetrics metrics,
       Duration heartbeat,
       OneTimeLink link)
       throws IOException {
@@ -213,6 +218,7 @@ public final class DashboardServer implements AutoCloseable {
             users,
             router,
             new ProbeHistory(metrics),
+            changes,
             heartbeat,
             tls != null,
             link);
@@ -444,6 +450,7 @@ public final class DashboardServer implements AutoCloseable {
           new LiveStream(
               routes,
               history,
+              changes,
               blankToNull(query.get("service")),
               blankToNull(query.get("change")),
               heartbeat,

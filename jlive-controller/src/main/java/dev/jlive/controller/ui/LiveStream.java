@@ -2,7 +2,9 @@ package dev.jlive.controller.ui;
 
 import dev.jlive.controller.auth.Principal;
 import dev.jlive.controller.auth.Role;
+import dev.jlive.controller.fleet.ServiceChanges;
 import dev.jlive.protocol.FleetApi;
+import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -18,30 +20,49 @@ import java.util.TreeMap;
  * One browser tab's server-sent events: once a second it reads, as the signed-in user and through
  * the API's own routes, what the tab shows (services, the chosen service's processes, changes,
  * metrics, events, approvals, and the chosen probe's history) and sends each part only when it
- * differs from what it sent last. A part the user may not read is sent as the API's refusal.
+ * differs from what it sent last; the tables of processes, per-process metrics and per-process
+ * states go as the rows that changed ({@link TableDiff}). A part the user may not read is sent as
+ * the API's refusal.
  */
 final class LiveStream {
   /** Changes whose per-state counts ride along with the list; older ones are read on demand. */
   static final int SUMMARISED_CHANGES = 30;
 
+  private static final int HTTP_NOT_FOUND = 404;
+
   private final RouteCalls routes;
   private final ProbeHistory history;
+  private final ServiceChanges serviceChanges;
   private final String service;
   private final String change;
   private final Duration heartbeat;
   private final String from;
   private final Map<String, String> lastSent = new HashMap<>();
+
+  /**
+   * The topics sent as row diffs, with the field and key of their rows (the page's live.js keys
+   * them the same way).
+   */
+  private final Map<String, TableDiff> tables =
+      Map.of(
+          "processes", new TableDiff("processes", row -> String.valueOf(row.get("id"))),
+          "metrics",
+              new TableDiff("processes", row -> row.get("process") + "/" + row.get("change")),
+          "status", new TableDiff("results", row -> String.valueOf(row.get("process"))));
+
   private long eventCursor;
 
   LiveStream(
       RouteCalls routes,
       ProbeHistory history,
+      ServiceChanges changes,
       String service,
       String change,
       Duration heartbeat,
       String from) {
     this.routes = routes;
     this.history = history;
+    this.serviceChanges = changes;
     this.service = service;
     this.change = change;
     this.heartbeat = heartbeat;
@@ -72,7 +93,17 @@ final class LiveStream {
     RouteCalls.Answer metrics = routes.get(who, FleetApi.metrics(service), Map.of(), from);
     send(out, "metrics", metrics);
     if (change != null) {
-      send(out, "status", routes.get(who, FleetApi.change(service, change), Map.of(), from));
+      RouteCalls.Answer status = routes.get(who, FleetApi.change(service, change), Map.of(), from);
+      send(out, "status", status);
+      if (status.ok()) {
+        patch(out);
+      }
+      RouteCalls.Answer rollout =
+          routes.get(who, FleetApi.rollout(service, change), Map.of(), from);
+      // Most changes go out at once, without a rollout: the API's "no such rollout" shows nothing.
+      if (rollout.status() != HTTP_NOT_FOUND) {
+        send(out, "rollout", rollout);
+      }
       if (metrics.ok()) {
         send(out, "history", Map.of("change", change, "points", history.points(service, change)));
       }
@@ -80,6 +111,31 @@ final class LiveStream {
     events(who, out);
     out.flush();
     return true;
+  }
+
+  /**
+   * The chosen patch's diff against what ran before it and its sources, for the patch view; sent
+   * once the change's own route answered, so only to users who may read the change.
+   */
+  private void patch(OutputStream out) throws IOException {
+    if (serviceChanges == null) {
+      // jlive ui PID: one process keeps no history of earlier patches to diff against.
+      return;
+    }
+    ServiceChanges.PatchSources sources;
+    try {
+      sources = serviceChanges.patchSources(service, change);
+    } catch (JLiveException gone) {
+      // Removed between the two reads: the status already says so.
+      return;
+    }
+    if (sources != null) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("change", change);
+      json.put("diff", sources.diff());
+      json.put("spec", sources.spec());
+      send(out, "patch", json);
+    }
   }
 
   /** New events only: the cursor moves on, and an empty page sends nothing. */
@@ -150,6 +206,13 @@ final class LiveStream {
 
   private void send(OutputStream out, String topic, Object body) throws IOException {
     Object json = body instanceof RouteCalls.Answer answer ? tagged(answer) : body;
+    TableDiff table = tables.get(topic);
+    if (table != null) {
+      json = table.next(json);
+      if (json == null) {
+        return;
+      }
+    }
     String text = Json.write(json);
     if (!text.equals(lastSent.get(topic))) {
       lastSent.put(topic, text);
