@@ -8,6 +8,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CompatibleFieldSerializer;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
+import com.esotericsoftware.minlog.Log;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -26,6 +27,11 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
 final class CallCodec {
   /** The wrapper array and the argument array sit above the values the depth bound is for. */
   private static final int WRAPPER_DEPTH = 2;
+
+  static {
+    // The agent never writes to the application's stdout or stderr: Kryo's own log stays off.
+    Log.NONE();
+  }
 
   private final Pool<Kryo> kryos;
   private final int maxBytes;
