@@ -81,11 +81,27 @@ public final class FreshReplay {
               + ")",
           "add the build's classes and its dependencies to --cp");
     }
-    Method method = method(owner, header);
+    Method method;
+    Verdict verdict;
+    try {
+      method = method(owner, header);
+      verdict =
+          SideEffectCheck.of(new ClassPathCode(loader))
+              .check(owner, header.method(), header.descriptor());
+    } catch (LinkageError e) {
+      // A class the method's signature or body names (a parameter's type, say) is not there.
+      throw new JLiveException(
+          ErrorCode.CLASS_NOT_FOUND,
+          "the class path lacks "
+              + CallCodec.missingClass(e)
+              + ", which the recorded method "
+              + header.display()
+              + " needs ("
+              + classPath
+              + ")",
+          "add the build's classes and its dependencies to --cp");
+    }
     List<String> reasons = new ArrayList<>();
-    Verdict verdict =
-        SideEffectCheck.of(new ClassPathCode(loader))
-            .check(owner, header.method(), header.descriptor());
     for (Finding finding : verdict.findings()) {
       reasons.add(verdict.method() + " " + finding.describe());
     }
