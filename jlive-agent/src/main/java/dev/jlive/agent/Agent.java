@@ -8,6 +8,7 @@ import dev.jlive.agent.fleet.FleetLink;
 import dev.jlive.agent.log.FileLogger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
+import dev.jlive.agent.record.RecordEngine;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.server.ControlEndpoint;
 import dev.jlive.agent.server.Token;
@@ -44,6 +45,7 @@ public final class Agent {
   private final ProbeEngine probes;
   private final PatchEngine patches;
   private final ShadowEngine shadows;
+  private final RecordEngine records;
   private final BridgeDispatcher bridge;
   private volatile ControlEndpoint endpoint;
   private volatile Path discoveryFile;
@@ -69,6 +71,7 @@ public final class Agent {
     probes.limit(options.probeLimits());
     this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
     this.shadows = new ShadowEngine(instrumentation, pipeline, patches, log);
+    this.records = new RecordEngine(instrumentation, probes, patches, log);
     this.bridge = new BridgeDispatcher(probes.dispatcher(), gates, shadows);
   }
 
@@ -98,6 +101,7 @@ public final class Agent {
             probes,
             patches,
             shadows,
+            records,
             this::stopLater,
             options.fleet() == null ? null : () -> fleet == null ? null : fleet.status());
     // Made before anything starts, so that a bad token file stops the start like any bad option.
@@ -196,6 +200,11 @@ public final class Agent {
     Thread warmup = compilerWarmup;
     if (warmup != null) {
       warmup.interrupt();
+    }
+    try {
+      records.stop();
+    } catch (RuntimeException e) {
+      log.log(System.Logger.Level.ERROR, "could not end every recording", e);
     }
     // Shadows end before the patches are reverted: their advice sits on patched methods too.
     try {

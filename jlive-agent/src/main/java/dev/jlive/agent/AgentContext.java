@@ -3,6 +3,7 @@ package dev.jlive.agent;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
+import dev.jlive.agent.record.RecordEngine;
 import dev.jlive.agent.shadow.ShadowEngine;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
@@ -29,6 +30,7 @@ public record AgentContext(
     ProbeEngine probes,
     PatchEngine patches,
     ShadowEngine shadows,
+    RecordEngine records,
     Runnable requestStop,
     Supplier<Map<String, Object>> controller) {
 

@@ -22,7 +22,9 @@ import dev.jlive.cli.command.PolicyCommand;
 import dev.jlive.cli.command.ProbeCommand;
 import dev.jlive.cli.command.ProcessesCommand;
 import dev.jlive.cli.command.PsCommand;
+import dev.jlive.cli.command.RecordCommand;
 import dev.jlive.cli.command.RejectCommand;
+import dev.jlive.cli.command.ReplayCommand;
 import dev.jlive.cli.command.RevertCommand;
 import dev.jlive.cli.command.RolloutCommand;
 import dev.jlive.cli.command.ServicesCommand;
@@ -59,6 +61,8 @@ import picocli.CommandLine.Command;
       MetricsCommand.class,
       PatchCommand.class,
       ShadowCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
       DiffCommand.class,
       RevertCommand.class,
       ChangesCommand.class,

@@ -44,6 +44,18 @@ public final class Api {
   /** POST ({@code ?id=}) installs a shadow's candidate as an ordinary patch. */
   public static final String SHADOW_PROMOTE = "/v1/shadows/promote";
 
+  /**
+   * Recordings of a method's calls: POST starts one, GET reports one ({@code ?id=}), DELETE ({@code
+   * ?id=}) ends one.
+   */
+  public static final String RECORDINGS = "/v1/recordings";
+
+  /** GET ({@code ?id=}) the record file of a recording, base64 in {@code "file"}. */
+  public static final String RECORDING_FILE = "/v1/recordings/file";
+
+  /** POST replays a record file inside the JVM against a candidate patch, installing nothing. */
+  public static final String REPLAYS = "/v1/replays";
+
   /** Size and SHA-256 of the bytes a class runs now ({@code ?class=&loader=}). */
   public static final String BYTECODE = "/v1/bytecode";
 

@@ -62,6 +62,9 @@ final class Probe {
 
   final ProbeSpec.Kind kind;
 
+  /** Where a recording's calls go (a capture probe at exit that sees both outcomes), else null. */
+  final CallRecorder recorder;
+
   private volatile boolean active = true;
   private volatile String disabledReason;
 
@@ -130,7 +133,18 @@ final class Probe {
       String author,
       BiConsumer<Probe, String> onDisable,
       CoarseClock clock) {
+    this(id, spec, author, onDisable, clock, null);
+  }
+
+  Probe(
+      String id,
+      ProbeSpec spec,
+      String author,
+      BiConsumer<Probe, String> onDisable,
+      CoarseClock clock,
+      CallRecorder recorder) {
     this.id = id;
+    this.recorder = recorder;
     this.loggerName = "jlive.probe." + id;
     this.spec = spec;
     this.author = author;

@@ -126,6 +126,30 @@ final class ProbeAdvice {
     }
   }
 
+  /**
+   * As {@link Exit}, for a recording: the exit reports both outcomes, a return value or an
+   * exception, for the calls sampling kept.
+   */
+  static final class Outcome {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(@ProbeId int probe) {
+      return JLiveBridge.timedEnter(probe);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
+        @Advice.Thrown Throwable thrown) {
+      if (token != 0L) {
+        JLiveBridge.exit(probe, token, self, args, returned, thrown);
+      }
+    }
+  }
+
   /** As {@link Exit}, for a probe on exceptions: a call that returns builds nothing either. */
   static final class ExceptionExit {
     @Advice.OnMethodEnter(suppress = Throwable.class)

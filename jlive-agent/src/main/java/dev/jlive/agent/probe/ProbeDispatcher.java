@@ -417,7 +417,7 @@ public final class ProbeDispatcher {
       return;
     }
     ProbeSpec.Point point = site.probe().spec.point();
-    if ((point == ProbeSpec.Point.EXIT && thrown == null)
+    if ((point == ProbeSpec.Point.EXIT && (thrown == null || site.probe().recorder != null))
         || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
       // Sampling kept this call on entry (admitAtEnd).
       long elapsed = start == NO_START ? 0L : System.nanoTime() - start;
@@ -545,6 +545,11 @@ public final class ProbeDispatcher {
     Probe probe = site.probe();
     long start = CpuSampler.start(probe);
     try {
+      if (probe.recorder != null) {
+        probe.recorder.record(call.self(), call.args(), call.returned(), call.thrown());
+        probe.emitted.increment();
+        return;
+      }
       switch (probe.spec.kind()) {
         case LOG -> emit(site, call, site.template().render(call), null);
         case CAPTURE -> emit(site, call, null, snapshot(site, call));

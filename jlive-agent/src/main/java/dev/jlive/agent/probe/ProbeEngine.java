@@ -34,6 +34,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -160,11 +161,58 @@ public final class ProbeEngine implements WeavingSource {
     // engine's lock, so one large add never holds up the adds and removes of other clients.
     ProbeTargets.Resolution resolution =
         ProbeTargets.resolve(instrumentation, spec.selector(), spec.allowJdk());
-    return add(spec, author, resolution);
+    return add(spec, author, resolution, null);
+  }
+
+  /**
+   * A recording: a capture probe at exit ({@code spec}: its selector, condition, sampling, rate,
+   * time to live and CPU budget) whose kept calls, returned or thrown, go to {@code recorder}
+   * instead of the event log. It is listed and removed as a probe.
+   */
+  public ProbeAdded addRecording(
+      ProbeSpec spec, String author, Function<RecordedMethod, CallRecorder> recorderFor) {
+    if (spec.kind() != ProbeSpec.Kind.CAPTURE || spec.point() != ProbeSpec.Point.EXIT) {
+      throw new IllegalArgumentException("a recording is a capture probe at exit: " + spec);
+    }
+    ProbeTargets.Resolution resolution =
+        ProbeTargets.resolve(instrumentation, spec.selector(), spec.allowJdk());
+    List<RecordedMethod> found = new ArrayList<>();
+    for (ProbeTargets.Target target : resolution.targets()) {
+      for (MethodDescription method : target.methods()) {
+        found.add(
+            new RecordedMethod(
+                target.type(),
+                method.isConstructor() ? "<init>" : method.getName(),
+                method.getDescriptor(),
+                method.isStatic(),
+                target.type().getName() + "#" + ProbeTargets.display(method)));
+      }
+    }
+    if (found.isEmpty()) {
+      throw notFound(spec);
+    }
+    if (found.size() > 1) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "a recording is of one method, and "
+              + spec.selector()
+              + " matches "
+              + found.size()
+              + ": "
+              + String.join(", ", found.stream().map(RecordedMethod::display).toList()),
+          "name one, with its parameter types if it is overloaded, e.g. 'Class#method(int,long)'");
+    }
+    if (found.get(0).name().equals("<init>")) {
+      throw new JLiveException(
+          ErrorCode.BAD_REQUEST,
+          "constructors cannot be recorded: a replay cannot run one again on a recorded receiver",
+          "record a method");
+    }
+    return add(spec, author, resolution, recorderFor.apply(found.get(0)));
   }
 
   private synchronized ProbeAdded add(
-      ProbeSpec spec, String author, ProbeTargets.Resolution resolution) {
+      ProbeSpec spec, String author, ProbeTargets.Resolution resolution, CallRecorder recorder) {
     checkLimits(resolution);
     if (resolution.targets().isEmpty()
         && resolution.supertypes().isEmpty()
@@ -186,7 +234,7 @@ public final class ProbeEngine implements WeavingSource {
     // synchronized, so nobody else can take the same one in between).
     String id = "p" + (nextId.get() + 1);
     clock.wake();
-    Probe probe = new Probe(id, spec, author, this::disabled, clock);
+    Probe probe = new Probe(id, spec, author, this::disabled, clock, recorder);
     Installed installed = new Installed(probe, resolution);
     // Build every site first: a template that does not fit a method fails before anything is woven.
     // Each installation is kept as soon as it has slots, so a later failure gives them all back.
@@ -260,7 +308,9 @@ public final class ProbeEngine implements WeavingSource {
     ledger.record(
         id,
         ChangeKind.PROBE,
-        spec.kind().name().toLowerCase(Locale.ROOT) + " " + spec.selector(),
+        (recorder != null ? "record" : spec.kind().name().toLowerCase(Locale.ROOT))
+            + " "
+            + spec.selector(),
         author,
         waiting ? LedgerState.WAITING : LedgerState.ACTIVE);
     return new ProbeAdded(probe.status(installedIn(installed)), report, resolution.notes());
@@ -676,6 +726,9 @@ public final class ProbeEngine implements WeavingSource {
                 case LINE -> ProbeAdvice.Full.class;
               };
         };
+    if (!constructor && site.probe().recorder != null) {
+      advice = ProbeAdvice.Outcome.class;
+    }
     if (!constructor && KotlinSuspend.isSuspend(descriptor)) {
       // Every kind needs the continuation and the returned value to tell a call from a resume.
       advice = ProbeAdvice.Full.class;

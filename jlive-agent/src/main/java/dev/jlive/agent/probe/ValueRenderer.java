@@ -19,7 +19,7 @@ import java.util.Map;
  * toString()} methods are called only for JDK value types: arbitrary ones may be slow, lock, or
  * throw.
  */
-final class ValueRenderer {
+public final class ValueRenderer {
   static final int MAX_STRING = 200;
   static final int MAX_ELEMENTS = 10;
   static final int MAX_FIELDS = 32;
@@ -75,7 +75,7 @@ final class ValueRenderer {
   }
 
   /** Short text for a log line. */
-  static String text(Object value) {
+  public static String text(Object value) {
     Object tree = tree(value, 1, new Rendering());
     return tree instanceof String s && !(value instanceof CharSequence) ? s : flatten(tree);
   }

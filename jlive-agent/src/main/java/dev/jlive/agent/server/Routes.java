@@ -19,6 +19,7 @@ import dev.jlive.protocol.inspect.BytecodeDigest;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeRemoved;
 import dev.jlive.protocol.probe.ProbeSpec;
+import dev.jlive.protocol.record.RecordRequest;
 import dev.jlive.protocol.shadow.ShadowRequest;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -46,6 +47,9 @@ final class Routes {
           "POST " + Api.SHADOWS,
           "DELETE " + Api.SHADOWS,
           "POST " + Api.SHADOW_PROMOTE,
+          "POST " + Api.RECORDINGS,
+          "DELETE " + Api.RECORDINGS,
+          "POST " + Api.REPLAYS,
           "POST " + Api.DETACH);
 
   static Map<String, Route> all(AgentContext context) {
@@ -152,6 +156,7 @@ final class Routes {
                 request.require("id", "the change's id (see `jlive changes`)"),
                 "reverted by " + request.user()));
     putShadowRoutes(routes, context);
+    putRecordRoutes(routes, context);
     routes.put("GET " + Api.EVENTS, request -> events(context, request));
     routes.put(
         "GET " + Api.PROBE_METRICS, request -> context.probes().metrics(request.optional("probe")));
@@ -217,6 +222,21 @@ final class Routes {
                         .requireString("id", "\"s1\""),
                     request.user())
                 .toJson());
+  }
+
+  /** Recordings of a method's calls and replays of them against a candidate patch. */
+  private static void putRecordRoutes(Map<String, Route> routes, AgentContext context) {
+    String id = "the recording's id (jlive record prints it)";
+    routes.put(
+        "POST " + Api.RECORDINGS,
+        request -> context.records().begin(RecordRequest.fromJson(request.body()), request.user()));
+    routes.put(
+        "GET " + Api.RECORDINGS, request -> context.records().status(request.require("id", id)));
+    routes.put(
+        "DELETE " + Api.RECORDINGS, request -> context.records().end(request.require("id", id)));
+    routes.put(
+        "GET " + Api.RECORDING_FILE, request -> context.records().file(request.require("id", id)));
+    routes.put("POST " + Api.REPLAYS, request -> context.records().replay(request.body()));
   }
 
   /**

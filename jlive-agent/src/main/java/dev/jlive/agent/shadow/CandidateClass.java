@@ -32,7 +32,7 @@ import net.bytebuddy.jar.asm.Opcodes;
  * super.m()}, which only the class itself may make), a lambda whose body is a method of the class
  * (the running class may not have it), constructors and abstract or native methods.
  */
-final class CandidateClass {
+public final class CandidateClass {
   private CandidateClass() {}
 
   /**
@@ -42,7 +42,8 @@ final class CandidateClass {
    * @return per key, a {@code (Object self, Object[] args) Object} handle that runs the copy (self
    *     is ignored for a static method); what it throws is the method's own exception
    */
-  static Map<String, MethodHandle> define(Class<?> owner, byte[] classBytes, Set<String> keys) {
+  public static Map<String, MethodHandle> define(
+      Class<?> owner, byte[] classBytes, Set<String> keys) {
     String ownerName = owner.getName().replace('.', '/');
     String copyName = ownerName + "$JLiveShadow";
     ClassReader reader = new ClassReader(classBytes);

@@ -8,6 +8,7 @@ import dev.jlive.agent.AgentContext;
 import dev.jlive.agent.change.ChangeLedger;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
+import dev.jlive.agent.record.RecordEngine;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.shadow.ShadowEngine;
 import dev.jlive.agent.weave.ClassPipeline;
@@ -70,6 +71,7 @@ class EndpointFuzzTest {
     ClassPipeline pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
     PatchEngine patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
+    ProbeEngine probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
     AgentContext context =
         new AgentContext(
             instrumentation,
@@ -77,9 +79,10 @@ class EndpointFuzzTest {
             "fuzz",
             Instant.now(),
             ledger,
-            new ProbeEngine(instrumentation, pipeline, ledger, log),
+            probes,
             patches,
             new ShadowEngine(instrumentation, pipeline, patches, log),
+            new RecordEngine(instrumentation, probes, patches, log),
             () -> stopRequested.set(true),
             null);
     endpoint = ControlEndpoint.start("127.0.0.1", 0, TOKEN, context);

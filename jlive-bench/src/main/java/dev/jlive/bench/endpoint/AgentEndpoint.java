@@ -15,6 +15,7 @@ import dev.jlive.protocol.probe.ProbeAdded;
 import dev.jlive.protocol.probe.ProbeList;
 import dev.jlive.protocol.probe.ProbeSpec;
 import dev.jlive.protocol.probe.ProbeStatus;
+import dev.jlive.protocol.record.RecordRequest;
 import dev.jlive.protocol.shadow.ShadowRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -144,6 +145,23 @@ public final class AgentEndpoint {
   public Map<String, Object> dropShadow(String id) throws IOException {
     return call(
         "DELETE", Api.SHADOWS + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  }
+
+  /** {@code POST /v1/recordings}: starts a recording; the answer is its status. */
+  public Map<String, Object> startRecording(RecordRequest request) throws IOException {
+    return call("POST", Api.RECORDINGS, Json.write(request.toJson()));
+  }
+
+  /** {@code GET /v1/recordings?id=}: a recording's status (calls kept, cut, state). */
+  public Map<String, Object> recording(String id) throws IOException {
+    return call(
+        "GET", Api.RECORDINGS + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
+  }
+
+  /** {@code DELETE /v1/recordings?id=}: ends a recording. */
+  public Map<String, Object> endRecording(String id) throws IOException {
+    return call(
+        "DELETE", Api.RECORDINGS + "?id=" + URLEncoder.encode(id, StandardCharsets.UTF_8), null);
   }
 
   /** Adds a probe and checks that it went into every class it selected. */

@@ -1,0 +1,241 @@
+package dev.jlive.it;
+
+import static dev.jlive.it.support.CliRun.jlive;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jlive.it.apps.RecordApp;
+import dev.jlive.it.support.Artifacts;
+import dev.jlive.it.support.CliRun;
+import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.TargetJvm;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Record and replay: the demo's pricing method is recorded under the demo's own load, and the file
+ * is replayed in a fresh JVM against a build with the fix (exactly the quantity-10 calls differ)
+ * and against the unfixed build (nothing differs: the negative control), and inside the demo
+ * against the fix as a candidate patch. A cut capture (in a small app of its own), a class missing
+ * from the class path, a bad file and a method with side effects each get their own verdict or
+ * refusal.
+ */
+@SuppressWarnings("unchecked")
+class RecordReplayTest {
+  private static final String PRICING = "dev.jlive.demo.shop.Pricing#discountedPrice(long,int)";
+  private static final String BUG = "if (quantity > BULK_QUANTITY) {";
+  private static TargetJvm demo;
+  private static String pid;
+  private static Path work;
+  private static Path recorded;
+  private static Path fixedSource;
+  private static Path fixedClasses;
+
+  @BeforeAll
+  static void start() throws Exception {
+    demo =
+        TargetJvm.on(Jdk.JAVA_17)
+            .javaagent("")
+            .jar(Artifacts.demoJar(), "--load", "--duration", "0")
+            .readyLine("jlive-demo ready")
+            .start();
+    pid = Long.toString(demo.pid());
+    work = Files.createTempDirectory(Artifacts.work(), "record");
+    recorded = work.resolve("pricing.jlrec");
+    CliRun record =
+        jlive(
+            "record",
+            pid,
+            PRICING,
+            "--count",
+            "200",
+            "--duration",
+            "60s",
+            "-o",
+            recorded.toString());
+    assertThat(record.exitCode()).as(record.toString()).isZero();
+    assertThat(record.stdout()).contains("wrote 200 calls (0 cut");
+
+    Path demoSource =
+        Paths.get("../jlive-demo/src/main/java/dev/jlive/demo/shop/Pricing.java")
+            .toAbsolutePath()
+            .normalize();
+    String source = Files.readString(demoSource, StandardCharsets.UTF_8);
+    assertThat(source).contains(BUG);
+    fixedSource = Files.createDirectories(work.resolve("src")).resolve("Pricing.java");
+    Files.writeString(fixedSource, source.replace(BUG, "if (quantity >= BULK_QUANTITY) {"));
+    fixedClasses = Files.createDirectories(work.resolve("fixed"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    int compiled =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            fixedClasses.toString(),
+            "-cp",
+            Artifacts.demoJar().toString(),
+            fixedSource.toString());
+    assertThat(compiled).isZero();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    demo.close();
+  }
+
+  @Test
+  void aBuildWithTheFixDiffersOnExactlyTheQuantity10Calls() {
+    CliRun replay =
+        jlive(
+            "replay",
+            recorded.toString(),
+            "--cp",
+            fixedClasses + File.pathSeparator + Artifacts.demoJar(),
+            "--json");
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(11);
+    Map<String, Object> report = replay.json();
+    List<Map<String, Object>> results = (List<Map<String, Object>>) report.get("results");
+    assertThat(results).hasSize(200);
+    long quantity10 =
+        results.stream().filter(result -> quantity10(result.get("arguments"))).count();
+    assertThat(quantity10).as("the load sends quantity 10 on about one line in five").isPositive();
+    assertThat(((Number) report.get("different")).longValue()).isEqualTo(quantity10);
+    assertThat(((Number) report.get("notReplayable")).longValue()).isZero();
+    for (Map<String, Object> result : results) {
+      assertThat(result.get("verdict"))
+          .as(result.toString())
+          .isEqualTo(quantity10(result.get("arguments")) ? "different" : "equal");
+    }
+    Map<String, Object> different =
+        results.stream()
+            .filter(result -> "different".equals(result.get("verdict")))
+            .findFirst()
+            .get();
+    assertThat(String.valueOf(different.get("recorded"))).startsWith("returned ");
+    assertThat(String.valueOf(different.get("replayed"))).startsWith("returned ");
+
+    CliRun text =
+        jlive(
+            "replay",
+            recorded.toString(),
+            "--cp",
+            fixedClasses + File.pathSeparator + Artifacts.demoJar());
+    assertThat(text.stdout())
+        .contains("DIFFERENT with [")
+        .contains("200 calls: " + (200 - quantity10) + " equal, " + quantity10 + " different");
+  }
+
+  @Test
+  void theUnfixedBuildDiffersNowhere() {
+    CliRun replay =
+        jlive("replay", recorded.toString(), "--cp", Artifacts.demoJar().toString(), "--json");
+    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    assertThat(replay.json()).containsEntry("different", 0L).containsEntry("equal", 200L);
+  }
+
+  @Test
+  void aClassMissingFromTheClassPathIsNamed() throws Exception {
+    Path empty = Files.createDirectories(work.resolve("empty"));
+    CliRun replay = jlive("replay", recorded.toString(), "--cp", empty.toString());
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(2);
+    assertThat(replay.stderr()).contains("the class path lacks dev.jlive.demo.shop.Pricing");
+  }
+
+  @Test
+  void aCutCaptureIsMarkedAndNotReplayable() throws Exception {
+    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(RecordApp.class).start()) {
+      String appPid = Long.toString(app.pid());
+      // 200 longs take about 1.6 KB: over --max-size 256, so every capture is cut.
+      Path sums = work.resolve("sum.jlrec");
+      CliRun record =
+          jlive(
+              "record",
+              appPid,
+              "dev.jlive.it.apps.RecordApp#sum",
+              "--count",
+              "3",
+              "--max-size",
+              "256",
+              "-o",
+              sums.toString());
+      assertThat(record.exitCode()).as(record.toString()).isZero();
+      assertThat(record.stdout()).contains("wrote 3 calls (3 cut");
+      String appClasses = Artifacts.classPathWith();
+      CliRun replay = jlive("replay", sums.toString(), "--cp", appClasses, "--json");
+      assertThat(replay.exitCode()).as(replay.toString()).isZero();
+      assertThat(replay.json()).containsEntry("notReplayable", 3L).containsEntry("equal", 0L);
+      assertThat((List<Map<String, Object>>) replay.json().get("results"))
+          .allSatisfy(
+              result ->
+                  assertThat(String.valueOf(result.get("why")))
+                      .contains("cut when recorded")
+                      .contains("more than 256 bytes"));
+
+      // The control: the same method, not cut, replays equal.
+      Path whole = work.resolve("sum-whole.jlrec");
+      assertThat(
+              jlive(
+                      "record",
+                      appPid,
+                      "dev.jlive.it.apps.RecordApp#sum",
+                      "--count",
+                      "3",
+                      "-o",
+                      whole.toString())
+                  .exitCode())
+          .isZero();
+      CliRun equal = jlive("replay", whole.toString(), "--cp", appClasses, "--json");
+      assertThat(equal.json()).as(equal.toString()).containsEntry("equal", 3L);
+    }
+  }
+
+  @Test
+  void theFixAsACandidatePatchInsideTheDemoDiffersOnTheQuantity10Calls() {
+    CliRun replay =
+        jlive("replay", pid, recorded.toString(), "--patch", fixedSource.toString(), "--json");
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(11);
+    List<Map<String, Object>> results = (List<Map<String, Object>>) replay.json().get("results");
+    assertThat(results).isNotEmpty();
+    for (Map<String, Object> result : results) {
+      assertThat(result.get("verdict"))
+          .as(result.toString())
+          .isEqualTo(quantity10(result.get("arguments")) ? "different" : "equal");
+    }
+    // Nothing was installed: the running code still has the bug.
+    assertThat(jlive("changes", pid, "--json").stdout()).doesNotContain("\"kind\": \"patch\"");
+  }
+
+  @Test
+  void aMethodWithSideEffectsIsRefusedWithItsReasons() throws Exception {
+    Path file = work.resolve("cart-add.jlrec");
+    CliRun record =
+        jlive("record", pid, "dev.jlive.demo.shop.Cart#add", "--count", "2", "-o", file.toString());
+    assertThat(record.exitCode()).as(record.toString()).isZero();
+    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.demoJar().toString());
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(2);
+    assertThat(replay.stderr()).contains("the replay is refused").contains("Cart.add");
+  }
+
+  @Test
+  void aFileThatIsNotARecordIsRefusedClearly() throws Exception {
+    Path file = work.resolve("not-a-record.jlrec");
+    Files.writeString(file, "hello");
+    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.demoJar().toString());
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(2);
+    assertThat(replay.stderr()).contains("is not a jlive record file");
+  }
+
+  private static boolean quantity10(Object arguments) {
+    return String.valueOf(arguments).endsWith(", 10]");
+  }
+}
