@@ -427,16 +427,29 @@ public final class FleetLink {
     eventCursor = events.cursor();
     long version = answer.desiredVersion();
     if (answer instanceof SyncAnswer.Changes desired && running) {
-      reconcileKeepingAlive(desired, version);
+      reconcileKeepingAlive(
+          () ->
+              reconciler.reconcile(desired.changes(), version, this::reportWaiting, () -> running));
       desiredVersion = version;
       // The report of what was just applied rides on the next long poll: the controller records a
       // sync's report before it parks the poll, so one request does both (a poll that did not wait
       // would cost each process one more request per change, which at thousands of processes is
       // what delays delivery; docs/BENCHMARKS.md, fleet delivery).
-      return events.more() ? 0 : heartbeatMillis;
+      return events.more() ? 0 : nextWaitMillis();
     }
     desiredVersion = version;
-    return events.more() ? 0 : heartbeatMillis;
+    if (running && reconciler.millisUntilRetry() == 0) {
+      reconcileKeepingAlive(() -> reconciler.retryNotLoaded(this::reportWaiting, () -> running));
+    }
+    return events.more() ? 0 : nextWaitMillis();
+  }
+
+  /**
+   * A heartbeat, or less when a change whose class was not loaded is due a retry: the poll ends
+   * then, so the retry runs on this thread.
+   */
+  private long nextWaitMillis() {
+    return Math.min(heartbeatMillis, reconciler.millisUntilRetry());
   }
 
   /**
@@ -461,11 +474,11 @@ public final class FleetLink {
    * controller would then drop a process that is only busy (seen in ServiceTest at load 30). The
    * keep-alive repeats the last report, so it tells the controller nothing new or false.
    */
-  private void reconcileKeepingAlive(SyncAnswer.Changes desired, long version) {
+  private void reconcileKeepingAlive(Runnable reconcile) {
     KeepAlive keepAlive = new KeepAlive();
     keepAlive.start();
     try {
-      reconciler.reconcile(desired.changes(), version, this::reportWaiting, () -> running);
+      reconcile.run();
     } finally {
       keepAlive.finish();
     }

@@ -1,5 +1,6 @@
 package dev.jlive.agent.fleet;
 
+import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.change.ChangeKind;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Makes this JVM's fleet changes what the controller wants, and says how each one went.
@@ -23,7 +25,10 @@ import java.util.function.Function;
  * desired list, it first takes back every applied change that left it (newest first: a newer patch
  * of a class must go before an older one), then applies, in the list's order, each desired change
  * not applied yet. A change that failed is not tried again for the same desired version: only a new
- * version or a new registration ({@link #forgetFailures}) retries it.
+ * version or a new registration ({@link #forgetFailures}) retries it. One exception: a change whose
+ * class is not loaded yet (a process that joined before its application loaded it) is tried again
+ * while it stays desired, after 1 s, 2 s, 4 s ... up to every 30 s ({@link #retryNotLoaded}); it
+ * stays reported failed until a try succeeds.
  *
  * <p>Used by the link's thread only; {@link #appliedCount} may be read from any thread.
  */
@@ -40,6 +45,22 @@ final class Reconciler {
 
   /** Fleet change id -> the desired version at which it failed. */
   private final Map<String, Long> failedAt = new HashMap<>();
+
+  /** When a change that failed because its class is not loaded is tried again. */
+  private record Retry(long dueNanos, long delayMillis) {}
+
+  static final long FIRST_RETRY_MILLIS = 1_000;
+  static final long MAX_RETRY_MILLIS = 30_000;
+
+  /** Fleet change id -> its next try, for changes that failed with their class not loaded. */
+  private final Map<String, Retry> retries = new HashMap<>();
+
+  private final LongSupplier nanoClock;
+
+  /** The last desired list and its version: what a retry reconciles again. */
+  private List<DesiredChange> lastDesired = List.of();
+
+  private long lastVersion = -1;
 
   /** What to report per change, in the order the changes came. */
   private final Map<String, ChangeReport> states = new LinkedHashMap<>();
@@ -61,9 +82,18 @@ final class Reconciler {
    * @param verifier what a change must pass before anything of it is applied
    */
   Reconciler(FleetTarget target, ChangeVerifier verifier, System.Logger log) {
+    this(target, verifier, log, System::nanoTime);
+  }
+
+  /**
+   * @param nanoClock the time retries are due by ({@link System#nanoTime} but in tests)
+   */
+  Reconciler(
+      FleetTarget target, ChangeVerifier verifier, System.Logger log, LongSupplier nanoClock) {
     this.target = target;
     this.verifier = verifier;
     this.log = log;
+    this.nanoClock = nanoClock;
   }
 
   /**
@@ -80,6 +110,8 @@ final class Reconciler {
       long version,
       Consumer<String> beforePatch,
       BooleanSupplier stillRunning) {
+    lastDesired = List.copyOf(desired);
+    lastVersion = version;
     // By id, in the controller's order: the order changes are applied in.
     Map<String, DesiredChange> wanted = new LinkedHashMap<>();
     for (DesiredChange change : desired) {
@@ -96,12 +128,16 @@ final class Reconciler {
       }
     }
     failedAt.keySet().retainAll(wanted.keySet());
+    retries.keySet().retainAll(wanted.keySet());
+    long now = nanoClock.getAsLong();
     states.keySet().removeIf(id -> !wanted.containsKey(id) && !applied.containsKey(id));
     for (DesiredChange change : wanted.values()) {
       String id = change.id();
       Long failedVersion = failedAt.get(id);
+      boolean retrying = failedVersion != null && failedVersion == version;
+      Retry retry = retries.get(id);
       if (applied.containsKey(id)
-          || (failedVersion != null && failedVersion == version)
+          || (retrying && (retry == null || retry.dueNanos() - now > 0))
           || !stillRunning.getAsBoolean()) {
         continue;
       }
@@ -118,7 +154,8 @@ final class Reconciler {
       }
       String author = (change.author() == null ? "unknown" : change.author()) + " via controller";
       reverted.remove(id);
-      if (kind == ChangeKind.PATCH) {
+      if (kind == ChangeKind.PATCH && !retrying) {
+        // A retry stays reported failed until it succeeds: it is mostly still not loaded.
         states.put(id, ChangeReport.of(ProcessState.WAITING));
         beforePatch.accept(id);
       }
@@ -126,6 +163,7 @@ final class Reconciler {
         String localId = target.apply(kind, change.spec(), author);
         applied.put(id, new Applied(localId, kind));
         failedAt.remove(id);
+        retries.remove(id);
         states.put(id, new ChangeReport(ProcessState.APPLIED, null, localId));
         log.log(
             System.Logger.Level.INFO,
@@ -137,9 +175,21 @@ final class Reconciler {
       } catch (RuntimeException e) {
         failedAt.put(id, version);
         states.put(id, new ChangeReport(ProcessState.FAILED, message(e), null));
-        log.log(
-            System.Logger.Level.WARNING,
-            "fleet change " + id + " (" + kind + ") failed: " + message(e));
+        if (isNotLoaded(e)) {
+          long delay =
+              retry == null
+                  ? FIRST_RETRY_MILLIS
+                  : Math.min(MAX_RETRY_MILLIS, retry.delayMillis() * 2);
+          retries.put(id, new Retry(nanoClock.getAsLong() + delay * 1_000_000L, delay));
+        } else {
+          retries.remove(id);
+        }
+        if (retry == null) {
+          // Retries that fail the same way again say nothing new.
+          log.log(
+              System.Logger.Level.WARNING,
+              "fleet change " + id + " (" + kind + ") failed: " + message(e));
+        }
       }
     }
   }
@@ -170,6 +220,7 @@ final class Reconciler {
     applied.remove(id);
     states.remove(id);
     failedAt.remove(id);
+    retries.remove(id);
     reverted.put(id, new ChangeReport(ProcessState.REVERTED, null, change.localId()));
     recentlyReverted.put(change.localId(), id);
     log.log(System.Logger.Level.INFO, "fleet change {0} ({1}) reverted", id, change.localId());
@@ -181,7 +232,40 @@ final class Reconciler {
    */
   void forgetFailures() {
     failedAt.clear();
+    retries.clear();
     states.keySet().removeIf(id -> !applied.containsKey(id));
+  }
+
+  /**
+   * Tries again the changes whose class was not loaded and whose retry is due, if any.
+   *
+   * @return whether anything was tried
+   */
+  boolean retryNotLoaded(Consumer<String> beforePatch, BooleanSupplier stillRunning) {
+    if (millisUntilRetry() > 0) {
+      return false;
+    }
+    reconcile(lastDesired, lastVersion, beforePatch, stillRunning);
+    return true;
+  }
+
+  /** How long until the next retry is due: 0 if one is, {@link Long#MAX_VALUE} if none waits. */
+  long millisUntilRetry() {
+    long now = nanoClock.getAsLong();
+    long soonest = Long.MAX_VALUE;
+    for (Retry retry : retries.values()) {
+      // Rounded up: a retry due in half a millisecond is not due yet.
+      soonest = Math.min(soonest, Math.max(0, (retry.dueNanos() - now + 999_999L) / 1_000_000L));
+    }
+    return soonest;
+  }
+
+  /**
+   * A class the change targets is not loaded (yet): the engines say so with {@link
+   * ErrorCode#CLASS_NOT_FOUND} before they compile or weave anything, so a retry is cheap.
+   */
+  private static boolean isNotLoaded(RuntimeException e) {
+    return e instanceof JLiveException jlive && jlive.code() == ErrorCode.CLASS_NOT_FOUND;
   }
 
   /**

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 
 class ReconcilerTest {
   private final FakeTarget target = new FakeTarget();
-  private final Reconciler reconciler = new Reconciler(target, NoLog.INSTANCE);
+  private long nanos;
+  private final Reconciler reconciler =
+      new Reconciler(target, ChangeVerifier.none(), NoLog.INSTANCE, () -> nanos);
   private final List<String> waiting = new ArrayList<>();
 
   @Test
@@ -74,9 +76,13 @@ class ReconcilerTest {
     assertThat(reconciler.report().get("c1"))
         .isEqualTo(
             new ChangeReport(
-                ProcessState.FAILED,
-                "no class matches com.acme.Nope#run (hint: check the name with `jlive classes`)",
-                null));
+                ProcessState.FAILED, "the patch does not compile: x (hint: fix it)", null));
+
+    // Negative control of the not-loaded retry: time passing does not try this failure again.
+    nanos += Reconciler.MAX_RETRY_MILLIS * 2_000_000L;
+    assertThat(reconciler.millisUntilRetry()).isEqualTo(Long.MAX_VALUE);
+    assertThat(reconciler.retryNotLoaded(waiting::add, () -> true)).isFalse();
+    assertThat(target.calls).hasSize(1);
 
     reconcile(2, change("c1", ChangeKind.PROBE, "a"));
     assertThat(target.calls).hasSize(2);
@@ -87,6 +93,52 @@ class ReconcilerTest {
     assertThat(target.calls).hasSize(3);
     assertThat(reconciler.report())
         .isEqualTo(Map.of("c1", new ChangeReport(ProcessState.APPLIED, null, "p1")));
+  }
+
+  @Test
+  void aChangeWhoseClassIsNotLoadedIsRetriedWithABackoffWhileDesired() {
+    target.notLoaded.add("c1");
+    reconcile(1, change("c1", ChangeKind.SHADOW, "a"), change("c2", ChangeKind.PROBE, "a"));
+    assertThat(target.calls).hasSize(2);
+    ChangeReport failed = reconciler.report().get("c1");
+    assertThat(failed.state()).isEqualTo(ProcessState.FAILED);
+    assertThat(failed.message()).contains("is not loaded");
+
+    // Not before it is due, also when the same version comes again.
+    assertThat(reconciler.millisUntilRetry()).isEqualTo(1_000);
+    reconcile(1, change("c1", ChangeKind.SHADOW, "a"), change("c2", ChangeKind.PROBE, "a"));
+    assertThat(reconciler.retryNotLoaded(waiting::add, () -> true)).isFalse();
+    assertThat(target.calls).hasSize(2);
+
+    // Due after 1 s, then 2 s, 4 s ...; failed meanwhile; only the failed change is tried again.
+    List<Long> delays = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      nanos += reconciler.millisUntilRetry() * 1_000_000L;
+      assertThat(reconciler.retryNotLoaded(waiting::add, () -> true)).isTrue();
+      assertThat(reconciler.report().get("c1").state()).isEqualTo(ProcessState.FAILED);
+      delays.add(reconciler.millisUntilRetry());
+    }
+    assertThat(delays).containsExactly(2_000L, 4_000L, 8_000L, 16_000L, 30_000L, 30_000L, 30_000L);
+    assertThat(target.calls).hasSize(9);
+    assertThat(target.calls.stream().filter(call -> call.contains(" c2 "))).hasSize(1);
+
+    // The class loaded: the next try applies it.
+    target.notLoaded.clear();
+    nanos += reconciler.millisUntilRetry() * 1_000_000L;
+    assertThat(reconciler.retryNotLoaded(waiting::add, () -> true)).isTrue();
+    assertThat(reconciler.report().get("c1"))
+        .isEqualTo(new ChangeReport(ProcessState.APPLIED, null, "x2"));
+    assertThat(reconciler.millisUntilRetry()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void aNotLoadedChangeThatLeavesTheListIsNotRetried() {
+    target.notLoaded.add("c1");
+    reconcile(1, change("c1", ChangeKind.PATCH, "a"));
+    reconcile(2);
+    nanos += Reconciler.MAX_RETRY_MILLIS * 1_000_000L;
+    assertThat(reconciler.retryNotLoaded(waiting::add, () -> true)).isFalse();
+    assertThat(target.calls).hasSize(1);
   }
 
   @Test
@@ -161,6 +213,7 @@ class ReconcilerTest {
   private static final class FakeTarget implements FleetTarget {
     final List<String> calls = new ArrayList<>();
     final Set<String> refuse = new HashSet<>();
+    final Set<String> notLoaded = new HashSet<>();
     final Set<String> gone = new HashSet<>();
     final Map<String, ChangeKind> kinds = new HashMap<>();
     boolean refuseRevert;
@@ -171,10 +224,13 @@ class ReconcilerTest {
       String fleetId = (String) spec.get("fleetId");
       calls.add("apply " + JsonObject.wireName(kind) + " " + fleetId + " by " + author);
       if (refuse.contains(fleetId)) {
+        throw new JLiveException(ErrorCode.BAD_REQUEST, "the patch does not compile: x", "fix it");
+      }
+      if (notLoaded.contains(fleetId)) {
         throw new JLiveException(
             ErrorCode.CLASS_NOT_FOUND,
-            "no class matches com.acme.Nope#run",
-            "check the name with `jlive classes`");
+            "class com.acme.Nope is not loaded",
+            "a patch replaces loaded classes only");
       }
       String id = (kind == ChangeKind.PROBE ? "p" : "x") + ++next;
       kinds.put(id, kind);
