@@ -127,6 +127,22 @@ class FleetShadowTest {
         .allMatch(example -> Boolean.TRUE.equals(example.get("expected")));
     assertThat(examples).allMatch(example -> processes.containsKey(example.get("process")));
 
+    // A process that joins while the shadow is active runs it too.
+    try (TargetJvm late = demo()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  ((Map<String, ?>)
+                          fleet
+                              .jlive("shadow", "--service", SERVICE, id, "--json")
+                              .json()
+                              .get("processes"))
+                      .keySet().stream()
+                          .anyMatch(process -> process.contains("-" + late.pid() + "-")));
+    }
+    fleet.awaitProcesses(SERVICE, shops.toArray(TargetJvm[]::new));
+
     CliRun text = fleet.jlive("shadow", "--service", SERVICE, id);
     assertThat(text.exitCode()).as(text.toString()).isZero();
     assertThat(text.stdout())
