@@ -136,7 +136,7 @@ class FleetCommandsTest {
         """
         {"processes": [
           {"id": "p1", "host": "web-1", "pid": 4242, "javaVersion": "17.0.15", "agentVersion": "0.1.0", "labels": {"zone": "eu", "canary": "true"},
-           "protocolVersion": 2, "verifiesChanges": true, "lastSeen": "%s", "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
+           "protocolVersion": 3, "verifiesChanges": true, "lastSeen": "%s", "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
           {"id": "p2", "host": "web-2", "pid": 77, "javaVersion": "21.0.2", "agentVersion": "0.1.0", "labels": {},
            "lastSeen": "%s", "changes": {}}]}"""
             .formatted(Instant.ofEpochMilli(now - 3_000), Instant.ofEpochMilli(now - 600_000)));
