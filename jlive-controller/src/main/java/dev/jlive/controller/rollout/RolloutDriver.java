@@ -672,7 +672,8 @@ public final class RolloutDriver implements AutoCloseable {
     if (recordLeavers(service, id, rollout, version, atStart, live, now)) {
       return;
     }
-    if (rollout.reached().stream().noneMatch(live::containsKey)) {
+    // Before the first wave (a shadow baking) no process has been reached, and none need be.
+    if (!rollout.waves().isEmpty() && rollout.reached().stream().noneMatch(live::containsKey)) {
       // No canary left to judge: the wave waits for none, within its time limit.
       long limit = waveTimeoutMillis(rollout.plan(), change);
       if (at - Math.max(window.startMillis, connectedSinceMillis) >= limit) {
