@@ -2,6 +2,7 @@ package dev.jlive.it;
 
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.jlive.it.apps.RecordApp;
 import dev.jlive.it.support.Artifacts;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.tools.JavaCompiler;
@@ -51,6 +53,12 @@ class RecordReplayTest {
     pid = Long.toString(demo.pid());
     work = Files.createTempDirectory(Artifacts.work(), "record");
     recorded = work.resolve("pricing.jlrec");
+    // "ready" comes before the load's first order: wait until the pricing class is loaded.
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> jlive("classes", pid, "dev.jlive.demo.shop.Pricing").stdout(),
+            listed -> listed.contains("dev.jlive.demo.shop.Pricing"));
     CliRun record =
         jlive(
             "record",
