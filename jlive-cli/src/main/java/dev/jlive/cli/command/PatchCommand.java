@@ -349,6 +349,16 @@ public final class PatchCommand extends ServiceCommand {
     if (plan == null || (expect == null && sample == null)) {
       return plan;
     }
+    if (!rollout.readsShadow()) {
+      // The plan would carry them, but no shadow runs without a gate that reads one.
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--expect and --sample set the shadow a rollout runs for its shadow.* gates, and this"
+              + " rollout has none",
+          "add --gate 'shadow.unexpected == 0', or add --shadow to shadow the patch without"
+              + " rolling it out");
+    }
     int every =
         LocalCheck.checked(
             () ->

@@ -66,6 +66,11 @@ public final class RolloutOptions {
     return waves != null || waveBy != null;
   }
 
+  /** Whether a --gate reads the shadow that then runs before the first wave. */
+  boolean readsShadow() {
+    return gates != null && gates.stream().anyMatch(gate -> Gate.parse(gate).readsShadow());
+  }
+
   /** The plan in wire form, or null when no rollout was asked for. */
   Map<String, Object> plan() {
     if (!isGiven()) {
