@@ -4,6 +4,8 @@ import dev.jlive.agent.probe.ProbeDispatcher;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.shadow.ShadowEngine;
 import dev.jlive.bridge.JLiveBridge;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodType;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -61,6 +63,16 @@ final class BridgeDispatcher extends JLiveBridge.Dispatcher {
   public void exit(
       int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
     probes.exit(probe, token, self, args, returned, thrown);
+  }
+
+  @Override
+  public CallSite conditionSite(int probe, MethodType type) {
+    return probes.conditionSite(probe, type);
+  }
+
+  @Override
+  public void conditionFailed(int probe, Throwable failure, Object self, Object[] args) {
+    probes.conditionFailed(probe, failure, self, args);
   }
 
   @Override

@@ -1,6 +1,10 @@
 package dev.jlive.bridge;
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.List;
 
 /**
@@ -129,6 +133,52 @@ public final class JLiveBridge {
     }
     try {
       target.exit(probe, token, self, args, returned, thrown);
+    } catch (Throwable t) {
+      // fenced: a probe never throws into the application
+    }
+  }
+
+  /**
+   * Links the {@code invokedynamic} that a log or capture probe with a typed {@code --when}
+   * condition weaves into its method: the call site takes the receiver (for an instance method) and
+   * the method's arguments as they are, and answers whether the condition holds, so a call it
+   * rejects builds no argument array and boxes nothing. Never fails: without an agent, or on any
+   * failure, the condition is false.
+   *
+   * @param probe the probe's slot, a static argument of the call site
+   */
+  public static CallSite conditionSite(
+      MethodHandles.Lookup caller, String name, MethodType type, int probe) {
+    Dispatcher target = dispatcher;
+    try {
+      CallSite site = target == null ? null : target.conditionSite(probe, type);
+      if (site != null && site.type().equals(type)) {
+        return site;
+      }
+    } catch (Throwable t) {
+      // fenced: the condition is false
+    }
+    return alwaysFalse(type);
+  }
+
+  /** A call site of {@code type} that answers false without looking at its arguments. */
+  public static CallSite alwaysFalse(MethodType type) {
+    return new ConstantCallSite(
+        MethodHandles.dropArguments(
+            MethodHandles.constant(boolean.class, false), 0, type.parameterList()));
+  }
+
+  /**
+   * The typed condition that {@link #conditionSite} linked threw (or was stopped for running too
+   * long): the woven code passes what it threw with the call's receiver and arguments.
+   */
+  public static void conditionFailed(int probe, Throwable failure, Object self, Object[] args) {
+    Dispatcher target = dispatcher;
+    if (target == null) {
+      return;
+    }
+    try {
+      target.conditionFailed(probe, failure, self, args);
     } catch (Throwable t) {
       // fenced: a probe never throws into the application
     }
@@ -282,6 +332,14 @@ public final class JLiveBridge {
     public void enterAdmitted(int probe, long token, Object self, Object[] args) {
       enter(probe, self, args);
     }
+
+    /** See {@link JLiveBridge#conditionSite}; null (a false condition) by default. */
+    public CallSite conditionSite(int probe, MethodType type) {
+      return null;
+    }
+
+    /** See {@link JLiveBridge#conditionFailed}. */
+    public void conditionFailed(int probe, Throwable failure, Object self, Object[] args) {}
 
     /** See {@link JLiveBridge#partEnter}; by default parts are not timed. */
     public void partEnter(int probe, int part) {}

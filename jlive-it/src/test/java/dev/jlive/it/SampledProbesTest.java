@@ -2,11 +2,14 @@ package dev.jlive.it;
 
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.jlive.it.apps.ProbeTargetApp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -108,11 +111,13 @@ class SampledProbesTest {
 
   /**
    * Bytes allocated per call, read by the application thread itself: a call an exit probe's
-   * sampling leaves out allocates nothing. The control, a call whose {@code --when} condition is
-   * tested (and false), builds the argument array, and the same reading sees it.
+   * sampling leaves out allocates nothing, nor does one whose {@code --when} condition is tested on
+   * the arguments as they are and is false. The control, the same false condition read through the
+   * {@code args} array (which only the boxed path has), builds the array on every call, and the
+   * same reading sees it.
    */
   @Test
-  void aCallAnExitProbeLeavesOutAllocatesNothingAndATestedConditionDoes() throws Exception {
+  void aLeftOutCallOrAFalseTypedConditionAllocatesNothingAndABoxedConditionDoes() throws Exception {
     String exit =
         add(
             ADD,
@@ -124,18 +129,58 @@ class SampledProbesTest {
             "1000",
             "--rate",
             "100000");
-    app.ask("allocation 20000", "allocation done");
-    double dropped = perCall(app.ask("allocation 200000", "allocation done"));
+    double dropped = allocationPerCall();
     assertThat(state(exit).get("emitted")).isNotEqualTo(0L);
     jlive("probe", "rm", pid, exit);
 
-    add(ADD, "--log", "{a}", "--when", "a < 0");
-    app.ask("allocation 20000", "allocation done");
-    double tested = perCall(app.ask("allocation 200000", "allocation done"));
+    String typed = add(ADD, "--log", "{a}", "--when", "a < 0 && this != null");
+    double typedPerCall = allocationPerCall();
+    assertThat(state(typed).get("emitted")).isEqualTo(0L);
+    jlive("probe", "rm", pid, typed);
+
+    String boxed = add(ADD, "--log", "{a}", "--when", "args.length == 2 && a < 0");
+    double boxedPerCall = allocationPerCall();
+    assertThat(state(boxed).get("emitted")).isEqualTo(0L);
 
     // What is left is the events of the 1 in 1,000 calls kept.
     assertThat(dropped).isLessThan(8.0);
-    assertThat(tested).isGreaterThan(16.0);
+    assertThat(typedPerCall).isLessThan(1.0);
+    assertThat(boxedPerCall).isGreaterThan(16.0);
+  }
+
+  /**
+   * A typed condition reads each argument with its own type and the receiver: it keeps exactly the
+   * calls it holds for, and one that throws turns the probe off saying what it threw and the
+   * argument types it saw.
+   */
+  @Test
+  void aTypedConditionKeepsTheCallsItHoldsForAndOneThatThrowsTurnsTheProbeOff() throws Exception {
+    String tenth =
+        add(
+            ADD,
+            "--log",
+            "{a}+{b}",
+            "--when",
+            "a % 10 == 0 && b == 1 && this != null",
+            "--rate",
+            "100000");
+    app.ask("add " + CALLS, "add done");
+    assertThat(state(tenth).get("emitted")).isEqualTo((long) CALLS / 10);
+    jlive("probe", "rm", pid, tenth);
+
+    String throwing = add(ADD, "--log", "{a}", "--when", "a / (a - a) > 0");
+    assertThat(app.ask("add 100", "add done")).isEqualTo("add done sum=5050");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "disabled".equals(state(throwing).get("state")));
+    assertThat((String) state(throwing).get("reason"))
+        .contains("threw 10 times; last: java.lang.ArithmeticException")
+        .contains("called with");
+  }
+
+  private static double allocationPerCall() throws IOException {
+    app.ask("allocation 20000", "allocation done");
+    return perCall(app.ask("allocation 200000", "allocation done"));
   }
 
   private static double perCall(String answer) {

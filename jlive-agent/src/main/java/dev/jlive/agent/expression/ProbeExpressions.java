@@ -11,9 +11,11 @@ import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.method.ParameterDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -164,6 +166,55 @@ public final class ProbeExpressions {
         "the template expression");
   }
 
+  /**
+   * Compiles a condition at a method's entry into a method that takes the receiver (unless {@code
+   * isStatic}) and the method's arguments with their declared types, so that woven code can test it
+   * without boxing anything. Only for an expression that does not read the {@code args} array
+   * itself ({@link #readsArgumentArray}); {@link #boxedCaller} calls it as {@link #CONDITION}.
+   */
+  public static MethodHandle typedCondition(
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      String expression,
+      boolean allowSideEffects) {
+    return compile(
+        target,
+        isStatic,
+        variables,
+        null,
+        false,
+        expression,
+        allowSideEffects,
+        null,
+        "the condition");
+  }
+
+  /**
+   * A typed condition ({@link #typedCondition}) called as {@link #CONDITION}: the arguments come
+   * out of the array, unboxed, for the calls that still pass one.
+   */
+  public static MethodHandle boxedCaller(MethodHandle typed, int arguments, boolean isStatic) {
+    MethodHandle withSelf = isStatic ? MethodHandles.dropArguments(typed, 0, Object.class) : typed;
+    MethodHandle spread =
+        withSelf
+            .asType(MethodType.genericMethodType(arguments + 1).changeReturnType(boolean.class))
+            .asSpreader(Object[].class, arguments);
+    return MethodHandles.dropArguments(spread, 2, Object.class, Throwable.class);
+  }
+
+  /**
+   * True when the expression uses the {@code args} array as a whole (its length, an index that is
+   * not a literal), which a typed condition does not have; a literal index reads a parameter. Text
+   * in a literal counts too: the answer may be true for an expression that could be typed, never
+   * false for one that could not.
+   */
+  public static boolean readsArgumentArray(String expression, int arguments) {
+    return ARGUMENT_ARRAY.matcher(rewrite(expression, arguments)).find();
+  }
+
+  private static final Pattern ARGUMENT_ARRAY = Pattern.compile("(?<![\\w$.])args(?![\\w$])");
+
   private static MethodHandle compile(
       Class<?> target,
       boolean isStatic,
@@ -227,6 +278,9 @@ public final class ProbeExpressions {
           lookup
               .defineHiddenClass(bytes, true, MethodHandles.Lookup.ClassOption.NESTMATE)
               .lookupClass();
+      if (type == null) {
+        return lookup.in(hidden).unreflect(testMethod(hidden));
+      }
       return lookup.in(hidden).findStatic(hidden, "test", type);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       throw new JLiveException(
@@ -236,9 +290,25 @@ public final class ProbeExpressions {
     }
   }
 
+  /** The one method {@code test} of a compiled expression's class. */
+  private static Method testMethod(Class<?> compiled) throws NoSuchMethodException {
+    for (Method method : compiled.getDeclaredMethods()) {
+      if (method.getName().equals("test")) {
+        return method;
+      }
+    }
+    throw new NoSuchMethodException(compiled.getName() + ".test");
+  }
+
   /** The expression compiled, unchecked: its class's name, its source and what it can name. */
   record Compiled(String className, String source, List<String> names, Compilation compilation) {}
 
+  /**
+   * Compiles without checking.
+   *
+   * @param type how the compiled method is called; null for a typed condition (see {@link
+   *     #typedCondition})
+   */
   static Compiled compileOnly(
       Class<?> target,
       boolean isStatic,
@@ -262,7 +332,8 @@ public final class ProbeExpressions {
             atExit,
             rewrite(expression, variables.size()),
             names,
-            type.returnType() == boolean.class ? "boolean" : "Object");
+            type == null || type.returnType() == boolean.class ? "boolean" : "Object",
+            type == null);
     Compilation compilation =
         Compilers.compile(
             List.of(new SourceFile(className, source)),
@@ -290,13 +361,58 @@ public final class ProbeExpressions {
       boolean atExit,
       String expression,
       List<String> names,
-      String resultType) {
+      String resultType,
+      boolean typed) {
     StringBuilder code = new StringBuilder();
     if (!packageName.isEmpty()) {
       code.append("package ").append(packageName).append(";\n");
     }
     code.append("@SuppressWarnings(\"all\")\n");
     code.append("final class ").append(simpleName).append(" {\n");
+    if (typed) {
+      typedHeader(code, target, isStatic, variables, names);
+    } else {
+      boxedHeader(code, target, isStatic, variables, names, resultType);
+    }
+    for (int i = 0; i < variables.size(); i++) {
+      code.append("    final ")
+          .append(variables.get(i).sourceType())
+          .append(' ')
+          .append(TYPED_ARGUMENT)
+          .append(i)
+          .append(" = ")
+          .append(variables.get(i).name())
+          .append(";\n");
+    }
+    // In a typed condition too: one that uses the array is compiled on the boxed path instead.
+    names.add("args");
+    if (returned != null) {
+      code.append("    final ")
+          .append(returned.sourceType())
+          .append(" returned = ")
+          .append(cast(returned))
+          .append("$returned;\n");
+      names.add("returned");
+    }
+    if (atExit) {
+      names.add("thrown");
+    }
+    code.append("    return ")
+        .append(EXPRESSION_LINE_MARKER)
+        .append("\n")
+        .append(expression)
+        .append("\n    ;\n  }\n}\n");
+    return code.toString();
+  }
+
+  /** {@code test(Object $self, Object[] args, ...)}, each argument taken out of the array. */
+  private static void boxedHeader(
+      StringBuilder code,
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      List<String> names,
+      String resultType) {
     code.append("  static ")
         .append(resultType)
         .append(" test(Object $self, Object[] args, Object $returned, Throwable thrown) {\n");
@@ -318,34 +434,27 @@ public final class ProbeExpressions {
           .append("];\n");
       names.add(variable.name());
     }
-    for (int i = 0; i < variables.size(); i++) {
-      code.append("    final ")
-          .append(variables.get(i).sourceType())
-          .append(' ')
-          .append(TYPED_ARGUMENT)
-          .append(i)
-          .append(" = ")
-          .append(variables.get(i).name())
-          .append(";\n");
+  }
+
+  /**
+   * {@code test(Type $this, int sku, ...)}: the receiver and the arguments as the method has them.
+   */
+  private static void typedHeader(
+      StringBuilder code,
+      Class<?> target,
+      boolean isStatic,
+      List<Variable> variables,
+      List<String> names) {
+    List<String> parameters = new ArrayList<>();
+    if (!isStatic) {
+      parameters.add("final " + typeName(TypeDescription.ForLoadedType.of(target)) + " $this");
+      names.add("this");
     }
-    names.add("args");
-    if (returned != null) {
-      code.append("    final ")
-          .append(returned.sourceType())
-          .append(" returned = ")
-          .append(cast(returned))
-          .append("$returned;\n");
-      names.add("returned");
+    for (Variable variable : variables) {
+      parameters.add("final " + variable.sourceType() + " " + variable.name());
+      names.add(variable.name());
     }
-    if (atExit) {
-      names.add("thrown");
-    }
-    code.append("    return ")
-        .append(EXPRESSION_LINE_MARKER)
-        .append("\n")
-        .append(expression)
-        .append("\n    ;\n  }\n}\n");
-    return code.toString();
+    code.append("  static boolean test(").append(String.join(", ", parameters)).append(") {\n");
   }
 
   private static String cast(Variable variable) {

@@ -68,6 +68,34 @@ final class ProbeAdvice {
     }
   }
 
+  /**
+   * As {@link Entry}, for a probe whose {@code --when} condition takes the method's arguments as
+   * they are ({@link TypedConditionCall}): reading {@code holds} calls the condition with the
+   * receiver and the unboxed arguments, so a call it rejects builds no array and no event. What the
+   * condition throws goes to the probe, never to the application.
+   */
+  static final class TypedEntry {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @ConditionHolds boolean holds) {
+      if (JLiveBridge.admit(probe) != 0L) {
+        boolean held;
+        try {
+          held = holds;
+        } catch (Throwable failure) {
+          JLiveBridge.conditionFailed(probe, failure, self, args);
+          return;
+        }
+        if (held) {
+          JLiveBridge.enterAdmitted(probe, ProbeDispatcher.CONDITION_HELD, self, args);
+        }
+      }
+    }
+  }
+
   static final class EntryConstructor {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@ProbeId int probe, @Advice.AllArguments Object[] args) {

@@ -3,6 +3,8 @@ package dev.jlive.agent.probe;
 import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.event.ProbeEvent;
 import dev.jlive.protocol.probe.ProbeSpec;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -210,6 +212,12 @@ public final class ProbeDispatcher {
   /** An admitted entry call whose condition still has to be tested, which needs the arguments. */
   static final long TEST_CONDITION = 3L;
 
+  /**
+   * An admitted entry call whose typed condition the woven code tested already, and that held: only
+   * the rate limit is left.
+   */
+  static final long CONDITION_HELD = 6L;
+
   public long timedEnter(int slot) {
     ProbeSite site = site(slot);
     if (site == null) {
@@ -372,8 +380,29 @@ public final class ProbeDispatcher {
     ProbeCall call = new ProbeCall(self, args, null, null, 0L, site.probe().spec.point());
     if (token == ADMITTED) {
       emitNow(site, call);
+    } else if (token == CONDITION_HELD) {
+      limitAndEmit(site, call, false);
     } else {
       act(site, call, false);
+    }
+  }
+
+  /**
+   * The call site of a typed condition ({@link TypedConditionCall}) for a call site of {@code
+   * type}; null (a false condition) when the slot has no typed condition any more.
+   */
+  public CallSite conditionSite(int slot, MethodType type) {
+    ProbeSite site = site(slot);
+    if (site == null || site.condition() == null || !site.condition().isTyped()) {
+      return null;
+    }
+    return site.condition().callSite(type);
+  }
+
+  public void conditionFailed(int slot, Throwable failure, Object self, Object[] args) {
+    ProbeSite site = site(slot);
+    if (site != null && site.probe().isActive()) {
+      site.probe().conditionFailed(failure, site.method(), args);
     }
   }
 
@@ -531,6 +560,12 @@ public final class ProbeDispatcher {
         return;
       }
     }
+    limitAndEmit(site, call, sample);
+  }
+
+  /** Sampling (unless the entry decided it) and the rate limit, then emits. */
+  private void limitAndEmit(ProbeSite site, ProbeCall call, boolean sample) {
+    Probe probe = site.probe();
     ThreadCells.Cell cell = probe.cells.mine();
     if (sample ? !probe.mayEmit(cell, probe.now()) : !probe.mayEmitSampled(cell, probe.now())) {
       return;

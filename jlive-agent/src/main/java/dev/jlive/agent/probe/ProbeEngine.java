@@ -606,12 +606,17 @@ public final class ProbeEngine implements WeavingSource {
               ? Template.parse(
                   probe.spec.template(), ProbeTargets.parameterNames(method), display, scope)
               : null;
-      ProbeExpression condition =
-          probe.spec.when() == null ? null : ProbeExpression.condition(probe.spec.when(), scope);
       KotlinSuspend suspend =
           method.isConstructor()
               ? null
               : KotlinSuspend.of(className, method.getName(), method.getDescriptor());
+      ProbeExpression condition = null;
+      if (probe.spec.when() != null) {
+        condition =
+            typedConditionFits(probe, method, suspend)
+                ? ProbeExpression.typedCondition(probe.spec.when(), scope)
+                : ProbeExpression.condition(probe.spec.when(), scope);
+      }
       pending.add(new PendingSite(display, template, condition, suspend));
       descriptors.put(
           display, (method.isConstructor() ? "<init>" : method.getName()) + method.getDescriptor());
@@ -637,6 +642,24 @@ public final class ProbeEngine implements WeavingSource {
       throw tooManySites;
     }
     return new Installation(loader, className, List.copyOf(sites), descriptors, null);
+  }
+
+  /**
+   * True when the woven code can test the probe's condition on the method's own arguments ({@link
+   * ProbeAdvice.TypedEntry}): a log or capture at the entry of a plain method whose class file can
+   * hold an {@code invokedynamic}, a condition that does not use the {@code args} array as a whole,
+   * and a bridge that links it. Anything else tests it on the boxed arguments.
+   */
+  private static boolean typedConditionFits(
+      Probe probe, MethodDescription method, KotlinSuspend suspend) {
+    return (probe.kind == ProbeSpec.Kind.LOG || probe.kind == ProbeSpec.Kind.CAPTURE)
+        && probe.spec.point() == ProbeSpec.Point.ENTRY
+        && probe.recorder == null
+        && !method.isConstructor()
+        && suspend == null
+        && !ProbeExpressions.readsArgumentArray(probe.spec.when(), method.getParameters().size())
+        && TypedConditionCall.fits(method.getDeclaringType().asErasure())
+        && TypedConditionCall.bridgeLinks();
   }
 
   /** A site's parts, built before its slot is taken. */
@@ -733,9 +756,15 @@ public final class ProbeEngine implements WeavingSource {
       // Every kind needs the continuation and the returned value to tell a call from a resume.
       advice = ProbeAdvice.Full.class;
     }
+    Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(ProbeId.class, site.slot());
+    if (advice == ProbeAdvice.Entry.class
+        && site.condition() != null
+        && site.condition().isTyped()) {
+      advice = ProbeAdvice.TypedEntry.class;
+      mapping = mapping.bind(ConditionHolds.class, new TypedConditionCall(site.slot()));
+    }
     AsmVisitorWrapper visitor =
-        Advice.withCustomMapping()
-            .bind(ProbeId.class, site.slot())
+        mapping
             .to(advice)
             .on(
                 (constructor

@@ -2,7 +2,14 @@ package dev.jlive.agent.probe;
 
 import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.expression.RunawayGuard;
+import dev.jlive.bridge.JLiveBridge;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -30,6 +37,22 @@ final class ProbeExpression {
   private volatile String failure;
   private final RunawayGuard guard;
   private final LongSupplier clock;
+
+  /** True for a condition compiled to take the method's arguments as they are. */
+  private final boolean typed;
+
+  /** The typed condition, once compiled; guarded by this. */
+  private MethodHandle typedHandle;
+
+  /** Call sites linked while the typed condition was pending: false until it compiles. */
+  private final List<MutableCallSite> pendingSites = new ArrayList<>();
+
+  private static final MethodHandle START_CPU =
+      own("typedStartCpu", MethodType.methodType(long.class));
+  private static final MethodHandle START_WALL =
+      own("typedStartWall", MethodType.methodType(long.class));
+  private static final MethodHandle RAN =
+      own("typedRan", MethodType.methodType(boolean.class, long.class, long.class, boolean.class));
 
   /**
    * The context of an expression: what it can name, and the clock that times its calls.
@@ -63,7 +86,26 @@ final class ProbeExpression {
         scope.atExit(),
         scope.allowSideEffects(),
         false,
-        scope.clock());
+        scope.clock(),
+        false);
+  }
+
+  /**
+   * A condition at a method's entry that woven code tests with the receiver and the arguments as
+   * they are ({@link #callSite}), so a false one allocates nothing. The caller checks that it fits
+   * (entry point, no use of the {@code args} array, a class file that can link it).
+   */
+  static ProbeExpression typedCondition(String expression, Scope scope) {
+    return new ProbeExpression(
+        expression,
+        scope.isStatic(),
+        scope.variables(),
+        null,
+        false,
+        scope.allowSideEffects(),
+        false,
+        scope.clock(),
+        true);
   }
 
   static ProbeExpression value(String expression, Scope scope) {
@@ -75,7 +117,8 @@ final class ProbeExpression {
         scope.atExit(),
         scope.allowSideEffects(),
         true,
-        scope.clock());
+        scope.clock(),
+        false);
   }
 
   private ProbeExpression(
@@ -86,8 +129,10 @@ final class ProbeExpression {
       boolean atExit,
       boolean allowSideEffects,
       boolean isValue,
-      LongSupplier clock) {
+      LongSupplier clock,
+      boolean typed) {
     this.clock = clock;
+    this.typed = typed;
     this.expression = expression;
     this.isStatic = isStatic;
     this.variables = variables;
@@ -105,6 +150,14 @@ final class ProbeExpression {
    * compiler's message.
    */
   void compile(Class<?> target) {
+    if (typed) {
+      MethodHandle compiled =
+          ProbeExpressions.typedCondition(
+              target, isStatic, variables, expression, allowSideEffects);
+      handle = ProbeExpressions.boxedCaller(compiled, variables.size(), isStatic);
+      linkPending(compiled);
+      return;
+    }
     handle =
         isValue
             ? ProbeExpressions.value(
@@ -113,8 +166,73 @@ final class ProbeExpression {
                 target, isStatic, variables, returned, atExit, expression, allowSideEffects);
   }
 
-  void failedToCompile(String why) {
+  synchronized void failedToCompile(String why) {
     failure = why;
+    pendingSites.clear();
+  }
+
+  boolean isTyped() {
+    return typed;
+  }
+
+  /**
+   * The call site of woven code that tests this typed condition; its type is the receiver (for an
+   * instance method) and the method's parameters, to boolean. Until the condition compiles it
+   * answers false, as {@link #test} does.
+   */
+  synchronized CallSite callSite(MethodType type) {
+    if (typedHandle != null) {
+      return new ConstantCallSite(timed(typedHandle, type));
+    }
+    MutableCallSite site = new MutableCallSite(JLiveBridge.alwaysFalse(type).getTarget());
+    if (failure == null) {
+      pendingSites.add(site);
+    }
+    return site;
+  }
+
+  private synchronized void linkPending(MethodHandle compiled) {
+    typedHandle = compiled;
+    for (MutableCallSite site : pendingSites) {
+      site.setTarget(timed(compiled, site.type()));
+    }
+    MutableCallSite.syncAll(pendingSites.toArray(new MutableCallSite[0]));
+    pendingSites.clear();
+  }
+
+  /**
+   * The compiled condition timed by the runaway guard, as {@link #test} times it, built from method
+   * handles that the JIT compiles into the caller: start the CPU and wall clocks (the first throws
+   * once the guard stopped the expression), test, record the time. What the condition throws goes
+   * to the woven code, which hands it to the probe.
+   */
+  private MethodHandle timed(MethodHandle compiled, MethodType type) {
+    MethodHandle test = compiled.asType(type);
+    MethodHandle finish = MethodHandles.collectArguments(RAN.bindTo(this), 2, test);
+    MethodHandle withWall = MethodHandles.foldArguments(finish, 1, START_WALL.bindTo(this));
+    return MethodHandles.foldArguments(withWall, 0, START_CPU.bindTo(this));
+  }
+
+  private long typedStartCpu() {
+    guard.checkRunnable();
+    return guard.cpuStart();
+  }
+
+  private long typedStartWall() {
+    return clock.getAsLong();
+  }
+
+  private boolean typedRan(long cpuStart, long wallStart, boolean held) {
+    guard.ran(clock.getAsLong() - wallStart, cpuStart);
+    return held;
+  }
+
+  private static MethodHandle own(String name, MethodType type) {
+    try {
+      return MethodHandles.lookup().findVirtual(ProbeExpression.class, name, type);
+    } catch (ReflectiveOperationException e) {
+      throw new LinkageError("ProbeExpression." + name, e);
+    }
   }
 
   boolean isPending() {
