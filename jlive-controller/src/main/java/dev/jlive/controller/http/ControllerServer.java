@@ -87,6 +87,9 @@ public final class ControllerServer implements AutoCloseable {
 
   /** Answers an exchange once, now or later. */
   public interface Reply {
+    /**
+     * @param body a JSON value, or a {@code byte[]} already encoded (UTF-8 JSON), sent as it is
+     */
     void send(int status, Object body);
   }
 
@@ -252,7 +255,10 @@ public final class ControllerServer implements AutoCloseable {
       if (peer != null) {
         inHand.computeIfPresent(peer, (key, count) -> count > 1 ? count - 1 : null);
       }
-      byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+      byte[] bytes =
+          body instanceof byte[] encoded
+              ? encoded
+              : Json.write(body).getBytes(StandardCharsets.UTF_8);
       try (exchange) {
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);
