@@ -21,9 +21,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * deadline, and a user name a client sends is ignored (the author is the token's user).
  */
 class HostileClientsTest {
+  /** The controller's logger, held so that its level and handler stay while a test runs. */
+  private static final Logger CONTROLLER_LOG = Logger.getLogger("jlive.controller");
+
   static TestingServer zooKeeper;
   static Controller controller;
   static Http http;
@@ -230,6 +238,60 @@ class HostileClientsTest {
               });
     } finally {
       System.clearProperty("jlive.controller.maxRequestsPerPeer");
+    }
+  }
+
+  @Test
+  void aClientThatHangsUpInItsBodyIsNoErrorInTheLog() throws Exception {
+    // An overloaded controller cut thousands of polls at its request deadline, and a SEVERE with
+    // a stack trace for each held every HTTP thread on the log's lock (docs/BENCHMARKS.md, 27).
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler keep =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    keep.setLevel(Level.ALL);
+    Level before = CONTROLLER_LOG.getLevel();
+    CONTROLLER_LOG.setLevel(Level.FINE);
+    CONTROLLER_LOG.addHandler(keep);
+    try {
+      try (Socket socket = open()) {
+        socket
+            .getOutputStream()
+            .write(
+                ("POST "
+                        + FleetApi.SYNC
+                        + " HTTP/1.1\r\nHost: x\r\n"
+                        + auth()
+                        + "Content-Length: 1000\r\n\r\n{\"process\":")
+                    .getBytes(StandardCharsets.UTF_8));
+        socket.getOutputStream().flush();
+      }
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  records.stream()
+                      .anyMatch(r -> r.getMessage().startsWith("request not read whole")));
+      assertThat(records)
+          .noneMatch(r -> r.getMessage().startsWith("request failed"))
+          .filteredOn(r -> r.getMessage().startsWith("request not read whole"))
+          .allMatch(r -> r.getLevel().intValue() < Level.INFO.intValue());
+      // The server still answers the next request.
+      assertThat(http.get(FleetApi.HEALTH).status()).isEqualTo(200);
+    } finally {
+      CONTROLLER_LOG.removeHandler(keep);
+      CONTROLLER_LOG.setLevel(before);
     }
   }
 

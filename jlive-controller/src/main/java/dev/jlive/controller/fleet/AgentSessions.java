@@ -20,6 +20,7 @@ import dev.jlive.protocol.fleet.RegisterAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.fleet.SyncAnswer;
 import dev.jlive.protocol.fleet.SyncBody;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -152,9 +153,11 @@ public final class AgentSessions implements AutoCloseable {
 
   /**
    * Records the report, then answers through {@code answer}: now, or when the desired state
-   * changes, or when the wait ends.
+   * changes, or when the wait ends. The answer is a JSON object ({@code Map}), or, for the changes
+   * of a desired version, that object already encoded ({@code byte[]}, UTF-8): thousands of
+   * processes get the same bytes, encoded once.
    */
-  public void sync(SyncBody body, Consumer<Map<String, Object>> answer) {
+  public void sync(SyncBody body, Consumer<Object> answer) {
     Lease lease = lease(body.process());
     lease.lastSeenNanos = System.nanoTime();
     record(lease, body);
@@ -320,7 +323,7 @@ public final class AgentSessions implements AutoCloseable {
     }
   }
 
-  private Map<String, Object> answerFor(Lease lease, FleetStore.Desired desired, long known) {
+  private Object answerFor(Lease lease, FleetStore.Desired desired, long known) {
     if (desired.version() == known) {
       return new SyncAnswer.Unchanged(desired.version()).toJson();
     }
@@ -367,15 +370,16 @@ public final class AgentSessions implements AutoCloseable {
                       change.signature()));
             }
           }
-          return new SyncAnswer.Changes(desired.version(), changes).toJson();
+          return Json.write(new SyncAnswer.Changes(desired.version(), changes).toJson())
+              .getBytes(StandardCharsets.UTF_8);
         });
   }
 
   private static final class Answers {
     final long version;
 
-    /** In wire form: thousands of processes get the same answer, written into a map once. */
-    final Map<Audience, Map<String, Object>> byAudience = new ConcurrentHashMap<>();
+    /** Encoded: thousands of processes get the same answer, written once (UTF-8 JSON). */
+    final Map<Audience, byte[]> byAudience = new ConcurrentHashMap<>();
 
     Answers(long version) {
       this.version = version;
@@ -506,16 +510,16 @@ public final class AgentSessions implements AutoCloseable {
   private static final class Parked {
     final Lease lease;
     final long known;
-    final Consumer<Map<String, Object>> answer;
+    final Consumer<Object> answer;
     final AtomicBoolean done = new AtomicBoolean();
 
-    Parked(Lease lease, long known, Consumer<Map<String, Object>> answer) {
+    Parked(Lease lease, long known, Consumer<Object> answer) {
       this.lease = lease;
       this.known = known;
       this.answer = answer;
     }
 
-    void complete(Map<String, Object> body) {
+    void complete(Object body) {
       if (done.compareAndSet(false, true)) {
         answer.accept(body);
       }

@@ -37,6 +37,7 @@ import dev.jlive.protocol.governance.Policy;
 import dev.jlive.protocol.user.UserBody;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,7 +103,12 @@ public final class ControllerRoutes implements ControllerServer.Router {
       case "POST " + FleetApi.SYNC -> {
         SyncBody body = SyncBody.fromWire(call.body());
         checkOwnProcess(who, Operation.SYNC, body.process());
-        agents.sync(body, answer -> reply.send(answer.containsKey("error") ? 503 : 200, answer));
+        agents.sync(
+            body,
+            answer ->
+                reply.send(
+                    answer instanceof Map<?, ?> map && map.containsKey("error") ? 503 : 200,
+                    answer));
       }
       case "POST " + FleetApi.DEREGISTER -> {
         DeregisterBody body = DeregisterBody.fromWire(call.body());

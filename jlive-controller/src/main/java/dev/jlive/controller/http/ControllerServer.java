@@ -87,6 +87,9 @@ public final class ControllerServer implements AutoCloseable {
 
   /** Answers an exchange once, now or later. */
   public interface Reply {
+    /**
+     * @param body a JSON value, or a {@code byte[]} already encoded (UTF-8 JSON), sent as it is
+     */
     void send(int status, Object body);
   }
 
@@ -190,12 +193,19 @@ public final class ControllerServer implements AutoCloseable {
       for (int i = 0; i < segments.length; i++) {
         segments[i] = URLDecoder.decode(segments[i], StandardCharsets.UTF_8);
       }
+      Map<String, Object> body;
+      try {
+        body = body(exchange);
+      } catch (IOException gone) {
+        clientGone(exchange, reply, gone);
+        return;
+      }
       call =
           new Call(
               exchange.getRequestMethod(),
               segments,
               query(exchange.getRequestURI().getRawQuery()),
-              body(exchange),
+              body,
               principal,
               peer.getHostAddress());
       router.route(call, reply);
@@ -227,6 +237,28 @@ public final class ControllerServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The client hung up, or the request outlived the server's deadline and its connection was
+   * closed, while its body was read: nobody is left to read an answer. An ERROR with a stack trace
+   * for each, when an overloaded controller cut thousands of agents' polls at once, held every HTTP
+   * thread on the log's lock and fed the overload (docs/BENCHMARKS.md, section 27). The answer is
+   * still sent, to free the request's place in the count per address; it fails quietly.
+   */
+  private static void clientGone(HttpExchange exchange, Reply reply, IOException gone) {
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "request not read whole: {0}: {1}",
+        Printable.escape(String.valueOf(exchange.getRequestURI())),
+        gone.toString());
+    reply.send(
+        400,
+        new JLiveException(
+                ErrorCode.BAD_REQUEST,
+                "the request could not be read whole: " + gone.getMessage(),
+                "send the whole request within the server's deadline")
+            .toJson());
+  }
+
   private static void tellRefused(
       HttpExchange exchange, Router router, Call call, JLiveException why) {
     try {
@@ -252,7 +284,10 @@ public final class ControllerServer implements AutoCloseable {
       if (peer != null) {
         inHand.computeIfPresent(peer, (key, count) -> count > 1 ? count - 1 : null);
       }
-      byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
+      byte[] bytes =
+          body instanceof byte[] encoded
+              ? encoded
+              : Json.write(body).getBytes(StandardCharsets.UTF_8);
       try (exchange) {
         exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
         exchange.sendResponseHeaders(status, bytes.length);

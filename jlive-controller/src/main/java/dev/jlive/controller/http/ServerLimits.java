@@ -45,7 +45,10 @@ final class ServerLimits {
     setIfAbsent("sun.net.httpserver.maxReqHeaders", "100");
     setIfAbsent("sun.net.httpserver.maxReqHeaderSize", Integer.toString(64 * 1024));
     setIfAbsent("sun.net.httpserver.idleInterval", "30");
-    setIfAbsent("sun.net.httpserver.maxIdleConnections", "1024");
+    // An agent's connection is idle from the answer to its poll until its next poll arrives: when a
+    // change wakes every parked poll at once, that is every agent of the service. Past this cap the
+    // JDK closes the connection instead, and the agent's next poll fails or reconnects.
+    setIfAbsent("sun.net.httpserver.maxIdleConnections", Integer.toString(MAX_CONNECTIONS));
     setIfAbsent("jdk.httpserver.maxConnections", Integer.toString(MAX_CONNECTIONS));
   }
 

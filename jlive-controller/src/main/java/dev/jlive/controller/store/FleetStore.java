@@ -12,6 +12,8 @@ import dev.jlive.protocol.fleet.ProcessReport;
 import dev.jlive.protocol.rollout.RolloutState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +94,12 @@ public final class FleetStore implements AutoCloseable {
   /** The last desired state read per service: thousands of syncs read it, parsed once a version. */
   private final Map<String, Desired> desiredRead = new ConcurrentHashMap<>();
 
+  /**
+   * The services' names, kept from the mirror's events: the rollout driver asks every tick, and a
+   * scan of the mirror costs every node of every service (thousands of processes and reports).
+   */
+  private final Set<String> serviceNames = new ConcurrentSkipListSet<>();
+
   private volatile ConnectionState connection = ConnectionState.LOST;
 
   public FleetStore(String connectString, Duration sessionTimeout) {
@@ -151,6 +160,13 @@ public final class FleetStore implements AutoCloseable {
                     (type, before, after) -> {
                       ChildData node = after != null ? after : before;
                       String[] parts = relative(node.getPath());
+                      if (parts.length == 1 && !parts[0].isEmpty()) {
+                        if (type == CuratorCacheListener.Type.NODE_DELETED) {
+                          serviceNames.remove(parts[0]);
+                        } else {
+                          serviceNames.add(parts[0]);
+                        }
+                      }
                       if (parts.length == 2 && parts[1].equals("desired")) {
                         desiredListeners.forEach(listener -> listener.accept(parts[0]));
                       }
@@ -197,17 +213,7 @@ public final class FleetStore implements AutoCloseable {
   // ---- reads, from the mirror ----
 
   public List<String> services() {
-    List<String> names = new ArrayList<>();
-    cache.stream()
-        .forEach(
-            node -> {
-              String[] parts = relative(node.getPath());
-              if (parts.length == 1 && !parts[0].isEmpty()) {
-                names.add(parts[0]);
-              }
-            });
-    names.sort(null);
-    return names;
+    return new ArrayList<>(serviceNames);
   }
 
   public boolean serviceExists(String service) {
@@ -389,7 +395,15 @@ public final class FleetStore implements AutoCloseable {
       return;
     }
     try {
-      nodes.put(id, reader.apply(json(node)));
+      Object read = reader.apply(json(node));
+      if (read instanceof ProcessReport written
+          && nodes.get(id) instanceof ProcessReport received
+          && isLater(received.at(), written.at())) {
+        // The write of an earlier report of a process that has reported since: the writers lag
+        // behind the syncs, and the later report, already received here, must not be replaced.
+        return;
+      }
+      nodes.put(id, read);
     } catch (IllegalArgumentException | JLiveException notReadable) {
       // Not JSON, or not the record it should be (a required field missing): left out of every
       // listing.
@@ -399,6 +413,17 @@ public final class FleetStore implements AutoCloseable {
           "ZooKeeper node {0} is not readable, ignored: {1}",
           node.getPath(),
           notReadable.getMessage());
+    }
+  }
+
+  /**
+   * Whether report time {@code a} is after {@code b}; false when either is missing or unreadable.
+   */
+  private static boolean isLater(String a, String b) {
+    try {
+      return a != null && b != null && Instant.parse(a).isAfter(Instant.parse(b));
+    } catch (DateTimeParseException unreadable) {
+      return false;
     }
   }
 
