@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * is replayed in a fresh JVM against a build with the fix (exactly the quantity-10 calls differ)
  * and against the unfixed build (nothing differs: the negative control), and inside the demo
  * against the fix as a candidate patch. A cut capture (in a small app of its own), a class missing
- * from the class path, a bad file and a method with side effects each get their own verdict or
- * refusal.
+ * from the class path, a bad file, a method with side effects (not recorded) and a build whose
+ * method has them (not replayed) each get their own verdict or refusal.
  */
 @SuppressWarnings("unchecked")
 class RecordReplayTest {
@@ -41,6 +41,7 @@ class RecordReplayTest {
   private static Path recorded;
   private static Path fixedSource;
   private static Path fixedClasses;
+  private static Path impureClasses;
 
   @BeforeAll
   static void start() throws Exception {
@@ -81,7 +82,16 @@ class RecordReplayTest {
     assertThat(source).contains(BUG);
     fixedSource = Files.createDirectories(work.resolve("src")).resolve("Pricing.java");
     Files.writeString(fixedSource, source.replace(BUG, "if (quantity >= BULK_QUANTITY) {"));
-    fixedClasses = Files.createDirectories(work.resolve("fixed"));
+    fixedClasses = compile(fixedSource, "fixed");
+    Path impureSource = Files.createDirectories(work.resolve("impure")).resolve("Pricing.java");
+    Files.writeString(
+        impureSource,
+        source.replace(BUG, "System.setProperty(\"jlive.priced\", \"yes\");\n" + BUG));
+    impureClasses = compile(impureSource, "impure-classes");
+  }
+
+  private static Path compile(Path source, String into) throws Exception {
+    Path classes = Files.createDirectories(work.resolve(into));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     int compiled =
         javac.run(
@@ -89,11 +99,12 @@ class RecordReplayTest {
             null,
             null,
             "-d",
-            fixedClasses.toString(),
+            classes.toString(),
             "-cp",
             Artifacts.demoJar().toString(),
-            fixedSource.toString());
+            source.toString());
     assertThat(compiled).isZero();
+    return classes;
   }
 
   @AfterAll
@@ -224,14 +235,33 @@ class RecordReplayTest {
   }
 
   @Test
-  void aMethodWithSideEffectsIsRefusedWithItsReasons() throws Exception {
+  void aMethodWithSideEffectsIsNotRecorded() throws Exception {
     Path file = work.resolve("cart-add.jlrec");
     CliRun record =
         jlive("record", pid, "dev.jlive.demo.shop.Cart#add", "--count", "2", "-o", file.toString());
-    assertThat(record.exitCode()).as(record.toString()).isZero();
-    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.demoJar().toString());
+    assertThat(record.exitCode()).as(record.toString()).isEqualTo(8);
+    assertThat(record.stderr())
+        .contains("the recording is refused")
+        .contains("Cart.add")
+        .contains("takes the lock of this")
+        .contains("jlive check PID");
+    assertThat(file).doesNotExist();
+    assertThat(jlive("probe", "list", pid).stdout()).doesNotContain("Cart#add");
+  }
+
+  @Test
+  void aBuildWhoseMethodHasSideEffectsIsNotReplayed() {
+    CliRun replay =
+        jlive(
+            "replay",
+            recorded.toString(),
+            "--cp",
+            impureClasses + File.pathSeparator + Artifacts.demoJar());
     assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(2);
-    assertThat(replay.stderr()).contains("the replay is refused").contains("Cart.add");
+    assertThat(replay.stderr())
+        .contains("the replay is refused")
+        .contains("Pricing.discountedPrice")
+        .contains("setProperty");
   }
 
   @Test
