@@ -146,6 +146,7 @@ final class Replayer {
         .put("against", against)
         .put("recordedBy", file.header().agentVersion())
         .put("recordedOn", file.header().jvm())
+        .put("replayedOn", System.getProperty("java.vm.name") + " " + Runtime.version())
         .put("calls", file.calls().size())
         .put("equal", equal)
         .put("different", different)
