@@ -11,6 +11,7 @@ import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -28,22 +29,28 @@ import org.junit.jupiter.api.Test;
  * is replayed in a fresh JVM against a build with the fix (exactly the quantity-10 calls differ)
  * and against the unfixed build (nothing differs: the negative control), and inside the demo
  * against the fix as a candidate patch. A cut capture (in a small app of its own), a class missing
- * from the class path, a bad file and a method with side effects each get their own verdict or
- * refusal.
+ * from the class path, a bad file, a method with side effects (not recorded) and a build whose
+ * method has them (not replayed) each get their own verdict or refusal.
  */
 @SuppressWarnings("unchecked")
 class RecordReplayTest {
   private static final String PRICING = "dev.jlive.demo.shop.Pricing#discountedPrice(long,int)";
   private static final String BUG = "if (quantity > BULK_QUANTITY) {";
+  private static final String APP = RecordApp.class.getName();
   private static TargetJvm demo;
   private static String pid;
+  private static TargetJvm app;
+  private static String appPid;
   private static Path work;
   private static Path recorded;
   private static Path fixedSource;
   private static Path fixedClasses;
+  private static Path impureClasses;
 
   @BeforeAll
   static void start() throws Exception {
+    app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(RecordApp.class).start();
+    appPid = Long.toString(app.pid());
     demo =
         TargetJvm.on(Jdk.JAVA_17)
             .javaagent("")
@@ -81,24 +88,27 @@ class RecordReplayTest {
     assertThat(source).contains(BUG);
     fixedSource = Files.createDirectories(work.resolve("src")).resolve("Pricing.java");
     Files.writeString(fixedSource, source.replace(BUG, "if (quantity >= BULK_QUANTITY) {"));
-    fixedClasses = Files.createDirectories(work.resolve("fixed"));
+    fixedClasses = compile(fixedSource, "fixed", Artifacts.demoJar().toString());
+    Path impureSource = Files.createDirectories(work.resolve("impure")).resolve("Pricing.java");
+    Files.writeString(
+        impureSource,
+        source.replace(BUG, "System.setProperty(\"jlive.priced\", \"yes\");\n" + BUG));
+    impureClasses = compile(impureSource, "impure-classes", Artifacts.demoJar().toString());
+  }
+
+  private static Path compile(Path source, String into, String classPath) throws Exception {
+    Path classes = Files.createDirectories(work.resolve(into));
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     int compiled =
-        javac.run(
-            null,
-            null,
-            null,
-            "-d",
-            fixedClasses.toString(),
-            "-cp",
-            Artifacts.demoJar().toString(),
-            fixedSource.toString());
+        javac.run(null, null, null, "-d", classes.toString(), "-cp", classPath, source.toString());
     assertThat(compiled).isZero();
+    return classes;
   }
 
   @AfterAll
   static void stop() throws Exception {
     demo.close();
+    app.close();
   }
 
   @Test
@@ -161,50 +171,151 @@ class RecordReplayTest {
 
   @Test
   void aCutCaptureIsMarkedAndNotReplayable() throws Exception {
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(RecordApp.class).start()) {
-      String appPid = Long.toString(app.pid());
-      // 200 longs take about 1.6 KB: over --max-size 256, so every capture is cut.
-      Path sums = work.resolve("sum.jlrec");
-      CliRun record =
-          jlive(
-              "record",
-              appPid,
-              "dev.jlive.it.apps.RecordApp#sum",
-              "--count",
-              "3",
-              "--max-size",
-              "256",
-              "-o",
-              sums.toString());
-      assertThat(record.exitCode()).as(record.toString()).isZero();
-      assertThat(record.stdout()).contains("wrote 3 calls (3 cut");
-      String appClasses = Artifacts.classPathWith();
-      CliRun replay = jlive("replay", sums.toString(), "--cp", appClasses, "--json");
-      assertThat(replay.exitCode()).as(replay.toString()).isZero();
-      assertThat(replay.json()).containsEntry("notReplayable", 3L).containsEntry("equal", 0L);
-      assertThat((List<Map<String, Object>>) replay.json().get("results"))
-          .allSatisfy(
-              result ->
-                  assertThat(String.valueOf(result.get("why")))
-                      .contains("cut when recorded")
-                      .contains("more than 256 bytes"));
+    // 200 longs take about 1.6 KB: over --max-size 256, so every capture is cut.
+    Path sums = work.resolve("sum.jlrec");
+    CliRun record =
+        jlive(
+            "record",
+            appPid,
+            "dev.jlive.it.apps.RecordApp#sum",
+            "--count",
+            "3",
+            "--max-size",
+            "256",
+            "-o",
+            sums.toString());
+    assertThat(record.exitCode()).as(record.toString()).isZero();
+    assertThat(record.stdout()).contains("wrote 3 calls (3 cut");
+    String appClasses = Artifacts.classPathWith();
+    CliRun replay = jlive("replay", sums.toString(), "--cp", appClasses, "--json");
+    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    assertThat(replay.json()).containsEntry("notReplayable", 3L).containsEntry("equal", 0L);
+    assertThat((List<Map<String, Object>>) replay.json().get("results"))
+        .allSatisfy(
+            result ->
+                assertThat(String.valueOf(result.get("why")))
+                    .contains("cut when recorded")
+                    .contains("more than 256 bytes"));
 
-      // The control: the same method, not cut, replays equal.
-      Path whole = work.resolve("sum-whole.jlrec");
-      assertThat(
-              jlive(
-                      "record",
-                      appPid,
-                      "dev.jlive.it.apps.RecordApp#sum",
-                      "--count",
-                      "3",
-                      "-o",
-                      whole.toString())
-                  .exitCode())
-          .isZero();
-      CliRun equal = jlive("replay", whole.toString(), "--cp", appClasses, "--json");
-      assertThat(equal.json()).as(equal.toString()).containsEntry("equal", 3L);
+    // The control: the same method, not cut, replays equal.
+    Path whole = work.resolve("sum-whole.jlrec");
+    assertThat(
+            jlive(
+                    "record",
+                    appPid,
+                    "dev.jlive.it.apps.RecordApp#sum",
+                    "--count",
+                    "3",
+                    "-o",
+                    whole.toString())
+                .exitCode())
+        .isZero();
+    CliRun equal = jlive("replay", whole.toString(), "--cp", appClasses, "--json");
+    assertThat(equal.json()).as(equal.toString()).containsEntry("equal", 3L);
+  }
+
+  @Test
+  void callsTakingAndReturningTheJdksUnmodifiableCollectionsReplayEqual() throws Exception {
+    Path file = record(appPid, APP + "#pack", 10, "pack.jlrec");
+    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.classPathWith(), "--json");
+    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    assertThat(replay.json()).as(replay.toString()).containsEntry("equal", 10L);
+  }
+
+  @Test
+  void aCallThroughAnInterfaceIsCheckedInTheImplementationsOnTheClassPath() throws Exception {
+    Path file = record(appPid, APP + "#quote", 10, "quote.jlrec");
+    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.classPathWith(), "--json");
+    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    assertThat(replay.json()).as(replay.toString()).containsEntry("equal", 10L);
+
+    // The control: one more implementation on the class path, which writes a field, is found
+    // there (the fresh JVM never loaded it) and refuses the replay, named.
+    Path source = Files.createDirectories(work.resolve("counting")).resolve("CountingRate.java");
+    Files.writeString(
+        source,
+        "public final class CountingRate implements dev.jlive.it.apps.RecordApp.Rate {\n"
+            + "  long asked;\n"
+            + "  public long cents(int quantity) { asked++; return quantity; }\n"
+            + "}\n");
+    Path counting = compile(source, "counting-classes", Artifacts.classPathWith());
+    CliRun refused =
+        jlive(
+            "replay",
+            file.toString(),
+            "--cp",
+            counting + File.pathSeparator + Artifacts.classPathWith());
+    assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(2);
+    assertThat(refused.stderr())
+        .contains("the replay is refused")
+        .contains("CountingRate.asked")
+        .contains("through CountingRate.cents(int) called at RecordApp.java");
+  }
+
+  @Test
+  void aCallWhoseArgumentsClassIsNotOnTheClassPathIsNotReplayableAndTheOthersReplay()
+      throws Exception {
+    Path file = record(appPid, APP + "#quote", 10, "quote-missing.jlrec");
+    // The app's classes without BulkRate: the calls given a FlatRate can still be read back.
+    Path appClasses = Path.of(Artifacts.classPathWith());
+    Path withoutBulk = Files.createDirectories(work.resolve("without-bulk/dev/jlive/it/apps"));
+    try (DirectoryStream<Path> classes =
+        Files.newDirectoryStream(appClasses.resolve("dev/jlive/it/apps"), "RecordApp*.class")) {
+      for (Path each : classes) {
+        if (!each.getFileName().toString().equals("RecordApp$BulkRate.class")) {
+          Files.copy(each, withoutBulk.resolve(each.getFileName()));
+        }
+      }
     }
+    CliRun replay =
+        jlive("replay", file.toString(), "--cp", work.resolve("without-bulk").toString(), "--json");
+    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    Map<String, Object> report = replay.json();
+    List<Map<String, Object>> results = (List<Map<String, Object>>) report.get("results");
+    assertThat(results).hasSize(10);
+    assertThat(report.get("notReplayable")).as(replay.toString()).isEqualTo(5L);
+    assertThat(report.get("equal")).isEqualTo(5L);
+    for (Map<String, Object> result : results) {
+      if ("equal".equals(result.get("verdict"))) {
+        assertThat(String.valueOf(result.get("arguments"))).contains("FlatRate");
+      } else {
+        assertThat(String.valueOf(result.get("why")))
+            .as(result.toString())
+            .contains("class dev.jlive.it.apps.RecordApp$BulkRate is missing")
+            .contains("the class path lacks it");
+      }
+    }
+  }
+
+  @Test
+  void recordedOnJava25AndReplayedInAFreshJava25Jvm() throws Exception {
+    Jdk.JAVA_25.require();
+    try (TargetJvm on25 = TargetJvm.on(Jdk.JAVA_25).javaagent("").main(RecordApp.class).start()) {
+      Path file = record(Long.toString(on25.pid()), APP + "#quote", 6, "quote-25.jlrec");
+      CliRun replay =
+          jlive(
+              "replay",
+              file.toString(),
+              "--cp",
+              Artifacts.classPathWith(),
+              "--java",
+              Jdk.JAVA_25.java().toString(),
+              "--json");
+      assertThat(replay.exitCode()).as(replay.toString()).isZero();
+      Map<String, Object> report = replay.json();
+      assertThat(report).as(replay.toString()).containsEntry("equal", 6L);
+      assertThat(String.valueOf(report.get("recordedOn"))).contains(" 25");
+      assertThat(String.valueOf(report.get("replayedOn"))).contains(" 25");
+    }
+  }
+
+  private static Path record(String target, String method, int count, String name) {
+    Path file = work.resolve(name);
+    CliRun record =
+        jlive("record", target, method, "--count", Integer.toString(count), "-o", file.toString());
+    assertThat(record.exitCode()).as(record.toString()).isZero();
+    assertThat(record.stdout()).contains("wrote " + count + " calls (0 cut");
+    return file;
   }
 
   @Test
@@ -224,14 +335,33 @@ class RecordReplayTest {
   }
 
   @Test
-  void aMethodWithSideEffectsIsRefusedWithItsReasons() throws Exception {
+  void aMethodWithSideEffectsIsNotRecorded() throws Exception {
     Path file = work.resolve("cart-add.jlrec");
     CliRun record =
         jlive("record", pid, "dev.jlive.demo.shop.Cart#add", "--count", "2", "-o", file.toString());
-    assertThat(record.exitCode()).as(record.toString()).isZero();
-    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.demoJar().toString());
+    assertThat(record.exitCode()).as(record.toString()).isEqualTo(8);
+    assertThat(record.stderr())
+        .contains("the recording is refused")
+        .contains("Cart.add")
+        .contains("takes the lock of this")
+        .contains("jlive check PID");
+    assertThat(file).doesNotExist();
+    assertThat(jlive("probe", "list", pid).stdout()).doesNotContain("Cart#add");
+  }
+
+  @Test
+  void aBuildWhoseMethodHasSideEffectsIsNotReplayed() {
+    CliRun replay =
+        jlive(
+            "replay",
+            recorded.toString(),
+            "--cp",
+            impureClasses + File.pathSeparator + Artifacts.demoJar());
     assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(2);
-    assertThat(replay.stderr()).contains("the replay is refused").contains("Cart.add");
+    assertThat(replay.stderr())
+        .contains("the replay is refused")
+        .contains("Pricing.discountedPrice")
+        .contains("setProperty");
   }
 
   @Test

@@ -67,6 +67,7 @@ final class CallCodec {
     kryo.setDefaultSerializer(CompatibleFieldSerializer.class);
     kryo.setInstantiatorStrategy(new DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
     kryo.setMaxDepth(maxDepth);
+    JdkCollections.register(kryo);
     return kryo;
   }
 

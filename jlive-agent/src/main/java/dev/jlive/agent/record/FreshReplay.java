@@ -18,6 +18,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +63,9 @@ public final class FreshReplay {
     }
     RecordFile file = RecordFile.read(Files.readAllBytes(path), path.toString());
     RecordHeader header = file.header();
+    List<Path> entries = entries(classPath);
     URLClassLoader loader =
-        new URLClassLoader("jlive-replay", urls(classPath), ClassLoader.getPlatformClassLoader());
+        new URLClassLoader("jlive-replay", urls(entries), ClassLoader.getPlatformClassLoader());
     Class<?> owner;
     try {
       owner = Class.forName(header.className(), false, loader);
@@ -86,7 +88,7 @@ public final class FreshReplay {
     try {
       method = method(owner, header);
       verdict =
-          SideEffectCheck.of(new ClassPathCode(loader))
+          SideEffectCheck.of(new ClassPathCode(loader, entries))
               .check(owner, header.method(), header.descriptor());
     } catch (LinkageError e) {
       // A class the method's signature or body names (a parameter's type, say) is not there.
@@ -155,17 +157,30 @@ public final class FreshReplay {
             + ")");
   }
 
-  private static URL[] urls(String classPath) {
-    List<URL> urls = new ArrayList<>();
+  private static List<Path> entries(String classPath) {
+    List<Path> entries = new ArrayList<>();
     for (String part : classPath.split(File.pathSeparator)) {
       if (part.isBlank()) {
         continue;
       }
       try {
-        urls.add(Path.of(part).toAbsolutePath().toUri().toURL());
-      } catch (MalformedURLException e) {
+        entries.add(Path.of(part).toAbsolutePath());
+      } catch (InvalidPathException e) {
         throw new JLiveException(
             ErrorCode.BAD_REQUEST, "--cp has a bad entry '" + part + "': " + e, "fix --cp");
+      }
+    }
+    return entries;
+  }
+
+  private static URL[] urls(List<Path> entries) {
+    List<URL> urls = new ArrayList<>();
+    for (Path entry : entries) {
+      try {
+        urls.add(entry.toUri().toURL());
+      } catch (MalformedURLException e) {
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST, "--cp has a bad entry '" + entry + "': " + e, "fix --cp");
       }
     }
     return urls.toArray(new URL[0]);

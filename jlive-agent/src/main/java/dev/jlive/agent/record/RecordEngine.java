@@ -3,6 +3,9 @@ package dev.jlive.agent.record;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.probe.RecordedMethod;
+import dev.jlive.agent.purity.Finding;
+import dev.jlive.agent.purity.SideEffectCheck;
+import dev.jlive.agent.purity.Verdict;
 import dev.jlive.agent.weave.ClassBytes;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
@@ -11,9 +14,11 @@ import dev.jlive.protocol.probe.ProbeSpec;
 import dev.jlive.protocol.record.RecordRequest;
 import java.lang.instrument.Instrumentation;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -86,6 +91,7 @@ public final class RecordEngine {
             spec,
             author,
             method -> {
+              refuseIfNotRepeatable(method);
               made[0] =
                   new Recording(
                       id,
@@ -197,6 +203,33 @@ public final class RecordEngine {
       // Removed by hand (`jlive probe rm`): nothing is woven any more.
     }
     log.log(System.Logger.Level.INFO, "recording {0} ended: {1}", recording.id, why);
+  }
+
+  /**
+   * Values are copied when a call ends: a method that changes what existed before it would be
+   * recorded as it left its arguments and receiver, not as it found them, and no replay would run
+   * it (both refuse it as a shadow does). Refused here, before anything is woven.
+   */
+  private void refuseIfNotRepeatable(RecordedMethod method) {
+    Verdict verdict =
+        SideEffectCheck.of(instrumentation)
+            .check(method.type(), method.name(), method.descriptor());
+    if (verdict.repeatable()) {
+      return;
+    }
+    List<String> reasons = new ArrayList<>();
+    for (Finding finding : verdict.findings()) {
+      reasons.add(finding.describe());
+    }
+    throw new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        "the recording is refused: a call's values are copied when it ends, and "
+            + verdict.method()
+            + " may change them before that (so no replay would run it): "
+            + String.join("; ", reasons),
+        "record a method that passes `jlive check PID 'Class#method'`; to see the values of a"
+            + " method that changes them, capture them on entry with a probe (`jlive probe add PID"
+            + " 'Class#method' --capture --at entry`)");
   }
 
   private RecordHeader header(RecordedMethod method, RecordRequest request) {

@@ -24,15 +24,17 @@ import java.util.List;
  *   version               u2, {@link #VERSION}
  *   header                modified UTF-8 JSON ({@link RecordHeader}); unknown fields are ignored
  *   count                 s4
- *   count times a call:   kind u1 (0 kept, 1 cut); for a cut call its reason (UTF);
- *                         arguments (UTF), outcome (UTF), threw u1, and when it threw its type
- *                         (UTF), has-message u1 and message (UTF); for a kept call the length (s4)
- *                         and bytes of its Kryo graph ({@link CallCodec})
+ *   count times a call:   kind u1 (0 kept, 1 cut); for a cut call its reason (UTF) and
+ *                         arguments (UTF); threw u1, and when it threw its type (UTF),
+ *                         has-message u1 and message (UTF); for a kept call the length (s4) and
+ *                         bytes of its Kryo graph ({@link CallCodec})
  * </pre>
  */
 record RecordFile(RecordHeader header, List<RecordedCall> calls) {
   static final byte[] MAGIC = "JLIVEREC".getBytes(StandardCharsets.US_ASCII);
-  static final int VERSION = 1;
+
+  /** 2: a kept call no longer carries its renderings (the replay makes them from its graph). */
+  static final int VERSION = 2;
 
   /** Text fields are cut to this (the modified UTF-8 of writeUTF holds at most 64 KB). */
   private static final int MAX_TEXT = 8_000;
@@ -48,9 +50,8 @@ record RecordFile(RecordHeader header, List<RecordedCall> calls) {
         out.writeByte(call.cut() == null ? 0 : 1);
         if (call.cut() != null) {
           out.writeUTF(text(call.cut()));
+          out.writeUTF(text(call.arguments()));
         }
-        out.writeUTF(text(call.arguments()));
-        out.writeUTF(text(call.outcome()));
         out.writeBoolean(call.threw());
         if (call.threw()) {
           out.writeUTF(text(call.thrownType()));
@@ -92,6 +93,12 @@ record RecordFile(RecordHeader header, List<RecordedCall> calls) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       in.readFully(new byte[MAGIC.length]);
       int version = in.readUnsignedShort();
+      if (version < VERSION) {
+        throw new JLiveException(
+            ErrorCode.BAD_REQUEST,
+            name + " was recorded by an older jlive (format " + version + "); record it again",
+            "with this jlive: `jlive record PID 'Class#method' -o FILE`");
+      }
       if (version != VERSION) {
         throw new JLiveException(
             ErrorCode.BAD_REQUEST,
@@ -114,8 +121,7 @@ record RecordFile(RecordHeader header, List<RecordedCall> calls) {
           throw new IOException("unknown call kind " + kind);
         }
         String cut = kind == 1 ? in.readUTF() : null;
-        String arguments = in.readUTF();
-        String outcome = in.readUTF();
+        String arguments = kind == 1 ? in.readUTF() : "";
         String thrownType = null;
         String thrownMessage = null;
         if (in.readBoolean()) {
@@ -130,7 +136,7 @@ record RecordFile(RecordHeader header, List<RecordedCall> calls) {
           }
           graph = in.readNBytes(length);
         }
-        calls.add(new RecordedCall(cut, arguments, outcome, thrownType, thrownMessage, graph));
+        calls.add(new RecordedCall(cut, arguments, thrownType, thrownMessage, graph));
       }
       return new RecordFile(header, List.copyOf(calls));
     } catch (IOException | RuntimeException e) {

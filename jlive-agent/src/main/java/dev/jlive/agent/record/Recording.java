@@ -58,19 +58,17 @@ final class Recording implements CallRecorder {
       why = e.getMessage();
       cut.incrementAndGet();
     }
-    String outcome =
-        thrown == null
-            ? "returned " + ValueRenderer.text(returned)
-            : "threw " + thrown.getClass().getName() + ": " + thrown.getMessage();
+    // A kept call's renderings are made from its bytes when it is replayed (Replayer), off this
+    // thread; a cut call has no bytes, so its arguments are rendered now.
+    String arguments = why == null ? "" : ValueRenderer.text(args);
     RecordedCall call =
         new RecordedCall(
             why,
-            ValueRenderer.text(args),
-            outcome,
+            arguments,
             thrown == null ? null : thrown.getClass().getName(),
             thrown == null ? null : thrown.getMessage(),
             graph);
-    long total = bytes.addAndGet(graph.length + call.arguments().length() + outcome.length());
+    long total = bytes.addAndGet(graph.length + arguments.length());
     synchronized (calls) {
       calls.add(call);
     }

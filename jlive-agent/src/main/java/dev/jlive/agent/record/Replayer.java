@@ -54,6 +54,7 @@ final class Replayer {
         RecordedCall call = file.calls().get(index);
         JsonObject result =
             JsonObject.create().put("call", index + 1).put("arguments", call.arguments());
+        String recorded = null;
         String why = null;
         List<Difference> differences = List.of();
         String replayed = null;
@@ -64,6 +65,7 @@ final class Replayer {
           try {
             graph = CallCodec.read(call.graph(), loader);
           } catch (Throwable e) {
+            result.put("arguments", "(values not read)");
             String name = CallCodec.missingClass(e);
             why =
                 name != null
@@ -73,6 +75,8 @@ final class Replayer {
           if (graph != null) {
             Object self = graph[0];
             Object[] args = (Object[]) graph[1];
+            result.put("arguments", ValueRenderer.text(args));
+            recorded = call.outcome(graph[2]);
             Future<Object> run = runner.submit(() -> invoke(body, self, args));
             Object outcome;
             try {
@@ -102,8 +106,7 @@ final class Replayer {
                         && thrown != null
                         && call.thrownType().equals(thrown.failure().getClass().getName())
                         && Objects.equals(call.thrownMessage(), thrown.failure().getMessage());
-                differences =
-                    same ? List.of() : List.of(new Difference("", call.outcome(), replayed));
+                differences = same ? List.of() : List.of(new Difference("", recorded, replayed));
               } else {
                 OutcomeComparison.Result compared =
                     OutcomeComparison.compareValues(graph[2], outcome);
@@ -127,7 +130,7 @@ final class Replayer {
           different++;
           verdict = "different";
           result
-              .put("recorded", call.outcome())
+              .put("recorded", recorded)
               .put("replayed", replayed)
               .put("differences", differences.stream().map(Difference::describe).toList());
         }
@@ -143,6 +146,7 @@ final class Replayer {
         .put("against", against)
         .put("recordedBy", file.header().agentVersion())
         .put("recordedOn", file.header().jvm())
+        .put("replayedOn", System.getProperty("java.vm.name") + " " + Runtime.version())
         .put("calls", file.calls().size())
         .put("equal", equal)
         .put("different", different)

@@ -22,7 +22,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Record calls of one method (arguments, the receiver's state, the outcome) into a file, under a probe's budgets.",
       "Replay the file with `jlive replay FILE --cp CLASSPATH` against a local build, or `jlive replay PID FILE",
-      "--patch X.java` against a candidate patch inside the JVM."
+      "--patch X.java` against a candidate patch inside the JVM.",
+      "Values are copied when each call ends, so a method that fails the side-effect check (`jlive check`) is",
+      "refused: it may have changed its arguments or receiver by then, and no replay would run it."
     })
 public final class RecordCommand extends AgentCommand {
   private static final long POLL_MILLIS = 200;

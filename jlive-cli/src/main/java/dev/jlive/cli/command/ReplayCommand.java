@@ -47,6 +47,13 @@ public final class ReplayCommand extends AgentCommand {
   String classPath;
 
   @Option(
+      names = "--java",
+      paramLabel = "JAVA",
+      description =
+          "With --cp: the JDK of the fresh JVM (its home or its java), e.g. the recording JVM's Java; default: jlive's.")
+  Path javaHome;
+
+  @Option(
       names = "--patch",
       paramLabel = "X.java",
       description = "Replay inside the JVM against this candidate patch (whole-class sources).")
@@ -61,6 +68,14 @@ public final class ReplayCommand extends AgentCommand {
           "give --cp CLASSPATH (a local build) or --patch X.java (a candidate in the JVM), one of them",
           "see `jlive help replay`");
     }
+    if (javaHome != null && classPath == null) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--java chooses the fresh JVM of a replay with --cp; with --patch the replay runs inside"
+              + " the JVM of PID",
+          "drop --java, or replay with --cp CLASSPATH");
+    }
     Map<String, Object> report = classPath != null ? fresh() : inTarget();
     Printer printer = printer();
     if (printer.isJson()) {
@@ -69,6 +84,22 @@ public final class ReplayCommand extends AgentCommand {
       print(report, printer);
     }
     return number(report.get("different")) > 0 ? ExitCode.DIFFERS : ExitCode.OK;
+  }
+
+  /** The java executable of the replay JVM: from --java (a JDK home or its java), or jlive's. */
+  private String java() {
+    if (javaHome == null) {
+      return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+    Path java = Files.isDirectory(javaHome) ? javaHome.resolve("bin").resolve("java") : javaHome;
+    if (!Files.isExecutable(java)) {
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--java " + javaHome + " is neither a JDK home with bin/java nor a java executable",
+          "give a JDK's home, e.g. --java /usr/lib/jvm/temurin-25-jdk-amd64");
+    }
+    return java.toString();
   }
 
   private Map<String, Object> fresh() throws IOException, InterruptedException {
@@ -80,7 +111,7 @@ public final class ReplayCommand extends AgentCommand {
           "jlive replay FILE --cp CLASSPATH");
     }
     Path file = readable(positionals.get(0));
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = java();
     Path agent = AgentJar.agent(false).path();
     Process process =
         new ProcessBuilder(
@@ -157,7 +188,16 @@ public final class ReplayCommand extends AgentCommand {
   }
 
   private static void print(Map<String, Object> report, Printer printer) {
-    printer.line("replay of " + report.get("method") + " against " + report.get("against"));
+    printer.line(
+        "replay of "
+            + report.get("method")
+            + " against "
+            + report.get("against")
+            + " (recorded on "
+            + report.get("recordedOn")
+            + ", replayed on "
+            + report.get("replayedOn")
+            + ")");
     for (Object item : list(report.get("results"))) {
       Map<?, ?> result = (Map<?, ?>) item;
       String verdict = String.valueOf(result.get("verdict"));
