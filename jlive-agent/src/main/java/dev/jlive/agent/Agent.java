@@ -134,19 +134,23 @@ public final class Agent {
       link.start();
     }
     phases.mark("discovery and hooks");
-    log.log(
-        System.Logger.Level.INFO,
-        "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
-        Version.current(),
-        mode,
-        endpoint.host(),
-        Integer.toString(endpoint.port()),
-        discoveryFile);
-    log.log(
-        System.Logger.Level.INFO,
-        "start phases (ms): {0}",
+    String startPhases =
         phases.summary(
-            Agent.class.getClassLoader() instanceof IntSupplier loader ? loader.getAsInt() : -1));
+            Agent.class.getClassLoader() instanceof IntSupplier loader ? loader.getAsInt() : -1);
+    // Ready: the rest runs on an endpoint worker. The log's first lines load and run its formatting
+    // code, which a busy host made cost as much as the endpoint itself (docs/BENCHMARKS.md).
+    endpoint.afterReady(
+        () -> {
+          log.log(
+              System.Logger.Level.INFO,
+              "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
+              Version.current(),
+              mode,
+              endpoint.host(),
+              Integer.toString(endpoint.port()),
+              discoveryFile);
+          log.log(System.Logger.Level.INFO, "start phases (ms): {0}", startPhases);
+        });
     if (!options.quiet()) {
       // The one line the agent ever writes to the application's output.
       System.err.println(

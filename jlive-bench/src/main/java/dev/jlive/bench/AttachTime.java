@@ -31,6 +31,8 @@ public final class AttachTime {
         --rounds N        attach/detach cycles (default 10)
         --busy-threads N  threads of the target calling quote() without pause (default 2)
         --cli JAR         jlive.jar (default: ../../jlive-cli/target/jlive.jar from this jar)
+        --jlive FILE      run this jlive command (e.g. bin/jlive, which maps the CLI's CDS archive) instead of java -jar JAR
+        --fresh-target B  true: a fresh busy target for every round, so each attach is the first into its JVM
         --target-java J   the target's java executable (default: the one running this driver)""";
 
   private static final Pattern READY = Pattern.compile("busy-target ready pid=(\\d+)");
@@ -40,8 +42,18 @@ public final class AttachTime {
 
   public static void main(String[] args) throws Exception {
     DriverOptions options =
-        DriverOptions.parse(args, Set.of("rounds", "busy-threads", "cli", "target-java"), USAGE);
-    Path cli = options.jar("cli", "jlive-cli", "jlive.jar");
+        DriverOptions.parse(
+            args,
+            Set.of("rounds", "busy-threads", "cli", "jlive", "fresh-target", "target-java"),
+            USAGE);
+    List<String> jlive =
+        options.string("jlive", null) == null
+            ? List.of(
+                ForkedJvm.javaExecutable(),
+                "-jar",
+                options.jar("cli", "jlive-cli", "jlive.jar").toString())
+            : List.of(options.string("jlive", null));
+    boolean freshTarget = Boolean.parseBoolean(options.string("fresh-target", "false"));
     Path work = Files.createTempDirectory("jlive-attach-time-");
     Path runtimeDir =
         Files.createDirectory(
@@ -49,25 +61,23 @@ public final class AttachTime {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Map<String, String> environment = Map.of("JLIVE_RUNTIME_DIR", runtimeDir.toString());
     String targetJava = options.string("target-java", ForkedJvm.javaExecutable());
-    Process target =
-        new ProcessBuilder(
-                targetJava,
-                "-cp",
-                DriverOptions.benchJar().toString(),
-                BusyTarget.class.getName(),
-                options.string("busy-threads", "2"))
-            .redirectErrorStream(true)
-            .start();
+    String busyThreads = options.string("busy-threads", "2");
+    Process target = startTarget(targetJava, busyThreads, environment);
     try {
       long pid = awaitReady(target);
       System.out.println("target pid " + pid + " (" + targetJava + "), runtime dir " + runtimeDir);
       List<Double> walls = new ArrayList<>();
       LoadAverage load = new LoadAverage();
       for (int round = 1; round <= options.integer("rounds", 10); round++) {
+        if (freshTarget && round > 1) {
+          target.destroyForcibly().waitFor();
+          target = startTarget(targetJava, busyThreads, environment);
+          pid = awaitReady(target);
+          System.out.println("fresh target pid " + pid);
+        }
         load.sample();
         long start = System.nanoTime();
-        Run attach =
-            run(environment, "-jar", cli.toString(), "attach", Long.toString(pid), "--timing");
+        Run attach = run(environment, jlive, "attach", Long.toString(pid), "--timing");
         double millis = (System.nanoTime() - start) / 1e6;
         if (attach.exit() != 0) {
           throw new IllegalStateException("attach failed: " + attach.output());
@@ -79,8 +89,8 @@ public final class AttachTime {
             round,
             millis,
             phasesOf(attach.output()),
-            agentPhases(runtimeDir.resolve(pid + ".log")));
-        Run detach = run(environment, "-jar", cli.toString(), "detach", Long.toString(pid));
+            agentPhases(runtimeDir.resolve(pid + ".log"), freshTarget ? 1 : round));
+        Run detach = run(environment, jlive, "detach", Long.toString(pid));
         if (detach.exit() != 0) {
           throw new IllegalStateException("detach failed: " + detach.output());
         }
@@ -104,10 +114,24 @@ public final class AttachTime {
 
   private record Run(int exit, String output) {}
 
-  private static Run run(Map<String, String> environment, String... arguments)
+  /** The target shares the CLI's runtime directory, so that its agent logs where this reads. */
+  private static Process startTarget(
+      String java, String busyThreads, Map<String, String> environment) throws IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                DriverOptions.benchJar().toString(),
+                BusyTarget.class.getName(),
+                busyThreads)
+            .redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    return builder.start();
+  }
+
+  private static Run run(Map<String, String> environment, List<String> jlive, String... arguments)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(ForkedJvm.javaExecutable());
+    List<String> command = new ArrayList<>(jlive);
     command.addAll(List.of(arguments));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(environment);
@@ -140,16 +164,27 @@ public final class AttachTime {
         .orElse("(no phases printed)");
   }
 
-  /** The last start-phases line of the agent's log: the start that just happened. */
-  private static String agentPhases(Path log) throws IOException {
-    String last = "(none in " + log + ")";
-    for (String line : Files.readAllLines(log)) {
-      Matcher phases = AGENT_PHASES.matcher(line);
-      if (phases.find()) {
-        last = phases.group(1);
+  /**
+   * The start-phases line of the agent's log for the start that just happened (the {@code round}th
+   * in this log); the agent writes it after it is ready, so it may come a moment after the command
+   * ended.
+   */
+  private static String agentPhases(Path log, int round) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> found = new ArrayList<>();
+      for (String line : Files.exists(log) ? Files.readAllLines(log) : List.<String>of()) {
+        Matcher phases = AGENT_PHASES.matcher(line);
+        if (phases.find()) {
+          found.add(phases.group(1));
+        }
       }
+      if (found.size() >= round) {
+        return found.get(found.size() - 1);
+      }
+      Thread.sleep(50);
     }
-    return last;
+    return "(none in " + log + ")";
   }
 
   private static void awaitGone(Path discoveryFile) throws InterruptedException {

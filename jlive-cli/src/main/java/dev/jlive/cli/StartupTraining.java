@@ -15,6 +15,14 @@ import java.nio.file.Path;
  * only which classes they load.
  */
 public final class StartupTraining {
+  private static final String[] ATTACH_CLASSES = {
+    "com.sun.tools.attach.VirtualMachine",
+    "sun.tools.attach.HotSpotAttachProvider",
+    "sun.tools.attach.AttachProviderImpl",
+    "sun.tools.attach.HotSpotVirtualMachine",
+    "sun.tools.attach.VirtualMachineImpl",
+  };
+
   private StartupTraining() {}
 
   public static void main(String[] args) throws IOException {
@@ -28,6 +36,7 @@ public final class StartupTraining {
         {"probe", "add", "--help"},
         {"patch", "--help"},
         {"ps"},
+        {"attach", "--help"},
         // Refused connections: the HTTP client, JSON and error paths load as they do for real.
         {"info", "--host", "127.0.0.1", "--port", "1", "--token-file", file},
         {"probe", "list", "--host", "127.0.0.1", "--port", "1", "--token-file", file},
@@ -37,6 +46,14 @@ public final class StartupTraining {
           new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
       for (String[] command : commands) {
         JLiveCommand.run(command, nowhere, nowhere);
+      }
+      // What `jlive attach` loads from the JDK's attach module, without attaching to anything.
+      for (String name : ATTACH_CLASSES) {
+        try {
+          Class.forName(name);
+        } catch (ClassNotFoundException notInThisJdk) {
+          // Another JDK's layout: the archive holds the rest.
+        }
       }
     } finally {
       Files.deleteIfExists(token);

@@ -8,9 +8,15 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
 /**
@@ -27,6 +33,12 @@ public final class AgentLauncher {
    * The SHA-256 of the agent jar, as the attaching CLI wrote it; checked here and not passed on.
    */
   static final String DIGEST_OPTION = "agentSha256=";
+
+  /**
+   * The agent jar's file stamp (see {@link #stampOf}) as the attaching CLI saw it when it checked
+   * the jar's bytes; checked here instead of a digest, and not passed on.
+   */
+  static final String STAMP_OPTION = "agentStamp=";
 
   private AgentLauncher() {}
 
@@ -79,7 +91,7 @@ public final class AgentLauncher {
       String phases =
           "open jar "
               + (opened - launched) / 1_000_000
-              + ", digest "
+              + ", jar check "
               + (checked - opened) / 1_000_000
               + ", core entry "
               + (System.nanoTime() - checked) / 1_000_000;
@@ -96,37 +108,71 @@ public final class AgentLauncher {
   }
 
   /**
-   * Checks, when the attaching tool named one ({@code agentSha256=<hex>}), that the jar the core is
-   * about to be loaded from is the one it meant, and returns the options without it. The CLI puts
-   * the jar where only the target's user or root can write, so this is a second line: it catches a
-   * jar changed after the CLI checked it and before this JVM opened it again for the core. It runs
-   * after the core's jar is opened, so a match speaks for what the loader reads.
+   * Checks, when the attaching tool named one, that the jar the core is about to be loaded from is
+   * the one it meant, and returns the options without it. The CLI puts the jar where only the
+   * target's user or root can write, so this is a second line: it catches a jar changed after the
+   * CLI checked it and before this JVM opened it again for the core. It runs after the core's jar
+   * is opened, so a match speaks for what the loader reads.
+   *
+   * <p>The CLI names either the jar's SHA-256 ({@code agentSha256=<hex>}, {@code -javaagent} users
+   * and older CLIs) or its file stamp ({@code agentStamp=}): hashing 9 MB in a JVM that has never
+   * run SHA-256 takes about a second on a busy host, a stamp costs one {@code stat}, and any write
+   * or replacement of the file after the CLI's check changes it.
    */
   static String checkDigest(String options, File agentJar) throws IOException {
-    String expected = null;
+    String expectedDigest = null;
+    String expectedStamp = null;
     StringBuilder rest = new StringBuilder();
     for (String part : options.split(",")) {
-      if (part.trim().startsWith(DIGEST_OPTION)) {
-        expected = part.trim().substring(DIGEST_OPTION.length());
+      String option = part.trim();
+      if (option.startsWith(DIGEST_OPTION)) {
+        expectedDigest = option.substring(DIGEST_OPTION.length());
+      } else if (option.startsWith(STAMP_OPTION)) {
+        expectedStamp = option.substring(STAMP_OPTION.length());
       } else if (!part.isBlank()) {
         rest.append(rest.length() == 0 ? "" : ",").append(part);
       }
     }
-    if (expected != null) {
+    if (expectedStamp != null) {
+      String actual = stampOf(agentJar.toPath());
+      if (!actual.equals(expectedStamp)) {
+        throw notMeant(agentJar, "file stamp " + actual, expectedStamp);
+      }
+    }
+    if (expectedDigest != null) {
       String actual = sha256(agentJar);
-      if (!actual.equalsIgnoreCase(expected)) {
-        throw new SecurityException(
-            "the agent jar "
-                + agentJar
-                + " is not the one jlive meant to load (its SHA-256 is "
-                + actual
-                + ", expected "
-                + expected
-                + "); someone changed it after the attach began, so check who can write "
-                + agentJar.getParent());
+      if (!actual.equalsIgnoreCase(expectedDigest)) {
+        throw notMeant(agentJar, "SHA-256 " + actual, expectedDigest);
       }
     }
     return rest.toString();
+  }
+
+  private static SecurityException notMeant(File agentJar, String actual, String expected) {
+    return new SecurityException(
+        "the agent jar "
+            + agentJar
+            + " is not the one jlive meant to load (its "
+            + actual
+            + ", expected "
+            + expected
+            + "); someone changed it after the attach began, so check who can write "
+            + agentJar.getParent());
+  }
+
+  /**
+   * A file's inode, size and status-change time (nanoseconds): writing to the file or putting
+   * another in its place changes it, and only root can set a status-change time. The CLI computes
+   * the same text ({@code AgentJar.stampOf}); the two must stay alike.
+   */
+  static String stampOf(Path file) throws IOException {
+    Map<String, Object> attributes =
+        Files.readAttributes(file, "unix:ino,size,ctime", LinkOption.NOFOLLOW_LINKS);
+    return attributes.get("ino")
+        + "-"
+        + attributes.get("size")
+        + "-"
+        + ((FileTime) attributes.get("ctime")).to(TimeUnit.NANOSECONDS);
   }
 
   private static String sha256(File file) throws IOException {

@@ -13,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The agent's control endpoint: JSON over HTTP, loopback by default, every request authenticated
@@ -32,27 +34,73 @@ public final class ControlEndpoint {
 
   private final HttpListener listener;
   private final ScheduledThreadPoolExecutor pollTimer;
+  private final ThreadPoolExecutor workers;
+  private final Service service;
   private final System.Logger log;
 
   private ControlEndpoint(
-      HttpListener listener, ScheduledThreadPoolExecutor pollTimer, System.Logger log) {
+      HttpListener listener,
+      ScheduledThreadPoolExecutor pollTimer,
+      ThreadPoolExecutor workers,
+      Service service,
+      System.Logger log) {
     this.listener = listener;
     this.pollTimer = pollTimer;
+    this.workers = workers;
+    this.service = service;
     this.log = log;
+  }
+
+  /**
+   * Runs {@code task}, then makes the route table, on a worker, once the agent is ready: what the
+   * endpoint does not need to listen stays off the attach's way. Each route is a lambda, and
+   * linking about forty of them in a cold JVM on a busy host was a good part of the endpoint's
+   * start (docs/BENCHMARKS.md, "Attach after the cached check"); a request that comes first makes
+   * the table itself. Nothing is thrown from the worker, whose default handler would print on the
+   * application's stderr.
+   */
+  public void afterReady(Runnable task) {
+    Runnable work =
+        () -> {
+          try {
+            task.run();
+            service.routes();
+          } catch (RuntimeException | Error e) {
+            log.log(System.Logger.Level.ERROR, "the endpoint's set-up after ready failed", e);
+          }
+        };
+    try {
+      workers.execute(work);
+    } catch (RejectedExecutionException stopping) {
+      // The endpoint stops already: the task's log lines are all that is lost.
+    }
   }
 
   /** The endpoint's request handling, without a socket: what the listener calls. */
   private static final class Service implements HttpListener.Handler {
     private final String token;
-    private final Map<String, Route> routes;
+    private final Supplier<Map<String, Route>> makeRoutes;
     private final System.Logger log;
     private final LongPolls longPolls;
+    private Map<String, Route> routes;
 
-    Service(String token, Map<String, Route> routes, System.Logger log, LongPolls longPolls) {
+    Service(
+        String token,
+        Supplier<Map<String, Route>> makeRoutes,
+        System.Logger log,
+        LongPolls longPolls) {
       this.token = token;
-      this.routes = routes;
+      this.makeRoutes = makeRoutes;
       this.log = log;
       this.longPolls = longPolls;
+    }
+
+    /** The route table, made on first use (see {@link ControlEndpoint#prepareRoutes}). */
+    synchronized Map<String, Route> routes() {
+      if (routes == null) {
+        routes = makeRoutes.get();
+      }
+      return routes;
     }
 
     @Override
@@ -134,9 +182,10 @@ public final class ControlEndpoint {
     }
 
     private Route routeFor(String method, String path) {
-      Route route = routes.get(method + " " + path);
+      Map<String, Route> table = routes();
+      Route route = table.get(method + " " + path);
       if (route == null) {
-        boolean otherMethod = routes.keySet().stream().anyMatch(key -> key.endsWith(" " + path));
+        boolean otherMethod = table.keySet().stream().anyMatch(key -> key.endsWith(" " + path));
         if (otherMethod) {
           throw new JLiveException(
               ErrorCode.METHOD_NOT_ALLOWED,
@@ -147,7 +196,7 @@ public final class ControlEndpoint {
             ErrorCode.UNKNOWN_ENDPOINT,
             "no such endpoint: " + path,
             "this agent serves "
-                + String.join(", ", routes.keySet())
+                + String.join(", ", table.keySet())
                 + "; is the client newer than the agent?");
       }
       return route;
@@ -231,7 +280,7 @@ public final class ControlEndpoint {
     Service service =
         new Service(
             token,
-            Routes.all(context, localChangesDenied),
+            () -> Routes.all(context, localChangesDenied),
             context.log(),
             new LongPolls(pollTimer));
     HttpListener listener;
@@ -242,7 +291,7 @@ public final class ControlEndpoint {
       pollTimer.shutdown();
       throw e;
     }
-    return new ControlEndpoint(listener, pollTimer, context.log());
+    return new ControlEndpoint(listener, pollTimer, workers, service, context.log());
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -2,11 +2,14 @@ package dev.jlive.agent.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,5 +46,50 @@ class AgentDigestTest {
     assertThat(AgentLauncher.checkDigest("port=0", new File(temp.toFile(), "missing.jar")))
         .isEqualTo("port=0");
     assertThat(AgentLauncher.checkDigest("", new File(temp.toFile(), "missing.jar"))).isEmpty();
+  }
+
+  @Test
+  void theStampTheCliSawPassesAndTheOptionIsNotPassedOn() throws IOException {
+    Path jar = Files.writeString(temp.resolve("agent.jar"), "abc");
+    String stamp = AgentLauncher.stampOf(jar);
+
+    assertThat(stamp).matches("\\d+-3-\\d+");
+    assertThat(AgentLauncher.checkDigest("port=0,agentStamp=" + stamp + ",quiet", jar.toFile()))
+        .isEqualTo("port=0,quiet");
+  }
+
+  @Test
+  void aJarWrittenAfterTheCliSawItIsRefused() throws IOException {
+    Path jar = Files.writeString(temp.resolve("agent.jar"), "abc");
+    String stamp = AgentLauncher.stampOf(jar);
+    // The file system's clock ticks in milliseconds: wait for the next tick, so that the write
+    // below gets a later status-change time than the one the stamp holds.
+    Path tick = temp.resolve("tick");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !statusChange(Files.writeString(tick, "x")).equals(statusChange(jar)));
+    // Same size, other bytes: only the status-change time tells.
+    Files.writeString(jar, "abd");
+
+    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentStamp=" + stamp, jar.toFile()))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("is not the one jlive meant to load")
+        .hasMessageContaining("expected " + stamp);
+  }
+
+  @Test
+  void aJarPutInPlaceOfTheOneTheCliSawIsRefused() throws IOException {
+    Path jar = Files.writeString(temp.resolve("agent.jar"), "abc");
+    String stamp = AgentLauncher.stampOf(jar);
+    Path other = Files.writeString(temp.resolve("other.jar"), "abc");
+    Files.move(other, jar, StandardCopyOption.REPLACE_EXISTING);
+
+    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentStamp=" + stamp, jar.toFile()))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("expected " + stamp);
+  }
+
+  private static Object statusChange(Path file) throws IOException {
+    return Files.getAttribute(file, "unix:ctime");
   }
 }

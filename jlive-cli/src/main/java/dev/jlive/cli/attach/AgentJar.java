@@ -8,15 +8,20 @@ import dev.jlive.protocol.RuntimeDirectory;
 import dev.jlive.protocol.UntrustedFileException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The jars the CLI carries inside itself (the agent, the demo service), written out to files
@@ -25,13 +30,23 @@ import java.util.HexFormat;
  * <p>What the target loads must be what the CLI meant, so the bytes are read once (from inside the
  * CLI, or from {@code $JLIVE_AGENT_JAR}) and written where no other user can change them: the
  * checked runtime directory of our own user, or for another user's JVM a fresh folder that only
- * root can write. {@link #verify} hashes the file again right before it is loaded.
+ * root can write. The written file is compared with those bytes, and its stamp from then goes to
+ * the agent, which checks it before it loads more than its launcher.
  */
 public final class AgentJar {
   public static final String ENV = "JLIVE_AGENT_JAR";
 
-  /** A jar written out for loading, with the SHA-256 of the bytes meant to be in it. */
-  public record Written(Path path, String sha256) {}
+  /**
+   * A jar written out for loading, with the SHA-256 of the bytes meant to be in it and its file
+   * stamp (inode, size, status-change time) from when those bytes were checked: the agent checks
+   * the stamp before it loads anything more from the jar.
+   */
+  public record Written(Path path, String sha256, String stamp) {}
+
+  /**
+   * Beside a cached jar: its stamp from when its bytes were last compared with the embedded jar.
+   */
+  private static final String CHECKED_SUFFIX = ".checked";
 
   private AgentJar() {}
 
@@ -40,10 +55,93 @@ public final class AgentJar {
    * private file. {@code forAnotherUser} puts it where that user's JVM can read it.
    */
   public static Written agent(boolean forAnotherUser) {
+    String override = System.getenv(ENV);
+    String digest = override == null || override.isBlank() ? embeddedDigest() : null;
+    if (digest != null && !forAnotherUser) {
+      Written cached = checkedCopy(digest);
+      if (cached != null) {
+        return cached;
+      }
+    }
     byte[] bytes = agentBytes();
-    Written jar = write("jlive-agent.jar", bytes, forAnotherUser);
+    Written jar =
+        write("jlive-agent.jar", bytes, digest == null ? sha256(bytes) : digest, forAnotherUser);
     verify(jar, bytes);
+    if (!forAnotherUser) {
+      remember(jar);
+    }
     return jar;
+  }
+
+  /**
+   * The copy an earlier attach wrote and compared with the embedded jar, if its stamp says nobody
+   * wrote to it or replaced it since: reading and comparing 9 MB again is most of what attach costs
+   * in a CLI that has just started on a busy host (docs/BENCHMARKS.md, attach). Only this user and
+   * root can write in the runtime directory, and both files are checked to be ours.
+   */
+  private static Written checkedCopy(String digest) {
+    try {
+      Path dir = RuntimeDirectory.ensure(RuntimeDirectory.resolve());
+      Path file = dir.resolve(cachedName("jlive-agent.jar", digest));
+      Path checked = file.resolveSibling(file.getFileName() + CHECKED_SUFFIX);
+      if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+          || !Files.exists(checked, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      UserPrincipal me = FileTrust.currentUser();
+      FileTrust.checkFile(file, me, false);
+      FileTrust.checkFile(checked, me, false);
+      String stamp = stampOf(file);
+      boolean unchanged =
+          stamp.equals(new String(FileTrust.readNoFollow(checked), StandardCharsets.UTF_8));
+      return unchanged ? new Written(file, digest, stamp) : null;
+    } catch (IOException e) {
+      // Untrusted or unreadable: the full path below writes and checks it again, or says why not.
+      return null;
+    }
+  }
+
+  /** Notes that {@code jar}'s bytes were just compared, for {@link #checkedCopy}. */
+  private static void remember(Written jar) {
+    Path checked = jar.path().resolveSibling(jar.path().getFileName() + CHECKED_SUFFIX);
+    try {
+      FileTrust.writeAtomically(checked, jar.stamp().getBytes(StandardCharsets.UTF_8), "rw-------");
+    } catch (IOException e) {
+      // Only a speed-up: the next attach compares the bytes again.
+    }
+  }
+
+  /**
+   * The SHA-256 of the embedded agent jar, which the build wrote beside it (see the CLI's pom);
+   * null if this build has none.
+   */
+  private static String embeddedDigest() {
+    try (InputStream in =
+        AgentJar.class.getResourceAsStream("/dev/jlive/cli/embedded/jlive-agent.jar.sha256")) {
+      if (in == null) {
+        return null;
+      }
+      String digest = new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim();
+      return digest.matches("[0-9a-f]{64}") ? digest : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A file's inode, size and status-change time (nanoseconds): writing to the file or putting
+   * another in its place changes it, and only root can set a status-change time. The agent's
+   * launcher computes the same text ({@code AgentLauncher.stampOf}) before it loads its core; the
+   * two must stay alike.
+   */
+  static String stampOf(Path file) throws IOException {
+    Map<String, Object> attributes =
+        Files.readAttributes(file, "unix:ino,size,ctime", LinkOption.NOFOLLOW_LINKS);
+    return attributes.get("ino")
+        + "-"
+        + attributes.get("size")
+        + "-"
+        + ((FileTime) attributes.get("ctime")).to(TimeUnit.NANOSECONDS);
   }
 
   /**
@@ -64,7 +162,7 @@ public final class AgentJar {
             Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
                 && sha256(Files.readAllBytes(file)).equals(sha256);
         if (same) {
-          return new Written(file, sha256);
+          return new Written(file, sha256, stampOf(file));
         }
         if (!replace) {
           throw new CliException(
@@ -77,7 +175,7 @@ public final class AgentJar {
       FileTrust.writeAtomically(file, bytes, "rw-r--r--");
       // Set again: the umask may have narrowed the mode given at creation.
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-      return new Written(file, sha256);
+      return new Written(file, sha256, stampOf(file));
     } catch (IOException e) {
       throw new CliException(
           ExitCode.ERROR,
@@ -176,7 +274,15 @@ public final class AgentJar {
    * writable by us only, removed when the CLI exits.
    */
   static Written write(String name, byte[] bytes, boolean forAnotherUser) {
-    String sha256 = sha256(bytes);
+    return write(name, bytes, sha256(bytes), forAnotherUser);
+  }
+
+  /**
+   * As {@link #write(String, byte[], boolean)}, with the bytes' SHA-256 known. The stamp is taken
+   * after writing and before the caller compares the bytes, so a change after the comparison shows
+   * in the stamp.
+   */
+  private static Written write(String name, byte[] bytes, String sha256, boolean forAnotherUser) {
     Path dir = null;
     try {
       if (forAnotherUser) {
@@ -188,16 +294,16 @@ public final class AgentJar {
         // mode given at creation.
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new Written(file, sha256);
+        return new Written(file, sha256, stampOf(file));
       }
       dir = RuntimeDirectory.ensure(RuntimeDirectory.resolve());
-      Path file = dir.resolve(name.replace(".jar", "-" + sha256.substring(0, 12) + ".jar"));
+      Path file = dir.resolve(cachedName(name, sha256));
       if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)
           || !Arrays.equals(FileTrust.readNoFollow(file), bytes)) {
         FileTrust.writeAtomically(file, bytes, "rw-------");
       }
       FileTrust.checkFile(file, FileTrust.currentUser(), false);
-      return new Written(file, sha256);
+      return new Written(file, sha256, stampOf(file));
     } catch (UntrustedFileException e) {
       throw Targets.untrusted(e);
     } catch (IOException e) {
@@ -210,6 +316,11 @@ public final class AgentJar {
               + " is writable, or set "
               + RuntimeDirectory.ENV);
     }
+  }
+
+  /** Named by content, so that each version is written once. */
+  private static String cachedName(String name, String sha256) {
+    return name.replace(".jar", "-" + sha256.substring(0, 12) + ".jar");
   }
 
   private static byte[] read(String name) {

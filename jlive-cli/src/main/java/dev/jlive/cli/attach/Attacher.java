@@ -39,8 +39,11 @@ public final class Attacher {
   public record Result(
       long pid, boolean alreadyAttached, Discovery discovery, List<String> notes, String phases) {}
 
-  /** The agent checks that the jar it runs from has this SHA-256 (see {@code AgentLauncher}). */
-  private static final String AGENT_DIGEST_OPTION = "agentSha256=";
+  /**
+   * The agent checks that the jar it runs from still has the file stamp it had when this CLI
+   * checked its bytes (see {@code AgentLauncher}): one {@code stat} instead of hashing 9 MB.
+   */
+  private static final String AGENT_STAMP_OPTION = "agentStamp=";
 
   private Attacher() {}
 
@@ -104,7 +107,7 @@ public final class Attacher {
     load(
         jvm,
         agentJar.path(),
-        AGENT_DIGEST_OPTION + agentJar.sha256() + (options.isEmpty() ? "" : "," + options),
+        AGENT_STAMP_OPTION + agentJar.stamp() + (options.isEmpty() ? "" : "," + options),
         phases);
     Discovery discovery = Targets.discover(jvm).orElseThrow(() -> startFailure(jvm));
     phases.mark("discovery");
