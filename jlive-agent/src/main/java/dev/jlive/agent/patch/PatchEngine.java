@@ -46,6 +46,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -95,7 +96,11 @@ public final class PatchEngine implements WeavingSource {
             return thread;
           });
 
-  private boolean stopped;
+  /**
+   * Clean-ups scheduled and not run yet. Stop runs them: after the detach the bridge has no
+   * dispatcher, and merged code whose switch reads off would run the old body.
+   */
+  private final List<Runnable> pendingCleanUps = new ArrayList<>();
 
   /** One class's bytes as a patch left them. */
   private record Layer(String patchId, Class<?> type, byte[] bytes) {}
@@ -152,7 +157,8 @@ public final class PatchEngine implements WeavingSource {
         log.log(System.Logger.Level.ERROR, "could not revert patch " + ids.get(i), e);
       }
     }
-    stopped = true;
+    List.copyOf(pendingCleanUps).forEach(Runnable::run);
+    pendingCleanUps.clear();
     cleanUps.shutdownNow();
     pipeline.removeSource(this);
   }
@@ -692,27 +698,37 @@ public final class PatchEngine implements WeavingSource {
 
     @Override
     public void cleanUp(Runnable done) {
-      cleanUps.schedule(
+      Runnable cleanUp =
           () -> {
-            synchronized (PatchEngine.this) {
-              if (stopped) {
-                return;
-              }
-              try {
-                pipeline.retransformTogether(gated);
-                done.run();
-              } catch (Exception | LinkageError e) {
-                log.log(
-                    System.Logger.Level.WARNING,
-                    "the gate and old bodies of a swap stay in "
-                        + gated
-                        + " until they are next retransformed: "
-                        + e);
-              }
+            try {
+              pipeline.retransformTogether(gated);
+              done.run();
+            } catch (Exception | LinkageError e) {
+              log.log(
+                  System.Logger.Level.WARNING,
+                  "the gate and old bodies of a swap stay in "
+                      + gated
+                      + " until they are next retransformed: "
+                      + e);
             }
-          },
-          CLEAN_UP_DELAY_MILLIS,
-          TimeUnit.MILLISECONDS);
+          };
+      pendingCleanUps.add(cleanUp);
+      try {
+        cleanUps.schedule(
+            () -> {
+              synchronized (PatchEngine.this) {
+                if (pendingCleanUps.remove(cleanUp)) {
+                  cleanUp.run();
+                }
+              }
+            },
+            CLEAN_UP_DELAY_MILLIS,
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // Stopped already: no later moment to do it at.
+        pendingCleanUps.remove(cleanUp);
+        cleanUp.run();
+      }
     }
   }
 
