@@ -5,6 +5,7 @@ import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.probe.MethodMatch;
+import dev.jlive.agent.safepoint.BodySwitch;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.safepoint.QuiescentSwap;
 import dev.jlive.agent.safepoint.SafepointTimeout;
@@ -37,13 +38,21 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -72,6 +81,27 @@ public final class PatchEngine implements WeavingSource {
   private final Map<String, Deque<Layer>> layers = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
 
+  /**
+   * Per class, while a safe point waits: its old and new bodies behind the gate's switch, which the
+   * pipeline weaves instead of the newest layer.
+   */
+  private final Map<String, Layer> switching = new ConcurrentHashMap<>();
+
+  /** Takes gates and old bodies out after switched swaps; one daemon thread, only when needed. */
+  private final ScheduledExecutorService cleanUps =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "jlive-swap-clean-up");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /**
+   * Clean-ups scheduled and not run yet. Stop runs them: after the detach the bridge has no
+   * dispatcher, and merged code whose switch reads off would run the old body.
+   */
+  private final List<Runnable> pendingCleanUps = new ArrayList<>();
+
   /** One class's bytes as a patch left them. */
   private record Layer(String patchId, Class<?> type, byte[] bytes) {}
 
@@ -91,6 +121,12 @@ public final class PatchEngine implements WeavingSource {
 
   /** How long a revert waits for its safe point. */
   private static final Duration REVERT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * How long after a switched swap its clean-up retransformation waits: the answer goes out first,
+   * and the merged code costs only a few bridge calls per call meanwhile.
+   */
+  private static final long CLEAN_UP_DELAY_MILLIS = 200;
 
   public PatchEngine(
       Instrumentation instrumentation,
@@ -121,6 +157,9 @@ public final class PatchEngine implements WeavingSource {
         log.log(System.Logger.Level.ERROR, "could not revert patch " + ids.get(i), e);
       }
     }
+    List.copyOf(pendingCleanUps).forEach(Runnable::run);
+    pendingCleanUps.clear();
+    cleanUps.shutdownNow();
     pipeline.removeSource(this);
   }
 
@@ -319,11 +358,7 @@ public final class PatchEngine implements WeavingSource {
    */
   private void swap(
       String id, Map<Class<?>, byte[]> changed, List<Class<?>> classes, Runnable staged) {
-    changed.forEach(
-        (type, bytes) ->
-            layers
-                .computeIfAbsent(key(type), k -> new ArrayDeque<>())
-                .push(new Layer(id, type, bytes)));
+    push(id, changed);
     try {
       staged.run();
       pipeline.retransformTogether(classes);
@@ -336,6 +371,15 @@ public final class PatchEngine implements WeavingSource {
               + "remove them, patch again and report the error as a jlive bug; otherwise the new code does not fit this JVM "
               + "(class file version, missing dependencies)");
     }
+  }
+
+  /** Makes the new bytes the classes' base for every later retransformation. */
+  private void push(String id, Map<Class<?>, byte[]> changed) {
+    changed.forEach(
+        (type, bytes) ->
+            layers
+                .computeIfAbsent(key(type), k -> new ArrayDeque<>())
+                .push(new Layer(id, type, bytes)));
   }
 
   /** Swaps at a quiescent safe point of the changed methods; constructors cannot wait at a gate. */
@@ -365,27 +409,15 @@ public final class PatchEngine implements WeavingSource {
               set,
               check,
               request.timeout(),
-              new QuiescentSwap.Actions() {
-                private boolean gateWoven;
-
-                @Override
-                public void reweave() throws Exception {
-                  long start = System.nanoTime();
-                  pipeline.retransformTogether(gated);
-                  clock.add(
-                      gateWoven ? PatchClock.Phase.UNWOVEN : PatchClock.Phase.WOVEN,
-                      System.nanoTime() - start);
-                  gateWoven = true;
-                }
-
-                @Override
-                public void swap(Runnable gateOut) {
-                  long start = System.nanoTime();
+              new GatedSwap(
+                  gated,
+                  changed::get,
+                  changedMethods(classes, diffs),
+                  true,
+                  () -> push(id, changed),
                   // The --also classes are rewoven too: their gate goes out with the swap.
-                  PatchEngine.this.swap(id, changed, gated, gateOut);
-                  clock.add(PatchClock.Phase.SWAPPED, System.nanoTime() - start);
-                }
-              });
+                  gateOut -> PatchEngine.this.swap(id, changed, gated, gateOut),
+                  clock));
       clock.add(
           PatchClock.Phase.WAITED,
           System.nanoTime()
@@ -513,6 +545,17 @@ public final class PatchEngine implements WeavingSource {
     if (stack != null && !stack.isEmpty()) {
       return stack.peek().bytes();
     }
+    return classFile(type);
+  }
+
+  /** The bytes the class runs without its newest patch: what reverting that patch installs. */
+  private byte[] baseUnderTop(Class<?> type) {
+    Iterator<Layer> stack = layers.get(key(type)).iterator();
+    stack.next();
+    return stack.hasNext() ? stack.next().bytes() : classFile(type);
+  }
+
+  private static byte[] classFile(Class<?> type) {
     try {
       ClassFileLocator locator =
           type.getClassLoader() == null
@@ -524,6 +567,168 @@ public final class PatchEngine implements WeavingSource {
           ErrorCode.BAD_REQUEST,
           "the class file of " + type.getName() + " cannot be read: " + e.getMessage(),
           "jlive needs it to compare the patch against");
+    }
+  }
+
+  /** Per class, its changed methods as "name descriptor". */
+  private static Map<Class<?>, List<String>> changedMethods(
+      List<Class<?>> classes, List<ClassDiff> diffs) {
+    Map<Class<?>, List<String>> methods = new LinkedHashMap<>();
+    for (int i = 0; i < classes.size(); i++) {
+      methods.put(classes.get(i), diffs.get(i).changedKeys());
+    }
+    return methods;
+  }
+
+  /**
+   * The safe point's actions for one change of code, a patch or its revert. The gate goes in with
+   * both bodies of each changed method behind its switch where they can be merged, so that the swap
+   * is the switch; otherwise with the old code alone, and the swap is a second retransformation.
+   */
+  private final class GatedSwap implements QuiescentSwap.Actions {
+    private final List<Class<?>> gated;
+    private final Function<Class<?>, byte[]> target;
+    private final Map<Class<?>, List<String>> methods;
+    private final boolean mayMerge;
+    private final Runnable commit;
+    private final Consumer<Runnable> secondRetransformation;
+    private final PatchClock clock;
+
+    /**
+     * @param target per changed class, the bytes it runs after the swap (without probes)
+     * @param methods per changed class, its changed methods as "name descriptor"
+     * @param commit makes the target bytes the classes' base
+     * @param secondRetransformation the swap when the bodies are not merged: commit, run the given
+     *     gate-out action, retransform, and on failure take the commit back
+     */
+    GatedSwap(
+        List<Class<?>> gated,
+        Function<Class<?>, byte[]> target,
+        Map<Class<?>, List<String>> methods,
+        boolean mayMerge,
+        Runnable commit,
+        Consumer<Runnable> secondRetransformation,
+        PatchClock clock) {
+      this.gated = gated;
+      this.target = target;
+      this.methods = methods;
+      this.mayMerge = mayMerge;
+      this.commit = commit;
+      this.secondRetransformation = secondRetransformation;
+      this.clock = clock;
+    }
+
+    @Override
+    public boolean weaveGate(int gate) throws Exception {
+      long start = System.nanoTime();
+      try {
+        if (mayMerge && merge(gate)) {
+          try {
+            pipeline.retransformTogether(gated);
+            return true;
+          } catch (Exception | LinkageError e) {
+            log.log(
+                System.Logger.Level.WARNING,
+                "the JVM refused old and new bodies behind the gate's switch, so the swap takes a"
+                    + " second retransformation: "
+                    + e);
+            dropMerged();
+          }
+        }
+        pipeline.retransformTogether(gated);
+        return false;
+      } finally {
+        clock.add(PatchClock.Phase.WOVEN, System.nanoTime() - start);
+      }
+    }
+
+    /**
+     * @return true when every changed class has its merged bytes in {@link #switching}
+     */
+    private boolean merge(int gate) {
+      Map<String, Layer> merged = new LinkedHashMap<>();
+      for (Map.Entry<Class<?>, List<String>> entry : methods.entrySet()) {
+        Class<?> type = entry.getKey();
+        byte[] bytes;
+        try {
+          bytes =
+              BodySwitch.merge(
+                  runningBase(type), target.apply(type), Set.copyOf(entry.getValue()), gate);
+        } catch (RuntimeException e) {
+          log.log(
+              System.Logger.Level.WARNING,
+              "could not merge old and new bodies of " + type.getName() + ": " + e);
+          bytes = null;
+        }
+        if (bytes == null) {
+          return false;
+        }
+        merged.put(key(type), new Layer("switch", type, bytes));
+      }
+      switching.putAll(merged);
+      return true;
+    }
+
+    private void dropMerged() {
+      methods.keySet().forEach(type -> switching.remove(key(type)));
+    }
+
+    @Override
+    public void unweaveGate() throws Exception {
+      long start = System.nanoTime();
+      dropMerged();
+      pipeline.retransformTogether(gated);
+      clock.add(PatchClock.Phase.UNWOVEN, System.nanoTime() - start);
+    }
+
+    @Override
+    public void swap(Runnable gateOut) {
+      long start = System.nanoTime();
+      secondRetransformation.accept(gateOut);
+      clock.add(PatchClock.Phase.SWAPPED, System.nanoTime() - start);
+    }
+
+    @Override
+    public void commit() {
+      long start = System.nanoTime();
+      commit.run();
+      dropMerged();
+      clock.add(PatchClock.Phase.SWAPPED, System.nanoTime() - start);
+    }
+
+    @Override
+    public void cleanUp(Runnable done) {
+      Runnable cleanUp =
+          () -> {
+            try {
+              pipeline.retransformTogether(gated);
+              done.run();
+            } catch (Exception | LinkageError e) {
+              log.log(
+                  System.Logger.Level.WARNING,
+                  "the gate and old bodies of a swap stay in "
+                      + gated
+                      + " until they are next retransformed: "
+                      + e);
+            }
+          };
+      pendingCleanUps.add(cleanUp);
+      try {
+        cleanUps.schedule(
+            () -> {
+              synchronized (PatchEngine.this) {
+                if (pendingCleanUps.remove(cleanUp)) {
+                  cleanUp.run();
+                }
+              }
+            },
+            CLEAN_UP_DELAY_MILLIS,
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // Stopped already: no later moment to do it at.
+        pendingCleanUps.remove(cleanUp);
+        cleanUp.run();
+      }
     }
   }
 
@@ -574,18 +779,17 @@ public final class PatchEngine implements WeavingSource {
                 set,
                 null,
                 REVERT_TIMEOUT,
-                new QuiescentSwap.Actions() {
-                  @Override
-                  public void reweave() throws Exception {
-                    pipeline.retransformTogether(gated);
-                  }
-
-                  @Override
-                  public void swap(Runnable gateOut) {
+                new GatedSwap(
+                    gated,
+                    PatchEngine.this::baseUnderTop,
+                    changedMethods(patch.classes(), patch.diffs()),
+                    // At stop the bridge goes with the agent, and merged code that cannot ask its
+                    // switch runs the old body, here the patch's: the way out takes two steps.
+                    !force,
+                    () -> patch.classes().forEach(type -> layers.get(key(type)).pop()),
                     // The --also classes are rewoven too: their gate goes out with the swap.
-                    unswap(patch, gated, gateOut);
-                  }
-                });
+                    gateOut -> unswap(patch, gated, gateOut),
+                    new PatchClock()));
       } catch (SafepointTimeout timeout) {
         if (!force) {
           throw new JLiveException(
@@ -668,7 +872,12 @@ public final class PatchEngine implements WeavingSource {
 
   @Override
   public byte[] baseBytes(ClassLoader loader, String className) {
-    Deque<Layer> stack = layers.get(System.identityHashCode(loader) + "/" + className);
+    String key = System.identityHashCode(loader) + "/" + className;
+    Layer merged = switching.get(key);
+    if (merged != null && merged.type().getClassLoader() == loader) {
+      return merged.bytes();
+    }
+    Deque<Layer> stack = layers.get(key);
     Layer top = stack == null ? null : stack.peek();
     return top == null || top.type().getClassLoader() != loader ? null : top.bytes();
   }

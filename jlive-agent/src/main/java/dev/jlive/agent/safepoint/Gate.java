@@ -46,6 +46,12 @@ final class Gate {
    */
   private volatile boolean retired;
 
+  /**
+   * The gate's switch, for a set whose methods carry both bodies ({@link BodySwitch}): false runs
+   * the old one, true the new one. It only ever turns on, at the safe point.
+   */
+  private volatile boolean switchedOver;
+
   /** A method of the set: how to name it and how to call it again. */
   record GatedMethod(
       Class<?> type, String name, String descriptor, boolean isStatic, MethodHandle reinvoker) {}
@@ -178,6 +184,15 @@ final class Gate {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** The swap of a set with both bodies woven in: from now on every call runs the new one. */
+  void switchOver() {
+    switchedOver = true;
+  }
+
+  boolean switchedOver() {
+    return switchedOver;
   }
 
   void retire() {

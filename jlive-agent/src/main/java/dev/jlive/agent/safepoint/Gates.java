@@ -32,6 +32,12 @@ public final class Gates implements WeavingSource {
   private final long retiredKeptNanos;
   private final AtomicInteger nextId = new AtomicInteger();
 
+  /**
+   * The method index that asks for the gate's switch instead of entering it ({@link BodySwitch}):
+   * no gated method has it.
+   */
+  static final int SWITCH = -1;
+
   public Gates() {
     this(RETIRED_KEPT_NANOS);
   }
@@ -46,7 +52,11 @@ public final class Gates implements WeavingSource {
     return gate;
   }
 
-  private record Retired(Gate gate, long atNanos) {}
+  /**
+   * A gate taken out of the weaving. {@code pinned}: code with its switch may still be installed,
+   * so it is kept until {@link #remove}, however long that takes.
+   */
+  private record Retired(Gate gate, long atNanos, boolean pinned) {}
 
   /**
    * Takes the gate out of the weaving but keeps it, for a while, for frames of old woven code that
@@ -57,8 +67,8 @@ public final class Gates implements WeavingSource {
   void remove(Gate gate) {
     gate.retire();
     long now = System.nanoTime();
-    retired.values().removeIf(old -> now - old.atNanos() > retiredKeptNanos);
-    retired.put(gate.id, new Retired(gate, now));
+    retired.values().removeIf(old -> !old.pinned() && now - old.atNanos() > retiredKeptNanos);
+    retired.put(gate.id, new Retired(gate, now, false));
     gates.remove(gate.id);
   }
 
@@ -67,7 +77,7 @@ public final class Gates implements WeavingSource {
    * installs code without it, while frames of the old code still wait at it.
    */
   void unweave(Gate gate) {
-    retired.put(gate.id, new Retired(gate, System.nanoTime()));
+    retired.put(gate.id, new Retired(gate, System.nanoTime(), gate.switchedOver()));
     gates.remove(gate.id);
   }
 
@@ -92,6 +102,9 @@ public final class Gates implements WeavingSource {
    */
   public Object enter(int gate, int method, int version) {
     Gate found = find(gate);
+    if (method == SWITCH) {
+      return found != null && found.switchedOver() ? Boolean.TRUE : null;
+    }
     return found != null && found.enter(version) ? found.methods.get(method).reinvoker() : null;
   }
 

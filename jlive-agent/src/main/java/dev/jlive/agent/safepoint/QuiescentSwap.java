@@ -27,10 +27,14 @@ import net.bytebuddy.jar.asm.Type;
  *       of the set, the one it waits to enter; any other is uncounted). If there are any, this
  *       attempt failed. The closed gate keeps the picture still: frames can only end, or wait.
  *   <li>Evaluate the user's check, if any.
- *   <li>Swap: mark the new version and take the gate out of the weaving, then the caller's action
- *       installs the new code with one retransformation, which leaves the gate out of it. Open the
+ *   <li>Swap. When the gate went in with both bodies of every changed method behind its switch
+ *       ({@link BodySwitch}), turn the switch and take the gate out of the weaving: no
+ *       retransformation at the safe point, and threads that waited run the new body. Gate and old
+ *       bodies leave with a clean-up retransformation after the answer, off the caller's path.
+ *       Otherwise (a constructor changed, a class without stack map frames, merged code the JVM
+ *       refused) mark the new version and take the gate out of the weaving, then the caller's
+ *       action installs the new code with a second retransformation, without the gate. Open the
  *       gate: threads that waited hold frames of the old code and re-invoke, running the new code.
- *       The gate thus goes in with one retransformation and out with the swap's, not a third.
  *   <li>Otherwise open the gate and try again, until the overall time-out; then change nothing and
  *       name the threads and frames that blocked.
  * </ol>
@@ -52,8 +56,17 @@ public final class QuiescentSwap {
 
   /** What the swap must do at the safe point, and how to weave or unweave the gate. */
   public interface Actions {
-    /** Retransforms the classes of the set (the gate's current state is woven in). */
-    void reweave() throws Exception;
+    /**
+     * Retransforms the classes of the set with the gate woven in (its current state).
+     *
+     * @param gate the gate's id, which the body switch asks
+     * @return true when every changed method went in with both bodies behind the gate's switch,
+     *     false when only the gate went in
+     */
+    boolean weaveGate(int gate) throws Exception;
+
+    /** Retransforms the classes of the set without the gate, when no swap came. */
+    void unweaveGate() throws Exception;
 
     /**
      * Installs the new code; runs with the gate closed and the set quiescent. It makes the new code
@@ -62,6 +75,19 @@ public final class QuiescentSwap {
      * with or without it, never the old code without it.
      */
     void swap(Runnable gateOut) throws Exception;
+
+    /**
+     * With both bodies woven in, the swap: makes the new code the classes' base for every later
+     * retransformation, which then leaves the gate and the old bodies out. No JVM call.
+     */
+    void commit();
+
+    /**
+     * After a switched swap: retransforms the classes later, off the caller's path, to take the
+     * gate and the old bodies out, then runs {@code done}; not at all if that fails (the gate then
+     * stays, since code that asks its switch may still run).
+     */
+    void cleanUp(Runnable done);
   }
 
   /**
@@ -102,10 +128,11 @@ public final class QuiescentSwap {
     long deadline = System.nanoTime() + timeout.toNanos();
     Gate gate = gates.create(gatedMethods(set));
     boolean swapped = false;
+    boolean switched = false;
     int attempts = 0;
     long longestClosedNanos = 0;
     try {
-      actions.reweave();
+      switched = actions.weaveGate(gate.id);
       List<String> blockers = List.of();
       while (true) {
         attempts++;
@@ -117,19 +144,14 @@ public final class QuiescentSwap {
           quiescent = blockers.isEmpty();
         }
         if (quiescent && (check == null || check.getAsBoolean())) {
-          AtomicBoolean gateTakenOut = new AtomicBoolean();
-          try {
-            actions.swap(
-                () -> {
-                  gate.beginSwap();
-                  gates.unweave(gate);
-                  gateTakenOut.set(true);
-                });
-          } catch (Exception | Error e) {
-            if (gateTakenOut.get()) {
-              gate.abortSwap();
-            }
-            throw e;
+          if (switched) {
+            // Base first, switch second: a retransformation by anyone else in between installs the
+            // new code with the closed gate, and the set is quiescent.
+            actions.commit();
+            gate.switchOver();
+            gates.unweave(gate);
+          } else {
+            swapWithSecondRetransformation(gate, actions);
           }
           swapped = true;
           gate.open();
@@ -152,7 +174,10 @@ public final class QuiescentSwap {
         Thread.sleep(SCAN_PAUSE_MILLIS);
       }
     } finally {
-      if (swapped) {
+      if (swapped && switched) {
+        // The merged code asks this gate for its switch until the clean-up replaced it.
+        actions.cleanUp(() -> gates.remove(gate));
+      } else if (swapped) {
         // The swap took the gate out of the code; threads that waited at it re-invoke through it,
         // and the retired gate still sends them on.
         gates.remove(gate);
@@ -161,13 +186,34 @@ public final class QuiescentSwap {
         awaitWaitersGone(gate, Duration.ofSeconds(5));
         gates.remove(gate);
         try {
-          actions.reweave();
+          actions.unweaveGate();
         } catch (Exception e) {
           log.log(System.Logger.Level.ERROR, "could not remove a safe-point gate", e);
         }
       }
     }
     return SafepointReport.quiescent(attempts, Math.round(longestClosedNanos / 10_000.0) / 100.0);
+  }
+
+  /**
+   * Bumps the version so that threads waiting at the gate re-invoke, takes the gate out of the
+   * weaving, and has the caller install the new code without it.
+   */
+  private void swapWithSecondRetransformation(Gate gate, Actions actions) throws Exception {
+    AtomicBoolean gateTakenOut = new AtomicBoolean();
+    try {
+      actions.swap(
+          () -> {
+            gate.beginSwap();
+            gates.unweave(gate);
+            gateTakenOut.set(true);
+          });
+    } catch (Exception | Error e) {
+      if (gateTakenOut.get()) {
+        gate.abortSwap();
+      }
+      throw e;
+    }
   }
 
   /**

@@ -1,0 +1,189 @@
+package dev.jlive.agent.safepoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jlive.bridge.JLiveBridge;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.net.URI;
+import java.util.List;
+import java.util.Set;
+import javax.tools.FileObject;
+import javax.tools.ForwardingJavaFileManager;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * Old and new bodies in one method behind the gate's switch: the merged class passes ASM's verifier
+ * and the JVM's, runs the old bodies while the switch is off (the control: the merge alone changes
+ * nothing) and the new ones once it is on, with loops, a try/catch, long and reference parameters,
+ * an instance method and a loop at offset 0 (a body that starts with a stack map frame).
+ */
+class BodySwitchTest {
+  private static final int GATE = 7;
+
+  private static final String V1 =
+      """
+      package fx;
+      public class Calc {
+        public static String run(long a, String s, int n) {
+          StringBuilder b = new StringBuilder("v1:");
+          for (int i = 0; i < n; i++) {
+            b.append(i);
+          }
+          try {
+            if (s == null) {
+              throw new IllegalStateException();
+            }
+            b.append(s);
+          } catch (IllegalStateException e) {
+            b.append("null");
+          }
+          return b.append(a).toString();
+        }
+        public int twice(int x) {
+          return x * 2;
+        }
+        public static int down(int n) {
+          while (n > 10) {
+            n--;
+          }
+          return n;
+        }
+        public Calc() {}
+      }
+      """;
+
+  private static final String V2 =
+      V1.replace("\"v1:\"", "\"v2:\"")
+          .replace("x * 2", "x * 3 + (int) Math.signum(x)")
+          .replace("n > 10", "n > 20")
+          .replace("b.append(\"null\")", "b.append(\"none\").append(e == null)");
+
+  private static final Set<String> CHANGED =
+      Set.of("run (JLjava/lang/String;I)Ljava/lang/String;", "twice (I)I", "down (I)I");
+
+  private volatile boolean switchedOver;
+
+  @AfterEach
+  void noDispatcher() {
+    JLiveBridge.dispatchTo(null);
+  }
+
+  @Test
+  void theSwitchChoosesTheBodyAndTheMergedClassVerifies() throws Exception {
+    byte[] merged = BodySwitch.merge(compile(V1), compile(V2), CHANGED, GATE);
+    assertThat(merged).isNotNull();
+    StringWriter problems = new StringWriter();
+    CheckClassAdapter.verify(
+        new ClassReader(merged), getClass().getClassLoader(), false, new PrintWriter(problems));
+    assertThat(problems.toString()).isEmpty();
+
+    JLiveBridge.dispatchTo(new SwitchOnly());
+    Class<?> calc = define(merged);
+    Object instance = calc.getConstructor().newInstance();
+    Method run = calc.getMethod("run", long.class, String.class, int.class);
+    Method twice = calc.getMethod("twice", int.class);
+    Method down = calc.getMethod("down", int.class);
+
+    assertThat(run.invoke(null, 5L, null, 3)).isEqualTo("v1:012null5");
+    assertThat(run.invoke(null, 5L, "x", 0)).isEqualTo("v1:x5");
+    assertThat(twice.invoke(instance, 4)).isEqualTo(8);
+    assertThat(down.invoke(null, 30)).isEqualTo(10);
+
+    switchedOver = true;
+
+    assertThat(run.invoke(null, 5L, null, 3)).isEqualTo("v2:012nonefalse5");
+    assertThat(run.invoke(null, 5L, "x", 0)).isEqualTo("v2:x5");
+    assertThat(twice.invoke(instance, 4)).isEqualTo(13);
+    assertThat(down.invoke(null, 30)).isEqualTo(20);
+  }
+
+  @Test
+  void aChangedConstructorCannotBeSwitched() throws Exception {
+    byte[] v2 = compile(V1.replace("public Calc() {}", "public Calc() { System.gc(); }"));
+    assertThat(BodySwitch.merge(compile(V1), v2, Set.of("<init> ()V"), GATE)).isNull();
+  }
+
+  /** Answers only the switch: on for {@link #GATE} once {@link #switchedOver}. */
+  private final class SwitchOnly extends JLiveBridge.Dispatcher {
+    @Override
+    public Object gateEnter(int gate, int method, int version) {
+      return gate == GATE && method == Gates.SWITCH && switchedOver ? Boolean.TRUE : null;
+    }
+
+    @Override
+    public void gateExit(int gate) {}
+
+    @Override
+    public long timedEnter(int probe) {
+      return 0L;
+    }
+
+    @Override
+    public void timedExit(int probe, long token, Throwable thrown) {}
+
+    @Override
+    public long enter(int probe, Object self, Object[] args) {
+      return 0L;
+    }
+
+    @Override
+    public void exit(
+        int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
+  }
+
+  private static Class<?> define(byte[] bytes) throws ClassNotFoundException {
+    ClassLoader loader =
+        new ClassLoader(BodySwitchTest.class.getClassLoader()) {
+          @Override
+          protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (name.equals("fx.Calc")) {
+              return defineClass(name, bytes, 0, bytes.length);
+            }
+            throw new ClassNotFoundException(name);
+          }
+        };
+    return loader.loadClass("fx.Calc");
+  }
+
+  private static byte[] compile(String source) throws Exception {
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JavaFileObject input =
+        new SimpleJavaFileObject(URI.create("string:///fx/Calc.java"), JavaFileObject.Kind.SOURCE) {
+          @Override
+          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return source;
+          }
+        };
+    StandardJavaFileManager standard = javac.getStandardFileManager(null, null, null);
+    ForwardingJavaFileManager<StandardJavaFileManager> manager =
+        new ForwardingJavaFileManager<>(standard) {
+          @Override
+          public JavaFileObject getJavaFileForOutput(
+              Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
+            return new SimpleJavaFileObject(URI.create("mem:///" + className + ".class"), kind) {
+              @Override
+              public OutputStream openOutputStream() {
+                return out;
+              }
+            };
+          }
+        };
+    boolean compiled =
+        javac.getTask(null, manager, null, List.of("-g"), null, List.of(input)).call();
+    assertThat(compiled).isTrue();
+    return out.toByteArray();
+  }
+}
