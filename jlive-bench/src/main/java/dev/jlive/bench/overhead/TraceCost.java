@@ -41,7 +41,7 @@ public class TraceCost {
     @Param({"current"})
     public String agent;
 
-    @Param({"none", "trace", "trace-sampled", "lines"})
+    @Param({"none", "trace", "trace-sampled", "trace-unsampled", "lines"})
     public String scenario;
 
     @Setup(Level.Trial)
@@ -65,10 +65,15 @@ public class TraceCost {
           case "none" -> null;
           case "trace" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.TRACE);
           case "trace-sampled" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.TRACE).sampleOneIn(8);
+          // What a call that sampling leaves out costs: the part marks that find nothing to time.
+          case "trace-unsampled" ->
+              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.TRACE).sampleOneIn(1_000_000_000);
           case "lines" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LINES);
           default ->
               throw new IllegalArgumentException(
-                  "unknown scenario '" + scenario + "'; use none, trace, trace-sampled or lines");
+                  "unknown scenario '"
+                      + scenario
+                      + "'; use none, trace, trace-sampled, trace-unsampled or lines");
         };
     return spec == null
         ? null
