@@ -58,6 +58,9 @@ final class PartTimes {
 
   private int nestedParts;
 
+  /** The tree reached {@link #MAX_NESTED_PARTS}: a new pair is not looked for under the lock. */
+  private volatile boolean full;
+
   /** Levels of calls below the root's that are timed: the trace's depth less one. */
   private final int nestedLevels;
 
@@ -103,7 +106,7 @@ final class PartTimes {
         return node - 1;
       }
     }
-    return newChild(parent, site);
+    return full ? -1 : newChild(parent, site);
   }
 
   private synchronized int newChild(int parent, int site) {
@@ -115,6 +118,7 @@ final class PartTimes {
       }
     }
     if (nestedParts >= MAX_NESTED_PARTS) {
+      full = true;
       return -1;
     }
     nestedParts++;
