@@ -99,23 +99,23 @@ final class PartTimes {
 
   /** The node of {@code site} under {@code parent}, made the first time; -1 past the cap. */
   private int child(int parent, int site) {
-    int[][] all = children;
+    int node = existing(children, parent, site);
+    return node >= 0 || full ? node : newChild(parent, site);
+  }
+
+  /** The node of the pair in {@code all}, or -1. */
+  private static int existing(int[][] all, int parent, int site) {
     if (parent < all.length && all[parent] != null && site < all[parent].length) {
-      int node = all[parent][site];
-      if (node > 0) {
-        return node - 1;
-      }
+      return all[parent][site] - 1;
     }
-    return full ? -1 : newChild(parent, site);
+    return -1;
   }
 
   private synchronized int newChild(int parent, int site) {
     int[][] all = children;
-    if (parent < all.length && all[parent] != null && site < all[parent].length) {
-      int node = all[parent][site];
-      if (node > 0) {
-        return node - 1;
-      }
+    int found = existing(all, parent, site);
+    if (found >= 0) {
+      return found;
     }
     if (nestedParts >= MAX_NESTED_PARTS) {
       full = true;
