@@ -7,6 +7,7 @@ import dev.jlive.it.apps.TracedApp;
 import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.LiveChanges;
 import dev.jlive.it.support.TargetJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,12 +30,14 @@ class TraceTest {
   private static final int CALLS = 10;
   private static TargetJvm app;
   private static String pid;
+  private static LiveChanges live;
   private static List<String> source;
 
   @BeforeAll
   static void start() throws Exception {
     app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(TracedApp.class).start();
     pid = Long.toString(app.pid());
+    live = LiveChanges.of(app);
     source = Files.readAllLines(Path.of("src/test/java/dev/jlive/it/apps/TracedApp.java"));
   }
 
@@ -52,10 +55,10 @@ class TraceTest {
   void aTraceTimesEachCalleeAtItsLineAndRemovingItRestoresTheBytes() throws Exception {
     AgentHttp agent = AgentHttp.of(app.pid());
     String original = agent.digest(APP);
-    String id = add(APP + "#order", "--trace");
+    String id = live.probe(APP + "#order", "--trace");
     assertThat(app.ask("order " + CALLS, "order done")).isEqualTo("order done sum=55");
 
-    Map<String, Object> probe = metrics(id);
+    Map<String, Object> probe = live.metrics(id);
     assertThat(probe.get("calls")).isEqualTo((long) CALLS);
     Map<String, Object> fetch = part(probe, "TracedApp#fetch");
     Map<String, Object> price = part(probe, "TracedApp#price");
@@ -73,6 +76,8 @@ class TraceTest {
     long methodNanos = (Long) ((Map<String, Object>) probe.get("latency")).get("sumNanos");
     assertThat(fetchNanos + priceNanos).isLessThanOrEqualTo(methodNanos);
     assertThat((double) (fetchNanos + priceNanos) / methodNanos).isGreaterThan(0.9);
+    // Depth 1 (the default): the callees' own calls are not in the tree.
+    assertThat(parts(probe)).allSatisfy(part -> assertThat(part).doesNotContainKey("level"));
 
     CliRun table = jlive("metrics", pid, id);
     assertThat(table.exitCode()).as(table.toString()).isZero();
@@ -89,10 +94,10 @@ class TraceTest {
   void aLineProfileTimesEachLineAndRemovingItRestoresTheBytes() throws Exception {
     AgentHttp agent = AgentHttp.of(app.pid());
     String original = agent.digest(APP);
-    String id = add(APP + "#steps", "--profile-lines");
+    String id = live.probe(APP + "#steps", "--profile-lines");
     assertThat(app.ask("steps " + CALLS, "steps done")).isEqualTo("steps done sum=55");
 
-    Map<String, Object> probe = metrics(id);
+    Map<String, Object> probe = live.metrics(id);
     long shortLine = lineOf("// short");
     long longLine = lineOf("// long");
     Map<String, Object> shortPart = part(probe, "line " + shortLine);
@@ -118,12 +123,61 @@ class TraceTest {
     assertThat(app.ask("steps 2", "steps done")).isEqualTo("steps done sum=3");
   }
 
+  /**
+   * {@code --trace-depth 2}: order's callees are woven too, so the waits they call show under each
+   * of them, once per order call under fetch and four times under price. The control: fetch called
+   * from outside order (as many times again) adds nothing to the tree.
+   */
+  @Test
+  void aTraceTwoLevelsDeepTimesTheCalleesCallsOnlyInsideTheTracedMethod() throws Exception {
+    AgentHttp agent = AgentHttp.of(app.pid());
+    String original = agent.digest(APP);
+    String id = live.probe(APP + "#order", "--trace", "--trace-depth", "2");
+    assertThat(app.ask("order " + CALLS, "order done")).isEqualTo("order done sum=55");
+    assertThat(app.ask("fetch " + CALLS, "fetch done")).isEqualTo("fetch done sum=45");
+
+    List<Map<String, Object>> tree = parts(live.metrics(id));
+    assertThat(tree)
+        .extracting(part -> part.get("name") + "@" + part.getOrDefault("level", 0L))
+        .containsExactly(
+            "TracedApp#fetch@0", "TracedApp#wait5@1", "TracedApp#price@0", "TracedApp#wait5@1");
+    Map<String, Object> fetch = tree.get(0);
+    Map<String, Object> fetchWait = tree.get(1);
+    Map<String, Object> price = tree.get(2);
+    Map<String, Object> priceWait = tree.get(3);
+    assertThat(fetch.get("calls")).isEqualTo((long) CALLS);
+    assertThat(fetchWait.get("calls")).isEqualTo((long) CALLS);
+    assertThat(priceWait.get("calls")).isEqualTo(4L * CALLS);
+    assertThat(fetchWait.get("line")).isEqualTo(lineOf("return i + wait5();"));
+    assertThat(priceWait.get("line")).isEqualTo(lineOf("return 1 + wait5()"));
+    long fetchWaitNanos = (Long) fetchWait.get("nanos");
+    long priceWaitNanos = (Long) priceWait.get("nanos");
+    assertThat(fetchWaitNanos).isGreaterThanOrEqualTo(50_000_000L);
+    assertThat(fetchWaitNanos).isLessThanOrEqualTo((Long) fetch.get("nanos"));
+    assertThat(priceWaitNanos).isLessThanOrEqualTo((Long) price.get("nanos"));
+    assertThat((double) priceWaitNanos / fetchWaitNanos).isBetween(1.6, 8.0);
+
+    CliRun table = jlive("metrics", pid, id);
+    assertThat(table.stdout())
+        .containsPattern("\\n\\s*TracedApp#price\\s.*\\n\\s*  TracedApp#wait5\\s");
+
+    assertThat(jlive("probe", "rm", pid, id).exitCode()).isZero();
+    assertThat(agent.digest(APP)).isEqualTo(original);
+  }
+
+  @Test
+  void aTraceDeeperThanTheMostIsRefusedBeforeAnyConnection() {
+    CliRun run = jlive("probe", "add", pid, APP + "#order", "--trace", "--trace-depth", "5");
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.stderr()).contains("'traceDepth' must be from 1 to 4, not 5");
+  }
+
   /** The negative control of the counts above: calls that sampling leaves out time no part. */
   @Test
   void callsThatSamplingLeavesOutAreNotTimed() throws Exception {
-    String id = add(APP + "#order", "--trace", "--sample", "1/1000000000");
+    String id = live.probe(APP + "#order", "--trace", "--sample", "1/1000000000");
     app.ask("order " + CALLS, "order done");
-    Map<String, Object> probe = metrics(id);
+    Map<String, Object> probe = live.metrics(id);
     assertThat(probe.get("calls")).isEqualTo((long) CALLS);
     assertThat(part(probe, "TracedApp#fetch").get("calls")).isEqualTo(0L);
     assertThat(part(probe, "TracedApp#price").get("nanos")).isEqualTo(0L);
@@ -145,29 +199,14 @@ class TraceTest {
     throw new AssertionError("no line with " + text);
   }
 
-  private static Map<String, Object> metrics(String id) {
-    CliRun run = jlive("metrics", pid, id, "--json");
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    return ((List<Map<String, Object>>) run.json().get("probes")).get(0);
+  private static List<Map<String, Object>> parts(Map<String, Object> probe) {
+    return (List<Map<String, Object>>) probe.get("parts");
   }
 
   private static Map<String, Object> part(Map<String, Object> probe, String name) {
-    return ((List<Map<String, Object>>) probe.get("parts"))
-        .stream()
-            .filter(part -> part.get("name").equals(name))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no part " + name + " in " + probe));
-  }
-
-  private static String add(String selector, String... options) {
-    String[] args = new String[4 + options.length];
-    args[0] = "probe";
-    args[1] = "add";
-    args[2] = pid;
-    args[3] = selector;
-    System.arraycopy(options, 0, args, 4, options.length);
-    CliRun run = jlive(args);
-    assertThat(run.exitCode()).as(run.toString()).isZero();
-    return run.stdout().split(" ")[1];
+    return parts(probe).stream()
+        .filter(part -> part.get("name").equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no part " + name + " in " + probe));
   }
 }

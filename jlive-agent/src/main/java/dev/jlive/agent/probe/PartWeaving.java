@@ -14,7 +14,9 @@ import net.bytebuddy.jar.asm.Opcodes;
  * at its offset (a branch target keeps its frame where the verifier wants it).
  *
  * <p>The method's entry and exit are timed by the metrics advice woven beside it; the calls that
- * advice makes into the bridge are not parts.
+ * advice makes into the bridge are not parts. A method below the root of a deeper trace gets the
+ * same marks around its calls, naming call sites instead of parts ({@link PartTimes#nested}), and
+ * no advice: the call that reached it is timed by the level above.
  */
 final class PartWeaving extends OneMethodWeaving {
   private static final String BRIDGE = "dev/jlive/bridge/JLiveBridge";
@@ -23,14 +25,39 @@ final class PartWeaving extends OneMethodWeaving {
   private final PartTimes parts;
   private final boolean lines;
 
+  /** The method, named as a key, when it is below a trace's root; null for the root. */
+  private final String below;
+
   /**
    * @param lines true for a line profile, false for a trace of the calls
    */
   PartWeaving(String methodName, String descriptor, int slot, PartTimes parts, boolean lines) {
+    this(methodName, descriptor, slot, parts, lines, null);
+  }
+
+  private PartWeaving(
+      String methodName,
+      String descriptor,
+      int slot,
+      PartTimes parts,
+      boolean lines,
+      String below) {
     super(methodName, descriptor);
     this.slot = slot;
     this.parts = parts;
     this.lines = lines;
+    this.below = below;
+  }
+
+  /** The marks of a method below the root of a trace ({@link TraceCallees}). */
+  static PartWeaving below(TraceCallees.Callee callee, int slot, PartTimes parts) {
+    return new PartWeaving(
+        callee.name(),
+        callee.descriptor(),
+        slot,
+        parts,
+        false,
+        callee.display() + callee.descriptor());
   }
 
   @Override
@@ -82,7 +109,10 @@ final class PartWeaving extends OneMethodWeaving {
         return;
       }
       String simple = owner.substring(owner.lastIndexOf('/') + 1);
-      int part = parts.index(simple + "#" + name, line);
+      int part =
+          below == null
+              ? parts.index(simple + "#" + name, line)
+              : parts.nested(below, simple + "#" + name, line);
       mark(mv, "partEnter", part);
       super.visitMethodInsn(opcode, owner, name, desc, isInterface);
       mark(mv, "partExit", part);

@@ -170,7 +170,7 @@ final class Probe {
     this.sampleThreshold = sampleOneIn > 1 ? ThreadCells.threshold(sampleOneIn) : -1L;
     this.parts =
         kind == ProbeSpec.Kind.TRACE || kind == ProbeSpec.Kind.LINES
-            ? new PartTimes(sampleOneIn)
+            ? new PartTimes(sampleOneIn, spec.traceDepth())
             : null;
     this.timesCalls =
         kind == ProbeSpec.Kind.CAPTURE

@@ -90,6 +90,9 @@ public final class ProbeEngine implements WeavingSource {
 
     volatile boolean woven = true;
 
+    /** The methods a trace deeper than one level weaves below its root ({@link TraceCallees}). */
+    volatile List<TraceCallees.Callee> callees = List.of();
+
     Installed(Probe probe, ProbeTargets.Resolution resolution) {
       this.probe = probe;
       this.resolution = resolution;
@@ -256,6 +259,7 @@ public final class ProbeEngine implements WeavingSource {
         compileConditions(installation, target.type());
       } else {
         PartTargets.check(spec, resolution);
+        installed.callees = TraceCallees.of(instrumentation, spec, resolution);
         for (ProbeTargets.Target target : resolution.targets()) {
           Installation installation =
               installation(
@@ -273,6 +277,7 @@ public final class ProbeEngine implements WeavingSource {
 
     List<Class<?>> classes = new ArrayList<>();
     resolution.targets().forEach(target -> classes.add(target.type()));
+    TraceCallees.addClasses(installed.callees, classes);
     Map<Class<?>, String> failed = pipeline.retransform(classes);
     List<ClassReport> report = new ArrayList<>();
     for (ProbeTargets.Target target : resolution.targets()) {
@@ -485,6 +490,14 @@ public final class ProbeEngine implements WeavingSource {
           weavings.add(weaving(installed.probe.spec, site, method));
           if (installed.probe.parts != null) {
             weavings.add(partWeaving(installed.probe, site.slot(), method));
+          }
+        }
+      }
+      if (!installed.callees.isEmpty() && !installed.installations.isEmpty()) {
+        int slot = installed.installations.get(0).sites().get(0).slot();
+        for (TraceCallees.Callee callee : installed.callees) {
+          if (callee.is(loader, className)) {
+            weavings.add(PartWeaving.below(callee, slot, installed.probe.parts));
           }
         }
       }
@@ -799,6 +812,7 @@ public final class ProbeEngine implements WeavingSource {
   private void unweave(Installed installed) {
     installed.woven = false;
     List<Class<?>> classes = loadedClasses(installed.installations);
+    TraceCallees.addClasses(installed.callees, classes);
     Map<Class<?>, String> failed = pipeline.retransform(classes);
     failed.forEach(
         (type, why) ->

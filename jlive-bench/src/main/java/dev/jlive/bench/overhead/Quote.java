@@ -32,6 +32,20 @@ public final class Quote {
     return rounds(first, ROUNDS / 2, ROUNDS);
   }
 
+  /**
+   * The same rounds in two calls that each make two, for {@link TraceCost}'s deeper trace: at
+   * {@code --trace-depth 2} the tree has two callees and four calls below them.
+   */
+  public static int inTwoHalves(int sku, int qty) {
+    int first = half(sku * 0x9E3779B1 + qty, 0);
+    return half(first, ROUNDS / 2);
+  }
+
+  static int half(int price, int from) {
+    int quarter = rounds(price, from, from + ROUNDS / 4);
+    return rounds(quarter, from + ROUNDS / 4, from + ROUNDS / 2);
+  }
+
   static int rounds(int price, int from, int to) {
     int next = price;
     for (int round = from; round < to; round++) {

@@ -50,7 +50,8 @@ final class PartsTable {
     for (TimedPart part : probe.parts()) {
       List<String> row = new ArrayList<>();
       if (!lines) {
-        row.add(part.name());
+        // A callee's own calls are indented under it (--trace-depth).
+        row.add("  ".repeat(part.level()) + part.name());
       }
       row.addAll(
           List.of(

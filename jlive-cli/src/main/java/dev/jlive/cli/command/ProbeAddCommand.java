@@ -173,6 +173,15 @@ public final class ProbeAddCommand extends ServiceCommand {
   Integer depth;
 
   @Option(
+      names = "--trace-depth",
+      paramLabel = "N",
+      description = {
+        "--trace: levels of the call tree to time (default 1: the calls the method makes; at most 4).",
+        "Level 2 also times the calls its callees make, when they are the application's own methods."
+      })
+  Integer traceDepth;
+
+  @Option(
       names = "--max-size",
       paramLabel = "CHARS",
       description = {
@@ -317,6 +326,9 @@ public final class ProbeAddCommand extends ServiceCommand {
           }
           if (depth != null) {
             spec.captureDepth(depth);
+          }
+          if (traceDepth != null) {
+            spec.traceDepth(traceDepth);
           }
           if (maxSize != null) {
             spec.captureMaxChars(parseSize(maxSize));

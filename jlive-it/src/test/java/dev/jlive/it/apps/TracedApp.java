@@ -9,7 +9,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A target for {@code --trace} and {@code --profile-lines}: a method whose two callees, and two of
  * whose lines, wait for known times (5 ms and 20 ms), so the time the tools attribute to each can
- * be checked. "order N" and "steps N" call the methods N times and print when done.
+ * be checked. "order N", "steps N" and "fetch N" call the methods N times and print when done
+ * ("fetch" calls a callee of order from outside it).
  */
 public final class TracedApp {
   private TracedApp() {}
@@ -23,7 +24,12 @@ public final class TracedApp {
       int times = Integer.parseInt(words[1]);
       long sum = 0;
       for (int i = 0; i < times; i++) {
-        sum += words[0].equals("order") ? order(i) : steps(i);
+        sum +=
+            switch (words[0]) {
+              case "order" -> order(i);
+              case "fetch" -> fetch(i);
+              default -> steps(i);
+            };
       }
       System.out.println(words[0] + " done sum=" + sum);
     }

@@ -15,16 +15,20 @@ import java.util.Set;
  * @param line the source line of the call or the line itself; 0 when the class has no line numbers
  * @param calls how many times the part ran, estimated from the sampled calls (exact unsampled)
  * @param nanos the time spent in it, estimated the same way
+ * @param level 0 for the method's own calls and lines; 1 for a call its callee makes, under that
+ *     callee's part, and so on ({@code --trace-depth}); a part's subtree follows it in the list
  */
-public record TimedPart(String name, int line, long calls, long nanos) implements JsonWritable {
-  public static final Set<String> FIELDS = Set.of("name", "line", "calls", "nanos");
+public record TimedPart(String name, int line, long calls, long nanos, int level)
+    implements JsonWritable {
+  public static final Set<String> FIELDS = Set.of("name", "line", "calls", "nanos", "level");
 
   static TimedPart read(StrictObject body) {
     return new TimedPart(
         body.requireString("name", "\"Store#price\""),
         (int) body.requireLong("line", 0, Integer.MAX_VALUE),
         body.requireLong("calls", 0, Long.MAX_VALUE),
-        body.requireLong("nanos", 0, Long.MAX_VALUE));
+        body.requireLong("nanos", 0, Long.MAX_VALUE),
+        (int) body.optionalLong("level", 0, 0, Integer.MAX_VALUE));
   }
 
   @Override
@@ -34,6 +38,7 @@ public record TimedPart(String name, int line, long calls, long nanos) implement
         .put("line", line)
         .put("calls", calls)
         .put("nanos", nanos)
+        .putIf(level > 0, "level", level)
         .toMap();
   }
 }

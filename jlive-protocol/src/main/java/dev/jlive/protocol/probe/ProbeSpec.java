@@ -37,6 +37,9 @@ import java.util.Set;
  *     calls, which are all timed); 1 = time every call. 0 for the other kinds, which do not time
  *     calls. Call and exception counts are always exact.
  * @param allowJdk true to probe classes of the JDK itself, which are refused otherwise
+ * @param traceDepth levels of the call tree a trace times: 1 times the calls the method makes, 2
+ *     also the calls those callees make (the application's own, woven too), up to {@link
+ *     #MAX_TRACE_DEPTH}; 1 for the other kinds
  */
 public record ProbeSpec(
     MethodSelector selector,
@@ -56,7 +59,8 @@ public record ProbeSpec(
     int timeOneIn,
     boolean allowJdk,
     int captureDepth,
-    int captureMaxChars)
+    int captureMaxChars,
+    int traceDepth)
     implements JsonWritable {
 
   /** Every field of a probe request (the body of POST /v1/probes); anything else is refused. */
@@ -79,7 +83,8 @@ public record ProbeSpec(
           "timeOneIn",
           "allowJdk",
           "depth",
-          "maxSize");
+          "maxSize",
+          "traceDepth");
 
   /** What a probe does at its point. */
   public enum Kind {
@@ -130,6 +135,10 @@ public record ProbeSpec(
   public static final int DEFAULT_CAPTURE_MAX_CHARS = 16_384;
 
   static final int MAX_CAPTURE_DEPTH = 8;
+
+  /** Each level weaves the callees of the one above: the woven methods multiply with the depth. */
+  public static final int MAX_TRACE_DEPTH = 4;
+
   static final int MIN_CAPTURE_CHARS = 256;
   static final int MAX_CAPTURE_CHARS = 1 << 20;
   static final long MAX_SAMPLE_ONE_IN = 1_000_000_000;
@@ -229,6 +238,14 @@ public record ProbeSpec(
     }
     checkRange("depth", captureDepth, 0, MAX_CAPTURE_DEPTH);
     checkRange("maxSize", captureMaxChars, MIN_CAPTURE_CHARS, MAX_CAPTURE_CHARS);
+    if (kind != Kind.TRACE && traceDepth != 1) {
+      throw bad(
+          "traceDepth is how deep a trace follows calls; a "
+              + wireName(kind)
+              + " probe traces none",
+          "drop --trace-depth, or use --trace");
+    }
+    checkRange("traceDepth", traceDepth, 1, MAX_TRACE_DEPTH);
   }
 
   private static String wireName(Kind kind) {
@@ -274,6 +291,7 @@ public record ProbeSpec(
         (int)
             body.optionalLong(
                 "maxSize", DEFAULT_CAPTURE_MAX_CHARS, MIN_CAPTURE_CHARS, MAX_CAPTURE_CHARS);
+    int traceDepth = (int) body.optionalLong("traceDepth", 1, 1, MAX_TRACE_DEPTH);
     return new ProbeSpec(
         selector,
         kind,
@@ -292,7 +310,8 @@ public record ProbeSpec(
         timeOneIn,
         allowJdk,
         depth,
-        maxSize);
+        maxSize,
+        traceDepth);
   }
 
   /**
@@ -320,6 +339,7 @@ public record ProbeSpec(
         .putIf(allowSideEffects, "allowSideEffects", true)
         .putIf(captureDepth != DEFAULT_CAPTURE_DEPTH, "depth", captureDepth)
         .putIf(captureMaxChars != DEFAULT_CAPTURE_MAX_CHARS, "maxSize", captureMaxChars)
+        .putIf(traceDepth != 1, "traceDepth", traceDepth)
         .toMap();
   }
 
@@ -345,6 +365,7 @@ public record ProbeSpec(
         .putIf(line > 0, "line", line)
         .putIf(kind == Kind.CAPTURE, "depth", captureDepth)
         .putIf(kind == Kind.CAPTURE, "maxSize", captureMaxChars)
+        .putIf(kind == Kind.TRACE, "traceDepth", traceDepth)
         .toMap();
   }
 
@@ -390,6 +411,7 @@ public record ProbeSpec(
     private boolean allowJdk;
     private long captureDepth = DEFAULT_CAPTURE_DEPTH;
     private long captureMaxChars = DEFAULT_CAPTURE_MAX_CHARS;
+    private long traceDepth = 1;
 
     private Builder(MethodSelector selector, Kind kind) {
       this.selector = selector;
@@ -478,6 +500,12 @@ public record ProbeSpec(
       return this;
     }
 
+    /** Levels of the call tree a trace times (1: the method's own calls). */
+    public Builder traceDepth(long traceDepth) {
+      this.traceDepth = traceDepth;
+      return this;
+    }
+
     public ProbeSpec build() {
       // Numbers are checked as a request's are, before they are narrowed to the record's ints.
       long sample = sampleOneIn == null ? defaultSampleOneIn(kind) : sampleOneIn;
@@ -493,6 +521,7 @@ public record ProbeSpec(
       checkRange("timeOneIn", time, kind == Kind.METRICS ? 1 : 0, MAX_TIME_ONE_IN);
       checkRange("depth", captureDepth, 0, MAX_CAPTURE_DEPTH);
       checkRange("maxSize", captureMaxChars, MIN_CAPTURE_CHARS, MAX_CAPTURE_CHARS);
+      checkRange("traceDepth", traceDepth, 1, MAX_TRACE_DEPTH);
       return new ProbeSpec(
           selector,
           kind,
@@ -511,7 +540,8 @@ public record ProbeSpec(
           (int) time,
           allowJdk,
           (int) captureDepth,
-          (int) captureMaxChars);
+          (int) captureMaxChars,
+          (int) traceDepth);
     }
   }
 

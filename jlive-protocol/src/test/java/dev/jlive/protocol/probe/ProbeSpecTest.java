@@ -147,6 +147,31 @@ class ProbeSpecTest {
   }
 
   @Test
+  void aTracesDepthTravelsAndOnlyTracesTakeIt() {
+    ProbeSpec trace =
+        ProbeSpec.fromJson(
+            Json.parseObject("{\"selector\": \"a.B#c\", \"kind\": \"trace\", \"traceDepth\": 3}"));
+    assertThat(trace.traceDepth()).isEqualTo(3);
+    assertThat(ProbeSpec.fromJson(trace.toJson())).isEqualTo(trace);
+    assertThat(trace.effectiveJson()).containsEntry("traceDepth", 3);
+    assertThat(ProbeSpec.builder("a.B#c", ProbeSpec.Kind.TRACE).build().toJson())
+        .doesNotContainKey("traceDepth");
+
+    JLiveException onLines =
+        catchThrowableOfType(
+            JLiveException.class,
+            () -> ProbeSpec.builder("a.B#c", ProbeSpec.Kind.LINES).traceDepth(2).build());
+    assertThat(onLines.getMessage())
+        .isEqualTo("traceDepth is how deep a trace follows calls; a lines probe traces none");
+    JLiveException tooDeep =
+        catchThrowableOfType(
+            JLiveException.class,
+            () -> ProbeSpec.builder("a.B#c", ProbeSpec.Kind.TRACE).traceDepth(5).build());
+    assertThat(tooDeep.getMessage())
+        .isEqualTo("the probe request: 'traceDepth' must be from 1 to 4, not 5");
+  }
+
+  @Test
   void theRecordChecksItsRangesWhenBuiltInCode() {
     JLiveException e =
         catchThrowableOfType(
@@ -203,7 +228,8 @@ class ProbeSpecTest {
                     0,
                     false,
                     ProbeSpec.DEFAULT_CAPTURE_DEPTH,
-                    ProbeSpec.DEFAULT_CAPTURE_MAX_CHARS));
+                    ProbeSpec.DEFAULT_CAPTURE_MAX_CHARS,
+                    1));
     assertThat(e.getMessage()).isEqualTo("the probe request needs 'selector'");
   }
 
