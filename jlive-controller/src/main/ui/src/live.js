@@ -10,28 +10,23 @@ let signedOutHandler = () => {};
 const EVENTS_KEPT = 500;
 
 /**
- * The topics the server sends as row diffs after the first whole answer (LiveStream's TableDiff):
- * the key of their rows, the same as the server's.
+ * The whole answer, or the last one with the diff's rows changed and removed, order kept. A diff
+ * (LiveStream's TableDiff, for its table topics after the first whole answer) names the fields
+ * that key its rows: their values joined by '/'.
  */
-const TABLE_KEYS = {
-  processes: (row) => String(row.id),
-  metrics: (row) => row.process + '/' + row.change,
-  status: (row) => String(row.process),
-};
-
-/** The whole answer, or the last one with the diff's rows changed and removed, order kept. */
-export function applyDiff(before, message, keyOf) {
-  if (!message.diff) return message;
-  const { field, changed, removed } = message.diff;
+export function applyDiff(before, message) {
+  if (!message || !message.diff || !Array.isArray(message.diff.key)) return message;
+  const { field, key, changed, removed } = message.diff;
+  const keyOf = (row) => key.map((name) => row[name]).join('/');
   const gone = new Set(removed);
   const fresh = new Map(changed.map((row) => [keyOf(row), row]));
   const rows = [];
   for (const row of (before && before[field]) || []) {
-    const key = keyOf(row);
-    if (gone.has(key)) continue;
-    if (fresh.has(key)) {
-      rows.push(fresh.get(key));
-      fresh.delete(key);
+    const id = keyOf(row);
+    if (gone.has(id)) continue;
+    if (fresh.has(id)) {
+      rows.push(fresh.get(id));
+      fresh.delete(id);
     } else {
       rows.push(row);
     }
@@ -89,7 +84,7 @@ export function openStream(service, change) {
       if (pendingSince === null) pendingSince = performance.now();
       stats.bytes += message.data.length;
       const body = JSON.parse(message.data);
-      live[topic] = TABLE_KEYS[topic] ? applyDiff(live[topic], body, TABLE_KEYS[topic]) : body;
+      live[topic] = applyDiff(live[topic], body);
       live.receivedAt = performance.now();
       redraw();
     });

@@ -167,7 +167,9 @@ class ProcessDashboardTest {
     // Control: the browser's own session reads the process.
     assertThat(get("/v1/services", session.getValue()).statusCode()).isEqualTo(200);
     // Without it: refused, the API and the live stream alike.
-    assertThat(get("/v1/services", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> refused = get("/v1/services", null);
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).as("what to do next, here").contains("run `jlive ui PID` again");
     assertThat(get("/ui/stream", null).statusCode()).isEqualTo(401);
     assertThat(get("/v1/services", "forged").statusCode()).isEqualTo(401);
     // A wrong secret, and the right one a second time, are refused.

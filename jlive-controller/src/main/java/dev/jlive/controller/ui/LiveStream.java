@@ -39,16 +39,12 @@ final class LiveStream {
   private final String from;
   private final Map<String, String> lastSent = new HashMap<>();
 
-  /**
-   * The topics sent as row diffs, with the field and key of their rows (the page's live.js keys
-   * them the same way).
-   */
+  /** The topics sent as row diffs, with the field and key fields of their rows. */
   private final Map<String, TableDiff> tables =
       Map.of(
-          "processes", new TableDiff("processes", row -> String.valueOf(row.get("id"))),
-          "metrics",
-              new TableDiff("processes", row -> row.get("process") + "/" + row.get("change")),
-          "status", new TableDiff("results", row -> String.valueOf(row.get("process"))));
+          "processes", new TableDiff("processes", "id"),
+          "metrics", new TableDiff("processes", "process", "change"),
+          "status", new TableDiff("results", "process"));
 
   private long eventCursor;
 
