@@ -182,6 +182,48 @@ class AgentProtocolTest {
             "a change report's state must be waiting, applied, failed or reverted, not unreachable");
   }
 
+  /**
+   * A shadow goes only to agents whose protocol reads shadows: an older agent would refuse the
+   * whole answer for one change of a kind it does not know. The current agent of the same service,
+   * asked the same way, is the control: it gets the shadow.
+   */
+  @Test
+  void aShadowIsWithheldFromAnAgentWhoseProtocolCannotReadIt() {
+    int older = FleetApi.FIRST_SHADOW_PROTOCOL_VERSION - 1;
+    String old = registerSpeaking(older, "shadowed", 51);
+    String current = registerSpeaking(FleetApi.PROTOCOL_VERSION, "shadowed", 52);
+    Map<String, Object> candidate =
+        Map.of("sources", List.of(Map.of("name", "A.java", "code", "class A {}")));
+    Http.Answer added =
+        http.post(
+            FleetApi.changes("shadowed"),
+            Map.of("kind", "shadow", "spec", Map.of("patch", candidate)));
+    assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
+
+    assertThat(desiredKinds(older, old)).isEmpty();
+    assertThat(desiredKinds(FleetApi.PROTOCOL_VERSION, current)).containsExactly(ChangeKind.SHADOW);
+  }
+
+  private static String registerSpeaking(int protocol, String service, int pid) {
+    return register(
+            new RegisterBody(protocol, service, "host-a", pid, "17", "test", Map.of(), "i" + pid)
+                .toJson())
+        .process();
+  }
+
+  /** The kinds of the changes a sync at once (desired version -1) tells the process to run. */
+  private static List<ChangeKind> desiredKinds(int protocol, String process) {
+    SyncAnswer answer =
+        SyncAnswer.fromWire(
+            http.post(
+                    FleetApi.SYNC,
+                    new SyncBody(protocol, process, -1, 0, Map.of(), Map.of(), List.of(), 0)
+                        .toJson())
+                .body());
+    assertThat(answer).isInstanceOf(SyncAnswer.Changes.class);
+    return ((SyncAnswer.Changes) answer).changes().stream().map(c -> c.kind()).toList();
+  }
+
   @Test
   void aChangeIsStoredAndShownTyped() {
     String process =

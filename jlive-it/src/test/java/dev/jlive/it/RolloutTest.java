@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.jlive.it.apps.IdleApp;
 import dev.jlive.it.apps.LoadedPricerApp;
+import dev.jlive.it.apps.PatchTargetApp;
 import dev.jlive.it.apps.SafepointApp;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
@@ -48,26 +49,10 @@ class RolloutTest {
 
   @Test
   void wavesReachOnlyTheirProcessesAndLateJoinersWaitForTheLastWave() throws Exception {
-    List<TargetJvm> jvms = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      jvms.add(fleet.join("waves", null));
-    }
-    fleet.awaitProcesses("waves", jvms.toArray(TargetJvm[]::new));
+    List<TargetJvm> jvms = new ArrayList<>(joinAll("waves", 3, PatchTargetApp.class));
     Path patched = ServiceTest.source("return quantity * 10;", "return quantity * 12;");
     // A bake of an hour: only promote moves the rollout on, so every state can be looked at.
-    CliRun patch =
-        fleet.jlive(
-            "patch",
-            "--service",
-            "waves",
-            patched.toString(),
-            "--rollout",
-            "1,100%",
-            "--bake",
-            "1h",
-            "--json");
-    assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    String id = ServiceTest.changeId(patch);
+    String id = rollOut("waves", patched.toString(), "--rollout", "1,100%", "--bake", "1h");
 
     Map<String, Object> baking = awaitRollout("waves", id, "running", 1, "baking");
     assertThat(waveProcesses(baking, 0)).hasSize(1);
@@ -123,24 +108,15 @@ class RolloutTest {
 
   @Test
   void aGoodPatchPassesEveryWaveOnItsOwn() throws Exception {
-    List<TargetJvm> jvms = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      jvms.add(fleet.join("good", null, LoadedPricerApp.class));
-    }
-    fleet.awaitProcesses("good", jvms.toArray(TargetJvm[]::new));
-    CliRun patch =
-        fleet.jlive(
-            "patch",
-            "--service",
+    List<TargetJvm> jvms = joinAll("good", 3, LoadedPricerApp.class);
+    String id =
+        rollOut(
             "good",
             ServiceTest.source("return quantity * 10;", "return quantity * 13;").toString(),
             "--rollout",
             "1,2,100%",
             "--bake",
-            "1s",
-            "--json");
-    assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    String id = ServiceTest.changeId(patch);
+            "1s");
     Map<String, Object> done = awaitRollout("good", id, "completed", 3, null);
     List<Map<String, Object>> waves = (List<Map<String, Object>>) done.get("waves");
     assertThat(waves)
@@ -153,15 +129,9 @@ class RolloutTest {
 
   @Test
   void aPatchThatThrowsIsCaughtAtTheCanaryAndRevertedWhereItWent() throws Exception {
-    List<TargetJvm> jvms = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      jvms.add(fleet.join("bad", null, LoadedPricerApp.class));
-    }
-    fleet.awaitProcesses("bad", jvms.toArray(TargetJvm[]::new));
-    CliRun patch =
-        fleet.jlive(
-            "patch",
-            "--service",
+    List<TargetJvm> jvms = joinAll("bad", 3, LoadedPricerApp.class);
+    String id =
+        rollOut(
             "bad",
             ServiceTest.source(
                     "return quantity * 10;",
@@ -171,10 +141,7 @@ class RolloutTest {
             "--rollout",
             "1,100%",
             "--bake",
-            "2s",
-            "--json");
-    assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    String id = ServiceTest.changeId(patch);
+            "2s");
     Map<String, Object> ended =
         await()
             .atMost(Duration.ofSeconds(90))
@@ -251,24 +218,17 @@ class RolloutTest {
 
   @Test
   void abortRevertsTheChangeWhereverItWent() throws Exception {
-    TargetJvm a = fleet.join("aborted", null);
-    TargetJvm b = fleet.join("aborted", null);
-    fleet.awaitProcesses("aborted", a, b);
-    CliRun probe =
-        fleet.jlive(
-            "patch",
-            "--service",
+    List<TargetJvm> jvms = joinAll("aborted", 2, PatchTargetApp.class);
+    String id =
+        rollOut(
             "aborted",
             ServiceTest.source("return quantity * 10;", "return quantity * 14;").toString(),
             "--rollout",
             "1,100%",
             "--bake",
-            "1h",
-            "--json");
-    assertThat(probe.exitCode()).as(probe.toString()).isZero();
-    String id = ServiceTest.changeId(probe);
+            "1h");
     awaitRollout("aborted", id, "running", 1, "baking");
-    assertThat(newCode(List.of(a, b), "price 14 ")).isEqualTo(1);
+    assertThat(newCode(jvms, "price 14 ")).isEqualTo(1);
 
     CliRun abort = fleet.jlive("rollout", "abort", "aborted", id, "--json");
     assertThat(abort.exitCode()).as(abort.toString()).isZero();
@@ -276,7 +236,7 @@ class RolloutTest {
         .isEqualTo("aborted");
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(newCode(List.of(a, b), "price 14 ")).isZero());
+        .untilAsserted(() -> assertThat(newCode(jvms, "price 14 ")).isZero());
     CliRun change = fleet.jlive("changes", "--service", "aborted", "--json");
     assertThat((List<Map<String, Object>>) change.json().get("changes"))
         .filteredOn(c -> c.get("id").equals(id))
@@ -298,19 +258,14 @@ class RolloutTest {
     TargetJvm idle = fleet.join("unapplied", "zone=a", IdleApp.class);
     TargetJvm pricing = fleet.join("unapplied", "zone=b");
     fleet.awaitProcesses("unapplied", idle, pricing);
-    CliRun patch =
-        fleet.jlive(
-            "patch",
-            "--service",
+    String id =
+        rollOut(
             "unapplied",
             ServiceTest.source("return quantity * 10;", "return quantity * 15;").toString(),
             "--wave-by",
             "zone",
             "--bake",
-            "1s",
-            "--json");
-    assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    String id = ServiceTest.changeId(patch);
+            "1s");
     Map<String, Object> ended = awaitRollout("unapplied", id, "rolled_back", 1, null);
     assertThat(waveProcesses(ended, 0)).hasSize(1);
     assertThat(failure(ended))
@@ -330,19 +285,15 @@ class RolloutTest {
    */
   @Test
   void aWaveWhoseProcessesDoNotReportAppliedInTimeRollsBack() throws Exception {
-    TargetJvm a = fleet.join("stuck", null, SafepointApp.class);
-    TargetJvm b = fleet.join("stuck", null, SafepointApp.class);
-    fleet.awaitProcesses("stuck", a, b);
+    List<TargetJvm> jvms = joinAll("stuck", 2, SafepointApp.class);
     String versioned =
         Files.readString(
             Paths.get("src/test/java/dev/jlive/it/apps/Versioned.java"), StandardCharsets.UTF_8);
     Path patched =
         SafepointTest.write(
             versioned.replace("return \"v1\";", "return \"v2\";"), "Versioned.java");
-    CliRun patch =
-        fleet.jlive(
-            "patch",
-            "--service",
+    String id =
+        rollOut(
             "stuck",
             patched.toString(),
             "--check",
@@ -354,18 +305,14 @@ class RolloutTest {
             "--bake",
             "1s",
             "--wave-timeout",
-            "4s",
-            "--json");
-    assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    String id = ServiceTest.changeId(patch);
+            "4s");
     await()
         .atMost(Duration.ofSeconds(60))
         .until(
             () -> waveStates("stuck", id), states -> states.equals(List.of(Map.of("waiting", 1L))));
     Map<String, Object> ended = awaitRollout("stuck", id, "rolled_back", 1, null);
-    String canary = waveProcesses(ended, 0).get(0);
-    TargetJvm stuck = canary.equals(processId("stuck", a)) ? a : b;
-    TargetJvm other = stuck == a ? b : a;
+    TargetJvm stuck = canary("stuck", ended, jvms);
+    TargetJvm other = jvms.get(jvms.indexOf(stuck) == 0 ? 1 : 0);
     assertThat(failure(ended))
         .contains("timed out after 4s")
         .contains("1 process(es) did not report it applied")
@@ -383,24 +330,17 @@ class RolloutTest {
    */
   @Test
   void aCanaryThatRevertsTheChangeMidBakeFailsTheWave() throws Exception {
-    TargetJvm a = fleet.join("reverting", null);
-    TargetJvm b = fleet.join("reverting", null);
-    fleet.awaitProcesses("reverting", a, b);
-    CliRun patch =
-        fleet.jlive(
-            "patch",
-            "--service",
+    List<TargetJvm> jvms = joinAll("reverting", 2, PatchTargetApp.class);
+    String id =
+        rollOut(
             "reverting",
             ServiceTest.source("return quantity * 10;", "return quantity * 16;").toString(),
             "--rollout",
             "1,100%",
             "--bake",
-            "1h",
-            "--json");
-    assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    String id = ServiceTest.changeId(patch);
+            "1h");
     Map<String, Object> baking = awaitRollout("reverting", id, "running", 1, "baking");
-    TargetJvm canary = waveProcesses(baking, 0).get(0).equals(processId("reverting", a)) ? a : b;
+    TargetJvm canary = canary("reverting", baking, jvms);
     Map<String, Object> applied = (Map<String, Object>) process("reverting", canary).get("changes");
     String localId = String.valueOf(((Map<String, Object>) applied.get(id)).get("localId"));
 
@@ -427,13 +367,9 @@ class RolloutTest {
    */
   @Test
   void aCanaryThatGoesSilentIsRecordedAndTheWaveWaitsWithinItsLimit() throws Exception {
-    TargetJvm a = fleet.join("silent", null);
-    TargetJvm b = fleet.join("silent", null);
-    fleet.awaitProcesses("silent", a, b);
-    CliRun patch =
-        fleet.jlive(
-            "patch",
-            "--service",
+    List<TargetJvm> jvms = joinAll("silent", 2, PatchTargetApp.class);
+    String id =
+        rollOut(
             "silent",
             ServiceTest.source("return quantity * 10;", "return quantity * 17;").toString(),
             "--rollout",
@@ -441,12 +377,9 @@ class RolloutTest {
             "--bake",
             "1h",
             "--wave-timeout",
-            "10s",
-            "--json");
-    assertThat(patch.exitCode()).as(patch.toString()).isZero();
-    String id = ServiceTest.changeId(patch);
+            "10s");
     Map<String, Object> baking = awaitRollout("silent", id, "running", 1, "baking");
-    TargetJvm canary = waveProcesses(baking, 0).get(0).equals(processId("silent", a)) ? a : b;
+    TargetJvm canary = canary("silent", baking, jvms);
     canary.process().destroyForcibly();
 
     Map<String, Object> ended = awaitRollout("silent", id, "rolled_back", 1, null);
@@ -510,6 +443,37 @@ class RolloutTest {
             "1,50%");
     assertThat(partial.exitCode()).isEqualTo(2);
     assertThat(partial.stderr()).contains("not 100%");
+  }
+
+  /** Joins {@code count} JVMs running {@code main} to the service and waits until all are live. */
+  private static List<TargetJvm> joinAll(String service, int count, Class<?> main)
+      throws Exception {
+    List<TargetJvm> jvms = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      jvms.add(fleet.join(service, null, main));
+    }
+    fleet.awaitProcesses(service, jvms.toArray(TargetJvm[]::new));
+    return jvms;
+  }
+
+  /** Patches the service with {@code options} (a rollout plan), and returns the change's id. */
+  private static String rollOut(String service, String patch, String... options) {
+    List<String> args = new ArrayList<>(List.of("patch", "--service", service, patch));
+    args.addAll(List.of(options));
+    args.add("--json");
+    CliRun run = fleet.jlive(args.toArray(String[]::new));
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    return ServiceTest.changeId(run);
+  }
+
+  /** The JVM the rollout's first wave reached (a wave of one). */
+  private static TargetJvm canary(
+      String service, Map<String, Object> rollout, List<TargetJvm> jvms) {
+    String reached = waveProcesses(rollout, 0).get(0);
+    return jvms.stream()
+        .filter(jvm -> reached.equals(processId(service, jvm)))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(reached + " is none of " + jvms));
   }
 
   private static long newCode(List<TargetJvm> jvms) throws Exception {

@@ -134,14 +134,19 @@ public final class PatchCommand extends ServiceCommand {
       names = "--shadow",
       description = {
         "Do not install: run the candidate beside the running code on sampled live calls, after the original",
-        "answered, and compare the outcomes. Both bodies must pass the side-effect check."
+        "answered, and compare the outcomes. Both bodies must pass the side-effect check.",
+        "With --service: on every process at once (no waves); `jlive shadow --service NAME ID` merges",
+        "the reports, `jlive patch promote --service NAME ID` installs it."
       })
   boolean shadow;
 
   @Option(
       names = "--sample",
       paramLabel = "1/N",
-      description = "With --shadow: shadow one call in N (default 1/10).")
+      description = {
+        "With --shadow, or a --rollout gated on shadow.*: shadow one call in N (default 1/10; 1/1",
+        "for a rollout)."
+      })
   String sample;
 
   @Option(
@@ -153,8 +158,10 @@ public final class PatchCommand extends ServiceCommand {
   @Option(
       names = "--expect",
       paramLabel = "EXPR",
-      description =
-          "With --shadow: where differences are expected, over the arguments, e.g. 'quantity == 10'.")
+      description = {
+        "With --shadow, or a --rollout gated on shadow.*: where differences are expected, over the",
+        "arguments, e.g. 'quantity == 10'."
+      })
   String expect;
 
   @Option(
@@ -341,6 +348,16 @@ public final class PatchCommand extends ServiceCommand {
   private Map<String, Object> withShadowSettings(Map<String, Object> plan) {
     if (plan == null || (expect == null && sample == null)) {
       return plan;
+    }
+    if (!rollout.readsShadow()) {
+      // The plan would carry them, but no shadow runs without a gate that reads one.
+      throw new CliException(
+          ExitCode.USAGE,
+          "USAGE",
+          "--expect and --sample set the shadow a rollout runs for its shadow.* gates, and this"
+              + " rollout has none",
+          "add --gate 'shadow.unexpected == 0', or add --shadow to shadow the patch without"
+              + " rolling it out");
     }
     int every =
         LocalCheck.checked(

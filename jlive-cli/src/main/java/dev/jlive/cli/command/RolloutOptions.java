@@ -49,7 +49,9 @@ public final class RolloutOptions {
       paramLabel = "EXPR",
       description = {
         "A health gate, canary against control (repeatable), e.g. 'errors <= 1.1 * control',",
-        "'p99 <= 1.2 * control + 2ms', 'probe:c7.p99 <= 50ms'."
+        "'p99 <= 1.2 * control + 2ms', 'probe:c7.p99 <= 50ms'. A patch gated on 'shadow.unexpected",
+        "== 0' (or shadow.compared, .equal, .expected, .exceptions) is first shadowed on every",
+        "process and reaches none until those gates pass (--expect EXPR where differences belong)."
       })
   List<String> gates;
 
@@ -62,6 +64,11 @@ public final class RolloutOptions {
 
   boolean isGiven() {
     return waves != null || waveBy != null;
+  }
+
+  /** Whether a --gate reads the shadow that then runs before the first wave. */
+  boolean readsShadow() {
+    return gates != null && gates.stream().anyMatch(gate -> Gate.parse(gate).readsShadow());
   }
 
   /** The plan in wire form, or null when no rollout was asked for. */

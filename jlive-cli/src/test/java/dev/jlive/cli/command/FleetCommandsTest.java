@@ -443,6 +443,31 @@ class FleetCommandsTest {
     assertThat(controller.requests).isEmpty();
   }
 
+  /** --expect on a rollout without a shadow gate would be carried by the plan and never used. */
+  @Test
+  void expectOnARolloutWithoutAShadowGateIsRefused() throws IOException {
+    Path source = Files.writeString(dir.resolve("Pricing.java"), "class Pricing {}");
+
+    Run run =
+        jlive(
+            "patch",
+            "--service",
+            "shop",
+            source.toString(),
+            "--rollout",
+            "1,100%",
+            "--gate",
+            "errors <= 1.1 * control",
+            "--expect",
+            "quantity == 10");
+
+    assertThat(run.exit()).isEqualTo(ExitCode.USAGE);
+    assertThat(run.err())
+        .contains("this rollout has none")
+        .contains("add --gate 'shadow.unexpected == 0'");
+    assertThat(controller.requests).isEmpty();
+  }
+
   @Test
   void serviceAndHostAreMutuallyExclusive() {
     Run run =

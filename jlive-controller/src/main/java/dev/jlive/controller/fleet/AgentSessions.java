@@ -105,12 +105,7 @@ public final class AgentSessions implements AutoCloseable {
         "processes",
         id,
         ProcessInfo.registered(id, body, Instant.ofEpochMilli(now).toString()).toJson());
-    Lease lease =
-        new Lease(
-            service,
-            id,
-            body.labels(),
-            body.protocolVersion() >= FleetApi.FIRST_SHADOW_PROTOCOL_VERSION);
+    Lease lease = new Lease(service, id, body.labels(), body.protocolVersion());
     Lease previous = leases.put(id, lease);
     if (previous != null) {
       answerNow(previous);
@@ -240,12 +235,7 @@ public final class AgentSessions implements AutoCloseable {
       for (String service : store.services()) {
         ProcessInfo process = store.mirroredProcess(service, id);
         if (process != null) {
-          Lease adopted =
-              new Lease(
-                  service,
-                  id,
-                  process.labels(),
-                  process.protocolVersion() >= FleetApi.FIRST_SHADOW_PROTOCOL_VERSION);
+          Lease adopted = new Lease(service, id, process.labels(), process.protocolVersion());
           Lease raced = leases.putIfAbsent(id, adopted);
           return raced != null ? raced : adopted;
         }
@@ -363,10 +353,9 @@ public final class AgentSessions implements AutoCloseable {
             }
             Change change = store.change(lease.service, id);
             // An older agent would refuse the whole answer for one change of a kind it cannot read.
-            boolean readable = change == null || change.kind() != ChangeKind.SHADOW;
             if (change != null
                 && Labels.matches(change.where(), labels)
-                && (readable || audience.readsShadows())) {
+                && (change.kind() != ChangeKind.SHADOW || audience.readsShadows())) {
               changes.add(
                   new DesiredChange(
                       id,
@@ -506,11 +495,11 @@ public final class AgentSessions implements AutoCloseable {
     boolean eventsToWrite;
     boolean writing;
 
-    Lease(String service, String id, Map<String, String> labels, boolean readsShadows) {
+    Lease(String service, String id, Map<String, String> labels, int protocolVersion) {
       this.service = service;
       this.id = id;
       this.labels = labels;
-      this.readsShadows = readsShadows;
+      this.readsShadows = protocolVersion >= FleetApi.FIRST_SHADOW_PROTOCOL_VERSION;
     }
   }
 

@@ -34,7 +34,7 @@ public final class ServiceShadows {
   }
 
   /** Each live process's report of shadow {@code id} in {@code reports}, by process id in order. */
-  public Map<String, ShadowReport> reports(
+  private Map<String, ShadowReport> reports(
       String service, String id, Map<String, ProcessReport> reports) {
     Map<String, ShadowReport> byProcess = new TreeMap<>();
     Map<String, ?> live = store.liveProcesses(service);

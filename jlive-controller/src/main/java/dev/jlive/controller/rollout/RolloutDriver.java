@@ -518,8 +518,7 @@ public final class RolloutDriver implements AutoCloseable {
     }
     if (!unreported.isEmpty()) {
       long limit = waveTimeoutMillis(rollout.plan(), change);
-      long since = Math.max(millis(wave.reachedAt()), connectedSinceMillis);
-      if (clock.get() - since >= limit) {
+      if (outOfTime(millis(wave.reachedAt()), limit)) {
         rollBack(
             service,
             id,
@@ -573,10 +572,12 @@ public final class RolloutDriver implements AutoCloseable {
    * applied it anew (another local id) ran it for part of the window only, so the window restarts.
    * Null when all is well.
    */
-  private Recheck recheck(String service, String id, Window window) {
-    Map<String, ProcessInfo> live = store.liveProcesses(service);
-    Map<String, ProcessReport> reports = metrics(service);
-    for (Map.Entry<String, Canary> entry : window.canaries.entrySet()) {
+  static Recheck recheck(
+      String id,
+      Map<String, Canary> canaries,
+      Map<String, ProcessInfo> live,
+      Map<String, ProcessReport> reports) {
+    for (Map.Entry<String, Canary> entry : canaries.entrySet()) {
       ProcessInfo now = live.get(entry.getKey());
       if (now == null) {
         continue; // it left: judged on the canaries that remain
@@ -623,6 +624,14 @@ public final class RolloutDriver implements AutoCloseable {
         + DEFAULT_WAVE_TIMEOUT_HEARTBEATS * heartbeatMillis;
   }
 
+  /**
+   * Whether {@code limit} has run out since {@code sinceMillis}, counted from the last reconnection
+   * to ZooKeeper at the earliest (processes could not report while it was away).
+   */
+  private boolean outOfTime(long sinceMillis, long limit) {
+    return clock.get() - Math.max(sinceMillis, connectedSinceMillis) >= limit;
+  }
+
   /** A process as people find it: its pid and host (and the controller's id for it). */
   private static String describe(ProcessInfo process) {
     return "pid " + process.pid() + " on " + process.host() + " (" + process.id() + ")";
@@ -657,7 +666,7 @@ public final class RolloutDriver implements AutoCloseable {
     }
     // Every tick, not only when judging: a canary that stops running the change mid-window and
     // runs it again by the time the gate is judged must not pass as having run it throughout.
-    Recheck recheck = recheck(service, id, window);
+    Recheck recheck = recheck(id, window.canaries, store.liveProcesses(service), metrics(service));
     if (recheck != null) {
       if (recheck.fails()) {
         rollBack(service, id, rollout, version, recheck.why(), null, now);
@@ -676,7 +685,7 @@ public final class RolloutDriver implements AutoCloseable {
     if (!rollout.waves().isEmpty() && rollout.reached().stream().noneMatch(live::containsKey)) {
       // No canary left to judge: the wave waits for none, within its time limit.
       long limit = waveTimeoutMillis(rollout.plan(), change);
-      if (at - Math.max(window.startMillis, connectedSinceMillis) >= limit) {
+      if (outOfTime(window.startMillis, limit)) {
         rollBack(
             service,
             id,
@@ -961,8 +970,8 @@ public final class RolloutDriver implements AutoCloseable {
   }
 
   /** A canary as a window opened: its registration, and its agent's local id for the change. */
-  private record Canary(ProcessInfo process, String localId) {}
+  record Canary(ProcessInfo process, String localId) {}
 
   /** A canary that no longer runs the change as the window opened: fail the wave, or restart. */
-  private record Recheck(boolean fails, String why) {}
+  record Recheck(boolean fails, String why) {}
 }

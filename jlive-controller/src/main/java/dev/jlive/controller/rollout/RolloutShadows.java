@@ -10,10 +10,10 @@ import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.rollout.RolloutPlan;
 import dev.jlive.protocol.rollout.Verdict;
+import dev.jlive.protocol.shadow.ServiceShadow;
 import dev.jlive.protocol.shadow.ShadowReport;
 import dev.jlive.protocol.shadow.ShadowRequest;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The shadow a patch rollout runs before its first wave when its gates read {@code shadow.*}: a
@@ -66,10 +66,9 @@ final class RolloutShadows {
     ShadowReport merged = null;
     int processes = 0;
     if (shadow != null) {
-      Map<String, ShadowReport> reports =
-          shadows.reports(service, shadow.id(), store.processReports(service));
-      merged = ShadowReport.merge(shadow.id(), reports);
-      processes = reports.size();
+      ServiceShadow report = shadows.report(service, shadow.id());
+      merged = report.merged();
+      processes = report.processes().size();
     }
     Verdict verdict = new ShadowGates(plan.gates(), plan.minCalls()).judge(merged, processes);
     Judgement.Outcome outcome =

@@ -238,8 +238,8 @@ public record ShadowReport(
     long noiseRuns = 0;
     long thrown = 0;
     long failures = 0;
-    double originalNanos = 0;
-    double candidateNanos = 0;
+    double originalTotalMicros = 0;
+    double candidateTotalMicros = 0;
     double originalMax = 0;
     double candidateMax = 0;
     String state = first.state;
@@ -262,8 +262,8 @@ public record ShadowReport(
       noiseRuns += report.noiseRuns;
       thrown += report.candidateExceptions;
       failures += report.failures;
-      originalNanos += report.originalMeanMicros * report.compared;
-      candidateNanos += report.candidateMeanMicros * report.compared;
+      originalTotalMicros += report.originalMeanMicros * report.compared;
+      candidateTotalMicros += report.candidateMeanMicros * report.compared;
       originalMax = Math.max(originalMax, report.originalMaxMicros);
       candidateMax = Math.max(candidateMax, report.candidateMaxMicros);
       if ("running".equals(report.state)) {
@@ -331,8 +331,8 @@ public record ShadowReport(
         exceptionLines,
         failures,
         lastFailure,
-        compared == 0 ? 0 : originalNanos / compared,
-        compared == 0 ? 0 : candidateNanos / compared,
+        compared == 0 ? 0 : originalTotalMicros / compared,
+        compared == 0 ? 0 : candidateTotalMicros / compared,
         originalMax,
         candidateMax,
         sorted.subList(0, Math.min(MERGED_EXAMPLES, sorted.size())));

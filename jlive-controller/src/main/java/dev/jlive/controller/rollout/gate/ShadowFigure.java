@@ -1,7 +1,9 @@
 package dev.jlive.controller.rollout.gate;
 
 import dev.jlive.protocol.shadow.ShadowReport;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * A figure a gate can read from the shadow that runs the patch beside the old code before the first
@@ -22,7 +24,7 @@ enum ShadowFigure {
   }
 
   static String names() {
-    return "shadow.compared, shadow.equal, shadow.expected, shadow.unexpected, shadow.exceptions";
+    return Arrays.stream(values()).map(ShadowFigure::wireName).collect(Collectors.joining(", "));
   }
 
   /** Its figure of {@code shadow.NAME}; null for another name. */
