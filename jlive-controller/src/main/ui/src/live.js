@@ -64,12 +64,16 @@ export function closeStream() {
   streamKey = null;
 }
 
+/** The stream's topics about the chosen service and change: forgotten when the choice changes. */
+const SERVICE_TOPICS = ['processes', 'changes', 'states', 'approvals', 'metrics', 'status', 'history',
+  'rollout', 'patch', 'shadow'];
+
 export function openStream(service, change) {
   const key = (service || '') + '|' + (change || '');
   if (stream && streamKey === key) return;
   if (stream) stream.close();
   streamKey = key;
-  for (const topic of ['processes', 'changes', 'states', 'approvals', 'metrics', 'status', 'history', 'rollout', 'patch']) {
+  for (const topic of SERVICE_TOPICS) {
     delete live[topic];
   }
   live.events = [];
@@ -77,9 +81,7 @@ export function openStream(service, change) {
   if (service) query.set('service', service);
   if (change) query.set('change', change);
   stream = new EventSource('/ui/stream?' + query);
-  const topics = ['rights', 'clock', 'services', 'processes', 'changes', 'states', 'approvals',
-    'metrics', 'status', 'history', 'rollout', 'patch'];
-  for (const topic of topics) {
+  for (const topic of ['rights', 'clock', 'services', ...SERVICE_TOPICS]) {
     stream.addEventListener(topic, (message) => {
       if (pendingSince === null) pendingSince = performance.now();
       stats.bytes += message.data.length;

@@ -25,13 +25,16 @@ import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
  * The web dashboard in real headless Chromium, against a real controller on a real ZooKeeper with
- * real agents in forked JVMs: sign in, see the JVM appear, add a probe from the form and watch its
- * chart move, approve a patch as a second person and see the process apply it, revert it, and a
- * viewer who sees no button that changes anything and whose forced request the API refuses.
+ * real agents in forked JVMs: sign in, see the JVM appear, add a probe from the form (its selector
+ * checked as it is typed against both processes' loaded classes) and watch its chart move, read a
+ * shadow's merged report, approve a patch as a second person and see the process apply it, revert
+ * it, and a viewer who sees no button that changes anything and whose forced request the API
+ * refuses.
  */
 @SuppressWarnings("unchecked")
 class DashboardTest {
@@ -88,7 +91,39 @@ class DashboardTest {
     browser.screenshot("services");
 
     browser.find("#tab-probe").click();
-    browser.await("#probe-selector", 30).sendKeys(Pricer.class.getName() + "#price");
+    WebElement selector = browser.await("#probe-selector", 30);
+    // The selector is checked as it is typed against the classes the processes have loaded: the
+    // question rides each process's long poll.
+    selector.sendKeys("com.nowhere.Missing#price");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
+                  .isEqualTo("false");
+              assertThat(browser.find("#selector-refusal").getText())
+                  .contains("com.nowhere.Missing");
+            });
+    assertThat(browser.find("#probe-add").isEnabled())
+        .as("a refused selector is not sent")
+        .isFalse();
+    // Cleared by keys, not clear(): the page must see the input events.
+    selector.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    selector.sendKeys(Pricer.class.getName() + "#price");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
+                  .isEqualTo("true");
+              assertThat(browser.find("#selector-check").getText())
+                  .contains("is loaded in 2 of 2 processes");
+              assertThat(browser.find("#selector-methods").getText()).contains("price(int)");
+            });
+    browser.screenshot("selector-check");
+    await().atMost(Duration.ofSeconds(30)).until(() -> browser.find("#probe-add").isEnabled());
     browser.find("#probe-add").click();
     // The form takes the page to the new probe's view.
     browser.await("#chart-rates", 30);
@@ -235,6 +270,45 @@ class DashboardTest {
     await()
         .atMost(ROLLOUT)
         .untilAsserted(() -> assertThat(jvm.ask("price 2", "price")).startsWith("price 20 "));
+  }
+
+  @Test
+  void aShadowsPatchViewShowsTheServiceReportMergedWithALinePerProcess() throws Exception {
+    CliRun started =
+        fleet.jlive(
+            "patch",
+            "--service",
+            SERVICE,
+            ServiceTest.source("return quantity * 10;", "return quantity * 11;").toString(),
+            "--shadow",
+            "--sample",
+            "1/1",
+            "--json");
+    assertThat(started.exitCode()).as(started.toString()).isZero();
+    String id = String.valueOf(((Map<String, Object>) started.json().get("change")).get("id"));
+    try (PriceLoad load = new PriceLoad(jvm)) {
+      browser.signIn(dashboard.url(), token("sven", "viewer@" + SERVICE));
+      browser.open(dashboard.url() + "/#/patch/" + SERVICE + "/" + id);
+      // The same report as `jlive shadow --service`: merged, and a line per process that ran it.
+      await()
+          .atMost(ROLLOUT)
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        Long.parseLong(
+                            browser.find("#shadow-report [data-figure='compared']").getText()))
+                    .isPositive();
+                assertThat(browser.all("#shadow-processes tbody tr")).isNotEmpty();
+                assertThat(browser.find("#shadow-report").getText())
+                    .contains("unexpected differences");
+                assertThat(browser.find("#diff").getText()).contains("return quantity * 11;");
+              });
+      browser.screenshot("shadow");
+    } finally {
+      CliRun revert = fleet.jlive("revert", "--service", SERVICE, id);
+      assertThat(revert.exitCode()).as(revert.toString()).isZero();
+    }
   }
 
   @Test
