@@ -31,10 +31,9 @@ import org.openqa.selenium.WebElement;
 /**
  * The web dashboard in real headless Chromium, against a real controller on a real ZooKeeper with
  * real agents in forked JVMs: sign in, see the JVM appear, add a probe from the form (its selector
- * checked as it is typed against both processes' loaded classes) and watch its chart move, read a
- * shadow's merged report, approve a patch as a second person and see the process apply it, revert
- * it, and a viewer who sees no button that changes anything and whose forced request the API
- * refuses.
+ * checked as it is typed against both processes' loaded classes) and watch its chart move, approve
+ * a patch as a second person and see the process apply it, revert it, and a viewer who sees no
+ * button that changes anything and whose forced request the API refuses.
  */
 @SuppressWarnings("unchecked")
 class DashboardTest {
@@ -270,45 +269,6 @@ class DashboardTest {
     await()
         .atMost(ROLLOUT)
         .untilAsserted(() -> assertThat(jvm.ask("price 2", "price")).startsWith("price 20 "));
-  }
-
-  @Test
-  void aShadowsPatchViewShowsTheServiceReportMergedWithALinePerProcess() throws Exception {
-    CliRun started =
-        fleet.jlive(
-            "patch",
-            "--service",
-            SERVICE,
-            ServiceTest.source("return quantity * 10;", "return quantity * 11;").toString(),
-            "--shadow",
-            "--sample",
-            "1/1",
-            "--json");
-    assertThat(started.exitCode()).as(started.toString()).isZero();
-    String id = String.valueOf(((Map<String, Object>) started.json().get("change")).get("id"));
-    try (PriceLoad load = new PriceLoad(jvm)) {
-      browser.signIn(dashboard.url(), token("sven", "viewer@" + SERVICE));
-      browser.open(dashboard.url() + "/#/patch/" + SERVICE + "/" + id);
-      // The same report as `jlive shadow --service`: merged, and a line per process that ran it.
-      await()
-          .atMost(ROLLOUT)
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                assertThat(
-                        Long.parseLong(
-                            browser.find("#shadow-report [data-figure='compared']").getText()))
-                    .isPositive();
-                assertThat(browser.all("#shadow-processes tbody tr")).isNotEmpty();
-                assertThat(browser.find("#shadow-report").getText())
-                    .contains("unexpected differences");
-                assertThat(browser.find("#diff").getText()).contains("return quantity * 11;");
-              });
-      browser.screenshot("shadow");
-    } finally {
-      CliRun revert = fleet.jlive("revert", "--service", SERVICE, id);
-      assertThat(revert.exitCode()).as(revert.toString()).isZero();
-    }
   }
 
   @Test
