@@ -10,28 +10,23 @@ let signedOutHandler = () => {};
 const EVENTS_KEPT = 500;
 
 /**
- * The topics the server sends as row diffs after the first whole answer (LiveStream's TableDiff):
- * the key of their rows, the same as the server's.
+ * The whole answer, or the last one with the diff's rows changed and removed, order kept. A diff
+ * (LiveStream's TableDiff, for its table topics after the first whole answer) names the fields
+ * that key its rows: their values joined by '/'.
  */
-const TABLE_KEYS = {
-  processes: (row) => String(row.id),
-  metrics: (row) => row.process + '/' + row.change,
-  status: (row) => String(row.process),
-};
-
-/** The whole answer, or the last one with the diff's rows changed and removed, order kept. */
-export function applyDiff(before, message, keyOf) {
-  if (!message.diff) return message;
-  const { field, changed, removed } = message.diff;
+export function applyDiff(before, message) {
+  if (!message || !message.diff || !Array.isArray(message.diff.key)) return message;
+  const { field, key, changed, removed } = message.diff;
+  const keyOf = (row) => key.map((name) => row[name]).join('/');
   const gone = new Set(removed);
   const fresh = new Map(changed.map((row) => [keyOf(row), row]));
   const rows = [];
   for (const row of (before && before[field]) || []) {
-    const key = keyOf(row);
-    if (gone.has(key)) continue;
-    if (fresh.has(key)) {
-      rows.push(fresh.get(key));
-      fresh.delete(key);
+    const id = keyOf(row);
+    if (gone.has(id)) continue;
+    if (fresh.has(id)) {
+      rows.push(fresh.get(id));
+      fresh.delete(id);
     } else {
       rows.push(row);
     }
@@ -69,12 +64,16 @@ export function closeStream() {
   streamKey = null;
 }
 
+/** The stream's topics about the chosen service and change: forgotten when the choice changes. */
+const SERVICE_TOPICS = ['processes', 'changes', 'states', 'approvals', 'metrics', 'status', 'history',
+  'rollout', 'patch', 'shadow'];
+
 export function openStream(service, change) {
   const key = (service || '') + '|' + (change || '');
   if (stream && streamKey === key) return;
   if (stream) stream.close();
   streamKey = key;
-  for (const topic of ['processes', 'changes', 'states', 'approvals', 'metrics', 'status', 'history', 'rollout', 'patch']) {
+  for (const topic of SERVICE_TOPICS) {
     delete live[topic];
   }
   live.events = [];
@@ -82,14 +81,12 @@ export function openStream(service, change) {
   if (service) query.set('service', service);
   if (change) query.set('change', change);
   stream = new EventSource('/ui/stream?' + query);
-  const topics = ['rights', 'clock', 'services', 'processes', 'changes', 'states', 'approvals',
-    'metrics', 'status', 'history', 'rollout', 'patch'];
-  for (const topic of topics) {
+  for (const topic of ['rights', 'clock', 'services', ...SERVICE_TOPICS]) {
     stream.addEventListener(topic, (message) => {
       if (pendingSince === null) pendingSince = performance.now();
       stats.bytes += message.data.length;
       const body = JSON.parse(message.data);
-      live[topic] = TABLE_KEYS[topic] ? applyDiff(live[topic], body, TABLE_KEYS[topic]) : body;
+      live[topic] = applyDiff(live[topic], body);
       live.receivedAt = performance.now();
       redraw();
     });

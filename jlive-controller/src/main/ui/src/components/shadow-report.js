@@ -19,13 +19,29 @@ function Examples({ examples }) {
         <td><code>${e.candidate}</code></td></tr>`)}</tbody></table>`;
 }
 
+const PER_PROCESS = [
+  ['compared', 'compared'], ['equal', 'equal'], ['unexpectedDifferences', 'unexpected'],
+  ['candidateExceptions', 'candidate exceptions'], ['originalMeanMicros', 'original µs'],
+  ['candidateMeanMicros', 'candidate µs'],
+];
+
+/** One line per process that reported the shadow: the figures the merged report adds up. */
+function PerProcess({ processes }) {
+  const ids = Object.keys(processes || {});
+  if (!ids.length) return null;
+  return html`<h4>Per process</h4>
+    <table id="shadow-processes"><thead><tr><th>process</th>${PER_PROCESS.map(([, label]) => html`<th>${label}</th>`)}</tr></thead>
+      <tbody>${ids.map((id) => html`<tr data-process=${id}><td>${id}</td>${PER_PROCESS.map(([key]) =>
+        html`<td>${processes[id][key] == null ? '' : String(processes[id][key])}</td>`)}</tr>`)}</tbody></table>`;
+}
+
 /**
  * A shadow run's report, in ShadowReport's wire form: the calls compared and how many agreed, the
- * differences expected and not with an example each, and the two bodies' mean latency. It takes
- * the report object, wherever it came from (one process's /v1/shadows today; the controller's
- * fleet-wide report for a service once it serves one).
+ * differences expected and not with an example each, and the two bodies' mean latency. On the
+ * controller it is the service's report merged over its processes (the route `jlive shadow
+ * --service` reads), with each process's own figures beneath.
  */
-export function ShadowReportView({ report }) {
+export function ShadowReportView({ report, processes }) {
   if (!report) return null;
   return html`
     <div class="shadow" id="shadow-report">
@@ -33,5 +49,6 @@ export function ShadowReportView({ report }) {
       <table><tbody>${FIGURES.filter(([key]) => report[key] != null).map(([key, label]) =>
         html`<tr><th>${label}</th><td data-figure=${key}>${String(report[key])}</td></tr>`)}</tbody></table>
       <${Examples} examples=${report.examples} />
+      <${PerProcess} processes=${processes} />
     </div>`;
 }

@@ -25,7 +25,10 @@ export function PatchPage({ service, change }) {
   const waiting = ((live.approvals && live.approvals.waiting) || []).find((w) => w.change.id === change);
   const patch = live.patch && live.patch.change === change ? live.patch : null;
   if (!c) return html`<section><h2>Patch ${change}</h2><p>Loading, or no such change in ${service}.</p></section>`;
-  const spec = (patch && patch.spec) || c.spec || {};
+  const changeSpec = (patch && patch.spec) || c.spec || {};
+  // A shadow's spec holds the candidate patch it runs beside the code.
+  const spec = c.kind === 'shadow' ? changeSpec.patch || {} : changeSpec;
+  const shadow = live.shadow && live.shadow.id === change ? live.shadow : null;
   const diff = (waiting && waiting.diff) || (patch && patch.diff);
   const unknown = (spec.sources || []).filter((s) => diff && diff.includes('new: no active patch changes ' + className(s) + '\n'));
   return html`
@@ -38,7 +41,8 @@ export function PatchPage({ service, change }) {
         : html`<h3>Diff against what ran before it</h3>`}
       ${unknown.map((s) => html`<${UnknownBefore} source=${s} />`)}
       ${diff ? html`<${DiffText} text=${diff} />` : html`<p>loading…</p>`}
-      <${ShadowReportView} report=${live.shadow && live.shadow.change === change ? live.shadow.report : null} />
+      ${c.kind === 'shadow' && !(shadow && shadow.merged) ? html`<p class="hint" id="shadow-waiting">no process has reported this shadow yet</p>` : null}
+      <${ShadowReportView} report=${shadow && shadow.merged} processes=${shadow && shadow.processes} />
       <p><a href=${link('changes', service, change)}>state on each process</a></p>
     </section>`;
 }

@@ -9,11 +9,11 @@ import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.Browser;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
+import dev.jlive.it.support.PriceLoad;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,18 +21,19 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
  * The web dashboard in real headless Chromium, against a real controller on a real ZooKeeper with
- * real agents in forked JVMs: sign in, see the JVM appear, add a probe from the form and watch its
- * chart move, approve a patch as a second person and see the process apply it, revert it, and a
- * viewer who sees no button that changes anything and whose forced request the API refuses.
+ * real agents in forked JVMs: sign in, see the JVM appear, add a probe from the form (its selector
+ * checked as it is typed against both processes' loaded classes) and watch its chart move, approve
+ * a patch as a second person and see the process apply it, revert it, and a viewer who sees no
+ * button that changes anything and whose forced request the API refuses.
  */
 @SuppressWarnings("unchecked")
 class DashboardTest {
@@ -89,31 +90,54 @@ class DashboardTest {
     browser.screenshot("services");
 
     browser.find("#tab-probe").click();
-    browser.await("#probe-selector", 30).sendKeys(Pricer.class.getName() + "#price");
+    WebElement selector = browser.await("#probe-selector", 30);
+    // The selector is checked as it is typed against the classes the processes have loaded: the
+    // question rides each process's long poll.
+    selector.sendKeys("com.nowhere.Missing#price");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
+                  .isEqualTo("false");
+              assertThat(browser.find("#selector-refusal").getText())
+                  .contains("com.nowhere.Missing");
+            });
+    assertThat(browser.find("#probe-add").isEnabled())
+        .as("a refused selector is not sent")
+        .isFalse();
+    // Cleared by keys, not clear(): the page must see the input events.
+    selector.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
+    selector.sendKeys(Pricer.class.getName() + "#price");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
+                  .isEqualTo("true");
+              assertThat(browser.find("#selector-check").getText())
+                  .contains("is loaded in 2 of 2 processes");
+              assertThat(browser.find("#selector-methods").getText()).contains("price(int)");
+            });
+    browser.screenshot("selector-check");
+    await().atMost(Duration.ofSeconds(30)).until(() -> browser.find("#probe-add").isEnabled());
     browser.find("#probe-add").click();
     // The form takes the page to the new probe's view.
     browser.await("#chart-rates", 30);
-    Load load = new Load();
-    try {
-      await()
-          .atMost(ROLLOUT)
-          .untilAsserted(
-              () -> {
-                WebElement chart = browser.find("#chart-rates");
-                assertThat(Integer.parseInt(chart.getAttribute("data-points")))
-                    .isGreaterThanOrEqualTo(3);
-                Map<String, Object> last = Json.parseObject(chart.getAttribute("data-last"));
-                assertThat(((Number) last.get("calls")).doubleValue()).isPositive();
-                // The interval's own percentiles, from the processes' bucket differences.
-                assertThat(last.get("p99")).isNotNull();
-                assertThat(((Number) last.get("p99")).doubleValue())
-                    .isGreaterThanOrEqualTo(((Number) last.get("p50")).doubleValue());
-              });
+    try (PriceLoad load = new PriceLoad(jvm)) {
+      browser.awaitRatesChartMoving(
+          ROLLOUT,
+          last -> {
+            // The interval's own percentiles, from the processes' bucket differences.
+            assertThat(last.get("p99")).isNotNull();
+            assertThat(((Number) last.get("p99")).doubleValue())
+                .isGreaterThanOrEqualTo(((Number) last.get("p50")).doubleValue());
+          });
       assertThat(browser.all("#chart-rates canvas")).isNotEmpty();
       assertThat(browser.find("#chart-latency").getText()).contains("p99");
       browser.screenshot("probe");
-    } finally {
-      load.close();
     }
   }
 
@@ -122,8 +146,7 @@ class DashboardTest {
     String id = post(FleetApi.changes(SERVICE), Map.of("kind", "probe", "spec", callers()));
     browser.signIn(dashboard.url(), token("fiona", "viewer@" + SERVICE));
     browser.open(dashboard.url() + "/#/probe/" + SERVICE + "/" + id);
-    Load load = new Load();
-    try {
+    try (PriceLoad load = new PriceLoad(jvm)) {
       await()
           .atMost(ROLLOUT)
           .ignoreExceptions()
@@ -136,8 +159,6 @@ class DashboardTest {
                 assertThat(flame.getAttribute("innerHTML")).contains("Pricer");
               });
       browser.screenshot("flame");
-    } finally {
-      load.close();
     }
     CliRun revert = fleet.jlive("revert", "--service", SERVICE, id);
     assertThat(revert.exitCode()).as(revert.toString()).isZero();
@@ -359,33 +380,6 @@ class DashboardTest {
   }
 
   /** Calls Pricer#price in the first JVM in a loop until closed (at most 90 s). */
-  private static final class Load implements AutoCloseable {
-    private final AtomicBoolean calling = new AtomicBoolean(true);
-    private final Thread thread =
-        new Thread(
-            () -> {
-              long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-              try {
-                while (calling.get() && System.nanoTime() < until) {
-                  jvm.ask("price 2", "price");
-                }
-              } catch (IOException e) {
-                // The JVM stopped: the test's awaits report it.
-              }
-            },
-            "dashboard-load");
-
-    Load() {
-      thread.start();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      calling.set(false);
-      thread.join();
-    }
-  }
-
   private static Map<String, Object> callers() {
     return Map.of("selector", Pricer.class.getName() + "#price", "kind", "callers");
   }

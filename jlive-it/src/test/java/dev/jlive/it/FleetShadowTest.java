@@ -4,19 +4,29 @@ import static dev.jlive.it.support.FleetFixture.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jlive.controller.ui.DashboardServer;
 import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
+import dev.jlive.protocol.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +80,53 @@ class FleetShadowTest {
     }
     fleet.close();
     zooKeeper.close();
+  }
+
+  /**
+   * The data of the first {@code shadow} event with a merged report that the dashboard's live
+   * stream sends for change {@code id}, signed in as the controller's admin.
+   */
+  private static String dashboardShadowEvent(String id) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    try (DashboardServer dashboard = fleet.controller().startDashboard(0)) {
+      HttpResponse<String> signedIn =
+          http.send(
+              HttpRequest.newBuilder(URI.create(dashboard.url() + "/ui/session"))
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          Json.write(Map.of("token", fleet.controller().token()))))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(200);
+      String cookie = signedIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+      HttpResponse<Stream<String>> stream =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          dashboard.url() + "/ui/stream?service=" + SERVICE + "&change=" + id))
+                  .header("Cookie", cookie)
+                  .build(),
+              HttpResponse.BodyHandlers.ofLines());
+      try (Stream<String> lines = stream.body()) {
+        Iterator<String> line = lines.iterator();
+        return CompletableFuture.supplyAsync(
+                () -> {
+                  boolean shadow = false;
+                  while (line.hasNext()) {
+                    String text = line.next();
+                    if (text.startsWith("event:")) {
+                      shadow = text.equals("event: shadow");
+                    } else if (shadow
+                        && text.startsWith("data:")
+                        && text.contains("\"merged\":{")) {
+                      return text;
+                    }
+                  }
+                  return "";
+                })
+            .get(60, TimeUnit.SECONDS);
+      }
+    }
   }
 
   /** Every test leaves the service as it found it: no patch, no shadow. */
@@ -126,6 +183,10 @@ class FleetShadowTest {
         .isNotEmpty()
         .allMatch(example -> Boolean.TRUE.equals(example.get("expected")));
     assertThat(examples).allMatch(example -> processes.containsKey(example.get("process")));
+    // The dashboard's patch view is fed the same report by its stream, with each process's line.
+    String event = dashboardShadowEvent(id);
+    assertThat(event).contains("\"merged\":{");
+    processes.keySet().forEach(process -> assertThat(event).contains("\"" + process + "\":{"));
 
     // A process that joins while the shadow is active runs it too.
     try (TargetJvm late = demo()) {

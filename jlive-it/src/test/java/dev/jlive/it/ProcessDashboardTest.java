@@ -10,8 +10,8 @@ import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.Browser;
 import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.PriceLoad;
 import dev.jlive.it.support.TargetJvm;
-import dev.jlive.protocol.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,9 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -151,37 +149,9 @@ class ProcessDashboardTest {
     browser.find("#probe-add").click();
     browser.await("#chart-rates", 30);
 
-    AtomicBoolean calling = new AtomicBoolean(true);
-    Thread load =
-        new Thread(
-            () -> {
-              long until = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-              try {
-                while (calling.get() && System.nanoTime() < until) {
-                  jvm.ask("price 2", "price");
-                }
-              } catch (IOException e) {
-                // The JVM stopped: the awaits below report it.
-              }
-            },
-            "ui-load");
-    load.start();
-    try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .untilAsserted(
-              () -> {
-                WebElement chart = browser.find("#chart-rates");
-                assertThat(Integer.parseInt(chart.getAttribute("data-points")))
-                    .isGreaterThanOrEqualTo(3);
-                Map<String, Object> last = Json.parseObject(chart.getAttribute("data-last"));
-                assertThat(((Number) last.get("calls")).doubleValue()).isPositive();
-              });
+    try (PriceLoad load = new PriceLoad(jvm)) {
+      browser.awaitRatesChartMoving(Duration.ofSeconds(60), last -> {});
       browser.screenshot("ui-probe");
-    } finally {
-      calling.set(false);
-      load.join();
     }
   }
 
@@ -197,7 +167,9 @@ class ProcessDashboardTest {
     // Control: the browser's own session reads the process.
     assertThat(get("/v1/services", session.getValue()).statusCode()).isEqualTo(200);
     // Without it: refused, the API and the live stream alike.
-    assertThat(get("/v1/services", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> refused = get("/v1/services", null);
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.body()).as("what to do next, here").contains("run `jlive ui PID` again");
     assertThat(get("/ui/stream", null).statusCode()).isEqualTo(401);
     assertThat(get("/v1/services", "forged").statusCode()).isEqualTo(401);
     // A wrong secret, and the right one a second time, are refused.

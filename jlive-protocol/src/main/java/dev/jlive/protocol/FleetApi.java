@@ -109,7 +109,7 @@ public final class FleetApi {
   private FleetApi() {}
 
   /** The agent protocol this version speaks. */
-  public static final int PROTOCOL_VERSION = 3;
+  public static final int PROTOCOL_VERSION = 4;
 
   /**
    * The first protocol whose agents read changes of kind {@code shadow} and report their shadow
@@ -117,12 +117,22 @@ public final class FleetApi {
    */
   public static final int FIRST_SHADOW_PROTOCOL_VERSION = 3;
 
+  /**
+   * The first protocol whose agents answer the {@link dev.jlive.protocol.fleet.ClassQuestion}s of a
+   * sync answer (the dashboard's selector check); older agents are asked none, and the check then
+   * says it checked the syntax only.
+   */
+  public static final int FIRST_CLASS_QUESTION_PROTOCOL_VERSION = 4;
+
   /** The protocol of agents whose bodies carry no {@code protocolVersion}. */
   public static final int FIRST_PROTOCOL_VERSION = 1;
 
   public static final String REGISTER = "/v1/agents/register";
   public static final String SYNC = "/v1/agents/sync";
   public static final String DEREGISTER = "/v1/agents/deregister";
+
+  /** An agent's answer to a class question ({@link dev.jlive.protocol.fleet.ClassAnswer}). */
+  public static final String CLASS_ANSWERS = "/v1/agents/classes";
 
   public static final String HEALTH = "/v1/health";
   public static final String SERVICES = "/v1/services";
@@ -172,6 +182,11 @@ public final class FleetApi {
 
   public static String reject(String service, String id) {
     return change(service, id) + "/reject";
+  }
+
+  /** The probe form's check of a selector being typed, against the service's loaded classes. */
+  public static String selector(String service) {
+    return SERVICES + "/" + service + "/selector";
   }
 
   public static String metrics(String service) {

@@ -1,6 +1,8 @@
 package dev.jlive.agent.fleet;
 
 import dev.jlive.agent.AgentContext;
+import dev.jlive.agent.inspect.ClassSearch;
+import dev.jlive.agent.inspect.MethodListing;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.JsonObject;
@@ -8,6 +10,8 @@ import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.LedgerEntry;
 import dev.jlive.protocol.event.EventsAnswer;
 import dev.jlive.protocol.event.ProbeEvent;
+import dev.jlive.protocol.fleet.ClassAnswer;
+import dev.jlive.protocol.fleet.ClassQuestion;
 import dev.jlive.protocol.metrics.ProbeMetrics;
 import dev.jlive.protocol.patch.PatchRequest;
 import dev.jlive.protocol.probe.ProbeSpec;
@@ -41,6 +45,30 @@ final class EngineTarget implements FleetTarget {
           "send the change without dryRun");
     }
     return String.valueOf(id);
+  }
+
+  @Override
+  public ClassAnswer answer(String process, ClassQuestion question) {
+    Map<String, Object> classes = Map.of();
+    Map<String, Object> methods = Map.of();
+    try {
+      if (question.pattern() != null) {
+        classes =
+            ClassSearch.find(context.instrumentation(), question.pattern(), question.limit())
+                .toJson();
+      }
+    } catch (JLiveException refused) {
+      classes = refused.toJson();
+    }
+    try {
+      if (question.className() != null) {
+        methods =
+            MethodListing.list(context.instrumentation(), question.className(), null).toJson();
+      }
+    } catch (JLiveException refused) {
+      methods = refused.toJson();
+    }
+    return new ClassAnswer(process, question.id(), classes, methods);
   }
 
   @Override

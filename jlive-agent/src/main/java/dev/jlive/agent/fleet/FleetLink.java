@@ -9,6 +9,7 @@ import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.UnknownFields;
 import dev.jlive.protocol.Version;
 import dev.jlive.protocol.fleet.ChangeReport;
+import dev.jlive.protocol.fleet.ClassQuestion;
 import dev.jlive.protocol.fleet.DeregisterBody;
 import dev.jlive.protocol.fleet.RegisterAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
@@ -412,13 +413,14 @@ public final class FleetLink {
     // Events too large for any sync are counted: the controller learns how many it will never see.
     SyncBody body =
         syncBody(report, reconciler.metrics(), events.events(), waitMillis, events.dropped());
-    SyncAnswer answer =
-        SyncAnswer.fromWire(
-            client.post(
-                FleetApi.SYNC,
-                body.toJson(),
-                CONNECT_TIMEOUT_MILLIS,
-                (int) waitMillis + READ_MARGIN_MILLIS));
+    Map<String, Object> wire =
+        client.post(
+            FleetApi.SYNC,
+            body.toJson(),
+            CONNECT_TIMEOUT_MILLIS,
+            (int) waitMillis + READ_MARGIN_MILLIS);
+    SyncAnswer answer = SyncAnswer.fromWire(wire);
+    answerClassQuestions(wire);
     lastReportBody = body.keepAlive();
     connected = true;
     lastError = null;
@@ -442,6 +444,25 @@ public final class FleetLink {
       reconcileKeepingAlive(() -> reconciler.retryNotLoaded(this::reportWaiting, () -> running));
     }
     return events.more() ? 0 : nextWaitMillis();
+  }
+
+  /**
+   * Answers the dashboard's questions about loaded classes that rode the sync answer, each with one
+   * request of its own at once: the page waits for it while its user types.
+   */
+  private void answerClassQuestions(Map<String, Object> wire) {
+    for (ClassQuestion question : ClassQuestion.listFromWire(wire)) {
+      try {
+        client.post(
+            FleetApi.CLASS_ANSWERS,
+            target.answer(process, question).toJson(),
+            CONNECT_TIMEOUT_MILLIS,
+            READ_MARGIN_MILLIS);
+      } catch (IOException | RuntimeException e) {
+        // Only the selector check misses this process's answer; it says how many answered.
+        log.log(System.Logger.Level.DEBUG, "could not answer a class question: " + e);
+      }
+    }
   }
 
   /**

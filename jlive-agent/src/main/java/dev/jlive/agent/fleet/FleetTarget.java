@@ -2,6 +2,8 @@ package dev.jlive.agent.fleet;
 
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.fleet.ClassAnswer;
+import dev.jlive.protocol.fleet.ClassQuestion;
 import java.util.List;
 import java.util.Map;
 
@@ -41,6 +43,14 @@ interface FleetTarget {
    */
   default Map<String, Object> shadowReport(String localId) {
     return null;
+  }
+
+  /**
+   * What this JVM's own {@code GET /v1/classes} and {@code GET /v1/methods} answer to the question
+   * (an error answer where they would refuse); an empty answer where it asks nothing.
+   */
+  default ClassAnswer answer(String process, ClassQuestion question) {
+    return new ClassAnswer(process, question.id(), Map.of(), Map.of());
   }
 
   /** The next sequence number the event log will hand out. */

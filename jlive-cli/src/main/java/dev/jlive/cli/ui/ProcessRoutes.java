@@ -3,6 +3,7 @@ package dev.jlive.cli.ui;
 import dev.jlive.cli.CliException;
 import dev.jlive.cli.client.AgentClient;
 import dev.jlive.controller.http.ControllerServer;
+import dev.jlive.controller.ui.SelectorCheck;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
@@ -29,7 +30,7 @@ final class ProcessRoutes implements ControllerServer.Router {
   ProcessRoutes(AgentClient agent, String service) {
     this.agent = agent;
     this.service = service;
-    this.selectors = new SelectorCheck(agent);
+    this.selectors = new SelectorCheck(new AgentListings(agent));
   }
 
   @Override
@@ -38,9 +39,7 @@ final class ProcessRoutes implements ControllerServer.Router {
       reply.send(200, answer(call));
     } catch (CliException e) {
       // The agent's own refusal (or why it cannot be reached), passed on as the API would.
-      ErrorCode code = ErrorCode.fromName(e.code());
-      throw new JLiveException(
-          code == null ? ErrorCode.INTERNAL_ERROR : code, e.getMessage(), e.hint());
+      throw AgentListings.refusal(e);
     }
   }
 

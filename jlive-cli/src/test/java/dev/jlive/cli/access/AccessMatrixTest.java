@@ -8,6 +8,7 @@ import dev.jlive.controller.ControllerConfig;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
+import dev.jlive.protocol.fleet.ClassAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.fleet.SyncBody;
 import java.io.ByteArrayOutputStream;
@@ -93,6 +94,7 @@ class AccessMatrixTest {
     READ_EVENTS(1, "viewer@web"),
     ADD_PROBE(2, "prober@web"),
     REMOVE_PROBE(2, "prober@web"),
+    CHECK_SELECTOR(2, "prober@web"),
     ADD_PATCH(3, "patcher@web"),
     REVERT_PATCH(3, "patcher@web"),
     ADD_SHADOW(3, "patcher@web"),
@@ -100,6 +102,7 @@ class AccessMatrixTest {
     PROMOTE_SHADOW(3, "patcher@web"),
     REGISTER(0, "agent@web"),
     SYNC(0, "agent@web"),
+    ANSWER_CLASSES(0, "agent@web"),
     DEREGISTER(0, "agent@web"),
     USERS_ADD(5, "admin"),
     USERS_LIST(5, "admin"),
@@ -337,6 +340,14 @@ class AccessMatrixTest {
           send(who, "POST", FleetApi.promoteShadow(WEB, addAsAdmin(shadow())), Map.of());
       case REGISTER -> registerAnswer(who, WEB);
       case SYNC -> send(who, "POST", FleetApi.SYNC, sync(webProcess));
+      case CHECK_SELECTOR ->
+          send(who, "GET", FleetApi.selector(WEB) + "?text=com.acme.Cart%23add", null);
+      case ANSWER_CLASSES ->
+          send(
+              who,
+              "POST",
+              FleetApi.CLASS_ANSWERS,
+              new ClassAnswer(webProcess, "no-such-question", Map.of(), Map.of()).toJson());
       case DEREGISTER -> {
         // Allowed: a process of its own; refused: web's main process, which must stay.
         String target = allowed(who, op) ? register(Who.AGENT, WEB) : webProcess;

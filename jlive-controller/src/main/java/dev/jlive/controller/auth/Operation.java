@@ -15,6 +15,8 @@ public enum Operation {
   READ_EVENTS("reading the events of %s", Role.VIEWER),
   ADD_PROBE("adding a probe to %s", Role.PROBER),
   REVERT_PROBE("removing a probe from %s", Role.PROBER),
+  /** Lists loaded class names and methods: what may add a probe may see what it could probe. */
+  CHECK_SELECTOR("checking a selector against the loaded classes of %s", Role.PROBER),
   ADD_PATCH("adding a patch to %s", Role.PATCHER),
   REVERT_PATCH("reverting a patch of %s", Role.PATCHER),
   READ_SHADOW("reading a shadow of %s", Role.VIEWER),

@@ -9,6 +9,8 @@ import dev.jlive.protocol.JsonObject;
 import dev.jlive.protocol.Version;
 import dev.jlive.protocol.change.Change;
 import dev.jlive.protocol.change.ChangeKind;
+import dev.jlive.protocol.fleet.ClassAnswer;
+import dev.jlive.protocol.fleet.ClassQuestion;
 import dev.jlive.protocol.fleet.DeregisterAnswer;
 import dev.jlive.protocol.fleet.DeregisterBody;
 import dev.jlive.protocol.fleet.DesiredChange;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,6 +65,7 @@ public final class AgentSessions implements AutoCloseable {
   private final Map<String, Lease> leases = new ConcurrentHashMap<>();
   private final Map<String, Map<Lease, Parked>> parked = new ConcurrentHashMap<>();
   private final Map<String, Answers> answers = new ConcurrentHashMap<>();
+  private final ClassQuestions classQuestions = new ClassQuestions();
   private final ExecutorService writers =
       Executors.newFixedThreadPool(8, daemon("jlive-controller-writer"));
   private final ExecutorService answering =
@@ -164,7 +168,7 @@ public final class AgentSessions implements AutoCloseable {
     long known = body.desiredVersion();
     long wait = Math.min(MAX_WAIT_MILLIS, body.waitMillis());
     FleetStore.Desired desired = store.desired(lease.service);
-    if (desired.version() != known || wait == 0) {
+    if (desired.version() != known || wait == 0 || !pendingQuestions(lease).isEmpty()) {
       answer.accept(answerFor(lease, desired, known));
       return;
     }
@@ -179,6 +183,41 @@ public final class AgentSessions implements AutoCloseable {
     if (store.desired(lease.service).version() != known) {
       finish(poll);
     }
+  }
+
+  /**
+   * Asks the service's processes connected here which classes they have loaded: the question rides
+   * the answer to each one's long poll (a parked poll is answered at once), and each answers with a
+   * request of its own ({@link #answer}). Processes connected to another controller, and agents
+   * older than {@link FleetApi#FIRST_CLASS_QUESTION_PROTOCOL_VERSION}, are not asked.
+   *
+   * @return the answers that came within {@code waitMillis}, and how many processes were asked
+   */
+  public Asked askClasses(
+      String service, String pattern, int limit, String className, long waitMillis) {
+    Set<String> asked = new TreeSet<>();
+    for (Lease lease : leases.values()) {
+      if (lease.service.equals(service) && lease.answersClassQuestions) {
+        asked.add(lease.id);
+      }
+    }
+    ClassQuestion question =
+        new ClassQuestion(UUID.randomUUID().toString(), pattern, limit, className);
+    ClassQuestions.Open open =
+        asked.isEmpty() ? null : classQuestions.open(service, question, asked);
+    if (open == null) {
+      return new Asked(List.of(), 0);
+    }
+    wake(service);
+    return new Asked(classQuestions.await(open, waitMillis), asked.size());
+  }
+
+  /** See {@link #askClasses}. */
+  public record Asked(List<ClassAnswer> answers, int asked) {}
+
+  /** A process's answer to a class question (its own request, after its sync brought it). */
+  public void answer(ClassAnswer answer) {
+    classQuestions.answer(lease(answer.process()).service, answer);
   }
 
   public DeregisterAnswer deregister(DeregisterBody body) {
@@ -323,7 +362,37 @@ public final class AgentSessions implements AutoCloseable {
     }
   }
 
+  /** The sync answer: a map, or the encoded bytes shared by every process of one audience. */
   private Object answerFor(Lease lease, FleetStore.Desired desired, long known) {
+    Object answer = desiredFor(lease, desired, known);
+    List<ClassQuestion> pending = pendingQuestions(lease);
+    if (pending.isEmpty()) {
+      return answer;
+    }
+    // Rare (only while someone types a selector): the shared answer is read back into a copy.
+    Map<String, Object> desiredPart =
+        answer instanceof byte[] encoded
+            ? Json.parseObject(new String(encoded, StandardCharsets.UTF_8))
+            : asMap(answer);
+    return JsonObject.create()
+        .putAll(desiredPart)
+        .put(SyncAnswer.CLASS_QUESTIONS, pending)
+        .toMap();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> asMap(Object answer) {
+    return (Map<String, Object>) answer;
+  }
+
+  /** The open class questions the lease's process has yet to answer. */
+  private List<ClassQuestion> pendingQuestions(Lease lease) {
+    return lease.answersClassQuestions
+        ? classQuestions.pendingFor(lease.service, lease.id)
+        : List.of();
+  }
+
+  private Object desiredFor(Lease lease, FleetStore.Desired desired, long known) {
     if (desired.version() == known) {
       return new SyncAnswer.Unchanged(desired.version()).toJson();
     }
@@ -492,6 +561,9 @@ public final class AgentSessions implements AutoCloseable {
     /** Whether its agent speaks a protocol that reads changes of kind shadow. */
     final boolean readsShadows;
 
+    /** Whether its agent answers class questions (the dashboard's selector check). */
+    final boolean answersClassQuestions;
+
     final KeptEvents events = new KeptEvents(EVENTS_KEPT, EVENT_BYTES_KEPT);
     volatile long lastSeenNanos = System.nanoTime();
     String reportKept;
@@ -504,6 +576,8 @@ public final class AgentSessions implements AutoCloseable {
       this.id = id;
       this.labels = labels;
       this.readsShadows = protocolVersion >= FleetApi.FIRST_SHADOW_PROTOCOL_VERSION;
+      this.answersClassQuestions =
+          protocolVersion >= FleetApi.FIRST_CLASS_QUESTION_PROTOCOL_VERSION;
     }
   }
 

@@ -14,6 +14,8 @@ import dev.jlive.controller.fleet.SignOff;
 import dev.jlive.controller.rollout.Rollouts;
 import dev.jlive.controller.store.FleetStore;
 import dev.jlive.controller.store.PolicyStore;
+import dev.jlive.controller.ui.FleetListings;
+import dev.jlive.controller.ui.SelectorCheck;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.JLiveException;
@@ -25,6 +27,7 @@ import dev.jlive.protocol.change.ChangeAnswer;
 import dev.jlive.protocol.change.ChangeKind;
 import dev.jlive.protocol.change.ChangeList;
 import dev.jlive.protocol.event.ServiceEvents;
+import dev.jlive.protocol.fleet.ClassAnswer;
 import dev.jlive.protocol.fleet.DeregisterBody;
 import dev.jlive.protocol.fleet.Health;
 import dev.jlive.protocol.fleet.Labels;
@@ -109,6 +112,12 @@ public final class ControllerRoutes implements ControllerServer.Router {
                 reply.send(
                     answer instanceof Map<?, ?> map && map.containsKey("error") ? 503 : 200,
                     answer));
+      }
+      case "POST " + FleetApi.CLASS_ANSWERS -> {
+        ClassAnswer body = ClassAnswer.fromWire(call.body());
+        checkOwnProcess(who, Operation.SYNC, body.process());
+        agents.answer(body);
+        reply.send(200, Map.of("received", true));
       }
       case "POST " + FleetApi.DEREGISTER -> {
         DeregisterBody body = DeregisterBody.fromWire(call.body());
@@ -419,6 +428,12 @@ public final class ControllerRoutes implements ControllerServer.Router {
         && Rollouts.ACTIONS.contains(s[5])
         && method.equals("POST")) {
       routeRolloutAction(call, service, id, s[5], reply, now);
+    } else if (path.equals(FleetApi.selector(service)) && method.equals("GET")) {
+      access.check(who, Operation.CHECK_SELECTOR, service);
+      int live = changes.processes(service).size();
+      reply.send(
+          200,
+          new SelectorCheck(new FleetListings(agents, service, live)).check(call.query("text")));
     } else if (path.equals(FleetApi.metrics(service)) && method.equals("GET")) {
       access.check(who, Operation.READ_METRICS, service);
       reply.send(200, output.metrics(service, call.query("change")).toJson());

@@ -485,8 +485,13 @@ public final class DashboardServer implements AutoCloseable {
   private Sessions.Session requireSession(HttpExchange exchange) {
     Sessions.Session session = sessions.find(cookie(exchange.getRequestHeaders()));
     if (session == null) {
+      // The pages of one process have no sign-in form: only a new one-time link signs in again.
       throw new JLiveException(
-          ErrorCode.UNAUTHORIZED, "not signed in, or the session expired", "sign in again");
+          ErrorCode.UNAUTHORIZED,
+          "not signed in, or the session expired",
+          link == null
+              ? "sign in again with your token"
+              : "run `jlive ui PID` again and open the new one-time link it prints");
     }
     return session;
   }

@@ -39,16 +39,12 @@ final class LiveStream {
   private final String from;
   private final Map<String, String> lastSent = new HashMap<>();
 
-  /**
-   * The topics sent as row diffs, with the field and key of their rows (the page's live.js keys
-   * them the same way).
-   */
+  /** The topics sent as row diffs, with the field and key fields of their rows. */
   private final Map<String, TableDiff> tables =
       Map.of(
-          "processes", new TableDiff("processes", row -> String.valueOf(row.get("id"))),
-          "metrics",
-              new TableDiff("processes", row -> row.get("process") + "/" + row.get("change")),
-          "status", new TableDiff("results", row -> String.valueOf(row.get("process"))));
+          "processes", new TableDiff("processes", "id"),
+          "metrics", new TableDiff("processes", "process", "change"),
+          "status", new TableDiff("results", "process"));
 
   private long eventCursor;
 
@@ -97,6 +93,7 @@ final class LiveStream {
       send(out, "status", status);
       if (status.ok()) {
         patch(out);
+        shadow(who, out, changes);
       }
       RouteCalls.Answer rollout =
           routes.get(who, FleetApi.rollout(service, change), Map.of(), from);
@@ -136,6 +133,41 @@ final class LiveStream {
       json.put("spec", sources.spec());
       send(out, "patch", json);
     }
+  }
+
+  /**
+   * The chosen shadow's report merged over the service's processes and each one's, from the same
+   * route as {@code jlive shadow --service}; nothing for a change of another kind.
+   */
+  private void shadow(Principal who, OutputStream out, RouteCalls.Answer changes)
+      throws IOException {
+    if (!isShadow(changes)) {
+      return;
+    }
+    RouteCalls.Answer report = routes.get(who, FleetApi.shadow(service, change), Map.of(), from);
+    if (report.ok() && report.body() instanceof Map<?, ?> body) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("id", change);
+      json.put("merged", body.get("merged"));
+      json.put("processes", body.get("processes"));
+      send(out, "shadow", json);
+    } else {
+      send(out, "shadow", report);
+    }
+  }
+
+  /** Whether the chosen change is a shadow, by its row in the service's change list. */
+  private boolean isShadow(RouteCalls.Answer changes) {
+    if (changes.ok()
+        && changes.body() instanceof Map<?, ?> list
+        && list.get("changes") instanceof List<?> all) {
+      for (Object item : all) {
+        if (item instanceof Map<?, ?> one && change.equals(one.get("id"))) {
+          return "shadow".equals(one.get("kind"));
+        }
+      }
+    }
+    return false;
   }
 
   /** New events only: the cursor moves on, and an empty page sends nothing. */

@@ -7,7 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
  * One stream topic whose answer holds a table (a list of rows with a key, such as a service's
@@ -15,23 +16,25 @@ import java.util.function.Function;
  * since the last event, so a service of 2,000 processes does not resend 2,000 rows a second when a
  * few of them synced.
  *
- * <p>A diff is sent as {@code {"diff": {"field", "changed": [rows], "removed": [keys]}, "rest":
- * {the answer's other fields}}}; the page applies it to the table it holds. An answer without the
- * table (a refusal) is sent whole and the next table goes whole again.
+ * <p>A diff is sent as {@code {"diff": {"field", "key": [fields], "changed": [rows], "removed":
+ * [keys]}, "rest": {the answer's other fields}}}; the page applies it to the table it holds, keying
+ * rows by the diff's own {@code key} (the row's values of those fields joined by "/"), so the page
+ * keeps no copy of which field keys which table. An answer without the table (a refusal) is sent
+ * whole and the next table goes whole again.
  */
 final class TableDiff {
   private final String field;
-  private final Function<Map<?, ?>, String> key;
+  private final List<String> keyFields;
   private Map<String, String> lastRows;
   private String lastRest;
 
   /**
    * @param field the answer's field that holds the rows
-   * @param key a row's identity within the table
+   * @param keyFields the fields whose values, joined by "/", are a row's identity in the table
    */
-  TableDiff(String field, Function<Map<?, ?>, String> key) {
+  TableDiff(String field, String... keyFields) {
     this.field = field;
-    this.key = key;
+    this.keyFields = List.of(keyFields);
   }
 
   /**
@@ -52,7 +55,7 @@ final class TableDiff {
         lastRows = null;
         return answer;
       }
-      String id = key.apply(one);
+      String id = key(one);
       now.put(id, Json.write(one));
       rowsByKey.put(id, one);
     }
@@ -89,9 +92,19 @@ final class TableDiff {
     }
     Map<String, Object> diff = new LinkedHashMap<>();
     diff.put("field", field);
+    diff.put("key", keyFields);
     diff.put("changed", changed);
     diff.put("removed", removed);
     return Map.of("diff", diff, "rest", rest);
+  }
+
+  /** A missing or null field counts as "", as in the page's {@code [values].join("/")}. */
+  private String key(Map<?, ?> row) {
+    StringJoiner key = new StringJoiner("/");
+    for (String name : keyFields) {
+      key.add(Objects.toString(row.get(name), ""));
+    }
+    return key.toString();
   }
 
   /** A route's answer or row as the map it writes (routes answer maps or records); else null. */

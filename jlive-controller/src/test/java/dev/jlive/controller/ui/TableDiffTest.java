@@ -2,12 +2,13 @@ package dev.jlive.controller.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TableDiffTest {
-  private final TableDiff table = new TableDiff("processes", row -> String.valueOf(row.get("id")));
+  private final TableDiff table = new TableDiff("processes", "id");
 
   private static Map<String, Object> answer(List<Map<String, Object>> rows) {
     return Map.of("service", "shop", "processes", rows);
@@ -30,6 +31,8 @@ class TableDiffTest {
                 Map.of(
                     "field",
                     "processes",
+                    "key",
+                    List.of("id"),
                     "changed",
                     List.of(row("p2", "2"), row("p4", "1")),
                     "removed",
@@ -49,5 +52,25 @@ class TableDiffTest {
     assertThat(table.next(refused)).isSameAs(refused);
     Map<String, Object> again = answer(List.of(row("p1", "1")));
     assertThat(table.next(again)).isSameAs(again);
+  }
+
+  @Test
+  void aRowIsKeyedByItsKeyFieldsJoinedAsThePageJoinsThem() {
+    TableDiff metrics = new TableDiff("processes", "process", "change");
+    Map<String, Object> noChange = new HashMap<>(Map.of("process", "p1", "calls", 1));
+    noChange.put("change", null);
+    metrics.next(answer(List.of(Map.of("process", "p1", "change", "c1", "calls", 1), noChange)));
+
+    Map<?, ?> diff =
+        (Map<?, ?>)
+            ((Map<?, ?>)
+                    metrics.next(
+                        answer(List.of(Map.of("process", "p1", "change", "c1", "calls", 2)))))
+                .get("diff");
+    assertThat(diff.get("key")).isEqualTo(List.of("process", "change"));
+    assertThat(diff.get("changed"))
+        .isEqualTo(List.of(Map.of("process", "p1", "change", "c1", "calls", 2)));
+    // null joins as "" (JavaScript's [a, null].join("/") is "a/"), so the page finds the row.
+    assertThat(diff.get("removed")).isEqualTo(List.of("p1/"));
   }
 }

@@ -3,6 +3,7 @@ package dev.jlive.it.support;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.jlive.protocol.Json;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +12,9 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -101,6 +105,27 @@ public final class Browser implements AutoCloseable {
   public WebElement await(String css, int seconds) {
     return new WebDriverWait(driver, Duration.ofSeconds(seconds))
         .until(d -> d.findElements(By.cssSelector(css)).stream().findFirst().orElse(null));
+  }
+
+  /**
+   * Waits until the probe view's rates chart ({@code #chart-rates}) has at least three points and
+   * its last point counted calls; {@code lastPoint} asserts more of that point ({"calls", "p50",
+   * "p99", ...}).
+   */
+  public void awaitRatesChartMoving(Duration atMost, Consumer<Map<String, Object>> lastPoint) {
+    // Awaitility by its class: this class's own await(css, seconds) hides a static import.
+    Awaitility.await()
+        .atMost(atMost)
+        .ignoreExceptions()
+        .untilAsserted(
+            () -> {
+              WebElement chart = find("#chart-rates");
+              assertThat(Integer.parseInt(chart.getAttribute("data-points")))
+                  .isGreaterThanOrEqualTo(3);
+              Map<String, Object> last = Json.parseObject(chart.getAttribute("data-last"));
+              assertThat(((Number) last.get("calls")).doubleValue()).isPositive();
+              lastPoint.accept(last);
+            });
   }
 
   public Object script(String code, Object... args) {

@@ -12,7 +12,13 @@ import java.util.Set;
  * list of the new version (the agent reconciles to it).
  */
 public sealed interface SyncAnswer extends JsonWritable {
-  Set<String> FIELDS = Set.of("desiredVersion", "unchanged", "changes");
+  /**
+   * Questions about loaded classes for the agent to answer ({@link ClassQuestion}); sent only to
+   * agents that read them, beside either answer.
+   */
+  String CLASS_QUESTIONS = "classQuestions";
+
+  Set<String> FIELDS = Set.of("desiredVersion", "unchanged", "changes", CLASS_QUESTIONS);
 
   long desiredVersion();
 
