@@ -1,5 +1,6 @@
 package dev.jlive.cli.ui;
 
+import dev.jlive.cli.CliException;
 import dev.jlive.cli.client.AgentClient;
 import dev.jlive.controller.fleet.ApprovalDiff;
 import dev.jlive.controller.fleet.ServiceChanges;
@@ -27,8 +28,17 @@ final class AgentPatchSources implements PatchSourceLookup {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public ServiceChanges.PatchSources find(String service, String id) {
+    try {
+      return read(service, id);
+    } catch (CliException e) {
+      // The agent's refusal, or why it cannot be reached, as the API's error the stream expects.
+      throw AgentListings.refusal(e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private ServiceChanges.PatchSources read(String service, String id) {
     Map<String, Object> answer = agent.get(Api.PATCHES, Map.of("sources", "true"));
     if (!(answer.get("sources") instanceof List<?> kept)) {
       // An agent from before patch sources were kept.
