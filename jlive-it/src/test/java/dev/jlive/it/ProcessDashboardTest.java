@@ -9,6 +9,7 @@ import dev.jlive.it.apps.PatchTargetApp;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.Browser;
+import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.PriceLoad;
 import dev.jlive.it.support.TargetJvm;
@@ -45,8 +46,9 @@ import org.openqa.selenium.WebElement;
  * {@code jlive ui PID} in real headless Chromium against a forked JVM, with no controller: the
  * one-time link signs the browser in, the page shows the JVM, the probe form checks the selector as
  * it is typed (a loaded class with its methods; an unknown class refused with the agent's reason),
- * and the new probe's chart moves. Without the link's session every page's data is refused, the
- * link works once, and the server cannot be reached on the machine's other addresses.
+ * the new probe's chart moves, and a source patch's view shows its source. Without the link's
+ * session every page's data is refused, the link works once, and the server cannot be reached on
+ * the machine's other addresses.
  */
 class ProcessDashboardTest {
   private static final Pattern LINK =
@@ -153,6 +155,24 @@ class ProcessDashboardTest {
       browser.awaitRatesChartMoving(Duration.ofSeconds(60), last -> {});
       browser.screenshot("ui-probe");
     }
+
+    // A source patch's view shows its source, as the agent kept it: new, since no earlier patch.
+    CliRun patch =
+        CliRun.jlive(
+            "patch",
+            Long.toString(jvm.pid()),
+            PatchTest.source("quantity * 10", "quantity * 10 + 1").toString());
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    String id = patch.stdout().split(" ")[1];
+    browser.open(base + "/#/patch/pid-" + jvm.pid() + "/" + id);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                assertThat(browser.find("#diff").getText())
+                    .contains("+    return quantity * 10 + 1;"));
+    assertThat(CliRun.jlive("revert", Long.toString(jvm.pid()), id).exitCode()).isZero();
   }
 
   @Test

@@ -30,8 +30,9 @@ public final class Api {
   public static final String CHANGES = "/v1/changes";
 
   /**
-   * POST applies (sources or class files), GET lists or shows one ({@code ?id=}), DELETE reverts
-   * ({@code ?id=}).
+   * POST applies (sources or class files), GET lists or shows one ({@code ?id=}; with {@code
+   * ?sources=true} the list carries the recent source patches' sources), DELETE reverts ({@code
+   * ?id=}).
    */
   public static final String PATCHES = "/v1/patches";
 

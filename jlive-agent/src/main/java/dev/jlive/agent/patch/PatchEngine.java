@@ -80,6 +80,7 @@ public final class PatchEngine implements WeavingSource {
   private final Map<String, Patch> patches = new LinkedHashMap<>();
   private final Map<String, Deque<Layer>> layers = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger();
+  private final PatchSourceLog sources = new PatchSourceLog();
 
   /**
    * Per class, while a safe point waits: its old and new bodies behind the gate's switch, which the
@@ -219,6 +220,7 @@ public final class PatchEngine implements WeavingSource {
             diffs,
             safepoint,
             request.immediate() ? List.of() : List.copyOf(request.also())));
+    sources.add(id, request);
     ledger.record(
         id,
         ChangeKind.PATCH,
@@ -737,6 +739,14 @@ public final class PatchEngine implements WeavingSource {
     List<PatchDetail> list = new ArrayList<>();
     patches.keySet().forEach(id -> list.add(diff(id)));
     return new PatchList(list);
+  }
+
+  /**
+   * The sources of the recent source patches, reverted ones too, oldest first: see {@link
+   * PatchSourceLog} for how many are kept.
+   */
+  public List<Map<String, Object>> sources() {
+    return sources.toJson();
   }
 
   /**

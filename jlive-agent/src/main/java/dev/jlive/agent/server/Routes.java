@@ -23,6 +23,7 @@ import dev.jlive.protocol.record.RecordRequest;
 import dev.jlive.protocol.shadow.ShadowRequest;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -135,10 +136,17 @@ final class Routes {
                 .toJson());
     routes.put(
         "GET " + Api.PATCHES,
-        request ->
-            request.optional("id") == null
-                ? context.patches().list().toJson()
-                : context.patches().diff(request.optional("id")).toJson());
+        request -> {
+          if (request.optional("id") != null) {
+            return context.patches().diff(request.optional("id")).toJson();
+          }
+          Map<String, Object> list = new LinkedHashMap<>(context.patches().list().toJson());
+          // Only when asked: sources can be large, and `jlive patches` does not show them.
+          if (request.booleanParam("sources", false)) {
+            list.put("sources", context.patches().sources());
+          }
+          return list;
+        });
     routes.put(
         "DELETE " + Api.PATCHES,
         request ->

@@ -29,7 +29,8 @@ public final class ProcessDashboard implements AutoCloseable {
         new Principal(
             System.getProperty("user.name", "local"), List.of(new Grant(Role.ADMIN, null)));
     return new ProcessDashboard(
-        DashboardServer.startForProcess(port, user, routes, routes::reported));
+        DashboardServer.startForProcess(
+            port, user, routes, routes::reported, new AgentPatchSources(agent)));
   }
 
   public String url() {

@@ -18,9 +18,10 @@ import java.util.List;
  * that is the sources of the newest active patch of the same class in the service, or against
  * nothing ("new") when no active patch changes that class; the deployed build's own source is not
  * known to the controller. Compiled class files have no source: their names, sizes and digests
- * stand in. A probe is shown by its spec.
+ * stand in. A probe is shown by its spec. {@code jlive ui PID} builds the same diff from one
+ * agent's recent patches.
  */
-final class ApprovalDiff {
+public final class ApprovalDiff {
   private static final int CONTEXT_LINES = 3;
 
   private ApprovalDiff() {}
@@ -28,7 +29,7 @@ final class ApprovalDiff {
   /**
    * @param active the service's active changes, oldest first, with their specs
    */
-  static String of(Change proposed, List<Change> active) {
+  public static String of(Change proposed, List<Change> active) {
     if (proposed.kind() == ChangeKind.PROBE) {
       return "probe " + Json.write(proposed.spec()) + "\n";
     }

@@ -76,7 +76,7 @@ public final class DashboardServer implements AutoCloseable {
   private final ControllerServer.Authenticator users;
   private final RouteCalls routes;
   private final ProbeHistory history;
-  private final ServiceChanges changes;
+  private final PatchSourceLookup patches;
   private final Sessions sessions = new Sessions(System::currentTimeMillis);
   private final StaticFiles files = new StaticFiles();
   private final Semaphore streams = new Semaphore(MAX_STREAMS);
@@ -103,7 +103,7 @@ public final class DashboardServer implements AutoCloseable {
       ControllerServer.Authenticator users,
       ControllerServer.Router router,
       ProbeHistory history,
-      ServiceChanges changes,
+      PatchSourceLookup patches,
       Duration heartbeat,
       boolean tls,
       OneTimeLink link) {
@@ -112,7 +112,7 @@ public final class DashboardServer implements AutoCloseable {
     this.users = users;
     this.routes = new RouteCalls(router);
     this.history = history;
-    this.changes = changes;
+    this.patches = patches;
     this.heartbeat = heartbeat;
     this.tls = tls;
     this.link = link;
@@ -151,7 +151,7 @@ public final class DashboardServer implements AutoCloseable {
           }
           return byService;
         };
-    return open(host, port, tls, users, router, changes, metrics, heartbeat, null);
+    return open(host, port, tls, users, router, changes::patchSources, metrics, heartbeat, null);
   }
 
   /**
@@ -160,7 +160,11 @@ public final class DashboardServer implements AutoCloseable {
    * and the pages hide what a single process does not have (services, approvals, audit).
    */
   public static DashboardServer startForProcess(
-      int port, Principal user, ControllerServer.Router router, ReportedMetrics metrics)
+      int port,
+      Principal user,
+      ControllerServer.Router router,
+      ReportedMetrics metrics,
+      PatchSourceLookup patches)
       throws IOException {
     // The user's "token" never leaves this JVM: the browser gets a session only through the link.
     String token = Sessions.randomId();
@@ -171,7 +175,7 @@ public final class DashboardServer implements AutoCloseable {
         null,
         users,
         router,
-        null,
+        patches,
         metrics,
         PROCESS_HEARTBEAT,
         new OneTimeLink(Sessions.randomId(), token));
@@ -183,7 +187,7 @@ public final class DashboardServer implements AutoCloseable {
       SSLContext tls,
       ControllerServer.Authenticator users,
       ControllerServer.Router router,
-      ServiceChanges changes,
+      PatchSourceLookup patches,
       ReportedMetrics metrics,
       Duration heartbeat,
       OneTimeLink link)
@@ -218,7 +222,7 @@ public final class DashboardServer implements AutoCloseable {
             users,
             router,
             new ProbeHistory(metrics),
-            changes,
+            patches,
             heartbeat,
             tls != null,
             link);
@@ -450,7 +454,7 @@ public final class DashboardServer implements AutoCloseable {
           new LiveStream(
               routes,
               history,
-              changes,
+              patches,
               blankToNull(query.get("service")),
               blankToNull(query.get("change")),
               heartbeat,

@@ -32,7 +32,7 @@ final class LiveStream {
 
   private final RouteCalls routes;
   private final ProbeHistory history;
-  private final ServiceChanges serviceChanges;
+  private final PatchSourceLookup patches;
   private final String service;
   private final String change;
   private final Duration heartbeat;
@@ -51,14 +51,14 @@ final class LiveStream {
   LiveStream(
       RouteCalls routes,
       ProbeHistory history,
-      ServiceChanges changes,
+      PatchSourceLookup patches,
       String service,
       String change,
       Duration heartbeat,
       String from) {
     this.routes = routes;
     this.history = history;
-    this.serviceChanges = changes;
+    this.patches = patches;
     this.service = service;
     this.change = change;
     this.heartbeat = heartbeat;
@@ -115,13 +115,9 @@ final class LiveStream {
    * once the change's own route answered, so only to users who may read the change.
    */
   private void patch(OutputStream out) throws IOException {
-    if (serviceChanges == null) {
-      // jlive ui PID: one process keeps no history of earlier patches to diff against.
-      return;
-    }
     ServiceChanges.PatchSources sources;
     try {
-      sources = serviceChanges.patchSources(service, change);
+      sources = patches.find(service, change);
     } catch (JLiveException gone) {
       // Removed between the two reads: the status already says so.
       return;
