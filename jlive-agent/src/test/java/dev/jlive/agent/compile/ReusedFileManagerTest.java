@@ -40,19 +40,7 @@ class ReusedFileManagerTest {
       assertThat(before.succeeded()).isFalse();
       assertThat(before.errorReport()).contains("fixture.late");
 
-      Fixtures.compileTo(
-          classes,
-          Map.of(
-              "fixture.late.Greeter",
-              """
-              package fixture.late;
-
-              public class Greeter {
-                public static String greet(String name) {
-                  return "late hello " + name;
-                }
-              }
-              """));
+      Fixtures.compileTo(classes, greeter("late hello "));
       Compilation after = InTargetCompiler.compile(List.of(USE_GREETER), loader, options());
 
       assertThat(after.succeeded()).as(after.errorReport()).isTrue();
@@ -63,20 +51,7 @@ class ReusedFileManagerTest {
 
   @Test
   void aNewClassLoaderIsSeenByTheNextCompile() throws Exception {
-    Path classes =
-        Fixtures.compileTo(
-            tmp.resolve("other"),
-            Map.of(
-                "fixture.late.Greeter",
-                """
-                package fixture.late;
-
-                public class Greeter {
-                  public static String greet(String name) {
-                    return "other hello " + name;
-                  }
-                }
-                """));
+    Path classes = Fixtures.compileTo(tmp.resolve("other"), greeter("other hello "));
     try (URLClassLoader empty = Fixtures.urlLoader(url(Files.createDirectories(tmp.resolve("e"))));
         URLClassLoader loader = Fixtures.urlLoader(url(classes))) {
       assertThat(InTargetCompiler.compile(List.of(USE_GREETER), empty, options()).succeeded())
@@ -104,6 +79,21 @@ class ReusedFileManagerTest {
 
     assertThat(later.manager).isSameAs(first.manager);
     JdkFileManagers.giveBack(later);
+  }
+
+  private static Map<String, String> greeter(String greeting) {
+    return Map.of(
+        "fixture.late.Greeter",
+        """
+        package fixture.late;
+
+        public class Greeter {
+          public static String greet(String name) {
+            return "%s" + name;
+          }
+        }
+        """
+            .formatted(greeting));
   }
 
   private static CompileOptions options() {
