@@ -87,7 +87,7 @@ public final class Agent {
     shadows.start();
     phases.mark("engines start");
     if (options.warmCompiler()) {
-      compilerWarmup = CompilerWarmup.start(log);
+      compilerWarmup = CompilerWarmup.start(log, () -> Gates.warmUp(pipeline).length);
     } else {
       log.log(System.Logger.Level.INFO, "compiler warm-up off (agent option warmCompiler=false)");
     }

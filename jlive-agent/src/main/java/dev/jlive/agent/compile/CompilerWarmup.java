@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * Compiles one small class in the background soon after the agent starts, so that the first patch
@@ -61,19 +62,32 @@ public final class CompilerWarmup implements Runnable {
   private final System.Logger log;
   private final Duration quietStart;
   private final Duration patience;
+  private final IntSupplier weavingWarmUp;
 
-  CompilerWarmup(ClassLoader loader, System.Logger log, Duration quietStart, Duration patience) {
+  CompilerWarmup(
+      ClassLoader loader,
+      System.Logger log,
+      Duration quietStart,
+      Duration patience,
+      IntSupplier weavingWarmUp) {
     this.loader = loader;
     this.log = log;
     this.quietStart = quietStart;
     this.patience = patience;
+    this.weavingWarmUp = weavingWarmUp;
   }
 
-  /** Starts the warm-up on its own daemon thread against the application class loader. */
-  public static Thread start(System.Logger log) {
+  /**
+   * Starts the warm-up on its own daemon thread against the application class loader.
+   *
+   * @param weavingWarmUp run right after the compile, in the same idle moment: weaves a gate off to
+   *     the side, so the first patch's weaving is warm too (answers the woven size, for the log)
+   */
+  public static Thread start(System.Logger log, IntSupplier weavingWarmUp) {
     Thread thread =
         new Thread(
-            new CompilerWarmup(ClassLoader.getSystemClassLoader(), log, QUIET_START, PATIENCE),
+            new CompilerWarmup(
+                ClassLoader.getSystemClassLoader(), log, QUIET_START, PATIENCE, weavingWarmUp),
             "jlive-compiler-warmup");
     thread.setDaemon(true);
     thread.setPriority(Thread.MIN_PRIORITY);
@@ -98,11 +112,18 @@ public final class CompilerWarmup implements Runnable {
           Long.toString((System.nanoTime() - start) / 1_000_000),
           idle ? "idle moment" : "no idle moment within " + patience.toSeconds() + " s",
           compilation.succeeded() ? compilation.compiler() : compilation.problems());
+      long weaveStart = System.nanoTime();
+      int wovenSize = weavingWarmUp.getAsInt();
+      log.log(
+          System.Logger.Level.INFO,
+          "gate weaving warmed up in {0} ms ({1} bytes woven off to the side)",
+          Long.toString((System.nanoTime() - weaveStart) / 1_000_000),
+          Integer.toString(wovenSize));
     } catch (InterruptedException e) {
       // The agent stops: no warm-up needed any more.
       Thread.currentThread().interrupt();
     } catch (Throwable t) {
-      log.log(System.Logger.Level.WARNING, "compiler warm-up failed; patches compile cold", t);
+      log.log(System.Logger.Level.WARNING, "compiler warm-up failed; the first patch runs cold", t);
     }
   }
 

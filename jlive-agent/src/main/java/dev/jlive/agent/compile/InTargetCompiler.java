@@ -3,7 +3,6 @@ package dev.jlive.agent.compile;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,7 +15,6 @@ import javax.tools.Diagnostic;
 import javax.tools.DiagnosticListener;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
-import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
@@ -40,8 +38,9 @@ import javax.tools.ToolProvider;
  *
  * <p>Quiet by construction: diagnostics go to a listener and anything else javac writes to a
  * buffer, both returned as {@link Problem}s; nothing reaches the application's stdout or stderr,
- * and nothing is written to disk. Each call has its own file manager and javac context, so calls
- * may run concurrently; the only shared state is the {@link JarIndex} cache.
+ * and nothing is written to disk. Each call has its own javac context and class path, so calls may
+ * run concurrently; what is shared is the {@link JarIndex} cache and the standard file manager over
+ * the runtime's modules, which one compile at a time holds ({@link JdkFileManagers}).
  */
 public final class InTargetCompiler {
   private InTargetCompiler() {}
@@ -95,9 +94,9 @@ public final class InTargetCompiler {
     DiagnosticListener<JavaFileObject> listener = diagnostic -> problems.add(problem(diagnostic));
     StringWriter otherOutput = new StringWriter();
     String compiler = javac.name() + " " + Runtime.version();
-    try (StandardJavaFileManager standard =
-            javac.getStandardFileManager(listener, Locale.ENGLISH, StandardCharsets.UTF_8);
-        LoaderFileManager files = new LoaderFileManager(standard, loader, classes, view)) {
+    JdkFileManagers.Lease standard = JdkFileManagers.take(javac, listener);
+    boolean reusable = false;
+    try (LoaderFileManager files = new LoaderFileManager(standard.manager, loader, classes, view)) {
       JavaCompiler.CompilationTask task =
           javac.getTask(otherOutput, files, listener, arguments(options), null, units);
       task.setLocale(Locale.ENGLISH);
@@ -115,10 +114,18 @@ public final class InTargetCompiler {
             new Problem(
                 Problem.Severity.ERROR, null, -1, -1, "javac failed without an error message"));
       }
+      reusable = true;
       return new Compilation(succeeded ? classes : Map.of(), problems, compiler);
     } catch (IOException e) {
-      // Only closing the standard file manager or setting its locations can get here.
+      // Only setting the standard file manager's locations can get here.
       throw new UncheckedIOException("the javac file manager failed", e);
+    } finally {
+      // A manager whose compile threw is in an unknown state: closed, not kept.
+      if (reusable) {
+        JdkFileManagers.giveBack(standard);
+      } else {
+        JdkFileManagers.closeQuietly(standard);
+      }
     }
   }
 

@@ -48,6 +48,13 @@ final class LoaderFileManager extends ForwardingJavaFileManager<StandardJavaFile
     return classPath == null ? List.of() : classPath.skipped();
   }
 
+  /**
+   * Leaves the standard manager open: it is shared across compiles ({@link JdkFileManagers}), and
+   * whoever took it gives it back or closes it.
+   */
+  @Override
+  public void close() {}
+
   @Override
   public boolean hasLocation(Location location) {
     return location == StandardLocation.CLASS_PATH || super.hasLocation(location);

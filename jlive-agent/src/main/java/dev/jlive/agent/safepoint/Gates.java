@@ -1,5 +1,6 @@
 package dev.jlive.agent.safepoint;
 
+import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
 import java.util.ArrayList;
@@ -137,18 +138,47 @@ public final class Gates implements WeavingSource {
         Gate.GatedMethod method = gate.methods.get(index);
         if (method.type() == loaded) {
           AsmVisitorWrapper visitor =
-              Advice.withCustomMapping()
-                  .bind(GateBindings.GateId.class, gate.id)
-                  .bind(GateBindings.GateVersion.class, gate.version())
-                  .bind(GateBindings.GateMethod.class, index)
-                  .to(GateAdvice.class)
-                  .on(
-                      ElementMatchers.<MethodDescription>named(method.name())
-                          .and(ElementMatchers.hasDescriptor(method.descriptor())));
+              advice(gate.id, gate.version(), index, method.name(), method.descriptor());
           weavings.add(() -> visitor);
         }
       }
     }
     return weavings;
+  }
+
+  private static AsmVisitorWrapper advice(
+      int gateId, int version, int index, String name, String descriptor) {
+    return Advice.withCustomMapping()
+        .bind(GateBindings.GateId.class, gateId)
+        .bind(GateBindings.GateVersion.class, version)
+        .bind(GateBindings.GateMethod.class, index)
+        .to(GateAdvice.class)
+        .on(
+            ElementMatchers.<MethodDescription>named(name)
+                .and(ElementMatchers.hasDescriptor(descriptor)));
+  }
+
+  /**
+   * Weaves a gate into a class of jlive's own, off to the side, and drops the bytes: the first
+   * patch's gate then finds Byte Buddy's advice machinery loaded and warm (docs/BENCHMARKS.md,
+   * section 25: 3 to 4 s of a first patch were that). Nothing is retransformed.
+   *
+   * @return the woven bytes
+   */
+  public static byte[] warmUp(ClassPipeline pipeline) {
+    return pipeline.weaveAside(
+        WarmUpTarget.class, advice(0, 1, 0, WarmUpTarget.METHOD, WarmUpTarget.DESCRIPTOR));
+  }
+
+  /** What {@link #warmUp} weaves into: a method with an argument and a result, as most have. */
+  static final class WarmUpTarget {
+    static final String METHOD = "twice";
+    static final String DESCRIPTOR = "(I)I";
+
+    private WarmUpTarget() {}
+
+    static int twice(int value) {
+      return 2 * value;
+    }
   }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.ClassFileVersion;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
@@ -256,18 +257,41 @@ public final class ClassPipeline implements ClassFileTransformer {
                 : ClassFileLocator.ForClassLoader.of(loader));
     TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
     Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
-    List<Weaving> weavings = new ArrayList<>();
+    List<AsmVisitorWrapper> weavings = new ArrayList<>();
     for (WeavingSource source : sources) {
-      weavings.addAll(source.weavingsFor(loader, className, loaded, description));
+      for (Weaving weaving : source.weavingsFor(loader, className, loaded, description)) {
+        weavings.add(weaving.visitor());
+      }
     }
     if (weavings.isEmpty()) {
       return null;
     }
-    DynamicType.Builder<?> builder = Weaver.BYTE_BUDDY.redefine(description.get(), locator);
-    for (Weaving weaving : weavings) {
-      builder = builder.visit(weaving.visitor());
+    return weave(description.get(), locator, pool, weavings);
+  }
+
+  private static byte[] weave(
+      TypeDescription description,
+      ClassFileLocator locator,
+      TypePool pool,
+      List<? extends AsmVisitorWrapper> visitors) {
+    DynamicType.Builder<?> builder = Weaver.BYTE_BUDDY.redefine(description, locator);
+    for (AsmVisitorWrapper visitor : visitors) {
+      builder = builder.visit(visitor);
     }
     return CatchAnyThrowable.rewrite(builder.make(pool).getBytes());
+  }
+
+  /**
+   * {@code type}'s class file with {@code visitor} woven in the way a retransformation weaves it,
+   * made off to the side: the class is not touched. For warming the weaving up before it is needed.
+   */
+  public byte[] weaveAside(Class<?> type, AsmVisitorWrapper visitor) {
+    ClassFileLocator locator =
+        type.getClassLoader() == null
+            ? ClassFileLocator.ForClassLoader.ofBootLoader()
+            : ClassFileLocator.ForClassLoader.of(type.getClassLoader());
+    TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
+    return weave(pool.describe(type.getName()).resolve(), locator, pool, List.of(visitor));
   }
 
   /**
