@@ -374,10 +374,7 @@ public final class AgentSessions implements AutoCloseable {
         answer instanceof byte[] encoded
             ? Json.parseObject(new String(encoded, StandardCharsets.UTF_8))
             : asMap(answer);
-    return JsonObject.create()
-        .putAll(desiredPart)
-        .put(SyncAnswer.CLASS_QUESTIONS, pending)
-        .toMap();
+    return JsonObject.create().putAll(desiredPart).put(SyncAnswer.CLASS_QUESTIONS, pending).toMap();
   }
 
   @SuppressWarnings("unchecked")
