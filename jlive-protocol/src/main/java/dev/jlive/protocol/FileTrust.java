@@ -19,9 +19,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Checks that a folder or file in a shared place (such as {@code /tmp}) is really ours before jlive
@@ -48,7 +48,6 @@ public final class FileTrust {
   private static final int STICKY = 01000;
   private static final int GROUP_WRITE = 0020;
   private static final int OTHERS_WRITE = 0002;
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private FileTrust() {}
 
@@ -284,13 +283,7 @@ public final class FileTrust {
    * moved over {@code file}; a move replaces a link there instead of writing through it.
    */
   public static Path writeAtomically(Path file, byte[] bytes, String mode) throws IOException {
-    Path temp =
-        file.resolveSibling(
-            "."
-                + file.getFileName()
-                + "."
-                + HexFormat.of().toHexDigits(RANDOM.nextLong())
-                + ".tmp");
+    Path temp = temporarySibling(file);
     Set<OpenOption> options =
         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     try {
@@ -312,6 +305,24 @@ public final class FileTrust {
     } finally {
       Files.deleteIfExists(temp);
     }
+  }
+
+  /**
+   * A fresh hidden name next to {@code file} for a temporary copy. It needs to be unique, not
+   * secret: it is created with {@code CREATE_NEW} and no link following, in a folder only its owner
+   * can write, so a name someone guessed can only make the write fail, never redirect it. Hence no
+   * {@code SecureRandom}, whose first use sets up the JDK's security providers (slow in a busy JVM
+   * the agent is attaching to).
+   */
+  static Path temporarySibling(Path file) {
+    return file.resolveSibling(
+        "."
+            + file.getFileName()
+            + "."
+            + ProcessHandle.current().pid()
+            + "."
+            + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())
+            + ".tmp");
   }
 
   /** Reads a whole file without following a link in its place. */

@@ -11,8 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -28,7 +26,6 @@ import java.util.function.Supplier;
  * that other users may write to (they could have swapped it).
  */
 public final class SecretFile {
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private SecretFile() {}
 
@@ -70,14 +67,7 @@ public final class SecretFile {
    * @throws FileAlreadyExistsException when {@code file} exists (it is never replaced)
    */
   public static void create(Path file, byte[] bytes) throws IOException {
-    Path folder = file.toAbsolutePath().getParent();
-    Path temp =
-        folder.resolve(
-            "."
-                + file.getFileName()
-                + "."
-                + HexFormat.of().toHexDigits(RANDOM.nextLong())
-                + ".tmp");
+    Path temp = FileTrust.temporarySibling(file.toAbsolutePath());
     Set<OpenOption> options =
         Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
     try {

@@ -3,25 +3,28 @@ package dev.jlive.agent.server;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /** The endpoint's bearer token: random per start unless a token file is configured. */
 public final class Token {
-  private static final SecureRandom RANDOM = new SecureRandom();
+  /** The OS's CSPRNG on Linux and macOS; it never blocks once the kernel's pool is seeded. */
+  static final Path URANDOM = Paths.get("/dev/urandom");
+
+  private static final int TOKEN_BYTES = 32;
 
   private Token() {}
 
   /** Reads a token from {@code file}, or makes a random one when {@code file} is null. */
   public static String load(Path file) throws IOException {
     if (file == null) {
-      byte[] bytes = new byte[32];
-      RANDOM.nextBytes(bytes);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(URANDOM));
     }
     String token = Files.readString(file, StandardCharsets.UTF_8).trim();
     if (token.length() < 16) {
@@ -31,6 +34,28 @@ public final class Token {
           "put a long random token in the file, e.g. from `openssl rand -hex 32`");
     }
     return token;
+  }
+
+  /**
+   * 32 bytes (256 bits) from the OS's CSPRNG: read from {@code source} ({@code /dev/urandom})
+   * directly, else from {@link SecureRandom}, which reads the same device on Linux. Reading the
+   * device ourselves keeps the strength and skips the JDK's security provider set-up, which the
+   * first {@code SecureRandom} pays for in the attached JVM (0.5 s and more on a busy one, see
+   * docs/BENCHMARKS.md section 26).
+   */
+  static byte[] randomBytes(Path source) {
+    byte[] bytes = new byte[TOKEN_BYTES];
+    if (Files.isReadable(source)) {
+      try (InputStream in = Files.newInputStream(source)) {
+        if (in.readNBytes(bytes, 0, TOKEN_BYTES) == TOKEN_BYTES) {
+          return bytes;
+        }
+      } catch (IOException unreadable) {
+        // Falls through to SecureRandom, which finds its own source.
+      }
+    }
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
   }
 
   /**
