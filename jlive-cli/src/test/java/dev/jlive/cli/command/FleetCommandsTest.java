@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.JLiveCommand;
+import dev.jlive.protocol.FleetApi;
 import dev.jlive.protocol.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -136,10 +137,14 @@ class FleetCommandsTest {
         """
         {"processes": [
           {"id": "p1", "host": "web-1", "pid": 4242, "javaVersion": "17.0.15", "agentVersion": "0.1.0", "labels": {"zone": "eu", "canary": "true"},
-           "protocolVersion": 3, "verifiesChanges": true, "lastSeen": "%s", "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
+           "protocolVersion": %d, "verifiesChanges": true, "lastSeen": "%s", "changes": {"c7": {"state": "applied"}, "c8": {"state": "failed", "message": "no such class"}}},
           {"id": "p2", "host": "web-2", "pid": 77, "javaVersion": "21.0.2", "agentVersion": "0.1.0", "labels": {},
            "lastSeen": "%s", "changes": {}}]}"""
-            .formatted(Instant.ofEpochMilli(now - 3_000), Instant.ofEpochMilli(now - 600_000)));
+            .formatted(
+                // The current protocol, which the listing does not point out.
+                FleetApi.PROTOCOL_VERSION,
+                Instant.ofEpochMilli(now - 3_000),
+                Instant.ofEpochMilli(now - 600_000)));
 
     Run run = jlive("processes", "shop");
 
