@@ -70,6 +70,14 @@ import net.bytebuddy.dynamic.ClassFileLocator;
  * newer one that was built on it).
  */
 public final class PatchEngine implements WeavingSource {
+  /**
+   * Whether a swap may merge old and new bodies behind the gate's switch (one retransformation).
+   * Off: in CI a line probe on a changed method missed one event around a merged swap on Java 25
+   * (OddCodeTest#aLineProbeAfterALongLocalLeavesLaterChangesWorking); until that is understood,
+   * every swap takes the two retransformations that the previous sessions proved.
+   */
+  private static final boolean ONE_STEP_SWAP = false;
+
   private final Instrumentation instrumentation;
   private final ClassPipeline pipeline;
   private final ChangeLedger ledger;
@@ -415,7 +423,7 @@ public final class PatchEngine implements WeavingSource {
                   gated,
                   changed::get,
                   changedMethods(classes, diffs),
-                  true,
+                  ONE_STEP_SWAP,
                   () -> push(id, changed),
                   // The --also classes are rewoven too: their gate goes out with the swap.
                   gateOut -> PatchEngine.this.swap(id, changed, gated, gateOut),
@@ -795,7 +803,7 @@ public final class PatchEngine implements WeavingSource {
                     changedMethods(patch.classes(), patch.diffs()),
                     // At stop the bridge goes with the agent, and merged code that cannot ask its
                     // switch runs the old body, here the patch's: the way out takes two steps.
-                    !force,
+                    ONE_STEP_SWAP && !force,
                     () -> patch.classes().forEach(type -> layers.get(key(type)).pop()),
                     // The --also classes are rewoven too: their gate goes out with the swap.
                     gateOut -> unswap(patch, gated, gateOut),
