@@ -48,6 +48,13 @@ final class LiveStream {
 
   private long eventCursor;
 
+  /**
+   * The change list as it was when the chosen patch's sources were last looked up: the diff depends
+   * only on which patches are active, so while the list stays the same the lookup (under {@code
+   * jlive ui PID} a request to the agent for up to 256 KB of sources) is not repeated.
+   */
+  private String changesAtPatchLookup;
+
   LiveStream(
       RouteCalls routes,
       ProbeHistory history,
@@ -92,7 +99,7 @@ final class LiveStream {
       RouteCalls.Answer status = routes.get(who, FleetApi.change(service, change), Map.of(), from);
       send(out, "status", status);
       if (status.ok()) {
-        patch(out);
+        patch(out, changes);
         shadow(who, out, changes);
       }
       RouteCalls.Answer rollout =
@@ -114,7 +121,12 @@ final class LiveStream {
    * The chosen patch's diff against what ran before it and its sources, for the patch view; sent
    * once the change's own route answered, so only to users who may read the change.
    */
-  private void patch(OutputStream out) throws IOException {
+  private void patch(OutputStream out, RouteCalls.Answer changes) throws IOException {
+    String changeList = Json.write(tagged(changes));
+    if (changeList.equals(changesAtPatchLookup)) {
+      return;
+    }
+    changesAtPatchLookup = changeList;
     ServiceChanges.PatchSources sources;
     try {
       sources = patches.find(service, change);
