@@ -51,18 +51,23 @@ for cmd in "--version" "ps" "probe add --help"; do
   report "$name" "$cmd"
 done
 
-java -cp "$after/jlive-bench/target/jlive-bench.jar" dev.jlive.bench.BusyTarget "$busy" >"$tmp/target" 2>&1 &
-target=$!
-until grep -q "busy-target ready" "$tmp/target"; do sleep 0.1; done
-echo "busy target pid $target ($busy threads), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# One busy target per build: a JVM keeps the launcher of the first jlive jar loaded into it.
+for build in before after; do
+  java -cp "$after/jlive-bench/target/jlive-bench.jar" dev.jlive.bench.BusyTarget "$busy" \
+    >"$tmp/target-$build" 2>&1 &
+  echo $! >"$tmp/pid-$build"
+  until grep -q "busy-target ready" "$tmp/target-$build"; do sleep 0.1; done
+done
+echo "busy targets ($busy threads each) ready, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in $(seq 1 "$runs"); do
   for build in before after; do
+    target=$(cat "$tmp/pid-$build")
     timed $build attach "$(dir $build)/bin/jlive" attach "$target"
     timed $build changes "$(dir $build)/bin/jlive" changes "$target"
     "$(dir $build)/bin/jlive" detach "$target" >/dev/null
   done
 done
-kill "$target"
+kill "$(cat "$tmp/pid-before")" "$(cat "$tmp/pid-after")"
 report attach "attach PID"
 report changes "changes PID"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
