@@ -32,7 +32,7 @@ public final class StartupTraining {
       String file = token.toString();
       String[][] commands = {
         {"--version"},
-        {"help"},
+        {"help"}, // the whole command tree: the others build only the command they name
         {"probe", "add", "--help"},
         {"patch", "--help"},
         {"ps"},

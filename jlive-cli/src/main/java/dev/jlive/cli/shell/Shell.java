@@ -4,7 +4,6 @@ import dev.jlive.cli.CliException;
 import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.JLiveCommand;
 import dev.jlive.cli.client.HttpClients;
-import dev.jlive.cli.command.HelpCommand;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -50,9 +48,7 @@ public final class Shell {
     this.target = target;
     this.terminal = terminal;
     this.http = http;
-    CommandLine commands = new CommandLine(new JLiveCommand());
-    HelpCommand.addHelpOptionEverywhere(commands);
-    this.model = commands.getCommandSpec();
+    this.model = JLiveCommand.commandTree().getCommandSpec();
     this.completer = new ShellCompleter(model, new Lookups(target));
     this.out = new PrintStream(terminal.output(), true, StandardCharsets.UTF_8);
   }

@@ -56,7 +56,7 @@ class HelpEverywhereTest {
   /** Every command below the root, as the words that name it. */
   private static List<List<String>> commandPaths() {
     List<List<String>> paths = new ArrayList<>();
-    collect(new CommandLine(new JLiveCommand()), new ArrayList<>(), paths);
+    collect(JLiveCommand.commandTree(), new ArrayList<>(), paths);
     return paths;
   }
 

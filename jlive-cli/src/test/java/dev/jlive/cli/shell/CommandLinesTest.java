@@ -7,12 +7,11 @@ import dev.jlive.cli.CliException;
 import dev.jlive.cli.JLiveCommand;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Where the shell puts its target into a typed line, on one JVM and on a service. */
 class CommandLinesTest {
-  private static final CommandSpec MODEL = new CommandLine(new JLiveCommand()).getCommandSpec();
+  private static final CommandSpec MODEL = JLiveCommand.commandTree().getCommandSpec();
   private static final ShellTarget PID = new ShellTarget("42", List.of("42"), null, null, null);
   private static final ShellTarget SERVICE =
       new ShellTarget(
