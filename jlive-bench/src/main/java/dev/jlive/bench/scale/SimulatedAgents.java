@@ -59,6 +59,13 @@ public final class SimulatedAgents implements AutoCloseable {
   private static final long MIN_BACKOFF_MILLIS = 200;
   private static final long MAX_BACKOFF_MILLIS = 5_000;
 
+  /**
+   * Agents per HTTP client. The JDK client keeps its idle connections in a linked list that every
+   * request walks (ConnectionPool.ExpiryList.remove): with all 2,000 agents on one client that walk
+   * was a tenth of this JVM's CPU, which the controller shares (docs/BENCHMARKS.md, section 31).
+   */
+  private static final int AGENTS_PER_CLIENT = 250;
+
   /** Beyond the poll's own wait: a controller answers a parked poll when its wait ends. */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(20);
 
@@ -82,7 +89,9 @@ public final class SimulatedAgents implements AutoCloseable {
   /** Waits for a registration slot, so that no callback thread ever blocks. */
   private final ExecutorService registrar;
 
-  private final HttpClient http;
+  /** Agent n sends through {@code clients.get(n % clients.size())}. */
+  private final List<HttpClient> clients = new ArrayList<>();
+
   private final List<Agent> agents = new ArrayList<>();
   private final Semaphore registering;
   private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
@@ -91,6 +100,9 @@ public final class SimulatedAgents implements AutoCloseable {
   private final AtomicLong reRegistrations = new AtomicLong();
   private final AtomicInteger registered = new AtomicInteger();
   private final AtomicInteger longPolling = new AtomicInteger();
+
+  /** Per change: agents whose "applied" report was answered; kept so the driver need not scan. */
+  private final Map<String, AtomicInteger> acknowledgements = new ConcurrentHashMap<>();
 
   /**
    * For long polls answered "unchanged": how much longer than asked the controller held them, in
@@ -130,12 +142,14 @@ public final class SimulatedAgents implements AutoCloseable {
     this.registrar = Executors.newSingleThreadExecutor(daemon("jlive-sim-register"));
     // HTTP/1.1 as the real agent speaks it (no h2c upgrade offer); the JDK client pools without a
     // limit (jdk.httpclient.connectionPoolSize=0), so each poll in flight has its own connection.
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .executor(callbacks)
-            .build();
+    for (int n = 0; n < (count + AGENTS_PER_CLIENT - 1) / AGENTS_PER_CLIENT; n++) {
+      clients.add(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .connectTimeout(Duration.ofSeconds(10))
+              .executor(callbacks)
+              .build());
+    }
     for (int n = 0; n < count; n++) {
       agents.add(new Agent(n, pidBase + n));
     }
@@ -183,15 +197,8 @@ public final class SimulatedAgents implements AutoCloseable {
 
   /** Agents that have seen the change and reported it applied in an answered sync. */
   public int acknowledged(String changeId) {
-    int n = 0;
-    for (Agent agent : agents) {
-      synchronized (agent) {
-        if (agent.acknowledged.contains(changeId)) {
-          n++;
-        }
-      }
-    }
-    return n;
+    AtomicInteger count = acknowledgements.get(changeId);
+    return count == null ? 0 : count.get();
   }
 
   /** When the last agent's "applied" report for {@code changeId} was answered (nanoTime), or -1. */
@@ -249,7 +256,8 @@ public final class SimulatedAgents implements AutoCloseable {
       String id = agent.process;
       if (id != null) {
         gone.add(
-            send(FleetApi.DEREGISTER, new DeregisterBody(id), Duration.ofSeconds(5))
+            agent
+                .send(FleetApi.DEREGISTER, new DeregisterBody(id), Duration.ofSeconds(5))
                 .exceptionally(e -> null));
       }
     }
@@ -261,18 +269,6 @@ public final class SimulatedAgents implements AutoCloseable {
     registrar.shutdownNow();
     retries.shutdownNow();
     callbacks.shutdownNow();
-  }
-
-  private CompletableFuture<HttpResponse<String>> send(
-      String path, JsonWritable body, Duration timeout) {
-    HttpRequest request =
-        HttpRequest.newBuilder(controller.resolve(path))
-            .timeout(timeout)
-            .header(Api.AUTHORIZATION, Api.BEARER + token)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Json.write(body.toJson())))
-            .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private void count(String kind) {
@@ -314,6 +310,19 @@ public final class SimulatedAgents implements AutoCloseable {
     Agent(int index, long pid) {
       this.index = index;
       this.pid = pid;
+    }
+
+    CompletableFuture<HttpResponse<String>> send(String path, JsonWritable body, Duration timeout) {
+      HttpRequest request =
+          HttpRequest.newBuilder(controller.resolve(path))
+              .timeout(timeout)
+              .header(Api.AUTHORIZATION, Api.BEARER + token)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(Json.write(body.toJson())))
+              .build();
+      return clients
+          .get(index % clients.size())
+          .sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     void register() {
@@ -460,6 +469,7 @@ public final class SimulatedAgents implements AutoCloseable {
         for (String id : report.keySet()) {
           if (applied.contains(id) && acknowledged.add(id)) {
             acknowledgedNanos.put(id, now);
+            acknowledgements.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
           }
         }
         if (answer instanceof SyncAnswer.Changes changes) {

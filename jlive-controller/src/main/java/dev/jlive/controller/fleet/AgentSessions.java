@@ -291,8 +291,8 @@ public final class AgentSessions implements AutoCloseable {
 
   /**
    * Keeps the process's report and events, and has them written to ZooKeeper by a writer thread
-   * when they differ from what was written last: the sync is answered without waiting for
-   * ZooKeeper, and a burst of reports for one process costs one write.
+   * when they differ from what was written last ({@link ReportWrites}): the sync is answered
+   * without waiting for ZooKeeper, and a burst of reports for one process costs one write.
    */
   private void record(Lease lease, SyncBody body) {
     ProcessReport report = ProcessReport.of(body, null);
@@ -302,8 +302,12 @@ public final class AgentSessions implements AutoCloseable {
     synchronized (lease) {
       if (!text.equals(lease.reportKept)) {
         lease.reportKept = text;
-        lease.reportToWrite = report.at(Instant.now().toString());
-        store.reportReceived(lease.service, lease.id, lease.reportToWrite);
+        ProcessReport received = report.at(Instant.now().toString());
+        store.reportReceived(lease.service, lease.id, received);
+        if (ReportWrites.needed(lease.reportQueued, received)) {
+          lease.reportQueued = received;
+          lease.reportToWrite = received;
+        }
       }
       if (!events.isEmpty() || droppedByAgent > 0) {
         lease.events.add(events, droppedByAgent);
@@ -390,8 +394,15 @@ public final class AgentSessions implements AutoCloseable {
   }
 
   private Object desiredFor(Lease lease, FleetStore.Desired desired, long known) {
+    Answers memo =
+        answers.compute(
+            lease.service,
+            (service, old) ->
+                old != null && old.version == desired.version()
+                    ? old
+                    : new Answers(desired.version()));
     if (desired.version() == known) {
-      return new SyncAnswer.Unchanged(desired.version()).toJson();
+      return memo.unchanged;
     }
     // One answer per desired version, set of labels and set of rollouts that have not reached the
     // process yet, however many processes ask for it; with no staged rollout, per labels alone.
@@ -404,13 +415,6 @@ public final class AgentSessions implements AutoCloseable {
                 withheld.add(id);
               }
             });
-    Answers memo =
-        answers.compute(
-            lease.service,
-            (service, old) ->
-                old != null && old.version == desired.version()
-                    ? old
-                    : new Answers(desired.version()));
     return memo.byAudience.computeIfAbsent(
         new Audience(lease.labels, withheld, lease.readsShadows),
         audience -> {
@@ -436,20 +440,30 @@ public final class AgentSessions implements AutoCloseable {
                       change.signature()));
             }
           }
-          return Json.write(new SyncAnswer.Changes(desired.version(), changes).toJson())
-              .getBytes(StandardCharsets.UTF_8);
+          return encoded(new SyncAnswer.Changes(desired.version(), changes).toJson());
         });
   }
 
   private static final class Answers {
     final long version;
 
+    /**
+     * The answer to every idle heartbeat of the version (hundreds a second at 2,000 processes),
+     * encoded once.
+     */
+    final byte[] unchanged;
+
     /** Encoded: thousands of processes get the same answer, written once (UTF-8 JSON). */
     final Map<Audience, byte[]> byAudience = new ConcurrentHashMap<>();
 
     Answers(long version) {
       this.version = version;
+      this.unchanged = encoded(new SyncAnswer.Unchanged(version).toJson());
     }
+  }
+
+  private static byte[] encoded(Map<String, Object> answer) {
+    return Json.write(answer).getBytes(StandardCharsets.UTF_8);
   }
 
   /**
@@ -564,6 +578,10 @@ public final class AgentSessions implements AutoCloseable {
     final KeptEvents events = new KeptEvents(EVENTS_KEPT, EVENT_BYTES_KEPT);
     volatile long lastSeenNanos = System.nanoTime();
     String reportKept;
+
+    /** The last report handed to the writers: what ZooKeeper holds for this process, or will. */
+    ProcessReport reportQueued;
+
     ProcessReport reportToWrite;
     boolean eventsToWrite;
     boolean writing;

@@ -375,7 +375,14 @@ public final class FleetStore implements AutoCloseable {
   @SuppressWarnings("unchecked")
   private <T> Map<String, T> children(String service, String kind) {
     Map<String, Object> nodes = indexed.getOrDefault(service, Map.of()).get(kind);
-    return nodes == null ? new TreeMap<>() : new TreeMap<>((Map<String, T>) nodes);
+    Map<String, T> copy = new TreeMap<>();
+    if (nodes != null) {
+      // Entry by entry: new TreeMap(sortedMap) sizes the copy first and then iterates, and a node
+      // removed meanwhile (a process dropped during a status read) made it throw
+      // NoSuchElementException, a 500 for the status read (docs/BENCHMARKS.md, section 31).
+      nodes.forEach((id, node) -> copy.put(id, (T) node));
+    }
+    return copy;
   }
 
   /**
