@@ -33,13 +33,18 @@ class AgentProtocolTest {
   @RegisterExtension
   static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(1));
 
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
+  }
+
   @AfterAll
   static void stop() {
     UnknownFields.logTo(null);
   }
 
   private static RegisterAnswer register(Map<String, Object> body) {
-    Http.Answer answer = fixture.http().post(FleetApi.REGISTER, body);
+    Http.Answer answer = http().post(FleetApi.REGISTER, body);
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return RegisterAnswer.fromWire(answer.body());
   }
@@ -72,19 +77,16 @@ class AgentProtocolTest {
         .contains("upgrade its agent jar");
     Map<String, Integer> protocols = new LinkedHashMap<>();
     for (ProcessRow row :
-        ProcessList.fromWire(fixture.http().get(FleetApi.processes("versions")).body())
-            .processes()) {
+        ProcessList.fromWire(http().get(FleetApi.processes("versions")).body()).processes()) {
       protocols.put(row.process().id(), row.process().protocolVersion());
     }
     assertThat(protocols)
         .isEqualTo(Map.of(toCurrent.process(), FleetApi.PROTOCOL_VERSION, toOld.process(), 1));
     // An old agent's sync (no protocolVersion either) is answered as before.
     Http.Answer sync =
-        fixture
-            .http()
-            .post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));
+        http().post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));
     assertThat(SyncAnswer.fromWire(sync.body())).isInstanceOf(SyncAnswer.Changes.class);
-    assertThat(Health.fromWire(fixture.http().get(FleetApi.HEALTH).body()).protocolVersion())
+    assertThat(Health.fromWire(http().get(FleetApi.HEALTH).body()).protocolVersion())
         .isEqualTo(FleetApi.PROTOCOL_VERSION);
   }
 
@@ -110,7 +112,7 @@ class AgentProtocolTest {
     for (int i = 0; i < 3; i++) {
       Map<String, Object> fromTheFuture = new LinkedHashMap<>(report.toJson());
       fromTheFuture.put("cpuBudgetLeft", 0.25);
-      Http.Answer answer = fixture.http().post(FleetApi.SYNC, fromTheFuture);
+      Http.Answer answer = http().post(FleetApi.SYNC, fromTheFuture);
       assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     }
     assertThat(logged)
@@ -122,12 +124,11 @@ class AgentProtocolTest {
     change.put("kind", "probe");
     change.put("spec", Map.of("selector", "com.acme.Cart#add", "kind", "count"));
     change.put("cpuBudgetLeft", 0.25);
-    Http.Answer refused = fixture.http().post(FleetApi.changes("tolerant"), change);
+    Http.Answer refused = http().post(FleetApi.changes("tolerant"), change);
     assertThat(refused.status()).isEqualTo(400);
     assertThat(((Map<?, ?>) refused.body().get("error")).get("message"))
         .isEqualTo("the change has an unknown field 'cpuBudgetLeft'");
-    assertThat(
-            ChangeList.fromWire(fixture.http().get(FleetApi.changes("tolerant")).body()).changes())
+    assertThat(ChangeList.fromWire(http().get(FleetApi.changes("tolerant")).body()).changes())
         .isEmpty();
   }
 
@@ -160,7 +161,7 @@ class AgentProtocolTest {
                 .toJson());
     body.put("changes", Map.of("c1", Map.of("state", "unreachable")));
 
-    Http.Answer answer = fixture.http().post(FleetApi.SYNC, body);
+    Http.Answer answer = http().post(FleetApi.SYNC, body);
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(((Map<?, ?>) answer.body().get("error")).get("message"))
@@ -181,8 +182,7 @@ class AgentProtocolTest {
     Map<String, Object> candidate =
         Map.of("sources", List.of(Map.of("name", "A.java", "code", "class A {}")));
     Http.Answer added =
-        fixture
-            .http()
+        http()
             .post(
                 FleetApi.changes("shadowed"),
                 Map.of("kind", "shadow", "spec", Map.of("patch", candidate)));
@@ -203,8 +203,7 @@ class AgentProtocolTest {
   private static List<ChangeKind> desiredKinds(int protocol, String process) {
     SyncAnswer answer =
         SyncAnswer.fromWire(
-            fixture
-                .http()
+            http()
                 .post(
                     FleetApi.SYNC,
                     new SyncBody(protocol, process, -1, 0, Map.of(), Map.of(), List.of(), 0)
@@ -230,8 +229,7 @@ class AgentProtocolTest {
                     .toJson())
             .process();
     Http.Answer added =
-        fixture
-            .http()
+        http()
             .post(
                 FleetApi.changes("typed"),
                 Map.of(
@@ -244,8 +242,7 @@ class AgentProtocolTest {
     assertThat(added.status()).isEqualTo(201);
     SyncAnswer answer =
         SyncAnswer.fromWire(
-            fixture
-                .http()
+            http()
                 .post(
                     FleetApi.SYNC,
                     new SyncBody(
@@ -267,7 +264,7 @@ class AgentProtocolTest {
               assertThat(changes.changes().get(0).kind()).isEqualTo(ChangeKind.PROBE);
               assertThat(changes.changes().get(0).author()).isEqualTo(Controller.ADMIN);
             });
-    assertThat(ChangeList.fromWire(fixture.http().get(FleetApi.changes("typed")).body()).changes())
+    assertThat(ChangeList.fromWire(http().get(FleetApi.changes("typed")).body()).changes())
         .singleElement()
         .satisfies(
             change -> {

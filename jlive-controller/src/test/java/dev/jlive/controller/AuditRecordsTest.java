@@ -31,16 +31,20 @@ class AuditRecordsTest {
   @RegisterExtension
   static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(1));
 
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
+  }
+
   private static String register(String service, long pid) {
     RegisterBody body =
         new RegisterBody(
             FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", Map.of(), "i" + pid);
-    return RegisterAnswer.fromWire(fixture.http().post(FleetApi.REGISTER, body.toJson()).body())
-        .process();
+    return RegisterAnswer.fromWire(http().post(FleetApi.REGISTER, body.toJson()).body()).process();
   }
 
   private static List<AuditRecord> records(String service) {
-    Http.Answer answer = fixture.http().get(FleetApi.AUDIT + "?service=" + service);
+    Http.Answer answer = http().get(FleetApi.AUDIT + "?service=" + service);
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return AuditPage.fromWire(answer.body()).read();
   }
@@ -53,15 +57,14 @@ class AuditRecordsTest {
   void aChangeIsRecordedBeforeAndAfterWithWhoAndFromWhere() {
     register("audited", 701);
     Http.Answer added =
-        fixture
-            .http()
+        http()
             .post(
                 FleetApi.changes("audited"),
                 Map.of(
                     "kind", "probe", "spec", Map.of("selector", "com.acme.A#a", "kind", "count")));
     assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
     String id = changeId(added);
-    assertThat(fixture.http().delete(FleetApi.change("audited", id)).status()).isEqualTo(200);
+    assertThat(http().delete(FleetApi.change("audited", id)).status()).isEqualTo(200);
 
     List<AuditRecord> records = records("audited");
     assertThat(records)
@@ -78,15 +81,14 @@ class AuditRecordsTest {
     assertThat(records.get(3).status()).isEqualTo(200);
     assertThat(records).allSatisfy(record -> assertThat(record.hash()).hasSize(64));
 
-    AuditVerdict verdict = AuditVerdict.fromWire(fixture.http().get(FleetApi.AUDIT_VERIFY).body());
+    AuditVerdict verdict = AuditVerdict.fromWire(http().get(FleetApi.AUDIT_VERIFY).body());
     assertThat(verdict.ok()).as(verdict.toString()).isTrue();
   }
 
   @Test
   void aFailedChangeIsRecordedWithItsCode() {
     Http.Answer refused =
-        fixture
-            .http()
+        http()
             .post(
                 FleetApi.changes("nobody-here"),
                 Map.of(
@@ -127,8 +129,7 @@ class AuditRecordsTest {
     String process = register("captured", 702);
     String probe =
         changeId(
-            fixture
-                .http()
+            http()
                 .post(
                     FleetApi.changes("captured"),
                     Map.of(
@@ -136,8 +137,7 @@ class AuditRecordsTest {
                         "probe",
                         "spec",
                         Map.of("selector", "com.acme.A#a", "kind", "capture"))));
-    fixture
-        .http()
+    http()
         .post(
             FleetApi.SYNC,
             Map.of(
@@ -151,14 +151,13 @@ class AuditRecordsTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                !((List<?>) fixture.http().get(FleetApi.events("captured")).body().get("events"))
+                !((List<?>) http().get(FleetApi.events("captured")).body().get("events"))
                     .isEmpty());
     assertThat(records("captured"))
         .extracting(AuditRecord::operation)
         .doesNotContain("read snapshots");
 
-    fixture
-        .http()
+    http()
         .post(
             FleetApi.SYNC,
             Map.of(
@@ -172,8 +171,7 @@ class AuditRecordsTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                ((List<?>) fixture.http().get(FleetApi.events("captured")).body().get("events"))
-                        .size()
+                ((List<?>) http().get(FleetApi.events("captured")).body().get("events")).size()
                     == 2);
 
     List<AuditRecord> reads =
@@ -196,8 +194,7 @@ class AuditRecordsTest {
                 .withZooKeeper(fixture.zooKeeperConnectString())
                 .withHeartbeat(Duration.ofSeconds(1)))) {
       // Users are the ensemble's: the first controller's admin speaks to both.
-      List<Http> both =
-          List.of(fixture.http(), Http.asAdminAndAgent(second, fixture.controller().token()));
+      List<Http> both = List.of(http(), Http.asAdminAndAgent(second, fixture.controller().token()));
       List<CompletableFuture<Http.Answer>> sent = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         sent.add(
@@ -242,18 +239,17 @@ class AuditRecordsTest {
       byte[] head = zk.getData().forPath("/jlive/audit/head");
       zk.delete().forPath("/jlive/audit/head");
       try {
-        Http.Answer answer = fixture.http().post(FleetApi.changes("unrecorded"), change);
+        Http.Answer answer = http().post(FleetApi.changes("unrecorded"), change);
         assertThat(answer.status()).isEqualTo(500);
         assertThat(String.valueOf(answer.body())).contains("the audit log has no head node");
-        assertThat(
-                (List<?>) fixture.http().get(FleetApi.changes("unrecorded")).body().get("changes"))
+        assertThat((List<?>) http().get(FleetApi.changes("unrecorded")).body().get("changes"))
             .isEmpty();
       } finally {
         zk.create().forPath("/jlive/audit/head", head);
       }
     }
-    assertThat(fixture.http().post(FleetApi.changes("unrecorded"), change).status()).isEqualTo(201);
-    assertThat((List<?>) fixture.http().get(FleetApi.changes("unrecorded")).body().get("changes"))
+    assertThat(http().post(FleetApi.changes("unrecorded"), change).status()).isEqualTo(201);
+    assertThat((List<?>) http().get(FleetApi.changes("unrecorded")).body().get("changes"))
         .hasSize(1);
   }
 

@@ -31,12 +31,17 @@ class ControllerTest {
   @RegisterExtension
   static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(1));
 
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
+  }
+
   /** Registers as an agent of this version does; answers the process id. */
   static String register(String service, long pid, Map<String, String> labels) {
     RegisterBody body =
         new RegisterBody(
             FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", labels, "inst" + pid);
-    Http.Answer answer = fixture.http().post(FleetApi.REGISTER, body.toJson());
+    Http.Answer answer = http().post(FleetApi.REGISTER, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return RegisterAnswer.fromWire(answer.body()).process();
   }
@@ -61,7 +66,7 @@ class ControllerTest {
             metrics,
             List.of(),
             0);
-    Http.Answer answer = fixture.http().post(FleetApi.SYNC, body.toJson());
+    Http.Answer answer = http().post(FleetApi.SYNC, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return answer.body();
   }
@@ -78,8 +83,7 @@ class ControllerTest {
 
     // A waiting poll is answered as soon as the change is made.
     CompletableFuture<Http.Answer> waiting =
-        fixture
-            .http()
+        http()
             .send(
                 "POST",
                 FleetApi.SYNC,
@@ -88,9 +92,8 @@ class ControllerTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                ((Number) fixture.http().get(FleetApi.HEALTH).body().get("waitingPolls")).intValue()
-                    >= 1);
-    Http.Answer added = fixture.http().post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
+                ((Number) http().get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 1);
+    Http.Answer added = http().post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
     assertThat(added.status()).isEqualTo(201);
     String id = (String) ((Map<?, ?>) added.body().get("change")).get("id");
     Map<String, Object> delivered = waiting.join().body();
@@ -102,7 +105,7 @@ class ControllerTest {
         .isEqualTo(Controller.ADMIN);
 
     // Sent twice, applied once.
-    Http.Answer again = fixture.http().post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
+    Http.Answer again = http().post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body().get("created")).isEqualTo(false);
 
@@ -113,7 +116,7 @@ class ControllerTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(states(fixture.http().get(FleetApi.change("shop", id)).body()))
+                assertThat(states(http().get(FleetApi.change("shop", id)).body()))
                     .containsEntry(a, "applied")
                     .containsEntry(b, "pending"));
     sync(
@@ -126,14 +129,14 @@ class ControllerTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(states(fixture.http().get(FleetApi.change("shop", id)).body()))
+                assertThat(states(http().get(FleetApi.change("shop", id)).body()))
                     .containsEntry(b, "failed"));
 
     // Reverted: the desired state no longer has it, and the history says who.
-    Http.Answer reverted = fixture.http().delete(FleetApi.change("shop", id));
+    Http.Answer reverted = http().delete(FleetApi.change("shop", id));
     assertThat(((Map<?, ?>) reverted.body().get("change")).get("state")).isEqualTo("reverted");
     assertThat((List<?>) sync(a, version, 0, Map.of(), Map.of()).get("changes")).isEmpty();
-    List<?> history = (List<?>) fixture.http().get(FleetApi.changes("shop")).body().get("changes");
+    List<?> history = (List<?>) http().get(FleetApi.changes("shop")).body().get("changes");
     assertThat(history)
         .anySatisfy(
             change -> {
@@ -148,12 +151,12 @@ class ControllerTest {
     String us = register("labelled", 202, Map.of("zone", "us"));
     Map<String, Object> body = new LinkedHashMap<>(probe("com.acme.A#a"));
     body.put("where", Map.of("zone", "eu"));
-    assertThat(fixture.http().post(FleetApi.changes("labelled"), body).status()).isEqualTo(201);
+    assertThat(http().post(FleetApi.changes("labelled"), body).status()).isEqualTo(201);
     assertThat((List<?>) sync(eu, -1, 0, Map.of(), Map.of()).get("changes")).hasSize(1);
     assertThat((List<?>) sync(us, -1, 0, Map.of(), Map.of()).get("changes")).isEmpty();
 
     body.put("where", Map.of("zone", "mars"));
-    Http.Answer none = fixture.http().post(FleetApi.changes("labelled"), body);
+    Http.Answer none = http().post(FleetApi.changes("labelled"), body);
     assertThat(none.status()).isEqualTo(409);
     assertThat(error(none)).containsEntry("code", "NO_MATCHING_PROCESS");
   }
@@ -165,8 +168,7 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    fixture
-                        .http()
+                    http()
                         .post(FleetApi.changes("metered"), probe("com.acme.B#b"))
                         .body()
                         .get("change"))
@@ -197,15 +199,13 @@ class ControllerTest {
         .until(
             () ->
                 ((List<?>)
-                            fixture
-                                .http()
+                            http()
                                 .get(FleetApi.metrics("metered") + "?change=" + id)
                                 .body()
                                 .get("processes"))
                         .size()
                     == 2);
-    Map<String, Object> answer =
-        fixture.http().get(FleetApi.metrics("metered") + "?change=" + id).body();
+    Map<String, Object> answer = http().get(FleetApi.metrics("metered") + "?change=" + id).body();
     Map<?, ?> merged = (Map<?, ?>) ((List<?>) answer.get("merged")).get(0);
     assertThat(merged.get("calls")).isEqualTo(25L);
     assertThat(merged.get("processes")).isEqualTo(2L);
@@ -225,8 +225,7 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    fixture
-                        .http()
+                    http()
                         .post(FleetApi.changes("sampled"), probe("com.acme.S#s"))
                         .body()
                         .get("change"))
@@ -250,8 +249,7 @@ class ControllerTest {
         .until(
             () ->
                 ((List<?>)
-                            fixture
-                                .http()
+                            http()
                                 .get(FleetApi.metrics("sampled") + "?change=" + id)
                                 .body()
                                 .get("processes"))
@@ -260,11 +258,7 @@ class ControllerTest {
     Map<?, ?> merged =
         (Map<?, ?>)
             ((List<?>)
-                    fixture
-                        .http()
-                        .get(FleetApi.metrics("sampled") + "?change=" + id)
-                        .body()
-                        .get("merged"))
+                    http().get(FleetApi.metrics("sampled") + "?change=" + id).body().get("merged"))
                 .get(0);
     Map<?, ?> latency = (Map<?, ?>) merged.get("latency");
     assertThat(latency.get("count")).isEqualTo(32L);
@@ -281,14 +275,12 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    fixture
-                        .http()
+                    http()
                         .post(FleetApi.changes("logged"), probe("com.acme.E#e"))
                         .body()
                         .get("change"))
                 .get("id");
-    fixture
-        .http()
+    http()
         .post(
             FleetApi.SYNC,
             Map.of(
@@ -300,8 +292,7 @@ class ControllerTest {
                 List.of(
                     event(id, 1, "2026-11-25T10:00:01Z", "a first"),
                     event(id, 2, "2026-11-25T10:00:03Z", "a second"))));
-    fixture
-        .http()
+    http()
         .post(
             FleetApi.SYNC,
             Map.of(
@@ -316,20 +307,17 @@ class ControllerTest {
         .until(
             () ->
                 ((List<?>)
-                            fixture
-                                .http()
+                            http()
                                 .get(FleetApi.events("logged") + "?change=" + id)
                                 .body()
                                 .get("events"))
                         .size()
                     == 3);
-    Map<String, Object> answer =
-        fixture.http().get(FleetApi.events("logged") + "?change=" + id).body();
+    Map<String, Object> answer = http().get(FleetApi.events("logged") + "?change=" + id).body();
     assertThat(Http.field(answer.get("events"), "message"))
         .containsExactly("a first", "b first", "a second");
     long last = ((Number) answer.get("last")).longValue();
-    fixture
-        .http()
+    http()
         .post(
             FleetApi.SYNC,
             Map.of(
@@ -344,14 +332,13 @@ class ControllerTest {
         .until(
             () ->
                 !((List<?>)
-                        fixture
-                            .http()
+                        http()
                             .get(FleetApi.events("logged") + "?change=" + id + "&after=" + last)
                             .body()
                             .get("events"))
                     .isEmpty());
     Map<String, Object> next =
-        fixture.http().get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
+        http().get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
     assertThat(Http.field(next.get("events"), "message")).containsExactly("b second");
     assertThat(Http.field(next.get("events"), "pid")).containsExactly("602");
   }
@@ -390,30 +377,27 @@ class ControllerTest {
 
   @Test
   void badRequestsSayWhatWasWrong() {
-    Http.Answer unknownService = fixture.http().post(FleetApi.changes("nosuch"), probe("a.B#c"));
+    Http.Answer unknownService = http().post(FleetApi.changes("nosuch"), probe("a.B#c"));
     assertThat(unknownService.status()).isEqualTo(404);
     assertThat(error(unknownService)).containsEntry("code", "UNKNOWN_SERVICE");
     assertThat((String) error(unknownService).get("hint")).isNotBlank();
 
     register("strict", 401, Map.of());
     Http.Answer badKind =
-        fixture
-            .http()
-            .post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
+        http().post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
     assertThat(badKind.status()).isEqualTo(400);
     assertThat((String) error(badKind).get("message"))
         .contains("kind must be probe, patch or shadow");
 
-    Http.Answer unknownChange = fixture.http().get(FleetApi.change("strict", "c999"));
+    Http.Answer unknownChange = http().get(FleetApi.change("strict", "c999"));
     assertThat(error(unknownChange)).containsEntry("code", "UNKNOWN_CHANGE");
 
     Http.Answer unknownProcess =
-        fixture.http().post(FleetApi.SYNC, Map.of("process", "ghost", "desiredVersion", -1));
+        http().post(FleetApi.SYNC, Map.of("process", "ghost", "desiredVersion", -1));
     assertThat(error(unknownProcess)).containsEntry("code", "UNKNOWN_PROCESS");
 
     Http.Answer badName =
-        fixture
-            .http()
+        http()
             .post(
                 FleetApi.REGISTER,
                 Map.of("service", "../etc", "pid", 1, "host", "h", "instance", "i"));
@@ -432,25 +416,23 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    fixture
-                        .http()
+                    http()
                         .post(FleetApi.changes("leasing"), probe("com.acme.L#l"))
                         .body()
                         .get("change"))
                 .get("id");
-    fixture.http().post(FleetApi.DEREGISTER, Map.of("process", polite));
+    http().post(FleetApi.DEREGISTER, Map.of("process", polite));
     await().atMost(Duration.ofSeconds(20)).until(() -> !processIds("leasing").contains(quiet));
     // The silent one is unreachable for the change it never confirmed; the one that said goodbye is
     // gone from it.
-    Map<Object, Object> states = states(fixture.http().get(FleetApi.change("leasing", id)).body());
+    Map<Object, Object> states = states(http().get(FleetApi.change("leasing", id)).body());
     assertThat(states).containsEntry(quiet, "unreachable").doesNotContainKey(polite);
-    Http.Answer answer =
-        fixture.http().post(FleetApi.SYNC, Map.of("process", quiet, "desiredVersion", -1));
+    Http.Answer answer = http().post(FleetApi.SYNC, Map.of("process", quiet, "desiredVersion", -1));
     assertThat(error(answer)).containsEntry("code", "UNKNOWN_PROCESS");
   }
 
   static List<Object> processIds(String service) {
-    return ((List<?>) fixture.http().get(FleetApi.processes(service)).body().get("processes"))
+    return ((List<?>) http().get(FleetApi.processes(service)).body().get("processes"))
         .stream().map(process -> ((Map<?, ?>) process).get("id")).map(Object.class::cast).toList();
   }
 

@@ -45,6 +45,11 @@ class HostileClientsTest {
   @RegisterExtension
   static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(20));
 
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
+  }
+
   private final List<Socket> opened = new ArrayList<>();
   private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
 
@@ -62,23 +67,16 @@ class HostileClientsTest {
     // Twenty agents waiting in their long polls.
     List<String> processes = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      processes.add(register(fixture.http(), "waiting", 500 + i));
+      processes.add(register(http(), "waiting", 500 + i));
     }
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                ((List<?>)
-                            fixture
-                                .http()
-                                .get(FleetApi.processes("waiting"))
-                                .body()
-                                .get("processes"))
-                        .size()
+                ((List<?>) http().get(FleetApi.processes("waiting")).body().get("processes")).size()
                     == 20);
     for (String process : processes) {
-      fixture
-          .http()
+      http()
           .send(
               "POST",
               FleetApi.SYNC,
@@ -88,8 +86,7 @@ class HostileClientsTest {
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                ((Number) fixture.http().get(FleetApi.HEALTH).body().get("waitingPolls")).intValue()
-                    >= 20);
+                ((Number) http().get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 20);
     // Forty unauthenticated clients that send a header line every 2 s (the old server had 16
     // workers).
     for (int i = 0; i < 40; i++) {
@@ -164,7 +161,7 @@ class HostileClientsTest {
 
   @Test
   void aUserHeaderIsIgnoredTheAuthorIsTheTokensUser() throws Exception {
-    register(fixture.http(), "audited", 900);
+    register(http(), "audited", 900);
     String body = Json.write(ControllerTest.probe("com.acme.Audit#run"));
     String forged = "eve\u001b[1A\u001b[2Kadmin";
     String request =
@@ -188,7 +185,7 @@ class HostileClientsTest {
               assertThat(added.status()).as(added.toString()).isEqualTo(201);
             });
 
-    Http.Answer history = fixture.http().get(FleetApi.changes("audited"));
+    Http.Answer history = http().get(FleetApi.changes("audited"));
 
     assertThat(Http.field(history.body().get("changes"), "author"))
         .containsExactly(Controller.ADMIN);
@@ -275,7 +272,7 @@ class HostileClientsTest {
           .filteredOn(r -> r.getMessage().startsWith("request not read whole"))
           .allMatch(r -> r.getLevel().intValue() < Level.INFO.intValue());
       // The server still answers the next request.
-      assertThat(fixture.http().get(FleetApi.HEALTH).status()).isEqualTo(200);
+      assertThat(http().get(FleetApi.HEALTH).status()).isEqualTo(200);
     } finally {
       CONTROLLER_LOG.removeHandler(keep);
       CONTROLLER_LOG.setLevel(before);

@@ -30,10 +30,14 @@ class SelectorCheckRouteTest {
   @RegisterExtension
   static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(10));
 
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
+  }
+
   private static String register(String service, int protocol, int pid) {
     Http.Answer answer =
-        fixture
-            .http()
+        http()
             .post(
                 FleetApi.REGISTER,
                 new RegisterBody(
@@ -46,14 +50,12 @@ class SelectorCheckRouteTest {
   /** Syncs once to learn the desired version, then parks a long poll: what a real agent does. */
   private static CompletableFuture<Http.Answer> park(String process, int protocol) {
     Http.Answer first =
-        fixture
-            .http()
+        http()
             .post(
                 FleetApi.SYNC,
                 new SyncBody(protocol, process, -1, 0, Map.of(), Map.of(), List.of(), 0).toJson());
     long version = SyncAnswer.fromWire(first.body()).desiredVersion();
-    return fixture
-        .http()
+    return http()
         .send(
             "POST",
             FleetApi.SYNC,
@@ -62,8 +64,7 @@ class SelectorCheckRouteTest {
   }
 
   private static Http.Answer check(String service, String text) {
-    return fixture
-        .http()
+    return http()
         .get(
             FleetApi.selector(service)
                 + "?text="
@@ -88,8 +89,7 @@ class SelectorCheckRouteTest {
     ClassQuestion question = questions.get(0);
     assertThat(question.className()).isEqualTo(CART);
     assertThat(question.limit()).isEqualTo(20);
-    fixture
-        .http()
+    http()
         .post(
             FleetApi.CLASS_ANSWERS,
             new ClassAnswer(
