@@ -137,16 +137,7 @@ class AuditRecordsTest {
                         "probe",
                         "spec",
                         Map.of("selector", "com.acme.A#a", "kind", "capture"))));
-    http()
-        .post(
-            FleetApi.SYNC,
-            Map.of(
-                "process",
-                process,
-                "desiredVersion",
-                -1,
-                "events",
-                List.of(event(probe, 1, "a line", null))));
+    http().syncEvents(process, List.of(event(probe, 1, "a line", null)));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
@@ -158,15 +149,9 @@ class AuditRecordsTest {
         .doesNotContain("read snapshots");
 
     http()
-        .post(
-            FleetApi.SYNC,
-            Map.of(
-                "process",
-                process,
-                "desiredVersion",
-                -1,
-                "events",
-                List.of(event(probe, 2, null, Map.of("args", List.of("4111 1111 1111 1111"))))));
+        .syncEvents(
+            process,
+            List.of(event(probe, 2, null, Map.of("args", List.of("4111 1111 1111 1111")))));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

@@ -281,27 +281,12 @@ class ControllerTest {
                         .get("change"))
                 .get("id");
     http()
-        .post(
-            FleetApi.SYNC,
-            Map.of(
-                "process",
-                a,
-                "desiredVersion",
-                -1,
-                "events",
-                List.of(
-                    event(id, 1, "2026-11-25T10:00:01Z", "a first"),
-                    event(id, 2, "2026-11-25T10:00:03Z", "a second"))));
-    http()
-        .post(
-            FleetApi.SYNC,
-            Map.of(
-                "process",
-                b,
-                "desiredVersion",
-                -1,
-                "events",
-                List.of(event(id, 1, "2026-11-25T10:00:02Z", "b first"))));
+        .syncEvents(
+            a,
+            List.of(
+                event(id, 1, "2026-11-25T10:00:01Z", "a first"),
+                event(id, 2, "2026-11-25T10:00:03Z", "a second")));
+    http().syncEvents(b, List.of(event(id, 1, "2026-11-25T10:00:02Z", "b first")));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
@@ -317,16 +302,7 @@ class ControllerTest {
     assertThat(Http.field(answer.get("events"), "message"))
         .containsExactly("a first", "b first", "a second");
     long last = ((Number) answer.get("last")).longValue();
-    http()
-        .post(
-            FleetApi.SYNC,
-            Map.of(
-                "process",
-                b,
-                "desiredVersion",
-                -1,
-                "events",
-                List.of(event(id, 2, "2026-11-25T10:00:04Z", "b second"))));
+    http().syncEvents(b, List.of(event(id, 2, "2026-11-25T10:00:04Z", "b second")));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(

@@ -35,15 +35,9 @@ public final class ProbeForm {
    */
   public void typeRefused(String text, String... refusalSays) {
     selector.sendKeys(text);
-    await()
-        .atMost(CHECK)
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
-                  .isEqualTo("false");
-              assertThat(browser.find("#selector-refusal").getText()).contains(refusalSays);
-            });
+    awaitCheck(
+        "false",
+        () -> assertThat(browser.find("#selector-refusal").getText()).contains(refusalSays));
     assertThat(browser.find("#probe-add").isEnabled())
         .as("a refused selector is not sent")
         .isFalse();
@@ -59,14 +53,23 @@ public final class ProbeForm {
     // the old text back.
     selector.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
     selector.sendKeys(text);
+    awaitCheck(
+        "true",
+        () -> {
+          assertThat(browser.find("#selector-methods").getText()).contains(method);
+          more.run();
+        });
+  }
+
+  /** Waits until the check's {@code data-loaded} is {@code loaded} and {@code more} holds. */
+  private void awaitCheck(String loaded, ThrowingRunnable more) {
     await()
         .atMost(CHECK)
         .ignoreExceptions()
         .untilAsserted(
             () -> {
               assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
-                  .isEqualTo("true");
-              assertThat(browser.find("#selector-methods").getText()).contains(method);
+                  .isEqualTo(loaded);
               more.run();
             });
   }
