@@ -15,17 +15,14 @@ import dev.jlive.protocol.fleet.RegisterAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.fleet.SyncAnswer;
 import dev.jlive.protocol.fleet.SyncBody;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The agent protocol's versions and tolerance, spoken with the protocol's own records: an old agent
@@ -33,31 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
  * field is accepted and logged once; a user's unknown field is refused.
  */
 class AgentProtocolTest {
-  static TestingServer zooKeeper;
-  static Controller controller;
-  static Http http;
-  @TempDir static Path dataDir;
+  @RegisterExtension
+  static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(1));
 
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    controller =
-        Controller.start(
-            ControllerConfig.defaults(dataDir)
-                .withZooKeeper(zooKeeper.getConnectString())
-                .withHeartbeat(Duration.ofSeconds(1)));
-    http = Http.asAdminAndAgent(controller);
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     UnknownFields.logTo(null);
-    controller.close();
-    zooKeeper.close();
   }
 
   private static RegisterAnswer register(Map<String, Object> body) {
-    Http.Answer answer = http.post(FleetApi.REGISTER, body);
+    Http.Answer answer = http().post(FleetApi.REGISTER, body);
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return RegisterAnswer.fromWire(answer.body());
   }
@@ -90,16 +77,16 @@ class AgentProtocolTest {
         .contains("upgrade its agent jar");
     Map<String, Integer> protocols = new LinkedHashMap<>();
     for (ProcessRow row :
-        ProcessList.fromWire(http.get(FleetApi.processes("versions")).body()).processes()) {
+        ProcessList.fromWire(http().get(FleetApi.processes("versions")).body()).processes()) {
       protocols.put(row.process().id(), row.process().protocolVersion());
     }
     assertThat(protocols)
         .isEqualTo(Map.of(toCurrent.process(), FleetApi.PROTOCOL_VERSION, toOld.process(), 1));
     // An old agent's sync (no protocolVersion either) is answered as before.
     Http.Answer sync =
-        http.post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));
+        http().post(FleetApi.SYNC, Map.of("process", toOld.process(), "desiredVersion", -1));
     assertThat(SyncAnswer.fromWire(sync.body())).isInstanceOf(SyncAnswer.Changes.class);
-    assertThat(Health.fromWire(http.get(FleetApi.HEALTH).body()).protocolVersion())
+    assertThat(Health.fromWire(http().get(FleetApi.HEALTH).body()).protocolVersion())
         .isEqualTo(FleetApi.PROTOCOL_VERSION);
   }
 
@@ -125,7 +112,7 @@ class AgentProtocolTest {
     for (int i = 0; i < 3; i++) {
       Map<String, Object> fromTheFuture = new LinkedHashMap<>(report.toJson());
       fromTheFuture.put("cpuBudgetLeft", 0.25);
-      Http.Answer answer = http.post(FleetApi.SYNC, fromTheFuture);
+      Http.Answer answer = http().post(FleetApi.SYNC, fromTheFuture);
       assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     }
     assertThat(logged)
@@ -137,11 +124,11 @@ class AgentProtocolTest {
     change.put("kind", "probe");
     change.put("spec", Map.of("selector", "com.acme.Cart#add", "kind", "count"));
     change.put("cpuBudgetLeft", 0.25);
-    Http.Answer refused = http.post(FleetApi.changes("tolerant"), change);
+    Http.Answer refused = http().post(FleetApi.changes("tolerant"), change);
     assertThat(refused.status()).isEqualTo(400);
     assertThat(((Map<?, ?>) refused.body().get("error")).get("message"))
         .isEqualTo("the change has an unknown field 'cpuBudgetLeft'");
-    assertThat(ChangeList.fromWire(http.get(FleetApi.changes("tolerant")).body()).changes())
+    assertThat(ChangeList.fromWire(http().get(FleetApi.changes("tolerant")).body()).changes())
         .isEmpty();
   }
 
@@ -174,7 +161,7 @@ class AgentProtocolTest {
                 .toJson());
     body.put("changes", Map.of("c1", Map.of("state", "unreachable")));
 
-    Http.Answer answer = http.post(FleetApi.SYNC, body);
+    Http.Answer answer = http().post(FleetApi.SYNC, body);
 
     assertThat(answer.status()).isEqualTo(400);
     assertThat(((Map<?, ?>) answer.body().get("error")).get("message"))
@@ -195,9 +182,10 @@ class AgentProtocolTest {
     Map<String, Object> candidate =
         Map.of("sources", List.of(Map.of("name", "A.java", "code", "class A {}")));
     Http.Answer added =
-        http.post(
-            FleetApi.changes("shadowed"),
-            Map.of("kind", "shadow", "spec", Map.of("patch", candidate)));
+        http()
+            .post(
+                FleetApi.changes("shadowed"),
+                Map.of("kind", "shadow", "spec", Map.of("patch", candidate)));
     assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
 
     assertThat(desiredKinds(older, old)).isEmpty();
@@ -215,7 +203,8 @@ class AgentProtocolTest {
   private static List<ChangeKind> desiredKinds(int protocol, String process) {
     SyncAnswer answer =
         SyncAnswer.fromWire(
-            http.post(
+            http()
+                .post(
                     FleetApi.SYNC,
                     new SyncBody(protocol, process, -1, 0, Map.of(), Map.of(), List.of(), 0)
                         .toJson())
@@ -240,19 +229,21 @@ class AgentProtocolTest {
                     .toJson())
             .process();
     Http.Answer added =
-        http.post(
-            FleetApi.changes("typed"),
-            Map.of(
-                "kind",
-                "probe",
-                "spec",
-                Map.of("selector", "a.B#c", "kind", "count"),
-                "where",
-                Map.of("zone", "eu")));
+        http()
+            .post(
+                FleetApi.changes("typed"),
+                Map.of(
+                    "kind",
+                    "probe",
+                    "spec",
+                    Map.of("selector", "a.B#c", "kind", "count"),
+                    "where",
+                    Map.of("zone", "eu")));
     assertThat(added.status()).isEqualTo(201);
     SyncAnswer answer =
         SyncAnswer.fromWire(
-            http.post(
+            http()
+                .post(
                     FleetApi.SYNC,
                     new SyncBody(
                             FleetApi.PROTOCOL_VERSION,
@@ -273,7 +264,7 @@ class AgentProtocolTest {
               assertThat(changes.changes().get(0).kind()).isEqualTo(ChangeKind.PROBE);
               assertThat(changes.changes().get(0).author()).isEqualTo(Controller.ADMIN);
             });
-    assertThat(ChangeList.fromWire(http.get(FleetApi.changes("typed")).body()).changes())
+    assertThat(ChangeList.fromWire(http().get(FleetApi.changes("typed")).body()).changes())
         .singleElement()
         .satisfies(
             change -> {

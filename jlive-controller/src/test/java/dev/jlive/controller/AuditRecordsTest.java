@@ -10,7 +10,6 @@ import dev.jlive.protocol.audit.AuditRecord;
 import dev.jlive.protocol.audit.AuditVerdict;
 import dev.jlive.protocol.fleet.RegisterAnswer;
 import dev.jlive.protocol.fleet.RegisterBody;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,11 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the controller writes to its audit log, over HTTP as users and agents call it: a change is
@@ -32,37 +28,23 @@ import org.junit.jupiter.api.io.TempDir;
  * change are recorded, a read of captured snapshots is recorded and a read of log lines is not.
  */
 class AuditRecordsTest {
-  static TestingServer zooKeeper;
-  static Controller controller;
-  static Http http;
-  @TempDir static Path dataDir;
+  @RegisterExtension
+  static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(1));
 
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    controller =
-        Controller.start(
-            ControllerConfig.defaults(dataDir)
-                .withZooKeeper(zooKeeper.getConnectString())
-                .withHeartbeat(Duration.ofSeconds(1)));
-    http = Http.asAdminAndAgent(controller);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    controller.close();
-    zooKeeper.close();
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
   }
 
   private static String register(String service, long pid) {
     RegisterBody body =
         new RegisterBody(
             FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", Map.of(), "i" + pid);
-    return RegisterAnswer.fromWire(http.post(FleetApi.REGISTER, body.toJson()).body()).process();
+    return RegisterAnswer.fromWire(http().post(FleetApi.REGISTER, body.toJson()).body()).process();
   }
 
   private static List<AuditRecord> records(String service) {
-    Http.Answer answer = http.get(FleetApi.AUDIT + "?service=" + service);
+    Http.Answer answer = http().get(FleetApi.AUDIT + "?service=" + service);
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return AuditPage.fromWire(answer.body()).read();
   }
@@ -75,12 +57,14 @@ class AuditRecordsTest {
   void aChangeIsRecordedBeforeAndAfterWithWhoAndFromWhere() {
     register("audited", 701);
     Http.Answer added =
-        http.post(
-            FleetApi.changes("audited"),
-            Map.of("kind", "probe", "spec", Map.of("selector", "com.acme.A#a", "kind", "count")));
+        http()
+            .post(
+                FleetApi.changes("audited"),
+                Map.of(
+                    "kind", "probe", "spec", Map.of("selector", "com.acme.A#a", "kind", "count")));
     assertThat(added.status()).as(added.body().toString()).isEqualTo(201);
     String id = changeId(added);
-    assertThat(http.delete(FleetApi.change("audited", id)).status()).isEqualTo(200);
+    assertThat(http().delete(FleetApi.change("audited", id)).status()).isEqualTo(200);
 
     List<AuditRecord> records = records("audited");
     assertThat(records)
@@ -97,16 +81,18 @@ class AuditRecordsTest {
     assertThat(records.get(3).status()).isEqualTo(200);
     assertThat(records).allSatisfy(record -> assertThat(record.hash()).hasSize(64));
 
-    AuditVerdict verdict = AuditVerdict.fromWire(http.get(FleetApi.AUDIT_VERIFY).body());
+    AuditVerdict verdict = AuditVerdict.fromWire(http().get(FleetApi.AUDIT_VERIFY).body());
     assertThat(verdict.ok()).as(verdict.toString()).isTrue();
   }
 
   @Test
   void aFailedChangeIsRecordedWithItsCode() {
     Http.Answer refused =
-        http.post(
-            FleetApi.changes("nobody-here"),
-            Map.of("kind", "probe", "spec", Map.of("selector", "com.acme.A#a", "kind", "count")));
+        http()
+            .post(
+                FleetApi.changes("nobody-here"),
+                Map.of(
+                    "kind", "probe", "spec", Map.of("selector", "com.acme.A#a", "kind", "count")));
     assertThat(refused.status()).isGreaterThanOrEqualTo(400);
 
     List<AuditRecord> records = records("nobody-here");
@@ -118,7 +104,7 @@ class AuditRecordsTest {
 
   @Test
   void aFailedAuthenticationIsRecordedBestEffort() {
-    Http intruder = new Http(controller.url(), "not-the-token-0123456789");
+    Http intruder = new Http(fixture.controller().url(), "not-the-token-0123456789");
     Http.Answer answer = intruder.post(FleetApi.changes("guarded"), Map.of("kind", "patch"));
     assertThat(answer.status()).isEqualTo(401);
 
@@ -143,45 +129,35 @@ class AuditRecordsTest {
     String process = register("captured", 702);
     String probe =
         changeId(
-            http.post(
-                FleetApi.changes("captured"),
-                Map.of(
-                    "kind",
-                    "probe",
-                    "spec",
-                    Map.of("selector", "com.acme.A#a", "kind", "capture"))));
-    http.post(
-        FleetApi.SYNC,
-        Map.of(
-            "process",
-            process,
-            "desiredVersion",
-            -1,
-            "events",
-            List.of(event(probe, 1, "a line", null))));
+            http()
+                .post(
+                    FleetApi.changes("captured"),
+                    Map.of(
+                        "kind",
+                        "probe",
+                        "spec",
+                        Map.of("selector", "com.acme.A#a", "kind", "capture"))));
+    http().syncEvents(process, List.of(event(probe, 1, "a line", null)));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                !((List<?>) http.get(FleetApi.events("captured")).body().get("events")).isEmpty());
+                !((List<?>) http().get(FleetApi.events("captured")).body().get("events"))
+                    .isEmpty());
     assertThat(records("captured"))
         .extracting(AuditRecord::operation)
         .doesNotContain("read snapshots");
 
-    http.post(
-        FleetApi.SYNC,
-        Map.of(
-            "process",
+    http()
+        .syncEvents(
             process,
-            "desiredVersion",
-            -1,
-            "events",
-            List.of(event(probe, 2, null, Map.of("args", List.of("4111 1111 1111 1111"))))));
+            List.of(event(probe, 2, null, Map.of("args", List.of("4111 1111 1111 1111")))));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                ((List<?>) http.get(FleetApi.events("captured")).body().get("events")).size() == 2);
+                ((List<?>) http().get(FleetApi.events("captured")).body().get("events")).size()
+                    == 2);
 
     List<AuditRecord> reads =
         records("captured").stream()
@@ -199,11 +175,11 @@ class AuditRecordsTest {
     register("busy", 704);
     try (Controller second =
         Controller.start(
-            ControllerConfig.defaults(dataDir.resolve("second"))
-                .withZooKeeper(zooKeeper.getConnectString())
+            ControllerConfig.defaults(fixture.dataDir().resolve("second"))
+                .withZooKeeper(fixture.zooKeeperConnectString())
                 .withHeartbeat(Duration.ofSeconds(1)))) {
       // Users are the ensemble's: the first controller's admin speaks to both.
-      List<Http> both = List.of(http, Http.asAdminAndAgent(second, controller.token()));
+      List<Http> both = List.of(http(), Http.asAdminAndAgent(second, fixture.controller().token()));
       List<CompletableFuture<Http.Answer>> sent = new ArrayList<>();
       for (int i = 0; i < 20; i++) {
         sent.add(
@@ -225,7 +201,9 @@ class AuditRecordsTest {
       assertThat(records).filteredOn(record -> record.result().equals("started")).hasSize(20);
       AuditVerdict verdict =
           AuditVerdict.fromWire(
-              new Http(second.url(), controller.token()).get(FleetApi.AUDIT_VERIFY).body());
+              new Http(second.url(), fixture.controller().token())
+                  .get(FleetApi.AUDIT_VERIFY)
+                  .body());
       assertThat(verdict.ok()).as(verdict.toString()).isTrue();
     }
   }
@@ -241,22 +219,23 @@ class AuditRecordsTest {
         Map.of("kind", "probe", "spec", Map.of("selector", "com.acme.A#a", "kind", "count"));
     try (CuratorFramework zk =
         CuratorFrameworkFactory.newClient(
-            zooKeeper.getConnectString(), new ExponentialBackoffRetry(200, 3))) {
+            fixture.zooKeeperConnectString(), new ExponentialBackoffRetry(200, 3))) {
       zk.start();
       byte[] head = zk.getData().forPath("/jlive/audit/head");
       zk.delete().forPath("/jlive/audit/head");
       try {
-        Http.Answer answer = http.post(FleetApi.changes("unrecorded"), change);
+        Http.Answer answer = http().post(FleetApi.changes("unrecorded"), change);
         assertThat(answer.status()).isEqualTo(500);
         assertThat(String.valueOf(answer.body())).contains("the audit log has no head node");
-        assertThat((List<?>) http.get(FleetApi.changes("unrecorded")).body().get("changes"))
+        assertThat((List<?>) http().get(FleetApi.changes("unrecorded")).body().get("changes"))
             .isEmpty();
       } finally {
         zk.create().forPath("/jlive/audit/head", head);
       }
     }
-    assertThat(http.post(FleetApi.changes("unrecorded"), change).status()).isEqualTo(201);
-    assertThat((List<?>) http.get(FleetApi.changes("unrecorded")).body().get("changes")).hasSize(1);
+    assertThat(http().post(FleetApi.changes("unrecorded"), change).status()).isEqualTo(201);
+    assertThat((List<?>) http().get(FleetApi.changes("unrecorded")).body().get("changes"))
+        .hasSize(1);
   }
 
   private static Map<String, Object> event(

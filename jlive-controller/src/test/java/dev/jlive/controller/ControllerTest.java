@@ -14,44 +14,26 @@ import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.fleet.SyncBody;
 import dev.jlive.protocol.metrics.LatencySnapshot;
 import dev.jlive.protocol.metrics.ProbeMetrics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The controller against a real ZooKeeper (Curator's TestingServer), spoken to over HTTP as agents
  * and users do.
  */
 class ControllerTest {
-  static TestingServer zooKeeper;
-  static Controller controller;
-  static Http http;
-  @TempDir static Path dataDir;
+  @RegisterExtension
+  static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(1));
 
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    controller =
-        Controller.start(
-            ControllerConfig.defaults(dataDir)
-                .withZooKeeper(zooKeeper.getConnectString())
-                .withHeartbeat(Duration.ofSeconds(1)));
-    http = Http.asAdminAndAgent(controller);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    controller.close();
-    zooKeeper.close();
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
   }
 
   /** Registers as an agent of this version does; answers the process id. */
@@ -59,7 +41,7 @@ class ControllerTest {
     RegisterBody body =
         new RegisterBody(
             FleetApi.PROTOCOL_VERSION, service, "host-a", pid, "17", "test", labels, "inst" + pid);
-    Http.Answer answer = http.post(FleetApi.REGISTER, body.toJson());
+    Http.Answer answer = http().post(FleetApi.REGISTER, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return RegisterAnswer.fromWire(answer.body()).process();
   }
@@ -84,7 +66,7 @@ class ControllerTest {
             metrics,
             List.of(),
             0);
-    Http.Answer answer = http.post(FleetApi.SYNC, body.toJson());
+    Http.Answer answer = http().post(FleetApi.SYNC, body.toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return answer.body();
   }
@@ -101,15 +83,17 @@ class ControllerTest {
 
     // A waiting poll is answered as soon as the change is made.
     CompletableFuture<Http.Answer> waiting =
-        http.send(
-            "POST",
-            FleetApi.SYNC,
-            Map.of("process", a, "desiredVersion", version, "waitMillis", 20_000));
+        http()
+            .send(
+                "POST",
+                FleetApi.SYNC,
+                Map.of("process", a, "desiredVersion", version, "waitMillis", 20_000));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
-            () -> ((Number) http.get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 1);
-    Http.Answer added = http.post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
+            () ->
+                ((Number) http().get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 1);
+    Http.Answer added = http().post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
     assertThat(added.status()).isEqualTo(201);
     String id = (String) ((Map<?, ?>) added.body().get("change")).get("id");
     Map<String, Object> delivered = waiting.join().body();
@@ -121,7 +105,7 @@ class ControllerTest {
         .isEqualTo(Controller.ADMIN);
 
     // Sent twice, applied once.
-    Http.Answer again = http.post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
+    Http.Answer again = http().post(FleetApi.changes("shop"), probe("com.acme.Cart#add"));
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.body().get("created")).isEqualTo(false);
 
@@ -132,7 +116,7 @@ class ControllerTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(states(http.get(FleetApi.change("shop", id)).body()))
+                assertThat(states(http().get(FleetApi.change("shop", id)).body()))
                     .containsEntry(a, "applied")
                     .containsEntry(b, "pending"));
     sync(
@@ -145,14 +129,14 @@ class ControllerTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () ->
-                assertThat(states(http.get(FleetApi.change("shop", id)).body()))
+                assertThat(states(http().get(FleetApi.change("shop", id)).body()))
                     .containsEntry(b, "failed"));
 
     // Reverted: the desired state no longer has it, and the history says who.
-    Http.Answer reverted = http.delete(FleetApi.change("shop", id));
+    Http.Answer reverted = http().delete(FleetApi.change("shop", id));
     assertThat(((Map<?, ?>) reverted.body().get("change")).get("state")).isEqualTo("reverted");
     assertThat((List<?>) sync(a, version, 0, Map.of(), Map.of()).get("changes")).isEmpty();
-    List<?> history = (List<?>) http.get(FleetApi.changes("shop")).body().get("changes");
+    List<?> history = (List<?>) http().get(FleetApi.changes("shop")).body().get("changes");
     assertThat(history)
         .anySatisfy(
             change -> {
@@ -167,12 +151,12 @@ class ControllerTest {
     String us = register("labelled", 202, Map.of("zone", "us"));
     Map<String, Object> body = new LinkedHashMap<>(probe("com.acme.A#a"));
     body.put("where", Map.of("zone", "eu"));
-    assertThat(http.post(FleetApi.changes("labelled"), body).status()).isEqualTo(201);
+    assertThat(http().post(FleetApi.changes("labelled"), body).status()).isEqualTo(201);
     assertThat((List<?>) sync(eu, -1, 0, Map.of(), Map.of()).get("changes")).hasSize(1);
     assertThat((List<?>) sync(us, -1, 0, Map.of(), Map.of()).get("changes")).isEmpty();
 
     body.put("where", Map.of("zone", "mars"));
-    Http.Answer none = http.post(FleetApi.changes("labelled"), body);
+    Http.Answer none = http().post(FleetApi.changes("labelled"), body);
     assertThat(none.status()).isEqualTo(409);
     assertThat(error(none)).containsEntry("code", "NO_MATCHING_PROCESS");
   }
@@ -184,7 +168,8 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    http.post(FleetApi.changes("metered"), probe("com.acme.B#b"))
+                    http()
+                        .post(FleetApi.changes("metered"), probe("com.acme.B#b"))
                         .body()
                         .get("change"))
                 .get("id");
@@ -214,12 +199,13 @@ class ControllerTest {
         .until(
             () ->
                 ((List<?>)
-                            http.get(FleetApi.metrics("metered") + "?change=" + id)
+                            http()
+                                .get(FleetApi.metrics("metered") + "?change=" + id)
                                 .body()
                                 .get("processes"))
                         .size()
                     == 2);
-    Map<String, Object> answer = http.get(FleetApi.metrics("metered") + "?change=" + id).body();
+    Map<String, Object> answer = http().get(FleetApi.metrics("metered") + "?change=" + id).body();
     Map<?, ?> merged = (Map<?, ?>) ((List<?>) answer.get("merged")).get(0);
     assertThat(merged.get("calls")).isEqualTo(25L);
     assertThat(merged.get("processes")).isEqualTo(2L);
@@ -239,7 +225,8 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    http.post(FleetApi.changes("sampled"), probe("com.acme.S#s"))
+                    http()
+                        .post(FleetApi.changes("sampled"), probe("com.acme.S#s"))
                         .body()
                         .get("change"))
                 .get("id");
@@ -262,14 +249,16 @@ class ControllerTest {
         .until(
             () ->
                 ((List<?>)
-                            http.get(FleetApi.metrics("sampled") + "?change=" + id)
+                            http()
+                                .get(FleetApi.metrics("sampled") + "?change=" + id)
                                 .body()
                                 .get("processes"))
                         .size()
                     == 2);
     Map<?, ?> merged =
         (Map<?, ?>)
-            ((List<?>) http.get(FleetApi.metrics("sampled") + "?change=" + id).body().get("merged"))
+            ((List<?>)
+                    http().get(FleetApi.metrics("sampled") + "?change=" + id).body().get("merged"))
                 .get(0);
     Map<?, ?> latency = (Map<?, ?>) merged.get("latency");
     assertThat(latency.get("count")).isEqualTo(32L);
@@ -286,64 +275,46 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    http.post(FleetApi.changes("logged"), probe("com.acme.E#e"))
+                    http()
+                        .post(FleetApi.changes("logged"), probe("com.acme.E#e"))
                         .body()
                         .get("change"))
                 .get("id");
-    http.post(
-        FleetApi.SYNC,
-        Map.of(
-            "process",
+    http()
+        .syncEvents(
             a,
-            "desiredVersion",
-            -1,
-            "events",
             List.of(
                 event(id, 1, "2026-11-25T10:00:01Z", "a first"),
-                event(id, 2, "2026-11-25T10:00:03Z", "a second"))));
-    http.post(
-        FleetApi.SYNC,
-        Map.of(
-            "process",
-            b,
-            "desiredVersion",
-            -1,
-            "events",
-            List.of(event(id, 1, "2026-11-25T10:00:02Z", "b first"))));
+                event(id, 2, "2026-11-25T10:00:03Z", "a second")));
+    http().syncEvents(b, List.of(event(id, 1, "2026-11-25T10:00:02Z", "b first")));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
                 ((List<?>)
-                            http.get(FleetApi.events("logged") + "?change=" + id)
+                            http()
+                                .get(FleetApi.events("logged") + "?change=" + id)
                                 .body()
                                 .get("events"))
                         .size()
                     == 3);
-    Map<String, Object> answer = http.get(FleetApi.events("logged") + "?change=" + id).body();
+    Map<String, Object> answer = http().get(FleetApi.events("logged") + "?change=" + id).body();
     assertThat(Http.field(answer.get("events"), "message"))
         .containsExactly("a first", "b first", "a second");
     long last = ((Number) answer.get("last")).longValue();
-    http.post(
-        FleetApi.SYNC,
-        Map.of(
-            "process",
-            b,
-            "desiredVersion",
-            -1,
-            "events",
-            List.of(event(id, 2, "2026-11-25T10:00:04Z", "b second"))));
+    http().syncEvents(b, List.of(event(id, 2, "2026-11-25T10:00:04Z", "b second")));
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
                 !((List<?>)
-                        http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last)
+                        http()
+                            .get(FleetApi.events("logged") + "?change=" + id + "&after=" + last)
                             .body()
                             .get("events"))
                     .isEmpty());
     Map<String, Object> next =
-        http.get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
+        http().get(FleetApi.events("logged") + "?change=" + id + "&after=" + last).body();
     assertThat(Http.field(next.get("events"), "message")).containsExactly("b second");
     assertThat(Http.field(next.get("events"), "pid")).containsExactly("602");
   }
@@ -382,31 +353,34 @@ class ControllerTest {
 
   @Test
   void badRequestsSayWhatWasWrong() {
-    Http.Answer unknownService = http.post(FleetApi.changes("nosuch"), probe("a.B#c"));
+    Http.Answer unknownService = http().post(FleetApi.changes("nosuch"), probe("a.B#c"));
     assertThat(unknownService.status()).isEqualTo(404);
     assertThat(error(unknownService)).containsEntry("code", "UNKNOWN_SERVICE");
     assertThat((String) error(unknownService).get("hint")).isNotBlank();
 
     register("strict", 401, Map.of());
     Http.Answer badKind =
-        http.post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
+        http().post(FleetApi.changes("strict"), Map.of("kind", "rm -rf", "spec", Map.of("x", 1)));
     assertThat(badKind.status()).isEqualTo(400);
     assertThat((String) error(badKind).get("message"))
         .contains("kind must be probe, patch or shadow");
 
-    Http.Answer unknownChange = http.get(FleetApi.change("strict", "c999"));
+    Http.Answer unknownChange = http().get(FleetApi.change("strict", "c999"));
     assertThat(error(unknownChange)).containsEntry("code", "UNKNOWN_CHANGE");
 
     Http.Answer unknownProcess =
-        http.post(FleetApi.SYNC, Map.of("process", "ghost", "desiredVersion", -1));
+        http().post(FleetApi.SYNC, Map.of("process", "ghost", "desiredVersion", -1));
     assertThat(error(unknownProcess)).containsEntry("code", "UNKNOWN_PROCESS");
 
     Http.Answer badName =
-        http.post(
-            FleetApi.REGISTER, Map.of("service", "../etc", "pid", 1, "host", "h", "instance", "i"));
+        http()
+            .post(
+                FleetApi.REGISTER,
+                Map.of("service", "../etc", "pid", 1, "host", "h", "instance", "i"));
     assertThat(badName.status()).isEqualTo(400);
 
-    Http.Answer noToken = new Http(controller.url(), "wrong-token").get(FleetApi.SERVICES);
+    Http.Answer noToken =
+        new Http(fixture.controller().url(), "wrong-token").get(FleetApi.SERVICES);
     assertThat(noToken.status()).isEqualTo(401);
   }
 
@@ -418,22 +392,23 @@ class ControllerTest {
     String id =
         (String)
             ((Map<?, ?>)
-                    http.post(FleetApi.changes("leasing"), probe("com.acme.L#l"))
+                    http()
+                        .post(FleetApi.changes("leasing"), probe("com.acme.L#l"))
                         .body()
                         .get("change"))
                 .get("id");
-    http.post(FleetApi.DEREGISTER, Map.of("process", polite));
+    http().post(FleetApi.DEREGISTER, Map.of("process", polite));
     await().atMost(Duration.ofSeconds(20)).until(() -> !processIds("leasing").contains(quiet));
     // The silent one is unreachable for the change it never confirmed; the one that said goodbye is
     // gone from it.
-    Map<Object, Object> states = states(http.get(FleetApi.change("leasing", id)).body());
+    Map<Object, Object> states = states(http().get(FleetApi.change("leasing", id)).body());
     assertThat(states).containsEntry(quiet, "unreachable").doesNotContainKey(polite);
-    Http.Answer answer = http.post(FleetApi.SYNC, Map.of("process", quiet, "desiredVersion", -1));
+    Http.Answer answer = http().post(FleetApi.SYNC, Map.of("process", quiet, "desiredVersion", -1));
     assertThat(error(answer)).containsEntry("code", "UNKNOWN_PROCESS");
   }
 
   static List<Object> processIds(String service) {
-    return ((List<?>) http.get(FleetApi.processes(service)).body().get("processes"))
+    return ((List<?>) http().get(FleetApi.processes(service)).body().get("processes"))
         .stream().map(process -> ((Map<?, ?>) process).get("id")).map(Object.class::cast).toList();
   }
 

@@ -29,12 +29,9 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The controller under clients that send slowly, wait long or lie about their name: an
@@ -45,31 +42,16 @@ class HostileClientsTest {
   /** The controller's logger, held so that its level and handler stay while a test runs. */
   private static final Logger CONTROLLER_LOG = Logger.getLogger("jlive.controller");
 
-  static TestingServer zooKeeper;
-  static Controller controller;
-  static Http http;
-  static int port;
-  @TempDir static Path dataDir;
+  @RegisterExtension
+  static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(20));
+
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
+  }
+
   private final List<Socket> opened = new ArrayList<>();
   private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
-
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    controller =
-        Controller.start(
-            ControllerConfig.defaults(dataDir)
-                .withZooKeeper(zooKeeper.getConnectString())
-                .withHeartbeat(Duration.ofSeconds(20)));
-    http = Http.asAdminAndAgent(controller);
-    port = URI.create(controller.url()).getPort();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    controller.close();
-    zooKeeper.close();
-  }
 
   @AfterEach
   void closeSockets() throws IOException {
@@ -85,24 +67,26 @@ class HostileClientsTest {
     // Twenty agents waiting in their long polls.
     List<String> processes = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      processes.add(register(http, "waiting", 500 + i));
+      processes.add(register(http(), "waiting", 500 + i));
     }
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
             () ->
-                ((List<?>) http.get(FleetApi.processes("waiting")).body().get("processes")).size()
+                ((List<?>) http().get(FleetApi.processes("waiting")).body().get("processes")).size()
                     == 20);
     for (String process : processes) {
-      http.send(
-          "POST",
-          FleetApi.SYNC,
-          Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000));
+      http()
+          .send(
+              "POST",
+              FleetApi.SYNC,
+              Map.of("process", process, "desiredVersion", 0, "waitMillis", 20_000));
     }
     await()
         .atMost(Duration.ofSeconds(10))
         .until(
-            () -> ((Number) http.get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 20);
+            () ->
+                ((Number) http().get(FleetApi.HEALTH).body().get("waitingPolls")).intValue() >= 20);
     // Forty unauthenticated clients that send a header line every 2 s (the old server had 16
     // workers).
     for (int i = 0; i < 40; i++) {
@@ -177,7 +161,7 @@ class HostileClientsTest {
 
   @Test
   void aUserHeaderIsIgnoredTheAuthorIsTheTokensUser() throws Exception {
-    register(http, "audited", 900);
+    register(http(), "audited", 900);
     String body = Json.write(ControllerTest.probe("com.acme.Audit#run"));
     String forged = "eve\u001b[1A\u001b[2Kadmin";
     String request =
@@ -201,7 +185,7 @@ class HostileClientsTest {
               assertThat(added.status()).as(added.toString()).isEqualTo(201);
             });
 
-    Http.Answer history = http.get(FleetApi.changes("audited"));
+    Http.Answer history = http().get(FleetApi.changes("audited"));
 
     assertThat(Http.field(history.body().get("changes"), "author"))
         .containsExactly(Controller.ADMIN);
@@ -210,15 +194,15 @@ class HostileClientsTest {
   @Test
   void requestsInHandArePerPeerCappedWithAClearStatus() throws Exception {
     System.setProperty("jlive.controller.maxRequestsPerPeer", "3");
-    Path otherData = dataDir.resolve("capped");
+    Path otherData = fixture.dataDir().resolve("capped");
     try (Controller capped =
         Controller.start(
             ControllerConfig.defaults(otherData)
-                .withZooKeeper(zooKeeper.getConnectString())
+                .withZooKeeper(fixture.zooKeeperConnectString())
                 .withHeartbeat(Duration.ofSeconds(20))
                 .withPort(0))) {
       // It joins the first one's ensemble, which has users already: the admin is the first's.
-      Http cappedHttp = Http.asAdminAndAgent(capped, controller.token());
+      Http cappedHttp = Http.asAdminAndAgent(capped, fixture.controller().token());
       List<CompletableFuture<Http.Answer>> polls = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         String process = register(cappedHttp, "capped", 700 + i);
@@ -288,7 +272,7 @@ class HostileClientsTest {
           .filteredOn(r -> r.getMessage().startsWith("request not read whole"))
           .allMatch(r -> r.getLevel().intValue() < Level.INFO.intValue());
       // The server still answers the next request.
-      assertThat(http.get(FleetApi.HEALTH).status()).isEqualTo(200);
+      assertThat(http().get(FleetApi.HEALTH).status()).isEqualTo(200);
     } finally {
       CONTROLLER_LOG.removeHandler(keep);
       CONTROLLER_LOG.setLevel(before);
@@ -311,18 +295,22 @@ class HostileClientsTest {
     return RegisterAnswer.fromWire(answer.body()).process();
   }
 
+  private static int port() {
+    return URI.create(fixture.controller().url()).getPort();
+  }
+
   private static String auth() {
-    return "Authorization: Bearer " + controller.token() + "\r\n";
+    return "Authorization: Bearer " + fixture.controller().token() + "\r\n";
   }
 
   private Socket open() throws IOException {
-    Socket socket = new Socket("127.0.0.1", port);
+    Socket socket = new Socket("127.0.0.1", port());
     opened.add(socket);
     return socket;
   }
 
   private static Reply exchange(String request, Duration timeout) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
+    try (Socket socket = new Socket("127.0.0.1", port())) {
       socket.setSoTimeout((int) timeout.toMillis());
       socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
       socket.getOutputStream().flush();

@@ -68,6 +68,11 @@ final class Http {
     return join(send("POST", path, body));
   }
 
+  /** Syncs as the agent of {@code process} does to hand over its probes' {@code events}. */
+  Answer syncEvents(String process, List<Map<String, Object>> events) {
+    return post(FleetApi.SYNC, Map.of("process", process, "desiredVersion", -1, "events", events));
+  }
+
   Answer delete(String path) {
     return join(send("DELETE", path, null));
   }

@@ -11,16 +11,12 @@ import dev.jlive.protocol.fleet.SyncAnswer;
 import dev.jlive.protocol.fleet.SyncBody;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code GET /v1/services/{s}/selector} on the controller: the question rides the parked long poll
@@ -30,34 +26,23 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SelectorCheckRouteTest {
   private static final String CART = "com.acme.Cart";
-  static TestingServer zooKeeper;
-  static Controller controller;
-  static Http http;
-  @TempDir static Path dataDir;
 
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    controller =
-        Controller.start(
-            ControllerConfig.defaults(dataDir)
-                .withZooKeeper(zooKeeper.getConnectString())
-                .withHeartbeat(Duration.ofSeconds(10)));
-    http = Http.asAdminAndAgent(controller);
-  }
+  @RegisterExtension
+  static final ControllerOnZooKeeper fixture = new ControllerOnZooKeeper(Duration.ofSeconds(10));
 
-  @AfterAll
-  static void stop() throws Exception {
-    controller.close();
-    zooKeeper.close();
+  /** The controller's admin, and an agent for the agent protocol. */
+  private static Http http() {
+    return fixture.http();
   }
 
   private static String register(String service, int protocol, int pid) {
     Http.Answer answer =
-        http.post(
-            FleetApi.REGISTER,
-            new RegisterBody(protocol, service, "host-a", pid, "17", "test", Map.of(), "i" + pid)
-                .toJson());
+        http()
+            .post(
+                FleetApi.REGISTER,
+                new RegisterBody(
+                        protocol, service, "host-a", pid, "17", "test", Map.of(), "i" + pid)
+                    .toJson());
     assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
     return RegisterAnswer.fromWire(answer.body()).process();
   }
@@ -65,20 +50,25 @@ class SelectorCheckRouteTest {
   /** Syncs once to learn the desired version, then parks a long poll: what a real agent does. */
   private static CompletableFuture<Http.Answer> park(String process, int protocol) {
     Http.Answer first =
-        http.post(
-            FleetApi.SYNC,
-            new SyncBody(protocol, process, -1, 0, Map.of(), Map.of(), List.of(), 0).toJson());
+        http()
+            .post(
+                FleetApi.SYNC,
+                new SyncBody(protocol, process, -1, 0, Map.of(), Map.of(), List.of(), 0).toJson());
     long version = SyncAnswer.fromWire(first.body()).desiredVersion();
-    return http.send(
-        "POST",
-        FleetApi.SYNC,
-        new SyncBody(protocol, process, version, 30_000, Map.of(), Map.of(), List.of(), 0)
-            .toJson());
+    return http()
+        .send(
+            "POST",
+            FleetApi.SYNC,
+            new SyncBody(protocol, process, version, 30_000, Map.of(), Map.of(), List.of(), 0)
+                .toJson());
   }
 
   private static Http.Answer check(String service, String text) {
-    return http.get(
-        FleetApi.selector(service) + "?text=" + URLEncoder.encode(text, StandardCharsets.UTF_8));
+    return http()
+        .get(
+            FleetApi.selector(service)
+                + "?text="
+                + URLEncoder.encode(text, StandardCharsets.UTF_8));
   }
 
   @Test
@@ -99,28 +89,29 @@ class SelectorCheckRouteTest {
     ClassQuestion question = questions.get(0);
     assertThat(question.className()).isEqualTo(CART);
     assertThat(question.limit()).isEqualTo(20);
-    http.post(
-        FleetApi.CLASS_ANSWERS,
-        new ClassAnswer(
-                current,
-                question.id(),
-                Map.of("classes", List.of(Map.of("name", CART))),
-                Map.of(
-                    "classes",
-                    List.of(
-                        Map.of(
-                            "name",
-                            CART,
-                            "methods",
-                            List.of(
-                                Map.of(
-                                    "name",
-                                    "add",
-                                    "descriptor",
-                                    "(I)V",
-                                    "signature",
-                                    "add(int)"))))))
-            .toJson());
+    http()
+        .post(
+            FleetApi.CLASS_ANSWERS,
+            new ClassAnswer(
+                    current,
+                    question.id(),
+                    Map.of("classes", List.of(Map.of("name", CART))),
+                    Map.of(
+                        "classes",
+                        List.of(
+                            Map.of(
+                                "name",
+                                CART,
+                                "methods",
+                                List.of(
+                                    Map.of(
+                                        "name",
+                                        "add",
+                                        "descriptor",
+                                        "(I)V",
+                                        "signature",
+                                        "add(int)"))))))
+                .toJson());
 
     Map<String, Object> answer = checked.get().body();
     assertThat(answer.get("loaded")).isEqualTo(true);

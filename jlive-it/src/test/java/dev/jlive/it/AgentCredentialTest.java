@@ -11,7 +11,6 @@ import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Json;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,9 +21,7 @@ class AgentCredentialTest {
 
   @Test
   void anAgentWithAnotherServicesCredentialIsRefusedAndSaysWhy() throws Exception {
-    try (TestingServer zooKeeper = new TestingServer(true);
-        FleetFixture fleet =
-            FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("credentials"))) {
+    try (FleetFixture fleet = FleetFixture.startOnOwnZooKeeper("credentials")) {
       Path shopCredential = FleetFixture.agentTokenFile(fleet.controller(), "shop");
       String wrong =
           "controller="

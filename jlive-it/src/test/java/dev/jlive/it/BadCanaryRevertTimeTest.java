@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,9 +34,7 @@ class BadCanaryRevertTimeTest {
 
   @Test
   void everyCanaryRevertsSoonAfterTheVerdict() throws Exception {
-    try (TestingServer zooKeeper = new TestingServer(true);
-        FleetFixture fleet =
-            FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("canary"))) {
+    try (FleetFixture fleet = FleetFixture.startOnOwnZooKeeper("canary")) {
       List<TargetJvm> jvms = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         jvms.add(fleet.join(SERVICE, null, CartTrafficApp.class));

@@ -10,6 +10,7 @@ import dev.jlive.it.support.Browser;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.FleetFixture;
 import dev.jlive.it.support.PriceLoad;
+import dev.jlive.it.support.ProbeForm;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Api;
 import dev.jlive.protocol.FleetApi;
@@ -21,11 +22,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -39,7 +38,6 @@ import org.openqa.selenium.WebElement;
 class DashboardTest {
   private static final String SERVICE = "shop";
   private static final Duration ROLLOUT = Duration.ofSeconds(60);
-  private static TestingServer zooKeeper;
   private static FleetFixture fleet;
   private static DashboardServer dashboard;
   private static Browser browser;
@@ -53,11 +51,8 @@ class DashboardTest {
   @BeforeAll
   static void start() throws Exception {
     Browser.assumeInstalled();
-    zooKeeper = new TestingServer(true);
     // The built-in policy: a patch needs one approval by someone other than its author.
-    fleet =
-        FleetFixture.startWithBuiltInPolicy(
-            zooKeeper.getConnectString(), FleetFixture.tempDir("dashboard"));
+    fleet = FleetFixture.startWithBuiltInPolicyOnOwnZooKeeper("dashboard");
     dashboard = fleet.controller().startDashboard(0);
     jvm = fleet.join(SERVICE, "zone=eu");
     other = fleet.join(SERVICE, "zone=us");
@@ -73,9 +68,6 @@ class DashboardTest {
     if (fleet != null) {
       fleet.close();
     }
-    if (zooKeeper != null) {
-      zooKeeper.close();
-    }
   }
 
   private static String token(String name, String... roles) {
@@ -89,43 +81,19 @@ class DashboardTest {
     assertThat(browser.find("#processes").getText()).contains("zone=eu");
     browser.screenshot("services");
 
-    browser.find("#tab-probe").click();
-    WebElement selector = browser.await("#probe-selector", 30);
     // The selector is checked as it is typed against the classes the processes have loaded: the
     // question rides each process's long poll.
-    selector.sendKeys("com.nowhere.Missing#price");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
-                  .isEqualTo("false");
-              assertThat(browser.find("#selector-refusal").getText())
-                  .contains("com.nowhere.Missing");
-            });
-    assertThat(browser.find("#probe-add").isEnabled())
-        .as("a refused selector is not sent")
-        .isFalse();
-    // Cleared by keys, not clear(): the page must see the input events.
-    selector.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-    selector.sendKeys(Pricer.class.getName() + "#price");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
-                  .isEqualTo("true");
-              assertThat(browser.find("#selector-check").getText())
-                  .contains("is loaded in 2 of 2 processes");
-              assertThat(browser.find("#selector-methods").getText()).contains("price(int)");
-            });
+    ProbeForm form = ProbeForm.open(browser);
+    form.typeRefused("com.nowhere.Missing#price", "com.nowhere.Missing");
+    form.retypeLoaded(
+        Pricer.class.getName() + "#price",
+        "price(int)",
+        () ->
+            assertThat(browser.find("#selector-check").getText())
+                .contains("is loaded in 2 of 2 processes"));
     browser.screenshot("selector-check");
-    await().atMost(Duration.ofSeconds(30)).until(() -> browser.find("#probe-add").isEnabled());
-    browser.find("#probe-add").click();
     // The form takes the page to the new probe's view.
-    browser.await("#chart-rates", 30);
+    form.add();
     try (PriceLoad load = new PriceLoad(jvm)) {
       browser.awaitRatesChartMoving(
           ROLLOUT,

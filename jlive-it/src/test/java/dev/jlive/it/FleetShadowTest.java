@@ -27,7 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,16 +47,12 @@ class FleetShadowTest {
   private static final String RIGHT_FIX = "quantity >= BULK_QUANTITY";
   private static final String WRONG_FIX = "quantity >= 1";
 
-  private static TestingServer zooKeeper;
   private static FleetFixture fleet;
   private static final List<TargetJvm> shops = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    fleet =
-        FleetFixture.startWithBuiltInPolicy(
-            zooKeeper.getConnectString(), FleetFixture.tempDir("controller"));
+    fleet = FleetFixture.startWithBuiltInPolicyOnOwnZooKeeper("controller");
     for (int i = 0; i < 2; i++) {
       shops.add(demo());
     }
@@ -79,7 +74,6 @@ class FleetShadowTest {
       shop.close();
     }
     fleet.close();
-    zooKeeper.close();
   }
 
   /**

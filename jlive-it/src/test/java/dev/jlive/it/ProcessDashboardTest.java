@@ -12,6 +12,7 @@ import dev.jlive.it.support.Browser;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.PriceLoad;
+import dev.jlive.it.support.ProbeForm;
 import dev.jlive.it.support.TargetJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,8 +40,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 
 /**
  * {@code jlive ui PID} in real headless Chromium against a forked JVM, with no controller: the
@@ -113,43 +112,15 @@ class ProcessDashboardTest {
     assertThat(browser.all("#tab-audit")).as("no audit log for one JVM").isEmpty();
     browser.screenshot("ui-process");
 
-    browser.find("#tab-probe").click();
-    WebElement selector = browser.await("#probe-selector", 30);
-    selector.sendKeys("com.nowhere.Missing#price");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
-                  .isEqualTo("false");
-              assertThat(browser.find("#selector-refusal").getText())
-                  .contains("com.nowhere.Missing")
-                  .contains("not loaded");
-            });
-    assertThat(browser.find("#probe-add").isEnabled())
-        .as("a refused selector is not sent")
-        .isFalse();
-
-    // Cleared by keys, not clear(): the page must see the input events, or its next redraw puts
-    // the old text back.
-    selector.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE);
-    selector.sendKeys(Pricer.class.getName() + "#pri");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .ignoreExceptions()
-        .untilAsserted(
-            () -> {
-              assertThat(browser.find("#selector-check").getAttribute("data-loaded"))
-                  .isEqualTo("true");
-              assertThat(browser.find("#selector-methods").getText()).contains("price(int)");
-              assertThat(browser.all("#selector-refusal")).isEmpty();
-            });
-    selector.sendKeys("ce");
+    ProbeForm form = ProbeForm.open(browser);
+    form.typeRefused("com.nowhere.Missing#price", "com.nowhere.Missing", "not loaded");
+    form.retypeLoaded(
+        Pricer.class.getName() + "#pri",
+        "price(int)",
+        () -> assertThat(browser.all("#selector-refusal")).isEmpty());
+    form.type("ce");
     browser.screenshot("ui-selector-check");
-    await().atMost(Duration.ofSeconds(30)).until(() -> browser.find("#probe-add").isEnabled());
-    browser.find("#probe-add").click();
-    browser.await("#chart-rates", 30);
+    form.add();
 
     try (PriceLoad load = new PriceLoad(jvm)) {
       browser.awaitRatesChartMoving(Duration.ofSeconds(60), last -> {});

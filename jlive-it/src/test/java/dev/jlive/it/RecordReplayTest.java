@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.tools.JavaCompiler;
@@ -113,15 +114,8 @@ class RecordReplayTest {
 
   @Test
   void aBuildWithTheFixDiffersOnExactlyTheQuantity10Calls() {
-    CliRun replay =
-        jlive(
-            "replay",
-            recorded.toString(),
-            "--cp",
-            fixedClasses + File.pathSeparator + Artifacts.demoJar(),
-            "--json");
-    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(11);
-    Map<String, Object> report = replay.json();
+    Map<String, Object> report =
+        replay(recorded, fixedClasses + File.pathSeparator + Artifacts.demoJar(), 11).json();
     List<Map<String, Object>> results = (List<Map<String, Object>>) report.get("results");
     assertThat(results).hasSize(200);
     long quantity10 =
@@ -155,9 +149,7 @@ class RecordReplayTest {
 
   @Test
   void theUnfixedBuildDiffersNowhere() {
-    CliRun replay =
-        jlive("replay", recorded.toString(), "--cp", Artifacts.demoJar().toString(), "--json");
-    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    CliRun replay = replay(recorded, Artifacts.demoJar().toString(), 0);
     assertThat(replay.json()).containsEntry("different", 0L).containsEntry("equal", 200L);
   }
 
@@ -187,8 +179,7 @@ class RecordReplayTest {
     assertThat(record.exitCode()).as(record.toString()).isZero();
     assertThat(record.stdout()).contains("wrote 3 calls (3 cut");
     String appClasses = Artifacts.classPathWith();
-    CliRun replay = jlive("replay", sums.toString(), "--cp", appClasses, "--json");
-    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    CliRun replay = replay(sums, appClasses, 0);
     assertThat(replay.json()).containsEntry("notReplayable", 3L).containsEntry("equal", 0L);
     assertThat((List<Map<String, Object>>) replay.json().get("results"))
         .allSatisfy(
@@ -210,24 +201,19 @@ class RecordReplayTest {
                     whole.toString())
                 .exitCode())
         .isZero();
-    CliRun equal = jlive("replay", whole.toString(), "--cp", appClasses, "--json");
-    assertThat(equal.json()).as(equal.toString()).containsEntry("equal", 3L);
+    assertAllEqual(jlive("replay", whole.toString(), "--cp", appClasses, "--json"), 3);
   }
 
   @Test
   void callsTakingAndReturningTheJdksUnmodifiableCollectionsReplayEqual() throws Exception {
     Path file = record(appPid, APP + "#pack", 10, "pack.jlrec");
-    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.classPathWith(), "--json");
-    assertThat(replay.exitCode()).as(replay.toString()).isZero();
-    assertThat(replay.json()).as(replay.toString()).containsEntry("equal", 10L);
+    assertAllEqual(replay(file, Artifacts.classPathWith(), 0), 10);
   }
 
   @Test
   void aCallThroughAnInterfaceIsCheckedInTheImplementationsOnTheClassPath() throws Exception {
     Path file = record(appPid, APP + "#quote", 10, "quote.jlrec");
-    CliRun replay = jlive("replay", file.toString(), "--cp", Artifacts.classPathWith(), "--json");
-    assertThat(replay.exitCode()).as(replay.toString()).isZero();
-    assertThat(replay.json()).as(replay.toString()).containsEntry("equal", 10L);
+    assertAllEqual(replay(file, Artifacts.classPathWith(), 0), 10);
 
     // The control: one more implementation on the class path, which writes a field, is found
     // there (the fresh JVM never loaded it) and refuses the replay, named.
@@ -267,9 +253,7 @@ class RecordReplayTest {
         }
       }
     }
-    CliRun replay =
-        jlive("replay", file.toString(), "--cp", work.resolve("without-bulk").toString(), "--json");
-    assertThat(replay.exitCode()).as(replay.toString()).isZero();
+    CliRun replay = replay(file, work.resolve("without-bulk").toString(), 0);
     Map<String, Object> report = replay.json();
     List<Map<String, Object>> results = (List<Map<String, Object>>) report.get("results");
     assertThat(results).hasSize(10);
@@ -293,17 +277,9 @@ class RecordReplayTest {
     try (TargetJvm on25 = TargetJvm.on(Jdk.JAVA_25).javaagent("").main(RecordApp.class).start()) {
       Path file = record(Long.toString(on25.pid()), APP + "#quote", 6, "quote-25.jlrec");
       CliRun replay =
-          jlive(
-              "replay",
-              file.toString(),
-              "--cp",
-              Artifacts.classPathWith(),
-              "--java",
-              Jdk.JAVA_25.java().toString(),
-              "--json");
-      assertThat(replay.exitCode()).as(replay.toString()).isZero();
+          replay(file, Artifacts.classPathWith(), 0, "--java", Jdk.JAVA_25.java().toString());
+      assertAllEqual(replay, 6);
       Map<String, Object> report = replay.json();
-      assertThat(report).as(replay.toString()).containsEntry("equal", 6L);
       assertThat(String.valueOf(report.get("recordedOn"))).contains(" 25");
       assertThat(String.valueOf(report.get("replayedOn"))).contains(" 25");
       // Java 24+ warns on stderr at the first use of sun.misc.Unsafe's memory access: the agent's
@@ -320,6 +296,24 @@ class RecordReplayTest {
     assertThat(record.exitCode()).as(record.toString()).isZero();
     assertThat(record.stdout()).contains("wrote " + count + " calls (0 cut");
     return file;
+  }
+
+  /**
+   * Runs {@code jlive replay FILE --cp CLASS_PATH --json MORE...} and checks it exits with {@code
+   * exitCode}: the run, whose JSON is the report.
+   */
+  private static CliRun replay(Path file, String classPath, int exitCode, String... more) {
+    List<String> args =
+        new ArrayList<>(List.of("replay", file.toString(), "--cp", classPath, "--json"));
+    args.addAll(List.of(more));
+    CliRun replay = jlive(args.toArray(String[]::new));
+    assertThat(replay.exitCode()).as(replay.toString()).isEqualTo(exitCode);
+    return replay;
+  }
+
+  /** Checks the replay's report counts {@code calls} calls that replayed equal. */
+  private static void assertAllEqual(CliRun replay, long calls) {
+    assertThat(replay.json()).as(replay.toString()).containsEntry("equal", calls);
   }
 
   @Test

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,19 +26,16 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("unchecked")
 class RolloutGatesTest {
-  private static TestingServer zooKeeper;
   private static FleetFixture fleet;
 
   @BeforeAll
   static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    fleet = FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("controller"));
+    fleet = FleetFixture.startOnOwnZooKeeper("controller");
   }
 
   @AfterAll
   static void stop() throws Exception {
     fleet.close();
-    zooKeeper.close();
   }
 
   @Test

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,19 +31,16 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("unchecked")
 class RolloutTest {
-  private static TestingServer zooKeeper;
   private static FleetFixture fleet;
 
   @BeforeAll
   static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    fleet = FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("controller"));
+    fleet = FleetFixture.startOnOwnZooKeeper("controller");
   }
 
   @AfterAll
   static void stop() throws Exception {
     fleet.close();
-    zooKeeper.close();
   }
 
   @Test

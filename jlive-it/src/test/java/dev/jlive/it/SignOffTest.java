@@ -16,7 +16,6 @@ import dev.jlive.protocol.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,21 +32,16 @@ import org.junit.jupiter.api.Test;
 class SignOffTest {
   private static final String PRICER = Pricer.class.getName();
   private static final Duration ROLLOUT = Duration.ofSeconds(60);
-  private static TestingServer zooKeeper;
   private static FleetFixture fleet;
 
   @BeforeAll
   static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    fleet =
-        FleetFixture.startWithBuiltInPolicy(
-            zooKeeper.getConnectString(), FleetFixture.tempDir("signoff"));
+    fleet = FleetFixture.startWithBuiltInPolicyOnOwnZooKeeper("signoff");
   }
 
   @AfterAll
   static void stop() throws Exception {
     fleet.close();
-    zooKeeper.close();
   }
 
   @Test

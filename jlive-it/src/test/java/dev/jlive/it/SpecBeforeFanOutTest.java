@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,19 +33,16 @@ import org.junit.jupiter.api.Test;
 class SpecBeforeFanOutTest {
   private static final String PRICER = Pricer.class.getName();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static TestingServer zooKeeper;
   private static FleetFixture fleet;
 
   @BeforeAll
   static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    fleet = FleetFixture.start(zooKeeper.getConnectString(), FleetFixture.tempDir("controller"));
+    fleet = FleetFixture.startOnOwnZooKeeper("controller");
   }
 
   @AfterAll
   static void stop() throws Exception {
     fleet.close();
-    zooKeeper.close();
   }
 
   @Test

@@ -6,15 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.HttpLoad;
-import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.LiveChanges;
-import dev.jlive.it.support.TargetJvm;
+import dev.jlive.it.support.SpringApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,28 +25,12 @@ import org.junit.jupiter.api.Test;
  */
 class SpringBootAppTest {
   private static final String PACKAGE = "dev.jlive.itapps.spring.";
-  private static final Pattern READY = Pattern.compile("ready port=(\\d+) pid=\\d+");
-  private static TargetJvm app;
-  private static LiveChanges jlive;
-  private static String base;
+  private static SpringApp app;
   private HttpLoad load;
 
   @BeforeAll
   static void start() throws Exception {
-    app =
-        TargetJvm.on(Jdk.JAVA_17)
-            .jar(Artifacts.springJar(), "--server.port=0", "--spring.main.banner-mode=off")
-            .readyLine("ready port=")
-            .start();
-    Matcher ready =
-        app.stdout().stream()
-            .map(READY::matcher)
-            .filter(Matcher::matches)
-            .findFirst()
-            .orElseThrow();
-    base = "http://127.0.0.1:" + ready.group(1);
-    jlive = LiveChanges.of(app);
-    jlive.attach();
+    app = SpringApp.startAttached();
   }
 
   @AfterAll
@@ -59,7 +40,7 @@ class SpringBootAppTest {
 
   @BeforeEach
   void startLoad() {
-    load = HttpLoad.start(base + "/price?item=pear&quantity=3", base + "/price");
+    load = HttpLoad.start(app.base() + "/price?item=pear&quantity=3", app.base() + "/price");
     await()
         .atMost(Duration.ofSeconds(30))
         .untilAsserted(
@@ -71,7 +52,7 @@ class SpringBootAppTest {
 
   @AfterEach
   void stopLoad() throws Exception {
-    jlive.revertAll();
+    app.jlive().revertAll();
     long answered = load.answered();
     await().atMost(Duration.ofSeconds(30)).until(() -> load.answered() > answered + 10);
     load.close();
@@ -80,25 +61,27 @@ class SpringBootAppTest {
 
   @Test
   void countAndMetricsProbesOnAControllerMethodWhileRequestsRun() throws Exception {
-    String count = jlive.probe(PACKAGE + "PriceController#price", "--count");
-    String metrics = jlive.probe(PACKAGE + "PriceController#price", "--metrics");
+    String count = app.jlive().probe(PACKAGE + "PriceController#price", "--count");
+    String metrics = app.jlive().probe(PACKAGE + "PriceController#price", "--metrics");
     long answered = load.answered();
     await().atMost(Duration.ofSeconds(30)).until(() -> load.answered() > answered + 100);
 
-    assertThat(jlive.hits(count)).isGreaterThanOrEqualTo(100);
-    Map<String, Object> numbers = jlive.metrics(metrics);
+    assertThat(app.jlive().hits(count)).isGreaterThanOrEqualTo(100);
+    Map<String, Object> numbers = app.jlive().metrics(metrics);
     assertThat(((Number) numbers.get("calls")).longValue()).isGreaterThanOrEqualTo(100);
     assertThat((Map<?, ?>) numbers.get("exceptions")).isEmpty();
-    assertThat(jlive.state(count)).containsEntry("state", "active");
-    assertThat(jlive.state(metrics)).containsEntry("state", "active");
+    assertThat(app.jlive().state(count)).containsEntry("state", "active");
+    assertThat(app.jlive().state(metrics)).containsEntry("state", "active");
   }
 
   @Test
   void aSourcePatchOfAServiceMethodChangesTheAnswerAndRevertRestoresIt() throws Exception {
     // The service is reached through Spring's CGLIB proxy, a subclass generated at run time.
-    assertThat(LiveChanges.succeed("classes", jlive.pid(), PACKAGE + "QuoteService*").stdout())
+    assertThat(
+            LiveChanges.succeed("classes", app.jlive().pid(), PACKAGE + "QuoteService*").stdout())
         .contains("SpringCGLIB");
-    assertThat(load.get(base + "/price?item=fig&quantity=2")).isEqualTo("200 fig x2 costs 500");
+    assertThat(load.get(app.base() + "/price?item=fig&quantity=2"))
+        .isEqualTo("200 fig x2 costs 500");
     String source =
         Files.readString(
             Artifacts.springSources()
@@ -108,12 +91,14 @@ class SpringBootAppTest {
         Files.createTempDirectory(Artifacts.work(), "spring-patch").resolve("QuoteService.java");
     Files.writeString(patched, source.replace("\" costs \"", "\" now costs \""));
 
-    CliRun patch = LiveChanges.succeed("patch", jlive.pid(), patched.toString(), "--json");
-    assertThat(load.get(base + "/price?item=fig&quantity=2")).isEqualTo("200 fig x2 now costs 500");
+    CliRun patch = LiveChanges.succeed("patch", app.jlive().pid(), patched.toString(), "--json");
+    assertThat(load.get(app.base() + "/price?item=fig&quantity=2"))
+        .isEqualTo("200 fig x2 now costs 500");
     await().atMost(Duration.ofSeconds(30)).until(() -> load.last().contains(" now costs "));
 
-    LiveChanges.succeed("revert", jlive.pid(), (String) patch.json().get("id"));
-    assertThat(load.get(base + "/price?item=fig&quantity=2")).isEqualTo("200 fig x2 costs 500");
+    LiveChanges.succeed("revert", app.jlive().pid(), (String) patch.json().get("id"));
+    assertThat(load.get(app.base() + "/price?item=fig&quantity=2"))
+        .isEqualTo("200 fig x2 costs 500");
     await().atMost(Duration.ofSeconds(30)).until(() -> !load.last().contains(" now costs "));
   }
 }

@@ -3,11 +3,8 @@ package dev.jlive.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.HttpLoad;
-import dev.jlive.it.support.Jdk;
-import dev.jlive.it.support.LiveChanges;
-import dev.jlive.it.support.TargetJvm;
+import dev.jlive.it.support.SpringApp;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 @SuppressWarnings("unchecked")
 class TraceOnSpringTest {
-  private static final Pattern READY = Pattern.compile("ready port=(\\d+) pid=\\d+");
   private static final String DISPATCH =
       "org.springframework.web.servlet.DispatcherServlet#doDispatch";
   private static final int REQUESTS = 7;
@@ -42,28 +36,13 @@ class TraceOnSpringTest {
   private static final int SETTLE = 4_000;
   private static final int WINDOW = 8_000;
   private static final int ROUNDS = 3;
-  private static TargetJvm app;
-  private static String base;
-  private static LiveChanges jlive;
+  private static SpringApp app;
 
   private record Window(double wallMicros, double cpuMicros) {}
 
   @BeforeAll
   static void start() throws Exception {
-    app =
-        TargetJvm.on(Jdk.JAVA_17)
-            .jar(Artifacts.springJar(), "--server.port=0", "--spring.main.banner-mode=off")
-            .readyLine("ready port=")
-            .start();
-    Matcher ready =
-        app.stdout().stream()
-            .map(READY::matcher)
-            .filter(Matcher::matches)
-            .findFirst()
-            .orElseThrow();
-    base = "http://127.0.0.1:" + ready.group(1);
-    jlive = LiveChanges.of(app);
-    jlive.attach();
+    app = SpringApp.startAttached();
   }
 
   @AfterAll
@@ -73,14 +52,14 @@ class TraceOnSpringTest {
 
   @Test
   void aTraceOfDoDispatchNamesSpringsCalleesOncePerRequest() throws Exception {
-    String trace = jlive.probe(DISPATCH, "--trace", "--trace-depth", "2");
+    String trace = app.jlive().probe(DISPATCH, "--trace", "--trace-depth", "2");
     try (HttpLoad client = HttpLoad.start()) {
       for (int i = 0; i < REQUESTS; i++) {
-        assertThat(client.get(base + "/price?item=pear&quantity=3")).startsWith("200 ");
+        assertThat(client.get(app.base() + "/price?item=pear&quantity=3")).startsWith("200 ");
       }
     } finally {
-      Map<String, Object> probe = jlive.metrics(trace);
-      jlive.removeProbe(trace);
+      Map<String, Object> probe = app.jlive().metrics(trace);
+      app.jlive().removeProbe(trace);
       assertThat(probe.get("calls")).isEqualTo((long) REQUESTS);
       for (String callee :
           List.of(
@@ -104,22 +83,23 @@ class TraceOnSpringTest {
   @Test
   @Tag("benchmark")
   void traceOneAndTwoLevelsDeepOfDoDispatchAgainstNoProbe() throws Exception {
-    ProcessHandle target = ProcessHandle.of(app.pid()).orElseThrow();
-    HttpLoad load = HttpLoad.start(base + "/price?item=pear&quantity=3", base + "/price");
+    ProcessHandle target = ProcessHandle.of(app.jvm().pid()).orElseThrow();
+    HttpLoad load =
+        HttpLoad.start(app.base() + "/price?item=pear&quantity=3", app.base() + "/price");
     try {
       measure(load, target, WARM_UP);
       Map<String, List<Window>> windows = new LinkedHashMap<>();
       for (int round = 0; round < ROUNDS; round++) {
         window(windows, "no probe", load, target);
-        String trace = jlive.probe(DISPATCH, "--trace");
+        String trace = app.jlive().probe(DISPATCH, "--trace");
         window(windows, "--trace", load, target);
-        assertTimedParts(jlive.metrics(trace));
-        jlive.removeProbe(trace);
+        assertTimedParts(app.jlive().metrics(trace));
+        app.jlive().removeProbe(trace);
         window(windows, "no probe", load, target);
-        String deeper = jlive.probe(DISPATCH, "--trace", "--trace-depth", "2");
+        String deeper = app.jlive().probe(DISPATCH, "--trace", "--trace-depth", "2");
         window(windows, "--trace-depth 2", load, target);
-        assertTimedParts(jlive.metrics(deeper));
-        jlive.removeProbe(deeper);
+        assertTimedParts(app.jlive().metrics(deeper));
+        app.jlive().removeProbe(deeper);
       }
       window(windows, "no probe", load, target);
       List<Window> none = windows.get("no probe");

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.curator.test.TestingServer;
 
 /** A controller on a real ZooKeeper, and target JVMs whose agents join it, for the fleet tests. */
 public final class FleetFixture implements AutoCloseable {
@@ -32,6 +33,9 @@ public final class FleetFixture implements AutoCloseable {
   private final List<TargetJvm> jvms = new ArrayList<>();
   private final Map<String, Path> agentTokenFiles = new ConcurrentHashMap<>();
   private final Map<String, Path> userTokenFiles = new ConcurrentHashMap<>();
+
+  /** The ZooKeeper this fixture started for its controller alone, or null. */
+  private TestingServer ownZooKeeper;
 
   private FleetFixture(Controller controller, Path tokenFile) {
     this.controller = controller;
@@ -58,6 +62,29 @@ public final class FleetFixture implements AutoCloseable {
                 .withZooKeeper(zookeeper)
                 .withHeartbeat(Duration.ofSeconds(1)));
     return new FleetFixture(controller, controller.tokenFile());
+  }
+
+  /**
+   * As {@link #start}, on a ZooKeeper of its own (Curator's TestingServer) that {@link #close}
+   * stops after the controller; the data folder is a new one named after {@code name}.
+   */
+  public static FleetFixture startOnOwnZooKeeper(String name) throws Exception {
+    FleetFixture fleet = startWithBuiltInPolicyOnOwnZooKeeper(name);
+    fleet.withoutSignOff();
+    return fleet;
+  }
+
+  /** As {@link #startOnOwnZooKeeper}, with the policy a new controller has. */
+  public static FleetFixture startWithBuiltInPolicyOnOwnZooKeeper(String name) throws Exception {
+    TestingServer zooKeeper = new TestingServer(true);
+    try {
+      FleetFixture fleet = startWithBuiltInPolicy(zooKeeper.getConnectString(), tempDir(name));
+      fleet.ownZooKeeper = zooKeeper;
+      return fleet;
+    } catch (Exception | Error e) {
+      zooKeeper.close();
+      throw e;
+    }
   }
 
   /** Makes the controller's default policy ask for no approval of any change. */
@@ -244,5 +271,8 @@ public final class FleetFixture implements AutoCloseable {
       jvm.close();
     }
     controller.close();
+    if (ownZooKeeper != null) {
+      ownZooKeeper.close();
+    }
   }
 }

@@ -72,8 +72,9 @@ public final class TargetJvm implements AutoCloseable {
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> {
-              List<String> lines = stdout.subList(seen, stdout.size());
-              return lines.stream()
+              // A copy: a view of the live list fails once the reader thread adds a line.
+              List<String> lines = List.copyOf(stdout);
+              return lines.subList(seen, lines.size()).stream()
                   .filter(line -> line.startsWith(prefix))
                   .findFirst()
                   .orElse(null);
