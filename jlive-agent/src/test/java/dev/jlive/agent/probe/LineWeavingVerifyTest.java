@@ -48,6 +48,8 @@ class LineWeavingVerifyTest {
   private static final Path SOURCE =
       Path.of("src/test/java/dev/jlive/agent/probe/LineWeavingFixtures.java");
   private static final int SLOT = 7;
+  private static final Path ODD_LEDGER =
+      Path.of("../jlive-it/src/test/java/dev/jlive/it/apps/odd/Ledger.java");
 
   private final Recorder recorder = new Recorder();
 
@@ -240,31 +242,18 @@ class LineWeavingVerifyTest {
    * the patch moves the long local (an int now comes first), as in OddCodeTest: the line probe must
    * fire in the old body before the switch turns and in the new one after, with the long read from
    * the slots of the body that runs. Woven into the first body only, the second call saw nothing.
+   * The class is OddCodeTest's, read from its source.
    */
   @Test
   void aMergedMethodIsProbedInTheOldBodyAndInTheNew() throws Exception {
-    String v1 =
-        """
-        package fx;
-        public final class Ledger {
-          public long doubled(String text) {
-            long value;
-            try {
-              value = Long.parseLong(text);
-            } catch (NumberFormatException e) {
-              value = -1;
-            }
-            return value * 2; // probed line
-          }
-        }
-        """;
+    String v1 = Files.readString(ODD_LEDGER);
     String v2 =
         v1.replace("long value;", "int extra = 1; long value;")
             .replace("value * 2", "value * 3 * extra");
     byte[] merged =
         BodySwitch.merge(
-            ClassFixtures.compile("fx.Ledger", v1),
-            ClassFixtures.compile("fx.Ledger", v2),
+            ClassFixtures.compile("dev.jlive.it.apps.odd.Ledger", v1),
+            ClassFixtures.compile("dev.jlive.it.apps.odd.Ledger", v2),
             Set.of("doubled (Ljava/lang/String;)J"),
             0);
     assertThat(merged).isNotNull();
@@ -276,7 +265,7 @@ class LineWeavingVerifyTest {
             false,
             line,
             List.of(new LineTarget.Local("value", "J", 2)));
-    Class<?> running = ClassFixtures.define("fx.Ledger", merged);
+    Class<?> running = ClassFixtures.define("dev.jlive.it.apps.odd.Ledger", merged);
     List<Weaving> weavings = new ArrayList<>(advice("doubled"));
     weavings.add(new LineWeaving(target, SLOT, false));
     byte[] woven = weave(running, merged, weavings);
@@ -284,7 +273,7 @@ class LineWeavingVerifyTest {
 
     recorder.names = List.of("value");
     JLiveBridge.dispatchTo(recorder);
-    Class<?> reloaded = ClassFixtures.define("fx.Ledger", woven);
+    Class<?> reloaded = ClassFixtures.define("dev.jlive.it.apps.odd.Ledger", woven);
     Method doubled = reloaded.getMethod("doubled", String.class);
     Object ledger = reloaded.getConstructor().newInstance();
     assertThat(doubled.invoke(ledger, "21")).isEqualTo(42L);
