@@ -72,11 +72,11 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 public final class PatchEngine implements WeavingSource {
   /**
    * Whether a swap may merge old and new bodies behind the gate's switch (one retransformation).
-   * Off: in CI a line probe on a changed method missed one event around a merged swap on Java 25
-   * (OddCodeTest#aLineProbeAfterALongLocalLeavesLaterChangesWorking); until that is understood,
-   * every swap takes the two retransformations that the previous sessions proved.
+   * Off, every swap takes the two retransformations of the gate-then-code swap. It was off while a
+   * line probe missed its event in a merged method's new body (woven into the first body only;
+   * LineWeaving now weaves each body).
    */
-  private static final boolean ONE_STEP_SWAP = false;
+  private static final boolean ONE_STEP_SWAP = true;
 
   private final Instrumentation instrumentation;
   private final ClassPipeline pipeline;

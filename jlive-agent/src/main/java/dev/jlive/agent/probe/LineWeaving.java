@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.agent.safepoint.Gates;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +32,12 @@ import net.bytebuddy.jar.asm.TypePath;
  *       table (which comes after the code) is known, then replayed. A local that is no longer in
  *       scope with the same type is passed as null; a line that no longer has code gets no call.
  * </ul>
+ *
+ * <p>The call goes where the line's code first starts, once per body: a method that a quiescent
+ * patch merged ({@code safepoint.BodySwitch}) holds the old and the new body one after the other,
+ * on the same lines, and either may run until the merged code is cleaned up. Woven only into the
+ * first, the probe saw nothing from the switch's turn to the clean-up. The new body starts where
+ * the switch jumps: {@code gateEnter(gate, Gates.SWITCH, 0)} then {@code ifnonnull}.
  *
  * <p>Type annotations on instructions and locals are not kept in the woven method: they are read by
  * tools from class files, never by the running code.
@@ -66,12 +73,28 @@ final class LineWeaving extends OneMethodWeaving {
     private final boolean constructor;
     private final List<Consumer<MethodVisitor>> events = new ArrayList<>();
 
-    /** Event index of the first instruction of the line: the call goes just before it. */
-    private int insertAt = -1;
+    /** Where a call goes: before event {@code event}, the line's first instruction. */
+    private record Insertion(int event, int position) {}
 
+    private final List<Insertion> insertions = new ArrayList<>();
+
+    /** The line was seen in the current body (old or new, in a merged method). */
     private boolean lineSeen;
+
+    /** A call is due before the next instruction: the line starts there. */
+    private boolean callDue;
+
     private int instructions;
-    private int linePosition = -1;
+
+    /** The ints pushed by the last instructions, newest last, to recognise the switch call. */
+    private final int[] pushed = new int[3];
+
+    private int pushedCount;
+    private boolean afterSwitchCall;
+
+    /** Where the switch of a merged method jumps: the new body starts there. */
+    private Label newBody;
+
     private final Map<Label, Integer> positions = new HashMap<>();
     private final List<Variable> variables = new ArrayList<>();
 
@@ -88,12 +111,39 @@ final class LineWeaving extends OneMethodWeaving {
     }
 
     private void instruction(Consumer<MethodVisitor> event) {
-      if (lineSeen && insertAt < 0) {
-        insertAt = events.size();
-        linePosition = instructions;
+      instruction(event, false);
+    }
+
+    /**
+     * @param pushesAnInt the instruction pushed an int constant ({@link #pushed} has it)
+     */
+    private void instruction(Consumer<MethodVisitor> event, boolean pushesAnInt) {
+      if (callDue) {
+        insertions.add(new Insertion(events.size(), instructions));
+        callDue = false;
       }
+      if (!pushesAnInt) {
+        pushedCount = 0;
+      }
+      afterSwitchCall = false;
       instructions++;
       events.add(event);
+    }
+
+    private void pushed(int value, Consumer<MethodVisitor> event) {
+      System.arraycopy(pushed, 1, pushed, 0, pushed.length - 1);
+      pushed[pushed.length - 1] = value;
+      pushedCount = Math.min(pushedCount + 1, pushed.length);
+      instruction(event, true);
+    }
+
+    /** True when the call asks a gate for its switch: {@code gateEnter(gate, SWITCH, 0)}. */
+    private boolean isSwitchCall(String owner, String name, String descriptor) {
+      return owner.equals("dev/jlive/bridge/JLiveBridge")
+          && name.equals("gateEnter")
+          && descriptor.equals("(III)Ljava/lang/Object;")
+          && pushedCount == pushed.length
+          && pushed[1] == Gates.SWITCH;
     }
 
     @Override
@@ -148,12 +198,20 @@ final class LineWeaving extends OneMethodWeaving {
 
     @Override
     public void visitInsn(int opcode) {
-      instruction(mv -> mv.visitInsn(opcode));
+      if (opcode >= Opcodes.ICONST_M1 && opcode <= Opcodes.ICONST_5) {
+        pushed(opcode - Opcodes.ICONST_0, mv -> mv.visitInsn(opcode));
+      } else {
+        instruction(mv -> mv.visitInsn(opcode));
+      }
     }
 
     @Override
     public void visitIntInsn(int opcode, int operand) {
-      instruction(mv -> mv.visitIntInsn(opcode, operand));
+      if (opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH) {
+        pushed(operand, mv -> mv.visitIntInsn(opcode, operand));
+      } else {
+        instruction(mv -> mv.visitIntInsn(opcode, operand));
+      }
     }
 
     @Override
@@ -174,7 +232,9 @@ final class LineWeaving extends OneMethodWeaving {
     @Override
     public void visitMethodInsn(
         int opcode, String owner, String name, String descriptor, boolean isInterface) {
+      boolean switchCall = isSwitchCall(owner, name, descriptor);
       instruction(mv -> mv.visitMethodInsn(opcode, owner, name, descriptor, isInterface));
+      afterSwitchCall = switchCall;
     }
 
     @Override
@@ -186,18 +246,30 @@ final class LineWeaving extends OneMethodWeaving {
 
     @Override
     public void visitJumpInsn(int opcode, Label label) {
+      if (afterSwitchCall && opcode == Opcodes.IFNONNULL && newBody == null) {
+        newBody = label;
+      }
       instruction(mv -> mv.visitJumpInsn(opcode, label));
     }
 
     @Override
     public void visitLabel(Label label) {
+      if (label == newBody) {
+        // The old body ended: the line gets a call in the new one too.
+        lineSeen = false;
+        callDue = false;
+      }
       positions.put(label, instructions);
       record(mv -> mv.visitLabel(label));
     }
 
     @Override
     public void visitLdcInsn(Object value) {
-      instruction(mv -> mv.visitLdcInsn(value));
+      if (value instanceof Integer constant) {
+        pushed(constant, mv -> mv.visitLdcInsn(value));
+      } else {
+        instruction(mv -> mv.visitLdcInsn(value));
+      }
     }
 
     @Override
@@ -263,6 +335,7 @@ final class LineWeaving extends OneMethodWeaving {
     public void visitLineNumber(int line, Label start) {
       if (line == target.line() && !lineSeen) {
         lineSeen = true;
+        callDue = true;
       }
       record(mv -> mv.visitLineNumber(line, start));
     }
@@ -274,10 +347,11 @@ final class LineWeaving extends OneMethodWeaving {
 
     @Override
     public void visitEnd() {
-      Integer[] slots = insertAt < 0 ? null : slotsAtLine();
+      int next = 0;
       for (int i = 0; i < events.size(); i++) {
-        if (i == insertAt) {
-          emitCall(out, constructor, slots);
+        if (next < insertions.size() && insertions.get(next).event() == i) {
+          emitCall(out, constructor, slotsAtLine(insertions.get(next).position()));
+          next++;
         }
         events.get(i).accept(out);
       }
@@ -285,10 +359,10 @@ final class LineWeaving extends OneMethodWeaving {
     }
 
     /**
-     * For each local the probe expects, its slot in this method at the line, or null when it is not
-     * there.
+     * For each local the probe expects, its slot in this method at the line's instruction {@code
+     * linePosition}, or null when it is not there.
      */
-    private Integer[] slotsAtLine() {
+    private Integer[] slotsAtLine(int linePosition) {
       Integer[] slots = new Integer[target.locals().size()];
       for (int i = 0; i < slots.length; i++) {
         LineTarget.Local wanted = target.locals().get(i);

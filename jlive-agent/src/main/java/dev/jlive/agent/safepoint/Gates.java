@@ -37,7 +37,7 @@ public final class Gates implements WeavingSource {
    * The method index that asks for the gate's switch instead of entering it ({@link BodySwitch}):
    * no gated method has it.
    */
-  static final int SWITCH = -1;
+  public static final int SWITCH = -1;
 
   public Gates() {
     this(RETIRED_KEPT_NANOS);

@@ -2,6 +2,9 @@ package dev.jlive.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.agent.safepoint.BodySwitch;
+import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.testing.ClassFixtures;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -44,6 +48,8 @@ class LineWeavingVerifyTest {
   private static final Path SOURCE =
       Path.of("src/test/java/dev/jlive/agent/probe/LineWeavingFixtures.java");
   private static final int SLOT = 7;
+  private static final Path ODD_LEDGER =
+      Path.of("../jlive-it/src/test/java/dev/jlive/it/apps/odd/Ledger.java");
 
   private final Recorder recorder = new Recorder();
 
@@ -231,6 +237,53 @@ class LineWeavingVerifyTest {
   }
 
   /**
+   * A quiescent patch merges the old and the new body of a changed method behind the gate's switch
+   * (BodySwitch), both on the same lines, and either runs until the merged code is cleaned up. Here
+   * the patch moves the long local (an int now comes first), as in OddCodeTest: the line probe must
+   * fire in the old body before the switch turns and in the new one after, with the long read from
+   * the slots of the body that runs. Woven into the first body only, the second call saw nothing.
+   * The class is OddCodeTest's, read from its source.
+   */
+  @Test
+  void aMergedMethodIsProbedInTheOldBodyAndInTheNew() throws Exception {
+    String v1 = Files.readString(ODD_LEDGER);
+    String v2 =
+        v1.replace("long value;", "int extra = 1; long value;")
+            .replace("value * 2", "value * 3 * extra");
+    byte[] merged =
+        BodySwitch.merge(
+            ClassFixtures.compile("dev.jlive.it.apps.odd.Ledger", v1),
+            ClassFixtures.compile("dev.jlive.it.apps.odd.Ledger", v2),
+            Set.of("doubled (Ljava/lang/String;)J"),
+            0);
+    assertThat(merged).isNotNull();
+    int line = (int) v1.lines().takeWhile(text -> !text.contains("// probed line")).count() + 1;
+    LineTarget target =
+        new LineTarget(
+            "doubled",
+            "(Ljava/lang/String;)J",
+            false,
+            line,
+            List.of(new LineTarget.Local("value", "J", 2)));
+    Class<?> running = ClassFixtures.define("dev.jlive.it.apps.odd.Ledger", merged);
+    List<Weaving> weavings = new ArrayList<>(advice("doubled"));
+    weavings.add(new LineWeaving(target, SLOT, false));
+    byte[] woven = weave(running, merged, weavings);
+    assertThat(verify(woven)).isEmpty();
+
+    recorder.names = List.of("value");
+    JLiveBridge.dispatchTo(recorder);
+    Class<?> reloaded = ClassFixtures.define("dev.jlive.it.apps.odd.Ledger", woven);
+    Method doubled = reloaded.getMethod("doubled", String.class);
+    Object ledger = reloaded.getConstructor().newInstance();
+    assertThat(doubled.invoke(ledger, "21")).isEqualTo(42L);
+    recorder.switchedOver = true;
+    assertThat(doubled.invoke(ledger, "21")).isEqualTo(63L);
+
+    assertThat(recorder.calls).containsExactly(Map.of("value", 21L), Map.of("value", 21L));
+  }
+
+  /**
    * Timed entry/exit advice, which adds a long local of its own in front of the method's, and an
    * advice shaped like the patch engine's safe-point gate (skips the body, rewrites the return).
    */
@@ -272,6 +325,10 @@ class LineWeavingVerifyTest {
 
   /** The woven bytes exactly as the agent's pipeline makes them. */
   private static byte[] weave(List<Weaving> weavings) throws IOException {
+    return weave(LineWeavingFixtures.class, classFile(), weavings);
+  }
+
+  private static byte[] weave(Class<?> type, byte[] base, List<Weaving> weavings) {
     ClassPipeline pipeline = new ClassPipeline(null, System.getLogger("test"));
     pipeline.addSource(
         new WeavingSource() {
@@ -289,7 +346,7 @@ class LineWeavingVerifyTest {
             return true;
           }
         });
-    return pipeline.preview(LineWeavingFixtures.class, classFile());
+    return pipeline.preview(type, base);
   }
 
   private static byte[] classFile() throws IOException {
@@ -342,10 +399,14 @@ class LineWeavingVerifyTest {
     throw new IllegalArgumentException("no line marked " + marker);
   }
 
-  /** Records the locals each line probe call passes, by name. */
+  /**
+   * Records the locals each line probe call passes, by name; answers a merged method's switch with
+   * {@link #switchedOver}.
+   */
   private final class Recorder extends JLiveBridge.Dispatcher {
     final List<Map<String, Object>> calls = new CopyOnWriteArrayList<>();
     volatile List<String> names = List.of();
+    volatile boolean switchedOver;
 
     @Override
     public long enter(int probe, Object self, Object[] args) {
@@ -376,7 +437,7 @@ class LineWeavingVerifyTest {
 
     @Override
     public Object gateEnter(int gate, int method, int version) {
-      return null;
+      return method == Gates.SWITCH && switchedOver ? Boolean.TRUE : null;
     }
 
     @Override

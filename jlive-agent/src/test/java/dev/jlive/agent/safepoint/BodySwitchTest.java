@@ -2,22 +2,12 @@ package dev.jlive.agent.safepoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.agent.testing.ClassFixtures;
 import dev.jlive.bridge.JLiveBridge;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
-import java.net.URI;
-import java.util.List;
 import java.util.Set;
-import javax.tools.FileObject;
-import javax.tools.ForwardingJavaFileManager;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.StandardJavaFileManager;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
@@ -82,7 +72,12 @@ class BodySwitchTest {
 
   @Test
   void theSwitchChoosesTheBodyAndTheMergedClassVerifies() throws Exception {
-    byte[] merged = BodySwitch.merge(compile(V1), compile(V2), CHANGED, GATE);
+    byte[] merged =
+        BodySwitch.merge(
+            ClassFixtures.compile("fx.Calc", V1),
+            ClassFixtures.compile("fx.Calc", V2),
+            CHANGED,
+            GATE);
     assertThat(merged).isNotNull();
     StringWriter problems = new StringWriter();
     CheckClassAdapter.verify(
@@ -90,7 +85,7 @@ class BodySwitchTest {
     assertThat(problems.toString()).isEmpty();
 
     JLiveBridge.dispatchTo(new SwitchOnly());
-    Class<?> calc = define(merged);
+    Class<?> calc = ClassFixtures.define("fx.Calc", merged);
     Object instance = calc.getConstructor().newInstance();
     Method run = calc.getMethod("run", long.class, String.class, int.class);
     Method twice = calc.getMethod("twice", int.class);
@@ -111,8 +106,12 @@ class BodySwitchTest {
 
   @Test
   void aChangedConstructorCannotBeSwitched() throws Exception {
-    byte[] v2 = compile(V1.replace("public Calc() {}", "public Calc() { System.gc(); }"));
-    assertThat(BodySwitch.merge(compile(V1), v2, Set.of("<init> ()V"), GATE)).isNull();
+    byte[] v2 =
+        ClassFixtures.compile(
+            "fx.Calc", V1.replace("public Calc() {}", "public Calc() { System.gc(); }"));
+    assertThat(
+            BodySwitch.merge(ClassFixtures.compile("fx.Calc", V1), v2, Set.of("<init> ()V"), GATE))
+        .isNull();
   }
 
   /** Answers only the switch: on for {@link #GATE} once {@link #switchedOver}. */
@@ -141,49 +140,5 @@ class BodySwitchTest {
     @Override
     public void exit(
         int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
-  }
-
-  private static Class<?> define(byte[] bytes) throws ClassNotFoundException {
-    ClassLoader loader =
-        new ClassLoader(BodySwitchTest.class.getClassLoader()) {
-          @Override
-          protected Class<?> findClass(String name) throws ClassNotFoundException {
-            if (name.equals("fx.Calc")) {
-              return defineClass(name, bytes, 0, bytes.length);
-            }
-            throw new ClassNotFoundException(name);
-          }
-        };
-    return loader.loadClass("fx.Calc");
-  }
-
-  private static byte[] compile(String source) throws Exception {
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    JavaFileObject input =
-        new SimpleJavaFileObject(URI.create("string:///fx/Calc.java"), JavaFileObject.Kind.SOURCE) {
-          @Override
-          public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-            return source;
-          }
-        };
-    StandardJavaFileManager standard = javac.getStandardFileManager(null, null, null);
-    ForwardingJavaFileManager<StandardJavaFileManager> manager =
-        new ForwardingJavaFileManager<>(standard) {
-          @Override
-          public JavaFileObject getJavaFileForOutput(
-              Location location, String className, JavaFileObject.Kind kind, FileObject sibling) {
-            return new SimpleJavaFileObject(URI.create("mem:///" + className + ".class"), kind) {
-              @Override
-              public OutputStream openOutputStream() {
-                return out;
-              }
-            };
-          }
-        };
-    boolean compiled =
-        javac.getTask(null, manager, null, List.of("-g"), null, List.of(input)).call();
-    assertThat(compiled).isTrue();
-    return out.toByteArray();
   }
 }
