@@ -90,7 +90,7 @@ final class LatencyHistogram {
   long count() {
     long sum = weight.sum();
     for (Shard shard : shards()) {
-      sum += shard.weight();
+      sum += (long) Shard.WEIGHT.getOpaque(shard);
     }
     return sum;
   }
@@ -99,7 +99,7 @@ final class LatencyHistogram {
   long timedCalls() {
     long sum = timed.sum();
     for (Shard shard : shards()) {
-      sum += shard.timedCalls();
+      sum += (long) Shard.TIMED.getOpaque(shard);
     }
     return sum;
   }
@@ -162,59 +162,32 @@ final class LatencyHistogram {
   }
 
   /**
-   * One thread's timings: written by its owner only, read by anyone with opaque loads. A cell taken
-   * over from a dead thread keeps its shard, as it keeps its counts.
-   *
-   * <p>A timing of one call, the usual case, makes two stores (its bucket and the sum) and a
-   * compare with the maximum: the number of calls is the sum of the buckets, and the number of
-   * timings is that less {@code extraWeight}, what weighted timings (one standing for N calls) add
-   * beyond one each. Readers add more than a thousand buckets, the writer saves two stores per
-   * call.
-   *
-   * <p>The stores are opaque: atomic, and seen by readers eventually (a plain store could be held
-   * back by a compiled loop around the probed method for as long as it runs), with no fence; on x86
-   * each is a plain move. Readers want each value as it was lately, not one snapshot across fields.
+   * One thread's timings: written by its owner only, with opaque stores (atomic and visible, no
+   * fence), read by anyone with opaque loads. A cell taken over from a dead thread keeps its shard,
+   * as it keeps its counts.
    */
   static final class Shard {
     static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
     static final VarHandle SUM = shardField("sum");
-    static final VarHandle EXTRA_WEIGHT = shardField("extraWeight");
+    static final VarHandle WEIGHT = shardField("weight");
+    static final VarHandle TIMED = shardField("timed");
     static final VarHandle MAX = shardField("max");
 
     final long[] counts = new long[LatencyBuckets.COUNT];
     long sum;
-    long extraWeight;
+    long weight;
+    long timed;
     long max;
 
     void record(long value, int calls) {
       int index = LatencyBuckets.index(value);
       COUNTS.setOpaque(counts, index, counts[index] + calls);
       SUM.setOpaque(this, sum + value * calls);
-      if (calls != 1) {
-        EXTRA_WEIGHT.setOpaque(this, extraWeight + calls - 1);
-      }
+      WEIGHT.setOpaque(this, weight + calls);
+      TIMED.setOpaque(this, timed + 1);
       if (value > max) {
         MAX.setOpaque(this, value);
       }
-    }
-
-    /** The calls this shard's timings stand for: the sum of its buckets. */
-    long weight() {
-      long total = 0;
-      for (int i = 0; i < counts.length; i++) {
-        total += (long) COUNTS.getOpaque(counts, i);
-      }
-      return total;
-    }
-
-    /**
-     * How many timings this shard holds; the buckets and {@code extraWeight} are read apart, so a
-     * reader racing the owner could see one store and not the other: kept within 0 and the weight.
-     */
-    long timedCalls() {
-      long weight = weight();
-      long timings = weight - (long) EXTRA_WEIGHT.getOpaque(this);
-      return Math.max(0, Math.min(weight, timings));
     }
 
     private static VarHandle shardField(String name) {

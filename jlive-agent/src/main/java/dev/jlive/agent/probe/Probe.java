@@ -99,10 +99,7 @@ final class Probe {
    */
   private final long dropBatchMask;
 
-  /** A metrics probe times one call in this many ({@code spec.timeOneIn()}; 1 times every call). */
-  final int timeOneIn;
-
-  /** For {@link ThreadCells.Cell#sample}: one in {@link #timeOneIn}. */
+  /** For {@link ThreadCells.Cell#sample}: one in {@code spec.timeOneIn()}. */
   final long timingThreshold;
 
   /** For {@link ThreadCells.Cell#sample}: one in {@link #sampleOneIn}; -1 for every call. */
@@ -168,8 +165,7 @@ final class Probe {
                 1,
                 Math.min(MAX_DROP_BATCH, (long) RATE_OVERFLOW_FACTOR * spec.ratePerSecond() / 16)));
     this.dropBatchMask = batch - 1;
-    this.timeOneIn = spec.timeOneIn();
-    this.timingThreshold = ThreadCells.threshold(timeOneIn);
+    this.timingThreshold = ThreadCells.threshold(spec.timeOneIn());
     this.sampleOneIn = spec.sampleOneIn();
     this.sampleThreshold = sampleOneIn > 1 ? ThreadCells.threshold(sampleOneIn) : -1L;
     this.parts =
@@ -232,19 +228,11 @@ final class Probe {
    * timed.
    */
   int timingWeight(ThreadCells.Cell cell) {
-    int oneIn = timeOneIn;
+    int oneIn = spec.timeOneIn();
     if (oneIn <= 1 || (!cell.shared && cell.hits <= EXACT_TIMINGS_PER_THREAD)) {
       return 1;
     }
     return cell.sample(timingThreshold) ? oneIn : 0;
-  }
-
-  /**
-   * How many calls the timing of a metrics probe's call stands for, from the token its entry made
-   * ({@link ProbeDispatcher#startToken}): its low bit set for a sampled timing.
-   */
-  int weightOf(long token) {
-    return (token & 1L) == 0 ? 1 : timeOneIn;
   }
 
   /**

@@ -306,43 +306,28 @@ public final class ProbeDispatcher {
     return timed ? startToken(probe.sampleOneIn) : NESTED_PART;
   }
 
-  /**
-   * Exit of a counting or timing probe. The timed return of a metrics probe, every call of one that
-   * times every call, is kept to the few lines the compiler inlines into the probed method: the
-   * clock, the site, the thread's cell, its shard; the rest is in {@link #rareExit}.
-   */
   public void timedExit(int slot, long token, Throwable thrown) {
-    if (token == 0L || token == UNTIMED && thrown == null) {
+    if (token == 0L || (token == UNTIMED && thrown == null)) {
       return;
     }
-    long end = System.nanoTime();
     ProbeSite site = site(slot);
-    if (site == null) {
+    if (site == null || !site.probe().isActive()) {
       return;
     }
     Probe probe = site.probe();
-    if (thrown == null && probe.parts == null && probe.isActive()) {
-      probe.latency.record(probe.cells.mine(), end - (token & ~1L), probe.weightOf(token));
-      return;
-    }
-    rareExit(probe, token, end, thrown);
-  }
-
-  /** A trace's or line profile's exit, or a call that threw. */
-  private static void rareExit(Probe probe, long token, long end, Throwable thrown) {
-    if (!probe.isActive()) {
-      return;
-    }
     if (probe.parts != null && token != UNTIMED) {
       ThreadCells.Cell cell = probe.cells.mine();
       probe.parts.exit(cell);
       if (token != NESTED_PART) {
-        probe.latency.record(cell, end - (token & ~1L), (token & 1L) == 0 ? 1 : probe.sampleOneIn);
+        long elapsed = System.nanoTime() - (token & ~1L);
+        probe.latency.record(cell, elapsed, (token & 1L) == 0 ? 1 : probe.sampleOneIn);
       }
       return;
     }
     if (token != UNTIMED) {
-      probe.latency.record(probe.cells.mine(), end - (token & ~1L), probe.weightOf(token));
+      long elapsed = System.nanoTime() - (token & ~1L);
+      probe.latency.record(
+          probe.cells.mine(), elapsed, (token & 1L) == 0 ? 1 : probe.spec.timeOneIn());
     }
     if (thrown != null) {
       probe.exception(thrown);

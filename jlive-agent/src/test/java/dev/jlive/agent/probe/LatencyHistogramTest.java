@@ -72,24 +72,6 @@ class LatencyHistogramTest {
   }
 
   @Test
-  void timingsOfMixedWeightsInOneShardGiveTheirCallsAndTimingsApart() {
-    // A shard keeps no count of its own: calls are the sum of its buckets, timings that less what
-    // the weighted ones add beyond one each.
-    LatencyHistogram histogram = new LatencyHistogram();
-    for (int i = 0; i < 3; i++) {
-      histogram.record(1_000, 1);
-    }
-    histogram.record(2_000, 8);
-    histogram.record(2_000, 8);
-    histogram.record(3_000, 16);
-
-    assertThat(histogram.count()).isEqualTo(3L + 8 + 8 + 16);
-    assertThat(histogram.timedCalls()).isEqualTo(6L);
-    assertThat(histogram.sumNanos()).isEqualTo(3 * 1_000L + 2 * 8 * 2_000L + 16 * 3_000L);
-    assertThat(histogram.maxNanos()).isEqualTo(3_000L);
-  }
-
-  @Test
   void negativeDurationsCountAsZero() {
     LatencyHistogram histogram = new LatencyHistogram();
     histogram.record(-5);
