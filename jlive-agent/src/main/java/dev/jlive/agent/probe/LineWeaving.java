@@ -1,5 +1,6 @@
 package dev.jlive.agent.probe;
 
+import dev.jlive.agent.safepoint.BodySwitch;
 import dev.jlive.agent.safepoint.Gates;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -139,9 +140,7 @@ final class LineWeaving extends OneMethodWeaving {
 
     /** True when the call asks a gate for its switch: {@code gateEnter(gate, SWITCH, 0)}. */
     private boolean isSwitchCall(String owner, String name, String descriptor) {
-      return owner.equals("dev/jlive/bridge/JLiveBridge")
-          && name.equals("gateEnter")
-          && descriptor.equals("(III)Ljava/lang/Object;")
+      return BodySwitch.isSwitchEntry(owner, name, descriptor)
           && pushedCount == pushed.length
           && pushed[1] == Gates.SWITCH;
     }

@@ -39,6 +39,8 @@ import org.objectweb.asm.tree.MethodNode;
  */
 public final class BodySwitch {
   private static final String BRIDGE = Type.getInternalName(JLiveBridge.class);
+  private static final String SWITCH_NAME = "gateEnter";
+  private static final String SWITCH_DESCRIPTOR = "(III)Ljava/lang/Object;";
 
   private BodySwitch() {}
 
@@ -85,6 +87,15 @@ public final class BodySwitch {
     return writer.toByteArray();
   }
 
+  /**
+   * Whether a method call is the bridge entry the switch goes through ({@code gateEnter}): with
+   * {@link Gates#SWITCH} as its second argument it is a merged method's switch, whose {@code
+   * ifnonnull} jumps to the new body (how line probes find the second body).
+   */
+  public static boolean isSwitchEntry(String owner, String name, String descriptor) {
+    return owner.equals(BRIDGE) && name.equals(SWITCH_NAME) && descriptor.equals(SWITCH_DESCRIPTOR);
+  }
+
   private static ClassNode read(byte[] bytes) {
     ClassNode node = new ClassNode();
     new ClassReader(bytes).accept(node, ClassReader.EXPAND_FRAMES);
@@ -99,8 +110,7 @@ public final class BodySwitch {
     code.add(new LdcInsnNode(Gates.SWITCH));
     code.add(new InsnNode(Opcodes.ICONST_0));
     code.add(
-        new MethodInsnNode(
-            Opcodes.INVOKESTATIC, BRIDGE, "gateEnter", "(III)Ljava/lang/Object;", false));
+        new MethodInsnNode(Opcodes.INVOKESTATIC, BRIDGE, SWITCH_NAME, SWITCH_DESCRIPTOR, false));
     code.add(new JumpInsnNode(Opcodes.IFNONNULL, newBody));
     code.add(old.instructions);
     code.add(newBody);

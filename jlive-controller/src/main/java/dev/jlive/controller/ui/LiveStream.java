@@ -99,7 +99,7 @@ final class LiveStream {
       RouteCalls.Answer status = routes.get(who, FleetApi.change(service, change), Map.of(), from);
       send(out, "status", status);
       if (status.ok()) {
-        patch(out, changes);
+        patch(out);
         shadow(who, out, changes);
       }
       RouteCalls.Answer rollout =
@@ -121,9 +121,10 @@ final class LiveStream {
    * The chosen patch's diff against what ran before it and its sources, for the patch view; sent
    * once the change's own route answered, so only to users who may read the change.
    */
-  private void patch(OutputStream out, RouteCalls.Answer changes) throws IOException {
-    String changeList = Json.write(tagged(changes));
-    if (changeList.equals(changesAtPatchLookup)) {
+  private void patch(OutputStream out) throws IOException {
+    // As sent a moment ago (send keeps each topic's text): no second encoding of the list.
+    String changeList = lastSent.get("changes");
+    if (changeList == null || changeList.equals(changesAtPatchLookup)) {
       return;
     }
     changesAtPatchLookup = changeList;
