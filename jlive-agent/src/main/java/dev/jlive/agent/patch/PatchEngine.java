@@ -28,6 +28,7 @@ import dev.jlive.protocol.patch.SafepointReport;
 import dev.jlive.protocol.probe.MethodSelector;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -45,10 +46,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -96,20 +93,8 @@ public final class PatchEngine implements WeavingSource {
    */
   private final Map<String, Layer> switching = new ConcurrentHashMap<>();
 
-  /** Takes gates and old bodies out after switched swaps; one daemon thread, only when needed. */
-  private final ScheduledExecutorService cleanUps =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "jlive-swap-clean-up");
-            thread.setDaemon(true);
-            return thread;
-          });
-
-  /**
-   * Clean-ups scheduled and not run yet. Stop runs them: after the detach the bridge has no
-   * dispatcher, and merged code whose switch reads off would run the old body.
-   */
-  private final List<Runnable> pendingCleanUps = new ArrayList<>();
+  /** Takes gates and old bodies out after switched swaps. */
+  private final SwapCleanUps cleanUps;
 
   /** One class's bytes as a patch left them. */
   private record Layer(String patchId, Class<?> type, byte[] bytes) {}
@@ -131,12 +116,6 @@ public final class PatchEngine implements WeavingSource {
   /** How long a revert waits for its safe point. */
   private static final Duration REVERT_TIMEOUT = Duration.ofSeconds(5);
 
-  /**
-   * How long after a switched swap its clean-up retransformation waits: the answer goes out first,
-   * and the merged code costs only a few bridge calls per call meanwhile.
-   */
-  private static final long CLEAN_UP_DELAY_MILLIS = 200;
-
   public PatchEngine(
       Instrumentation instrumentation,
       ClassPipeline pipeline,
@@ -148,6 +127,7 @@ public final class PatchEngine implements WeavingSource {
     this.ledger = ledger;
     this.gates = gates;
     this.swapper = new QuiescentSwap(gates, log);
+    this.cleanUps = new SwapCleanUps(pipeline, log, this);
     this.log = log;
   }
 
@@ -166,9 +146,7 @@ public final class PatchEngine implements WeavingSource {
         log.log(System.Logger.Level.ERROR, "could not revert patch " + ids.get(i), e);
       }
     }
-    List.copyOf(pendingCleanUps).forEach(Runnable::run);
-    pendingCleanUps.clear();
-    cleanUps.shutdownNow();
+    cleanUps.stop();
     pipeline.removeSource(this);
   }
 
@@ -371,7 +349,7 @@ public final class PatchEngine implements WeavingSource {
     push(id, changed);
     try {
       staged.run();
-      pipeline.retransformTogether(classes);
+      retransformTogether(classes);
     } catch (Throwable e) {
       changed.keySet().forEach(type -> layers.get(key(type)).pop());
       throw new JLiveException(
@@ -381,6 +359,15 @@ public final class PatchEngine implements WeavingSource {
               + "remove them, patch again and report the error as a jlive bug; otherwise the new code does not fit this JVM "
               + "(class file version, missing dependencies)");
     }
+  }
+
+  /**
+   * Retransforms the classes in one call, from their layers or a new merge: pending clean-ups of
+   * earlier swaps of these classes have nothing left to do.
+   */
+  private void retransformTogether(List<Class<?>> classes) throws UnmodifiableClassException {
+    pipeline.retransformTogether(classes);
+    cleanUps.retransformed(classes);
   }
 
   /** Makes the new bytes the classes' base for every later retransformation. */
@@ -634,7 +621,7 @@ public final class PatchEngine implements WeavingSource {
       try {
         if (mayMerge && merge(gate)) {
           try {
-            pipeline.retransformTogether(gated);
+            retransformTogether(gated);
             return true;
           } catch (Exception | LinkageError e) {
             log.log(
@@ -645,7 +632,7 @@ public final class PatchEngine implements WeavingSource {
             dropMerged();
           }
         }
-        pipeline.retransformTogether(gated);
+        retransformTogether(gated);
         return false;
       } finally {
         clock.add(PatchClock.Phase.WOVEN, System.nanoTime() - start);
@@ -687,7 +674,7 @@ public final class PatchEngine implements WeavingSource {
     public void unweaveGate() throws Exception {
       long start = System.nanoTime();
       dropMerged();
-      pipeline.retransformTogether(gated);
+      retransformTogether(gated);
       clock.add(PatchClock.Phase.UNWOVEN, System.nanoTime() - start);
     }
 
@@ -708,37 +695,7 @@ public final class PatchEngine implements WeavingSource {
 
     @Override
     public void cleanUp(Runnable done) {
-      Runnable cleanUp =
-          () -> {
-            try {
-              pipeline.retransformTogether(gated);
-              done.run();
-            } catch (Exception | LinkageError e) {
-              log.log(
-                  System.Logger.Level.WARNING,
-                  "the gate and old bodies of a swap stay in "
-                      + gated
-                      + " until they are next retransformed: "
-                      + e);
-            }
-          };
-      pendingCleanUps.add(cleanUp);
-      try {
-        cleanUps.schedule(
-            () -> {
-              synchronized (PatchEngine.this) {
-                if (pendingCleanUps.remove(cleanUp)) {
-                  cleanUp.run();
-                }
-              }
-            },
-            CLEAN_UP_DELAY_MILLIS,
-            TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException e) {
-        // Stopped already: no later moment to do it at.
-        pendingCleanUps.remove(cleanUp);
-        cleanUp.run();
-      }
+      cleanUps.schedule(gated, done);
     }
   }
 
@@ -860,7 +817,7 @@ public final class PatchEngine implements WeavingSource {
     patch.classes().forEach(type -> removed.add(layers.get(key(type)).pop()));
     try {
       staged.run();
-      pipeline.retransformTogether(alsoRewoven);
+      retransformTogether(alsoRewoven);
     } catch (Throwable e) {
       for (Layer layer : removed) {
         layers.get(key(layer.type())).push(layer);

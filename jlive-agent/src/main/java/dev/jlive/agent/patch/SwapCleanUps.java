@@ -1,0 +1,115 @@
+package dev.jlive.agent.patch;
+
+import dev.jlive.agent.weave.ClassPipeline;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The clean-up retransformations of switched swaps: each takes the gate and the old bodies out of
+ * its classes a while after the swap, off the caller's path, and then lets the gate go.
+ *
+ * <p>A clean-up is only a retransformation of its classes with the merged code no longer served. So
+ * when a later change retransforms all of those classes first (the next patch or revert weaving its
+ * own gate, often within the delay), that did the clean-up's work: it is dropped and its gate let
+ * go, instead of retransforming once more. Measured (docs/BENCHMARKS.md, section 36), a clean-up
+ * that waited for the patch engine's lock ran its retransformation right behind the next patch, and
+ * that patch's answer waited for it.
+ *
+ * <p>Every method runs under the lock given, the patch engine's, which guards the classes' bytes.
+ */
+final class SwapCleanUps {
+  /**
+   * How long after a switched swap its clean-up waits: the answer goes out first, and the merged
+   * code costs only a few bridge calls per call meanwhile.
+   */
+  private static final long DELAY_MILLIS = 200;
+
+  private final ClassPipeline pipeline;
+  private final System.Logger log;
+  private final Object lock;
+
+  /** One daemon thread, made when the first clean-up is scheduled. */
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "jlive-swap-clean-up");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  /**
+   * Clean-ups scheduled and not done yet. Stop runs them: after the detach the bridge has no
+   * dispatcher, and merged code whose switch reads off would run the old body.
+   */
+  private final List<CleanUp> pending = new ArrayList<>();
+
+  /** Retransform {@code classes}, then run {@code done} (which lets the gate go). */
+  private record CleanUp(List<Class<?>> classes, Runnable done) {}
+
+  SwapCleanUps(ClassPipeline pipeline, System.Logger log, Object lock) {
+    this.pipeline = pipeline;
+    this.log = log;
+    this.lock = lock;
+  }
+
+  /** Schedules the clean-up of a switched swap of {@code classes}. */
+  void schedule(List<Class<?>> classes, Runnable done) {
+    CleanUp cleanUp = new CleanUp(List.copyOf(classes), done);
+    pending.add(cleanUp);
+    try {
+      timer.schedule(
+          () -> {
+            synchronized (lock) {
+              if (pending.remove(cleanUp)) {
+                run(cleanUp);
+              }
+            }
+          },
+          DELAY_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // Stopped already: no later moment to do it at.
+      pending.remove(cleanUp);
+      run(cleanUp);
+    }
+  }
+
+  /**
+   * {@code classes} were just retransformed from bytes that hold no earlier swap's merged code (a
+   * layer, or a new merge of two layers): the pending clean-ups of those classes (all of each
+   * one's) are done.
+   */
+  void retransformed(List<Class<?>> classes) {
+    for (CleanUp cleanUp : List.copyOf(pending)) {
+      if (classes.containsAll(cleanUp.classes())) {
+        pending.remove(cleanUp);
+        cleanUp.done().run();
+      }
+    }
+  }
+
+  /** Runs every pending clean-up now and schedules no more. */
+  void stop() {
+    List.copyOf(pending).forEach(this::run);
+    pending.clear();
+    timer.shutdownNow();
+  }
+
+  private void run(CleanUp cleanUp) {
+    try {
+      pipeline.retransformTogether(cleanUp.classes());
+      cleanUp.done().run();
+    } catch (Exception | LinkageError e) {
+      log.log(
+          System.Logger.Level.WARNING,
+          "the gate and old bodies of a swap stay in "
+              + cleanUp.classes()
+              + " until they are next retransformed: "
+              + e);
+    }
+  }
+}
