@@ -47,8 +47,31 @@ final class SwapCleanUps {
    */
   private final List<CleanUp> pending = new ArrayList<>();
 
-  /** Retransform {@code classes}, then run {@code done} (which lets the gate go). */
-  private record CleanUp(List<Class<?>> classes, Runnable done) {}
+  /**
+   * Retransform {@code classes}, then run {@code done} (which lets the gate go).
+   *
+   * <p>A class, not a record, so that {@code pending.remove} compares identities: a record's {@code
+   * equals} is bootstrapped by {@code java.lang.runtime.ObjectMethods}, whose shared handles keep
+   * the last type they were adapted to, and with it the agent's class loader after a detach
+   * (ClassLoaderLeakTest, with {@code --also}; see {@code QuiescentSwap.Member}).
+   */
+  private static final class CleanUp {
+    private final List<Class<?>> classes;
+    private final Runnable done;
+
+    CleanUp(List<Class<?>> classes, Runnable done) {
+      this.classes = classes;
+      this.done = done;
+    }
+
+    List<Class<?>> classes() {
+      return classes;
+    }
+
+    Runnable done() {
+      return done;
+    }
+  }
 
   SwapCleanUps(ClassPipeline pipeline, System.Logger log, Object lock) {
     this.pipeline = pipeline;
