@@ -1,16 +1,18 @@
 #!/bin/sh
 # CLI start-up, two builds alternating in the same minutes: wall and CPU (user + system) medians
 # of fresh `bin/jlive` processes.
-#   jlive-bench/scripts/cli-before-after.sh BEFORE_DIR AFTER_DIR [RUNS] [BUSY_THREADS]
+#   jlive-bench/scripts/cli-before-after.sh BEFORE_DIR AFTER_DIR [RUNS] [BUSY_THREADS] [attach-only]
 # Each DIR is a checkout's layout (DIR/bin/jlive, DIR/jlive-cli/target/jlive.jar and .jsa; a CDS
 # archive is used only from the jar path it was made for). Times `--version`, `ps`,
 # `probe add --help`, then against BusyTarget (BUSY_THREADS threads calling quote() without pause,
 # default 2): `attach PID` and `changes PID` (the agent attached; detached after each run).
+# `attach-only` skips the first three commands.
 # Run from the project root after `mvn -B -q package -DskipTests`.
 before=$1
 after=$2
 runs=${3:-10}
 busy=${4:-2}
+only=${5:-all}
 tmp=$(mktemp -d)
 export JLIVE_RUNTIME_DIR="$tmp/runtime"
 mkdir -m 700 "$JLIVE_RUNTIME_DIR"
@@ -40,7 +42,7 @@ report() { # NAME LABEL
 }
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-for cmd in "--version" "ps" "probe add --help"; do
+[ "$only" = attach-only ] || for cmd in "--version" "ps" "probe add --help"; do
   name=$(echo "$cmd" | tr ' ' _)
   for i in $(seq 1 "$runs"); do
     for build in before after; do

@@ -125,21 +125,7 @@ public final class JLiveCommand implements Runnable {
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(err, true));
     commandLine.setExecutionExceptionHandler(
-        (exception, cmd, parseResult) -> {
-          Printer printer = Printer.of(cmd);
-          if (exception instanceof CliException e) {
-            printer.error(e);
-            return e.exitCode();
-          }
-          printer.error(
-              new CliException(
-                  ExitCode.ERROR,
-                  "INTERNAL_ERROR",
-                  String.valueOf(exception),
-                  "this is a bug in jlive; please report it with the command line",
-                  exception));
-          return ExitCode.ERROR;
-        });
+        (exception, cmd, parseResult) -> Printer.of(cmd).failure(exception));
     return Notes.to(err, () -> commandLine.execute(args));
   }
 

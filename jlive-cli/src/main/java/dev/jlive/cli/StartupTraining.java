@@ -1,5 +1,6 @@
 package dev.jlive.cli;
 
+import dev.jlive.cli.command.AttachFastPath;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -22,6 +23,9 @@ public final class StartupTraining {
     "sun.tools.attach.HotSpotVirtualMachine",
     "sun.tools.attach.VirtualMachineImpl",
   };
+
+  /** Above Linux's largest pid (2^22), so no process has it. */
+  private static final String NO_SUCH_PID = "999999999";
 
   private StartupTraining() {}
 
@@ -47,6 +51,9 @@ public final class StartupTraining {
       for (String[] command : commands) {
         JLiveCommand.run(command, nowhere, nowhere);
       }
+      // `jlive attach PID` skips picocli (AttachFastPath): its own path, up to "no such process".
+      AttachFastPath.run(new String[] {"attach", NO_SUCH_PID, "--timing"}, nowhere, nowhere);
+      AttachFastPath.run(new String[] {"attach", NO_SUCH_PID, "--json"}, nowhere, nowhere);
       // What `jlive attach` loads from the JDK's attach module, without attaching to anything.
       for (String name : ATTACH_CLASSES) {
         try {

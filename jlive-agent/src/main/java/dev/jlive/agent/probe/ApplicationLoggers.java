@@ -46,7 +46,15 @@ final class ApplicationLoggers {
     }
   }
 
-  private static final Sink JUL = julSink();
+  /**
+   * Made on first use, not with the class: {@code ApplicationLoggers} is made when the agent
+   * starts, and looking up JUL's methods loads {@code java.util.logging} into the application's JVM
+   * on the way to ready, where only a log probe that finds JUL configured needs it.
+   */
+  private static final class Jul {
+    static final Sink SINK = julSink();
+  }
+
   private static final Sink EVENT_STREAM_ONLY =
       new Sink(
           "jlive's event stream only (no logging framework or "
@@ -120,7 +128,7 @@ final class ApplicationLoggers {
   }
 
   private static Sink julIfConfigured() {
-    return julConfigured() ? JUL : EVENT_STREAM_ONLY;
+    return julConfigured() ? Jul.SINK : EVENT_STREAM_ONLY;
   }
 
   /**

@@ -1,9 +1,6 @@
 package dev.jlive.cli.command;
 
-import dev.jlive.cli.attach.Attacher;
-import dev.jlive.cli.client.Targets;
 import dev.jlive.cli.output.Printer;
-import dev.jlive.protocol.JsonObject;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,41 +36,6 @@ public final class AttachCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Attacher.Result result = Attacher.attach(Targets.parsePid(pid), agentOptions);
-    Printer printer = Printer.of(spec.commandLine());
-    if (timing) {
-      spec.commandLine().getErr().println(result.phases());
-      spec.commandLine().getErr().flush();
-    }
-    if (printer.isJson()) {
-      printer.json(
-          JsonObject.create()
-              .put("pid", result.pid())
-              .put("alreadyAttached", result.alreadyAttached())
-              .put("endpoint", result.discovery().host() + ":" + result.discovery().port())
-              .put("agentVersion", result.discovery().agentVersion())
-              .put("notes", result.notes())
-              .toMap());
-      return 0;
-    }
-    String where = result.discovery().host() + ":" + result.discovery().port();
-    printer.line(
-        result.alreadyAttached()
-            ? "jlive "
-                + result.discovery().agentVersion()
-                + " is already loaded in pid "
-                + result.pid()
-                + " (endpoint "
-                + where
-                + ")"
-            : "attached jlive "
-                + result.discovery().agentVersion()
-                + " to pid "
-                + result.pid()
-                + " (endpoint "
-                + where
-                + ")");
-    result.notes().forEach(note -> printer.note("note: " + note));
-    return 0;
+    return AttachFastPath.attach(pid, agentOptions, timing, Printer.of(spec.commandLine()));
   }
 }

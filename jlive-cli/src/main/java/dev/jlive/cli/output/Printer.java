@@ -1,6 +1,7 @@
 package dev.jlive.cli.output;
 
 import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.Printable;
 import java.io.PrintWriter;
@@ -61,6 +62,25 @@ public final class Printer {
       err.println("  hint: " + e.hint());
     }
     err.flush();
+  }
+
+  /**
+   * Prints what a command threw and returns its exit code: a {@link CliException} as it says, any
+   * other exception as a bug of jlive.
+   */
+  public int failure(Exception exception) {
+    if (exception instanceof CliException e) {
+      error(e);
+      return e.exitCode();
+    }
+    error(
+        new CliException(
+            ExitCode.ERROR,
+            "INTERNAL_ERROR",
+            String.valueOf(exception),
+            "this is a bug in jlive; please report it with the command line",
+            exception));
+    return ExitCode.ERROR;
   }
 
   /**

@@ -1,13 +1,16 @@
 package dev.jlive.it.support;
 
-import dev.jlive.cli.JLiveCommand;
+import dev.jlive.cli.Main;
 import dev.jlive.protocol.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** One run of the {@code jlive} command, in this JVM, with what it printed and its exit code. */
+/**
+ * One run of the {@code jlive} command, in this JVM, as the process runs it ({@code Main.run}),
+ * with what it printed and its exit code.
+ */
 public record CliRun(int exitCode, String stdout, String stderr) {
 
   public static CliRun jlive(String... args) {
@@ -15,7 +18,7 @@ public record CliRun(int exitCode, String stdout, String stderr) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit =
-        JLiveCommand.run(
+        Main.run(
             args,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
