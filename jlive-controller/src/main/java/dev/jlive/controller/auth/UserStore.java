@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -33,10 +32,12 @@ import org.apache.zookeeper.data.Stat;
  * </pre>
  *
  * Only a token's SHA-256 is kept (see {@link Tokens}). Both nodes of a user change in one
- * transaction. A request's token is looked up in ZooKeeper itself, not in a cache, so a user
- * revoked or rotated through any controller is refused on its very next request here. Only while
- * ZooKeeper cannot be reached does the lookup fall back to the local mirror: then nobody can revoke
- * anyway, and agents keep syncing as they did before users existed.
+ * transaction. A request's token is read from ZooKeeper with a watch and kept until the watch fires
+ * ({@link TokenCache}): a user revoked or rotated here is refused on its very next request, and
+ * through another controller as soon as ZooKeeper's event arrives (milliseconds), without a
+ * ZooKeeper read per request. Only while ZooKeeper cannot be reached does the lookup fall back to
+ * the local mirror: then nobody can revoke anyway, and agents keep syncing as they did before users
+ * existed.
  */
 public final class UserStore implements AutoCloseable {
   public static final String ROOT = "/jlive/users";
@@ -47,14 +48,20 @@ public final class UserStore implements AutoCloseable {
   private final CuratorFramework client;
   private final BooleanSupplier connected;
   private final CuratorCache mirror;
+  private final TokenCache tokens;
 
   /**
    * @param client a started client, shared with the fleet store
    * @param connected whether ZooKeeper can be asked now
    */
   public UserStore(CuratorFramework client, BooleanSupplier connected) {
+    this(client, connected, new TokenCache());
+  }
+
+  UserStore(CuratorFramework client, BooleanSupplier connected, TokenCache tokens) {
     this.client = client;
     this.connected = connected;
+    this.tokens = tokens;
     this.mirror = CuratorCache.build(client, ROOT);
   }
 
@@ -145,6 +152,7 @@ public final class UserStore implements AutoCloseable {
     } catch (Exception e) {
       throw concurrentOrUnavailable(name, e);
     }
+    tokens.forget(TOKENS + "/" + user.tokenHash()); // refused here at once, not after the event
     LOG.log(System.Logger.Level.INFO, "user {0} revoked", name);
     return user.info();
   }
@@ -173,6 +181,7 @@ public final class UserStore implements AutoCloseable {
     } catch (Exception e) {
       throw concurrentOrUnavailable(name, e);
     }
+    tokens.forget(TOKENS + "/" + user.tokenHash());
     LOG.log(System.Logger.Level.INFO, "user {0}: token rotated", name);
     return new UserToken(rotated.info(), token);
   }
@@ -180,22 +189,33 @@ public final class UserStore implements AutoCloseable {
   /** The user whose token this is; null when no user has it (unknown, revoked or rotated). */
   public Principal authenticate(String token) {
     String path = TOKENS + "/" + Tokens.hash(token);
-    byte[] node = null;
-    boolean asked = false;
-    if (connected.getAsBoolean()) {
-      try {
-        node = client.getData().forPath(path);
-        asked = true;
-      } catch (KeeperException.NoNodeException unknown) {
-        return null;
-      } catch (Exception unreachable) {
-        // lost the connection between the check and the read: fall back to the mirror
-      }
+    if (!connected.getAsBoolean()) {
+      return fromMirror(path);
     }
-    if (!asked) {
-      Optional<ChildData> mirrored = mirror.get(path);
-      node = mirrored.map(ChildData::getData).orElse(null);
+    Principal cached = tokens.get(path);
+    if (cached != null) {
+      return cached;
     }
+    Object marker = tokens.reading(path);
+    Principal found;
+    try {
+      found = principal(client.getData().usingWatcher(tokens).forPath(path));
+    } catch (KeeperException.NoNodeException unknown) {
+      found = null;
+    } catch (Exception unreachable) {
+      // lost the connection between the check and the read: fall back to the mirror
+      tokens.done(path, marker, null);
+      return fromMirror(path);
+    }
+    tokens.done(path, marker, found);
+    return found;
+  }
+
+  private Principal fromMirror(String path) {
+    return principal(mirror.get(path).map(ChildData::getData).orElse(null));
+  }
+
+  private static Principal principal(byte[] node) {
     if (node == null || node.length == 0) {
       return null;
     }
