@@ -7,6 +7,7 @@ import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
+import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.change.ChangeKind;
@@ -739,6 +740,22 @@ public final class ProbeEngine implements WeavingSource {
         probe.kind == ProbeSpec.Kind.LINES);
   }
 
+  /**
+   * True when the running bridge has the methods {@link ProbeAdvice.CarriedTimed} calls; a bridge
+   * left in the JVM by an older agent has not, and its metrics probes keep {@link
+   * ProbeAdvice.Timed}.
+   */
+  static final boolean CARRIED_TIMING_LINKS = bridgeHas("timingEnter", int.class);
+
+  private static boolean bridgeHas(String name, Class<?>... parameters) {
+    try {
+      JLiveBridge.class.getMethod(name, parameters);
+      return true;
+    } catch (NoSuchMethodException older) {
+      return false;
+    }
+  }
+
   private static Weaving weaving(ProbeSpec spec, ProbeSite site, String nameAndDescriptor) {
     int paren = nameAndDescriptor.indexOf('(');
     String name = nameAndDescriptor.substring(0, paren);
@@ -762,6 +779,11 @@ public final class ProbeEngine implements WeavingSource {
                 case LINE -> ProbeAdvice.Full.class;
               };
         };
+    if (advice == ProbeAdvice.Timed.class
+        && spec.kind() == ProbeSpec.Kind.METRICS
+        && CARRIED_TIMING_LINKS) {
+      advice = ProbeAdvice.CarriedTimed.class;
+    }
     if (!constructor && site.probe().recorder != null) {
       advice = ProbeAdvice.Outcome.class;
     }
