@@ -741,11 +741,14 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   /**
-   * True when the running bridge has the methods {@link ProbeAdvice.CarriedTimed} calls; a bridge
-   * left in the JVM by an older agent has not, and its metrics probes keep {@link
-   * ProbeAdvice.Timed}.
+   * True when metrics probes are woven with {@link ProbeAdvice.CarriedTimed}: only when the target
+   * JVM was started with {@code -Djlive.probe.carriedTiming=true}, until a quiet machine shows it
+   * cheaper than {@link ProbeAdvice.Timed} (BENCHMARKS.md section 34: not resolved under load), and
+   * only when the running bridge has the methods it calls (a bridge left in the JVM by an older
+   * agent has not).
    */
-  static final boolean CARRIED_TIMING_LINKS = bridgeHas("timingEnter", int.class);
+  static final boolean CARRIED_TIMING_LINKS =
+      Boolean.getBoolean("jlive.probe.carriedTiming") && bridgeHas("timingEnter", int.class);
 
   private static boolean bridgeHas(String name, Class<?>... parameters) {
     try {
