@@ -62,6 +62,18 @@ class ProbeBudgetTest {
       long token = dispatcher.timedEnter(1);
       dispatcher.timedExit(1, token, i % 10 == 0 ? new IllegalStateException() : null);
     }
+    long timed = assertEveryCallAndExceptionCountedAndASampleTimed(probe, calls);
+    Map<String, Object> metrics = probe.metrics().toJson();
+    assertThat(metrics).containsEntry("calls", (long) calls);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> latency = (Map<String, Object>) metrics.get("latency");
+    assertThat(latency)
+        .containsEntry("timedCalls", timed)
+        .containsKeys("buckets", "sumNanos", "maxNanos", "p99Millis");
+  }
+
+  /** For calls of which one in 10 threw: returns how many were timed. */
+  private static long assertEveryCallAndExceptionCountedAndASampleTimed(Probe probe, int calls) {
     assertThat(probe.hits()).isEqualTo(calls);
     assertThat(probe.exceptions.get(IllegalStateException.class.getName()).sum())
         .isEqualTo(calls / 10);
@@ -70,13 +82,7 @@ class ProbeBudgetTest {
     assertThat(timed).isGreaterThan(Probe.EXACT_TIMINGS_PER_THREAD).isLessThan(calls / 4);
     // Each sampled timing stands for 8 calls: the histogram's count estimates all calls.
     assertThat(probe.latency.count()).isBetween(calls * 8 / 10L, calls * 12 / 10L);
-    Map<String, Object> metrics = probe.metrics().toJson();
-    assertThat(metrics).containsEntry("calls", (long) calls);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> latency = (Map<String, Object>) metrics.get("latency");
-    assertThat(latency)
-        .containsEntry("timedCalls", timed)
-        .containsKeys("buckets", "sumNanos", "maxNanos", "p99Millis");
+    return timed;
   }
 
   /** What {@code ProbeAdvice.CarriedTimed} does: the clock read outside, the timing carried. */
@@ -97,13 +103,8 @@ class ProbeBudgetTest {
     for (int i = 0; i < calls; i++) {
       carriedCall(4, 1_000, i % 10 == 0 ? new IllegalStateException() : null);
     }
-    assertThat(probe.hits()).isEqualTo(calls);
     // Timed or not, every call that threw is counted.
-    assertThat(probe.exceptions.get(IllegalStateException.class.getName()).sum())
-        .isEqualTo(calls / 10);
-    long timed = probe.latency.timedCalls();
-    assertThat(timed).isGreaterThan(Probe.EXACT_TIMINGS_PER_THREAD).isLessThan(calls / 4);
-    assertThat(probe.latency.count()).isBetween(calls * 8 / 10L, calls * 12 / 10L);
+    assertEveryCallAndExceptionCountedAndASampleTimed(probe, calls);
     assertThat(probe.latency.sumNanos()).isEqualTo(probe.latency.count() * 1_000);
     assertThat(probe.latency.maxNanos()).isEqualTo(1_000L);
   }
