@@ -45,16 +45,6 @@ final class BridgeDispatcher extends JLiveBridge.Dispatcher {
   }
 
   @Override
-  public Object timingEnter(int probe) {
-    return probes.timingEnter(probe);
-  }
-
-  @Override
-  public void timingExit(Object timing, long elapsed, Throwable thrown) {
-    probes.timingExit(timing, elapsed, thrown);
-  }
-
-  @Override
   public long admit(int probe) {
     return probes.admit(probe);
   }

@@ -82,39 +82,6 @@ public final class JLiveBridge {
     }
   }
 
-  /**
-   * Entry of a metrics probe whose woven code reads the clock itself: counts the call and returns
-   * what its exit hands to {@link #timingExit} (the thread's own place for the probe's timings, so
-   * the exit looks nothing up again), or null for a call that is not timed.
-   */
-  public static Object timingEnter(int probe) {
-    Dispatcher target = dispatcher;
-    if (target == null) {
-      return null;
-    }
-    try {
-      return target.timingEnter(probe);
-    } catch (Throwable t) {
-      return null;
-    }
-  }
-
-  /**
-   * Exit of a call that {@link #timingEnter} timed: {@code timing} is what it returned, {@code
-   * elapsed} the call's duration in nanoseconds, {@code thrown} what the call threw or null.
-   */
-  public static void timingExit(Object timing, long elapsed, Throwable thrown) {
-    Dispatcher target = dispatcher;
-    if (target == null) {
-      return;
-    }
-    try {
-      target.timingExit(timing, elapsed, thrown);
-    } catch (Throwable t) {
-      // fenced: a probe never throws into the application
-    }
-  }
-
   /** Entry of a probe that looks at the call: the receiver (null for static) and the arguments. */
   public static long enter(int probe, Object self, Object[] args) {
     Dispatcher target = dispatcher;
@@ -350,14 +317,6 @@ public final class JLiveBridge {
     public abstract long timedEnter(int probe);
 
     public abstract void timedExit(int probe, long token, Throwable thrown);
-
-    /** See {@link JLiveBridge#timingEnter}; by default no call is timed. */
-    public Object timingEnter(int probe) {
-      return null;
-    }
-
-    /** See {@link JLiveBridge#timingExit}. */
-    public void timingExit(Object timing, long elapsed, Throwable thrown) {}
 
     public abstract long enter(int probe, Object self, Object[] args);
 

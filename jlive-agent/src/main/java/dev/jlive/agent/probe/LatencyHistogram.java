@@ -66,18 +66,13 @@ final class LatencyHistogram {
       recordShared(value, calls);
       return;
     }
-    shard(cell).record(value, calls);
-  }
-
-  /** The shard of {@code cell}, the calling thread's own (not the shared) cell, made if need be. */
-  Shard shard(ThreadCells.Cell cell) {
     Shard shard = cell.shard;
     if (shard == null) {
       shard = new Shard();
       // Release: a reader that sees the shard sees its arrays.
       SHARD.setRelease(cell, shard);
     }
-    return shard;
+    shard.record(value, calls);
   }
 
   private void recordShared(long value, int calls) {

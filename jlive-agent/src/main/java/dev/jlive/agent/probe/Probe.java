@@ -236,36 +236,6 @@ final class Probe {
   }
 
   /**
-   * What this call carries to its exit when the woven code reads the clock ({@link TimedCall}), or
-   * null for a call not timed (sampling left it out).
-   */
-  TimedCall timedCall(ThreadCells.Cell cell) {
-    int weight = timingWeight(cell);
-    if (weight == 0) {
-      return null;
-    }
-    TimedCall made = weight == 1 ? cell.timedOnce : cell.timedSampled;
-    return made != null ? made : makeTimedCall(cell, weight);
-  }
-
-  /**
-   * A thread's first timed call of each weight. Kept out of {@link #timedCall}: with the shard's
-   * allocation in it, the JIT compiled the entry into a method too large to inline into the probed
-   * one, and every timed call paid a real call.
-   */
-  private TimedCall makeTimedCall(ThreadCells.Cell cell, int weight) {
-    TimedCall made = new TimedCall(this, cell, weight);
-    // Plain stores: only the owner reads its cell's; the shared cell's may be made twice and read
-    // by any thread, which its final fields make safe without a fence.
-    if (weight == 1) {
-      cell.timedOnce = made;
-    } else {
-      cell.timedSampled = made;
-    }
-    return made;
-  }
-
-  /**
    * How many calls a callers probe's stack walk of this call stands for: 1 for each thread's first
    * calls, {@link #sampleOneIn} for a sampled call, 0 for a call not walked (counted as left out).
    */

@@ -38,37 +38,6 @@ final class ProbeAdvice {
     }
   }
 
-  /**
-   * As {@link Timed}, with the clock read in the woven code and what the entry found carried to the
-   * exit: the entry returns the thread's {@link TimedCall} (null for a call not timed), the start
-   * time waits in a local, and the exit hands both to the bridge, which looks nothing up again. A
-   * call not timed that throws is reported as {@link Timed} reports it. Needs a bridge that has
-   * {@code timingEnter} (see {@link ProbeEngine}); one left by an older agent gets {@link Timed}.
-   */
-  static final class CarriedTimed {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@ProbeId int probe, @Advice.Local("start") long start) {
-      Object timing = JLiveBridge.timingEnter(probe);
-      if (timing != null) {
-        start = System.nanoTime();
-      }
-      return timing;
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(
-        @ProbeId int probe,
-        @Advice.Enter Object timing,
-        @Advice.Local("start") long start,
-        @Advice.Thrown Throwable thrown) {
-      if (timing != null) {
-        JLiveBridge.timingExit(timing, System.nanoTime() - start, thrown);
-      } else if (thrown != null) {
-        JLiveBridge.timedExit(probe, ProbeDispatcher.UNTIMED, thrown);
-      }
-    }
-  }
-
   static final class TimedConstructor {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe) {

@@ -249,29 +249,6 @@ public final class ProbeDispatcher {
   }
 
   /**
-   * Entry of a metrics probe woven with {@link ProbeAdvice.CarriedTimed}: counts the call and
-   * returns the {@link TimedCall} its exit hands to {@link #timingExit}, or null for a call not
-   * timed, whose exit reports only an exception, through {@link #timedExit} with {@link #UNTIMED}.
-   */
-  public Object timingEnter(int slot) {
-    ProbeSite site = site(slot);
-    if (site == null) {
-      return null;
-    }
-    Probe probe = site.probe();
-    ThreadCells.Cell cell = probe.hit();
-    if (cell == null || probe.kind != ProbeSpec.Kind.METRICS) {
-      return null;
-    }
-    return probe.timedCall(cell);
-  }
-
-  /** Exit of a call that {@link #timingEnter} timed: no site, flag or cell to look up again. */
-  public void timingExit(Object timing, long elapsed, Throwable thrown) {
-    ((TimedCall) timing).exit(elapsed, thrown);
-  }
-
-  /**
    * The token of an exit or exception probe's call that sampling kept, and whose start time is not
    * needed: the exit reports it with no duration.
    */

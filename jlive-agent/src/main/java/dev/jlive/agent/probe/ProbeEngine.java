@@ -7,7 +7,6 @@ import dev.jlive.agent.inspect.ClassSearch;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
-import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.change.ChangeKind;
@@ -740,25 +739,6 @@ public final class ProbeEngine implements WeavingSource {
         probe.kind == ProbeSpec.Kind.LINES);
   }
 
-  /**
-   * True when metrics probes are woven with {@link ProbeAdvice.CarriedTimed}: only when the target
-   * JVM was started with {@code -Djlive.probe.carriedTiming=true}, until a quiet machine shows it
-   * cheaper than {@link ProbeAdvice.Timed} (BENCHMARKS.md section 34: not resolved under load), and
-   * only when the running bridge has the methods it calls (a bridge left in the JVM by an older
-   * agent has not).
-   */
-  static final boolean CARRIED_TIMING_LINKS =
-      Boolean.getBoolean("jlive.probe.carriedTiming") && bridgeHas("timingEnter", int.class);
-
-  private static boolean bridgeHas(String name, Class<?>... parameters) {
-    try {
-      JLiveBridge.class.getMethod(name, parameters);
-      return true;
-    } catch (NoSuchMethodException older) {
-      return false;
-    }
-  }
-
   private static Weaving weaving(ProbeSpec spec, ProbeSite site, String nameAndDescriptor) {
     int paren = nameAndDescriptor.indexOf('(');
     String name = nameAndDescriptor.substring(0, paren);
@@ -782,11 +762,6 @@ public final class ProbeEngine implements WeavingSource {
                 case LINE -> ProbeAdvice.Full.class;
               };
         };
-    if (advice == ProbeAdvice.Timed.class
-        && spec.kind() == ProbeSpec.Kind.METRICS
-        && CARRIED_TIMING_LINKS) {
-      advice = ProbeAdvice.CarriedTimed.class;
-    }
     if (!constructor && site.probe().recorder != null) {
       advice = ProbeAdvice.Outcome.class;
     }

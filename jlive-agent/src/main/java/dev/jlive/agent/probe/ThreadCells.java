@@ -61,14 +61,6 @@ final class ThreadCells {
     /** The owner's latency timings ({@link LatencyHistogram}), made on its first timed call. */
     LatencyHistogram.Shard shard;
 
-    /**
-     * What a metrics probe's timed calls on this cell carry to their exit ({@link TimedCall}): one
-     * for a timing that stands for one call, one for a sampled timing; made on first use.
-     */
-    TimedCall timedOnce;
-
-    TimedCall timedSampled;
-
     /** The owner's times of a trace's or line profile's parts ({@link PartTimes}). */
     PartTimes.Shard parts;
 
