@@ -22,6 +22,8 @@ public final class StartupTraining {
     "sun.tools.attach.AttachProviderImpl",
     "sun.tools.attach.HotSpotVirtualMachine",
     "sun.tools.attach.VirtualMachineImpl",
+    "dev.jlive.cli.attach.ListenerWatch",
+    "dev.jlive.cli.attach.ListenerWatch$Poll",
   };
 
   /** Above Linux's largest pid (2^22), so no process has it. */

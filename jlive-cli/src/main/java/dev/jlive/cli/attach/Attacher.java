@@ -170,11 +170,31 @@ public final class Attacher {
         "restart it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up: `jlive agent-jar --to PATH` writes the jar and prints the -javaagent option");
   }
 
+  /**
+   * {@code VirtualMachine.attach}, woken as soon as the target's attach listener is up instead of
+   * after the JDK's next 100 ms step ({@link ListenerWatch}). Should the wake-up have reached the
+   * JDK anywhere but its sleep and the attach failed, it attaches once more the JDK's own way, so
+   * that any error is the JDK's as before.
+   */
+  static VirtualMachine attachWoken(long pid) throws AttachNotSupportedException, IOException {
+    String vmid = Long.toString(pid);
+    try (ListenerWatch watch = ListenerWatch.start(pid)) {
+      try {
+        return VirtualMachine.attach(vmid);
+      } catch (AttachNotSupportedException | IOException e) {
+        if (!watch.woke()) {
+          throw e;
+        }
+      }
+    }
+    return VirtualMachine.attach(vmid);
+  }
+
   private static void load(LocalJvm jvm, Path agentJar, String options, AttachPhases phases) {
     long pid = jvm.pid();
     VirtualMachine vm;
     try {
-      vm = VirtualMachine.attach(Long.toString(pid));
+      vm = attachWoken(pid);
       phases.mark("VirtualMachine.attach");
     } catch (AttachNotSupportedException e) {
       String message = String.valueOf(e.getMessage());
