@@ -81,7 +81,7 @@ public final class ClassPipeline implements ClassFileTransformer {
             .with(VisibilityBridgeStrategy.Default.NEVER)
             // Every weaving is an ASM visitor over the class's own methods, so the inherited ones
             // do not matter; the default compiler resolved the whole type hierarchy through the
-            // class loader at each weaving, most of the weaving's time (BENCHMARKS.md, section 40).
+            // class loader at each weaving, about half of the weaving's time (BENCHMARKS.md, 40).
             .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
             // Byte Buddy leaves synthetic methods out by default; lambda bodies (lambda$main$0) are
             // synthetic, and a probe or patch on one must reach it.
