@@ -51,7 +51,8 @@ public final class CommandLatency {
         --runs N             repetitions of each command per round (default 5)
         --load-threads N     clients keeping the demo busy (default 2)
         --warm-wait S        seconds to wait after the attach for the compiler warm-up (default 20)
-        --agent-options TEXT options of the attach, e.g. warmCompiler=false""";
+        --agent-options TEXT options of the attach, e.g. warmCompiler=false
+        --only class-file    only the class-file patches and the bare redefinitions beside them""";
   private static final Pattern DEMO_READY =
       Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final Pattern FLOOR_READY =
@@ -62,12 +63,19 @@ public final class CommandLatency {
   private final int runs;
   private final Path work;
   private final String originalSource;
+  private final boolean classFileOnly;
   private final Map<String, List<Double>> samples = new LinkedHashMap<>();
   private final Map<String, Map<String, List<Double>>> phases = new LinkedHashMap<>();
 
   private CommandLatency(
-      Path jlive, String agentOptions, int runs, Path work, String originalSource) {
+      Path jlive,
+      String agentOptions,
+      int runs,
+      Path work,
+      String originalSource,
+      boolean classFileOnly) {
     this.jlive = jlive;
+    this.classFileOnly = classFileOnly;
     this.originalSource = originalSource;
     this.agentOptions = agentOptions;
     this.runs = runs;
@@ -91,13 +99,20 @@ public final class CommandLatency {
                   "runs",
                   "load-threads",
                   "warm-wait",
-                  "agent-options"),
+                  "agent-options",
+                  "only"),
               USAGE);
       demo = options.jar("demo", "jlive-demo", "jlive-demo.jar");
       source = options.file("source", PricingFix.SOURCE_PATH);
       jlive = options.file("jlive", "bin/jlive");
     } catch (IllegalArgumentException e) {
       System.err.println("CommandLatency: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    String only = options.string("only", "");
+    if (!only.isEmpty() && !only.equals("class-file")) {
+      System.err.println("CommandLatency: --only takes class-file, not " + only);
       System.exit(2);
       return;
     }
@@ -121,7 +136,12 @@ public final class CommandLatency {
     Path floorJar = FloorClient.writeJar(work.resolve("jlive-bench-floor-agent.jar"));
     CommandLatency bench =
         new CommandLatency(
-            jlive, options.string("agent-options", ""), runs, work, Files.readString(source));
+            jlive,
+            options.string("agent-options", ""),
+            runs,
+            work,
+            Files.readString(source),
+            !only.isEmpty());
     for (int round = 1; round <= rounds; round++) {
       bench.round(round, demo, floorJar, fix, loadThreads, warmWait);
       System.out.printf(
@@ -160,10 +180,12 @@ public final class CommandLatency {
           AgentEndpoint.await(RuntimeDirectory.resolve(), jvm.pid(), Duration.ofSeconds(30));
       awaitWarmUp(jvm.pid(), warmWait);
 
-      PatchRequest fromSource = fix.patchRequest(true, "quiescent", false);
-      patch("first source patch", endpoint, fromSource);
-      for (int i = 0; i < runs; i++) {
-        patch("later source patch", endpoint, fromSource);
+      if (!classFileOnly) {
+        PatchRequest fromSource = fix.patchRequest(true, "quiescent", false);
+        patch("first source patch", endpoint, fromSource);
+        for (int i = 0; i < runs; i++) {
+          patch("later source patch", endpoint, fromSource);
+        }
       }
       PatchRequest fromClass = fix.patchRequest(false, "quiescent", false);
       try (FloorClient floor = FloorClient.connect(floorPort)) {
@@ -175,6 +197,10 @@ public final class CommandLatency {
           add("bare redefineClasses, in the JVM", inside / 1e6);
           floor.redefine(PricingFix.CLASS_NAME, fix.originalClass());
         }
+      }
+      if (classFileOnly) {
+        stopLoad(loading, clients);
+        return;
       }
       for (int i = 0; i < runs; i++) {
         add("`changes`, fresh jlive process", command(List.of("changes", pid)));

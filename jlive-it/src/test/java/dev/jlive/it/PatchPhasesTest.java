@@ -55,10 +55,11 @@ class PatchPhasesTest {
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
     List<Map<String, Object>> phases = (List<Map<String, Object>>) patch.json().get("phases");
     // Read, compiled, checked, woven (the new code off to the side, then the gate into the old),
-    // waited at the gate, swapped; the gate leaves with the swap, so no "unwoven".
+    // waited at the gate, swapped, recorded (ledger and lists); the gate leaves with the swap, so
+    // no "unwoven".
     assertThat(phases)
         .extracting(phase -> phase.get("phase"))
-        .containsExactly("read", "compiled", "checked", "woven", "waited", "swapped");
+        .containsExactly("read", "compiled", "checked", "woven", "waited", "swapped", "recorded");
     double sum = 0;
     for (Map<String, Object> phase : phases) {
       double millis = ((Number) phase.get("millis")).doubleValue();
@@ -77,7 +78,7 @@ class PatchPhasesTest {
     assertThat(again.stdout())
         .containsPattern(
             "took: read [0-9.]+ ms, compiled [0-9.]+ ms, checked [0-9.]+ ms, "
-                + "woven [0-9.]+ ms, waited [0-9.]+ ms, swapped [0-9.]+ ms");
+                + "woven [0-9.]+ ms, waited [0-9.]+ ms, swapped [0-9.]+ ms, recorded [0-9.]+ ms");
     assertThat(cold.ask("price 3", "price")).startsWith("price 33 ");
     assertThat(jlive("revert", pid, again.stdout().split(" ")[1]).exitCode()).isZero();
     assertThat(jlive("revert", pid, (String) patch.json().get("id")).exitCode()).isZero();

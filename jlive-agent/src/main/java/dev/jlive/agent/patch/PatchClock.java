@@ -26,7 +26,9 @@ final class PatchClock {
     /** The retransformation that installs the new code. */
     SWAPPED("swapped"),
     /** Taking the gate out again, when the swap did not take it out with it. */
-    UNWOVEN("unwoven");
+    UNWOVEN("unwoven"),
+    /** Writing the applied patch down: the patch list, the source log, the change ledger. */
+    RECORDED("recorded");
 
     final String wireName;
 

@@ -194,6 +194,7 @@ public final class PatchEngine implements WeavingSource {
       swapped = atSafepoint(id, request, changed, classes, diffs, clock);
     }
     nextId.incrementAndGet();
+    long recording = System.nanoTime();
     SafepointMode safepoint = swapped.report().mode();
     patches.put(
         id,
@@ -213,6 +214,7 @@ public final class PatchEngine implements WeavingSource {
         describe(diffs) + " (" + JsonObject.wireName(safepoint) + ", " + digest + ")",
         author,
         LedgerState.ACTIVE);
+    clock.add(PatchClock.Phase.RECORDED, System.nanoTime() - recording);
     return PatchResult.applied(
             id,
             digest,

@@ -14,6 +14,7 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.matcher.ElementMatchers;
 
 /**
@@ -152,10 +153,23 @@ public final class Gates implements WeavingSource {
         .bind(GateBindings.GateId.class, gateId)
         .bind(GateBindings.GateVersion.class, version)
         .bind(GateBindings.GateMethod.class, index)
-        .to(GateAdvice.class)
+        .to(AdviceCode.TYPE, AdviceCode.CLASS_FILE)
         .on(
             ElementMatchers.<MethodDescription>named(name)
                 .and(ElementMatchers.hasDescriptor(descriptor)));
+  }
+
+  /**
+   * The gate advice's description and class file, read once: {@code Advice.to(GateAdvice.class)}
+   * read the class file from the agent's jar again for every gate.
+   */
+  private static final class AdviceCode {
+    static final TypeDescription TYPE = TypeDescription.ForLoadedType.of(GateAdvice.class);
+    static final ClassFileLocator CLASS_FILE =
+        ClassFileLocator.Simple.of(
+            GateAdvice.class.getName(), ClassFileLocator.ForClassLoader.read(GateAdvice.class));
+
+    private AdviceCode() {}
   }
 
   /**

@@ -20,6 +20,7 @@ import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.VisibilityBridgeStrategy;
 import net.bytebuddy.dynamic.scaffold.InstrumentedType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.Implementation;
 import net.bytebuddy.matcher.ElementMatchers;
@@ -78,6 +79,10 @@ public final class ClassPipeline implements ClassFileTransformer {
             .with(Implementation.Context.Disabled.Factory.INSTANCE)
             .with(InstrumentedType.Factory.Default.FROZEN)
             .with(VisibilityBridgeStrategy.Default.NEVER)
+            // Every weaving is an ASM visitor over the class's own methods, so the inherited ones
+            // do not matter; the default compiler resolved the whole type hierarchy through the
+            // class loader at each weaving, about half of the weaving's time (BENCHMARKS.md, 40).
+            .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
             // Byte Buddy leaves synthetic methods out by default; lambda bodies (lambda$main$0) are
             // synthetic, and a probe or patch on one must reach it.
             .ignore(ElementMatchers.none());
