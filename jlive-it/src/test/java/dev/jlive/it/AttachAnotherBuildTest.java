@@ -80,12 +80,17 @@ class AttachAnotherBuildTest {
               "keeps the agent launcher of the jlive jar first attached to it (" + firstJar + ")")
           .contains("restart the JVM")
           .doesNotContain("did not start\n");
-      target.awaitLine("java.lang.SecurityException", true);
-      assertThat(target.stderr())
-          .anyMatch(
-              line ->
-                  line.contains("the agent jar " + firstJar + " is not the one jlive meant to load")
-                      && line.contains("a jlive CLI of another build"));
+      // The launcher's reason, which only the JVM's stderr shows.
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(target.stderr())
+                      .anyMatch(
+                          line ->
+                              line.contains("SecurityException: the agent jar " + firstJar)
+                                  && line.contains("is not the one jlive meant to load")
+                                  && line.contains("a jlive CLI of another build")));
       assertThat(target.ask("ping", "pong")).isEqualTo("pong");
     }
   }

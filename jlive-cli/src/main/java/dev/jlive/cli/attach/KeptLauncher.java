@@ -33,7 +33,7 @@ final class KeptLauncher {
         if (target == null || !target.replace(" (deleted)", "").endsWith(".jar")) {
           continue;
         }
-        if (target.equals(loaded.toAbsolutePath().toString())) {
+        if (target.equals(realPath(loaded))) {
           continue;
         }
         if (isJliveAgent(fd)) {
@@ -44,6 +44,15 @@ final class KeptLauncher {
       // Not our process to look into, or it went: nothing known.
     }
     return Optional.empty();
+  }
+
+  /** As {@code /proc} shows it: symbolic links resolved. */
+  private static String realPath(Path file) {
+    try {
+      return file.toRealPath().toString();
+    } catch (IOException e) {
+      return file.toAbsolutePath().toString();
+    }
   }
 
   private static String linkTarget(Path fd) {
