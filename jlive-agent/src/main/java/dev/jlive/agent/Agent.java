@@ -143,12 +143,13 @@ public final class Agent {
         () -> {
           log.log(
               System.Logger.Level.INFO,
-              "agent {0} started ({1}) on {2}:{3}, discovery file {4}",
+              "agent {0} started ({1}) on {2}:{3}, discovery file {4}, from {5}",
               Version.current(),
               mode,
               endpoint.host(),
               Integer.toString(endpoint.port()),
-              discoveryFile);
+              discoveryFile,
+              agentJar);
           log.log(System.Logger.Level.INFO, "start phases (ms): {0}", startPhases);
         });
     if (!options.quiet()) {

@@ -40,6 +40,14 @@ public final class AgentLauncher {
    */
   static final String STAMP_OPTION = "agentStamp=";
 
+  /**
+   * The agent jar the attaching CLI loaded, absolute; the core is opened from it, and it is not
+   * passed on. Needed because the application's class loader keeps the launcher class of the first
+   * jlive jar attached to a JVM: a later attach of another build runs that launcher, whose own code
+   * source is the first jar, not the one {@code loadAgent} named.
+   */
+  static final String JAR_OPTION = "agentJar=";
+
   private AgentLauncher() {}
 
   /** {@code -javaagent}: a failure must never stop the application from starting. */
@@ -70,12 +78,22 @@ public final class AgentLauncher {
     if (runningAgent() != null) {
       return;
     }
-    URL location = AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation();
-    File agentJar = new File(location.toURI());
+    String given = optionValue(options, JAR_OPTION);
+    // Trust: the path comes in the same attach request as the stamp (or digest), and the check
+    // below compares that stamp with the file at this path after the loader has opened it. Whoever
+    // can name a jar here can also name the stamp, and could load any agent jar anyway: this adds
+    // nothing they could not do before. Without the option (-javaagent, CLIs before it), the jar is
+    // this class's own, as it always was.
+    File agentJar =
+        given != null
+            ? new File(given)
+            : new File(
+                AgentLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    URL location = agentJar.toURI().toURL();
     CoreClassLoader loader = new CoreClassLoader(new JarFile(agentJar), location);
     try {
       long opened = System.nanoTime();
-      String coreOptions = checkDigest(options == null ? "" : options, agentJar);
+      String coreOptions = checkDigest(options == null ? "" : options, agentJar, given != null);
       long checked = System.nanoTime();
       Class<?> core = Class.forName(CORE_ENTRY, true, loader);
       Method start =
@@ -118,8 +136,12 @@ public final class AgentLauncher {
    * and older CLIs) or its file stamp ({@code agentStamp=}): hashing 9 MB in a JVM that has never
    * run SHA-256 takes about a second on a busy host, a stamp costs one {@code stat}, and any write
    * or replacement of the file after the CLI's check changes it.
+   *
+   * <p>{@code named}: the CLI named the jar ({@code agentJar=}, which is dropped here too), so a
+   * mismatch can only mean the file changed; without it the jar is this launcher's own, which may
+   * be another build's than the attaching CLI's.
    */
-  static String checkDigest(String options, File agentJar) throws IOException {
+  static String checkDigest(String options, File agentJar, boolean named) throws IOException {
     String expectedDigest = null;
     String expectedStamp = null;
     StringBuilder rest = new StringBuilder();
@@ -129,6 +151,8 @@ public final class AgentLauncher {
         expectedDigest = option.substring(DIGEST_OPTION.length());
       } else if (option.startsWith(STAMP_OPTION)) {
         expectedStamp = option.substring(STAMP_OPTION.length());
+      } else if (option.startsWith(JAR_OPTION)) {
+        continue;
       } else if (!part.isBlank()) {
         rest.append(rest.length() == 0 ? "" : ",").append(part);
       }
@@ -136,28 +160,55 @@ public final class AgentLauncher {
     if (expectedStamp != null) {
       String actual = stampOf(agentJar.toPath());
       if (!actual.equals(expectedStamp)) {
-        throw notMeant(agentJar, "file stamp " + actual, expectedStamp);
+        throw notMeant(agentJar, named, "file stamp " + actual, expectedStamp);
       }
     }
     if (expectedDigest != null) {
       String actual = sha256(agentJar);
       if (!actual.equalsIgnoreCase(expectedDigest)) {
-        throw notMeant(agentJar, "SHA-256 " + actual, expectedDigest);
+        throw notMeant(agentJar, named, "SHA-256 " + actual, expectedDigest);
       }
     }
     return rest.toString();
   }
 
-  private static SecurityException notMeant(File agentJar, String actual, String expected) {
-    return new SecurityException(
+  private static SecurityException notMeant(
+      File agentJar, boolean named, String actual, String expected) {
+    String what =
         "the agent jar "
             + agentJar
             + " is not the one jlive meant to load (its "
             + actual
             + ", expected "
             + expected
-            + "); someone changed it after the attach began, so check who can write "
+            + "): ";
+    if (named) {
+      return new SecurityException(
+          what
+              + "it changed after the attaching jlive checked it; check who can write "
+              + agentJar.getParent());
+    }
+    return new SecurityException(
+        what
+            + "either a jlive CLI of another build, one that does not name its jar, is attaching to"
+            + " this JVM, which keeps the launcher of the jlive build first loaded into it (from this"
+            + " jar): attach with that build or a newer CLI, or restart the JVM; or the jar changed"
+            + " after the attach began: check who can write "
             + agentJar.getParent());
+  }
+
+  /** The value of {@code name} in the comma-separated {@code options}, or null. */
+  static String optionValue(String options, String name) {
+    if (options == null) {
+      return null;
+    }
+    for (String part : options.split(",")) {
+      String option = part.trim();
+      if (option.startsWith(name)) {
+        return option.substring(name.length());
+      }
+    }
+    return null;
   }
 
   /**

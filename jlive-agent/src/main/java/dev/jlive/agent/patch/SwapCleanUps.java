@@ -28,9 +28,24 @@ final class SwapCleanUps {
    */
   private static final long DELAY_MILLIS = 200;
 
+  /**
+   * For tests only: {@code -Djlive.swapCleanUp.delayMillis=} lengthens the delay, so that a test's
+   * next change surely comes within it on a busy host.
+   */
+  static final String DELAY_PROPERTY = "jlive.swapCleanUp.delayMillis";
+
+  /**
+   * For tests only: {@code -Djlive.swapCleanUp.drop=false} keeps a clean-up that a later change did
+   * the work of, so that it retransforms its classes once more (the negative control of the drop).
+   * Harmless: that retransformation is what every clean-up did before the drop existed.
+   */
+  static final String DROP_PROPERTY = "jlive.swapCleanUp.drop";
+
   private final ClassPipeline pipeline;
   private final System.Logger log;
   private final Object lock;
+  private final long delayMillis = Long.getLong(DELAY_PROPERTY, DELAY_MILLIS);
+  private final boolean drop = !"false".equals(System.getProperty(DROP_PROPERTY));
 
   /** One daemon thread, made when the first clean-up is scheduled. */
   private final ScheduledExecutorService timer =
@@ -92,7 +107,7 @@ final class SwapCleanUps {
               }
             }
           },
-          DELAY_MILLIS,
+          delayMillis,
           TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // Stopped already: no later moment to do it at.
@@ -107,10 +122,17 @@ final class SwapCleanUps {
    * one's) are done.
    */
   void retransformed(List<Class<?>> classes) {
+    if (!drop) {
+      return;
+    }
     for (CleanUp cleanUp : List.copyOf(pending)) {
       if (classes.containsAll(cleanUp.classes())) {
         pending.remove(cleanUp);
         cleanUp.done().run();
+        log.log(
+            System.Logger.Level.INFO,
+            "swap clean-up of {0} dropped: a later change retransformed them",
+            cleanUp.classes());
       }
     }
   }
@@ -126,6 +148,7 @@ final class SwapCleanUps {
     try {
       pipeline.retransformTogether(cleanUp.classes());
       cleanUp.done().run();
+      log.log(System.Logger.Level.INFO, "swap clean-up retransformed {0}", cleanUp.classes());
     } catch (Exception | LinkageError e) {
       log.log(
           System.Logger.Level.WARNING,

@@ -25,9 +25,9 @@ class AgentDigestTest {
   void theJarTheCliMeantPassesAndTheOptionIsNotPassedOn() throws IOException {
     File jar = Files.writeString(temp.resolve("agent.jar"), "abc").toFile();
 
-    assertThat(AgentLauncher.checkDigest("port=0,agentSha256=" + ABC + ",quiet", jar))
+    assertThat(AgentLauncher.checkDigest("port=0,agentSha256=" + ABC + ",quiet", jar, false))
         .isEqualTo("port=0,quiet");
-    assertThat(AgentLauncher.checkDigest("agentSha256=" + ABC.toUpperCase(Locale.ROOT), jar))
+    assertThat(AgentLauncher.checkDigest("agentSha256=" + ABC.toUpperCase(Locale.ROOT), jar, false))
         .isEmpty();
   }
 
@@ -35,17 +35,41 @@ class AgentDigestTest {
   void aReplacedJarIsRefused() throws IOException {
     File jar = Files.writeString(temp.resolve("agent.jar"), "abd").toFile();
 
-    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentSha256=" + ABC, jar))
+    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentSha256=" + ABC, jar, false))
         .isInstanceOf(SecurityException.class)
         .hasMessageContaining("is not the one jlive meant to load")
         .hasMessageContaining("expected " + ABC);
   }
 
   @Test
+  void aNamedJarIsNotPassedOnAndItsRefusalSaysOnlyThatItChanged() throws IOException {
+    Path jar = Files.writeString(temp.resolve("agent.jar"), "abc");
+    String stamp = AgentLauncher.stampOf(jar);
+    String options = "port=0,agentJar=" + jar + ",agentStamp=" + stamp + ",quiet";
+
+    assertThat(AgentLauncher.optionValue(options, AgentLauncher.JAR_OPTION))
+        .isEqualTo(jar.toString());
+    assertThat(AgentLauncher.checkDigest(options, jar.toFile(), true)).isEqualTo("port=0,quiet");
+    assertThatThrownBy(
+            () ->
+                AgentLauncher.checkDigest(
+                    "agentJar=" + jar + ",agentStamp=1-3-1", jar.toFile(), true))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("it changed after the attaching jlive checked it")
+        .hasMessageNotContaining("another build");
+    // Not named: the jar is the launcher's own, so a CLI of another build is the likelier cause.
+    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentStamp=1-3-1", jar.toFile(), false))
+        .isInstanceOf(SecurityException.class)
+        .hasMessageContaining("a jlive CLI of another build")
+        .hasMessageContaining("or the jar changed after the attach began");
+  }
+
+  @Test
   void withoutADigestNothingIsChecked() throws IOException {
-    assertThat(AgentLauncher.checkDigest("port=0", new File(temp.toFile(), "missing.jar")))
+    assertThat(AgentLauncher.checkDigest("port=0", new File(temp.toFile(), "missing.jar"), false))
         .isEqualTo("port=0");
-    assertThat(AgentLauncher.checkDigest("", new File(temp.toFile(), "missing.jar"))).isEmpty();
+    assertThat(AgentLauncher.checkDigest("", new File(temp.toFile(), "missing.jar"), false))
+        .isEmpty();
   }
 
   @Test
@@ -54,7 +78,8 @@ class AgentDigestTest {
     String stamp = AgentLauncher.stampOf(jar);
 
     assertThat(stamp).matches("\\d+-3-\\d+");
-    assertThat(AgentLauncher.checkDigest("port=0,agentStamp=" + stamp + ",quiet", jar.toFile()))
+    assertThat(
+            AgentLauncher.checkDigest("port=0,agentStamp=" + stamp + ",quiet", jar.toFile(), false))
         .isEqualTo("port=0,quiet");
   }
 
@@ -71,7 +96,7 @@ class AgentDigestTest {
     // Same size, other bytes: only the status-change time tells.
     Files.writeString(jar, "abd");
 
-    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentStamp=" + stamp, jar.toFile()))
+    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentStamp=" + stamp, jar.toFile(), false))
         .isInstanceOf(SecurityException.class)
         .hasMessageContaining("is not the one jlive meant to load")
         .hasMessageContaining("expected " + stamp);
@@ -84,7 +109,7 @@ class AgentDigestTest {
     Path other = Files.writeString(temp.resolve("other.jar"), "abc");
     Files.move(other, jar, StandardCopyOption.REPLACE_EXISTING);
 
-    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentStamp=" + stamp, jar.toFile()))
+    assertThatThrownBy(() -> AgentLauncher.checkDigest("agentStamp=" + stamp, jar.toFile(), false))
         .isInstanceOf(SecurityException.class)
         .hasMessageContaining("expected " + stamp);
   }

@@ -45,6 +45,20 @@ public final class Attacher {
    */
   private static final String AGENT_STAMP_OPTION = "agentStamp=";
 
+  /**
+   * Names the jar this CLI loads, so that the launcher opens the core from it and not from its own
+   * code source: a JVM keeps the launcher class of the first jlive jar attached to it, and that jar
+   * may be another build's.
+   */
+  private static final String AGENT_JAR_OPTION = "agentJar=";
+
+  /**
+   * For tests only: {@code -Djlive.attach.nameAgentJar=false} leaves {@link #AGENT_JAR_OPTION} out,
+   * as CLIs before it did, so that a test can show what a launcher then does (its negative
+   * control). It can only make an attach fail, never load anything else.
+   */
+  static final String NAME_AGENT_JAR_PROPERTY = "jlive.attach.nameAgentJar";
+
   private Attacher() {}
 
   /**
@@ -107,7 +121,7 @@ public final class Attacher {
     load(
         jvm,
         agentJar.path(),
-        AGENT_STAMP_OPTION + agentJar.stamp() + (options.isEmpty() ? "" : "," + options),
+        jarOptions(agentJar) + (options.isEmpty() ? "" : "," + options),
         phases);
     Discovery discovery = Targets.discover(jvm).orElseThrow(() -> startFailure(jvm));
     phases.mark("discovery");
@@ -120,6 +134,14 @@ public final class Attacher {
               + "start it with -XX:+EnableDynamicAgentLoading, or load jlive at start-up (-javaagent: with the jar `jlive agent-jar --to PATH` writes), to avoid that");
     }
     return new Result(pid, false, discovery, notes, phases.summary());
+  }
+
+  /** The stamp, and the jar's path unless a comma in it would split the options. */
+  private static String jarOptions(AgentJar.Written agentJar) {
+    String path = agentJar.path().toAbsolutePath().toString();
+    boolean name =
+        !path.contains(",") && !"false".equals(System.getProperty(NAME_AGENT_JAR_PROPERTY));
+    return (name ? AGENT_JAR_OPTION + path + "," : "") + AGENT_STAMP_OPTION + agentJar.stamp();
   }
 
   private static boolean answers(Discovery discovery, long pid) {
@@ -231,6 +253,12 @@ public final class Attacher {
           "pid " + pid + " could not load the agent: " + e.getMessage(),
           "check that " + agentJar + " is readable by the JVM's user");
     } catch (AgentInitializationException e) {
+      // A core that fails records why and returns; only a launcher throws, and the JVM passes on
+      // none of its message.
+      Optional<String> kept = KeptLauncher.otherThan(pid, agentJar);
+      if (kept.isPresent()) {
+        throw anotherBuildsLauncher(pid, kept.get());
+      }
       throw startFailure(jvm);
     } catch (IOException e) {
       throw new CliException(
@@ -245,6 +273,21 @@ public final class Attacher {
         // The attach connection is gone already; the agent runs on its own.
       }
     }
+  }
+
+  private static CliException anotherBuildsLauncher(long pid, String keptJar) {
+    return new CliException(
+        ExitCode.ATTACH_REFUSED,
+        "ANOTHER_BUILD_ATTACHED_BEFORE",
+        "the agent did not start in pid "
+            + pid
+            + ": that JVM keeps the agent launcher of the jlive jar first attached to it ("
+            + keptJar
+            + ") for good, even after a detach, and that launcher refused this build's jar. Launchers"
+            + " of jlive builds that do not take the jar's path from the attach (older ones) start only"
+            + " their own jar's agent; the JVM's stderr has the launcher's reason",
+        "attach with the jlive CLI of the build that was attached first, or restart the JVM to"
+            + " attach this build");
   }
 
   /**
