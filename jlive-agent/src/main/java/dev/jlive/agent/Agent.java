@@ -67,12 +67,18 @@ public final class Agent {
     this.ledger = new ChangeLedger(log);
     this.pipeline = new ClassPipeline(instrumentation, log);
     Gates gates = new Gates();
-    this.probes = new ProbeEngine(instrumentation, pipeline, ledger, log);
-    probes.limit(options.probeLimits());
     this.patches = new PatchEngine(instrumentation, pipeline, ledger, gates, log);
     this.shadows = new ShadowEngine(instrumentation, pipeline, patches, log);
+    this.probes =
+        new ProbeEngine(
+            instrumentation,
+            pipeline,
+            ledger,
+            log,
+            wiring -> new BridgeDispatcher(wiring, gates, shadows));
+    probes.limit(options.probeLimits());
     this.records = new RecordEngine(instrumentation, probes, patches, log);
-    this.bridge = new BridgeDispatcher(probes.dispatcher(), gates, shadows);
+    this.bridge = (BridgeDispatcher) probes.dispatcher();
   }
 
   void start(StartPhases phases) throws IOException {

@@ -50,6 +50,17 @@ public final class JLiveBridge {
     return false;
   }
 
+  /**
+   * The running agent's dispatcher, or null. Probe advice calls it itself rather than through the
+   * static methods below: the call then sits in the probed method's own bytecode, whose profile
+   * tells C2 it is hot, so C2 inlines the probe's path into the method however the methods between
+   * were compiled (docs/ARCHITECTURE.md, "The hot path at the clock's floor"). Such advice is
+   * fenced by its own catch of every {@code Throwable}.
+   */
+  public static Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
   /** Routes probe calls to {@code next}, or nowhere when it is null. */
   public static void dispatchTo(Dispatcher next) {
     dispatcher = next;

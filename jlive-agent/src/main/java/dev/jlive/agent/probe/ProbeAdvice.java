@@ -6,9 +6,15 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * The code woven around probed methods. Byte Buddy copies these bodies into the application's
- * methods, with the probe's id as a constant; all they do is call the bridge, which fences every
- * call. Constructors get their own variants: their exceptions cannot be caught by advice, and
- * {@code this} does not exist before the super constructor ran.
+ * methods, with the probe's id as a constant. The calls made on every call of the method (an entry,
+ * a timed exit) go to the bridge's dispatcher straight from the woven code: that call is then in
+ * the probed method's own bytecode, whose call profile makes C2 inline the probe's path however the
+ * methods between were compiled (docs/ARCHITECTURE.md, "The hot path at the clock's floor"), and
+ * {@code suppress = Throwable.class} fences it. Rarer calls (a kept event, a constructor) go
+ * through the bridge's static methods, which fence each call. {@link BridgedProbeAdvice} holds the
+ * first kind for a bridge left by an older agent, which cannot hand out its dispatcher.
+ * Constructors get their own variants: their exceptions cannot be caught by advice, and {@code
+ * this} does not exist before the super constructor ran.
  */
 final class ProbeAdvice {
   private ProbeAdvice() {}
@@ -17,7 +23,10 @@ final class ProbeAdvice {
   static final class Count {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static void enter(@ProbeId int probe) {
-      JLiveBridge.timedEnter(probe);
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      if (dispatcher != null) {
+        dispatcher.timedEnter(probe);
+      }
     }
   }
 
@@ -28,13 +37,17 @@ final class ProbeAdvice {
   static final class Timed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe) {
-      return JLiveBridge.timedEnter(probe);
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
         @ProbeId int probe, @Advice.Enter long token, @Advice.Thrown Throwable thrown) {
-      JLiveBridge.timedExit(probe, token, thrown);
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      if (dispatcher != null) {
+        dispatcher.timedExit(probe, token, thrown);
+      }
     }
   }
 
@@ -61,7 +74,8 @@ final class ProbeAdvice {
         @ProbeId int probe,
         @Advice.This(optional = true) Object self,
         @Advice.AllArguments Object[] args) {
-      long token = JLiveBridge.admit(probe);
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      long token = dispatcher == null ? 0L : dispatcher.admit(probe);
       if (token != 0L) {
         JLiveBridge.enterAdmitted(probe, token, self, args);
       }
@@ -81,7 +95,8 @@ final class ProbeAdvice {
         @Advice.This(optional = true) Object self,
         @Advice.AllArguments Object[] args,
         @ConditionHolds boolean holds) {
-      if (JLiveBridge.admit(probe) != 0L) {
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      if (dispatcher != null && dispatcher.admit(probe) != 0L) {
         boolean held;
         try {
           held = holds;
@@ -137,7 +152,8 @@ final class ProbeAdvice {
   static final class Exit {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe) {
-      return JLiveBridge.timedEnter(probe);
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -161,7 +177,8 @@ final class ProbeAdvice {
   static final class Outcome {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe) {
-      return JLiveBridge.timedEnter(probe);
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -182,7 +199,8 @@ final class ProbeAdvice {
   static final class ExceptionExit {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe) {
-      return JLiveBridge.timedEnter(probe);
+      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+      return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

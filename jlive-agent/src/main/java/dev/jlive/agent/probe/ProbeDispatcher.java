@@ -16,11 +16,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * Receives every probe call from the bridge (through the agent's bridge dispatcher, which also
- * serves the safe-point gates and child JVMs) and runs the probe's action. Sites live in an array
- * indexed by the slot baked into the woven code; the array is replaced, never changed in place, so
- * readers need no lock. Every path is guarded by the probe's active flag, and the action's own
- * failures are caught and counted here (the bridge fences whatever slips through).
+ * Receives every probe call from the bridge and runs the probe's action. It is the bridge's
+ * dispatcher itself (the agent's subclass adds the safe-point gates, shadows and child JVMs), with
+ * no hop between: probe advice calls it from the probed method's own bytecode, and a hop in between
+ * has no call profile of its own when the probed method was first compiled without profiling, which
+ * kept C2 from inlining the probe's entry (docs/ARCHITECTURE.md, "The hot path at the clock's
+ * floor"). Sites live in an array indexed by the slot baked into the woven code; the array is
+ * replaced, never changed in place, so readers need no lock. Every path is guarded by the probe's
+ * active flag, and the action's own failures are caught and counted here (the bridge fences
+ * whatever slips through).
  *
  * <p>Slots are reused, so that a service whose probes come and go for weeks keeps a table as large
  * as the most sites it ever had at once, not one entry per site it ever had. Woven code can still
@@ -38,7 +42,7 @@ import java.util.stream.Collectors;
  * no version had before grows every later version, and metaspace with it (BENCHMARKS.md section 9).
  * Beyond 1,024 sites at once, handles are large (20 bits of index, 9 of generation).
  */
-public final class ProbeDispatcher {
+public class ProbeDispatcher extends JLiveBridge.Dispatcher {
   private static final int CALLER_DEPTH = 6;
   private static final int CAPTURE_STACK_DEPTH = 20;
 
@@ -83,6 +87,34 @@ public final class ProbeDispatcher {
   ProbeDispatcher(EventLog events, ProbeOutput output) {
     this(events, output, REUSE_AFTER_NANOS);
   }
+
+  /** A dispatcher for the probes of the engine that made {@code wiring}. */
+  protected ProbeDispatcher(Wiring wiring) {
+    this(wiring.events, wiring.output, REUSE_AFTER_NANOS);
+  }
+
+  /**
+   * What a dispatcher needs from its {@link ProbeEngine}: handed to the factory the engine is made
+   * with, so that the agent's dispatcher can be a subclass without seeing the engine's parts.
+   */
+  public static final class Wiring {
+    private final EventLog events;
+    private final ProbeOutput output;
+
+    Wiring(EventLog events, ProbeOutput output) {
+      this.events = events;
+      this.output = output;
+    }
+  }
+
+  /** A dispatcher of probes only has no gates: every caller runs the method's body. */
+  @Override
+  public Object gateEnter(int gate, int method, int version) {
+    return null;
+  }
+
+  @Override
+  public void gateExit(int gate) {}
 
   ProbeDispatcher(EventLog events, ProbeOutput output, long reuseAfterNanos) {
     this.events = events;
@@ -218,6 +250,7 @@ public final class ProbeDispatcher {
    */
   static final long CONDITION_HELD = 6L;
 
+  @Override
   public long timedEnter(int slot) {
     ProbeSite site = site(slot);
     if (site == null) {
@@ -306,6 +339,7 @@ public final class ProbeDispatcher {
     return timed ? startToken(probe.sampleOneIn) : NESTED_PART;
   }
 
+  @Override
   public void timedExit(int slot, long token, Throwable thrown) {
     if (token == 0L || (token == UNTIMED && thrown == null)) {
       return;
@@ -335,6 +369,7 @@ public final class ProbeDispatcher {
   }
 
   /** A part of a traced or line-profiled method starts (see {@link PartTimes}). */
+  @Override
   public void partEnter(int slot, int part) {
     ProbeSite site = site(slot);
     if (site != null && site.probe().parts != null) {
@@ -343,6 +378,7 @@ public final class ProbeDispatcher {
   }
 
   /** A call that {@link #partEnter} started returned. */
+  @Override
   public void partExit(int slot, int part) {
     ProbeSite site = site(slot);
     if (site != null && site.probe().parts != null) {
@@ -355,6 +391,7 @@ public final class ProbeDispatcher {
    * call, decides sampling and, when the probe has no condition, the rate limit here, so that a
    * dropped event costs no allocation and no boxing. Returns 0 when nothing more is to be done.
    */
+  @Override
   public long admit(int slot) {
     ProbeSite site = site(slot);
     if (site == null) {
@@ -372,6 +409,7 @@ public final class ProbeDispatcher {
     return probe.mayEmit(cell, probe.now()) ? ADMITTED : 0L;
   }
 
+  @Override
   public void enterAdmitted(int slot, long token, Object self, Object[] args) {
     ProbeSite site = site(slot);
     if (site == null || !site.probe().isActive()) {
@@ -391,6 +429,7 @@ public final class ProbeDispatcher {
    * The call site of a typed condition ({@link TypedConditionCall}) for a call site of {@code
    * type}; null (a false condition) when the slot has no typed condition any more.
    */
+  @Override
   public CallSite conditionSite(int slot, MethodType type) {
     ProbeSite site = site(slot);
     if (site == null || site.condition() == null || !site.condition().isTyped()) {
@@ -399,6 +438,7 @@ public final class ProbeDispatcher {
     return site.condition().callSite(type);
   }
 
+  @Override
   public void conditionFailed(int slot, Throwable failure, Object self, Object[] args) {
     ProbeSite site = site(slot);
     if (site != null && site.probe().isActive()) {
@@ -406,6 +446,7 @@ public final class ProbeDispatcher {
     }
   }
 
+  @Override
   public long enter(int slot, Object self, Object[] args) {
     ProbeSite site = site(slot);
     if (site == null) {
@@ -431,6 +472,7 @@ public final class ProbeDispatcher {
     return admitAtEnd(site.probe(), cell);
   }
 
+  @Override
   public void exit(
       int slot, long start, Object self, Object[] args, Object returned, Throwable thrown) {
     if (start == 0L) {
@@ -689,21 +731,46 @@ public final class ProbeDispatcher {
     return data;
   }
 
-  /** The frames from the probed method outwards: jlive's own frames are left out. */
+  /** How many of jlive's own frames, and the JDK's among them, a walk looks through at most. */
+  private static final int OWN_FRAMES = 32;
+
+  private static final StackWalker WALKER =
+      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+  /**
+   * The frames from the probed method outwards: jlive's own frames are left out. The probed method
+   * is the first frame after the last of jlive's (the bridge's, or a class of the agent's loader)
+   * in the run of jlive's and the JDK's frames the walk starts with: advice may call the dispatcher
+   * straight from the probed method or through the bridge, and the agent's own path may pass
+   * through JDK methods (a stream, a lambda).
+   */
   static List<String> callerFrames(int depth) {
-    return StackWalker.getInstance()
-        .walk(
-            frames ->
-                frames
-                    .dropWhile(frame -> !frame.getClassName().equals(JLiveBridge.class.getName()))
-                    .dropWhile(frame -> frame.getClassName().equals(JLiveBridge.class.getName()))
-                    .limit(depth)
-                    .map(
-                        frame ->
-                            frame.getClassName()
-                                + "."
-                                + frame.getMethodName()
-                                + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""))
-                    .collect(Collectors.toList()));
+    List<StackWalker.StackFrame> frames =
+        WALKER.walk(stream -> stream.limit(OWN_FRAMES + depth).collect(Collectors.toList()));
+    int probed = 0;
+    for (int i = 0; i < frames.size(); i++) {
+      Class<?> type = frames.get(i).getDeclaringClass();
+      if (type == JLiveBridge.class || type.getClassLoader() == AGENT_LOADER) {
+        probed = i + 1;
+      } else if (!isJdk(type)) {
+        break;
+      }
+    }
+    return frames.subList(Math.min(probed, frames.size()), frames.size()).stream()
+        .limit(depth)
+        .map(
+            frame ->
+                frame.getClassName()
+                    + "."
+                    + frame.getMethodName()
+                    + (frame.getLineNumber() > 0 ? ":" + frame.getLineNumber() : ""))
+        .collect(Collectors.toList());
+  }
+
+  private static final ClassLoader AGENT_LOADER = ProbeDispatcher.class.getClassLoader();
+
+  private static boolean isJdk(Class<?> type) {
+    ClassLoader loader = type.getClassLoader();
+    return loader == null || loader == ClassLoader.getPlatformClassLoader();
   }
 }

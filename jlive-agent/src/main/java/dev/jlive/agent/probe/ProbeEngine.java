@@ -116,12 +116,25 @@ public final class ProbeEngine implements WeavingSource {
       ClassPipeline pipeline,
       ChangeLedger ledger,
       System.Logger log) {
+    this(instrumentation, pipeline, ledger, log, ProbeDispatcher::new);
+  }
+
+  /**
+   * An engine whose dispatcher {@code makeDispatcher} makes: the agent's also routes the bridge's
+   * calls that are not probes'.
+   */
+  public ProbeEngine(
+      Instrumentation instrumentation,
+      ClassPipeline pipeline,
+      ChangeLedger ledger,
+      System.Logger log,
+      Function<ProbeDispatcher.Wiring, ProbeDispatcher> makeDispatcher) {
     this.instrumentation = instrumentation;
     this.pipeline = pipeline;
     this.ledger = ledger;
     this.log = log;
     this.outputs = new ProbeOutputs(log);
-    this.dispatcher = new ProbeDispatcher(events, outputs);
+    this.dispatcher = makeDispatcher.apply(new ProbeDispatcher.Wiring(events, outputs));
     this.housekeeper =
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
@@ -149,7 +162,7 @@ public final class ProbeEngine implements WeavingSource {
     outputs.close();
   }
 
-  /** Where the agent's bridge dispatcher sends probe calls. */
+  /** The dispatcher the bridge sends probe calls to. */
   public ProbeDispatcher dispatcher() {
     return dispatcher;
   }
@@ -777,8 +790,7 @@ public final class ProbeEngine implements WeavingSource {
       mapping = mapping.bind(ConditionHolds.class, new TypedConditionCall(site.slot()));
     }
     AsmVisitorWrapper visitor =
-        mapping
-            .to(advice)
+        BridgedProbeAdvice.to(mapping, advice)
             .on(
                 (constructor
                         ? ElementMatchers.<MethodDescription>isConstructor()

@@ -1,0 +1,145 @@
+package dev.jlive.it;
+
+import static dev.jlive.it.support.CliRun.jlive;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jlive.it.apps.ProbeTargetApp;
+import dev.jlive.it.support.Artifacts;
+import dev.jlive.it.support.CliRun;
+import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.TargetJvm;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Probes in a JVM whose boot loader holds an older bridge: the bridge stays for the JVM's life, so
+ * a JVM that an older jlive was attached to first keeps a bridge without {@code
+ * JLiveBridge.dispatcher()}, which this agent's advice calls. The agent must see that and weave
+ * advice that calls the bridge's static methods instead.
+ */
+class OlderBridgeTest {
+  private static final String CALCULATOR = ProbeTargetApp.Calculator.class.getName();
+
+  @TempDir Path work;
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void probesCountTimeAndLogWithAnOlderBridge() throws Exception {
+    try (TargetJvm app = withOlderBridge().start()) {
+      Map<String, Object> metrics = probeAndCall(app);
+      assertThat(metrics.get("calls")).isEqualTo(6L);
+      assertThat(((Map<String, Object>) metrics.get("latency")).get("count")).isEqualTo(6L);
+      assertThat((Map<String, Object>) metrics.get("exceptions"))
+          .containsEntry("java.lang.ArithmeticException", 2L);
+      CliRun tail =
+          jlive(
+              "tail",
+              Long.toString(app.pid()),
+              "p2",
+              "--last",
+              "10",
+              "--count",
+              "1",
+              "--timeout",
+              "20s");
+      assertThat(tail.stdout()).contains("add(int,int) entry: a=2");
+    }
+  }
+
+  /** The negative control: the current advice woven with the older bridge reaches nothing. */
+  @Test
+  void currentAdviceWithAnOlderBridgeWouldCountNothing() throws Exception {
+    try (TargetJvm app = withOlderBridge().jvmArg("-Djlive.probe.adviceDispatch=direct").start()) {
+      Map<String, Object> metrics = probeAndCall(app);
+      assertThat(metrics.get("calls")).isEqualTo(0L);
+    }
+  }
+
+  /** A metrics probe on divide and a log probe on add; divide called 6 times, add 3 times. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> probeAndCall(TargetJvm app) throws Exception {
+    String pid = Long.toString(app.pid());
+    assertThat(jlive("attach", pid).exitCode()).isZero();
+    CliRun metrics =
+        jlive("probe", "add", pid, CALCULATOR + "#divide", "--metrics", "--time-one-in", "1");
+    assertThat(metrics.exitCode()).as(metrics.toString()).isZero();
+    CliRun log =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#add(int,int)",
+            "--log",
+            "a={a}",
+            "--when",
+            "a == 2");
+    assertThat(log.exitCode()).as(log.toString()).isZero();
+    assertThat(app.ask("divide 6", "divide done")).endsWith("failures=2");
+    assertThat(app.ask("add 3", "add done")).isEqualTo("add done sum=6");
+    return ((List<Map<String, Object>>) jlive("metrics", pid, "p1", "--json").json().get("probes"))
+        .get(0);
+  }
+
+  private TargetJvm.Builder withOlderBridge() throws IOException {
+    Path bridge = olderBridgeJar();
+    // Sharing off: with the boot class path appended, HotSpot would say it turned sharing off.
+    return TargetJvm.on(Jdk.JAVA_17)
+        .jvmArg("-Xshare:off")
+        .jvmArg("-Xbootclasspath/a:" + bridge)
+        .main(ProbeTargetApp.class);
+  }
+
+  /** This build's bridge without {@code dispatcher()}: what a JVM keeps from an older jlive. */
+  private Path olderBridgeJar() throws IOException {
+    Path jar = work.resolve("older-bridge.jar");
+    try (JarFile agent = new JarFile(Artifacts.agentJar().toFile());
+        OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file)) {
+      for (String name : List.of("JLiveBridge", "JLiveBridge$Dispatcher")) {
+        byte[] bytes;
+        try (InputStream in =
+            agent.getInputStream(
+                agent.getJarEntry("jlive-boot/dev/jlive/bridge/" + name + ".classdata"))) {
+          bytes = in.readAllBytes();
+        }
+        out.putNextEntry(new JarEntry("dev/jlive/bridge/" + name + ".class"));
+        out.write(name.equals("JLiveBridge") ? withoutDispatcherMethod(bytes) : bytes);
+        out.closeEntry();
+      }
+    }
+    return jar;
+  }
+
+  private static byte[] withoutDispatcherMethod(byte[] bridge) {
+    ClassReader reader = new ClassReader(bridge);
+    ClassWriter writer = new ClassWriter(0);
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            if (name.equals("dispatcher")) {
+              return null;
+            }
+            return super.visitMethod(access, name, descriptor, signature, exceptions);
+          }
+        },
+        0);
+    return writer.toByteArray();
+  }
+}
