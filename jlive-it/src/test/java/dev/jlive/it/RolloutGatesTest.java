@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,12 @@ class RolloutGatesTest {
   @AfterAll
   static void stop() throws Exception {
     fleet.close();
+  }
+
+  /** Each test's JVMs are of a service of its own: none is needed once the test ends. */
+  @AfterEach
+  void stopThisTestsJvms() throws InterruptedException {
+    fleet.stopJoined();
   }
 
   @Test

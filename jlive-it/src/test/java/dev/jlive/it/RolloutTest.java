@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,12 @@ class RolloutTest {
   @AfterAll
   static void stop() throws Exception {
     fleet.close();
+  }
+
+  /** Each test's JVMs are of a service of its own: none is needed once the test ends. */
+  @AfterEach
+  void stopThisTestsJvms() throws InterruptedException {
+    fleet.stopJoined();
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,12 @@ class SignOffTest {
   @AfterAll
   static void stop() throws Exception {
     fleet.close();
+  }
+
+  /** Each test's JVMs are of a service of its own: none is needed once the test ends. */
+  @AfterEach
+  void stopThisTestsJvms() throws InterruptedException {
+    fleet.stopJoined();
   }
 
   @Test

@@ -30,6 +30,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -76,6 +77,15 @@ class SignedChangesTest {
     }
     fleet.close();
     zooKeeper.close();
+  }
+
+  /** Each test's JVMs are of a service of its own: none is needed once the test ends. */
+  @AfterEach
+  void stopThisTestsJvms() throws InterruptedException {
+    for (TargetJvm jvm : JVMS) {
+      jvm.close();
+    }
+    JVMS.clear();
   }
 
   @Test

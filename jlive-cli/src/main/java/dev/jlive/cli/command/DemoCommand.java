@@ -26,13 +26,25 @@ public final class DemoCommand implements Callable<Integer> {
               + " patch caught by the canary gate and reverted.")
   boolean fleet;
 
+  @Option(
+      names = "--fleet-bake",
+      hidden = true,
+      paramLabel = "DURATION",
+      description =
+          "How long each wave of the fleet tour bakes before its gates are judged (default "
+              + FleetTour.DEFAULT_BAKE
+              + "). Hidden: the tour's test sets it short; the gates still wait for their calls.")
+  String fleetBake = FleetTour.DEFAULT_BAKE;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     boolean interactive = !noPause && Terminal.isInteractive();
     if (fleet) {
-      return new FleetTour(spec.commandLine().getOut(), interactive).run();
+      // Checked before anything starts: a bad value must not leave a half-run tour.
+      Durations.parse("--fleet-bake", fleetBake);
+      return new FleetTour(spec.commandLine().getOut(), interactive, fleetBake).run();
     }
     return new DemoTour(spec.commandLine().getOut(), interactive).run();
   }

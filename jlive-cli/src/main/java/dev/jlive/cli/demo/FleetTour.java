@@ -48,8 +48,12 @@ public final class FleetTour {
    */
   private static final String BAD_PATCH_MIN_CALLS = "200";
 
-  /** How long each wave runs under traffic before its gates are judged. */
-  private static final String BAKE = "10s";
+  /**
+   * How long each wave runs under traffic before its gates are judged, unless the (hidden) {@code
+   * --fleet-bake} says otherwise. A shorter bake keeps the tour's meaning: a gate is judged only
+   * once both sides have their minimum calls, however short the bake.
+   */
+  public static final String DEFAULT_BAKE = "10s";
 
   /** How long the tour follows a rollout: four compiles and three bakes on a busy laptop. */
   private static final long ROLLOUT_FOLLOW_MILLIS = 300_000;
@@ -62,12 +66,15 @@ public final class FleetTour {
   private final BufferedReader keyboard =
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
   private final List<String> failures = new ArrayList<>();
+  private final String bake;
   private int step;
   private DemoFleet fleet;
 
-  public FleetTour(PrintWriter out, boolean interactive) {
+  /** A tour whose waves bake for {@code bake} each ({@link #DEFAULT_BAKE} unless a test asks). */
+  public FleetTour(PrintWriter out, boolean interactive, String bake) {
     this.out = out;
     this.interactive = interactive;
+    this.bake = bake;
   }
 
   public int run() throws Exception {
@@ -192,7 +199,7 @@ public final class FleetTour {
                 "--rollout",
                 "1,50%,100%",
                 "--bake",
-                BAKE,
+                bake,
                 "--gate",
                 ERRORS_GATE,
                 "--gate",
@@ -226,7 +233,7 @@ public final class FleetTour {
                 "--rollout",
                 "1,100%",
                 "--bake",
-                BAKE,
+                bake,
                 "--gate",
                 ERRORS_GATE,
                 "--min-calls",
