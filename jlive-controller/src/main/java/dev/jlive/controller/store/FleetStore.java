@@ -27,12 +27,15 @@ import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
+import org.apache.curator.framework.listen.Listenable;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
@@ -73,6 +76,12 @@ public final class FleetStore implements AutoCloseable {
   public static final String ROOT = "/jlive/services";
   private static final System.Logger LOG = System.getLogger("jlive.controller");
 
+  /**
+   * How long a write of a change waits for the mirror to show it ({@link #awaitMirror}); longer
+   * only when ZooKeeper is in trouble, and the write is done by then anyway.
+   */
+  private static final Duration MIRROR_WAIT = Duration.ofSeconds(10);
+
   /** How each kind of child node is read into the mirror's index; events stay in wire form. */
   private static final Map<String, Function<Map<String, Object>, Object>> READERS =
       Map.of(
@@ -101,6 +110,23 @@ public final class FleetStore implements AutoCloseable {
   private final Set<String> serviceNames = new ConcurrentSkipListSet<>();
 
   private volatile ConnectionState connection = ConnectionState.LOST;
+
+  /**
+   * {@code service/kind/id} -> the zxid of the node version the index holds, for changes and
+   * rollouts: what a write waits for before it answers ({@link #awaitMirror}).
+   */
+  private final Map<String, Long> indexedZxids = new ConcurrentHashMap<>();
+
+  /** Notified by the mirror's listener after each event, when a write waits for it. */
+  private final Object mirrorMoved = new Object();
+
+  private final AtomicInteger mirrorWaiters = new AtomicInteger();
+
+  /** The thread the mirror's listener runs on: a write made there must not wait for it. */
+  private volatile Thread mirrorThread;
+
+  /** For tests only: false answers writes before the mirror shows them (the negative control). */
+  private volatile boolean writesWaitForMirror = true;
 
   public FleetStore(String connectString, Duration sessionTimeout) {
     this(connectString, sessionTimeout, ZooKeeperAccess.open());
@@ -158,6 +184,7 @@ public final class FleetStore implements AutoCloseable {
             CuratorCacheListener.builder()
                 .forAll(
                     (type, before, after) -> {
+                      mirrorThread = Thread.currentThread();
                       ChildData node = after != null ? after : before;
                       String[] parts = relative(node.getPath());
                       if (parts.length == 1 && !parts[0].isEmpty()) {
@@ -171,11 +198,22 @@ public final class FleetStore implements AutoCloseable {
                         desiredListeners.forEach(listener -> listener.accept(parts[0]));
                       }
                       if (parts.length == 3) {
-                        index(
-                            parts[0],
-                            parts[1],
-                            parts[2],
-                            type == CuratorCacheListener.Type.NODE_DELETED ? null : after);
+                        ChildData indexedNode =
+                            type == CuratorCacheListener.Type.NODE_DELETED ? null : after;
+                        index(parts[0], parts[1], parts[2], indexedNode);
+                        if (parts[1].equals("changes") || parts[1].equals("rollouts")) {
+                          String key = parts[0] + "/" + parts[1] + "/" + parts[2];
+                          if (indexedNode == null) {
+                            indexedZxids.remove(key);
+                          } else {
+                            indexedZxids.put(key, indexedNode.getStat().getMzxid());
+                          }
+                        }
+                      }
+                      if (mirrorWaiters.get() > 0) {
+                        synchronized (mirrorMoved) {
+                          mirrorMoved.notifyAll();
+                        }
                       }
                     })
                 .forInitialized(filled::countDown)
@@ -617,7 +655,13 @@ public final class FleetStore implements AutoCloseable {
                   .withVersion(desiredStat.getVersion())
                   .forPath(path(service, "desired"), desiredNode(active, only)));
         }
-        client.transaction().forOperations(ops);
+        long zxid = zxidOf(client.transaction().forOperations(ops));
+        awaitMirror(
+            service,
+            zxid,
+            "changes/" + id,
+            rolloutOf != null ? "rollouts/" + id : null,
+            change.isActive() ? "desired" : null);
         return new Added(change, true);
       } catch (KeeperException.BadVersionException
           | KeeperException.NodeExistsException concurrent) {
@@ -699,7 +743,8 @@ public final class FleetStore implements AutoCloseable {
                   .withVersion(desiredStat.getVersion())
                   .forPath(path(service, "desired"), desiredNode(active, only)));
         }
-        client.transaction().forOperations(ops);
+        long zxid = zxidOf(client.transaction().forOperations(ops));
+        awaitMirror(service, zxid, "changes/" + id, updated.isActive() ? "desired" : null);
         return updated;
       } catch (KeeperException.BadVersionException concurrent) {
         // another approver or controller at the same moment: read again
@@ -746,7 +791,8 @@ public final class FleetStore implements AutoCloseable {
                     .setData()
                     .withVersion(desiredStat.getVersion())
                     .forPath(path(service, "desired"), desiredNode(active, only)));
-        client.transaction().forOperations(ops);
+        long zxid = zxidOf(client.transaction().forOperations(ops));
+        awaitMirror(service, zxid, "changes/" + id, "desired");
         return reverted;
       } catch (KeeperException.BadVersionException concurrent) {
         // read again
@@ -758,6 +804,91 @@ public final class FleetStore implements AutoCloseable {
         ErrorCode.CONFLICT,
         "the service's desired state kept changing while reverting",
         "try again");
+  }
+
+  /** The transaction's zxid: every operation of a transaction has the same one. */
+  private static long zxidOf(List<CuratorTransactionResult> results) {
+    for (CuratorTransactionResult result : results) {
+      if (result.getResultStat() != null) {
+        return result.getResultStat().getMzxid();
+      }
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /**
+   * Returns once the mirror shows the service's {@code nodes} (relative paths; null ones skipped)
+   * as transaction {@code zxid} wrote them, or a later version: a user who adds, approves or
+   * reverts a change and then lists the changes, or an agent that syncs at once, must see it. The
+   * mirror follows ZooKeeper's events a moment after the write returns, longer on a busy host, and
+   * read before then it showed the service without the change. Gives up after {@link #MIRROR_WAIT}:
+   * the write is done, and the mirror follows when ZooKeeper answers again.
+   */
+  private void awaitMirror(String service, long zxid, String... nodes) {
+    if (!writesWaitForMirror || Thread.currentThread() == mirrorThread) {
+      return;
+    }
+    long deadline = System.nanoTime() + MIRROR_WAIT.toNanos();
+    mirrorWaiters.incrementAndGet();
+    try {
+      synchronized (mirrorMoved) {
+        while (!mirrorShows(service, zxid, nodes)) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            LOG.log(
+                System.Logger.Level.WARNING,
+                "the mirror of {0} did not show a write within {1} s; ZooKeeper may be slow",
+                service,
+                MIRROR_WAIT.toSeconds());
+            return;
+          }
+          // Woken by the listener; the bound only makes a wake-up missed in a race cost 50 ms.
+          mirrorMoved.wait(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(left))));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      mirrorWaiters.decrementAndGet();
+    }
+  }
+
+  /**
+   * Whether the reads show each node at {@code zxid} or later: desired from the mirror itself
+   * ({@link #desired}), changes and rollouts from the index ({@link #changes}, {@link #rollouts}).
+   */
+  private boolean mirrorShows(String service, long zxid, String... nodes) {
+    for (String node : nodes) {
+      if (node == null) {
+        continue;
+      }
+      long shown =
+          node.equals("desired")
+              ? cache
+                  .get(path(service, "desired"))
+                  .map(data -> data.getStat().getMzxid())
+                  .orElse(-1L)
+              : indexedZxids.getOrDefault(service + "/" + node, -1L);
+      if (shown < zxid) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** For tests only: see {@link #writesWaitForMirror}. */
+  void writesWaitForMirror(boolean wait) {
+    writesWaitForMirror = wait;
+  }
+
+  /** For tests only: listeners of the mirror, called in order on one thread after the store's. */
+  Listenable<CuratorCacheListener> mirrorListeners() {
+    return cache.listenable();
+  }
+
+  /** For tests only: how many writes wait for the mirror now. */
+  int mirrorWaiters() {
+    return mirrorWaiters.get();
   }
 
   @Override
