@@ -64,6 +64,15 @@ public final class JLive {
             "jlive: could not load the agent: "
                 + new String(output, StandardCharsets.UTF_8).trim());
       }
+      if (!isRunning()) {
+        // The launcher and the core record why in a file rather than throw into this JVM's
+        // stderr through the attach listener.
+        throw new IllegalStateException(
+            "jlive: the agent loaded but did not start; the reason is in "
+                + ProcessHandle.current().pid()
+                + ".error in jlive's runtime directory ($JLIVE_RUNTIME_DIR, or"
+                + " <java.io.tmpdir>/jlive-<user>)");
+      }
     } catch (IOException e) {
       throw new IllegalStateException(
           "jlive: could not run " + java + " to load the agent: " + e.getMessage(), e);

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.Test;
  * A JVM keeps the launcher class of the first jlive jar attached to it, also after a detach. The
  * CLI names the jar it loads ({@code agentJar=}), so the kept launcher opens the core from that jar
  * and a different build attaches after a detach. Without the name (older CLIs, older launchers) the
- * kept launcher checks its own jar against the new build's stamp and refuses; the CLI then says so
- * plainly instead of "did not start".
+ * kept launcher checks its own jar against the new build's stamp and refuses, leaving its reason in
+ * the failure file rather than on the application's stderr; the CLI then says so plainly instead of
+ * "did not start".
  */
 class AttachAnotherBuildTest {
 
@@ -68,7 +69,7 @@ class AttachAnotherBuildTest {
       String pid = Long.toString(target.pid());
       Path firstJar = attachThisBuildAndDetach(pid);
 
-      // The negative control: the CLI leaves agentJar= out, as CLIs before it did.
+      // The CLI leaves agentJar= out, as CLIs before it did.
       CliRun other =
           cliProcessWithAgentJar(
               otherBuild, List.of("-Djlive.attach.nameAgentJar=false"), "attach", pid);
@@ -80,7 +81,45 @@ class AttachAnotherBuildTest {
               "keeps the agent launcher of the jlive jar first attached to it (" + firstJar + ")")
           .contains("restart the JVM")
           .doesNotContain("did not start\n");
-      // The launcher's reason, which only the JVM's stderr shows.
+      // The launcher's reason, from its failure file: the application's stderr has none of it.
+      assertThat(other.stderr())
+          .contains("it said: the agent jar " + firstJar + " is not the one jlive meant to load")
+          .contains("a jlive CLI of another build");
+      // This build attaches again; its start line comes after anything the refusal printed.
+      assertThat(jlive("attach", pid).exitCode()).isZero();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> target.stderr().stream().filter(l -> l.startsWith("jlive agent")).count() == 2);
+      assertThat(target.stderr())
+          .noneMatch(line -> line.contains("Exception") || line.startsWith("\tat "));
+      assertThat(target.ask("ping", "pong")).isEqualTo("pong");
+    }
+  }
+
+  @Test
+  void aKeptLauncherThatThrowsItsRefusalLeavesTheReasonOnlyOnTheApplicationsStderr()
+      throws Exception {
+    // The negative control: the kept launcher throws, as launchers before the failure file did.
+    Path otherBuild = anotherBuildOfTheAgentJar();
+    try (TargetJvm target =
+        TargetJvm.on(Jdk.JAVA_17)
+            .jvmArg("-Djlive.launcher.throwFailures=true")
+            .main(IdleApp.class)
+            .start()) {
+      String pid = Long.toString(target.pid());
+      Path firstJar = attachThisBuildAndDetach(pid);
+
+      CliRun other =
+          cliProcessWithAgentJar(
+              otherBuild, List.of("-Djlive.attach.nameAgentJar=false"), "attach", pid);
+
+      assertThat(other.exitCode()).as(other.toString()).isEqualTo(4);
+      assertThat(other.stderr())
+          .as(other.toString())
+          .contains(
+              "keeps the agent launcher of the jlive jar first attached to it (" + firstJar + ")")
+          .contains("the JVM's stderr has the launcher's reason");
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
@@ -88,9 +127,11 @@ class AttachAnotherBuildTest {
                   assertThat(target.stderr())
                       .anyMatch(
                           line ->
-                              line.contains("SecurityException: the agent jar " + firstJar)
+                              line.startsWith("Caused by: ")
+                                  && line.contains("the agent jar " + firstJar)
                                   && line.contains("is not the one jlive meant to load")
-                                  && line.contains("a jlive CLI of another build")));
+                                  && line.contains("a jlive CLI of another build"))
+                      .anyMatch(line -> line.startsWith("\tat ")));
       assertThat(target.ask("ping", "pong")).isEqualTo("pong");
     }
   }

@@ -48,18 +48,33 @@ public final class AgentLauncher {
    */
   static final String JAR_OPTION = "agentJar=";
 
+  /**
+   * For tests only: {@code -Djlive.launcher.throwFailures=true} on the target JVM makes {@code
+   * agentmain} throw its failure again after recording it, as launchers before the failure file
+   * did, so that a test can show what the application's stderr then gets (its negative control).
+   */
+  static final String THROW_FAILURES_PROPERTY = "jlive.launcher.throwFailures";
+
   private AgentLauncher() {}
 
-  /** {@code -javaagent}: a failure must never stop the application from starting. */
+  /**
+   * {@code -javaagent}: a failure must never stop the application from starting. The user started
+   * the agent by hand, so one line on stderr says it did not start, beside the failure file.
+   */
   public static void premain(String options, Instrumentation instrumentation) {
     try {
       launch(options, instrumentation, "javaagent");
     } catch (Throwable t) {
-      System.err.println("jlive: agent not started: " + describe(t));
+      LaunchFailure.record(options, t);
+      System.err.println("jlive: agent not started: " + LaunchFailure.describe(t));
     }
   }
 
-  /** Dynamic attach: a failure is thrown, so the attaching tool learns about it. */
+  /**
+   * Dynamic attach: a failure is recorded for the attaching tool ({@link LaunchFailure}) and not
+   * thrown, since the JVM would print a thrown one on the application's stderr and pass on none of
+   * its message. The tool finds no discovery file and reads the failure file instead.
+   */
   public static void agentmain(String options, Instrumentation instrumentation) throws Exception {
     String mode = "attach";
     String rest = options == null ? "" : options;
@@ -69,7 +84,14 @@ public final class AgentLauncher {
       rest = rest.substring("mode=library".length());
       rest = rest.startsWith(",") ? rest.substring(1) : rest;
     }
-    launch(rest, instrumentation, mode);
+    try {
+      launch(rest, instrumentation, mode);
+    } catch (Throwable t) {
+      LaunchFailure.record(rest, t);
+      if (Boolean.getBoolean(THROW_FAILURES_PROPERTY)) {
+        throw t instanceof Exception e ? e : new IllegalStateException(t);
+      }
+    }
   }
 
   static void launch(String options, Instrumentation instrumentation, String mode)
@@ -172,7 +194,7 @@ public final class AgentLauncher {
     return rest.toString();
   }
 
-  private static SecurityException notMeant(
+  private static LaunchFailure.Refusal notMeant(
       File agentJar, boolean named, String actual, String expected) {
     String what =
         "the agent jar "
@@ -183,12 +205,14 @@ public final class AgentLauncher {
             + expected
             + "): ";
     if (named) {
-      return new SecurityException(
+      return new LaunchFailure.Refusal(
+          LaunchFailure.AGENT_JAR_CHANGED,
           what
               + "it changed after the attaching jlive checked it; check who can write "
               + agentJar.getParent());
     }
-    return new SecurityException(
+    return new LaunchFailure.Refusal(
+        LaunchFailure.AGENT_JAR_NOT_MEANT,
         what
             + "either a jlive CLI of another build, one that does not name its jar, is attaching to"
             + " this JVM, which keeps the launcher of the jlive build first loaded into it (from this"
@@ -252,10 +276,5 @@ public final class AgentLauncher {
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("the jlive bridge on the boot class path is unusable", e);
     }
-  }
-
-  private static String describe(Throwable t) {
-    String message = t.getMessage();
-    return message == null ? t.toString() : message;
   }
 }

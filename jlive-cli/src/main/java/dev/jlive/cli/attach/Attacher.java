@@ -59,6 +59,9 @@ public final class Attacher {
    */
   static final String NAME_AGENT_JAR_PROPERTY = "jlive.attach.nameAgentJar";
 
+  /** The second line of a launcher's failure file (see the agent's {@code LaunchFailure}). */
+  private static final String LAUNCHER_CODE_PREFIX = "code: ";
+
   private Attacher() {}
 
   /**
@@ -123,7 +126,8 @@ public final class Attacher {
         agentJar.path(),
         jarOptions(agentJar) + (options.isEmpty() ? "" : "," + options),
         phases);
-    Discovery discovery = Targets.discover(jvm).orElseThrow(() -> startFailure(jvm));
+    Discovery discovery =
+        Targets.discover(jvm).orElseThrow(() -> startFailure(jvm, agentJar.path()));
     phases.mark("discovery");
     List<String> notes = new ArrayList<>();
     if (jvm.featureVersion() >= 21 && !jvm.hasFlag("-XX:+EnableDynamicAgentLoading")) {
@@ -253,13 +257,13 @@ public final class Attacher {
           "pid " + pid + " could not load the agent: " + e.getMessage(),
           "check that " + agentJar + " is readable by the JVM's user");
     } catch (AgentInitializationException e) {
-      // A core that fails records why and returns; only a launcher throws, and the JVM passes on
-      // none of its message.
+      // A core that fails records why and returns, and so does a launcher since the failure
+      // file; only an older launcher throws, and the JVM passes on none of its message.
       Optional<String> kept = KeptLauncher.otherThan(pid, agentJar);
       if (kept.isPresent()) {
-        throw anotherBuildsLauncher(pid, kept.get());
+        throw anotherBuildsLauncher(pid, kept.get(), null);
       }
-      throw startFailure(jvm);
+      throw startFailure(jvm, agentJar);
     } catch (IOException e) {
       throw new CliException(
           ExitCode.ERROR,
@@ -275,7 +279,11 @@ public final class Attacher {
     }
   }
 
-  private static CliException anotherBuildsLauncher(long pid, String keptJar) {
+  /**
+   * {@code reason}: the kept launcher's own words, from its failure file; null for a launcher that
+   * threw them on the JVM's stderr instead.
+   */
+  private static CliException anotherBuildsLauncher(long pid, String keptJar, String reason) {
     return new CliException(
         ExitCode.ATTACH_REFUSED,
         "ANOTHER_BUILD_ATTACHED_BEFORE",
@@ -285,16 +293,20 @@ public final class Attacher {
             + keptJar
             + ") for good, even after a detach, and that launcher refused this build's jar. Launchers"
             + " of jlive builds that do not take the jar's path from the attach (older ones) start only"
-            + " their own jar's agent; the JVM's stderr has the launcher's reason",
+            + " their own jar's agent; "
+            + (reason == null
+                ? "the JVM's stderr has the launcher's reason"
+                : "it said: " + reason),
         "attach with the jlive CLI of the build that was attached first, or restart the JVM to"
             + " attach this build");
   }
 
   /**
    * The agent writes why it did not start to {@code <pid>.error}: show its first line, if its own
-   * user wrote it.
+   * user wrote it, under the code its launcher gave on the second line (launchers since the failure
+   * file; the core gives none).
    */
-  private static CliException startFailure(LocalJvm jvm) {
+  private static CliException startFailure(LocalJvm jvm, Path agentJar) {
     UserPrincipal owner = Targets.ownerOf(jvm);
     List<Path> dirs = Targets.runtimeDirs(jvm.user(), owner);
     for (Path dir : dirs) {
@@ -304,12 +316,20 @@ public final class Attacher {
           FileTrust.checkDirectory(dir, owner);
           FileTrust.checkFile(errorFile, owner, false);
           String text = new String(FileTrust.readNoFollow(errorFile), StandardCharsets.UTF_8);
-          String reason = text.lines().findFirst().orElse("unknown reason");
-          return new CliException(
-              ExitCode.ERROR,
-              "AGENT_START_FAILED",
-              "the agent did not start in pid " + jvm.pid() + ": " + reason,
-              "details in " + errorFile);
+          List<String> lines = text.lines().limit(2).toList();
+          String reason = lines.isEmpty() ? "unknown reason" : lines.get(0);
+          String code =
+              lines.size() > 1 && lines.get(1).startsWith(LAUNCHER_CODE_PREFIX)
+                  ? lines.get(1).substring(LAUNCHER_CODE_PREFIX.length()).trim()
+                  : "";
+          return launcherRefusal(jvm.pid(), agentJar, code, reason, errorFile)
+              .orElseGet(
+                  () ->
+                      new CliException(
+                          ExitCode.ERROR,
+                          "AGENT_START_FAILED",
+                          "the agent did not start in pid " + jvm.pid() + ": " + reason,
+                          "details in " + errorFile));
         }
       } catch (IOException e) {
         // Unreadable or not that user's: try the next directory.
@@ -320,5 +340,33 @@ public final class Attacher {
         "AGENT_START_FAILED",
         "the agent loaded into pid " + jvm.pid() + " but did not start",
         "see " + dirs.get(0).resolve(jvm.pid() + ".log"));
+  }
+
+  /**
+   * The launcher's refusal of the jar as this CLI's error: the jar it opened is not the one this
+   * CLI checked. Its own jar (none named) while the JVM has another jlive jar open: the launcher
+   * kept from the first attach is another build's. Otherwise the jar changed after the check.
+   */
+  private static Optional<CliException> launcherRefusal(
+      long pid, Path agentJar, String code, String reason, Path errorFile) {
+    if (!code.equals("AGENT_JAR_CHANGED") && !code.equals("AGENT_JAR_NOT_MEANT")) {
+      return Optional.empty();
+    }
+    if (code.equals("AGENT_JAR_NOT_MEANT")) {
+      Optional<String> kept = KeptLauncher.otherThan(pid, agentJar);
+      if (kept.isPresent()) {
+        return Optional.of(anotherBuildsLauncher(pid, kept.get(), reason));
+      }
+    }
+    return Optional.of(
+        new CliException(
+            ExitCode.ERROR,
+            "AGENT_JAR_CHANGED",
+            "the agent did not start in pid " + pid + ": " + reason,
+            "check who else can write "
+                + agentJar.toAbsolutePath().getParent()
+                + ", then attach again (details in "
+                + errorFile
+                + ")"));
   }
 }
