@@ -347,7 +347,7 @@ public final class Attacher {
    * CLI checked. Its own jar (none named) while the JVM has another jlive jar open: the launcher
    * kept from the first attach is another build's. Otherwise the jar changed after the check.
    */
-  private static Optional<CliException> launcherRefusal(
+  static Optional<CliException> launcherRefusal(
       long pid, Path agentJar, String code, String reason, Path errorFile) {
     if (!code.equals("AGENT_JAR_CHANGED") && !code.equals("AGENT_JAR_NOT_MEANT")) {
       return Optional.empty();
