@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The loaded classes of a name, without asking the JVM for every loaded class at each patch: that
- * scan ({@code getAllLoadedClasses}) was about 3 ms of CPU of a class-file patch's 13 to 19 on the
- * patching thread (docs/BENCHMARKS.md, section 43).
+ * scan ({@code getAllLoadedClasses}) was about 3 ms of a class-file patch's 18 ms of CPU on the
+ * patching thread in the demo (docs/BENCHMARKS.md, section 43).
  *
  * <p>A name's answer comes from one scan and is kept. The JVM tells the pipeline's transformer of
  * every class definition before the class exists ({@link #defining}); a definition of a kept name
