@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Patches from source and from class files, dry runs, refusals, reverts, and probes across them.
@@ -277,6 +279,42 @@ class PatchTest {
       CliRun chosen = jlive("patch", twicePid, patched.toString(), "--loader", loaderId);
       assertThat(chosen.exitCode()).as(chosen.toString()).isZero();
       assertThat(twice.ask("2", "prices")).isIn("prices 6 20", "prices 20 6");
+    }
+  }
+
+  /**
+   * The agent keeps which classes have a name between patches instead of scanning every loaded
+   * class each time (LoadedClasses); a class of that name defined later must still be seen. The
+   * negative control switches the tracking of definitions off (test-only property): the kept answer
+   * then misses the second loader's Pricer, and the patch goes to the first one alone.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aClassLoadedByASecondLoaderAfterAPatchIsSeenByTheNextPatch(boolean track) throws Exception {
+    try (TargetJvm late =
+        TargetJvm.on(Jdk.JAVA_17)
+            .jvmArg("-Djlive.loadedClasses.track=" + track)
+            .javaagent("")
+            .main(TwoLoadersApp.class, "late")
+            .start()) {
+      String latePid = Long.toString(late.pid());
+      Path patched = source("quantity * 10", "quantity * 3");
+      CliRun first = jlive("patch", latePid, patched.toString(), "--json");
+      assertThat(first.exitCode()).as(first.toString()).isZero();
+      assertThat(late.ask("2", "prices")).isEqualTo("prices 6");
+      CliRun revert = jlive("revert", latePid, (String) first.json().get("id"));
+      assertThat(revert.exitCode()).as(revert.toString()).isZero();
+
+      late.ask("load", "loaded");
+      CliRun second = jlive("patch", latePid, patched.toString());
+      if (track) {
+        assertThat(second.exitCode()).as(second.toString()).isEqualTo(8);
+        assertThat(second.stderr()).contains(PRICER + " is loaded by 2 class loaders");
+        assertThat(late.ask("2", "prices")).isEqualTo("prices 20 20");
+      } else {
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(late.ask("2", "prices")).isEqualTo("prices 6 20");
+      }
     }
   }
 

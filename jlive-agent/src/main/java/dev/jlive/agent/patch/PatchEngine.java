@@ -264,7 +264,8 @@ public final class PatchEngine implements WeavingSource {
   private Compared compare(PatchRequest request, PatchClock clock) {
     long reading = System.nanoTime();
     PatchInputs.Inputs inputs =
-        new PatchInputs(instrumentation, this::runningBase, log, clock).read(request);
+        new PatchInputs(instrumentation, pipeline.loadedClasses(), this::runningBase, log, clock)
+            .read(request);
     clock.add(
         PatchClock.Phase.READ,
         System.nanoTime() - reading - clock.nanos(PatchClock.Phase.COMPILED));

@@ -7,6 +7,7 @@ import dev.jlive.agent.compile.Problem;
 import dev.jlive.agent.compile.SourceFile;
 import dev.jlive.agent.inspect.ClassLoaders;
 import dev.jlive.agent.inspect.ClassSearch;
+import dev.jlive.agent.weave.LoadedClasses;
 import dev.jlive.protocol.ErrorCode;
 import dev.jlive.protocol.JLiveException;
 import dev.jlive.protocol.patch.PatchRequest;
@@ -33,6 +34,7 @@ final class PatchInputs {
   static final Comparator<Class<?>> BY_NAME = Comparator.comparing(Class::getName);
 
   private final Instrumentation instrumentation;
+  private final LoadedClasses loadedClasses;
   private final Function<Class<?>, byte[]> runningBase;
   private final System.Logger log;
   private final PatchClock clock;
@@ -40,10 +42,12 @@ final class PatchInputs {
 
   PatchInputs(
       Instrumentation instrumentation,
+      LoadedClasses loadedClasses,
       Function<Class<?>, byte[]> runningBase,
       System.Logger log,
       PatchClock clock) {
     this.instrumentation = instrumentation;
+    this.loadedClasses = loadedClasses;
     this.runningBase = runningBase;
     this.log = log;
     this.clock = clock;
@@ -161,20 +165,14 @@ final class PatchInputs {
   }
 
   private boolean isNotLoaded(String className) {
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className)) {
-        return false;
-      }
-    }
-    return true;
+    return loadedClasses.named(className).isEmpty();
   }
 
   /** The one loaded class of that name; the loader picks one when several loaded it. */
   private Class<?> loaded(String className, String loaderId) {
     List<Class<?>> found = new ArrayList<>();
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className)
-          && ClassSearch.isVisible(type)
+    for (Class<?> type : loadedClasses.named(className)) {
+      if (ClassSearch.isVisible(type)
           && (loaderId == null || ClassLoaders.id(type.getClassLoader()).equals(loaderId))) {
         found.add(type);
       }
@@ -208,8 +206,8 @@ final class PatchInputs {
   }
 
   private Class<?> findLoaded(String className, ClassLoader loader) {
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className) && type.getClassLoader() == loader) {
+    for (Class<?> type : loadedClasses.named(className)) {
+      if (type.getClassLoader() == loader) {
         return type;
       }
     }

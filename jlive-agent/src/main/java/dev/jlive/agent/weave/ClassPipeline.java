@@ -60,9 +60,18 @@ public final class ClassPipeline implements ClassFileTransformer {
   /** Where each retransformation's bytes are written, when the property asks for it. */
   private final ClassDump dump = ClassDump.fromProperty(ClassDump.PROPERTY);
 
+  /** The loaded classes by name, kept between lookups; this transformer keeps it current. */
+  private final LoadedClasses loadedClasses;
+
   public ClassPipeline(Instrumentation instrumentation, System.Logger log) {
     this.instrumentation = instrumentation;
     this.log = log;
+    this.loadedClasses = new LoadedClasses(instrumentation);
+  }
+
+  /** Finds loaded classes by name without a scan of every loaded class each time. */
+  public LoadedClasses loadedClasses() {
+    return loadedClasses;
   }
 
   /**
@@ -169,6 +178,10 @@ public final class ClassPipeline implements ClassFileTransformer {
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer) {
+    if (classBeingRedefined == null && loader != ClassPipeline.class.getClassLoader()) {
+      // Before every early return: the index must hear of each definition (LoadedClasses).
+      loadedClasses.defining(loader, internalName);
+    }
     if (internalName == null
         || sources.isEmpty()
         || loader == ClassPipeline.class.getClassLoader()

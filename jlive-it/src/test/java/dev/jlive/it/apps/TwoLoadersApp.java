@@ -5,6 +5,8 @@ import java.io.InputStreamReader;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Loads Pricer twice, through two class loaders of its own, as application servers do per web app.
@@ -12,21 +14,25 @@ import java.nio.charset.StandardCharsets;
 public final class TwoLoadersApp {
   private TwoLoadersApp() {}
 
+  /**
+   * @param args {@code late}: one Pricer at the start, the second when the line {@code load} comes
+   *     (a class defined after the agent looked the name up)
+   */
   public static void main(String[] args) throws Exception {
-    URL classes = TwoLoadersApp.class.getProtectionDomain().getCodeSource().getLocation();
-    Object[] pricers = new Object[2];
-    for (int i = 0; i < 2; i++) {
-      // Parent: the platform loader, so each loader defines its own Pricer.
-      ClassLoader loader =
-          new URLClassLoader(
-              "webapp-" + i, new URL[] {classes}, ClassLoader.getPlatformClassLoader());
-      pricers[i] =
-          Class.forName("dev.jlive.it.apps.Pricer", true, loader).getConstructor().newInstance();
+    List<Object> pricers = new ArrayList<>();
+    int atStart = args.length > 0 && args[0].equals("late") ? 1 : 2;
+    for (int i = 0; i < atStart; i++) {
+      pricers.add(load(i));
     }
     System.out.println("ready " + ProcessHandle.current().pid());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
+      if (line.equals("load")) {
+        pricers.add(load(pricers.size()));
+        System.out.println("loaded " + pricers.size());
+        continue;
+      }
       StringBuilder out = new StringBuilder("prices");
       for (Object pricer : pricers) {
         out.append(' ')
@@ -38,5 +44,14 @@ public final class TwoLoadersApp {
       }
       System.out.println(out);
     }
+  }
+
+  /** A Pricer of a loader of its own, whose parent is the platform loader. */
+  private static Object load(int index) throws Exception {
+    URL classes = TwoLoadersApp.class.getProtectionDomain().getCodeSource().getLocation();
+    ClassLoader loader =
+        new URLClassLoader(
+            "webapp-" + index, new URL[] {classes}, ClassLoader.getPlatformClassLoader());
+    return Class.forName("dev.jlive.it.apps.Pricer", true, loader).getConstructor().newInstance();
   }
 }
