@@ -251,6 +251,10 @@ public final class Soak {
   /**
    * @param deliberateErrors server errors the demo answers on purpose (its bug 3: checking out an
    *     empty cart), which the load driver also counts as failed requests
+   * @param probeSlotsLeft the dispatcher's slots still issued once every probe was removed ({@code
+   *     GET /v1/info}, agent.probeSlotsInUse): a removed probe that kept its slot shows here at the
+   *     first cycle, however short the soak, where the table's length shows it only once more
+   *     probes came and went than its limit
    */
   public record Result(
       LoadResult load,
@@ -265,6 +269,7 @@ public final class Soak {
       Footprint end,
       int probesLeft,
       int patchesLeft,
+      long probeSlotsLeft,
       Limits limits,
       List<Unanswered> unanswered,
       List<Sample> samples,
@@ -308,6 +313,10 @@ public final class Soak {
                 + " probes and "
                 + patchesLeft
                 + " patches still active after everything was removed");
+      }
+      if (probeSlotsLeft > 0) {
+        problems.add(
+            probeSlotsLeft + " probe dispatcher slots still in use after every probe was removed");
       }
       if (cycles == 0 && probesAdded + patchesApplied > 0) {
         problems.add("no change cycle ran");
@@ -373,7 +382,7 @@ public final class Soak {
           String.format(
               Locale.ROOT,
               "changes: %d cycles, %d probes added and removed, %d patches applied and reverted,"
-                  + " %d change failures, %d wrong totals, %d server errors from jlive; left active: %d probes, %d patches%n",
+                  + " %d change failures, %d wrong totals, %d server errors from jlive; left active: %d probes, %d patches, %d probe slots%n",
               cycles,
               probesAdded,
               patchesApplied,
@@ -381,7 +390,8 @@ public final class Soak {
               wrongTotals,
               errorsFromJlive.size(),
               probesLeft,
-              patchesLeft));
+              patchesLeft,
+              probeSlotsLeft));
       out.append(
           "| after full GC | start | end | growth | limit |\n| --- | ---: | ---: | ---: | ---: |\n");
       out.append(
@@ -633,6 +643,7 @@ public final class Soak {
       Churn soak = load(durationSeconds, measureEverySeconds);
       int probesLeft = endpoint.listProbes().probes().size();
       int patchesLeft = endpoint.listPatches().patches().size();
+      long probeSlotsLeft = endpoint.info().agent().probeSlotsInUse();
       Footprint end = footprint("end");
       PatchUnderLoad.ServerErrors errors = soak.serverErrors;
       return new Result(
@@ -648,6 +659,7 @@ public final class Soak {
           end,
           probesLeft,
           patchesLeft,
+          probeSlotsLeft,
           limits,
           soak.unanswered,
           soak.samples,

@@ -38,6 +38,7 @@ public final class JvmInfo {
             context.startedAt(),
             context.ledger().liveCount(),
             context.probes().dispatcher().slots(),
+            context.probes().dispatcher().inUse(),
             context.controller() == null ? null : context.controller().get());
     return new RuntimeInfo(jvm, agent);
   }

@@ -209,7 +209,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
   }
 
   /** How many slots are issued and not given back: the sites of the probes alive now. */
-  synchronized int inUse() {
+  public synchronized int inUse() {
     int count = 0;
     for (int index = 0; index < indexes; index++) {
       if (issued[index] != -1) {

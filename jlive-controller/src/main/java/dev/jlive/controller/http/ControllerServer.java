@@ -127,7 +127,7 @@ public final class ControllerServer implements AutoCloseable {
         new ThreadPoolExecutor(
             threads,
             threads,
-            30,
+            ServerLimits.idleThreadSeconds(),
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(ServerLimits.MAX_QUEUED_REQUESTS),
             runnable -> {

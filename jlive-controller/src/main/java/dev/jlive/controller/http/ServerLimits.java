@@ -28,6 +28,14 @@ final class ServerLimits {
     return Math.max(16, Integer.getInteger("jlive.controller.maxReadingThreads", 512));
   }
 
+  /**
+   * Seconds a reading thread stays after its last request: a burst's threads are gone that long
+   * after it. A test that checks they end sets it short rather than wait.
+   */
+  static int idleThreadSeconds() {
+    return Math.max(1, Integer.getInteger("jlive.controller.idleThreadSeconds", 30));
+  }
+
   /** Authenticated requests in hand (parked agent polls included) from one address. */
   static int maxRequestsPerPeer() {
     return Math.max(1, Integer.getInteger("jlive.controller.maxRequestsPerPeer", 4_096));

@@ -121,6 +121,10 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
    * @param mode how the agent was started ({@code premain}, {@code agentmain}, ...)
    * @param probeSlots the probe dispatcher's table size (left out when 0, as agents before it sent
    *     nothing): bounded by the most probe sites at once (slots are reused), which a soak checks
+   * @param probeSlotsInUse of those, the slots issued and not given back: the sites of the probes
+   *     alive now, so 0 with no probe left (sent with {@code probeSlots}); a soak checks it, since
+   *     a slot that a removed probe kept shows here at once, and in the table's length only once
+   *     more probes came and went than the table holds
    * @param controller the controller link's status as the link writes it; null when the agent runs
    *     alone
    */
@@ -130,10 +134,18 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
       Instant startedAt,
       long activeChanges,
       long probeSlots,
+      long probeSlotsInUse,
       Map<String, Object> controller)
       implements JsonWritable {
     public static final Set<String> FIELDS =
-        Set.of("version", "mode", "startedAt", "activeChanges", "probeSlots", "controller");
+        Set.of(
+            "version",
+            "mode",
+            "startedAt",
+            "activeChanges",
+            "probeSlots",
+            "probeSlotsInUse",
+            "controller");
 
     public Agent {
       // Through JsonObject: an unmodifiable copy in wire form, whose null values (a link not yet
@@ -154,6 +166,7 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
           WireInstant.require(body, "startedAt"),
           body.optionalLong("activeChanges", 0, 0, Long.MAX_VALUE),
           body.optionalLong("probeSlots", 0, 0, Long.MAX_VALUE),
+          body.optionalLong("probeSlotsInUse", 0, 0, Long.MAX_VALUE),
           body.optionalObject("controller"));
     }
 
@@ -165,6 +178,7 @@ public record RuntimeInfo(Jvm jvm, Agent agent) implements JsonWritable {
           .put("startedAt", startedAt.toString())
           .put("activeChanges", activeChanges)
           .putIf(probeSlots > 0, "probeSlots", probeSlots)
+          .putIf(probeSlots > 0, "probeSlotsInUse", probeSlotsInUse)
           .put("controller", controller)
           .toMap();
     }

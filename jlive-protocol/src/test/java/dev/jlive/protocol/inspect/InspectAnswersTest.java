@@ -39,7 +39,7 @@ class InspectAnswersTest {
         "{\"jvm\":"
             + JVM
             + ",\"agent\":{\"version\":\"0.1.0\",\"mode\":\"agentmain\",\"startedAt\":\"2026-12-01T17:45:03.123Z\","
-            + "\"activeChanges\":2,\"probeSlots\":3}}",
+            + "\"activeChanges\":2,\"probeSlots\":3,\"probeSlotsInUse\":1}}",
         RuntimeInfo::fromWire);
     roundTrips(
         "{\"jvm\":"
@@ -74,7 +74,7 @@ class InspectAnswersTest {
   @Test
   void theAgentsActiveChangesAreNotNegative() {
     assertThat(
-            refused(() -> new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, -1, 0, null))
+            refused(() -> new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, -1, 0, 0, null))
                 .getMessage())
         .isEqualTo("the agent's 'activeChanges' must not be negative, not -1");
   }
@@ -84,7 +84,8 @@ class InspectAnswersTest {
     Map<String, Object> status = new java.util.HashMap<>();
     status.put("process", null);
     status.put("connected", false);
-    assertThat(new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, 0, 0, status).controller())
+    assertThat(
+            new RuntimeInfo.Agent("0.1.0", "premain", Instant.EPOCH, 0, 0, 0, status).controller())
         .isEqualTo(Map.of("connected", false));
   }
 
