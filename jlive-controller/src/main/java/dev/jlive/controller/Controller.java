@@ -57,6 +57,20 @@ public final class Controller implements AutoCloseable {
   /** How often the rollout driver looks at its rollouts: a step costs one ZooKeeper write. */
   private static final Duration ROLLOUT_TICK = Duration.ofMillis(200);
 
+  /**
+   * The ZooKeeper session: it outlives short blips (agents keep their place) but not a dead
+   * controller for long.
+   */
+  private static final long SESSION_TIMEOUT_MILLIS = 15_000;
+
+  /**
+   * For tests only: {@code -Djlive.controller.zkSessionTimeoutMillis=} shortens the session, so
+   * that a test which kills a controller (ControllerFailoverTest, RolloutFailoverTest) waits less
+   * for its session, and with it its processes and rollout leadership, to expire. The ZooKeeper
+   * server keeps it within its own minimum and maximum.
+   */
+  static final String SESSION_TIMEOUT_PROPERTY = "jlive.controller.zkSessionTimeoutMillis";
+
   private final EmbeddedZooKeeper zooKeeper;
   private final FleetStore store;
   private final UserStore users;
@@ -137,12 +151,10 @@ public final class Controller implements AutoCloseable {
     AuditTrail audit = null;
     RolloutDriver driver = null;
     try {
-      // A session outlives short blips (agents keep their place) but not a dead controller for
-      // long.
       store =
           new FleetStore(
               embedded != null ? embedded.connectString() : config.zookeeper(),
-              Duration.ofSeconds(15),
+              Duration.ofMillis(Long.getLong(SESSION_TIMEOUT_PROPERTY, SESSION_TIMEOUT_MILLIS)),
               access);
       store.start(Duration.ofSeconds(20));
       FleetStore connected = store;

@@ -45,9 +45,22 @@ record CommandLine(
     return load || loadTarget.isPresent();
   }
 
+  /**
+   * For tests only: {@code -Djlive.demo.load.reportEveryMillis=} prints the load's progress lines
+   * more often than every 5 s, so that a test that waits for the next line (ShadowTest) waits less.
+   * A line still covers only its own stretch, so what each line says does not change.
+   */
+  static final String REPORT_EVERY_PROPERTY = "jlive.demo.load.reportEveryMillis";
+
   /** The load to drive against {@code target}. */
   LoadOptions loadOptions(URI target) {
-    return LoadOptions.against(target).withRate(rate).withDuration(duration).withThreads(threads);
+    return LoadOptions.against(target)
+        .withRate(rate)
+        .withDuration(duration)
+        .withThreads(threads)
+        .withReportEvery(
+            Duration.ofMillis(
+                Long.getLong(REPORT_EVERY_PROPERTY, LoadOptions.DEFAULT_REPORT_EVERY.toMillis())));
   }
 
   /**

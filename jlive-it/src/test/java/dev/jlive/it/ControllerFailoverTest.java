@@ -25,10 +25,16 @@ class ControllerFailoverTest {
   private static final String SERVICE = "failover";
   private static final String PRICER = Pricer.class.getName();
 
+  /**
+   * The controllers' ZooKeeper session (15 s otherwise): the test waits for the killed one's to
+   * expire, and 8 s is still well over Curator's pings (a third of it) on a busy host.
+   */
+  private static final Duration SESSION = Duration.ofSeconds(8);
+
   @Test
   void anAgentWithTwoControllersKeepsItsProbeAndReportsToTheSecondWhenTheFirstIsKilled()
       throws Exception {
-    try (ForkedControllers fleet = ForkedControllers.on(SERVICE)) {
+    try (ForkedControllers fleet = ForkedControllers.on(SERVICE).withSessionTimeout(SESSION)) {
       TargetJvm controllerA = fleet.controller(0);
       String urlA = ForkedControllers.urlOf(controllerA);
       TargetJvm controllerB = fleet.controller(0);

@@ -41,6 +41,9 @@ class ShadowTest {
   static void start() throws Exception {
     demo =
         TargetJvm.on(Jdk.JAVA_17)
+            // A load line each second instead of each 5 s (test-only): the tests wait for the next
+            // line several times, and each line still covers only its own stretch.
+            .jvmArg("-Djlive.demo.load.reportEveryMillis=1000")
             .javaagent("")
             .jar(Artifacts.demoJar(), "--load", "--duration", "0")
             .readyLine("jlive-demo ready")

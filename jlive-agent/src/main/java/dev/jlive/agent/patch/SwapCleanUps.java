@@ -30,7 +30,9 @@ final class SwapCleanUps {
 
   /**
    * For tests only: {@code -Djlive.swapCleanUp.delayMillis=} lengthens the delay, so that a test's
-   * next change surely comes within it on a busy host.
+   * next change surely comes within it on a busy host. Read at each schedule, so that a test can
+   * give a later change's clean-up a shorter delay than the first one's (SwapCleanUpTest then waits
+   * 20 s only where it must).
    */
   static final String DELAY_PROPERTY = "jlive.swapCleanUp.delayMillis";
 
@@ -44,7 +46,6 @@ final class SwapCleanUps {
   private final ClassPipeline pipeline;
   private final System.Logger log;
   private final Object lock;
-  private final long delayMillis = Long.getLong(DELAY_PROPERTY, DELAY_MILLIS);
   private final boolean drop = !"false".equals(System.getProperty(DROP_PROPERTY));
 
   /** One daemon thread, made when the first clean-up is scheduled. */
@@ -107,7 +108,7 @@ final class SwapCleanUps {
               }
             }
           },
-          delayMillis,
+          Long.getLong(DELAY_PROPERTY, DELAY_MILLIS),
           TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // Stopped already: no later moment to do it at.

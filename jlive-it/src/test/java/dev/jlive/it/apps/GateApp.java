@@ -53,6 +53,11 @@ public final class GateApp {
           STOP.set(true);
           System.out.println("stopped");
         }
+        case "property" -> {
+          // A test-only agent setting that the agent reads when it needs it (SwapCleanUpTest).
+          System.setProperty(words[1], words[2]);
+          System.out.println("property set");
+        }
         default -> System.out.println("unknown " + line);
       }
     }

@@ -38,6 +38,7 @@ public final class ForkedControllers implements AutoCloseable {
   private final Path keys;
   private final List<AutoCloseable> running = new ArrayList<>();
   private Path agentToken;
+  private Duration sessionTimeout;
 
   private ForkedControllers(String service, TestingServer zooKeeper, Path zkAuth, Path keys) {
     this.service = service;
@@ -56,6 +57,18 @@ public final class ForkedControllers implements AutoCloseable {
         service, zooKeeper, zkAuth, FleetFixture.tempDir(service + "-keys"));
   }
 
+  /**
+   * Controllers started from now on hold ZooKeeper sessions of {@code timeout} instead of 15 s (a
+   * test-only controller setting), so that once one is killed its session, and with it its
+   * processes and rollout leadership, expires sooner. Only for tests that wait for that expiry (the
+   * test ZooKeeper, ticks of 1 s, accepts 1 s to 20 s); not for one that takes ZooKeeper away for
+   * longer than the session, which would then expire the live controllers' sessions too.
+   */
+  public ForkedControllers withSessionTimeout(Duration timeout) {
+    this.sessionTimeout = timeout;
+    return this;
+  }
+
   public TestingServer zooKeeper() {
     return zooKeeper;
   }
@@ -67,8 +80,12 @@ public final class ForkedControllers implements AutoCloseable {
 
   /** Starts a controller process with its own data directory, on {@code port} (0: any). */
   public TargetJvm controller(int port) throws Exception {
+    TargetJvm.Builder builder = TargetJvm.on(Jdk.JAVA_17);
+    if (sessionTimeout != null) {
+      builder.jvmArg("-Djlive.controller.zkSessionTimeoutMillis=" + sessionTimeout.toMillis());
+    }
     TargetJvm controller =
-        TargetJvm.on(Jdk.JAVA_17)
+        builder
             .jar(
                 Artifacts.cliJar(),
                 "controller",
