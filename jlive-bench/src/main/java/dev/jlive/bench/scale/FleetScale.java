@@ -311,6 +311,7 @@ public final class FleetScale {
       List<Round> done = runRounds(quiet, agents, rollout);
       rollout.finish(agents);
       report(done, idle, rollout, true);
+      measureStatusReads(done.get(done.size() - 1).id(), 10);
       System.out.printf(
           Locale.ROOT,
           "this JVM's first apply (CPU of the callback thread): %s µs%n",
@@ -596,6 +597,37 @@ public final class FleetScale {
       }
     }
     return Arrays.copyOf(millis, n);
+  }
+
+  /**
+   * What one status read costs, apart from everything else: {@code n} reads of a change back to
+   * back after the rounds (every agent idle), the controller's and this JVM's CPU over them. The
+   * bench, like {@code jlive patch --service}, reads the status every {@code --poll-ms} during a
+   * rollout.
+   */
+  private void measureStatusReads(String id, int n) throws IOException, InterruptedException {
+    long controllerCpu0 = ProcessCost.cpuNanos(controller.pid());
+    long selfCpu0 = ProcessCost.cpuNanos(ProcessHandle.current().pid());
+    double[] wall = new double[n];
+    int results = 0;
+    for (int i = 0; i < n; i++) {
+      long before = System.nanoTime();
+      results =
+          ChangeStatus.fromWire(api.ok(api.get(FleetApi.change(service, id)), "GET change"))
+              .results()
+              .size();
+      wall[i] = (System.nanoTime() - before) / 1e6;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "status read of %s (%d results), %d back to back after the rounds: controller CPU %.1f ms"
+            + " per read, this JVM's (reading the answer) %.1f ms, wall median %s ms%n",
+        id,
+        results,
+        n,
+        (ProcessCost.cpuNanos(controller.pid()) - controllerCpu0) / 1e6 / n,
+        (ProcessCost.cpuNanos(ProcessHandle.current().pid()) - selfCpu0) / 1e6 / n,
+        fmt(percentile(wall, 0.5)));
   }
 
   /** The controller's class-loading and JIT counters, when asked for (--jvm-counters yes). */
