@@ -69,6 +69,7 @@ public final class FleetScale {
         --warm-rounds R      rollouts of the warm-up (default 3)
         --jvm-counters yes|no  read the controller's class-loading and JIT counters (jcmd
                              PerfCounter.print) before and after each round's apply (default no)
+        --status-reads N     status reads back to back after the rounds, their cost measured apart (default 10)
         --report poll|apart  simulated agents report a change on their next long poll (default, as
                              the agent does since issue 16) or apart, with a sync that does not wait
         --cli JAR            jlive.jar (default: ../../jlive-cli/target/jlive.jar from this jar)
@@ -142,6 +143,7 @@ public final class FleetScale {
                 "warm-agents",
                 "warm-rounds",
                 "jvm-counters",
+                "status-reads",
                 "cli",
                 "agent",
                 "demo"),
@@ -311,7 +313,7 @@ public final class FleetScale {
       List<Round> done = runRounds(quiet, agents, rollout);
       rollout.finish(agents);
       report(done, idle, rollout, true);
-      measureStatusReads(done.get(done.size() - 1).id(), 10);
+      measureStatusReads(done.get(done.size() - 1).id(), options.integer("status-reads", 10));
       System.out.printf(
           Locale.ROOT,
           "this JVM's first apply (CPU of the callback thread): %s µs%n",
