@@ -37,6 +37,14 @@ public final class DriverOptions {
     return options;
   }
 
+  /** A copy with {@code key} set to {@code value}: a driver that runs a part of itself again. */
+  public DriverOptions with(String key, String value) {
+    DriverOptions copy = new DriverOptions();
+    copy.values.putAll(values);
+    copy.values.put(key, value);
+    return copy;
+  }
+
   public int integer(String key, int fallback) {
     String value = values.get(key);
     try {

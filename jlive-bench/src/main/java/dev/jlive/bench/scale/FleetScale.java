@@ -60,6 +60,16 @@ public final class FleetScale {
         --register-concurrency C   simulated registrations in flight at once (default 64)
         --controller-jvm-args "A B"  extra JVM options for the controller (default none: JVM defaults)
         --service NAME       service name (default scale)
+        --warm-agents N|no   before the measured controller starts, run N simulated agents (default
+                             500, at most --agents) through --warm-rounds rollouts and reverts against a
+                             throwaway controller of their own, so that the measured rounds time the
+                             controller and delivery, not this JVM's cold agent code (real agents run
+                             on their own hosts); their cold cost is reported apart. no: the old way,
+                             every agent's code cold in round 1
+        --warm-rounds R      rollouts of the warm-up (default 3)
+        --jvm-counters yes|no  read the controller's class-loading and JIT counters (jcmd
+                             PerfCounter.print) before and after each round's apply (default no)
+        --status-reads N     status reads back to back after the rounds, their cost measured apart (default 10)
         --report poll|apart  simulated agents report a change on their next long poll (default, as
                              the agent does since issue 16) or apart, with a sync that does not wait
         --cli JAR            jlive.jar (default: ../../jlive-cli/target/jlive.jar from this jar)
@@ -73,7 +83,21 @@ public final class FleetScale {
   private static final Duration ROUND_LIMIT = Duration.ofSeconds(120);
   private static final String REAL_SELECTOR = "dev.jlive.demo.shop.Pricing#discountedPrice";
 
+  private static final Set<String> JVM_COUNTERS =
+      Set.of(
+          "java.cls.loadedClasses",
+          "sun.cls.sharedLoadedClasses",
+          "sun.cls.time",
+          "sun.cls.classVerifyTime",
+          "sun.cls.parseClassTime",
+          "sun.ci.totalCompiles",
+          "sun.ci.standardTime",
+          "sun.ci.osrTime",
+          "sun.os.hrt.frequency");
+
   private final DriverOptions options;
+  private final boolean warmUp;
+  private final String label;
   private final String service;
   private final int rounds;
   private final boolean revert;
@@ -89,8 +113,10 @@ public final class FleetScale {
   private long idleLiveHeap = -1;
   private int expected;
 
-  private FleetScale(DriverOptions options, Path logs) {
+  private FleetScale(DriverOptions options, Path logs, boolean warmUp) {
     this.options = options;
+    this.warmUp = warmUp;
+    this.label = warmUp ? "warm-up " : "";
     this.service = options.string("service", "scale");
     this.rounds = options.integer("rounds", 20);
     this.revert = !options.string("revert", "yes").equals("no");
@@ -114,6 +140,10 @@ public final class FleetScale {
                 "controller-jvm-args",
                 "service",
                 "report",
+                "warm-agents",
+                "warm-rounds",
+                "jvm-counters",
+                "status-reads",
                 "cli",
                 "agent",
                 "demo"),
@@ -125,10 +155,13 @@ public final class FleetScale {
     Path logs = DriverOptions.benchJar().getParent().resolve("fleet-scale-" + stamp);
     Files.createDirectories(logs);
     System.out.println("logs and controller data in " + logs);
-    new FleetScale(options, logs).run();
+    new FleetScale(options, logs, false).run();
   }
 
   private void run() throws Exception {
+    if (!warmUp && options.string("real", null) == null) {
+      warmAgents();
+    }
     System.out.println(
         "loadavg before: "
             + Files.readString(Path.of("/proc/loadavg")).trim()
@@ -198,6 +231,47 @@ public final class FleetScale {
 
   // ---- simulated agents ----
 
+  /**
+   * Runs this JVM's agent code (requests, answers, applies, status reads) through a few rollouts
+   * against a throwaway controller, before the measured controller starts: real agents each run on
+   * their own host, so their first apply is cold in parallel and does not take the controller's
+   * CPU; here all of them share this JVM and the controller's two cores. Nothing of it reaches the
+   * measured controller: its own process, data directory and ZooKeeper.
+   */
+  private void warmAgents() throws Exception {
+    String warm = options.string("warm-agents", "500");
+    if (warm.equals("no") || warm.equals("0")) {
+      System.out.println("warm-up: none (--warm-agents no): the agents' code is cold in round 1");
+      return;
+    }
+    int count = Math.min(options.integer("warm-agents", 500), options.integer("agents", 2000));
+    Path warmLogs = logs.resolve("warm-up");
+    Files.createDirectories(warmLogs);
+    System.out.println(
+        "warm-up: "
+            + count
+            + " simulated agents, "
+            + options.integer("warm-rounds", 3)
+            + " rollouts against a throwaway controller (logs in "
+            + warmLogs
+            + ")");
+    long cpu0 = ProcessCost.cpuNanos(ProcessHandle.current().pid());
+    long wall0 = System.nanoTime();
+    new FleetScale(
+            options
+                .with("agents", String.valueOf(count))
+                .with("rounds", String.valueOf(options.integer("warm-rounds", 3)))
+                .with("jvm-counters", "no"),
+            warmLogs,
+            true)
+        .run();
+    System.out.printf(
+        Locale.ROOT,
+        "warm-up done in %.1f s, this JVM's CPU %.1f s; now the measured controller%n%n",
+        (System.nanoTime() - wall0) / 1e9,
+        (ProcessCost.cpuNanos(ProcessHandle.current().pid()) - cpu0) / 1e9);
+  }
+
   private void runSimulated(int count) throws Exception {
     expected = count;
     URI url = URI.create(controllerUrl());
@@ -229,11 +303,21 @@ public final class FleetScale {
           agents.errors());
       BooleanSupplier quiet = () -> agents.longPolling() == count;
       awaitQuiet(quiet, null, agents);
+      if (warmUp) {
+        List<Round> done = runRounds(quiet, agents, new Cost(controller.pid(), self));
+        reportAgentsCold(done, agents);
+        return;
+      }
       Cost idle = measureIdle(self, agents);
       Cost rollout = new Cost(controller.pid(), self);
       List<Round> done = runRounds(quiet, agents, rollout);
       rollout.finish(agents);
       report(done, idle, rollout, true);
+      measureStatusReads(done.get(done.size() - 1).id(), options.integer("status-reads", 10));
+      System.out.printf(
+          Locale.ROOT,
+          "this JVM's first apply (CPU of the callback thread): %s µs%n",
+          fmt(agents.firstApplyCpuNanos() / 1e3));
       System.out.println(
           "simulated agents: "
               + agents.syncs()
@@ -318,7 +402,12 @@ public final class FleetScale {
       double revertMillis,
       int statusReads,
       double statusReadMedianMillis,
-      String miss) {}
+      String miss,
+      double controllerApplyCpuMillis,
+      double controllerRevertCpuMillis,
+      double selfApplyCpuMillis,
+      long[] agentApplyCpuNanos,
+      String jvmCounters) {}
 
   private List<Round> runRounds(BooleanSupplier agentsQuiet, SimulatedAgents agents, Cost cost)
       throws Exception {
@@ -333,6 +422,9 @@ public final class FleetScale {
               .put("kind", ChangeKind.PROBE)
               .put("spec", ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT).build())
               .toMap();
+      Map<String, Long> countersBefore = jvmCounters();
+      long controllerCpu0 = ProcessCost.cpuNanos(controller.pid());
+      long selfCpu0 = ProcessCost.cpuNanos(ProcessHandle.current().pid());
       long t0 = System.nanoTime();
       ChangeAnswer added =
           ChangeAnswer.fromWire(
@@ -344,6 +436,8 @@ public final class FleetScale {
             "round " + r + ": the change was not created (deduplicated?): " + added.toJson());
       }
       Watch applied = watch(id, ProcessState.APPLIED, t0);
+      double controllerApplyCpu = (ProcessCost.cpuNanos(controller.pid()) - controllerCpu0) / 1e6;
+      double selfApplyCpu = (ProcessCost.cpuNanos(ProcessHandle.current().pid()) - selfCpu0) / 1e6;
       // The controller writes a report before it answers the sync that carried it: the last answers
       // may still be on their way.
       long ackDeadline = System.nanoTime() + 10_000_000_000L;
@@ -355,13 +449,17 @@ public final class FleetScale {
       double lastAck =
           agents == null ? Double.NaN : millisSince(t0, agents.lastAcknowledgedNanos(id));
       double[] delivery = agents == null ? new double[0] : delivery(id, t0);
+      String counters = countersDelta(countersBefore, jvmCounters());
       double revertMillis = Double.NaN;
+      double controllerRevertCpu = Double.NaN;
       String miss = applied.miss;
       if (revert) {
+        long revertCpu0 = ProcessCost.cpuNanos(controller.pid());
         long t1 = System.nanoTime();
         api.ok(api.delete(FleetApi.change(service, id)), "DELETE change");
         Watch reverted = watch(id, ProcessState.REVERTED, t1);
         revertMillis = reverted.allMillis;
+        controllerRevertCpu = (ProcessCost.cpuNanos(controller.pid()) - revertCpu0) / 1e6;
         if (reverted.miss != null) {
           miss = (miss == null ? "" : miss + "; ") + "revert: " + reverted.miss;
         }
@@ -378,14 +476,32 @@ public final class FleetScale {
               revertMillis,
               applied.reads,
               applied.readMedianMillis,
-              miss);
+              miss,
+              controllerApplyCpu,
+              controllerRevertCpu,
+              selfApplyCpu,
+              agents == null ? new long[0] : agents.applyCpuNanos(id),
+              counters);
       done.add(round);
       cost.sample(r % 5 == 0);
       load.sample();
       System.out.printf(
           Locale.ROOT,
-          "round %2d %-5s post %6.1f ms, all applied %7.1f ms (status), last ack %7.1f ms (agents), "
+          "%sround %2d: CPU until all applied: controller %.0f ms, this JVM %.0f ms; revert: controller"
+              + " %.0f ms; agents' apply CPU median %s / p99 %s µs%s%n",
+          label,
+          r,
+          controllerApplyCpu,
+          selfApplyCpu,
+          controllerRevertCpu,
+          fmt(percentile(micros(round.agentApplyCpuNanos), 0.5)),
+          fmt(percentile(micros(round.agentApplyCpuNanos), 0.99)),
+          counters.isEmpty() ? "" : "; controller JVM during the apply: " + counters);
+      System.out.printf(
+          Locale.ROOT,
+          "%sround %2d %-5s post %6.1f ms, all applied %7.1f ms (status), last ack %7.1f ms (agents), "
               + "delivery first %6.1f / median %6.1f / max %7.1f ms, revert %7.1f ms, %3d status reads (median %.1f ms)%s%n",
+          label,
           r,
           id,
           postMillis,
@@ -483,6 +599,92 @@ public final class FleetScale {
       }
     }
     return Arrays.copyOf(millis, n);
+  }
+
+  /**
+   * What one status read costs, apart from everything else: {@code n} reads of a change back to
+   * back after the rounds (every agent idle), the controller's and this JVM's CPU over them. The
+   * bench, like {@code jlive patch --service}, reads the status every {@code --poll-ms} during a
+   * rollout.
+   */
+  private void measureStatusReads(String id, int n) throws IOException, InterruptedException {
+    long controllerCpu0 = ProcessCost.cpuNanos(controller.pid());
+    long selfCpu0 = ProcessCost.cpuNanos(ProcessHandle.current().pid());
+    double[] wall = new double[n];
+    int results = 0;
+    for (int i = 0; i < n; i++) {
+      long before = System.nanoTime();
+      results =
+          ChangeStatus.fromWire(api.ok(api.get(FleetApi.change(service, id)), "GET change"))
+              .results()
+              .size();
+      wall[i] = (System.nanoTime() - before) / 1e6;
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "status read of %s (%d results), %d back to back after the rounds: controller CPU %.1f ms"
+            + " per read, this JVM's (reading the answer) %.1f ms, wall median %s ms%n",
+        id,
+        results,
+        n,
+        (ProcessCost.cpuNanos(controller.pid()) - controllerCpu0) / 1e6 / n,
+        (ProcessCost.cpuNanos(ProcessHandle.current().pid()) - selfCpu0) / 1e6 / n,
+        fmt(percentile(wall, 0.5)));
+  }
+
+  /** The controller's class-loading and JIT counters, when asked for (--jvm-counters yes). */
+  private Map<String, Long> jvmCounters() {
+    return options.string("jvm-counters", "no").equals("yes")
+        ? ProcessCost.perfCounters(controller.pid(), JVM_COUNTERS)
+        : Map.of();
+  }
+
+  /**
+   * Classes loaded (and of them from the CDS archive), the time in class loading, compilations and
+   * the JIT's time between two readings; the times are elapsed, not CPU, and summed over threads.
+   */
+  private static String countersDelta(Map<String, Long> before, Map<String, Long> after) {
+    if (before.isEmpty() || after.isEmpty()) {
+      return "";
+    }
+    double ticksPerMilli = after.getOrDefault("sun.os.hrt.frequency", 1_000_000_000L) / 1e3;
+    java.util.function.ToLongFunction<String> delta =
+        name -> after.getOrDefault(name, 0L) - before.getOrDefault(name, 0L);
+    return String.format(
+        Locale.ROOT,
+        "%d classes loaded (%d shared), class loading %.0f ms (verify %.0f, parse %.0f), "
+            + "%d compilations, JIT %.0f ms",
+        delta.applyAsLong("java.cls.loadedClasses"),
+        delta.applyAsLong("sun.cls.sharedLoadedClasses"),
+        delta.applyAsLong("sun.cls.time") / ticksPerMilli,
+        delta.applyAsLong("sun.cls.classVerifyTime") / ticksPerMilli,
+        delta.applyAsLong("sun.cls.parseClassTime") / ticksPerMilli,
+        delta.applyAsLong("sun.ci.totalCompiles"),
+        (delta.applyAsLong("sun.ci.standardTime") + delta.applyAsLong("sun.ci.osrTime"))
+            / ticksPerMilli);
+  }
+
+  /** The agents' cold cost, from the warm-up: what a real agent pays once, on its own host. */
+  private void reportAgentsCold(List<Round> done, SimulatedAgents agents) {
+    Round first = done.get(0);
+    Round last = done.get(done.size() - 1);
+    System.out.printf(
+        Locale.ROOT,
+        "warm-up: the agents' cold cost: this JVM's first apply %s µs CPU; apply CPU per agent, "
+            + "median round 1 %s µs, round %d %s µs; this JVM's CPU until all applied, round 1 %.0f"
+            + " ms, round %d %.0f ms (%d agents; status reads included)%n",
+        fmt(agents.firstApplyCpuNanos() / 1e3),
+        fmt(percentile(micros(first.agentApplyCpuNanos), 0.5)),
+        last.number,
+        fmt(percentile(micros(last.agentApplyCpuNanos), 0.5)),
+        first.selfApplyCpuMillis,
+        last.number,
+        last.selfApplyCpuMillis,
+        expected);
+  }
+
+  private static double[] micros(long[] nanos) {
+    return Arrays.stream(nanos).mapToDouble(n -> n / 1e3).toArray();
   }
 
   // ---- waiting ----
@@ -673,6 +875,26 @@ public final class FleetScale {
                   + " / "
                   + fmt(percentile(r.deliveryMillis, 1)),
           fmt(r.revertMillis));
+    }
+    System.out.println();
+    System.out.println(
+        "| round | controller CPU until all applied (ms) | controller CPU for the revert (ms) "
+            + "| this JVM's CPU until all applied (ms) | agents' apply CPU, median / p99 (µs) "
+            + "| controller JVM during the apply |");
+    System.out.println("| ---: | ---: | ---: | ---: | ---: | --- |");
+    for (Round r : done) {
+      double[] apply = micros(r.agentApplyCpuNanos);
+      System.out.printf(
+          Locale.ROOT,
+          "| %d | %.0f | %.0f | %.0f | %s | %s |%n",
+          r.number,
+          r.controllerApplyCpuMillis,
+          r.controllerRevertCpuMillis,
+          r.selfApplyCpuMillis,
+          apply.length == 0
+              ? "n/a"
+              : fmt(percentile(apply, 0.5)) + " / " + fmt(percentile(apply, 0.99)),
+          r.jvmCounters.isEmpty() ? "(--jvm-counters no)" : r.jvmCounters);
     }
     System.out.println();
     System.out.printf(

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,6 +83,31 @@ final class ProcessCost {
     } catch (IOException e) {
       return -1;
     }
+  }
+
+  /**
+   * The JVM's own counters ({@code jcmd PID PerfCounter.print}) whose names are in {@code names}:
+   * classes loaded and the time spent loading them, the JIT's compilations and its time. Empty when
+   * the process is gone or does not answer.
+   */
+  static Map<String, Long> perfCounters(long pid, Set<String> names) {
+    Map<String, Long> counters = new HashMap<>();
+    String out = jcmd(pid, "PerfCounter.print");
+    if (out == null) {
+      return counters;
+    }
+    for (String line : out.split("\n")) {
+      int equals = line.indexOf('=');
+      if (equals > 0 && names.contains(line.substring(0, equals))) {
+        try {
+          counters.put(
+              line.substring(0, equals), Long.parseLong(line.substring(equals + 1).trim()));
+        } catch (NumberFormatException notANumber) {
+          // a string counter of the same name: not one of ours
+        }
+      }
+    }
+    return counters;
   }
 
   private static String jcmd(long pid, String command) {

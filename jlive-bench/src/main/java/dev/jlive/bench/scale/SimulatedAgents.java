@@ -14,6 +14,8 @@ import dev.jlive.protocol.fleet.RegisterBody;
 import dev.jlive.protocol.fleet.SyncAnswer;
 import dev.jlive.protocol.fleet.SyncBody;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,6 +68,8 @@ public final class SimulatedAgents implements AutoCloseable {
    */
   private static final int AGENTS_PER_CLIENT = 250;
 
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   /** Beyond the poll's own wait: a controller answers a parked poll when its wait ends. */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(20);
 
@@ -103,6 +107,16 @@ public final class SimulatedAgents implements AutoCloseable {
 
   /** Per change: agents whose "applied" report was answered; kept so the driver need not scan. */
   private final Map<String, AtomicInteger> acknowledgements = new ConcurrentHashMap<>();
+
+  /**
+   * Per change: the CPU time (ns, of the callback thread) each agent spent on the answer that
+   * brought it: parsing it, applying, building and sending the next sync. The agents' side of a
+   * rollout, which a real fleet pays on each process's own host.
+   */
+  private final Map<String, List<Long>> applyCpuNanos = new ConcurrentHashMap<>();
+
+  /** The first apply this JVM did at all (cold code), CPU ns, or -1. */
+  private final AtomicLong firstApplyCpuNanos = new AtomicLong(-1);
 
   /**
    * For long polls answered "unchanged": how much longer than asked the controller held them, in
@@ -228,6 +242,22 @@ public final class SimulatedAgents implements AutoCloseable {
     }
   }
 
+  /** CPU ns per agent that applied {@code changeId}, as it answered (unsorted copy). */
+  public long[] applyCpuNanos(String changeId) {
+    List<Long> cpu = applyCpuNanos.get(changeId);
+    if (cpu == null) {
+      return new long[0];
+    }
+    synchronized (cpu) {
+      return cpu.stream().mapToLong(Long::longValue).toArray();
+    }
+  }
+
+  /** CPU ns of the very first apply in this JVM (every path cold), or -1 if none yet. */
+  public long firstApplyCpuNanos() {
+    return firstApplyCpuNanos.get();
+  }
+
   public long syncs() {
     return syncs.get();
   }
@@ -269,6 +299,14 @@ public final class SimulatedAgents implements AutoCloseable {
     registrar.shutdownNow();
     retries.shutdownNow();
     callbacks.shutdownNow();
+  }
+
+  private void recordApply(String changeId, long cpuNanos) {
+    firstApplyCpuNanos.compareAndSet(-1, cpuNanos);
+    List<Long> cpu = applyCpuNanos.computeIfAbsent(changeId, k -> new ArrayList<>());
+    synchronized (cpu) {
+      cpu.add(cpuNanos);
+    }
   }
 
   private void count(String kind) {
@@ -419,6 +457,7 @@ public final class SimulatedAgents implements AutoCloseable {
           .whenComplete(
               (response, failure) -> {
                 long now = System.nanoTime();
+                long cpuAtStart = THREADS.getCurrentThreadCpuTime();
                 if (poll) {
                   longPolling.decrementAndGet();
                 }
@@ -456,13 +495,20 @@ public final class SimulatedAgents implements AutoCloseable {
                     }
                   }
                 }
-                handle(answer, report, now);
+                String applied = handle(answer, report, now);
+                if (applied != null) {
+                  recordApply(applied, THREADS.getCurrentThreadCpuTime() - cpuAtStart);
+                }
               });
     }
 
-    /** The answer to a sync that carried {@code report}: reconcile at once, then poll again. */
-    void handle(SyncAnswer answer, Map<String, ChangeReport> report, long now) {
+    /**
+     * The answer to a sync that carried {@code report}: reconcile at once, then poll again. Returns
+     * the first change it newly applied, or null.
+     */
+    String handle(SyncAnswer answer, Map<String, ChangeReport> report, long now) {
       boolean changed = false;
+      String firstApplied = null;
       synchronized (this) {
         backoff = MIN_BACKOFF_MILLIS;
         revertedUntold.removeAll(report.keySet());
@@ -481,6 +527,7 @@ public final class SimulatedAgents implements AutoCloseable {
             if (applied.add(id)) {
               listener.received(index, id, now);
               changed = true;
+              firstApplied = firstApplied == null ? id : firstApplied;
             }
           }
           for (String id : new ArrayList<>(applied)) {
@@ -494,6 +541,7 @@ public final class SimulatedAgents implements AutoCloseable {
         desiredVersion = answer.desiredVersion();
       }
       sync(changed && reportApart ? 0 : heartbeatMillis);
+      return firstApplied;
     }
 
     void failed(Throwable failure, Runnable retry) {

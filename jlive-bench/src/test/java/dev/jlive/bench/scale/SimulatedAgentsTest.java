@@ -125,6 +125,12 @@ class SimulatedAgentsTest {
       assertThat(registrations).hasValue(2);
       assertThat(registered).extracting(RegisterBody::service).containsExactly("svc", "svc");
       assertThat(agents.reRegistrations()).isEqualTo(1);
+      // The apply's CPU is recorded once, for the answer that brought c1 (recorded as its callback
+      // ends: five round trips ago); the revert and the idle answers are not applies.
+      assertThat(agents.applyCpuNanos("c1")).hasSize(1);
+      assertThat(agents.applyCpuNanos("c1")[0]).isPositive();
+      assertThat(agents.firstApplyCpuNanos()).isEqualTo(agents.applyCpuNanos("c1")[0]);
+      assertThat(agents.applyCpuNanos("c2")).isEmpty();
     } finally {
       server.stop(0);
     }
