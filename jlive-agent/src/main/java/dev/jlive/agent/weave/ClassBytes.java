@@ -35,7 +35,7 @@ public final class ClassBytes {
         };
     instrumentation.addTransformer(observer, true);
     try {
-      instrumentation.retransformClasses(type);
+      OwnRetransforms.run(() -> instrumentation.retransformClasses(type));
     } finally {
       instrumentation.removeTransformer(observer);
     }

@@ -52,6 +52,9 @@ public final class ClassPipeline implements ClassFileTransformer {
   /** The classes jlive ever gave other bytes, by {@link #key}: one short string per class. */
   private final Set<String> changed = ConcurrentHashMap.newKeySet();
 
+  /** By {@link #key}: the patch bytes another agent's redefinition was last warned about. */
+  private final Map<String, byte[]> otherAgentWarned = new ConcurrentHashMap<>();
+
   private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
 
   /** Classes that Byte Buddy loads while weaving come back through here: they are left alone. */
@@ -130,7 +133,7 @@ public final class ClassPipeline implements ClassFileTransformer {
       String key = key(type.getClassLoader(), type.getName());
       failures.remove(key);
       try {
-        instrumentation.retransformClasses(type);
+        OwnRetransforms.run(() -> instrumentation.retransformClasses(type));
         Throwable failure = failures.remove(key);
         if (failure != null) {
           failed.put(type, describe(failure));
@@ -157,7 +160,8 @@ public final class ClassPipeline implements ClassFileTransformer {
       failures.remove(key(type.getClassLoader(), type.getName()));
     }
     try {
-      instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+      OwnRetransforms.run(
+          () -> instrumentation.retransformClasses(classes.toArray(new Class<?>[0])));
     } catch (Throwable rejected) {
       return false;
     }
@@ -217,6 +221,9 @@ public final class ClassPipeline implements ClassFileTransformer {
         return null;
       }
       byte[] replacement = classBeingRedefined == null ? null : baseBytes(loader, className);
+      if (replacement != null && !OwnRetransforms.active()) {
+        warnOfOtherAgent(loader, className, replacement);
+      }
       byte[] woven =
           woven(
               loader,
@@ -241,6 +248,26 @@ public final class ClassPipeline implements ClassFileTransformer {
       log.log(System.Logger.Level.WARNING, "could not weave " + className, t);
       return null;
     }
+  }
+
+  /**
+   * Another agent redefined or retransformed a class while a jlive patch is active. The class keeps
+   * the patch's code either way: giving way to a redefinition would leave the patch listed as
+   * active with its code gone, and a retransformation by another tool still gets the patch's bytes
+   * to work on after this transformer. But a hot swap from a debugger or IDE then has no effect,
+   * which its user must learn from somewhere: once per class and patch, in the agent's log.
+   */
+  private void warnOfOtherAgent(ClassLoader loader, String className, byte[] patchBytes) {
+    if (otherAgentWarned.put(key(loader, className), patchBytes) == patchBytes) {
+      return;
+    }
+    log.log(
+        System.Logger.Level.WARNING,
+        "another agent redefined or retransformed "
+            + className
+            + " while a jlive patch of it is active; the class keeps the patch's code, and a hot"
+            + " swap (a debugger's or IDE's redefinition) of it has no effect: revert the patch"
+            + " (jlive changes PID, jlive revert PID ID) and redo the hot swap");
   }
 
   private byte[] baseBytes(ClassLoader loader, String className) {
@@ -321,7 +348,7 @@ public final class ClassPipeline implements ClassFileTransformer {
     for (Class<?> type : classes) {
       failures.remove(key(type.getClassLoader(), type.getName()));
     }
-    instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+    OwnRetransforms.run(() -> instrumentation.retransformClasses(classes.toArray(new Class<?>[0])));
     for (Class<?> type : classes) {
       Throwable failure = failures.remove(key(type.getClassLoader(), type.getName()));
       if (failure != null) {
