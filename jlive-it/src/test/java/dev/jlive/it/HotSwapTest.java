@@ -8,15 +8,12 @@ import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.ManifestAgent;
 import dev.jlive.it.support.TargetJvm;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,7 +31,7 @@ class HotSwapTest {
   @Test
   void aHotSwapOfAPatchedClassKeepsThePatchAndIsReportedInTheAgentLog(@TempDir Path dir)
       throws Exception {
-    Path hotSwapAgent = agentJar(dir.resolve("hotswap-agent.jar"));
+    Path hotSwapAgent = ManifestAgent.jar(dir.resolve("hotswap-agent.jar"), HotSwapApp.class);
     try (TargetJvm app =
         TargetJvm.on(Jdk.JAVA_17)
             .jvmArg("-javaagent:" + hotSwapAgent)
@@ -64,20 +61,6 @@ class HotSwapTest {
       assertThat(revert.exitCode()).as(revert.toString()).isZero();
       assertThat(app.ask("price 2", "price")).isEqualTo("price 20");
     }
-  }
-
-  /** A jar of nothing but a manifest naming HotSwapApp's premain, found on the class path. */
-  private static Path agentJar(Path jar) throws Exception {
-    Manifest manifest = new Manifest();
-    Attributes attributes = manifest.getMainAttributes();
-    attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    attributes.putValue("Premain-Class", HotSwapApp.class.getName());
-    attributes.putValue("Can-Redefine-Classes", "true");
-    try (OutputStream out = Files.newOutputStream(jar);
-        JarOutputStream jarOut = new JarOutputStream(out, manifest)) {
-      // The manifest is all it needs.
-    }
-    return jar;
   }
 
   private static List<String> agentLog(long pid) throws Exception {

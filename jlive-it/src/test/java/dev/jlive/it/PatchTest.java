@@ -10,6 +10,7 @@ import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.ManifestAgent;
 import dev.jlive.it.support.TargetJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -306,6 +308,49 @@ class PatchTest {
       assertThat(revert.exitCode()).as(revert.toString()).isZero();
 
       late.ask("load", "loaded");
+      CliRun second = jlive("patch", latePid, patched.toString());
+      if (track) {
+        assertThat(second.exitCode()).as(second.toString()).isEqualTo(8);
+        assertThat(second.stderr()).contains(PRICER + " is loaded by 2 class loaders");
+        assertThat(late.ask("2", "prices")).isEqualTo("prices 20 20");
+      } else {
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(late.ask("2", "prices")).isEqualTo("prices 6 20");
+      }
+    }
+  }
+
+  /**
+   * The race the ring of recent definitions closes: a second loader's Pricer whose definition
+   * jlive's transformer has seen, but which is not defined yet when the first patch looks the name
+   * up (a transformer after jlive's holds it). The answer made then lists one Pricer; the next
+   * patch must still see the second once it is defined. The negative control (tracking off) keeps
+   * the first answer and patches the first loader's Pricer alone.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aClassWhoseDefinitionWasUnderWayAtTheFirstLookupIsSeenByTheNextPatch(
+      boolean track, @TempDir Path dir) throws Exception {
+    Path holder = ManifestAgent.jar(dir.resolve("holder.jar"), TwoLoadersApp.class);
+    try (TargetJvm late =
+        TargetJvm.on(Jdk.JAVA_17)
+            .jvmArg("-Djlive.loadedClasses.track=" + track)
+            // jlive first: each agent's retransforming transformers are called in the order the
+            // agents were loaded, and the holder's must come after jlive's.
+            .javaagent("")
+            .jvmArg("-javaagent:" + holder)
+            .main(TwoLoadersApp.class, "late")
+            .start()) {
+      String latePid = Long.toString(late.pid());
+      assertThat(jlive("changes", latePid).exitCode()).isZero();
+      assertThat(late.ask("slow-load", "defining")).isEqualTo("defining");
+      Path patched = source("quantity * 10", "quantity * 3");
+      CliRun first = jlive("patch", latePid, patched.toString(), "--json");
+      assertThat(first.exitCode()).as(first.toString()).isZero();
+      assertThat(late.ask("release", "loaded")).isEqualTo("loaded 2");
+      CliRun revert = jlive("revert", latePid, (String) first.json().get("id"));
+      assertThat(revert.exitCode()).as(revert.toString()).isZero();
+
       CliRun second = jlive("patch", latePid, patched.toString());
       if (track) {
         assertThat(second.exitCode()).as(second.toString()).isEqualTo(8);
