@@ -187,6 +187,68 @@ class SoakTest {
     assertThat(result.report()).contains("left active: 0 probes, 0 patches, 2 probe slots");
   }
 
+  /**
+   * The driver and the demo count apart: a deliberate 500 the demo logged for a request in flight
+   * when the driver stopped its workers is in the log but not in the driver's errors. That made "-1
+   * failed" in a report, and would have hidden an unanswered request beside it.
+   */
+  @Test
+  void moreDeliberateErrorsLoggedThanCountedIsNoFailureAndHidesNone() {
+    // The driver counted 2 answers of 500; the demo logged 3 deliberate ones.
+    Soak.Result counted = withErrors(new LoadResult(45, 1000, 22.2, 2, 0, 1, 2), 3, List.of());
+
+    assertThat(counted.failedRequests()).isZero();
+    assertThat(counted.problems()).isEmpty();
+    assertThat(counted.report())
+        .contains("0 failed (besides 3 deliberate server errors")
+        .doesNotContain("-1 failed")
+        .contains("1 of the deliberate server errors the demo logged were not counted");
+
+    // The same, but one of the driver's 3 errors is a request that got no answer: it failed,
+    // whatever the demo logged.
+    Soak.Unanswered timeout =
+        new Soak.Unanswered(
+            1_010_000L,
+            10_002L,
+            "POST /carts/c1/checkout",
+            "timeout",
+            "java.net.http.HttpTimeoutException: request timed out",
+            List.of());
+    Soak.Result unanswered =
+        withErrors(new LoadResult(45, 1000, 22.2, 3, 0, 1, 2), 3, List.of(timeout));
+
+    assertThat(unanswered.failedRequests()).isEqualTo(1);
+    assertThat(unanswered.problems())
+        .singleElement()
+        .asString()
+        .startsWith("1 requests failed (besides 3 deliberate server errors of the demo), e.g. ")
+        .contains("POST /carts/c1/checkout: timeout");
+  }
+
+  private static Soak.Result withErrors(
+      LoadResult load, int deliberateErrors, List<Soak.Unanswered> unanswered) {
+    Soak.Footprint same = new Soak.Footprint(5000, 20, 30L << 20, 100L << 10, 40L << 20, 20);
+    return new Soak.Result(
+        load,
+        deliberateErrors,
+        30,
+        30,
+        30,
+        List.of(),
+        0,
+        List.of(),
+        same,
+        same,
+        0,
+        0,
+        0,
+        Soak.Limits.BOUNDED,
+        unanswered,
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
   @Test
   void anUnansweredRequestIsShownWithTheChangesUnderWayWhileItWaited() {
     List<Soak.Activity> activities =
