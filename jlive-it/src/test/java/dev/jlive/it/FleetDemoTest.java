@@ -38,7 +38,12 @@ class FleetDemoTest {
             // Each wave bakes 3 s instead of the tour's 10 s: the gates still wait for their
             // minimum calls, so every wave is judged on as much traffic as the tour asks for.
             "--fleet-bake",
-            "3s");
+            "3s",
+            // Each shop serves 30 requests a second instead of the tour's 10: the gates judge the
+            // same minimum calls (200 canary calls for the bad patch), which arrive three times
+            // sooner.
+            "--fleet-rate",
+            "30");
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     process.getOutputStream().close();
     CompletableFuture<String> output =

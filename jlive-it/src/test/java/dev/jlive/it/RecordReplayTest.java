@@ -55,7 +55,9 @@ class RecordReplayTest {
     demo =
         TargetJvm.on(Jdk.JAVA_17)
             .javaagent("")
-            .jar(Artifacts.demoJar(), "--load", "--duration", "0")
+            // 300 requests a second rather than as fast as its threads go, which took both cores
+            // for the whole class: the recording waits for its 200 calls, not a time.
+            .jar(Artifacts.demoJar(), "--load", "--rate", "300", "--duration", "0")
             .readyLine("jlive-demo ready")
             .start();
     pid = Long.toString(demo.pid());

@@ -17,12 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,109 +37,178 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The quiescent safe point on a real JVM with threads calling the patched code all the time: no
  * call mixes versions, recursion does not deadlock, a thread that never leaves times the patch out
  * with a report, and a check holds the patch back until it is true.
+ *
+ * <p>The tests that start their own load, revert what they patched and stop their workers share one
+ * target JVM per app and JDK ({@link #shared}); after each, the shared JVM must have no active
+ * change left, or it is closed and the test fails. A test keeps a JVM of its own where the JVM's
+ * flags or state are what it checks: the first patch id of a JVM, a thread stuck for good, a check
+ * that stays true once set, its own class path, virtual threads held inside, a JVM that does not
+ * track every virtual thread, and the agent's detach (which leaves no agent to share).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SafepointTest {
   private static final String VERSIONED = "dev.jlive.it.apps.Versioned";
   private static final Path SOURCE = Paths.get("src/test/java/dev/jlive/it/apps/Versioned.java");
 
+  private final Map<String, TargetJvm> sharedJvms = new HashMap<>();
+  private TargetJvm usedByThisTest;
+
+  /**
+   * The target JVM that tests share for {@code main} on {@code jdk}, started with the agent on its
+   * first use.
+   */
+  private TargetJvm shared(Jdk jdk, Class<?> main) throws Exception {
+    String key = main.getName() + " on " + jdk;
+    TargetJvm app = sharedJvms.get(key);
+    if (app == null) {
+      app = TargetJvm.on(jdk).javaagent("").main(main).start();
+      sharedJvms.put(key, app);
+    }
+    usedByThisTest = app;
+    return app;
+  }
+
+  /**
+   * A test that shared a JVM leaves it as it found it: no change active, no worker running. One
+   * that did not fails, and its JVM is closed so that the next test starts on a fresh one.
+   */
+  @AfterEach
+  void theSharedJvmIsLeftClean() throws Exception {
+    TargetJvm app = usedByThisTest;
+    usedByThisTest = null;
+    if (app == null) {
+      return;
+    }
+    // A test that failed half-way may have left its workers running: "stop" stops them (a no-op
+    // after the test's own) and answers whether any did not end.
+    String stopped = app.ask("stop", "stopped");
+    CliRun info = jlive("info", Long.toString(app.pid()), "--json");
+    long active =
+        info.exitCode() == 0
+            ? ((Number) ((Map<?, ?>) info.json().get("agent")).get("activeChanges")).longValue()
+            : -1;
+    if (active != 0 || !stopped.equals("stopped")) {
+      // The next test gets a fresh JVM rather than this one's leftovers.
+      sharedJvms.values().remove(app);
+      app.close();
+      assertThat(stopped).isEqualTo("stopped");
+      assertThat(active).as("active changes left in the shared JVM: %s", info).isZero();
+    }
+  }
+
+  @AfterAll
+  void stopSharedJvms() throws InterruptedException {
+    for (TargetJvm app : sharedJvms.values()) {
+      app.close();
+    }
+  }
+
+  /** Stops the app's workers; a JVM shared by tests must have none left running. */
+  private static void stopWorkers(TargetJvm app) throws Exception {
+    assertThat(app.ask("stop", "stopped")).isEqualTo("stopped");
+  }
+
   @ParameterizedTest
   @MethodSource("jdksAndSafepoints")
   void underLoadEveryCallRunsOneVersionWhollyBothWays(Jdk jdk, String safepoint) throws Exception {
-    try (TargetJvm app = TargetJvm.on(jdk).javaagent("").main(SafepointApp.class).start()) {
-      String pid = Long.toString(app.pid());
-      app.ask("calls", "workers started");
-      CliRun patch = jlive("patch", pid, version2().toString(), "--safepoint", safepoint);
-      assertThat(patch.exitCode()).as(patch.toString()).isZero();
-      assertThat(patch.stdout())
-          .contains(safepoint.equals("quiescent") ? "quiescent safe point after" : "immediate");
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> app.ask("results", "results").contains("v2v2"));
-      // The way back is guarded the same way.
-      String id = patch.stdout().split(" ")[1];
-      CliRun revert = jlive("revert", pid, id, "--json");
-      assertThat(revert.exitCode()).as(revert.toString()).isZero();
-      assertThat(revert.json()).containsEntry("safepoint", safepoint);
-      assertThat(jlive("diff", pid, id).exitCode()).isEqualTo(8);
-      app.ask("stop", "stopped");
-      String results = app.ask("results", "results");
-      assertThat(results).contains("v1v1=").contains("v2v2=");
-      if (safepoint.equals("quiescent")) {
-        assertThat(results).doesNotContain("v1v2").doesNotContain("v2v1");
-      } else {
-        // The negative control: calls park between their halves, so an unguarded swap lands inside
-        // some.
-        assertThat(results).containsAnyOf("v1v2=", "v2v1=");
-      }
-      assertThat(app.ask("call", "call")).isEqualTo("call v1v1 1");
+    TargetJvm app = shared(jdk, SafepointApp.class);
+    String pid = Long.toString(app.pid());
+    app.ask("calls", "workers started");
+    CliRun patch = jlive("patch", pid, version2().toString(), "--safepoint", safepoint);
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(patch.stdout())
+        .contains(safepoint.equals("quiescent") ? "quiescent safe point after" : "immediate");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.ask("results", "results").contains("v2v2"));
+    // The way back is guarded the same way.
+    String id = patch.stdout().split(" ")[1];
+    CliRun revert = jlive("revert", pid, id, "--json");
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
+    assertThat(revert.json()).containsEntry("safepoint", safepoint);
+    assertThat(jlive("diff", pid, id).exitCode()).isEqualTo(8);
+    stopWorkers(app);
+    String results = app.ask("results", "results");
+    assertThat(results).contains("v1v1=").contains("v2v2=");
+    if (safepoint.equals("quiescent")) {
+      assertThat(results).doesNotContain("v1v2").doesNotContain("v2v1");
+    } else {
+      // The negative control: calls park between their halves, so an unguarded swap lands inside
+      // some.
+      assertThat(results).containsAnyOf("v1v2=", "v2v1=");
     }
+    assertThat(app.ask("call", "call")).isEqualTo("call v1v1 1");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"quiescent", "immediate"})
   void aCriticalSectionAcrossTwoMethodsNeverPairsAnOldHalfWithANewOne(String safepoint)
       throws Exception {
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(SafepointApp.class).start()) {
-      String pid = Long.toString(app.pid());
-      app.ask("vault", "workers started");
-      Path vault = Paths.get("src/test/java/dev/jlive/it/apps/Vault.java");
-      String code = Files.readString(vault, StandardCharsets.UTF_8);
-      Path patched =
-          write(
-              code.replace("opened = \"v1\";", "opened = \"v2\";")
-                  .replace("opened + \"v1\"", "opened + \"v2\""),
-              "Vault.java");
-      // --also only widens a quiescent safe point (immediate refuses it).
-      CliRun patch =
-          safepoint.equals("quiescent")
-              ? jlive(
-                  "patch",
-                  pid,
-                  patched.toString(),
-                  "--also",
-                  "dev.jlive.it.apps.Vault#section",
-                  "--json")
-              : jlive("patch", pid, patched.toString(), "--safepoint", "immediate", "--json");
-      assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    TargetJvm app = shared(Jdk.JAVA_17, SafepointApp.class);
+    String pid = Long.toString(app.pid());
+    app.ask("vault", "workers started");
+    Path vault = Paths.get("src/test/java/dev/jlive/it/apps/Vault.java");
+    String code = Files.readString(vault, StandardCharsets.UTF_8);
+    Path patched =
+        write(
+            code.replace("opened = \"v1\";", "opened = \"v2\";")
+                .replace("opened + \"v1\"", "opened + \"v2\""),
+            "Vault.java");
+    // --also only widens a quiescent safe point (immediate refuses it).
+    CliRun patch =
+        safepoint.equals("quiescent")
+            ? jlive(
+                "patch",
+                pid,
+                patched.toString(),
+                "--also",
+                "dev.jlive.it.apps.Vault#section",
+                "--json")
+            : jlive("patch", pid, patched.toString(), "--safepoint", "immediate", "--json");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.ask("results", "results").contains("v2v2"));
+    if (safepoint.equals("quiescent")) {
+      assertThat(patch.stdout())
+          .contains("dev.jlive.it.apps.Vault#section")
+          .contains("dev.jlive.it.apps.Vault#open");
+      // The way back waits for the same set: without section() the lock held across the gate
+      // would time the revert out.
+      long v1Before = count(app.ask("results", "results"), "v1v1");
+      CliRun revert = jlive("revert", pid, (String) patch.json().get("id"), "--json");
+      assertThat(revert.exitCode()).as(revert.toString()).isZero();
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> app.ask("results", "results").contains("v2v2"));
-      if (safepoint.equals("quiescent")) {
-        assertThat(patch.stdout())
-            .contains("dev.jlive.it.apps.Vault#section")
-            .contains("dev.jlive.it.apps.Vault#open");
-        // The way back waits for the same set: without section() the lock held across the gate
-        // would time the revert out.
-        long v1Before = count(app.ask("results", "results"), "v1v1");
-        CliRun revert = jlive("revert", pid, (String) patch.json().get("id"), "--json");
-        assertThat(revert.exitCode()).as(revert.toString()).isZero();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
-      }
-      app.ask("stop", "stopped");
-      String results = app.ask("results", "results");
-      assertThat(results).contains("v1v1=").contains("v2v2=");
-      if (safepoint.equals("quiescent")) {
-        assertThat(results).doesNotContain("v1v2").doesNotContain("v2v1");
-      } else {
-        assertThat(results).contains("v1v2=");
-      }
+          .until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
+    }
+    stopWorkers(app);
+    String results = app.ask("results", "results");
+    assertThat(results).contains("v1v1=").contains("v2v2=");
+    if (safepoint.equals("quiescent")) {
+      assertThat(results).doesNotContain("v1v2").doesNotContain("v2v1");
+    } else {
+      assertThat(results).contains("v1v2=");
+      // Taken back (no worker runs now) for the next test in this JVM.
+      CliRun revert = jlive("revert", pid, (String) patch.json().get("id"));
+      assertThat(revert.exitCode()).as(revert.toString()).isZero();
     }
   }
 
   @Test
   void recursionThroughAPatchedMethodDoesNotDeadlock() throws Exception {
-    try (TargetJvm app = TargetJvm.on(Jdk.JAVA_17).javaagent("").main(SafepointApp.class).start()) {
-      String pid = Long.toString(app.pid());
-      app.ask("recursion", "workers started");
-      CliRun patch = jlive("patch", pid, version2().toString(), "--timeout", "20s");
-      assertThat(patch.exitCode()).as(patch.toString()).isZero();
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> app.ask("results", "results").contains("countdown=2"));
-      app.ask("stop", "stopped");
-    }
+    TargetJvm app = shared(Jdk.JAVA_17, SafepointApp.class);
+    String pid = Long.toString(app.pid());
+    app.ask("recursion", "workers started");
+    CliRun patch = jlive("patch", pid, version2().toString(), "--timeout", "20s");
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> app.ask("results", "results").contains("countdown=2"));
+    stopWorkers(app);
+    // Taken back for the next test in this JVM.
+    CliRun revert = jlive("revert", pid, patch.stdout().split(" ")[1]);
+    assertThat(revert.exitCode()).as(revert.toString()).isZero();
   }
 
   @Test
@@ -221,42 +295,36 @@ class SafepointTest {
   @MethodSource("jdksAndSafepoints")
   void nullAndPrimitiveArgumentsPassTheGateUnderLoadAndOnlyImmediateMixes(Jdk jdk, String safepoint)
       throws Exception {
-    try (TargetJvm app = TargetJvm.on(jdk).javaagent("").main(GateApp.class).start()) {
-      String pid = Long.toString(app.pid());
-      app.ask("load 8", "load started");
-      Path v2 = gatedVersion2();
-      for (int cycle = 1; cycle <= 3; cycle++) {
-        long v2Before = count(app.ask("results", "results"), "v2v2");
-        CliRun patch =
-            jlive(
-                "patch",
-                pid,
-                v2.toString(),
-                "--safepoint",
-                safepoint,
-                "--timeout",
-                "20s",
-                "--json");
-        assertThat(patch.exitCode()).as("cycle %d: %s", cycle, patch).isZero();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> count(app.ask("results", "results"), "v2v2") > v2Before + 100);
-        long v1Before = count(app.ask("results", "results"), "v1v1");
-        CliRun revert = jlive("revert", pid, (String) patch.json().get("id"), "--json");
-        assertThat(revert.exitCode()).as("cycle %d: %s", cycle, revert).isZero();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
-      }
-      app.ask("stop", "stopped");
-      String results = app.ask("results", "results");
-      assertThat(results).doesNotContain("error:").doesNotContain("wrong:");
-      if (safepoint.equals("quiescent")) {
-        assertThat(results).doesNotContain("mixed");
-      } else {
-        // The negative control: the same harness sees versions mixed when nothing guards the swap.
-        assertThat(count(results, "mixed")).as(results).isPositive();
-      }
+    TargetJvm app = shared(jdk, GateApp.class);
+    String pid = Long.toString(app.pid());
+    // The tally starts empty: an earlier test in this JVM may have mixed versions on purpose.
+    app.ask("clear", "cleared");
+    app.ask("load 8", "load started");
+    Path v2 = gatedVersion2();
+    for (int cycle = 1; cycle <= 3; cycle++) {
+      long v2Before = count(app.ask("results", "results"), "v2v2");
+      CliRun patch =
+          jlive(
+              "patch", pid, v2.toString(), "--safepoint", safepoint, "--timeout", "20s", "--json");
+      assertThat(patch.exitCode()).as("cycle %d: %s", cycle, patch).isZero();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> count(app.ask("results", "results"), "v2v2") > v2Before + 100);
+      long v1Before = count(app.ask("results", "results"), "v1v1");
+      CliRun revert = jlive("revert", pid, (String) patch.json().get("id"), "--json");
+      assertThat(revert.exitCode()).as("cycle %d: %s", cycle, revert).isZero();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> count(app.ask("results", "results"), "v1v1") > v1Before + 100);
+    }
+    stopWorkers(app);
+    String results = app.ask("results", "results");
+    assertThat(results).doesNotContain("error:").doesNotContain("wrong:");
+    if (safepoint.equals("quiescent")) {
+      assertThat(results).doesNotContain("mixed");
+    } else {
+      // The negative control: the same harness sees versions mixed when nothing guards the swap.
+      assertThat(count(results, "mixed")).as(results).isPositive();
     }
   }
 

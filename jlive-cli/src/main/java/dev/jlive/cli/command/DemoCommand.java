@@ -1,5 +1,7 @@
 package dev.jlive.cli.command;
 
+import dev.jlive.cli.CliException;
+import dev.jlive.cli.ExitCode;
 import dev.jlive.cli.demo.DemoTour;
 import dev.jlive.cli.demo.FleetTour;
 import dev.jlive.cli.output.Terminal;
@@ -36,6 +38,17 @@ public final class DemoCommand implements Callable<Integer> {
               + "). Hidden: the tour's test sets it short; the gates still wait for their calls.")
   String fleetBake = FleetTour.DEFAULT_BAKE;
 
+  @Option(
+      names = "--fleet-rate",
+      hidden = true,
+      paramLabel = "REQUESTS",
+      description =
+          "Requests a second that each shop of the fleet tour serves (default "
+              + FleetTour.DEFAULT_RATE
+              + "). Hidden: the tour's test sets it higher, so that the gates' minimum calls arrive"
+              + " sooner; the gates judge as many calls as ever.")
+  int fleetRate = FleetTour.DEFAULT_RATE;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -44,7 +57,16 @@ public final class DemoCommand implements Callable<Integer> {
     if (fleet) {
       // Checked before anything starts: a bad value must not leave a half-run tour.
       Durations.parse("--fleet-bake", fleetBake);
-      return new FleetTour(spec.commandLine().getOut(), interactive, fleetBake).run();
+      if (fleetRate < 1) {
+        throw new CliException(
+            ExitCode.USAGE,
+            "USAGE",
+            "--fleet-rate " + fleetRate + " is not a rate",
+            "write a number of requests a second, 1 or more (the tour's default is "
+                + FleetTour.DEFAULT_RATE
+                + ")");
+      }
+      return new FleetTour(spec.commandLine().getOut(), interactive, fleetBake, fleetRate).run();
     }
     return new DemoTour(spec.commandLine().getOut(), interactive).run();
   }

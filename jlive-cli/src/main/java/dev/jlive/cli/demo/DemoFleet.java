@@ -26,12 +26,6 @@ final class DemoFleet implements AutoCloseable {
   static final String SERVICE = "shop";
 
   /**
-   * Each shop's visits a second: enough calls for the gates within a short bake, little enough that
-   * four shops and the controller share a laptop.
-   */
-  private static final int SHOPPERS_PER_SECOND = 10;
-
-  /**
    * The controller's own log, held here so that its level stays set: the tour shows the controller
    * through jlive commands, and its INFO lines would interleave with them.
    */
@@ -87,8 +81,11 @@ final class DemoFleet implements AutoCloseable {
     return file;
   }
 
-  /** Starts a shop JVM whose agent joins the service with {@code labels}. */
-  DemoService join(String labels) throws IOException, InterruptedException {
+  /**
+   * Starts a shop JVM whose agent joins the service with {@code labels}, its shoppers making {@code
+   * rate} requests a second.
+   */
+  DemoService join(String labels, int rate) throws IOException, InterruptedException {
     AgentJar.verify(agentJar);
     DemoService shop =
         DemoService.start(
@@ -104,7 +101,7 @@ final class DemoFleet implements AutoCloseable {
                     + ",controllerTokenFile="
                     + agentToken
                     + ",quiet"),
-            SHOPPERS_PER_SECOND);
+            rate);
     shops.add(shop);
     return shop;
   }

@@ -23,6 +23,10 @@ public final class GateApp {
   private static final Map<String, LongAdder> RESULTS = new ConcurrentHashMap<>();
   private static final AtomicBoolean STOP = new AtomicBoolean();
   private static final List<Thread> HELD = new ArrayList<>();
+
+  /** The load's workers; "stop" waits for them, so a JVM shared by tests starts clean. */
+  private static final List<Thread> WORKERS = new ArrayList<>();
+
   private static CountDownLatch release = new CountDownLatch(1);
 
   private GateApp() {}
@@ -51,7 +55,13 @@ public final class GateApp {
         }
         case "stop" -> {
           STOP.set(true);
-          System.out.println("stopped");
+          for (Thread worker : WORKERS) {
+            worker.join(10_000);
+          }
+          long running = WORKERS.stream().filter(Thread::isAlive).count();
+          WORKERS.clear();
+          System.out.println(
+              "stopped" + (running == 0 ? "" : ", " + running + " workers still running"));
         }
         case "property" -> {
           // A test-only agent setting that the agent reads when it needs it (SwapCleanUpTest).
@@ -87,6 +97,7 @@ public final class GateApp {
               "gate-worker-" + i);
       worker.setDaemon(true);
       worker.start();
+      WORKERS.add(worker);
     }
     System.out.println("load started");
   }

@@ -3,6 +3,8 @@ package dev.jlive.it.apps;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,9 @@ public final class SafepointApp {
   private static final Map<String, LongAdder> RESULTS = new ConcurrentHashMap<>();
   private static final AtomicBoolean STOP_WORKERS = new AtomicBoolean();
   private static final AtomicBoolean STOP_STUCK = new AtomicBoolean();
+
+  /** The workers started last; "stop" waits for them, so a JVM shared by tests starts clean. */
+  private static final List<Thread> WORKERS = new ArrayList<>();
 
   private SafepointApp() {}
 
@@ -44,13 +49,21 @@ public final class SafepointApp {
           Versioned.ready = true;
           System.out.println("ready set");
         }
-        case "stop" -> {
-          STOP_WORKERS.set(true);
-          System.out.println("stopped");
-        }
+        case "stop" -> System.out.println("stopped" + stopWorkers());
         default -> System.out.println("unknown " + line);
       }
     }
+  }
+
+  /** Stops the workers and waits for them; answers what is left running, if anything. */
+  private static String stopWorkers() throws InterruptedException {
+    STOP_WORKERS.set(true);
+    for (Thread worker : WORKERS) {
+      worker.join(10_000);
+    }
+    long running = WORKERS.stream().filter(Thread::isAlive).count();
+    WORKERS.clear();
+    return running == 0 ? "" : ", " + running + " workers still running";
   }
 
   private static void workers(int count, Supplier<String> work) {
@@ -67,6 +80,7 @@ public final class SafepointApp {
               "worker-" + i);
       worker.setDaemon(true);
       worker.start();
+      WORKERS.add(worker);
     }
     System.out.println("workers started");
   }
