@@ -6,6 +6,7 @@ import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.fleet.ChildJvms;
 import dev.jlive.agent.fleet.FleetLink;
 import dev.jlive.agent.log.FileLogger;
+import dev.jlive.agent.patch.ClassFileWarmUp;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.record.RecordEngine;
@@ -93,7 +94,7 @@ public final class Agent {
     shadows.start();
     phases.mark("engines start");
     if (options.warmCompiler()) {
-      compilerWarmup = CompilerWarmup.start(log, () -> Gates.warmUp(pipeline).length);
+      compilerWarmup = CompilerWarmup.start(log, () -> ClassFileWarmUp.run(pipeline));
     } else {
       log.log(System.Logger.Level.INFO, "compiler warm-up off (agent option warmCompiler=false)");
     }

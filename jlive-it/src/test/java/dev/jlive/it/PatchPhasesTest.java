@@ -90,12 +90,26 @@ class PatchPhasesTest {
     Path warmedLog = agentLog(warmed);
     await()
         .atMost(Duration.ofSeconds(90))
-        .until(() -> Files.readString(warmedLog).contains("compiler warmed up"));
-    assertThat(Files.readString(warmedLog)).doesNotContain("warm-up failed");
+        .until(() -> Files.readString(warmedLog).contains("class-file patch path warmed up"));
+    assertThat(Files.readString(warmedLog))
+        .contains("compiler warmed up")
+        .doesNotContain("warm-up failed");
     // The application's output holds its own lines and the agent's start-up line, nothing else.
     assertThat(warmed.stdout())
         .allMatch(line -> line.startsWith("ready ") || line.startsWith("price "));
     assertThat(warmed.stderr()).allMatch(line -> line.startsWith("jlive agent "));
+    // The class-file warm-up merged and wove a class of jlive's off to the side: no change is
+    // recorded, no probe or patch exists, and the application's class runs its own code.
+    String pid = Long.toString(warmed.pid());
+    assertThat((List<Object>) jlive("changes", pid, "--json").json().get("changes")).isEmpty();
+    assertThat((List<Object>) jlive("probe", "list", pid, "--json").json().get("probes")).isEmpty();
+    assertThat(warmed.ask("price 3", "price")).startsWith("price 30 ");
+    // The first patch after it goes in through a gate and comes out as any patch does.
+    CliRun patch = jlive("patch", pid, source("quantity * 10", "quantity * 10 + 4").toString());
+    assertThat(patch.exitCode()).as(patch.toString()).isZero();
+    assertThat(warmed.ask("price 3", "price")).startsWith("price 34 ");
+    assertThat(jlive("revert", pid, patch.stdout().split(" ")[1]).exitCode()).isZero();
+    assertThat(warmed.ask("price 3", "price")).startsWith("price 30 ");
     // Switched off: the agent says so, and no warm-up thread ever runs.
     Path coldLog = agentLog(cold);
     await()

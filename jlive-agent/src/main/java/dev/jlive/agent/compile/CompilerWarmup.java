@@ -80,8 +80,9 @@ public final class CompilerWarmup implements Runnable {
   /**
    * Starts the warm-up on its own daemon thread against the application class loader.
    *
-   * @param weavingWarmUp run right after the compile, in the same idle moment: weaves a gate off to
-   *     the side, so the first patch's weaving is warm too (answers the woven size, for the log)
+   * @param weavingWarmUp run right after the compile, in the same idle moment: a class-file patch's
+   *     steps on a class of jlive's, off to the side, so the first patch's comparing, merging and
+   *     weaving are warm too (answers the woven size, for the log)
    */
   public static Thread start(System.Logger log, IntSupplier weavingWarmUp) {
     Thread thread =
@@ -116,7 +117,7 @@ public final class CompilerWarmup implements Runnable {
       int wovenSize = weavingWarmUp.getAsInt();
       log.log(
           System.Logger.Level.INFO,
-          "gate weaving warmed up in {0} ms ({1} bytes woven off to the side)",
+          "class-file patch path warmed up in {0} ms ({1} bytes merged and woven off to the side)",
           Long.toString((System.nanoTime() - weaveStart) / 1_000_000),
           Integer.toString(wovenSize));
     } catch (InterruptedException e) {

@@ -1,6 +1,5 @@
 package dev.jlive.agent.safepoint;
 
-import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
 import java.util.ArrayList;
@@ -15,7 +14,12 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
+import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.pool.TypePool;
 
 /**
  * The gates that exist now, by id: what the bridge's gate calls reach, and a weaving source that
@@ -147,52 +151,120 @@ public final class Gates implements WeavingSource {
     return weavings;
   }
 
-  private static AsmVisitorWrapper advice(
+  /**
+   * The weaving of one gated method: the gate's advice, built once ({@link AdviceCode#ADVICE}),
+   * with this gate's id, version and method index as the constants it passes to the bridge.
+   */
+  static AsmVisitorWrapper advice(
       int gateId, int version, int index, String name, String descriptor) {
-    return Advice.withCustomMapping()
-        .bind(GateBindings.GateId.class, gateId)
-        .bind(GateBindings.GateVersion.class, version)
-        .bind(GateBindings.GateMethod.class, index)
-        .to(AdviceCode.TYPE, AdviceCode.CLASS_FILE)
-        .on(
+    return new AsmVisitorWrapper.ForDeclaredMethods()
+        .invokable(
             ElementMatchers.<MethodDescription>named(name)
-                .and(ElementMatchers.hasDescriptor(descriptor)));
+                .and(ElementMatchers.hasDescriptor(descriptor)),
+            new GateWeaving(gateId, version, index));
   }
 
   /**
-   * The gate advice's description and class file, read once: {@code Advice.to(GateAdvice.class)}
-   * read the class file from the agent's jar again for every gate.
+   * A gate weaving's numbers, handed to the shared advice with the method it weaves. Byte Buddy
+   * resolves an advice's parameters later than {@code Advice.wrap}, while the method's code is
+   * visited, and gives the resolution only the type and the method it was wrapped for; so the
+   * method it is given is a {@link GatedMethodDescription}, the real one carrying this weaving's
+   * numbers, which {@link GateConstant} reads. No state outside the weaving: two gates on one
+   * method, or two threads weaving at once, each read their own. A plain class, not a record: a
+   * record's generated methods would keep the agent's class loader alive after a detach on Java 17
+   * (see {@link QuiescentSwap.Member}).
+   */
+  private static final class GateWeaving
+      implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
+    final int gate;
+    final int version;
+    final int method;
+
+    GateWeaving(int gate, int version, int method) {
+      this.gate = gate;
+      this.version = version;
+      this.method = method;
+    }
+
+    @Override
+    public MethodVisitor wrap(
+        TypeDescription instrumentedType,
+        MethodDescription instrumentedMethod,
+        MethodVisitor methodVisitor,
+        Implementation.Context implementationContext,
+        TypePool typePool,
+        int writerFlags,
+        int readerFlags) {
+      return AdviceCode.ADVICE.wrap(
+          instrumentedType,
+          new GatedMethodDescription(instrumentedMethod, gate, version, method),
+          methodVisitor,
+          implementationContext,
+          typePool,
+          writerFlags,
+          readerFlags);
+    }
+  }
+
+  /** A constant of the gate advice: which of the gated method's numbers a parameter gets. */
+  private enum GateConstant implements Advice.OffsetMapping {
+    ID,
+    VERSION,
+    METHOD;
+
+    @Override
+    public Target resolve(
+        TypeDescription instrumentedType,
+        MethodDescription instrumentedMethod,
+        Assigner assigner,
+        Advice.ArgumentHandler argumentHandler,
+        Sort sort) {
+      if (!(instrumentedMethod instanceof GatedMethodDescription gated)) {
+        // The weaving fails (recorded by the pipeline) rather than weave a gate of no gate.
+        throw new IllegalStateException(
+            "the gate advice was woven into "
+                + instrumentedMethod
+                + " outside a gate weaving; it needs the gate's id, version and method index");
+      }
+      int value =
+          switch (this) {
+            case ID -> gated.gate;
+            case VERSION -> gated.version;
+            case METHOD -> gated.index;
+          };
+      // The same instruction as binding the number as a constant: ICONST, BIPUSH, SIPUSH or LDC.
+      return new Target.ForStackManipulation(IntegerConstant.forValue(value));
+    }
+  }
+
+  /**
+   * The gate advice, built once: its description, its class file (read from the agent's jar once,
+   * not per gate) and the {@link Advice} itself, whose making (reading the advice's class file and
+   * binding its parameters) was about 1.7 ms of CPU per gate when each gate had its own
+   * (docs/BENCHMARKS.md, section 43).
    */
   private static final class AdviceCode {
     static final TypeDescription TYPE = TypeDescription.ForLoadedType.of(GateAdvice.class);
     static final ClassFileLocator CLASS_FILE =
         ClassFileLocator.Simple.of(
             GateAdvice.class.getName(), ClassFileLocator.ForClassLoader.read(GateAdvice.class));
+    static final Advice ADVICE =
+        // Cast: bind(Class, Enum) would bind the parameter to the enum constant as a value.
+        Advice.withCustomMapping()
+            .bind(GateBindings.GateId.class, (Advice.OffsetMapping) GateConstant.ID)
+            .bind(GateBindings.GateVersion.class, (Advice.OffsetMapping) GateConstant.VERSION)
+            .bind(GateBindings.GateMethod.class, (Advice.OffsetMapping) GateConstant.METHOD)
+            .to(TYPE, CLASS_FILE);
 
     private AdviceCode() {}
   }
 
   /**
-   * Weaves a gate into a class of jlive's own, off to the side, and drops the bytes: the first
-   * patch's gate then finds Byte Buddy's advice machinery loaded and warm (docs/BENCHMARKS.md,
-   * section 25: 3 to 4 s of a first patch were that). Nothing is retransformed.
-   *
-   * @return the woven bytes
+   * A gate's weaving of one method, for weaving off to the side before any patch needs it (the
+   * class-file warm-up, {@code patch.ClassFileWarmUp}): the same advice and constants a gate
+   * weaves, for gate 0, which no gate has (ids start at 1), so the bytes could never reach a gate.
    */
-  public static byte[] warmUp(ClassPipeline pipeline) {
-    return pipeline.weaveAside(
-        WarmUpTarget.class, advice(0, 1, 0, WarmUpTarget.METHOD, WarmUpTarget.DESCRIPTOR));
-  }
-
-  /** What {@link #warmUp} weaves into: a method with an argument and a result, as most have. */
-  static final class WarmUpTarget {
-    static final String METHOD = "twice";
-    static final String DESCRIPTOR = "(I)I";
-
-    private WarmUpTarget() {}
-
-    static int twice(int value) {
-      return 2 * value;
-    }
+  public static AsmVisitorWrapper warmUpWeaving(String name, String descriptor) {
+    return advice(0, 1, 0, name, descriptor);
   }
 }

@@ -294,12 +294,7 @@ public final class ClassPipeline implements ClassFileTransformer {
    * {@code base} with every source's weavings on top, or null when no source weaves into the class.
    */
   private byte[] woven(ClassLoader loader, String className, Class<?> loaded, byte[] base) {
-    ClassFileLocator locator =
-        new ClassFileLocator.Compound(
-            ClassFileLocator.Simple.of(className, base),
-            loader == null
-                ? ClassFileLocator.ForClassLoader.ofBootLoader()
-                : ClassFileLocator.ForClassLoader.of(loader));
+    ClassFileLocator locator = locator(loader, className, base);
     TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
     Lazy<TypeDescription> description = new Lazy<>(() -> pool.describe(className).resolve());
     List<AsmVisitorWrapper> weavings = new ArrayList<>();
@@ -326,15 +321,23 @@ public final class ClassPipeline implements ClassFileTransformer {
     return CatchAnyThrowable.rewrite(builder.make(pool).getBytes());
   }
 
-  /**
-   * {@code type}'s class file with {@code visitor} woven in the way a retransformation weaves it,
-   * made off to the side: the class is not touched. For warming the weaving up before it is needed.
-   */
-  public byte[] weaveAside(Class<?> type, AsmVisitorWrapper visitor) {
-    ClassFileLocator locator =
-        type.getClassLoader() == null
+  /** {@code base} as the class's bytes, its loader for every other type the weaving looks up. */
+  private static ClassFileLocator locator(ClassLoader loader, String className, byte[] base) {
+    return new ClassFileLocator.Compound(
+        ClassFileLocator.Simple.of(className, base),
+        loader == null
             ? ClassFileLocator.ForClassLoader.ofBootLoader()
-            : ClassFileLocator.ForClassLoader.of(type.getClassLoader());
+            : ClassFileLocator.ForClassLoader.of(loader));
+  }
+
+  /**
+   * {@code base}, as bytes of {@code type}, with {@code visitor} woven in the way a
+   * retransformation weaves it (the same Byte Buddy settings, type pool and {@link
+   * CatchAnyThrowable} pass), made off to the side: the class is not touched. For warming the
+   * weaving up before it is needed.
+   */
+  public byte[] weaveAside(Class<?> type, byte[] base, AsmVisitorWrapper visitor) {
+    ClassFileLocator locator = locator(type.getClassLoader(), type.getName(), base);
     TypePool pool = TypePool.Default.WithLazyResolution.of(locator);
     return weave(pool.describe(type.getName()).resolve(), locator, pool, List.of(visitor));
   }

@@ -1,0 +1,111 @@
+package dev.jlive.agent.patch;
+
+import dev.jlive.agent.safepoint.BodySwitch;
+import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.weave.ClassPipeline;
+import java.util.List;
+import java.util.Set;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.jar.asm.commons.ClassRemapper;
+import net.bytebuddy.jar.asm.commons.SimpleRemapper;
+
+/**
+ * A class-file patch's own steps, run once on a class of jlive's, off to the side, so that the
+ * first real patch finds their code loaded and warm: the first class-file patch in a JVM cost about
+ * 140 ms of CPU on the patching thread where later ones cost 13, mostly ASM's tree API, {@link
+ * ClassShape} and Byte Buddy redefining a merged class, all running for the first time
+ * (docs/BENCHMARKS.md, section 43).
+ *
+ * <p>It reads the class file of {@link Running}, takes {@link Patched} renamed to {@code Running}
+ * as the patch, compares their shapes as a patch does, merges old and new bodies behind a gate's
+ * switch ({@link BodySwitch}) and weaves the gate into the merged class as a retransformation would
+ * ({@link ClassPipeline#weaveAside}), then drops the bytes. Nothing is defined, retransformed or
+ * registered: no gate, no patch, no layer, no loaded-class lookup (a kept name would make every
+ * class definition take that index's lock). The JVM's own redefinition is left out on purpose: it
+ * stops every application thread at a safepoint, and its cost is the JVM's native code, which does
+ * not warm up.
+ */
+public final class ClassFileWarmUp {
+  /**
+   * The method the warm-up patches. (Not a member of {@link Running}: it would be in its shape.)
+   */
+  static final String METHOD = "total";
+
+  static final String DESCRIPTOR = "([I)J";
+  static final String KEY = METHOD + " " + DESCRIPTOR;
+
+  private ClassFileWarmUp() {}
+
+  /**
+   * @return the size of the merged class with its gate woven in, for the log
+   * @throws IllegalStateException if a step did not do what a patch needs (a jlive bug: the caller
+   *     logs it)
+   */
+  public static int run(ClassPipeline pipeline) {
+    return wovenAside(pipeline).length;
+  }
+
+  /** The merged class with its gate woven in, as a patch's retransformation would make it. */
+  static byte[] wovenAside(ClassPipeline pipeline) {
+    byte[] running = ClassFileLocator.ForClassLoader.read(Running.class);
+    byte[] patched = renamed(ClassFileLocator.ForClassLoader.read(Patched.class));
+    ClassDiff diff = ClassDiff.between(ClassShape.of(running), ClassShape.of(patched));
+    if (!diff.refused().isEmpty() || !diff.changedKeys().equals(List.of(KEY))) {
+      throw new IllegalStateException(
+          "the warm-up's patch of its own class should change "
+              + KEY
+              + " alone, but changed "
+              + diff.changedKeys()
+              + " and was refused for "
+              + diff.refused());
+    }
+    byte[] merged = BodySwitch.merge(running, patched, Set.of(KEY), 0);
+    if (merged == null) {
+      throw new IllegalStateException("the warm-up's old and new bodies could not be merged");
+    }
+    return pipeline.weaveAside(Running.class, merged, Gates.warmUpWeaving(METHOD, DESCRIPTOR));
+  }
+
+  /** {@link Patched}'s class file as if it were a new version of {@link Running}. */
+  static byte[] renamed(byte[] patched) {
+    ClassReader reader = new ClassReader(patched);
+    ClassWriter writer = new ClassWriter(0);
+    reader.accept(
+        new ClassRemapper(
+            writer,
+            new SimpleRemapper(
+                Type.getInternalName(Patched.class), Type.getInternalName(Running.class))),
+        0);
+    return writer.toByteArray();
+  }
+
+  /**
+   * The class "running" in the warm-up: an instance method with a loop and a branch (so stack map
+   * frames), an array argument and a long result, as application methods have.
+   */
+  static final class Running {
+    long total(int[] quantities) {
+      long total = 0;
+      for (int quantity : quantities) {
+        if (quantity > 0) {
+          total += quantity;
+        }
+      }
+      return total;
+    }
+  }
+
+  /** The warm-up's patch of {@link Running}: the same members, one body changed. */
+  static final class Patched {
+    long total(int[] quantities) {
+      long total = 0;
+      for (int quantity : quantities) {
+        total += 2L * Math.max(quantity, 0);
+      }
+      return total;
+    }
+  }
+}
