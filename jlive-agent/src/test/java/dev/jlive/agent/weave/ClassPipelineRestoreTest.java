@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Proxy;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
 import java.util.function.Supplier;
+import net.bytebuddy.agent.ByteBuddyAgent;
 import net.bytebuddy.description.type.TypeDescription;
 import org.junit.jupiter.api.Test;
 
@@ -62,12 +62,11 @@ class ClassPipelineRestoreTest {
     }
   }
 
-  private static final Instrumentation NONE =
-      (Instrumentation)
-          Proxy.newProxyInstance(
-              ClassPipelineRestoreTest.class.getClassLoader(),
-              new Class<?>[] {Instrumentation.class},
-              (proxy, method, args) -> null);
+  /**
+   * The test JVM's own: the pipeline is built with it but never started, so no transformer is
+   * registered; the tests call {@code transform} as the JVM would at a retransformation.
+   */
+  private static final Instrumentation INSTRUMENTATION = ByteBuddyAgent.install();
 
   private static byte[] bytesOf(Class<?> type) throws IOException {
     String resource = type.getName().substring(type.getName().lastIndexOf('.') + 1) + ".class";
@@ -100,7 +99,7 @@ class ClassPipelineRestoreTest {
     byte[] original = bytesOf(WithResources.class);
     Class<?> type = loadApart(WithResources.class);
     Patch patch = new Patch();
-    ClassPipeline pipeline = new ClassPipeline(NONE, System.getLogger("test"));
+    ClassPipeline pipeline = new ClassPipeline(INSTRUMENTATION, System.getLogger("test"));
     pipeline.addSource(patch);
 
     // Never changed by jlive: the JVM keeps the bytes it has.
@@ -120,7 +119,7 @@ class ClassPipelineRestoreTest {
     byte[] original = bytesOf(Plain.class);
     Class<?> type = loadApart(Plain.class);
     Patch patch = new Patch();
-    ClassPipeline pipeline = new ClassPipeline(NONE, System.getLogger("test"));
+    ClassPipeline pipeline = new ClassPipeline(INSTRUMENTATION, System.getLogger("test"));
     pipeline.addSource(patch);
 
     patch.bytes = original.clone();

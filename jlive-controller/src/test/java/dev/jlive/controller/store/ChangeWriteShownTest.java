@@ -16,10 +16,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A change this controller wrote is listed, and is in the desired state a sync reads, as soon as
@@ -29,21 +27,7 @@ import org.junit.jupiter.api.Test;
  * The mirror is held back here on purpose, so that "a moment later" is as long as the test needs.
  */
 class ChangeWriteShownTest {
-  private static TestingServer zooKeeper;
-  private static FleetStore store;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    store = new FleetStore(zooKeeper.getConnectString(), Duration.ofSeconds(30));
-    store.start(Duration.ofSeconds(20));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    store.close();
-    zooKeeper.close();
-  }
+  @RegisterExtension static final StoreFixture fixture = new StoreFixture();
 
   @Test
   void anAddedChangeIsListedAndDesiredWhenTheWriteAnswers() {
@@ -55,6 +39,7 @@ class ChangeWriteShownTest {
 
   @Test
   void withoutTheWaitTheListReadRightAfterTheWriteMissesTheChange() {
+    FleetStore store = fixture.store();
     // The negative control: the same harness, the write answering before the mirror shows it.
     store.writesWaitForMirror(false);
     try {
@@ -75,6 +60,7 @@ class ChangeWriteShownTest {
    * the hold is let go; one that does not answers while the mirror is still held.
    */
   private static Shown shownRightAfterAdding(String service) {
+    FleetStore store = fixture.store();
     store.ensureService(service, System.currentTimeMillis());
     await().atMost(Duration.ofSeconds(30)).until(() -> store.desired(service).version() == 0);
     MirrorHold hold = new MirrorHold();

@@ -9,10 +9,8 @@ import dev.jlive.protocol.fleet.ProcessReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store's listings (a change's status is built from them) are copies taken in the order of the
@@ -21,24 +19,10 @@ import org.junit.jupiter.api.Test;
  */
 class ListingOrderTest {
   private static final String SERVICE = "listed";
-  private static TestingServer zooKeeper;
-  private static FleetStore store;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    store = new FleetStore(zooKeeper.getConnectString(), Duration.ofSeconds(30));
-    store.start(Duration.ofSeconds(20));
-    store.ensureService(SERVICE, System.currentTimeMillis());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    store.close();
-    zooKeeper.close();
-  }
+  @RegisterExtension static final StoreFixture fixture = new StoreFixture(SERVICE);
 
   private static void write(String process) {
+    FleetStore store = fixture.store();
     store.putEphemeral(
         SERVICE,
         "reports",
@@ -49,6 +33,7 @@ class ListingOrderTest {
 
   @Test
   void aListingIsInTheOrderOfTheIdsAndACopy() {
+    FleetStore store = fixture.store();
     // Written out of order: a copy in the order of arrival (or a plain hash map's) would fail.
     for (String process : List.of("p3", "p1", "p10", "p2")) {
       write(process);

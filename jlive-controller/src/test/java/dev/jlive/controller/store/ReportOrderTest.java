@@ -8,10 +8,8 @@ import dev.jlive.protocol.fleet.ChangeReport;
 import dev.jlive.protocol.fleet.ProcessReport;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.curator.test.TestingServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A report received from an agent is shown at once, and the mirror's event for the write of an
@@ -21,22 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReportOrderTest {
   private static final String SERVICE = "ordered";
-  private static TestingServer zooKeeper;
-  private static FleetStore store;
-
-  @BeforeAll
-  static void start() throws Exception {
-    zooKeeper = new TestingServer(true);
-    store = new FleetStore(zooKeeper.getConnectString(), Duration.ofSeconds(30));
-    store.start(Duration.ofSeconds(20));
-    store.ensureService(SERVICE, System.currentTimeMillis());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    store.close();
-    zooKeeper.close();
-  }
+  @RegisterExtension static final StoreFixture fixture = new StoreFixture(SERVICE);
 
   private static ProcessReport report(ProcessState state, String at) {
     return new ProcessReport(Map.of("c1", ChangeReport.of(state)), Map.of(), at);
@@ -47,6 +30,7 @@ class ReportOrderTest {
    * order.
    */
   private static void mirrorCaughtUp(String marker) {
+    FleetStore store = fixture.store();
     store.putEphemeral(SERVICE, "reports", marker, report(ProcessState.WAITING, null).toJson());
     await()
         .atMost(Duration.ofSeconds(20))
@@ -55,6 +39,7 @@ class ReportOrderTest {
 
   @Test
   void theWriteOfAnEarlierReportDoesNotReplaceALaterOneReceived() {
+    FleetStore store = fixture.store();
     ProcessReport earlier = report(ProcessState.REVERTED, "2026-12-02T07:00:00.100Z");
     ProcessReport later = report(ProcessState.APPLIED, "2026-12-02T07:00:01Z");
     store.reportReceived(SERVICE, "p1", later);
@@ -66,6 +51,7 @@ class ReportOrderTest {
 
   @Test
   void theWriteOfALaterReportStillReplacesTheOneShown() {
+    FleetStore store = fixture.store();
     // The control: the mirror still follows writes (another controller's, or this one's own).
     store.reportReceived(SERVICE, "p2", report(ProcessState.WAITING, "2026-12-02T07:00:00Z"));
     ProcessReport written = report(ProcessState.APPLIED, "2026-12-02T07:00:02Z");
