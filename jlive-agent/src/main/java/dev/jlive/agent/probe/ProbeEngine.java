@@ -158,6 +158,7 @@ public final class ProbeEngine implements WeavingSource {
     for (String id : new ArrayList<>(probes.keySet())) {
       remove(id, "agent stopped");
     }
+    dispatcher.unlinkAll();
     pipeline.removeSource(this);
     outputs.close();
   }
@@ -782,7 +783,10 @@ public final class ProbeEngine implements WeavingSource {
       // Every kind needs the continuation and the returned value to tell a call from a resume.
       advice = ProbeAdvice.Full.class;
     }
-    Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(ProbeId.class, site.slot());
+    Advice.WithCustomMapping mapping =
+        Advice.withCustomMapping()
+            .bind(ProbeId.class, site.slot())
+            .bind(LinkedDispatcher.class, new LinkedDispatcherCall(site.slot()));
     if (advice == ProbeAdvice.Entry.class
         && site.condition() != null
         && site.condition().isTyped()) {
