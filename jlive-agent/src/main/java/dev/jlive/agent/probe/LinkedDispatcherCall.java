@@ -75,11 +75,16 @@ final class LinkedDispatcherCall implements Advice.OffsetMapping {
     return new Target.ForStackManipulation(new Read());
   }
 
+  /** Writes the {@code invokedynamic} that answers the dispatcher of {@code slot}'s site. */
+  static void emitLink(MethodVisitor visitor, int slot) {
+    visitor.visitInvokeDynamicInsn("dispatcher", "()" + DISPATCHER, BOOTSTRAP, slot);
+  }
+
   private final class Read extends StackManipulation.AbstractBase {
     @Override
     public Size apply(MethodVisitor visitor, Implementation.Context context) {
       if (LINKS && context.getClassFileVersion().isAtLeast(ClassFileVersion.JAVA_V7)) {
-        visitor.visitInvokeDynamicInsn("dispatcher", "()" + DISPATCHER, BOOTSTRAP, slot);
+        emitLink(visitor, slot);
       } else {
         visitor.visitMethodInsn(
             Opcodes.INVOKESTATIC,

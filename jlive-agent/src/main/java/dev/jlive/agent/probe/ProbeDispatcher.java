@@ -225,12 +225,25 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
     if (site == null) {
       return null;
     }
-    return links.computeIfAbsent(
-        slot,
-        key ->
-            new MutableCallSite(
-                MethodHandles.constant(
-                    JLiveBridge.Dispatcher.class, new SiteDispatcher(this, site))));
+    MutableCallSite link = links.get(slot);
+    if (link == null) {
+      link = newLink(site);
+      links.put(slot, link);
+    }
+    return link;
+  }
+
+  private MutableCallSite newLink(ProbeSite site) {
+    return new MutableCallSite(
+        MethodHandles.constant(JLiveBridge.Dispatcher.class, new SiteDispatcher(this, site)));
+  }
+
+  /**
+   * A link made and called as a site's is, for no site, then dropped: {@link LinkWarmUp} loads and
+   * runs its code off the application's threads.
+   */
+  Object linkAside() throws Throwable {
+    return newLink(null).dynamicInvoker().invoke();
   }
 
   /**

@@ -149,6 +149,18 @@ public final class ProbeEngine implements WeavingSource {
     pipeline.addSource(this);
     housekeeper.scheduleWithFixedDelay(
         this::checkBudgets, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+    if (LinkedDispatcherCall.LINKS) {
+      housekeeper.execute(this::warmLinks);
+    }
+  }
+
+  private void warmLinks() {
+    try {
+      LinkWarmUp.run(dispatcher);
+    } catch (Throwable failure) {
+      // Only the first probed call's link is slower: say why, and go on.
+      log.log(System.Logger.Level.WARNING, "could not link a probe call site ahead", failure);
+    }
   }
 
   /** Removes every probe and restores every class it touched. */

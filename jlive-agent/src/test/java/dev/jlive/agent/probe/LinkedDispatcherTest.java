@@ -100,6 +100,14 @@ class LinkedDispatcherTest {
     assertThat(probe.hits()).isEqualTo(2);
   }
 
+  /** The warm-up links a call site like woven code's, for a slot no site has: it answers null. */
+  @Test
+  void theWarmUpLinksACallSiteThatAnswersNoDispatcher() throws Throwable {
+    JLiveBridge.dispatchTo(dispatcher);
+    assertThat(LinkWarmUp.run(dispatcher)).isNull();
+    assertThat(dispatcher.probeDispatcher(LinkWarmUp.NO_SITE)).isNull();
+  }
+
   private Probe countProbe() {
     return new Probe(
         "p1",
