@@ -172,6 +172,30 @@ public final class JLiveBridge {
     return alwaysFalse(type);
   }
 
+  /**
+   * Links the {@code invokedynamic} that probe advice reads its dispatcher with: the call site
+   * answers a dispatcher made for this one probe site, so the woven code reaches the probe with no
+   * lookup by slot, and C2 sees a constant (docs/ARCHITECTURE.md, "The hot path at the clock's
+   * floor"). The agent points the call site at null when the site is removed or the agent stops, so
+   * woven code left behind holds nothing of the agent. Never fails: without an agent, or on any
+   * failure, the call site answers null and the advice does nothing.
+   *
+   * @param probe the probe's slot, a static argument of the call site
+   */
+  public static CallSite probeDispatcher(
+      MethodHandles.Lookup caller, String name, MethodType type, int probe) {
+    Dispatcher target = dispatcher;
+    try {
+      CallSite site = target == null ? null : target.probeDispatcher(probe);
+      if (site != null && site.type().equals(type)) {
+        return site;
+      }
+    } catch (Throwable t) {
+      // fenced: the advice finds no dispatcher
+    }
+    return new ConstantCallSite(MethodHandles.constant(Dispatcher.class, null));
+  }
+
   /** A call site of {@code type} that answers false without looking at its arguments. */
   public static CallSite alwaysFalse(MethodType type) {
     return new ConstantCallSite(
@@ -342,6 +366,14 @@ public final class JLiveBridge {
     /** See {@link JLiveBridge#enterAdmitted}; by default the whole entry, as {@link #enter}. */
     public void enterAdmitted(int probe, long token, Object self, Object[] args) {
       enter(probe, self, args);
+    }
+
+    /**
+     * See {@link JLiveBridge#probeDispatcher}: a call site of type {@code ()Dispatcher} for the
+     * probe's slot, or null (the advice does nothing) by default.
+     */
+    public CallSite probeDispatcher(int probe) {
+      return null;
     }
 
     /** See {@link JLiveBridge#conditionSite}; null (a false condition) by default. */

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -29,8 +30,8 @@ import org.objectweb.asm.Opcodes;
 /**
  * Probes in a JVM whose boot loader holds an older bridge: the bridge stays for the JVM's life, so
  * a JVM that an older jlive was attached to first keeps a bridge without {@code
- * JLiveBridge.dispatcher()}, which this agent's advice calls. The agent must see that and weave
- * advice that calls the bridge's static methods instead.
+ * JLiveBridge.dispatcher()} and {@code JLiveBridge.probeDispatcher}, which this agent's advice
+ * calls. The agent must see that and weave advice that calls the bridge's static methods instead.
  */
 class OlderBridgeTest {
   private static final String CALCULATOR = ProbeTargetApp.Calculator.class.getName();
@@ -38,27 +39,42 @@ class OlderBridgeTest {
   @TempDir Path work;
 
   @Test
-  @SuppressWarnings("unchecked")
   void probesCountTimeAndLogWithAnOlderBridge() throws Exception {
     try (TargetJvm app = withOlderBridge().start()) {
-      Map<String, Object> metrics = probeAndCall(app);
-      assertThat(metrics.get("calls")).isEqualTo(6L);
-      assertThat(((Map<String, Object>) metrics.get("latency")).get("count")).isEqualTo(6L);
-      assertThat((Map<String, Object>) metrics.get("exceptions"))
-          .containsEntry("java.lang.ArithmeticException", 2L);
-      CliRun tail =
-          jlive(
-              "tail",
-              Long.toString(app.pid()),
-              "p2",
-              "--last",
-              "10",
-              "--count",
-              "1",
-              "--timeout",
-              "20s");
-      assertThat(tail.stdout()).contains("add(int,int) entry: a=2");
+      assertCountedTimedAndLogged(app);
     }
+  }
+
+  /**
+   * A bridge that hands out its dispatcher but cannot link a site's own ({@code probeDispatcher}):
+   * the advice reads {@code JLiveBridge.dispatcher()} and the dispatcher finds the site by slot.
+   */
+  @Test
+  void probesCountTimeAndLogWithABridgeThatCannotLinkSites() throws Exception {
+    try (TargetJvm app = withBridgeWithout(Set.of("probeDispatcher")).start()) {
+      assertCountedTimedAndLogged(app);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void assertCountedTimedAndLogged(TargetJvm app) throws Exception {
+    Map<String, Object> metrics = probeAndCall(app);
+    assertThat(metrics.get("calls")).isEqualTo(6L);
+    assertThat(((Map<String, Object>) metrics.get("latency")).get("count")).isEqualTo(6L);
+    assertThat((Map<String, Object>) metrics.get("exceptions"))
+        .containsEntry("java.lang.ArithmeticException", 2L);
+    CliRun tail =
+        jlive(
+            "tail",
+            Long.toString(app.pid()),
+            "p2",
+            "--last",
+            "10",
+            "--count",
+            "1",
+            "--timeout",
+            "20s");
+    assertThat(tail.stdout()).contains("add(int,int) entry: a=2");
   }
 
   /** The negative control: the current advice woven with the older bridge reaches nothing. */
@@ -96,7 +112,11 @@ class OlderBridgeTest {
   }
 
   private TargetJvm.Builder withOlderBridge() throws IOException {
-    Path bridge = olderBridgeJar();
+    return withBridgeWithout(Set.of("dispatcher", "probeDispatcher"));
+  }
+
+  private TargetJvm.Builder withBridgeWithout(Set<String> methods) throws IOException {
+    Path bridge = olderBridgeJar(methods);
     // Sharing off: with the boot class path appended, HotSpot would say it turned sharing off.
     return TargetJvm.on(Jdk.JAVA_17)
         .jvmArg("-Xshare:off")
@@ -104,8 +124,8 @@ class OlderBridgeTest {
         .main(ProbeTargetApp.class);
   }
 
-  /** This build's bridge without {@code dispatcher()}: what a JVM keeps from an older jlive. */
-  private Path olderBridgeJar() throws IOException {
+  /** This build's bridge without {@code methods}: what a JVM keeps from an older jlive. */
+  private Path olderBridgeJar(Set<String> methods) throws IOException {
     Path jar = work.resolve("older-bridge.jar");
     try (JarFile agent = new JarFile(Artifacts.agentJar().toFile());
         OutputStream file = Files.newOutputStream(jar);
@@ -118,14 +138,14 @@ class OlderBridgeTest {
           bytes = in.readAllBytes();
         }
         out.putNextEntry(new JarEntry("dev/jlive/bridge/" + name + ".class"));
-        out.write(name.equals("JLiveBridge") ? withoutDispatcherMethod(bytes) : bytes);
+        out.write(name.equals("JLiveBridge") ? without(methods, bytes) : bytes);
         out.closeEntry();
       }
     }
     return jar;
   }
 
-  private static byte[] withoutDispatcherMethod(byte[] bridge) {
+  private static byte[] without(Set<String> methods, byte[] bridge) {
     ClassReader reader = new ClassReader(bridge);
     ClassWriter writer = new ClassWriter(0);
     reader.accept(
@@ -133,7 +153,7 @@ class OlderBridgeTest {
           @Override
           public MethodVisitor visitMethod(
               int access, String name, String descriptor, String signature, String[] exceptions) {
-            if (name.equals("dispatcher")) {
+            if (methods.contains(name)) {
               return null;
             }
             return super.visitMethod(access, name, descriptor, signature, exceptions);

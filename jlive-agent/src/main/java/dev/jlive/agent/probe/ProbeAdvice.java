@@ -7,14 +7,15 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 /**
  * The code woven around probed methods. Byte Buddy copies these bodies into the application's
  * methods, with the probe's id as a constant. The calls made on every call of the method (an entry,
- * a timed exit) go to the bridge's dispatcher straight from the woven code: that call is then in
- * the probed method's own bytecode, whose call profile makes C2 inline the probe's path however the
- * methods between were compiled (docs/ARCHITECTURE.md, "The hot path at the clock's floor"), and
- * {@code suppress = Throwable.class} fences it. Rarer calls (a kept event, a constructor) go
- * through the bridge's static methods, which fence each call. {@link BridgedProbeAdvice} holds the
- * first kind for a bridge left by an older agent, which cannot hand out its dispatcher.
- * Constructors get their own variants: their exceptions cannot be caught by advice, and {@code
- * this} does not exist before the super constructor ran.
+ * a timed exit) go to the site's own dispatcher ({@link LinkedDispatcher}: a linked call site that
+ * C2 takes as a constant) straight from the woven code: that call is then in the probed method's
+ * own bytecode, whose call profile makes C2 inline the probe's path however the methods between
+ * were compiled (docs/ARCHITECTURE.md, "The hot path at the clock's floor"), and {@code suppress =
+ * Throwable.class} fences it. Rarer calls (a kept event, a constructor) go through the bridge's
+ * static methods, which fence each call. {@link BridgedProbeAdvice} holds the first kind for a
+ * bridge left by an older agent, which cannot hand out its dispatcher. Constructors get their own
+ * variants: their exceptions cannot be caught by advice, and {@code this} does not exist before the
+ * super constructor ran.
  */
 final class ProbeAdvice {
   private ProbeAdvice() {}
@@ -22,8 +23,8 @@ final class ProbeAdvice {
   /** Counting only: one call on entry, no arguments, no allocation. */
   static final class Count {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static void enter(@ProbeId int probe) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+    static void enter(@ProbeId int probe, @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       if (dispatcher != null) {
         dispatcher.timedEnter(probe);
       }
@@ -36,15 +37,18 @@ final class ProbeAdvice {
    */
   static final class Timed {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probe) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+    static long enter(@ProbeId int probe, @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(
-        @ProbeId int probe, @Advice.Enter long token, @Advice.Thrown Throwable thrown) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.Thrown Throwable thrown,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       if (dispatcher != null) {
         dispatcher.timedExit(probe, token, thrown);
       }
@@ -73,8 +77,9 @@ final class ProbeAdvice {
     static void enter(
         @ProbeId int probe,
         @Advice.This(optional = true) Object self,
-        @Advice.AllArguments Object[] args) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+        @Advice.AllArguments Object[] args,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       long token = dispatcher == null ? 0L : dispatcher.admit(probe);
       if (token != 0L) {
         JLiveBridge.enterAdmitted(probe, token, self, args);
@@ -94,8 +99,9 @@ final class ProbeAdvice {
         @ProbeId int probe,
         @Advice.This(optional = true) Object self,
         @Advice.AllArguments Object[] args,
-        @ConditionHolds boolean holds) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+        @ConditionHolds boolean holds,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       if (dispatcher != null && dispatcher.admit(probe) != 0L) {
         boolean held;
         try {
@@ -151,8 +157,8 @@ final class ProbeAdvice {
    */
   static final class Exit {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probe) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+    static long enter(@ProbeId int probe, @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 
@@ -176,8 +182,8 @@ final class ProbeAdvice {
    */
   static final class Outcome {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probe) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+    static long enter(@ProbeId int probe, @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 
@@ -198,8 +204,8 @@ final class ProbeAdvice {
   /** As {@link Exit}, for a probe on exceptions: a call that returns builds nothing either. */
   static final class ExceptionExit {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probe) {
-      JLiveBridge.Dispatcher dispatcher = JLiveBridge.dispatcher();
+    static long enter(@ProbeId int probe, @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
       return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
     }
 

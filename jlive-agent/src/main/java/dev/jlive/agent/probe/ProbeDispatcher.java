@@ -4,10 +4,14 @@ import dev.jlive.bridge.JLiveBridge;
 import dev.jlive.protocol.event.ProbeEvent;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -83,6 +87,15 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
   private int indexes;
 
   private record Freed(int handle, long atNanos) {}
+
+  /**
+   * Per slot, the call site its woven code reads its {@link SiteDispatcher} from ({@link
+   * JLiveBridge#probeDispatcher}). Guarded by this.
+   */
+  private final Map<Integer, MutableCallSite> links = new HashMap<>();
+
+  private static final MethodHandle NO_DISPATCHER =
+      MethodHandles.constant(JLiveBridge.Dispatcher.class, null);
 
   ProbeDispatcher(EventLog events, ProbeOutput output) {
     this(events, output, REUSE_AFTER_NANOS);
@@ -198,6 +211,55 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
     issued[index] = -1;
     freed.add(new Freed(slot, System.nanoTime()));
+    unlink(links.remove(slot));
+  }
+
+  /**
+   * The call site that woven code of {@code slot} reads its dispatcher from: one per site, made on
+   * the first link, pointing at a {@link SiteDispatcher} of the site until the site is removed.
+   * Null when the slot names no site (the bridge then links a call site that answers null).
+   */
+  @Override
+  public synchronized CallSite probeDispatcher(int slot) {
+    ProbeSite site = site(slot);
+    if (site == null) {
+      return null;
+    }
+    MutableCallSite link = links.get(slot);
+    if (link == null) {
+      link = newLink(site);
+      links.put(slot, link);
+    }
+    return link;
+  }
+
+  private MutableCallSite newLink(ProbeSite site) {
+    return new MutableCallSite(
+        MethodHandles.constant(JLiveBridge.Dispatcher.class, new SiteDispatcher(this, site)));
+  }
+
+  /**
+   * A link made and called as a site's is, for no site, then dropped: {@link LinkWarmUp} loads and
+   * runs its code off the application's threads.
+   */
+  Object linkAside() throws Throwable {
+    return newLink(null).dynamicInvoker().invoke();
+  }
+
+  /**
+   * Points every linked call site at null: once the agent stops, woven code left behind (a class
+   * that could not be restored) reaches nothing of the agent, and the agent's loader can go.
+   */
+  synchronized void unlinkAll() {
+    links.values().forEach(ProbeDispatcher::unlink);
+    links.clear();
+  }
+
+  private static void unlink(MutableCallSite link) {
+    if (link != null) {
+      link.setTarget(NO_DISPATCHER);
+      MutableCallSite.syncAll(new MutableCallSite[] {link});
+    }
   }
 
   /**
@@ -252,7 +314,11 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   @Override
   public long timedEnter(int slot) {
-    ProbeSite site = site(slot);
+    return timedEnter(site(slot));
+  }
+
+  /** {@link #timedEnter(int)} for the site the slot names, or for none (null). */
+  long timedEnter(ProbeSite site) {
     if (site == null) {
       return 0L;
     }
@@ -344,7 +410,14 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
     if (token == 0L || (token == UNTIMED && thrown == null)) {
       return;
     }
-    ProbeSite site = site(slot);
+    timedExit(site(slot), token, thrown);
+  }
+
+  /** {@link #timedExit(int, long, Throwable)} for the site the slot names, or for none (null). */
+  void timedExit(ProbeSite site, long token, Throwable thrown) {
+    if (token == 0L || (token == UNTIMED && thrown == null)) {
+      return;
+    }
     if (site == null || !site.probe().isActive()) {
       return;
     }
@@ -393,7 +466,11 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
    */
   @Override
   public long admit(int slot) {
-    ProbeSite site = site(slot);
+    return admit(site(slot));
+  }
+
+  /** {@link #admit(int)} for the site the slot names, or for none (null). */
+  long admit(ProbeSite site) {
     if (site == null) {
       return 0L;
     }

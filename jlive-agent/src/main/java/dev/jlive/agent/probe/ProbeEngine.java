@@ -149,6 +149,18 @@ public final class ProbeEngine implements WeavingSource {
     pipeline.addSource(this);
     housekeeper.scheduleWithFixedDelay(
         this::checkBudgets, HOUSEKEEPING_MILLIS, HOUSEKEEPING_MILLIS, TimeUnit.MILLISECONDS);
+    if (LinkedDispatcherCall.LINKS) {
+      housekeeper.execute(this::warmLinks);
+    }
+  }
+
+  private void warmLinks() {
+    try {
+      LinkWarmUp.run(dispatcher);
+    } catch (Throwable failure) {
+      // Only the first probed call's link is slower: say why, and go on.
+      log.log(System.Logger.Level.WARNING, "could not link a probe call site ahead", failure);
+    }
   }
 
   /** Removes every probe and restores every class it touched. */
@@ -158,6 +170,7 @@ public final class ProbeEngine implements WeavingSource {
     for (String id : new ArrayList<>(probes.keySet())) {
       remove(id, "agent stopped");
     }
+    dispatcher.unlinkAll();
     pipeline.removeSource(this);
     outputs.close();
   }
@@ -782,7 +795,10 @@ public final class ProbeEngine implements WeavingSource {
       // Every kind needs the continuation and the returned value to tell a call from a resume.
       advice = ProbeAdvice.Full.class;
     }
-    Advice.WithCustomMapping mapping = Advice.withCustomMapping().bind(ProbeId.class, site.slot());
+    Advice.WithCustomMapping mapping =
+        Advice.withCustomMapping()
+            .bind(ProbeId.class, site.slot())
+            .bind(LinkedDispatcher.class, new LinkedDispatcherCall(site.slot()));
     if (advice == ProbeAdvice.Entry.class
         && site.condition() != null
         && site.condition().isTyped()) {

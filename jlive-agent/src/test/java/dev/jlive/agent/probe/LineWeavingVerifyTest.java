@@ -291,6 +291,7 @@ class LineWeavingVerifyTest {
     var timed =
         Advice.withCustomMapping()
             .bind(ProbeId.class, SLOT + 1)
+            .bind(LinkedDispatcher.class, new LinkedDispatcherCall(SLOT + 1))
             .to(ProbeAdvice.Timed.class)
             .on(ElementMatchers.named(method));
     var gate = Advice.to(GateLike.class).on(ElementMatchers.named(method));
