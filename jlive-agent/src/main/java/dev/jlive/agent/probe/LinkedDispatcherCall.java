@@ -1,9 +1,6 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.bridge.JLiveBridge;
-import java.lang.invoke.CallSite;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -28,19 +25,7 @@ import net.bytebuddy.jar.asm.Type;
 final class LinkedDispatcherCall implements Advice.OffsetMapping {
   private static final String DISPATCHER = Type.getDescriptor(JLiveBridge.Dispatcher.class);
 
-  private static final Handle BOOTSTRAP =
-      new Handle(
-          Opcodes.H_INVOKESTATIC,
-          Type.getInternalName(JLiveBridge.class),
-          "probeDispatcher",
-          MethodType.methodType(
-                  CallSite.class,
-                  MethodHandles.Lookup.class,
-                  String.class,
-                  MethodType.class,
-                  int.class)
-              .toMethodDescriptorString(),
-          false);
+  private static final Handle BOOTSTRAP = BridgeBootstrap.handle("probeDispatcher");
 
   /**
    * Whether this JVM's bridge links the call; false also when {@code jlive.probe.linkSites=false}
@@ -56,13 +41,7 @@ final class LinkedDispatcherCall implements Advice.OffsetMapping {
   }
 
   private static boolean bridgeLinks() {
-    try {
-      JLiveBridge.class.getMethod(
-          "probeDispatcher", MethodHandles.Lookup.class, String.class, MethodType.class, int.class);
-      return true;
-    } catch (NoSuchMethodException older) {
-      return false;
-    }
+    return BridgeBootstrap.present("probeDispatcher");
   }
 
   @Override

@@ -1,9 +1,6 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.bridge.JLiveBridge;
-import java.lang.invoke.CallSite;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -25,19 +22,7 @@ import net.bytebuddy.jar.asm.Type;
  * that sampling kept tests the condition, and nothing is boxed to test it.
  */
 final class TypedConditionCall implements Advice.OffsetMapping {
-  private static final Handle BOOTSTRAP =
-      new Handle(
-          Opcodes.H_INVOKESTATIC,
-          Type.getInternalName(JLiveBridge.class),
-          "conditionSite",
-          MethodType.methodType(
-                  CallSite.class,
-                  MethodHandles.Lookup.class,
-                  String.class,
-                  MethodType.class,
-                  int.class)
-              .toMethodDescriptorString(),
-          false);
+  private static final Handle BOOTSTRAP = BridgeBootstrap.handle("conditionSite");
 
   private final int slot;
 
@@ -56,13 +41,7 @@ final class TypedConditionCall implements Advice.OffsetMapping {
 
   /** True when the running bridge can link the call (a bridge left by an older agent cannot). */
   static boolean bridgeLinks() {
-    try {
-      JLiveBridge.class.getMethod(
-          "conditionSite", MethodHandles.Lookup.class, String.class, MethodType.class, int.class);
-      return true;
-    } catch (NoSuchMethodException older) {
-      return false;
-    }
+    return BridgeBootstrap.present("conditionSite");
   }
 
   @Override
