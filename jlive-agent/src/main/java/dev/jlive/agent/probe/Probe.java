@@ -127,6 +127,9 @@ final class Probe {
   final Map<String, LongAdder> exceptions = new ConcurrentHashMap<>();
   final Map<String, LongAdder> callers = new ConcurrentHashMap<>();
 
+  /** What the per-call code decides by ({@link CallPlan}). */
+  final CallPlan plan;
+
   Probe(
       String id,
       ProbeSpec spec,
@@ -175,6 +178,16 @@ final class Probe {
     this.timesCalls =
         kind == ProbeSpec.Kind.CAPTURE
             || (spec.template() != null && spec.template().contains("elapsed"));
+    this.plan =
+        new CallPlan(
+            this,
+            cells,
+            kind,
+            maxHits > 0,
+            parts != null,
+            spec.timeOneIn(),
+            sampleThreshold,
+            latency);
   }
 
   boolean isActive() {
@@ -205,34 +218,28 @@ final class Probe {
    * probe is off or this call used up its hit budget.
    */
   ThreadCells.Cell hit() {
-    if (!active) {
-      return null;
-    }
-    ThreadCells.Cell cell = cells.mine();
-    cell.hit();
-    if (maxHits > 0 && hitsForLimit.incrementAndGet() > maxHits) {
-      // An exact cut-off needs one shared counter: only probes with a hit budget pay its atomic
-      // add.
+    return plan.hit();
+  }
+
+  /**
+   * Whether this call is past the probe's hit budget ({@code --max-hits}); the call that first is
+   * turns the probe off. An exact cut-off needs one shared counter: only probes with a hit budget
+   * pay its atomic add.
+   */
+  boolean pastHitLimit() {
+    if (hitsForLimit.incrementAndGet() > maxHits) {
       disable(
           "reached its limit of "
               + spec.maxHits()
               + " calls; add it again with a higher --max-hits to see more");
-      return null;
+      return true;
     }
-    return cell;
+    return false;
   }
 
-  /**
-   * How many calls a metrics probe's timing of this call stands for: 1 for each thread's first
-   * calls and when every call is timed, {@code timeOneIn} for a sampled call, 0 for a call not
-   * timed.
-   */
+  /** {@link CallPlan#timingWeight}. */
   int timingWeight(ThreadCells.Cell cell) {
-    int oneIn = spec.timeOneIn();
-    if (oneIn <= 1 || (!cell.shared && cell.hits <= EXACT_TIMINGS_PER_THREAD)) {
-      return 1;
-    }
-    return cell.sample(timingThreshold) ? oneIn : 0;
+    return plan.timingWeight(cell);
   }
 
   /**
@@ -260,16 +267,9 @@ final class Probe {
     return sampled(cell) && mayEmitSampled(cell, now);
   }
 
-  /**
-   * True when sampling keeps this call: the thread's own generator, and a left-out call counted in
-   * the thread's own cell, so a dropped call costs no shared write.
-   */
+  /** {@link CallPlan#sampled}. */
   boolean sampled(ThreadCells.Cell cell) {
-    if (sampleThreshold == -1L || cell.sample(sampleThreshold)) {
-      return true;
-    }
-    cell.skip();
-    return false;
+    return plan.sampled(cell);
   }
 
   /** {@link #mayEmit} for a call that sampling kept already: expiry and the rate limit. */

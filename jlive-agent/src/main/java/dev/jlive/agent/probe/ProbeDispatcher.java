@@ -235,7 +235,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   private MutableCallSite newLink(ProbeSite site) {
     return new MutableCallSite(
-        MethodHandles.constant(JLiveBridge.Dispatcher.class, new SiteDispatcher(this, site)));
+        MethodHandles.constant(JLiveBridge.Dispatcher.class, SiteDispatchers.create(this, site)));
   }
 
   /**
@@ -319,19 +319,31 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   /** {@link #timedEnter(int)} for the site the slot names, or for none (null). */
   long timedEnter(ProbeSite site) {
-    if (site == null) {
+    return site == null ? 0L : timedEnter(site.probe().plan);
+  }
+
+  /**
+   * {@link #timedEnter(int)} by the probe's plan, or for none (null). Small on purpose (C2 inlines
+   * a call of at most 35 bytes of bytecode whatever its profile): a counting probe's whole call is
+   * here, and a site's linked dispatcher passes a plan that C2 takes as a constant, so the test of
+   * the kind folds away.
+   */
+  long timedEnter(CallPlan plan) {
+    ThreadCells.Cell cell = plan == null ? null : plan.hit();
+    return cell == null ? 0L : afterHit(plan, cell);
+  }
+
+  /** The rest of {@link #timedEnter(CallPlan)}, for a call the probe counted. */
+  private long afterHit(CallPlan plan, ThreadCells.Cell cell) {
+    ProbeSpec.Kind kind = plan.kind();
+    if (kind == ProbeSpec.Kind.COUNT) {
       return 0L;
     }
-    Probe probe = site.probe();
-    ThreadCells.Cell cell = probe.hit();
-    if (cell == null) {
-      return 0L;
-    }
-    ProbeSpec.Kind kind = probe.kind;
+    Probe probe = plan.probe();
     if (kind == ProbeSpec.Kind.METRICS) {
-      return startToken(probe.timingWeight(cell));
+      return startToken(plan.timingWeight(cell));
     }
-    if (probe.parts != null) {
+    if (plan.parts()) {
       return enterParts(probe, cell);
     }
     if (kind == ProbeSpec.Kind.CALLERS) {
@@ -415,26 +427,32 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   /** {@link #timedExit(int, long, Throwable)} for the site the slot names, or for none (null). */
   void timedExit(ProbeSite site, long token, Throwable thrown) {
+    if (site != null) {
+      timedExit(site.probe().plan, token, thrown);
+    }
+  }
+
+  /** {@link #timedExit(int, long, Throwable)} by the probe's plan, or for none (null). */
+  void timedExit(CallPlan plan, long token, Throwable thrown) {
     if (token == 0L || (token == UNTIMED && thrown == null)) {
       return;
     }
-    if (site == null || !site.probe().isActive()) {
+    if (plan == null || !plan.probe().isActive()) {
       return;
     }
-    Probe probe = site.probe();
-    if (probe.parts != null && token != UNTIMED) {
-      ThreadCells.Cell cell = probe.cells.mine();
+    Probe probe = plan.probe();
+    if (plan.parts() && token != UNTIMED) {
+      ThreadCells.Cell cell = plan.cells().mine();
       probe.parts.exit(cell);
       if (token != NESTED_PART) {
         long elapsed = System.nanoTime() - (token & ~1L);
-        probe.latency.record(cell, elapsed, (token & 1L) == 0 ? 1 : probe.sampleOneIn);
+        plan.latency().record(cell, elapsed, (token & 1L) == 0 ? 1 : probe.sampleOneIn);
       }
       return;
     }
     if (token != UNTIMED) {
       long elapsed = System.nanoTime() - (token & ~1L);
-      probe.latency.record(
-          probe.cells.mine(), elapsed, (token & 1L) == 0 ? 1 : probe.spec.timeOneIn());
+      plan.latency().record(plan.cells().mine(), elapsed, (token & 1L) == 0 ? 1 : plan.timeOneIn());
     }
     if (thrown != null) {
       probe.exception(thrown);
@@ -471,18 +489,23 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   /** {@link #admit(int)} for the site the slot names, or for none (null). */
   long admit(ProbeSite site) {
-    if (site == null) {
+    return site == null ? 0L : admit(site, site.probe().plan);
+  }
+
+  /** {@link #admit(int)} for a site and its probe's plan, or for none (null). */
+  long admit(ProbeSite site, CallPlan plan) {
+    if (plan == null) {
       return 0L;
     }
-    Probe probe = site.probe();
-    ThreadCells.Cell cell = probe.hit();
-    if (cell == null || probe.kind == ProbeSpec.Kind.COUNT) {
+    ThreadCells.Cell cell = plan.hit();
+    if (cell == null || plan.kind() == ProbeSpec.Kind.COUNT) {
       return 0L;
     }
     if (site.condition() != null) {
       // Sampling first: a call left out builds no arguments for the condition either.
-      return probe.sampled(cell) ? TEST_CONDITION : 0L;
+      return plan.sampled(cell) ? TEST_CONDITION : 0L;
     }
+    Probe probe = plan.probe();
     return probe.mayEmit(cell, probe.now()) ? ADMITTED : 0L;
   }
 

@@ -8,98 +8,107 @@ import java.util.List;
 /**
  * The dispatcher of one probe site, which its woven code reads from a linked call site ({@link
  * JLiveBridge#probeDispatcher}, {@link LinkedDispatcherCall}). The calls made on every call of the
- * method (entry, timed exit, admission) go to the site it holds, with no lookup by slot: the call
- * site is a constant to C2, so the woven code reaches the probe's path with one field read. Every
- * other call goes to the agent's dispatcher by slot, as from the bridge.
+ * method (entry, timed exit, admission) go to the site and the probe's {@link CallPlan} it holds,
+ * with no lookup by slot. Every other call goes to the agent's dispatcher by slot, as from the
+ * bridge.
+ *
+ * <p>The code is here, the fields in {@link SiteConstants}, which {@link SiteDispatchers} defines
+ * as a hidden class: C2 takes the final fields of a hidden class as constants where the object is
+ * one, and the call site makes it one in the probed method's compiled code. So the site, the plan
+ * and what the plan holds are constants there, and the per-call checks on them fold away. The code
+ * stays in this ordinary class because C2 decides whether to inline a call by the caller's call
+ * profile, and a call made from a hidden class's method was not inlined (docs/BENCHMARKS.md,
+ * section 53).
  */
-final class SiteDispatcher extends JLiveBridge.Dispatcher {
-  private final ProbeDispatcher owner;
-  private final ProbeSite site;
+abstract class SiteDispatcher extends JLiveBridge.Dispatcher {
+  /** The agent's dispatcher, for every call but the per-call ones. */
+  abstract ProbeDispatcher owner();
 
-  SiteDispatcher(ProbeDispatcher owner, ProbeSite site) {
-    this.owner = owner;
-    this.site = site;
-  }
+  /** The site, or null for a dispatcher of no site (which counts nothing and answers 0). */
+  abstract ProbeSite site();
+
+  /** The site's probe's plan, or null for no site. */
+  abstract CallPlan plan();
 
   @Override
   public long timedEnter(int probe) {
-    return owner.timedEnter(site);
+    return owner().timedEnter(plan());
   }
 
   @Override
   public void timedExit(int probe, long token, Throwable thrown) {
-    owner.timedExit(site, token, thrown);
+    owner().timedExit(plan(), token, thrown);
   }
 
   @Override
   public long admit(int probe) {
-    return owner.admit(site);
+    return owner().admit(site(), plan());
   }
 
   @Override
   public long enter(int probe, Object self, Object[] args) {
-    return owner.enter(probe, self, args);
+    return owner().enter(probe, self, args);
   }
 
   @Override
   public void exit(
       int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {
-    owner.exit(probe, token, self, args, returned, thrown);
+    owner().exit(probe, token, self, args, returned, thrown);
   }
 
   @Override
   public void enterAdmitted(int probe, long token, Object self, Object[] args) {
-    owner.enterAdmitted(probe, token, self, args);
+    owner().enterAdmitted(probe, token, self, args);
   }
 
   @Override
   public CallSite conditionSite(int probe, MethodType type) {
-    return owner.conditionSite(probe, type);
+    return owner().conditionSite(probe, type);
   }
 
   @Override
   public void conditionFailed(int probe, Throwable failure, Object self, Object[] args) {
-    owner.conditionFailed(probe, failure, self, args);
+    owner().conditionFailed(probe, failure, self, args);
   }
 
   @Override
   public void partEnter(int probe, int part) {
-    owner.partEnter(probe, part);
+    owner().partEnter(probe, part);
   }
 
   @Override
   public void partExit(int probe, int part) {
-    owner.partExit(probe, part);
+    owner().partExit(probe, part);
   }
 
   @Override
   public Object gateEnter(int gate, int method, int version) {
-    return owner.gateEnter(gate, method, version);
+    return owner().gateEnter(gate, method, version);
   }
 
   @Override
   public void gateExit(int gate) {
-    owner.gateExit(gate);
+    owner().gateExit(gate);
   }
 
   @Override
   public long shadowAdmit(int shadowSite) {
-    return owner.shadowAdmit(shadowSite);
+    return owner().shadowAdmit(shadowSite);
   }
 
   @Override
   public void shadowExit(
       int shadowSite, long token, Object self, Object[] args, Object returned, Throwable thrown) {
-    owner.shadowExit(shadowSite, token, self, args, returned, thrown);
+    owner().shadowExit(shadowSite, token, self, args, returned, thrown);
   }
 
   @Override
   public CallSite probeDispatcher(int probe) {
-    return owner.probeDispatcher(probe);
+    return owner().probeDispatcher(probe);
   }
 
   @Override
   public List<String> childCommand(List<String> command) {
-    return owner.childCommand(command);
+    return owner().childCommand(command);
   }
 }

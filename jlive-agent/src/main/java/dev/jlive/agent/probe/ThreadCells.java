@@ -22,8 +22,15 @@ import java.util.function.IntFunction;
  * stays bounded by the table.
  *
  * <p>Each cell also carries a random generator for sampling decisions (xorshift, owner only).
+ *
+ * <p>A record, for the compiler: C2 takes a record's fields as constants where the record is one,
+ * so in a probe site's linked dispatcher ({@link CallPlan}) the table is a constant and its bounds
+ * check goes away.
+ *
+ * @param table the threads' own cells, by thread id
+ * @param shared the cell of threads whose index belongs to another live thread (atomic adds)
  */
-final class ThreadCells {
+record ThreadCells(Cell[] table, Cell shared) {
   static final int SIZE = 256;
   private static final int MASK = SIZE - 1;
 
@@ -160,8 +167,9 @@ final class ThreadCells {
     return z == 0 ? 0x9E3779B97F4A7C15L : z;
   }
 
-  private final Cell[] table = new Cell[SIZE];
-  private final Cell shared = new Cell(null, true);
+  ThreadCells() {
+    this(new Cell[SIZE], new Cell(null, true));
+  }
 
   /** The calling thread's cell; the shared cell when its index belongs to another live thread. */
   Cell mine() {
@@ -174,6 +182,24 @@ final class ThreadCells {
       return cell;
     }
     return claim(thread, index);
+  }
+
+  /**
+   * Counts a call in the calling thread's cell and returns that cell: {@link #mine} and {@link
+   * Cell#hit} in one, without asking whether a cell the thread owns in the table is the shared one
+   * (it never is). This is the whole per-call work of a counting probe.
+   */
+  Cell count() {
+    Thread thread = Thread.currentThread();
+    int index = (int) thread.getId() & MASK;
+    Cell cell = table[index];
+    if (cell != null && cell.owner == thread) {
+      HITS.setOpaque(cell, cell.hits + 1);
+      return cell;
+    }
+    cell = claim(thread, index);
+    cell.hit();
+    return cell;
   }
 
   private Cell claim(Thread thread, int index) {

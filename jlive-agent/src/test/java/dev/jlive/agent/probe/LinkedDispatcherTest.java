@@ -67,12 +67,29 @@ class LinkedDispatcherTest {
   void aSiteDispatcherStillReachesItsProbeWithoutTheTable() {
     Probe probe = countProbe();
     int slot = site(probe);
-    SiteDispatcher linked =
-        new SiteDispatcher(
+    JLiveBridge.Dispatcher linked =
+        SiteDispatchers.create(
             dispatcher, new ProbeSite(slot, probe, null, "Counter#work", null, null, null, null));
     dispatcher.remove(slot);
     linked.timedEnter(slot);
     assertThat(probe.hits()).isEqualTo(1);
+  }
+
+  /**
+   * A site's dispatcher is of a hidden class, whose fields C2 takes as constants (SiteDispatchers);
+   * its code is the ordinary class's, and it counts as that does.
+   */
+  @Test
+  void aSitesDispatcherIsOfAHiddenClassAndCounts() throws Throwable {
+    Probe probe = countProbe();
+    int slot = site(probe);
+    Object linked = dispatcher.probeDispatcher(slot).getTarget().invoke();
+    assertThat(SiteDispatchers.unfolded()).isNull();
+    assertThat(linked.getClass().isHidden()).isTrue();
+    assertThat(linked).isInstanceOf(SiteDispatcher.class);
+    ((JLiveBridge.Dispatcher) linked).timedEnter(slot);
+    ((JLiveBridge.Dispatcher) linked).timedEnter(slot);
+    assertThat(probe.hits()).isEqualTo(2);
   }
 
   @Test
