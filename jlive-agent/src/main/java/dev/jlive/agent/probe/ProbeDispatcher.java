@@ -319,22 +319,19 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   /** {@link #timedEnter(int)} for the site the slot names, or for none (null). */
   long timedEnter(ProbeSite site) {
-    return site == null ? 0L : timedEnter(site.probe().plan);
-  }
-
-  /**
-   * {@link #timedEnter(int)} by the probe's plan, or for none (null). Small on purpose (C2 inlines
-   * a call of at most 35 bytes of bytecode whatever its profile): a counting probe's whole call is
-   * here, and a site's linked dispatcher passes a plan that C2 takes as a constant, so the test of
-   * the kind folds away.
-   */
-  long timedEnter(CallPlan plan) {
-    ThreadCells.Cell cell = plan == null ? null : plan.hit();
+    if (site == null) {
+      return 0L;
+    }
+    CallPlan plan = site.probe().plan;
+    ThreadCells.Cell cell = plan.hit();
     return cell == null ? 0L : afterHit(plan, cell);
   }
 
-  /** The rest of {@link #timedEnter(CallPlan)}, for a call the probe counted. */
-  private long afterHit(CallPlan plan, ThreadCells.Cell cell) {
+  /**
+   * The rest of {@link #timedEnter(int)} for a call the probe counted ({@link CallPlan#hit}); a
+   * site's linked dispatcher calls it too ({@link SiteDispatcher#timedEnter}).
+   */
+  long afterHit(CallPlan plan, ThreadCells.Cell cell) {
     ProbeSpec.Kind kind = plan.kind();
     if (kind == ProbeSpec.Kind.COUNT) {
       return 0L;
@@ -427,17 +424,17 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   /** {@link #timedExit(int, long, Throwable)} for the site the slot names, or for none (null). */
   void timedExit(ProbeSite site, long token, Throwable thrown) {
-    if (site != null) {
-      timedExit(site.probe().plan, token, thrown);
+    if (site != null && token != 0L && (token != UNTIMED || thrown != null)) {
+      exitCounted(site.probe().plan, token, thrown);
     }
   }
 
-  /** {@link #timedExit(int, long, Throwable)} by the probe's plan, or for none (null). */
-  void timedExit(CallPlan plan, long token, Throwable thrown) {
-    if (token == 0L || (token == UNTIMED && thrown == null)) {
-      return;
-    }
-    if (plan == null || !plan.probe().isActive()) {
+  /**
+   * The rest of {@link #timedExit(int, long, Throwable)}, for a timed call or an exception; a
+   * site's linked dispatcher calls it too ({@link SiteDispatcher#timedExit}).
+   */
+  void exitCounted(CallPlan plan, long token, Throwable thrown) {
+    if (!plan.probe().isActive()) {
       return;
     }
     Probe probe = plan.probe();
@@ -489,16 +486,20 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
 
   /** {@link #admit(int)} for the site the slot names, or for none (null). */
   long admit(ProbeSite site) {
-    return site == null ? 0L : admit(site, site.probe().plan);
-  }
-
-  /** {@link #admit(int)} for a site and its probe's plan, or for none (null). */
-  long admit(ProbeSite site, CallPlan plan) {
-    if (plan == null) {
+    if (site == null) {
       return 0L;
     }
+    CallPlan plan = site.probe().plan;
     ThreadCells.Cell cell = plan.hit();
-    if (cell == null || plan.kind() == ProbeSpec.Kind.COUNT) {
+    return cell == null ? 0L : admitCounted(site, plan, cell);
+  }
+
+  /**
+   * The rest of {@link #admit(int)}, for a call the probe counted; a site's linked dispatcher calls
+   * it too ({@link SiteDispatcher#admit}).
+   */
+  long admitCounted(ProbeSite site, CallPlan plan, ThreadCells.Cell cell) {
+    if (plan.kind() == ProbeSpec.Kind.COUNT) {
       return 0L;
     }
     if (site.condition() != null) {

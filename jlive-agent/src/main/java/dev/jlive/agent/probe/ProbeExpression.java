@@ -48,11 +48,19 @@ final class ProbeExpression {
   private final List<MutableCallSite> pendingSites = new ArrayList<>();
 
   private static final MethodHandle START_CPU =
-      own("typedStartCpu", MethodType.methodType(long.class));
+      own("typedStartCpu", MethodType.methodType(long.class, RunawayGuard.class));
   private static final MethodHandle START_WALL =
-      own("typedStartWall", MethodType.methodType(long.class));
+      own("typedStartWall", MethodType.methodType(long.class, LongSupplier.class));
   private static final MethodHandle RAN =
-      own("typedRan", MethodType.methodType(boolean.class, long.class, long.class, boolean.class));
+      own(
+          "typedRan",
+          MethodType.methodType(
+              boolean.class,
+              RunawayGuard.class,
+              LongSupplier.class,
+              long.class,
+              long.class,
+              boolean.class));
 
   /**
    * The context of an expression: what it can name, and the clock that times its calls.
@@ -204,32 +212,37 @@ final class ProbeExpression {
    * The compiled condition timed by the runaway guard, as {@link #test} times it, built from method
    * handles that the JIT compiles into the caller: start the CPU and wall clocks (the first throws
    * once the guard stopped the expression), test, record the time. What the condition throws goes
-   * to the woven code, which hands it to the probe.
+   * to the woven code, which hands it to the probe. The guard and the clock are bound into the
+   * handles, not read from this expression's fields: bound values are constants to C2, so the
+   * timing reads no field of the expression and checks no type of the clock per call
+   * (docs/BENCHMARKS.md, section 53).
    */
   private MethodHandle timed(MethodHandle compiled, MethodType type) {
     MethodHandle test = compiled.asType(type);
-    MethodHandle finish = MethodHandles.collectArguments(RAN.bindTo(this), 2, test);
-    MethodHandle withWall = MethodHandles.foldArguments(finish, 1, START_WALL.bindTo(this));
-    return MethodHandles.foldArguments(withWall, 0, START_CPU.bindTo(this));
+    MethodHandle ran = MethodHandles.insertArguments(RAN, 0, guard, clock);
+    MethodHandle finish = MethodHandles.collectArguments(ran, 2, test);
+    MethodHandle withWall = MethodHandles.foldArguments(finish, 1, START_WALL.bindTo(clock));
+    return MethodHandles.foldArguments(withWall, 0, START_CPU.bindTo(guard));
   }
 
-  private long typedStartCpu() {
+  private static long typedStartCpu(RunawayGuard guard) {
     guard.checkRunnable();
     return guard.cpuStart();
   }
 
-  private long typedStartWall() {
+  private static long typedStartWall(LongSupplier clock) {
     return clock.getAsLong();
   }
 
-  private boolean typedRan(long cpuStart, long wallStart, boolean held) {
+  private static boolean typedRan(
+      RunawayGuard guard, LongSupplier clock, long cpuStart, long wallStart, boolean held) {
     guard.ran(clock.getAsLong() - wallStart, cpuStart);
     return held;
   }
 
   private static MethodHandle own(String name, MethodType type) {
     try {
-      return MethodHandles.lookup().findVirtual(ProbeExpression.class, name, type);
+      return MethodHandles.lookup().findStatic(ProbeExpression.class, name, type);
     } catch (ReflectiveOperationException e) {
       throw new LinkageError("ProbeExpression." + name, e);
     }

@@ -1,6 +1,7 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.bridge.JLiveBridge;
+import dev.jlive.protocol.probe.ProbeSpec;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.MethodType;
 import java.util.List;
@@ -30,19 +31,41 @@ abstract class SiteDispatcher extends JLiveBridge.Dispatcher {
   /** The site's probe's plan, or null for no site. */
   abstract CallPlan plan();
 
+  /*
+   * The three calls made on every call of a probed method. Each is written out here, not one call
+   * on to the agent's dispatcher, and each is over 35 bytes of bytecode on purpose: so C1 does not
+   * inline it into the probed method, runs it on its own, and profiles the calls it makes; C2 then
+   * finds those calls hot and inlines them into the probed method. Inlined by C1, they kept almost
+   * no profile, and C2 left calls such as CallPlan.hit as calls (docs/BENCHMARKS.md, section 53).
+   * SiteDispatcherShapeTest holds them to that size.
+   */
+
   @Override
   public long timedEnter(int probe) {
-    return owner().timedEnter(plan());
+    CallPlan plan = plan();
+    ThreadCells.Cell cell = plan == null ? null : plan.hit();
+    if (cell == null || plan.kind() == ProbeSpec.Kind.COUNT) {
+      return 0L;
+    }
+    return owner().afterHit(plan, cell);
   }
 
   @Override
   public void timedExit(int probe, long token, Throwable thrown) {
-    owner().timedExit(plan(), token, thrown);
+    CallPlan plan = plan();
+    if (plan != null && token != 0L && (token != ProbeDispatcher.UNTIMED || thrown != null)) {
+      owner().exitCounted(plan, token, thrown);
+    }
   }
 
   @Override
   public long admit(int probe) {
-    return owner().admit(site(), plan());
+    CallPlan plan = plan();
+    ThreadCells.Cell cell = plan == null ? null : plan.hit();
+    if (cell == null || plan.kind() == ProbeSpec.Kind.COUNT) {
+      return 0L;
+    }
+    return owner().admitCounted(site(), plan, cell);
   }
 
   @Override
