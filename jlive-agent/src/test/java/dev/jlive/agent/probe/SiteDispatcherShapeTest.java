@@ -8,10 +8,11 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.ClassNode;
-import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * Holds the sizes that decide how the JIT compiles a probe's per-call path into the probed method
@@ -50,25 +51,30 @@ class SiteDispatcherShapeTest {
   }
 
   /**
-   * Each method's bytecode length, by name (the largest of overloads): the offset of its last label,
-   * which the class reader puts at the end of the code (the local variables' scopes end there).
+   * Each method's bytecode length, by name (the largest of overloads): the class copied through a
+   * class writer, which places each label as it writes the code, and the offset of the method's
+   * last label, where the local variables' scopes end: the end of the code.
    */
   private static Map<String, Integer> codeSizes(Class<?> type) throws IOException {
-    ClassNode node = new ClassNode();
-    try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
-      new ClassReader(in).accept(node, 0);
-    }
     Map<String, Integer> sizes = new HashMap<>();
-    for (MethodNode method : node.methods) {
-      int end = 0;
-      for (AbstractInsnNode insn = method.instructions.getFirst();
-          insn != null;
-          insn = insn.getNext()) {
-        if (insn instanceof LabelNode label) {
-          end = Math.max(end, label.getLabel().getOffset());
-        }
-      }
-      sizes.merge(method.name, end, Math::max);
+    try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class")) {
+      new ClassReader(in)
+          .accept(
+              new ClassVisitor(Opcodes.ASM9, new ClassWriter(0)) {
+                @Override
+                public MethodVisitor visitMethod(
+                    int access, String name, String descriptor, String signature, String[] ex) {
+                  MethodVisitor writer = super.visitMethod(access, name, descriptor, signature, ex);
+                  return new MethodVisitor(Opcodes.ASM9, writer) {
+                    @Override
+                    public void visitLabel(Label label) {
+                      super.visitLabel(label);
+                      sizes.merge(name, label.getOffset(), Math::max);
+                    }
+                  };
+                }
+              },
+              0);
     }
     return sizes;
   }
