@@ -341,7 +341,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       return startToken(plan.timingWeight(cell));
     }
     if (plan.parts()) {
-      return enterParts(probe, cell);
+      return enterParts(plan, cell);
     }
     if (kind == ProbeSpec.Kind.CALLERS) {
       int weight = probe.callerWeight(cell);
@@ -351,7 +351,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       return 0L;
     }
     if (kind == ProbeSpec.Kind.LOG || kind == ProbeSpec.Kind.CAPTURE) {
-      return admitAtEnd(probe, cell);
+      return admitAtEnd(plan, cell);
     }
     return 0L;
   }
@@ -366,13 +366,14 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
    * Entry of an exit or exception probe: sampling is decided here, before the woven code builds the
    * arguments or boxes a return value, and the clock is read only for a kept call whose duration
    * the probe shows. So a call left out costs what a left-out entry call costs. Returns 0 for a
-   * call left out, {@link #NO_START} or the start time for one kept.
+   * call left out, {@link #NO_START} or the start time for one kept. By the plan, which is a
+   * constant in a linked site's compiled code, so the sampling threshold is one too.
    */
-  private static long admitAtEnd(Probe probe, ThreadCells.Cell cell) {
-    if (!probe.sampled(cell)) {
+  private static long admitAtEnd(CallPlan plan, ThreadCells.Cell cell) {
+    if (!plan.sampled(cell)) {
       return 0L;
     }
-    if (!probe.timesCalls) {
+    if (!plan.probe().timesCalls) {
       return NO_START;
     }
     long start = System.nanoTime();
@@ -405,8 +406,9 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
    * Entry of a trace or line profile: sampling decides whether this call's parts are timed; a call
    * nested in a timed one is part of it.
    */
-  private static long enterParts(Probe probe, ThreadCells.Cell cell) {
-    boolean timed = probe.sampled(cell);
+  private static long enterParts(CallPlan plan, ThreadCells.Cell cell) {
+    Probe probe = plan.probe();
+    boolean timed = plan.sampled(cell);
     boolean follow = probe.parts.enter(cell, timed);
     if (!follow) {
       return UNTIMED;
@@ -570,7 +572,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       act(site, new ProbeCall(self, args, null, null, 0L, point), true);
       return 1L;
     }
-    return admitAtEnd(site.probe(), cell);
+    return admitAtEnd(site.probe().plan, cell);
   }
 
   @Override

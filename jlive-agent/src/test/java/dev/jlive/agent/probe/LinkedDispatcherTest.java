@@ -92,6 +92,25 @@ class LinkedDispatcherTest {
     assertThat(probe.hits()).isEqualTo(2);
   }
 
+  /**
+   * The fallback when the hidden class cannot be defined (or {@code
+   * -Djlive.probe.hiddenDispatchers=false}): the ordinary class, the same code, counts the same.
+   */
+  @Test
+  void theOrdinaryClassCountsAsTheHiddenOneDoes() {
+    Probe probe = countProbe();
+    int slot = site(probe);
+    SiteDispatcher ordinary =
+        new SiteConstants(
+            dispatcher, new ProbeSite(slot, probe, null, "Counter#work", null, null, null, null));
+    assertThat(ordinary.getClass().isHidden()).isFalse();
+    ordinary.timedEnter(slot);
+    ordinary.timedExit(slot, ordinary.timedEnter(slot), null);
+    assertThat(probe.hits()).isEqualTo(2);
+    assertThat(new SiteConstants(dispatcher, null).timedEnter(slot)).isZero();
+    assertThat(probe.hits()).isEqualTo(2);
+  }
+
   @Test
   void aJava6ClassFileReadsTheBridgesDispatcher() throws Exception {
     JLiveBridge.dispatchTo(dispatcher);
