@@ -17,9 +17,9 @@ import java.util.List;
  * as a hidden class: C2 takes the final fields of a hidden class as constants where the object is
  * one, and the call site makes it one in the probed method's compiled code. So the site, the plan
  * and what the plan holds are constants there, and the per-call checks on them fold away. The code
- * stays in this ordinary class because C2 decides whether to inline a call by the caller's call
- * profile, and a call made from a hidden class's method was not inlined (docs/BENCHMARKS.md,
- * section 53).
+ * stays in this ordinary class and the hidden class holds only the fields: in the first try, with
+ * the code in the hidden class too, C2 left the probe's path as a call (the size rule below may
+ * have been the whole cause; this way does not depend on it).
  */
 abstract class SiteDispatcher extends JLiveBridge.Dispatcher {
   /** The agent's dispatcher, for every call but the per-call ones. */
