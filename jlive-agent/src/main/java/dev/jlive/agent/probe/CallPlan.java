@@ -7,11 +7,12 @@ import dev.jlive.protocol.probe.ProbeSpec;
  * hit limit, parts to time, how often it times and samples, and where it counts.
  *
  * <p>A record, for the compiler. C2 takes the fields of a record (and of a hidden class) as
- * constants where the object holding them is one. A site's linked dispatcher ({@link
- * SiteDispatcher}, defined as a hidden class) is a constant in the probed method's compiled code
- * and holds its probe's plan, so there every check below on the plan folds away: a counting probe's
- * call is the active flag, the thread's cell and one add (docs/ARCHITECTURE.md, "The site's own
- * dispatcher, linked once"). Through the bridge's slot the same code reads the plan's fields.
+ * constants where the object holding them is one. A site's linked dispatcher is a constant in the
+ * probed method's compiled code and holds its probe's plan in a hidden class ({@link
+ * SiteConstants}), so there every check below on the plan folds away: a counting probe's call is
+ * the active flag, the thread's cell and one add (docs/ARCHITECTURE.md, "The probe's plan,
+ * constants in the compiled code"). Through the bridge's slot the same code reads the plan's
+ * fields.
  *
  * @param probe the probe
  * @param cells the probe's per-thread counters ({@link Probe#cells})

@@ -237,11 +237,6 @@ final class Probe {
     return false;
   }
 
-  /** {@link CallPlan#timingWeight}. */
-  int timingWeight(ThreadCells.Cell cell) {
-    return plan.timingWeight(cell);
-  }
-
   /**
    * How many calls a callers probe's stack walk of this call stands for: 1 for each thread's first
    * calls, {@link #sampleOneIn} for a sampled call, 0 for a call not walked (counted as left out).

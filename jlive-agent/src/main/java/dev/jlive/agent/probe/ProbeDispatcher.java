@@ -621,7 +621,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
     switch (probe.kind) {
       case METRICS -> {
-        return startToken(probe.timingWeight(cell));
+        return startToken(probe.plan.timingWeight(cell));
       }
       case CALLERS -> {
         int weight = probe.callerWeight(cell);

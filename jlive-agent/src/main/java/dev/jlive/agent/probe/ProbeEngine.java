@@ -163,10 +163,13 @@ public final class ProbeEngine implements WeavingSource {
     }
     String unfolded = SiteDispatchers.unfolded();
     if (unfolded != null) {
-      // Probes work the same; each call costs a few more field reads.
       log.log(
           System.Logger.Level.WARNING,
-          "probe dispatchers are of an ordinary class, not a hidden one: " + unfolded);
+          "probe dispatchers are of an ordinary class, not a hidden one ("
+              + unfolded
+              + "): probes work the same, each probed call costs a few nanoseconds more."
+              + " For the faster path, leave -Djlive.probe.hiddenDispatchers unset and let the"
+              + " agent's class loader define hidden classes.");
     }
   }
 

@@ -18,7 +18,7 @@ import java.lang.invoke.MethodType;
  * defined, the ordinary class is used, and only that folding is lost.
  */
 final class SiteDispatchers {
-  /** Why the hidden class could not be defined, or null when it was. */
+  /** Why the hidden class was not defined, or null when it was. */
   private static String failure;
 
   private static final MethodHandle HIDDEN = hiddenConstructor();
@@ -30,7 +30,7 @@ final class SiteDispatchers {
     if (HIDDEN != null) {
       try {
         return (JLiveBridge.Dispatcher) HIDDEN.invoke(owner, site);
-      } catch (Throwable failure) {
+      } catch (Throwable unexpected) {
         // Unreachable for a constructor that only stores fields; the ordinary class does the same.
       }
     }
@@ -42,7 +42,7 @@ final class SiteDispatchers {
    * are of the hidden class.
    */
   static String unfolded() {
-    return HIDDEN == null ? failure : null;
+    return failure;
   }
 
   private static MethodHandle hiddenConstructor() {
