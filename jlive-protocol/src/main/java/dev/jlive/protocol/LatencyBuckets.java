@@ -16,13 +16,20 @@ public final class LatencyBuckets {
   public static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
   public static final int COUNT = (64 - SUB_BUCKET_BITS + 1) * SUB_BUCKETS;
 
+  /**
+   * The bucket of {@code value}, 0 for a negative one: {@code exponent * SUB_BUCKETS + (value >>>
+   * exponent)}, the exponent being how far the value's top four bits are from the bottom. Those top
+   * bits, {@code value >>> exponent}, are 8 to 15 for a value of 8 or more, so they need no mask;
+   * below 16 the exponent is 0 and the bucket is the value itself. {@code value | 8} makes values
+   * below 8 count as four bits long, so one formula with no branch serves every value: agents
+   * compute this on every timed call (docs/BENCHMARKS.md, section 54).
+   */
   public static int index(long value) {
-    if (value < SUB_BUCKETS) {
-      return (int) Math.max(0, value);
+    if (value < 0) {
+      return 0;
     }
-    int exponent = 63 - Long.numberOfLeadingZeros(value) - SUB_BUCKET_BITS + 1;
-    int mantissa = (int) (value >>> exponent) & (SUB_BUCKETS - 1);
-    return exponent * SUB_BUCKETS + mantissa;
+    int exponent = Long.SIZE - SUB_BUCKET_BITS - Long.numberOfLeadingZeros(value | 8);
+    return (exponent << SUB_BUCKET_BITS) + (int) (value >>> exponent);
   }
 
   /**

@@ -37,4 +37,32 @@ class LatencyBucketsTest {
       }
     }
   }
+
+  /**
+   * The branch-free index (section 54 of docs/BENCHMARKS.md) must keep every value in the bucket
+   * the earlier definition gave it: controllers add up the buckets of agents of both versions.
+   */
+  @Test
+  void theIndexIsTheOneEarlierAgentsSend() {
+    Random random = new Random(2);
+    for (int i = 0; i < 200_000; i++) {
+      long value = random.nextLong() >>> random.nextInt(64);
+      assertThat(LatencyBuckets.index(value)).as("value %d", value).isEqualTo(earlierIndex(value));
+    }
+    for (long value = -20; value < 1 << 16; value++) {
+      assertThat(LatencyBuckets.index(value)).as("value %d", value).isEqualTo(earlierIndex(value));
+    }
+    assertThat(LatencyBuckets.index(Long.MAX_VALUE)).isEqualTo(59 * 16 + 15);
+    assertThat(LatencyBuckets.index(Long.MIN_VALUE)).isZero();
+  }
+
+  /** The index as agents up to 2026-12-03 computed it. */
+  private static int earlierIndex(long value) {
+    if (value < LatencyBuckets.SUB_BUCKETS) {
+      return (int) Math.max(0, value);
+    }
+    int exponent = 63 - Long.numberOfLeadingZeros(value) - LatencyBuckets.SUB_BUCKET_BITS + 1;
+    int mantissa = (int) (value >>> exponent) & (LatencyBuckets.SUB_BUCKETS - 1);
+    return exponent * LatencyBuckets.SUB_BUCKETS + mantissa;
+  }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A timing may stand for several calls: a metrics probe times a random sample of calls, and a
  * timing taken with probability 1/N is recorded with weight N, so the buckets, {@code count} and
  * {@code sumNanos} estimate all calls without bias. {@code timedCalls} says how many timings the
- * estimate rests on; with every call timed, the weights are 1 and everything is exact.
+ * estimate rests on; with every call timed, the weights are 1 and everything is exact. The weights'
+ * sum, {@link #count}, is the sum of the buckets: a timed call stores nothing for it.
  */
 final class LatencyHistogram {
   private static final VarHandle SHARD = field("shard", Shard.class);
@@ -34,7 +35,6 @@ final class LatencyHistogram {
   private final ThreadCells cells;
   private final AtomicLongArray counts = new AtomicLongArray(LatencyBuckets.COUNT);
   private final LongAdder sumNanos = new LongAdder();
-  private final LongAdder weight = new LongAdder();
   private final LongAdder timed = new LongAdder();
   private final AtomicLong max = new AtomicLong();
 
@@ -57,28 +57,34 @@ final class LatencyHistogram {
   }
 
   /**
-   * Records into {@code cell}'s shard, {@code cell} being the calling thread's own ({@link
+   * Records into {@code cell}'s shard, {@code cell} being the calling thread's ({@link
    * ThreadCells#mine}); the shared cell records into the atomic part.
    */
   void record(ThreadCells.Cell cell, long nanos, int calls) {
-    long value = Math.max(0, nanos);
     if (cell.shared) {
-      recordShared(value, calls);
+      recordShared(Math.max(0, nanos), calls);
       return;
     }
+    recordOwn(cell, nanos, calls);
+  }
+
+  /**
+   * Records into the shard of {@code cell}, which is the calling thread's own cell in the table
+   * ({@link ThreadCells#own}), never the shared one: a timed call's exit, with no test of that.
+   */
+  void recordOwn(ThreadCells.Cell cell, long nanos, int calls) {
     Shard shard = cell.shard;
     if (shard == null) {
       shard = new Shard();
       // Release: a reader that sees the shard sees its arrays.
       SHARD.setRelease(cell, shard);
     }
-    shard.record(value, calls);
+    shard.record(Math.max(0, nanos), calls);
   }
 
   private void recordShared(long value, int calls) {
     counts.addAndGet(LatencyBuckets.index(value), calls);
     sumNanos.add(value * calls);
-    weight.add(calls);
     timed.increment();
     long seen = max.get();
     while (value > seen && !max.compareAndSet(seen, value)) {
@@ -86,11 +92,15 @@ final class LatencyHistogram {
     }
   }
 
-  /** The calls the histogram stands for (the sum of the weights). */
+  /** The calls the histogram stands for: the sum of the weights, which is that of the buckets. */
   long count() {
-    long sum = weight.sum();
-    for (Shard shard : shards()) {
-      sum += (long) Shard.WEIGHT.getOpaque(shard);
+    return count(buckets());
+  }
+
+  private static long count(Map<Integer, Long> buckets) {
+    long sum = 0;
+    for (long calls : buckets.values()) {
+      sum += calls;
     }
     return sum;
   }
@@ -153,7 +163,8 @@ final class LatencyHistogram {
 
   /** What the histogram holds now, buckets included, as metrics carry it. */
   LatencySnapshot snapshot() {
-    return LatencySnapshot.of(buckets(), count(), timedCalls(), sumNanos(), maxNanos());
+    Map<Integer, Long> buckets = buckets();
+    return LatencySnapshot.of(buckets, count(buckets), timedCalls(), sumNanos(), maxNanos());
   }
 
   /** Nanoseconds as milliseconds to the microsecond, as every latency field shows them. */
@@ -169,13 +180,11 @@ final class LatencyHistogram {
   static final class Shard {
     static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
     static final VarHandle SUM = shardField("sum");
-    static final VarHandle WEIGHT = shardField("weight");
     static final VarHandle TIMED = shardField("timed");
     static final VarHandle MAX = shardField("max");
 
     final long[] counts = new long[LatencyBuckets.COUNT];
     long sum;
-    long weight;
     long timed;
     long max;
 
@@ -183,7 +192,6 @@ final class LatencyHistogram {
       int index = LatencyBuckets.index(value);
       COUNTS.setOpaque(counts, index, counts[index] + calls);
       SUM.setOpaque(this, sum + value * calls);
-      WEIGHT.setOpaque(this, weight + calls);
       TIMED.setOpaque(this, timed + 1);
       if (value > max) {
         MAX.setOpaque(this, value);

@@ -436,11 +436,11 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
    * site's linked dispatcher calls it too ({@link SiteDispatcher#timedExit}).
    */
   void exitCounted(CallPlan plan, long token, Throwable thrown) {
-    if (!plan.probe().isActive()) {
-      return;
-    }
     Probe probe = plan.probe();
     if (plan.parts() && token != UNTIMED) {
+      if (!probe.isActive()) {
+        return;
+      }
       ThreadCells.Cell cell = plan.cells().mine();
       probe.parts.exit(cell);
       if (token != NESTED_PART) {
@@ -449,11 +449,19 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       }
       return;
     }
+    // A call timed by a probe that went off while it ran is still recorded: its entry was
+    // counted, and the timing only adds to the removed probe's last figures.
     if (token != UNTIMED) {
       long elapsed = System.nanoTime() - (token & ~1L);
-      plan.latency().record(plan.cells().mine(), elapsed, (token & 1L) == 0 ? 1 : plan.timeOneIn());
+      int weight = (token & 1L) == 0 ? 1 : plan.timeOneIn();
+      ThreadCells.Cell own = plan.cells().own();
+      if (own != null) {
+        plan.latency().recordOwn(own, elapsed, weight);
+      } else {
+        plan.latency().record(plan.cells().mine(), elapsed, weight);
+      }
     }
-    if (thrown != null) {
+    if (thrown != null && probe.isActive()) {
       probe.exception(thrown);
     }
   }

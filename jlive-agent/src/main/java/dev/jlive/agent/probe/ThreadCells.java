@@ -185,6 +185,18 @@ record ThreadCells(Cell[] table, Cell shared) {
   }
 
   /**
+   * The calling thread's own cell in the table, or null when it has none (it counts in the shared
+   * cell, or has not counted yet). A cell owned by a live thread stays in the table and stays its
+   * own, so a timed call's exit finds the cell its entry counted in, and needs no test of whether
+   * it is the shared one.
+   */
+  Cell own() {
+    Thread thread = Thread.currentThread();
+    Cell cell = table[(int) thread.getId() & MASK];
+    return cell != null && cell.owner == thread ? cell : null;
+  }
+
+  /**
    * Counts a call in the calling thread's cell and returns that cell: {@link #mine} and {@link
    * Cell#hit} in one, without asking whether a cell the thread owns in the table is the shared one
    * (it never is). This is the whole per-call work of a counting probe.
