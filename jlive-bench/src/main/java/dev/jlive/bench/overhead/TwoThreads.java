@@ -59,6 +59,7 @@ public class TwoThreads {
       "metrics-every-call",
       "log-when-false",
       "exit-log-sampled",
+      "entry-log-sampled",
       "exception",
       "line-count",
       "callers"
@@ -78,6 +79,9 @@ public class TwoThreads {
   @State(Scope.Thread)
   public static class Order {
     int sku;
+
+    /** What {@link TwoThreadsBaseline#timedByHand} adds its timings to. */
+    long timedNanos;
   }
 
   @Benchmark
@@ -129,6 +133,13 @@ public class TwoThreads {
                   .sampleOneIn(2000)
                   .ratePerSecond(ProbeOverhead.LOG_RATE)
                   .appLog(false);
+          // The same log at entry: what a dropped call of exit-log-sampled is held against.
+          case "entry-log-sampled" ->
+              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
+                  .template("sku={sku}")
+                  .sampleOneIn(2000)
+                  .ratePerSecond(ProbeOverhead.LOG_RATE)
+                  .appLog(false);
           // quote never throws: every call is one the probe drops.
           case "exception" ->
               ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
@@ -142,7 +153,7 @@ public class TwoThreads {
                   "unknown scenario '"
                       + scenario
                       + "'; use none, count, metrics, metrics-every-call, log-when-false, "
-                      + "exit-log-sampled, exception, line-count or callers");
+                      + "exit-log-sampled, entry-log-sampled, exception, line-count or callers");
         };
     return spec == null
         ? null

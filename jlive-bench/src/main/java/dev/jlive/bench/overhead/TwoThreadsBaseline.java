@@ -27,6 +27,21 @@ public class TwoThreadsBaseline {
     return Quote.quote(sku, sku & 7);
   }
 
+  /**
+   * The workload timed by hand: two clock reads around each call and the time added to a sum of the
+   * thread's own. This is the floor for timing every call of this method. It is above {@link
+   * #twoClockReads}: the clock read waits for the work before it to finish (the kernel's clock read
+   * orders its time-stamp read after earlier instructions), so calls no longer overlap.
+   */
+  @Benchmark
+  public int timedByHand(TwoThreads.Order order) {
+    long start = System.nanoTime();
+    int sku = order.sku++;
+    int price = Quote.quote(sku, sku & 7);
+    order.timedNanos += System.nanoTime() - start;
+    return price;
+  }
+
   @Benchmark
   public long twoClockReads() {
     long start = System.nanoTime();
