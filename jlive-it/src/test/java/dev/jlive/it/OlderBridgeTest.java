@@ -75,6 +75,19 @@ class OlderBridgeTest {
             "--timeout",
             "20s");
     assertThat(tail.stdout()).contains("add(int,int) entry: a=2");
+    // The exit log reads the receiver and arguments its entry kept (ProbeAdvice.Exit).
+    CliRun exits =
+        jlive(
+            "tail",
+            Long.toString(app.pid()),
+            "p3",
+            "--last",
+            "10",
+            "--count",
+            "3",
+            "--timeout",
+            "20s");
+    assertThat(exits.stdout()).contains("a=0 b=1 -> 1 in \"calc\"", "a=2 b=1 -> 3 in \"calc\"");
   }
 
   /** The negative control: the current advice woven with the older bridge reaches nothing. */
@@ -86,7 +99,10 @@ class OlderBridgeTest {
     }
   }
 
-  /** A metrics probe on divide and a log probe on add; divide called 6 times, add 3 times. */
+  /**
+   * A metrics probe on divide, and an entry and an exit log probe on add; divide called 6 times,
+   * add 3 times.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> probeAndCall(TargetJvm app) throws Exception {
     String pid = Long.toString(app.pid());
@@ -105,6 +121,17 @@ class OlderBridgeTest {
             "--when",
             "a == 2");
     assertThat(log.exitCode()).as(log.toString()).isZero();
+    CliRun exitLog =
+        jlive(
+            "probe",
+            "add",
+            pid,
+            CALCULATOR + "#add(int,int)",
+            "--log",
+            "a={a} b={b} -> {return} in {this.name}",
+            "--at",
+            "exit");
+    assertThat(exitLog.exitCode()).as(exitLog.toString()).isZero();
     assertThat(app.ask("divide 6", "divide done")).endsWith("failures=2");
     assertThat(app.ask("add 3", "add done")).isEqualTo("add done sum=6");
     return ((List<Map<String, Object>>) jlive("metrics", pid, "p1", "--json").json().get("probes"))

@@ -26,8 +26,8 @@ final class BridgedProbeAdvice {
           ProbeAdvice.Timed.class, TimedEnter.class,
           ProbeAdvice.Entry.class, Entry.class,
           ProbeAdvice.TypedEntry.class, TypedEntry.class,
-          ProbeAdvice.Exit.class, TimedEnter.class,
-          ProbeAdvice.Outcome.class, TimedEnter.class,
+          ProbeAdvice.Exit.class, KeptEnter.class,
+          ProbeAdvice.Outcome.class, KeptEnter.class,
           ProbeAdvice.ExceptionExit.class, TimedEnter.class);
 
   /**
@@ -44,7 +44,7 @@ final class BridgedProbeAdvice {
     if (directDispatch || entry == null) {
       return mapping.to(advice);
     }
-    if (entry != TimedEnter.class) {
+    if (entry != TimedEnter.class && entry != KeptEnter.class) {
       // Count, Entry and TypedEntry have no exit.
       return mapping.to(entry);
     }
@@ -77,6 +77,27 @@ final class BridgedProbeAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     static long enter(@ProbeId int probe) {
       return JLiveBridge.timedEnter(probe);
+    }
+  }
+
+  /**
+   * {@link ProbeAdvice.Exit}'s entry through the bridge's static method: the receiver and arguments
+   * of a call sampling kept, in the locals the exit reads.
+   */
+  static final class KeptEnter {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Local(ProbeAdvice.KEPT_SELF) Object keptSelf,
+        @Advice.Local(ProbeAdvice.KEPT_ARGS) Object[] keptArgs) {
+      long token = JLiveBridge.timedEnter(probe);
+      if (token != 0L) {
+        keptSelf = self;
+        keptArgs = args;
+      }
+      return token;
     }
   }
 

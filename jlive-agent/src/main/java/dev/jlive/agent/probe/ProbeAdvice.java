@@ -20,6 +20,12 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 final class ProbeAdvice {
   private ProbeAdvice() {}
 
+  /** The local in which {@link Exit}'s entry keeps the receiver of a call sampling kept. */
+  static final String KEPT_SELF = "jliveKeptSelf";
+
+  /** The local in which {@link Exit}'s entry keeps the arguments of a call sampling kept. */
+  static final String KEPT_ARGS = "jliveKeptArgs";
+
   /** Counting only: one call on entry, no arguments, no allocation. */
   static final class Count {
     @Advice.OnMethodEnter(suppress = Throwable.class)
@@ -150,24 +156,41 @@ final class ProbeAdvice {
   }
 
   /**
-   * Looking at the call on exit: the entry only counts the call and decides sampling (no arguments,
-   * no allocation), and the exit builds the argument array and boxes the returned value only for a
-   * call that sampling kept, as Byte Buddy builds them where the advice reads them. So a call left
-   * out costs what one left out by an entry probe costs.
+   * Looking at the call on exit: the entry counts the call and decides sampling, and only for a
+   * call that sampling kept builds the argument array (Byte Buddy builds it where the advice reads
+   * {@code args}) and keeps it, with the receiver, in two locals for the exit. So a call left out
+   * allocates nothing, and the method's arguments need not stay alive until its end: the exit reads
+   * the two locals, not the arguments, and a call left out costs what one left out by an entry
+   * probe costs (docs/BENCHMARKS.md, section 54). The arguments are the call's, as they were on
+   * entry, which is also what Byte Buddy's backup of the arguments gave the exit before.
    */
   static final class Exit {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probe, @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+    static long enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Local(KEPT_SELF) Object keptSelf,
+        @Advice.Local(KEPT_ARGS) Object[] keptArgs,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
       JLiveBridge.Dispatcher dispatcher = linked;
-      return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
+      long token = dispatcher == null ? 0L : dispatcher.timedEnter(probe);
+      if (token != 0L) {
+        keptSelf = self;
+        keptArgs = args;
+      }
+      return token;
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class,
+        suppress = Throwable.class,
+        backupArguments = false)
     static void exit(
         @ProbeId int probe,
         @Advice.Enter long token,
-        @Advice.This(optional = true) Object self,
-        @Advice.AllArguments Object[] args,
+        @Advice.Local(KEPT_SELF) Object self,
+        @Advice.Local(KEPT_ARGS) Object[] args,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
         @Advice.Thrown Throwable thrown) {
       if (token != 0L && thrown == null) {
@@ -178,21 +201,35 @@ final class ProbeAdvice {
 
   /**
    * As {@link Exit}, for a recording: the exit reports both outcomes, a return value or an
-   * exception, for the calls sampling kept.
+   * exception, for the calls sampling kept, whose receiver and arguments the entry kept.
    */
   static final class Outcome {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(@ProbeId int probe, @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+    static long enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Local(KEPT_SELF) Object keptSelf,
+        @Advice.Local(KEPT_ARGS) Object[] keptArgs,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
       JLiveBridge.Dispatcher dispatcher = linked;
-      return dispatcher == null ? 0L : dispatcher.timedEnter(probe);
+      long token = dispatcher == null ? 0L : dispatcher.timedEnter(probe);
+      if (token != 0L) {
+        keptSelf = self;
+        keptArgs = args;
+      }
+      return token;
     }
 
-    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class,
+        suppress = Throwable.class,
+        backupArguments = false)
     static void exit(
         @ProbeId int probe,
         @Advice.Enter long token,
-        @Advice.This(optional = true) Object self,
-        @Advice.AllArguments Object[] args,
+        @Advice.Local(KEPT_SELF) Object self,
+        @Advice.Local(KEPT_ARGS) Object[] args,
         @Advice.Return(typing = Assigner.Typing.DYNAMIC) Object returned,
         @Advice.Thrown Throwable thrown) {
       if (token != 0L) {
