@@ -516,8 +516,13 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       // Sampling first: a call left out builds no arguments for the condition either.
       return plan.sampled(cell) ? TEST_CONDITION : 0L;
     }
+    // Sampling by the plan, a constant in a linked site's compiled code, before the clock is read:
+    // a call left out reads neither the threshold nor the clock through the probe.
+    if (!plan.sampled(cell)) {
+      return 0L;
+    }
     Probe probe = plan.probe();
-    return probe.mayEmit(cell, probe.now()) ? ADMITTED : 0L;
+    return probe.mayEmitSampled(cell, probe.now()) ? ADMITTED : 0L;
   }
 
   @Override
