@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A lock-free, allocation-free latency histogram over {@link LatencyBuckets} (log-linear, each
- * power of two split into 16, so a value is kept within about 6%); percentiles come from the bucket
+ * power of two split into 8, so a value is kept within 12.5%); percentiles come from the bucket
  * counts, and the buckets themselves are reported so that a controller can add the histograms of
  * many processes.
  *
