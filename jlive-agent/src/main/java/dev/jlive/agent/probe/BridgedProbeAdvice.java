@@ -41,6 +41,10 @@ final class BridgedProbeAdvice {
 
   static Advice to(Advice.WithCustomMapping mapping, Class<?> advice, boolean directDispatch) {
     Class<?> entry = ENTRY_FOR_OLDER_BRIDGE.get(advice);
+    if (directDispatch && advice == ProbeAdvice.Outcome.class) {
+      // A recording's exit has the exit log's entry, which keeps the call's receiver and arguments.
+      return mapping.to(ProbeAdvice.Exit.class, advice);
+    }
     if (directDispatch || entry == null) {
       return mapping.to(advice);
     }

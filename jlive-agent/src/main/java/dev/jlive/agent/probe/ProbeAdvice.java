@@ -201,26 +201,10 @@ final class ProbeAdvice {
 
   /**
    * As {@link Exit}, for a recording: the exit reports both outcomes, a return value or an
-   * exception, for the calls sampling kept, whose receiver and arguments the entry kept.
+   * exception, for the calls sampling kept. Its entry is {@link Exit}'s ({@link
+   * BridgedProbeAdvice#to} weaves the two together), which keeps the receiver and arguments.
    */
   static final class Outcome {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    static long enter(
-        @ProbeId int probe,
-        @Advice.This(optional = true) Object self,
-        @Advice.AllArguments Object[] args,
-        @Advice.Local(KEPT_SELF) Object keptSelf,
-        @Advice.Local(KEPT_ARGS) Object[] keptArgs,
-        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
-      JLiveBridge.Dispatcher dispatcher = linked;
-      long token = dispatcher == null ? 0L : dispatcher.timedEnter(probe);
-      if (token != 0L) {
-        keptSelf = self;
-        keptArgs = args;
-      }
-      return token;
-    }
-
     @Advice.OnMethodExit(
         onThrowable = Throwable.class,
         suppress = Throwable.class,
