@@ -51,6 +51,26 @@ class SiteDispatcherShapeTest {
   }
 
   /**
+   * What the path calls only for some kinds of probe is inlined where C2 finds no profile for the
+   * call only if it is at most 35 bytes ({@code MaxInlineSize}). {@code afterHit} serves every
+   * site, so its profile is of the kinds that ran first: on a Spring Boot service, a metrics probe
+   * added after a counting one had {@code timingWeight} and {@code startToken} as calls ("too
+   * big"), timing every call through two calls more (docs/BENCHMARKS.md, section 54.7).
+   */
+  @Test
+  void whatOnlySomeKindsCallInlinesWithoutAProfile() throws IOException {
+    assertThat(codeSizes(CallPlan.class).get("timingWeight"))
+        .as("bytes of CallPlan.timingWeight")
+        .isLessThanOrEqualTo(C1_MAX_INLINE_SIZE);
+    Map<String, Integer> sizes = codeSizes(ProbeDispatcher.class);
+    for (String method : new String[] {"startToken", "timedStart"}) {
+      assertThat(sizes.get(method))
+          .as("bytes of ProbeDispatcher.%s", method)
+          .isLessThanOrEqualTo(C1_MAX_INLINE_SIZE);
+    }
+  }
+
+  /**
    * Each method's bytecode length, by name (the largest of overloads): the class copied through a
    * class writer, which places each label as it writes the code, and the offset of the method's
    * last label, where the local variables' scopes end: the end of the code.
