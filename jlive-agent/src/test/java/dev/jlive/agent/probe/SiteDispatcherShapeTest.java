@@ -55,7 +55,7 @@ class SiteDispatcherShapeTest {
    * call only if it is at most 35 bytes ({@code MaxInlineSize}). {@code afterHit} serves every
    * site, so its profile is of the kinds that ran first: on a Spring Boot service, a metrics probe
    * added after a counting one had {@code timingWeight} and {@code startToken} as calls ("too
-   * big"), timing every call through two calls more (docs/BENCHMARKS.md, section 54.7).
+   * big"), timing every call through two calls more (docs/BENCHMARKS.md, section 54.6).
    */
   @Test
   void whatOnlySomeKindsCallInlinesWithoutAProfile() throws IOException {
