@@ -242,9 +242,15 @@ final class Probe {
    * calls, {@link #sampleOneIn} for a sampled call, 0 for a call not walked (counted as left out).
    */
   int callerWeight(ThreadCells.Cell cell) {
-    if (sampleOneIn <= 1 || (!cell.shared && cell.hits <= EXACT_TIMINGS_PER_THREAD)) {
+    // Within 35 bytes of bytecode, as CallPlan.timingWeight (SiteDispatcherShapeTest); the shared
+    // cell's first calls are walked too.
+    if (sampleOneIn <= 1 || cell.hits <= EXACT_TIMINGS_PER_THREAD) {
       return 1;
     }
+    return sampledCallerWeight(cell);
+  }
+
+  private int sampledCallerWeight(ThreadCells.Cell cell) {
     return sampled(cell) ? sampleOneIn : 0;
   }
 

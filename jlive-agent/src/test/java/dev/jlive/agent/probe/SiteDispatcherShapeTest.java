@@ -62,8 +62,11 @@ class SiteDispatcherShapeTest {
     assertThat(codeSizes(CallPlan.class).get("timingWeight"))
         .as("bytes of CallPlan.timingWeight")
         .isLessThanOrEqualTo(C1_MAX_INLINE_SIZE);
+    assertThat(codeSizes(Probe.class).get("callerWeight"))
+        .as("bytes of Probe.callerWeight")
+        .isLessThanOrEqualTo(C1_MAX_INLINE_SIZE);
     Map<String, Integer> sizes = codeSizes(ProbeDispatcher.class);
-    for (String method : new String[] {"startToken", "timedStart"}) {
+    for (String method : new String[] {"startToken", "timedStart", "admitAtEnd"}) {
       assertThat(sizes.get(method))
           .as("bytes of ProbeDispatcher.%s", method)
           .isLessThanOrEqualTo(C1_MAX_INLINE_SIZE);
