@@ -173,15 +173,12 @@ record ThreadCells(Cell[] table, Cell shared) {
 
   /** The calling thread's cell; the shared cell when its index belongs to another live thread. */
   Cell mine() {
-    Thread thread = Thread.currentThread();
-    int index = (int) thread.getId() & MASK;
-    // A plain read: only this thread ever stores itself as an owner, so seeing itself is never
-    // stale.
-    Cell cell = table[index];
-    if (cell != null && cell.owner == thread) {
+    Cell cell = own();
+    if (cell != null) {
       return cell;
     }
-    return claim(thread, index);
+    Thread thread = Thread.currentThread();
+    return claim(thread, (int) thread.getId() & MASK);
   }
 
   /**
@@ -192,6 +189,8 @@ record ThreadCells(Cell[] table, Cell shared) {
    */
   Cell own() {
     Thread thread = Thread.currentThread();
+    // A plain read: only this thread ever stores itself as an owner, so seeing itself is never
+    // stale.
     Cell cell = table[(int) thread.getId() & MASK];
     return cell != null && cell.owner == thread ? cell : null;
   }
