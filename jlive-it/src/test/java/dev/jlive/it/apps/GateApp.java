@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Drives {@link Gated}: platform threads calling it in loops with null and primitive arguments, or
  * threads (virtual ones on Java 21+) held inside it. Each result is tallied as {@code v1v1}, {@code
- * v2v2}, {@code mixed} (halves of two versions), {@code wrong:<result>} (arguments lost on the way)
- * or {@code error:<exception>} (something was thrown into the application).
+ * v2v2}, {@code mixed} (parts of two versions in one call), {@code wrong:<result>} (arguments lost
+ * on the way) or {@code error:<exception>} (something was thrown into the application).
  */
 public final class GateApp {
   private static final Map<String, LongAdder> RESULTS = new ConcurrentHashMap<>();
@@ -143,19 +143,34 @@ public final class GateApp {
   private static void tally(Call call, String arguments) {
     String kind;
     try {
-      String result = call.run();
-      if (result.equals("v1v1|" + arguments)) {
-        kind = "v1v1";
-      } else if (result.equals("v2v2;" + arguments.replace('|', ';'))) {
-        kind = "v2v2";
-      } else if (result.startsWith("v1v2") || result.startsWith("v2v1")) {
-        kind = "mixed";
-      } else {
-        kind = "wrong:" + result;
-      }
+      kind = kindOf(call.run(), arguments);
     } catch (Throwable t) {
       kind = "error:" + t;
     }
     RESULTS.computeIfAbsent(kind, k -> new LongAdder()).increment();
+  }
+
+  /**
+   * A result is its two halves' versions, then the arguments joined by its version's separator. Any
+   * disagreement among those three marks is a mixed call. Mixes are not only {@code v1v2}: the
+   * versions differ only in constants, so HotSpot treats them as equivalent and a running frame of
+   * the old body goes on with the new constant pool, joining two old halves with the new separator.
+   * Only lost or altered arguments are "wrong".
+   */
+  static String kindOf(String result, String arguments) {
+    if (result.length() < 5
+        || !result.substring(5).replace(';', '|').equals(arguments)
+        || !result.matches("v[12]v[12][|;].*")) {
+      return "wrong:" + result;
+    }
+    String versions = result.substring(0, 4);
+    char separator = result.charAt(4);
+    if (versions.equals("v1v1") && separator == '|') {
+      return "v1v1";
+    }
+    if (versions.equals("v2v2") && separator == ';') {
+      return "v2v2";
+    }
+    return "mixed";
   }
 }
