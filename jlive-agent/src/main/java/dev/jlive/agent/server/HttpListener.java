@@ -400,27 +400,20 @@ final class HttpListener implements AutoCloseable {
     RawRequest head = connection.head;
     RawRequest request =
         new RawRequest(head.method(), head.target(), head.headers(), connection.body);
-    Consumer<Response> respond =
-        response -> fromOtherThreads.add(() -> answer(connection, response));
     try {
       workers.execute(
           () -> {
             connection.handledBy(Thread.currentThread());
             try {
-              handler.handle(
-                  request,
-                  response -> {
-                    respond.accept(response);
-                    selector.wakeup();
-                  });
+              handler.handle(request, response -> answerFromWorker(connection, response));
             } catch (RuntimeException | LinkageError | StackOverflowError e) {
-              respond.accept(
+              answerFromWorker(
+                  connection,
                   Response.error(
                       500,
                       ErrorCode.INTERNAL_ERROR,
                       "the agent failed to answer: " + e,
                       "see the agent log"));
-              selector.wakeup();
             } finally {
               connection.handled();
             }
@@ -497,6 +490,48 @@ final class HttpListener implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       closeQuietly(connection);
     }
+  }
+
+  /**
+   * Writes the answer from the thread that made it, as far as the socket takes it without waiting,
+   * and leaves the rest and the close to the I/O thread. Handing the whole answer over put a
+   * wake-up of the I/O thread, which waits for a CPU on a busy box, between every answer and its
+   * client. The channel's reads and writes may run on two threads at once; the connection's state
+   * stays the I/O thread's.
+   */
+  private void answerFromWorker(Connection connection, Response response) {
+    if (!connection.answered.compareAndSet(false, true)) {
+      return;
+    }
+    ByteBuffer out = ByteBuffer.wrap(bytes(response));
+    boolean open = writeNow(connection.channel, out);
+    fromOtherThreads.add(() -> answerWritten(connection, out, open));
+    selector.wakeup();
+  }
+
+  /**
+   * @return false when the client left or the I/O thread closed the connection
+   */
+  private static boolean writeNow(SocketChannel channel, ByteBuffer out) {
+    try {
+      channel.write(out);
+      return true;
+    } catch (IOException | RuntimeException gone) {
+      return false;
+    }
+  }
+
+  /** On the I/O thread: closes a connection whose answer went out, or writes the rest. */
+  private void answerWritten(Connection connection, ByteBuffer out, boolean open) {
+    if (!open || !out.hasRemaining() || !connection.channel.isOpen()) {
+      closeQuietly(connection);
+      return;
+    }
+    connection.state = State.WRITING;
+    connection.out = out;
+    connection.writeDeadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WRITE_DEADLINE_MILLIS);
+    connection.key.interestOps(SelectionKey.OP_WRITE);
   }
 
   private void write(Connection connection) throws IOException {
