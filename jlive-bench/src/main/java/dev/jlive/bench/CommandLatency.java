@@ -354,8 +354,18 @@ public final class CommandLatency {
     samples.computeIfAbsent(what, k -> new ArrayList<>()).add(millis);
   }
 
-  private void report() {
+  private void report() throws IOException {
+    // Every sample in the order taken, for what a median hides (a path that warms up over runs).
+    List<String> lines = new ArrayList<>(List.of("what\trun\tms"));
+    samples.forEach(
+        (what, values) -> {
+          for (int i = 0; i < values.size(); i++) {
+            lines.add(String.format(Locale.ROOT, "%s\t%d\t%.2f", what, i + 1, values.get(i)));
+          }
+        });
+    Path all = Files.write(work.resolve("samples.tsv"), lines);
     System.out.println();
+    System.out.println("every sample in order: " + all);
     System.out.println("| what | n | median ms | min ms | max ms | phases, medians (ms) |");
     System.out.println("| --- | ---: | ---: | ---: | ---: | --- |");
     samples.forEach(
