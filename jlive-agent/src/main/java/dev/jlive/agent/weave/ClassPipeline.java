@@ -317,7 +317,8 @@ public final class ClassPipeline implements ClassFileTransformer {
     // A decoration, not a redefinition: every weaving is an ASM visitor over the class's own
     // methods, so Byte Buddy need not rebuild each method through its method registry. The class
     // is the same, its InnerClasses entries in javac's order rather than rebuilt
-    // (ClassPipelineDecorationTest), for about 40% of a redefinition's CPU (BENCHMARKS.md, 55).
+    // (ClassPipelineDecorationTest); weaving one method takes a fifth of the time (BENCHMARKS.md,
+    // section 55).
     DynamicType.Builder<?> builder = Weaver.BYTE_BUDDY.decorate(description, locator);
     for (AsmVisitorWrapper visitor : visitors) {
       builder = builder.visit(visitor);

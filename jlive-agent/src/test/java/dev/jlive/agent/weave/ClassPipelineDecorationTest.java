@@ -19,9 +19,9 @@ import org.objectweb.asm.tree.ClassNode;
 
 /**
  * The pipeline weaves by decorating a class rather than redefining it, which skips Byte Buddy's
- * rebuilding of every method and costs less than half the CPU: the woven class must be the one a
- * redefinition with the same settings makes, for the gate and for advice with an exception handler
- * on methods, constructors and a static initialiser.
+ * rebuilding of every method and costs much less (BENCHMARKS.md, section 55): the woven class must
+ * be the one a redefinition with the same settings makes, for the gate and for advice with an
+ * exception handler on methods, constructors and a static initialiser.
  */
 class ClassPipelineDecorationTest {
   private final ClassPipeline pipeline = new ClassPipeline(null, System.getLogger("test"));

@@ -43,6 +43,31 @@ final class ProbeControl {
     }
   }
 
+  /**
+   * How many times one run of {@code work} calls the method {@code selector} names: the hits of a
+   * count probe over {@code runs} runs, the probe removed again. For a workload of code jlive did
+   * not write, where the calls per operation are not known by construction.
+   */
+  double callsPerRun(String selector, Runnable work, int runs)
+      throws IOException, InterruptedException {
+    AgentEndpoint counting =
+        AgentEndpoint.await(
+            RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
+    String counter =
+        counting.addProbeEverywhere(ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT).build());
+    try {
+      long before = counting.probe(counter).hits();
+      for (int i = 0; i < runs; i++) {
+        work.run();
+      }
+      double calls = (double) (counting.probe(counter).hits() - before) / runs;
+      report(String.format(Locale.ROOT, "%s: %.1f calls per operation", selector, calls));
+      return calls;
+    } finally {
+      counting.removeProbe(counter);
+    }
+  }
+
   void iterationStarts() throws IOException {
     iteration++;
     if (id != null) {
