@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -143,10 +142,8 @@ public class H2Scan {
     ProbeSpec.Builder spec =
         switch (scenario) {
           case "none" -> null;
-          case "count" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.COUNT);
-          case "metrics" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS);
-          case "metrics-every-call" ->
-              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS).timeOneIn(1);
+          case "count", "metrics", "metrics-every-call" ->
+              ProbeScenarios.shared(SELECTOR, scenario);
           // The session argument is never null: the condition never holds.
           case "log-when-false" ->
               ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
@@ -158,8 +155,6 @@ public class H2Scan {
                       + scenario
                       + "'; use none, count, metrics, metrics-every-call or log-when-false");
         };
-    return spec == null
-        ? null
-        : spec.timeToLive(Duration.ofHours(1)).cpuPercent(100).build().toJson();
+    return ProbeScenarios.toJson(spec);
   }
 }

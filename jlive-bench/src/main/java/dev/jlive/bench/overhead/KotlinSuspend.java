@@ -1,7 +1,6 @@
 package dev.jlive.bench.overhead;
 
 import dev.jlive.protocol.probe.ProbeSpec;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -74,18 +73,14 @@ public class KotlinSuspend {
     ProbeSpec.Builder spec =
         switch (scenario) {
           case "none" -> null;
-          case "count" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.COUNT);
-          case "metrics" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS);
-          case "metrics-every-call" ->
-              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS).timeOneIn(1);
+          case "count", "metrics", "metrics-every-call" ->
+              ProbeScenarios.shared(SELECTOR, scenario);
           default ->
               throw new IllegalArgumentException(
                   "unknown scenario '"
                       + scenario
                       + "'; use none, count, metrics or metrics-every-call");
         };
-    return spec == null
-        ? null
-        : spec.timeToLive(Duration.ofHours(1)).cpuPercent(100).build().toJson();
+    return ProbeScenarios.toJson(spec);
   }
 }

@@ -5,7 +5,6 @@ import dev.jlive.protocol.probe.ProbeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -115,10 +114,8 @@ public class TwoThreads {
     ProbeSpec.Builder spec =
         switch (scenario) {
           case "none" -> null;
-          case "count" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.COUNT);
-          case "metrics" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS);
-          case "metrics-every-call" ->
-              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.METRICS).timeOneIn(1);
+          case "count", "metrics", "metrics-every-call" ->
+              ProbeScenarios.shared(SELECTOR, scenario);
           // sku counts up from 0 and never comes round to -1 within a fork.
           case "log-when-false" ->
               ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
@@ -155,8 +152,6 @@ public class TwoThreads {
                       + "'; use none, count, metrics, metrics-every-call, log-when-false, "
                       + "exit-log-sampled, entry-log-sampled, exception, line-count or callers");
         };
-    return spec == null
-        ? null
-        : spec.timeToLive(Duration.ofHours(1)).cpuPercent(100).build().toJson();
+    return ProbeScenarios.toJson(spec);
   }
 }

@@ -1,0 +1,34 @@
+package dev.jlive.bench.overhead;
+
+import dev.jlive.protocol.probe.ProbeSpec;
+import java.time.Duration;
+import java.util.Map;
+
+/** The probe scenarios the per-call workloads share, each on the workload's own method. */
+final class ProbeScenarios {
+  private ProbeScenarios() {}
+
+  /**
+   * The probe of {@code count}, {@code metrics} (a random 1 call in 8 timed) or {@code
+   * metrics-every-call} (two clock reads on every call) on {@code selector}; null for any other
+   * scenario.
+   */
+  static ProbeSpec.Builder shared(String selector, String scenario) {
+    return switch (scenario) {
+      case "count" -> ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT);
+      case "metrics" -> ProbeSpec.builder(selector, ProbeSpec.Kind.METRICS);
+      case "metrics-every-call" -> ProbeSpec.builder(selector, ProbeSpec.Kind.METRICS).timeOneIn(1);
+      default -> null;
+    };
+  }
+
+  /**
+   * The spec as the workloads add it, with an hour to live and a CPU budget that cannot turn it off
+   * within a fork; null for no probe.
+   */
+  static Map<String, Object> toJson(ProbeSpec.Builder spec) {
+    return spec == null
+        ? null
+        : spec.timeToLive(Duration.ofHours(1)).cpuPercent(100).build().toJson();
+  }
+}
