@@ -25,17 +25,19 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A probe on code jlive did not write: two threads each running an aggregate query over an
- * in-memory H2 table, with the probe on {@code ExpressionColumn#getValue}, the small method H2
- * calls for every column of every row it reads (H2's own caller, H2's own receiver and argument
- * types). The calls per query are counted once per fork by a count probe, so the cost per call is
- * (score - score of {@code none}) / calls per query.
+ * A probe on code jlive did not write: an aggregate query over an in-memory H2 table, with the
+ * probe on {@code ExpressionColumn#getValue}, the small method H2 calls for every column of every
+ * row it reads (H2's own caller, H2's own receiver and argument types). The calls per query are
+ * counted once per fork by a count probe, so the cost per call is (score - score of {@code none}) /
+ * calls per query. One thread by default: with two, H2's sessions contend and the forks' time per
+ * query without any probe spread from 26 to 54 µs, far more than a probe costs (BENCHMARKS.md,
+ * section 55.4).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Threads(2)
+@Threads(1)
 @Fork(
     value = 1,
     jvmArgsAppend = {"-Djdk.attach.allowAttachSelf=true", ProbeOverhead.RUNTIME_DIR})

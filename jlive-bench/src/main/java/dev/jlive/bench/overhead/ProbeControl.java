@@ -34,9 +34,7 @@ final class ProbeControl {
   void add(Map<String, Object> spec) throws IOException, InterruptedException {
     // The selector resolves loaded classes only.
     new Target().work(0);
-    endpoint =
-        AgentEndpoint.await(
-            RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
+    connect();
     if (spec != null) {
       id = endpoint.addProbeEverywhere(ProbeSpec.fromJson(spec));
       report("added " + spec);
@@ -50,9 +48,7 @@ final class ProbeControl {
    */
   double callsPerRun(String selector, Runnable work, int runs)
       throws IOException, InterruptedException {
-    AgentEndpoint counting =
-        AgentEndpoint.await(
-            RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
+    AgentEndpoint counting = connect();
     String counter =
         counting.addProbeEverywhere(ProbeSpec.builder(selector, ProbeSpec.Kind.COUNT).build());
     try {
@@ -66,6 +62,16 @@ final class ProbeControl {
     } finally {
       counting.removeProbe(counter);
     }
+  }
+
+  /** This fork's own agent's endpoint, found once. */
+  private AgentEndpoint connect() throws IOException, InterruptedException {
+    if (endpoint == null) {
+      endpoint =
+          AgentEndpoint.await(
+              RuntimeDirectory.resolve(), ProcessHandle.current().pid(), Duration.ofSeconds(10));
+    }
+    return endpoint;
   }
 
   void iterationStarts() throws IOException {
