@@ -384,6 +384,20 @@ public final class JLiveBridge {
     /** See {@link JLiveBridge#conditionFailed}. */
     public void conditionFailed(int probe, Throwable failure, Object self, Object[] args) {}
 
+    /**
+     * The entry of one invocation of a Kotlin suspend function, given only its continuation (its
+     * last argument): 0 when nothing more is to be done, else a token for {@link #enterAdmitted} or
+     * {@link #suspendExit}. Called by the advice on a site's own dispatcher, so a call left out
+     * builds no argument array; by default (a dispatcher that predates it) nothing is done.
+     */
+    public long suspendEnter(int probe, Object continuation) {
+      return 0L;
+    }
+
+    /** The exit of an invocation whose {@link #suspendEnter} returned {@code token}. */
+    public void suspendExit(
+        int probe, long token, Object continuation, Object returned, Throwable thrown) {}
+
     /** See {@link JLiveBridge#partEnter}; by default parts are not timed. */
     public void partEnter(int probe, int part) {}
 

@@ -2,23 +2,29 @@ package dev.jlive.it;
 
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.jlive.it.apps.ProbeTargetApp;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
+import dev.jlive.it.support.LiveChanges;
 import dev.jlive.it.support.TargetJvm;
+import dev.jlive.itapps.kotlin.Greeter;
+import dev.jlive.itapps.kotlin.KotlinApp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import kotlinx.coroutines.Dispatchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassReader;
@@ -35,6 +41,7 @@ import org.objectweb.asm.Opcodes;
  */
 class OlderBridgeTest {
   private static final String CALCULATOR = ProbeTargetApp.Calculator.class.getName();
+  private static final String GREET = Greeter.class.getName() + "#greet";
 
   @TempDir Path work;
 
@@ -100,6 +107,59 @@ class OlderBridgeTest {
   }
 
   /**
+   * A Kotlin suspend function with a bridge whose dispatcher predates {@code suspendEnter}: the
+   * agent weaves the full advice, which hands the dispatcher every argument, so logical calls are
+   * still counted, and timed from their first fragment to their completion.
+   */
+  @Test
+  void suspendFunctionsAreCountedAndTimedWithADispatcherThatTakesNoContinuation() throws Exception {
+    try (TargetJvm app = withDispatcherWithoutContinuations().start()) {
+      LiveChanges jlive = LiveChanges.of(app);
+      jlive.attach();
+      String count = jlive.probe(GREET, "--count");
+      String metrics = jlive.probe(GREET, "--metrics", "--time-one-in", "1");
+      await().atMost(Duration.ofSeconds(60)).until(() -> jlive.hits(count) >= 50);
+      long hits = jlive.hits(count);
+      long timed = ((Number) latency(jlive, metrics).get("count")).longValue();
+      assertThat(timed).as("calls timed of about %d counted", hits).isPositive();
+      assertThat(((Number) latency(jlive, metrics).get("p50Millis")).doubleValue())
+          .as("each call waits in delay(20 ms) between its fragments")
+          .isGreaterThanOrEqualTo(Greeter.PAUSE_MILLIS);
+    }
+  }
+
+  /**
+   * The negative control: the continuation-only advice ({@code ProbeAdvice.SuspendEntry}) woven
+   * with that bridge calls a method its dispatcher does not have, and counts nothing.
+   */
+  @Test
+  void continuationOnlyAdviceWithThatBridgeWouldCountNothing() throws Exception {
+    try (TargetJvm app =
+        withDispatcherWithoutContinuations()
+            .jvmArg("-Djlive.probe.adviceDispatch=direct")
+            .start()) {
+      LiveChanges jlive = LiveChanges.of(app);
+      jlive.attach();
+      String count = jlive.probe(GREET, "--count");
+      // Past the callers the count would see: greet runs about 200 times a second.
+      String resumes = jlive.probe(Greeter.class.getName() + "$greet$1#invokeSuspend", "--count");
+      await().atMost(Duration.ofSeconds(60)).until(() -> jlive.hits(resumes) >= 50);
+      assertThat(jlive.hits(count)).isZero();
+    }
+  }
+
+  private TargetJvm.Builder withDispatcherWithoutContinuations() throws IOException {
+    return onBridge(olderBridgeJar(Set.of(), Set.of("suspendEnter", "suspendExit")))
+        .classPath(Artifacts.classPathWith(KotlinApp.class, kotlin.Unit.class, Dispatchers.class))
+        .main(KotlinApp.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> latency(LiveChanges jlive, String metrics) {
+    return (Map<String, Object>) jlive.metrics(metrics).get("latency");
+  }
+
+  /**
    * A metrics probe on divide, and an entry and an exit log probe on add; divide called 6 times,
    * add 3 times.
    */
@@ -143,16 +203,20 @@ class OlderBridgeTest {
   }
 
   private TargetJvm.Builder withBridgeWithout(Set<String> methods) throws IOException {
-    Path bridge = olderBridgeJar(methods);
-    // Sharing off: with the boot class path appended, HotSpot would say it turned sharing off.
-    return TargetJvm.on(Jdk.JAVA_17)
-        .jvmArg("-Xshare:off")
-        .jvmArg("-Xbootclasspath/a:" + bridge)
-        .main(ProbeTargetApp.class);
+    return onBridge(olderBridgeJar(methods, Set.of())).main(ProbeTargetApp.class);
   }
 
-  /** This build's bridge without {@code methods}: what a JVM keeps from an older jlive. */
-  private Path olderBridgeJar(Set<String> methods) throws IOException {
+  private static TargetJvm.Builder onBridge(Path bridge) {
+    // Sharing off: with the boot class path appended, HotSpot would say it turned sharing off.
+    return TargetJvm.on(Jdk.JAVA_17).jvmArg("-Xshare:off").jvmArg("-Xbootclasspath/a:" + bridge);
+  }
+
+  /**
+   * This build's bridge without {@code methods} of {@code JLiveBridge} and {@code
+   * dispatcherMethods} of its {@code Dispatcher}: what a JVM keeps from an older jlive.
+   */
+  private Path olderBridgeJar(Set<String> methods, Set<String> dispatcherMethods)
+      throws IOException {
     Path jar = work.resolve("older-bridge.jar");
     try (JarFile agent = new JarFile(Artifacts.agentJar().toFile());
         OutputStream file = Files.newOutputStream(jar);
@@ -165,7 +229,7 @@ class OlderBridgeTest {
           bytes = in.readAllBytes();
         }
         out.putNextEntry(new JarEntry("dev/jlive/bridge/" + name + ".class"));
-        out.write(name.equals("JLiveBridge") ? without(methods, bytes) : bytes);
+        out.write(without(name.equals("JLiveBridge") ? methods : dispatcherMethods, bytes));
         out.closeEntry();
       }
     }

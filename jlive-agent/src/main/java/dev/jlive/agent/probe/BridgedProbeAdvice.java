@@ -18,6 +18,15 @@ final class BridgedProbeAdvice {
   static final boolean DIRECT_DISPATCH = bridgeHandsOutDispatcher();
 
   /**
+   * Whether this JVM's bridge takes a Kotlin suspend function's continuation on its own ({@code
+   * Dispatcher.suspendEnter}); where it does not, suspend functions get {@link ProbeAdvice.Full},
+   * which hands the dispatcher every argument.
+   */
+  static final boolean SUSPEND_DISPATCH =
+      System.getProperty("jlive.probe.adviceDispatch", "").equals("direct")
+          || (DIRECT_DISPATCH && dispatcherTakesContinuations());
+
+  /**
    * The entry to weave with {@code advice}'s exit on an older bridge, by {@link ProbeAdvice} class.
    */
   private static final Map<Class<?>, Class<?>> ENTRY_FOR_OLDER_BRIDGE =
@@ -57,13 +66,23 @@ final class BridgedProbeAdvice {
 
   private static boolean bridgeHandsOutDispatcher() {
     // Tests only: "bridged" weaves this advice with a current bridge, to show it still reaches the
-    // probe; "direct" weaves ProbeAdvice's with an older bridge, to show what this class prevents.
+    // probe; "direct" weaves ProbeAdvice's (the suspend functions' too) with an older bridge, to
+    // show what this class prevents.
     String forced = System.getProperty("jlive.probe.adviceDispatch", "");
     if (forced.equals("bridged") || forced.equals("direct")) {
       return forced.equals("direct");
     }
     try {
       JLiveBridge.class.getMethod("dispatcher");
+      return true;
+    } catch (NoSuchMethodException olderBridge) {
+      return false;
+    }
+  }
+
+  private static boolean dispatcherTakesContinuations() {
+    try {
+      JLiveBridge.Dispatcher.class.getMethod("suspendEnter", int.class, Object.class);
       return true;
     } catch (NoSuchMethodException olderBridge) {
       return false;

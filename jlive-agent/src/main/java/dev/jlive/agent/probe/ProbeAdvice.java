@@ -133,6 +133,66 @@ final class ProbeAdvice {
     }
   }
 
+  /** The local in which {@link SuspendTimed}'s entry keeps the continuation for the exit. */
+  static final String KEPT_CONTINUATION = "jliveKeptContinuation";
+
+  /**
+   * A Kotlin suspend function under a count, callers, or a log or capture at entry ({@link
+   * KotlinSuspend}): the dispatcher gets only the continuation, which tells a call from a resumed
+   * fragment, and the argument array is built only for a call it admits. So a count allocates
+   * nothing and boxes nothing.
+   */
+  static final class SuspendEntry {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static void enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @LastArgument Object continuation,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
+      long token = dispatcher == null ? 0L : dispatcher.suspendEnter(probe, continuation);
+      if (token != 0L) {
+        JLiveBridge.enterAdmitted(probe, token, self, args);
+      }
+    }
+  }
+
+  /**
+   * A Kotlin suspend function under a metrics probe: as {@link Timed}, with the continuation, kept
+   * in a local from the entry, and the returned value, which says whether the call suspended; no
+   * argument array, no boxing (a suspend function returns an object).
+   */
+  static final class SuspendTimed {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(
+        @ProbeId int probe,
+        @LastArgument Object continuation,
+        @Advice.Local(KEPT_CONTINUATION) Object keptContinuation,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      keptContinuation = continuation;
+      JLiveBridge.Dispatcher dispatcher = linked;
+      return dispatcher == null ? 0L : dispatcher.suspendEnter(probe, continuation);
+    }
+
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class,
+        suppress = Throwable.class,
+        backupArguments = false)
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.Local(KEPT_CONTINUATION) Object continuation,
+        @Advice.Return Object returned,
+        @Advice.Thrown Throwable thrown,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      JLiveBridge.Dispatcher dispatcher = linked;
+      if (dispatcher != null && token != 0L) {
+        dispatcher.suspendExit(probe, token, continuation, returned, thrown);
+      }
+    }
+  }
+
   /** Looking at the call on entry and on exit (return value or exception). */
   static final class Full {
     @Advice.OnMethodEnter(suppress = Throwable.class)

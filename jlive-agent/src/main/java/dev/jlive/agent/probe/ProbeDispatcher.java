@@ -691,6 +691,72 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
     }
   }
 
+  /**
+   * {@link JLiveBridge.Dispatcher#suspendEnter}: the entry of a probe woven with the
+   * continuation-only advice ({@link ProbeAdvice.SuspendEntry}, {@link ProbeAdvice.SuspendTimed}),
+   * which builds the argument array only for a log or capture call admitted here. A resumed
+   * fragment is no call of its own; a metrics probe still follows it to the call's completion.
+   */
+  @Override
+  public long suspendEnter(int slot, Object continuation) {
+    return suspendEnter(site(slot), continuation);
+  }
+
+  /** {@link #suspendEnter(int, Object)} for the site the slot names, or for none (null). */
+  long suspendEnter(ProbeSite site, Object continuation) {
+    KotlinSuspend suspend = site == null ? null : site.suspend();
+    if (suspend == null) {
+      return 0L;
+    }
+    CallPlan plan = site.probe().plan;
+    if (suspend.isResume(continuation)) {
+      return plan.kind() == ProbeSpec.Kind.METRICS ? RESUMED : 0L;
+    }
+    ThreadCells.Cell cell = plan.hit();
+    if (cell == null) {
+      return 0L;
+    }
+    ProbeSpec.Kind kind = plan.kind();
+    return kind == ProbeSpec.Kind.LOG || kind == ProbeSpec.Kind.CAPTURE
+        ? admitCounted(site, plan, cell)
+        : afterHit(plan, cell);
+  }
+
+  /**
+   * {@link JLiveBridge.Dispatcher#suspendExit}, for a metrics probe: a fragment that returns
+   * anything but {@code COROUTINE_SUSPENDED}, or throws, completes the call, which is timed from
+   * its first fragment's entry. Only a call that really suspends leaves a record behind.
+   */
+  @Override
+  public void suspendExit(
+      int slot, long token, Object continuation, Object returned, Throwable thrown) {
+    if (token != 0L) {
+      suspendExit(site(slot), token, continuation, returned, thrown);
+    }
+  }
+
+  /** {@link #suspendExit(int, long, Object, Object, Throwable)} for the site the slot names. */
+  void suspendExit(
+      ProbeSite site, long token, Object continuation, Object returned, Throwable thrown) {
+    KotlinSuspend suspend = site == null ? null : site.suspend();
+    if (suspend == null || token == 0L) {
+      return;
+    }
+    boolean over = thrown != null || !KotlinSuspend.suspended(returned);
+    if (token != RESUMED) {
+      if (over) {
+        timedExit(site, token, thrown);
+      } else {
+        suspend.suspendedFirst(continuation, new KotlinSuspend.Started(token, null));
+      }
+    } else if (over) {
+      KotlinSuspend.Started started = suspend.completed(continuation);
+      if (started != null) {
+        timedExit(site, started.token(), thrown);
+      }
+    }
+  }
+
   private void suspendCompleted(
       ProbeSite site, long token, Object self, Object[] args, Object returned, Throwable thrown) {
     Probe probe = site.probe();

@@ -802,13 +802,14 @@ public final class ProbeEngine implements WeavingSource {
       advice = ProbeAdvice.Outcome.class;
     }
     if (!constructor && KotlinSuspend.isSuspend(descriptor)) {
-      // Every kind needs the continuation and the returned value to tell a call from a resume.
-      advice = ProbeAdvice.Full.class;
+      // Every kind needs the continuation to tell a call from a resume.
+      advice = suspendAdvice(spec, site);
     }
     Advice.WithCustomMapping mapping =
         Advice.withCustomMapping()
             .bind(ProbeId.class, site.slot())
-            .bind(LinkedDispatcher.class, new LinkedDispatcherCall(site.slot()));
+            .bind(LinkedDispatcher.class, new LinkedDispatcherCall(site.slot()))
+            .bind(LastArgument.class, new LastArgumentRead());
     if (advice == ProbeAdvice.Entry.class
         && site.condition() != null
         && site.condition().isTyped()) {
@@ -823,6 +824,27 @@ public final class ProbeEngine implements WeavingSource {
                         : ElementMatchers.<MethodDescription>named(name))
                     .and(ElementMatchers.hasDescriptor(descriptor)));
     return () -> visitor;
+  }
+
+  /**
+   * The advice for a Kotlin suspend function: the continuation-only advice where the dispatcher
+   * takes it and the probe needs no more than the entry's arguments and the call's duration; {@link
+   * ProbeAdvice.Full} for an exit or exception probe, a recording, a trace or line profile, and an
+   * older bridge.
+   */
+  private static Class<?> suspendAdvice(ProbeSpec spec, ProbeSite site) {
+    if (!BridgedProbeAdvice.SUSPEND_DISPATCH || site.probe().recorder != null) {
+      return ProbeAdvice.Full.class;
+    }
+    return switch (spec.kind()) {
+      case COUNT, CALLERS -> ProbeAdvice.SuspendEntry.class;
+      case METRICS -> ProbeAdvice.SuspendTimed.class;
+      case LOG, CAPTURE ->
+          spec.point() == ProbeSpec.Point.ENTRY
+              ? ProbeAdvice.SuspendEntry.class
+              : ProbeAdvice.Full.class;
+      default -> ProbeAdvice.Full.class;
+    };
   }
 
   // ---- turning off ----

@@ -68,6 +68,25 @@ abstract class SiteDispatcher extends JLiveBridge.Dispatcher {
     return owner().admitCounted(site(), plan, cell);
   }
 
+  /*
+   * A Kotlin suspend function's entry and exit (ProbeAdvice.SuspendEntry, SuspendTimed): on to the
+   * agent's dispatcher with the site, no lookup by slot.
+   */
+
+  @Override
+  public long suspendEnter(int probe, Object continuation) {
+    return owner().suspendEnter(site(), continuation);
+  }
+
+  @Override
+  public void suspendExit(
+      int probe, long token, Object continuation, Object returned, Throwable thrown) {
+    // An untimed call that returned has nothing left to do.
+    if (token != ProbeDispatcher.UNTIMED || thrown != null || KotlinSuspend.suspended(returned)) {
+      owner().suspendExit(site(), token, continuation, returned, thrown);
+    }
+  }
+
   @Override
   public long enter(int probe, Object self, Object[] args) {
     return owner().enter(probe, self, args);
