@@ -1,6 +1,5 @@
 package dev.jlive.bench.overhead;
 
-import dev.jlive.protocol.probe.ProbeSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -141,22 +140,6 @@ public class H2Scan {
   }
 
   static Map<String, Object> spec(String scenario) {
-    ProbeSpec.Builder spec =
-        switch (scenario) {
-          case "none" -> null;
-          case "count", "metrics", "metrics-every-call" ->
-              ProbeScenarios.shared(SELECTOR, scenario);
-          // The session argument is never null: the condition never holds.
-          case "log-when-false" ->
-              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
-                  .template("{this}")
-                  .when("args[0] == null");
-          default ->
-              throw new IllegalArgumentException(
-                  "unknown scenario '"
-                      + scenario
-                      + "'; use none, count, metrics, metrics-every-call or log-when-false");
-        };
-    return ProbeScenarios.toJson(spec);
+    return ProbeScenarios.onForeignCode(SELECTOR, scenario);
   }
 }

@@ -23,6 +23,29 @@ final class ProbeScenarios {
   }
 
   /**
+   * A scenario of a workload of code jlive did not write ({@link H2Scan}, {@link SpringDispatch}):
+   * {@code none}, one of the {@link #shared} ones, or {@code log-when-false}, a log whose condition
+   * never holds (the first argument is never null there), on {@code selector}; as {@link #toJson}.
+   */
+  static Map<String, Object> onForeignCode(String selector, String scenario) {
+    ProbeSpec.Builder spec =
+        switch (scenario) {
+          case "none" -> null;
+          case "count", "metrics", "metrics-every-call" -> shared(selector, scenario);
+          case "log-when-false" ->
+              ProbeSpec.builder(selector, ProbeSpec.Kind.LOG)
+                  .template("{this}")
+                  .when("args[0] == null");
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown scenario '"
+                      + scenario
+                      + "'; use none, count, metrics, metrics-every-call or log-when-false");
+        };
+    return toJson(spec);
+  }
+
+  /**
    * The spec as the workloads add it, with an hour to live and a CPU budget that cannot turn it off
    * within a fork; null for no probe.
    */

@@ -1,6 +1,5 @@
 package dev.jlive.bench.overhead;
 
-import dev.jlive.protocol.probe.ProbeSpec;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -125,22 +124,6 @@ public class SpringDispatch {
   }
 
   static Map<String, Object> spec(String scenario, String selector) {
-    ProbeSpec.Builder spec =
-        switch (scenario) {
-          case "none" -> null;
-          case "count", "metrics", "metrics-every-call" ->
-              ProbeScenarios.shared(selector, scenario);
-          // Spring never passes null there: the condition never holds.
-          case "log-when-false" ->
-              ProbeSpec.builder(selector, ProbeSpec.Kind.LOG)
-                  .template("{this}")
-                  .when("args[0] == null");
-          default ->
-              throw new IllegalArgumentException(
-                  "unknown scenario '"
-                      + scenario
-                      + "'; use none, count, metrics, metrics-every-call or log-when-false");
-        };
-    return ProbeScenarios.toJson(spec);
+    return ProbeScenarios.onForeignCode(selector, scenario);
   }
 }
