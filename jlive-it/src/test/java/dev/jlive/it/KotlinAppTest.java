@@ -7,11 +7,13 @@ import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.LiveChanges;
+import dev.jlive.it.support.SuspendProbes;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.itapps.kotlin.Greeter;
 import dev.jlive.itapps.kotlin.KotlinApp;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import kotlinx.coroutines.Dispatchers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * path).
  */
 class KotlinAppTest {
-  private static final String GREET = Greeter.class.getName() + "#greet";
+  private static final String GREET = SuspendProbes.GREET;
   private static final Pattern STATS =
       Pattern.compile("stats calls=(\\d+) errors=(\\d+) last=(.*) error=(.*)");
   private static TargetJvm app;
@@ -44,8 +45,7 @@ class KotlinAppTest {
   static void start() throws Exception {
     app =
         TargetJvm.on(Jdk.JAVA_17)
-            .classPath(
-                Artifacts.classPathWith(KotlinApp.class, kotlin.Unit.class, Dispatchers.class))
+            .classPath(SuspendProbes.classPath())
             .main(KotlinApp.class)
             .start();
     jlive = LiveChanges.of(app);
@@ -144,38 +144,25 @@ class KotlinAppTest {
 
   @Test
   void countAndMetricsSeeLogicalCallsTimedFromFirstEntryToCompletion() throws Exception {
-    String count = jlive.probe(GREET, "--count");
-    String metrics = jlive.probe(GREET, "--metrics", "--time-one-in", "1");
-    // The control: the continuation's invokeSuspend resumes each call once, calling greet again;
-    // counting invocations of greet, as before, would give calls + resumes.
-    String resumes = jlive.probe(Greeter.class.getName() + "$greet$1#invokeSuspend", "--count");
-    long callsBefore = stats().calls;
-    long[] before = jlive.hits(count, resumes);
-    await().atMost(Duration.ofSeconds(60)).until(() -> stats().calls > callsBefore + 200);
-    long[] after = jlive.hits(count, resumes);
-    long calls = stats().calls - callsBefore;
-    long hits = after[0] - before[0];
-    long resumed = after[1] - before[1];
-
-    // Each call resumes once: read in one listing, the two counts differ by the calls in flight at
-    // either read (at most 4 each). The app's own count is read a CLI call apart: only roughly
-    // equal.
-    assertThat(resumed)
-        .as("resumes exist: a count of invocations would be calls + resumes")
-        .isBetween(hits - 8, hits + 8);
-    assertThat((double) hits / calls)
-        .as("count probe hits %d per call the app completed (%d)", hits, calls)
+    SuspendProbes.Counted counted = SuspendProbes.countAndTime(jlive, KotlinAppTest::appCalls);
+    // The app's own count is read a CLI call apart from the probes': only roughly equal.
+    assertThat((double) counted.calls() / counted.appCalls())
+        .as(
+            "count probe hits %d per call the app completed (%d)",
+            counted.calls(), counted.appCalls())
         .isBetween(0.6, 1.4);
-    Map<String, Object> numbers = jlive.metrics(metrics);
-    @SuppressWarnings("unchecked")
-    Map<String, Object> latency = (Map<String, Object>) numbers.get("latency");
-    // Each call waits in delay(20 ms): timing the fragments alone would give microseconds.
-    assertThat(((Number) latency.get("p50Millis")).doubleValue())
-        .isGreaterThanOrEqualTo(Greeter.PAUSE_MILLIS);
   }
 
   private void awaitAnswersStartingWith(String prefix) {
     await().atMost(Duration.ofSeconds(30)).until(() -> stats().last.startsWith(prefix));
+  }
+
+  private static long appCalls() {
+    try {
+      return stats().calls;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private record Stats(long calls, long errors, String last) {}

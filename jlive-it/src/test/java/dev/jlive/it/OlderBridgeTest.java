@@ -9,8 +9,8 @@ import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.LiveChanges;
+import dev.jlive.it.support.SuspendProbes;
 import dev.jlive.it.support.TargetJvm;
-import dev.jlive.itapps.kotlin.Greeter;
 import dev.jlive.itapps.kotlin.KotlinApp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import kotlinx.coroutines.Dispatchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassReader;
@@ -41,7 +40,6 @@ import org.objectweb.asm.Opcodes;
  */
 class OlderBridgeTest {
   private static final String CALCULATOR = ProbeTargetApp.Calculator.class.getName();
-  private static final String GREET = Greeter.class.getName() + "#greet";
 
   @TempDir Path work;
 
@@ -116,15 +114,7 @@ class OlderBridgeTest {
     try (TargetJvm app = withDispatcherWithoutContinuations().start()) {
       LiveChanges jlive = LiveChanges.of(app);
       jlive.attach();
-      String count = jlive.probe(GREET, "--count");
-      String metrics = jlive.probe(GREET, "--metrics", "--time-one-in", "1");
-      await().atMost(Duration.ofSeconds(60)).until(() -> jlive.hits(count) >= 50);
-      long hits = jlive.hits(count);
-      long timed = ((Number) latency(jlive, metrics).get("count")).longValue();
-      assertThat(timed).as("calls timed of about %d counted", hits).isPositive();
-      assertThat(((Number) latency(jlive, metrics).get("p50Millis")).doubleValue())
-          .as("each call waits in delay(20 ms) between its fragments")
-          .isGreaterThanOrEqualTo(Greeter.PAUSE_MILLIS);
+      SuspendProbes.countAndTime(jlive);
     }
   }
 
@@ -140,9 +130,9 @@ class OlderBridgeTest {
             .start()) {
       LiveChanges jlive = LiveChanges.of(app);
       jlive.attach();
-      String count = jlive.probe(GREET, "--count");
+      String count = jlive.probe(SuspendProbes.GREET, "--count");
       // Past the callers the count would see: greet runs about 200 times a second.
-      String resumes = jlive.probe(Greeter.class.getName() + "$greet$1#invokeSuspend", "--count");
+      String resumes = jlive.probe(SuspendProbes.RESUMES, "--count");
       await().atMost(Duration.ofSeconds(60)).until(() -> jlive.hits(resumes) >= 50);
       assertThat(jlive.hits(count)).isZero();
     }
@@ -150,13 +140,8 @@ class OlderBridgeTest {
 
   private TargetJvm.Builder withDispatcherWithoutContinuations() throws IOException {
     return onBridge(olderBridgeJar(Set.of(), Set.of("suspendEnter", "suspendExit")))
-        .classPath(Artifacts.classPathWith(KotlinApp.class, kotlin.Unit.class, Dispatchers.class))
+        .classPath(SuspendProbes.classPath())
         .main(KotlinApp.class);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> latency(LiveChanges jlive, String metrics) {
-    return (Map<String, Object>) jlive.metrics(metrics).get("latency");
   }
 
   /**

@@ -2,27 +2,22 @@ package dev.jlive.it;
 
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.jlive.it.apps.ProbeTargetApp;
 import dev.jlive.it.support.AgentHttp;
-import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.LiveChanges;
+import dev.jlive.it.support.SuspendProbes;
 import dev.jlive.it.support.TargetJvm;
-import dev.jlive.itapps.kotlin.Greeter;
 import dev.jlive.itapps.kotlin.KotlinApp;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import kotlinx.coroutines.Dispatchers;
 import org.junit.jupiter.api.Test;
 
 /** The probe engine on Java 25 class files and JVM, attached dynamically. */
 class ProbeOnJava25Test {
   private static final String CALCULATOR = ProbeTargetApp.Calculator.class.getName();
-  private static final String GREET = Greeter.class.getName() + "#greet";
 
   /**
    * The suspend functions' advice (the continuation read as the last argument, the site's own
@@ -34,29 +29,12 @@ class ProbeOnJava25Test {
     try (TargetJvm app =
         TargetJvm.on(Jdk.JAVA_25)
             .jvmArg("-XX:+EnableDynamicAgentLoading")
-            .classPath(
-                Artifacts.classPathWith(KotlinApp.class, kotlin.Unit.class, Dispatchers.class))
+            .classPath(SuspendProbes.classPath())
             .main(KotlinApp.class)
             .start()) {
       LiveChanges jlive = LiveChanges.of(app);
       jlive.attach();
-      String count = jlive.probe(GREET, "--count");
-      String metrics = jlive.probe(GREET, "--metrics", "--time-one-in", "1");
-      // The control: each call resumes once, so counting invocations would give twice the calls.
-      String resumes = jlive.probe(Greeter.class.getName() + "$greet$1#invokeSuspend", "--count");
-      long[] before = jlive.hits(count, resumes);
-      await().atMost(Duration.ofSeconds(60)).until(() -> jlive.hits(count) >= before[0] + 100);
-
-      long[] after = jlive.hits(count, resumes);
-      long calls = after[0] - before[0];
-      // Read in one listing each time: the two differ by the calls in flight at either read.
-      assertThat(after[1] - before[1])
-          .as("resumes of %d calls", calls)
-          .isBetween(calls - 8, calls + 8);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> latency = (Map<String, Object>) jlive.metrics(metrics).get("latency");
-      assertThat(((Number) latency.get("p50Millis")).doubleValue())
-          .isGreaterThanOrEqualTo(Greeter.PAUSE_MILLIS);
+      SuspendProbes.countAndTime(jlive);
     }
   }
 

@@ -730,9 +730,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
   @Override
   public void suspendExit(
       int slot, long token, Object continuation, Object returned, Throwable thrown) {
-    if (token != 0L) {
-      suspendExit(site(slot), token, continuation, returned, thrown);
-    }
+    suspendExit(site(slot), token, continuation, returned, thrown);
   }
 
   /** {@link #suspendExit(int, long, Object, Object, Throwable)} for the site the slot names. */

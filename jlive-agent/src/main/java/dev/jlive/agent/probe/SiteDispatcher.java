@@ -81,10 +81,7 @@ abstract class SiteDispatcher extends JLiveBridge.Dispatcher {
   @Override
   public void suspendExit(
       int probe, long token, Object continuation, Object returned, Throwable thrown) {
-    // An untimed call that returned has nothing left to do.
-    if (token != ProbeDispatcher.UNTIMED || thrown != null || KotlinSuspend.suspended(returned)) {
-      owner().suspendExit(site(), token, continuation, returned, thrown);
-    }
+    owner().suspendExit(site(), token, continuation, returned, thrown);
   }
 
   @Override
