@@ -9,21 +9,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import net.bytebuddy.asm.Advice;
+import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
-import net.bytebuddy.implementation.bytecode.constant.IntegerConstant;
+import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 
 /**
  * The gates that exist now, by id: what the bridge's gate calls reach, and a weaving source that
- * puts each gate's advice into the methods of its set, stamped with the gate's current version.
+ * puts each gate's code into the methods of its set, stamped with the gate's current version.
  */
 public final class Gates implements WeavingSource {
   private final Map<Integer, Gate> gates = new ConcurrentHashMap<>();
@@ -143,7 +141,7 @@ public final class Gates implements WeavingSource {
         Gate.GatedMethod method = gate.methods.get(index);
         if (method.type() == loaded) {
           AsmVisitorWrapper visitor =
-              advice(gate.id, gate.version(), index, method.name(), method.descriptor());
+              weaving(gate.id, gate.version(), index, method.name(), method.descriptor());
           weavings.add(() -> visitor);
         }
       }
@@ -152,12 +150,14 @@ public final class Gates implements WeavingSource {
   }
 
   /**
-   * The weaving of one gated method: the gate's advice, built once ({@link AdviceCode#ADVICE}),
-   * with this gate's id, version and method index as the constants it passes to the bridge.
+   * The weaving of one gated method: the gate's code ({@link GateCode}), with this gate's id,
+   * version and method index as the constants it passes to the bridge.
    */
-  static AsmVisitorWrapper advice(
+  static AsmVisitorWrapper weaving(
       int gateId, int version, int index, String name, String descriptor) {
     return new AsmVisitorWrapper.ForDeclaredMethods()
+        // The gate writes complete frames, so it needs every frame of the method complete too.
+        .readerFlags(ClassReader.EXPAND_FRAMES)
         .invokable(
             ElementMatchers.<MethodDescription>named(name)
                 .and(ElementMatchers.hasDescriptor(descriptor)),
@@ -165,14 +165,8 @@ public final class Gates implements WeavingSource {
   }
 
   /**
-   * A gate weaving's numbers, handed to the shared advice with the method it weaves. Byte Buddy
-   * resolves an advice's parameters later than {@code Advice.wrap}, while the method's code is
-   * visited, and gives the resolution only the type and the method it was wrapped for; so the
-   * method it is given is a {@link GatedMethodDescription}, the real one carrying this weaving's
-   * numbers, which {@link GateConstant} reads. No state outside the weaving: two gates on one
-   * method, or two threads weaving at once, each read their own. A plain class, not a record: a
-   * record's generated methods would keep the agent's class loader alive after a detach on Java 17
-   * (see {@link QuiescentSwap.Member}).
+   * A gate weaving's numbers. A plain class, not a record: a record's generated methods would keep
+   * the agent's class loader alive after a detach on Java 17 (see {@link QuiescentSwap.Member}).
    */
   private static final class GateWeaving
       implements AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper {
@@ -195,76 +189,24 @@ public final class Gates implements WeavingSource {
         TypePool typePool,
         int writerFlags,
         int readerFlags) {
-      return AdviceCode.ADVICE.wrap(
-          instrumentedType,
-          new GatedMethodDescription(instrumentedMethod, gate, version, method),
+      return new GateCode(
           methodVisitor,
-          implementationContext,
-          typePool,
-          writerFlags,
-          readerFlags);
+          instrumentedType.getInternalName(),
+          instrumentedMethod.getModifiers(),
+          instrumentedMethod.getDescriptor(),
+          implementationContext.getClassFileVersion().isAtLeast(ClassFileVersion.JAVA_V6),
+          gate,
+          version,
+          method);
     }
-  }
-
-  /** A constant of the gate advice: which of the gated method's numbers a parameter gets. */
-  private enum GateConstant implements Advice.OffsetMapping {
-    ID,
-    VERSION,
-    METHOD;
-
-    @Override
-    public Target resolve(
-        TypeDescription instrumentedType,
-        MethodDescription instrumentedMethod,
-        Assigner assigner,
-        Advice.ArgumentHandler argumentHandler,
-        Sort sort) {
-      if (!(instrumentedMethod instanceof GatedMethodDescription gated)) {
-        // The weaving fails (recorded by the pipeline) rather than weave a gate of no gate.
-        throw new IllegalStateException(
-            "the gate advice was woven into "
-                + instrumentedMethod
-                + " outside a gate weaving; it needs the gate's id, version and method index");
-      }
-      int value =
-          switch (this) {
-            case ID -> gated.gate;
-            case VERSION -> gated.version;
-            case METHOD -> gated.index;
-          };
-      // The same instruction as binding the number as a constant: ICONST, BIPUSH, SIPUSH or LDC.
-      return new Target.ForStackManipulation(IntegerConstant.forValue(value));
-    }
-  }
-
-  /**
-   * The gate advice, built once: its description, its class file (read from the agent's jar once,
-   * not per gate) and the {@link Advice} itself, whose making (reading the advice's class file and
-   * binding its parameters) was about 1.7 ms of CPU per gate when each gate had its own
-   * (docs/BENCHMARKS.md, section 43).
-   */
-  private static final class AdviceCode {
-    static final TypeDescription TYPE = TypeDescription.ForLoadedType.of(GateAdvice.class);
-    static final ClassFileLocator CLASS_FILE =
-        ClassFileLocator.Simple.of(
-            GateAdvice.class.getName(), ClassFileLocator.ForClassLoader.read(GateAdvice.class));
-    static final Advice ADVICE =
-        // Cast: bind(Class, Enum) would bind the parameter to the enum constant as a value.
-        Advice.withCustomMapping()
-            .bind(GateBindings.GateId.class, (Advice.OffsetMapping) GateConstant.ID)
-            .bind(GateBindings.GateVersion.class, (Advice.OffsetMapping) GateConstant.VERSION)
-            .bind(GateBindings.GateMethod.class, (Advice.OffsetMapping) GateConstant.METHOD)
-            .to(TYPE, CLASS_FILE);
-
-    private AdviceCode() {}
   }
 
   /**
    * A gate's weaving of one method, for weaving off to the side before any patch needs it (the
-   * class-file warm-up, {@code patch.ClassFileWarmUp}): the same advice and constants a gate
-   * weaves, for gate 0, which no gate has (ids start at 1), so the bytes could never reach a gate.
+   * class-file warm-up, {@code patch.ClassFileWarmUp}): the same code and constants a gate weaves,
+   * for gate 0, which no gate has (ids start at 1), so the bytes could never reach a gate.
    */
   public static AsmVisitorWrapper warmUpWeaving(String name, String descriptor) {
-    return advice(0, 1, 0, name, descriptor);
+    return weaving(0, 1, 0, name, descriptor);
   }
 }

@@ -26,7 +26,6 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -215,7 +214,7 @@ class LineWeavingVerifyTest {
     assertThat(target.methodName()).isEqualTo(method);
     List<Weaving> weavings = new ArrayList<>();
     if (withAdvice) {
-      weavings.addAll(advice(method));
+      weavings.addAll(advice(method, target.descriptor()));
     }
     weavings.add(new LineWeaving(target, SLOT, false));
     byte[] woven = weave(weavings);
@@ -266,7 +265,7 @@ class LineWeavingVerifyTest {
             line,
             List.of(new LineTarget.Local("value", "J", 2)));
     Class<?> running = ClassFixtures.define("dev.jlive.it.apps.odd.Ledger", merged);
-    List<Weaving> weavings = new ArrayList<>(advice("doubled"));
+    List<Weaving> weavings = new ArrayList<>(advice("doubled", "(Ljava/lang/String;)J"));
     weavings.add(new LineWeaving(target, SLOT, false));
     byte[] woven = weave(running, merged, weavings);
     assertThat(verify(woven)).isEmpty();
@@ -284,44 +283,18 @@ class LineWeavingVerifyTest {
   }
 
   /**
-   * Timed entry/exit advice, which adds a long local of its own in front of the method's, and an
-   * advice shaped like the patch engine's safe-point gate (skips the body, rewrites the return).
+   * Timed entry/exit advice, which adds a long local of its own in front of the method's, and the
+   * patch engine's safe-point gate (skips the body, rewrites the returns).
    */
-  private static List<Weaving> advice(String method) {
+  private static List<Weaving> advice(String method, String descriptor) {
     var timed =
         Advice.withCustomMapping()
             .bind(ProbeId.class, SLOT + 1)
             .bind(LinkedDispatcher.class, new LinkedDispatcherCall(SLOT + 1))
             .to(ProbeAdvice.Timed.class)
             .on(ElementMatchers.named(method));
-    var gate = Advice.to(GateLike.class).on(ElementMatchers.named(method));
+    var gate = Gates.warmUpWeaving(method, descriptor);
     return List.of(() -> timed, () -> gate);
-  }
-
-  /** The shape of the safe-point gate's advice. */
-  static final class GateLike {
-    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-    static Object enter() {
-      return JLiveBridge.gateEnter(0, 0, 0);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class)
-    static void exit(
-        @Advice.Enter Object reinvoker,
-        @Advice.This(optional = true) Object self,
-        @Advice.AllArguments Object[] args,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object returned,
-        @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (reinvoker != null) {
-        try {
-          returned = JLiveBridge.reinvoke(reinvoker, self, args);
-        } catch (Throwable failure) {
-          thrown = failure;
-        }
-      } else {
-        JLiveBridge.gateExit(0);
-      }
-    }
   }
 
   /** The woven bytes exactly as the agent's pipeline makes them. */

@@ -1,0 +1,354 @@
+package dev.jlive.agent.safepoint;
+
+import dev.jlive.bridge.JLiveBridge;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * The gate woven into one method of a quiescence set, written as bytecode while the method's code
+ * passes by:
+ *
+ * <pre>{@code
+ * Object reinvoker = JLiveBridge.gateEnter(GATE, METHOD, VERSION);   // kept on the stack only
+ * if (reinvoker != null) {                                          // this frame's code is old
+ *   return (R) JLiveBridge.reinvoke(reinvoker, this or null, new Object[] {arguments});
+ * }
+ * try {
+ *   body, each of its returns a jump to EXIT with the value on the stack
+ * } catch (anything t) {
+ *   JLiveBridge.gateExit(GATE);
+ *   throw t;
+ * }
+ * EXIT: JLiveBridge.gateExit(GATE); return the value;
+ * }</pre>
+ *
+ * <p>This is what Byte Buddy's {@code Advice} made of the gate's advice class before, and runs the
+ * same. Written directly, a patch's weaving no longer copies and re-maps an advice method into the
+ * changed method: that was most of jlive's own CPU in the transformer of a class-file patch, and it
+ * ran interpreted in a JVM's first patches (docs/BENCHMARKS.md, sections 55.2 and 57).
+ *
+ * <p>The re-invoker stays on the operand stack, so the method gets no local of its own: the body's
+ * locals, frames and local variable table are left as they are. The gate's try block is registered
+ * after the method's own handlers, so they keep catching first, and before any weaving that wraps
+ * this one registers its own, so the gate's exit runs inside it. The frames added (at EXIT, the
+ * handler and the re-invocation) list the method's parameters as declared, as Byte Buddy's advice
+ * did: its own advice, woven around this code, expects every frame to start with them.
+ *
+ * <p>Constructors are never gated (see {@code PatchEngine}): their body begins with the super call,
+ * which a skipped body could not make.
+ */
+final class GateCode extends MethodVisitor {
+  private static final String BRIDGE = Type.getInternalName(JLiveBridge.class);
+  private static final String OBJECT = "java/lang/Object";
+  private static final String THROWABLE = "java/lang/Throwable";
+
+  private final Type returnType;
+  private final Type[] parameters;
+  private final boolean isStatic;
+  private final Object[] entryLocals;
+  private final boolean writeFrames;
+  private final int gate;
+  private final int version;
+  private final int method;
+
+  private final Label bodyStart = new Label();
+  private final Label bodyEnd = new Label();
+  private final Label exit = new Label();
+  private final Label thrown = new Label();
+  private final Label reinvoke = new Label();
+  private boolean entered;
+
+  /**
+   * @param owner the internal name of the class the method belongs to
+   * @param writeFrames whether the class file has stack map frames (version 50 and later)
+   */
+  GateCode(
+      MethodVisitor next,
+      String owner,
+      int access,
+      String descriptor,
+      boolean writeFrames,
+      int gate,
+      int version,
+      int method) {
+    super(Opcodes.ASM9, next);
+    this.returnType = Type.getReturnType(descriptor);
+    this.parameters = Type.getArgumentTypes(descriptor);
+    this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+    this.entryLocals = entryLocals(owner, isStatic, parameters);
+    this.writeFrames = writeFrames;
+    this.gate = gate;
+    this.version = version;
+    this.method = method;
+  }
+
+  /**
+   * Writes the gate's entry in front of the body's first instruction, label or frame. Not in {@code
+   * visitCode}: the method's own handlers are visited between the two, and the gate's must come
+   * after them in the exception table.
+   */
+  private void enter() {
+    if (entered) {
+      return;
+    }
+    entered = true;
+    super.visitTryCatchBlock(bodyStart, bodyEnd, thrown, null);
+    pushInt(gate);
+    pushInt(method);
+    pushInt(version);
+    super.visitMethodInsn(
+        Opcodes.INVOKESTATIC, BRIDGE, "gateEnter", "(III)Ljava/lang/Object;", false);
+    super.visitInsn(Opcodes.DUP);
+    super.visitJumpInsn(Opcodes.IFNONNULL, reinvoke);
+    super.visitInsn(Opcodes.POP);
+    super.visitLabel(bodyStart);
+  }
+
+  @Override
+  public void visitInsn(int opcode) {
+    enter();
+    if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+      super.visitJumpInsn(Opcodes.GOTO, exit);
+    } else {
+      super.visitInsn(opcode);
+    }
+  }
+
+  @Override
+  public void visitMaxs(int maxStack, int maxLocals) {
+    enter();
+    super.visitLabel(bodyEnd);
+
+    super.visitLabel(exit);
+    frame(returnType.getSort() == Type.VOID ? null : verificationType(returnType));
+    gateExit();
+    super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
+
+    super.visitLabel(thrown);
+    frame(THROWABLE);
+    gateExit();
+    super.visitInsn(Opcodes.ATHROW);
+
+    super.visitLabel(reinvoke);
+    frame(OBJECT);
+    reinvokeAndReturn();
+
+    // The re-invocation's deepest stack: re-invoker, receiver, array, array, index, a long.
+    super.visitMaxs(Math.max(maxStack, 7), maxLocals);
+  }
+
+  private void gateExit() {
+    pushInt(gate);
+    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "gateExit", "(I)V", false);
+  }
+
+  /** With the re-invoker on the stack: calls the method again and returns what it returned. */
+  private void reinvokeAndReturn() {
+    if (isStatic) {
+      super.visitInsn(Opcodes.ACONST_NULL);
+    } else {
+      super.visitVarInsn(Opcodes.ALOAD, 0);
+    }
+    pushInt(parameters.length);
+    super.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
+    int slot = isStatic ? 0 : 1;
+    for (int index = 0; index < parameters.length; index++) {
+      Type parameter = parameters[index];
+      super.visitInsn(Opcodes.DUP);
+      pushInt(index);
+      super.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+      box(parameter);
+      super.visitInsn(Opcodes.AASTORE);
+      slot += parameter.getSize();
+    }
+    super.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        BRIDGE,
+        "reinvoke",
+        "(Ljava/lang/Object;Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;",
+        false);
+    switch (returnType.getSort()) {
+      case Type.VOID -> super.visitInsn(Opcodes.POP);
+      case Type.OBJECT, Type.ARRAY ->
+          super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
+      default -> unbox(returnType);
+    }
+    super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
+  }
+
+  private void box(Type type) {
+    String wrapper = wrapper(type);
+    if (wrapper != null) {
+      super.visitMethodInsn(
+          Opcodes.INVOKESTATIC,
+          wrapper,
+          "valueOf",
+          "(" + type.getDescriptor() + ")L" + wrapper + ";",
+          false);
+    }
+  }
+
+  private void unbox(Type type) {
+    String wrapper = wrapper(type);
+    super.visitTypeInsn(Opcodes.CHECKCAST, wrapper);
+    super.visitMethodInsn(
+        Opcodes.INVOKEVIRTUAL,
+        wrapper,
+        type.getClassName() + "Value",
+        "()" + type.getDescriptor(),
+        false);
+  }
+
+  /** The wrapper class of a primitive type; null for references. */
+  private static String wrapper(Type type) {
+    return switch (type.getSort()) {
+      case Type.BOOLEAN -> "java/lang/Boolean";
+      case Type.BYTE -> "java/lang/Byte";
+      case Type.CHAR -> "java/lang/Character";
+      case Type.SHORT -> "java/lang/Short";
+      case Type.INT -> "java/lang/Integer";
+      case Type.LONG -> "java/lang/Long";
+      case Type.FLOAT -> "java/lang/Float";
+      case Type.DOUBLE -> "java/lang/Double";
+      default -> null;
+    };
+  }
+
+  /** A frame of the method's parameters as declared, with one value or none on the stack. */
+  private void frame(Object onStack) {
+    if (!writeFrames) {
+      return;
+    }
+    Object[] stack = onStack == null ? new Object[0] : new Object[] {onStack};
+    super.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, stack.length, stack);
+  }
+
+  private static Object[] entryLocals(String owner, boolean isStatic, Type[] parameters) {
+    List<Object> locals = new ArrayList<>();
+    if (!isStatic) {
+      locals.add(owner);
+    }
+    for (Type parameter : parameters) {
+      locals.add(verificationType(parameter));
+    }
+    return locals.toArray();
+  }
+
+  private static Object verificationType(Type type) {
+    return switch (type.getSort()) {
+      case Type.BOOLEAN, Type.BYTE, Type.CHAR, Type.SHORT, Type.INT -> Opcodes.INTEGER;
+      case Type.FLOAT -> Opcodes.FLOAT;
+      case Type.LONG -> Opcodes.LONG;
+      case Type.DOUBLE -> Opcodes.DOUBLE;
+      default -> type.getInternalName();
+    };
+  }
+
+  /** An int constant with the shortest instruction: ICONST, BIPUSH, SIPUSH or LDC. */
+  private void pushInt(int value) {
+    if (value >= -1 && value <= 5) {
+      super.visitInsn(Opcodes.ICONST_0 + value);
+    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
+      super.visitIntInsn(Opcodes.BIPUSH, value);
+    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
+      super.visitIntInsn(Opcodes.SIPUSH, value);
+    } else {
+      super.visitLdcInsn(value);
+    }
+  }
+
+  // Every other event of the body: the gate's entry goes in front of the first.
+
+  @Override
+  public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+    enter();
+    super.visitFrame(type, numLocal, local, numStack, stack);
+  }
+
+  @Override
+  public void visitLabel(Label label) {
+    enter();
+    super.visitLabel(label);
+  }
+
+  @Override
+  public void visitIntInsn(int opcode, int operand) {
+    enter();
+    super.visitIntInsn(opcode, operand);
+  }
+
+  @Override
+  public void visitVarInsn(int opcode, int varIndex) {
+    enter();
+    super.visitVarInsn(opcode, varIndex);
+  }
+
+  @Override
+  public void visitTypeInsn(int opcode, String type) {
+    enter();
+    super.visitTypeInsn(opcode, type);
+  }
+
+  @Override
+  public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+    enter();
+    super.visitFieldInsn(opcode, owner, name, descriptor);
+  }
+
+  @Override
+  public void visitMethodInsn(
+      int opcode, String owner, String name, String descriptor, boolean isInterface) {
+    enter();
+    super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+  }
+
+  @Override
+  public void visitInvokeDynamicInsn(
+      String name,
+      String descriptor,
+      net.bytebuddy.jar.asm.Handle bootstrapMethodHandle,
+      Object... bootstrapMethodArguments) {
+    enter();
+    super.visitInvokeDynamicInsn(name, descriptor, bootstrapMethodHandle, bootstrapMethodArguments);
+  }
+
+  @Override
+  public void visitJumpInsn(int opcode, Label label) {
+    enter();
+    super.visitJumpInsn(opcode, label);
+  }
+
+  @Override
+  public void visitLdcInsn(Object value) {
+    enter();
+    super.visitLdcInsn(value);
+  }
+
+  @Override
+  public void visitIincInsn(int varIndex, int increment) {
+    enter();
+    super.visitIincInsn(varIndex, increment);
+  }
+
+  @Override
+  public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+    enter();
+    super.visitTableSwitchInsn(min, max, dflt, labels);
+  }
+
+  @Override
+  public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+    enter();
+    super.visitLookupSwitchInsn(dflt, keys, labels);
+  }
+
+  @Override
+  public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+    enter();
+    super.visitMultiANewArrayInsn(descriptor, numDimensions);
+  }
+}
