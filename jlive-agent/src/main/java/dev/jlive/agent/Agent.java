@@ -6,7 +6,6 @@ import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.fleet.ChildJvms;
 import dev.jlive.agent.fleet.FleetLink;
 import dev.jlive.agent.log.FileLogger;
-import dev.jlive.agent.patch.ClassFileWarmUp;
 import dev.jlive.agent.patch.PatchEngine;
 import dev.jlive.agent.probe.ProbeEngine;
 import dev.jlive.agent.record.RecordEngine;
@@ -94,7 +93,7 @@ public final class Agent {
     shadows.start();
     phases.mark("engines start");
     if (options.warmCompiler()) {
-      compilerWarmup = CompilerWarmup.start(log, () -> ClassFileWarmUp.run(pipeline));
+      compilerWarmup = CompilerWarmup.start(log, patches::warmUp);
     } else {
       log.log(System.Logger.Level.INFO, "compiler warm-up off (agent option warmCompiler=false)");
     }

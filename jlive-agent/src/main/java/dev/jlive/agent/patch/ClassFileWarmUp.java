@@ -2,7 +2,11 @@ package dev.jlive.agent.patch;
 
 import dev.jlive.agent.safepoint.BodySwitch;
 import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.safepoint.QuiescentSwap;
+import dev.jlive.agent.safepoint.SafepointTimeout;
 import dev.jlive.agent.weave.ClassPipeline;
+import dev.jlive.protocol.Json;
+import dev.jlive.protocol.patch.PatchRequest;
 import java.util.List;
 import java.util.Set;
 import net.bytebuddy.dynamic.ClassFileLocator;
@@ -22,11 +26,17 @@ import net.bytebuddy.jar.asm.commons.SimpleRemapper;
  * <p>It reads the class file of {@link Running}, takes {@link Patched} renamed to {@code Running}
  * as the patch, compares their shapes as a patch does, merges old and new bodies behind a gate's
  * switch ({@link BodySwitch}) and weaves the gate into the merged class as a retransformation would
- * ({@link ClassPipeline#weaveAside}), then drops the bytes. Nothing is defined, retransformed or
- * registered: no gate, no patch, no layer, no loaded-class lookup (a kept name would make every
- * class definition take that index's lock). The JVM's own redefinition is left out on purpose: it
- * stops every application thread at a safepoint, and its cost is the JVM's native code, which does
- * not warm up.
+ * ({@link ClassPipeline#weaveAside}), then drops the bytes. Around that, the steps a JVM's first
+ * patch still paid for after those were warm (docs/BENCHMARKS.md, section 57): the request's JSON
+ * read as the endpoint reads it, every loaded class's name made ({@code
+ * LoadedClasses.warmUpNames}), and a safe point's first steps on {@code Running.total} ({@link
+ * QuiescentSwap#warmUp}: its re-invoker's method handles, one thread dump).
+ *
+ * <p>Nothing is defined, retransformed or registered: no gate, no patch, no layer, no loaded-class
+ * lookup (a kept name would make every class definition take that index's lock). The JVM's own
+ * redefinition is left out on purpose: it stops every application thread at a safepoint, and its
+ * cost is the JVM's native code, which does not warm up. The thread dump is kept in: it is the same
+ * short pause every patch makes, and the dump's Java code ran cold in the first one.
  */
 public final class ClassFileWarmUp {
   /**
@@ -45,7 +55,18 @@ public final class ClassFileWarmUp {
    *     logs it)
    */
   public static int run(ClassPipeline pipeline) {
-    return wovenAside(pipeline).length;
+    byte[] patched = renamed(ClassFileLocator.ForClassLoader.read(Patched.class));
+    // The request as the endpoint reads it: JSON in, the class file out of its base64.
+    PatchRequest request = PatchRequest.ofClassFiles(List.of(patched)).build();
+    PatchRequest.fromJson(Json.parse(Json.write(request.toJson())));
+    int size = wovenAside(pipeline).length;
+    pipeline.loadedClasses().warmUpNames();
+    try {
+      QuiescentSwap.warmUp(Running.class, METHOD, DESCRIPTOR);
+    } catch (ReflectiveOperationException | SafepointTimeout e) {
+      throw new IllegalStateException("the warm-up could not make its safe point's first steps", e);
+    }
+    return size;
   }
 
   /** The merged class with its gate woven in, as a patch's retransformation would make it. */

@@ -702,6 +702,18 @@ public final class PatchEngine implements WeavingSource {
     }
   }
 
+  /**
+   * Runs a class-file patch's steps off to the side before any patch needs them ({@link
+   * ClassFileWarmUp}) and starts the swaps' clean-up thread; for the idle warm-up after the start.
+   *
+   * @return the size of the warm-up's woven class, for the log
+   */
+  public int warmUp() {
+    int size = ClassFileWarmUp.run(pipeline);
+    cleanUps.startThread();
+    return size;
+  }
+
   /** The active patches, oldest first. */
   public synchronized PatchList list() {
     List<PatchDetail> list = new ArrayList<>();

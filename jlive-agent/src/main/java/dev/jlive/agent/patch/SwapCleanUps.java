@@ -3,9 +3,8 @@ package dev.jlive.agent.patch;
 import dev.jlive.agent.weave.ClassPipeline;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,9 +47,13 @@ final class SwapCleanUps {
   private final Object lock;
   private final boolean drop = !"false".equals(System.getProperty(DROP_PROPERTY));
 
-  /** One daemon thread, made when the first clean-up is scheduled. */
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
+  /**
+   * One daemon thread, started by the idle warm-up ({@link #startThread}) or else by the first
+   * clean-up scheduled.
+   */
+  private final ScheduledThreadPoolExecutor timer =
+      new ScheduledThreadPoolExecutor(
+          1,
           task -> {
             Thread thread = new Thread(task, "jlive-swap-clean-up");
             thread.setDaemon(true);
@@ -93,6 +96,15 @@ final class SwapCleanUps {
     this.pipeline = pipeline;
     this.log = log;
     this.lock = lock;
+  }
+
+  /**
+   * Starts the clean-up thread before any patch needs it: started by the first patch's schedule, on
+   * a busy box it held that patch's answer for about 30 ms (docs/BENCHMARKS.md, section 57). Does
+   * nothing once stopped.
+   */
+  void startThread() {
+    timer.prestartCoreThread();
   }
 
   /** Schedules the clean-up of a switched swap of {@code classes}. */

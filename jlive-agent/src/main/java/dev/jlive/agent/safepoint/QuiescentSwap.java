@@ -307,6 +307,22 @@ public final class QuiescentSwap {
     }
   }
 
+  /**
+   * A safe point's first steps on one method, done before any patch needs them: its re-invoker's
+   * method handles are spun and the thread dump's code loaded (about 8 ms of CPU, and three times
+   * that in wall time on a busy box, in a JVM's first patch: docs/BENCHMARKS.md, section 57). No
+   * gate is made and nothing waits; the dump is the one a patch takes, a pause of the application
+   * threads as short as the JVM's thread dump.
+   *
+   * @return how many threads the dump found inside the method (none, for a method nobody runs)
+   */
+  public static int warmUp(Class<?> type, String name, String descriptor)
+      throws ReflectiveOperationException, SafepointTimeout {
+    List<Member> set = List.of(new Member(type, name, descriptor));
+    gatedMethods(set);
+    return uncountedFrames(set).size();
+  }
+
   private static List<Gate.GatedMethod> gatedMethods(List<Member> set)
       throws ReflectiveOperationException {
     List<Gate.GatedMethod> methods = new ArrayList<>();

@@ -77,6 +77,24 @@ public final class LoadedClasses {
     this.instrumentation = instrumentation;
   }
 
+  /**
+   * Asks every loaded class for its name once, keeping nothing: the JVM makes a class's name string
+   * (and interns it) the first time it is asked, which was most of a JVM's first lookup (about 5 ms
+   * of CPU in the demo, docs/BENCHMARKS.md section 57). For the idle warm-up; a lookup made later
+   * still scans, but over names that exist.
+   *
+   * @return how many classes were named
+   */
+  public int warmUpNames() {
+    int named = 0;
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (!type.getName().isEmpty()) {
+        named++;
+      }
+    }
+    return named;
+  }
+
   /** The pipeline's transformer calls this for every class definition, before the class exists. */
   void defining(ClassLoader loader, String internalName) {
     if (!track || internalName == null) {

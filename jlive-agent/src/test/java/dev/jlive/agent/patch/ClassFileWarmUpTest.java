@@ -2,15 +2,18 @@ package dev.jlive.agent.patch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.bridge.JLiveBridge;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
+import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
@@ -64,8 +67,14 @@ class ClassFileWarmUpTest {
     calls.clear();
     assertThat(new ClassFileWarmUp.Running().total(QUANTITIES)).isEqualTo(4L);
     assertThat(calls).isEmpty();
-    assertThat(ClassFileWarmUp.run(new ClassPipeline(null, System.getLogger("test"))))
+    // The whole warm-up (also the request's JSON, the loaded classes' names and a safe point's
+    // first steps, which need a JVM to ask) makes the same class and changes nothing either.
+    Instrumentation instrumentation = ByteBuddyAgent.install();
+    ProbeExpressions.initialise(instrumentation);
+    assertThat(ClassFileWarmUp.run(new ClassPipeline(instrumentation, System.getLogger("test"))))
         .isEqualTo(woven.length);
+    assertThat(new ClassFileWarmUp.Running().total(QUANTITIES)).isEqualTo(4L);
+    assertThat(calls).isEmpty();
   }
 
   /** The bytes as a class of the warm-up's name in a loader of their own, asked first. */
