@@ -123,9 +123,11 @@ final class Gate {
       return;
     }
     int[] mine = depth.get();
-    if (mine[0] > 0) {
-      mine[0]--;
+    if (mine[0] == 0) {
+      // No frame of the set on this thread: a second exit of one frame (GateCode), not counted.
+      return;
     }
+    mine[0]--;
     leave();
   }
 

@@ -18,12 +18,11 @@ import net.bytebuddy.jar.asm.Type;
  *   return (R) JLiveBridge.reinvoke(reinvoker, this or null, new Object[] {arguments});
  * }
  * try {
- *   body, each of its returns a jump to EXIT with the value on the stack
+ *   body, with JLiveBridge.gateExit(GATE) in front of each of its returns
  * } catch (anything t) {
  *   JLiveBridge.gateExit(GATE);
  *   throw t;
  * }
- * EXIT: JLiveBridge.gateExit(GATE); return the value;
  * }</pre>
  *
  * <p>This is what Byte Buddy's {@code Advice} made of the gate's advice class before, and runs the
@@ -32,11 +31,20 @@ import net.bytebuddy.jar.asm.Type;
  * ran interpreted in a JVM's first patches (docs/BENCHMARKS.md, sections 55.2 and 57).
  *
  * <p>The re-invoker stays on the operand stack, so the method gets no local of its own: the body's
- * locals, frames and local variable table are left as they are. The gate's try block is registered
- * after the method's own handlers, so they keep catching first, and before any weaving that wraps
- * this one registers its own, so the gate's exit runs inside it. The frames added (at EXIT, the
- * handler and the re-invocation) list the method's parameters as declared, as Byte Buddy's advice
- * did: its own advice, woven around this code, expects every frame to start with them.
+ * locals, frames and local variable table are left as they are. Each return leaves the gate where
+ * it stands rather than jumping to one exit: a return may leave more values on the stack under the
+ * one it returns (Kotlin's suspend functions do), which a jump would carry to the exit's frame. So
+ * the returns are inside the gate's try block. The bridge's {@code gateExit} never throws, so the
+ * handler runs after a return's {@code gateExit} only when that call itself failed (a stack
+ * overflow: the gate was not left, and the handler leaves it), or when the return instruction threw
+ * (a monitor not held, which compiled Java and Kotlin never do; {@link Gate#exit} ignores the
+ * second exit of a thread with no frame inside).
+ *
+ * <p>The gate's try block is registered after the method's own handlers, so they keep catching
+ * first, and before any weaving that wraps this one registers its own, so the gate's exit runs
+ * inside it. The frames added (at the handler and the re-invocation) list the method's parameters
+ * as declared, as Byte Buddy's advice did: its own advice, woven around this code, expects every
+ * frame to start with them.
  *
  * <p>Constructors are never gated (see {@code PatchEngine}): their body begins with the super call,
  * which a skipped body could not make.
@@ -57,7 +65,6 @@ final class GateCode extends MethodVisitor {
 
   private final Label bodyStart = new Label();
   private final Label bodyEnd = new Label();
-  private final Label exit = new Label();
   private final Label thrown = new Label();
   private final Label reinvoke = new Label();
   private boolean entered;
@@ -112,21 +119,15 @@ final class GateCode extends MethodVisitor {
   public void visitInsn(int opcode) {
     enter();
     if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
-      super.visitJumpInsn(Opcodes.GOTO, exit);
-    } else {
-      super.visitInsn(opcode);
+      gateExit();
     }
+    super.visitInsn(opcode);
   }
 
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
     enter();
     super.visitLabel(bodyEnd);
-
-    super.visitLabel(exit);
-    frame(returnType.getSort() == Type.VOID ? null : verificationType(returnType));
-    gateExit();
-    super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
 
     super.visitLabel(thrown);
     frame(THROWABLE);
@@ -137,8 +138,9 @@ final class GateCode extends MethodVisitor {
     frame(OBJECT);
     reinvokeAndReturn();
 
-    // The re-invocation's deepest stack: re-invoker, receiver, array, array, index, a long.
-    super.visitMaxs(Math.max(maxStack, 7), maxLocals);
+    // A return's value and the gate's number; the re-invocation's deepest stack: re-invoker,
+    // receiver, array, array, index, a long.
+    super.visitMaxs(Math.max(maxStack + 1, 7), maxLocals);
   }
 
   private void gateExit() {
@@ -218,13 +220,11 @@ final class GateCode extends MethodVisitor {
     };
   }
 
-  /** A frame of the method's parameters as declared, with one value or none on the stack. */
+  /** A frame of the method's parameters as declared, with one value on the stack. */
   private void frame(Object onStack) {
-    if (!writeFrames) {
-      return;
+    if (writeFrames) {
+      super.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, 1, new Object[] {onStack});
     }
-    Object[] stack = onStack == null ? new Object[0] : new Object[] {onStack};
-    super.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, stack.length, stack);
   }
 
   private static Object[] entryLocals(String owner, boolean isStatic, Type[] parameters) {

@@ -23,6 +23,10 @@ import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
@@ -229,6 +233,65 @@ class GateCodeTest {
       assertThat(Counting.THROWN.get()).as("fails").isEqualTo(1);
       assertThat(recorder.exited.get() - exits).isEqualTo(CALLS.size());
     }
+  }
+
+  /**
+   * A return that leaves a value on the stack under the one it returns, as Kotlin's suspend
+   * functions do ({@code dup}, compare, return the other): {@code pick(a, b)} returns b when a ==
+   * b, with a still on the stack, else a. The gate leaves at each return in place, so the woven
+   * method verifies and the extra value goes with the frame, as it did unwoven.
+   */
+  @Test
+  void aReturnWithMoreOnTheStackLeavesTheGate() throws Exception {
+    ClassWriter writer = new ClassWriter(0);
+    writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "fx/Stacked", null, "java/lang/Object", null);
+    MethodVisitor pick =
+        writer.visitMethod(
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC,
+            "pick",
+            "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+            null,
+            null);
+    pick.visitCode();
+    Label other = new Label();
+    pick.visitVarInsn(Opcodes.ALOAD, 0);
+    pick.visitInsn(Opcodes.DUP);
+    pick.visitVarInsn(Opcodes.ALOAD, 1);
+    pick.visitJumpInsn(Opcodes.IF_ACMPNE, other);
+    pick.visitVarInsn(Opcodes.ALOAD, 1);
+    pick.visitInsn(Opcodes.ARETURN);
+    pick.visitLabel(other);
+    Object[] locals = {"java/lang/Object", "java/lang/Object"};
+    pick.visitFrame(Opcodes.F_NEW, 2, locals, 1, new Object[] {"java/lang/Object"});
+    pick.visitInsn(Opcodes.ARETURN);
+    pick.visitMaxs(3, 2);
+    pick.visitEnd();
+    writer.visitEnd();
+    byte[] base = writer.toByteArray();
+    Class<?> control = ClassFixtures.define("fx.Stacked", base);
+
+    byte[] woven =
+        new ClassPipeline(null, System.getLogger("test"))
+            .weaveAside(
+                control,
+                base,
+                Gates.weaving(
+                    GATE,
+                    VERSION,
+                    1,
+                    "pick",
+                    "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;"));
+    StringWriter problems = new StringWriter();
+    CheckClassAdapter.verify(
+        new ClassReader(woven), getClass().getClassLoader(), false, new PrintWriter(problems));
+    assertThat(problems.toString()).isEmpty();
+    Method gatedPick =
+        ClassFixtures.define("fx.Stacked", woven).getMethod("pick", Object.class, Object.class);
+    JLiveBridge.dispatchTo(recorder);
+    assertThat(gatedPick.invoke(null, "a", "a")).isEqualTo("a");
+    assertThat(gatedPick.invoke(null, "a", "b")).isEqualTo("a");
+    assertThat(recorder.entered).hasSize(2);
+    assertThat(recorder.exited.get()).isEqualTo(2);
   }
 
   /**
