@@ -34,8 +34,11 @@ final class KotlinSuspend {
    */
   static final int MAX_IN_FLIGHT = 10_000;
 
-  /** The first fragment of a call that suspended: what its completion needs. */
-  record Started(long token, Object[] args) {}
+  /**
+   * The first fragment of a call that suspended: what its completion needs, the receiver and
+   * arguments as the call got them (null where the probe does not show them).
+   */
+  record Started(long token, Object self, Object[] args) {}
 
   private final String continuationPrefix;
   private final IdentityHashMap<Object, Started> inFlight = new IdentityHashMap<>();

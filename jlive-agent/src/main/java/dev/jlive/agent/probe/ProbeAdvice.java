@@ -133,8 +133,17 @@ final class ProbeAdvice {
     }
   }
 
-  /** The local in which {@link SuspendTimed}'s entry keeps the continuation for the exit. */
+  /**
+   * The local in which {@link SuspendTimed}'s and {@link SuspendExit}'s entry keeps the
+   * continuation for the exit.
+   */
   static final String KEPT_CONTINUATION = "jliveKeptContinuation";
+
+  /**
+   * The dispatcher's token for a fragment that resumes a suspended call; a constant, so the woven
+   * code compares with the number and reads no field.
+   */
+  static final long RESUMED_FRAGMENT = ProbeDispatcher.RESUMED;
 
   /**
    * A Kotlin suspend function under a count, callers, or a log or capture at entry ({@link
@@ -192,6 +201,108 @@ final class ProbeAdvice {
       }
     }
   }
+
+  /**
+   * A Kotlin suspend function under a log or capture at exit: as {@link Exit}, with the
+   * continuation. The dispatcher decides sampling at the call's first fragment, given only the
+   * continuation; only for a call it kept is the argument array built and kept, with the receiver,
+   * for the exit. A kept call's first fragment ends through {@code JLiveBridge.exit} with them (the
+   * dispatcher keeps them if the call suspended); a fragment that resumes a kept call ends through
+   * the dispatcher's {@code suspendExit}, which completes the call with what its first fragment
+   * kept. So a call left out allocates nothing, on any of its fragments.
+   */
+  static final class SuspendExit {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(
+        @ProbeId int probe,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @LastArgument Object continuation,
+        @Advice.Local(KEPT_CONTINUATION) Object keptContinuation,
+        @Advice.Local(KEPT_SELF) Object keptSelf,
+        @Advice.Local(KEPT_ARGS) Object[] keptArgs,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      keptContinuation = continuation;
+      JLiveBridge.Dispatcher dispatcher = linked;
+      long token = dispatcher == null ? 0L : dispatcher.suspendEnter(probe, continuation);
+      if (token != 0L && token != RESUMED_FRAGMENT) {
+        keptSelf = self;
+        keptArgs = args;
+      }
+      return token;
+    }
+
+    @Advice.OnMethodExit(
+        onThrowable = Throwable.class,
+        suppress = Throwable.class,
+        backupArguments = false)
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.Local(KEPT_CONTINUATION) Object continuation,
+        @Advice.Local(KEPT_SELF) Object self,
+        @Advice.Local(KEPT_ARGS) Object[] args,
+        @Advice.Return Object returned,
+        @Advice.Thrown Throwable thrown,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      if (token == RESUMED_FRAGMENT) {
+        JLiveBridge.Dispatcher dispatcher = linked;
+        if (dispatcher != null) {
+          dispatcher.suspendExit(probe, token, continuation, returned, thrown);
+        }
+      } else if (token != 0L) {
+        JLiveBridge.exit(probe, token, self, args, returned, thrown);
+      }
+    }
+  }
+
+  /**
+   * A Kotlin suspend function under a log or capture of exceptions: as {@link ExceptionExit}, with
+   * the continuation. A call's first fragment builds the argument array only when it threw, or when
+   * it suspended, since the exception may then come in a fragment that resumes it, whose arguments
+   * are not the call's (the dispatcher keeps them with the call). The arguments are the call's as
+   * they were on entry (Byte Buddy's backup of them, kept in locals without allocating).
+   */
+  static final class SuspendExceptionExit {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    static long enter(
+        @ProbeId int probe,
+        @LastArgument Object continuation,
+        @Advice.Local(KEPT_CONTINUATION) Object keptContinuation,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      keptContinuation = continuation;
+      JLiveBridge.Dispatcher dispatcher = linked;
+      return dispatcher == null ? 0L : dispatcher.suspendEnter(probe, continuation);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    static void exit(
+        @ProbeId int probe,
+        @Advice.Enter long token,
+        @Advice.Local(KEPT_CONTINUATION) Object continuation,
+        @Advice.This(optional = true) Object self,
+        @Advice.AllArguments Object[] args,
+        @Advice.Return Object returned,
+        @Advice.Thrown Throwable thrown,
+        @LinkedDispatcher JLiveBridge.Dispatcher linked) {
+      if (token == RESUMED_FRAGMENT) {
+        JLiveBridge.Dispatcher dispatcher = linked;
+        if (dispatcher != null) {
+          dispatcher.suspendExit(probe, token, continuation, returned, thrown);
+        }
+      } else if (token != 0L
+          && (thrown != null
+              // Kotlin's COROUTINE_SUSPENDED, without naming a Kotlin class in woven code: an
+              // enum constant of that name (the dispatcher checks its class).
+              || (returned instanceof Enum
+                  && ((Enum<?>) returned).name().equals(SUSPENDED_CONSTANT)))) {
+        JLiveBridge.exit(probe, token, self, args, returned, thrown);
+      }
+    }
+  }
+
+  /** The name of Kotlin's {@code CoroutineSingletons.COROUTINE_SUSPENDED}. */
+  static final String SUSPENDED_CONSTANT = "COROUTINE_SUSPENDED";
 
   /** Looking at the call on entry and on exit (return value or exception). */
   static final class Full {

@@ -655,8 +655,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
           act(site, new ProbeCall(self, args, null, null, 0L, ProbeSpec.Point.ENTRY), true);
           return 0L;
         }
-        long start = System.nanoTime();
-        return start == 0L || start == RESUMED ? start + 1 : start;
+        return admitSuspendedAtEnd(probe.plan, cell);
       }
       default -> {
         return 0L;
@@ -679,16 +678,33 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
         suspendCompleted(site, token, self, args, returned, thrown);
       } else {
         // Untracked beyond KotlinSuspend.MAX_IN_FLIGHT: that call's completion is then not timed.
-        suspend.suspendedFirst(continuation, new KotlinSuspend.Started(token, args));
+        suspend.suspendedFirst(continuation, new KotlinSuspend.Started(token, self, args));
       }
       return;
     }
     if (over) {
       KotlinSuspend.Started started = suspend.completed(continuation);
       if (started != null) {
-        suspendCompleted(site, started.token(), self, started.args(), returned, thrown);
+        suspendCompleted(site, started.token(), started.self(), started.args(), returned, thrown);
       }
     }
+  }
+
+  /**
+   * Entry of an exit or exception probe on a suspend function's call: sampling decided here, as
+   * {@link #admitAtEnd} does for a plain method, so a call left out keeps nothing for its
+   * completion and its fragments build no argument array. A kept call's token is never {@link
+   * #RESUMED}.
+   */
+  private static long admitSuspendedAtEnd(CallPlan plan, ThreadCells.Cell cell) {
+    long token = admitAtEnd(plan, cell);
+    return token == RESUMED ? RESUMED + 1 : token;
+  }
+
+  /** Whether a probe acts when a suspend function's call completes: on its result or exception. */
+  private static boolean actsAtEnd(ProbeSpec.Kind kind, Probe probe) {
+    return (kind == ProbeSpec.Kind.LOG || kind == ProbeSpec.Kind.CAPTURE)
+        && probe.spec.point() != ProbeSpec.Point.ENTRY;
   }
 
   /**
@@ -709,23 +725,29 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       return 0L;
     }
     CallPlan plan = site.probe().plan;
+    ProbeSpec.Kind kind = plan.kind();
     if (suspend.isResume(continuation)) {
-      return plan.kind() == ProbeSpec.Kind.METRICS ? RESUMED : 0L;
+      return kind == ProbeSpec.Kind.METRICS || actsAtEnd(kind, plan.probe()) ? RESUMED : 0L;
     }
     ThreadCells.Cell cell = plan.hit();
     if (cell == null) {
       return 0L;
     }
-    ProbeSpec.Kind kind = plan.kind();
-    return kind == ProbeSpec.Kind.LOG || kind == ProbeSpec.Kind.CAPTURE
-        ? admitCounted(site, plan, cell)
-        : afterHit(plan, cell);
+    if (kind == ProbeSpec.Kind.LOG || kind == ProbeSpec.Kind.CAPTURE) {
+      return actsAtEnd(kind, plan.probe())
+          ? admitSuspendedAtEnd(plan, cell)
+          : admitCounted(site, plan, cell);
+    }
+    return afterHit(plan, cell);
   }
 
   /**
-   * {@link JLiveBridge.Dispatcher#suspendExit}, for a metrics probe: a fragment that returns
-   * anything but {@code COROUTINE_SUSPENDED}, or throws, completes the call, which is timed from
-   * its first fragment's entry. Only a call that really suspends leaves a record behind.
+   * {@link JLiveBridge.Dispatcher#suspendExit}: a fragment that returns anything but {@code
+   * COROUTINE_SUSPENDED}, or throws, completes the call. A metrics probe times it from its first
+   * fragment's entry; only a call that really suspends leaves a record behind. An exit or exception
+   * probe ({@link ProbeAdvice.SuspendExit}) comes here for the fragments that resume a call only:
+   * the first fragment of a call it kept goes through {@link #exit} with the receiver and
+   * arguments, which the completion then shows.
    */
   @Override
   public void suspendExit(
@@ -745,12 +767,12 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       if (over) {
         timedExit(site, token, thrown);
       } else {
-        suspend.suspendedFirst(continuation, new KotlinSuspend.Started(token, null));
+        suspend.suspendedFirst(continuation, new KotlinSuspend.Started(token, null, null));
       }
     } else if (over) {
       KotlinSuspend.Started started = suspend.completed(continuation);
       if (started != null) {
-        timedExit(site, started.token(), thrown);
+        suspendCompleted(site, started.token(), started.self(), started.args(), returned, thrown);
       }
     }
   }
@@ -765,10 +787,9 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
     ProbeSpec.Point point = probe.spec.point();
     if ((point == ProbeSpec.Point.EXIT && thrown == null)
         || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
-      act(
-          site,
-          new ProbeCall(self, args, returned, thrown, System.nanoTime() - token, point),
-          true);
+      // Sampling kept this call at its first fragment's entry (admitSuspendedAtEnd).
+      long elapsed = token == NO_START ? 0L : System.nanoTime() - token;
+      act(site, new ProbeCall(self, args, returned, thrown, elapsed, point), false);
     }
   }
 

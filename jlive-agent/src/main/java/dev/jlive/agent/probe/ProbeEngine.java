@@ -827,10 +827,10 @@ public final class ProbeEngine implements WeavingSource {
   }
 
   /**
-   * The advice for a Kotlin suspend function: the continuation-only advice where the dispatcher
-   * takes it and the probe needs no more than the entry's arguments and the call's duration; {@link
-   * ProbeAdvice.Full} for an exit or exception probe, a recording, a trace or line profile, and an
-   * older bridge.
+   * The advice for a Kotlin suspend function: the advice that hands the dispatcher the continuation
+   * and builds the argument array only for a call it kept, where the dispatcher takes
+   * continuations; {@link ProbeAdvice.Full} for a recording, a trace or line profile, and an older
+   * bridge.
    */
   private static Class<?> suspendAdvice(ProbeSpec spec, ProbeSite site) {
     if (!BridgedProbeAdvice.SUSPEND_DISPATCH || site.probe().recorder != null) {
@@ -840,9 +840,12 @@ public final class ProbeEngine implements WeavingSource {
       case COUNT, CALLERS -> ProbeAdvice.SuspendEntry.class;
       case METRICS -> ProbeAdvice.SuspendTimed.class;
       case LOG, CAPTURE ->
-          spec.point() == ProbeSpec.Point.ENTRY
-              ? ProbeAdvice.SuspendEntry.class
-              : ProbeAdvice.Full.class;
+          switch (spec.point()) {
+            case ENTRY -> ProbeAdvice.SuspendEntry.class;
+            case EXIT -> ProbeAdvice.SuspendExit.class;
+            case EXCEPTION -> ProbeAdvice.SuspendExceptionExit.class;
+            case LINE -> ProbeAdvice.Full.class;
+          };
       default -> ProbeAdvice.Full.class;
     };
   }

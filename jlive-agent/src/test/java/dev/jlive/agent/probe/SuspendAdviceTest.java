@@ -1,17 +1,26 @@
 package dev.jlive.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jlive.bridge.JLiveBridge;
+import dev.jlive.protocol.JsonObject;
+import dev.jlive.protocol.event.ProbeEvent;
 import dev.jlive.protocol.probe.ProbeSpec;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.ExceptionMethod;
+import net.bytebuddy.implementation.FieldAccessor;
 import net.bytebuddy.implementation.FixedValue;
+import net.bytebuddy.implementation.Implementation;
+import net.bytebuddy.implementation.MethodDelegation;
 import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,12 +40,16 @@ import org.objectweb.asm.Opcodes;
  */
 class SuspendAdviceTest {
   private static final String QUOTES = "dev.example.Quotes";
+  private static final String SUSPENDED_TYPE = "kotlin.coroutines.intrinsics.CoroutineSingletons";
+  private static final String TEMPLATE = "{a}+{b} -> {returned}";
   private static final String SUSPEND_DESCRIPTOR =
       "(IILkotlin/coroutines/Continuation;)Ljava/lang/Object;";
 
   private final CoarseClock clock = new CoarseClock(() -> false);
+  private final List<ProbeEvent> published = new CopyOnWriteArrayList<>();
   private final ProbeDispatcher dispatcher =
-      new ProbeDispatcher(new EventLog(100, EventLog.MIN_BYTES), (site, event) -> {}, 0L);
+      new ProbeDispatcher(
+          new EventLog(100, EventLog.MIN_BYTES), (site, event) -> published.add(event), 0L);
 
   @AfterEach
   void stopRouting() {
@@ -55,6 +68,148 @@ class SuspendAdviceTest {
         .doesNotContain("enter");
     assertThat(instructions(wovenQuotes(ProbeAdvice.Full.class, 1)))
         .containsSubsequence("new Object[]", "enter");
+  }
+
+  /**
+   * An exit or exception probe: sampling is decided at the entry, given the continuation only, and
+   * the argument array is built after that answer, for a call it kept, whose exit then hands it on.
+   */
+  @Test
+  void anExitProbeBuildsTheArgumentArrayOnlyForACallTheEntryKept() {
+    assertThat(instructions(wovenQuotes(ProbeAdvice.SuspendExit.class, 1)))
+        .containsSubsequence("dispatcher", "suspendEnter", "new Object[]", "exit")
+        .containsOnlyOnce("new Object[]")
+        .doesNotContain("enter");
+  }
+
+  /**
+   * An exception probe builds the argument array only in a first fragment that threw or suspended
+   * (the only case where its call can end in an exception it shows), never on a call that returned.
+   */
+  @Test
+  void anExceptionProbeBuildsTheArgumentArrayOnlyWhenTheCallThrewOrSuspended() {
+    assertThat(instructions(wovenQuotes(ProbeAdvice.SuspendExceptionExit.class, 1)))
+        .containsSubsequence("dispatcher", "suspendEnter", "name", "new Object[]", "exit")
+        .containsOnlyOnce("new Object[]");
+  }
+
+  /** An exception log shows a call that threw, with its arguments. */
+  @Test
+  void anExceptionLogShowsACallThatThrew() throws Exception {
+    JLiveBridge.dispatchTo(dispatcher);
+    Probe probe =
+        probe(Map.of("kind", "log", "at", "exception", "template", "{a}+{b} threw {thrown}"));
+    Method quote =
+        load(
+            woven(
+                ProbeAdvice.SuspendExceptionExit.class,
+                site(probe),
+                ExceptionMethod.throwing(IllegalStateException.class, "no price")));
+    for (int i = 0; i < 2; i++) {
+      int sku = i;
+      assertThatThrownBy(() -> quote.invoke(null, sku, 3, "caller's"))
+          .hasCauseInstanceOf(IllegalStateException.class);
+    }
+    assertThat(published)
+        .extracting(ProbeEvent::message)
+        .containsExactly(
+            "0+3 threw java.lang.IllegalStateException: no price",
+            "1+3 threw java.lang.IllegalStateException: no price");
+  }
+
+  /**
+   * A call that suspends and then fails in the fragment that resumes it: the exception probe shows
+   * it once, with the arguments of the call's first fragment (the resumed fragment gets others, as
+   * Kotlin passes them), and the call is no longer in flight.
+   */
+  @Test
+  void anExceptionAfterAResumeShowsTheCallsOwnArguments() throws Exception {
+    JLiveBridge.dispatchTo(dispatcher);
+    Probe probe =
+        probe(Map.of("kind", "log", "at", "exception", "template", "{a}+{b} threw {thrown}"));
+    KotlinSuspend suspend = KotlinSuspend.of(QUOTES, "quote", SUSPEND_DESCRIPTOR);
+    int slot = site(probe, suspend);
+    Method quote =
+        load(
+            woven(
+                ProbeAdvice.SuspendExceptionExit.class,
+                slot,
+                MethodDelegation.to(SuspendingBody.class)));
+    ClassLoader loader = quote.getDeclaringClass().getClassLoader();
+    SuspendingBody.suspended =
+        loader.loadClass(SUSPENDED_TYPE).getField("COROUTINE_SUSPENDED").get(null);
+    Class<?> ownContinuation = loader.loadClass(QUOTES + "$quote$1");
+    Object callers = "caller's";
+
+    // The first fragment suspends; the probe keeps the call's arguments with it.
+    assertThat(quote.invoke(null, 7, 3, callers)).isSameAs(SuspendingBody.suspended);
+    assertThat(suspend.inFlight()).isEqualTo(1);
+    assertThat(published).isEmpty();
+    // The resumed fragment, with its own continuation (whose completion is the caller's) and the
+    // zeros Kotlin passes for the arguments, throws.
+    Object resumed = continuation(ownContinuation, Integer.MIN_VALUE | 1);
+    ownContinuation.getField("completion").set(resumed, callers);
+    assertThatThrownBy(() -> quote.invoke(null, 0, 0, resumed))
+        .hasCauseInstanceOf(IllegalStateException.class);
+
+    assertThat(published)
+        .extracting(ProbeEvent::message)
+        .containsExactly("7+3 threw java.lang.IllegalStateException: failed after resuming");
+    assertThat(suspend.inFlight()).isZero();
+    assertThat(probe.hits()).isEqualTo(1);
+  }
+
+  /**
+   * The body of a suspending {@code quote}: suspends when called, fails when resumed (when given
+   * its own continuation type). Public, for the woven class's delegation.
+   */
+  public static final class SuspendingBody {
+    static volatile Object suspended;
+
+    public static Object quote(int a, int b, Object continuation) {
+      if (continuation.getClass().getName().equals(QUOTES + "$quote$1")) {
+        throw new IllegalStateException("failed after resuming");
+      }
+      return suspended;
+    }
+  }
+
+  /**
+   * An exit log shows each call once, with its arguments and result, and nothing for the fragments
+   * that resume calls (here none of them suspended, so a resume completes nothing); with a sample
+   * of one in a million, the entry keeps no call and nothing shows.
+   */
+  @Test
+  void anExitLogShowsEachCallOnceAndASampleDecidedAtEntryKeepsNone() throws Exception {
+    JLiveBridge.dispatchTo(dispatcher);
+    Probe everyCall = probe(Map.of("kind", "log", "at", "exit", "template", TEMPLATE));
+    Method quote = load(wovenQuotes(ProbeAdvice.SuspendExit.class, site(everyCall)));
+    Class<?> ownContinuation =
+        quote.getDeclaringClass().getClassLoader().loadClass(QUOTES + "$quote$1");
+    // The caller's continuation, which this fake quote returns: a string, shown as one.
+    Object callers = "caller's";
+    for (int i = 0; i < 3; i++) {
+      assertThat(quote.invoke(null, i, 2, callers)).isSameAs(callers);
+    }
+    quote.invoke(null, 0, 0, continuation(ownContinuation, Integer.MIN_VALUE | 1));
+    assertThat(everyCall.hits()).isEqualTo(3);
+    assertThat(published).hasSize(3);
+    assertThat(published)
+        .extracting(ProbeEvent::point)
+        .containsOnly(JsonObject.wireName(ProbeSpec.Point.EXIT));
+    assertThat(published)
+        .extracting(ProbeEvent::message)
+        .containsExactly("0+2 -> \"caller's\"", "1+2 -> \"caller's\"", "2+2 -> \"caller's\"");
+
+    published.clear();
+    Probe sampled =
+        probe(Map.of("kind", "log", "at", "exit", "template", TEMPLATE, "sampleOneIn", 1_000_000));
+    Method sampledQuote = load(wovenQuotes(ProbeAdvice.SuspendExit.class, site(sampled)));
+    for (int i = 0; i < 100; i++) {
+      sampledQuote.invoke(null, i, 2, callers);
+    }
+    assertThat(sampled.hits()).isEqualTo(100);
+    assertThat(published).isEmpty();
   }
 
   @Test
@@ -81,26 +236,34 @@ class SuspendAdviceTest {
   }
 
   private Probe probe(String kind) {
-    return new Probe(
-        "p1",
-        ProbeSpec.fromJson(Map.of("selector", QUOTES + "#quote", "kind", kind)),
-        "test",
-        (probe, why) -> {},
-        clock);
+    return probe(Map.of("kind", kind));
+  }
+
+  private Probe probe(Map<String, Object> spec) {
+    Map<String, Object> json = new HashMap<>(spec);
+    json.put("selector", QUOTES + "#quote");
+    return new Probe("p1", ProbeSpec.fromJson(json), "test", (probe, why) -> {}, clock);
   }
 
   private int site(Probe probe) {
+    return site(probe, KotlinSuspend.of(QUOTES, "quote", SUSPEND_DESCRIPTOR));
+  }
+
+  private int site(Probe probe, KotlinSuspend suspend) {
     int slot = dispatcher.newSlot();
+    String template = probe.spec.template();
     dispatcher.put(
         new ProbeSite(
             slot,
             probe,
             null,
             "Quotes#quote",
+            template == null
+                ? null
+                : Template.parse(template, List.of("a", "b", "continuation"), "quote", null),
             null,
             null,
-            null,
-            KotlinSuspend.of(QUOTES, "quote", SUSPEND_DESCRIPTOR)));
+            suspend));
     return slot;
   }
 
@@ -121,9 +284,20 @@ class SuspendAdviceTest {
             .subclass(Object.class)
             .name(QUOTES + "$quote$1")
             .defineField("label", int.class, Modifier.PUBLIC)
+            .defineField("completion", Object.class, Modifier.PUBLIC)
+            .defineMethod("getCompletion", Object.class, Modifier.PUBLIC)
+            .intercept(FieldAccessor.ofField("completion"))
             .make()
             .getBytes();
-    Map<String, byte[]> classes = Map.of(QUOTES, woven, QUOTES + "$quote$1", continuation);
+    // Kotlin's marker of a suspended call, by its name.
+    byte[] singletons =
+        new ByteBuddy()
+            .makeEnumeration("COROUTINE_SUSPENDED")
+            .name(SUSPENDED_TYPE)
+            .make()
+            .getBytes();
+    Map<String, byte[]> classes =
+        Map.of(QUOTES, woven, QUOTES + "$quote$1", continuation, SUSPENDED_TYPE, singletons);
     ClassLoader loader =
         new ClassLoader(SuspendAdviceTest.class.getClassLoader()) {
           @Override
@@ -182,6 +356,11 @@ class SuspendAdviceTest {
    * {@code Continuation}: the advice reads it as an object either way.
    */
   private static byte[] wovenQuotes(Class<?> advice, int slot) {
+    return woven(advice, slot, FixedValue.argument(2));
+  }
+
+  /** {@code Quotes.quote(int, int, Object)} doing {@code body}, woven with {@code advice}. */
+  private static byte[] woven(Class<?> advice, int slot, Implementation body) {
     Advice woven =
         Advice.withCustomMapping()
             .bind(ProbeId.class, slot)
@@ -193,7 +372,7 @@ class SuspendAdviceTest {
         .name(QUOTES)
         .defineMethod("quote", Object.class, Modifier.PUBLIC | Modifier.STATIC)
         .withParameters(int.class, int.class, Object.class)
-        .intercept(FixedValue.argument(2))
+        .intercept(body)
         .visit(woven.on(ElementMatchers.named("quote")))
         .make()
         .getBytes();

@@ -43,7 +43,15 @@ public class KotlinSuspend {
     @Param({"current"})
     public String agent;
 
-    @Param({"none", "count", "metrics", "metrics-every-call"})
+    @Param({
+      "none",
+      "count",
+      "metrics",
+      "metrics-every-call",
+      "exit-log-sampled",
+      "entry-log-sampled",
+      "exception"
+    })
     public String scenario;
 
     @Setup(Level.Trial)
@@ -75,11 +83,15 @@ public class KotlinSuspend {
           case "none" -> null;
           case "count", "metrics", "metrics-every-call" ->
               ProbeScenarios.shared(SELECTOR, scenario);
+          // quote never throws: every call is one an exception log drops.
+          case "exit-log-sampled", "entry-log-sampled", "exception" ->
+              ProbeScenarios.sampledLogs(SELECTOR, scenario);
           default ->
               throw new IllegalArgumentException(
                   "unknown scenario '"
                       + scenario
-                      + "'; use none, count, metrics or metrics-every-call");
+                      + "'; use none, count, metrics, metrics-every-call, exit-log-sampled,"
+                      + " entry-log-sampled or exception");
         };
     return ProbeScenarios.toJson(spec);
   }

@@ -23,6 +23,40 @@ final class ProbeScenarios {
   }
 
   /**
+   * The logs whose calls are nearly all dropped, on a method with an {@code int} parameter named
+   * {@code sku} ({@link TwoThreads}, {@link KotlinSuspend}): {@code exit-log-sampled} (one call in
+   * 2,000 logged at its exit, with its result), {@code entry-log-sampled} (the same at entry, what
+   * a dropped call of the exit log is held against) and {@code exception} (a log of what the method
+   * throws, which it never does); null for any other scenario.
+   */
+  static ProbeSpec.Builder sampledLogs(String selector, String scenario) {
+    return switch (scenario) {
+      // About 3,000 events a second at the two-thread workload's call rate: a rate limit that
+      // never drops, and no copy to the application's logger, so that what is measured is the
+      // probe's own path.
+      case "exit-log-sampled" ->
+          ProbeSpec.builder(selector, ProbeSpec.Kind.LOG)
+              .at(ProbeSpec.Point.EXIT)
+              .template("sku={sku} -> {return}")
+              .sampleOneIn(2000)
+              .ratePerSecond(ProbeOverhead.LOG_RATE)
+              .appLog(false);
+      case "entry-log-sampled" ->
+          ProbeSpec.builder(selector, ProbeSpec.Kind.LOG)
+              .template("sku={sku}")
+              .sampleOneIn(2000)
+              .ratePerSecond(ProbeOverhead.LOG_RATE)
+              .appLog(false);
+      case "exception" ->
+          ProbeSpec.builder(selector, ProbeSpec.Kind.LOG)
+              .at(ProbeSpec.Point.EXCEPTION)
+              .template("sku={sku} threw {thrown}")
+              .appLog(false);
+      default -> null;
+    };
+  }
+
+  /**
    * A scenario of a workload of code jlive did not write ({@link H2Scan}, {@link SpringDispatch}):
    * {@code none}, one of the {@link #shared} ones, or {@code log-when-false}, a log whose condition
    * never holds (the first argument is never null there), on {@code selector}; as {@link #toJson}.

@@ -121,28 +121,8 @@ public class TwoThreads {
               ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
                   .template("sku={sku}")
                   .when("sku == -1");
-          // About 3,000 events a second at this call rate: a rate limit that never drops, and no
-          // copy to the application's logger, so that what is measured is the probe's own path.
-          case "exit-log-sampled" ->
-              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
-                  .at(ProbeSpec.Point.EXIT)
-                  .template("sku={sku} -> {return}")
-                  .sampleOneIn(2000)
-                  .ratePerSecond(ProbeOverhead.LOG_RATE)
-                  .appLog(false);
-          // The same log at entry: what a dropped call of exit-log-sampled is held against.
-          case "entry-log-sampled" ->
-              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
-                  .template("sku={sku}")
-                  .sampleOneIn(2000)
-                  .ratePerSecond(ProbeOverhead.LOG_RATE)
-                  .appLog(false);
-          // quote never throws: every call is one the probe drops.
-          case "exception" ->
-              ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.LOG)
-                  .at(ProbeSpec.Point.EXCEPTION)
-                  .template("sku={sku} threw {thrown}")
-                  .appLog(false);
+          case "exit-log-sampled", "entry-log-sampled", "exception" ->
+              ProbeScenarios.sampledLogs(SELECTOR, scenario);
           case "line-count" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.COUNT).line(Quote.LINE);
           case "callers" -> ProbeSpec.builder(SELECTOR, ProbeSpec.Kind.CALLERS);
           default ->
