@@ -1,6 +1,6 @@
 package dev.jlive.agent.probe;
 
-import net.bytebuddy.jar.asm.Handle;
+import dev.jlive.agent.weave.BeforeInstructions;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -120,12 +120,12 @@ final class PartWeaving extends OneMethodWeaving {
   }
 
   /** A line profile: where each line's code starts. */
-  private final class LineMarks extends MethodVisitor {
+  private final class LineMarks extends BeforeInstructions {
     /** The line whose first instruction comes next, or 0. */
     private int pending;
 
     LineMarks(MethodVisitor out) {
-      super(Opcodes.ASM9, out);
+      super(out);
     }
 
     @Override
@@ -134,91 +134,12 @@ final class PartWeaving extends OneMethodWeaving {
       super.visitLineNumber(number, start);
     }
 
-    private void before() {
+    @Override
+    protected void beforeInstruction() {
       if (pending > 0) {
         mark(mv, "partEnter", parts.index("line " + pending, pending));
         pending = 0;
       }
-    }
-
-    @Override
-    public void visitInsn(int opcode) {
-      before();
-      super.visitInsn(opcode);
-    }
-
-    @Override
-    public void visitIntInsn(int opcode, int operand) {
-      before();
-      super.visitIntInsn(opcode, operand);
-    }
-
-    @Override
-    public void visitVarInsn(int opcode, int varIndex) {
-      before();
-      super.visitVarInsn(opcode, varIndex);
-    }
-
-    @Override
-    public void visitTypeInsn(int opcode, String type) {
-      before();
-      super.visitTypeInsn(opcode, type);
-    }
-
-    @Override
-    public void visitFieldInsn(int opcode, String owner, String name, String desc) {
-      before();
-      super.visitFieldInsn(opcode, owner, name, desc);
-    }
-
-    @Override
-    public void visitMethodInsn(
-        int opcode, String owner, String name, String desc, boolean isInterface) {
-      before();
-      super.visitMethodInsn(opcode, owner, name, desc, isInterface);
-    }
-
-    @Override
-    public void visitInvokeDynamicInsn(
-        String name, String desc, Handle bootstrap, Object... arguments) {
-      before();
-      super.visitInvokeDynamicInsn(name, desc, bootstrap, arguments);
-    }
-
-    @Override
-    public void visitJumpInsn(int opcode, Label label) {
-      before();
-      super.visitJumpInsn(opcode, label);
-    }
-
-    @Override
-    public void visitLdcInsn(Object value) {
-      before();
-      super.visitLdcInsn(value);
-    }
-
-    @Override
-    public void visitIincInsn(int varIndex, int increment) {
-      before();
-      super.visitIincInsn(varIndex, increment);
-    }
-
-    @Override
-    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-      before();
-      super.visitTableSwitchInsn(min, max, dflt, labels);
-    }
-
-    @Override
-    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-      before();
-      super.visitLookupSwitchInsn(dflt, keys, labels);
-    }
-
-    @Override
-    public void visitMultiANewArrayInsn(String desc, int numDimensions) {
-      before();
-      super.visitMultiANewArrayInsn(desc, numDimensions);
     }
   }
 }

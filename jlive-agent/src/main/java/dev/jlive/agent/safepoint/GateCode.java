@@ -1,5 +1,6 @@
 package dev.jlive.agent.safepoint;
 
+import dev.jlive.agent.weave.BeforeInstructions;
 import dev.jlive.bridge.JLiveBridge;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +50,7 @@ import net.bytebuddy.jar.asm.Type;
  * <p>Constructors are never gated (see {@code PatchEngine}): their body begins with the super call,
  * which a skipped body could not make.
  */
-final class GateCode extends MethodVisitor {
+final class GateCode extends BeforeInstructions {
   private static final String BRIDGE = Type.getInternalName(JLiveBridge.class);
   private static final String OBJECT = "java/lang/Object";
   private static final String THROWABLE = "java/lang/Throwable";
@@ -82,7 +83,7 @@ final class GateCode extends MethodVisitor {
       int gate,
       int version,
       int method) {
-    super(Opcodes.ASM9, next);
+    super(next);
     this.returnType = Type.getReturnType(descriptor);
     this.parameters = Type.getArgumentTypes(descriptor);
     this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
@@ -103,22 +104,21 @@ final class GateCode extends MethodVisitor {
       return;
     }
     entered = true;
-    super.visitTryCatchBlock(bodyStart, bodyEnd, thrown, null);
+    mv.visitTryCatchBlock(bodyStart, bodyEnd, thrown, null);
     pushInt(gate);
     pushInt(method);
     pushInt(version);
-    super.visitMethodInsn(
-        Opcodes.INVOKESTATIC, BRIDGE, "gateEnter", "(III)Ljava/lang/Object;", false);
-    super.visitInsn(Opcodes.DUP);
-    super.visitJumpInsn(Opcodes.IFNONNULL, reinvoke);
-    super.visitInsn(Opcodes.POP);
-    super.visitLabel(bodyStart);
+    mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "gateEnter", "(III)Ljava/lang/Object;", false);
+    mv.visitInsn(Opcodes.DUP);
+    mv.visitJumpInsn(Opcodes.IFNONNULL, reinvoke);
+    mv.visitInsn(Opcodes.POP);
+    mv.visitLabel(bodyStart);
   }
 
   @Override
   public void visitInsn(int opcode) {
-    enter();
     if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+      enter();
       gateExit();
     }
     super.visitInsn(opcode);
@@ -127,14 +127,14 @@ final class GateCode extends MethodVisitor {
   @Override
   public void visitMaxs(int maxStack, int maxLocals) {
     enter();
-    super.visitLabel(bodyEnd);
+    mv.visitLabel(bodyEnd);
 
-    super.visitLabel(thrown);
+    mv.visitLabel(thrown);
     frame(THROWABLE);
     gateExit();
-    super.visitInsn(Opcodes.ATHROW);
+    mv.visitInsn(Opcodes.ATHROW);
 
-    super.visitLabel(reinvoke);
+    mv.visitLabel(reinvoke);
     frame(OBJECT);
     reinvokeAndReturn();
 
@@ -145,47 +145,47 @@ final class GateCode extends MethodVisitor {
 
   private void gateExit() {
     pushInt(gate);
-    super.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "gateExit", "(I)V", false);
+    mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "gateExit", "(I)V", false);
   }
 
   /** With the re-invoker on the stack: calls the method again and returns what it returned. */
   private void reinvokeAndReturn() {
     if (isStatic) {
-      super.visitInsn(Opcodes.ACONST_NULL);
+      mv.visitInsn(Opcodes.ACONST_NULL);
     } else {
-      super.visitVarInsn(Opcodes.ALOAD, 0);
+      mv.visitVarInsn(Opcodes.ALOAD, 0);
     }
     pushInt(parameters.length);
-    super.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
+    mv.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
     int slot = isStatic ? 0 : 1;
     for (int index = 0; index < parameters.length; index++) {
       Type parameter = parameters[index];
-      super.visitInsn(Opcodes.DUP);
+      mv.visitInsn(Opcodes.DUP);
       pushInt(index);
-      super.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
+      mv.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
       box(parameter);
-      super.visitInsn(Opcodes.AASTORE);
+      mv.visitInsn(Opcodes.AASTORE);
       slot += parameter.getSize();
     }
-    super.visitMethodInsn(
+    mv.visitMethodInsn(
         Opcodes.INVOKESTATIC,
         BRIDGE,
         "reinvoke",
         "(Ljava/lang/Object;Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;",
         false);
     switch (returnType.getSort()) {
-      case Type.VOID -> super.visitInsn(Opcodes.POP);
+      case Type.VOID -> mv.visitInsn(Opcodes.POP);
       case Type.OBJECT, Type.ARRAY ->
-          super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
+          mv.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
       default -> unbox(returnType);
     }
-    super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
+    mv.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
   }
 
   private void box(Type type) {
     String wrapper = wrapper(type);
     if (wrapper != null) {
-      super.visitMethodInsn(
+      mv.visitMethodInsn(
           Opcodes.INVOKESTATIC,
           wrapper,
           "valueOf",
@@ -196,8 +196,8 @@ final class GateCode extends MethodVisitor {
 
   private void unbox(Type type) {
     String wrapper = wrapper(type);
-    super.visitTypeInsn(Opcodes.CHECKCAST, wrapper);
-    super.visitMethodInsn(
+    mv.visitTypeInsn(Opcodes.CHECKCAST, wrapper);
+    mv.visitMethodInsn(
         Opcodes.INVOKEVIRTUAL,
         wrapper,
         type.getClassName() + "Value",
@@ -223,7 +223,7 @@ final class GateCode extends MethodVisitor {
   /** A frame of the method's parameters as declared, with one value on the stack. */
   private void frame(Object onStack) {
     if (writeFrames) {
-      super.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, 1, new Object[] {onStack});
+      mv.visitFrame(Opcodes.F_NEW, entryLocals.length, entryLocals, 1, new Object[] {onStack});
     }
   }
 
@@ -251,17 +251,22 @@ final class GateCode extends MethodVisitor {
   /** An int constant with the shortest instruction: ICONST, BIPUSH, SIPUSH or LDC. */
   private void pushInt(int value) {
     if (value >= -1 && value <= 5) {
-      super.visitInsn(Opcodes.ICONST_0 + value);
+      mv.visitInsn(Opcodes.ICONST_0 + value);
     } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.BIPUSH, value);
+      mv.visitIntInsn(Opcodes.BIPUSH, value);
     } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      super.visitIntInsn(Opcodes.SIPUSH, value);
+      mv.visitIntInsn(Opcodes.SIPUSH, value);
     } else {
-      super.visitLdcInsn(value);
+      mv.visitLdcInsn(value);
     }
   }
 
-  // Every other event of the body: the gate's entry goes in front of the first.
+  // The body's first event may be a frame or a label: the gate's entry goes in front of it too.
+
+  @Override
+  protected void beforeInstruction() {
+    enter();
+  }
 
   @Override
   public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
@@ -273,82 +278,5 @@ final class GateCode extends MethodVisitor {
   public void visitLabel(Label label) {
     enter();
     super.visitLabel(label);
-  }
-
-  @Override
-  public void visitIntInsn(int opcode, int operand) {
-    enter();
-    super.visitIntInsn(opcode, operand);
-  }
-
-  @Override
-  public void visitVarInsn(int opcode, int varIndex) {
-    enter();
-    super.visitVarInsn(opcode, varIndex);
-  }
-
-  @Override
-  public void visitTypeInsn(int opcode, String type) {
-    enter();
-    super.visitTypeInsn(opcode, type);
-  }
-
-  @Override
-  public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-    enter();
-    super.visitFieldInsn(opcode, owner, name, descriptor);
-  }
-
-  @Override
-  public void visitMethodInsn(
-      int opcode, String owner, String name, String descriptor, boolean isInterface) {
-    enter();
-    super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
-  }
-
-  @Override
-  public void visitInvokeDynamicInsn(
-      String name,
-      String descriptor,
-      net.bytebuddy.jar.asm.Handle bootstrapMethodHandle,
-      Object... bootstrapMethodArguments) {
-    enter();
-    super.visitInvokeDynamicInsn(name, descriptor, bootstrapMethodHandle, bootstrapMethodArguments);
-  }
-
-  @Override
-  public void visitJumpInsn(int opcode, Label label) {
-    enter();
-    super.visitJumpInsn(opcode, label);
-  }
-
-  @Override
-  public void visitLdcInsn(Object value) {
-    enter();
-    super.visitLdcInsn(value);
-  }
-
-  @Override
-  public void visitIincInsn(int varIndex, int increment) {
-    enter();
-    super.visitIincInsn(varIndex, increment);
-  }
-
-  @Override
-  public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-    enter();
-    super.visitTableSwitchInsn(min, max, dflt, labels);
-  }
-
-  @Override
-  public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-    enter();
-    super.visitLookupSwitchInsn(dflt, keys, labels);
-  }
-
-  @Override
-  public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-    enter();
-    super.visitMultiANewArrayInsn(descriptor, numDimensions);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.testing.GateOnlyDispatcher;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.bridge.JLiveBridge;
 import java.io.PrintWriter;
@@ -96,7 +97,7 @@ class ClassFileWarmUpTest {
   }
 
   /** Notes each gate call; the switch is on once {@link #switchedOver}. */
-  private final class Recording extends JLiveBridge.Dispatcher {
+  private final class Recording extends GateOnlyDispatcher {
     @Override
     public Object gateEnter(int gate, int method, int version) {
       if (method == Gates.SWITCH) {
@@ -111,22 +112,5 @@ class ClassFileWarmUpTest {
     public void gateExit(int gate) {
       calls.add("exit " + gate);
     }
-
-    @Override
-    public long timedEnter(int probe) {
-      return 0L;
-    }
-
-    @Override
-    public void timedExit(int probe, long token, Throwable thrown) {}
-
-    @Override
-    public long enter(int probe, Object self, Object[] args) {
-      return 0L;
-    }
-
-    @Override
-    public void exit(
-        int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jlive.agent.safepoint.BodySwitch;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.testing.ClassFixtures;
+import dev.jlive.agent.testing.GateOnlyDispatcher;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.agent.weave.Weaving;
 import dev.jlive.agent.weave.WeavingSource;
@@ -377,7 +378,7 @@ class LineWeavingVerifyTest {
    * Records the locals each line probe call passes, by name; answers a merged method's switch with
    * {@link #switchedOver}.
    */
-  private final class Recorder extends JLiveBridge.Dispatcher {
+  private final class Recorder extends GateOnlyDispatcher {
     final List<Map<String, Object>> calls = new CopyOnWriteArrayList<>();
     volatile List<String> names = List.of();
     volatile boolean switchedOver;
@@ -396,18 +397,6 @@ class LineWeavingVerifyTest {
       }
       return 0L;
     }
-
-    @Override
-    public long timedEnter(int probe) {
-      return 0L;
-    }
-
-    @Override
-    public void timedExit(int probe, long token, Throwable thrown) {}
-
-    @Override
-    public void exit(
-        int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
 
     @Override
     public Object gateEnter(int gate, int method, int version) {

@@ -3,6 +3,7 @@ package dev.jlive.agent.safepoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.agent.testing.ClassFixtures;
+import dev.jlive.agent.testing.GateOnlyDispatcher;
 import dev.jlive.bridge.JLiveBridge;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -115,7 +116,7 @@ class BodySwitchTest {
   }
 
   /** Answers only the switch: on for {@link #GATE} once {@link #switchedOver}. */
-  private final class SwitchOnly extends JLiveBridge.Dispatcher {
+  private final class SwitchOnly extends GateOnlyDispatcher {
     @Override
     public Object gateEnter(int gate, int method, int version) {
       return gate == GATE && method == Gates.SWITCH && switchedOver ? Boolean.TRUE : null;
@@ -123,22 +124,5 @@ class BodySwitchTest {
 
     @Override
     public void gateExit(int gate) {}
-
-    @Override
-    public long timedEnter(int probe) {
-      return 0L;
-    }
-
-    @Override
-    public void timedExit(int probe, long token, Throwable thrown) {}
-
-    @Override
-    public long enter(int probe, Object self, Object[] args) {
-      return 0L;
-    }
-
-    @Override
-    public void exit(
-        int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
   }
 }

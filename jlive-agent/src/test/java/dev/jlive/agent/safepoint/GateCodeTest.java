@@ -3,6 +3,7 @@ package dev.jlive.agent.safepoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.agent.testing.ClassFixtures;
+import dev.jlive.agent.testing.GateOnlyDispatcher;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.bridge.JLiveBridge;
 import java.io.IOException;
@@ -418,7 +419,7 @@ class GateCodeTest {
   }
 
   /** Records the gate's entries and exits; answers entries with {@link #reinvoker}. */
-  private static final class Recorder extends JLiveBridge.Dispatcher {
+  private static final class Recorder extends GateOnlyDispatcher {
     final List<List<Integer>> entered = new ArrayList<>();
     final AtomicInteger exited = new AtomicInteger();
     volatile Object reinvoker;
@@ -436,22 +437,5 @@ class GateCodeTest {
         exited.incrementAndGet();
       }
     }
-
-    @Override
-    public long timedEnter(int probe) {
-      return 0L;
-    }
-
-    @Override
-    public void timedExit(int probe, long token, Throwable thrown) {}
-
-    @Override
-    public long enter(int probe, Object self, Object[] args) {
-      return 0L;
-    }
-
-    @Override
-    public void exit(
-        int probe, long token, Object self, Object[] args, Object returned, Throwable thrown) {}
   }
 }
