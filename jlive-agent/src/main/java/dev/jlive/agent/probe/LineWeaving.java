@@ -2,6 +2,7 @@ package dev.jlive.agent.probe;
 
 import dev.jlive.agent.safepoint.BodySwitch;
 import dev.jlive.agent.safepoint.Gates;
+import dev.jlive.agent.weave.IntConstants;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -381,7 +382,7 @@ final class LineWeaving extends OneMethodWeaving {
   }
 
   private void emitCall(MethodVisitor mv, boolean constructor, Integer[] slots) {
-    mv.visitLdcInsn(slot);
+    IntConstants.push(mv, slot);
     if (countOnly) {
       mv.visitMethodInsn(
           Opcodes.INVOKESTATIC, "dev/jlive/bridge/JLiveBridge", "timedEnter", "(I)J", false);
@@ -394,14 +395,14 @@ final class LineWeaving extends OneMethodWeaving {
     } else {
       mv.visitVarInsn(Opcodes.ALOAD, 0);
     }
-    mv.visitLdcInsn(target.locals().size());
+    IntConstants.push(mv, target.locals().size());
     mv.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
     for (int index = 0; index < slots.length; index++) {
       if (slots[index] == null) {
         continue;
       }
       mv.visitInsn(Opcodes.DUP);
-      mv.visitLdcInsn(index);
+      IntConstants.push(mv, index);
       loadBoxed(mv, target.locals().get(index).descriptor(), slots[index]);
       mv.visitInsn(Opcodes.AASTORE);
     }

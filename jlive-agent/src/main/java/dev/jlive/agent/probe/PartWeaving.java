@@ -1,6 +1,7 @@
 package dev.jlive.agent.probe;
 
 import dev.jlive.agent.weave.BeforeInstructions;
+import dev.jlive.agent.weave.IntConstants;
 import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
@@ -66,25 +67,9 @@ final class PartWeaving extends OneMethodWeaving {
   }
 
   private void mark(MethodVisitor mv, String hook, int part) {
-    push(mv, slot);
-    push(mv, part);
+    IntConstants.push(mv, slot);
+    IntConstants.push(mv, part);
     mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, hook, "(II)V", false);
-  }
-
-  /**
-   * Pushes an int without a constant pool entry where it fits in a short: a constant no earlier
-   * version had stays in every later version's merged pool (see ProbeDispatcher).
-   */
-  private static void push(MethodVisitor mv, int value) {
-    if (value >= -1 && value <= 5) {
-      mv.visitInsn(Opcodes.ICONST_0 + value);
-    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      mv.visitIntInsn(Opcodes.BIPUSH, value);
-    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      mv.visitIntInsn(Opcodes.SIPUSH, value);
-    } else {
-      mv.visitLdcInsn(value);
-    }
   }
 
   /** A trace: each call the method makes, named by its callee and the line it is on. */

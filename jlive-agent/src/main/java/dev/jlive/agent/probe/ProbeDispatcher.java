@@ -627,13 +627,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
   private long suspendEnter(ProbeSite site, KotlinSuspend suspend, Object self, Object[] args) {
     Probe probe = site.probe();
     if (suspend.isResume(KotlinSuspend.continuation(args))) {
-      // Only probes that act at the end of the call need to follow a resumed one.
-      boolean atEnd =
-          probe.kind == ProbeSpec.Kind.METRICS
-              || (probe.kind != ProbeSpec.Kind.COUNT
-                  && probe.kind != ProbeSpec.Kind.CALLERS
-                  && probe.spec.point() != ProbeSpec.Point.ENTRY);
-      return atEnd ? RESUMED : 0L;
+      return followsResumes(probe.kind, probe) ? RESUMED : 0L;
     }
     ThreadCells.Cell cell = probe.hit();
     if (cell == null) {
@@ -708,6 +702,14 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
   }
 
   /**
+   * Whether a probe follows a suspended call into the fragment that resumes it: a metrics probe (to
+   * time the call) and one that acts at the end. Others see the first fragment only.
+   */
+  private static boolean followsResumes(ProbeSpec.Kind kind, Probe probe) {
+    return kind == ProbeSpec.Kind.METRICS || actsAtEnd(kind, probe);
+  }
+
+  /**
    * {@link JLiveBridge.Dispatcher#suspendEnter}: the entry of a probe woven with the
    * continuation-only advice ({@link ProbeAdvice.SuspendEntry}, {@link ProbeAdvice.SuspendTimed}),
    * which builds the argument array only for a log or capture call admitted here. A resumed
@@ -727,7 +729,7 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
     CallPlan plan = site.probe().plan;
     ProbeSpec.Kind kind = plan.kind();
     if (suspend.isResume(continuation)) {
-      return kind == ProbeSpec.Kind.METRICS || actsAtEnd(kind, plan.probe()) ? RESUMED : 0L;
+      return followsResumes(kind, plan.probe()) ? RESUMED : 0L;
     }
     ThreadCells.Cell cell = plan.hit();
     if (cell == null) {

@@ -1,6 +1,7 @@
 package dev.jlive.agent.safepoint;
 
 import dev.jlive.agent.weave.BeforeInstructions;
+import dev.jlive.agent.weave.IntConstants;
 import dev.jlive.bridge.JLiveBridge;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,9 +106,9 @@ final class GateCode extends BeforeInstructions {
     }
     entered = true;
     mv.visitTryCatchBlock(bodyStart, bodyEnd, thrown, null);
-    pushInt(gate);
-    pushInt(method);
-    pushInt(version);
+    IntConstants.push(mv, gate);
+    IntConstants.push(mv, method);
+    IntConstants.push(mv, version);
     mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "gateEnter", "(III)Ljava/lang/Object;", false);
     mv.visitInsn(Opcodes.DUP);
     mv.visitJumpInsn(Opcodes.IFNONNULL, reinvoke);
@@ -144,7 +145,7 @@ final class GateCode extends BeforeInstructions {
   }
 
   private void gateExit() {
-    pushInt(gate);
+    IntConstants.push(mv, gate);
     mv.visitMethodInsn(Opcodes.INVOKESTATIC, BRIDGE, "gateExit", "(I)V", false);
   }
 
@@ -155,13 +156,13 @@ final class GateCode extends BeforeInstructions {
     } else {
       mv.visitVarInsn(Opcodes.ALOAD, 0);
     }
-    pushInt(parameters.length);
+    IntConstants.push(mv, parameters.length);
     mv.visitTypeInsn(Opcodes.ANEWARRAY, OBJECT);
     int slot = isStatic ? 0 : 1;
     for (int index = 0; index < parameters.length; index++) {
       Type parameter = parameters[index];
       mv.visitInsn(Opcodes.DUP);
-      pushInt(index);
+      IntConstants.push(mv, index);
       mv.visitVarInsn(parameter.getOpcode(Opcodes.ILOAD), slot);
       box(parameter);
       mv.visitInsn(Opcodes.AASTORE);
@@ -246,19 +247,6 @@ final class GateCode extends BeforeInstructions {
       case Type.DOUBLE -> Opcodes.DOUBLE;
       default -> type.getInternalName();
     };
-  }
-
-  /** An int constant with the shortest instruction: ICONST, BIPUSH, SIPUSH or LDC. */
-  private void pushInt(int value) {
-    if (value >= -1 && value <= 5) {
-      mv.visitInsn(Opcodes.ICONST_0 + value);
-    } else if (value >= Byte.MIN_VALUE && value <= Byte.MAX_VALUE) {
-      mv.visitIntInsn(Opcodes.BIPUSH, value);
-    } else if (value >= Short.MIN_VALUE && value <= Short.MAX_VALUE) {
-      mv.visitIntInsn(Opcodes.SIPUSH, value);
-    } else {
-      mv.visitLdcInsn(value);
-    }
   }
 
   // The body's first event may be a frame or a label: the gate's entry goes in front of it too.
