@@ -610,13 +610,24 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       suspendExit(site, suspend, start, self, args, returned, thrown);
       return;
     }
-    ProbeSpec.Point point = site.probe().spec.point();
-    if ((point == ProbeSpec.Point.EXIT && (thrown == null || site.probe().recorder != null))
-        || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
+    if (actsOnEnd(site.probe(), thrown)) {
       // Sampling kept this call on entry (admitAtEnd).
       long elapsed = start == NO_START ? 0L : System.nanoTime() - start;
-      act(site, new ProbeCall(self, args, returned, thrown, elapsed, point), false);
+      act(
+          site,
+          new ProbeCall(self, args, returned, thrown, elapsed, site.probe().spec.point()),
+          false);
     }
+  }
+
+  /**
+   * Whether an exit or exception probe acts on a call that ended so: an exit probe on a return, and
+   * a recording on a throw too (a replay needs the failures); an exception probe on a throw.
+   */
+  private static boolean actsOnEnd(Probe probe, Throwable thrown) {
+    ProbeSpec.Point point = probe.spec.point();
+    return (point == ProbeSpec.Point.EXIT && (thrown == null || probe.recorder != null))
+        || (point == ProbeSpec.Point.EXCEPTION && thrown != null);
   }
 
   // ---- Kotlin suspend functions: one logical call across its fragments (see KotlinSuspend) ----
@@ -786,12 +797,10 @@ public class ProbeDispatcher extends JLiveBridge.Dispatcher {
       timedExit(site.slot(), token, thrown);
       return;
     }
-    ProbeSpec.Point point = probe.spec.point();
-    if ((point == ProbeSpec.Point.EXIT && thrown == null)
-        || (point == ProbeSpec.Point.EXCEPTION && thrown != null)) {
+    if (actsOnEnd(probe, thrown)) {
       // Sampling kept this call at its first fragment's entry (admitSuspendedAtEnd).
       long elapsed = token == NO_START ? 0L : System.nanoTime() - token;
-      act(site, new ProbeCall(self, args, returned, thrown, elapsed, point), false);
+      act(site, new ProbeCall(self, args, returned, thrown, elapsed, probe.spec.point()), false);
     }
   }
 

@@ -118,6 +118,39 @@ class SuspendAdviceTest {
   }
 
   /**
+   * A recording of a suspend function (a capture at exit with a recorder, woven with the full
+   * advice) keeps a call that threw, with its arguments, as a recording of a plain method does: a
+   * replay needs the failures too.
+   */
+  @Test
+  void aRecordingKeepsACallThatThrew() throws Exception {
+    JLiveBridge.dispatchTo(dispatcher);
+    List<String> recorded = new CopyOnWriteArrayList<>();
+    Map<String, Object> json = new HashMap<>(Map.of("kind", "capture", "at", "exit"));
+    json.put("selector", QUOTES + "#quote");
+    Probe probe =
+        new Probe(
+            "p1",
+            ProbeSpec.fromJson(json),
+            "test",
+            (p, why) -> {},
+            clock,
+            (self, args, returned, thrown) ->
+                recorded.add(
+                    args[0] + "+" + args[1] + " returned " + returned + " threw " + thrown));
+    Method quote =
+        load(
+            woven(
+                ProbeAdvice.Full.class,
+                site(probe),
+                ExceptionMethod.throwing(IllegalStateException.class, "no price")));
+    assertThatThrownBy(() -> quote.invoke(null, 7, 3, "caller's"))
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(recorded)
+        .containsExactly("7+3 returned null threw java.lang.IllegalStateException: no price");
+  }
+
+  /**
    * A call that suspends and then fails in the fragment that resumes it: the exception probe shows
    * it once, with the arguments of the call's first fragment (the resumed fragment gets others, as
    * Kotlin passes them), and the call is no longer in flight.
