@@ -709,7 +709,7 @@ public final class PatchEngine implements WeavingSource {
    * @return the size of the warm-up's woven class, for the log
    */
   public int warmUp() {
-    int size = ClassFileWarmUp.run(pipeline);
+    int size = ClassFileWarmUp.run(pipeline, PatchEngine::classFile);
     cleanUps.startThread();
     return size;
   }

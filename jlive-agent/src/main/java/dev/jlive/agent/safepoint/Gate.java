@@ -1,6 +1,10 @@
 package dev.jlive.agent.safepoint;
 
+import dev.jlive.agent.expression.ProbeExpressions;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * or start running, code of the set.
  *
  * <p>Each weaving carries a version. A frame whose woven version is older than the gate's has old
- * code: it skips its body and re-invokes the method, which runs the new code.
+ * code: it skips its body and re-invokes the method, which runs the new code. Only a swap by a
+ * second retransformation bumps the version, so the re-invokers' method handles are made for that
+ * swap alone ({@link #makeReinvokers}): a swap that turns a switch never spins them (in a JVM's
+ * first class-file patch that spinning was about a quarter of the time, docs/BENCHMARKS.md section
+ * 59).
  *
  * <p>Waits use a {@link ReentrantLock} and its {@link Condition}, not {@code synchronized} and
  * {@code Object.wait}: on Java 21 to 23 a virtual thread waiting in a monitor pins its carrier
@@ -52,9 +60,23 @@ final class Gate {
    */
   private volatile boolean switchedOver;
 
-  /** A method of the set: how to name it and how to call it again. */
-  record GatedMethod(
-      Class<?> type, String name, String descriptor, boolean isStatic, MethodHandle reinvoker) {}
+  /**
+   * The re-invokers of {@link #methods}, by index; made before the version is first bumped, null
+   * until then.
+   */
+  private volatile MethodHandle[] reinvokers;
+
+  /** A method of the set: how to name it, and the method to call again. */
+  record GatedMethod(Class<?> type, String name, String descriptor, Method method) {
+    /** The handle to call it again with: see {@link QuiescentSwap#reinvoker}. */
+    MethodHandle makeReinvoker() throws ReflectiveOperationException {
+      MethodHandles.Lookup lookup = ProbeExpressions.trustedLookupIn(type);
+      boolean isStatic = Modifier.isStatic(method.getModifiers());
+      MethodHandle direct =
+          isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, type);
+      return QuiescentSwap.reinvoker(direct, isStatic, method.getParameterCount());
+    }
+  }
 
   Gate(int id, List<GatedMethod> methods) {
     this.id = id;
@@ -158,10 +180,29 @@ final class Gate {
     }
   }
 
+  /** Makes the methods' re-invokers, which a swap by a second retransformation needs first. */
+  void makeReinvokers() throws ReflectiveOperationException {
+    MethodHandle[] made = new MethodHandle[methods.size()];
+    for (int index = 0; index < made.length; index++) {
+      made[index] = methods.get(index).makeReinvoker();
+    }
+    reinvokers = made;
+  }
+
+  /** The re-invoker of the method at that index, for a frame that {@link #enter} sent on. */
+  MethodHandle reinvoker(int index) {
+    return reinvokers[index];
+  }
+
   /**
    * Before the new code is woven: it carries the next version, and frames of the old one re-invoke.
+   *
+   * @throws IllegalStateException if the re-invokers were not made (nothing changed)
    */
   void beginSwap() {
+    if (reinvokers == null) {
+      throw new IllegalStateException("the gate's re-invokers are made before its swap");
+    }
     synchronized (lock) {
       version++;
     }

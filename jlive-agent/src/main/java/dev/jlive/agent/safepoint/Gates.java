@@ -109,7 +109,7 @@ public final class Gates implements WeavingSource {
     if (method == SWITCH) {
       return found != null && found.switchedOver() ? Boolean.TRUE : null;
     }
-    return found != null && found.enter(version) ? found.methods.get(method).reinvoker() : null;
+    return found != null && found.enter(version) ? found.reinvoker(method) : null;
   }
 
   public void exit(int gate) {

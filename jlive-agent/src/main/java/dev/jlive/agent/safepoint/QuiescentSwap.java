@@ -1,13 +1,11 @@
 package dev.jlive.agent.safepoint;
 
-import dev.jlive.agent.expression.ProbeExpressions;
 import dev.jlive.protocol.patch.SafepointReport;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -200,6 +198,8 @@ public final class QuiescentSwap {
    * weaving, and has the caller install the new code without it.
    */
   private void swapWithSecondRetransformation(Gate gate, Actions actions) throws Exception {
+    // Before anything changes: a frame that waited at the gate re-invokes with them.
+    gate.makeReinvokers();
     AtomicBoolean gateTakenOut = new AtomicBoolean();
     try {
       actions.swap(
@@ -308,37 +308,30 @@ public final class QuiescentSwap {
   }
 
   /**
-   * A safe point's first steps on one method, done before any patch needs them: its re-invoker's
-   * method handles are spun and the thread dump's code loaded (about 8 ms of CPU, and three times
-   * that in wall time on a busy box, in a JVM's first patch: docs/BENCHMARKS.md, section 57). No
-   * gate is made and nothing waits; the dump is the one a patch takes, a pause of the application
-   * threads as short as the JVM's thread dump.
+   * A safe point's first steps on one method, done before any patch needs them: the thread dump's
+   * code loaded, and the re-invoker's method handles spun, which only a swap by a second
+   * retransformation makes (about 8 ms of CPU, and three times that in wall time on a busy box, in
+   * a JVM's first patch: docs/BENCHMARKS.md, section 57). No gate is made and nothing waits; the
+   * dump is the one a patch takes, a pause of the application threads as short as the JVM's thread
+   * dump.
    *
    * @return how many threads the dump found inside the method (none, for a method nobody runs)
    */
   public static int warmUp(Class<?> type, String name, String descriptor)
       throws ReflectiveOperationException, SafepointTimeout {
     List<Member> set = List.of(new Member(type, name, descriptor));
-    gatedMethods(set);
+    for (Gate.GatedMethod method : gatedMethods(set)) {
+      method.makeReinvoker();
+    }
     return uncountedFrames(set).size();
   }
 
   private static List<Gate.GatedMethod> gatedMethods(List<Member> set)
-      throws ReflectiveOperationException {
+      throws NoSuchMethodException {
     List<Gate.GatedMethod> methods = new ArrayList<>();
     for (Member member : set) {
-      Method method = find(member);
-      MethodHandles.Lookup lookup = ProbeExpressions.trustedLookupIn(member.type());
-      boolean isStatic = Modifier.isStatic(method.getModifiers());
-      MethodHandle direct =
-          isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, member.type());
       methods.add(
-          new Gate.GatedMethod(
-              member.type(),
-              member.name(),
-              member.descriptor(),
-              isStatic,
-              reinvoker(direct, isStatic, method.getParameterCount())));
+          new Gate.GatedMethod(member.type(), member.name(), member.descriptor(), find(member)));
     }
     return methods;
   }

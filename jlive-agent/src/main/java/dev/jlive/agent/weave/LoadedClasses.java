@@ -78,21 +78,37 @@ public final class LoadedClasses {
   }
 
   /**
-   * Asks every loaded class for its name once, keeping nothing: the JVM makes a class's name string
-   * (and interns it) the first time it is asked, which was most of a JVM's first lookup (about 5 ms
-   * of CPU in the demo, docs/BENCHMARKS.md section 57). For the idle warm-up; a lookup made later
-   * still scans, but over names that exist.
+   * A lookup as a patch makes it, for the idle warm-up, keeping nothing: a kept name would make
+   * every class definition take this index's lock. Every loaded class is asked for its name (the
+   * JVM makes and interns a class's name string the first time it is asked, most of a JVM's first
+   * lookup: about 5 ms of CPU in the demo, docs/BENCHMARKS.md section 57), and the classes of one
+   * name are looked for as {@link #named} does.
    *
-   * @return how many classes were named
+   * @return a class of the class path (the system class loader's, in no named module: not the JDK's
+   *     own, such as javac's), the one looked for, so that the warm-up can read its class file as a
+   *     patch reads the running one; null if there is none
    */
-  public int warmUpNames() {
-    int named = 0;
+  public Class<?> warmUp() {
+    ClassLoader system = ClassLoader.getSystemClassLoader();
+    Class<?> application = null;
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (!type.getName().isEmpty()) {
-        named++;
+      if (type.getClassLoader() == system
+          && !type.isArray()
+          && !type.isHidden()
+          && !type.getModule().isNamed()) {
+        application = type;
+        break;
       }
     }
-    return named;
+    // The scan asks every class for its name.
+    String lookedFor = application == null ? Object.class.getName() : application.getName();
+    List<Class<?>> found = scan(lookedFor);
+    return application == null || !found.contains(application) ? null : application;
+  }
+
+  /** How many names have an answer kept; for tests. */
+  synchronized int keptNames() {
+    return byName.size();
   }
 
   /** The pipeline's transformer calls this for every class definition, before the class exists. */
@@ -139,12 +155,7 @@ public final class LoadedClasses {
       byName.put(key, answer);
       empty = false;
     }
-    List<Class<?>> found = new ArrayList<>();
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className)) {
-        found.add(type);
-      }
-    }
+    List<Class<?>> found = scan(className);
     List<WeakReference<Class<?>>> classes = new ArrayList<>();
     for (Class<?> type : found) {
       classes.add(new WeakReference<>(type));
@@ -162,6 +173,16 @@ public final class LoadedClasses {
       Object loader = pending.next().get();
       if (loader == null || definedBy(found, loader)) {
         pending.remove();
+      }
+    }
+    return found;
+  }
+
+  private List<Class<?>> scan(String className) {
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className)) {
+        found.add(type);
       }
     }
     return found;

@@ -1,10 +1,12 @@
 package dev.jlive.agent.safepoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.invoke.MethodHandles;
+import dev.jlive.agent.expression.ProbeExpressions;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -12,10 +14,13 @@ import org.junit.jupiter.api.Test;
  * a bounded few.
  */
 class RetiredGatesTest {
+  static void gated() {}
+
   @Test
-  void aRetiredGateStillSendsOldCodeToTheNewWhileItIsKept() {
+  void aRetiredGateStillSendsOldCodeToTheNewWhileItIsKept() throws Exception {
     Gates gates = new Gates();
     Gate gate = gates.create(List.of());
+    gate.makeReinvokers();
     gate.beginSwap();
     gates.remove(gate);
 
@@ -26,7 +31,7 @@ class RetiredGatesTest {
   }
 
   @Test
-  void aGateTakenOutForTheSwapIsNoLongerWovenButStillSendsOldFramesToTheNewCode() {
+  void aGateTakenOutForTheSwapIsNoLongerWovenButStillSendsOldFramesToTheNewCode() throws Exception {
     Gates gates = new Gates();
     Gate gate =
         gates.create(
@@ -35,12 +40,14 @@ class RetiredGatesTest {
                     RetiredGatesTest.class,
                     "gated",
                     "()V",
-                    true,
-                    MethodHandles.identity(Object.class))));
+                    RetiredGatesTest.class.getDeclaredMethod("gated"))));
     String name = RetiredGatesTest.class.getName();
     ClassLoader loader = RetiredGatesTest.class.getClassLoader();
     assertThat(gates.weavingsFor(loader, name, RetiredGatesTest.class, null)).hasSize(1);
 
+    // The re-invokers' handles come from the agent's trusted lookup.
+    ProbeExpressions.initialise(ByteBuddyAgent.install());
+    gate.makeReinvokers();
     gate.beginSwap();
     gates.unweave(gate);
 
@@ -48,6 +55,14 @@ class RetiredGatesTest {
     assertThat(gates.weavingsFor(loader, name, RetiredGatesTest.class, null)).isEmpty();
     // ...while a frame of the old code (woven with version 1) still finds it and re-invokes.
     assertThat(gates.enter(gate.id, 0, 1)).isNotNull();
+  }
+
+  @Test
+  void aSwapCannotBeginBeforeItsReinvokersAreMade() throws Exception {
+    Gate gate = new Gates().create(List.of());
+    assertThatThrownBy(gate::beginSwap).isInstanceOf(IllegalStateException.class);
+    // Nothing changed: a frame woven with version 1 runs its body.
+    assertThat(gate.enter(1)).isFalse();
   }
 
   @Test
