@@ -9,7 +9,6 @@ import dev.jlive.protocol.Json;
 import dev.jlive.protocol.patch.PatchRequest;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -29,10 +28,10 @@ import net.bytebuddy.jar.asm.commons.SimpleRemapper;
  * switch ({@link BodySwitch}) and weaves the gate into the merged class as a retransformation would
  * ({@link ClassPipeline#weaveAside}), then drops the bytes. Around that, the steps a JVM's first
  * patch still paid for after those were warm (docs/BENCHMARKS.md, section 57): the request's JSON
- * read as the endpoint reads it, a loaded-class lookup of an application class and its class file
- * read through the application's class loader ({@link dev.jlive.agent.weave.LoadedClasses#warmUp}),
- * and a safe point's first steps on {@code Running.total} ({@link QuiescentSwap#warmUp}: one thread
- * dump, and the re-invoker's method handles, which only a swap by a second retransformation makes).
+ * read as the endpoint reads it, and a safe point's first steps on {@code Running.total} ({@link
+ * QuiescentSwap#warmUp}: one thread dump, and the re-invoker's method handles, which only a swap by
+ * a second retransformation makes). {@link PatchEngine#warmUp} then reads and checks a patch of an
+ * application class through the real code.
  *
  * <p>Nothing is defined, retransformed or registered: no gate, no patch, no layer, no loaded-class
  * answer kept (a kept name would make every class definition take that index's lock). The JVM's own
@@ -56,23 +55,12 @@ public final class ClassFileWarmUp {
    * @throws IllegalStateException if a step did not do what a patch needs (a jlive bug: the caller
    *     logs it)
    */
-  public static int run(ClassPipeline pipeline, Function<Class<?>, byte[]> runningClassFile) {
+  public static int run(ClassPipeline pipeline) {
     byte[] patched = renamed(ClassFileLocator.ForClassLoader.read(Patched.class));
     // The request as the endpoint reads it: JSON in, the class file out of its base64.
     PatchRequest request = PatchRequest.ofClassFiles(List.of(patched)).build();
     PatchRequest.fromJson(Json.parse(Json.write(request.toJson())));
     int size = wovenAside(pipeline).length;
-    Class<?> application = pipeline.loadedClasses().warmUp();
-    if (application != null) {
-      // Read as a patch reads the running class: through the application's class loader, whose
-      // URL handler (a jar's, most often) ran for nothing of jlive's yet. A class without a class
-      // file (one a library defined from bytes) only leaves that step cold.
-      try {
-        byte[] unused = runningClassFile.apply(application);
-      } catch (RuntimeException e) {
-        // Nothing to warm with this class; the rest of the warm-up goes on.
-      }
-    }
     try {
       QuiescentSwap.warmUp(Running.class, METHOD, DESCRIPTOR);
     } catch (ReflectiveOperationException | SafepointTimeout e) {

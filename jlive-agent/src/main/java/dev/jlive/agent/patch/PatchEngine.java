@@ -704,14 +704,44 @@ public final class PatchEngine implements WeavingSource {
 
   /**
    * Runs a class-file patch's steps off to the side before any patch needs them ({@link
-   * ClassFileWarmUp}) and starts the swaps' clean-up thread; for the idle warm-up after the start.
+   * ClassFileWarmUp}), reads and checks a patch as {@link #apply} does ({@link #readAndCheck}), and
+   * starts the swaps' clean-up thread; for the idle warm-up after the start.
    *
    * @return the size of the warm-up's woven class, for the log
    */
   public int warmUp() {
-    int size = ClassFileWarmUp.run(pipeline, PatchEngine::classFile);
+    int size = ClassFileWarmUp.run(pipeline);
+    Class<?> application = pipeline.loadedClasses().classPathClass();
+    if (application != null) {
+      readAndCheck(application);
+    }
     cleanUps.startThread();
     return size;
+  }
+
+  /**
+   * A class-file patch read and checked through {@link #compare}, to its end, with the class's own
+   * class file as the patch: the request built, the loaded class looked up, its running class file
+   * read through its loader (a jar's URL handler, most often, which nothing of jlive's ran yet) and
+   * both shapes compared. A patch that changes nothing is refused there, so nothing is installed;
+   * the lookup's answer is forgotten (a kept name makes every class definition take the index's
+   * lock). In a JVM's first class-file patch these steps ran cold: docs/BENCHMARKS.md, section 59.
+   */
+  private synchronized void readAndCheck(Class<?> application) {
+    try {
+      PatchRequest request = PatchRequest.ofClassFiles(List.of(classFile(application))).build();
+      compare(request, new PatchClock());
+      log.log(
+          System.Logger.Level.WARNING,
+          "the warm-up's patch of "
+              + application.getName()
+              + " with its own class file changed it");
+    } catch (JLiveException refused) {
+      // The end of the path: "the patch changes no method" (or the class has no class file, or
+      // several loaders loaded it, and the path stopped earlier).
+    } finally {
+      pipeline.loadedClasses().forget(application.getName());
+    }
   }
 
   /** The active patches, oldest first. */

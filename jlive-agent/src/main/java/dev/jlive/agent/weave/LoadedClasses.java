@@ -78,32 +78,27 @@ public final class LoadedClasses {
   }
 
   /**
-   * A lookup as a patch makes it, for the idle warm-up, keeping nothing: a kept name would make
-   * every class definition take this index's lock. Every loaded class is asked for its name (the
-   * JVM makes and interns a class's name string the first time it is asked, most of a JVM's first
-   * lookup: about 5 ms of CPU in the demo, docs/BENCHMARKS.md section 57), and the classes of one
-   * name are looked for as {@link #named} does.
-   *
-   * @return a class of the class path (the system class loader's, in no named module: not the JDK's
-   *     own, such as javac's), the one looked for, so that the warm-up can read its class file as a
-   *     patch reads the running one; null if there is none
+   * A class of the class path (the system class loader's, in no named module: not one of the JDK's
+   * own, such as javac's), for the idle warm-up to look up and read as a patch would; null if there
+   * is none.
    */
-  public Class<?> warmUp() {
+  public Class<?> classPathClass() {
     ClassLoader system = ClassLoader.getSystemClassLoader();
-    Class<?> application = null;
     for (Class<?> type : instrumentation.getAllLoadedClasses()) {
       if (type.getClassLoader() == system
           && !type.isArray()
           && !type.isHidden()
           && !type.getModule().isNamed()) {
-        application = type;
-        break;
+        return type;
       }
     }
-    // The scan asks every class for its name.
-    String lookedFor = application == null ? Object.class.getName() : application.getName();
-    List<Class<?>> found = scan(lookedFor);
-    return application == null || !found.contains(application) ? null : application;
+    return null;
+  }
+
+  /** Drops the answer kept for that binary name, if any: a later lookup scans afresh. */
+  public synchronized void forget(String className) {
+    byName.remove(className.replace('.', '/'));
+    empty = byName.isEmpty();
   }
 
   /** How many names have an answer kept; for tests. */
