@@ -94,7 +94,11 @@ class PatchPhasesTest {
     assertThat(Files.readString(warmedLog))
         .contains("compiler warmed up")
         .doesNotContain("warm-up failed")
-        // The warm-up's read-and-check of an application class with its own class file.
+        // The warm-up read and checked a patch of an application class with its own class file,
+        // to the end of the path, where a patch that changes nothing is refused.
+        .containsPattern(
+            "class-file patch path warmed up in \\d+ ms \\(\\d+ bytes merged and "
+                + "woven off to the side; a patch of [\\w.$]+ read and checked\\)")
         .doesNotContain("with its own class file changed it");
     // The application's output holds its own lines and the agent's start-up line, nothing else.
     assertThat(warmed.stdout())

@@ -4,7 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * Compiles one small class in the background soon after the agent starts, so that the first patch
@@ -62,14 +62,14 @@ public final class CompilerWarmup implements Runnable {
   private final System.Logger log;
   private final Duration quietStart;
   private final Duration patience;
-  private final IntSupplier weavingWarmUp;
+  private final Supplier<String> weavingWarmUp;
 
   CompilerWarmup(
       ClassLoader loader,
       System.Logger log,
       Duration quietStart,
       Duration patience,
-      IntSupplier weavingWarmUp) {
+      Supplier<String> weavingWarmUp) {
     this.loader = loader;
     this.log = log;
     this.quietStart = quietStart;
@@ -82,9 +82,9 @@ public final class CompilerWarmup implements Runnable {
    *
    * @param weavingWarmUp run right after the compile, in the same idle moment: a class-file patch's
    *     steps on a class of jlive's, off to the side, so the first patch's comparing, merging and
-   *     weaving are warm too (answers the woven size, for the log)
+   *     weaving are warm too (answers what it did, for the log)
    */
-  public static Thread start(System.Logger log, IntSupplier weavingWarmUp) {
+  public static Thread start(System.Logger log, Supplier<String> weavingWarmUp) {
     Thread thread =
         new Thread(
             new CompilerWarmup(
@@ -114,12 +114,12 @@ public final class CompilerWarmup implements Runnable {
           idle ? "idle moment" : "no idle moment within " + patience.toSeconds() + " s",
           compilation.succeeded() ? compilation.compiler() : compilation.problems());
       long weaveStart = System.nanoTime();
-      int wovenSize = weavingWarmUp.getAsInt();
+      String done = weavingWarmUp.get();
       log.log(
           System.Logger.Level.INFO,
-          "class-file patch path warmed up in {0} ms ({1} bytes merged and woven off to the side)",
+          "class-file patch path warmed up in {0} ms ({1})",
           Long.toString((System.nanoTime() - weaveStart) / 1_000_000),
-          Integer.toString(wovenSize));
+          done);
     } catch (InterruptedException e) {
       // The agent stops: no warm-up needed any more.
       Thread.currentThread().interrupt();

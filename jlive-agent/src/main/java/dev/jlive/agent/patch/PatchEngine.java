@@ -298,13 +298,15 @@ public final class PatchEngine implements WeavingSource {
     if (changed.isEmpty()) {
       throw new JLiveException(
           ErrorCode.BAD_REQUEST,
-          "the patch changes no method of "
-              + candidates.keySet().stream().map(Class::getName).toList(),
+          NO_CHANGE + " of " + candidates.keySet().stream().map(Class::getName).toList(),
           "nothing to do: the running code is already like this");
     }
     clock.add(PatchClock.Phase.CHECKED, System.nanoTime() - checking);
     return new Compared(classes, diffs, changed, compiler);
   }
+
+  /** How a patch that changes nothing is refused: the end of {@link #readAndCheck}'s path. */
+  private static final String NO_CHANGE = "the patch changes no method";
 
   private static final String WOVEN_CODE_REFUSED =
       "jlive's woven code (a probe, the gate) did not pass the JVM's verifier: remove the "
@@ -707,16 +709,15 @@ public final class PatchEngine implements WeavingSource {
    * ClassFileWarmUp}), reads and checks a patch as {@link #apply} does ({@link #readAndCheck}), and
    * starts the swaps' clean-up thread; for the idle warm-up after the start.
    *
-   * @return the size of the warm-up's woven class, for the log
+   * @return what it did, for the log
    */
-  public int warmUp() {
+  public String warmUp() {
     int size = ClassFileWarmUp.run(pipeline);
     Class<?> application = pipeline.loadedClasses().classPathClass();
-    if (application != null) {
-      readAndCheck(application);
-    }
+    String checked =
+        application == null ? "no class of the class path to read" : readAndCheck(application);
     cleanUps.startThread();
-    return size;
+    return size + " bytes merged and woven off to the side; " + checked;
   }
 
   /**
@@ -726,21 +727,26 @@ public final class PatchEngine implements WeavingSource {
    * both shapes compared. A patch that changes nothing is refused there, so nothing is installed;
    * the lookup's answer is forgotten (a kept name makes every class definition take the index's
    * lock). In a JVM's first class-file patch these steps ran cold: docs/BENCHMARKS.md, section 59.
+   *
+   * @return what became of it, for the log
    */
-  private synchronized void readAndCheck(Class<?> application) {
+  private synchronized String readAndCheck(Class<?> application) {
+    String name = application.getName();
     try {
       PatchRequest request = PatchRequest.ofClassFiles(List.of(classFile(application))).build();
       compare(request, new PatchClock());
       log.log(
           System.Logger.Level.WARNING,
-          "the warm-up's patch of "
-              + application.getName()
-              + " with its own class file changed it");
+          "the warm-up's patch of " + name + " with its own class file changed it");
+      return "a patch of " + name + " with its own class file was taken for a change";
     } catch (JLiveException refused) {
-      // The end of the path: "the patch changes no method" (or the class has no class file, or
-      // several loaders loaded it, and the path stopped earlier).
+      // The end of the path is "the patch changes no method"; a class without a class file, or
+      // one that several loaders loaded, stops it earlier.
+      return refused.code() == ErrorCode.BAD_REQUEST && refused.getMessage().startsWith(NO_CHANGE)
+          ? "a patch of " + name + " read and checked"
+          : "a patch of " + name + " stopped early: " + refused.getMessage();
     } finally {
-      pipeline.loadedClasses().forget(application.getName());
+      pipeline.loadedClasses().forget(name);
     }
   }
 
