@@ -7,8 +7,11 @@ import dev.jlive.agent.safepoint.SafepointTimeout;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.patch.PatchRequest;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -67,6 +70,36 @@ public final class ClassFileWarmUp {
       throw new IllegalStateException("the warm-up could not make its safe point's first steps", e);
     }
     return size;
+  }
+
+  /**
+   * A class of the application's main class loader, for the warm-up to read and check a patch of:
+   * of the loaders whose classes a patch may change ({@code patchable}: not the JDK's, not
+   * jlive's), the one that defined the most classes in no named module. That is the system class
+   * loader for a class path, and Spring Boot's own for the jars inside its jar, whose URL handler a
+   * patch of the application goes through.
+   *
+   * @return null if there is none
+   */
+  static Class<?> applicationClass(Class<?>[] loaded, Predicate<Class<?>> patchable) {
+    Map<ClassLoader, Integer> counts = new HashMap<>();
+    Map<ClassLoader, Class<?>> first = new HashMap<>();
+    for (Class<?> type : loaded) {
+      ClassLoader loader = type.getClassLoader();
+      if (loader == null
+          || type.isArray()
+          || type.isHidden()
+          || type.getModule().isNamed()
+          || !patchable.test(type)) {
+        continue;
+      }
+      counts.merge(loader, 1, Integer::sum);
+      first.putIfAbsent(loader, type);
+    }
+    return counts.entrySet().stream()
+        .max(Map.Entry.comparingByValue())
+        .map(most -> first.get(most.getKey()))
+        .orElse(null);
   }
 
   /** The merged class with its gate woven in, as a patch's retransformation would make it. */

@@ -713,9 +713,11 @@ public final class PatchEngine implements WeavingSource {
    */
   public String warmUp() {
     int size = ClassFileWarmUp.run(pipeline);
-    Class<?> application = pipeline.loadedClasses().classPathClass();
+    Class<?> application =
+        ClassFileWarmUp.applicationClass(
+            instrumentation.getAllLoadedClasses(), ClassSearch::isVisible);
     String checked =
-        application == null ? "no class of the class path to read" : readAndCheck(application);
+        application == null ? "no application class to read" : readAndCheck(application);
     cleanUps.startThread();
     return size + " bytes merged and woven off to the side; " + checked;
   }

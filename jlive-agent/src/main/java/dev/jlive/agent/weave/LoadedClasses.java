@@ -77,24 +77,6 @@ public final class LoadedClasses {
     this.instrumentation = instrumentation;
   }
 
-  /**
-   * A class of the class path (the system class loader's, in no named module: not one of the JDK's
-   * own, such as javac's), for the idle warm-up to look up and read as a patch would; null if there
-   * is none.
-   */
-  public Class<?> classPathClass() {
-    ClassLoader system = ClassLoader.getSystemClassLoader();
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getClassLoader() == system
-          && !type.isArray()
-          && !type.isHidden()
-          && !type.getModule().isNamed()) {
-        return type;
-      }
-    }
-    return null;
-  }
-
   /** Drops the answer kept for that binary name, if any: a later lookup scans afresh. */
   public synchronized void forget(String className) {
     byName.remove(className.replace('.', '/'));
@@ -150,7 +132,12 @@ public final class LoadedClasses {
       byName.put(key, answer);
       empty = false;
     }
-    List<Class<?>> found = scan(className);
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+      if (type.getName().equals(className)) {
+        found.add(type);
+      }
+    }
     List<WeakReference<Class<?>>> classes = new ArrayList<>();
     for (Class<?> type : found) {
       classes.add(new WeakReference<>(type));
@@ -168,16 +155,6 @@ public final class LoadedClasses {
       Object loader = pending.next().get();
       if (loader == null || definedBy(found, loader)) {
         pending.remove();
-      }
-    }
-    return found;
-  }
-
-  private List<Class<?>> scan(String className) {
-    List<Class<?>> found = new ArrayList<>();
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-      if (type.getName().equals(className)) {
-        found.add(type);
       }
     }
     return found;

@@ -13,8 +13,12 @@ import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.ByteBuddyAgent;
+import net.bytebuddy.dynamic.loading.ByteArrayClassLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
@@ -76,6 +80,56 @@ class ClassFileWarmUpTest {
         .isEqualTo(woven.length);
     assertThat(new ClassFileWarmUp.Running().total(QUANTITIES)).isEqualTo(4L);
     assertThat(calls).isEmpty();
+  }
+
+  /**
+   * The warm-up reads and checks a patch of a class of the loader that defined the most classes
+   * among those a patch may change: here a loader of three classes over the two of the system
+   * loader's in the list, while arrays, JDK classes and a loader a patch may not change (the
+   * control: it defined the most) are passed over.
+   */
+  @Test
+  void theApplicationClassComesFromTheLoaderWithTheMostPatchableClasses() throws Exception {
+    Class<?>[] application = definedAlone("app.A", "app.B", "app.C");
+    Class<?>[] jlivesOwn = definedAlone("own.A", "own.B", "own.C", "own.D");
+    Class<?>[] loaded = {
+      String.class,
+      int[].class,
+      ClassFileWarmUpTest.class,
+      jlivesOwn[0],
+      application[0],
+      jlivesOwn[1],
+      Recording.class,
+      application[1],
+      jlivesOwn[2],
+      application[2],
+      jlivesOwn[3],
+      ClassFileWarmUpTest[].class
+    };
+    ClassLoader notPatchable = jlivesOwn[0].getClassLoader();
+
+    assertThat(
+            ClassFileWarmUp.applicationClass(loaded, type -> type.getClassLoader() != notPatchable))
+        .isSameAs(application[0]);
+    // The control: with every loader patchable, the one with the most classes wins.
+    assertThat(ClassFileWarmUp.applicationClass(loaded, type -> true)).isSameAs(jlivesOwn[0]);
+    assertThat(ClassFileWarmUp.applicationClass(new Class<?>[] {String.class}, type -> true))
+        .isNull();
+  }
+
+  /** Empty classes of those names, defined in a loader of their own. */
+  private static Class<?>[] definedAlone(String... names) throws ClassNotFoundException {
+    Map<String, byte[]> bytes = new HashMap<>();
+    for (String name : names) {
+      bytes.put(name, new ByteBuddy().subclass(Object.class).name(name).make().getBytes());
+    }
+    ClassLoader loader =
+        new ByteArrayClassLoader(ClassFileWarmUpTest.class.getClassLoader(), bytes);
+    Class<?>[] defined = new Class<?>[names.length];
+    for (int index = 0; index < names.length; index++) {
+      defined[index] = loader.loadClass(names[index]);
+    }
+    return defined;
   }
 
   /** The bytes as a class of the warm-up's name in a loader of their own, asked first. */
