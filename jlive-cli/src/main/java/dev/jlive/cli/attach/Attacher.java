@@ -200,9 +200,22 @@ public final class Attacher {
    * {@code VirtualMachine.attach}, woken as soon as the target's attach listener is up instead of
    * after the JDK's next 100 ms step ({@link ListenerWatch}). Should the wake-up have reached the
    * JDK anywhere but its sleep and the attach failed, it attaches once more the JDK's own way, so
-   * that any error is the JDK's as before.
+   * that any error is the JDK's as before. An attach socket left by an earlier process with the
+   * same pid ({@link StaleSocket}) is removed and the attach made again.
    */
   static VirtualMachine attachWoken(long pid) throws AttachNotSupportedException, IOException {
+    try {
+      return attachWatched(pid);
+    } catch (IOException e) {
+      if (!StaleSocket.remove(pid)) {
+        throw e;
+      }
+    }
+    return attachWatched(pid);
+  }
+
+  private static VirtualMachine attachWatched(long pid)
+      throws AttachNotSupportedException, IOException {
     String vmid = Long.toString(pid);
     try (ListenerWatch watch = ListenerWatch.start(pid)) {
       try {
@@ -238,6 +251,21 @@ public final class Attacher {
           "cannot attach to pid " + pid + ": " + message,
           "attach works for HotSpot JVMs of the same user");
     } catch (IOException e) {
+      Optional<Path> stale = StaleSocket.of(pid);
+      if (stale.isPresent()) {
+        throw new CliException(
+            ExitCode.ATTACH_REFUSED,
+            "STALE_ATTACH_SOCKET",
+            "cannot attach to pid "
+                + pid
+                + ": "
+                + stale.get()
+                + " is older than the process, left by an earlier process with the same pid, and"
+                + " jlive cannot remove it ("
+                + e.getMessage()
+                + ")",
+            "remove " + stale.get() + " as its owner (or root), then attach again");
+      }
       throw new CliException(
           ExitCode.ATTACH_REFUSED,
           "ATTACH_REFUSED",

@@ -8,10 +8,17 @@ import com.sun.tools.attach.VirtualMachine;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,9 +52,11 @@ class ListenerWatchTest {
   }
 
   @AfterEach
-  void stopTargets() {
+  void stopTargets() throws InterruptedException, IOException {
     for (Process process : started) {
-      process.destroyForcibly();
+      process.destroyForcibly().waitFor();
+      // A killed JVM leaves its attach socket, which a later process with the pid would find.
+      Files.deleteIfExists(Paths.get("/tmp", ".java_pid" + process.pid()));
     }
     System.clearProperty("sun.tools.attach.attachTimeout");
   }
@@ -134,6 +143,75 @@ class ListenerWatchTest {
       assertThat(vm.getSystemProperties().getProperty("java.home")).isNotEmpty();
     } finally {
       vm.detach();
+    }
+  }
+
+  /**
+   * What a JVM killed with SIGKILL leaves behind: a socket file at the path of its attach listener,
+   * made {@code age} before the target started, with nothing listening on it.
+   */
+  private static Path leftSocket(Process target, Duration age) throws IOException {
+    Path socket = ListenerWatch.socketPath(target.pid());
+    try (ServerSocketChannel channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      channel.bind(UnixDomainSocketAddress.of(socket));
+    }
+    // The JDK refuses a socket file that others may read before it tries to connect.
+    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    Instant started = target.info().startInstant().orElseThrow();
+    Files.setLastModifiedTime(socket, FileTime.from(started.minus(age)));
+    return socket;
+  }
+
+  @ParameterizedTest
+  @MethodSource("javas")
+  void anAttachSocketLeftByAnEarlierProcessWithThePidIsRemoved(String java) throws Exception {
+    Process target = idleJvm(java);
+    Path socket = leftSocket(target, Duration.ofHours(1));
+
+    // Negative control: the JDK takes the left socket for the listener and cannot connect.
+    assertThatThrownBy(() -> VirtualMachine.attach(Long.toString(target.pid())))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Connection refused");
+
+    VirtualMachine vm = Attacher.attachWoken(target.pid());
+    try {
+      assertThat(vm.getSystemProperties().getProperty("java.home")).isNotEmpty();
+      // The target's own listener made the socket there now.
+      assertThat(Files.getLastModifiedTime(socket).toInstant())
+          .isAfter(target.info().startInstant().orElseThrow());
+    } finally {
+      vm.detach();
+    }
+  }
+
+  @Test
+  void aSocketNotOlderThanTheProcessIsLeftAlone() throws Exception {
+    Process target = idleJvm(javas().findFirst().orElseThrow());
+    // Within the grain of the process's start time: it may be the target's own.
+    Path socket = leftSocket(target, Duration.ofMillis(500));
+
+    assertThat(StaleSocket.of(target.pid())).isEmpty();
+    assertThatThrownBy(() -> Attacher.attachWoken(target.pid()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Connection refused");
+    assertThat(socket).exists();
+  }
+
+  @Test
+  void aRegularFileAtTheSocketsPathIsLeftAlone() throws Exception {
+    Process target = idleJvm(javas().findFirst().orElseThrow());
+    Path file = ListenerWatch.socketPath(target.pid());
+    Files.writeString(file, "not a socket");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      Files.setLastModifiedTime(
+          file, FileTime.from(target.info().startInstant().orElseThrow().minusSeconds(3600)));
+
+      assertThat(StaleSocket.of(target.pid())).isEmpty();
+      assertThat(StaleSocket.remove(target.pid())).isFalse();
+      assertThat(file).exists();
+    } finally {
+      Files.deleteIfExists(file);
     }
   }
 
