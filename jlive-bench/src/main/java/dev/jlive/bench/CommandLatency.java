@@ -52,7 +52,9 @@ public final class CommandLatency {
         --load-threads N     clients keeping the demo busy (default 2)
         --warm-wait S        seconds to wait after the attach for the compiler warm-up (default 20)
         --agent-options TEXT options of the attach, e.g. warmCompiler=false
-        --only class-file    only the class-file patches and the bare redefinitions beside them""";
+        --demo-jvm-args "A B" extra JVM options for the demo JVMs (e.g. a flight recording)
+        --only class-file    only the class-file patches and the bare redefinitions beside them;
+                             even rounds make a bare redefinition before the first patch""";
   private static final Pattern DEMO_READY =
       Pattern.compile("jlive-demo ready port=(\\d+) pid=(\\d+)");
   private static final Pattern FLOOR_READY =
@@ -60,6 +62,7 @@ public final class CommandLatency {
 
   private final Path jlive;
   private final String agentOptions;
+  private final List<String> demoJvmArgs;
   private final int runs;
   private final Path work;
   private final String originalSource;
@@ -70,6 +73,7 @@ public final class CommandLatency {
   private CommandLatency(
       Path jlive,
       String agentOptions,
+      List<String> demoJvmArgs,
       int runs,
       Path work,
       String originalSource,
@@ -78,6 +82,7 @@ public final class CommandLatency {
     this.classFileOnly = classFileOnly;
     this.originalSource = originalSource;
     this.agentOptions = agentOptions;
+    this.demoJvmArgs = demoJvmArgs;
     this.runs = runs;
     this.work = work;
   }
@@ -100,6 +105,7 @@ public final class CommandLatency {
                   "load-threads",
                   "warm-wait",
                   "agent-options",
+                  "demo-jvm-args",
                   "only"),
               USAGE);
       demo = options.jar("demo", "jlive-demo", "jlive-demo.jar");
@@ -138,6 +144,7 @@ public final class CommandLatency {
         new CommandLatency(
             jlive,
             options.string("agent-options", ""),
+            demoJvmArgs(options.string("demo-jvm-args", "")),
             runs,
             work,
             Files.readString(source),
@@ -150,11 +157,15 @@ public final class CommandLatency {
     bench.report();
   }
 
+  private static List<String> demoJvmArgs(String text) {
+    return text.isBlank() ? List.of() : List.of(text.trim().split("\\s+"));
+  }
+
   private void round(
       int round, Path demo, Path floorJar, PricingFix fix, int loadThreads, Duration warmWait)
       throws Exception {
-    List<String> demoArgs =
-        List.of("-javaagent:" + floorJar, "-jar", demo.toString(), "--port", "0");
+    List<String> demoArgs = new ArrayList<>(demoJvmArgs);
+    demoArgs.addAll(List.of("-javaagent:" + floorJar, "-jar", demo.toString(), "--port", "0"));
     AtomicBoolean loading = new AtomicBoolean(true);
     List<Thread> clients = new ArrayList<>();
     try (ForkedJvm jvm =
@@ -192,23 +203,38 @@ public final class CommandLatency {
         }
       }
       PatchRequest fromClass = fix.patchRequest(false, "quiescent", false);
+      // A JVM's first redefinition costs more whoever makes it (the JVM's own first time). With
+      // only class-file patches, even rounds make a bare redefinition first, so that the first
+      // patch of a JVM can be set beside the first bare redefinition of a JVM, each the JVM's
+      // first, and not only beside later bare ones that the patch before them warmed up.
+      boolean bareFirst = classFileOnly && round % 2 == 0;
       try (FloorClient floor = FloorClient.connect(floorPort)) {
         for (int i = 0; i < runs; i++) {
-          // The first also in a row of its own, with its phases, since the first patch of a JVM
-          // is the one the idle warm-up is for.
-          patch(
-              i == 0
-                  ? List.of(
-                      "class-file patch, quiescent",
-                      "the first class-file patch of the JVM (in the row above too)")
-                  : List.of("class-file patch, quiescent"),
-              endpoint,
-              fromClass);
-          long start = System.nanoTime();
-          long inside = floor.redefine(PricingFix.CLASS_NAME, fix.fixedClass());
-          add("bare redefineClasses, client wall", (System.nanoTime() - start) / 1e6);
-          add("bare redefineClasses, in the JVM", inside / 1e6);
-          floor.redefine(PricingFix.CLASS_NAME, fix.originalClass());
+          boolean first = i == 0;
+          if (bareFirst) {
+            bare(
+                floor,
+                fix,
+                first ? "first bare redefineClasses of the JVM, its first redefinition" : null);
+          }
+          List<String> rows = new ArrayList<>(List.of("class-file patch, quiescent"));
+          if (first && !classFileOnly) {
+            rows.add("the first class-file patch of the JVM (in the row above too)");
+          } else if (first) {
+            rows.add(
+                bareFirst
+                    ? "first class-file patch of the JVM, after one bare redefinition"
+                    : "first class-file patch of the JVM, its first redefinition");
+          }
+          patch(rows, endpoint, fromClass);
+          if (!bareFirst) {
+            bare(
+                floor,
+                fix,
+                first && classFileOnly
+                    ? "first bare redefineClasses of the JVM, after one class-file patch"
+                    : null);
+          }
         }
       }
       if (classFileOnly) {
@@ -287,6 +313,23 @@ public final class CommandLatency {
       }
     }
     endpoint.revertPatch(result.id());
+  }
+
+  /**
+   * Redefines the class with the fix and back by the floor agent; the first is timed, into the bare
+   * rows and into {@code firstRow} too unless it is null.
+   */
+  private void bare(FloorClient floor, PricingFix fix, String firstRow) throws IOException {
+    long start = System.nanoTime();
+    long inside = floor.redefine(PricingFix.CLASS_NAME, fix.fixedClass());
+    double wall = (System.nanoTime() - start) / 1e6;
+    add("bare redefineClasses, client wall", wall);
+    add("bare redefineClasses, in the JVM", inside / 1e6);
+    if (firstRow != null) {
+      add(firstRow + ", client wall", wall);
+      add(firstRow + ", in the JVM", inside / 1e6);
+    }
+    floor.redefine(PricingFix.CLASS_NAME, fix.originalClass());
   }
 
   /** Runs the jlive command to its end; its wall time in milliseconds. */
