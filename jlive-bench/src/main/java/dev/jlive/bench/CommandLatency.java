@@ -68,6 +68,10 @@ public final class CommandLatency {
   private final String originalSource;
   private final boolean classFileOnly;
   private final Map<String, List<Double>> samples = new LinkedHashMap<>();
+
+  /** Per sample of a patch row, the sum of the phases the agent reported (NaN for the others). */
+  private final Map<String, List<Double>> phaseSums = new LinkedHashMap<>();
+
   private final Map<String, Map<String, List<Double>>> phases = new LinkedHashMap<>();
 
   private CommandLatency(
@@ -305,8 +309,10 @@ public final class CommandLatency {
     long start = System.nanoTime();
     PatchResult result = endpoint.applyPatch(request);
     double took = (System.nanoTime() - start) / 1e6;
+    double inAgent = result.phases().stream().mapToDouble(PatchPhase::millis).sum();
     for (String what : rows) {
       add(what, took);
+      phaseSums.get(what).set(phaseSums.get(what).size() - 1, inAgent);
       Map<String, List<Double>> byPhase = phases.computeIfAbsent(what, k -> new LinkedHashMap<>());
       for (PatchPhase phase : result.phases()) {
         byPhase.computeIfAbsent(phase.name(), k -> new ArrayList<>()).add(phase.millis());
@@ -404,15 +410,24 @@ public final class CommandLatency {
 
   private void add(String what, double millis) {
     samples.computeIfAbsent(what, k -> new ArrayList<>()).add(millis);
+    phaseSums.computeIfAbsent(what, k -> new ArrayList<>()).add(Double.NaN);
   }
 
   private void report() throws IOException {
     // Every sample in the order taken, for what a median hides (a path that warms up over runs).
-    List<String> lines = new ArrayList<>(List.of("what\trun\tms"));
+    // The phases' sum, for a patch: the rest of its wall time was spent outside the agent's phases.
+    List<String> lines = new ArrayList<>(List.of("what\trun\tms\tphases ms"));
     samples.forEach(
         (what, values) -> {
           for (int i = 0; i < values.size(); i++) {
-            lines.add(String.format(Locale.ROOT, "%s\t%d\t%.2f", what, i + 1, values.get(i)));
+            lines.add(
+                String.format(
+                    Locale.ROOT,
+                    "%s\t%d\t%.2f\t%.2f",
+                    what,
+                    i + 1,
+                    values.get(i),
+                    phaseSums.get(what).get(i)));
           }
         });
     Path all = Files.write(work.resolve("samples.tsv"), lines);

@@ -1,12 +1,8 @@
 package dev.jlive.agent.patch;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +18,16 @@ import net.bytebuddy.jar.asm.Opcodes;
 
 /**
  * What of a class the JVM lets a redefinition keep or change: its declaration, fields and methods
- * (which must stay), and a digest of each method's code (which may change). Line numbers and local
- * variable names are left out of the digests, so moving code in the source does not count as
- * changing it.
+ * (which must stay), and each method's code (which may change) as text. Line numbers and local
+ * variable names are left out of the texts, so moving code in the source does not count as changing
+ * it.
+ *
+ * <p>The texts are compared as they are, not by a digest: a shape lives only while two classes are
+ * compared, and a SHA-256 per method ran interpreted in a JVM's first patch (a tenth of its
+ * samples, docs/BENCHMARKS.md section 60), where {@code String.equals} is exact and costs nothing.
  *
  * @param methods "name descriptor" to access flags
- * @param bodies "name descriptor" to a digest of the instructions
+ * @param bodies "name descriptor" to the text of the instructions
  */
 record ClassShape(
     String name,
@@ -53,6 +53,14 @@ record ClassShape(
 
   private static final int MEMBER_FLAGS =
       0xFFFF & ~Opcodes.ACC_SYNTHETIC & ~0x1000 & ~Opcodes.ACC_DEPRECATED;
+
+  /** The class file's major version, read from its header without parsing the rest. */
+  static int majorVersion(byte[] classFile) {
+    if (classFile.length < 8) {
+      throw new IllegalArgumentException("not a class file: " + classFile.length + " bytes");
+    }
+    return ((classFile[6] & 0xFF) << 8) | (classFile[7] & 0xFF);
+  }
 
   static ClassShape of(byte[] bytes) {
     ClassReader reader = new ClassReader(bytes);
@@ -102,11 +110,11 @@ record ClassShape(
               String[] exceptions) {
             String key = methodName + " " + descriptor;
             methods.put(key, methodAccess & MEMBER_FLAGS);
-            return new BodyDigest(digest -> bodies.put(key, digest));
+            return new BodyText(text -> bodies.put(key, text));
           }
         },
         ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    int major = ((bytes[6] & 0xFF) << 8) | (bytes[7] & 0xFF);
+    int major = majorVersion(bytes);
     return new ClassShape(
         header[0].replace('/', '.'),
         access[0],
@@ -118,15 +126,13 @@ record ClassShape(
         major);
   }
 
-  /**
-   * Writes every instruction, with its operands and labels by order of appearance, into a digest.
-   */
-  private static final class BodyDigest extends MethodVisitor {
+  /** Writes every instruction, with its operands and labels by order of appearance, as text. */
+  private static final class BodyText extends MethodVisitor {
     private final Consumer<String> done;
     private final StringBuilder text = new StringBuilder();
     private final Map<Label, Integer> labels = new HashMap<>();
 
-    BodyDigest(Consumer<String> done) {
+    BodyText(Consumer<String> done) {
       super(Opcodes.ASM9);
       this.done = done;
     }
@@ -225,14 +231,7 @@ record ClassShape(
 
     @Override
     public void visitEnd() {
-      try {
-        byte[] digest =
-            MessageDigest.getInstance("SHA-256")
-                .digest(text.toString().getBytes(StandardCharsets.UTF_8));
-        done.accept(HexFormat.of().formatHex(digest, 0, 12));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      done.accept(text.toString());
     }
   }
 }

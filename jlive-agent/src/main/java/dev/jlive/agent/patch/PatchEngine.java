@@ -725,10 +725,11 @@ public final class PatchEngine implements WeavingSource {
   /**
    * A class-file patch read and checked through {@link #compare}, to its end, with the class's own
    * class file as the patch: the request built, the loaded class looked up, its running class file
-   * read through its loader (a jar's URL handler, most often, which nothing of jlive's ran yet) and
-   * both shapes compared. A patch that changes nothing is refused there, so nothing is installed;
-   * the lookup's answer is forgotten (a kept name makes every class definition take the index's
-   * lock). In a JVM's first class-file patch these steps ran cold: docs/BENCHMARKS.md, section 59.
+   * read through its loader (a jar's URL handler, most often, which nothing of jlive's ran yet),
+   * both shapes compared, and the patch's digest taken. A patch that changes nothing is refused
+   * there, so nothing is installed; the lookup's answer is forgotten (a kept name makes every class
+   * definition take the index's lock). In a JVM's first class-file patch these steps ran cold:
+   * docs/BENCHMARKS.md, section 59.
    *
    * @return what became of it, for the log
    */
@@ -736,6 +737,8 @@ public final class PatchEngine implements WeavingSource {
     String name = application.getName();
     try {
       PatchRequest request = PatchRequest.ofClassFiles(List.of(classFile(application))).build();
+      // The patch's digest as apply takes it: a JVM's first SHA-256 sets up the JDK's providers.
+      digest(request);
       compare(request, new PatchClock());
       log.log(
           System.Logger.Level.WARNING,
@@ -944,8 +947,9 @@ public final class PatchEngine implements WeavingSource {
     List<String> parts = new ArrayList<>();
     for (ClassDiff diff : diffs) {
       String simple = diff.className().substring(diff.className().lastIndexOf('.') + 1);
-      diff.changedMethods()
-          .forEach(method -> parts.add(simple + "#" + method.substring(0, method.indexOf('('))));
+      for (String method : diff.changedMethods()) {
+        parts.add(simple + "#" + method.substring(0, method.indexOf('(')));
+      }
     }
     return "new code for " + String.join(", ", parts);
   }

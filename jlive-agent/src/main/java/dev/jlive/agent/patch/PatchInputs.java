@@ -83,7 +83,7 @@ final class PatchInputs {
       }
       sources.add(new SourceFile(className, source.code()));
     }
-    int release = ClassShape.of(runningBase.apply(first)).majorVersion() - 44;
+    int release = ClassShape.majorVersion(runningBase.apply(first)) - 44;
     ClassLoader loader = first.getClassLoader();
     CompileOptions options =
         new CompileOptions(Math.min(release, Runtime.version().feature()), true, true);
@@ -123,7 +123,7 @@ final class PatchInputs {
     String className = request.method().substring(0, Math.max(0, request.method().indexOf('#')));
     Class<?> type = loaded(className, request.loader());
     byte[] base = runningBase.apply(type);
-    int release = Math.min(ClassShape.of(base).majorVersion() - 44, Runtime.version().feature());
+    int release = Math.min(ClassShape.majorVersion(base) - 44, Runtime.version().feature());
     return Map.of(
         type,
         clock.time(

@@ -8,7 +8,8 @@ import java.lang.instrument.UnmodifiableClassException;
  * hot swap, or another tool's retransformation ({@link ClassPipeline} says what it does then).
  */
 final class OwnRetransforms {
-  private static final ThreadLocal<Boolean> ACTIVE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+  /** Set while a mark is on; unset means off (no initial-value lambda to link in a first patch). */
+  private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
 
   /** A call to the JVM that may retransform classes. */
   interface Call {
@@ -18,7 +19,7 @@ final class OwnRetransforms {
   private OwnRetransforms() {}
 
   static void run(Call call) throws UnmodifiableClassException {
-    boolean outer = ACTIVE.get();
+    boolean outer = active();
     ACTIVE.set(Boolean.TRUE);
     try {
       call.run();
@@ -30,6 +31,6 @@ final class OwnRetransforms {
   }
 
   static boolean active() {
-    return ACTIVE.get();
+    return ACTIVE.get() != null;
   }
 }
