@@ -4,8 +4,16 @@ import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +32,9 @@ public final class JLive {
   private static final String BRIDGE_CLASS = "dev.jlive.bridge.JLiveBridge";
   private static final long ATTACH_TIMEOUT_SECONDS = 60;
 
+  /** How far off a process's start time from {@code /proc} may be (boot time in whole seconds). */
+  private static final Duration START_TIME_GRAIN = Duration.ofSeconds(2);
+
   private JLive() {}
 
   public static void start() {
@@ -40,6 +51,7 @@ public final class JLive {
       return;
     }
     File jar = ownJar();
+    removeStaleAttachSocket();
     String java =
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     List<String> command = new ArrayList<>();
@@ -79,6 +91,29 @@ public final class JLive {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("jlive: interrupted while loading the agent", e);
+    }
+  }
+
+  /**
+   * Removes this JVM's attach socket if an earlier process with the same pid left it (a JVM killed
+   * with SIGKILL does): the helper's attach would find it, take this JVM's listener for up, and
+   * fail with "Connection refused". This JVM's own listener makes the file after the JVM started,
+   * so only an older socket is removed.
+   */
+  private static void removeStaleAttachSocket() {
+    ProcessHandle self = ProcessHandle.current();
+    Optional<Instant> started = self.info().startInstant();
+    Path socket = Paths.get("/tmp", ".java_pid" + self.pid());
+    try {
+      BasicFileAttributes file =
+          Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (started.isPresent()
+          && file.isOther()
+          && file.lastModifiedTime().toInstant().isBefore(started.get().minus(START_TIME_GRAIN))) {
+        Files.delete(socket);
+      }
+    } catch (IOException noneOrNotOurs) {
+      // No socket there, or one this user cannot remove: the helper's error will say so.
     }
   }
 

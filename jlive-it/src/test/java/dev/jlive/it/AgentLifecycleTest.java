@@ -2,21 +2,26 @@ package dev.jlive.it;
 
 import static dev.jlive.it.support.CliRun.jlive;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.tools.attach.VirtualMachine;
 import dev.jlive.it.apps.EmbeddingApp;
 import dev.jlive.it.apps.IdleApp;
 import dev.jlive.it.apps.ShortLivedApp;
+import dev.jlive.it.apps.StaleSocketApp;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
 import dev.jlive.it.support.Jdk;
 import dev.jlive.it.support.TargetJvm;
 import dev.jlive.protocol.Version;
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -120,6 +125,28 @@ class AgentLifecycleTest {
 
       assertThat(target.ask("stop", "stopped")).isEqualTo("stopped running=false");
       assertThat(Files.exists(Artifacts.runtimeDir().resolve(pid + ".json"))).isFalse();
+    }
+  }
+
+  @Test
+  void anApplicationWhosePidAKilledJvmHadUsedCanStartJLiveItself() throws Exception {
+    String classPath = Artifacts.classPathWith() + File.pathSeparator + Artifacts.agentJar();
+    try (TargetJvm target =
+        TargetJvm.on(Jdk.JAVA_17)
+            .jvmArg("-XX:+EnableDynamicAgentLoading")
+            .classPath(classPath)
+            .main(StaleSocketApp.class)
+            .start()) {
+      String pid = Long.toString(target.pid());
+      // Negative control: the JDK's attach takes the left socket for the JVM's listener.
+      assertThatThrownBy(() -> VirtualMachine.attach(pid))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("Connection refused");
+
+      assertThat(target.ask("start", "started")).isEqualTo("started running=true");
+      CliRun info = jlive("info", pid, "--json");
+      assertThat(info.exitCode()).as(info.toString()).isZero();
+      assertThat(target.ask("stop", "stopped")).isEqualTo("stopped running=false");
     }
   }
 

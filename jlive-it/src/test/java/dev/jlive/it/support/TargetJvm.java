@@ -9,7 +9,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -109,6 +111,14 @@ public final class TargetJvm implements AutoCloseable {
     if (process.isAlive()) {
       process.destroyForcibly();
       process.waitFor(30, TimeUnit.SECONDS);
+    }
+    if (!process.isAlive()) {
+      // A killed JVM leaves its attach socket, which a later JVM with that pid would find.
+      try {
+        Files.deleteIfExists(Paths.get("/tmp", ".java_pid" + process.pid()));
+      } catch (IOException e) {
+        // Another user's: nothing this test made.
+      }
     }
   }
 
