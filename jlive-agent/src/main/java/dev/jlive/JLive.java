@@ -51,7 +51,7 @@ public final class JLive {
       return;
     }
     File jar = ownJar();
-    removeStaleAttachSocket();
+    Path staleSocket = removeStaleAttachSocket();
     String java =
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     List<String> command = new ArrayList<>();
@@ -74,7 +74,13 @@ public final class JLive {
       if (helper.exitValue() != 0) {
         throw new IllegalStateException(
             "jlive: could not load the agent: "
-                + new String(output, StandardCharsets.UTF_8).trim());
+                + new String(output, StandardCharsets.UTF_8).trim()
+                + (staleSocket == null
+                    ? ""
+                    : "; "
+                        + staleSocket
+                        + " was left by an earlier process with this pid and jlive cannot remove"
+                        + " it: remove it as its owner (or root), then start jlive again"));
       }
       if (!isRunning()) {
         // The launcher and the core record why in a file rather than throw into this JVM's
@@ -98,22 +104,31 @@ public final class JLive {
    * Removes this JVM's attach socket if an earlier process with the same pid left it (a JVM killed
    * with SIGKILL does): the helper's attach would find it, take this JVM's listener for up, and
    * fail with "Connection refused". This JVM's own listener makes the file after the JVM started,
-   * so only an older socket is removed.
+   * so only an older socket is removed. The CLI's {@code StaleSocket} makes the same check; this
+   * class may load none of jlive's other code, so it keeps its own.
+   *
+   * @return the stale socket if one is there and could not be removed, else null
    */
-  private static void removeStaleAttachSocket() {
+  private static Path removeStaleAttachSocket() {
     ProcessHandle self = ProcessHandle.current();
     Optional<Instant> started = self.info().startInstant();
     Path socket = Paths.get("/tmp", ".java_pid" + self.pid());
     try {
       BasicFileAttributes file =
           Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (started.isPresent()
-          && file.isOther()
-          && file.lastModifiedTime().toInstant().isBefore(started.get().minus(START_TIME_GRAIN))) {
-        Files.delete(socket);
+      if (started.isEmpty()
+          || !file.isOther()
+          || !file.lastModifiedTime().toInstant().isBefore(started.get().minus(START_TIME_GRAIN))) {
+        return null;
       }
-    } catch (IOException noneOrNotOurs) {
-      // No socket there, or one this user cannot remove: the helper's error will say so.
+    } catch (IOException none) {
+      return null;
+    }
+    try {
+      Files.delete(socket);
+      return null;
+    } catch (IOException notOurs) {
+      return socket;
     }
   }
 

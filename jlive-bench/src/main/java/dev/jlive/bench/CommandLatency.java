@@ -311,8 +311,7 @@ public final class CommandLatency {
     double took = (System.nanoTime() - start) / 1e6;
     double inAgent = result.phases().stream().mapToDouble(PatchPhase::millis).sum();
     for (String what : rows) {
-      add(what, took);
-      phaseSums.get(what).set(phaseSums.get(what).size() - 1, inAgent);
+      add(what, took, inAgent);
       Map<String, List<Double>> byPhase = phases.computeIfAbsent(what, k -> new LinkedHashMap<>());
       for (PatchPhase phase : result.phases()) {
         byPhase.computeIfAbsent(phase.name(), k -> new ArrayList<>()).add(phase.millis());
@@ -409,8 +408,13 @@ public final class CommandLatency {
   }
 
   private void add(String what, double millis) {
+    add(what, millis, Double.NaN);
+  }
+
+  /** {@code phasesMillis}: for a patch, the sum of the phases the agent reported. */
+  private void add(String what, double millis, double phasesMillis) {
     samples.computeIfAbsent(what, k -> new ArrayList<>()).add(millis);
-    phaseSums.computeIfAbsent(what, k -> new ArrayList<>()).add(Double.NaN);
+    phaseSums.computeIfAbsent(what, k -> new ArrayList<>()).add(phasesMillis);
   }
 
   private void report() throws IOException {

@@ -15,7 +15,9 @@ import java.util.Optional;
  * <p>A JVM killed with SIGKILL leaves its {@code /tmp/.java_pid<pid>}. Once the pid is reused by
  * another JVM, the JDK finds the file, takes the listener for up and fails with "Connection
  * refused", instead of asking the new JVM to start its listener. A socket file older than the
- * process cannot be that process's: its listener makes the file after the process started.
+ * process cannot be that process's: its listener makes the file after the process started. {@code
+ * JLive.start()} makes the same check on its own JVM's socket, in code of its own (it may load
+ * nothing of the CLI's).
  */
 final class StaleSocket {
   /**
