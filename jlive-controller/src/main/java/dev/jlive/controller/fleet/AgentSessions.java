@@ -105,11 +105,8 @@ public final class AgentSessions implements AutoCloseable {
             .replaceAll("[^A-Za-z0-9._-]", "_");
     String service = body.service();
     store.ensureService(service, now);
-    store.putEphemeral(
-        service,
-        "processes",
-        id,
-        ProcessInfo.registered(id, body, Instant.ofEpochMilli(now).toString()).toJson());
+    store.putProcess(
+        service, ProcessInfo.registered(id, body, Instant.ofEpochMilli(now).toString()));
     Lease lease = new Lease(service, id, body.labels(), body.protocolVersion());
     Lease previous = leases.put(id, lease);
     if (previous != null) {

@@ -506,6 +506,20 @@ public final class FleetStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers a live process: its ephemeral node, and at once in this controller's index. The reads
+   * come from the mirror, which follows a write a moment later; a change added right after the
+   * registration must find the process, or it is refused with "no live process" (CI failed so once:
+   * {@code ZooKeeperLockdownTest}, on a busy host). The mirror's event then puts the same record.
+   */
+  public void putProcess(String service, ProcessInfo process) {
+    putEphemeral(service, "processes", process.id(), process.toJson());
+    indexed
+        .computeIfAbsent(service, s -> new ConcurrentHashMap<>())
+        .computeIfAbsent("processes", k -> new ConcurrentSkipListMap<>())
+        .put(process.id(), process);
+  }
+
   /** Writes an ephemeral node of this controller's session, replacing one another session left. */
   public void putEphemeral(String service, String kind, String id, Map<String, Object> data) {
     String path = path(service, kind, id);
@@ -559,6 +573,12 @@ public final class FleetStore implements AutoCloseable {
         // fine
       } catch (Exception e) {
         throw unavailable(e);
+      }
+      // Out of the index at once too, as putProcess put it there: the mirror's event may never
+      // come for a node it did not see before it went.
+      Map<String, Object> nodes = indexed.getOrDefault(service, Map.of()).get(kind);
+      if (nodes != null) {
+        nodes.remove(id);
       }
     }
   }

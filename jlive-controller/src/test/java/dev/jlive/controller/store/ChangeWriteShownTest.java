@@ -12,10 +12,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,25 +101,5 @@ class ChangeWriteShownTest {
 
   private static ProcessReport report() {
     return new ProcessReport(Map.of("c1", ChangeReport.of(ProcessState.WAITING)), Map.of(), null);
-  }
-
-  /** Holds the mirror's listener thread, from the first event it sees until released. */
-  private static final class MirrorHold implements CuratorCacheListener {
-    final CountDownLatch holding = new CountDownLatch(1);
-    private final CountDownLatch released = new CountDownLatch(1);
-
-    @Override
-    public void event(Type type, ChildData oldData, ChildData data) {
-      holding.countDown();
-      try {
-        released.await(120, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    void release() {
-      released.countDown();
-    }
   }
 }
