@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.tools.ToolProvider;
@@ -114,6 +115,30 @@ class PatchTest {
     CliRun patch = jlive("patch", pid, "--classes", out.toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
     assertThat(app.ask("price 2", "price")).startsWith("price 200 ");
+  }
+
+  @Test
+  void aCutClassFileIsRefusedAsNotAClassFileAndNothingChanges() throws Exception {
+    Path sources = source("quantity * 10", "quantity * 100");
+    Path out = Files.createTempDirectory(Artifacts.work(), "classes");
+    int javac =
+        ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, "-d", out.toString(), sources.toString());
+    assertThat(javac).isZero();
+    Path classFile = out.resolve(PRICER.replace('.', '/') + ".class");
+    byte[] whole = Files.readAllBytes(classFile);
+    // Its header and constant pool whole, its methods cut off: the name reads, the class does not.
+    Files.write(classFile, Arrays.copyOf(whole, whole.length - whole.length / 5));
+    String original = AgentHttp.of(app.pid()).digest(PRICER);
+
+    CliRun patch = jlive("patch", pid, "--classes", out.toString());
+
+    assertThat(patch.exitCode()).as(patch.toString()).isEqualTo(8);
+    assertThat(patch.stderr())
+        .contains("the class file of " + PRICER + " is not a valid class file")
+        .contains("javac -d DIR");
+    assertThat(app.ask("price 2", "price")).startsWith("price 20 ");
+    assertThat(AgentHttp.of(app.pid()).digest(PRICER)).isEqualTo(original);
   }
 
   @Test

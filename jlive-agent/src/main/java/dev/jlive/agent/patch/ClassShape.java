@@ -1,11 +1,14 @@
 package dev.jlive.agent.patch;
 
+import dev.jlive.agent.weave.MethodTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -54,6 +57,9 @@ record ClassShape(
   private static final int MEMBER_FLAGS =
       0xFFFF & ~Opcodes.ACC_SYNTHETIC & ~0x1000 & ~Opcodes.ACC_DEPRECATED;
 
+  /** The text of a body that is the same bytes in both classes compared. */
+  private static final String SAME_BYTES = "(the same bytes)";
+
   /** The class file's major version, read from its header without parsing the rest. */
   static int majorVersion(byte[] classFile) {
     if (classFile.length < 8) {
@@ -63,6 +69,44 @@ record ClassShape(
   }
 
   static ClassShape of(byte[] bytes) {
+    return of(bytes, Set.of());
+  }
+
+  /**
+   * The methods ("name descriptor") that are the same bytes in both classes over a constant pool
+   * the second one extends ({@link MethodTable#poolExtends}): the same methods, known without
+   * writing their code as text. A patch ASM made from the running class (a single-method patch,
+   * say) leaves all but its changed methods so; on a 174 KB class the texts of the others were most
+   * of the check (docs/BENCHMARKS.md, section 61). None when the pool was written afresh, as javac
+   * writes it.
+   */
+  static Set<String> sameMethods(byte[] running, byte[] patched) {
+    ClassReader older = new ClassReader(running);
+    ClassReader newer = new ClassReader(patched);
+    if (!MethodTable.poolExtends(older, running, newer, patched)) {
+      return Set.of();
+    }
+    Map<String, MethodTable.Method> before = new HashMap<>();
+    for (MethodTable.Method method : MethodTable.of(older)) {
+      before.put(method.key(), method);
+    }
+    Set<String> same = new HashSet<>();
+    for (MethodTable.Method after : MethodTable.of(newer)) {
+      MethodTable.Method method = before.get(after.key());
+      if (method != null
+          && Arrays.equals(
+              running, method.start(), method.end(), patched, after.start(), after.end())) {
+        same.add(after.key());
+      }
+    }
+    return same;
+  }
+
+  /**
+   * The class's shape; the methods named in {@code sameBodies} get a placeholder for their text,
+   * the same in both classes of a {@link #sameMethods} pair.
+   */
+  static ClassShape of(byte[] bytes, Set<String> sameBodies) {
     ClassReader reader = new ClassReader(bytes);
     // Members sorted, so that refused differences read the same each time; bodies in declaration
     // order, so that
@@ -110,6 +154,10 @@ record ClassShape(
               String[] exceptions) {
             String key = methodName + " " + descriptor;
             methods.put(key, methodAccess & MEMBER_FLAGS);
+            if (sameBodies.contains(key)) {
+              bodies.put(key, SAME_BYTES);
+              return null;
+            }
             return new BodyText(text -> bodies.put(key, text));
           }
         },

@@ -278,8 +278,16 @@ public final class PatchEngine implements WeavingSource {
     Map<Class<?>, byte[]> changed = new TreeMap<>(PatchInputs.BY_NAME);
     for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
       Class<?> type = candidate.getKey();
-      ClassDiff diff =
-          ClassDiff.between(ClassShape.of(runningBase(type)), ClassShape.of(candidate.getValue()));
+      byte[] running = runningBase(type);
+      ClassShape patched;
+      Set<String> same;
+      try {
+        same = ClassShape.sameMethods(running, candidate.getValue());
+        patched = ClassShape.of(candidate.getValue(), same);
+      } catch (RuntimeException e) {
+        throw PatchInputs.notAClassFile("the class file of " + type.getName(), e);
+      }
+      ClassDiff diff = ClassDiff.between(ClassShape.of(running, same), patched);
       if (!diff.refused().isEmpty()) {
         refusals.add(type.getName() + ": " + String.join("; ", diff.refused()));
       } else if (!diff.changedMethods().isEmpty()) {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import net.bytebuddy.jar.asm.ClassReader;
 
 /**
  * Turns what a patch request brings (whole-class sources, one method's source, or class files) into
@@ -132,6 +133,14 @@ final class PatchInputs {
                 MethodPatch.build(type, base, request.method(), request.methodSource(), release)));
   }
 
+  /** A class file that cannot be read, with what to give instead. */
+  static JLiveException notAClassFile(String which, RuntimeException cause) {
+    return new JLiveException(
+        ErrorCode.BAD_REQUEST,
+        which + " is not a valid class file: " + cause,
+        "give the .class files a compiler wrote (javac -d DIR), or a jar of them");
+  }
+
   /**
    * Class files of a build's output: those of loaded classes count; the JVM has nothing to replace
    * for the rest.
@@ -142,12 +151,10 @@ final class PatchInputs {
     for (byte[] bytes : request.classFiles()) {
       String className;
       try {
-        className = ClassShape.of(bytes).name();
+        // The name from the header: the class is read whole once, when it is checked.
+        className = new ClassReader(bytes).getClassName().replace('/', '.');
       } catch (RuntimeException e) {
-        throw new JLiveException(
-            ErrorCode.BAD_REQUEST,
-            "one of the class files is not a valid class file: " + e,
-            "give the .class files a compiler wrote (javac -d DIR), or a jar of them");
+        throw notAClassFile("one of the class files", e);
       }
       if (request.classFiles().size() > 1 && isNotLoaded(className)) {
         notLoaded.add(className);

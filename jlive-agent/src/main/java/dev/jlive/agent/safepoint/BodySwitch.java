@@ -7,12 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -52,39 +53,86 @@ public final class BodySwitch {
    *     then swaps by a second retransformation
    */
   public static byte[] merge(byte[] oldBytes, byte[] newBytes, Set<String> methods, int gate) {
-    ClassNode old = read(oldBytes);
-    if ((old.version & 0xFFFF) < Opcodes.V1_7) {
+    ClassReader oldReader = new ClassReader(oldBytes);
+    if (oldReader.readUnsignedShort(6) < Opcodes.V1_7) {
       return null;
     }
-    Map<String, MethodNode> replacements = new HashMap<>();
-    for (MethodNode method : read(newBytes).methods) {
-      replacements.put(method.name + " " + method.desc, method);
-    }
-    int merged = 0;
-    List<MethodNode> methodsOut = new ArrayList<>();
-    for (MethodNode method : old.methods) {
-      String key = method.name + " " + method.desc;
-      if (!methods.contains(key)) {
-        methodsOut.add(method);
-        continue;
-      }
-      MethodNode replacement = replacements.get(key);
-      if (replacement == null
-          || method.name.startsWith("<")
-          || method.instructions.size() == 0
-          || replacement.instructions.size() == 0) {
-        return null;
-      }
-      methodsOut.add(switched(old.name, method, replacement, gate));
-      merged++;
-    }
-    if (merged != methods.size()) {
+    Map<String, MethodNode> replacements = methodNodes(new ClassReader(newBytes), methods);
+    // The old class's constant pool is kept in its order, with the new bodies' constants after it:
+    // the JVM matches a redefinition's pool against the running class's entry by entry, and a pool
+    // written afresh in another order costs a search per entry (on H2's 174 KB Parser, 100-180 ms
+    // against 6-15 ms). And the methods that do not change reach the writer straight from the
+    // reader, which copies their bytes as they are: only the changed ones are read and written
+    // instruction by instruction (docs/BENCHMARKS.md, section 61).
+    ClassWriter writer = new ClassWriter(oldReader, 0);
+    int[] merged = {0};
+    boolean[] refused = {false};
+    oldReader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          private String owner;
+
+          @Override
+          public void visit(
+              int version,
+              int access,
+              String name,
+              String signature,
+              String superName,
+              String[] interfaces) {
+            owner = name;
+            super.visit(version, access, name, signature, superName, interfaces);
+          }
+
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            String key = name + " " + descriptor;
+            if (!methods.contains(key)) {
+              return super.visitMethod(access, name, descriptor, signature, exceptions);
+            }
+            MethodNode replacement = replacements.get(key);
+            return new MethodNode(Opcodes.ASM9, access, name, descriptor, signature, exceptions) {
+              @Override
+              public void visitEnd() {
+                if (replacement == null
+                    || name.startsWith("<")
+                    || instructions.size() == 0
+                    || replacement.instructions.size() == 0) {
+                  refused[0] = true;
+                  return;
+                }
+                switched(owner, this, replacement, gate).accept(writer);
+                merged[0]++;
+              }
+            };
+          }
+        },
+        ClassReader.EXPAND_FRAMES);
+    if (refused[0] || merged[0] != methods.size()) {
       return null;
     }
-    old.methods = methodsOut;
-    ClassWriter writer = new ClassWriter(0);
-    old.accept(writer);
     return writer.toByteArray();
+  }
+
+  /** The named methods ("name descriptor") of a class, their frames expanded; no other is read. */
+  private static Map<String, MethodNode> methodNodes(ClassReader reader, Set<String> methods) {
+    Map<String, MethodNode> nodes = new HashMap<>();
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9) {
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            String key = name + " " + descriptor;
+            if (!methods.contains(key)) {
+              return null;
+            }
+            MethodNode node = new MethodNode(access, name, descriptor, signature, exceptions);
+            nodes.put(key, node);
+            return node;
+          }
+        },
+        ClassReader.EXPAND_FRAMES);
+    return nodes;
   }
 
   /**
@@ -94,12 +142,6 @@ public final class BodySwitch {
    */
   public static boolean isSwitchEntry(String owner, String name, String descriptor) {
     return owner.equals(BRIDGE) && name.equals(SWITCH_NAME) && descriptor.equals(SWITCH_DESCRIPTOR);
-  }
-
-  private static ClassNode read(byte[] bytes) {
-    ClassNode node = new ClassNode();
-    new ClassReader(bytes).accept(node, ClassReader.EXPAND_FRAMES);
-    return node;
   }
 
   private static MethodNode switched(

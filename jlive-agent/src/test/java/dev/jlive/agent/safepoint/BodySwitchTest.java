@@ -8,11 +8,16 @@ import dev.jlive.bridge.JLiveBridge;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.util.CheckClassAdapter;
+import org.objectweb.asm.util.Textifier;
+import org.objectweb.asm.util.TraceMethodVisitor;
 
 /**
  * Old and new bodies in one method behind the gate's switch: the merged class passes ASM's verifier
@@ -113,6 +118,46 @@ class BodySwitchTest {
     assertThat(
             BodySwitch.merge(ClassFixtures.compile("fx.Calc", V1), v2, Set.of("<init> ()V"), GATE))
         .isNull();
+  }
+
+  @Test
+  void theMergedClassKeepsTheOldConstantPoolInItsOrderAndTheOtherMethodsAsTheyWere()
+      throws Exception {
+    byte[] v1 = ClassFixtures.compile("fx.Calc", V1);
+    byte[] merged =
+        BodySwitch.merge(v1, ClassFixtures.compile("fx.Calc", V2), Set.of("twice (I)I"), GATE);
+    assertThat(merged).isNotNull();
+
+    // Each old entry at its old index: what makes the JVM's pool merge cheap on a big class.
+    ClassReader before = new ClassReader(v1);
+    ClassReader after = new ClassReader(merged);
+    assertThat(after.getItemCount()).isGreaterThan(before.getItemCount());
+    for (int i = 1; i < before.getItemCount(); i++) {
+      int from = before.getItem(i);
+      int length = (i + 1 < before.getItemCount() ? before.getItem(i + 1) : before.header) - from;
+      if (length > 0) {
+        assertThat(Arrays.copyOfRange(merged, after.getItem(i) - 1, after.getItem(i) + length - 1))
+            .as("constant %d", i)
+            .isEqualTo(Arrays.copyOfRange(v1, from - 1, from + length - 1));
+      }
+    }
+    // The unchanged methods, copied: their code is the same bytes.
+    assertThat(codeOf(merged, "run")).isEqualTo(codeOf(v1, "run"));
+    assertThat(codeOf(merged, "down")).isEqualTo(codeOf(v1, "down"));
+    assertThat(codeOf(merged, "twice")).isNotEqualTo(codeOf(v1, "twice"));
+  }
+
+  /** The instructions of a method, as ASM prints them. */
+  private static String codeOf(byte[] bytes, String method) {
+    ClassNode node = new ClassNode();
+    new ClassReader(bytes).accept(node, 0);
+    MethodNode found =
+        node.methods.stream().filter(m -> m.name.equals(method)).findFirst().orElseThrow();
+    Textifier text = new Textifier();
+    found.accept(new TraceMethodVisitor(text));
+    StringWriter out = new StringWriter();
+    text.print(new PrintWriter(out));
+    return out.toString();
   }
 
   /** Answers only the switch: on for {@link #GATE} once {@link #switchedOver}. */

@@ -1,0 +1,141 @@
+package dev.jlive.agent.weave;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import net.bytebuddy.jar.asm.ClassReader;
+
+/**
+ * Where each method of a class file lies, read from the class file's tables without reading any
+ * instruction (JVMS 4.1, 4.6, 4.7): for passes over big classes that need only some of their
+ * methods, and leave the others to ASM to copy as they are.
+ */
+public final class MethodTable {
+  /**
+   * One method_info structure.
+   *
+   * @param key "name descriptor"
+   * @param start offset of its access flags
+   * @param end offset after its last attribute
+   */
+  public record Method(String key, int start, int end) {}
+
+  private MethodTable() {}
+
+  /** The class file's methods, in declaration order. */
+  public static List<Method> of(ClassReader reader) {
+    char[] buffer = new char[reader.getMaxStringLength()];
+    int offset = methodsTable(reader);
+    int count = reader.readUnsignedShort(offset);
+    offset += 2;
+    List<Method> methods = new ArrayList<>(count);
+    for (int m = 0; m < count; m++) {
+      int start = offset;
+      String key = reader.readUTF8(offset + 2, buffer) + " " + reader.readUTF8(offset + 4, buffer);
+      offset = skipAttributes(reader, offset + 6);
+      methods.add(new Method(key, start, offset));
+    }
+    return methods;
+  }
+
+  /**
+   * The offset of a method's Code attribute's max_stack, or -1 when it has none (abstract or
+   * native).
+   */
+  public static int code(ClassReader reader, Method method, char[] buffer) {
+    int offset = method.start() + 6;
+    int attributes = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int a = 0; a < attributes; a++) {
+      if ("Code".equals(reader.readUTF8(offset, buffer))) {
+        return offset + 6;
+      }
+      offset += 6 + reader.readInt(offset + 2);
+    }
+    return -1;
+  }
+
+  /**
+   * Whether {@code newer}'s constant pool starts with every entry of {@code older}'s, at the same
+   * indexes, and its bootstrap methods (to which invokedynamic constants point by index) with every
+   * one of {@code older}'s: then a method whose bytes are the same in both classes refers to the
+   * same constants, and is the same method. ASM writes such a class when given the reader of the
+   * class it changes; javac does not.
+   */
+  public static boolean poolExtends(
+      ClassReader older, byte[] olderBytes, ClassReader newer, byte[] newerBytes) {
+    int olderCount = older.getItemCount();
+    int newerCount = newer.getItemCount();
+    if (newerCount < olderCount) {
+      return false;
+    }
+    // The pool starts at offset 10, after magic, versions and its count.
+    int olderEnd = older.header;
+    int newerEnd = newerCount == olderCount ? newer.header : newer.getItem(olderCount) - 1;
+    if (olderEnd != newerEnd
+        || !Arrays.equals(olderBytes, 10, olderEnd, newerBytes, 10, newerEnd)) {
+      return false;
+    }
+    int olderBootstraps = bootstrapMethods(older);
+    if (olderBootstraps < 0) {
+      return true;
+    }
+    int newerBootstraps = bootstrapMethods(newer);
+    if (newerBootstraps < 0) {
+      return false;
+    }
+    // attribute_length, then num_bootstrap_methods and the methods.
+    int olderLength = older.readInt(olderBootstraps - 4) - 2;
+    int newerLength = newer.readInt(newerBootstraps - 4) - 2;
+    return olderLength <= newerLength
+        && Arrays.equals(
+            olderBytes,
+            olderBootstraps + 2,
+            olderBootstraps + 2 + olderLength,
+            newerBytes,
+            newerBootstraps + 2,
+            newerBootstraps + 2 + olderLength);
+  }
+
+  /** The offset of the BootstrapMethods attribute's contents, or -1 when the class has none. */
+  private static int bootstrapMethods(ClassReader reader) {
+    char[] buffer = new char[reader.getMaxStringLength()];
+    int offset = skipMembers(reader, methodsTable(reader));
+    int attributes = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int a = 0; a < attributes; a++) {
+      if ("BootstrapMethods".equals(reader.readUTF8(offset, buffer))) {
+        return offset + 6;
+      }
+      offset += 6 + reader.readInt(offset + 2);
+    }
+    return -1;
+  }
+
+  /** The offset of the methods_count, after the interfaces and the fields. */
+  private static int methodsTable(ClassReader reader) {
+    int offset = reader.header + 6;
+    offset += 2 + 2 * reader.readUnsignedShort(offset);
+    return skipMembers(reader, offset);
+  }
+
+  /** The offset after the fields (or methods) table that starts at {@code offset}. */
+  private static int skipMembers(ClassReader reader, int offset) {
+    int members = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int m = 0; m < members; m++) {
+      offset = skipAttributes(reader, offset + 6);
+    }
+    return offset;
+  }
+
+  /** The offset after the attributes whose count is at {@code offset}. */
+  private static int skipAttributes(ClassReader reader, int offset) {
+    int attributes = reader.readUnsignedShort(offset);
+    offset += 2;
+    for (int a = 0; a < attributes; a++) {
+      offset += 6 + reader.readInt(offset + 2);
+    }
+    return offset;
+  }
+}
