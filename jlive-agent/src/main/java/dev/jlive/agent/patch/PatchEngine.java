@@ -293,7 +293,9 @@ public final class PatchEngine implements WeavingSource {
       } else if (!diff.changedMethods().isEmpty()) {
         classes.add(type);
         diffs.add(diff);
-        changed.put(type, candidate.getValue());
+        // Only the classes that change are written again: every later retransformation of the
+        // class (the clean-up, a probe's add and removal) starts from these bytes.
+        changed.put(type, PoolOrder.alignedTo(running, candidate.getValue()));
       }
     }
     if (!refusals.isEmpty()) {
