@@ -73,12 +73,13 @@ record ClassShape(
   }
 
   /**
-   * The methods ("name descriptor") that are the same bytes in both classes over a constant pool
-   * the second one extends ({@link MethodTable#poolExtends}): the same methods, known without
-   * writing their code as text. A patch ASM made from the running class (a single-method patch,
-   * say) leaves all but its changed methods so; on a 174 KB class the texts of the others were most
-   * of the check (docs/BENCHMARKS.md, section 61). None when the pool was written afresh, as javac
-   * writes it.
+   * The methods ("name descriptor") with the same code in both classes ({@link
+   * MethodTable#sameCode}) over a constant pool and bootstrap methods the second one extends
+   * ({@link MethodTable#poolExtends}): the same methods, known without writing their code as text.
+   * A patch ASM made from the running class (a single-method patch, say), or a big class's patch
+   * written with the running class's pool first ({@link PoolOrder}), leaves all but its changed
+   * methods so; on a 174 KB class the texts of the others were most of the check
+   * (docs/BENCHMARKS.md, section 61). None when the pool was written afresh, as javac writes it.
    */
   static Set<String> sameMethods(byte[] running, byte[] patched) {
     ClassReader older = new ClassReader(running);
@@ -93,9 +94,7 @@ record ClassShape(
     Set<String> same = new HashSet<>();
     for (MethodTable.Method after : MethodTable.of(newer)) {
       MethodTable.Method method = before.get(after.key());
-      if (method != null
-          && Arrays.equals(
-              running, method.start(), method.end(), patched, after.start(), after.end())) {
+      if (method != null && MethodTable.sameCode(older, running, method, newer, patched, after)) {
         same.add(after.key());
       }
     }

@@ -279,11 +279,16 @@ public final class PatchEngine implements WeavingSource {
     for (Map.Entry<Class<?>, byte[]> candidate : candidates.entrySet()) {
       Class<?> type = candidate.getKey();
       byte[] running = runningBase(type);
+      byte[] bytes;
       ClassShape patched;
       Set<String> same;
       try {
-        same = ClassShape.sameMethods(running, candidate.getValue());
-        patched = ClassShape.of(candidate.getValue(), same);
+        // A big class's patch with the running class's constants first: every later
+        // retransformation of the class (the clean-up, a probe's add and removal) starts from these
+        // bytes, and the methods it does not change are known by their code, without texts.
+        bytes = PoolOrder.alignedTo(running, candidate.getValue());
+        same = ClassShape.sameMethods(running, bytes);
+        patched = ClassShape.of(bytes, same);
       } catch (RuntimeException e) {
         throw PatchInputs.notAClassFile("the class file of " + type.getName(), e);
       }
@@ -293,9 +298,7 @@ public final class PatchEngine implements WeavingSource {
       } else if (!diff.changedMethods().isEmpty()) {
         classes.add(type);
         diffs.add(diff);
-        // Only the classes that change are written again: every later retransformation of the
-        // class (the clean-up, a probe's add and removal) starts from these bytes.
-        changed.put(type, PoolOrder.alignedTo(running, candidate.getValue()));
+        changed.put(type, bytes);
       }
     }
     if (!refusals.isEmpty()) {

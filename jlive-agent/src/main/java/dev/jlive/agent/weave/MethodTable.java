@@ -56,6 +56,49 @@ public final class MethodTable {
   }
 
   /**
+   * Whether two methods have the same access flags, name, descriptor and code: the same
+   * instructions, maximums and exception handlers, debug attributes (lines, local variable names,
+   * stack map frames) aside. Constants are compared by index, so this says "the same method" only
+   * when {@link #poolExtends} holds for the two classes.
+   */
+  public static boolean sameCode(
+      ClassReader older,
+      byte[] olderBytes,
+      Method olderMethod,
+      ClassReader newer,
+      byte[] newerBytes,
+      Method newerMethod) {
+    if (!Arrays.equals(
+        olderBytes,
+        olderMethod.start(),
+        olderMethod.start() + 6,
+        newerBytes,
+        newerMethod.start(),
+        newerMethod.start() + 6)) {
+      return false;
+    }
+    int olderCode = code(older, olderMethod, new char[older.getMaxStringLength()]);
+    int newerCode = code(newer, newerMethod, new char[newer.getMaxStringLength()]);
+    if (olderCode < 0 || newerCode < 0) {
+      return olderCode == newerCode;
+    }
+    return Arrays.equals(
+        olderBytes,
+        olderCode,
+        codeEnd(older, olderCode),
+        newerBytes,
+        newerCode,
+        codeEnd(newer, newerCode));
+  }
+
+  /** The offset after a Code attribute's exception table, where its own attributes start. */
+  private static int codeEnd(ClassReader reader, int code) {
+    // max_stack, max_locals, code_length, code, exception_table_length, 8 bytes per handler.
+    int table = code + 8 + reader.readInt(code + 4);
+    return table + 2 + 8 * reader.readUnsignedShort(table);
+  }
+
+  /**
    * Whether {@code newer}'s constant pool starts with every entry of {@code older}'s, at the same
    * indexes, and its bootstrap methods (to which invokedynamic constants point by index) with every
    * one of {@code older}'s: then a method whose bytes are the same in both classes refers to the

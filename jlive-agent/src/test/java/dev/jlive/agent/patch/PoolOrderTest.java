@@ -49,6 +49,26 @@ class PoolOrderTest {
   }
 
   @Test
+  void methodsThatOnlyMovedDownAreKnownTheSameByTheirCode() throws Exception {
+    byte[] running = ClassFixtures.compile("fx.Big", bigClass(800, "first"));
+    // Every method one line lower: their line tables differ, their code does not.
+    byte[] patched =
+        ClassFixtures.compile(
+            "fx.Big",
+            bigClass(800, "changed").replace("public class Big {", "public class Big {\n"));
+
+    byte[] aligned = PoolOrder.alignedTo(running, patched);
+
+    Set<String> same = ClassShape.sameMethods(running, aligned);
+    assertThat(same).hasSizeGreaterThan(700).doesNotContain("m0 ()Ljava/lang/String;");
+    assertThat(
+            ClassDiff.between(ClassShape.of(running, same), ClassShape.of(aligned, same))
+                .changedKeys())
+        .isEqualTo(ClassDiff.between(ClassShape.of(running), ClassShape.of(patched)).changedKeys())
+        .containsExactly("m0 ()Ljava/lang/String;");
+  }
+
+  @Test
   void aSmallClassesPatchIsLeftAsJavacWroteIt() throws Exception {
     byte[] running = ClassFixtures.compile("fx.Big", bigClass(10, "first"));
     byte[] patched = ClassFixtures.compile("fx.Big", bigClass(10, "changed"));
