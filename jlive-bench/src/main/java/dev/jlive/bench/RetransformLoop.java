@@ -1,6 +1,5 @@
 package dev.jlive.bench;
 
-import com.sun.tools.attach.VirtualMachine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -8,15 +7,10 @@ import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import javax.management.ObjectName;
 
 /**
@@ -207,23 +201,7 @@ public final class RetransformLoop {
   }
 
   private static void attachToSelf() throws Exception {
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest
-        .getMainAttributes()
-        .put(new Attributes.Name("Agent-Class"), RetransformLoop.class.getName());
-    manifest.getMainAttributes().put(new Attributes.Name("Can-Retransform-Classes"), "true");
-    Path jar = Files.createTempFile("retransform-loop", ".jar");
-    jar.toFile().deleteOnExit();
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-      // The agent class comes from the class path; the jar only names it.
-    }
-    VirtualMachine self = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
-    try {
-      self.loadAgent(jar.toString());
-    } finally {
-      self.detach();
-    }
+    SelfAttach.load(RetransformLoop.class, "Can-Retransform-Classes");
     if (instrumentation == null) {
       throw new IllegalStateException("the agent did not start");
     }

@@ -106,12 +106,7 @@ class PatchTest {
 
   @Test
   void compiledClassesCanBeThePatch() throws Exception {
-    Path sources = source("quantity * 10", "quantity * 100");
-    Path out = Files.createTempDirectory(Artifacts.work(), "classes");
-    int javac =
-        ToolProvider.getSystemJavaCompiler()
-            .run(null, null, null, "-d", out.toString(), sources.toString());
-    assertThat(javac).isZero();
+    Path out = compiled(source("quantity * 10", "quantity * 100"));
     CliRun patch = jlive("patch", pid, "--classes", out.toString());
     assertThat(patch.exitCode()).as(patch.toString()).isZero();
     assertThat(app.ask("price 2", "price")).startsWith("price 200 ");
@@ -119,12 +114,7 @@ class PatchTest {
 
   @Test
   void aCutClassFileIsRefusedAsNotAClassFileAndNothingChanges() throws Exception {
-    Path sources = source("quantity * 10", "quantity * 100");
-    Path out = Files.createTempDirectory(Artifacts.work(), "classes");
-    int javac =
-        ToolProvider.getSystemJavaCompiler()
-            .run(null, null, null, "-d", out.toString(), sources.toString());
-    assertThat(javac).isZero();
+    Path out = compiled(source("quantity * 10", "quantity * 100"));
     Path classFile = out.resolve(PRICER.replace('.', '/') + ".class");
     byte[] whole = Files.readAllBytes(classFile);
     // Its header and constant pool whole, its methods cut off: the name reads, the class does not.
@@ -391,6 +381,16 @@ class PatchTest {
 
   /** A copy of Pricer.java with one piece of text replaced, in a fresh folder. */
   /** Pricer's source with {@code from} replaced by {@code to}, written to a fresh folder. */
+  /** A folder with the class files javac wrote for {@code sources}. */
+  private static Path compiled(Path sources) throws Exception {
+    Path out = Files.createTempDirectory(Artifacts.work(), "classes");
+    int javac =
+        ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, "-d", out.toString(), sources.toString());
+    assertThat(javac).isZero();
+    return out;
+  }
+
   static Path source(String from, String to) throws Exception {
     String code = Files.readString(SOURCE, StandardCharsets.UTF_8);
     assertThat(code).contains(from);

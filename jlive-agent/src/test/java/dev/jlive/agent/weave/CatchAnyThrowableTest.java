@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -54,6 +55,12 @@ class CatchAnyThrowableTest {
 
   private static List<String> catchTypes(byte[] bytes) {
     List<String> types = new ArrayList<>();
+    forEachHandler(bytes, (method, type) -> types.add(String.valueOf(type)));
+    return types;
+  }
+
+  /** Each exception handler's method ("name descriptor") and catch type, from a full read. */
+  private static void forEachHandler(byte[] bytes, BiConsumer<String, String> handler) {
     new ClassReader(bytes)
         .accept(
             new ClassVisitor(Opcodes.ASM9) {
@@ -62,14 +69,13 @@ class CatchAnyThrowableTest {
                   int access, String name, String descriptor, String signature, String[] ex) {
                 return new MethodVisitor(Opcodes.ASM9) {
                   @Override
-                  public void visitTryCatchBlock(Label start, Label end, Label handler, String t) {
-                    types.add(String.valueOf(t));
+                  public void visitTryCatchBlock(Label start, Label end, Label target, String t) {
+                    handler.accept(name + " " + descriptor, t);
                   }
                 };
               }
             },
             0);
-    return types;
   }
 
   @Test
@@ -164,23 +170,13 @@ class CatchAnyThrowableTest {
 
   private static Set<String> catchingByAFullRead(byte[] bytes) {
     Set<String> methods = new HashSet<>();
-    new ClassReader(bytes)
-        .accept(
-            new ClassVisitor(Opcodes.ASM9) {
-              @Override
-              public MethodVisitor visitMethod(
-                  int access, String name, String descriptor, String signature, String[] ex) {
-                return new MethodVisitor(Opcodes.ASM9) {
-                  @Override
-                  public void visitTryCatchBlock(Label start, Label end, Label handler, String t) {
-                    if ("java/lang/Throwable".equals(t)) {
-                      methods.add(name + " " + descriptor);
-                    }
-                  }
-                };
-              }
-            },
-            0);
+    forEachHandler(
+        bytes,
+        (method, type) -> {
+          if ("java/lang/Throwable".equals(type)) {
+            methods.add(method);
+          }
+        });
     return methods;
   }
 }

@@ -1,16 +1,11 @@
 package dev.jlive.bench.weave;
 
-import com.sun.tools.attach.VirtualMachine;
+import dev.jlive.bench.SelfAttach;
 import java.io.InputStream;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassWriter;
 
@@ -119,23 +114,7 @@ public final class PoolMergeCost {
   }
 
   private static void attachToSelf() throws Exception {
-    Manifest manifest = new Manifest();
-    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest
-        .getMainAttributes()
-        .put(new Attributes.Name("Agent-Class"), PoolMergeCost.class.getName());
-    manifest.getMainAttributes().put(new Attributes.Name("Can-Redefine-Classes"), "true");
-    Path jar = Files.createTempFile("pool-merge-cost", ".jar");
-    jar.toFile().deleteOnExit();
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-      // The agent class comes from the class path; the jar only names it.
-    }
-    VirtualMachine self = VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
-    try {
-      self.loadAgent(jar.toString());
-    } finally {
-      self.detach();
-    }
+    SelfAttach.load(PoolMergeCost.class, "Can-Redefine-Classes");
     if (instrumentation == null) {
       throw new IllegalStateException("the agent did not start");
     }
