@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jlive.agent.testing.ClassFixtures;
 import dev.jlive.agent.testing.GateOnlyDispatcher;
+import dev.jlive.agent.weave.MethodTable;
 import dev.jlive.bridge.JLiveBridge;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -141,10 +142,20 @@ class BodySwitchTest {
             .isEqualTo(Arrays.copyOfRange(v1, from - 1, from + length - 1));
       }
     }
-    // The unchanged methods, copied: their code is the same bytes.
-    assertThat(codeOf(merged, "run")).isEqualTo(codeOf(v1, "run"));
-    assertThat(codeOf(merged, "down")).isEqualTo(codeOf(v1, "down"));
+    // The unchanged methods, copied: the same bytes, attributes and all.
+    assertThat(methodBytes(merged, "run")).isEqualTo(methodBytes(v1, "run"));
+    assertThat(methodBytes(merged, "down")).isEqualTo(methodBytes(v1, "down"));
     assertThat(codeOf(merged, "twice")).isNotEqualTo(codeOf(v1, "twice"));
+  }
+
+  /** A method's method_info structure, as the class file has it. */
+  private static byte[] methodBytes(byte[] bytes, String method) {
+    MethodTable.Method found =
+        MethodTable.of(new net.bytebuddy.jar.asm.ClassReader(bytes)).stream()
+            .filter(m -> m.key().startsWith(method + " "))
+            .findFirst()
+            .orElseThrow();
+    return Arrays.copyOfRange(bytes, found.start(), found.end());
   }
 
   /** The instructions of a method, as ASM prints them. */
