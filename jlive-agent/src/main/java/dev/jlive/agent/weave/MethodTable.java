@@ -43,16 +43,7 @@ public final class MethodTable {
    * native).
    */
   public static int code(ClassReader reader, Method method, char[] buffer) {
-    int offset = method.start() + 6;
-    int attributes = reader.readUnsignedShort(offset);
-    offset += 2;
-    for (int a = 0; a < attributes; a++) {
-      if ("Code".equals(reader.readUTF8(offset, buffer))) {
-        return offset + 6;
-      }
-      offset += 6 + reader.readInt(offset + 2);
-    }
-    return -1;
+    return attribute(reader, method.start() + 6, "Code", buffer);
   }
 
   /**
@@ -142,12 +133,22 @@ public final class MethodTable {
 
   /** The offset of the BootstrapMethods attribute's contents, or -1 when the class has none. */
   private static int bootstrapMethods(ClassReader reader) {
-    char[] buffer = new char[reader.getMaxStringLength()];
-    int offset = skipMembers(reader, methodsTable(reader));
+    return attribute(
+        reader,
+        skipMembers(reader, methodsTable(reader)),
+        "BootstrapMethods",
+        new char[reader.getMaxStringLength()]);
+  }
+
+  /**
+   * The offset of the contents of the attribute named {@code name} in the attributes whose count is
+   * at {@code offset}, or -1 when there is none.
+   */
+  private static int attribute(ClassReader reader, int offset, String name, char[] buffer) {
     int attributes = reader.readUnsignedShort(offset);
     offset += 2;
     for (int a = 0; a < attributes; a++) {
-      if ("BootstrapMethods".equals(reader.readUTF8(offset, buffer))) {
+      if (name.equals(reader.readUTF8(offset, buffer))) {
         return offset + 6;
       }
       offset += 6 + reader.readInt(offset + 2);
