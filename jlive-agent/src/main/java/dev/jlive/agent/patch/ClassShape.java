@@ -57,8 +57,8 @@ record ClassShape(
   private static final int MEMBER_FLAGS =
       0xFFFF & ~Opcodes.ACC_SYNTHETIC & ~0x1000 & ~Opcodes.ACC_DEPRECATED;
 
-  /** The text of a body that is the same bytes in both classes compared. */
-  private static final String SAME_BYTES = "(the same bytes)";
+  /** The text of a body whose code is the same in both classes compared. */
+  private static final String SAME_CODE = "(the same code)";
 
   /** The class file's major version, read from its header without parsing the rest. */
   static int majorVersion(byte[] classFile) {
@@ -92,9 +92,11 @@ record ClassShape(
       before.put(method.key(), method);
     }
     Set<String> same = new HashSet<>();
+    char[] buffer = new char[Math.max(older.getMaxStringLength(), newer.getMaxStringLength())];
     for (MethodTable.Method after : MethodTable.of(newer)) {
       MethodTable.Method method = before.get(after.key());
-      if (method != null && MethodTable.sameCode(older, running, method, newer, patched, after)) {
+      if (method != null
+          && MethodTable.sameCode(older, running, method, newer, patched, after, buffer)) {
         same.add(after.key());
       }
     }
@@ -154,7 +156,7 @@ record ClassShape(
             String key = methodName + " " + descriptor;
             methods.put(key, methodAccess & MEMBER_FLAGS);
             if (sameBodies.contains(key)) {
-              bodies.put(key, SAME_BYTES);
+              bodies.put(key, SAME_CODE);
               return null;
             }
             return new BodyText(text -> bodies.put(key, text));

@@ -50,7 +50,8 @@ public final class MethodTable {
    * Whether two methods have the same access flags, name, descriptor and code: the same
    * instructions, maximums and exception handlers, debug attributes (lines, local variable names,
    * stack map frames) aside. Constants are compared by index, so this says "the same method" only
-   * when {@link #poolExtends} holds for the two classes.
+   * when {@link #poolExtends} holds for the two classes. {@code buffer} holds the longest constant
+   * string of either class.
    */
   public static boolean sameCode(
       ClassReader older,
@@ -58,7 +59,8 @@ public final class MethodTable {
       Method olderMethod,
       ClassReader newer,
       byte[] newerBytes,
-      Method newerMethod) {
+      Method newerMethod,
+      char[] buffer) {
     if (!Arrays.equals(
         olderBytes,
         olderMethod.start(),
@@ -68,8 +70,8 @@ public final class MethodTable {
         newerMethod.start() + 6)) {
       return false;
     }
-    int olderCode = code(older, olderMethod, new char[older.getMaxStringLength()]);
-    int newerCode = code(newer, newerMethod, new char[newer.getMaxStringLength()]);
+    int olderCode = code(older, olderMethod, buffer);
+    int newerCode = code(newer, newerMethod, buffer);
     if (olderCode < 0 || newerCode < 0) {
       return olderCode == newerCode;
     }
@@ -92,9 +94,9 @@ public final class MethodTable {
   /**
    * Whether {@code newer}'s constant pool starts with every entry of {@code older}'s, at the same
    * indexes, and its bootstrap methods (to which invokedynamic constants point by index) with every
-   * one of {@code older}'s: then a method whose bytes are the same in both classes refers to the
-   * same constants, and is the same method. ASM writes such a class when given the reader of the
-   * class it changes; javac does not.
+   * one of {@code older}'s: then a method whose code is the same bytes in both classes refers to
+   * the same constants, and is the same method ({@link #sameCode}). ASM writes such a class when
+   * given the reader of the class it changes; javac does not.
    */
   public static boolean poolExtends(
       ClassReader older, byte[] olderBytes, ClassReader newer, byte[] newerBytes) {

@@ -4,6 +4,8 @@ import dev.jlive.bench.SelfAttach;
 import java.io.InputStream;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -45,18 +47,37 @@ public final class PoolMergeCost {
   public static void main(String[] args) throws Exception {
     int rounds = 5;
     List<String> classes = H2_CLASSES;
-    if (args.length >= 2 && args[0].equals("--rounds")) {
+    if (args.length > 0 && args[0].equals("--rounds")) {
+      if (args.length < 2 || !args[1].matches("[1-9][0-9]*")) {
+        System.err.println(
+            "PoolMergeCost: --rounds takes a whole number of redefinitions, 1 or more;"
+                + " usage: PoolMergeCost [--rounds N] [CLASS...]");
+        System.exit(2);
+      }
       rounds = Integer.parseInt(args[1]);
-      args = java.util.Arrays.copyOfRange(args, 2, args.length);
+      args = Arrays.copyOfRange(args, 2, args.length);
     }
     if (args.length > 0) {
       classes = List.of(args);
     }
+    List<Class<?>> types = new ArrayList<>();
+    for (String name : classes) {
+      try {
+        types.add(Class.forName(name, false, PoolMergeCost.class.getClassLoader()));
+      } catch (ClassNotFoundException e) {
+        System.err.println(
+            "PoolMergeCost: "
+                + name
+                + " is not on the class path; name classes of jlive-bench.jar's dependencies"
+                + " (H2's by default), or add a jar with -cp");
+        System.exit(2);
+      }
+    }
     attachToSelf();
     System.out.println(
         "class\tbytes\tconstants\town bytes ms\tfresh ms\taligned ms\tpass ms\tfirst pass ms");
-    for (String name : classes) {
-      Class<?> type = Class.forName(name, false, PoolMergeCost.class.getClassLoader());
+    for (Class<?> type : types) {
+      String name = type.getName();
       byte[] own;
       try (InputStream in =
           PoolMergeCost.class
