@@ -3,10 +3,11 @@ package dev.jlive.agent.patch;
 import dev.jlive.agent.safepoint.BodySwitch;
 import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.safepoint.QuiescentSwap;
-import dev.jlive.agent.safepoint.SafepointTimeout;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.protocol.Json;
 import dev.jlive.protocol.patch.PatchRequest;
+import dev.jlive.protocol.patch.PatchResult;
+import dev.jlive.protocol.patch.SafepointReport;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,16 +32,18 @@ import net.bytebuddy.jar.asm.commons.SimpleRemapper;
  * switch ({@link BodySwitch}) and weaves the gate into the merged class as a retransformation would
  * ({@link ClassPipeline#weaveAside}), then drops the bytes. Around that, the steps a JVM's first
  * patch still paid for after those were warm (docs/BENCHMARKS.md, section 57): the request's JSON
- * read as the endpoint reads it, and a safe point's first steps on {@code Running.total} ({@link
- * QuiescentSwap#warmUp}: one thread dump, and the re-invoker's method handles, which only a swap by
- * a second retransformation makes). {@link PatchEngine#warmUp} then reads and checks a patch of an
- * application class through the real code.
+ * read as the endpoint reads it and the answer written as it writes it, and a safe point run
+ * through on {@code Running.total} ({@link QuiescentSwap#warmUp}: the re-invoker's method handles,
+ * which only a swap by a second retransformation makes, then a gate of its own closed, one thread
+ * dump, the switch turned and the gate dropped). {@link PatchEngine#warmUp} then reads and checks a
+ * patch of an application class through the real code.
  *
- * <p>Nothing is defined, retransformed or registered: no gate, no patch, no layer, no loaded-class
- * answer kept (a kept name would make every class definition take that index's lock). The JVM's own
- * redefinition is left out on purpose: it stops every application thread at a safepoint, and its
- * cost is the JVM's native code, which does not warm up. The thread dump is kept in: it is the same
- * short pause every patch makes, and the dump's Java code ran cold in the first one.
+ * <p>Nothing is defined, retransformed or registered: no gate that anything can reach, no patch, no
+ * layer, no loaded-class answer kept (a kept name would make every class definition take that
+ * index's lock). The JVM's own redefinition is left out on purpose: it stops every application
+ * thread at a safepoint, and its cost is the JVM's native code, which does not warm up. The thread
+ * dump is kept in: it is the same short pause every patch makes, and the dump's Java code ran cold
+ * in the first one.
  */
 public final class ClassFileWarmUp {
   /**
@@ -58,16 +61,17 @@ public final class ClassFileWarmUp {
    * @throws IllegalStateException if a step did not do what a patch needs (a jlive bug: the caller
    *     logs it)
    */
-  public static int run(ClassPipeline pipeline) {
-    byte[] patched = renamed(ClassFileLocator.ForClassLoader.read(Patched.class));
+  public static int run(ClassPipeline pipeline, System.Logger log) {
+    byte[] patched = patchedClassFile();
     // The request as the endpoint reads it: JSON in, the class file out of its base64.
     PatchRequest request = PatchRequest.ofClassFiles(List.of(patched)).build();
     PatchRequest.fromJson(Json.parse(Json.write(request.toJson())));
     int size = wovenAside(pipeline).length;
+    answerWritten();
     try {
-      QuiescentSwap.warmUp(Running.class, METHOD, DESCRIPTOR);
-    } catch (ReflectiveOperationException | SafepointTimeout e) {
-      throw new IllegalStateException("the warm-up could not make its safe point's first steps", e);
+      QuiescentSwap.warmUp(Running.class, METHOD, DESCRIPTOR, log);
+    } catch (Exception e) {
+      throw new IllegalStateException("the warm-up could not run its safe point", e);
     }
     return size;
   }
@@ -102,10 +106,16 @@ public final class ClassFileWarmUp {
         .orElse(null);
   }
 
-  /** The merged class with its gate woven in, as a patch's retransformation would make it. */
-  static byte[] wovenAside(ClassPipeline pipeline) {
-    byte[] running = ClassFileLocator.ForClassLoader.read(Running.class);
-    byte[] patched = renamed(ClassFileLocator.ForClassLoader.read(Patched.class));
+  private static byte[] runningClassFile() {
+    return ClassFileLocator.ForClassLoader.read(Running.class);
+  }
+
+  private static byte[] patchedClassFile() {
+    return renamed(ClassFileLocator.ForClassLoader.read(Patched.class));
+  }
+
+  /** What the warm-up's patch changes, as a patch compares it: {@link #KEY} alone. */
+  private static ClassDiff diff(byte[] running, byte[] patched) {
     ClassDiff diff = ClassDiff.between(ClassShape.of(running), ClassShape.of(patched));
     if (!diff.refused().isEmpty() || !diff.changedKeys().equals(List.of(KEY))) {
       throw new IllegalStateException(
@@ -116,11 +126,39 @@ public final class ClassFileWarmUp {
               + " and was refused for "
               + diff.refused());
     }
+    return diff;
+  }
+
+  /** The merged class with its gate woven in, as a patch's retransformation would make it. */
+  static byte[] wovenAside(ClassPipeline pipeline) {
+    byte[] running = runningClassFile();
+    byte[] patched = patchedClassFile();
+    diff(running, patched);
     byte[] merged = BodySwitch.merge(running, patched, Set.of(KEY), 0);
     if (merged == null) {
       throw new IllegalStateException("the warm-up's old and new bodies could not be merged");
     }
     return pipeline.weaveAside(Running.class, merged, Gates.warmUpWeaving(METHOD, DESCRIPTOR));
+  }
+
+  /**
+   * The answer to the warm-up's patch, made and written as the endpoint writes an applied patch's:
+   * in a JVM's first patch that was about 3 ms of CPU (docs/BENCHMARKS.md, section 62).
+   */
+  static String answerWritten() {
+    PatchClock clock = new PatchClock();
+    clock.add(PatchClock.Phase.WOVEN, 0);
+    PatchResult answer =
+        PatchResult.applied(
+                "x0",
+                "sha256:0",
+                PatchEngine.patchedClasses(
+                    List.of(Running.class), List.of(diff(runningClassFile(), patchedClassFile()))),
+                null,
+                SafepointReport.quiescent(1, 0),
+                List.of(Running.class.getName() + "#" + METHOD))
+            .withPhases(clock.phases());
+    return Json.write(answer.toJson());
   }
 
   /** {@link Patched}'s class file as if it were a new version of {@link Running}. */

@@ -59,9 +59,10 @@ final class PatchClock {
   /** The phases that ran, in milliseconds rounded to a hundredth. */
   List<PatchPhase> phases() {
     List<PatchPhase> phases = new ArrayList<>();
-    nanos.forEach(
-        (phase, elapsed) ->
-            phases.add(new PatchPhase(phase.wireName, Math.round(elapsed / 10_000.0) / 100.0)));
+    for (Map.Entry<Phase, Long> phase : nanos.entrySet()) {
+      phases.add(
+          new PatchPhase(phase.getKey().wireName, Math.round(phase.getValue() / 10_000.0) / 100.0));
+    }
     return phases;
   }
 }

@@ -41,6 +41,7 @@ import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,8 +49,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -390,11 +389,15 @@ public final class PatchEngine implements WeavingSource {
 
   /** Makes the new bytes the classes' base for every later retransformation. */
   private void push(String id, Map<Class<?>, byte[]> changed) {
-    changed.forEach(
-        (type, bytes) ->
-            layers
-                .computeIfAbsent(key(type), k -> new ArrayDeque<>())
-                .push(new Layer(id, type, bytes)));
+    for (Map.Entry<Class<?>, byte[]> entry : changed.entrySet()) {
+      Class<?> type = entry.getKey();
+      Deque<Layer> stack = layers.get(key(type));
+      if (stack == null) {
+        stack = new ArrayDeque<>();
+        layers.put(key(type), stack);
+      }
+      stack.push(new Layer(id, type, entry.getValue()));
+    }
   }
 
   /** Swaps at a quiescent safe point of the changed methods; constructors cannot wait at a gate. */
@@ -424,15 +427,7 @@ public final class PatchEngine implements WeavingSource {
               set,
               check,
               request.timeout(),
-              new GatedSwap(
-                  gated,
-                  changed::get,
-                  changedMethods(classes, diffs),
-                  ONE_STEP_SWAP,
-                  () -> push(id, changed),
-                  // The --also classes are rewoven too: their gate goes out with the swap.
-                  gateOut -> PatchEngine.this.swap(id, changed, gated, gateOut),
-                  clock));
+              new Applying(id, changed, gated, changedMethods(classes, diffs), clock));
       clock.add(
           PatchClock.Phase.WAITED,
           System.nanoTime()
@@ -440,8 +435,11 @@ public final class PatchEngine implements WeavingSource {
               - clock.nanos(PatchClock.Phase.SWAPPED)
               - clock.nanos(PatchClock.Phase.UNWOVEN)
               - (clock.nanos(PatchClock.Phase.WOVEN) - wovenBefore));
-      return new Swapped(
-          report, set.stream().map(m -> m.type().getName() + "#" + m.name()).distinct().toList());
+      Set<String> quiescenceSet = new LinkedHashSet<>();
+      for (QuiescentSwap.Member member : set) {
+        quiescenceSet.add(member.type().getName() + "#" + member.name());
+      }
+      return new Swapped(report, List.copyOf(quiescenceSet));
     } catch (SafepointTimeout timeout) {
       throw new JLiveException(
           ErrorCode.CONFLICT,
@@ -596,42 +594,48 @@ public final class PatchEngine implements WeavingSource {
   }
 
   /**
-   * The safe point's actions for one change of code, a patch or its revert. The gate goes in with
-   * both bodies of each changed method behind its switch where they can be merged, so that the swap
-   * is the switch; otherwise with the old code alone, and the swap is a second retransformation.
+   * The safe point's actions for one change of code, a patch ({@link Applying}) or its revert
+   * ({@link Reverting}). The gate goes in with both bodies of each changed method behind its switch
+   * where they can be merged, so that the swap is the switch; otherwise with the old code alone,
+   * and the swap is a second retransformation.
+   *
+   * <p>Subclasses rather than functions passed in: each lambda is a call site the JVM links the
+   * first time it runs, about a quarter of a millisecond of CPU in a JVM's first patch
+   * (docs/BENCHMARKS.md, section 62).
    */
-  private final class GatedSwap implements QuiescentSwap.Actions {
-    private final List<Class<?>> gated;
-    private final Function<Class<?>, byte[]> target;
+  private abstract class GatedSwap implements QuiescentSwap.Actions {
+    final List<Class<?>> gated;
     private final Map<Class<?>, List<String>> methods;
     private final boolean mayMerge;
-    private final Runnable commit;
-    private final Consumer<Runnable> secondRetransformation;
     private final PatchClock clock;
 
     /**
-     * @param target per changed class, the bytes it runs after the swap (without probes)
+     * @param gated the classes the gate is woven into: the changed ones and the --also ones, whose
+     *     gate goes out with the swap too
      * @param methods per changed class, its changed methods as "name descriptor"
-     * @param commit makes the target bytes the classes' base
-     * @param secondRetransformation the swap when the bodies are not merged: commit, run the given
-     *     gate-out action, retransform, and on failure take the commit back
      */
     GatedSwap(
         List<Class<?>> gated,
-        Function<Class<?>, byte[]> target,
         Map<Class<?>, List<String>> methods,
         boolean mayMerge,
-        Runnable commit,
-        Consumer<Runnable> secondRetransformation,
         PatchClock clock) {
       this.gated = gated;
-      this.target = target;
       this.methods = methods;
       this.mayMerge = mayMerge;
-      this.commit = commit;
-      this.secondRetransformation = secondRetransformation;
       this.clock = clock;
     }
+
+    /** The bytes the changed class runs after the swap, without probes. */
+    abstract byte[] target(Class<?> type);
+
+    /** Makes the target bytes the classes' base. */
+    abstract void makeTargetTheBase();
+
+    /**
+     * The swap when the bodies are not merged: make the target the base, run {@code gateOut},
+     * retransform, and on failure take the base back.
+     */
+    abstract void swapByRetransforming(Runnable gateOut);
 
     @Override
     public boolean weaveGate(int gate) throws Exception {
@@ -667,8 +671,7 @@ public final class PatchEngine implements WeavingSource {
         byte[] bytes;
         try {
           bytes =
-              BodySwitch.merge(
-                  runningBase(type), target.apply(type), Set.copyOf(entry.getValue()), gate);
+              BodySwitch.merge(runningBase(type), target(type), Set.copyOf(entry.getValue()), gate);
         } catch (RuntimeException e) {
           log.log(
               System.Logger.Level.WARNING,
@@ -685,7 +688,9 @@ public final class PatchEngine implements WeavingSource {
     }
 
     private void dropMerged() {
-      methods.keySet().forEach(type -> switching.remove(key(type)));
+      for (Class<?> type : methods.keySet()) {
+        switching.remove(key(type));
+      }
     }
 
     @Override
@@ -699,14 +704,14 @@ public final class PatchEngine implements WeavingSource {
     @Override
     public void swap(Runnable gateOut) {
       long start = System.nanoTime();
-      secondRetransformation.accept(gateOut);
+      swapByRetransforming(gateOut);
       clock.add(PatchClock.Phase.SWAPPED, System.nanoTime() - start);
     }
 
     @Override
     public void commit() {
       long start = System.nanoTime();
-      commit.run();
+      makeTargetTheBase();
       dropMerged();
       clock.add(PatchClock.Phase.SWAPPED, System.nanoTime() - start);
     }
@@ -714,6 +719,65 @@ public final class PatchEngine implements WeavingSource {
     @Override
     public void cleanUp(Runnable done) {
       cleanUps.schedule(gated, done);
+    }
+  }
+
+  /** A patch going in: its classes run the patch's bytes after the swap. */
+  private final class Applying extends GatedSwap {
+    private final String id;
+    private final Map<Class<?>, byte[]> changed;
+
+    Applying(
+        String id,
+        Map<Class<?>, byte[]> changed,
+        List<Class<?>> gated,
+        Map<Class<?>, List<String>> methods,
+        PatchClock clock) {
+      super(gated, methods, ONE_STEP_SWAP, clock);
+      this.id = id;
+      this.changed = changed;
+    }
+
+    @Override
+    byte[] target(Class<?> type) {
+      return changed.get(type);
+    }
+
+    @Override
+    void makeTargetTheBase() {
+      push(id, changed);
+    }
+
+    @Override
+    void swapByRetransforming(Runnable gateOut) {
+      PatchEngine.this.swap(id, changed, gated, gateOut);
+    }
+  }
+
+  /** A patch going out: its classes run what was under it. */
+  private final class Reverting extends GatedSwap {
+    private final Patch patch;
+
+    Reverting(Patch patch, List<Class<?>> gated, boolean mayMerge) {
+      super(gated, changedMethods(patch.classes(), patch.diffs()), mayMerge, new PatchClock());
+      this.patch = patch;
+    }
+
+    @Override
+    byte[] target(Class<?> type) {
+      return baseUnderTop(type);
+    }
+
+    @Override
+    void makeTargetTheBase() {
+      for (Class<?> type : patch.classes()) {
+        layers.get(key(type)).pop();
+      }
+    }
+
+    @Override
+    void swapByRetransforming(Runnable gateOut) {
+      unswap(patch, gated, gateOut);
     }
   }
 
@@ -725,7 +789,7 @@ public final class PatchEngine implements WeavingSource {
    * @return what it did, for the log
    */
   public String warmUp() {
-    int size = ClassFileWarmUp.run(pipeline);
+    int size = ClassFileWarmUp.run(pipeline, log);
     Class<?> application =
         ClassFileWarmUp.applicationClass(
             instrumentation.getAllLoadedClasses(), ClassSearch::isVisible);
@@ -823,17 +887,12 @@ public final class PatchEngine implements WeavingSource {
                 set,
                 null,
                 REVERT_TIMEOUT,
-                new GatedSwap(
+                new Reverting(
+                    patch,
                     gated,
-                    PatchEngine.this::baseUnderTop,
-                    changedMethods(patch.classes(), patch.diffs()),
                     // At stop the bridge goes with the agent, and merged code that cannot ask its
                     // switch runs the old body, here the patch's: the way out takes two steps.
-                    ONE_STEP_SWAP && !force,
-                    () -> patch.classes().forEach(type -> layers.get(key(type)).pop()),
-                    // The --also classes are rewoven too: their gate goes out with the swap.
-                    gateOut -> unswap(patch, gated, gateOut),
-                    new PatchClock()));
+                    ONE_STEP_SWAP && !force));
       } catch (SafepointTimeout timeout) {
         if (!force) {
           throw new JLiveException(
@@ -944,7 +1003,7 @@ public final class PatchEngine implements WeavingSource {
     return System.identityHashCode(type.getClassLoader()) + "/" + type.getName();
   }
 
-  private static List<PatchedClass> patchedClasses(List<Class<?>> classes, List<ClassDiff> diffs) {
+  static List<PatchedClass> patchedClasses(List<Class<?>> classes, List<ClassDiff> diffs) {
     List<PatchedClass> entries = new ArrayList<>();
     for (int i = 0; i < classes.size(); i++) {
       entries.add(

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import net.bytebuddy.jar.asm.Type;
 
 /**
  * The safe-point gate of one patch, woven at the entry and exit of every method in its quiescence
@@ -66,15 +67,30 @@ final class Gate {
    */
   private volatile MethodHandle[] reinvokers;
 
-  /** A method of the set: how to name it, and the method to call again. */
-  record GatedMethod(Class<?> type, String name, String descriptor, Method method) {
+  /**
+   * A method of the set, by name and descriptor. Its reflective {@link Method} is looked up only
+   * for a re-invoker: the first {@code getDeclaredMethods} of a class makes the JVM build its
+   * reflection data and resolve the types of every method's signature, about 2 ms of CPU in a JVM's
+   * first patch (docs/BENCHMARKS.md, section 62), and a swap that turns a switch never needs it.
+   */
+  record GatedMethod(Class<?> type, String name, String descriptor) {
     /** The handle to call it again with: see {@link QuiescentSwap#reinvoker}. */
     MethodHandle makeReinvoker() throws ReflectiveOperationException {
+      Method method = find();
       MethodHandles.Lookup lookup = ProbeExpressions.trustedLookupIn(type);
       boolean isStatic = Modifier.isStatic(method.getModifiers());
       MethodHandle direct =
           isStatic ? lookup.unreflect(method) : lookup.unreflectSpecial(method, type);
       return QuiescentSwap.reinvoker(direct, isStatic, method.getParameterCount());
+    }
+
+    private Method find() throws NoSuchMethodException {
+      for (Method method : type.getDeclaredMethods()) {
+        if (method.getName().equals(name) && Type.getMethodDescriptor(method).equals(descriptor)) {
+          return method;
+        }
+      }
+      throw new NoSuchMethodException(type.getName() + "." + name + descriptor);
     }
   }
 

@@ -35,7 +35,7 @@ public final class ClassBytes {
         };
     instrumentation.addTransformer(observer, true);
     try {
-      OwnRetransforms.run(() -> instrumentation.retransformClasses(type));
+      OwnRetransforms.retransform(instrumentation, type);
     } finally {
       instrumentation.removeTransformer(observer);
     }

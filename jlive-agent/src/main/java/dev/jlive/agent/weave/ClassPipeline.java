@@ -133,7 +133,7 @@ public final class ClassPipeline implements ClassFileTransformer {
       String key = key(type.getClassLoader(), type.getName());
       failures.remove(key);
       try {
-        OwnRetransforms.run(() -> instrumentation.retransformClasses(type));
+        OwnRetransforms.retransform(instrumentation, type);
         Throwable failure = failures.remove(key);
         if (failure != null) {
           failed.put(type, describe(failure));
@@ -160,8 +160,7 @@ public final class ClassPipeline implements ClassFileTransformer {
       failures.remove(key(type.getClassLoader(), type.getName()));
     }
     try {
-      OwnRetransforms.run(
-          () -> instrumentation.retransformClasses(classes.toArray(new Class<?>[0])));
+      OwnRetransforms.retransform(instrumentation, classes.toArray(new Class<?>[0]));
     } catch (Throwable rejected) {
       return false;
     }
@@ -356,7 +355,7 @@ public final class ClassPipeline implements ClassFileTransformer {
     for (Class<?> type : classes) {
       failures.remove(key(type.getClassLoader(), type.getName()));
     }
-    OwnRetransforms.run(() -> instrumentation.retransformClasses(classes.toArray(new Class<?>[0])));
+    OwnRetransforms.retransform(instrumentation, classes.toArray(new Class<?>[0]));
     for (Class<?> type : classes) {
       Throwable failure = failures.remove(key(type.getClassLoader(), type.getName()));
       if (failure != null) {

@@ -1,5 +1,6 @@
 package dev.jlive.agent.weave;
 
+import java.lang.instrument.Instrumentation;
 import java.lang.instrument.UnmodifiableClassException;
 
 /**
@@ -11,18 +12,19 @@ final class OwnRetransforms {
   /** Set while a mark is on; unset means off (no initial-value lambda to link in a first patch). */
   private static final ThreadLocal<Boolean> ACTIVE = new ThreadLocal<>();
 
-  /** A call to the JVM that may retransform classes. */
-  interface Call {
-    void run() throws UnmodifiableClassException;
-  }
-
   private OwnRetransforms() {}
 
-  static void run(Call call) throws UnmodifiableClassException {
+  /**
+   * Retransforms the classes, marked. The classes are passed, not a call to make: a lambda is a
+   * call site the JVM links the first time it runs, in a JVM's first patch or probe
+   * (docs/BENCHMARKS.md, section 62).
+   */
+  static void retransform(Instrumentation instrumentation, Class<?>... classes)
+      throws UnmodifiableClassException {
     boolean outer = active();
     ACTIVE.set(Boolean.TRUE);
     try {
-      call.run();
+      instrumentation.retransformClasses(classes);
     } finally {
       if (!outer) {
         ACTIVE.remove();

@@ -7,6 +7,9 @@ import dev.jlive.agent.safepoint.Gates;
 import dev.jlive.agent.testing.GateOnlyDispatcher;
 import dev.jlive.agent.weave.ClassPipeline;
 import dev.jlive.bridge.JLiveBridge;
+import dev.jlive.protocol.Json;
+import dev.jlive.protocol.patch.PatchResult;
+import dev.jlive.protocol.patch.SafepointMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.instrument.Instrumentation;
@@ -76,10 +79,30 @@ class ClassFileWarmUpTest {
     // to ask) makes the same class and changes nothing either.
     Instrumentation instrumentation = ByteBuddyAgent.install();
     ProbeExpressions.initialise(instrumentation);
-    assertThat(ClassFileWarmUp.run(new ClassPipeline(instrumentation, System.getLogger("test"))))
+    assertThat(
+            ClassFileWarmUp.run(
+                new ClassPipeline(instrumentation, System.getLogger("test")),
+                System.getLogger("test")))
         .isEqualTo(woven.length);
     assertThat(new ClassFileWarmUp.Running().total(QUANTITIES)).isEqualTo(4L);
     assertThat(calls).isEmpty();
+  }
+
+  /** The answer the warm-up writes is an applied patch's, as a client reads it. */
+  @Test
+  void theWarmUpsAnswerReadsAsAnAppliedPatchOfItsMethod() {
+    PatchResult answer = PatchResult.fromWire(Json.parse(ClassFileWarmUp.answerWritten()));
+
+    assertThat(answer.dryRun()).isFalse();
+    assertThat(answer.classes())
+        .singleElement()
+        .satisfies(
+            patched -> {
+              assertThat(patched.className()).isEqualTo(ClassFileWarmUp.Running.class.getName());
+              assertThat(patched.changedMethods()).singleElement().asString().startsWith("total(");
+            });
+    assertThat(answer.safepoint().mode()).isEqualTo(SafepointMode.QUIESCENT);
+    assertThat(answer.phases()).isNotEmpty();
   }
 
   /**

@@ -33,14 +33,7 @@ class RetiredGatesTest {
   @Test
   void aGateTakenOutForTheSwapIsNoLongerWovenButStillSendsOldFramesToTheNewCode() throws Exception {
     Gates gates = new Gates();
-    Gate gate =
-        gates.create(
-            List.of(
-                new Gate.GatedMethod(
-                    RetiredGatesTest.class,
-                    "gated",
-                    "()V",
-                    RetiredGatesTest.class.getDeclaredMethod("gated"))));
+    Gate gate = gates.create(List.of(new Gate.GatedMethod(RetiredGatesTest.class, "gated", "()V")));
     String name = RetiredGatesTest.class.getName();
     ClassLoader loader = RetiredGatesTest.class.getClassLoader();
     assertThat(gates.weavingsFor(loader, name, RetiredGatesTest.class, null)).hasSize(1);
