@@ -41,8 +41,12 @@ public final class AgentEndpoint {
   private final String token;
 
   private AgentEndpoint(Discovery discovery) {
-    this.base = "http://" + discovery.host() + ":" + discovery.port();
-    this.token = discovery.token();
+    this(discovery.host(), discovery.port(), discovery.token());
+  }
+
+  AgentEndpoint(String host, int port, String token) {
+    this.base = "http://" + host + ":" + port;
+    this.token = token;
   }
 
   /**
