@@ -310,7 +310,7 @@ public final class QuiescentSwap {
    * finds its code loaded and its call sites linked: the re-invoker's method handles spun, which
    * only a swap by a second retransformation makes (about 8 ms of CPU, and three times that in wall
    * time on a busy box, in a JVM's first patch: docs/BENCHMARKS.md, section 57), and then {@link
-   * #run} itself, gate, wait, thread dump, switch and clean-up, about 5 ms of CPU in a first patch
+   * #run} itself, gate, wait, thread dump, switch and clean-up, about 2 ms of CPU in a first patch
    * (section 62). It runs on a gate of its own {@link Gates}, which nothing weaves and no woven
    * code can reach, with actions that change nothing; the dump is the one a patch takes, a pause of
    * the application threads as short as the JVM's thread dump.
