@@ -71,7 +71,8 @@ class RolloutFailoverTest {
               .until(
                   () -> rollout(fleet, urlB, id),
                   rollout ->
-                      ((List<?>) rollout.get("waves")).size() == 2
+                      rollout != null
+                          && ((List<?>) rollout.get("waves")).size() == 2
                           && "baking".equals(rollout.get("step")));
       String driver = String.valueOf(baking.get("driver"));
       String driverUrl = "http://" + driver.substring("controller ".length());
@@ -86,7 +87,7 @@ class RolloutFailoverTest {
               .atMost(Duration.ofSeconds(120))
               .until(
                   () -> rollout(fleet, survivor, id),
-                  rollout -> "completed".equals(rollout.get("status")));
+                  rollout -> rollout != null && "completed".equals(rollout.get("status")));
       assertThat(done.get("driver")).isNotEqualTo(driver);
       List<Map<String, Object>> history = (List<Map<String, Object>>) done.get("history");
       RolloutHistory.assertEachWaveReachedAndPassed(history, 3);
@@ -114,8 +115,16 @@ class RolloutFailoverTest {
     }
   }
 
+  /**
+   * The rollout as that controller reads it, or null while its ZooKeeper connection is suspended
+   * (exit 8, STORE_UNAVAILABLE): on a loaded machine a session can lapse for a moment, and the CLI
+   * then says so instead of answering from a stale view; the poll asks again.
+   */
   private static Map<String, Object> rollout(ForkedControllers fleet, String url, String id) {
     CliRun run = fleet.jlive(url, "rollout", "status", SERVICE, id, "--json");
+    if (run.exitCode() == 8 && run.toString().contains("STORE_UNAVAILABLE")) {
+      return null;
+    }
     assertThat(run.exitCode()).as(run.toString()).isZero();
     return (Map<String, Object>) run.json().get("rollout");
   }
