@@ -39,11 +39,10 @@ import net.bytebuddy.jar.asm.commons.SimpleRemapper;
  * patch of an application class through the real code.
  *
  * <p>Nothing is defined, retransformed or registered: no gate that anything can reach, no patch, no
- * layer, no loaded-class answer kept (a kept name would make every class definition take that
- * index's lock). The JVM's own redefinition is left out on purpose: it stops every application
- * thread at a safepoint, and its cost is the JVM's native code, which does not warm up. The thread
- * dump is kept in: it is the same short pause every patch makes, and the dump's Java code ran cold
- * in the first one.
+ * layer. The JVM's own redefinition is left out on purpose: it stops every application thread at a
+ * safepoint, and its cost is the JVM's native code, which does not warm up. The thread dump is kept
+ * in: it is the same short pause every patch makes, and the dump's Java code ran cold in the first
+ * one.
  */
 public final class ClassFileWarmUp {
   /**

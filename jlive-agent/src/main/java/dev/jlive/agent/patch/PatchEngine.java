@@ -804,9 +804,9 @@ public final class PatchEngine implements WeavingSource {
    * class file as the patch: the request built, the loaded class looked up, its running class file
    * read through its loader (a jar's URL handler, most often, which nothing of jlive's ran yet),
    * both shapes compared, and the patch's digest taken. A patch that changes nothing is refused
-   * there, so nothing is installed; the lookup's answer is forgotten (a kept name makes every class
-   * definition take the index's lock). In a JVM's first class-file patch these steps ran cold:
-   * docs/BENCHMARKS.md, section 59.
+   * there, so nothing is installed. The lookup also learns the class loaders ({@link
+   * dev.jlive.agent.weave.LoadedClasses}), with the one scan of the loaded classes it makes. In a
+   * JVM's first class-file patch these steps ran cold: docs/BENCHMARKS.md, section 59.
    *
    * @return what became of it, for the log
    */
@@ -827,8 +827,6 @@ public final class PatchEngine implements WeavingSource {
       return refused.code() == ErrorCode.BAD_REQUEST && refused.getMessage().startsWith(NO_CHANGE)
           ? "a patch of " + name + " read and checked"
           : "a patch of " + name + " stopped early: " + refused.getMessage();
-    } finally {
-      pipeline.loadedClasses().forget(name);
     }
   }
 

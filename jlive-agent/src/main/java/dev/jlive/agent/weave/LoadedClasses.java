@@ -1,196 +1,242 @@
 package dev.jlive.agent.weave;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.Set;
 
 /**
- * The loaded classes of a name, without asking the JVM for every loaded class at each patch: that
- * scan ({@code getAllLoadedClasses}) was about 3 ms of a class-file patch's 18 ms of CPU on the
- * patching thread in the demo (docs/BENCHMARKS.md, section 43).
+ * The loaded classes of a name, found without a scan of every loaded class. That scan ({@code
+ * getAllLoadedClasses} and each class's name) took 2 to 8 ms in the demo with jlive's own classes
+ * loaded, the biggest step left of a JVM's first patch of a class (docs/BENCHMARKS.md, section 63).
  *
- * <p>A name's answer comes from one scan and is kept when it found a class. The JVM tells the
- * pipeline's transformer of every class definition before the class exists ({@link #defining}); a
- * definition of a kept name is noted as pending, and while a name has a pending definition every
- * lookup scans again, until a scan shows that loader's class. A definition whose hook came before
- * the name's answer was made, and that was still under way during its scan (the hook came, the
- * class was not listed yet), is caught by a ring of the latest definitions' names: an answer whose
- * name is in the ring is scanned again at each lookup until the name has left the ring. An answer
- * that found no class is not kept at all, so a class that was not loaded yet is always looked for
- * afresh. A definition that failed stays pending, and that name keeps being scanned for: slower,
- * never wrong. Classes are held weakly: an unloaded class drops out of the answer, and no class
- * loader is kept alive.
+ * <p>Each class loader known to define classes is asked for its class of that name ({@code
+ * ClassLoader.findLoadedClass}: a look in the JVM's dictionary of that loader; it loads nothing and
+ * runs none of the loader's code). The loaders are known from one scan of the loaded classes (their
+ * loaders, not their names) at the first lookup, and from the pipeline's transformer, which is told
+ * of every class definition before the class exists ({@link #defining}): a loader whose first class
+ * comes later is known before that class is. Nothing is kept per name, so each answer is as fresh
+ * as a scan: a class of the same name that a second web app loads later is seen by the next lookup,
+ * and a class still being defined is not listed until it is.
+ *
+ * <p>The boot loader has no object to ask. Its classes are found through the loaders that asked for
+ * them ({@code findLoadedClass} answers the classes a loader initiated too), and a name that no
+ * known loader answers for is looked for with a scan, which finds every class. So the one class
+ * this misses is a boot loader's class that no other loader asked for, of a name that another
+ * loader also defined: two different classes of one name, one of them on the boot class path.
+ *
+ * <p>Loaders are held weakly: no class loader is kept alive. If {@code findLoadedClass} cannot be
+ * reached (a JVM that does not let the agent open {@code java.lang}), every lookup scans.
  */
 public final class LoadedClasses {
   /**
-   * Test-only: {@code false} keeps every answer, empty ones too, and ignores definitions after a
-   * name's scan: the negative control that must miss a class loaded later.
+   * Test-only: {@code false} ignores the definitions the transformer is told of, so only the
+   * loaders of the first scan are asked: the negative control that must miss a class of a loader
+   * made later.
    */
   static final String TRACK_PROPERTY = "jlive.loadedClasses.track";
-
-  /** Names kept at most; past that all are forgotten (a patch looks up a handful). */
-  static final int MAX_NAMES = 256;
-
-  /** The latest definitions' names kept (a power of two). */
-  static final int RECENT = 1024;
-
-  /** Stands for the boot loader in the pending list. */
-  private static final Object BOOT = new Object();
 
   private final Instrumentation instrumentation;
   private final boolean track = !"false".equals(System.getProperty(TRACK_PROPERTY));
 
-  /** By internal name (slashes), as the transformer is told it. Guarded by this. */
-  private final Map<String, Answer> byName = new HashMap<>();
+  /**
+   * The known loaders by identity hash, weakly; the boot loader is not among them. Guarded by this.
+   */
+  private final Map<Integer, List<WeakReference<ClassLoader>>> loaders = new HashMap<>();
+
+  /** Whether the first scan made {@link #loaders} complete. Guarded by this. */
+  private boolean scanned;
+
+  /** Known loaders added since the cleared ones were last dropped. Guarded by this. */
+  private int addedSinceExpunge;
 
   /**
-   * The latest {@link #RECENT} definitions, written on the class-loading path without the lock.
-   * Volatile writes and reads: a hook that found no answer wrote here before an answer was made, so
-   * the scan that makes it sees the definition.
+   * The loader of the latest definition the transformer was told of: definitions come in runs from
+   * one loader, and the run's later ones then cost a read and a compare, without the lock.
    */
-  private final AtomicReferenceArray<Definition> recent = new AtomicReferenceArray<>(RECENT);
-
-  private final AtomicInteger nextRecent = new AtomicInteger();
-
-  /** Read without the lock on the class-loading path: the common case is nothing kept. */
-  private volatile boolean empty = true;
-
-  private static final class Answer {
-    List<WeakReference<Class<?>>> classes = List.of();
-
-    /** Defining loaders (weakly; {@link #BOOT} for the boot loader) not seen in a scan yet. */
-    final List<WeakReference<Object>> pending = new ArrayList<>();
-  }
+  private volatile WeakReference<ClassLoader> lastDefiner = new WeakReference<>(null);
 
   /**
-   * A definition the transformer was told of; the loader weakly, {@link #BOOT} for the boot one.
+   * Guards the two fields below; not this, whose lock the class-loading path takes: reaching {@code
+   * findLoadedClass} loads classes.
    */
-  private record Definition(String internalName, WeakReference<Object> loader) {}
+  private final Object findLoadedClassLock = new Object();
+
+  /** {@code ClassLoader.findLoadedClass}, once reached; null until then or if it cannot be. */
+  private MethodHandle findLoadedClass;
+
+  private boolean findLoadedClassTried;
 
   LoadedClasses(Instrumentation instrumentation) {
     this.instrumentation = instrumentation;
   }
 
-  /** Drops the answer kept for that binary name, if any: a later lookup scans afresh. */
-  public synchronized void forget(String className) {
-    byName.remove(className.replace('.', '/'));
-    empty = byName.isEmpty();
-  }
-
-  /** How many names have an answer kept; for tests. */
-  synchronized int keptNames() {
-    return byName.size();
-  }
-
   /** The pipeline's transformer calls this for every class definition, before the class exists. */
   void defining(ClassLoader loader, String internalName) {
-    if (!track || internalName == null) {
-      return;
-    }
-    // Before the look at the answers: see the field's comment.
-    Object definingLoader = loader == null ? BOOT : loader;
-    recent.set(
-        nextRecent.getAndIncrement() & (RECENT - 1),
-        new Definition(internalName, new WeakReference<>(definingLoader)));
-    if (empty) {
+    if (!track || loader == null || lastDefiner.get() == loader) {
       return;
     }
     synchronized (this) {
-      Answer answer = byName.get(internalName);
-      if (answer != null) {
-        answer.pending.add(new WeakReference<>(definingLoader));
-      }
+      add(loader);
     }
+    lastDefiner = new WeakReference<>(loader);
   }
 
-  /** Every loaded class of that binary name, hidden and agent classes included, as a scan finds. */
-  public synchronized List<Class<?>> named(String className) {
-    String key = className.replace('.', '/');
-    Answer answer = byName.get(key);
-    if (answer != null && answer.pending.isEmpty()) {
-      List<Class<?>> found = new ArrayList<>();
-      for (WeakReference<Class<?>> type : answer.classes) {
-        Class<?> live = type.get();
-        if (live != null) {
-          found.add(live);
+  /**
+   * Every loaded class of that binary name (the agent's own included, hidden classes never: their
+   * names are not binary names).
+   */
+  public List<Class<?>> named(String className) {
+    List<ClassLoader> asked = knownLoaders();
+    MethodHandle find = findLoadedClass();
+    List<Class<?>> found = new ArrayList<>();
+    if (find != null) {
+      for (ClassLoader loader : asked) {
+        Class<?> type = findLoadedClass(find, loader, className);
+        if (type != null && !containsSame(found, type)) {
+          found.add(type);
         }
       }
-      return found;
-    }
-    if (answer == null) {
-      if (byName.size() >= MAX_NAMES) {
-        byName.clear();
+      if (!found.isEmpty()) {
+        return found;
       }
-      // Kept before the scan: a definition during the scan is noted as pending.
-      answer = new Answer();
-      byName.put(key, answer);
-      empty = false;
     }
-    List<Class<?>> found = new ArrayList<>();
-    for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+    for (Class<?> type : scan()) {
       if (type.getName().equals(className)) {
         found.add(type);
-      }
-    }
-    List<WeakReference<Class<?>>> classes = new ArrayList<>();
-    for (Class<?> type : found) {
-      classes.add(new WeakReference<>(type));
-    }
-    answer.classes = classes;
-    if (track && found.isEmpty()) {
-      byName.remove(key);
-      return found;
-    }
-    if (track) {
-      addRecentDefinitionsNotFound(key, found, answer.pending);
-    }
-    // A loop, not removeIf with a lambda: nothing under this lock may define a class.
-    for (Iterator<WeakReference<Object>> pending = answer.pending.iterator(); pending.hasNext(); ) {
-      Object loader = pending.next().get();
-      if (loader == null || definedBy(found, loader)) {
-        pending.remove();
       }
     }
     return found;
   }
 
-  /** The ring's definitions of that name whose class the scan did not find, as pending. */
-  private void addRecentDefinitionsNotFound(
-      String internalName, List<Class<?>> found, List<WeakReference<Object>> pending) {
-    for (int index = 0; index < RECENT; index++) {
-      Definition definition = recent.get(index);
-      if (definition == null || !definition.internalName().equals(internalName)) {
-        continue;
+  private static Class<?> findLoadedClass(MethodHandle find, ClassLoader loader, String name) {
+    try {
+      return (Class<?>) find.invokeExact(loader, name);
+    } catch (Throwable e) {
+      // findLoadedClass throws nothing for a name; an Error here is the JVM's, and a scan still
+      // answers.
+      return null;
+    }
+  }
+
+  /** Every loaded class; the loaders of their classes become known. */
+  private Class<?>[] scan() {
+    Class<?>[] all = instrumentation.getAllLoadedClasses();
+    synchronized (this) {
+      addLoadersOf(all);
+    }
+    return all;
+  }
+
+  /** The known loaders, after the first scan if none was made yet. */
+  private synchronized List<ClassLoader> knownLoaders() {
+    if (!scanned) {
+      addLoadersOf(instrumentation.getAllLoadedClasses());
+    }
+    List<ClassLoader> known = new ArrayList<>();
+    for (List<WeakReference<ClassLoader>> sameHash : loaders.values()) {
+      for (WeakReference<ClassLoader> reference : sameHash) {
+        ClassLoader loader = reference.get();
+        if (loader != null) {
+          known.add(loader);
+        }
       }
-      Object loader = definition.loader().get();
-      if (loader != null && !definedBy(found, loader) && !isPending(pending, loader)) {
-        pending.add(definition.loader());
+    }
+    return known;
+  }
+
+  private void addLoadersOf(Class<?>[] classes) {
+    ClassLoader previous = null;
+    for (Class<?> type : classes) {
+      ClassLoader loader = type.getClassLoader();
+      if (loader != null && loader != previous) {
+        add(loader);
+        previous = loader;
+      }
+    }
+    scanned = true;
+  }
+
+  /** Adds the loader if it is not known; by identity, since a loader may override equals. */
+  private void add(ClassLoader loader) {
+    // Loops, not lambdas: this runs on the class-loading path under the lock, and a lambda's
+    // first call defines a class.
+    Integer hash = System.identityHashCode(loader);
+    List<WeakReference<ClassLoader>> sameHash = loaders.get(hash);
+    if (sameHash == null) {
+      sameHash = new ArrayList<>(1);
+      loaders.put(hash, sameHash);
+    }
+    for (WeakReference<ClassLoader> reference : sameHash) {
+      if (reference.get() == loader) {
+        return;
+      }
+    }
+    sameHash.add(new WeakReference<>(loader));
+    if (++addedSinceExpunge >= 256) {
+      expunge();
+    }
+  }
+
+  /** Drops the loaders that were collected. */
+  private void expunge() {
+    addedSinceExpunge = 0;
+    for (Iterator<List<WeakReference<ClassLoader>>> lists = loaders.values().iterator();
+        lists.hasNext(); ) {
+      List<WeakReference<ClassLoader>> sameHash = lists.next();
+      for (Iterator<WeakReference<ClassLoader>> references = sameHash.iterator();
+          references.hasNext(); ) {
+        if (references.next().get() == null) {
+          references.remove();
+        }
+      }
+      if (sameHash.isEmpty()) {
+        lists.remove();
       }
     }
   }
 
-  private static boolean isPending(List<WeakReference<Object>> pending, Object loader) {
-    for (WeakReference<Object> waiting : pending) {
-      if (waiting.get() == loader) {
+  private static boolean containsSame(List<Class<?>> classes, Class<?> type) {
+    for (Class<?> listed : classes) {
+      if (listed == type) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean definedBy(List<Class<?>> found, Object loader) {
-    for (Class<?> type : found) {
-      Object defining = type.getClassLoader() == null ? BOOT : type.getClassLoader();
-      if (defining == loader) {
-        return true;
+  /**
+   * {@code ClassLoader.findLoadedClass}, protected in {@code java.base}: the agent opens {@code
+   * java.lang} to its own module for it, once.
+   */
+  private MethodHandle findLoadedClass() {
+    synchronized (findLoadedClassLock) {
+      if (findLoadedClassTried) {
+        return findLoadedClass;
       }
+      findLoadedClassTried = true;
+      try {
+        instrumentation.redefineModule(
+            Object.class.getModule(),
+            Set.of(),
+            Map.of(),
+            Map.of("java.lang", Set.of(LoadedClasses.class.getModule())),
+            Set.of(),
+            Map.of());
+        Method method = ClassLoader.class.getDeclaredMethod("findLoadedClass", String.class);
+        method.setAccessible(true);
+        findLoadedClass = MethodHandles.lookup().unreflect(method);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        findLoadedClass = null;
+      }
+      return findLoadedClass;
     }
-    return false;
   }
 }
