@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.controller.ui.DashboardServer;
+import dev.jlive.it.apps.PatchTargetApp;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.Browser;
 import dev.jlive.it.support.CliRun;
@@ -54,8 +55,10 @@ class DashboardTest {
     // The built-in policy: a patch needs one approval by someone other than its author.
     fleet = FleetFixture.startWithBuiltInPolicyOnOwnZooKeeper("dashboard");
     dashboard = fleet.controller().startDashboard(0);
-    jvm = fleet.join(SERVICE, "zone=eu");
-    other = fleet.join(SERVICE, "zone=us");
+    List<TargetJvm> both =
+        fleet.joinWithLabels(SERVICE, PatchTargetApp.class, "zone=eu", "zone=us");
+    jvm = both.get(0);
+    other = both.get(1);
     fleet.awaitProcesses(SERVICE, jvm, other);
     browser = Browser.start();
   }

@@ -53,21 +53,18 @@ class FleetShadowTest {
   @BeforeAll
   static void start() throws Exception {
     fleet = FleetFixture.startWithBuiltInPolicyOnOwnZooKeeper("controller");
-    for (int i = 0; i < 2; i++) {
-      shops.add(demo());
-    }
+    shops.addAll(TargetJvm.startAll(List.of(demo(), demo())));
     fleet.awaitProcesses(SERVICE, shops.toArray(TargetJvm[]::new));
   }
 
   /** A demo JVM under its own load that joins the service. */
-  private static TargetJvm demo() throws Exception {
+  private static TargetJvm.Builder demo() {
     return TargetJvm.on(Jdk.JAVA_17)
         .javaagent(fleet.agentOptions(SERVICE, null))
         // 200 requests a second each rather than as fast as their threads go, which took both
         // cores for the whole class: the tests wait for a number of compared calls, not a time.
         .jar(Artifacts.demoJar(), "--load", "--rate", "200", "--duration", "0")
-        .readyLine("jlive-demo ready")
-        .start();
+        .readyLine("jlive-demo ready");
   }
 
   @AfterAll
@@ -184,8 +181,10 @@ class FleetShadowTest {
     assertThat(event).contains("\"merged\":{");
     processes.keySet().forEach(process -> assertThat(event).contains("\"" + process + "\":{"));
 
-    // A process that joins while the shadow is active runs it too.
-    try (TargetJvm late = demo()) {
+    // A process that joins while the shadow is active runs it too. It then stops as a service
+    // manager stops it, so that its agent leaves the service at once, not when its lease ends.
+    TargetJvm late = demo().start();
+    try {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(
@@ -197,6 +196,8 @@ class FleetShadowTest {
                               .get("processes"))
                       .keySet().stream()
                           .anyMatch(process -> process.contains("-" + late.pid() + "-")));
+    } finally {
+      late.terminate();
     }
     fleet.awaitProcesses(SERVICE, shops.toArray(TargetJvm[]::new));
 

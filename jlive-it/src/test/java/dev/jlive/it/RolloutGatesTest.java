@@ -111,10 +111,7 @@ class RolloutGatesTest {
   @Test
   void tooLittleTrafficKeepsTheGateWaitingUntilTrafficComes() throws Exception {
     // FleetApp prices only when asked: no traffic of its own.
-    List<TargetJvm> jvms = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      jvms.add(fleet.join("quiet", null, FleetApp.class));
-    }
+    List<TargetJvm> jvms = fleet.joinAll("quiet", FleetApp.class, 2);
     fleet.awaitProcesses("quiet", jvms.toArray(TargetJvm[]::new));
     CliRun patch =
         fleet.jlive(
@@ -214,10 +211,7 @@ class RolloutGatesTest {
   }
 
   private static List<TargetJvm> service(String name, Class<?> main) throws Exception {
-    List<TargetJvm> jvms = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      jvms.add(fleet.join(name, null, main));
-    }
+    List<TargetJvm> jvms = fleet.joinAll(name, main, 3);
     fleet.awaitProcesses(name, jvms.toArray(TargetJvm[]::new));
     return jvms;
   }

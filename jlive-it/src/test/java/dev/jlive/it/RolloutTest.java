@@ -451,10 +451,7 @@ class RolloutTest {
   /** Joins {@code count} JVMs running {@code main} to the service and waits until all are live. */
   private static List<TargetJvm> joinAll(String service, int count, Class<?> main)
       throws Exception {
-    List<TargetJvm> jvms = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      jvms.add(fleet.join(service, null, main));
-    }
+    List<TargetJvm> jvms = fleet.joinAll(service, main, count);
     fleet.awaitProcesses(service, jvms.toArray(TargetJvm[]::new));
     return jvms;
   }

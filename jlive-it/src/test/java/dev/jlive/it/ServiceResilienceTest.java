@@ -31,8 +31,9 @@ class ServiceResilienceTest {
       ensemble.start();
       try (FleetFixture fleet =
           FleetFixture.start(ensemble.getConnectString(), FleetFixture.tempDir("ensemble"))) {
-        TargetJvm a = fleet.join("ensemble", null);
-        TargetJvm b = fleet.join("ensemble", null);
+        List<TargetJvm> both = fleet.joinAll("ensemble", PatchTargetApp.class, 2);
+        TargetJvm a = both.get(0);
+        TargetJvm b = both.get(1);
         fleet.awaitProcesses("ensemble", a, b);
         assertThat(ensemble.killServer(ensemble.getInstances().iterator().next())).isTrue();
 

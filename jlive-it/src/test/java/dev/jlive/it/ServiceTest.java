@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.jlive.it.apps.FleetApp;
+import dev.jlive.it.apps.PatchTargetApp;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.Artifacts;
 import dev.jlive.it.support.CliRun;
@@ -50,9 +51,11 @@ class ServiceTest {
 
   @Test
   void everyProcessGetsTheProbeAndThePatchAndMetricsAddUp() throws Exception {
-    TargetJvm a = fleet.join("pricing", "zone=eu");
-    TargetJvm b = fleet.join("pricing", "zone=eu");
-    TargetJvm c = fleet.join("pricing", "zone=us");
+    List<TargetJvm> three =
+        fleet.joinWithLabels("pricing", PatchTargetApp.class, "zone=eu", "zone=eu", "zone=us");
+    TargetJvm a = three.get(0);
+    TargetJvm b = three.get(1);
+    TargetJvm c = three.get(2);
     fleet.awaitProcesses("pricing", a, b, c);
 
     CliRun probe =

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.jlive.cli.ExitCode;
 import dev.jlive.it.apps.LoadedPricerApp;
+import dev.jlive.it.apps.PatchTargetApp;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.CliRun;
@@ -53,8 +54,9 @@ class SignOffTest {
 
   @Test
   void aPatchWaitsUntilASecondPersonApprovesThenEveryProcessAppliesIt() throws Exception {
-    TargetJvm a = fleet.join("checkout", null);
-    TargetJvm b = fleet.join("checkout", null);
+    List<TargetJvm> both = fleet.joinAll("checkout", PatchTargetApp.class, 2);
+    TargetJvm a = both.get(0);
+    TargetJvm b = both.get(1);
     fleet.awaitProcesses("checkout", a, b);
     CliRun policy = fleet.jlive("policy", "show", "checkout");
     assertThat(policy.stdout()).contains("built in").containsPattern("patch +1 approval");
@@ -233,8 +235,9 @@ class SignOffTest {
    */
   @Test
   void anApprovedPatchRollsOutInItsWavesAndARejectedOneNeverStarts() throws Exception {
-    TargetJvm a = fleet.join("staged", null, LoadedPricerApp.class);
-    TargetJvm b = fleet.join("staged", null, LoadedPricerApp.class);
+    List<TargetJvm> both = fleet.joinAll("staged", LoadedPricerApp.class, 2);
+    TargetJvm a = both.get(0);
+    TargetJvm b = both.get(1);
     fleet.awaitProcesses("staged", a, b);
     CliRun proposed = staged("alice", "return quantity * 16;");
     assertThat(proposed.exitCode()).as(proposed.toString()).isZero();

@@ -3,6 +3,7 @@ package dev.jlive.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.jlive.it.apps.PatchTargetApp;
 import dev.jlive.it.apps.Pricer;
 import dev.jlive.it.support.AgentHttp;
 import dev.jlive.it.support.CliRun;
@@ -47,8 +48,9 @@ class SpecBeforeFanOutTest {
 
   @Test
   void aBadSpecIsRefusedByTheControllerAndNoProcessSeesIt() throws Exception {
-    TargetJvm a = fleet.join("checked", null);
-    TargetJvm b = fleet.join("checked", null);
+    List<TargetJvm> both = fleet.joinAll("checked", PatchTargetApp.class, 2);
+    TargetJvm a = both.get(0);
+    TargetJvm b = both.get(1);
     fleet.awaitProcesses("checked", a, b);
 
     Map<Map<String, Object>, String> refusals =

@@ -226,6 +226,28 @@ public final class FleetFixture implements AutoCloseable {
     return jvm;
   }
 
+  /** {@code count} JVMs running {@code main} that join {@code service}, started together. */
+  public List<TargetJvm> joinAll(String service, Class<?> main, int count)
+      throws IOException, InterruptedException {
+    String[] noLabels = new String[count];
+    return joinWithLabels(service, main, noLabels);
+  }
+
+  /**
+   * JVMs running {@code main} that join {@code service}, one per entry of {@code labels} with those
+   * labels (null: none), started together.
+   */
+  public List<TargetJvm> joinWithLabels(String service, Class<?> main, String... labels)
+      throws IOException, InterruptedException {
+    List<TargetJvm.Builder> builders = new ArrayList<>();
+    for (String label : labels) {
+      builders.add(TargetJvm.on(Jdk.JAVA_17).javaagent(agentOptions(service, label)).main(main));
+    }
+    List<TargetJvm> started = TargetJvm.startAll(builders);
+    jvms.addAll(started);
+    return started;
+  }
+
   /**
    * Stops every JVM joined so far and keeps the controller: for a test class whose tests each join
    * JVMs of a service of their own, after each test. Left running, a test's JVMs would go on

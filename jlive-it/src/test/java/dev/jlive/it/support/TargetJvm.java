@@ -32,9 +32,11 @@ public final class TargetJvm implements AutoCloseable {
   private final List<String> stdout = new CopyOnWriteArrayList<>();
   private final List<String> stderr = new CopyOnWriteArrayList<>();
   private final Writer stdin;
+  private final String readyLine;
 
-  private TargetJvm(Process process) {
+  private TargetJvm(Process process, String readyLine) {
     this.process = process;
+    this.readyLine = readyLine;
     this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     collect(process.getInputStream(), stdout, "stdout");
     collect(process.getErrorStream(), stderr, "stderr");
@@ -47,6 +49,30 @@ public final class TargetJvm implements AutoCloseable {
   /** A JVM from a java executable of its own, e.g. a jlink'd runtime image. */
   public static Builder onJava(Path java) {
     return new Builder(java);
+  }
+
+  /**
+   * Starts every JVM first, then waits until each is ready: a JVM's start is much waiting (for
+   * class files, for the agent's endpoint), so JVMs that a test needs together start in less time
+   * than one after the other. If one does not get ready, all are stopped.
+   */
+  public static List<TargetJvm> startAll(List<Builder> builders)
+      throws IOException, InterruptedException {
+    List<TargetJvm> started = new ArrayList<>();
+    try {
+      for (Builder builder : builders) {
+        started.add(builder.launch());
+      }
+      for (TargetJvm jvm : started) {
+        jvm.awaitLine(jvm.readyLine, false);
+      }
+      return started;
+    } catch (IOException | RuntimeException e) {
+      for (TargetJvm jvm : started) {
+        jvm.close();
+      }
+      throw e;
+    }
   }
 
   public long pid() {
@@ -104,6 +130,16 @@ public final class TargetJvm implements AutoCloseable {
           "target " + pid() + " did not exit within 30 s after stdin was closed");
     }
     return process.exitValue();
+  }
+
+  /**
+   * Stops the JVM as a service manager does (SIGTERM): its shutdown hooks run, so its agent leaves
+   * the fleet at once rather than when its lease runs out. Killed after 30 s at the latest.
+   */
+  public void terminate() throws InterruptedException {
+    process.destroy();
+    process.waitFor(30, TimeUnit.SECONDS);
+    close();
   }
 
   @Override
@@ -206,7 +242,15 @@ public final class TargetJvm implements AutoCloseable {
       return this;
     }
 
+    /** Starts the JVM and waits for its readiness line. */
     public TargetJvm start() throws IOException {
+      TargetJvm jvm = launch();
+      jvm.awaitLine(readyLine, false);
+      return jvm;
+    }
+
+    /** Starts the JVM, without waiting for it. */
+    private TargetJvm launch() throws IOException {
       List<String> command = new ArrayList<>(launcherPrefix);
       command.add(java.toString());
       command.addAll(jvmArgs);
@@ -217,9 +261,7 @@ public final class TargetJvm implements AutoCloseable {
       command.addAll(mainAndArgs);
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().putAll(environment);
-      TargetJvm jvm = new TargetJvm(builder.start());
-      jvm.awaitLine(readyLine, false);
-      return jvm;
+      return new TargetJvm(builder.start(), readyLine);
     }
   }
 }
