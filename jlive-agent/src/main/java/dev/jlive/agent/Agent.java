@@ -128,7 +128,8 @@ public final class Agent {
             token,
             Version.current(),
             startedAt.toEpochMilli(),
-            Discovery.processStartMillis(pid));
+            Discovery.processStartMillis(pid),
+            Discovery.processStartTicks(pid));
     discoveryFile = discovery.writeTo(options.runtimeDir());
     shutdownHook = new Thread(this::atJvmExit, "jlive-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);

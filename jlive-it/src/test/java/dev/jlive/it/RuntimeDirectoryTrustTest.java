@@ -259,7 +259,8 @@ class RuntimeDirectoryTrustTest {
               "left-behind-token-0123456789",
               "0",
               1,
-              Discovery.processStartMillis(target.pid()) - 60_000);
+              Discovery.processStartMillis(target.pid()) - 60_000,
+              0);
       Path file = earlier.writeTo(Artifacts.runtimeDir());
       toRemove.add(file);
 

@@ -21,6 +21,9 @@ import java.util.Set;
  *
  * @param processStartedAtMillis when the JVM process started, 0 if unknown (files from older
  *     agents)
+ * @param processStartTicks when the JVM process started in the kernel's clock ticks since boot
+ *     ({@code /proc/PID/stat}), 0 if unknown (not Linux, or files from older agents): unlike the
+ *     instant, it does not move when the wall clock is stepped
  */
 public record Discovery(
     long pid,
@@ -29,7 +32,8 @@ public record Discovery(
     String token,
     String agentVersion,
     long startedAtMillis,
-    long processStartedAtMillis)
+    long processStartedAtMillis,
+    long processStartTicks)
     implements JsonWritable {
   public static final Set<String> FIELDS =
       Set.of(
@@ -39,7 +43,8 @@ public record Discovery(
           "token",
           "agentVersion",
           "startedAtMillis",
-          "processStartedAtMillis");
+          "processStartedAtMillis",
+          "processStartTicks");
 
   /**
    * Start instants are computed from clock ticks since boot: two readings of one process agree well
@@ -58,11 +63,26 @@ public record Discovery(
 
   public Discovery(
       long pid, String host, int port, String token, String agentVersion, long startedAtMillis) {
-    this(pid, host, port, token, agentVersion, startedAtMillis, 0);
+    this(pid, host, port, token, agentVersion, startedAtMillis, 0, 0);
   }
 
   public static Path fileFor(Path runtimeDir, long pid) {
     return runtimeDir.resolve(pid + ".json");
+  }
+
+  /**
+   * When the process {@code pid} started, in clock ticks since boot, 0 if that cannot be told (not
+   * Linux). The 22nd field of {@code /proc/PID/stat}, counted after the command name's closing
+   * parenthesis, since the name may hold spaces and parentheses.
+   */
+  public static long processStartTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[19]);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** When the process {@code pid} started, 0 if that cannot be told. */
@@ -132,11 +152,30 @@ public record Discovery(
   /**
    * Why this file no longer describes a running agent's JVM, or empty if it may: the pid is gone,
    * or it now belongs to a process that started at another time (the pid was reused).
+   *
+   * <p>The start in clock ticks since boot decides where both sides have it. The instants do only
+   * where not: a JVM computes a process's start instant from the boot time it read once, when it
+   * started, and a wall clock stepped in between (by NTP, or by a VM's host) makes two JVMs differ
+   * by the step for the same process. CI saw that: after a 6 s step, every JVM started later wrote
+   * a start 6 s off the CLI's reading, and the CLI took their files for stale.
    */
   public Optional<String> whyStale() {
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
     if (process.isEmpty() || !process.get().isAlive()) {
       return Optional.of("pid " + pid + " no longer runs");
+    }
+    long ticksNow = processStartTicks > 0 ? processStartTicks(pid) : 0;
+    if (ticksNow > 0) {
+      return ticksNow == processStartTicks
+          ? Optional.empty()
+          : Optional.of(
+              "pid "
+                  + pid
+                  + " now belongs to a process started at tick "
+                  + ticksNow
+                  + " since boot, not the one started at tick "
+                  + processStartTicks
+                  + " that wrote it");
     }
     if (processStartedAtMillis > 0) {
       Optional<Instant> started = process.get().info().startInstant();
@@ -168,6 +207,7 @@ public record Discovery(
         .put("agentVersion", agentVersion)
         .put("startedAtMillis", startedAtMillis)
         .put("processStartedAtMillis", processStartedAtMillis)
+        .put("processStartTicks", processStartTicks)
         .toMap();
   }
 
@@ -183,6 +223,7 @@ public record Discovery(
         body.requireString("token", "\"...\""),
         body.requireString("agentVersion", "\"0.1.0\""),
         body.requireLong("startedAtMillis", 0, Long.MAX_VALUE),
-        body.optionalLong("processStartedAtMillis", 0, 0, Long.MAX_VALUE));
+        body.optionalLong("processStartedAtMillis", 0, 0, Long.MAX_VALUE),
+        body.optionalLong("processStartTicks", 0, 0, Long.MAX_VALUE));
   }
 }

@@ -2,6 +2,7 @@ package dev.jlive.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,7 +109,7 @@ class DiscoveryTest {
   void aFileOfALiveProcessStartedThenIsNotStale() {
     long pid = ProcessHandle.current().pid();
     Discovery mine =
-        new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid));
+        new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid), 0);
 
     assertThat(mine.processStartedAtMillis()).isPositive();
     assertThat(mine.whyStale()).isEmpty();
@@ -118,17 +119,60 @@ class DiscoveryTest {
   void aReusedPidMakesTheFileStale() {
     long pid = ProcessHandle.current().pid();
     Discovery earlier =
-        new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid) - 60_000);
+        new Discovery(
+            pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid) - 60_000, 0);
 
     assertThat(earlier.whyStale())
         .hasValueSatisfying(why -> assertThat(why).contains("now belongs to a process started at"));
+  }
+
+  /**
+   * A JVM started after the wall clock was stepped computes start instants from the new boot time:
+   * for the same process, its instant and this JVM's differ by the step. The start in clock ticks
+   * since boot does not move, so the file of a live JVM stays.
+   */
+  @Test
+  void aWallClockStepBetweenTwoJvmsDoesNotMakeALiveJvmsFileStale() {
+    long pid = ProcessHandle.current().pid();
+    long ticks = Discovery.processStartTicks(pid);
+    assumeTrue(ticks > 0, "no /proc/PID/stat here: the instants decide, as before");
+    long afterAStep = Discovery.processStartMillis(pid) + 6_000;
+
+    Discovery written = new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, afterAStep, ticks);
+    assertThat(written.whyStale()).isEmpty();
+
+    // The negative control: the same file without the ticks is taken for a reused pid.
+    Discovery withoutTicks = new Discovery(pid, "127.0.0.1", 1, "t", "v", 1, afterAStep, 0);
+    assertThat(withoutTicks.whyStale())
+        .hasValueSatisfying(why -> assertThat(why).contains("now belongs to a process started at"));
+  }
+
+  @Test
+  void anotherStartTickMakesTheFileStaleWhateverTheInstant() {
+    long pid = ProcessHandle.current().pid();
+    long ticks = Discovery.processStartTicks(pid);
+    assumeTrue(ticks > 0, "no /proc/PID/stat here");
+
+    Discovery earlier =
+        new Discovery(
+            pid, "127.0.0.1", 1, "t", "v", 1, Discovery.processStartMillis(pid), ticks - 100);
+
+    assertThat(earlier.whyStale())
+        .hasValue(
+            "pid "
+                + pid
+                + " now belongs to a process started at tick "
+                + ticks
+                + " since boot, not the one started at tick "
+                + (ticks - 100)
+                + " that wrote it");
   }
 
   @Test
   void aDeadPidMakesTheFileStale() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    Discovery dead = new Discovery(gone.pid(), "127.0.0.1", 1, "t", "v", 1, 0);
+    Discovery dead = new Discovery(gone.pid(), "127.0.0.1", 1, "t", "v", 1, 0, 0);
 
     assertThat(dead.whyStale()).hasValue("pid " + gone.pid() + " no longer runs");
   }
@@ -211,7 +255,8 @@ class DiscoveryTest {
   void roundTripsAsJsonText() {
     String json =
         "{\"pid\":4242,\"host\":\"127.0.0.1\",\"port\":41234,\"token\":\"s3cr3t-token\",\"agentVersion\":\"0.1.0\","
-            + "\"startedAtMillis\":1700000000123,\"processStartedAtMillis\":1699999999000}";
+            + "\"startedAtMillis\":1700000000123,\"processStartedAtMillis\":1699999999000,"
+            + "\"processStartTicks\":123456}";
     assertThat(Json.write(Discovery.fromWire(Json.parse(json)).toJson())).isEqualTo(json);
   }
 
