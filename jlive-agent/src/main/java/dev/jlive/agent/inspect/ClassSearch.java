@@ -53,8 +53,18 @@ public final class ClassSearch {
     ClassLoader loader = type.getClassLoader();
     ClassLoader agent = ClassSearch.class.getClassLoader();
     // Also loaders the agent made itself (Byte Buddy defines helpers in loaders of its own).
-    return loader != agent && (loader == null || loader.getClass().getClassLoader() != agent);
+    if (loader == agent || (loader != null && loader.getClass().getClassLoader() == agent)) {
+      return false;
+    }
+    // jlive's classes outside its loader: the launcher, which the system loader loads from the
+    // agent's jar beside the application's classes, and the bridge on the boot class path. The
+    // warm-up took the launcher's LaunchFailure$Refusal for the demo's own class.
+    String name = type.getName();
+    return !name.startsWith(LAUNCHER_PACKAGE) && !name.startsWith(BRIDGE_PACKAGE);
   }
+
+  private static final String LAUNCHER_PACKAGE = "dev.jlive.agent.launcher.";
+  private static final String BRIDGE_PACKAGE = "dev.jlive.bridge.";
 
   static String kind(Class<?> type) {
     if (type.isAnnotation()) {
