@@ -94,11 +94,10 @@ public final class LoadedClasses {
    * names are not binary names).
    */
   public List<Class<?>> named(String className) {
-    List<ClassLoader> asked = knownLoaders();
     MethodHandle find = findLoadedClass();
     List<Class<?>> found = new ArrayList<>();
     if (find != null) {
-      for (ClassLoader loader : asked) {
+      for (ClassLoader loader : knownLoaders()) {
         Class<?> type = findLoadedClass(find, loader, className);
         if (type != null && !containsSame(found, type)) {
           found.add(type);
